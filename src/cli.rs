@@ -1,0 +1,163 @@
+//! Command-line types (clap derive). Nothing here runs anything.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "devdoctor",
+    version,
+    about = "A fast doctor for mamba-first Python projects: micromamba, the project's environment, Docker and its MCP server.",
+    long_about = "Checks this machine and the project in the current folder (or -C DIR), prints what is wrong \
+and the mamba/micromamba commands that fix it, and exits 0 healthy, 1 on a failure, 2 on a usage or \
+configuration error, 3 when something could not be checked.",
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  devdoctor                      check everything\n  devdoctor 'mamba.*' env.python  check a selection\n  devdoctor --json -q            machine-readable\n  devdoctor fix --dry-run        show the repair plan\n  devdoctor explain env.pip      what a check looks at"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Check ids or globs to run (e.g. `mamba.*` env.python); all when none.
+    #[arg(value_name = "ID|GLOB")]
+    pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run checks (the default): all, or the ids/globs given.
+    Check {
+        #[arg(value_name = "ID|GLOB")]
+        ids: Vec<String>,
+    },
+    /// List the checks: id, category, title, whether it can fix, and where it comes from.
+    List,
+    /// Explain what a check looks at, why it matters and how it is fixed.
+    Explain {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Collect the fixes of failing and warning checks and print or run them.
+    Fix(FixArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Only fix these check ids or globs.
+    #[arg(value_name = "ID|GLOB")]
+    pub ids: Vec<String>,
+    /// Print the plan and run nothing.
+    #[arg(long, conflicts_with_all = ["yes", "script"])]
+    pub dry_run: bool,
+    /// Run the plan without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan as a POSIX sh script (set -eu, quoted) and run nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub script: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Project directory to check (default: the current directory).
+    #[arg(short = 'C', long = "project-dir", value_name = "DIR", global = true)]
+    pub project_dir: Option<PathBuf>,
+
+    /// Configuration file (default: devdoctor.toml in the project directory, if present).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// Same as --format json.
+    #[arg(long, global = true, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Treat warnings as failures (exit 1).
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    /// Only problems and the summary; -qq prints nothing (exit code only).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub quiet: u8,
+
+    /// Details of every check and per-check timings.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// How many checks run at once (default: number of CPUs, at least 4).
+    #[arg(long, short = 'j', value_name = "N", global = true)]
+    pub jobs: Option<usize>,
+
+    /// Seconds each check may take before it is reported unknown.
+    #[arg(long, value_name = "SECS", global = true)]
+    pub timeout: Option<f64>,
+
+    /// Skip checks by id or glob (repeatable).
+    #[arg(long, value_name = "ID|GLOB", global = true)]
+    pub skip: Vec<String>,
+
+    /// The project's environment name (default: `name:` in the environment file).
+    #[arg(long = "env", value_name = "NAME", global = true)]
+    pub env_name: Option<String>,
+
+    /// The environment file (default: environment.yml).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub env_file: Option<PathBuf>,
+
+    /// The MCP server's health URL (default: http://127.0.0.1:8000/health).
+    #[arg(long, value_name = "URL", global = true)]
+    pub health_url: Option<String>,
+
+    /// The MCP endpoint URL (default: http://127.0.0.1:8000/mcp).
+    #[arg(long, value_name = "URL", global = true)]
+    pub mcp_url: Option<String>,
+
+    /// Allow network checks against hosts that are not loopback.
+    #[arg(long, global = true)]
+    pub allow_remote: bool,
+
+    /// Retry failing network checks until they pass or this long has passed (e.g. 30s, 2m).
+    #[arg(long, value_name = "DURATION", global = true)]
+    pub wait: Option<String>,
+
+    /// The Docker image to check (default: from the config or the compose file).
+    #[arg(long, value_name = "IMAGE", global = true)]
+    pub image: Option<String>,
+
+    /// Start throw-away containers of the image to verify user, ownership and read-only root.
+    #[arg(long, global = true)]
+    pub run_containers: bool,
+
+    /// Run `trivy image` on the configured image.
+    #[arg(long, global = true)]
+    pub scan: bool,
+}

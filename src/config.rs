@@ -1,0 +1,412 @@
+//! `devdoctor.toml` and the settings every check reads. Each setting has a default and a flag
+//! that overrides it; unknown keys and wrong types are errors naming the file, line and key.
+
+use crate::cli::GlobalArgs;
+use crate::core::Status;
+use anyhow::{bail, Context as _, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const CONFIG_FILE: &str = "devdoctor.toml";
+pub const DEFAULT_HEALTH_URL: &str = "http://127.0.0.1:8000/health";
+pub const DEFAULT_MCP_URL: &str = "http://127.0.0.1:8000/mcp";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    env: EnvSection,
+    #[serde(default)]
+    mcp: McpSection,
+    #[serde(default)]
+    docker: DockerSection,
+    #[serde(default)]
+    checks: ChecksSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvSection {
+    name: Option<String>,
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct McpSection {
+    health_url: Option<String>,
+    url: Option<String>,
+    server_dir: Option<PathBuf>,
+    server_command: Option<Vec<String>>,
+    allow_remote: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DockerSection {
+    image: Option<String>,
+    dockerfiles: Option<Vec<PathBuf>>,
+    compose_files: Option<Vec<PathBuf>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChecksSection {
+    #[serde(default)]
+    skip: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    /// Extra pack directories (besides .devdoctor/checks).
+    #[serde(default)]
+    packs: Vec<PathBuf>,
+    /// Extra plugin directories or executables (besides .devdoctor/plugins).
+    #[serde(default)]
+    plugins: Vec<PathBuf>,
+    timeout: Option<f64>,
+}
+
+/// Resolved settings: file config with CLI flags on top, paths made absolute.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub project_dir: PathBuf,
+    pub config_file: Option<PathBuf>,
+    /// `None`: take `name:` from the environment file.
+    pub env_name: Option<String>,
+    pub env_file: PathBuf,
+    /// The environment file was named by config or flag (so its absence is an error).
+    pub env_file_explicit: bool,
+    pub health_url: String,
+    pub mcp_url: String,
+    pub server_dir: PathBuf,
+    pub server_command: Vec<String>,
+    pub allow_remote: bool,
+    pub image: Option<String>,
+    /// Empty: discover Dockerfile, *.Dockerfile, Dockerfile.* in the project.
+    pub dockerfiles: Vec<PathBuf>,
+    /// Empty: discover compose.yaml, docker-compose.yml, … in the project.
+    pub compose_files: Vec<PathBuf>,
+    pub timeout: Duration,
+    pub wait: Option<Duration>,
+    pub run_containers: bool,
+    pub scan: bool,
+    pub skip: Vec<String>,
+    /// Status to report instead of warn/fail for a check id.
+    pub severity: BTreeMap<String, Status>,
+    pub pack_dirs: Vec<PathBuf>,
+    pub plugin_paths: Vec<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        let project_dir = PathBuf::from(".");
+        Settings {
+            env_file: project_dir.join("environment.yml"),
+            server_dir: project_dir.clone(),
+            project_dir,
+            config_file: None,
+            env_name: None,
+            env_file_explicit: false,
+            health_url: DEFAULT_HEALTH_URL.to_string(),
+            mcp_url: DEFAULT_MCP_URL.to_string(),
+            server_command: vec!["python".into(), "main.py".into()],
+            allow_remote: false,
+            image: None,
+            dockerfiles: Vec::new(),
+            compose_files: Vec::new(),
+            timeout: Duration::from_secs(10),
+            wait: None,
+            run_containers: false,
+            scan: false,
+            skip: Vec::new(),
+            severity: BTreeMap::new(),
+            pack_dirs: Vec::new(),
+            plugin_paths: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// A path from config or a flag, taken relative to the project directory.
+    pub fn project_path(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.project_dir.join(p)
+        }
+    }
+
+    /// `path` shown relative to the project directory when it is inside it.
+    pub fn display_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.project_dir)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, col)
+}
+
+/// Turns a toml deserialisation error into `file:line:col: message` plus a hint.
+pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error, hint: &str) -> anyhow::Error {
+    let place = match err.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{}:{line}:{col}", path.display())
+        }
+        None => path.display().to_string(),
+    };
+    anyhow::anyhow!("{place}: {}\nhint: {hint}", err.message().trim())
+}
+
+fn parse_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        toml_error(
+            path,
+            &text,
+            &e,
+            "see the README's Configuration section for the keys devdoctor.toml accepts",
+        )
+    })
+}
+
+fn parse_duration(what: &str, s: &str) -> Result<Duration> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        return secs_to_duration(what, secs);
+    }
+    humantime::parse_duration(s).with_context(|| {
+        format!("invalid {what} `{s}`\nhint: use seconds (30) or a duration such as 30s, 2m, 1m30s")
+    })
+}
+
+fn secs_to_duration(what: &str, secs: f64) -> Result<Duration> {
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        bail!("invalid {what} `{secs}`\nhint: give a positive number of seconds, at most 86400");
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Builds the settings from the optional config file and the global flags.
+pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let project_dir = match &args.project_dir {
+        Some(dir) => {
+            let dir = if dir.is_absolute() {
+                dir.clone()
+            } else {
+                cwd.join(dir)
+            };
+            if !dir.is_dir() {
+                bail!(
+                    "project directory {} does not exist or is not a directory\nhint: pass an existing folder with -C DIR",
+                    dir.display()
+                );
+            }
+            dir
+        }
+        None => cwd.clone(),
+    };
+    let config_file = match &args.config {
+        Some(p) => {
+            let p = if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            };
+            if !p.is_file() {
+                bail!(
+                    "config file {} not found\nhint: check the path given to --config",
+                    p.display()
+                );
+            }
+            Some(p)
+        }
+        None => Some(project_dir.join(CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let file = match &config_file {
+        Some(p) => parse_file(p)?,
+        None => FileConfig::default(),
+    };
+
+    let mut s = Settings {
+        project_dir: project_dir.clone(),
+        config_file: config_file.clone(),
+        server_dir: project_dir.clone(),
+        env_file: project_dir.join("environment.yml"),
+        ..Settings::default()
+    };
+    let config_name = config_file
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+
+    // [env]
+    s.env_name = args.env_name.clone().or(file.env.name);
+    if let Some(f) = args.env_file.as_ref() {
+        s.env_file = if f.is_absolute() {
+            f.clone()
+        } else {
+            cwd.join(f)
+        };
+        s.env_file_explicit = true;
+    } else if let Some(f) = file.env.file {
+        s.env_file = s.project_path(&f);
+        s.env_file_explicit = true;
+    }
+    // [mcp]
+    if let Some(u) = args.health_url.clone().or(file.mcp.health_url) {
+        s.health_url = u;
+    }
+    if let Some(u) = args.mcp_url.clone().or(file.mcp.url) {
+        s.mcp_url = u;
+    }
+    if let Some(d) = file.mcp.server_dir {
+        s.server_dir = s.project_path(&d);
+    }
+    if let Some(c) = file.mcp.server_command {
+        if c.is_empty() {
+            bail!("{config_name}: [mcp] server_command must not be empty\nhint: e.g. server_command = [\"python\", \"main.py\"]");
+        }
+        s.server_command = c;
+    }
+    s.allow_remote = args.allow_remote || file.mcp.allow_remote.unwrap_or(false);
+    // [docker]
+    s.image = args.image.clone().or(file.docker.image);
+    s.dockerfiles = file
+        .docker
+        .dockerfiles
+        .unwrap_or_default()
+        .iter()
+        .map(|p| s.project_path(p))
+        .collect();
+    s.compose_files = file
+        .docker
+        .compose_files
+        .unwrap_or_default()
+        .iter()
+        .map(|p| s.project_path(p))
+        .collect();
+    s.run_containers = args.run_containers;
+    s.scan = args.scan;
+    // [checks]
+    s.skip = file.checks.skip;
+    s.skip.extend(args.skip.iter().cloned());
+    for (id, sev) in file.checks.severity {
+        match Status::parse(&sev) {
+            Some(st @ (Status::Warn | Status::Fail)) => {
+                s.severity.insert(id, st);
+            }
+            _ => bail!(
+                "{config_name}: [checks] severity for `{id}` is `{sev}`\nhint: use \"warn\" or \"fail\" (to turn a check off, list it in [checks] skip)"
+            ),
+        }
+    }
+    s.pack_dirs = file
+        .checks
+        .packs
+        .iter()
+        .map(|p| s.project_path(p))
+        .collect();
+    s.plugin_paths = file
+        .checks
+        .plugins
+        .iter()
+        .map(|p| s.project_path(p))
+        .collect();
+    if let Some(t) = args.timeout.or(file.checks.timeout) {
+        s.timeout = secs_to_duration("timeout", t)?;
+    }
+    if let Some(w) = &args.wait {
+        s.wait = Some(parse_duration("--wait duration", w)?);
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> std::result::Result<FileConfig, String> {
+        toml::from_str::<FileConfig>(text).map_err(|e| {
+            format!(
+                "{:#}",
+                toml_error(Path::new("devdoctor.toml"), text, &e, "h")
+            )
+        })
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let cfg = parse(
+            r#"
+[env]
+name = "mcp-finance-backend"
+file = "environment.yml"
+[mcp]
+health_url = "http://127.0.0.1:8000/health"
+url = "http://127.0.0.1:8000/mcp"
+server_dir = "."
+server_command = ["python", "main.py"]
+[docker]
+image = "mcp-finance-backend:latest"
+dockerfiles = ["Dockerfile"]
+compose_files = ["docker-compose.yml"]
+[checks]
+skip = ["image.scanner"]
+severity = { "env.lock" = "warn" }
+"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.env.name.as_deref(), Some("mcp-finance-backend"));
+        assert_eq!(cfg.checks.skip, vec!["image.scanner"]);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = parse("[env]\nname = \"x\"\nnmae = \"y\"\n").unwrap_err();
+        assert!(err.starts_with("devdoctor.toml:3:"), "{err}");
+        assert!(err.contains("nmae"), "{err}");
+        assert!(err.contains("hint:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let err = parse("[docker]\ndockerfiles = \"Dockerfile\"\n").unwrap_err();
+        assert!(err.starts_with("devdoctor.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("w", "30").unwrap(), Duration::from_secs(30));
+        assert_eq!(
+            parse_duration("w", "1m30s").unwrap(),
+            Duration::from_secs(90)
+        );
+        assert!(parse_duration("w", "soon").is_err());
+        assert!(secs_to_duration("t", -1.0).is_err());
+        assert!(secs_to_duration("t", f64::NAN).is_err());
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+}

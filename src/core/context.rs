@@ -1,0 +1,137 @@
+//! The context every check sees: resolved settings, the process environment, and a cache of
+//! probes so that a probe several checks need runs once per run.
+
+use crate::config::Settings;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+type Cell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+pub struct Context {
+    pub settings: Settings,
+    vars: HashMap<String, OsString>,
+    probes: Mutex<HashMap<TypeId, Cell>>,
+}
+
+impl Context {
+    /// A context over the real process environment.
+    pub fn new(settings: Settings) -> Context {
+        Context::with_vars(settings, std::env::vars_os())
+    }
+
+    /// A context over a given environment (tests use this instead of mutating the process's).
+    pub fn with_vars(
+        settings: Settings,
+        vars: impl IntoIterator<Item = (OsString, OsString)>,
+    ) -> Context {
+        let vars = vars
+            .into_iter()
+            .filter_map(|(k, v)| k.into_string().ok().map(|k| (k, v)))
+            .collect();
+        Context {
+            settings,
+            vars,
+            probes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// An environment variable, `None` when unset or empty.
+    pub fn var_os(&self, key: &str) -> Option<&OsString> {
+        self.vars.get(key).filter(|v| !v.is_empty())
+    }
+
+    /// An environment variable as UTF-8, `None` when unset, empty or not UTF-8.
+    pub fn var(&self, key: &str) -> Option<&str> {
+        self.var_os(key).and_then(|v| v.to_str())
+    }
+
+    /// An environment variable as a path.
+    pub fn var_path(&self, key: &str) -> Option<PathBuf> {
+        self.var_os(key).map(PathBuf::from)
+    }
+
+    /// The user's home directory from `HOME`; `None` when unset (a finding, not a panic).
+    pub fn home(&self) -> Option<PathBuf> {
+        self.var_path("HOME")
+    }
+
+    /// All variables, for spawning tools with the user's environment.
+    pub fn vars(&self) -> &HashMap<String, OsString> {
+        &self.vars
+    }
+
+    /// `PATH` for executable lookup (`which::which_in`).
+    pub fn path_var(&self) -> Option<&OsString> {
+        self.vars.get("PATH")
+    }
+
+    /// Looks up a program on this context's PATH.
+    pub fn which(&self, program: &str) -> Option<PathBuf> {
+        let path = self.path_var()?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        which::which_in(program, Some(path), cwd).ok()
+    }
+
+    /// Runs `compute` at most once per run for the type `T`, and shares the result.
+    /// Concurrent callers wait for the first computation instead of repeating it.
+    pub fn probe<T, F>(&self, compute: F) -> Arc<T>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce(&Context) -> T,
+    {
+        let cell = {
+            let mut map = self.probes.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(TypeId::of::<T>()).or_default().clone()
+        };
+        let value = cell.get_or_init(|| Arc::new(compute(self)) as Arc<dyn Any + Send + Sync>);
+        value
+            .clone()
+            .downcast::<T>()
+            .expect("probe cache is keyed by TypeId")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Debug, PartialEq)]
+    struct Answer(usize);
+
+    #[test]
+    fn probe_runs_once_across_threads() {
+        let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let ctx = ctx.clone();
+                let calls = calls.clone();
+                std::thread::spawn(move || {
+                    ctx.probe(|_| {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        Answer(42)
+                    })
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(*h.join().unwrap(), Answer(42));
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn empty_vars_count_as_unset() {
+        let ctx = Context::with_vars(
+            Settings::default(),
+            vec![("HOME".into(), "".into()), ("X".into(), "1".into())],
+        );
+        assert_eq!(ctx.home(), None);
+        assert_eq!(ctx.var("X"), Some("1"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Core types shared by every check, probe and report.
+pub mod context;
+pub mod model;
+pub mod status;
+
+pub use context::Context;
+pub use model::{Builtin, Check, CheckMeta, CheckResult, Fix, Location, Origin, Phase};
+pub use status::{Counts, Status};

@@ -1,0 +1,238 @@
+//! What a check produces: a result with an optional fix, and where in a file the fault is.
+
+use crate::core::context::Context;
+use crate::core::status::Status;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// When in a repair sequence a fix belongs: `devdoctor fix` runs lower phases first
+/// (install micromamba before creating environments, create before installing Python).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Install the package manager or another tool.
+    InstallTool,
+    /// Shell init, channels and other configuration of the tool.
+    Configure,
+    /// Create or rebuild an environment.
+    CreateEnv,
+    /// Install or update packages inside an existing environment.
+    #[default]
+    UpdateEnv,
+    /// Regenerate lock files.
+    Lock,
+    /// Build images, start daemons or servers.
+    Runtime,
+}
+
+/// A repair: a sentence of why, and commands as argv (never a shell string).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Fix {
+    pub why: String,
+    /// Commands in order, each as program + arguments.
+    pub commands: Vec<Vec<String>>,
+    /// Steps that cannot be expressed as argv (an installer one-liner, an edit to a file).
+    /// They are printed for a person and never run by `devdoctor fix`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<String>,
+    pub phase: Phase,
+}
+
+impl Fix {
+    pub fn new(why: impl Into<String>) -> Fix {
+        Fix {
+            why: why.into(),
+            ..Fix::default()
+        }
+    }
+
+    /// Adds one command given as argv.
+    pub fn cmd<S: AsRef<str>>(mut self, argv: impl IntoIterator<Item = S>) -> Fix {
+        self.commands
+            .push(argv.into_iter().map(|s| s.as_ref().to_string()).collect());
+        self
+    }
+
+    pub fn manual(mut self, step: impl Into<String>) -> Fix {
+        self.manual.push(step.into());
+        self
+    }
+
+    pub fn phase(mut self, phase: Phase) -> Fix {
+        self.phase = phase;
+        self
+    }
+}
+
+/// A place in a file that a finding is about (used by SARIF and printed as file:line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: PathBuf,
+    /// 1-based; 0 when the whole file is meant.
+    pub line: usize,
+    /// A rule id within the check (e.g. `DD001` or `no-user`) for SARIF, when the check has several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// What is wrong at this place.
+    pub message: String,
+}
+
+impl Location {
+    pub fn new(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Location {
+        Location {
+            path: path.into(),
+            line,
+            rule: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn rule(mut self, rule: impl Into<String>) -> Location {
+        self.rule = Some(rule.into());
+        self
+    }
+}
+
+/// The outcome of running one check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub status: Status,
+    /// One line, shown next to the check's title.
+    pub summary: String,
+    pub details: Vec<String>,
+    pub fix: Option<Fix>,
+    pub locations: Vec<Location>,
+    /// Optional machine-readable facts (versions, counts, perfdata) kept in JSON output.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CheckResult {
+    pub fn new(status: Status, summary: impl Into<String>) -> CheckResult {
+        CheckResult {
+            status,
+            summary: summary.into(),
+            details: Vec::new(),
+            fix: None,
+            locations: Vec::new(),
+            data: serde_json::Map::new(),
+        }
+    }
+    pub fn ok(summary: impl Into<String>) -> CheckResult {
+        CheckResult::new(Status::Ok, summary)
+    }
+    pub fn warn(summary: impl Into<String>) -> CheckResult {
+        CheckResult::new(Status::Warn, summary)
+    }
+    pub fn fail(summary: impl Into<String>) -> CheckResult {
+        CheckResult::new(Status::Fail, summary)
+    }
+    pub fn unknown(summary: impl Into<String>) -> CheckResult {
+        CheckResult::new(Status::Unknown, summary)
+    }
+    pub fn skip(summary: impl Into<String>) -> CheckResult {
+        CheckResult::new(Status::Skip, summary)
+    }
+    pub fn detail(mut self, line: impl Into<String>) -> CheckResult {
+        self.details.push(line.into());
+        self
+    }
+    pub fn details<S: Into<String>>(mut self, lines: impl IntoIterator<Item = S>) -> CheckResult {
+        self.details.extend(lines.into_iter().map(Into::into));
+        self
+    }
+    pub fn with_fix(mut self, fix: Fix) -> CheckResult {
+        self.fix = Some(fix);
+        self
+    }
+    pub fn location(mut self, loc: Location) -> CheckResult {
+        self.locations.push(loc);
+        self
+    }
+    pub fn data(mut self, key: &str, value: impl Into<serde_json::Value>) -> CheckResult {
+        self.data.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Where a check comes from, shown by `devdoctor list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "lowercase")]
+pub enum Origin {
+    Builtin,
+    /// A pack compiled into the binary (`checks/NAME.toml` in the repo).
+    Bundled(String),
+    /// A pack file loaded at run time.
+    Pack(PathBuf),
+    /// An external executable (Nagios plugin convention).
+    Plugin(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Builtin => f.write_str("built-in"),
+            Origin::Bundled(name) => write!(f, "pack {name} (bundled)"),
+            Origin::Pack(p) => write!(f, "pack {}", p.display()),
+            Origin::Plugin(p) => write!(f, "plugin {}", p.display()),
+        }
+    }
+}
+
+/// A check's identity and documentation.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckMeta {
+    /// Stable id, `area.name`.
+    pub id: String,
+    /// Group in the human report: `mamba`, `env`, `docker`, `dockerfile`, `compose`, `image`, `mcp`, …
+    pub category: String,
+    pub title: String,
+    pub can_fix: bool,
+    /// What the check looks at, why it matters, how to fix it.
+    pub explain: String,
+    pub origin: Origin,
+}
+
+/// A check: metadata plus a judgement over the shared context.
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &CheckMeta;
+    fn run(&self, ctx: &Context) -> CheckResult;
+}
+
+/// A built-in check: static metadata and a plain function.
+pub struct Builtin {
+    pub meta: CheckMeta,
+    pub run: fn(&Context) -> CheckResult,
+}
+
+impl Builtin {
+    pub fn new(
+        id: &str,
+        category: &str,
+        title: &str,
+        can_fix: bool,
+        explain: &str,
+        run: fn(&Context) -> CheckResult,
+    ) -> Builtin {
+        Builtin {
+            meta: CheckMeta {
+                id: id.to_string(),
+                category: category.to_string(),
+                title: title.to_string(),
+                can_fix,
+                explain: explain.trim().to_string(),
+                origin: Origin::Builtin,
+            },
+            run,
+        }
+    }
+}
+
+impl Check for Builtin {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+    fn run(&self, ctx: &Context) -> CheckResult {
+        (self.run)(ctx)
+    }
+}

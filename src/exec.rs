@@ -1,0 +1,334 @@
+//! The one bounded subprocess helper every probe uses: argv only (never a shell), a timeout,
+//! a cap on captured output, and the whole process group killed on timeout so that no child,
+//! grandchild or zombie outlives the run.
+
+use anyhow::{Context as _, Result};
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Default cap on each captured stream.
+pub const DEFAULT_CAP: usize = 1024 * 1024;
+
+/// A command to run, built as argv.
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    pub timeout: Duration,
+    pub cap: usize,
+    pub cwd: Option<PathBuf>,
+    /// Extra variables set for the child (on top of the inherited environment).
+    pub env: Vec<(OsString, OsString)>,
+    /// Replace the inherited environment with exactly these variables.
+    pub env_clear: Option<Vec<(OsString, OsString)>>,
+}
+
+impl Cmd {
+    pub fn new(program: impl AsRef<OsStr>) -> Cmd {
+        Cmd {
+            program: program.as_ref().to_os_string(),
+            args: Vec::new(),
+            timeout: Duration::from_secs(10),
+            cap: DEFAULT_CAP,
+            cwd: None,
+            env: Vec::new(),
+            env_clear: None,
+        }
+    }
+
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Cmd {
+        self.args.push(a.as_ref().to_os_string());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    pub fn timeout(mut self, t: Duration) -> Cmd {
+        self.timeout = t;
+        self
+    }
+
+    pub fn cap(mut self, bytes: usize) -> Cmd {
+        self.cap = bytes;
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Cmd {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Cmd {
+        self.env
+            .push((k.as_ref().to_os_string(), v.as_ref().to_os_string()));
+        self
+    }
+
+    /// Runs the child with exactly the given environment.
+    pub fn env_exact<I, K, V>(mut self, vars: I) -> Cmd
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        self.env_clear = Some(
+            vars.into_iter()
+                .map(|(k, v)| (k.as_ref().to_os_string(), v.as_ref().to_os_string()))
+                .collect(),
+        );
+        self
+    }
+
+    /// The command as a printable, shell-quoted line (for messages).
+    pub fn display(&self) -> String {
+        let mut parts = vec![self.program.to_string_lossy().into_owned()];
+        parts.extend(self.args.iter().map(|a| a.to_string_lossy().into_owned()));
+        crate::fix::quote_argv(&parts)
+    }
+
+    /// Runs the command. An `Err` means it could not be started (not found, not executable);
+    /// a timeout is reported in the `Output`, not as an error.
+    pub fn run(&self) -> Result<Output> {
+        run(self)
+    }
+}
+
+/// What a finished (or killed) command produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Exit code; `None` when killed by a signal (including our own timeout kill).
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub timed_out: bool,
+    /// Either stream was longer than the cap and was cut.
+    pub truncated: bool,
+    pub duration: Duration,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.code == Some(0) && !self.timed_out
+    }
+    /// stdout as text; invalid UTF-8 is replaced, never an error.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+    /// A short description of how the command ended, for findings.
+    pub fn describe_end(&self) -> String {
+        if self.timed_out {
+            format!("timed out after {:.1} s", self.duration.as_secs_f64())
+        } else if let Some(code) = self.code {
+            format!("exited with code {code}")
+        } else if let Some(sig) = self.signal {
+            format!("killed by signal {sig}")
+        } else {
+            "ended".to_string()
+        }
+    }
+}
+
+fn spawn_reader(
+    stream: Option<impl Read + Send + 'static>,
+    cap: usize,
+    tx: mpsc::Sender<(usize, Vec<u8>, bool)>,
+    which: usize,
+) {
+    let Some(mut stream) = stream else {
+        let _ = tx.send((which, Vec::new(), false));
+        return;
+    };
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut truncated = false;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    if n > room {
+                        truncated = true;
+                    }
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send((which, kept, truncated));
+    });
+}
+
+fn kill_group(child: &Child) {
+    let pgid = child.id() as libc::pid_t;
+    // SAFETY: kill(2) with a negative pid signals the process group we created for the child.
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
+}
+
+pub fn run(cmd: &Cmd) -> Result<Output> {
+    let start = Instant::now();
+    let mut command = Command::new(&cmd.program);
+    command
+        .args(&cmd.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // A new process group, so a timeout kills grandchildren too.
+        .process_group(0);
+    if let Some(dir) = &cmd.cwd {
+        command.current_dir(dir);
+    }
+    if let Some(vars) = &cmd.env_clear {
+        command.env_clear();
+        command.envs(vars.iter().map(|(k, v)| (k, v)));
+    }
+    command.envs(cmd.env.iter().map(|(k, v)| (k, v)));
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("could not start `{}`", cmd.program.to_string_lossy()))?;
+
+    let (tx, rx) = mpsc::channel();
+    spawn_reader(child.stdout.take(), cmd.cap, tx.clone(), 0);
+    spawn_reader(child.stderr.take(), cmd.cap, tx, 1);
+
+    let deadline = start + cmd.timeout;
+    let mut timed_out = false;
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            timed_out = true;
+            kill_group(&child);
+            break child.wait().ok();
+        }
+        thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(25));
+    };
+    // The direct child is gone; anything it left in its group that still holds our pipes
+    // (a forked helper) is killed so the readers see EOF and nothing is orphaned.
+    kill_group(&child);
+
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut truncated = false;
+    let grace = Instant::now() + Duration::from_millis(500);
+    for _ in 0..2 {
+        let left = grace.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((0, data, t)) => {
+                stdout = data;
+                truncated |= t;
+            }
+            Ok((_, data, t)) => {
+                stderr = data;
+                truncated |= t;
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(Output {
+        code: if timed_out {
+            None
+        } else {
+            status.and_then(|s| s.code())
+        },
+        signal: status.and_then(|s| s.signal()),
+        stdout,
+        stderr,
+        timed_out,
+        truncated,
+        duration: start.elapsed(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_output_and_code() {
+        let out = Cmd::new("sh")
+            .args(["-c", "printf hello; printf oops >&2; exit 3"])
+            .run()
+            .unwrap();
+        assert_eq!(out.stdout_text(), "hello");
+        assert_eq!(out.stderr_text(), "oops");
+        assert_eq!(out.code, Some(3));
+        assert!(!out.timed_out);
+    }
+
+    #[test]
+    fn missing_program_is_an_error_with_its_name() {
+        let err = Cmd::new("/nonexistent/devdoctor-test-tool")
+            .run()
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("devdoctor-test-tool"));
+    }
+
+    #[test]
+    fn timeout_kills_the_group() {
+        let out = Cmd::new("sh")
+            .args(["-c", "sleep 30 & sleep 30"])
+            .timeout(Duration::from_millis(200))
+            .run()
+            .unwrap();
+        assert!(out.timed_out);
+        assert!(out.duration < Duration::from_secs(2), "{:?}", out.duration);
+        assert!(!out.success());
+    }
+
+    #[test]
+    fn output_is_capped() {
+        let out = Cmd::new("sh")
+            .args(["-c", "head -c 300000 /dev/zero"])
+            .cap(1000)
+            .run()
+            .unwrap();
+        assert_eq!(out.stdout.len(), 1000);
+        assert!(out.truncated);
+        assert_eq!(out.code, Some(0));
+    }
+
+    #[test]
+    fn non_utf8_output_is_tolerated() {
+        let out = Cmd::new("printf").arg("\\377\\376ok").run().unwrap();
+        assert!(out.stdout_text().ends_with("ok"));
+    }
+
+    #[test]
+    fn grandchild_holding_the_pipe_does_not_block() {
+        let out = Cmd::new("sh")
+            .args(["-c", "(sleep 30) & echo started"])
+            .timeout(Duration::from_secs(5))
+            .run()
+            .unwrap();
+        assert_eq!(out.stdout_text().trim(), "started");
+        assert!(out.duration < Duration::from_secs(2), "{:?}", out.duration);
+    }
+}

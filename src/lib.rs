@@ -1,0 +1,14 @@
+//! devdoctor: a doctor for mamba-first Python projects. See DESIGN.md for the pipeline:
+//! config + CLI → Context → probes → checks → report → exit code.
+
+pub mod app;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod core;
+pub mod exec;
+pub mod fix;
+pub mod probes;
+pub mod registry;
+pub mod report;
+pub mod runner;

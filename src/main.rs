@@ -1,0 +1,32 @@
+use clap::Parser;
+use devdoctor::app::{self, UsageError};
+use devdoctor::cli::Cli;
+use devdoctor::core::status::exit;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::HEALTHY
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match app::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = if e.downcast_ref::<UsageError>().is_some() {
+                exit::USAGE
+            } else {
+                exit::UNKNOWN
+            };
+            eprintln!("error: {e:#}");
+            code
+        }
+    };
+    std::process::exit(code);
+}
