@@ -12,7 +12,10 @@ pub mod mcp;
 use crate::core::Check;
 use std::sync::Arc;
 
-const AREAS: &[fn() -> Vec<Arc<dyn Check>>] = &[
+/// An area's registry: one line per check.
+pub type Area = fn() -> Vec<Arc<dyn Check>>;
+
+const AREAS: &[Area] = &[
     mamba::checks,
     env::checks,
     docker::checks,
