@@ -1,3 +1,5 @@
 //! Probes observe the world and return typed facts; they never judge. Each area owns one
 //! module (or folder). Shared probes are cached per run with `Context::probe`.
+pub mod compose;
+pub mod docker;
 pub mod mamba;

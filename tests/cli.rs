@@ -1,0 +1,45 @@
+//! The CLI contract: exit codes, selection, list/explain, config errors.
+mod support;
+
+use support::Sandbox;
+
+#[test]
+fn unknown_check_id_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["no.such.check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::stderr(&out).contains("hint:"));
+}
+
+#[test]
+fn bad_flag_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn config_error_names_file_line_and_key() {
+    let sb = Sandbox::new();
+    sb.write("project/devdoctor.toml", "[env]\nname = \"x\"\nbogus = 1\n");
+    let out = sb.run(&["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(err.contains("devdoctor.toml:3:"), "{err}");
+    assert!(err.contains("bogus"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+}
+
+#[test]
+fn version_and_help_exit_zero() {
+    let sb = Sandbox::new();
+    assert_eq!(sb.run(&["--version"]).status.code(), Some(0));
+    assert_eq!(sb.run(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn missing_project_dir_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["-C", "/nonexistent/devdoctor-project"]);
+    assert_eq!(out.status.code(), Some(2));
+}
