@@ -110,6 +110,8 @@ impl Cmd {
 /// What a finished (or killed) command produced.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// The child's process id (also its process-group id).
+    pub pid: u32,
     /// Exit code; `None` when killed by a signal (including our own timeout kill).
     pub code: Option<i32>,
     pub signal: Option<i32>,
@@ -253,6 +255,7 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
         }
     }
     Ok(Output {
+        pid: child.id(),
         code: if timed_out {
             None
         } else {
@@ -319,6 +322,46 @@ mod tests {
     fn non_utf8_output_is_tolerated() {
         let out = Cmd::new("printf").arg("\\377\\376ok").run().unwrap();
         assert!(out.stdout_text().ends_with("ok"));
+    }
+
+    fn gone(pid: u32) -> bool {
+        // Reaped or killed: no /proc entry, or a zombie entry reparented to init that is
+        // about to be reaped. Poll briefly, the kernel and init need a moment.
+        for _ in 0..100 {
+            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                Err(_) => return true,
+                Ok(stat) if stat.split_whitespace().nth(2) == Some("Z") => {}
+                Ok(_) => {}
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    #[test]
+    fn timeout_leaves_no_process_behind() {
+        // The child ignores SIGTERM and forks a grandchild that keeps the pipe open.
+        let out = Cmd::new("sh")
+            .args(["-c", "trap '' TERM; sleep 30 & echo $!; wait"])
+            .timeout(Duration::from_millis(300))
+            .run()
+            .unwrap();
+        assert!(out.timed_out);
+        let grandchild: u32 = out.stdout_text().trim().parse().expect("pid printed");
+        assert!(gone(out.pid), "child {} still exists", out.pid);
+        assert!(gone(grandchild), "grandchild {grandchild} still exists");
+    }
+
+    #[test]
+    fn a_flood_of_output_is_drained_and_capped() {
+        let out = Cmd::new("sh")
+            .args(["-c", "head -c 100000000 /dev/zero"])
+            .timeout(Duration::from_secs(20))
+            .run()
+            .unwrap();
+        assert_eq!(out.code, Some(0));
+        assert_eq!(out.stdout.len(), DEFAULT_CAP);
+        assert!(out.truncated);
     }
 
     #[test]
