@@ -296,6 +296,43 @@ fn cmd_explain(settings: &Settings, id: &str) -> Result<i32> {
     Ok(exit::HEALTHY)
 }
 
+/// The man page, generated from the same clap definition, plus exit status and files.
+fn man_page() -> Result<String> {
+    use clap::CommandFactory;
+    let man = clap_mangen::Man::new(Cli::command());
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    man.render_subcommands_section(&mut buf)?;
+    buf.extend_from_slice(
+        b".SH \"EXIT STATUS\"\n.TP\n0\nhealthy\n.TP\n1\nat least one check failed (or, with \\-\\-strict, warned)\n\
+.TP\n2\nusage or configuration error\n.TP\n3\nnothing failed, but something could not be checked\n\
+.SH FILES\n.TP\ndevdoctor.toml\nproject configuration (optional; every key has a default and a flag)\n\
+.TP\n\\&.devdoctor/checks/*.toml\nproject check packs\n.TP\n\\&.devdoctor/plugins/\nNagios\\-style plugin executables\n\
+.SH ENVIRONMENT\n.TP\nNO_COLOR, CLICOLOR_FORCE\ncolour with \\-\\-color auto\n\
+.TP\nMAMBA_EXE, CONDA_EXE, MAMBA_ROOT_PREFIX\nwhere the mamba toolchain is looked for\n\
+.TP\nDOCKER_HOST\nthe Docker engine to talk to\n",
+    );
+    if let Some(examples) = Cli::command().get_after_help() {
+        // Verbatim block; `\&` keeps a leading dot from being read as a roff request.
+        buf.extend_from_slice(b".SH EXAMPLES\n.nf\n");
+        for line in examples
+            .to_string()
+            .lines()
+            .filter(|l| l.trim() != "Examples:")
+        {
+            let line = line.replace('\\', "\\e").replace('-', "\\-");
+            buf.extend_from_slice(format!("\\&{line}\n").as_bytes());
+        }
+        buf.extend_from_slice(b".fi\n");
+    }
+    man.render_version_section(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 /// Runs the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let format = format_of(&cli.global);
@@ -309,6 +346,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         write_stdout(&String::from_utf8_lossy(&buf))?;
         return Ok(exit::HEALTHY);
     }
+    if let Some(Command::Man) = &cli.command {
+        write_stdout(&man_page()?)?;
+        return Ok(exit::HEALTHY);
+    }
     let settings = usage(config::resolve(&cli.global))?;
     match &cli.command {
         None => cmd_check(&cli, settings, &cli.ids),
@@ -318,6 +359,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Fix(_)) => {
             bail!("`devdoctor fix` is not implemented yet")
         }
-        Some(Command::Completions { .. }) => unreachable!("handled above"),
+        Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
     }
 }

@@ -47,6 +47,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff), e.g. `devdoctor man > devdoctor.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
