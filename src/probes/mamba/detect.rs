@@ -1,0 +1,440 @@
+//! Finding micromamba, mamba and conda (MAMBA_EXE, CONDA_EXE, PATH, installer locations) and
+//! identifying each from its `--version` output (research/mamba-facts.md §2.1). The version
+//! probes run in parallel, each bounded by `exec::Cmd`'s timeout.
+
+use super::{version_timeout, BrokenTool, ProblemKind, Tool, Toolchain};
+use crate::core::Context;
+use crate::exec::{Cmd, Output};
+use crate::fix::Flavour;
+use std::path::{Path, PathBuf};
+
+/// What a `--version` output says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identified {
+    pub flavour: Flavour,
+    pub version: String,
+    pub conda_version: Option<String>,
+}
+
+fn is_version(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^\d+\.\d+(\.\d+)*[0-9A-Za-z.+_-]{0,24}$").expect("static regex")
+    });
+    s.len() <= 40 && re.is_match(s)
+}
+
+fn major(v: &str) -> u64 {
+    super::version_parts(v).first().copied().unwrap_or(0)
+}
+
+/// What the file name suggests: `micromamba`, `mamba` or `conda`.
+pub fn name_hint(path: &Path) -> &'static str {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if stem.contains("micromamba") {
+        "micromamba"
+    } else if stem.contains("mamba") {
+        "mamba"
+    } else if stem.contains("conda") {
+        "conda"
+    } else {
+        "micromamba"
+    }
+}
+
+/// Classifies `--version` stdout (§2.1): a bare version is micromamba or mamba 2 (the file
+/// name decides; 0.x/1.x bare versions only ever came from micromamba), `mamba X` + `conda Y`
+/// is mamba 1, `conda X` is conda. Anything else is an error describing the output.
+pub fn classify(name: &str, stdout: &str) -> Result<Identified, String> {
+    let mut lines = stdout.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else {
+        return Err("printed nothing on `--version`".to_string());
+    };
+    let bare = first.strip_prefix("micromamba ").unwrap_or(first);
+    if is_version(bare) {
+        let flavour = match (major(bare), name) {
+            (0 | 1, _) => Flavour::Micromamba1,
+            (_, "mamba") => Flavour::Mamba2,
+            _ => Flavour::Micromamba2,
+        };
+        return Ok(Identified {
+            flavour,
+            version: bare.to_string(),
+            conda_version: None,
+        });
+    }
+    if let Some(v) = first.strip_prefix("mamba ").map(str::trim) {
+        if is_version(v) {
+            let conda_version = lines
+                .next()
+                .and_then(|l| l.strip_prefix("conda "))
+                .map(str::trim)
+                .filter(|c| is_version(c))
+                .map(str::to_string);
+            let flavour = if major(v) >= 2 {
+                Flavour::Mamba2
+            } else {
+                Flavour::Mamba1
+            };
+            return Ok(Identified {
+                flavour,
+                version: v.to_string(),
+                conda_version,
+            });
+        }
+    }
+    if let Some(v) = first.strip_prefix("conda ").map(str::trim) {
+        if is_version(v) {
+            return Ok(Identified {
+                flavour: Flavour::Conda,
+                version: v.to_string(),
+                conda_version: None,
+            });
+        }
+    }
+    Err(format!(
+        "printed {} instead of a version",
+        shorten(stdout.trim())
+    ))
+}
+
+/// A bounded, printable rendering of untrusted output.
+pub fn shorten(s: &str) -> String {
+    let cut: String = s.chars().take(60).collect();
+    if cut.len() < s.len() {
+        format!("{cut:?}…")
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        15 => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
+/// One executable to identify.
+#[derive(Debug, Clone)]
+struct Candidate {
+    path: PathBuf,
+    name: &'static str,
+    via: Vec<String>,
+    /// Dedupe key: the canonical binary, or for conda its prefix (bin/ and condabin/ are one).
+    key: PathBuf,
+}
+
+fn dedupe_key(path: &Path, name: &str) -> PathBuf {
+    let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if name == "conda" {
+        let dir = canon.parent().and_then(Path::file_name);
+        if dir.is_some_and(|d| d == "bin" || d == "condabin") {
+            if let Some(prefix) = canon.parent().and_then(Path::parent) {
+                return prefix.join("conda");
+            }
+        }
+    }
+    canon
+}
+
+fn is_executable_file(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Installer default locations that may not be on PATH (a fresh install before the shell
+/// was restarted, cron, IDEs): §1.2.
+fn known_locations(ctx: &Context) -> Vec<(PathBuf, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(home) = ctx.home() {
+        out.push((home.join(".local/bin/micromamba"), "micromamba"));
+        out.push((home.join("bin/micromamba"), "micromamba"));
+        for root in ["miniforge3", "mambaforge", "miniconda3", "anaconda3"] {
+            out.push((home.join(root).join("bin/mamba"), "mamba"));
+            out.push((home.join(root).join("bin/conda"), "conda"));
+        }
+    }
+    out.push(("/opt/conda/bin/mamba".into(), "mamba"));
+    out.push(("/opt/conda/bin/conda".into(), "conda"));
+    out.push(("/usr/local/bin/micromamba".into(), "micromamba"));
+    out.push(("/opt/homebrew/bin/micromamba".into(), "micromamba"));
+    out
+}
+
+fn candidates(ctx: &Context, stale: &mut Vec<(String, PathBuf)>) -> Vec<Candidate> {
+    let mut found: Vec<(PathBuf, &'static str, String)> = Vec::new();
+    for var in ["MAMBA_EXE", "CONDA_EXE"] {
+        if let Some(p) = ctx.var_path(var) {
+            if p.is_file() {
+                let name = if var == "CONDA_EXE" {
+                    "conda"
+                } else {
+                    name_hint(&p)
+                };
+                found.push((p, name, var.to_string()));
+            } else {
+                stale.push((var.to_string(), p));
+            }
+        }
+    }
+    for name in ["micromamba", "mamba", "conda"] {
+        if let Some(p) = ctx.which(name) {
+            found.push((p, name, "PATH".to_string()));
+        }
+    }
+    for (p, name) in known_locations(ctx) {
+        if is_executable_file(&p) {
+            found.push((p, name, "known location".to_string()));
+        }
+    }
+    let mut out: Vec<Candidate> = Vec::new();
+    for (path, name, via) in found {
+        let key = dedupe_key(&path, name);
+        if let Some(c) = out.iter_mut().find(|c| c.key == key) {
+            if !c.via.contains(&via) {
+                c.via.push(via);
+            }
+        } else {
+            out.push(Candidate {
+                path,
+                name,
+                via: vec![via],
+                key,
+            });
+        }
+    }
+    out
+}
+
+/// Turns one `--version` run into a tool or a problem.
+fn judge(c: &Candidate, run: anyhow::Result<Output>) -> Result<Identified, BrokenTool> {
+    let broken = |kind, reason: String| BrokenTool {
+        name: c.name.to_string(),
+        path: c.path.clone(),
+        kind,
+        reason,
+        found_via: c.via.clone(),
+    };
+    let out = match run {
+        Ok(out) => out,
+        Err(e) => {
+            return Err(broken(
+                ProblemKind::NotStarted,
+                format!("could not be started: {e:#}"),
+            ))
+        }
+    };
+    if out.timed_out {
+        return Err(broken(
+            ProblemKind::TimedOut,
+            format!(
+                "did not answer `--version` within {:.1} s and was stopped",
+                out.duration.as_secs_f64()
+            ),
+        ));
+    }
+    if let Some(sig) = out.signal.filter(|_| out.code.is_none()) {
+        return Err(broken(
+            ProblemKind::Crashed,
+            format!(
+                "crashed on `--version` (killed by signal {sig}, {})",
+                signal_name(sig)
+            ),
+        ));
+    }
+    let stderr_line = out
+        .stderr_text()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| format!(": {}", shorten(l)))
+        .unwrap_or_default();
+    match out.code {
+        Some(0) => {}
+        Some(code @ 129..=192) => {
+            return Err(broken(
+                ProblemKind::Crashed,
+                format!(
+                    "crashed on `--version` (exit code {code}, i.e. signal {} {}){stderr_line}",
+                    code - 128,
+                    signal_name(code - 128)
+                ),
+            ))
+        }
+        Some(code) => {
+            return Err(broken(
+                ProblemKind::Failed,
+                format!("`--version` exited with code {code}{stderr_line}"),
+            ))
+        }
+        None => {
+            return Err(broken(
+                ProblemKind::Crashed,
+                format!("`--version` {}", out.describe_end()),
+            ))
+        }
+    }
+    let name = super::detect::name_hint(&c.path);
+    classify(name, &out.stdout_text()).map_err(|e| broken(ProblemKind::Garbage, e))
+}
+
+fn rank(f: Flavour) -> u8 {
+    match f {
+        Flavour::Micromamba2 => 0,
+        Flavour::Micromamba1 => 1,
+        Flavour::Mamba2 => 2,
+        Flavour::Mamba1 => 3,
+        Flavour::Conda => 4,
+    }
+}
+
+/// Finds and identifies every tool; never blocks longer than one bounded `--version`.
+pub fn detect(ctx: &Context) -> Toolchain {
+    let mut tc = Toolchain::default();
+    let cands = candidates(ctx, &mut tc.stale_vars);
+    let timeout = version_timeout(ctx.settings.timeout);
+    let vars: Vec<_> = ctx
+        .vars()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = cands
+            .iter()
+            .map(|c| {
+                let cmd = Cmd::new(&c.path)
+                    .arg("--version")
+                    .timeout(timeout)
+                    .cap(64 * 1024)
+                    .env_exact(vars.clone());
+                s.spawn(move || cmd.run())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the version probe crashed")))
+            })
+            .collect()
+    });
+    let mut tools: Vec<(usize, Tool)> = Vec::new();
+    for (i, (c, run)) in cands.iter().zip(results).enumerate() {
+        match judge(c, run) {
+            Ok(id) => {
+                let on_path = ctx
+                    .which(id.flavour.program())
+                    .is_some_and(|p| dedupe_key(&p, c.name) == c.key);
+                tools.push((
+                    i,
+                    Tool {
+                        flavour: id.flavour,
+                        path: c.path.clone(),
+                        version: id.version,
+                        conda_version: id.conda_version,
+                        on_path,
+                        found_via: c.via.clone(),
+                    },
+                ));
+            }
+            Err(b) => {
+                tc.problems
+                    .push(format!("{} ({}) {}", b.name, b.path.display(), b.reason));
+                tc.broken.push(b);
+            }
+        }
+    }
+    tools.sort_by_key(|(i, t)| (rank(t.flavour), !t.on_path, *i));
+    tc.tools = tools.into_iter().map(|(_, t)| t).collect();
+    tc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_every_recorded_version_output() {
+        // research/mamba-facts.md §8.1 and §2.1.
+        let cases = [
+            ("micromamba", "2.0.5\n", Flavour::Micromamba2, "2.0.5", None),
+            ("micromamba", "1.5.8\n", Flavour::Micromamba1, "1.5.8", None),
+            (
+                "micromamba",
+                "0.27.0\n",
+                Flavour::Micromamba1,
+                "0.27.0",
+                None,
+            ),
+            ("mamba", "2.0.5\n", Flavour::Mamba2, "2.0.5", None),
+            ("mamba", "2.5.0\n", Flavour::Mamba2, "2.5.0", None),
+            (
+                "mamba",
+                "mamba 1.5.8\nconda 24.3.0\n",
+                Flavour::Mamba1,
+                "1.5.8",
+                Some("24.3.0"),
+            ),
+            ("conda", "conda 24.11.3\n", Flavour::Conda, "24.11.3", None),
+            ("conda", "conda 26.7.1\n", Flavour::Conda, "26.7.1", None),
+        ];
+        for (name, out, flavour, version, conda) in cases {
+            let id = classify(name, out).unwrap_or_else(|e| panic!("{out:?}: {e}"));
+            assert_eq!(id.flavour, flavour, "{out:?}");
+            assert_eq!(id.version, version);
+            assert_eq!(id.conda_version.as_deref(), conda);
+        }
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_version() {
+        for out in [
+            "",
+            "\n\n",
+            "Segmentation fault",
+            "mamba",
+            "conda",
+            "conda abc",
+            "{\"log_history\": [], \"version\": \"2.9.0\"}",
+            "\u{1b}[31merror\u{1b}[0m",
+            "2",
+        ] {
+            assert!(classify("micromamba", out).is_err(), "{out:?}");
+        }
+        let e = classify("micromamba", "Hello there, I am not a package manager").unwrap_err();
+        assert!(e.contains("Hello there"), "{e}");
+    }
+
+    #[test]
+    fn long_garbage_is_shortened() {
+        let junk = "x".repeat(10_000);
+        let e = classify("conda", &junk).unwrap_err();
+        assert!(e.len() < 120, "{e}");
+    }
+
+    #[test]
+    fn name_hint_reads_the_stem() {
+        assert_eq!(name_hint(Path::new("/a/micromamba")), "micromamba");
+        assert_eq!(name_hint(Path::new("/a/micromamba-2.0.5")), "micromamba");
+        assert_eq!(name_hint(Path::new("/a/bin/mamba")), "mamba");
+        assert_eq!(name_hint(Path::new("/a/conda")), "conda");
+        assert_eq!(name_hint(Path::new("/a/mm")), "micromamba");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn classify_never_panics(name in "[a-z]{0,12}", s in "\\PC{0,200}") {
+            let _ = classify(&name, &s);
+        }
+    }
+}

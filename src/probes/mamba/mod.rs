@@ -1,0 +1,280 @@
+//! Probes of the conda-compatible toolchain: which flavour is installed, its root prefix,
+//! envs dirs, rc files and shell init. Facts: research/mamba-facts.md §1, §2.1, §6.
+//!
+//! Interface used by other areas (keep these signatures): `toolchain(ctx)`, `roots(ctx)`,
+//! `Toolchain::primary`, `Toolchain::commands`.
+
+mod detect;
+pub mod rc;
+mod roots;
+pub mod shell;
+
+pub use detect::{classify, Identified};
+pub use rc::{Located, RcFile, RcLevel, RcSettings};
+pub use roots::{is_valid_root, DirFacts, KnownEnv, RootCandidate};
+pub use shell::{BlockKind, InitBlock, ShellInit, ShellRcFile};
+
+use crate::core::Context;
+use crate::fix::{Commands, Flavour};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One package-manager executable that was found and identified.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    pub flavour: Flavour,
+    pub path: PathBuf,
+    pub version: String,
+    /// For mamba 1: the conda version it wraps.
+    pub conda_version: Option<String>,
+    /// The bare program name (`micromamba`, `mamba`, `conda`) resolves to this tool on PATH.
+    pub on_path: bool,
+    /// How it was found: `MAMBA_EXE`, `CONDA_EXE`, `PATH`, or `known location`.
+    pub found_via: Vec<String>,
+}
+
+impl Tool {
+    /// What to print in commands: the bare name when PATH finds this tool, else its path.
+    pub fn program(&self) -> String {
+        if self.on_path {
+            self.flavour.program().to_string()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+
+    /// Fix wording for this tool.
+    pub fn commands(&self) -> Commands {
+        Commands::with_program(self.flavour, self.program())
+    }
+
+    /// The numeric parts of the version (`2.0.5` → `[2, 0, 5]`); non-numeric tails are dropped.
+    pub fn version_parts(&self) -> Vec<u64> {
+        version_parts(&self.version)
+    }
+
+    /// `micromamba 2.0.5 (/home/u/.local/bin/micromamba)`, with the wrapped conda for mamba 1.
+    pub fn describe(&self) -> String {
+        let name = match self.flavour {
+            Flavour::Micromamba1 | Flavour::Micromamba2 => "micromamba",
+            Flavour::Mamba1 | Flavour::Mamba2 => "mamba",
+            Flavour::Conda => "conda",
+        };
+        let conda = self
+            .conda_version
+            .as_ref()
+            .map(|v| format!(" with conda {v}"))
+            .unwrap_or_default();
+        format!("{name} {}{conda} ({})", self.version, self.path.display())
+    }
+}
+
+/// Why a found executable could not be identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// Did not answer `--version` in time; killed.
+    TimedOut,
+    /// Died from a signal (or exit code 129–192, a shell's report of one).
+    Crashed,
+    /// Exited non-zero.
+    Failed,
+    /// Exited 0 but printed something that is not a version.
+    Garbage,
+    /// Could not be started at all (permissions, bad binary format).
+    NotStarted,
+}
+
+/// An executable that was found but could not be identified.
+#[derive(Debug, Clone)]
+pub struct BrokenTool {
+    /// `micromamba`, `mamba` or `conda`: what the name says it is.
+    pub name: String,
+    pub path: PathBuf,
+    pub kind: ProblemKind,
+    /// A sentence: what happened.
+    pub reason: String,
+    pub found_via: Vec<String>,
+}
+
+/// Every package manager found on this machine.
+#[derive(Debug, Clone, Default)]
+pub struct Toolchain {
+    /// Identified tools, preferred first (micromamba, mamba 2, mamba 1, conda).
+    pub tools: Vec<Tool>,
+    /// Tools that were found but could not be identified (hung, crashed, printed garbage).
+    pub problems: Vec<String>,
+    /// The same problems, structured.
+    pub broken: Vec<BrokenTool>,
+    /// `MAMBA_EXE` / `CONDA_EXE` naming a file that does not exist: (variable, value).
+    pub stale_vars: Vec<(String, PathBuf)>,
+}
+
+impl Toolchain {
+    /// The tool fixes are written for: micromamba, then mamba 2, mamba 1, conda.
+    pub fn primary(&self) -> Option<&Tool> {
+        self.tools.first()
+    }
+
+    /// Fix wording for the primary tool; micromamba 2 when nothing is installed yet
+    /// (the fixes then start with installing it).
+    pub fn commands(&self) -> Commands {
+        match self.primary() {
+            Some(t) => t.commands(),
+            None => Commands::new(Flavour::Micromamba2),
+        }
+    }
+
+    /// The first identified tool of a flavour.
+    pub fn find(&self, flavour: Flavour) -> Option<&Tool> {
+        self.tools.iter().find(|t| t.flavour == flavour)
+    }
+}
+
+/// Where environments live.
+#[derive(Debug, Clone, Default)]
+pub struct Roots {
+    /// The root prefix the primary flavour will use.
+    pub root_prefix: Option<PathBuf>,
+    /// Where the root prefix came from (e.g. `MAMBA_ROOT_PREFIX`, `~/micromamba`).
+    pub root_source: String,
+    /// envs dirs in the flavour's order (rc `envs_dirs`, CONDA_ENVS_DIRS, `<root>/envs`, …).
+    pub envs_dirs: Vec<PathBuf>,
+    /// rc files that exist, lowest precedence first.
+    pub rc_files: Vec<PathBuf>,
+    /// The flavour whose rules were applied (`None`: nothing installed; micromamba's defaults).
+    pub flavour: Option<Flavour>,
+    /// What the root prefix directory looks like on disk.
+    pub root_facts: DirFacts,
+    /// §1.1 step 4: the default root exists but is not a prefix; micromamba refuses to run.
+    pub default_root_error: Option<String>,
+    /// Every root considered (env vars, shell init blocks, binaries, installer defaults).
+    pub candidates: Vec<RootCandidate>,
+    /// The parsed rc files, in the order of `rc_files`.
+    pub rc: Vec<RcFile>,
+    /// Both CONDA_ENVS_DIRS and CONDA_ENVS_PATH are set (micromamba refuses that).
+    pub envs_dirs_error: Option<String>,
+    /// Environments found on disk (environments.txt, envs dirs, every candidate root's envs/).
+    pub known_envs: Vec<KnownEnv>,
+}
+
+impl Roots {
+    /// Whether `prefix` is reachable by name (`-n NAME`) with this configuration.
+    pub fn reachable_by_name(&self, prefix: &Path) -> bool {
+        let Some(parent) = prefix.parent() else {
+            return false;
+        };
+        self.root_prefix.as_deref() == Some(prefix)
+            || self.envs_dirs.iter().any(|d| same_path(d, parent))
+    }
+}
+
+/// The toolchain, probed once per run.
+pub fn toolchain(ctx: &Context) -> Arc<Toolchain> {
+    ctx.probe(detect::detect)
+}
+
+/// Root prefix, envs dirs and rc files, probed once per run.
+pub fn roots(ctx: &Context) -> Arc<Roots> {
+    ctx.probe(|ctx| {
+        let tc = toolchain(ctx);
+        let sh = shell_init(ctx);
+        roots::resolve(ctx, &tc, &sh, &roots::SystemDirs::default())
+    })
+}
+
+/// Shell init blocks in the user's shell rc files, probed once per run.
+pub fn shell_init(ctx: &Context) -> Arc<ShellInit> {
+    ctx.probe(shell::probe)
+}
+
+/// How long one `--version` may take: a share of the per-check timeout, so the probe kills a
+/// hung tool itself (and its process group) before the runner gives up on the check.
+pub fn version_timeout(check_timeout: Duration) -> Duration {
+    check_timeout.mul_f64(0.75)
+}
+
+/// `2.0.5rc1` → `[2, 0, 5]`.
+pub fn version_parts(v: &str) -> Vec<u64> {
+    v.split('.')
+        .map_while(|p| {
+            let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// Compares paths, resolving symlinks when both exist.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => strip_trailing(a) == strip_trailing(b),
+    }
+}
+
+fn strip_trailing(p: &Path) -> PathBuf {
+    p.components().collect()
+}
+
+/// `~` or `~/x` → home-relative; `$HOME`/`${VAR}` expanded from the context.
+pub fn expand_user(ctx: &Context, raw: &str) -> PathBuf {
+    let raw = raw.trim();
+    let home = ctx.home().unwrap_or_else(|| PathBuf::from("/"));
+    if raw == "~" {
+        return home;
+    }
+    if let Some(rest) = raw.strip_prefix("~/") {
+        return home.join(rest);
+    }
+    if !raw.contains('$') {
+        return PathBuf::from(raw);
+    }
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+            .expect("static regex")
+    });
+    let expanded = re.replace_all(raw, |c: &regex::Captures| {
+        let name = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        if name == "HOME" {
+            home.display().to_string()
+        } else {
+            ctx.var(name).unwrap_or_default().to_string()
+        }
+    });
+    PathBuf::from(expanded.into_owned())
+}
+
+/// `/home/u/micromamba` → `~/micromamba` for messages.
+pub fn tilde(ctx: &Context, p: &Path) -> String {
+    if let Some(home) = ctx.home() {
+        if let Ok(rest) = p.strip_prefix(&home) {
+            if rest.as_os_str().is_empty() {
+                return "~".to_string();
+            }
+            return format!("~/{}", rest.display());
+        }
+    }
+    p.display().to_string()
+}
+
+/// The project's environment name: `--env`/config, else `name:` in the environment file.
+pub fn project_env_name(ctx: &Context) -> Option<String> {
+    if let Some(n) = &ctx.settings.env_name {
+        return Some(n.clone());
+    }
+    let path = ctx.settings.project_path(&ctx.settings.env_file);
+    let meta = std::fs::metadata(&path).ok()?;
+    if meta.len() > 4 * 1024 * 1024 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    use saphyr::{LoadableYamlNode, Yaml};
+    let docs = Yaml::load_from_str(&text).ok()?;
+    let name = docs.first()?.as_mapping_get("name")?.as_str()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}

@@ -1,0 +1,471 @@
+//! The root prefix per flavour (research/mamba-facts.md §1.1, §9.2), envs dirs (§1.3), rc
+//! files (§1.5) and the environments that exist on disk (§1.4). Files only; nothing spawned.
+
+use super::{rc, shell::ShellInit, tilde, RcFile, Roots, Tool, Toolchain};
+use crate::core::Context;
+use crate::fix::Flavour;
+use std::path::{Path, PathBuf};
+
+/// Most directory entries read from one envs dir (a doctor, not an indexer).
+const MAX_ENTRIES: usize = 500;
+
+/// System-wide rc directories (overridable for tests).
+#[derive(Debug, Clone)]
+pub struct SystemDirs(pub Vec<PathBuf>);
+
+impl Default for SystemDirs {
+    fn default() -> SystemDirs {
+        SystemDirs(vec!["/etc/conda".into(), "/var/lib/conda".into()])
+    }
+}
+
+/// What a directory looks like on disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirFacts {
+    pub exists: bool,
+    pub is_dir: bool,
+    /// The current user may create entries in it.
+    pub writable: bool,
+    /// Has `pkgs/`, `conda-meta/` or `envs/` (§1.1 `validate_existing_root_prefix`).
+    pub valid_root: bool,
+    /// Has no entries at all.
+    pub empty: bool,
+}
+
+impl DirFacts {
+    pub fn of(p: &Path) -> DirFacts {
+        let meta = std::fs::metadata(p);
+        let exists = meta.is_ok() || p.symlink_metadata().is_ok();
+        let is_dir = meta.is_ok_and(|m| m.is_dir());
+        DirFacts {
+            exists,
+            is_dir,
+            writable: is_dir && writable(p),
+            valid_root: is_valid_root(p),
+            empty: is_dir && std::fs::read_dir(p).is_ok_and(|mut rd| rd.next().is_none()),
+        }
+    }
+}
+
+pub(super) fn writable(p: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access(2) reads a NUL-terminated path and has no other effect.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// A valid root has `pkgs/`, `conda-meta/` or `envs/`.
+pub fn is_valid_root(p: &Path) -> bool {
+    ["pkgs", "conda-meta", "envs"]
+        .iter()
+        .any(|d| p.join(d).is_dir())
+}
+
+/// A directory is an environment iff it has `conda-meta/history` (§1.4).
+pub fn is_env(p: &Path) -> bool {
+    p.join("conda-meta/history").is_file()
+}
+
+/// One root prefix that was considered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootCandidate {
+    pub path: PathBuf,
+    /// `MAMBA_ROOT_PREFIX`, `shell init block in ~/.bashrc`, `micromamba's location`, `~/miniforge3`…
+    pub source: String,
+    pub exists: bool,
+    pub valid: bool,
+}
+
+/// An environment found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownEnv {
+    pub prefix: PathBuf,
+    /// `base` for a root, else the directory name.
+    pub name: String,
+    /// The root it belongs to (`<root>/envs/<name>` → `<root>`; a root is its own).
+    pub root: Option<PathBuf>,
+    /// `environments.txt`, an envs dir, or `root`.
+    pub source: String,
+}
+
+fn version_lt(v: &str, than: &[u64]) -> bool {
+    super::version_parts(v).as_slice() < than
+}
+
+/// The install prefix of a binary: `<P>/bin/x` → `<P>` (symlinks resolved).
+fn binary_prefix(path: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    real.parent()?.parent().map(Path::to_path_buf)
+}
+
+/// §1.1 step 3: `<P>/../..` when mamba lives in `<root>/envs/<x>`, else `<P>` when valid.
+fn libmamba_location_root(tool: &Tool) -> Option<PathBuf> {
+    let p = binary_prefix(&tool.path)?;
+    if let Some(up) = p.parent().and_then(Path::parent) {
+        if p.parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "envs")
+            && is_valid_root(up)
+        {
+            return Some(up.to_path_buf());
+        }
+    }
+    is_valid_root(&p).then_some(p)
+}
+
+struct Resolved {
+    root: Option<PathBuf>,
+    source: String,
+    default_error: Option<String>,
+}
+
+fn micromamba_default(ctx: &Context, home: &Path) -> (PathBuf, String, Option<String>) {
+    let legacy = home.join("micromamba");
+    if is_valid_root(&legacy) {
+        return (legacy, "~/micromamba (an existing root)".into(), None);
+    }
+    let (dir, source) = match ctx.var_path("XDG_DATA_HOME") {
+        Some(x) => (
+            x.join("mamba"),
+            "$XDG_DATA_HOME/mamba (micromamba 2's default)",
+        ),
+        None => (
+            home.join(".local/share/mamba"),
+            "~/.local/share/mamba (micromamba 2's default)",
+        ),
+    };
+    let f = DirFacts::of(&dir);
+    let error = (f.exists && (!f.is_dir || (!f.empty && !f.valid_root))).then(|| {
+        format!(
+            "Could not use default root_prefix \"{}\": Directory exists, is not empty and not a conda prefix. Please set explicitly `MAMBA_ROOT_PREFIX` to \"{}\" to skip this error.",
+            dir.display(),
+            dir.display()
+        )
+    });
+    (dir, source.into(), error)
+}
+
+fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved {
+    let home = ctx.home().unwrap_or_else(|| PathBuf::from("/"));
+    let found = |root: PathBuf, source: String| Resolved {
+        root: Some(root),
+        source,
+        default_error: None,
+    };
+    let libmamba = tool.is_none_or(|t| t.flavour.is_libmamba_cli());
+    if libmamba {
+        if let Some(p) = ctx.var_path("MAMBA_ROOT_PREFIX") {
+            return found(p, "MAMBA_ROOT_PREFIX".into());
+        }
+        if let Some(p) = ctx.var_path("MAMBA_DEFAULT_ROOT_PREFIX") {
+            return found(p, "MAMBA_DEFAULT_ROOT_PREFIX (meant for tests)".into());
+        }
+        if let Some((f, _, root)) = sh.block_root() {
+            let src = format!("shell init block in {}", tilde(ctx, &f.path));
+            return found(root.to_path_buf(), src);
+        }
+    }
+    let Some(tool) = tool else {
+        return found(
+            home.join("micromamba"),
+            "~/micromamba (where the micromamba installer puts it)".into(),
+        );
+    };
+    match tool.flavour {
+        Flavour::Micromamba1 => found(
+            home.join("micromamba"),
+            "~/micromamba (micromamba 1's default)".into(),
+        ),
+        Flavour::Mamba2 => {
+            let prefix = libmamba_location_root(tool).or_else(|| binary_prefix(&tool.path));
+            match prefix {
+                Some(p) => found(p, "mamba's install prefix".into()),
+                None => found(home.join(".local/share/mamba"), "mamba 2's fallback".into()),
+            }
+        }
+        Flavour::Micromamba2 => {
+            // 2.0.6 added the binary's location as a source (PR #3782).
+            if !version_lt(&tool.version, &[2, 0, 6]) {
+                if let Some(p) = libmamba_location_root(tool) {
+                    return found(p, "micromamba's install prefix".into());
+                }
+            }
+            let (dir, source, default_error) = micromamba_default(ctx, &home);
+            Resolved {
+                root: Some(dir),
+                source,
+                default_error,
+            }
+        }
+        Flavour::Mamba1 | Flavour::Conda => {
+            if let Some(p) = ctx
+                .var_path("CONDA_ROOT_PREFIX")
+                .or_else(|| ctx.var_path("CONDA_ROOT_DIR"))
+            {
+                return found(p, "CONDA_ROOT_PREFIX".into());
+            }
+            if let Some(p) = binary_prefix(&tool.path) {
+                let what = if tool.flavour == Flavour::Conda {
+                    "conda"
+                } else {
+                    "mamba"
+                };
+                return found(p, format!("{what}'s install prefix"));
+            }
+            if let Some(p) = ctx.var_path("_CONDA_ROOT") {
+                return found(p, "_CONDA_ROOT".into());
+            }
+            Resolved {
+                root: None,
+                source: "not found".into(),
+                default_error: None,
+            }
+        }
+    }
+}
+
+/// Every root worth knowing about, for mismatch reports (§9.2).
+fn candidates(ctx: &Context, tc: &Toolchain, sh: &ShellInit) -> Vec<RootCandidate> {
+    let mut list: Vec<(PathBuf, String)> = Vec::new();
+    if let Some(p) = ctx.var_path("MAMBA_ROOT_PREFIX") {
+        list.push((p, "MAMBA_ROOT_PREFIX".into()));
+    }
+    for (f, b) in sh.blocks() {
+        if let Some(r) = &b.root_prefix {
+            list.push((
+                r.clone(),
+                format!("shell init block in {}", tilde(ctx, &f.path)),
+            ));
+        }
+        if let Some(c) = &b.conda_exe {
+            if let Some(p) = c.parent().and_then(Path::parent) {
+                list.push((
+                    p.to_path_buf(),
+                    format!("conda init block in {}", tilde(ctx, &f.path)),
+                ));
+            }
+        }
+    }
+    if let Some(p) = ctx.var_path("CONDA_EXE").and_then(|e| binary_prefix(&e)) {
+        list.push((p, "CONDA_EXE".into()));
+    }
+    if let Some(p) = ctx.var_path("_CONDA_ROOT") {
+        list.push((p, "_CONDA_ROOT".into()));
+    }
+    for t in &tc.tools {
+        let root = if t.flavour.is_libmamba_cli() {
+            libmamba_location_root(t)
+        } else {
+            binary_prefix(&t.path)
+        };
+        if let Some(p) = root {
+            list.push((p, format!("{}'s install prefix", t.flavour.program())));
+        }
+    }
+    if let Some(home) = ctx.home() {
+        list.push((home.join("micromamba"), "~/micromamba".into()));
+        match ctx.var_path("XDG_DATA_HOME") {
+            Some(x) => list.push((x.join("mamba"), "$XDG_DATA_HOME/mamba".into())),
+            None => list.push((
+                home.join(".local/share/mamba"),
+                "~/.local/share/mamba".into(),
+            )),
+        }
+        for d in ["miniforge3", "mambaforge", "miniconda3", "anaconda3"] {
+            list.push((home.join(d), format!("~/{d}")));
+        }
+    }
+    list.push(("/opt/conda".into(), "/opt/conda".into()));
+    let mut out: Vec<RootCandidate> = Vec::new();
+    for (path, source) in list {
+        if out.iter().any(|c| super::same_path(&c.path, &path)) {
+            continue;
+        }
+        let f = DirFacts::of(&path);
+        out.push(RootCandidate {
+            path,
+            source,
+            exists: f.exists,
+            valid: f.valid_root,
+        });
+    }
+    out
+}
+
+fn split_paths(ctx: &Context, raw: &str) -> Vec<PathBuf> {
+    raw.split(':')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| super::expand_user(ctx, s))
+        .collect()
+}
+
+fn push_unique(list: &mut Vec<PathBuf>, p: PathBuf) {
+    if !list.iter().any(|q| super::same_path(q, &p)) {
+        list.push(p);
+    }
+}
+
+/// §1.3: envs dirs for the flavour, plus the CONDA_ENVS_DIRS+CONDA_ENVS_PATH conflict.
+fn envs_dirs(
+    ctx: &Context,
+    libmamba: bool,
+    root: Option<&Path>,
+    rc: &[RcFile],
+) -> (Vec<PathBuf>, Option<String>) {
+    let mut out = Vec::new();
+    let dirs = ctx.var("CONDA_ENVS_DIRS");
+    let path = ctx.var("CONDA_ENVS_PATH");
+    let error = (libmamba && dirs.is_some() && path.is_some()).then(|| {
+        "The CONDA_ENVS_DIRS and CONDA_ENVS_PATH environment variables are both set; micromamba and mamba 2 refuse to run. Unset one of them.".to_string()
+    });
+    if let Some(v) = dirs.or(path) {
+        for p in split_paths(ctx, v) {
+            push_unique(&mut out, p);
+        }
+    }
+    // Lists are concatenated from the highest-precedence file down; micromamba ignores
+    // envs_dirs in target-prefix files.
+    for f in rc.iter().rev() {
+        if libmamba && f.level == rc::RcLevel::Target {
+            continue;
+        }
+        if let Ok(s) = &f.settings {
+            for e in &s.envs_dirs {
+                push_unique(&mut out, super::expand_user(ctx, &e.value));
+            }
+        }
+    }
+    let root_envs = root.map(|r| r.join("envs"));
+    let user_envs = ctx.home().map(|h| h.join(".conda/envs"));
+    if libmamba {
+        if let Some(e) = root_envs {
+            push_unique(&mut out, e);
+        }
+    } else {
+        let root_writable = root.is_some_and(|r| {
+            let h = r.join("conda-meta/history");
+            if h.exists() {
+                writable(&h)
+            } else {
+                writable(r)
+            }
+        });
+        let pair = if root_writable {
+            [root_envs, user_envs]
+        } else {
+            [user_envs, root_envs]
+        };
+        for p in pair.into_iter().flatten() {
+            push_unique(&mut out, p);
+        }
+    }
+    (out, error)
+}
+
+/// The root an env belongs to: `<root>/envs/<name>` → `<root>`; a valid root is its own.
+fn root_of(prefix: &Path) -> Option<PathBuf> {
+    let parent = prefix.parent()?;
+    if parent.file_name().is_some_and(|n| n == "envs") {
+        let root = parent.parent()?;
+        if is_valid_root(root) {
+            return Some(root.to_path_buf());
+        }
+    }
+    (prefix.join("envs").is_dir() || prefix.join("pkgs").is_dir()).then(|| prefix.to_path_buf())
+}
+
+fn add_env(out: &mut Vec<KnownEnv>, prefix: PathBuf, source: &str) {
+    if out.iter().any(|e| super::same_path(&e.prefix, &prefix)) {
+        return;
+    }
+    let root = root_of(&prefix);
+    let name = if root.as_deref() == Some(prefix.as_path()) {
+        "base".to_string()
+    } else {
+        prefix
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    out.push(KnownEnv {
+        prefix,
+        name,
+        root,
+        source: source.to_string(),
+    });
+}
+
+fn children_envs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .take(MAX_ENTRIES)
+                .filter(|p| is_env(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// §1.4: environments.txt lines that are still envs, children of every envs dir and of every
+/// candidate root's envs/, and the valid roots themselves.
+fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> Vec<KnownEnv> {
+    let mut out = Vec::new();
+    if let Some(home) = ctx.home() {
+        let txt = home.join(".conda/environments.txt");
+        if let Ok(text) = std::fs::read_to_string(&txt) {
+            for line in text.lines().take(MAX_ENTRIES) {
+                let p = PathBuf::from(line.trim().trim_end_matches('/'));
+                if p.is_absolute() && is_env(&p) {
+                    add_env(&mut out, p, "environments.txt");
+                }
+            }
+        }
+    }
+    for d in envs_dirs {
+        for p in children_envs(d) {
+            add_env(&mut out, p, "envs dir");
+        }
+    }
+    for c in cands.iter().filter(|c| c.valid) {
+        if is_env(&c.path) {
+            add_env(&mut out, c.path.clone(), "root");
+        }
+        for p in children_envs(&c.path.join("envs")) {
+            add_env(&mut out, p, "root envs/");
+        }
+    }
+    out
+}
+
+/// Resolves everything for the primary tool of `tc`.
+pub fn resolve(ctx: &Context, tc: &Toolchain, sh: &ShellInit, sys: &SystemDirs) -> Roots {
+    let tool = tc.primary();
+    let flavour = tool.map(|t| t.flavour);
+    let libmamba = flavour.is_none_or(|f| f.is_libmamba_cli());
+    let r = resolve_root(ctx, tool, sh);
+    let search = rc::search_path(ctx, flavour, r.root.as_deref(), &sys.0);
+    let rc: Vec<RcFile> = rc::expand(&search)
+        .into_iter()
+        .map(|(p, lvl)| rc::load(&p, lvl))
+        .collect();
+    let (envs_dirs, envs_dirs_error) = envs_dirs(ctx, libmamba, r.root.as_deref(), &rc);
+    let cands = candidates(ctx, tc, sh);
+    let known_envs = known_envs(ctx, &envs_dirs, &cands);
+    Roots {
+        root_facts: r.root.as_deref().map(DirFacts::of).unwrap_or_default(),
+        root_prefix: r.root,
+        root_source: r.source,
+        envs_dirs,
+        rc_files: rc.iter().map(|f| f.path.clone()).collect(),
+        flavour,
+        default_root_error: r.default_error,
+        candidates: cands,
+        rc,
+        envs_dirs_error,
+        known_envs,
+    }
+}
