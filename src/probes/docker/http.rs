@@ -1,0 +1,585 @@
+//! A small HTTP/1.1 client for the Docker engine API over a unix socket or plain tcp.
+//! Every request has one deadline covering connect, write and read, and a body cap; a peer
+//! that accepts and never answers ends as `Timeout`, never a hang.
+
+use super::endpoint::Target;
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::unix::net::UnixStream;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Cap on the response head (status line and headers).
+const HEAD_CAP: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A header's value (names compare case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The engine's error message from a JSON `{"message": …}` body, else the body text.
+    pub fn error_message(&self) -> String {
+        let from_json = serde_json::from_slice::<serde_json::Value>(&self.body)
+            .ok()
+            .and_then(|v| v.get("message")?.as_str().map(str::to_string));
+        let text = from_json.unwrap_or_else(|| String::from_utf8_lossy(&self.body).into_owned());
+        let text = text.trim();
+        if text.is_empty() {
+            format!("HTTP {}", self.status)
+        } else {
+            let short: String = text.chars().take(300).collect();
+            format!("HTTP {}: {short}", self.status)
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum HttpError {
+    /// Could not connect (no socket, refused, permission denied, unknown host).
+    Connect(io::Error),
+    /// No complete answer before the deadline.
+    Timeout,
+    /// The peer answered something that is not a valid HTTP response, or closed early.
+    Protocol(String),
+    /// The body was larger than the cap.
+    TooLarge(usize),
+    /// Reading or writing failed after connecting.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpError::Connect(e) => write!(f, "cannot connect: {e}"),
+            HttpError::Timeout => f.write_str("no answer before the timeout"),
+            HttpError::Protocol(m) => write!(f, "not a valid HTTP answer: {m}"),
+            HttpError::TooLarge(cap) => write!(f, "the answer is larger than {cap} bytes"),
+            HttpError::Io(e) => write!(f, "connection failed: {e}"),
+        }
+    }
+}
+
+trait Conn: Read + Write {
+    fn set_read_deadline(&self, left: Duration) -> io::Result<()>;
+    fn set_write_deadline(&self, left: Duration) -> io::Result<()>;
+}
+
+impl Conn for UnixStream {
+    fn set_read_deadline(&self, left: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(left))
+    }
+    fn set_write_deadline(&self, left: Duration) -> io::Result<()> {
+        self.set_write_timeout(Some(left))
+    }
+}
+
+impl Conn for TcpStream {
+    fn set_read_deadline(&self, left: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(left))
+    }
+    fn set_write_deadline(&self, left: Duration) -> io::Result<()> {
+        self.set_write_timeout(Some(left))
+    }
+}
+
+/// `GET path` (or `HEAD`) against the engine, bounded by `timeout` and `cap`.
+pub fn get(
+    target: &Target,
+    path: &str,
+    timeout: Duration,
+    cap: usize,
+) -> Result<Response, HttpError> {
+    request(target, "GET", path, timeout, cap)
+}
+
+pub fn request(
+    target: &Target,
+    method: &str,
+    path: &str,
+    timeout: Duration,
+    cap: usize,
+) -> Result<Response, HttpError> {
+    // The work runs on its own thread so that even a blocking connect (a unix socket whose
+    // backlog is full) cannot outlast the deadline; socket timeouts end the thread soon after.
+    let (tx, rx) = mpsc::channel();
+    let target = target.clone();
+    let method = method.to_string();
+    let path = path.to_string();
+    let deadline = Instant::now() + timeout;
+    let spawned = std::thread::Builder::new()
+        .name("docker-http".into())
+        .spawn(move || {
+            let _ = tx.send(request_inner(&target, &method, &path, deadline, cap));
+        });
+    if let Err(e) = spawned {
+        return Err(HttpError::Io(e));
+    }
+    match rx.recv_timeout(timeout + Duration::from_millis(200)) {
+        Ok(r) => r,
+        Err(_) => Err(HttpError::Timeout),
+    }
+}
+
+fn left(deadline: Instant) -> Result<Duration, HttpError> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        Err(HttpError::Timeout)
+    } else {
+        Ok(left)
+    }
+}
+
+fn request_inner(
+    target: &Target,
+    method: &str,
+    path: &str,
+    deadline: Instant,
+    cap: usize,
+) -> Result<Response, HttpError> {
+    match target {
+        Target::Unix(sock) => {
+            let stream = UnixStream::connect(sock).map_err(HttpError::Connect)?;
+            exchange(stream, "localhost", method, path, deadline, cap)
+        }
+        Target::Tcp { host, port } => {
+            let addrs: Vec<_> = (host.as_str(), *port)
+                .to_socket_addrs()
+                .map_err(HttpError::Connect)?
+                .collect();
+            let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for the host");
+            for addr in addrs {
+                match TcpStream::connect_timeout(&addr, left(deadline)?) {
+                    Ok(stream) => {
+                        let host_header = if host.contains(':') {
+                            format!("[{host}]:{port}")
+                        } else {
+                            format!("{host}:{port}")
+                        };
+                        return exchange(stream, &host_header, method, path, deadline, cap);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                        return Err(HttpError::Timeout)
+                    }
+                    Err(e) => last = e,
+                }
+            }
+            Err(HttpError::Connect(last))
+        }
+        Target::CliOnly(why) => Err(HttpError::Protocol(format!(
+            "{why}; only the docker CLI can reach it"
+        ))),
+    }
+}
+
+fn io_err(e: io::Error) -> HttpError {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => HttpError::Timeout,
+        _ => HttpError::Io(e),
+    }
+}
+
+fn exchange<S: Conn>(
+    mut stream: S,
+    host: &str,
+    method: &str,
+    path: &str,
+    deadline: Instant,
+    cap: usize,
+) -> Result<Response, HttpError> {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: devdoctor/{}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    stream.set_write_deadline(left(deadline)?).map_err(io_err)?;
+    stream.write_all(req.as_bytes()).map_err(io_err)?;
+    stream.flush().map_err(io_err)?;
+
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 16 * 1024];
+    // Reads more into `buf`; returns false at end of stream.
+    let mut fill = |stream: &mut S, buf: &mut Vec<u8>| -> Result<bool, HttpError> {
+        loop {
+            stream.set_read_deadline(left(deadline)?).map_err(io_err)?;
+            match stream.read(&mut chunk) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+    };
+
+    // The head.
+    let (status, headers, head_len) = loop {
+        let mut slots = [httparse::EMPTY_HEADER; 64];
+        let mut resp = httparse::Response::new(&mut slots);
+        match resp.parse(&buf) {
+            Ok(httparse::Status::Complete(n)) => {
+                let status = resp.code.unwrap_or(0);
+                let headers: Vec<(String, String)> = resp
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.name.to_string(),
+                            String::from_utf8_lossy(h.value).trim().to_string(),
+                        )
+                    })
+                    .collect();
+                break (status, headers, n);
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(e) => {
+                return Err(HttpError::Protocol(format!(
+                    "{e} (the peer sent {:?})",
+                    preview(&buf)
+                )))
+            }
+        }
+        if buf.len() > HEAD_CAP {
+            return Err(HttpError::Protocol("response head too large".into()));
+        }
+        if !fill(&mut stream, &mut buf)? {
+            return Err(HttpError::Protocol(if buf.is_empty() {
+                "the peer closed the connection without answering".into()
+            } else {
+                format!("the connection closed mid-answer after {:?}", preview(&buf))
+            }));
+        }
+    };
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let no_body =
+        method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
+    let mut body_buf = buf.split_off(head_len);
+    let body = if no_body {
+        Vec::new()
+    } else if header("Transfer-Encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
+    {
+        let mut dec = Chunked::default();
+        loop {
+            dec.advance(&body_buf, cap)?;
+            if dec.done {
+                break dec.body;
+            }
+            if !fill(&mut stream, &mut body_buf)? {
+                return Err(HttpError::Protocol("the chunked body ended early".into()));
+            }
+            if body_buf.len() > cap.saturating_mul(2).saturating_add(HEAD_CAP) {
+                return Err(HttpError::TooLarge(cap));
+            }
+        }
+    } else if let Some(len) = header("Content-Length") {
+        let len: usize = len
+            .parse()
+            .map_err(|_| HttpError::Protocol(format!("bad Content-Length `{len}`")))?;
+        if len > cap {
+            return Err(HttpError::TooLarge(cap));
+        }
+        while body_buf.len() < len {
+            if !fill(&mut stream, &mut body_buf)? {
+                return Err(HttpError::Protocol(format!(
+                    "the body ended after {} of {len} bytes",
+                    body_buf.len()
+                )));
+            }
+        }
+        body_buf.truncate(len);
+        body_buf
+    } else {
+        // Until the peer closes (we sent Connection: close).
+        loop {
+            if body_buf.len() > cap {
+                return Err(HttpError::TooLarge(cap));
+            }
+            if !fill(&mut stream, &mut body_buf)? {
+                break;
+            }
+        }
+        body_buf
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn preview(buf: &[u8]) -> String {
+    String::from_utf8_lossy(buf.get(..buf.len().min(60)).unwrap_or_default()).into_owned()
+}
+
+/// Incremental decoder of a chunked body.
+#[derive(Debug, Default)]
+struct Chunked {
+    pos: usize,
+    body: Vec<u8>,
+    done: bool,
+}
+
+impl Chunked {
+    /// Consumes the complete chunks in `buf[self.pos..]`.
+    fn advance(&mut self, buf: &[u8], cap: usize) -> Result<(), HttpError> {
+        while !self.done {
+            let rest = buf.get(self.pos..).unwrap_or_default();
+            match httparse::parse_chunk_size(rest) {
+                Ok(httparse::Status::Complete((head, size))) => {
+                    if size == 0 {
+                        // Trailers, if any, are ignored: the body is complete.
+                        self.done = true;
+                        return Ok(());
+                    }
+                    let size = usize::try_from(size).unwrap_or(usize::MAX);
+                    if size > cap || self.body.len() + size > cap {
+                        return Err(HttpError::TooLarge(cap));
+                    }
+                    let end = head + size;
+                    if rest.len() < end + 2 {
+                        return Ok(());
+                    }
+                    if rest.get(end..end + 2) != Some(b"\r\n".as_slice()) {
+                        return Err(HttpError::Protocol(
+                            "a chunk is not followed by CRLF".into(),
+                        ));
+                    }
+                    self.body
+                        .extend_from_slice(rest.get(head..end).unwrap_or_default());
+                    self.pos += end + 2;
+                }
+                Ok(httparse::Status::Partial) => return Ok(()),
+                Err(_) => return Err(HttpError::Protocol("invalid chunk size".into())),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Percent-encodes an image reference for a path segment, keeping `/`, `:` and `@`, which
+/// the engine's `/images/{name}/json` route takes literally.
+pub fn escape_ref(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+    use std::path::Path;
+
+    /// Serves one connection on a fresh socket with `respond`, returning the socket path.
+    fn serve(dir: &Path, respond: impl FnOnce(UnixStream) + Send + 'static) -> Target {
+        let path = dir.join("s.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            if let Ok((s, _)) = listener.accept() {
+                respond(s);
+            }
+        });
+        Target::Unix(path)
+    }
+
+    fn read_request(s: &mut UnixStream) -> String {
+        let mut buf = Vec::new();
+        let mut b = [0u8; 1024];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut b) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&b[..n]),
+            }
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    fn reply(raw: &'static [u8]) -> impl FnOnce(UnixStream) + Send + 'static {
+        move |mut s| {
+            let _ = read_request(&mut s);
+            let _ = s.write_all(raw);
+        }
+    }
+
+    const T: Duration = Duration::from_secs(2);
+
+    #[test]
+    fn content_length_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOKextra"),
+        );
+        let r = get(&t, "/_ping", T, 1024).unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, b"OK");
+        assert_eq!(r.header("api-version"), Some("1.41"));
+    }
+
+    #[test]
+    fn chunked_body_split_across_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), |mut s| {
+            let _ = read_request(&mut s);
+            for part in [
+                &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"[..],
+                b"lo\r\n6;ext=1\r\n world\r\n",
+                b"0\r\n\r\n",
+            ] {
+                let _ = s.write_all(part);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        let r = get(&t, "/info", T, 1024).unwrap();
+        assert_eq!(r.body, b"hello world");
+    }
+
+    #[test]
+    fn body_until_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), reply(b"HTTP/1.0 200 OK\r\n\r\n{\"a\":1}"));
+        assert_eq!(get(&t, "/version", T, 1024).unwrap().body, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn silent_peer_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), |mut s| {
+            let _ = read_request(&mut s);
+            std::thread::sleep(Duration::from_secs(5));
+        });
+        let start = Instant::now();
+        let err = get(&t, "/_ping", Duration::from_millis(300), 1024).unwrap_err();
+        assert!(matches!(err, HttpError::Timeout), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn garbage_is_a_protocol_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), reply(b"SSH-2.0-OpenSSH_9.2\r\n"));
+        assert!(matches!(
+            get(&t, "/_ping", T, 1024).unwrap_err(),
+            HttpError::Protocol(_)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), reply(b""));
+        assert!(matches!(
+            get(&t, "/_ping", T, 1024).unwrap_err(),
+            HttpError::Protocol(_)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+        );
+        assert!(matches!(
+            get(&t, "/_ping", T, 1024).unwrap_err(),
+            HttpError::Protocol(_)
+        ));
+    }
+
+    #[test]
+    fn body_cap_is_enforced() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"),
+        );
+        assert!(matches!(
+            get(&t, "/info", T, 1000).unwrap_err(),
+            HttpError::TooLarge(1000)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n"),
+        );
+        assert!(matches!(
+            get(&t, "/info", T, 1000).unwrap_err(),
+            HttpError::TooLarge(1000)
+        ));
+    }
+
+    #[test]
+    fn missing_socket_is_a_connect_error() {
+        let err = get(
+            &Target::Unix("/nonexistent/devdoctor.sock".into()),
+            "/_ping",
+            T,
+            10,
+        )
+        .unwrap_err();
+        match err {
+            HttpError::Connect(e) => assert_eq!(e.kind(), io::ErrorKind::NotFound),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn sends_a_well_formed_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let t = serve(dir.path(), move |mut s| {
+            let _ = tx.send(read_request(&mut s));
+            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+        });
+        let r = get(&t, "/v1.41/images/a%20b/json", T, 10).unwrap();
+        assert_eq!(r.status, 204);
+        let req = rx.recv().unwrap();
+        assert!(
+            req.starts_with("GET /v1.41/images/a%20b/json HTTP/1.1\r\n"),
+            "{req}"
+        );
+        assert!(req.contains("\r\nHost: localhost\r\n"));
+        assert!(req.contains("\r\nConnection: close\r\n"));
+    }
+
+    #[test]
+    fn error_message_from_json() {
+        let r = Response {
+            status: 404,
+            headers: vec![],
+            body: br#"{"message":"No such image: x:1"}"#.to_vec(),
+        };
+        assert_eq!(r.error_message(), "HTTP 404: No such image: x:1");
+    }
+
+    #[test]
+    fn escaping_keeps_reference_syntax() {
+        assert_eq!(escape_ref("ghcr.io/a/b:1.0"), "ghcr.io/a/b:1.0");
+        assert_eq!(escape_ref("a@sha256:ab"), "a@sha256:ab");
+        assert_eq!(escape_ref("a b?#"), "a%20b%3F%23");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunk_decoder_never_panics(data in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let mut c = Chunked::default();
+            let _ = c.advance(&data, 1000);
+        }
+    }
+}

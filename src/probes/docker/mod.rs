@@ -1,0 +1,675 @@
+//! Probes of the Docker engine: socket first (`/_ping`, `/version`, `/info`,
+//! `/images/{name}/json`), the docker CLI as fallback. Facts: research/docker-mcp-facts.md §3.
+//!
+//! Interface used by other areas (keep these signatures): `local_image`, `ImageConfig`
+//! (`user`, `has_healthcheck`, `created`).
+
+pub mod api;
+pub mod cli;
+pub mod endpoint;
+pub mod http;
+pub mod run;
+pub mod trivy;
+
+pub use api::{ImageConfig, ServerInfo};
+pub use cli::{CliInfo, DownCause};
+pub use endpoint::{Resolved, Source, Target};
+
+use crate::core::Context;
+use crate::exec::Cmd;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Cap on one engine answer (`/info` is a few KB; image JSON rarely over 100 KB).
+const BODY_CAP: usize = 4 * 1024 * 1024;
+
+/// How the engine was (or would be) reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Socket,
+    Cli(PathBuf),
+    /// Not contacted (bad endpoint, remote without --allow-remote, no CLI for ssh/TLS).
+    Nothing,
+}
+
+#[derive(Debug, Clone)]
+pub enum EngineState {
+    Up(ServerInfo),
+    Down {
+        cause: DownCause,
+        message: String,
+    },
+    /// Could not be checked (timeout, not an engine, remote without permission).
+    Unknown(String),
+}
+
+/// The engine as this run sees it.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub endpoint: Resolved,
+    pub via: Via,
+    pub state: EngineState,
+    /// Things worth saying next to the verdict (a podman socket that exists, /info unreadable).
+    pub notes: Vec<String>,
+    /// `/v1.41` from the `/_ping` Api-Version header (empty: unversioned paths).
+    pub api_prefix: String,
+}
+
+impl Engine {
+    pub fn info(&self) -> Option<&ServerInfo> {
+        match &self.state {
+            EngineState::Up(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// The per-request timeout: a third of the check timeout, between 0.5 s and 5 s.
+pub fn request_timeout(ctx: &Context) -> Duration {
+    (ctx.settings.timeout / 3).clamp(Duration::from_millis(500), Duration::from_secs(5))
+}
+
+/// The docker-compatible CLI, found once per run.
+pub fn cli(ctx: &Context) -> Arc<Option<CliInfo>> {
+    ctx.probe(cli::find)
+}
+
+/// The engine, probed once per run.
+pub fn engine(ctx: &Context) -> Arc<Engine> {
+    ctx.probe(probe_engine)
+}
+
+fn probe_engine(ctx: &Context) -> Engine {
+    let endpoint = endpoint::resolve(ctx);
+    let mut engine = Engine {
+        endpoint: endpoint.clone(),
+        via: Via::Nothing,
+        state: EngineState::Unknown(String::new()),
+        notes: Vec::new(),
+        api_prefix: String::new(),
+    };
+    let target = match &endpoint.target {
+        Err(e) => {
+            engine.state = EngineState::Down {
+                cause: DownCause::NoEndpoint,
+                message: e.clone(),
+            };
+            return engine;
+        }
+        Ok(t) => t.clone(),
+    };
+    if endpoint.remote && !ctx.settings.allow_remote {
+        engine.state = EngineState::Unknown(format!(
+            "{} ({}) is on another machine; devdoctor only talks to this machine unless you pass --allow-remote",
+            endpoint.host,
+            endpoint.source.describe()
+        ));
+        return engine;
+    }
+    let timeout = request_timeout(ctx);
+    match &target {
+        Target::CliOnly(why) => {
+            let cli = cli(ctx);
+            let Some(cli) = cli.as_ref() else {
+                engine.state = EngineState::Unknown(format!(
+                    "{why}; devdoctor reaches such endpoints through the docker CLI, which is not installed"
+                ));
+                return engine;
+            };
+            engine.via = Via::Cli(cli.path.clone());
+            engine.state = match cli::probe_engine(ctx, cli, timeout) {
+                cli::CliEngine::Up(i) => EngineState::Up(i),
+                cli::CliEngine::Down(cause, message) => EngineState::Down { cause, message },
+                cli::CliEngine::Unknown(m) => EngineState::Unknown(m),
+            };
+        }
+        _ => {
+            engine.via = Via::Socket;
+            probe_socket(ctx, &target, timeout, &mut engine);
+        }
+    }
+    if let EngineState::Down {
+        cause: DownCause::NotRunning,
+        ..
+    } = engine.state
+    {
+        if let Some(sock) = podman_socket(ctx) {
+            if Some(sock.as_path()) != unix_path(&target) {
+                engine.notes.push(format!(
+                    "a Podman socket exists at {}; to use it: export DOCKER_HOST=unix://{}",
+                    sock.display(),
+                    sock.display()
+                ));
+            }
+        }
+    }
+    engine
+}
+
+fn unix_path(t: &Target) -> Option<&Path> {
+    match t {
+        Target::Unix(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// Podman's user (then system) API socket, when it exists.
+fn podman_socket(ctx: &Context) -> Option<PathBuf> {
+    let user = ctx
+        .var_path("XDG_RUNTIME_DIR")
+        .map(|d| d.join("podman").join("podman.sock"));
+    user.into_iter()
+        .chain([PathBuf::from("/run/podman/podman.sock")])
+        .find(|p| is_socket(p))
+}
+
+fn is_socket(p: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(p).is_ok_and(|m| m.file_type().is_socket())
+}
+
+fn probe_socket(ctx: &Context, target: &Target, timeout: Duration, engine: &mut Engine) {
+    let budget_end = Instant::now() + ctx.settings.timeout.mul_f64(0.6).max(timeout);
+    let where_ = match target {
+        Target::Unix(p) => p.display().to_string(),
+        _ => engine.endpoint.host.clone(),
+    };
+    let ping = match http::get(target, "/_ping", timeout, 64 * 1024) {
+        Ok(r) => r,
+        Err(e) => {
+            engine.state = classify_http_error(target, &where_, e, timeout);
+            return;
+        }
+    };
+    if ping.status != 200 {
+        engine.state = EngineState::Unknown(format!(
+            "{where_} answered /_ping with {} instead of OK; is it a Docker engine?",
+            ping.error_message()
+        ));
+        return;
+    }
+    let podman_header = ping.header("Libpod-Api-Version").is_some();
+    let api = ping.header("Api-Version").unwrap_or("").to_string();
+    if !api.is_empty() && api.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        engine.api_prefix = format!("/v{api}");
+    }
+    let remaining = |fallback: Duration| {
+        budget_end
+            .saturating_duration_since(Instant::now())
+            .min(fallback)
+            .max(Duration::from_millis(100))
+    };
+    let mut info = match http::get(
+        target,
+        &format!("{}/version", engine.api_prefix),
+        remaining(timeout),
+        BODY_CAP,
+    ) {
+        Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
+            Ok(v) => api::parse_version(&v),
+            Err(e) => {
+                engine.notes.push(format!("/version is not JSON ({e})"));
+                ServerInfo::default()
+            }
+        },
+        Ok(r) => {
+            engine
+                .notes
+                .push(format!("/version answered {}", r.error_message()));
+            ServerInfo::default()
+        }
+        Err(e) => {
+            engine.notes.push(format!("/version: {e}"));
+            ServerInfo::default()
+        }
+    };
+    info.podman |= podman_header;
+    if info.api_version.is_empty() {
+        info.api_version = api;
+    }
+    match http::get(
+        target,
+        &format!("{}/info", engine.api_prefix),
+        remaining(timeout),
+        BODY_CAP,
+    ) {
+        Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
+            Ok(v) => api::apply_info(&mut info, &v),
+            Err(e) => engine.notes.push(format!("/info is not JSON ({e})")),
+        },
+        Ok(r) => engine
+            .notes
+            .push(format!("/info answered {}", r.error_message())),
+        Err(e) => engine.notes.push(format!("/info: {e}")),
+    }
+    engine.state = EngineState::Up(info);
+}
+
+fn classify_http_error(
+    target: &Target,
+    where_: &str,
+    e: http::HttpError,
+    timeout: Duration,
+) -> EngineState {
+    use std::io::ErrorKind;
+    match e {
+        http::HttpError::Connect(err) => match (err.kind(), target) {
+            (ErrorKind::NotFound, Target::Unix(p)) => EngineState::Down {
+                cause: DownCause::NotRunning,
+                message: format!("no socket at {}", p.display()),
+            },
+            (ErrorKind::ConnectionRefused, Target::Unix(p)) if p.exists() && !is_socket(p) => {
+                EngineState::Down {
+                    cause: DownCause::NoEndpoint,
+                    message: format!("{} exists but is not a socket", p.display()),
+                }
+            }
+            (ErrorKind::ConnectionRefused, _) => EngineState::Down {
+                cause: DownCause::NotRunning,
+                message: format!("nothing is listening at {where_} (connection refused)"),
+            },
+            (ErrorKind::PermissionDenied, _) => EngineState::Down {
+                cause: DownCause::PermissionDenied,
+                message: format!("permission denied opening {where_}"),
+            },
+            (_, Target::Tcp { host, .. }) if err.kind() != ErrorKind::TimedOut => {
+                EngineState::Down {
+                    cause: DownCause::NoEndpoint,
+                    message: format!("cannot reach {host}: {err}"),
+                }
+            }
+            _ => EngineState::Unknown(format!("cannot connect to {where_}: {err}")),
+        },
+        http::HttpError::Timeout => EngineState::Unknown(format!(
+            "{where_} accepted the connection but did not answer /_ping within {:.1} s",
+            timeout.as_secs_f64()
+        )),
+        http::HttpError::Protocol(m) => EngineState::Unknown(format!(
+            "something at {where_} answers, but not as a Docker engine ({m})"
+        )),
+        other => EngineState::Unknown(format!("{where_}: {other}")),
+    }
+}
+
+/// What the engine says about one image name.
+#[derive(Debug, Clone)]
+pub enum ImageLookup {
+    Found(ImageConfig),
+    /// The engine does not have it locally.
+    Missing,
+    /// The engine could not be asked (down, unknown); the engine check says why.
+    NoEngine(String),
+    /// The engine answered with an error, or the answer was unreadable.
+    Error(String),
+}
+
+#[derive(Default)]
+struct ImageCache(Mutex<HashMap<String, Arc<OnceLock<Arc<ImageLookup>>>>>);
+
+/// The local image `name`, looked up once per run per name.
+pub fn image(ctx: &Context, name: &str) -> Arc<ImageLookup> {
+    let cache = ctx.probe(|_| ImageCache::default());
+    let cell = {
+        let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(name.to_string()).or_default().clone()
+    };
+    cell.get_or_init(|| Arc::new(lookup_image(ctx, name)))
+        .clone()
+}
+
+/// The local image `name`, when the engine is reachable and has it. `None` otherwise.
+pub fn local_image(ctx: &Context, name: &str) -> Option<ImageConfig> {
+    match image(ctx, name).as_ref() {
+        ImageLookup::Found(c) => Some(c.clone()),
+        _ => None,
+    }
+}
+
+/// Whether `name` could be an image reference (and is safe as an argument).
+pub fn valid_reference(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 512
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c))
+}
+
+fn lookup_image(ctx: &Context, name: &str) -> ImageLookup {
+    if !valid_reference(name) {
+        return ImageLookup::Error(format!("`{name}` is not a valid image reference"));
+    }
+    let engine = engine(ctx);
+    match &engine.state {
+        EngineState::Up(_) => {}
+        EngineState::Down { message, .. } => return ImageLookup::NoEngine(message.clone()),
+        EngineState::Unknown(m) => return ImageLookup::NoEngine(m.clone()),
+    }
+    let timeout = request_timeout(ctx);
+    match (&engine.via, &engine.endpoint.target) {
+        (Via::Socket, Ok(target)) => {
+            let path = format!(
+                "{}/images/{}/json",
+                engine.api_prefix,
+                http::escape_ref(name)
+            );
+            match http::get(target, &path, timeout, BODY_CAP) {
+                Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
+                    Ok(v) => ImageLookup::Found(api::parse_image(&v)),
+                    Err(e) => {
+                        ImageLookup::Error(format!("the engine's image JSON is unreadable: {e}"))
+                    }
+                },
+                Ok(r) if r.status == 404 => ImageLookup::Missing,
+                Ok(r) => ImageLookup::Error(r.error_message()),
+                Err(e) => ImageLookup::Error(e.to_string()),
+            }
+        }
+        (Via::Cli(path), _) => {
+            let out = Cmd::new(path)
+                .args(["image", "inspect", "--", name])
+                .env_exact(ctx.vars())
+                .timeout(timeout)
+                .cap(BODY_CAP)
+                .run();
+            match out {
+                Ok(o) if o.success() => {
+                    match serde_json::from_slice::<serde_json::Value>(&o.stdout) {
+                        Ok(serde_json::Value::Array(items)) if !items.is_empty() => {
+                            ImageLookup::Found(api::parse_image(
+                                items.first().unwrap_or(&serde_json::Value::Null),
+                            ))
+                        }
+                        _ => ImageLookup::Error("`docker image inspect` printed no image".into()),
+                    }
+                }
+                Ok(o) => {
+                    let err = o.stderr_text();
+                    let lower = err.to_ascii_lowercase();
+                    if lower.contains("no such image") || lower.contains("no such object") {
+                        ImageLookup::Missing
+                    } else {
+                        ImageLookup::Error(format!(
+                            "`docker image inspect` {}: {}",
+                            o.describe_end(),
+                            cli::first_line(&err)
+                        ))
+                    }
+                }
+                Err(e) => ImageLookup::Error(format!("{e:#}")),
+            }
+        }
+        _ => ImageLookup::NoEngine("the engine was not contacted".into()),
+    }
+}
+
+/// Dockerfiles and compose files of the project (configured, else the usual names in the
+/// project directory).
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFiles {
+    pub dockerfiles: Vec<PathBuf>,
+    pub compose_files: Vec<PathBuf>,
+}
+
+impl ProjectFiles {
+    pub fn uses_docker(&self) -> bool {
+        !self.dockerfiles.is_empty() || !self.compose_files.is_empty()
+    }
+}
+
+const COMPOSE_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+fn is_dockerfile_name(name: &str) -> bool {
+    name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+}
+
+pub fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
+    ctx.probe(|ctx| {
+        let s = &ctx.settings;
+        let mut files = ProjectFiles::default();
+        if !s.dockerfiles.is_empty() {
+            files.dockerfiles = s
+                .dockerfiles
+                .iter()
+                .filter(|p| p.is_file())
+                .cloned()
+                .collect();
+        }
+        if !s.compose_files.is_empty() {
+            files.compose_files = s
+                .compose_files
+                .iter()
+                .filter(|p| p.is_file())
+                .cloned()
+                .collect();
+        }
+        let mut found: Vec<String> = std::fs::read_dir(&s.project_dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        // `Dockerfile` itself first: it is what `docker build .` uses.
+        found.sort_by_key(|n| n.as_str() != "Dockerfile");
+        if s.dockerfiles.is_empty() {
+            files.dockerfiles = found
+                .iter()
+                .filter(|n| is_dockerfile_name(n))
+                .map(|n| s.project_dir.join(n))
+                .collect();
+        }
+        if s.compose_files.is_empty() {
+            files.compose_files = COMPOSE_NAMES
+                .iter()
+                .filter(|n| found.iter().any(|f| f == *n))
+                .map(|n| s.project_dir.join(n))
+                .collect();
+        }
+        files
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use std::ffi::OsString;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixListener;
+
+    fn ctx_with(vars: &[(&str, &str)], settings: Settings) -> Context {
+        Context::with_vars(
+            settings,
+            vars.iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+        )
+    }
+
+    /// A fake engine on a unix socket answering each request by path.
+    fn fake_engine(dir: &Path, answer: fn(&str) -> Vec<u8>) -> PathBuf {
+        let path = dir.join("docker.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                let Ok(mut s) = s else { break };
+                let mut buf = Vec::new();
+                let mut b = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut b) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&b[..n]),
+                    }
+                }
+                let req = String::from_utf8_lossy(&buf).into_owned();
+                let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
+                let _ = s.write_all(&answer(&path));
+            }
+        });
+        path
+    }
+
+    fn json_reply(status: &str, body: &str) -> Vec<u8> {
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    fn engine_answers(path: &str) -> Vec<u8> {
+        match path {
+            "/_ping" => json_reply("200 OK", "OK"),
+            "/v1.41/version" => json_reply(
+                "200 OK",
+                r#"{"Version":"20.10.24+dfsg1","ApiVersion":"1.41","Os":"linux","Arch":"amd64"}"#,
+            ),
+            "/v1.41/info" => json_reply(
+                "200 OK",
+                r#"{"SecurityOptions":["name=seccomp,profile=default","name=rootless"]}"#,
+            ),
+            "/v1.41/images/app:1/json" => json_reply(
+                "200 OK",
+                r#"{"Id":"sha256:1","Created":"2024-01-01T00:00:00Z","Config":{"User":"1000","Healthcheck":{"Test":["CMD","true"]}}}"#,
+            ),
+            _ => json_reply("404 Not Found", r#"{"message":"No such image"}"#),
+        }
+    }
+
+    #[test]
+    fn engine_over_a_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = fake_engine(dir.path(), engine_answers);
+        let host = format!("unix://{}", sock.display());
+        let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
+        let e = engine(&ctx);
+        let info = e.info().expect("up");
+        assert_eq!(info.version, "20.10.24+dfsg1");
+        assert_eq!(info.api_version, "1.41");
+        assert!(info.rootless);
+        assert_eq!(e.via, Via::Socket);
+        let img = local_image(&ctx, "app:1").unwrap();
+        assert_eq!(img.user, "1000");
+        assert!(img.has_healthcheck);
+        assert!(img.created.is_some());
+        assert!(matches!(*image(&ctx, "other:2"), ImageLookup::Missing));
+        assert!(matches!(*image(&ctx, "-rm"), ImageLookup::Error(_)));
+    }
+
+    #[test]
+    fn missing_socket_is_not_running() {
+        let ctx = ctx_with(
+            &[("DOCKER_HOST", "unix:///nonexistent/devdoctor.sock")],
+            Settings::default(),
+        );
+        let e = engine(&ctx);
+        match &e.state {
+            EngineState::Down { cause, message } => {
+                assert_eq!(*cause, DownCause::NotRunning);
+                assert!(message.contains("/nonexistent/devdoctor.sock"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(local_image(&ctx, "x").is_none());
+    }
+
+    #[test]
+    fn regular_file_is_not_an_endpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("docker.sock");
+        std::fs::write(&f, "").unwrap();
+        let ctx = ctx_with(
+            &[("DOCKER_HOST", &format!("unix://{}", f.display()))],
+            Settings::default(),
+        );
+        assert!(matches!(
+            engine(&ctx).state,
+            EngineState::Down {
+                cause: DownCause::NoEndpoint,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn silent_socket_is_unknown_within_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("silent.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            let _held: Vec<_> = listener.incoming().take(3).collect();
+            std::thread::sleep(Duration::from_secs(10));
+        });
+        let settings = Settings {
+            timeout: Duration::from_secs(1),
+            ..Settings::default()
+        };
+        let ctx = ctx_with(
+            &[("DOCKER_HOST", &format!("unix://{}", path.display()))],
+            settings,
+        );
+        let start = Instant::now();
+        let e = engine(&ctx);
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(
+            matches!(&e.state, EngineState::Unknown(m) if m.contains("did not answer")),
+            "{:?}",
+            e.state
+        );
+    }
+
+    #[test]
+    fn remote_needs_allow_remote() {
+        let ctx = ctx_with(
+            &[("DOCKER_HOST", "tcp://docker.example.com:2375")],
+            Settings::default(),
+        );
+        assert!(
+            matches!(&engine(&ctx).state, EngineState::Unknown(m) if m.contains("--allow-remote"))
+        );
+    }
+
+    #[test]
+    fn project_files_discovery() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "Dockerfile.dev",
+            "Dockerfile",
+            "api.Dockerfile",
+            "compose.yaml",
+            "README.md",
+        ] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let ctx = ctx_with(&[], settings);
+        let files = project_files(&ctx);
+        let names: Vec<_> = files
+            .dockerfiles
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+            .collect();
+        assert_eq!(names, ["Dockerfile", "Dockerfile.dev", "api.Dockerfile"]);
+        assert_eq!(files.compose_files.len(), 1);
+        assert!(files.uses_docker());
+    }
+}

@@ -1,0 +1,182 @@
+//! Throw-away containers for `--run-containers`: argv only, `--rm --network none`, a unique
+//! `--name`, a timeout, and `docker rm -f NAME` afterwards in every case (also on timeout or
+//! panic), so no container outlives the check.
+
+use super::cli::CliInfo;
+use crate::core::Context;
+use crate::exec::{Cmd, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// One container to run: `--entrypoint PROGRAM IMAGE ARGS…`.
+#[derive(Debug, Clone)]
+pub struct RunSpec<'a> {
+    pub image: &'a str,
+    pub program: &'a str,
+    pub args: &'a [&'a str],
+    pub read_only: bool,
+    pub timeout: Duration,
+}
+
+/// What one run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The command as argv (for messages and JSON).
+    pub argv: Vec<String>,
+    pub name: String,
+    /// `None` when the CLI could not be started (the error is in `error`).
+    pub output: Option<Output>,
+    pub error: Option<String>,
+    /// The cleanup `rm -f` ran and the container is gone (removed, or already removed).
+    pub cleaned: bool,
+}
+
+impl RunResult {
+    pub fn display(&self) -> String {
+        crate::fix::quote_argv(&self.argv)
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A container name no other run uses: pid, time and a counter.
+pub fn unique_name() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "devdoctor-check-{}-{nanos:x}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The `docker run` argv for a spec (without the program path).
+pub fn run_args(spec: &RunSpec<'_>, name: &str) -> Vec<String> {
+    let mut a: Vec<String> = ["run", "--rm", "--network", "none", "--name", name]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if spec.read_only {
+        a.push("--read-only".into());
+    }
+    a.push("--entrypoint".into());
+    a.push(spec.program.into());
+    a.push(spec.image.into());
+    a.extend(spec.args.iter().map(|s| s.to_string()));
+    a
+}
+
+/// Removes the container when dropped, whatever happened before.
+struct Cleanup<'a> {
+    ctx: &'a Context,
+    cli: &'a CliInfo,
+    name: String,
+    done: Option<bool>,
+}
+
+impl Cleanup<'_> {
+    fn remove(&mut self) -> bool {
+        if let Some(done) = self.done {
+            return done;
+        }
+        let out = Cmd::new(&self.cli.path)
+            .args(["rm", "-f", &self.name])
+            .env_exact(self.ctx.vars())
+            .timeout(Duration::from_secs(10))
+            .cap(64 * 1024)
+            .run();
+        let done = match out {
+            Ok(o) => {
+                let err = o.stderr_text().to_ascii_lowercase();
+                o.success() || err.contains("no such container")
+            }
+            Err(_) => false,
+        };
+        self.done = Some(done);
+        done
+    }
+}
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// Runs one throw-away container and always removes it afterwards.
+pub fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
+    let name = unique_name();
+    let args = run_args(spec, &name);
+    let mut argv = vec![cli.name.clone()];
+    argv.extend(args.iter().cloned());
+    let mut cleanup = Cleanup {
+        ctx,
+        cli,
+        name: name.clone(),
+        done: None,
+    };
+    let out = Cmd::new(&cli.path)
+        .args(&args)
+        .env_exact(ctx.vars())
+        .timeout(spec.timeout)
+        .cap(256 * 1024)
+        .run();
+    let cleaned = cleanup.remove();
+    match out {
+        Ok(o) => RunResult {
+            argv,
+            name,
+            output: Some(o),
+            error: None,
+            cleaned,
+        },
+        Err(e) => RunResult {
+            argv,
+            name,
+            output: None,
+            error: Some(format!("{e:#}")),
+            cleaned,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argv_is_isolated_and_named() {
+        let spec = RunSpec {
+            image: "img:1",
+            program: "touch",
+            args: &["/devdoctor-test"],
+            read_only: true,
+            timeout: Duration::from_secs(1),
+        };
+        let a = run_args(&spec, "n1");
+        assert_eq!(
+            a,
+            [
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "--name",
+                "n1",
+                "--read-only",
+                "--entrypoint",
+                "touch",
+                "img:1",
+                "/devdoctor-test"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_unique() {
+        assert_ne!(unique_name(), unique_name());
+        assert!(unique_name().starts_with("devdoctor-check-"));
+    }
+}

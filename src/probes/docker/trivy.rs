@@ -1,0 +1,141 @@
+//! The trivy image scanner: whether it is installed, and (with `--scan`) the HIGH/CRITICAL
+//! counts of `trivy image --format json`.
+
+use crate::core::Context;
+use crate::exec::Cmd;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Trivy {
+    pub path: PathBuf,
+    pub version: Option<String>,
+}
+
+/// `Version: 0.58.1` from `trivy --version` (older releases print `Version: v0.x`).
+pub fn parse_version(text: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let v = l.trim().strip_prefix("Version:")?.trim();
+        let v = v.strip_prefix('v').unwrap_or(v);
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+pub fn find(ctx: &Context) -> Option<Trivy> {
+    let path = ctx.which("trivy")?;
+    let version = Cmd::new(&path)
+        .arg("--version")
+        .env_exact(ctx.vars())
+        .timeout(Duration::from_secs(5))
+        .cap(64 * 1024)
+        .run()
+        .ok()
+        .and_then(|o| parse_version(&o.stdout_text()));
+    Some(Trivy { path, version })
+}
+
+/// Vulnerability counts from a trivy JSON report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanCounts {
+    pub critical: usize,
+    pub high: usize,
+    /// Distinct vulnerability ids at HIGH or CRITICAL (a few, for details).
+    pub ids: Vec<String>,
+}
+
+/// Counts HIGH and CRITICAL findings in `Results[].Vulnerabilities[]`.
+pub fn parse_report(bytes: &[u8]) -> Result<ScanCounts, String> {
+    let v: Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("trivy printed no JSON report ({e})"))?;
+    if !v.is_object() {
+        return Err("trivy's report is not a JSON object".into());
+    }
+    let mut counts = ScanCounts::default();
+    let mut ids = BTreeSet::new();
+    let results = v
+        .get("Results")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for r in results {
+        let vulns = r
+            .get("Vulnerabilities")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for vuln in vulns {
+            let sev = vuln
+                .get("Severity")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match sev.to_ascii_uppercase().as_str() {
+                "CRITICAL" => counts.critical += 1,
+                "HIGH" => counts.high += 1,
+                _ => continue,
+            }
+            if let Some(id) = vuln.get("VulnerabilityID").and_then(Value::as_str) {
+                ids.insert(id.to_string());
+            }
+        }
+    }
+    counts.ids = ids.into_iter().take(10).collect();
+    Ok(counts)
+}
+
+/// The scan command (without the program path).
+pub fn scan_args(image: &str, timeout: Duration) -> Vec<String> {
+    let secs = timeout.as_secs().max(1);
+    vec![
+        "image".into(),
+        "--format".into(),
+        "json".into(),
+        "--severity".into(),
+        "HIGH,CRITICAL".into(),
+        "--quiet".into(),
+        "--timeout".into(),
+        format!("{secs}s"),
+        image.into(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version() {
+        assert_eq!(
+            parse_version("Version: 0.58.1\nVulnerability DB:\n  Version: 2\n"),
+            Some("0.58.1".into())
+        );
+        assert_eq!(parse_version("Version: v0.18.3"), Some("0.18.3".into()));
+        assert_eq!(parse_version("nope"), None);
+    }
+
+    #[test]
+    fn report_counts() {
+        let report = br#"{"SchemaVersion":2,"ArtifactName":"img:1","Results":[
+          {"Target":"img:1 (debian 12.5)","Class":"os-pkgs","Vulnerabilities":[
+            {"VulnerabilityID":"CVE-2024-1","Severity":"HIGH"},
+            {"VulnerabilityID":"CVE-2024-2","Severity":"CRITICAL"},
+            {"VulnerabilityID":"CVE-2024-1","Severity":"HIGH"}]},
+          {"Target":"Python","Class":"lang-pkgs","Vulnerabilities":[
+            {"VulnerabilityID":"GHSA-x","Severity":"MEDIUM"}]},
+          {"Target":"clean"}]}"#;
+        let c = parse_report(report).unwrap();
+        assert_eq!((c.critical, c.high), (1, 2));
+        assert_eq!(c.ids, vec!["CVE-2024-1", "CVE-2024-2"]);
+        assert_eq!(
+            parse_report(br#"{"SchemaVersion":2,"ArtifactName":"x"}"#).unwrap(),
+            ScanCounts::default()
+        );
+        assert!(parse_report(b"").is_err());
+        assert!(parse_report(b"[1]").is_err());
+        assert_eq!(
+            parse_report(br#"{"Results":[{"Vulnerabilities":[{"Severity":7}]}]}"#).unwrap(),
+            ScanCounts::default()
+        );
+    }
+}
