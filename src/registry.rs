@@ -1,12 +1,114 @@
-//! The full set of checks for a run: built-ins plus packs and plugins, with the project's
-//! severity overrides applied.
+//! The full set of checks for a run: built-ins, the bundled packs, the project's packs and
+//! plugins, with the project packs' overrides applied. Any pack problem is a configuration
+//! error naming file, line and key (exit 2).
 
 use crate::config::Settings;
-use crate::core::Check;
+use crate::core::{Check, CheckMeta, CheckResult, Context, Status};
+use crate::packs::{self, Diag, OverrideAction, Pack, PackCheck};
 use anyhow::Result;
 use std::sync::Arc;
 
+/// A check whose warn/fail results are reported at another severity (`[[override]]`).
+struct Overridden {
+    inner: Arc<dyn Check>,
+    severity: Status,
+}
+
+impl Check for Overridden {
+    fn meta(&self) -> &CheckMeta {
+        self.inner.meta()
+    }
+    fn run(&self, ctx: &Context) -> CheckResult {
+        let mut r = self.inner.run(ctx);
+        if matches!(r.status, Status::Warn | Status::Fail) {
+            r.status = self.severity;
+        }
+        r
+    }
+}
+
+/// Where a check id was first defined, for duplicate messages.
+fn defined_at(check: &dyn Check) -> String {
+    check.meta().origin.to_string()
+}
+
 /// Every check available for this project (built-in first, then packs and plugins).
-pub fn load(_settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
-    Ok(crate::checks::builtin())
+pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
+    let mut checks = crate::checks::builtin();
+    let mut diags: Vec<Diag> = Vec::new();
+    let mut loaded: Vec<Pack> = Vec::new();
+    for pack in packs::bundled() {
+        match pack {
+            Ok(p) => loaded.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let bundled_count = loaded.len();
+    for path in packs::project_files(settings)? {
+        match packs::load_file(settings, &path)? {
+            Ok(p) => loaded.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let mut overrides = Vec::new();
+    for (i, pack) in loaded.into_iter().enumerate() {
+        if i >= bundled_count {
+            overrides.extend(pack.overrides);
+        }
+        for def in pack.checks {
+            if let Some(first) = checks.iter().find(|c| c.meta().id == def.meta.id) {
+                diags.push(Diag {
+                    place: def.place.clone(),
+                    key: "id".into(),
+                    message: format!(
+                        "duplicate check id `{}`; already defined by {}",
+                        def.meta.id,
+                        defined_at(first.as_ref())
+                    ),
+                    hint: "every check id must be unique: rename this check, or use [[override]] to change an existing check's severity".into(),
+                });
+                continue;
+            }
+            checks.push(Arc::new(PackCheck::new(def)));
+        }
+    }
+    checks.extend(crate::plugins::discover(settings));
+
+    for (i, ov) in overrides.iter().enumerate() {
+        if let Some(prev) = overrides[..i].iter().find(|p| p.id == ov.id) {
+            diags.push(Diag {
+                place: ov.place.clone(),
+                key: "override.id".into(),
+                message: format!("`{}` is already overridden at {}", ov.id, prev.place),
+                hint: "keep one [[override]] per check".into(),
+            });
+            continue;
+        }
+        let Some(pos) = checks.iter().position(|c| c.meta().id == ov.id) else {
+            let hint = match crate::app::closest_id(&ov.id, &checks) {
+                Some(near) => format!("did you mean `{near}`? `devdoctor list` shows every id"),
+                None => "`devdoctor list` shows every id".to_string(),
+            };
+            diags.push(Diag {
+                place: ov.place.clone(),
+                key: "override.id".into(),
+                message: format!("no check `{}` to override", ov.id),
+                hint,
+            });
+            continue;
+        };
+        match ov.action {
+            OverrideAction::Disable => {
+                checks.remove(pos);
+            }
+            OverrideAction::Severity(severity) => {
+                let inner = checks[pos].clone();
+                checks[pos] = Arc::new(Overridden { inner, severity });
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(packs::diags_error(&diags));
+    }
+    Ok(checks)
 }

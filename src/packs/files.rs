@@ -1,0 +1,447 @@
+//! File matching for packs: literal paths, `~/` paths and project globs over one bounded walk
+//! of the project tree (cached per run), plus the `file` probe kind.
+
+use super::model::FileProbe;
+use super::placeholders::Vars;
+use crate::core::{CheckResult, Context, Location};
+use globset::{GlobBuilder, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Directories never walked: tool caches, VCS data and dependency trees.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "target",
+    ".pixi",
+    ".conda",
+    ".cache",
+];
+const MAX_DEPTH: usize = 10;
+const MAX_ENTRIES: usize = 50_000;
+/// Bytes of each file searched by `contains` / `not_contains`.
+pub const READ_CAP: u64 = 2 * 1024 * 1024;
+/// Locations listed per check before "… and N more".
+const MAX_LOCATIONS: usize = 50;
+
+/// Every path under the project (relative, `/`-separated), walked once per run.
+#[derive(Debug, Default)]
+pub struct ProjectTree {
+    pub entries: Vec<(String, bool)>,
+    /// The walk stopped at MAX_ENTRIES.
+    pub truncated: bool,
+}
+
+impl ProjectTree {
+    pub fn get(ctx: &Context) -> std::sync::Arc<ProjectTree> {
+        ctx.probe(|ctx| ProjectTree::walk(&ctx.settings.project_dir))
+    }
+
+    pub fn walk(root: &Path) -> ProjectTree {
+        let mut tree = ProjectTree::default();
+        let mut stack = vec![(root.to_path_buf(), String::new(), 0usize)];
+        while let Some((dir, rel, depth)) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut names: Vec<_> = rd.filter_map(|e| e.ok()).collect();
+            names.sort_by_key(|e| e.file_name());
+            for e in names {
+                let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                    continue;
+                };
+                let relp = if rel.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{rel}/{name}")
+                };
+                // file_type does not follow symlinks, so a link loop cannot trap the walk.
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if tree.entries.len() >= MAX_ENTRIES {
+                    tree.truncated = true;
+                    return tree;
+                }
+                tree.entries.push((relp.clone(), is_dir));
+                if is_dir && depth + 1 < MAX_DEPTH && !SKIP_DIRS.contains(&name.as_str()) {
+                    stack.push((e.path(), relp, depth + 1));
+                }
+            }
+        }
+        tree
+    }
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '[', '{'])
+}
+
+/// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
+pub fn resolve(
+    ctx: &Context,
+    vars: &Vars,
+    patterns: &[String],
+) -> Result<Vec<(PathBuf, String)>, String> {
+    let project = &ctx.settings.project_dir;
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    let mut globs = GlobSetBuilder::new();
+    let mut any_glob = false;
+    for raw in patterns {
+        let p = vars
+            .expand(raw)
+            .ok_or_else(|| format!("cannot resolve `{raw}`: the environment name is unknown"))?;
+        if let Some(rest) = p.strip_prefix("~/") {
+            let home = ctx
+                .home()
+                .ok_or("HOME is not set, so `~/` paths cannot be found")?;
+            let abs = home.join(rest);
+            if abs.exists() {
+                out.push((abs, p.clone()));
+            }
+        } else if Path::new(&p).is_absolute() {
+            if Path::new(&p).exists() {
+                out.push((PathBuf::from(&p), p.clone()));
+            }
+        } else if is_glob(&p) {
+            let g = GlobBuilder::new(&p)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad pattern `{p}`: {e}"))?;
+            globs.add(g);
+            any_glob = true;
+        } else {
+            let rel = p.trim_start_matches("./");
+            let abs = project.join(rel);
+            if abs.exists() {
+                out.push((abs, rel.to_string()));
+            }
+        }
+    }
+    if any_glob {
+        let set = globs.build().map_err(|e| e.to_string())?;
+        let tree = ProjectTree::get(ctx);
+        for (rel, _) in tree.entries.iter().filter(|(rel, _)| set.is_match(rel)) {
+            out.push((project.join(rel), rel.clone()));
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// Keeps only files git tracks (`git ls-files`); `Err` when git cannot tell.
+fn tracked_only(
+    ctx: &Context,
+    files: Vec<(PathBuf, String)>,
+    timeout: Duration,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    if files.is_empty() {
+        return Ok(files);
+    }
+    let git = ctx
+        .which("git")
+        .ok_or("git is not on PATH, so tracked files cannot be listed")?;
+    let out = crate::exec::Cmd::new(git)
+        .args(["ls-files", "-z", "--"])
+        .args(files.iter().map(|(abs, _)| abs))
+        .cwd(&ctx.settings.project_dir)
+        .env_exact(ctx.vars())
+        .timeout(timeout)
+        .run()
+        .map_err(|e| format!("could not run git: {e:#}"))?;
+    if !out.success() {
+        return Err(format!(
+            "`git ls-files` {}: {}",
+            out.describe_end(),
+            out.stderr_text().lines().next().unwrap_or_default()
+        ));
+    }
+    let listed: Vec<String> = out
+        .stdout_text()
+        .split('\0')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    // git prints paths relative to the work tree's cwd (the project dir) for in-project files.
+    Ok(files
+        .into_iter()
+        .filter(|(abs, rel)| {
+            listed
+                .iter()
+                .any(|l| l == rel || ctx.settings.project_dir.join(l) == *abs)
+        })
+        .collect())
+}
+
+/// Only the lines inside Markdown fenced code blocks; other lines are blanked so that line
+/// numbers stay true.
+pub fn code_blocks_only(text: &str) -> String {
+    let mut fence: Option<(char, usize)> = None;
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        let keep = match (fence, marker) {
+            (None, Some(m)) if run >= 3 => {
+                fence = Some((m, run));
+                false
+            }
+            (Some((fm, flen)), Some(m))
+                if m == fm && run >= flen && t[run * m.len_utf8()..].trim().is_empty() =>
+            {
+                fence = None;
+                false
+            }
+            (Some(_), _) => true,
+            (None, _) => false,
+        };
+        if keep {
+            out.push_str(line);
+        } else if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)?
+        .take(READ_CAP)
+        .read_to_end(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn list(names: &[String]) -> String {
+    let mut s = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 {
+        s.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    s
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+/// Runs a file probe. Ok/Fail/Unknown; the caller maps Fail to the check's severity.
+pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
+    let what = p.paths.join(", ");
+    let mut files = match resolve(ctx, vars, &p.paths) {
+        Ok(f) => f,
+        Err(e) => return CheckResult::unknown(e),
+    };
+    if let Some(ex) = &p.exclude {
+        files.retain(|(_, rel)| {
+            let name = Path::new(rel)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(rel);
+            !ex.is_match(rel) && !ex.is_match(name)
+        });
+    }
+    if p.tracked {
+        files = match tracked_only(ctx, files, timeout) {
+            Ok(f) => f,
+            Err(e) => return CheckResult::unknown(e),
+        };
+    }
+    let names: Vec<String> = files.iter().map(|(_, r)| r.clone()).collect();
+    let tracked = if p.tracked { "tracked " } else { "" };
+    match p.exists {
+        Some(true) if files.is_empty() => {
+            return CheckResult::fail(format!("no {tracked}file matches {what}"));
+        }
+        Some(false) if !files.is_empty() => {
+            let mut r = CheckResult::fail(format!("{} exists", list(&names)));
+            for n in names.iter().take(MAX_LOCATIONS) {
+                r = r.location(Location::new(n, 0, "this file should not exist"));
+            }
+            return r;
+        }
+        _ => {}
+    }
+    let mut problems: Vec<String> = Vec::new();
+    let mut locations: Vec<Location> = Vec::new();
+    for (abs, rel) in &files {
+        let Ok(meta) = std::fs::metadata(abs) else {
+            continue;
+        };
+        use std::os::unix::fs::PermissionsExt;
+        let bits = meta.permissions().mode() & 0o7777;
+        if let Some(m) = p.mode.filter(|m| *m != bits) {
+            problems.push(format!("{rel} has mode {bits:04o}, expected {m:04o}"));
+            locations.push(Location::new(
+                rel,
+                0,
+                format!("mode {bits:04o}, expected {m:04o}"),
+            ));
+        }
+        if let Some(m) = p.max_mode.filter(|m| bits & !*m != 0) {
+            problems.push(format!(
+                "{rel} has mode {bits:04o}, more than {m:04o} allows"
+            ));
+            locations.push(Location::new(
+                rel,
+                0,
+                format!("mode {bits:04o} exceeds {m:04o}"),
+            ));
+        }
+    }
+    let scan = p.contains.is_some() || p.not_contains.is_some();
+    let mut contains_hit = false;
+    let mut scanned = 0usize;
+    let mut hits = 0usize;
+    if scan {
+        for (abs, rel) in files.iter().filter(|(abs, _)| abs.is_file()) {
+            let text = match read_capped(abs) {
+                Ok(t) => t,
+                Err(e) => return CheckResult::unknown(format!("cannot read {rel}: {e}")),
+            };
+            let text = if p.code_blocks {
+                code_blocks_only(&text)
+            } else {
+                text
+            };
+            scanned += 1;
+            if let Some(re) = &p.contains {
+                contains_hit |= re.is_match(&text);
+            }
+            let Some(re) = &p.not_contains else { continue };
+            for caps in re.captures_iter(&text) {
+                let Some(m) = caps.get(0) else { continue };
+                hits += 1;
+                let (line, _) = crate::config::line_col(&text, m.start());
+                let msg = if p.redact {
+                    match caps.name("name") {
+                        Some(n) => format!(
+                            "secret-looking value for `{}` (value hidden)",
+                            clip(n.as_str(), 60)
+                        ),
+                        None => "matches the pattern (text hidden)".to_string(),
+                    }
+                } else {
+                    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+                    clip(line_text, 160)
+                };
+                if locations.len() < MAX_LOCATIONS {
+                    locations.push(Location::new(rel, line, msg.clone()));
+                    problems.push(format!("{rel}:{line}: {msg}"));
+                }
+            }
+        }
+    }
+    if p.contains.is_some() && !contains_hit {
+        let re = p.contains.as_ref().map(|r| r.as_str()).unwrap_or_default();
+        if files.is_empty() {
+            return CheckResult::fail(format!("no {tracked}file matches {what}"));
+        }
+        problems.insert(
+            0,
+            format!("{} does not contain a match for /{re}/", list(&names)),
+        );
+    }
+    if hits > MAX_LOCATIONS {
+        problems.push(format!("… and {} more", hits - MAX_LOCATIONS));
+    }
+    if problems.is_empty() {
+        let summary = if p.not_contains.is_some() {
+            format!(
+                "no match in {scanned} {tracked}file{}",
+                if scanned == 1 { "" } else { "s" }
+            )
+        } else if p.exists == Some(false) {
+            format!("no {tracked}file matches {what}")
+        } else {
+            format!(
+                "{} looks right",
+                if names.is_empty() {
+                    what.clone()
+                } else {
+                    list(&names)
+                }
+            )
+        };
+        return CheckResult::ok(summary).data("files", names);
+    }
+    let summary = if hits > 0 {
+        let nfiles = {
+            let mut f: Vec<_> = locations.iter().map(|l| &l.path).collect();
+            f.dedup();
+            f.len()
+        };
+        format!(
+            "{hits} match{} in {nfiles} file{}: {}",
+            if hits == 1 { "" } else { "es" },
+            if nfiles == 1 { "" } else { "s" },
+            problems[0]
+        )
+    } else {
+        problems[0].clone()
+    };
+    let mut r = CheckResult::fail(summary)
+        .details(problems)
+        .data("files", names);
+    r.locations = locations;
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_blocks_keep_line_numbers() {
+        let md = "# T\npip install x\n```sh\npip install y\n```\ntext\n~~~\nz\n~~~\n";
+        let only = code_blocks_only(md);
+        assert_eq!(only.lines().count(), md.lines().count());
+        assert!(!only.contains("pip install x"));
+        assert_eq!(only.lines().nth(3), Some("pip install y"));
+        assert_eq!(only.lines().nth(7), Some("z"));
+    }
+
+    #[test]
+    fn unterminated_fence_and_odd_text_do_not_panic() {
+        for s in [
+            "```",
+            "```\n",
+            "````\n```\nx",
+            "é```\n~~~é",
+            "\n\n```\u{1F600}\n",
+        ] {
+            let _ = code_blocks_only(s);
+        }
+    }
+
+    #[test]
+    fn walk_skips_heavy_dirs() {
+        let dir = tempfile::tempdir().unwrap();
+        for p in ["a.sh", "sub/b.sh", "node_modules/c.sh", ".git/d.sh"] {
+            let f = dir.path().join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, "").unwrap();
+        }
+        let t = ProjectTree::walk(dir.path());
+        let names: Vec<_> = t.entries.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"sub/b.sh"));
+        assert!(names.contains(&"node_modules")); // listed, not entered
+        assert!(!names.contains(&"node_modules/c.sh"));
+        assert!(!names.contains(&".git/d.sh"));
+    }
+}

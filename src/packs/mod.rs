@@ -1,0 +1,99 @@
+//! Declarative check packs: TOML files of checks built from generic probe kinds (command, file,
+//! http, tcp, env) with expectations, a severity and a fix. The packs in the repository's
+//! `checks/` folder are compiled in; projects add `.devdoctor/checks/*.toml` and `--checks DIR`.
+//! The schema is documented in the README section "Check packs".
+
+mod check;
+mod files;
+mod http;
+mod loader;
+pub mod model;
+pub mod placeholders;
+mod probe;
+pub mod schema;
+
+pub use check::{render_fix, PackCheck};
+pub use loader::{diags_error, parse, Diag};
+pub use model::{Override, OverrideAction, Pack, PackCheckDef};
+
+use crate::config::Settings;
+use crate::core::Origin;
+use anyhow::{bail, Context as _, Result};
+use std::path::{Path, PathBuf};
+
+/// The packs compiled into the binary: (file name, text).
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("tools.toml", include_str!("../../checks/tools.toml")),
+    ("dotenv.toml", include_str!("../../checks/dotenv.toml")),
+    (
+        "pip-usage.toml",
+        include_str!("../../checks/pip-usage.toml"),
+    ),
+];
+
+/// Where a project keeps its own packs.
+pub const PROJECT_PACK_DIR: &str = ".devdoctor/checks";
+
+/// Parses the bundled packs (their validity is a unit test, so this fails only in development).
+pub fn bundled() -> Vec<Result<Pack, Vec<Diag>>> {
+    BUNDLED
+        .iter()
+        .map(|(name, text)| {
+            parse(
+                &format!("checks/{name}"),
+                text,
+                &Origin::Bundled((*name).to_string()),
+            )
+        })
+        .collect()
+}
+
+/// The project's pack files, in load order: `.devdoctor/checks/*.toml`, then each
+/// configured or `--checks` directory (or file), each directory sorted by name.
+pub fn project_files(settings: &Settings) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let default = settings.project_dir.join(PROJECT_PACK_DIR);
+    if default.is_dir() {
+        out.extend(toml_files(&default)?);
+    }
+    for p in &settings.pack_dirs {
+        if p.is_dir() {
+            out.extend(toml_files(p)?);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            bail!(
+                "check pack directory {} does not exist\nhint: --checks and [checks] packs take a folder of *.toml packs",
+                p.display()
+            );
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read check pack directory {}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and validates one project pack. The outer error is I/O; the inner, validation.
+pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read check pack {}\nhint: packs are UTF-8 TOML files",
+            path.display()
+        )
+    })?;
+    let shown = settings.display_path(path);
+    Ok(parse(&shown, &text, &Origin::Pack(PathBuf::from(&shown))))
+}
+
+#[cfg(test)]
+mod tests;

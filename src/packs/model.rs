@@ -1,0 +1,146 @@
+//! Validated pack checks: what the loader produces and the runtime evaluates. Regexes are
+//! compiled and version constraints parsed once, at load.
+
+use crate::core::{CheckMeta, Phase, Status};
+use globset::GlobSet;
+use rattler_conda_types::VersionSpec;
+use regex::Regex;
+use std::time::Duration;
+
+/// A loaded pack: its checks and its overrides of other checks.
+#[derive(Debug)]
+pub struct Pack {
+    /// How errors and `list` name the file (`checks/tools.toml`, a path).
+    pub name: String,
+    pub checks: Vec<PackCheckDef>,
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug)]
+pub struct PackCheckDef {
+    pub meta: CheckMeta,
+    /// Status when an expectation does not hold.
+    pub severity: Status,
+    pub when: When,
+    pub probe: Probe,
+    pub fix: Option<FixTemplate>,
+    /// `file:line:col` of the id, for duplicate-id errors.
+    pub place: String,
+}
+
+/// Applicability; every non-empty part must hold.
+#[derive(Debug, Default)]
+pub struct When {
+    /// Any of these paths/globs exists.
+    pub files: Vec<String>,
+    /// Each of these paths/globs exists.
+    pub files_all: Vec<String>,
+    pub os: Vec<String>,
+    pub env: Vec<String>,
+    pub commands: Vec<String>,
+    pub git: Option<bool>,
+}
+
+#[derive(Debug)]
+pub enum Probe {
+    Command(CommandProbe),
+    File(FileProbe),
+    Http(HttpProbe),
+    Tcp(TcpProbe),
+    Env(EnvProbe),
+}
+
+impl Probe {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Probe::Command(_) => "command",
+            Probe::File(_) => "file",
+            Probe::Http(_) => "http",
+            Probe::Tcp(_) => "tcp",
+            Probe::Env(_) => "env",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct CommandProbe {
+    pub argv: Vec<String>,
+    pub timeout: Option<Duration>,
+    pub exit: i32,
+    pub stdout_regex: Option<Regex>,
+    pub stderr_regex: Option<Regex>,
+    /// Extracts the version (first capture group, or the whole match) from stdout + stderr.
+    pub version_regex: Option<Regex>,
+    pub version: Option<(String, VersionSpec)>,
+}
+
+#[derive(Debug)]
+pub struct FileProbe {
+    /// Paths or globs relative to the project (absolute and `~/` paths are taken literally).
+    pub paths: Vec<String>,
+    pub exclude: Option<GlobSet>,
+    pub exists: Option<bool>,
+    pub contains: Option<Regex>,
+    pub not_contains: Option<Regex>,
+    pub mode: Option<u32>,
+    pub max_mode: Option<u32>,
+    /// Only files tracked by git count.
+    pub tracked: bool,
+    /// Only Markdown fenced code blocks are searched.
+    pub code_blocks: bool,
+    /// Never print matched text (only a `name` capture group, if the regex has one).
+    pub redact: bool,
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug)]
+pub struct HttpProbe {
+    pub url: String,
+    pub timeout: Option<Duration>,
+    pub status: Option<u16>,
+    pub body_regex: Option<Regex>,
+    /// Dotted path into a JSON body (`status`, `checks.db.ok`, `items.0.name`).
+    pub json_field: Option<String>,
+    pub json_value: Option<serde_json::Value>,
+}
+
+#[derive(Debug)]
+pub struct TcpProbe {
+    pub host: String,
+    pub port: u16,
+    /// `true`: something must listen; `false`: the port must be free.
+    pub open: bool,
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug)]
+pub struct EnvProbe {
+    pub var: String,
+    pub set: Option<bool>,
+    pub matches: Option<Regex>,
+    pub redact: bool,
+}
+
+/// A fix with placeholders (`{mamba}`, `{env}`, `{env_file}`, `{project}`) still in it.
+#[derive(Debug, Clone)]
+pub struct FixTemplate {
+    pub why: String,
+    pub commands: Vec<Vec<String>>,
+    pub manual: Vec<String>,
+    pub phase: Phase,
+}
+
+/// What a project pack does to another check.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub id: String,
+    pub action: OverrideAction,
+    /// `file:line:col` of the override's id.
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideAction {
+    Severity(Status),
+    Disable,
+}

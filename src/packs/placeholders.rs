@@ -1,0 +1,235 @@
+//! `{name}` placeholders in pack argv, paths, URLs and fixes, resolved per run.
+
+use crate::core::Context;
+use crate::fix::Commands;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Placeholders a pack may use.
+pub const KNOWN: &[&str] = &[
+    "{mamba}",
+    "{env}",
+    "{env_file}",
+    "{project}",
+    "{home}",
+    "{create_env}",
+    "{update_env}",
+];
+
+/// Whole-command placeholders that expand to a flavour-correct command.
+const MACROS: &[&str] = &["{create_env}", "{update_env}"];
+
+fn pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\{([a-z_]+)\}").expect("static regex"))
+}
+
+/// Names of `{…}` placeholders in `s` that are not known.
+pub fn unknown(s: &str) -> Vec<String> {
+    pattern()
+        .captures_iter(s)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .filter(|name| !KNOWN.contains(&format!("{{{name}}}").as_str()))
+        .collect()
+}
+
+pub fn is_macro(s: &str) -> bool {
+    MACROS.contains(&s)
+}
+
+/// The values placeholders stand for in this run.
+#[derive(Debug, Clone)]
+pub struct Vars {
+    pub commands: Commands,
+    /// `None` when neither settings nor the environment file name an environment.
+    pub env: Option<String>,
+    /// The environment file, relative to the project when inside it.
+    pub env_file: String,
+    pub project: String,
+    pub home: Option<String>,
+}
+
+impl Vars {
+    pub fn from_context(ctx: &Context) -> Vars {
+        let s = &ctx.settings;
+        Vars {
+            commands: crate::probes::mamba::toolchain(ctx).commands(),
+            env: s
+                .env_name
+                .clone()
+                .or_else(|| env_name_from_file(&s.env_file)),
+            env_file: s.display_path(&s.env_file),
+            project: s.project_dir.display().to_string(),
+            home: ctx.home().map(|h| h.display().to_string()),
+        }
+    }
+
+    /// Replaces placeholders; `None` when one has no value here (the env name is unknown).
+    pub fn expand(&self, s: &str) -> Option<String> {
+        let mut missing = false;
+        let out = pattern().replace_all(s, |c: &regex::Captures| {
+            let name = c.get(1).map_or("", |m| m.as_str());
+            let v = match name {
+                "mamba" => Some(self.commands.program.clone()),
+                "env" => self.env.clone(),
+                "env_file" => Some(self.env_file.clone()),
+                "project" => Some(self.project.clone()),
+                "home" => self.home.clone(),
+                _ => None,
+            };
+            v.unwrap_or_else(|| {
+                missing = true;
+                format!("<{name}>")
+            })
+        });
+        (!missing).then(|| out.into_owned())
+    }
+
+    /// Like `expand`, but an unknown value is shown as `<env>` for a person to fill in.
+    pub fn expand_for_display(&self, s: &str) -> String {
+        pattern()
+            .replace_all(s, |c: &regex::Captures| {
+                let name = c.get(1).map_or("", |m| m.as_str());
+                self.expand(&format!("{{{name}}}"))
+                    .unwrap_or_else(|| format!("<{name}>"))
+            })
+            .into_owned()
+    }
+
+    /// Expands one fix command. `Err` holds a printable line when it cannot be run as argv
+    /// (a value is unknown), so it becomes a manual step.
+    pub fn expand_command(&self, argv: &[String]) -> Result<Vec<String>, String> {
+        if let [only] = argv {
+            if is_macro(only) {
+                let env = self.env.clone().ok_or_else(|| {
+                    let env = "<env-name>";
+                    crate::fix::quote_argv(&self.macro_argv(only, env))
+                })?;
+                return Ok(self.macro_argv(only, &env));
+            }
+        }
+        let expanded: Option<Vec<String>> = argv.iter().map(|a| self.expand(a)).collect();
+        expanded.ok_or_else(|| {
+            argv.iter()
+                .map(|a| crate::fix::quote(&self.expand_for_display(a)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    fn macro_argv(&self, which: &str, env: &str) -> Vec<String> {
+        if which == "{create_env}" {
+            self.commands.create_env(env, &self.env_file)
+        } else {
+            self.commands.update_env(env, &self.env_file)
+        }
+    }
+}
+
+/// A minimal read of `name:` from an environment file (top-level key only).
+pub fn env_name_from_file(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|line| {
+        let rest = line.strip_prefix("name:")?;
+        let rest = rest.split(" #").next().unwrap_or_default().trim();
+        let name = rest.trim_matches(|c| c == '"' || c == '\'').trim();
+        (!name.is_empty()).then(|| name.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Flavour;
+
+    fn vars(env: Option<&str>) -> Vars {
+        Vars {
+            commands: Commands::new(Flavour::Micromamba1),
+            env: env.map(str::to_string),
+            env_file: "environment.yml".into(),
+            project: "/p".into(),
+            home: None,
+        }
+    }
+
+    #[test]
+    fn finds_unknown_placeholders_only() {
+        assert!(unknown("{mamba} {env} {env_file} {project}").is_empty());
+        assert_eq!(unknown("{pip} x"), vec!["pip"]);
+        // glob alternations are not placeholders
+        assert!(unknown("*.{yml,yaml}").is_empty());
+    }
+
+    #[test]
+    fn expands_and_reports_missing_values() {
+        let v = vars(Some("proj"));
+        assert_eq!(
+            v.expand("{mamba} -n {env}").as_deref(),
+            Some("micromamba -n proj")
+        );
+        let none = vars(None);
+        assert_eq!(none.expand("-n {env}"), None);
+        assert_eq!(none.expand_for_display("-n {env}"), "-n <env>");
+        let cmd = vec![
+            "{mamba}".to_string(),
+            "install".into(),
+            "-n".into(),
+            "{env}".into(),
+        ];
+        assert_eq!(
+            none.expand_command(&cmd).unwrap_err(),
+            "micromamba install -n '<env>'"
+        );
+    }
+
+    #[test]
+    fn macros_use_the_flavour() {
+        let v = vars(Some("proj"));
+        assert_eq!(
+            v.expand_command(&["{update_env}".to_string()]).unwrap(),
+            [
+                "micromamba",
+                "install",
+                "-y",
+                "-n",
+                "proj",
+                "-f",
+                "environment.yml"
+            ]
+        );
+        let v2 = Vars {
+            commands: Commands::new(Flavour::Micromamba2),
+            ..v
+        };
+        assert_eq!(
+            v2.expand_command(&["{create_env}".to_string()]).unwrap(),
+            [
+                "micromamba",
+                "create",
+                "-y",
+                "-n",
+                "proj",
+                "-f",
+                "environment.yml"
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_name_from_env_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("environment.yml");
+        std::fs::write(
+            &f,
+            "# c\nname: \"mcp-finance-backend\"  # x\nchannels: []\n",
+        )
+        .unwrap();
+        assert_eq!(
+            env_name_from_file(&f).as_deref(),
+            Some("mcp-finance-backend")
+        );
+        std::fs::write(&f, "channels: []\n").unwrap();
+        assert_eq!(env_name_from_file(&f), None);
+    }
+}
