@@ -127,6 +127,10 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "ID|GLOB", global = true)]
     pub skip: Vec<String>,
 
+    /// Load check packs (*.toml) from DIR as well as .devdoctor/checks (repeatable).
+    #[arg(long = "checks", value_name = "DIR", global = true)]
+    pub checks: Vec<PathBuf>,
+
     /// The project's environment name (default: `name:` in the environment file).
     #[arg(long = "env", value_name = "NAME", global = true)]
     pub env_name: Option<String>,

@@ -8,6 +8,8 @@ pub mod config;
 pub mod core;
 pub mod exec;
 pub mod fix;
+pub mod packs;
+pub mod plugins;
 pub mod probes;
 pub mod registry;
 pub mod report;
