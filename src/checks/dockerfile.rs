@@ -1,9 +1,279 @@
-//! Built-in `dockerfile.*` checks.
+//! Built-in `dockerfile.*` checks: the container policy (POLICY.md §7–13) applied to every
+//! Dockerfile of the project. Rules live in `rules.rs` as pure functions; this module holds
+//! the registry, the pragma handling, and the fixes.
 
-use crate::core::Check;
+mod rules;
+mod shell;
+#[cfg(test)]
+mod tests;
+
+pub use rules::{is_literal_value, is_secret_name, Finding};
+
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::probes::dockerfile::{dockerfiles, Dockerfile};
+use rules::{BaseImage, Bases};
+use std::path::Path;
 use std::sync::Arc;
+
+/// One rule: its check id, code, hadolint/trivy equivalents, judge and fix.
+pub struct Rule {
+    pub id: &'static str,
+    pub code: &'static str,
+    pub title: &'static str,
+    /// hadolint codes whose `# hadolint ignore=` also silences this rule.
+    pub hadolint: &'static [&'static str],
+    pub explain: &'static str,
+    pub ok: &'static str,
+    pub judge: fn(&Dockerfile, &dyn Bases) -> Vec<Finding>,
+    pub fix: fn(&FixInput) -> Fix,
+}
+
+impl Rule {
+    fn short(&self) -> &'static str {
+        self.id.strip_prefix("dockerfile.").unwrap_or(self.id)
+    }
+
+    /// Codes that silence this rule in a pragma: id, short name, DD code, hadolint codes.
+    fn ignore_codes(&self) -> Vec<&'static str> {
+        let mut v = vec![self.id, self.short(), self.code];
+        v.extend_from_slice(self.hadolint);
+        v
+    }
+}
+
+/// What a fix is written from.
+pub struct FixInput<'a> {
+    /// Dockerfiles with findings, and their problem lines.
+    pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
+    pub tag: String,
+    pub health_url: String,
+}
+
+impl FixInput<'_> {
+    fn where_(&self) -> String {
+        let parts: Vec<String> = self
+            .files
+            .iter()
+            .map(|(df, lines)| {
+                let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                format!("{} (line {})", df.display, lines.join(", "))
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// `docker build -t TAG -f FILE CONTEXT` for the first affected Dockerfile.
+    fn build(&self) -> Option<Vec<String>> {
+        let (df, _) = self.files.first()?;
+        let context = Path::new(&df.display)
+            .parent()
+            .map(|p| p.display().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".to_string());
+        Some(
+            ["docker", "build", "-t", &self.tag, "-f", &df.display, &context]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )
+    }
+
+    fn fix(&self, why: &str, steps: &[String]) -> Fix {
+        let mut fix = Fix::new(why).phase(Phase::Runtime);
+        for s in steps {
+            fix = fix.manual(s.clone());
+        }
+        if let Some(b) = self.build() {
+            fix = fix.cmd(b);
+        }
+        fix
+    }
+}
+
+/// The engine's view of local base images (`None` until the engine probe has it).
+struct EngineBases<'a>(&'a Context);
+impl Bases for EngineBases<'_> {
+    fn local(&self, image: &str) -> Option<BaseImage> {
+        crate::probes::docker::local_image(self.0, image).map(|c| BaseImage {
+            user: c.user,
+            has_healthcheck: c.has_healthcheck,
+        })
+    }
+}
+
+/// The image tag used in `docker build` fixes: the configured image, else the project name.
+fn tag(ctx: &Context) -> String {
+    if let Some(image) = &ctx.settings.image {
+        return image.clone();
+    }
+    let name: String = ctx
+        .settings
+        .project_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .collect();
+    let name = name.trim_start_matches(['.', '_', '-']).to_string();
+    if name.is_empty() {
+        "app".to_string()
+    } else {
+        name
+    }
+}
+
+/// Runs `rule` over every Dockerfile and folds the findings into one result.
+pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
+    let facts = dockerfiles(ctx);
+    if facts.is_empty() {
+        return CheckResult::skip(
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*)",
+        );
+    }
+    let bases = EngineBases(ctx);
+    let is_syntax = rule.id == "dockerfile.syntax";
+    let mut problems: Vec<(&Dockerfile, Finding)> = Vec::new();
+    let mut notes = Vec::new();
+    let mut suppressed = 0;
+    let codes = rule.ignore_codes();
+    for df in &facts.files {
+        if df.stages.is_empty() && !is_syntax {
+            continue;
+        }
+        for f in (rule.judge)(df, &bases) {
+            if f.status == Status::Ok {
+                notes.push(format!("{}: {}", df.display, f.message));
+            } else if !is_syntax && df.ignored_at(f.line, &codes) {
+                suppressed += 1;
+            } else {
+                problems.push((df, f));
+            }
+        }
+    }
+    let checked = facts.files.iter().filter(|d| !d.stages.is_empty()).count();
+    let mut unreadable: Vec<String> = facts
+        .unreadable
+        .iter()
+        .map(|u| format!("cannot read {}: {}", u.display, u.reason))
+        .collect();
+    if !is_syntax {
+        for df in facts.files.iter().filter(|d| d.stages.is_empty()) {
+            unreadable.push(format!("{}: no build stage could be parsed", df.display));
+        }
+    }
+
+    let mut result = if is_syntax && !facts.unreadable.is_empty() {
+        let mut r = CheckResult::fail(unreadable.first().cloned().unwrap_or_default());
+        for u in &facts.unreadable {
+            r = r.location(
+                Location::new(&u.display, 0, format!("cannot read: {}", u.reason)).rule(rule.code),
+            );
+        }
+        r.details(unreadable.iter().skip(1).cloned())
+    } else if problems.is_empty() {
+        if !unreadable.is_empty() {
+            CheckResult::unknown(format!(
+                "could not check {} of {} Dockerfiles (see dockerfile.syntax)",
+                unreadable.len(),
+                unreadable.len() + checked
+            ))
+            .details(unreadable.clone())
+        } else {
+            let n = facts.files.len();
+            CheckResult::ok(format!(
+                "{} ({n} Dockerfile{})",
+                rule.ok,
+                if n == 1 { "" } else { "s" }
+            ))
+        }
+    } else {
+        let status = problems.iter().map(|(_, f)| f.status).max().unwrap_or(Status::Warn);
+        let first = problems.first().map(|(d, f)| format!("{}:{}: {}", d.display, f.line, f.message));
+        let summary = match problems.len() {
+            1 => first.unwrap_or_default(),
+            n => format!("{n} findings, first {}", first.unwrap_or_default()),
+        };
+        CheckResult::new(status, summary).details(unreadable.clone())
+    };
+    if result.status.is_problem() && !problems.is_empty() {
+        for (df, f) in &problems {
+            result = result
+                .detail(format!("{}:{}: {}", df.display, f.line, f.message))
+                .location(Location::new(&df.display, f.line, f.message.clone()).rule(rule.code));
+        }
+        let mut files: Vec<(&Dockerfile, Vec<usize>)> = Vec::new();
+        for (df, f) in &problems {
+            match files.iter_mut().find(|(d, _)| std::ptr::eq(*d, *df)) {
+                Some((_, lines)) => lines.push(f.line),
+                None => files.push((df, vec![f.line])),
+            }
+        }
+        let input = FixInput {
+            files,
+            tag: tag(ctx),
+            health_url: ctx.settings.health_url.clone(),
+        };
+        result = result.with_fix((rule.fix)(&input));
+    }
+    result = result.details(notes);
+    if suppressed > 0 {
+        result = result.detail(format!(
+            "{suppressed} finding{} silenced by an inline ignore pragma",
+            if suppressed == 1 { "" } else { "s" }
+        ));
+    }
+    result
+}
+
+macro_rules! rule_fns {
+    ($($name:ident => $rule:expr),* $(,)?) => {
+        $(fn $name(ctx: &Context) -> CheckResult { lint(ctx, &$rule) })*
+    };
+}
+
+mod table;
+pub use table::RULES;
+
+rule_fns! {
+    run_syntax => table::RULES[0],
+    run_user => table::RULES[1],
+    run_pip => table::RULES[2],
+    run_healthcheck => table::RULES[3],
+    run_chown => table::RULES[4],
+    run_base_pin => table::RULES[5],
+    run_python_base => table::RULES[6],
+    run_multistage => table::RULES[7],
+    run_secrets => table::RULES[8],
+    run_expose => table::RULES[9],
+    run_remote_fetch => table::RULES[10],
+    run_sudo => table::RULES[11],
+    run_micromamba_clean => table::RULES[12],
+}
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    let runs: [fn(&Context) -> CheckResult; 13] = [
+        run_syntax,
+        run_user,
+        run_pip,
+        run_healthcheck,
+        run_chown,
+        run_base_pin,
+        run_python_base,
+        run_multistage,
+        run_secrets,
+        run_expose,
+        run_remote_fetch,
+        run_sudo,
+        run_micromamba_clean,
+    ];
+    table::RULES
+        .iter()
+        .zip(runs)
+        .map(|(rule, run)| {
+            Arc::new(Builtin::new(rule.id, "dockerfile", rule.title, false, rule.explain, run))
+                as Arc<dyn Check>
+        })
+        .collect()
 }

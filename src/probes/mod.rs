@@ -2,4 +2,5 @@
 //! module (or folder). Shared probes are cached per run with `Context::probe`.
 pub mod compose;
 pub mod docker;
+pub mod dockerfile;
 pub mod mamba;

@@ -1,0 +1,635 @@
+//! The Dockerfile rules as pure functions over a parsed file: each returns findings
+//! (line, status, message). Messages never contain ENV/ARG/LABEL values.
+
+use super::shell;
+use crate::core::Status;
+use crate::probes::dockerfile::{key_values, words, Dockerfile, ImageRef, Instruction, Stage};
+use std::collections::HashMap;
+
+/// One finding of a rule in one file. `Status::Ok` findings are notes (details only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub line: usize,
+    pub status: Status,
+    pub message: String,
+}
+
+fn finding(line: usize, status: Status, message: impl Into<String>) -> Finding {
+    Finding {
+        line,
+        status,
+        message: message.into(),
+    }
+}
+
+/// What the engine knows about a local base image.
+#[derive(Debug, Clone, Default)]
+pub struct BaseImage {
+    pub user: String,
+    pub has_healthcheck: bool,
+}
+
+/// Looks up local images (the engine in a real run; nothing in unit tests).
+pub trait Bases {
+    fn local(&self, image: &str) -> Option<BaseImage>;
+}
+
+#[cfg(test)]
+pub struct NoBases;
+#[cfg(test)]
+impl Bases for NoBases {
+    fn local(&self, _image: &str) -> Option<BaseImage> {
+        None
+    }
+}
+
+/// Whether a user spec (`name[:group]`, uid) is root.
+pub fn is_root_user(spec: &str) -> bool {
+    let user = spec.split(':').next().unwrap_or("").trim();
+    user == "root" || (!user.is_empty() && user.chars().all(|c| c == '0'))
+}
+
+/// A base image whose default user is not root, and that user.
+pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
+    if image.repository == "mambaorg/micromamba" {
+        return Some("mambauser");
+    }
+    let tag = image.tag.as_deref().unwrap_or("");
+    let distroless = image.registry.as_deref() == Some("gcr.io")
+        && image.repository.starts_with("distroless/");
+    if distroless && (tag == "nonroot" || tag.starts_with("nonroot-") || tag.ends_with("-nonroot"))
+    {
+        return Some("nonroot (uid 65532)");
+    }
+    None
+}
+
+/// Who the final image runs as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FinalUser {
+    /// The last USER in the final stage (or a stage it is built on).
+    Explicit { user: String, line: usize, root: bool },
+    /// No USER: the base image's default, when known.
+    Base {
+        image: String,
+        user: Option<String>,
+        root: bool,
+        line: usize,
+    },
+    /// No USER and the base's default is unknown (treated as root, like trivy DS-0002).
+    Unknown { image: String, line: usize },
+}
+
+impl FinalUser {
+    pub fn is_root(&self) -> bool {
+        match self {
+            FinalUser::Explicit { root, .. } | FinalUser::Base { root, .. } => *root,
+            FinalUser::Unknown { .. } => true,
+        }
+    }
+}
+
+/// ARG/ENV defaults visible in a stage (global ARGs first), for `USER $NAME`.
+fn stage_vars(df: &Dockerfile, lineage: &[&Stage]) -> HashMap<String, String> {
+    let mut vars = df.global_args.clone();
+    for stage in lineage.iter().rev() {
+        for ins in stage.body(df) {
+            if ins.keyword == "ENV" || ins.keyword == "ARG" {
+                for (k, v) in key_values(&ins.keyword, &ins.args, df.escape) {
+                    if let Some(v) = v {
+                        vars.insert(k, v);
+                    }
+                }
+            }
+        }
+    }
+    vars
+}
+
+pub fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser> {
+    let fin = df.final_stage()?;
+    let lineage = df.lineage(fin.index);
+    for stage in &lineage {
+        if let Some(ins) = stage.body(df).iter().rev().find(|i| i.keyword == "USER") {
+            let spec = words(&ins.args, df.escape).into_iter().next().unwrap_or_default();
+            let vars = stage_vars(df, &lineage);
+            let (expanded, complete) = crate::probes::dockerfile::expand(&spec, &vars);
+            // An unresolved `$MAMBA_USER` comes from the base image: not root by itself.
+            let root = (complete && is_root_user(&expanded)) || spec.is_empty();
+            return Some(FinalUser::Explicit {
+                user: spec,
+                line: ins.line,
+                root,
+            });
+        }
+    }
+    let root_stage = lineage.last().copied().unwrap_or(fin);
+    let line = fin.line(df);
+    let image = root_stage.base.clone();
+    if image.eq_ignore_ascii_case("scratch") {
+        return Some(FinalUser::Base {
+            image,
+            user: None,
+            root: true,
+            line,
+        });
+    }
+    let parsed = ImageRef::parse(&image);
+    if let Some(user) = known_non_root_base(&parsed) {
+        return Some(FinalUser::Base {
+            image,
+            user: Some(user.to_string()),
+            root: false,
+            line,
+        });
+    }
+    if let Some(local) = bases.local(&image) {
+        let root = local.user.is_empty() || is_root_user(&local.user);
+        return Some(FinalUser::Base {
+            image,
+            user: Some(local.user).filter(|u| !u.is_empty()),
+            root,
+            line,
+        });
+    }
+    Some(FinalUser::Unknown { image, line })
+}
+
+pub fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+    let Some(state) = final_user(df, bases) else {
+        return Vec::new();
+    };
+    let f = match state {
+        FinalUser::Explicit { user, line, root: true } => finding(
+            line,
+            Status::Fail,
+            format!("the final stage's last USER is `{user}`: the container runs as root"),
+        ),
+        FinalUser::Explicit { user, line, .. } => {
+            finding(line, Status::Ok, format!("the final stage runs as USER `{user}`"))
+        }
+        FinalUser::Base { image, user: Some(u), root: false, line } => finding(
+            line,
+            Status::Ok,
+            format!("no USER, but the base image {image} runs as `{u}`"),
+        ),
+        FinalUser::Base { image, user, line, .. } => finding(
+            line,
+            Status::Fail,
+            format!(
+                "no USER in the final stage and the base image {image} runs as {}",
+                user.map_or("root".to_string(), |u| format!("`{u}`"))
+            ),
+        ),
+        FinalUser::Unknown { image, line } => finding(
+            line,
+            Status::Fail,
+            format!(
+                "no USER in the final stage: the container runs as root unless the base image {image} sets a user (it is not available locally to check)"
+            ),
+        ),
+    };
+    vec![f]
+}
+
+fn runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
+    df.instructions.iter().filter(|i| i.keyword == "RUN")
+}
+
+pub fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ins in runs(df) {
+        for cmd in shell::commands(&ins.command_text()) {
+            if let Some(what) = shell::pip_install(&cmd) {
+                out.push(finding(
+                    ins.line,
+                    Status::Fail,
+                    format!("RUN uses `{what}`: Python packages must come from conda-forge through micromamba"),
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
+pub fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stage in &df.stages {
+        let hcs: Vec<&Instruction> = stage
+            .body(df)
+            .iter()
+            .filter(|i| i.keyword == "HEALTHCHECK")
+            .collect();
+        if let Some(second) = hcs.get(1) {
+            out.push(finding(
+                second.line,
+                Status::Fail,
+                format!(
+                    "{} HEALTHCHECK instructions in one stage: only the last one takes effect",
+                    hcs.len()
+                ),
+            ));
+        }
+    }
+    let Some(fin) = df.final_stage() else {
+        return out;
+    };
+    let lineage = df.lineage(fin.index);
+    let last = lineage.iter().find_map(|s| {
+        s.body(df)
+            .iter()
+            .rev()
+            .find(|i| i.keyword == "HEALTHCHECK")
+    });
+    match last {
+        Some(hc) if hc.args.trim().eq_ignore_ascii_case("NONE") => out.push(finding(
+            hc.line,
+            Status::Warn,
+            "HEALTHCHECK NONE disables health checking of the final image",
+        )),
+        Some(hc) => out.push(finding(hc.line, Status::Ok, "the final stage declares a HEALTHCHECK")),
+        None => {
+            let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
+            let inherited = !base.is_empty()
+                && bases.local(&base).is_some_and(|b| b.has_healthcheck);
+            if inherited {
+                out.push(finding(
+                    fin.line(df),
+                    Status::Ok,
+                    format!("no HEALTHCHECK, but the base image {base} declares one"),
+                ));
+            } else {
+                out.push(finding(
+                    fin.line(df),
+                    Status::Warn,
+                    "no HEALTHCHECK in the final stage: nothing tells Docker or compose whether the app is healthy",
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+    let Some(state) = final_user(df, bases) else {
+        return Vec::new();
+    };
+    if state.is_root() {
+        return Vec::new();
+    }
+    let user = match &state {
+        FinalUser::Explicit { user, .. } => user.clone(),
+        FinalUser::Base { user, .. } => user.clone().unwrap_or_default(),
+        FinalUser::Unknown { .. } => String::new(),
+    };
+    let Some(fin) = df.final_stage() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for stage in df.lineage(fin.index) {
+        for ins in stage.body(df) {
+            let copies = ins.keyword == "COPY" || ins.keyword == "ADD";
+            if copies && ins.flag("chown").is_none() && ins.flag("from").is_none() {
+                out.push(finding(
+                    ins.line,
+                    Status::Warn,
+                    format!(
+                        "{} without --chown: the files are owned by root, not the app user `{user}`",
+                        ins.keyword
+                    ),
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|f| f.line);
+    out
+}
+
+pub fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stage in &df.stages {
+        if stage.base_stage.is_some() || stage.base.eq_ignore_ascii_case("scratch") {
+            continue;
+        }
+        let line = stage.line(df);
+        if stage.base_unresolved {
+            out.push(finding(
+                line,
+                Status::Ok,
+                format!("FROM {} depends on a build argument without a default", stage.base_raw),
+            ));
+            continue;
+        }
+        let Some(image) = stage.image() else { continue };
+        if image.digest.is_some() {
+            continue;
+        }
+        match image.tag.as_deref() {
+            None => out.push(finding(
+                line,
+                Status::Warn,
+                format!("FROM {} has no tag: it means `latest`, which changes under you", stage.base),
+            )),
+            Some("latest") => out.push(finding(
+                line,
+                Status::Warn,
+                format!("FROM {} uses the `latest` tag: builds are not reproducible", stage.base),
+            )),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// A Python image that does not bring micromamba.
+pub fn is_python_base(image: &ImageRef) -> bool {
+    let short = image.short_name();
+    short == "python" || short == "pypy" || short.starts_with("python3")
+}
+
+pub fn python_base(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    df.stages
+        .iter()
+        .filter_map(|s| s.image().map(|i| (s, i)))
+        .filter(|(_, i)| is_python_base(i))
+        .map(|(s, _)| {
+            finding(
+                s.line(df),
+                Status::Warn,
+                format!(
+                    "FROM {}: a Python base image without micromamba; the policy builds on mambaorg/micromamba",
+                    s.base
+                ),
+            )
+        })
+        .collect()
+}
+
+pub fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    if df.stages.len() > 1 {
+        return vec![finding(
+            df.stages.first().map_or(0, |s| s.line(df)),
+            Status::Ok,
+            format!("{} build stages", df.stages.len()),
+        )];
+    }
+    let mut out = Vec::new();
+    for ins in runs(df) {
+        let mut tools: Vec<String> = shell::commands(&ins.command_text())
+            .iter()
+            .flat_map(|c| shell::build_tools(c))
+            .collect();
+        tools.dedup();
+        if !tools.is_empty() {
+            out.push(finding(
+                ins.line,
+                Status::Warn,
+                format!(
+                    "a single-stage build installs build tooling ({}): it ships in the final image",
+                    tools.join(", ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a variable or label name looks like it holds a credential.
+pub fn is_secret_name(name: &str) -> bool {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            parts.push(std::mem::take(&mut cur));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower {
+            parts.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    parts.push(cur);
+    parts.retain(|p| !p.is_empty());
+    let Some(last) = parts.last() else {
+        return false;
+    };
+    // `PASSWORD_FILE=/run/secrets/db` points at a secret; it is not one.
+    if matches!(
+        last.as_str(),
+        "file" | "path" | "dir" | "url" | "endpoint" | "name" | "id" | "length" | "ttl" | "expiry"
+    ) {
+        return false;
+    }
+    let has = |w: &str| parts.iter().any(|p| p == w);
+    let pair = |a: &str, b: &str| parts.windows(2).any(|p| p[0] == a && p[1] == b);
+    [
+        "token", "secret", "password", "passwd", "apikey", "credentials", "credential", "privatekey",
+        "passphrase",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || ["api", "private", "access", "secret", "client", "signing", "encryption", "master"]
+            .iter()
+            .any(|a| pair(a, "key"))
+}
+
+/// Whether a value is a literal (not empty, not just `$VAR` / `${VAR}`, not a flag word).
+pub fn is_literal_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    let only_ref = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')).is_some_and(|n| {
+        !n.contains(['$', '}'])
+    }) || v
+        .strip_prefix('$')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let flag = matches!(
+        v.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "0" | "1" | "on" | "off" | "none" | "null"
+    );
+    !only_ref && !flag
+}
+
+const SECRET_FILES: &[&str] = &[
+    ".env", ".netrc", ".npmrc", ".pypirc", "id_rsa", "id_ed25519", "id_ecdsa", "credentials",
+    "credentials.json", ".git-credentials",
+];
+
+fn is_secret_file(source: &str) -> bool {
+    let name = shell::basename(source.trim_end_matches('/'));
+    let example = ["example", "sample", "template", "dist"]
+        .iter()
+        .any(|s| name.ends_with(s));
+    !example
+        && (SECRET_FILES.contains(&name)
+            || name.starts_with(".env.")
+            || name.ends_with(".pem")
+            || name.ends_with(".key"))
+}
+
+pub fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ins in &df.instructions {
+        match ins.keyword.as_str() {
+            "ENV" | "ARG" | "LABEL" => {
+                for (name, value) in key_values(&ins.keyword, &ins.args, df.escape) {
+                    if !is_secret_name(&name) {
+                        continue;
+                    }
+                    let kw = &ins.keyword;
+                    match value {
+                        Some(v) if is_literal_value(&v) => out.push(finding(
+                            ins.line,
+                            Status::Fail,
+                            format!("{kw} {name} has a literal value (redacted): it is stored in the image and in version control"),
+                        )),
+                        Some(v) if v.contains('$') && kw == "ENV" => out.push(finding(
+                            ins.line,
+                            Status::Warn,
+                            format!("ENV {name} copies a value into the image's environment, where `docker inspect` shows it"),
+                        )),
+                        None if kw == "ARG" => out.push(finding(
+                            ins.line,
+                            Status::Warn,
+                            format!("ARG {name}: build arguments are recorded in the image history; use a build secret"),
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+            "COPY" | "ADD" if ins.flag("from").is_none() => {
+                let ws = words(&ins.args, df.escape);
+                let sources = ws.len().saturating_sub(1);
+                for src in ws.iter().take(sources).filter(|s| is_secret_file(s)) {
+                    out.push(finding(
+                        ins.line,
+                        Status::Warn,
+                        format!(
+                            "{} copies `{}`, a file that usually holds credentials, into the image",
+                            ins.keyword,
+                            shell::basename(src)
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+pub fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ins in df.instructions.iter().filter(|i| i.keyword == "EXPOSE") {
+        for spec in words(&ins.args, df.escape) {
+            let port = spec.split('/').next().unwrap_or("");
+            if port.contains('$') {
+                continue;
+            }
+            let (lo, hi) = match port.split_once('-') {
+                Some((a, b)) => (a.parse::<u64>(), b.parse::<u64>()),
+                None => (port.parse::<u64>(), port.parse::<u64>()),
+            };
+            let (Ok(lo), Ok(hi)) = (lo, hi) else {
+                out.push(finding(ins.line, Status::Fail, format!("EXPOSE `{spec}` is not a port")));
+                continue;
+            };
+            if lo == 0 || hi > 65535 || lo > hi {
+                out.push(finding(
+                    ins.line,
+                    Status::Fail,
+                    format!("EXPOSE {spec} is outside the port range 1-65535"),
+                ));
+            } else if lo <= 22 && 22 <= hi {
+                out.push(finding(
+                    ins.line,
+                    Status::Warn,
+                    format!("EXPOSE {spec} exposes SSH; containers should not run sshd"),
+                ));
+            } else if lo <= 1024 {
+                out.push(finding(
+                    ins.line,
+                    Status::Warn,
+                    format!("EXPOSE {spec} is a privileged port; the policy uses ports above 1024"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn is_url(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://") || l.starts_with("ftp://") || l.starts_with("git@")
+}
+
+pub fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ins in &df.instructions {
+        match ins.keyword.as_str() {
+            "ADD" if ins.flag("checksum").is_none() => {
+                let ws = match &ins.exec {
+                    Some(v) => v.clone(),
+                    None => words(&ins.args, df.escape),
+                };
+                let sources = ws.len().saturating_sub(1);
+                if ws.iter().take(sources).any(|s| is_url(s)) {
+                    out.push(finding(
+                        ins.line,
+                        Status::Warn,
+                        "ADD downloads a URL without --checksum: the content is not verified",
+                    ));
+                }
+            }
+            "RUN" if shell::pipes_download_to_shell(&ins.command_text()) => out.push(finding(
+                ins.line,
+                Status::Warn,
+                "RUN pipes a downloaded script into a shell: what runs is not verified",
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+pub fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    runs(df)
+        .filter(|ins| shell::commands(&ins.command_text()).iter().any(|c| shell::uses_sudo(c)))
+        .map(|ins| finding(ins.line, Status::Fail, "RUN uses sudo"))
+        .collect()
+}
+
+pub fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ins in runs(df) {
+        let cmds = shell::commands(&ins.command_text());
+        let install = cmds.iter().find_map(|c| {
+            shell::is_mamba_install(c)
+                .then(|| shell::mamba_subcommand(c))
+                .flatten()
+        });
+        if let Some((program, sub)) = install {
+            if !cmds.iter().any(|c| shell::is_mamba_clean_all(c)) {
+                out.push(finding(
+                    ins.line,
+                    Status::Warn,
+                    format!("`{program} {sub}` without `{program} clean --all --yes` in the same RUN: the package cache stays in the layer"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Parse problems (fail) for `dockerfile.syntax`.
+pub fn syntax(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    df.problems
+        .iter()
+        .map(|p| finding(p.line, Status::Fail, p.message.clone()))
+        .collect()
+}

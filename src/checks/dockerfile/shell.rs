@@ -1,0 +1,435 @@
+//! Just enough POSIX shell to read RUN lines: split text into pipelines of simple commands
+//! (words with quotes removed), skip env assignments and wrappers, and recognise installers.
+//! Never panics; anything unusual degrades to "no match".
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Commands joined by `|`.
+pub type Pipeline = Vec<Vec<String>>;
+
+/// Splits shell text into pipelines. `&&`, `||`, `;`, `&`, newlines, parentheses, backticks
+/// and `$(` end a pipeline; `|` ends a command inside one. `#` at a word start is a comment.
+pub fn pipelines(text: &str) -> Vec<Pipeline> {
+    let mut out: Vec<Pipeline> = Vec::new();
+    let mut pipeline: Pipeline = Vec::new();
+    let mut command: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+
+    fn end_word(word: &mut String, in_word: &mut bool, command: &mut Vec<String>) {
+        if *in_word {
+            command.push(std::mem::take(word));
+            *in_word = false;
+        }
+    }
+    fn end_command(command: &mut Vec<String>, pipeline: &mut Pipeline) {
+        if !command.is_empty() {
+            pipeline.push(std::mem::take(command));
+        }
+    }
+    fn end_pipeline(pipeline: &mut Pipeline, out: &mut Vec<Pipeline>) {
+        if !pipeline.is_empty() {
+            out.push(std::mem::take(pipeline));
+        }
+    }
+
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            } else if c == '\\' && q == '"' {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            } else {
+                word.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    if n != '\n' {
+                        word.push(n);
+                        in_word = true;
+                    }
+                }
+            }
+            '#' if !in_word => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+                end_command(&mut command, &mut pipeline);
+                end_pipeline(&mut pipeline, &mut out);
+            }
+            '|' => {
+                end_word(&mut word, &mut in_word, &mut command);
+                if chars.peek() == Some(&'|') {
+                    chars.next();
+                    end_command(&mut command, &mut pipeline);
+                    end_pipeline(&mut pipeline, &mut out);
+                } else {
+                    end_command(&mut command, &mut pipeline);
+                }
+            }
+            '$' if chars.peek() == Some(&'(') => {
+                chars.next();
+                end_word(&mut word, &mut in_word, &mut command);
+                end_command(&mut command, &mut pipeline);
+                end_pipeline(&mut pipeline, &mut out);
+            }
+            '&' | ';' | '\n' | '(' | ')' | '`' | '{' | '}' if !in_word || c != '{' && c != '}' => {
+                end_word(&mut word, &mut in_word, &mut command);
+                end_command(&mut command, &mut pipeline);
+                end_pipeline(&mut pipeline, &mut out);
+            }
+            c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut command),
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    end_word(&mut word, &mut in_word, &mut command);
+    end_command(&mut command, &mut pipeline);
+    end_pipeline(&mut pipeline, &mut out);
+    out
+}
+
+/// Every simple command in `text`.
+pub fn commands(text: &str) -> Vec<Vec<String>> {
+    pipelines(text).into_iter().flatten().collect()
+}
+
+/// The last path component of a word (`/usr/bin/pip3` → `pip3`).
+pub fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Skips `VAR=value` words and wrappers (`sudo`, `env`, `exec`, `nohup`, `time`, `command`,
+/// `nice`), returning the words from the real program on.
+pub fn strip_wrappers(words: &[String]) -> &[String] {
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let b = basename(w);
+        if is_assignment(w) {
+            i += 1;
+        } else if matches!(b, "sudo" | "doas" | "env" | "exec" | "nohup" | "time" | "command" | "nice")
+        {
+            i += 1;
+            // Options of the wrapper; `sudo -u user` takes an argument.
+            while let Some(opt) = words.get(i) {
+                if !opt.starts_with('-') {
+                    break;
+                }
+                let takes_arg = matches!(b, "sudo" | "doas")
+                    && matches!(opt.as_str(), "-u" | "-g" | "-C" | "-h" | "-p" | "-U");
+                i += if takes_arg { 2 } else { 1 };
+            }
+        } else {
+            break;
+        }
+    }
+    words.get(i..).unwrap_or_default()
+}
+
+/// The first word after position `from` that is not an option.
+pub fn subcommand(words: &[String], from: usize) -> Option<&str> {
+    words
+        .get(from..)?
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .map(String::as_str)
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
+}
+
+fn is_pip(word: &str) -> bool {
+    static PIP: OnceLock<Regex> = OnceLock::new();
+    re(&PIP, r"^pip[0-9.]*$").is_match(basename(word))
+}
+
+fn is_python(word: &str) -> bool {
+    static PY: OnceLock<Regex> = OnceLock::new();
+    re(&PY, r"^(python[0-9.]*|pypy[0-9.]*|py)$").is_match(basename(word))
+}
+
+/// A Python installer that bypasses conda-forge in this command, as the user would name it.
+pub fn pip_install(words: &[String]) -> Option<&'static str> {
+    let words = strip_wrappers(words);
+    for (i, w) in words.iter().enumerate() {
+        let next = subcommand(words, i + 1);
+        if is_pip(w) && next == Some("install") {
+            return Some("pip install");
+        }
+        if is_python(w) {
+            let m = words.iter().skip(i + 1).position(|x| x == "-m");
+            if let Some(m) = m {
+                let at = i + 1 + m;
+                if words.get(at + 1).is_some_and(|x| x == "pip")
+                    && subcommand(words, at + 2) == Some("install")
+                {
+                    return Some("python -m pip install");
+                }
+            }
+        }
+        match basename(w) {
+            "uv" if words.get(i + 1).is_some_and(|x| x == "pip")
+                && subcommand(words, i + 2) == Some("install") =>
+            {
+                return Some("uv pip install")
+            }
+            "easy_install" => return Some("easy_install"),
+            "pipenv" if matches!(next, Some("install" | "sync")) => return Some("pipenv install"),
+            "poetry" if matches!(next, Some("install" | "add")) => return Some("poetry install"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `micromamba` / `mamba` / `conda` with its subcommand (`env create` counts as `create`).
+pub fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
+    let words = strip_wrappers(words);
+    let program = basename(words.first()?);
+    if !matches!(program, "micromamba" | "mamba" | "conda") {
+        return None;
+    }
+    let sub = subcommand(words, 1)?;
+    if sub == "env" {
+        let pos = words.iter().position(|w| w == "env")?;
+        return Some((program, subcommand(words, pos + 1)?));
+    }
+    Some((program, sub))
+}
+
+/// Whether this command installs packages with the mamba family.
+pub fn is_mamba_install(words: &[String]) -> bool {
+    mamba_subcommand(words).is_some_and(|(_, s)| matches!(s, "install" | "create" | "update"))
+}
+
+/// Whether this command is `<mamba> clean --all` (or `-a`, `-afy`, …).
+pub fn is_mamba_clean_all(words: &[String]) -> bool {
+    if mamba_subcommand(words).is_none_or(|(_, s)| s != "clean") {
+        return false;
+    }
+    words.iter().any(|w| {
+        w == "--all"
+            || (w.starts_with('-') && !w.starts_with("--") && w.chars().skip(1).any(|c| c == 'a'))
+    })
+}
+
+/// `sudo` (or `doas`) as a program.
+pub fn uses_sudo(words: &[String]) -> bool {
+    let first = words.iter().find(|w| !is_assignment(w));
+    first.is_some_and(|w| matches!(basename(w), "sudo" | "doas"))
+}
+
+const BUILD_PACKAGES: &[&str] = &[
+    "build-essential",
+    "build-base",
+    "gcc",
+    "g++",
+    "gcc-c++",
+    "gxx",
+    "clang",
+    "make",
+    "cmake",
+    "gfortran",
+    "autoconf",
+    "automake",
+    "libtool",
+    "pkg-config",
+    "pkgconf",
+    "git",
+    "cargo",
+    "rustc",
+    "rust",
+    "golang",
+    "compilers",
+    "c-compiler",
+    "cxx-compiler",
+    "fortran-compiler",
+    "linux-headers",
+];
+
+fn package_name(spec: &str) -> &str {
+    let end = spec.find(['=', '<', '>', '~', '!', ' ']).unwrap_or(spec.len());
+    spec.get(..end).unwrap_or(spec)
+}
+
+/// Build tools this command installs (apt/apk/yum/dnf/zypper or the mamba family).
+pub fn build_tools(words: &[String]) -> Vec<String> {
+    let words = strip_wrappers(words);
+    let Some(program) = words.first().map(|w| basename(w)) else {
+        return Vec::new();
+    };
+    let sub = subcommand(words, 1);
+    let installs = match program {
+        "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper" => sub == Some("install"),
+        "apk" => sub == Some("add"),
+        "micromamba" | "mamba" | "conda" => is_mamba_install(words),
+        _ => false,
+    };
+    if !installs {
+        return Vec::new();
+    }
+    let sub_at = words.iter().skip(1).position(|w| !w.starts_with('-')).map_or(1, |p| p + 1);
+    words
+        .iter()
+        .skip(sub_at + 1)
+        .filter(|w| !w.starts_with('-') && !w.contains('/'))
+        .map(|w| package_name(w))
+        .filter(|p| {
+            BUILD_PACKAGES.contains(p)
+                || (p.len() > 4 && (p.ends_with("-dev") || p.ends_with("-devel")))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"` or `bash <(curl …)`.
+pub fn pipes_download_to_shell(text: &str) -> bool {
+    const SHELLS: &[&str] = &[
+        "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node",
+    ];
+    for p in pipelines(text) {
+        let fetch_at = p.iter().position(|c| {
+            strip_wrappers(c)
+                .first()
+                .is_some_and(|w| matches!(basename(w), "curl" | "wget"))
+        });
+        if let Some(at) = fetch_at {
+            let runs = p.iter().skip(at + 1).any(|c| {
+                strip_wrappers(c)
+                    .first()
+                    .is_some_and(|w| SHELLS.contains(&basename(w)))
+            });
+            if runs {
+                return true;
+            }
+        }
+    }
+    static SUBST: OnceLock<Regex> = OnceLock::new();
+    re(
+        &SUBST,
+        r#"\b(sh|bash|zsh|dash|ksh)\s+(-[a-z]+\s+)*["']?(\$|<)\(\s*(curl|wget)\b"#,
+    )
+    .is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn splits_pipelines_and_commands() {
+        let p = pipelines("apt-get update && apt-get install -y 'a b' | tee log; echo \"x;y\" # c\nls");
+        assert_eq!(p.len(), 4);
+        assert_eq!(p[1], vec![w("apt-get install -y a"), w("tee log")].into_iter().map(|mut c| {
+            if c[0] == "apt-get" { c[3] = "a b".into(); }
+            c
+        }).collect::<Vec<_>>());
+        assert_eq!(p[2], vec![vec!["echo".to_string(), "x;y".to_string()]]);
+        assert_eq!(p[3], vec![w("ls")]);
+    }
+
+    #[test]
+    fn pip_in_every_spelling() {
+        for bad in [
+            "pip install x",
+            "pip3 --no-cache-dir install -r requirements.txt",
+            "/usr/local/bin/pip3.11 install .",
+            "python -m pip install x",
+            "python3.11 -m pip install --upgrade pip",
+            "uv pip install x",
+            "sudo -H pip install x",
+            "PIP_NO_CACHE_DIR=1 pip install x",
+            "micromamba run -n base pip install x",
+            "easy_install x",
+            "pipenv install --system",
+            "poetry install --no-root",
+        ] {
+            assert!(pip_install(&w(bad)).is_some(), "missed {bad}");
+        }
+        for good in [
+            "micromamba install -y -n base -c conda-forge pip",
+            "apt-get install -y python3-pip",
+            "pipx run x",
+            "pip --version",
+            "python -m venv x",
+            "conda install pip-tools",
+        ] {
+            assert!(pip_install(&w(good)).is_none(), "false positive {good}");
+        }
+    }
+
+    #[test]
+    fn mamba_install_and_clean() {
+        assert!(is_mamba_install(&w("micromamba install -y -n base -f /tmp/env.yml")));
+        assert!(is_mamba_install(&w("conda env create -f environment.yml")));
+        assert!(is_mamba_install(&w("mamba create -n x python")));
+        assert!(!is_mamba_install(&w("micromamba clean --all --yes")));
+        assert!(is_mamba_clean_all(&w("micromamba clean --all --yes")));
+        assert!(is_mamba_clean_all(&w("conda clean -afy")));
+        assert!(!is_mamba_clean_all(&w("conda clean --tarballs")));
+        assert!(!is_mamba_clean_all(&w("apt-get clean -a")));
+    }
+
+    #[test]
+    fn sudo_build_tools_and_remote_scripts() {
+        assert!(uses_sudo(&w("sudo apt-get install x")));
+        assert!(uses_sudo(&w("DEBIAN_FRONTEND=noninteractive sudo apt-get install x")));
+        assert!(!uses_sudo(&w("apt-get install -y sudo")));
+        assert_eq!(
+            build_tools(&w("apt-get install -y --no-install-recommends build-essential libpq-dev curl")),
+            vec!["build-essential", "libpq-dev"]
+        );
+        assert_eq!(build_tools(&w("apk add --no-cache gcc=12.2 musl-dev")), vec!["gcc", "musl-dev"]);
+        assert!(build_tools(&w("apt-get install -y curl ca-certificates")).is_empty());
+        assert!(pipes_download_to_shell("curl -fsSL https://x/install.sh | sh"));
+        assert!(pipes_download_to_shell("wget -qO- https://x | sudo bash -s --"));
+        assert!(pipes_download_to_shell("sh -c \"$(curl -fsSL https://x)\""));
+        assert!(pipes_download_to_shell("bash <(curl -s https://x)"));
+        assert!(!pipes_download_to_shell("curl -fsSLo /tmp/x https://x && sha256sum -c x.sha"));
+        assert!(!pipes_download_to_shell("curl -f http://localhost:8000/health || exit 1"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            for c in commands(&s) {
+                let _ = pip_install(&c);
+                let _ = build_tools(&c);
+                let _ = is_mamba_clean_all(&c);
+            }
+            let _ = pipes_download_to_shell(&s);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The `dockerfile.*` rule table: ids, codes, explain texts (with the hadolint / trivy / CIS
+//! equivalents) and fixes. Fixes describe Dockerfile edits as manual steps, then rebuild.
+
+use super::rules;
+use super::{FixInput, Rule};
+use crate::core::Fix;
+
+const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
+const COPY_ENV: &str =
+    "COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/environment.yml";
+
+fn fix_syntax(i: &FixInput) -> Fix {
+    i.fix(
+        "Docker cannot build a Dockerfile it cannot parse",
+        &[format!("Correct the reported lines in {}, then rebuild.", i.where_())],
+    )
+}
+
+fn fix_user(i: &FixInput) -> Fix {
+    i.fix(
+        "A container running as root turns any escape or app bug into root on the host's kernel",
+        &[
+            format!("Edit {}: base the final stage on mambaorg/micromamba:<pinned tag>, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_()),
+            "Set `USER 1000:1000` (or `USER $MAMBA_USER`) in the final stage before CMD, and copy files with `COPY --chown=1000:1000 …`.".to_string(),
+        ],
+    )
+}
+
+fn fix_pip(i: &FixInput) -> Fix {
+    i.fix(
+        "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
+        &[
+            "List the packages under `dependencies:` in environment.yml, with `conda-forge` as the first channel and Python pinned.".to_string(),
+            format!("Edit {}: build on mambaorg/micromamba:<pinned tag> and replace the reported RUN with `{COPY_ENV}` then `{MICROMAMBA_INSTALL}`.", i.where_()),
+        ],
+    )
+}
+
+fn fix_healthcheck(i: &FixInput) -> Fix {
+    i.fix(
+        "Without a HEALTHCHECK, Docker and compose report a hung app as running",
+        &[
+            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -f {} || exit 1` (the image needs curl, or use `micromamba run -n base python -c …`).", i.where_(), i.health_url),
+        ],
+    )
+}
+
+fn fix_chown(i: &FixInput) -> Fix {
+    i.fix(
+        "Files copied without --chown belong to root, so the app user cannot own its files",
+        &[format!("Edit {}: add `--chown=<user>:<group>` to each reported COPY/ADD; on mambaorg/micromamba use `--chown=$MAMBA_USER:$MAMBA_USER`.", i.where_())],
+    )
+}
+
+fn fix_base_pin(i: &FixInput) -> Fix {
+    i.fix(
+        "An unpinned base image changes under you and makes builds unreproducible",
+        &[format!("Edit {}: pin each reported FROM to a version tag (e.g. mambaorg/micromamba:1.5.6), or to a digest (`image:tag@sha256:…`).", i.where_())],
+    )
+}
+
+fn fix_python_base(i: &FixInput) -> Fix {
+    i.fix(
+        "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
+        &[
+            format!("Edit {}: start the build with `FROM mambaorg/micromamba:<pinned tag> AS build`, then `{COPY_ENV}` and `{MICROMAMBA_INSTALL}`.", i.where_()),
+            "End with `FROM mambaorg/micromamba:<pinned tag>`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.".to_string(),
+        ],
+    )
+}
+
+fn fix_multistage(i: &FixInput) -> Fix {
+    i.fix(
+        "Compilers and headers in the final image add size and attack surface",
+        &[format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on mambaorg/micromamba:<pinned tag> that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_())],
+    )
+}
+
+fn fix_secrets(i: &FixInput) -> Fix {
+    i.fix(
+        "Values in ENV, ARG and LABEL are stored in the image and its history, readable by anyone who can pull it",
+        &[
+            format!("Edit {}: remove the reported values, and rotate those credentials (they are in git and in pushed images).", i.where_()),
+            "For build-time secrets use `RUN --mount=type=secret,id=NAME …` with `docker build --secret id=NAME,src=FILE`; pass run-time secrets with compose `secrets:` or the environment at `docker run`.".to_string(),
+        ],
+    )
+}
+
+fn fix_expose(i: &FixInput) -> Fix {
+    i.fix(
+        "Ports up to 1024 need root or extra capabilities inside the container",
+        &[format!("Edit {}: EXPOSE an unprivileged port above 1024 (e.g. 8000) and publish it where needed (`-p 8000:8000`).", i.where_())],
+    )
+}
+
+fn fix_remote_fetch(i: &FixInput) -> Fix {
+    i.fix(
+        "Unverified downloads let whoever controls the URL run code in your build",
+        &[format!("Edit {}: use `ADD --checksum=sha256:<digest> <url> <dest>` or COPY a vendored file; install tools from conda-forge (`micromamba install -y -n base -c conda-forge <tool>`) instead of running remote scripts.", i.where_())],
+    )
+}
+
+fn fix_sudo(i: &FixInput) -> Fix {
+    i.fix(
+        "sudo in a build is unneeded (RUN is root until USER) and leaves a privilege-escalation tool in the image",
+        &[format!("Edit {}: drop sudo; run root steps before `USER`, and use gosu/su-exec only in an entrypoint that must drop privileges.", i.where_())],
+    )
+}
+
+fn fix_micromamba_clean(i: &FixInput) -> Fix {
+    i.fix(
+        "The package cache left by an install stays in the layer and bloats the image",
+        &[format!("Edit {}: end the same RUN with `&& micromamba clean --all --yes`.", i.where_())],
+    )
+}
+
+pub const RULES: [Rule; 13] = [
+    Rule {
+        id: "dockerfile.syntax",
+        code: "DD000",
+        title: "Dockerfiles parse",
+        hadolint: &[],
+        explain: "Reads every Dockerfile (from `docker.dockerfiles` in devdoctor.toml, else Dockerfile, *.Dockerfile and Dockerfile.* in the project and two levels below) and reports what Docker would reject: unknown instructions, a file that does not start with FROM (optionally after ARG), FROM without an image, duplicate stage names, unclosed heredocs, bad escape directives, unreadable or oversized files. Equivalents: hadolint DL1000 (parse error), DL3061, DL3024; trivy DS-0012. Fix: correct the reported lines. The other dockerfile.* checks report unknown for a file that cannot be read.",
+        ok: "every Dockerfile parses",
+        judge: rules::syntax,
+        fix: fix_syntax,
+    },
+    Rule {
+        id: "dockerfile.user",
+        code: "DD001",
+        title: "Final stage runs as a non-root user",
+        hadolint: &["DL3002"],
+        explain: "Looks at the final build stage (and the stages it is built on): the last USER must not be root or 0. With no USER at all the image runs as its base image's user: mambaorg/micromamba runs as mambauser and distroless `:nonroot` tags as uid 65532, which is fine; scratch runs as root; for other bases devdoctor asks the Docker engine for the image's Config.User when it is available locally, and otherwise assumes root. Why: a root container turns an app bug or escape into root on the host kernel (POLICY 7, CIS Docker 4.1). Equivalents: hadolint DL3002 (which misses the no-USER case), trivy DS-0002. Fix: build on mambaorg/micromamba or create a user (uid 1000) and set USER before CMD. Silence with `# devdoctor ignore=user` or `# hadolint ignore=DL3002` above the line.",
+        ok: "the final stage runs as a non-root user",
+        judge: rules::user,
+        fix: fix_user,
+    },
+    Rule {
+        id: "dockerfile.pip",
+        code: "DD002",
+        title: "No pip installs in RUN",
+        hadolint: &[],
+        explain: "Finds Python package installs that bypass conda-forge in RUN instructions (shell form, exec form and heredoc scripts): `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`, easy_install, `pipenv install` and `poetry install/add`, also behind sudo, env or `micromamba run`. Why: the policy takes every Python dependency from conda-forge through micromamba (POLICY 1-2), so environments are reproducible and binary-compatible. hadolint has no such rule (DL3013 and DL3042 only ask for pins and --no-cache-dir). Fix: list the packages in environment.yml and install with `micromamba install -y -n base -c conda-forge -f environment.yml && micromamba clean --all --yes` on a mambaorg/micromamba base.",
+        ok: "no pip installs",
+        judge: rules::pip,
+        fix: fix_pip,
+    },
+    Rule {
+        id: "dockerfile.healthcheck",
+        code: "DD003",
+        title: "Final stage declares one HEALTHCHECK",
+        hadolint: &["DL3012", "DL3057"],
+        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning; more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (POLICY 10, CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1`.",
+        ok: "the final stage declares a HEALTHCHECK",
+        judge: rules::healthcheck,
+        fix: fix_healthcheck,
+    },
+    Rule {
+        id: "dockerfile.chown",
+        code: "DD004",
+        title: "Files are copied with --chown for the app user",
+        hadolint: &[],
+        explain: "When the final image runs as a non-root user, every COPY/ADD from the build context into the final stage should carry `--chown=user:group`; otherwise the files belong to root and the app cannot own them (POLICY 8). `COPY --from=<stage>` is not reported. No hadolint or trivy equivalent. Fix: `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app` on micromamba, or `--chown=1000:1000`.",
+        ok: "files are copied with --chown (or the image runs as root, see dockerfile.user)",
+        judge: rules::chown,
+        fix: fix_chown,
+    },
+    Rule {
+        id: "dockerfile.base_pin",
+        code: "DD005",
+        title: "Base images are pinned",
+        hadolint: &["DL3006", "DL3007"],
+        explain: "Every FROM that names an image (not a stage, not scratch) needs an explicit tag other than `latest`, or a digest. Build arguments declared before FROM are substituted; a FROM that depends on an argument without a default is noted, not judged. Why: `latest` or no tag changes under you and breaks reproducibility (POLICY 9). Equivalents: hadolint DL3006 and DL3007, trivy DS-0001. Fix: pin `mambaorg/micromamba:1.5.6` or `image@sha256:…`.",
+        ok: "base images are pinned",
+        judge: rules::base_pin,
+        fix: fix_base_pin,
+    },
+    Rule {
+        id: "dockerfile.python_base",
+        code: "DD006",
+        title: "Python comes from micromamba, not a python:* base",
+        hadolint: &[],
+        explain: "Warns about stages built on a Python image without micromamba (python:*, pypy:*, distroless python3). Why: the policy builds on mambaorg/micromamba with a pinned tag so Python and its packages come from conda-forge (POLICY 1, 9, 13). No hadolint or trivy equivalent. Fix: a multi-stage build on mambaorg/micromamba that installs environment.yml with micromamba and cleans the cache.",
+        ok: "no python:* base images",
+        judge: rules::python_base,
+        fix: fix_python_base,
+    },
+    Rule {
+        id: "dockerfile.multistage",
+        code: "DD007",
+        title: "Build tooling stays out of the final image",
+        hadolint: &[],
+        explain: "In a single-stage Dockerfile, warns when a RUN installs build tooling (build-essential, gcc, make, cmake, git, *-dev headers, conda compilers, …) with apt-get, apk, yum, dnf, zypper or the mamba family. Why: compilers and headers in the shipped image add size and attack surface; the policy asks for multi-stage builds (POLICY 9). No hadolint or trivy equivalent. Fix: install and build in a `FROM … AS build` stage and copy only the results into a final micromamba stage.",
+        ok: "no build tooling in a single-stage image",
+        judge: rules::multistage,
+        fix: fix_multistage,
+    },
+    Rule {
+        id: "dockerfile.secrets",
+        code: "DD008",
+        title: "No secrets in ENV, ARG or LABEL",
+        hadolint: &["DL3064"],
+        explain: "Looks at ENV, ARG and LABEL names that look like credentials (…TOKEN, …SECRET, …PASSWORD, API_KEY, PRIVATE_KEY, ACCESS_KEY, …; not …_FILE or …_PATH). A literal value is a failure; an ENV copied from a variable, or an ARG without a default (build arguments are recorded in the image history), is a warning. COPY/ADD of credential files (.env, .npmrc, .pypirc, id_rsa, *.pem, *.key) is a warning. Values are never printed, in any output format. Why: anyone who can pull the image can read them (POLICY 12, CIS Docker 4.10). Equivalents: hadolint DL3064, trivy DS-0031, BuildKit SecretsUsedInArgOrEnv. Fix: remove and rotate the value; use `RUN --mount=type=secret` at build time and runtime secrets.",
+        ok: "no secrets in ENV, ARG or LABEL",
+        judge: rules::secrets,
+        fix: fix_secrets,
+    },
+    Rule {
+        id: "dockerfile.expose",
+        code: "DD009",
+        title: "Only unprivileged ports are exposed",
+        hadolint: &["DL3011"],
+        explain: "Checks every EXPOSE: a port (or range) at or below 1024 is a warning (the policy wants ports above 1024; CIS Docker 5.8 flags ports below 1025), port 22 is a warning (no sshd in containers; trivy DS-0004), and a port outside 1-65535 is a failure (hadolint DL3011, trivy DS-0008). Ports given as variables are skipped. Fix: EXPOSE 8000 and publish as needed.",
+        ok: "only unprivileged ports are exposed",
+        judge: rules::expose,
+        fix: fix_expose,
+    },
+    Rule {
+        id: "dockerfile.remote_fetch",
+        code: "DD010",
+        title: "No unverified downloads",
+        hadolint: &[],
+        explain: "Warns about `ADD <url>` without `--checksum`, and RUN lines that pipe a download into an interpreter (`curl … | sh`, `wget -O- … | bash`, `sh -c \"$(curl …)\"`, `bash <(curl …)`). Why: the build runs whatever the server returns. Related: trivy DS-0005 (ADD instead of COPY). Fix: `ADD --checksum=sha256:…`, a vendored file, or the tool from conda-forge with micromamba.",
+        ok: "no unverified downloads",
+        judge: rules::remote_fetch,
+        fix: fix_remote_fetch,
+    },
+    Rule {
+        id: "dockerfile.sudo",
+        code: "DD011",
+        title: "No sudo in RUN",
+        hadolint: &["DL3004"],
+        explain: "Fails when a RUN calls sudo (or doas). Why: RUN already runs as root until USER is set, and sudo in an image is a privilege-escalation path with unpredictable TTY and signal behaviour. Equivalents: hadolint DL3004, trivy DS-0010. Fix: do root work before USER; use gosu only in an entrypoint.",
+        ok: "no sudo",
+        judge: rules::sudo,
+        fix: fix_sudo,
+    },
+    Rule {
+        id: "dockerfile.micromamba_clean",
+        code: "DD012",
+        title: "micromamba installs clean their cache",
+        hadolint: &[],
+        explain: "Every RUN that runs `micromamba`/`mamba`/`conda` install, create or update must also run `<tool> clean --all --yes` (or `-a…`) in the same RUN. Why: the package cache otherwise stays in that layer and can double the image size (POLICY 9). It is the mamba-family analogue of hadolint DL3009/DL3042 and trivy DS-0015/DS-0019. Fix: append `&& micromamba clean --all --yes` to the same RUN.",
+        ok: "every micromamba install cleans its cache",
+        judge: rules::micromamba_clean,
+        fix: fix_micromamba_clean,
+    },
+];

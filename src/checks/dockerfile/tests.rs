@@ -1,0 +1,273 @@
+//! Each rule on fixture files in tests/fixtures/docker/dockerfile, positive and negative.
+
+use super::rules::NoBases;
+use super::table::RULES;
+use super::{FixInput, Rule};
+use crate::core::Status;
+use crate::probes::dockerfile::{load, Dockerfile};
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> Dockerfile {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/docker/dockerfile")
+        .join(name);
+    load(&path, name.to_string()).unwrap_or_else(|u| panic!("{}: {}", u.display, u.reason))
+}
+
+fn rule(id: &str) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+/// Non-ok, non-ignored findings as (line, status), like `lint` reports them.
+fn run(id: &str, file: &str) -> Vec<(usize, Status)> {
+    let r = rule(id);
+    let df = fixture(file);
+    let codes = r.ignore_codes();
+    (r.judge)(&df, &NoBases)
+        .into_iter()
+        .filter(|f| f.status != Status::Ok)
+        .filter(|f| id == "dockerfile.syntax" || !df.ignored_at(f.line, &codes))
+        .map(|f| (f.line, f.status))
+        .collect()
+}
+
+fn messages(id: &str, file: &str) -> Vec<String> {
+    let df = fixture(file);
+    (rule(id).judge)(&df, &NoBases)
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+use Status::{Fail, Warn};
+
+#[test]
+fn policy_insecure_example_reports_root_pip_healthcheck_and_python_base() {
+    let f = "policy_insecure.Dockerfile";
+    assert_eq!(run("dockerfile.user", f), vec![(1, Fail)]);
+    assert_eq!(run("dockerfile.pip", f), vec![(4, Fail)]);
+    assert_eq!(run("dockerfile.healthcheck", f), vec![(1, Warn)]);
+    assert_eq!(run("dockerfile.python_base", f), vec![(1, Warn)]);
+    assert!(run("dockerfile.syntax", f).is_empty());
+}
+
+#[test]
+fn policy_secure_example_gets_no_failure_from_any_rule() {
+    for r in RULES.iter() {
+        let found = run(r.id, "policy_secure.Dockerfile");
+        assert!(
+            found.iter().all(|(_, s)| *s != Fail),
+            "{} failed on the secure example: {found:?}",
+            r.id
+        );
+    }
+    assert!(messages("dockerfile.user", "policy_secure.Dockerfile")[0].contains("mambauser"));
+}
+
+#[test]
+fn user_rule() {
+    assert_eq!(run("dockerfile.user", "user_root.Dockerfile"), vec![(5, Fail)]);
+    assert!(run("dockerfile.user", "user_numeric.Dockerfile").is_empty());
+    assert_eq!(run("dockerfile.user", "user_scratch.Dockerfile"), vec![(6, Fail)]);
+    assert!(run("dockerfile.user", "user_distroless.Dockerfile").is_empty());
+    assert!(run("dockerfile.user", "user_inherit.Dockerfile").is_empty());
+    assert_eq!(run("dockerfile.user", "user_unknown_base.Dockerfile"), vec![(1, Fail)]);
+    assert!(messages("dockerfile.user", "user_unknown_base.Dockerfile")[0]
+        .contains("not available locally"));
+    assert!(run("dockerfile.user", "escape_windows.Dockerfile").is_empty());
+}
+
+struct LocalBase(&'static str, bool);
+impl super::rules::Bases for LocalBase {
+    fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
+        Some(super::rules::BaseImage {
+            user: self.0.to_string(),
+            has_healthcheck: self.1,
+        })
+    }
+}
+
+#[test]
+fn user_and_healthcheck_use_the_local_base_image_config() {
+    let df = fixture("user_unknown_base.Dockerfile");
+    let ok = super::rules::user(&df, &LocalBase("1000", false));
+    assert_eq!(ok[0].status, Status::Ok, "{ok:?}");
+    let root = super::rules::user(&df, &LocalBase("", false));
+    assert_eq!(root[0].status, Fail);
+    let insecure = fixture("policy_insecure.Dockerfile");
+    let hc = super::rules::healthcheck(&insecure, &LocalBase("", true));
+    assert_eq!(hc[0].status, Status::Ok, "{hc:?}");
+}
+
+#[test]
+fn pip_rule_covers_shell_exec_heredoc_and_wrappers() {
+    assert_eq!(
+        run("dockerfile.pip", "pip_variants.Dockerfile"),
+        vec![(2, Fail), (4, Fail), (5, Fail), (6, Fail)]
+    );
+    assert_eq!(run("dockerfile.pip", "escape_windows.Dockerfile"), vec![(3, Fail)]);
+    assert!(run("dockerfile.pip", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn healthcheck_rule() {
+    assert_eq!(run("dockerfile.healthcheck", "healthcheck_twice.Dockerfile"), vec![(3, Fail)]);
+    assert_eq!(run("dockerfile.healthcheck", "user_distroless.Dockerfile"), vec![(7, Warn)]);
+    assert!(run("dockerfile.healthcheck", "user_inherit.Dockerfile").is_empty());
+    assert!(run("dockerfile.healthcheck", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn chown_rule() {
+    assert_eq!(run("dockerfile.chown", "chown_missing.Dockerfile"), vec![(7, Warn)]);
+    // Root images are dockerfile.user's business.
+    assert!(run("dockerfile.chown", "policy_insecure.Dockerfile").is_empty());
+    assert!(run("dockerfile.chown", "user_numeric.Dockerfile").is_empty());
+}
+
+#[test]
+fn base_pin_rule() {
+    assert_eq!(
+        run("dockerfile.base_pin", "base_unpinned.Dockerfile"),
+        vec![(3, Warn), (4, Warn), (8, Warn)]
+    );
+    assert!(run("dockerfile.base_pin", "policy_secure.Dockerfile").is_empty());
+    assert!(run("dockerfile.base_pin", "user_scratch.Dockerfile").is_empty());
+}
+
+#[test]
+fn python_base_rule() {
+    assert_eq!(run("dockerfile.python_base", "base_unpinned.Dockerfile"), vec![(8, Warn)]);
+    assert!(run("dockerfile.python_base", "policy_secure.Dockerfile").is_empty());
+    assert!(run("dockerfile.python_base", "user_distroless.Dockerfile").is_empty());
+}
+
+#[test]
+fn multistage_rule() {
+    assert_eq!(run("dockerfile.multistage", "multistage_tools.Dockerfile"), vec![(2, Warn)]);
+    assert!(messages("dockerfile.multistage", "multistage_tools.Dockerfile")[0]
+        .contains("build-essential, libpq-dev"));
+    assert!(run("dockerfile.multistage", "user_scratch.Dockerfile").is_empty());
+    assert!(run("dockerfile.multistage", "policy_insecure.Dockerfile").is_empty());
+}
+
+#[test]
+fn secrets_rule_fails_on_literals_and_never_shows_values() {
+    let found = run("dockerfile.secrets", "secrets.Dockerfile");
+    assert_eq!(
+        found,
+        vec![(2, Fail), (4, Fail), (5, Fail), (7, Warn), (8, Warn), (10, Fail), (11, Warn)]
+    );
+    for m in messages("dockerfile.secrets", "secrets.Dockerfile") {
+        assert!(!m.contains("LEAKCANARY"), "value leaked: {m}");
+    }
+    assert!(run("dockerfile.secrets", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn secret_names_and_literals() {
+    for yes in ["API_TOKEN", "db_password", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "x.client-secret"] {
+        assert!(super::is_secret_name(yes), "{yes}");
+    }
+    for no in ["TOKENIZERS_PARALLELISM", "PASSWORD_FILE", "KEYBOARD", "PWD", "MAMBA_USER", "SECRET_NAME"] {
+        assert!(!super::is_secret_name(no), "{no}");
+    }
+    assert!(super::is_literal_value("hunter2"));
+    for no in ["", "$X", "${X}", "true", "0"] {
+        assert!(!super::is_literal_value(no), "{no}");
+    }
+}
+
+#[test]
+fn expose_rule() {
+    assert_eq!(
+        run("dockerfile.expose", "expose.Dockerfile"),
+        vec![(2, Warn), (2, Warn), (4, Warn), (5, Fail), (7, Warn)]
+    );
+    assert!(run("dockerfile.expose", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn remote_fetch_rule() {
+    assert_eq!(
+        run("dockerfile.remote_fetch", "remote_fetch.Dockerfile"),
+        vec![(2, Warn), (4, Warn), (6, Warn)]
+    );
+    assert!(run("dockerfile.remote_fetch", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn sudo_rule() {
+    assert_eq!(run("dockerfile.sudo", "sudo.Dockerfile"), vec![(3, Fail), (4, Fail)]);
+    assert!(run("dockerfile.sudo", "policy_insecure.Dockerfile").is_empty());
+}
+
+#[test]
+fn micromamba_clean_rule() {
+    assert_eq!(
+        run("dockerfile.micromamba_clean", "micromamba_noclean.Dockerfile"),
+        vec![(3, Warn), (5, Warn)]
+    );
+    assert!(run("dockerfile.micromamba_clean", "policy_secure.Dockerfile").is_empty());
+}
+
+#[test]
+fn inline_and_global_ignores() {
+    let f = "ignores.Dockerfile";
+    assert!(run("dockerfile.base_pin", f).is_empty(), "global DL3006");
+    assert!(run("dockerfile.pip", f).is_empty(), "devdoctor ignore=pip");
+    // Line 4 is silenced by DD011, line 6 by DL3004; line 7 is not.
+    assert_eq!(run("dockerfile.sudo", f), vec![(7, Fail)]);
+    assert!(run("dockerfile.healthcheck", f).is_empty());
+}
+
+#[test]
+fn malformed_files_are_syntax_failures_not_panics() {
+    let found = run("dockerfile.syntax", "malformed.Dockerfile");
+    assert!(found.len() >= 2, "{found:?}");
+    assert!(found.iter().all(|(_, s)| *s == Fail));
+    let garbage = run("dockerfile.syntax", "garbage.Dockerfile");
+    assert!(!garbage.is_empty());
+    for r in RULES.iter() {
+        let _ = run(r.id, "garbage.Dockerfile");
+        let _ = run(r.id, "malformed.Dockerfile");
+    }
+}
+
+#[test]
+fn no_fix_ever_calls_pip() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let input = FixInput {
+        files: vec![(&df, vec![1, 4])],
+        tag: "app".into(),
+        health_url: "http://127.0.0.1:8000/health".into(),
+    };
+    let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
+    for r in RULES.iter() {
+        let fix = (r.fix)(&input);
+        assert!(!fix.manual.is_empty(), "{}: fix has no steps", r.id);
+        for cmd in &fix.commands {
+            assert!(!crate::fix::argv_calls_pip(cmd), "{}: {cmd:?}", r.id);
+            assert_eq!(cmd.first().map(String::as_str), Some("docker"), "{}", r.id);
+        }
+        for text in fix.manual.iter().chain(std::iter::once(&fix.why)) {
+            assert!(!crate::fix::text_calls_pip(text), "{}: {text}", r.id);
+            assert!(!word.is_match(text), "{} mentions pip: {text}", r.id);
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_real_explain_and_a_code() {
+    let mut codes = std::collections::HashSet::new();
+    for r in RULES.iter() {
+        assert!(r.id.starts_with("dockerfile."));
+        assert!(r.explain.len() > 200, "{}", r.id);
+        assert!(codes.insert(r.code), "duplicate code {}", r.code);
+    }
+    assert!(rule("dockerfile.user").explain.contains("DL3002"));
+    assert!(rule("dockerfile.user").explain.contains("DS-0002"));
+}

@@ -1,0 +1,448 @@
+//! The project's Dockerfiles: found, read and parsed once per run, with build stages
+//! resolved (global ARGs substituted into FROM, `AS name`, stages based on stages).
+//!
+//! Files come from `docker.dockerfiles` in the config, else `Dockerfile`, `*.Dockerfile` and
+//! `Dockerfile.*` in the project directory and up to two levels below it.
+
+mod parse;
+
+pub use parse::{expand, key_values, parse, words, Flag, Heredoc, Instruction, Parsed, Problem};
+
+use crate::core::Context;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are not parsed (a Dockerfile is a few KiB).
+pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// Directory levels below the project searched for Dockerfiles.
+const MAX_DEPTH: usize = 2;
+/// At most this many Dockerfiles are discovered.
+const MAX_FILES: usize = 200;
+/// Directories never searched: build output, dependencies, VCS, and test data.
+const SKIP_DIRS: &[&str] = &[
+    "target",
+    "node_modules",
+    "__pycache__",
+    "venv",
+    "fixtures",
+    "testdata",
+    "corpus",
+];
+
+/// A parsed image reference.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageRef {
+    pub registry: Option<String>,
+    /// Repository path, lower-cased, without `docker.io/` and `library/`.
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(reference: &str) -> ImageRef {
+        let reference = reference.trim();
+        let (rest, digest) = match reference.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (reference, None),
+        };
+        let last_slash = rest.rfind('/').map_or(0, |p| p + 1);
+        let (name, tag) = match rest.get(last_slash..).and_then(|tail| tail.rfind(':')) {
+            Some(colon) => {
+                let at = last_slash + colon;
+                (
+                    rest.get(..at).unwrap_or(rest),
+                    rest.get(at + 1..).map(str::to_string),
+                )
+            }
+            None => (rest, None),
+        };
+        let mut parts: Vec<&str> = name.split('/').collect();
+        let registry = match parts.first() {
+            Some(first)
+                if parts.len() > 1
+                    && (first.contains('.') || first.contains(':') || *first == "localhost") =>
+            {
+                Some(parts.remove(0).to_ascii_lowercase())
+            }
+            _ => None,
+        };
+        let mut repository = parts.join("/").to_ascii_lowercase();
+        let hub = registry
+            .as_deref()
+            .is_none_or(|r| r == "docker.io" || r == "index.docker.io");
+        if hub {
+            if let Some(r) = repository.strip_prefix("library/") {
+                repository = r.to_string();
+            }
+        }
+        ImageRef {
+            registry: registry.filter(|_| !hub),
+            repository,
+            tag: tag.filter(|t| !t.is_empty()),
+            digest,
+        }
+    }
+
+    /// The last path component (`python` for `docker.io/library/python`).
+    pub fn short_name(&self) -> &str {
+        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+    }
+}
+
+/// One build stage: a FROM and the instructions up to the next FROM.
+#[derive(Debug, Clone, Default)]
+pub struct Stage {
+    pub index: usize,
+    /// `AS name`, lower-cased.
+    pub name: Option<String>,
+    /// The image as written.
+    pub base_raw: String,
+    /// The image with global ARGs substituted.
+    pub base: String,
+    /// Some variable in the image had no value.
+    pub base_unresolved: bool,
+    /// The stage this one is built on (`FROM builder`).
+    pub base_stage: Option<usize>,
+    /// Index of the FROM instruction in `Dockerfile::instructions`.
+    pub from: usize,
+    /// Index one past the stage's last instruction.
+    pub end: usize,
+}
+
+impl Stage {
+    pub fn line(&self, df: &Dockerfile) -> usize {
+        df.instructions.get(self.from).map_or(0, |i| i.line)
+    }
+
+    /// The stage's instructions after its FROM.
+    pub fn body<'a>(&self, df: &'a Dockerfile) -> &'a [Instruction] {
+        df.instructions
+            .get(self.from + 1..self.end)
+            .unwrap_or_default()
+    }
+
+    /// The base image (not a stage, not `scratch`), parsed.
+    pub fn image(&self) -> Option<ImageRef> {
+        if self.base_stage.is_some() || self.base.is_empty() {
+            return None;
+        }
+        Some(ImageRef::parse(&self.base))
+    }
+}
+
+/// One Dockerfile.
+#[derive(Debug, Clone, Default)]
+pub struct Dockerfile {
+    pub path: PathBuf,
+    /// The path shown to users (relative to the project when inside it).
+    pub display: String,
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    pub global_ignores: Vec<String>,
+    /// ARGs declared before the first FROM, with their defaults.
+    pub global_args: HashMap<String, String>,
+    pub problems: Vec<Problem>,
+}
+
+impl Dockerfile {
+    /// Parses `text` as the Dockerfile at `path`.
+    pub fn from_text(path: PathBuf, display: String, text: &str) -> Dockerfile {
+        let parsed = parse(text);
+        let mut df = Dockerfile {
+            path,
+            display,
+            escape: parsed.escape,
+            instructions: parsed.instructions,
+            global_ignores: parsed.global_ignores,
+            problems: parsed.problems,
+            ..Dockerfile::default()
+        };
+        df.build_stages();
+        df
+    }
+
+    fn build_stages(&mut self) {
+        let mut names: Vec<(String, usize)> = Vec::new();
+        let mut stages: Vec<Stage> = Vec::new();
+        for (idx, ins) in self.instructions.iter().enumerate() {
+            match ins.keyword.as_str() {
+                "ARG" if stages.is_empty() => {
+                    for (k, v) in key_values("ARG", &ins.args, self.escape) {
+                        self.global_args.insert(k, v.unwrap_or_default());
+                    }
+                }
+                "FROM" => {
+                    let ws = words(&ins.args, self.escape);
+                    let base_raw = ws.first().cloned().unwrap_or_default();
+                    let name = match (ws.get(1), ws.get(2)) {
+                        (Some(kw), Some(n)) if kw.eq_ignore_ascii_case("as") => {
+                            Some(n.to_ascii_lowercase())
+                        }
+                        (Some(_), _) => {
+                            self.problems.push(Problem {
+                                line: ins.line,
+                                message: "FROM takes an image and an optional `AS name`"
+                                    .to_string(),
+                            });
+                            None
+                        }
+                        _ => None,
+                    };
+                    let (base, complete) = expand(&base_raw, &self.global_args);
+                    if base.is_empty() {
+                        self.problems.push(Problem {
+                            line: ins.line,
+                            message: "FROM names no image".to_string(),
+                        });
+                    }
+                    let base_stage = names
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&base))
+                        .map(|&(_, i)| i);
+                    if let Some(last) = stages.last_mut() {
+                        last.end = idx;
+                    }
+                    let index = stages.len();
+                    if let Some(n) = &name {
+                        if names.iter().any(|(m, _)| m == n) {
+                            self.problems.push(Problem {
+                                line: ins.line,
+                                message: format!("stage name `{n}` is used twice"),
+                            });
+                        }
+                        names.push((n.clone(), index));
+                    }
+                    stages.push(Stage {
+                        index,
+                        name,
+                        base_raw,
+                        base,
+                        base_unresolved: !complete,
+                        base_stage,
+                        from: idx,
+                        end: self.instructions.len(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.stages = stages;
+    }
+
+    /// The stage whose image is the build's result (the last one).
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// Stages `stage` is built on, itself first (bounded, so a cycle cannot loop).
+    pub fn lineage(&self, stage: usize) -> Vec<&Stage> {
+        let mut out = Vec::new();
+        let mut cur = self.stages.get(stage);
+        while let Some(s) = cur {
+            if out.len() > self.stages.len() {
+                break;
+            }
+            out.push(s);
+            cur = s.base_stage.and_then(|b| self.stages.get(b));
+        }
+        out
+    }
+
+    /// Whether a finding at the instruction on `line` is silenced for any of `codes`.
+    pub fn ignored_at(&self, line: usize, codes: &[&str]) -> bool {
+        let global = self
+            .global_ignores
+            .iter()
+            .any(|g| codes.iter().any(|c| g.eq_ignore_ascii_case(c)));
+        global
+            || self
+                .instructions
+                .iter()
+                .find(|i| i.line == line)
+                .is_some_and(|i| i.ignored(codes))
+    }
+}
+
+/// A Dockerfile that could not be read.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub display: String,
+    pub reason: String,
+}
+
+/// All Dockerfiles of the project.
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileFacts {
+    pub files: Vec<Dockerfile>,
+    pub unreadable: Vec<Unreadable>,
+    /// The files came from the config (so a missing one is an error).
+    pub configured: bool,
+}
+
+impl DockerfileFacts {
+    /// No Dockerfile at all: every dockerfile check skips.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.unreadable.is_empty()
+    }
+}
+
+/// Whether a file name is a Dockerfile by convention.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len())
+        || name.eq_ignore_ascii_case("dockerfile")
+}
+
+fn discover(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        if out.len() >= MAX_FILES {
+            return;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            if depth < MAX_DEPTH && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str())
+            {
+                subdirs.push(entry.path());
+            }
+        } else if is_dockerfile_name(&name) && entry.path().is_file() {
+            out.push(entry.path());
+        }
+    }
+    for d in subdirs {
+        discover(&d, depth + 1, out);
+    }
+}
+
+/// Reads and parses one file.
+pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
+    let unreadable = |reason: String| Unreadable {
+        path: path.to_path_buf(),
+        display: display.clone(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(unreadable(format!(
+            "{} bytes is larger than the {} MiB limit for a Dockerfile",
+            meta.len(),
+            MAX_BYTES / 1024 / 1024
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(Dockerfile::from_text(path.to_path_buf(), display, &text))
+}
+
+/// The Dockerfiles of the project, parsed once per run.
+pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
+    ctx.probe(|ctx| {
+        let s = &ctx.settings;
+        let configured = !s.dockerfiles.is_empty();
+        let paths: Vec<PathBuf> = if configured {
+            s.dockerfiles.iter().map(|p| s.project_path(p)).collect()
+        } else {
+            let mut found = Vec::new();
+            discover(&s.project_dir, 0, &mut found);
+            found
+        };
+        let mut facts = DockerfileFacts {
+            configured,
+            ..DockerfileFacts::default()
+        };
+        for path in paths {
+            match load(&path, s.display_path(&path)) {
+                Ok(df) => facts.files.push(df),
+                Err(u) => facts.unreadable.push(u),
+            }
+        }
+        facts
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references() {
+        let r = ImageRef::parse("python:3.11-slim");
+        assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("python", Some("3.11-slim")));
+        let r = ImageRef::parse("docker.io/library/python");
+        assert_eq!((r.repository.as_str(), r.tag, r.registry), ("python", None, None));
+        let r = ImageRef::parse("localhost:5000/team/app:1@sha256:abc");
+        assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
+        assert_eq!(r.repository, "team/app");
+        assert_eq!(r.tag.as_deref(), Some("1"));
+        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
+        let r = ImageRef::parse("gcr.io/distroless/python3-debian12:nonroot");
+        assert_eq!(r.short_name(), "python3-debian12");
+        assert_eq!(ImageRef::parse("mambaorg/micromamba").tag, None);
+    }
+
+    #[test]
+    fn stages_resolve_args_names_and_parents() {
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            "ARG TAG=1.5.6\nFROM mambaorg/micromamba:${TAG} AS Builder\nRUN true\nFROM builder\nUSER 1000\n",
+        );
+        assert_eq!(df.stages.len(), 2);
+        assert_eq!(df.stages[0].name.as_deref(), Some("builder"));
+        assert_eq!(df.stages[0].base, "mambaorg/micromamba:1.5.6");
+        assert_eq!(df.stages[1].base_stage, Some(0));
+        assert_eq!(df.stages[1].body(&df).len(), 1);
+        assert_eq!(df.lineage(1).len(), 2);
+        assert!(df.problems.is_empty(), "{:?}", df.problems);
+    }
+
+    #[test]
+    fn dockerfile_names() {
+        for ok in ["Dockerfile", "Dockerfile.dev", "api.Dockerfile", "dockerfile"] {
+            assert!(is_dockerfile_name(ok), "{ok}");
+        }
+        for no in [".Dockerfile", "Dockerfile-old", "compose.yaml", "Dockerfiles"] {
+            assert!(!is_dockerfile_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn discovery_is_shallow_and_skips_noise() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        for f in [
+            "Dockerfile",
+            "svc/api.Dockerfile",
+            "a/b/Dockerfile.prod",
+            "a/b/c/Dockerfile",
+            "node_modules/x/Dockerfile",
+            ".git/Dockerfile",
+            "target/Dockerfile",
+        ] {
+            let path = p.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "FROM a:1\n").unwrap();
+        }
+        let mut found = Vec::new();
+        discover(p, 0, &mut found);
+        let rel: Vec<String> = found
+            .iter()
+            .map(|f| f.strip_prefix(p).unwrap().display().to_string())
+            .collect();
+        assert_eq!(rel, vec!["Dockerfile", "a/b/Dockerfile.prod", "svc/api.Dockerfile"]);
+    }
+}
