@@ -1,9 +1,341 @@
-//! Built-in `mamba.*` checks.
+//! Built-in `mamba.*` checks: the package manager, its root prefix, shell init and channels.
+//! Facts come from `probes::mamba`; these functions only judge them
+//! (research/mamba-facts.md §1, §2.1, §6, §7).
 
-use crate::core::Check;
+mod channels;
+mod root;
+mod shell;
+
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::fix::{self, Flavour};
+use crate::probes::mamba::{self as probe, ProblemKind, Toolchain};
+use std::path::Path;
 use std::sync::Arc;
+
+const EXPLAIN_INSTALLED: &str = "
+Looks for micromamba, mamba and conda: the executables named by MAMBA_EXE and CONDA_EXE, the
+ones PATH finds, and the installers' default locations (~/.local/bin/micromamba,
+~/miniforge3/bin/mamba, /opt/conda/bin/conda, ...). Each is identified by running
+`<tool> --version` (never --json), all at once and each bounded by --timeout: a bare version is
+micromamba (or mamba 2), `mamba X` + `conda Y` is mamba 1, `conda X` is conda.
+
+Why it matters: every other fix devdoctor prints is a micromamba/mamba/conda command, and the
+team policy wants dependencies from conda-forge through micromamba or mamba. mamba 1.x is end
+of life; conda alone works but is slow and is not what the policy prefers.
+
+Verdicts: fail when nothing is installed; warn for mamba 1.x, for conda only, for a tool that is
+installed but not on PATH, and when another copy hangs, crashes or prints garbage; unknown when
+something was found but none of it could be identified.
+
+Fix: install micromamba with its official installer (`\"${SHELL}\" <(curl -L micro.mamba.pm/install.sh)`),
+Homebrew (`brew install micromamba`) or from conda-forge with an existing conda
+(`conda install -y -n base -c conda-forge micromamba`). Never with pip.
+";
+
+const EXPLAIN_ROOT: &str = "
+Works out the root prefix the installed flavour will use, the way it does itself:
+MAMBA_ROOT_PREFIX, the MAMBA_ROOT_PREFIX exported by the shell init block, the tool's own
+install prefix, then the documented defaults (~/micromamba if it is a prefix, else
+$XDG_DATA_HOME/mamba or ~/.local/share/mamba for micromamba 2; sys.prefix for conda and mamba 1).
+It checks that the root exists, is a directory and is writable, and compares it with where your
+environments really are (~/.conda/environments.txt, the envs dirs, every known root's envs/).
+
+Why it matters: after a micromamba 1 -> 2 upgrade the default root moved from ~/micromamba to
+~/.local/share/mamba, so `micromamba activate NAME` / `-n NAME` suddenly cannot find
+environments that still exist. A default root that exists but is not a prefix makes micromamba
+refuse to start (\"Could not use default root_prefix\").
+
+Fix: point MAMBA_ROOT_PREFIX at the root that holds your environments and re-run
+`micromamba shell init --shell SHELL --root-prefix ROOT` so new shells agree.
+";
+
+const EXPLAIN_SHELL: &str = "
+Reads the rc file that `shell init` writes for your $SHELL (~/.bashrc, or ~/.bash_profile on
+macOS; ~/.zshrc; ~/.config/fish/config.fish) and finds the managed block
+(`# >>> mamba initialize >>>` or `# >>> conda initialize >>>`). The MAMBA_EXE it runs must
+exist, and the MAMBA_ROOT_PREFIX it exports should be the root your environments live in. A hook
+already loaded in the current shell (MAMBA_EXE and CONDA_SHLVL set) also counts.
+
+Why it matters: without it `micromamba activate` fails with \"Shell not initialized\"; with a
+stale block every new shell prints an error, or activation looks in the wrong root.
+
+Fix: `micromamba shell init --shell SHELL --root-prefix ROOT` (mamba 2 the same with mamba;
+micromamba 1 spells the root `-p`; conda and mamba 1 use `conda init SHELL` / `mamba init`).
+Activation is optional: `micromamba run -n ENV python main.py` runs a command inside an
+environment without any shell init, which is what scripts, CI and containers should use.
+";
+
+const EXPLAIN_CHANNELS: &str = "
+Reads every .condarc/.mambarc the installed flavour reads, in its precedence order (/etc/conda,
+/var/lib/conda, the root prefix, ~/.config/conda, ~/.conda, ~/.condarc, $CONDA_PREFIX, $CONDARC,
+and for micromamba/mamba 2 also ~/.config/mamba, ~/.mamba, ~/.mambarc, $MAMBARC). Lists are
+merged from the highest-precedence file down; scalars come from the highest file (or the
+MAMBA_/CONDA_CHANNEL_PRIORITY variable).
+
+Why it matters: the policy takes packages from conda-forge. `defaults` (Anaconda's channel) has
+licensing terms and mixing it with conda-forge produces slow solves and broken environments;
+`channel_priority: strict` keeps packages from the first channel that has them. A malformed rc
+file makes micromamba and conda refuse to start.
+
+Fix: `micromamba config prepend channels conda-forge`, `micromamba config remove channels defaults`,
+`micromamba config set channel_priority strict` (conda: `conda config --prepend/--remove/--set`).
+";
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    vec![
+        Arc::new(Builtin::new(
+            "mamba.installed",
+            "mamba",
+            "micromamba / mamba installed",
+            true,
+            EXPLAIN_INSTALLED,
+            |ctx| installed(ctx, &probe::toolchain(ctx)),
+        )),
+        Arc::new(Builtin::new(
+            "mamba.root_prefix",
+            "mamba",
+            "root prefix",
+            true,
+            EXPLAIN_ROOT,
+            |ctx| {
+                let tc = probe::toolchain(ctx);
+                root::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
+            },
+        )),
+        Arc::new(Builtin::new(
+            "mamba.shell_init",
+            "mamba",
+            "shell init for activate",
+            true,
+            EXPLAIN_SHELL,
+            |ctx| {
+                let tc = probe::toolchain(ctx);
+                shell::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
+            },
+        )),
+        Arc::new(Builtin::new(
+            "mamba.channels",
+            "mamba",
+            "channels: conda-forge first",
+            true,
+            EXPLAIN_CHANNELS,
+            |ctx| channels::check(ctx, &probe::toolchain(ctx), &probe::roots(ctx)),
+        )),
+    ]
 }
+
+/// What to say when no package manager could be identified (shared by the later checks).
+fn no_tool(tc: &Toolchain) -> CheckResult {
+    if tc.broken.is_empty() {
+        CheckResult::skip("no micromamba, mamba or conda installed (see mamba.installed)")
+    } else {
+        CheckResult::unknown("the package manager could not be identified (see mamba.installed)")
+            .details(tc.problems.iter().cloned())
+    }
+}
+
+fn hint_for(kind: ProblemKind) -> &'static str {
+    match kind {
+        ProblemKind::TimedOut => "a `--version` that hangs usually means a broken install or a stalled filesystem; raise --timeout if it is only slow",
+        ProblemKind::Crashed => "a crash on `--version` means the binary is damaged or built for another CPU or OS: reinstall it",
+        ProblemKind::Failed => "run it by hand with `--version` to see the error",
+        ProblemKind::Garbage => "this is not micromamba/mamba/conda output: another program of that name may shadow the real one",
+        ProblemKind::NotStarted => "check that it is an executable for this machine",
+    }
+}
+
+/// `mamba.installed`.
+pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
+    let stale: Vec<String> = tc
+        .stale_vars
+        .iter()
+        .map(|(var, p)| format!("{var} is set to {}, which does not exist", p.display()))
+        .collect();
+    let broken: Vec<String> = tc
+        .broken
+        .iter()
+        .map(|b| {
+            format!(
+                "{} at {} {} (hint: {})",
+                b.name,
+                b.path.display(),
+                b.reason,
+                hint_for(b.kind)
+            )
+        })
+        .collect();
+    let Some(tool) = tc.primary() else {
+        if tc.broken.is_empty() {
+            return CheckResult::fail("no micromamba, mamba or conda found")
+                .detail("looked at MAMBA_EXE, CONDA_EXE, PATH, ~/.local/bin, ~/miniforge3, ~/mambaforge, ~/miniconda3, ~/anaconda3 and /opt/conda")
+                .details(stale)
+                .with_fix(fix::install_micromamba())
+                .data("flavour", serde_json::Value::Null);
+        }
+        let names: Vec<String> = tc
+            .broken
+            .iter()
+            .map(|b| format!("{} ({})", b.name, b.path.display()))
+            .collect();
+        let mut r = CheckResult::unknown(format!(
+            "found {} but could not identify it",
+            names.join(", ")
+        ))
+        .details(broken)
+        .details(stale)
+        .data("flavour", serde_json::Value::Null)
+        .data("problems", tc.problems.clone());
+        if tc.broken.iter().all(|b| b.kind != ProblemKind::TimedOut) {
+            r = r.with_fix(
+                fix::install_micromamba()
+                    .manual("then make sure the new micromamba comes first on PATH"),
+            );
+        }
+        return r;
+    };
+
+    let program = tool.program();
+    let mut r = match tool.flavour {
+        Flavour::Micromamba2 | Flavour::Mamba2 => CheckResult::ok(tool.describe()),
+        Flavour::Micromamba1 => CheckResult::ok(tool.describe()).detail(
+            "micromamba 1.x still works but is no longer developed; `micromamba self-update` moves to 2.x (2.x looks for the root prefix elsewhere: see mamba.root_prefix)",
+        ),
+        Flavour::Mamba1 => CheckResult::warn(format!(
+            "{} is end of life (mamba 1.x)",
+            tool.describe()
+        ))
+        .detail("mamba 1.x is a Python wrapper around conda and gets no more releases; mamba 2 and micromamba are the maintained C++ implementation")
+        .with_fix(mamba1_upgrade(tc)),
+        Flavour::Conda => CheckResult::warn(format!(
+            "only conda found: {}; the policy prefers micromamba",
+            tool.describe()
+        ))
+        .detail("conda works, but micromamba is a single fast static binary and the policy's choice; both share environments and ~/.conda/environments.txt")
+        .with_fix(
+            Fix::new("Add micromamba from conda-forge with the conda you have.")
+                .phase(Phase::InstallTool)
+                .cmd([
+                    program.as_str(),
+                    "install",
+                    "-y",
+                    "-n",
+                    "base",
+                    "-c",
+                    "conda-forge",
+                    "micromamba",
+                ])
+                .manual(r#"or with the official installer: "${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
+        ),
+    };
+
+    let via = if tool.found_via.iter().any(|v| v == "MAMBA_EXE") {
+        "MAMBA_EXE"
+    } else {
+        ""
+    };
+    if !tool.on_path {
+        let dir = tool
+            .path
+            .parent()
+            .map(|d| probe::tilde(ctx, d))
+            .unwrap_or_default();
+        let line = format!(
+            "{} is not on PATH; scripts that call `{}` will not find it",
+            tool.path.display(),
+            tool.flavour.program()
+        );
+        if via.is_empty() {
+            r.status = r.status.max(crate::core::Status::Warn);
+            r = r.detail(line);
+            let step = format!(
+                "add {dir} to PATH in your shell rc file, e.g. export PATH=\"{dir}:$PATH\""
+            );
+            r.fix = Some(match r.fix.take() {
+                Some(f) => f.manual(step),
+                None => Fix::new(format!("Put {} on PATH.", tool.flavour.program()))
+                    .phase(Phase::Configure)
+                    .manual(step),
+            });
+        } else {
+            r = r.detail(format!(
+                "{line} (the shell init block makes `{}` a shell function in interactive shells)",
+                tool.flavour.program()
+            ));
+        }
+    }
+    for other in tc.tools.iter().skip(1) {
+        r = r.detail(format!("also found: {}", other.describe()));
+    }
+    if !broken.is_empty() {
+        r.status = r.status.max(crate::core::Status::Warn);
+        if r.status == crate::core::Status::Warn && tool.flavour.is_libmamba_cli() {
+            r.summary = format!("{}; another copy is broken", r.summary);
+        }
+        r = r.details(broken);
+    }
+    r.details(stale)
+        .data("flavour", tool.flavour.label())
+        .data("version", tool.version.clone())
+        .data("path", tool.path.display().to_string())
+        .data("conda_version", tool.conda_version.clone())
+        .data("on_path", tool.on_path)
+        .data(
+            "tools",
+            tc.tools
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "flavour": t.flavour.label(),
+                        "version": t.version,
+                        "path": t.path.display().to_string(),
+                        "found_via": t.found_via,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
+        .data("problems", tc.problems.clone())
+}
+
+/// mamba 1 → 2: update mamba in base with conda (§1.2: Miniforge ≥ 25.1.1 ships mamba 2),
+/// or install micromamba beside it when the pins refuse (§7.2 item 4).
+fn mamba1_upgrade(tc: &Toolchain) -> Fix {
+    let conda = tc
+        .find(Flavour::Conda)
+        .map(|t| t.program())
+        .unwrap_or_else(|| "conda".to_string());
+    Fix::new("Move to mamba 2 (or micromamba): mamba 1.x is end of life.")
+        .phase(Phase::InstallTool)
+        .cmd([
+            conda.as_str(),
+            "install",
+            "-y",
+            "-n",
+            "base",
+            "-c",
+            "conda-forge",
+            "mamba>=2",
+        ])
+        .manual("if the solver refuses (conda pins in base, mamba-org/mamba#3503), install micromamba instead: \"${SHELL}\" <(curl -L micro.mamba.pm/install.sh)")
+        .manual("or reinstall Miniforge 25.1.1 or later, which ships mamba 2")
+}
+
+/// The shell name `shell init` takes, defaulting to bash.
+fn shell_name(sh: &probe::ShellInit) -> String {
+    sh.init_name.clone().unwrap_or_else(|| "bash".to_string())
+}
+
+/// `micromamba run -n ENV python main.py` for the project, worded for the flavour.
+fn run_hint(ctx: &Context, tc: &Toolchain) -> String {
+    let env = probe::project_env_name(ctx).unwrap_or_else(|| "ENV".to_string());
+    let cmds = tc.commands();
+    fix::quote_argv(&cmds.run_in(&env, &ctx.settings.server_command))
+}
+
+/// `path` relative to home for messages.
+fn show(ctx: &Context, p: &Path) -> String {
+    probe::tilde(ctx, p)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,274 @@
+//! `mamba.channels`: conda-forge first, `defaults` absent, strict priority, across every rc
+//! file the flavour reads (research/mamba-facts.md §1.5).
+
+use super::{no_tool, show};
+use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
+use crate::fix::{Commands, Flavour};
+use crate::probes::mamba::rc::{is_conda_forge, is_defaults};
+use crate::probes::mamba::{RcFile, Roots, Toolchain};
+use std::path::PathBuf;
+
+/// One effective channel and the file:line it came from.
+#[derive(Debug, Clone)]
+struct Source {
+    channel: String,
+    path: PathBuf,
+    line: usize,
+}
+
+/// Channels merged from the highest-precedence file down, first occurrence kept.
+fn effective_channels(rc: &[RcFile]) -> (Vec<Source>, bool) {
+    let mut out: Vec<Source> = Vec::new();
+    let mut configured = false;
+    for f in rc.iter().rev() {
+        let Ok(s) = &f.settings else { continue };
+        let Some(ch) = &s.channels else { continue };
+        configured = true;
+        for c in &ch.value {
+            if c.value == "nodefaults" || out.iter().any(|o| o.channel == c.value) {
+                continue;
+            }
+            out.push(Source {
+                channel: c.value.clone(),
+                path: f.path.clone(),
+                line: c.line,
+            });
+        }
+    }
+    (out, configured)
+}
+
+/// The effective channel_priority: the variable, else the highest-precedence file.
+fn priority(ctx: &Context, libmamba: bool, rc: &[RcFile]) -> Option<(String, String)> {
+    let var = if libmamba {
+        "MAMBA_CHANNEL_PRIORITY"
+    } else {
+        "CONDA_CHANNEL_PRIORITY"
+    };
+    if let Some(v) = ctx.var(var) {
+        return Some((v.trim().to_lowercase(), var.to_string()));
+    }
+    rc.iter().rev().find_map(|f| {
+        let p = f.settings.as_ref().ok()?.channel_priority.as_ref()?;
+        Some((
+            p.value.trim().to_lowercase(),
+            format!("{}:{}", show(ctx, &f.path), p.line),
+        ))
+    })
+}
+
+fn config_cmd(cmds: &Commands, file: &str, libmamba: bool, action: &str) -> Vec<String> {
+    let prog = if cmds.flavour == Flavour::Mamba1 {
+        "conda".to_string()
+    } else {
+        cmds.program.clone()
+    };
+    let a: Vec<&str> = if libmamba {
+        vec![action, "channels", "defaults", "--file", file]
+    } else {
+        vec!["--file", file, action, "channels", "defaults"]
+    };
+    std::iter::once(prog)
+        .chain(a.into_iter().map(str::to_string))
+        .collect()
+}
+
+/// `mamba.channels`.
+pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
+    let Some(tool) = tc.primary() else {
+        return no_tool(tc);
+    };
+    let cmds = tc.commands();
+    let libmamba = tool.flavour.is_libmamba_cli();
+    let files: Vec<String> = roots.rc.iter().map(|f| show(ctx, &f.path)).collect();
+
+    let mut r = CheckResult::ok("");
+    // A malformed rc file makes the tool refuse to start.
+    for f in &roots.rc {
+        if let Err(e) = &f.settings {
+            r.status = Status::Fail;
+            r = r
+                .detail(format!("{} {e}", show(ctx, &f.path)))
+                .location(Location::new(f.path.clone(), line_in(e), "malformed rc file"));
+        }
+    }
+    if r.status == Status::Fail {
+        r.summary = format!(
+            "{} cannot read its configuration: a malformed rc file",
+            tool.flavour.program()
+        );
+        return r
+            .with_fix(
+                Fix::new("Repair or remove the malformed rc file.")
+                    .phase(Phase::Configure)
+                    .manual("fix the YAML at the line shown (or move the file away), then run devdoctor again"),
+            )
+            .data("rc_files", files);
+    }
+
+    let (channels, configured) = effective_channels(&roots.rc);
+    let names: Vec<String> = channels.iter().map(|c| c.channel.clone()).collect();
+    let implicit_defaults = !configured && !libmamba;
+    let mut problems: Vec<String> = Vec::new();
+    let mut remove_from: Vec<&Source> = Vec::new();
+
+    if !configured {
+        match tool.flavour {
+            Flavour::Micromamba1 => problems.push(
+                "no channels configured: micromamba 1.x has no default channel (\"No 'channels' specified\")".into(),
+            ),
+            Flavour::Conda | Flavour::Mamba1 => problems.push(
+                "no channels configured, so conda uses `defaults` (Anaconda's channel)".into(),
+            ),
+            _ => {}
+        }
+    }
+    for d in channels.iter().filter(|c| is_defaults(&c.channel)) {
+        problems.push(format!(
+            "`{}` at {}:{}: Anaconda's channel (terms of service; mixing it with conda-forge breaks solves)",
+            d.channel,
+            show(ctx, &d.path),
+            d.line
+        ));
+        r = r.location(Location::new(d.path.clone(), d.line, "`defaults` channel"));
+        remove_from.push(d);
+    }
+    let forge_first = match names.first() {
+        Some(first) => is_conda_forge(first),
+        // micromamba/mamba 2 default to conda-forge when nothing is configured.
+        None => matches!(tool.flavour, Flavour::Micromamba2 | Flavour::Mamba2),
+    };
+    if !forge_first && configured {
+        if names.iter().any(|n| is_conda_forge(n)) {
+            problems.push(format!(
+                "conda-forge is not the first channel (the order is {})",
+                names.join(", ")
+            ));
+        } else {
+            problems.push(format!(
+                "conda-forge is not among the channels ({})",
+                if names.is_empty() {
+                    "the list is empty".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        }
+        if let Some(c) = channels.first() {
+            r = r.location(Location::new(
+                c.path.clone(),
+                c.line,
+                "first channel is not conda-forge",
+            ));
+        }
+    }
+    let prio = priority(ctx, libmamba, &roots.rc);
+    let strict = prio.as_ref().is_some_and(|(v, _)| v == "strict");
+    let several = names.len() > 1 || implicit_defaults;
+    if !strict {
+        let said = match &prio {
+            Some((v, at)) => format!("channel_priority is {v} ({at})"),
+            None => "channel_priority is not set (flexible)".to_string(),
+        };
+        if several || !problems.is_empty() {
+            problems.push(format!(
+                "{said}: with several channels, strict keeps each package from the first channel that has it"
+            ));
+        } else {
+            r = r.detail(format!("{said}; `strict` is recommended"));
+        }
+    }
+
+    let shown = if names.is_empty() && !configured {
+        match tool.flavour {
+            Flavour::Micromamba2 | Flavour::Mamba2 => "conda-forge (the built-in default)".to_string(),
+            Flavour::Micromamba1 => "none".to_string(),
+            _ => "defaults (conda's built-in default)".to_string(),
+        }
+    } else {
+        names.join(", ")
+    };
+    r = r
+        .data("channels", names.clone())
+        .data("channel_priority", prio.as_ref().map(|(v, _)| v.clone()))
+        .data("rc_files", files.clone());
+    if files.is_empty() {
+        r = r.detail("no .condarc/.mambarc found");
+    } else {
+        r = r.detail(format!("rc files read (lowest precedence first): {}", files.join(", ")));
+    }
+
+    if problems.is_empty() {
+        r.summary = format!(
+            "channels: {shown}{}",
+            if strict { "; strict priority" } else { "" }
+        );
+        return r;
+    }
+
+    // The fix: remove `defaults` where it is written, then conda-forge first and strict.
+    let mut f = Fix::new("Take packages from conda-forge first, without Anaconda's `defaults`, with strict priority.")
+        .phase(Phase::Configure);
+    let home_condarc = ctx.home().map(|h| h.join(".condarc"));
+    let only_home = !remove_from.is_empty()
+        && remove_from
+            .iter()
+            .all(|s| Some(&s.path) == home_condarc.as_ref());
+    let mut base = cmds.channel_config(only_home);
+    if !only_home {
+        for s in &remove_from {
+            let writable = roots
+                .rc
+                .iter()
+                .find(|f| f.path == s.path)
+                .is_some_and(|f| f.writable);
+            let path = s.path.display().to_string();
+            if writable {
+                let action = if libmamba { "remove" } else { "--remove" };
+                f = f.cmd(config_cmd(&cmds, &path, libmamba, action));
+            } else {
+                f = f.manual(format!(
+                    "remove `{}` from {path} (line {}); the file needs an administrator",
+                    s.channel, s.line
+                ));
+            }
+        }
+    }
+    if forge_first {
+        base.retain(|c| !c.iter().any(|a| a == "prepend" || a == "--prepend"));
+    }
+    if strict {
+        base.retain(|c| !c.iter().any(|a| a == "channel_priority"));
+    }
+    for c in base {
+        f = f.cmd(c);
+    }
+    if implicit_defaults {
+        // `conda config --prepend` on a fresh file writes [conda-forge, defaults].
+        let prog = if tool.flavour == Flavour::Mamba1 {
+            "conda".to_string()
+        } else {
+            cmds.program.clone()
+        };
+        f = f.cmd([prog.as_str(), "config", "--remove", "channels", "defaults"]);
+    }
+    r.status = r.status.max(Status::Warn);
+    r.summary = problems.remove(0);
+    let n = problems.len();
+    if n > 0 {
+        r.summary = format!("{} (and {n} more)", r.summary);
+    }
+    r.details(problems)
+        .detail(format!("effective channels: {shown}"))
+        .with_fix(f)
+}
+
+/// The line number in a parse error (`line N: …` or saphyr's `… at line N …`), else 0.
+fn line_in(err: &str) -> usize {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"line (\d+)").expect("static regex"));
+    re.captures(err)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+        .unwrap_or(0)
+}
