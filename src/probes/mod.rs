@@ -2,5 +2,6 @@
 //! module (or folder). Shared probes are cached per run with `Context::probe`.
 pub mod compose;
 pub mod docker;
+pub mod env;
 pub mod dockerfile;
 pub mod mamba;

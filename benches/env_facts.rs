@@ -1,0 +1,2 @@
+//! Env facts benchmark (filled in below as the probes land).
+fn main() {}

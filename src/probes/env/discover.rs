@@ -1,0 +1,461 @@
+//! Environment discovery from files (research/mamba-facts.md §1.3, §1.4): the root prefix, the
+//! children of every envs dir and the lines of `~/.conda/environments.txt`; a directory is an
+//! environment iff `conda-meta/history` exists. Nothing here runs a program; the CLI
+//! fallback's JSON is parsed here but run by the caller.
+
+use super::yaml::io_reason;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How an environment was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The root prefix (`base`).
+    Root,
+    /// A child of this envs dir.
+    EnvsDir(PathBuf),
+    /// A line of environments.txt.
+    Registry,
+    /// `<tool> env list --json`.
+    Cli,
+}
+
+/// One environment prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundEnv {
+    pub prefix: PathBuf,
+    /// `base`, the directory name under an envs dir, or `None` for an env known only by path.
+    pub name: Option<String>,
+    /// Its parent is one of the tool's envs dirs (so `-n NAME` finds it).
+    pub in_envs_dirs: bool,
+    pub origins: Vec<Origin>,
+}
+
+/// Everything found.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    pub root_prefix: Option<PathBuf>,
+    pub envs_dirs: Vec<PathBuf>,
+    pub envs: Vec<FoundEnv>,
+    /// Things that could not be read, with path and reason (an unreadable envs dir, a
+    /// garbage line in environments.txt, a symlink loop).
+    pub problems: Vec<String>,
+    /// The registry file, when it exists.
+    pub registry: Option<PathBuf>,
+    /// The program whose `env list --json` was used, when the files were not enough.
+    pub via_cli: Option<String>,
+}
+
+/// Where to look.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub root_prefix: Option<PathBuf>,
+    /// In the tool's order; `<root>/envs` is appended when missing.
+    pub envs_dirs: Vec<PathBuf>,
+    pub home: Option<PathBuf>,
+}
+
+/// Whether `prefix` is an environment; `Err` with a reason when that cannot be told.
+pub fn is_env(prefix: &Path) -> Result<bool, String> {
+    match std::fs::metadata(prefix.join("conda-meta").join("history")) {
+        Ok(m) => Ok(m.is_file()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        // ENOTDIR: a file where a directory is expected — simply not an env.
+        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => Ok(false),
+        Err(e) => Err(format!("{}: {}", prefix.display(), io_reason(&e))),
+    }
+}
+
+fn trim_slash(p: &str) -> PathBuf {
+    let t = p.trim_end_matches('/');
+    PathBuf::from(if t.is_empty() { "/" } else { t })
+}
+
+/// Builds the discovery from files only.
+pub fn discover(inputs: &Inputs) -> Discovery {
+    let mut d = Discovery {
+        root_prefix: inputs.root_prefix.clone(),
+        ..Discovery::default()
+    };
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in &inputs.envs_dirs {
+        let dir = trim_slash(&dir.to_string_lossy());
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    if let Some(root) = &inputs.root_prefix {
+        let envs = root.join("envs");
+        if !dirs.contains(&envs) {
+            dirs.push(envs);
+        }
+    }
+    d.envs_dirs = dirs;
+
+    let mut by_prefix: HashMap<PathBuf, usize> = HashMap::new();
+    let mut add = |d: &mut Discovery, prefix: PathBuf, origin: Origin| {
+        if let Some(&i) = by_prefix.get(&prefix) {
+            if !d.envs[i].origins.contains(&origin) {
+                d.envs[i].origins.push(origin);
+            }
+            return;
+        }
+        by_prefix.insert(prefix.clone(), d.envs.len());
+        d.envs.push(FoundEnv {
+            prefix,
+            name: None,
+            in_envs_dirs: false,
+            origins: vec![origin],
+        });
+    };
+
+    if let Some(root) = &inputs.root_prefix {
+        // The root is always listed by `env list`; count it when it is a prefix at all.
+        if root.join("conda-meta").is_dir() {
+            add(&mut d, root.clone(), Origin::Root);
+        }
+    }
+    for dir in d.envs_dirs.clone() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                d.problems.push(format!(
+                    "cannot read envs dir {}: {}",
+                    dir.display(),
+                    io_reason(&e)
+                ));
+                continue;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        children.sort();
+        for child in children {
+            match is_env(&child) {
+                Ok(true) => add(&mut d, child, Origin::EnvsDir(dir.clone())),
+                Ok(false) => {}
+                Err(reason) => d.problems.push(format!("cannot read environment {reason}")),
+            }
+        }
+    }
+    if let Some(home) = &inputs.home {
+        let registry = home.join(".conda").join("environments.txt");
+        match super::yaml::read_text(&registry) {
+            Ok(text) => {
+                d.registry = Some(registry.clone());
+                for (i, line) in text.lines().enumerate() {
+                    let line = line.trim();
+                    if line.is_empty() || line.starts_with('#') {
+                        continue;
+                    }
+                    if !line.starts_with('/') || line.chars().any(char::is_control) {
+                        d.problems.push(format!(
+                            "{}:{}: not an absolute path, ignored: {:?}",
+                            registry.display(),
+                            i + 1,
+                            line.chars().take(80).collect::<String>()
+                        ));
+                        continue;
+                    }
+                    let prefix = trim_slash(line);
+                    match is_env(&prefix) {
+                        Ok(true) => add(&mut d, prefix, Origin::Registry),
+                        // Stale lines are normal: the tools drop them lazily.
+                        Ok(false) => {}
+                        Err(reason) => d.problems.push(format!(
+                            "{}:{}: cannot read environment {reason}",
+                            registry.display(),
+                            i + 1
+                        )),
+                    }
+                }
+            }
+            Err(reason) if reason == "not found" => {}
+            Err(reason) => d
+                .problems
+                .push(format!("cannot read {}: {reason}", registry.display())),
+        }
+    }
+    name_envs(&mut d);
+    d
+}
+
+/// Names each env the way `env list` does: `base` for the root, the directory name under an
+/// envs dir; an env under another root's `envs/` also gets its directory name (not resolvable
+/// by `-n`, but that is what a person calls it).
+fn name_envs(d: &mut Discovery) {
+    let root = d.root_prefix.clone();
+    let dirs = d.envs_dirs.clone();
+    for env in &mut d.envs {
+        let parent = env.prefix.parent().map(Path::to_path_buf);
+        let base = env
+            .prefix
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        if root.as_deref() == Some(env.prefix.as_path()) {
+            env.name = Some("base".to_string());
+            env.in_envs_dirs = true;
+        } else if parent.as_ref().is_some_and(|p| dirs.contains(p)) {
+            env.name = base;
+            env.in_envs_dirs = true;
+        } else if parent
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "envs")
+        {
+            env.name = base;
+        }
+    }
+}
+
+/// What a name resolves to.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    /// The env `-n NAME` uses (or, when none is under an envs dir, the first by that name).
+    pub chosen: Option<FoundEnv>,
+    /// Other envs with the same name (in other roots or envs dirs).
+    pub others: Vec<FoundEnv>,
+    /// Where `create -n NAME` would put it.
+    pub would_create_at: Option<PathBuf>,
+}
+
+impl Discovery {
+    /// Resolves an env name (or an absolute prefix) like micromamba's `compute_prefix_from_name`.
+    pub fn resolve(&self, name: &str) -> Resolution {
+        if name.contains('/') {
+            let prefix = trim_slash(name);
+            let found = self
+                .envs
+                .iter()
+                .find(|e| e.prefix == prefix)
+                .cloned()
+                .or_else(|| {
+                    matches!(is_env(&prefix), Ok(true)).then(|| FoundEnv {
+                        prefix: prefix.clone(),
+                        name: None,
+                        in_envs_dirs: false,
+                        origins: Vec::new(),
+                    })
+                });
+            return Resolution {
+                chosen: found,
+                others: Vec::new(),
+                would_create_at: Some(prefix),
+            };
+        }
+        let rank = |e: &FoundEnv| -> usize {
+            if e.origins.contains(&Origin::Root) {
+                return 0;
+            }
+            match e.prefix.parent() {
+                Some(p) if e.in_envs_dirs => {
+                    1 + self.envs_dirs.iter().position(|d| d == p).unwrap_or(0)
+                }
+                _ => usize::MAX,
+            }
+        };
+        let mut matches: Vec<&FoundEnv> = self
+            .envs
+            .iter()
+            .filter(|e| e.name.as_deref() == Some(name))
+            .collect();
+        matches.sort_by_key(|e| rank(e));
+        let mut it = matches.into_iter().cloned();
+        let chosen = it.next();
+        let would_create_at = if name == "base" {
+            self.root_prefix.clone()
+        } else {
+            self.envs_dirs.first().map(|d| d.join(name))
+        };
+        Resolution {
+            chosen,
+            others: it.collect(),
+            would_create_at,
+        }
+    }
+}
+
+/// The prefixes and (when the shape carries it) the root prefix from `env list --json`, in
+/// every shape §2.2 lists: `{"envs": [...]}`, with `log_history`/`success`, the whole
+/// `conda info --json` dict, and conda ≥ 25.11's `envs_details`.
+pub fn parse_env_list_json(text: &str) -> Result<(Vec<PathBuf>, Option<PathBuf>), String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|e| format!("not JSON: {e}"))?;
+    let envs = v
+        .get("envs")
+        .and_then(|e| e.as_array())
+        .ok_or("no `envs` list in the output")?;
+    let prefixes = envs
+        .iter()
+        .filter_map(|e| e.as_str())
+        .filter(|s| s.starts_with('/'))
+        .map(trim_slash)
+        .collect();
+    let mut root = v
+        .get("root_prefix")
+        .and_then(|r| r.as_str())
+        .map(trim_slash);
+    if root.is_none() {
+        if let Some(details) = v.get("envs_details").and_then(|d| d.as_object()) {
+            root = details
+                .iter()
+                .find(|(_, d)| d.get("base").and_then(|b| b.as_bool()) == Some(true))
+                .map(|(p, _)| trim_slash(p));
+        }
+    }
+    Ok((prefixes, root))
+}
+
+/// Adds the CLI's prefixes to a discovery (names per §1.4).
+pub fn merge_cli(d: &mut Discovery, prefixes: Vec<PathBuf>, root: Option<PathBuf>, tool: &str) {
+    d.via_cli = Some(tool.to_string());
+    if d.root_prefix.is_none() {
+        // The root is the prefix whose `envs/` holds others, when the shape does not say.
+        d.root_prefix = root.or_else(|| {
+            prefixes
+                .iter()
+                .find(|p| prefixes.iter().any(|q| q.parent() == Some(&p.join("envs"))))
+                .cloned()
+        });
+        if let Some(r) = &d.root_prefix {
+            let envs = r.join("envs");
+            if !d.envs_dirs.contains(&envs) {
+                d.envs_dirs.push(envs);
+            }
+        }
+    }
+    for p in prefixes {
+        if let Some(e) = d.envs.iter_mut().find(|e| e.prefix == p) {
+            if !e.origins.contains(&Origin::Cli) {
+                e.origins.push(Origin::Cli);
+            }
+            continue;
+        }
+        let origin = if d.root_prefix.as_ref() == Some(&p) {
+            Origin::Root
+        } else {
+            Origin::Cli
+        };
+        d.envs.push(FoundEnv {
+            prefix: p,
+            name: None,
+            in_envs_dirs: false,
+            origins: vec![origin],
+        });
+    }
+    name_envs(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn env_at(p: &Path) {
+        fs::create_dir_all(p.join("conda-meta")).unwrap();
+        fs::write(p.join("conda-meta/history"), "").unwrap();
+    }
+
+    #[test]
+    fn finds_envs_from_dirs_and_registry_and_resolves_names() {
+        let t = tempfile::tempdir().unwrap();
+        let home = t.path().join("home");
+        let mm = home.join("micromamba");
+        let mf = home.join("miniforge3");
+        env_at(&mm);
+        env_at(&mm.join("envs/proj"));
+        fs::create_dir_all(mm.join("envs/not-an-env")).unwrap();
+        env_at(&mf.join("envs/proj"));
+        env_at(&mf.join("envs/old"));
+        fs::create_dir_all(home.join(".conda")).unwrap();
+        fs::write(
+            home.join(".conda/environments.txt"),
+            format!(
+                "{}/\n{}\nrelative/garbage\n\u{1}\u{2}\n{}\n\n",
+                mf.join("envs/proj").display(),
+                mf.join("envs/old").display(),
+                home.join("gone").display()
+            ),
+        )
+        .unwrap();
+        let d = discover(&Inputs {
+            root_prefix: Some(mm.clone()),
+            envs_dirs: vec![],
+            home: Some(home.clone()),
+        });
+        assert_eq!(d.envs_dirs, [mm.join("envs")]);
+        let names: Vec<_> = d
+            .envs
+            .iter()
+            .map(|e| e.name.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(names, ["base", "proj", "proj", "old"]);
+        assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
+        assert!(d.problems[0].contains("environments.txt:3"));
+        let r = d.resolve("proj");
+        assert_eq!(r.chosen.unwrap().prefix, mm.join("envs/proj"));
+        assert_eq!(r.others.len(), 1);
+        assert_eq!(r.others[0].prefix, mf.join("envs/proj"));
+        let old = d.resolve("old");
+        assert!(!old.chosen.unwrap().in_envs_dirs);
+        let none = d.resolve("nope");
+        assert!(none.chosen.is_none());
+        assert_eq!(none.would_create_at, Some(mm.join("envs/nope")));
+        assert_eq!(d.resolve("base").chosen.unwrap().prefix, mm);
+    }
+
+    #[test]
+    fn unreadable_dirs_and_symlink_loops_are_problems_not_hangs() {
+        use std::os::unix::fs::symlink;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("root");
+        env_at(&root);
+        let envs = root.join("envs");
+        fs::create_dir_all(&envs).unwrap();
+        symlink(envs.join("b"), envs.join("a")).unwrap();
+        symlink(envs.join("a"), envs.join("b")).unwrap();
+        // A file where an envs dir should be cannot be listed (root can read any directory,
+        // so this is the unreadable case a test running as root can build).
+        let not_dir = t.path().join("envs-file");
+        fs::write(&not_dir, "x").unwrap();
+        let d = discover(&Inputs {
+            root_prefix: Some(root.clone()),
+            envs_dirs: vec![not_dir.clone()],
+            home: None,
+        });
+        let all = d.problems.join("\n");
+        assert!(all.contains("symlink loop"), "{all}");
+        assert!(
+            all.contains("cannot read envs dir") && all.contains("envs-file"),
+            "{all}"
+        );
+        assert_eq!(d.envs.len(), 1);
+    }
+
+    #[test]
+    fn env_list_json_in_every_shape() {
+        let shapes = [
+            r#"{"envs": ["/home/u/micromamba", "/home/u/micromamba/envs/myproj"]}"#,
+            r#"{"envs": ["/home/u/micromamba", "/home/u/micromamba/envs/myproj"], "log_history": []}"#,
+            r#"{"active_prefix": null, "envs": ["/home/u/micromamba", "/home/u/micromamba/envs/myproj"], "root_prefix": "/home/u/micromamba", "platform": "linux-64"}"#,
+            r#"{"envs": ["/home/u/micromamba", "/home/u/micromamba/envs/myproj"], "envs_details": {"/home/u/micromamba": {"name": "base", "base": true}, "/home/u/micromamba/envs/myproj": {"name": "myproj", "base": false}}}"#,
+        ];
+        for s in shapes {
+            let (p, root) = parse_env_list_json(s).unwrap();
+            assert_eq!(p.len(), 2, "{s}");
+            let mut d = Discovery::default();
+            merge_cli(&mut d, p, root, "micromamba");
+            assert_eq!(
+                d.root_prefix.as_deref(),
+                Some(Path::new("/home/u/micromamba")),
+                "{s}"
+            );
+            assert_eq!(
+                d.resolve("myproj").chosen.unwrap().prefix,
+                Path::new("/home/u/micromamba/envs/myproj")
+            );
+        }
+        assert!(parse_env_list_json("[]").is_err());
+        assert!(parse_env_list_json("oops").is_err());
+    }
+}

@@ -1,0 +1,482 @@
+//! environment.yml as conda, micromamba and conda-lock read it (research/mamba-facts.md §4.1),
+//! with the line of every item so that findings can point at `file:line`.
+
+use super::yaml;
+use rattler_conda_types::{MatchSpec, ParseStrictness};
+use std::path::{Path, PathBuf};
+
+/// Top-level keys conda accepts; anything else is dropped with a warning by conda.
+pub const CONDA_KEYS: &[&str] = &["name", "prefix", "channels", "variables", "dependencies"];
+/// Keys that conda-lock adds on top (conda warns about them, but they are legitimate there).
+pub const CONDA_LOCK_KEYS: &[&str] = &["platforms", "category"];
+
+/// A string from the file and the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned {
+    pub text: String,
+    pub line: usize,
+}
+
+/// A conda dependency: the entry's text, its line, and the parsed MatchSpec (or why not).
+#[derive(Debug, Clone)]
+pub struct Dep {
+    pub text: String,
+    pub line: usize,
+    pub spec: Result<MatchSpec, String>,
+}
+
+impl Dep {
+    pub fn parse(text: &str, line: usize) -> Dep {
+        Dep {
+            text: text.to_string(),
+            line,
+            spec: parse_spec(text),
+        }
+    }
+
+    /// The normalized package name, when the spec names exactly one package.
+    pub fn name(&self) -> Option<&str> {
+        self.spec
+            .as_ref()
+            .ok()
+            .and_then(|s| s.name.as_exact())
+            .map(|n| n.as_normalized())
+    }
+
+    /// A virtual package (`__glibc`, `__cuda`): not installed into an environment.
+    pub fn is_virtual(&self) -> bool {
+        self.name().is_some_and(|n| n.starts_with("__"))
+    }
+}
+
+/// Parses one MatchSpec the way conda and mamba accept it in an environment file.
+pub fn parse_spec(text: &str) -> Result<MatchSpec, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty dependency".to_string());
+    }
+    if t.len() > 1000 {
+        return Err("longer than 1000 characters".to_string());
+    }
+    let spec = MatchSpec::from_str(t, ParseStrictness::Lenient).map_err(|e| e.to_string())?;
+    if spec.name.as_exact().is_none() {
+        return Err("the package name must be a plain name, not a glob or regex".to_string());
+    }
+    Ok(spec)
+}
+
+/// The `- pip:` block.
+#[derive(Debug, Clone, Default)]
+pub struct PipBlock {
+    pub line: usize,
+    /// Requirement lines (`requests==2.32.3`, `-e .`, `--index-url …`).
+    pub entries: Vec<Spanned>,
+}
+
+impl PipBlock {
+    /// Normalized (PEP 503) distribution names the block installs; options and paths skipped.
+    pub fn names(&self) -> Vec<(String, usize)> {
+        self.entries
+            .iter()
+            .filter_map(|e| requirement_name(&e.text).map(|n| (n, e.line)))
+            .collect()
+    }
+}
+
+/// A finding about the file's structure (a wrong type, an unexpected item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub message: String,
+    /// The file cannot be used as it is (conda or micromamba would refuse it).
+    pub fatal: bool,
+}
+
+/// A parsed environment.yml.
+#[derive(Debug, Clone, Default)]
+pub struct EnvFile {
+    pub path: PathBuf,
+    pub name: Option<Spanned>,
+    pub prefix: Option<Spanned>,
+    /// `None` when the key is absent.
+    pub channels: Option<Vec<Spanned>>,
+    pub channels_line: usize,
+    pub dependencies: Vec<Dep>,
+    /// `None` when the key is absent.
+    pub dependencies_line: Option<usize>,
+    pub pip: Option<PipBlock>,
+    pub platforms: Vec<Spanned>,
+    pub unknown_keys: Vec<Spanned>,
+    pub problems: Vec<Problem>,
+    /// The text as read (for hashing against a lock file).
+    pub text: String,
+}
+
+impl EnvFile {
+    /// The first conda dependency naming `name`.
+    pub fn dep(&self, name: &str) -> Option<&Dep> {
+        self.dependencies.iter().find(|d| d.name() == Some(name))
+    }
+}
+
+/// Why the file cannot be read as an environment file at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// 0 when the whole file is meant.
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Reads and parses an environment file.
+pub fn load(path: &Path) -> Result<EnvFile, FileError> {
+    let text = yaml::read_text(path).map_err(|reason| FileError { line: 0, reason })?;
+    parse(path, text)
+}
+
+/// Parses environment-file text. Never panics, whatever the input.
+pub fn parse(path: &Path, text: String) -> Result<EnvFile, FileError> {
+    let doc = yaml::parse(&text).map_err(|e| FileError {
+        line: e.line,
+        reason: format!("not valid YAML: {}", e.message),
+    })?;
+    let mut file = EnvFile {
+        path: path.to_path_buf(),
+        text: text.clone(),
+        ..EnvFile::default()
+    };
+    let Some(doc) = doc else {
+        return Err(FileError {
+            line: 0,
+            reason: "the file is empty".to_string(),
+        });
+    };
+    let Some(entries) = yaml::mapping(&doc) else {
+        return Err(FileError {
+            line: yaml::line(&doc),
+            reason: format!(
+                "the top level is {}, but an environment file is a mapping (name:, channels:, dependencies:)",
+                yaml::kind(&doc)
+            ),
+        });
+    };
+    for (key, value, key_line) in entries {
+        match key {
+            "name" => file.name = scalar_entry(&mut file.problems, key, value, key_line),
+            "prefix" => file.prefix = scalar_entry(&mut file.problems, key, value, key_line),
+            "channels" => {
+                file.channels_line = key_line;
+                file.channels = Some(string_list(&mut file.problems, key, value, key_line));
+            }
+            "platforms" => file.platforms = string_list(&mut file.problems, key, value, key_line),
+            "dependencies" => {
+                file.dependencies_line = Some(key_line);
+                read_dependencies(&mut file, value, key_line);
+            }
+            "variables" | "category" => {}
+            other => file.unknown_keys.push(Spanned {
+                text: other.to_string(),
+                line: key_line,
+            }),
+        }
+    }
+    Ok(file)
+}
+
+fn scalar_entry(
+    problems: &mut Vec<Problem>,
+    key: &str,
+    value: &saphyr::MarkedYaml<'_>,
+    key_line: usize,
+) -> Option<Spanned> {
+    if yaml::is_null(value) {
+        return None;
+    }
+    match yaml::scalar(value) {
+        Some(s) => Some(Spanned {
+            text: s.trim().to_string(),
+            line: key_line,
+        }),
+        None => {
+            problems.push(Problem {
+                line: key_line,
+                message: format!("`{key}:` is {}, expected a string", yaml::kind(value)),
+                fatal: true,
+            });
+            None
+        }
+    }
+}
+
+fn string_list(
+    problems: &mut Vec<Problem>,
+    key: &str,
+    value: &saphyr::MarkedYaml<'_>,
+    key_line: usize,
+) -> Vec<Spanned> {
+    if yaml::is_null(value) {
+        return Vec::new();
+    }
+    let Some(items) = yaml::sequence(value) else {
+        problems.push(Problem {
+            line: key_line,
+            message: format!("`{key}:` is {}, expected a list", yaml::kind(value)),
+            fatal: true,
+        });
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match yaml::scalar(item) {
+            Some(s) => out.push(Spanned {
+                text: s.trim().to_string(),
+                line: yaml::line(item),
+            }),
+            None => problems.push(Problem {
+                line: yaml::line(item),
+                message: format!(
+                    "an item of `{key}:` is {}, expected a string",
+                    yaml::kind(item)
+                ),
+                fatal: true,
+            }),
+        }
+    }
+    out
+}
+
+fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_line: usize) {
+    if yaml::is_null(value) {
+        return;
+    }
+    let Some(items) = yaml::sequence(value) else {
+        file.problems.push(Problem {
+            line: key_line,
+            message: format!("`dependencies:` is {}, expected a list", yaml::kind(value)),
+            fatal: true,
+        });
+        return;
+    };
+    for item in items {
+        let line = yaml::line(item);
+        if let Some(text) = yaml::scalar(item) {
+            file.dependencies.push(Dep::parse(text, line));
+            continue;
+        }
+        let Some(map) = yaml::mapping(item) else {
+            file.problems.push(Problem {
+                line,
+                message: format!(
+                    "a dependency is {}, expected a package spec",
+                    yaml::kind(item)
+                ),
+                fatal: true,
+            });
+            continue;
+        };
+        for (key, value, key_line) in map {
+            if key == "pip" {
+                let entries = string_list(&mut file.problems, "pip", value, key_line);
+                let block = file.pip.get_or_insert_with(|| PipBlock {
+                    line: key_line,
+                    entries: Vec::new(),
+                });
+                block.entries.extend(entries);
+            } else if key.starts_with("sel(") {
+                // micromamba's selector maps: `- sel(linux): pkg`.
+                if let Some(text) = yaml::scalar(value) {
+                    file.dependencies.push(Dep::parse(text, key_line));
+                }
+            } else {
+                file.problems.push(Problem {
+                    line: key_line,
+                    message: format!(
+                        "unexpected `{key}:` in dependencies (only `pip:` sub-lists are understood)"
+                    ),
+                    fatal: false,
+                });
+            }
+        }
+    }
+}
+
+/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become `-`.
+pub fn normalize_dist_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The distribution name a pip requirement line installs, normalized; `None` for options,
+/// paths and URLs without `#egg=`.
+pub fn requirement_name(line: &str) -> Option<String> {
+    let line = line.split(" #").next().unwrap_or(line).trim();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    if line.starts_with('-') {
+        // -e git+https://…#egg=name, -r file, --index-url …
+        return line.split("#egg=").nth(1).map(egg_name);
+    }
+    if line.contains("://") || line.starts_with('.') || line.starts_with('/') {
+        if let Some(egg) = line.split("#egg=").nth(1) {
+            return Some(egg_name(egg));
+        }
+        // `name @ https://…` has the name first.
+        let (name, rest) = line.split_once('@')?;
+        return (!rest.is_empty() && !name.contains("://"))
+            .then(|| normalize_dist_name(name.trim()))
+            .filter(|n| !n.is_empty());
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(line.len());
+    let name = normalize_dist_name(&line[..end]);
+    (!name.is_empty()).then_some(name)
+}
+
+fn egg_name(egg: &str) -> String {
+    let end = egg
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(egg.len());
+    normalize_dist_name(&egg[..end])
+}
+
+/// A channel entry reduced to its name: `https://conda.anaconda.org/conda-forge/` → `conda-forge`.
+pub fn channel_name(channel: &str) -> String {
+    let c = channel.trim().trim_end_matches('/');
+    for base in [
+        "https://conda.anaconda.org/",
+        "http://conda.anaconda.org/",
+        "https://repo.anaconda.com/pkgs/",
+    ] {
+        if let Some(rest) = c.strip_prefix(base) {
+            return rest.to_string();
+        }
+    }
+    c.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<EnvFile, FileError> {
+        parse(Path::new("environment.yml"), text.to_string())
+    }
+
+    const POLICY: &str = "name: mcp-finance-backend
+channels:
+  - conda-forge
+  - defaults
+dependencies:
+  - python=3.11
+  - fastapi
+  - conda-forge::numpy>=1.26,<2
+  - pip
+  - pip:
+    - truly-unavailable-package==1.0
+    - -e .
+";
+
+    #[test]
+    fn reads_the_policy_example_with_lines() {
+        let f = p(POLICY).unwrap();
+        assert_eq!(f.name.as_ref().unwrap().text, "mcp-finance-backend");
+        let ch: Vec<_> = f
+            .channels
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|c| (c.text.as_str(), c.line))
+            .collect();
+        assert_eq!(ch, [("conda-forge", 3), ("defaults", 4)]);
+        assert_eq!(f.dependencies.len(), 4);
+        assert_eq!(f.dep("python").unwrap().line, 6);
+        assert_eq!(f.dep("numpy").unwrap().line, 8);
+        let pip = f.pip.as_ref().unwrap();
+        assert_eq!(pip.line, 10);
+        assert_eq!(pip.names(), [("truly-unavailable-package".to_string(), 11)]);
+        assert!(f.unknown_keys.is_empty() && f.problems.is_empty());
+    }
+
+    #[test]
+    fn structure_problems_are_findings() {
+        let f = p("name: [a]\ndependencies:\n  - {foo: bar}\n  - 3.11\nextras: 1\n").unwrap();
+        assert!(f.problems.iter().any(|x| x.line == 1 && x.fatal));
+        assert!(f.problems.iter().any(|x| x.line == 3 && !x.fatal));
+        assert_eq!(f.unknown_keys[0].text, "extras");
+        assert_eq!(f.unknown_keys[0].line, 5);
+        assert!(
+            f.dependencies[0].spec.is_ok(),
+            "`3.11` is a (nameless-looking) name"
+        );
+        assert_eq!(p("- a\n- b\n").unwrap_err().line, 1);
+        assert!(p("").unwrap_err().reason.contains("empty"));
+        assert!(p("a: [\n").unwrap_err().reason.contains("YAML"));
+    }
+
+    #[test]
+    fn matchspec_semantics_are_conda_s() {
+        use rattler_conda_types::Version;
+        use std::str::FromStr;
+        let ok = |spec: &str, v: &str| {
+            let s = parse_spec(spec).unwrap();
+            s.version
+                .as_ref()
+                .is_none_or(|vs| vs.matches(&Version::from_str(v).unwrap()))
+        };
+        assert!(ok("python=3.11", "3.11.9"));
+        assert!(!ok("python=3.11", "3.1.1"));
+        assert!(!ok("python=3.11", "3.12.0"));
+        assert!(ok("python=3.1", "3.1.1"));
+        assert!(!ok("python=3.1", "3.11.0"));
+        assert!(ok("python==3.11", "3.11.0"));
+        assert!(!ok("python==3.11", "3.11.9"));
+        assert!(!ok("python 3.11", "3.11.9"));
+        assert!(ok("python>=3.11,<3.12", "3.11.4"));
+        assert!(ok("conda-forge::python=3.12", "3.12.3"));
+        let b = parse_spec("python=3.12.3=*_cpython").unwrap();
+        assert!(b.build.as_ref().unwrap().matches("hab00c5b_0_cpython"));
+        assert!(parse_spec("numpy>>1").is_err());
+        assert!(parse_spec("").is_err());
+    }
+
+    #[test]
+    fn pip_requirement_names() {
+        assert_eq!(
+            requirement_name("Requests[socks]==2.32"),
+            Some("requests".into())
+        );
+        assert_eq!(
+            requirement_name("zope.interface>=5"),
+            Some("zope-interface".into())
+        );
+        assert_eq!(
+            requirement_name("-e git+https://x/y.git#egg=My_Pkg"),
+            Some("my-pkg".into())
+        );
+        assert_eq!(
+            requirement_name("pkg @ https://example.com/p.whl"),
+            Some("pkg".into())
+        );
+        assert_eq!(requirement_name("--index-url https://x"), None);
+        assert_eq!(requirement_name("-r requirements.txt"), None);
+        assert_eq!(requirement_name("./local"), None);
+        assert_eq!(normalize_dist_name("Foo__Bar.baz"), "foo-bar-baz");
+        assert_eq!(
+            channel_name("https://conda.anaconda.org/conda-forge/"),
+            "conda-forge"
+        );
+    }
+}

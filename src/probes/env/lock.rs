@@ -1,0 +1,453 @@
+//! Lock files next to environment.yml (research/mamba-facts.md §5): `conda-lock.yml` (and other
+//! `*-lock.yml`), explicit `*.lock` files, and how they compare with environment.yml.
+
+use super::envfile::{channel_name, normalize_dist_name, EnvFile};
+use super::meta::split_dist;
+use super::yaml;
+use rattler_conda_types::Version;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// One package in a lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockPackage {
+    pub name: String,
+    pub version: String,
+    /// `conda` or `pip`.
+    pub manager: String,
+    pub platform: String,
+}
+
+/// A parsed lock file of either kind.
+#[derive(Debug, Clone, Default)]
+pub struct Lock {
+    pub path: PathBuf,
+    /// An explicit (`@EXPLICIT`) single-platform file rather than conda-lock's YAML.
+    pub explicit: bool,
+    pub platforms: Vec<String>,
+    pub channels: Vec<String>,
+    /// `metadata.sources`, relative to the lock's directory.
+    pub sources: Vec<String>,
+    /// `metadata.inputs_metadata`: source → sha256, when locked with `--md input_sha`.
+    pub input_sha256: Vec<(String, String)>,
+    pub packages: Vec<LockPackage>,
+}
+
+/// Lock files in `dir`: `conda-lock.yml` first, then other `*-lock.yml|yaml`, then explicit
+/// `*.lock` files that say `@EXPLICIT`.
+pub fn find(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut yamls = Vec::new();
+    let mut explicit = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if !path.is_file() {
+            continue;
+        }
+        if name.ends_with("-lock.yml") || name.ends_with("-lock.yaml") {
+            yamls.push(path);
+        } else if name.ends_with(".lock") && is_explicit(&path) {
+            explicit.push(path);
+        }
+    }
+    yamls.sort_by_key(|p| {
+        (
+            p.file_name().is_none_or(|n| n != "conda-lock.yml"),
+            p.clone(),
+        )
+    });
+    explicit.sort();
+    yamls.extend(explicit);
+    yamls
+}
+
+fn is_explicit(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&head[..n]).contains("@EXPLICIT")
+}
+
+/// Why a lock file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Reads either kind of lock file.
+pub fn load(path: &Path) -> Result<Lock, LockError> {
+    let text = yaml::read_text(path).map_err(|reason| LockError { line: 0, reason })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.ends_with(".lock") || text.contains("\n@EXPLICIT") || text.starts_with("@EXPLICIT") {
+        Ok(parse_explicit(path, &text))
+    } else {
+        parse_conda_lock(path, &text)
+    }
+}
+
+/// Parses conda-lock's YAML (version 1; 2 is read the same way where the keys agree).
+pub fn parse_conda_lock(path: &Path, text: &str) -> Result<Lock, LockError> {
+    let err = |line, reason: String| LockError { line, reason };
+    let doc = yaml::parse(text)
+        .map_err(|e| err(e.line, format!("not valid YAML: {}", e.message)))?
+        .ok_or_else(|| err(0, "the file is empty".to_string()))?;
+    if yaml::mapping(&doc).is_none() {
+        return Err(err(
+            yaml::line(&doc),
+            "not a conda-lock file (the top level is not a mapping)".into(),
+        ));
+    }
+    let mut lock = Lock {
+        path: path.to_path_buf(),
+        ..Lock::default()
+    };
+    let strings = |node: Option<&saphyr::MarkedYaml<'_>>| -> Vec<String> {
+        node.and_then(yaml::sequence)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(yaml::scalar)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let metadata = yaml::get(&doc, "metadata")
+        .ok_or_else(|| err(0, "no `metadata:` section; not a conda-lock file".into()))?;
+    lock.platforms = strings(yaml::get(metadata, "platforms"));
+    lock.sources = strings(yaml::get(metadata, "sources"));
+    if let Some(channels) = yaml::get(metadata, "channels").and_then(yaml::sequence) {
+        for c in channels {
+            // `- url: conda-forge` (v1) or a bare string.
+            if let Some(url) = yaml::get(c, "url")
+                .and_then(yaml::scalar)
+                .or_else(|| yaml::scalar(c))
+            {
+                lock.channels.push(url.to_string());
+            }
+        }
+    }
+    if let Some(inputs) = yaml::get(metadata, "inputs_metadata").and_then(yaml::mapping) {
+        for (source, meta, _) in inputs {
+            if let Some(sha) = yaml::get(meta, "sha256").and_then(yaml::scalar) {
+                if !yaml::is_null(yaml::get(meta, "sha256").expect("just found")) {
+                    lock.input_sha256
+                        .push((source.to_string(), sha.to_lowercase()));
+                }
+            }
+        }
+    }
+    let packages = yaml::get(&doc, "package")
+        .and_then(yaml::sequence)
+        .unwrap_or_default();
+    for p in packages {
+        let field = |k: &str| {
+            yaml::get(p, k)
+                .and_then(yaml::scalar)
+                .unwrap_or("")
+                .to_string()
+        };
+        let name = field("name");
+        if name.is_empty() {
+            continue;
+        }
+        lock.packages.push(LockPackage {
+            name,
+            version: field("version"),
+            manager: field("manager"),
+            platform: field("platform"),
+        });
+    }
+    Ok(lock)
+}
+
+/// Parses an explicit lock: `# platform:` header, then one URL per package, and conda-lock's
+/// `# pip name @ url` lines.
+pub fn parse_explicit(path: &Path, text: &str) -> Lock {
+    let mut lock = Lock {
+        path: path.to_path_buf(),
+        explicit: true,
+        ..Lock::default()
+    };
+    let mut platform = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(p) = line.strip_prefix("# platform:") {
+            platform = p.trim().to_string();
+            lock.platforms.push(platform.clone());
+        } else if let Some(pip) = line.strip_prefix("# pip ") {
+            if let Some(name) = super::envfile::requirement_name(pip) {
+                lock.packages.push(LockPackage {
+                    name,
+                    version: String::new(),
+                    manager: "pip".into(),
+                    platform: platform.clone(),
+                });
+            }
+        } else if !line.starts_with('#') && line.contains("://") {
+            let url = line.split('#').next().unwrap_or(line);
+            let file = url.rsplit('/').next().unwrap_or(url);
+            let stem = file
+                .strip_suffix(".tar.bz2")
+                .or_else(|| file.strip_suffix(".conda"))
+                .unwrap_or(file);
+            if let Some((name, version, _build)) = split_dist(stem) {
+                lock.packages.push(LockPackage {
+                    name: name.to_lowercase(),
+                    version: version.to_string(),
+                    manager: "conda".into(),
+                    platform: platform.clone(),
+                });
+            }
+        }
+    }
+    lock
+}
+
+/// sha256 of a file as Python's text mode reads it (CRLF and CR → LF), as conda-lock's
+/// `--md input_sha` records it.
+pub fn text_mode_sha256(text: &str) -> String {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let digest = Sha256::digest(normalized.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How a lock relates to the environment file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// The recorded input hash equals the file's.
+    HashMatches,
+    /// The recorded input hash differs.
+    HashDiffers { recorded: String, actual: String },
+    /// No input hash: the semantic comparison found these differences (empty: consistent).
+    Compared(Vec<Drift>),
+}
+
+/// One difference between environment.yml and a lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    /// The environment.yml line it is about (0: the file as a whole).
+    pub line: usize,
+    pub message: String,
+}
+
+/// Compares a lock with the environment file for `platform` (research §5.2).
+pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
+    let file_name = env
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let recorded = lock.input_sha256.iter().find(|(src, _)| {
+        Path::new(src).file_name().map(|n| n.to_string_lossy()) == Some(file_name.as_str().into())
+    });
+    if let Some((_, sha)) = recorded {
+        let actual = text_mode_sha256(&env.text);
+        return if *sha == actual {
+            Freshness::HashMatches
+        } else {
+            Freshness::HashDiffers {
+                recorded: sha.clone(),
+                actual,
+            }
+        };
+    }
+    let mut drift = Vec::new();
+    if !lock.explicit {
+        if !lock.sources.is_empty()
+            && !lock.sources.iter().any(|s| {
+                Path::new(s).file_name().map(|n| n.to_string_lossy())
+                    == Some(file_name.as_str().into())
+            })
+        {
+            drift.push(Drift {
+                line: 0,
+                message: format!(
+                    "the lock was made from {} and not from {file_name}",
+                    lock.sources.join(", ")
+                ),
+            });
+        }
+        let want: Vec<String> = env
+            .channels
+            .iter()
+            .flatten()
+            .map(|c| channel_name(&c.text))
+            .filter(|c| c != "nodefaults")
+            .collect();
+        let have: Vec<String> = lock.channels.iter().map(|c| channel_name(c)).collect();
+        if want != have && !want.is_empty() {
+            drift.push(Drift {
+                line: env.channels_line,
+                message: format!(
+                    "channels are [{}] in the file but [{}] in the lock",
+                    want.join(", "),
+                    have.join(", ")
+                ),
+            });
+        }
+    }
+    let on_platform: Vec<&LockPackage> = lock
+        .packages
+        .iter()
+        .filter(|p| p.platform == platform || p.platform.is_empty() || p.platform == "noarch")
+        .collect();
+    if on_platform.is_empty() {
+        // Nothing to compare for this platform (the missing platform is reported separately).
+        return Freshness::Compared(drift);
+    }
+    for dep in &env.dependencies {
+        let Ok(spec) = &dep.spec else { continue };
+        let Some(name) = dep.name() else { continue };
+        if dep.is_virtual() {
+            continue;
+        }
+        let locked: Vec<&&LockPackage> = on_platform
+            .iter()
+            .filter(|p| p.manager != "pip" && p.name == name)
+            .collect();
+        let Some(pkg) = locked.first() else {
+            drift.push(Drift {
+                line: dep.line,
+                message: format!("`{}` is not in the lock", dep.text.trim()),
+            });
+            continue;
+        };
+        if let Some(vs) = &spec.version {
+            let ok = Version::from_str(&pkg.version).is_ok_and(|v| vs.matches(&v));
+            if !ok {
+                drift.push(Drift {
+                    line: dep.line,
+                    message: format!(
+                        "`{}` wanted, the lock has {} {}",
+                        dep.text.trim(),
+                        pkg.name,
+                        pkg.version
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(pip) = &env.pip {
+        for (name, line) in pip.names() {
+            let present = on_platform
+                .iter()
+                .any(|p| p.manager == "pip" && normalize_dist_name(&p.name) == name);
+            if !present {
+                drift.push(Drift {
+                    line,
+                    message: format!("pip package `{name}` is not in the lock"),
+                });
+            }
+        }
+    }
+    Freshness::Compared(drift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = "version: 1
+metadata:
+  content_hash:
+    linux-64: 74b9
+    osx-64: 3374
+  channels:
+  - url: conda-forge
+    used_env_vars: []
+  platforms:
+  - linux-64
+  - osx-64
+  sources:
+  - environment.yml
+package:
+- name: zlib
+  version: 1.2.8
+  manager: conda
+  platform: linux-64
+  dependencies: {}
+  url: https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.8-3.tar.bz2
+  hash:
+    md5: 6b3d
+    sha256: 85fc
+  category: main
+  optional: false
+- name: python
+  version: 3.11.9
+  manager: conda
+  platform: linux-64
+- name: requests
+  version: 2.32.3
+  manager: pip
+  platform: linux-64
+";
+
+    fn env(text: &str) -> EnvFile {
+        super::super::envfile::parse(Path::new("/p/environment.yml"), text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn conda_lock_yml_and_semantic_comparison() {
+        let lock = parse_conda_lock(Path::new("conda-lock.yml"), LOCK).unwrap();
+        assert_eq!(lock.platforms, ["linux-64", "osx-64"]);
+        assert_eq!(lock.channels, ["conda-forge"]);
+        assert_eq!(lock.packages.len(), 3);
+        let fresh = env("channels: [conda-forge, nodefaults]\ndependencies:\n  - python=3.11\n  - zlib\n  - pip:\n    - requests\n");
+        assert_eq!(
+            freshness(&fresh, &lock, "linux-64"),
+            Freshness::Compared(vec![])
+        );
+        let stale = env("channels: [conda-forge]\ndependencies:\n  - python=3.12\n  - numpy\n");
+        let Freshness::Compared(d) = freshness(&stale, &lock, "linux-64") else {
+            panic!()
+        };
+        assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), [3, 4]);
+    }
+
+    #[test]
+    fn input_hash_is_text_mode() {
+        let text = "name: x\r\ndependencies:\r\n  - python=3.11\r\n";
+        let lf = text.replace("\r\n", "\n");
+        assert_eq!(text_mode_sha256(text), text_mode_sha256(&lf));
+        let sha = text_mode_sha256(&lf);
+        let with_hash = LOCK.replace(
+            "  sources:\n",
+            &format!("  inputs_metadata:\n    environment.yml:\n      md5: null\n      sha256: {sha}\n  sources:\n"),
+        );
+        let lock = parse_conda_lock(Path::new("conda-lock.yml"), &with_hash).unwrap();
+        let e = env(text);
+        assert_eq!(freshness(&e, &lock, "linux-64"), Freshness::HashMatches);
+        let changed = env("name: x\ndependencies:\n  - python=3.12\n");
+        assert!(matches!(
+            freshness(&changed, &lock, "linux-64"),
+            Freshness::HashDiffers { .. }
+        ));
+        // sha256 of the empty string, a known value.
+        assert_eq!(
+            text_mode_sha256(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn explicit_lock() {
+        let text = "# Generated by conda-lock.\n# platform: linux-64\n# input_hash: 1173\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/_libgcc_mutex-0.1-conda_forge.tar.bz2#d7c8\nhttps://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.11-h36c2ea0_1013.tar.bz2#cf71\n";
+        let lock = parse_explicit(Path::new("conda-linux-64.lock"), text);
+        assert_eq!(lock.platforms, ["linux-64"]);
+        assert_eq!(lock.packages[1].name, "zlib");
+        assert_eq!(lock.packages[1].version, "1.2.11");
+        assert!(parse_conda_lock(Path::new("x"), "- a\n").is_err());
+        assert!(parse_conda_lock(Path::new("x"), "a: [\n").is_err());
+    }
+}

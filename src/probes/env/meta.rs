@@ -1,0 +1,299 @@
+//! A prefix's `conda-meta`: installed packages from the record FILE NAMES (no JSON opened),
+//! the python record, and `history` (research/mamba-facts.md §3.1, §3.2).
+
+use super::yaml::io_reason;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One installed package as its record's file name tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub name: String,
+    pub version: String,
+    pub build: String,
+    /// The record's file name (`python-3.12.3-hab00c5b_0_cpython.json`).
+    pub file: String,
+}
+
+/// Splits `name-version-build` (version and build never contain `-`).
+pub fn split_dist(stem: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = stem.rsplitn(3, '-');
+    let build = parts.next()?;
+    let version = parts.next()?;
+    let name = parts.next()?;
+    (!name.is_empty() && !version.is_empty() && !build.is_empty()).then_some((name, version, build))
+}
+
+/// Parses a record file name (`<name>-<version>-<build>.json`).
+pub fn parse_record_name(file: &str) -> Option<Installed> {
+    let stem = file.strip_suffix(".json")?;
+    let (name, version, build) = split_dist(stem)?;
+    Some(Installed {
+        name: name.to_lowercase(),
+        version: version.to_string(),
+        build: build.to_string(),
+        file: file.to_string(),
+    })
+}
+
+/// The installed packages of a prefix.
+#[derive(Debug, Clone, Default)]
+pub struct CondaMeta {
+    pub dir: PathBuf,
+    /// By (lower-case) package name.
+    pub packages: HashMap<String, Installed>,
+    /// `*.json` files whose names are not `name-version-build.json`.
+    pub odd_files: Vec<String>,
+}
+
+impl CondaMeta {
+    pub fn get(&self, name: &str) -> Option<&Installed> {
+        self.packages.get(name)
+    }
+
+    pub fn record_path(&self, pkg: &Installed) -> PathBuf {
+        self.dir.join(&pkg.file)
+    }
+}
+
+/// Lists `<prefix>/conda-meta` by file name only.
+pub fn read_conda_meta(prefix: &Path) -> Result<CondaMeta, String> {
+    let dir = prefix.join("conda-meta");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("{}: {}", dir.display(), io_reason(&e)))?;
+    let mut meta = CondaMeta {
+        dir,
+        ..CondaMeta::default()
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.ends_with(".json") {
+            continue;
+        }
+        match parse_record_name(name) {
+            Some(pkg) => {
+                meta.packages.insert(pkg.name.clone(), pkg);
+            }
+            None => meta.odd_files.push(name.to_string()),
+        }
+    }
+    Ok(meta)
+}
+
+/// The fields of the python record devdoctor needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonRecord {
+    pub version: String,
+    pub build: String,
+    /// CEP 17 (`lib/python3.13t/site-packages`), when the record carries it.
+    pub site_packages: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RecordFields {
+    name: Option<String>,
+    version: Option<String>,
+    build: Option<String>,
+    python_site_packages_path: Option<String>,
+}
+
+/// Reads the fields devdoctor needs from a record's JSON; the other keys (the large `files`
+/// and `paths_data`) are skipped without being kept.
+pub fn parse_record_json(bytes: &[u8]) -> Result<PythonRecord, String> {
+    let r: RecordFields = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            format!("truncated JSON ({e})")
+        } else {
+            format!("invalid JSON ({e})")
+        }
+    })?;
+    let version = r.version.ok_or("no `version` field")?;
+    if r.name.is_none() {
+        return Err("no `name` field".to_string());
+    }
+    Ok(PythonRecord {
+        version,
+        build: r.build.unwrap_or_default(),
+        site_packages: r.python_site_packages_path,
+    })
+}
+
+/// Reads a record file (capped at 64 MiB) and parses it.
+pub fn read_record(path: &Path) -> Result<PythonRecord, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(64 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    parse_record_json(&bytes)
+}
+
+/// The `files` list of a record (used only to tell who owns a dist-info dir).
+pub fn record_files(path: &Path) -> Result<Vec<String>, String> {
+    #[derive(Deserialize)]
+    struct Files {
+        #[serde(default)]
+        files: Vec<String>,
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    serde_json::from_slice::<Files>(&bytes)
+        .map(|f| f.files)
+        .map_err(|e| format!("invalid JSON ({e})"))
+}
+
+/// One transaction of `conda-meta/history`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revision {
+    pub date: String,
+    pub cmd: Option<String>,
+    pub conda_version: Option<String>,
+    /// `channel::name-version-build` (the channel part may be empty).
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub update_specs: Vec<String>,
+}
+
+impl Revision {
+    /// micromamba and mamba 2 write the placeholder `conda version: 3.8.0`.
+    pub fn by_libmamba(&self) -> bool {
+        self.conda_version.as_deref() == Some("3.8.0")
+    }
+}
+
+/// Parses history text; unknown lines are ignored, never an error.
+pub fn parse_history(text: &str) -> Vec<Revision> {
+    let mut revs: Vec<Revision> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim();
+        if let Some(date) = line.strip_prefix("==>").and_then(|r| r.strip_suffix("<==")) {
+            revs.push(Revision {
+                date: date.trim().to_string(),
+                ..Revision::default()
+            });
+            continue;
+        }
+        let Some(rev) = revs.last_mut() else { continue };
+        if let Some(comment) = line.strip_prefix('#') {
+            let comment = comment.trim();
+            if let Some(cmd) = comment.strip_prefix("cmd:") {
+                rev.cmd = Some(cmd.trim().to_string());
+            } else if let Some(v) = comment.strip_prefix("conda version:") {
+                rev.conda_version = Some(v.trim().to_string());
+            } else if let Some(specs) = comment.strip_prefix("update specs:") {
+                rev.update_specs = parse_spec_list(specs);
+            }
+        } else if let Some(pkg) = line.strip_prefix('+') {
+            rev.added.push(pkg.to_string());
+        } else if let Some(pkg) = line.strip_prefix('-') {
+            rev.removed.push(pkg.to_string());
+        }
+    }
+    revs
+}
+
+/// `["python=3.12", "pip"]` or `['python=3.13', 'pip']` → the specs.
+fn parse_spec_list(text: &str) -> Vec<String> {
+    // Specs may contain commas (`numpy>=1,<2`), so take the quoted strings.
+    let mut out = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '"' || c == '\'' {
+            let spec: String = chars.by_ref().take_while(|&d| d != c).collect();
+            if !spec.trim().is_empty() {
+                out.push(spec.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `https://conda.anaconda.org/conda-forge/linux-64::python-3.12.3-h_0` → (`python`, `3.12.3`, `h_0`):
+/// split on the LAST `::` because the channel may be a URL.
+pub fn history_package(entry: &str) -> Option<(&str, &str, &str)> {
+    let dist = entry.rsplit_once("::").map_or(entry, |(_, d)| d);
+    split_dist(dist)
+}
+
+/// Reads the last 256 KiB of `conda-meta/history` (it only grows) and parses it.
+pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = prefix.join("conda-meta").join("history");
+    let mut file = std::fs::File::open(&path).map_err(|e| io_reason(&e))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    const TAIL: u64 = 256 * 1024;
+    if len > TAIL {
+        file.seek(SeekFrom::Start(len - TAIL))
+            .map_err(|e| io_reason(&e))?;
+    }
+    let mut bytes = Vec::new();
+    file.take(TAIL)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    // After a seek the first line may be cut: start at the first revision header.
+    let text = if len > TAIL {
+        text.find("==>").map_or("", |i| &text[i..])
+    } else {
+        &text
+    };
+    Ok(parse_history(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_names_split_from_the_right() {
+        let p = parse_record_name("python-dateutil-2.9.0.post0-pyhd8ed1ab_0.json").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.version.as_str(), p.build.as_str()),
+            ("python-dateutil", "2.9.0.post0", "pyhd8ed1ab_0")
+        );
+        let p = parse_record_name("python-3.12.3-hab00c5b_0_cpython.json").unwrap();
+        assert_eq!(p.name, "python");
+        assert_eq!(parse_record_name("history"), None);
+        assert_eq!(parse_record_name("x-1.json"), None);
+        assert_eq!(parse_record_name("-1-2.json"), None);
+    }
+
+    #[test]
+    fn python_record_from_conda_s_test_data() {
+        let json = br#"{"build": "hfd29fff_1_cp313t", "build_number": 1, "channel": "https://conda.anaconda.org/conda-forge/osx-arm64", "constrains": [], "depends": ["__osx >=11.0"], "features": "", "files": ["bin/idle3", "bin/idle3.13", "bin/pydoc"], "fn": "python-3.13.2-hfd29fff_1_cp313t.conda", "license": "Python-2.0", "link": {"source": "/x/pkgs/python-3.13.2-hfd29fff_1_cp313t", "type": 1}, "md5": "9d0ae3f3e43c192a992827c0abffe284", "name": "python", "paths_data": {"paths": [{"_path": "bin/idle3", "path_type": "softlink", "sha256": "82d4", "size_in_bytes": 346}], "paths_version": 1}, "python_site_packages_path": "lib/python3.13t/site-packages", "requested_spec": "python=3.13", "sha256": "a644", "size": 14737126, "subdir": "osx-arm64", "timestamp": 1739801201634, "track_features": "py_freethreading", "url": "https://conda.anaconda.org/conda-forge/osx-arm64/python-3.13.2-hfd29fff_1_cp313t.conda", "version": "3.13.2"}"#;
+        let r = parse_record_json(json).unwrap();
+        assert_eq!(r.version, "3.13.2");
+        assert_eq!(
+            r.site_packages.as_deref(),
+            Some("lib/python3.13t/site-packages")
+        );
+        let cut = &json[..json.len() / 2];
+        assert!(parse_record_json(cut).unwrap_err().contains("truncated"));
+        assert!(parse_record_json(b"[1]").is_err());
+    }
+
+    #[test]
+    fn history_of_micromamba_and_conda() {
+        let mm = "==> 2025-06-01 12:00:00 <==\n# cmd: micromamba create -n myproj -f environment.yml\n# conda version: 3.8.0\n+https://conda.anaconda.org/conda-forge/linux-64::python-3.12.3-hab00c5b_0_cpython\n# update specs: [\"python=3.12\", \"pip\"]\n";
+        let revs = parse_history(mm);
+        assert_eq!(revs.len(), 1);
+        assert!(revs[0].by_libmamba());
+        assert_eq!(revs[0].update_specs, ["python=3.12", "pip"]);
+        assert_eq!(
+            history_package(&revs[0].added[0]),
+            Some(("python", "3.12.3", "hab00c5b_0_cpython"))
+        );
+        let conda = "==> 2025-03-14 13:51:04 <==\n# cmd: /x/bin/conda create -n for_pip python=3.13 pip\n# conda version: 25.1.2\n+conda-forge/noarch::pip-25.0.1-pyh145f28c_0\n-conda-forge/osx-arm64::openssl-3.4.0-h39f12f2_0\n# update specs: ['python_abi[build=*_cp313t]', 'python=3.13', 'pip']\n";
+        let revs = parse_history(conda);
+        assert!(!revs[0].by_libmamba());
+        assert_eq!(revs[0].removed.len(), 1);
+        assert_eq!(revs[0].update_specs.len(), 3);
+        assert_eq!(
+            parse_spec_list(r#"["numpy>=1,<2", "pip"]"#),
+            ["numpy>=1,<2", "pip"]
+        );
+        assert!(parse_history("garbage\n+x\n").is_empty());
+    }
+}

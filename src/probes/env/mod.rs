@@ -1,0 +1,309 @@
+//! Facts about the project's environment: its environment file, where environments are,
+//! which one is the project's, and what is installed in it. Files first; the package
+//! manager's CLI is asked only when no root prefix can be determined.
+//!
+//! Facts: research/mamba-facts.md §1, §3, §4, §5.
+
+pub mod discover;
+pub mod envfile;
+pub mod lock;
+pub mod meta;
+pub mod requirements;
+pub mod site;
+pub mod yaml;
+
+use crate::core::Context;
+use discover::{Discovery, Inputs, Resolution};
+use envfile::{Dep, EnvFile};
+use meta::{CondaMeta, Installed, PythonRecord};
+use rattler_conda_types::Version;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// The state of the project's environment file.
+#[derive(Debug, Clone)]
+pub enum FileState {
+    Absent,
+    /// Could not be read (permission, binary, too large) — the reason says which.
+    Unreadable(String),
+    /// Read, but not a usable environment file; `line` is 0 when the whole file is meant.
+    Invalid {
+        line: usize,
+        reason: String,
+    },
+    Parsed(Box<EnvFile>),
+}
+
+/// The environment file the project uses.
+#[derive(Debug, Clone)]
+pub struct ProjectFile {
+    pub path: PathBuf,
+    /// Named by `--env-file` or `[env] file`.
+    pub explicit: bool,
+    pub state: FileState,
+}
+
+impl ProjectFile {
+    pub fn parsed(&self) -> Option<&EnvFile> {
+        match &self.state {
+            FileState::Parsed(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// Finds and parses the environment file (`environment.yml`, else `environment.yaml`).
+pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
+    ctx.probe(|ctx| {
+        let s = &ctx.settings;
+        let mut path = s.env_file.clone();
+        if !s.env_file_explicit && !path.exists() {
+            let yaml = path.with_extension("yaml");
+            if yaml.exists() {
+                path = yaml;
+            }
+        }
+        let state = load_file(&path);
+        ProjectFile {
+            path,
+            explicit: s.env_file_explicit,
+            state,
+        }
+    })
+}
+
+/// Reads an environment file into a [`FileState`].
+pub fn load_file(path: &Path) -> FileState {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
+        Err(e) => return FileState::Unreadable(yaml::io_reason(&e)),
+        Ok(m) if m.is_dir() => return FileState::Unreadable("a directory, not a file".into()),
+        Ok(_) => {}
+    }
+    let text = match yaml::read_text(path) {
+        Ok(t) => t,
+        Err(reason) => return FileState::Unreadable(reason),
+    };
+    match envfile::parse(path, text) {
+        Ok(f) => FileState::Parsed(Box::new(f)),
+        Err(e) => FileState::Invalid {
+            line: e.line,
+            reason: e.reason,
+        },
+    }
+}
+
+/// Where the project's environment name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameSource {
+    /// `--env` or `[env] name`.
+    Setting,
+    /// `name:` in the environment file.
+    FileName,
+    /// `prefix:` in the environment file (conda only; no `name:`).
+    FilePrefix,
+}
+
+/// The project's environment name (or prefix) and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvName {
+    pub name: String,
+    pub source: NameSource,
+}
+
+/// `--env`/`[env] name`, else the file's `name:`, else its `prefix:`.
+pub fn env_name(ctx: &Context) -> Option<EnvName> {
+    if let Some(n) = ctx
+        .settings
+        .env_name
+        .as_ref()
+        .filter(|n| !n.trim().is_empty())
+    {
+        return Some(EnvName {
+            name: n.trim().to_string(),
+            source: NameSource::Setting,
+        });
+    }
+    let file = project_file(ctx);
+    let parsed = file.parsed()?;
+    if let Some(n) = parsed.name.as_ref().filter(|n| !n.text.is_empty()) {
+        return Some(EnvName {
+            name: n.text.clone(),
+            source: NameSource::FileName,
+        });
+    }
+    parsed
+        .prefix
+        .as_ref()
+        .filter(|p| p.text.starts_with('/'))
+        .map(|p| EnvName {
+            name: p.text.clone(),
+            source: NameSource::FilePrefix,
+        })
+}
+
+/// Discovery inputs from the mamba probes, with the environment's own fallbacks.
+pub fn inputs(ctx: &Context) -> Inputs {
+    let roots = crate::probes::mamba::roots(ctx);
+    let mut envs_dirs = roots.envs_dirs.clone();
+    if envs_dirs.is_empty() {
+        // The roots probe gave no list: the variables every flavour honours (§1.3).
+        let var = ctx
+            .var("CONDA_ENVS_DIRS")
+            .or_else(|| ctx.var("CONDA_ENVS_PATH"));
+        if let Some(v) = var {
+            envs_dirs.extend(v.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+        }
+        if let Some(root) = &roots.root_prefix {
+            envs_dirs.push(root.join("envs"));
+        }
+    }
+    Inputs {
+        root_prefix: roots.root_prefix.clone(),
+        envs_dirs,
+        home: ctx.home(),
+    }
+}
+
+/// All environments, probed once per run: from files, and from `<tool> env list --json`
+/// only when no root prefix could be determined.
+pub fn discovery(ctx: &Context) -> Arc<Discovery> {
+    ctx.probe(|ctx| {
+        let mut d = discover::discover(&inputs(ctx));
+        if d.root_prefix.is_none() {
+            cli_fallback(ctx, &mut d);
+        }
+        d
+    })
+}
+
+fn cli_fallback(ctx: &Context, d: &mut Discovery) {
+    let tools = crate::probes::mamba::toolchain(ctx);
+    let Some(tool) = tools.primary() else { return };
+    let label = tool.path.display().to_string();
+    let out = crate::exec::Cmd::new(&tool.path)
+        .args(["env", "list", "--json"])
+        .timeout(ctx.settings.timeout)
+        .env_exact(ctx.vars().iter())
+        .run();
+    match out {
+        Ok(o) if o.success() => match discover::parse_env_list_json(&o.stdout_text()) {
+            Ok((prefixes, root)) => discover::merge_cli(d, prefixes, root, &label),
+            Err(e) => d.problems.push(format!(
+                "`{label} env list --json` printed something unexpected: {e}"
+            )),
+        },
+        Ok(o) => d.problems.push(format!(
+            "`{label} env list --json` {}: {}",
+            o.describe_end(),
+            o.stderr_text().lines().last().unwrap_or("").trim()
+        )),
+        Err(e) => d.problems.push(format!("{e:#}")),
+    }
+}
+
+/// The python of an environment.
+#[derive(Debug, Clone)]
+pub struct PythonFacts {
+    pub installed: Installed,
+    /// The record's JSON (for `python_site_packages_path`), or why it could not be read.
+    pub record: Result<PythonRecord, String>,
+    pub record_path: PathBuf,
+}
+
+/// The project's environment and what is installed in it.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectEnv {
+    pub name: Option<EnvName>,
+    pub resolution: Resolution,
+    /// The chosen env's `conda-meta`, or why it could not be listed.
+    pub meta: Option<Result<CondaMeta, String>>,
+    pub python: Option<PythonFacts>,
+}
+
+impl ProjectEnv {
+    pub fn prefix(&self) -> Option<&Path> {
+        self.resolution.chosen.as_ref().map(|e| e.prefix.as_path())
+    }
+    pub fn conda_meta(&self) -> Option<&CondaMeta> {
+        self.meta.as_ref().and_then(|m| m.as_ref().ok())
+    }
+}
+
+/// Resolves `name` in a discovery and reads the chosen env's conda-meta and python record.
+pub fn project_env_in(d: &Discovery, name: Option<EnvName>) -> ProjectEnv {
+    let Some(n) = name else {
+        return ProjectEnv::default();
+    };
+    let resolution = d.resolve(&n.name);
+    let meta = resolution
+        .chosen
+        .as_ref()
+        .map(|e| meta::read_conda_meta(&e.prefix));
+    let python = meta.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| {
+        let installed = m.get("python")?.clone();
+        let record_path = m.record_path(&installed);
+        Some(PythonFacts {
+            record: meta::read_record(&record_path),
+            installed,
+            record_path,
+        })
+    });
+    ProjectEnv {
+        name: Some(n),
+        resolution,
+        meta,
+        python,
+    }
+}
+
+/// The project's environment, probed once per run.
+pub fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
+    ctx.probe(|ctx| {
+        let name = env_name(ctx);
+        if name.is_none() {
+            return ProjectEnv::default();
+        }
+        project_env_in(&discovery(ctx), name)
+    })
+}
+
+/// A declared dependency the environment does not satisfy.
+#[derive(Debug, Clone)]
+pub struct Unsatisfied {
+    pub dep: Dep,
+    /// What is installed under that name, if anything.
+    pub installed: Option<Installed>,
+}
+
+/// Whether an installed package satisfies a dependency's version and build.
+pub fn satisfies(dep: &Dep, pkg: &Installed) -> bool {
+    let Ok(spec) = &dep.spec else { return true };
+    let version_ok = match &spec.version {
+        None => true,
+        Some(vs) => Version::from_str(&pkg.version).is_ok_and(|v| vs.matches(&v)),
+    };
+    let build_ok = spec.build.as_ref().is_none_or(|b| b.matches(&pkg.build));
+    version_ok && build_ok
+}
+
+/// The conda dependencies of `file` that `meta` does not satisfy, skipping `skip` (by name)
+/// and virtual packages. Reads nothing: names, versions and builds come from file names.
+pub fn unsatisfied(file: &EnvFile, meta: &CondaMeta, skip: &[&str]) -> Vec<Unsatisfied> {
+    file.dependencies
+        .iter()
+        .filter(|d| d.spec.is_ok() && !d.is_virtual())
+        .filter(|d| d.name().is_some_and(|n| !skip.contains(&n)))
+        .filter_map(|dep| {
+            let installed = meta.get(dep.name()?);
+            match installed {
+                Some(pkg) if satisfies(dep, pkg) => None,
+                _ => Some(Unsatisfied {
+                    dep: dep.clone(),
+                    installed: installed.cloned(),
+                }),
+            }
+        })
+        .collect()
+}

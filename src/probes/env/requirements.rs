@@ -1,0 +1,146 @@
+//! A pip `requirements.txt` turned into a proposed environment.yml: names mapped to their
+//! conda-forge spelling where they differ, version operators kept (conda understands `==`,
+//! `>=`, `<`, `!=`, `~=`), and what cannot be mapped left in a `pip:` block.
+
+use super::envfile::normalize_dist_name;
+
+/// PyPI names whose conda-forge package is spelt differently (the common cases).
+const RENAMES: &[(&str, &str)] = &[
+    ("torch", "pytorch"),
+    ("opencv-python", "opencv"),
+    ("opencv-python-headless", "opencv"),
+    ("opencv-contrib-python", "opencv"),
+    ("psycopg2-binary", "psycopg2"),
+    ("psycopg-binary", "psycopg"),
+    ("tables", "pytables"),
+    ("msgpack", "msgpack-python"),
+    ("tensorflow-gpu", "tensorflow"),
+    ("docker", "docker-py"),
+    ("graphviz", "python-graphviz"),
+    ("ruamel-yaml", "ruamel.yaml"),
+];
+
+/// One converted line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Converted {
+    /// A conda dependency line, with a note when the name was changed or a part dropped.
+    Conda { spec: String, note: Option<String> },
+    /// Kept for the `pip:` block (URLs, VCS, local paths).
+    Pip(String),
+}
+
+/// Converts requirement lines; options (`-r`, `--index-url`, …) and comments are skipped.
+pub fn convert(text: &str) -> Vec<Converted> {
+    let mut out = Vec::new();
+    for raw in text.lines().take(10_000) {
+        let line = raw.split(" #").next().unwrap_or(raw).trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        if line.contains("://")
+            || line.starts_with('.')
+            || line.starts_with('/')
+            || line.contains(" @ ")
+        {
+            out.push(Converted::Pip(line.to_string()));
+            continue;
+        }
+        let (req, marker) = match line.split_once(';') {
+            Some((r, m)) => (r.trim(), Some(m.trim())),
+            None => (line, None),
+        };
+        let name_end = req
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(req.len());
+        let (name, rest) = req.split_at(name_end);
+        if name.is_empty() {
+            continue;
+        }
+        let mut notes = Vec::new();
+        let mut rest = rest.trim();
+        if let Some(after) = rest.strip_prefix('[') {
+            let (extras, tail) = after.split_once(']').unwrap_or((after, ""));
+            notes.push(format!(
+                "extras [{extras}] dropped: check conda-forge for a variant"
+            ));
+            rest = tail.trim();
+        }
+        let normalized = normalize_dist_name(name);
+        let conda_name = RENAMES
+            .iter()
+            .find(|(pypi, _)| *pypi == normalized)
+            .map(|(_, conda)| conda.to_string())
+            .unwrap_or_else(|| normalized.clone());
+        if conda_name != normalized {
+            notes.push(format!("PyPI `{name}` is `{conda_name}` on conda-forge"));
+        }
+        if let Some(m) = marker {
+            notes.push(format!("marker `{m}` dropped"));
+        }
+        let version = rest.replace("===", "==").replace(' ', "");
+        out.push(Converted::Conda {
+            spec: format!("{conda_name}{version}"),
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        });
+    }
+    out
+}
+
+/// The proposed environment.yml as lines.
+pub fn proposal(env_name: &str, converted: &[Converted]) -> Vec<String> {
+    let mut lines = vec![
+        format!("name: {env_name}"),
+        "channels:".to_string(),
+        "  - conda-forge".to_string(),
+        "dependencies:".to_string(),
+        "  - python=3.12        # pin the Python you use".to_string(),
+    ];
+    let mut pip = Vec::new();
+    for c in converted {
+        match c {
+            Converted::Conda { spec, note } => lines.push(match note {
+                Some(n) => format!("  - {spec}        # {n}"),
+                None => format!("  - {spec}"),
+            }),
+            Converted::Pip(p) => pip.push(format!("      - {p}")),
+        }
+    }
+    if !pip.is_empty() {
+        lines.push("  - pip".to_string());
+        lines.push("  - pip:                # only what conda-forge lacks".to_string());
+        lines.extend(pip);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_names_and_keeps_versions() {
+        let c = convert("# deps\nfastapi==0.110.0\ntorch>=2 ; python_version>'3.8'\nuvicorn[standard]\n-r other.txt\ngit+https://x/y.git#egg=y\npsycopg2-binary\n");
+        assert_eq!(
+            c[0],
+            Converted::Conda {
+                spec: "fastapi==0.110.0".into(),
+                note: None
+            }
+        );
+        let Converted::Conda { spec, note } = &c[1] else {
+            panic!()
+        };
+        assert_eq!(spec, "pytorch>=2");
+        assert!(note.as_ref().unwrap().contains("marker"));
+        let Converted::Conda { spec, .. } = &c[2] else {
+            panic!()
+        };
+        assert_eq!(spec, "uvicorn");
+        assert_eq!(c[3], Converted::Pip("git+https://x/y.git#egg=y".into()));
+        let p = proposal("proj", &c);
+        assert!(p.iter().any(|l| l.contains("psycopg2")));
+        assert!(p
+            .iter()
+            .any(|l| l.trim() == "- pip:                # only what conda-forge lacks"));
+    }
+}
