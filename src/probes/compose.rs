@@ -1,11 +1,74 @@
-//! Parsed compose files. Owned by the Dockerfile/compose lint work.
+//! Parsed compose files: each service's security-relevant settings with the line they are on,
+//! in both the short and long syntaxes, after `x-` anchors, aliases and `<<` merges.
 //!
 //! Interface used by other areas (keep these names): `compose(ctx)`, `ComposeFacts::services`,
-//! and the `ComposeService` fields below (more may be added).
+//! and the `ComposeService` fields name/file/line/image/builds/read_only.
+
+mod yaml;
+
+pub use yaml::{load as load_yaml, Node, Value, YamlError};
 
 use crate::core::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The names `docker compose` looks for, in its order.
+pub const COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+const MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A value and the line it is set on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+fn setting<T>(value: T, line: usize) -> Setting<T> {
+    Setting { value, line }
+}
+
+/// A published port. `host` is `None` when only a container port is given (Docker picks a
+/// random host port) or the host port is a variable without a default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Port {
+    pub raw: String,
+    pub host: Option<(u32, u32)>,
+    pub host_ip: Option<String>,
+    pub line: usize,
+}
+
+/// A volume or bind mount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    /// Host path or volume name; `None` for an anonymous volume.
+    pub source: Option<String>,
+    pub target: String,
+    pub line: usize,
+}
+
+/// An `environment:` (or `build.args`) entry. The value may be a secret: never print it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    /// `None` for a pass-through (`- NAME` or `NAME:` with no value).
+    pub value: Option<String>,
+    pub line: usize,
+}
+
+impl std::fmt::Debug for EnvVar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvVar")
+            .field("name", &self.name)
+            .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .field("line", &self.line)
+            .finish()
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ComposeService {
@@ -16,14 +79,482 @@ pub struct ComposeService {
     /// The service has a `build:` section.
     pub builds: bool,
     pub read_only: bool,
+    /// The file as shown to users (relative to the project).
+    pub display: String,
+    /// `build:` context + dockerfile, when it is a local path.
+    pub dockerfile: Option<PathBuf>,
+    pub user: Option<Setting<String>>,
+    pub read_only_line: Option<usize>,
+    pub privileged: Option<Setting<bool>>,
+    pub network_mode: Option<Setting<String>>,
+    /// `pid`, `ipc`, `uts` and `userns_mode` settings: (key, value, line).
+    pub namespaces: Vec<(String, Setting<String>)>,
+    pub cap_add: Vec<Setting<String>>,
+    pub cap_drop: Vec<Setting<String>>,
+    pub security_opt: Vec<Setting<String>>,
+    pub memory_limit: Option<usize>,
+    pub cpu_limit: Option<usize>,
+    pub pids_limit: Option<usize>,
+    /// `healthcheck:` present: (disabled, line).
+    pub healthcheck: Option<Setting<bool>>,
+    pub ports: Vec<Port>,
+    pub volumes: Vec<Mount>,
+    pub environment: Vec<EnvVar>,
+    pub build_args: Vec<EnvVar>,
+}
+
+/// Something wrong in a compose file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFile {
+    pub path: PathBuf,
+    pub display: String,
+    /// The file could not be used at all (unreadable, not YAML, no services mapping).
+    pub error: Option<Problem>,
+    /// Parts that were skipped (a service that is not a mapping, …).
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ComposeFacts {
     pub services: Vec<ComposeService>,
+    pub files: Vec<ComposeFile>,
+}
+
+impl ComposeFacts {
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Replaces `${VAR:-default}` / `${VAR-default}` with the default; `None` when a variable
+/// has no default (its value is only known at `docker compose` time).
+pub fn interpolate_defaults(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(rest.get(..pos)?);
+        let after = rest.get(pos + 1..)?;
+        if let Some(a) = after.strip_prefix('$') {
+            out.push('$');
+            rest = a;
+        } else if let Some(inner) = after.strip_prefix('{') {
+            let close = inner.find('}')?;
+            let body = inner.get(..close)?;
+            let default = body.split_once(":-").or_else(|| body.split_once('-'))?.1;
+            out.push_str(default);
+            rest = inner.get(close + 1..)?;
+        } else {
+            return None;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+fn port_range(text: &str) -> Option<(u32, u32)> {
+    let t = interpolate_defaults(text.trim())?;
+    match t.split_once('-') {
+        Some((a, b)) => Some((a.trim().parse().ok()?, b.trim().parse().ok()?)),
+        None => t.parse().ok().map(|p| (p, p)),
+    }
+}
+
+/// Parses a short-syntax port: `"8000"`, `"80:8000"`, `"127.0.0.1:80:80"`,
+/// `"[::1]:80:80"`, `"9090-9091:8080-8081/udp"`, `"127.0.0.1::5000"`.
+pub fn parse_port(raw: &str, line: usize) -> Port {
+    // Variables first (their `:-` would split wrongly); one without a default stays unknown.
+    let resolved = interpolate_defaults(raw).unwrap_or_else(|| raw.replace('$', "?"));
+    let spec = resolved.split('/').next().unwrap_or(&resolved).trim();
+    let (ip, rest) = match spec.strip_prefix('[').and_then(|s| s.split_once("]:")) {
+        Some((ip, rest)) => (Some(ip.to_string()), rest),
+        None => (None, spec),
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    let (host_ip, host) = match (ip, parts.len()) {
+        (Some(ip), 2) => (Some(ip), parts.first().copied()),
+        (Some(ip), _) => (Some(ip), None),
+        (None, 0 | 1) => (None, None),
+        (None, 2) => (None, parts.first().copied()),
+        (None, n) => (
+            Some(parts.get(..n - 2).unwrap_or_default().join(":")),
+            parts.get(n - 2).copied(),
+        ),
+    };
+    Port {
+        raw: raw.to_string(),
+        host: host.filter(|h| !h.is_empty()).and_then(port_range),
+        host_ip: host_ip.filter(|i| !i.is_empty()),
+        line,
+    }
+}
+
+fn ports(node: &Node) -> Vec<Port> {
+    let mut out = Vec::new();
+    for item in node.items() {
+        if item.is_map() {
+            let published = item.get("published").and_then(Node::text);
+            out.push(Port {
+                raw: format!(
+                    "{}:{}",
+                    published.clone().unwrap_or_default(),
+                    item.get("target").and_then(Node::text).unwrap_or_default()
+                ),
+                host: published.as_deref().and_then(port_range),
+                host_ip: item.get("host_ip").and_then(Node::text),
+                line: item.line,
+            });
+        } else if let Value::Int(_) = item.value {
+            // A bare container port: Docker publishes it on a random host port.
+            out.push(Port {
+                raw: item.text().unwrap_or_default(),
+                host: None,
+                host_ip: None,
+                line: item.line,
+            });
+        } else if let Some(text) = item.text() {
+            out.push(parse_port(&text, item.line));
+        }
+    }
+    out
+}
+
+fn mounts(node: &Node) -> Vec<Mount> {
+    let mut out = Vec::new();
+    for item in node.items() {
+        if item.is_map() {
+            out.push(Mount {
+                source: item.get("source").and_then(Node::text),
+                target: item.get("target").and_then(Node::text).unwrap_or_default(),
+                line: item.line,
+            });
+        } else if let Some(text) = item.text() {
+            let parts: Vec<&str> = text.split(':').collect();
+            let (source, target) = match parts.as_slice() {
+                [target] => (None, target.to_string()),
+                [source, target, ..] => (Some(source.to_string()), target.to_string()),
+                [] => (None, String::new()),
+            };
+            out.push(Mount {
+                source,
+                target,
+                line: item.line,
+            });
+        }
+    }
+    out
+}
+
+/// `environment:` / `args:` in map or list form.
+fn env_vars(node: &Node) -> Vec<EnvVar> {
+    let mut out = Vec::new();
+    for (k, v) in node.entries() {
+        if let Some(name) = k.text() {
+            out.push(EnvVar {
+                name,
+                value: v.text(),
+                line: k.line,
+            });
+        }
+    }
+    for item in node.items() {
+        if let Some(text) = item.text() {
+            let (name, value) = match text.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (text.clone(), None),
+            };
+            out.push(EnvVar {
+                name: name.trim().to_string(),
+                value,
+                line: item.line,
+            });
+        }
+    }
+    out
+}
+
+fn strings(node: &Node) -> Vec<Setting<String>> {
+    match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.text().map(|t| setting(t, i.line)))
+            .collect(),
+        _ => node
+            .text()
+            .map(|t| setting(t, node.line))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// A limit that is set and not "unlimited" (`0`, `-1`, empty).
+fn limit_line(node: Option<&Node>) -> Option<usize> {
+    let node = node?;
+    let text = node.text()?;
+    let t = text.trim();
+    (!t.is_empty() && t != "0" && t != "-1" && t != "0.0").then_some(node.line)
+}
+
+fn service(
+    name: String,
+    key_line: usize,
+    node: &Node,
+    file: &Path,
+    display: &str,
+) -> ComposeService {
+    let text_setting = |key: &str| {
+        node.entry(key)
+            .and_then(|(k, v)| v.text().map(|t| setting(t, k.line)))
+    };
+    let limits = node.path(&["deploy", "resources", "limits"]);
+    let build = node.get("build");
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let dockerfile = build.and_then(|b| {
+        let (context, dockerfile) = match &b.value {
+            Value::Map(_) => (
+                b.get("context")
+                    .and_then(Node::text)
+                    .unwrap_or_else(|| ".".into()),
+                b.get("dockerfile").and_then(Node::text),
+            ),
+            _ => (b.text()?, None),
+        };
+        if context.contains("://") || context.starts_with("git@") {
+            return None;
+        }
+        let context = dir.join(context);
+        Some(context.join(dockerfile.unwrap_or_else(|| "Dockerfile".into())))
+    });
+    let read_only = node.entry("read_only");
+    ComposeService {
+        name,
+        file: file.to_path_buf(),
+        line: key_line,
+        display: display.to_string(),
+        image: node.get("image").and_then(Node::text),
+        builds: build.is_some(),
+        read_only: read_only.and_then(|(_, v)| v.boolean()) == Some(true),
+        read_only_line: read_only.map(|(k, _)| k.line),
+        dockerfile,
+        user: text_setting("user"),
+        privileged: node
+            .entry("privileged")
+            .and_then(|(k, v)| v.boolean().map(|b| setting(b, k.line))),
+        network_mode: text_setting("network_mode"),
+        namespaces: ["pid", "ipc", "uts", "userns_mode"]
+            .iter()
+            .filter_map(|k| text_setting(k).map(|s| (k.to_string(), s)))
+            .collect(),
+        cap_add: node.get("cap_add").map(strings).unwrap_or_default(),
+        cap_drop: node.get("cap_drop").map(strings).unwrap_or_default(),
+        security_opt: node.get("security_opt").map(strings).unwrap_or_default(),
+        memory_limit: limit_line(node.get("mem_limit"))
+            .or_else(|| limit_line(limits.and_then(|l| l.get("memory")))),
+        cpu_limit: limit_line(node.get("cpus"))
+            .or_else(|| limit_line(node.get("cpu_quota")))
+            .or_else(|| limit_line(node.get("cpu_shares")))
+            .or_else(|| limit_line(limits.and_then(|l| l.get("cpus")))),
+        pids_limit: limit_line(node.get("pids_limit"))
+            .or_else(|| limit_line(limits.and_then(|l| l.get("pids")))),
+        healthcheck: node.entry("healthcheck").map(|(k, v)| {
+            let disabled = v.get("disable").and_then(Node::boolean) == Some(true)
+                || v.get("test")
+                    .map(|t| {
+                        t.items().first().and_then(Node::text).as_deref() == Some("NONE")
+                            || t.text().as_deref() == Some("NONE")
+                    })
+                    .unwrap_or(false);
+            setting(disabled, k.line)
+        }),
+        ports: node.get("ports").map(ports).unwrap_or_default(),
+        volumes: node.get("volumes").map(mounts).unwrap_or_default(),
+        environment: node.get("environment").map(env_vars).unwrap_or_default(),
+        build_args: build
+            .and_then(|b| b.get("args"))
+            .map(env_vars)
+            .unwrap_or_default(),
+    }
+}
+
+/// Parses one compose file's text.
+pub fn parse_file(path: &Path, display: &str, text: &str) -> (ComposeFile, Vec<ComposeService>) {
+    let mut file = ComposeFile {
+        path: path.to_path_buf(),
+        display: display.to_string(),
+        ..ComposeFile::default()
+    };
+    let root = match yaml::load(text) {
+        Ok(root) => root,
+        Err(e) => {
+            file.error = Some(Problem {
+                line: e.line,
+                reason: format!("not valid YAML: {}", e.reason),
+            });
+            return (file, Vec::new());
+        }
+    };
+    if !root.is_map() {
+        file.error = Some(Problem {
+            line: root.line,
+            reason: "the top level is not a mapping".to_string(),
+        });
+        return (file, Vec::new());
+    }
+    let Some((skey, services)) = root.entry("services") else {
+        file.error = Some(Problem {
+            line: 0,
+            reason: "no `services:` section".to_string(),
+        });
+        return (file, Vec::new());
+    };
+    if !services.is_map() && services.value != Value::Null {
+        file.error = Some(Problem {
+            line: skey.line,
+            reason: "`services:` is not a mapping of service names".to_string(),
+        });
+        return (file, Vec::new());
+    }
+    let mut out = Vec::new();
+    for (k, v) in services.entries() {
+        let name = k.text().unwrap_or_default();
+        if !v.is_map() {
+            file.problems.push(Problem {
+                line: k.line,
+                reason: format!("service `{name}` is not a mapping"),
+            });
+            continue;
+        }
+        out.push(service(name, k.line, v, path, display));
+    }
+    (file, out)
 }
 
 /// The project's compose files, parsed once per run.
 pub fn compose(ctx: &Context) -> Arc<ComposeFacts> {
-    ctx.probe(|_ctx| ComposeFacts::default())
+    ctx.probe(|ctx| {
+        let s = &ctx.settings;
+        let paths: Vec<PathBuf> = if s.compose_files.is_empty() {
+            COMPOSE_NAMES
+                .iter()
+                .map(|n| s.project_dir.join(n))
+                .filter(|p| p.is_file())
+                .collect()
+        } else {
+            s.compose_files.iter().map(|p| s.project_path(p)).collect()
+        };
+        let mut facts = ComposeFacts::default();
+        for path in paths {
+            let display = s.display_path(&path);
+            let text = match std::fs::metadata(&path) {
+                Ok(m) if m.len() > MAX_BYTES => Err(format!(
+                    "{} bytes is larger than the {} MiB limit for a compose file",
+                    m.len(),
+                    MAX_BYTES / 1024 / 1024
+                )),
+                Ok(_) => std::fs::read(&path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match text {
+                Ok(text) => {
+                    let (file, services) = parse_file(&path, &display, &text);
+                    facts.files.push(file);
+                    facts.services.extend(services);
+                }
+                Err(reason) => facts.files.push(ComposeFile {
+                    path: path.clone(),
+                    display,
+                    error: Some(Problem {
+                        line: 0,
+                        reason: format!("cannot read: {reason}"),
+                    }),
+                    problems: Vec::new(),
+                }),
+            }
+        }
+        facts
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc(text: &str) -> ComposeService {
+        let (file, mut services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", text);
+        assert!(file.error.is_none(), "{:?}", file.error);
+        services.remove(0)
+    }
+
+    #[test]
+    fn short_and_long_ports() {
+        let p = |s: &str| parse_port(s, 1);
+        assert_eq!(p("80:8000").host, Some((80, 80)));
+        assert_eq!(p("8000").host, None);
+        assert_eq!(p("127.0.0.1:443:8443/tcp").host, Some((443, 443)));
+        assert_eq!(
+            p("127.0.0.1:443:8443").host_ip.as_deref(),
+            Some("127.0.0.1")
+        );
+        assert_eq!(p("[::1]:53:53/udp").host, Some((53, 53)));
+        assert_eq!(p("9090-9091:8080-8081").host, Some((9090, 9091)));
+        assert_eq!(p("127.0.0.1::5000").host, None);
+        assert_eq!(p("${PORT:-80}:8000").host, Some((80, 80)));
+        assert_eq!(p("${PORT}:8000").host, None);
+        let s = svc("services:\n  a:\n    image: x\n    ports:\n      - 8000\n      - target: 8000\n        published: \"443\"\n        host_ip: 127.0.0.1\n");
+        assert_eq!(s.ports.len(), 2);
+        assert_eq!(s.ports[0].host, None);
+        assert_eq!(s.ports[1].host, Some((443, 443)));
+        assert_eq!(s.ports[1].line, 6);
+    }
+
+    #[test]
+    fn build_dockerfile_and_limits() {
+        let s = svc("services:\n  a:\n    build:\n      context: ./svc\n      dockerfile: api.Dockerfile\n    mem_limit: 512m\n    pids_limit: -1\n    deploy:\n      resources:\n        limits:\n          cpus: '0.5'\n");
+        assert_eq!(s.dockerfile, Some(PathBuf::from("/p/./svc/api.Dockerfile")));
+        assert_eq!(s.memory_limit, Some(6));
+        assert_eq!(s.pids_limit, None);
+        assert_eq!(s.cpu_limit, Some(11));
+    }
+
+    #[test]
+    fn environment_forms_and_redacted_debug() {
+        let s = svc("services:\n  a:\n    image: x\n    environment:\n      - DB_PASSWORD=hunter2\n      - PASSTHROUGH\n");
+        assert_eq!(s.environment[0].name, "DB_PASSWORD");
+        assert_eq!(s.environment[0].line, 5);
+        assert_eq!(s.environment[1].value, None);
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let s = svc(
+            "services:\n  a:\n    image: x\n    environment:\n      API_TOKEN: abc\n      EMPTY:\n",
+        );
+        assert_eq!(s.environment[0].line, 5);
+        assert_eq!(s.environment[1].value, None);
+    }
+
+    #[test]
+    fn malformed_files() {
+        let bad = |t: &str| {
+            parse_file(Path::new("c.yaml"), "c.yaml", t)
+                .0
+                .error
+                .unwrap()
+        };
+        assert!(bad("services: [\n").reason.contains("not valid YAML"));
+        assert_eq!(bad("- a\n- b\n").reason, "the top level is not a mapping");
+        assert_eq!(bad("version: '3'\n").reason, "no `services:` section");
+        assert!(bad("services: 3\n").reason.contains("not a mapping"));
+        let (f, s) = parse_file(
+            Path::new("c.yaml"),
+            "c.yaml",
+            "services:\n  a: nope\n  b:\n    image: x\n",
+        );
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(s.len(), 1);
+    }
 }
