@@ -3,11 +3,13 @@
 //! the registry, the pragma handling, and the fixes.
 
 mod rules;
+mod secret_names;
 mod shell;
 #[cfg(test)]
 mod tests;
 
-pub use rules::{is_literal_value, is_secret_name, Finding};
+pub use rules::Finding;
+pub use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile};
@@ -71,10 +73,18 @@ impl FixInput<'_> {
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| ".".to_string());
         Some(
-            ["docker", "build", "-t", &self.tag, "-f", &df.display, &context]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            [
+                "docker",
+                "build",
+                "-t",
+                &self.tag,
+                "-f",
+                &df.display,
+                &context,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         )
     }
 
@@ -188,8 +198,14 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
             ))
         }
     } else {
-        let status = problems.iter().map(|(_, f)| f.status).max().unwrap_or(Status::Warn);
-        let first = problems.first().map(|(d, f)| format!("{}:{}: {}", d.display, f.line, f.message));
+        let status = problems
+            .iter()
+            .map(|(_, f)| f.status)
+            .max()
+            .unwrap_or(Status::Warn);
+        let first = problems
+            .first()
+            .map(|(d, f)| format!("{}:{}: {}", d.display, f.line, f.message));
         let summary = match problems.len() {
             1 => first.unwrap_or_default(),
             n => format!("{n} findings, first {}", first.unwrap_or_default()),
@@ -272,8 +288,14 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
         .iter()
         .zip(runs)
         .map(|(rule, run)| {
-            Arc::new(Builtin::new(rule.id, "dockerfile", rule.title, false, rule.explain, run))
-                as Arc<dyn Check>
+            Arc::new(Builtin::new(
+                rule.id,
+                "dockerfile",
+                rule.title,
+                false,
+                rule.explain,
+                run,
+            )) as Arc<dyn Check>
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! The Dockerfile rules as pure functions over a parsed file: each returns findings
 //! (line, status, message). Messages never contain ENV/ARG/LABEL values.
 
+use super::secret_names::{is_literal_value, is_secret_file, is_secret_name};
 use super::shell;
 use crate::core::Status;
 use crate::probes::dockerfile::{key_values, words, Dockerfile, ImageRef, Instruction, Stage};
@@ -55,8 +56,8 @@ pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
         return Some("mambauser");
     }
     let tag = image.tag.as_deref().unwrap_or("");
-    let distroless = image.registry.as_deref() == Some("gcr.io")
-        && image.repository.starts_with("distroless/");
+    let distroless =
+        image.registry.as_deref() == Some("gcr.io") && image.repository.starts_with("distroless/");
     if distroless && (tag == "nonroot" || tag.starts_with("nonroot-") || tag.ends_with("-nonroot"))
     {
         return Some("nonroot (uid 65532)");
@@ -68,7 +69,11 @@ pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FinalUser {
     /// The last USER in the final stage (or a stage it is built on).
-    Explicit { user: String, line: usize, root: bool },
+    Explicit {
+        user: String,
+        line: usize,
+        root: bool,
+    },
     /// No USER: the base image's default, when known.
     Base {
         image: String,
@@ -111,7 +116,10 @@ pub fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser> {
     let lineage = df.lineage(fin.index);
     for stage in &lineage {
         if let Some(ins) = stage.body(df).iter().rev().find(|i| i.keyword == "USER") {
-            let spec = words(&ins.args, df.escape).into_iter().next().unwrap_or_default();
+            let spec = words(&ins.args, df.escape)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             let vars = stage_vars(df, &lineage);
             let (expanded, complete) = crate::probes::dockerfile::expand(&spec, &vars);
             // An unresolved `$MAMBA_USER` comes from the base image: not root by itself.
@@ -236,23 +244,24 @@ pub fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         return out;
     };
     let lineage = df.lineage(fin.index);
-    let last = lineage.iter().find_map(|s| {
-        s.body(df)
-            .iter()
-            .rev()
-            .find(|i| i.keyword == "HEALTHCHECK")
-    });
+    let last = lineage
+        .iter()
+        .find_map(|s| s.body(df).iter().rev().find(|i| i.keyword == "HEALTHCHECK"));
     match last {
         Some(hc) if hc.args.trim().eq_ignore_ascii_case("NONE") => out.push(finding(
             hc.line,
             Status::Warn,
             "HEALTHCHECK NONE disables health checking of the final image",
         )),
-        Some(hc) => out.push(finding(hc.line, Status::Ok, "the final stage declares a HEALTHCHECK")),
+        Some(hc) => out.push(finding(
+            hc.line,
+            Status::Ok,
+            "the final stage declares a HEALTHCHECK",
+        )),
         None => {
             let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
-            let inherited = !base.is_empty()
-                && bases.local(&base).is_some_and(|b| b.has_healthcheck);
+            let inherited =
+                !base.is_empty() && bases.local(&base).is_some_and(|b| b.has_healthcheck);
             if inherited {
                 out.push(finding(
                     fin.line(df),
@@ -317,7 +326,10 @@ pub fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             out.push(finding(
                 line,
                 Status::Ok,
-                format!("FROM {} depends on a build argument without a default", stage.base_raw),
+                format!(
+                    "FROM {} depends on a build argument without a default",
+                    stage.base_raw
+                ),
             ));
             continue;
         }
@@ -329,12 +341,18 @@ pub fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             None => out.push(finding(
                 line,
                 Status::Warn,
-                format!("FROM {} has no tag: it means `latest`, which changes under you", stage.base),
+                format!(
+                    "FROM {} has no tag: it means `latest`, which changes under you",
+                    stage.base
+                ),
             )),
             Some("latest") => out.push(finding(
                 line,
                 Status::Warn,
-                format!("FROM {} uses the `latest` tag: builds are not reproducible", stage.base),
+                format!(
+                    "FROM {} uses the `latest` tag: builds are not reproducible",
+                    stage.base
+                ),
             )),
             Some(_) => {}
         }
@@ -393,83 +411,6 @@ pub fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Whether a variable or label name looks like it holds a credential.
-pub fn is_secret_name(name: &str) -> bool {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            parts.push(std::mem::take(&mut cur));
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower {
-            parts.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    parts.push(cur);
-    parts.retain(|p| !p.is_empty());
-    let Some(last) = parts.last() else {
-        return false;
-    };
-    // `PASSWORD_FILE=/run/secrets/db` points at a secret; it is not one.
-    if matches!(
-        last.as_str(),
-        "file" | "path" | "dir" | "url" | "endpoint" | "name" | "id" | "length" | "ttl" | "expiry"
-    ) {
-        return false;
-    }
-    let has = |w: &str| parts.iter().any(|p| p == w);
-    let pair = |a: &str, b: &str| parts.windows(2).any(|p| p[0] == a && p[1] == b);
-    [
-        "token", "secret", "password", "passwd", "apikey", "credentials", "credential", "privatekey",
-        "passphrase",
-    ]
-    .iter()
-    .any(|w| has(w))
-        || ["api", "private", "access", "secret", "client", "signing", "encryption", "master"]
-            .iter()
-            .any(|a| pair(a, "key"))
-}
-
-/// Whether a value is a literal (not empty, not just `$VAR` / `${VAR}`, not a flag word).
-pub fn is_literal_value(value: &str) -> bool {
-    let v = value.trim();
-    if v.is_empty() {
-        return false;
-    }
-    let only_ref = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')).is_some_and(|n| {
-        !n.contains(['$', '}'])
-    }) || v
-        .strip_prefix('$')
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    let flag = matches!(
-        v.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "0" | "1" | "on" | "off" | "none" | "null"
-    );
-    !only_ref && !flag
-}
-
-const SECRET_FILES: &[&str] = &[
-    ".env", ".netrc", ".npmrc", ".pypirc", "id_rsa", "id_ed25519", "id_ecdsa", "credentials",
-    "credentials.json", ".git-credentials",
-];
-
-fn is_secret_file(source: &str) -> bool {
-    let name = shell::basename(source.trim_end_matches('/'));
-    let example = ["example", "sample", "template", "dist"]
-        .iter()
-        .any(|s| name.ends_with(s));
-    !example
-        && (SECRET_FILES.contains(&name)
-            || name.starts_with(".env.")
-            || name.ends_with(".pem")
-            || name.ends_with(".key"))
 }
 
 pub fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
@@ -536,7 +477,11 @@ pub fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
                 None => (port.parse::<u64>(), port.parse::<u64>()),
             };
             let (Ok(lo), Ok(hi)) = (lo, hi) else {
-                out.push(finding(ins.line, Status::Fail, format!("EXPOSE `{spec}` is not a port")));
+                out.push(finding(
+                    ins.line,
+                    Status::Fail,
+                    format!("EXPOSE `{spec}` is not a port"),
+                ));
                 continue;
             };
             if lo == 0 || hi > 65535 || lo > hi {
@@ -565,7 +510,10 @@ pub fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
 
 fn is_url(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    l.starts_with("http://") || l.starts_with("https://") || l.starts_with("ftp://") || l.starts_with("git@")
+    l.starts_with("http://")
+        || l.starts_with("https://")
+        || l.starts_with("ftp://")
+        || l.starts_with("git@")
 }
 
 pub fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
@@ -599,7 +547,11 @@ pub fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
 
 pub fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     runs(df)
-        .filter(|ins| shell::commands(&ins.command_text()).iter().any(|c| shell::uses_sudo(c)))
+        .filter(|ins| {
+            shell::commands(&ins.command_text())
+                .iter()
+                .any(|c| shell::uses_sudo(c))
+        })
         .map(|ins| finding(ins.line, Status::Fail, "RUN uses sudo"))
         .collect()
 }

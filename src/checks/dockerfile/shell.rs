@@ -134,8 +134,10 @@ pub fn strip_wrappers(words: &[String]) -> &[String] {
         let b = basename(w);
         if is_assignment(w) {
             i += 1;
-        } else if matches!(b, "sudo" | "doas" | "env" | "exec" | "nohup" | "time" | "command" | "nice")
-        {
+        } else if matches!(
+            b,
+            "sudo" | "doas" | "env" | "exec" | "nohup" | "time" | "command" | "nice"
+        ) {
             i += 1;
             // Options of the wrapper; `sudo -u user` takes an argument.
             while let Some(opt) = words.get(i) {
@@ -276,7 +278,9 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 fn package_name(spec: &str) -> &str {
-    let end = spec.find(['=', '<', '>', '~', '!', ' ']).unwrap_or(spec.len());
+    let end = spec
+        .find(['=', '<', '>', '~', '!', ' '])
+        .unwrap_or(spec.len());
     spec.get(..end).unwrap_or(spec)
 }
 
@@ -296,7 +300,11 @@ pub fn build_tools(words: &[String]) -> Vec<String> {
     if !installs {
         return Vec::new();
     }
-    let sub_at = words.iter().skip(1).position(|w| !w.starts_with('-')).map_or(1, |p| p + 1);
+    let sub_at = words
+        .iter()
+        .skip(1)
+        .position(|w| !w.starts_with('-'))
+        .map_or(1, |p| p + 1);
     words
         .iter()
         .skip(sub_at + 1)
@@ -350,12 +358,21 @@ mod tests {
 
     #[test]
     fn splits_pipelines_and_commands() {
-        let p = pipelines("apt-get update && apt-get install -y 'a b' | tee log; echo \"x;y\" # c\nls");
+        let p =
+            pipelines("apt-get update && apt-get install -y 'a b' | tee log; echo \"x;y\" # c\nls");
         assert_eq!(p.len(), 4);
-        assert_eq!(p[1], vec![w("apt-get install -y a"), w("tee log")].into_iter().map(|mut c| {
-            if c[0] == "apt-get" { c[3] = "a b".into(); }
-            c
-        }).collect::<Vec<_>>());
+        assert_eq!(
+            p[1],
+            vec![w("apt-get install -y a"), w("tee log")]
+                .into_iter()
+                .map(|mut c| {
+                    if c[0] == "apt-get" {
+                        c[3] = "a b".into();
+                    }
+                    c
+                })
+                .collect::<Vec<_>>()
+        );
         assert_eq!(p[2], vec![vec!["echo".to_string(), "x;y".to_string()]]);
         assert_eq!(p[3], vec![w("ls")]);
     }
@@ -392,7 +409,9 @@ mod tests {
 
     #[test]
     fn mamba_install_and_clean() {
-        assert!(is_mamba_install(&w("micromamba install -y -n base -f /tmp/env.yml")));
+        assert!(is_mamba_install(&w(
+            "micromamba install -y -n base -f /tmp/env.yml"
+        )));
         assert!(is_mamba_install(&w("conda env create -f environment.yml")));
         assert!(is_mamba_install(&w("mamba create -n x python")));
         assert!(!is_mamba_install(&w("micromamba clean --all --yes")));
@@ -405,20 +424,35 @@ mod tests {
     #[test]
     fn sudo_build_tools_and_remote_scripts() {
         assert!(uses_sudo(&w("sudo apt-get install x")));
-        assert!(uses_sudo(&w("DEBIAN_FRONTEND=noninteractive sudo apt-get install x")));
+        assert!(uses_sudo(&w(
+            "DEBIAN_FRONTEND=noninteractive sudo apt-get install x"
+        )));
         assert!(!uses_sudo(&w("apt-get install -y sudo")));
         assert_eq!(
-            build_tools(&w("apt-get install -y --no-install-recommends build-essential libpq-dev curl")),
+            build_tools(&w(
+                "apt-get install -y --no-install-recommends build-essential libpq-dev curl"
+            )),
             vec!["build-essential", "libpq-dev"]
         );
-        assert_eq!(build_tools(&w("apk add --no-cache gcc=12.2 musl-dev")), vec!["gcc", "musl-dev"]);
+        assert_eq!(
+            build_tools(&w("apk add --no-cache gcc=12.2 musl-dev")),
+            vec!["gcc", "musl-dev"]
+        );
         assert!(build_tools(&w("apt-get install -y curl ca-certificates")).is_empty());
-        assert!(pipes_download_to_shell("curl -fsSL https://x/install.sh | sh"));
-        assert!(pipes_download_to_shell("wget -qO- https://x | sudo bash -s --"));
+        assert!(pipes_download_to_shell(
+            "curl -fsSL https://x/install.sh | sh"
+        ));
+        assert!(pipes_download_to_shell(
+            "wget -qO- https://x | sudo bash -s --"
+        ));
         assert!(pipes_download_to_shell("sh -c \"$(curl -fsSL https://x)\""));
         assert!(pipes_download_to_shell("bash <(curl -s https://x)"));
-        assert!(!pipes_download_to_shell("curl -fsSLo /tmp/x https://x && sha256sum -c x.sha"));
-        assert!(!pipes_download_to_shell("curl -f http://localhost:8000/health || exit 1"));
+        assert!(!pipes_download_to_shell(
+            "curl -fsSLo /tmp/x https://x && sha256sum -c x.sha"
+        ));
+        assert!(!pipes_download_to_shell(
+            "curl -f http://localhost:8000/health || exit 1"
+        ));
     }
 
     proptest::proptest! {

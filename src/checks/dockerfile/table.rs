@@ -6,13 +6,15 @@ use super::{FixInput, Rule};
 use crate::core::Fix;
 
 const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
-const COPY_ENV: &str =
-    "COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/environment.yml";
+const COPY_ENV: &str = "COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/environment.yml";
 
 fn fix_syntax(i: &FixInput) -> Fix {
     i.fix(
         "Docker cannot build a Dockerfile it cannot parse",
-        &[format!("Correct the reported lines in {}, then rebuild.", i.where_())],
+        &[format!(
+            "Correct the reported lines in {}, then rebuild.",
+            i.where_()
+        )],
     )
 }
 
@@ -110,7 +112,10 @@ fn fix_sudo(i: &FixInput) -> Fix {
 fn fix_micromamba_clean(i: &FixInput) -> Fix {
     i.fix(
         "The package cache left by an install stays in the layer and bloats the image",
-        &[format!("Edit {}: end the same RUN with `&& micromamba clean --all --yes`.", i.where_())],
+        &[format!(
+            "Edit {}: end the same RUN with `&& micromamba clean --all --yes`.",
+            i.where_()
+        )],
     )
 }
 

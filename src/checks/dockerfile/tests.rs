@@ -69,14 +69,25 @@ fn policy_secure_example_gets_no_failure_from_any_rule() {
 
 #[test]
 fn user_rule() {
-    assert_eq!(run("dockerfile.user", "user_root.Dockerfile"), vec![(5, Fail)]);
+    assert_eq!(
+        run("dockerfile.user", "user_root.Dockerfile"),
+        vec![(5, Fail)]
+    );
     assert!(run("dockerfile.user", "user_numeric.Dockerfile").is_empty());
-    assert_eq!(run("dockerfile.user", "user_scratch.Dockerfile"), vec![(6, Fail)]);
+    assert_eq!(
+        run("dockerfile.user", "user_scratch.Dockerfile"),
+        vec![(6, Fail)]
+    );
     assert!(run("dockerfile.user", "user_distroless.Dockerfile").is_empty());
     assert!(run("dockerfile.user", "user_inherit.Dockerfile").is_empty());
-    assert_eq!(run("dockerfile.user", "user_unknown_base.Dockerfile"), vec![(1, Fail)]);
-    assert!(messages("dockerfile.user", "user_unknown_base.Dockerfile")[0]
-        .contains("not available locally"));
+    assert_eq!(
+        run("dockerfile.user", "user_unknown_base.Dockerfile"),
+        vec![(1, Fail)]
+    );
+    assert!(
+        messages("dockerfile.user", "user_unknown_base.Dockerfile")[0]
+            .contains("not available locally")
+    );
     assert!(run("dockerfile.user", "escape_windows.Dockerfile").is_empty());
 }
 
@@ -108,21 +119,33 @@ fn pip_rule_covers_shell_exec_heredoc_and_wrappers() {
         run("dockerfile.pip", "pip_variants.Dockerfile"),
         vec![(2, Fail), (4, Fail), (5, Fail), (6, Fail)]
     );
-    assert_eq!(run("dockerfile.pip", "escape_windows.Dockerfile"), vec![(3, Fail)]);
+    assert_eq!(
+        run("dockerfile.pip", "escape_windows.Dockerfile"),
+        vec![(3, Fail)]
+    );
     assert!(run("dockerfile.pip", "policy_secure.Dockerfile").is_empty());
 }
 
 #[test]
 fn healthcheck_rule() {
-    assert_eq!(run("dockerfile.healthcheck", "healthcheck_twice.Dockerfile"), vec![(3, Fail)]);
-    assert_eq!(run("dockerfile.healthcheck", "user_distroless.Dockerfile"), vec![(7, Warn)]);
+    assert_eq!(
+        run("dockerfile.healthcheck", "healthcheck_twice.Dockerfile"),
+        vec![(3, Fail)]
+    );
+    assert_eq!(
+        run("dockerfile.healthcheck", "user_distroless.Dockerfile"),
+        vec![(7, Warn)]
+    );
     assert!(run("dockerfile.healthcheck", "user_inherit.Dockerfile").is_empty());
     assert!(run("dockerfile.healthcheck", "policy_secure.Dockerfile").is_empty());
 }
 
 #[test]
 fn chown_rule() {
-    assert_eq!(run("dockerfile.chown", "chown_missing.Dockerfile"), vec![(7, Warn)]);
+    assert_eq!(
+        run("dockerfile.chown", "chown_missing.Dockerfile"),
+        vec![(7, Warn)]
+    );
     // Root images are dockerfile.user's business.
     assert!(run("dockerfile.chown", "policy_insecure.Dockerfile").is_empty());
     assert!(run("dockerfile.chown", "user_numeric.Dockerfile").is_empty());
@@ -140,16 +163,24 @@ fn base_pin_rule() {
 
 #[test]
 fn python_base_rule() {
-    assert_eq!(run("dockerfile.python_base", "base_unpinned.Dockerfile"), vec![(8, Warn)]);
+    assert_eq!(
+        run("dockerfile.python_base", "base_unpinned.Dockerfile"),
+        vec![(8, Warn)]
+    );
     assert!(run("dockerfile.python_base", "policy_secure.Dockerfile").is_empty());
     assert!(run("dockerfile.python_base", "user_distroless.Dockerfile").is_empty());
 }
 
 #[test]
 fn multistage_rule() {
-    assert_eq!(run("dockerfile.multistage", "multistage_tools.Dockerfile"), vec![(2, Warn)]);
-    assert!(messages("dockerfile.multistage", "multistage_tools.Dockerfile")[0]
-        .contains("build-essential, libpq-dev"));
+    assert_eq!(
+        run("dockerfile.multistage", "multistage_tools.Dockerfile"),
+        vec![(2, Warn)]
+    );
+    assert!(
+        messages("dockerfile.multistage", "multistage_tools.Dockerfile")[0]
+            .contains("build-essential, libpq-dev")
+    );
     assert!(run("dockerfile.multistage", "user_scratch.Dockerfile").is_empty());
     assert!(run("dockerfile.multistage", "policy_insecure.Dockerfile").is_empty());
 }
@@ -159,7 +190,15 @@ fn secrets_rule_fails_on_literals_and_never_shows_values() {
     let found = run("dockerfile.secrets", "secrets.Dockerfile");
     assert_eq!(
         found,
-        vec![(2, Fail), (4, Fail), (5, Fail), (7, Warn), (8, Warn), (10, Fail), (11, Warn)]
+        vec![
+            (2, Fail),
+            (4, Fail),
+            (5, Fail),
+            (7, Warn),
+            (8, Warn),
+            (10, Fail),
+            (11, Warn)
+        ]
     );
     for m in messages("dockerfile.secrets", "secrets.Dockerfile") {
         assert!(!m.contains("LEAKCANARY"), "value leaked: {m}");
@@ -169,10 +208,24 @@ fn secrets_rule_fails_on_literals_and_never_shows_values() {
 
 #[test]
 fn secret_names_and_literals() {
-    for yes in ["API_TOKEN", "db_password", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "x.client-secret"] {
+    for yes in [
+        "API_TOKEN",
+        "db_password",
+        "apiKey",
+        "AWS_SECRET_ACCESS_KEY",
+        "PRIVATE_KEY",
+        "x.client-secret",
+    ] {
         assert!(super::is_secret_name(yes), "{yes}");
     }
-    for no in ["TOKENIZERS_PARALLELISM", "PASSWORD_FILE", "KEYBOARD", "PWD", "MAMBA_USER", "SECRET_NAME"] {
+    for no in [
+        "TOKENIZERS_PARALLELISM",
+        "PASSWORD_FILE",
+        "KEYBOARD",
+        "PWD",
+        "MAMBA_USER",
+        "SECRET_NAME",
+    ] {
         assert!(!super::is_secret_name(no), "{no}");
     }
     assert!(super::is_literal_value("hunter2"));
@@ -201,14 +254,20 @@ fn remote_fetch_rule() {
 
 #[test]
 fn sudo_rule() {
-    assert_eq!(run("dockerfile.sudo", "sudo.Dockerfile"), vec![(3, Fail), (4, Fail)]);
+    assert_eq!(
+        run("dockerfile.sudo", "sudo.Dockerfile"),
+        vec![(3, Fail), (4, Fail)]
+    );
     assert!(run("dockerfile.sudo", "policy_insecure.Dockerfile").is_empty());
 }
 
 #[test]
 fn micromamba_clean_rule() {
     assert_eq!(
-        run("dockerfile.micromamba_clean", "micromamba_noclean.Dockerfile"),
+        run(
+            "dockerfile.micromamba_clean",
+            "micromamba_noclean.Dockerfile"
+        ),
         vec![(3, Warn), (5, Warn)]
     );
     assert!(run("dockerfile.micromamba_clean", "policy_secure.Dockerfile").is_empty());
