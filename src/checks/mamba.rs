@@ -131,7 +131,6 @@ fn no_tool(tc: &Toolchain) -> CheckResult {
         CheckResult::skip("no micromamba, mamba or conda installed (see mamba.installed)")
     } else {
         CheckResult::unknown("the package manager could not be identified (see mamba.installed)")
-            .details(tc.problems.iter().cloned())
     }
 }
 

@@ -64,9 +64,9 @@ fn config_cmd(cmds: &Commands, file: &str, libmamba: bool, action: &str) -> Vec<
         cmds.program.clone()
     };
     let a: Vec<&str> = if libmamba {
-        vec![action, "channels", "defaults", "--file", file]
+        vec!["config", action, "channels", "defaults", "--file", file]
     } else {
-        vec!["--file", file, action, "channels", "defaults"]
+        vec!["config", "--file", file, action, "channels", "defaults"]
     };
     std::iter::once(prog)
         .chain(a.into_iter().map(str::to_string))
@@ -89,7 +89,11 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
             r.status = Status::Fail;
             r = r
                 .detail(format!("{} {e}", show(ctx, &f.path)))
-                .location(Location::new(f.path.clone(), line_in(e), "malformed rc file"));
+                .location(Location::new(
+                    f.path.clone(),
+                    line_in(e),
+                    "malformed rc file",
+                ));
         }
     }
     if r.status == Status::Fail {
@@ -181,7 +185,9 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
 
     let shown = if names.is_empty() && !configured {
         match tool.flavour {
-            Flavour::Micromamba2 | Flavour::Mamba2 => "conda-forge (the built-in default)".to_string(),
+            Flavour::Micromamba2 | Flavour::Mamba2 => {
+                "conda-forge (the built-in default)".to_string()
+            }
             Flavour::Micromamba1 => "none".to_string(),
             _ => "defaults (conda's built-in default)".to_string(),
         }
@@ -195,7 +201,10 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     if files.is_empty() {
         r = r.detail("no .condarc/.mambarc found");
     } else {
-        r = r.detail(format!("rc files read (lowest precedence first): {}", files.join(", ")));
+        r = r.detail(format!(
+            "rc files read (lowest precedence first): {}",
+            files.join(", ")
+        ));
     }
 
     if problems.is_empty() {

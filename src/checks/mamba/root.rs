@@ -52,7 +52,9 @@ pub(super) fn misplaced(ctx: &Context, roots: &Roots) -> Option<Misplaced> {
     // The root holding the most unreachable environments.
     let mut best: Option<(PathBuf, Vec<String>)> = None;
     for e in &envs {
-        let Some(root) = root_or_parent(e) else { continue };
+        let Some(root) = root_or_parent(e) else {
+            continue;
+        };
         let names: Vec<String> = envs
             .iter()
             .filter(|o| root_or_parent(o).as_ref() == Some(&root))
@@ -108,7 +110,9 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
             "could not work out the root prefix of {}",
             tool.describe()
         ))
-        .detail("set MAMBA_ROOT_PREFIX (micromamba, mamba 2) or run `conda info --base` to see conda's");
+        .detail(
+            "set MAMBA_ROOT_PREFIX (micromamba, mamba 2) or run `conda info --base` to see conda's",
+        );
     };
     let cmds = tc.commands();
     let shell = shell_name(sh);
@@ -173,18 +177,16 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
     let f = roots.root_facts;
     let mut r = if !f.exists {
         if libmamba {
-            CheckResult::warn(format!(
-                "root prefix {disp} ({source}) does not exist yet"
-            ))
-            .detail(format!(
-                "{} creates it with the first environment; until then it has no environments",
-                tool.flavour.program()
-            ))
-            .with_fix(
-                Fix::new("Initialise the root prefix (shell init creates it).")
-                    .phase(Phase::Configure)
-                    .cmd(cmds.shell_init(&shell, &root_str)),
-            )
+            CheckResult::warn(format!("root prefix {disp} ({source}) does not exist yet"))
+                .detail(format!(
+                    "{} creates it with the first environment; until then it has no environments",
+                    tool.flavour.program()
+                ))
+                .with_fix(
+                    Fix::new("Initialise the root prefix (shell init creates it).")
+                        .phase(Phase::Configure)
+                        .cmd(cmds.shell_init(&shell, &root_str)),
+                )
         } else {
             CheckResult::fail(format!(
                 "conda's root prefix {disp} ({source}) does not exist"
@@ -193,16 +195,15 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
             .with_fix(crate::fix::install_micromamba())
         }
     } else if !f.is_dir {
-        CheckResult::fail(format!("root prefix {disp} ({source}) is not a directory"))
-            .with_fix(
-                Fix::new("Move the file away or use another root prefix.")
-                    .phase(Phase::Configure)
-                    .manual(format!(
-                        "mv {} {}.bak, or export MAMBA_ROOT_PREFIX to another directory",
-                        quote(&root_str),
-                        quote(&root_str)
-                    )),
-            )
+        CheckResult::fail(format!("root prefix {disp} ({source}) is not a directory")).with_fix(
+            Fix::new("Move the file away or use another root prefix.")
+                .phase(Phase::Configure)
+                .manual(format!(
+                    "mv {} {}.bak, or export MAMBA_ROOT_PREFIX to another directory",
+                    quote(&root_str),
+                    quote(&root_str)
+                )),
+        )
     } else if !f.writable {
         let user_envs = ctx
             .home()
@@ -234,9 +235,8 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         }
         r
     } else if !f.valid_root && libmamba {
-        CheckResult::ok(format!("{disp} ({source}), empty so far")).detail(
-            "no pkgs/, conda-meta/ or envs/ yet: the first `create` fills it",
-        )
+        CheckResult::ok(format!("{disp} ({source}), empty so far"))
+            .detail("no pkgs/, conda-meta/ or envs/ yet: the first `create` fills it")
     } else {
         CheckResult::ok(format!(
             "{disp} ({source}), {envs_here} environment{}",

@@ -184,6 +184,17 @@ pub fn roots(ctx: &Context) -> Arc<Roots> {
     })
 }
 
+/// The roots for a given toolchain and shell init, with the system rc dirs given
+/// (tests use this to keep /etc/conda out).
+pub fn resolve_roots(
+    ctx: &Context,
+    tc: &Toolchain,
+    sh: &ShellInit,
+    system_dirs: &[PathBuf],
+) -> Roots {
+    roots::resolve(ctx, tc, sh, &roots::SystemDirs(system_dirs.to_vec()))
+}
+
 /// Shell init blocks in the user's shell rc files, probed once per run.
 pub fn shell_init(ctx: &Context) -> Arc<ShellInit> {
     ctx.probe(shell::probe)

@@ -1,0 +1,282 @@
+//! `mamba.installed` end to end: the real binary, a temporary HOME, and stand-in
+//! micromamba/mamba/conda scripts printing the recorded `--version` outputs
+//! (research/mamba-facts.md §2.1, §8.1), plus tools that hang, crash or print garbage.
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::{check, status, Sandbox};
+
+const MAMBA1: &str = "printf 'mamba 1.5.8\\nconda 24.3.0\\n'";
+
+fn mamba_json(sb: &Sandbox, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec!["mamba.*"];
+    args.extend_from_slice(extra);
+    sb.json(&args)
+}
+
+/// Puts a stand-in under `<home>/<root>/bin/<name>` (a constructed install prefix with
+/// conda-meta/history) and that bin dir on PATH.
+fn install_in_prefix(sb: &mut Sandbox, root: &str, name: &str, script: &str) {
+    let prefix = sb.home.join(root);
+    std::fs::create_dir_all(prefix.join("conda-meta")).unwrap();
+    std::fs::write(
+        prefix.join("conda-meta/history"),
+        "==> 2025-06-01 12:00:00 <==\n",
+    )
+    .unwrap();
+    let bin = prefix.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let exe = bin.join(name);
+    std::fs::write(&exe, format!("#!/bin/sh\n{script}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = bin.into_os_string();
+    path.push(":");
+    path.push(sb.path_var());
+    sb.var("PATH", path);
+}
+
+fn pgrep(pattern: &str) -> bool {
+    Command::new("pgrep")
+        .args(["-f", pattern])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn nothing_installed_fails_with_the_installer() {
+    let sb = Sandbox::new();
+    let (report, code) = mamba_json(&sb, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "fail");
+    assert_eq!(c["fix"]["phase"], "install_tool");
+    let manual = c["fix"]["manual"].to_string();
+    assert!(manual.contains("micro.mamba.pm/install.sh"), "{manual}");
+    for id in ["mamba.root_prefix", "mamba.shell_init", "mamba.channels"] {
+        assert_eq!(status(&report, id), "skip", "{id}");
+    }
+}
+
+#[test]
+fn micromamba_2_on_path_is_ok() {
+    let sb = Sandbox::new();
+    let exe = sb.stand_in("micromamba", "echo 2.0.5");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert_eq!(c["data"]["version"], "2.0.5");
+    assert_eq!(c["data"]["path"], exe.display().to_string());
+}
+
+#[test]
+fn micromamba_1_is_ok_and_uses_home_micromamba() {
+    let sb = Sandbox::new();
+    sb.stand_in("micromamba", "echo 1.5.8");
+    let (report, _) = mamba_json(&sb, &[]);
+    assert_eq!(
+        check(&report, "mamba.installed")["data"]["flavour"],
+        "micromamba 1"
+    );
+    let root = check(&report, "mamba.root_prefix");
+    assert_eq!(
+        root["data"]["root_prefix"],
+        sb.home.join("micromamba").display().to_string()
+    );
+}
+
+#[test]
+fn mamba_2_in_miniforge_is_ok_with_its_prefix_as_root() {
+    let mut sb = Sandbox::new();
+    install_in_prefix(&mut sb, "miniforge3", "mamba", "echo 2.5.0");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert_eq!(c["data"]["flavour"], "mamba 2");
+    let root = check(&report, "mamba.root_prefix");
+    assert_eq!(root["status"], "ok", "{root:#}");
+    assert_eq!(
+        root["data"]["root_prefix"],
+        sb.home.join("miniforge3").display().to_string()
+    );
+}
+
+#[test]
+fn mamba_1_warns_end_of_life() {
+    let mut sb = Sandbox::new();
+    install_in_prefix(&mut sb, "miniforge3", "mamba", MAMBA1);
+    let (report, code) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["data"]["flavour"], "mamba 1");
+    assert_eq!(c["data"]["conda_version"], "24.3.0");
+    assert!(c["summary"].as_str().unwrap().contains("end of life"));
+    assert!(c["fix"]["commands"].to_string().contains("mamba>=2"));
+    assert_ne!(code, 1, "a warning alone does not fail the run: {report:#}");
+}
+
+#[test]
+fn conda_only_warns_with_micromamba_from_conda_forge() {
+    let mut sb = Sandbox::new();
+    install_in_prefix(&mut sb, "miniforge3", "conda", "echo conda 24.11.3");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["data"]["flavour"], "conda");
+    assert_eq!(
+        c["fix"]["commands"][0],
+        serde_json::json!([
+            "conda",
+            "install",
+            "-y",
+            "-n",
+            "base",
+            "-c",
+            "conda-forge",
+            "micromamba"
+        ])
+    );
+}
+
+#[test]
+fn micromamba_is_preferred_over_conda_and_strict_fails_on_warnings() {
+    let mut sb = Sandbox::new();
+    install_in_prefix(&mut sb, "miniforge3", "conda", "echo conda 24.11.3");
+    sb.stand_in("micromamba", "echo 2.1.0");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert_eq!(c["data"]["tools"].as_array().unwrap().len(), 2);
+    assert!(c["details"]
+        .to_string()
+        .contains("also found: conda 24.11.3"));
+}
+
+#[test]
+fn mamba_exe_off_path_is_used_with_its_absolute_path() {
+    let mut sb = Sandbox::new();
+    let exe = sb.write("tools/micromamba", "#!/bin/sh\necho 2.0.5\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.var("MAMBA_EXE", &exe).var("SHELL", "/bin/bash");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["data"]["on_path"], false, "{c:#}");
+    let shell = check(&report, "mamba.shell_init");
+    let cmd = &shell["fix"]["commands"][0];
+    assert_eq!(cmd[0], exe.display().to_string(), "{shell:#}");
+}
+
+#[test]
+fn a_hung_tool_is_unknown_promptly_and_killed() {
+    let sb = Sandbox::new();
+    // A unique sleep argument identifies the grandchild.
+    let marker = format!("60.{}{}", std::process::id(), 7);
+    sb.stand_in("micromamba", &format!("sleep {marker}"));
+    let start = Instant::now();
+    let (report, code) = mamba_json(&sb, &["--timeout", "1"]);
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "unknown", "{c:#}");
+    assert!(c["details"].to_string().contains("did not answer"), "{c:#}");
+    assert_eq!(code, 3, "{report:#}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        !pgrep(&format!("sleep {marker}")),
+        "the hung tool was left running"
+    );
+    let script = sb.bin.join("micromamba");
+    assert!(
+        !pgrep(&script.display().to_string()),
+        "the stand-in shell was left running"
+    );
+}
+
+#[test]
+fn a_hung_conda_beside_a_good_micromamba_is_a_warning() {
+    let mut sb = Sandbox::new();
+    let marker = format!("61.{}{}", std::process::id(), 3);
+    install_in_prefix(&mut sb, "miniforge3", "conda", &format!("sleep {marker}"));
+    sb.stand_in("micromamba", "echo 2.0.5");
+    let (report, _) = mamba_json(&sb, &["--timeout", "1"]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert!(c["data"]["problems"].to_string().contains("conda"), "{c:#}");
+    assert!(!pgrep(&format!("sleep {marker}")));
+}
+
+#[test]
+fn a_crashing_tool_is_unknown_with_the_signal() {
+    for script in ["kill -SEGV $$", "exit 139"] {
+        let sb = Sandbox::new();
+        sb.stand_in("micromamba", script);
+        let (report, code) = mamba_json(&sb, &[]);
+        let c = check(&report, "mamba.installed");
+        assert_eq!(c["status"], "unknown", "{script}: {c:#}");
+        let details = c["details"].to_string();
+        assert!(details.contains("crashed"), "{script}: {details}");
+        assert!(details.contains("SIGSEGV"), "{script}: {details}");
+        assert_eq!(code, 3);
+    }
+}
+
+#[test]
+fn a_tool_printing_garbage_is_unknown() {
+    let sb = Sandbox::new();
+    sb.stand_in(
+        "micromamba",
+        "echo 'Welcome to the matrix'; printf '\\377\\376'",
+    );
+    let (report, code) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "unknown", "{c:#}");
+    assert!(
+        c["details"].to_string().contains("instead of a version"),
+        "{c:#}"
+    );
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn a_failing_tool_is_unknown_with_its_error() {
+    let sb = Sandbox::new();
+    sb.stand_in(
+        "conda",
+        "echo 'ImportError: no module named conda' >&2; exit 1",
+    );
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "unknown", "{c:#}");
+    assert!(c["details"].to_string().contains("ImportError"), "{c:#}");
+}
+
+#[test]
+fn stale_mamba_exe_is_mentioned() {
+    let mut sb = Sandbox::new();
+    sb.var("MAMBA_EXE", "/nonexistent/devdoctor/micromamba");
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "fail");
+    assert!(c["details"]
+        .to_string()
+        .contains("/nonexistent/devdoctor/micromamba"));
+}
+
+#[test]
+fn human_output_names_the_tool_and_the_fix() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["mamba.installed", "--color", "never"]);
+    let text = support::stdout(&out);
+    assert!(text.contains("mamba.installed"), "{text}");
+    assert!(text.contains("micro.mamba.pm/install.sh"), "{text}");
+    assert!(
+        !Path::new(&sb.home.join("micromamba")).exists(),
+        "the doctor only reads"
+    );
+}
