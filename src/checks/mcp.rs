@@ -1,9 +1,617 @@
-//! Built-in `mcp.*` checks.
+//! Built-in `mcp.*` checks: the health route, a real MCP handshake, and who holds the port.
+//! All are in category "mcp", which `--wait` retries until they pass.
 
-use crate::core::Check;
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::probes::http::{self, HostKind, HttpError, Target, UrlError};
+use crate::probes::mcp::{self, sockets, Ended, FailKind, Failure, Handshake, Transport};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    vec![
+        Arc::new(Builtin::new(
+            "mcp.health",
+            "mcp",
+            "MCP server health route",
+            false,
+            HEALTH_EXPLAIN,
+            health,
+        )),
+        Arc::new(Builtin::new(
+            "mcp.handshake",
+            "mcp",
+            "MCP protocol handshake",
+            false,
+            HANDSHAKE_EXPLAIN,
+            handshake,
+        )),
+        Arc::new(Builtin::new(
+            "mcp.port",
+            "mcp",
+            "MCP server port",
+            true,
+            PORT_EXPLAIN,
+            port,
+        )),
+    ]
+}
+
+const HEALTH_EXPLAIN: &str = "
+Looks at: GET on the health URL (default http://127.0.0.1:8000/health, set with --health-url or
+[mcp] health_url), with a timeout and a 1 MiB cap on the body. A 2xx answer is ok and its
+latency is reported; a JSON body's `status` field is shown, and a status other than ok/healthy/up
+is a warning. Any other status fails with a short excerpt of the body. Connection refused fails
+(mcp.port says why nothing listens); no answer in time is unknown.
+Why: the policy's old check was `curl -f http://localhost:8000/health`; container HEALTHCHECKs and
+load balancers use the same route. A server without a /health route (404) that still answers MCP
+is only a warning: add the route.
+Fix: add a health route to the server, e.g. with the official SDK:
+  @mcp.custom_route(\"/health\", methods=[\"GET\"])
+  async def health(request): return JSONResponse({\"status\": \"ok\"})
+Only loopback hosts are contacted unless --allow-remote (or [mcp] allow_remote = true) is given.";
+
+const HANDSHAKE_EXPLAIN: &str = "
+Looks at: the MCP endpoint (default http://127.0.0.1:8000/mcp, set with --mcp-url or [mcp] url),
+as a real client: initialize (offering protocol 2025-11-25 and accepting 2024-11-05 … 2025-11-25),
+replies read as JSON or as an SSE stream, the Mcp-Session-Id kept, MCP-Protocol-Version sent
+afterwards, notifications/initialized, ping, tools/list with every nextCursor page (at most 20),
+then DELETE of the session. A server of the stateless 2026-07-28 revision (it answers initialize
+with error -32020…-32022) is asked with server/discover instead. A server of the deprecated
+HTTP+SSE transport (GET /sse announcing an `endpoint` event) is detected when POST answers
+400/404/405; the handshake is completed over it and reported as a warning.
+Reports: server name and version, negotiated protocol, tool count and round-trip latency; JSON-RPC
+errors with their code and message; HTML, garbage, endless streams and huge bodies as failures
+or unknown, never a hang (every step shares one deadline, 80% of --timeout).
+Why: a server can answer /health while its MCP endpoint is broken, on the wrong path, or speaks
+a transport clients no longer use.
+Fix: start the server with transport=\"streamable-http\" at the configured path, or point --mcp-url
+at the right endpoint.";
+
+const PORT_EXPLAIN: &str = "
+Looks at: when the MCP server does not answer, who listens on its port: the kernel socket tables
+(/proc/net/tcp, /proc/net/tcp6) and /proc/<pid>/fd map the listening socket to a process, whose
+pid and command line are reported.
+Why: \"connection refused\" means the server is not running (or listens on another address or
+port); a port held by another program means the server could not bind it.
+Fix: start the server inside the project environment without activation:
+  micromamba run -n ENV python main.py   (from [mcp] server_dir, command from [mcp] server_command)
+`micromamba activate ENV` works only in a shell set up with `micromamba shell init`; `run` needs
+no activation. If another program holds the port, stop it or move the server to a free port.";
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+fn ms_value(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+fn remote_skip(what: &str, host: &str, url: &str) -> CheckResult {
+    CheckResult::skip(format!(
+        "not checked: {host} is not a loopback host (pass --allow-remote to contact it)"
+    ))
+    .detail(format!(
+        "{what} {url}: devdoctor only talks to 127.0.0.1, [::1] and localhost by default"
+    ))
+    .detail("hint: pass --allow-remote, or set `allow_remote = true` under [mcp] in devdoctor.toml")
+    .data("url", url)
+}
+
+fn authority_of(url: &str) -> String {
+    Target::parse(url)
+        .map(|t| t.authority())
+        .unwrap_or_else(|_| http::redact(url))
+}
+
+const HEALTHY_WORDS: &[&str] = &[
+    "ok", "healthy", "up", "pass", "passing", "green", "alive", "ready",
+];
+
+fn health(ctx: &Context) -> CheckResult {
+    let url = http::redact(&ctx.settings.health_url);
+    let h = match mcp::health(ctx, &ctx.settings.health_url) {
+        Ok(h) => h,
+        Err(HttpError::Url(UrlError::Remote(host))) => return remote_skip("health URL", &host, &url),
+        Err(HttpError::Url(e)) => {
+            return CheckResult::fail(format!("the health URL is not usable: {e}"))
+                .detail("hint: set a URL like http://127.0.0.1:8000/health with --health-url or [mcp] health_url")
+        }
+        Err(HttpError::Refused) => {
+            return CheckResult::fail(format!(
+                "connection refused at {}: nothing is listening (see mcp.port)",
+                authority_of(&ctx.settings.health_url)
+            ))
+            .detail(format!("GET {url}"))
+            .data("url", url)
+        }
+        Err(HttpError::Timeout) => {
+            return CheckResult::unknown(format!(
+                "no answer from {url} within {:.1} s",
+                ctx.settings.timeout.mul_f64(0.45).as_secs_f64()
+            ))
+            .detail("the port accepts connections but the server does not answer: it may be starting, blocked or hung")
+            .detail("hint: raise --timeout, or use --wait 30s while the server starts")
+            .data("url", url)
+        }
+        Err(e) => return CheckResult::fail(format!("GET {url}: {e}")).data("url", url),
+    };
+    let mut r = judge_health(ctx, &h);
+    r = r
+        .data("url", h.url.clone())
+        .data("http_status", h.status)
+        .data("latency_ms", ms_value(h.elapsed));
+    r
+}
+
+fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
+    let code = format!("{} {}", h.status, http::reason(h.status))
+        .trim()
+        .to_string();
+    if (200..300).contains(&h.status) {
+        if h.body.truncated {
+            return CheckResult::fail(format!(
+                "{code}, but the body is larger than {} KiB (not read further)",
+                http::BODY_CAP / 1024
+            ))
+            .detail(
+                "a health route should answer a few bytes; something else may be serving this URL",
+            );
+        }
+        if h.media_type.as_deref() == Some("text/html") {
+            return CheckResult::warn(format!(
+                "{code} in {}, but the answer is an HTML page, not a health response",
+                ms(h.elapsed)
+            ))
+            .detail(format!("body: {}", http::excerpt(&h.body.bytes, 120)))
+            .detail("another web server or a catch-all route may be answering on this port");
+        }
+        let json: Option<serde_json::Value> = serde_json::from_slice(&h.body.bytes).ok();
+        let status = json
+            .as_ref()
+            .and_then(|v| v.get("status"))
+            .map(|s| match s {
+                serde_json::Value::String(s) => http::excerpt(s.as_bytes(), 40),
+                other => http::excerpt(other.to_string().as_bytes(), 40),
+            });
+        return match status {
+            Some(s) if HEALTHY_WORDS.contains(&s.to_ascii_lowercase().as_str()) => {
+                CheckResult::ok(format!("{code} in {} · status \"{s}\"", ms(h.elapsed)))
+                    .data("status", s)
+            }
+            Some(s) => CheckResult::warn(format!(
+                "{code} in {}, but the server reports status \"{s}\"",
+                ms(h.elapsed)
+            ))
+            .detail(format!("body: {}", http::excerpt(&h.body.bytes, 200)))
+            .data("status", s),
+            None => CheckResult::ok(format!("{code} in {}", ms(h.elapsed))),
+        };
+    }
+    let excerpt = http::body_excerpt(&h.body.bytes, h.media_type.as_deref(), 160);
+    if h.status == 404 {
+        if let Ok(hs) = &mcp::handshake(ctx).0 {
+            return CheckResult::warn(format!(
+                "no health route: {} answers 404, but the MCP endpoint answers ({})",
+                h.url, hs.server_name
+            ))
+            .detail("container HEALTHCHECKs and the old `curl -f …/health` check need a route that answers 200")
+            .with_fix(
+                Fix::new("Add a /health route to the MCP server (a custom route, unauthenticated by design).")
+                    .manual("in main.py, with the official SDK: @mcp.custom_route(\"/health\", methods=[\"GET\"]) on an async function returning JSONResponse({\"status\": \"ok\"})")
+                    .phase(Phase::Runtime),
+            );
+        }
+    }
+    let mut r = CheckResult::fail(format!("{} answered {code}", h.url));
+    if !excerpt.is_empty() {
+        r = r.detail(format!("body: {excerpt}"));
+    }
+    if h.status == 404 {
+        r = r.detail("the MCP endpoint does not answer either (see mcp.handshake); is this the right server and port?");
+    }
+    r
+}
+
+fn handshake(ctx: &Context) -> CheckResult {
+    let probe = mcp::handshake(ctx);
+    match &probe.0 {
+        Ok(hs) => judge_handshake(hs),
+        Err(f) => handshake_failure(ctx, f),
+    }
+}
+
+fn judge_handshake(hs: &Handshake) -> CheckResult {
+    let name = format!("{} {}", hs.server_name, hs.server_version);
+    let tools = match &hs.tools {
+        Some(t) if t.len() == 1 => "1 tool".to_string(),
+        Some(t) => format!("{} tools", t.len()),
+        None => "no tools capability".to_string(),
+    };
+    let summary = format!(
+        "{} · protocol {} · {tools} · {} round trip",
+        name.trim(),
+        hs.protocol_version,
+        ms(hs.latency())
+    );
+    let ping_refused = hs.notes.iter().any(|n| n.starts_with("ping answered"));
+    let mut r = match hs.transport {
+        Transport::LegacySse => CheckResult::warn(format!("deprecated transport (HTTP+SSE): {summary}"))
+            .detail(format!(
+                "the server speaks the HTTP+SSE transport of 2024-11-05 (stream at {}, messages to {}), deprecated since 2025-03-26",
+                hs.url,
+                hs.sse_endpoint.as_deref().unwrap_or("?")
+            ))
+            .with_fix(
+                Fix::new("Serve Streamable HTTP, which current MCP clients expect.")
+                    .manual("in main.py: mcp.run(transport=\"streamable-http\") and point clients (and --mcp-url) at /mcp")
+                    .phase(Phase::Runtime),
+            ),
+        _ if ping_refused => CheckResult::warn(format!("{summary} (ping refused)")),
+        _ => CheckResult::ok(summary),
+    };
+    r = r.detail(format!("endpoint {} ({})", hs.url, hs.transport.as_str()));
+    if let Some(title) = &hs.server_title {
+        r = r.detail(format!("server title: {title}"));
+    }
+    if let Some(tools) = hs.tools.as_ref().filter(|t| !t.is_empty()) {
+        let shown: Vec<&str> = tools.iter().take(12).map(String::as_str).collect();
+        let more = tools.len().saturating_sub(shown.len());
+        r = r.detail(format!(
+            "tools: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if hs.tool_pages > 1 {
+        r = r.detail(format!(
+            "tools/list: {} pages (nextCursor followed)",
+            hs.tool_pages
+        ));
+    }
+    r = r.detail(format!(
+        "initialize {}, total {} for the whole exchange",
+        ms(hs.initialize_rtt),
+        ms(hs.total)
+    ));
+    r = r.details(hs.notes.iter().cloned());
+    let ended = match &hs.ended {
+        Ended::Deleted => "deleted",
+        Ended::NotSupported => "kept (DELETE not supported)",
+        Ended::NoSession => "none",
+        Ended::Failed(_) => "delete failed",
+    };
+    r.data("url", hs.url.clone())
+        .data("server_name", hs.server_name.clone())
+        .data("server_version", hs.server_version.clone())
+        .data("protocol_version", hs.protocol_version.clone())
+        .data("transport", hs.transport.as_str())
+        .data("tools", hs.tools.as_ref().map_or(0, Vec::len))
+        .data("tool_names", hs.tools.clone().unwrap_or_default())
+        .data("tool_pages", hs.tool_pages)
+        .data("capabilities", hs.capabilities.clone())
+        .data("session", ended)
+        .data("latency_ms", ms_value(hs.latency()))
+        .data("initialize_ms", ms_value(hs.initialize_rtt))
+        .data("total_ms", ms_value(hs.total))
+}
+
+fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
+    let url = &f.url;
+    let at = if f.step == "connect" {
+        String::new()
+    } else {
+        format!("{}: ", f.step)
+    };
+    let mut r = match f.kind.as_ref() {
+        FailKind::Http(HttpError::Url(UrlError::Remote(host))) => return remote_skip("MCP URL", host, url),
+        FailKind::Http(HttpError::Url(e)) => CheckResult::fail(format!("the MCP URL is not usable: {e}"))
+            .detail("hint: set a URL like http://127.0.0.1:8000/mcp with --mcp-url or [mcp] url"),
+        FailKind::Http(HttpError::Refused) => CheckResult::fail(format!(
+            "connection refused at {}: nothing is listening (see mcp.port)",
+            authority_of(&ctx.settings.mcp_url)
+        )),
+        FailKind::Http(HttpError::Timeout) => CheckResult::unknown(format!(
+            "{at}no reply from {url} within {:.1} s",
+            mcp::budget(ctx).as_secs_f64()
+        ))
+        .detail("the server accepted the connection but did not finish answering: it may be starting, blocked, or streaming without replying")
+        .detail("hint: raise --timeout, or use --wait 30s while the server starts"),
+        FailKind::Http(e) => CheckResult::fail(format!("{at}{e}")),
+        FailKind::Status {
+            status,
+            excerpt,
+            rpc,
+            www_authenticate,
+        } => {
+            let code = format!("{status} {}", http::reason(*status)).trim().to_string();
+            let mut r = match status {
+                401 => CheckResult::unknown(format!(
+                    "{at}{url} requires authorization ({code}); devdoctor cannot log in"
+                )),
+                421 => CheckResult::fail(format!("{at}{url} rejected the Host header ({code})"))
+                    .detail("the server's DNS-rebinding protection allows only some Host values; use 127.0.0.1 or localhost in the URL, or add this host to the server's allowed hosts"),
+                404 if f.step == "initialize" => CheckResult::fail(format!(
+                    "no MCP endpoint at {url} ({code})"
+                ))
+                .detail("hint: is the server's streamable HTTP path different (e.g. /mcp/ or /)? set --mcp-url or [mcp] url"),
+                _ => CheckResult::fail(format!("{at}{url} answered {code}")),
+            };
+            if let Some(e) = rpc {
+                r = r.detail(e.to_string());
+            } else if !excerpt.is_empty() {
+                r = r.detail(format!("body: {excerpt}"));
+            }
+            if let Some(w) = www_authenticate {
+                r = r.detail(format!("WWW-Authenticate: {w}"));
+            }
+            r
+        }
+        FailKind::Rpc(e) => CheckResult::fail(format!("{at}{e}")),
+        FailKind::NotMcp(why) => CheckResult::fail(format!("{url} does not speak MCP: {why}")),
+        FailKind::Version(v) => CheckResult::fail(format!(
+            "{at}the server chose protocol version {v}, which devdoctor does not know"
+        ))
+        .detail(format!(
+            "known: {} and {}",
+            mcp::HANDSHAKE_VERSIONS.join(", "),
+            mcp::MODERN_VERSION
+        )),
+    };
+    if let Some(server) = &f.server {
+        r = r.detail(format!("server: {server}"));
+    }
+    r.details(f.tried.iter().cloned())
+        .data("url", url.clone())
+        .data("step", f.step.clone())
+}
+
+/// Loopback targets of the configured URLs, by port.
+fn local_targets(ctx: &Context) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for url in [&ctx.settings.mcp_url, &ctx.settings.health_url] {
+        if let Ok(t) = Target::parse(url) {
+            if t.kind() != HostKind::Remote
+                && !out.iter().any(|o| o.port == t.port && o.host == t.host)
+            {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a process looks like the configured server command (`main.py`, `uvicorn`, …).
+fn looks_like_server(owner: &sockets::Owner, command: &[String]) -> bool {
+    let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    let words: Vec<String> = command
+        .iter()
+        .filter(|w| !w.starts_with('-'))
+        .map(|w| base(w))
+        .filter(|w| !(w == "python" || w.starts_with("python3") || w == "env"))
+        .collect();
+    !words.is_empty() && owner.cmdline.iter().any(|arg| words.contains(&base(arg)))
+}
+
+fn describe_listener(l: &sockets::Listener) -> String {
+    match &l.owner {
+        Some(o) => format!("{} held by pid {} ({})", l.endpoint(), o.pid, o.command()),
+        None => format!(
+            "{} held by a process of uid {} that this user cannot see",
+            l.endpoint(),
+            l.uid
+        ),
+    }
+}
+
+fn port(ctx: &Context) -> CheckResult {
+    let targets = local_targets(ctx);
+    if targets.is_empty() {
+        return CheckResult::skip(
+            "the MCP URLs are not on this machine; only local ports can be inspected",
+        );
+    }
+    let probe = mcp::handshake(ctx);
+    let listeners = sockets::listeners();
+    if let Ok(hs) = &probe.0 {
+        let t = &targets[0];
+        let mut r = CheckResult::ok(format!("{} is served by {}", t.authority(), hs.server_name));
+        if let Ok(all) = &listeners {
+            if let Some(l) = all
+                .iter()
+                .find(|l| l.port == t.port && t.loopback_addrs().iter().any(|a| l.accepts(a.ip())))
+            {
+                r = r.detail(describe_listener(l));
+                if let Some(o) = &l.owner {
+                    r = r.data("pid", o.pid);
+                }
+            }
+        }
+        return r.data("port", t.port);
+    }
+    let all = match listeners {
+        Ok(all) => all,
+        Err(why) => {
+            return CheckResult::unknown(format!("cannot see who listens on the port: {why}"))
+        }
+    };
+    let command = &ctx.settings.server_command;
+    let mut results = Vec::new();
+    for t in &targets {
+        let ips: Vec<_> = t.loopback_addrs().iter().map(|a| a.ip()).collect();
+        let holders: Vec<&sockets::Listener> = all
+            .iter()
+            .filter(|l| l.port == t.port && ips.iter().any(|ip| l.accepts(*ip)))
+            .collect();
+        results.push((t, holders));
+    }
+    let (t, holders) = match results.iter().find(|(_, h)| !h.is_empty()) {
+        Some((t, h)) => (*t, h.clone()),
+        None => return nothing_listens(ctx, targets[0].clone(), &all),
+    };
+    let holder = holders[0];
+    let data = |r: CheckResult| {
+        let r = r.data("port", t.port).data("address", holder.endpoint());
+        match &holder.owner {
+            Some(o) => r.data("pid", o.pid).data("command", o.command()),
+            None => r,
+        }
+    };
+    match &holder.owner {
+        Some(o) if looks_like_server(o, command) => data(CheckResult::warn(format!(
+            "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
+            t.authority(),
+            o.pid
+        ))
+        .detail(describe_listener(holder))),
+        Some(o) => data(
+            CheckResult::fail(format!(
+                "{} is held by another program: pid {} ({})",
+                t.authority(),
+                o.pid,
+                o.command()
+            ))
+            .detail(format!(
+                "it does not answer MCP, and it is not the configured server command `{}`",
+                crate::fix::quote_argv(command)
+            ))
+            .with_fix(
+                Fix::new("Free the port for the MCP server, or run the server on another port.")
+                    .manual(format!("stop the other program (pid {}) if it is yours, e.g. `kill {}`", o.pid, o.pid))
+                    .manual("or start the server on a free port (PORT=8001 or --port 8001) and pass --mcp-url/--health-url with that port")
+                    .phase(Phase::Runtime),
+            ),
+        ),
+        None => data(
+            CheckResult::fail(format!(
+                "{} is held by a process this user cannot see (uid {}), and it does not answer MCP",
+                t.authority(),
+                holder.uid
+            ))
+            .detail(format!("as root, `ss -ltnp 'sport = :{}'` names it", t.port)),
+        ),
+    }
+}
+
+fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> CheckResult {
+    let mut r = CheckResult::fail(format!(
+        "nothing listens on {}: the MCP server is not running",
+        t.authority()
+    ));
+    // Near misses: the same port on another address, or the server on another port.
+    for l in all.iter().filter(|l| l.port == t.port) {
+        r = r.detail(format!(
+            "but {} — the URL's host {} does not reach it",
+            describe_listener(l),
+            t.host
+        ));
+    }
+    let command = &ctx.settings.server_command;
+    for l in all.iter().filter(|l| l.port != t.port) {
+        if let Some(o) = l.owner.as_ref().filter(|o| looks_like_server(o, command)) {
+            r = r.detail(format!(
+                "pid {} ({}) listens on {} — is the server configured for another port?",
+                o.pid,
+                o.command(),
+                l.endpoint()
+            ));
+        }
+    }
+    r.with_fix(start_fix(ctx)).data("port", t.port)
+}
+
+/// The command that starts the server inside the project environment, from its directory.
+fn start_fix(ctx: &Context) -> Fix {
+    let s = &ctx.settings;
+    let cmds = crate::probes::mamba::toolchain(ctx).commands();
+    let tool = cmds.program.clone();
+    let dir = if s.server_dir == s.project_dir {
+        "the project directory".to_string()
+    } else {
+        s.display_path(&s.server_dir)
+    };
+    let mut program: Vec<String> = Vec::new();
+    if s.server_dir != s.project_dir {
+        program.push("--cwd".into());
+        program.push(s.server_dir.display().to_string());
+    }
+    program.extend(s.server_command.iter().cloned());
+    let activation = format!(
+        "`{tool} activate ENV` followed by `{}` works only in a shell initialised with `{tool} shell init`; `{tool} run` needs no activation",
+        crate::fix::quote_argv(&s.server_command)
+    );
+    match crate::probes::env::env_name(ctx) {
+        Some(env) => {
+            let argv = if env.source == crate::probes::env::NameSource::FilePrefix {
+                let mut v = vec![tool.clone(), "run".into(), "-p".into(), env.name.clone()];
+                v.extend(program);
+                v
+            } else {
+                cmds.run_in(&env.name, &program)
+            };
+            Fix::new(format!(
+                "Start the MCP server inside the `{}` environment, from {dir}. It keeps running: use a second terminal or a service manager. ({activation}.)",
+                env.name
+            ))
+            .cmd(argv)
+            .phase(Phase::Runtime)
+        }
+        None => Fix::new(format!(
+            "Start the MCP server inside the project's environment, from {dir}. ({activation}.)"
+        ))
+        .manual(format!(
+            "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{}` from {dir}",
+            crate::fix::quote_argv(&cmds.run_in("ENV", &s.server_command))
+        ))
+        .phase(Phase::Runtime),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_lookalikes() {
+        let owner = |cmd: &[&str]| sockets::Owner {
+            pid: 1,
+            name: "python".into(),
+            cmdline: cmd.iter().map(|s| s.to_string()).collect(),
+        };
+        let cmd = vec!["python".to_string(), "main.py".to_string()];
+        assert!(looks_like_server(
+            &owner(&["/env/bin/python3.11", "/app/main.py"]),
+            &cmd
+        ));
+        assert!(!looks_like_server(
+            &owner(&["python3", "-m", "http.server", "8000"]),
+            &cmd
+        ));
+        assert!(!looks_like_server(&owner(&["nginx: master process"]), &cmd));
+        let uv = vec!["uvicorn".to_string(), "app:app".to_string()];
+        assert!(looks_like_server(
+            &owner(&["/usr/bin/uvicorn", "app:app", "--port", "8000"]),
+            &uv
+        ));
+        assert!(!looks_like_server(
+            &owner(&["python"]),
+            &["python".to_string()]
+        ));
+    }
+
+    #[test]
+    fn latency_formatting() {
+        assert_eq!(ms(Duration::from_micros(2345)), "2.3 ms");
+        assert_eq!(ms(Duration::from_millis(123)), "123 ms");
+        assert_eq!(ms_value(Duration::from_micros(2345)), 2.345);
+    }
 }

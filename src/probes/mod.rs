@@ -4,4 +4,6 @@ pub mod compose;
 pub mod docker;
 pub mod env;
 pub mod dockerfile;
+pub mod http;
 pub mod mamba;
+pub mod mcp;

@@ -1,0 +1,1067 @@
+//! The one bounded network helper every probe uses for HTTP: a deadline on every call
+//! (connect and read included), a cap on bodies, no proxies, redirects followed only on the same
+//! host, and the loopback-only policy enforced both before a call and again at address
+//! resolution, so a non-loopback address is never connected to without `--allow-remote`.
+//! URLs are shown only through [`redact`], which strips userinfo and secret-looking query values.
+
+use std::fmt;
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::{Duration, Instant};
+use ureq::http::{self, Uri};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
+
+/// Cap on a response body read into memory.
+pub const BODY_CAP: usize = 1024 * 1024;
+/// Same-host redirects followed per call.
+const MAX_REDIRECTS: usize = 5;
+/// Connect attempts never wait longer than this, even with a longer deadline.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const USER_AGENT: &str = concat!("devdoctor/", env!("CARGO_PKG_VERSION"));
+
+/// A parsed http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub https: bool,
+    /// Host without IPv6 brackets, lowercased.
+    pub host: String,
+    pub port: u16,
+    /// Path and query, at least `/`.
+    pub path: String,
+    /// `user:password` from the URL, sent as Basic auth and never shown.
+    userinfo: Option<String>,
+}
+
+/// Why a URL cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlError {
+    Invalid(String),
+    /// Not loopback and remote targets were not allowed.
+    Remote(String),
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::Invalid(why) => write!(f, "invalid URL: {why}"),
+            UrlError::Remote(host) => write!(
+                f,
+                "{host} is not a loopback address; devdoctor only talks to 127.0.0.1, [::1] and localhost unless --allow-remote (or mcp.allow_remote = true) is given"
+            ),
+        }
+    }
+}
+
+/// What kind of host a URL names; decided without resolving anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    /// An address in 127.0.0.0/8, `::1`, or `::ffff:127.x.y.z`.
+    LoopbackIp,
+    /// `localhost` or a name under `.localhost` (RFC 6761), connected as 127.0.0.1 / ::1.
+    LocalhostName,
+    Remote,
+}
+
+pub fn is_loopback_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+pub fn host_kind(host: &str) -> HostKind {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return if is_loopback_ip(ip) {
+            HostKind::LoopbackIp
+        } else {
+            HostKind::Remote
+        };
+    }
+    let name = bare.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        HostKind::LocalhostName
+    } else {
+        HostKind::Remote
+    }
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, UrlError> {
+        let url = url.trim();
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| UrlError::Invalid(format!("`{}` has no http:// scheme", redact(url))))?;
+        let https = match scheme.to_ascii_lowercase().as_str() {
+            "http" => false,
+            "https" => true,
+            other => {
+                return Err(UrlError::Invalid(format!(
+                    "scheme `{other}` is not supported (use http:// or https://)"
+                )))
+            }
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        let (userinfo, hostport) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u.to_string()).filter(|u| !u.is_empty()), h),
+            None => (None, authority),
+        };
+        let (host, port) = split_host_port(hostport)
+            .ok_or_else(|| UrlError::Invalid(format!("bad host or port in `{}`", redact(url))))?;
+        if host.is_empty() {
+            return Err(UrlError::Invalid(format!(
+                "`{}` names no host",
+                redact(url)
+            )));
+        }
+        let tail = tail.split('#').next().unwrap_or_default();
+        let path = if tail.starts_with('/') {
+            tail.to_string()
+        } else {
+            format!("/{tail}")
+        };
+        let target = Target {
+            https,
+            host: host.to_ascii_lowercase(),
+            port: port.unwrap_or(if https { 443 } else { 80 }),
+            path,
+            userinfo,
+        };
+        // Validate with the http crate so the request cannot fail later on the URI.
+        target
+            .uri()
+            .map_err(|e| UrlError::Invalid(format!("`{}`: {e}", redact(url))))?;
+        Ok(target)
+    }
+
+    /// Parses and applies the loopback policy.
+    pub fn parse_allowed(url: &str, allow_remote: bool) -> Result<Target, UrlError> {
+        let t = Target::parse(url)?;
+        if !allow_remote && t.kind() == HostKind::Remote {
+            return Err(UrlError::Remote(t.host.clone()));
+        }
+        Ok(t)
+    }
+
+    pub fn kind(&self) -> HostKind {
+        host_kind(&self.host)
+    }
+
+    fn host_for_url(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        }
+    }
+
+    /// `host:port` as written in a URL.
+    pub fn authority(&self) -> String {
+        format!("{}:{}", self.host_for_url(), self.port)
+    }
+
+    fn origin(&self) -> String {
+        format!(
+            "{}://{}",
+            if self.https { "https" } else { "http" },
+            self.authority()
+        )
+    }
+
+    /// The URL without userinfo (safe to show, except for secrets in the query: see [`redact`]).
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin(), self.path)
+    }
+
+    /// The URL for display: no userinfo, secret-looking query values masked.
+    pub fn display(&self) -> String {
+        redact(&self.url())
+    }
+
+    fn uri(&self) -> Result<Uri, http::uri::InvalidUri> {
+        self.url().parse::<Uri>()
+    }
+
+    /// Whether `other` is the same scheme, host and port.
+    pub fn same_origin(&self, other: &Target) -> bool {
+        self.https == other.https && self.host == other.host && self.port == other.port
+    }
+
+    /// Resolves a reference (absolute URL, `/path`, or relative path) against this URL.
+    pub fn join(&self, reference: &str) -> Result<Target, UrlError> {
+        let reference = reference.trim();
+        if reference.contains("://") {
+            return Target::parse(reference);
+        }
+        if let Some(rest) = reference.strip_prefix("//") {
+            let scheme = if self.https { "https" } else { "http" };
+            return Target::parse(&format!("{scheme}://{rest}"));
+        }
+        let path = if reference.starts_with('/') {
+            reference.to_string()
+        } else {
+            let base = self.path.split('?').next().unwrap_or("/");
+            let dir = &base[..base.rfind('/').map_or(0, |i| i + 1)];
+            format!("{}{reference}", if dir.is_empty() { "/" } else { dir })
+        };
+        let mut t = self.clone();
+        t.path = path.split('#').next().unwrap_or("/").to_string();
+        t.uri()
+            .map_err(|e| UrlError::Invalid(format!("`{}`: {e}", redact(reference))))?;
+        Ok(t)
+    }
+
+    /// The same origin with another path (e.g. `/sse` next to `/mcp`).
+    pub fn with_path(&self, path: &str) -> Target {
+        let mut t = self.clone();
+        t.path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        t
+    }
+
+    /// The loopback socket addresses this target connects to, when it is local.
+    pub fn loopback_addrs(&self) -> Vec<SocketAddr> {
+        match self.kind() {
+            HostKind::LoopbackIp => self
+                .host
+                .parse::<IpAddr>()
+                .map(|ip| vec![SocketAddr::new(ip, self.port)])
+                .unwrap_or_default(),
+            HostKind::LocalhostName => vec![
+                SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.port),
+                SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), self.port),
+            ],
+            HostKind::Remote => Vec::new(),
+        }
+    }
+}
+
+fn split_host_port(hostport: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        let close = rest.find(']')?;
+        let host = &rest[..close];
+        host.parse::<Ipv6Addr>().ok()?;
+        match &rest[close + 1..] {
+            "" => (host, None),
+            p => (host, Some(p.strip_prefix(':')?)),
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            Some(_) => return None, // an IPv6 address must be bracketed
+            None => (hostport, None),
+        }
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(p.parse::<u16>().ok().filter(|&p| p != 0)?),
+    };
+    Some((host, port))
+}
+
+/// A URL made safe to show: userinfo removed, and the values of query parameters whose names
+/// look secret (token, key, secret, password, auth, signature, …) replaced by `***`.
+/// Works on anything, including text that does not parse as a URL.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match (scheme, authority.rsplit_once('@')) {
+        (Some(_), Some((_, host))) => host,
+        _ => authority,
+    };
+    let (before_q, query) = match tail.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (tail, None),
+    };
+    let mut out = String::new();
+    if let Some(s) = scheme {
+        out.push_str(s);
+        out.push_str("://");
+    }
+    out.push_str(authority);
+    out.push_str(before_q);
+    if let Some(q) = query {
+        let (q, frag) = match q.split_once('#') {
+            Some((q, f)) => (q, Some(f)),
+            None => (q, None),
+        };
+        out.push('?');
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) if secret_name(k) && !v.is_empty() => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out.push_str(&parts.join("&"));
+        if let Some(f) = frag {
+            out.push('#');
+            out.push_str(f);
+        }
+    }
+    out
+}
+
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "token",
+        "key",
+        "secret",
+        "pass",
+        "pwd",
+        "auth",
+        "sig",
+        "credential",
+        "session",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+}
+
+/// Why a call failed. Each kind maps to a clear verdict in the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpError {
+    Url(UrlError),
+    /// Nothing accepted the connection.
+    Refused,
+    /// No answer within the deadline (connect, headers or body).
+    Timeout,
+    /// The host could not be resolved or reached.
+    Unreachable(String),
+    /// The peer answered something that is not HTTP.
+    Protocol(String),
+    /// The connection closed or reset mid-response.
+    Closed(String),
+    /// The body is larger than the cap.
+    TooLarge(usize),
+    /// A redirect to another host, or too many redirects; not followed.
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    Tls(String),
+    Other(String),
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HttpError::Url(e) => write!(f, "{e}"),
+            HttpError::Refused => f.write_str("connection refused"),
+            HttpError::Timeout => f.write_str("no answer before the timeout"),
+            HttpError::Unreachable(why) => write!(f, "cannot reach the host: {why}"),
+            HttpError::Protocol(why) => write!(f, "the answer is not valid HTTP: {why}"),
+            HttpError::Closed(why) => write!(f, "the connection closed mid-response: {why}"),
+            HttpError::TooLarge(cap) => {
+                write!(f, "the response is larger than the {} KiB cap", cap / 1024)
+            }
+            HttpError::Redirect { status, location } => {
+                write!(f, "HTTP {status} redirect to {location} (not followed)")
+            }
+            HttpError::Tls(why) => write!(f, "TLS error: {why}"),
+            HttpError::Other(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+/// The error the resolver raises when the policy forbids an address.
+#[derive(Debug)]
+struct PolicyRefused(String);
+impl fmt::Display for PolicyRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not loopback", self.0)
+    }
+}
+impl std::error::Error for PolicyRefused {}
+
+/// Classifies an I/O error from a body reader or socket.
+pub fn io_error(e: &std::io::Error) -> HttpError {
+    use std::io::ErrorKind as K;
+    if let Some(inner) = e.get_ref() {
+        if let Some(ue) = inner.downcast_ref::<ureq::Error>() {
+            return classify_ureq_ref(ue);
+        }
+        if let Some(p) = inner.downcast_ref::<PolicyRefused>() {
+            return HttpError::Url(UrlError::Remote(p.0.clone()));
+        }
+    }
+    match e.kind() {
+        K::ConnectionRefused => HttpError::Refused,
+        K::TimedOut | K::WouldBlock => HttpError::Timeout,
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+            HttpError::Closed(e.to_string())
+        }
+        K::InvalidData => HttpError::Protocol(e.to_string()),
+        K::NetworkUnreachable | K::HostUnreachable | K::AddrNotAvailable => {
+            HttpError::Unreachable(e.to_string())
+        }
+        _ => HttpError::Other(e.to_string()),
+    }
+}
+
+fn classify_ureq_ref(e: &ureq::Error) -> HttpError {
+    match e {
+        ureq::Error::Timeout(_) => HttpError::Timeout,
+        ureq::Error::Io(io) => io_error(io),
+        ureq::Error::Protocol(p) => HttpError::Protocol(p.to_string()),
+        ureq::Error::LargeResponseHeader(..) => {
+            HttpError::Protocol("response headers are too large".into())
+        }
+        ureq::Error::HostNotFound => HttpError::Unreachable("host not found".into()),
+        ureq::Error::ConnectionFailed => HttpError::Refused,
+        ureq::Error::BadUri(u) => HttpError::Url(UrlError::Invalid(redact(u))),
+        ureq::Error::BodyExceedsLimit(n) => HttpError::TooLarge(*n as usize),
+        ureq::Error::Tls(t) => HttpError::Tls(t.to_string()),
+        ureq::Error::Rustls(t) => HttpError::Tls(t.to_string()),
+        ureq::Error::TlsRequired | ureq::Error::RequireHttpsOnly(_) => {
+            HttpError::Tls(e.to_string())
+        }
+        ureq::Error::Other(b) => match b.downcast_ref::<PolicyRefused>() {
+            Some(p) => HttpError::Url(UrlError::Remote(p.0.clone())),
+            None => HttpError::Other(b.to_string()),
+        },
+        other => HttpError::Other(other.to_string()),
+    }
+}
+
+fn classify(e: ureq::Error) -> HttpError {
+    classify_ureq_ref(&e)
+}
+
+/// Resolution that enforces the policy at the last moment: IP literals as given, `localhost`
+/// as 127.0.0.1 and ::1 without asking DNS, anything else only with `allow_remote`.
+#[derive(Debug)]
+struct PolicyResolver {
+    allow_remote: bool,
+}
+
+impl Resolver for PolicyResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri.host().unwrap_or_default();
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            });
+        let probe = Target {
+            https: false,
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            port,
+            path: "/".into(),
+            userinfo: None,
+        };
+        let local = probe.loopback_addrs();
+        if !local.is_empty() {
+            let mut out = self.empty();
+            for a in local {
+                out.push(a);
+            }
+            return Ok(out);
+        }
+        if !self.allow_remote {
+            return Err(ureq::Error::Other(Box::new(PolicyRefused(
+                host.to_string(),
+            ))));
+        }
+        DefaultResolver::default().resolve(uri, config, timeout)
+    }
+}
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: &'static str,
+    pub target: Target,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn new(method: &'static str, target: &Target) -> Request {
+        Request {
+            method,
+            target: target.clone(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Request {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+    pub fn body(mut self, body: Vec<u8>) -> Request {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// A response whose body has not been read yet.
+pub struct Response {
+    pub status: u16,
+    /// Header names lowercased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The URL that answered (after same-host redirects).
+    pub target: Target,
+    /// From sending the request to having the headers.
+    pub elapsed: Duration,
+    body: ureq::Body,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+/// A body read under the cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    /// More bytes followed than the cap allowed.
+    pub truncated: bool,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The media type, lowercased, without parameters (`text/event-stream`).
+    pub fn media_type(&self) -> Option<String> {
+        self.header("content-type").map(media_type)
+    }
+
+    /// Reads at most `cap` bytes; more sets `truncated` (the rest is not read).
+    pub fn read_capped(self, cap: usize) -> Result<Body, HttpError> {
+        let mut reader = self.into_reader();
+        read_capped(&mut reader, cap)
+    }
+
+    /// A streaming reader over the body, bounded by the call's deadline.
+    pub fn into_reader(self) -> impl Read + Send + 'static {
+        self.body.into_reader()
+    }
+}
+
+/// Reads at most `cap` bytes from `reader`, classifying errors.
+pub fn read_capped(reader: &mut dyn Read, cap: usize) -> Result<Body, HttpError> {
+    let mut bytes = Vec::new();
+    let mut limited = reader.take(cap as u64 + 1);
+    limited.read_to_end(&mut bytes).map_err(|e| io_error(&e))?;
+    let truncated = bytes.len() > cap;
+    bytes.truncate(cap);
+    Ok(Body { bytes, truncated })
+}
+
+/// `type/subtype` of a Content-Type value, lowercased.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A short, single-line, printable excerpt of a body for a finding.
+pub fn excerpt(bytes: &[u8], max_chars: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::new();
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && (last_space || out.is_empty()) {
+            continue;
+        }
+        last_space = c == ' ';
+        if out.chars().count() >= max_chars {
+            out.push('…');
+            return out.trim_end().to_string();
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
+}
+
+/// An excerpt of a body for a finding; HTML is reduced to its text first.
+pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) -> String {
+    let html = media_type.is_some_and(|m| m.contains("html"))
+        || bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .is_some_and(|i| bytes[i] == b'<');
+    if !html {
+        return excerpt(bytes, max_chars);
+    }
+    let mut text = Vec::with_capacity(bytes.len());
+    let mut in_tag = false;
+    for &b in bytes {
+        match b {
+            b'<' => in_tag = true,
+            b'>' if in_tag => {
+                in_tag = false;
+                text.push(b' ');
+            }
+            _ if !in_tag => text.push(b),
+            _ => {}
+        }
+    }
+    excerpt(&text, max_chars)
+}
+
+/// Sends requests before a fixed deadline, under the loopback policy.
+#[derive(Debug, Clone)]
+pub struct Client {
+    deadline: Instant,
+    allow_remote: bool,
+}
+
+impl Client {
+    /// A client whose calls (all together) end by `now + budget`.
+    pub fn new(budget: Duration, allow_remote: bool) -> Client {
+        Client {
+            deadline: Instant::now() + budget,
+            allow_remote,
+        }
+    }
+
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    fn agent(&self, remaining: Duration) -> ureq::Agent {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .user_agent(USER_AGENT)
+            .max_idle_connections(0)
+            .timeout_global(Some(remaining))
+            .timeout_connect(Some(remaining.min(CONNECT_TIMEOUT)))
+            .max_response_header_size(64 * 1024)
+            .build();
+        ureq::Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            PolicyResolver {
+                allow_remote: self.allow_remote,
+            },
+        )
+    }
+
+    /// Sends `req`, following same-host redirects; other redirects come back as an error.
+    pub fn send(&self, req: Request) -> Result<Response, HttpError> {
+        let mut req = req;
+        for _ in 0..=MAX_REDIRECTS {
+            if !self.allow_remote && req.target.kind() == HostKind::Remote {
+                return Err(HttpError::Url(UrlError::Remote(req.target.host.clone())));
+            }
+            let resp = self.send_once(&req)?;
+            if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(resp);
+            }
+            let Some(location) = resp.header("location").map(str::to_string) else {
+                return Ok(resp);
+            };
+            let next = req.target.join(&location).map_err(HttpError::Url)?;
+            if !next.same_origin(&req.target) {
+                return Err(HttpError::Redirect {
+                    status: resp.status,
+                    location: redact(&location),
+                });
+            }
+            // 303 (and 301/302 after a POST, as browsers do) turn into GET without a body.
+            if resp.status == 303 || (matches!(resp.status, 301 | 302) && req.method == "POST") {
+                req.method = "GET";
+                req.body = None;
+            }
+            let keep = req.target.userinfo.clone();
+            req.target = next;
+            if req.target.userinfo.is_none() {
+                req.target.userinfo = keep;
+            }
+        }
+        Err(HttpError::Redirect {
+            status: 310,
+            location: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
+    fn send_once(&self, req: &Request) -> Result<Response, HttpError> {
+        let remaining = self.remaining();
+        if remaining.is_zero() {
+            return Err(HttpError::Timeout);
+        }
+        let uri = req
+            .target
+            .uri()
+            .map_err(|e| HttpError::Url(UrlError::Invalid(e.to_string())))?;
+        let mut builder = http::Request::builder().method(req.method).uri(uri);
+        for (k, v) in &req.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let Some(u) = &req.target.userinfo {
+            builder = builder.header("authorization", format!("Basic {}", base64(u)));
+        }
+        let body = req.body.clone().unwrap_or_default();
+        let request = builder
+            .body(body)
+            .map_err(|e| HttpError::Other(format!("cannot build the request: {e}")))?;
+        let started = Instant::now();
+        let resp = self.agent(remaining).run(request).map_err(classify)?;
+        let elapsed = started.elapsed();
+        let (parts, body) = resp.into_parts();
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Ok(Response {
+            status: parts.status.as_u16(),
+            headers,
+            target: req.target.clone(),
+            elapsed,
+            body,
+        })
+    }
+}
+
+/// Standard base64 with padding (for Basic auth from URL userinfo).
+fn base64(s: &str) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Canonical reason phrase for a status, for messages.
+pub fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    #[test]
+    fn policy_decisions() {
+        let allowed = |u: &str| Target::parse_allowed(u, false);
+        for ok in [
+            "http://127.0.0.1:8000/health",
+            "http://127.1.2.3/",
+            "http://[::1]:8000/mcp",
+            "http://localhost:8000/mcp",
+            "http://LOCALHOST./x",
+            "http://api.localhost:9/",
+            "http://[::ffff:127.0.0.1]:80/",
+            "http://user:pw@127.0.0.1:8000/",
+        ] {
+            assert!(allowed(ok).is_ok(), "{ok}");
+        }
+        for remote in [
+            "http://10.0.0.5:8000/health",
+            "http://192.168.1.2/",
+            "https://example.com/mcp",
+            "http://0.0.0.0:8000/",
+            "http://[::]:8000/",
+            "http://localhost.example.com/",
+            "http://127.0.0.1.nip.io/",
+            "http://user@evil.test@127.0.0.1.evil.test/",
+        ] {
+            assert!(
+                matches!(allowed(remote), Err(UrlError::Remote(_))),
+                "{remote} must need --allow-remote"
+            );
+            assert!(Target::parse_allowed(remote, true).is_ok(), "{remote}");
+        }
+    }
+
+    #[test]
+    fn bad_urls() {
+        for bad in [
+            "127.0.0.1:8000",
+            "ftp://127.0.0.1/",
+            "http://",
+            "http://:80/",
+            "http://127.0.0.1:99999/",
+            "http://127.0.0.1:0/",
+            "http://::1:80/",
+            "http://[zz]/",
+        ] {
+            assert!(
+                matches!(Target::parse(bad), Err(UrlError::Invalid(_))),
+                "{bad} should be invalid"
+            );
+        }
+        let t = Target::parse("HTTP://[::1]/mcp?x=1#frag").unwrap();
+        assert_eq!(t.host, "::1");
+        assert_eq!(t.port, 80);
+        assert_eq!(t.path, "/mcp?x=1");
+        assert_eq!(t.url(), "http://[::1]:80/mcp?x=1");
+    }
+
+    #[test]
+    fn userinfo_never_shown() {
+        let t = Target::parse("http://alice:s3cret@127.0.0.1:8000/health?token=abc&x=1").unwrap();
+        assert!(!t.display().contains("s3cret"));
+        assert!(!t.display().contains("alice"));
+        assert!(!t.display().contains("abc"));
+        assert_eq!(t.display(), "http://127.0.0.1:8000/health?token=***&x=1");
+        assert_eq!(
+            redact("https://u:p@host.example/a?api_key=zzz#f"),
+            "https://host.example/a?api_key=***#f"
+        );
+        assert_eq!(redact("not a url"), "not a url");
+        assert_eq!(base64("alice:s3cret"), "YWxpY2U6czNjcmV0");
+        assert_eq!(base64("a"), "YQ==");
+        assert_eq!(base64("ab"), "YWI=");
+    }
+
+    #[test]
+    fn joining_references() {
+        let base = Target::parse("http://127.0.0.1:8000/sse").unwrap();
+        assert_eq!(
+            base.join("/messages/?session_id=ab").unwrap().url(),
+            "http://127.0.0.1:8000/messages/?session_id=ab"
+        );
+        assert_eq!(
+            base.join("messages/?s=1").unwrap().url(),
+            "http://127.0.0.1:8000/messages/?s=1"
+        );
+        let other = base.join("http://10.1.1.1:8000/messages/").unwrap();
+        assert!(!other.same_origin(&base));
+        assert!(base
+            .join("//evil.test/x")
+            .is_ok_and(|t| !t.same_origin(&base)));
+    }
+
+    /// A one-shot loopback server that answers every connection with `reply`.
+    fn serve(reply: &'static [u8], close: bool) -> (u16, std::thread::JoinHandle<()>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let h = std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = std::io::Read::read(&mut s, &mut buf);
+                let _ = s.write_all(reply);
+                if !close {
+                    std::thread::sleep(Duration::from_secs(3));
+                }
+            }
+        });
+        (port, h)
+    }
+
+    fn get(port: u16, path: &str, budget: Duration) -> Result<Response, HttpError> {
+        let t = Target::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap();
+        Client::new(budget, false).send(Request::new("GET", &t))
+    }
+
+    #[test]
+    fn refused_when_nothing_listens() {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        assert_eq!(
+            get(port, "/", Duration::from_secs(2)).unwrap_err(),
+            HttpError::Refused
+        );
+    }
+
+    #[test]
+    fn silent_server_times_out_within_budget() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let started = Instant::now();
+        let err = get(port, "/", Duration::from_millis(400)).unwrap_err();
+        assert_eq!(err, HttpError::Timeout);
+        assert!(started.elapsed() < Duration::from_secs(3));
+        drop(l);
+    }
+
+    #[test]
+    fn garbage_is_a_protocol_error() {
+        let (port, h) = serve(b"SSH-2.0-OpenSSH_9.2\r\n\r\n", true);
+        let err = get(port, "/", Duration::from_secs(2)).unwrap_err();
+        assert!(matches!(err, HttpError::Protocol(_)), "{err:?}");
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn body_cut_short_is_closed() {
+        let (port, h) = serve(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n{\"status\":",
+            true,
+        );
+        let resp = get(port, "/", Duration::from_secs(2)).unwrap();
+        let err = resp.read_capped(BODY_CAP).unwrap_err();
+        assert!(
+            matches!(err, HttpError::Closed(_) | HttpError::Protocol(_)),
+            "{err:?}"
+        );
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn large_body_is_capped() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let h = std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = std::io::Read::read(&mut s, &mut buf);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10485760\r\n\r\n");
+                let chunk = vec![b'x'; 65536];
+                for _ in 0..160 {
+                    if s.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let resp = get(port, "/", Duration::from_secs(5)).unwrap();
+        let body = resp.read_capped(1024).unwrap();
+        assert!(body.truncated);
+        assert_eq!(body.bytes.len(), 1024);
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn off_host_redirect_is_not_followed() {
+        let (port, h) = serve(
+            b"HTTP/1.1 302 Found\r\nLocation: http://10.9.9.9:8000/health\r\nContent-Length: 0\r\n\r\n",
+            true,
+        );
+        let err = get(port, "/health", Duration::from_secs(2)).unwrap_err();
+        assert_eq!(
+            err,
+            HttpError::Redirect {
+                status: 302,
+                location: "http://10.9.9.9:8000/health".into()
+            }
+        );
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn same_host_redirect_is_followed() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let h = std::thread::spawn(move || {
+            for reply in [
+                &b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /mcp\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"[..],
+                &b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"[..],
+            ] {
+                if let Ok((mut s, _)) = l.accept() {
+                    let mut buf = [0u8; 4096];
+                    let _ = std::io::Read::read(&mut s, &mut buf);
+                    let _ = s.write_all(reply);
+                }
+            }
+        });
+        let resp = get(port, "/mcp/", Duration::from_secs(2)).unwrap();
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.target.path, "/mcp");
+        assert_eq!(resp.read_capped(10).unwrap().bytes, b"ok");
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn remote_target_is_refused_before_any_connection() {
+        let t = Target::parse("http://192.0.2.1:8000/").unwrap();
+        let started = Instant::now();
+        let err = Client::new(Duration::from_secs(5), false)
+            .send(Request::new("GET", &t))
+            .unwrap_err();
+        assert!(matches!(err, HttpError::Url(UrlError::Remote(_))));
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+
+    #[test]
+    fn html_excerpts_keep_the_text() {
+        let page = b"<!DOCTYPE HTML>\n<html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 404</p></body></html>";
+        assert_eq!(
+            body_excerpt(page, Some("text/html"), 80),
+            "Error response Error response Error code: 404"
+        );
+        assert_eq!(
+            body_excerpt(b"{\"a\": 1}", Some("application/json"), 80),
+            "{\"a\": 1}"
+        );
+        assert_eq!(body_excerpt(b"<unterminated", None, 80), "");
+    }
+
+    #[test]
+    fn excerpts_are_short_single_lines() {
+        assert_eq!(excerpt(b"  a\n\n b\tc\x07 ", 80), "a b c");
+        assert_eq!(
+            excerpt("x".repeat(50).as_bytes(), 10),
+            format!("{}…", "x".repeat(10))
+        );
+        assert_eq!(excerpt(&[0xff, 0xfe, b'a'], 10), "\u{FFFD}\u{FFFD}a");
+    }
+}

@@ -1,0 +1,839 @@
+//! The MCP client exchange, following the wire traces in research/docker-mcp-facts.md §4:
+//! Streamable HTTP (initialize → notifications/initialized → ping → tools/list pages → DELETE),
+//! with fallbacks to the legacy HTTP+SSE transport (400/404/405 on POST) and to the stateless
+//! 2026-07-28 revision (a 400 carrying -32020…-32022). Every call shares one deadline.
+
+use super::sse;
+use super::{
+    Ended, FailKind, Failure, Handshake, RpcError, Transport, HANDSHAKE_VERSIONS, MAX_TOOL_PAGES,
+    MODERN_VERSION,
+};
+use crate::probes::http::{self, Client, HttpError, Request, Response, Target};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::io::Read;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const CLIENT_NAME: &str = "devdoctor";
+const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// A legacy SSE stream may carry several replies; it is read up to this many bytes.
+const STREAM_CAP: usize = 4 * http::BODY_CAP;
+
+type Reply = (Result<Value, RpcError>, Duration);
+
+fn client_info() -> Value {
+    json!({"name": CLIENT_NAME, "version": CLIENT_VERSION})
+}
+
+/// Runs the whole exchange against `url` within `budget`.
+pub fn run_handshake(
+    url: &str,
+    budget: Duration,
+    allow_remote: bool,
+) -> Result<Handshake, Failure> {
+    let target = Target::parse_allowed(url, allow_remote).map_err(|e| {
+        Failure::new(
+            &http::redact(url),
+            "connect",
+            FailKind::Http(HttpError::Url(e)),
+        )
+    })?;
+    let client = Client::new(budget, allow_remote);
+    let started = Instant::now();
+    let mut conn = Conn::streamable(&client, &target);
+    let init = conn.call(
+        "initialize",
+        Some(json!({
+            "protocolVersion": HANDSHAKE_VERSIONS[0],
+            "capabilities": {},
+            "clientInfo": client_info(),
+        })),
+    );
+    match init {
+        Ok(reply) => complete(conn, reply, started),
+        Err(mut failure) => {
+            let modern_error = matches!(
+                failure.kind.as_ref(),
+                FailKind::Status { status: 400, rpc: Some(e), .. } if (-32022..=-32020).contains(&e.code)
+            );
+            if modern_error {
+                return stateless(&client, &target, started);
+            }
+            if matches!(
+                *failure.kind,
+                FailKind::Status {
+                    status: 400 | 404 | 405,
+                    ..
+                }
+            ) {
+                match open_legacy(&client, &target) {
+                    Ok(conn) => return complete_legacy(conn, started),
+                    Err(tried) => failure.tried = tried,
+                }
+            }
+            Err(failure)
+        }
+    }
+}
+
+/// After a successful initialize over Streamable HTTP.
+fn complete(mut conn: Conn, init: Reply, started: Instant) -> Result<Handshake, Failure> {
+    let (result, rtt) = init;
+    let result = result.map_err(|e| conn.fail("initialize", FailKind::Rpc(e)))?;
+    let info = parse_init(&result).map_err(|k| conn.fail("initialize", k))?;
+    if info.version == MODERN_VERSION {
+        return stateless(conn.client, &conn.target, started);
+    }
+    conn.version = Some(info.version.clone());
+    conn.server = Some(info.label());
+    let mut hs = info.into_handshake(&conn.target.display(), Transport::StreamableHttp, rtt);
+    hs.session = conn.session.is_some();
+    conn.notify("notifications/initialized")?;
+    hs.ping_rtt = conn.ping(&mut hs.notes)?;
+    list_tools(&mut conn, &mut hs)?;
+    hs.ended = conn.end_session();
+    if let Ended::Failed(why) = &hs.ended {
+        hs.notes.push(format!("ending the session failed: {why}"));
+    }
+    hs.total = started.elapsed();
+    Ok(hs)
+}
+
+/// The 2026-07-28 exchange: server/discover, then tools/list, each self-describing.
+fn stateless(client: &Client, target: &Target, started: Instant) -> Result<Handshake, Failure> {
+    let mut conn = Conn::streamable(client, target);
+    conn.version = Some(MODERN_VERSION.to_string());
+    conn.modern = true;
+    let (result, rtt) = conn.call("server/discover", None)?;
+    let result = result.map_err(|e| conn.fail("server/discover", FailKind::Rpc(e)))?;
+    let supported: Vec<String> = result
+        .get("supportedVersions")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !supported.iter().any(|v| v == MODERN_VERSION) {
+        return Err(conn.fail("server/discover", FailKind::Version(supported.join(", "))));
+    }
+    let server_info = result
+        .get("_meta")
+        .and_then(|m| m.get("io.modelcontextprotocol/serverInfo"))
+        .or_else(|| result.get("serverInfo"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let info = InitInfo {
+        version: MODERN_VERSION.to_string(),
+        name: str_field(&server_info, "name"),
+        server_version: str_field(&server_info, "version"),
+        title: server_info
+            .get("title")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        capabilities: capability_names(&result),
+    };
+    conn.server = Some(info.label());
+    let mut hs = info.into_handshake(&target.display(), Transport::Stateless, rtt);
+    list_tools(&mut conn, &mut hs)?;
+    hs.ended = Ended::NoSession;
+    hs.total = started.elapsed();
+    Ok(hs)
+}
+
+fn complete_legacy(mut conn: Conn, started: Instant) -> Result<Handshake, Failure> {
+    let (result, rtt) = conn.call(
+        "initialize",
+        Some(json!({
+            "protocolVersion": HANDSHAKE_VERSIONS[0],
+            "capabilities": {},
+            "clientInfo": client_info(),
+        })),
+    )?;
+    let result = result.map_err(|e| conn.fail("initialize", FailKind::Rpc(e)))?;
+    let info = parse_init(&result).map_err(|k| conn.fail("initialize", k))?;
+    conn.server = Some(info.label());
+    let mut hs = info.into_handshake(&conn.target.display(), Transport::LegacySse, rtt);
+    hs.sse_endpoint = conn.legacy.as_ref().map(|l| l.endpoint.display());
+    conn.notify("notifications/initialized")?;
+    hs.ping_rtt = conn.ping(&mut hs.notes)?;
+    list_tools(&mut conn, &mut hs)?;
+    hs.ended = Ended::NoSession;
+    hs.total = started.elapsed();
+    Ok(hs)
+}
+
+fn list_tools(conn: &mut Conn, hs: &mut Handshake) -> Result<(), Failure> {
+    if !hs.capabilities.iter().any(|c| c == "tools") {
+        hs.notes
+            .push("the server declares no tools capability, so tools/list was not called".into());
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        hs.tool_pages += 1;
+        let params = cursor.as_ref().map(|c| json!({ "cursor": c }));
+        let (result, _) = conn.call("tools/list", params)?;
+        let result = result.map_err(|e| conn.fail("tools/list", FailKind::Rpc(e)))?;
+        let Some(tools) = result.get("tools").and_then(Value::as_array) else {
+            return Err(conn.fail(
+                "tools/list",
+                FailKind::NotMcp("the tools/list result has no `tools` array".into()),
+            ));
+        };
+        names.extend(tools.iter().map(|t| {
+            t.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("(unnamed)")
+                .to_string()
+        }));
+        match result.get("nextCursor").and_then(Value::as_str) {
+            Some(next) if !next.is_empty() => {
+                if !seen.insert(next.to_string()) {
+                    hs.notes.push(format!(
+                        "tools/list repeated the cursor `{}`; stopped paging",
+                        http::excerpt(next.as_bytes(), 40)
+                    ));
+                    break;
+                }
+                if hs.tool_pages >= MAX_TOOL_PAGES {
+                    hs.notes.push(format!(
+                        "tools/list has more than {MAX_TOOL_PAGES} pages; counted the first {MAX_TOOL_PAGES}"
+                    ));
+                    break;
+                }
+                cursor = Some(next.to_string());
+            }
+            _ => break,
+        }
+    }
+    hs.tools = Some(names);
+    Ok(())
+}
+
+struct InitInfo {
+    version: String,
+    name: String,
+    server_version: String,
+    title: Option<String>,
+    capabilities: Vec<String>,
+}
+
+impl InitInfo {
+    fn label(&self) -> String {
+        format!("{} {}", self.name, self.server_version)
+            .trim()
+            .to_string()
+    }
+
+    fn into_handshake(self, url: &str, transport: Transport, rtt: Duration) -> Handshake {
+        Handshake {
+            url: url.to_string(),
+            transport,
+            protocol_version: self.version,
+            server_name: self.name,
+            server_version: self.server_version,
+            server_title: self.title,
+            capabilities: self.capabilities,
+            tools: None,
+            tool_pages: 0,
+            session: false,
+            ended: Ended::NoSession,
+            initialize_rtt: rtt,
+            ping_rtt: None,
+            total: Duration::ZERO,
+            sse_endpoint: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+fn str_field(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(|s| http::excerpt(s.as_bytes(), 120))
+        .unwrap_or_default()
+}
+
+fn capability_names(result: &Value) -> Vec<String> {
+    result
+        .get("capabilities")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn parse_init(result: &Value) -> Result<InitInfo, FailKind> {
+    let Some(version) = result.get("protocolVersion").and_then(Value::as_str) else {
+        return Err(FailKind::NotMcp(
+            "the initialize result has no protocolVersion".into(),
+        ));
+    };
+    if version != MODERN_VERSION && !HANDSHAKE_VERSIONS.contains(&version) {
+        return Err(FailKind::Version(http::excerpt(version.as_bytes(), 40)));
+    }
+    let server = result.get("serverInfo").cloned().unwrap_or(Value::Null);
+    let mut name = str_field(&server, "name");
+    if name.is_empty() {
+        name = "(unnamed server)".into();
+    }
+    Ok(InitInfo {
+        version: version.to_string(),
+        name,
+        server_version: str_field(&server, "version"),
+        title: server
+            .get("title")
+            .and_then(Value::as_str)
+            .map(|t| http::excerpt(t.as_bytes(), 120)),
+        capabilities: capability_names(result),
+    })
+}
+
+/// The legacy transport's open event stream and the endpoint to POST to.
+struct Legacy {
+    endpoint: Target,
+    events: mpsc::Receiver<StreamItem>,
+}
+
+enum StreamItem {
+    Event(sse::Event),
+    End(Option<HttpError>),
+}
+
+/// One client connection state: where to POST, which headers to add, how replies arrive.
+struct Conn<'a> {
+    client: &'a Client,
+    target: Target,
+    session: Option<String>,
+    version: Option<String>,
+    /// 2026-07-28: `Mcp-Method` header and `_meta` in params.
+    modern: bool,
+    legacy: Option<Legacy>,
+    next_id: i64,
+    server: Option<String>,
+}
+
+impl<'a> Conn<'a> {
+    fn streamable(client: &'a Client, target: &Target) -> Conn<'a> {
+        Conn {
+            client,
+            target: target.clone(),
+            session: None,
+            version: None,
+            modern: false,
+            legacy: None,
+            next_id: 1,
+            server: None,
+        }
+    }
+
+    fn fail(&self, step: &str, kind: FailKind) -> Failure {
+        let mut f = Failure::new(&self.target.display(), step, kind);
+        f.server = self.server.clone();
+        f
+    }
+
+    fn post_target(&self) -> &Target {
+        self.legacy.as_ref().map_or(&self.target, |l| &l.endpoint)
+    }
+
+    fn request(&self, method: &str, body: &Value) -> Request {
+        let mut req = Request::new("POST", self.post_target())
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(serde_json::to_vec(body).unwrap_or_default());
+        if let Some(s) = &self.session {
+            req = req.header("mcp-session-id", s.clone());
+        }
+        if let Some(v) = &self.version {
+            req = req.header("mcp-protocol-version", v.clone());
+        }
+        if self.modern {
+            req = req.header("mcp-method", method);
+        }
+        req
+    }
+
+    fn send(&self, step: &str, req: Request) -> Result<Response, Failure> {
+        self.client
+            .send(req)
+            .map_err(|e| self.fail(step, FailKind::Http(e)))
+    }
+
+    /// A request and its reply (result or JSON-RPC error) with the round-trip time.
+    fn call(&mut self, method: &str, params: Option<Value>) -> Result<Reply, Failure> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut msg = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        let mut params = params;
+        if self.modern {
+            let mut p = params.take().unwrap_or_else(|| json!({}));
+            p["_meta"] = json!({
+                "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
+                "io.modelcontextprotocol/clientInfo": client_info(),
+                "io.modelcontextprotocol/clientCapabilities": {},
+            });
+            params = Some(p);
+        }
+        if let Some(p) = params {
+            msg["params"] = p;
+        }
+        let started = Instant::now();
+        let resp = self.send(method, self.request(method, &msg))?;
+        if method == "initialize" && self.legacy.is_none() {
+            self.take_session(&resp).map_err(|k| self.fail(method, k))?;
+        }
+        let value = match &self.legacy {
+            None => read_reply(resp, id),
+            Some(legacy) => read_legacy_reply(resp, id, legacy, self.client),
+        }
+        .map_err(|k| self.fail(method, k))?;
+        Ok((split(&value), started.elapsed()))
+    }
+
+    fn take_session(&mut self, resp: &Response) -> Result<(), FailKind> {
+        if let Some(id) = resp.header("mcp-session-id") {
+            if id.is_empty() || !id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+                return Err(FailKind::NotMcp(
+                    "the Mcp-Session-Id header holds characters outside visible ASCII".into(),
+                ));
+            }
+            self.session = Some(id.to_string());
+        }
+        Ok(())
+    }
+
+    fn notify(&self, method: &str) -> Result<(), Failure> {
+        let msg = json!({"jsonrpc": "2.0", "method": method});
+        let resp = self.send(method, self.request(method, &msg))?;
+        if (200..300).contains(&resp.status) {
+            Ok(())
+        } else {
+            Err(self.fail(method, status_failure(resp)))
+        }
+    }
+
+    /// Ping: a JSON-RPC error is a note (the server works), a transport failure is fatal.
+    fn ping(&mut self, notes: &mut Vec<String>) -> Result<Option<Duration>, Failure> {
+        let (result, rtt) = self.call("ping", None)?;
+        match result {
+            Ok(_) => Ok(Some(rtt)),
+            Err(e) => {
+                notes.push(format!("ping answered {e}"));
+                Ok(None)
+            }
+        }
+    }
+
+    fn end_session(&self) -> Ended {
+        let Some(session) = &self.session else {
+            return Ended::NoSession;
+        };
+        let mut req =
+            Request::new("DELETE", &self.target).header("mcp-session-id", session.clone());
+        if let Some(v) = &self.version {
+            req = req.header("mcp-protocol-version", v.clone());
+        }
+        match self.client.send(req) {
+            Ok(r) if (200..300).contains(&r.status) => Ended::Deleted,
+            Ok(r) if r.status == 405 => Ended::NotSupported,
+            Ok(r) => Ended::Failed(format!(
+                "DELETE answered {} {}",
+                r.status,
+                http::reason(r.status)
+            )),
+            Err(e) => Ended::Failed(e.to_string()),
+        }
+    }
+}
+
+/// `result` or `error` of a JSON-RPC response object.
+fn split(v: &Value) -> Result<Value, RpcError> {
+    match v.get("error") {
+        Some(e) => Err(rpc_error(e)),
+        None => Ok(v.get("result").cloned().unwrap_or(Value::Null)),
+    }
+}
+
+fn rpc_error(e: &Value) -> RpcError {
+    RpcError {
+        code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
+        message: e
+            .get("message")
+            .and_then(Value::as_str)
+            .map(|m| http::excerpt(m.as_bytes(), 200))
+            .unwrap_or_default(),
+    }
+}
+
+fn id_matches(v: &Value, id: i64) -> bool {
+    match v.get("id") {
+        Some(Value::Number(n)) => n.as_i64() == Some(id),
+        Some(Value::String(s)) => s == &id.to_string(),
+        _ => false,
+    }
+}
+
+fn is_response(v: &Value, id: i64) -> bool {
+    id_matches(v, id) && (v.get("result").is_some() || v.get("error").is_some())
+}
+
+/// The response to `id` in a JSON body (an object, or a 2025-03-26 batch array).
+fn find_response(v: &Value, id: i64) -> Option<Value> {
+    match v {
+        Value::Array(items) => items.iter().find(|m| is_response(m, id)).cloned(),
+        m if is_response(m, id) => Some(m.clone()),
+        _ => None,
+    }
+}
+
+fn describe_media(media: Option<&str>) -> String {
+    match media {
+        Some(m) => format!("`{m}`"),
+        None => "no Content-Type".to_string(),
+    }
+}
+
+fn read_reply(resp: Response, id: i64) -> Result<Value, FailKind> {
+    let status = resp.status;
+    if !(200..300).contains(&status) {
+        return Err(status_failure(resp));
+    }
+    if status == 202 {
+        return Err(FailKind::NotMcp(
+            "the server answered 202 Accepted to a request instead of replying".into(),
+        ));
+    }
+    let media = resp.media_type();
+    match media.as_deref() {
+        Some("application/json") => {
+            let body = resp.read_capped(http::BODY_CAP).map_err(FailKind::Http)?;
+            if body.truncated {
+                return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)));
+            }
+            let v: Value = serde_json::from_slice(&body.bytes).map_err(|e| {
+                FailKind::NotMcp(format!(
+                    "the JSON reply does not parse ({e}): {}",
+                    http::excerpt(&body.bytes, 120)
+                ))
+            })?;
+            find_response(&v, id).ok_or_else(|| {
+                FailKind::NotMcp(format!(
+                    "the JSON reply is not a JSON-RPC response to request {id}: {}",
+                    http::excerpt(&body.bytes, 120)
+                ))
+            })
+        }
+        Some("text/event-stream") => read_sse_reply(&mut resp.into_reader(), id),
+        other => {
+            let what = describe_media(other);
+            let body = resp.read_capped(4096).ok();
+            let sample = body
+                .map(|b| http::body_excerpt(&b.bytes, other, 100))
+                .unwrap_or_default();
+            Err(FailKind::NotMcp(format!(
+                "answered {status} with {what} instead of JSON or an event stream{}",
+                if sample.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {sample}")
+                }
+            )))
+        }
+    }
+}
+
+/// The JSON-RPC message in an SSE `message` event, if it is the reply to `id`.
+fn match_event(ev: &sse::Event, id: i64) -> Result<Option<Value>, FailKind> {
+    if ev.event != "message" || ev.data.trim().is_empty() {
+        return Ok(None); // priming events, keep-alives, other event types
+    }
+    let v: Value = serde_json::from_str(&ev.data).map_err(|e| {
+        FailKind::NotMcp(format!(
+            "an SSE message event is not JSON ({e}): {}",
+            http::excerpt(ev.data.as_bytes(), 100)
+        ))
+    })?;
+    Ok(find_response(&v, id))
+}
+
+/// Reads an SSE reply until the response to `id` arrives, the stream ends, or the deadline.
+fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, FailKind> {
+    let mut parser = sse::Parser::new(http::BODY_CAP);
+    let mut buf = [0u8; 8192];
+    let mut total = 0usize;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(FailKind::Http(http::io_error(&e))),
+        };
+        total += n;
+        if total > http::BODY_CAP {
+            return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)));
+        }
+        let events = parser
+            .feed(&buf[..n])
+            .map_err(|_| FailKind::Http(HttpError::TooLarge(http::BODY_CAP)))?;
+        for ev in &events {
+            if let Some(v) = match_event(ev, id)? {
+                return Ok(v);
+            }
+        }
+    }
+    if let Some(ev) = parser.finish() {
+        if let Some(v) = match_event(&ev, id)? {
+            return Ok(v);
+        }
+    }
+    Err(FailKind::Http(HttpError::Closed(format!(
+        "the event stream ended without a reply to request {id}"
+    ))))
+}
+
+/// A non-2xx answer: status, bounded excerpt, and the JSON-RPC error inside if any.
+fn status_failure(resp: Response) -> FailKind {
+    let status = resp.status;
+    let www_authenticate = resp
+        .header("www-authenticate")
+        .map(|h| http::excerpt(h.as_bytes(), 120));
+    let media = resp.media_type();
+    let body = resp.read_capped(4096).map(|b| b.bytes).unwrap_or_default();
+    let rpc = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("error").map(rpc_error));
+    FailKind::Status {
+        status,
+        excerpt: http::body_excerpt(&body, media.as_deref(), 160),
+        rpc,
+        www_authenticate,
+    }
+}
+
+/// GETs the URL (and `/sse` beside it) expecting the legacy `endpoint` event.
+/// `Err` lists what was tried, for the failure's details.
+fn open_legacy<'a>(client: &'a Client, target: &Target) -> Result<Conn<'a>, Vec<String>> {
+    let mut candidates = vec![target.clone()];
+    let path = target.path.split('?').next().unwrap_or("/");
+    if !path.trim_end_matches('/').ends_with("/sse") {
+        let dir = &path[..path.trim_end_matches('/').rfind('/').map_or(0, |i| i + 1)];
+        candidates
+            .push(target.with_path(&format!("{}sse", if dir.is_empty() { "/" } else { dir })));
+        candidates.push(target.with_path("/sse"));
+    }
+    candidates.dedup_by(|a, b| a.path == b.path);
+    let mut tried = Vec::new();
+    for sse_url in candidates {
+        let shown = sse_url.display();
+        let resp = match client
+            .send(Request::new("GET", &sse_url).header("accept", "text/event-stream"))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tried.push(format!("GET {shown} (legacy SSE): {e}"));
+                if matches!(e, HttpError::Timeout) {
+                    break;
+                }
+                continue;
+            }
+        };
+        if resp.status != 200 || resp.media_type().as_deref() != Some("text/event-stream") {
+            tried.push(format!(
+                "GET {shown} (legacy SSE): {} {} with {}",
+                resp.status,
+                http::reason(resp.status),
+                describe_media(resp.media_type().as_deref())
+            ));
+            continue;
+        }
+        let events = spawn_reader(resp);
+        let first = loop {
+            match events.recv_timeout(client.remaining()) {
+                Ok(StreamItem::Event(ev)) if ev.data.trim().is_empty() => continue,
+                Ok(StreamItem::Event(ev)) => break Ok(ev),
+                Ok(StreamItem::End(e)) => {
+                    break Err(e.map_or("the stream ended".to_string(), |e| e.to_string()))
+                }
+                Err(_) => break Err("no event before the timeout".to_string()),
+            }
+        };
+        match first {
+            Ok(ev) if ev.event == "endpoint" => match sse_url.join(ev.data.trim()) {
+                Ok(endpoint) if endpoint.same_origin(&sse_url) => {
+                    let mut conn = Conn::streamable(client, &sse_url);
+                    conn.legacy = Some(Legacy { endpoint, events });
+                    return Ok(conn);
+                }
+                Ok(endpoint) => tried.push(format!(
+                    "GET {shown}: the endpoint event points at another host ({}); not followed",
+                    endpoint.display()
+                )),
+                Err(e) => tried.push(format!("GET {shown}: bad endpoint event: {e}")),
+            },
+            Ok(ev) => tried.push(format!(
+                "GET {shown}: the first event is `{}`, not the legacy `endpoint` event",
+                http::excerpt(ev.event.as_bytes(), 40)
+            )),
+            Err(why) => tried.push(format!("GET {shown}: {why}")),
+        }
+    }
+    Err(tried)
+}
+
+/// Reads the legacy stream on its own thread; the thread ends with the stream, at the
+/// call deadline (the reader's timeout), or after `STREAM_CAP` bytes.
+fn spawn_reader(resp: Response) -> mpsc::Receiver<StreamItem> {
+    let (tx, rx) = mpsc::channel();
+    let mut reader = resp.into_reader();
+    let spawned = std::thread::Builder::new()
+        .name("mcp-sse-reader".into())
+        .spawn(move || {
+            let mut parser = sse::Parser::new(http::BODY_CAP);
+            let mut buf = [0u8; 8192];
+            let mut total = 0usize;
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => {
+                        let _ = tx.send(StreamItem::End(None));
+                        return;
+                    }
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(StreamItem::End(Some(http::io_error(&e))));
+                        return;
+                    }
+                };
+                total += n;
+                let events = match parser.feed(&buf[..n]) {
+                    Ok(ev) if total <= STREAM_CAP => ev,
+                    _ => {
+                        let _ = tx.send(StreamItem::End(Some(HttpError::TooLarge(STREAM_CAP))));
+                        return;
+                    }
+                };
+                for ev in events {
+                    if tx.send(StreamItem::Event(ev)).is_err() {
+                        return; // the handshake is over
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        let (tx2, rx2) = mpsc::channel();
+        let _ = tx2.send(StreamItem::End(Some(HttpError::Other(format!(
+            "cannot start a reader thread: {e}"
+        )))));
+        return rx2;
+    }
+    rx
+}
+
+/// A legacy POST answers 202; the reply arrives on the event stream.
+fn read_legacy_reply(
+    resp: Response,
+    id: i64,
+    legacy: &Legacy,
+    client: &Client,
+) -> Result<Value, FailKind> {
+    if !(200..300).contains(&resp.status) {
+        return Err(status_failure(resp));
+    }
+    // Lenient: a server that answers the POST directly with JSON is taken at its word.
+    if resp.status == 200 && resp.media_type().as_deref() == Some("application/json") {
+        if let Ok(body) = resp.read_capped(http::BODY_CAP) {
+            if let Some(v) = serde_json::from_slice::<Value>(&body.bytes)
+                .ok()
+                .and_then(|v| find_response(&v, id))
+            {
+                return Ok(v);
+            }
+        }
+    }
+    loop {
+        match legacy.events.recv_timeout(client.remaining()) {
+            Ok(StreamItem::Event(ev)) => {
+                if let Some(v) = match_event(&ev, id)? {
+                    return Ok(v);
+                }
+            }
+            Ok(StreamItem::End(Some(e))) => return Err(FailKind::Http(e)),
+            Ok(StreamItem::End(None)) => {
+                return Err(FailKind::Http(HttpError::Closed(format!(
+                    "the SSE stream ended before the reply to request {id}"
+                ))))
+            }
+            Err(_) => return Err(FailKind::Http(HttpError::Timeout)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responses_are_matched_by_id() {
+        let v = json!({"jsonrpc": "2.0", "id": 3, "result": {}});
+        assert!(find_response(&v, 3).is_some());
+        assert!(find_response(&v, 4).is_none());
+        let batch = json!([{"jsonrpc":"2.0","method":"notifications/message"}, {"id":"5","error":{"code":-32601,"message":"nope"}}]);
+        let r = find_response(&batch, 5).unwrap();
+        assert_eq!(
+            split(&r),
+            Err(RpcError {
+                code: -32601,
+                message: "nope".into()
+            })
+        );
+        assert!(
+            find_response(&json!({"id": 1}), 1).is_none(),
+            "neither result nor error"
+        );
+    }
+
+    #[test]
+    fn sse_reply_skips_noise_and_finds_the_answer() {
+        let stream = b": keep-alive\r\n\r\nid: 1\r\ndata:\r\n\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\r\n\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":2,\r\ndata: \"result\":{}}\r\n\r\n";
+        let v = read_sse_reply(&mut &stream[..], 2).unwrap();
+        assert_eq!(v["result"], json!({}));
+    }
+
+    #[test]
+    fn sse_reply_without_answer_is_closed() {
+        let stream = b"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}\n\n";
+        assert!(matches!(
+            read_sse_reply(&mut &stream[..], 2),
+            Err(FailKind::Http(HttpError::Closed(_)))
+        ));
+        let garbage = b"event: message\ndata: <html>\n\n";
+        assert!(matches!(
+            read_sse_reply(&mut &garbage[..], 2),
+            Err(FailKind::NotMcp(_))
+        ));
+    }
+
+    #[test]
+    fn init_versions() {
+        let ok = json!({"protocolVersion": "2025-06-18", "serverInfo": {"name": "x", "version": "1"}, "capabilities": {"tools": {}}});
+        let info = parse_init(&ok).unwrap();
+        assert_eq!(info.label(), "x 1");
+        assert_eq!(info.capabilities, vec!["tools"]);
+        assert!(matches!(
+            parse_init(&json!({"protocolVersion": "1999-01-01"})),
+            Err(FailKind::Version(v)) if v == "1999-01-01"
+        ));
+        assert!(matches!(parse_init(&json!({})), Err(FailKind::NotMcp(_))));
+        assert_eq!(
+            parse_init(&json!({"protocolVersion": "2024-11-05"}))
+                .unwrap()
+                .name,
+            "(unnamed server)"
+        );
+    }
+}
