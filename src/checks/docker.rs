@@ -1,9 +1,376 @@
-//! Built-in `docker.*` checks.
+//! Built-in `docker.*` checks: the docker CLI and the engine behind it.
 
-use crate::core::Check;
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::probes::docker::{self, DownCause, EngineState, Source, Target, Via};
 use std::sync::Arc;
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    vec![
+        Arc::new(Builtin::new(
+            "docker.cli",
+            "docker",
+            "Docker CLI",
+            false,
+            "Looks for the `docker` command on PATH (or Podman's docker-compatible CLI: the \
+podman-docker shim named docker, else `podman` itself) and reads its version with `--version`, \
+without contacting the engine. Building and running the project's images needs it. When the \
+project has no Dockerfile and no compose file and no image is configured, a missing CLI is not \
+a problem and the check is skipped; otherwise it warns, with where to get Docker Engine (or \
+Podman with podman-docker).",
+            check_cli,
+        )),
+        Arc::new(Builtin::new(
+            "docker.daemon",
+            "docker",
+            "Docker engine reachable",
+            true,
+            "Talks to the engine the docker CLI would use: DOCKER_HOST, else DOCKER_CONTEXT, else \
+currentContext in $DOCKER_CONFIG/config.json (~/.docker) and that context's \
+contexts/meta/<sha256>/meta.json, else unix:///var/run/docker.sock. It sends GET /_ping, \
+/version and /info over the socket (plain tcp:// works too; ssh:// and TLS endpoints go \
+through `docker version`), each bounded by a timeout, and reports the server version, the API \
+version, Podman, and rootless/userns from SecurityOptions. When the engine cannot be reached it \
+names the cause: not running (fix: `sudo systemctl start docker`, or rootless Docker), \
+permission denied on the socket (fix: the docker group, which is root-equivalent, or rootless \
+Docker), or DOCKER_HOST/the context pointing nowhere. A socket that accepts but never answers \
+is unknown, never a hang. Engines on other machines are only contacted with --allow-remote.",
+            check_daemon,
+        )),
+    ]
+}
+
+fn check_cli(ctx: &Context) -> CheckResult {
+    let files = docker::project_files(ctx);
+    let needed = files.uses_docker() || ctx.settings.image.is_some();
+    let cli = docker::cli(ctx);
+    let Some(cli) = cli.as_ref() else {
+        if !needed {
+            return CheckResult::skip(
+                "no docker CLI, and the project has no Dockerfile, compose file or image",
+            );
+        }
+        let mut fix = Fix::new("Install Docker Engine (or Podman with its docker-compatible CLI).")
+            .manual("install Docker Engine: https://docs.docker.com/engine/install/ (Debian/Ubuntu: sudo apt-get install docker.io)")
+            .manual("or Podman with the docker shim: sudo apt-get install podman podman-docker")
+            .phase(Phase::InstallTool);
+        if ctx.which("podman").is_some() {
+            fix = fix.manual(
+                "podman is installed: add its docker shim (podman-docker) or alias docker=podman",
+            );
+        }
+        return CheckResult::warn("docker is not installed (not on PATH)")
+            .detail(uses_detail(&files, ctx))
+            .with_fix(fix);
+    };
+    let kind = if cli.podman { "Podman" } else { "Docker" };
+    let shown = ctx.settings.display_path(&cli.path);
+    match &cli.version {
+        Some(v) => {
+            let mut r = CheckResult::ok(format!("{} {v} ({kind} CLI)", cli.name))
+                .detail(format!("at {shown}"))
+                .data("program", cli.path.display().to_string())
+                .data("version", v.clone())
+                .data("podman", cli.podman);
+            if cli.name == "podman" {
+                r = r.detail(
+                    "there is no `docker` command; devdoctor uses podman with the same arguments",
+                );
+            }
+            r
+        }
+        None => CheckResult::warn(format!(
+            "{} found but its version could not be read",
+            cli.name
+        ))
+        .detail(format!("at {shown}"))
+        .details(cli.problem.clone())
+        .data("program", cli.path.display().to_string()),
+    }
+}
+
+fn uses_detail(files: &docker::ProjectFiles, ctx: &Context) -> String {
+    let mut what: Vec<String> = files
+        .dockerfiles
+        .iter()
+        .chain(&files.compose_files)
+        .map(|p| ctx.settings.display_path(p))
+        .collect();
+    if let Some(img) = &ctx.settings.image {
+        what.push(format!("image {img}"));
+    }
+    format!("the project uses Docker: {}", what.join(", "))
+}
+
+fn check_daemon(ctx: &Context) -> CheckResult {
+    let engine = docker::engine(ctx);
+    let files = docker::project_files(ctx);
+    let needed = files.uses_docker() || ctx.settings.image.is_some();
+    let endpoint = &engine.endpoint;
+    let from = endpoint.source.describe();
+    let mut r = match &engine.state {
+        EngineState::Up(info) => {
+            let mut r = CheckResult::ok(format!("{} at {}", info.label(), endpoint.host));
+            r = r.detail(format!("endpoint from {from}"));
+            if let Via::Cli(p) = &engine.via {
+                r = r.detail(format!("reached through {}", p.display()));
+            }
+            let mut mode = Vec::new();
+            if info.rootless {
+                mode.push("rootless");
+            }
+            if info.userns {
+                mode.push("user-namespace remapping");
+            }
+            if info.info_read {
+                if mode.is_empty() {
+                    r = r.detail("rootful (SecurityOptions show neither rootless nor userns): root in a container is root on the host unless the image sets a user");
+                } else {
+                    r = r.detail(format!("runs {}", mode.join(" with ")));
+                }
+            }
+            if !info.os.is_empty() || !info.arch.is_empty() {
+                r = r.detail(format!(
+                    "server {}/{} kernel {}",
+                    info.os, info.arch, info.kernel
+                ));
+            }
+            r.data("server_version", info.version.clone())
+                .data("api_version", info.api_version.clone())
+                .data("podman", info.podman)
+                .data("rootless", info.rootless)
+                .data("userns", info.userns)
+                .data("security_options", info.security_options.clone())
+        }
+        EngineState::Down { cause, message } => {
+            let summary = match cause {
+                DownCause::NotRunning => format!("the Docker engine is not running: {message}"),
+                DownCause::PermissionDenied => {
+                    format!("permission denied on the Docker socket: {message}")
+                }
+                DownCause::NoEndpoint => format!("{from} points nowhere: {message}"),
+            };
+            let r = if needed {
+                CheckResult::fail(summary)
+            } else {
+                CheckResult::skip(format!(
+                    "{summary} (not needed: the project has no Dockerfile, compose file or image)"
+                ))
+            };
+            let r = r
+                .detail(format!(
+                    "endpoint {} from {from}",
+                    show_host(&endpoint.host)
+                ))
+                .data("cause", cause.as_str());
+            let r = match cause {
+                DownCause::NotRunning => not_running_help(ctx, &engine, r),
+                DownCause::PermissionDenied => permission_help(ctx, r),
+                DownCause::NoEndpoint => endpoint_help(&endpoint.source, r),
+            };
+            if needed {
+                r
+            } else {
+                // A skip carries no fix: nothing here needs the engine.
+                CheckResult { fix: None, ..r }
+            }
+        }
+        EngineState::Unknown(reason) if needed => CheckResult::unknown(reason.clone())
+            .detail(format!(
+                "endpoint {} from {from}",
+                show_host(&endpoint.host)
+            ))
+            .data("cause", "unknown"),
+        EngineState::Unknown(reason) => CheckResult::skip(format!(
+            "{reason} (not needed: the project has no Dockerfile, compose file or image)"
+        ))
+        .data("cause", "unknown"),
+    };
+    for note in &engine.notes {
+        r = r.detail(note.clone());
+    }
+    r.data("endpoint", endpoint.host.clone())
+        .data("endpoint_source", from)
+}
+
+fn show_host(host: &str) -> &str {
+    if host.is_empty() {
+        "(none)"
+    } else {
+        host
+    }
+}
+
+fn not_running_help(ctx: &Context, engine: &docker::Engine, r: CheckResult) -> CheckResult {
+    let endpoint = &engine.endpoint;
+    let socket = match &endpoint.target {
+        Ok(Target::Unix(p)) => Some(p.display().to_string()),
+        _ => None,
+    };
+    let runtime_dir = ctx.var("XDG_RUNTIME_DIR").unwrap_or("/run/user/UID");
+    let rootless_socket = socket.as_deref().is_some_and(|s| {
+        s.starts_with("/run/user/") || ctx.var("XDG_RUNTIME_DIR").is_some_and(|d| s.starts_with(d))
+    });
+    let podman_socket = socket.as_deref().is_some_and(|s| s.contains("podman"));
+    let mut fix = if podman_socket {
+        Fix::new("Start Podman's Docker-compatible API service.").cmd([
+            "systemctl",
+            "--user",
+            "enable",
+            "--now",
+            "podman.socket",
+        ])
+    } else if rootless_socket {
+        Fix::new("Start the rootless Docker daemon of this user.")
+            .cmd(["systemctl", "--user", "start", "docker"])
+            .manual("if rootless Docker is not set up yet: dockerd-rootless-setuptool.sh install")
+    } else {
+        Fix::new("Start the Docker daemon.")
+            .cmd(["sudo", "systemctl", "start", "docker"])
+            .manual("without systemd: sudo service docker start (or run dockerd)")
+            .manual(format!(
+                "or use rootless Docker: dockerd-rootless-setuptool.sh install, then export DOCKER_HOST=unix://{runtime_dir}/docker.sock"
+            ))
+    };
+    if endpoint.source.is_explicit() {
+        fix = fix.manual(format!(
+            "if the engine runs elsewhere, the endpoint is wrong: it comes from {}; unset DOCKER_HOST / run `docker context use default`, or point it at the running engine",
+            endpoint.source.describe()
+        ));
+    }
+    r.with_fix(fix.phase(Phase::Runtime))
+}
+
+fn permission_help(ctx: &Context, r: CheckResult) -> CheckResult {
+    let user = ctx
+        .var("USER")
+        .or_else(|| ctx.var("LOGNAME"))
+        .map(str::to_string);
+    let mut fix = Fix::new(
+        "Give this user access to the socket. Warning: the docker group is root-equivalent (its members can mount / into a container); rootless Docker avoids that.",
+    );
+    fix = match &user {
+        Some(u) => fix.cmd(["sudo", "usermod", "-aG", "docker", u.as_str()]),
+        None => fix.manual("sudo usermod -aG docker YOUR_USER"),
+    };
+    r.with_fix(
+        fix.manual("then log out and in again (or run `newgrp docker`)")
+            .manual("safer alternative: rootless Docker (dockerd-rootless-setuptool.sh install) or Podman")
+            .phase(Phase::Configure),
+    )
+    .detail("the socket is usually srw-rw---- root:docker")
+}
+
+fn endpoint_help(source: &Source, r: CheckResult) -> CheckResult {
+    let fix = match source {
+        Source::DockerHost => Fix::new("DOCKER_HOST names no usable engine.")
+            .manual("unset DOCKER_HOST (to use the default socket), or set it to a running engine such as unix:///var/run/docker.sock"),
+        Source::ContextVar(name) => Fix::new(format!("DOCKER_CONTEXT names `{name}`, which leads to no engine."))
+            .manual("unset DOCKER_CONTEXT, or create the context: docker context create NAME --docker host=unix:///var/run/docker.sock")
+            .cmd(["docker", "context", "ls"]),
+        Source::ConfigContext(name, _) => {
+            Fix::new(format!("The current docker context `{name}` leads to no engine."))
+                .cmd(["docker", "context", "use", "default"])
+        }
+        Source::Default => Fix::new("The default socket path is not a socket.")
+            .manual("check what is at /var/run/docker.sock and restart the Docker daemon"),
+    };
+    r.with_fix(fix.phase(Phase::Configure))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::core::Status;
+    use std::ffi::OsString;
+    use std::path::Path;
+
+    fn ctx(dir: &Path, vars: &[(&str, &str)]) -> Context {
+        let settings = Settings {
+            project_dir: dir.to_path_buf(),
+            timeout: std::time::Duration::from_secs(2),
+            ..Settings::default()
+        };
+        Context::with_vars(
+            settings,
+            vars.iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from(v)))
+                .chain([(OsString::from("PATH"), OsString::from(dir.join("bin")))]),
+        )
+    }
+
+    #[test]
+    fn daemon_down_fails_with_the_cause_when_the_project_uses_docker() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let c = ctx(
+            dir.path(),
+            &[
+                ("DOCKER_HOST", "unix:///nonexistent/dd.sock"),
+                ("USER", "ann"),
+            ],
+        );
+        let r = check_daemon(&c);
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.summary.contains("not running"), "{}", r.summary);
+        assert_eq!(r.data["cause"], "not_running");
+        let fix = r.fix.unwrap();
+        assert_eq!(fix.commands[0], ["sudo", "systemctl", "start", "docker"]);
+        assert!(fix.manual.iter().any(|m| m.contains("DOCKER_HOST")));
+    }
+
+    #[test]
+    fn daemon_down_is_a_skip_without_docker_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = ctx(
+            dir.path(),
+            &[("DOCKER_HOST", "unix:///nonexistent/dd.sock")],
+        );
+        let r = check_daemon(&c);
+        assert_eq!(r.status, Status::Skip);
+        assert!(r.fix.is_none());
+    }
+
+    #[test]
+    fn missing_context_points_nowhere() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("compose.yaml"), "services: {}\n").unwrap();
+        let c = ctx(
+            dir.path(),
+            &[
+                ("DOCKER_CONTEXT", "ghost"),
+                ("DOCKER_CONFIG", dir.path().to_str().unwrap()),
+            ],
+        );
+        let r = check_daemon(&c);
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.data["cause"], "no_endpoint");
+        assert!(r.summary.contains("DOCKER_CONTEXT=ghost"), "{}", r.summary);
+    }
+
+    #[test]
+    fn permission_fix_names_the_user_and_warns_about_root_equivalence() {
+        let r = permission_help(
+            &ctx(Path::new("/tmp"), &[("USER", "ann")]),
+            CheckResult::fail("x"),
+        );
+        let fix = r.fix.unwrap();
+        assert_eq!(fix.commands[0], ["sudo", "usermod", "-aG", "docker", "ann"]);
+        assert!(fix.why.contains("root-equivalent"));
+        assert!(fix.manual.iter().any(|m| m.contains("rootless")));
+    }
+
+    #[test]
+    fn cli_missing_warns_only_when_docker_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        let c = ctx(dir.path(), &[]);
+        assert_eq!(check_cli(&c).status, Status::Skip);
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let c = ctx(dir.path(), &[]);
+        let r = check_cli(&c);
+        assert_eq!(r.status, Status::Warn);
+        assert!(r.details[0].contains("Dockerfile"));
+    }
 }

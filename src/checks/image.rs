@@ -1,9 +1,904 @@
-//! Built-in `image.*` checks.
+//! Built-in `image.*` checks: the project's built image as the engine sees it, opt-in runtime
+//! verification in throw-away containers, and the trivy scanner.
 
-use crate::core::Check;
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Status};
+use crate::exec::Cmd;
+use crate::probes::compose::{self, ComposeService};
+use crate::probes::docker::{self, api, run, trivy, ImageConfig, ImageLookup};
+use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    vec![
+        Arc::new(Builtin::new(
+            "image.exists",
+            "image",
+            "Project image built",
+            true,
+            "Asks the engine (GET /images/{name}/json, or `docker image inspect`) whether the \
+project's image exists locally. The image is --image or [docker] image in devdoctor.toml, else \
+the image of a compose service (a service with build: first; without image: compose names it \
+PROJECT-SERVICE). Without any, the check is skipped. A missing image fails with the \
+`docker build -t IMAGE .` that builds it (or `docker pull` when the project has no Dockerfile).",
+            check_exists,
+        )),
+        Arc::new(Builtin::new(
+            "image.user",
+            "image",
+            "Image runs as non-root",
+            true,
+            "Reads the image's Config.User (CIS Docker 4.1). Empty, `0` or `root` means the \
+container's processes run as root, which the policy forbids: a process that escapes runs as \
+root on the host unless the engine is rootless. A numeric uid below 1000 warns (the policy asks \
+for UID 1000 or above). Fix: base the final stage on mambaorg/micromamba (runs as mambauser, \
+UID 1000) or create a user and set USER before CMD, then rebuild.",
+            check_user,
+        )),
+        Arc::new(Builtin::new(
+            "image.healthcheck",
+            "image",
+            "Image declares a HEALTHCHECK",
+            true,
+            "Reads the image's Config.Healthcheck (CIS Docker 4.6). Absent, or a test of NONE, \
+warns: without it the engine and orchestrators cannot tell a hung server from a healthy one. \
+Fix: add e.g. `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1` to the \
+Dockerfile and rebuild.",
+            check_healthcheck,
+        )),
+        Arc::new(Builtin::new(
+            "image.fresh",
+            "image",
+            "Image built after the last Dockerfile change",
+            true,
+            "Compares the image's Created time with the Dockerfile's modification time. A \
+Dockerfile changed after the image was built means the image does not contain that change: \
+warn, with the `docker build` command that rebuilds it. Images with a fixed reproducible \
+timestamp (1970/SOURCE_DATE_EPOCH) cannot be compared and are skipped.",
+            check_fresh,
+        )),
+        Arc::new(Builtin::new(
+            "image.runtime",
+            "image",
+            "Image verified in a container",
+            false,
+            "Only with --run-containers (never by default). Starts throw-away containers of the \
+image with `docker run --rm --network none --name devdoctor-check-… --entrypoint PROGRAM`, \
+and always removes them afterwards with `docker rm -f` (also on timeout). It checks the \
+policy's own tests: `id -u` is not 0 (the effective user), `ls -lan WORKDIR` shows the \
+workdir and its files owned by that user, not root, and — when the compose service says \
+read_only: true — that the image runs with --read-only and `touch /devdoctor-test` fails. \
+Programs missing from the image (distroless) make that part unknown. The runs share the \
+check's --timeout; raise it for large images.",
+            check_runtime,
+        )),
+        Arc::new(Builtin::new(
+            "image.scanner",
+            "image",
+            "Image vulnerability scanner",
+            true,
+            "Looks for trivy on PATH (warn when absent: the policy asks for images to be scanned \
+before deploying; the fix installs it from conda-forge with micromamba/mamba into base). With \
+--scan it runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bounded by \
+--timeout (trivy downloads its vulnerability database on first use, so give it time, e.g. \
+--timeout 300), and reports the counts: CRITICAL fails, HIGH warns.",
+            check_scanner,
+        )),
+    ]
+}
+
+/// The image these checks look at, and where its name came from.
+#[derive(Debug, Clone)]
+pub struct TargetImage {
+    pub name: String,
+    pub source: String,
+    /// The compose service that runs it, when there is one.
+    pub service: Option<ComposeService>,
+}
+
+/// A compose-style project name: lowercase letters, digits, `-` and `_`.
+fn compose_project_name(ctx: &Context, file: &Path) -> String {
+    let raw = ctx
+        .var("COMPOSE_PROJECT_NAME")
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            file.parent()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    raw.to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect::<String>()
+        .trim_start_matches(['-', '_'])
+        .to_string()
+}
+
+fn service_image(ctx: &Context, s: &ComposeService) -> Option<String> {
+    match &s.image {
+        Some(img) if !img.trim().is_empty() => Some(img.trim().to_string()),
+        _ if s.builds => {
+            let project = compose_project_name(ctx, &s.file);
+            (!project.is_empty()).then(|| format!("{project}-{}", s.name.to_lowercase()))
+        }
+        _ => None,
+    }
+}
+
+/// `--image`/config first, then compose: a service that builds, then any with an image.
+pub fn target_image(ctx: &Context) -> Option<TargetImage> {
+    let facts = compose::compose(ctx);
+    if let Some(name) = ctx.settings.image.as_ref().filter(|n| !n.trim().is_empty()) {
+        let name = name.trim().to_string();
+        let service = facts
+            .services
+            .iter()
+            .find(|s| s.image.as_deref().map(str::trim) == Some(name.as_str()))
+            .cloned();
+        return Some(TargetImage {
+            name,
+            source: "--image / [docker] image".into(),
+            service,
+        });
+    }
+    let pick = facts
+        .services
+        .iter()
+        .find(|s| s.builds && service_image(ctx, s).is_some())
+        .or_else(|| {
+            facts
+                .services
+                .iter()
+                .find(|s| service_image(ctx, s).is_some())
+        })?;
+    let name = service_image(ctx, pick)?;
+    let how = if pick.image.is_some() {
+        "image"
+    } else {
+        "built image"
+    };
+    Some(TargetImage {
+        name,
+        source: format!(
+            "the {how} of compose service `{}` ({}:{})",
+            pick.name,
+            ctx.settings.display_path(&pick.file),
+            pick.line
+        ),
+        service: Some(pick.clone()),
+    })
+}
+
+const NO_IMAGE: &str = "no image configured: pass --image IMAGE, set [docker] image in devdoctor.toml, or give a compose service an image:";
+
+/// The target and its lookup, or the result to return when there is nothing to judge.
+fn with_image(ctx: &Context) -> Result<(TargetImage, ImageConfig), Box<CheckResult>> {
+    let Some(target) = target_image(ctx) else {
+        return Err(Box::new(CheckResult::skip(NO_IMAGE)));
+    };
+    match docker::image(ctx, &target.name).as_ref() {
+        ImageLookup::Found(cfg) => Ok((target, cfg.clone())),
+        ImageLookup::Missing => Err(Box::new(CheckResult::skip(format!(
+            "image {} is not built yet (see image.exists)",
+            target.name
+        )))),
+        ImageLookup::NoEngine(why) => Err(Box::new(no_engine(&target, why))),
+        ImageLookup::Error(e) => Err(Box::new(CheckResult::unknown(format!(
+            "cannot inspect image {}: {e}",
+            target.name
+        )))),
+    }
+}
+
+fn no_engine(target: &TargetImage, why: &str) -> CheckResult {
+    CheckResult::unknown(format!(
+        "cannot inspect image {}: the Docker engine is not reachable (see docker.daemon)",
+        target.name
+    ))
+    .detail(why.to_string())
+}
+
+/// The Dockerfile that builds the image: the first configured or found one.
+fn dockerfile(ctx: &Context) -> Option<std::path::PathBuf> {
+    docker::project_files(ctx).dockerfiles.first().cloned()
+}
+
+/// `docker build -t IMAGE [-f FILE] .` for the project's Dockerfile.
+fn build_fix(ctx: &Context, image: &str, why: &str) -> Fix {
+    let mut argv = vec![
+        "docker".to_string(),
+        "build".into(),
+        "-t".into(),
+        image.to_string(),
+    ];
+    if let Some(df) = dockerfile(ctx) {
+        let shown = ctx.settings.display_path(&df);
+        if shown != "Dockerfile" {
+            argv.push("-f".into());
+            argv.push(shown);
+        }
+    }
+    argv.push(".".into());
+    Fix::new(why)
+        .cmd(argv)
+        .manual("run it in the project directory")
+        .phase(Phase::Runtime)
+}
+
+fn short_id(id: &str) -> String {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    hex.chars().take(12).collect()
+}
+
+/// "3 days", "5 hours", "12 minutes", "40 seconds".
+pub fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    let (n, unit) = if s >= 2 * 86_400 {
+        (s / 86_400, "day")
+    } else if s >= 2 * 3600 {
+        (s / 3600, "hour")
+    } else if s >= 120 {
+        (s / 60, "minute")
+    } else {
+        (s, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+fn check_exists(ctx: &Context) -> CheckResult {
+    let Some(target) = target_image(ctx) else {
+        return CheckResult::skip(NO_IMAGE);
+    };
+    let r = match docker::image(ctx, &target.name).as_ref() {
+        ImageLookup::Found(cfg) => {
+            let mut summary = format!("{} is built ({})", target.name, short_id(&cfg.id));
+            if let Some(age) = cfg
+                .created
+                .and_then(|c| SystemTime::now().duration_since(c).ok())
+            {
+                summary = format!(
+                    "{} is built ({}, {} old)",
+                    target.name,
+                    short_id(&cfg.id),
+                    span(age)
+                );
+            }
+            CheckResult::ok(summary)
+                .data("id", cfg.id.clone())
+                .data("created", cfg.created_text.clone())
+        }
+        ImageLookup::Missing => {
+            let r = CheckResult::fail(format!("image {} does not exist locally", target.name));
+            if dockerfile(ctx).is_some() {
+                r.with_fix(build_fix(ctx, &target.name, "Build the project's image."))
+            } else {
+                r.with_fix(
+                    Fix::new("Pull the image (this needs its registry).")
+                        .cmd(["docker", "pull", target.name.as_str()])
+                        .phase(Phase::Runtime),
+                )
+            }
+        }
+        ImageLookup::NoEngine(why) => no_engine(&target, why),
+        ImageLookup::Error(e) => {
+            CheckResult::unknown(format!("cannot inspect image {}: {e}", target.name))
+        }
+    };
+    r.detail(format!("image from {}", target.source))
+        .data("image", target.name)
+}
+
+fn check_user(ctx: &Context) -> CheckResult {
+    let (target, cfg) = match with_image(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let user = cfg.user.trim();
+    let rebuild = |why: &str| {
+        build_fix(ctx, &target.name, why)
+            .manual("in the Dockerfile's final stage: base it on mambaorg/micromamba (runs as mambauser, UID 1000), or `RUN useradd -m -u 1000 app` and `USER app` before CMD")
+            .phase(Phase::Runtime)
+    };
+    let r = if api::user_is_root(user) {
+        let shown = if user.is_empty() {
+            "Config.User is empty".to_string()
+        } else {
+            format!("Config.User is `{user}`")
+        };
+        CheckResult::fail(format!("{} runs as root ({shown})", target.name)).with_fix(rebuild(
+            "Set a non-root USER in the final stage, then rebuild the image.",
+        ))
+    } else {
+        let uid = user.split(':').next().unwrap_or("").trim();
+        match uid.parse::<u32>() {
+            Ok(n) if n < 1000 => CheckResult::warn(format!(
+                "{} runs as uid {n}, below the policy's 1000",
+                target.name
+            ))
+            .with_fix(rebuild(
+                "Use a user with UID 1000 or above, then rebuild the image.",
+            )),
+            Ok(_) => CheckResult::ok(format!("{} runs as uid {user}", target.name)),
+            Err(_) => CheckResult::ok(format!("{} runs as user `{user}`", target.name))
+                .detail("a named user: --run-containers verifies the uid it maps to"),
+        }
+    };
+    r.data("user", user.to_string()).data("image", target.name)
+}
+
+fn check_healthcheck(ctx: &Context) -> CheckResult {
+    let (target, cfg) = match with_image(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let fix = || {
+        build_fix(
+            ctx,
+            &target.name,
+            "Declare a HEALTHCHECK in the Dockerfile, then rebuild the image.",
+        )
+        .manual("e.g. HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1")
+    };
+    let r = if cfg.has_healthcheck {
+        let shown: Vec<&str> = cfg.healthcheck_test.iter().map(String::as_str).collect();
+        CheckResult::ok(format!(
+            "{} has a HEALTHCHECK: {}",
+            target.name,
+            shown.join(" ")
+        ))
+    } else if cfg.healthcheck_test.first().is_some_and(|t| t == "NONE") {
+        CheckResult::warn(format!("{}'s HEALTHCHECK is disabled (NONE)", target.name))
+            .with_fix(fix())
+    } else {
+        CheckResult::warn(format!("{} declares no HEALTHCHECK", target.name)).with_fix(fix())
+    };
+    r.data("healthcheck", cfg.healthcheck_test.clone())
+        .data("image", target.name)
+}
+
+fn check_fresh(ctx: &Context) -> CheckResult {
+    let (target, cfg) = match with_image(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let Some(df) = dockerfile(ctx) else {
+        return CheckResult::skip(format!(
+            "no Dockerfile in the project to compare {} with",
+            target.name
+        ));
+    };
+    let shown = ctx.settings.display_path(&df);
+    let Some(created) = cfg.created else {
+        return CheckResult::unknown(format!(
+            "{} has no readable creation time (`{}`)",
+            target.name, cfg.created_text
+        ));
+    };
+    // Reproducible builds pin Created to the epoch or SOURCE_DATE_EPOCH; nothing to compare.
+    if created < SystemTime::UNIX_EPOCH + Duration::from_secs(315_532_800) {
+        return CheckResult::skip(format!(
+            "{}'s creation time is fixed ({}), as reproducible builds do; its age cannot be compared",
+            target.name, cfg.created_text
+        ));
+    }
+    let modified = match std::fs::metadata(&df).and_then(|m| m.modified()) {
+        Ok(t) => t,
+        Err(e) => {
+            return CheckResult::unknown(format!(
+                "cannot read the modification time of {shown}: {e}"
+            ))
+        }
+    };
+    let r = match modified.duration_since(created) {
+        Ok(gap) if gap > Duration::from_secs(1) => CheckResult::warn(format!(
+            "{} is stale: {shown} changed {} after it was built",
+            target.name,
+            span(gap)
+        ))
+        .with_fix(build_fix(
+            ctx,
+            &target.name,
+            "Rebuild the image so it contains the Dockerfile's changes.",
+        )),
+        _ => CheckResult::ok(format!(
+            "{} was built after {shown} last changed",
+            target.name
+        )),
+    };
+    r.detail(format!("image created {}", cfg.created_text))
+        .data("dockerfile", shown)
+        .data("image", target.name)
+}
+
+/// One verdict of the runtime check.
+struct Part {
+    status: Status,
+    line: String,
+}
+
+fn part(status: Status, line: impl Into<String>) -> Part {
+    Part {
+        status,
+        line: line.into(),
+    }
+}
+
+/// Why a container run did not give an answer, or `None` when it ran the program.
+fn run_problem(r: &run::RunResult, program: &str) -> Option<String> {
+    let Some(out) = &r.output else {
+        return Some(format!(
+            "could not start {}: {}",
+            r.argv.first().map(String::as_str).unwrap_or("docker"),
+            r.error.as_deref().unwrap_or("unknown error")
+        ));
+    };
+    if out.timed_out {
+        return Some(format!(
+            "`{}` {}; raise --timeout for this image",
+            r.display(),
+            out.describe_end()
+        ));
+    }
+    let err = out.stderr_text();
+    let lower = err.to_ascii_lowercase();
+    match out.code {
+        Some(126 | 127) => Some(format!("the image has no usable `{program}` program")),
+        Some(125)
+            if lower.contains("executable file not found")
+                || lower.contains("no such file or directory") =>
+        {
+            Some(format!("the image has no usable `{program}` program"))
+        }
+        Some(125) => Some(format!(
+            "docker could not run the container: {}",
+            docker::cli::first_line(&err)
+        )),
+        _ => None,
+    }
+}
+
+fn check_runtime(ctx: &Context) -> CheckResult {
+    if !ctx.settings.run_containers {
+        return CheckResult::skip(
+            "containers are not started by default: pass --run-containers to verify the image's user, workdir ownership and read-only root in throw-away containers (--network none, removed afterwards)",
+        );
+    }
+    let started = Instant::now();
+    let (target, cfg) = match with_image(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let cli = docker::cli(ctx);
+    let Some(cli) = cli.as_ref() else {
+        return CheckResult::unknown(
+            "--run-containers needs the docker CLI, which is not installed (see docker.cli)",
+        );
+    };
+    // The runs share the check's time, keeping a reserve for the final `docker rm -f`.
+    let deadline = started
+        + ctx
+            .settings
+            .timeout
+            .saturating_sub(Duration::from_secs(2))
+            .max(Duration::from_millis(500));
+    let budget = || deadline.saturating_duration_since(Instant::now());
+    let read_only = target.service.as_ref().is_some_and(|s| s.read_only);
+    let mut parts: Vec<Part> = Vec::new();
+    let mut commands: Vec<String> = Vec::new();
+    let mut not_cleaned: Vec<String> = Vec::new();
+    let mut run_one = |program: &str, args: &[&str], read_only: bool, budget: Duration| {
+        let r = run::run(
+            ctx,
+            cli,
+            &run::RunSpec {
+                image: &target.name,
+                program,
+                args,
+                read_only,
+                timeout: budget,
+            },
+        );
+        commands.push(r.display());
+        if !r.cleaned {
+            not_cleaned.push(r.name.clone());
+        }
+        r
+    };
+
+    // 1. The effective uid.
+    let id = run_one("id", &["-u"], read_only, budget());
+    let mut uid: Option<String> = None;
+    match run_problem(&id, "id") {
+        Some(p) => parts.push(part(Status::Unknown, format!("uid: {p}"))),
+        None => {
+            let out = id
+                .output
+                .as_ref()
+                .map(|o| o.stdout_text())
+                .unwrap_or_default();
+            let text = out.trim().to_string();
+            if text.chars().all(|c| c.is_ascii_digit()) && !text.is_empty() {
+                if text == "0" {
+                    parts.push(part(
+                        Status::Fail,
+                        "`id -u` prints 0: the container runs as root",
+                    ));
+                } else {
+                    parts.push(part(Status::Ok, format!("runs as uid {text}")));
+                }
+                uid = Some(text);
+            } else {
+                parts.push(part(
+                    Status::Unknown,
+                    format!("`id -u` printed {text:?}, not a uid"),
+                ));
+            }
+        }
+    }
+
+    // 2. Ownership of the workdir and its files.
+    let workdir = if cfg.working_dir.trim().is_empty() {
+        "/app".to_string()
+    } else {
+        cfg.working_dir.trim().to_string()
+    };
+    if workdir == "/" {
+        parts.push(part(
+            Status::Skip,
+            "workdir is / (no WORKDIR set), ownership not checked",
+        ));
+    } else if budget().is_zero() {
+        parts.push(part(
+            Status::Unknown,
+            "workdir: no time left; raise --timeout",
+        ));
+    } else {
+        let ls = run_one("ls", &["-lan", workdir.as_str()], read_only, budget());
+        match run_problem(&ls, "ls") {
+            Some(p) => parts.push(part(Status::Unknown, format!("workdir: {p}"))),
+            None => {
+                let out = ls
+                    .output
+                    .as_ref()
+                    .map(|o| (o.code, o.stdout_text(), o.stderr_text()));
+                match out {
+                    Some((Some(0), stdout, _)) => {
+                        parts.push(judge_ownership(&workdir, &stdout, uid.as_deref()))
+                    }
+                    Some((_, _, stderr)) if cfg.working_dir.trim().is_empty() => parts.push(part(
+                        Status::Skip,
+                        format!(
+                            "no WORKDIR set and /app cannot be listed ({}), ownership not checked",
+                            docker::cli::first_line(&stderr)
+                        ),
+                    )),
+                    Some((_, _, stderr)) => parts.push(part(
+                        Status::Unknown,
+                        format!(
+                            "cannot list {workdir}: {}",
+                            docker::cli::first_line(&stderr)
+                        ),
+                    )),
+                    None => parts.push(part(Status::Unknown, "workdir: no output")),
+                }
+            }
+        }
+    }
+
+    // 3. The read-only root filesystem, when compose asks for it.
+    if !read_only {
+        let why = match &target.service {
+            Some(s) => format!("compose service `{}` does not set read_only: true, so the read-only root was not tested (see compose.read_only)", s.name),
+            None => "no compose service runs this image with read_only: true, so the read-only root was not tested".to_string(),
+        };
+        parts.push(part(Status::Skip, why));
+    } else if budget().is_zero() {
+        parts.push(part(
+            Status::Unknown,
+            "read-only root: no time left; raise --timeout",
+        ));
+    } else {
+        let touch = run_one("touch", &["/devdoctor-test"], true, budget());
+        match run_problem(&touch, "touch") {
+            Some(p) => parts.push(part(Status::Unknown, format!("read-only root: {p}"))),
+            None => match touch.output.as_ref().and_then(|o| o.code) {
+                Some(0) => parts.push(part(Status::Fail, "`touch /devdoctor-test` succeeded under --read-only: the root filesystem is writable")),
+                _ => {
+                    let err = touch.output.as_ref().map(|o| o.stderr_text()).unwrap_or_default();
+                    parts.push(part(Status::Ok, format!("root filesystem is read-only: touch /devdoctor-test fails ({})", docker::cli::first_line(&err))));
+                }
+            },
+        }
+    }
+
+    let status = parts
+        .iter()
+        .map(|p| p.status)
+        .filter(|s| *s != Status::Skip)
+        .max()
+        .unwrap_or(Status::Skip);
+    let summary = match status {
+        Status::Ok => format!(
+            "{}: {}",
+            target.name,
+            parts
+                .iter()
+                .filter(|p| p.status == Status::Ok)
+                .map(|p| p.line.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        _ => {
+            let worst: Vec<&str> = parts
+                .iter()
+                .filter(|p| p.status == status)
+                .map(|p| p.line.as_str())
+                .collect();
+            format!("{}: {}", target.name, worst.join("; "))
+        }
+    };
+    let mut r = CheckResult::new(status, summary);
+    for p in &parts {
+        r = r.detail(format!("{}: {}", p.status, p.line));
+    }
+    for c in &commands {
+        r = r.detail(format!("ran: {c}"));
+    }
+    if !not_cleaned.is_empty() {
+        r = r.detail(format!(
+            "could not confirm removal of {}; remove with: docker rm -f NAME",
+            not_cleaned.join(", ")
+        ));
+    }
+    r.data("image", target.name.clone())
+        .data("uid", uid.unwrap_or_default())
+        .data("read_only_tested", read_only)
+        .data("containers_left", not_cleaned)
+        .data(
+            "parts",
+            parts
+                .iter()
+                .map(|p| serde_json::json!({"status": p.status.as_str(), "message": p.line}))
+                .collect::<Vec<_>>(),
+        )
+}
+
+/// Judges `ls -lan DIR` output: the directory and its entries should belong to `uid` (the
+/// container's user), or at least not to root.
+fn judge_ownership(dir: &str, ls: &str, uid: Option<&str>) -> Part {
+    let entries = run::parse_ls(ls);
+    let Some(own) = entries.iter().find(|e| e.name == ".") else {
+        return part(
+            Status::Unknown,
+            format!("`ls -lan {dir}` printed no entry for the directory itself"),
+        );
+    };
+    let want = uid.filter(|u| *u != "0");
+    let bad = |owner: &str| match want {
+        Some(u) => owner != u,
+        None => owner == "0",
+    };
+    let files: Vec<&run::LsEntry> = entries
+        .iter()
+        .filter(|e| e.name != "." && e.name != "..")
+        .collect();
+    let wrong: Vec<String> = files
+        .iter()
+        .filter(|e| bad(&e.uid))
+        .map(|e| format!("{} (uid {})", e.name, e.uid))
+        .collect();
+    let whom = match want {
+        Some(u) => format!("uid {u}"),
+        None => "a non-root user".to_string(),
+    };
+    if bad(&own.uid) || !wrong.is_empty() {
+        let mut msg = Vec::new();
+        if bad(&own.uid) {
+            msg.push(format!("{dir} is owned by uid {}", own.uid));
+        }
+        if !wrong.is_empty() {
+            let n = wrong.len();
+            let shown: Vec<String> = wrong.into_iter().take(5).collect();
+            msg.push(format!(
+                "{n} of {} entries are not owned by {whom}: {}",
+                files.len(),
+                shown.join(", ")
+            ));
+        }
+        part(
+            Status::Warn,
+            format!(
+                "{}; copy files with COPY --chown=USER:GROUP and create the workdir as that user",
+                msg.join("; ")
+            ),
+        )
+    } else {
+        part(
+            Status::Ok,
+            format!("{dir} and its {} entries are owned by {whom}", files.len()),
+        )
+    }
+}
+
+fn check_scanner(ctx: &Context) -> CheckResult {
+    let started = Instant::now();
+    let Some(tool) = trivy::find(ctx) else {
+        let commands = crate::probes::mamba::toolchain(ctx).commands();
+        let mut r =
+            CheckResult::warn("trivy is not installed: images are not scanned for vulnerabilities")
+                .with_fix(
+                    Fix::new("Install trivy from conda-forge.")
+                        .cmd(commands.install("base", &["trivy"]))
+                        .phase(Phase::InstallTool),
+                );
+        if ctx.settings.scan {
+            r = r.detail("--scan was given, but there is no trivy to run");
+        }
+        return r;
+    };
+    let version = tool
+        .version
+        .clone()
+        .unwrap_or_else(|| "(version unknown)".into());
+    let found = CheckResult::ok(format!("trivy {version}"))
+        .detail(format!("at {}", tool.path.display()))
+        .data("trivy", version.clone());
+    if !ctx.settings.scan {
+        return CheckResult {
+            summary: format!("trivy {version} is installed (pass --scan to scan the image)"),
+            ..found
+        };
+    }
+    let (target, _) = match with_image(ctx) {
+        Ok(v) => v,
+        Err(r) => {
+            return CheckResult {
+                details: [found.details.clone(), r.details.clone()].concat(),
+                ..*r
+            }
+        }
+    };
+    let timeout = ctx
+        .settings
+        .timeout
+        .saturating_sub(started.elapsed() + Duration::from_millis(500))
+        .max(Duration::from_secs(1));
+    let args = trivy::scan_args(&target.name, timeout);
+    let mut shown = vec!["trivy".to_string()];
+    shown.extend(args.iter().cloned());
+    let out = Cmd::new(&tool.path)
+        .args(&args)
+        .env_exact(ctx.vars())
+        .timeout(timeout + Duration::from_millis(300))
+        .cap(64 * 1024 * 1024)
+        .run();
+    let ran = format!("ran: {}", crate::fix::quote_argv(&shown));
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => return CheckResult::unknown(format!("could not run trivy: {e:#}")).detail(ran),
+    };
+    if out.timed_out {
+        return CheckResult::unknown(format!("trivy {} while scanning {}", out.describe_end(), target.name))
+            .detail("trivy downloads its vulnerability database on first use; raise --timeout (e.g. --timeout 300)")
+            .detail(ran);
+    }
+    if !out.success() || out.truncated {
+        let why = if out.truncated {
+            "its report was larger than 64 MiB".to_string()
+        } else {
+            docker::cli::first_line(&out.stderr_text())
+        };
+        return CheckResult::unknown(format!(
+            "trivy {} scanning {}: {why}",
+            out.describe_end(),
+            target.name
+        ))
+        .detail(ran);
+    }
+    match trivy::parse_report(&out.stdout) {
+        Ok(c) => {
+            let summary = format!(
+                "{}: {} CRITICAL, {} HIGH vulnerabilities (trivy {version})",
+                target.name, c.critical, c.high
+            );
+            let r = if c.critical > 0 {
+                CheckResult::fail(summary)
+            } else if c.high > 0 {
+                CheckResult::warn(summary)
+            } else {
+                CheckResult::ok(summary)
+            };
+            let r = if c.critical + c.high > 0 {
+                r.detail(format!("e.g. {}", c.ids.join(", ")))
+                    .with_fix(build_fix(ctx, &target.name, "Update the base image and packages (micromamba update / a newer pinned base tag), then rebuild and scan again."))
+            } else {
+                r
+            };
+            r.detail(ran)
+                .data("critical", c.critical)
+                .data("high", c.high)
+                .data("image", target.name)
+        }
+        Err(e) => CheckResult::unknown(format!("cannot read trivy's report: {e}")).detail(ran),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn spans_read_naturally() {
+        assert_eq!(span(Duration::from_secs(1)), "1 second");
+        assert_eq!(span(Duration::from_secs(600)), "10 minutes");
+        assert_eq!(span(Duration::from_secs(3 * 3600)), "3 hours");
+        assert_eq!(span(Duration::from_secs(5 * 86400)), "5 days");
+    }
+
+    #[test]
+    fn compose_names_built_images_project_service() {
+        let ctx = Context::with_vars(Settings::default(), Vec::new());
+        let s = ComposeService {
+            name: "Api".into(),
+            file: "/x/My_Proj/compose.yaml".into(),
+            builds: true,
+            ..ComposeService::default()
+        };
+        assert_eq!(service_image(&ctx, &s).as_deref(), Some("my_proj-api"));
+        let s = ComposeService {
+            image: Some("postgres:16".into()),
+            ..s
+        };
+        assert_eq!(service_image(&ctx, &s).as_deref(), Some("postgres:16"));
+        let ctx = Context::with_vars(
+            Settings::default(),
+            vec![("COMPOSE_PROJECT_NAME".into(), "Other".into())],
+        );
+        let s = ComposeService {
+            name: "web".into(),
+            file: "/x/p/compose.yaml".into(),
+            builds: true,
+            ..ComposeService::default()
+        };
+        assert_eq!(service_image(&ctx, &s).as_deref(), Some("other-web"));
+    }
+
+    #[test]
+    fn configured_image_wins() {
+        let settings = Settings {
+            image: Some("app:1".into()),
+            ..Settings::default()
+        };
+        let t = target_image(&Context::with_vars(settings, Vec::new())).unwrap();
+        assert_eq!(t.name, "app:1");
+        assert!(target_image(&Context::with_vars(Settings::default(), Vec::new())).is_none());
+    }
+
+    #[test]
+    fn ownership_judgement() {
+        let good = "total 12\ndrwxr-xr-x    2 1000     1000          4096 Nov 28 17:43 .\ndrwxr-xr-x    9 0        0             4096 Nov 28 17:43 ..\n-rw-r--r--    1 1000     1000             3 Nov 28 17:43 main.py\n";
+        assert_eq!(
+            judge_ownership("/app", good, Some("1000")).status,
+            Status::Ok
+        );
+        let root_dir = good.replacen(
+            "1000     1000          4096 Nov 28 17:43 .\n",
+            "0        0             4096 Nov 28 17:43 .\n",
+            1,
+        );
+        let p = judge_ownership("/app", &root_dir, Some("1000"));
+        assert_eq!(p.status, Status::Warn);
+        assert!(p.line.contains("/app is owned by uid 0"), "{}", p.line);
+        let root_file = good.replace("1000     1000             3", "0        0                3");
+        let p = judge_ownership("/app", &root_file, None);
+        assert_eq!(p.status, Status::Warn);
+        assert!(p.line.contains("main.py (uid 0)"), "{}", p.line);
+        assert_eq!(
+            judge_ownership("/app", "garbage", Some("1000")).status,
+            Status::Unknown
+        );
+    }
 }

@@ -103,14 +103,14 @@ impl DownCause {
 /// Classifies the CLI's stderr when it cannot reach the engine.
 pub fn classify_error(stderr: &str) -> Option<DownCause> {
     let s = stderr.to_ascii_lowercase();
+    let no_context =
+        s.contains("context") && (s.contains("not found") || s.contains("does not exist"));
+    let bad_host = s.contains("no such host")
+        || s.contains("unable to parse docker host")
+        || s.contains("invalid bind address");
     if s.contains("permission denied") {
         Some(DownCause::PermissionDenied)
-    } else if s.contains("context") && (s.contains("not found") || s.contains("does not exist")) {
-        Some(DownCause::NoEndpoint)
-    } else if s.contains("no such host")
-        || s.contains("unable to parse docker host")
-        || s.contains("invalid bind address")
-    {
+    } else if no_context || bad_host {
         Some(DownCause::NoEndpoint)
     } else if s.contains("cannot connect to the docker daemon")
         || s.contains("is the docker daemon running")

@@ -142,6 +142,49 @@ pub fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
     }
 }
 
+/// One line of `ls -lan` output: the numeric owner and the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LsEntry {
+    pub uid: String,
+    pub name: String,
+}
+
+/// Parses `ls -lan DIR` (GNU or busybox): mode, links, uid, gid, size, month, day, time, name.
+/// Lines that do not look like entries (`total 12`, errors) are ignored.
+pub fn parse_ls(text: &str) -> Vec<LsEntry> {
+    text.lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let mode = fields.first()?;
+            if fields.len() < 9 || mode.len() < 10 || !"-dlcbps".contains(mode.get(..1)?) {
+                return None;
+            }
+            let uid = fields.get(2)?;
+            if !uid.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            // Device files show `major, minor` where others show the size.
+            let first = if fields.get(4).is_some_and(|f| f.ends_with(',')) {
+                9
+            } else {
+                8
+            };
+            let name = fields.get(first..)?.join(" ");
+            if name.is_empty() {
+                return None;
+            }
+            let name = match name.split_once(" -> ") {
+                Some((n, _)) if mode.starts_with('l') => n.to_string(),
+                _ => name,
+            };
+            Some(LsEntry {
+                uid: uid.to_string(),
+                name,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +215,28 @@ mod tests {
                 "/devdoctor-test"
             ]
         );
+    }
+
+    #[test]
+    fn ls_lines() {
+        let gnu = "total 8\ndrwxr-x--- 2 1000 1000 4096 Jan  2 10:00 .\ndrwxr-xr-x 1 0 0 4096 Jan  2 10:00 ..\n-rw-r--r-- 1 0 0 12 Jan  2 10:00 my file.py\nlrwxrwxrwx 1 1000 1000 3 Jan  2 10:00 ln -> x\ncrw-rw-rw- 1 0 0 1, 3 Jan  2 10:00 null\n";
+        let e = parse_ls(gnu);
+        let names: Vec<_> = e
+            .iter()
+            .map(|e| (e.uid.as_str(), e.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("1000", "."),
+                ("0", ".."),
+                ("0", "my file.py"),
+                ("1000", "ln"),
+                ("0", "null")
+            ]
+        );
+        assert!(parse_ls("ls: /app: No such file or directory").is_empty());
+        assert!(parse_ls("").is_empty());
     }
 
     #[test]
