@@ -113,26 +113,27 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     let (channels, configured) = effective_channels(&roots.rc);
     let names: Vec<String> = channels.iter().map(|c| c.channel.clone()).collect();
     let implicit_defaults = !configured && !libmamba;
-    let mut problems: Vec<String> = Vec::new();
+    // (one-line summary, why it matters)
+    let mut problems: Vec<(String, String)> = Vec::new();
     let mut remove_from: Vec<&Source> = Vec::new();
 
     if !configured {
         match tool.flavour {
-            Flavour::Micromamba1 => problems.push(
-                "no channels configured: micromamba 1.x has no default channel (\"No 'channels' specified\")".into(),
-            ),
-            Flavour::Conda | Flavour::Mamba1 => problems.push(
-                "no channels configured, so conda uses `defaults` (Anaconda's channel)".into(),
-            ),
+            Flavour::Micromamba1 => problems.push((
+                "no channels configured".into(),
+                "micromamba 1.x has no default channel: installs fail with \"No 'channels' specified\" unless -c is given".into(),
+            )),
+            Flavour::Conda | Flavour::Mamba1 => problems.push((
+                "no channels configured: conda falls back to `defaults`".into(),
+                "without a `channels:` list conda uses Anaconda's `defaults`, not conda-forge".into(),
+            )),
             _ => {}
         }
     }
     for d in channels.iter().filter(|c| is_defaults(&c.channel)) {
-        problems.push(format!(
-            "`{}` at {}:{}: Anaconda's channel (terms of service; mixing it with conda-forge breaks solves)",
-            d.channel,
-            show(ctx, &d.path),
-            d.line
+        problems.push((
+            format!("`{}` channel in {}:{}", d.channel, show(ctx, &d.path), d.line),
+            "that is Anaconda's channel: its terms of service may require a paid licence, and mixing it with conda-forge gives slow solves and broken environments".into(),
         ));
         r = r.location(Location::new(d.path.clone(), d.line, "`defaults` channel"));
         remove_from.push(d);
@@ -144,18 +145,24 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     };
     if !forge_first && configured {
         if names.iter().any(|n| is_conda_forge(n)) {
-            problems.push(format!(
-                "conda-forge is not the first channel (the order is {})",
-                names.join(", ")
+            problems.push((
+                "conda-forge is not the first channel".into(),
+                format!(
+                    "the order is {}: packages come from the first channel that has them",
+                    names.join(", ")
+                ),
             ));
         } else {
-            problems.push(format!(
-                "conda-forge is not among the channels ({})",
-                if names.is_empty() {
-                    "the list is empty".to_string()
-                } else {
-                    names.join(", ")
-                }
+            problems.push((
+                "conda-forge is not among the channels".into(),
+                format!(
+                    "the channels are: {}; the policy takes packages from conda-forge",
+                    if names.is_empty() {
+                        "none (an empty list)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
             ));
         }
         if let Some(c) = channels.first() {
@@ -175,8 +182,9 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
             None => "channel_priority is not set (flexible)".to_string(),
         };
         if several || !problems.is_empty() {
-            problems.push(format!(
-                "{said}: with several channels, strict keeps each package from the first channel that has it"
+            problems.push((
+                said,
+                "with several channels, `strict` keeps each package from the first channel that has it".into(),
             ));
         } else {
             r = r.detail(format!("{said}; `strict` is recommended"));
@@ -262,12 +270,11 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
         f = f.cmd([prog.as_str(), "config", "--remove", "channels", "defaults"]);
     }
     r.status = r.status.max(Status::Warn);
-    r.summary = problems.remove(0);
-    let n = problems.len();
-    if n > 0 {
-        r.summary = format!("{} (and {n} more)", r.summary);
-    }
-    r.details(problems)
+    r.summary = match problems.len() {
+        1 => problems[0].0.clone(),
+        n => format!("{} (and {} more)", problems[0].0, n - 1),
+    };
+    r.details(problems.iter().map(|(s, why)| format!("{s}: {why}")))
         .detail(format!("effective channels: {shown}"))
         .with_fix(f)
 }

@@ -836,10 +836,13 @@ fn system_rc_is_read_first_and_condarc_d_expanded() {
 
 // ---- the no-pip invariant ---------------------------------------------------------------
 
+/// Lays out one situation in a fixture.
+type Scenario = Box<dyn Fn(&mut Fx)>;
+
 /// Every situation the fixtures above build, for one flavour (or none).
 fn every_result(flavour: Option<Flavour>) -> Vec<CheckResult> {
     let mut out = Vec::new();
-    let scenarios: Vec<Box<dyn Fn(&mut Fx)>> = vec![
+    let scenarios: Vec<Scenario> = vec![
         Box::new(|_| {}),
         Box::new(|fx| {
             fx.env("micromamba/envs/myproj");
