@@ -1,9 +1,237 @@
-//! Built-in `compose.*` checks.
+//! Built-in `compose.*` checks: the compose part of the container policy (POLICY.md §14) and
+//! CIS Docker 5.x, per service, with the service name and line of every finding.
 
-use crate::core::Check;
+mod rules;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use rules::{is_engine_socket, Finding, Lookup};
+pub use table::RULES;
+
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::probes::compose::{compose, ComposeFacts, ComposeService};
+use std::path::Path;
 use std::sync::Arc;
+
+/// One compose rule.
+pub struct Rule {
+    pub id: &'static str,
+    pub code: &'static str,
+    pub title: &'static str,
+    pub explain: &'static str,
+    pub ok: &'static str,
+    pub judge: fn(&ComposeService, &dyn Lookup) -> Vec<Finding>,
+    /// Manual steps for the services named.
+    pub steps: fn(&[String]) -> Vec<String>,
+    pub why: &'static str,
+}
+
+/// Dockerfiles and local images through the other probes.
+struct Engine<'a>(&'a Context);
+impl Lookup for Engine<'_> {
+    fn built_user(&self, dockerfile: &Path) -> Option<(bool, String)> {
+        crate::checks::dockerfile::built_user(self.0, dockerfile)
+    }
+    fn built_healthcheck(&self, dockerfile: &Path) -> Option<bool> {
+        crate::checks::dockerfile::built_healthcheck(self.0, dockerfile)
+    }
+    fn image(&self, image: &str) -> Option<(String, bool)> {
+        crate::probes::docker::local_image(self.0, image).map(|c| (c.user, c.has_healthcheck))
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `compose.syntax`: every file parses and has a services mapping.
+fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
+    let mut problems: Vec<(String, usize, String)> = Vec::new();
+    for f in &facts.files {
+        if let Some(e) = &f.error {
+            problems.push((f.display.clone(), e.line, e.reason.clone()));
+        }
+        for p in &f.problems {
+            problems.push((f.display.clone(), p.line, p.reason.clone()));
+        }
+    }
+    if problems.is_empty() {
+        return CheckResult::ok(format!(
+            "{} ({})",
+            plural(
+                facts.files.len(),
+                "compose file parses",
+                "compose files parse"
+            ),
+            plural(facts.services.len(), "service", "services")
+        ));
+    }
+    let first = problems
+        .first()
+        .map(|(f, _, r)| format!("{f}: {r}"))
+        .unwrap_or_default();
+    let mut r = CheckResult::fail(if problems.len() == 1 {
+        first
+    } else {
+        format!("{} problems; first: {first}", problems.len())
+    });
+    for (file, line, reason) in &problems {
+        r = r.location(Location::new(file, *line, reason.clone()).rule(code));
+    }
+    let files: Vec<&str> = facts
+        .files
+        .iter()
+        .filter(|f| f.error.is_some() || !f.problems.is_empty())
+        .map(|f| f.display.as_str())
+        .collect();
+    let mut fix = Fix::new("docker compose refuses a file it cannot parse").phase(Phase::Runtime);
+    for f in &files {
+        fix = fix
+            .manual(format!("Correct the reported lines in {f}."))
+            .cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
+    }
+    r.with_fix(fix)
+}
+
+/// Runs `rule` over every service and folds the findings into one result.
+pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
+    let facts = compose(ctx);
+    if facts.is_empty() {
+        return CheckResult::skip(
+            "no compose file in the project (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)",
+        );
+    }
+    if rule.id == "compose.syntax" {
+        return syntax(&facts, rule.code);
+    }
+    let broken: Vec<String> = facts
+        .files
+        .iter()
+        .filter_map(|f| {
+            f.error
+                .as_ref()
+                .map(|e| format!("{}: {}", f.display, e.reason))
+        })
+        .collect();
+    if facts.services.is_empty() {
+        return if broken.is_empty() {
+            CheckResult::skip("the compose files define no services")
+        } else {
+            CheckResult::unknown(format!(
+                "could not read {} (see compose.syntax)",
+                plural(broken.len(), "compose file", "compose files")
+            ))
+            .details(broken)
+        };
+    }
+    let look = Engine(ctx);
+    let mut problems: Vec<(&ComposeService, Finding)> = Vec::new();
+    let mut notes = Vec::new();
+    for s in &facts.services {
+        for f in (rule.judge)(s, &look) {
+            if f.status == Status::Ok {
+                notes.push(format!("{}:{}: {}", s.display, f.line, f.message));
+            } else {
+                problems.push((s, f));
+            }
+        }
+    }
+    let mut result = if problems.is_empty() {
+        if broken.is_empty() {
+            CheckResult::ok(format!(
+                "{} ({})",
+                rule.ok,
+                plural(facts.services.len(), "service", "services")
+            ))
+        } else {
+            CheckResult::unknown(format!(
+                "{} in the readable files, but {} could not be read (see compose.syntax)",
+                rule.ok,
+                plural(broken.len(), "compose file", "compose files")
+            ))
+            .details(broken.clone())
+        }
+    } else {
+        let status = problems
+            .iter()
+            .map(|(_, f)| f.status)
+            .max()
+            .unwrap_or(Status::Warn);
+        let first = problems
+            .first()
+            .map(|(_, f)| f.message.clone())
+            .unwrap_or_default();
+        let summary = if problems.len() == 1 {
+            first
+        } else {
+            format!("{} findings; first: {first}", problems.len())
+        };
+        let mut r = CheckResult::new(status, summary).details(broken.clone());
+        for (s, f) in &problems {
+            r = r.location(Location::new(&s.display, f.line, f.message.clone()).rule(rule.code));
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut files: Vec<String> = Vec::new();
+        for (s, _) in &problems {
+            let label = format!("`{}` in {}", s.name, s.display);
+            if !names.contains(&label) {
+                names.push(label);
+            }
+            if !files.contains(&s.display) {
+                files.push(s.display.clone());
+            }
+        }
+        let mut fix = Fix::new(rule.why).phase(Phase::Runtime);
+        for step in (rule.steps)(&names) {
+            fix = fix.manual(step);
+        }
+        for f in &files {
+            fix = fix.cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
+        }
+        r.with_fix(fix)
+    };
+    result = result.details(notes);
+    result
+}
+
+macro_rules! rule_fns {
+    ($($name:ident => $i:expr),* $(,)?) => {
+        $(fn $name(ctx: &Context) -> CheckResult { lint(ctx, &table::RULES[$i]) })*
+        const RUNS: [fn(&Context) -> CheckResult; table::RULES.len()] = [$($name),*];
+    };
+}
+
+rule_fns! {
+    run_syntax => 0,
+    run_privileged => 1,
+    run_docker_socket => 2,
+    run_host_network => 3,
+    run_host_namespaces => 4,
+    run_user => 5,
+    run_read_only => 6,
+    run_cap_drop => 7,
+    run_no_new_privileges => 8,
+    run_limits => 9,
+    run_healthcheck => 10,
+    run_ports => 11,
+    run_secrets => 12,
+}
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    Vec::new()
+    table::RULES
+        .iter()
+        .zip(RUNS)
+        .map(|(rule, run)| {
+            Arc::new(Builtin::new(
+                rule.id,
+                "compose",
+                rule.title,
+                false,
+                rule.explain,
+                run,
+            )) as Arc<dyn Check>
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@ mod shell;
 #[cfg(test)]
 mod tests;
 
-pub use rules::Finding;
+pub use rules::{known_non_root_base, FinalUser, Finding};
 pub use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
@@ -111,6 +111,31 @@ impl Bases for EngineBases<'_> {
     }
 }
 
+/// The final user of the Dockerfile at `path` (for compose services that build it):
+/// `(is_root, description)`; `None` when it cannot be read or has no stage.
+pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
+    let df = crate::probes::dockerfile::load(path, ctx.settings.display_path(path)).ok()?;
+    let state = rules::final_user(&df, &EngineBases(ctx))?;
+    let what = match &state {
+        FinalUser::Explicit { user, .. } => format!("sets USER `{user}`"),
+        FinalUser::Base { image, user, .. } => format!(
+            "runs as {} (base image {image})",
+            user.as_deref()
+                .map_or("root".to_string(), |u| format!("`{u}`"))
+        ),
+        FinalUser::Unknown { image, .. } => format!("has no USER (base image {image})"),
+    };
+    Some((state.is_root(), what))
+}
+
+/// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
+pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
+    let df = crate::probes::dockerfile::load(path, ctx.settings.display_path(path)).ok()?;
+    df.final_stage()?;
+    let findings = rules::healthcheck(&df, &EngineBases(ctx));
+    Some(findings.iter().any(|f| f.status == Status::Ok))
+}
+
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
 fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
@@ -205,17 +230,17 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
             .unwrap_or(Status::Warn);
         let first = problems
             .first()
-            .map(|(d, f)| format!("{}:{}: {}", d.display, f.line, f.message));
+            .map(|(_, f)| f.message.clone())
+            .unwrap_or_default();
         let summary = match problems.len() {
-            1 => first.unwrap_or_default(),
-            n => format!("{n} findings, first {}", first.unwrap_or_default()),
+            1 => first,
+            n => format!("{n} findings; first: {first}"),
         };
         CheckResult::new(status, summary).details(unreadable.clone())
     };
     if result.status.is_problem() && !problems.is_empty() {
         for (df, f) in &problems {
             result = result
-                .detail(format!("{}:{}: {}", df.display, f.line, f.message))
                 .location(Location::new(&df.display, f.line, f.message.clone()).rule(rule.code));
         }
         let mut files: Vec<(&Dockerfile, Vec<usize>)> = Vec::new();

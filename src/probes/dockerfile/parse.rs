@@ -64,7 +64,9 @@ pub struct Instruction {
 
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     pub fn flag_value(&self, name: &str) -> Option<&str> {
@@ -139,7 +141,10 @@ fn pragma(comment: &str) -> Option<(bool, Vec<String>)> {
         }
         _ => false,
     };
-    let list = rest.strip_prefix("ignore")?.trim_start().strip_prefix('=')?;
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?;
     // Trailing free text needs a second `#` (hadolint's rule).
     let list = list.split('#').next().unwrap_or("");
     let codes: Vec<String> = list
@@ -366,7 +371,11 @@ pub fn parse(text: &str) -> Parsed {
                 let mut closed = false;
                 while let Some(l) = lines.get(i) {
                     i += 1;
-                    let cmp = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     if cmp.trim_end() == delimiter {
                         closed = true;
                         break;
@@ -388,7 +397,9 @@ pub fn parse(text: &str) -> Parsed {
             end_line = i.max(end_line);
         }
 
-        if args.is_empty() && heredocs.is_empty() && !matches!(keyword.as_str(), "CMD" | "ENTRYPOINT")
+        if args.is_empty()
+            && heredocs.is_empty()
+            && !matches!(keyword.as_str(), "CMD" | "ENTRYPOINT")
         {
             parsed.problems.push(Problem {
                 line: start + 1,
@@ -590,7 +601,8 @@ mod tests {
 
     #[test]
     fn continuation_lines_join_and_keep_the_first_line_number() {
-        let p = parse("FROM alpine:3.19\n\nRUN apk add \\\n  # a comment\n\n  curl\nCMD [\"sh\"]\n");
+        let p =
+            parse("FROM alpine:3.19\n\nRUN apk add \\\n  # a comment\n\n  curl\nCMD [\"sh\"]\n");
         assert_eq!(kw(&p), vec![(1, "FROM"), (3, "RUN"), (7, "CMD")]);
         assert_eq!(p.instructions[1].args, "apk add   curl");
         assert_eq!(p.instructions[1].end_line, 6);
@@ -616,7 +628,10 @@ mod tests {
     fn heredocs_are_consumed_with_their_lines() {
         let text = "FROM debian:12\nRUN <<EOF\napt-get update\npip install x\nEOF\nCOPY <<-'CONF' /etc/app.conf\n\tkey=1\n\tCONF\nUSER 1000\n";
         let p = parse(text);
-        assert_eq!(kw(&p), vec![(1, "FROM"), (2, "RUN"), (6, "COPY"), (9, "USER")]);
+        assert_eq!(
+            kw(&p),
+            vec![(1, "FROM"), (2, "RUN"), (6, "COPY"), (9, "USER")]
+        );
         let run = &p.instructions[1];
         assert_eq!(run.heredocs[0].body, "apt-get update\npip install x");
         assert!(run.command_text().contains("pip install x"));
@@ -681,9 +696,19 @@ mod tests {
     fn unknown_instructions_and_missing_from_are_problems() {
         let p = parse("RUN echo\nFROMM x\n");
         let msgs: Vec<_> = p.problems.iter().map(|p| p.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.contains("unknown instruction `FROMM`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("must start with FROM")), "{msgs:?}");
-        assert!(parse("").problems.iter().any(|p| p.message == "no FROM instruction"));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("unknown instruction `FROMM`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("must start with FROM")),
+            "{msgs:?}"
+        );
+        assert!(parse("")
+            .problems
+            .iter()
+            .any(|p| p.message == "no FROM instruction"));
     }
 
     #[test]
@@ -700,23 +725,30 @@ mod tests {
             key_values("ENV", "PATH /opt/conda/bin:$PATH", '\\'),
             vec![("PATH".into(), Some("/opt/conda/bin:$PATH".into()))]
         );
-        assert_eq!(key_values("ARG", "TOKEN", '\\'), vec![("TOKEN".into(), None)]);
+        assert_eq!(
+            key_values("ARG", "TOKEN", '\\'),
+            vec![("TOKEN".into(), None)]
+        );
         assert_eq!(words("a\\ b c", '\\'), vec!["a b", "c"]);
     }
 
     #[test]
     fn expansion() {
-        let vars: HashMap<String, String> =
-            [("TAG".to_string(), "1.5.6".to_string())].into_iter().collect();
+        let vars: HashMap<String, String> = [("TAG".to_string(), "1.5.6".to_string())]
+            .into_iter()
+            .collect();
         assert_eq!(
             expand("mambaorg/micromamba:${TAG}", &vars),
             ("mambaorg/micromamba:1.5.6".into(), true)
         );
-        assert_eq!(expand("python:$TAG-slim", &vars), ("python:1.5.6-slim".into(), true));
+        assert_eq!(
+            expand("python:$TAG-slim", &vars),
+            ("python:1.5.6-slim".into(), true)
+        );
         assert_eq!(expand("x:${NOPE:-3.11}", &vars), ("x:3.11".into(), true));
         assert_eq!(expand("x:${TAG:+set}", &vars), ("x:set".into(), true));
         assert_eq!(expand("x:$NOPE", &vars), ("x:".into(), false));
-        assert_eq!(expand("x:${NOPE", &vars).1, false);
+        assert!(!expand("x:${NOPE", &vars).1);
         assert_eq!(expand("a$", &vars), ("a$".into(), true));
     }
 

@@ -1,0 +1,407 @@
+//! The compose rules as pure functions over one parsed service. Messages name the service
+//! and never contain environment values.
+
+use crate::checks::dockerfile::{is_literal_value, is_secret_name};
+use crate::core::Status;
+use crate::probes::compose::ComposeService;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub line: usize,
+    pub status: Status,
+    pub message: String,
+}
+
+fn finding(line: usize, status: Status, message: impl Into<String>) -> Finding {
+    Finding {
+        line,
+        status,
+        message: message.into(),
+    }
+}
+
+/// What the service's image is known to do, from its Dockerfile or the local engine.
+pub trait Lookup {
+    /// The built image's final user: `(is_root, description)`.
+    fn built_user(&self, dockerfile: &Path) -> Option<(bool, String)>;
+    /// Whether the built image declares a HEALTHCHECK (and does not disable it).
+    fn built_healthcheck(&self, dockerfile: &Path) -> Option<bool>;
+    /// `Config.User` and whether a healthcheck is set, for a local image.
+    fn image(&self, image: &str) -> Option<(String, bool)>;
+}
+
+pub fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    match &s.privileged {
+        Some(p) if p.value => vec![finding(
+            p.line,
+            Status::Fail,
+            format!(
+                "service `{}` runs privileged: it has every capability and all host devices",
+                s.name
+            ),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// A host path that is a container-engine socket.
+pub fn is_engine_socket(source: &str) -> bool {
+    let s = source.trim_end_matches('/');
+    ["docker.sock", "podman.sock", "containerd.sock", "crio.sock"]
+        .iter()
+        .any(|name| s.ends_with(name))
+}
+
+pub fn docker_socket(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    s.volumes
+        .iter()
+        .filter(|m| m.source.as_deref().is_some_and(is_engine_socket))
+        .map(|m| {
+            finding(
+                m.line,
+                Status::Fail,
+                format!(
+                    "service `{}` mounts the container engine socket {}: that is root on the host",
+                    s.name,
+                    m.source.as_deref().unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
+}
+
+pub fn host_network(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    match &s.network_mode {
+        Some(n) if n.value.trim() == "host" => vec![finding(
+            n.line,
+            Status::Fail,
+            format!(
+                "service `{}` uses `network_mode: host`: it shares the host's network stack",
+                s.name
+            ),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+pub fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    s.namespaces
+        .iter()
+        .filter(|(_, v)| v.value.trim() == "host")
+        .map(|(k, v)| {
+            finding(
+                v.line,
+                Status::Fail,
+                format!(
+                    "service `{}` sets `{k}: host`: it shares that host namespace",
+                    s.name
+                ),
+            )
+        })
+        .collect()
+}
+
+pub fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    if let Some(u) = &s.user {
+        let name = u.value.split(':').next().unwrap_or("").trim();
+        let root = name == "root" || (!name.is_empty() && name.chars().all(|c| c == '0'));
+        return if root {
+            vec![finding(
+                u.line,
+                Status::Fail,
+                format!(
+                    "service `{}` sets `user: {}`: it runs as root",
+                    s.name, u.value
+                ),
+            )]
+        } else {
+            vec![finding(
+                u.line,
+                Status::Ok,
+                format!("service `{}` runs as `{}`", s.name, u.value),
+            )]
+        };
+    }
+    if let Some((root, what)) = s.dockerfile.as_deref().and_then(|d| look.built_user(d)) {
+        if !root {
+            return vec![finding(
+                s.line,
+                Status::Ok,
+                format!(
+                    "service `{}` has no `user:`, but its Dockerfile {what}",
+                    s.name
+                ),
+            )];
+        }
+    }
+    if let Some(image) = &s.image {
+        let parsed = crate::probes::dockerfile::ImageRef::parse(image);
+        if let Some(u) = crate::checks::dockerfile::known_non_root_base(&parsed) {
+            return vec![finding(
+                s.line,
+                Status::Ok,
+                format!(
+                    "service `{}` has no `user:`, but {image} runs as `{u}`",
+                    s.name
+                ),
+            )];
+        }
+        if let Some((u, _)) = look.image(image) {
+            let name = u.split(':').next().unwrap_or("");
+            if !u.is_empty() && name != "root" && !name.chars().all(|c| c == '0') {
+                return vec![finding(
+                    s.line,
+                    Status::Ok,
+                    format!(
+                        "service `{}` has no `user:`, but the local image {image} runs as `{u}`",
+                        s.name
+                    ),
+                )];
+            }
+        }
+    }
+    vec![finding(
+        s.line,
+        Status::Warn,
+        format!(
+            "service `{}` has no `user:` and its image is not known to run as non-root",
+            s.name
+        ),
+    )]
+}
+
+pub fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    if s.read_only {
+        return Vec::new();
+    }
+    vec![finding(
+        s.read_only_line.unwrap_or(s.line),
+        Status::Warn,
+        format!(
+            "service `{}` has a writable root filesystem (no `read_only: true`)",
+            s.name
+        ),
+    )]
+}
+
+/// Capabilities that break container isolation.
+const DANGEROUS_CAPS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_BOOT",
+    "SYS_TIME",
+    "NET_ADMIN",
+    "DAC_READ_SEARCH",
+    "BPF",
+    "PERFMON",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "LINUX_IMMUTABLE",
+    "SYSLOG",
+];
+/// Docker's default capability set (CIS 5.4).
+const DEFAULT_CAPS: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn cap_name(c: &str) -> String {
+    let c = c.trim().to_ascii_uppercase();
+    c.strip_prefix("CAP_").map(str::to_string).unwrap_or(c)
+}
+
+pub fn cap_drop(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !s.cap_drop.iter().any(|c| cap_name(&c.value) == "ALL") {
+        out.push(finding(
+            s.cap_drop.first().map_or(s.line, |c| c.line),
+            Status::Warn,
+            format!(
+                "service `{}` keeps Docker's default capabilities (no `cap_drop: [ALL]`)",
+                s.name
+            ),
+        ));
+    }
+    for c in &s.cap_add {
+        let name = cap_name(&c.value);
+        if DANGEROUS_CAPS.contains(&name.as_str()) {
+            out.push(finding(
+                c.line,
+                Status::Fail,
+                format!(
+                    "service `{}` adds {name}, which breaks container isolation",
+                    s.name
+                ),
+            ));
+        } else if !DEFAULT_CAPS.contains(&name.as_str()) {
+            out.push(finding(
+                c.line,
+                Status::Warn,
+                format!(
+                    "service `{}` adds {name}, beyond Docker's default set",
+                    s.name
+                ),
+            ));
+        }
+    }
+    out
+}
+
+pub fn no_new_privileges(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut nnp = false;
+    for o in &s.security_opt {
+        let v = o.value.trim().to_ascii_lowercase().replace('=', ":");
+        if v == "no-new-privileges" || v == "no-new-privileges:true" {
+            nnp = true;
+        }
+        if matches!(
+            v.as_str(),
+            "seccomp:unconfined"
+                | "apparmor:unconfined"
+                | "label:disable"
+                | "systempaths:unconfined"
+        ) {
+            out.push(finding(
+                o.line,
+                Status::Fail,
+                format!(
+                    "service `{}` sets `{}`, which switches off a kernel confinement",
+                    s.name, o.value
+                ),
+            ));
+        }
+    }
+    if !nnp {
+        out.push(finding(
+            s.security_opt.first().map_or(s.line, |o| o.line),
+            Status::Warn,
+            format!(
+                "service `{}` lacks `security_opt: [no-new-privileges:true]`",
+                s.name
+            ),
+        ));
+    }
+    out
+}
+
+pub fn limits(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    let mut missing = Vec::new();
+    if s.memory_limit.is_none() {
+        missing.push("memory");
+    }
+    if s.cpu_limit.is_none() {
+        missing.push("cpu");
+    }
+    if s.pids_limit.is_none() {
+        missing.push("pids");
+    }
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    vec![finding(
+        s.line,
+        Status::Warn,
+        format!("service `{}` has no {} limit", s.name, missing.join(", ")),
+    )]
+}
+
+pub fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    match &s.healthcheck {
+        Some(h) if h.value => {
+            return vec![finding(
+                h.line,
+                Status::Warn,
+                format!("service `{}` disables its healthcheck", s.name),
+            )]
+        }
+        Some(_) => return Vec::new(),
+        None => {}
+    }
+    if s.dockerfile
+        .as_deref()
+        .and_then(|d| look.built_healthcheck(d))
+        == Some(true)
+    {
+        return vec![finding(
+            s.line,
+            Status::Ok,
+            format!(
+                "service `{}` inherits the HEALTHCHECK of its Dockerfile",
+                s.name
+            ),
+        )];
+    }
+    if s.image
+        .as_deref()
+        .and_then(|i| look.image(i))
+        .is_some_and(|(_, hc)| hc)
+    {
+        return vec![finding(
+            s.line,
+            Status::Ok,
+            format!("service `{}` inherits its image's HEALTHCHECK", s.name),
+        )];
+    }
+    vec![finding(
+        s.line,
+        Status::Warn,
+        format!("service `{}` has no healthcheck", s.name),
+    )]
+}
+
+pub fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    s.ports
+        .iter()
+        .filter_map(|p| {
+            let (lo, _) = p.host?;
+            (lo <= 1024).then(|| {
+                finding(
+                    p.line,
+                    Status::Warn,
+                    format!("service `{}` publishes privileged host port {lo} (`{}`); use a port above 1024", s.name, p.raw),
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    let vars = s.environment.iter().map(|v| ("environment", v));
+    let args = s.build_args.iter().map(|v| ("build.args", v));
+    vars.chain(args)
+        .filter(|(_, v)| is_secret_name(&v.name))
+        .filter(|(_, v)| v.value.as_deref().is_some_and(is_literal_value))
+        .filter(|(_, v)| {
+            !v.value
+                .as_deref()
+                .is_some_and(|x| x.trim_start().starts_with("${"))
+        })
+        .map(|(section, v)| {
+            finding(
+                v.line,
+                Status::Fail,
+                format!(
+                    "service `{}` has a plaintext value for {} in `{section}` (redacted)",
+                    s.name, v.name
+                ),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! The `compose.*` rule table: ids, codes, explain texts (with the CIS Docker Benchmark and
+//! KICS equivalents) and the compose edits that fix each finding.
+
+use super::rules::{self, Finding, Lookup};
+use super::Rule;
+use crate::probes::compose::ComposeService;
+
+fn none(_: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    Vec::new()
+}
+
+fn list(names: &[String]) -> String {
+    names.join(", ")
+}
+
+fn steps_syntax(_: &[String]) -> Vec<String> {
+    Vec::new()
+}
+fn steps_privileged(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: remove `privileged: true`; add only the capabilities it needs with `cap_add`, and the devices with `devices:`.", list(n))]
+}
+fn steps_socket(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: remove the engine socket volume. If the service must manage containers, use a socket proxy that allows only the needed API calls, or rootless Docker.", list(n))]
+}
+fn steps_network(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: remove `network_mode: host` and publish the needed ports with `ports:` (e.g. \"127.0.0.1:8000:8000\").", list(n))]
+}
+fn steps_namespaces(n: &[String]) -> Vec<String> {
+    vec![format!(
+        "For service {}: remove the `pid`/`ipc`/`uts`/`userns_mode: host` settings.",
+        list(n)
+    )]
+}
+fn steps_user(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: set `user: \"1000:1000\"` (on mambaorg/micromamba images the user is mambauser, `user: \"57439:57439\"` or the image's default).", list(n))]
+}
+fn steps_read_only(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: set `read_only: true`, and add `tmpfs: [/tmp]` (or volumes) for the paths the app must write.", list(n))]
+}
+fn steps_caps(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: set `cap_drop: [ALL]` and add back only what the app needs (e.g. `cap_add: [NET_BIND_SERVICE]`); never SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL.", list(n))]
+}
+fn steps_nnp(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: add `security_opt: [\"no-new-privileges:true\"]` and remove any `seccomp:unconfined`, `apparmor:unconfined` or `label:disable`.", list(n))]
+}
+fn steps_limits(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: add `deploy: {{resources: {{limits: {{cpus: \"1.0\", memory: 512M, pids: 256}}}}}}` (or `mem_limit`, `cpus`, `pids_limit`).", list(n))]
+}
+fn steps_health(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: add `healthcheck: {{test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"], interval: 30s, timeout: 5s, retries: 3}}`, or a HEALTHCHECK in its Dockerfile; do not set `disable: true`.", list(n))]
+}
+fn steps_ports(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: publish on a host port above 1024 (e.g. \"127.0.0.1:8080:8000\") and put a reverse proxy in front for 80/443.", list(n))]
+}
+fn steps_secrets(n: &[String]) -> Vec<String> {
+    vec![
+        format!("For service {}: remove the plaintext values and rotate those credentials (they are in version control).", list(n)),
+        "Reference them instead: `NAME: ${NAME}` from an untracked .env file, `env_file:`, or compose `secrets:` mounted under /run/secrets.".to_string(),
+    ]
+}
+
+pub const RULES: [Rule; 13] = [
+    Rule {
+        id: "compose.syntax",
+        code: "DC000",
+        title: "Compose files parse",
+        explain: "Reads the compose files (`docker.compose_files` in devdoctor.toml, else compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml in the project) as YAML, with `x-` extension fields, anchors, aliases and `<<` merge keys, and checks there is a `services:` mapping of service mappings. A file that cannot be read or parsed is a failure with its line and reason; the other compose.* checks then report unknown for it. Alias expansion is budgeted, so an alias bomb is refused rather than exhausting memory. Fix: correct the file; `docker compose config --quiet` validates it.",
+        ok: "",
+        judge: none,
+        steps: steps_syntax,
+        why: "docker compose refuses a file it cannot parse",
+    },
+    Rule {
+        id: "compose.privileged",
+        code: "DC001",
+        title: "No privileged services",
+        explain: "Fails when a service sets `privileged: true`: it gets every capability, all host devices and no seccomp/AppArmor confinement, so a compromise is a host compromise. The policy forbids it (POLICY 14). Equivalents: CIS Docker 5.5, KICS privileged_containers_enabled. Fix: remove it and add only the needed capabilities or devices.",
+        ok: "no service runs privileged",
+        judge: rules::privileged,
+        steps: steps_privileged,
+        why: "A privileged container is root on the host",
+    },
+    Rule {
+        id: "compose.docker_socket",
+        code: "DC002",
+        title: "No container engine socket mounted",
+        explain: "Fails when a service mounts docker.sock (or podman.sock, containerd.sock, crio.sock), in the short (`/var/run/docker.sock:/var/run/docker.sock`) or long (`type: bind, source: …`) volume syntax. Whoever reaches the socket can start a privileged container, which is root on the host (POLICY 14). Equivalents: CIS Docker 5.32, KICS docker_socket_mounted_in_container. Fix: remove the mount, or use a restricted socket proxy.",
+        ok: "no service mounts the engine socket",
+        judge: rules::docker_socket,
+        steps: steps_socket,
+        why: "Access to the engine socket is root on the host",
+    },
+    Rule {
+        id: "compose.host_network",
+        code: "DC003",
+        title: "No host networking",
+        explain: "Fails on `network_mode: host`: the service shares the host's network stack, can bind any host port and reach services on the host's loopback (POLICY 14). Equivalents: CIS Docker 5.10, KICS network_mode_host_exists. Fix: use the default bridge network and publish ports.",
+        ok: "no service uses host networking",
+        judge: rules::host_network,
+        steps: steps_network,
+        why: "Host networking removes the network isolation of the container",
+    },
+    Rule {
+        id: "compose.host_namespaces",
+        code: "DC004",
+        title: "No shared host PID/IPC/UTS/user namespace",
+        explain: "Fails on `pid: host`, `ipc: host`, `uts: host` or `userns_mode: host`. With the host PID namespace the container sees and can signal every host process; with IPC it shares host shared memory. Equivalents: CIS Docker 5.16, 5.17, 5.21, 5.31; KICS host_namespace_is_shared, shared_host_ipc_namespace. Fix: remove the setting.",
+        ok: "no service shares a host namespace",
+        judge: rules::host_namespaces,
+        steps: steps_namespaces,
+        why: "Shared host namespaces break process isolation",
+    },
+    Rule {
+        id: "compose.user",
+        code: "DC005",
+        title: "Services run as a non-root user",
+        explain: "Each service should set `user:` to a non-root uid (the policy asks for 1000). `user: root` or `0` fails. Without `user:` the service is fine when its image is known to run as non-root: a `build:` whose Dockerfile's final stage sets a non-root USER or builds on mambaorg/micromamba, an `image:` on mambaorg/micromamba, or a local image whose Config.User is non-root; otherwise it is a warning. Equivalents: CIS Docker 4.1, trivy DS-0002 for the image. Fix: `user: \"1000:1000\"`.",
+        ok: "every service runs as a non-root user",
+        judge: rules::user,
+        steps: steps_user,
+        why: "A container running as root turns an app bug into root on the host kernel",
+    },
+    Rule {
+        id: "compose.read_only",
+        code: "DC006",
+        title: "Services have a read-only root filesystem",
+        explain: "Warns when a service lacks `read_only: true`. A read-only root filesystem stops an attacker from changing binaries or dropping tools; writable paths go in `tmpfs:` or volumes (POLICY 14). Equivalent: CIS Docker 5.13. The image checks can verify it in a real container with --run-containers. Fix: `read_only: true` plus `tmpfs: [/tmp]`.",
+        ok: "every service has a read-only root filesystem",
+        judge: rules::read_only,
+        steps: steps_read_only,
+        why: "A writable root filesystem lets an intruder modify the container",
+    },
+    Rule {
+        id: "compose.cap_drop",
+        code: "DC007",
+        title: "Capabilities are dropped",
+        explain: "Warns when a service does not set `cap_drop: [ALL]`, and checks `cap_add`: ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, NET_ADMIN, DAC_READ_SEARCH, BPF and similar break isolation (fail); other capabilities outside Docker's default set are a warning. `CAP_` prefixes and lower case are accepted. Equivalents: CIS Docker 5.4; KICS container_capabilities_unrestricted, check_cap_add_cap_drop. Fix: `cap_drop: [ALL]` and add back only what is needed (POLICY 14).",
+        ok: "every service drops all capabilities",
+        judge: rules::cap_drop,
+        steps: steps_caps,
+        why: "Default capabilities are more than a web service needs",
+    },
+    Rule {
+        id: "compose.no_new_privileges",
+        code: "DC008",
+        title: "no-new-privileges is set",
+        explain: "Warns when a service's `security_opt` lacks `no-new-privileges:true` (setuid binaries could then gain privileges), and fails on `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` or `systempaths=unconfined`, which switch off kernel confinement (POLICY 14). Equivalents: CIS Docker 5.26, 5.3, 5.22; KICS no_new_privileges_not_set, seccomp_disabled. Fix: `security_opt: [\"no-new-privileges:true\"]`.",
+        ok: "every service sets no-new-privileges",
+        judge: rules::no_new_privileges,
+        steps: steps_nnp,
+        why: "Without no-new-privileges a setuid binary can raise privileges inside the container",
+    },
+    Rule {
+        id: "compose.limits",
+        code: "DC009",
+        title: "Memory, CPU and PID limits are set",
+        explain: "Warns when a service has no memory limit (`mem_limit` or `deploy.resources.limits.memory`), no CPU limit (`cpus`, `cpu_quota`, `cpu_shares` or `deploy.resources.limits.cpus`) or no PID limit (`pids_limit` or `deploy.resources.limits.pids`; 0 and -1 mean unlimited). Without them one runaway or fork-bombed service starves the host (POLICY 14). Equivalents: CIS Docker 5.11, 5.12, 5.29; KICS memory_not_limited, cpus_not_limited, pids_limit_not_set. Fix: set `deploy.resources.limits`.",
+        ok: "every service has memory, CPU and PID limits",
+        judge: rules::limits,
+        steps: steps_limits,
+        why: "An unlimited service can starve the host",
+    },
+    Rule {
+        id: "compose.healthcheck",
+        code: "DC010",
+        title: "Services have a healthcheck",
+        explain: "Warns when a service has no `healthcheck:` (or `disable: true`, or test NONE), unless its image brings one: the HEALTHCHECK of the Dockerfile it builds, or a local image's Config.Healthcheck. Without it `depends_on: condition: service_healthy` and restarts cannot tell a hung server from a healthy one (POLICY 14). Equivalents: CIS Docker 4.6 and 5.27; KICS healthcheck_not_set. Fix: a `healthcheck:` that calls the /health route.",
+        ok: "every service has a healthcheck",
+        judge: rules::healthcheck,
+        steps: steps_health,
+        why: "Without a healthcheck a hung service looks healthy",
+    },
+    Rule {
+        id: "compose.ports",
+        code: "DC011",
+        title: "Only unprivileged host ports are published",
+        explain: "Warns when a service publishes a host port at or below 1024, in the short syntax (\"80:8000\", \"127.0.0.1:443:8443\", \"[::1]:53:53/udp\", ranges such as \"80-90:8080-8090\") or the long one (`published:`). `${PORT:-80}` is read with its default; a bare container port (\"8000\") gets a random host port and is fine. The policy uses ports above 1024 (POLICY 11). Equivalents: CIS Docker 5.8 (flags ports below 1025); KICS privileged_ports_mapped_in_container. Fix: publish a high port behind a proxy.",
+        ok: "no service publishes a privileged host port",
+        judge: rules::ports,
+        steps: steps_ports,
+        why: "Privileged ports need root or extra capabilities",
+    },
+    Rule {
+        id: "compose.secrets",
+        code: "DC012",
+        title: "No plaintext secrets in environment",
+        explain: "Fails when a service's `environment:` (map or list form) or `build.args` gives a credential-looking name (…TOKEN, …SECRET, …PASSWORD, API_KEY, …; not …_FILE or …_PATH) a literal value. `${VAR}` references, pass-through names and booleans are fine. Values are never printed, in any output format: only the service, the name and the line. Why: the compose file is in version control, and `docker inspect` shows the environment (POLICY 12, CIS Docker 4.10). Fix: remove and rotate the value; use `${VAR}` from an untracked .env, `env_file:` or compose `secrets:`.",
+        ok: "no plaintext secrets in service environments",
+        judge: rules::secrets,
+        steps: steps_secrets,
+        why: "Plaintext credentials in a compose file leak through git and docker inspect",
+    },
+];

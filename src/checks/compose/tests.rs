@@ -1,0 +1,194 @@
+//! Each compose rule on fixture files in tests/fixtures/docker/compose.
+
+use super::rules::{Finding, Lookup};
+use super::table::RULES;
+use crate::core::Status::{self, Fail, Warn};
+use crate::probes::compose::{parse_file, ComposeFile, ComposeService};
+use std::path::{Path, PathBuf};
+
+struct Nothing;
+impl Lookup for Nothing {
+    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+        None
+    }
+    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+        None
+    }
+    fn image(&self, _: &str) -> Option<(String, bool)> {
+        None
+    }
+}
+
+fn load(name: &str) -> (ComposeFile, Vec<ComposeService>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/docker/compose")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    parse_file(&path, name, &text)
+}
+
+fn judge(id: &str, file: &str, look: &dyn Lookup) -> Vec<(String, Finding)> {
+    let rule = RULES.iter().find(|r| r.id == id).expect("rule");
+    let (f, services) = load(file);
+    assert!(f.error.is_none(), "{:?}", f.error);
+    services
+        .iter()
+        .flat_map(|s| {
+            (rule.judge)(s, look)
+                .into_iter()
+                .map(|f| (s.name.clone(), f))
+        })
+        .collect()
+}
+
+/// Non-ok findings as (service, line, status).
+fn run(id: &str, file: &str) -> Vec<(String, usize, Status)> {
+    judge(id, file, &Nothing)
+        .into_iter()
+        .filter(|(_, f)| f.status != Status::Ok)
+        .map(|(s, f)| (s, f.line, f.status))
+        .collect()
+}
+
+fn s(name: &str, line: usize, status: Status) -> (String, usize, Status) {
+    (name.to_string(), line, status)
+}
+
+#[test]
+fn secure_compose_passes_every_rule() {
+    for r in RULES.iter() {
+        let found = run(r.id, "secure.compose.yaml");
+        assert!(
+            found.is_empty(),
+            "{} on the secure compose: {found:?}",
+            r.id
+        );
+    }
+    // The worker has no user: but runs mambaorg/micromamba (mambauser).
+    let notes = judge("compose.user", "secure.compose.yaml", &Nothing);
+    assert!(notes
+        .iter()
+        .any(|(svc, f)| svc == "worker" && f.message.contains("mambauser")));
+}
+
+#[test]
+fn insecure_compose_reports_each_rule_with_service_and_line() {
+    let f = "insecure.compose.yaml";
+    assert_eq!(run("compose.privileged", f), vec![s("web", 4, Fail)]);
+    assert_eq!(
+        run("compose.docker_socket", f),
+        vec![s("web", 13, Fail), s("web", 14, Fail)]
+    );
+    assert_eq!(run("compose.host_network", f), vec![s("web", 6, Fail)]);
+    assert_eq!(run("compose.host_namespaces", f), vec![s("web", 7, Fail)]);
+    assert_eq!(
+        run("compose.user", f),
+        vec![s("web", 5, Fail), s("db", 29, Warn)]
+    );
+    assert_eq!(
+        run("compose.read_only", f),
+        vec![s("web", 2, Warn), s("db", 29, Warn)]
+    );
+    assert_eq!(
+        run("compose.cap_drop", f),
+        vec![
+            s("web", 2, Warn),
+            s("web", 19, Fail),
+            s("web", 21, Warn),
+            s("db", 29, Warn)
+        ]
+    );
+    assert_eq!(
+        run("compose.no_new_privileges", f),
+        vec![s("web", 23, Fail), s("web", 23, Warn), s("db", 29, Warn)]
+    );
+    assert_eq!(
+        run("compose.limits", f),
+        vec![s("web", 2, Warn), s("db", 29, Warn)]
+    );
+    assert_eq!(
+        run("compose.healthcheck", f),
+        vec![s("web", 27, Warn), s("db", 29, Warn)]
+    );
+    assert_eq!(
+        run("compose.ports", f),
+        vec![s("web", 9, Warn), s("web", 10, Warn)]
+    );
+    assert_eq!(
+        run("compose.secrets", f),
+        vec![s("web", 25, Fail), s("db", 32, Fail)]
+    );
+}
+
+#[test]
+fn findings_never_contain_secret_values() {
+    for r in RULES.iter() {
+        for (_, f) in judge(r.id, "insecure.compose.yaml", &Nothing) {
+            assert!(!f.message.contains("LEAKCANARY"), "{}: {}", r.id, f.message);
+        }
+    }
+}
+
+struct Built;
+impl Lookup for Built {
+    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+        Some((false, "sets USER `1000`".into()))
+    }
+    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+        Some(true)
+    }
+    fn image(&self, _: &str) -> Option<(String, bool)> {
+        None
+    }
+}
+
+#[test]
+fn user_and_healthcheck_follow_the_built_dockerfile() {
+    let text = "services:\n  api:\n    build: .\n";
+    let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", text);
+    let api = &services[0];
+    assert_eq!(
+        api.dockerfile.as_deref(),
+        Some(Path::new("/p/./Dockerfile"))
+    );
+    let user = super::rules::user(api, &Built);
+    assert_eq!(user[0].status, Status::Ok, "{user:?}");
+    let hc = super::rules::healthcheck(api, &Built);
+    assert_eq!(hc[0].status, Status::Ok);
+    assert_eq!(super::rules::user(api, &Nothing)[0].status, Warn);
+}
+
+#[test]
+fn malformed_and_hostile_files_are_errors_not_panics() {
+    let (f, services) = load("malformed.compose.yaml");
+    let e = f.error.expect("error");
+    assert!(e.reason.contains("not valid YAML"), "{e:?}");
+    assert!(e.line >= 3, "{e:?}");
+    assert!(services.is_empty());
+    let (f, _) = load("not_services.compose.yaml");
+    assert_eq!(f.error.unwrap().reason, "no `services:` section");
+    let (f, _) = load("bomb.compose.yaml");
+    assert!(f.error.is_some(), "an alias bomb must be refused");
+}
+
+#[test]
+fn engine_sockets() {
+    assert!(super::is_engine_socket("/var/run/docker.sock"));
+    assert!(super::is_engine_socket("/run/user/1000/podman/podman.sock"));
+    assert!(!super::is_engine_socket("./data"));
+}
+
+#[test]
+fn no_fix_ever_calls_pip() {
+    let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
+    for r in RULES.iter() {
+        for text in (r.steps)(&["`api` in compose.yaml".to_string()])
+            .iter()
+            .chain(std::iter::once(&r.why.to_string()))
+        {
+            assert!(!crate::fix::text_calls_pip(text), "{}: {text}", r.id);
+            assert!(!word.is_match(text), "{}: {text}", r.id);
+        }
+        assert!(r.explain.len() > 200, "{}", r.id);
+    }
+}
