@@ -1,0 +1,255 @@
+//! The packs shipped in `checks/`: quiet on an unrelated project, and right on the projects
+//! they are about (pip in scripts, .env secrets, developer tools).
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use support::{check, status, stdout, Sandbox};
+
+const BUNDLED_GLOBS: &[&str] = &["tools.*", "dotenv.*", "pip.*"];
+
+fn bundled(sb: &Sandbox, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = extra.to_vec();
+    args.extend_from_slice(BUNDLED_GLOBS);
+    sb.json(&args)
+}
+
+/// Puts the real git on the sandbox PATH; `None` (test skipped) when git is not installed.
+fn with_git(sb: &Sandbox) -> Option<()> {
+    let git = which::which("git").ok()?;
+    std::os::unix::fs::symlink(git, sb.bin.join("git")).ok()?;
+    Some(())
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs")
+        .status
+        .success();
+    assert!(ok, "git {args:?} failed");
+}
+
+#[test]
+fn an_unrelated_project_gets_only_skips() {
+    let sb = Sandbox::new();
+    sb.write("project/main.rs", "fn main() {}\n");
+    let (v, code) = bundled(&sb, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    for c in v["checks"].as_array().unwrap() {
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"].as_str().unwrap().starts_with("not applicable"),
+            "{c:#}"
+        );
+    }
+    assert!(v["checks"].as_array().unwrap().len() >= 12);
+}
+
+#[test]
+fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write("project/Makefile", "# pip install is forbidden here\nsetup:\n\t@pip install -r requirements.txt\nlock:\n\tconda-lock -f environment.yml\n");
+    sb.write("project/scripts/setup.sh", "#!/bin/sh\nset -e\nmicromamba create -y -f environment.yml\nsudo python3 -m pip install --upgrade httpx\n");
+    sb.write("project/.github/workflows/ci.yml", "jobs:\n  test:\n    steps:\n      - run: |\n          python -m pip install -e .\n          pytest\n");
+    sb.write(
+        "project/.gitlab-ci.yml",
+        "test:\n  script:\n    - uv pip install pytest\n",
+    );
+    sb.write(
+        "project/README.md",
+        "Install:\n\n```bash\n$ pip install demo\n```\n\nNot code: pip install x\n",
+    );
+    let (v, code) = bundled(&sb, &[]);
+    assert_eq!(code, 0, "warnings only");
+    let expect = [
+        ("pip.makefile", "Makefile", 3),
+        ("pip.shell", "scripts/setup.sh", 4),
+        ("pip.ci", ".github/workflows/ci.yml", 5),
+        ("pip.readme", "README.md", 4),
+    ];
+    for (id, path, line) in expect {
+        let c = check(&v, id);
+        assert_eq!(c["status"], "warn", "{c:#}");
+        let loc = &c["locations"][0];
+        assert_eq!(loc["path"], path, "{c:#}");
+        assert_eq!(loc["line"], line, "{c:#}");
+        let fix = &c["fix"];
+        let cmds = fix["commands"].as_array().unwrap();
+        assert!(!cmds.is_empty(), "{c:#}");
+        for cmd in cmds {
+            let argv: Vec<&str> = cmd
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            assert_eq!(argv[0], "micromamba", "{argv:?}");
+            assert!(argv.contains(&"demo"), "{argv:?}");
+            assert!(!devdoctor::fix::argv_calls_pip(&argv));
+        }
+    }
+    let ci = check(&v, "pip.ci");
+    assert_eq!(
+        ci["locations"].as_array().unwrap().len(),
+        2,
+        "GitHub and GitLab: {ci:#}"
+    );
+    assert_eq!(ci["locations"][1]["path"], ".gitlab-ci.yml");
+    assert_eq!(
+        check(&v, "pip.readme")["locations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn clean_scripts_pass() {
+    let sb = Sandbox::new();
+    sb.write("project/Makefile", "setup:\n\tmicromamba create -y -n demo -f environment.yml\n\tmicromamba install -y -n demo -c conda-forge pip pipx\n");
+    sb.write(
+        "project/run.sh",
+        "#!/bin/sh\nmicromamba run -n demo python main.py\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    assert_eq!(status(&v, "pip.makefile"), "ok", "{v:#}");
+    assert_eq!(status(&v, "pip.shell"), "ok", "{v:#}");
+}
+
+#[test]
+fn trivy_version_is_checked_and_fixed_with_mamba() {
+    let sb = Sandbox::new();
+    sb.write("project/Dockerfile", "FROM mambaorg/micromamba:1.5.6\n");
+    sb.stand_in("trivy", "echo 'Version: 0.48.3'; echo 'Vulnerability DB:'");
+    let (v, code) = bundled(&sb, &["tools.trivy"]);
+    let c = check(&v, "tools.trivy");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(code, 0);
+    assert!(c["summary"].as_str().unwrap().contains("0.48.3"), "{c:#}");
+    assert_eq!(
+        c["fix"]["commands"][0],
+        serde_json::json!([
+            "micromamba",
+            "install",
+            "-y",
+            "-n",
+            "base",
+            "-c",
+            "conda-forge",
+            "trivy"
+        ])
+    );
+    sb.stand_in("trivy", "echo 'Version: 0.51.2'");
+    let (v, _) = bundled(&sb, &["tools.trivy"]);
+    assert_eq!(status(&v, "tools.trivy"), "ok");
+    // The human report prints the fix as a command line.
+    sb.stand_in("trivy", "echo 'Version: 0.40.0'");
+    let out = sb.run(&["--color", "never", "tools.trivy"]);
+    assert!(
+        stdout(&out).contains("micromamba install -y -n base -c conda-forge trivy"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn committed_env_file_with_secrets_fails_without_printing_them() {
+    let sb = Sandbox::new();
+    if with_git(&sb).is_none() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let p = &sb.project;
+    git(p, &["init", "-q"]);
+    sb.write("project/.env", "DEBUG=1\nexport OPENAI_API_KEY=sk-proj-abcdef0123456789\nDB_PASSWORD=\"hunter2hunter2\"\nEMPTY_TOKEN=\nREF_SECRET=${FROM_VAULT}\n");
+    sb.write(
+        "project/.env.example",
+        "OPENAI_API_KEY=sk-your-key-here-please\n",
+    );
+    git(p, &["add", ".env", ".env.example"]);
+    let out = sb.run(&["--json", "dotenv.committed", "dotenv.gitignore"]);
+    let text = stdout(&out);
+    for secret in ["sk-proj-abcdef", "hunter2"] {
+        assert!(!text.contains(secret), "secret leaked: {text}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let c = check(&v, "dotenv.committed");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let locs = c["locations"].as_array().unwrap();
+    assert_eq!(locs.len(), 2, "{c:#}");
+    assert_eq!(locs[0]["path"], ".env");
+    assert_eq!(locs[0]["line"], 2);
+    assert_eq!(
+        locs[0]["message"],
+        "secret-looking value for `OPENAI_API_KEY` (value hidden)"
+    );
+    assert_eq!(locs[1]["line"], 3);
+    assert_eq!(out.status.code(), Some(1));
+    // no .gitignore yet
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn");
+    let human = stdout(&sb.run(&["-v", "--color", "never", "dotenv.committed"]));
+    assert!(
+        !human.contains("hunter2") && !human.contains("sk-proj"),
+        "{human}"
+    );
+
+    // untracked and ignored: both pass
+    git(p, &["rm", "-q", "--cached", ".env"]);
+    sb.write("project/.gitignore", "__pycache__/\n.env\n");
+    let (v, _) = sb.json(&["dotenv.committed", "dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.committed"), "ok", "{v:#}");
+    assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+
+    // a negated rule does not count
+    sb.write("project/.gitignore", ".env*\n!.env\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
+}
+
+#[test]
+fn dockerignore_must_exclude_env_when_both_exist() {
+    let sb = Sandbox::new();
+    sb.write("project/.env", "X=1\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "skip", "no Dockerfile");
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "warn", "{v:#}");
+    sb.write("project/.dockerignore", ".git\n**/.env\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "ok", "{v:#}");
+}
+
+#[test]
+fn tools_apply_only_where_the_project_uses_them() {
+    let sb = Sandbox::new();
+    sb.write("project/.pre-commit-config.yaml", "repos: []\n");
+    sb.stand_in("pre-commit", "echo 'pre-commit 3.7.1'");
+    let (v, _) = bundled(&sb, &[]);
+    let c = check(&v, "tools.pre-commit");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert_eq!(c["data"]["version"], "3.7.1");
+    assert_eq!(status(&v, "tools.conda-lock"), "skip");
+    sb.write("project/environment.yml", "name: demo\n");
+    let (v, _) = bundled(&sb, &[]);
+    let c = check(&v, "tools.conda-lock");
+    assert_eq!(
+        c["status"], "warn",
+        "conda-lock is not on the sandbox PATH: {c:#}"
+    );
+    assert!(
+        c["summary"].as_str().unwrap().contains("not installed"),
+        "{c:#}"
+    );
+}
