@@ -6,7 +6,7 @@ use crate::core::status::exit;
 use crate::core::{Check, Context, Status};
 use crate::report::{self, Entry, HumanOptions, Report};
 use crate::runner::{self, Progress};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use globset::{Glob, GlobMatcher};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -356,9 +356,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check { ids }) => cmd_check(&cli, settings, ids),
         Some(Command::List) => cmd_list(&cli, &settings),
         Some(Command::Explain { id }) => cmd_explain(&settings, id),
-        Some(Command::Fix(_)) => {
-            bail!("`devdoctor fix` is not implemented yet")
-        }
+        Some(Command::Fix(args)) => crate::fixer::cmd_fix(&cli, settings, args),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
     }
 }

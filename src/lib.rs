@@ -8,6 +8,7 @@ pub mod config;
 pub mod core;
 pub mod exec;
 pub mod fix;
+pub mod fixer;
 pub mod packs;
 pub mod plugins;
 pub mod probes;

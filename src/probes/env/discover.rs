@@ -18,6 +18,8 @@ pub enum Origin {
     Registry,
     /// `<tool> env list --json`.
     Cli,
+    /// Under another root the toolchain probe knows of (e.g. `~/miniforge3/envs/x`).
+    OtherRoot,
 }
 
 /// One environment prefix.
@@ -53,6 +55,8 @@ pub struct Inputs {
     /// In the tool's order; `<root>/envs` is appended when missing.
     pub envs_dirs: Vec<PathBuf>,
     pub home: Option<PathBuf>,
+    /// Further prefixes known to be environments (other roots' envs).
+    pub extra: Vec<PathBuf>,
 }
 
 /// Whether `prefix` is an environment; `Err` with a reason when that cannot be told.
@@ -174,6 +178,15 @@ pub fn discover(inputs: &Inputs) -> Discovery {
             Err(reason) => d
                 .problems
                 .push(format!("cannot read {}: {reason}", registry.display())),
+        }
+    }
+    for prefix in &inputs.extra {
+        let prefix = trim_slash(&prefix.to_string_lossy());
+        if d.envs.iter().any(|e| e.prefix == prefix) {
+            continue;
+        }
+        if let Ok(true) = is_env(&prefix) {
+            add(&mut d, prefix, Origin::OtherRoot);
         }
     }
     name_envs(&mut d);
@@ -367,6 +380,7 @@ mod tests {
         fs::create_dir_all(mm.join("envs/not-an-env")).unwrap();
         env_at(&mf.join("envs/proj"));
         env_at(&mf.join("envs/old"));
+        env_at(&mf.join("envs/unlisted"));
         fs::create_dir_all(home.join(".conda")).unwrap();
         fs::write(
             home.join(".conda/environments.txt"),
@@ -382,6 +396,7 @@ mod tests {
             root_prefix: Some(mm.clone()),
             envs_dirs: vec![],
             home: Some(home.clone()),
+            extra: vec![mf.join("envs/unlisted")],
         });
         assert_eq!(d.envs_dirs, [mm.join("envs")]);
         let names: Vec<_> = d
@@ -389,7 +404,7 @@ mod tests {
             .iter()
             .map(|e| e.name.clone().unwrap_or_default())
             .collect();
-        assert_eq!(names, ["base", "proj", "proj", "old"]);
+        assert_eq!(names, ["base", "proj", "proj", "old", "unlisted"]);
         assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
         assert!(d.problems[0].contains("environments.txt:3"));
         let r = d.resolve("proj");
@@ -422,6 +437,7 @@ mod tests {
             root_prefix: Some(root.clone()),
             envs_dirs: vec![not_dir.clone()],
             home: None,
+            extra: Vec::new(),
         });
         let all = d.problems.join("\n");
         assert!(all.contains("symlink loop"), "{all}");

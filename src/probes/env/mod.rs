@@ -163,6 +163,7 @@ pub fn inputs(ctx: &Context) -> Inputs {
         root_prefix: roots.root_prefix.clone(),
         envs_dirs,
         home: ctx.home(),
+        extra: roots.known_envs.iter().map(|e| e.prefix.clone()).collect(),
     }
 }
 

@@ -1,0 +1,333 @@
+//! `env.file`: the environment file's lint, and the requirements.txt-only case.
+
+use super::{commands, loc_path, shown};
+use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
+use crate::probes::env::{self as probe, envfile::EnvFile, requirements, FileState};
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------------------
+// env.file
+
+struct Findings {
+    path: PathBuf,
+    items: Vec<(Status, Location)>,
+    manual: Vec<String>,
+}
+
+impl Findings {
+    fn add(&mut self, status: Status, line: usize, rule: &str, message: impl Into<String>) {
+        let loc = Location::new(self.path.clone(), line, message).rule(rule);
+        self.items.push((status, loc));
+    }
+    fn step(&mut self, step: impl Into<String>) {
+        let step = step.into();
+        if !self.manual.contains(&step) {
+            self.manual.push(step);
+        }
+    }
+    fn count(&self, s: Status) -> usize {
+        self.items.iter().filter(|(st, _)| *st == s).count()
+    }
+}
+
+pub(super) fn check_file(ctx: &Context) -> CheckResult {
+    let pf = probe::project_file(ctx);
+    let shown = ctx.settings.display_path(&pf.path);
+    let lpath = loc_path(ctx, &pf.path);
+    match &pf.state {
+        FileState::Absent => missing_file(ctx, &pf.path, pf.explicit),
+        FileState::Unreadable(reason) if reason == "permission denied" => CheckResult::unknown(
+            format!("cannot read {shown}: {reason}"),
+        )
+        .location(Location::new(lpath, 0, reason.clone())),
+        FileState::Unreadable(reason) => {
+            CheckResult::fail(format!("{shown} is not usable: {reason}"))
+                .location(Location::new(lpath, 0, reason.clone()))
+                .with_fix(
+                    Fix::new("Replace it with a text environment file.")
+                        .phase(Phase::Configure)
+                        .manual(format!(
+                            "rewrite {shown} as YAML (name:, channels:, dependencies:)"
+                        )),
+                )
+        }
+        FileState::Invalid { line, reason } => {
+            CheckResult::fail(format!("{shown} is not a valid environment file: {reason}"))
+                .location(Location::new(lpath, *line, reason.clone()).rule("yaml"))
+                .with_fix(
+                    Fix::new("Fix the file so that conda and micromamba can read it.")
+                        .phase(Phase::Configure)
+                        .manual(format!("edit {shown} at line {line}")),
+                )
+        }
+        FileState::Parsed(file) => lint(ctx, file, &shown, lpath),
+    }
+}
+
+fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
+    let shown = ctx.settings.display_path(path);
+    if explicit {
+        return CheckResult::fail(format!("{shown} not found"))
+            .detail("it is named by --env-file or [env] file in devdoctor.toml")
+            .with_fix(
+                Fix::new("Point devdoctor at the project's environment file, or create it.")
+                    .phase(Phase::Configure)
+                    .manual("fix the path in devdoctor.toml ([env] file) or --env-file"),
+            );
+    }
+    let req = ctx.settings.project_dir.join("requirements.txt");
+    if !req.is_file() {
+        return CheckResult::skip(format!("no {shown} in the project"));
+    }
+    let name = probe::env_name(ctx).map(|n| n.name).unwrap_or_else(|| {
+        ctx.settings
+            .project_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into())
+    });
+    let text = probe::yaml::read_text(&req).unwrap_or_default();
+    let converted = requirements::convert(&text);
+    let proposal = requirements::proposal(&name, &converted);
+    let cmds = commands(ctx);
+    let create = cmds.create_env(&name, "environment.yml");
+    CheckResult::fail("requirements.txt but no environment.yml: the environment is not reproducible with mamba")
+        .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
+        .detail("notes say where a name was changed; review, then save it next to requirements.txt):")
+        .details(proposal.iter().map(|l| format!("  {l}")))
+        .location(Location::new(loc_path(ctx, &req), 0, "pip requirements without an environment.yml").rule("requirements-only"))
+        .with_fix(
+            Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
+                .phase(Phase::CreateEnv)
+                .manual("save the proposal above as environment.yml")
+                .manual(format!("then create the environment: {}", shown_cmd(&create))),
+        )
+}
+
+fn shown_cmd(argv: &[String]) -> String {
+    shown(argv)
+}
+
+fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResult {
+    let mut f = Findings {
+        path: lpath,
+        items: Vec::new(),
+        manual: Vec::new(),
+    };
+    for p in &file.problems {
+        let st = if p.fatal { Status::Fail } else { Status::Warn };
+        f.add(st, p.line, "structure", p.message.clone());
+        f.step(format!("fix the structure at {shown}:{}", p.line));
+    }
+    // name
+    let setting = ctx
+        .settings
+        .env_name
+        .as_ref()
+        .filter(|n| !n.trim().is_empty());
+    match (&file.name, setting) {
+        (None, Some(n)) => {
+            f.add(Status::Warn, 1, "no-name", format!("no `name:`; the environment is named `{n}` by --env/devdoctor.toml, but `micromamba create -f` without -n will not know that"));
+            f.step(format!("add `name: {n}` at the top of {shown}"));
+        }
+        (None, None) if file.prefix.is_none() => {
+            f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
+            f.step(format!(
+                "add `name: <env name>` at the top of {shown}, or set [env] name in devdoctor.toml"
+            ));
+        }
+        (Some(n), Some(s)) if n.text != *s => {
+            f.add(Status::Warn, n.line, "name-differs", format!("`name: {}` differs from the configured `{s}`; `micromamba create -f` without -n creates `{}`", n.text, n.text));
+        }
+        _ => {}
+    }
+    if !file.unknown_keys.is_empty() {
+        for k in &file.unknown_keys {
+            f.add(Status::Warn, k.line, "unknown-key", format!("unknown key `{}`: conda ignores it (it accepts name, prefix, channels, variables, dependencies)", k.text));
+        }
+        let keys: Vec<_> = file.unknown_keys.iter().map(|k| k.text.as_str()).collect();
+        f.step(format!(
+            "remove or rename the unknown keys: {}",
+            keys.join(", ")
+        ));
+    }
+    // channels
+    let channels: Vec<(String, usize)> = file
+        .channels
+        .iter()
+        .flatten()
+        .map(|c| (probe::envfile::channel_name(&c.text), c.line))
+        .collect();
+    let real: Vec<&(String, usize)> = channels.iter().filter(|(c, _)| c != "nodefaults").collect();
+    let line = if file.channels.is_some() {
+        file.channels_line
+    } else {
+        1
+    };
+    match real.iter().position(|(c, _)| c == "conda-forge") {
+        None => {
+            f.add(Status::Warn, line, "conda-forge", "conda-forge is not among the channels (micromamba 2 falls back to it, conda to `defaults`)");
+            f.step("list `conda-forge` as the first channel");
+        }
+        Some(0) => {}
+        Some(i) => {
+            f.add(
+                Status::Warn,
+                real[i].1,
+                "conda-forge-first",
+                format!("conda-forge is not the first channel (`{}` is)", real[0].0),
+            );
+            f.step("move `conda-forge` to the top of `channels:`");
+        }
+    }
+    for (c, l) in &channels {
+        if c == "defaults" {
+            f.add(Status::Warn, *l, "defaults", "`defaults` channel: Anaconda's terms may apply to it, and mixing it with conda-forge causes solver conflicts; use `nodefaults`");
+            f.step("replace `defaults` with `nodefaults`");
+        }
+    }
+    // dependencies
+    match file.dependencies_line {
+        None => {
+            f.add(
+                Status::Fail,
+                1,
+                "no-dependencies",
+                "no `dependencies:` list (conda requires it)",
+            );
+            f.step("add a `dependencies:` list");
+        }
+        Some(l) if file.dependencies.is_empty() && file.pip.is_none() => {
+            f.add(
+                Status::Warn,
+                l,
+                "no-dependencies",
+                "`dependencies:` is empty",
+            );
+        }
+        _ => {}
+    }
+    let mut malformed = false;
+    for d in &file.dependencies {
+        if let Err(e) = &d.spec {
+            f.add(
+                Status::Fail,
+                d.line,
+                "matchspec",
+                format!("`{}` is not a valid MatchSpec: {e}", d.text.trim()),
+            );
+            malformed = true;
+        }
+    }
+    if malformed {
+        f.step("fix the dependency specs marked above (MatchSpec: `name`, `name=1.2`, `name>=1,<2`, `channel::name`)");
+    }
+    let dep_line = file.dependencies_line.unwrap_or(1);
+    match file.dep("python") {
+        None if file.dependencies_line.is_some() => {
+            f.add(
+                Status::Warn,
+                dep_line,
+                "python-pin",
+                "python is not listed: the environment gets whichever Python a dependency pulls in",
+            );
+            f.step("pin Python in dependencies, e.g. `python=3.11`");
+        }
+        Some(d) if d.spec.as_ref().is_ok_and(|s| s.version.is_none()) => {
+            f.add(
+                Status::Warn,
+                d.line,
+                "python-pin",
+                "`python` is not pinned to a version",
+            );
+            f.step("pin Python in dependencies, e.g. `python=3.11`");
+        }
+        _ => {}
+    }
+    // pip block
+    if let Some(pip) = &file.pip {
+        let cmds = commands(ctx);
+        for e in &pip.entries {
+            f.add(
+                Status::Warn,
+                e.line,
+                "pip-entry",
+                format!(
+                    "pip: `{}` — pip is the last resort — is it really missing from conda-forge?",
+                    e.text
+                ),
+            );
+        }
+        if !pip.entries.is_empty() {
+            let example = pip
+                .names()
+                .first()
+                .map(|(n, _)| n.clone())
+                .unwrap_or_else(|| "NAME".into());
+            f.step(format!(
+                "look each pip: entry up on conda-forge (`{} search -c conda-forge {example}`) and move the ones it has into dependencies",
+                cmds.program
+            ));
+        }
+        if file.dep("pip").is_none() && file.dep("uv").is_none() {
+            f.add(Status::Warn, pip.line, "pip-missing", "a `pip:` block but no `pip` in dependencies (micromamba adds it silently, conda does not)");
+            f.step("add `- pip` to dependencies, above the `pip:` block");
+        }
+    }
+
+    let fails = f.count(Status::Fail);
+    let warns = f.count(Status::Warn);
+    let status = if fails > 0 {
+        Status::Fail
+    } else if warns > 0 {
+        Status::Warn
+    } else {
+        Status::Ok
+    };
+    let summary = if status == Status::Ok {
+        let py = file
+            .dep("python")
+            .map(|d| d.text.trim().to_string())
+            .unwrap_or_default();
+        format!(
+            "{shown}: {} dependencies, {py}, conda-forge first",
+            file.dependencies.len()
+        )
+    } else {
+        let mut parts = Vec::new();
+        if fails > 0 {
+            parts.push(format!(
+                "{fails} error{}",
+                if fails == 1 { "" } else { "s" }
+            ));
+        }
+        if warns > 0 {
+            parts.push(format!(
+                "{warns} warning{}",
+                if warns == 1 { "" } else { "s" }
+            ));
+        }
+        format!("{shown}: {}", parts.join(", "))
+    };
+    let mut r = CheckResult::new(status, summary)
+        .data("path", shown.to_string())
+        .data("dependencies", file.dependencies.len());
+    if let Some(n) = &file.name {
+        r = r.data("name", n.text.clone());
+    }
+    f.items.sort_by_key(|(_, loc)| loc.line);
+    for (_, loc) in f.items {
+        r = r.location(loc);
+    }
+    if status != Status::Ok {
+        let mut fix = Fix::new(format!(
+            "Edit {shown}; devdoctor does not rewrite it for you."
+        ))
+        .phase(Phase::Configure);
+        for step in f.manual {
+            fix = fix.manual(step);
+        }
+        r = r.with_fix(fix);
+    }
+    r
+}

@@ -1,0 +1,234 @@
+//! `env.lock`: conda-lock.yml (or explicit locks) present, current, and covering this platform.
+
+use super::{commands, loc_path, parsed_file, path_arg};
+use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
+use crate::fix::Flavour;
+use crate::probes::env::{self as probe, lock};
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------------------
+// env.lock
+
+fn current_platform() -> &'static str {
+    rattler_conda_types::Subdir::current()
+        .map(|s| s.as_str())
+        .unwrap_or("unknown")
+}
+
+/// The fix that (re)generates conda-lock.yml, with conda-lock from PATH, from an environment
+/// named `conda-lock`, or installed into one from conda-forge first.
+fn lock_fix(
+    ctx: &Context,
+    why: String,
+    file: &Path,
+    lockfile: Option<&Path>,
+    platforms: &[String],
+) -> Fix {
+    let cmds = commands(ctx);
+    let mut argv: Vec<String> = vec![
+        "conda-lock".into(),
+        "lock".into(),
+        "-f".into(),
+        path_arg(ctx, file),
+    ];
+    for p in platforms {
+        argv.push("-p".into());
+        argv.push(p.clone());
+    }
+    if let Some(l) = lockfile {
+        argv.push("--lockfile".into());
+        argv.push(path_arg(ctx, l));
+    }
+    // Record the input hash so that staleness can be told exactly next time.
+    argv.extend(["--md".to_string(), "input_sha".to_string()]);
+    argv.push(match cmds.flavour {
+        Flavour::Micromamba1 | Flavour::Micromamba2 => "--micromamba".into(),
+        Flavour::Mamba1 | Flavour::Mamba2 => "--mamba".into(),
+        Flavour::Conda => "--no-mamba".into(),
+    });
+    let mut fix = Fix::new(why).phase(Phase::Lock);
+    if ctx.which("conda-lock").is_some() {
+        return fix.cmd(argv);
+    }
+    let tool_env = probe::discovery(ctx)
+        .resolve("conda-lock")
+        .chosen
+        .filter(|e| {
+            probe::meta::read_conda_meta(&e.prefix).is_ok_and(|m| m.get("conda-lock").is_some())
+        });
+    if tool_env.is_none() {
+        fix = fix.cmd([
+            cmds.program.as_str(),
+            "create",
+            "-y",
+            "-n",
+            "conda-lock",
+            "-c",
+            "conda-forge",
+            "conda-lock",
+        ]);
+    }
+    fix.cmd(cmds.run_in("conda-lock", &argv))
+}
+
+pub(super) fn check_lock(ctx: &Context) -> CheckResult {
+    let (pf, file) = match parsed_file(ctx) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let platform = current_platform();
+    let dir = pf
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| ctx.settings.project_dir.clone());
+    let found = lock::find(&dir);
+    let file_platforms: Vec<String> = file.platforms.iter().map(|p| p.text.clone()).collect();
+    let union = |extra: &[String]| -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for p in extra
+            .iter()
+            .chain(file_platforms.iter())
+            .map(String::as_str)
+            .chain([platform])
+        {
+            if p != "unknown" && !v.iter().any(|q| q == p) {
+                v.push(p.to_string());
+            }
+        }
+        v
+    };
+    if found.is_empty() {
+        let plats = union(&[]);
+        return CheckResult::warn(format!(
+            "no lock file next to {}: installs are not reproducible",
+            ctx.settings.display_path(&pf.path)
+        ))
+        .with_fix(lock_fix(
+            ctx,
+            "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
+            &pf.path,
+            None,
+            &plats,
+        ));
+    }
+    let mut problems: Vec<(Status, String)> = Vec::new();
+    let mut locations = Vec::new();
+    let mut relock: Option<(PathBuf, Vec<String>)> = None;
+    let mut fresh_notes = Vec::new();
+    let mut explicit_platforms: Vec<String> = Vec::new();
+    let mut any_yaml = false;
+    for path in &found {
+        let shown = ctx.settings.display_path(path);
+        let lock = match lock::load(path) {
+            Ok(l) => l,
+            Err(e) => {
+                problems.push((
+                    Status::Fail,
+                    format!("{shown} cannot be read: {}", e.reason),
+                ));
+                locations.push(
+                    Location::new(loc_path(ctx, path), e.line, e.reason).rule("lock-unreadable"),
+                );
+                relock.get_or_insert((path.clone(), union(&[])));
+                continue;
+            }
+        };
+        if lock.explicit {
+            explicit_platforms.extend(lock.platforms.iter().cloned());
+        } else {
+            any_yaml = true;
+            if !lock.platforms.iter().any(|p| p == platform) {
+                problems.push((
+                    Status::Warn,
+                    format!(
+                        "{shown} has no {platform} (it locks {})",
+                        lock.platforms.join(", ")
+                    ),
+                ));
+                relock.get_or_insert((path.clone(), union(&lock.platforms)));
+            }
+        }
+        if !lock.explicit || lock.platforms.iter().any(|p| p == platform) {
+            match lock::freshness(&file, &lock, platform) {
+                lock::Freshness::HashMatches => {
+                    fresh_notes.push(format!("{shown}: input hash matches"))
+                }
+                lock::Freshness::HashDiffers { recorded, actual } => {
+                    problems.push((Status::Warn, format!("{shown} is stale: environment.yml changed after locking (input sha256 {}… ≠ {}…)", &recorded[..recorded.len().min(12)], &actual[..actual.len().min(12)])));
+                    relock.get_or_insert((path.clone(), union(&lock.platforms)));
+                }
+                lock::Freshness::Compared(drift) if drift.is_empty() => fresh_notes.push(format!(
+                    "{shown}: specs, channels and pip names agree for {platform}"
+                )),
+                lock::Freshness::Compared(drift) => {
+                    problems.push((
+                        Status::Warn,
+                        format!(
+                            "{shown} is stale: {} difference(s) from environment.yml",
+                            drift.len()
+                        ),
+                    ));
+                    for dft in drift {
+                        locations.push(
+                            Location::new(
+                                loc_path(ctx, &pf.path),
+                                dft.line,
+                                format!("{} ({shown})", dft.message),
+                            )
+                            .rule("lock-stale"),
+                        );
+                    }
+                    relock.get_or_insert((path.clone(), union(&lock.platforms)));
+                }
+            }
+        }
+    }
+    if !any_yaml && !explicit_platforms.iter().any(|p| p == platform) {
+        problems.push((
+            Status::Warn,
+            format!(
+                "no explicit lock for {platform} (have {})",
+                explicit_platforms.join(", ")
+            ),
+        ));
+    }
+    let names: Vec<String> = found.iter().map(|p| ctx.settings.display_path(p)).collect();
+    if problems.is_empty() {
+        return CheckResult::ok(format!("{} current", names.join(", ")))
+            .details(fresh_notes)
+            .data("locks", names);
+    }
+    let status = if problems.iter().any(|(s, _)| *s == Status::Fail) {
+        Status::Fail
+    } else {
+        Status::Warn
+    };
+    let summary = problems.first().map(|(_, m)| m.clone()).unwrap_or_default();
+    let mut r =
+        CheckResult::new(status, summary).details(problems.iter().skip(1).map(|(_, m)| m.clone()));
+    for l in locations {
+        r = r.location(l);
+    }
+    let (lock_path, plats) = relock.unwrap_or_else(|| (dir.join("conda-lock.yml"), union(&[])));
+    let lockfile = lock_path
+        .file_name()
+        .is_some_and(|n| {
+            n.to_string_lossy().ends_with("-lock.yml")
+                || n.to_string_lossy().ends_with("-lock.yaml")
+        })
+        .then_some(lock_path.as_path());
+    let mut fix = lock_fix(
+        ctx,
+        "Re-lock from environment.yml with conda-lock.".into(),
+        &pf.path,
+        lockfile,
+        &plats,
+    );
+    if !any_yaml {
+        fix = fix.manual(format!(
+            "then render the explicit file: conda-lock render -k explicit -p {platform}"
+        ));
+    }
+    r.with_fix(fix).data("locks", names)
+}

@@ -1,0 +1,151 @@
+//! `env.pip`: distributions pip (or uv) put into the environment.
+
+use super::{commands, for_env, found_prefix, loc_path, path_arg};
+use crate::core::{CheckResult, Context, Fix, Location, Phase};
+use crate::probes::env::{self as probe, site};
+use std::collections::BTreeSet;
+
+// ---------------------------------------------------------------------------------------
+// env.pip
+
+pub(super) fn check_pip(ctx: &Context) -> CheckResult {
+    let (env, name, prefix) = match found_prefix(ctx) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let meta = match &env.meta {
+        Some(Ok(m)) => m,
+        Some(Err(reason)) => {
+            return CheckResult::unknown(format!(
+                "cannot list the environment's packages: {reason}"
+            ))
+        }
+        None => return CheckResult::skip("environment not found"),
+    };
+    let Some(py) = &env.python else {
+        return CheckResult::skip(format!("no Python in `{}` (see env.python)", name.name));
+    };
+    let record_sp = py
+        .record
+        .as_ref()
+        .ok()
+        .and_then(|r| r.site_packages.clone());
+    let Some(rel) = site::site_packages_rel(&prefix, record_sp.as_deref(), &py.installed.version)
+    else {
+        return CheckResult::skip(format!("no site-packages in {}", prefix.display()));
+    };
+    let scan = match site::scan(&prefix, &rel, meta) {
+        Ok(s) => s,
+        Err(reason) => return CheckResult::unknown(format!("cannot read site-packages: {reason}")),
+    };
+    let pf = probe::project_file(ctx);
+    let file = pf.parsed();
+    // Declared: the pip: block, plus what those packages require (pip installs that too).
+    let mut declared: BTreeSet<String> = file
+        .and_then(|f| f.pip.as_ref())
+        .map(|p| p.names().into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    loop {
+        let more: Vec<String> = scan
+            .foreign
+            .iter()
+            .filter(|d| declared.contains(&d.name))
+            .flat_map(|d| d.requires.iter().cloned())
+            .filter(|n| !declared.contains(n))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        declared.extend(more);
+    }
+    let describe = |d: &site::Dist| {
+        let by = d
+            .installer
+            .as_deref()
+            .map(|i| format!("installed by {i}"))
+            .unwrap_or_else(|| "develop/egg install".into());
+        format!("{} {} ({by})", d.name, d.version)
+    };
+    let (ok_pip, drift): (Vec<&site::Dist>, Vec<&site::Dist>) = scan
+        .foreign
+        .iter()
+        .partition(|d| declared.contains(&d.name));
+    let mut notes: Vec<String> = scan.problems.iter().map(|p| format!("note: {p}")).collect();
+    if scan.foreign.is_empty() {
+        return CheckResult::ok(format!(
+            "no pip-installed packages ({} distributions, all from conda)",
+            scan.total
+        ))
+        .details(notes);
+    }
+    let cmds = commands(ctx);
+    let file_path = pf.path.clone();
+    let pip_lines: Vec<(String, usize)> = file
+        .and_then(|f| f.pip.as_ref())
+        .map(|p| p.names())
+        .unwrap_or_default();
+    let lpath = loc_path(ctx, &file_path);
+    let mut r = if drift.is_empty() {
+        CheckResult::warn(format!(
+            "{} package(s) from the pip: block: pip is the last resort",
+            ok_pip.len()
+        ))
+    } else {
+        CheckResult::fail(format!(
+            "{} package(s) installed by pip that environment.yml does not declare (drift)",
+            drift.len()
+        ))
+    };
+    for d in &drift {
+        r = r.detail(format!("undeclared: {}", describe(d)));
+    }
+    for d in &ok_pip {
+        r = r.detail(format!("from pip: {}", describe(d)));
+        if let Some((_, line)) = pip_lines.iter().find(|(n, _)| *n == d.name) {
+            r = r.location(
+                Location::new(
+                    lpath.clone(),
+                    *line,
+                    format!("`{}` is installed by pip; is it on conda-forge?", d.name),
+                )
+                .rule("pip-declared"),
+            );
+        }
+    }
+    r = r.details(std::mem::take(&mut notes));
+    let search = |n: &str| format!("{} search -c conda-forge {n}", cmds.program);
+    if drift.is_empty() {
+        let names: Vec<&str> = ok_pip.iter().map(|d| d.name.as_str()).collect();
+        return r.with_fix(
+            Fix::new("Prefer conda-forge packages to pip ones.")
+                .phase(Phase::Configure)
+                .manual(format!("check conda-forge for {} (`{}`) and move the ones it has from pip: into dependencies", names.join(", "), search(names[0]))),
+        )
+        .data("pip_declared", names.len());
+    }
+    let names: Vec<&str> = drift.iter().map(|d| d.name.as_str()).collect();
+    let mut fix = Fix::new(format!(
+        "Rebuild `{}` from its file with {} so that only declared packages are in it.",
+        name.name, cmds.program
+    ))
+    .phase(Phase::CreateEnv)
+    .manual(format!(
+        "first add the ones you need to the conda dependencies of environment.yml: {} (check with `{}`)",
+        names.join(", "),
+        search(names[0])
+    ));
+    match file {
+        Some(_) => {
+            let file_arg = path_arg(ctx, &file_path);
+            fix = fix
+                .cmd(for_env(cmds.remove_env(&name.name), &name))
+                .cmd(for_env(cmds.create_env(&name.name, &file_arg), &name));
+        }
+        None => {
+            fix = fix.manual(
+                "write environment.yml (see env.file), then recreate the environment from it",
+            )
+        }
+    }
+    r.with_fix(fix).data("pip_undeclared", names.len())
+}
