@@ -206,10 +206,20 @@ pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
         ))
         .detail("mamba 1.x is a Python wrapper around conda and gets no more releases; mamba 2 and micromamba are the maintained C++ implementation")
         .with_fix(mamba1_upgrade(tc)),
-        Flavour::Conda => CheckResult::warn(format!(
-            "only conda found: {}; the policy prefers micromamba",
-            tool.describe()
-        ))
+        Flavour::Conda => CheckResult::warn(
+            match tc.broken.iter().find(|b| b.name != "conda") {
+                Some(b) => format!(
+                    "{} at {} is broken; only {} works",
+                    b.name,
+                    b.path.display(),
+                    tool.describe()
+                ),
+                None => format!(
+                    "only conda found: {}; the policy prefers micromamba",
+                    tool.describe()
+                ),
+            },
+        )
         .detail("conda works, but micromamba is a single fast static binary and the policy's choice; both share environments and ~/.conda/environments.txt")
         .with_fix(
             Fix::new("Add micromamba from conda-forge with the conda you have.")

@@ -136,9 +136,14 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
                 ))
             } else {
                 let mut r = CheckResult::warn(format!(
-                    "{shell_label} is not initialised for {program}: `{program} activate` fails with \"Shell not initialized\""
+                    "{shell_label} is not initialised for {program}: `{program} activate` will not work"
                 ))
                 .detail(format!("looked for the managed block in {}", files.join(", ")))
+                .detail(if wants_mamba_block {
+                    format!("`{program} activate` fails with \"critical libmamba Shell not initialized\"")
+                } else {
+                    format!("`{program} activate` asks you to run `{program} init` first")
+                })
                 .with_fix(init_fix(&format!(
                     "Initialise {shell_label} so `{program} activate` works."
                 )));
