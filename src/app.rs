@@ -216,21 +216,56 @@ fn cmd_check(cli: &Cli, settings: Settings, ids: &[String]) -> Result<i32> {
     let mut skip = settings.skip.clone();
     skip.extend(g.skip.iter().cloned());
     skip.dedup();
-    let selected = usage(select(all, ids, &skip))?;
-    let show_progress = format == Format::Human && g.quiet == 0 && std::io::stderr().is_terminal();
-    let report = run_checks(settings, selected, g.jobs, g.strict, show_progress);
-    let text = match format {
-        Format::Human => report::human::render(
-            &report,
-            HumanOptions {
-                quiet: g.quiet,
-                verbose: g.verbose,
-            },
-        ),
-        Format::Json => report::json::render(&report),
+    let selected = usage(select(all, ids, &skip));
+    // `--output -` is stdout; a file is checked before the run so a typo fails fast.
+    let output = match g.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(p) => usage(report::output::prepare(p)).map(Some),
+        None => Ok(None),
     };
-    write_stdout(&text)?;
-    Ok(report.exit_code)
+    let (selected, output) = match (selected, output) {
+        (Ok(s), Ok(o)) => (s, o),
+        (Err(e), _) | (_, Err(e)) => return nagios_unknown(format, e),
+    };
+    if output.is_some() && g.color != ColorChoice::Always {
+        colored::control::set_override(false);
+    }
+    let show_progress = format == Format::Human && g.quiet == 0 && std::io::stderr().is_terminal();
+    let project_dir = settings.project_dir.clone();
+    let report = run_checks(settings, selected, g.jobs, g.strict, show_progress);
+    let opts = report::RenderOptions {
+        human: HumanOptions {
+            quiet: g.quiet,
+            verbose: g.verbose,
+        },
+        project_dir: Some(project_dir),
+    };
+    let text = report::render(&report, format, &opts);
+    match output {
+        Some(path) => {
+            if let Err(e) = report::output::write_atomic(&path, &text) {
+                return nagios_unknown(format, e);
+            }
+            if g.quiet < 2 {
+                eprintln!("{}", report::output::note(&report, format, &path));
+            }
+        }
+        None => write_stdout(&text)?,
+    }
+    Ok(report::exit_code(&report, format))
+}
+
+/// A monitoring system reads exit 2 as CRITICAL, so with `--format nagios` a selection or
+/// `--output` error becomes `DEVDOCTOR UNKNOWN - …` and exit 3 (the plugin guidelines' state
+/// for "could not check"). Other formats pass the error on (exit 2 or 3 as usual).
+fn nagios_unknown(format: Format, e: anyhow::Error) -> Result<i32> {
+    if format != Format::Nagios {
+        return Err(e);
+    }
+    let msg = format!("{e:#}");
+    let first = msg.lines().next().unwrap_or("error").replace('|', "/");
+    write_stdout(&format!("DEVDOCTOR UNKNOWN - {first}\n"))?;
+    eprintln!("error: {msg}");
+    Ok(exit::UNKNOWN)
 }
 
 fn cmd_list(cli: &Cli, settings: &Settings) -> Result<i32> {

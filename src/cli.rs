@@ -69,8 +69,20 @@ pub struct FixArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Grouped, coloured text for a person (the default).
     Human,
+    /// The versioned JSON report (same verdict and exit code as human).
     Json,
+    /// JUnit XML: one testcase per check, for CI test-report viewers.
+    Junit,
+    /// SARIF 2.1.0: file-located findings (Dockerfile, compose, environment.yml) for code scanning.
+    Sarif,
+    /// TAP version 13: ok / not ok per check with YAML diagnostics.
+    Tap,
+    /// Prometheus textfile-collector metrics (node_exporter).
+    Prometheus,
+    /// One Nagios/Icinga status line with perfdata; exit 0/1/2/3 = OK/WARNING/CRITICAL/UNKNOWN.
+    Nagios,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -98,6 +110,11 @@ pub struct GlobalArgs {
     /// Same as --format json.
     #[arg(long, global = true, conflicts_with = "format")]
     pub json: bool,
+
+    /// Write the report to FILE (atomically: a temp file in the same folder, then a rename);
+    /// a one-line summary still goes to stderr. `-` means stdout.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
 
     /// Treat warnings as failures (exit 1).
     #[arg(long, global = true)]

@@ -2,8 +2,18 @@
 
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod nagios;
+pub mod output;
+pub mod prometheus;
+pub mod sarif;
+pub mod tap;
 
-use crate::core::{CheckMeta, CheckResult, Counts};
+use crate::cli::Format;
+use crate::core::{CheckMeta, CheckResult, Counts, Status};
+use crate::fix::quote_argv;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// JSON schema version; bump on incompatible changes.
@@ -56,4 +66,131 @@ impl Report {
 pub struct HumanOptions {
     pub quiet: u8,
     pub verbose: u8,
+}
+
+/// Everything a renderer may need beyond the report itself.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub human: HumanOptions,
+    /// The project directory: SARIF artifact URIs are made relative to it.
+    pub project_dir: Option<PathBuf>,
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, opts.human),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report, opts),
+        Format::Sarif => sarif::render(report, opts),
+        Format::Tap => tap::render(report, opts),
+        Format::Prometheus => prometheus::render(report),
+        Format::Nagios => nagios::render(report, opts),
+    }
+}
+
+/// The process exit code for `report` in `format`. Every format uses the DESIGN.md model
+/// (0/1/3) except nagios, whose consumers read 0/1/2/3 as OK/WARNING/CRITICAL/UNKNOWN.
+pub fn exit_code(report: &Report, format: Format) -> i32 {
+    match format {
+        Format::Nagios => nagios::state(report).code(),
+        _ => report.exit_code,
+    }
+}
+
+/// A check's findings as plain text (no colour): summary, details, locations and fix.
+/// Used where a format has one free-text body per check (JUnit, Nagios long output).
+pub fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
+    let r = &entry.result;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", r.status, r.summary);
+    for d in &r.details {
+        let _ = writeln!(out, "  {d}");
+    }
+    for loc in &r.locations {
+        let _ = writeln!(out, "  at {}: {}", place(loc, project_dir), loc.message);
+    }
+    if let Some(fix) = &r.fix {
+        if r.status.is_problem() {
+            let _ = writeln!(out, "fix: {}", fix.why);
+            for cmd in &fix.commands {
+                let _ = writeln!(out, "  $ {}", quote_argv(cmd));
+            }
+            for step in &fix.manual {
+                let _ = writeln!(out, "  manual: {step}");
+            }
+        }
+    }
+    out
+}
+
+/// `path:line` (or `path` when the whole file is meant), relative to the project when inside it.
+pub fn place(loc: &crate::core::Location, project_dir: Option<&Path>) -> String {
+    let path = project_dir
+        .and_then(|dir| loc.path.strip_prefix(dir).ok())
+        .unwrap_or(&loc.path);
+    if loc.line > 0 {
+        format!("{}:{}", path.display(), loc.line)
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Entries grouped by category in first-seen order (the human report's order).
+pub fn by_category(report: &Report) -> Vec<(&str, Vec<&Entry>)> {
+    let mut groups: Vec<(&str, Vec<&Entry>)> = Vec::new();
+    for e in &report.entries {
+        match groups.iter_mut().find(|(c, _)| *c == e.meta.category) {
+            Some((_, v)) => v.push(e),
+            None => groups.push((&e.meta.category, vec![e])),
+        }
+    }
+    groups
+}
+
+/// The ids of entries with `status`, in report order.
+pub fn ids_with(report: &Report, status: Status) -> Vec<&str> {
+    report
+        .entries
+        .iter()
+        .filter(|e| e.result.status == status)
+        .map(|e| e.meta.id.as_str())
+        .collect()
+}
+
+/// Replaces characters that would corrupt a line-based format (C0/C1 controls, DEL, line and
+/// paragraph separators, BOM, non-characters) with U+FFFD, keeping tabs when `keep_tab`.
+/// Terminal colour sequences (ESC [ … letter) are removed whole first.
+pub fn scrub_controls(s: &str, keep_tab: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // CSI: parameter and intermediate bytes, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let bad = match c {
+            '\t' => !keep_tab,
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => true,
+            _ => false,
+        };
+        out.push(if bad { '\u{fffd}' } else { c });
+    }
+    out
+}
+
+/// Like [`scrub_controls`] but keeps line feeds (for multi-line bodies); CR LF becomes LF.
+pub fn scrub_multiline(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .split('\n')
+        .map(|line| scrub_controls(line, true))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

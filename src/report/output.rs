@@ -1,0 +1,95 @@
+//! `--output FILE`: the report goes to FILE, written atomically (a temp file in the same folder,
+//! then a rename), so a reader such as node_exporter's textfile collector or a CI uploader
+//! never sees half a report. A one-line summary goes to stderr.
+
+use anyhow::{anyhow, Result};
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The folder a file is written into (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Checks before the run that FILE can be written (an existing folder, not a directory
+/// itself), so a typo fails fast instead of after every check has run.
+pub fn prepare(path: &Path) -> Result<PathBuf> {
+    if path.as_os_str().is_empty() {
+        return Err(anyhow!(
+            "--output needs a file name\nhint: e.g. --output devdoctor-report.xml, or `-` for stdout"
+        ));
+    }
+    if path.is_dir() {
+        return Err(anyhow!(
+            "cannot write the report to {}: it is a directory\nhint: give a file name inside it, e.g. --output {}",
+            path.display(),
+            path.join("devdoctor.out").display()
+        ));
+    }
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(anyhow!(
+            "cannot write the report to {}: the folder {} does not exist\nhint: create it first (mkdir -p {}) or choose another path with --output",
+            path.display(),
+            dir.display(),
+            dir.display()
+        ));
+    }
+    Ok(path.to_path_buf())
+}
+
+/// Writes `text` to `path` atomically. A new file gets the usual 0666 & !umask mode; an
+/// existing file keeps its mode.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let hint = |e: &std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "hint: check the folder's permissions, or choose another path with --output"
+        }
+        std::io::ErrorKind::NotFound => {
+            "hint: create the folder first, or choose another path with --output"
+        }
+        _ => "hint: check free space and the path, or choose another path with --output",
+    };
+    let dir = folder_of(path);
+    let existing_mode = std::fs::metadata(path).ok().map(|m| m.permissions().mode());
+    let write = || -> std::io::Result<()> {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".devdoctor-")
+            .suffix(".tmp")
+            .permissions(std::fs::Permissions::from_mode(0o666))
+            .tempfile_in(&dir)?;
+        if let Some(mode) = existing_mode {
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))?;
+        }
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().map_err(|e| {
+        anyhow!(
+            "cannot write the report to {}: {e}\n{}",
+            path.display(),
+            hint(&e)
+        )
+    })
+}
+
+/// The line printed to stderr after `--output FILE`: which report went where, and the verdict.
+pub fn note(report: &super::Report, format: crate::cli::Format, path: &Path) -> String {
+    use clap::ValueEnum;
+    let name = format
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    format!(
+        "devdoctor: wrote the {name} report to {}; {}",
+        path.display(),
+        super::human::summary_line(report)
+    )
+}

@@ -1,0 +1,302 @@
+//! `--format` and `--output` through the real binary. The JSON report of the same sandbox is
+//! the truth each machine format is compared with (same checks, same statuses, same exit
+//! code — except nagios, which maps the exit code to 0/1/2/3 = OK/WARNING/CRITICAL/UNKNOWN).
+mod support;
+
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use support::Sandbox;
+
+/// A sandbox whose project has a Dockerfile, so file-located findings can appear.
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/Dockerfile",
+        "FROM python:3.12\nRUN pip install flask\nCMD [\"python\", \"app.py\"]\n",
+    );
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    );
+    sb
+}
+
+fn truth(sb: &Sandbox) -> (Value, i32) {
+    sb.json(&[])
+}
+
+fn statuses(json: &Value) -> Vec<(String, String)> {
+    json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn run_format(sb: &Sandbox, format: &str) -> (String, i32) {
+    let out = sb.run(&["--format", format]);
+    assert!(
+        out.status.code().is_some(),
+        "killed: {}",
+        support::stderr(&out)
+    );
+    (support::stdout(&out), out.status.code().unwrap())
+}
+
+#[test]
+fn junit_from_the_binary_matches_the_json_verdict() {
+    let sb = sandbox();
+    let (json, code) = truth(&sb);
+    let (xml, jcode) = run_format(&sb, "junit");
+    assert_eq!(jcode, code);
+    let report =
+        quick_junit::Report::deserialize_from_str(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let expected = statuses(&json);
+    assert_eq!(report.tests, expected.len());
+    let fails = expected.iter().filter(|(_, s)| s == "fail").count();
+    let unknown = expected.iter().filter(|(_, s)| s == "unknown").count();
+    assert_eq!((report.failures, report.errors), (fails, unknown));
+    for (id, _) in &expected {
+        assert!(
+            report
+                .test_suites
+                .iter()
+                .flat_map(|s| &s.test_cases)
+                .any(|c| c.name.as_str() == id),
+            "no testcase {id}"
+        );
+    }
+}
+
+#[test]
+fn sarif_tap_prometheus_from_the_binary() {
+    let sb = sandbox();
+    let (json, code) = truth(&sb);
+    let n = json["checks"].as_array().unwrap().len();
+
+    let (sarif, scode) = run_format(&sb, "sarif");
+    assert_eq!(scode, code);
+    let v: Value = serde_json::from_str(&sarif).unwrap();
+    let _typed: serde_sarif::sarif::Sarif = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["invocations"][0]["exitCode"], code);
+    let located: usize = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| matches!(c["status"].as_str(), Some("warn" | "fail" | "unknown")))
+        .map(|c| c["locations"].as_array().map_or(0, |l| l.len()))
+        .sum();
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), located);
+    let base = v["runs"][0]["originalUriBaseIds"]["PROJECTROOT"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with("/project/"),
+        "{base}"
+    );
+
+    let (tap, tcode) = run_format(&sb, "tap");
+    assert_eq!(tcode, code);
+    assert!(
+        tap.starts_with(&format!("TAP version 13\n1..{n}\n")),
+        "{tap}"
+    );
+    let results = tap
+        .lines()
+        .filter(|l| l.starts_with("ok ") || l.starts_with("not ok "))
+        .count();
+    assert_eq!(results, n);
+
+    let (prom, pcode) = run_format(&sb, "prometheus");
+    assert_eq!(pcode, code);
+    assert!(
+        prom.contains(&format!("devdoctor_exit_code {code}\n")),
+        "{prom}"
+    );
+    let ones = prom
+        .lines()
+        .filter(|l| l.starts_with("devdoctor_check_status{") && l.ends_with("} 1"))
+        .count();
+    assert_eq!(ones, n, "exactly one status is 1 per check");
+}
+
+#[test]
+fn nagios_maps_the_exit_code() {
+    let sb = sandbox();
+    let (json, _) = truth(&sb);
+    let s = &json["summary"];
+    let count = |k: &str| s[k].as_u64().unwrap();
+    let (state, code) = if count("fail") > 0 {
+        ("CRITICAL", 2)
+    } else if count("unknown") > 0 {
+        ("UNKNOWN", 3)
+    } else if count("warn") > 0 {
+        ("WARNING", 1)
+    } else {
+        ("OK", 0)
+    };
+    let (line, ncode) = run_format(&sb, "nagios");
+    assert_eq!(ncode, code, "{line}");
+    assert!(line.starts_with(&format!("DEVDOCTOR {state} - ")), "{line}");
+    assert_eq!(line.lines().count(), 1);
+    assert!(line.contains(&format!(
+        "| ok={};; warn={};; fail={};; unknown={};; skip={};; duration=",
+        count("ok"),
+        count("warn"),
+        count("fail"),
+        count("unknown"),
+        count("skip")
+    )));
+
+    // Only ok/skip checks: OK and exit 0; --strict turns a warning into CRITICAL.
+    let out = sb.run(&["--format", "nagios", "--skip", "*"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "no checks: {}",
+        support::stdout(&out)
+    );
+    assert!(support::stdout(&out).starts_with("DEVDOCTOR UNKNOWN - no checks were selected"));
+}
+
+#[test]
+fn nagios_usage_errors_are_unknown() {
+    let sb = sandbox();
+    let out = sb.run(&["--format", "nagios", "no.such.check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let line = support::stdout(&out);
+    assert!(
+        line.starts_with("DEVDOCTOR UNKNOWN - no check matches `no.such.check`"),
+        "{line}"
+    );
+    assert!(support::stderr(&out).contains("hint:"));
+    // Other formats keep exit 2 for the same mistake.
+    assert_eq!(
+        sb.run(&["--format", "tap", "no.such.check"]).status.code(),
+        Some(2)
+    );
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".devdoctor-"))
+        .collect()
+}
+
+fn umask() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        .unwrap_or(0o022)
+}
+
+#[test]
+fn output_writes_the_file_and_a_summary_to_stderr() {
+    let sb = sandbox();
+    let (json, code) = truth(&sb);
+    let out_dir = sb.root().join("reports");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let file = out_dir.join("devdoctor.xml");
+    let out = sb.run(&["--format", "junit", "--output", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(code));
+    assert_eq!(
+        support::stdout(&out),
+        "",
+        "the report goes to the file only"
+    );
+    let err = support::stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "devdoctor: wrote the junit report to {}; ",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains(" ok"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no colour in the note: {err:?}");
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!(report.tests, json["checks"].as_array().unwrap().len());
+    assert!(leftovers(&out_dir).is_empty());
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666 & !umask(), "a new report gets the usual mode");
+
+    // Overwriting keeps an existing file's mode; -qq silences the note.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = sb.run(&[
+        "--format",
+        "prometheus",
+        "--output",
+        file.to_str().unwrap(),
+        "-qq",
+    ]);
+    assert_eq!(support::stderr(&out), "");
+    let prom = std::fs::read_to_string(&file).unwrap();
+    assert!(prom.starts_with("# HELP devdoctor_check_status "), "{prom}");
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert!(leftovers(&out_dir).is_empty());
+}
+
+#[test]
+fn output_human_to_a_file_has_no_colour_and_relative_paths_work() {
+    let sb = sandbox();
+    let out = sb
+        .cmd()
+        .args(["--color", "auto", "--output", "report.txt"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(sb.project.join("report.txt")).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains(" in "), "the human summary line: {text}");
+    assert!(
+        support::stderr(&out).contains("wrote the human report to report.txt"),
+        "{}",
+        support::stderr(&out)
+    );
+}
+
+#[test]
+fn output_dash_is_stdout() {
+    let sb = sandbox();
+    let out = sb.run(&["--format", "tap", "--output", "-"]);
+    assert!(support::stdout(&out).starts_with("TAP version 13\n"));
+    assert!(!support::stderr(&out).contains("wrote the"));
+}
+
+#[test]
+fn output_errors_are_clear_and_fail_fast() {
+    let sb = sandbox();
+    let missing = sb.root().join("no/such/dir/report.xml");
+    let out = sb.run(&["--format", "junit", "--output", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(err.contains("hint: create it first"), "{err}");
+    assert_eq!(support::stdout(&out), "", "nothing ran, nothing printed");
+
+    let dir = sb.root().join("home");
+    let out = sb.run(&["--format", "sarif", "--output", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::stderr(&out).contains("it is a directory"));
+
+    // Nagios: the same mistake is UNKNOWN (3) with a status line.
+    let out = sb.run(&["--format", "nagios", "--output", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(support::stdout(&out).starts_with("DEVDOCTOR UNKNOWN - cannot write the report to "));
+}
