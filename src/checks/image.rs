@@ -200,27 +200,44 @@ fn no_engine(target: &TargetImage, why: &str) -> CheckResult {
     .detail(why.to_string())
 }
 
-/// The Dockerfile that builds the image: the first configured or found one.
-fn dockerfile(ctx: &Context) -> Option<std::path::PathBuf> {
-    docker::project_files(ctx).dockerfiles.first().cloned()
+/// The Dockerfile that builds the image: the compose service's `build:` one when the image
+/// comes from compose, else the first configured or found one.
+fn dockerfile(ctx: &Context, target: &TargetImage) -> Option<std::path::PathBuf> {
+    target
+        .service
+        .as_ref()
+        .and_then(|s| s.dockerfile.clone())
+        .filter(|p| p.is_file())
+        .or_else(|| docker::project_files(ctx).dockerfiles.first().cloned())
 }
 
-/// `docker build -t IMAGE [-f FILE] .` for the project's Dockerfile.
-fn build_fix(ctx: &Context, image: &str, why: &str) -> Fix {
+/// `docker build -t IMAGE [-f FILE] CONTEXT` for the image's Dockerfile (the context is the
+/// Dockerfile's folder; `.` for the project's own).
+fn build_fix(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
     let mut argv = vec![
         "docker".to_string(),
         "build".into(),
         "-t".into(),
-        image.to_string(),
+        target.name.clone(),
     ];
-    if let Some(df) = dockerfile(ctx) {
+    let mut context = ".".to_string();
+    if let Some(df) = dockerfile(ctx, target) {
         let shown = ctx.settings.display_path(&df);
         if shown != "Dockerfile" {
             argv.push("-f".into());
             argv.push(shown);
         }
+        if let Some(dir) = df.parent() {
+            let dir = ctx.settings.display_path(dir);
+            if !dir.is_empty()
+                && dir != "."
+                && dir != ctx.settings.project_dir.display().to_string()
+            {
+                context = dir;
+            }
+        }
     }
-    argv.push(".".into());
+    argv.push(context);
     Fix::new(why)
         .cmd(argv)
         .manual("run it in the project directory")
@@ -271,8 +288,8 @@ fn check_exists(ctx: &Context) -> CheckResult {
         }
         ImageLookup::Missing => {
             let r = CheckResult::fail(format!("image {} does not exist locally", target.name));
-            if dockerfile(ctx).is_some() {
-                r.with_fix(build_fix(ctx, &target.name, "Build the project's image."))
+            if dockerfile(ctx, &target).is_some() {
+                r.with_fix(build_fix(ctx, &target, "Build the project's image."))
             } else {
                 r.with_fix(
                     Fix::new("Pull the image (this needs its registry).")
@@ -297,7 +314,7 @@ fn check_user(ctx: &Context) -> CheckResult {
     };
     let user = cfg.user.trim();
     let rebuild = |why: &str| {
-        build_fix(ctx, &target.name, why)
+        build_fix(ctx, &target, why)
             .manual("in the Dockerfile's final stage: base it on mambaorg/micromamba (runs as mambauser, UID 1000), or `RUN useradd -m -u 1000 app` and `USER app` before CMD")
             .phase(Phase::Runtime)
     };
@@ -336,7 +353,7 @@ fn check_healthcheck(ctx: &Context) -> CheckResult {
     let fix = || {
         build_fix(
             ctx,
-            &target.name,
+            &target,
             "Declare a HEALTHCHECK in the Dockerfile, then rebuild the image.",
         )
         .manual("e.g. HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1")
@@ -363,7 +380,7 @@ fn check_fresh(ctx: &Context) -> CheckResult {
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let Some(df) = dockerfile(ctx) else {
+    let Some(df) = dockerfile(ctx, &target) else {
         return CheckResult::skip(format!(
             "no Dockerfile in the project to compare {} with",
             target.name
@@ -399,7 +416,7 @@ fn check_fresh(ctx: &Context) -> CheckResult {
         ))
         .with_fix(build_fix(
             ctx,
-            &target.name,
+            &target,
             "Rebuild the image so it contains the Dockerfile's changes.",
         )),
         _ => CheckResult::ok(format!(
@@ -485,6 +502,13 @@ fn check_runtime(ctx: &Context) -> CheckResult {
             .max(Duration::from_millis(500));
     let budget = || deadline.saturating_duration_since(Instant::now());
     let read_only = target.service.as_ref().is_some_and(|s| s.read_only);
+    // Run as compose would: with the service's `user:` (unless it needs interpolation).
+    let user: Option<String> = target
+        .service
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .map(|u| u.value.trim().to_string())
+        .filter(|u| !u.is_empty() && !u.contains('$'));
     let mut parts: Vec<Part> = Vec::new();
     let mut commands: Vec<String> = Vec::new();
     let mut not_cleaned: Vec<String> = Vec::new();
@@ -497,6 +521,7 @@ fn check_runtime(ctx: &Context) -> CheckResult {
                 program,
                 args,
                 read_only,
+                user: user.as_deref(),
                 timeout: budget,
             },
         );
@@ -642,6 +667,12 @@ fn check_runtime(ctx: &Context) -> CheckResult {
     let mut r = CheckResult::new(status, summary);
     for p in &parts {
         r = r.detail(format!("{}: {}", p.status, p.line));
+    }
+    if let (Some(u), Some(s)) = (&user, &target.service) {
+        r = r.detail(format!(
+            "ran with --user {u}, as compose service `{}` does",
+            s.name
+        ));
     }
     for c in &commands {
         r = r.detail(format!("ran: {c}"));
@@ -812,7 +843,7 @@ fn check_scanner(ctx: &Context) -> CheckResult {
             };
             let r = if c.critical + c.high > 0 {
                 r.detail(format!("e.g. {}", c.ids.join(", ")))
-                    .with_fix(build_fix(ctx, &target.name, "Update the base image and packages (micromamba update / a newer pinned base tag), then rebuild and scan again."))
+                    .with_fix(build_fix(ctx, &target, "Update the base image and packages (micromamba update / a newer pinned base tag), then rebuild and scan again."))
             } else {
                 r
             };

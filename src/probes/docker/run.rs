@@ -15,6 +15,8 @@ pub struct RunSpec<'a> {
     pub program: &'a str,
     pub args: &'a [&'a str],
     pub read_only: bool,
+    /// `--user`, as the compose service sets it.
+    pub user: Option<&'a str>,
     pub timeout: Duration,
 }
 
@@ -60,6 +62,10 @@ pub fn run_args(spec: &RunSpec<'_>, name: &str) -> Vec<String> {
         .collect();
     if spec.read_only {
         a.push("--read-only".into());
+    }
+    if let Some(user) = spec.user {
+        a.push("--user".into());
+        a.push(user.into());
     }
     a.push("--entrypoint".into());
     a.push(spec.program.into());
@@ -196,6 +202,7 @@ mod tests {
             program: "touch",
             args: &["/devdoctor-test"],
             read_only: true,
+            user: Some("1000:1000"),
             timeout: Duration::from_secs(1),
         };
         let a = run_args(&spec, "n1");
@@ -209,6 +216,8 @@ mod tests {
                 "--name",
                 "n1",
                 "--read-only",
+                "--user",
+                "1000:1000",
                 "--entrypoint",
                 "touch",
                 "img:1",
