@@ -1,0 +1,233 @@
+//! The compose.* checks through the real binary: a secure and an insecure compose file,
+//! anchors and merges, malformed files, builds cross-checked with their Dockerfile, and
+//! secret values that never reach any output.
+mod support;
+
+use serde_json::Value;
+use support::{check, status, Sandbox};
+
+const SECURE: &str = include_str!("fixtures/docker/compose/secure.compose.yaml");
+const INSECURE: &str = include_str!("fixtures/docker/compose/insecure.compose.yaml");
+const MALFORMED: &str = include_str!("fixtures/docker/compose/malformed.compose.yaml");
+
+const IDS: &[&str] = &[
+    "compose.syntax",
+    "compose.privileged",
+    "compose.docker_socket",
+    "compose.host_network",
+    "compose.host_namespaces",
+    "compose.user",
+    "compose.read_only",
+    "compose.cap_drop",
+    "compose.no_new_privileges",
+    "compose.limits",
+    "compose.healthcheck",
+    "compose.ports",
+    "compose.secrets",
+];
+
+fn project(files: &[(&str, &str)]) -> Sandbox {
+    let sb = Sandbox::new();
+    for (path, text) in files {
+        sb.write(format!("project/{path}"), text);
+    }
+    sb
+}
+
+fn locations(report: &Value, id: &str) -> Vec<(String, u64)> {
+    check(report, id)["locations"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap_or_default().to_string(),
+                l["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn secure_compose_is_all_ok() {
+    let sb = project(&[("compose.yaml", SECURE)]);
+    let (report, code) = sb.json(&["compose.*"]);
+    for id in IDS {
+        assert_eq!(status(&report, id), "ok", "{id}: {:#}", check(&report, id));
+    }
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn insecure_compose_fails_with_service_and_line() {
+    let sb = project(&[("docker-compose.yml", INSECURE)]);
+    let (report, code) = sb.json(&["compose.*"]);
+    assert_eq!(code, 1);
+    for (id, want) in [
+        ("compose.syntax", "ok"),
+        ("compose.privileged", "fail"),
+        ("compose.docker_socket", "fail"),
+        ("compose.host_network", "fail"),
+        ("compose.host_namespaces", "fail"),
+        ("compose.user", "fail"),
+        ("compose.read_only", "warn"),
+        ("compose.cap_drop", "fail"),
+        ("compose.no_new_privileges", "fail"),
+        ("compose.limits", "warn"),
+        ("compose.healthcheck", "warn"),
+        ("compose.ports", "warn"),
+        ("compose.secrets", "fail"),
+    ] {
+        assert_eq!(status(&report, id), want, "{id}: {:#}", check(&report, id));
+    }
+    assert_eq!(
+        locations(&report, "compose.docker_socket"),
+        vec![
+            ("docker-compose.yml".to_string(), 13),
+            ("docker-compose.yml".to_string(), 14)
+        ]
+    );
+    let loc = &check(&report, "compose.privileged")["locations"][0];
+    assert_eq!(loc["rule"], "DC001");
+    assert!(loc["message"].as_str().unwrap().contains("`web`"));
+    let ports: Vec<u64> = locations(&report, "compose.ports")
+        .iter()
+        .map(|l| l.1)
+        .collect();
+    assert_eq!(ports, vec![9, 10]);
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let sb = project(&[("compose.yaml", INSECURE)]);
+    for format in [
+        "human",
+        "json",
+        "junit",
+        "sarif",
+        "tap",
+        "prometheus",
+        "nagios",
+    ] {
+        for extra in [&[][..], &["-v"][..]] {
+            let mut args = vec!["--format", format, "compose.*"];
+            args.extend_from_slice(extra);
+            let out = sb.run(&args);
+            let all = format!("{}{}", support::stdout(&out), support::stderr(&out));
+            assert!(
+                !all.contains("LEAKCANARY"),
+                "{format} leaked a secret:\n{all}"
+            );
+        }
+    }
+    let (report, _) = sb.json(&["compose.secrets"]);
+    let msg = check(&report, "compose.secrets")["locations"][0]["message"].to_string();
+    assert!(
+        msg.contains("DB_PASSWORD") && msg.contains("redacted"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn malformed_compose_is_a_syntax_failure_and_the_rest_unknown() {
+    let sb = project(&[("compose.yaml", MALFORMED)]);
+    let (report, code) = sb.json(&["compose.*"]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&report, "compose.syntax"), "fail");
+    let loc = &check(&report, "compose.syntax")["locations"][0];
+    assert_eq!(loc["path"], "compose.yaml");
+    assert!(loc["line"].as_u64().unwrap() >= 3, "{loc}");
+    assert!(loc["message"].as_str().unwrap().contains("not valid YAML"));
+    for id in &IDS[1..] {
+        assert_eq!(status(&report, id), "unknown", "{id}");
+    }
+}
+
+#[test]
+fn configured_compose_files_and_missing_ones() {
+    let sb = project(&[
+        ("deploy/stack.yaml", SECURE),
+        (
+            "devdoctor.toml",
+            "[docker]\ncompose_files = [\"deploy/stack.yaml\", \"nope.yaml\"]\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["compose.*"]);
+    assert_eq!(status(&report, "compose.syntax"), "fail");
+    let locs = locations(&report, "compose.syntax");
+    assert_eq!(locs, vec![("nope.yaml".to_string(), 0)]);
+    // The readable file is clean, but the missing one cannot be vouched for.
+    assert_eq!(status(&report, "compose.privileged"), "unknown");
+}
+
+#[test]
+fn without_compose_every_check_skips() {
+    let sb = project(&[("README.md", "x\n")]);
+    let (report, code) = sb.json(&["compose.*"]);
+    for id in IDS {
+        assert_eq!(status(&report, id), "skip", "{id}");
+    }
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_built_service_inherits_user_and_healthcheck_from_its_dockerfile() {
+    let compose = "services:\n  api:\n    build:\n      context: ./svc\n    read_only: true\n";
+    let dockerfile = include_str!("fixtures/docker/dockerfile/policy_secure.Dockerfile");
+    let sb = project(&[("compose.yaml", compose), ("svc/Dockerfile", dockerfile)]);
+    let (report, _) = sb.json(&["compose.user", "compose.healthcheck"]);
+    assert_eq!(status(&report, "compose.user"), "ok", "{report:#}");
+    assert_eq!(status(&report, "compose.healthcheck"), "ok", "{report:#}");
+    let sb = project(&[
+        ("compose.yaml", compose),
+        (
+            "svc/Dockerfile",
+            include_str!("fixtures/docker/dockerfile/policy_insecure.Dockerfile"),
+        ),
+    ]);
+    let (report, _) = sb.json(&["compose.user", "compose.healthcheck"]);
+    assert_eq!(status(&report, "compose.user"), "warn");
+    assert_eq!(status(&report, "compose.healthcheck"), "warn");
+}
+
+#[test]
+fn alias_bombs_and_garbage_do_not_hang_or_crash() {
+    let bomb = include_str!("fixtures/docker/compose/bomb.compose.yaml");
+    let sb = project(&[("compose.yaml", bomb)]);
+    let (report, code) = sb.json(&["compose.*"]);
+    assert_eq!(status(&report, "compose.syntax"), "fail");
+    assert_eq!(code, 1);
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.project.join("compose.yml"),
+        [0xffu8, 0xfe, 0, b':', b'[', b'\n'],
+    )
+    .unwrap();
+    let (report, _) = sb.json(&["compose.syntax"]);
+    assert_eq!(status(&report, "compose.syntax"), "fail");
+}
+
+#[test]
+fn no_compose_fix_calls_pip() {
+    let sb = project(&[("compose.yaml", INSECURE)]);
+    let (report, _) = sb.json(&["compose.*"]);
+    let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
+    for id in IDS {
+        let fix = &check(&report, id)["fix"];
+        if fix.is_null() {
+            continue;
+        }
+        for cmd in fix["commands"].as_array().unwrap() {
+            let argv: Vec<&str> = cmd
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|a| a.as_str())
+                .collect();
+            assert!(!devdoctor::fix::argv_calls_pip(&argv), "{id}: {argv:?}");
+            assert_eq!(argv.first(), Some(&"docker"));
+        }
+        let text = format!("{} {}", fix["why"], fix["manual"]);
+        assert!(!word.is_match(&text), "{id}: {text}");
+    }
+}

@@ -1,0 +1,289 @@
+//! The dockerfile.* checks through the real binary: statuses, locations, exit codes, skips,
+//! configured paths, malformed files, and secrets that never reach any output.
+mod support;
+
+use serde_json::Value;
+use support::{check, status, Sandbox};
+
+const INSECURE: &str = include_str!("fixtures/docker/dockerfile/policy_insecure.Dockerfile");
+const SECURE: &str = include_str!("fixtures/docker/dockerfile/policy_secure.Dockerfile");
+const SECRETS: &str = include_str!("fixtures/docker/dockerfile/secrets.Dockerfile");
+const MALFORMED: &str = include_str!("fixtures/docker/dockerfile/malformed.Dockerfile");
+
+const IDS: &[&str] = &[
+    "dockerfile.syntax",
+    "dockerfile.user",
+    "dockerfile.pip",
+    "dockerfile.healthcheck",
+    "dockerfile.chown",
+    "dockerfile.base_pin",
+    "dockerfile.python_base",
+    "dockerfile.multistage",
+    "dockerfile.secrets",
+    "dockerfile.expose",
+    "dockerfile.remote_fetch",
+    "dockerfile.sudo",
+    "dockerfile.micromamba_clean",
+];
+
+fn project(files: &[(&str, &str)]) -> Sandbox {
+    let sb = Sandbox::new();
+    for (path, text) in files {
+        sb.write(format!("project/{path}"), text);
+    }
+    sb
+}
+
+fn locations(report: &Value, id: &str) -> Vec<(String, u64, String)> {
+    check(report, id)["locations"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap_or_default().to_string(),
+                l["line"].as_u64().unwrap_or_default(),
+                l["rule"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn policy_insecure_example_reports_what_the_policy_demands() {
+    let sb = project(&[("Dockerfile", INSECURE)]);
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(status(&report, "dockerfile.user"), "fail");
+    assert_eq!(status(&report, "dockerfile.pip"), "fail");
+    assert_eq!(status(&report, "dockerfile.healthcheck"), "warn");
+    assert_eq!(status(&report, "dockerfile.python_base"), "warn");
+    assert_eq!(status(&report, "dockerfile.syntax"), "ok");
+    assert_eq!(
+        locations(&report, "dockerfile.pip"),
+        vec![("Dockerfile".to_string(), 4, "DD002".to_string())]
+    );
+    assert_eq!(
+        locations(&report, "dockerfile.user"),
+        vec![("Dockerfile".to_string(), 1, "DD001".to_string())]
+    );
+    let fix = &check(&report, "dockerfile.pip")["fix"];
+    let manual = fix["manual"].to_string();
+    assert!(
+        manual.contains("micromamba install -y -n base -c conda-forge -f"),
+        "{manual}"
+    );
+    assert!(manual.contains("micromamba clean --all --yes"), "{manual}");
+    assert_eq!(fix["commands"][0][0], "docker");
+}
+
+#[test]
+fn policy_secure_example_has_no_failure() {
+    let sb = project(&[("Dockerfile", SECURE)]);
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    for id in IDS {
+        assert_ne!(status(&report, id), "fail", "{id}: {report:#}");
+    }
+    assert_eq!(status(&report, "dockerfile.user"), "ok");
+    assert_eq!(status(&report, "dockerfile.healthcheck"), "ok");
+    assert_eq!(code, 0, "{report:#}");
+}
+
+#[test]
+fn without_a_dockerfile_every_check_skips() {
+    let sb = project(&[("README.md", "# nothing here\n")]);
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    for id in IDS {
+        assert_eq!(status(&report, id), "skip", "{id}");
+    }
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn secrets_are_redacted_in_every_output_format() {
+    let sb = project(&[("Dockerfile", SECRETS)]);
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&report, "dockerfile.secrets"), "fail");
+    let lines: Vec<u64> = locations(&report, "dockerfile.secrets")
+        .iter()
+        .map(|l| l.1)
+        .collect();
+    assert_eq!(lines, vec![2, 4, 5, 7, 8, 10, 11]);
+    for format in [
+        "human",
+        "json",
+        "junit",
+        "sarif",
+        "tap",
+        "prometheus",
+        "nagios",
+    ] {
+        for verbose in [&[][..], &["-v"][..]] {
+            let mut args = vec!["--format", format, "dockerfile.*"];
+            args.extend_from_slice(verbose);
+            let out = sb.run(&args);
+            let all = format!("{}{}", support::stdout(&out), support::stderr(&out));
+            assert!(
+                !all.contains("LEAKCANARY"),
+                "{format} leaked a secret:\n{all}"
+            );
+            assert!(!all.contains("panicked"), "{format}:\n{all}");
+        }
+    }
+}
+
+#[test]
+fn configured_dockerfiles_and_a_missing_one() {
+    let sb = project(&[
+        ("docker/api.Dockerfile", INSECURE),
+        (
+            "devdoctor.toml",
+            "[docker]\ndockerfiles = [\"docker/api.Dockerfile\", \"missing.Dockerfile\"]\n",
+        ),
+    ]);
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&report, "dockerfile.syntax"), "fail");
+    let syntax = locations(&report, "dockerfile.syntax");
+    assert_eq!(syntax[0].0, "missing.Dockerfile");
+    assert_eq!(status(&report, "dockerfile.pip"), "fail");
+    assert_eq!(
+        locations(&report, "dockerfile.pip")[0].0,
+        "docker/api.Dockerfile"
+    );
+    // A rule with no finding in the readable file cannot vouch for the missing one.
+    assert_eq!(status(&report, "dockerfile.sudo"), "unknown");
+}
+
+#[test]
+fn discovery_finds_named_dockerfiles_below_the_project() {
+    let sb = project(&[
+        ("svc/api.Dockerfile", INSECURE),
+        ("Dockerfile.prod", SECURE),
+        ("node_modules/pkg/Dockerfile", INSECURE),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.pip", "dockerfile.syntax"]);
+    assert_eq!(
+        locations(&report, "dockerfile.pip"),
+        vec![("svc/api.Dockerfile".to_string(), 4, "DD002".to_string())]
+    );
+    assert!(check(&report, "dockerfile.syntax")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("2 Dockerfiles"));
+}
+
+#[test]
+fn malformed_and_binary_files_fail_syntax_without_crashing() {
+    let sb = project(&[("Dockerfile", MALFORMED)]);
+    std::fs::write(
+        sb.project.join("bin.Dockerfile"),
+        [0u8, 159, 146, 150, 255, b'\n', b'R', b'U', b'N', b' ', b'['],
+    )
+    .unwrap();
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&report, "dockerfile.syntax"), "fail");
+    let locs = locations(&report, "dockerfile.syntax");
+    assert!(
+        locs.iter().any(|l| l.0 == "Dockerfile" && l.1 == 1),
+        "{locs:?}"
+    );
+    assert!(locs.iter().any(|l| l.0 == "bin.Dockerfile"), "{locs:?}");
+    for id in IDS {
+        let summary = check(&report, id)["summary"].as_str().unwrap_or_default();
+        assert!(!summary.contains("crashed"), "{id}: {summary}");
+    }
+}
+
+#[test]
+fn inline_ignores_silence_findings() {
+    let text = "FROM mambaorg/micromamba:1.5.6\n# devdoctor ignore=pip\nRUN pip install x\n# hadolint ignore=DL3004\nRUN sudo true\nHEALTHCHECK CMD [\"true\"]\n";
+    let sb = project(&[("Dockerfile", text)]);
+    let (report, code) = sb.json(&["dockerfile.pip", "dockerfile.sudo"]);
+    assert_eq!(status(&report, "dockerfile.pip"), "ok");
+    assert_eq!(status(&report, "dockerfile.sudo"), "ok");
+    let details = check(&report, "dockerfile.pip")["details"].to_string();
+    assert!(details.contains("silenced"), "{details}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn explain_names_the_hadolint_and_trivy_equivalents() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["explain", "dockerfile.user"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        text.contains("DL3002") && text.contains("DS-0002"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_dockerfile_fix_calls_pip() {
+    let sb = project(&[
+        ("Dockerfile", INSECURE),
+        ("a.Dockerfile", SECRETS),
+        (
+            "b.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/sudo.Dockerfile"),
+        ),
+        (
+            "c.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/multistage_tools.Dockerfile"),
+        ),
+        (
+            "d.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/remote_fetch.Dockerfile"),
+        ),
+        (
+            "e.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/micromamba_noclean.Dockerfile"),
+        ),
+        (
+            "f.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/expose.Dockerfile"),
+        ),
+        (
+            "g.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/base_unpinned.Dockerfile"),
+        ),
+        (
+            "h.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/chown_missing.Dockerfile"),
+        ),
+        (
+            "i.Dockerfile",
+            include_str!("fixtures/docker/dockerfile/healthcheck_twice.Dockerfile"),
+        ),
+        ("j.Dockerfile", MALFORMED),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.*"]);
+    let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
+    let mut fixes = 0;
+    for id in IDS {
+        let fix = &check(&report, id)["fix"];
+        if fix.is_null() {
+            continue;
+        }
+        fixes += 1;
+        for cmd in fix["commands"].as_array().unwrap() {
+            let argv: Vec<&str> = cmd
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|a| a.as_str())
+                .collect();
+            assert!(!devdoctor::fix::argv_calls_pip(&argv), "{id}: {argv:?}");
+        }
+        let text = format!("{} {}", fix["why"], fix["manual"]);
+        assert!(!word.is_match(&text), "{id}: {text}");
+    }
+    assert_eq!(
+        fixes,
+        IDS.len(),
+        "every rule should have fired on this project"
+    );
+}
