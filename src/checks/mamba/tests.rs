@@ -362,6 +362,42 @@ fn mamba2_and_conda_use_their_install_prefix() {
 }
 
 #[test]
+fn mamba2_inside_an_env_uses_the_outer_root() {
+    // §1.1 step 3a: mamba in <root>/envs/<x>/bin → <root>.
+    let fx = Fx::new();
+    fx.root("miniforge3");
+    fx.env("miniforge3/envs/tools");
+    let t = tool(
+        Flavour::Mamba2,
+        "2.3.0",
+        fx.exe("miniforge3/envs/tools/bin/mamba"),
+    );
+    let (_, roots, _) = fx.facts(&chain(vec![t]));
+    assert_eq!(roots.root_prefix, Some(fx.path("miniforge3")));
+}
+
+#[test]
+fn micromamba_2_0_5_ignores_its_location() {
+    // The binary's location became a source in 2.0.6 (PR #3782).
+    let fx = Fx::new();
+    fx.root("tools");
+    let old = tool(
+        Flavour::Micromamba2,
+        "2.0.5",
+        fx.exe("tools/bin/micromamba"),
+    );
+    let (_, roots, _) = fx.facts(&chain(vec![old]));
+    assert_eq!(roots.root_prefix, Some(fx.path(".local/share/mamba")));
+    let new = tool(
+        Flavour::Micromamba2,
+        "2.1.0",
+        fx.exe("tools/bin/micromamba"),
+    );
+    let (_, roots, _) = fx.facts(&chain(vec![new]));
+    assert_eq!(roots.root_prefix, Some(fx.path("tools")));
+}
+
+#[test]
 fn conda_envs_dirs_include_the_user_dir() {
     let fx = Fx::new();
     let tc = chain(vec![install(&fx, Flavour::Conda)]);

@@ -431,6 +431,98 @@ mod tests {
         assert_eq!(name_hint(Path::new("/a/mm")), "micromamba");
     }
 
+    fn script(dir: &Path, rel: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+
+    fn ctx_for(home: &Path, path: &str, extra: &[(&str, &str)]) -> Context {
+        let mut vars = vec![
+            ("HOME".to_string(), home.display().to_string()),
+            ("PATH".to_string(), path.to_string()),
+        ];
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Context::with_vars(
+            crate::config::Settings::default(),
+            vars.into_iter().map(|(k, v)| (k.into(), v.into())),
+        )
+    }
+
+    #[test]
+    fn detect_dedupes_orders_and_marks_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        let mm = script(home, "bin/micromamba", "echo 2.0.5");
+        script(home, "miniforge3/bin/conda", "echo conda 24.11.3");
+        // conda's condabin/ and bin/ are one install.
+        script(home, "miniforge3/condabin/conda", "echo conda 24.11.3");
+        script(
+            home,
+            "miniforge3/bin/mamba",
+            "printf 'mamba 1.5.8\\nconda 24.11.3\\n'",
+        );
+        let path = format!(
+            "{}:{}",
+            home.join("bin").display(),
+            home.join("miniforge3/condabin").display()
+        );
+        let ctx = ctx_for(
+            home,
+            &path,
+            &[
+                ("MAMBA_EXE", &mm.display().to_string()),
+                (
+                    "CONDA_EXE",
+                    &home.join("miniforge3/bin/conda").display().to_string(),
+                ),
+            ],
+        );
+        let tc = detect(&ctx);
+        assert!(tc.problems.is_empty(), "{:?}", tc.problems);
+        let got: Vec<_> = tc.tools.iter().map(|t| (t.flavour, t.on_path)).collect();
+        assert_eq!(
+            got,
+            [
+                (Flavour::Micromamba2, true),
+                (Flavour::Mamba1, false),
+                (Flavour::Conda, true)
+            ]
+        );
+        assert_eq!(
+            tc.tools[0].found_via,
+            ["MAMBA_EXE", "PATH", "known location"]
+        );
+        assert_eq!(tc.commands().program, "micromamba");
+        // mamba 1 off PATH: its commands use the absolute path.
+        assert!(tc.tools[1].program().ends_with("miniforge3/bin/mamba"));
+    }
+
+    #[test]
+    fn detect_reports_stale_variables_and_broken_tools() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        script(home, "bin/micromamba", "exit 3");
+        script(home, ".local/bin/micromamba", "echo 1.5.8");
+        let ctx = ctx_for(
+            home,
+            &home.join("bin").display().to_string(),
+            &[("MAMBA_EXE", "/nonexistent/micromamba")],
+        );
+        let tc = detect(&ctx);
+        assert_eq!(tc.stale_vars.len(), 1);
+        assert_eq!(tc.broken.len(), 1);
+        assert_eq!(tc.broken[0].kind, ProblemKind::Failed);
+        // Found in the installer's location, off PATH.
+        assert_eq!(tc.tools.len(), 1);
+        assert_eq!(tc.tools[0].flavour, Flavour::Micromamba1);
+        assert!(!tc.tools[0].on_path);
+        assert_eq!(tc.tools[0].found_via, ["known location"]);
+    }
+
     proptest::proptest! {
         #[test]
         fn classify_never_panics(name in "[a-z]{0,12}", s in "\\PC{0,200}") {

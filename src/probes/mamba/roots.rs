@@ -100,15 +100,12 @@ fn binary_prefix(path: &Path) -> Option<PathBuf> {
     real.parent()?.parent().map(Path::to_path_buf)
 }
 
-/// §1.1 step 3: `<P>/../..` when mamba lives in `<root>/envs/<x>`, else `<P>` when valid.
+/// §1.1 step 3 (`cfg.cpp`): `<P>/../..` if it is a valid root (mamba installed in
+/// `<root>/envs/<x>`), else `<P>` if valid (Miniforge's base), where `<P>/bin/<exe>`.
 fn libmamba_location_root(tool: &Tool) -> Option<PathBuf> {
     let p = binary_prefix(&tool.path)?;
     if let Some(up) = p.parent().and_then(Path::parent) {
-        if p.parent()
-            .and_then(Path::file_name)
-            .is_some_and(|n| n == "envs")
-            && is_valid_root(up)
-        {
+        if is_valid_root(up) {
             return Some(up.to_path_buf());
         }
     }
