@@ -865,3 +865,20 @@ fn when_conditions_skip_with_a_reason() {
     let (v, _) = run_x(&sb, &[]);
     assert_eq!(status(&v, "team.x"), "fail");
 }
+
+#[test]
+fn message_replaces_the_summary_and_keeps_the_probe_words() {
+    let sb = Sandbox::new();
+    pack(
+        &sb,
+        "t.toml",
+        &one(
+            r#"{ kind = "env", var = "DD_UNSET_VAR" }"#,
+            "message = \"DD_UNSET_VAR must name the {env} environment\"",
+        ),
+    );
+    let (v, _) = run_x(&sb, &["--env", "proj"]);
+    let c = check(&v, "team.x");
+    assert_eq!(c["summary"], "DD_UNSET_VAR must name the proj environment");
+    assert_eq!(c["details"][0], "DD_UNSET_VAR is not set");
+}

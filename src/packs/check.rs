@@ -54,6 +54,10 @@ impl Check for PackCheck {
         };
         if r.status == Status::Fail {
             r.status = def.severity;
+            if let Some(m) = &def.message {
+                let probe_said = std::mem::replace(&mut r.summary, vars.expand_for_display(m));
+                r.details.insert(0, probe_said);
+            }
             if let Some(t) = &def.fix {
                 r.fix = Some(render_fix(t, &vars));
             }

@@ -286,7 +286,6 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         use std::os::unix::fs::PermissionsExt;
         let bits = meta.permissions().mode() & 0o7777;
         if let Some(m) = p.mode.filter(|m| *m != bits) {
-            problems.push(format!("{rel} has mode {bits:04o}, expected {m:04o}"));
             locations.push(Location::new(
                 rel,
                 0,
@@ -294,9 +293,6 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
             ));
         }
         if let Some(m) = p.max_mode.filter(|m| bits & !*m != 0) {
-            problems.push(format!(
-                "{rel} has mode {bits:04o}, more than {m:04o} allows"
-            ));
             locations.push(Location::new(
                 rel,
                 0,
@@ -341,8 +337,7 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
                     clip(line_text, 160)
                 };
                 if locations.len() < MAX_LOCATIONS {
-                    locations.push(Location::new(rel, line, msg.clone()));
-                    problems.push(format!("{rel}:{line}: {msg}"));
+                    locations.push(Location::new(rel, line, msg));
                 }
             }
         }
@@ -360,7 +355,7 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
     if hits > MAX_LOCATIONS {
         problems.push(format!("… and {} more", hits - MAX_LOCATIONS));
     }
-    if problems.is_empty() {
+    if problems.is_empty() && locations.is_empty() {
         let summary = if p.not_contains.is_some() {
             format!(
                 "no match in {scanned} {tracked}file{}",
@@ -380,6 +375,12 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         };
         return CheckResult::ok(summary).data("files", names);
     }
+    // Located findings are listed once, as locations; `problems` holds the rest.
+    let first = match locations.first() {
+        Some(l) if l.line > 0 => format!("{}:{}: {}", l.path.display(), l.line, l.message),
+        Some(l) => format!("{}: {}", l.path.display(), l.message),
+        None => problems.first().cloned().unwrap_or_default(),
+    };
     let summary = if hits > 0 {
         let nfiles = {
             let mut f: Vec<_> = locations.iter().map(|l| &l.path).collect();
@@ -390,10 +391,10 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
             "{hits} match{} in {nfiles} file{}: {}",
             if hits == 1 { "" } else { "es" },
             if nfiles == 1 { "" } else { "s" },
-            problems[0]
+            first
         )
     } else {
-        problems[0].clone()
+        first
     };
     let mut r = CheckResult::fail(summary)
         .details(problems)

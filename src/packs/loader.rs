@@ -304,6 +304,18 @@ fn check(cx: &mut Ctx, c: RawCheck, _span: Range<usize>, origin: &Origin) -> Opt
     let when = c.when.map(|w| when(cx, w.into_inner())).unwrap_or_default();
     let probe = probe(cx, c.probe);
     let fix = c.fix.and_then(|f| fix(cx, f));
+    let message = c.message.map(|m| {
+        if m.get_ref().trim().is_empty() {
+            cx.err(
+                &m.span(),
+                "message",
+                "`message` is empty".into(),
+                "one line saying what is wrong, e.g. \".env is not ignored by .gitignore\"",
+            );
+        }
+        cx.placeholders(m.get_ref(), &m.span(), "message");
+        m.into_inner().trim().to_string()
+    });
     if cx.diags.len() > before {
         return None;
     }
@@ -321,6 +333,7 @@ fn check(cx: &mut Ctx, c: RawCheck, _span: Range<usize>, origin: &Origin) -> Opt
         when,
         probe: probe?,
         fix,
+        message,
         place: cx.place(&c.id.span()),
     })
 }

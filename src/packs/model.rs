@@ -24,6 +24,8 @@ pub struct PackCheckDef {
     pub when: When,
     pub probe: Probe,
     pub fix: Option<FixTemplate>,
+    /// Summary to show when the expectation does not hold.
+    pub message: Option<String>,
     /// `file:line:col` of the id, for duplicate-id errors.
     pub place: String,
 }

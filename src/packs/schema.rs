@@ -45,6 +45,8 @@ pub struct RawCheck {
     pub when: Option<Spanned<RawWhen>>,
     pub probe: Spanned<RawProbe>,
     pub fix: Option<Spanned<RawFix>>,
+    /// Summary when the expectation does not hold (the probe's own words become a detail).
+    pub message: Option<Spanned<String>>,
     pub explain: Spanned<String>,
 }
 
