@@ -260,8 +260,9 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         );
         r = r
             .detail(format!(
-                "`{} activate NAME` and `-n NAME` will not find them; this is the usual result of a micromamba 1 -> 2 upgrade (mamba-org/mamba#3500, #3684)",
-                tool.flavour.program()
+                "`{} activate NAME` and `-n NAME` will not find {}; this is the usual result of a micromamba 1 -> 2 upgrade (mamba-org/mamba#3500, #3684)",
+                tool.flavour.program(),
+                if m.names.len() == 1 { "it" } else { "them" }
             ))
             .with_fix(use_root_fix(&cmds, &shell, &real));
         if source == "MAMBA_ROOT_PREFIX" {
