@@ -326,7 +326,7 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
         ))
         .detail("the server accepted the connection but did not finish answering: it may be starting, blocked, or streaming without replying")
         .detail("hint: raise --timeout, or use --wait 30s while the server starts"),
-        FailKind::Http(e) => CheckResult::fail(format!("{at}{e}")),
+        FailKind::Http(e) => CheckResult::fail(format!("{at}{e}")).detail(format!("endpoint {url}")),
         FailKind::Status {
             status,
             excerpt,

@@ -165,11 +165,20 @@ impl Target {
     }
 
     fn origin(&self) -> String {
-        format!(
-            "{}://{}",
-            if self.https { "https" } else { "http" },
-            self.authority()
-        )
+        let default_port = if self.https { 443 } else { 80 };
+        if self.port == default_port {
+            format!(
+                "{}://{}",
+                if self.https { "https" } else { "http" },
+                self.host_for_url()
+            )
+        } else {
+            format!(
+                "{}://{}",
+                if self.https { "https" } else { "http" },
+                self.authority()
+            )
+        }
     }
 
     /// The URL without userinfo (safe to show, except for secrets in the query: see [`redact`]).
@@ -398,6 +407,17 @@ pub fn io_error(e: &std::io::Error) -> HttpError {
         if let Some(p) = inner.downcast_ref::<PolicyRefused>() {
             return HttpError::Url(UrlError::Remote(p.0.clone()));
         }
+    }
+    let text = e.to_string();
+    if text.contains("lookup address")
+        || text.contains("name resolution")
+        || text.contains("not known")
+    {
+        return HttpError::Unreachable(format!("cannot resolve the host name ({text})"));
+    }
+    // rustls errors reach us wrapped in io::Error.
+    if text.contains("certificate") || text.to_ascii_lowercase().contains("tls") {
+        return HttpError::Tls(text);
     }
     match e.kind() {
         K::ConnectionRefused => HttpError::Refused,
@@ -860,7 +880,8 @@ mod tests {
         assert_eq!(t.host, "::1");
         assert_eq!(t.port, 80);
         assert_eq!(t.path, "/mcp?x=1");
-        assert_eq!(t.url(), "http://[::1]:80/mcp?x=1");
+        assert_eq!(t.url(), "http://[::1]/mcp?x=1");
+        assert_eq!(t.authority(), "[::1]:80");
     }
 
     #[test]
