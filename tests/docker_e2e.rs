@@ -1,0 +1,130 @@
+//! `docker.*` against a real Docker engine (Debian's docker.io in CI). Gated: without an
+//! engine these print `skipped: …`, and fail under DEVDOCTOR_E2E=1.
+mod support;
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::Sandbox;
+
+const SOCKET: &str = "/var/run/docker.sock";
+
+/// The engine answers `/_ping` on the default socket, and a docker CLI is on PATH.
+fn engine() -> Option<PathBuf> {
+    let docker = which::which("docker").ok()?;
+    let mut s = UnixStream::connect(SOCKET).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(b"GET /_ping HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    (answer.starts_with("HTTP/1.") && answer.ends_with("OK")).then_some(docker)
+}
+
+fn available() -> Option<PathBuf> {
+    let docker = engine();
+    support::e2e_available("a Docker engine", docker.is_some()).then_some(docker?)
+}
+
+/// PATH for devdoctor: the sandbox bin, the real docker's folder, then the system's.
+fn path_with(sb: &Sandbox, docker: &Path) -> OsString {
+    let mut p = sb.bin.as_os_str().to_os_string();
+    if let Some(dir) = docker.parent() {
+        p.push(":");
+        p.push(dir);
+    }
+    p.push(":/usr/bin:/bin");
+    p
+}
+
+fn docker_output(docker: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(docker)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn daemon_ok_with_server_and_api_version() {
+    let Some(docker) = available() else { return };
+    let mut sb = Sandbox::new();
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    let path = path_with(&sb, &docker);
+    sb.var("PATH", path);
+    let (report, _) = sb.json(&["docker.*"]);
+    let c = support::check(&report, "docker.daemon");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    let want = docker_output(&docker, &["version", "--format", "{{.Server.Version}}"]);
+    assert!(!want.is_empty());
+    assert_eq!(c["data"]["server_version"], want.as_str(), "{c:#}");
+    let api = docker_output(&docker, &["version", "--format", "{{.Server.APIVersion}}"]);
+    assert_eq!(c["data"]["api_version"], api.as_str());
+    assert_eq!(c["data"]["endpoint"], "unix:///var/run/docker.sock");
+    assert!(c["data"]["security_options"].is_array());
+
+    let cli = support::check(&report, "docker.cli");
+    assert_eq!(cli["status"], "ok", "{cli:#}");
+    let line = docker_output(&docker, &["--version"]);
+    assert!(
+        line.contains(cli["data"]["version"].as_str().unwrap()),
+        "{line} vs {cli:#}"
+    );
+}
+
+#[test]
+fn real_socket_refuses_an_unprivileged_user() {
+    let Some(docker) = available() else { return };
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root to run devdoctor as nobody (tests/docker_daemon.rs covers it with a test socket)");
+        return;
+    }
+    let mode = std::fs::metadata(SOCKET).unwrap().permissions().mode();
+    if mode & 0o006 != 0 {
+        eprintln!("skipped: {SOCKET} is open to everyone (mode {mode:o})");
+        return;
+    }
+    let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+    else {
+        eprintln!("skipped: setpriv is not installed");
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("devdoctor");
+    let reachable = bin
+        .ancestors()
+        .skip(1)
+        .all(|d| std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0));
+    if !reachable {
+        eprintln!("skipped: {} is not reachable by other users", bin.display());
+        return;
+    }
+    let sb = Sandbox::new();
+    for d in [sb.root(), &sb.home, &sb.project] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    let out = assert_cmd::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(["--json", "docker.daemon"])
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", path_with(&sb, &docker))
+        .current_dir(&sb.project)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", support::stderr(&out)));
+    let c = support::check(&report, "docker.daemon");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["data"]["cause"], "permission_denied");
+    assert!(c["fix"]["manual"].to_string().contains("newgrp docker"));
+}

@@ -1,0 +1,263 @@
+//! `image.*` on real images built by a real engine: `FROM scratch` with a static busybox
+//! (no registry is reachable), built with `--network none`. One image runs as root, one as
+//! uid 1000 with a HEALTHCHECK, one with a read-only-capable layout run through compose's
+//! `read_only: true`. Gated like every engine test; images and containers are removed.
+mod support;
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use support::Sandbox;
+
+const BUSYBOX: &str = "/bin/busybox";
+const APPLETS: [&str; 7] = ["sh", "id", "ls", "touch", "true", "cat", "mkdir"];
+
+fn engine() -> Option<PathBuf> {
+    let docker = which::which("docker").ok()?;
+    let mut s = UnixStream::connect("/var/run/docker.sock").ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(b"GET /_ping HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    (answer.starts_with("HTTP/1.") && answer.ends_with("OK") && Path::new(BUSYBOX).is_file())
+        .then_some(docker)
+}
+
+fn available() -> Option<PathBuf> {
+    let docker = engine();
+    support::e2e_available(
+        "a Docker engine and a static busybox (/bin/busybox)",
+        docker.is_some(),
+    )
+    .then_some(docker?)
+}
+
+/// Removes the image (and any container left from it) when the test ends, pass or fail.
+struct ImageGuard {
+    docker: PathBuf,
+    tag: String,
+}
+
+impl Drop for ImageGuard {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.docker)
+            .args(["rmi", "-f", &self.tag])
+            .output();
+    }
+}
+
+/// Lays out a build context in the sandbox project: root/ (busybox and applet links),
+/// app/main.py, and the given Dockerfile; builds it as `tag`.
+fn build(sb: &Sandbox, docker: &Path, name: &str, dockerfile: &str) -> ImageGuard {
+    let root = sb.project.join("root");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::create_dir_all(root.join("tmp")).unwrap();
+    std::fs::copy(BUSYBOX, root.join("bin/busybox")).unwrap();
+    for applet in APPLETS {
+        let link = root.join("bin").join(applet);
+        if !link.exists() {
+            std::os::unix::fs::symlink("busybox", link).unwrap();
+        }
+    }
+    std::fs::create_dir_all(sb.project.join("app")).unwrap();
+    std::fs::write(sb.project.join("app/main.py"), "print('hello')\n").unwrap();
+    std::fs::write(sb.project.join("Dockerfile"), dockerfile).unwrap();
+    let tag = format!("devdoctor-e2e-{name}:{}", std::process::id());
+    let guard = ImageGuard {
+        docker: docker.to_path_buf(),
+        tag: tag.clone(),
+    };
+    let out = Command::new(docker)
+        .args(["build", "--network", "none", "-q", "-t", &tag, "."])
+        .env("DOCKER_BUILDKIT", "0")
+        .current_dir(&sb.project)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "docker build of {tag} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    guard
+}
+
+fn path_with(sb: &Sandbox, docker: &Path) -> OsString {
+    let mut p = sb.bin.as_os_str().to_os_string();
+    if let Some(dir) = docker.parent() {
+        p.push(":");
+        p.push(dir);
+    }
+    p.push(":/usr/bin:/bin");
+    p
+}
+
+fn sandbox(docker: &Path) -> Sandbox {
+    let mut sb = Sandbox::new();
+    let path = path_with(&sb, docker);
+    sb.var("PATH", path);
+    sb
+}
+
+/// The container names devdoctor reported running, from `ran: docker run … --name NAME`.
+fn containers_run(check: &serde_json::Value) -> Vec<String> {
+    check["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .filter(|d| d.starts_with("ran: "))
+        .filter_map(|d| {
+            let words: Vec<&str> = d.split_whitespace().collect();
+            let i = words.iter().position(|w| *w == "--name")?;
+            words.get(i + 1).map(|s| s.to_string())
+        })
+        .collect()
+}
+
+fn assert_removed(docker: &Path, check: &serde_json::Value) {
+    let names = containers_run(check);
+    assert!(!names.is_empty(), "no container was run: {check:#}");
+    for name in names {
+        let out = Command::new(docker)
+            .args(["ps", "-a", "-q", "--filter", &format!("name={name}")])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).trim().is_empty(),
+            "container {name} still exists"
+        );
+    }
+    assert_eq!(check["data"]["containers_left"], serde_json::json!([]));
+}
+
+#[test]
+fn root_image_fails_user_healthcheck_and_runtime() {
+    let Some(docker) = available() else { return };
+    let sb = sandbox(&docker);
+    let img = build(
+        &sb,
+        &docker,
+        "root",
+        "FROM scratch\nCOPY root/ /\nCMD [\"sh\"]\n",
+    );
+    let (report, code) = sb.json(&[
+        "--timeout",
+        "60",
+        "--image",
+        &img.tag,
+        "--run-containers",
+        "image.*",
+    ]);
+    assert_eq!(support::status(&report, "image.exists"), "ok", "{report:#}");
+    let user = support::check(&report, "image.user");
+    assert_eq!(user["status"], "fail", "{user:#}");
+    assert_eq!(user["data"]["user"], "");
+    assert_eq!(support::status(&report, "image.healthcheck"), "warn");
+    assert_eq!(support::status(&report, "image.fresh"), "ok");
+    let rt = support::check(&report, "image.runtime");
+    assert_eq!(rt["status"], "fail", "{rt:#}");
+    assert_eq!(rt["data"]["uid"], "0");
+    assert_removed(&docker, rt);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn non_root_image_with_healthcheck_passes_and_goes_stale() {
+    let Some(docker) = available() else { return };
+    let sb = sandbox(&docker);
+    let img = build(
+        &sb,
+        &docker,
+        "user",
+        "FROM scratch\nCOPY root/ /\nCOPY --chown=1000:1000 app/ /app/\nUSER 1000\nWORKDIR /app\nHEALTHCHECK CMD [\"/bin/true\"]\nCMD [\"sh\"]\n",
+    );
+    let (report, _) = sb.json(&[
+        "--timeout",
+        "60",
+        "--image",
+        &img.tag,
+        "--run-containers",
+        "image.*",
+    ]);
+    for id in [
+        "image.exists",
+        "image.user",
+        "image.healthcheck",
+        "image.fresh",
+    ] {
+        assert_eq!(support::status(&report, id), "ok", "{id}: {report:#}");
+    }
+    assert_eq!(
+        support::check(&report, "image.user")["data"]["user"],
+        "1000"
+    );
+    let rt = support::check(&report, "image.runtime");
+    assert_eq!(rt["status"], "ok", "{rt:#}");
+    assert_eq!(rt["data"]["uid"], "1000");
+    assert!(
+        rt["summary"]
+            .as_str()
+            .unwrap()
+            .contains("/app and its 1 entries are owned by uid 1000"),
+        "{rt:#}"
+    );
+    assert_eq!(rt["data"]["read_only_tested"], false);
+    assert_removed(&docker, rt);
+
+    // Edit the Dockerfile after the build: the image is stale.
+    let later = std::time::SystemTime::now() + Duration::from_secs(120);
+    std::fs::File::options()
+        .write(true)
+        .open(sb.project.join("Dockerfile"))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let (report, _) = sb.json(&["--image", &img.tag, "image.fresh"]);
+    let fresh = support::check(&report, "image.fresh");
+    assert_eq!(fresh["status"], "warn", "{fresh:#}");
+    assert_eq!(
+        fresh["fix"]["commands"][0],
+        serde_json::json!(["docker", "build", "-t", img.tag.as_str(), "."])
+    );
+}
+
+#[test]
+fn read_only_layout_runs_read_only_through_compose() {
+    let Some(docker) = available() else { return };
+    let sb = sandbox(&docker);
+    // Built with RUN steps (busybox installs its own links) and --network none.
+    let img = build(
+        &sb,
+        &docker,
+        "ro",
+        "FROM scratch\nCOPY root/bin/busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nRUN [\"/bin/busybox\", \"mkdir\", \"-p\", \"/app\", \"/tmp\"]\nCOPY app/ /app/\nRUN [\"/bin/busybox\", \"chown\", \"-R\", \"1000:1000\", \"/app\"]\nWORKDIR /app\nHEALTHCHECK CMD [\"/bin/true\"]\nCMD [\"sh\"]\n",
+    );
+    sb.write(
+        "project/compose.yaml",
+        &format!(
+            "services:\n  app:\n    image: {}\n    user: \"1000:1000\"\n    read_only: true\n",
+            img.tag
+        ),
+    );
+    let (report, _) = sb.json(&["--timeout", "60", "--run-containers", "image.*"]);
+    let exists = support::check(&report, "image.exists");
+    assert_eq!(exists["status"], "ok", "{exists:#}");
+    assert_eq!(exists["data"]["image"], img.tag.as_str());
+    // The image itself sets no USER: compose's user: is what makes it non-root.
+    assert_eq!(support::status(&report, "image.user"), "fail");
+    let rt = support::check(&report, "image.runtime");
+    assert_eq!(rt["status"], "ok", "{rt:#}");
+    assert_eq!(rt["data"]["read_only_tested"], true);
+    assert_eq!(rt["data"]["uid"], "1000");
+    let details = rt["details"].to_string();
+    assert!(details.contains("Read-only file system"), "{details}");
+    assert!(
+        details.contains("--read-only --user 1000:1000"),
+        "{details}"
+    );
+    assert_removed(&docker, rt);
+}
