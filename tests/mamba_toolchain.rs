@@ -85,7 +85,7 @@ fn micromamba_2_on_path_is_ok() {
     let (report, _) = mamba_json(&sb, &[]);
     let c = check(&report, "mamba.installed");
     assert_eq!(c["status"], "ok", "{c:#}");
-    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert_eq!(c["data"]["flavour"], "micromamba2");
     assert_eq!(c["data"]["version"], "2.0.5");
     assert_eq!(c["data"]["path"], exe.display().to_string());
 }
@@ -97,7 +97,7 @@ fn micromamba_1_is_ok_and_uses_home_micromamba() {
     let (report, _) = mamba_json(&sb, &[]);
     assert_eq!(
         check(&report, "mamba.installed")["data"]["flavour"],
-        "micromamba 1"
+        "micromamba1"
     );
     let root = check(&report, "mamba.root_prefix");
     assert_eq!(
@@ -113,7 +113,7 @@ fn mamba_2_in_miniforge_is_ok_with_its_prefix_as_root() {
     let (report, _) = mamba_json(&sb, &[]);
     let c = check(&report, "mamba.installed");
     assert_eq!(c["status"], "ok", "{c:#}");
-    assert_eq!(c["data"]["flavour"], "mamba 2");
+    assert_eq!(c["data"]["flavour"], "mamba2");
     let root = check(&report, "mamba.root_prefix");
     assert_eq!(root["status"], "ok", "{root:#}");
     assert_eq!(
@@ -129,7 +129,7 @@ fn mamba_1_warns_end_of_life() {
     let (report, code) = mamba_json(&sb, &[]);
     let c = check(&report, "mamba.installed");
     assert_eq!(c["status"], "warn", "{c:#}");
-    assert_eq!(c["data"]["flavour"], "mamba 1");
+    assert_eq!(c["data"]["flavour"], "mamba1");
     assert_eq!(c["data"]["conda_version"], "24.3.0");
     assert!(c["summary"].as_str().unwrap().contains("end of life"));
     assert!(c["fix"]["commands"].to_string().contains("mamba>=2"));
@@ -166,7 +166,7 @@ fn micromamba_is_preferred_over_conda_and_strict_fails_on_warnings() {
     sb.stand_in("micromamba", "echo 2.1.0");
     let (report, _) = mamba_json(&sb, &[]);
     let c = check(&report, "mamba.installed");
-    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert_eq!(c["data"]["flavour"], "micromamba2");
     assert_eq!(c["data"]["tools"].as_array().unwrap().len(), 2);
     assert!(c["details"]
         .to_string()
@@ -223,7 +223,7 @@ fn a_hung_conda_beside_a_good_micromamba_is_a_warning() {
     let (report, _) = mamba_json(&sb, &["--timeout", "1"]);
     let c = check(&report, "mamba.installed");
     assert_eq!(c["status"], "warn", "{c:#}");
-    assert_eq!(c["data"]["flavour"], "micromamba 2");
+    assert_eq!(c["data"]["flavour"], "micromamba2");
     assert!(c["data"]["problems"].to_string().contains("conda"), "{c:#}");
     assert!(!pgrep(&format!("sleep {marker}")));
 }

@@ -90,7 +90,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             "micromamba / mamba installed",
             true,
             EXPLAIN_INSTALLED,
-            |ctx| installed(ctx, &probe::toolchain(ctx)),
+            |ctx| installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx)),
         )),
         Arc::new(Builtin::new(
             "mamba.root_prefix",
@@ -145,7 +145,7 @@ fn hint_for(kind: ProblemKind) -> &'static str {
 }
 
 /// `mamba.installed`.
-pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
+pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckResult {
     let stale: Vec<String> = tc
         .stale_vars
         .iter()
@@ -260,12 +260,27 @@ pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
             let step = format!(
                 "add {dir} to PATH in your shell rc file, e.g. export PATH=\"{dir}:$PATH\""
             );
-            r.fix = Some(match r.fix.take() {
+            let mut f = match r.fix.take() {
                 Some(f) => f.manual(step),
                 None => Fix::new(format!("Put {} on PATH.", tool.flavour.program()))
                     .phase(Phase::Configure)
                     .manual(step),
+            };
+            // Freshly installed: the init block already knows it; this shell predates it.
+            let block = sh.blocks().find(|(_, b)| {
+                b.mamba_exe
+                    .as_deref()
+                    .is_some_and(|e| probe::same_path(e, &tool.path))
             });
+            if let Some((file, b)) = block {
+                f = f.manual(format!(
+                    "interactive shells get `{}` from the init block in {}:{}: open a new shell (or `source` it)",
+                    tool.flavour.program(),
+                    show(ctx, &file.path),
+                    b.line
+                ));
+            }
+            r.fix = Some(f);
         } else {
             r = r.detail(format!(
                 "{line} (the shell init block makes `{}` a shell function in interactive shells)",
@@ -284,7 +299,8 @@ pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
         r = r.details(broken);
     }
     r.details(stale)
-        .data("flavour", tool.flavour.label())
+        .data("flavour", flavour_id(tool.flavour))
+        .data("flavour_label", tool.flavour.label())
         .data("version", tool.version.clone())
         .data("path", tool.path.display().to_string())
         .data("conda_version", tool.conda_version.clone())
@@ -295,7 +311,7 @@ pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
                 .iter()
                 .map(|t| {
                     serde_json::json!({
-                        "flavour": t.flavour.label(),
+                        "flavour": flavour_id(t.flavour),
                         "version": t.version,
                         "path": t.path.display().to_string(),
                         "found_via": t.found_via,
@@ -304,6 +320,11 @@ pub fn installed(ctx: &Context, tc: &Toolchain) -> CheckResult {
                 .collect::<Vec<_>>(),
         )
         .data("problems", tc.problems.clone())
+}
+
+/// The flavour's stable JSON id: `micromamba2`, `micromamba1`, `mamba2`, `mamba1`, `conda`.
+fn flavour_id(f: Flavour) -> serde_json::Value {
+    serde_json::to_value(f).unwrap_or_default()
 }
 
 /// mamba 1 → 2: update mamba in base with conda (§1.2: Miniforge ≥ 25.1.1 ships mamba 2),

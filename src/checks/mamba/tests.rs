@@ -114,7 +114,7 @@ impl Fx {
     fn run_all(&self, tc: &Toolchain) -> Vec<CheckResult> {
         let (ctx, roots, sh) = self.facts(tc);
         vec![
-            installed(&ctx, tc),
+            installed(&ctx, tc, &sh),
             root::check(&ctx, tc, &roots, &sh),
             shell::check(&ctx, tc, &roots, &sh),
             channels::check(&ctx, tc, &roots),
@@ -198,7 +198,7 @@ fn versions_from_the_research_fixtures_map_to_flavours() {
 #[test]
 fn nothing_installed_fails_with_the_micromamba_installer() {
     let fx = Fx::new();
-    let r = installed(&fx.ctx(), &Toolchain::default());
+    let r = installed(&fx.ctx(), &Toolchain::default(), &ShellInit::default());
     assert_eq!(r.status, Status::Fail);
     let f = r.fix.unwrap();
     assert_eq!(f.phase, Phase::InstallTool);
@@ -220,10 +220,11 @@ fn each_flavour_gets_its_verdict() {
     for (flavour, status) in expect {
         let fx = Fx::new();
         let t = install(&fx, flavour);
-        let r = installed(&fx.ctx(), &chain(vec![t.clone()]));
+        let r = installed(&fx.ctx(), &chain(vec![t.clone()]), &ShellInit::default());
         assert_eq!(r.status, status, "{flavour:?}: {r:?}");
         assert!(r.summary.contains(&t.version), "{}", r.summary);
-        assert_eq!(r.data["flavour"], flavour.label());
+        assert_eq!(r.data["flavour"], serde_json::to_value(flavour).unwrap());
+        assert_eq!(r.data["flavour_label"], flavour.label());
         assert_eq!(r.data["version"], t.version.as_str());
     }
 }
@@ -231,7 +232,11 @@ fn each_flavour_gets_its_verdict() {
 #[test]
 fn mamba1_is_end_of_life_with_a_move_to_2() {
     let fx = Fx::new();
-    let r = installed(&fx.ctx(), &chain(vec![install(&fx, Flavour::Mamba1)]));
+    let r = installed(
+        &fx.ctx(),
+        &chain(vec![install(&fx, Flavour::Mamba1)]),
+        &ShellInit::default(),
+    );
     assert!(r.summary.contains("end of life"), "{}", r.summary);
     assert!(r.summary.contains("conda 24.3.0"), "{}", r.summary);
     let f = r.fix.unwrap();
@@ -254,7 +259,11 @@ fn mamba1_is_end_of_life_with_a_move_to_2() {
 #[test]
 fn conda_only_suggests_micromamba_from_conda_forge() {
     let fx = Fx::new();
-    let r = installed(&fx.ctx(), &chain(vec![install(&fx, Flavour::Conda)]));
+    let r = installed(
+        &fx.ctx(),
+        &chain(vec![install(&fx, Flavour::Conda)]),
+        &ShellInit::default(),
+    );
     assert_eq!(
         cmds_of(&r),
         ["conda install -y -n base -c conda-forge micromamba"]
@@ -268,11 +277,37 @@ fn a_tool_off_path_is_worded_with_its_absolute_path() {
     t.on_path = false;
     t.found_via = vec!["known location".into()];
     let tc = chain(vec![t.clone()]);
-    let r = installed(&fx.ctx(), &tc);
+    let r = installed(&fx.ctx(), &tc, &ShellInit::default());
     assert_eq!(r.status, Status::Warn);
     assert!(cmds_of(&r)[0].starts_with(&t.path.display().to_string()));
     assert!(r.fix.unwrap().manual.iter().any(|m| m.contains("PATH")));
     assert_eq!(tc.commands().program, t.path.display().to_string());
+}
+
+#[test]
+fn off_path_but_named_by_the_init_block_says_open_a_new_shell() {
+    let fx = Fx::new();
+    let mut t = install(&fx, Flavour::Micromamba2);
+    t.on_path = false;
+    t.found_via = vec!["known location".into()];
+    fx.mamba_block(
+        ".bashrc",
+        &t.path.display().to_string(),
+        &fx.s("micromamba"),
+    );
+    let tc = chain(vec![t]);
+    let (ctx, _, sh) = fx.facts(&tc);
+    let r = installed(&ctx, &tc, &sh);
+    assert_eq!(r.status, Status::Warn);
+    assert!(
+        r.fix
+            .unwrap()
+            .manual
+            .iter()
+            .any(|m| m.contains("open a new shell")),
+        "{:?}",
+        r.details
+    );
 }
 
 fn broken(kind: ProblemKind) -> BrokenTool {
@@ -300,7 +335,7 @@ fn unidentifiable_tools_are_unknown_never_ok() {
             problems: vec!["micromamba (/x/micromamba) did not answer".into()],
             ..Toolchain::default()
         };
-        let r = installed(&fx.ctx(), &tc);
+        let r = installed(&fx.ctx(), &tc, &ShellInit::default());
         assert_eq!(r.status, Status::Unknown, "{kind:?}");
         assert!(r.summary.contains("/x/micromamba"));
         assert_eq!(r.fix.is_some(), kind != ProblemKind::TimedOut, "{kind:?}");
@@ -316,7 +351,7 @@ fn a_broken_second_tool_is_a_warning() {
     let fx = Fx::new();
     let mut tc = chain(vec![install(&fx, Flavour::Micromamba2)]);
     tc.broken.push(broken(ProblemKind::Crashed));
-    let r = installed(&fx.ctx(), &tc);
+    let r = installed(&fx.ctx(), &tc, &ShellInit::default());
     assert_eq!(r.status, Status::Warn);
     assert!(has_detail(&r, "reinstall"), "{:?}", r.details);
 }
