@@ -545,10 +545,12 @@ fn start_fix(ctx: &Context) -> Fix {
         program.push(s.server_dir.display().to_string());
     }
     program.extend(s.server_command.iter().cloned());
-    let activation = format!(
-        "`{tool} activate ENV` followed by `{}` works only in a shell initialised with `{tool} shell init`; `{tool} run` needs no activation",
-        crate::fix::quote_argv(&s.server_command)
-    );
+    let activation = |env: &str| {
+        format!(
+            "`{tool} run` needs no activation; `{tool} activate {env}` followed by `{}` works only in a shell set up with `{tool} shell init`",
+            crate::fix::quote_argv(&s.server_command)
+        )
+    };
     match crate::probes::env::env_name(ctx) {
         Some(env) => {
             let argv = if env.source == crate::probes::env::NameSource::FilePrefix {
@@ -559,14 +561,16 @@ fn start_fix(ctx: &Context) -> Fix {
                 cmds.run_in(&env.name, &program)
             };
             Fix::new(format!(
-                "Start the MCP server inside the `{}` environment, from {dir}. It keeps running: use a second terminal or a service manager. ({activation}.)",
-                env.name
+                "Start the MCP server inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
+                env.name,
+                activation(&env.name)
             ))
             .cmd(argv)
             .phase(Phase::Runtime)
         }
         None => Fix::new(format!(
-            "Start the MCP server inside the project's environment, from {dir}. ({activation}.)"
+            "Start the MCP server inside the project's environment, from {dir}. {}.",
+            activation("ENV")
         ))
         .manual(format!(
             "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{}` from {dir}",
