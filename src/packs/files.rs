@@ -379,7 +379,9 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
     let first = match locations.first() {
         Some(l) if l.line > 0 => format!("{}:{}: {}", l.path.display(), l.line, l.message),
         Some(l) => format!("{}: {}", l.path.display(), l.message),
-        None => problems.first().cloned().unwrap_or_default(),
+        // The first unlocated problem becomes the summary and is not repeated below it.
+        None if !problems.is_empty() => problems.remove(0),
+        None => String::new(),
     };
     let summary = if hits > 0 {
         let nfiles = {

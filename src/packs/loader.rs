@@ -67,7 +67,8 @@ const PHASES: &[(&str, Phase)] = &[
 struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
-    diags: Vec<Diag>,
+    /// Problems with the byte offset they are about (reported in file order).
+    diags: Vec<(usize, Diag)>,
     /// The id of the check being validated, for messages.
     check: String,
 }
@@ -84,12 +85,13 @@ impl Ctx<'_> {
         } else {
             format!("{message} (in check `{}`)", self.check)
         };
-        self.diags.push(Diag {
+        let diag = Diag {
             place: self.place(span),
             key: key.to_string(),
             message,
             hint: hint.to_string(),
-        });
+        };
+        self.diags.push((span.start, diag));
     }
 
     fn regex(&mut self, v: &Option<Spanned<String>>, key: &str) -> Option<Regex> {
@@ -203,7 +205,7 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
                 place,
                 key: String::new(),
                 message: e.message().trim().to_string(),
-                hint: "see the README section \"Check packs\" for the schema: [[check]] with id, title, category, severity, when, probe, fix, explain; [[override]] with id, severity or disabled".into(),
+                hint: "see the README section \"Writing a pack\" for the schema: [[check]] with id, title, category, severity, when, probe, fix, explain; [[override]] with id, severity or disabled".into(),
             }]);
         }
     };
@@ -215,9 +217,10 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
     };
     let mut checks = Vec::new();
     for c in raw.check {
-        let span = c.span();
-        if let Some(def) = check(&mut cx, c.into_inner(), span, origin) {
-            checks.push(def);
+        let c = c.into_inner();
+        let offset = c.id.span().start;
+        if let Some(def) = check(&mut cx, c, origin) {
+            checks.push((def, offset));
         }
     }
     cx.check.clear();
@@ -228,9 +231,9 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
         }
     }
     // Duplicates inside this file (across files the registry checks).
-    for (i, c) in checks.iter().enumerate() {
-        if let Some(first) = checks[..i].iter().find(|p| p.meta.id == c.meta.id) {
-            cx.diags.push(Diag {
+    for (i, (c, offset)) in checks.iter().enumerate() {
+        if let Some((first, _)) = checks[..i].iter().find(|(p, _)| p.meta.id == c.meta.id) {
+            let diag = Diag {
                 place: c.place.clone(),
                 key: "id".into(),
                 message: format!(
@@ -238,17 +241,19 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
                     c.meta.id, first.place
                 ),
                 hint: "every check id must be unique; rename one of them".into(),
-            });
+            };
+            cx.diags.push((*offset, diag));
         }
     }
     if cx.diags.is_empty() {
         Ok(Pack {
             name: name.to_string(),
-            checks,
+            checks: checks.into_iter().map(|(c, _)| c).collect(),
             overrides,
         })
     } else {
-        Err(cx.diags)
+        cx.diags.sort_by_key(|(offset, _)| *offset);
+        Err(cx.diags.into_iter().map(|(_, d)| d).collect())
     }
 }
 
@@ -260,7 +265,7 @@ fn id_ok(id: &str) -> bool {
     .is_match(id)
 }
 
-fn check(cx: &mut Ctx, c: RawCheck, _span: Range<usize>, origin: &Origin) -> Option<PackCheckDef> {
+fn check(cx: &mut Ctx, c: RawCheck, origin: &Origin) -> Option<PackCheckDef> {
     let id = c.id.get_ref().clone();
     cx.check = id.clone();
     let before = cx.diags.len();
@@ -413,7 +418,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                 &span,
                 &format!("probe.{key}"),
                 format!("a `{kind}` probe needs `{key}`"),
-                "see the README section \"Check packs\" for each probe kind's keys",
+                "see the README section \"Writing a pack\" for each probe kind's keys",
             );
         }
     };

@@ -112,6 +112,13 @@ pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
         ctx.which(program)
     };
     let Some(resolved) = resolved else {
+        if p.argv.first().is_some_and(|a| a == "{mamba}") {
+            // Without a package manager the probe cannot run; mamba.installed reports why.
+            return CheckResult::unknown(format!(
+                "cannot run `{shown}`: no package manager is installed"
+            ))
+            .detail("`devdoctor explain mamba.installed` shows how to install micromamba");
+        }
         return CheckResult::fail(format!("`{program}` is not installed (not found on PATH)"));
     };
     let out = match crate::exec::Cmd::new(&resolved)
