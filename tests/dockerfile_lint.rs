@@ -287,3 +287,60 @@ fn no_dockerfile_fix_calls_pip() {
         "every rule should have fired on this project"
     );
 }
+
+fn docker_engine_up() -> bool {
+    std::process::Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// With a real engine: a base image's Config.User and Healthcheck are used when the
+/// Dockerfile (or a compose service) sets neither.
+#[test]
+fn local_base_image_config_is_used_with_a_real_engine() {
+    if !support::e2e_available("a Docker engine", docker_engine_up()) {
+        return;
+    }
+    let tag = format!("devdoctor-lint-base:e2e-{}", std::process::id());
+    let sb = Sandbox::new();
+    let ctx = sb.root().join("base");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM scratch\nUSER 1000:1000\nHEALTHCHECK CMD [\"/x\"]\nCMD [\"/x\"]\n",
+    )
+    .unwrap();
+    let built = std::process::Command::new("docker")
+        .args(["build", "-q", "-t", &tag])
+        .arg(&ctx)
+        .output()
+        .expect("docker build runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    sb.write("project/Dockerfile", &format!("FROM {tag}\nCMD [\"/x\"]\n"));
+    sb.write(
+        "project/compose.yaml",
+        &format!("services:\n  app:\n    image: {tag}\n    read_only: true\n"),
+    );
+    let (report, _) = sb.json(&[
+        "dockerfile.user",
+        "dockerfile.healthcheck",
+        "compose.user",
+        "compose.healthcheck",
+    ]);
+    let _ = std::process::Command::new("docker")
+        .args(["image", "rm", "-f", &tag])
+        .output();
+    for id in [
+        "dockerfile.user",
+        "dockerfile.healthcheck",
+        "compose.user",
+        "compose.healthcheck",
+    ] {
+        assert_eq!(status(&report, id), "ok", "{id}: {:#}", check(&report, id));
+    }
+}

@@ -37,7 +37,8 @@ impl Lookup for Engine<'_> {
         crate::checks::dockerfile::built_healthcheck(self.0, dockerfile)
     }
     fn image(&self, image: &str) -> Option<(String, bool)> {
-        crate::probes::docker::local_image(self.0, image).map(|c| (c.user, c.has_healthcheck))
+        crate::probes::docker::local_image(self.0, &crate::checks::dockerfile::with_tag(image))
+            .map(|c| (c.user, c.has_healthcheck))
     }
 }
 
@@ -50,10 +51,18 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
     let mut problems: Vec<(String, usize, String)> = Vec::new();
     for f in &facts.files {
         if let Some(e) = &f.error {
-            problems.push((f.display.clone(), e.line, e.reason.clone()));
+            problems.push((
+                f.display.clone(),
+                e.line,
+                crate::checks::dockerfile::printable(&e.reason),
+            ));
         }
         for p in &f.problems {
-            problems.push((f.display.clone(), p.line, p.reason.clone()));
+            problems.push((
+                f.display.clone(),
+                p.line,
+                crate::checks::dockerfile::printable(&p.reason),
+            ));
         }
     }
     if problems.is_empty() {
@@ -130,6 +139,10 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let mut notes = Vec::new();
     for s in &facts.services {
         for f in (rule.judge)(s, &look) {
+            let f = Finding {
+                message: crate::checks::dockerfile::printable(&f.message),
+                ..f
+            };
             if f.status == Status::Ok {
                 notes.push(format!("{}:{}: {}", s.display, f.line, f.message));
             } else {
@@ -191,7 +204,9 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         }
         r.with_fix(fix)
     };
-    result = result.details(notes);
+    if !result.status.is_problem() {
+        result = result.details(notes);
+    }
     result
 }
 

@@ -57,8 +57,15 @@ impl FixInput<'_> {
             .files
             .iter()
             .map(|(df, lines)| {
+                let mut lines: Vec<usize> = lines.iter().copied().filter(|&l| l > 0).collect();
+                lines.sort_unstable();
+                lines.dedup();
                 let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-                format!("{} (line {})", df.display, lines.join(", "))
+                match lines.len() {
+                    0 => df.display.clone(),
+                    1 => format!("{} (line {})", df.display, lines.join(", ")),
+                    _ => format!("{} (lines {})", df.display, lines.join(", ")),
+                }
             })
             .collect();
         parts.join("; ")
@@ -100,11 +107,22 @@ impl FixInput<'_> {
     }
 }
 
+/// `name:latest` for an untagged reference, as a build would resolve it (a bare `b` would
+/// otherwise match an image id starting with "b").
+pub fn with_tag(image: &str) -> String {
+    let r = crate::probes::dockerfile::ImageRef::parse(image);
+    if r.tag.is_none() && r.digest.is_none() {
+        format!("{image}:latest")
+    } else {
+        image.to_string()
+    }
+}
+
 /// The engine's view of local base images (`None` until the engine probe has it).
 struct EngineBases<'a>(&'a Context);
 impl Bases for EngineBases<'_> {
     fn local(&self, image: &str) -> Option<BaseImage> {
-        crate::probes::docker::local_image(self.0, image).map(|c| BaseImage {
+        crate::probes::docker::local_image(self.0, &with_tag(image)).map(|c| BaseImage {
             user: c.user,
             has_healthcheck: c.has_healthcheck,
         })
@@ -134,6 +152,21 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     df.final_stage()?;
     let findings = rules::healthcheck(&df, &EngineBases(ctx));
     Some(findings.iter().any(|f| f.status == Status::Ok))
+}
+
+/// Text from a project file made safe to print: control characters (terminal escapes) are
+/// replaced and very long text is cut.
+pub fn printable(text: &str) -> String {
+    const MAX: usize = 300;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
@@ -176,7 +209,13 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         if df.stages.is_empty() && !is_syntax {
             continue;
         }
-        for f in (rule.judge)(df, &bases) {
+        let mut found = (rule.judge)(df, &bases);
+        found.sort_by_key(|f| f.line);
+        for f in found {
+            let f = Finding {
+                message: printable(&f.message),
+                ..f
+            };
             if f.status == Status::Ok {
                 notes.push(format!("{}: {}", df.display, f.message));
             } else if !is_syntax && df.ignored_at(f.line, &codes) {
@@ -257,7 +296,9 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         };
         result = result.with_fix((rule.fix)(&input));
     }
-    result = result.details(notes);
+    if !result.status.is_problem() {
+        result = result.details(notes);
+    }
     if suppressed > 0 {
         result = result.detail(format!(
             "{suppressed} finding{} silenced by an inline ignore pragma",

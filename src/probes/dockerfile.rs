@@ -87,7 +87,10 @@ impl ImageRef {
 
     /// The last path component (`python` for `docker.io/library/python`).
     pub fn short_name(&self) -> &str {
-        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
     }
 }
 
@@ -312,8 +315,7 @@ fn discover(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
-            if depth < MAX_DEPTH && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str())
-            {
+            if depth < MAX_DEPTH && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
                 subdirs.push(entry.path());
             }
         } else if is_dockerfile_name(&name) && entry.path().is_file() {
@@ -344,6 +346,11 @@ pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    if bytes.contains(&0) {
+        return Err(unreadable(
+            "binary content (NUL bytes): this is not a Dockerfile".to_string(),
+        ));
+    }
     let text = String::from_utf8_lossy(&bytes);
     Ok(Dockerfile::from_text(path.to_path_buf(), display, &text))
 }
@@ -381,9 +388,15 @@ mod tests {
     #[test]
     fn image_references() {
         let r = ImageRef::parse("python:3.11-slim");
-        assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("python", Some("3.11-slim")));
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_deref()),
+            ("python", Some("3.11-slim"))
+        );
         let r = ImageRef::parse("docker.io/library/python");
-        assert_eq!((r.repository.as_str(), r.tag, r.registry), ("python", None, None));
+        assert_eq!(
+            (r.repository.as_str(), r.tag, r.registry),
+            ("python", None, None)
+        );
         let r = ImageRef::parse("localhost:5000/team/app:1@sha256:abc");
         assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
         assert_eq!(r.repository, "team/app");
@@ -412,10 +425,20 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for ok in ["Dockerfile", "Dockerfile.dev", "api.Dockerfile", "dockerfile"] {
+        for ok in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "dockerfile",
+        ] {
             assert!(is_dockerfile_name(ok), "{ok}");
         }
-        for no in [".Dockerfile", "Dockerfile-old", "compose.yaml", "Dockerfiles"] {
+        for no in [
+            ".Dockerfile",
+            "Dockerfile-old",
+            "compose.yaml",
+            "Dockerfiles",
+        ] {
             assert!(!is_dockerfile_name(no), "{no}");
         }
     }
@@ -443,6 +466,9 @@ mod tests {
             .iter()
             .map(|f| f.strip_prefix(p).unwrap().display().to_string())
             .collect();
-        assert_eq!(rel, vec!["Dockerfile", "a/b/Dockerfile.prod", "svc/api.Dockerfile"]);
+        assert_eq!(
+            rel,
+            vec!["Dockerfile", "a/b/Dockerfile.prod", "svc/api.Dockerfile"]
+        );
     }
 }

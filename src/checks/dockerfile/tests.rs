@@ -288,12 +288,19 @@ fn malformed_files_are_syntax_failures_not_panics() {
     let found = run("dockerfile.syntax", "malformed.Dockerfile");
     assert!(found.len() >= 2, "{found:?}");
     assert!(found.iter().all(|(_, s)| *s == Fail));
-    let garbage = run("dockerfile.syntax", "garbage.Dockerfile");
-    assert!(!garbage.is_empty());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/docker/dockerfile/garbage.Dockerfile");
+    let err = load(&path, "garbage.Dockerfile".into()).unwrap_err();
+    assert!(err.reason.contains("binary"), "{}", err.reason);
     for r in RULES.iter() {
-        let _ = run(r.id, "garbage.Dockerfile");
         let _ = run(r.id, "malformed.Dockerfile");
     }
+}
+
+#[test]
+fn printable_strips_terminal_escapes() {
+    assert_eq!(super::printable("a\u{1b}[31mb\n"), "a\u{fffd}[31mb\u{fffd}");
+    assert!(super::printable(&"x".repeat(1000)).ends_with('…'));
 }
 
 #[test]

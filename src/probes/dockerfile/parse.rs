@@ -113,6 +113,8 @@ pub struct Parsed {
 }
 
 const DIRECTIVES: &[&str] = &["syntax", "escape", "check"];
+/// Problems reported per file before the rest are summarised.
+const MAX_PROBLEMS: usize = 20;
 
 /// `# name=value` at the top of the file.
 fn directive(line: &str) -> Option<(String, String)> {
@@ -418,6 +420,14 @@ pub fn parse(text: &str) -> Parsed {
         });
     }
 
+    if parsed.problems.len() > MAX_PROBLEMS {
+        let more = parsed.problems.len() - MAX_PROBLEMS;
+        parsed.problems.truncate(MAX_PROBLEMS);
+        parsed.problems.push(Problem {
+            line: 0,
+            message: format!("… and {more} more problems"),
+        });
+    }
     if let Some(first) = parsed.instructions.iter().find(|ins| ins.keyword != "ARG") {
         if first.keyword != "FROM" {
             parsed.problems.push(Problem {

@@ -1,0 +1,3 @@
+ARG A=1
+ARG B
+# No FROM at all: only build arguments
