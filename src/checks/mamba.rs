@@ -288,6 +288,12 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
             ));
         }
     }
+    if tool.from_records {
+        r = r.detail(format!(
+            "the version comes from {}'s package record in conda-meta; it was not run (it starts slowly)",
+            tool.flavour.program()
+        ));
+    }
     for other in tc.tools.iter().skip(1) {
         r = r.detail(format!("also found: {}", other.describe()));
     }

@@ -130,6 +130,7 @@ fn tool(flavour: Flavour, version: &str, path: PathBuf) -> Tool {
         conda_version: (flavour == Flavour::Mamba1).then(|| "24.3.0".to_string()),
         on_path: true,
         found_via: vec!["PATH".into()],
+        from_records: false,
     }
 }
 

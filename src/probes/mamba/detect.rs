@@ -288,6 +288,50 @@ fn judge(c: &Candidate, run: anyhow::Result<Output>) -> Result<Identified, Broke
     classify(name, &out.stdout_text()).map_err(|e| broken(ProblemKind::Garbage, e))
 }
 
+/// `conda-24.11.3-py312h7900ff3_0.json` → (`conda`, `24.11.3`).
+fn record_name_version(file: &str) -> Option<(&str, &str)> {
+    let stem = file.strip_suffix(".json")?;
+    let (rest, _build) = stem.rsplit_once('-')?;
+    rest.rsplit_once('-')
+}
+
+/// conda and mamba 1 are Python programs that take 0.4–0.8 s to start, and their version is
+/// in their prefix's conda-meta records: read files before spawning (DESIGN.md). micromamba
+/// and mamba 2 start in milliseconds and are always run.
+fn identify_from_records(c: &Candidate) -> Option<Identified> {
+    if c.name == "micromamba" {
+        return None;
+    }
+    let real = std::fs::canonicalize(&c.path).ok()?;
+    let meta = real.parent()?.parent()?.join("conda-meta");
+    let mut conda = None;
+    let mut mamba = None;
+    for entry in std::fs::read_dir(meta).ok()?.take(5000).flatten() {
+        let file = entry.file_name();
+        let Some((name, version)) = file.to_str().and_then(record_name_version) else {
+            continue;
+        };
+        match name {
+            "conda" => conda = Some(version.to_string()),
+            "mamba" => mamba = Some(version.to_string()),
+            _ => {}
+        }
+    }
+    match c.name {
+        "conda" => conda.map(|version| Identified {
+            flavour: Flavour::Conda,
+            version,
+            conda_version: None,
+        }),
+        "mamba" => mamba.filter(|v| major(v) < 2).map(|version| Identified {
+            flavour: Flavour::Mamba1,
+            version,
+            conda_version: conda,
+        }),
+        _ => None,
+    }
+}
+
 fn rank(f: Flavour) -> u8 {
     match f {
         Flavour::Micromamba2 => 0,
@@ -308,29 +352,36 @@ pub fn detect(ctx: &Context) -> Toolchain {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let results: Vec<_> = std::thread::scope(|s| {
+    let from_records: Vec<Option<Identified>> = cands.iter().map(identify_from_records).collect();
+    let results: Vec<Result<Identified, BrokenTool>> = std::thread::scope(|s| {
         let handles: Vec<_> = cands
             .iter()
-            .map(|c| {
+            .zip(&from_records)
+            .map(|(c, known)| {
                 let cmd = Cmd::new(&c.path)
                     .arg("--version")
                     .timeout(timeout)
                     .cap(64 * 1024)
                     .env_exact(vars.clone());
-                s.spawn(move || cmd.run())
+                let known = known.clone();
+                s.spawn(move || match known {
+                    Some(id) => Ok(id),
+                    None => judge(c, cmd.run()),
+                })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
+            .zip(&cands)
+            .map(|(h, c)| {
                 h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the version probe crashed")))
+                    .unwrap_or_else(|_| judge(c, Err(anyhow::anyhow!("the version probe crashed"))))
             })
             .collect()
     });
     let mut tools: Vec<(usize, Tool)> = Vec::new();
-    for (i, (c, run)) in cands.iter().zip(results).enumerate() {
-        match judge(c, run) {
+    for (i, ((c, result), known)) in cands.iter().zip(results).zip(&from_records).enumerate() {
+        match result {
             Ok(id) => {
                 let on_path = ctx
                     .which(id.flavour.program())
@@ -344,6 +395,7 @@ pub fn detect(ctx: &Context) -> Toolchain {
                         conda_version: id.conda_version,
                         on_path,
                         found_via: c.via.clone(),
+                        from_records: known.is_some(),
                     },
                 ));
             }
@@ -499,6 +551,66 @@ mod tests {
         assert_eq!(tc.commands().program, "micromamba");
         // mamba 1 off PATH: its commands use the absolute path.
         assert!(tc.tools[1].program().ends_with("miniforge3/bin/mamba"));
+    }
+
+    #[test]
+    fn conda_and_mamba1_versions_come_from_conda_meta_without_spawning() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        // Scripts that would hang: they must not be run.
+        script(home, "miniforge3/bin/conda", "sleep 30");
+        script(home, "miniforge3/bin/mamba", "sleep 30");
+        for rec in [
+            "conda-24.3.0-py312h7900ff3_0.json",
+            "conda-libmamba-solver-24.1.0-pyhd8ed1ab_0.json",
+            "mamba-1.5.8-py312h9460a1c_0.json",
+            "libmamba-1.5.8-had39da4_0.json",
+        ] {
+            let meta = home.join("miniforge3/conda-meta");
+            std::fs::create_dir_all(&meta).unwrap();
+            std::fs::write(meta.join(rec), "{}").unwrap();
+        }
+        let ctx = ctx_for(
+            home,
+            &home.join("miniforge3/bin").display().to_string(),
+            &[],
+        );
+        let start = std::time::Instant::now();
+        let tc = detect(&ctx);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        let got: Vec<_> = tc
+            .tools
+            .iter()
+            .map(|t| {
+                (
+                    t.flavour,
+                    t.version.as_str(),
+                    t.conda_version.as_deref(),
+                    t.from_records,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Flavour::Mamba1, "1.5.8", Some("24.3.0"), true),
+                (Flavour::Conda, "24.3.0", None, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn record_names_split_from_the_right() {
+        assert_eq!(
+            record_name_version("conda-libmamba-solver-24.1.0-pyhd8ed1ab_0.json"),
+            Some(("conda-libmamba-solver", "24.1.0"))
+        );
+        assert_eq!(
+            record_name_version("conda-24.3.0-py312_0.json"),
+            Some(("conda", "24.3.0"))
+        );
+        assert_eq!(record_name_version("history"), None);
+        assert_eq!(record_name_version("x.json"), None);
     }
 
     #[test]

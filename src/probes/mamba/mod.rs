@@ -32,6 +32,9 @@ pub struct Tool {
     pub on_path: bool,
     /// How it was found: `MAMBA_EXE`, `CONDA_EXE`, `PATH`, or `known location`.
     pub found_via: Vec<String>,
+    /// The version was read from the prefix's conda-meta records instead of running
+    /// `--version` (conda and mamba 1 start slowly).
+    pub from_records: bool,
 }
 
 impl Tool {
