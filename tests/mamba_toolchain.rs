@@ -305,3 +305,23 @@ fn human_output_names_the_tool_and_the_fix() {
         "the doctor only reads"
     );
 }
+
+#[test]
+fn conda_with_package_records_is_not_run() {
+    let mut sb = Sandbox::new();
+    // Would hang if run: the version must come from conda-meta.
+    install_in_prefix(&mut sb, "miniforge3", "conda", "sleep 30");
+    std::fs::write(
+        sb.home
+            .join("miniforge3/conda-meta/conda-24.11.3-py312h7900ff3_0.json"),
+        "{}",
+    )
+    .unwrap();
+    let start = Instant::now();
+    let (report, _) = mamba_json(&sb, &[]);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["data"]["version"], "24.11.3");
+    assert!(c["details"].to_string().contains("package record"), "{c:#}");
+}
