@@ -96,6 +96,32 @@ pub fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<String>
     None
 }
 
+/// The tool a command probe asks about: the program, or for `{mamba} run -n ENV tool …` the
+/// tool run inside the environment.
+fn subject(argv: &[String]) -> String {
+    let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    if argv.get(1).is_some_and(|a| a == "run") {
+        let mut i = 2;
+        while let Some(a) = argv.get(i).filter(|a| a.starts_with('-')) {
+            let takes_value = [
+                "-n",
+                "-p",
+                "-r",
+                "--name",
+                "--prefix",
+                "--root-prefix",
+                "--cwd",
+            ]
+            .contains(&a.as_str());
+            i += if takes_value { 2 } else { 1 };
+        }
+        if let Some(tool) = argv.get(i) {
+            return base(tool);
+        }
+    }
+    argv.first().map(|p| base(p)).unwrap_or_default()
+}
+
 pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
     let argv: Option<Vec<String>> = p.argv.iter().map(|a| vars.expand(a)).collect();
     let Some(argv) = argv else {
@@ -173,26 +199,23 @@ pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
             .detail(format!("version_regex /{}/ did not match", vre.as_str()))
             .details(clip_lines(&both, 3));
     };
+    let tool = subject(&argv);
     let Some((spec_text, spec)) = &p.version else {
-        return CheckResult::ok(format!("{program} {found}")).data("version", found);
+        return CheckResult::ok(format!("{tool} {found}")).data("version", found);
     };
     let version = match Version::from_str(&found) {
         Ok(v) => v,
         Err(e) => {
-            return CheckResult::unknown(format!(
-                "cannot compare version `{found}` of {program}: {e}"
-            ))
-            .data("version", found)
+            return CheckResult::unknown(format!("cannot compare version `{found}` of {tool}: {e}"))
+                .data("version", found)
         }
     };
     if spec.matches(&version) {
-        CheckResult::ok(format!("{program} {found} (needs {spec_text})")).data("version", found)
+        CheckResult::ok(format!("{tool} {found} (needs {spec_text})")).data("version", found)
     } else {
-        CheckResult::fail(format!(
-            "{program} {found} is too old or too new: needs {spec_text}"
-        ))
-        .data("version", found)
-        .data("required", spec_text.clone())
+        CheckResult::fail(format!("{tool} {found} does not satisfy {spec_text}"))
+            .data("version", found)
+            .data("required", spec_text.clone())
     }
 }
 
@@ -298,6 +321,29 @@ pub fn env(ctx: &Context, p: &EnvProbe) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subject_of_a_command() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(subject(&v(&["/usr/bin/trivy", "--version"])), "trivy");
+        assert_eq!(
+            subject(&v(&["micromamba", "run", "-n", "p", "ruff", "--version"])),
+            "ruff"
+        );
+        assert_eq!(
+            subject(&v(&[
+                "conda",
+                "run",
+                "--no-capture-output",
+                "-p",
+                "/x",
+                "python",
+                "-V"
+            ])),
+            "python"
+        );
+        assert_eq!(subject(&v(&["mamba", "run"])), "mamba");
+    }
 
     #[test]
     fn loopback_hosts() {
