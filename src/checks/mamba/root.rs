@@ -107,8 +107,9 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
     };
     let Some(root) = roots.root_prefix.as_ref() else {
         return CheckResult::unknown(format!(
-            "could not work out the root prefix of {}",
-            tool.describe()
+            "could not work out the root prefix of {}: {}",
+            tool.describe(),
+            roots.root_source
         ))
         .detail(
             "set MAMBA_ROOT_PREFIX (micromamba, mamba 2) or run `conda info --base` to see conda's",

@@ -27,6 +27,10 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         ))
         .detail(run);
     }
+    if ctx.home().is_none() {
+        return CheckResult::unknown("HOME is not set, so the shell rc files cannot be found")
+            .detail(run);
+    }
     let real_root = misplaced(ctx, roots)
         .map(|m| m.real_root)
         .or_else(|| roots.root_prefix.clone());

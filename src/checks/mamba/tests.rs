@@ -546,6 +546,23 @@ fn envs_dirs_follow_rc_and_variables() {
     );
 }
 
+#[test]
+fn without_home_the_defaults_are_unknown() {
+    let mut fx = Fx::new();
+    let t = install(&fx, Flavour::Micromamba2);
+    fx.vars.retain(|(k, _)| k != "HOME");
+    let tc = chain(vec![t]);
+    let (ctx, roots, sh) = fx.facts(&tc);
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(r.summary.contains("HOME is not set"), "{}", r.summary);
+    assert_eq!(shell::check(&ctx, &tc, &roots, &sh).status, Status::Unknown);
+    // MAMBA_ROOT_PREFIX needs no HOME.
+    fx.var("MAMBA_ROOT_PREFIX", "/tmp");
+    let (ctx, roots, sh) = fx.facts(&tc);
+    assert_ne!(root::check(&ctx, &tc, &roots, &sh).status, Status::Unknown);
+}
+
 // ---- mamba.shell_init ------------------------------------------------------------------
 
 #[test]

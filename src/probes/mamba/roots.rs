@@ -145,11 +145,20 @@ fn micromamba_default(ctx: &Context, home: &Path) -> (PathBuf, String, Option<St
 }
 
 fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved {
-    let home = ctx.home().unwrap_or_else(|| PathBuf::from("/"));
     let found = |root: PathBuf, source: String| Resolved {
         root: Some(root),
         source,
         default_error: None,
+    };
+    // The documented defaults live under HOME; without it they cannot be known.
+    let home = ctx.home();
+    let in_home = |rel: &str, source: &str| match &home {
+        Some(h) => found(h.join(rel), source.to_string()),
+        None => Resolved {
+            root: None,
+            source: format!("HOME is not set, so {source} cannot be located"),
+            default_error: None,
+        },
     };
     let libmamba = tool.is_none_or(|t| t.flavour.is_libmamba_cli());
     if libmamba {
@@ -165,21 +174,18 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
         }
     }
     let Some(tool) = tool else {
-        return found(
-            home.join("micromamba"),
-            "~/micromamba (where the micromamba installer puts it)".into(),
+        return in_home(
+            "micromamba",
+            "~/micromamba (where the micromamba installer puts it)",
         );
     };
     match tool.flavour {
-        Flavour::Micromamba1 => found(
-            home.join("micromamba"),
-            "~/micromamba (micromamba 1's default)".into(),
-        ),
+        Flavour::Micromamba1 => in_home("micromamba", "~/micromamba (micromamba 1's default)"),
         Flavour::Mamba2 => {
             let prefix = libmamba_location_root(tool).or_else(|| binary_prefix(&tool.path));
             match prefix {
                 Some(p) => found(p, "mamba's install prefix".into()),
-                None => found(home.join(".local/share/mamba"), "mamba 2's fallback".into()),
+                None => in_home(".local/share/mamba", "mamba 2's fallback"),
             }
         }
         Flavour::Micromamba2 => {
@@ -189,7 +195,10 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
                     return found(p, "micromamba's install prefix".into());
                 }
             }
-            let (dir, source, default_error) = micromamba_default(ctx, &home);
+            let Some(home) = &home else {
+                return in_home("micromamba", "micromamba 2's default root");
+            };
+            let (dir, source, default_error) = micromamba_default(ctx, home);
             Resolved {
                 root: Some(dir),
                 source,
