@@ -557,4 +557,18 @@ mod tests {
         assert_eq!(f.problems.len(), 1);
         assert_eq!(s.len(), 1);
     }
+
+    proptest::proptest! {
+        /// Service extraction survives arbitrary compose-shaped YAML.
+        #[test]
+        fn parse_file_never_panics(
+            lines in proptest::collection::vec(
+                "( {0,6})(- )?(services|user|ports|volumes|environment|build|deploy|healthcheck|cap_add|security_opt|[a-z<]{1,5})?(: )?(\\[|\\{|\"|[0-9:.\\-/$]{1,12}|[a-z ]{0,8}|&a|\\*a)?",
+                0..25,
+            )
+        ) {
+            let text = format!("services:\n{}", lines.join("\n"));
+            let _ = parse_file(Path::new("c.yaml"), "c.yaml", &text);
+        }
+    }
 }

@@ -337,3 +337,21 @@ fn every_rule_has_a_real_explain_and_a_code() {
     assert!(rule("dockerfile.user").explain.contains("DL3002"));
     assert!(rule("dockerfile.user").explain.contains("DS-0002"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Every rule survives arbitrary Dockerfile-shaped text.
+    #[test]
+    fn rules_never_panic(
+        lines in proptest::collection::vec(
+            "(FROM|RUN|COPY|ADD|ENV|ARG|LABEL|USER|EXPOSE|HEALTHCHECK|# hadolint ignore=|# escape=|ONBUILD)( --[a-z]+=[a-z$]{0,6})? [ a-zA-Z0-9$`\\\\{}<|&;:\\-\"'=/.\\[\\],]{0,40}",
+            0..25,
+        )
+    ) {
+        let text = lines.join("\n");
+        let df = crate::probes::dockerfile::Dockerfile::from_text("D".into(), "D".into(), &text);
+        for r in RULES.iter() {
+            let _ = (r.judge)(&df, &NoBases);
+        }
+    }
+}
