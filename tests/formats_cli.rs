@@ -300,3 +300,76 @@ fn output_errors_are_clear_and_fail_fast() {
     assert_eq!(out.status.code(), Some(3));
     assert!(support::stdout(&out).starts_with("DEVDOCTOR UNKNOWN - cannot write the report to "));
 }
+
+fn venv_python() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv/bin/python")
+}
+
+/// The binary's real output (real checks, real file locations) through the same validators
+/// as tests/formats_render.rs: the SARIF schema, tap.py and prometheus_client.
+#[test]
+fn binary_output_passes_the_python_validators() {
+    let ready = std::process::Command::new(venv_python())
+        .args([
+            "-c",
+            "import jsonschema, rfc3987, tap.parser, yaml, more_itertools, prometheus_client",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !support::e2e_available(
+        "the test venv target/ci-venv with jsonschema rfc3987 tap.py PyYAML more-itertools prometheus_client",
+        ready,
+    ) {
+        return;
+    }
+    let sb = sandbox();
+    let dir = sb.root().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["sarif", "tap", "prometheus"] {
+        let file = dir.join(format!("report.{f}"));
+        sb.run(&["--format", f, "--output", file.to_str().unwrap()]);
+        assert!(file.is_file(), "{f} written");
+    }
+    let script = r#"
+import json, sys, jsonschema, yaml
+from tap.parser import Parser
+from tap.line import Result
+from prometheus_client.parser import text_string_to_metric_families
+d = sys.argv[1]
+schema = json.load(open(sys.argv[2]))
+cls = jsonschema.validators.validator_for(schema)
+v = cls(schema, format_checker=cls.FORMAT_CHECKER)
+doc = json.load(open(d + "/report.sarif"))
+errors = [e.message for e in v.iter_errors(doc)]
+tap = [l for l in Parser().parse_file(d + "/report.tap")]
+results = [l for l in tap if isinstance(l, Result)]
+for r in results:
+    if r._yaml_block is not None:
+        yaml.safe_load(r._yaml_block)
+unknown = [str(l) for l in tap if l.category == "unknown"]
+fams = list(text_string_to_metric_families(open(d + "/report.prometheus").read()))
+print(json.dumps({"sarif_errors": errors, "sarif_results": len(doc["runs"][0]["results"]),
+                  "tap_results": len(results), "tap_unknown": unknown, "families": len(fams)}))
+"#;
+    let out = std::process::Command::new(venv_python())
+        .arg("-c")
+        .arg(script)
+        .arg(&dir)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats/sarif-schema-2.1.0.json"
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, _) = truth(&sb);
+    assert_eq!(v["sarif_errors"], serde_json::json!([]), "{v}");
+    assert!(
+        v["sarif_results"].as_u64().unwrap() > 0,
+        "the Dockerfile in the sandbox gives located findings: {v}"
+    );
+    assert_eq!(v["tap_results"], json["checks"].as_array().unwrap().len());
+    assert_eq!(v["tap_unknown"], serde_json::json!([]));
+    assert_eq!(v["families"], 7);
+}

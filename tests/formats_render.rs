@@ -564,7 +564,14 @@ fn tap_parses_with_tap_py() {
     );
     let y = &r[1]["yaml"];
     assert_eq!(y["status"], "fail");
-    assert_eq!(y["locations"][0]["at"], "environment.yml:5");
+    assert_eq!(y["locations"][0]["path"], "environment.yml");
+    assert_eq!(y["locations"][0]["line"], 5);
+    let dockerfile = &r[2]["yaml"]["locations"];
+    assert_eq!(dockerfile[0]["path"], "Dockerfile");
+    assert!(
+        dockerfile[0].get("line").is_none(),
+        "line 0 = the whole file: {dockerfile}"
+    );
     assert_eq!(y["locations"][0]["rule"], "python-pin");
     assert_eq!(
         y["fix"]["commands"][0],
@@ -598,7 +605,10 @@ fn tap_parses_with_tap_py() {
 // ---------- Prometheus ----------
 
 /// A strict reader for the sample lines devdoctor writes: name, escaped labels, value.
-fn prom_samples(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+/// One sample: metric name, labels in order, value.
+type Sample = (String, Vec<(String, String)>, f64);
+
+fn prom_samples(text: &str) -> Vec<Sample> {
     let mut out = Vec::new();
     for line in text.lines() {
         if line.starts_with('#') {
@@ -773,7 +783,7 @@ fn nagios_line_perfdata_and_exit_codes() {
     assert_eq!(
         status,
         "DEVDOCTOR CRITICAL - 2 failed (env.python, secrets.env), 1 could not be checked (mcp.health), \
-         1 warning(s) (dockerfile.user), 2 ok, 1 skipped"
+         1 warning (dockerfile.user), 2 ok, 1 skipped"
     );
     // Perfdata per the plugin guidelines: 'label'=value[UOM];warn;crit, no scientific notation.
     let re = regex::Regex::new(r"^[a-z]+=\d+(\.\d+)?s?;;$").unwrap();

@@ -108,7 +108,12 @@ pub fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
         let _ = writeln!(out, "  {d}");
     }
     for loc in &r.locations {
-        let _ = writeln!(out, "  at {}: {}", place(loc, project_dir), loc.message);
+        // Many checks repeat the summary as the location's message: say it once.
+        if loc.message == r.summary || loc.message.is_empty() {
+            let _ = writeln!(out, "  at {}", place(loc, project_dir));
+        } else {
+            let _ = writeln!(out, "  at {}: {}", place(loc, project_dir), loc.message);
+        }
     }
     if let Some(fix) = &r.fix {
         if r.status.is_problem() {
@@ -124,11 +129,16 @@ pub fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
     out
 }
 
+/// A location's path, relative to the project when inside it.
+pub fn shown_path<'a>(path: &'a Path, project_dir: Option<&Path>) -> &'a Path {
+    project_dir
+        .and_then(|dir| path.strip_prefix(dir).ok())
+        .unwrap_or(path)
+}
+
 /// `path:line` (or `path` when the whole file is meant), relative to the project when inside it.
 pub fn place(loc: &crate::core::Location, project_dir: Option<&Path>) -> String {
-    let path = project_dir
-        .and_then(|dir| loc.path.strip_prefix(dir).ok())
-        .unwrap_or(&loc.path);
+    let path = shown_path(&loc.path, project_dir);
     if loc.line > 0 {
         format!("{}:{}", path.display(), loc.line)
     } else {
@@ -193,4 +203,58 @@ pub fn scrub_multiline(s: &str) -> String {
         .map(|line| scrub_controls(line, true))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Fix, Location, Origin};
+
+    fn entry(result: CheckResult) -> Entry {
+        Entry {
+            meta: CheckMeta {
+                id: "a.b".into(),
+                category: "a".into(),
+                title: "t".into(),
+                can_fix: true,
+                explain: String::new(),
+                origin: Origin::Builtin,
+            },
+            result,
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn plain_body_lists_details_places_and_fix() {
+        let e = entry(
+            CheckResult::fail("no USER")
+                .detail("base image python:3.12")
+                .location(Location::new("/p/Dockerfile", 1, "no USER"))
+                .location(Location::new("/p/sub/Dockerfile", 0, "also here"))
+                .with_fix(Fix::new("add a user").cmd(["docker", "build", "-t", "x y", "."])),
+        );
+        assert_eq!(
+            plain_body(&e, Some(Path::new("/p"))),
+            "fail: no USER\n  base image python:3.12\n  at Dockerfile:1\n  at sub/Dockerfile: also here\n\
+             fix: add a user\n  $ docker build -t 'x y' .\n"
+        );
+        // A fix is only shown for a problem.
+        let ok = entry(CheckResult::ok("fine").with_fix(Fix::new("x").cmd(["y"])));
+        assert_eq!(plain_body(&ok, None), "ok: fine\n");
+    }
+
+    #[test]
+    fn scrubbing_removes_colour_and_controls() {
+        assert_eq!(
+            scrub_controls("a\u{1b}[31;1mred\u{1b}[0m\tb", true),
+            "ared\tb"
+        );
+        assert_eq!(
+            scrub_controls("a\tb\u{0}c\u{85}d\u{2028}", false),
+            "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}"
+        );
+        assert_eq!(scrub_controls("«ü» ok", false), "«ü» ok");
+        assert_eq!(scrub_multiline("x\r\ny\u{7}\nz"), "x\ny\u{fffd}\nz");
+    }
 }

@@ -58,11 +58,12 @@ fn clean(s: &str) -> String {
     scrub_controls(s, false).replace('|', "/")
 }
 
-fn named(report: &Report, status: Status, what: &str) -> Option<String> {
+fn named(report: &Report, status: Status, one: &str, many: &str) -> Option<String> {
     let ids = ids_with(report, status);
     if ids.is_empty() {
         return None;
     }
+    let what = if ids.len() == 1 { one } else { many };
     let mut shown: Vec<String> = ids.iter().take(MAX_IDS).map(|id| clean(id)).collect();
     if ids.len() > MAX_IDS {
         shown.push(format!("+{} more", ids.len() - MAX_IDS));
@@ -75,15 +76,23 @@ fn summary(report: &Report) -> String {
         return "no checks were selected".to_string();
     }
     let c = &report.counts;
-    let warned = if report.strict {
-        "warning(s), fatal with --strict"
+    let (warning, warnings) = if report.strict {
+        (
+            "warning (fatal with --strict)",
+            "warnings (fatal with --strict)",
+        )
     } else {
-        "warning(s)"
+        ("warning", "warnings")
     };
     let mut parts: Vec<String> = [
-        named(report, Status::Fail, "failed"),
-        named(report, Status::Unknown, "could not be checked"),
-        named(report, Status::Warn, warned),
+        named(report, Status::Fail, "failed", "failed"),
+        named(
+            report,
+            Status::Unknown,
+            "could not be checked",
+            "could not be checked",
+        ),
+        named(report, Status::Warn, warning, warnings),
     ]
     .into_iter()
     .flatten()
@@ -235,7 +244,7 @@ mod tests {
         let r = report((0..8).map(|_| CheckResult::warn("w")).collect(), false);
         let line = render(&r, &RenderOptions::default());
         assert!(
-            line.starts_with("DEVDOCTOR WARNING - 8 warning(s) (area.c0, "),
+            line.starts_with("DEVDOCTOR WARNING - 8 warnings (area.c0, "),
             "{line}"
         );
         assert!(line.contains("area.c4, +3 more)"), "{line}");

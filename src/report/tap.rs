@@ -6,7 +6,7 @@
 //! as a warning does not fail the exit code) — and plain `not ok` under `--strict`.
 //! Descriptions are `id: summary` with `\` and `#` escaped as TAP 13/14 require.
 
-use super::{place, scrub_controls, Entry, RenderOptions, Report};
+use super::{scrub_controls, shown_path, Entry, RenderOptions, Report};
 use crate::core::Status;
 use crate::fix::quote_argv;
 use std::fmt::Write;
@@ -66,11 +66,11 @@ fn yaml_block(out: &mut String, e: &Entry, opts: &RenderOptions) {
     if !r.locations.is_empty() {
         let _ = writeln!(out, "  locations:");
         for loc in &r.locations {
-            let _ = writeln!(
-                out,
-                "    - at: {}",
-                yaml_str(&place(loc, opts.project_dir.as_deref()))
-            );
+            let path = shown_path(&loc.path, opts.project_dir.as_deref());
+            let _ = writeln!(out, "    - path: {}", yaml_str(&path.to_string_lossy()));
+            if loc.line > 0 {
+                let _ = writeln!(out, "      line: {}", loc.line);
+            }
             if let Some(rule) = &loc.rule {
                 let _ = writeln!(out, "      rule: {}", yaml_str(rule));
             }
