@@ -2,7 +2,6 @@
 //! verification in throw-away containers, and the trivy scanner.
 
 use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Status};
-use crate::exec::Cmd;
 use crate::probes::compose::{self, ComposeService};
 use crate::probes::docker::{self, api, run, trivy, ImageConfig, ImageLookup};
 use std::path::Path;
@@ -442,40 +441,6 @@ fn part(status: Status, line: impl Into<String>) -> Part {
     }
 }
 
-/// Why a container run did not give an answer, or `None` when it ran the program.
-fn run_problem(r: &run::RunResult, program: &str) -> Option<String> {
-    let Some(out) = &r.output else {
-        return Some(format!(
-            "could not start {}: {}",
-            r.argv.first().map(String::as_str).unwrap_or("docker"),
-            r.error.as_deref().unwrap_or("unknown error")
-        ));
-    };
-    if out.timed_out {
-        return Some(format!(
-            "`{}` {}; raise --timeout for this image",
-            r.display(),
-            out.describe_end()
-        ));
-    }
-    let err = out.stderr_text();
-    let lower = err.to_ascii_lowercase();
-    match out.code {
-        Some(126 | 127) => Some(format!("the image has no usable `{program}` program")),
-        Some(125)
-            if lower.contains("executable file not found")
-                || lower.contains("no such file or directory") =>
-        {
-            Some(format!("the image has no usable `{program}` program"))
-        }
-        Some(125) => Some(format!(
-            "docker could not run the container: {}",
-            docker::cli::first_line(&err)
-        )),
-        _ => None,
-    }
-}
-
 fn check_runtime(ctx: &Context) -> CheckResult {
     if !ctx.settings.run_containers {
         return CheckResult::skip(
@@ -493,14 +458,6 @@ fn check_runtime(ctx: &Context) -> CheckResult {
             "--run-containers needs the docker CLI, which is not installed (see docker.cli)",
         );
     };
-    // The runs share the check's time, keeping a reserve for the final `docker rm -f`.
-    let deadline = started
-        + ctx
-            .settings
-            .timeout
-            .saturating_sub(Duration::from_secs(2))
-            .max(Duration::from_millis(500));
-    let budget = || deadline.saturating_duration_since(Instant::now());
     let read_only = target.service.as_ref().is_some_and(|s| s.read_only);
     // Run as compose would: with the service's `user:` (unless it needs interpolation).
     let user: Option<String> = target
@@ -509,162 +466,45 @@ fn check_runtime(ctx: &Context) -> CheckResult {
         .and_then(|s| s.user.as_ref())
         .map(|u| u.value.trim().to_string())
         .filter(|u| !u.is_empty() && !u.contains('$'));
-    let mut parts: Vec<Part> = Vec::new();
-    let mut commands: Vec<String> = Vec::new();
-    let mut not_cleaned: Vec<String> = Vec::new();
-    let mut run_one = |program: &str, args: &[&str], read_only: bool, budget: Duration| {
-        let r = run::run(
-            ctx,
-            cli,
-            &run::RunSpec {
-                image: &target.name,
-                program,
-                args,
-                read_only,
-                user: user.as_deref(),
-                timeout: budget,
-            },
-        );
-        commands.push(r.display());
-        if !r.cleaned {
-            not_cleaned.push(r.name.clone());
-        }
-        r
+    let workdir_set = !cfg.working_dir.trim().is_empty();
+    let workdir = if workdir_set {
+        cfg.working_dir.trim()
+    } else {
+        "/app"
     };
-
-    // 1. The effective uid.
-    let id = run_one("id", &["-u"], read_only, budget());
-    let mut uid: Option<String> = None;
-    match run_problem(&id, "id") {
-        Some(p) => parts.push(part(Status::Unknown, format!("uid: {p}"))),
-        None => {
-            let out = id
-                .output
-                .as_ref()
-                .map(|o| o.stdout_text())
-                .unwrap_or_default();
-            let text = out.trim().to_string();
-            if text.chars().all(|c| c.is_ascii_digit()) && !text.is_empty() {
-                if text == "0" {
-                    parts.push(part(
-                        Status::Fail,
-                        "`id -u` prints 0: the container runs as root",
-                    ));
-                } else {
-                    parts.push(part(Status::Ok, format!("runs as uid {text}")));
-                }
-                uid = Some(text);
-            } else {
-                parts.push(part(
-                    Status::Unknown,
-                    format!("`id -u` printed {text:?}, not a uid"),
-                ));
-            }
-        }
-    }
-
-    // 2. Ownership of the workdir and its files.
-    let workdir = if cfg.working_dir.trim().is_empty() {
-        "/app".to_string()
-    } else {
-        cfg.working_dir.trim().to_string()
+    let plan = run::Plan {
+        image: &target.name,
+        user: user.as_deref(),
+        read_only,
+        workdir: (workdir != "/").then_some(workdir),
+        // The runs share the check's time, keeping a reserve for the `docker rm -f`s.
+        deadline: started
+            + ctx
+                .settings
+                .timeout
+                .saturating_sub(Duration::from_secs(2))
+                .max(Duration::from_millis(500)),
     };
-    if workdir == "/" {
-        parts.push(part(
-            Status::Skip,
-            "workdir is / (no WORKDIR set), ownership not checked",
-        ));
-    } else if budget().is_zero() {
-        parts.push(part(
-            Status::Unknown,
-            "workdir: no time left; raise --timeout",
-        ));
-    } else {
-        let ls = run_one("ls", &["-lan", workdir.as_str()], read_only, budget());
-        match run_problem(&ls, "ls") {
-            Some(p) => parts.push(part(Status::Unknown, format!("workdir: {p}"))),
-            None => {
-                let out = ls
-                    .output
-                    .as_ref()
-                    .map(|o| (o.code, o.stdout_text(), o.stderr_text()));
-                match out {
-                    Some((Some(0), stdout, _)) => {
-                        parts.push(judge_ownership(&workdir, &stdout, uid.as_deref()))
-                    }
-                    Some((_, _, stderr)) if cfg.working_dir.trim().is_empty() => parts.push(part(
-                        Status::Skip,
-                        format!(
-                            "no WORKDIR set and /app cannot be listed ({}), ownership not checked",
-                            docker::cli::first_line(&stderr)
-                        ),
-                    )),
-                    Some((_, _, stderr)) => parts.push(part(
-                        Status::Unknown,
-                        format!(
-                            "cannot list {workdir}: {}",
-                            docker::cli::first_line(&stderr)
-                        ),
-                    )),
-                    None => parts.push(part(Status::Unknown, "workdir: no output")),
-                }
-            }
-        }
-    }
+    let v = run::verify(ctx, cli, &plan);
 
-    // 3. The read-only root filesystem, when compose asks for it.
-    if !read_only {
-        let why = match &target.service {
-            Some(s) => format!("compose service `{}` does not set read_only: true, so the read-only root was not tested (see compose.read_only)", s.name),
-            None => "no compose service runs this image with read_only: true, so the read-only root was not tested".to_string(),
-        };
-        parts.push(part(Status::Skip, why));
-    } else if budget().is_zero() {
-        parts.push(part(
-            Status::Unknown,
-            "read-only root: no time left; raise --timeout",
-        ));
-    } else {
-        let touch = run_one("touch", &["/devdoctor-test"], true, budget());
-        match run_problem(&touch, "touch") {
-            Some(p) => parts.push(part(Status::Unknown, format!("read-only root: {p}"))),
-            None => match touch.output.as_ref().and_then(|o| o.code) {
-                Some(0) => parts.push(part(Status::Fail, "`touch /devdoctor-test` succeeded under --read-only: the root filesystem is writable")),
-                _ => {
-                    let err = touch.output.as_ref().map(|o| o.stderr_text()).unwrap_or_default();
-                    parts.push(part(Status::Ok, format!("root filesystem is read-only: touch /devdoctor-test fails ({})", docker::cli::first_line(&err))));
-                }
-            },
-        }
-    }
-
+    let (uid_part, uid) = judge_uid(&v.id);
+    let parts = [
+        uid_part,
+        judge_workdir(&v.ls, workdir, workdir_set, uid.as_deref()),
+        judge_read_only(&v.touch, &target),
+    ];
     let status = parts
         .iter()
         .map(|p| p.status)
         .filter(|s| *s != Status::Skip)
         .max()
         .unwrap_or(Status::Skip);
-    let summary = match status {
-        Status::Ok => format!(
-            "{}: {}",
-            target.name,
-            parts
-                .iter()
-                .filter(|p| p.status == Status::Ok)
-                .map(|p| p.line.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        _ => {
-            let worst: Vec<&str> = parts
-                .iter()
-                .filter(|p| p.status == status)
-                .map(|p| p.line.as_str())
-                .collect();
-            format!("{}: {}", target.name, worst.join("; "))
-        }
-    };
-    let mut r = CheckResult::new(status, summary);
+    let shown: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.status == status)
+        .map(|p| p.line.as_str())
+        .collect();
+    let mut r = CheckResult::new(status, format!("{}: {}", target.name, shown.join("; ")));
     for p in &parts {
         r = r.detail(format!("{}: {}", p.status, p.line));
     }
@@ -674,19 +514,23 @@ fn check_runtime(ctx: &Context) -> CheckResult {
             s.name
         ));
     }
-    for c in &commands {
-        r = r.detail(format!("ran: {c}"));
+    let mut left = Vec::new();
+    for run in v.runs() {
+        r = r.detail(format!("ran: {}", run.display()));
+        if !run.cleaned {
+            left.push(run.name.clone());
+        }
     }
-    if !not_cleaned.is_empty() {
+    if !left.is_empty() {
         r = r.detail(format!(
             "could not confirm removal of {}; remove with: docker rm -f NAME",
-            not_cleaned.join(", ")
+            left.join(", ")
         ));
     }
     r.data("image", target.name.clone())
         .data("uid", uid.unwrap_or_default())
         .data("read_only_tested", read_only)
-        .data("containers_left", not_cleaned)
+        .data("containers_left", left)
         .data(
             "parts",
             parts
@@ -694,6 +538,113 @@ fn check_runtime(ctx: &Context) -> CheckResult {
                 .map(|p| serde_json::json!({"status": p.status.as_str(), "message": p.line}))
                 .collect::<Vec<_>>(),
         )
+}
+
+fn out_of_time(what: &str) -> Part {
+    part(
+        Status::Unknown,
+        format!("{what}: no time left; raise --timeout"),
+    )
+}
+
+/// `id -u`: 0 fails, another number is the uid.
+fn judge_uid(step: &run::Step) -> (Part, Option<String>) {
+    let run = match step {
+        run::Step::Ran(r) => r,
+        _ => return (out_of_time("uid"), None),
+    };
+    if let Some(p) = run.problem("id") {
+        return (part(Status::Unknown, format!("uid: {p}")), None);
+    }
+    let text = run
+        .output
+        .as_ref()
+        .map(|o| o.stdout_text().trim().to_string())
+        .unwrap_or_default();
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
+        return (
+            part(
+                Status::Unknown,
+                format!("`id -u` printed {text:?}, not a uid"),
+            ),
+            None,
+        );
+    }
+    let p = if text == "0" {
+        part(Status::Fail, "`id -u` prints 0: the container runs as root")
+    } else {
+        part(Status::Ok, format!("runs as uid {text}"))
+    };
+    (p, Some(text))
+}
+
+/// `ls -lan WORKDIR`: the directory and its files belong to the container's user.
+fn judge_workdir(step: &run::Step, dir: &str, configured: bool, uid: Option<&str>) -> Part {
+    let run = match step {
+        run::Step::NotPlanned => {
+            return part(
+                Status::Skip,
+                "workdir is / (no WORKDIR set), ownership not checked",
+            )
+        }
+        run::Step::OutOfTime => return out_of_time("workdir"),
+        run::Step::Ran(r) => r,
+    };
+    if let Some(p) = run.problem("ls") {
+        return part(Status::Unknown, format!("workdir: {p}"));
+    }
+    let Some(out) = &run.output else {
+        return part(Status::Unknown, "workdir: no output");
+    };
+    let why = docker::cli::first_line(&out.stderr_text());
+    match out.code {
+        Some(0) => judge_ownership(dir, &out.stdout_text(), uid),
+        _ if !configured => part(
+            Status::Skip,
+            format!("no WORKDIR set and /app cannot be listed ({why}), ownership not checked"),
+        ),
+        _ => part(Status::Unknown, format!("cannot list {dir}: {why}")),
+    }
+}
+
+/// `touch /devdoctor-test` under `--read-only` must fail.
+fn judge_read_only(step: &run::Step, target: &TargetImage) -> Part {
+    let run = match step {
+        run::Step::NotPlanned => {
+            return part(
+                Status::Skip,
+                match &target.service {
+                    Some(s) => format!("compose service `{}` does not set read_only: true, so the read-only root was not tested (see compose.read_only)", s.name),
+                    None => "no compose service runs this image with read_only: true, so the read-only root was not tested".to_string(),
+                },
+            )
+        }
+        run::Step::OutOfTime => return out_of_time("read-only root"),
+        run::Step::Ran(r) => r,
+    };
+    if let Some(p) = run.problem("touch") {
+        return part(Status::Unknown, format!("read-only root: {p}"));
+    }
+    match run.output.as_ref().and_then(|o| o.code) {
+        Some(0) => part(
+            Status::Fail,
+            "`touch /devdoctor-test` succeeded under --read-only: the root filesystem is writable",
+        ),
+        _ => {
+            let err = run
+                .output
+                .as_ref()
+                .map(|o| o.stderr_text())
+                .unwrap_or_default();
+            part(
+                Status::Ok,
+                format!(
+                    "root filesystem is read-only: touch /devdoctor-test fails ({})",
+                    docker::cli::first_line(&err)
+                ),
+            )
+        }
+    }
 }
 
 /// Judges `ls -lan DIR` output: the directory and its entries should belong to `uid` (the
@@ -796,64 +747,43 @@ fn check_scanner(ctx: &Context) -> CheckResult {
         .timeout
         .saturating_sub(started.elapsed() + Duration::from_millis(500))
         .max(Duration::from_secs(1));
-    let args = trivy::scan_args(&target.name, timeout);
-    let mut shown = vec!["trivy".to_string()];
-    shown.extend(args.iter().cloned());
-    let out = Cmd::new(&tool.path)
-        .args(&args)
-        .env_exact(ctx.vars())
-        .timeout(timeout + Duration::from_millis(300))
-        .cap(64 * 1024 * 1024)
-        .run();
+    let (outcome, shown) = trivy::scan(ctx, &tool, &target.name, timeout);
     let ran = format!("ran: {}", crate::fix::quote_argv(&shown));
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => return CheckResult::unknown(format!("could not run trivy: {e:#}")).detail(ran),
-    };
-    if out.timed_out {
-        return CheckResult::unknown(format!("trivy {} while scanning {}", out.describe_end(), target.name))
-            .detail("trivy downloads its vulnerability database on first use; raise --timeout (e.g. --timeout 300)")
-            .detail(ran);
-    }
-    if !out.success() || out.truncated {
-        let why = if out.truncated {
-            "its report was larger than 64 MiB".to_string()
-        } else {
-            docker::cli::first_line(&out.stderr_text())
-        };
-        return CheckResult::unknown(format!(
-            "trivy {} scanning {}: {why}",
-            out.describe_end(),
-            target.name
-        ))
-        .detail(ran);
-    }
-    match trivy::parse_report(&out.stdout) {
-        Ok(c) => {
-            let summary = format!(
-                "{}: {} CRITICAL, {} HIGH vulnerabilities (trivy {version})",
-                target.name, c.critical, c.high
-            );
-            let r = if c.critical > 0 {
-                CheckResult::fail(summary)
-            } else if c.high > 0 {
-                CheckResult::warn(summary)
-            } else {
-                CheckResult::ok(summary)
-            };
-            let r = if c.critical + c.high > 0 {
-                r.detail(format!("e.g. {}", c.ids.join(", ")))
-                    .with_fix(build_fix(ctx, &target, "Update the base image and packages (micromamba update / a newer pinned base tag), then rebuild and scan again."))
-            } else {
-                r
-            };
-            r.detail(ran)
-                .data("critical", c.critical)
-                .data("high", c.high)
-                .data("image", target.name)
+    let c = match outcome {
+        trivy::ScanOutcome::Counts(c) => c,
+        trivy::ScanOutcome::TimedOut(how) => {
+            return CheckResult::unknown(format!("trivy {how} while scanning {}", target.name))
+                .detail("trivy downloads its vulnerability database on first use; raise --timeout (e.g. --timeout 300)")
+                .detail(ran)
         }
-        Err(e) => CheckResult::unknown(format!("cannot read trivy's report: {e}")).detail(ran),
-    }
+        trivy::ScanOutcome::Failed(why) => {
+            return CheckResult::unknown(format!("scanning {} failed: {why}", target.name)).detail(ran)
+        }
+    };
+    let summary = format!(
+        "{}: {} CRITICAL, {} HIGH vulnerabilities (trivy {version})",
+        target.name, c.critical, c.high
+    );
+    let r = if c.critical > 0 {
+        CheckResult::fail(summary)
+    } else if c.high > 0 {
+        CheckResult::warn(summary)
+    } else {
+        CheckResult::ok(summary)
+    };
+    let r = if c.critical + c.high > 0 {
+        r.detail(format!("e.g. {}", c.ids.join(", "))).with_fix(build_fix(
+            ctx,
+            &target,
+            "Update the base image and packages (a newer pinned base tag, micromamba update in the build), then rebuild and scan again.",
+        ))
+    } else {
+        r
+    };
+    r.detail(ran)
+        .data("critical", c.critical)
+        .data("high", c.high)
+        .data("image", target.name)
 }
 
 #[cfg(test)]

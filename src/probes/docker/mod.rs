@@ -7,23 +7,25 @@
 pub mod api;
 pub mod cli;
 pub mod endpoint;
+pub mod files;
 pub mod http;
+pub mod image;
 pub mod run;
 pub mod trivy;
 
 pub use api::{ImageConfig, ServerInfo};
 pub use cli::{CliInfo, DownCause};
 pub use endpoint::{Resolved, Source, Target};
+pub use files::{project_files, ProjectFiles};
+pub use image::{image, local_image, valid_reference, ImageLookup};
 
 use crate::core::Context;
-use crate::exec::Cmd;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Cap on one engine answer (`/info` is a few KB; image JSON rarely over 100 KB).
-const BODY_CAP: usize = 4 * 1024 * 1024;
+pub(crate) const BODY_CAP: usize = 4 * 1024 * 1024;
 
 /// How the engine was (or would be) reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,195 +293,6 @@ fn classify_http_error(
         )),
         other => EngineState::Unknown(format!("{where_}: {other}")),
     }
-}
-
-/// What the engine says about one image name.
-#[derive(Debug, Clone)]
-pub enum ImageLookup {
-    Found(ImageConfig),
-    /// The engine does not have it locally.
-    Missing,
-    /// The engine could not be asked (down, unknown); the engine check says why.
-    NoEngine(String),
-    /// The engine answered with an error, or the answer was unreadable.
-    Error(String),
-}
-
-#[derive(Default)]
-struct ImageCache(Mutex<HashMap<String, Arc<OnceLock<Arc<ImageLookup>>>>>);
-
-/// The local image `name`, looked up once per run per name.
-pub fn image(ctx: &Context, name: &str) -> Arc<ImageLookup> {
-    let cache = ctx.probe(|_| ImageCache::default());
-    let cell = {
-        let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(name.to_string()).or_default().clone()
-    };
-    cell.get_or_init(|| Arc::new(lookup_image(ctx, name)))
-        .clone()
-}
-
-/// The local image `name`, when the engine is reachable and has it. `None` otherwise.
-pub fn local_image(ctx: &Context, name: &str) -> Option<ImageConfig> {
-    match image(ctx, name).as_ref() {
-        ImageLookup::Found(c) => Some(c.clone()),
-        _ => None,
-    }
-}
-
-/// Whether `name` could be an image reference (and is safe as an argument).
-pub fn valid_reference(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 512
-        && !name.starts_with('-')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c))
-}
-
-fn lookup_image(ctx: &Context, name: &str) -> ImageLookup {
-    if !valid_reference(name) {
-        return ImageLookup::Error(format!("`{name}` is not a valid image reference"));
-    }
-    let engine = engine(ctx);
-    match &engine.state {
-        EngineState::Up(_) => {}
-        EngineState::Down { message, .. } => return ImageLookup::NoEngine(message.clone()),
-        EngineState::Unknown(m) => return ImageLookup::NoEngine(m.clone()),
-    }
-    let timeout = request_timeout(ctx);
-    match (&engine.via, &engine.endpoint.target) {
-        (Via::Socket, Ok(target)) => {
-            let path = format!(
-                "{}/images/{}/json",
-                engine.api_prefix,
-                http::escape_ref(name)
-            );
-            match http::get(target, &path, timeout, BODY_CAP) {
-                Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
-                    Ok(v) => ImageLookup::Found(api::parse_image(&v)),
-                    Err(e) => {
-                        ImageLookup::Error(format!("the engine's image JSON is unreadable: {e}"))
-                    }
-                },
-                Ok(r) if r.status == 404 => ImageLookup::Missing,
-                Ok(r) => ImageLookup::Error(r.error_message()),
-                Err(e) => ImageLookup::Error(e.to_string()),
-            }
-        }
-        (Via::Cli(path), _) => {
-            let out = Cmd::new(path)
-                .args(["image", "inspect", "--", name])
-                .env_exact(ctx.vars())
-                .timeout(timeout)
-                .cap(BODY_CAP)
-                .run();
-            match out {
-                Ok(o) if o.success() => {
-                    match serde_json::from_slice::<serde_json::Value>(&o.stdout) {
-                        Ok(serde_json::Value::Array(items)) if !items.is_empty() => {
-                            ImageLookup::Found(api::parse_image(
-                                items.first().unwrap_or(&serde_json::Value::Null),
-                            ))
-                        }
-                        _ => ImageLookup::Error("`docker image inspect` printed no image".into()),
-                    }
-                }
-                Ok(o) => {
-                    let err = o.stderr_text();
-                    let lower = err.to_ascii_lowercase();
-                    if lower.contains("no such image") || lower.contains("no such object") {
-                        ImageLookup::Missing
-                    } else {
-                        ImageLookup::Error(format!(
-                            "`docker image inspect` {}: {}",
-                            o.describe_end(),
-                            cli::first_line(&err)
-                        ))
-                    }
-                }
-                Err(e) => ImageLookup::Error(format!("{e:#}")),
-            }
-        }
-        _ => ImageLookup::NoEngine("the engine was not contacted".into()),
-    }
-}
-
-/// Dockerfiles and compose files of the project (configured, else the usual names in the
-/// project directory).
-#[derive(Debug, Clone, Default)]
-pub struct ProjectFiles {
-    pub dockerfiles: Vec<PathBuf>,
-    pub compose_files: Vec<PathBuf>,
-}
-
-impl ProjectFiles {
-    pub fn uses_docker(&self) -> bool {
-        !self.dockerfiles.is_empty() || !self.compose_files.is_empty()
-    }
-}
-
-const COMPOSE_NAMES: [&str; 4] = [
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yml",
-    "docker-compose.yaml",
-];
-
-fn is_dockerfile_name(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
-}
-
-pub fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
-    ctx.probe(|ctx| {
-        let s = &ctx.settings;
-        let mut files = ProjectFiles::default();
-        if !s.dockerfiles.is_empty() {
-            files.dockerfiles = s
-                .dockerfiles
-                .iter()
-                .filter(|p| p.is_file())
-                .cloned()
-                .collect();
-        }
-        if !s.compose_files.is_empty() {
-            files.compose_files = s
-                .compose_files
-                .iter()
-                .filter(|p| p.is_file())
-                .cloned()
-                .collect();
-        }
-        let mut found: Vec<String> = std::fs::read_dir(&s.project_dir)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        found.sort();
-        // `Dockerfile` itself first: it is what `docker build .` uses.
-        found.sort_by_key(|n| n.as_str() != "Dockerfile");
-        if s.dockerfiles.is_empty() {
-            files.dockerfiles = found
-                .iter()
-                .filter(|n| is_dockerfile_name(n))
-                .map(|n| s.project_dir.join(n))
-                .collect();
-        }
-        if s.compose_files.is_empty() {
-            files.compose_files = COMPOSE_NAMES
-                .iter()
-                .filter(|n| found.iter().any(|f| f == *n))
-                .map(|n| s.project_dir.join(n))
-                .collect();
-        }
-        files
-    })
 }
 
 #[cfg(test)]

@@ -37,6 +37,39 @@ impl RunResult {
     pub fn display(&self) -> String {
         crate::fix::quote_argv(&self.argv)
     }
+
+    /// Why the run gave no answer from `program`, or `None` when the program ran (whatever
+    /// its exit code). docker exits 125 for its own errors, 126/127 when the program is
+    /// missing from the image.
+    pub fn problem(&self, program: &str) -> Option<String> {
+        let Some(out) = &self.output else {
+            return Some(format!(
+                "could not start {}: {}",
+                self.argv.first().map(String::as_str).unwrap_or("docker"),
+                self.error.as_deref().unwrap_or("unknown error")
+            ));
+        };
+        if out.timed_out {
+            return Some(format!(
+                "`{}` {}; raise --timeout for this image",
+                self.display(),
+                out.describe_end()
+            ));
+        }
+        let err = out.stderr_text();
+        let lower = err.to_ascii_lowercase();
+        let missing = lower.contains("executable file not found")
+            || lower.contains("no such file or directory");
+        match out.code {
+            Some(126 | 127) => Some(format!("the image has no usable `{program}` program")),
+            Some(125) if missing => Some(format!("the image has no usable `{program}` program")),
+            Some(125) => Some(format!(
+                "docker could not run the container: {}",
+                super::cli::first_line(&err)
+            )),
+            _ => None,
+        }
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -146,6 +179,84 @@ pub fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
             cleaned,
         },
     }
+}
+
+/// The throw-away runs of the runtime verification, in order.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    pub image: &'a str,
+    /// `--user`, as the compose service sets it.
+    pub user: Option<&'a str>,
+    /// Run every probe with `--read-only`, and try a write to `/`.
+    pub read_only: bool,
+    /// The directory to list (`None`: do not list).
+    pub workdir: Option<&'a str>,
+    /// All runs end by then; cleanup comes after.
+    pub deadline: std::time::Instant,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Not part of the plan.
+    NotPlanned,
+    /// The time was used up before it could start.
+    OutOfTime,
+    Ran(RunResult),
+}
+
+/// What the runs produced: `id -u`, `ls -lan WORKDIR`, `touch /devdoctor-test`.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub id: Step,
+    pub ls: Step,
+    pub touch: Step,
+}
+
+impl Verification {
+    pub fn runs(&self) -> impl Iterator<Item = &RunResult> {
+        [&self.id, &self.ls, &self.touch]
+            .into_iter()
+            .filter_map(|s| match s {
+                Step::Ran(r) => Some(r),
+                _ => None,
+            })
+    }
+}
+
+/// Runs the plan's containers one after the other within its deadline.
+pub fn verify(ctx: &Context, cli: &CliInfo, plan: &Plan<'_>) -> Verification {
+    let step = |program: &str, args: &[&str]| {
+        let left = plan
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Step::OutOfTime;
+        }
+        Step::Ran(run(
+            ctx,
+            cli,
+            &RunSpec {
+                image: plan.image,
+                program,
+                args,
+                read_only: plan.read_only,
+                user: plan.user,
+                timeout: left,
+            },
+        ))
+    };
+    let id = step("id", &["-u"]);
+    let ls = match plan.workdir {
+        Some(dir) => step("ls", &["-lan", dir]),
+        None => Step::NotPlanned,
+    };
+    let touch = if plan.read_only {
+        step("touch", &["/devdoctor-test"])
+    } else {
+        Step::NotPlanned
+    };
+    Verification { id, ls, touch }
 }
 
 /// One line of `ls -lan` output: the numeric owner and the name.

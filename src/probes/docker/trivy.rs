@@ -100,6 +100,51 @@ pub fn scan_args(image: &str, timeout: Duration) -> Vec<String> {
     ]
 }
 
+/// How a scan ended.
+#[derive(Debug, Clone)]
+pub enum ScanOutcome {
+    Counts(ScanCounts),
+    TimedOut(String),
+    /// trivy could not run, failed, or printed no readable report.
+    Failed(String),
+}
+
+/// Runs `trivy image … IMAGE` bounded by `timeout`; returns the outcome and the argv shown.
+pub fn scan(
+    ctx: &Context,
+    tool: &Trivy,
+    image: &str,
+    timeout: Duration,
+) -> (ScanOutcome, Vec<String>) {
+    let args = scan_args(image, timeout);
+    let mut shown = vec!["trivy".to_string()];
+    shown.extend(args.iter().cloned());
+    let out = Cmd::new(&tool.path)
+        .args(&args)
+        .env_exact(ctx.vars())
+        // trivy's own --timeout ends it first; this is the backstop.
+        .timeout(timeout + Duration::from_millis(300))
+        .cap(REPORT_CAP)
+        .run();
+    let outcome = match out {
+        Err(e) => ScanOutcome::Failed(format!("could not run trivy: {e:#}")),
+        Ok(o) if o.timed_out => ScanOutcome::TimedOut(o.describe_end()),
+        Ok(o) if o.truncated => ScanOutcome::Failed("its report was larger than 64 MiB".into()),
+        Ok(o) if !o.success() => ScanOutcome::Failed(format!(
+            "trivy {}: {}",
+            o.describe_end(),
+            super::cli::first_line(&o.stderr_text())
+        )),
+        Ok(o) => match parse_report(&o.stdout) {
+            Ok(c) => ScanOutcome::Counts(c),
+            Err(e) => ScanOutcome::Failed(format!("cannot read trivy's report: {e}")),
+        },
+    };
+    (outcome, shown)
+}
+
+const REPORT_CAP: usize = 64 * 1024 * 1024;
+
 #[cfg(test)]
 mod tests {
     use super::*;
