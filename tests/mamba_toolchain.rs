@@ -38,12 +38,34 @@ fn install_in_prefix(sb: &mut Sandbox, root: &str, name: &str, script: &str) {
     sb.var("PATH", path);
 }
 
+/// `pgrep -f`: whether any process's command line contains `pattern` (read from /proc, so
+/// the test does not depend on procps being installed).
 fn pgrep(pattern: &str) -> bool {
-    Command::new("pgrep")
-        .args(["-f", pattern])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        // Without /proc fall back to the real pgrep.
+        return Command::new("pgrep")
+            .args(["-f", pattern])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    };
+    dir.flatten().any(|e| {
+        std::fs::read(e.path().join("cmdline")).is_ok_and(|raw| {
+            let line: Vec<u8> = raw.iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
+            String::from_utf8_lossy(&line).contains(pattern)
+        })
+    })
+}
+
+#[test]
+fn pgrep_sees_running_processes() {
+    // The helper must be able to see a live process, or the kill tests prove nothing.
+    let marker = format!("59.{}{}", std::process::id(), 1);
+    let mut child = Command::new("sleep").arg(&marker).spawn().unwrap();
+    let seen = pgrep(&format!("sleep {marker}"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(seen);
 }
 
 /// Installs outside HOME and PATH that devdoctor also looks at; a machine that has one

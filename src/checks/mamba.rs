@@ -149,7 +149,14 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
     let stale: Vec<String> = tc
         .stale_vars
         .iter()
-        .map(|(var, p)| format!("{var} is set to {}, which does not exist", p.display()))
+        .map(|(var, p)| {
+            let what = if p.exists() {
+                "which is not a file"
+            } else {
+                "which does not exist"
+            };
+            format!("{var} is set to {}, {what}", p.display())
+        })
         .collect();
     let broken: Vec<String> = tc
         .broken

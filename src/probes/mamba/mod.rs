@@ -110,7 +110,7 @@ pub struct Toolchain {
     pub problems: Vec<String>,
     /// The same problems, structured.
     pub broken: Vec<BrokenTool>,
-    /// `MAMBA_EXE` / `CONDA_EXE` naming a file that does not exist: (variable, value).
+    /// `MAMBA_EXE` / `CONDA_EXE` naming no existing file: (variable, value).
     pub stale_vars: Vec<(String, PathBuf)>,
 }
 
