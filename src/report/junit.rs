@@ -5,7 +5,9 @@
 //! matching the exit code); fail → `<failure>`; unknown → `<error>` (the check could not run);
 //! skip → `<skipped>`. Bodies carry the summary, details, locations and the fix.
 
-use super::{by_category, plain_body, scrub_multiline, Entry, RenderOptions, Report};
+use super::{
+    by_category, plain_body, scrub_controls, scrub_multiline, Entry, RenderOptions, Report,
+};
 use crate::core::Status;
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,7 +21,8 @@ fn timestamp(t: SystemTime) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 fn case(e: &Entry, strict: bool, opts: &RenderOptions) -> TestCase {
     let r = &e.result;
     // Every string goes through the scrubber: XML 1.0 cannot carry most control characters.
-    let summary = scrub_multiline(&r.summary);
+    // An attribute value: XML parsers turn a raw line break there into a space anyway.
+    let summary = scrub_controls(&r.summary.replace("\r\n", " ").replace('\n', " "), true);
     let body = scrub_multiline(&plain_body(e, opts.project_dir.as_deref()));
     let non_success = |kind: NonSuccessKind, ty: &str| {
         let mut s = TestCaseStatus::non_success(kind);
@@ -171,6 +174,28 @@ mod tests {
             status_of(&j, "c.skip").status,
             TestCaseStatus::Skipped { .. }
         ));
+    }
+
+    #[test]
+    fn a_multi_line_summary_is_one_line_in_the_message_attribute() {
+        let r = Report::new(
+            vec![entry(
+                "a.x",
+                "a",
+                CheckResult::fail("first\r\nsecond\nthird"),
+            )],
+            SystemTime::UNIX_EPOCH,
+            Duration::ZERO,
+            false,
+            None,
+        );
+        let j = Junit::deserialize_from_str(&render(&r, &RenderOptions::default())).unwrap();
+        match &status_of(&j, "a.x").status {
+            TestCaseStatus::NonSuccess { message, .. } => {
+                assert_eq!(message.as_deref(), Some("first second third"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
