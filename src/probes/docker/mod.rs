@@ -448,6 +448,52 @@ mod tests {
     }
 
     #[test]
+    fn engine_over_loopback_tcp() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                let Ok(mut s) = s else { break };
+                let mut buf = Vec::new();
+                let mut b = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut b) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&b[..n]),
+                    }
+                }
+                let req = String::from_utf8_lossy(&buf).into_owned();
+                let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
+                let _ = s.write_all(&engine_answers(&path));
+            }
+        });
+        let host = format!("tcp://127.0.0.1:{port}");
+        let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
+        let e = engine(&ctx);
+        assert_eq!(e.info().expect("up").version, "20.10.24+dfsg1");
+        assert!(local_image(&ctx, "app:1").is_some());
+    }
+
+    #[test]
+    fn refused_tcp_is_not_running() {
+        // Bind and drop to find a port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let host = format!("tcp://127.0.0.1:{port}");
+        let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
+        assert!(matches!(
+            engine(&ctx).state,
+            EngineState::Down {
+                cause: DownCause::NotRunning,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn remote_needs_allow_remote() {
         let ctx = ctx_with(
             &[("DOCKER_HOST", "tcp://docker.example.com:2375")],
