@@ -11,7 +11,6 @@ use std::path::PathBuf;
     long_about = "Checks this machine and the project in the current folder (or -C DIR), prints what is wrong \
 and the mamba/micromamba commands that fix it, and exits 0 healthy, 1 on a failure, 2 on a usage or \
 configuration error, 3 when something could not be checked.",
-    args_conflicts_with_subcommands = true,
     after_help = "Examples:\n  devdoctor                      check everything\n  devdoctor 'mamba.*' env.python  check a selection\n  devdoctor --json -q            machine-readable\n  devdoctor fix --dry-run        show the repair plan\n  devdoctor explain env.pip      what a check looks at"
 )]
 pub struct Cli {

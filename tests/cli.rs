@@ -43,3 +43,22 @@ fn missing_project_dir_is_a_usage_error() {
     let out = sb.run(&["-C", "/nonexistent/devdoctor-project"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn global_flags_work_before_and_after_subcommands() {
+    let sb = Sandbox::new();
+    for args in [&["--json", "list"][..], &["list", "--json"], &["-q", "--json", "list"]] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", support::stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list JSON");
+        assert!(v["checks"].as_array().is_some_and(|c| !c.is_empty()), "{args:?}");
+    }
+}
+
+#[test]
+fn positional_ids_select_checks_without_the_check_subcommand() {
+    let sb = Sandbox::new();
+    let (v, _) = sb.json(&["-q", "mamba.installed"]);
+    let ids: Vec<_> = v["checks"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids, vec![serde_json::json!("mamba.installed")]);
+}
