@@ -295,6 +295,17 @@ fn output_errors_are_clear_and_fail_fast() {
     assert_eq!(out.status.code(), Some(2));
     assert!(support::stderr(&out).contains("it is a directory"));
 
+    // A folder that exists but takes no files fails at the write, after the run: exit 3.
+    let out = sb.run(&["--format", "junit", "--output", "/proc/devdoctor-test.xml"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("error: cannot write the report to /proc/devdoctor-test.xml: "),
+        "{err}"
+    );
+    assert!(err.contains("hint: "), "{err}");
+    assert_eq!(support::stdout(&out), "");
+
     // Nagios: the same mistake is UNKNOWN (3) with a status line.
     let out = sb.run(&["--format", "nagios", "--output", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));

@@ -45,16 +45,21 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
 /// Writes `text` to `path` atomically. A new file gets the usual 0666 & !umask mode; an
 /// existing file keeps its mode.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let hint = |e: &std::io::Error| match e.kind() {
+    let dir = folder_of(path);
+    let hint = |e: &std::io::Error| {
+        match e.kind() {
         std::io::ErrorKind::PermissionDenied => {
             "hint: check the folder's permissions, or choose another path with --output"
         }
+        std::io::ErrorKind::NotFound if !dir.is_dir() => {
+            "hint: the folder went away during the run; create it, or choose another path with --output"
+        }
         std::io::ErrorKind::NotFound => {
-            "hint: create the folder first, or choose another path with --output"
+            "hint: that folder does not take new files (a virtual file system?); choose another path with --output"
         }
         _ => "hint: check free space and the path, or choose another path with --output",
+    }
     };
-    let dir = folder_of(path);
     let existing_mode = std::fs::metadata(path).ok().map(|m| m.permissions().mode());
     let write = || -> std::io::Result<()> {
         let mut tmp = tempfile::Builder::new()
