@@ -420,8 +420,16 @@ fn port(ctx: &Context) -> CheckResult {
             "the MCP URLs are not on this machine; only local ports can be inspected",
         );
     }
-    let probe = mcp::handshake(ctx);
-    let listeners = sockets::listeners();
+    // Reading the socket tables costs the kernel a walk of its TCP hash (~15 ms on a large
+    // machine): do it while the handshake runs, not after.
+    let (probe, listeners) = std::thread::scope(|scope| {
+        let scan = scope.spawn(sockets::listeners);
+        let probe = mcp::handshake(ctx);
+        let listeners = scan
+            .join()
+            .unwrap_or_else(|_| Err("the socket table reader crashed".to_string()));
+        (probe, listeners)
+    });
     if let Ok(hs) = &probe.0 {
         let t = &targets[0];
         let mut r = CheckResult::ok(format!("{} is served by {}", t.authority(), hs.server_name));
