@@ -75,6 +75,22 @@ fn trim_slash(p: &str) -> PathBuf {
     PathBuf::from(if t.is_empty() { "/" } else { t })
 }
 
+fn add(d: &mut Discovery, index: &mut HashMap<PathBuf, usize>, prefix: PathBuf, origin: Origin) {
+    if let Some(&i) = index.get(&prefix) {
+        if !d.envs[i].origins.contains(&origin) {
+            d.envs[i].origins.push(origin);
+        }
+        return;
+    }
+    index.insert(prefix.clone(), d.envs.len());
+    d.envs.push(FoundEnv {
+        prefix,
+        name: None,
+        in_envs_dirs: false,
+        origins: vec![origin],
+    });
+}
+
 /// Builds the discovery from files only.
 pub fn discover(inputs: &Inputs) -> Discovery {
     let mut d = Discovery {
@@ -96,27 +112,12 @@ pub fn discover(inputs: &Inputs) -> Discovery {
     }
     d.envs_dirs = dirs;
 
-    let mut by_prefix: HashMap<PathBuf, usize> = HashMap::new();
-    let mut add = |d: &mut Discovery, prefix: PathBuf, origin: Origin| {
-        if let Some(&i) = by_prefix.get(&prefix) {
-            if !d.envs[i].origins.contains(&origin) {
-                d.envs[i].origins.push(origin);
-            }
-            return;
-        }
-        by_prefix.insert(prefix.clone(), d.envs.len());
-        d.envs.push(FoundEnv {
-            prefix,
-            name: None,
-            in_envs_dirs: false,
-            origins: vec![origin],
-        });
-    };
+    let mut index: HashMap<PathBuf, usize> = HashMap::new();
 
     if let Some(root) = &inputs.root_prefix {
         // The root is always listed by `env list`; count it when it is a prefix at all.
         if root.join("conda-meta").is_dir() {
-            add(&mut d, root.clone(), Origin::Root);
+            add(&mut d, &mut index, root.clone(), Origin::Root);
         }
     }
     for dir in d.envs_dirs.clone() {
@@ -136,7 +137,7 @@ pub fn discover(inputs: &Inputs) -> Discovery {
         children.sort();
         for child in children {
             match is_env(&child) {
-                Ok(true) => add(&mut d, child, Origin::EnvsDir(dir.clone())),
+                Ok(true) => add(&mut d, &mut index, child, Origin::EnvsDir(dir.clone())),
                 Ok(false) => {}
                 Err(reason) => d.problems.push(format!("cannot read environment {reason}")),
             }
@@ -162,8 +163,12 @@ pub fn discover(inputs: &Inputs) -> Discovery {
                         continue;
                     }
                     let prefix = trim_slash(line);
+                    if index.contains_key(&prefix) {
+                        add(&mut d, &mut index, prefix, Origin::Registry);
+                        continue;
+                    }
                     match is_env(&prefix) {
-                        Ok(true) => add(&mut d, prefix, Origin::Registry),
+                        Ok(true) => add(&mut d, &mut index, prefix, Origin::Registry),
                         // Stale lines are normal: the tools drop them lazily.
                         Ok(false) => {}
                         Err(reason) => d.problems.push(format!(
@@ -182,11 +187,11 @@ pub fn discover(inputs: &Inputs) -> Discovery {
     }
     for prefix in &inputs.extra {
         let prefix = trim_slash(&prefix.to_string_lossy());
-        if d.envs.iter().any(|e| e.prefix == prefix) {
+        if index.contains_key(&prefix) {
             continue;
         }
         if let Ok(true) = is_env(&prefix) {
-            add(&mut d, prefix, Origin::OtherRoot);
+            add(&mut d, &mut index, prefix, Origin::OtherRoot);
         }
     }
     name_envs(&mut d);
@@ -322,6 +327,10 @@ pub fn parse_env_list_json(text: &str) -> Result<(Vec<PathBuf>, Option<PathBuf>)
 /// Adds the CLI's prefixes to a discovery (names per §1.4).
 pub fn merge_cli(d: &mut Discovery, prefixes: Vec<PathBuf>, root: Option<PathBuf>, tool: &str) {
     d.via_cli = Some(tool.to_string());
+    if d.root_prefix.as_ref().is_some_and(|r| !r.is_dir()) && root.is_some() {
+        // The root from files was only a default that does not exist; the tool knows better.
+        d.root_prefix = None;
+    }
     if d.root_prefix.is_none() {
         // The root is the prefix whose `envs/` holds others, when the shape does not say.
         d.root_prefix = root.or_else(|| {

@@ -172,7 +172,11 @@ pub fn inputs(ctx: &Context) -> Inputs {
 pub fn discovery(ctx: &Context) -> Arc<Discovery> {
     ctx.probe(|ctx| {
         let mut d = discover::discover(&inputs(ctx));
-        if d.root_prefix.is_none() {
+        // No root prefix at all, or only a default that does not exist while the project's
+        // environment was not found in files: ask the tool (`env list --json`).
+        let root_missing = d.root_prefix.as_ref().is_none_or(|r| !r.is_dir());
+        let unfound = || env_name(ctx).is_some_and(|n| d.resolve(&n.name).chosen.is_none());
+        if d.root_prefix.is_none() || (root_missing && unfound()) {
             cli_fallback(ctx, &mut d);
         }
         d

@@ -1,0 +1,545 @@
+//! The env.* checks against constructed root prefixes: micromamba and conda layouts,
+//! environments.txt, conda-meta records and history, site-packages with pip dists, locks.
+#[path = "env_common.rs"]
+mod common;
+mod support;
+
+use common::*;
+use std::fs;
+use support::{status, Sandbox};
+
+/// A sandbox with a micromamba root (`MAMBA_ROOT_PREFIX`), a stand-in micromamba 2.0.5, and
+/// the project's environment.yml.
+fn mm_sandbox(env_yml: &str) -> (Sandbox, std::path::PathBuf) {
+    let mut sb = Sandbox::new();
+    let root = root(&sb.home.join("micromamba"));
+    recording_tool(
+        &sb.bin.join("micromamba"),
+        "2.0.5",
+        &sb.root().join("argv.log"),
+    );
+    sb.var("MAMBA_ROOT_PREFIX", &root);
+    fs::write(sb.project.join("environment.yml"), env_yml).unwrap();
+    (sb, root)
+}
+
+fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    support::check(r, id)
+}
+
+#[test]
+fn healthy_micromamba_project_is_all_ok() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    let prefix = root.join("envs/proj");
+    project_env(
+        &prefix,
+        &[("numpy", "1.26.4"), ("fastapi", "0.110.0"), ("pip", "24.0")],
+    );
+    let sha = devdoctor::probes::env::lock::text_mode_sha256(ENV_YML);
+    fs::write(
+        sb.project.join("conda-lock.yml"),
+        format!("version: 1\nmetadata:\n  channels:\n  - url: conda-forge\n    used_env_vars: []\n  platforms:\n  - linux-64\n  inputs_metadata:\n    environment.yml:\n      md5: null\n      sha256: {sha}\n  sources:\n  - environment.yml\npackage: []\n"),
+    )
+    .unwrap();
+    let (r, code) = sb.json(&["env.*"]);
+    for id in [
+        "env.file",
+        "env.exists",
+        "env.python",
+        "env.packages",
+        "env.pip",
+        "env.lock",
+        "env.active",
+    ] {
+        assert_eq!(status(&r, id), "ok", "{id}: {:#}", check(&r, id));
+    }
+    assert_eq!(code, 0);
+    assert!(check(&r, "env.python")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("3.11.9"));
+    assert_eq!(
+        check(&r, "env.exists")["data"]["prefix"],
+        prefix.display().to_string()
+    );
+    let active = check(&r, "env.active")["summary"].as_str().unwrap();
+    assert!(active.contains("micromamba run -n proj"), "{active}");
+    assert!(active.contains("micromamba activate proj"), "{active}");
+}
+
+#[test]
+fn the_active_env_is_recognised() {
+    let (mut sb, root) = mm_sandbox(ENV_YML);
+    let prefix = root.join("envs/proj");
+    project_env(&prefix, &[]);
+    sb.var("CONDA_PREFIX", &prefix);
+    let (r, _) = sb.json(&["env.active"]);
+    assert_eq!(
+        check(&r, "env.active")["summary"],
+        "`proj` is active",
+        "{r:#}"
+    );
+}
+
+#[test]
+fn missing_env_fails_with_the_create_command() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    let (r, code) = sb.json(&["env.*"]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "env.exists"), "fail");
+    assert_eq!(
+        fix_commands(&r, "env.exists"),
+        [[
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml"
+        ]]
+    );
+    let details = check(&r, "env.exists")["details"].to_string();
+    assert!(
+        details.contains(&root.join("envs").display().to_string()),
+        "{details}"
+    );
+    for id in ["env.python", "env.packages", "env.pip", "env.active"] {
+        assert_eq!(status(&r, id), "skip", "{id}");
+    }
+}
+
+#[test]
+fn python_is_matched_with_conda_semantics() {
+    for (installed, want, expected) in [
+        ("3.11.9", "python=3.11", "ok"),
+        ("3.1.1", "python=3.1", "ok"),
+        ("3.1.1", "python=3.11", "fail"),
+        ("3.12.0", "python=3.11", "fail"),
+        ("3.11.9", "python==3.11", "fail"),
+        ("3.11.0", "python 3.11", "ok"),
+        ("3.11.4", "python>=3.11,<3.12", "ok"),
+        ("3.11.4", "conda-forge::python=3.11", "ok"),
+        ("3.11.4", "python=3.11.4=*_cpython", "ok"),
+        // A version with a build string is exact, not fuzzy (conda's rule).
+        ("3.11.4", "python=3.11=*_cpython", "fail"),
+        ("3.11.4", "python=3.11.4=*_pypy", "fail"),
+    ] {
+        let yml = ENV_YML.replace("python=3.11", want);
+        let (sb, root) = mm_sandbox(&yml);
+        let prefix = root.join("envs/proj");
+        env(&prefix, &mm_history("proj", &[]));
+        python(&prefix, installed);
+        let (r, _) = sb.json(&["env.python"]);
+        assert_eq!(
+            status(&r, "env.python"),
+            expected,
+            "{installed} vs {want}: {:#}",
+            check(&r, "env.python")
+        );
+        if expected == "fail" {
+            assert_eq!(
+                fix_commands(&r, "env.python"),
+                [[
+                    "micromamba",
+                    "install",
+                    "-y",
+                    "-n",
+                    "proj",
+                    "-c",
+                    "conda-forge",
+                    want
+                ]]
+            );
+            assert_eq!(lines(&r, "env.python"), [6]);
+        }
+    }
+}
+
+#[test]
+fn python_missing_from_the_env_fails() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    let prefix = root.join("envs/proj");
+    env(
+        &prefix,
+        &format!(
+            "{}==> 2025-07-01 09:00:00 <==\n# cmd: micromamba remove -n proj python\n# conda version: 3.8.0\n-https://conda.anaconda.org/conda-forge/linux-64::python-3.11.9-hab00c5b_0_cpython\n",
+            mm_history("proj", &["python-3.11.9-hab00c5b_0_cpython"])
+        ),
+    );
+    let (r, _) = sb.json(&["env.python"]);
+    assert_eq!(status(&r, "env.python"), "fail");
+    let c = check(&r, "env.python");
+    assert!(
+        c["summary"].as_str().unwrap().contains("no Python"),
+        "{c:#}"
+    );
+    assert!(c["details"]
+        .to_string()
+        .contains("micromamba remove -n proj python"));
+}
+
+#[test]
+fn package_drift_lists_each_with_installed_and_wanted() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(
+        &root.join("envs/proj"),
+        &[("numpy", "1.25.2"), ("pip", "24.0")],
+    );
+    let (r, _) = sb.json(&["env.packages"]);
+    assert_eq!(status(&r, "env.packages"), "fail");
+    let locs = check(&r, "env.packages")["locations"].to_string();
+    assert!(locs.contains("installed 1.25.2"), "{locs}");
+    assert!(
+        locs.contains("fastapi: wanted `fastapi`, not installed"),
+        "{locs}"
+    );
+    assert_eq!(lines(&r, "env.packages"), [7, 8]);
+    assert_eq!(
+        fix_commands(&r, "env.packages"),
+        [[
+            "micromamba",
+            "env",
+            "update",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml",
+            "--prune"
+        ]]
+    );
+}
+
+#[test]
+fn pip_intrusions_warn_when_declared_and_fail_when_not() {
+    let yml = format!("{ENV_YML}  - pip:\n    - truly-unavailable==1.0\n");
+    let (sb, root) = mm_sandbox(&yml);
+    let prefix = root.join("envs/proj");
+    let site = project_env(
+        &prefix,
+        &[("numpy", "1.26.4"), ("fastapi", "0.110.0"), ("pip", "24.0")],
+    );
+    // conda-built (INSTALLER says conda) and pip-installed-but-conda-owned: not intrusions.
+    dist(&site, "numpy", "1.26.4", Some("conda"), &[]);
+    dist(&site, "six", "1.16.0", Some("pip"), &[]);
+    pkg(
+        &prefix,
+        "six",
+        "1.16.0",
+        "pyh6c4a22f_0",
+        &["lib/python3.11/site-packages/six-1.16.0.dist-info/RECORD"],
+    );
+    // Declared in pip: (and what it pulls in).
+    dist(
+        &site,
+        "truly-unavailable",
+        "1.0",
+        Some("pip"),
+        &["helper-lib>=2"],
+    );
+    dist(&site, "helper-lib", "2.1", Some("pip"), &[]);
+    let (r, _) = sb.json(&["env.pip"]);
+    assert_eq!(status(&r, "env.pip"), "warn", "{:#}", check(&r, "env.pip"));
+    assert_eq!(lines(&r, "env.pip"), [11]);
+
+    // Someone ran `pip install requests` (and uv something) by hand.
+    dist(&site, "requests", "2.32.3", Some("pip"), &["idna<4,>=2.5"]);
+    dist(&site, "fastuv", "0.1", Some("uv"), &[]);
+    let (r, _) = sb.json(&["env.pip"]);
+    let c = check(&r, "env.pip");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let details = c["details"].to_string();
+    assert!(
+        details.contains("undeclared: requests 2.32.3 (installed by pip)"),
+        "{details}"
+    );
+    assert!(
+        details.contains("undeclared: fastuv 0.1 (installed by uv)"),
+        "{details}"
+    );
+    assert!(!details.contains("six"), "{details}");
+    assert_eq!(
+        fix_commands(&r, "env.pip"),
+        [
+            vec!["micromamba", "env", "remove", "-y", "-n", "proj"],
+            vec![
+                "micromamba",
+                "create",
+                "-y",
+                "-n",
+                "proj",
+                "-f",
+                "environment.yml"
+            ]
+        ]
+    );
+    let texts = fix_texts(&r).join("\n");
+    assert!(texts.contains("fastuv, requests"), "{texts}");
+    assert!(!texts.contains("pip uninstall"), "{texts}");
+}
+
+#[test]
+fn conda_layout_with_envs_in_home_conda_envs() {
+    let mut sb = Sandbox::new();
+    let mf = root(&sb.home.join("miniforge3"));
+    let conda = mf.join("bin/conda");
+    recording_tool(&conda, "conda 24.11.3", &sb.root().join("argv.log"));
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        sb.bin.display(),
+        mf.join("bin").display()
+    );
+    sb.var("PATH", path);
+    let prefix = sb.home.join(".conda/envs/proj");
+    env(
+        &prefix,
+        &conda_history("proj", &["python-3.11.9-hab00c5b_0_cpython"]),
+    );
+    python(&prefix, "3.11.9");
+    fs::write(
+        sb.home.join(".conda/environments.txt"),
+        format!("{}\n{}\n", mf.display(), prefix.display()),
+    )
+    .unwrap();
+    fs::write(sb.project.join("environment.yml"), ENV_YML).unwrap();
+    let (r, _) = sb.json(&["env.exists", "env.python", "env.packages"]);
+    assert_eq!(
+        status(&r, "env.exists"),
+        "ok",
+        "{:#}",
+        check(&r, "env.exists")
+    );
+    assert_eq!(status(&r, "env.python"), "ok");
+    assert_eq!(status(&r, "env.packages"), "fail");
+    // Worded for conda (mamba-facts §6).
+    assert_eq!(
+        fix_commands(&r, "env.packages"),
+        [[
+            "conda",
+            "env",
+            "update",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml",
+            "--prune"
+        ]]
+    );
+}
+
+#[test]
+fn same_name_in_two_roots_warns_and_lists_both() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    let ours = root.join("envs/proj");
+    project_env(&ours, &[]);
+    let theirs = sb.home.join("miniforge3/envs/proj");
+    env(&theirs, &conda_history("proj", &[]));
+    fs::create_dir_all(sb.home.join(".conda")).unwrap();
+    fs::write(
+        sb.home.join(".conda/environments.txt"),
+        format!("{}\n{}\n", theirs.display(), ours.display()),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    let c = check(&r, "env.exists");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let details = c["details"].to_string();
+    assert!(
+        details.contains(&format!("used: {}", ours.display())),
+        "{details}"
+    );
+    assert!(
+        details.contains(&format!("also: {}", theirs.display())),
+        "{details}"
+    );
+}
+
+#[test]
+fn env_only_under_another_root_is_found_but_not_by_name() {
+    let (sb, _root) = mm_sandbox(ENV_YML);
+    let theirs = sb.home.join("miniforge3/envs/proj");
+    env(&theirs, &conda_history("proj", &[]));
+    python(&theirs, "3.11.2");
+    fs::create_dir_all(sb.home.join(".conda")).unwrap();
+    fs::write(
+        sb.home.join(".conda/environments.txt"),
+        format!("{}\n", theirs.display()),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.exists", "env.python"]);
+    let c = check(&r, "env.exists");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(c["summary"]
+        .as_str()
+        .unwrap()
+        .contains("-n proj` will not find it"));
+    assert_eq!(status(&r, "env.python"), "ok");
+}
+
+#[test]
+fn environment_file_lint_points_at_lines() {
+    let yml = "channels:\n  - defaults\n  - conda-forge\ndependencies:\n  - python\n  - numpy>>1\n  - pip:\n    - requests\nextras: 1\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let locs: Vec<(u64, String)> = c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |line: u64, rule: &str| locs.iter().any(|(l, r)| *l == line && r == rule);
+    assert!(has(1, "no-name"), "{locs:?}");
+    assert!(has(2, "defaults"), "{locs:?}");
+    assert!(has(3, "conda-forge-first"), "{locs:?}");
+    assert!(has(5, "python-pin"), "{locs:?}");
+    assert!(has(6, "matchspec"), "{locs:?}");
+    assert!(has(7, "pip-missing"), "{locs:?}");
+    assert!(has(8, "pip-entry"), "{locs:?}");
+    assert!(has(9, "unknown-key"), "{locs:?}");
+    let human = support::stdout(&sb.run(&["env.file"]));
+    assert!(human.contains("environment.yml:6:"), "{human}");
+}
+
+#[test]
+fn requirements_txt_without_environment_yml_fails_without_pip() {
+    let sb = Sandbox::new();
+    fs::write(
+        sb.project.join("requirements.txt"),
+        "fastapi==0.110.0\ntorch>=2\npsycopg2-binary\ngit+https://example.com/x.git#egg=x\n",
+    )
+    .unwrap();
+    let (r, code) = sb.json(&["env.file"]);
+    assert_eq!(code, 1);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "fail");
+    let details = c["details"].to_string();
+    assert!(details.contains("- pytorch>=2"), "{details}");
+    assert!(details.contains("- psycopg2"), "{details}");
+    assert!(
+        details.contains("git+https://example.com/x.git#egg=x"),
+        "{details}"
+    );
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("micromamba create -y -n project -f environment.yml"),
+        "{texts}"
+    );
+    assert!(!devdoctor::fix::text_calls_pip(&texts), "{texts}");
+    // Neither file: nothing to check.
+    fs::remove_file(sb.project.join("requirements.txt")).unwrap();
+    let (r, _) = sb.json(&["env.*"]);
+    assert_eq!(status(&r, "env.file"), "skip");
+    assert_eq!(status(&r, "env.exists"), "skip");
+}
+
+#[test]
+fn lock_absent_stale_fresh_and_platformless() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "warn");
+    let cmds = fix_commands(&r, "env.lock");
+    assert_eq!(
+        cmds[0],
+        [
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "conda-lock",
+            "-c",
+            "conda-forge",
+            "conda-lock"
+        ]
+    );
+    assert_eq!(
+        cmds[1][..5],
+        ["micromamba", "run", "-n", "conda-lock", "conda-lock"]
+    );
+    assert!(cmds[1].contains(&"linux-64".to_string()));
+
+    let lock = |hash: &str, platforms: &str, packages: &str| {
+        format!("version: 1\nmetadata:\n  content_hash:\n    linux-64: abc\n  channels:\n  - url: conda-forge\n    used_env_vars: []\n  platforms:\n{platforms}{hash}  sources:\n  - environment.yml\npackage:\n{packages}")
+    };
+    let pkgs = "- name: python\n  version: 3.11.9\n  manager: conda\n  platform: linux-64\n- name: numpy\n  version: 1.26.4\n  manager: conda\n  platform: linux-64\n- name: fastapi\n  version: 0.110.0\n  manager: conda\n  platform: linux-64\n- name: pip\n  version: '24.0'\n  manager: conda\n  platform: linux-64\n";
+    let write = |text: String| fs::write(sb.project.join("conda-lock.yml"), text).unwrap();
+
+    // Semantic comparison (no input hash): consistent.
+    write(lock("", "  - linux-64\n", pkgs));
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "ok", "{:#}", check(&r, "env.lock"));
+
+    // Semantic: numpy locked at a version the file no longer allows.
+    write(lock("", "  - linux-64\n", &pkgs.replace("1.26.4", "2.1.0")));
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "warn");
+    assert_eq!(lines(&r, "env.lock"), [7]);
+
+    // Input hash: stale, then fresh even with CRLF line ends in environment.yml.
+    let stale = "  inputs_metadata:\n    environment.yml:\n      md5: null\n      sha256: 0000000000000000000000000000000000000000000000000000000000000000\n";
+    write(lock(stale, "  - linux-64\n", pkgs));
+    let (r, _) = sb.json(&["env.lock"]);
+    assert!(check(&r, "env.lock")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("stale"));
+    fs::write(
+        sb.project.join("environment.yml"),
+        ENV_YML.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let sha = devdoctor::probes::env::lock::text_mode_sha256(ENV_YML);
+    let fresh =
+        format!("  inputs_metadata:\n    environment.yml:\n      md5: null\n      sha256: {sha}\n");
+    write(lock(&fresh, "  - linux-64\n", ""));
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "ok", "{:#}", check(&r, "env.lock"));
+
+    // This machine's platform missing.
+    write(lock(&fresh, "  - osx-arm64\n", ""));
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert_eq!(c["status"], "warn");
+    assert!(
+        c["summary"].as_str().unwrap().contains("has no linux-64"),
+        "{c:#}"
+    );
+    let relock = fix_commands(&r, "env.lock").concat().join(" ");
+    assert!(relock.contains("-p osx-arm64 -p linux-64"), "{relock}");
+}
+
+#[test]
+fn cli_fallback_when_no_root_can_be_determined() {
+    // No HOME-based default root exists and none is set: the stand-in's `env list --json`
+    // (conda ≥ 25.11 shape) is asked.
+    let mut sb = Sandbox::new();
+    let elsewhere = sb.root().join("opt/conda");
+    let prefix = elsewhere.join("envs/proj");
+    project_env(&prefix, &[]);
+    let listing = format!(
+        "{{\"envs\": [\"{0}\", \"{1}\"], \"envs_details\": {{\"{0}\": {{\"name\": \"base\", \"base\": true}}, \"{1}\": {{\"name\": \"proj\", \"base\": false}}}}}}",
+        elsewhere.display(),
+        prefix.display()
+    );
+    sb.stand_in(
+        "micromamba",
+        &format!("case \"$1\" in --version) echo 2.0.5;; env) echo '{listing}';; esac"),
+    );
+    sb.var("XDG_DATA_HOME", sb.root().join("nowhere"));
+    fs::write(sb.project.join("environment.yml"), ENV_YML).unwrap();
+    let (r, _) = sb.json(&["env.exists", "env.python"]);
+    let c = check(&r, "env.exists");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c["details"].to_string().contains("env list --json"),
+        "{c:#}"
+    );
+    assert_eq!(status(&r, "env.python"), "ok");
+}
