@@ -638,3 +638,54 @@ fn nothing_listening_points_at_the_port_check() {
         "{why}"
     );
 }
+
+#[test]
+fn closed_reply_stream_is_resumed_with_last_event_id() {
+    let fake = Fake::start(|req, stream| {
+        if req.path != "/mcp" {
+            return respond(stream, "404 Not Found", &[], b"");
+        }
+        let sse = |stream: &mut TcpStream, body: String| {
+            respond(
+                stream,
+                "200 OK",
+                &[
+                    ("Content-Type", "text/event-stream"),
+                    ("mcp-session-id", "s1"),
+                ],
+                body.as_bytes(),
+            )
+        };
+        if req.method == "GET" {
+            assert_eq!(req.header("last-event-id"), Some("prime-1"));
+            assert_eq!(req.header("mcp-session-id"), Some("s1"));
+            let reply = json!({"jsonrpc": "2.0", "id": 1, "result": {
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "serverInfo": {"name": "resumable", "version": "1"}}});
+            return sse(
+                stream,
+                format!("id: ev-2\r\nevent: message\r\ndata: {reply}\r\n\r\n"),
+            );
+        }
+        let msg = req.json();
+        match req.rpc_method().as_str() {
+            // The 2025-11-25 priming event, then the server drops the stream.
+            "initialize" => sse(stream, "id: prime-1\r\nretry: 50\r\ndata:\r\n\r\n".into()),
+            "notifications/initialized" => respond(stream, "202 Accepted", &[], b""),
+            _ => json_reply(
+                stream,
+                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": {}}),
+            ),
+        }
+    });
+    let (report, _, _) = run_against(&fake, "5");
+    assert_eq!(status(&report, "mcp.handshake"), "ok", "{report:#}");
+    assert_eq!(
+        check(&report, "mcp.handshake")["data"]["server_name"],
+        "resumable"
+    );
+    assert!(fake
+        .seen()
+        .iter()
+        .any(|r| r.method == "GET" && r.header("last-event-id") == Some("prime-1")));
+}

@@ -388,11 +388,61 @@ impl<'a> Conn<'a> {
             self.take_session(&resp).map_err(|k| self.fail(method, k))?;
         }
         let value = match &self.legacy {
-            None => read_reply(resp, id),
-            Some(legacy) => read_legacy_reply(resp, id, legacy, self.client),
-        }
-        .map_err(|k| self.fail(method, k))?;
+            None => self.reply_or_resume(method, resp, id)?,
+            Some(legacy) => read_legacy_reply(resp, id, legacy, self.client)
+                .map_err(|k| self.fail(method, k))?,
+        };
         Ok((split(&value), started.elapsed()))
+    }
+
+    /// Reads the reply; when the server closes the stream after an event id, resumes it with
+    /// `GET` + `Last-Event-ID` (at most `MAX_RESUMES` times, waiting its `retry`, capped).
+    fn reply_or_resume(&self, method: &str, resp: Response, id: i64) -> Result<Value, Failure> {
+        const MAX_RESUMES: usize = 3;
+        let mut outcome = read_reply(resp, id);
+        for _ in 0..MAX_RESUMES {
+            let (last_id, retry) = match outcome {
+                Ok(v) => return Ok(v),
+                Err(NoReply::Fail(k)) => return Err(self.fail(method, k)),
+                Err(NoReply::Resumable { last_id, retry }) => (last_id, retry),
+            };
+            let pause = Duration::from_millis(retry.unwrap_or(0).min(1000));
+            std::thread::sleep(pause.min(self.client.remaining()));
+            let mut req = Request::new("GET", &self.target)
+                .header("accept", "text/event-stream")
+                .header("last-event-id", last_id);
+            if let Some(s) = &self.session {
+                req = req.header("mcp-session-id", s.clone());
+            }
+            if let Some(v) = &self.version {
+                req = req.header("mcp-protocol-version", v.clone());
+            }
+            let resp = self.send(method, req)?;
+            if resp.media_type().as_deref() != Some("text/event-stream")
+                || !(200..300).contains(&resp.status)
+            {
+                let status = resp.status;
+                return Err(self.fail(
+                    method,
+                    FailKind::NotMcp(format!(
+                        "the server closed the reply stream, and resuming it (GET with Last-Event-ID) answered {status} {}",
+                        http::reason(status)
+                    )),
+                ));
+            }
+            outcome = read_sse_reply(&mut resp.into_reader(), id);
+        }
+        match outcome {
+            Ok(v) => Ok(v),
+            Err(NoReply::Fail(k)) => Err(self.fail(method, k)),
+            Err(NoReply::Resumable { .. }) => Err(self.fail(
+                method,
+                FailKind::Http(HttpError::Closed(format!(
+                    "the server closed the reply stream {} times without replying",
+                    MAX_RESUMES + 1
+                ))),
+            )),
+        }
     }
 
     fn take_session(&mut self, resp: &Response) -> Result<(), FailKind> {
@@ -498,22 +548,37 @@ fn describe_media(media: Option<&str>) -> String {
     }
 }
 
-fn read_reply(resp: Response, id: i64) -> Result<Value, FailKind> {
+/// Why no reply was read: a failure, or a stream the server closed after naming an event id,
+/// which the client may resume with `GET` + `Last-Event-ID` (2025-11-25).
+#[derive(Debug)]
+enum NoReply {
+    Fail(FailKind),
+    Resumable { last_id: String, retry: Option<u64> },
+}
+
+impl From<FailKind> for NoReply {
+    fn from(k: FailKind) -> NoReply {
+        NoReply::Fail(k)
+    }
+}
+
+fn read_reply(resp: Response, id: i64) -> Result<Value, NoReply> {
     let status = resp.status;
     if !(200..300).contains(&status) {
-        return Err(status_failure(resp));
+        return Err(status_failure(resp).into());
     }
     if status == 202 {
         return Err(FailKind::NotMcp(
             "the server answered 202 Accepted to a request instead of replying".into(),
-        ));
+        )
+        .into());
     }
     let media = resp.media_type();
     match media.as_deref() {
         Some("application/json") => {
             let body = resp.read_capped(http::BODY_CAP).map_err(FailKind::Http)?;
             if body.truncated {
-                return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)));
+                return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)).into());
             }
             let v: Value = serde_json::from_slice(&body.bytes).map_err(|e| {
                 FailKind::NotMcp(format!(
@@ -526,6 +591,7 @@ fn read_reply(resp: Response, id: i64) -> Result<Value, FailKind> {
                     "the JSON reply is not a JSON-RPC response to request {id}: {}",
                     http::excerpt(&body.bytes, 120)
                 ))
+                .into()
             })
         }
         Some("text/event-stream") => read_sse_reply(&mut resp.into_reader(), id),
@@ -542,7 +608,8 @@ fn read_reply(resp: Response, id: i64) -> Result<Value, FailKind> {
                 } else {
                     format!(": {sample}")
                 }
-            )))
+            ))
+            .into())
         }
     }
 }
@@ -562,7 +629,7 @@ fn match_event(ev: &sse::Event, id: i64) -> Result<Option<Value>, FailKind> {
 }
 
 /// Reads an SSE reply until the response to `id` arrives, the stream ends, or the deadline.
-fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, FailKind> {
+fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, NoReply> {
     let mut parser = sse::Parser::new(http::BODY_CAP);
     let mut buf = [0u8; 8192];
     let mut total = 0usize;
@@ -571,11 +638,11 @@ fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, FailKind> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(FailKind::Http(http::io_error(&e))),
+            Err(e) => return Err(FailKind::Http(http::io_error(&e)).into()),
         };
         total += n;
         if total > http::BODY_CAP {
-            return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)));
+            return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)).into());
         }
         let events = parser
             .feed(&buf[..n])
@@ -591,9 +658,16 @@ fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, FailKind> {
             return Ok(v);
         }
     }
-    Err(FailKind::Http(HttpError::Closed(format!(
-        "the event stream ended without a reply to request {id}"
-    ))))
+    match parser.last_event_id() {
+        Some(last) => Err(NoReply::Resumable {
+            last_id: last.to_string(),
+            retry: parser.retry_ms(),
+        }),
+        None => Err(FailKind::Http(HttpError::Closed(format!(
+            "the event stream ended without a reply to request {id}"
+        )))
+        .into()),
+    }
 }
 
 /// A non-2xx answer: status, bounded excerpt, and the JSON-RPC error inside if any.
@@ -809,12 +883,17 @@ mod tests {
         let stream = b"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}\n\n";
         assert!(matches!(
             read_sse_reply(&mut &stream[..], 2),
-            Err(FailKind::Http(HttpError::Closed(_)))
+            Err(NoReply::Fail(FailKind::Http(HttpError::Closed(_))))
         ));
         let garbage = b"event: message\ndata: <html>\n\n";
         assert!(matches!(
             read_sse_reply(&mut &garbage[..], 2),
-            Err(FailKind::NotMcp(_))
+            Err(NoReply::Fail(FailKind::NotMcp(_)))
+        ));
+        let primed = b"id: e1\nretry: 100\ndata:\n\n";
+        assert!(matches!(
+            read_sse_reply(&mut &primed[..], 2),
+            Err(NoReply::Resumable { last_id, retry: Some(100) }) if last_id == "e1"
         ));
     }
 

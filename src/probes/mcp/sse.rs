@@ -23,6 +23,7 @@ pub struct Parser {
     data: String,
     has_data: bool,
     last_id: Option<String>,
+    retry: Option<u64>,
     max_line: usize,
 }
 
@@ -35,6 +36,7 @@ impl Parser {
             data: String::new(),
             has_data: false,
             last_id: None,
+            retry: None,
             max_line,
         }
     }
@@ -64,6 +66,16 @@ impl Parser {
             }
         }
         Ok(out)
+    }
+
+    /// The last `id:` seen (for `Last-Event-ID` when resuming a stream).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|id| !id.is_empty())
+    }
+
+    /// The last `retry:` value in milliseconds.
+    pub fn retry_ms(&self) -> Option<u64> {
+        self.retry
     }
 
     /// At end of stream: the spec drops an unterminated event; a lenient reader keeps one that
@@ -114,7 +126,10 @@ impl Parser {
                 self.has_data = true;
             }
             "id" if !value.contains('\0') => self.last_id = Some(value.to_string()),
-            _ => {} // retry and unknown fields
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                self.retry = value.parse().ok();
+            }
+            _ => {} // unknown fields
         }
     }
 }
@@ -155,6 +170,17 @@ mod tests {
         assert_eq!(ev[0].id.as_deref(), Some("7"));
         assert_eq!(ev[1].data, "{\"a\":\n1}");
         assert_eq!(ev[1].id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn id_and_retry_for_resuming() {
+        let mut p = Parser::new(1024);
+        p.feed(b"id: ev-1\nretry: 250\ndata:\n\nretry: soon\n\n")
+            .unwrap();
+        assert_eq!(p.last_event_id(), Some("ev-1"));
+        assert_eq!(p.retry_ms(), Some(250));
+        p.feed(b"id:\n\n").unwrap();
+        assert_eq!(p.last_event_id(), None, "an empty id resets it");
     }
 
     #[test]
