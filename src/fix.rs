@@ -158,10 +158,12 @@ impl Commands {
     pub fn channel_config(&self, remove_defaults: bool) -> Vec<Vec<String>> {
         let mut cmds = Vec::new();
         if self.flavour.is_libmamba_cli() {
+            // Prepend first: on a file with no `channels:` yet, removing fails and a later
+            // prepend would bring the implicit `defaults` back.
+            cmds.push(self.cmd(&["config", "prepend", "channels", "conda-forge"]));
             if remove_defaults {
                 cmds.push(self.cmd(&["config", "remove", "channels", "defaults"]));
             }
-            cmds.push(self.cmd(&["config", "prepend", "channels", "conda-forge"]));
             cmds.push(self.cmd(&["config", "set", "channel_priority", "strict"]));
         } else {
             // mamba 1 has no config subcommand of its own: conda's writes the same .condarc.
@@ -175,10 +177,10 @@ impl Commands {
                 v.extend(rest.iter().map(|s| s.to_string()));
                 v
             };
+            cmds.push(c(&["config", "--prepend", "channels", "conda-forge"]));
             if remove_defaults {
                 cmds.push(c(&["config", "--remove", "channels", "defaults"]));
             }
-            cmds.push(c(&["config", "--prepend", "channels", "conda-forge"]));
             cmds.push(c(&["config", "--set", "channel_priority", "strict"]));
         }
         cmds
@@ -356,6 +358,15 @@ mod tests {
                 "/r"
             ])
         );
+    }
+
+    #[test]
+    fn channel_config_prepends_before_removing_defaults() {
+        for f in Flavour::ALL {
+            let cmds = Commands::new(f).channel_config(true);
+            let pos = |word: &str| cmds.iter().position(|c| c.iter().any(|w| w.contains(word)));
+            assert!(pos("prepend") < pos("remove"), "{f:?}: {cmds:?}");
+        }
     }
 
     #[test]
