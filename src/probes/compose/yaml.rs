@@ -95,6 +95,10 @@ pub struct YamlError {
 
 /// Parses the first document of `text`.
 pub fn load(text: &str) -> Result<Node, YamlError> {
+    crate::probes::env::yaml::check_nesting(text).map_err(|e| YamlError {
+        line: e.line,
+        reason: e.message,
+    })?;
     let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
         line: e.marker().line(),
         reason: e.info().to_string(),

@@ -82,12 +82,19 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn check_nesting(text: &str) -> Result<(), YamlError> {
+/// Refuses block nesting deeper than the parsers' stacks allow (also used for rc and compose
+/// files). A lone CR is a line break to YAML, so each CR-separated part is checked too.
+pub fn check_nesting(text: &str) -> Result<(), YamlError> {
     for (i, line) in text.lines().enumerate() {
         let prefix = line
-            .chars()
-            .take_while(|c| matches!(c, ' ' | '\t' | '-' | '?'))
-            .count();
+            .split('\r')
+            .map(|part| {
+                part.chars()
+                    .take_while(|c| matches!(c, ' ' | '\t' | '-' | '?'))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
         if prefix > MAX_BLOCK_PREFIX {
             return Err(YamlError::new(
                 i + 1,
