@@ -3,7 +3,8 @@
 //! with fallbacks to the legacy HTTP+SSE transport (400/404/405 on POST) and to the stateless
 //! 2026-07-28 revision (a 400 carrying -32020…-32022). Every call shares one deadline.
 
-use super::sse;
+use super::legacy::{open_legacy, read_legacy_reply, Legacy};
+use super::reply::{read_reply, read_sse_reply, split, status_failure, NoReply};
 use super::{
     Ended, FailKind, Failure, Handshake, RpcError, Transport, HANDSHAKE_VERSIONS, MAX_TOOL_PAGES,
     MODERN_VERSION,
@@ -11,14 +12,10 @@ use super::{
 use crate::probes::http::{self, Client, HttpError, Request, Response, Target};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::io::Read;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const CLIENT_NAME: &str = "devdoctor";
 const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// A legacy SSE stream may carry several replies; it is read up to this many bytes.
-const STREAM_CAP: usize = 4 * http::BODY_CAP;
 
 type Reply = (Result<Value, RpcError>, Duration);
 
@@ -293,32 +290,21 @@ fn parse_init(result: &Value) -> Result<InitInfo, FailKind> {
     })
 }
 
-/// The legacy transport's open event stream and the endpoint to POST to.
-struct Legacy {
-    endpoint: Target,
-    events: mpsc::Receiver<StreamItem>,
-}
-
-enum StreamItem {
-    Event(sse::Event),
-    End(Option<HttpError>),
-}
-
 /// One client connection state: where to POST, which headers to add, how replies arrive.
-struct Conn<'a> {
+pub(super) struct Conn<'a> {
     client: &'a Client,
     target: Target,
     session: Option<String>,
     version: Option<String>,
     /// 2026-07-28: `Mcp-Method` header and `_meta` in params.
     modern: bool,
-    legacy: Option<Legacy>,
+    pub(super) legacy: Option<Legacy>,
     next_id: i64,
     server: Option<String>,
 }
 
 impl<'a> Conn<'a> {
-    fn streamable(client: &'a Client, target: &Target) -> Conn<'a> {
+    pub(super) fn streamable(client: &'a Client, target: &Target) -> Conn<'a> {
         Conn {
             client,
             target: target.clone(),
@@ -501,401 +487,9 @@ impl<'a> Conn<'a> {
     }
 }
 
-/// `result` or `error` of a JSON-RPC response object.
-fn split(v: &Value) -> Result<Value, RpcError> {
-    match v.get("error") {
-        Some(e) => Err(rpc_error(e)),
-        None => Ok(v.get("result").cloned().unwrap_or(Value::Null)),
-    }
-}
-
-fn rpc_error(e: &Value) -> RpcError {
-    RpcError {
-        code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
-        message: e
-            .get("message")
-            .and_then(Value::as_str)
-            .map(|m| http::excerpt(m.as_bytes(), 200))
-            .unwrap_or_default(),
-    }
-}
-
-fn id_matches(v: &Value, id: i64) -> bool {
-    match v.get("id") {
-        Some(Value::Number(n)) => n.as_i64() == Some(id),
-        Some(Value::String(s)) => s == &id.to_string(),
-        _ => false,
-    }
-}
-
-fn is_response(v: &Value, id: i64) -> bool {
-    id_matches(v, id) && (v.get("result").is_some() || v.get("error").is_some())
-}
-
-/// The response to `id` in a JSON body (an object, or a 2025-03-26 batch array).
-fn find_response(v: &Value, id: i64) -> Option<Value> {
-    match v {
-        Value::Array(items) => items.iter().find(|m| is_response(m, id)).cloned(),
-        m if is_response(m, id) => Some(m.clone()),
-        _ => None,
-    }
-}
-
-fn describe_media(media: Option<&str>) -> String {
-    match media {
-        Some(m) => format!("`{m}`"),
-        None => "no Content-Type".to_string(),
-    }
-}
-
-/// Why no reply was read: a failure, or a stream the server closed after naming an event id,
-/// which the client may resume with `GET` + `Last-Event-ID` (2025-11-25).
-#[derive(Debug)]
-enum NoReply {
-    Fail(FailKind),
-    Resumable { last_id: String, retry: Option<u64> },
-}
-
-impl From<FailKind> for NoReply {
-    fn from(k: FailKind) -> NoReply {
-        NoReply::Fail(k)
-    }
-}
-
-fn read_reply(resp: Response, id: i64) -> Result<Value, NoReply> {
-    let status = resp.status;
-    if !(200..300).contains(&status) {
-        return Err(status_failure(resp).into());
-    }
-    if status == 202 {
-        return Err(FailKind::NotMcp(
-            "the server answered 202 Accepted to a request instead of replying".into(),
-        )
-        .into());
-    }
-    let media = resp.media_type();
-    match media.as_deref() {
-        Some("application/json") => {
-            let body = resp.read_capped(http::BODY_CAP).map_err(FailKind::Http)?;
-            if body.truncated {
-                return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)).into());
-            }
-            let v: Value = serde_json::from_slice(&body.bytes).map_err(|e| {
-                FailKind::NotMcp(format!(
-                    "the JSON reply does not parse ({e}): {}",
-                    http::excerpt(&body.bytes, 120)
-                ))
-            })?;
-            find_response(&v, id).ok_or_else(|| {
-                FailKind::NotMcp(format!(
-                    "the JSON reply is not a JSON-RPC response to request {id}: {}",
-                    http::excerpt(&body.bytes, 120)
-                ))
-                .into()
-            })
-        }
-        Some("text/event-stream") => read_sse_reply(&mut resp.into_reader(), id),
-        other => {
-            let what = describe_media(other);
-            let body = resp.read_capped(4096).ok();
-            let sample = body
-                .map(|b| http::body_excerpt(&b.bytes, other, 100))
-                .unwrap_or_default();
-            Err(FailKind::NotMcp(format!(
-                "answered {status} with {what} instead of JSON or an event stream{}",
-                if sample.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {sample}")
-                }
-            ))
-            .into())
-        }
-    }
-}
-
-/// The JSON-RPC message in an SSE `message` event, if it is the reply to `id`.
-fn match_event(ev: &sse::Event, id: i64) -> Result<Option<Value>, FailKind> {
-    if ev.event != "message" || ev.data.trim().is_empty() {
-        return Ok(None); // priming events, keep-alives, other event types
-    }
-    let v: Value = serde_json::from_str(&ev.data).map_err(|e| {
-        FailKind::NotMcp(format!(
-            "an SSE message event is not JSON ({e}): {}",
-            http::excerpt(ev.data.as_bytes(), 100)
-        ))
-    })?;
-    Ok(find_response(&v, id))
-}
-
-/// Reads an SSE reply until the response to `id` arrives, the stream ends, or the deadline.
-fn read_sse_reply(reader: &mut dyn Read, id: i64) -> Result<Value, NoReply> {
-    let mut parser = sse::Parser::new(http::BODY_CAP);
-    let mut buf = [0u8; 8192];
-    let mut total = 0usize;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(FailKind::Http(http::io_error(&e)).into()),
-        };
-        total += n;
-        if total > http::BODY_CAP {
-            return Err(FailKind::Http(HttpError::TooLarge(http::BODY_CAP)).into());
-        }
-        let events = parser
-            .feed(&buf[..n])
-            .map_err(|_| FailKind::Http(HttpError::TooLarge(http::BODY_CAP)))?;
-        for ev in &events {
-            if let Some(v) = match_event(ev, id)? {
-                return Ok(v);
-            }
-        }
-    }
-    if let Some(ev) = parser.finish() {
-        if let Some(v) = match_event(&ev, id)? {
-            return Ok(v);
-        }
-    }
-    match parser.last_event_id() {
-        Some(last) => Err(NoReply::Resumable {
-            last_id: last.to_string(),
-            retry: parser.retry_ms(),
-        }),
-        None => Err(FailKind::Http(HttpError::Closed(format!(
-            "the event stream ended without a reply to request {id}"
-        )))
-        .into()),
-    }
-}
-
-/// A non-2xx answer: status, bounded excerpt, and the JSON-RPC error inside if any.
-fn status_failure(resp: Response) -> FailKind {
-    let status = resp.status;
-    let www_authenticate = resp
-        .header("www-authenticate")
-        .map(|h| http::excerpt(h.as_bytes(), 120));
-    let media = resp.media_type();
-    let body = resp.read_capped(4096).map(|b| b.bytes).unwrap_or_default();
-    let rpc = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("error").map(rpc_error));
-    FailKind::Status {
-        status,
-        excerpt: http::body_excerpt(&body, media.as_deref(), 160),
-        rpc,
-        www_authenticate,
-    }
-}
-
-/// GETs the URL (and `/sse` beside it) expecting the legacy `endpoint` event.
-/// `Err` lists what was tried, for the failure's details.
-fn open_legacy<'a>(client: &'a Client, target: &Target) -> Result<Conn<'a>, Vec<String>> {
-    let mut candidates = vec![target.clone()];
-    let path = target.path.split('?').next().unwrap_or("/");
-    if !path.trim_end_matches('/').ends_with("/sse") {
-        let dir = &path[..path.trim_end_matches('/').rfind('/').map_or(0, |i| i + 1)];
-        candidates
-            .push(target.with_path(&format!("{}sse", if dir.is_empty() { "/" } else { dir })));
-        candidates.push(target.with_path("/sse"));
-    }
-    candidates.dedup_by(|a, b| a.path == b.path);
-    let mut tried = Vec::new();
-    for sse_url in candidates {
-        let shown = sse_url.display();
-        let resp = match client
-            .send(Request::new("GET", &sse_url).header("accept", "text/event-stream"))
-        {
-            Ok(r) => r,
-            Err(e) => {
-                tried.push(format!("GET {shown} (legacy SSE): {e}"));
-                if matches!(e, HttpError::Timeout) {
-                    break;
-                }
-                continue;
-            }
-        };
-        if resp.status != 200 || resp.media_type().as_deref() != Some("text/event-stream") {
-            tried.push(format!(
-                "GET {shown} (legacy SSE): {} {} with {}",
-                resp.status,
-                http::reason(resp.status),
-                describe_media(resp.media_type().as_deref())
-            ));
-            continue;
-        }
-        let events = spawn_reader(resp);
-        let first = loop {
-            match events.recv_timeout(client.remaining()) {
-                Ok(StreamItem::Event(ev)) if ev.data.trim().is_empty() => continue,
-                Ok(StreamItem::Event(ev)) => break Ok(ev),
-                Ok(StreamItem::End(e)) => {
-                    break Err(e.map_or("the stream ended".to_string(), |e| e.to_string()))
-                }
-                Err(_) => break Err("no event before the timeout".to_string()),
-            }
-        };
-        match first {
-            Ok(ev) if ev.event == "endpoint" => match sse_url.join(ev.data.trim()) {
-                Ok(endpoint) if endpoint.same_origin(&sse_url) => {
-                    let mut conn = Conn::streamable(client, &sse_url);
-                    conn.legacy = Some(Legacy { endpoint, events });
-                    return Ok(conn);
-                }
-                Ok(endpoint) => tried.push(format!(
-                    "GET {shown}: the endpoint event points at another host ({}); not followed",
-                    endpoint.display()
-                )),
-                Err(e) => tried.push(format!("GET {shown}: bad endpoint event: {e}")),
-            },
-            Ok(ev) => tried.push(format!(
-                "GET {shown}: the first event is `{}`, not the legacy `endpoint` event",
-                http::excerpt(ev.event.as_bytes(), 40)
-            )),
-            Err(why) => tried.push(format!("GET {shown}: {why}")),
-        }
-    }
-    Err(tried)
-}
-
-/// Reads the legacy stream on its own thread; the thread ends with the stream, at the
-/// call deadline (the reader's timeout), or after `STREAM_CAP` bytes.
-fn spawn_reader(resp: Response) -> mpsc::Receiver<StreamItem> {
-    let (tx, rx) = mpsc::channel();
-    let mut reader = resp.into_reader();
-    let spawned = std::thread::Builder::new()
-        .name("mcp-sse-reader".into())
-        .spawn(move || {
-            let mut parser = sse::Parser::new(http::BODY_CAP);
-            let mut buf = [0u8; 8192];
-            let mut total = 0usize;
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => {
-                        let _ = tx.send(StreamItem::End(None));
-                        return;
-                    }
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        let _ = tx.send(StreamItem::End(Some(http::io_error(&e))));
-                        return;
-                    }
-                };
-                total += n;
-                let events = match parser.feed(&buf[..n]) {
-                    Ok(ev) if total <= STREAM_CAP => ev,
-                    _ => {
-                        let _ = tx.send(StreamItem::End(Some(HttpError::TooLarge(STREAM_CAP))));
-                        return;
-                    }
-                };
-                for ev in events {
-                    if tx.send(StreamItem::Event(ev)).is_err() {
-                        return; // the handshake is over
-                    }
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        let (tx2, rx2) = mpsc::channel();
-        let _ = tx2.send(StreamItem::End(Some(HttpError::Other(format!(
-            "cannot start a reader thread: {e}"
-        )))));
-        return rx2;
-    }
-    rx
-}
-
-/// A legacy POST answers 202; the reply arrives on the event stream.
-fn read_legacy_reply(
-    resp: Response,
-    id: i64,
-    legacy: &Legacy,
-    client: &Client,
-) -> Result<Value, FailKind> {
-    if !(200..300).contains(&resp.status) {
-        return Err(status_failure(resp));
-    }
-    // Lenient: a server that answers the POST directly with JSON is taken at its word.
-    if resp.status == 200 && resp.media_type().as_deref() == Some("application/json") {
-        if let Ok(body) = resp.read_capped(http::BODY_CAP) {
-            if let Some(v) = serde_json::from_slice::<Value>(&body.bytes)
-                .ok()
-                .and_then(|v| find_response(&v, id))
-            {
-                return Ok(v);
-            }
-        }
-    }
-    loop {
-        match legacy.events.recv_timeout(client.remaining()) {
-            Ok(StreamItem::Event(ev)) => {
-                if let Some(v) = match_event(&ev, id)? {
-                    return Ok(v);
-                }
-            }
-            Ok(StreamItem::End(Some(e))) => return Err(FailKind::Http(e)),
-            Ok(StreamItem::End(None)) => {
-                return Err(FailKind::Http(HttpError::Closed(format!(
-                    "the SSE stream ended before the reply to request {id}"
-                ))))
-            }
-            Err(_) => return Err(FailKind::Http(HttpError::Timeout)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn responses_are_matched_by_id() {
-        let v = json!({"jsonrpc": "2.0", "id": 3, "result": {}});
-        assert!(find_response(&v, 3).is_some());
-        assert!(find_response(&v, 4).is_none());
-        let batch = json!([{"jsonrpc":"2.0","method":"notifications/message"}, {"id":"5","error":{"code":-32601,"message":"nope"}}]);
-        let r = find_response(&batch, 5).unwrap();
-        assert_eq!(
-            split(&r),
-            Err(RpcError {
-                code: -32601,
-                message: "nope".into()
-            })
-        );
-        assert!(
-            find_response(&json!({"id": 1}), 1).is_none(),
-            "neither result nor error"
-        );
-    }
-
-    #[test]
-    fn sse_reply_skips_noise_and_finds_the_answer() {
-        let stream = b": keep-alive\r\n\r\nid: 1\r\ndata:\r\n\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\r\n\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":2,\r\ndata: \"result\":{}}\r\n\r\n";
-        let v = read_sse_reply(&mut &stream[..], 2).unwrap();
-        assert_eq!(v["result"], json!({}));
-    }
-
-    #[test]
-    fn sse_reply_without_answer_is_closed() {
-        let stream = b"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}\n\n";
-        assert!(matches!(
-            read_sse_reply(&mut &stream[..], 2),
-            Err(NoReply::Fail(FailKind::Http(HttpError::Closed(_))))
-        ));
-        let garbage = b"event: message\ndata: <html>\n\n";
-        assert!(matches!(
-            read_sse_reply(&mut &garbage[..], 2),
-            Err(NoReply::Fail(FailKind::NotMcp(_)))
-        ));
-        let primed = b"id: e1\nretry: 100\ndata:\n\n";
-        assert!(matches!(
-            read_sse_reply(&mut &primed[..], 2),
-            Err(NoReply::Resumable { last_id, retry: Some(100) }) if last_id == "e1"
-        ));
-    }
 
     #[test]
     fn init_versions() {

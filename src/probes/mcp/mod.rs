@@ -5,6 +5,8 @@
 //! Probes here only observe; the `mcp.*` checks judge. Results are cached per run.
 
 mod client;
+mod legacy;
+mod reply;
 pub mod sockets;
 pub mod sse;
 
