@@ -622,15 +622,13 @@ fn nothing_listening_points_at_the_port_check() {
     assert!(summary(&report, "mcp.port").contains("nothing listens"));
     let fix = &check(&report, "mcp.port")["fix"];
     assert_eq!(
-        fix["commands"][0],
-        json!([
-            "micromamba",
-            "run",
-            "-n",
-            "mcp-finance-backend",
-            "python",
-            "main.py"
-        ])
+        fix["manual"][0],
+        "micromamba run -n mcp-finance-backend python main.py"
+    );
+    assert_eq!(
+        fix["commands"],
+        json!([]),
+        "devdoctor fix must not run a server"
     );
     let why = fix["why"].as_str().unwrap();
     assert!(

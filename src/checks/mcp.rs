@@ -30,7 +30,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             "mcp.port",
             "mcp",
             "MCP server port",
-            true,
+            false,
             PORT_EXPLAIN,
             port,
         )),
@@ -537,7 +537,8 @@ fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> Check
     r.with_fix(start_fix(ctx)).data("port", t.port)
 }
 
-/// The command that starts the server inside the project environment, from its directory.
+/// The command that starts the server inside the project environment, from its directory,
+/// as a manual step: `devdoctor fix` must not block on a process that runs until stopped.
 fn start_fix(ctx: &Context) -> Fix {
     let s = &ctx.settings;
     let cmds = crate::probes::mamba::toolchain(ctx).commands();
@@ -573,7 +574,9 @@ fn start_fix(ctx: &Context) -> Fix {
                 env.name,
                 activation(&env.name)
             ))
-            .cmd(argv)
+            // A server never exits: printed for a person (or a service manager), never run by
+            // `devdoctor fix`, which waits for each command it runs.
+            .manual(crate::fix::quote_argv(&argv))
             .phase(Phase::Runtime)
         }
         None => Fix::new(format!(
