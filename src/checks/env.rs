@@ -180,7 +180,8 @@ fn shown(argv: &[String]) -> String {
 }
 
 /// The parsed environment file, or the result to return when there is none.
-fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), CheckResult> {
+/// (Boxed: the early-return result is large and rarely taken.)
+fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), Box<CheckResult>> {
     let pf = probe::project_file(ctx);
     let shown = ctx.settings.display_path(&pf.path);
     match &pf.state {
@@ -188,20 +189,25 @@ fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), Chec
             let f = (**f).clone();
             Ok((pf, f))
         }
-        FileState::Absent => Err(CheckResult::skip(format!("no {shown} (see env.file)"))),
-        _ => Err(CheckResult::skip(format!(
+        FileState::Absent => Err(Box::new(CheckResult::skip(format!(
+            "no {shown} (see env.file)"
+        )))),
+        _ => Err(Box::new(CheckResult::skip(format!(
             "{shown} cannot be used (see env.file)"
-        ))),
+        )))),
     }
 }
 
 /// The project env name, or the result to return when there is none.
-fn project_name(ctx: &Context) -> Result<EnvName, CheckResult> {
-    probe::env_name(ctx).ok_or_else(|| CheckResult::skip("no environment name (see env.exists)"))
+fn project_name(ctx: &Context) -> Result<EnvName, Box<CheckResult>> {
+    probe::env_name(ctx)
+        .ok_or_else(|| Box::new(CheckResult::skip("no environment name (see env.exists)")))
 }
 
 /// The found environment's prefix, or a skip result.
-fn found_prefix(ctx: &Context) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathBuf), CheckResult> {
+fn found_prefix(
+    ctx: &Context,
+) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathBuf), Box<CheckResult>> {
     let name = project_name(ctx)?;
     let env = probe::project_env(ctx);
     match env.prefix() {
@@ -209,10 +215,10 @@ fn found_prefix(ctx: &Context) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathB
             let p = p.to_path_buf();
             Ok((env, name, p))
         }
-        None => Err(CheckResult::skip(format!(
+        None => Err(Box::new(CheckResult::skip(format!(
             "environment `{}` does not exist (see env.exists)",
             name.name
-        ))),
+        )))),
     }
 }
 
@@ -385,7 +391,7 @@ fn looked_in(d: &probe::discover::Discovery) -> Vec<String> {
 fn check_python(ctx: &Context) -> CheckResult {
     let (env, name, prefix) = match found_prefix(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let cmds = commands(ctx);
     let pf = probe::project_file(ctx);
@@ -506,11 +512,11 @@ fn check_python(ctx: &Context) -> CheckResult {
 fn check_packages(ctx: &Context) -> CheckResult {
     let (env, name, _prefix) = match found_prefix(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (pf, file) = match parsed_file(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let meta = match &env.meta {
         Some(Ok(m)) => m,
@@ -581,7 +587,7 @@ fn check_packages(ctx: &Context) -> CheckResult {
 fn check_active(ctx: &Context) -> CheckResult {
     let (_env, name, prefix) = match found_prefix(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let cmds = commands(ctx);
     let active = ctx.var_path("CONDA_PREFIX");

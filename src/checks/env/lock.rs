@@ -74,7 +74,7 @@ fn lock_fix(
 pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     let (pf, file) = match parsed_file(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let platform = current_platform();
     let dir = pf

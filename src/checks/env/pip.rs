@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 pub(super) fn check_pip(ctx: &Context) -> CheckResult {
     let (env, name, prefix) = match found_prefix(ctx) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let meta = match &env.meta {
         Some(Ok(m)) => m,

@@ -1,0 +1,255 @@
+//! `devdoctor fix` end to end, against stand-in package managers that record the argv they
+//! receive: the exact commands in order, the modes that run nothing, failures, re-checks.
+#[path = "env_common.rs"]
+mod common;
+mod support;
+
+use common::*;
+use std::fs;
+use std::path::PathBuf;
+use support::Sandbox;
+
+struct Fx {
+    sb: Sandbox,
+    root: PathBuf,
+    log: PathBuf,
+}
+
+/// A micromamba 2.0.5 stand-in that records argv (and MAMBA_ALWAYS_YES) to `argv.log`.
+fn fx(env_yml: &str) -> Fx {
+    let mut sb = Sandbox::new();
+    let root = root(&sb.home.join("micromamba"));
+    let log = sb.root().join("argv.log");
+    sb.stand_in(
+        "micromamba",
+        &format!(
+            "if [ \"$1\" = \"--version\" ]; then echo 2.0.5; exit 0; fi\necho \"$* [yes=${{MAMBA_ALWAYS_YES:-}}]\" >> '{}'",
+            log.display()
+        ),
+    );
+    sb.var("MAMBA_ROOT_PREFIX", &root);
+    fs::write(sb.project.join("environment.yml"), env_yml).unwrap();
+    Fx { sb, root, log }
+}
+
+fn logged(log: &PathBuf) -> Vec<String> {
+    fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn yes_runs_the_exact_commands_in_phase_order() {
+    let yml = format!("{ENV_YML}  - pip:\n    - truly-unavailable==1.0\n");
+    let f = fx(&yml);
+    let prefix = f.root.join("envs/proj");
+    project_env(&prefix, &[("numpy", "1.25.0"), ("pip", "24.0")]);
+    fs::remove_file(prefix.join("conda-meta/python-3.11.9-hab00c5b_0_cpython.json")).unwrap();
+    let site = python(&prefix, "3.12.1");
+    dist(&site, "requests", "2.32.3", Some("pip"), &[]);
+    let out = f.sb.run(&["fix", "--yes", "env.*"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        logged(&f.log),
+        [
+            // CreateEnv: env.pip rebuilds from the file.
+            "env remove -y -n proj [yes=true]",
+            "create -y -n proj -f environment.yml [yes=true]",
+            // UpdateEnv: env.python, then env.packages (check order).
+            "install -y -n proj -c conda-forge python=3.11 [yes=true]",
+            "env update -n proj -f environment.yml --prune [yes=true]",
+            // Lock: conda-lock from conda-forge, run inside its own env.
+            "create -y -n conda-lock -c conda-forge conda-lock [yes=true]",
+            "run -n conda-lock conda-lock lock -f environment.yml -p linux-64 --md input_sha --micromamba [yes=true]",
+        ],
+        "{text}"
+    );
+    // The stand-in changed nothing, so the re-check shows the same problems.
+    assert!(text.contains("Re-check:"), "{text}");
+    assert!(text.contains("fail → fail"), "{text}");
+    assert!(!text.contains("pip uninstall"), "{text}");
+}
+
+#[test]
+fn without_a_terminal_or_with_dry_run_nothing_runs() {
+    let f = fx(ENV_YML);
+    let out = f.sb.run(&["fix", "env.*"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("$ micromamba create -y -n proj -f environment.yml"),
+        "{text}"
+    );
+    assert!(text.contains("--yes"), "{text}");
+    let out = f.sb.run(&["fix", "--dry-run", "env.*"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(support::stdout(&out).contains("dry run: nothing was run."));
+    assert!(logged(&f.log).is_empty(), "{:?}", logged(&f.log));
+}
+
+#[test]
+fn script_is_posix_sh_and_quoted() {
+    let f = fx(&ENV_YML.replace("name: proj", "name: \"it's $(here)\""));
+    let out = f.sb.run(&["fix", "--script", "env.*"]);
+    assert_eq!(out.status.code(), Some(0));
+    let script = support::stdout(&out);
+    assert!(script.starts_with("#!/bin/sh\n"), "{script}");
+    assert!(script.contains("\nset -eu\n"));
+    let line = script
+        .lines()
+        .find(|l| l.starts_with("micromamba create -y -n"))
+        .unwrap_or_else(|| panic!("{script}"));
+    assert_eq!(
+        shlex::split(line).unwrap(),
+        [
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "it's $(here)",
+            "-f",
+            "environment.yml"
+        ]
+    );
+    let path = f.sb.root().join("fix.sh");
+    fs::write(&path, &script).unwrap();
+    let check = std::process::Command::new("sh")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Running the script runs the same commands.
+    let run = std::process::Command::new("sh")
+        .arg(&path)
+        .env("PATH", f.sb.path_var())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        logged(&f.log)[0],
+        "create -y -n it's $(here) -f environment.yml [yes=true]"
+    );
+}
+
+#[test]
+fn a_failing_command_stops_the_run() {
+    let f = fx(ENV_YML);
+    f.sb.stand_in(
+        "micromamba",
+        &format!(
+            "if [ \"$1\" = \"--version\" ]; then echo 2.0.5; exit 0; fi\necho \"$*\" >> '{}'\necho 'critical libmamba Could not solve for environment specs' >&2\nexit 1",
+            f.log.display()
+        ),
+    );
+    let out = f.sb.run(&["fix", "--yes", "env.*"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(logged(&f.log), ["create -y -n proj -f environment.yml"]);
+    assert!(text.contains("failed: exited with code 1"), "{text}");
+    assert!(
+        text.contains("Could not solve for environment specs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not run: micromamba create -y -n conda-lock"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_real_repair_passes_the_recheck_and_exits_zero() {
+    let f = fx(ENV_YML);
+    // This stand-in really creates the environment the file describes.
+    let prefix = f.root.join("envs/proj");
+    let meta = prefix.join("conda-meta");
+    let rec = |n: &str, v: &str| {
+        format!(
+            "printf '{{\"name\": \"{n}\", \"version\": \"{v}\", \"build\": \"h_0\"}}' > '{}/{n}-{v}-h_0.json'",
+            meta.display()
+        )
+    };
+    f.sb.stand_in(
+        "micromamba",
+        &format!(
+            "if [ \"$1\" = \"--version\" ]; then echo 2.0.5; exit 0; fi\necho \"$*\" >> '{log}'\nif [ \"$1\" = create ]; then\n  mkdir -p '{meta}'\n  printf '==> 2025-06-01 12:00:00 <==\\n# cmd: micromamba %s\\n# conda version: 3.8.0\\n' \"$*\" > '{meta}/history'\n  {py}\n  {np}\n  {fa}\n  {pip}\nfi",
+            log = f.log.display(),
+            meta = meta.display(),
+            py = rec("python", "3.11.9"),
+            np = rec("numpy", "1.26.4"),
+            fa = rec("fastapi", "0.110.0"),
+            pip = rec("pip", "24.0"),
+        ),
+    );
+    let out =
+        f.sb.run(&["fix", "--yes", "env.exists", "env.python", "env.packages"]);
+    let text = support::stdout(&out);
+    assert_eq!(
+        logged(&f.log),
+        ["create -y -n proj -f environment.yml"],
+        "{text}"
+    );
+    assert!(text.contains("env.exists     fail → ok"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // Nothing left to do now.
+    let out =
+        f.sb.run(&["fix", "--yes", "env.exists", "env.python", "env.packages"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(support::stdout(&out).contains("Nothing to fix"));
+}
+
+#[test]
+fn commands_of_other_programs_are_shown_not_run() {
+    let f = fx(ENV_YML);
+    project_env(
+        &f.root.join("envs/proj"),
+        &[("numpy", "1.26.4"), ("fastapi", "0.1"), ("pip", "24.0")],
+    );
+    f.sb.write("project/marker", "x");
+    f.sb.write(
+        "project/.devdoctor/checks/team.toml",
+        "[[check]]\nid = \"team.marker\"\ntitle = \"No marker file\"\ncategory = \"team\"\nseverity = \"fail\"\nprobe = { kind = \"file\", path = \"marker\", absent = true }\nmessage = \"a marker file is present\"\nfix = { why = \"Remove the marker.\", commands = [[\"rm\", \"marker\"]], phase = \"configure\" }\nexplain = \"Fails while a file named marker exists in the project; the fix removes it.\"\n",
+    );
+    let out = f.sb.run(&["fix", "--yes", "team.*"]);
+    let text = support::stdout(&out);
+    assert!(text.contains("manual: rm marker"), "{text}");
+    assert!(f.sb.project.join("marker").exists(), "{text}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing allowlisted to run: {text}"
+    );
+}
+
+#[test]
+fn json_plan_for_machines() {
+    let f = fx(ENV_YML);
+    let out = f.sb.run(&["--json", "fix", "--dry-run", "env.*"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["steps"][0]["check"], "env.exists");
+    assert_eq!(v["steps"][0]["phase"], "create_env");
+    assert_eq!(
+        v["steps"][0]["commands"][0],
+        serde_json::json!([
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml"
+        ])
+    );
+    assert_eq!(v["exit_code"], 0);
+}
