@@ -18,6 +18,8 @@ fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
         max_shrink_iters: 2_000,
+        // Failures are kept as named regression tests in these files, not in side files.
+        failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
