@@ -141,7 +141,9 @@ fn json_reply(stream: &mut TcpStream, v: &Value) {
 }
 
 /// Runs the three mcp checks against a fake with a short timeout; returns the report,
-/// the exit code and the wall time.
+/// the exit code and the wall time. Wall-time bounds below are loose (a loaded 2-core CI
+/// machine starts processes slowly); the fakes themselves hold on for 30 s, so finishing
+/// well before that, with the check's own "no reply within …" finding, shows the deadline.
 fn run_against(fake: &Fake, timeout: &str) -> (Value, i32, Duration) {
     let sb = Sandbox::new();
     let started = Instant::now();
@@ -168,7 +170,7 @@ fn silent_server_is_unknown_within_the_timeout() {
     assert_eq!(status(&report, "mcp.health"), "unknown", "{report:#}");
     assert_eq!(status(&report, "mcp.handshake"), "unknown", "{report:#}");
     assert!(summary(&report, "mcp.handshake").contains("initialize"));
-    assert!(took < Duration::from_secs(6), "took {took:?}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
     // The port is held by this very test process, which is not the server command.
     assert_eq!(status(&report, "mcp.port"), "fail", "{report:#}");
     assert_eq!(
@@ -188,7 +190,7 @@ fn garbage_is_a_failure() {
     assert_eq!(status(&report, "mcp.health"), "fail", "{report:#}");
     assert_eq!(status(&report, "mcp.handshake"), "fail", "{report:#}");
     assert!(summary(&report, "mcp.handshake").contains("not valid HTTP"));
-    assert!(took < Duration::from_secs(6));
+    assert!(took < Duration::from_secs(15));
 }
 
 #[test]
@@ -212,7 +214,7 @@ fn endless_sse_stream_is_bounded_by_the_timeout() {
         "{report:#}"
     );
     assert_eq!(status(&report, "mcp.health"), "unknown", "{report:#}");
-    assert!(took < Duration::from_secs(6), "took {took:?}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
 }
 
 #[test]
@@ -236,7 +238,7 @@ fn ten_megabytes_are_capped() {
         summary(&report, "mcp.handshake").contains("cap"),
         "{report:#}"
     );
-    assert!(took < Duration::from_secs(10));
+    assert!(took < Duration::from_secs(20));
 }
 
 #[test]
@@ -492,7 +494,7 @@ fn endless_paging_stops_after_a_bound() {
     assert!(check(&report, "mcp.handshake")["details"]
         .to_string()
         .contains("more than 20 pages"));
-    assert!(took < Duration::from_secs(10));
+    assert!(took < Duration::from_secs(20));
 }
 
 /// A server of the stateless 2026-07-28 revision only (no initialize).
@@ -686,4 +688,32 @@ fn closed_reply_stream_is_resumed_with_last_event_id() {
         .seen()
         .iter()
         .any(|r| r.method == "GET" && r.header("last-event-id") == Some("prime-1")));
+}
+
+#[test]
+fn server_on_another_loopback_address_is_a_near_miss() {
+    // Listens on 127.0.0.1 only, while the URL says [::1].
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sb = Sandbox::new();
+    let (report, code) = sb.json(&[
+        "--timeout",
+        "2",
+        "--mcp-url",
+        &format!("http://[::1]:{port}/mcp"),
+        "mcp.port",
+    ]);
+    assert_eq!(status(&report, "mcp.port"), "fail", "{report:#}");
+    let s = summary(&report, "mcp.port");
+    assert!(
+        s.contains(&format!("127.0.0.1:{port}")) && s.contains("does not reach"),
+        "{s}"
+    );
+    let fix = check(&report, "mcp.port")["fix"].to_string();
+    assert!(
+        fix.contains(&format!("--mcp-url http://127.0.0.1:{port}/mcp")),
+        "{fix}"
+    );
+    assert_eq!(code, 1);
+    drop(listener);
 }

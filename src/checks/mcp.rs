@@ -453,19 +453,17 @@ fn port(ctx: &Context) -> CheckResult {
         }
     };
     let command = &ctx.settings.server_command;
-    let mut results = Vec::new();
-    for t in &targets {
-        let ips: Vec<_> = t.loopback_addrs().iter().map(|a| a.ip()).collect();
-        let holders: Vec<&sockets::Listener> = all
-            .iter()
-            .filter(|l| l.port == t.port && ips.iter().any(|ip| l.accepts(*ip)))
-            .collect();
-        results.push((t, holders));
+    // The MCP URL's host and port first (the health URL only when the MCP URL is not local):
+    // a listener the URL's host does not reach is a near miss, not the server.
+    let t = &targets[0];
+    let ips: Vec<_> = t.loopback_addrs().iter().map(|a| a.ip()).collect();
+    let holders: Vec<&sockets::Listener> = all
+        .iter()
+        .filter(|l| l.port == t.port && ips.iter().any(|ip| l.accepts(*ip)))
+        .collect();
+    if holders.is_empty() {
+        return nothing_listens(ctx, t.clone(), &all);
     }
-    let (t, holders) = match results.iter().find(|(_, h)| !h.is_empty()) {
-        Some((t, h)) => (*t, h.clone()),
-        None => return nothing_listens(ctx, targets[0].clone(), &all),
-    };
     let holder = holders[0];
     let data = |r: CheckResult| {
         let r = r.data("port", t.port).data("address", holder.endpoint());
@@ -511,18 +509,44 @@ fn port(ctx: &Context) -> CheckResult {
 }
 
 fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> CheckResult {
+    // A near miss on the same port: the server listens, on an address the URL does not reach
+    // (e.g. bound to 127.0.0.1 while the URL says [::1]).
+    if let Some(l) = all.iter().find(|l| l.port == t.port) {
+        let reachable = match l.addr {
+            a if a.is_unspecified() && a.is_ipv4() => "127.0.0.1".to_string(),
+            a if a.is_unspecified() => "[::1]".to_string(),
+            std::net::IpAddr::V6(a) => format!("[{a}]"),
+            a => a.to_string(),
+        };
+        let url = Target::parse(&ctx.settings.mcp_url)
+            .map(|m| {
+                format!(
+                    "{}://{reachable}:{}{}",
+                    if m.https { "https" } else { "http" },
+                    m.port,
+                    m.path
+                )
+            })
+            .unwrap_or_else(|_| format!("http://{reachable}:{}/mcp", t.port));
+        return CheckResult::fail(format!(
+            "nothing listens on {}, but {}: the URL's host does not reach it",
+            t.authority(),
+            describe_listener(l)
+        ))
+        .with_fix(
+            Fix::new("Point devdoctor (and clients) at the address the server listens on, or bind the server to the URL's address.")
+                .manual(format!("use --mcp-url {} (or `url` under [mcp] in devdoctor.toml)", http::redact(&url)))
+                .manual(format!("or start the server listening on {}", t.host))
+                .phase(Phase::Runtime),
+        )
+        .data("port", t.port)
+        .data("address", l.endpoint());
+    }
     let mut r = CheckResult::fail(format!(
         "nothing listens on {}: the MCP server is not running",
         t.authority()
     ));
-    // Near misses: the same port on another address, or the server on another port.
-    for l in all.iter().filter(|l| l.port == t.port) {
-        r = r.detail(format!(
-            "but {} — the URL's host {} does not reach it",
-            describe_listener(l),
-            t.host
-        ));
-    }
+    // A near miss elsewhere: the server command listening on another port.
     let command = &ctx.settings.server_command;
     for l in all.iter().filter(|l| l.port != t.port) {
         if let Some(o) = l.owner.as_ref().filter(|o| looks_like_server(o, command)) {
