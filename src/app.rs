@@ -154,7 +154,7 @@ pub fn run_checks(
         loop {
             let retry: Vec<usize> = outcomes
                 .iter()
-                .filter(|o| o.result.status != Status::Ok && o.result.status != Status::Skip)
+                .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
                 .filter(|o| checks[o.index].meta().category == "mcp")
                 .map(|o| o.index)
                 .collect();
