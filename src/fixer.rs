@@ -465,7 +465,13 @@ pub fn cmd_fix(cli: &Cli, settings: Settings, args: &FixArgs) -> Result<i32> {
     }
     let will_run = commands > 0
         && !args.dry_run
-        && (args.yes || (interactive && ask(&format!("\nRun these {commands} command(s)?"))));
+        && (args.yes
+            || (interactive
+                && ask(&if commands == 1 {
+                    "\nRun this command?".to_string()
+                } else {
+                    format!("\nRun these {commands} commands?")
+                })));
     if !will_run {
         let code = if commands == 0 || args.dry_run {
             exit::HEALTHY
