@@ -253,3 +253,64 @@ fn json_plan_for_machines() {
     );
     assert_eq!(v["exit_code"], 0);
 }
+
+#[test]
+fn on_a_terminal_it_asks_and_defaults_to_no() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!(
+            "skipped: script(1) from util-linux is not installed, so no terminal can be faked"
+        );
+        return;
+    }
+    let f = fx(ENV_YML);
+    let run = |answer: &str| {
+        let mut c = Command::new("script");
+        c.args([
+            "-qec",
+            &format!("{} fix env.exists", env!("CARGO_BIN_EXE_devdoctor")),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("HOME", &f.sb.home)
+        .env("PATH", f.sb.path_var())
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .current_dir(&f.sb.project)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        for (k, v) in &f.sb.vars {
+            c.env(k, v);
+        }
+        let mut child = c.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Enter alone means no.
+    let (code, text) = run("\n");
+    assert!(text.contains("Run this command? [y/N]"), "{text}");
+    assert!(text.contains("Nothing was run."), "{text}");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(logged(&f.log).is_empty());
+    let (_, text) = run("y\n");
+    assert_eq!(
+        logged(&f.log),
+        ["create -y -n proj -f environment.yml [yes=true]"],
+        "{text}"
+    );
+}

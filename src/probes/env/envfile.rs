@@ -58,7 +58,10 @@ pub fn parse_spec(text: &str) -> Result<MatchSpec, String> {
     if t.len() > 1000 {
         return Err("longer than 1000 characters".to_string());
     }
-    let spec = MatchSpec::from_str(t, ParseStrictness::Lenient).map_err(|e| e.to_string())?;
+    // The parser is a dependency; a panic in it must not take the check down with it.
+    let parsed = std::panic::catch_unwind(|| MatchSpec::from_str(t, ParseStrictness::Lenient))
+        .map_err(|_| "the spec parser failed on this text".to_string())?;
+    let spec = parsed.map_err(|e| e.to_string())?;
     if spec.name.as_exact().is_none() {
         return Err("the package name must be a plain name, not a glob or regex".to_string());
     }

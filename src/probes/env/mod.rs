@@ -189,7 +189,8 @@ fn cli_fallback(ctx: &Context, d: &mut Discovery) {
     let label = tool.path.display().to_string();
     let out = crate::exec::Cmd::new(&tool.path)
         .args(["env", "list", "--json"])
-        .timeout(ctx.settings.timeout)
+        // Leave the check a quarter of its time to report a hung tool itself.
+        .timeout(ctx.settings.timeout.mul_f64(0.75))
         .env_exact(ctx.vars().iter())
         .run();
     match out {
