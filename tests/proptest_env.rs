@@ -401,7 +401,7 @@ proptest! {
         // REAL0/REAL1 become the real environments' paths once the temp dir is known.
         let (dir, _, real) = discover_with_registry(b"");
         let mut bytes = Vec::new();
-        let mut listed = vec![false, false];
+        let mut listed = [false, false];
         for l in &lines {
             let text = String::from_utf8_lossy(l);
             let mut out = l.clone();
