@@ -494,9 +494,6 @@ fn fix_yes_never_runs_a_repository_file_named_like_an_allowlisted_tool() {
         let p = sb.project.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, &evil).unwrap();
-            &mut fs::metadata(&p).unwrap().permissions(),
-            0o755,
-        );
         fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     }
     fs::create_dir_all(sb.project.join(".devdoctor/checks")).unwrap();
