@@ -292,7 +292,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         let input = FixInput {
             files,
             tag: tag(ctx),
-            health_url: ctx.settings.health_url.clone(),
+            // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
+            health_url: crate::probes::http::redact(&ctx.settings.health_url),
         };
         result = result.with_fix((rule.fix)(&input));
     }
