@@ -180,6 +180,22 @@ fn spawn_reader(
     });
 }
 
+/// Process groups of commands that are still running. A check the runner gave up on at its
+/// timeout leaves its command running; `kill_running` ends them all when devdoctor exits, so
+/// no tool outlives the run.
+static RUNNING: std::sync::Mutex<Vec<libc::pid_t>> = std::sync::Mutex::new(Vec::new());
+
+/// Kills every command still running (called once, just before the process exits).
+pub fn kill_running() {
+    let groups = RUNNING.lock().map(|g| g.clone()).unwrap_or_default();
+    for pgid in groups {
+        // SAFETY: kill(2) on a process group this process created and has not yet reaped.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
 fn kill_group(child: &Child) {
     let pgid = child.id() as libc::pid_t;
     // SAFETY: kill(2) with a negative pid signals the process group we created for the child.
@@ -210,6 +226,9 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
         .spawn()
         .with_context(|| format!("could not start `{}`", cmd.program.to_string_lossy()))?;
 
+    if let Ok(mut groups) = RUNNING.lock() {
+        groups.push(child.id() as libc::pid_t);
+    }
     let (tx, rx) = mpsc::channel();
     spawn_reader(child.stdout.take(), cmd.cap, tx.clone(), 0);
     spawn_reader(child.stderr.take(), cmd.cap, tx, 1);
@@ -235,6 +254,9 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
     // The direct child is gone; anything it left in its group that still holds our pipes
     // (a forked helper) is killed so the readers see EOF and nothing is orphaned.
     kill_group(&child);
+    if let Ok(mut groups) = RUNNING.lock() {
+        groups.retain(|&g| g != child.id() as libc::pid_t);
+    }
 
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();

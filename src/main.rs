@@ -28,5 +28,7 @@ fn main() {
             code
         }
     };
+    // A tool whose check timed out may still be running: it must not outlive devdoctor.
+    devdoctor::exec::kill_running();
     std::process::exit(code);
 }
