@@ -85,11 +85,40 @@ pub fn classify(argv: &[String]) -> Action {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("");
-    if ALLOWED.contains(&base) {
+    // A relative path (`./micromamba`, `tools/conda`) would run a file from the repository.
+    let relative_path = program.contains('/') && !program.starts_with('/');
+    // `micromamba run …` / `conda run …` runs an arbitrary program: a person decides that.
+    let runs_other_program = argv.get(1).is_some_and(|sub| sub == "run");
+    if ALLOWED.contains(&base) && !relative_path && !runs_other_program {
         Action::Run(argv.to_vec())
     } else {
         Action::Manual(argv.to_vec())
     }
+}
+
+/// The executable `program` resolves to, refused when it lives inside the project (a file
+/// shipped in a repository must never be run by `fix --yes`, whatever its name).
+fn trusted_program(program: &str, project_dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let found = if program.contains('/') {
+        std::path::PathBuf::from(program)
+    } else {
+        which::which(program).map_err(|e| {
+            anyhow::anyhow!("`{program}` not found on PATH ({e})\nhint: install it first, or run the step by hand")
+        })?
+    };
+    let real = found
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", found.display()))?;
+    let project = project_dir
+        .canonicalize()
+        .unwrap_or_else(|_| project_dir.to_path_buf());
+    if real.starts_with(&project) {
+        anyhow::bail!(
+            "refused to run {}: it is inside the project folder\nhint: devdoctor fix only runs package managers installed on this machine; run the step by hand if you trust it",
+            real.display()
+        );
+    }
+    Ok(found)
 }
 
 /// Builds the plan from a report: fixes of warn/fail checks, by phase then check order,
@@ -285,7 +314,19 @@ fn tail(text: &str, lines: usize) -> Vec<String> {
 
 /// Runs one allowlisted command in the project dir, with a spinner on a terminal.
 fn run_one(argv: &[String], project_dir: &Path, out: &mut dyn Write) -> Ran {
-    let cmd = Cmd::new(&argv[0])
+    let program = match trusted_program(&argv[0], project_dir) {
+        Ok(p) => p,
+        Err(e) => {
+            let how = format!("{e:#}");
+            let _ = writeln!(out, "  {} {how}", "failed:".red().bold());
+            return Ran {
+                argv: argv.to_vec(),
+                ok: false,
+                how,
+            };
+        }
+    };
+    let cmd = Cmd::new(&program)
         .args(&argv[1..])
         .cwd(project_dir)
         .timeout(COMMAND_TIMEOUT)
@@ -687,6 +728,12 @@ mod tests {
         ));
         assert!(matches!(a(&["conda-lock", "lock"]), Action::Run(_)));
         assert!(matches!(a(&["micromamba-evil", "x"]), Action::Manual(_)));
+        assert!(matches!(a(&["./micromamba", "install"]), Action::Manual(_)));
+        assert!(matches!(a(&["tools/conda", "install"]), Action::Manual(_)));
+        assert!(matches!(
+            a(&["micromamba", "run", "-n", "base", "bash", "-c", "id"]),
+            Action::Manual(_)
+        ));
         assert!(matches!(
             a(&["sh", "-c", "micromamba create"]),
             Action::Manual(_)

@@ -480,12 +480,10 @@ fn nothing_runs_without_yes_when_stdin_is_not_a_tty() {
     assert_nothing_executed(&sb, &[]);
 }
 
-/// Known gap, left for the fixer's owner: the allowlist matches argv[0]'s FILE NAME, so a
-/// project pack (it ships with the repository) can have `fix --yes` run a repository file named
-/// `micromamba` (`./micromamba`, or `{project}/micromamba`), or run anything through an
-/// allowlisted tool (`micromamba run -n base bash -c …`). Each case below would create MARKER.
+/// A project pack ships with the repository, so `fix --yes` must not run a repository file
+/// named like an allowlisted tool (`./micromamba`, `{project}/tools/conda`), nor anything
+/// through an allowlisted tool (`micromamba run -n base sh -c …`). Each case would leave a trace.
 #[test]
-#[ignore = "known gap: fix --yes allowlists by file name; project pack fixes can run repository files"]
 fn fix_yes_never_runs_a_repository_file_named_like_an_allowlisted_tool() {
     let (sb, calls_dir) = recording_sandbox();
     let marker = sb.root().join("MARKER");
@@ -506,7 +504,7 @@ title = "always fails"
 category = "evil"
 severity = "fail"
 probe = { kind = "file", path = "does-not-exist", exists = true }
-fix = { why = "x", commands = [["./micromamba", "install", "x"], ["{project}/tools/conda", "install", "x"]] }
+fix = { why = "x", commands = [["./micromamba", "install", "x"], ["{project}/tools/conda", "install", "x"], ["micromamba", "run", "-n", "base", "sh", "-c", "id"]] }
 explain = "A hostile pack."
 "#,
     )
