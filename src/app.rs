@@ -185,6 +185,7 @@ pub fn run_checks(
         .map(|o| {
             let meta = checks[o.index].meta().clone();
             let mut result = o.result;
+            crate::core::redact::result(&mut result);
             if let Some(&sev) = severity.get(&meta.id) {
                 if matches!(result.status, Status::Warn | Status::Fail) {
                     result.status = sev;

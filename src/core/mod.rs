@@ -1,6 +1,7 @@
 //! Core types shared by every check, probe and report.
 pub mod context;
 pub mod model;
+pub mod redact;
 pub mod status;
 
 pub use context::Context;
