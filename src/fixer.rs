@@ -87,13 +87,31 @@ pub fn classify(argv: &[String]) -> Action {
         .unwrap_or("");
     // A relative path (`./micromamba`, `tools/conda`) would run a file from the repository.
     let relative_path = program.contains('/') && !program.starts_with('/');
-    // `micromamba run …` / `conda run …` runs an arbitrary program: a person decides that.
-    let runs_other_program = argv.get(1).is_some_and(|sub| sub == "run");
+    // `micromamba run …` / `conda run …` runs another program: only an allowlisted one, by name.
+    let runs_other_program = argv.get(1).is_some_and(|sub| sub == "run")
+        && !run_target(&argv[2..]).is_some_and(|p| ALLOWED.contains(&p) && !p.contains('/'));
     if ALLOWED.contains(&base) && !relative_path && !runs_other_program {
         Action::Run(argv.to_vec())
     } else {
         Action::Manual(argv.to_vec())
     }
+}
+
+/// The program `<tool> run [OPTIONS] PROGRAM …` would start.
+fn run_target(args: &[String]) -> Option<&str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-n" | "--name" | "-p" | "--prefix" | "--cwd" | "-e" | "--env" | "-r"
+            | "--root-prefix" => {
+                it.next();
+            }
+            "--" => return it.next().map(String::as_str),
+            flag if flag.starts_with('-') => {}
+            program => return Some(program),
+        }
+    }
+    None
 }
 
 /// The executable `program` resolves to, refused when it lives inside the project (a file
@@ -514,7 +532,13 @@ pub fn cmd_fix(cli: &Cli, settings: Settings, args: &FixArgs) -> Result<i32> {
                     format!("\nRun these {commands} commands?")
                 })));
     if !will_run {
-        let code = if commands == 0 || args.dry_run {
+        // Nothing to run is only a success when nothing is broken: steps left for a person
+        // (manual edits, unknown checks) mean the machine is not repaired.
+        let broken = report
+            .entries
+            .iter()
+            .any(|e| matches!(e.result.status, Status::Fail | Status::Unknown));
+        let code = if args.dry_run || (commands == 0 && !broken) {
             exit::HEALTHY
         } else {
             exit::FAILED
@@ -733,6 +757,21 @@ mod tests {
         assert!(matches!(
             a(&["micromamba", "run", "-n", "base", "bash", "-c", "id"]),
             Action::Manual(_)
+        ));
+        assert!(matches!(
+            a(&["micromamba", "run", "-n", "x", "--", "./conda-lock"]),
+            Action::Manual(_)
+        ));
+        assert!(matches!(
+            a(&[
+                "micromamba",
+                "run",
+                "-n",
+                "conda-lock",
+                "conda-lock",
+                "lock"
+            ]),
+            Action::Run(_)
         ));
         assert!(matches!(
             a(&["sh", "-c", "micromamba create"]),

@@ -227,8 +227,8 @@ fn commands_of_other_programs_are_shown_not_run() {
     assert!(f.sb.project.join("marker").exists(), "{text}");
     assert_eq!(
         out.status.code(),
-        Some(0),
-        "nothing allowlisted to run: {text}"
+        Some(1),
+        "nothing allowlisted to run, and the failure remains: {text}"
     );
 }
 
