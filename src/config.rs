@@ -324,8 +324,13 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .map(|p| s.project_path(p))
         .collect();
     // --checks DIR is relative to where the command runs, like the other path flags.
-    s.pack_dirs
-        .extend(args.checks.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }));
+    s.pack_dirs.extend(args.checks.iter().map(|p| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        }
+    }));
     s.plugin_paths = file
         .checks
         .plugins

@@ -47,11 +47,23 @@ fn missing_project_dir_is_a_usage_error() {
 #[test]
 fn global_flags_work_before_and_after_subcommands() {
     let sb = Sandbox::new();
-    for args in [&["--json", "list"][..], &["list", "--json"], &["-q", "--json", "list"]] {
+    for args in [
+        &["--json", "list"][..],
+        &["list", "--json"],
+        &["-q", "--json", "list"],
+    ] {
         let out = sb.run(args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", support::stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            support::stderr(&out)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list JSON");
-        assert!(v["checks"].as_array().is_some_and(|c| !c.is_empty()), "{args:?}");
+        assert!(
+            v["checks"].as_array().is_some_and(|c| !c.is_empty()),
+            "{args:?}"
+        );
     }
 }
 
@@ -59,6 +71,11 @@ fn global_flags_work_before_and_after_subcommands() {
 fn positional_ids_select_checks_without_the_check_subcommand() {
     let sb = Sandbox::new();
     let (v, _) = sb.json(&["-q", "mamba.installed"]);
-    let ids: Vec<_> = v["checks"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    let ids: Vec<_> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
     assert_eq!(ids, vec![serde_json::json!("mamba.installed")]);
 }

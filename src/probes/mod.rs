@@ -2,8 +2,8 @@
 //! module (or folder). Shared probes are cached per run with `Context::probe`.
 pub mod compose;
 pub mod docker;
-pub mod env;
 pub mod dockerfile;
+pub mod env;
 pub mod http;
 pub mod mamba;
 pub mod mcp;
