@@ -131,7 +131,7 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
-    /// How many checks run at once (default: number of CPUs, at least 4).
+    /// How many checks run at once (default: the number of CPUs, at least 8).
     #[arg(long, short = 'j', value_name = "N", global = true)]
     pub jobs: Option<usize>,
 
