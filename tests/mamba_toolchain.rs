@@ -62,7 +62,14 @@ fn pgrep_sees_running_processes() {
     // The helper must be able to see a live process, or the kill tests prove nothing.
     let marker = format!("59.{}{}", std::process::id(), 1);
     let mut child = Command::new("sleep").arg(&marker).spawn().unwrap();
-    let seen = pgrep(&format!("sleep {marker}"));
+    // Right after spawn the child may not have exec'd `sleep` yet: poll briefly.
+    let seen = (0..100).any(|_| {
+        let found = pgrep(&format!("sleep {marker}"));
+        if !found {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        found
+    });
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(seen);
