@@ -253,3 +253,25 @@ fn tools_apply_only_where_the_project_uses_them() {
         "{c:#}"
     );
 }
+
+#[test]
+fn gitignore_check_works_for_a_project_in_a_subfolder_of_the_repository() {
+    let sb = Sandbox::new();
+    if with_git(&sb).is_none() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    // The repository is the sandbox root; the project is its `project/` subfolder.
+    git(sb.root(), &["init", "-q"]);
+    sb.write("project/.env", "DEBUG=1\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
+    sb.write("project/.gitignore", ".env\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+    // The repository's top-level .gitignore covers it too.
+    std::fs::remove_file(sb.project.join(".gitignore")).unwrap();
+    sb.write(".gitignore", "*.pyc\n.env\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+}
