@@ -81,6 +81,7 @@ DD=$ROOT/target/release/devdoctor
 ENV_NAME=mcp-finance-backend
 cd "$ROOT" || exit 1
 mkdir -p "$OUT" || exit 1
+: >"$OUT/cleanup.log"
 
 say() { printf '%s\n' "$*" >&2; }
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -105,7 +106,16 @@ cleanup() {
         "$DOCKER" ps -aq --filter "ancestor=$IMAGE" 2>/dev/null | while read -r c; do
             "$DOCKER" rm -f "$c" >/dev/null 2>&1
         done
-        "$DOCKER" image rm -f "$IMAGE" >/dev/null 2>&1
+        local try
+        for try in 1 2 3 4 5; do
+            "$DOCKER" image rm -f "$IMAGE" >>"$OUT/cleanup.log" 2>&1 && break
+            "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 || break
+            sleep "$try"
+        done
+        if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1; then
+            say "bench/run.sh: could not remove the image $IMAGE (see $OUT/cleanup.log)"
+            say "hint: docker image rm -f $IMAGE"
+        fi
     fi
     if [ "$KEEP" = 1 ]; then
         say "kept the machine state in $TMP"
