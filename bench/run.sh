@@ -18,7 +18,7 @@
 # logs, report.md) are kept in target/bench/ (or $BENCH_OUT).
 #
 # Usage: bench/run.sh [--runs N] [--warmup N] [--quick] [--no-build] [--no-criterion]
-#                     [--lint-timeout SECS] [--keep]
+#                     [--lint-timeout SECS] [--keep] [--no-hyperfine]
 #   --runs N          timed runs per command (default 10); medians are reported
 #   --warmup N        untimed runs first (default 2)
 #   --quick           --runs 3 --warmup 1 --no-criterion (a smoke run)
@@ -33,7 +33,8 @@
 #   BENCH_OUT             where raw results go (default target/bench)
 #   DOCKER_HOST           honoured by docker and devdoctor alike
 # Needs: bash, cargo, coreutils; hyperfine (Debian: apt-get install -y hyperfine) or it falls
-# back to timing with `date +%s%N`; GNU time (/usr/bin/time, Debian package `time`) for RSS;
+# back to timing with `date +%s%N`; GNU time (/usr/bin/time, Debian package `time`) and strace
+# for the two RSS rows;
 # docker + a running engine and busybox-static for the Docker rows; python3 for the venvs.
 # Whatever is missing makes its rows "not measured: reason"; the script still finishes.
 # Only loopback (127.0.0.1) and the local Docker engine are contacted (plus PyPI once, to
