@@ -382,25 +382,36 @@ fn root_of(prefix: &Path) -> Option<PathBuf> {
     (prefix.join("envs").is_dir() || prefix.join("pkgs").is_dir()).then(|| prefix.to_path_buf())
 }
 
-fn add_env(out: &mut Vec<KnownEnv>, prefix: PathBuf, source: &str) {
-    if out.iter().any(|e| super::same_path(&e.prefix, &prefix)) {
-        return;
+/// Known environments without duplicates. Each prefix is resolved once (a set of resolved
+/// paths), so collecting N environments costs N lookups, not N² (200 envs took 0.7 s).
+#[derive(Default)]
+struct EnvSet {
+    envs: Vec<KnownEnv>,
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl EnvSet {
+    fn add(&mut self, prefix: PathBuf, source: &str) {
+        let key = std::fs::canonicalize(&prefix).unwrap_or_else(|_| prefix.components().collect());
+        if !self.seen.insert(key) {
+            return;
+        }
+        let root = root_of(&prefix);
+        let name = if root.as_deref() == Some(prefix.as_path()) {
+            "base".to_string()
+        } else {
+            prefix
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        self.envs.push(KnownEnv {
+            prefix,
+            name,
+            root,
+            source: source.to_string(),
+        });
     }
-    let root = root_of(&prefix);
-    let name = if root.as_deref() == Some(prefix.as_path()) {
-        "base".to_string()
-    } else {
-        prefix
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    out.push(KnownEnv {
-        prefix,
-        name,
-        root,
-        source: source.to_string(),
-    });
 }
 
 fn children_envs(dir: &Path) -> Vec<PathBuf> {
@@ -419,32 +430,32 @@ fn children_envs(dir: &Path) -> Vec<PathBuf> {
 /// §1.4: environments.txt lines that are still envs, children of every envs dir and of every
 /// candidate root's envs/, and the valid roots themselves.
 fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> Vec<KnownEnv> {
-    let mut out = Vec::new();
+    let mut out = EnvSet::default();
     if let Some(home) = ctx.home() {
         let txt = home.join(".conda/environments.txt");
         if let Ok(text) = std::fs::read_to_string(&txt) {
             for line in text.lines().take(MAX_ENTRIES) {
                 let p = PathBuf::from(line.trim().trim_end_matches('/'));
                 if p.is_absolute() && is_env(&p) {
-                    add_env(&mut out, p, "environments.txt");
+                    out.add(p, "environments.txt");
                 }
             }
         }
     }
     for d in envs_dirs {
         for p in children_envs(d) {
-            add_env(&mut out, p, "envs dir");
+            out.add(p, "envs dir");
         }
     }
     for c in cands.iter().filter(|c| c.valid) {
         if is_env(&c.path) {
-            add_env(&mut out, c.path.clone(), "root");
+            out.add(c.path.clone(), "root");
         }
         for p in children_envs(&c.path.join("envs")) {
-            add_env(&mut out, p, "root envs/");
+            out.add(p, "root envs/");
         }
     }
-    out
+    out.envs
 }
 
 /// Resolves everything for the primary tool of `tc`.
