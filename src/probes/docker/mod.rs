@@ -203,12 +203,29 @@ fn probe_socket(ctx: &Context, target: &Target, timeout: Duration, engine: &mut 
             .min(fallback)
             .max(Duration::from_millis(100))
     };
-    let mut info = match http::get(
-        target,
-        &format!("{}/version", engine.api_prefix),
-        remaining(timeout),
-        BODY_CAP,
-    ) {
+    // /version and /info are independent: ask for both at once (each is a round trip to the
+    // engine, and every image.* check waits on this probe).
+    let (version_path, info_path) = (
+        format!("{}/version", engine.api_prefix),
+        format!("{}/info", engine.api_prefix),
+    );
+    let (version_reply, info_reply) = std::thread::scope(|scope| {
+        let version =
+            scope.spawn(|| http::get(target, &version_path, remaining(timeout), BODY_CAP));
+        let info = http::get(target, &info_path, remaining(timeout), BODY_CAP);
+        (version.join(), info)
+    });
+    let version_reply = match version_reply {
+        Ok(r) => r,
+        Err(_) => {
+            engine
+                .notes
+                .push("/version: the request thread panicked".to_string());
+            engine.state = EngineState::Up(ServerInfo::default());
+            return;
+        }
+    };
+    let mut info = match version_reply {
         Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
             Ok(v) => api::parse_version(&v),
             Err(e) => {
@@ -231,12 +248,7 @@ fn probe_socket(ctx: &Context, target: &Target, timeout: Duration, engine: &mut 
     if info.api_version.is_empty() {
         info.api_version = api;
     }
-    match http::get(
-        target,
-        &format!("{}/info", engine.api_prefix),
-        remaining(timeout),
-        BODY_CAP,
-    ) {
+    match info_reply {
         Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
             Ok(v) => api::apply_info(&mut info, &v),
             Err(e) => engine.notes.push(format!("/info is not JSON ({e})")),
