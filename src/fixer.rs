@@ -443,38 +443,23 @@ fn json_plan(plan: &Plan) -> serde_json::Value {
         .steps
         .iter()
         .map(|s| {
-            let (run, manual, refused): (Vec<_>, Vec<_>, Vec<_>) = (
-                s.actions
-                    .iter()
-                    .filter_map(|a| {
-                        if let Action::Run(v) = a {
-                            Some(v)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-                s.actions
-                    .iter()
-                    .filter_map(|a| {
-                        if let Action::Manual(v) = a {
-                            Some(v)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-                s.actions
-                    .iter()
-                    .filter_map(|a| {
-                        if let Action::Refused(v) = a {
-                            Some(v)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-            );
+            let run: Vec<_> = s.runnable().collect();
+            let manual: Vec<_> = s
+                .actions
+                .iter()
+                .filter_map(|a| match a {
+                    Action::Manual(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            let refused: Vec<_> = s
+                .actions
+                .iter()
+                .filter_map(|a| match a {
+                    Action::Refused(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
             serde_json::json!({
                 "check": s.check_id, "status": s.status, "phase": s.phase, "why": s.why,
                 "commands": run, "manual_commands": manual, "refused": refused, "manual": s.manual,
