@@ -138,9 +138,12 @@ do_install() {
 
     mkdir -p "$bin_dir" || die "cannot create $bin_dir" "choose a prefix you can write to: ./install.sh --prefix DIR"
     say "building devdoctor with $cargo (this takes a few minutes the first time)"
-    # --locked: build exactly the committed Cargo.lock.
+    # --locked: build exactly the committed Cargo.lock. --target-dir: reuse the checkout's
+    # build directory, so running install.sh again rebuilds only what changed (cargo install
+    # otherwise builds everything from scratch in a temporary directory every time).
+    target_dir=${CARGO_TARGET_DIR:-$src/target}
     # shellcheck disable=SC2086  # $profile_flag is empty or one word
-    "$cargo" install --path "$src" --locked --root "$prefix" $profile_flag ||
+    "$cargo" install --path "$src" --locked --target-dir "$target_dir" --root "$prefix" $profile_flag ||
         die "cargo install failed (see its output above)" "check that your Rust is recent enough: rustup update"
     [ -x "$bin" ] || die "cargo finished but $bin is missing" "run: $cargo install --path $src --locked --root $prefix"
 

@@ -127,7 +127,8 @@ fn installs_reinstalls_and_uninstalls_into_a_prefix() {
     assert_eq!(
         log.trim(),
         format!(
-            "install --path {} --locked --root {prefix_s}",
+            "install --path {} --locked --target-dir {}/target --root {prefix_s}",
+            env!("CARGO_MANIFEST_DIR"),
             env!("CARGO_MANIFEST_DIR")
         )
     );
