@@ -2,7 +2,7 @@
 # devdoctor's side-by-side benchmark (issue #7, "Performance, side by side").
 #
 # Sets up ONE machine state in a temp dir and measures, in the same run:
-#   1. the project's old procedure (../shared/bench/old-health-check.sh) against devdoctor
+#   1. the old manual procedure (bench/old-procedure.sh) against devdoctor
 #      covering the same facts, and devdoctor's full default run, on the same state:
 #      a stand-in micromamba on PATH, a constructed root prefix with the env
 #      mcp-finance-backend (conda-meta records for Python 3.11), the example MCP server
@@ -73,8 +73,7 @@ esac
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/.." && pwd))
-SHARED=$(cd "$ROOT/.." && pwd)/shared
-OLD_SCRIPT=$SHARED/bench/old-health-check.sh
+OLD_SCRIPT=$ROOT/bench/old-procedure.sh
 EXAMPLE=$ROOT/examples/mcp-finance
 CORPUS=$ROOT/bench/corpus
 OUT=${BENCH_OUT:-$ROOT/target/bench}
@@ -229,7 +228,7 @@ S_BIN=$STATE/bin
 S_ROOT=$STATE/micromamba
 S_ENV=$S_ROOT/envs/$ENV_NAME
 PROJECT=$STATE/project
-MM_VERSION=2.0.5  # research/mamba-facts.md §8.1: `micromamba --version` prints the bare version
+MM_VERSION=2.0.5  # `micromamba --version` prints the bare version (2.x)
 
 history_file() { # PREFIX CMD
     mkdir -p "$1/conda-meta"
@@ -428,11 +427,11 @@ state_note=
 # --- 1. old procedure vs devdoctor ------------------------------------------------------------
 step "1. the old procedure vs devdoctor, same machine state"
 if [ ! -f "$OLD_SCRIPT" ]; then
-    NOTE[old]="not measured: $OLD_SCRIPT is missing (shared/ must sit beside the checkout)"
+    NOTE[old]="not measured: $OLD_SCRIPT is missing"
 elif [ -n "$state_note" ]; then
     NOTE[old]="not measured: $state_note"
 else
-    measure old "old-health-check.sh" bash "$OLD_SCRIPT" "$ENV_NAME" "$HEALTH_URL" "$IMAGE"
+    measure old "old-procedure.sh" bash "$OLD_SCRIPT" "$ENV_NAME" "$HEALTH_URL" "$IMAGE"
 fi
 if [ -n "$state_note" ]; then
     NOTE[same]="not measured: $state_note"
@@ -448,7 +447,7 @@ for i in 1 2 3; do
     env -i "${BENCH_ENV[@]}" "${DD_STATE[@]}" --json >"$OUT/full-$i.json" 2>/dev/null </dev/null
 done
 
-measured_row 1 old "old procedure: \`old-health-check.sh\` (6 steps in sequence)" \
+measured_row 1 old "old procedure: \`old-procedure.sh\` (6 steps in sequence)" \
     "$( [ "${RC[old]:-x}" = 0 ] && echo "all 6 steps passed" || echo "${RC[old]:-?} steps failed")"
 measured_row 1 same "devdoctor: \`${SAME_FACTS[*]}\`" ""
 measured_row 1 samerun "devdoctor: the same + \`image.runtime --run-containers\`" ""

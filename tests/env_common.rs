@@ -1,5 +1,5 @@
 //! Builders for the env tests: prefixes laid out the way micromamba and conda write them
-//! (research/mamba-facts.md §3, §8.9–§8.11), stand-in package managers, and report helpers.
+//! (conda-meta records, environments.txt, history files), stand-in package managers, and report helpers.
 //! Included by the other `env_*`/`fix_*` test files with `#[path]`; it has no tests itself.
 #![allow(dead_code)]
 

@@ -1,6 +1,6 @@
 //! `mamba.root_prefix`, `mamba.shell_init` and `mamba.channels` end to end: the real binary
 //! against a temporary HOME with constructed root prefixes (conda-meta/history), shell rc
-//! blocks (research/mamba-facts.md §6.5) and .condarc files (§1.5).
+//! blocks written by `shell init`, and .condarc files.
 mod support;
 
 use std::path::{Path, PathBuf};

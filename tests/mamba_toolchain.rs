@@ -1,6 +1,6 @@
 //! `mamba.installed` end to end: the real binary, a temporary HOME, and stand-in
 //! micromamba/mamba/conda scripts printing the recorded `--version` outputs
-//! (research/mamba-facts.md §2.1, §8.1), plus tools that hang, crash or print garbage.
+//! (as each flavour prints its version), plus tools that hang, crash or print garbage.
 mod support;
 
 use std::path::Path;
