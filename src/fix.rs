@@ -187,19 +187,25 @@ impl Commands {
     }
 }
 
+const INSTALL_MICROMAMBA_WHY: &str =
+    "Install micromamba, the single static binary the policy prefers; it uses conda-forge by default.";
+
 /// The fix for "no conda-compatible package manager at all": install micromamba.
 pub fn install_micromamba() -> Fix {
-    let mut fix = Fix::new(
-        "Install micromamba, the single static binary the policy prefers; it uses conda-forge by default.",
-    )
-    .phase(crate::core::Phase::InstallTool)
-    .manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#);
+    let mut fix = Fix::new(INSTALL_MICROMAMBA_WHY)
+        .phase(crate::core::Phase::InstallTool)
+        .manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#);
     if cfg!(target_os = "macos") {
         fix = fix.cmd(argv(&["brew", "install", "micromamba"]));
     } else {
         fix = fix.manual("or, with Homebrew: brew install micromamba");
     }
     fix
+}
+
+/// Whether `fix` is [`install_micromamba`]'s (no usable package manager was found).
+pub fn is_install_micromamba(fix: &Fix) -> bool {
+    fix.why == INSTALL_MICROMAMBA_WHY && fix.phase == crate::core::Phase::InstallTool
 }
 
 /// Quotes one word for a POSIX shell (`'…'` only when needed).

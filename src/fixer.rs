@@ -4,7 +4,7 @@
 use crate::core::Status;
 use crate::exec::Cmd;
 use crate::fix::quote_argv;
-use crate::plan::{Plan, COMMAND_TIMEOUT};
+use crate::plan::{Action, Plan, COMMAND_TIMEOUT};
 use colored::Colorize;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -54,7 +54,28 @@ fn tail(text: &str, lines: usize) -> Vec<String> {
 }
 
 /// Runs one allowlisted command in the project dir, with a spinner on a terminal.
-fn run_one(argv: &[String], project_dir: &Path, out: &mut dyn Write) -> Ran {
+/// Writes an export's output to `to` (its folder created, mode 0600: specs may name
+/// private channels).
+fn save(to: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(to)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn run_one(
+    argv: &[String],
+    project_dir: &Path,
+    save_to: Option<&Path>,
+    out: &mut dyn Write,
+) -> Ran {
     let program = match trusted_program(&argv[0], project_dir) {
         Ok(p) => p,
         Err(e) => {
@@ -86,7 +107,29 @@ fn run_one(argv: &[String], project_dir: &Path, out: &mut dyn Write) -> Ran {
     }
     let secs = started.elapsed().as_secs_f64();
     match result {
+        Ok(o) if o.success() && (o.truncated || o.stdout.is_empty()) && save_to.is_some() => {
+            let how =
+                "the export printed nothing or was cut short; nothing was removed".to_string();
+            let _ = writeln!(out, "  {} {how}", "failed:".red().bold());
+            Ran {
+                argv: argv.to_vec(),
+                ok: false,
+                how,
+            }
+        }
         Ok(o) if o.success() => {
+            if let Some(to) = save_to {
+                if let Err(e) = save(to, &o.stdout) {
+                    let how = format!("cannot write {}: {e}", to.display());
+                    let _ = writeln!(out, "  {} {how}", "failed:".red().bold());
+                    return Ran {
+                        argv: argv.to_vec(),
+                        ok: false,
+                        how,
+                    };
+                }
+                let _ = writeln!(out, "  exported the environment's spec to {}", to.display());
+            }
             let _ = writeln!(out, "  {} ({secs:.1} s)", "done".green());
             Ran {
                 argv: argv.to_vec(),
@@ -122,28 +165,60 @@ fn run_one(argv: &[String], project_dir: &Path, out: &mut dyn Write) -> Ran {
     }
 }
 
-/// Runs the plan's commands in order; stops at the first failure. Returns what ran and the
-/// ids of the checks whose commands ran.
-pub fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> (Vec<Ran>, Vec<String>) {
-    let mut ran = Vec::new();
-    let mut affected = Vec::new();
+/// What `execute` did.
+#[derive(Debug, Default)]
+pub struct Executed {
+    pub ran: Vec<Ran>,
+    /// Ids of the checks whose commands ran.
+    pub affected: Vec<String>,
+    /// The step that stopped the run because a person must act first: its message.
+    pub stopped: Option<String>,
+    /// Specs exported before an environment was removed.
+    pub exports: Vec<std::path::PathBuf>,
+}
+
+/// Runs the plan's commands (and exports) in order; stops at the first failure and at the
+/// first step whose manual precondition a person must do first.
+pub fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> Executed {
+    let mut done = Executed::default();
     let mut failed = false;
-    for s in &plan.steps {
-        for argv in s.runnable() {
+    for (n, s) in plan.steps.iter().enumerate() {
+        if !failed && s.blocked() {
+            let msg = format!(
+                "stopped at step {} ({}): a person must do this first: {}\nthen run `devdoctor fix --yes` again",
+                n + 1,
+                s.check_id,
+                s.preconditions.join("; ")
+            );
+            let _ = writeln!(out, "{} {msg}", "stop:".yellow().bold());
+            done.stopped = Some(msg);
+            failed = true;
+        }
+        for a in &s.actions {
+            let (argv, save_to) = match a {
+                Action::Run(argv) => (argv, None),
+                Action::Export(argv, to) => (argv, Some(to.as_path())),
+                _ => continue,
+            };
             if failed {
                 let _ = writeln!(out, "{} {}", "not run:".dimmed(), quote_argv(argv));
                 continue;
             }
             let _ = writeln!(out, "{} {}", "$".dimmed(), quote_argv(argv).bold());
-            let r = run_one(argv, project_dir, out);
+            let r = run_one(argv, project_dir, save_to, out);
             failed = !r.ok;
-            if !affected.contains(&s.check_id) {
-                affected.push(s.check_id.clone());
+            if r.ok {
+                if let Some(to) = save_to {
+                    done.exports.push(to.to_path_buf());
+                }
             }
-            ran.push(r);
+            if !done.affected.contains(&s.check_id) {
+                done.affected.push(s.check_id.clone());
+            }
+            done.ran.push(r);
         }
     }
-    (ran, affected)
+    done
 }
 
 /// Whether a re-checked status counts as repaired.

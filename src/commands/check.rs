@@ -41,7 +41,18 @@ pub fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
         },
         project_dir: Some(project_dir),
     };
-    let text = report::render(&report, format, &opts);
+    let text = if format == Format::Json {
+        // The same plan `fix --dry-run --json` prints, so the two never disagree.
+        let plan = crate::plan::plan(
+            &report,
+            &crate::plan::PlanOptions::new(&inv.settings, false),
+        );
+        let mut v = report::json::to_value(&report);
+        v["plan"] = serde_json::to_value(crate::plan::step_docs(&plan))?;
+        format!("{}\n", serde_json::to_string_pretty(&v)?)
+    } else {
+        report::render(&report, format, &opts)
+    };
     match output {
         Some(path) => {
             if let Err(e) = report::output::write_atomic(&path, &text) {

@@ -1,6 +1,5 @@
 //! `devdoctor list`: every check with its id, category, title, fix and origin.
 
-use super::write_stdout;
 use crate::cli::Format;
 use crate::core::status::exit;
 use crate::invocation::Invocation;
@@ -8,6 +7,8 @@ use crate::report;
 use anyhow::Result;
 
 pub fn run(inv: &Invocation) -> Result<i32> {
+    super::only_human_or_json(inv, "list")?;
+    let mut sink = super::Sink::new(inv)?;
     let checks = inv.load()?;
     let text = if inv.format == Format::Json {
         let items: Vec<_> = checks
@@ -47,6 +48,7 @@ pub fn run(inv: &Invocation) -> Result<i32> {
         }
         s
     };
-    write_stdout(&text)?;
+    sink.write(&text)?;
+    sink.finish()?;
     Ok(exit::HEALTHY)
 }
