@@ -182,7 +182,7 @@ fn script_bootstraps_micromamba_and_runs_to_the_end() {
     let last = script
         .lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .last()
+        .next_back()
         .unwrap()
         .to_string();
     assert!(last.starts_with("\"$DEVDOCTOR_MAMBA\" "), "{script}");
