@@ -181,8 +181,7 @@ fn script_bootstraps_micromamba_and_runs_to_the_end() {
     assert!(script.contains("micro.mamba.pm/install.sh"), "{script}");
     let last = script
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .next_back()
+        .rfind(|l| !l.is_empty() && !l.starts_with('#'))
         .unwrap()
         .to_string();
     assert!(last.starts_with("\"$DEVDOCTOR_MAMBA\" "), "{script}");
