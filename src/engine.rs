@@ -62,7 +62,7 @@ pub fn run(
             let retry: Vec<usize> = outcomes
                 .iter()
                 .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
-                .filter(|o| checks[o.index].meta().category == "mcp")
+                .filter(|o| checks[o.index].waits_for_server())
                 .map(|o| o.index)
                 .collect();
             if retry.is_empty() || wait_start.elapsed() + pause > limit {

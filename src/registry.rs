@@ -18,6 +18,9 @@ impl Check for Overridden {
     fn meta(&self) -> &CheckMeta {
         self.inner.meta()
     }
+    fn waits_for_server(&self) -> bool {
+        self.inner.waits_for_server()
+    }
     fn run(&self, ctx: &Context) -> CheckResult {
         let mut r = self.inner.run(ctx);
         if matches!(r.status, Status::Warn | Status::Fail) {

@@ -250,3 +250,34 @@ echo "installer bin=$BIN_FOLDER init=$INIT_YES prefix=$PREFIX_LOCATION tty=$tty"
         "{lines}"
     );
 }
+
+/// `--wait` retries by a property of the check (it asks a server), not by its category: a
+/// pack TCP check of category `acme` passes once the server comes up during the wait.
+#[test]
+fn wait_retries_pack_network_checks_of_any_category() {
+    let sb = Sandbox::new();
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    sb.write(
+        "project/.devdoctor/checks/svc.toml",
+        &format!(
+            "[[check]]\nid = \"acme.up\"\ntitle = \"the service listens\"\ncategory = \"acme\"\nseverity = \"fail\"\nprobe = {{ kind = \"tcp\", port = {port} }}\nexplain = \"Test pack.\"\n"
+        ),
+    );
+    let server = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let l = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        // Accept a bounded number of probes, then stop.
+        l.set_nonblocking(true).unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < until {
+            let _ = l.accept();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    });
+    let (v, code) = sb.json(&["--wait", "8s", "acme.up"]);
+    assert_eq!(support::status(&v, "acme.up"), "ok", "{v}");
+    assert_eq!(code, 0);
+    drop(server);
+}
