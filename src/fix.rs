@@ -1,7 +1,9 @@
 //! Fix commands worded for the package-manager flavour that was found, quoting for a POSIX
 //! shell, and the invariant that no fix ever calls pip.
 //!
-//! Syntax per flavour: ../shared/research/mamba-facts.md §6.
+//! Syntax per flavour follows each tool's own CLI: micromamba 2 and mamba 2 share one
+//! (`env update --prune`, `shell init --root-prefix`); micromamba 1 spells the root option
+//! `-p` and has no `env update`; mamba 1 and conda use conda's (`env create`, `config --set`).
 
 use crate::core::Fix;
 

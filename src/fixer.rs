@@ -22,13 +22,10 @@ fn trusted_program(program: &str, project_dir: &Path) -> anyhow::Result<std::pat
             anyhow::anyhow!("`{program}` not found on PATH ({e})\nhint: install it first, or run the step by hand")
         })?
     };
-    let real = found
+    found
         .canonicalize()
         .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", found.display()))?;
-    let project = project_dir
-        .canonicalize()
-        .unwrap_or_else(|_| project_dir.to_path_buf());
-    if real.starts_with(&project) {
+    if let Some(real) = crate::plan::inside_project(program, project_dir) {
         anyhow::bail!(
             "refused to run {}: it is inside the project folder\nhint: devdoctor fix only runs package managers installed on this machine; run the step by hand if you trust it",
             real.display()

@@ -79,6 +79,9 @@ pub struct PlanOptions {
     pub state_dir: PathBuf,
     /// Part of the export file names (a UTC timestamp).
     pub stamp: String,
+    /// When set, each command's program is looked up now and refused when it resolves inside
+    /// this folder, exactly as `fix --yes` would refuse it.
+    pub project_dir: Option<PathBuf>,
 }
 
 impl Default for PlanOptions {
@@ -88,6 +91,7 @@ impl Default for PlanOptions {
             trusted: true,
             state_dir: state_dir(),
             stamp: stamp(std::time::SystemTime::now()),
+            project_dir: None,
         }
     }
 }
@@ -97,6 +101,7 @@ impl PlanOptions {
         PlanOptions {
             allow_destructive,
             trusted: settings.trusted,
+            project_dir: Some(settings.project_dir.clone()),
             ..PlanOptions::default()
         }
     }
@@ -297,10 +302,37 @@ fn check_value(opt: &str, v: &str) -> Result<(), String> {
             "`{v}` is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)"
         ));
     }
-    if v.chars().any(char::is_control) {
+    // Paths may be odd (they are passed as one argument); other values may not.
+    let path = matches!(
+        opt,
+        "-f" | "--file"
+            | "-p"
+            | "--prefix"
+            | "--cwd"
+            | "-r"
+            | "--root-prefix"
+            | "--lockfile"
+            | "--rc-file"
+    );
+    if !path && v.chars().any(char::is_control) {
         return Err(format!("the value of `{opt}` contains a control character"));
     }
     Ok(())
+}
+
+/// Where `program` resolves, when that is inside `project_dir` (a file shipped in a
+/// repository must never be run by `fix`, whatever its name). `None`: outside, or not found.
+pub fn inside_project(program: &str, project_dir: &Path) -> Option<PathBuf> {
+    let found = if program.contains('/') {
+        PathBuf::from(program)
+    } else {
+        which::which(program).ok()?
+    };
+    let real = found.canonicalize().ok()?;
+    let project = project_dir
+        .canonicalize()
+        .unwrap_or_else(|_| project_dir.to_path_buf());
+    real.starts_with(&project).then_some(real)
 }
 
 /// What `<tool> run … PROGRAM` may start.
@@ -455,7 +487,16 @@ fn step_actions(
                 "an earlier command of this step is refused".into(),
             )
         } else {
-            classify(argv, opts)
+            match (classify(argv, opts), &opts.project_dir) {
+                (Action::Run(a), Some(dir)) => match inside_project(&a[0], dir) {
+                    Some(real) => Action::Refused(
+                        a,
+                        format!("{} is inside the project folder", real.display()),
+                    ),
+                    None => Action::Run(a),
+                },
+                (action, _) => action,
+            }
         };
         match &action {
             Action::Refused(..) => refused = true,
