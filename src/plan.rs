@@ -717,6 +717,14 @@ pub fn render_next_steps(plan: &Plan) -> String {
     out
 }
 
+/// The "Next steps" block of the human report for `report`: the very plan `fix --dry-run`
+/// shows (nothing destructive allowed), rendered by [`render_next_steps`]. Empty when there
+/// is nothing to do. Call it where the report is rendered (`commands::check`), not from
+/// `report::*`, which the planner itself depends on.
+pub fn next_steps(report: &Report, settings: &Settings) -> String {
+    render_next_steps(&plan(report, &PlanOptions::new(settings, false)))
+}
+
 fn comment(out: &mut String, text: &str) {
     for line in text.lines() {
         let clean: String = line
