@@ -464,16 +464,25 @@ fn step_actions(
 ) -> (Vec<Action>, usize, usize) {
     let (mut actions, mut duplicates, mut moot) = (Vec::new(), 0, 0);
     let mut refused = false;
+    // After a removal, the step's own re-create must run even if an earlier step ran it.
+    let mut removed = false;
     for argv in commands.iter().filter(|a| !a.is_empty()) {
-        if seen.contains(argv) {
+        if seen.contains(argv) && !removed {
             duplicates += 1;
             continue;
         }
-        if let Some((false, name)) = env_effect(argv) {
-            if recreated.contains(&name) {
-                moot += 1;
-                continue;
-            }
+        let removal = argv
+            .get(1..)
+            .and_then(|rest| parse_pm(rest).ok())
+            .and_then(|(p, _)| removes_env(&p).and_then(Result::ok).map(str::to_string));
+        let update = env_effect(argv)
+            .filter(|(creates, _)| !creates)
+            .map(|(_, n)| n);
+        // Updating, or removing to re-create, an environment an earlier step has just
+        // created from its file is moot.
+        if removal.or(update).is_some_and(|n| recreated.contains(&n)) {
+            moot += 1;
+            continue;
         }
         seen.push(argv.clone());
         let action = if untrusted {
@@ -504,6 +513,7 @@ fn step_actions(
                 if let Ok((p, _)) = parse_pm(&a[1..]) {
                     if let Some(Ok(name)) = removes_env(&p) {
                         actions.push(export_before(a, name, opts));
+                        removed = true;
                     }
                 }
                 if let Some((true, name)) = env_effect(a) {
@@ -1345,6 +1355,56 @@ mod tests {
         let ids: Vec<_> = p.steps.iter().map(|s| s.check_id.as_str()).collect();
         assert_eq!(ids, ["env.pip", "env.other"]);
         assert_eq!(p.moot, ["env.python"]);
+    }
+
+    #[test]
+    fn a_removal_never_ends_the_plan_without_its_re_create() {
+        let on = PlanOptions {
+            allow_destructive: true,
+            ..PlanOptions::default()
+        };
+        let create = ["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"];
+        let rebuild = Fix::new("rebuild")
+            .phase(Phase::CreateEnv)
+            .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+            .cmd(create);
+        // An earlier step creates proj from its file: the rebuild is moot.
+        let r = report(vec![
+            entry(
+                "env.exists",
+                Status::Fail,
+                Some(Fix::new("c").phase(Phase::CreateEnv).cmd(create)),
+            ),
+            entry("acme.rebuild", Status::Fail, Some(rebuild.clone())),
+        ]);
+        let p = plan(&r, &on);
+        let runs: Vec<_> = p.steps.iter().flat_map(|s| s.runnable()).collect();
+        assert_eq!(runs, [&sv(&create)]);
+        assert_eq!(p.moot, ["acme.rebuild"]);
+        // An earlier step ran the same create, not from the file: after the removal the
+        // step's create is kept although it was seen, so the environment is not left removed.
+        let bare = ["micromamba", "create", "-y", "-n", "proj", "python=3.11"];
+        let r = report(vec![
+            entry(
+                "x.first",
+                Status::Fail,
+                Some(Fix::new("c").phase(Phase::CreateEnv).cmd(bare)),
+            ),
+            entry(
+                "acme.rebuild",
+                Status::Fail,
+                Some(
+                    Fix::new("rebuild")
+                        .phase(Phase::CreateEnv)
+                        .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+                        .cmd(bare),
+                ),
+            ),
+        ]);
+        let p = plan(&r, &on);
+        let last = p.steps.last().unwrap().runnable().last().unwrap().clone();
+        assert_eq!(last, sv(&bare));
+        assert_eq!(p.steps[1].duplicates, 0);
     }
 
     #[test]
