@@ -295,11 +295,15 @@ fn parse_pm(args: &[String]) -> Result<(Parsed<'_>, Option<&[String]>), String> 
 
 fn check_value(opt: &str, v: &str) -> Result<(), String> {
     if v.starts_with('-') {
-        return Err(format!("the value of `{opt}` starts with `-`: {v}"));
+        return Err(format!(
+            "the value of `{opt}` starts with `-`: {}",
+            crate::fix::quote(v)
+        ));
     }
     if matches!(opt, "-n" | "--name") && !valid_env_name(v) {
         return Err(format!(
-            "`{v}` is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)"
+            "{} is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)",
+            crate::fix::quote(v)
         ));
     }
     // Paths may be odd (they are passed as one argument); other values may not.
@@ -500,7 +504,10 @@ fn step_actions(
                 (Action::Run(a), Some(dir)) => match inside_project(&a[0], dir) {
                     Some(real) => Action::Refused(
                         a,
-                        format!("{} is inside the project folder", real.display()),
+                        format!(
+                            "{} is inside the project folder",
+                            crate::fix::quote(&real.to_string_lossy())
+                        ),
                     ),
                     None => Action::Run(a),
                 },
