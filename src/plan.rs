@@ -293,17 +293,26 @@ fn parse_pm(args: &[String]) -> Result<(Parsed<'_>, Option<&[String]>), String> 
     Ok((p, None))
 }
 
+/// A value for a refusal reason: shell-quoted, control characters shown as `?`, so it
+/// cannot break or repaint the line it is printed on.
+fn shown(v: &str) -> String {
+    crate::fix::quote(v)
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 fn check_value(opt: &str, v: &str) -> Result<(), String> {
     if v.starts_with('-') {
         return Err(format!(
             "the value of `{opt}` starts with `-`: {}",
-            crate::fix::quote(v)
+            shown(v)
         ));
     }
     if matches!(opt, "-n" | "--name") && !valid_env_name(v) {
         return Err(format!(
             "{} is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)",
-            crate::fix::quote(v)
+            shown(v)
         ));
     }
     // Paths may be odd (they are passed as one argument); other values may not.
@@ -506,7 +515,7 @@ fn step_actions(
                         a,
                         format!(
                             "{} is inside the project folder",
-                            crate::fix::quote(&real.to_string_lossy())
+                            shown(&real.to_string_lossy())
                         ),
                     ),
                     None => Action::Run(a),
@@ -1261,6 +1270,10 @@ mod tests {
         ] {
             assert!(matches!(a(bad), Action::Refused(..)), "{bad:?}");
         }
+        let Action::Refused(_, why) = a(&["micromamba", "install", "-n", "a\n\u{1b}[2Jb"]) else {
+            panic!("not refused")
+        };
+        assert!(!why.chars().any(char::is_control), "{why:?}");
         assert!(valid_env_name("proj-3.11_x"));
         assert!(!valid_env_name("-n"));
     }
