@@ -3,28 +3,9 @@
 use crate::cli::{Cli, Command, Format};
 use crate::commands::{self, write_stdout};
 use crate::core::status::exit;
-use crate::invocation::{setup_color, unknown_selection, usage, Invocation};
+use crate::invocation::{setup_color, Invocation};
 use crate::runner;
 use anyhow::Result;
-
-fn cmd_explain(inv: &Invocation, id: &str) -> Result<i32> {
-    let checks = inv.load()?;
-    let Some(check) = checks.iter().find(|c| c.meta().id == id) else {
-        return usage(Err(unknown_selection(id, &checks)));
-    };
-    let m = check.meta();
-    let text = format!(
-        "{} — {}\ncategory: {}   can fix: {}   source: {}\n\n{}\n",
-        m.id,
-        m.title,
-        m.category,
-        if m.can_fix { "yes" } else { "no" },
-        m.origin,
-        m.explain
-    );
-    write_stdout(&text)?;
-    Ok(exit::HEALTHY)
-}
 
 /// The man page, generated from the same clap definition, plus exit status and files.
 fn man_page() -> Result<String> {
@@ -85,7 +66,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         None => commands::check::run(inv, &cli.ids),
         Some(Command::Check { ids }) => commands::check::run(inv, ids),
         Some(Command::List) => commands::list::run(&inv),
-        Some(Command::Explain { id }) => cmd_explain(&inv, id),
+        Some(Command::Explain { id }) => commands::explain::run(&inv, id),
         Some(Command::Fix(args)) => commands::fix::run(inv, args),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
     }
