@@ -4,10 +4,10 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod config;
 pub mod core;
-pub mod engine;
+pub(crate) mod engine;
 pub mod exec;
 pub mod fix;
 pub mod fixer;
