@@ -64,6 +64,10 @@ pub struct FixArgs {
     /// Print the plan as a POSIX sh script (set -eu, quoted) and run nothing.
     #[arg(long, conflicts_with = "yes")]
     pub script: bool,
+    /// Let the plan remove environments (after exporting their spec to the state directory).
+    /// Without it, commands that delete an environment or files are refused.
+    #[arg(long)]
+    pub allow_destructive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -96,6 +96,8 @@ pub struct Settings {
     pub severity: BTreeMap<String, Status>,
     pub pack_dirs: Vec<PathBuf>,
     pub plugin_paths: Vec<PathBuf>,
+    /// The project is trusted: its own packs' and plugins' fixes may run.
+    pub trusted: bool,
 }
 
 impl Default for Settings {
@@ -123,6 +125,7 @@ impl Default for Settings {
             severity: BTreeMap::new(),
             pack_dirs: Vec::new(),
             plugin_paths: Vec::new(),
+            trusted: true,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Fix commands worded for the package-manager flavour that was found, quoting for a POSIX
 //! shell, and the invariant that no fix ever calls pip.
 //!
-//! Syntax per flavour: ../shared/research/mamba-facts.md §6.
+//! Syntax per flavour follows each tool's own CLI: micromamba 2 and mamba 2 share one
+//! (`env update --prune`, `shell init --root-prefix`); micromamba 1 spells the root option
+//! `-p` and has no `env update`; mamba 1 and conda use conda's (`env create`, `config --set`).
 
 use crate::core::Fix;
 
@@ -187,19 +189,25 @@ impl Commands {
     }
 }
 
+const INSTALL_MICROMAMBA_WHY: &str =
+    "Install micromamba, the single static binary the policy prefers; it uses conda-forge by default.";
+
 /// The fix for "no conda-compatible package manager at all": install micromamba.
 pub fn install_micromamba() -> Fix {
-    let mut fix = Fix::new(
-        "Install micromamba, the single static binary the policy prefers; it uses conda-forge by default.",
-    )
-    .phase(crate::core::Phase::InstallTool)
-    .manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#);
+    let mut fix = Fix::new(INSTALL_MICROMAMBA_WHY)
+        .phase(crate::core::Phase::InstallTool)
+        .manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#);
     if cfg!(target_os = "macos") {
         fix = fix.cmd(argv(&["brew", "install", "micromamba"]));
     } else {
         fix = fix.manual("or, with Homebrew: brew install micromamba");
     }
     fix
+}
+
+/// Whether `fix` is [`install_micromamba`]'s (no usable package manager was found).
+pub fn is_install_micromamba(fix: &Fix) -> bool {
+    fix.why == INSTALL_MICROMAMBA_WHY && fix.phase == crate::core::Phase::InstallTool
 }
 
 /// Quotes one word for a POSIX shell (`'…'` only when needed).

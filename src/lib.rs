@@ -4,12 +4,16 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub(crate) mod commands;
 pub mod config;
 pub mod core;
+pub(crate) mod engine;
 pub mod exec;
 pub mod fix;
 pub mod fixer;
+pub mod invocation;
 pub mod packs;
+pub mod plan;
 pub mod plugins;
 pub mod probes;
 pub mod registry;

@@ -1,7 +1,8 @@
 use clap::Parser;
-use devdoctor::app::{self, UsageError};
+use devdoctor::app;
 use devdoctor::cli::Cli;
 use devdoctor::core::status::exit;
+use devdoctor::invocation::UsageError;
 
 fn main() {
     let cli = match Cli::try_parse() {

@@ -18,6 +18,9 @@ impl Check for Overridden {
     fn meta(&self) -> &CheckMeta {
         self.inner.meta()
     }
+    fn waits_for_server(&self) -> bool {
+        self.inner.waits_for_server()
+    }
     fn run(&self, ctx: &Context) -> CheckResult {
         let mut r = self.inner.run(ctx);
         if matches!(r.status, Status::Warn | Status::Fail) {
@@ -85,7 +88,7 @@ pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
             continue;
         }
         let Some(pos) = checks.iter().position(|c| c.meta().id == ov.id) else {
-            let hint = match crate::app::closest_id(&ov.id, &checks) {
+            let hint = match closest_id(&ov.id, &checks) {
                 Some(near) => format!("did you mean `{near}`? `devdoctor list` shows every id"),
                 None => "`devdoctor list` shows every id".to_string(),
             };
@@ -111,4 +114,15 @@ pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
         return Err(packs::diags_error(&diags));
     }
     Ok(checks)
+}
+
+/// The closest known id to `id`, for "did you mean".
+pub fn closest_id<'a>(id: &str, checks: &'a [Arc<dyn Check>]) -> Option<&'a str> {
+    checks
+        .iter()
+        .map(|c| c.meta().id.as_str())
+        .map(|known| (strsim::jaro_winkler(id, known), known))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }

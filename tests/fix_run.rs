@@ -55,9 +55,8 @@ fn yes_runs_the_exact_commands_in_phase_order() {
     assert_eq!(
         logged(&f.log),
         [
-            // CreateEnv: env.pip rebuilds from the file.
-            "env remove -y -n proj [yes=true]",
-            "create -y -n proj -f environment.yml [yes=true]",
+            // CreateEnv: env.pip's rebuild removes the environment: refused without
+            // --allow-destructive (and the create that would replace it with it).
             // UpdateEnv: env.python, then env.packages (check order).
             "install -y -n proj -c conda-forge python=3.11 [yes=true]",
             "env update -n proj -f environment.yml --prune [yes=true]",
@@ -67,10 +66,35 @@ fn yes_runs_the_exact_commands_in_phase_order() {
         ],
         "{text}"
     );
+    assert!(
+        text.contains("refused (deletes the environment proj; pass --allow-destructive"),
+        "{text}"
+    );
     // The stand-in changed nothing, so the re-check shows the same problems.
     assert!(text.contains("Re-check:"), "{text}");
     assert!(text.contains("fail → fail"), "{text}");
     assert!(!text.contains("pip uninstall"), "{text}");
+}
+
+#[test]
+fn allow_destructive_still_stops_where_a_person_must_act_first() {
+    let yml = format!("{ENV_YML}  - pip:\n    - truly-unavailable==1.0\n");
+    let f = fx(&yml);
+    let prefix = f.root.join("envs/proj");
+    project_env(&prefix, &[("numpy", "1.25.0"), ("pip", "24.0")]);
+    let site = python(&prefix, "3.11.9");
+    dist(&site, "requests", "2.32.3", Some("pip"), &[]);
+    let out =
+        f.sb.run(&["fix", "--yes", "--allow-destructive", "env.pip"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // env.pip asks a person to declare the packages first: nothing runs, not even the export.
+    assert!(logged(&f.log).is_empty(), "{:?}\n{text}", logged(&f.log));
+    assert!(text.contains("stopped at step 1 (env.pip)"), "{text}");
+    assert!(
+        text.contains("not run: micromamba env remove -y -n proj"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -92,7 +116,7 @@ fn without_a_terminal_or_with_dry_run_nothing_runs() {
 
 #[test]
 fn script_is_posix_sh_and_quoted() {
-    let f = fx(&ENV_YML.replace("name: proj", "name: \"it's $(here)\""));
+    let f = fx(&ENV_YML.replace("name: proj", "name: \"it's$(here)\""));
     let out = f.sb.run(&["fix", "--script", "env.*"]);
     assert_eq!(out.status.code(), Some(0));
     let script = support::stdout(&out);
@@ -109,7 +133,7 @@ fn script_is_posix_sh_and_quoted() {
             "create",
             "-y",
             "-n",
-            "it's $(here)",
+            "it's$(here)",
             "-f",
             "environment.yml"
         ]
@@ -139,7 +163,7 @@ fn script_is_posix_sh_and_quoted() {
     );
     assert_eq!(
         logged(&f.log)[0],
-        "create -y -n it's $(here) -f environment.yml [yes=true]"
+        "create -y -n it's$(here) -f environment.yml [yes=true]"
     );
 }
 

@@ -16,7 +16,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::Sandbox;
 
-/// Names that would do something if any part of devdoctor (or its script) let a shell see them.
+/// Names that would do something if a shell saw them and that conda also accepts (no space,
+/// `/`, `:` or `#`): `fix` passes them through as one argument.
+const HOSTILE_VALID: &[&str] = &[
+    "$(touch${IFS}PWNED)",
+    "`touch${IFS}PWNED`",
+    "a'b\"c;d&&e|f",
+    "x;rm${IFS}-rf${IFS}~",
+];
+
+/// Names that would do something if any part of devdoctor (or its script) let a shell see
+/// them, and that break conda's naming rules: `fix` refuses the command (never runs or
+/// scripts it), the report still prints it quoted.
 const HOSTILE: &[&str] = &[
     "x; rm -rf ~",
     "$(touch PWNED)",
@@ -144,33 +155,10 @@ fn create_argv(name: &str) -> Vec<String> {
 
 #[test]
 fn hostile_env_names_from_environment_yml_are_quoted_and_passed_as_one_argument() {
-    for name in HOSTILE {
+    for name in HOSTILE_VALID {
         let (sb, calls_dir) = recording_sandbox();
         write_env_yml(&sb.project, name);
-
-        // Human report: the fix is printed shell-quoted, so copy-paste runs the intended argv.
-        let out = sb.run(&["--color", "never", "env.exists"]);
-        let text = support::stdout(&out);
-        assert_eq!(out.status.code(), Some(1), "{name:?}: {text}");
-        let quoted = devdoctor::fix::quote_argv(&create_argv(name));
-        assert!(
-            text.contains(&format!("$ micromamba {quoted}")),
-            "{name:?}: the command is not printed quoted:\n{text}"
-        );
-
-        // JSON: the name is one argv element.
-        let (report, _) = sb.json(&["env.exists"]);
-        let cmds = &support::check(&report, "env.exists")["fix"]["commands"];
-        let want = serde_json::json!([[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            name,
-            "-f",
-            "environment.yml"
-        ]]);
-        assert_eq!(cmds, &want, "{name:?}");
+        report_prints_it_quoted(&sb, name);
 
         // --script: valid sh, and running it passes the name as one word.
         let out = sb.run(&["fix", "--script", "env.exists"]);
@@ -202,15 +190,64 @@ fn hostile_env_names_from_environment_yml_are_quoted_and_passed_as_one_argument(
     }
 }
 
+/// Human report: the fix is printed shell-quoted; JSON: the name is one argv element.
+fn report_prints_it_quoted(sb: &Sandbox, name: &str) {
+    let out = sb.run(&["--color", "never", "env.exists"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{name:?}: {text}");
+    let quoted = devdoctor::fix::quote_argv(&create_argv(name));
+    assert!(
+        text.contains(&format!("$ micromamba {quoted}")),
+        "{name:?}: the command is not printed quoted:\n{text}"
+    );
+    let (report, _) = sb.json(&["env.exists"]);
+    let cmds = &support::check(&report, "env.exists")["fix"]["commands"];
+    let want = serde_json::json!([[
+        "micromamba",
+        "create",
+        "-y",
+        "-n",
+        name,
+        "-f",
+        "environment.yml"
+    ]]);
+    assert_eq!(cmds, &want, "{name:?}");
+}
+
+#[test]
+fn env_names_conda_refuses_are_never_run_or_scripted() {
+    for name in HOSTILE {
+        let (sb, calls_dir) = recording_sandbox();
+        write_env_yml(&sb.project, name);
+        report_prints_it_quoted(&sb, name);
+        let out = sb.run(&["fix", "--script", "env.exists"]);
+        assert_eq!(out.status.code(), Some(0));
+        let script = support::stdout(&out);
+        assert!(
+            !script.lines().any(|l| l.starts_with("micromamba")),
+            "{name:?}: {script}"
+        );
+        assert!(script.contains("not a valid environment name"), "{script}");
+        sh_n(&script, sb.root());
+        run_script(&sb, &script);
+        let out = sb.run(&["fix", "--yes", "env.exists"]);
+        let text = support::stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains("refused"), "{text}");
+        assert!(calls(&calls_dir).is_empty(), "{name:?}: {text}");
+        assert_nothing_executed(&sb, &[]);
+    }
+}
+
 #[test]
 fn hostile_env_name_from_the_env_flag() {
     let (sb, calls_dir) = recording_sandbox();
     write_env_yml(&sb.project, "proj");
-    let name = "x; rm -rf ~";
+    let name = "x;rm${IFS}-rf${IFS}~";
     let out = sb.run(&["--env", name, "--color", "never", "env.exists"]);
     let text = support::stdout(&out);
     assert!(
-        text.contains("$ micromamba create -y -n 'x; rm -rf ~' -f environment.yml"),
+        text.contains("$ micromamba create -y -n 'x;rm${IFS}-rf${IFS}~' -f environment.yml"),
         "{text}"
     );
     let out = sb.run(&["--env", name, "fix", "--yes", "env.exists"]);
@@ -448,7 +485,7 @@ fn fix_yes_never_runs_programs_outside_the_allowlist() {
 #[test]
 fn nothing_runs_without_yes_when_stdin_is_not_a_tty() {
     let (sb, calls_dir) = recording_sandbox();
-    write_env_yml(&sb.project, "x; rm -rf ~");
+    write_env_yml(&sb.project, "x;rm${IFS}-rf${IFS}~");
     // stdin from /dev/null, a pipe with "y" in it, and a closed stdin: none is a terminal.
     let out = sb
         .cmd()

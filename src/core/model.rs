@@ -197,6 +197,11 @@ pub struct CheckMeta {
 pub trait Check: Send + Sync {
     fn meta(&self) -> &CheckMeta;
     fn run(&self, ctx: &Context) -> CheckResult;
+    /// `--wait` retries this check while it fails or is unknown: it asks a server over the
+    /// network that may still be starting.
+    fn waits_for_server(&self) -> bool {
+        false
+    }
 }
 
 /// A built-in check: static metadata and a plain function.
@@ -234,5 +239,9 @@ impl Check for Builtin {
     }
     fn run(&self, ctx: &Context) -> CheckResult {
         (self.run)(ctx)
+    }
+    /// Every built-in MCP check talks to the running server.
+    fn waits_for_server(&self) -> bool {
+        self.meta.category == "mcp"
     }
 }

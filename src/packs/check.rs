@@ -39,6 +39,11 @@ impl Check for PackCheck {
         &self.def.meta
     }
 
+    /// HTTP and TCP probes ask a server that may still be starting, whatever the category.
+    fn waits_for_server(&self) -> bool {
+        matches!(self.def.probe, Probe::Http(_) | Probe::Tcp(_))
+    }
+
     fn run(&self, ctx: &Context) -> CheckResult {
         let def = &self.def;
         let vars = Vars::from_context(ctx);

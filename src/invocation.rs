@@ -1,0 +1,138 @@
+//! Flags and devdoctor.toml resolved once into an [`Invocation`]: the settings, the output
+//! format and colour, the merged skips, and the one usage-error type that becomes exit 2.
+
+use crate::cli::{ColorChoice, Format, GlobalArgs};
+use crate::config::{self, Settings};
+use crate::core::Check;
+use anyhow::Result;
+use globset::{Glob, GlobMatcher};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A usage or configuration error: printed, then exit 2 (decided in `main`, nowhere else).
+#[derive(Debug)]
+pub struct UsageError(pub anyhow::Error);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+impl std::error::Error for UsageError {}
+
+/// Marks the error of `r` as a usage error (exit 2).
+pub fn usage<T>(r: Result<T>) -> Result<T> {
+    r.map_err(|e| anyhow::Error::new(UsageError(e)))
+}
+
+/// Decides colour for the terminal: flag, then NO_COLOR / CLICOLOR_FORCE, then TTY.
+pub fn setup_color(choice: ColorChoice, machine_format: bool) {
+    let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if machine_format || env_set("NO_COLOR") => false,
+        ColorChoice::Auto
+            if std::env::var("CLICOLOR_FORCE").is_ok_and(|v| !v.is_empty() && v != "0") =>
+        {
+            true
+        }
+        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    };
+    colored::control::set_override(on);
+}
+
+pub fn format_of(g: &GlobalArgs) -> Format {
+    if g.json {
+        Format::Json
+    } else {
+        g.format.unwrap_or(Format::Human)
+    }
+}
+
+fn glob(pattern: &str) -> Result<GlobMatcher> {
+    Ok(Glob::new(pattern)
+        .map_err(|e| anyhow::anyhow!("bad check pattern `{pattern}`: {e}\nhint: use ids like env.python or globs like 'mamba.*'"))?
+        .compile_matcher())
+}
+
+/// "no check matches …" with a did-you-mean hint.
+pub fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Error {
+    match crate::registry::closest_id(pattern, checks) {
+        Some(near) => anyhow::anyhow!(
+            "no check matches `{pattern}`\nhint: did you mean `{near}`? `devdoctor list` shows every id"
+        ),
+        None => anyhow::anyhow!("no check matches `{pattern}`\nhint: `devdoctor list` shows every id"),
+    }
+}
+
+/// Applies selection (ids/globs) and skips (CLI and config).
+pub fn select(
+    checks: Vec<Arc<dyn Check>>,
+    ids: &[String],
+    skip: &[String],
+) -> Result<Vec<Arc<dyn Check>>> {
+    let wanted: Vec<(String, GlobMatcher)> = ids
+        .iter()
+        .map(|p| Ok((p.clone(), glob(p)?)))
+        .collect::<Result<_>>()?;
+    for (p, m) in &wanted {
+        if !checks.iter().any(|c| m.is_match(&c.meta().id)) {
+            return Err(unknown_selection(p, &checks));
+        }
+    }
+    let skips: Vec<GlobMatcher> = skip.iter().map(|p| glob(p)).collect::<Result<_>>()?;
+    Ok(checks
+        .into_iter()
+        .filter(|c| wanted.is_empty() || wanted.iter().any(|(_, m)| m.is_match(&c.meta().id)))
+        .filter(|c| !skips.iter().any(|m| m.is_match(&c.meta().id)))
+        .collect())
+}
+
+/// Everything a subcommand needs from the flags and the config, resolved once.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub settings: Settings,
+    pub format: Format,
+    pub color: ColorChoice,
+    /// Skips of the config file and of `--skip`, merged.
+    pub skip: Vec<String>,
+    pub jobs: Option<usize>,
+    pub strict: bool,
+    pub quiet: u8,
+    pub verbose: u8,
+    /// `--output FILE`; `None` for stdout (`-` is stdout too).
+    pub output: Option<PathBuf>,
+}
+
+impl Invocation {
+    /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
+    pub fn resolve(g: &GlobalArgs) -> Result<Invocation> {
+        let settings = usage(config::resolve(g))?;
+        let mut skip = settings.skip.clone();
+        skip.extend(g.skip.iter().cloned());
+        skip.dedup();
+        Ok(Invocation {
+            settings,
+            format: format_of(g),
+            color: g.color,
+            skip,
+            jobs: g.jobs,
+            strict: g.strict,
+            quiet: g.quiet,
+            verbose: g.verbose,
+            output: g.output.clone().filter(|p| p.as_os_str() != "-"),
+        })
+    }
+
+    /// Every check of this project (a pack problem is a usage error).
+    pub fn load(&self) -> Result<Vec<Arc<dyn Check>>> {
+        usage(crate::registry::load(&self.settings))
+    }
+
+    /// The checks selected by `ids` minus the skips (an unknown id is a usage error).
+    pub fn select(&self, all: Vec<Arc<dyn Check>>, ids: &[String]) -> Result<Vec<Arc<dyn Check>>> {
+        usage(select(all, ids, &self.skip))
+    }
+}

@@ -1,0 +1,1505 @@
+//! The one fix planner: the fixes of the checks that warn or fail, ordered (install tools,
+//! configure, create environments, update them, lock, runtime), each command once, each
+//! classified as run / manual / refused. Every surface (the human report's next steps,
+//! `fix --dry-run`, `fix --script`, `fix --yes`, the JSON report) renders this one plan.
+
+use crate::config::Settings;
+use crate::core::{Origin, Phase, Status};
+use crate::fix::{argv_calls_pip, quote_argv, text_calls_pip};
+use crate::report::Report;
+use colored::Colorize;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Programs `devdoctor fix` will run (matched on the file name of argv[0]).
+pub const ALLOWED: &[&str] = &["micromamba", "mamba", "conda", "conda-lock"];
+
+/// Programs `<tool> run …` may start inside an environment (by name, never by path).
+const RUN_ALLOWED: &[&str] = &["conda-lock"];
+
+/// Package managers and installers: `<tool> run` must not start one of them.
+const PACKAGE_MANAGERS: &[&str] = &[
+    "micromamba",
+    "mamba",
+    "conda",
+    "pip",
+    "pip3",
+    "uv",
+    "pixi",
+    "poetry",
+    "pipx",
+    "npm",
+    "apt",
+    "apt-get",
+    "brew",
+    "easy_install",
+];
+
+/// Shells and program launchers: `<tool> run` must not start one of them.
+const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "mksh", "fish", "csh", "tcsh", "xonsh", "nu", "env",
+    "sudo", "doas", "busybox", "xargs", "nohup", "exec", "command", "eval",
+];
+
+/// How long one command may take (creating an environment can download gigabytes).
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// What may happen to a command of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Allowlisted: `devdoctor fix --yes` runs it.
+    Run(Vec<String>),
+    /// Before an environment is removed: run the export command and write what it prints
+    /// (the environment's spec) to the file.
+    Export(Vec<String>, PathBuf),
+    /// Shown for a person to run (the program is not allowlisted).
+    Manual(Vec<String>),
+    /// Never run and never put in a script as a command; the reason says why.
+    Refused(Vec<String>, String),
+}
+
+impl Action {
+    pub fn argv(&self) -> &[String] {
+        match self {
+            Action::Run(a) | Action::Export(a, _) | Action::Manual(a) | Action::Refused(a, _) => a,
+        }
+    }
+}
+
+/// What the planner may allow, resolved from the flags and the project's trust.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// `--allow-destructive`: commands that delete an environment may run.
+    pub allow_destructive: bool,
+    /// The project is trusted: fixes of its own packs and plugins may run.
+    pub trusted: bool,
+    /// Where environment specs are exported before an environment is replaced.
+    pub state_dir: PathBuf,
+    /// Part of the export file names (a UTC timestamp).
+    pub stamp: String,
+    /// When set, each command's program is looked up now and refused when it resolves inside
+    /// this folder, exactly as `fix --yes` would refuse it.
+    pub project_dir: Option<PathBuf>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> PlanOptions {
+        PlanOptions {
+            allow_destructive: false,
+            trusted: true,
+            state_dir: state_dir(),
+            stamp: stamp(std::time::SystemTime::now()),
+            project_dir: None,
+        }
+    }
+}
+
+impl PlanOptions {
+    pub fn new(settings: &Settings, allow_destructive: bool) -> PlanOptions {
+        PlanOptions {
+            allow_destructive,
+            trusted: settings.trusted,
+            project_dir: Some(settings.project_dir.clone()),
+            ..PlanOptions::default()
+        }
+    }
+}
+
+/// devdoctor's state directory: `$XDG_STATE_HOME/devdoctor`, else `~/.local/state/devdoctor`.
+pub fn state_dir() -> PathBuf {
+    let xdg = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    match xdg {
+        Some(p) => p.join("devdoctor"),
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/tmp"))
+            .join(".local/state/devdoctor"),
+    }
+}
+
+fn stamp(t: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t)
+        .to_string()
+        .replace([':', '-'], "")
+}
+
+/// One check's fix in the plan.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub check_id: String,
+    pub status: Status,
+    pub summary: String,
+    pub phase: Phase,
+    pub why: String,
+    pub actions: Vec<Action>,
+    pub manual: Vec<String>,
+    /// Manual steps that must be done before this step's commands (they start with
+    /// "first"): `fix --yes` stops at this step instead of running its commands.
+    pub preconditions: Vec<String>,
+    /// Commands dropped because an earlier step already runs them.
+    pub duplicates: usize,
+    /// Commands dropped because an earlier step re-creates their environment.
+    pub moot: usize,
+}
+
+impl Step {
+    pub fn runnable(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.actions.iter().filter_map(|a| match a {
+            Action::Run(argv) => Some(argv),
+            _ => None,
+        })
+    }
+
+    /// `fix --yes` stops here: a person must act first.
+    pub fn blocked(&self) -> bool {
+        !self.preconditions.is_empty() && self.runnable().next().is_some()
+    }
+}
+
+/// The ordered, de-duplicated repair plan.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    /// Problems without a fix: (id, status, summary).
+    pub unfixable: Vec<(String, Status, String)>,
+    /// Checks whose whole fix an earlier step makes moot.
+    pub moot: Vec<String>,
+    /// No package manager was found: a script installs micromamba first.
+    pub bootstrap: bool,
+}
+
+impl Plan {
+    pub fn command_count(&self) -> usize {
+        self.steps.iter().map(|s| s.runnable().count()).sum()
+    }
+}
+
+fn basename(program: &str) -> &str {
+    Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+}
+
+/// conda's rules for an environment name: not empty, no `/`, space, `:` or `#`, no
+/// control character, and (so it cannot be read as an option) no leading `-`.
+pub fn valid_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name
+            .chars()
+            .any(|c| matches!(c, '/' | ' ' | ':' | '#') || c.is_control() || c.is_whitespace())
+}
+
+/// Options of micromamba/mamba/conda (and conda-lock) that take a value.
+const VALUE_OPTS: &[&str] = &[
+    "-n",
+    "--name",
+    "-p",
+    "--prefix",
+    "-f",
+    "--file",
+    "-c",
+    "--channel",
+    "-r",
+    "--root-prefix",
+    "--cwd",
+    "-e",
+    "--env",
+    "--label",
+    "-a",
+    "--attach",
+    "--shell",
+    "-s",
+    "--platform",
+    "--md",
+    "--kind",
+    "--lockfile",
+    "--rc-file",
+];
+
+/// Flags `<tool> run` accepts without a value.
+const RUN_FLAGS: &[&str] = &[
+    "--clean-env",
+    "-d",
+    "--detach",
+    "--no-capture-output",
+    "--live-stream",
+    "--dev",
+    "-v",
+    "-vv",
+    "-vvv",
+    "-q",
+    "--quiet",
+    "-y",
+    "--yes",
+    "--json",
+];
+
+/// A package-manager command split into its words: options with values, and the rest.
+#[derive(Debug, Default)]
+struct Parsed<'a> {
+    words: Vec<&'a str>,
+    opts: Vec<(&'a str, &'a str)>,
+    flags: Vec<&'a str>,
+}
+
+impl<'a> Parsed<'a> {
+    fn opt(&self, names: &[&str]) -> Option<&'a str> {
+        self.opts
+            .iter()
+            .find(|(k, _)| names.contains(k))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Parses `args` (argv without the program) with the package manager's real options;
+/// `Err` says why a value is refused. `run` stops at its program.
+fn parse_pm(args: &[String]) -> Result<(Parsed<'_>, Option<&[String]>), String> {
+    let mut p = Parsed::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let in_run = p.words.first() == Some(&"run");
+        if a == "--" {
+            return Ok((p, in_run.then(|| &args[i + 1..])));
+        }
+        if let Some((k, v)) = a.split_once('=').filter(|(k, _)| k.starts_with("--")) {
+            check_value(k, v)?;
+            p.opts.push((k, v));
+        } else if VALUE_OPTS.contains(&a) {
+            let v = args
+                .get(i + 1)
+                .ok_or_else(|| format!("`{a}` has no value"))?;
+            check_value(a, v)?;
+            p.opts.push((a, v));
+            i += 1;
+        } else if a.starts_with('-') {
+            if in_run && !RUN_FLAGS.contains(&a) {
+                return Err(format!("`run` option `{a}` is not one devdoctor knows"));
+            }
+            p.flags.push(a);
+        } else if in_run {
+            return Ok((p, Some(&args[i..])));
+        } else {
+            p.words.push(a);
+        }
+        i += 1;
+    }
+    Ok((p, None))
+}
+
+/// A value for a refusal reason: shell-quoted, control characters shown as `?`, so it
+/// cannot break or repaint the line it is printed on.
+fn shown(v: &str) -> String {
+    crate::fix::quote(v)
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn check_value(opt: &str, v: &str) -> Result<(), String> {
+    if v.starts_with('-') {
+        return Err(format!(
+            "the value of `{opt}` starts with `-`: {}",
+            shown(v)
+        ));
+    }
+    if matches!(opt, "-n" | "--name") && !valid_env_name(v) {
+        return Err(format!(
+            "{} is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)",
+            shown(v)
+        ));
+    }
+    // Paths may be odd (they are passed as one argument); other values may not.
+    let path = matches!(
+        opt,
+        "-f" | "--file"
+            | "-p"
+            | "--prefix"
+            | "--cwd"
+            | "-r"
+            | "--root-prefix"
+            | "--lockfile"
+            | "--rc-file"
+    );
+    if !path && v.chars().any(char::is_control) {
+        return Err(format!("the value of `{opt}` contains a control character"));
+    }
+    Ok(())
+}
+
+/// Where `program` resolves, when that is inside `project_dir` (a file shipped in a
+/// repository must never be run by `fix`, whatever its name). `None`: outside, or not found.
+pub fn inside_project(program: &str, project_dir: &Path) -> Option<PathBuf> {
+    let found = if program.contains('/') {
+        PathBuf::from(program)
+    } else {
+        which::which(program).ok()?
+    };
+    let real = found.canonicalize().ok()?;
+    let project = project_dir
+        .canonicalize()
+        .unwrap_or_else(|_| project_dir.to_path_buf());
+    real.starts_with(&project).then_some(real)
+}
+
+/// What `<tool> run … PROGRAM` may start.
+fn classify_run(argv: &[String], program: Option<&[String]>) -> Action {
+    let Some(program) = program.and_then(|p| p.first()) else {
+        return Action::Refused(argv.to_vec(), "`run` without a program".into());
+    };
+    let name = basename(program);
+    if program.contains('/') {
+        return Action::Refused(
+            argv.to_vec(),
+            "`run` of a program by path (it may be a file of the project)".into(),
+        );
+    }
+    if PACKAGE_MANAGERS.contains(&name) || argv_calls_pip(&[name]) {
+        return Action::Refused(
+            argv.to_vec(),
+            format!("`run` starts another package manager ({name})"),
+        );
+    }
+    if SHELLS.contains(&name) || name.starts_with("python") {
+        return Action::Refused(
+            argv.to_vec(),
+            format!("`run` starts a shell or interpreter ({name})"),
+        );
+    }
+    if RUN_ALLOWED.contains(&name) {
+        Action::Run(argv.to_vec())
+    } else {
+        Action::Manual(argv.to_vec())
+    }
+}
+
+/// The environment a command deletes, when it deletes one: `env remove`, `remove --all`.
+fn removes_env<'a>(p: &Parsed<'a>) -> Option<Result<&'a str, String>> {
+    let w = &p.words;
+    let removes = (w.first() == Some(&"env") && w.get(1) == Some(&"remove"))
+        || (matches!(w.first(), Some(&"remove" | &"uninstall")) && p.flags.contains(&"--all"));
+    if !removes {
+        return None;
+    }
+    Some(
+        match (p.opt(&["-n", "--name"]), p.opt(&["-p", "--prefix"])) {
+            (_, Some(_)) => {
+                Err("removes an environment by path (the root prefix is never removed)".into())
+            }
+            (Some("base"), _) => Err("removes the base environment (never done)".into()),
+            (Some(name), None) => Ok(name),
+            (None, None) => Err("removes the active environment".into()),
+        },
+    )
+}
+
+/// Whether `argv` may be run by `devdoctor fix`.
+pub fn classify(argv: &[String], opts: &PlanOptions) -> Action {
+    if argv_calls_pip(argv) {
+        return Action::Refused(argv.to_vec(), "calls pip".into());
+    }
+    let program = argv.first().map(String::as_str).unwrap_or("");
+    // A relative path (`./micromamba`, `tools/conda`) would run a file from the repository.
+    let relative_path = program.contains('/') && !program.starts_with('/');
+    if !ALLOWED.contains(&basename(program)) || relative_path {
+        return Action::Manual(argv.to_vec());
+    }
+    let (parsed, run_program) = match parse_pm(&argv[1..]) {
+        Ok(p) => p,
+        Err(reason) => return Action::Refused(argv.to_vec(), reason),
+    };
+    if parsed.words.first() == Some(&"run") {
+        return classify_run(argv, run_program);
+    }
+    match removes_env(&parsed) {
+        Some(Err(reason)) => Action::Refused(argv.to_vec(), reason),
+        Some(Ok(name)) if !opts.allow_destructive => Action::Refused(
+            argv.to_vec(),
+            format!("deletes the environment {name}; pass --allow-destructive to allow it"),
+        ),
+        _ if parsed.words.first() == Some(&"clean") && !opts.allow_destructive => Action::Refused(
+            argv.to_vec(),
+            "deletes files; pass --allow-destructive to allow it".into(),
+        ),
+        _ => Action::Run(argv.to_vec()),
+    }
+}
+
+/// The environment a command (re-)creates from a file, or only updates.
+fn env_effect(argv: &[String]) -> Option<(bool, String)> {
+    let (p, _) = parse_pm(argv.get(1..)?).ok()?;
+    let name = p.opt(&["-n", "--name"])?.to_string();
+    let w = &p.words;
+    let creates =
+        w.first() == Some(&"create") || (w.first() == Some(&"env") && w.get(1) == Some(&"create"));
+    let from_file = p.opt(&["-f", "--file"]).is_some();
+    let updates = matches!(w.first(), Some(&"install" | &"update" | &"upgrade"))
+        || (w.first() == Some(&"env") && w.get(1) == Some(&"update"));
+    if creates && from_file {
+        Some((true, name))
+    } else if updates {
+        Some((false, name))
+    } else {
+        None
+    }
+}
+
+/// The export that saves environment `name`'s spec before `remove` deletes it.
+fn export_before(remove: &[String], name: &str, opts: &PlanOptions) -> Action {
+    let argv = vec![
+        remove[0].clone(),
+        "env".into(),
+        "export".into(),
+        "-n".into(),
+        name.into(),
+    ];
+    Action::Export(
+        argv,
+        opts.state_dir.join(format!("{name}-{}.yml", opts.stamp)),
+    )
+}
+
+/// One fix's commands as actions: classified, de-duplicated against `seen`, moot ones
+/// (their environment is re-created by an earlier step) dropped, removals preceded by an
+/// export, and everything after a refused command refused too.
+fn step_actions(
+    commands: &[Vec<String>],
+    untrusted: bool,
+    opts: &PlanOptions,
+    seen: &mut Vec<Vec<String>>,
+    recreated: &mut Vec<String>,
+) -> (Vec<Action>, usize, usize) {
+    let (mut actions, mut duplicates, mut moot) = (Vec::new(), 0, 0);
+    let mut refused = false;
+    // After a removal, the step's own re-create must run even if an earlier step ran it.
+    let mut removed = false;
+    for argv in commands.iter().filter(|a| !a.is_empty()) {
+        if seen.contains(argv) && !removed {
+            duplicates += 1;
+            continue;
+        }
+        let removal = argv
+            .get(1..)
+            .and_then(|rest| parse_pm(rest).ok())
+            .and_then(|(p, _)| removes_env(&p).and_then(Result::ok).map(str::to_string));
+        let update = env_effect(argv)
+            .filter(|(creates, _)| !creates)
+            .map(|(_, n)| n);
+        // Updating, or removing to re-create, an environment an earlier step has just
+        // created from its file is moot.
+        if removal.or(update).is_some_and(|n| recreated.contains(&n)) {
+            moot += 1;
+            continue;
+        }
+        seen.push(argv.clone());
+        let action = if untrusted {
+            Action::Refused(
+                argv.clone(),
+                "a fix of an untrusted project's pack; trust the project first".into(),
+            )
+        } else if refused {
+            Action::Refused(
+                argv.clone(),
+                "an earlier command of this step is refused".into(),
+            )
+        } else {
+            match (classify(argv, opts), &opts.project_dir) {
+                (Action::Run(a), Some(dir)) => match inside_project(&a[0], dir) {
+                    Some(real) => Action::Refused(
+                        a,
+                        format!(
+                            "{} is inside the project folder",
+                            shown(&real.to_string_lossy())
+                        ),
+                    ),
+                    None => Action::Run(a),
+                },
+                (action, _) => action,
+            }
+        };
+        match &action {
+            Action::Refused(..) => refused = true,
+            Action::Run(a) => {
+                if let Ok((p, _)) = parse_pm(&a[1..]) {
+                    if let Some(Ok(name)) = removes_env(&p) {
+                        actions.push(export_before(a, name, opts));
+                        removed = true;
+                    }
+                }
+                if let Some((true, name)) = env_effect(a) {
+                    recreated.push(name);
+                }
+            }
+            _ => {}
+        }
+        actions.push(action);
+    }
+    (actions, duplicates, moot)
+}
+
+/// Builds the plan from a report: fixes of warn/fail checks, by phase then check order,
+/// each command once, moot steps left out.
+pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
+    let mut entries: Vec<(usize, &crate::report::Entry)> = report
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.result.status, Status::Warn | Status::Fail))
+        .filter(|(_, e)| e.result.fix.is_some())
+        .collect();
+    entries.sort_by_key(|(i, e)| (e.result.fix.as_ref().map(|f| f.phase), *i));
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut recreated: Vec<String> = Vec::new();
+    let mut out = Plan::default();
+    for (_, e) in entries {
+        let fix = e.result.fix.as_ref().expect("filtered on fix");
+        out.bootstrap |= crate::fix::is_install_micromamba(fix);
+        let untrusted =
+            !opts.trusted && matches!(e.meta.origin, Origin::Pack(_) | Origin::Plugin(_));
+        let (actions, duplicates, moot) =
+            step_actions(&fix.commands, untrusted, opts, &mut seen, &mut recreated);
+        let manual: Vec<String> = fix
+            .manual
+            .iter()
+            .filter(|m| !text_calls_pip(m))
+            .cloned()
+            .collect();
+        if moot > 0 && actions.is_empty() && manual.is_empty() {
+            out.moot.push(e.meta.id.clone());
+            continue;
+        }
+        let preconditions = manual
+            .iter()
+            .filter(|m| m.trim_start().to_lowercase().starts_with("first "))
+            .cloned()
+            .collect();
+        out.steps.push(Step {
+            check_id: e.meta.id.clone(),
+            status: e.result.status,
+            summary: e.result.summary.clone(),
+            phase: fix.phase,
+            why: fix.why.clone(),
+            actions,
+            manual,
+            preconditions,
+            duplicates,
+            moot,
+        });
+    }
+    out.unfixable = report
+        .entries
+        .iter()
+        .filter(|e| e.result.status.is_problem() && e.result.fix.is_none())
+        .map(|e| (e.meta.id.clone(), e.result.status, e.result.summary.clone()))
+        .collect();
+    out
+}
+
+fn mark(status: Status) -> colored::ColoredString {
+    crate::report::human::symbol(status)
+}
+
+fn render_action(out: &mut String, a: &Action) {
+    let _ = match a {
+        Action::Run(argv) => writeln!(out, "   {} {}", "$".dimmed(), quote_argv(argv).bold()),
+        Action::Export(argv, to) => writeln!(
+            out,
+            "   {} {} > {}",
+            "$".dimmed(),
+            quote_argv(argv).bold(),
+            crate::fix::quote(&to.to_string_lossy())
+        ),
+        Action::Manual(argv) => writeln!(
+            out,
+            "   {} {}  {}",
+            "manual:".dimmed(),
+            quote_argv(argv),
+            "(not run by devdoctor)".dimmed()
+        ),
+        Action::Refused(argv, why) => writeln!(
+            out,
+            "   {} {}",
+            format!("refused ({why}):").red(),
+            quote_argv(argv)
+        ),
+    };
+}
+
+fn render_step(out: &mut String, n: usize, s: &Step) {
+    let _ = writeln!(
+        out,
+        "{}. {} {} {}",
+        n + 1,
+        mark(s.status),
+        s.check_id.bold(),
+        s.summary
+    );
+    let _ = writeln!(out, "   {}", s.why);
+    if s.blocked() {
+        for p in &s.preconditions {
+            let _ = writeln!(
+                out,
+                "   {} {p}",
+                "manual, before the commands (fix --yes stops here):".yellow()
+            );
+        }
+    }
+    for a in &s.actions {
+        render_action(out, a);
+    }
+    for m in s
+        .manual
+        .iter()
+        .filter(|m| !s.blocked() || !s.preconditions.contains(m))
+    {
+        let _ = writeln!(out, "   {} {m}", "manual:".dimmed());
+    }
+    if s.duplicates > 0 {
+        let _ = writeln!(
+            out,
+            "   {}",
+            format!("({} command(s) already in an earlier step)", s.duplicates).dimmed()
+        );
+    }
+    if s.moot > 0 {
+        let _ = writeln!(
+            out,
+            "   {}",
+            format!(
+                "({} command(s) left out: an earlier step re-creates the environment)",
+                s.moot
+            )
+            .dimmed()
+        );
+    }
+}
+
+/// The plan for a person.
+pub fn render_plan(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.steps.is_empty() {
+        let _ = writeln!(
+            out,
+            "Nothing to fix: no check that warns or fails has a fix."
+        );
+    }
+    for (n, s) in plan.steps.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        render_step(&mut out, n, s);
+    }
+    if !plan.moot.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            "Left out (an earlier step re-creates their environment):".dimmed(),
+            plan.moot.join(", ")
+        );
+    }
+    if !plan.unfixable.is_empty() {
+        let _ = writeln!(out, "\nNo automatic fix:");
+        for (id, st, summary) in &plan.unfixable {
+            let _ = writeln!(out, "  {} {} {summary}", mark(*st), id.bold());
+        }
+    }
+    out
+}
+
+/// The plan for the end of the human report: "Next steps", one numbered line per step (its
+/// first command, or its first manual step), the most important first.
+pub fn render_next_steps(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.steps.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "{}", "Next steps:".bold());
+    for (n, s) in plan.steps.iter().enumerate() {
+        let what = s
+            .preconditions
+            .first()
+            .cloned()
+            .or_else(|| {
+                s.actions.first().map(|a| match a {
+                    Action::Refused(argv, why) => format!("{} (refused: {why})", quote_argv(argv)),
+                    a => quote_argv(a.argv()),
+                })
+            })
+            .or_else(|| s.manual.first().cloned())
+            .unwrap_or_else(|| s.why.clone());
+        let _ = writeln!(
+            out,
+            "  {}. {what}  {}",
+            n + 1,
+            format!("({})", s.check_id).dimmed()
+        );
+    }
+    out
+}
+
+/// The "Next steps" block of the human report for `report`: the very plan `fix --dry-run`
+/// shows (nothing destructive allowed), rendered by [`render_next_steps`]. Empty when there
+/// is nothing to do. Call it where the report is rendered (`commands::check`), not from
+/// `report::*`, which the planner itself depends on.
+pub fn next_steps(report: &Report, settings: &Settings) -> String {
+    render_next_steps(&plan(report, &PlanOptions::new(settings, false)))
+}
+
+fn comment(out: &mut String, text: &str) {
+    for line in text.lines() {
+        let clean: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let _ = writeln!(out, "# {clean}");
+    }
+}
+
+/// Installs micromamba with the official installer when no package manager is found: into
+/// ~/.local/bin, the root prefix in MAMBA_ROOT_PREFIX, non-interactive (the installer asks
+/// only when its standard input is a terminal; here it reads itself from a pipe).
+const BOOTSTRAP: &str = r#"MAMBA_ROOT_PREFIX="${MAMBA_ROOT_PREFIX:-$HOME/micromamba}"
+export MAMBA_ROOT_PREFIX
+DEVDOCTOR_MAMBA="$HOME/.local/bin/micromamba"
+if [ ! -x "$DEVDOCTOR_MAMBA" ]; then
+  installer=$(curl -fsSL https://micro.mamba.pm/install.sh)
+  printf '%s\n' "$installer" | BIN_FOLDER="$HOME/.local/bin" INIT_YES=yes CONDA_FORGE_YES=yes PREFIX_LOCATION="$MAMBA_ROOT_PREFIX" /bin/sh
+fi
+"#;
+
+/// One command line of the script; after a bootstrap the package manager is the installed
+/// micromamba, by absolute path.
+fn script_line(argv: &[String], bootstrap: bool) -> String {
+    let pm = argv
+        .first()
+        .is_some_and(|p| matches!(basename(p), "micromamba" | "mamba" | "conda"));
+    if bootstrap && pm {
+        let rest = quote_argv(&argv[1..]);
+        format!("\"$DEVDOCTOR_MAMBA\" {rest}")
+            .trim_end()
+            .to_string()
+    } else {
+        quote_argv(argv)
+    }
+}
+
+fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
+    out.push('\n');
+    comment(
+        out,
+        &format!("{}. {} ({}): {}", n + 1, s.check_id, s.status, s.summary),
+    );
+    comment(out, &s.why);
+    if s.blocked() {
+        for p in &s.preconditions {
+            comment(out, &format!("manual, before the commands below: {p}"));
+        }
+        let msg = format!(
+            "devdoctor: step {} ({}) needs a person first: {}. Do it, delete these lines, and run the script again.",
+            n + 1,
+            s.check_id,
+            s.preconditions.join("; ")
+        );
+        let _ = writeln!(out, "printf '%s\\n' {} >&2", crate::fix::quote(&msg));
+        out.push_str("exit 1\n");
+    }
+    for a in &s.actions {
+        match a {
+            Action::Run(argv) => {
+                let _ = writeln!(out, "{}", script_line(argv, bootstrap));
+            }
+            Action::Export(argv, to) => {
+                let dir = to.parent().unwrap_or(Path::new("."));
+                let to = crate::fix::quote(&to.to_string_lossy());
+                let _ = writeln!(
+                    out,
+                    "mkdir -p {}",
+                    crate::fix::quote(&dir.to_string_lossy())
+                );
+                let _ = writeln!(out, "{} > {to}", script_line(argv, bootstrap));
+                let _ = writeln!(out, "echo \"exported the environment's spec to \"{to}");
+            }
+            Action::Manual(argv) => comment(out, &format!("manual: {}", quote_argv(argv))),
+            Action::Refused(argv, why) => {
+                comment(out, &format!("refused, {why}: {}", quote_argv(argv)));
+            }
+        }
+    }
+    for m in s
+        .manual
+        .iter()
+        .filter(|m| !s.blocked() || !s.preconditions.contains(m))
+    {
+        comment(out, &format!("manual: {m}"));
+    }
+}
+
+/// The plan as a POSIX sh script: `set -eu`, every word quoted, manual steps as comments.
+pub fn render_script(plan: &Plan, project_dir: &Path) -> String {
+    let mut out = String::new();
+    out.push_str("#!/bin/sh\n");
+    comment(
+        &mut out,
+        &format!(
+            "Repair plan written by `devdoctor fix --script` (devdoctor {}).\nReview it, then run it with: sh FILE",
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
+    out.push_str("set -eu\n");
+    let dir = project_dir.to_string_lossy().into_owned();
+    let _ = writeln!(out, "{}", quote_argv(&["cd".to_string(), dir]));
+    out.push_str(
+        "MAMBA_ALWAYS_YES=true\nCONDA_ALWAYS_YES=true\nexport MAMBA_ALWAYS_YES CONDA_ALWAYS_YES\n",
+    );
+    if plan.bootstrap {
+        comment(
+            &mut out,
+            "No package manager was found: install micromamba with the official installer.",
+        );
+        out.push_str(BOOTSTRAP);
+    }
+    if plan.steps.is_empty() {
+        comment(&mut out, "Nothing to fix.");
+    }
+    for (n, s) in plan.steps.iter().enumerate() {
+        script_step(&mut out, n, s, plan.bootstrap);
+    }
+    out
+}
+
+/// A refused command and why.
+#[derive(Debug, Serialize)]
+pub struct RefusalDoc {
+    pub argv: Vec<String>,
+    pub reason: String,
+}
+
+/// An export of an environment's spec before it is removed.
+#[derive(Debug, Serialize)]
+pub struct ExportDoc {
+    pub argv: Vec<String>,
+    pub to: PathBuf,
+}
+
+/// One step of the plan in the JSON documents (`fix --json` and the report's `plan`).
+#[derive(Debug, Serialize)]
+pub struct StepDoc {
+    pub check: String,
+    pub status: Status,
+    pub phase: Phase,
+    pub why: String,
+    /// What `fix --yes` runs, in order.
+    pub commands: Vec<Vec<String>>,
+    pub exports: Vec<ExportDoc>,
+    pub manual_commands: Vec<Vec<String>>,
+    pub refused: Vec<Vec<String>>,
+    pub refusals: Vec<RefusalDoc>,
+    pub manual: Vec<String>,
+    /// Manual steps before the commands: `fix --yes` stops at this step.
+    pub preconditions: Vec<String>,
+}
+
+/// A problem without a fix.
+#[derive(Debug, Serialize)]
+pub struct UnfixableDoc {
+    pub check: String,
+    pub status: Status,
+    pub summary: String,
+}
+
+/// The plan as a versioned JSON document.
+#[derive(Debug, Serialize)]
+pub struct PlanDoc {
+    pub schema_version: u32,
+    pub steps: Vec<StepDoc>,
+    pub unfixable: Vec<UnfixableDoc>,
+    /// Checks whose fix an earlier step makes moot.
+    pub moot: Vec<String>,
+}
+
+/// The steps as JSON documents (the JSON report's `plan`).
+pub fn step_docs(plan: &Plan) -> Vec<StepDoc> {
+    plan.steps
+        .iter()
+        .map(|s| {
+            let pick = |f: fn(&Action) -> bool| -> Vec<Vec<String>> {
+                s.actions
+                    .iter()
+                    .filter(|a| f(a))
+                    .map(|a| a.argv().to_vec())
+                    .collect()
+            };
+            StepDoc {
+                check: s.check_id.clone(),
+                status: s.status,
+                phase: s.phase,
+                why: s.why.clone(),
+                commands: pick(|a| matches!(a, Action::Run(_))),
+                exports: s
+                    .actions
+                    .iter()
+                    .filter_map(|a| match a {
+                        Action::Export(argv, to) => Some(ExportDoc {
+                            argv: argv.clone(),
+                            to: to.clone(),
+                        }),
+                        _ => None,
+                    })
+                    .collect(),
+                manual_commands: pick(|a| matches!(a, Action::Manual(_))),
+                refused: pick(|a| matches!(a, Action::Refused(..))),
+                refusals: s
+                    .actions
+                    .iter()
+                    .filter_map(|a| match a {
+                        Action::Refused(argv, why) => Some(RefusalDoc {
+                            argv: argv.clone(),
+                            reason: why.clone(),
+                        }),
+                        _ => None,
+                    })
+                    .collect(),
+                manual: s.manual.clone(),
+                preconditions: s.preconditions.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn plan_doc(plan: &Plan) -> PlanDoc {
+    PlanDoc {
+        schema_version: crate::report::SCHEMA_VERSION,
+        steps: step_docs(plan),
+        unfixable: plan
+            .unfixable
+            .iter()
+            .map(|(id, st, summary)| UnfixableDoc {
+                check: id.clone(),
+                status: *st,
+                summary: summary.clone(),
+            })
+            .collect(),
+        moot: plan.moot.clone(),
+    }
+}
+
+/// The plan document as a JSON value (`fix --json` adds what ran).
+pub fn json_plan(plan: &Plan) -> serde_json::Value {
+    serde_json::to_value(plan_doc(plan)).expect("plan documents serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{CheckMeta, CheckResult, Fix, Origin};
+    use crate::report::Entry;
+
+    fn entry(id: &str, status: Status, fix: Option<Fix>) -> Entry {
+        let mut r = CheckResult::new(status, format!("{id} summary"));
+        r.fix = fix;
+        Entry {
+            meta: CheckMeta {
+                id: id.into(),
+                category: "t".into(),
+                title: id.into(),
+                can_fix: true,
+                explain: String::new(),
+                origin: Origin::Builtin,
+            },
+            result: r,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn report(entries: Vec<Entry>) -> Report {
+        Report::new(
+            entries,
+            std::time::SystemTime::now(),
+            Duration::ZERO,
+            false,
+            None,
+        )
+    }
+
+    #[test]
+    fn plan_orders_by_phase_then_check_and_dedups() {
+        let r = report(vec![
+            entry(
+                "env.lock",
+                Status::Warn,
+                Some(
+                    Fix::new("lock")
+                        .phase(Phase::Lock)
+                        .cmd(["conda-lock", "lock"]),
+                ),
+            ),
+            entry(
+                "env.python",
+                Status::Fail,
+                Some(Fix::new("py").phase(Phase::UpdateEnv).cmd([
+                    "micromamba",
+                    "install",
+                    "python=3.11",
+                ])),
+            ),
+            entry(
+                "env.exists",
+                Status::Fail,
+                Some(Fix::new("create").phase(Phase::CreateEnv).cmd([
+                    "micromamba",
+                    "create",
+                    "-f",
+                    "e.yml",
+                ])),
+            ),
+            entry(
+                "mamba.installed",
+                Status::Fail,
+                Some(
+                    Fix::new("tool")
+                        .phase(Phase::InstallTool)
+                        .cmd(["brew", "install", "micromamba"])
+                        .manual("curl …"),
+                ),
+            ),
+            entry(
+                "env.pip",
+                Status::Fail,
+                Some(
+                    Fix::new("rebuild")
+                        .phase(Phase::CreateEnv)
+                        .cmd(["micromamba", "create", "-f", "e.yml"])
+                        .cmd(["pip", "uninstall", "x"]),
+                ),
+            ),
+            entry(
+                "env.ok",
+                Status::Ok,
+                Some(Fix::new("never").cmd(["micromamba", "x"])),
+            ),
+            entry("env.unknown", Status::Unknown, None),
+        ]);
+        let p = plan(&r, &PlanOptions::default());
+        let ids: Vec<_> = p.steps.iter().map(|s| s.check_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "mamba.installed",
+                "env.exists",
+                "env.pip",
+                "env.python",
+                "env.lock"
+            ]
+        );
+        assert!(matches!(p.steps[0].actions[0], Action::Manual(_)));
+        assert_eq!(p.steps[2].duplicates, 1);
+        assert!(matches!(p.steps[2].actions[0], Action::Refused(..)));
+        assert_eq!(p.command_count(), 3);
+        assert_eq!(p.unfixable.len(), 1);
+    }
+
+    #[test]
+    fn allowlist_matches_the_basename() {
+        let a = |v: &[&str]| classify(&sv(v), &PlanOptions::default());
+        assert!(matches!(
+            a(&["/opt/bin/micromamba", "create"]),
+            Action::Run(_)
+        ));
+        assert!(matches!(a(&["conda-lock", "lock"]), Action::Run(_)));
+        assert!(matches!(a(&["micromamba-evil", "x"]), Action::Manual(_)));
+        assert!(matches!(a(&["./micromamba", "install"]), Action::Manual(_)));
+        assert!(matches!(a(&["tools/conda", "install"]), Action::Manual(_)));
+        assert!(matches!(
+            a(&["micromamba", "run", "-n", "base", "bash", "-c", "id"]),
+            Action::Refused(..)
+        ));
+        assert!(matches!(
+            a(&["micromamba", "run", "-n", "x", "--", "./conda-lock"]),
+            Action::Refused(..)
+        ));
+        assert!(matches!(
+            a(&[
+                "micromamba",
+                "run",
+                "-n",
+                "conda-lock",
+                "conda-lock",
+                "lock"
+            ]),
+            Action::Run(_)
+        ));
+        assert!(matches!(
+            a(&["sh", "-c", "micromamba create"]),
+            Action::Manual(_)
+        ));
+        assert!(matches!(
+            a(&["python", "-m", "pip", "install", "x"]),
+            Action::Refused(..)
+        ));
+    }
+
+    #[test]
+    fn script_is_valid_posix_sh() {
+        let r = report(vec![entry(
+            "env.exists",
+            Status::Fail,
+            Some(
+                Fix::new("Create it; it's `needed`\nsecond line $(reboot)")
+                    .phase(Phase::CreateEnv)
+                    .cmd([
+                        "micromamba",
+                        "create",
+                        "-y",
+                        "-n",
+                        "it's$(x)",
+                        "-f",
+                        "env file.yml",
+                    ])
+                    .cmd(["brew", "install", "micromamba"])
+                    .manual("edit `x`; rm -rf ~\n and more"),
+            ),
+        )]);
+        let s = render_script(
+            &plan(&r, &PlanOptions::default()),
+            Path::new("/tmp/my project"),
+        );
+        assert!(s.starts_with("#!/bin/sh\n"));
+        assert!(s.contains("\nset -eu\n"));
+        let line = s
+            .lines()
+            .find(|l| l.starts_with("micromamba create"))
+            .unwrap();
+        assert_eq!(
+            shlex::split(line).unwrap(),
+            [
+                "micromamba",
+                "create",
+                "-y",
+                "-n",
+                "it's$(x)",
+                "-f",
+                "env file.yml"
+            ]
+        );
+        assert!(s.contains("# manual: brew install micromamba"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fix.sh");
+        std::fs::write(&path, &s).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-n")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn sv(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn run_is_parsed_with_the_real_options() {
+        let a = |v: &[&str]| classify(&sv(v), &PlanOptions::default());
+        let run = [
+            "micromamba",
+            "run",
+            "--label",
+            "x",
+            "-e",
+            "A=B",
+            "--cwd",
+            "/tmp",
+            "-n",
+            "cl",
+            "conda-lock",
+            "lock",
+        ];
+        assert!(matches!(a(&run), Action::Run(_)));
+        assert!(matches!(
+            a(&["conda", "run", "--name=cl", "conda-lock"]),
+            Action::Run(_)
+        ));
+        for bad in [
+            &[
+                "micromamba",
+                "run",
+                "--cwd",
+                "/x",
+                "-n",
+                "e",
+                "micromamba",
+                "install",
+            ][..],
+            &["micromamba", "run", "-n", "e", "mamba", "remove", "--all"],
+            &["micromamba", "run", "-n", "e", "python", "-c", "x"],
+            &["micromamba", "run", "-n", "e", "/usr/bin/conda-lock"],
+            &["micromamba", "run", "--frobnicate", "x", "conda-lock"],
+            &["micromamba", "run", "-n", "e", "--", "sh", "-c", "id"],
+            &["micromamba", "run", "-n", "e"],
+        ] {
+            assert!(matches!(a(bad), Action::Refused(..)), "{bad:?}");
+        }
+        assert!(matches!(
+            a(&["micromamba", "run", "-n", "e", "mytool"]),
+            Action::Manual(_)
+        ));
+    }
+
+    #[test]
+    fn values_reaching_argv_are_validated() {
+        let a = |v: &[&str]| classify(&sv(v), &PlanOptions::default());
+        for bad in [
+            &["micromamba", "create", "-y", "-n", "--rm", "-f", "e.yml"][..],
+            &["micromamba", "install", "-n", "a/b"],
+            &["micromamba", "install", "--name=x y"],
+            &["micromamba", "install", "-n", "a:b"],
+            &["micromamba", "install", "-n", "a#b"],
+            &["micromamba", "install", "-n", ""],
+            &["micromamba", "create", "-n", "ok", "-f", "-x"],
+            &["micromamba", "install", "-n"],
+        ] {
+            assert!(matches!(a(bad), Action::Refused(..)), "{bad:?}");
+        }
+        let Action::Refused(_, why) = a(&["micromamba", "install", "-n", "a\n\u{1b}[2Jb"]) else {
+            panic!("not refused")
+        };
+        assert!(!why.chars().any(char::is_control), "{why:?}");
+        assert!(valid_env_name("proj-3.11_x"));
+        assert!(!valid_env_name("-n"));
+    }
+
+    #[test]
+    fn removal_needs_allow_destructive_and_is_exported_first() {
+        let remove = sv(&["micromamba", "env", "remove", "-y", "-n", "proj"]);
+        let off = PlanOptions::default();
+        assert!(matches!(classify(&remove, &off), Action::Refused(..)));
+        let on = PlanOptions {
+            allow_destructive: true,
+            state_dir: PathBuf::from("/state"),
+            stamp: "T".into(),
+            ..PlanOptions::default()
+        };
+        assert!(matches!(classify(&remove, &on), Action::Run(_)));
+        for never in [
+            &["micromamba", "env", "remove", "-y", "-n", "base"][..],
+            &["micromamba", "env", "remove", "-y", "-p", "/opt/conda"],
+            &["conda", "remove", "--all", "-y", "-p", "/root"],
+            &["conda", "env", "remove", "-y"],
+        ] {
+            assert!(
+                matches!(classify(&sv(never), &on), Action::Refused(..)),
+                "{never:?}"
+            );
+        }
+        let fix = Fix::new("rebuild")
+            .phase(Phase::CreateEnv)
+            .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+            .cmd(["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"]);
+        let r = report(vec![entry("env.pip", Status::Fail, Some(fix))]);
+        let p = plan(&r, &on);
+        assert_eq!(
+            p.steps[0].actions[0],
+            Action::Export(
+                sv(&["micromamba", "env", "export", "-n", "proj"]),
+                PathBuf::from("/state/proj-T.yml")
+            )
+        );
+        assert!(matches!(p.steps[0].actions[1], Action::Run(_)));
+        // Without the flag the removal is refused, and so is the create that would replace it.
+        let p = plan(&r, &off);
+        assert!(p.steps[0]
+            .actions
+            .iter()
+            .all(|a| matches!(a, Action::Refused(..))));
+        let script = render_script(&p, Path::new("/p"));
+        assert!(
+            !script.lines().any(|l| l.starts_with("micromamba")),
+            "{script}"
+        );
+        assert_eq!(p.command_count(), 0);
+    }
+
+    #[test]
+    fn steps_made_moot_by_a_re_created_env_are_left_out() {
+        let on = PlanOptions {
+            allow_destructive: true,
+            ..PlanOptions::default()
+        };
+        let r = report(vec![
+            entry(
+                "env.python",
+                Status::Fail,
+                Some(Fix::new("py").phase(Phase::UpdateEnv).cmd([
+                    "micromamba",
+                    "install",
+                    "-y",
+                    "-n",
+                    "proj",
+                    "python=3.11",
+                ])),
+            ),
+            entry(
+                "env.pip",
+                Status::Fail,
+                Some(
+                    Fix::new("rebuild")
+                        .phase(Phase::CreateEnv)
+                        .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+                        .cmd(["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"]),
+                ),
+            ),
+            entry(
+                "env.other",
+                Status::Warn,
+                Some(Fix::new("x").phase(Phase::UpdateEnv).cmd([
+                    "micromamba",
+                    "install",
+                    "-y",
+                    "-n",
+                    "other",
+                    "x",
+                ])),
+            ),
+        ]);
+        let p = plan(&r, &on);
+        let ids: Vec<_> = p.steps.iter().map(|s| s.check_id.as_str()).collect();
+        assert_eq!(ids, ["env.pip", "env.other"]);
+        assert_eq!(p.moot, ["env.python"]);
+    }
+
+    #[test]
+    fn a_removal_never_ends_the_plan_without_its_re_create() {
+        let on = PlanOptions {
+            allow_destructive: true,
+            ..PlanOptions::default()
+        };
+        let create = ["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"];
+        let rebuild = Fix::new("rebuild")
+            .phase(Phase::CreateEnv)
+            .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+            .cmd(create);
+        // An earlier step creates proj from its file: the rebuild is moot.
+        let r = report(vec![
+            entry(
+                "env.exists",
+                Status::Fail,
+                Some(Fix::new("c").phase(Phase::CreateEnv).cmd(create)),
+            ),
+            entry("acme.rebuild", Status::Fail, Some(rebuild.clone())),
+        ]);
+        let p = plan(&r, &on);
+        let runs: Vec<_> = p.steps.iter().flat_map(|s| s.runnable()).collect();
+        assert_eq!(runs, [&sv(&create)]);
+        assert_eq!(p.moot, ["acme.rebuild"]);
+        // An earlier step ran the same create, not from the file: after the removal the
+        // step's create is kept although it was seen, so the environment is not left removed.
+        let bare = ["micromamba", "create", "-y", "-n", "proj", "python=3.11"];
+        let r = report(vec![
+            entry(
+                "x.first",
+                Status::Fail,
+                Some(Fix::new("c").phase(Phase::CreateEnv).cmd(bare)),
+            ),
+            entry(
+                "acme.rebuild",
+                Status::Fail,
+                Some(
+                    Fix::new("rebuild")
+                        .phase(Phase::CreateEnv)
+                        .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
+                        .cmd(bare),
+                ),
+            ),
+        ]);
+        let p = plan(&r, &on);
+        let last = p.steps.last().unwrap().runnable().last().unwrap().clone();
+        assert_eq!(last, sv(&bare));
+        assert_eq!(p.steps[1].duplicates, 0);
+    }
+
+    #[test]
+    fn untrusted_pack_fixes_are_refused_everywhere() {
+        let mut e = entry(
+            "acme.tool",
+            Status::Fail,
+            Some(Fix::new("x").cmd(["micromamba", "install", "-y", "-n", "p", "x"])),
+        );
+        e.meta.origin = Origin::Pack(PathBuf::from("/p/.devdoctor/checks/a.toml"));
+        let r = report(vec![e]);
+        let untrusted = PlanOptions {
+            trusted: false,
+            ..PlanOptions::default()
+        };
+        let p = plan(&r, &untrusted);
+        assert!(matches!(p.steps[0].actions[0], Action::Refused(..)));
+        assert_eq!(p.command_count(), 0);
+        assert!(!render_script(&p, Path::new("/p")).contains("\nmicromamba"));
+        assert!(render_plan(&p).contains("untrusted"));
+        assert_eq!(plan(&r, &PlanOptions::default()).command_count(), 1);
+    }
+
+    #[test]
+    fn a_first_step_for_a_person_blocks_the_step() {
+        let r = report(vec![entry(
+            "mamba.shell",
+            Status::Warn,
+            Some(
+                Fix::new("init")
+                    .phase(Phase::Configure)
+                    .cmd(["micromamba", "shell", "init", "--shell", "bash"])
+                    .manual("first delete the block starting at ~/.bashrc:3"),
+            ),
+        )]);
+        let p = plan(&r, &PlanOptions::default());
+        assert!(p.steps[0].blocked());
+        let script = render_script(&p, Path::new("/p"));
+        let exit = script.find("exit 1").expect("script stops");
+        assert!(
+            exit < script.find("\nmicromamba shell init").unwrap(),
+            "{script}"
+        );
+        assert!(render_next_steps(&p).contains("1. first delete the block"));
+    }
+
+    #[test]
+    fn without_a_package_manager_the_script_installs_micromamba_first() {
+        let r = report(vec![
+            entry(
+                "mamba.installed",
+                Status::Fail,
+                Some(crate::fix::install_micromamba()),
+            ),
+            entry(
+                "env.exists",
+                Status::Fail,
+                Some(Fix::new("c").phase(Phase::CreateEnv).cmd([
+                    "micromamba",
+                    "create",
+                    "-y",
+                    "-n",
+                    "proj",
+                    "-f",
+                    "e.yml",
+                ])),
+            ),
+        ]);
+        let p = plan(&r, &PlanOptions::default());
+        assert!(p.bootstrap);
+        let s = render_script(&p, Path::new("/p"));
+        assert!(s.contains("micro.mamba.pm/install.sh"), "{s}");
+        assert!(
+            s.contains("\n\"$DEVDOCTOR_MAMBA\" create -y -n proj -f e.yml\n"),
+            "{s}"
+        );
+    }
+}
