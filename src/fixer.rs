@@ -262,7 +262,13 @@ fn comment(out: &mut String, text: &str) {
     for line in text.lines() {
         let clean: String = line
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c.is_control() || crate::policy::text::is_bidi_control(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let _ = writeln!(out, "# {clean}");
     }

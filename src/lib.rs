@@ -11,6 +11,7 @@ pub mod fix;
 pub mod fixer;
 pub mod packs;
 pub mod plugins;
+pub mod policy;
 pub mod probes;
 pub mod registry;
 pub mod report;

@@ -543,7 +543,30 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
             let mode_v = mode(cx, &p.mode, "probe.mode");
             let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
             let contains = cx.regex(&p.contains, "probe.contains");
-            let not_contains = cx.regex(&p.not_contains, "probe.not_contains");
+            let mut not_contains = cx.regex(&p.not_contains, "probe.not_contains");
+            if let Some(m) = &p.matcher {
+                if p.not_contains.is_some() {
+                    cx.err(
+                        &m.span(),
+                        "probe.matcher",
+                        "`matcher` and `not_contains` both given".to_string(),
+                        "a named matcher takes the place of a `not_contains` regex: keep one",
+                    );
+                } else if let Some(re) = crate::policy::no_pip::matcher(m.get_ref()) {
+                    not_contains = Some(re);
+                } else {
+                    let known: Vec<&str> = crate::policy::no_pip::MATCHERS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect();
+                    cx.err(
+                        &m.span(),
+                        "probe.matcher",
+                        format!("unknown matcher `{}`", m.get_ref()),
+                        &format!("the named matchers are: {}", known.join(", ")),
+                    );
+                }
+            }
             if exists.is_none()
                 && contains.is_none()
                 && not_contains.is_none()
