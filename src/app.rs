@@ -183,9 +183,9 @@ pub fn run_checks(
     let entries = outcomes
         .into_iter()
         .map(|o| {
-            let meta = checks[o.index].meta().clone();
+            let meta = crate::policy::shown_meta(checks[o.index].meta());
             let mut result = o.result;
-            crate::core::redact::result(&mut result);
+            crate::policy::outgoing(&mut result);
             if let Some(&sev) = severity.get(&meta.id) {
                 if matches!(result.status, Status::Warn | Status::Fail) {
                     result.status = sev;
@@ -262,7 +262,7 @@ fn nagios_unknown(format: Format, e: anyhow::Error) -> Result<i32> {
     if format != Format::Nagios {
         return Err(e);
     }
-    let msg = format!("{e:#}");
+    let msg = crate::core::redact::text(&format!("{e:#}")).into_owned();
     let first = msg.lines().next().unwrap_or("error").replace('|', "/");
     write_stdout(&format!("DEVDOCTOR UNKNOWN - {first}\n"))?;
     eprintln!("error: {msg}");
@@ -275,10 +275,11 @@ fn cmd_list(cli: &Cli, settings: &Settings) -> Result<i32> {
         let items: Vec<_> = checks
             .iter()
             .map(|c| {
-                let m = c.meta();
+                let m = crate::policy::shown_meta(c.meta());
                 serde_json::json!({
                     "id": m.id, "category": m.category, "title": m.title,
-                    "can_fix": m.can_fix, "origin": m.origin, "source": m.origin.to_string(),
+                    "can_fix": m.can_fix, "origin": m.origin,
+                    "source": crate::policy::text::one_line(&m.origin.to_string(), false),
                 })
             })
             .collect();
@@ -293,7 +294,7 @@ fn cmd_list(cli: &Cli, settings: &Settings) -> Result<i32> {
         let width = checks.iter().map(|c| c.meta().id.len()).max().unwrap_or(0);
         let mut s = String::new();
         for c in &checks {
-            let m = c.meta();
+            let m = crate::policy::shown_meta(c.meta());
             s.push_str(&format!(
                 "{:<width$}  {:<10}  {}  {}{}\n",
                 m.id.bold(),
@@ -303,7 +304,12 @@ fn cmd_list(cli: &Cli, settings: &Settings) -> Result<i32> {
                 if m.origin == crate::core::Origin::Builtin {
                     String::new()
                 } else {
-                    format!("  [{}]", m.origin).dimmed().to_string()
+                    format!(
+                        "  [{}]",
+                        crate::policy::text::one_line(&m.origin.to_string(), false)
+                    )
+                    .dimmed()
+                    .to_string()
                 }
             ));
         }
@@ -318,14 +324,14 @@ fn cmd_explain(settings: &Settings, id: &str) -> Result<i32> {
     let Some(check) = checks.iter().find(|c| c.meta().id == id) else {
         return usage(Err(unknown_selection(id, &checks)));
     };
-    let m = check.meta();
+    let m = crate::policy::shown_meta(check.meta());
     let text = format!(
         "{} — {}\ncategory: {}   can fix: {}   source: {}\n\n{}\n",
         m.id,
         m.title,
         m.category,
         if m.can_fix { "yes" } else { "no" },
-        m.origin,
+        crate::policy::text::one_line(&m.origin.to_string(), false),
         m.explain
     );
     write_stdout(&text)?;

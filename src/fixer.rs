@@ -504,7 +504,10 @@ pub fn cmd_fix(cli: &Cli, settings: Settings, args: &FixArgs) -> Result<i32> {
     let plan = plan(&report);
 
     if args.script {
-        write_out(&render_script(&plan, &project_dir))?;
+        write_out(&crate::core::redact::text(&render_script(
+            &plan,
+            &project_dir,
+        )))?;
         return Ok(exit::HEALTHY);
     }
     let commands = plan.command_count();
