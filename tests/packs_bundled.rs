@@ -95,7 +95,7 @@ fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
                 .collect();
             assert_eq!(argv[0], "micromamba", "{argv:?}");
             assert!(argv.contains(&"demo"), "{argv:?}");
-            assert!(!devdoctor::fix::argv_calls_pip(&argv));
+            assert!(!devdoctor::policy::no_pip::argv_calls_pip(&argv));
         }
     }
     let ci = check(&v, "pip.ci");

@@ -544,6 +544,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
             let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
             let contains = cx.regex(&p.contains, "probe.contains");
             let mut not_contains = cx.regex(&p.not_contains, "probe.not_contains");
+            let mut name_filter = None;
             if let Some(m) = &p.matcher {
                 if p.not_contains.is_some() {
                     cx.err(
@@ -552,13 +553,12 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                         "`matcher` and `not_contains` both given".to_string(),
                         "a named matcher takes the place of a `not_contains` regex: keep one",
                     );
-                } else if let Some(re) = crate::policy::no_pip::matcher(m.get_ref()) {
-                    not_contains = Some(re);
+                } else if let Some(named) = crate::policy::matcher(m.get_ref()) {
+                    not_contains = Some(named.regex);
+                    name_filter = named.name_filter;
                 } else {
-                    let known: Vec<&str> = crate::policy::no_pip::MATCHERS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect();
+                    let known: Vec<&str> =
+                        crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
                     cx.err(
                         &m.span(),
                         "probe.matcher",
@@ -581,6 +581,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                 exists,
                 contains,
                 not_contains,
+                name_filter,
                 mode: mode_v,
                 max_mode,
                 tracked: flag(&p.tracked).unwrap_or(false),
@@ -743,7 +744,7 @@ fn fix(cx: &mut Ctx, f: Spanned<RawFix>) -> Option<FixTemplate> {
             );
             continue;
         }
-        if crate::fix::argv_calls_pip(argv) {
+        if crate::policy::no_pip::argv_calls_pip(argv) {
             cx.err(
                 &c.span(),
                 &key,
@@ -765,7 +766,7 @@ fn fix(cx: &mut Ctx, f: Spanned<RawFix>) -> Option<FixTemplate> {
     }
     for (i, m) in f.manual.iter().enumerate() {
         let key = format!("fix.manual[{i}]");
-        if crate::fix::text_calls_pip(m.get_ref()) {
+        if crate::policy::no_pip::text_calls_pip(m.get_ref()) {
             cx.err(
                 &m.span(),
                 &key,

@@ -91,8 +91,10 @@ pub struct RawProbe {
     /// A named built-in line matcher used in place of a `not_contains` regex: each line it
     /// matches is a finding. `pip-install` (shell scripts, CI files), `pip-install-make`
     /// (Makefiles and justfiles: also `@`/`-` recipe prefixes and `$(PIP) install`),
-    /// `pip-install-doc` (commands in documentation code blocks). They share devdoctor's own
-    /// pip detector, so packs need not paste regexes that drift apart.
+    /// `pip-install-doc` (commands in documentation code blocks), which share devdoctor's own
+    /// pip detector, and `secret-assignment` (`NAME=literal` lines whose name the secret-name
+    /// classifier flags; the variable is the `name` group), so packs need not paste regexes
+    /// that drift apart.
     pub matcher: Option<Spanned<String>>,
     pub mode: Option<Spanned<String>>,
     pub max_mode: Option<Spanned<String>>,

@@ -7,6 +7,44 @@ pub mod secrets;
 pub mod text;
 
 use crate::core::{CheckMeta, CheckResult};
+use regex::Regex;
+
+/// A named line matcher for pack `file` probes (`matcher = "…"`, in place of a
+/// `not_contains` regex).
+pub struct LineMatcher {
+    pub regex: Regex,
+    /// When set, a match counts only if its `name` capture passes.
+    pub name_filter: Option<fn(&str) -> bool>,
+}
+
+/// The names packs may use in `matcher = "…"`, with what each finds.
+pub const MATCHERS: &[(&str, &str)] = &[
+    (no_pip::MATCHERS[0].0, no_pip::MATCHERS[0].1),
+    (no_pip::MATCHERS[1].0, no_pip::MATCHERS[1].1),
+    (no_pip::MATCHERS[2].0, no_pip::MATCHERS[2].1),
+    (
+        "secret-assignment",
+        "a `NAME=value` line (optionally `export`ed) whose name the secret-name classifier flags and whose value is a literal of six characters or more; the `name` group names the variable",
+    ),
+];
+
+/// The matcher called `name`, or `None` for an unknown name.
+pub fn matcher(name: &str) -> Option<LineMatcher> {
+    if name == "secret-assignment" {
+        let regex = Regex::new(
+            r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#,
+        )
+        .expect("static regex");
+        return Some(LineMatcher {
+            regex,
+            name_filter: Some(secrets::is_secret_env_name),
+        });
+    }
+    no_pip::matcher(name).map(|regex| LineMatcher {
+        regex,
+        name_filter: None,
+    })
+}
 use text::multiline_in_place as clean;
 
 /// Every string a check's metadata carries, made safe to print (plugin and pack names,
@@ -74,5 +112,40 @@ mod tests {
         let fix = r.fix.unwrap();
         assert!(fix.commands.is_empty());
         assert_eq!(fix.manual, ["ok step", no_pip::DROPPED_NOTE]);
+    }
+}
+
+#[cfg(test)]
+mod matcher_tests {
+    use super::*;
+
+    fn names(m: &LineMatcher, text: &str) -> Vec<String> {
+        m.regex
+            .captures_iter(text)
+            .filter_map(|c| c.name("name").map(|n| n.as_str().to_string()))
+            .filter(|n| m.name_filter.is_none_or(|keep| keep(n)))
+            .collect()
+    }
+
+    #[test]
+    fn secret_assignment_uses_the_classifier() {
+        let m = matcher("secret-assignment").unwrap();
+        let env = "PGPASSWORD=hunter22\n\
+                   export GH_PAT=ghp_abcdef\n\
+                   DATABASE_URL=postgres://u:p@h/db\n\
+                   SENTRY_DSN=https://k@sentry.example/1\n\
+                   PASSWORD_FILE=/run/secrets/db\n\
+                   TOKENIZERS_PARALLELISM=falsefalse\n\
+                   API_KEY=${API_KEY}\n\
+                   SECRET_KEY=short\n\
+                   # TOKEN=commented1\n";
+        assert_eq!(
+            names(&m, env),
+            ["PGPASSWORD", "GH_PAT", "DATABASE_URL", "SENTRY_DSN"]
+        );
+        assert!(matcher("nope").is_none());
+        for (name, _) in MATCHERS {
+            assert!(matcher(name).is_some(), "{name}");
+        }
     }
 }

@@ -159,6 +159,15 @@ pub fn is_secret_name(name: &str) -> bool {
     parts.iter().any(|p| glued(p) || whole(p)) || keyed
 }
 
+/// Whether an environment variable (a `.env` line, a compose `environment:` entry) holds a
+/// credential: a secret name, or a connection string that embeds one (`DATABASE_URL`,
+/// `…_DSN`).
+pub fn is_secret_env_name(name: &str) -> bool {
+    is_secret_name(name)
+        || name.eq_ignore_ascii_case("database_url")
+        || words(name).last().is_some_and(|w| w == "dsn")
+}
+
 /// Whether a URL query parameter's value should be hidden: a secret name, or one of the
 /// names that carry credentials in URLs (`code`, `sig`, `key`, `session`, …). Broader than
 /// [`is_secret_name`] because a query value is never needed to understand a finding.
