@@ -66,7 +66,7 @@ fn secret_flag() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // `--password X`, `--api-key=Y`, `-token X` in a quoted command line.
     RE.get_or_init(|| {
-        Regex::new(r#"(^|[\s'"])(--?[A-Za-z][A-Za-z0-9_-]*)(=|\s+)(['"]?)([^\s'"]+)"#)
+        Regex::new(r#"(^|[\s'"`])(--?[A-Za-z][A-Za-z0-9_-]*)(=|\s+)(['"]?)([^\s'"`]+)"#)
             .expect("static regex")
     })
 }
@@ -76,7 +76,7 @@ fn secret_assignment() -> &'static Regex {
     // NAME=value, NAME: value, "name": "value" in free text, config and JSON; the name is
     // judged by the one classifier of secret names.
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)\b([a-z_][a-z0-9_.-]*)(["']?)(\s*[=:]\s*|=)(["']?)([^\s&'",;)]+)"#)
+        Regex::new(r#"(?i)\b([a-z_][a-z0-9_.-]*)(["']?)(\s*[=:]\s*|=)(["']?)([^\s&'",;)`]+)"#)
             .expect("static regex")
     })
 }
@@ -115,6 +115,19 @@ fn is_prose(c: &regex::Captures, rest: &str) -> bool {
         && c[5].chars().all(|ch| ch.is_ascii_lowercase())
         && rest.starts_with(' ')
         && rest[1..].starts_with(|ch: char| ch.is_alphabetic() || ch == '`')
+}
+
+/// A value in devdoctor's own advice rather than a credential: an option spec such as
+/// docker's `--secret id=NAME,src=FILE`, or a placeholder (`TOKEN`, `<token>`, `…`).
+fn is_placeholder(value: &str) -> bool {
+    let spec = value
+        .split_once('=')
+        .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase()));
+    let upper = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || "_.…<>".contains(c));
+    let angle = value.starts_with('<') && value.ends_with('>');
+    spec || upper || angle
 }
 
 fn replace<'a>(
@@ -182,7 +195,11 @@ pub fn text(text: &str) -> Cow<'_, str> {
     });
     out = replace(out, secret_flag(), |c| {
         let name = c[2].trim_start_matches('-');
-        if &c[5] != MARK && !c[5].starts_with('-') && secrets::is_secret_name(name) {
+        if &c[5] != MARK
+            && !c[5].starts_with('-')
+            && !is_placeholder(&c[5])
+            && secrets::is_secret_name(name)
+        {
             format!("{}{}{}{}{MARK}", &c[1], &c[2], &c[3], &c[4])
         } else {
             c[0].to_string()
@@ -388,6 +405,8 @@ mod tests {
             "Basic authentication is off",
             "TOKENIZERS_PARALLELISM=false",
             "exit code=1",
+            "with `docker build --secret id=NAME,src=FILE`; pass run-time secrets",
+            "log in with `tool login --token TOKEN`",
         ] {
             assert_eq!(text(s), s);
         }
