@@ -64,6 +64,8 @@ const PHASES: &[(&str, Phase)] = &[
     ("runtime", Phase::Runtime),
 ];
 
+type NameFilter = Option<fn(&str) -> bool>;
+
 struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
@@ -117,6 +119,30 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// A named line matcher (`matcher = "…"`) in place of a `not_contains` regex.
+    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Regex>, NameFilter) {
+        if regex_too {
+            self.err(
+                &m.span(),
+                "probe.matcher",
+                "`matcher` and `not_contains` both given".to_string(),
+                "a named matcher takes the place of a `not_contains` regex: keep one",
+            );
+            return (None, None);
+        }
+        if let Some(named) = crate::policy::matcher(m.get_ref()) {
+            return (Some(named.regex), named.name_filter);
+        }
+        let known: Vec<&str> = crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
+        self.err(
+            &m.span(),
+            "probe.matcher",
+            format!("unknown matcher `{}`", m.get_ref()),
+            &format!("the named matchers are: {}", known.join(", ")),
+        );
+        (None, None)
     }
 
     fn timeout(&mut self, v: &Option<Spanned<f64>>, key: &str) -> Option<Duration> {
@@ -543,30 +569,10 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
             let mode_v = mode(cx, &p.mode, "probe.mode");
             let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
             let contains = cx.regex(&p.contains, "probe.contains");
-            let mut not_contains = cx.regex(&p.not_contains, "probe.not_contains");
-            let mut name_filter = None;
-            if let Some(m) = &p.matcher {
-                if p.not_contains.is_some() {
-                    cx.err(
-                        &m.span(),
-                        "probe.matcher",
-                        "`matcher` and `not_contains` both given".to_string(),
-                        "a named matcher takes the place of a `not_contains` regex: keep one",
-                    );
-                } else if let Some(named) = crate::policy::matcher(m.get_ref()) {
-                    not_contains = Some(named.regex);
-                    name_filter = named.name_filter;
-                } else {
-                    let known: Vec<&str> =
-                        crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
-                    cx.err(
-                        &m.span(),
-                        "probe.matcher",
-                        format!("unknown matcher `{}`", m.get_ref()),
-                        &format!("the named matchers are: {}", known.join(", ")),
-                    );
-                }
-            }
+            let (not_contains, name_filter) = match &p.matcher {
+                Some(m) => cx.matcher(m, p.not_contains.is_some()),
+                None => (cx.regex(&p.not_contains, "probe.not_contains"), None),
+            };
             if exists.is_none()
                 && contains.is_none()
                 && not_contains.is_none()
