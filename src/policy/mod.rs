@@ -6,8 +6,9 @@ pub mod no_pip;
 pub mod secrets;
 pub mod text;
 
-use crate::core::{CheckMeta, CheckResult};
+use crate::core::{CheckMeta, CheckResult, Origin};
 use regex::Regex;
+use std::path::PathBuf;
 
 /// A named line matcher for pack `file` probes (`matcher = "…"`, in place of a
 /// `not_contains` regex).
@@ -54,6 +55,17 @@ pub fn outgoing_meta(meta: &mut CheckMeta) {
     clean(&mut meta.category);
     clean(&mut meta.title);
     clean(&mut meta.explain);
+    match &mut meta.origin {
+        Origin::Pack(p) | Origin::Plugin(p) => {
+            let shown = p.to_string_lossy();
+            let cleaned = text::multiline(&shown);
+            if cleaned != shown {
+                *p = PathBuf::from(cleaned);
+            }
+        }
+        Origin::Bundled(name) => clean(name),
+        Origin::Builtin => {}
+    }
 }
 
 /// A cleaned copy of a check's metadata, for `list` and `explain`.
@@ -94,6 +106,23 @@ pub fn outgoing(result: &mut CheckResult) {
 mod tests {
     use super::*;
     use crate::core::Fix;
+
+    #[test]
+    fn metadata_from_outside_is_cleaned() {
+        let meta = CheckMeta {
+            id: "plugin.check_\u{202e}ko".into(),
+            category: "plugin".into(),
+            title: "t\u{1b}[2J".into(),
+            can_fix: false,
+            explain: "line one\nline two".into(),
+            origin: Origin::Plugin(PathBuf::from("/p/check_\u{2067}ko")),
+        };
+        let m = shown_meta(&meta);
+        assert_eq!(m.id, "plugin.check_\u{fffd}ko");
+        assert_eq!(m.title, "t");
+        assert_eq!(m.explain, "line one\nline two");
+        assert_eq!(m.origin.to_string(), "plugin /p/check_\u{fffd}ko");
+    }
 
     #[test]
     fn a_result_from_outside_is_cleaned_redacted_and_pip_free() {
