@@ -1,7 +1,9 @@
-//! Fix commands worded for the package-manager flavour that was found, quoting for a POSIX
-//! shell, and the invariant that no fix ever calls pip.
+//! Fix commands worded for the package-manager flavour that was found, and quoting for a
+//! POSIX shell. The pip detector behind "no fix ever calls pip" lives in `policy::no_pip`
+//! and is re-exported here for existing callers.
 //!
-//! Syntax per flavour: ../shared/research/mamba-facts.md §6.
+//! Syntax per flavour: micromamba 2 and mamba 2 share `create -y -n NAME -f FILE`; mamba 1
+//! and conda create from a file with `env create`.
 
 use crate::core::Fix;
 
