@@ -90,9 +90,9 @@ pub fn run(
     let entries = outcomes
         .into_iter()
         .map(|o| {
-            let meta = checks[o.index].meta().clone();
+            let meta = crate::policy::shown_meta(checks[o.index].meta());
             let mut result = o.result;
-            crate::core::redact::result(&mut result);
+            crate::policy::outgoing(&mut result);
             if let Some(&sev) = severity.get(&meta.id) {
                 if matches!(result.status, Status::Warn | Status::Fail) {
                     result.status = sev;

@@ -1,9 +1,9 @@
-//! Fix commands worded for the package-manager flavour that was found, quoting for a POSIX
-//! shell, and the invariant that no fix ever calls pip.
+//! Fix commands worded for the package-manager flavour that was found, and quoting for a
+//! POSIX shell. The pip detector behind "no fix ever calls pip" lives in `policy::no_pip`
+//! and is re-exported here for existing callers.
 //!
-//! Syntax per flavour follows each tool's own CLI: micromamba 2 and mamba 2 share one
-//! (`env update --prune`, `shell init --root-prefix`); micromamba 1 spells the root option
-//! `-p` and has no `env update`; mamba 1 and conda use conda's (`env create`, `config --set`).
+//! Syntax per flavour: micromamba 2 and mamba 2 share `create -y -n NAME -f FILE`; mamba 1
+//! and conda create from a file with `env create`.
 
 use crate::core::Fix;
 
@@ -227,105 +227,11 @@ pub fn quote_argv<S: AsRef<str>>(argv: &[S]) -> String {
         .join(" ")
 }
 
-/// Whether a command (argv) would run pip or another non-conda installer: `pip`, `pip3`,
-/// `pip3.11` or a path to one as the program, `python -m pip`, `uv pip`, `easy_install`, and
-/// the same hidden in a `sh -c '…'` string. Installing the conda package named `pip` is fine.
-pub fn argv_calls_pip<S: AsRef<str>>(argv: &[S]) -> bool {
-    let program_is_pip = argv.first().is_some_and(|p| {
-        let name = p.as_ref().rsplit('/').next().unwrap_or_default();
-        name == "easy_install"
-            || name
-                .strip_prefix("pip")
-                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
-    });
-    // An argument with spaces may be a script for `sh -c`.
-    let embedded = argv
-        .iter()
-        .skip(1)
-        .any(|a| a.as_ref().contains(char::is_whitespace) && text_calls_pip(a.as_ref()));
-    let joined = argv
-        .iter()
-        .map(|s| s.as_ref())
-        .collect::<Vec<_>>()
-        .join(" ");
-    program_is_pip || embedded || text_calls_pip(&joined)
-}
-
-/// The same test on a command line as text (a manual step, a script line).
-pub fn text_calls_pip(text: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(
-            r#"(?ix)
-            # pip as the program: at the start, after a shell separator or quote, or after sudo/env/exec
-            (^ | [;&|(`'"] | \b(?:sudo|exec|command|xargs)\s)
-            \s* (?:\S*/)? (?:pip[0-9.]*|easy_install) (?:\s|$|[;&|)'"`])
-            | -m \s+ pip (?:\s|$)        # python -m pip
-            | \buv \s+ pip \b           # uv pip
-            "#,
-        )
-        .expect("static regex")
-    });
-    re.is_match(text)
-}
+pub use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pip_detector_catches_every_spelling() {
-        for bad in [
-            "pip install x",
-            "pip3 install -r requirements.txt",
-            "/usr/bin/pip3.11 install x",
-            "python -m pip install x",
-            "python3 -m  pip install x",
-            "uv pip install x",
-            "easy_install x",
-            "sh -c 'pip install x'",
-            "bash -c \"cd /app && pip3 install .\"",
-        ] {
-            assert!(text_calls_pip(bad), "missed: {bad}");
-        }
-        for good in [
-            "micromamba install -y -n env -c conda-forge pip",
-            "micromamba create -y -n env -f environment.yml",
-            "mamba install pipx",
-            "conda-lock -f environment.yml",
-            "micromamba install -n env pip-tools",
-            "conda install -y -n base -c conda-forge pip",
-        ] {
-            assert!(!text_calls_pip(good), "false positive: {good}");
-        }
-    }
-
-    #[test]
-    fn argv_detector_looks_at_the_program() {
-        assert!(argv_calls_pip(&["pip", "install", "x"]));
-        assert!(argv_calls_pip(&["/opt/conda/bin/pip3.11", "install", "x"]));
-        assert!(argv_calls_pip(&["python", "-m", "pip", "install", "x"]));
-        assert!(argv_calls_pip(&["uv", "pip", "install", "x"]));
-        assert!(argv_calls_pip(&["sh", "-c", "cd /app && pip install ."]));
-        assert!(!argv_calls_pip(&[
-            "micromamba",
-            "install",
-            "-y",
-            "-n",
-            "env",
-            "pip"
-        ]));
-        assert!(!argv_calls_pip(&[
-            "micromamba",
-            "env",
-            "remove",
-            "-y",
-            "-n",
-            "env",
-            "pip"
-        ]));
-        assert!(!argv_calls_pip(&["pipx", "list"]));
-    }
 
     #[test]
     fn commands_differ_by_flavour() {

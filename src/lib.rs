@@ -1,5 +1,5 @@
-//! devdoctor: a doctor for mamba-first Python projects. See DESIGN.md for the pipeline:
-//! config + CLI → Context → probes → checks → report → exit code.
+//! devdoctor: a doctor for mamba-first Python projects. The pipeline runs one way:
+//! command line + config → Invocation → checks over the probe cache → Report → plan → output.
 
 pub mod app;
 pub mod checks;
@@ -15,6 +15,7 @@ pub mod invocation;
 pub mod packs;
 pub mod plan;
 pub mod plugins;
+pub mod policy;
 pub mod probes;
 pub mod registry;
 pub mod report;

@@ -25,7 +25,11 @@ fn main() {
             } else {
                 exit::UNKNOWN
             };
-            eprintln!("error: {e:#}");
+            // Errors quote files and tool output: they are redacted like every report.
+            eprintln!(
+                "error: {}",
+                devdoctor::core::redact::text(&format!("{e:#}"))
+            );
             code
         }
     };

@@ -5,7 +5,8 @@
 
 use crate::config::Settings;
 use crate::core::{Origin, Phase, Status};
-use crate::fix::{argv_calls_pip, quote_argv, text_calls_pip};
+use crate::fix::quote_argv;
+use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};
 use crate::report::Report;
 use colored::Colorize;
 use serde::Serialize;
@@ -755,7 +756,13 @@ fn comment(out: &mut String, text: &str) {
     for line in text.lines() {
         let clean: String = line
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c.is_control() || crate::policy::text::is_bidi_control(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let _ = writeln!(out, "# {clean}");
     }

@@ -224,7 +224,10 @@ fn no_compose_fix_calls_pip() {
                 .iter()
                 .filter_map(|a| a.as_str())
                 .collect();
-            assert!(!devdoctor::fix::argv_calls_pip(&argv), "{id}: {argv:?}");
+            assert!(
+                !devdoctor::policy::no_pip::argv_calls_pip(&argv),
+                "{id}: {argv:?}"
+            );
             assert_eq!(argv.first(), Some(&"docker"));
         }
         let text = format!("{} {}", fix["why"], fix["manual"]);

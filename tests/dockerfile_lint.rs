@@ -276,7 +276,10 @@ fn no_dockerfile_fix_calls_pip() {
                 .iter()
                 .filter_map(|a| a.as_str())
                 .collect();
-            assert!(!devdoctor::fix::argv_calls_pip(&argv), "{id}: {argv:?}");
+            assert!(
+                !devdoctor::policy::no_pip::argv_calls_pip(&argv),
+                "{id}: {argv:?}"
+            );
         }
         let text = format!("{} {}", fix["why"], fix["manual"]);
         assert!(!word.is_match(&text), "{id}: {text}");

@@ -431,7 +431,10 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
         texts.contains("micromamba create -y -n project -f environment.yml"),
         "{texts}"
     );
-    assert!(!devdoctor::fix::text_calls_pip(&texts), "{texts}");
+    assert!(
+        !devdoctor::policy::no_pip::text_calls_pip(&texts),
+        "{texts}"
+    );
     // Neither file: nothing to check.
     fs::remove_file(sb.project.join("requirements.txt")).unwrap();
     let (r, _) = sb.json(&["env.*"]);

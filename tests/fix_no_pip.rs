@@ -7,8 +7,8 @@ mod common;
 mod support;
 
 use common::*;
-use devdoctor::fix::text_calls_pip;
 use devdoctor::fixer::ALLOWED;
+use devdoctor::policy::no_pip::text_calls_pip;
 use std::fs;
 use std::path::Path;
 use support::Sandbox;

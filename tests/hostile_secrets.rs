@@ -242,3 +242,150 @@ fn secrets_in_tool_output_and_docker_host_are_redacted() {
         }
     }
 }
+
+/// Credentials recognised by shape or place rather than by a variable name, as a plugin or a
+/// tool might quote them: a conda channel token (in a channel URL and in a lock-file URL),
+/// values after secret-looking flags, OAuth `code=` / `access_token=`, a JWT, a PEM private
+/// key over several lines, and GitHub, Slack and AWS tokens.
+const CORPUS: &[&str] = &[
+    "tk-S3cr3tChan0123",
+    "S3cr3tLockTok9",
+    "S3cr3tArgvPw",
+    "S3cr3tArgvKey",
+    "S3cr3tArgvTok",
+    "S3cr3tOauthCode",
+    "S3cr3tAccessTok",
+    "eyJzdWIiOiJTM2NyM3RKd3QifQ",
+    "MIIEpS3cr3tPemBody",
+    "ghp_S3cr3tGithub0123456789abcdefABCD",
+    "github_pat_S3cr3tFineGrained_0123456789",
+    "xoxb-S3cr3tSlack-0123456789",
+    "AKIAS3CR3TAWS0123456",
+];
+
+fn corpus_plugin(sb: &Sandbox) {
+    let script = format!(
+        "#!/bin/sh\n\
+         echo 'cannot fetch https://conda.anaconda.org/t/{}/private/linux-64/repodata.json'\n\
+         echo 'lock: url: https://repo.example.com/conda/t/{}/conda-forge/linux-64/x.conda'\n\
+         echo 'ran: tool --password {} --api-key={} --token {} -v'\n\
+         echo 'callback /cb?code={}&state=1&access_token={}'\n\
+         echo 'jwt eyJhbGciOiJIUzI1NiJ9.{}.c2lnbmF0dXJlX3BhcnQ'\n\
+         echo '-----BEGIN RSA PRIVATE KEY-----'\n\
+         echo '{}'\n\
+         echo '-----END RSA PRIVATE KEY-----'\n\
+         echo 'tokens {} {} {} {}'\n\
+         exit 2\n",
+        CORPUS[0],
+        CORPUS[1],
+        CORPUS[2],
+        CORPUS[3],
+        CORPUS[4],
+        CORPUS[5],
+        CORPUS[6],
+        CORPUS[7],
+        CORPUS[8],
+        CORPUS[9],
+        CORPUS[10],
+        CORPUS[11],
+        CORPUS[12],
+    );
+    let p = sb.write("project/.devdoctor/plugins/check_leak", &script);
+    std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+}
+
+/// The corpus is absent from every format clap accepts (the list comes from the CLI itself,
+/// so a new format is covered without editing this test), from the repair plan and from the
+/// `fix --script` text, while the plugin did run and report.
+#[test]
+fn secret_corpus_is_absent_from_every_format() {
+    use clap::ValueEnum;
+    let sb = sandbox();
+    corpus_plugin(&sb);
+    let (report, _) = sb.json(&["plugin.*"]);
+    assert_eq!(
+        support::status(&report, "plugin.check_leak"),
+        "fail",
+        "{report}"
+    );
+    let shown = report.to_string();
+    assert!(
+        shown.contains("conda.anaconda.org/t/<redacted>/private"),
+        "{shown}"
+    );
+    assert!(shown.contains("--password <redacted>"), "{shown}");
+    let formats: Vec<String> = devdoctor::cli::Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    assert!(formats.len() >= 7, "{formats:?}");
+    let mut runs: Vec<Vec<&str>> = formats
+        .iter()
+        .map(|f| vec!["--format", f.as_str(), "-vv", "plugin.*"])
+        .collect();
+    runs.push(vec!["fix", "--dry-run", "plugin.*"]);
+    runs.push(vec!["fix", "--script", "plugin.*"]);
+    for args in runs {
+        let out = sb.run(&args);
+        let text = format!("{}{}", support::stdout(&out), support::stderr(&out));
+        // SARIF carries only file-located findings, so a plugin does not appear there.
+        // The script lists checks without a fix only as a count.
+        if !args.contains(&"sarif") && !args.contains(&"--script") {
+            assert!(
+                text.contains("check_leak"),
+                "{args:?}: the plugin is missing:\n{text}"
+            );
+        }
+        for s in CORPUS {
+            assert!(!text.contains(s), "{args:?} shows {s}:\n{text}");
+        }
+    }
+}
+
+/// devdoctor's own sentence about a build argument is not mistaken for `NAME: value`.
+#[test]
+fn redaction_does_not_garble_the_arg_message() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/Dockerfile",
+        "FROM python:3.11\nARG API_KEY\nRUN echo hi\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.secrets"]);
+    let c = support::check(&report, "dockerfile.secrets").to_string();
+    assert!(
+        c.contains("ARG API_KEY: build arguments are recorded in the image history"),
+        "{c}"
+    );
+}
+
+/// A plugin cannot paint itself green: bidi overrides and terminal escapes in its output and
+/// its file name are neutralised in every format and in `list` / `explain`.
+#[test]
+fn plugin_text_cannot_reorder_or_recolour_the_report() {
+    use clap::ValueEnum;
+    let sb = Sandbox::new();
+    let p = sb.write(
+        "project/.devdoctor/plugins/check_paint",
+        "#!/bin/sh\nprintf '\\342\\200\\256doog lla \\033[32m\\342\\234\\223\\n\\342\\201\\246detail\\n'\nexit 2\n",
+    );
+    std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    for f in devdoctor::cli::Format::value_variants() {
+        let name = f.to_possible_value().unwrap().get_name().to_string();
+        let out = sb.run(&["--format", &name, "-vv", "plugin.*"]);
+        let text = support::stdout(&out);
+        if name != "sarif" {
+            assert!(text.contains("check_paint"), "{name}: {text}");
+        }
+        for bad in ['\u{202e}', '\u{2066}', '\u{1b}'] {
+            assert!(
+                !text.contains(bad),
+                "{name} passes {bad:?} through: {text:?}"
+            );
+        }
+    }
+    for args in [&["list"][..], &["explain", "plugin.check_paint"][..]] {
+        let text = support::stdout(&sb.run(args));
+        assert!(!text.contains('\u{202e}'), "{args:?}");
+    }
+}

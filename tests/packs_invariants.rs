@@ -3,7 +3,7 @@
 
 mod support;
 
-use devdoctor::fix::{argv_calls_pip, text_calls_pip};
+use devdoctor::policy::no_pip::{argv_calls_pip, text_calls_pip};
 use std::path::Path;
 
 fn shipped() -> Vec<(String, toml::Value)> {

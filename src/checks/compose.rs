@@ -42,9 +42,7 @@ impl Lookup for Engine<'_> {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::policy::text::plural;
 
 /// `compose.syntax`: every file parses and has a services mapping.
 fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {

@@ -154,20 +154,7 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     Some(findings.iter().any(|f| f.status == Status::Ok))
 }
 
-/// Text from a project file made safe to print: control characters (terminal escapes) are
-/// replaced and very long text is cut.
-pub fn printable(text: &str) -> String {
-    const MAX: usize = 300;
-    let mut out: String = text
-        .chars()
-        .take(MAX)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect();
-    if text.chars().nth(MAX).is_some() {
-        out.push('…');
-    }
-    out
-}
+pub use crate::policy::text::printable;
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
 fn tag(ctx: &Context) -> String {

@@ -10,14 +10,14 @@ pub fn run(inv: &Invocation, id: &str) -> Result<i32> {
     let Some(check) = checks.iter().find(|c| c.meta().id == id) else {
         return usage(Err(unknown_selection(id, &checks)));
     };
-    let m = check.meta();
+    let m = crate::policy::shown_meta(check.meta());
     let text = format!(
         "{} — {}\ncategory: {}   can fix: {}   source: {}\n\n{}\n",
         m.id,
         m.title,
         m.category,
         if m.can_fix { "yes" } else { "no" },
-        m.origin,
+        crate::policy::text::one_line(&m.origin.to_string(), false),
         m.explain
     );
     write_stdout(&text)?;

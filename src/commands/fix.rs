@@ -53,7 +53,10 @@ pub fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
     );
 
     if args.script {
-        sink.write(&render_script(&plan, &inv.settings.project_dir))?;
+        sink.write(&crate::core::redact::text(&render_script(
+            &plan,
+            &inv.settings.project_dir,
+        )))?;
         sink.finish()?;
         return Ok(exit::HEALTHY);
     }

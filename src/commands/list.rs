@@ -14,10 +14,11 @@ pub fn run(inv: &Invocation) -> Result<i32> {
         let items: Vec<_> = checks
             .iter()
             .map(|c| {
-                let m = c.meta();
+                let m = crate::policy::shown_meta(c.meta());
                 serde_json::json!({
                     "id": m.id, "category": m.category, "title": m.title,
-                    "can_fix": m.can_fix, "origin": m.origin, "source": m.origin.to_string(),
+                    "can_fix": m.can_fix, "origin": m.origin,
+                    "source": crate::policy::text::one_line(&m.origin.to_string(), false),
                 })
             })
             .collect();
@@ -32,7 +33,7 @@ pub fn run(inv: &Invocation) -> Result<i32> {
         let width = checks.iter().map(|c| c.meta().id.len()).max().unwrap_or(0);
         let mut s = String::new();
         for c in &checks {
-            let m = c.meta();
+            let m = crate::policy::shown_meta(c.meta());
             s.push_str(&format!(
                 "{:<width$}  {:<10}  {}  {}{}\n",
                 m.id.bold(),
@@ -42,7 +43,12 @@ pub fn run(inv: &Invocation) -> Result<i32> {
                 if m.origin == crate::core::Origin::Builtin {
                     String::new()
                 } else {
-                    format!("  [{}]", m.origin).dimmed().to_string()
+                    format!(
+                        "  [{}]",
+                        crate::policy::text::one_line(&m.origin.to_string(), false)
+                    )
+                    .dimmed()
+                    .to_string()
                 }
             ));
         }

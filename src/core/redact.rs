@@ -4,6 +4,7 @@
 //! a URL in an error — so credentials never reach any output format.
 
 use crate::core::CheckResult;
+use crate::policy::secrets;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -16,35 +17,224 @@ fn url_userinfo() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@").expect("static regex"))
 }
 
-fn secret_assignment() -> &'static Regex {
+fn pem_block() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    // password=…, token: …, api_key=… in free text and query strings.
+    // A PEM block that is not a certificate or a public key; a block cut off before its END
+    // line (quoted text is often truncated) is redacted to the end of the text.
+    RE.get_or_init(|| {
+        Regex::new(r"(?s)-----BEGIN [A-Z0-9 ]*(?:PRIVATE|SECRET|ENCRYPTED)[A-Z0-9 ]*-----.*?(?:-----END [A-Z0-9 ]+-----|\z)")
+            .expect("static regex")
+    })
+}
+
+fn url_in_text() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s'"<>`]+"#).expect("static regex"))
+}
+
+fn channel_token() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // conda's channel token: a `/t/<token>/` path segment (anaconda.org and compatible
+    // servers), anywhere in a URL path.
     RE.get_or_init(|| {
         Regex::new(
-            r#"(?i)\b((?:[a-z0-9]+[_-])*(?:password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|private[_-]?key|auth|credentials?))(\s*[=:]\s*|=)([^\s&'",;)]+)"#,
+            r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/]+(?:/[^\s/?#]+)*?/t/)([A-Za-z0-9_.~-]+)(/|\s|$)",
         )
         .expect("static regex")
     })
 }
 
-/// `text` with URL credentials and secret-looking assignments replaced by `<redacted>`.
+fn token_shape() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // Tokens recognisable by their shape alone: JWTs, GitHub tokens, Slack tokens and AWS
+    // access key ids.
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposre]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[A-Z0-9]{16})\b",
+        )
+        .expect("static regex")
+    })
+}
+
+fn query_value() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // `?name=value` / `&name=value` in a URL or a quoted query string.
+    RE.get_or_init(|| Regex::new(r"([?&])([A-Za-z0-9_.-]+)=([^&\s#'\x22]+)").expect("static regex"))
+}
+
+fn secret_flag() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // `--password X`, `--api-key=Y`, `-token X` in a quoted command line.
+    RE.get_or_init(|| {
+        Regex::new(r#"(^|[\s'"`])(--?[A-Za-z][A-Za-z0-9_-]*)(=|\s+)(['"]?)([^\s'"`]+)"#)
+            .expect("static regex")
+    })
+}
+
+fn secret_assignment() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // NAME=value, NAME: value, "name": "value" in free text, config and JSON; the name is
+    // judged by the one classifier of secret names.
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)\b([a-z_][a-z0-9_.-]*)(["']?)(\s*[=:]\s*|=)(["']?)([^\s&'",;)`]+)"#)
+            .expect("static regex")
+    })
+}
+
+fn auth_scheme() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b((?i:bearer|basic)\s+)([A-Za-z0-9._~+/=-]{8,})").expect("static regex")
+    })
+}
+
+/// A URL with rattler's display redaction (the `/t/<token>/` prefix, a password, a `sig`
+/// signature), or `None` when it has nothing of that kind.
+fn conda_url(url: &str) -> Option<String> {
+    const SENTINEL: &str = "DEVDOCTORREDACTED";
+    let parsed = url::Url::parse(url).ok()?;
+    let token = parsed
+        .path_segments()
+        .is_some_and(|mut s| s.next() == Some("t") && s.next().is_some());
+    let sig = parsed
+        .query_pairs()
+        .any(|(k, _)| k.eq_ignore_ascii_case("sig"));
+    if !token && !sig {
+        return None;
+    }
+    let shown = rattler_redaction::redact_url_for_display(&parsed, SENTINEL)?;
+    Some(shown.as_str().replace(SENTINEL, MARK))
+}
+
+/// Whether the text after a `NAME: word` match goes on as prose ("ARG API_KEY: build
+/// arguments are recorded…"): devdoctor's own sentences are not secrets.
+fn is_prose(c: &regex::Captures, rest: &str) -> bool {
+    c[3].contains(':')
+        && c[3].ends_with(char::is_whitespace)
+        && c[4].is_empty()
+        && c[5].chars().all(|ch| ch.is_ascii_lowercase())
+        && rest.starts_with(' ')
+        && rest[1..].starts_with(|ch: char| ch.is_alphabetic() || ch == '`')
+}
+
+/// A value in devdoctor's own advice rather than a credential: an option spec such as
+/// docker's `--secret id=NAME,src=FILE`, or a placeholder (`TOKEN`, `<token>`, `…`).
+fn is_placeholder(value: &str) -> bool {
+    let spec = value
+        .split_once('=')
+        .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase()));
+    let upper = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || "_.…<>".contains(c));
+    let angle = value.starts_with('<') && value.ends_with('>');
+    spec || upper || angle
+}
+
+fn replace<'a>(
+    text: Cow<'a, str>,
+    re: &Regex,
+    f: impl FnMut(&regex::Captures) -> String,
+) -> Cow<'a, str> {
+    match re.replace_all(&text, f) {
+        Cow::Owned(s) if s != *text => Cow::Owned(s),
+        _ => text,
+    }
+}
+
+/// Secret-looking assignments. A match whose name is not secret gives back only its name
+/// and separator, so `stderr: token=x` still finds `token=x`.
+fn assignments(text: Cow<'_, str>) -> Cow<'_, str> {
+    let re = secret_assignment();
+    let mut out = String::new();
+    let mut done = 0;
+    let mut at = 0;
+    while let Some(c) = re.captures_at(&text, at) {
+        let (all, sep_end) = (c.get(0).expect("match"), c.get(3).expect("sep").end());
+        if &c[5] == MARK || !secrets::is_secret_name(&c[1]) || is_prose(&c, &text[all.end()..]) {
+            at = if secrets::is_secret_name(&c[1]) {
+                all.end()
+            } else {
+                sep_end
+            };
+            continue;
+        }
+        let value = c.get(5).expect("value");
+        out.push_str(&text[done..value.start()]);
+        out.push_str(MARK);
+        done = value.end();
+        at = value.end();
+    }
+    if done == 0 {
+        return text;
+    }
+    out.push_str(&text[done..]);
+    Cow::Owned(out)
+}
+
+/// `text` with credentials replaced by `<redacted>`: PEM private keys, conda channel tokens,
+/// URL userinfo, token shapes (JWT, GitHub, Slack, AWS key ids), secret query values
+/// (`code=`, `access_token=`, `sig=`…), values after secret-looking flags (`--password X`)
+/// and secret-looking assignments (`DB_PASSWORD=…`, `token: …`).
 pub fn text(text: &str) -> Cow<'_, str> {
-    let step = url_userinfo().replace_all(text, format!("${{1}}{MARK}@"));
-    match secret_assignment().replace_all(&step, |c: &regex::Captures| {
-        if &c[3] == MARK {
+    let mut out = Cow::Borrowed(text);
+    out = replace(out, pem_block(), |_| MARK.to_string());
+    out = replace(out, url_in_text(), |c| {
+        conda_url(&c[0]).unwrap_or_else(|| c[0].to_string())
+    });
+    out = replace(out, channel_token(), |c| {
+        format!("{}{MARK}{}", &c[1], &c[3])
+    });
+    out = replace(out, url_userinfo(), |c| format!("{}{MARK}@", &c[1]));
+    out = replace(out, token_shape(), |_| MARK.to_string());
+    out = replace(out, query_value(), |c| {
+        if &c[3] != MARK && secrets::is_secret_query_key(&c[2]) {
+            format!("{}{}={MARK}", &c[1], &c[2])
+        } else {
+            c[0].to_string()
+        }
+    });
+    out = replace(out, secret_flag(), |c| {
+        let name = c[2].trim_start_matches('-');
+        if &c[5] != MARK
+            && !c[5].starts_with('-')
+            && !is_placeholder(&c[5])
+            && secrets::is_secret_name(name)
+        {
+            format!("{}{}{}{}{MARK}", &c[1], &c[2], &c[3], &c[4])
+        } else {
+            c[0].to_string()
+        }
+    });
+    out = replace(out, auth_scheme(), |c| {
+        // "Basic authentication" is prose; a credential has a digit or a symbol.
+        if c[2].chars().all(char::is_alphabetic) {
             c[0].to_string()
         } else {
-            format!("{}{}{MARK}", &c[1], &c[2])
+            format!("{}{MARK}", &c[1])
         }
-    }) {
-        Cow::Borrowed(_) => step,
-        Cow::Owned(s) => Cow::Owned(s),
-    }
+    });
+    assignments(out)
 }
 
 fn in_place(s: &mut String) {
     if let Cow::Owned(clean) = text(s) {
         *s = clean;
+    }
+}
+
+/// A private key quoted one line per string (plugin output lines become details): the lines
+/// between a BEGIN line and its END line are secret too.
+fn pem_lines(lines: &mut [String]) {
+    let mut inside = false;
+    for line in lines.iter_mut() {
+        let begins = line.contains("-----BEGIN ") && pem_block().is_match(line);
+        if inside || begins {
+            let ends = line.contains("-----END ");
+            if inside || !ends {
+                *line = MARK.to_string();
+            }
+            inside = !ends;
+        }
     }
 }
 
@@ -61,6 +251,7 @@ fn value(v: &mut serde_json::Value) {
 /// built by devdoctor from settings, never from tool output, and must stay runnable.
 pub fn result(r: &mut CheckResult) {
     in_place(&mut r.summary);
+    pem_lines(&mut r.details);
     r.details.iter_mut().for_each(in_place);
     for loc in &mut r.locations {
         in_place(&mut loc.message);
@@ -109,6 +300,115 @@ mod tests {
             "the token count is high",
         ] {
             assert!(matches!(text(s), Cow::Borrowed(_)), "{s}");
+        }
+    }
+
+    #[test]
+    fn glued_names_and_quotes_are_redacted() {
+        assert_eq!(text("PGPASSWORD=pw1 psql"), "PGPASSWORD=<redacted> psql");
+        assert_eq!(text("DBPASS='pw2'"), "DBPASS='<redacted>'");
+        assert_eq!(
+            text(r#"{"client_secret": "pw3"}"#),
+            r#"{"client_secret": "<redacted>"}"#
+        );
+        assert_eq!(
+            text("PASSWORD_FILE=/run/secrets/db"),
+            "PASSWORD_FILE=/run/secrets/db"
+        );
+    }
+
+    #[test]
+    fn channel_tokens_are_removed() {
+        assert_eq!(
+            text("  - https://conda.anaconda.org/t/ab-12cd34ef-5678/my-channel"),
+            "  - https://conda.anaconda.org/t/<redacted>/my-channel"
+        );
+        assert_eq!(
+            text(
+                "url: https://repo.example.com/conda/t/tk_0123456789/conda-forge/linux-64/x.conda"
+            ),
+            "url: https://repo.example.com/conda/t/<redacted>/conda-forge/linux-64/x.conda"
+        );
+        assert_eq!(
+            text("channel_alias: https://conda.example.org/t/s3cr3t"),
+            "channel_alias: https://conda.example.org/t/<redacted>"
+        );
+    }
+
+    #[test]
+    fn flag_values_and_query_codes_are_removed() {
+        assert_eq!(
+            text("ran `tool --password hunter2 --api-key=k3y -v`"),
+            "ran `tool --password <redacted> --api-key=<redacted> -v`"
+        );
+        assert_eq!(text("login --token 'abc'"), "login --token '<redacted>'");
+        assert_eq!(
+            text("docker login --password-stdin -u me"),
+            "docker login --password-stdin -u me"
+        );
+        assert_eq!(
+            text("GET /cb?code=xyz123&state=1&access_token=tt"),
+            "GET /cb?code=<redacted>&state=1&access_token=<redacted>"
+        );
+        assert_eq!(
+            text("https://h/x?sv=1&sig=abc%3D"),
+            "https://h/x?sv=1&sig=<redacted>"
+        );
+        assert_eq!(
+            text("Authorization: Bearer abc.def.123"),
+            "Authorization: <redacted> <redacted>"
+        );
+    }
+
+    #[test]
+    fn token_shapes_are_removed() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        for secret in [
+            jwt,
+            "ghp_0123456789abcdefABCDEF0123456789abcd",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+            "xoxb-1234567890-abcdefghij",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
+            let t = format!("seen {secret} here");
+            assert_eq!(text(&t), "seen <redacted> here", "{secret}");
+        }
+        let pem = "key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY----- end";
+        assert_eq!(text(pem), "key: <redacted> end");
+        let cut = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA";
+        assert_eq!(text(cut), "<redacted>");
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+        assert_eq!(text(cert), cert);
+    }
+
+    #[test]
+    fn a_key_split_over_lines_is_redacted() {
+        let mut lines: Vec<String> = [
+            "before",
+            "-----BEGIN EC PRIVATE KEY-----",
+            "MHcCAQEEIBody",
+            "-----END EC PRIVATE KEY-----",
+            "after",
+        ]
+        .map(String::from)
+        .to_vec();
+        pem_lines(&mut lines);
+        assert_eq!(lines, ["before", MARK, MARK, MARK, "after"]);
+    }
+
+    #[test]
+    fn devdoctor_words_are_not_garbled() {
+        for s in [
+            "ARG API_KEY: build arguments are recorded in the image history; use a build secret",
+            "ENV DB_PASSWORD copies a value into the image's environment",
+            "service `web` has a plaintext value for MYSQL_ROOT_PASSWORD in `environment` (redacted)",
+            "Basic authentication is off",
+            "TOKENIZERS_PARALLELISM=false",
+            "exit code=1",
+            "with `docker build --secret id=NAME,src=FILE`; pass run-time secrets",
+            "log in with `tool login --token TOKEN`",
+        ] {
+            assert_eq!(text(s), s);
         }
     }
 

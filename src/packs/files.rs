@@ -322,6 +322,11 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
             let Some(re) = &p.not_contains else { continue };
             for caps in re.captures_iter(&text) {
                 let Some(m) = caps.get(0) else { continue };
+                if let (Some(keep), Some(n)) = (p.name_filter, caps.name("name")) {
+                    if !keep(n.as_str()) {
+                        continue;
+                    }
+                }
                 hits += 1;
                 let (line, _) = crate::config::line_col(&text, m.start());
                 let msg = if p.redact {

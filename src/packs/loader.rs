@@ -64,6 +64,8 @@ const PHASES: &[(&str, Phase)] = &[
     ("runtime", Phase::Runtime),
 ];
 
+type NameFilter = Option<fn(&str) -> bool>;
+
 struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
@@ -117,6 +119,30 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// A named line matcher (`matcher = "…"`) in place of a `not_contains` regex.
+    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Regex>, NameFilter) {
+        if regex_too {
+            self.err(
+                &m.span(),
+                "probe.matcher",
+                "`matcher` and `not_contains` both given".to_string(),
+                "a named matcher takes the place of a `not_contains` regex: keep one",
+            );
+            return (None, None);
+        }
+        if let Some(named) = crate::policy::matcher(m.get_ref()) {
+            return (Some(named.regex), named.name_filter);
+        }
+        let known: Vec<&str> = crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
+        self.err(
+            &m.span(),
+            "probe.matcher",
+            format!("unknown matcher `{}`", m.get_ref()),
+            &format!("the named matchers are: {}", known.join(", ")),
+        );
+        (None, None)
     }
 
     fn timeout(&mut self, v: &Option<Spanned<f64>>, key: &str) -> Option<Duration> {
@@ -543,7 +569,10 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
             let mode_v = mode(cx, &p.mode, "probe.mode");
             let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
             let contains = cx.regex(&p.contains, "probe.contains");
-            let not_contains = cx.regex(&p.not_contains, "probe.not_contains");
+            let (not_contains, name_filter) = match &p.matcher {
+                Some(m) => cx.matcher(m, p.not_contains.is_some()),
+                None => (cx.regex(&p.not_contains, "probe.not_contains"), None),
+            };
             if exists.is_none()
                 && contains.is_none()
                 && not_contains.is_none()
@@ -558,6 +587,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                 exists,
                 contains,
                 not_contains,
+                name_filter,
                 mode: mode_v,
                 max_mode,
                 tracked: flag(&p.tracked).unwrap_or(false),
@@ -720,7 +750,7 @@ fn fix(cx: &mut Ctx, f: Spanned<RawFix>) -> Option<FixTemplate> {
             );
             continue;
         }
-        if crate::fix::argv_calls_pip(argv) {
+        if crate::policy::no_pip::argv_calls_pip(argv) {
             cx.err(
                 &c.span(),
                 &key,
@@ -742,7 +772,7 @@ fn fix(cx: &mut Ctx, f: Spanned<RawFix>) -> Option<FixTemplate> {
     }
     for (i, m) in f.manual.iter().enumerate() {
         let key = format!("fix.manual[{i}]");
-        if crate::fix::text_calls_pip(m.get_ref()) {
+        if crate::policy::no_pip::text_calls_pip(m.get_ref()) {
             cx.err(
                 &m.span(),
                 &key,

@@ -84,6 +84,9 @@ pub struct FileProbe {
     pub exists: Option<bool>,
     pub contains: Option<Regex>,
     pub not_contains: Option<Regex>,
+    /// Set by a named matcher: a `not_contains` match counts only when its `name` capture
+    /// passes this test (e.g. the secret-name classifier).
+    pub name_filter: Option<fn(&str) -> bool>,
     pub mode: Option<u32>,
     pub max_mode: Option<u32>,
     /// Only files tracked by git count.

@@ -273,21 +273,6 @@ pub fn tcp(ctx: &Context, vars: &Vars, p: &TcpProbe) -> CheckResult {
     }
 }
 
-fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "KEY",
-        "TOKEN",
-        "SECRET",
-        "PASS",
-        "CREDENTIAL",
-        "AUTH",
-        "PRIVATE",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-}
-
 pub fn env(ctx: &Context, p: &EnvProbe) -> CheckResult {
     let value = ctx.var_os(&p.var).map(|v| v.to_string_lossy().into_owned());
     let var = &p.var;
@@ -303,7 +288,7 @@ pub fn env(ctx: &Context, p: &EnvProbe) -> CheckResult {
     let Some(re) = &p.matches else {
         return CheckResult::ok(format!("{var} is set"));
     };
-    let show = !p.redact && !looks_secret(var);
+    let show = !p.redact && !crate::policy::secrets::is_secret_name(var);
     if re.is_match(&value) {
         CheckResult::ok(format!("{var} matches /{}/", re.as_str()))
     } else {

@@ -88,6 +88,14 @@ pub struct RawProbe {
     pub absent: Option<Spanned<bool>>,
     pub contains: Option<Spanned<String>>,
     pub not_contains: Option<Spanned<String>>,
+    /// A named built-in line matcher used in place of a `not_contains` regex: each line it
+    /// matches is a finding. `pip-install` (shell scripts, CI files), `pip-install-make`
+    /// (Makefiles and justfiles: also `@`/`-` recipe prefixes and `$(PIP) install`),
+    /// `pip-install-doc` (commands in documentation code blocks), which share devdoctor's own
+    /// pip detector, and `secret-assignment` (`NAME=literal` lines whose name the secret-name
+    /// classifier flags; the variable is the `name` group), so packs need not paste regexes
+    /// that drift apart.
+    pub matcher: Option<Spanned<String>>,
     pub mode: Option<Spanned<String>>,
     pub max_mode: Option<Spanned<String>>,
     pub tracked: Option<Spanned<bool>>,
@@ -130,6 +138,7 @@ impl RawProbe {
             ("absent", span_of(&self.absent)),
             ("contains", span_of(&self.contains)),
             ("not_contains", span_of(&self.not_contains)),
+            ("matcher", span_of(&self.matcher)),
             ("mode", span_of(&self.mode)),
             ("max_mode", span_of(&self.max_mode)),
             ("tracked", span_of(&self.tracked)),
@@ -176,6 +185,7 @@ pub const KIND_KEYS: &[(&str, &[&str])] = &[
             "absent",
             "contains",
             "not_contains",
+            "matcher",
             "mode",
             "max_mode",
             "tracked",

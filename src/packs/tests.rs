@@ -171,6 +171,24 @@ fn bad_regexes() {
 }
 
 #[test]
+fn named_matchers() {
+    let text = with_probe(r#"{ kind = "file", path = "a", matcher = "pip-instal" }"#);
+    assert_error(&text, "pip-instal", "probe.matcher", "unknown matcher");
+    assert!(
+        errors(&text).contains("pip-install-make"),
+        "{}",
+        errors(&text)
+    );
+    let text =
+        with_probe(r#"{ kind = "file", path = "a", matcher = "pip-install", not_contains = 'x' }"#);
+    assert_error(&text, "pip-install", "probe.matcher", "both given");
+    let text = with_probe(r#"{ kind = "file", path = "a", matcher = "secret-assignment" }"#);
+    assert!(load(&text).is_ok());
+    let text = with_probe(r#"{ kind = "env", var = "A", matcher = "pip-install" }"#);
+    assert!(load(&text).is_err());
+}
+
+#[test]
 fn bad_version_constraint() {
     let text = GOOD.replace("\">=0.50\"", "\">>0.50\"");
     assert_error(

@@ -303,7 +303,7 @@ pub fn excerpt(bytes: &[u8], max_chars: usize) -> String {
     let mut out = String::new();
     let mut last_space = false;
     for c in text.chars() {
-        let c = if c.is_control() || c.is_whitespace() {
+        let c = if c.is_control() || c.is_whitespace() || crate::policy::text::is_bidi_control(c) {
             ' '
         } else {
             c

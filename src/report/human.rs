@@ -16,9 +16,7 @@ pub fn symbol(status: Status) -> colored::ColoredString {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::policy::text::plural;
 
 /// "2 problems, 1 warning, 9 ok in 0.04 s".
 pub fn summary_line(report: &Report) -> String {

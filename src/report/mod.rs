@@ -168,42 +168,8 @@ pub fn ids_with(report: &Report, status: Status) -> Vec<&str> {
         .collect()
 }
 
-/// Replaces characters that would corrupt a line-based format (C0/C1 controls, DEL, line and
-/// paragraph separators, BOM, non-characters) with U+FFFD, keeping tabs when `keep_tab`.
-/// Terminal colour sequences (ESC [ … letter) are removed whole first.
-pub fn scrub_controls(s: &str, keep_tab: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            // CSI: parameter and intermediate bytes, then one final byte in @..~.
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-            continue;
-        }
-        let bad = match c {
-            '\t' => !keep_tab,
-            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
-            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => true,
-            _ => false,
-        };
-        out.push(if bad { '\u{fffd}' } else { c });
-    }
-    out
-}
-
-/// Like [`scrub_controls`] but keeps line feeds (for multi-line bodies); CR LF becomes LF.
-pub fn scrub_multiline(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .split('\n')
-        .map(|line| scrub_controls(line, true))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// The sanitisers of `policy::text` under the names the renderers use.
+pub use crate::policy::text::{multiline as scrub_multiline, one_line as scrub_controls};
 
 #[cfg(test)]
 mod tests {

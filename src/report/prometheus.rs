@@ -30,7 +30,7 @@ pub fn label_value(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if c.is_control() || crate::policy::text::is_bidi_control(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

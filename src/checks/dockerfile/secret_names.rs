@@ -1,65 +1,10 @@
-//! Heuristics shared by the Dockerfile and compose secret rules: which names look like
-//! credentials, which values are literals, which copied files usually hold secrets.
+//! Heuristics shared by the Dockerfile and compose secret rules: which values are literals
+//! and which copied files usually hold secrets. Which names look like credentials is decided
+//! by the one classifier in `policy::secrets`.
 
 use super::shell;
 
-/// Whether a variable or label name looks like it holds a credential.
-pub fn is_secret_name(name: &str) -> bool {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            parts.push(std::mem::take(&mut cur));
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower {
-            parts.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    parts.push(cur);
-    parts.retain(|p| !p.is_empty());
-    let Some(last) = parts.last() else {
-        return false;
-    };
-    // `PASSWORD_FILE=/run/secrets/db` points at a secret; it is not one.
-    if matches!(
-        last.as_str(),
-        "file" | "path" | "dir" | "url" | "endpoint" | "name" | "id" | "length" | "ttl" | "expiry"
-    ) {
-        return false;
-    }
-    let has = |w: &str| parts.iter().any(|p| p == w);
-    let pair = |a: &str, b: &str| parts.windows(2).any(|p| p[0] == a && p[1] == b);
-    [
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "apikey",
-        "credentials",
-        "credential",
-        "privatekey",
-        "passphrase",
-    ]
-    .iter()
-    .any(|w| has(w))
-        || [
-            "api",
-            "private",
-            "access",
-            "secret",
-            "client",
-            "signing",
-            "encryption",
-            "master",
-        ]
-        .iter()
-        .any(|a| pair(a, "key"))
-}
+pub use crate::policy::secrets::is_secret_name;
 
 /// Whether a value is a literal (not empty, not just `$VAR` / `${VAR}`, not a flag word).
 pub fn is_literal_value(value: &str) -> bool {

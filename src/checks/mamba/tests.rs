@@ -4,7 +4,7 @@
 use super::*;
 use crate::config::Settings;
 use crate::core::Status;
-use crate::fix::{argv_calls_pip, text_calls_pip};
+use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};
 use crate::probes::mamba::{
     classify, resolve_roots, shell::probe_with, BrokenTool, Roots, ShellInit, Tool,
 };

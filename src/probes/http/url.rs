@@ -294,7 +294,9 @@ pub fn redact(url: &str) -> String {
         let parts: Vec<String> = q
             .split('&')
             .map(|kv| match kv.split_once('=') {
-                Some((k, v)) if secret_name(k) && !v.is_empty() => format!("{k}=***"),
+                Some((k, v)) if crate::policy::secrets::is_secret_query_key(k) && !v.is_empty() => {
+                    format!("{k}=***")
+                }
                 _ => kv.to_string(),
             })
             .collect();
@@ -305,23 +307,6 @@ pub fn redact(url: &str) -> String {
         }
     }
     out
-}
-
-fn secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "token",
-        "key",
-        "secret",
-        "pass",
-        "pwd",
-        "auth",
-        "sig",
-        "credential",
-        "session",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
 }
 
 #[cfg(test)]

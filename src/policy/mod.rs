@@ -1,0 +1,180 @@
+//! One home for each policy that several modules share: which names look secret
+//! ([`secrets`]), how text from outside is made safe to print ([`text`]) and the detector
+//! behind "no fix ever calls pip" ([`no_pip`]).
+
+pub mod no_pip;
+pub mod secrets;
+pub mod text;
+
+use crate::core::{CheckMeta, CheckResult, Origin};
+use regex::Regex;
+use std::path::PathBuf;
+
+/// A named line matcher for pack `file` probes (`matcher = "…"`, in place of a
+/// `not_contains` regex).
+pub struct LineMatcher {
+    pub regex: Regex,
+    /// When set, a match counts only if its `name` capture passes.
+    pub name_filter: Option<fn(&str) -> bool>,
+}
+
+/// The names packs may use in `matcher = "…"`, with what each finds.
+pub const MATCHERS: &[(&str, &str)] = &[
+    (no_pip::MATCHERS[0].0, no_pip::MATCHERS[0].1),
+    (no_pip::MATCHERS[1].0, no_pip::MATCHERS[1].1),
+    (no_pip::MATCHERS[2].0, no_pip::MATCHERS[2].1),
+    (
+        "secret-assignment",
+        "a `NAME=value` line (optionally `export`ed) whose name the secret-name classifier flags and whose value is a literal of six characters or more; the `name` group names the variable",
+    ),
+];
+
+/// The matcher called `name`, or `None` for an unknown name.
+pub fn matcher(name: &str) -> Option<LineMatcher> {
+    if name == "secret-assignment" {
+        let regex = Regex::new(
+            r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#,
+        )
+        .expect("static regex");
+        return Some(LineMatcher {
+            regex,
+            name_filter: Some(secrets::is_secret_env_name),
+        });
+    }
+    no_pip::matcher(name).map(|regex| LineMatcher {
+        regex,
+        name_filter: None,
+    })
+}
+use text::multiline_in_place as clean;
+
+/// Every string a check's metadata carries, made safe to print (plugin and pack names,
+/// titles and explain texts come from outside).
+pub fn outgoing_meta(meta: &mut CheckMeta) {
+    clean(&mut meta.id);
+    clean(&mut meta.category);
+    clean(&mut meta.title);
+    clean(&mut meta.explain);
+    match &mut meta.origin {
+        Origin::Pack(p) | Origin::Plugin(p) => {
+            let shown = p.to_string_lossy();
+            let cleaned = text::multiline(&shown);
+            if cleaned != shown {
+                *p = PathBuf::from(cleaned);
+            }
+        }
+        Origin::Bundled(name) => clean(name),
+        Origin::Builtin => {}
+    }
+}
+
+/// A cleaned copy of a check's metadata, for `list` and `explain`.
+pub fn shown_meta(meta: &CheckMeta) -> CheckMeta {
+    let mut m = meta.clone();
+    outgoing_meta(&mut m);
+    m
+}
+
+fn json_value(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => clean(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(json_value),
+        serde_json::Value::Object(map) => map.values_mut().for_each(json_value),
+        _ => {}
+    }
+}
+
+/// The one place a result passes on its way to any renderer (and to `fix`): text from
+/// outside loses control characters and bidi overrides, credentials are redacted, and a fix
+/// step that would run pip is dropped with a visible note.
+pub fn outgoing(result: &mut CheckResult) {
+    clean(&mut result.summary);
+    result.details.iter_mut().for_each(clean);
+    for loc in &mut result.locations {
+        clean(&mut loc.message);
+    }
+    if let Some(fix) = &mut result.fix {
+        clean(&mut fix.why);
+        fix.manual.iter_mut().for_each(clean);
+        no_pip::guard(fix);
+    }
+    result.data.values_mut().for_each(json_value);
+    crate::core::redact::result(result);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Fix;
+
+    #[test]
+    fn metadata_from_outside_is_cleaned() {
+        let meta = CheckMeta {
+            id: "plugin.check_\u{202e}ko".into(),
+            category: "plugin".into(),
+            title: "t\u{1b}[2J".into(),
+            can_fix: false,
+            explain: "line one\nline two".into(),
+            origin: Origin::Plugin(PathBuf::from("/p/check_\u{2067}ko")),
+        };
+        let m = shown_meta(&meta);
+        assert_eq!(m.id, "plugin.check_\u{fffd}ko");
+        assert_eq!(m.title, "t");
+        assert_eq!(m.explain, "line one\nline two");
+        assert_eq!(m.origin.to_string(), "plugin /p/check_\u{fffd}ko");
+    }
+
+    #[test]
+    fn a_result_from_outside_is_cleaned_redacted_and_pip_free() {
+        let mut r = CheckResult::fail("\u{202e}doog lla \u{2713}\u{1b}[32m token=pw1")
+            .detail("line\r\nnext\u{7}")
+            .data("raw", serde_json::json!(["\u{2066}x"]))
+            .with_fix(
+                Fix::new("why")
+                    .cmd(["pip", "install", "x"])
+                    .manual("ok step"),
+            );
+        outgoing(&mut r);
+        assert_eq!(r.summary, "\u{fffd}doog lla \u{2713} token=<redacted>");
+        assert_eq!(r.details, ["line\nnext\u{fffd}"]);
+        assert_eq!(r.data["raw"][0], "\u{fffd}x");
+        let fix = r.fix.unwrap();
+        assert!(fix.commands.is_empty());
+        assert_eq!(fix.manual, ["ok step", no_pip::DROPPED_NOTE]);
+    }
+}
+
+#[cfg(test)]
+mod matcher_tests {
+    use super::*;
+
+    fn names(m: &LineMatcher, text: &str) -> Vec<String> {
+        m.regex
+            .captures_iter(text)
+            .filter_map(|c| c.name("name").map(|n| n.as_str().to_string()))
+            .filter(|n| m.name_filter.is_none_or(|keep| keep(n)))
+            .collect()
+    }
+
+    #[test]
+    fn secret_assignment_uses_the_classifier() {
+        let m = matcher("secret-assignment").unwrap();
+        let env = "PGPASSWORD=hunter22\n\
+                   export GH_PAT=ghp_abcdef\n\
+                   DATABASE_URL=postgres://u:p@h/db\n\
+                   SENTRY_DSN=https://k@sentry.example/1\n\
+                   PASSWORD_FILE=/run/secrets/db\n\
+                   TOKENIZERS_PARALLELISM=falsefalse\n\
+                   API_KEY=${API_KEY}\n\
+                   SECRET_KEY=short\n\
+                   # TOKEN=commented1\n";
+        assert_eq!(
+            names(&m, env),
+            ["PGPASSWORD", "GH_PAT", "DATABASE_URL", "SENTRY_DSN"]
+        );
+        assert!(matcher("nope").is_none());
+        for (name, _) in MATCHERS {
+            assert!(matcher(name).is_some(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The one pip detector behind "every fix devdoctor prints is a mamba/micromamba/conda
+//! command, never pip": [`argv_calls_pip`] / [`text_calls_pip`] judge fix commands and steps,
+//! [`guard`] applies them to every fix before any renderer sees it, and [`matcher`] gives
+//! packs the same knowledge as named line matchers (`matcher = "pip-install"`) instead of
+//! pasted regexes.
+
+use crate::core::Fix;
+use regex::Regex;
+
+/// Whether a command (argv) would run pip or another non-conda installer: `pip`, `pip3`,
+/// `pip3.11` or a path to one as the program, `python -m pip`, `uv pip`, `easy_install`, and
+/// the same hidden in a `sh -c '…'` string. Installing the conda package named `pip` is fine.
+pub fn argv_calls_pip<S: AsRef<str>>(argv: &[S]) -> bool {
+    let program_is_pip = argv.first().is_some_and(|p| {
+        let name = p.as_ref().rsplit('/').next().unwrap_or_default();
+        name == "easy_install"
+            || name
+                .strip_prefix("pip")
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    });
+    // An argument with spaces may be a script for `sh -c`.
+    let embedded = argv
+        .iter()
+        .skip(1)
+        .any(|a| a.as_ref().contains(char::is_whitespace) && text_calls_pip(a.as_ref()));
+    let joined = argv
+        .iter()
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    program_is_pip || embedded || text_calls_pip(&joined)
+}
+
+/// The same test on a command line as text (a manual step, a script line).
+pub fn text_calls_pip(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?ix)
+            # pip as the program: at the start, after a shell separator or quote, or after sudo/env/exec
+            (^ | [;&|(`'"] | \b(?:sudo|exec|command|xargs)\s)
+            \s* (?:\S*/)? (?:pip[0-9.]*|easy_install) (?:\s|$|[;&|)'"`])
+            | -m \s+ pip (?:\s|$)        # python -m pip
+            | \buv \s+ pip \b           # uv pip
+            "#,
+        )
+        .expect("static regex")
+    });
+    re.is_match(text)
+}
+
+/// The shared core of the pack matchers: an optional `sudo …`, an optional directory, then
+/// `pip`/`pip3`/`pip3.11`, `python -m pip` or `uv pip` followed (after options) by `install`,
+/// or `easy_install`.
+const INSTALL: &str = r#"(?:sudo[ \t]+(?:-\S+[ \t]+)*)?(?:\S*/)?(?:(?:pip[0-9.]*|python[0-9.]*[ \t]+-m[ \t]+pip|uv[ \t]+pip__EXTRA__)[ \t]+(?:-\S+[ \t]+)*install\b|easy_install\b)"#;
+
+/// The names packs may use in `matcher = "…"`, with what each finds (one line each).
+pub const MATCHERS: &[(&str, &str)] = &[
+    (
+        "pip-install",
+        "a pip-based install in a shell script or CI file, outside comments",
+    ),
+    (
+        "pip-install-make",
+        "the same in a Makefile or justfile, also after a recipe prefix (`@`, `-`) and as `$(PIP) install`",
+    ),
+    (
+        "pip-install-doc",
+        "a pip-based install that starts a command in documentation (line start, after a `$`, `>` or `%` prompt, or after `&&`, `||`, `;`, `|`)",
+    ),
+];
+
+/// The regex of a named matcher, or `None` for an unknown name. Each line it matches is one
+/// finding (the pattern is multi-line).
+pub fn matcher(name: &str) -> Option<Regex> {
+    let (start, extra) = match name {
+        "pip-install" => (r#"(?m)^[^#\n]*?(?:^|[ \t;&|(`'"])"#, ""),
+        "pip-install-make" => (
+            r#"(?m)^[^#\n]*?(?:^|[ \t;&|(`'"@-])"#,
+            r"|\$\(PIP\)|\$\{PIP\}",
+        ),
+        "pip-install-doc" => (
+            r"(?m)(?:^[ \t]*(?:[$>%][ \t]*)?|(?:&&|\|\||;|\|)[ \t]*)",
+            "",
+        ),
+        _ => return None,
+    };
+    let pattern = format!("{start}{}", INSTALL.replace("__EXTRA__", extra));
+    Some(Regex::new(&pattern).expect("static regex"))
+}
+
+/// The note left in a fix whose pip steps were dropped.
+pub const DROPPED_NOTE: &str =
+    "devdoctor dropped steps of this fix that would run pip: install with mamba/micromamba from conda-forge instead";
+
+/// Removes every command and manual step that calls pip from a fix, leaving a visible note
+/// when it removed something. Returns whether anything was dropped.
+pub fn guard(fix: &mut Fix) -> bool {
+    let before = fix.commands.len() + fix.manual.len();
+    fix.commands.retain(|c| !argv_calls_pip(c));
+    fix.manual.retain(|m| !text_calls_pip(m));
+    let dropped = fix.commands.len() + fix.manual.len() != before;
+    if dropped {
+        fix.manual.push(DROPPED_NOTE.to_string());
+    }
+    dropped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pip_detector_catches_every_spelling() {
+        for bad in [
+            "pip install x",
+            "pip3 install -r requirements.txt",
+            "/usr/bin/pip3.11 install x",
+            "python -m pip install x",
+            "python3 -m  pip install x",
+            "uv pip install x",
+            "easy_install x",
+            "sh -c 'pip install x'",
+            "bash -c \"cd /app && pip3 install .\"",
+        ] {
+            assert!(text_calls_pip(bad), "missed: {bad}");
+        }
+        for good in [
+            "micromamba install -y -n env -c conda-forge pip",
+            "micromamba create -y -n env -f environment.yml",
+            "mamba install pipx",
+            "conda-lock -f environment.yml",
+            "micromamba install -n env pip-tools",
+            "conda install -y -n base -c conda-forge pip",
+        ] {
+            assert!(!text_calls_pip(good), "false positive: {good}");
+        }
+    }
+
+    #[test]
+    fn argv_detector_looks_at_the_program() {
+        assert!(argv_calls_pip(&["pip", "install", "x"]));
+        assert!(argv_calls_pip(&["/opt/conda/bin/pip3.11", "install", "x"]));
+        assert!(argv_calls_pip(&["python", "-m", "pip", "install", "x"]));
+        assert!(argv_calls_pip(&["uv", "pip", "install", "x"]));
+        assert!(argv_calls_pip(&["sh", "-c", "cd /app && pip install ."]));
+        assert!(!argv_calls_pip(&[
+            "micromamba",
+            "install",
+            "-y",
+            "-n",
+            "env",
+            "pip"
+        ]));
+        assert!(!argv_calls_pip(&[
+            "micromamba",
+            "env",
+            "remove",
+            "-y",
+            "-n",
+            "env",
+            "pip"
+        ]));
+        assert!(!argv_calls_pip(&["pipx", "list"]));
+    }
+
+    #[test]
+    fn the_note_itself_is_clean() {
+        assert!(!text_calls_pip(DROPPED_NOTE));
+    }
+
+    #[test]
+    fn guard_drops_pip_steps_with_a_note() {
+        let mut fix = Fix::new("why")
+            .cmd(["micromamba", "install", "-y", "-n", "e", "pip"])
+            .cmd(["python", "-m", "pip", "install", "requests"])
+            .manual("run `pip install requests`")
+            .manual("edit environment.yml");
+        assert!(guard(&mut fix));
+        assert_eq!(fix.commands.len(), 1);
+        assert_eq!(fix.manual, ["edit environment.yml", DROPPED_NOTE]);
+        let mut clean = Fix::new("why").cmd(["micromamba", "update", "-y"]);
+        assert!(!guard(&mut clean));
+        assert!(clean.manual.is_empty());
+    }
+
+    #[test]
+    fn named_matchers_find_installs_per_line() {
+        let sh = matcher("pip-install").unwrap();
+        for hit in [
+            "pip install x",
+            "  sudo -H pip3 install -U x",
+            "python3 -m pip install x",
+            "cd a && uv pip install x",
+            "easy_install x",
+        ] {
+            assert!(sh.is_match(hit), "missed: {hit}");
+        }
+        for miss in [
+            "# pip install x",
+            "micromamba install -c conda-forge pip",
+            "pipx install black",
+            "pip list",
+        ] {
+            assert!(!sh.is_match(miss), "false positive: {miss}");
+        }
+        let make = matcher("pip-install-make").unwrap();
+        assert!(make.is_match("\t@pip install x"));
+        assert!(make.is_match("\t$(PIP) install x"));
+        assert!(!sh.is_match("\t$(PIP) install x"));
+        let doc = matcher("pip-install-doc").unwrap();
+        assert!(doc.is_match("$ pip install x"));
+        assert!(doc.is_match("make && pip install x"));
+        assert!(!doc.is_match("you could pip install x"));
+        assert!(matcher("pip").is_none());
+    }
+}

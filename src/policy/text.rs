@@ -1,0 +1,138 @@
+//! The one sanitiser family for text from outside devdoctor (plugin output and names, pack
+//! text, MCP server and tool names, file contents, tool stderr). Control characters and the
+//! Unicode bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, which can make
+//! a line display in a different order than it reads, e.g. to paint "✓ all good") are replaced
+//! by U+FFFD, so tampering stays visible instead of silently vanishing.
+
+/// Bidirectional embedding, override and isolate controls.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that corrupt a line-based format or a terminal: C0/C1 controls, DEL, line and
+/// paragraph separators, BOM, non-characters and bidi controls. Tab only when `!keep_tab`.
+fn is_unsafe(c: char, keep_tab: bool) -> bool {
+    match c {
+        '\t' => !keep_tab,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => true,
+        c => is_bidi_control(c),
+    }
+}
+
+/// One line: unsafe characters become U+FFFD (tabs kept when `keep_tab`); terminal colour
+/// sequences (ESC [ … final byte) are removed whole first.
+pub fn one_line(s: &str, keep_tab: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // CSI: parameter and intermediate bytes, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(if is_unsafe(c, keep_tab) {
+            '\u{fffd}'
+        } else {
+            c
+        });
+    }
+    out
+}
+
+/// Like [`one_line`] but keeps line feeds and tabs (for multi-line bodies); CR LF becomes LF.
+pub fn multiline(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .split('\n')
+        .map(|line| one_line(line, true))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// [`multiline`] in place, without allocating when nothing needs to change.
+pub fn multiline_in_place(s: &mut String) {
+    let clean = s.chars().all(|c| c == '\n' || !is_unsafe(c, true));
+    if !clean {
+        *s = multiline(s);
+    }
+}
+
+/// Text quoted from a project file, made safe to print: every control character (line feeds
+/// too) and bidi control becomes U+FFFD, and text over 300 characters is cut with `…`.
+pub fn printable(text: &str) -> String {
+    const MAX: usize = 300;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// "1 file", "3 files".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_colours_are_neutralised() {
+        assert_eq!(one_line("a\u{1b}[31;1mred\u{1b}[0m\tb", true), "ared\tb");
+        assert_eq!(
+            one_line("a\tb\u{0}c\u{85}d\u{2028}", false),
+            "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}"
+        );
+        assert_eq!(one_line("«ü» ok", false), "«ü» ok");
+        assert_eq!(multiline("x\r\ny\u{7}\nz"), "x\ny\u{fffd}\nz");
+    }
+
+    #[test]
+    fn bidi_overrides_cannot_reorder_a_line() {
+        // "fail" written right-to-left would display as "liaf"; with U+202E gone nothing is
+        // reordered.
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
+            let s = format!("x{c}y");
+            assert_eq!(one_line(&s, false), "x\u{fffd}y");
+            assert_eq!(multiline(&s), "x\u{fffd}y");
+            assert_eq!(printable(&s), "x\u{fffd}y");
+        }
+        for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            assert!(!one_line(&format!("✓ all good{c}"), true).contains(c));
+        }
+        // Neighbours of the ranges are ordinary text.
+        for c in ['\u{2029}', '\u{202f}', '\u{2065}', '\u{206a}'] {
+            assert!(!is_bidi_control(c), "{c:?}");
+        }
+        let mut s = String::from("ok\u{202e}\u{1b}[2K");
+        multiline_in_place(&mut s);
+        assert_eq!(s, "ok\u{fffd}");
+        let mut plain = String::from("line one\n\tline two");
+        multiline_in_place(&mut plain);
+        assert_eq!(plain, "line one\n\tline two");
+    }
+
+    #[test]
+    fn printable_cuts_and_plural_counts() {
+        assert_eq!(printable("a\u{1b}[31mb\n"), "a\u{fffd}[31mb\u{fffd}");
+        assert!(printable(&"x".repeat(1000)).ends_with('…'));
+        assert_eq!(plural(1, "file", "files"), "1 file");
+        assert_eq!(plural(0, "file", "files"), "0 files");
+    }
+}
