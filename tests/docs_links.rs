@@ -80,7 +80,10 @@ fn links(text: &str) -> Vec<(usize, String)> {
 }
 
 fn check_link(file: &Path, target: &str) -> Result<(), String> {
-    if target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:") {
+    if target.starts_with("http://")
+        || target.starts_with("https://")
+        || target.starts_with("mailto:")
+    {
         return Ok(());
     }
     let (path, anchor) = match target.split_once('#') {
@@ -112,7 +115,8 @@ fn every_relative_link_in_readme_and_docs_resolves() {
     let mut broken = Vec::new();
     let mut count = 0;
     for file in markdown_files() {
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for (line, target) in links(&text) {
             count += 1;
             if let Err(e) = check_link(&file, &target) {
@@ -120,7 +124,10 @@ fn every_relative_link_in_readme_and_docs_resolves() {
             }
         }
     }
-    assert!(count > 10, "found only {count} links: is the link pattern still right?");
+    assert!(
+        count > 10,
+        "found only {count} links: is the link pattern still right?"
+    );
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
@@ -130,12 +137,19 @@ fn no_file_refers_to_material_outside_the_repository() {
     for file in markdown_files() {
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if line.contains("../shared") || line.contains("DESIGN.md") || line.contains("POLICY.md") {
+            if line.contains("../shared")
+                || line.contains("DESIGN.md")
+                || line.contains("POLICY.md")
+            {
                 hits.push(format!("{}:{}: {line}", file.display(), i + 1));
             }
         }
     }
-    assert!(hits.is_empty(), "references to files outside the repository:\n{}", hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "references to files outside the repository:\n{}",
+        hits.join("\n")
+    );
 }
 
 #[test]

@@ -144,7 +144,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 ..f
             };
             if f.status == Status::Ok {
-                notes.push(format!("{}:{}: {}", s.display, f.line, f.message));
+                let (file, line) = s.locate(f.line);
+                notes.push(format!("{file}:{line}: {}", f.message));
             } else {
                 problems.push((s, f));
             }
@@ -182,7 +183,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         };
         let mut r = CheckResult::new(status, summary).details(broken.clone());
         for (s, f) in &problems {
-            r = r.location(Location::new(&s.display, f.line, f.message.clone()).rule(rule.code));
+            let (file, line) = s.locate(f.line);
+            r = r.location(Location::new(file, line, f.message.clone()).rule(rule.code));
         }
         let mut names: Vec<String> = Vec::new();
         let mut files: Vec<String> = Vec::new();

@@ -835,7 +835,13 @@ mod tests {
         };
         let t = target_image(&Context::with_vars(settings, Vec::new())).unwrap();
         assert_eq!(t.name, "app:1");
-        assert!(target_image(&Context::with_vars(Settings::default(), Vec::new())).is_none());
+        // An empty project (compose discovery walks the project, so not the crate itself).
+        let empty = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            project_dir: empty.path().to_path_buf(),
+            ..Settings::default()
+        };
+        assert!(target_image(&Context::with_vars(settings, Vec::new())).is_none());
     }
 
     #[test]
