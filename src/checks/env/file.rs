@@ -57,7 +57,7 @@ pub(super) fn check_file(ctx: &Context) -> CheckResult {
             FileState::Absent => continue,
         };
         let status = sub.status.min(Status::Warn);
-        r = r.detail(format!("also linted {other}: {}", sub.summary));
+        r = r.detail(format!("also linted {}", sub.summary));
         r.locations.extend(sub.locations);
         if status >= Status::Warn && status > r.status && r.status != Status::Skip {
             r.status = status;
