@@ -97,7 +97,7 @@ fn env_yml_is_picked_with_a_reason_and_binder_copy_is_linted() {
         "{details}"
     );
     // The requirements-only proposal does not fire: there is an environment file.
-    assert!(!text(&file).contains("requirements.txt but no environment.yml"));
+    assert!(!text(file).contains("requirements.txt but no environment.yml"));
 }
 
 #[test]

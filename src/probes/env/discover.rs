@@ -737,7 +737,7 @@ mod tests {
         let ex = w("environment.yml", export);
         let c = choose(&[ex.clone(), dash.clone()]);
         assert_eq!(c.picked.as_ref(), Some(&dash));
-        let c = choose(&[ex.clone()]);
+        let c = choose(std::slice::from_ref(&ex));
         assert!(c.why.contains("exported environment"), "{}", c.why);
         // A conda-lock file is never an environment file.
         let lock = w(
