@@ -144,6 +144,12 @@ fn monorepo_services_in_subfolders_are_found_and_decoys_are_not() {
         !all.contains("generated/Dockerfile"),
         ".gitignore was not honoured"
     );
+    // The rebuild uses the tag compose runs and the service's build context.
+    let pip = text(&check(&r, "dockerfile.pip")["fix"]["commands"]);
+    assert!(
+        pip.contains(r#"["docker","build","-t","example/worker:dev","-f","services/worker/Dockerfile","services/worker"]"#),
+        "{pip}"
+    );
     let privileged = check(&r, "compose.privileged");
     assert_eq!(privileged["status"], "fail");
     assert!(text(&privileged["locations"]).contains("services/api/compose.yaml"));
