@@ -420,4 +420,21 @@ severity = { "env.lock" = "warn" }
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab", 99), (1, 3));
     }
+
+    #[test]
+    fn path_flags_resolve_against_the_project_dir() {
+        let t = tempfile::tempdir().unwrap();
+        let proj = t.path().join("proj");
+        std::fs::create_dir_all(proj.join("conda")).unwrap();
+        std::fs::write(proj.join("conda/env.yml"), "").unwrap();
+        std::fs::write(t.path().join("only-here.yml"), "").unwrap();
+        let p = |f: &str| flag_path(&proj, t.path(), Path::new(f));
+        // Relative to -C, like the paths in devdoctor.toml …
+        assert_eq!(p("conda/env.yml"), proj.join("conda/env.yml"));
+        // … also when the file is missing (the error then names the project path) …
+        assert_eq!(p("missing.yml"), proj.join("missing.yml"));
+        // … unless only the current directory has it (`-C proj --env-file proj/x.yml`).
+        assert_eq!(p("only-here.yml"), t.path().join("only-here.yml"));
+        assert_eq!(p("/abs/x.yml"), PathBuf::from("/abs/x.yml"));
+    }
 }

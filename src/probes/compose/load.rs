@@ -434,4 +434,67 @@ mod tests {
         assert_eq!(a.locate(a.privileged.as_ref().unwrap().line).1, 4);
         assert_eq!(a.locate(a.ports[0].line), ("/p/compose.yaml", 6));
     }
+
+    #[test]
+    fn include_extends_subfolders_and_dotenv() {
+        use crate::config::Settings;
+        let t = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = t.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w(
+            "compose.yaml",
+            "include:\n  - path: infra/db.yaml\nservices:\n  api:\n    extends:\n      file: common.yml\n      service: base\n    image: api:${API_TAG:-dev}\n",
+        );
+        w(
+            "common.yml",
+            "services:\n  base:\n    user: \"1000\"\n    read_only: true\n",
+        );
+        w(
+            "infra/db.yaml",
+            "services:\n  db:\n    image: postgres:${PG:-16}\n",
+        );
+        w("infra/.env", "PG=17\n");
+        w(
+            "tools/docker-compose.yml",
+            "services:\n  lint:\n    image: x:${T:?set T}\n",
+        );
+        let ctx = Context::with_vars(
+            Settings {
+                project_dir: t.path().to_path_buf(),
+                ..Settings::default()
+            },
+            vec![("API_TAG".into(), "2.0".into())],
+        );
+        let f = load(&ctx);
+        let shown: Vec<(&str, &str)> = f
+            .files
+            .iter()
+            .map(|f| (f.display.as_str(), f.role.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("compose.yaml", "compose.yaml"),
+                ("infra/db.yaml", "include: of compose.yaml"),
+                ("tools/docker-compose.yml", "tools/docker-compose.yml"),
+            ]
+        );
+        let svc = |n: &str| f.services.iter().find(|s| s.name == n).unwrap();
+        // The shell beats defaults; .env beside the included file beats its default.
+        assert_eq!(svc("api").image.as_deref(), Some("api:2.0"));
+        assert_eq!(svc("db").image.as_deref(), Some("postgres:17"));
+        // extends: the base's settings, located in the file they came from.
+        let api = svc("api");
+        assert!(api.read_only);
+        let user = api.user.as_ref().unwrap();
+        assert_eq!(api.locate(user.line), ("common.yml", 3));
+        // ${T:?…} unset: reported on its line, the raw text kept.
+        let tools = &f.files[2];
+        assert_eq!(tools.problems[0].line, 3);
+        assert!(tools.problems[0].reason.contains("`T` is required"));
+        assert_eq!(svc("lint").image.as_deref(), Some("x:${T:?set T}"));
+    }
 }
