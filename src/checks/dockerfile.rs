@@ -105,8 +105,10 @@ impl FixInput<'_> {
         for s in steps {
             fix = fix.manual(s.clone());
         }
+        // The rebuild comes after the edit it needs, so it is the last step, not a command
+        // listed (and shown) before the manual edit.
         if let Some(b) = self.build() {
-            fix = fix.cmd(b);
+            fix = fix.manual(format!("then rebuild: {}", crate::fix::quote_argv(&b)));
         }
         fix
     }
