@@ -108,7 +108,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let facts = compose(ctx);
     if facts.is_empty() {
         return CheckResult::skip(
-            "no compose file in the project (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)",
+            "no compose file in the project (looked for compose*.yml/yaml and docker-compose*.yml/yaml, subfolders included)",
         );
     }
     if rule.id == "compose.syntax" {

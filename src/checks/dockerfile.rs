@@ -203,7 +203,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
         return CheckResult::skip(
-            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*)",
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
         );
     }
     let bases = EngineBases(ctx);
