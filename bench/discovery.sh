@@ -50,13 +50,17 @@ sync
 for _ in 1 2; do find "$DIR" -type f > /dev/null; done   # warm the page cache
 FIND=$(for _ in 1 2 3 4 5; do ms find "$DIR" -type f; done | median)
 RUN=$(for _ in 1 2 3 4 5; do ms env -i HOME="$DIR" PATH=/nonexistent "$BIN" -C "$DIR" --format json tools.trivy; done | median)
+EMPTY=$(mktemp -d)
+BASE=$(for _ in 1 2 3 4 5; do ms env -i HOME="$EMPTY" PATH=/nonexistent "$BIN" -C "$EMPTY" --format json tools.trivy; done | median)
+rmdir "$EMPTY"
 JSON=$(env -i HOME="$DIR" PATH=/nonexistent "$BIN" -C "$DIR" --format json tools.trivy dockerfile.syntax compose.syntax || true)
 echo "tree: $FILES files"
 echo "find DIR -type f: ${FIND} ms (median of 5)"
 echo "devdoctor tools.trivy (whole process, walk included): ${RUN} ms (median of 5)"
+echo "the same on an empty folder (process cost without the walk): ${BASE} ms"
 echo "$JSON" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 for c in d["checks"]:
-    print(f"  {c[\"id\"]}: {c[\"duration_ms\"]} ms  {c[\"summary\"][:90]}")
+    print("  %s: %s ms  %s" % (c["id"], c["duration_ms"], c["summary"][:90]))
 '
