@@ -1,8 +1,9 @@
 //! Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 //! `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` and `$$`, with values from the
 //! shell environment first and the project's `.env` second (compose's order). Values of
-//! `environment:` and `build.args` are left as written: they may be secrets, and the rules
-//! that judge them look at what the file says, not at what the shell holds.
+//! `environment:`, `build.args`, `command:` and the other [`RAW_KEYS`] are left as written:
+//! they may be secrets, and the rules that judge them look at what the file says, not at
+//! what the shell holds.
 
 use super::{Node, Value};
 use std::collections::HashMap;
@@ -160,9 +161,18 @@ fn braced(body: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<String, Un
     }
 }
 
-/// Keys whose values are never interpolated (they may hold secrets; rules judge them as
-/// written).
-const RAW_KEYS: &[&str] = &["environment", "args", "labels"];
+/// Keys whose values are never interpolated: they may carry secrets (`--password=${PW}` in a
+/// command), which other checks could print, and the rules judge them as written.
+const RAW_KEYS: &[&str] = &[
+    "environment",
+    "args",
+    "labels",
+    "command",
+    "entrypoint",
+    "healthcheck",
+    "secrets",
+    "configs",
+];
 
 /// Interpolates every string scalar in `node` (map keys excepted) except under
 /// [`RAW_KEYS`]. A string that cannot be interpolated stays as written; `${VAR:?msg}` with
@@ -263,7 +273,7 @@ mod tests {
     #[test]
     fn tree_leaves_environment_raw() {
         let mut n = super::super::load_yaml(
-            "services:\n  a:\n    image: x:${T:-1}\n    environment:\n      K: ${T:-1}\n    user: ${U:?need U}\n",
+            "services:\n  a:\n    image: x:${T:-1}\n    environment:\n      K: ${T:-1}\n    user: ${U:?need U}\n    command: [\"--pw=${T:-1}\"]\n",
         )
         .unwrap();
         let mut problems = Vec::new();
