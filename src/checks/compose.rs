@@ -143,10 +143,18 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 message: crate::checks::dockerfile::printable(&f.message),
                 ..f
             };
+            // A base service judged again inside an override variant finds the same thing
+            // at the same place: report it once.
+            let place = s.locate(f.line);
             if f.status == Status::Ok {
-                let (file, line) = s.locate(f.line);
-                notes.push(format!("{file}:{line}: {}", f.message));
-            } else {
+                let note = format!("{}:{}: {}", place.0, place.1, f.message);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            } else if !problems
+                .iter()
+                .any(|(o, g)| o.locate(g.line) == place && g.message == f.message)
+            {
                 problems.push((s, f));
             }
         }
