@@ -124,6 +124,12 @@ fn compose_overrides_merge_and_image_tags_interpolate_from_dotenv() {
     // ${TAG:-latest} with TAG=1.4.2 in .env: the real tag, not `unknown` over a raw `${…}`.
     assert!(text(image).contains("ghcr.io/example/web:1.4.2"), "{image}");
     assert!(!text(&r).contains("${TAG"), "an uninterpolated tag leaked");
+    // A setting from the override is judged on the merged service and located in the
+    // override file, on its own line.
+    let ports = check(&r, "compose.ports");
+    assert_eq!(ports["status"], "warn");
+    assert_eq!(ports["locations"][0]["path"], "docker-compose.override.yml");
+    assert_eq!(ports["locations"][0]["line"], 7);
     // trivy is judged on the same discovery as the Dockerfile rules (app/Dockerfile).
     assert_eq!(check(&r, "tools.trivy")["status"], "warn");
     assert_eq!(check(&r, "dockerfile.syntax")["status"], "ok");
