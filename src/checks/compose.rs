@@ -66,6 +66,18 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         }
     }
     if problems.is_empty() {
+        // How each file was found, and the variables compose will need set.
+        let mut details: Vec<String> = facts
+            .files
+            .iter()
+            .filter(|f| !f.role.is_empty() && f.role != f.display)
+            .map(|f| format!("{}: {}", f.display, f.role))
+            .collect();
+        for f in &facts.files {
+            for r in &f.required {
+                details.push(format!("{}:{}: {}", f.display, r.line, r.reason));
+            }
+        }
         return CheckResult::ok(format!(
             "{} ({})",
             plural(
@@ -74,7 +86,8 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
                 "compose files parse"
             ),
             plural(facts.services.len(), "service", "services")
-        ));
+        ))
+        .details(details);
     }
     let first = problems
         .first()

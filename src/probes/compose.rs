@@ -145,6 +145,9 @@ pub struct ComposeFile {
     pub role: String,
     /// `include:` paths, interpolated, as written.
     pub includes: Vec<String>,
+    /// `${VAR:?message}` with VAR unset here: compose needs it set when it runs (not an
+    /// error of the file; CI or the deploy sets it).
+    pub required: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -457,11 +460,10 @@ pub(crate) fn parse_file_with(
     }
     let mut required = Vec::new();
     interp::interpolate_tree(&mut root, get, &mut required);
-    file.problems.extend(
-        required
-            .into_iter()
-            .map(|(line, reason)| Problem { line, reason }),
-    );
+    file.required = required
+        .into_iter()
+        .map(|(line, reason)| Problem { line, reason })
+        .collect();
     file.includes = root
         .get("include")
         .map(|inc| {

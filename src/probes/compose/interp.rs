@@ -187,7 +187,7 @@ pub(crate) fn interpolate_tree(
             Ok(v) => *s = v,
             Err(Unresolved::Required { name, message }) => problems.push((
                 node.line,
-                format!("`{name}` is required but not set: {message}"),
+                format!("`{name}` must be set when compose runs ({message})"),
             )),
             Err(_) => {}
         },
@@ -286,7 +286,7 @@ mod tests {
         );
         assert_eq!(
             problems,
-            [(6, "`U` is required but not set: need U".into())]
+            [(6, "`U` must be set when compose runs (need U)".into())]
         );
     }
 }

@@ -493,8 +493,9 @@ mod tests {
         assert_eq!(api.locate(user.line), ("common.yml", 3));
         // ${T:?…} unset: reported on its line, the raw text kept.
         let tools = &f.files[2];
-        assert_eq!(tools.problems[0].line, 3);
-        assert!(tools.problems[0].reason.contains("`T` is required"));
+        assert!(tools.problems.is_empty());
+        assert_eq!(tools.required[0].line, 3);
+        assert!(tools.required[0].reason.contains("`T` must be set"));
         assert_eq!(svc("lint").image.as_deref(), Some("x:${T:?set T}"));
     }
 }
