@@ -102,7 +102,8 @@ pub struct GlobalArgs {
     #[arg(short = 'C', long = "project-dir", value_name = "DIR", global = true)]
     pub project_dir: Option<PathBuf>,
 
-    /// Configuration file (default: devdoctor.toml in the project directory, if present).
+    /// Configuration file (default: devdoctor.toml in the project directory, if present); a
+    /// relative path is relative to -C.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
@@ -147,7 +148,8 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "ID|GLOB", global = true)]
     pub skip: Vec<String>,
 
-    /// Load check packs (*.toml) from DIR as well as .devdoctor/checks (repeatable).
+    /// Load check packs (*.toml) from DIR as well as .devdoctor/checks (repeatable); a relative
+    /// DIR is relative to -C.
     #[arg(long = "checks", value_name = "DIR", global = true)]
     pub checks: Vec<PathBuf>,
 
@@ -155,7 +157,8 @@ pub struct GlobalArgs {
     #[arg(long = "env", value_name = "NAME", global = true)]
     pub env_name: Option<String>,
 
-    /// The environment file (default: environment.yml).
+    /// The environment file (default: the one found in the project, see env.file); a relative
+    /// path is relative to -C.
     #[arg(long, value_name = "FILE", global = true)]
     pub env_file: Option<PathBuf>,
 

@@ -205,6 +205,22 @@ fn secs_to_duration(what: &str, secs: f64) -> Result<Duration> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// A relative path flag (`--env-file`, `--config`, `--checks`) is relative to the project
+/// directory (`-C`), like the paths in the config file; when it exists only relative to the
+/// current directory (`-C sub --env-file sub/environment.yml`), that one is meant.
+fn flag_path(project_dir: &Path, cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    let in_project = project_dir.join(p);
+    let in_cwd = cwd.join(p);
+    if !in_project.exists() && in_cwd.exists() {
+        in_cwd
+    } else {
+        in_project
+    }
+}
+
 /// Builds the settings from the optional config file and the global flags.
 pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -227,11 +243,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
     };
     let config_file = match &args.config {
         Some(p) => {
-            let p = if p.is_absolute() {
-                p.clone()
-            } else {
-                cwd.join(p)
-            };
+            let p = flag_path(&project_dir, &cwd, p);
             if !p.is_file() {
                 bail!(
                     "config file {} not found\nhint: check the path given to --config",
@@ -262,11 +274,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
     // [env]
     s.env_name = args.env_name.clone().or(file.env.name);
     if let Some(f) = args.env_file.as_ref() {
-        s.env_file = if f.is_absolute() {
-            f.clone()
-        } else {
-            cwd.join(f)
-        };
+        s.env_file = flag_path(&project_dir, &cwd, f);
         s.env_file_explicit = true;
     } else if let Some(f) = file.env.file {
         s.env_file = s.project_path(&f);
@@ -326,14 +334,9 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .iter()
         .map(|p| s.project_path(p))
         .collect();
-    // --checks DIR is relative to where the command runs, like the other path flags.
-    s.pack_dirs.extend(args.checks.iter().map(|p| {
-        if p.is_absolute() {
-            p.clone()
-        } else {
-            cwd.join(p)
-        }
-    }));
+    // --checks DIR is relative to -C, like the other path flags.
+    s.pack_dirs
+        .extend(args.checks.iter().map(|p| flag_path(&project_dir, &cwd, p)));
     s.plugin_paths = file
         .checks
         .plugins
@@ -419,5 +422,22 @@ severity = { "env.lock" = "warn" }
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn path_flags_resolve_against_the_project_dir() {
+        let t = tempfile::tempdir().unwrap();
+        let proj = t.path().join("proj");
+        std::fs::create_dir_all(proj.join("conda")).unwrap();
+        std::fs::write(proj.join("conda/env.yml"), "").unwrap();
+        std::fs::write(t.path().join("only-here.yml"), "").unwrap();
+        let p = |f: &str| flag_path(&proj, t.path(), Path::new(f));
+        // Relative to -C, like the paths in devdoctor.toml …
+        assert_eq!(p("conda/env.yml"), proj.join("conda/env.yml"));
+        // … also when the file is missing (the error then names the project path) …
+        assert_eq!(p("missing.yml"), proj.join("missing.yml"));
+        // … unless only the current directory has it (`-C proj --env-file proj/x.yml`).
+        assert_eq!(p("only-here.yml"), t.path().join("only-here.yml"));
+        assert_eq!(p("/abs/x.yml"), PathBuf::from("/abs/x.yml"));
     }
 }

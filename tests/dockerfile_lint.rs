@@ -74,7 +74,15 @@ fn policy_insecure_example_reports_what_the_policy_demands() {
         "{manual}"
     );
     assert!(manual.contains("micromamba clean --all --yes"), "{manual}");
-    assert_eq!(fix["commands"][0][0], "docker");
+    // The rebuild is the last step, after the edit it needs.
+    let last = fix["manual"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert!(last.starts_with("then rebuild: docker build -t "), "{last}");
 }
 
 #[test]

@@ -64,6 +64,18 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         }
     }
     if problems.is_empty() {
+        // How each file was found, and the variables compose will need set.
+        let mut details: Vec<String> = facts
+            .files
+            .iter()
+            .filter(|f| !f.role.is_empty() && f.role != f.display)
+            .map(|f| format!("{}: {}", f.display, f.role))
+            .collect();
+        for f in &facts.files {
+            for r in &f.required {
+                details.push(format!("{}:{}: {}", f.display, r.line, r.reason));
+            }
+        }
         return CheckResult::ok(format!(
             "{} ({})",
             plural(
@@ -72,7 +84,8 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
                 "compose files parse"
             ),
             plural(facts.services.len(), "service", "services")
-        ));
+        ))
+        .details(details);
     }
     let first = problems
         .first()
@@ -106,7 +119,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let facts = compose(ctx);
     if facts.is_empty() {
         return CheckResult::skip(
-            "no compose file in the project (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)",
+            "no compose file in the project (looked for compose*.yml/yaml and docker-compose*.yml/yaml, subfolders included)",
         );
     }
     if rule.id == "compose.syntax" {
@@ -141,9 +154,18 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 message: crate::checks::dockerfile::printable(&f.message),
                 ..f
             };
+            // A base service judged again inside an override variant finds the same thing
+            // at the same place: report it once.
+            let place = s.locate(f.line);
             if f.status == Status::Ok {
-                notes.push(format!("{}:{}: {}", s.display, f.line, f.message));
-            } else {
+                let note = format!("{}:{}: {}", place.0, place.1, f.message);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            } else if !problems
+                .iter()
+                .any(|(o, g)| o.locate(g.line) == place && g.message == f.message)
+            {
                 problems.push((s, f));
             }
         }
@@ -180,7 +202,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         };
         let mut r = CheckResult::new(status, summary).details(broken.clone());
         for (s, f) in &problems {
-            r = r.location(Location::new(&s.display, f.line, f.message.clone()).rule(rule.code));
+            let (file, line) = s.locate(f.line);
+            r = r.location(Location::new(file, line, f.message.clone()).rule(rule.code));
         }
         let mut names: Vec<String> = Vec::new();
         let mut files: Vec<String> = Vec::new();

@@ -49,6 +49,9 @@ pub struct FixInput<'a> {
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
     pub health_url: String,
+    /// The build context, when a compose service builds the first Dockerfile (its
+    /// `build.context`); else the Dockerfile's folder is used.
+    pub context: Option<String>,
 }
 
 impl FixInput<'_> {
@@ -74,11 +77,13 @@ impl FixInput<'_> {
     /// `docker build -t TAG -f FILE CONTEXT` for the first affected Dockerfile.
     fn build(&self) -> Option<Vec<String>> {
         let (df, _) = self.files.first()?;
-        let context = Path::new(&df.display)
-            .parent()
-            .map(|p| p.display().to_string())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| ".".to_string());
+        let context = self.context.clone().unwrap_or_else(|| {
+            Path::new(&df.display)
+                .parent()
+                .map(|p| p.display().to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| ".".to_string())
+        });
         Some(
             [
                 "docker",
@@ -100,8 +105,10 @@ impl FixInput<'_> {
         for s in steps {
             fix = fix.manual(s.clone());
         }
+        // The rebuild comes after the edit it needs, so it is the last step, not a command
+        // listed (and shown) before the manual edit.
         if let Some(b) = self.build() {
-            fix = fix.cmd(b);
+            fix = fix.manual(format!("then rebuild: {}", crate::fix::quote_argv(&b)));
         }
         fix
     }
@@ -183,7 +190,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
         return CheckResult::skip(
-            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*)",
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
         );
     }
     let bases = EngineBases(ctx);
@@ -276,9 +283,35 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 None => files.push((df, vec![f.line])),
             }
         }
+        // The compose service that builds the first Dockerfile gives the real context and the
+        // tag compose will run.
+        let service = files.first().and_then(|(df, _)| {
+            crate::probes::compose::compose(ctx)
+                .services
+                .iter()
+                .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
+                .cloned()
+        });
+        let context = service
+            .as_ref()
+            .and_then(|s| s.build_context.as_ref())
+            .map(|c| {
+                let shown = ctx.settings.display_path(c);
+                if shown.is_empty() {
+                    ".".to_string()
+                } else {
+                    shown
+                }
+            });
+        let tag = service
+            .as_ref()
+            .and_then(|s| crate::checks::image::service_image(ctx, s))
+            .filter(|_| ctx.settings.image.is_none())
+            .unwrap_or_else(|| tag(ctx));
         let input = FixInput {
             files,
-            tag: tag(ctx),
+            tag,
+            context,
             // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
             health_url: crate::probes::http::redact(&ctx.settings.health_url),
         };

@@ -115,7 +115,7 @@ fn compose_project_name(ctx: &Context, file: &Path) -> String {
         .to_string()
 }
 
-fn service_image(ctx: &Context, s: &ComposeService) -> Option<String> {
+pub(crate) fn service_image(ctx: &Context, s: &ComposeService) -> Option<String> {
     match &s.image {
         Some(img) if !img.trim().is_empty() => Some(img.trim().to_string()),
         _ if s.builds => {
@@ -220,6 +220,12 @@ fn build_fix(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
         target.name.clone(),
     ];
     let mut context = ".".to_string();
+    let compose_context = target
+        .service
+        .as_ref()
+        .and_then(|s| s.build_context.as_ref())
+        .map(|c| ctx.settings.display_path(c))
+        .filter(|c| !c.is_empty());
     if let Some(df) = dockerfile(ctx, target) {
         let shown = ctx.settings.display_path(&df);
         if shown != "Dockerfile" {
@@ -236,7 +242,7 @@ fn build_fix(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
             }
         }
     }
-    argv.push(context);
+    argv.push(compose_context.unwrap_or(context));
     Fix::new(why)
         .cmd(argv)
         .manual("run it in the project directory")
@@ -835,7 +841,13 @@ mod tests {
         };
         let t = target_image(&Context::with_vars(settings, Vec::new())).unwrap();
         assert_eq!(t.name, "app:1");
-        assert!(target_image(&Context::with_vars(Settings::default(), Vec::new())).is_none());
+        // An empty project (compose discovery walks the project, so not the crate itself).
+        let empty = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            project_dir: empty.path().to_path_buf(),
+            ..Settings::default()
+        };
+        assert!(target_image(&Context::with_vars(settings, Vec::new())).is_none());
     }
 
     #[test]

@@ -85,6 +85,41 @@ fn is_glob(p: &str) -> bool {
     p.contains(['*', '?', '[', '{'])
 }
 
+/// The project's Dockerfiles, compose files or environment files, as the built-in checks
+/// find them, when `pattern` is one of their conventional names (`Dockerfile`,
+/// `*.Dockerfile`, `compose.yaml`, `environment.yml`, …): a pack asking "is there a
+/// Dockerfile" gets the same answer as the Dockerfile rules.
+fn discovered(ctx: &Context, pattern: &str) -> Vec<PathBuf> {
+    if pattern.contains('/') {
+        return Vec::new();
+    }
+    let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build() else {
+        return Vec::new();
+    };
+    let m = glob.compile_matcher();
+    let files = crate::probes::files::project_files(ctx);
+    let mut out = Vec::new();
+    if ["Dockerfile", "api.Dockerfile", "Dockerfile.dev"]
+        .iter()
+        .any(|n| m.is_match(n))
+    {
+        out.extend(files.dockerfiles.iter().cloned());
+    }
+    if crate::probes::compose::COMPOSE_NAMES
+        .iter()
+        .any(|n| m.is_match(n))
+    {
+        out.extend(files.compose.iter().cloned());
+    }
+    if ["environment.yml", "environment.yaml"]
+        .iter()
+        .any(|n| m.is_match(n))
+    {
+        out.extend(crate::probes::env::env_files(ctx).iter().cloned());
+    }
+    out
+}
+
 /// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
 pub fn resolve(
     ctx: &Context,
@@ -99,6 +134,10 @@ pub fn resolve(
         let p = vars
             .expand(raw)
             .ok_or_else(|| format!("cannot resolve `{raw}`: the environment name is unknown"))?;
+        for abs in discovered(ctx, &p) {
+            let rel = ctx.settings.display_path(&abs);
+            out.push((abs, rel));
+        }
         if let Some(rest) = p.strip_prefix("~/") {
             let home = ctx
                 .home()

@@ -4,6 +4,8 @@
 //! Interface used by other areas (keep these names): `compose(ctx)`, `ComposeFacts::services`,
 //! and the `ComposeService` fields name/file/line/image/builds/read_only.
 
+mod interp;
+mod load;
 mod yaml;
 
 pub use yaml::{load as load_yaml, Node, Value, YamlError};
@@ -19,7 +21,6 @@ pub const COMPOSE_NAMES: &[&str] = &[
     "docker-compose.yaml",
     "docker-compose.yml",
 ];
-const MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A value and the line it is set on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +102,28 @@ pub struct ComposeService {
     pub volumes: Vec<Mount>,
     pub environment: Vec<EnvVar>,
     pub build_args: Vec<EnvVar>,
+    /// The files this service was merged from (`display` first, then overrides and
+    /// `extends:` sources). A line of a setting that came from `sources[k]` with k > 0 is
+    /// stored as `k * LINE_STRIDE + line`; [`ComposeService::locate`] turns it back.
+    pub sources: Vec<(PathBuf, String)>,
+    /// `extends:`: (file, service) — `None` file means this file.
+    pub extends: Option<(Option<String>, String)>,
+    /// `build.context` resolved against the file's folder, when local.
+    pub build_context: Option<PathBuf>,
+}
+
+/// See [`ComposeService::sources`].
+pub const LINE_STRIDE: usize = 1_000_000;
+
+impl ComposeService {
+    /// The file (as shown to users) and line a setting's stored line came from.
+    pub fn locate(&self, line: usize) -> (&str, usize) {
+        let k = line / LINE_STRIDE;
+        match self.sources.get(k) {
+            Some((_, d)) if k > 0 => (d.as_str(), line % LINE_STRIDE),
+            _ => (self.display.as_str(), line % LINE_STRIDE),
+        }
+    }
 }
 
 /// Something wrong in a compose file.
@@ -118,6 +141,13 @@ pub struct ComposeFile {
     pub error: Option<Problem>,
     /// Parts that were skipped (a service that is not a mapping, …).
     pub problems: Vec<Problem>,
+    /// How the file was found: `compose.yaml`, `override of compose.yaml`, `include:` …
+    pub role: String,
+    /// `include:` paths, interpolated, as written.
+    pub includes: Vec<String>,
+    /// `${VAR:?message}` with VAR unset here: compose needs it set when it runs (not an
+    /// error of the file; CI or the deploy sets it).
+    pub required: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -330,6 +360,16 @@ fn service(
         let context = dir.join(context);
         Some(context.join(dockerfile.unwrap_or_else(|| "Dockerfile".into())))
     });
+    let build_context = dockerfile
+        .as_ref()
+        .and_then(|d| d.parent().map(Path::to_path_buf));
+    let extends = node.get("extends").and_then(|e| match &e.value {
+        Value::Map(_) => Some((
+            e.get("file").and_then(Node::text),
+            e.get("service").and_then(Node::text)?,
+        )),
+        _ => e.text().map(|t| (None, t)),
+    });
     let read_only = node.entry("read_only");
     ComposeService {
         name,
@@ -378,17 +418,30 @@ fn service(
             .and_then(|b| b.get("args"))
             .map(env_vars)
             .unwrap_or_default(),
+        sources: vec![(file.to_path_buf(), display.to_string())],
+        extends,
+        build_context,
     }
 }
 
-/// Parses one compose file's text.
+/// Parses one compose file's text; variables interpolate to their defaults only.
 pub fn parse_file(path: &Path, display: &str, text: &str) -> (ComposeFile, Vec<ComposeService>) {
+    parse_file_with(path, display, text, &|_| None)
+}
+
+/// Parses one compose file's text, interpolating `${…}` with `get`.
+pub(crate) fn parse_file_with(
+    path: &Path,
+    display: &str,
+    text: &str,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> (ComposeFile, Vec<ComposeService>) {
     let mut file = ComposeFile {
         path: path.to_path_buf(),
         display: display.to_string(),
         ..ComposeFile::default()
     };
-    let root = match yaml::load(text) {
+    let mut root = match yaml::load(text) {
         Ok(root) => root,
         Err(e) => {
             file.error = Some(Problem {
@@ -405,7 +458,34 @@ pub fn parse_file(path: &Path, display: &str, text: &str) -> (ComposeFile, Vec<C
         });
         return (file, Vec::new());
     }
+    let mut required = Vec::new();
+    interp::interpolate_tree(&mut root, get, &mut required);
+    file.required = required
+        .into_iter()
+        .map(|(line, reason)| Problem { line, reason })
+        .collect();
+    file.includes = root
+        .get("include")
+        .map(|inc| {
+            inc.items()
+                .iter()
+                .flat_map(|i| match &i.value {
+                    Value::Map(_) => match i.get("path") {
+                        Some(p) if matches!(p.value, Value::Seq(_)) => {
+                            p.items().iter().filter_map(Node::text).collect()
+                        }
+                        Some(p) => p.text().into_iter().collect(),
+                        None => Vec::new(),
+                    },
+                    _ => i.text().into_iter().collect::<Vec<_>>(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let Some((skey, services)) = root.entry("services") else {
+        if !file.includes.is_empty() {
+            return (file, Vec::new());
+        }
         file.error = Some(Problem {
             line: 0,
             reason: "no `services:` section".to_string(),
@@ -434,52 +514,9 @@ pub fn parse_file(path: &Path, display: &str, text: &str) -> (ComposeFile, Vec<C
     (file, out)
 }
 
-/// The project's compose files, parsed once per run.
+/// The project's compose files, found, parsed, interpolated and merged once per run.
 pub fn compose(ctx: &Context) -> Arc<ComposeFacts> {
-    ctx.probe(|ctx| {
-        let s = &ctx.settings;
-        let paths: Vec<PathBuf> = if s.compose_files.is_empty() {
-            COMPOSE_NAMES
-                .iter()
-                .map(|n| s.project_dir.join(n))
-                .filter(|p| p.is_file())
-                .collect()
-        } else {
-            s.compose_files.iter().map(|p| s.project_path(p)).collect()
-        };
-        let mut facts = ComposeFacts::default();
-        for path in paths {
-            let display = s.display_path(&path);
-            let text = match std::fs::metadata(&path) {
-                Ok(m) if m.len() > MAX_BYTES => Err(format!(
-                    "{} bytes is larger than the {} MiB limit for a compose file",
-                    m.len(),
-                    MAX_BYTES / 1024 / 1024
-                )),
-                Ok(_) => std::fs::read(&path)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match text {
-                Ok(text) => {
-                    let (file, services) = parse_file(&path, &display, &text);
-                    facts.files.push(file);
-                    facts.services.extend(services);
-                }
-                Err(reason) => facts.files.push(ComposeFile {
-                    path: path.clone(),
-                    display,
-                    error: Some(Problem {
-                        line: 0,
-                        reason: format!("cannot read: {reason}"),
-                    }),
-                    problems: Vec::new(),
-                }),
-            }
-        }
-        facts
-    })
+    ctx.probe(load::load)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! resolved (global ARGs substituted into FROM, `AS name`, stages based on stages).
 //!
 //! Files come from `docker.dockerfiles` in the config, else `Dockerfile`, `*.Dockerfile` and
-//! `Dockerfile.*` in the project directory and up to two levels below it.
+//! `Dockerfile.*` anywhere in the project, as the shared walk finds them (see `probes::files`).
 
 mod parse;
 
@@ -15,21 +15,6 @@ use std::sync::Arc;
 
 /// Files larger than this are not parsed (a Dockerfile is a few KiB).
 pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
-/// Directory levels below the project searched for Dockerfiles.
-const MAX_DEPTH: usize = 2;
-/// At most this many Dockerfiles are discovered.
-const MAX_FILES: usize = 200;
-/// Directories never searched: build output, dependencies, VCS, and test data.
-const SKIP_DIRS: &[&str] = &[
-    "target",
-    "node_modules",
-    "__pycache__",
-    "venv",
-    "fixtures",
-    "testdata",
-    "corpus",
-];
-
 /// A parsed image reference.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageRef {
@@ -295,36 +280,7 @@ impl DockerfileFacts {
 
 /// Whether a file name is a Dockerfile by convention.
 pub fn is_dockerfile_name(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len())
-        || name.eq_ignore_ascii_case("dockerfile")
-}
-
-fn discover(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    let mut subdirs = Vec::new();
-    for entry in entries {
-        if out.len() >= MAX_FILES {
-            return;
-        }
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
-            if depth < MAX_DEPTH && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
-                subdirs.push(entry.path());
-            }
-        } else if is_dockerfile_name(&name) && entry.path().is_file() {
-            out.push(entry.path());
-        }
-    }
-    for d in subdirs {
-        discover(&d, depth + 1, out);
-    }
+    crate::probes::files::is_dockerfile_name(name)
 }
 
 /// Reads and parses one file.
@@ -363,9 +319,7 @@ pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
         let paths: Vec<PathBuf> = if configured {
             s.dockerfiles.iter().map(|p| s.project_path(p)).collect()
         } else {
-            let mut found = Vec::new();
-            discover(&s.project_dir, 0, &mut found);
-            found
+            crate::probes::files::project_files(ctx).dockerfiles.clone()
         };
         let mut facts = DockerfileFacts {
             configured,
@@ -444,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn discovery_is_shallow_and_skips_noise() {
+    fn discovery_goes_deep_and_skips_noise() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
         for f in [
@@ -460,15 +414,19 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, "FROM a:1\n").unwrap();
         }
-        let mut found = Vec::new();
-        discover(p, 0, &mut found);
+        let found = crate::probes::files::scan(p).dockerfiles;
         let rel: Vec<String> = found
             .iter()
             .map(|f| f.strip_prefix(p).unwrap().display().to_string())
             .collect();
         assert_eq!(
             rel,
-            vec!["Dockerfile", "a/b/Dockerfile.prod", "svc/api.Dockerfile"]
+            vec![
+                "Dockerfile",
+                "a/b/Dockerfile.prod",
+                "a/b/c/Dockerfile",
+                "svc/api.Dockerfile"
+            ]
         );
     }
 }

@@ -4,6 +4,7 @@ pub mod compose;
 pub mod docker;
 pub mod dockerfile;
 pub mod env;
+pub(crate) mod files;
 pub mod http;
 pub mod mamba;
 pub mod mcp;

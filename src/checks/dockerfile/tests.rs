@@ -310,6 +310,7 @@ fn no_fix_ever_calls_pip() {
         files: vec![(&df, vec![1, 4])],
         tag: "app".into(),
         health_url: "http://127.0.0.1:8000/health".into(),
+        context: None,
     };
     let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
     for r in RULES.iter() {

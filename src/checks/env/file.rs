@@ -32,6 +32,41 @@ impl Findings {
 
 pub(super) fn check_file(ctx: &Context) -> CheckResult {
     let pf = probe::project_file(ctx);
+    let mut r = check_picked(ctx, &pf);
+    if !pf.why.is_empty() && !pf.others.is_empty() {
+        r = r.detail(format!("picked {}", pf.why));
+    }
+    if pf.exported {
+        r = r.detail(
+            "an exported environment: every package pinned (build strings tie it to one platform); a hand-written environment.yml with loose pins solves on every platform",
+        );
+    }
+    // The other environment files are linted too; their findings warn at most, since the
+    // project does not build its environment from them by default.
+    for (path, state) in &pf.others {
+        let other = ctx.settings.display_path(path);
+        let sub = match state {
+            FileState::Parsed(file) => lint(ctx, file, &other, loc_path(ctx, path)),
+            FileState::Invalid { line, reason } => {
+                CheckResult::warn(format!("{other} is not a valid environment file: {reason}"))
+                    .location(Location::new(loc_path(ctx, path), *line, reason.clone()))
+            }
+            FileState::Unreadable(reason) => {
+                CheckResult::warn(format!("cannot read {other}: {reason}"))
+            }
+            FileState::Absent => continue,
+        };
+        let status = sub.status.min(Status::Warn);
+        r = r.detail(format!("also linted {}", sub.summary));
+        r.locations.extend(sub.locations);
+        if status >= Status::Warn && status > r.status && r.status != Status::Skip {
+            r.status = status;
+        }
+    }
+    r
+}
+
+fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
     let shown = ctx.settings.display_path(&pf.path);
     let lpath = loc_path(ctx, &pf.path);
     match &pf.state {

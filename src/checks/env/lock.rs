@@ -108,7 +108,7 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
             ctx,
             "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
             &pf.path,
-            None,
+            lock::free_lock_target(&dir).as_deref(),
             &plats,
         ));
     }
@@ -210,7 +210,10 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     for l in locations {
         r = r.location(l);
     }
-    let (lock_path, plats) = relock.unwrap_or_else(|| (dir.join("conda-lock.yml"), union(&[])));
+    let (lock_path, plats) = relock.unwrap_or_else(|| {
+        let target = lock::free_lock_target(&dir).unwrap_or_else(|| dir.join("conda-lock.yml"));
+        (target, union(&[]))
+    });
     let lockfile = lock_path
         .file_name()
         .is_some_and(|n| {

@@ -368,6 +368,194 @@ pub fn merge_cli(d: &mut Discovery, prefixes: Vec<PathBuf>, root: Option<PathBuf
     name_envs(d);
 }
 
+/// Environment-file names in the order they are preferred (`environment-*.yml` after these).
+const ENV_NAMES: &[&str] = &[
+    "environment.yml",
+    "environment.yaml",
+    "env.yml",
+    "env.yaml",
+    "conda.yml",
+    "conda.yaml",
+];
+/// Bytes of a candidate read to look at its content.
+const HEAD_BYTES: u64 = 256 * 1024;
+
+fn head(path: &Path) -> String {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let _ = std::fs::File::open(path).and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut buf));
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn top_key(text: &str, key: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })
+}
+
+/// What kind of environment description a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnvFileKind {
+    /// A hand-written environment file (`dependencies:` with loose or no pins).
+    Spec,
+    /// `conda env export` / `micromamba env export` output: every package pinned, often with
+    /// build strings and a `prefix:` line.
+    Export,
+    /// `conda list --export` output (`name=version=build` lines, no YAML).
+    ListExport,
+    /// An `@EXPLICIT` URL list (`conda list --explicit`).
+    Explicit,
+    /// conda-lock's own format (`metadata:` and `package:`).
+    CondaLock,
+    /// None of these.
+    Other,
+}
+
+/// Tells the kind of an environment description from its text.
+pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
+    if text.lines().any(|l| l.trim() == "@EXPLICIT") {
+        return EnvFileKind::Explicit;
+    }
+    if top_key(text, "package") && top_key(text, "metadata") {
+        return EnvFileKind::CondaLock;
+    }
+    if top_key(text, "dependencies") {
+        let deps: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- "))
+            .map(str::trim)
+            .filter(|d| !d.ends_with(':') && !d.contains("://") && !d.contains("=="))
+            .collect();
+        let pinned = deps
+            .iter()
+            .filter(|d| {
+                d.split('=').nth(1).is_some_and(|v| {
+                    !v.is_empty()
+                        && !v.contains('*')
+                        && v.chars().next().is_some_and(|c| c.is_ascii_digit())
+                })
+            })
+            .count();
+        let exported =
+            top_key(text, "prefix") || (deps.len() >= 3 && pinned * 10 >= deps.len() * 9);
+        return if exported {
+            EnvFileKind::Export
+        } else {
+            EnvFileKind::Spec
+        };
+    }
+    let body: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    if !body.is_empty()
+        && body
+            .iter()
+            .all(|l| l.split('=').count() == 3 && !l.contains(' ') && !l.contains(':'))
+    {
+        return EnvFileKind::ListExport;
+    }
+    EnvFileKind::Other
+}
+
+/// Whether a file is an exported environment (env export or `conda list --export`) rather
+/// than a conda-lock file, whatever its name says.
+pub(crate) fn is_exported_env(path: &Path) -> bool {
+    matches!(
+        env_file_kind(&head(path)),
+        EnvFileKind::Export | EnvFileKind::ListExport
+    )
+}
+
+/// Whether a file is in conda-lock's own format.
+pub(crate) fn is_conda_lock_file(path: &Path) -> bool {
+    env_file_kind(&head(path)) == EnvFileKind::CondaLock
+}
+
+/// The environment file picked among the candidates, and why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EnvFileChoice {
+    pub picked: Option<PathBuf>,
+    /// One line: why this one (and not the others).
+    pub why: String,
+    /// The other environment files found, in order of preference (linted too).
+    pub others: Vec<PathBuf>,
+}
+
+/// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
+/// the root and of `env/`, `envs/`, `conda/`, `binder/`, `.binder/`): conventional names
+/// first, then `environment-*.yml`, then any file with a top-level `dependencies:`; the
+/// root before those folders; a hand-written file before an exported one.
+pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileChoice {
+    let mut ranked: Vec<((bool, usize, usize), PathBuf, &'static str)> = Vec::new();
+    for p in candidates {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = head(p);
+        let kind = env_file_kind(&text);
+        let has_deps = top_key(&text, "dependencies");
+        let (name_rank, what) = match ENV_NAMES.iter().position(|n| *n == name) {
+            Some(i) => (i, "the conventional name"),
+            None if (name.starts_with("environment-") || name.starts_with("environment_"))
+                && has_deps =>
+            {
+                (ENV_NAMES.len(), "an `environment-*.yml` file")
+            }
+            None if has_deps && !matches!(kind, EnvFileKind::CondaLock) => {
+                (ENV_NAMES.len() + 1, "a `*.yml` with `dependencies:`")
+            }
+            None => continue,
+        };
+        let loc = match p.parent() {
+            Some(d) if d == root => 0,
+            Some(d) => {
+                let dn = d.file_name().map(|n| n.to_string_lossy().into_owned());
+                1 + crate::probes::files::ENV_DIRS
+                    .iter()
+                    .position(|e| Some(*e) == dn.as_deref())
+                    .unwrap_or(9)
+            }
+            None => 10,
+        };
+        let exported = matches!(kind, EnvFileKind::Export);
+        ranked.push(((exported, loc, name_rank), p.clone(), what));
+    }
+    ranked.sort();
+    let mut it = ranked.into_iter();
+    let Some(((exported, loc, _), picked, what)) = it.next() else {
+        return EnvFileChoice::default();
+    };
+    let others: Vec<PathBuf> = it.map(|(_, p, _)| p).collect();
+    let shown = picked
+        .strip_prefix(root)
+        .unwrap_or(&picked)
+        .display()
+        .to_string();
+    let mut why = format!(
+        "{shown}: {what}{}",
+        if loc == 0 {
+            ", in the project root"
+        } else {
+            ""
+        }
+    );
+    if exported {
+        why.push_str("; an exported environment (every package pinned)");
+    }
+    if !others.is_empty() {
+        why.push_str(" (preferred: the root before env/, envs/, conda/, binder/; conventional names before other files; hand-written before exported)");
+    }
+    EnvFileChoice {
+        picked: Some(picked),
+        why,
+        others,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +670,81 @@ mod tests {
         }
         assert!(parse_env_list_json("[]").is_err());
         assert!(parse_env_list_json("oops").is_err());
+    }
+
+    #[test]
+    fn env_file_kinds() {
+        assert_eq!(
+            env_file_kind(
+                "name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy\n"
+            ),
+            EnvFileKind::Spec
+        );
+        assert_eq!(
+            env_file_kind("name: x\ndependencies:\n  - python=3.11.9=h1_0\n  - numpy=1.26.4=py311_0\n  - zlib=1.3.1=h2_1\nprefix: /opt/env\n"),
+            EnvFileKind::Export
+        );
+        assert_eq!(
+            env_file_kind("name: x\ndependencies:\n  - python=3.11.9\n  - numpy=1.26.4\n  - pip:\n    - rich==13.0\n  - zlib=1.3.1\n"),
+            EnvFileKind::Export
+        );
+        assert_eq!(
+            env_file_kind("# This file may be used to create an environment using:\n# platform: linux-64\npython=3.11.9=h1_0\nzlib=1.3.1=h2_1\n"),
+            EnvFileKind::ListExport
+        );
+        assert_eq!(
+            env_file_kind("# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/x.conda\n"),
+            EnvFileKind::Explicit
+        );
+        assert_eq!(
+            env_file_kind("version: 1\nmetadata:\n  platforms: []\npackage: []\n"),
+            EnvFileKind::CondaLock
+        );
+        assert_eq!(env_file_kind("site_name: docs\n"), EnvFileKind::Other);
+    }
+
+    #[test]
+    fn env_file_choice_rules() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        let w = |rel: &str, text: &str| {
+            let p = r.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, text).unwrap();
+            p
+        };
+        let spec = "dependencies:\n  - python=3.11\n";
+        let export = "dependencies:\n  - a=1.0=h_0\n  - b=2.0=h_0\n  - c=3.0=h_0\n";
+        let choose = |v: &[PathBuf]| choose_env_file(r, v);
+        // A lone *.yml with dependencies in binder/ counts; one without does not.
+        let b = w("binder/deps.yml", spec);
+        let docs = w("mkdocs.yml", "site_name: x\n");
+        let c = choose(&[b.clone(), docs.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&b));
+        assert!(c.others.is_empty());
+        assert!(c.why.contains("`dependencies:`"), "{}", c.why);
+        // env.yml in the root beats it, and a root conda.yml ranks after env.yml.
+        let e = w("env.yml", spec);
+        let k = w("conda.yml", spec);
+        let c = choose(&[b.clone(), k.clone(), e.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&e));
+        assert_eq!(c.others, [k.clone(), b.clone()]);
+        assert!(c
+            .why
+            .starts_with("env.yml: the conventional name, in the project root"));
+        // environment-*.yml counts; an exported environment.yml loses to a hand-written one.
+        let dash = w("environment-dev.yml", spec);
+        let ex = w("environment.yml", export);
+        let c = choose(&[ex.clone(), dash.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&dash));
+        let c = choose(std::slice::from_ref(&ex));
+        assert!(c.why.contains("exported environment"), "{}", c.why);
+        // A conda-lock file is never an environment file.
+        let lock = w(
+            "envs/conda-lock.yml",
+            "version: 1\nmetadata:\n  x: 1\npackage:\n  - name: a\ndependencies: {}\n",
+        );
+        assert!(choose(&[lock]).picked.is_none());
+        assert!(is_exported_env(&ex) && !is_exported_env(&e));
     }
 }

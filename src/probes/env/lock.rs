@@ -49,7 +49,10 @@ pub fn find(dir: &Path) -> Vec<PathBuf> {
             continue;
         }
         if name.ends_with("-lock.yml") || name.ends_with("-lock.yaml") {
-            yamls.push(path);
+            // An exported environment saved under a lock-like name is not a conda-lock file.
+            if !crate::probes::env::discover::is_exported_env(&path) {
+                yamls.push(path);
+            }
         } else if name.ends_with(".lock") && is_explicit(&path) {
             explicit.push(path);
         }
@@ -63,6 +66,21 @@ pub fn find(dir: &Path) -> Vec<PathBuf> {
     explicit.sort();
     yamls.extend(explicit);
     yamls
+}
+
+/// Where a new conda-lock file may be written without overwriting a file that is not in
+/// conda-lock format: `None` means conda-lock's default `conda-lock.yml` is free (absent, or a
+/// conda-lock file itself); otherwise a `*.conda-lock.yml` name beside it that is.
+pub fn free_lock_target(dir: &Path) -> Option<PathBuf> {
+    let default = dir.join("conda-lock.yml");
+    let free = |p: &Path| !p.exists() || crate::probes::env::discover::is_conda_lock_file(p);
+    if free(&default) {
+        return None;
+    }
+    ["environment.conda-lock.yml", "project.conda-lock.yml"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| free(p))
 }
 
 fn is_explicit(path: &Path) -> bool {

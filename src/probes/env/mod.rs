@@ -42,6 +42,12 @@ pub struct ProjectFile {
     /// Named by `--env-file` or `[env] file`.
     pub explicit: bool,
     pub state: FileState,
+    /// Why this file was picked (empty when it was named explicitly or nothing was found).
+    pub why: String,
+    /// The file is an exported environment (`env export`): pinned, maybe with build strings.
+    pub exported: bool,
+    /// The other environment files found, each read and parsed (linted too).
+    pub others: Vec<(PathBuf, FileState)>,
 }
 
 impl ProjectFile {
@@ -53,22 +59,59 @@ impl ProjectFile {
     }
 }
 
-/// Finds and parses the environment file (`environment.yml`, else `environment.yaml`).
+/// The environment files the project has, as discovered (the chosen one first).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EnvFiles {
+    pub choice: discover::EnvFileChoice,
+}
+
+impl EnvFiles {
+    /// Every environment file found, the picked one first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &PathBuf> {
+        self.choice.picked.iter().chain(&self.choice.others)
+    }
+}
+
+/// Finds the project's environment files (see [`discover::choose_env_file`]).
+pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
+    ctx.probe(|ctx| {
+        let found = crate::probes::files::project_files(ctx);
+        EnvFiles {
+            choice: discover::choose_env_file(&ctx.settings.project_dir, &found.env_candidates),
+        }
+    })
+}
+
+/// Finds and parses the environment file: `--env-file` / `[env] file` when given, else the
+/// one [`env_files`] picks; the others found are parsed too.
 pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
     ctx.probe(|ctx| {
         let s = &ctx.settings;
         let mut path = s.env_file.clone();
-        if !s.env_file_explicit && !path.exists() {
-            let yaml = path.with_extension("yaml");
-            if yaml.exists() {
-                path = yaml;
+        let mut why = String::new();
+        let mut others = Vec::new();
+        if !s.env_file_explicit {
+            let files = env_files(ctx);
+            if let Some(p) = &files.choice.picked {
+                path.clone_from(p);
+                why.clone_from(&files.choice.why);
             }
+            others = files
+                .choice
+                .others
+                .iter()
+                .map(|p| (p.clone(), load_file(p)))
+                .collect();
         }
         let state = load_file(&path);
+        let exported = matches!(state, FileState::Parsed(_)) && discover::is_exported_env(&path);
         ProjectFile {
             path,
             explicit: s.env_file_explicit,
             state,
+            why,
+            exported,
+            others,
         }
     })
 }

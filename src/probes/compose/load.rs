@@ -1,0 +1,501 @@
+//! Which compose files make up the project, and how their services merge.
+//!
+//! Files come from `[docker] compose_files` (one chain, merged in order like repeated `-f`),
+//! else from the shared project walk: every `compose*.y*ml` / `docker-compose*.y*ml`, in the
+//! root and in subfolders. Per folder, the base file is the first of `compose.yaml`,
+//! `compose.yml`, `docker-compose.yaml`, `docker-compose.yml`; `<base>.override.y*ml` is
+//! merged onto it (as `docker compose` does by itself); `<base>.<name>.y*ml` (`.dev`,
+//! `.prod`, …) is merged onto it for the services it names (as `-f base -f variant` does);
+//! any other compose file stands alone. `include:` files are loaded too and `extends:` is
+//! resolved. Variables interpolate from the shell, then from `.env` beside the file.
+
+use super::interp::{read_dotenv, Vars};
+use super::{parse_file_with, ComposeFacts, ComposeFile, ComposeService, Problem, LINE_STRIDE};
+use crate::core::Context;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+const MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// Files loaded in all (includes and extends sources count).
+const MAX_FILES: usize = 200;
+/// `extends:` chains longer than this are not followed (compose refuses cycles).
+const MAX_EXTENDS: usize = 8;
+
+struct Loader<'a> {
+    ctx: &'a Context,
+    shell: std::collections::HashMap<String, String>,
+    seen: HashSet<PathBuf>,
+    facts: ComposeFacts,
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_BYTES => Err(format!(
+            "{} bytes is larger than the {} MiB limit for a compose file",
+            m.len(),
+            MAX_BYTES / 1024 / 1024
+        )),
+        Ok(_) => std::fs::read(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl Loader<'_> {
+    fn vars_for(&self, path: &Path) -> Vars {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Vars {
+            shell: self.shell.clone(),
+            dotenv: read_dotenv(&dir.join(".env")),
+        }
+    }
+
+    /// Parses one file (once per run); its `include:` files are loaded as standalone files.
+    fn file(&mut self, path: &Path, role: &str) -> Option<Vec<ComposeService>> {
+        if !self.seen.insert(path.to_path_buf()) || self.seen.len() > MAX_FILES {
+            return None;
+        }
+        let display = self.ctx.settings.display_path(path);
+        let (mut file, services) = match read(path) {
+            Ok(text) => {
+                let vars = self.vars_for(path);
+                let get = |k: &str| vars.get(k).map(str::to_string);
+                parse_file_with(path, &display, &text, &get)
+            }
+            Err(reason) => (
+                ComposeFile {
+                    path: path.to_path_buf(),
+                    display,
+                    error: Some(Problem {
+                        line: 0,
+                        reason: format!("cannot read: {reason}"),
+                    }),
+                    ..ComposeFile::default()
+                },
+                Vec::new(),
+            ),
+        };
+        file.role = role.to_string();
+        let includes = file.includes.clone();
+        let shown = file.display.clone();
+        self.facts.files.push(file);
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        for inc in includes {
+            let p = dir.join(&inc);
+            if let Some(s) = self.file(&p, &format!("include: of {shown}")) {
+                let s = self.resolve_extends(s);
+                self.facts.services.extend(s);
+            }
+        }
+        Some(services)
+    }
+
+    /// Replaces each service that `extends:` another by the merge of the two.
+    fn resolve_extends(&mut self, mut services: Vec<ComposeService>) -> Vec<ComposeService> {
+        for _ in 0..MAX_EXTENDS {
+            let Some(i) = services.iter().position(|s| s.extends.is_some()) else {
+                break;
+            };
+            let mut svc = services.remove(i);
+            let (file, name) = svc.extends.take().unwrap_or_default();
+            let base = match file {
+                None => services.iter().find(|s| s.name == name).cloned(),
+                Some(f) => {
+                    let p = svc.file.parent().unwrap_or(Path::new(".")).join(f);
+                    self.peek(&p).into_iter().find(|s| s.name == name)
+                }
+            };
+            let merged = match base {
+                Some(mut b) => {
+                    b.extends = None;
+                    merge(b, svc)
+                }
+                None => svc,
+            };
+            services.insert(i, merged);
+        }
+        services
+    }
+
+    /// Services of a file named by `extends: file:`, without listing the file's services
+    /// as the project's own.
+    fn peek(&self, path: &Path) -> Vec<ComposeService> {
+        let Ok(text) = read(path) else {
+            return Vec::new();
+        };
+        let vars = self.vars_for(path);
+        let get = |k: &str| vars.get(k).map(str::to_string);
+        parse_file_with(path, &self.ctx.settings.display_path(path), &text, &get).1
+    }
+
+    fn chain(&mut self, paths: &[PathBuf], auto: usize) {
+        let Some((first, rest)) = paths.split_first() else {
+            return;
+        };
+        let first_display = self.ctx.settings.display_path(first);
+        let Some(base) = self.file(first, &first_display) else {
+            return;
+        };
+        let mut base = self.resolve_extends(base);
+        for (n, p) in rest.iter().enumerate() {
+            let role = if n < auto {
+                format!("override of {first_display} (merged by docker compose)")
+            } else {
+                format!("variant of {first_display} (merged with -f {first_display} -f …)")
+            };
+            let Some(over) = self.file(p, &role) else {
+                continue;
+            };
+            let over = self.resolve_extends(over);
+            if n < auto {
+                base = merge_all(base, over);
+            } else {
+                let merged = over
+                    .into_iter()
+                    .map(|o| match base.iter().find(|b| b.name == o.name) {
+                        Some(b) => merge(b.clone(), o),
+                        None => o,
+                    })
+                    .collect::<Vec<_>>();
+                self.facts.services.extend(merged);
+            }
+        }
+        self.facts.services.extend(base);
+    }
+}
+
+fn merge_all(base: Vec<ComposeService>, over: Vec<ComposeService>) -> Vec<ComposeService> {
+    let mut out = base;
+    for o in over {
+        match out.iter().position(|b| b.name == o.name) {
+            Some(i) => {
+                let b = out.remove(i);
+                out.insert(i, merge(b, o));
+            }
+            None => out.push(o),
+        }
+    }
+    out
+}
+
+fn remap(line: usize, offset: usize) -> usize {
+    (line / LINE_STRIDE + offset) * LINE_STRIDE + line % LINE_STRIDE
+}
+
+/// Moves every line of `s` to sources offset by `offset`.
+fn shift(s: &mut ComposeService, offset: usize) {
+    let r = |l: &mut usize| *l = remap(*l, offset);
+    r(&mut s.line);
+    for l in [
+        &mut s.read_only_line,
+        &mut s.memory_limit,
+        &mut s.cpu_limit,
+        &mut s.pids_limit,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        r(l);
+    }
+    for x in [&mut s.user, &mut s.network_mode].into_iter().flatten() {
+        r(&mut x.line);
+    }
+    if let Some(x) = &mut s.privileged {
+        r(&mut x.line);
+    }
+    if let Some(x) = &mut s.healthcheck {
+        r(&mut x.line);
+    }
+    for (_, x) in &mut s.namespaces {
+        r(&mut x.line);
+    }
+    for x in s
+        .cap_add
+        .iter_mut()
+        .chain(&mut s.cap_drop)
+        .chain(&mut s.security_opt)
+    {
+        r(&mut x.line);
+    }
+    s.ports.iter_mut().for_each(|p| r(&mut p.line));
+    s.volumes.iter_mut().for_each(|p| r(&mut p.line));
+    s.environment.iter_mut().for_each(|p| r(&mut p.line));
+    s.build_args.iter_mut().for_each(|p| r(&mut p.line));
+}
+
+fn by_name<T: Clone>(base: Vec<T>, over: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
+    let mut out: Vec<T> = base
+        .into_iter()
+        .filter(|b| !over.iter().any(|o| key(o) == key(b)))
+        .collect();
+    out.extend(over);
+    out
+}
+
+/// `over` merged onto `base` the way compose merges an override: scalars replace, lists
+/// append, `environment`/`args` and volumes (by target) replace per entry.
+pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeService {
+    shift(&mut over, base.sources.len());
+    let mut sources = base.sources.clone();
+    sources.extend(over.sources);
+    let read_only_set = over.read_only_line.is_some();
+    let mut ports = base.ports;
+    ports.extend(over.ports);
+    let mut cap_add = base.cap_add;
+    cap_add.extend(over.cap_add);
+    let mut cap_drop = base.cap_drop;
+    cap_drop.extend(over.cap_drop);
+    let mut security_opt = base.security_opt;
+    security_opt.extend(over.security_opt);
+    let mut namespaces = base.namespaces;
+    namespaces.retain(|(k, _)| !over.namespaces.iter().any(|(o, _)| o == k));
+    namespaces.extend(over.namespaces);
+    ComposeService {
+        name: over.name,
+        file: base.file,
+        line: base.line,
+        display: base.display,
+        image: over.image.or(base.image),
+        builds: over.builds || base.builds,
+        read_only: if read_only_set {
+            over.read_only
+        } else {
+            base.read_only
+        },
+        read_only_line: over.read_only_line.or(base.read_only_line),
+        dockerfile: over.dockerfile.or(base.dockerfile),
+        build_context: over.build_context.or(base.build_context),
+        user: over.user.or(base.user),
+        privileged: over.privileged.or(base.privileged),
+        network_mode: over.network_mode.or(base.network_mode),
+        namespaces,
+        cap_add,
+        cap_drop,
+        security_opt,
+        memory_limit: over.memory_limit.or(base.memory_limit),
+        cpu_limit: over.cpu_limit.or(base.cpu_limit),
+        pids_limit: over.pids_limit.or(base.pids_limit),
+        healthcheck: over.healthcheck.or(base.healthcheck),
+        ports,
+        volumes: by_name(base.volumes, over.volumes, |m| m.target.clone()),
+        environment: by_name(base.environment, over.environment, |e| e.name.clone()),
+        build_args: by_name(base.build_args, over.build_args, |e| e.name.clone()),
+        sources,
+        extends: None,
+    }
+}
+
+fn stem(name: &str) -> &str {
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Splits one folder's compose files into chains: (files, how many after the first are
+/// automatic overrides). Each non-base file without a base stands alone.
+pub(super) fn chains(files: &[PathBuf]) -> Vec<(Vec<PathBuf>, usize)> {
+    let base = super::COMPOSE_NAMES
+        .iter()
+        .find_map(|n| files.iter().find(|f| file_name(f) == *n));
+    let mut out = Vec::new();
+    let Some(base) = base else {
+        return files.iter().map(|f| (vec![f.clone()], 0)).collect();
+    };
+    let bstem = stem(&file_name(base)).to_string();
+    let mut autos = Vec::new();
+    let mut variants = Vec::new();
+    for f in files.iter().filter(|f| *f != base) {
+        let name = file_name(f);
+        match stem(&name)
+            .strip_prefix(&bstem)
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            Some("override") => autos.push(f.clone()),
+            Some(_) => variants.push(f.clone()),
+            None if name.starts_with("docker-compose.override.")
+                || name.starts_with("compose.override.") =>
+            {
+                autos.push(f.clone());
+            }
+            None => out.push((vec![f.clone()], 0)),
+        }
+    }
+    let auto = autos.len();
+    let mut chain = vec![base.clone()];
+    chain.extend(autos);
+    chain.extend(variants);
+    out.insert(0, (chain, auto));
+    out
+}
+
+/// Loads the project's compose files.
+pub(super) fn load(ctx: &Context) -> ComposeFacts {
+    let s = &ctx.settings;
+    let mut loader = Loader {
+        ctx,
+        shell: ctx
+            .vars()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string_lossy().into_owned()))
+            .collect(),
+        seen: HashSet::new(),
+        facts: ComposeFacts::default(),
+    };
+    if !s.compose_files.is_empty() {
+        let paths: Vec<PathBuf> = s.compose_files.iter().map(|p| s.project_path(p)).collect();
+        let n = paths.len().saturating_sub(1);
+        loader.chain(&paths, n);
+        return loader.facts;
+    }
+    let found = crate::probes::files::project_files(ctx);
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for p in &found.compose {
+        let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
+        by_dir.entry(dir).or_default().push(p.clone());
+    }
+    for files in by_dir.values() {
+        for (chain, auto) in chains(files) {
+            loader.chain(&chain, auto);
+        }
+    }
+    loader.facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[(Vec<PathBuf>, usize)]) -> Vec<(Vec<String>, usize)> {
+        v.iter()
+            .map(|(c, a)| (c.iter().map(|p| file_name(p)).collect(), *a))
+            .collect()
+    }
+
+    #[test]
+    fn chains_per_folder() {
+        let f = |n: &[&str]| {
+            n.iter()
+                .map(|n| PathBuf::from(format!("/p/{n}")))
+                .collect::<Vec<_>>()
+        };
+        let c = chains(&f(&[
+            "docker-compose.yml",
+            "docker-compose.override.yml",
+            "docker-compose.prod.yml",
+            "compose.ci.yaml",
+        ]));
+        assert_eq!(
+            names(&c),
+            [
+                (
+                    vec![
+                        "docker-compose.yml".to_string(),
+                        "docker-compose.override.yml".into(),
+                        "docker-compose.prod.yml".into()
+                    ],
+                    1
+                ),
+                (vec!["compose.ci.yaml".to_string()], 0)
+            ]
+        );
+        let c = chains(&f(&["compose.dev.yml", "compose.prod.yml"]));
+        assert_eq!(c.len(), 2);
+        assert!(c.iter().all(|(_, a)| *a == 0));
+    }
+
+    fn svc(text: &str, file: &str) -> Vec<ComposeService> {
+        parse_file_with(Path::new(file), file, text, &|_| None).1
+    }
+
+    #[test]
+    fn override_merges_and_lines_name_their_file() {
+        let base = svc(
+            "services:\n  api:\n    image: app:${TAG:-latest}\n    user: root\n    ports:\n      - 8000:8000\n",
+            "/p/compose.yaml",
+        );
+        let over = svc(
+            "services:\n  api:\n    user: app\n    privileged: true\n",
+            "/p/compose.override.yaml",
+        );
+        let m = merge_all(base, over);
+        assert_eq!(m.len(), 1);
+        let a = &m[0];
+        assert_eq!(a.image.as_deref(), Some("app:latest"));
+        let user = a.user.as_ref().unwrap();
+        assert_eq!(user.value, "app");
+        assert_eq!(a.locate(user.line), ("/p/compose.override.yaml", 3));
+        assert_eq!(a.locate(a.privileged.as_ref().unwrap().line).1, 4);
+        assert_eq!(a.locate(a.ports[0].line), ("/p/compose.yaml", 6));
+    }
+
+    #[test]
+    fn include_extends_subfolders_and_dotenv() {
+        use crate::config::Settings;
+        let t = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = t.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w(
+            "compose.yaml",
+            "include:\n  - path: infra/db.yaml\nservices:\n  api:\n    extends:\n      file: common.yml\n      service: base\n    image: api:${API_TAG:-dev}\n",
+        );
+        w(
+            "common.yml",
+            "services:\n  base:\n    user: \"1000\"\n    read_only: true\n",
+        );
+        w(
+            "infra/db.yaml",
+            "services:\n  db:\n    image: postgres:${PG:-16}\n",
+        );
+        w("infra/.env", "PG=17\n");
+        w(
+            "tools/docker-compose.yml",
+            "services:\n  lint:\n    image: x:${T:?set T}\n",
+        );
+        let ctx = Context::with_vars(
+            Settings {
+                project_dir: t.path().to_path_buf(),
+                ..Settings::default()
+            },
+            vec![("API_TAG".into(), "2.0".into())],
+        );
+        let f = load(&ctx);
+        let shown: Vec<(&str, &str)> = f
+            .files
+            .iter()
+            .map(|f| (f.display.as_str(), f.role.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("compose.yaml", "compose.yaml"),
+                ("infra/db.yaml", "include: of compose.yaml"),
+                ("tools/docker-compose.yml", "tools/docker-compose.yml"),
+            ]
+        );
+        let svc = |n: &str| f.services.iter().find(|s| s.name == n).unwrap();
+        // The shell beats defaults; .env beside the included file beats its default.
+        assert_eq!(svc("api").image.as_deref(), Some("api:2.0"));
+        assert_eq!(svc("db").image.as_deref(), Some("postgres:17"));
+        // extends: the base's settings, located in the file they came from.
+        let api = svc("api");
+        assert!(api.read_only);
+        let user = api.user.as_ref().unwrap();
+        assert_eq!(api.locate(user.line), ("common.yml", 3));
+        // ${T:?…} unset: reported on its line, the raw text kept.
+        let tools = &f.files[2];
+        assert!(tools.problems.is_empty());
+        assert_eq!(tools.required[0].line, 3);
+        assert!(tools.required[0].reason.contains("`T` must be set"));
+        assert_eq!(svc("lint").image.as_deref(), Some("x:${T:?set T}"));
+    }
+}

@@ -1,0 +1,287 @@
+//! The project's own files, found once per run by one bounded walk (the `ignore` crate, the
+//! walker ripgrep uses): Dockerfiles, compose files and environment-file candidates. Every
+//! check and pack that asks "is there a Dockerfile / compose file / environment file" uses
+//! this, so they cannot disagree.
+//!
+//! The walk honours `.gitignore` (also outside a git checkout), `.ignore` and
+//! `.devdoctorignore` files, never descends into dependency trees, caches or VCS data
+//! ([`SKIP_DIRS`]), and stops after [`MAX_ENTRIES`] entries or [`MAX_DEPTH`] levels.
+//! `.dockerignore` is deliberately not honoured: it describes a build context and commonly
+//! lists the Dockerfile and compose files themselves. Files that tools read by their fixed
+//! name in the project root (`compose.yaml`, `environment.yml`, …) are found even when an
+//! ignore file lists them.
+
+use crate::core::Context;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Directories never walked: dependency trees, build output, caches, VCS data, test data.
+pub(crate) const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "target",
+    ".pixi",
+    ".conda",
+    ".cache",
+    "site-packages",
+    "fixtures",
+    "testdata",
+    "corpus",
+];
+/// Directory levels below the project walked.
+pub(crate) const MAX_DEPTH: usize = 8;
+/// Entries looked at before the walk stops (the result says it was cut short).
+pub(crate) const MAX_ENTRIES: usize = 100_000;
+/// At most this many files of one kind are kept.
+pub(crate) const MAX_PER_KIND: usize = 500;
+/// Folders (besides the root) where a lone `*.yml` with `dependencies:` is an environment file.
+pub(crate) const ENV_DIRS: &[&str] = &["env", "envs", "conda", "binder", ".binder"];
+
+/// What the walk found, each list sorted by path.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProjectFiles {
+    pub dockerfiles: Vec<PathBuf>,
+    /// Every `compose*.y*ml` / `docker-compose*.y*ml`, overrides included.
+    pub compose: Vec<PathBuf>,
+    /// `*.yml`/`*.yaml` in the root or one of [`ENV_DIRS`] (content not yet looked at).
+    pub env_candidates: Vec<PathBuf>,
+    /// Entries looked at.
+    pub walked: usize,
+    /// The walk stopped early (entry or per-kind limit).
+    pub truncated: bool,
+}
+
+/// Whether a file name is a Dockerfile by convention.
+pub(crate) fn is_dockerfile_name(name: &str) -> bool {
+    name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len())
+        || name.eq_ignore_ascii_case("dockerfile")
+}
+
+/// Whether a file name is a compose file: `compose*.yml`/`.yaml`, `docker-compose*.yml`/`.yaml`.
+pub(crate) fn is_compose_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let rest = lower.strip_prefix("docker-").unwrap_or(&lower);
+    rest.strip_prefix("compose")
+        .is_some_and(|r| r.starts_with(['.', '-', '_']))
+        && is_yaml(&lower)
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yml") || name.ends_with(".yaml")
+}
+
+/// Walks `root` once.
+pub(crate) fn scan(root: &Path) -> ProjectFiles {
+    let mut out = ProjectFiles::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(true)
+        .parents(false)
+        .follow_links(false)
+        .max_depth(Some(MAX_DEPTH))
+        .add_custom_ignore_filename(".devdoctorignore")
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_some_and(|t| t.is_dir())
+                || !SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref())
+        })
+        .build();
+    for entry in walker.flatten() {
+        out.walked += 1;
+        if out.walked > MAX_ENTRIES {
+            out.truncated = true;
+            break;
+        }
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        classify(root, entry.path(), &mut out);
+    }
+    // Fixed names in the root count even when an ignore file lists them.
+    for name in crate::probes::compose::COMPOSE_NAMES.iter().chain(&[
+        "environment.yml",
+        "environment.yaml",
+        "Dockerfile",
+    ]) {
+        let p = root.join(name);
+        if p.is_file() {
+            classify(root, &p, &mut out);
+        }
+    }
+    for list in [
+        &mut out.dockerfiles,
+        &mut out.compose,
+        &mut out.env_candidates,
+    ] {
+        list.sort();
+        list.dedup();
+        if list.len() > MAX_PER_KIND {
+            list.truncate(MAX_PER_KIND);
+            out.truncated = true;
+        }
+    }
+    out
+}
+
+fn classify(root: &Path, path: &Path, out: &mut ProjectFiles) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    if is_dockerfile_name(&name) {
+        out.dockerfiles.push(path.to_path_buf());
+    } else if is_compose_name(&name) {
+        out.compose.push(path.to_path_buf());
+    } else if is_yaml(&name) {
+        let parent = path.parent().unwrap_or(root);
+        let in_env_dir = parent.parent() == Some(root)
+            && parent
+                .file_name()
+                .is_some_and(|d| ENV_DIRS.contains(&d.to_string_lossy().as_ref()));
+        if parent == root || in_env_dir {
+            out.env_candidates.push(path.to_path_buf());
+        }
+    }
+}
+
+/// The project's files, walked once per run.
+pub(crate) fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
+    ctx.probe(|ctx| {
+        let dir = &ctx.settings.project_dir;
+        // No project directory set (settings built in code): there is no project to walk.
+        if dir.as_os_str().is_empty() {
+            return ProjectFiles::default();
+        }
+        scan(dir)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = t.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x\n").unwrap();
+        }
+        t
+    }
+
+    fn rel(t: &tempfile::TempDir, v: &[PathBuf]) -> Vec<String> {
+        v.iter()
+            .map(|p| p.strip_prefix(t.path()).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_each_kind_deep_and_skips_dependency_trees() {
+        let t = tree(&[
+            "Dockerfile",
+            "services/api/Dockerfile",
+            "services/api/deploy/k8s/x/api.Dockerfile",
+            "node_modules/pkg/Dockerfile",
+            ".venv/lib/Dockerfile",
+            "target/debug/Dockerfile",
+            "compose.yaml",
+            "compose.override.yaml",
+            "services/web/docker-compose.prod.yml",
+            "node_modules/pkg/docker-compose.yml",
+            "environment.yml",
+            "binder/environment.yml",
+            ".binder/other.yaml",
+            "docs/mkdocs.yml",
+            "services/api/env.yml",
+        ]);
+        let f = scan(t.path());
+        assert_eq!(
+            rel(&t, &f.dockerfiles),
+            [
+                "Dockerfile",
+                "services/api/Dockerfile",
+                "services/api/deploy/k8s/x/api.Dockerfile"
+            ]
+        );
+        assert_eq!(
+            rel(&t, &f.compose),
+            [
+                "compose.override.yaml",
+                "compose.yaml",
+                "services/web/docker-compose.prod.yml"
+            ]
+        );
+        assert_eq!(
+            rel(&t, &f.env_candidates),
+            [
+                ".binder/other.yaml",
+                "binder/environment.yml",
+                "environment.yml"
+            ]
+        );
+        assert!(!f.truncated);
+    }
+
+    #[test]
+    fn gitignore_is_honoured_without_git_but_root_names_are_kept() {
+        let t = tree(&[
+            "compose.yaml",
+            "generated/Dockerfile",
+            "keep/Dockerfile",
+            "keep/compose.dev.yml",
+        ]);
+        fs::write(
+            t.path().join(".gitignore"),
+            "generated/\ncompose.yaml\ncompose.dev.yml\n",
+        )
+        .unwrap();
+        let f = scan(t.path());
+        assert_eq!(rel(&t, &f.dockerfiles), ["keep/Dockerfile"]);
+        assert_eq!(rel(&t, &f.compose), ["compose.yaml"]);
+        fs::write(t.path().join(".devdoctorignore"), "keep/\n").unwrap();
+        assert!(scan(t.path()).dockerfiles.is_empty());
+    }
+
+    #[test]
+    fn dockerignore_does_not_hide_the_dockerfile() {
+        let t = tree(&["svc/Dockerfile"]);
+        fs::write(t.path().join(".dockerignore"), "svc/\nDockerfile\n").unwrap();
+        assert_eq!(rel(&t, &scan(t.path()).dockerfiles), ["svc/Dockerfile"]);
+    }
+
+    #[test]
+    fn names() {
+        for n in [
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "compose.prod.yaml",
+        ] {
+            assert!(is_compose_name(n), "{n}");
+        }
+        for n in [
+            "composer.json",
+            "composer.yml",
+            "compose.toml",
+            "my-compose.yml",
+        ] {
+            assert!(!is_compose_name(n), "{n}");
+        }
+    }
+}

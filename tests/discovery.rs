@@ -1,0 +1,163 @@
+//! The discovery trees under tests/realworld/ run through the built binary: every check's
+//! status matches the tree's `.expected` table (mcp.* aside: those depend on what listens on
+//! loopback and belong to the MCP checks' own suite), and the facts that discovery promises
+//! show in the JSON report. HOME is an empty folder, PATH holds no package manager, docker,
+//! git or trivy, and DOCKER_HOST points at nothing, so no real tool is asked.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TREES: &[&str] = &[
+    "envyml-requirements",
+    "exported-lock",
+    "compose-overrides",
+    "monorepo",
+];
+
+fn tree(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/realworld")
+        .join(name)
+}
+
+fn run(name: &str) -> Value {
+    let home = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_devdoctor"))
+        .args(["--format", "json", "-C"])
+        .arg(tree(name))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", bin.path())
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn checks(report: &Value) -> &Vec<Value> {
+    report["checks"].as_array().expect("a checks list")
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    checks(report)
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+fn text(v: &Value) -> String {
+    v.to_string()
+}
+
+#[test]
+fn every_tree_matches_its_expected_table() {
+    for name in TREES {
+        let expected = std::fs::read_to_string(tree(name).with_extension("expected")).unwrap();
+        let report = run(name);
+        let mut compared = 0;
+        for line in expected
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let (id, status) = line.split_once(' ').unwrap();
+            if id.starts_with("mcp.") {
+                continue;
+            }
+            let c = check(&report, id);
+            assert_eq!(c["status"], status, "{name}: {id}: {}", c["summary"]);
+            compared += 1;
+        }
+        assert_eq!(
+            compared + 3,
+            checks(&report).len(),
+            "{name}: table is complete"
+        );
+    }
+}
+
+#[test]
+fn env_yml_is_picked_with_a_reason_and_binder_copy_is_linted() {
+    let r = run("envyml-requirements");
+    let file = check(&r, "env.file");
+    assert!(file["summary"].as_str().unwrap().starts_with("env.yml:"));
+    let details = text(&file["details"]);
+    assert!(
+        details.contains("picked env.yml: the conventional name"),
+        "{details}"
+    );
+    assert!(
+        details.contains("also linted binder/environment.yml"),
+        "{details}"
+    );
+    // The requirements-only proposal does not fire: there is an environment file.
+    assert!(!text(file).contains("requirements.txt but no environment.yml"));
+}
+
+#[test]
+fn exported_env_under_a_lock_name_is_not_a_broken_lock_and_is_not_overwritten() {
+    let r = run("exported-lock");
+    let lock = check(&r, "env.lock");
+    assert_eq!(lock["status"], "warn");
+    assert!(!text(lock).contains("not a conda-lock file"), "{lock}");
+    let fix = text(&lock["fix"]);
+    assert!(fix.contains("environment.conda-lock.yml"), "{fix}");
+    assert!(!fix.contains("\"exported-lock/conda-lock.yml\""), "{fix}");
+    let file = check(&r, "env.file");
+    assert!(text(&file["details"]).contains("also linted conda-lock.yml"));
+}
+
+#[test]
+fn compose_overrides_merge_and_image_tags_interpolate_from_dotenv() {
+    let r = run("compose-overrides");
+    assert!(check(&r, "compose.syntax")["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("3 compose files parse"));
+    let image = check(&r, "image.exists");
+    // ${TAG:-latest} with TAG=1.4.2 in .env: the real tag, not `unknown` over a raw `${…}`.
+    assert!(text(image).contains("ghcr.io/example/web:1.4.2"), "{image}");
+    assert!(!text(&r).contains("${TAG"), "an uninterpolated tag leaked");
+    // A setting from the override is judged on the merged service and located in the
+    // override file, on its own line.
+    let ports = check(&r, "compose.ports");
+    assert_eq!(ports["status"], "warn");
+    assert_eq!(ports["locations"][0]["path"], "docker-compose.override.yml");
+    assert_eq!(ports["locations"][0]["line"], 7);
+    // trivy is judged on the same discovery as the Dockerfile rules (app/Dockerfile).
+    assert_eq!(check(&r, "tools.trivy")["status"], "warn");
+    assert_eq!(check(&r, "dockerfile.syntax")["status"], "ok");
+}
+
+#[test]
+fn monorepo_services_in_subfolders_are_found_and_decoys_are_not() {
+    let r = run("monorepo");
+    let all = text(&r);
+    assert!(all.contains("services/api/compose.yaml"));
+    assert!(all.contains("services/worker/docker-compose.yml"));
+    assert!(all.contains("services/worker/Dockerfile"));
+    assert!(
+        !all.contains("node_modules"),
+        "a dependency's files were judged"
+    );
+    assert!(
+        !all.contains("generated/Dockerfile"),
+        ".gitignore was not honoured"
+    );
+    // The rebuild uses the tag compose runs and the service's build context.
+    let pip = check(&r, "dockerfile.pip")["fix"]["manual"].clone();
+    let last = pip.as_array().unwrap().last().unwrap().as_str().unwrap();
+    assert_eq!(
+        last,
+        "then rebuild: docker build -t example/worker:dev -f services/worker/Dockerfile services/worker"
+    );
+    let privileged = check(&r, "compose.privileged");
+    assert_eq!(privileged["status"], "fail");
+    assert!(text(&privileged["locations"]).contains("services/api/compose.yaml"));
+}

@@ -1,0 +1,1 @@
+"""Weather helpers (placeholder module of the trimmed tree)."""
