@@ -57,6 +57,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         write_stdout(&String::from_utf8_lossy(&buf))?;
         return Ok(exit::HEALTHY);
     }
+    if let Some(Command::Docs { write, .. }) = &cli.command {
+        return commands::docs::run(*write);
+    }
     if let Some(Command::Man) = &cli.command {
         write_stdout(&man_page()?)?;
         return Ok(exit::HEALTHY);
@@ -68,6 +71,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::List) => commands::list::run(&inv),
         Some(Command::Explain { id }) => commands::explain::run(&inv, id),
         Some(Command::Fix(args)) => commands::fix::run(inv, args),
-        Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
+        Some(Command::Completions { .. } | Command::Man | Command::Docs { .. }) => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -48,6 +48,16 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `devdoctor man > devdoctor.1`.
     Man,
+    /// Generate reference documentation from the registry (`docs checks --write` updates
+    /// docs/checks.md in a checkout).
+    #[command(hide = true)]
+    Docs {
+        #[arg(value_parser = ["checks"])]
+        what: String,
+        /// Write docs/checks.md instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 #[derive(Debug, Args)]

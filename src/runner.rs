@@ -159,10 +159,17 @@ pub fn run_all(
 mod tests {
     use super::*;
     use crate::config::Settings;
-    use crate::core::Builtin;
+    use crate::core::{Builtin, Spec};
 
     fn check(id: &'static str, run: fn(&Context) -> CheckResult) -> Arc<dyn Check> {
-        Arc::new(Builtin::new(id, "test", id, false, "", run))
+        Arc::new(Builtin::new(Spec {
+            id,
+            title: id,
+            can_fix: false,
+            applies: "",
+            explain: "",
+            run,
+        }))
     }
 
     #[test]

@@ -6,10 +6,11 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use rules::{is_engine_socket, Finding, Lookup};
+pub use super::Finding;
+pub use rules::{is_engine_socket, Lookup};
 pub use table::RULES;
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{Check, CheckResult, Context, Fix, Location, Phase, Status};
 use crate::probes::compose::{compose, ComposeFacts, ComposeService};
 use std::path::Path;
 use std::sync::Arc;
@@ -231,43 +232,25 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     result
 }
 
-macro_rules! rule_fns {
-    ($($name:ident => $i:expr),* $(,)?) => {
-        $(fn $name(ctx: &Context) -> CheckResult { lint(ctx, &table::RULES[$i]) })*
-        const RUNS: [fn(&Context) -> CheckResult; table::RULES.len()] = [$($name),*];
-    };
+impl super::TableRule for Rule {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+    fn explain(&self) -> &'static str {
+        self.explain
+    }
+    fn applies(&self) -> &'static str {
+        "Every service of every compose file in the project (overrides, include: and extends: merged); skips when there is none."
+    }
+    fn lint(&'static self, ctx: &Context) -> CheckResult {
+        lint(ctx, self)
+    }
 }
 
-rule_fns! {
-    run_syntax => 0,
-    run_privileged => 1,
-    run_docker_socket => 2,
-    run_host_network => 3,
-    run_host_namespaces => 4,
-    run_user => 5,
-    run_read_only => 6,
-    run_cap_drop => 7,
-    run_no_new_privileges => 8,
-    run_limits => 9,
-    run_healthcheck => 10,
-    run_ports => 11,
-    run_secrets => 12,
-}
-
-/// The registry entries of this area, one per check.
+/// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    table::RULES
-        .iter()
-        .zip(RUNS)
-        .map(|(rule, run)| {
-            Arc::new(Builtin::new(
-                rule.id,
-                "compose",
-                rule.title,
-                false,
-                rule.explain,
-                run,
-            )) as Arc<dyn Check>
-        })
-        .collect()
+    super::table(&RULES)
 }

@@ -1,31 +1,31 @@
 //! Built-in `docker.*` checks: the docker CLI and the engine behind it.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
 use crate::probes::docker::{self, DownCause, EngineState, Source, Target, Via};
 use std::sync::Arc;
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
-        Arc::new(Builtin::new(
-            "docker.cli",
-            "docker",
-            "Docker CLI",
-            false,
-            "Looks for the `docker` command on PATH (or Podman's docker-compatible CLI: the \
+        Arc::new(Builtin::new(Spec {
+            id: "docker.cli",
+            title: "Docker CLI",
+            can_fix: false,
+            applies: "When the project has a Dockerfile or compose file, or configures an image; skips otherwise.",
+            explain: "Looks for the `docker` command on PATH (or Podman's docker-compatible CLI: the \
 podman-docker shim named docker, else `podman` itself) and reads its version with `--version`, \
 without contacting the engine. Building and running the project's images needs it. When the \
 project has no Dockerfile and no compose file and no image is configured, a missing CLI is not \
 a problem and the check is skipped; otherwise it warns, with where to get Docker Engine (or \
 Podman with podman-docker).",
-            check_cli,
-        )),
-        Arc::new(Builtin::new(
-            "docker.daemon",
-            "docker",
-            "Docker engine reachable",
-            true,
-            "Talks to the engine the docker CLI would use: DOCKER_HOST, else DOCKER_CONTEXT, else \
+            run: check_cli,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "docker.daemon",
+            title: "Docker engine reachable",
+            can_fix: true,
+            applies: "When the project has a Dockerfile or compose file, or configures an image; skips otherwise.",
+            explain: "Talks to the engine the docker CLI would use: DOCKER_HOST, else DOCKER_CONTEXT, else \
 currentContext in $DOCKER_CONFIG/config.json (~/.docker) and that context's \
 contexts/meta/<sha256>/meta.json, else unix:///var/run/docker.sock. It sends GET /_ping, \
 /version and /info over the socket (plain tcp:// works too; ssh:// and TLS endpoints go \
@@ -35,8 +35,8 @@ names the cause: not running (fix: `sudo systemctl start docker`, or rootless Do
 permission denied on the socket (fix: the docker group, which is root-equivalent, or rootless \
 Docker), or DOCKER_HOST/the context pointing nowhere. A socket that accepts but never answers \
 is unknown, never a hang. Engines on other machines are only contacted with --allow-remote.",
-            check_daemon,
-        )),
+            run: check_daemon,
+        })),
     ]
 }
 

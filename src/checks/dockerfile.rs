@@ -8,10 +8,11 @@ mod shell;
 #[cfg(test)]
 mod tests;
 
-pub use rules::{known_non_root_base, FinalUser, Finding};
+pub use super::Finding;
+pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{Check, CheckResult, Context, Fix, Location, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile};
 use rules::{BaseImage, Bases};
 use std::path::Path;
@@ -329,60 +330,28 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     result
 }
 
-macro_rules! rule_fns {
-    ($($name:ident => $rule:expr),* $(,)?) => {
-        $(fn $name(ctx: &Context) -> CheckResult { lint(ctx, &$rule) })*
-    };
-}
-
 mod table;
 pub use table::RULES;
 
-rule_fns! {
-    run_syntax => table::RULES[0],
-    run_user => table::RULES[1],
-    run_pip => table::RULES[2],
-    run_healthcheck => table::RULES[3],
-    run_chown => table::RULES[4],
-    run_base_pin => table::RULES[5],
-    run_python_base => table::RULES[6],
-    run_multistage => table::RULES[7],
-    run_secrets => table::RULES[8],
-    run_expose => table::RULES[9],
-    run_remote_fetch => table::RULES[10],
-    run_sudo => table::RULES[11],
-    run_micromamba_clean => table::RULES[12],
+impl super::TableRule for Rule {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+    fn explain(&self) -> &'static str {
+        self.explain
+    }
+    fn applies(&self) -> &'static str {
+        "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included); skips when there is none."
+    }
+    fn lint(&'static self, ctx: &Context) -> CheckResult {
+        lint(ctx, self)
+    }
 }
 
-/// The registry entries of this area, one per check.
+/// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    let runs: [fn(&Context) -> CheckResult; 13] = [
-        run_syntax,
-        run_user,
-        run_pip,
-        run_healthcheck,
-        run_chown,
-        run_base_pin,
-        run_python_base,
-        run_multistage,
-        run_secrets,
-        run_expose,
-        run_remote_fetch,
-        run_sudo,
-        run_micromamba_clean,
-    ];
-    table::RULES
-        .iter()
-        .zip(runs)
-        .map(|(rule, run)| {
-            Arc::new(Builtin::new(
-                rule.id,
-                "dockerfile",
-                rule.title,
-                false,
-                rule.explain,
-                run,
-            )) as Arc<dyn Check>
-        })
-        .collect()
+    super::table(&RULES)
 }

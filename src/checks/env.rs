@@ -6,7 +6,7 @@ mod file;
 mod lock;
 mod pip;
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Spec, Status};
 use crate::fix::{quote_argv, Commands, Flavour};
 use crate::probes::env::{self as probe, envfile::EnvFile, EnvName, FileState, NameSource};
 use std::path::{Path, PathBuf};
@@ -15,62 +15,62 @@ use std::sync::Arc;
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
-        Arc::new(Builtin::new(
-            "env.file",
-            "env",
-            "environment.yml is present and sound",
-            true,
-            EXPLAIN_FILE,
-            file::check_file,
-        )),
-        Arc::new(Builtin::new(
-            "env.exists",
-            "env",
-            "The project's environment exists",
-            true,
-            EXPLAIN_EXISTS,
-            check_exists,
-        )),
-        Arc::new(Builtin::new(
-            "env.python",
-            "env",
-            "The environment's Python matches environment.yml",
-            true,
-            EXPLAIN_PYTHON,
-            check_python,
-        )),
-        Arc::new(Builtin::new(
-            "env.packages",
-            "env",
-            "Declared conda packages are installed",
-            true,
-            EXPLAIN_PACKAGES,
-            check_packages,
-        )),
-        Arc::new(Builtin::new(
-            "env.pip",
-            "env",
-            "No pip packages slipped into the environment",
-            true,
-            EXPLAIN_PIP,
-            pip::check_pip,
-        )),
-        Arc::new(Builtin::new(
-            "env.lock",
-            "env",
-            "conda-lock.yml is present and current",
-            true,
-            EXPLAIN_LOCK,
-            lock::check_lock,
-        )),
-        Arc::new(Builtin::new(
-            "env.active",
-            "env",
-            "The project's environment is active",
-            false,
-            EXPLAIN_ACTIVE,
-            check_active,
-        )),
+        Arc::new(Builtin::new(Spec {
+            id: "env.file",
+            title: "environment.yml is present and sound",
+            can_fix: true,
+            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds); skips otherwise.",
+            explain: EXPLAIN_FILE,
+            run: file::check_file,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.exists",
+            title: "The project's environment exists",
+            can_fix: true,
+            applies: "When the project names an environment (--env, [env] name or the environment file's name:); skips otherwise.",
+            explain: EXPLAIN_EXISTS,
+            run: check_exists,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.python",
+            title: "The environment's Python matches environment.yml",
+            can_fix: true,
+            applies: "When the environment exists and the environment file pins python; skips otherwise.",
+            explain: EXPLAIN_PYTHON,
+            run: check_python,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.packages",
+            title: "Declared conda packages are installed",
+            can_fix: true,
+            applies: "When the environment exists and the environment file lists conda dependencies; skips otherwise.",
+            explain: EXPLAIN_PACKAGES,
+            run: check_packages,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.pip",
+            title: "No pip packages slipped into the environment",
+            can_fix: true,
+            applies: "When the environment exists; skips otherwise.",
+            explain: EXPLAIN_PIP,
+            run: pip::check_pip,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.lock",
+            title: "conda-lock.yml is present and current",
+            can_fix: true,
+            applies: "When the project has an environment file (a missing lock is a warning); skips otherwise.",
+            explain: EXPLAIN_LOCK,
+            run: lock::check_lock,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.active",
+            title: "The project's environment is active",
+            can_fix: false,
+            applies: "When the project names an environment; informational, never fails.",
+            explain: EXPLAIN_ACTIVE,
+            run: check_active,
+        })),
     ]
 }
 

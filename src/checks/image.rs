@@ -1,7 +1,7 @@
 //! Built-in `image.*` checks: the project's built image as the engine sees it, opt-in runtime
 //! verification in throw-away containers, and the trivy scanner.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Status};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec, Status};
 use crate::probes::compose::{self, ComposeService};
 use crate::probes::docker::{self, api, run, trivy, ImageConfig, ImageLookup};
 use std::path::Path;
@@ -11,58 +11,58 @@ use std::time::{Duration, Instant, SystemTime};
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
-        Arc::new(Builtin::new(
-            "image.exists",
-            "image",
-            "Project image built",
-            true,
-            "Asks the engine (GET /images/{name}/json, or `docker image inspect`) whether the \
+        Arc::new(Builtin::new(Spec {
+            id: "image.exists",
+            title: "Project image built",
+            can_fix: true,
+            applies: "When an image is named (--image, [docker] image, or a compose service's image) and the engine answers; skips otherwise.",
+            explain: "Asks the engine (GET /images/{name}/json, or `docker image inspect`) whether the \
 project's image exists locally. The image is --image or [docker] image in devdoctor.toml, else \
 the image of a compose service (a service with build: first; without image: compose names it \
 PROJECT-SERVICE). Without any, the check is skipped. A missing image fails with the \
 `docker build -t IMAGE .` that builds it (or `docker pull` when the project has no Dockerfile).",
-            check_exists,
-        )),
-        Arc::new(Builtin::new(
-            "image.user",
-            "image",
-            "Image runs as non-root",
-            true,
-            "Reads the image's Config.User (CIS Docker 4.1). Empty, `0` or `root` means the \
+            run: check_exists,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.user",
+            title: "Image runs as non-root",
+            can_fix: true,
+            applies: "When the project image exists locally; skips otherwise.",
+            explain: "Reads the image's Config.User (CIS Docker 4.1). Empty, `0` or `root` means the \
 container's processes run as root, which the policy forbids: a process that escapes runs as \
 root on the host unless the engine is rootless. A numeric uid below 1000 warns (the policy asks \
 for UID 1000 or above). Fix: base the final stage on mambaorg/micromamba (runs as mambauser, \
 UID 1000) or create a user and set USER before CMD, then rebuild.",
-            check_user,
-        )),
-        Arc::new(Builtin::new(
-            "image.healthcheck",
-            "image",
-            "Image declares a HEALTHCHECK",
-            true,
-            "Reads the image's Config.Healthcheck (CIS Docker 4.6). Absent, or a test of NONE, \
+            run: check_user,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.healthcheck",
+            title: "Image declares a HEALTHCHECK",
+            can_fix: true,
+            applies: "When the project image exists locally; skips otherwise.",
+            explain: "Reads the image's Config.Healthcheck (CIS Docker 4.6). Absent, or a test of NONE, \
 warns: without it the engine and orchestrators cannot tell a hung server from a healthy one. \
 Fix: add e.g. `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1` to the \
 Dockerfile and rebuild.",
-            check_healthcheck,
-        )),
-        Arc::new(Builtin::new(
-            "image.fresh",
-            "image",
-            "Image built after the last Dockerfile change",
-            true,
-            "Compares the image's Created time with the Dockerfile's modification time. A \
+            run: check_healthcheck,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.fresh",
+            title: "Image built after the last Dockerfile change",
+            can_fix: true,
+            applies: "When the project image exists locally and is built from a Dockerfile of the project; skips otherwise.",
+            explain: "Compares the image's Created time with the Dockerfile's modification time. A \
 Dockerfile changed after the image was built means the image does not contain that change: \
 warn, with the `docker build` command that rebuilds it. Images with a fixed reproducible \
 timestamp (1970/SOURCE_DATE_EPOCH) cannot be compared and are skipped.",
-            check_fresh,
-        )),
-        Arc::new(Builtin::new(
-            "image.runtime",
-            "image",
-            "Image verified in a container",
-            false,
-            "Only with --run-containers (never by default). Starts throw-away containers of the \
+            run: check_fresh,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.runtime",
+            title: "Image verified in a container",
+            can_fix: false,
+            applies: "Only with --run-containers and a local project image; skips otherwise.",
+            explain: "Only with --run-containers (never by default). Starts throw-away containers of the \
 image with `docker run --rm --network none --name devdoctor-check-… --entrypoint PROGRAM`, \
 and always removes them afterwards with `docker rm -f` (also on timeout). It checks the \
 policy's own tests: `id -u` is not 0 (the effective user), `ls -lan WORKDIR` shows the \
@@ -70,20 +70,20 @@ workdir and its files owned by that user, not root, and — when the compose ser
 read_only: true — that the image runs with --read-only and `touch /devdoctor-test` fails. \
 Programs missing from the image (distroless) make that part unknown. The runs share the \
 check's --timeout; raise it for large images.",
-            check_runtime,
-        )),
-        Arc::new(Builtin::new(
-            "image.scanner",
-            "image",
-            "Image vulnerability scanner",
-            true,
-            "Looks for trivy on PATH (warn when absent: the policy asks for images to be scanned \
+            run: check_runtime,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.scanner",
+            title: "Image vulnerability scanner",
+            can_fix: true,
+            applies: "Only with --scan (or [docker] scan); skips otherwise.",
+            explain: "Looks for trivy on PATH (warn when absent: the policy asks for images to be scanned \
 before deploying; the fix installs it from conda-forge with micromamba/mamba into base). With \
 --scan it runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bounded by \
 --timeout (trivy downloads its vulnerability database on first use, so give it time, e.g. \
 --timeout 300), and reports the counts: CRITICAL fails, HIGH warns.",
-            check_scanner,
-        )),
+            run: check_scanner,
+        })),
     ]
 }
 

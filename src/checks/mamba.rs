@@ -6,7 +6,7 @@ mod channels;
 mod root;
 mod shell;
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
 use crate::fix::{self, Flavour};
 use crate::probes::mamba::{self as probe, ProblemKind, Toolchain};
 use std::path::Path;
@@ -84,44 +84,44 @@ Fix: `micromamba config prepend channels conda-forge`, `micromamba config remove
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
-        Arc::new(Builtin::new(
-            "mamba.installed",
-            "mamba",
-            "micromamba / mamba installed",
-            true,
-            EXPLAIN_INSTALLED,
-            |ctx| installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx)),
-        )),
-        Arc::new(Builtin::new(
-            "mamba.root_prefix",
-            "mamba",
-            "root prefix",
-            true,
-            EXPLAIN_ROOT,
-            |ctx| {
+        Arc::new(Builtin::new(Spec {
+            id: "mamba.installed",
+            title: "micromamba / mamba installed",
+            can_fix: true,
+            applies: "Always: every machine needs a conda-compatible package manager.",
+            explain: EXPLAIN_INSTALLED,
+            run: |ctx| installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx)),
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mamba.root_prefix",
+            title: "root prefix",
+            can_fix: true,
+            applies: "When a package manager is installed; skips without one.",
+            explain: EXPLAIN_ROOT,
+            run: |ctx| {
                 let tc = probe::toolchain(ctx);
                 root::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
             },
-        )),
-        Arc::new(Builtin::new(
-            "mamba.shell_init",
-            "mamba",
-            "shell init for activate",
-            true,
-            EXPLAIN_SHELL,
-            |ctx| {
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mamba.shell_init",
+            title: "shell init for activate",
+            can_fix: true,
+            applies: "When a package manager is installed; skips without one, or when $SHELL is a shell `shell init` does not support.",
+            explain: EXPLAIN_SHELL,
+            run: |ctx| {
                 let tc = probe::toolchain(ctx);
                 shell::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
             },
-        )),
-        Arc::new(Builtin::new(
-            "mamba.channels",
-            "mamba",
-            "channels: conda-forge first",
-            true,
-            EXPLAIN_CHANNELS,
-            |ctx| channels::check(ctx, &probe::toolchain(ctx), &probe::roots(ctx)),
-        )),
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mamba.channels",
+            title: "channels: conda-forge first",
+            can_fix: true,
+            applies: "When a package manager is installed (its rc files are read); skips without one.",
+            explain: EXPLAIN_CHANNELS,
+            run: |ctx| channels::check(ctx, &probe::toolchain(ctx), &probe::roots(ctx)),
+        })),
     ]
 }
 

@@ -1,7 +1,7 @@
 //! Built-in `mcp.*` checks: the health route, a real MCP handshake, and who holds the port.
 //! All are in category "mcp", which `--wait` retries until they pass.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
 use crate::probes::http::{self, HostKind, HttpError, Target, UrlError};
 use crate::probes::mcp::{self, sockets, Ended, FailKind, Failure, Handshake, Transport};
 use std::sync::Arc;
@@ -10,30 +10,30 @@ use std::time::Duration;
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
-        Arc::new(Builtin::new(
-            "mcp.health",
-            "mcp",
-            "MCP server health route",
-            false,
-            HEALTH_EXPLAIN,
-            health,
-        )),
-        Arc::new(Builtin::new(
-            "mcp.handshake",
-            "mcp",
-            "MCP protocol handshake",
-            false,
-            HANDSHAKE_EXPLAIN,
-            handshake,
-        )),
-        Arc::new(Builtin::new(
-            "mcp.port",
-            "mcp",
-            "MCP server port",
-            false,
-            PORT_EXPLAIN,
-            port,
-        )),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.health",
+            title: "MCP server health route",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP, or --health-url/--mcp-url is given; skips otherwise.",
+            explain: HEALTH_EXPLAIN,
+            run: health,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.handshake",
+            title: "MCP protocol handshake",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP, or --mcp-url is given; skips otherwise.",
+            explain: HANDSHAKE_EXPLAIN,
+            run: handshake,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.port",
+            title: "MCP server port",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP, or --mcp-url is given; skips otherwise.",
+            explain: PORT_EXPLAIN,
+            run: port,
+        })),
     ]
 }
 

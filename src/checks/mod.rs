@@ -9,7 +9,7 @@ pub mod image;
 pub mod mamba;
 pub mod mcp;
 
-use crate::core::Check;
+use crate::core::{Check, CheckMeta, CheckResult, Context, Status};
 use std::sync::Arc;
 
 /// An area's registry: one line per check.
@@ -28,4 +28,99 @@ const AREAS: &[Area] = &[
 /// Every built-in check, in report order.
 pub fn builtin() -> Vec<Arc<dyn Check>> {
     AREAS.iter().flat_map(|area| area()).collect()
+}
+
+/// One finding of a table rule (Dockerfile or compose): where, how bad, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub line: usize,
+    pub status: Status,
+    pub message: String,
+}
+
+/// A finding at `line` (1-based; 0 for the whole file).
+pub(crate) fn finding(line: usize, status: Status, message: impl Into<String>) -> Finding {
+    Finding {
+        line,
+        status,
+        message: message.into(),
+    }
+}
+
+/// A rule of a lint table (`dockerfile::RULES`, `compose::RULES`). Each table entry is a check
+/// of its own: adding an entry to a table is all it takes to register a rule.
+pub(crate) trait TableRule: Sync + 'static {
+    fn id(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn explain(&self) -> &'static str;
+    /// When the rules of this table apply, for the check reference.
+    fn applies(&self) -> &'static str;
+    /// Judges every file of the table's kind and folds the findings into one result.
+    fn lint(&'static self, ctx: &Context) -> CheckResult;
+}
+
+/// A table rule registered as a check.
+struct RuleCheck<R: TableRule> {
+    rule: &'static R,
+    meta: CheckMeta,
+}
+
+impl<R: TableRule> Check for RuleCheck<R> {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+    fn run(&self, ctx: &Context) -> CheckResult {
+        self.rule.lint(ctx)
+    }
+    fn applies(&self) -> Option<&str> {
+        Some(self.rule.applies())
+    }
+}
+
+/// Every entry of a rule table as a check, in table order.
+pub(crate) fn table<R: TableRule>(rules: &'static [R]) -> Vec<Arc<dyn Check>> {
+    rules
+        .iter()
+        .map(|rule| {
+            let meta = CheckMeta::builtin(rule.id(), rule.title(), false, rule.explain());
+            Arc::new(RuleCheck { rule, meta }) as Arc<dyn Check>
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule added to a table is registered without any other edit, once, in table order,
+    /// and its category is the area of its id.
+    #[test]
+    fn every_table_rule_is_registered_once() {
+        let ids: Vec<String> = builtin().iter().map(|c| c.meta().id.clone()).collect();
+        let tables: [(&str, Vec<&str>); 2] = [
+            (
+                "dockerfile",
+                dockerfile::RULES.iter().map(|r| r.id).collect(),
+            ),
+            ("compose", compose::RULES.iter().map(|r| r.id).collect()),
+        ];
+        for (area, table) in tables {
+            let registered: Vec<&str> = ids
+                .iter()
+                .map(String::as_str)
+                .filter(|id| crate::core::area_of(id) == area)
+                .collect();
+            assert_eq!(
+                registered, table,
+                "the {area} registry is not its rule table"
+            );
+        }
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "a built-in id is registered twice");
+        for c in builtin() {
+            assert_eq!(c.meta().category, crate::core::area_of(&c.meta().id));
+        }
+    }
 }

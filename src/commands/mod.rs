@@ -1,6 +1,7 @@
 //! One module per subcommand; each takes the resolved [`crate::invocation::Invocation`].
 
 pub mod check;
+pub(crate) mod docs;
 pub mod explain;
 pub mod fix;
 pub mod list;

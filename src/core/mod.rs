@@ -5,5 +5,7 @@ pub mod redact;
 pub mod status;
 
 pub use context::Context;
-pub use model::{Builtin, Check, CheckMeta, CheckResult, Fix, Location, Origin, Phase};
+pub use model::{
+    area_of, Builtin, Check, CheckMeta, CheckResult, Fix, Location, Origin, Phase, Spec,
+};
 pub use status::{Counts, Status};

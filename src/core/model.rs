@@ -202,33 +202,60 @@ pub trait Check: Send + Sync {
     fn waits_for_server(&self) -> bool {
         false
     }
+    /// When the check applies and when it skips, for the check reference (`None`: not
+    /// documented, as for packs and plugins, whose files say it).
+    fn applies(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// How a built-in check is declared: every field named, the category taken from the id's
+/// prefix (`env.pip` is in `env`), so the two cannot disagree.
+pub struct Spec {
+    /// Stable id, `area.name`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Whether its fix is something `devdoctor fix` can act on.
+    pub can_fix: bool,
+    /// One sentence for the check reference: when the check applies, and when it skips.
+    pub applies: &'static str,
+    /// What the check looks at, why it matters, how to fix it (`devdoctor explain`).
+    pub explain: &'static str,
+    pub run: fn(&Context) -> CheckResult,
+}
+
+/// The area of a check id: the part before the first dot.
+pub fn area_of(id: &str) -> &str {
+    id.split_once('.').map_or(id, |(area, _)| area)
 }
 
 /// A built-in check: static metadata and a plain function.
 pub struct Builtin {
     pub meta: CheckMeta,
+    pub applies: &'static str,
     pub run: fn(&Context) -> CheckResult,
 }
 
+impl CheckMeta {
+    /// The metadata of a check compiled into devdoctor; its category is the id's area.
+    pub fn builtin(id: &str, title: &str, can_fix: bool, explain: &str) -> CheckMeta {
+        CheckMeta {
+            id: id.to_string(),
+            category: area_of(id).to_string(),
+            title: title.to_string(),
+            can_fix,
+            explain: explain.trim().to_string(),
+            origin: Origin::Builtin,
+        }
+    }
+}
+
 impl Builtin {
-    pub fn new(
-        id: &str,
-        category: &str,
-        title: &str,
-        can_fix: bool,
-        explain: &str,
-        run: fn(&Context) -> CheckResult,
-    ) -> Builtin {
+    pub fn new(spec: Spec) -> Builtin {
         Builtin {
-            meta: CheckMeta {
-                id: id.to_string(),
-                category: category.to_string(),
-                title: title.to_string(),
-                can_fix,
-                explain: explain.trim().to_string(),
-                origin: Origin::Builtin,
-            },
-            run,
+            meta: CheckMeta::builtin(spec.id, spec.title, spec.can_fix, spec.explain),
+            applies: spec.applies,
+            run: spec.run,
         }
     }
 }
@@ -239,6 +266,9 @@ impl Check for Builtin {
     }
     fn run(&self, ctx: &Context) -> CheckResult {
         (self.run)(ctx)
+    }
+    fn applies(&self) -> Option<&str> {
+        Some(self.applies)
     }
     /// Every built-in MCP check talks to the running server.
     fn waits_for_server(&self) -> bool {

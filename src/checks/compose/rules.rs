@@ -6,20 +6,7 @@ use crate::core::Status;
 use crate::probes::compose::ComposeService;
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub line: usize,
-    pub status: Status,
-    pub message: String,
-}
-
-fn finding(line: usize, status: Status, message: impl Into<String>) -> Finding {
-    Finding {
-        line,
-        status,
-        message: message.into(),
-    }
-}
+use crate::checks::{finding, Finding};
 
 /// What the service's image is known to do, from its Dockerfile or the local engine.
 pub trait Lookup {

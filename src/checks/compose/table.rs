@@ -1,8 +1,9 @@
 //! The `compose.*` rule table: ids, codes, explain texts (with the CIS Docker Benchmark and
 //! KICS equivalents) and the compose edits that fix each finding.
 
-use super::rules::{self, Finding, Lookup};
+use super::rules::{self, Lookup};
 use super::Rule;
+use crate::checks::Finding;
 use crate::probes::compose::ComposeService;
 
 fn none(_: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {

@@ -1,7 +1,8 @@
 //! Each compose rule on fixture files in tests/fixtures/docker/compose.
 
-use super::rules::{Finding, Lookup};
+use super::rules::Lookup;
 use super::table::RULES;
+use crate::checks::Finding;
 use crate::core::Status::{self, Fail, Warn};
 use crate::probes::compose::{parse_file, ComposeFile, ComposeService};
 use std::path::{Path, PathBuf};

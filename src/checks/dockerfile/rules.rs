@@ -7,21 +7,7 @@ use crate::core::Status;
 use crate::probes::dockerfile::{key_values, words, Dockerfile, ImageRef, Instruction, Stage};
 use std::collections::HashMap;
 
-/// One finding of a rule in one file. `Status::Ok` findings are notes (details only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub line: usize,
-    pub status: Status,
-    pub message: String,
-}
-
-fn finding(line: usize, status: Status, message: impl Into<String>) -> Finding {
-    Finding {
-        line,
-        status,
-        message: message.into(),
-    }
-}
+use crate::checks::{finding, Finding};
 
 /// What the engine knows about a local base image.
 #[derive(Debug, Clone, Default)]
