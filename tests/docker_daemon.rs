@@ -218,7 +218,7 @@ fn permission_denied_on_the_socket() {
     serve(&sock, rootless_podman);
     std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
     // SAFETY: geteuid has no preconditions.
-    let is_root = unsafe { libc::geteuid() } == 0;
+    let is_root = rustix::process::geteuid().is_root();
     let bin = assert_cmd::cargo::cargo_bin("devdoctor");
     let mut cmd = if is_root {
         let Some(setpriv) = can_run_as_nobody() else {

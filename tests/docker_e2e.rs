@@ -79,7 +79,7 @@ fn daemon_ok_with_server_and_api_version() {
 fn real_socket_refuses_an_unprivileged_user() {
     let Some(docker) = available() else { return };
     // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
+    if !rustix::process::geteuid().is_root() {
         eprintln!("skipped: needs root to run devdoctor as nobody (tests/docker_daemon.rs covers it with a test socket)");
         return;
     }

@@ -108,7 +108,7 @@ fn public_binary() -> (tempfile::TempDir, PathBuf) {
 
 /// `runuser -u nobody --` or `setpriv` to drop to nobody, when this test runs as root.
 fn as_nobody() -> Option<Vec<String>> {
-    if unsafe { libc::geteuid() } != 0 {
+    if !rustix::process::geteuid().is_root() {
         return None;
     }
     // By absolute path: the run itself gets the sandbox's PATH, which lacks /usr/sbin.
@@ -374,8 +374,14 @@ fn special_files_in_place_of_project_files() {
     ] {
         std::os::unix::fs::symlink(target, p.join(name)).unwrap();
     }
-    let fifo = std::ffi::CString::new(p.join("docker-compose.yml").to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        p.join("docker-compose.yml"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
     fs::create_dir_all(p.join(".devdoctor/checks")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", p.join(".devdoctor/checks/zero.toml")).unwrap();
     let home_rc = sb.home.join(".condarc");

@@ -93,8 +93,8 @@ fn assert_no_leftovers(marker: &str) {
         if Instant::now() > until {
             // Clean up so that one failure does not leave sleepers behind.
             for (pid, _, _) in &left {
-                unsafe {
-                    libc::kill(*pid as i32, libc::SIGKILL);
+                if let Some(pid) = rustix::process::Pid::from_raw(*pid as i32) {
+                    let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
                 }
             }
             panic!("processes left behind (pid, state, comm: cmdline): {left:?}");

@@ -48,12 +48,7 @@ impl DirFacts {
 }
 
 pub(super) fn writable(p: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: access(2) reads a NUL-terminated path and has no other effect.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    rustix::fs::access(p, rustix::fs::Access::WRITE_OK).is_ok()
 }
 
 /// A valid root has `pkgs/`, `conda-meta/` or `envs/`.
