@@ -115,6 +115,70 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
     r.with_fix(fix)
 }
 
+/// Every service judged by `rule`: the problems (each place reported once: a base service
+/// judged again inside an override variant finds the same thing at the same place) and the
+/// notes of what passed.
+fn judge<'a>(
+    ctx: &Context,
+    rule: &Rule,
+    facts: &'a ComposeFacts,
+) -> (Vec<(&'a ComposeService, Finding)>, Vec<String>) {
+    let look = Engine(ctx);
+    let mut problems: Vec<(&ComposeService, Finding)> = Vec::new();
+    let mut notes = Vec::new();
+    for s in &facts.services {
+        for f in (rule.judge)(s, &look) {
+            let f = Finding {
+                message: crate::policy::text::printable(&f.message),
+                ..f
+            };
+            let place = s.locate(f.line);
+            if f.status == Status::Ok {
+                let note = format!("{}:{}: {}", place.0, place.1, f.message);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            } else if !problems
+                .iter()
+                .any(|(o, g)| o.locate(g.line) == place && g.message == f.message)
+            {
+                problems.push((s, f));
+            }
+        }
+    }
+    (problems, notes)
+}
+
+/// The locations and the fix of a rule with problems: the services named in its steps, then
+/// `docker compose config` over each affected file.
+fn problem_result(
+    rule: &Rule,
+    mut r: CheckResult,
+    problems: &[(&ComposeService, Finding)],
+) -> CheckResult {
+    let mut names: Vec<String> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    for (s, f) in problems {
+        let (file, line) = s.locate(f.line);
+        r = r.location(Location::new(file, line, f.message.clone()).rule(rule.code));
+        let label = format!("`{}` in {}", s.name, s.display);
+        if !names.contains(&label) {
+            names.push(label);
+        }
+        if !files.contains(&s.display) {
+            files.push(s.display.clone());
+        }
+    }
+    let mut fix = Fix::new(rule.why).phase(Phase::Runtime);
+    for step in (rule.steps)(&names) {
+        fix = fix.manual(step);
+    }
+    for f in &files {
+        fix = fix.cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
+    }
+    r.with_fix(fix)
+}
+
 /// Runs `rule` over every service and folds the findings into one result.
 pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     let facts = compose(ctx);
@@ -146,85 +210,20 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
             .details(broken)
         };
     }
-    let look = Engine(ctx);
-    let mut problems: Vec<(&ComposeService, Finding)> = Vec::new();
-    let mut notes = Vec::new();
-    for s in &facts.services {
-        for f in (rule.judge)(s, &look) {
-            let f = Finding {
-                message: crate::checks::dockerfile::printable(&f.message),
-                ..f
-            };
-            // A base service judged again inside an override variant finds the same thing
-            // at the same place: report it once.
-            let place = s.locate(f.line);
-            if f.status == Status::Ok {
-                let note = format!("{}:{}: {}", place.0, place.1, f.message);
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            } else if !problems
-                .iter()
-                .any(|(o, g)| o.locate(g.line) == place && g.message == f.message)
-            {
-                problems.push((s, f));
-            }
-        }
-    }
-    let mut result = if problems.is_empty() {
-        if broken.is_empty() {
-            CheckResult::ok(format!(
-                "{} ({})",
-                rule.ok,
-                plural(facts.services.len(), "service", "services")
-            ))
-        } else {
-            CheckResult::unknown(format!(
-                "{} in the readable files, but {} could not be read (see compose.syntax)",
-                rule.ok,
-                plural(broken.len(), "compose file", "compose files")
-            ))
-            .details(broken.clone())
-        }
-    } else {
-        let status = problems
-            .iter()
-            .map(|(_, f)| f.status)
-            .max()
-            .unwrap_or(Status::Warn);
-        let first = problems
-            .first()
-            .map(|(_, f)| f.message.clone())
-            .unwrap_or_default();
-        let summary = if problems.len() == 1 {
-            first
-        } else {
-            format!("{} findings; first: {first}", problems.len())
-        };
-        let mut r = CheckResult::new(status, summary).details(broken.clone());
-        for (s, f) in &problems {
-            let (file, line) = s.locate(f.line);
-            r = r.location(Location::new(file, line, f.message.clone()).rule(rule.code));
-        }
-        let mut names: Vec<String> = Vec::new();
-        let mut files: Vec<String> = Vec::new();
-        for (s, _) in &problems {
-            let label = format!("`{}` in {}", s.name, s.display);
-            if !names.contains(&label) {
-                names.push(label);
-            }
-            if !files.contains(&s.display) {
-                files.push(s.display.clone());
-            }
-        }
-        let mut fix = Fix::new(rule.why).phase(Phase::Runtime);
-        for step in (rule.steps)(&names) {
-            fix = fix.manual(step);
-        }
-        for f in &files {
-            fix = fix.cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
-        }
-        r.with_fix(fix)
+    let (problems, notes) = judge(ctx, rule, &facts);
+    let mut result = match crate::checks::fold(problems.iter().map(|(_, f)| f)) {
+        Some(r) => problem_result(rule, r.details(broken), &problems),
+        None if broken.is_empty() => CheckResult::ok(format!(
+            "{} ({})",
+            rule.ok,
+            plural(facts.services.len(), "service", "services")
+        )),
+        None => CheckResult::unknown(format!(
+            "{} in the readable files, but {} could not be read (see compose.syntax)",
+            rule.ok,
+            plural(broken.len(), "compose file", "compose files")
+        ))
+        .details(broken),
     };
     if !result.status.is_problem() {
         result = result.details(notes);

@@ -186,21 +186,24 @@ fn tag(ctx: &Context) -> String {
     }
 }
 
-/// Runs `rule` over every Dockerfile and folds the findings into one result.
-pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
-    let facts = dockerfiles(ctx);
-    if facts.is_empty() {
-        return CheckResult::skip(
-            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
-        );
-    }
+/// What `rule` found over every Dockerfile: problems, notes of what passed, and how many
+/// findings an inline pragma silenced.
+struct Judged<'a> {
+    problems: Vec<(&'a Dockerfile, Finding)>,
+    notes: Vec<String>,
+    suppressed: usize,
+}
+
+fn judge<'a>(ctx: &Context, rule: &Rule, files: &'a [Dockerfile]) -> Judged<'a> {
     let bases = EngineBases(ctx);
     let is_syntax = rule.id == "dockerfile.syntax";
-    let mut problems: Vec<(&Dockerfile, Finding)> = Vec::new();
-    let mut notes = Vec::new();
-    let mut suppressed = 0;
     let codes = rule.ignore_codes();
-    for df in &facts.files {
+    let mut out = Judged {
+        problems: Vec::new(),
+        notes: Vec::new(),
+        suppressed: 0,
+    };
+    for df in files {
         if df.stages.is_empty() && !is_syntax {
             continue;
         }
@@ -212,14 +215,74 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 ..f
             };
             if f.status == Status::Ok {
-                notes.push(format!("{}: {}", df.display, f.message));
+                out.notes.push(format!("{}: {}", df.display, f.message));
             } else if !is_syntax && df.ignored_at(f.line, &codes) {
-                suppressed += 1;
+                out.suppressed += 1;
             } else {
-                problems.push((df, f));
+                out.problems.push((df, f));
             }
         }
     }
+    out
+}
+
+/// The fix of a rule with problems: the edits, then a rebuild with the real build context and
+/// the tag compose will run when a compose service builds the first affected Dockerfile.
+fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> Fix {
+    let mut files: Vec<(&Dockerfile, Vec<usize>)> = Vec::new();
+    for (df, f) in problems {
+        match files.iter_mut().find(|(d, _)| std::ptr::eq(*d, *df)) {
+            Some((_, lines)) => lines.push(f.line),
+            None => files.push((df, vec![f.line])),
+        }
+    }
+    let service = files.first().and_then(|(df, _)| {
+        crate::probes::compose::compose(ctx)
+            .services
+            .iter()
+            .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
+            .cloned()
+    });
+    let context = service
+        .as_ref()
+        .and_then(|s| s.build_context.as_ref())
+        .map(|c| {
+            let shown = ctx.settings.display_path(c);
+            if shown.is_empty() {
+                ".".to_string()
+            } else {
+                shown
+            }
+        });
+    let tag = service
+        .as_ref()
+        .and_then(|s| crate::checks::image::service_image(ctx, s))
+        .filter(|_| ctx.settings.image.is_none())
+        .unwrap_or_else(|| tag(ctx));
+    let input = FixInput {
+        files,
+        tag,
+        context,
+        // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
+        health_url: crate::probes::http::redact(&ctx.settings.health_url),
+    };
+    (rule.fix)(&input)
+}
+
+/// Runs `rule` over every Dockerfile and folds the findings into one result.
+pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
+    let facts = dockerfiles(ctx);
+    if facts.is_empty() {
+        return CheckResult::skip(
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
+        );
+    }
+    let is_syntax = rule.id == "dockerfile.syntax";
+    let Judged {
+        problems,
+        notes,
+        suppressed,
+    } = judge(ctx, rule, &facts.files);
     let checked = facts.files.iter().filter(|d| !d.stages.is_empty()).count();
     let mut unreadable: Vec<String> = facts
         .unreadable
@@ -240,83 +303,29 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
             );
         }
         r.details(unreadable.iter().skip(1).cloned())
-    } else if problems.is_empty() {
-        if !unreadable.is_empty() {
-            CheckResult::unknown(format!(
-                "could not check {} of {} Dockerfiles (see dockerfile.syntax)",
-                unreadable.len(),
-                unreadable.len() + checked
-            ))
-            .details(unreadable.clone())
-        } else {
-            let n = facts.files.len();
-            CheckResult::ok(format!(
-                "{} ({n} Dockerfile{})",
-                rule.ok,
-                if n == 1 { "" } else { "s" }
-            ))
-        }
+    } else if let Some(r) = crate::checks::fold(problems.iter().map(|(_, f)| f)) {
+        r.details(unreadable.clone())
+    } else if !unreadable.is_empty() {
+        CheckResult::unknown(format!(
+            "could not check {} of {} Dockerfiles (see dockerfile.syntax)",
+            unreadable.len(),
+            unreadable.len() + checked
+        ))
+        .details(unreadable.clone())
     } else {
-        let status = problems
-            .iter()
-            .map(|(_, f)| f.status)
-            .max()
-            .unwrap_or(Status::Warn);
-        let first = problems
-            .first()
-            .map(|(_, f)| f.message.clone())
-            .unwrap_or_default();
-        let summary = match problems.len() {
-            1 => first,
-            n => format!("{n} findings; first: {first}"),
-        };
-        CheckResult::new(status, summary).details(unreadable.clone())
+        let n = facts.files.len();
+        CheckResult::ok(format!(
+            "{} ({n} Dockerfile{})",
+            rule.ok,
+            if n == 1 { "" } else { "s" }
+        ))
     };
     if result.status.is_problem() && !problems.is_empty() {
         for (df, f) in &problems {
             result = result
                 .location(Location::new(&df.display, f.line, f.message.clone()).rule(rule.code));
         }
-        let mut files: Vec<(&Dockerfile, Vec<usize>)> = Vec::new();
-        for (df, f) in &problems {
-            match files.iter_mut().find(|(d, _)| std::ptr::eq(*d, *df)) {
-                Some((_, lines)) => lines.push(f.line),
-                None => files.push((df, vec![f.line])),
-            }
-        }
-        // The compose service that builds the first Dockerfile gives the real context and the
-        // tag compose will run.
-        let service = files.first().and_then(|(df, _)| {
-            crate::probes::compose::compose(ctx)
-                .services
-                .iter()
-                .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
-                .cloned()
-        });
-        let context = service
-            .as_ref()
-            .and_then(|s| s.build_context.as_ref())
-            .map(|c| {
-                let shown = ctx.settings.display_path(c);
-                if shown.is_empty() {
-                    ".".to_string()
-                } else {
-                    shown
-                }
-            });
-        let tag = service
-            .as_ref()
-            .and_then(|s| crate::checks::image::service_image(ctx, s))
-            .filter(|_| ctx.settings.image.is_none())
-            .unwrap_or_else(|| tag(ctx));
-        let input = FixInput {
-            files,
-            tag,
-            context,
-            // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
-            health_url: crate::probes::http::redact(&ctx.settings.health_url),
-        };
-        result = result.with_fix((rule.fix)(&input));
+        result = result.with_fix(fix_for(ctx, rule, &problems));
     }
     if !result.status.is_problem() {
         result = result.details(notes);

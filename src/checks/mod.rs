@@ -47,6 +47,21 @@ pub(crate) fn finding(line: usize, status: Status, message: impl Into<String>) -
     }
 }
 
+/// The one fold of a rule's problems into a result: the worst status, and the first finding
+/// as the summary (with the count when there are several). `None` when there is no problem.
+pub(crate) fn fold<'a>(problems: impl IntoIterator<Item = &'a Finding>) -> Option<CheckResult> {
+    let mut iter = problems.into_iter();
+    let first = iter.next()?;
+    let (count, status) = iter.fold((1, first.status), |(n, worst), f| {
+        (n + 1, worst.max(f.status))
+    });
+    let summary = match count {
+        1 => first.message.clone(),
+        n => format!("{n} findings; first: {}", first.message),
+    };
+    Some(CheckResult::new(status, summary))
+}
+
 /// A rule of a lint table (`dockerfile::RULES`, `compose::RULES`). Each table entry is a check
 /// of its own: adding an entry to a table is all it takes to register a rule.
 pub(crate) trait TableRule: Sync + 'static {
