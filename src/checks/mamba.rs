@@ -144,65 +144,41 @@ fn hint_for(kind: ProblemKind) -> &'static str {
     }
 }
 
-/// `mamba.installed`.
-pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckResult {
-    let stale: Vec<String> = tc
-        .stale_vars
-        .iter()
-        .map(|(var, p)| {
-            let what = if p.exists() {
-                "which is not a file"
-            } else {
-                "which does not exist"
-            };
-            format!("{var} is set to {}, {what}", p.display())
-        })
-        .collect();
-    let broken: Vec<String> = tc
+/// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
+fn not_found(tc: &Toolchain, broken: Vec<String>, stale: Vec<String>) -> CheckResult {
+    if tc.broken.is_empty() {
+        return CheckResult::fail("no micromamba, mamba or conda found")
+            .detail("looked at MAMBA_EXE, CONDA_EXE, PATH, ~/.local/bin, ~/miniforge3, ~/mambaforge, ~/miniconda3, ~/anaconda3 and /opt/conda")
+            .details(stale)
+            .with_fix(fix::install_micromamba())
+            .data("flavour", serde_json::Value::Null);
+    }
+    let names: Vec<String> = tc
         .broken
         .iter()
-        .map(|b| {
-            format!(
-                "{} at {} {} (hint: {})",
-                b.name,
-                b.path.display(),
-                b.reason,
-                hint_for(b.kind)
-            )
-        })
+        .map(|b| format!("{} ({})", b.name, b.path.display()))
         .collect();
-    let Some(tool) = tc.primary() else {
-        if tc.broken.is_empty() {
-            return CheckResult::fail("no micromamba, mamba or conda found")
-                .detail("looked at MAMBA_EXE, CONDA_EXE, PATH, ~/.local/bin, ~/miniforge3, ~/mambaforge, ~/miniconda3, ~/anaconda3 and /opt/conda")
-                .details(stale)
-                .with_fix(fix::install_micromamba())
-                .data("flavour", serde_json::Value::Null);
-        }
-        let names: Vec<String> = tc
-            .broken
-            .iter()
-            .map(|b| format!("{} ({})", b.name, b.path.display()))
-            .collect();
-        let mut r = CheckResult::unknown(format!(
-            "found {} but could not identify it",
-            names.join(", ")
-        ))
-        .details(broken)
-        .details(stale)
-        .data("flavour", serde_json::Value::Null)
-        .data("problems", tc.problems.clone());
-        if tc.broken.iter().all(|b| b.kind != ProblemKind::TimedOut) {
-            r = r.with_fix(
-                fix::install_micromamba()
-                    .manual("then make sure the new micromamba comes first on PATH"),
-            );
-        }
-        return r;
-    };
+    let mut r = CheckResult::unknown(format!(
+        "found {} but could not identify it",
+        names.join(", ")
+    ))
+    .details(broken)
+    .details(stale)
+    .data("flavour", serde_json::Value::Null)
+    .data("problems", tc.problems.clone());
+    if tc.broken.iter().all(|b| b.kind != ProblemKind::TimedOut) {
+        r = r.with_fix(
+            fix::install_micromamba()
+                .manual("then make sure the new micromamba comes first on PATH"),
+        );
+    }
+    r
+}
 
+/// `mamba.installed`'s verdict on the flavour found: current, end of life, or conda only.
+fn flavour_verdict(tc: &Toolchain, tool: &probe::Tool) -> CheckResult {
     let program = tool.program();
-    let mut r = match tool.flavour {
+    match tool.flavour {
         Flavour::Micromamba2 | Flavour::Mamba2 => CheckResult::ok(tool.describe()),
         Flavour::Micromamba1 => CheckResult::ok(tool.describe()).detail(
             "micromamba 1.x still works but is no longer developed; `micromamba self-update` moves to 2.x (2.x looks for the root prefix elsewhere: see mamba.root_prefix)",
@@ -243,8 +219,17 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
                 ])
                 .manual(r#"or with the official installer: "${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
         ),
-    };
+    }
+}
 
+/// A tool found off PATH: a warning with the PATH step, unless MAMBA_EXE (the shell init
+/// block) is how it is reached.
+fn off_path(
+    ctx: &Context,
+    tool: &probe::Tool,
+    sh: &probe::ShellInit,
+    mut r: CheckResult,
+) -> CheckResult {
     let via = if tool.found_via.iter().any(|v| v == "MAMBA_EXE") {
         "MAMBA_EXE"
     } else {
@@ -295,6 +280,42 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
             ));
         }
     }
+    r
+}
+
+/// `mamba.installed`.
+pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckResult {
+    let stale: Vec<String> = tc
+        .stale_vars
+        .iter()
+        .map(|(var, p)| {
+            let what = if p.exists() {
+                "which is not a file"
+            } else {
+                "which does not exist"
+            };
+            format!("{var} is set to {}, {what}", p.display())
+        })
+        .collect();
+    let broken: Vec<String> = tc
+        .broken
+        .iter()
+        .map(|b| {
+            format!(
+                "{} at {} {} (hint: {})",
+                b.name,
+                b.path.display(),
+                b.reason,
+                hint_for(b.kind)
+            )
+        })
+        .collect();
+    let Some(tool) = tc.primary() else {
+        return not_found(tc, broken, stale);
+    };
+    let mut r = flavour_verdict(tc, tool);
+
+    r = off_path(ctx, tool, sh, r);
     if tool.from_records {
         r = r.detail(format!(
             "the version comes from {}'s package record in conda-meta; it was not run (it starts slowly)",
