@@ -3,7 +3,6 @@
 //! Exit 0/1/2/3 = ok/warn/fail/unknown; the first stdout line is the summary, later lines are
 //! details, and `|` starts performance data (kept in JSON as `data.perfdata`). A plugin that is
 //! not executable, hangs or exits with another code is reported unknown, never fatal.
-//! Protocol facts: research/doctor-anchors.md §7.
 
 use crate::config::Settings;
 use crate::core::{Check, CheckMeta, CheckResult, Context, Origin, Status};

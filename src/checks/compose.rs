@@ -1,4 +1,4 @@
-//! Built-in `compose.*` checks: the compose part of the container policy (POLICY.md §14) and
+//! Built-in `compose.*` checks: the compose part of the container policy and
 //! CIS Docker 5.x, per service, with the service name and line of every finding.
 
 mod rules;

@@ -1,4 +1,4 @@
-//! Built-in `dockerfile.*` checks: the container policy (POLICY.md §7–13) applied to every
+//! Built-in `dockerfile.*` checks: the container policy applied to every
 //! Dockerfile of the project. Rules live in `rules.rs` as pure functions; this module holds
 //! the registry, the pragma handling, and the fixes.
 

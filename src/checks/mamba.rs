@@ -1,6 +1,6 @@
 //! Built-in `mamba.*` checks: the package manager, its root prefix, shell init and channels.
 //! Facts come from `probes::mamba`; these functions only judge them
-//! (research/mamba-facts.md §1, §2.1, §6, §7).
+//!.
 
 mod channels;
 mod root;

@@ -1,4 +1,4 @@
-//! Check statuses and the exit-code model from DESIGN.md.
+//! Check statuses and the exit-code model (0 healthy, 1 failed, 2 usage, 3 unknown).
 
 use serde::Serialize;
 
@@ -47,7 +47,7 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// Stable process exit codes (DESIGN.md "Status and exit codes").
+/// Stable process exit codes.
 pub mod exit {
     pub const HEALTHY: i32 = 0;
     pub const FAILED: i32 = 1;

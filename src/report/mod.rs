@@ -89,7 +89,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
-/// The process exit code for `report` in `format`. Every format uses the DESIGN.md model
+/// The process exit code for `report` in `format`. Every format uses the one exit-code model
 /// (0/1/3) except nagios, whose consumers read 0/1/2/3 as OK/WARNING/CRITICAL/UNKNOWN.
 pub fn exit_code(report: &Report, format: Format) -> i32 {
     match format {

@@ -1,5 +1,5 @@
 //! Nagios / Monitoring Plugins output: one status line `DEVDOCTOR STATE - summary | perfdata`,
-//! and the plugin exit codes 0/1/2/3 = OK/WARNING/CRITICAL/UNKNOWN (research/doctor-anchors.md §7).
+//! and the plugin exit codes 0/1/2/3 = OK/WARNING/CRITICAL/UNKNOWN.
 //!
 //! State: any fail (or, with `--strict`, any warn) → CRITICAL; else any unknown → UNKNOWN;
 //! else any warn → WARNING; else OK. No checks at all is UNKNOWN (a plugin that checked

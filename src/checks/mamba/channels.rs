@@ -1,5 +1,5 @@
 //! `mamba.channels`: conda-forge first, `defaults` absent, strict priority, across every rc
-//! file the flavour reads (research/mamba-facts.md §1.5).
+//! file the flavour reads.
 
 use super::{no_tool, show};
 use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};

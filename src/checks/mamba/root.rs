@@ -1,5 +1,5 @@
 //! `mamba.root_prefix`: the root the flavour uses exists, is writable, and is where the
-//! environments really are (research/mamba-facts.md §1.1, §7.2 items 2 and 9).
+//! environments really are.
 
 use super::{no_tool, shell_name, show};
 use crate::core::{CheckResult, Context, Fix, Phase, Status};

@@ -1,5 +1,4 @@
-//! `mamba.shell_init`: will `activate` work in the user's shell? (research/mamba-facts.md
-//! §6.5, §7.1, §7.2 items 1, 2 and 4).
+//! `mamba.shell_init`: will `activate` work in the user's shell?.
 
 use super::root::misplaced;
 use super::{no_tool, run_hint, shell_name, show};

@@ -1,5 +1,5 @@
 //! Unit tests of the mamba.* judgements on fixtures: a temporary HOME laid out like real
-//! installs (research/mamba-facts.md §1, §6.5, §8), and tools as `--version` identified them.
+//! installs, and tools as `--version` identified them.
 
 use super::*;
 use crate::config::Settings;

@@ -1,6 +1,6 @@
 //! Typed facts from the engine's JSON (`/version`, `/info`, `/images/{name}/json`, and the
-//! same shapes from `docker version`/`docker info`/`docker image inspect`). Field names:
-//! research/docker-mcp-facts.md §3. Unknown or missing fields are tolerated, never a panic.
+//! same shapes from `docker version`/`docker info`/`docker image inspect`), as the engine names them.
+//! Unknown or missing fields are tolerated, never a panic.
 
 use serde_json::Value;
 use std::time::SystemTime;

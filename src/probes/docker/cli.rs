@@ -1,6 +1,6 @@
 //! The docker CLI: finding it (or Podman's), its version, and the CLI route to the engine
 //! when the socket cannot be used (ssh://, TLS). Output shapes and error strings:
-//! research/docker-mcp-facts.md §3 "CLI probes" and "Error strings to classify".
+//! the CLI's own output and error strings.
 
 use super::api::{self, ServerInfo};
 use crate::core::Context;

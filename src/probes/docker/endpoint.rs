@@ -1,5 +1,5 @@
 //! Which engine the docker CLI would talk to, resolved the way docker/cli does
-//! (research/docker-mcp-facts.md §3 "Endpoint resolution"): `DOCKER_HOST`, then
+//!: `DOCKER_HOST`, then
 //! `DOCKER_CONTEXT`, then `currentContext` in `$DOCKER_CONFIG/config.json` (default
 //! `~/.docker`), then the default socket. Only files are read here; nothing is contacted.
 

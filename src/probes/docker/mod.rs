@@ -1,5 +1,5 @@
 //! Probes of the Docker engine: socket first (`/_ping`, `/version`, `/info`,
-//! `/images/{name}/json`), the docker CLI as fallback. Facts: research/docker-mcp-facts.md §3.
+//! `/images/{name}/json`), the docker CLI as fallback.
 //!
 //! Interface used by other areas (keep these signatures): `local_image`, `ImageConfig`
 //! (`user`, `has_healthcheck`, `created`).

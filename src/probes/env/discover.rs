@@ -1,4 +1,4 @@
-//! Environment discovery from files (research/mamba-facts.md §1.3, §1.4): the root prefix, the
+//! Environment discovery from files: the root prefix, the
 //! children of every envs dir and the lines of `~/.conda/environments.txt`; a directory is an
 //! environment iff `conda-meta/history` exists. Nothing here runs a program; the CLI
 //! fallback's JSON is parsed here but run by the caller.

@@ -1,4 +1,4 @@
-//! environment.yml as conda, micromamba and conda-lock read it (research/mamba-facts.md §4.1),
+//! environment.yml as conda, micromamba and conda-lock read it,
 //! with the line of every item so that findings can point at `file:line`.
 
 use super::yaml;

@@ -1,4 +1,4 @@
-//! Lock files next to environment.yml (research/mamba-facts.md §5): `conda-lock.yml` (and other
+//! Lock files next to environment.yml: `conda-lock.yml` (and other
 //! `*-lock.yml`), explicit `*.lock` files, and how they compare with environment.yml.
 
 use super::envfile::{channel_name, normalize_dist_name, EnvFile};

@@ -1,5 +1,5 @@
 //! A prefix's `conda-meta`: installed packages from the record FILE NAMES (no JSON opened),
-//! the python record, and `history` (research/mamba-facts.md §3.1, §3.2).
+//! the python record, and `history`.
 
 use super::yaml::io_reason;
 use serde::Deserialize;

@@ -2,7 +2,6 @@
 //! which one is the project's, and what is installed in it. Files first; the package
 //! manager's CLI is asked only when no root prefix can be determined.
 //!
-//! Facts: research/mamba-facts.md §1, §3, §4, §5.
 
 pub mod discover;
 pub mod envfile;

@@ -1,6 +1,6 @@
 //! Python distributions in an environment's site-packages that conda does not own — pip (or
 //! uv, or a develop install) put them there — found without running Python
-//! (research/mamba-facts.md §3.3): `*.dist-info/INSTALLER` first, then conda-meta `files`
+//!: `*.dist-info/INSTALLER` first, then conda-meta `files`
 //! lists, opened only for the few distributions that are in doubt.
 
 use super::envfile::{normalize_dist_name, requirement_name};

@@ -1,5 +1,5 @@
 //! Finding micromamba, mamba and conda (MAMBA_EXE, CONDA_EXE, PATH, installer locations) and
-//! identifying each from its `--version` output (research/mamba-facts.md §2.1). The version
+//! identifying each from its `--version` output. The version
 //! probes run in parallel, each bounded by `exec::Cmd`'s timeout.
 
 use super::{version_timeout, BrokenTool, ProblemKind, Tool, Toolchain};
@@ -296,7 +296,7 @@ fn record_name_version(file: &str) -> Option<(&str, &str)> {
 }
 
 /// conda and mamba 1 are Python programs that take 0.4–0.8 s to start, and their version is
-/// in their prefix's conda-meta records: read files before spawning (DESIGN.md). micromamba
+/// in their prefix's conda-meta records: read files before spawning. micromamba
 /// and mamba 2 start in milliseconds and are always run.
 fn identify_from_records(c: &Candidate) -> Option<Identified> {
     if c.name == "micromamba" {
@@ -417,7 +417,6 @@ mod tests {
 
     #[test]
     fn classifies_every_recorded_version_output() {
-        // research/mamba-facts.md §8.1 and §2.1.
         let cases = [
             ("micromamba", "2.0.5\n", Flavour::Micromamba2, "2.0.5", None),
             ("micromamba", "1.5.8\n", Flavour::Micromamba1, "1.5.8", None),

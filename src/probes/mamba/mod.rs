@@ -1,5 +1,5 @@
 //! Probes of the conda-compatible toolchain: which flavour is installed, its root prefix,
-//! envs dirs, rc files and shell init. Facts: research/mamba-facts.md §1, §2.1, §6.
+//! envs dirs, rc files and shell init.
 //!
 //! Interface used by other areas (keep these signatures): `toolchain(ctx)`, `roots(ctx)`,
 //! `Toolchain::primary`, `Toolchain::commands`.

@@ -1,5 +1,4 @@
-//! .condarc / .mambarc: where they are looked for, in precedence order (research/mamba-facts.md
-//! §1.5), and the few keys the doctor reads (channels, channel_priority, envs_dirs).
+//! .condarc / .mambarc: where they are looked for, in precedence order, and the few keys the doctor reads (channels, channel_priority, envs_dirs).
 //! A malformed file is a finding (`settings: Err`), never a panic.
 
 use crate::core::Context;

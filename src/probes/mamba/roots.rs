@@ -1,4 +1,4 @@
-//! The root prefix per flavour (research/mamba-facts.md §1.1, §9.2), envs dirs (§1.3), rc
+//! The root prefix per flavour, envs dirs (§1.3), rc
 //! files (§1.5) and the environments that exist on disk (§1.4). Files only; nothing spawned.
 
 use super::{rc, shell::ShellInit, tilde, RcFile, Roots, Tool, Toolchain};

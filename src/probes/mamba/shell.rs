@@ -1,5 +1,5 @@
 //! The managed blocks `micromamba shell init` / `mamba shell init` / `conda init` write into
-//! shell rc files (research/mamba-facts.md §6.5), for the user's `$SHELL`.
+//! shell rc files, for the user's `$SHELL`.
 
 use crate::core::Context;
 use std::path::{Path, PathBuf};

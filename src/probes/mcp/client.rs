@@ -1,4 +1,4 @@
-//! The MCP client exchange, following the wire traces in research/docker-mcp-facts.md §4:
+//! The MCP client exchange, following the wire format of the MCP specification:
 //! Streamable HTTP (initialize → notifications/initialized → ping → tools/list pages → DELETE),
 //! with fallbacks to the legacy HTTP+SSE transport (400/404/405 on POST) and to the stateless
 //! 2026-07-28 revision (a 400 carrying -32020…-32022). Every call shares one deadline.

@@ -1,6 +1,6 @@
 //! MCP probes: a real client handshake against the configured endpoint (Streamable HTTP,
 //! legacy HTTP+SSE, or the stateless 2026-07-28 revision), a GET of the health URL, and who
-//! holds the server's port. Facts: research/docker-mcp-facts.md §4.
+//! holds the server's port.
 //!
 //! Probes here only observe; the `mcp.*` checks judge. Results are cached per run.
 
