@@ -251,5 +251,5 @@ impl super::TableRule for Rule {
 
 /// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    super::table(&RULES)
+    super::table(RULES)
 }

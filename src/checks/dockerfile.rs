@@ -2,6 +2,7 @@
 //! Dockerfile of the project. Rules live in `rules.rs` as pure functions; this module holds
 //! the registry, the pragma handling, and the fixes.
 
+mod eol;
 mod rules;
 mod secret_names;
 mod shell;
@@ -362,5 +363,5 @@ impl super::TableRule for Rule {
 
 /// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    super::table(&RULES)
+    super::table(RULES)
 }

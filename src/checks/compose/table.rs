@@ -60,7 +60,7 @@ fn steps_secrets(n: &[String]) -> Vec<String> {
     ]
 }
 
-pub const RULES: [Rule; 13] = [
+pub const RULES: &[Rule] = &[
     Rule {
         id: "compose.syntax",
         code: "DC000",

@@ -61,6 +61,13 @@ fn fix_base_pin(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_base_eol(i: &FixInput) -> Fix {
+    i.fix(
+        "An end-of-life base image gets no more security fixes",
+        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from environment.yml), then rebuild.", i.where_())],
+    )
+}
+
 fn fix_python_base(i: &FixInput) -> Fix {
     i.fix(
         "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
@@ -119,7 +126,7 @@ fn fix_micromamba_clean(i: &FixInput) -> Fix {
     )
 }
 
-pub const RULES: [Rule; 13] = [
+pub const RULES: &[Rule] = &[
     Rule {
         id: "dockerfile.syntax",
         code: "DD000",
@@ -249,5 +256,15 @@ pub const RULES: [Rule; 13] = [
         ok: "every micromamba install cleans its cache",
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,
+    },
+    Rule {
+        id: "dockerfile.base_eol",
+        code: "DD013",
+        title: "Base images are not end of life",
+        hadolint: &[],
+        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 3.6-3.9, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba 1.x and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
+        ok: "no end-of-life base images",
+        judge: super::eol::base_eol,
+        fix: fix_base_eol,
     },
 ];
