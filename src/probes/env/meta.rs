@@ -144,6 +144,97 @@ pub fn record_files(path: &Path) -> Result<Vec<String>, String> {
         .map_err(|e| format!("invalid JSON ({e})"))
 }
 
+/// One `paths_data.paths[]` entry of a record: where the file is and what it should be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PathEntry {
+    #[serde(rename = "_path")]
+    pub path: String,
+    /// `hardlink`, `softlink` or `directory` (absent in old records: a file).
+    #[serde(default)]
+    pub path_type: Option<String>,
+    /// The size in the package; differs on disk when a prefix placeholder was replaced.
+    #[serde(default)]
+    pub size_in_bytes: Option<u64>,
+    /// The hash in the package.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// The hash after linking (prefix replaced), when the tool recorded it.
+    #[serde(default)]
+    pub sha256_in_prefix: Option<String>,
+    #[serde(default)]
+    pub prefix_placeholder: Option<String>,
+}
+
+impl PathEntry {
+    pub fn is_softlink(&self) -> bool {
+        self.path_type.as_deref() == Some("softlink")
+    }
+    pub fn is_directory(&self) -> bool {
+        self.path_type.as_deref() == Some("directory")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PathsData {
+    #[serde(default)]
+    pub paths: Vec<PathEntry>,
+}
+
+/// A whole installed-package record: identity, `depends`, `files` and `paths_data`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct FullRecord {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub build: String,
+    #[serde(default)]
+    pub depends: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub paths_data: PathsData,
+}
+
+impl FullRecord {
+    /// Every path the record says is installed: `files` and `paths_data` together, once each.
+    pub fn all_paths(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.files
+            .iter()
+            .map(String::as_str)
+            .chain(self.paths_data.paths.iter().map(|p| p.path.as_str()))
+            .filter(|p| seen.insert(*p))
+            .collect()
+    }
+
+    /// The `paths_data` entry of a path, when there is one.
+    pub fn entry(&self, path: &str) -> Option<&PathEntry> {
+        self.paths_data.paths.iter().find(|p| p.path == path)
+    }
+}
+
+/// Parses a whole record (a missing `name` or `version` is an error).
+pub fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, String> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            format!("truncated JSON ({e})")
+        } else {
+            format!("invalid JSON ({e})")
+        }
+    })
+}
+
+/// Reads a whole record file (capped at 64 MiB).
+pub fn read_full_record(path: &Path) -> Result<FullRecord, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(64 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    parse_full_record(&bytes)
+}
+
 /// One transaction of `conda-meta/history`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revision {
@@ -272,6 +363,24 @@ mod tests {
         let cut = &json[..json.len() / 2];
         assert!(parse_record_json(cut).unwrap_err().contains("truncated"));
         assert!(parse_record_json(b"[1]").is_err());
+    }
+
+    #[test]
+    fn full_record_keeps_files_paths_data_and_depends() {
+        let json = br#"{"name": "python", "version": "3.13.2", "build": "h_1", "depends": ["bzip2 >=1.0.8,<2.0a0"], "files": ["bin/idle3", "bin/pydoc"], "paths_data": {"paths": [{"_path": "bin/idle3", "path_type": "softlink", "sha256": "82d4", "size_in_bytes": 346}, {"_path": "lib/x.py", "path_type": "hardlink", "sha256": "aa", "sha256_in_prefix": "bb", "size_in_bytes": 2, "prefix_placeholder": "/opt/p"}], "paths_version": 1}}"#;
+        let r = parse_full_record(json).unwrap();
+        assert_eq!(r.depends, ["bzip2 >=1.0.8,<2.0a0"]);
+        assert_eq!(r.all_paths(), ["bin/idle3", "bin/pydoc", "lib/x.py"]);
+        assert!(r.entry("bin/idle3").unwrap().is_softlink());
+        let x = r.entry("lib/x.py").unwrap();
+        assert_eq!(x.sha256_in_prefix.as_deref(), Some("bb"));
+        assert_eq!(x.size_in_bytes, Some(2));
+        assert!(!x.is_softlink() && !x.is_directory());
+        assert!(r.entry("bin/pydoc").is_none());
+        assert!(parse_full_record(br#"{"name": "x"}"#).is_err());
+        assert!(parse_full_record(&json[..40])
+            .unwrap_err()
+            .contains("truncated"));
     }
 
     #[test]
