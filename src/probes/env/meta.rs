@@ -235,6 +235,75 @@ pub fn read_full_record(path: &Path) -> Result<FullRecord, String> {
     parse_full_record(&bytes)
 }
 
+/// A record's `depends` entry that no installed record satisfies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenDepend {
+    /// `name-version-build` of the record that depends.
+    pub by: String,
+    pub spec: String,
+    /// What is installed under that name (`version build`), if anything.
+    pub installed: Option<String>,
+}
+
+/// Every `depends` entry of `records` that no record satisfies (name, version and build
+/// matched with rattler's MatchSpec; virtual packages such as `__glibc` are ignored;
+/// unparsable specs are skipped rather than guessed at).
+pub fn unsatisfied_depends(records: &[FullRecord]) -> Vec<BrokenDepend> {
+    use rattler_conda_types::Version;
+    use std::str::FromStr;
+    let mut by_name: HashMap<String, Vec<&FullRecord>> = HashMap::new();
+    for r in records {
+        by_name.entry(r.name.to_lowercase()).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for r in records {
+        for dep in &r.depends {
+            let Ok(spec) = super::envfile::parse_spec(dep) else {
+                continue;
+            };
+            let Some(name) = spec.name.as_exact().map(|n| n.as_normalized().to_string()) else {
+                continue;
+            };
+            if name.starts_with("__") {
+                continue;
+            }
+            let candidates = by_name.get(&name).map(Vec::as_slice).unwrap_or_default();
+            let ok = candidates.iter().any(|c| {
+                let version_ok = spec
+                    .version
+                    .as_ref()
+                    .is_none_or(|vs| Version::from_str(&c.version).is_ok_and(|v| vs.matches(&v)));
+                version_ok && spec.build.as_ref().is_none_or(|b| b.matches(&c.build))
+            });
+            if !ok {
+                out.push(BrokenDepend {
+                    by: format!("{}-{}-{}", r.name, r.version, r.build),
+                    spec: dep.clone(),
+                    installed: candidates
+                        .first()
+                        .map(|c| format!("{} {}", c.version, c.build)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Package names with more than one record (an interrupted transaction), sorted.
+pub fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for r in records {
+        *count.entry(r.name.to_lowercase()).or_default() += 1;
+    }
+    let mut dups: Vec<String> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(k, _)| k)
+        .collect();
+    dups.sort();
+    dups
+}
+
 /// One transaction of `conda-meta/history`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revision {
@@ -381,6 +450,50 @@ mod tests {
         assert!(parse_full_record(&json[..40])
             .unwrap_err()
             .contains("truncated"));
+    }
+
+    fn rec(name: &str, version: &str, build: &str, depends: &[&str]) -> FullRecord {
+        FullRecord {
+            name: name.into(),
+            version: version.into(),
+            build: build.into(),
+            depends: depends.iter().map(|d| d.to_string()).collect(),
+            ..FullRecord::default()
+        }
+    }
+
+    #[test]
+    fn depends_are_matched_by_version_and_build() {
+        let mut recs = vec![
+            rec(
+                "python",
+                "3.11.9",
+                "hab_0_cpython",
+                &["bzip2 >=1.0.8,<2.0a0", "__glibc >=2.17"],
+            ),
+            rec("bzip2", "1.0.8", "h4bc_6", &[]),
+            rec(
+                "numpy",
+                "1.26.4",
+                "py311h_0",
+                &["python >=3.11,<3.12.0a0", "python_abi 3.11.* *_cp311"],
+            ),
+            rec("python_abi", "3.11", "5_cp311", &[]),
+        ];
+        assert!(unsatisfied_depends(&recs).is_empty());
+        assert!(duplicate_names(&recs).is_empty());
+        recs[3] = rec("python_abi", "3.11", "5_cp312", &[]);
+        recs[1] = rec("bzip2", "2.0.0", "h_0", &[]);
+        let broken = unsatisfied_depends(&recs);
+        assert_eq!(broken.len(), 2, "{broken:?}");
+        assert_eq!(broken[0].by, "python-3.11.9-hab_0_cpython");
+        assert_eq!(broken[0].installed.as_deref(), Some("2.0.0 h_0"));
+        assert_eq!(broken[1].spec, "python_abi 3.11.* *_cp311");
+        recs.push(rec("bzip2", "1.0.8", "h4bc_6", &[]));
+        assert_eq!(duplicate_names(&recs), ["bzip2"]);
+        assert_eq!(unsatisfied_depends(&recs).len(), 1);
+        recs.retain(|r| r.name != "python_abi");
+        assert_eq!(unsatisfied_depends(&recs)[0].installed, None);
     }
 
     #[test]
