@@ -304,6 +304,77 @@ pub fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
     dups
 }
 
+/// What is wrong with one recorded path on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    Missing,
+    /// The size differs from the record's (only compared when no prefix was replaced).
+    Size {
+        want: u64,
+        got: u64,
+    },
+    /// The sha256 differs (`sha256_in_prefix` when recorded, else the package's).
+    Hash,
+}
+
+/// Checks one recorded path under `prefix`: lstat only (a softlink counts as present even
+/// when dangling, as the link is what the package installed); with `deep`, a regular file's
+/// size and then its sha256 against `paths_data`.
+pub fn check_path(
+    prefix: &Path,
+    path: &str,
+    entry: Option<&PathEntry>,
+    deep: bool,
+) -> Option<FileProblem> {
+    let full = prefix.join(path);
+    let Ok(md) = std::fs::symlink_metadata(&full) else {
+        return Some(FileProblem::Missing);
+    };
+    let entry = entry?;
+    if !deep || entry.is_softlink() || entry.is_directory() || !md.is_file() {
+        return None;
+    }
+    let replaced = entry.prefix_placeholder.is_some();
+    if let (false, Some(want)) = (replaced, entry.size_in_bytes) {
+        if md.len() != want {
+            return Some(FileProblem::Size {
+                want,
+                got: md.len(),
+            });
+        }
+    }
+    let want = entry.sha256_in_prefix.as_deref().or(if replaced {
+        None
+    } else {
+        entry.sha256.as_deref()
+    })?;
+    match file_sha256(&full) {
+        Ok(got) if !got.eq_ignore_ascii_case(want) => Some(FileProblem::Hash),
+        _ => None,
+    }
+}
+
+/// The sha256 of a file, streamed.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path)?;
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// One transaction of `conda-meta/history`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revision {
@@ -494,6 +565,45 @@ mod tests {
         assert_eq!(unsatisfied_depends(&recs).len(), 1);
         recs.retain(|r| r.name != "python_abi");
         assert_eq!(unsatisfied_depends(&recs)[0].installed, None);
+    }
+
+    #[test]
+    fn recorded_paths_are_stated_and_hashed_only_when_deep() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("a.txt"), b"hello").unwrap();
+        std::os::unix::fs::symlink("gone", p.join("link")).unwrap();
+        let sha = file_sha256(&p.join("a.txt")).unwrap();
+        let entry = |size, sha: &str| PathEntry {
+            path: "a.txt".into(),
+            path_type: Some("hardlink".into()),
+            size_in_bytes: Some(size),
+            sha256: Some(sha.into()),
+            ..PathEntry::default()
+        };
+        assert_eq!(
+            check_path(p, "nope", None, false),
+            Some(FileProblem::Missing)
+        );
+        assert_eq!(check_path(p, "link", None, true), None);
+        let good = entry(5, &sha);
+        assert_eq!(check_path(p, "a.txt", Some(&good), true), None);
+        let wrong_size = entry(6, &sha);
+        assert_eq!(check_path(p, "a.txt", Some(&wrong_size), false), None);
+        assert_eq!(
+            check_path(p, "a.txt", Some(&wrong_size), true),
+            Some(FileProblem::Size { want: 6, got: 5 })
+        );
+        let wrong_hash = entry(5, "00");
+        assert_eq!(
+            check_path(p, "a.txt", Some(&wrong_hash), true),
+            Some(FileProblem::Hash)
+        );
+        let mut replaced = entry(9, "00");
+        replaced.prefix_placeholder = Some("/opt/placeholder".into());
+        assert_eq!(check_path(p, "a.txt", Some(&replaced), true), None);
+        replaced.sha256_in_prefix = Some(sha.clone());
+        assert_eq!(check_path(p, "a.txt", Some(&replaced), true), None);
     }
 
     #[test]
