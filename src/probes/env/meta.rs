@@ -144,6 +144,237 @@ pub fn record_files(path: &Path) -> Result<Vec<String>, String> {
         .map_err(|e| format!("invalid JSON ({e})"))
 }
 
+/// One `paths_data.paths[]` entry of a record: where the file is and what it should be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PathEntry {
+    #[serde(rename = "_path")]
+    pub path: String,
+    /// `hardlink`, `softlink` or `directory` (absent in old records: a file).
+    #[serde(default)]
+    pub path_type: Option<String>,
+    /// The size in the package; differs on disk when a prefix placeholder was replaced.
+    #[serde(default)]
+    pub size_in_bytes: Option<u64>,
+    /// The hash in the package.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// The hash after linking (prefix replaced), when the tool recorded it.
+    #[serde(default)]
+    pub sha256_in_prefix: Option<String>,
+    #[serde(default)]
+    pub prefix_placeholder: Option<String>,
+}
+
+impl PathEntry {
+    pub fn is_softlink(&self) -> bool {
+        self.path_type.as_deref() == Some("softlink")
+    }
+    pub fn is_directory(&self) -> bool {
+        self.path_type.as_deref() == Some("directory")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PathsData {
+    #[serde(default)]
+    pub paths: Vec<PathEntry>,
+}
+
+/// A whole installed-package record: identity, `depends`, `files` and `paths_data`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct FullRecord {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub build: String,
+    #[serde(default)]
+    pub depends: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub paths_data: PathsData,
+}
+
+impl FullRecord {
+    /// Every path the record says is installed: `files` and `paths_data` together, once each.
+    pub fn all_paths(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.files
+            .iter()
+            .map(String::as_str)
+            .chain(self.paths_data.paths.iter().map(|p| p.path.as_str()))
+            .filter(|p| seen.insert(*p))
+            .collect()
+    }
+
+    /// The `paths_data` entry of a path, when there is one.
+    pub fn entry(&self, path: &str) -> Option<&PathEntry> {
+        self.paths_data.paths.iter().find(|p| p.path == path)
+    }
+}
+
+/// Parses a whole record (a missing `name` or `version` is an error).
+pub fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, String> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            format!("truncated JSON ({e})")
+        } else {
+            format!("invalid JSON ({e})")
+        }
+    })
+}
+
+/// Reads a whole record file (capped at 64 MiB).
+pub fn read_full_record(path: &Path) -> Result<FullRecord, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(64 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    parse_full_record(&bytes)
+}
+
+/// A record's `depends` entry that no installed record satisfies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenDepend {
+    /// `name-version-build` of the record that depends.
+    pub by: String,
+    pub spec: String,
+    /// What is installed under that name (`version build`), if anything.
+    pub installed: Option<String>,
+}
+
+/// Every `depends` entry of `records` that no record satisfies (name, version and build
+/// matched with rattler's MatchSpec; virtual packages such as `__glibc` are ignored;
+/// unparsable specs are skipped rather than guessed at).
+pub fn unsatisfied_depends(records: &[FullRecord]) -> Vec<BrokenDepend> {
+    use rattler_conda_types::Version;
+    use std::str::FromStr;
+    let mut by_name: HashMap<String, Vec<&FullRecord>> = HashMap::new();
+    for r in records {
+        by_name.entry(r.name.to_lowercase()).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for r in records {
+        for dep in &r.depends {
+            let Ok(spec) = super::envfile::parse_spec(dep) else {
+                continue;
+            };
+            let Some(name) = spec.name.as_exact().map(|n| n.as_normalized().to_string()) else {
+                continue;
+            };
+            if name.starts_with("__") {
+                continue;
+            }
+            let candidates = by_name.get(&name).map(Vec::as_slice).unwrap_or_default();
+            let ok = candidates.iter().any(|c| {
+                let version_ok = spec
+                    .version
+                    .as_ref()
+                    .is_none_or(|vs| Version::from_str(&c.version).is_ok_and(|v| vs.matches(&v)));
+                version_ok && spec.build.as_ref().is_none_or(|b| b.matches(&c.build))
+            });
+            if !ok {
+                out.push(BrokenDepend {
+                    by: format!("{}-{}-{}", r.name, r.version, r.build),
+                    spec: dep.clone(),
+                    installed: candidates
+                        .first()
+                        .map(|c| format!("{} {}", c.version, c.build)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Package names with more than one record (an interrupted transaction), sorted.
+pub fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for r in records {
+        *count.entry(r.name.to_lowercase()).or_default() += 1;
+    }
+    let mut dups: Vec<String> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(k, _)| k)
+        .collect();
+    dups.sort();
+    dups
+}
+
+/// What is wrong with one recorded path on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    Missing,
+    /// The size differs from the record's (only compared when no prefix was replaced).
+    Size {
+        want: u64,
+        got: u64,
+    },
+    /// The sha256 differs (`sha256_in_prefix` when recorded, else the package's).
+    Hash,
+}
+
+/// Checks one recorded path under `prefix`: lstat only (a softlink counts as present even
+/// when dangling, as the link is what the package installed); with `deep`, a regular file's
+/// size and then its sha256 against `paths_data`.
+pub fn check_path(
+    prefix: &Path,
+    path: &str,
+    entry: Option<&PathEntry>,
+    deep: bool,
+) -> Option<FileProblem> {
+    let full = prefix.join(path);
+    let Ok(md) = std::fs::symlink_metadata(&full) else {
+        return Some(FileProblem::Missing);
+    };
+    let entry = entry?;
+    if !deep || entry.is_softlink() || entry.is_directory() || !md.is_file() {
+        return None;
+    }
+    let replaced = entry.prefix_placeholder.is_some();
+    if let (false, Some(want)) = (replaced, entry.size_in_bytes) {
+        if md.len() != want {
+            return Some(FileProblem::Size {
+                want,
+                got: md.len(),
+            });
+        }
+    }
+    let want = entry.sha256_in_prefix.as_deref().or(if replaced {
+        None
+    } else {
+        entry.sha256.as_deref()
+    })?;
+    match file_sha256(&full) {
+        Ok(got) if !got.eq_ignore_ascii_case(want) => Some(FileProblem::Hash),
+        _ => None,
+    }
+}
+
+/// The sha256 of a file, streamed.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path)?;
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// One transaction of `conda-meta/history`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revision {
@@ -272,6 +503,107 @@ mod tests {
         let cut = &json[..json.len() / 2];
         assert!(parse_record_json(cut).unwrap_err().contains("truncated"));
         assert!(parse_record_json(b"[1]").is_err());
+    }
+
+    #[test]
+    fn full_record_keeps_files_paths_data_and_depends() {
+        let json = br#"{"name": "python", "version": "3.13.2", "build": "h_1", "depends": ["bzip2 >=1.0.8,<2.0a0"], "files": ["bin/idle3", "bin/pydoc"], "paths_data": {"paths": [{"_path": "bin/idle3", "path_type": "softlink", "sha256": "82d4", "size_in_bytes": 346}, {"_path": "lib/x.py", "path_type": "hardlink", "sha256": "aa", "sha256_in_prefix": "bb", "size_in_bytes": 2, "prefix_placeholder": "/opt/p"}], "paths_version": 1}}"#;
+        let r = parse_full_record(json).unwrap();
+        assert_eq!(r.depends, ["bzip2 >=1.0.8,<2.0a0"]);
+        assert_eq!(r.all_paths(), ["bin/idle3", "bin/pydoc", "lib/x.py"]);
+        assert!(r.entry("bin/idle3").unwrap().is_softlink());
+        let x = r.entry("lib/x.py").unwrap();
+        assert_eq!(x.sha256_in_prefix.as_deref(), Some("bb"));
+        assert_eq!(x.size_in_bytes, Some(2));
+        assert!(!x.is_softlink() && !x.is_directory());
+        assert!(r.entry("bin/pydoc").is_none());
+        assert!(parse_full_record(br#"{"name": "x"}"#).is_err());
+        assert!(parse_full_record(&json[..40])
+            .unwrap_err()
+            .contains("truncated"));
+    }
+
+    fn rec(name: &str, version: &str, build: &str, depends: &[&str]) -> FullRecord {
+        FullRecord {
+            name: name.into(),
+            version: version.into(),
+            build: build.into(),
+            depends: depends.iter().map(|d| d.to_string()).collect(),
+            ..FullRecord::default()
+        }
+    }
+
+    #[test]
+    fn depends_are_matched_by_version_and_build() {
+        let mut recs = vec![
+            rec(
+                "python",
+                "3.11.9",
+                "hab_0_cpython",
+                &["bzip2 >=1.0.8,<2.0a0", "__glibc >=2.17"],
+            ),
+            rec("bzip2", "1.0.8", "h4bc_6", &[]),
+            rec(
+                "numpy",
+                "1.26.4",
+                "py311h_0",
+                &["python >=3.11,<3.12.0a0", "python_abi 3.11.* *_cp311"],
+            ),
+            rec("python_abi", "3.11", "5_cp311", &[]),
+        ];
+        assert!(unsatisfied_depends(&recs).is_empty());
+        assert!(duplicate_names(&recs).is_empty());
+        recs[3] = rec("python_abi", "3.11", "5_cp312", &[]);
+        recs[1] = rec("bzip2", "2.0.0", "h_0", &[]);
+        let broken = unsatisfied_depends(&recs);
+        assert_eq!(broken.len(), 2, "{broken:?}");
+        assert_eq!(broken[0].by, "python-3.11.9-hab_0_cpython");
+        assert_eq!(broken[0].installed.as_deref(), Some("2.0.0 h_0"));
+        assert_eq!(broken[1].spec, "python_abi 3.11.* *_cp311");
+        recs.push(rec("bzip2", "1.0.8", "h4bc_6", &[]));
+        assert_eq!(duplicate_names(&recs), ["bzip2"]);
+        assert_eq!(unsatisfied_depends(&recs).len(), 1);
+        recs.retain(|r| r.name != "python_abi");
+        assert_eq!(unsatisfied_depends(&recs)[0].installed, None);
+    }
+
+    #[test]
+    fn recorded_paths_are_stated_and_hashed_only_when_deep() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("a.txt"), b"hello").unwrap();
+        std::os::unix::fs::symlink("gone", p.join("link")).unwrap();
+        let sha = file_sha256(&p.join("a.txt")).unwrap();
+        let entry = |size, sha: &str| PathEntry {
+            path: "a.txt".into(),
+            path_type: Some("hardlink".into()),
+            size_in_bytes: Some(size),
+            sha256: Some(sha.into()),
+            ..PathEntry::default()
+        };
+        assert_eq!(
+            check_path(p, "nope", None, false),
+            Some(FileProblem::Missing)
+        );
+        assert_eq!(check_path(p, "link", None, true), None);
+        let good = entry(5, &sha);
+        assert_eq!(check_path(p, "a.txt", Some(&good), true), None);
+        let wrong_size = entry(6, &sha);
+        assert_eq!(check_path(p, "a.txt", Some(&wrong_size), false), None);
+        assert_eq!(
+            check_path(p, "a.txt", Some(&wrong_size), true),
+            Some(FileProblem::Size { want: 6, got: 5 })
+        );
+        let wrong_hash = entry(5, "00");
+        assert_eq!(
+            check_path(p, "a.txt", Some(&wrong_hash), true),
+            Some(FileProblem::Hash)
+        );
+        let mut replaced = entry(9, "00");
+        replaced.prefix_placeholder = Some("/opt/placeholder".into());
+        assert_eq!(check_path(p, "a.txt", Some(&replaced), true), None);
+        replaced.sha256_in_prefix = Some(sha.clone());
+        assert_eq!(check_path(p, "a.txt", Some(&replaced), true), None);
     }
 
     #[test]
