@@ -222,7 +222,7 @@ fn permission_denied_on_the_socket() {
     let bin = assert_cmd::cargo::cargo_bin("devdoctor");
     let mut cmd = if is_root {
         let Some(setpriv) = can_run_as_nobody() else {
-            eprintln!("skipped: running as root without setpriv; the classification is unit-tested (checks::docker)");
+            support::skipped("running as root without setpriv; the classification is unit-tested (checks::docker)");
             return;
         };
         // A copy nobody can run, wherever the checkout lives.

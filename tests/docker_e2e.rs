@@ -80,12 +80,12 @@ fn real_socket_refuses_an_unprivileged_user() {
     let Some(docker) = available() else { return };
     // SAFETY: geteuid has no preconditions.
     if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root to run devdoctor as nobody (tests/docker_daemon.rs covers it with a test socket)");
+        support::skipped("needs root to run devdoctor as nobody (tests/docker_daemon.rs covers it with a test socket)");
         return;
     }
     let mode = std::fs::metadata(SOCKET).unwrap().permissions().mode();
     if mode & 0o006 != 0 {
-        eprintln!("skipped: {SOCKET} is open to everyone (mode {mode:o})");
+        support::skipped(&format!("{SOCKET} is open to everyone (mode {mode:o})"));
         return;
     }
     let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"]
@@ -93,7 +93,7 @@ fn real_socket_refuses_an_unprivileged_user() {
         .map(PathBuf::from)
         .find(|p| p.exists())
     else {
-        eprintln!("skipped: setpriv is not installed");
+        support::skipped("setpriv is not installed");
         return;
     };
     let sb = Sandbox::new();

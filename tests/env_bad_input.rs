@@ -1,7 +1,7 @@
 //! Hostile and broken input: each gives a finding with the path and the reason — never a
 //! panic ("the check crashed") and never a hang (the sandbox command has a 60 s limit and
 //! the checks a 10 s one).
-#[path = "env_common.rs"]
+#[path = "support/env_common.rs"]
 mod common;
 mod support;
 

@@ -1,6 +1,6 @@
 //! The env.* checks against constructed root prefixes: micromamba and conda layouts,
 //! environments.txt, conda-meta records and history, site-packages with pip dists, locks.
-#[path = "env_common.rs"]
+#[path = "support/env_common.rs"]
 mod common;
 mod support;
 

@@ -2,7 +2,7 @@
 //! failing path (missing env, lint, python, drift, pip intrusions, stale and missing locks,
 //! requirements.txt only, duplicates, an env outside the envs dirs) under micromamba 2 and 1,
 //! mamba 2 and 1, and conda, and checks the JSON fixes and the `fix --script` output.
-#[path = "env_common.rs"]
+#[path = "support/env_common.rs"]
 mod common;
 mod support;
 

@@ -2,7 +2,7 @@
 //! equals `fix --dry-run --json`, `list`/`fix` honour --format/--output/--strict, `fix --yes`
 //! removes an environment only with --allow-destructive and exports it first, and the script
 //! installs micromamba first on a machine without a package manager.
-#[path = "env_common.rs"]
+#[path = "support/env_common.rs"]
 mod common;
 mod support;
 

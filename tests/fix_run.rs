@@ -1,6 +1,6 @@
 //! `devdoctor fix` end to end, against stand-in package managers that record the argv they
 //! receive: the exact commands in order, the modes that run nothing, failures, re-checks.
-#[path = "env_common.rs"]
+#[path = "support/env_common.rs"]
 mod common;
 mod support;
 
@@ -287,9 +287,7 @@ fn on_a_terminal_it_asks_and_defaults_to_no() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_script {
-        eprintln!(
-            "skipped: script(1) from util-linux is not installed, so no terminal can be faked"
-        );
+        support::skipped("script(1) from util-linux is not installed, so no terminal can be faked");
         return;
     }
     let f = fx(ENV_YML);

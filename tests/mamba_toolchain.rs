@@ -91,7 +91,7 @@ fn system_install_present() -> bool {
 #[test]
 fn nothing_installed_fails_with_the_installer() {
     if system_install_present() {
-        eprintln!("skipped: this machine has a system-wide conda/micromamba");
+        support::skipped("this machine has a system-wide conda/micromamba");
         return;
     }
     let sb = Sandbox::new();
@@ -305,7 +305,7 @@ fn a_failing_tool_is_unknown_with_its_error() {
 #[test]
 fn stale_mamba_exe_is_mentioned() {
     if system_install_present() {
-        eprintln!("skipped: this machine has a system-wide conda/micromamba");
+        support::skipped("this machine has a system-wide conda/micromamba");
         return;
     }
     let mut sb = Sandbox::new();
@@ -321,7 +321,7 @@ fn stale_mamba_exe_is_mentioned() {
 #[test]
 fn human_output_names_the_tool_and_the_fix() {
     if system_install_present() {
-        eprintln!("skipped: this machine has a system-wide conda/micromamba");
+        support::skipped("this machine has a system-wide conda/micromamba");
         return;
     }
     let sb = Sandbox::new();

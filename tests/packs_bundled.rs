@@ -167,7 +167,7 @@ fn trivy_version_is_checked_and_fixed_with_mamba() {
 fn committed_env_file_with_secrets_fails_without_printing_them() {
     let sb = Sandbox::new();
     if with_git(&sb).is_none() {
-        eprintln!("skipped: git is not installed");
+        support::skipped("git is not installed");
         return;
     }
     let p = &sb.project;
@@ -264,7 +264,7 @@ fn tools_apply_only_where_the_project_uses_them() {
 fn gitignore_check_works_for_a_project_in_a_subfolder_of_the_repository() {
     let sb = Sandbox::new();
     if with_git(&sb).is_none() {
-        eprintln!("skipped: git is not installed");
+        support::skipped("git is not installed");
         return;
     }
     // The repository is the sandbox root; the project is its `project/` subfolder.

@@ -129,8 +129,21 @@ pub fn e2e_available(what: &str, available: bool) -> bool {
     if required {
         panic!("DEVDOCTOR_E2E=1 but {what} is not available");
     }
-    eprintln!("skipped: {what} is not available (set DEVDOCTOR_E2E=1 to require it)");
+    skipped(&format!(
+        "{what} is not available (set DEVDOCTOR_E2E=1 to require it)"
+    ));
     false
+}
+
+/// Says that a test skipped itself, where `cargo test` shows it: libtest captures `eprintln!`
+/// (and shows it only for failing tests), not a direct write to the process's stderr.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
 pub fn stdout(out: &Output) -> String {
