@@ -348,7 +348,11 @@ fn every_rule_has_a_real_explain_and_a_code() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
     /// Every rule survives arbitrary Dockerfile-shaped text.
     #[test]
     fn rules_never_panic(
