@@ -33,11 +33,14 @@ pub fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
 }
 
 /// A host path that is a container-engine socket.
+/// A bind source that exposes an engine socket: the socket itself, or a directory that holds
+/// the default sockets (`/var/run:/var/run`, `/run:/run` hand the container the same access).
 pub fn is_engine_socket(source: &str) -> bool {
     let s = source.trim_end_matches('/');
-    ["docker.sock", "podman.sock", "containerd.sock", "crio.sock"]
-        .iter()
-        .any(|name| s.ends_with(name))
+    matches!(s, "/var/run" | "/run")
+        || ["docker.sock", "podman.sock", "containerd.sock", "crio.sock"]
+            .iter()
+            .any(|name| s.ends_with(name))
 }
 
 pub fn docker_socket(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {

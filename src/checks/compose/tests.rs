@@ -177,6 +177,9 @@ fn engine_sockets() {
     assert!(super::is_engine_socket("/var/run/docker.sock"));
     assert!(super::is_engine_socket("/run/user/1000/podman/podman.sock"));
     assert!(!super::is_engine_socket("./data"));
+    assert!(super::is_engine_socket("/var/run"));
+    assert!(super::is_engine_socket("/run/"));
+    assert!(!super::is_engine_socket("/var/run/app"));
 }
 
 #[test]
