@@ -3,7 +3,7 @@
 use crate::cli::{Cli, Command, Format};
 use crate::commands::{self, write_stdout};
 use crate::core::status::exit;
-use crate::invocation::{setup_color, Invocation};
+use crate::invocation::{setup_color, usage, Invocation};
 use crate::runner;
 use anyhow::Result;
 
@@ -66,13 +66,28 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
     let inv = Invocation::resolve(&cli.global)?;
     match &cli.command {
+        Some(Command::Trust { show }) => {
+            write_stdout(&usage(crate::trust::cmd_trust(&inv.settings, *show))?)?;
+            return Ok(exit::HEALTHY);
+        }
+        Some(Command::Untrust) => {
+            write_stdout(&usage(crate::trust::cmd_untrust(&inv.settings))?)?;
+            return Ok(exit::HEALTHY);
+        }
+        _ => {}
+    }
+    match &cli.command {
         None => commands::check::run(inv, &cli.ids),
         Some(Command::Check { ids }) => commands::check::run(inv, ids),
         Some(Command::List) => commands::list::run(&inv),
         Some(Command::Explain { id }) => commands::explain::run(&inv, id),
         Some(Command::Fix(args)) => commands::fix::run(inv, args),
-        Some(Command::Completions { .. } | Command::Man | Command::Docs { .. }) => {
-            unreachable!("handled above")
-        }
+        Some(
+            Command::Completions { .. }
+            | Command::Man
+            | Command::Docs { .. }
+            | Command::Trust { .. }
+            | Command::Untrust,
+        ) => unreachable!("handled above"),
     }
 }

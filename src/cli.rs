@@ -48,6 +48,15 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `devdoctor man > devdoctor.1`.
     Man,
+    /// Trust this project: record a hash of devdoctor.toml, .devdoctor/ and the pack and plugin
+    /// files it names, so that its packs and plugins run until one of them changes.
+    Trust {
+        /// Show the files and whether they match what was trusted; record nothing.
+        #[arg(long)]
+        show: bool,
+    },
+    /// Forget this project's trust.
+    Untrust,
     /// Generate reference documentation from the registry (`docs checks --write` updates
     /// docs/checks.md in a checkout).
     #[command(hide = true)]
@@ -183,6 +192,16 @@ pub struct GlobalArgs {
     /// Allow network checks against hosts that are not loopback.
     #[arg(long, global = true)]
     pub allow_remote: bool,
+
+    /// Trust this project for this run (CI running its own repository): its packs and
+    /// plugins run without `devdoctor trust`.
+    #[arg(
+        long,
+        global = true,
+        env = "DEVDOCTOR_TRUST",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub trust_project: bool,
 
     /// Retry failing network checks until they pass or this long has passed (e.g. 30s, 2m).
     #[arg(long, value_name = "DURATION", global = true)]

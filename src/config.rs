@@ -96,8 +96,23 @@ pub struct Settings {
     pub severity: BTreeMap<String, Status>,
     pub pack_dirs: Vec<PathBuf>,
     pub plugin_paths: Vec<PathBuf>,
-    /// The project is trusted: its own packs' and plugins' fixes may run.
+    /// The project is trusted: its own packs and plugins may run (see `trust`).
     pub trusted: bool,
+    /// `--checks DIR`s: chosen by the user, so their packs run without the project's trust.
+    pub user_pack_dirs: Vec<PathBuf>,
+    /// The per-check timeout came from the project's config (capped without trust).
+    pub timeout_from_project: bool,
+    /// The project's config asked for `allow_remote`, which only the user may grant.
+    pub project_asked_remote: bool,
+}
+
+impl Settings {
+    /// Pack files and folders the project's config names (not the user's `--checks`).
+    pub fn project_pack_dirs(&self) -> impl Iterator<Item = &PathBuf> {
+        self.pack_dirs
+            .iter()
+            .filter(|p| !self.user_pack_dirs.contains(p))
+    }
 }
 
 impl Default for Settings {
@@ -126,6 +141,9 @@ impl Default for Settings {
             pack_dirs: Vec::new(),
             plugin_paths: Vec::new(),
             trusted: true,
+            user_pack_dirs: Vec::new(),
+            timeout_from_project: false,
+            project_asked_remote: false,
         }
     }
 }
@@ -296,7 +314,9 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         }
         s.server_command = c;
     }
-    s.allow_remote = args.allow_remote || file.mcp.allow_remote.unwrap_or(false);
+    // Reaching beyond loopback is the user's decision (the flag), never the project's.
+    s.allow_remote = args.allow_remote;
+    s.project_asked_remote = file.mcp.allow_remote == Some(true);
     // [docker]
     s.image = args.image.clone().or(file.docker.image);
     s.dockerfiles = file
@@ -335,8 +355,12 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .map(|p| s.project_path(p))
         .collect();
     // --checks DIR is relative to -C, like the other path flags.
-    s.pack_dirs
-        .extend(args.checks.iter().map(|p| flag_path(&project_dir, &cwd, p)));
+    s.user_pack_dirs = args
+        .checks
+        .iter()
+        .map(|p| flag_path(&project_dir, &cwd, p))
+        .collect();
+    s.pack_dirs.extend(s.user_pack_dirs.iter().cloned());
     s.plugin_paths = file
         .checks
         .plugins
@@ -345,6 +369,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .collect();
     if let Some(t) = args.timeout.or(file.checks.timeout) {
         s.timeout = secs_to_duration("timeout", t)?;
+        s.timeout_from_project = args.timeout.is_none();
     }
     if let Some(w) = &args.wait {
         s.wait = Some(parse_duration("--wait duration", w)?);

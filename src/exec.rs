@@ -204,9 +204,26 @@ fn kill_group(child: &Child) {
     }
 }
 
+/// Options given to every git devdoctor starts, before its sub-command: a cloned repository's
+/// `.git/config` can name programs (`core.fsmonitor`, hooks) that git would otherwise run.
+pub const GIT_SAFETY: &[&str] = &[
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "--no-optional-locks",
+];
+
 pub fn run(cmd: &Cmd) -> Result<Output> {
     let start = Instant::now();
     let mut command = Command::new(&cmd.program);
+    if std::path::Path::new(&cmd.program)
+        .file_name()
+        .is_some_and(|n| n == "git")
+    {
+        // A repository's own config must not run code: no fsmonitor, no hooks, no locks.
+        command.args(GIT_SAFETY).env("GIT_OPTIONAL_LOCKS", "0");
+    }
     command
         .args(&cmd.args)
         .stdin(Stdio::null())

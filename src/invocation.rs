@@ -104,12 +104,22 @@ pub struct Invocation {
     pub verbose: u8,
     /// `--output FILE`; `None` for stdout (`-` is stdout too).
     pub output: Option<PathBuf>,
+    /// Whether the project is trusted, and if not, what changed.
+    pub(crate) trust: crate::trust::State,
 }
 
 impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
     pub fn resolve(g: &GlobalArgs) -> Result<Invocation> {
-        let settings = usage(config::resolve(g))?;
+        let mut settings = usage(config::resolve(g))?;
+        let trust = crate::trust::state(&settings, g.trust_project);
+        settings.trusted = trust.trusted();
+        if !settings.trusted
+            && settings.timeout_from_project
+            && settings.timeout > crate::trust::UNTRUSTED_TIMEOUT_CAP
+        {
+            settings.timeout = crate::trust::UNTRUSTED_TIMEOUT_CAP;
+        }
         let mut skip = settings.skip.clone();
         skip.extend(g.skip.iter().cloned());
         skip.dedup();
@@ -123,7 +133,20 @@ impl Invocation {
             quiet: g.quiet,
             verbose: g.verbose,
             output: g.output.clone().filter(|p| p.as_os_str() != "-"),
+            trust,
         })
+    }
+
+    /// The one line that says the project is untrusted, printed to stderr unless `-qq`.
+    pub fn say_trust(&self) {
+        if let Some(note) = self.trust.notice() {
+            if self.quiet < 2 {
+                eprintln!("{note}");
+            }
+        }
+        if self.settings.project_asked_remote && !self.settings.allow_remote && self.quiet < 2 {
+            eprintln!("note: devdoctor.toml sets allow_remote, which only --allow-remote can grant; network checks stay on loopback");
+        }
     }
 
     /// Every check of this project (a pack problem is a usage error).

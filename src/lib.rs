@@ -21,3 +21,4 @@ pub mod probes;
 pub mod registry;
 pub mod report;
 pub mod runner;
+pub(crate) mod trust;

@@ -30,6 +30,65 @@ impl Check for Overridden {
     }
 }
 
+/// A project pack check or plugin of a project the user has not trusted: listed, never run.
+struct NotTrusted {
+    meta: CheckMeta,
+}
+
+impl Check for NotTrusted {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+    fn run(&self, _: &Context) -> CheckResult {
+        CheckResult::skip(
+            "not trusted: review .devdoctor/ and devdoctor.toml, then run `devdoctor trust`",
+        )
+    }
+    fn trusted(&self) -> bool {
+        false
+    }
+}
+
+/// Where a pack comes from, which decides whether it runs and what it may read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// `checks/*.toml`, compiled in.
+    Bundled,
+    /// `--checks DIR`: the user chose it.
+    User,
+    /// `.devdoctor/checks` or `[checks] packs`: the project's own.
+    Project,
+}
+
+/// The id areas of the built-in checks: a project pack cannot define a check in them, so
+/// selecting `'dockerfile.*'` never runs project code.
+const RESERVED: &[&str] = &[
+    "mamba",
+    "env",
+    "docker",
+    "dockerfile",
+    "compose",
+    "image",
+    "mcp",
+];
+
+/// A config error for a project pack check that takes a reserved id.
+fn reserved(def: &packs::PackCheckDef) -> Option<Diag> {
+    let area = crate::core::area_of(&def.meta.id);
+    RESERVED.contains(&area).then(|| Diag {
+        place: def.place.clone(),
+        key: "id".into(),
+        message: format!(
+            "check id `{}` is in the built-in area `{area}`, which packs may not use",
+            def.meta.id
+        ),
+        hint: "give the check an id in an area of its own, e.g. `myteam.{name}`".replace(
+            "{name}",
+            def.meta.id.split_once('.').map_or("name", |(_, n)| n),
+        ),
+    })
+}
+
 /// Where a check id was first defined, for duplicate messages.
 fn defined_at(check: &dyn Check) -> String {
     check.meta().origin.to_string()
@@ -39,26 +98,35 @@ fn defined_at(check: &dyn Check) -> String {
 pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
     let mut checks = crate::checks::builtin();
     let mut diags: Vec<Diag> = Vec::new();
-    let mut loaded: Vec<Pack> = Vec::new();
+    // Each pack with where it comes from: bundled and --checks packs always run, the
+    // project's own only once the user trusts the project.
+    let mut loaded: Vec<(Pack, Source)> = Vec::new();
     for pack in packs::bundled() {
         match pack {
-            Ok(p) => loaded.push(p),
+            Ok(p) => loaded.push((p, Source::Bundled)),
             Err(d) => diags.extend(d),
         }
     }
-    let bundled_count = loaded.len();
     for path in packs::project_files(settings)? {
+        let chosen_by_user = settings.user_pack_dirs.iter().any(|d| path.starts_with(d));
         match packs::load_file(settings, &path)? {
-            Ok(p) => loaded.push(p),
+            Ok(p) if chosen_by_user => loaded.push((p, Source::User)),
+            Ok(p) => loaded.push((p, Source::Project)),
             Err(d) => diags.extend(d),
         }
     }
     let mut overrides = Vec::new();
-    for (i, pack) in loaded.into_iter().enumerate() {
-        if i >= bundled_count {
+    for (pack, source) in loaded {
+        if source != Source::Bundled {
             overrides.extend(pack.overrides);
         }
         for def in pack.checks {
+            if source != Source::Bundled {
+                if let Some(d) = reserved(&def) {
+                    diags.push(d);
+                    continue;
+                }
+            }
             if let Some(first) = checks.iter().find(|c| c.meta().id == def.meta.id) {
                 diags.push(Diag {
                     place: def.place.clone(),
@@ -72,10 +140,21 @@ pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
                 });
                 continue;
             }
-            checks.push(Arc::new(PackCheck::new(def)));
+            checks.push(match source {
+                Source::Bundled | Source::User => Arc::new(PackCheck::new(def)),
+                Source::Project if settings.trusted => Arc::new(PackCheck::project(def)),
+                Source::Project => Arc::new(NotTrusted { meta: def.meta }),
+            });
         }
     }
-    checks.extend(crate::plugins::discover(settings));
+    for plugin in crate::plugins::discover(settings) {
+        if settings.trusted {
+            checks.push(plugin);
+        } else {
+            let meta = plugin.meta().clone();
+            checks.push(Arc::new(NotTrusted { meta }));
+        }
+    }
 
     for (i, ov) in overrides.iter().enumerate() {
         if let Some(prev) = overrides[..i].iter().find(|p| p.id == ov.id) {

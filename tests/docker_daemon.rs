@@ -100,7 +100,10 @@ fn daemon_down_without_docker_files_is_skipped() {
     sb.var("DOCKER_HOST", "unix:///nonexistent.sock");
     let (report, code) = sb.json(&["docker.daemon"]);
     assert_eq!(support::status(&report, "docker.daemon"), "skip");
-    assert_eq!(code, 0);
+    assert_eq!(
+        code, 3,
+        "a check named on the command line that skipped was not checked"
+    );
 }
 
 #[test]

@@ -75,11 +75,11 @@ fn remote_targets_are_skipped_without_the_flag() {
         !report.to_string().contains("hunter2"),
         "userinfo is never shown"
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 3, "the named check was not run");
 }
 
 #[test]
-fn allow_remote_flag_and_config_key_permit_the_attempt() {
+fn allow_remote_flag_permits_the_attempt_and_the_config_key_does_not() {
     if !support::e2e_available("network namespaces (unshare -n)", unshare_works()) {
         return;
     }
@@ -97,9 +97,11 @@ fn allow_remote_flag_and_config_key_permit_the_attempt() {
     );
     assert_eq!(code, 1);
 
+    // Reaching beyond loopback is the user's decision: a project (even a trusted one) cannot
+    // grant it in its devdoctor.toml.
     sb.write("project/devdoctor.toml", "[mcp]\nallow_remote = true\n");
     let mut args = REMOTE.to_vec();
     args.extend(["--timeout", "3", "mcp.health"]);
     let (report, _) = run_isolated(&sb, &args);
-    assert_eq!(status(&report, "mcp.health"), "fail", "{report:#}");
+    assert_eq!(status(&report, "mcp.health"), "skip", "{report:#}");
 }

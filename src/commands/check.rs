@@ -10,6 +10,7 @@ use std::io::IsTerminal;
 
 pub fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
     let format = inv.format;
+    inv.say_trust();
     let all = inv.load()?;
     let selected = inv.select(all, ids);
     // A file is checked before the run so a typo fails fast.
@@ -27,13 +28,22 @@ pub fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
     let show_progress =
         format == Format::Human && inv.quiet == 0 && std::io::stderr().is_terminal();
     let project_dir = inv.settings.project_dir.clone();
-    let report = crate::engine::run(
+    let mut report = crate::engine::run(
         inv.settings.clone(),
         selected,
         inv.jobs,
         inv.strict,
         show_progress,
     );
+    // A check named on the command line that skipped was not checked: say so in the exit code.
+    if report.exit_code == exit::HEALTHY
+        && report
+            .entries
+            .iter()
+            .any(|e| e.result.status == crate::core::Status::Skip && ids.contains(&e.meta.id))
+    {
+        report.exit_code = exit::UNKNOWN;
+    }
     let opts = report::RenderOptions {
         human: HumanOptions {
             quiet: inv.quiet,

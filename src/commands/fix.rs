@@ -37,6 +37,7 @@ pub fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
     }
     super::only_human_or_json(&inv, "fix")?;
     let mut sink = Sink::new(&inv)?;
+    inv.say_trust();
     let all = inv.load()?;
     let selected = inv.select(all, &args.ids)?;
     let show_progress = !json && !args.script && inv.quiet == 0 && std::io::stderr().is_terminal();

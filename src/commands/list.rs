@@ -9,6 +9,7 @@ use anyhow::Result;
 pub fn run(inv: &Invocation) -> Result<i32> {
     super::only_human_or_json(inv, "list")?;
     let mut sink = super::Sink::new(inv)?;
+    inv.say_trust();
     let checks = inv.load()?;
     let text = if inv.format == Format::Json {
         let items: Vec<_> = checks
@@ -19,6 +20,7 @@ pub fn run(inv: &Invocation) -> Result<i32> {
                     "id": m.id, "category": m.category, "title": m.title,
                     "can_fix": m.can_fix, "origin": m.origin,
                     "source": crate::policy::text::one_line(&m.origin.to_string(), false),
+                    "trusted": c.trusted(),
                 })
             })
             .collect();
@@ -44,8 +46,9 @@ pub fn run(inv: &Invocation) -> Result<i32> {
                     String::new()
                 } else {
                     format!(
-                        "  [{}]",
-                        crate::policy::text::one_line(&m.origin.to_string(), false)
+                        "  [{}{}]",
+                        crate::policy::text::one_line(&m.origin.to_string(), false),
+                        if c.trusted() { "" } else { ", not trusted" }
                     )
                     .dimmed()
                     .to_string()

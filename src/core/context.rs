@@ -68,11 +68,23 @@ impl Context {
         self.vars.get("PATH")
     }
 
-    /// Looks up a program on this context's PATH.
+    /// Looks up a program on this context's PATH. Only absolute PATH entries count (an empty
+    /// entry or `.` would find a program in whatever folder devdoctor runs in), and a program
+    /// that resolves inside the project is never returned: a cloned repository cannot shadow
+    /// `micromamba` or `git` with a file of its own.
     pub fn which(&self, program: &str) -> Option<PathBuf> {
         let path = self.path_var()?;
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        which::which_in(program, Some(path), cwd).ok()
+        let absolute: Vec<PathBuf> = std::env::split_paths(path)
+            .filter(|p| p.is_absolute())
+            .collect();
+        let path = std::env::join_paths(absolute).ok()?;
+        let found = which::which_in(program, Some(path), "/").ok()?;
+        let project = self.settings.project_dir.canonicalize().ok();
+        let real = found.canonicalize().unwrap_or_else(|_| found.clone());
+        match project {
+            Some(project) if real.starts_with(&project) || found.starts_with(&project) => None,
+            _ => Some(found),
+        }
     }
 
     /// Runs `compute` at most once per run for the type `T`, and shares the result.

@@ -202,6 +202,11 @@ pub trait Check: Send + Sync {
     fn waits_for_server(&self) -> bool {
         false
     }
+    /// Whether this check may run: `false` for a project's pack check or plugin that the user
+    /// has not trusted (it is listed, and skipped).
+    fn trusted(&self) -> bool {
+        true
+    }
     /// When the check applies and when it skips, for the check reference (`None`: not
     /// documented, as for packs and plugins, whose files say it).
     fn applies(&self) -> Option<&str> {

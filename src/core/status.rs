@@ -82,9 +82,11 @@ impl Counts {
 
     /// 1 on any fail (or warn with `strict`), else 3 on any unknown, else 0.
     pub fn exit_code(&self, strict: bool) -> i32 {
+        let ran = self.ok + self.warn + self.fail + self.unknown;
         if self.fail > 0 || (strict && self.warn > 0) {
             exit::FAILED
-        } else if self.unknown > 0 {
+        } else if self.unknown > 0 || (ran == 0 && self.skip > 0) {
+            // Every selected check skipped: nothing was checked, which is not "healthy".
             exit::UNKNOWN
         } else {
             exit::HEALTHY
@@ -100,6 +102,8 @@ mod tests {
     fn exit_code_model() {
         let c = |s: &[Status]| Counts::from_statuses(s.iter().copied());
         assert_eq!(c(&[Status::Ok, Status::Skip]).exit_code(false), 0);
+        assert_eq!(c(&[Status::Skip, Status::Skip]).exit_code(false), 3);
+        assert_eq!(c(&[]).exit_code(false), 0);
         assert_eq!(c(&[Status::Ok, Status::Warn]).exit_code(false), 0);
         assert_eq!(c(&[Status::Ok, Status::Warn]).exit_code(true), 1);
         assert_eq!(c(&[Status::Unknown, Status::Warn]).exit_code(false), 3);

@@ -8,11 +8,26 @@ use crate::core::{Check, CheckMeta, CheckResult, Context, Fix, Status};
 
 pub struct PackCheck {
     pub def: PackCheckDef,
+    /// A project's own pack: its file probes read only inside the project.
+    confined: bool,
 }
 
 impl PackCheck {
+    /// A pack that ships with devdoctor or that the user named with `--checks`.
     pub fn new(def: PackCheckDef) -> PackCheck {
-        PackCheck { def }
+        PackCheck {
+            def,
+            confined: false,
+        }
+    }
+
+    /// A pack of the project itself (`.devdoctor/checks`, `[checks] packs`): trusted or not,
+    /// its file probes never read outside the project (symlinks resolved).
+    pub fn project(def: PackCheckDef) -> PackCheck {
+        PackCheck {
+            def,
+            confined: true,
+        }
     }
 }
 
@@ -46,7 +61,8 @@ impl Check for PackCheck {
 
     fn run(&self, ctx: &Context) -> CheckResult {
         let def = &self.def;
-        let vars = Vars::from_context(ctx);
+        let mut vars = Vars::from_context(ctx);
+        vars.confined = self.confined;
         if let Some(why) = probe::not_applicable(ctx, &vars, &def.when) {
             return CheckResult::skip(format!("not applicable: {why}"));
         }

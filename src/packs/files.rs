@@ -174,6 +174,15 @@ pub fn resolve(
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out.dedup_by(|a, b| a.0 == b.0);
+    if vars.confined {
+        // A project's pack reads the project, nothing else: not ~/.ssh, not /etc, not a
+        // symlink that leads out of it.
+        let inside = project.canonicalize().unwrap_or_else(|_| project.clone());
+        out.retain(|(abs, _)| {
+            abs.canonicalize()
+                .is_ok_and(|real| real.starts_with(&inside))
+        });
+    }
     Ok(out)
 }
 

@@ -48,6 +48,8 @@ pub struct Vars {
     pub env_file: String,
     pub project: String,
     pub home: Option<String>,
+    /// Paths resolve only inside the project (a project's own pack).
+    pub confined: bool,
 }
 
 impl Vars {
@@ -62,6 +64,7 @@ impl Vars {
             env_file: s.display_path(&s.env_file),
             project: s.project_dir.display().to_string(),
             home: ctx.home().map(|h| h.display().to_string()),
+            confined: false,
         }
     }
 
@@ -150,6 +153,7 @@ mod tests {
             env_file: "environment.yml".into(),
             project: "/p".into(),
             home: None,
+            confined: false,
         }
     }
 

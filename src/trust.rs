@@ -1,0 +1,337 @@
+//! Trust in a project: files in a project are data, code runs only with consent.
+//!
+//! What a project can make devdoctor run or read beyond its own data is its `devdoctor.toml`,
+//! everything under `.devdoctor/` (packs, plugins) and the pack and plugin paths the config
+//! names. `devdoctor trust` records a SHA-256 of each of those files in the user's state
+//! directory; a later run compares. Until the recorded fingerprint matches (or `--trust-project`
+//! / `DEVDOCTOR_TRUST=1` says so for a pipeline running its own repository), project packs and
+//! plugins are listed but skipped, and config keys that widen reach are ignored.
+
+use crate::config::Settings;
+use anyhow::{Context as _, Result};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A project config may raise the per-check timeout up to this without trust.
+pub(crate) const UNTRUSTED_TIMEOUT_CAP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How many files, and how many bytes of each, a fingerprint reads at most.
+const MAX_FILES: usize = 2_000;
+const MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where a project's trust stands for this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum State {
+    /// The project has nothing that could run or reach beyond its data.
+    NothingToTrust,
+    /// The fingerprint the user recorded matches.
+    Trusted,
+    /// `--trust-project` or `DEVDOCTOR_TRUST=1`.
+    Forced,
+    /// Never trusted, or changed since: what changed (relative paths).
+    Untrusted { changed: Vec<String>, never: bool },
+}
+
+impl State {
+    pub(crate) fn trusted(&self) -> bool {
+        !matches!(self, State::Untrusted { .. })
+    }
+
+    /// The one line a report prints about an untrusted project (`None` when trusted).
+    pub(crate) fn notice(&self) -> Option<String> {
+        let State::Untrusted { changed, never } = self else {
+            return None;
+        };
+        let what = if *never {
+            "this project is not trusted".to_string()
+        } else {
+            let mut shown: Vec<&str> = changed.iter().take(3).map(String::as_str).collect();
+            if changed.len() > 3 {
+                shown.push("…");
+            }
+            format!(
+                "this project changed since you trusted it ({})",
+                shown.join(", ")
+            )
+        };
+        Some(format!(
+            "note: {what}: its packs and plugins were not run and its config may not widen reach; review .devdoctor/ and devdoctor.toml, then run `devdoctor trust`"
+        ))
+    }
+}
+
+/// The files a project controls that can make devdoctor run or read something, with their
+/// SHA-256, keyed by their path relative to the project (or absolute outside it).
+pub(crate) type Fingerprint = BTreeMap<String, String>;
+
+fn hash_file(path: &Path) -> String {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    match std::fs::File::open(path) {
+        Ok(f) if path.is_file() => {
+            let mut buf = Vec::new();
+            let _ = f.take(MAX_BYTES).read_to_end(&mut buf);
+            hasher.update(&buf);
+        }
+        // A FIFO, a device or an unreadable file is named, never read.
+        _ => hasher.update(b"<not a regular file>"),
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every file below `dir` (symlinks not followed), bounded.
+fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    let room = MAX_FILES.saturating_sub(out.len());
+    out.extend(walk(dir).into_iter().take(room));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if found.len() >= MAX_FILES {
+                return found;
+            }
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.is_dir() => stack.push(p),
+                Ok(_) => found.push(p),
+                Err(_) => {}
+            }
+        }
+    }
+    found
+}
+
+/// The fingerprint of what `settings`' project controls.
+pub(crate) fn fingerprint(settings: &Settings) -> Fingerprint {
+    let mut files: Vec<PathBuf> = Vec::new();
+    if let Some(config) = &settings.config_file {
+        files.push(config.clone());
+    }
+    let own = settings.project_dir.join(".devdoctor");
+    if own.is_dir() {
+        files_below(&own, &mut files);
+    }
+    for p in settings
+        .project_pack_dirs()
+        .chain(settings.plugin_paths.iter())
+    {
+        if p.is_dir() {
+            files_below(p, &mut files);
+        } else if p.exists() {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+        .iter()
+        .map(|p| (settings.display_path(p), hash_file(p)))
+        .collect()
+}
+
+/// The user's state directory for devdoctor: `$XDG_STATE_HOME/devdoctor`, else
+/// `~/.local/state/devdoctor`.
+pub(crate) fn state_dir(vars: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let absolute = |v: String| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
+    if let Some(dir) = vars("XDG_STATE_HOME").and_then(absolute) {
+        return Some(dir.join("devdoctor"));
+    }
+    vars("HOME")
+        .and_then(absolute)
+        .map(|h| h.join(".local/state/devdoctor"))
+}
+
+fn env_var(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.is_empty())
+}
+
+/// The record of one project: `<state>/trust/<sha256 of its canonical path>.json`.
+fn record_path(project: &Path) -> Option<PathBuf> {
+    let canonical = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    let key: String = Sha256::digest(canonical.as_os_str().as_encoded_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Some(
+        state_dir(&env_var)?
+            .join("trust")
+            .join(format!("{key}.json")),
+    )
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Record {
+    project: String,
+    files: Fingerprint,
+}
+
+fn read_record(project: &Path) -> Option<Fingerprint> {
+    let text = std::fs::read_to_string(record_path(project)?).ok()?;
+    serde_json::from_str::<Record>(&text).ok().map(|r| r.files)
+}
+
+/// Files added, removed or changed between two fingerprints.
+fn changes(then: &Fingerprint, now: &Fingerprint) -> Vec<String> {
+    let mut out: Vec<String> = now
+        .iter()
+        .filter(|(k, v)| then.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.extend(then.keys().filter(|k| !now.contains_key(*k)).cloned());
+    out.sort();
+    out
+}
+
+/// Where this project's trust stands. `forced` is `--trust-project` / `DEVDOCTOR_TRUST=1`.
+pub(crate) fn state(settings: &Settings, forced: bool) -> State {
+    if forced {
+        return State::Forced;
+    }
+    let now = fingerprint(settings);
+    if now.is_empty() {
+        return State::NothingToTrust;
+    }
+    match read_record(&settings.project_dir) {
+        Some(then) if then == now => State::Trusted,
+        Some(then) => State::Untrusted {
+            changed: changes(&then, &now),
+            never: false,
+        },
+        None => State::Untrusted {
+            changed: now.keys().cloned().collect(),
+            never: true,
+        },
+    }
+}
+
+/// `devdoctor trust [--show]`: records the fingerprint (or shows what it would record).
+pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
+    let now = fingerprint(settings);
+    let mut out = String::new();
+    if now.is_empty() {
+        out.push_str(
+            "nothing to trust: this project has no devdoctor.toml, .devdoctor/, packs or plugins\n",
+        );
+        return Ok(out);
+    }
+    let then = read_record(&settings.project_dir);
+    for (file, hash) in &now {
+        let mark = match then.as_ref().map(|t| t.get(file)) {
+            Some(Some(h)) if h == hash => "  ",
+            Some(Some(_)) => "~ ",
+            _ => "+ ",
+        };
+        out.push_str(&format!("{mark}{file}  sha256:{}\n", &hash[..16]));
+    }
+    if show {
+        let verdict = match state(settings, false) {
+            State::Trusted => "trusted: the files above match what you trusted",
+            _ => "not trusted (+ new, ~ changed since you trusted it): `devdoctor trust` records them",
+        };
+        out.push_str(verdict);
+        out.push('\n');
+        return Ok(out);
+    }
+    let path = record_path(&settings.project_dir)
+        .context("no state directory: set HOME or XDG_STATE_HOME")?;
+    let record = Record {
+        project: settings.project_dir.display().to_string(),
+        files: now,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&record)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.push_str(&format!(
+        "trusted {}: its packs and plugins will run until one of these files changes\n",
+        settings.project_dir.display()
+    ));
+    Ok(out)
+}
+
+/// `devdoctor untrust`: forgets the project's record.
+pub(crate) fn cmd_untrust(settings: &Settings) -> Result<String> {
+    match record_path(&settings.project_dir) {
+        Some(p) if p.exists() => {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+            Ok(format!(
+                "{} is no longer trusted\n",
+                settings.project_dir.display()
+            ))
+        }
+        _ => Ok(format!(
+            "{} was not trusted\n",
+            settings.project_dir.display()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_name_added_removed_and_modified_files() {
+        let then: Fingerprint = [("a", "1"), ("b", "2"), ("c", "3")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let now: Fingerprint = [("a", "1"), ("b", "9"), ("d", "4")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(changes(&then, &now), ["b", "c", "d"]);
+        assert!(changes(&now, &now).is_empty());
+    }
+
+    #[test]
+    fn state_dir_prefers_an_absolute_xdg_state_home() {
+        let vars = |k: &str| match k {
+            "XDG_STATE_HOME" => Some("/s".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(state_dir(&vars), Some(PathBuf::from("/s/devdoctor")));
+        let relative = |k: &str| match k {
+            "XDG_STATE_HOME" => Some("rel".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            state_dir(&relative),
+            Some(PathBuf::from("/h/.local/state/devdoctor"))
+        );
+        assert_eq!(state_dir(&|_| None), None);
+    }
+
+    #[test]
+    fn the_notice_says_what_changed_and_how_to_trust() {
+        let s = State::Untrusted {
+            changed: vec!["devdoctor.toml".into()],
+            never: false,
+        };
+        let n = s.notice().unwrap();
+        assert!(
+            n.contains("devdoctor.toml") && n.contains("devdoctor trust"),
+            "{n}"
+        );
+        assert!(State::Trusted.notice().is_none());
+        assert!(State::Forced.trusted() && !s.trusted());
+    }
+}
