@@ -201,7 +201,7 @@ fn parse_file(path: &Path) -> Result<FileConfig> {
             path,
             &text,
             &e,
-            "see the README's Configuration section for the keys devdoctor.toml accepts",
+            "see docs/configuration.md for the keys devdoctor.toml accepts",
         )
     })
 }

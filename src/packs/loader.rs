@@ -236,7 +236,7 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
                 place,
                 key: String::new(),
                 message: e.message().trim().to_string(),
-                hint: "see the README section \"Writing a pack\" for the schema: [[check]] with id, title, category, severity, when, probe, fix, explain; [[override]] with id, severity or disabled".into(),
+                hint: "see docs/packs-and-plugins.md (\"Writing a pack\") for the schema: [[check]] with id, title, category, severity, when, probe, fix, explain; [[override]] with id, severity or disabled".into(),
             }]);
         }
     };
@@ -452,7 +452,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                 &span,
                 &format!("probe.{key}"),
                 format!("a `{kind}` probe needs `{key}`"),
-                "see the README section \"Writing a pack\" for each probe kind's keys",
+                "see docs/packs-and-plugins.md (\"Writing a pack\") for each probe kind's keys",
             );
         }
     };

@@ -1,7 +1,7 @@
 //! Declarative check packs: TOML files of checks built from generic probe kinds (command, file,
 //! http, tcp, env) with expectations, a severity and a fix. The packs in the repository's
 //! `checks/` folder are compiled in; projects add `.devdoctor/checks/*.toml` and `--checks DIR`.
-//! The schema is documented in the README section "Writing a pack".
+//! The schema is documented in docs/packs-and-plugins.md ("Writing a pack").
 
 mod check;
 mod files;

@@ -1,0 +1,230 @@
+//! A hostile clone: a plugin, a pack `command` probe, a pack `file` probe on ~/.ssh/id_rsa, a
+//! devdoctor.toml asking for remote access and a day-long timeout, a fake `micromamba` in the
+//! project with `.` on PATH, and a `.git/config` whose core.fsmonitor is a script. Until the
+//! user trusts the project, no command of the project runs and no secret is printed; after
+//! `devdoctor trust` the plugin and probes run; after an edit they stop again.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use support::Sandbox;
+
+const KEY: &str = "PRIVATE-KEY-MATERIAL-4711";
+
+/// Markers each hostile piece writes when it runs.
+const MARKERS: &[&str] = &[
+    "plugin-ran",
+    "probe-ran",
+    "fake-micromamba-ran",
+    "fsmonitor-ran",
+];
+
+fn executable(path: &Path, body: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn hostile(sb: &Sandbox) -> PathBuf {
+    let marks = sb.root().join("marks");
+    fs::create_dir_all(&marks).unwrap();
+    let m = |name: &str| marks.join(name).display().to_string();
+    let p = &sb.project;
+    executable(
+        &p.join(".devdoctor/plugins/check_evil"),
+        &format!("touch {}; echo OK", m("plugin-ran")),
+    );
+    sb.write(
+        "project/.devdoctor/checks/evil.toml",
+        &format!(
+            r#"[[check]]
+id = "team.evil"
+title = "runs a command"
+explain = "x"
+probe = {{ kind = "command", argv = ["sh", "-c", "touch {}"] }}
+
+[[check]]
+id = "team.key"
+title = "reads a key"
+explain = "x"
+probe = {{ kind = "file", path = ["~/.ssh/id_rsa", "../home/.ssh/id_rsa"], contains = "NOTTHERE" }}
+"#,
+            m("probe-ran")
+        ),
+    );
+    sb.write(
+        "project/devdoctor.toml",
+        "[mcp]\nallow_remote = true\n\n[checks]\ntimeout = 86400\n",
+    );
+    executable(
+        &p.join("micromamba"),
+        &format!("touch {}; echo 2.0.5", m("fake-micromamba-ran")),
+    );
+    executable(
+        &sb.root().join("fsmonitor.sh"),
+        &format!("touch {}", m("fsmonitor-ran")),
+    );
+    sb.write(
+        "project/.git/config",
+        &format!(
+            "[core]\n\trepositoryformatversion = 0\n\tfsmonitor = {}\n",
+            sb.root().join("fsmonitor.sh").display()
+        ),
+    );
+    fs::create_dir_all(p.join(".git/objects")).unwrap();
+    fs::create_dir_all(p.join(".git/refs")).unwrap();
+    sb.write("project/.git/HEAD", "ref: refs/heads/main\n");
+    sb.write("project/.env", "API_TOKEN=abc\n");
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write(
+        "home/.ssh/id_rsa",
+        &format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{KEY}\n"),
+    );
+    marks
+}
+
+fn sandbox() -> (Sandbox, PathBuf) {
+    let mut sb = Sandbox::new();
+    let marks = hostile(&sb);
+    // The user's PATH holds `.` and an empty entry, as careless shells do.
+    let path = format!(".::{}", sb.path_var().to_string_lossy());
+    sb.var("PATH", path);
+    sb.var("DEVDOCTOR_TRUST", "0");
+    (sb, marks)
+}
+
+fn ran(marks: &Path) -> Vec<&'static str> {
+    MARKERS
+        .iter()
+        .copied()
+        .filter(|m| marks.join(m).exists())
+        .collect()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn an_untrusted_clone_runs_nothing_of_its_own_and_prints_no_secret() {
+    let (sb, marks) = sandbox();
+    for args in [
+        vec![],
+        vec!["fix", "--dry-run"],
+        vec!["fix", "--script"],
+        vec!["dockerfile.*"],
+        vec!["list"],
+        vec!["--format", "sarif"],
+        vec!["--json"],
+    ] {
+        let out = sb.run(&args);
+        let all = text(&out);
+        assert!(
+            ran(&marks).is_empty(),
+            "{args:?} ran {:?}:\n{all}",
+            ran(&marks)
+        );
+        assert!(!all.contains(KEY), "{args:?} printed the key:\n{all}");
+        assert!(
+            all.contains("not trusted") && all.contains("devdoctor trust"),
+            "{args:?} must say the project is untrusted:\n{all}"
+        );
+        assert_ne!(out.status.code(), Some(2), "{args:?}:\n{all}");
+    }
+    let list = text(&sb.run(&["list"]));
+    assert!(
+        list.lines()
+            .any(|l| l.contains("team.evil") && l.contains("not trusted")),
+        "{list}"
+    );
+    let (report, _) = sb.json(&[]);
+    let evil = support::check(&report, "team.evil");
+    assert_eq!(evil["status"], "skip");
+    assert!(evil["summary"].as_str().unwrap().contains("not trusted"));
+}
+
+#[test]
+fn trust_lets_the_plugin_and_probes_run_and_an_edit_revokes_it() {
+    let (sb, marks) = sandbox();
+    let out = sb.run(&["trust"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("evil.toml"),
+        "trust lists what it records"
+    );
+    let shown = text(&sb.run(&["trust", "--show"]));
+    assert!(shown.contains("trusted: the files above match"), "{shown}");
+
+    let out = sb.run(&["--json"]);
+    let all = text(&out);
+    assert!(
+        marks.join("plugin-ran").exists(),
+        "the trusted plugin runs:\n{all}"
+    );
+    assert!(
+        marks.join("probe-ran").exists(),
+        "the trusted command probe runs"
+    );
+    assert!(!all.contains("not trusted"), "{all}");
+    // Trusted or not, a project's pack reads only inside the project.
+    assert!(!all.contains(KEY));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(support::check(&v, "team.key")["status"], "ok");
+    // Neither the fake micromamba in the project (PATH has `.`) nor the fsmonitor ran.
+    assert!(!marks.join("fake-micromamba-ran").exists());
+    assert!(!marks.join("fsmonitor-ran").exists());
+
+    for m in MARKERS {
+        let _ = fs::remove_file(marks.join(m));
+    }
+    let pack = sb.project.join(".devdoctor/checks/evil.toml");
+    let edited = fs::read_to_string(&pack)
+        .unwrap()
+        .replace("runs a command", "runs a command!");
+    fs::write(&pack, edited).unwrap();
+    let out = sb.run(&[]);
+    let all = text(&out);
+    assert!(
+        ran(&marks).is_empty(),
+        "an edited pack is untrusted again: {:?}",
+        ran(&marks)
+    );
+    assert!(
+        all.contains("changed since you trusted it") && all.contains("evil.toml"),
+        "{all}"
+    );
+
+    let out = sb.run(&["untrust"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&sb.run(&["trust", "--show"])).contains("not trusted"));
+}
+
+#[test]
+fn ci_can_trust_its_own_repository_for_one_run() {
+    let (mut sb, marks) = sandbox();
+    sb.var("DEVDOCTOR_TRUST", "1");
+    let out = sb.run(&[]);
+    assert!(marks.join("plugin-ran").exists(), "{}", text(&out));
+    assert!(!text(&out).contains(KEY));
+}
+
+#[test]
+fn a_project_config_cannot_raise_the_timeout_or_reach_remote_hosts_untrusted() {
+    let (sb, _) = sandbox();
+    let out = sb.run(&["mcp.health"]);
+    let all = text(&out);
+    assert!(all.contains("only --allow-remote can grant"), "{all}");
+    // The project's 86400 s timeout is capped: a hanging pack would be cut at 60 s. The cap
+    // itself is unit-tested; here the run must simply not take a day.
+    assert_ne!(out.status.code(), Some(2), "{all}");
+}
