@@ -120,8 +120,15 @@ fn as_nobody() -> Option<Vec<String>> {
     };
     let ok = |c: &mut Command| c.output().is_ok_and(|o| o.status.success());
     if let Some(runuser) = find("runuser") {
-        if ok(Command::new(&runuser).args(["-u", "nobody", "--", "true"])) {
-            return Some(vec![runuser, "-u".into(), "nobody".into(), "--".into()]);
+        // -m keeps the HOME this test sets (runuser would reset it to nobody's own).
+        if ok(Command::new(&runuser).args(["-m", "-u", "nobody", "--", "true"])) {
+            return Some(vec![
+                runuser,
+                "-m".into(),
+                "-u".into(),
+                "nobody".into(),
+                "--".into(),
+            ]);
         }
     }
     let setpriv = find("setpriv")?;

@@ -4,7 +4,7 @@
 use super::{no_tool, show};
 use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
 use crate::fix::{Commands, Flavour};
-use crate::probes::mamba::rc::{is_conda_forge, is_defaults};
+use crate::probes::mamba::rc::{self, is_conda_forge, is_defaults};
 use crate::probes::mamba::{RcFile, Roots, Toolchain};
 use std::path::PathBuf;
 
@@ -17,6 +17,42 @@ struct Source {
 }
 
 /// Channels merged from the highest-precedence file down, first occurrence kept.
+/// A malformed rc file makes the tool refuse to start; an unreadable one (an unreadable HOME)
+/// hides the user's settings. Either is a failure of its own.
+fn unreadable_config(ctx: &Context, program: &str, rc: &[RcFile]) -> Option<CheckResult> {
+    let bad: Vec<(&RcFile, &String)> = rc
+        .iter()
+        .filter_map(|f| f.settings.as_ref().err().map(|e| (f, e)))
+        .collect();
+    if bad.is_empty() {
+        return None;
+    }
+    let malformed = bad.iter().any(|(_, e)| !e.starts_with(rc::UNREADABLE));
+    let what = if malformed { "malformed" } else { "unreadable" };
+    let mut r = CheckResult::fail(format!(
+        "{program} cannot read its configuration: a{} {what} rc file",
+        if malformed { "" } else { "n" }
+    ));
+    for (f, e) in bad {
+        r = r
+            .detail(format!("{} {e}", show(ctx, &f.path)))
+            .location(Location::new(
+                f.path.clone(),
+                line_in(e),
+                format!("{what} rc file"),
+            ));
+    }
+    let fix = if malformed {
+        Fix::new("Repair or remove the malformed rc file.").manual(
+            "fix the YAML at the line shown (or move the file away), then run devdoctor again",
+        )
+    } else {
+        Fix::new("Let your user read its configuration.")
+            .manual("check the owner and mode of the file and of the folders above it (ls -ld), then run devdoctor again")
+    };
+    Some(r.with_fix(fix.phase(Phase::Configure)))
+}
+
 fn effective_channels(rc: &[RcFile]) -> (Vec<Source>, bool) {
     let mut out: Vec<Source> = Vec::new();
     let mut configured = false;
@@ -82,33 +118,10 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     let libmamba = tool.flavour.is_libmamba_cli();
     let files: Vec<String> = roots.rc.iter().map(|f| show(ctx, &f.path)).collect();
 
+    if let Some(r) = unreadable_config(ctx, tool.flavour.program(), &roots.rc) {
+        return r.data("rc_files", files);
+    }
     let mut r = CheckResult::ok("");
-    // A malformed rc file makes the tool refuse to start.
-    for f in &roots.rc {
-        if let Err(e) = &f.settings {
-            r.status = Status::Fail;
-            r = r
-                .detail(format!("{} {e}", show(ctx, &f.path)))
-                .location(Location::new(
-                    f.path.clone(),
-                    line_in(e),
-                    "malformed rc file",
-                ));
-        }
-    }
-    if r.status == Status::Fail {
-        r.summary = format!(
-            "{} cannot read its configuration: a malformed rc file",
-            tool.flavour.program()
-        );
-        return r
-            .with_fix(
-                Fix::new("Repair or remove the malformed rc file.")
-                    .phase(Phase::Configure)
-                    .manual("fix the YAML at the line shown (or move the file away), then run devdoctor again"),
-            )
-            .data("rc_files", files);
-    }
 
     let (channels, configured) = effective_channels(&roots.rc);
     let names: Vec<String> = channels.iter().map(|c| c.channel.clone()).collect();

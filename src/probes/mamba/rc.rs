@@ -127,6 +127,8 @@ pub fn search_path(
 /// The files that exist, with `.d` directories expanded to their `*.yml`/`*.yaml` (sorted).
 pub fn expand(paths: &[(PathBuf, RcLevel)]) -> Vec<(PathBuf, RcLevel)> {
     let mut out = Vec::new();
+    // Folders this user may not enter (an unreadable HOME): one candidate file each.
+    let mut denied: Vec<PathBuf> = Vec::new();
     for (p, lvl) in paths {
         if p.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
@@ -143,10 +145,46 @@ pub fn expand(paths: &[(PathBuf, RcLevel)]) -> Vec<(PathBuf, RcLevel)> {
             out.extend(files.into_iter().map(|f| (f, *lvl)));
         } else if p.is_file() {
             out.push((p.clone(), *lvl));
+        } else if let Some(dir) = closed_folder(p) {
+            // `load` reports it unreadable rather than the doctor silently skipping it.
+            if !denied.contains(&dir) {
+                denied.push(dir);
+                out.push((p.clone(), *lvl));
+            }
         }
     }
     out
 }
+
+/// The folder that hides `p` from this user (its deepest ancestor that can be looked at),
+/// when a permission error hides it.
+fn closed_folder(p: &Path) -> Option<PathBuf> {
+    let denied = |q: &Path| {
+        std::fs::metadata(q).is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+    };
+    if !denied(p) {
+        return None;
+    }
+    p.ancestors()
+        .skip(1)
+        .find(|a| std::fs::metadata(a).is_ok())
+        .map(Path::to_path_buf)
+}
+
+/// The reason `load` gives for a file it could not read; starts with [`UNREADABLE`].
+fn unreadable(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!(
+                "{UNREADABLE}: permission denied (this user may not read it or a folder above it)"
+            )
+        }
+        _ => format!("{UNREADABLE}: {e}"),
+    }
+}
+
+/// How the reason for an unreadable (rather than malformed) rc file starts.
+pub const UNREADABLE: &str = "could not be read";
 
 /// Reads and parses one rc file.
 pub fn load(path: &Path, level: RcLevel) -> RcFile {
@@ -158,9 +196,9 @@ pub fn load(path: &Path, level: RcLevel) -> RcFile {
         )),
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) => parse(&String::from_utf8_lossy(&bytes)),
-            Err(e) => Err(format!("could not be read: {e}")),
+            Err(e) => Err(unreadable(&e)),
         },
-        Err(e) => Err(format!("could not be read: {e}")),
+        Err(e) => Err(unreadable(&e)),
     };
     RcFile {
         path: path.to_path_buf(),
