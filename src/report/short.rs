@@ -1,0 +1,486 @@
+//! The default human report: one line per area that is entirely fine, each problem with its
+//! evidence (file:line) and its fix (the action first, the reason on one short line under
+//! it), skipped checks folded into one count per area, the summary, and the plan's "Next
+//! steps" at the end. `-v` keeps the full listing of [`super::human::render`].
+//!
+//! Grouping: a check that only repeats another's failure (its summary says "(see ID)" and it
+//! has no fix of its own) is named on that check's line instead of getting its own; identical
+//! locations' messages are printed once with all their places; a fix identical to one already
+//! shown says so instead of repeating it.
+
+use super::human::{summary_line, symbol};
+use super::{by_category, place, Entry, Report};
+use crate::core::{Fix, Status};
+use crate::fix::quote_argv;
+use crate::policy::text::plural;
+use colored::Colorize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// What the short report needs beyond the report itself.
+pub(crate) struct ShortOptions<'a> {
+    /// `-q`: only the problems and the plan.
+    pub quiet: u8,
+    /// Columns to wrap at.
+    pub width: usize,
+    /// The plan's "Next steps" block, as `plan::next_steps` renders it (empty: nothing to do).
+    pub next_steps: &'a str,
+    /// The plan's steps in order, by the check each fixes: a problem points at its step
+    /// ("→ step 3") instead of repeating the command the step shows.
+    pub steps: &'a [String],
+    /// Checks whose fix an earlier step makes moot.
+    pub moot: &'a [String],
+    /// Locations inside it are shown relative to it.
+    pub project_dir: Option<&'a Path>,
+}
+
+/// The widest name column; longer ids push their text right instead of widening every line.
+const MAX_NAME: usize = 22;
+/// Indent of the lines under a problem (evidence, fix, reason).
+const SUB: &str = "    ";
+
+/// The terminal width to wrap at: `COLUMNS` when set, else the terminal's width when stdout is
+/// one, else 80.
+pub(crate) fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
+/// Appends `text` wrapped at `width`: the first line starts with `first`, the others with
+/// `hang`. Words (commands, paths, package names) are never split.
+fn push_wrapped(out: &mut String, first: &str, hang: &str, text: &str, width: usize) {
+    let opts = textwrap::Options::new(width.max(20))
+        .initial_indent(first)
+        .subsequent_indent(hang)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(text, opts) {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+/// The id named by a trailing "(see ID)" in a summary.
+fn see_ref(summary: &str) -> Option<&str> {
+    let rest = &summary[summary.rfind("(see ")? + 5..];
+    let id = &rest[..rest.find(')')?];
+    (!id.is_empty() && !id.contains(' ')).then_some(id)
+}
+
+/// Which entries are folded into which problem: a skipped check, or a problem without a fix,
+/// whose summary points at another problem with "(see ID)". Chains are followed to their
+/// first problem that is not itself folded.
+fn folding(report: &Report) -> HashMap<&str, &str> {
+    let by_id: HashMap<&str, &Entry> = report
+        .entries
+        .iter()
+        .map(|e| (e.meta.id.as_str(), e))
+        .collect();
+    let foldable = |e: &Entry| {
+        e.result.status == Status::Skip || (e.result.status.is_problem() && e.result.fix.is_none())
+    };
+    let mut map = HashMap::new();
+    for e in report.entries.iter().filter(|e| foldable(e)) {
+        let mut target = e;
+        // Bounded: a cycle of "(see …)" references ends here instead of looping.
+        for _ in 0..8 {
+            match see_ref(&target.result.summary).and_then(|id| by_id.get(id)) {
+                Some(t) if t.result.status.is_problem() && t.meta.id != e.meta.id => target = t,
+                _ => break,
+            }
+            if !foldable(target) {
+                break;
+            }
+        }
+        if target.meta.id != e.meta.id && !foldable(target) {
+            map.insert(e.meta.id.as_str(), target.meta.id.as_str());
+        }
+    }
+    map
+}
+
+/// A skipped check's reason in a few words.
+fn skip_reason(summary: &str) -> String {
+    if let Some(id) = see_ref(summary) {
+        return format!("waits on {id}");
+    }
+    if summary.starts_with("not applicable") {
+        return "not applicable".to_string();
+    }
+    let cut = [summary.find(": "), summary.find(" (")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(summary.len());
+    summary[..cut].trim().to_string()
+}
+
+/// "3 skipped: not applicable" or "3 skipped: not applicable (2); … (1)".
+fn skipped_text(skipped: &[&Entry]) -> String {
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for e in skipped {
+        let r = skip_reason(&e.result.summary);
+        match reasons.iter_mut().find(|(x, _)| *x == r) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((r, 1)),
+        }
+    }
+    let why = if reasons.len() == 1 {
+        reasons.remove(0).0
+    } else {
+        reasons
+            .iter()
+            .map(|(r, n)| format!("{r} ({n})"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    format!("{} skipped: {why}", skipped.len())
+}
+
+/// The parenthesised tail every summary shares ("(1 Dockerfile)"), if they all share one.
+fn common_tail<'a>(entries: &[&'a Entry]) -> Option<&'a str> {
+    let tail = |e: &'a Entry| {
+        let s = e.result.summary.trim_end();
+        if s.ends_with(')') {
+            s.rfind('(').map(|i| &s[i..])
+        } else {
+            None
+        }
+    };
+    let first = tail(entries.first()?)?;
+    entries
+        .iter()
+        .all(|e| tail(e) == Some(first))
+        .then_some(first)
+}
+
+/// The first sentence of a fix's `why`, without its full stop, cut to fit one line.
+fn short_reason(why: &str, room: usize) -> String {
+    let mut depth = 0i32;
+    let mut end = why.len();
+    for (i, c) in why.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '.' if depth <= 0 && why[i + 1..].starts_with(' ') => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    cut_to(why[..end].trim().trim_end_matches('.'), room)
+}
+
+/// `s` when it fits in `room` characters, else its first words and "…".
+fn cut_to(s: &str, room: usize) -> String {
+    if s.chars().count() <= room {
+        return s.to_string();
+    }
+    let mut cut = String::new();
+    for word in s.split(' ') {
+        if cut.chars().count() + word.chars().count() + 2 > room {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+/// The fix's first action as a line: a command (`$ …`) or a manual step.
+fn actions(fix: &Fix) -> Vec<String> {
+    fix.commands
+        .iter()
+        .map(|c| format!("$ {}", quote_argv(c)))
+        .chain(fix.manual.iter().cloned())
+        .collect()
+}
+
+struct Ctx<'a> {
+    opts: &'a ShortOptions<'a>,
+    name_width: usize,
+    folded: HashMap<&'a str, &'a str>,
+    /// Fixes already shown, with the check that showed them.
+    shown: Vec<(&'a Fix, &'a str)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn line(&self, out: &mut String, sym: &str, name: &str, text: &str) {
+        let pad = self.name_width.saturating_sub(name.chars().count());
+        let first = format!("{sym} {}{}  ", name.bold(), " ".repeat(pad));
+        let hang = " ".repeat(4 + self.name_width.max(name.chars().count()));
+        push_wrapped(out, &first, &hang, text, self.opts.width);
+    }
+
+    fn problem(&mut self, out: &mut String, e: &'a Entry, report: &'a Report) {
+        let r = &e.result;
+        let mut text = r.summary.clone();
+        let also: Vec<&Entry> = report
+            .entries
+            .iter()
+            .filter(|x| self.folded.get(x.meta.id.as_str()) == Some(&e.meta.id.as_str()))
+            .collect();
+        let also_bad: Vec<&str> = also
+            .iter()
+            .filter(|x| x.result.status.is_problem())
+            .map(|x| x.meta.id.as_str())
+            .collect();
+        let waiting = also.len() - also_bad.len();
+        let mut notes = Vec::new();
+        if !also_bad.is_empty() {
+            notes.push(format!("also: {}", also_bad.join(", ")));
+        }
+        if waiting > 0 {
+            notes.push(format!("+{waiting} skipped"));
+        }
+        if !notes.is_empty() {
+            let _ = write!(text, " ({})", notes.join("; "));
+        }
+        let step = self.opts.steps.iter().position(|s| *s == e.meta.id);
+        let moot = self.opts.moot.contains(&e.meta.id);
+        if let Some(n) = step {
+            // No-break spaces: "→ step 3" never wraps apart.
+            let _ = write!(text, " {}\u{a0}step\u{a0}{}", "→".cyan(), n + 1);
+        } else if moot {
+            let _ = write!(text, " {} an earlier step re-creates it", "→".cyan());
+        }
+        self.line(out, &symbol(r.status).to_string(), &e.meta.id, &text);
+        self.evidence(out, e);
+        match &r.fix {
+            // The step shows the action; its reason is in `-v` and `explain`.
+            Some(_) if step.is_some() || moot => {}
+            Some(fix) => self.fix(out, fix, &e.meta.id),
+            None => {}
+        }
+    }
+
+    /// The locations, identical messages grouped: the first group, and how many more.
+    fn evidence(&self, out: &mut String, e: &Entry) {
+        let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+        for loc in &e.result.locations {
+            // Many checks repeat (part of) the summary as the message: give only the place.
+            let msg = if e.result.summary.contains(loc.message.as_str()) {
+                ""
+            } else {
+                loc.message.as_str()
+            };
+            let at = place(loc, self.opts.project_dir);
+            match groups.iter_mut().find(|(m, _)| *m == msg) {
+                Some((_, v)) => {
+                    if !v.contains(&at) {
+                        v.push(at);
+                    }
+                }
+                None => groups.push((msg, vec![at])),
+            }
+        }
+        let Some((msg, places)) = groups.first() else {
+            return;
+        };
+        let mut text = if places.len() > 3 {
+            format!("{} and {} more", places[..3].join(", "), places.len() - 3)
+        } else {
+            places.join(", ")
+        };
+        let more = if groups.len() > 1 {
+            format!(" (+{} more with -v)", groups.len() - 1)
+        } else {
+            String::new()
+        };
+        let room = self.opts.width.saturating_sub(SUB.len() + 3).max(20);
+        if !msg.is_empty() {
+            let left = room.saturating_sub(text.chars().count() + 2 + more.chars().count());
+            let _ = write!(text, ": {}", cut_to(msg, left.max(10)));
+        }
+        let _ = writeln!(out, "{SUB}at {text}{more}");
+    }
+
+    fn fix(&mut self, out: &mut String, fix: &'a Fix, id: &'a str) {
+        let acts = actions(fix);
+        if let Some((_, by)) = self
+            .shown
+            .iter()
+            .find(|(f, _)| f.commands == fix.commands && f.manual == fix.manual && !acts.is_empty())
+        {
+            let _ = writeln!(out, "{SUB}{} same fix as {by}", "→".cyan());
+            return;
+        }
+        self.shown.push((fix, id));
+        let hang = format!("{SUB}  ");
+        match acts.first() {
+            Some(first) => {
+                let mut text = first.clone();
+                if acts.len() > 1 {
+                    let _ = write!(text, "  (+{} more with -v)", acts.len() - 1);
+                }
+                push_wrapped(
+                    out,
+                    &format!("{SUB}{} ", "→".cyan()),
+                    &hang,
+                    &text,
+                    self.opts.width,
+                );
+                let room = self.opts.width.saturating_sub(hang.len()).max(20);
+                let reason = short_reason(&fix.why, room);
+                if !reason.is_empty() {
+                    let _ = writeln!(out, "{hang}{}", reason.dimmed());
+                }
+            }
+            None => push_wrapped(
+                out,
+                &format!("{SUB}{} ", "→".cyan()),
+                &hang,
+                &fix.why,
+                self.opts.width,
+            ),
+        }
+    }
+
+    fn area(&mut self, out: &mut String, cat: &'a str, entries: &[&'a Entry], report: &'a Report) {
+        let quiet = self.opts.quiet > 0;
+        let problems: Vec<&Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| {
+                e.result.status.is_problem() && !self.folded.contains_key(e.meta.id.as_str())
+            })
+            .collect();
+        let ok: Vec<&Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| e.result.status == Status::Ok)
+            .collect();
+        let skipped: Vec<&Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| {
+                e.result.status == Status::Skip && !self.folded.contains_key(e.meta.id.as_str())
+            })
+            .collect();
+        let elsewhere: Vec<&Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| {
+                e.result.status.is_problem() && self.folded.contains_key(e.meta.id.as_str())
+            })
+            .collect();
+        for e in &problems {
+            self.problem(out, e, report);
+        }
+        if quiet {
+            return;
+        }
+        let mut parts = Vec::new();
+        if problems.is_empty() && !ok.is_empty() {
+            let verb = if ok.len() == 1 { "passes" } else { "pass" };
+            let mut s = format!("{} {verb}", plural(ok.len(), "check", "checks"));
+            if let Some(tail) = common_tail(&ok) {
+                let _ = write!(s, " {tail}");
+            }
+            parts.push(s);
+        }
+        if !elsewhere.is_empty() && problems.is_empty() {
+            let mut roots: Vec<&str> = elsewhere
+                .iter()
+                .filter_map(|e| self.folded.get(e.meta.id.as_str()).copied())
+                .collect();
+            roots.dedup();
+            parts.push(format!(
+                "{} not checked (see {})",
+                elsewhere.len(),
+                roots.join(", ")
+            ));
+        }
+        if !skipped.is_empty() {
+            parts.push(skipped_text(&skipped));
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let fine = problems.is_empty() && elsewhere.is_empty() && !ok.is_empty();
+        let sym = symbol(if fine { Status::Ok } else { Status::Skip });
+        self.line(out, &sym.to_string(), cat, &parts.join(", "));
+    }
+}
+
+/// Renders the short report.
+pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
+    let mut out = String::new();
+    if opts.quiet >= 2 {
+        return out;
+    }
+    let folded = folding(report);
+    let ctx_folded = &folded;
+    let groups = by_category(report);
+    let name_width = groups
+        .iter()
+        .map(|(c, _)| c.chars().count())
+        .chain(
+            report
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.result.status.is_problem() && !ctx_folded.contains_key(e.meta.id.as_str())
+                })
+                .map(|e| e.meta.id.chars().count()),
+        )
+        .filter(|n| *n <= MAX_NAME)
+        .max()
+        .unwrap_or(0);
+    let mut ctx = Ctx {
+        opts,
+        name_width,
+        folded: folded.clone(),
+        shown: Vec::new(),
+    };
+    for (cat, entries) in &groups {
+        ctx.area(&mut out, cat, entries, report);
+    }
+    let problems = report.entries.iter().any(|e| e.result.status.is_problem());
+    if opts.quiet == 0 {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", summary_line(report));
+    }
+    if !opts.next_steps.trim().is_empty() {
+        out.push('\n');
+        for line in opts.next_steps.lines() {
+            let lead = line.len() - line.trim_start().len();
+            let num = line.trim_start().find(". ").map_or(0, |i| i + 2);
+            let hang = " ".repeat(lead + num);
+            push_wrapped(
+                &mut out,
+                &line[..lead],
+                &hang,
+                line.trim_start(),
+                opts.width,
+            );
+        }
+    } else if problems {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "No automatic fix for the problems above: `devdoctor explain ID` says what to do."
+        );
+    } else {
+        if !out.is_empty() && opts.quiet == 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{} All is well: nothing to do.", symbol(Status::Ok));
+    }
+    out
+}
