@@ -9,7 +9,7 @@
 //! shown says so instead of repeating it.
 
 use super::human::{summary_line, symbol};
-use super::{by_category, place, Entry, Report};
+use super::{by_category, place, shown_path, Entry, Report};
 use crate::core::{Fix, Status};
 use crate::fix::quote_argv;
 use crate::policy::text::plural;
@@ -200,6 +200,11 @@ fn cut_to(s: &str, room: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
+/// A location's path as shown (relative to the project when inside it).
+fn shown(path: &Path, project_dir: Option<&Path>) -> String {
+    shown_path(path, project_dir).display().to_string()
+}
+
 /// The fix's first action as a line: a command (`$ …`) or a manual step.
 fn actions(fix: &Fix) -> Vec<String> {
     fix.commands
@@ -295,10 +300,40 @@ impl<'a> Ctx<'a> {
         } else {
             places.join(", ")
         };
-        let more = if groups.len() > 1 {
-            format!(" (+{} more with -v)", groups.len() - 1)
-        } else {
+        // The other places, as line numbers when they are in the same file.
+        let file = e
+            .result
+            .locations
+            .first()
+            .map(|l| shown(&l.path, self.opts.project_dir));
+        let first = e.result.locations.first();
+        let mut others: Vec<String> = Vec::new();
+        for l in &e.result.locations {
+            let m = l.message.as_str();
+            let in_first_group = m == *msg || (msg.is_empty() && e.result.summary.contains(m));
+            let same_place = first.is_some_and(|f| f.path == l.path && f.line == l.line);
+            if in_first_group || same_place {
+                continue;
+            }
+            let at = if Some(shown(&l.path, self.opts.project_dir)) == file && l.line > 0 {
+                l.line.to_string()
+            } else {
+                place(l, self.opts.project_dir)
+            };
+            if !others.contains(&at) {
+                others.push(at);
+            }
+        }
+        let more = if others.is_empty() {
             String::new()
+        } else if others.len() > 8 {
+            format!(
+                " (more at {} and {} others)",
+                others[..8].join(", "),
+                others.len() - 8
+            )
+        } else {
+            format!(" (more at {})", others.join(", "))
         };
         let room = self.opts.width.saturating_sub(SUB.len() + 3).max(20);
         if !msg.is_empty() {
@@ -483,4 +518,131 @@ pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
         let _ = writeln!(out, "{} All is well: nothing to do.", symbol(Status::Ok));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{CheckMeta, CheckResult, Fix, Location, Origin};
+    use std::time::{Duration, SystemTime};
+
+    fn entry(id: &str, result: CheckResult) -> Entry {
+        Entry {
+            meta: CheckMeta {
+                id: id.into(),
+                category: id.split('.').next().unwrap().into(),
+                title: String::new(),
+                can_fix: result.fix.is_some(),
+                explain: String::new(),
+                origin: Origin::Builtin,
+            },
+            result,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn render_plain(entries: Vec<Entry>, steps: &[&str], next: &str, quiet: u8) -> String {
+        colored::control::set_override(false);
+        let report = Report::new(entries, SystemTime::UNIX_EPOCH, Duration::ZERO, false, None);
+        let steps: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+        render(
+            &report,
+            &ShortOptions {
+                quiet,
+                width: 80,
+                next_steps: next,
+                steps: &steps,
+                moot: &[],
+                project_dir: Some(Path::new("/p")),
+            },
+        )
+    }
+
+    #[test]
+    fn a_fine_area_is_one_line_and_all_well_says_so() {
+        let out = render_plain(
+            vec![
+                entry(
+                    "dockerfile.user",
+                    CheckResult::ok("runs as a user (1 Dockerfile)"),
+                ),
+                entry("dockerfile.pip", CheckResult::ok("no pip (1 Dockerfile)")),
+                entry("pip.ci", CheckResult::skip("not applicable: no CI files")),
+            ],
+            &[],
+            "",
+            0,
+        );
+        assert_eq!(
+            out,
+            "✓ dockerfile  2 checks pass (1 Dockerfile)\n– pip         1 skipped: not applicable\n\n\
+             2 ok, 1 skipped in 0.00 s\n\n✓ All is well: nothing to do.\n"
+        );
+        assert_eq!(
+            render_plain(vec![], &[], "", 1),
+            "✓ All is well: nothing to do.\n"
+        );
+    }
+
+    #[test]
+    fn consequences_fold_into_the_check_they_point_at() {
+        let fix = Fix::new("Start the server.").manual("run it");
+        let out = render_plain(
+            vec![
+                entry("mcp.health", CheckResult::fail("refused (see mcp.port)")),
+                entry(
+                    "mcp.port",
+                    CheckResult::fail("nothing listens").with_fix(fix),
+                ),
+                entry("mcp.tools", CheckResult::skip("no server (see mcp.port)")),
+            ],
+            &["mcp.port"],
+            "Next steps:\n  1. run it  (mcp.port)\n",
+            1,
+        );
+        assert_eq!(
+            out,
+            "✗ mcp.port  nothing listens (also: mcp.health; +1 skipped) →\u{a0}step\u{a0}1\n\n\
+             Next steps:\n  1. run it  (mcp.port)\n"
+        );
+    }
+
+    #[test]
+    fn a_fix_outside_the_plan_shows_the_action_then_one_short_reason() {
+        let fix = Fix::new("Start the engine. It was stopped.")
+            .cmd(["sudo", "systemctl", "start", "docker"])
+            .manual("or run dockerd");
+        let r = CheckResult::unknown("cannot tell")
+            .location(Location::new("/p/compose.yaml", 3, "bad"))
+            .location(Location::new("/p/compose.yaml", 9, "worse"))
+            .with_fix(fix);
+        let out = render_plain(vec![entry("docker.daemon", r)], &[], "", 1);
+        assert_eq!(
+            out,
+            "? docker.daemon  cannot tell\n    at compose.yaml:3: bad (more at 9)\n    \
+             → $ sudo systemctl start docker  (+1 more with -v)\n      Start the engine\n\n\
+             No automatic fix for the problems above: `devdoctor explain ID` says what to do.\n"
+        );
+    }
+
+    #[test]
+    fn wrapping_hangs_and_never_splits_a_word() {
+        let mut out = String::new();
+        let long = "micromamba create -y -n mcp-finance-backend -f /a/very/long/path/to/the/project/environment.yml";
+        push_wrapped(&mut out, "  1. ", "     ", long, 40);
+        assert_eq!(
+            out,
+            "  1. micromamba create -y -n\n     mcp-finance-backend -f\n     /a/very/long/path/to/the/project/environment.yml\n"
+        );
+        assert_eq!(skip_reason("x (see env.exists)"), "waits on env.exists");
+        assert_eq!(
+            skip_reason("containers are not started: pass --x"),
+            "containers are not started"
+        );
+        assert_eq!(
+            short_reason("Do it (now: really). Because.", 80),
+            "Do it (now: really)"
+        );
+        assert_eq!(cut_to("one two three four", 12), "one two…");
+    }
 }
