@@ -1,12 +1,14 @@
-//! The default human report: one line per area that is entirely fine, each problem with its
-//! evidence (file:line) and its fix (the action first, the reason on one short line under
-//! it), skipped checks folded into one count per area, the summary, and the plan's "Next
-//! steps" at the end. `-v` keeps the full listing of [`super::human::render`].
+//! The default human report: one line per area that is entirely fine, one line per problem
+//! with its evidence (file:line) and a pointer to the step of "Next steps" that fixes it,
+//! skipped checks folded into one count per area, the summary, and the plan's "Next steps"
+//! at the end. A problem whose fix is not in the plan shows that fix under it: the action
+//! first, the reason on one short line under it. `-v` keeps the full listing of
+//! [`super::human::render`].
 //!
 //! Grouping: a check that only repeats another's failure (its summary says "(see ID)" and it
-//! has no fix of its own) is named on that check's line instead of getting its own; identical
-//! locations' messages are printed once with all their places; a fix identical to one already
-//! shown says so instead of repeating it.
+//! has no fix of its own) is named on that check's line instead of getting its own; places
+//! with the same message are printed once; a fix identical to one already shown says so
+//! instead of repeating it.
 
 use super::human::{summary_line, symbol};
 use super::{by_category, place, shown_path, Entry, Report};
@@ -272,7 +274,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The locations, identical messages grouped: the first group, and how many more.
+    /// The evidence on one line: the first message with its places, then the places of the
+    /// other findings (line numbers when they are in the same file).
     fn evidence(&self, out: &mut String, e: &Entry) {
         let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
         for loc in &e.result.locations {
@@ -458,7 +461,6 @@ pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
         return out;
     }
     let folded = folding(report);
-    let ctx_folded = &folded;
     let groups = by_category(report);
     let name_width = groups
         .iter()
@@ -468,7 +470,7 @@ pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
                 .entries
                 .iter()
                 .filter(|e| {
-                    e.result.status.is_problem() && !ctx_folded.contains_key(e.meta.id.as_str())
+                    e.result.status.is_problem() && !folded.contains_key(e.meta.id.as_str())
                 })
                 .map(|e| e.meta.id.chars().count()),
         )
@@ -478,7 +480,7 @@ pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
     let mut ctx = Ctx {
         opts,
         name_width,
-        folded: folded.clone(),
+        folded,
         shown: Vec::new(),
     };
     for (cat, entries) in &groups {
