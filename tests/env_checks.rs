@@ -403,8 +403,13 @@ fn environment_file_lint_points_at_lines() {
     assert!(has(7, "pip-missing"), "{locs:?}");
     assert!(has(8, "pip-entry"), "{locs:?}");
     assert!(has(9, "unknown-key"), "{locs:?}");
-    let human = support::stdout(&sb.run(&["env.file"]));
+    // The full listing (-v) prints every finding with its line.
+    let human = support::stdout(&sb.run(&["-v", "env.file"]));
     assert!(human.contains("environment.yml:6:"), "{human}");
+    // The short report gives the first finding and the lines of the others.
+    let short = support::stdout(&sb.run(&["env.file"]));
+    assert!(short.contains("at environment.yml:1: "), "{short}");
+    assert!(short.contains("(more at 2, 3, 5, 6, 7, 8, 9)"), "{short}");
 }
 
 #[test]

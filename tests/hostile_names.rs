@@ -192,7 +192,8 @@ fn hostile_env_names_from_environment_yml_are_quoted_and_passed_as_one_argument(
 
 /// Human report: the fix is printed shell-quoted; JSON: the name is one argv element.
 fn report_prints_it_quoted(sb: &Sandbox, name: &str) {
-    let out = sb.run(&["--color", "never", "env.exists"]);
+    // The full listing (-v) prints each fix command.
+    let out = sb.run(&["-v", "--color", "never", "env.exists"]);
     let text = support::stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{name:?}: {text}");
     let quoted = devdoctor::fix::quote_argv(&create_argv(name));
@@ -244,7 +245,7 @@ fn hostile_env_name_from_the_env_flag() {
     let (sb, calls_dir) = recording_sandbox();
     write_env_yml(&sb.project, "proj");
     let name = "x;rm${IFS}-rf${IFS}~";
-    let out = sb.run(&["--env", name, "--color", "never", "env.exists"]);
+    let out = sb.run(&["--env", name, "-v", "--color", "never", "env.exists"]);
     let text = support::stdout(&out);
     assert!(
         text.contains("$ micromamba create -y -n 'x;rm${IFS}-rf${IFS}~' -f environment.yml"),

@@ -387,7 +387,10 @@ fn trivy_stand_in(sb: &mut Sandbox, report: &str) {
 #[test]
 fn scanner_missing_warns_with_a_conda_forge_install() {
     let sb = Sandbox::new();
-    let (report, _) = sb.json(&["image.scanner"]);
+    // Without --scan the check leaves trivy's presence to tools.trivy: one finding, not two.
+    let (report, _) = sb.json(&["image.scanner", "tools.trivy"]);
+    assert_eq!(support::status(&report, "image.scanner"), "skip");
+    let (report, _) = sb.json(&["--scan", "image.scanner"]);
     let c = support::check(&report, "image.scanner");
     assert_eq!(c["status"], "warn", "{c:#}");
     let argv: Vec<String> = serde_json::from_value(c["fix"]["commands"][0].clone()).unwrap();
@@ -421,11 +424,14 @@ fn scan_reports_high_and_critical_counts() {
     );
     assert!(log.trim_end().ends_with("app:1"), "{log}");
 
-    // Without --scan only presence is reported.
+    // Without --scan nothing is scanned, and the check says how to ask for it.
+    let before = std::fs::read_to_string(sb.root().join("trivy.log")).unwrap();
     let (report, _) = sb.json(&["--image", "app:1", "image.scanner"]);
     let c = support::check(&report, "image.scanner");
-    assert_eq!(c["status"], "ok");
+    assert_eq!(c["status"], "skip");
     assert!(c["summary"].as_str().unwrap().contains("--scan"));
+    let after = std::fs::read_to_string(sb.root().join("trivy.log")).unwrap();
+    assert_eq!(before, after, "trivy ran without --scan");
 }
 
 #[test]

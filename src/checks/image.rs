@@ -77,9 +77,9 @@ check's --timeout; raise it for large images.",
             title: "Image vulnerability scanner",
             can_fix: true,
             applies: "Only with --scan (or [docker] scan); skips otherwise.",
-            explain: "Looks for trivy on PATH (warn when absent: the policy asks for images to be scanned \
-before deploying; the fix installs it from conda-forge with micromamba/mamba into base). With \
---scan it runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bounded by \
+            explain: "Only with --scan (tools.trivy says whether trivy is installed). Looks for trivy \
+on PATH (warn when absent; the fix installs it from conda-forge with micromamba/mamba into \
+base), then runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bounded by \
 --timeout (trivy downloads its vulnerability database on first use, so give it time, e.g. \
 --timeout 300), and reports the counts: CRITICAL fails, HIGH warns.",
             run: check_scanner,
@@ -712,19 +712,22 @@ fn judge_ownership(dir: &str, ls: &str, uid: Option<&str>) -> Part {
 
 fn check_scanner(ctx: &Context) -> CheckResult {
     let started = Instant::now();
+    if !ctx.settings.scan {
+        // Whether trivy is installed is tools.trivy's question; one cause, one finding.
+        return CheckResult::skip(
+            "pass --scan to scan the image (tools.trivy checks that trivy is installed)",
+        );
+    }
     let Some(tool) = trivy::find(ctx) else {
         let commands = crate::probes::mamba::toolchain(ctx).commands();
-        let mut r =
+        let r =
             CheckResult::warn("trivy is not installed: images are not scanned for vulnerabilities")
                 .with_fix(
                     Fix::new("Install trivy from conda-forge.")
                         .cmd(commands.install("base", &["trivy"]))
                         .phase(Phase::InstallTool),
                 );
-        if ctx.settings.scan {
-            r = r.detail("--scan was given, but there is no trivy to run");
-        }
-        return r;
+        return r.detail("--scan was given, but there is no trivy to run");
     };
     let version = tool
         .version
@@ -733,12 +736,6 @@ fn check_scanner(ctx: &Context) -> CheckResult {
     let found = CheckResult::ok(format!("trivy {version}"))
         .detail(format!("at {}", tool.path.display()))
         .data("trivy", version.clone());
-    if !ctx.settings.scan {
-        return CheckResult {
-            summary: format!("trivy {version} is installed (pass --scan to scan the image)"),
-            ..found
-        };
-    }
     let (target, _) = match with_image(ctx) {
         Ok(v) => v,
         Err(r) => {

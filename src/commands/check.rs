@@ -60,6 +60,25 @@ pub fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
         let mut v = report::json::to_value(&report);
         v["plan"] = serde_json::to_value(crate::plan::step_docs(&plan))?;
         format!("{}\n", serde_json::to_string_pretty(&v)?)
+    } else if format == Format::Human && inv.verbose == 0 {
+        // The short report ends with the plan; `-v` keeps the full listing below.
+        let plan = crate::plan::plan(
+            &report,
+            &crate::plan::PlanOptions::new(&inv.settings, false),
+        );
+        let next_steps = crate::plan::render_next_steps(&plan);
+        let steps: Vec<String> = plan.steps.iter().map(|s| s.check_id.clone()).collect();
+        report::short::render(
+            &report,
+            &report::short::ShortOptions {
+                quiet: inv.quiet,
+                width: report::short::terminal_width(),
+                next_steps: &next_steps,
+                steps: &steps,
+                moot: &plan.moot,
+                project_dir: opts.project_dir.as_deref(),
+            },
+        )
     } else {
         report::render(&report, format, &opts)
     };

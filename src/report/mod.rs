@@ -7,6 +7,7 @@ pub mod nagios;
 pub mod output;
 pub mod prometheus;
 pub mod sarif;
+pub mod short;
 pub mod tap;
 
 use crate::cli::Format;
