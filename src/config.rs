@@ -18,8 +18,8 @@ pub const DEFAULT_MCP_URL: &str = "http://127.0.0.1:8000/mcp";
 struct FileConfig {
     #[serde(default)]
     env: EnvSection,
-    #[serde(default)]
-    mcp: McpSection,
+    /// `None` when the file has no `[mcp]` table: the project did not declare an MCP server.
+    mcp: Option<McpSection>,
     #[serde(default)]
     docker: DockerSection,
     #[serde(default)]
@@ -81,6 +81,14 @@ pub struct Settings {
     pub mcp_url: String,
     pub server_dir: PathBuf,
     pub server_command: Vec<String>,
+    /// Why the MCP checks apply without looking at the project's code: `--mcp-url`,
+    /// `--health-url`, or an `[mcp]` table in the config. `None`: decided from evidence.
+    pub mcp_declared: Option<String>,
+    /// The MCP URL, the health URL and the server command were set (not defaults); otherwise
+    /// the project's evidence may supply them.
+    pub mcp_url_explicit: bool,
+    pub health_url_explicit: bool,
+    pub server_command_explicit: bool,
     pub allow_remote: bool,
     pub image: Option<String>,
     /// Empty: discover Dockerfile, *.Dockerfile, Dockerfile.* in the project.
@@ -128,6 +136,10 @@ impl Default for Settings {
             health_url: DEFAULT_HEALTH_URL.to_string(),
             mcp_url: DEFAULT_MCP_URL.to_string(),
             server_command: vec!["python".into(), "main.py".into()],
+            mcp_declared: None,
+            mcp_url_explicit: false,
+            health_url_explicit: false,
+            server_command_explicit: false,
             allow_remote: false,
             image: None,
             dockerfiles: Vec::new(),
@@ -299,24 +311,10 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         s.env_file_explicit = true;
     }
     // [mcp]
-    if let Some(u) = args.health_url.clone().or(file.mcp.health_url) {
-        s.health_url = u;
-    }
-    if let Some(u) = args.mcp_url.clone().or(file.mcp.url) {
-        s.mcp_url = u;
-    }
-    if let Some(d) = file.mcp.server_dir {
-        s.server_dir = s.project_path(&d);
-    }
-    if let Some(c) = file.mcp.server_command {
-        if c.is_empty() {
-            bail!("{config_name}: [mcp] server_command must not be empty\nhint: e.g. server_command = [\"python\", \"main.py\"]");
-        }
-        s.server_command = c;
-    }
+    resolve_mcp(&mut s, args, file.mcp, &config_name)?;
     // Reaching beyond loopback is the user's decision (the flag), never the project's.
     s.allow_remote = args.allow_remote;
-    s.project_asked_remote = file.mcp.allow_remote == Some(true);
+
     // [docker]
     s.image = args.image.clone().or(file.docker.image);
     s.dockerfiles = file
@@ -375,6 +373,47 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         s.wait = Some(parse_duration("--wait duration", w)?);
     }
     Ok(s)
+}
+
+/// The `[mcp]` table and the URL flags: what was set, and whether that declares an MCP server.
+fn resolve_mcp(
+    s: &mut Settings,
+    args: &GlobalArgs,
+    mcp: Option<McpSection>,
+    config_name: &str,
+) -> Result<()> {
+    let declared_by_table = mcp.is_some();
+    let mcp = mcp.unwrap_or_default();
+    if let Some(u) = args.health_url.clone().or(mcp.health_url) {
+        s.health_url = u;
+        s.health_url_explicit = true;
+    }
+    if let Some(u) = args.mcp_url.clone().or(mcp.url) {
+        s.mcp_url = u;
+        s.mcp_url_explicit = true;
+    }
+    if let Some(d) = mcp.server_dir {
+        s.server_dir = s.project_path(&d);
+    }
+    if let Some(c) = mcp.server_command {
+        if c.is_empty() {
+            bail!("{config_name}: [mcp] server_command must not be empty\nhint: e.g. server_command = [\"python\", \"main.py\"]");
+        }
+        s.server_command = c;
+        s.server_command_explicit = true;
+    }
+    s.mcp_declared = if args.mcp_url.is_some() {
+        Some("--mcp-url was given".into())
+    } else if args.health_url.is_some() {
+        Some("--health-url was given".into())
+    } else if declared_by_table {
+        let name = Path::new(config_name).file_name().unwrap_or_default();
+        Some(format!("{} has an [mcp] table", name.to_string_lossy()))
+    } else {
+        None
+    };
+    s.project_asked_remote = mcp.allow_remote == Some(true);
+    Ok(())
 }
 
 #[cfg(test)]

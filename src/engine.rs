@@ -59,13 +59,34 @@ pub fn run(
         let wait_start = Instant::now();
         let mut pause = Duration::from_millis(200);
         loop {
-            let retry: Vec<usize> = outcomes
+            let failing: Vec<usize> = outcomes
                 .iter()
                 .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
                 .filter(|o| checks[o.index].waits_for_server())
                 .map(|o| o.index)
                 .collect();
-            if retry.is_empty() || wait_start.elapsed() + pause > limit {
+            if failing.is_empty() || wait_start.elapsed() + pause > limit {
+                break;
+            }
+            // A check that skipped because of a failing one ("(see mcp.port)") is retried
+            // with it, so it reports on the server once the server is up.
+            let failing_ids: Vec<&str> = failing
+                .iter()
+                .map(|&i| checks[i].meta().id.as_str())
+                .collect();
+            let retry: Vec<usize> = outcomes
+                .iter()
+                .filter(|o| {
+                    failing.contains(&o.index)
+                        || (o.result.status == Status::Skip
+                            && checks[o.index].waits_for_server()
+                            && failing_ids
+                                .iter()
+                                .any(|id| o.result.summary.contains(&format!("(see {id})"))))
+                })
+                .map(|o| o.index)
+                .collect();
+            if retry.is_empty() {
                 break;
             }
             std::thread::sleep(pause);

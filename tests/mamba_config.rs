@@ -79,7 +79,7 @@ fn healthy_micromamba_setup_is_all_ok() {
     assert!(
         shell["details"]
             .to_string()
-            .contains("micromamba run -n myproj python main.py"),
+            .contains("micromamba run -n myproj python --version"),
         "{shell:#}"
     );
 }

@@ -615,17 +615,35 @@ fn nothing_listening_points_at_the_port_check() {
         "mcp.*",
     ]);
     assert_eq!(code, 1);
+    // One cause, one failure: the other two skip and point at mcp.port.
     for id in ["mcp.health", "mcp.handshake"] {
-        assert_eq!(status(&report, id), "fail");
+        assert_eq!(status(&report, id), "skip");
         assert!(summary(&report, id).contains("connection refused"));
-        assert!(summary(&report, id).contains("mcp.port"));
+        assert!(summary(&report, id).contains("(see mcp.port)"));
     }
     assert_eq!(status(&report, "mcp.port"), "fail");
     assert!(summary(&report, "mcp.port").contains("nothing listens"));
+    // No start command in the project: the fix says so instead of naming a file that is not there.
     let fix = &check(&report, "mcp.port")["fix"];
-    assert_eq!(
-        fix["manual"][0],
-        "micromamba run -n mcp-finance-backend python main.py"
+    assert!(
+        fix["manual"][0]
+            .as_str()
+            .unwrap()
+            .contains("no start command"),
+        "{fix:#}"
+    );
+    sb.write("project/main.py", "print('server')\n");
+    let (report, _) = sb.json(&[
+        "--mcp-url",
+        &format!("http://127.0.0.1:{port}/mcp"),
+        "mcp.*",
+    ]);
+    let fix = &check(&report, "mcp.port")["fix"];
+    let manual = fix["manual"][0].as_str().unwrap();
+    assert!(
+        manual.starts_with("micromamba run -n mcp-finance-backend --cwd ")
+            && manual.ends_with(" python main.py"),
+        "{manual}"
     );
     assert_eq!(
         fix["commands"],

@@ -66,7 +66,12 @@ fn remote_targets_are_skipped_without_the_flag() {
         .as_str()
         .unwrap()
         .contains("--allow-remote"));
-    assert!(health["details"].to_string().contains("allow_remote"));
+    let details = health["details"].to_string();
+    assert!(details.contains("--allow-remote"), "{details}");
+    assert!(
+        !details.contains("allow_remote = true"),
+        "the hint must not suggest a config key that no longer widens reach: {details}"
+    );
     assert!(check(&report, "mcp.handshake")["summary"]
         .as_str()
         .unwrap()

@@ -611,7 +611,7 @@ fn check_active(ctx: &Context) -> CheckResult {
         ),
     };
     let run = shown(&for_env(
-        cmds.run_in(&name.name, &ctx.settings.server_command),
+        cmds.run_in(&name.name, &crate::probes::mcp::example_command(ctx)),
         &name,
     ));
     let init = match cmds.flavour {

@@ -393,7 +393,7 @@ fn shell_name(sh: &probe::ShellInit) -> String {
 fn run_hint(ctx: &Context, tc: &Toolchain) -> String {
     let env = probe::project_env_name(ctx).unwrap_or_else(|| "ENV".to_string());
     let cmds = tc.commands();
-    fix::quote_argv(&cmds.run_in(&env, &ctx.settings.server_command))
+    fix::quote_argv(&cmds.run_in(&env, &crate::probes::mcp::example_command(ctx)))
 }
 
 /// `path` relative to home for messages.

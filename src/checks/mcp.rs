@@ -3,7 +3,9 @@
 
 use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
 use crate::probes::http::{self, HostKind, HttpError, Target, UrlError};
-use crate::probes::mcp::{self, sockets, Ended, FailKind, Failure, Handshake, Transport};
+use crate::probes::mcp::{
+    self, sockets, Ended, FailKind, Failure, Handshake, McpProject, Serves, Transport,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,7 +39,23 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
     ]
 }
 
-const HEALTH_EXPLAIN: &str = "
+/// When the three checks apply, shared by their explain texts.
+macro_rules! applies_explain {
+    () => {
+        "
+When: the three mcp checks run only for a project that serves MCP over HTTP: --mcp-url or
+--health-url, an [mcp] table in devdoctor.toml, or an mcp/fastmcp dependency (environment
+file, pyproject.toml, requirements) or import together with an HTTP transport in its code
+(transport=\"streamable-http\"/\"sse\"/\"http\", streamable_http_app, sse_app) or a port its
+compose file publishes or its Dockerfile exposes. A stdio server and a project without MCP
+skip, with the evidence. The address comes from the flags and config, else compose's published
+port, a port=/host= literal in the server code, EXPOSE, and only then 127.0.0.1:8000.
+When nothing listens, mcp.port fails and the other two skip (see mcp.port)."
+    };
+}
+
+const HEALTH_EXPLAIN: &str = concat!(
+    "
 Looks at: GET on the health URL (default http://127.0.0.1:8000/health, set with --health-url or
 [mcp] health_url), with a timeout and a 1 MiB cap on the body. A 2xx answer is ok and its
 latency is reported; a JSON body's `status` field is shown, and a status other than ok/healthy/up
@@ -49,9 +67,12 @@ is only a warning: add the route.
 Fix: add a health route to the server, e.g. with the official SDK:
   @mcp.custom_route(\"/health\", methods=[\"GET\"])
   async def health(request): return JSONResponse({\"status\": \"ok\"})
-Only loopback hosts are contacted unless --allow-remote (or [mcp] allow_remote = true) is given.";
+Only loopback hosts are contacted unless --allow-remote is given (a project's devdoctor.toml cannot switch that on).",
+    applies_explain!()
+);
 
-const HANDSHAKE_EXPLAIN: &str = "
+const HANDSHAKE_EXPLAIN: &str = concat!(
+    "
 Looks at: the MCP endpoint (default http://127.0.0.1:8000/mcp, set with --mcp-url or [mcp] url),
 as a real client: initialize (offering protocol 2025-11-25 and accepting 2024-11-05 … 2025-11-25),
 replies read as JSON or as an SSE stream, the Mcp-Session-Id kept, MCP-Protocol-Version sent
@@ -66,18 +87,43 @@ or unknown, never a hang (every step shares one deadline, 80% of --timeout).
 Why: a server can answer /health while its MCP endpoint is broken, on the wrong path, or speaks
 a transport clients no longer use.
 Fix: start the server with transport=\"streamable-http\" at the configured path, or point --mcp-url
-at the right endpoint.";
+at the right endpoint.",
+    applies_explain!()
+);
 
-const PORT_EXPLAIN: &str = "
+const PORT_EXPLAIN: &str = concat!(
+    "
 Looks at: when the MCP server does not answer, who listens on its port: the kernel socket tables
 (/proc/net/tcp, /proc/net/tcp6) and /proc/<pid>/fd map the listening socket to a process, whose
 pid and command line are reported.
 Why: \"connection refused\" means the server is not running (or listens on another address or
 port); a port held by another program means the server could not bind it.
 Fix: start the server inside the project environment without activation:
-  micromamba run -n ENV python main.py   (from [mcp] server_dir, command from [mcp] server_command)
+  micromamba run -n ENV --cwd DIR COMMAND
+The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
+file of the project, or the script with `if __name__ == \"__main__\"` that runs the server; when
+the project names none, the fix says so instead of guessing.
 `micromamba activate ENV` works only in a shell set up with `micromamba shell init`; `run` needs
-no activation. If another program holds the port, stop it or move the server to a free port.";
+no activation. If another program holds the port, stop it or move the server to a free port.",
+    applies_explain!()
+);
+
+/// `Some(skip)` when the project does not serve MCP over HTTP: the checks say why and stop.
+fn not_served(p: &McpProject) -> Option<CheckResult> {
+    match p.serves {
+        Serves::Http => None,
+        Serves::Stdio => Some(
+            CheckResult::skip("the MCP server speaks stdio; nothing to probe over HTTP")
+                .detail(format!("evidence: {}", p.why))
+                .detail("hint: a server that also serves HTTP is probed after --mcp-url URL, or with an [mcp] table in devdoctor.toml"),
+        ),
+        Serves::Nothing => Some(
+            CheckResult::skip("not applicable: the project does not serve MCP")
+                .detail(format!("looked for: {}", p.why))
+                .detail("hint: --mcp-url URL (or an [mcp] table in devdoctor.toml) checks a server anyway"),
+        ),
+    }
+}
 
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
@@ -99,7 +145,7 @@ fn remote_skip(what: &str, host: &str, url: &str) -> CheckResult {
     .detail(format!(
         "{what} {url}: devdoctor only talks to 127.0.0.1, [::1] and localhost by default"
     ))
-    .detail("hint: pass --allow-remote, or set `allow_remote = true` under [mcp] in devdoctor.toml")
+    .detail("hint: pass --allow-remote to contact it (a project's devdoctor.toml cannot switch that on)")
     .data("url", url)
 }
 
@@ -114,18 +160,23 @@ const HEALTHY_WORDS: &[&str] = &[
 ];
 
 fn health(ctx: &Context) -> CheckResult {
-    let url = http::redact(&ctx.settings.health_url);
-    let h = match mcp::health(ctx, &ctx.settings.health_url) {
+    let p = mcp::project(ctx);
+    if let Some(skip) = not_served(&p) {
+        return skip;
+    }
+    let url = http::redact(&p.health_url);
+    let h = match mcp::health(ctx, &p.health_url) {
         Ok(h) => h,
         Err(HttpError::Url(UrlError::Remote(host))) => return remote_skip("health URL", &host, &url),
         Err(HttpError::Url(e)) => {
             return CheckResult::fail(format!("the health URL is not usable: {e}"))
                 .detail("hint: set a URL like http://127.0.0.1:8000/health with --health-url or [mcp] health_url")
         }
+        // One cause, one failure: mcp.port says why nothing listens and how to start it.
         Err(HttpError::Refused) => {
-            return CheckResult::fail(format!(
+            return CheckResult::skip(format!(
                 "connection refused at {}: nothing is listening (see mcp.port)",
-                authority_of(&ctx.settings.health_url)
+                authority_of(&p.health_url)
             ))
             .detail(format!("GET {url}"))
             .data("url", url)
@@ -219,6 +270,9 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
 }
 
 fn handshake(ctx: &Context) -> CheckResult {
+    if let Some(skip) = not_served(&mcp::project(ctx)) {
+        return skip;
+    }
     let probe = mcp::handshake(ctx);
     match &probe.0 {
         Ok(hs) => judge_handshake(hs),
@@ -316,9 +370,9 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
         FailKind::Http(HttpError::Url(UrlError::Remote(host))) => return remote_skip("MCP URL", host, url),
         FailKind::Http(HttpError::Url(e)) => CheckResult::fail(format!("the MCP URL is not usable: {e}"))
             .detail("hint: set a URL like http://127.0.0.1:8000/mcp with --mcp-url or [mcp] url"),
-        FailKind::Http(HttpError::Refused) => CheckResult::fail(format!(
+        FailKind::Http(HttpError::Refused) => CheckResult::skip(format!(
             "connection refused at {}: nothing is listening (see mcp.port)",
-            authority_of(&ctx.settings.mcp_url)
+            authority_of(&mcp::project(ctx).mcp_url)
         )),
         FailKind::Http(HttpError::Timeout) => CheckResult::unknown(format!(
             "{at}no reply from {url} within {:.1} s",
@@ -376,9 +430,9 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
 }
 
 /// Loopback targets of the configured URLs, by port.
-fn local_targets(ctx: &Context) -> Vec<Target> {
+fn local_targets(p: &McpProject) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
-    for url in [&ctx.settings.mcp_url, &ctx.settings.health_url] {
+    for url in [&p.mcp_url, &p.health_url] {
         if let Ok(t) = Target::parse(url) {
             if t.kind() != HostKind::Remote
                 && !out.iter().any(|o| o.port == t.port && o.host == t.host)
@@ -414,7 +468,11 @@ fn describe_listener(l: &sockets::Listener) -> String {
 }
 
 fn port(ctx: &Context) -> CheckResult {
-    let targets = local_targets(ctx);
+    let p = mcp::project(ctx);
+    if let Some(skip) = not_served(&p) {
+        return skip;
+    }
+    let targets = local_targets(&p);
     if targets.is_empty() {
         return CheckResult::skip(
             "the MCP URLs are not on this machine; only local ports can be inspected",
@@ -452,7 +510,7 @@ fn port(ctx: &Context) -> CheckResult {
             return CheckResult::unknown(format!("cannot see who listens on the port: {why}"))
         }
     };
-    let command = &ctx.settings.server_command;
+    let command = server_command(&p);
     // The MCP URL's host and port first (the health URL only when the MCP URL is not local):
     // a listener the URL's host does not reach is a near miss, not the server.
     let t = &targets[0];
@@ -462,7 +520,7 @@ fn port(ctx: &Context) -> CheckResult {
         .filter(|l| l.port == t.port && ips.iter().any(|ip| l.accepts(*ip)))
         .collect();
     if holders.is_empty() {
-        return nothing_listens(ctx, t.clone(), &all);
+        return nothing_listens(ctx, &p, t.clone(), &all);
     }
     let holder = holders[0];
     let data = |r: CheckResult| {
@@ -473,7 +531,7 @@ fn port(ctx: &Context) -> CheckResult {
         }
     };
     match &holder.owner {
-        Some(o) if looks_like_server(o, command) => data(CheckResult::warn(format!(
+        Some(o) if looks_like_server(o, &command) => data(CheckResult::warn(format!(
             "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
             t.authority(),
             o.pid
@@ -488,7 +546,7 @@ fn port(ctx: &Context) -> CheckResult {
             ))
             .detail(format!(
                 "it does not answer MCP, and it is not the configured server command `{}`",
-                crate::fix::quote_argv(command)
+                crate::fix::quote_argv(&command)
             ))
             .with_fix(
                 Fix::new("Free the port for the MCP server, or run the server on another port.")
@@ -508,7 +566,12 @@ fn port(ctx: &Context) -> CheckResult {
     }
 }
 
-fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> CheckResult {
+fn nothing_listens(
+    ctx: &Context,
+    p: &McpProject,
+    t: Target,
+    all: &[sockets::Listener],
+) -> CheckResult {
     // A near miss on the same port: the server listens, on an address the URL does not reach
     // (e.g. bound to 127.0.0.1 while the URL says [::1]).
     if let Some(l) = all.iter().find(|l| l.port == t.port) {
@@ -518,7 +581,7 @@ fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> Check
             std::net::IpAddr::V6(a) => format!("[{a}]"),
             a => a.to_string(),
         };
-        let url = Target::parse(&ctx.settings.mcp_url)
+        let url = Target::parse(&p.mcp_url)
             .map(|m| {
                 format!(
                     "{}://{reachable}:{}{}",
@@ -546,10 +609,13 @@ fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> Check
         "nothing listens on {}: the MCP server is not running",
         t.authority()
     ));
+    r = r
+        .detail(format!("MCP over HTTP: {}", p.why))
+        .detail(format!("address {} from {}", t.authority(), p.address_from));
     // A near miss elsewhere: the server command listening on another port.
-    let command = &ctx.settings.server_command;
+    let command = server_command(p);
     for l in all.iter().filter(|l| l.port != t.port) {
-        if let Some(o) = l.owner.as_ref().filter(|o| looks_like_server(o, command)) {
+        if let Some(o) = l.owner.as_ref().filter(|o| looks_like_server(o, &command)) {
             r = r.detail(format!(
                 "pid {} ({}) listens on {} — is the server configured for another port?",
                 o.pid,
@@ -558,61 +624,76 @@ fn nothing_listens(ctx: &Context, t: Target, all: &[sockets::Listener]) -> Check
             ));
         }
     }
-    r.with_fix(start_fix(ctx)).data("port", t.port)
+    r.with_fix(start_fix(ctx, p)).data("port", t.port)
+}
+
+/// The server's start command as the project gives it (empty when it gives none).
+fn server_command(p: &McpProject) -> Vec<String> {
+    p.start.as_ref().map(|s| s.argv.clone()).unwrap_or_default()
 }
 
 /// The command that starts the server inside the project environment, from its directory,
 /// as a manual step: `devdoctor fix` must not block on a process that runs until stopped.
-fn start_fix(ctx: &Context) -> Fix {
+fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     let s = &ctx.settings;
     let cmds = crate::probes::mamba::toolchain(ctx).commands();
     let tool = cmds.program.clone();
-    let dir = if s.server_dir == s.project_dir {
+    let Some(start) = &p.start else {
+        return Fix::new("Start the MCP server inside the project's environment.")
+            .manual(format!(
+                "devdoctor found no start command in the project: set `server_command` under [mcp] in devdoctor.toml, then run it with `{}`",
+                crate::fix::quote_argv(&cmds.run_in("ENV", &["COMMAND".to_string()]))
+            ))
+            .phase(Phase::Runtime);
+    };
+    let dir = if start.dir == s.project_dir {
         "the project directory".to_string()
     } else {
-        s.display_path(&s.server_dir)
+        s.display_path(&start.dir)
     };
-    let mut program: Vec<String> = Vec::new();
-    if s.server_dir != s.project_dir {
-        program.push("--cwd".into());
-        program.push(s.server_dir.display().to_string());
-    }
-    program.extend(s.server_command.iter().cloned());
+    // `--cwd DIR`, so the command works from wherever it is pasted.
+    let cwd: std::path::PathBuf = start
+        .dir
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    let mut program: Vec<String> = vec!["--cwd".into(), cwd.display().to_string()];
+    program.extend(start.argv.iter().cloned());
     let activation = |env: &str| {
         format!(
             "`{tool} run` needs no activation; `{tool} activate {env}` followed by `{}` works only in a shell set up with `{tool} shell init`",
-            crate::fix::quote_argv(&s.server_command)
+            crate::fix::quote_argv(&start.argv)
         )
     };
-    match crate::probes::env::env_name(ctx) {
-        Some(env) => {
-            let argv = if env.source == crate::probes::env::NameSource::FilePrefix {
-                let mut v = vec![tool.clone(), "run".into(), "-p".into(), env.name.clone()];
-                v.extend(program);
-                v
-            } else {
-                cmds.run_in(&env.name, &program)
-            };
-            Fix::new(format!(
-                "Start the MCP server inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
-                env.name,
-                activation(&env.name)
-            ))
-            // A server never exits: printed for a person (or a service manager), never run by
-            // `devdoctor fix`, which waits for each command it runs.
-            .manual(crate::fix::quote_argv(&argv))
-            .phase(Phase::Runtime)
-        }
-        None => Fix::new(format!(
-            "Start the MCP server inside the project's environment, from {dir}. {}.",
+    let Some(env) = crate::probes::env::env_name(ctx) else {
+        return Fix::new(format!(
+            "Start the MCP server ({}) inside the project's environment, from {dir}. {}.",
+            start.from,
             activation("ENV")
         ))
         .manual(format!(
-            "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{}` from {dir}",
-            crate::fix::quote_argv(&cmds.run_in("ENV", &s.server_command))
+            "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{}`",
+            crate::fix::quote_argv(&cmds.run_in("ENV", &program))
         ))
-        .phase(Phase::Runtime),
-    }
+        .phase(Phase::Runtime);
+    };
+    let argv = if env.source == crate::probes::env::NameSource::FilePrefix {
+        let mut v = vec![tool.clone(), "run".into(), "-p".into(), env.name.clone()];
+        v.extend(program);
+        v
+    } else {
+        cmds.run_in(&env.name, &program)
+    };
+    Fix::new(format!(
+        "Start the MCP server ({}) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
+        start.from,
+        env.name,
+        activation(&env.name)
+    ))
+    // A server never exits: printed for a person (or a service manager), never run by
+    // `devdoctor fix`, which waits for each command it runs.
+    .manual(crate::fix::quote_argv(&argv))
+    .phase(Phase::Runtime)
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ pub(crate) struct ProjectFiles {
     pub compose: Vec<PathBuf>,
     /// `*.yml`/`*.yaml` in the root or one of [`ENV_DIRS`] (content not yet looked at).
     pub env_candidates: Vec<PathBuf>,
+    /// `*.py` files (read only to decide whether the project serves MCP over HTTP).
+    pub python: Vec<PathBuf>,
     /// Entries looked at.
     pub walked: usize,
     /// The walk stopped early (entry or per-kind limit).
@@ -136,6 +138,10 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
             out.truncated = true;
         }
     }
+    // Python sources are only sampled: more of them than the cap does not cut the walk short.
+    out.python
+        .sort_by_key(|p| (p.components().count(), p.clone()));
+    out.python.truncate(MAX_PER_KIND);
     out
 }
 
@@ -147,6 +153,8 @@ fn classify(root: &Path, path: &Path, out: &mut ProjectFiles) {
         out.dockerfiles.push(path.to_path_buf());
     } else if is_compose_name(&name) {
         out.compose.push(path.to_path_buf());
+    } else if name.ends_with(".py") {
+        out.python.push(path.to_path_buf());
     } else if is_yaml(&name) {
         let parent = path.parent().unwrap_or(root);
         let in_env_dir = parent.parent() == Some(root)

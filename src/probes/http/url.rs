@@ -32,7 +32,7 @@ impl fmt::Display for UrlError {
             UrlError::Invalid(why) => write!(f, "invalid URL: {why}"),
             UrlError::Remote(host) => write!(
                 f,
-                "{host} is not a loopback address; devdoctor only talks to 127.0.0.1, [::1] and localhost unless --allow-remote (or mcp.allow_remote = true) is given"
+                "{host} is not a loopback address; devdoctor only talks to 127.0.0.1, [::1] and localhost unless --allow-remote is given"
             ),
         }
     }

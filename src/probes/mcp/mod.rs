@@ -6,6 +6,7 @@
 
 mod client;
 mod legacy;
+mod project;
 mod reply;
 pub mod sockets;
 pub mod sse;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use client::run_handshake;
+pub(crate) use project::{example_command, project, McpProject, Serves};
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.
 pub const HANDSHAKE_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
@@ -171,11 +173,11 @@ pub fn budget(ctx: &Context) -> Duration {
     ctx.settings.timeout.mul_f64(0.8)
 }
 
-/// The MCP handshake at `ctx.settings.mcp_url`, once per run.
+/// The MCP handshake at the project's MCP URL ([`project`]), once per run.
 pub fn handshake(ctx: &Context) -> Arc<HandshakeProbe> {
     ctx.probe(|ctx| {
         HandshakeProbe(run_handshake(
-            &ctx.settings.mcp_url,
+            &project(ctx).mcp_url,
             budget(ctx),
             ctx.settings.allow_remote,
         ))

@@ -1,0 +1,472 @@
+//! Whether the project serves MCP over HTTP, at which address, and how it is started, decided
+//! from what the project holds: devdoctor.toml, the environment file, pyproject.toml,
+//! requirements files, its Python sources, compose files and Dockerfiles. All of it is read as
+//! data (bounded), never run.
+
+use crate::core::Context;
+use crate::probes::{compose, dockerfile, env, files};
+use regex::Regex;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+/// Bytes of one Python file looked at; larger files are skipped.
+const MAX_SOURCE_BYTES: u64 = 256 * 1024;
+/// Python files looked at (shallowest first).
+const MAX_SOURCES: usize = 300;
+/// The fallback address, for a project that clearly serves MCP over HTTP but names none.
+const DEFAULT_AUTHORITY: &str = "127.0.0.1:8000";
+
+/// What the project serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Serves {
+    /// MCP over HTTP (Streamable HTTP or the older HTTP+SSE): the mcp checks apply.
+    Http,
+    /// An MCP server that speaks stdio: nothing to probe over HTTP.
+    Stdio,
+    /// No sign of an MCP server.
+    Nothing,
+}
+
+/// The project's MCP server as its files describe it.
+#[derive(Debug, Clone)]
+pub(crate) struct McpProject {
+    pub(crate) serves: Serves,
+    /// The evidence in a few words ("mcp in environment.yml; transport=\"streamable-http\" at
+    /// main.py:131").
+    pub(crate) why: String,
+    pub(crate) mcp_url: String,
+    pub(crate) health_url: String,
+    /// Where the address came from ("devdoctor.toml", "compose.yaml: ports 8080:8000", …).
+    pub(crate) address_from: String,
+    /// How the server is started, when the project says.
+    pub(crate) start: Option<Start>,
+}
+
+/// A start command and the folder it runs from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub(crate) argv: Vec<String>,
+    pub(crate) dir: PathBuf,
+    /// Where it came from ("[mcp] server_command", "Dockerfile CMD", "main.py").
+    pub(crate) from: String,
+}
+
+/// What the Python sources say.
+#[derive(Debug, Default)]
+struct Code {
+    /// An import of `mcp` or `fastmcp` ("main.py:3").
+    import: Option<String>,
+    /// An HTTP transport (the marker and "file:line").
+    http: Option<(String, String)>,
+    sse: bool,
+    stdio: Option<String>,
+    port: Option<(u16, String)>,
+    host: Option<String>,
+    path: Option<String>,
+    /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
+    main: Option<PathBuf>,
+}
+
+static IMPORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
+static HTTP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app)\s*\("#).unwrap()
+});
+static STDIO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']|\.run\(\s*\)"#,
+    )
+    .unwrap()
+});
+static PORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
+});
+static HOST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
+static PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:streamable_http_path|sse_path)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
+});
+static MAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"if\s+__name__\s*==\s*["']__main__["']"#).unwrap());
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+fn shown(ctx: &Context, p: &Path) -> String {
+    p.strip_prefix(&ctx.settings.project_dir)
+        .unwrap_or(p)
+        .display()
+        .to_string()
+}
+
+/// Reads what the Python sources say about MCP: the first of each marker wins.
+fn scan_code(ctx: &Context) -> Code {
+    let mut code = Code::default();
+    for path in files::project_files(ctx).python.iter().take(MAX_SOURCES) {
+        if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_SOURCE_BYTES) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        scan_file(&mut code, &shown(ctx, path), path, &text);
+    }
+    code
+}
+
+fn scan_file(code: &mut Code, name: &str, path: &Path, text: &str) {
+    let at = |m: regex::Match| format!("{name}:{}", line_of(text, m.start()));
+    if code.import.is_none() {
+        code.import = IMPORT.find(text).map(at);
+    }
+    let http = HTTP.captures(text);
+    if let Some(c) = &http {
+        let whole = c.get(0).expect("group 0");
+        let kind = (1..=3).find_map(|i| c.get(i)).map_or("", |m| m.as_str());
+        code.sse |= code.http.is_none() && (kind == "sse" || kind == "sse_app");
+        if code.http.is_none() {
+            code.http = Some((whole.as_str().to_string(), at(whole)));
+        }
+    }
+    if code.stdio.is_none() {
+        code.stdio = STDIO.find(text).map(at);
+    }
+    // Address literals count only where the server is configured or run.
+    if http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(") {
+        if code.port.is_none() {
+            code.port = PORT.captures(text).and_then(|c| {
+                let m = c.get(1).or_else(|| c.get(2))?;
+                Some((m.as_str().parse().ok()?, at(m)))
+            });
+        }
+        if code.host.is_none() {
+            code.host = HOST.captures(text).map(|c| c[1].to_string());
+        }
+        if code.path.is_none() {
+            code.path = PATH.captures(text).map(|c| c[1].to_string());
+        }
+    }
+    if code.main.is_none() && MAIN.is_match(text) && text.contains(".run(") {
+        code.main = Some(path.to_path_buf());
+    }
+}
+
+/// Whether a distribution name is an MCP server SDK.
+fn is_mcp_package(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    n == "mcp" || n == "fastmcp" || n.starts_with("mcp[") || n.starts_with("mcp-server")
+}
+
+/// "mcp in environment.yml", from the environment file, pyproject.toml or requirements.
+fn dependency(ctx: &Context) -> Option<String> {
+    let file = env::project_file(ctx);
+    if let Some(parsed) = file.parsed() {
+        let conda = parsed.dependencies.iter().filter_map(|d| d.name());
+        let pip = parsed.pip.iter().flat_map(|p| p.names()).map(|(n, _)| n);
+        let names: Vec<String> = conda.map(str::to_string).chain(pip).collect();
+        if let Some(n) = names.iter().find(|n| is_mcp_package(n)) {
+            return Some(format!("{n} in {}", shown(ctx, &parsed.path)));
+        }
+    }
+    let root = &ctx.settings.project_dir;
+    for name in ["pyproject.toml", "requirements.txt", "requirements.in"] {
+        let p = root.join(name);
+        if std::fs::metadata(&p).map_or(true, |m| m.len() > MAX_SOURCE_BYTES) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        if let Some(n) = requirement_names(name, &text)
+            .into_iter()
+            .find(|n| is_mcp_package(n))
+        {
+            return Some(format!("{n} in {name}"));
+        }
+    }
+    None
+}
+
+/// Requirement names in pyproject.toml (`[project] dependencies`, Poetry's table) or a
+/// requirements file.
+fn requirement_names(file: &str, text: &str) -> Vec<String> {
+    if file != "pyproject.toml" {
+        return text
+            .lines()
+            .filter_map(env::envfile::requirement_name)
+            .collect();
+    }
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = doc
+        .get("project")
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().and_then(env::envfile::requirement_name))
+        .collect();
+    if let Some(t) = doc
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_table())
+    {
+        out.extend(t.keys().cloned());
+    }
+    out
+}
+
+/// A published host port for the project's service: (host ip, port, "compose.yaml:12").
+fn compose_port(ctx: &Context) -> Option<(Option<String>, u16, String)> {
+    let facts = compose::compose(ctx);
+    let services = facts.services.iter();
+    let mut ordered: Vec<&compose::ComposeService> = services
+        .clone()
+        .filter(|s| s.name.to_lowercase().contains("mcp"))
+        .collect();
+    ordered.extend(services.clone().filter(|s| s.builds));
+    ordered.extend(services);
+    ordered.into_iter().find_map(|s| {
+        let port = s.ports.iter().find(|p| p.host.is_some())?;
+        let (file, line) = s.locate(port.line);
+        let host = u16::try_from(port.host?.0).ok()?;
+        Some((port.host_ip.clone(), host, format!("{file}:{line}")))
+    })
+}
+
+/// The final stage's first `EXPOSE`d port: ("8000", "Dockerfile:21").
+fn exposed_port(ctx: &Context) -> Option<(u16, String)> {
+    let facts = dockerfile::dockerfiles(ctx);
+    facts.files.iter().find_map(|df| {
+        let stage = df.final_stage()?;
+        stage.body(df).iter().find_map(|i| {
+            if i.keyword != "EXPOSE" {
+                return None;
+            }
+            let first = i.args.split_whitespace().next()?;
+            let port = first.split('/').next()?.parse().ok()?;
+            Some((port, format!("{}:{}", df.display, i.line)))
+        })
+    })
+}
+
+/// A command to show in "runs inside the environment" hints: the server's start command, or
+/// `python --version` when the project names none (never a file that does not exist).
+pub(crate) fn example_command(ctx: &Context) -> Vec<String> {
+    project(ctx)
+        .start
+        .as_ref()
+        .map(|s| s.argv.clone())
+        .unwrap_or_else(|| vec!["python".into(), "--version".into()])
+}
+
+/// The project's MCP server, decided once per run.
+pub(crate) fn project(ctx: &Context) -> Arc<McpProject> {
+    ctx.probe(decide)
+}
+
+fn decide(ctx: &Context) -> McpProject {
+    let code = scan_code(ctx);
+    let published = compose_port(ctx);
+    let exposed = exposed_port(ctx);
+    let (serves, why) = applicability(ctx, &code, published.is_some() || exposed.is_some());
+    let (mcp_url, health_url, address_from) = address(ctx, &code, published, exposed);
+    let start = start_command(ctx, &code);
+    McpProject {
+        serves,
+        why,
+        mcp_url,
+        health_url,
+        address_from,
+        start,
+    }
+}
+
+fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String) {
+    if let Some(declared) = &ctx.settings.mcp_declared {
+        return (Serves::Http, declared.clone());
+    }
+    let uses = dependency(ctx).or_else(|| {
+        code.import
+            .as_ref()
+            .map(|at| format!("an mcp import at {at}"))
+    });
+    let Some(uses) = uses else {
+        return (
+            Serves::Nothing,
+            "no mcp or fastmcp dependency or import, no [mcp] table in devdoctor.toml, no --mcp-url"
+                .to_string(),
+        );
+    };
+    if let Some((marker, at)) = &code.http {
+        return (Serves::Http, format!("{uses}; {marker} at {at}"));
+    }
+    if let Some(at) = &code.stdio {
+        return (Serves::Stdio, format!("{uses}; stdio transport at {at}"));
+    }
+    if publishes {
+        return (
+            Serves::Http,
+            format!("{uses}; a port is published or exposed for it"),
+        );
+    }
+    (
+        Serves::Stdio,
+        format!("{uses}, but no HTTP transport in its code (the SDKs default to stdio)"),
+    )
+}
+
+/// The MCP and health URLs: flags and config first, then compose's published port, the code's
+/// literals, the Dockerfile's EXPOSE, and only then the default.
+fn address(
+    ctx: &Context,
+    code: &Code,
+    published: Option<(Option<String>, u16, String)>,
+    exposed: Option<(u16, String)>,
+) -> (String, String, String) {
+    let s = &ctx.settings;
+    let path = code
+        .path
+        .clone()
+        .unwrap_or_else(|| if code.sse { "/sse" } else { "/mcp" }.to_string());
+    let local = |h: Option<&str>| match h {
+        Some(h) if !h.is_empty() && h != "0.0.0.0" && h != "::" && h != "[::]" => {
+            if h.contains(':') && !h.starts_with('[') {
+                format!("[{h}]")
+            } else {
+                h.to_string()
+            }
+        }
+        _ => "127.0.0.1".to_string(),
+    };
+    let (authority, from) = if s.mcp_url_explicit || s.health_url_explicit {
+        (String::new(), "the flags or devdoctor.toml".to_string())
+    } else if let Some((ip, port, at)) = published {
+        (
+            format!("{}:{port}", local(ip.as_deref())),
+            format!("published at {at}"),
+        )
+    } else if let Some((port, at)) = &code.port {
+        (
+            format!("{}:{port}", local(code.host.as_deref())),
+            format!("port {port} at {at}"),
+        )
+    } else if let Some((port, at)) = exposed {
+        (format!("127.0.0.1:{port}"), format!("EXPOSE at {at}"))
+    } else {
+        (
+            DEFAULT_AUTHORITY.to_string(),
+            "the default (the project names no port)".into(),
+        )
+    };
+    let derive = |url: &str, p: &str| {
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| Some(format!("{}://{}{p}", u.scheme(), authority_of(&u)?)))
+    };
+    let (mcp_url, health_url) = match (s.mcp_url_explicit, s.health_url_explicit) {
+        (true, true) => (s.mcp_url.clone(), s.health_url.clone()),
+        (true, false) => {
+            let h = derive(&s.mcp_url, "/health").unwrap_or_else(|| s.health_url.clone());
+            (s.mcp_url.clone(), h)
+        }
+        (false, true) => {
+            let m = derive(&s.health_url, &path).unwrap_or_else(|| s.mcp_url.clone());
+            (m, s.health_url.clone())
+        }
+        (false, false) => (
+            format!("http://{authority}{path}"),
+            format!("http://{authority}/health"),
+        ),
+    };
+    (mcp_url, health_url, from)
+}
+
+fn authority_of(u: &url::Url) -> Option<String> {
+    let host = match u.host()? {
+        url::Host::Ipv6(a) => format!("[{a}]"),
+        h => h.to_string(),
+    };
+    Some(match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
+}
+
+/// The server's start command: `[mcp] server_command`, the Dockerfile's CMD when it names a
+/// file of the project, a script with `if __name__ == "__main__"`, or `main.py` when it exists.
+fn start_command(ctx: &Context, code: &Code) -> Option<Start> {
+    let s = &ctx.settings;
+    if s.server_command_explicit {
+        return Some(Start {
+            argv: s.server_command.clone(),
+            dir: s.server_dir.clone(),
+            from: "[mcp] server_command".into(),
+        });
+    }
+    if let Some(start) = dockerfile_cmd(ctx) {
+        return Some(start);
+    }
+    let script = code
+        .main
+        .clone()
+        .or_else(|| Some(s.project_dir.join("main.py")).filter(|p| p.is_file()))?;
+    Some(Start {
+        argv: vec!["python".into(), shown(ctx, &script)],
+        dir: s.project_dir.clone(),
+        from: shown(ctx, &script),
+    })
+}
+
+/// `CMD ["python", "main.py"]` (exec form) when its script is a file of the project.
+fn dockerfile_cmd(ctx: &Context) -> Option<Start> {
+    let facts = dockerfile::dockerfiles(ctx);
+    facts.files.iter().find_map(|df| {
+        let stage = df.final_stage()?;
+        let cmd = stage.body(df).iter().rev().find(|i| i.keyword == "CMD")?;
+        let mut argv = cmd.exec.clone()?;
+        // `micromamba run -n ENV python main.py` inside the image: the command is the rest.
+        if let Some(i) = argv.iter().position(|a| a == "run") {
+            if argv[..i]
+                .iter()
+                .any(|a| a.ends_with("mamba") || a.ends_with("conda"))
+            {
+                let rest: Vec<String> = argv[i + 1..].to_vec();
+                let skip = skip_run_options(&rest);
+                argv = rest[skip..].to_vec();
+            }
+        }
+        let program = argv.first()?.rsplit('/').next()?.to_string();
+        if !program.starts_with("python") {
+            return None;
+        }
+        let dir = df.path.parent()?.to_path_buf();
+        let script = argv.get(1)?;
+        let exists = script == "-m" || dir.join(script).is_file();
+        exists.then(|| {
+            argv[0] = "python".into();
+            Start {
+                argv,
+                dir,
+                from: format!("{} CMD", df.display),
+            }
+        })
+    })
+}
+
+/// How many leading `-n ENV` / `-p PREFIX` / `--flag` words a `micromamba run` takes.
+fn skip_run_options(rest: &[String]) -> usize {
+    let mut i = 0;
+    while i < rest.len() && rest[i].starts_with('-') {
+        let takes_value = matches!(
+            rest[i].as_str(),
+            "-n" | "--name" | "-p" | "--prefix" | "--cwd"
+        );
+        i += if takes_value { 2 } else { 1 };
+    }
+    i.min(rest.len())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+use super::*;
+use crate::config::Settings;
+use std::fs;
+
+fn decide_in(files: &[(&str, &str)], tweak: impl FnOnce(&mut Settings)) -> McpProject {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    let mut settings = Settings {
+        project_dir: dir.path().to_path_buf(),
+        server_dir: dir.path().to_path_buf(),
+        env_file: dir.path().join("environment.yml"),
+        ..Settings::default()
+    };
+    tweak(&mut settings);
+    let ctx = Context::with_vars(settings, Vec::new());
+    let p = decide(&ctx);
+    drop(dir);
+    p
+}
+
+const ENV_MCP: &str =
+    "name: srv\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - mcp>=1.9\n";
+
+#[test]
+fn an_empty_folder_serves_nothing() {
+    let p = decide_in(&[], |_| {});
+    assert_eq!(p.serves, Serves::Nothing);
+    assert!(p.why.contains("no mcp"), "{}", p.why);
+    assert_eq!(p.start, None);
+}
+
+#[test]
+fn a_stdio_server_is_told_apart_from_an_http_one() {
+    let stdio = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("server.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\nif __name__ == '__main__':\n    mcp.run()\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(stdio.serves, Serves::Stdio, "{}", stdio.why);
+    assert!(stdio.why.contains("server.py:4"), "{}", stdio.why);
+
+    let http = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("app/server.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', port=9123)\nif __name__ == \"__main__\":\n    mcp.run(transport=\"streamable-http\")\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(http.serves, Serves::Http, "{}", http.why);
+    assert!(http.why.contains("mcp in environment.yml"), "{}", http.why);
+    assert!(http.why.contains("app/server.py:4"), "{}", http.why);
+    assert_eq!(http.mcp_url, "http://127.0.0.1:9123/mcp");
+    assert_eq!(http.health_url, "http://127.0.0.1:9123/health");
+    assert!(
+        http.address_from.contains("app/server.py:2"),
+        "{}",
+        http.address_from
+    );
+    let start = http.start.expect("a start command");
+    assert_eq!(start.argv, ["python", "app/server.py"]);
+}
+
+#[test]
+fn an_http_marker_without_an_mcp_dependency_or_import_is_not_an_mcp_server() {
+    let p = decide_in(
+        &[("web.py", "uvicorn.run(app, transport='http', port=5000)\n")],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Nothing);
+}
+
+#[test]
+fn the_address_comes_from_compose_before_the_code_and_the_default_last() {
+    let files = [
+        (
+            "pyproject.toml",
+            "[project]\nname='x'\ndependencies=['fastmcp>=2', 'httpx']\n",
+        ),
+        (
+            "main.py",
+            "import fastmcp\nmcp = fastmcp.FastMCP('x')\nmcp.run(transport='sse', port=7000)\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  mcp:\n    build: .\n    ports:\n      - \"8088:7000\"\n",
+        ),
+    ];
+    let p = decide_in(&files, |_| {});
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert!(p.why.contains("fastmcp in pyproject.toml"), "{}", p.why);
+    assert_eq!(p.mcp_url, "http://127.0.0.1:8088/sse");
+    assert!(
+        p.address_from.contains("compose.yaml:5"),
+        "{}",
+        p.address_from
+    );
+
+    let p = decide_in(&files[..2], |_| {});
+    assert_eq!(p.mcp_url, "http://127.0.0.1:7000/sse");
+
+    let p = decide_in(
+        &[
+            ("requirements.txt", "mcp[cli]==1.9.0\n"),
+            ("srv.py", "app = mcp.streamable_http_app()\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert_eq!(p.mcp_url, "http://127.0.0.1:8000/mcp");
+    assert!(p.address_from.contains("default"));
+    assert_eq!(
+        p.start, None,
+        "no main.py and no __main__: no made-up command"
+    );
+}
+
+#[test]
+fn a_published_or_exposed_port_makes_an_mcp_project_an_http_server() {
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("Dockerfile", "FROM scratch\nEXPOSE 8765/tcp\nCOPY main.py /app/\nCMD [\"/opt/conda/bin/python\", \"main.py\"]\n"),
+            ("main.py", "print('hi')\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert_eq!(p.mcp_url, "http://127.0.0.1:8765/mcp");
+    let start = p.start.expect("the Dockerfile's CMD");
+    assert_eq!(start.argv, ["python", "main.py"]);
+    assert_eq!(start.from, "Dockerfile CMD");
+}
+
+#[test]
+fn flags_and_config_declare_the_server_and_derive_the_other_url() {
+    let p = decide_in(&[], |s| {
+        s.mcp_declared = Some("--mcp-url was given".into());
+        s.mcp_url = "http://[::1]:9000/mcp/".into();
+        s.mcp_url_explicit = true;
+    });
+    assert_eq!(p.serves, Serves::Http);
+    assert_eq!(p.health_url, "http://[::1]:9000/health");
+    let p = decide_in(&[("main.py", "")], |s| {
+        s.mcp_declared = Some("devdoctor.toml has an [mcp] table".into());
+        s.server_command = vec!["uvicorn".into(), "app:app".into()];
+        s.server_command_explicit = true;
+    });
+    assert_eq!(p.start.unwrap().argv, ["uvicorn", "app:app"]);
+}
+
+#[test]
+fn micromamba_run_in_a_cmd_is_unwrapped() {
+    let args: Vec<String> = ["-n", "base", "--cwd", "/app", "python", "x.py"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(skip_run_options(&args), 4);
+}

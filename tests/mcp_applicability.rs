@@ -1,0 +1,114 @@
+//! The MCP checks speak only where the project serves MCP over HTTP, take the address from the
+//! project's files, and report one failure when nothing listens. Every address here is a
+//! loopback port that was just free; nothing listens on it.
+
+mod support;
+
+use std::net::TcpListener;
+use support::{check, status, Sandbox};
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+const ENV_MCP: &str =
+    "name: srv\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - mcp>=1.9\n";
+
+#[test]
+fn an_empty_folder_and_a_stdio_server_skip_with_the_reason() {
+    let sb = Sandbox::new();
+    let (report, code) = sb.json(&["mcp.*"]);
+    for id in ["mcp.health", "mcp.handshake", "mcp.port"] {
+        assert_eq!(status(&report, id), "skip", "{id}: {report:#}");
+        let s = check(&report, id)["summary"].as_str().unwrap();
+        assert!(s.contains("does not serve MCP"), "{id}: {s}");
+    }
+    assert_eq!(code, 3, "checks named on the command line that all skipped");
+
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/server.py",
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('s')\nif __name__ == '__main__':\n    mcp.run(transport='stdio')\n",
+    );
+    let (report, _) = sb.json(&["mcp.*"]);
+    for id in ["mcp.health", "mcp.handshake", "mcp.port"] {
+        assert_eq!(status(&report, id), "skip", "{id}");
+        let c = check(&report, id);
+        assert!(
+            c["summary"].as_str().unwrap().contains("speaks stdio"),
+            "{c:#}"
+        );
+        assert!(c["details"].to_string().contains("server.py:4"), "{c:#}");
+    }
+
+    // The whole run on an empty folder: no mcp failure among the problems.
+    let (report, _) = Sandbox::new().json(&[]);
+    let mcp_problems: Vec<_> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"].as_str().unwrap().starts_with("mcp."))
+        .filter(|c| c["status"] != "skip")
+        .collect();
+    assert!(mcp_problems.is_empty(), "{mcp_problems:#?}");
+}
+
+#[test]
+fn an_http_server_is_probed_at_the_port_its_code_names_and_fails_once() {
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/app/serve.py",
+        &format!("import mcp\nserver = mcp.server.fastmcp.FastMCP('s', port={port})\nif __name__ == \"__main__\":\n    server.run(transport=\"streamable-http\")\n"),
+    );
+    let (report, code) = sb.json(&["mcp.*"]);
+    assert_eq!(code, 1);
+    let port_check = check(&report, "mcp.port");
+    assert_eq!(port_check["status"], "fail", "{port_check:#}");
+    assert!(
+        port_check["summary"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("127.0.0.1:{port}")),
+        "{port_check:#}"
+    );
+    let details = port_check["details"].to_string();
+    assert!(
+        details.contains("app/serve.py:2"),
+        "where the port came from: {details}"
+    );
+    let manual = port_check["fix"]["manual"][0].as_str().unwrap();
+    assert!(
+        manual.starts_with("micromamba run -n srv --cwd ")
+            && manual.ends_with(" python app/serve.py"),
+        "{manual}"
+    );
+    for id in ["mcp.health", "mcp.handshake"] {
+        assert_eq!(status(&report, id), "skip", "{id}");
+    }
+}
+
+#[test]
+fn compose_published_port_wins_over_the_code() {
+    let (published, in_code) = (free_port(), free_port());
+    let sb = Sandbox::new();
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/main.py",
+        &format!("from fastmcp import FastMCP\nm = FastMCP('s')\nm.run(transport='http', port={in_code})\n"),
+    );
+    sb.write(
+        "project/compose.yaml",
+        &format!(
+            "services:\n  api:\n    build: .\n    ports:\n      - \"{published}:{in_code}\"\n"
+        ),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let s = check(&report, "mcp.port")["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(s.contains(&format!(":{published}")), "{s}");
+}
