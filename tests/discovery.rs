@@ -31,6 +31,10 @@ fn run(name: &str) -> Value {
         .env("HOME", home.path())
         .env("PATH", bin.path())
         .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .env(
+            "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
+            "/nonexistent/docker.sock",
+        )
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

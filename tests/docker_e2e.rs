@@ -76,6 +76,37 @@ fn daemon_ok_with_server_and_api_version() {
 }
 
 #[test]
+fn a_docker_host_pointing_at_nothing_is_named_as_the_cause_when_the_default_socket_answers() {
+    let Some(docker) = available() else { return };
+    let mut sb = Sandbox::new();
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    let path = path_with(&sb, &docker);
+    let gone = sb.root().join("gone.sock");
+    sb.var("PATH", path)
+        .var("DOCKER_HOST", format!("unix://{}", gone.display()))
+        .var("DEVDOCTOR_DOCKER_DEFAULT_SOCKET", SOCKET);
+    let (report, code) = sb.json(&["docker.daemon"]);
+    let c = support::check(&report, "docker.daemon");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(code, 1);
+    let summary = c["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("DOCKER_HOST points at")
+            && summary.contains("default socket /var/run/docker.sock"),
+        "{summary}"
+    );
+    let fix = &c["fix"];
+    assert!(
+        fix["manual"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("unset DOCKER_HOST"),
+        "the first fix points back at the running engine, not 'start the engine': {fix:#}"
+    );
+    assert!(!fix.to_string().contains("systemctl"), "{fix:#}");
+}
+
+#[test]
 fn real_socket_refuses_an_unprivileged_user() {
     let Some(docker) = available() else { return };
     // SAFETY: geteuid has no preconditions.

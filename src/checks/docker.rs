@@ -144,6 +144,14 @@ fn check_daemon(ctx: &Context) -> CheckResult {
         }
         EngineState::Down { cause, message } => {
             let summary = match cause {
+                _ if engine.default_answers.is_some() => {
+                    let (sock, label) = engine.default_answers.as_ref().expect("checked");
+                    format!(
+                        "{from} points at {}, where no engine answers ({message}), but {label} answers on the default socket {}",
+                        show_host(&endpoint.host),
+                        sock.display()
+                    )
+                }
                 DownCause::NotRunning => format!("the Docker engine is not running: {message}"),
                 DownCause::PermissionDenied => {
                     format!("permission denied on the Docker socket: {message}")
@@ -164,6 +172,7 @@ fn check_daemon(ctx: &Context) -> CheckResult {
                 ))
                 .data("cause", cause.as_str());
             let r = match cause {
+                _ if engine.default_answers.is_some() => wrong_endpoint_help(&endpoint.source, r),
                 DownCause::NotRunning => not_running_help(ctx, &engine, r),
                 DownCause::PermissionDenied => permission_help(ctx, r),
                 DownCause::NoEndpoint => endpoint_help(&endpoint.source, r),
@@ -199,6 +208,21 @@ fn show_host(host: &str) -> &str {
     } else {
         host
     }
+}
+
+/// The explicit endpoint is wrong and the default socket works: point back at it, rather
+/// than start an engine that already runs.
+fn wrong_endpoint_help(source: &docker::endpoint::Source, r: CheckResult) -> CheckResult {
+    use docker::endpoint::Source;
+    let fix = match source {
+        Source::DockerHost => Fix::new("Use the engine on the default socket: DOCKER_HOST points elsewhere.")
+            .manual("unset DOCKER_HOST (and remove the line that sets it from your shell's startup file)"),
+        Source::ContextVar(name) => Fix::new(format!("Use the engine on the default socket: DOCKER_CONTEXT selects `{name}`."))
+            .manual("unset DOCKER_CONTEXT (and remove the line that sets it from your shell's startup file)"),
+        _ => Fix::new("Switch to the default docker context, whose socket has a running engine.")
+            .cmd(["docker", "context", "use", "default"]),
+    };
+    r.with_fix(fix.phase(Phase::Runtime))
 }
 
 fn not_running_help(ctx: &Context, engine: &docker::Engine, r: CheckResult) -> CheckResult {
@@ -308,6 +332,10 @@ mod tests {
             dir.path(),
             &[
                 ("DOCKER_HOST", "unix:///nonexistent/dd.sock"),
+                (
+                    "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
+                    "/nonexistent/default.sock",
+                ),
                 ("USER", "ann"),
             ],
         );

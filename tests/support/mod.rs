@@ -71,12 +71,19 @@ impl Sandbox {
     /// The devdoctor binary with a clean environment: HOME, PATH and the sandbox's vars only,
     /// run in the project dir. The sandbox's project is one the test wrote itself, so it is
     /// trusted (`DEVDOCTOR_TRUST=1`) unless the test sets `DEVDOCTOR_TRUST=0` (tests/trust.rs).
+    /// A test that points DOCKER_HOST at nothing means "no engine anywhere", so the default
+    /// socket docker.daemon compares against is moved to nothing too (an engine may run on this
+    /// machine); tests/docker_e2e.rs sets it back where it needs the real one.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::cargo_bin("devdoctor").expect("binary built");
         c.env_clear()
             .env("HOME", &self.home)
             .env("PATH", self.path_var())
             .env("DEVDOCTOR_TRUST", "1")
+            .env(
+                "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
+                "/nonexistent/docker.sock",
+            )
             .current_dir(&self.project)
             .timeout(std::time::Duration::from_secs(60));
         for (k, v) in &self.vars {

@@ -57,6 +57,9 @@ pub struct Engine {
     pub notes: Vec<String>,
     /// `/v1.41` from the `/_ping` Api-Version header (empty: unversioned paths).
     pub api_prefix: String,
+    /// The explicit endpoint (DOCKER_HOST, a context) is down while the default socket has an
+    /// engine that answers: that socket and the engine's label.
+    pub default_answers: Option<(PathBuf, String)>,
 }
 
 impl Engine {
@@ -91,6 +94,7 @@ fn probe_engine(ctx: &Context) -> Engine {
         state: EngineState::Unknown(String::new()),
         notes: Vec::new(),
         api_prefix: String::new(),
+        default_answers: None,
     };
     let target = match &endpoint.target {
         Err(e) => {
@@ -137,6 +141,7 @@ fn probe_engine(ctx: &Context) -> Engine {
         ..
     } = engine.state
     {
+        engine.default_answers = default_socket_answers(ctx, &engine.endpoint, &target, timeout);
         if let Some(sock) = podman_socket(ctx) {
             if Some(sock.as_path()) != unix_path(&target) {
                 engine.notes.push(format!(
@@ -148,6 +153,45 @@ fn probe_engine(ctx: &Context) -> Engine {
         }
     }
     engine
+}
+
+/// When an explicit endpoint is down: whether an engine answers on the default socket, which
+/// is what the user most likely meant.
+fn default_socket_answers(
+    ctx: &Context,
+    endpoint: &Resolved,
+    target: &Target,
+    timeout: Duration,
+) -> Option<(PathBuf, String)> {
+    // DEVDOCTOR_DOCKER_DEFAULT_SOCKET moves the socket compared against, so a test can stage
+    // "no engine anywhere" on a machine where one runs.
+    let default = ctx
+        .var_path("DEVDOCTOR_DOCKER_DEFAULT_SOCKET")
+        .unwrap_or_else(|| PathBuf::from(endpoint::DEFAULT_HOST.trim_start_matches("unix://")));
+    if !endpoint.source.is_explicit() || unix_path(target) == Some(default.as_path()) {
+        return None;
+    }
+    if !is_socket(&default) {
+        return None;
+    }
+    let mut scratch = Engine {
+        endpoint: endpoint::Resolved {
+            host: endpoint::DEFAULT_HOST.to_string(),
+            source: endpoint::Source::Default,
+            target: Ok(Target::Unix(default.clone())),
+            remote: false,
+        },
+        via: Via::Socket,
+        state: EngineState::Unknown(String::new()),
+        notes: Vec::new(),
+        api_prefix: String::new(),
+        default_answers: None,
+    };
+    probe_socket(ctx, &Target::Unix(default.clone()), timeout, &mut scratch);
+    match &scratch.state {
+        EngineState::Up(info) => Some((default, info.label())),
+        _ => None,
+    }
 }
 
 fn unix_path(t: &Target) -> Option<&Path> {
