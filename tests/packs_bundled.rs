@@ -60,14 +60,14 @@ fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
     );
     sb.write("project/Makefile", "# pip install is forbidden here\nsetup:\n\t@pip install -r requirements.txt\nlock:\n\tconda-lock -f environment.yml\n");
     sb.write("project/scripts/setup.sh", "#!/bin/sh\nset -e\nmicromamba create -y -f environment.yml\nsudo python3 -m pip install --upgrade httpx\n");
-    sb.write("project/.github/workflows/ci.yml", "jobs:\n  test:\n    steps:\n      - run: |\n          python -m pip install -e .\n          pytest\n");
+    sb.write("project/.github/workflows/ci.yml", "jobs:\n  test:\n    steps:\n      - run: |\n          python -m pip install -r requirements-dev.txt\n          pytest\n");
     sb.write(
         "project/.gitlab-ci.yml",
         "test:\n  script:\n    - uv pip install pytest\n",
     );
     sb.write(
         "project/README.md",
-        "Install:\n\n```bash\n$ pip install demo\n```\n\n```console\n✗ dockerfile.pip  RUN uses `pip install`: x\n```\n\n```sh\ncd app && pip install -e .\n```\n\nNot code: pip install x\n",
+        "Install:\n\n```bash\n$ pip install demo\n```\n\n```console\n✗ dockerfile.pip  RUN uses `pip install`: x\n```\n\n```sh\ncd app && pip install -e . flask\n```\n\nNot code: pip install x\n",
     );
     let (v, code) = bundled(&sb, &[]);
     assert_eq!(code, 0, "warnings only");
@@ -125,6 +125,45 @@ fn clean_scripts_pass() {
     let (v, _) = bundled(&sb, &[]);
     assert_eq!(status(&v, "pip.makefile"), "ok", "{v:#}");
     assert_eq!(status(&v, "pip.shell"), "ok", "{v:#}");
+}
+
+#[test]
+fn a_library_installing_itself_is_a_note_not_a_finding() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/README.md",
+        "# lib\n\n```bash\npip install -e \".[dev]\"\n```\n",
+    );
+    sb.write(
+        "project/.github/workflows/ci.yml",
+        "jobs:\n  t:\n    steps:\n      - run: python -m pip install --no-deps -e .\n      - run: pip install pytest\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "ok", "{readme:#}");
+    let summary = readme["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("installs only the project itself") && summary.contains("README.md:4"),
+        "{summary}"
+    );
+    assert!(
+        readme["fix"].is_null(),
+        "nothing to fix in a README: {readme:#}"
+    );
+    assert!(
+        readme["details"].to_string().contains("under `pip:`"),
+        "{readme:#}"
+    );
+    // A real dependency installed with pip beside it is still a finding, and only it.
+    let ci = check(&v, "pip.ci");
+    assert_eq!(ci["status"], "warn", "{ci:#}");
+    let locations = ci["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 1, "{ci:#}");
+    assert_eq!(locations[0]["line"], 5);
+    assert_eq!(
+        ci["data"]["self_installs"],
+        serde_json::json!([".github/workflows/ci.yml:4"])
+    );
 }
 
 #[test]

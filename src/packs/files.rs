@@ -348,53 +348,15 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
             ));
         }
     }
-    let scan = p.contains.is_some() || p.not_contains.is_some();
-    let mut contains_hit = false;
-    let mut scanned = 0usize;
-    let mut hits = 0usize;
-    if scan {
-        for (abs, rel) in files.iter().filter(|(abs, _)| abs.is_file()) {
-            let text = match read_capped(abs) {
-                Ok(t) => t,
-                Err(e) => return CheckResult::unknown(format!("cannot read {rel}: {e}")),
-            };
-            let text = if p.code_blocks {
-                code_blocks_only(&text)
-            } else {
-                text
-            };
-            scanned += 1;
-            if let Some(re) = &p.contains {
-                contains_hit |= re.is_match(&text);
-            }
-            let Some(re) = &p.not_contains else { continue };
-            for caps in re.captures_iter(&text) {
-                let Some(m) = caps.get(0) else { continue };
-                if let (Some(keep), Some(n)) = (p.name_filter, caps.name("name")) {
-                    if !keep(n.as_str()) {
-                        continue;
-                    }
-                }
-                hits += 1;
-                let (line, _) = crate::config::line_col(&text, m.start());
-                let msg = if p.redact {
-                    match caps.name("name") {
-                        Some(n) => format!(
-                            "secret-looking value for `{}` (value hidden)",
-                            clip(n.as_str(), 60)
-                        ),
-                        None => "matches the pattern (text hidden)".to_string(),
-                    }
-                } else {
-                    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-                    clip(line_text, 160)
-                };
-                if locations.len() < MAX_LOCATIONS {
-                    locations.push(Location::new(rel, line, msg));
-                }
-            }
-        }
-    }
+    let Scan {
+        contains_hit,
+        scanned,
+        hits,
+        asides,
+    } = match scan(p, &files, &mut locations) {
+        Ok(s) => s,
+        Err(why) => return CheckResult::unknown(why),
+    };
     if p.contains.is_some() && !contains_hit {
         let re = p.contains.as_ref().map(|r| r.as_str()).unwrap_or_default();
         if files.is_empty() {
@@ -426,7 +388,7 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
                 }
             )
         };
-        return CheckResult::ok(summary).data("files", names);
+        return with_asides(CheckResult::ok(summary), p, &asides).data("files", names);
     }
     // Located findings are listed once, as locations; `problems` holds the rest.
     let first = match locations.first() {
@@ -455,7 +417,112 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         .details(problems)
         .data("files", names);
     r.locations = locations;
-    r
+    with_asides(r, p, &asides)
+}
+
+/// What scanning the files' text found.
+struct Scan {
+    contains_hit: bool,
+    scanned: usize,
+    hits: usize,
+    /// Matches the matcher's policy tolerates, as `file:line`.
+    asides: Vec<String>,
+}
+
+/// Reads each file (capped) and matches `contains` / `not_contains`, adding a location per
+/// finding; an unreadable file makes the whole probe unknown.
+fn scan(
+    p: &FileProbe,
+    files: &[(PathBuf, String)],
+    locations: &mut Vec<Location>,
+) -> Result<Scan, String> {
+    let mut out = Scan {
+        contains_hit: false,
+        scanned: 0,
+        hits: 0,
+        asides: Vec::new(),
+    };
+    if p.contains.is_none() && p.not_contains.is_none() {
+        return Ok(out);
+    }
+    for (abs, rel) in files.iter().filter(|(abs, _)| abs.is_file()) {
+        let text = match read_capped(abs) {
+            Ok(t) => t,
+            Err(e) => return Err(format!("cannot read {rel}: {e}")),
+        };
+        let text = if p.code_blocks {
+            code_blocks_only(&text)
+        } else {
+            text
+        };
+        out.scanned += 1;
+        if let Some(re) = &p.contains {
+            out.contains_hit |= re.is_match(&text);
+        }
+        let Some(re) = &p.not_contains else { continue };
+        for caps in re.captures_iter(&text) {
+            let Some(m) = caps.get(0) else { continue };
+            if let (Some(keep), Some(n)) = (p.name_filter, caps.name("name")) {
+                if !keep(n.as_str()) {
+                    continue;
+                }
+            }
+            let (line, _) = crate::config::line_col(&text, m.start());
+            let rest = text[m.end()..].lines().next().unwrap_or_default();
+            if p.aside.is_some_and(|a| (a.test)(rest)) {
+                out.asides.push(format!("{rel}:{line}"));
+                continue;
+            }
+            out.hits += 1;
+            if locations.len() < MAX_LOCATIONS {
+                locations.push(Location::new(
+                    rel,
+                    line,
+                    finding_text(p, &caps, &text, line),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How one match is shown: the line (clipped), or only the variable's name when secret.
+fn finding_text(p: &FileProbe, caps: &regex::Captures, text: &str, line: usize) -> String {
+    if p.redact {
+        return match caps.name("name") {
+            Some(n) => format!(
+                "secret-looking value for `{}` (value hidden)",
+                clip(n.as_str(), 60)
+            ),
+            None => "matches the pattern (text hidden)".to_string(),
+        };
+    }
+    clip(
+        text.lines().nth(line.saturating_sub(1)).unwrap_or_default(),
+        160,
+    )
+}
+
+/// Names the tolerated matches (and the advice) under a result, in its summary when it is ok.
+fn with_asides(r: CheckResult, p: &FileProbe, asides: &[String]) -> CheckResult {
+    let Some(a) = p.aside.filter(|_| !asides.is_empty()) else {
+        return r;
+    };
+    let shown: Vec<&str> = asides.iter().take(5).map(String::as_str).collect();
+    let at = format!(
+        "{}{}",
+        shown.join(", "),
+        if asides.len() > 5 { ", …" } else { "" }
+    );
+    let r = if r.status == crate::core::Status::Ok {
+        CheckResult {
+            summary: format!("{}; {} ({at})", r.summary, a.label),
+            ..r
+        }
+    } else {
+        r.detail(format!("also {} ({at}): fine", a.label))
+    };
+    r.detail(a.advice).data("self_installs", asides.to_vec())
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ const PHASES: &[(&str, Phase)] = &[
     ("runtime", Phase::Runtime),
 ];
 
-type NameFilter = Option<fn(&str) -> bool>;
+/// What a named matcher adds to its regex: the `name` filter and the tolerated matches.
+type Filters = (Option<fn(&str) -> bool>, Option<crate::policy::Aside>);
 
 struct Ctx<'a> {
     name: &'a str,
@@ -122,7 +123,7 @@ impl Ctx<'_> {
     }
 
     /// A named line matcher (`matcher = "…"`) in place of a `not_contains` regex.
-    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Regex>, NameFilter) {
+    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Regex>, Filters) {
         if regex_too {
             self.err(
                 &m.span(),
@@ -130,10 +131,10 @@ impl Ctx<'_> {
                 "`matcher` and `not_contains` both given".to_string(),
                 "a named matcher takes the place of a `not_contains` regex: keep one",
             );
-            return (None, None);
+            return (None, (None, None));
         }
         if let Some(named) = crate::policy::matcher(m.get_ref()) {
-            return (Some(named.regex), named.name_filter);
+            return (Some(named.regex), (named.name_filter, named.aside));
         }
         let known: Vec<&str> = crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
         self.err(
@@ -142,7 +143,7 @@ impl Ctx<'_> {
             format!("unknown matcher `{}`", m.get_ref()),
             &format!("the named matchers are: {}", known.join(", ")),
         );
-        (None, None)
+        (None, (None, None))
     }
 
     fn timeout(&mut self, v: &Option<Spanned<f64>>, key: &str) -> Option<Duration> {
@@ -569,9 +570,12 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
             let mode_v = mode(cx, &p.mode, "probe.mode");
             let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
             let contains = cx.regex(&p.contains, "probe.contains");
-            let (not_contains, name_filter) = match &p.matcher {
+            let (not_contains, (name_filter, aside)) = match &p.matcher {
                 Some(m) => cx.matcher(m, p.not_contains.is_some()),
-                None => (cx.regex(&p.not_contains, "probe.not_contains"), None),
+                None => (
+                    cx.regex(&p.not_contains, "probe.not_contains"),
+                    (None, None),
+                ),
             };
             if exists.is_none()
                 && contains.is_none()
@@ -588,6 +592,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
                 contains,
                 not_contains,
                 name_filter,
+                aside,
                 mode: mode_v,
                 max_mode,
                 tracked: flag(&p.tracked).unwrap_or(false),

@@ -87,6 +87,8 @@ pub struct FileProbe {
     /// Set by a named matcher: a `not_contains` match counts only when its `name` capture
     /// passes this test (e.g. the secret-name classifier).
     pub name_filter: Option<fn(&str) -> bool>,
+    /// Matches the matcher's policy tolerates (a library's `pip install -e .`).
+    pub aside: Option<crate::policy::Aside>,
     pub mode: Option<u32>,
     pub max_mode: Option<u32>,
     /// Only files tracked by git count.

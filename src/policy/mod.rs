@@ -16,6 +16,18 @@ pub struct LineMatcher {
     pub regex: Regex,
     /// When set, a match counts only if its `name` capture passes.
     pub name_filter: Option<fn(&str) -> bool>,
+    /// When set, a match whose rest of line passes is set aside as a note, not a finding.
+    pub aside: Option<Aside>,
+}
+
+/// Matches a policy tolerates: a test on the rest of the matched line, and what to say.
+#[derive(Debug, Clone, Copy)]
+pub struct Aside {
+    pub test: fn(&str) -> bool,
+    /// A few words for the lines set aside ("installs only the project itself").
+    pub label: &'static str,
+    /// One line of advice shown with them.
+    pub advice: &'static str,
 }
 
 /// The names packs may use in `matcher = "…"`, with what each finds.
@@ -39,11 +51,13 @@ pub fn matcher(name: &str) -> Option<LineMatcher> {
         return Some(LineMatcher {
             regex,
             name_filter: Some(secrets::is_secret_env_name),
+            aside: None,
         });
     }
     no_pip::matcher(name).map(|regex| LineMatcher {
         regex,
         name_filter: None,
+        aside: Some(no_pip::SELF_INSTALL),
     })
 }
 use text::multiline_in_place as clean;

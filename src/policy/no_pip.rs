@@ -89,6 +89,55 @@ pub fn matcher(name: &str) -> Option<Regex> {
     Some(Regex::new(&pattern).expect("static regex"))
 }
 
+/// `pip install -e .` and `pip install ".[dev]"`: a library installing itself into the
+/// environment, which is a development workflow rather than a dependency bypassing the
+/// environment file. Pack findings set such lines aside as a note.
+pub const SELF_INSTALL: super::Aside = super::Aside {
+    test: installs_only_the_project,
+    label: "installs only the project itself with pip (a library's development workflow)",
+    advice: "mamba-first alternative: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too",
+};
+
+/// Whether the arguments after `pip install` name only the project itself (`.`, `./`,
+/// `.[extras]`, quoted or not, `-e`/`--editable` or not), with no requirement file or package.
+pub fn installs_only_the_project(args: &str) -> bool {
+    let cmd = args
+        .split(['#', ';', '|', '&', '`', ')'])
+        .next()
+        .unwrap_or_default();
+    let mut targets = 0;
+    let mut words = cmd.split_whitespace();
+    while let Some(w) = words.next() {
+        let w = w.trim_matches(|c| c == '"' || c == '\'');
+        match w {
+            "-e" | "--editable" => match words.next() {
+                Some(t) if is_project_dir(t) => targets += 1,
+                _ => return false,
+            },
+            _ if w.starts_with("--editable=") => {
+                if !is_project_dir(&w["--editable=".len()..]) {
+                    return false;
+                }
+                targets += 1;
+            }
+            // Options that take a value name other sources: not a self-install.
+            "-r" | "--requirement" | "-c" | "--constraint" | "-i" | "--index-url"
+            | "--extra-index-url" | "-f" | "--find-links" => return false,
+            _ if w.starts_with('-') => {}
+            _ if is_project_dir(w) => targets += 1,
+            _ => return false,
+        }
+    }
+    targets > 0
+}
+
+fn is_project_dir(word: &str) -> bool {
+    let w = word.trim_matches(|c| c == '"' || c == '\'');
+    let base = w.split('[').next().unwrap_or(w);
+    let extras_ok = w.len() == base.len() || w.ends_with(']');
+    extras_ok && matches!(base, "." | "./")
+}
+
 /// The note left in a fix whose pip steps were dropped.
 pub const DROPPED_NOTE: &str =
     "devdoctor dropped steps of this fix that would run pip: install with mamba/micromamba from conda-forge instead";
@@ -109,6 +158,33 @@ pub fn guard(fix: &mut Fix) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_library_installing_itself_is_told_apart() {
+        for own in [
+            " -e .",
+            " -e .[dev]",
+            " --editable \".[test,docs]\"",
+            " .",
+            " --no-deps -e ./",
+            " -U '.[all]'  # for development",
+            " -e . && pytest",
+        ] {
+            assert!(installs_only_the_project(own), "{own}");
+        }
+        for other in [
+            " requests",
+            " -e . requests",
+            " -r requirements.txt",
+            " -e ../other",
+            " .. ",
+            "",
+            " -e",
+            " git+https://example.com/x.git",
+        ] {
+            assert!(!installs_only_the_project(other), "{other}");
+        }
+    }
 
     #[test]
     fn pip_detector_catches_every_spelling() {
