@@ -242,6 +242,19 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
         }
         _ => {}
     }
+    for d in &file.dependencies {
+        if let Some(extra) = &d.ignored_extra {
+            f.add(
+                Status::Warn,
+                d.line,
+                "matchspec-extra",
+                format!(
+                    "`{}`: conda ignores the pip-style extra `{extra}` (other tools may reject it); list the packages it stands for as dependencies of their own",
+                    d.text.trim()
+                ),
+            );
+        }
+    }
     let mut malformed = false;
     for d in &file.dependencies {
         if let Err(e) = &d.spec {

@@ -430,8 +430,12 @@ pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
         let pinned = deps
             .iter()
             .filter(|d| {
-                d.split('=').nth(1).is_some_and(|v| {
-                    !v.is_empty()
+                // `name=1.2.3` (maybe `=build`): not `>=`, `!=`, `~=` or `<=`.
+                d.split_once('=').is_some_and(|(name, v)| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
                         && !v.contains('*')
                         && v.chars().next().is_some_and(|c| c.is_ascii_digit())
                 })
@@ -670,6 +674,14 @@ mod tests {
         }
         assert!(parse_env_list_json("[]").is_err());
         assert!(parse_env_list_json("oops").is_err());
+    }
+
+    #[test]
+    fn version_ranges_are_not_pins() {
+        let text = "name: nb\ndependencies:\n  - python=3.11\n  - nbconvert[execute]!=6.0.0\n  - jupyterlab>=3\n  - numpy<=2\n";
+        assert_eq!(env_file_kind(text), EnvFileKind::Spec);
+        let pinned = "name: x\ndependencies:\n  - python=3.11.9=h1_0\n  - numpy=2.0.1=py311_0\n  - pip=24.0=pyhd8ed1ab_0\n";
+        assert_eq!(env_file_kind(pinned), EnvFileKind::Export);
     }
 
     #[test]

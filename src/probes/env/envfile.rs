@@ -23,14 +23,33 @@ pub struct Dep {
     pub text: String,
     pub line: usize,
     pub spec: Result<MatchSpec, String>,
+    /// A pip-style extra (`nbconvert[execute]`) that conda drops when it reads the
+    /// spec: `[execute]`. The spec was parsed without it.
+    pub ignored_extra: Option<String>,
 }
 
 impl Dep {
     pub fn parse(text: &str, line: usize) -> Dep {
+        let spec = parse_spec(text);
+        // conda's MatchSpec reads `[key=value]` brackets and silently drops a bracket without
+        // `=`; a spec that parses once the pip-style extra is removed is accepted, with a note.
+        if spec.is_err() {
+            if let Some((plain, extra)) = without_pip_extra(text) {
+                if let Ok(s) = parse_spec(&plain) {
+                    return Dep {
+                        text: text.to_string(),
+                        line,
+                        spec: Ok(s),
+                        ignored_extra: Some(extra),
+                    };
+                }
+            }
+        }
         Dep {
             text: text.to_string(),
             line,
-            spec: parse_spec(text),
+            spec,
+            ignored_extra: None,
         }
     }
 
@@ -47,6 +66,30 @@ impl Dep {
     pub fn is_virtual(&self) -> bool {
         self.name().is_some_and(|n| n.starts_with("__"))
     }
+}
+
+/// `nbconvert[execute]!=6.0.0` → (`nbconvert!=6.0.0`, `[execute]`): a bracket of plain words
+/// (no `=`) right after the name.
+fn without_pip_extra(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    let open = t.find('[')?;
+    let close = open + t[open..].find(']')?;
+    let name = &t[..open];
+    let inner = &t[open + 1..close];
+    let plain_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let plain_words = !inner.trim().is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_, ".contains(c));
+    (plain_name && plain_words).then(|| {
+        (
+            format!("{name}{}", &t[close + 1..]),
+            t[open..=close].to_string(),
+        )
+    })
 }
 
 /// Parses one MatchSpec the way conda and mamba accept it in an environment file.
@@ -376,6 +419,23 @@ mod tests {
 
     fn p(text: &str) -> Result<EnvFile, FileError> {
         parse(Path::new("environment.yml"), text.to_string())
+    }
+
+    #[test]
+    fn a_pip_style_extra_is_dropped_the_way_conda_drops_it() {
+        let d = Dep::parse("nbconvert[execute]!=6.0.0", 3);
+        assert_eq!(d.name(), Some("nbconvert"), "{:?}", d.spec);
+        assert_eq!(d.ignored_extra.as_deref(), Some("[execute]"));
+        let d = Dep::parse("dask[complete, diagnostics]>=2024", 3);
+        assert_eq!(d.name(), Some("dask"));
+        // conda's own bracket syntax is not an extra.
+        let d = Dep::parse("numpy[version='>=1.8']", 3);
+        assert_eq!(d.ignored_extra, None);
+        assert_eq!(d.name(), Some("numpy"), "{:?}", d.spec);
+        // Not a spec once the bracket is gone either: still an error.
+        let d = Dep::parse("bad name[x]", 3);
+        assert!(d.spec.is_err());
+        assert_eq!(d.ignored_extra, None);
     }
 
     const POLICY: &str = "name: mcp-finance-backend
