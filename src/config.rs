@@ -205,9 +205,17 @@ pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error, hint: &str) ->
     anyhow::anyhow!("{place}: {}\nhint: {hint}", err.message().trim())
 }
 
+/// A devdoctor.toml is a few hundred bytes; anything past this is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 fn parse_file(path: &Path) -> Result<FileConfig> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = crate::probes::env::yaml::read_capped(
+        path,
+        MAX_CONFIG_BYTES,
+        "this is not a devdoctor.toml",
+    )
+    .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+    .map_err(|why| anyhow::anyhow!("cannot read config file {}: {why}", path.display()))?;
     toml::from_str(&text).map_err(|e| {
         toml_error(
             path,

@@ -68,8 +68,13 @@ pub(crate) type Fingerprint = BTreeMap<String, String>;
 fn hash_file(path: &Path) -> String {
     use std::io::Read;
     let mut hasher = Sha256::new();
-    match std::fs::File::open(path) {
-        Ok(f) if path.is_file() => {
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let file = path
+        .is_file()
+        .then(|| std::fs::File::open(path).ok())
+        .flatten();
+    match file {
+        Some(f) => {
             let mut buf = Vec::new();
             let _ = f.take(MAX_BYTES).read_to_end(&mut buf);
             hasher.update(&buf);

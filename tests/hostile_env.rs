@@ -381,15 +381,25 @@ fn special_files_in_place_of_project_files() {
     ] {
         std::os::unix::fs::symlink(target, p.join(name)).unwrap();
     }
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        p.join("docker-compose.yml"),
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o644),
-        0,
-    )
-    .unwrap();
     fs::create_dir_all(p.join(".devdoctor/checks")).unwrap();
+    fs::create_dir_all(p.join("envs")).unwrap();
+    for fifo in [
+        "docker-compose.yml",
+        ".env",
+        "pyproject.toml",
+        "main.py",
+        "envs/dev.yml",
+        ".devdoctor/checks/fifo.toml",
+    ] {
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            p.join(fifo),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+    }
     std::os::unix::fs::symlink("/dev/zero", p.join(".devdoctor/checks/zero.toml")).unwrap();
     let home_rc = sb.home.join(".condarc");
     std::os::unix::fs::symlink("/dev/zero", &home_rc).unwrap();
@@ -397,16 +407,19 @@ fn special_files_in_place_of_project_files() {
     fs::create_dir_all(&conda).unwrap();
     std::os::unix::fs::symlink("/dev/zero", conda.join("environments.txt")).unwrap();
 
-    // Under a 1 GiB address-space limit an unbounded read of /dev/zero aborts the process.
+    // Under a 1 GiB address-space limit an unbounded read of /dev/zero aborts the process;
+    // a read that waits on a FIFO is ended by `timeout` (exit 124, which assert_clean refuses).
     let out = Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$@\"")
+        .arg("ulimit -v 1048576 && exec timeout 60 \"$@\"")
         .arg("sh")
         .arg(env!("CARGO_BIN_EXE_devdoctor"))
         .args(["--json", "--timeout", "5"])
         .env_clear()
         .env("HOME", &sb.home)
         .env("PATH", sb.path_var())
+        // Trusted, so the project's packs are read too.
+        .env("DEVDOCTOR_TRUST", "1")
         .current_dir(p)
         .output()
         .unwrap();

@@ -83,14 +83,20 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// A pack is a few KiB; anything past this is not one.
+const MAX_PACK_BYTES: u64 = 1024 * 1024;
+
 /// Reads and validates one project pack. The outer error is I/O; the inner, validation.
 pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "cannot read check pack {}\nhint: packs are UTF-8 TOML files",
-            path.display()
-        )
-    })?;
+    let text =
+        crate::probes::env::yaml::read_capped(path, MAX_PACK_BYTES, "this is not a check pack")
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+            .map_err(|why| {
+                anyhow::anyhow!(
+                    "cannot read check pack {}: {why}\nhint: packs are UTF-8 TOML files",
+                    path.display()
+                )
+            })?;
     let shown = settings.display_path(path);
     Ok(parse(&shown, &text, &Origin::Pack(PathBuf::from(&shown))))
 }

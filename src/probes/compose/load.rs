@@ -29,17 +29,8 @@ struct Loader<'a> {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_BYTES => Err(format!(
-            "{} bytes is larger than the {} MiB limit for a compose file",
-            m.len(),
-            MAX_BYTES / 1024 / 1024
-        )),
-        Ok(_) => std::fs::read(path)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    }
+    crate::probes::env::yaml::read_capped(path, MAX_BYTES, "the limit for a compose file")
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 impl Loader<'_> {

@@ -86,6 +86,9 @@ pub fn free_lock_target(dir: &Path) -> Option<PathBuf> {
 fn is_explicit(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 4096];
+    if !path.is_file() {
+        return false;
+    }
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
         .unwrap_or(0);

@@ -33,18 +33,35 @@ impl YamlError {
 /// Reads a text file with the size cap; binary content and invalid UTF-8 are errors that say
 /// where they start. A UTF-8 byte-order mark is dropped.
 pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = read_capped(path, MAX_BYTES, "this is not an environment or lock file")?;
+    text_from_bytes(bytes)
+}
+
+/// The bytes of a regular file of at most `max` bytes. A FIFO, socket or device is refused
+/// before it is opened (opening a FIFO waits for a writer; a device never ends), and a larger
+/// file is refused after reading `max + 1` bytes, with `what_else` saying what it is not.
+pub fn read_capped(path: &Path, max: u64, what_else: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("a directory, not a file".to_string());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file (a FIFO, socket or device): not read".to_string());
+    }
     let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_reason(&e))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "larger than {} MiB; this is not an environment or lock file",
-            MAX_BYTES / (1024 * 1024)
-        ));
+    if bytes.len() as u64 > max {
+        let size = if max >= 1024 * 1024 {
+            format!("{} MiB", max / (1024 * 1024))
+        } else {
+            format!("{} KiB", max / 1024)
+        };
+        return Err(format!("larger than {size}; {what_else}"));
     }
-    text_from_bytes(bytes)
+    Ok(bytes)
 }
 
 /// The text of `bytes`, or why it is not text.

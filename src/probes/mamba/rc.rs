@@ -194,6 +194,7 @@ pub fn load(path: &Path, level: RcLevel) -> RcFile {
             m.len(),
             MAX_RC_BYTES
         )),
+        Ok(m) if !m.is_file() => Err(format!("{UNREADABLE}: not a regular file")),
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) => parse(&String::from_utf8_lossy(&bytes)),
             Err(e) => Err(unreadable(&e)),

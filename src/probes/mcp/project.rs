@@ -104,7 +104,7 @@ fn shown(ctx: &Context, p: &Path) -> String {
 fn scan_code(ctx: &Context) -> Code {
     let mut code = Code::default();
     for path in files::project_files(ctx).python.iter().take(MAX_SOURCES) {
-        if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_SOURCE_BYTES) {
+        if std::fs::metadata(path).map_or(true, |m| !m.is_file() || m.len() > MAX_SOURCE_BYTES) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -172,7 +172,7 @@ fn dependency(ctx: &Context) -> Option<String> {
     let root = &ctx.settings.project_dir;
     for name in ["pyproject.toml", "requirements.txt", "requirements.in"] {
         let p = root.join(name);
-        if std::fs::metadata(&p).map_or(true, |m| m.len() > MAX_SOURCE_BYTES) {
+        if std::fs::metadata(&p).map_or(true, |m| !m.is_file() || m.len() > MAX_SOURCE_BYTES) {
             continue;
         }
         let text = std::fs::read_to_string(&p).unwrap_or_default();
