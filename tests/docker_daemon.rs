@@ -344,3 +344,36 @@ fn missing_cli_warns_only_for_docker_projects() {
     let fix = c["fix"].to_string();
     assert!(!fix.contains("pip"), "{fix}");
 }
+
+#[test]
+fn the_docker_cli_never_sees_a_remote_endpoint_without_allow_remote() {
+    // A stand-in docker that records the endpoint it was given; a real CLI would dial it (or
+    // start ssh) even for --version. Nothing here can reach the network: the stand-in only
+    // writes a file, and the engine probe stops at "another machine".
+    let mut sb = docker_project();
+    let log = sb.root().join("docker-env.log");
+    sb.stand_in(
+        "docker",
+        &format!(
+            "echo \"host=${{DOCKER_HOST:-}} context=${{DOCKER_CONTEXT:-}} args=$*\" >> '{}'\necho 'Docker version 27.3.1, build ce12230'",
+            log.display()
+        ),
+    );
+    sb.var("DOCKER_HOST", "ssh://builder@build.example.com");
+    let (report, _) = sb.json(&["docker.*"]);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(!calls.contains("example.com"), "{calls}");
+    assert!(
+        calls.contains("host= context=default args=--version"),
+        "{calls}"
+    );
+    assert_eq!(support::status(&report, "docker.cli"), "ok");
+    let daemon = support::check(&report, "docker.daemon");
+    assert!(
+        daemon["summary"]
+            .as_str()
+            .unwrap()
+            .contains("another machine"),
+        "{daemon:#}"
+    );
+}

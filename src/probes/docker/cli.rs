@@ -47,9 +47,17 @@ pub fn find(ctx: &Context) -> Option<CliInfo> {
         podman: name == "podman",
         problem: None,
     };
+    // `docker --version` needs no engine, yet a CLI may set up its connection to a remote
+    // endpoint (and start `ssh` for ssh://) first: without --allow-remote it sees only the
+    // local default.
+    let mut vars = ctx.vars().clone();
+    if !ctx.settings.allow_remote && super::endpoint::resolve(ctx).remote {
+        vars.remove("DOCKER_HOST");
+        vars.insert("DOCKER_CONTEXT".into(), "default".into());
+    }
     let out = Cmd::new(&path)
         .arg("--version")
-        .env_exact(ctx.vars())
+        .env_exact(&vars)
         .timeout(Duration::from_secs(5))
         .cap(64 * 1024)
         .run();
