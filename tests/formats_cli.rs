@@ -312,6 +312,99 @@ fn output_errors_are_clear_and_fail_fast() {
     assert!(support::stdout(&out).starts_with("DEVDOCTOR UNKNOWN - cannot write the report to "));
 }
 
+#[test]
+fn output_refuses_a_symlink_and_writes_special_files_in_place() {
+    let sb = sandbox();
+    let target = sb.root().join("real.json");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = sb.root().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = sb.run(&["--json", "--output", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("it is a symlink") && err.contains("real.json"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+
+    // /dev/null (a device, reached through no rename) takes the report.
+    let out = sb.run(&["--json", "--output", "/dev/null"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+
+    // A FIFO with a reader gets the whole report and stays a FIFO.
+    let fifo = sb.root().join("report.fifo");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = sb.run(&["--json", "--output", fifo.to_str().unwrap()]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    let text = reader.join().unwrap();
+    let v: Value = serde_json::from_str(&text).expect("the report came through the FIFO");
+    assert!(v["checks"].is_array());
+    assert!(!std::fs::metadata(&fifo).unwrap().is_file(), "still a FIFO");
+    let leftovers: Vec<_> = std::fs::read_dir(sb.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".devdoctor-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn output_keeps_an_existing_files_owner_and_mode() {
+    if !rustix::process::geteuid().is_root() {
+        support::skipped("output_keeps_an_existing_files_owner_and_mode: needs root to chown");
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let sb = sandbox();
+    let file = sb.root().join("owned.json");
+    std::fs::write(&file, "old").unwrap();
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = sb.run(&["--json", "--output", file.to_str().unwrap()]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    let m = std::fs::metadata(&file).unwrap();
+    assert_eq!((m.uid(), m.gid()), (65534, 65534));
+    assert_eq!(m.permissions().mode() & 0o7777, 0o640);
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("\"checks\""));
+}
+
 fn venv_python() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv/bin/python")
 }

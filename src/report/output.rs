@@ -1,6 +1,11 @@
 //! `--output FILE`: the report goes to FILE, written atomically (a temp file in the same folder,
 //! then a rename), so a reader such as node_exporter's textfile collector or a CI uploader
 //! never sees half a report. A one-line summary goes to stderr.
+//!
+//! What FILE may be: a new or existing regular file (which keeps its owner and mode), or a
+//! special file (a FIFO, `/dev/null`, a terminal), which is written to directly and never
+//! replaced. A symlink to a regular file is refused rather than replaced or followed: give the
+//! path it points at.
 
 use anyhow::{anyhow, Result};
 use std::io::Write;
@@ -30,6 +35,18 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
             path.join("devdoctor.out").display()
         ));
     }
+    if let Ok(link) = std::fs::symlink_metadata(path) {
+        let special_target = std::fs::metadata(path).is_ok_and(|m| is_special(&m));
+        if link.file_type().is_symlink() && !special_target {
+            return Err(anyhow!(
+                "cannot write the report to {}: it is a symlink, which devdoctor neither replaces nor follows\nhint: give the path it points at ({}), or another path with --output",
+                path.display(),
+                std::fs::read_link(path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|_| "?".into())
+            ));
+        }
+    }
     let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(anyhow!(
@@ -42,9 +59,22 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// A FIFO, a device or a socket: written to in place, never replaced by a rename.
+fn is_special(m: &std::fs::Metadata) -> bool {
+    !m.is_file() && !m.is_dir()
+}
+
 /// Writes `text` to `path` atomically. A new file gets the usual 0666 & !umask mode; an
-/// existing file keeps its mode.
+/// existing file keeps its mode and (where this user may set it) its owner. A special file
+/// is written to directly.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| is_special(&m)) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| anyhow!("cannot write the report to {}: {e}", path.display()));
+    }
     let dir = folder_of(path);
     let hint = |e: &std::io::Error| {
         match e.kind() {
@@ -60,7 +90,8 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
         _ => "hint: check free space and the path, or choose another path with --output",
     }
     };
-    let existing_mode = std::fs::metadata(path).ok().map(|m| m.permissions().mode());
+    let existing = std::fs::symlink_metadata(path).ok();
+    let existing_mode = existing.as_ref().map(|m| m.permissions().mode());
     let write = || -> std::io::Result<()> {
         let mut tmp = tempfile::Builder::new()
             .prefix(".devdoctor-")
@@ -73,6 +104,11 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
         }
         tmp.write_all(text.as_bytes())?;
         tmp.as_file().sync_all()?;
+        if let Some(m) = &existing {
+            use std::os::unix::fs::MetadataExt;
+            // Only root (or the owner, for the group) may do this; otherwise the new file is ours.
+            let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+        }
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     };
