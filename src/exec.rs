@@ -185,7 +185,8 @@ fn spawn_reader(
 /// no tool outlives the run.
 static RUNNING: std::sync::Mutex<Vec<libc::pid_t>> = std::sync::Mutex::new(Vec::new());
 
-/// Kills every command still running (called once, just before the process exits).
+/// Kills every command still running and every orphan they left (called just before the
+/// process exits, and when a signal ends the run).
 pub fn kill_running() {
     let groups = RUNNING.lock().map(|g| g.clone()).unwrap_or_default();
     for pgid in groups {
@@ -194,6 +195,117 @@ pub fn kill_running() {
             libc::kill(-pgid, libc::SIGKILL);
         }
     }
+    kill_adopted();
+}
+
+/// Temp files being written (an `--output` report before its rename): removed when a signal
+/// ends the run.
+static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers a temp file until [`forget_temp`], so a signal does not leave it behind.
+pub fn register_temp(path: PathBuf) {
+    if let Ok(mut t) = TEMPS.lock() {
+        t.push(path);
+    }
+}
+
+/// The temp file was renamed into place or removed.
+pub fn forget_temp(path: &std::path::Path) {
+    if let Ok(mut t) = TEMPS.lock() {
+        t.retain(|p| p != path);
+    }
+}
+
+/// Makes this process the reaper of orphans its children leave (a grandchild that called
+/// `setsid` escapes its process group, but not this), and ends the run cleanly on SIGINT,
+/// SIGTERM and SIGHUP: every command still running and every adopted orphan is killed, temp
+/// files are removed, and the exit code is 128 + the signal (130, 143, 129).
+pub fn guard_process() {
+    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    let _ = thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                kill_running();
+                if let Ok(temps) = TEMPS.lock() {
+                    for t in temps.iter() {
+                        let _ = std::fs::remove_file(t);
+                    }
+                }
+                std::process::exit(128 + sig);
+            }
+        });
+}
+
+/// Kills every descendant of this process still alive: the commands' processes that left
+/// their group (`setsid`), whether their parent is still there or they were adopted by this
+/// process as their subreaper. Found through the parent pids in /proc.
+fn kill_adopted() {
+    // A process whose parent dies mid-scan is reparented to us a moment later: scan again
+    // until a scan finds no descendant (bounded).
+    for _ in 0..50 {
+        if kill_descendants() == 0 {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    // Reap what was killed, so no zombie of ours is left for the caller to see.
+    while let Ok(Some(_)) = rustix::process::wait(rustix::process::WaitOptions::NOHANG) {}
+}
+
+/// One scan of /proc: kills every live descendant found and returns how many.
+fn kill_descendants() -> usize {
+    let me = std::process::id();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    let mut zombies: Vec<u32> = Vec::new();
+    for e in dir.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        // "pid (comm) S ppid …": comm may hold spaces and parentheses. Zombies are skipped:
+        // they are dead already and only wait to be reaped.
+        let rest = stat.rfind(')').map(|b| &stat[b + 1..]).unwrap_or_default();
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        if let Some(ppid) = fields.next().and_then(|p| p.parse::<u32>().ok()) {
+            parent_of.push((pid, ppid));
+            if state == Some("Z") {
+                zombies.push(pid);
+            }
+        }
+    }
+    let mut doomed = vec![me];
+    let mut i = 0;
+    while i < doomed.len() {
+        let parent = doomed[i];
+        doomed.extend(
+            parent_of
+                .iter()
+                .filter(|(pid, ppid)| *ppid == parent && !doomed.contains(pid))
+                .map(|(pid, _)| *pid)
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    let live: Vec<u32> = doomed
+        .into_iter()
+        .skip(1)
+        .filter(|p| !zombies.contains(p))
+        .collect();
+    for &pid in &live {
+        if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+        }
+    }
+    live.len()
 }
 
 fn kill_group(child: &Child) {

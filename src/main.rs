@@ -17,6 +17,7 @@ fn main() {
             std::process::exit(code);
         }
     };
+    devdoctor::exec::guard_process();
     let code = match app::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -420,3 +420,73 @@ fn a_tool_still_running_when_its_check_times_out_is_killed_at_exit() {
     );
     assert_no_leftovers(&m);
 }
+
+// --- Signals -------------------------------------------------------------------------------------
+
+/// Starts devdoctor on a trusted project whose plugin starts a marked sleeper in its own
+/// session (`setsid`, out of the plugin's process group) and then sleeps itself, sends
+/// `signal` once both sleepers run, and returns the exit code.
+fn interrupted_run(signal: rustix::process::Signal, what: &str) -> (i32, String) {
+    let sb = Sandbox::new();
+    let m = marker(what);
+    let sleeper = marked_sleep(&sb, &m);
+    let plugin = sb.write(
+        "project/.devdoctor/plugins/slow",
+        &format!(
+            "#!/bin/sh\nsetsid {s} 300 &\nexec {s} 301\n",
+            s = sleeper.display()
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&plugin, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_devdoctor"))
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", sb.path_var())
+        .env("DEVDOCTOR_TRUST", "1")
+        .current_dir(&sb.project)
+        .args([
+            "--timeout",
+            "60",
+            "--json",
+            "--output",
+            "report.json",
+            "plugin.slow",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(20);
+    while processes_with(&m).len() < 2 {
+        assert!(
+            Instant::now() < until,
+            "the plugin's sleepers never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, signal).unwrap();
+    let status = child.wait().unwrap();
+    let temps: Vec<_> = fs::read_dir(&sb.project)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".devdoctor-"))
+        .collect();
+    assert!(temps.is_empty(), "temp files left: {temps:?}");
+    (status.code().unwrap_or(-1), m)
+}
+
+#[test]
+fn sigterm_ends_every_process_the_run_started_and_exits_143() {
+    let (code, m) = interrupted_run(rustix::process::Signal::TERM, "sgterm");
+    assert_eq!(code, 143);
+    assert_no_leftovers(&m);
+}
+
+#[test]
+fn sigint_ends_every_process_the_run_started_and_exits_130() {
+    let (code, m) = interrupted_run(rustix::process::Signal::INT, "sgint");
+    assert_eq!(code, 130);
+    assert_no_leftovers(&m);
+}

@@ -59,6 +59,15 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// Forgets a registered temp file when the write is over, whichever way it ended.
+struct Forget(PathBuf);
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        crate::exec::forget_temp(&self.0);
+    }
+}
+
 /// A FIFO, a device or a socket: written to in place, never replaced by a rename.
 fn is_special(m: &std::fs::Metadata) -> bool {
     !m.is_file() && !m.is_dir()
@@ -98,6 +107,10 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
             .suffix(".tmp")
             .permissions(std::fs::Permissions::from_mode(0o666))
             .tempfile_in(&dir)?;
+        // A signal during the write removes it (tempfile's own cleanup runs only on drop).
+        let tmp_path = tmp.path().to_path_buf();
+        crate::exec::register_temp(tmp_path.clone());
+        let _forget = Forget(tmp_path);
         if let Some(mode) = existing_mode {
             tmp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))?;
