@@ -159,7 +159,8 @@ pub struct GlobalArgs {
     #[arg(long, short = 'j', value_name = "N", global = true)]
     pub jobs: Option<usize>,
 
-    /// Seconds each check may take before it is reported unknown.
+    /// Seconds each check may take before it is reported unknown (default 10); the whole run
+    /// stops starting checks after three times this.
     #[arg(long, value_name = "SECS", global = true)]
     pub timeout: Option<f64>,
 

@@ -61,6 +61,31 @@ pub fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
 
 /// Runs `checks` with at most `jobs` at once, each bounded by `timeout`.
 /// Results come back in the order of `checks`.
+/// How long a whole run may take: three times the per-check timeout, so that many hanging
+/// checks cannot stretch a run to (checks / jobs) × timeout.
+pub fn run_bound(timeout: Duration) -> Duration {
+    timeout.saturating_mul(RUN_BOUND_FACTOR)
+}
+
+/// The whole-run bound in per-check timeouts.
+pub const RUN_BOUND_FACTOR: u32 = 3;
+
+fn not_started(timeout: Duration) -> CheckResult {
+    CheckResult::unknown(format!(
+        "not run: the whole run's limit of {:.0} s ({RUN_BOUND_FACTOR} × --timeout) had passed",
+        run_bound(timeout).as_secs_f64()
+    ))
+    .detail("other checks hung until their timeout; raise --timeout, or run fewer checks at a time (name them, or --jobs)")
+}
+
+fn cut_short(timeout: Duration) -> CheckResult {
+    CheckResult::unknown(format!(
+        "stopped at the whole run's limit of {:.0} s ({RUN_BOUND_FACTOR} × --timeout)",
+        run_bound(timeout).as_secs_f64()
+    ))
+    .detail("raise --timeout if the tools are just slow")
+}
+
 pub fn run_all(
     checks: &[Arc<dyn Check>],
     ctx: &Arc<Context>,
@@ -69,12 +94,23 @@ pub fn run_all(
     progress: &dyn Progress,
 ) -> Vec<Outcome> {
     let jobs = jobs.max(1);
+    let run_deadline = Instant::now() + run_bound(timeout);
     let (tx, rx) = mpsc::channel::<(usize, CheckResult, Duration)>();
     let mut pending: Vec<usize> = (0..checks.len()).rev().collect();
     let mut in_flight: Vec<(usize, Instant)> = Vec::new();
     let mut results: Vec<Option<Outcome>> = vec![None; checks.len()];
 
     loop {
+        if Instant::now() >= run_deadline {
+            // The whole run's bound passed: what has not started is not started.
+            for i in pending.drain(..) {
+                results[i] = Some(Outcome {
+                    index: i,
+                    result: not_started(timeout),
+                    duration: Duration::ZERO,
+                });
+            }
+        }
         while in_flight.len() < jobs {
             let Some(i) = pending.pop() else { break };
             let check = checks[i].clone();
@@ -104,7 +140,7 @@ pub fn run_all(
         }
         let next_deadline = in_flight
             .iter()
-            .map(|(_, s)| *s + timeout)
+            .map(|(_, s)| (*s + timeout).min(run_deadline))
             .min()
             .expect("in_flight is not empty");
         let wait = next_deadline.saturating_duration_since(Instant::now());
@@ -123,15 +159,20 @@ pub fn run_all(
             Err(_) => {
                 let now = Instant::now();
                 in_flight.retain(|(i, started)| {
-                    if now >= *started + timeout {
+                    if now >= (*started + timeout).min(run_deadline) {
                         progress.finished(&checks[*i].meta().id, Status::Unknown);
-                        results[*i] = Some(Outcome {
-                            index: *i,
-                            result: CheckResult::unknown(format!(
+                        let result = if now >= *started + timeout {
+                            CheckResult::unknown(format!(
                                 "timed out after {:.1} s",
                                 timeout.as_secs_f64()
                             ))
-                            .detail("raise the limit with --timeout SECS if the tool is just slow"),
+                            .detail("raise the limit with --timeout SECS if the tool is just slow")
+                        } else {
+                            cut_short(timeout)
+                        };
+                        results[*i] = Some(Outcome {
+                            index: *i,
+                            result,
                             duration: now - *started,
                         });
                         false
@@ -195,6 +236,45 @@ mod tests {
         );
         assert!(out[1].result.summary.contains("boom"));
         assert!(out[2].result.summary.contains("timed out"));
+    }
+
+    #[test]
+    fn many_hanging_checks_cannot_stretch_the_run_past_its_bound() {
+        let hang: fn(&Context) -> CheckResult = |_| {
+            thread::sleep(Duration::from_secs(30));
+            CheckResult::ok("late")
+        };
+        // Ten hanging checks, one at a time, 200 ms each: without the bound 2 s; with it 600 ms.
+        let mut checks: Vec<_> = (0..10).map(|_| check("t.hang", hang)).collect();
+        checks.push(check("t.ok", |_| CheckResult::ok("fine")));
+        let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
+        let timeout = Duration::from_millis(200);
+        let start = Instant::now();
+        let out = run_all(&checks, &ctx, 1, timeout, &NoProgress);
+        assert!(
+            start.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(out.len(), 11);
+        let started = out
+            .iter()
+            .filter(|o| {
+                o.result.summary.contains("timed out") || o.result.summary.starts_with("stopped at")
+            })
+            .count();
+        assert_eq!(started, 3, "three checks started within the bound");
+        let not_run: Vec<_> = out
+            .iter()
+            .filter(|o| o.result.summary.starts_with("not run:"))
+            .collect();
+        assert_eq!(
+            not_run.len(),
+            8,
+            "the rest, the ok check included, were never started"
+        );
+        assert!(not_run.iter().all(|o| o.result.status == Status::Unknown));
+        assert!(not_run[0].result.summary.contains("3 × --timeout"));
     }
 
     #[test]
