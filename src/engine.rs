@@ -19,6 +19,90 @@ impl Progress for Spinner {
     }
 }
 
+/// The checks `--wait` retries: the server checks that failed, and those that skipped because
+/// of one of them ("(see mcp.port)"), so they report on the server once it is up.
+fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Outcome]) -> (Vec<usize>, Vec<String>) {
+    let failing: Vec<usize> = outcomes
+        .iter()
+        .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
+        .filter(|o| checks[o.index].waits_for_server())
+        .map(|o| o.index)
+        .collect();
+    let failing_ids: Vec<String> = failing
+        .iter()
+        .map(|&i| checks[i].meta().id.clone())
+        .collect();
+    if failing.is_empty() {
+        return (Vec::new(), failing_ids);
+    }
+    let retry = outcomes
+        .iter()
+        .filter(|o| {
+            failing.contains(&o.index)
+                || (o.result.status == Status::Skip
+                    && checks[o.index].waits_for_server()
+                    && failing_ids
+                        .iter()
+                        .any(|id| o.result.summary.contains(&format!("(see {id})"))))
+        })
+        .map(|o| o.index)
+        .collect();
+    (retry, failing_ids)
+}
+
+/// `--wait`: retries the server checks with backoff until they pass or `limit` is spent,
+/// saying on a terminal what it waits for and how long is left. Returns the time waited.
+fn wait_for_server(
+    checks: &[Arc<dyn Check>],
+    ctx: &Arc<Context>,
+    outcomes: &mut [runner::Outcome],
+    limit: Duration,
+    jobs: usize,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Duration {
+    let wait_start = Instant::now();
+    let mut pause = Duration::from_millis(200);
+    let timeout = ctx.settings.timeout;
+    if let Some(bar) = bar {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}").expect("static template"),
+        );
+    }
+    loop {
+        let (retry, failing) = to_retry(checks, outcomes);
+        if retry.is_empty() || wait_start.elapsed() + pause > limit {
+            break;
+        }
+        if let Some(bar) = bar {
+            let left = limit.saturating_sub(wait_start.elapsed());
+            let at = if failing.iter().any(|id| id.starts_with("mcp.")) {
+                let url = crate::probes::mcp::project(ctx).mcp_url.clone();
+                format!(" at {}", crate::probes::http::redact(&url))
+            } else {
+                String::new()
+            };
+            bar.set_message(format!(
+                "waiting for {}{at} — {} s left",
+                failing.join(", "),
+                left.as_secs()
+            ));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_secs(2));
+        // Each retry needs fresh probes, so it gets a fresh context.
+        let fresh = Arc::new(Context::new(ctx.settings.clone()));
+        let subset: Vec<_> = retry.iter().map(|&i| checks[i].clone()).collect();
+        for (o, &i) in runner::run_all(&subset, &fresh, jobs, timeout, &runner::NoProgress)
+            .into_iter()
+            .zip(&retry)
+        {
+            outcomes[i].result = o.result;
+            outcomes[i].duration = o.duration;
+        }
+    }
+    wait_start.elapsed()
+}
+
 /// Runs the selected checks, retries network checks under `--wait`, and builds the report.
 pub fn run(
     settings: Settings,
@@ -54,56 +138,10 @@ pub fn run(
     };
     let mut outcomes = runner::run_all(&checks, &ctx, jobs, timeout, progress);
 
-    let mut waited = None;
-    if let Some(limit) = wait {
-        let wait_start = Instant::now();
-        let mut pause = Duration::from_millis(200);
-        loop {
-            let failing: Vec<usize> = outcomes
-                .iter()
-                .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
-                .filter(|o| checks[o.index].waits_for_server())
-                .map(|o| o.index)
-                .collect();
-            if failing.is_empty() || wait_start.elapsed() + pause > limit {
-                break;
-            }
-            // A check that skipped because of a failing one ("(see mcp.port)") is retried
-            // with it, so it reports on the server once the server is up.
-            let failing_ids: Vec<&str> = failing
-                .iter()
-                .map(|&i| checks[i].meta().id.as_str())
-                .collect();
-            let retry: Vec<usize> = outcomes
-                .iter()
-                .filter(|o| {
-                    failing.contains(&o.index)
-                        || (o.result.status == Status::Skip
-                            && checks[o.index].waits_for_server()
-                            && failing_ids
-                                .iter()
-                                .any(|id| o.result.summary.contains(&format!("(see {id})"))))
-                })
-                .map(|o| o.index)
-                .collect();
-            if retry.is_empty() {
-                break;
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_secs(2));
-            // Each retry needs fresh probes, so it gets a fresh context.
-            let fresh = Arc::new(Context::new(ctx.settings.clone()));
-            let subset: Vec<_> = retry.iter().map(|&i| checks[i].clone()).collect();
-            for (o, &i) in runner::run_all(&subset, &fresh, jobs, timeout, &runner::NoProgress)
-                .into_iter()
-                .zip(&retry)
-            {
-                outcomes[i].result = o.result;
-                outcomes[i].duration = o.duration;
-            }
-        }
-        waited = Some(wait_start.elapsed());
-    }
+    let waited = wait.map(|limit| {
+        let bar = spinner.as_ref().map(|s| &s.0);
+        wait_for_server(&checks, &ctx, &mut outcomes, limit, jobs, bar)
+    });
     if let Some(s) = spinner {
         s.0.finish_and_clear();
     }
