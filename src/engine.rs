@@ -19,6 +19,44 @@ impl Progress for Spinner {
     }
 }
 
+/// When env.exists found that `-n NAME` will not find the project's environment, every fix of
+/// the run addresses it by path instead (`-p PREFIX`), so no step contradicts that finding.
+fn address_by_prefix(checks: &[Arc<dyn Check>], outcomes: &mut [runner::Outcome]) {
+    let found = outcomes
+        .iter()
+        .filter(|o| checks[o.index].meta().id == "env.exists")
+        .find_map(|o| {
+            let v = o.result.data.get(crate::checks::env::ADDRESS_BY_PREFIX)?;
+            Some((
+                v["name"].as_str()?.to_string(),
+                v["prefix"].as_str()?.to_string(),
+            ))
+        });
+    let Some((name, prefix)) = found else { return };
+    let by_name = format!("-n {}", crate::fix::quote(&name));
+    let by_path = format!("-p {}", crate::fix::quote(&prefix));
+    for o in outcomes.iter_mut() {
+        let Some(fix) = o.result.fix.as_mut() else {
+            continue;
+        };
+        for argv in &mut fix.commands {
+            for i in 0..argv.len().saturating_sub(1) {
+                if matches!(argv[i].as_str(), "-n" | "--name") && argv[i + 1] == name {
+                    argv[i] = "-p".into();
+                    argv[i + 1] = prefix.clone();
+                }
+            }
+        }
+        for m in &mut fix.manual {
+            *m = m.replace(&format!("{by_name} "), &format!("{by_path} "));
+            if m.ends_with(&by_name) {
+                let cut = m.len() - by_name.len();
+                m.replace_range(cut.., &by_path);
+            }
+        }
+    }
+}
+
 /// The checks `--wait` retries: the server checks that failed, and those that skipped because
 /// of one of them ("(see mcp.port)"), so they report on the server once it is up.
 fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Outcome]) -> (Vec<usize>, Vec<String>) {
@@ -145,6 +183,7 @@ pub fn run(
     if let Some(s) = spinner {
         s.0.finish_and_clear();
     }
+    address_by_prefix(&checks, &mut outcomes);
 
     let entries = outcomes
         .into_iter()

@@ -366,7 +366,7 @@ fn env_only_under_another_root_is_found_but_not_by_name() {
         format!("{}\n", theirs.display()),
     )
     .unwrap();
-    let (r, _) = sb.json(&["env.exists", "env.python"]);
+    let (r, _) = sb.json(&["env.exists", "env.python", "env.packages"]);
     let c = check(&r, "env.exists");
     assert_eq!(c["status"], "warn", "{c:#}");
     assert!(c["summary"]
@@ -374,6 +374,16 @@ fn env_only_under_another_root_is_found_but_not_by_name() {
         .unwrap()
         .contains("-n proj` will not find it"));
     assert_eq!(status(&r, "env.python"), "ok");
+    // No later fix of the run uses `-n proj`: they address the environment by path.
+    assert_eq!(status(&r, "env.packages"), "fail", "{r:#}");
+    let cmds = fix_commands(&r, "env.packages");
+    let flat: Vec<&str> = cmds.iter().flatten().map(String::as_str).collect();
+    assert!(!flat.windows(2).any(|w| w == ["-n", "proj"]), "{cmds:?}");
+    let theirs = theirs.display().to_string();
+    assert!(
+        flat.windows(2).any(|w| w == ["-p", theirs.as_str()]),
+        "{cmds:?}"
+    );
 }
 
 #[test]

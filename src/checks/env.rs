@@ -225,6 +225,10 @@ fn found_prefix(
 // ---------------------------------------------------------------------------------------
 // env.exists
 
+/// The `data` key env.exists sets when `-n NAME` cannot find the project's environment:
+/// `{"name": NAME, "prefix": PATH}`.
+pub(crate) const ADDRESS_BY_PREFIX: &str = "address_by_prefix";
+
 fn check_exists(ctx: &Context) -> CheckResult {
     let pf = probe::project_file(ctx);
     let shown_file = ctx.settings.display_path(&pf.path);
@@ -250,6 +254,8 @@ fn check_exists(ctx: &Context) -> CheckResult {
                 let root = found.prefix.parent().and_then(Path::parent);
                 CheckResult::warn(format!("`{}` exists at {prefix}, outside {}'s envs dirs: `-n {}` will not find it", name.name, cmds.program, name.name))
                     .details(d.envs_dirs.iter().map(|p| format!("envs dir: {}", p.display())))
+                    // Every other fix of this run then addresses it by path (engine.rs).
+                    .data(ADDRESS_BY_PREFIX, serde_json::json!({"name": name.name, "prefix": prefix}))
                     .with_fix(
                         Fix::new("Make the tool look in the root that holds the environment.")
                             .phase(Phase::Configure)
