@@ -48,7 +48,8 @@ fn an_unrelated_project_gets_only_skips() {
             "{c:#}"
         );
     }
-    assert!(v["checks"].as_array().unwrap().len() >= 12);
+    // Every bundled check (tools, dotenv and pip packs) was listed.
+    assert!(v["checks"].as_array().unwrap().len() >= 11);
 }
 
 #[test]
@@ -203,6 +204,32 @@ fn trivy_version_is_checked_and_fixed_with_mamba() {
 }
 
 #[test]
+fn a_tool_the_fix_installed_into_base_passes_the_next_run() {
+    // The fix installs trivy into the base environment, whose bin folder is not on PATH: the
+    // next run must find it there (and say how to run it), not report it missing again.
+    let mut sb = Sandbox::new();
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    sb.stand_in("micromamba", "echo 2.0.5");
+    let root = sb.root().join("mamba-root");
+    let trivy = sb.write(
+        "mamba-root/bin/trivy",
+        "#!/bin/sh\necho 'Version: 0.58.1'\n",
+    );
+    std::fs::set_permissions(&trivy, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(root.join("conda-meta")).unwrap();
+    sb.var("MAMBA_ROOT_PREFIX", root.as_os_str());
+    let (v, _) = bundled(&sb, &["tools.trivy"]);
+    let c = check(&v, "tools.trivy");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    let details = c["details"].to_string();
+    assert!(
+        details.contains("found in the base environment")
+            && details.contains("micromamba run -n base trivy"),
+        "{details}"
+    );
+}
+
+#[test]
 fn committed_env_file_with_secrets_fails_without_printing_them() {
     let sb = Sandbox::new();
     if with_git(&sb).is_none() {
@@ -285,18 +312,18 @@ fn tools_apply_only_where_the_project_uses_them() {
     let c = check(&v, "tools.pre-commit");
     assert_eq!(c["status"], "ok", "{c:#}");
     assert_eq!(c["data"]["version"], "3.7.1");
-    assert_eq!(status(&v, "tools.conda-lock"), "skip");
+    // conda-lock is env.lock's business (its fix installs conda-lock where it runs it): no
+    // tools check reports it a second time.
     sb.write("project/environment.yml", "name: demo\n");
     let (v, _) = bundled(&sb, &[]);
-    let c = check(&v, "tools.conda-lock");
-    assert_eq!(
-        c["status"], "warn",
-        "conda-lock is not on the sandbox PATH: {c:#}"
-    );
-    assert!(
-        c["summary"].as_str().unwrap().contains("not installed"),
-        "{c:#}"
-    );
+    let tools: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .filter(|id| id.contains("conda-lock"))
+        .collect();
+    assert!(tools.is_empty(), "{tools:?}");
 }
 
 #[test]

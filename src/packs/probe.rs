@@ -128,14 +128,20 @@ pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
         return CheckResult::unknown("cannot run the probe: the environment name is unknown")
             .detail("set it with --env NAME or `name:` in environment.yml");
     };
-    let Some((program, args)) = argv.split_first() else {
+    let Some(program) = argv.first() else {
         return CheckResult::unknown("the probe has no command");
     };
     let shown = crate::fix::quote_argv(&argv);
+    let mut in_base = false;
     let resolved = if program.contains('/') {
         Some(ctx.settings.project_path(std::path::Path::new(program))).filter(|p| p.exists())
     } else {
-        ctx.which(program)
+        ctx.which(program).or_else(|| {
+            // The tools fixes install into the base environment, which PATH may not reach.
+            let p = crate::probes::mamba::base_program(ctx, program);
+            in_base = p.is_some();
+            p
+        })
     };
     let Some(resolved) = resolved else {
         if p.argv.first().is_some_and(|a| a == "{mamba}") {
@@ -147,7 +153,29 @@ pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
         }
         return CheckResult::fail(format!("`{program}` is not installed (not found on PATH)"));
     };
-    let out = match crate::exec::Cmd::new(&resolved)
+    let r = run_command(ctx, p, &argv, &resolved);
+    if in_base && r.status == crate::core::Status::Ok {
+        let tc = crate::probes::mamba::toolchain(ctx);
+        let run =
+            crate::fix::quote_argv(&tc.commands().run_in("base", std::slice::from_ref(program)));
+        return r.detail(format!(
+            "found in the base environment ({}), not on PATH: run it as `{run}`",
+            resolved.display()
+        ));
+    }
+    r
+}
+
+/// Runs a resolved command probe and judges its exit code, output and version.
+fn run_command(
+    ctx: &Context,
+    p: &CommandProbe,
+    argv: &[String],
+    resolved: &std::path::Path,
+) -> CheckResult {
+    let args = &argv[1..];
+    let shown = crate::fix::quote_argv(argv);
+    let out = match crate::exec::Cmd::new(resolved)
         .args(args)
         .cwd(&ctx.settings.project_dir)
         .env_exact(ctx.vars())
@@ -199,7 +227,7 @@ pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
             .detail(format!("version_regex /{}/ did not match", vre.as_str()))
             .details(clip_lines(&both, 3));
     };
-    let tool = subject(&argv);
+    let tool = subject(argv);
     let Some((spec_text, spec)) = &p.version else {
         return CheckResult::ok(format!("{tool} {found}")).data("version", found);
     };

@@ -24,7 +24,10 @@ pub fn parse_version(text: &str) -> Option<String> {
 }
 
 pub fn find(ctx: &Context) -> Option<Trivy> {
-    let path = ctx.which("trivy")?;
+    // On PATH, or in the base environment, where tools.trivy's fix installs it.
+    let path = ctx
+        .which("trivy")
+        .or_else(|| crate::probes::mamba::base_program(ctx, "trivy"))?;
     let version = Cmd::new(&path)
         .arg("--version")
         .env_exact(ctx.vars())

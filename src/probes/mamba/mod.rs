@@ -178,6 +178,23 @@ pub fn toolchain(ctx: &Context) -> Arc<Toolchain> {
     ctx.probe(detect::detect)
 }
 
+/// A program installed into the base environment (`<root prefix>/bin/PROGRAM`), where the
+/// tools fixes put it (`install -n base …`) and where PATH often does not reach. Never a
+/// file inside the project.
+pub(crate) fn base_program(ctx: &Context, program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return None;
+    }
+    let root = roots(ctx).root_prefix.clone()?;
+    let p = root.join("bin").join(program);
+    let inside_project = std::fs::canonicalize(&p)
+        .ok()
+        .zip(std::fs::canonicalize(&ctx.settings.project_dir).ok())
+        .is_some_and(|(p, proj)| p.starts_with(proj));
+    let executable = rustix::fs::access(&p, rustix::fs::Access::EXEC_OK).is_ok();
+    (p.is_file() && executable && !inside_project).then_some(p)
+}
+
 /// Root prefix, envs dirs and rc files, probed once per run.
 pub fn roots(ctx: &Context) -> Arc<Roots> {
     ctx.probe(|ctx| {
