@@ -76,9 +76,12 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("server.log");
         let out = std::fs::File::create(&log).unwrap();
+        // The server runs from its own folder, which the runs below use as the project (-C):
+        // mcp.port then knows it as this project's server by the folder it runs in.
         let child = Command::new(python)
             .arg(script)
             .args(args)
+            .current_dir(dir.path())
             .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
@@ -123,6 +126,11 @@ impl Server {
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+
+    /// The folder the server runs from (its project).
+    fn dir(&self) -> String {
+        self._dir.path().display().to_string()
+    }
 }
 
 impl Drop for Server {
@@ -142,6 +150,8 @@ fn example() -> PathBuf {
 
 fn run_mcp(server: &Server, mcp_path: &str) -> (Value, i32) {
     Sandbox::new().json(&[
+        "-C",
+        &server.dir(),
         "--timeout",
         "10",
         "--mcp-url",
@@ -334,7 +344,8 @@ fn server_on_the_port_with_a_wrong_path_is_named() {
         .as_str()
         .unwrap()
         .contains("no MCP endpoint"));
-    // The process holding the port is the configured `python main.py`, so mcp.port only warns.
+    // The process holding the port runs from the project's folder: it is the project's server,
+    // so mcp.port only warns.
     assert_eq!(status(&report, "mcp.port"), "warn", "{report:#}");
     assert_eq!(data(&report, "mcp.port")["pid"], server.child.id());
     assert_eq!(code, 1);
@@ -352,6 +363,11 @@ fn wait_retries_until_a_late_server_is_up() {
         })
     };
     let sb = Sandbox::new();
+    // The example announces itself as mcp-finance-backend: by name, this project's server.
+    sb.write(
+        "project/environment.yml",
+        "name: mcp-finance-backend\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
     let started = Instant::now();
     let (report, code) = sb.json(&[
         "--wait",

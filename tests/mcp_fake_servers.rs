@@ -146,6 +146,11 @@ fn json_reply(stream: &mut TcpStream, v: &Value) {
 /// well before that, with the check's own "no reply within …" finding, shows the deadline.
 fn run_against(fake: &Fake, timeout: &str) -> (Value, i32, Duration) {
     let sb = Sandbox::new();
+    // The fakes announce themselves as `fake-finance`: this project's server, by name.
+    sb.write(
+        "project/environment.yml",
+        "name: fake-finance\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
     let started = Instant::now();
     let (report, code) = sb.json(&[
         "--timeout",
@@ -430,6 +435,26 @@ fn health_404_with_working_mcp_is_a_warning() {
     assert!(fix.contains("custom_route"), "{fix}");
     assert!(!fix.contains("pip"), "{fix}");
     assert_eq!(status(&report, "mcp.port"), "ok", "{report:#}");
+}
+
+#[test]
+fn a_port_served_by_another_projects_server_is_a_warning() {
+    let fake = good_server("abc");
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: weather-tools\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    let (report, _) = sb.json(&["--mcp-url", &fake.url("/mcp"), "mcp.port"]);
+    let c = check(&report, "mcp.port");
+    // The fake runs inside this test process, whose folder is not the sandbox project.
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let s = c["summary"].as_str().unwrap();
+    assert!(
+        s.contains("fake-finance") && s.contains("another project's server"),
+        "{s}"
+    );
+    assert_eq!(c["data"]["pid"], std::process::id());
 }
 
 #[test]

@@ -456,6 +456,13 @@ fn looks_like_server(owner: &sockets::Owner, command: &[String]) -> bool {
     !words.is_empty() && owner.cmdline.iter().any(|arg| words.contains(&base(arg)))
 }
 
+/// Whether a process runs from inside the project's folder (its working directory).
+fn runs_in_project(ctx: &Context, pid: u32) -> bool {
+    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd"));
+    let project = std::fs::canonicalize(&ctx.settings.project_dir);
+    matches!((cwd, project), (Ok(c), Ok(p)) if c.starts_with(&p))
+}
+
 fn describe_listener(l: &sockets::Listener) -> String {
     match &l.owner {
         Some(o) => format!("{} held by pid {} ({})", l.endpoint(), o.pid, o.command()),
@@ -478,34 +485,24 @@ fn port(ctx: &Context) -> CheckResult {
             "the MCP URLs are not on this machine; only local ports can be inspected",
         );
     }
-    // Reading the socket tables costs the kernel a walk of its TCP hash (~15 ms on a large
-    // machine): do it while the handshake runs, not after.
-    let (probe, listeners) = std::thread::scope(|scope| {
-        let scan = scope.spawn(sockets::listeners);
+    // The kernel's socket tables are read while the handshake runs; the costly walk that
+    // names a socket's process only when an owner must be named.
+    let (probe, tables) = std::thread::scope(|scope| {
+        let scan = scope.spawn(sockets::tables);
         let probe = mcp::handshake(ctx);
-        let listeners = scan
+        let tables = scan
             .join()
             .unwrap_or_else(|_| Err("the socket table reader crashed".to_string()));
-        (probe, listeners)
+        (probe, tables)
     });
     if let Ok(hs) = &probe.0 {
-        let t = &targets[0];
-        let mut r = CheckResult::ok(format!("{} is served by {}", t.authority(), hs.server_name));
-        if let Ok(all) = &listeners {
-            if let Some(l) = all
-                .iter()
-                .find(|l| l.port == t.port && t.loopback_addrs().iter().any(|a| l.accepts(a.ip())))
-            {
-                r = r.detail(describe_listener(l));
-                if let Some(o) = &l.owner {
-                    r = r.data("pid", o.pid);
-                }
-            }
-        }
-        return r.data("port", t.port);
+        return served(ctx, &p, &targets[0], hs, tables);
     }
-    let all = match listeners {
-        Ok(all) => all,
+    let all = match tables {
+        Ok(mut all) => {
+            sockets::name_owners(&mut all);
+            all
+        }
         Err(why) => {
             return CheckResult::unknown(format!("cannot see who listens on the port: {why}"))
         }
@@ -531,7 +528,7 @@ fn port(ctx: &Context) -> CheckResult {
         }
     };
     match &holder.owner {
-        Some(o) if looks_like_server(o, &command) => data(CheckResult::warn(format!(
+        Some(o) if looks_like_server(o, &command) || runs_in_project(ctx, o.pid) => data(CheckResult::warn(format!(
             "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
             t.authority(),
             o.pid
@@ -563,6 +560,56 @@ fn port(ctx: &Context) -> CheckResult {
             ))
             .detail(format!("as root, `ss -ltnp 'sport = :{}'` names it", t.port)),
         ),
+    }
+}
+
+/// The port answers MCP: ok when the server is this project's (by the name it announces, or
+/// else by the folder its process runs in); a warning when another project's server holds it.
+fn served(
+    ctx: &Context,
+    p: &McpProject,
+    t: &Target,
+    hs: &Handshake,
+    tables: Result<Vec<sockets::Listener>, String>,
+) -> CheckResult {
+    let r = CheckResult::ok(format!("{} is served by {}", t.authority(), hs.server_name))
+        .data("port", t.port);
+    let mut all = tables.unwrap_or_default();
+    let reaches = |l: &sockets::Listener| {
+        l.port == t.port && t.loopback_addrs().iter().any(|a| l.accepts(a.ip()))
+    };
+    if p.is_own(&hs.server_name) {
+        return match all.iter().find(|l| reaches(l)) {
+            Some(l) => r.detail(format!("listening on {}", l.endpoint())),
+            None => r,
+        };
+    }
+    // The name does not say: the process behind the port and the folder it runs in do.
+    sockets::name_owners(&mut all);
+    let Some(l) = all.iter().find(|l| reaches(l)) else {
+        return r;
+    };
+    let r = r.detail(describe_listener(l));
+    let Some(o) = &l.owner else { return r };
+    let r = r.data("pid", o.pid);
+    match std::fs::read_link(format!("/proc/{}/cwd", o.pid)) {
+        Ok(cwd) if !runs_in_project(ctx, o.pid) => CheckResult {
+            status: crate::core::Status::Warn,
+            summary: format!(
+                "{} is served by {}, which runs from {}: another project's server, not this one",
+                t.authority(),
+                hs.server_name,
+                cwd.display()
+            ),
+            ..r
+        }
+        .with_fix(
+            Fix::new("Stop the other server, or run this project's server on another port.")
+                .manual(format!("stop pid {} if it is yours (`kill {}`), then start this project's server", o.pid, o.pid))
+                .manual("or give this project's server a free port and pass --mcp-url with it (or set url under [mcp])")
+                .phase(Phase::Runtime),
+        ),
+        _ => r,
     }
 }
 

@@ -40,6 +40,29 @@ pub(crate) struct McpProject {
     pub(crate) address_from: String,
     /// How the server is started, when the project says.
     pub(crate) start: Option<Start>,
+    /// Names this project's server may announce in `initialize` (normalized): the names in
+    /// its code, its environment's name, its pyproject name and its folder's name.
+    pub(crate) names: Vec<String>,
+}
+
+impl McpProject {
+    /// Whether a server that announces `server_name` is this project's, by name.
+    pub(crate) fn is_own(&self, server_name: &str) -> bool {
+        let n = normalize(server_name);
+        !n.is_empty()
+            && self
+                .names
+                .iter()
+                .any(|own| n == *own || n.contains(own.as_str()))
+    }
+}
+
+/// Lower case, without `-`, `_`, `.` and spaces: "MCP Finance_Backend" → "mcpfinancebackend".
+fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A start command and the folder it runs from.
@@ -65,6 +88,8 @@ struct Code {
     path: Option<String>,
     /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
     main: Option<PathBuf>,
+    /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
+    names: Vec<String>,
 }
 
 static IMPORT: LazyLock<Regex> =
@@ -85,6 +110,12 @@ static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
 static PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(?:streamable_http_path|sse_path)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
+});
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:FastMCP|MCPServer)\(\s*["']([^"']+)["']|(?m)^[A-Z_]*NAME\s*=\s*["']([^"']+)["']"#,
+    )
+    .unwrap()
 });
 static MAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"if\s+__name__\s*==\s*["']__main__["']"#).unwrap());
@@ -145,6 +176,13 @@ fn scan_file(code: &mut Code, name: &str, path: &Path, text: &str) {
         }
         if code.path.is_none() {
             code.path = PATH.captures(text).map(|c| c[1].to_string());
+        }
+    }
+    if code.import.is_some() && code.names.len() < 8 {
+        for c in NAME.captures_iter(text).take(4) {
+            if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+                code.names.push(m.as_str().to_string());
+            }
         }
     }
     if code.main.is_none() && MAIN.is_match(text) && text.contains(".run(") {
@@ -273,6 +311,7 @@ fn decide(ctx: &Context) -> McpProject {
     let (serves, why) = applicability(ctx, &code, published.is_some() || exposed.is_some());
     let (mcp_url, health_url, address_from) = address(ctx, &code, published, exposed);
     let start = start_command(ctx, &code);
+    let names = own_names(ctx, &code);
     McpProject {
         serves,
         why,
@@ -280,7 +319,41 @@ fn decide(ctx: &Context) -> McpProject {
         health_url,
         address_from,
         start,
+        names,
     }
+}
+
+/// The names this project's server may go by, normalized (see [`McpProject::is_own`]).
+fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
+    let s = &ctx.settings;
+    let mut names: Vec<String> = code.names.clone();
+    if let Some(env) = env::env_name(ctx) {
+        names.push(env.name);
+    }
+    let dir = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
+    if let Some(base) = dir.file_name() {
+        names.push(base.to_string_lossy().into_owned());
+    }
+    let pyproject = s.project_dir.join("pyproject.toml");
+    if let Ok(bytes) = env::yaml::read_capped(&pyproject, MAX_SOURCE_BYTES, "not a pyproject.toml")
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(n) = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string))
+        {
+            names.push(n);
+        }
+    }
+    let mut out: Vec<String> = names
+        .iter()
+        .map(|n| normalize(n))
+        .filter(|n| n.len() >= 3)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String) {

@@ -162,3 +162,20 @@ fn micromamba_run_in_a_cmd_is_unwrapped() {
         .collect();
     assert_eq!(skip_run_options(&args), 4);
 }
+
+#[test]
+fn the_server_is_known_as_the_projects_by_the_names_it_may_announce() {
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("pyproject.toml", "[project]\nname = 'weather_tools'\n"),
+            ("app.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"Weather Station\")\nmcp.run(transport='sse')\n"),
+        ],
+        |_| {},
+    );
+    assert!(p.is_own("weather-station"), "{:?}", p.names);
+    assert!(p.is_own("weather-tools 1.0"), "{:?}", p.names);
+    assert!(p.is_own("srv"), "the environment's name: {:?}", p.names);
+    assert!(!p.is_own("fake-finance"), "{:?}", p.names);
+    assert!(!p.is_own(""), "{:?}", p.names);
+}
