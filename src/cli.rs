@@ -219,4 +219,8 @@ pub struct GlobalArgs {
     /// Run `trivy image` on the configured image.
     #[arg(long, global = true)]
     pub scan: bool,
+
+    /// env.integrity also compares each installed file's size and sha256 with its record.
+    #[arg(long, global = true)]
+    pub deep: bool,
 }

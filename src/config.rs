@@ -99,6 +99,8 @@ pub struct Settings {
     pub wait: Option<Duration>,
     pub run_containers: bool,
     pub scan: bool,
+    /// env.integrity hashes files, not only looks for them.
+    pub deep: bool,
     pub skip: Vec<String>,
     /// Status to report instead of warn/fail for a check id.
     pub severity: BTreeMap<String, Status>,
@@ -148,6 +150,7 @@ impl Default for Settings {
             wait: None,
             run_containers: false,
             scan: false,
+            deep: false,
             skip: Vec::new(),
             severity: BTreeMap::new(),
             pack_dirs: Vec::new(),
@@ -341,6 +344,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .collect();
     s.run_containers = args.run_containers;
     s.scan = args.scan;
+    s.deep = args.deep;
     // [checks]
     s.skip = file.checks.skip;
     s.skip.extend(args.skip.iter().cloned());

@@ -87,7 +87,7 @@ impl Commands {
         }
     }
 
-    fn cmd(&self, rest: &[&str]) -> Vec<String> {
+    pub(crate) fn cmd(&self, rest: &[&str]) -> Vec<String> {
         let mut v = vec![self.program.clone()];
         v.extend(rest.iter().map(|s| s.to_string()));
         v

@@ -50,6 +50,8 @@ fn healthy_micromamba_project_is_all_ok() {
         "env.pip",
         "env.lock",
         "env.active",
+        "env.integrity",
+        "env.consistency",
     ] {
         assert_eq!(status(&r, id), "ok", "{id}: {:#}", check(&r, id));
     }

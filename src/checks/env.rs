@@ -3,6 +3,7 @@
 //! `probes::env`; fixes are worded for the flavour `probes::mamba` found.
 
 mod file;
+mod integrity;
 mod lock;
 mod pip;
 
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    vec![
+    let own: Vec<Arc<dyn Check>> = vec![
         Arc::new(Builtin::new(Spec {
             id: "env.file",
             title: "environment.yml is present and sound",
@@ -71,7 +72,8 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             explain: EXPLAIN_ACTIVE,
             run: check_active,
         })),
-    ]
+    ];
+    own.into_iter().chain(integrity::checks()).collect()
 }
 
 const EXPLAIN_FILE: &str = "
@@ -655,7 +657,9 @@ mod tests {
                 "env.packages",
                 "env.pip",
                 "env.lock",
-                "env.active"
+                "env.active",
+                "env.integrity",
+                "env.consistency"
             ]
         );
         for c in checks() {

@@ -68,7 +68,7 @@ pub fn python(prefix: &Path, version: &str) -> PathBuf {
     let site = format!("lib/python{xy}/site-packages");
     let build = "hab00c5b_0_cpython";
     let json = format!(
-        "{{\"build\": \"{build}\", \"build_number\": 0, \"channel\": \"https://conda.anaconda.org/conda-forge/linux-64\", \"constrains\": [], \"depends\": [\"bzip2 >=1.0.8,<2.0a0\"], \"features\": \"\", \"files\": [\"bin/python{xy}\"], \"fn\": \"python-{version}-{build}.conda\", \"license\": \"Python-2.0\", \"md5\": \"9d0ae3f3e43c192a992827c0abffe284\", \"name\": \"python\", \"paths_data\": {{\"paths\": [], \"paths_version\": 1}}, \"python_site_packages_path\": \"{site}\", \"requested_spec\": \"python={xy}\", \"subdir\": \"linux-64\", \"track_features\": \"\", \"version\": \"{version}\"}}"
+        "{{\"build\": \"{build}\", \"build_number\": 0, \"channel\": \"https://conda.anaconda.org/conda-forge/linux-64\", \"constrains\": [], \"depends\": [], \"features\": \"\", \"files\": [\"bin/python{xy}\"], \"fn\": \"python-{version}-{build}.conda\", \"license\": \"Python-2.0\", \"md5\": \"9d0ae3f3e43c192a992827c0abffe284\", \"name\": \"python\", \"paths_data\": {{\"paths\": [], \"paths_version\": 1}}, \"python_site_packages_path\": \"{site}\", \"requested_spec\": \"python={xy}\", \"subdir\": \"linux-64\", \"track_features\": \"\", \"version\": \"{version}\"}}"
     );
     fs::write(
         prefix.join(format!("conda-meta/python-{version}-{build}.json")),
@@ -76,6 +76,9 @@ pub fn python(prefix: &Path, version: &str) -> PathBuf {
     )
     .unwrap();
     fs::create_dir_all(prefix.join(&site)).unwrap();
+    // The file the record lists, so that env.integrity finds the environment intact.
+    fs::create_dir_all(prefix.join("bin")).unwrap();
+    fs::write(prefix.join(format!("bin/python{xy}")), "").unwrap();
     prefix.join(site)
 }
 

@@ -1,0 +1,228 @@
+//! `env.integrity` and `env.consistency`: what `conda doctor` checks, without conda. The
+//! environment's conda-meta records say which files each package installed and what it
+//! depends on; these checks hold the disk and the records against each other.
+
+use super::{commands, for_env, found_prefix};
+use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
+use crate::probes::env::meta::{self, FileProblem, FullRecord};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Records read from one conda-meta folder (more are not read).
+const MAX_RECORDS: usize = 10_000;
+/// Problems listed in the details (all are counted).
+const SHOWN: usize = 12;
+
+pub(super) fn checks() -> Vec<Arc<dyn Check>> {
+    vec![
+        Arc::new(Builtin::new(Spec {
+            id: "env.integrity",
+            title: "Every file the packages installed is still there",
+            can_fix: true,
+            applies: "When the environment exists; skips otherwise.",
+            explain: EXPLAIN_INTEGRITY,
+            run: check_integrity,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "env.consistency",
+            title: "Installed packages satisfy each other's dependencies",
+            can_fix: true,
+            applies: "When the environment exists; skips otherwise.",
+            explain: EXPLAIN_CONSISTENCY,
+            run: check_consistency,
+        })),
+    ]
+}
+
+const EXPLAIN_INTEGRITY: &str = "
+Looks at: every record in the environment's conda-meta/ folder and each path it lists (`files`
+and `paths_data`), with one lstat per path (a link counts as present even when it dangles: the
+link is what the package installed). With --deep, a regular file's size and then its sha256 are
+compared with `paths_data` (sha256_in_prefix where the prefix was rewritten), as `conda doctor`
+does.
+Why: a file deleted by hand, a cleanup script or a full disk during an install leaves a package
+that conda believes is installed but that fails at import time.
+Fix: reinstall the damaged packages: micromamba install -y -n ENV --force-reinstall -c conda-forge
+NAME=VERSION=BUILD … (the flavour's own command for mamba and conda).";
+
+const EXPLAIN_CONSISTENCY: &str = "
+Looks at: the `depends` of every installed record, matched against the installed records with
+conda's MatchSpec rules (name, version and build; virtual packages such as __glibc are left
+out), and names recorded more than once.
+Why: an interrupted transaction, or pip and conda replacing each other's files, leaves an
+environment that no solver produced: imports fail in ways that depend on the order of events.
+Fix: install the unsatisfied specs (micromamba install -y -n ENV -c conda-forge 'SPEC' …), which
+lets the solver repair the environment; a name recorded twice is reinstalled.";
+
+/// The environment's records, read once per run for both checks.
+struct Records(Result<Vec<FullRecord>, String>);
+
+fn records(ctx: &Context, prefix: &Path) -> Arc<Records> {
+    let prefix = prefix.to_path_buf();
+    ctx.probe(move |_| Records(read_records(&prefix)))
+}
+
+fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, String> {
+    let dir = prefix.join("conda-meta");
+    let rd = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<_> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .take(MAX_RECORDS)
+        .collect();
+    paths.sort();
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        // An unreadable record is env.packages' finding; here it is simply not judged.
+        if let Ok(r) = meta::read_full_record(&p) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn describe(p: &FileProblem) -> String {
+    match p {
+        FileProblem::Missing => "missing".into(),
+        FileProblem::Size { want, got } => format!("{got} bytes, recorded {want}"),
+        FileProblem::Hash => "content changed (sha256 differs)".into(),
+    }
+}
+
+fn check_integrity(ctx: &Context) -> CheckResult {
+    let (_env, name, prefix) = match found_prefix(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let recs = records(ctx, &prefix);
+    let recs = match &recs.0 {
+        Ok(r) => r,
+        Err(why) => return CheckResult::unknown(why.clone()),
+    };
+    let deep = ctx.settings.deep;
+    let mut damaged: Vec<(&FullRecord, Vec<String>)> = Vec::new();
+    let mut files = 0usize;
+    for r in recs {
+        let paths = r.all_paths();
+        files += paths.len();
+        let problems: Vec<String> = paths
+            .iter()
+            .filter_map(|p| {
+                meta::check_path(&prefix, p, r.entry(p), deep)
+                    .map(|x| format!("{p}: {}", describe(&x)))
+            })
+            .collect();
+        if !problems.is_empty() {
+            damaged.push((r, problems));
+        }
+    }
+    let how = if deep {
+        "present and unchanged"
+    } else {
+        "present"
+    };
+    if damaged.is_empty() {
+        let mut r = CheckResult::ok(format!("{} packages, {files} files {how}", recs.len()));
+        if !deep {
+            r = r.detail("pass --deep to compare sizes and sha256 too");
+        }
+        return r.data("packages", recs.len()).data("files", files);
+    }
+    let bad: usize = damaged.iter().map(|(_, p)| p.len()).sum();
+    let mut r = CheckResult::fail(format!(
+        "{bad} installed file{} of {} package{} missing or altered in `{}`",
+        if bad == 1 { " is" } else { "s are" },
+        damaged.len(),
+        if damaged.len() == 1 { "" } else { "s" },
+        name.name
+    ));
+    for (rec, problems) in &damaged {
+        for p in problems.iter().take(SHOWN) {
+            r = r.detail(format!("{}: {p}", rec.name));
+        }
+    }
+    let specs: Vec<String> = damaged
+        .iter()
+        .map(|(rec, _)| format!("{}={}={}", rec.name, rec.version, rec.build))
+        .collect();
+    let cmds = commands(ctx);
+    let mut argv = cmds.cmd(&[
+        "install",
+        "-y",
+        "-n",
+        &name.name,
+        "--force-reinstall",
+        "-c",
+        "conda-forge",
+    ]);
+    argv.extend(specs);
+    r.with_fix(
+        Fix::new("Reinstall the damaged packages, at the versions installed now.")
+            .cmd(for_env(argv, &name))
+            .phase(Phase::UpdateEnv),
+    )
+    .data("damaged_packages", damaged.len())
+    .data("damaged_files", bad)
+}
+
+fn check_consistency(ctx: &Context) -> CheckResult {
+    let (_env, name, prefix) = match found_prefix(ctx) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let recs = records(ctx, &prefix);
+    let recs = match &recs.0 {
+        Ok(r) => r,
+        Err(why) => return CheckResult::unknown(why.clone()),
+    };
+    let broken = meta::unsatisfied_depends(recs);
+    let dups = meta::duplicate_names(recs);
+    if broken.is_empty() && dups.is_empty() {
+        return CheckResult::ok(format!(
+            "the dependencies of {} packages are satisfied",
+            recs.len()
+        ));
+    }
+    let mut r = CheckResult::fail(format!(
+        "`{}` is inconsistent: {} unsatisfied dependenc{}, {} package{} recorded twice",
+        name.name,
+        broken.len(),
+        if broken.len() == 1 { "y" } else { "ies" },
+        dups.len(),
+        if dups.len() == 1 { "" } else { "s" }
+    ));
+    for b in broken.iter().take(SHOWN) {
+        let have = b.installed.as_deref().unwrap_or("nothing installed");
+        r = r.detail(format!("{} needs `{}` ({have})", b.by, b.spec));
+    }
+    for d in dups.iter().take(SHOWN) {
+        r = r.detail(format!("{d}: more than one record in conda-meta"));
+    }
+    let cmds = commands(ctx);
+    let mut fix = Fix::new("Let the solver repair the environment.").phase(Phase::UpdateEnv);
+    let mut specs: Vec<String> = broken.iter().map(|b| b.spec.clone()).collect();
+    specs.sort();
+    specs.dedup();
+    if !specs.is_empty() {
+        let mut argv = cmds.cmd(&["install", "-y", "-n", &name.name, "-c", "conda-forge"]);
+        argv.extend(specs);
+        fix = fix.cmd(for_env(argv, &name));
+    }
+    if !dups.is_empty() {
+        let mut argv = cmds.cmd(&[
+            "install",
+            "-y",
+            "-n",
+            &name.name,
+            "--force-reinstall",
+            "-c",
+            "conda-forge",
+        ]);
+        argv.extend(dups.iter().cloned());
+        fix = fix.cmd(for_env(argv, &name));
+    }
+    r.with_fix(fix)
+        .data("unsatisfied", broken.len())
+        .data("duplicates", dups)
+}
