@@ -216,6 +216,18 @@ pub fn forget_temp(path: &std::path::Path) {
     }
 }
 
+/// The signal that is ending the run (0: none).
+static SIGNALLED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Ends the process with `code`, or with 128 + the signal when a signal is ending the run
+/// (the run may finish while the signal's cleanup is still at work), after killing every
+/// command and descendant still running.
+pub fn exit(code: i32) -> ! {
+    kill_running();
+    let sig = SIGNALLED.load(std::sync::atomic::Ordering::SeqCst);
+    std::process::exit(if sig != 0 { 128 + sig } else { code })
+}
+
 /// Makes this process the reaper of orphans its children leave (a grandchild that called
 /// `setsid` escapes its process group, but not this), and ends the run cleanly on SIGINT,
 /// SIGTERM and SIGHUP: every command still running and every adopted orphan is killed, temp
@@ -230,6 +242,7 @@ pub fn guard_process() {
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
+                SIGNALLED.store(sig, std::sync::atomic::Ordering::SeqCst);
                 kill_running();
                 if let Ok(temps) = TEMPS.lock() {
                     for t in temps.iter() {

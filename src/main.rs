@@ -35,6 +35,5 @@ fn main() {
         }
     };
     // A tool whose check timed out may still be running: it must not outlive devdoctor.
-    devdoctor::exec::kill_running();
-    std::process::exit(code);
+    devdoctor::exec::exit(code);
 }

@@ -175,13 +175,18 @@ fn run_command(
 ) -> CheckResult {
     let args = &argv[1..];
     let shown = crate::fix::quote_argv(argv);
-    let out = match crate::exec::Cmd::new(resolved)
+    let cmd = crate::exec::Cmd::new(resolved)
         .args(args)
         .cwd(&ctx.settings.project_dir)
         .env_exact(ctx.vars())
-        .timeout(budget(ctx, p.timeout))
-        .run()
-    {
+        .timeout(budget(ctx, p.timeout));
+    // `TOOL --version` is asked once per binary (cached); any other command runs every time.
+    let asked = if args.len() == 1 && args[0] == "--version" {
+        crate::probes::versions::run(ctx, &cmd)
+    } else {
+        cmd.run()
+    };
+    let out = match asked {
         Ok(o) => o,
         Err(e) => return CheckResult::unknown(format!("could not run `{shown}`: {e:#}")),
     };

@@ -8,3 +8,4 @@ pub(crate) mod files;
 pub mod http;
 pub mod mamba;
 pub mod mcp;
+pub(crate) mod versions;

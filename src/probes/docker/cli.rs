@@ -55,12 +55,12 @@ pub fn find(ctx: &Context) -> Option<CliInfo> {
         vars.remove("DOCKER_HOST");
         vars.insert("DOCKER_CONTEXT".into(), "default".into());
     }
-    let out = Cmd::new(&path)
+    let cmd = Cmd::new(&path)
         .arg("--version")
         .env_exact(&vars)
         .timeout(Duration::from_secs(5))
-        .cap(64 * 1024)
-        .run();
+        .cap(64 * 1024);
+    let out = crate::probes::versions::run(ctx, &cmd);
     match out {
         Ok(out) if out.timed_out => {
             info.problem = Some(format!("`{name} --version` {}", out.describe_end()))

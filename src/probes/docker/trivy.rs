@@ -28,12 +28,12 @@ pub fn find(ctx: &Context) -> Option<Trivy> {
     let path = ctx
         .which("trivy")
         .or_else(|| crate::probes::mamba::base_program(ctx, "trivy"))?;
-    let version = Cmd::new(&path)
+    let cmd = Cmd::new(&path)
         .arg("--version")
         .env_exact(ctx.vars())
         .timeout(Duration::from_secs(5))
-        .cap(64 * 1024)
-        .run()
+        .cap(64 * 1024);
+    let version = crate::probes::versions::run(ctx, &cmd)
         .ok()
         .and_then(|o| parse_version(&o.stdout_text()));
     Some(Trivy { path, version })

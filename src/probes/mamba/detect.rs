@@ -366,7 +366,7 @@ pub fn detect(ctx: &Context) -> Toolchain {
                 let known = known.clone();
                 s.spawn(move || match known {
                     Some(id) => Ok(id),
-                    None => judge(c, cmd.run()),
+                    None => judge(c, crate::probes::versions::run(ctx, &cmd)),
                 })
             })
             .collect();
