@@ -106,6 +106,9 @@ pub struct Invocation {
     pub output: Option<PathBuf>,
     /// Whether the project is trusted, and if not, what changed.
     pub(crate) trust: crate::trust::State,
+    /// The trust gate kept something of the project's from running or widening reach (a
+    /// project with only data and a plain devdoctor.toml gets no note).
+    pub(crate) withheld: bool,
 }
 
 impl Invocation {
@@ -114,11 +117,13 @@ impl Invocation {
         let mut settings = usage(config::resolve(g))?;
         let trust = crate::trust::state(&settings, g.trust_project);
         settings.trusted = trust.trusted();
+        let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
         if !settings.trusted
             && settings.timeout_from_project
             && settings.timeout > crate::trust::UNTRUSTED_TIMEOUT_CAP
         {
             settings.timeout = crate::trust::UNTRUSTED_TIMEOUT_CAP;
+            withheld = true;
         }
         let mut skip = settings.skip.clone();
         skip.extend(g.skip.iter().cloned());
@@ -134,12 +139,13 @@ impl Invocation {
             verbose: g.verbose,
             output: g.output.clone().filter(|p| p.as_os_str() != "-"),
             trust,
+            withheld,
         })
     }
 
     /// The one line that says the project is untrusted, printed to stderr unless `-qq`.
     pub fn say_trust(&self) {
-        if let Some(note) = self.trust.notice() {
+        if let Some(note) = self.trust.notice().filter(|_| self.withheld) {
             if self.quiet < 2 {
                 eprintln!("{note}");
             }

@@ -118,6 +118,18 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Whether the project holds code of its own that the gate keeps from running: anything in
+/// the fingerprint besides devdoctor.toml (`.devdoctor/**`, packs, plugins).
+pub(crate) fn has_code(settings: &Settings) -> bool {
+    let config = settings
+        .config_file
+        .as_ref()
+        .map(|c| settings.display_path(c));
+    fingerprint(settings)
+        .keys()
+        .any(|k| Some(k) != config.as_ref())
+}
+
 /// The fingerprint of what `settings`' project controls.
 pub(crate) fn fingerprint(settings: &Settings) -> Fingerprint {
     let mut files: Vec<PathBuf> = Vec::new();

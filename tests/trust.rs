@@ -228,3 +228,22 @@ fn a_project_config_cannot_raise_the_timeout_or_reach_remote_hosts_untrusted() {
     // itself is unit-tested; here the run must simply not take a day.
     assert_ne!(out.status.code(), Some(2), "{all}");
 }
+
+#[test]
+fn a_project_with_only_data_and_a_plain_config_gets_no_trust_note() {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb.write("project/devdoctor.toml", "[env]\nname = \"demo\"\n");
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    let out = sb.run(&["env.file"]);
+    let err = support::stderr(&out);
+    assert!(!err.contains("not trusted"), "nothing was withheld: {err}");
+    // With a plugin beside it, the note is back.
+    executable(&sb.project.join(".devdoctor/plugins/p"), "echo OK");
+    let out = sb.run(&["env.file"]);
+    assert!(support::stderr(&out).contains("not trusted"));
+}
