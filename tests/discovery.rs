@@ -1,6 +1,6 @@
 //! The discovery trees under tests/realworld/ run through the built binary: every check's
-//! status matches the tree's `.expected` table (none of these trees serves MCP, so the mcp.*
-//! checks skip without asking the network), and the facts that discovery promises
+//! status matches the tree's `.expected` table (the MCP servers among them listen nowhere, at
+//! ports chosen to be unused), and the facts that discovery promises
 //! show in the JSON report. HOME is an empty folder, PATH holds no package manager, docker,
 //! git or trivy, and DOCKER_HOST points at nothing, so no real tool is asked.
 
@@ -13,6 +13,14 @@ const TREES: &[&str] = &[
     "exported-lock",
     "compose-overrides",
     "monorepo",
+    "stdio-mcp-server",
+    "http-mcp-port",
+    "webapp-no-mcp",
+    "library-pip-e",
+    "binder-env",
+    "micromamba-docker",
+    "sse-mcp-compose",
+    "env-and-dev-env",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -157,4 +165,37 @@ fn monorepo_services_in_subfolders_are_found_and_decoys_are_not() {
     let privileged = check(&r, "compose.privileged");
     assert_eq!(privileged["status"], "fail");
     assert!(text(&privileged["locations"]).contains("services/api/compose.yaml"));
+}
+
+#[test]
+fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
+    let stdio = run("stdio-mcp-server");
+    for id in ["mcp.health", "mcp.handshake", "mcp.port"] {
+        assert!(
+            text(&check(&stdio, id)["summary"]).contains("speaks stdio"),
+            "{id}"
+        );
+    }
+    let http = run("http-mcp-port");
+    assert!(text(&check(&http, "mcp.port")["summary"]).contains("127.0.0.1:47931"));
+    assert!(text(&check(&http, "mcp.port")["details"]).contains("server.py"));
+    let sse = run("sse-mcp-compose");
+    assert!(text(&check(&sse, "mcp.port")["summary"]).contains("127.0.0.1:47100"));
+    for id in ["mcp.health", "mcp.handshake"] {
+        assert!(
+            text(&check(&sse, id)["summary"]).contains("(see mcp.port)"),
+            "{id}"
+        );
+    }
+    let lib = run("library-pip-e");
+    for id in ["pip.readme", "pip.ci"] {
+        let c = check(&lib, id);
+        assert_eq!(c["status"], "ok", "{id}: {c}");
+        assert!(
+            text(&c["summary"]).contains("installs only the project itself"),
+            "{id}"
+        );
+    }
+    let binder = run("binder-env");
+    assert!(text(&check(&binder, "env.file")["locations"]).contains("[execute]"));
 }

@@ -1,0 +1,2 @@
+import requests
+print(requests.get('https://example.org').status_code)
