@@ -262,9 +262,9 @@ fn flag_path(project_dir: &Path, cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// Builds the settings from the optional config file and the global flags.
-pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+/// The project folder (`-C`, else the current one) and the config file (`--config`, else the
+/// project's devdoctor.toml when there is one).
+fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
     let project_dir = match &args.project_dir {
         Some(dir) => {
             let dir = if dir.is_absolute() {
@@ -280,11 +280,11 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
             }
             dir
         }
-        None => cwd.clone(),
+        None => cwd.to_path_buf(),
     };
     let config_file = match &args.config {
         Some(p) => {
-            let p = flag_path(&project_dir, &cwd, p);
+            let p = flag_path(&project_dir, cwd, p);
             if !p.is_file() {
                 bail!(
                     "config file {} not found\nhint: check the path given to --config",
@@ -295,6 +295,13 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         }
         None => Some(project_dir.join(CONFIG_FILE)).filter(|p| p.is_file()),
     };
+    Ok((project_dir, config_file))
+}
+
+/// Builds the settings from the optional config file and the global flags.
+pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let (project_dir, config_file) = locate(args, &cwd)?;
     let file = match &config_file {
         Some(p) => parse_file(p)?,
         None => FileConfig::default(),

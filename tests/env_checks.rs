@@ -313,7 +313,7 @@ fn conda_layout_with_envs_in_home_conda_envs() {
     );
     assert_eq!(status(&r, "env.python"), "ok");
     assert_eq!(status(&r, "env.packages"), "fail");
-    // Worded for conda (mamba-facts §6).
+    // Worded for conda.
     assert_eq!(
         fix_commands(&r, "env.packages"),
         [[

@@ -14,7 +14,7 @@ fn micromamba_sandbox() -> (Sandbox, PathBuf) {
     (sb, exe)
 }
 
-/// An environment under the sandbox HOME (`<prefix>/conda-meta/history`, §1.4).
+/// An environment under the sandbox HOME (`<prefix>/conda-meta/history`).
 fn env(sb: &Sandbox, rel: &str) -> PathBuf {
     let prefix = sb.home.join(rel);
     std::fs::create_dir_all(prefix.join("conda-meta")).unwrap();
@@ -33,7 +33,7 @@ fn home_file(sb: &Sandbox, rel: &str, text: &str) -> PathBuf {
     p
 }
 
-/// The block `micromamba shell init` writes (§6.5).
+/// The block `micromamba shell init` writes.
 fn mamba_block(exe: &Path, root: &Path) -> String {
     format!(
         "# >>> mamba initialize >>>\n# !! Contents within this block are managed by 'micromamba shell init' !!\nexport MAMBA_EXE='{}';\nexport MAMBA_ROOT_PREFIX='{}';\n__mamba_setup=\"$(\"$MAMBA_EXE\" shell hook --shell bash --root-prefix \"$MAMBA_ROOT_PREFIX\" 2> /dev/null)\"\nif [ $? -eq 0 ]; then\n    eval \"$__mamba_setup\"\nelse\n    alias micromamba=\"$MAMBA_EXE\"  # Fallback on help from micromamba activate\nfi\nunset __mamba_setup\n# <<< mamba initialize <<<\n",

@@ -396,6 +396,30 @@ fn looked_in(d: &probe::discover::Discovery) -> Vec<String> {
 // ---------------------------------------------------------------------------------------
 // env.python
 
+/// The environment has no Python: says so, and when its history shows the command that
+/// removed it, names that command.
+fn no_python(name: &EnvName, prefix: &Path) -> CheckResult {
+    let mut r = CheckResult::fail(format!(
+        "no Python in `{}` ({})",
+        name.name,
+        prefix.display()
+    ));
+    if let Ok(revs) = probe::meta::read_history(prefix) {
+        if let Some(rev) = revs.iter().rev().find(|r| {
+            r.removed
+                .iter()
+                .any(|p| probe::meta::history_package(p).is_some_and(|(n, _, _)| n == "python"))
+        }) {
+            r = r.detail(format!(
+                "python was removed on {} by: {}",
+                rev.date,
+                rev.cmd.as_deref().unwrap_or("?")
+            ));
+        }
+    }
+    r
+}
+
 fn check_python(ctx: &Context) -> CheckResult {
     let (env, name, prefix) = match found_prefix(ctx) {
         Ok(v) => v,
@@ -437,25 +461,7 @@ fn check_python(ctx: &Context) -> CheckResult {
         Some(Ok(_)) => {}
     }
     let Some(py) = &env.python else {
-        let mut r = CheckResult::fail(format!(
-            "no Python in `{}` ({})",
-            name.name,
-            prefix.display()
-        ));
-        if let Ok(revs) = probe::meta::read_history(&prefix) {
-            if let Some(rev) = revs.iter().rev().find(|r| {
-                r.removed
-                    .iter()
-                    .any(|p| probe::meta::history_package(p).is_some_and(|(n, _, _)| n == "python"))
-            }) {
-                r = r.detail(format!(
-                    "python was removed on {} by: {}",
-                    rev.date,
-                    rev.cmd.as_deref().unwrap_or("?")
-                ));
-            }
-        }
-        return r.with_fix(install);
+        return no_python(&name, &prefix).with_fix(install);
     };
     let version = match &py.record {
         Ok(rec) => rec.version.clone(),

@@ -361,8 +361,8 @@ fn flavour_id(f: Flavour) -> serde_json::Value {
     serde_json::to_value(f).unwrap_or_default()
 }
 
-/// mamba 1 → 2: update mamba in base with conda (§1.2: Miniforge ≥ 25.1.1 ships mamba 2),
-/// or install micromamba beside it when the pins refuse (§7.2 item 4).
+/// mamba 1 → 2: update mamba in base with conda (Miniforge 25.1.1 and later ship mamba 2),
+/// or install micromamba beside it when the pins refuse.
 fn mamba1_upgrade(tc: &Toolchain) -> Fix {
     let conda = tc
         .find(Flavour::Conda)

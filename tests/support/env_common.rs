@@ -7,7 +7,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-/// `conda-meta/history` as micromamba writes it (§8.10): `conda version: 3.8.0`, double quotes.
+/// `conda-meta/history` as micromamba writes it: `conda version: 3.8.0`, double quotes.
 pub fn mm_history(name: &str, added: &[&str]) -> String {
     let mut s = format!(
         "==> 2025-06-01 12:00:00 <==\n# cmd: micromamba create -n {name} -f environment.yml\n# conda version: 3.8.0\n"
@@ -21,7 +21,7 @@ pub fn mm_history(name: &str, added: &[&str]) -> String {
     s
 }
 
-/// `conda-meta/history` as conda writes it (§3.2): single quotes, a real conda version.
+/// `conda-meta/history` as conda writes it: single quotes, a real conda version.
 pub fn conda_history(name: &str, added: &[&str]) -> String {
     let mut s = format!(
         "==> 2025-03-14 13:51:04 <==\n# cmd: /home/u/miniforge3/bin/conda create -n {name} python=3.11 pip\n# conda version: 25.1.2\n"
@@ -61,7 +61,7 @@ pub fn pkg(prefix: &Path, name: &str, version: &str, build: &str, files: &[&str]
     .unwrap();
 }
 
-/// The python record (§8.9 shape) plus `lib/pythonX.Y/site-packages`.
+/// The python record plus `lib/pythonX.Y/site-packages`.
 pub fn python(prefix: &Path, version: &str) -> PathBuf {
     let mut parts = version.split('.');
     let xy = format!("{}.{}", parts.next().unwrap(), parts.next().unwrap_or("0"));

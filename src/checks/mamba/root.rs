@@ -28,7 +28,7 @@ fn root_or_parent(e: &KnownEnv) -> Option<PathBuf> {
         .or_else(|| e.prefix.parent().map(|p| p.to_path_buf()))
 }
 
-/// §7.2 item 2: the configured root finds none of the environments (or not the project's),
+/// The configured root finds none of the environments (or not the project's),
 /// while another root holds them.
 pub(super) fn misplaced(ctx: &Context, roots: &Roots) -> Option<Misplaced> {
     roots.root_prefix.as_ref()?;

@@ -173,7 +173,7 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         }
     };
 
-    // The block's root against where the environments are (§7.2 item 2).
+    // The block's root against where the environments are.
     if let Some((file, block)) = mamba_block.filter(|_| wants_mamba_block) {
         if let (Some(block_root), Some(real)) = (&block.root_prefix, &real_root) {
             if block.exe_exists && !probe::same_path(block_root, real) {

@@ -66,7 +66,7 @@ impl Fx {
         p
     }
 
-    /// An environment: `<prefix>/conda-meta/history` (§1.4).
+    /// An environment: `<prefix>/conda-meta/history`.
     fn env(&self, rel: &str) -> PathBuf {
         self.write(
             &format!("{rel}/conda-meta/history"),
@@ -75,7 +75,7 @@ impl Fx {
         self.path(rel)
     }
 
-    /// A root prefix with pkgs/ (valid per §1.1).
+    /// A root prefix with pkgs/ (a valid root).
     fn root(&self, rel: &str) -> PathBuf {
         std::fs::create_dir_all(self.path(rel).join("pkgs")).unwrap();
         self.path(rel)
@@ -175,8 +175,8 @@ fn has_detail(r: &CheckResult, needle: &str) -> bool {
 // ---- mamba.installed -------------------------------------------------------------------
 
 #[test]
-fn versions_from_the_research_fixtures_map_to_flavours() {
-    // §8.1 / §2.1 verbatim outputs.
+fn recorded_version_outputs_map_to_flavours() {
+    // Verbatim `--version` outputs of each flavour.
     assert_eq!(
         classify("micromamba", "2.0.5\n").unwrap().flavour,
         Flavour::Micromamba2
@@ -399,7 +399,7 @@ fn mamba2_and_conda_use_their_install_prefix() {
 
 #[test]
 fn mamba2_inside_an_env_uses_the_outer_root() {
-    // §1.1 step 3a: mamba in <root>/envs/<x>/bin → <root>.
+    // mamba in <root>/envs/<x>/bin → <root>.
     let fx = Fx::new();
     fx.root("miniforge3");
     fx.env("miniforge3/envs/tools");
@@ -446,7 +446,7 @@ fn conda_envs_dirs_include_the_user_dir() {
 
 #[test]
 fn root_mismatch_after_an_upgrade_is_reported_with_the_real_root() {
-    // §7.2 item 2: MAMBA_ROOT_PREFIX points at the 2.x default, envs live in ~/micromamba.
+    // MAMBA_ROOT_PREFIX points at the 2.x default, envs live in ~/micromamba.
     let mut fx = Fx::new();
     let tc = chain(vec![install(&fx, Flavour::Micromamba2)]);
     fx.env("micromamba/envs/myproj");

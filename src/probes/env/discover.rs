@@ -294,7 +294,7 @@ impl Discovery {
 }
 
 /// The prefixes and (when the shape carries it) the root prefix from `env list --json`, in
-/// every shape §2.2 lists: `{"envs": [...]}`, with `log_history`/`success`, the whole
+/// every shape the CLIs print: `{"envs": [...]}`, with `log_history`/`success`, the whole
 /// `conda info --json` dict, and conda ≥ 25.11's `envs_details`.
 pub fn parse_env_list_json(text: &str) -> Result<(Vec<PathBuf>, Option<PathBuf>), String> {
     let v: serde_json::Value =
@@ -324,7 +324,7 @@ pub fn parse_env_list_json(text: &str) -> Result<(Vec<PathBuf>, Option<PathBuf>)
     Ok((prefixes, root))
 }
 
-/// Adds the CLI's prefixes to a discovery (names per §1.4).
+/// Adds the CLI's prefixes to a discovery .
 pub fn merge_cli(d: &mut Discovery, prefixes: Vec<PathBuf>, root: Option<PathBuf>, tool: &str) {
     d.via_cli = Some(tool.to_string());
     if d.root_prefix.as_ref().is_some_and(|r| !r.is_dir()) && root.is_some() {

@@ -262,33 +262,14 @@ pub struct Drift {
     pub message: String,
 }
 
-/// Compares a lock with the environment file for `platform` (research §5.2).
-pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
-    let file_name = env
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let recorded = lock.input_sha256.iter().find(|(src, _)| {
-        Path::new(src).file_name().map(|n| n.to_string_lossy()) == Some(file_name.as_str().into())
-    });
-    if let Some((_, sha)) = recorded {
-        let actual = text_mode_sha256(&env.text);
-        return if *sha == actual {
-            Freshness::HashMatches
-        } else {
-            Freshness::HashDiffers {
-                recorded: sha.clone(),
-                actual,
-            }
-        };
-    }
+/// Drift the lock's header shows: made from another file, or with other channels.
+/// (An explicit lock records neither.)
+fn header_drift(env: &EnvFile, lock: &Lock, file_name: &str) -> Vec<Drift> {
     let mut drift = Vec::new();
     if !lock.explicit {
         if !lock.sources.is_empty()
             && !lock.sources.iter().any(|s| {
-                Path::new(s).file_name().map(|n| n.to_string_lossy())
-                    == Some(file_name.as_str().into())
+                Path::new(s).file_name().map(|n| n.to_string_lossy()) == Some(file_name.into())
             })
         {
             drift.push(Drift {
@@ -318,6 +299,31 @@ pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
             });
         }
     }
+    drift
+}
+
+/// Compares a lock with the environment file for `platform`.
+pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
+    let file_name = env
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let recorded = lock.input_sha256.iter().find(|(src, _)| {
+        Path::new(src).file_name().map(|n| n.to_string_lossy()) == Some(file_name.as_str().into())
+    });
+    if let Some((_, sha)) = recorded {
+        let actual = text_mode_sha256(&env.text);
+        return if *sha == actual {
+            Freshness::HashMatches
+        } else {
+            Freshness::HashDiffers {
+                recorded: sha.clone(),
+                actual,
+            }
+        };
+    }
+    let mut drift = header_drift(env, lock, &file_name);
     let on_platform: Vec<&LockPackage> = lock
         .packages
         .iter()

@@ -190,7 +190,7 @@ pub fn inputs(ctx: &Context) -> Inputs {
     let roots = crate::probes::mamba::roots(ctx);
     let mut envs_dirs = roots.envs_dirs.clone();
     if envs_dirs.is_empty() {
-        // The roots probe gave no list: the variables every flavour honours (§1.3).
+        // The roots probe gave no list: the variables every flavour honours.
         let var = ctx
             .var("CONDA_ENVS_DIRS")
             .or_else(|| ctx.var("CONDA_ENVS_PATH"));

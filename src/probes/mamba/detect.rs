@@ -45,7 +45,7 @@ pub fn name_hint(path: &Path) -> &'static str {
     }
 }
 
-/// Classifies `--version` stdout (§2.1): a bare version is micromamba or mamba 2 (the file
+/// Classifies `--version` stdout: a bare version is micromamba or mamba 2 (the file
 /// name decides; 0.x/1.x bare versions only ever came from micromamba), `mamba X` + `conda Y`
 /// is mamba 1, `conda X` is conda. Anything else is an error describing the output.
 pub fn classify(name: &str, stdout: &str) -> Result<Identified, String> {
@@ -153,7 +153,7 @@ fn is_executable_file(p: &Path) -> bool {
 }
 
 /// Installer default locations that may not be on PATH (a fresh install before the shell
-/// was restarted, cron, IDEs): §1.2.
+/// was restarted, cron, IDEs).
 fn known_locations(ctx: &Context) -> Vec<(PathBuf, &'static str)> {
     let mut out = Vec::new();
     if let Some(home) = ctx.home() {

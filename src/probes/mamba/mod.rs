@@ -150,7 +150,7 @@ pub struct Roots {
     pub flavour: Option<Flavour>,
     /// What the root prefix directory looks like on disk.
     pub root_facts: DirFacts,
-    /// §1.1 step 4: the default root exists but is not a prefix; micromamba refuses to run.
+    /// the default root exists but is not a prefix; micromamba refuses to run.
     pub default_root_error: Option<String>,
     /// Every root considered (env vars, shell init blocks, binaries, installer defaults).
     pub candidates: Vec<RootCandidate>,

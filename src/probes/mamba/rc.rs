@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn install_sh_condarc_parses() {
-        // What micromamba-releases install.sh writes with CONDA_FORGE_YES (§6).
+        // What micromamba-releases install.sh writes with CONDA_FORGE_YES.
         let s = parse("channels:\n  - conda-forge\n  - nodefaults\nchannel_priority: strict\n")
             .unwrap();
         assert_eq!(s.channels.unwrap().value.len(), 2);

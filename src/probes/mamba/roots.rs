@@ -1,5 +1,5 @@
-//! The root prefix per flavour, envs dirs (§1.3), rc
-//! files (§1.5) and the environments that exist on disk (§1.4). Files only; nothing spawned.
+//! The root prefix per flavour, envs dirs, rc
+//! files and the environments that exist on disk. Files only; nothing spawned.
 
 use super::{rc, shell::ShellInit, tilde, RcFile, Roots, Tool, Toolchain};
 use crate::core::Context;
@@ -26,7 +26,7 @@ pub struct DirFacts {
     pub is_dir: bool,
     /// The current user may create entries in it.
     pub writable: bool,
-    /// Has `pkgs/`, `conda-meta/` or `envs/` (§1.1 `validate_existing_root_prefix`).
+    /// Has `pkgs/`, `conda-meta/` or `envs/` (libmamba's `validate_existing_root_prefix`).
     pub valid_root: bool,
     /// Has no entries at all.
     pub empty: bool,
@@ -58,7 +58,7 @@ pub fn is_valid_root(p: &Path) -> bool {
         .any(|d| p.join(d).is_dir())
 }
 
-/// A directory is an environment iff it has `conda-meta/history` (§1.4).
+/// A directory is an environment iff it has `conda-meta/history`.
 pub fn is_env(p: &Path) -> bool {
     p.join("conda-meta/history").is_file()
 }
@@ -95,7 +95,7 @@ fn binary_prefix(path: &Path) -> Option<PathBuf> {
     real.parent()?.parent().map(Path::to_path_buf)
 }
 
-/// §1.1 step 3 (`cfg.cpp`): `<P>/../..` if it is a valid root (mamba installed in
+/// libmamba's rule: `<P>/../..` if it is a valid root (mamba installed in
 /// `<root>/envs/<x>`), else `<P>` if valid (Miniforge's base), where `<P>/bin/<exe>`.
 fn libmamba_location_root(tool: &Tool) -> Option<PathBuf> {
     let p = binary_prefix(&tool.path)?;
@@ -227,7 +227,7 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
     }
 }
 
-/// Every root worth knowing about, for mismatch reports (§9.2).
+/// Every root worth knowing about, for mismatch reports.
 fn candidates(ctx: &Context, tc: &Toolchain, sh: &ShellInit) -> Vec<RootCandidate> {
     let mut list: Vec<(PathBuf, String)> = Vec::new();
     if let Some(p) = ctx.var_path("MAMBA_ROOT_PREFIX") {
@@ -308,7 +308,7 @@ fn push_unique(list: &mut Vec<PathBuf>, p: PathBuf) {
     }
 }
 
-/// §1.3: envs dirs for the flavour, plus the CONDA_ENVS_DIRS+CONDA_ENVS_PATH conflict.
+/// envs dirs for the flavour, plus the CONDA_ENVS_DIRS+CONDA_ENVS_PATH conflict.
 fn envs_dirs(
     ctx: &Context,
     libmamba: bool,
@@ -422,7 +422,7 @@ fn children_envs(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// §1.4: environments.txt lines that are still envs, children of every envs dir and of every
+/// environments.txt lines that are still envs, children of every envs dir and of every
 /// candidate root's envs/, and the valid roots themselves.
 fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> Vec<KnownEnv> {
     let mut out = EnvSet::default();

@@ -88,7 +88,7 @@ impl ShellInit {
     }
 }
 
-/// The rc files `shell init` writes for a shell (§6.5), most relevant first.
+/// The rc files `shell init` writes for a shell, most relevant first.
 pub fn rc_files_for(ctx: &Context, shell: &str, macos: bool) -> Vec<PathBuf> {
     let Some(home) = ctx.home() else {
         return Vec::new();
