@@ -205,62 +205,13 @@ fn exchange<S: Conn>(
     stream.write_all(req.as_bytes()).map_err(io_err)?;
     stream.flush().map_err(io_err)?;
 
+    let mut r = Reader {
+        stream,
+        deadline,
+        chunk: [0u8; 16 * 1024],
+    };
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 16 * 1024];
-    // Reads more into `buf`; returns false at end of stream.
-    let mut fill = |stream: &mut S, buf: &mut Vec<u8>| -> Result<bool, HttpError> {
-        loop {
-            stream.set_read_deadline(left(deadline)?).map_err(io_err)?;
-            match stream.read(&mut chunk) {
-                Ok(0) => return Ok(false),
-                Ok(n) => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io_err(e)),
-            }
-        }
-    };
-
-    // The head.
-    let (status, headers, head_len) = loop {
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut resp = httparse::Response::new(&mut slots);
-        match resp.parse(&buf) {
-            Ok(httparse::Status::Complete(n)) => {
-                let status = resp.code.unwrap_or(0);
-                let headers: Vec<(String, String)> = resp
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_string(),
-                            String::from_utf8_lossy(h.value).trim().to_string(),
-                        )
-                    })
-                    .collect();
-                break (status, headers, n);
-            }
-            Ok(httparse::Status::Partial) => {}
-            Err(e) => {
-                return Err(HttpError::Protocol(format!(
-                    "{e} (the peer sent {:?})",
-                    preview(&buf)
-                )))
-            }
-        }
-        if buf.len() > HEAD_CAP {
-            return Err(HttpError::Protocol("response head too large".into()));
-        }
-        if !fill(&mut stream, &mut buf)? {
-            return Err(HttpError::Protocol(if buf.is_empty() {
-                "the peer closed the connection without answering".into()
-            } else {
-                format!("the connection closed mid-answer after {:?}", preview(&buf))
-            }));
-        }
-    };
+    let (status, headers, head_len) = r.head(&mut buf)?;
     let header = |name: &str| {
         headers
             .iter()
@@ -269,34 +220,127 @@ fn exchange<S: Conn>(
     };
     let no_body =
         method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
-    let mut body_buf = buf.split_off(head_len);
+    let body_buf = buf.split_off(head_len);
     let body = if no_body {
         Vec::new()
     } else if header("Transfer-Encoding")
         .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
     {
+        r.chunked(body_buf, cap)?
+    } else if let Some(len) = header("Content-Length") {
+        let len: usize = len
+            .parse()
+            .map_err(|_| HttpError::Protocol(format!("bad Content-Length `{len}`")))?;
+        r.sized(body_buf, len, cap)?
+    } else {
+        r.until_close(body_buf, cap)?
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Reads a response from a stream under one deadline.
+struct Reader<S> {
+    stream: S,
+    deadline: Instant,
+    chunk: [u8; 16 * 1024],
+}
+
+impl<S: Conn> Reader<S> {
+    /// Reads more into `buf`; false at end of stream.
+    fn fill(&mut self, buf: &mut Vec<u8>) -> Result<bool, HttpError> {
+        loop {
+            self.stream
+                .set_read_deadline(left(self.deadline)?)
+                .map_err(io_err)?;
+            match self.stream.read(&mut self.chunk) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    buf.extend_from_slice(&self.chunk[..n]);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+    }
+
+    /// The status, the headers and the head's length, read into `buf`.
+    fn head(
+        &mut self,
+        buf: &mut Vec<u8>,
+    ) -> Result<(u16, Vec<(String, String)>, usize), HttpError> {
+        loop {
+            let mut slots = [httparse::EMPTY_HEADER; 64];
+            let mut resp = httparse::Response::new(&mut slots);
+            match resp.parse(buf) {
+                Ok(httparse::Status::Complete(n)) => {
+                    let status = resp.code.unwrap_or(0);
+                    let headers: Vec<(String, String)> = resp
+                        .headers
+                        .iter()
+                        .map(|h| {
+                            (
+                                h.name.to_string(),
+                                String::from_utf8_lossy(h.value).trim().to_string(),
+                            )
+                        })
+                        .collect();
+                    return Ok((status, headers, n));
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(e) => {
+                    return Err(HttpError::Protocol(format!(
+                        "{e} (the peer sent {:?})",
+                        preview(buf)
+                    )))
+                }
+            }
+            if buf.len() > HEAD_CAP {
+                return Err(HttpError::Protocol("response head too large".into()));
+            }
+            if !self.fill(buf)? {
+                return Err(HttpError::Protocol(if buf.is_empty() {
+                    "the peer closed the connection without answering".into()
+                } else {
+                    format!("the connection closed mid-answer after {:?}", preview(buf))
+                }));
+            }
+        }
+    }
+
+    /// A `Transfer-Encoding: chunked` body, decoded.
+    fn chunked(&mut self, mut body_buf: Vec<u8>, cap: usize) -> Result<Vec<u8>, HttpError> {
         let mut dec = Chunked::default();
         loop {
             dec.advance(&body_buf, cap)?;
             if dec.done {
-                break dec.body;
+                return Ok(dec.body);
             }
-            if !fill(&mut stream, &mut body_buf)? {
+            if !self.fill(&mut body_buf)? {
                 return Err(HttpError::Protocol("the chunked body ended early".into()));
             }
             if body_buf.len() > cap.saturating_mul(2).saturating_add(HEAD_CAP) {
                 return Err(HttpError::TooLarge(cap));
             }
         }
-    } else if let Some(len) = header("Content-Length") {
-        let len: usize = len
-            .parse()
-            .map_err(|_| HttpError::Protocol(format!("bad Content-Length `{len}`")))?;
+    }
+
+    /// A body of `Content-Length: len` bytes.
+    fn sized(
+        &mut self,
+        mut body_buf: Vec<u8>,
+        len: usize,
+        cap: usize,
+    ) -> Result<Vec<u8>, HttpError> {
         if len > cap {
             return Err(HttpError::TooLarge(cap));
         }
         while body_buf.len() < len {
-            if !fill(&mut stream, &mut body_buf)? {
+            if !self.fill(&mut body_buf)? {
                 return Err(HttpError::Protocol(format!(
                     "the body ended after {} of {len} bytes",
                     body_buf.len()
@@ -304,24 +348,20 @@ fn exchange<S: Conn>(
             }
         }
         body_buf.truncate(len);
-        body_buf
-    } else {
-        // Until the peer closes (we sent Connection: close).
+        Ok(body_buf)
+    }
+
+    /// A body that ends when the peer closes (we sent Connection: close).
+    fn until_close(&mut self, mut body_buf: Vec<u8>, cap: usize) -> Result<Vec<u8>, HttpError> {
         loop {
             if body_buf.len() > cap {
                 return Err(HttpError::TooLarge(cap));
             }
-            if !fill(&mut stream, &mut body_buf)? {
-                break;
+            if !self.fill(&mut body_buf)? {
+                return Ok(body_buf);
             }
         }
-        body_buf
-    };
-    Ok(Response {
-        status,
-        headers,
-        body,
-    })
+    }
 }
 
 fn preview(buf: &[u8]) -> String {
