@@ -326,28 +326,7 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         _ => {}
     }
     let mut problems: Vec<String> = Vec::new();
-    let mut locations: Vec<Location> = Vec::new();
-    for (abs, rel) in &files {
-        let Ok(meta) = std::fs::metadata(abs) else {
-            continue;
-        };
-        use std::os::unix::fs::PermissionsExt;
-        let bits = meta.permissions().mode() & 0o7777;
-        if let Some(m) = p.mode.filter(|m| *m != bits) {
-            locations.push(Location::new(
-                rel,
-                0,
-                format!("mode {bits:04o}, expected {m:04o}"),
-            ));
-        }
-        if let Some(m) = p.max_mode.filter(|m| bits & !*m != 0) {
-            locations.push(Location::new(
-                rel,
-                0,
-                format!("mode {bits:04o} exceeds {m:04o}"),
-            ));
-        }
-    }
+    let mut locations: Vec<Location> = mode_findings(p, &files);
     let Scan {
         contains_hit,
         scanned,
@@ -390,15 +369,52 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         };
         return with_asides(CheckResult::ok(summary), p, &asides).data("files", names);
     }
-    // Located findings are listed once, as locations; `problems` holds the rest.
+    let summary = failure_summary(hits, &locations, &mut problems);
+    let mut r = CheckResult::fail(summary)
+        .details(problems)
+        .data("files", names);
+    r.locations = locations;
+    with_asides(r, p, &asides)
+}
+
+/// The files whose permission bits differ from `mode` or exceed `max_mode`.
+fn mode_findings(p: &FileProbe, files: &[(PathBuf, String)]) -> Vec<Location> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut locations = Vec::new();
+    for (abs, rel) in files {
+        let Ok(meta) = std::fs::metadata(abs) else {
+            continue;
+        };
+        let bits = meta.permissions().mode() & 0o7777;
+        if let Some(m) = p.mode.filter(|m| *m != bits) {
+            locations.push(Location::new(
+                rel,
+                0,
+                format!("mode {bits:04o}, expected {m:04o}"),
+            ));
+        }
+        if let Some(m) = p.max_mode.filter(|m| bits & !*m != 0) {
+            locations.push(Location::new(
+                rel,
+                0,
+                format!("mode {bits:04o} exceeds {m:04o}"),
+            ));
+        }
+    }
+    locations
+}
+
+/// The summary of a failed file probe: the first finding (located ones are listed once, as
+/// locations; the first unlocated problem moves from `problems` into the summary), with the
+/// match count when matches were the finding.
+fn failure_summary(hits: usize, locations: &[Location], problems: &mut Vec<String>) -> String {
     let first = match locations.first() {
         Some(l) if l.line > 0 => format!("{}:{}: {}", l.path.display(), l.line, l.message),
         Some(l) => format!("{}: {}", l.path.display(), l.message),
-        // The first unlocated problem becomes the summary and is not repeated below it.
         None if !problems.is_empty() => problems.remove(0),
         None => String::new(),
     };
-    let summary = if hits > 0 {
+    if hits > 0 {
         let nfiles = {
             let mut f: Vec<_> = locations.iter().map(|l| &l.path).collect();
             f.dedup();
@@ -412,12 +428,7 @@ pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> Ch
         )
     } else {
         first
-    };
-    let mut r = CheckResult::fail(summary)
-        .details(problems)
-        .data("files", names);
-    r.locations = locations;
-    with_asides(r, p, &asides)
+    }
 }
 
 /// What scanning the files' text found.
