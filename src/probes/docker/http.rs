@@ -242,6 +242,9 @@ fn exchange<S: Conn>(
     })
 }
 
+/// A response head: status, headers and the head's length in bytes.
+type Head = (u16, Vec<(String, String)>, usize);
+
 /// Reads a response from a stream under one deadline.
 struct Reader<S> {
     stream: S,
@@ -269,10 +272,7 @@ impl<S: Conn> Reader<S> {
     }
 
     /// The status, the headers and the head's length, read into `buf`.
-    fn head(
-        &mut self,
-        buf: &mut Vec<u8>,
-    ) -> Result<(u16, Vec<(String, String)>, usize), HttpError> {
+    fn head(&mut self, buf: &mut Vec<u8>) -> Result<Head, HttpError> {
         loop {
             let mut slots = [httparse::EMPTY_HEADER; 64];
             let mut resp = httparse::Response::new(&mut slots);
