@@ -231,6 +231,131 @@ fn found_prefix(
 /// `{"name": NAME, "prefix": PATH}`.
 pub(crate) const ADDRESS_BY_PREFIX: &str = "address_by_prefix";
 
+/// env.exists when the environment was found: where, whether `-n NAME` reaches it, other
+/// copies of the same name, and the last change its history records.
+fn found_env(
+    ctx: &Context,
+    name: &EnvName,
+    found: &probe::discover::FoundEnv,
+    env: &probe::ProjectEnv,
+    d: &probe::discover::Discovery,
+) -> CheckResult {
+    let cmds = commands(ctx);
+    let prefix = found.prefix.display().to_string();
+    let mut r = if !found.in_envs_dirs && name.source != NameSource::FilePrefix {
+        let root = found.prefix.parent().and_then(Path::parent);
+        CheckResult::warn(format!("`{}` exists at {prefix}, outside {}'s envs dirs: `-n {}` will not find it", name.name, cmds.program, name.name))
+            .details(d.envs_dirs.iter().map(|p| format!("envs dir: {}", p.display())))
+            // Every other fix of this run then addresses it by path (engine.rs).
+            .data(ADDRESS_BY_PREFIX, serde_json::json!({"name": name.name, "prefix": prefix}))
+            .with_fix(
+                Fix::new("Make the tool look in the root that holds the environment.")
+                    .phase(Phase::Configure)
+                    .manual(format!(
+                        "set MAMBA_ROOT_PREFIX={} (and re-run `{} shell init` with it), or address the environment by path: -p {prefix}",
+                        root.map(|r| r.display().to_string()).unwrap_or_default(),
+                        cmds.program
+                    )),
+            )
+    } else if !env.resolution.others.is_empty() {
+        let mut r = CheckResult::warn(format!(
+            "`{}` exists in {} places; the tools use {prefix}",
+            name.name,
+            env.resolution.others.len() + 1
+        ))
+        .detail(format!("used: {prefix}"));
+        for o in &env.resolution.others {
+            r = r.detail(format!("also: {}", o.prefix.display()));
+        }
+        let stale: Vec<String> = env
+            .resolution
+            .others
+            .iter()
+            .map(|o| {
+                shown(&[
+                    cmds.program.clone(),
+                    "env".into(),
+                    "remove".into(),
+                    "-y".into(),
+                    "-p".into(),
+                    o.prefix.display().to_string(),
+                ])
+            })
+            .collect();
+        r.with_fix(
+            Fix::new("Keep one environment of that name so that every tool means the same one.")
+                .phase(Phase::Configure)
+                .manual(format!(
+                    "if the other copy is stale, remove it: {}",
+                    stale.join("; ")
+                )),
+        )
+    } else {
+        CheckResult::ok(format!("`{}` at {prefix}", name.name))
+    };
+    if let Ok(revs) = probe::meta::read_history(&found.prefix) {
+        if let Some(last) = revs.last() {
+            let who = if last.by_libmamba() {
+                " (micromamba/mamba 2)"
+            } else {
+                ""
+            };
+            r = r.detail(format!(
+                "last changed {}{who}: {}",
+                last.date,
+                last.cmd.as_deref().unwrap_or("?")
+            ));
+        }
+    }
+    r.data("prefix", prefix)
+}
+
+/// env.exists when no environment of that name was found: unknown when something could not
+/// be read, else a failure whose fix creates it from the environment file.
+fn missing_env(
+    ctx: &Context,
+    name: &EnvName,
+    env: &probe::ProjectEnv,
+    d: &probe::discover::Discovery,
+) -> CheckResult {
+    let pf = probe::project_file(ctx);
+    let shown_file = ctx.settings.display_path(&pf.path);
+    let cmds = commands(ctx);
+    let hidden: Vec<&String> = d
+        .problems
+        .iter()
+        .filter(|p| p.contains("cannot read envs dir") || p.contains(&format!("/{}:", name.name)))
+        .collect();
+    let looked = looked_in(&d);
+    if !hidden.is_empty() {
+        return CheckResult::unknown(format!(
+            "`{}` not found, but not everything could be read",
+            name.name
+        ))
+        .details(hidden.into_iter().cloned())
+        .details(looked);
+    }
+    let mut fix =
+        Fix::new(format!("Create `{}` from {shown_file}.", name.name)).phase(Phase::CreateEnv);
+    match &pf.state {
+        FileState::Parsed(_) => {
+            let file_arg = path_arg(ctx, &pf.path);
+            fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), &name));
+        }
+        _ => {
+            fix = fix.manual(format!(
+                "write {shown_file} first (see env.file), then create the environment from it"
+            ))
+        }
+    }
+    let mut r =
+        CheckResult::fail(format!("environment `{}` does not exist", name.name)).details(looked);
+    if let Some(at) = &env.resolution.would_create_at {
+        r = r.detail(format!("it would be created at {}", at.display()));
+    }
+    r.with_fix(fix)
+}
+
 fn check_exists(ctx: &Context) -> CheckResult {
     let pf = probe::project_file(ctx);
     let shown_file = ctx.settings.display_path(&pf.path);
@@ -248,116 +373,9 @@ fn check_exists(ctx: &Context) -> CheckResult {
     };
     let d = probe::discovery(ctx);
     let env = probe::project_env(ctx);
-    let cmds = commands(ctx);
     let mut r = match &env.resolution.chosen {
-        Some(found) => {
-            let prefix = found.prefix.display().to_string();
-            let mut r = if !found.in_envs_dirs && name.source != NameSource::FilePrefix {
-                let root = found.prefix.parent().and_then(Path::parent);
-                CheckResult::warn(format!("`{}` exists at {prefix}, outside {}'s envs dirs: `-n {}` will not find it", name.name, cmds.program, name.name))
-                    .details(d.envs_dirs.iter().map(|p| format!("envs dir: {}", p.display())))
-                    // Every other fix of this run then addresses it by path (engine.rs).
-                    .data(ADDRESS_BY_PREFIX, serde_json::json!({"name": name.name, "prefix": prefix}))
-                    .with_fix(
-                        Fix::new("Make the tool look in the root that holds the environment.")
-                            .phase(Phase::Configure)
-                            .manual(format!(
-                                "set MAMBA_ROOT_PREFIX={} (and re-run `{} shell init` with it), or address the environment by path: -p {prefix}",
-                                root.map(|r| r.display().to_string()).unwrap_or_default(),
-                                cmds.program
-                            )),
-                    )
-            } else if !env.resolution.others.is_empty() {
-                let mut r = CheckResult::warn(format!(
-                    "`{}` exists in {} places; the tools use {prefix}",
-                    name.name,
-                    env.resolution.others.len() + 1
-                ))
-                .detail(format!("used: {prefix}"));
-                for o in &env.resolution.others {
-                    r = r.detail(format!("also: {}", o.prefix.display()));
-                }
-                let stale: Vec<String> = env
-                    .resolution
-                    .others
-                    .iter()
-                    .map(|o| {
-                        shown(&[
-                            cmds.program.clone(),
-                            "env".into(),
-                            "remove".into(),
-                            "-y".into(),
-                            "-p".into(),
-                            o.prefix.display().to_string(),
-                        ])
-                    })
-                    .collect();
-                r.with_fix(
-                    Fix::new(
-                        "Keep one environment of that name so that every tool means the same one.",
-                    )
-                    .phase(Phase::Configure)
-                    .manual(format!(
-                        "if the other copy is stale, remove it: {}",
-                        stale.join("; ")
-                    )),
-                )
-            } else {
-                CheckResult::ok(format!("`{}` at {prefix}", name.name))
-            };
-            if let Ok(revs) = probe::meta::read_history(&found.prefix) {
-                if let Some(last) = revs.last() {
-                    let who = if last.by_libmamba() {
-                        " (micromamba/mamba 2)"
-                    } else {
-                        ""
-                    };
-                    r = r.detail(format!(
-                        "last changed {}{who}: {}",
-                        last.date,
-                        last.cmd.as_deref().unwrap_or("?")
-                    ));
-                }
-            }
-            r.data("prefix", prefix)
-        }
-        None => {
-            let hidden: Vec<&String> = d
-                .problems
-                .iter()
-                .filter(|p| {
-                    p.contains("cannot read envs dir") || p.contains(&format!("/{}:", name.name))
-                })
-                .collect();
-            let looked = looked_in(&d);
-            if !hidden.is_empty() {
-                return CheckResult::unknown(format!(
-                    "`{}` not found, but not everything could be read",
-                    name.name
-                ))
-                .details(hidden.into_iter().cloned())
-                .details(looked);
-            }
-            let mut fix = Fix::new(format!("Create `{}` from {shown_file}.", name.name))
-                .phase(Phase::CreateEnv);
-            match &pf.state {
-                FileState::Parsed(_) => {
-                    let file_arg = path_arg(ctx, &pf.path);
-                    fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), &name));
-                }
-                _ => {
-                    fix = fix.manual(format!(
-                    "write {shown_file} first (see env.file), then create the environment from it"
-                ))
-                }
-            }
-            let mut r = CheckResult::fail(format!("environment `{}` does not exist", name.name))
-                .details(looked);
-            if let Some(at) = &env.resolution.would_create_at {
-                r = r.detail(format!("it would be created at {}", at.display()));
-            }
-            r.with_fix(fix)
-        }
+        Some(found) => found_env(ctx, &name, found, &env, &d),
+        None => missing_env(ctx, &name, &env, &d),
     };
     if let Some(tool) = &d.via_cli {
         r = r.detail(format!(
