@@ -326,7 +326,7 @@ fn missing_env(
         .iter()
         .filter(|p| p.contains("cannot read envs dir") || p.contains(&format!("/{}:", name.name)))
         .collect();
-    let looked = looked_in(&d);
+    let looked = looked_in(d);
     if !hidden.is_empty() {
         return CheckResult::unknown(format!(
             "`{}` not found, but not everything could be read",
@@ -340,7 +340,7 @@ fn missing_env(
     match &pf.state {
         FileState::Parsed(_) => {
             let file_arg = path_arg(ctx, &pf.path);
-            fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), &name));
+            fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), name));
         }
         _ => {
             fix = fix.manual(format!(
