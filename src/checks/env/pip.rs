@@ -2,8 +2,9 @@
 
 use super::{commands, for_env, found_prefix, loc_path, path_arg};
 use crate::core::{CheckResult, Context, Fix, Location, Phase};
-use crate::probes::env::{self as probe, site};
+use crate::probes::env::{self as probe, envfile::EnvFile, site, EnvName};
 use std::collections::BTreeSet;
+use std::path::Path;
 
 // ---------------------------------------------------------------------------------------
 // env.pip
@@ -40,32 +41,7 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
     };
     let pf = probe::project_file(ctx);
     let file = pf.parsed();
-    // Declared: the pip: block, plus what those packages require (pip installs that too).
-    let mut declared: BTreeSet<String> = file
-        .and_then(|f| f.pip.as_ref())
-        .map(|p| p.names().into_iter().map(|(n, _)| n).collect())
-        .unwrap_or_default();
-    loop {
-        let more: Vec<String> = scan
-            .foreign
-            .iter()
-            .filter(|d| declared.contains(&d.name))
-            .flat_map(|d| d.requires.iter().cloned())
-            .filter(|n| !declared.contains(n))
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        declared.extend(more);
-    }
-    let describe = |d: &site::Dist| {
-        let by = d
-            .installer
-            .as_deref()
-            .map(|i| format!("installed by {i}"))
-            .unwrap_or_else(|| "develop/egg install".into());
-        format!("{} {} ({by})", d.name, d.version)
-    };
+    let declared = declared_by_pip_block(file, &scan);
     let (ok_pip, drift): (Vec<&site::Dist>, Vec<&site::Dist>) = scan
         .foreign
         .iter()
@@ -78,7 +54,6 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         ))
         .details(notes);
     }
-    let cmds = commands(ctx);
     let file_path = pf.path.clone();
     let pip_lines: Vec<(String, usize)> = file
         .and_then(|f| f.pip.as_ref())
@@ -113,6 +88,52 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         }
     }
     r = r.details(std::mem::take(&mut notes));
+    pip_fix(ctx, r, &name, file, &file_path, &ok_pip, &drift)
+}
+
+/// What the environment file's `pip:` block accounts for: its packages and, transitively,
+/// what they require (pip installs that too).
+fn declared_by_pip_block(file: Option<&EnvFile>, scan: &site::SiteScan) -> BTreeSet<String> {
+    let mut declared: BTreeSet<String> = file
+        .and_then(|f| f.pip.as_ref())
+        .map(|p| p.names().into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    loop {
+        let more: Vec<String> = scan
+            .foreign
+            .iter()
+            .filter(|d| declared.contains(&d.name))
+            .flat_map(|d| d.requires.iter().cloned())
+            .filter(|n| !declared.contains(n))
+            .collect();
+        if more.is_empty() {
+            return declared;
+        }
+        declared.extend(more);
+    }
+}
+
+/// "requests 2.32.3 (installed by pip)".
+fn describe(d: &site::Dist) -> String {
+    let by = d
+        .installer
+        .as_deref()
+        .map(|i| format!("installed by {i}"))
+        .unwrap_or_else(|| "develop/egg install".into());
+    format!("{} {} ({by})", d.name, d.version)
+}
+
+/// The fix: move declared pip packages to conda-forge, or rebuild an environment that drifted.
+fn pip_fix(
+    ctx: &Context,
+    r: CheckResult,
+    name: &EnvName,
+    file: Option<&EnvFile>,
+    file_path: &Path,
+    ok_pip: &[&site::Dist],
+    drift: &[&site::Dist],
+) -> CheckResult {
+    let cmds = commands(ctx);
     let search = |n: &str| format!("{} search -c conda-forge {n}", cmds.program);
     if drift.is_empty() {
         let names: Vec<&str> = ok_pip.iter().map(|d| d.name.as_str()).collect();
@@ -136,10 +157,10 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
     ));
     match file {
         Some(_) => {
-            let file_arg = path_arg(ctx, &file_path);
+            let file_arg = path_arg(ctx, file_path);
             fix = fix
-                .cmd(for_env(cmds.remove_env(&name.name), &name))
-                .cmd(for_env(cmds.create_env(&name.name, &file_arg), &name));
+                .cmd(for_env(cmds.remove_env(&name.name), name))
+                .cmd(for_env(cmds.create_env(&name.name, &file_arg), name));
         }
         None => {
             fix = fix.manual(
