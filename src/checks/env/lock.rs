@@ -3,6 +3,7 @@
 use super::{commands, loc_path, parsed_file, path_arg};
 use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
 use crate::fix::Flavour;
+use crate::probes::env::envfile::EnvFile;
 use crate::probes::env::{self as probe, lock};
 use std::path::{Path, PathBuf};
 
@@ -71,6 +72,137 @@ fn lock_fix(
     fix.cmd(cmds.run_in("conda-lock", &argv))
 }
 
+/// The platforms to lock: `extra`, the file's `platforms:`, and this machine's, once each.
+fn platforms_union(extra: &[String], file_platforms: &[String], platform: &str) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for p in extra
+        .iter()
+        .chain(file_platforms.iter())
+        .map(String::as_str)
+        .chain([platform])
+    {
+        if p != "unknown" && !v.iter().any(|q| q == p) {
+            v.push(p.to_string());
+        }
+    }
+    v
+}
+
+/// What the lock files next to the environment file showed, one file at a time.
+#[derive(Default)]
+struct Review {
+    problems: Vec<(Status, String)>,
+    locations: Vec<Location>,
+    /// The lock to regenerate first, with its platforms.
+    relock: Option<(PathBuf, Vec<String>)>,
+    fresh_notes: Vec<String>,
+    explicit_platforms: Vec<String>,
+    any_yaml: bool,
+}
+
+/// The environment file being locked, and this machine's platform.
+struct Target<'a> {
+    env_path: &'a Path,
+    file: &'a EnvFile,
+    platform: &'a str,
+    file_platforms: Vec<String>,
+}
+
+impl Target<'_> {
+    fn union(&self, extra: &[String]) -> Vec<String> {
+        platforms_union(extra, &self.file_platforms, self.platform)
+    }
+}
+
+impl Review {
+    /// Reads one lock file and records whether it covers this platform and is current.
+    fn lock(&mut self, ctx: &Context, t: &Target, path: &Path) {
+        let shown = ctx.settings.display_path(path);
+        let platform = t.platform;
+        let lock = match lock::load(path) {
+            Ok(l) => l,
+            Err(e) => {
+                self.problems.push((
+                    Status::Fail,
+                    format!("{shown} cannot be read: {}", e.reason),
+                ));
+                self.locations.push(
+                    Location::new(loc_path(ctx, path), e.line, e.reason).rule("lock-unreadable"),
+                );
+                self.relock
+                    .get_or_insert((path.to_path_buf(), t.union(&[])));
+                return;
+            }
+        };
+        if lock.explicit {
+            self.explicit_platforms
+                .extend(lock.platforms.iter().cloned());
+        } else {
+            self.any_yaml = true;
+            if !lock.platforms.iter().any(|p| p == platform) {
+                self.problems.push((
+                    Status::Warn,
+                    format!(
+                        "{shown} has no {platform} (it locks {})",
+                        lock.platforms.join(", ")
+                    ),
+                ));
+                self.relock
+                    .get_or_insert((path.to_path_buf(), t.union(&lock.platforms)));
+            }
+        }
+        if !lock.explicit || lock.platforms.iter().any(|p| p == platform) {
+            self.freshness(ctx, t, path, &shown, &lock);
+        }
+    }
+
+    /// Whether one readable lock still matches the environment file.
+    fn freshness(
+        &mut self,
+        ctx: &Context,
+        t: &Target,
+        path: &Path,
+        shown: &str,
+        lock: &lock::Lock,
+    ) {
+        let platform = t.platform;
+        match lock::freshness(t.file, lock, platform) {
+            lock::Freshness::HashMatches => self
+                .fresh_notes
+                .push(format!("{shown}: input hash matches")),
+            lock::Freshness::HashDiffers { recorded, actual } => {
+                self.problems.push((Status::Warn, format!("{shown} is stale: environment.yml changed after locking (input sha256 {}… ≠ {}…)", &recorded[..recorded.len().min(12)], &actual[..actual.len().min(12)])));
+                self.relock
+                    .get_or_insert((path.to_path_buf(), t.union(&lock.platforms)));
+            }
+            lock::Freshness::Compared(drift) if drift.is_empty() => self.fresh_notes.push(format!(
+                "{shown}: specs, channels and pip names agree for {platform}"
+            )),
+            lock::Freshness::Compared(drift) => {
+                self.problems.push((
+                    Status::Warn,
+                    format!(
+                        "{shown} is stale: {} difference(s) from environment.yml",
+                        drift.len()
+                    ),
+                ));
+                for dft in drift {
+                    self.locations.push(
+                        Location::new(
+                            loc_path(ctx, t.env_path),
+                            dft.line,
+                            format!("{} ({shown})", dft.message),
+                        )
+                        .rule("lock-stale"),
+                    );
+                }
+                self.relock
+                    .get_or_insert((path.to_path_buf(), t.union(&lock.platforms)));
+            }
+        }
+    }
+}
+
 pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     let (pf, file) = match parsed_file(ctx) {
         Ok(v) => v,
@@ -83,23 +215,13 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ctx.settings.project_dir.clone());
     let found = lock::find(&dir);
-    let file_platforms: Vec<String> = file.platforms.iter().map(|p| p.text.clone()).collect();
-    let union = |extra: &[String]| -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        for p in extra
-            .iter()
-            .chain(file_platforms.iter())
-            .map(String::as_str)
-            .chain([platform])
-        {
-            if p != "unknown" && !v.iter().any(|q| q == p) {
-                v.push(p.to_string());
-            }
-        }
-        v
+    let t = Target {
+        env_path: &pf.path,
+        file: &file,
+        platform,
+        file_platforms: file.platforms.iter().map(|p| p.text.clone()).collect(),
     };
     if found.is_empty() {
-        let plats = union(&[]);
         return CheckResult::warn(format!(
             "no lock file next to {}: installs are not reproducible",
             ctx.settings.display_path(&pf.path)
@@ -109,110 +231,51 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
             "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
             &pf.path,
             lock::free_lock_target(&dir).as_deref(),
-            &plats,
+            &t.union(&[]),
         ));
     }
-    let mut problems: Vec<(Status, String)> = Vec::new();
-    let mut locations = Vec::new();
-    let mut relock: Option<(PathBuf, Vec<String>)> = None;
-    let mut fresh_notes = Vec::new();
-    let mut explicit_platforms: Vec<String> = Vec::new();
-    let mut any_yaml = false;
+    let mut review = Review::default();
     for path in &found {
-        let shown = ctx.settings.display_path(path);
-        let lock = match lock::load(path) {
-            Ok(l) => l,
-            Err(e) => {
-                problems.push((
-                    Status::Fail,
-                    format!("{shown} cannot be read: {}", e.reason),
-                ));
-                locations.push(
-                    Location::new(loc_path(ctx, path), e.line, e.reason).rule("lock-unreadable"),
-                );
-                relock.get_or_insert((path.clone(), union(&[])));
-                continue;
-            }
-        };
-        if lock.explicit {
-            explicit_platforms.extend(lock.platforms.iter().cloned());
-        } else {
-            any_yaml = true;
-            if !lock.platforms.iter().any(|p| p == platform) {
-                problems.push((
-                    Status::Warn,
-                    format!(
-                        "{shown} has no {platform} (it locks {})",
-                        lock.platforms.join(", ")
-                    ),
-                ));
-                relock.get_or_insert((path.clone(), union(&lock.platforms)));
-            }
-        }
-        if !lock.explicit || lock.platforms.iter().any(|p| p == platform) {
-            match lock::freshness(&file, &lock, platform) {
-                lock::Freshness::HashMatches => {
-                    fresh_notes.push(format!("{shown}: input hash matches"))
-                }
-                lock::Freshness::HashDiffers { recorded, actual } => {
-                    problems.push((Status::Warn, format!("{shown} is stale: environment.yml changed after locking (input sha256 {}… ≠ {}…)", &recorded[..recorded.len().min(12)], &actual[..actual.len().min(12)])));
-                    relock.get_or_insert((path.clone(), union(&lock.platforms)));
-                }
-                lock::Freshness::Compared(drift) if drift.is_empty() => fresh_notes.push(format!(
-                    "{shown}: specs, channels and pip names agree for {platform}"
-                )),
-                lock::Freshness::Compared(drift) => {
-                    problems.push((
-                        Status::Warn,
-                        format!(
-                            "{shown} is stale: {} difference(s) from environment.yml",
-                            drift.len()
-                        ),
-                    ));
-                    for dft in drift {
-                        locations.push(
-                            Location::new(
-                                loc_path(ctx, &pf.path),
-                                dft.line,
-                                format!("{} ({shown})", dft.message),
-                            )
-                            .rule("lock-stale"),
-                        );
-                    }
-                    relock.get_or_insert((path.clone(), union(&lock.platforms)));
-                }
-            }
-        }
+        review.lock(ctx, &t, path);
     }
-    if !any_yaml && !explicit_platforms.iter().any(|p| p == platform) {
-        problems.push((
+    if !review.any_yaml && !review.explicit_platforms.iter().any(|p| p == platform) {
+        review.problems.push((
             Status::Warn,
             format!(
                 "no explicit lock for {platform} (have {})",
-                explicit_platforms.join(", ")
+                review.explicit_platforms.join(", ")
             ),
         ));
     }
     let names: Vec<String> = found.iter().map(|p| ctx.settings.display_path(p)).collect();
-    if problems.is_empty() {
+    if review.problems.is_empty() {
         return CheckResult::ok(format!("{} current", names.join(", ")))
-            .details(fresh_notes)
+            .details(review.fresh_notes)
             .data("locks", names);
     }
-    let status = if problems.iter().any(|(s, _)| *s == Status::Fail) {
+    verdict(ctx, &t, &dir, review).data("locks", names)
+}
+
+/// A lock that is missing a platform, stale or unreadable: the findings and the re-lock.
+fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult {
+    let status = if review.problems.iter().any(|(s, _)| *s == Status::Fail) {
         Status::Fail
     } else {
         Status::Warn
     };
-    let summary = problems.first().map(|(_, m)| m.clone()).unwrap_or_default();
-    let mut r =
-        CheckResult::new(status, summary).details(problems.iter().skip(1).map(|(_, m)| m.clone()));
-    for l in locations {
+    let summary = review
+        .problems
+        .first()
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
+    let mut r = CheckResult::new(status, summary)
+        .details(review.problems.iter().skip(1).map(|(_, m)| m.clone()));
+    for l in review.locations {
         r = r.location(l);
     }
-    let (lock_path, plats) = relock.unwrap_or_else(|| {
-        let target = lock::free_lock_target(&dir).unwrap_or_else(|| dir.join("conda-lock.yml"));
-        (target, union(&[]))
+    let (lock_path, plats) = review.relock.unwrap_or_else(|| {
+        let target = lock::free_lock_target(dir).unwrap_or_else(|| dir.join("conda-lock.yml"));
+        (target, t.union(&[]))
     });
     let lockfile = lock_path
         .file_name()
@@ -224,14 +287,15 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     let mut fix = lock_fix(
         ctx,
         "Re-lock from environment.yml with conda-lock.".into(),
-        &pf.path,
+        t.env_path,
         lockfile,
         &plats,
     );
-    if !any_yaml {
+    if !review.any_yaml {
         fix = fix.manual(format!(
-            "then render the explicit file: conda-lock render -k explicit -p {platform}"
+            "then render the explicit file: conda-lock render -k explicit -p {}",
+            t.platform
         ));
     }
-    r.with_fix(fix).data("locks", names)
+    r.with_fix(fix)
 }
