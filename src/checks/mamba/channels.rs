@@ -109,6 +109,122 @@ fn config_cmd(cmds: &Commands, file: &str, libmamba: bool, action: &str) -> Vec<
         .collect()
 }
 
+/// Why no configured channels is a problem for this flavour (micromamba/mamba 2 default to
+/// conda-forge, so for them it is not).
+fn unconfigured(flavour: Flavour) -> Option<(String, String)> {
+    match flavour {
+        Flavour::Micromamba1 => Some((
+            "no channels configured".into(),
+            "micromamba 1.x has no default channel: installs fail with \"No 'channels' specified\" unless -c is given".into(),
+        )),
+        Flavour::Conda | Flavour::Mamba1 => Some((
+            "no channels configured: conda falls back to `defaults`".into(),
+            "without a `channels:` list conda uses Anaconda's `defaults`, not conda-forge".into(),
+        )),
+        _ => None,
+    }
+}
+
+/// conda-forge is configured but not first, or not configured at all.
+fn order_problem(names: &[String]) -> (String, String) {
+    if names.iter().any(|n| is_conda_forge(n)) {
+        (
+            "conda-forge is not the first channel".into(),
+            format!(
+                "the order is {}: packages come from the first channel that has them",
+                names.join(", ")
+            ),
+        )
+    } else {
+        (
+            "conda-forge is not among the channels".into(),
+            format!(
+                "the channels are: {}; the policy takes packages from conda-forge",
+                if names.is_empty() {
+                    "none (an empty list)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        )
+    }
+}
+
+/// The channels as the summary names them (the built-in default when none is configured).
+fn shown_channels(flavour: Flavour, names: &[String], configured: bool) -> String {
+    if names.is_empty() && !configured {
+        match flavour {
+            Flavour::Micromamba2 | Flavour::Mamba2 => {
+                "conda-forge (the built-in default)".to_string()
+            }
+            Flavour::Micromamba1 => "none".to_string(),
+            _ => "defaults (conda's built-in default)".to_string(),
+        }
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The fix: remove `defaults` where it is written, then conda-forge first and strict.
+/// `state` is (conda-forge already first, priority already strict, conda's implicit defaults).
+fn channel_fix(
+    ctx: &Context,
+    cmds: &Commands,
+    flavour: Flavour,
+    roots: &Roots,
+    remove_from: &[&Source],
+    state: (bool, bool, bool),
+) -> Fix {
+    let (forge_first, strict, implicit_defaults) = state;
+    let libmamba = flavour.is_libmamba_cli();
+    let mut f = Fix::new("Take packages from conda-forge first, without Anaconda's `defaults`, with strict priority.")
+        .phase(Phase::Configure);
+    let home_condarc = ctx.home().map(|h| h.join(".condarc"));
+    let only_home = !remove_from.is_empty()
+        && remove_from
+            .iter()
+            .all(|s| Some(&s.path) == home_condarc.as_ref());
+    let mut base = cmds.channel_config(only_home);
+    if !only_home {
+        for s in remove_from {
+            let writable = roots
+                .rc
+                .iter()
+                .find(|f| f.path == s.path)
+                .is_some_and(|f| f.writable);
+            let path = s.path.display().to_string();
+            if writable {
+                let action = if libmamba { "remove" } else { "--remove" };
+                f = f.cmd(config_cmd(cmds, &path, libmamba, action));
+            } else {
+                f = f.manual(format!(
+                    "remove `{}` from {path} (line {}); the file needs an administrator",
+                    s.channel, s.line
+                ));
+            }
+        }
+    }
+    if forge_first {
+        base.retain(|c| !c.iter().any(|a| a == "prepend" || a == "--prepend"));
+    }
+    if strict {
+        base.retain(|c| !c.iter().any(|a| a == "channel_priority"));
+    }
+    for c in base {
+        f = f.cmd(c);
+    }
+    if implicit_defaults {
+        // `conda config --prepend` on a fresh file writes [conda-forge, defaults].
+        let prog = if flavour == Flavour::Mamba1 {
+            "conda".to_string()
+        } else {
+            cmds.program.clone()
+        };
+        f = f.cmd([prog.as_str(), "config", "--remove", "channels", "defaults"]);
+    }
+    f
+}
+
 /// `mamba.channels`.
 pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     let Some(tool) = tc.primary() else {
@@ -131,17 +247,7 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     let mut remove_from: Vec<&Source> = Vec::new();
 
     if !configured {
-        match tool.flavour {
-            Flavour::Micromamba1 => problems.push((
-                "no channels configured".into(),
-                "micromamba 1.x has no default channel: installs fail with \"No 'channels' specified\" unless -c is given".into(),
-            )),
-            Flavour::Conda | Flavour::Mamba1 => problems.push((
-                "no channels configured: conda falls back to `defaults`".into(),
-                "without a `channels:` list conda uses Anaconda's `defaults`, not conda-forge".into(),
-            )),
-            _ => {}
-        }
+        problems.extend(unconfigured(tool.flavour));
     }
     for d in channels.iter().filter(|c| is_defaults(&c.channel)) {
         problems.push((
@@ -157,27 +263,7 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
         None => matches!(tool.flavour, Flavour::Micromamba2 | Flavour::Mamba2),
     };
     if !forge_first && configured {
-        if names.iter().any(|n| is_conda_forge(n)) {
-            problems.push((
-                "conda-forge is not the first channel".into(),
-                format!(
-                    "the order is {}: packages come from the first channel that has them",
-                    names.join(", ")
-                ),
-            ));
-        } else {
-            problems.push((
-                "conda-forge is not among the channels".into(),
-                format!(
-                    "the channels are: {}; the policy takes packages from conda-forge",
-                    if names.is_empty() {
-                        "none (an empty list)".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                ),
-            ));
-        }
+        problems.push(order_problem(&names));
         if let Some(c) = channels.first() {
             r = r.location(Location::new(
                 c.path.clone(),
@@ -204,17 +290,7 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
         }
     }
 
-    let shown = if names.is_empty() && !configured {
-        match tool.flavour {
-            Flavour::Micromamba2 | Flavour::Mamba2 => {
-                "conda-forge (the built-in default)".to_string()
-            }
-            Flavour::Micromamba1 => "none".to_string(),
-            _ => "defaults (conda's built-in default)".to_string(),
-        }
-    } else {
-        names.join(", ")
-    };
+    let shown = shown_channels(tool.flavour, &names, configured);
     r = r
         .data("channels", names.clone())
         .data("channel_priority", prio.as_ref().map(|(v, _)| v.clone()))
@@ -236,52 +312,14 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
         return r;
     }
 
-    // The fix: remove `defaults` where it is written, then conda-forge first and strict.
-    let mut f = Fix::new("Take packages from conda-forge first, without Anaconda's `defaults`, with strict priority.")
-        .phase(Phase::Configure);
-    let home_condarc = ctx.home().map(|h| h.join(".condarc"));
-    let only_home = !remove_from.is_empty()
-        && remove_from
-            .iter()
-            .all(|s| Some(&s.path) == home_condarc.as_ref());
-    let mut base = cmds.channel_config(only_home);
-    if !only_home {
-        for s in &remove_from {
-            let writable = roots
-                .rc
-                .iter()
-                .find(|f| f.path == s.path)
-                .is_some_and(|f| f.writable);
-            let path = s.path.display().to_string();
-            if writable {
-                let action = if libmamba { "remove" } else { "--remove" };
-                f = f.cmd(config_cmd(&cmds, &path, libmamba, action));
-            } else {
-                f = f.manual(format!(
-                    "remove `{}` from {path} (line {}); the file needs an administrator",
-                    s.channel, s.line
-                ));
-            }
-        }
-    }
-    if forge_first {
-        base.retain(|c| !c.iter().any(|a| a == "prepend" || a == "--prepend"));
-    }
-    if strict {
-        base.retain(|c| !c.iter().any(|a| a == "channel_priority"));
-    }
-    for c in base {
-        f = f.cmd(c);
-    }
-    if implicit_defaults {
-        // `conda config --prepend` on a fresh file writes [conda-forge, defaults].
-        let prog = if tool.flavour == Flavour::Mamba1 {
-            "conda".to_string()
-        } else {
-            cmds.program.clone()
-        };
-        f = f.cmd([prog.as_str(), "config", "--remove", "channels", "defaults"]);
-    }
+    let f = channel_fix(
+        ctx,
+        &cmds,
+        tool.flavour,
+        roots,
+        &remove_from,
+        (forge_first, strict, implicit_defaults),
+    );
     r.status = r.status.max(Status::Warn);
     r.summary = match problems.len() {
         1 => problems[0].0.clone(),
