@@ -4,8 +4,8 @@
 use super::{no_tool, shell_name, show};
 use crate::core::{CheckResult, Context, Fix, Phase, Status};
 use crate::fix::{quote, Commands, Flavour};
-use crate::probes::mamba::{self as probe, KnownEnv, Roots, ShellInit, Toolchain};
-use std::path::PathBuf;
+use crate::probes::mamba::{self as probe, DirFacts, KnownEnv, Roots, ShellInit, Tool, Toolchain};
+use std::path::{Path, PathBuf};
 
 /// Environments that the configured root does not reach by name.
 #[derive(Debug, Clone)]
@@ -100,6 +100,141 @@ fn list(names: &[String]) -> String {
     v.join(", ")
 }
 
+/// The root prefix's own state: missing, not a directory, not writable, empty or fine.
+fn root_state(
+    ctx: &Context,
+    tool: &Tool,
+    cmds: &Commands,
+    at: &At,
+    envs_here: usize,
+    f: DirFacts,
+) -> CheckResult {
+    let (disp, source, root_str, shell) = (&at.disp, at.source, &at.root_str, &at.shell);
+    let libmamba = tool.flavour.is_libmamba_cli();
+    if !f.exists {
+        if libmamba {
+            CheckResult::warn(format!("root prefix {disp} ({source}) does not exist yet"))
+                .detail(format!(
+                    "{} creates it with the first environment; until then it has no environments",
+                    tool.flavour.program()
+                ))
+                .with_fix(
+                    Fix::new("Initialise the root prefix (shell init creates it).")
+                        .phase(Phase::Configure)
+                        .cmd(cmds.shell_init(shell, root_str)),
+                )
+        } else {
+            CheckResult::fail(format!(
+                "conda's root prefix {disp} ({source}) does not exist"
+            ))
+            .detail("the conda installation looks broken or half removed")
+            .with_fix(crate::fix::install_micromamba())
+        }
+    } else if !f.is_dir {
+        CheckResult::fail(format!("root prefix {disp} ({source}) is not a directory")).with_fix(
+            Fix::new("Move the file away or use another root prefix.")
+                .phase(Phase::Configure)
+                .manual(format!(
+                    "mv {} {}.bak, or export MAMBA_ROOT_PREFIX to another directory",
+                    quote(root_str),
+                    quote(root_str)
+                )),
+        )
+    } else if !f.writable {
+        let user_envs = ctx
+            .home()
+            .unwrap_or_default()
+            .join(".conda/envs")
+            .display()
+            .to_string();
+        let mut r = CheckResult::warn(format!(
+            "root prefix {disp} ({source}) is not writable for you"
+        ));
+        if libmamba {
+            r = r
+                .detail("`create -n NAME` needs a writable envs dir; add one of your own first")
+                .with_fix(
+                    Fix::new("Add a writable envs dir of your own.")
+                        .phase(Phase::Configure)
+                        .cmd([
+                            cmds.program.as_str(),
+                            "config",
+                            "prepend",
+                            "envs_dirs",
+                            user_envs.as_str(),
+                        ]),
+                );
+        } else {
+            r = r.detail(format!(
+                "conda puts new environments in {user_envs} instead; the shared base cannot be updated"
+            ));
+        }
+        r
+    } else if !f.valid_root && libmamba {
+        CheckResult::ok(format!("{disp} ({source}), empty so far"))
+            .detail("no pkgs/, conda-meta/ or envs/ yet: the first `create` fills it")
+    } else {
+        CheckResult::ok(format!(
+            "{disp} ({source}), {envs_here} environment{}",
+            if envs_here == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+/// Where the root prefix is, as the messages show it.
+struct At<'a> {
+    disp: String,
+    source: &'a str,
+    root_str: String,
+    shell: String,
+}
+
+/// Details every verdict carries: disagreeing shells, the micromamba 1 → 2 default move, the
+/// envs dirs and other root prefixes on the machine.
+fn root_notes(
+    ctx: &Context,
+    mut r: CheckResult,
+    tool: &Tool,
+    roots: &Roots,
+    sh: &ShellInit,
+    root: &Path,
+) -> CheckResult {
+    let source = roots.root_source.as_str();
+    if let (Some(env_root), Some((file, block, block_root))) =
+        (&sh.env_root_prefix, sh.block_root())
+    {
+        if !probe::same_path(env_root, block_root) {
+            r.status = r.status.max(Status::Warn);
+            r = r.detail(format!(
+                "MAMBA_ROOT_PREFIX here is {}, but the shell init block in {}:{} exports {}: shells disagree on the root",
+                show(ctx, env_root),
+                show(ctx, &file.path),
+                block.line,
+                show(ctx, block_root)
+            ));
+        }
+    }
+    if tool.flavour == Flavour::Micromamba1 && source.contains("micromamba 1") {
+        r = r.detail("micromamba 2 looks in ~/.local/share/mamba unless ~/micromamba is a prefix or MAMBA_ROOT_PREFIX is set: set it before upgrading");
+    }
+    let dirs: Vec<String> = roots.envs_dirs.iter().map(|d| show(ctx, d)).collect();
+    if !dirs.is_empty() {
+        r = r.detail(format!("envs dirs: {}", dirs.join(", ")));
+    }
+    for c in roots
+        .candidates
+        .iter()
+        .filter(|c| c.valid && !probe::same_path(&c.path, root))
+    {
+        r = r.detail(format!(
+            "another root prefix exists: {} ({})",
+            show(ctx, &c.path),
+            c.source
+        ));
+    }
+    r
+}
+
 /// `mamba.root_prefix`.
 pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let Some(tool) = tc.primary() else {
@@ -117,7 +252,6 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
     };
     let cmds = tc.commands();
     let shell = shell_name(sh);
-    let libmamba = tool.flavour.is_libmamba_cli();
     let disp = show(ctx, root);
     let source = roots.root_source.as_str();
     let root_str = root.display().to_string();
@@ -175,76 +309,13 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         );
     }
 
-    let f = roots.root_facts;
-    let mut r = if !f.exists {
-        if libmamba {
-            CheckResult::warn(format!("root prefix {disp} ({source}) does not exist yet"))
-                .detail(format!(
-                    "{} creates it with the first environment; until then it has no environments",
-                    tool.flavour.program()
-                ))
-                .with_fix(
-                    Fix::new("Initialise the root prefix (shell init creates it).")
-                        .phase(Phase::Configure)
-                        .cmd(cmds.shell_init(&shell, &root_str)),
-                )
-        } else {
-            CheckResult::fail(format!(
-                "conda's root prefix {disp} ({source}) does not exist"
-            ))
-            .detail("the conda installation looks broken or half removed")
-            .with_fix(crate::fix::install_micromamba())
-        }
-    } else if !f.is_dir {
-        CheckResult::fail(format!("root prefix {disp} ({source}) is not a directory")).with_fix(
-            Fix::new("Move the file away or use another root prefix.")
-                .phase(Phase::Configure)
-                .manual(format!(
-                    "mv {} {}.bak, or export MAMBA_ROOT_PREFIX to another directory",
-                    quote(&root_str),
-                    quote(&root_str)
-                )),
-        )
-    } else if !f.writable {
-        let user_envs = ctx
-            .home()
-            .unwrap_or_default()
-            .join(".conda/envs")
-            .display()
-            .to_string();
-        let mut r = CheckResult::warn(format!(
-            "root prefix {disp} ({source}) is not writable for you"
-        ));
-        if libmamba {
-            r = r
-                .detail("`create -n NAME` needs a writable envs dir; add one of your own first")
-                .with_fix(
-                    Fix::new("Add a writable envs dir of your own.")
-                        .phase(Phase::Configure)
-                        .cmd([
-                            cmds.program.as_str(),
-                            "config",
-                            "prepend",
-                            "envs_dirs",
-                            user_envs.as_str(),
-                        ]),
-                );
-        } else {
-            r = r.detail(format!(
-                "conda puts new environments in {user_envs} instead; the shared base cannot be updated"
-            ));
-        }
-        r
-    } else if !f.valid_root && libmamba {
-        CheckResult::ok(format!("{disp} ({source}), empty so far"))
-            .detail("no pkgs/, conda-meta/ or envs/ yet: the first `create` fills it")
-    } else {
-        CheckResult::ok(format!(
-            "{disp} ({source}), {envs_here} environment{}",
-            if envs_here == 1 { "" } else { "s" }
-        ))
+    let at = At {
+        disp: disp.clone(),
+        source,
+        root_str: root_str.clone(),
+        shell: shell.clone(),
     };
-
+    let mut r = root_state(ctx, tool, &cmds, &at, envs_here, roots.root_facts);
     if let Some(m) = &target {
         let real = m.real_root.display().to_string();
         let what = if m.project {
@@ -270,37 +341,6 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
             r = r.detail("MAMBA_ROOT_PREFIX is set in your environment: look for it in ~/.profile, ~/.bashrc, ~/.zshrc or CI settings");
         }
     }
-    if let (Some(env_root), Some((file, block, block_root))) =
-        (&sh.env_root_prefix, sh.block_root())
-    {
-        if !probe::same_path(env_root, block_root) {
-            r.status = r.status.max(Status::Warn);
-            r = r.detail(format!(
-                "MAMBA_ROOT_PREFIX here is {}, but the shell init block in {}:{} exports {}: shells disagree on the root",
-                show(ctx, env_root),
-                show(ctx, &file.path),
-                block.line,
-                show(ctx, block_root)
-            ));
-        }
-    }
-    if tool.flavour == Flavour::Micromamba1 && source.contains("micromamba 1") {
-        r = r.detail("micromamba 2 looks in ~/.local/share/mamba unless ~/micromamba is a prefix or MAMBA_ROOT_PREFIX is set: set it before upgrading");
-    }
-    let dirs: Vec<String> = roots.envs_dirs.iter().map(|d| show(ctx, d)).collect();
-    if !dirs.is_empty() {
-        r = r.detail(format!("envs dirs: {}", dirs.join(", ")));
-    }
-    for c in roots
-        .candidates
-        .iter()
-        .filter(|c| c.valid && !probe::same_path(&c.path, root))
-    {
-        r = r.detail(format!(
-            "another root prefix exists: {} ({})",
-            show(ctx, &c.path),
-            c.source
-        ));
-    }
+    let r = root_notes(ctx, r, tool, roots, sh, root);
     data(r)
 }
