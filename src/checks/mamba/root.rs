@@ -235,6 +235,43 @@ fn root_notes(
     r
 }
 
+/// The environments live under another root than the one the tool uses (the micromamba
+/// 1 → 2 move): a warning with the way back.
+fn misplaced_verdict(
+    ctx: &Context,
+    mut r: CheckResult,
+    tool: &Tool,
+    cmds: &Commands,
+    at: &At,
+    m: &Misplaced,
+) -> CheckResult {
+    let (disp, source, shell) = (&at.disp, at.source, &at.shell);
+    let real = m.real_root.display().to_string();
+    let what = if m.project {
+        format!("the project environment {}", list(&m.names))
+    } else {
+        format!("your environments ({})", list(&m.names))
+    };
+    r.status = r.status.max(Status::Warn);
+    r.summary = format!(
+        "{} uses {disp} ({source}), but {what} live{} in {}",
+        tool.flavour.program(),
+        if m.names.len() == 1 { "s" } else { "" },
+        show(ctx, &m.real_root)
+    );
+    r = r
+            .detail(format!(
+                "`{} activate NAME` and `-n NAME` will not find {}; this is the usual result of a micromamba 1 -> 2 upgrade (mamba-org/mamba#3500, #3684)",
+                tool.flavour.program(),
+                if m.names.len() == 1 { "it" } else { "them" }
+            ))
+            .with_fix(use_root_fix(cmds, shell, &real));
+    if source == "MAMBA_ROOT_PREFIX" {
+        r = r.detail("MAMBA_ROOT_PREFIX is set in your environment: look for it in ~/.profile, ~/.bashrc, ~/.zshrc or CI settings");
+    }
+    r
+}
+
 /// `mamba.root_prefix`.
 pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let Some(tool) = tc.primary() else {
@@ -317,29 +354,7 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
     };
     let mut r = root_state(ctx, tool, &cmds, &at, envs_here, roots.root_facts);
     if let Some(m) = &target {
-        let real = m.real_root.display().to_string();
-        let what = if m.project {
-            format!("the project environment {}", list(&m.names))
-        } else {
-            format!("your environments ({})", list(&m.names))
-        };
-        r.status = r.status.max(Status::Warn);
-        r.summary = format!(
-            "{} uses {disp} ({source}), but {what} live{} in {}",
-            tool.flavour.program(),
-            if m.names.len() == 1 { "s" } else { "" },
-            show(ctx, &m.real_root)
-        );
-        r = r
-            .detail(format!(
-                "`{} activate NAME` and `-n NAME` will not find {}; this is the usual result of a micromamba 1 -> 2 upgrade (mamba-org/mamba#3500, #3684)",
-                tool.flavour.program(),
-                if m.names.len() == 1 { "it" } else { "them" }
-            ))
-            .with_fix(use_root_fix(&cmds, &shell, &real));
-        if source == "MAMBA_ROOT_PREFIX" {
-            r = r.detail("MAMBA_ROOT_PREFIX is set in your environment: look for it in ~/.profile, ~/.bashrc, ~/.zshrc or CI settings");
-        }
+        r = misplaced_verdict(ctx, r, tool, &cmds, &at, m);
     }
     let r = root_notes(ctx, r, tool, roots, sh, root);
     data(r)
