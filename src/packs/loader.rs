@@ -425,16 +425,7 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
     let span = p.span();
     let p = p.into_inner();
     let kind = p.kind.get_ref().as_str();
-    let Some((_, allowed)) = KIND_KEYS.iter().find(|(k, _)| *k == kind) else {
-        let kinds: Vec<&str> = KIND_KEYS.iter().map(|(k, _)| *k).collect();
-        cx.err(
-            &p.kind.span(),
-            "probe.kind",
-            format!("unknown probe kind `{kind}`"),
-            &format!("use one of: {}", kinds.join(", ")),
-        );
-        return None;
-    };
+    let allowed = kind_keys(cx, &p.kind)?;
     let before = cx.diags.len();
     for (key, kspan) in p.present_keys() {
         if !allowed.contains(&key) {
@@ -447,284 +438,336 @@ fn probe(cx: &mut Ctx, p: Spanned<RawProbe>) -> Option<Probe> {
         }
     }
     let timeout = cx.timeout(&p.timeout, "probe.timeout");
-    let need = |cx: &mut Ctx, present: bool, key: &str| {
-        if !present {
+    let probe = match kind {
+        "command" => command_probe(cx, &p, &span, timeout),
+        "file" => file_probe(cx, &p, &span, timeout),
+        "http" => http_probe(cx, &p, &span, timeout),
+        "tcp" => tcp_probe(cx, &p, &span, timeout),
+        _ => env_probe(cx, &p, &span),
+    };
+    (cx.diags.len() == before).then_some(probe)
+}
+
+/// The keys a probe kind accepts; an unknown kind is reported and gives `None`.
+fn kind_keys(cx: &mut Ctx, kind: &Spanned<String>) -> Option<&'static [&'static str]> {
+    let name = kind.get_ref().as_str();
+    if let Some((_, allowed)) = KIND_KEYS.iter().find(|(k, _)| *k == name) {
+        return Some(*allowed);
+    }
+    let kinds: Vec<&str> = KIND_KEYS.iter().map(|(k, _)| *k).collect();
+    cx.err(
+        &kind.span(),
+        "probe.kind",
+        format!("unknown probe kind `{name}`"),
+        &format!("use one of: {}", kinds.join(", ")),
+    );
+    None
+}
+
+/// Reports `key` as missing from the `kind` probe at `span` unless it is `present`.
+fn need(cx: &mut Ctx, span: &Range<usize>, kind: &str, present: bool, key: &str) {
+    if !present {
+        cx.err(
+            span,
+            &format!("probe.{key}"),
+            format!("a `{kind}` probe needs `{key}`"),
+            "see docs/packs-and-plugins.md (\"Writing a pack\") for each probe kind's keys",
+        );
+    }
+}
+
+/// Validates a `command` probe: argv, exit code, regexes and version constraint.
+fn command_probe(
+    cx: &mut Ctx,
+    p: &RawProbe,
+    span: &Range<usize>,
+    timeout: Option<Duration>,
+) -> Probe {
+    need(cx, span, "command", p.argv.is_some(), "argv");
+    let argv = p
+        .argv
+        .as_ref()
+        .map(|a| a.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(a) = &p.argv {
+        if argv.first().is_none_or(|s| s.trim().is_empty()) {
             cx.err(
-                &span,
-                &format!("probe.{key}"),
-                format!("a `{kind}` probe needs `{key}`"),
-                "see docs/packs-and-plugins.md (\"Writing a pack\") for each probe kind's keys",
+                &a.span(),
+                "probe.argv",
+                "argv is empty".into(),
+                "argv = [\"program\", \"arg\", …]; no shell is used",
             );
         }
+        for s in &argv {
+            cx.placeholders(s, &a.span(), "probe.argv");
+        }
+    }
+    let exit = match &p.exit {
+        Some(e) if !(0..=255).contains(e.get_ref()) => {
+            cx.err(
+                &e.span(),
+                "probe.exit",
+                format!("exit code {} is out of range", e.get_ref()),
+                "exit codes are 0-255",
+            );
+            0
+        }
+        Some(e) => *e.get_ref() as i32,
+        None => 0,
     };
-    let probe = match kind {
-        "command" => {
-            need(cx, p.argv.is_some(), "argv");
-            let argv = p
-                .argv
-                .as_ref()
-                .map(|a| a.get_ref().clone())
-                .unwrap_or_default();
-            if let Some(a) = &p.argv {
-                if argv.first().is_none_or(|s| s.trim().is_empty()) {
-                    cx.err(
-                        &a.span(),
-                        "probe.argv",
-                        "argv is empty".into(),
-                        "argv = [\"program\", \"arg\", …]; no shell is used",
-                    );
-                }
-                for s in &argv {
-                    cx.placeholders(s, &a.span(), "probe.argv");
-                }
-            }
-            let exit = match &p.exit {
-                Some(e) if !(0..=255).contains(e.get_ref()) => {
-                    cx.err(
-                        &e.span(),
-                        "probe.exit",
-                        format!("exit code {} is out of range", e.get_ref()),
-                        "exit codes are 0-255",
-                    );
-                    0
-                }
-                Some(e) => *e.get_ref() as i32,
-                None => 0,
-            };
-            let version = p.version.as_ref().and_then(|v| {
-                match VersionSpec::from_str(v.get_ref(), ParseStrictness::Lenient) {
-                    Ok(spec) => Some((v.get_ref().clone(), spec)),
-                    Err(e) => {
-                        cx.err(
-                            &v.span(),
-                            "probe.version",
-                            format!("bad version constraint `{}`: {e}", v.get_ref()),
-                            "use conda version specs such as \">=0.50\", \">=1.2,<2\" or \"1.5.*\"",
-                        );
-                        None
-                    }
-                }
-            });
-            if let (Some(v), None) = (&p.version, &p.version_regex) {
+    let version = command_version(cx, p);
+    Probe::Command(CommandProbe {
+        argv,
+        timeout,
+        exit,
+        stdout_regex: cx.regex(&p.stdout_regex, "probe.stdout_regex"),
+        stderr_regex: cx.regex(&p.stderr_regex, "probe.stderr_regex"),
+        version_regex: cx.regex(&p.version_regex, "probe.version_regex"),
+        version,
+    })
+}
+
+/// A command probe's `version` constraint, parsed; it needs `version_regex` beside it.
+fn command_version(cx: &mut Ctx, p: &RawProbe) -> Option<(String, VersionSpec)> {
+    let version = p.version.as_ref().and_then(|v| {
+        match VersionSpec::from_str(v.get_ref(), ParseStrictness::Lenient) {
+            Ok(spec) => Some((v.get_ref().clone(), spec)),
+            Err(e) => {
                 cx.err(
                     &v.span(),
                     "probe.version",
-                    "`version` needs `version_regex` to find the version in the output".into(),
-                    "e.g. version_regex = 'Version: (\\S+)'",
+                    format!("bad version constraint `{}`: {e}", v.get_ref()),
+                    "use conda version specs such as \">=0.50\", \">=1.2,<2\" or \"1.5.*\"",
                 );
+                None
             }
-            Probe::Command(CommandProbe {
-                argv,
-                timeout,
-                exit,
-                stdout_regex: cx.regex(&p.stdout_regex, "probe.stdout_regex"),
-                stderr_regex: cx.regex(&p.stderr_regex, "probe.stderr_regex"),
-                version_regex: cx.regex(&p.version_regex, "probe.version_regex"),
-                version,
-            })
         }
-        "file" => {
-            need(cx, p.path.is_some(), "path");
-            let paths = p
-                .path
-                .as_ref()
-                .map(|v| cx.globs(v, "probe.path"))
-                .unwrap_or_default();
-            let exclude = p.exclude.as_ref().and_then(|v| {
-                let list = cx.globs(v, "probe.exclude");
-                let mut b = globset::GlobSetBuilder::new();
-                for g in list.iter().filter_map(|g| globset::Glob::new(g).ok()) {
-                    b.add(g);
-                }
-                b.build().ok()
-            });
-            let flag = |v: &Option<Spanned<bool>>| v.as_ref().map(|b| *b.get_ref());
-            let mut exists = flag(&p.exists);
-            if let Some(a) = &p.absent {
-                if exists == Some(*a.get_ref()) {
-                    cx.err(
-                        &a.span(),
-                        "probe.absent",
-                        "`exists` and `absent` contradict each other".into(),
-                        "give only one of them",
-                    );
-                }
-                exists = Some(!*a.get_ref());
-            }
-            let mode = |cx: &mut Ctx, v: &Option<Spanned<String>>, key: &str| {
-                let v = v.as_ref()?;
-                let s = v.get_ref().trim_start_matches("0o");
-                match u32::from_str_radix(s, 8) {
-                    Ok(m) if m <= 0o7777 => Some(m),
-                    _ => {
-                        cx.err(
-                            &v.span(),
-                            key,
-                            format!("bad file mode `{}`", v.get_ref()),
-                            "write the octal permission bits as a string, e.g. \"0600\"",
-                        );
-                        None
-                    }
-                }
-            };
-            let mode_v = mode(cx, &p.mode, "probe.mode");
-            let max_mode = mode(cx, &p.max_mode, "probe.max_mode");
-            let contains = cx.regex(&p.contains, "probe.contains");
-            let (not_contains, (name_filter, aside)) = match &p.matcher {
-                Some(m) => cx.matcher(m, p.not_contains.is_some()),
-                None => (
-                    cx.regex(&p.not_contains, "probe.not_contains"),
-                    (None, None),
-                ),
-            };
-            if exists.is_none()
-                && contains.is_none()
-                && not_contains.is_none()
-                && mode_v.is_none()
-                && max_mode.is_none()
-            {
-                exists = Some(true);
-            }
-            Probe::File(FileProbe {
-                paths,
-                exclude,
-                exists,
-                contains,
-                not_contains,
-                name_filter,
-                aside,
-                mode: mode_v,
-                max_mode,
-                tracked: flag(&p.tracked).unwrap_or(false),
-                code_blocks: flag(&p.code_blocks).unwrap_or(false),
-                redact: flag(&p.redact).unwrap_or(false),
-                timeout,
-            })
+    });
+    if let (Some(v), None) = (&p.version, &p.version_regex) {
+        cx.err(
+            &v.span(),
+            "probe.version",
+            "`version` needs `version_regex` to find the version in the output".into(),
+            "e.g. version_regex = 'Version: (\\S+)'",
+        );
+    }
+    version
+}
+
+/// Validates a `file` probe: paths, exclusions, expectations, modes and matchers.
+fn file_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>, timeout: Option<Duration>) -> Probe {
+    need(cx, span, "file", p.path.is_some(), "path");
+    let paths = p
+        .path
+        .as_ref()
+        .map(|v| cx.globs(v, "probe.path"))
+        .unwrap_or_default();
+    let exclude = p.exclude.as_ref().and_then(|v| {
+        let list = cx.globs(v, "probe.exclude");
+        let mut b = globset::GlobSetBuilder::new();
+        for g in list.iter().filter_map(|g| globset::Glob::new(g).ok()) {
+            b.add(g);
         }
-        "http" => {
-            need(cx, p.url.is_some(), "url");
-            let url = p
-                .url
-                .as_ref()
-                .map(|u| u.get_ref().clone())
-                .unwrap_or_default();
-            if let Some(u) = &p.url {
-                cx.placeholders(&url, &u.span(), "probe.url");
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    cx.err(
-                        &u.span(),
-                        "probe.url",
-                        format!("`{url}` is not an http(s) URL"),
-                        "e.g. url = \"http://127.0.0.1:8000/health\"",
-                    );
-                }
+        b.build().ok()
+    });
+    let flag = |v: &Option<Spanned<bool>>| v.as_ref().map(|b| *b.get_ref());
+    let mut exists = flag(&p.exists);
+    if let Some(a) = &p.absent {
+        if exists == Some(*a.get_ref()) {
+            cx.err(
+                &a.span(),
+                "probe.absent",
+                "`exists` and `absent` contradict each other".into(),
+                "give only one of them",
+            );
+        }
+        exists = Some(!*a.get_ref());
+    }
+    let mode_v = file_mode(cx, &p.mode, "probe.mode");
+    let max_mode = file_mode(cx, &p.max_mode, "probe.max_mode");
+    let contains = cx.regex(&p.contains, "probe.contains");
+    let (not_contains, (name_filter, aside)) = match &p.matcher {
+        Some(m) => cx.matcher(m, p.not_contains.is_some()),
+        None => (
+            cx.regex(&p.not_contains, "probe.not_contains"),
+            (None, None),
+        ),
+    };
+    if exists.is_none()
+        && contains.is_none()
+        && not_contains.is_none()
+        && mode_v.is_none()
+        && max_mode.is_none()
+    {
+        exists = Some(true);
+    }
+    Probe::File(FileProbe {
+        paths,
+        exclude,
+        exists,
+        contains,
+        not_contains,
+        name_filter,
+        aside,
+        mode: mode_v,
+        max_mode,
+        tracked: flag(&p.tracked).unwrap_or(false),
+        code_blocks: flag(&p.code_blocks).unwrap_or(false),
+        redact: flag(&p.redact).unwrap_or(false),
+        timeout,
+    })
+}
+
+/// Octal permission bits written as a string ("0600"); a bad one is reported.
+fn file_mode(cx: &mut Ctx, v: &Option<Spanned<String>>, key: &str) -> Option<u32> {
+    let v = v.as_ref()?;
+    let s = v.get_ref().trim_start_matches("0o");
+    match u32::from_str_radix(s, 8) {
+        Ok(m) if m <= 0o7777 => Some(m),
+        _ => {
+            cx.err(
+                &v.span(),
+                key,
+                format!("bad file mode `{}`", v.get_ref()),
+                "write the octal permission bits as a string, e.g. \"0600\"",
+            );
+            None
+        }
+    }
+}
+
+/// Validates an `http` probe: URL, expected status, body regex and JSON field.
+fn http_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>, timeout: Option<Duration>) -> Probe {
+    need(cx, span, "http", p.url.is_some(), "url");
+    let url = p
+        .url
+        .as_ref()
+        .map(|u| u.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(u) = &p.url {
+        cx.placeholders(&url, &u.span(), "probe.url");
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            cx.err(
+                &u.span(),
+                "probe.url",
+                format!("`{url}` is not an http(s) URL"),
+                "e.g. url = \"http://127.0.0.1:8000/health\"",
+            );
+        }
+    }
+    let status = p
+        .status
+        .as_ref()
+        .and_then(|s| match u16::try_from(*s.get_ref()) {
+            Ok(code) if (100..=599).contains(&code) => Some(code),
+            _ => {
+                cx.err(
+                    &s.span(),
+                    "probe.status",
+                    format!("HTTP status {} is out of range", s.get_ref()),
+                    "use 100-599",
+                );
+                None
             }
-            let status = p
-                .status
-                .as_ref()
-                .and_then(|s| match u16::try_from(*s.get_ref()) {
-                    Ok(code) if (100..=599).contains(&code) => Some(code),
-                    _ => {
-                        cx.err(
-                            &s.span(),
-                            "probe.status",
-                            format!("HTTP status {} is out of range", s.get_ref()),
-                            "use 100-599",
-                        );
-                        None
-                    }
-                });
-            let json_value =
-                p.json_value
-                    .as_ref()
-                    .and_then(|v| match serde_json::to_value(v.get_ref()) {
-                        Ok(j) => Some(j),
-                        Err(e) => {
-                            cx.err(
-                                &v.span(),
-                                "probe.json_value",
-                                format!("cannot compare with this value: {e}"),
-                                "use a string, number or boolean",
-                            );
-                            None
-                        }
-                    });
-            if let (Some(v), None) = (&p.json_value, &p.json_field) {
+        });
+    let json_value = http_json_value(cx, p);
+    Probe::Http(HttpProbe {
+        url,
+        timeout,
+        status,
+        body_regex: cx.regex(&p.body_regex, "probe.body_regex"),
+        json_field: p.json_field.as_ref().map(|f| f.get_ref().clone()),
+        json_value,
+    })
+}
+
+/// An http probe's `json_value` as JSON; it needs `json_field` beside it.
+fn http_json_value(cx: &mut Ctx, p: &RawProbe) -> Option<serde_json::Value> {
+    let json_value = p
+        .json_value
+        .as_ref()
+        .and_then(|v| match serde_json::to_value(v.get_ref()) {
+            Ok(j) => Some(j),
+            Err(e) => {
                 cx.err(
                     &v.span(),
                     "probe.json_value",
-                    "`json_value` needs `json_field`".into(),
-                    "e.g. json_field = \"status\", json_value = \"ok\"",
+                    format!("cannot compare with this value: {e}"),
+                    "use a string, number or boolean",
                 );
+                None
             }
-            Probe::Http(HttpProbe {
-                url,
-                timeout,
-                status,
-                body_regex: cx.regex(&p.body_regex, "probe.body_regex"),
-                json_field: p.json_field.as_ref().map(|f| f.get_ref().clone()),
-                json_value,
-            })
-        }
-        "tcp" => {
-            need(cx, p.port.is_some(), "port");
-            let port = p
-                .port
-                .as_ref()
-                .map_or(0, |v| match u16::try_from(*v.get_ref()) {
-                    Ok(port) if port > 0 => port,
-                    _ => {
-                        cx.err(
-                            &v.span(),
-                            "probe.port",
-                            format!("port {} is out of range", v.get_ref()),
-                            "use 1-65535",
-                        );
-                        0
-                    }
-                });
-            Probe::Tcp(TcpProbe {
-                host: p
-                    .host
-                    .as_ref()
-                    .map_or_else(|| "127.0.0.1".to_string(), |h| h.get_ref().clone()),
-                port,
-                open: p.open.as_ref().is_none_or(|o| *o.get_ref()),
-                timeout,
-            })
-        }
-        _ => {
-            need(cx, p.var.is_some(), "var");
-            let var = p
-                .var
-                .as_ref()
-                .map(|v| v.get_ref().clone())
-                .unwrap_or_default();
-            if let Some(v) = &p.var {
-                if var.is_empty() || var.contains(['=', '\0']) {
-                    cx.err(
-                        &v.span(),
-                        "probe.var",
-                        format!("`{var}` is not a variable name"),
-                        "e.g. var = \"MAMBA_ROOT_PREFIX\"",
-                    );
-                }
+        });
+    if let (Some(v), None) = (&p.json_value, &p.json_field) {
+        cx.err(
+            &v.span(),
+            "probe.json_value",
+            "`json_value` needs `json_field`".into(),
+            "e.g. json_field = \"status\", json_value = \"ok\"",
+        );
+    }
+    json_value
+}
+
+/// Validates a `tcp` probe: host and port.
+fn tcp_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>, timeout: Option<Duration>) -> Probe {
+    need(cx, span, "tcp", p.port.is_some(), "port");
+    let port = p
+        .port
+        .as_ref()
+        .map_or(0, |v| match u16::try_from(*v.get_ref()) {
+            Ok(port) if port > 0 => port,
+            _ => {
+                cx.err(
+                    &v.span(),
+                    "probe.port",
+                    format!("port {} is out of range", v.get_ref()),
+                    "use 1-65535",
+                );
+                0
             }
-            let matches = cx.regex(&p.matches, "probe.matches");
-            let set = p.set.as_ref().map(|s| *s.get_ref());
-            Probe::Env(EnvProbe {
-                var,
-                set: if set.is_none() && matches.is_none() {
-                    Some(true)
-                } else {
-                    set
-                },
-                matches,
-                redact: p.redact.as_ref().is_some_and(|r| *r.get_ref()),
-            })
+        });
+    Probe::Tcp(TcpProbe {
+        host: p
+            .host
+            .as_ref()
+            .map_or_else(|| "127.0.0.1".to_string(), |h| h.get_ref().clone()),
+        port,
+        open: p.open.as_ref().is_none_or(|o| *o.get_ref()),
+        timeout,
+    })
+}
+
+/// Validates an `env` probe: the variable name and what its value must be.
+fn env_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>) -> Probe {
+    need(cx, span, "env", p.var.is_some(), "var");
+    let var = p
+        .var
+        .as_ref()
+        .map(|v| v.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(v) = &p.var {
+        if var.is_empty() || var.contains(['=', '\0']) {
+            cx.err(
+                &v.span(),
+                "probe.var",
+                format!("`{var}` is not a variable name"),
+                "e.g. var = \"MAMBA_ROOT_PREFIX\"",
+            );
         }
-    };
-    (cx.diags.len() == before).then_some(probe)
+    }
+    let matches = cx.regex(&p.matches, "probe.matches");
+    let set = p.set.as_ref().map(|s| *s.get_ref());
+    Probe::Env(EnvProbe {
+        var,
+        set: if set.is_none() && matches.is_none() {
+            Some(true)
+        } else {
+            set
+        },
+        matches,
+        redact: p.redact.as_ref().is_some_and(|r| *r.get_ref()),
+    })
 }
 
 fn fix(cx: &mut Ctx, f: Spanned<RawFix>) -> Option<FixTemplate> {

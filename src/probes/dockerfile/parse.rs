@@ -261,7 +261,37 @@ pub fn parse(text: &str) -> Parsed {
         ..Parsed::default()
     };
 
-    // Parser directives: only at the very top, before any other line.
+    let mut i = read_directives(&lines, &mut parsed);
+    let mut pending_ignores: Vec<String> = Vec::new();
+    while i < lines.len() {
+        let line = lines.get(i).copied().unwrap_or("");
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            i += 1;
+            continue;
+        }
+        if is_comment(line) {
+            if let Some((global, codes)) = pragma(line) {
+                if global {
+                    parsed.global_ignores.extend(codes);
+                } else {
+                    pending_ignores.extend(codes);
+                }
+            }
+            i += 1;
+            continue;
+        }
+        read_instruction(&lines, &mut i, &mut parsed, &mut pending_ignores);
+    }
+
+    cap_problems(&mut parsed.problems);
+    check_first_instruction(&mut parsed);
+    parsed
+}
+
+/// Reads the parser directives at the very top (before any other line) into `parsed`;
+/// returns the index of the first line after them.
+fn read_directives(lines: &[&str], parsed: &mut Parsed) -> usize {
     let mut i = 0;
     while let Some(line) = lines.get(i) {
         let Some((name, value)) = directive(line) else {
@@ -286,148 +316,160 @@ pub fn parse(text: &str) -> Parsed {
         parsed.directives.insert(name, value);
         i += 1;
     }
+    i
+}
 
-    let escape = parsed.escape;
-    let mut pending_ignores: Vec<String> = Vec::new();
-    while i < lines.len() {
-        let line = lines.get(i).copied().unwrap_or("");
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            i += 1;
-            continue;
-        }
-        if is_comment(line) {
-            if let Some((global, codes)) = pragma(line) {
-                if global {
-                    parsed.global_ignores.extend(codes);
-                } else {
-                    pending_ignores.extend(codes);
-                }
-            }
-            i += 1;
-            continue;
-        }
+/// Reads the instruction starting at line `*i` (with its continuation lines and heredoc
+/// bodies) into `parsed`, advancing `*i` past it; the pending ignores go to it.
+fn read_instruction(
+    lines: &[&str],
+    i: &mut usize,
+    parsed: &mut Parsed,
+    pending_ignores: &mut Vec<String>,
+) {
+    let start = *i;
+    let logical = join_continuations(lines, i, parsed.escape);
+    let mut end_line = (*i).min(lines.len()).max(start + 1);
 
-        // Join continuation lines; comment and empty lines inside are dropped.
-        let start = i;
-        let mut logical = String::new();
-        let mut current = line;
-        loop {
-            match continuation(current, escape) {
-                Some(body) => {
-                    logical.push_str(body);
-                    i += 1;
-                    // Skip comments and blank lines inside the continuation.
-                    while let Some(next) = lines.get(i) {
-                        if is_comment(next) || next.trim().is_empty() {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    match lines.get(i) {
-                        Some(next) => current = next,
-                        None => break,
-                    }
-                }
-                None => {
-                    logical.push_str(current);
-                    i += 1;
-                    break;
-                }
-            }
-        }
-        let mut end_line = i.min(lines.len()).max(start + 1);
-
-        let logical = logical.trim_start();
-        let kw_end = logical.find(char::is_whitespace).unwrap_or(logical.len());
-        let keyword = logical.get(..kw_end).unwrap_or("").to_ascii_uppercase();
-        let rest = logical.get(kw_end..).unwrap_or("").trim();
-        if !KEYWORDS.contains(&keyword.as_str()) {
-            let shown: String = keyword.chars().take(40).collect();
-            parsed.problems.push(Problem {
-                line: start + 1,
-                message: format!("unknown instruction `{shown}`"),
-            });
-            pending_ignores.clear();
-            continue;
-        }
-        let (flags, args) = if takes_flags(&keyword) {
-            split_flags(rest)
-        } else {
-            (Vec::new(), rest.to_string())
-        };
-        let exec = if takes_exec(&keyword) && args.starts_with('[') {
-            serde_json::from_str::<Vec<String>>(&args).ok()
-        } else if keyword == "HEALTHCHECK" {
-            healthcheck_exec(&args)
-        } else {
-            None
-        };
-
-        let mut heredocs = Vec::new();
-        if takes_heredoc(&keyword) && exec.is_none() {
-            for (delimiter, strip_tabs) in heredoc_markers(&args) {
-                let body_start = i;
-                let mut body = Vec::new();
-                let mut closed = false;
-                while let Some(l) = lines.get(i) {
-                    i += 1;
-                    let cmp = if strip_tabs {
-                        l.trim_start_matches('\t')
-                    } else {
-                        l
-                    };
-                    if cmp.trim_end() == delimiter {
-                        closed = true;
-                        break;
-                    }
-                    body.push(cmp);
-                }
-                if !closed {
-                    parsed.problems.push(Problem {
-                        line: start + 1,
-                        message: format!("heredoc <<{delimiter} is never closed"),
-                    });
-                }
-                heredocs.push(Heredoc {
-                    delimiter,
-                    line: body_start + 1,
-                    body: body.join("\n"),
-                });
-            }
-            end_line = i.max(end_line);
-        }
-
-        if args.is_empty()
-            && heredocs.is_empty()
-            && !matches!(keyword.as_str(), "CMD" | "ENTRYPOINT")
-        {
-            parsed.problems.push(Problem {
-                line: start + 1,
-                message: format!("{keyword} has no arguments"),
-            });
-        }
-        parsed.instructions.push(Instruction {
+    let logical = logical.trim_start();
+    let kw_end = logical.find(char::is_whitespace).unwrap_or(logical.len());
+    let keyword = logical.get(..kw_end).unwrap_or("").to_ascii_uppercase();
+    let rest = logical.get(kw_end..).unwrap_or("").trim();
+    if !KEYWORDS.contains(&keyword.as_str()) {
+        let shown: String = keyword.chars().take(40).collect();
+        parsed.problems.push(Problem {
             line: start + 1,
-            end_line,
-            keyword,
-            flags,
-            args,
-            exec,
-            heredocs,
-            ignores: std::mem::take(&mut pending_ignores),
+            message: format!("unknown instruction `{shown}`"),
         });
+        pending_ignores.clear();
+        return;
+    }
+    let (flags, args) = if takes_flags(&keyword) {
+        split_flags(rest)
+    } else {
+        (Vec::new(), rest.to_string())
+    };
+    let exec = if takes_exec(&keyword) && args.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(&args).ok()
+    } else if keyword == "HEALTHCHECK" {
+        healthcheck_exec(&args)
+    } else {
+        None
+    };
+
+    let mut heredocs = Vec::new();
+    if takes_heredoc(&keyword) && exec.is_none() {
+        heredocs = read_heredocs(lines, i, &args, start, &mut parsed.problems);
+        end_line = (*i).max(end_line);
     }
 
-    if parsed.problems.len() > MAX_PROBLEMS {
-        let more = parsed.problems.len() - MAX_PROBLEMS;
-        parsed.problems.truncate(MAX_PROBLEMS);
+    if args.is_empty() && heredocs.is_empty() && !matches!(keyword.as_str(), "CMD" | "ENTRYPOINT") {
         parsed.problems.push(Problem {
+            line: start + 1,
+            message: format!("{keyword} has no arguments"),
+        });
+    }
+    parsed.instructions.push(Instruction {
+        line: start + 1,
+        end_line,
+        keyword,
+        flags,
+        args,
+        exec,
+        heredocs,
+        ignores: std::mem::take(pending_ignores),
+    });
+}
+
+/// Joins the line at `*i` with its continuation lines (comment and empty lines inside are
+/// dropped), advancing `*i` past them.
+fn join_continuations(lines: &[&str], i: &mut usize, escape: char) -> String {
+    let mut logical = String::new();
+    let mut current = lines.get(*i).copied().unwrap_or("");
+    loop {
+        match continuation(current, escape) {
+            Some(body) => {
+                logical.push_str(body);
+                *i += 1;
+                // Skip comments and blank lines inside the continuation.
+                while let Some(next) = lines.get(*i) {
+                    if is_comment(next) || next.trim().is_empty() {
+                        *i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                match lines.get(*i) {
+                    Some(next) => current = next,
+                    None => break,
+                }
+            }
+            None => {
+                logical.push_str(current);
+                *i += 1;
+                break;
+            }
+        }
+    }
+    logical
+}
+
+/// Reads the bodies of the heredocs `args` opens, from line `*i` on, advancing `*i` past
+/// them; an unclosed one is a problem at the instruction's line (`start`, 0-based).
+fn read_heredocs(
+    lines: &[&str],
+    i: &mut usize,
+    args: &str,
+    start: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<Heredoc> {
+    let mut heredocs = Vec::new();
+    for (delimiter, strip_tabs) in heredoc_markers(args) {
+        let body_start = *i;
+        let mut body = Vec::new();
+        let mut closed = false;
+        while let Some(l) = lines.get(*i) {
+            *i += 1;
+            let cmp = if strip_tabs {
+                l.trim_start_matches('\t')
+            } else {
+                l
+            };
+            if cmp.trim_end() == delimiter {
+                closed = true;
+                break;
+            }
+            body.push(cmp);
+        }
+        if !closed {
+            problems.push(Problem {
+                line: start + 1,
+                message: format!("heredoc <<{delimiter} is never closed"),
+            });
+        }
+        heredocs.push(Heredoc {
+            delimiter,
+            line: body_start + 1,
+            body: body.join("\n"),
+        });
+    }
+    heredocs
+}
+
+/// Keeps the first MAX_PROBLEMS problems and summarises the rest in one line.
+fn cap_problems(problems: &mut Vec<Problem>) {
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem {
             line: 0,
             message: format!("… and {more} more problems"),
         });
     }
+}
+
+/// Reports a file whose first instruction (after any ARGs) is not FROM, or that has none.
+fn check_first_instruction(parsed: &mut Parsed) {
     if let Some(first) = parsed.instructions.iter().find(|ins| ins.keyword != "ARG") {
         if first.keyword != "FROM" {
             parsed.problems.push(Problem {
@@ -444,7 +486,6 @@ pub fn parse(text: &str) -> Parsed {
             message: "no FROM instruction".to_string(),
         });
     }
-    parsed
 }
 
 /// `HEALTHCHECK [opts] CMD ["a","b"]` → the exec array.
