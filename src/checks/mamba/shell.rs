@@ -7,6 +7,7 @@ use crate::fix::{Commands, Flavour};
 use crate::probes::mamba::{
     self as probe, BlockKind, InitBlock, Roots, ShellInit, ShellRcFile, Tool, Toolchain,
 };
+use std::path::PathBuf;
 
 /// A verdict on the init block the tool itself writes: unterminated, without an executable,
 /// pointing at a missing one, missing mamba 1's activation, or fine.
@@ -150,6 +151,50 @@ impl Init<'_> {
     }
 }
 
+/// The tool's block against where the environments are: another root exported, or another
+/// executable run.
+fn block_vs_root(
+    ctx: &Context,
+    mut r: CheckResult,
+    tool: &Tool,
+    init: &Init,
+    (file, block): (&ShellRcFile, &InitBlock),
+    real_root: Option<&PathBuf>,
+) -> CheckResult {
+    let program = init.program;
+    let init_fix = |why: &str| init.fix(why);
+    if let (Some(block_root), Some(real)) = (&block.root_prefix, real_root) {
+        if block.exe_exists && !probe::same_path(block_root, real) {
+            r.status = r.status.max(Status::Warn);
+            r.summary = format!(
+                "the init block at {}:{} exports MAMBA_ROOT_PREFIX={}, but {} is the root in use",
+                show(ctx, &file.path),
+                block.line,
+                show(ctx, block_root),
+                show(ctx, real)
+            );
+            r = r
+                .detail("activated shells will look for environments in the wrong root (see mamba.root_prefix)")
+                .location(Location::new(
+                    file.path.clone(),
+                    block.line,
+                    "init block exports another root prefix",
+                ))
+                .with_fix(init_fix("Re-initialise the shell with the root that holds your environments."));
+        }
+    }
+    if let Some(exe) = &block.mamba_exe {
+        if block.exe_exists && !probe::same_path(exe, &tool.path) {
+            r = r.detail(format!(
+                "the block runs {}, while {} is the {program} in use",
+                exe.display(),
+                tool.path.display()
+            ));
+        }
+    }
+    r
+}
+
 /// `mamba.shell_init`.
 pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let Some(tool) = tc.primary() else {
@@ -181,12 +226,6 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "~/micromamba".to_string());
-    let init_fix = |why: &str| {
-        Fix::new(why)
-            .phase(Phase::Configure)
-            .cmd(cmds.shell_init(&shell, &real_root_str))
-            .manual("then open a new shell (or `source` the rc file)")
-    };
     let files: Vec<String> = sh.files.iter().map(|f| show(ctx, &f.path)).collect();
     let data = |r: CheckResult| {
         r.data("shell", sh.shell.clone())
@@ -239,37 +278,8 @@ pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> Ch
         }
     };
 
-    // The block's root against where the environments are.
-    if let Some((file, block)) = mamba_block.filter(|_| wants_mamba_block) {
-        if let (Some(block_root), Some(real)) = (&block.root_prefix, &real_root) {
-            if block.exe_exists && !probe::same_path(block_root, real) {
-                r.status = r.status.max(Status::Warn);
-                r.summary = format!(
-                    "the init block at {}:{} exports MAMBA_ROOT_PREFIX={}, but {} is the root in use",
-                    show(ctx, &file.path),
-                    block.line,
-                    show(ctx, block_root),
-                    show(ctx, real)
-                );
-                r = r
-                    .detail("activated shells will look for environments in the wrong root (see mamba.root_prefix)")
-                    .location(Location::new(
-                        file.path.clone(),
-                        block.line,
-                        "init block exports another root prefix",
-                    ))
-                    .with_fix(init_fix("Re-initialise the shell with the root that holds your environments."));
-            }
-        }
-        if let Some(exe) = &block.mamba_exe {
-            if block.exe_exists && !probe::same_path(exe, &tool.path) {
-                r = r.detail(format!(
-                    "the block runs {}, while {} is the {program} in use",
-                    exe.display(),
-                    tool.path.display()
-                ));
-            }
-        }
+    if let Some(fb) = mamba_block.filter(|_| wants_mamba_block) {
+        r = block_vs_root(ctx, r, tool, &init, fb, real_root.as_ref());
     }
     for line in unreadable {
         r = r.detail(line);
