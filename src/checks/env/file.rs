@@ -143,18 +143,8 @@ fn shown_cmd(argv: &[String]) -> String {
     shown(argv)
 }
 
-fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResult {
-    let mut f = Findings {
-        path: lpath,
-        items: Vec::new(),
-        manual: Vec::new(),
-    };
-    for p in &file.problems {
-        let st = if p.fatal { Status::Fail } else { Status::Warn };
-        f.add(st, p.line, "structure", p.message.clone());
-        f.step(format!("fix the structure at {shown}:{}", p.line));
-    }
-    // name
+/// `name:` against the configured name, and keys conda does not know.
+fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
     let setting = ctx
         .settings
         .env_name
@@ -186,7 +176,10 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
             keys.join(", ")
         ));
     }
-    // channels
+}
+
+/// conda-forge first, no `defaults`.
+fn lint_channels(f: &mut Findings, file: &EnvFile) {
     let channels: Vec<(String, usize)> = file
         .channels
         .iter()
@@ -221,7 +214,10 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
             f.step("replace `defaults` with `nodefaults`");
         }
     }
-    // dependencies
+}
+
+/// A `dependencies:` list of valid specs with a pinned Python.
+fn lint_dependencies(f: &mut Findings, file: &EnvFile) {
     match file.dependencies_line {
         None => {
             f.add(
@@ -292,7 +288,10 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
         }
         _ => {}
     }
-    // pip block
+}
+
+/// The `pip:` block: each entry a last resort, and `pip` itself listed.
+fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
     if let Some(pip) = &file.pip {
         let cmds = commands(ctx);
         for e in &pip.entries {
@@ -322,6 +321,51 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
             f.step("add `- pip` to dependencies, above the `pip:` block");
         }
     }
+}
+
+/// "environment.yml: 2 errors, 1 warning", or the file's short description when all is well.
+fn lint_summary(file: &EnvFile, shown: &str, fails: usize, warns: usize) -> String {
+    if fails == 0 && warns == 0 {
+        let py = file
+            .dep("python")
+            .map(|d| d.text.trim().to_string())
+            .unwrap_or_default();
+        return format!(
+            "{shown}: {} dependencies, {py}, conda-forge first",
+            file.dependencies.len()
+        );
+    }
+    let mut parts = Vec::new();
+    if fails > 0 {
+        parts.push(format!(
+            "{fails} error{}",
+            if fails == 1 { "" } else { "s" }
+        ));
+    }
+    if warns > 0 {
+        parts.push(format!(
+            "{warns} warning{}",
+            if warns == 1 { "" } else { "s" }
+        ));
+    }
+    format!("{shown}: {}", parts.join(", "))
+}
+
+fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResult {
+    let mut f = Findings {
+        path: lpath,
+        items: Vec::new(),
+        manual: Vec::new(),
+    };
+    for p in &file.problems {
+        let st = if p.fatal { Status::Fail } else { Status::Warn };
+        f.add(st, p.line, "structure", p.message.clone());
+        f.step(format!("fix the structure at {shown}:{}", p.line));
+    }
+    lint_name(ctx, &mut f, file, shown);
+    lint_channels(&mut f, file);
+    lint_dependencies(&mut f, file);
+    lint_pip(ctx, &mut f, file);
 
     let fails = f.count(Status::Fail);
     let warns = f.count(Status::Warn);
@@ -332,31 +376,7 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
     } else {
         Status::Ok
     };
-    let summary = if status == Status::Ok {
-        let py = file
-            .dep("python")
-            .map(|d| d.text.trim().to_string())
-            .unwrap_or_default();
-        format!(
-            "{shown}: {} dependencies, {py}, conda-forge first",
-            file.dependencies.len()
-        )
-    } else {
-        let mut parts = Vec::new();
-        if fails > 0 {
-            parts.push(format!(
-                "{fails} error{}",
-                if fails == 1 { "" } else { "s" }
-            ));
-        }
-        if warns > 0 {
-            parts.push(format!(
-                "{warns} warning{}",
-                if warns == 1 { "" } else { "s" }
-            ));
-        }
-        format!("{shown}: {}", parts.join(", "))
-    };
+    let summary = lint_summary(file, shown, fails, warns);
     let mut r = CheckResult::new(status, summary)
         .data("path", shown.to_string())
         .data("dependencies", file.dependencies.len());
