@@ -25,6 +25,9 @@ pub struct Rule {
     pub judge: fn(&ComposeService, &dyn Lookup) -> Vec<Finding>,
     /// Manual steps for the services named.
     pub steps: fn(&[String]) -> Vec<String>,
+    /// What to do, first in the fix.
+    pub action: &'static str,
+    /// Why, in a few words, after it.
     pub why: &'static str,
 }
 
@@ -169,7 +172,12 @@ fn problem_result(
             files.push(s.display.clone());
         }
     }
-    let mut fix = Fix::new(rule.why).phase(Phase::Runtime);
+    let mut fix = Fix::new(format!(
+        "{} — {}.",
+        rule.action,
+        super::dockerfile::lower_first(rule.why)
+    ))
+    .phase(Phase::Runtime);
     for step in (rule.steps)(&names) {
         fix = fix.manual(step);
     }

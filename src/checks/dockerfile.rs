@@ -102,8 +102,9 @@ impl FixInput<'_> {
         )
     }
 
-    fn fix(&self, why: &str, steps: &[String]) -> Fix {
-        let mut fix = Fix::new(why).phase(Phase::Runtime);
+    /// The fix of a rule: the action first, then in a few words why, then the steps.
+    fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {
+        let mut fix = Fix::new(format!("{action} — {}.", lower_first(why))).phase(Phase::Runtime);
         for s in steps {
             fix = fix.manual(s.clone());
         }
@@ -364,4 +365,16 @@ impl super::TableRule for Rule {
 /// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     super::table(RULES)
+}
+
+/// "Docker cannot …" → "docker cannot …", for a reason that follows an action.
+pub(crate) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        // An acronym ("ENV and ARG …") keeps its case.
+        Some(f) if !c.clone().next().is_some_and(char::is_uppercase) => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
+    }
 }

@@ -69,6 +69,7 @@ pub const RULES: &[Rule] = &[
         ok: "",
         judge: none,
         steps: steps_syntax,
+        action: "Fix the compose file at the line shown",
         why: "docker compose refuses a file it cannot parse",
     },
     Rule {
@@ -79,6 +80,7 @@ pub const RULES: &[Rule] = &[
         ok: "no service runs privileged",
         judge: rules::privileged,
         steps: steps_privileged,
+        action: "Drop `privileged: true`",
         why: "A privileged container is root on the host",
     },
     Rule {
@@ -89,6 +91,7 @@ pub const RULES: &[Rule] = &[
         ok: "no service mounts the engine socket",
         judge: rules::docker_socket,
         steps: steps_socket,
+        action: "Remove the engine socket mount",
         why: "Access to the engine socket is root on the host",
     },
     Rule {
@@ -99,6 +102,7 @@ pub const RULES: &[Rule] = &[
         ok: "no service uses host networking",
         judge: rules::host_network,
         steps: steps_network,
+        action: "Use a compose network instead of `network_mode: host`",
         why: "Host networking removes the network isolation of the container",
     },
     Rule {
@@ -109,6 +113,7 @@ pub const RULES: &[Rule] = &[
         ok: "no service shares a host namespace",
         judge: rules::host_namespaces,
         steps: steps_namespaces,
+        action: "Stop sharing the host's namespaces",
         why: "Shared host namespaces break process isolation",
     },
     Rule {
@@ -119,6 +124,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service runs as a non-root user",
         judge: rules::user,
         steps: steps_user,
+        action: "Run the service as a non-root user",
         why: "A container running as root turns an app bug into root on the host kernel",
     },
     Rule {
@@ -129,6 +135,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service has a read-only root filesystem",
         judge: rules::read_only,
         steps: steps_read_only,
+        action: "Set `read_only: true`",
         why: "A writable root filesystem lets an intruder modify the container",
     },
     Rule {
@@ -139,6 +146,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service drops all capabilities",
         judge: rules::cap_drop,
         steps: steps_caps,
+        action: "Drop all capabilities (`cap_drop: [ALL]`) and add back only what is needed",
         why: "Default capabilities are more than a web service needs",
     },
     Rule {
@@ -149,6 +157,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service sets no-new-privileges",
         judge: rules::no_new_privileges,
         steps: steps_nnp,
+        action: "Add `security_opt: [\"no-new-privileges:true\"]`",
         why: "Without no-new-privileges a setuid binary can raise privileges inside the container",
     },
     Rule {
@@ -159,6 +168,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service has memory, CPU and PID limits",
         judge: rules::limits,
         steps: steps_limits,
+        action: "Set memory, CPU and pids limits",
         why: "An unlimited service can starve the host",
     },
     Rule {
@@ -169,6 +179,7 @@ pub const RULES: &[Rule] = &[
         ok: "every service has a healthcheck",
         judge: rules::healthcheck,
         steps: steps_health,
+        action: "Add a healthcheck to the service",
         why: "Without a healthcheck a hung service looks healthy",
     },
     Rule {
@@ -179,6 +190,7 @@ pub const RULES: &[Rule] = &[
         ok: "no service publishes a privileged host port",
         judge: rules::ports,
         steps: steps_ports,
+        action: "Publish a host port above 1024",
         why: "Privileged ports need root or extra capabilities",
     },
     Rule {
@@ -189,6 +201,7 @@ pub const RULES: &[Rule] = &[
         ok: "no plaintext secrets in service environments",
         judge: rules::secrets,
         steps: steps_secrets,
+        action: "Move credentials to secrets or an untracked .env",
         why: "Plaintext credentials in a compose file leak through git and docker inspect",
     },
 ];

@@ -10,6 +10,7 @@ const COPY_ENV: &str = "COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tm
 
 fn fix_syntax(i: &FixInput) -> Fix {
     i.fix(
+        "Fix the Dockerfile syntax at the line shown",
         "Docker cannot build a Dockerfile it cannot parse",
         &[format!(
             "Correct the reported lines in {}, then rebuild.",
@@ -20,6 +21,7 @@ fn fix_syntax(i: &FixInput) -> Fix {
 
 fn fix_user(i: &FixInput) -> Fix {
     i.fix(
+        "Run the final stage as a non-root USER",
         "A container running as root turns any escape or app bug into root on the host's kernel",
         &[
             format!("Edit {}: base the final stage on mambaorg/micromamba:<pinned tag>, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_()),
@@ -30,6 +32,7 @@ fn fix_user(i: &FixInput) -> Fix {
 
 fn fix_pip(i: &FixInput) -> Fix {
     i.fix(
+        "Install the Python packages from conda-forge with micromamba",
         "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
         &[
             "List the packages under `dependencies:` in environment.yml, with `conda-forge` as the first channel and Python pinned.".to_string(),
@@ -40,6 +43,7 @@ fn fix_pip(i: &FixInput) -> Fix {
 
 fn fix_healthcheck(i: &FixInput) -> Fix {
     i.fix(
+        "Add a HEALTHCHECK to the final stage",
         "Without a HEALTHCHECK, Docker and compose report a hung app as running",
         &[
             format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -f {} || exit 1` (the image needs curl, or use `micromamba run -n base python -c …`).", i.where_(), i.health_url),
@@ -49,6 +53,7 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
 
 fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
+        "Copy files with --chown to the app user",
         "Files copied without --chown belong to root, so the app user cannot own its files",
         &[format!("Edit {}: add `--chown=<user>:<group>` to each reported COPY/ADD; on mambaorg/micromamba use `--chown=$MAMBA_USER:$MAMBA_USER`.", i.where_())],
     )
@@ -56,6 +61,7 @@ fn fix_chown(i: &FixInput) -> Fix {
 
 fn fix_base_pin(i: &FixInput) -> Fix {
     i.fix(
+        "Pin the base image to a tag or digest",
         "An unpinned base image changes under you and makes builds unreproducible",
         &[format!("Edit {}: pin each reported FROM to a version tag (e.g. mambaorg/micromamba:1.5.6), or to a digest (`image:tag@sha256:…`).", i.where_())],
     )
@@ -63,6 +69,7 @@ fn fix_base_pin(i: &FixInput) -> Fix {
 
 fn fix_base_eol(i: &FixInput) -> Fix {
     i.fix(
+        "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
         &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from environment.yml), then rebuild.", i.where_())],
     )
@@ -70,6 +77,7 @@ fn fix_base_eol(i: &FixInput) -> Fix {
 
 fn fix_python_base(i: &FixInput) -> Fix {
     i.fix(
+        "Build on mambaorg/micromamba instead of a python:* image",
         "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
         &[
             format!("Edit {}: start the build with `FROM mambaorg/micromamba:<pinned tag> AS build`, then `{COPY_ENV}` and `{MICROMAMBA_INSTALL}`.", i.where_()),
@@ -80,6 +88,7 @@ fn fix_python_base(i: &FixInput) -> Fix {
 
 fn fix_multistage(i: &FixInput) -> Fix {
     i.fix(
+        "Build in a separate stage and copy only the result",
         "Compilers and headers in the final image add size and attack surface",
         &[format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on mambaorg/micromamba:<pinned tag> that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_())],
     )
@@ -87,6 +96,7 @@ fn fix_multistage(i: &FixInput) -> Fix {
 
 fn fix_secrets(i: &FixInput) -> Fix {
     i.fix(
+        "Pass secrets at run time or with BuildKit secrets, not ENV, ARG or LABEL",
         "Values in ENV, ARG and LABEL are stored in the image and its history, readable by anyone who can pull it",
         &[
             format!("Edit {}: remove the reported values, and rotate those credentials (they are in git and in pushed images).", i.where_()),
@@ -97,6 +107,7 @@ fn fix_secrets(i: &FixInput) -> Fix {
 
 fn fix_expose(i: &FixInput) -> Fix {
     i.fix(
+        "Expose a port above 1024",
         "Ports up to 1024 need root or extra capabilities inside the container",
         &[format!("Edit {}: EXPOSE an unprivileged port above 1024 (e.g. 8000) and publish it where needed (`-p 8000:8000`).", i.where_())],
     )
@@ -104,6 +115,7 @@ fn fix_expose(i: &FixInput) -> Fix {
 
 fn fix_remote_fetch(i: &FixInput) -> Fix {
     i.fix(
+        "Verify downloads with a checksum",
         "Unverified downloads let whoever controls the URL run code in your build",
         &[format!("Edit {}: use `ADD --checksum=sha256:<digest> <url> <dest>` or COPY a vendored file; install tools from conda-forge (`micromamba install -y -n base -c conda-forge <tool>`) instead of running remote scripts.", i.where_())],
     )
@@ -111,6 +123,7 @@ fn fix_remote_fetch(i: &FixInput) -> Fix {
 
 fn fix_sudo(i: &FixInput) -> Fix {
     i.fix(
+        "Remove sudo from the build",
         "sudo in a build is unneeded (RUN is root until USER) and leaves a privilege-escalation tool in the image",
         &[format!("Edit {}: drop sudo; run root steps before `USER`, and use gosu/su-exec only in an entrypoint that must drop privileges.", i.where_())],
     )
@@ -118,6 +131,7 @@ fn fix_sudo(i: &FixInput) -> Fix {
 
 fn fix_micromamba_clean(i: &FixInput) -> Fix {
     i.fix(
+        "Clean the package cache in the same RUN",
         "The package cache left by an install stays in the layer and bloats the image",
         &[format!(
             "Edit {}: end the same RUN with `&& micromamba clean --all --yes`.",
