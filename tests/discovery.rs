@@ -21,6 +21,10 @@ const TREES: &[&str] = &[
     "micromamba-docker",
     "sse-mcp-compose",
     "env-and-dev-env",
+    "conda-yml-micromamba-docker",
+    "makefile-pip-e",
+    "cli-transport-mcp",
+    "mcp-compose-dotenv-port",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -179,6 +183,11 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     let http = run("http-mcp-port");
     assert!(text(&check(&http, "mcp.port")["summary"]).contains("127.0.0.1:47931"));
     assert!(text(&check(&http, "mcp.port")["details"]).contains("server.py"));
+    for id in ["mcp.health", "mcp.handshake"] {
+        let c = check(&http, id);
+        assert_eq!(c["status"], "skip", "{id}: {c}");
+        assert!(text(&c["summary"]).contains("(see mcp.port)"), "{id}: {c}");
+    }
     let sse = run("sse-mcp-compose");
     assert!(text(&check(&sse, "mcp.port")["summary"]).contains("127.0.0.1:47100"));
     for id in ["mcp.health", "mcp.handshake"] {
@@ -198,4 +207,61 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     }
     let binder = run("binder-env");
     assert!(text(&check(&binder, "env.file")["locations"]).contains("[execute]"));
+}
+
+#[test]
+fn published_port_interpolates_from_the_committed_dotenv() {
+    let r = run("mcp-compose-dotenv-port");
+    let port = check(&r, "mcp.port");
+    // ${MCP_PORT:-47130} with MCP_PORT=47131 in .env: the .env value, not the default.
+    assert!(text(&port["summary"]).contains("127.0.0.1:47131"), "{port}");
+    assert!(
+        text(&port["details"]).contains("published at compose.yaml:11"),
+        "{port}"
+    );
+    for id in ["mcp.health", "mcp.handshake"] {
+        assert!(
+            text(&check(&r, id)["summary"]).contains("(see mcp.port)"),
+            "{id}"
+        );
+    }
+    assert_eq!(check(&r, "dotenv.dockerignore")["status"], "ok");
+}
+
+#[test]
+fn seqera_style_conda_yml_image_is_found_and_judged() {
+    let r = run("conda-yml-micromamba-docker");
+    let file = check(&r, "env.file");
+    assert!(
+        file["summary"].as_str().unwrap().starts_with("conda.yml:"),
+        "{file}"
+    );
+    // `micromamba clean -a -y`: the short flags count as a clean.
+    assert_eq!(check(&r, "dockerfile.micromamba_clean")["status"], "ok");
+    // The generated image ends with `USER root`.
+    let user = check(&r, "dockerfile.user");
+    assert_eq!(user["status"], "fail");
+    assert_eq!(user["locations"][0]["path"], "Dockerfile");
+    assert_eq!(user["locations"][0]["line"], 11);
+    assert_eq!(check(&r, "dockerfile.base_eol")["status"], "warn");
+}
+
+#[test]
+fn makefile_self_install_is_a_note_and_the_dev_overlay_is_linted() {
+    let r = run("makefile-pip-e");
+    let pip = check(&r, "pip.makefile");
+    assert_eq!(pip["status"], "ok", "{pip}");
+    assert!(
+        text(&pip["summary"]).contains("installs only the project itself"),
+        "{pip}"
+    );
+    let file = check(&r, "env.file");
+    assert!(
+        text(&file["details"]).contains("also linted environment-dev.yml"),
+        "{file}"
+    );
+    assert!(file["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("environment.yml:"));
 }
