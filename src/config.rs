@@ -77,6 +77,8 @@ pub struct Settings {
     pub env_file: PathBuf,
     /// The environment file was named by config or flag (so its absence is an error).
     pub env_file_explicit: bool,
+    /// It was named by devdoctor.toml (not by --env-file).
+    pub env_file_from_config: bool,
     pub health_url: String,
     pub mcp_url: String,
     pub server_dir: PathBuf,
@@ -135,6 +137,7 @@ impl Default for Settings {
             config_file: None,
             env_name: None,
             env_file_explicit: false,
+            env_file_from_config: false,
             health_url: DEFAULT_HEALTH_URL.to_string(),
             mcp_url: DEFAULT_MCP_URL.to_string(),
             server_command: vec!["python".into(), "main.py".into()],
@@ -327,6 +330,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
     } else if let Some(f) = file.env.file {
         s.env_file = s.project_path(&f);
         s.env_file_explicit = true;
+        s.env_file_from_config = true;
     }
     // [mcp]
     resolve_mcp(&mut s, args, file.mcp, &config_name)?;

@@ -111,6 +111,27 @@ pub struct Invocation {
     pub(crate) withheld: bool,
 }
 
+/// Until the project is trusted, files its config names outside the project folder are not
+/// read: such a path falls back to discovery inside the project. Returns whether any was
+/// dropped. (Flags the user gives, like --env-file, are the user's own and stay.)
+fn confine_paths(s: &mut config::Settings) -> bool {
+    let root = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
+    let outside = |p: &std::path::Path| {
+        let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        !full.starts_with(&root)
+    };
+    let mut dropped = false;
+    if s.env_file_from_config && outside(&s.env_file) {
+        s.env_file = s.project_dir.join("environment.yml");
+        s.env_file_explicit = false;
+        dropped = true;
+    }
+    let before = s.dockerfiles.len() + s.compose_files.len();
+    s.dockerfiles.retain(|p| !outside(p));
+    s.compose_files.retain(|p| !outside(p));
+    dropped | (s.dockerfiles.len() + s.compose_files.len() != before)
+}
+
 impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
     pub fn resolve(g: &GlobalArgs) -> Result<Invocation> {
@@ -118,6 +139,9 @@ impl Invocation {
         let trust = crate::trust::state(&settings, g.trust_project);
         settings.trusted = trust.trusted();
         let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
+        if !settings.trusted && !g.trust_project {
+            withheld |= confine_paths(&mut settings);
+        }
         if !settings.trusted
             && settings.timeout_from_project
             && settings.timeout > crate::trust::UNTRUSTED_TIMEOUT_CAP

@@ -247,3 +247,33 @@ fn a_project_with_only_data_and_a_plain_config_gets_no_trust_note() {
     let out = sb.run(&["env.file"]);
     assert!(support::stderr(&out).contains("not trusted"));
 }
+
+#[test]
+fn an_untrusted_config_cannot_point_devdoctor_at_files_outside_the_project() {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb.write(
+        "outside.yml",
+        "name: stolen\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    sb.write("Dockerfile.out", "FROM scratch\n");
+    sb.write(
+        "project/devdoctor.toml",
+        "[env]\nfile = \"../outside.yml\"\n\n[docker]\ndockerfiles = [\"../Dockerfile.out\"]\n",
+    );
+    let out = sb.run(&["--json", "env.file", "dockerfile.syntax"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = report.to_string();
+    assert!(
+        !text.contains("outside.yml") && !text.contains("Dockerfile.out"),
+        "{text}"
+    );
+    assert_eq!(support::status(&report, "env.file"), "skip", "{report:#}");
+    assert!(support::stderr(&out).contains("not trusted"));
+
+    // Trusted, the config's paths are the user's choice again.
+    sb.var("DEVDOCTOR_TRUST", "1");
+    let (report, _) = sb.json(&["env.file"]);
+    assert!(report.to_string().contains("outside.yml"), "{report:#}");
+}
