@@ -272,8 +272,46 @@ fn misplaced_verdict(
     r
 }
 
-/// `mamba.root_prefix`.
+/// `mamba.root_prefix`. A verdict that gives advice is first checked against the root the
+/// tool itself reports (`info --json`): where the two differ, the tool's root is the one
+/// judged and advised on, and the report says so.
 pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
+    let first = judge(ctx, tc, roots, sh);
+    if first.status <= Status::Skip {
+        return first;
+    }
+    let Some(tool) = tc.primary() else {
+        return first;
+    };
+    let reported = probe::reported_root(ctx, tool);
+    let asked = format!("`{} info --json`", tool.flavour.program());
+    match reported {
+        Err(e) => first.detail(format!("{asked} could not confirm the root prefix: {e}")),
+        Ok(root)
+            if roots
+                .root_prefix
+                .as_deref()
+                .is_some_and(|r| probe::same_path(r, &root)) =>
+        {
+            first.detail(format!("{asked} reports the same root prefix"))
+        }
+        Ok(root) => {
+            let worked_out = roots.root_prefix.as_deref().map_or_else(
+                || "no root prefix".to_string(),
+                |r| format!("{} ({})", show(ctx, r), roots.root_source),
+            );
+            let source = format!("reported by {asked}");
+            let shown = show(ctx, &root);
+            let re = probe::roots_with_reported(ctx, tc, sh, root, source);
+            judge(ctx, tc, &re, sh).detail(format!(
+                "devdoctor's reading of your variables and files gave {worked_out}, but {} itself reports {shown}: the verdict above is about the root it uses",
+                tool.flavour.program()
+            ))
+        }
+    }
+}
+
+fn judge(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let Some(tool) = tc.primary() else {
         return no_tool(tc);
     };

@@ -1025,3 +1025,80 @@ fn registry_ids_and_explain_texts() {
         assert!(c.meta().explain.len() > 300, "{}", c.meta().id);
     }
 }
+
+// ---- the root the tool itself reports ------------------------------------------------------
+
+/// A micromamba 2 stand-in whose `info --json` prints `info` (the recorded key set, trimmed).
+fn reporting_micromamba(fx: &Fx, info: &str) -> Tool {
+    let p = fx.write(
+        ".local/bin/micromamba",
+        &format!("#!/bin/sh\n[ \"$1\" = info ] && printf '%s\\n' '{info}'\n"),
+    );
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    tool(Flavour::Micromamba2, "2.0.5", p)
+}
+
+#[test]
+fn advice_follows_the_root_the_tool_reports() {
+    // devdoctor's reading gives the 2.x default (missing); micromamba itself says ~/mm, where
+    // the project's environment is: no warning, and the report says whose root it judged.
+    let fx = Fx::new();
+    fx.env("mm/envs/myproj");
+    let info = format!(
+        "{{\"base environment\": \"{}\", \"envs directories\": [\"{}/envs\"], \"platform\": \"linux-64\"}}",
+        fx.s("mm"),
+        fx.s("mm")
+    );
+    let tc = chain(vec![reporting_micromamba(&fx, &info)]);
+    let (ctx, roots, sh) = fx.facts(&tc);
+    assert_eq!(roots.root_prefix, Some(fx.path(".local/share/mamba")));
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert_eq!(r.status, Status::Ok, "{r:?}");
+    assert!(r.summary.contains("~/mm"), "{}", r.summary);
+    assert!(r.summary.contains("info --json"), "{}", r.summary);
+    assert!(has_detail(&r, "micromamba itself reports ~/mm"), "{r:?}");
+    assert!(r.fix.is_none());
+}
+
+#[test]
+fn a_tool_that_agrees_or_cannot_answer_leaves_the_verdict() {
+    let mut fx = Fx::new();
+    let p = fx.s("nowhere");
+    fx.var("MAMBA_ROOT_PREFIX", p.clone());
+    let info = format!("{{\"base environment\": \"{p}/\"}}");
+    let tc = chain(vec![reporting_micromamba(&fx, &info)]);
+    let (ctx, roots, sh) = fx.facts(&tc);
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert_eq!(r.status, Status::Warn);
+    assert!(has_detail(&r, "reports the same root prefix"), "{r:?}");
+    // A tool that prints nothing: the worked-out verdict stands, with why it is unconfirmed.
+    let tc = chain(vec![install(&fx, Flavour::Micromamba2)]);
+    let (ctx, roots, sh) = fx.facts(&tc);
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert_eq!(r.status, Status::Warn);
+    assert!(has_detail(
+        &r,
+        "could not confirm the root prefix: it printed nothing"
+    ));
+}
+
+#[test]
+fn info_json_root_in_every_shape() {
+    use crate::probes::mamba::parse_info_root;
+    let mm = r#"{"base environment":"/home/u/.local/share/mamba","log_history":[],"platform":"linux-64"}"#;
+    assert_eq!(
+        parse_info_root(mm).unwrap(),
+        PathBuf::from("/home/u/.local/share/mamba")
+    );
+    let conda = r#"{"root_prefix":"/opt/miniforge3/","envs":[],"mamba_version":"1.5.8"}"#;
+    assert_eq!(
+        parse_info_root(conda).unwrap(),
+        PathBuf::from("/opt/miniforge3")
+    );
+    assert!(parse_info_root("").unwrap_err().contains("printed nothing"));
+    assert!(parse_info_root("{}").unwrap_err().contains("names no root"));
+    assert!(parse_info_root(r#"{"root_prefix":"rel"}"#).is_err());
+    assert!(parse_info_root("warning: x")
+        .unwrap_err()
+        .contains("not JSON"));
+}

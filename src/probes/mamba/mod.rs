@@ -204,6 +204,71 @@ pub fn roots(ctx: &Context) -> Arc<Roots> {
     })
 }
 
+/// The root prefix as `tool` (the run's primary tool) itself reports it (`info --json`),
+/// asked once per run and only when the root-prefix advice depends on it, so a healthy run
+/// spawns nothing for it.
+pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, String> {
+    struct Reported(Result<PathBuf, String>);
+    ctx.probe(|ctx| Reported(ask_root(ctx, tool))).0.clone()
+}
+
+fn ask_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, String> {
+    let out = crate::exec::Cmd::new(&tool.path)
+        .args(["info", "--json"])
+        .timeout(version_timeout(ctx.settings.timeout))
+        .cap(1024 * 1024)
+        .env_exact(ctx.vars().iter())
+        .run()
+        .map_err(|e| format!("{e:#}"))?;
+    if !out.success() {
+        let last = out
+            .stderr_text()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        return Err(format!("{}: {last}", out.describe_end()));
+    }
+    parse_info_root(&out.stdout_text())
+}
+
+/// The root prefix in `info --json`: `base environment` (micromamba, mamba 2) or
+/// `root_prefix` (conda, mamba 1). Only an absolute path counts.
+pub fn parse_info_root(text: &str) -> Result<PathBuf, String> {
+    let v: serde_json::Value = serde_json::from_str(text.trim()).map_err(|e| {
+        if text.trim().is_empty() {
+            "it printed nothing".to_string()
+        } else {
+            format!("its output is not JSON ({e})")
+        }
+    })?;
+    let root = ["base environment", "root_prefix"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|r| r.as_str()))
+        .ok_or("its output names no root prefix")?;
+    let root = PathBuf::from(root.trim_end_matches('/'));
+    if root.is_absolute() {
+        Ok(root)
+    } else {
+        Err(format!(
+            "it names a relative root prefix `{}`",
+            root.display()
+        ))
+    }
+}
+
+/// The roots with the root prefix the tool reported in place of the worked-out one.
+pub fn roots_with_reported(
+    ctx: &Context,
+    tc: &Toolchain,
+    sh: &ShellInit,
+    root: PathBuf,
+    source: String,
+) -> Roots {
+    roots::resolve_reported(ctx, tc, sh, &roots::SystemDirs::default(), root, source)
+}
+
 /// The roots for a given toolchain and shell init, with the system rc dirs given
 /// (tests use this to keep /etc/conda out).
 pub fn resolve_roots(

@@ -455,10 +455,38 @@ fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> 
 
 /// Resolves everything for the primary tool of `tc`.
 pub fn resolve(ctx: &Context, tc: &Toolchain, sh: &ShellInit, sys: &SystemDirs) -> Roots {
+    let r = resolve_root(ctx, tc.primary(), sh);
+    resolve_from(ctx, tc, sh, sys, r)
+}
+
+/// The same as [`resolve`], with the root prefix that the tool itself reported (its
+/// `info --json`) in place of the one worked out from files and variables.
+pub fn resolve_reported(
+    ctx: &Context,
+    tc: &Toolchain,
+    sh: &ShellInit,
+    sys: &SystemDirs,
+    root: PathBuf,
+    source: String,
+) -> Roots {
+    let r = Resolved {
+        root: Some(root),
+        source,
+        default_error: None,
+    };
+    resolve_from(ctx, tc, sh, sys, r)
+}
+
+fn resolve_from(
+    ctx: &Context,
+    tc: &Toolchain,
+    sh: &ShellInit,
+    sys: &SystemDirs,
+    r: Resolved,
+) -> Roots {
     let tool = tc.primary();
     let flavour = tool.map(|t| t.flavour);
     let libmamba = flavour.is_none_or(|f| f.is_libmamba_cli());
-    let r = resolve_root(ctx, tool, sh);
     let search = rc::search_path(ctx, flavour, r.root.as_deref(), &sys.0);
     let rc: Vec<RcFile> = rc::expand(&search)
         .into_iter()
