@@ -112,3 +112,41 @@ fn compose_published_port_wins_over_the_code() {
         .to_string();
     assert!(s.contains(&format!(":{published}")), "{s}");
 }
+
+#[test]
+fn a_transport_option_that_defaults_to_stdio_is_a_stdio_server_until_a_port_is_published() {
+    // After clearbluejar/pyghidra-mcp: both branches are in the code; a plain start speaks
+    // stdio, so there is nothing to probe over HTTP.
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/srv/server.py",
+        &format!(
+            "import click\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('s')\n\n@click.command()\n@click.option(\n    \"-t\",\n    \"--transport\",\n    type=click.Choice([\"stdio\", \"streamable-http\"]),\n    default=\"stdio\",\n)\n@click.option(\"--port\", default={port})\ndef main(transport, port):\n    if transport == \"stdio\":\n        mcp.run(transport=\"stdio\")\n    else:\n        mcp.run(transport=\"streamable-http\")\n"
+        ),
+    );
+    let (report, code) = sb.json(&["mcp.*"]);
+    for id in ["mcp.health", "mcp.handshake", "mcp.port"] {
+        let c = check(&report, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"].as_str().unwrap().contains("speaks stdio"),
+            "{c:#}"
+        );
+        assert!(
+            c["details"]
+                .to_string()
+                .contains("defaults to stdio at srv/server.py:10"),
+            "{c:#}"
+        );
+    }
+    assert_eq!(code, 3);
+    // An environment variable with an HTTP default decides the other way.
+    sb.write(
+        "project/srv/server.py",
+        &format!("import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('s', port={port})\nmcp.run(transport=os.environ.get(\"MCP_TRANSPORT\", \"streamable-http\"))\n"),
+    );
+    let (report, _) = sb.json(&["mcp.*"]);
+    assert_eq!(status(&report, "mcp.port"), "fail", "{report:#}");
+}

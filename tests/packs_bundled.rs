@@ -304,6 +304,54 @@ fn dockerignore_must_exclude_env_when_both_exist() {
 }
 
 #[test]
+fn dockerignore_is_judged_per_build_context() {
+    // The Dockerfile builds from services/api: a .env at the root never reaches the engine.
+    let sb = Sandbox::new();
+    sb.write("project/.env", "X=1\n");
+    sb.write("project/services/api/Dockerfile", "FROM scratch\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    let c = check(&v, "dotenv.dockerignore");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("build context (services/api)"),
+        "{c:#}"
+    );
+    // A .env inside that context without a .dockerignore there: a warning naming the context,
+    // and a root .dockerignore does not help (the engine reads the context's own).
+    sb.write("project/services/api/.env", "X=1\n");
+    sb.write("project/.dockerignore", ".env\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    let c = check(&v, "dotenv.dockerignore");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("services/api/.dockerignore"),
+        "{c:#}"
+    );
+    assert!(
+        c["fix"].to_string().contains("services/api/.dockerignore"),
+        "{c:#}"
+    );
+    sb.write("project/services/api/.dockerignore", "/.env\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "ok", "{v:#}");
+    // A compose build context of `.` takes the root .env back in.
+    sb.write(
+        "project/compose.yaml",
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: services/api/Dockerfile\n",
+    );
+    std::fs::remove_file(sb.project.join(".dockerignore")).unwrap();
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    let c = check(&v, "dotenv.dockerignore");
+    assert_eq!(c["status"], "warn", "{c:#}");
+}
+
+#[test]
 fn tools_apply_only_where_the_project_uses_them() {
     let sb = Sandbox::new();
     sb.write("project/.pre-commit-config.yaml", "repos: []\n");

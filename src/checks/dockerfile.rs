@@ -316,9 +316,14 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         .details(unreadable.clone())
     } else {
         let n = facts.files.len();
+        // With one Dockerfile and one thing said about it, that is the summary (a tool image
+        // "needs no HEALTHCHECK" rather than the rule's generic "declares one").
+        let said = match (n, notes.as_slice()) {
+            (1, [only]) => only.split_once(": ").map_or(rule.ok, |(_, m)| m),
+            _ => rule.ok,
+        };
         CheckResult::ok(format!(
-            "{} ({n} Dockerfile{})",
-            rule.ok,
+            "{said} ({n} Dockerfile{})",
             if n == 1 { "" } else { "s" }
         ))
     };

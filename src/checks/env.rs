@@ -28,7 +28,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.exists",
             title: "The project's environment exists",
             can_fix: true,
-            applies: "When the project names an environment (--env, [env] name or the environment file's name:); skips otherwise.",
+            applies: "When the project names an environment (--env, [env] name or the environment file's name:); skips otherwise, and for a file written for an image (`name: base`, or no name and a Dockerfile that installs it into base).",
             explain: EXPLAIN_EXISTS,
             run: check_exists,
         })),
@@ -80,7 +80,9 @@ const EXPLAIN_FILE: &str = "
 Looks at the project's environment file (environment.yml, or the file named by --env-file /
 [env] file) and lints it the way conda and micromamba read it, pointing at file:line:
 - it must parse as YAML and be a mapping with a `dependencies:` list;
-- no `name:` (warn: says how the environment will be named), keys conda does not accept
+- no `name:` (warn: says how the environment will be named; not for an overlay file without
+  a name that is applied with `env update`, nor for a file a Dockerfile installs into base),
+  keys conda does not accept
   (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` is fine);
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
   solver conflicts; use `nodefaults`);
@@ -99,7 +101,9 @@ when it has conda-meta/history. Only when no root prefix can be determined is
 `<tool> env list --json` asked. Missing → fail, fixed by creating it from the file
 (`micromamba create -y -n NAME -f environment.yml`, or the flavour's equivalent). Several
 environments with the same name in different roots → warn, listing them: the tools pick
-the first, which may not be the one you think.";
+the first, which may not be the one you think. A file written for an image (`name: base`, or
+no name while a Dockerfile runs `micromamba install -n base -f` on it) → skip: `create`
+cannot make `base`; the report shows how to create an environment of the project's own.";
 
 const EXPLAIN_PYTHON: &str = "
 Reads the environment's Python version from conda-meta/python-*.json (no Python is run)
@@ -310,6 +314,45 @@ fn found_env(
     r.data("prefix", prefix)
 }
 
+/// An environment file written for an image: named `base` (while the root environment does
+/// not exist here), or without a name and installed into the image's base by a Dockerfile.
+/// `create -n base` is refused, so there is nothing to create; the way to work on the host
+/// is shown.
+fn image_env(ctx: &Context, shown_file: &str, path: &Path) -> CheckResult {
+    let own: String = ctx
+        .settings
+        .project_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .collect();
+    let own = if own.is_empty() {
+        "project".into()
+    } else {
+        own
+    };
+    let create = commands(ctx).create_env(&own, &path_arg(ctx, path));
+    let by = match crate::probes::dockerfile::installs_into_base(ctx, path) {
+        Some((df, line)) => format!("{df}:{line} installs it into the image's base environment"),
+        None => "images built FROM mambaorg/micromamba install such a file into their base (`micromamba install -n base -f …`)".to_string(),
+    };
+    let what = if probe::env_name(ctx).is_some() {
+        "names `base`, the root environment, which `create` cannot make"
+    } else {
+        "has no `name:` and goes into an image's base environment"
+    };
+    CheckResult::skip(format!(
+        "{shown_file} {what}: it is written for the image, not for an environment on this machine"
+    ))
+    .detail(by)
+    .detail(format!(
+        "to work on this machine, create an environment of the project's own: {}",
+        shown(&create)
+    ))
+}
+
 /// env.exists when no environment of that name was found: unknown when something could not
 /// be read, else a failure whose fix creates it from the environment file.
 fn missing_env(
@@ -334,6 +377,9 @@ fn missing_env(
         ))
         .details(hidden.into_iter().cloned())
         .details(looked);
+    }
+    if name.name == "base" {
+        return image_env(ctx, &shown_file, &pf.path).details(looked);
     }
     let mut fix =
         Fix::new(format!("Create `{}` from {shown_file}.", name.name)).phase(Phase::CreateEnv);
@@ -362,6 +408,9 @@ fn check_exists(ctx: &Context) -> CheckResult {
     let Some(name) = probe::env_name(ctx) else {
         return match &pf.state {
             FileState::Absent => CheckResult::skip(format!("no {shown_file} and no [env] name: no environment to look for")),
+            FileState::Parsed(_) if crate::probes::dockerfile::installs_into_base(ctx, &pf.path).is_some() => {
+                image_env(ctx, &shown_file, &pf.path)
+            }
             FileState::Parsed(_) => CheckResult::fail(format!("{shown_file} has no `name:` and no environment name is configured"))
                 .with_fix(
                     Fix::new("Name the project's environment.")

@@ -47,8 +47,9 @@ When: the three mcp checks run only for a project that serves MCP over HTTP: --m
 --health-url, an [mcp] table in devdoctor.toml, or an mcp/fastmcp dependency (environment
 file, pyproject.toml, requirements) or import together with an HTTP transport in its code
 (transport=\"streamable-http\"/\"sse\"/\"http\", streamable_http_app, sse_app) or a port its
-compose file publishes or its Dockerfile exposes. A stdio server and a project without MCP
-skip, with the evidence. The address comes from the flags and config, else compose's published
+compose file publishes or its Dockerfile exposes. A server whose transport option or
+variable defaults to stdio (`--transport` with `default=\"stdio\"`) counts as stdio unless a
+port is published for it. A stdio server and a project without MCP skip, with the evidence. The address comes from the flags and config, else compose's published
 port, a port=/host= literal in the server code, EXPOSE, and only then 127.0.0.1:8000.
 When nothing listens, mcp.port fails and the other two skip (see mcp.port)."
     };

@@ -66,6 +66,96 @@ impl Check for PackCheck {
         if let Some(why) = probe::not_applicable(ctx, &vars, &def.when) {
             return CheckResult::skip(format!("not applicable: {why}"));
         }
+        if def.when.build_context.is_empty() {
+            return self.run_once(ctx, &vars);
+        }
+        let contexts = contexts_holding(ctx, &def.when.build_context);
+        if contexts.is_empty() {
+            return CheckResult::skip(format!(
+                "not applicable: {}",
+                no_context_reason(ctx, &def.when.build_context)
+            ));
+        }
+        let results: Vec<CheckResult> = contexts
+            .into_iter()
+            .map(|c| {
+                let mut v = vars.clone();
+                v.build_context = Some(c);
+                self.run_once(ctx, &v)
+            })
+            .collect();
+        fold_contexts(results)
+    }
+}
+
+/// The build contexts (relative to the project, `.` for its root) that hold one of `names`.
+fn contexts_holding(ctx: &Context, names: &[String]) -> Vec<String> {
+    crate::probes::dockerfile::build_contexts(ctx)
+        .into_iter()
+        .filter(|c| names.iter().any(|n| c.join(n).exists()))
+        .map(|c| shown_context(ctx, &c))
+        .collect()
+}
+
+fn shown_context(ctx: &Context, dir: &std::path::Path) -> String {
+    let shown = ctx.settings.display_path(dir);
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    }
+}
+
+/// Why no build context holds any of `names`, naming the contexts looked at.
+fn no_context_reason(ctx: &Context, names: &[String]) -> String {
+    let all: Vec<String> = crate::probes::dockerfile::build_contexts(ctx)
+        .iter()
+        .map(|c| shown_context(ctx, c))
+        .collect();
+    if all.is_empty() {
+        "the project has no Docker build (no Dockerfile, no compose `build:`)".to_string()
+    } else {
+        format!(
+            "no {} in the Docker build context{} ({})",
+            names.join(" or "),
+            if all.len() == 1 { "" } else { "s" },
+            all.join(", ")
+        )
+    }
+}
+
+/// One result over every build context: the worst status; the first problem's summary (with
+/// a count when several contexts have one); every problem's fix steps, in context order.
+fn fold_contexts(results: Vec<CheckResult>) -> CheckResult {
+    let worst = results.iter().map(|r| r.status).max().unwrap_or(Status::Ok);
+    let mut bad: Vec<CheckResult> = results
+        .iter()
+        .filter(|r| r.status == worst)
+        .cloned()
+        .collect();
+    if worst <= Status::Skip || bad.len() == 1 {
+        return bad.swap_remove(0);
+    }
+    let n = bad.len();
+    let mut first = bad.remove(0);
+    first.summary = format!("{n} build contexts; first: {}", first.summary);
+    for other in bad {
+        first.details.push(other.summary);
+        first.details.extend(other.details);
+        first.locations.extend(other.locations);
+        if let (Some(f), Some(o)) = (first.fix.as_mut(), other.fix) {
+            f.commands.extend(o.commands);
+            f.manual.extend(o.manual);
+        }
+    }
+    first
+}
+
+impl PackCheck {
+    /// The probe once, with the severity, message and fix of the definition.
+    fn run_once(&self, ctx: &Context, vars: &Vars) -> CheckResult {
+        let def = &self.def;
+        let vars = vars.clone();
         let mut r = match &def.probe {
             Probe::Command(p) => probe::command(ctx, &vars, p),
             Probe::File(p) => files::probe(ctx, &vars, p, probe::budget(ctx, p.timeout)),

@@ -402,6 +402,7 @@ fn when(cx: &mut Ctx, w: RawWhen) -> When {
     out.os = list(&w.os, "when.os");
     out.env = list(&w.env, "when.env");
     out.commands = list(&w.command, "when.command");
+    out.build_context = list(&w.build_context, "when.build_context");
     const OSES: &[&str] = &[
         "linux", "macos", "windows", "freebsd", "netbsd", "openbsd", "unix",
     ];

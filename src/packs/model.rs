@@ -41,6 +41,8 @@ pub struct When {
     pub env: Vec<String>,
     pub commands: Vec<String>,
     pub git: Option<bool>,
+    /// Names of which one must exist in a Docker build context.
+    pub build_context: Vec<String>,
 }
 
 #[derive(Debug)]

@@ -14,6 +14,7 @@ pub const KNOWN: &[&str] = &[
     "{home}",
     "{create_env}",
     "{update_env}",
+    "{build_context}",
 ];
 
 /// Whole-command placeholders that expand to a flavour-correct command.
@@ -50,6 +51,8 @@ pub struct Vars {
     pub home: Option<String>,
     /// Paths resolve only inside the project (a project's own pack).
     pub confined: bool,
+    /// The Docker build context a probe runs for, relative to the project (`.` for its root).
+    pub build_context: Option<String>,
 }
 
 impl Vars {
@@ -65,6 +68,7 @@ impl Vars {
             project: s.project_dir.display().to_string(),
             home: ctx.home().map(|h| h.display().to_string()),
             confined: false,
+            build_context: None,
         }
     }
 
@@ -79,6 +83,7 @@ impl Vars {
                 "env_file" => Some(self.env_file.clone()),
                 "project" => Some(self.project.clone()),
                 "home" => self.home.clone(),
+                "build_context" => self.build_context.clone(),
                 _ => None,
             };
             v.unwrap_or_else(|| {
@@ -154,6 +159,7 @@ mod tests {
             project: "/p".into(),
             home: None,
             confined: false,
+            build_context: None,
         }
     }
 

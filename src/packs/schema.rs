@@ -66,6 +66,10 @@ pub struct RawWhen {
     pub command: Option<Spanned<OneOrMany>>,
     /// The project is (`true`) or is not (`false`) inside a git work tree.
     pub git: Option<Spanned<bool>>,
+    /// One of these names exists in a Docker build context of the project (a compose
+    /// service's `build.context`, else a Dockerfile's folder). The probe then runs once per
+    /// such context, with `{build_context}` standing for it.
+    pub build_context: Option<Spanned<OneOrMany>>,
 }
 
 /// One probe with its expectations. `kind` decides which keys apply.

@@ -112,6 +112,22 @@ pub struct ComposeService {
     pub build_context: Option<PathBuf>,
 }
 
+/// `a/./b/../c` → `a/c`, without touching the disk (a build context may not exist yet).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// See [`ComposeService::sources`].
 pub const LINE_STRIDE: usize = 1_000_000;
 
@@ -344,7 +360,7 @@ fn service(
     let limits = node.path(&["deploy", "resources", "limits"]);
     let build = node.get("build");
     let dir = file.parent().unwrap_or(Path::new("."));
-    let dockerfile = build.and_then(|b| {
+    let built = build.and_then(|b| {
         let (context, dockerfile) = match &b.value {
             Value::Map(_) => (
                 b.get("context")
@@ -358,11 +374,15 @@ fn service(
             return None;
         }
         let context = dir.join(context);
-        Some(context.join(dockerfile.unwrap_or_else(|| "Dockerfile".into())))
+        let dockerfile = context.join(dockerfile.unwrap_or_else(|| "Dockerfile".into()));
+        Some((context, dockerfile))
     });
-    let build_context = dockerfile
-        .as_ref()
-        .and_then(|d| d.parent().map(Path::to_path_buf));
+    // The context is the folder compose sends to the engine, not the Dockerfile's folder
+    // (`context: .` with `dockerfile: services/api/Dockerfile` sends the whole project).
+    let (build_context, dockerfile) = match built {
+        Some((c, d)) => (Some(normalize(&c)), Some(normalize(&d))),
+        None => (None, None),
+    };
     let extends = node.get("extends").and_then(|e| match &e.value {
         Value::Map(_) => Some((
             e.get("file").and_then(Node::text),

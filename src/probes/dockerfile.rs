@@ -335,6 +335,82 @@ pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
     })
 }
 
+/// Where a Dockerfile installs the environment file `file` into the image's base environment
+/// (`COPY conda.yml /tmp/conda.yml` then `micromamba install -n base -f /tmp/conda.yml`, the
+/// mambaorg/micromamba and Seqera/Wave pattern): the Dockerfile as shown and the RUN line.
+/// Such a file describes the image, not an environment to create on the host.
+pub fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)> {
+    let name = file.file_name()?.to_str()?;
+    dockerfiles(ctx).files.iter().find_map(|df| {
+        let copied = df.instructions.iter().any(|i| {
+            ["COPY", "ADD"].contains(&i.keyword.as_str())
+                && i.args.split_whitespace().rev().skip(1).any(|src| {
+                    Path::new(src.trim_matches(['"', '\'', '[', ']', ','])).file_name()
+                        == Some(name.as_ref())
+                })
+        });
+        let run = df.instructions.iter().find(|i| {
+            i.keyword == "RUN" && {
+                let words: Vec<&str> = i.args.split_whitespace().collect();
+                let base = words.windows(2).any(|w| {
+                    (["-n", "--name"].contains(&w[0]) && w[1] == "base") || w[0] == "--name=base"
+                });
+                let installs = words.windows(2).any(|w| {
+                    ["-f", "--file"].contains(&w[0])
+                        && Path::new(w[1]).file_name() == Some(name.as_ref())
+                });
+                base && installs
+            }
+        });
+        match (copied, run) {
+            (true, Some(r)) => Some((df.display.clone(), r.line)),
+            _ => None,
+        }
+    })
+}
+
+/// The project's Docker build contexts, each once, in a stable order: a compose service's
+/// `build.context`, and for every Dockerfile no service builds, the Dockerfile's folder.
+/// Only folders inside the project count: a context that a compose file points outside it
+/// is not read.
+pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
+    let project = &ctx.settings.project_dir;
+    let inside_project = |p: &Path| {
+        let real = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let root = project.canonicalize().unwrap_or_else(|_| project.clone());
+        real.starts_with(root) && real.is_dir()
+    };
+    let compose = crate::probes::compose::compose(ctx);
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut push = |p: PathBuf| {
+        if inside_project(&p) && !out.iter().any(|o| same_dir(o, &p)) {
+            out.push(p);
+        }
+    };
+    for s in &compose.services {
+        if let Some(c) = &s.build_context {
+            push(c.clone());
+        }
+    }
+    for df in &dockerfiles(ctx).files {
+        let built = compose
+            .services
+            .iter()
+            .any(|s| s.dockerfile.as_deref() == Some(df.path.as_path()));
+        if let (false, Some(dir)) = (built, df.path.parent()) {
+            push(dir.to_path_buf());
+        }
+    }
+    out
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b
+        || a.canonicalize()
+            .ok()
+            .is_some_and(|x| b.canonicalize().ok() == Some(x))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

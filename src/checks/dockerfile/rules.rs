@@ -248,11 +248,24 @@ pub fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
             let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
             let inherited =
                 !base.is_empty() && bases.local(&base).is_some_and(|b| b.has_healthcheck);
+            let runs_nothing = !lineage.iter().any(|s| {
+                s.body(df)
+                    .iter()
+                    .any(|i| ["CMD", "ENTRYPOINT", "EXPOSE"].contains(&i.keyword.as_str()))
+            });
             if inherited {
                 out.push(finding(
                     fin.line(df),
                     Status::Ok,
                     format!("no HEALTHCHECK, but the base image {base} declares one"),
+                ));
+            } else if runs_nothing {
+                // A tool image (Seqera/Wave, BioContainers): whoever runs it names the command,
+                // and there is no service for a HEALTHCHECK to watch.
+                out.push(finding(
+                    fin.line(df),
+                    Status::Ok,
+                    "no HEALTHCHECK, and none needed: the image sets no CMD, ENTRYPOINT or EXPOSE, so it runs no service of its own (a tool image)",
                 ));
             } else {
                 out.push(finding(

@@ -46,7 +46,14 @@ pub(super) fn check_file(ctx: &Context) -> CheckResult {
     for (path, state) in &pf.others {
         let other = ctx.settings.display_path(path);
         let sub = match state {
-            FileState::Parsed(file) => lint(ctx, file, &other, loc_path(ctx, path)),
+            FileState::Parsed(file) => {
+                let role = if file.name.is_none() && file.prefix.is_none() {
+                    Role::Overlay
+                } else {
+                    Role::Picked
+                };
+                lint(ctx, file, &other, loc_path(ctx, path), role)
+            }
             FileState::Invalid { line, reason } => {
                 CheckResult::warn(format!("{other} is not a valid environment file: {reason}"))
                     .location(Location::new(loc_path(ctx, path), *line, reason.clone()))
@@ -95,7 +102,17 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
                         .manual(format!("edit {shown} at line {line}")),
                 )
         }
-        FileState::Parsed(file) => lint(ctx, file, &shown, lpath),
+        FileState::Parsed(file) => {
+            match crate::probes::dockerfile::installs_into_base(ctx, &pf.path) {
+                // Named by the Dockerfile's `-n base`, with whatever Python the tool needs.
+                Some((df, line)) if file.name.is_none() => {
+                    lint(ctx, file, &shown, lpath, Role::Overlay).detail(format!(
+                        "written for the image: {df}:{line} installs it into the image's base environment"
+                    ))
+                }
+                _ => lint(ctx, file, &shown, lpath, Role::Picked),
+            }
+        }
     }
 }
 
@@ -217,7 +234,7 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
 }
 
 /// A `dependencies:` list of valid specs with a pinned Python.
-fn lint_dependencies(f: &mut Findings, file: &EnvFile) {
+fn lint_dependencies(f: &mut Findings, file: &EnvFile, role: Role) {
     match file.dependencies_line {
         None => {
             f.add(
@@ -268,7 +285,7 @@ fn lint_dependencies(f: &mut Findings, file: &EnvFile) {
     }
     let dep_line = file.dependencies_line.unwrap_or(1);
     match file.dep("python") {
-        None if file.dependencies_line.is_some() => {
+        None if file.dependencies_line.is_some() && role == Role::Picked => {
             f.add(
                 Status::Warn,
                 dep_line,
@@ -328,11 +345,12 @@ fn lint_summary(file: &EnvFile, shown: &str, fails: usize, warns: usize) -> Stri
     if fails == 0 && warns == 0 {
         let py = file
             .dep("python")
-            .map(|d| d.text.trim().to_string())
+            .map(|d| format!("{}, ", d.text.trim()))
             .unwrap_or_default();
+        let n = file.dependencies.len();
         return format!(
-            "{shown}: {} dependencies, {py}, conda-forge first",
-            file.dependencies.len()
+            "{shown}: {n} dependenc{}, {py}conda-forge first",
+            if n == 1 { "y" } else { "ies" }
         );
     }
     let mut parts = Vec::new();
@@ -351,7 +369,18 @@ fn lint_summary(file: &EnvFile, shown: &str, fails: usize, warns: usize) -> Stri
     format!("{shown}: {}", parts.join(", "))
 }
 
-fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResult {
+/// What an environment file is for, which decides the findings that apply to it.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// It creates an environment (`create -f`): the picked file, or another one with a name.
+    Picked,
+    /// Another file without `name:` or `prefix:`: an overlay applied to an existing
+    /// environment (`env update -n NAME -f environment-dev.yml`), so it needs neither a name
+    /// nor Python of its own.
+    Overlay,
+}
+
+fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) -> CheckResult {
     let mut f = Findings {
         path: lpath,
         items: Vec::new(),
@@ -362,9 +391,11 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf) -> CheckResu
         f.add(st, p.line, "structure", p.message.clone());
         f.step(format!("fix the structure at {shown}:{}", p.line));
     }
-    lint_name(ctx, &mut f, file, shown);
+    if role == Role::Picked {
+        lint_name(ctx, &mut f, file, shown);
+    }
     lint_channels(&mut f, file);
-    lint_dependencies(&mut f, file);
+    lint_dependencies(&mut f, file, role);
     lint_pip(ctx, &mut f, file);
 
     let fails = f.count(Status::Fail);

@@ -83,6 +83,10 @@ struct Code {
     http: Option<(String, String)>,
     sse: bool,
     stdio: Option<String>,
+    /// The default of a transport option or variable (`--transport` with `default="stdio"`,
+    /// `os.environ.get("MCP_TRANSPORT", "stdio")`): the transport and "file:line". Where the
+    /// code can speak both, this says what a plain start speaks.
+    default_transport: Option<(String, String)>,
     port: Option<(u16, String)>,
     host: Option<String>,
     path: Option<String>,
@@ -102,6 +106,9 @@ static STDIO: LazyLock<Regex> = LazyLock::new(|| {
         r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']|\.run\(\s*\)"#,
     )
     .unwrap()
+});
+static DEFAULT_TRANSPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)["']--transport["'][^@]{0,300}?default\s*=\s*["'](stdio|streamable-http|http|sse)["']|TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
 });
 static PORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
@@ -162,6 +169,12 @@ fn scan_file(code: &mut Code, name: &str, path: &Path, text: &str) {
     }
     if code.stdio.is_none() {
         code.stdio = STDIO.find(text).map(at);
+    }
+    if code.default_transport.is_none() {
+        code.default_transport = DEFAULT_TRANSPORT.captures(text).and_then(|c| {
+            let m = c.get(1).or_else(|| c.get(2))?;
+            Some((m.as_str().to_string(), at(m)))
+        });
     }
     // Address literals count only where the server is configured or run.
     if http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(") {
@@ -372,6 +385,20 @@ fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String
                 .to_string(),
         );
     };
+    if let Some((transport, at)) = &code.default_transport {
+        if transport == "stdio" && !publishes {
+            return (
+                Serves::Stdio,
+                format!("{uses}; its transport option defaults to stdio at {at} (HTTP only when asked for)"),
+            );
+        }
+        if transport != "stdio" {
+            return (
+                Serves::Http,
+                format!("{uses}; its transport defaults to {transport} at {at}"),
+            );
+        }
+    }
     if let Some((marker, at)) = &code.http {
         return (Serves::Http, format!("{uses}; {marker} at {at}"));
     }
