@@ -244,6 +244,35 @@ fn seqera_style_conda_yml_image_is_found_and_judged() {
     assert_eq!(user["locations"][0]["path"], "Dockerfile");
     assert_eq!(user["locations"][0]["line"], 11);
     assert_eq!(check(&r, "dockerfile.base_eol")["status"], "warn");
+    // conda.yml goes into the image's base (Dockerfile line 4): no name or Python is asked
+    // of it, and there is no host environment to look for.
+    let exists = check(&r, "env.exists");
+    assert_eq!(exists["status"], "skip", "{exists}");
+    assert!(
+        text(&exists["details"]).contains("Dockerfile:4 installs it"),
+        "{exists}"
+    );
+    assert!(
+        text(&exists["details"]).contains("create -y -n "),
+        "{exists}"
+    );
+    assert!(!text(file).contains("no `name:`"), "{file}");
+    // A tool image: no CMD, ENTRYPOINT or EXPOSE, so no HEALTHCHECK is needed.
+    let hc = check(&r, "dockerfile.healthcheck");
+    assert!(text(&hc["summary"]).contains("tool image"), "{hc}");
+}
+
+#[test]
+fn an_env_file_named_base_is_for_the_image() {
+    let r = run("micromamba-docker");
+    let exists = check(&r, "env.exists");
+    assert_eq!(exists["status"], "skip", "{exists}");
+    assert!(
+        text(&exists["summary"]).contains("names `base`"),
+        "{exists}"
+    );
+    // No fix would run `create -n base`, which the tools refuse.
+    assert!(!text(&r).contains("create -y -n base"), "{r}");
 }
 
 #[test]
@@ -264,4 +293,10 @@ fn makefile_self_install_is_a_note_and_the_dev_overlay_is_linted() {
         .as_str()
         .unwrap()
         .starts_with("environment.yml:"));
+    // The overlay is applied with `env update -n`: it needs no name and no Python of its own.
+    assert_eq!(file["status"], "ok", "{file}");
+    assert!(
+        !text(&file["locations"]).contains("environment-dev.yml"),
+        "{file}"
+    );
 }

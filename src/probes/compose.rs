@@ -574,10 +574,20 @@ mod tests {
     #[test]
     fn build_dockerfile_and_limits() {
         let s = svc("services:\n  a:\n    build:\n      context: ./svc\n      dockerfile: api.Dockerfile\n    mem_limit: 512m\n    pids_limit: -1\n    deploy:\n      resources:\n        limits:\n          cpus: '0.5'\n");
-        assert_eq!(s.dockerfile, Some(PathBuf::from("/p/./svc/api.Dockerfile")));
+        assert_eq!(s.dockerfile, Some(PathBuf::from("/p/svc/api.Dockerfile")));
+        assert_eq!(s.build_context, Some(PathBuf::from("/p/svc")));
         assert_eq!(s.memory_limit, Some(6));
         assert_eq!(s.pids_limit, None);
         assert_eq!(s.cpu_limit, Some(11));
+        // The context is what compose sends to the engine, wherever the Dockerfile lives.
+        let s = svc("services:\n  a:\n    build:\n      context: .\n      dockerfile: services/api/Dockerfile\n");
+        assert_eq!(s.build_context, Some(PathBuf::from("/p")));
+        assert_eq!(
+            s.dockerfile,
+            Some(PathBuf::from("/p/services/api/Dockerfile"))
+        );
+        let s = svc("services:\n  a:\n    build: ../up/./app\n");
+        assert_eq!(s.build_context, Some(PathBuf::from("/up/app")));
     }
 
     #[test]

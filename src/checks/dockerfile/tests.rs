@@ -138,6 +138,20 @@ fn healthcheck_rule() {
     );
     assert!(run("dockerfile.healthcheck", "user_inherit.Dockerfile").is_empty());
     assert!(run("dockerfile.healthcheck", "policy_secure.Dockerfile").is_empty());
+    // A tool image (no CMD, ENTRYPOINT or EXPOSE of its own) runs no service to watch; the
+    // same image with a CMD does.
+    let tool = "FROM mambaorg/micromamba:2.0.5\nCOPY conda.yml /tmp/conda.yml\nRUN micromamba install -y -n base -f /tmp/conda.yml\n";
+    let judge = |text: &str| {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        super::rules::healthcheck(&df, &NoBases)
+    };
+    let found = judge(tool);
+    assert_eq!(found[0].status, Status::Ok, "{found:?}");
+    assert!(found[0].message.contains("tool image"), "{found:?}");
+    let found = judge(&format!("{tool}CMD [\"python\", \"serve.py\"]\n"));
+    assert_eq!(found[0].status, Warn, "{found:?}");
+    let found = judge(&format!("{tool}EXPOSE 8000\n"));
+    assert_eq!(found[0].status, Warn, "{found:?}");
 }
 
 #[test]
