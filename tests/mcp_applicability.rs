@@ -105,12 +105,37 @@ fn compose_published_port_wins_over_the_code() {
             "services:\n  api:\n    build: .\n    ports:\n      - \"{published}:{in_code}\"\n"
         ),
     );
-    let (report, _) = sb.json(&["mcp.port"]);
+    let (report, _) = sb.json(&["mcp.port", "mcp.bind", "mcp.origin"]);
     let s = check(&report, "mcp.port")["summary"]
         .as_str()
         .unwrap()
         .to_string();
     assert!(s.contains(&format!(":{published}")), "{s}");
+    // Published without `127.0.0.1:`: on every interface, whether or not it runs yet.
+    let bind = check(&report, "mcp.bind");
+    assert_eq!(bind["status"], "warn", "{bind:#}");
+    assert!(
+        bind["summary"].as_str().unwrap().contains("compose.yaml:5"),
+        "{bind:#}"
+    );
+    assert!(
+        bind["fix"]
+            .to_string()
+            .contains(&format!("127.0.0.1:{published}:{in_code}")),
+        "{bind:#}"
+    );
+    // Nothing answers, so there is nothing to send a foreign Origin to.
+    let origin = check(&report, "mcp.origin");
+    assert_eq!(origin["status"], "skip", "{origin:#}");
+    // On loopback only: no finding, and with nothing listening the check skips.
+    sb.write(
+        "project/compose.yaml",
+        &format!(
+            "services:\n  api:\n    build: .\n    ports:\n      - \"127.0.0.1:{published}:{in_code}\"\n"
+        ),
+    );
+    let (report, _) = sb.json(&["mcp.bind"]);
+    assert_eq!(status(&report, "mcp.bind"), "skip", "{report:#}");
 }
 
 #[test]

@@ -392,3 +392,76 @@ fn wait_retries_until_a_late_server_is_up() {
     assert!(waited >= 1500, "waited {waited} ms");
     assert!(took < Duration::from_secs(25), "took {took:?}");
 }
+
+/// `mcp.origin` and `mcp.bind` against the SDK's defaults: on 127.0.0.1 it checks Host and
+/// Origin itself; started with host 0.0.0.0 (as container images are) it has no protection
+/// and is reachable from the network.
+#[test]
+fn a_server_on_every_interface_lets_a_foreign_origin_in() {
+    let Some(py) = python() else { return };
+    let run = |server: &Server| {
+        let mut sb = Sandbox::new();
+        // This machine may itself be a container; judge the socket as on a developer's host.
+        sb.var("DEVDOCTOR_ASSUME_HOST", "1");
+        sb.json(&[
+            "-C",
+            &server.dir(),
+            "--timeout",
+            "10",
+            "--mcp-url",
+            &server.url("/mcp"),
+            "mcp.*",
+        ])
+    };
+    let port = free_port();
+    let local = Server::start(&py, &fixture(), &["--port", &port.to_string()], port);
+    let (report, _) = run(&local);
+    let origin = check(&report, "mcp.origin");
+    assert_eq!(origin["status"], "ok", "{origin:#}\n{}", local.log_text());
+    assert!(
+        [403, 421].contains(&origin["data"]["status"].as_u64().unwrap()),
+        "{origin:#}"
+    );
+    assert_eq!(status(&report, "mcp.bind"), "ok", "{report:#}");
+    drop(local);
+
+    let port = free_port();
+    let open = Server::start(
+        &py,
+        &fixture(),
+        &["--port", &port.to_string(), "--host", "0.0.0.0"],
+        port,
+    );
+    let (report, code) = run(&open);
+    assert_eq!(code, 1);
+    let origin = check(&report, "mcp.origin");
+    assert_eq!(origin["status"], "fail", "{origin:#}\n{}", open.log_text());
+    assert!(
+        origin["details"].to_string().contains("0.0.0.0"),
+        "{origin:#}"
+    );
+    assert!(
+        origin["fix"]
+            .to_string()
+            .contains("TransportSecuritySettings"),
+        "{origin:#}"
+    );
+    let bind = check(&report, "mcp.bind");
+    assert_eq!(bind["status"], "warn", "{bind:#}");
+    assert!(
+        bind["summary"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("0.0.0.0:{port}")),
+        "{bind:#}"
+    );
+    assert!(
+        bind["details"]
+            .to_string()
+            .contains(&format!("pid {}", open.child.id())),
+        "{bind:#}"
+    );
+    // The session the foreign initialize opened was closed: the server still answers the
+    // real handshake afterwards.
+    assert_eq!(status(&report, "mcp.handshake"), "ok");
+}

@@ -324,6 +324,18 @@ fn good_server(session_id: &'static str) -> Fake {
         if req.path != "/mcp" {
             return respond(stream, "404 Not Found", &[], b"Not Found");
         }
+        // DNS-rebinding protection, as the SDK applies it on 127.0.0.1.
+        if !req
+            .header("host")
+            .is_some_and(|h| h.starts_with("127.0.0.1:"))
+        {
+            return respond(
+                stream,
+                "421 Misdirected Request",
+                &[],
+                b"Invalid Host header",
+            );
+        }
         if req.method == "DELETE" {
             return respond(stream, "200 OK", &[], b"");
         }
@@ -378,11 +390,19 @@ fn wire_exchange_follows_the_spec() {
     assert!(data["latency_ms"].as_f64().unwrap() > 0.0);
     assert_eq!(code, 0, "a missing /health route is only a warning");
 
-    let mcp: Vec<Req> = fake
+    let (foreign, mcp): (Vec<Req>, Vec<Req>) = fake
         .seen()
         .into_iter()
         .filter(|r| r.path == "/mcp")
-        .collect();
+        .partition(|r| r.header("origin").is_some());
+    // mcp.origin's one request from a foreign site, refused by the server (421).
+    assert_eq!(foreign.len(), 1, "{foreign:?}");
+    assert_eq!(foreign[0].header("origin"), Some("http://attacker.invalid"));
+    assert!(foreign[0]
+        .header("host")
+        .unwrap()
+        .starts_with("attacker.invalid:"));
+    assert_eq!(status(&report, "mcp.origin"), "ok", "{report:#}");
     let methods: Vec<String> = mcp
         .iter()
         .map(|r| {

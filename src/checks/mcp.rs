@@ -9,6 +9,8 @@ use crate::probes::mcp::{
 use std::sync::Arc;
 use std::time::Duration;
 
+mod defence;
+
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
@@ -35,6 +37,22 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             applies: "When the project serves MCP over HTTP, or --mcp-url is given; skips otherwise.",
             explain: PORT_EXPLAIN,
             run: port,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.origin",
+            title: "MCP server rejects foreign origins (DNS rebinding)",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP on this machine and the handshake works; skips otherwise.",
+            explain: defence::ORIGIN_EXPLAIN,
+            run: defence::origin,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.bind",
+            title: "MCP server listens on loopback only",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP at a local URL; skips otherwise (inside a container only compose's published port is judged).",
+            explain: defence::BIND_EXPLAIN,
+            run: defence::bind,
         })),
     ]
 }

@@ -6,6 +6,7 @@
 
 mod client;
 mod legacy;
+pub mod origin;
 mod project;
 mod reply;
 pub mod sockets;

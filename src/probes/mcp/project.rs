@@ -40,6 +40,8 @@ pub(crate) struct McpProject {
     pub(crate) address_from: String,
     /// How the server is started, when the project says.
     pub(crate) start: Option<Start>,
+    /// The port a compose service publishes for the server, when one does.
+    pub(crate) published: Option<Published>,
     /// Names this project's server may announce in `initialize` (normalized): the names in
     /// its code, its environment's name, its pyproject name and its folder's name.
     pub(crate) names: Vec<String>,
@@ -268,8 +270,25 @@ fn requirement_names(file: &str, text: &str) -> Vec<String> {
     out
 }
 
+/// A port compose publishes for the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Published {
+    /// The host address it is published on (`None`: every interface).
+    pub(crate) host_ip: Option<String>,
+    pub(crate) port: u16,
+    /// As written (`8000:8000`).
+    pub(crate) raw: String,
+    /// "compose.yaml:12".
+    pub(crate) at: String,
+    pub(crate) service: String,
+}
+
 /// A published host port for the project's service: (host ip, port, "compose.yaml:12").
 fn compose_port(ctx: &Context) -> Option<(Option<String>, u16, String)> {
+    published_port(ctx).map(|p| (p.host_ip, p.port, p.at))
+}
+
+fn published_port(ctx: &Context) -> Option<Published> {
     let facts = compose::compose(ctx);
     let services = facts.services.iter();
     let mut ordered: Vec<&compose::ComposeService> = services
@@ -281,8 +300,13 @@ fn compose_port(ctx: &Context) -> Option<(Option<String>, u16, String)> {
     ordered.into_iter().find_map(|s| {
         let port = s.ports.iter().find(|p| p.host.is_some())?;
         let (file, line) = s.locate(port.line);
-        let host = u16::try_from(port.host?.0).ok()?;
-        Some((port.host_ip.clone(), host, format!("{file}:{line}")))
+        Some(Published {
+            host_ip: port.host_ip.clone(),
+            port: u16::try_from(port.host?.0).ok()?,
+            raw: port.raw.clone(),
+            at: format!("{file}:{line}"),
+            service: s.name.clone(),
+        })
     })
 }
 
@@ -332,6 +356,7 @@ fn decide(ctx: &Context) -> McpProject {
         health_url,
         address_from,
         start,
+        published: published_port(ctx),
         names,
     }
 }

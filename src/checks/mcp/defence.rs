@@ -1,0 +1,242 @@
+//! `mcp.origin` and `mcp.bind`: whether the running MCP server defends itself against a web
+//! page (DNS rebinding) and against the network (listening on every interface).
+
+use super::{local_targets, not_served};
+use crate::core::{CheckResult, Context, Fix, Phase};
+use crate::probes::http::{HostKind, Target};
+use crate::probes::mcp::origin::{foreign_initialize, FOREIGN_ORIGIN};
+use crate::probes::mcp::{self, sockets, Transport};
+use std::net::IpAddr;
+
+pub(super) const ORIGIN_EXPLAIN: &str = "
+Looks at: what the running MCP server does with the request a web page makes through DNS
+rebinding: an `initialize` whose Host is attacker.invalid:PORT and whose Origin is
+http://attacker.invalid, sent to the local MCP endpoint once the handshake has worked. A
+rejection (403 Invalid Origin, 421 Invalid Host, 400, 401) is ok; an initialize result is a
+failure. A session the request opened is closed again.
+Why: the MCP specification requires servers to validate Origin, because any web page the
+developer opens can make the browser talk to 127.0.0.1 through a rebinding domain. The
+official Python SDK turns its protection on only when the server binds to 127.0.0.1, localhost
+or ::1; a server started with host=\"0.0.0.0\" (as container images are) has none.
+When: the project serves MCP over HTTP (see mcp.handshake) on this machine; skips for a stdio
+server, a remote URL, the deprecated HTTP+SSE transport, and when the handshake failed.
+Fix: bind to 127.0.0.1, or pass
+transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=True,
+allowed_hosts=[...], allowed_origins=[...]) (mcp.server.transport_security) to the server.";
+
+pub(super) const BIND_EXPLAIN: &str = "
+Looks at: the kernel's socket tables (/proc/net/tcp, /proc/net/tcp6) for the address the MCP
+server's port listens on, and compose's published port for the server.
+Why: a server listening on 0.0.0.0 or :: outside a container is reachable from every network
+the machine is on, and the MCP specification asks local servers to bind to loopback; a compose
+port published without `127.0.0.1:` is the same thing one level up (Docker publishes on every
+interface, past most host firewalls).
+When: the project serves MCP over HTTP at a local URL. Inside a container (/.dockerenv,
+/run/.containerenv) binding every interface is how a published port reaches the server, so
+only the compose side is judged there.
+Fix: start the server with host 127.0.0.1 (e.g. `--host 127.0.0.1`, `mcp.run(host=\"127.0.0.1\")`)
+and publish as `127.0.0.1:PORT:PORT`.";
+
+/// `mcp.origin`.
+pub(super) fn origin(ctx: &Context) -> CheckResult {
+    let p = mcp::project(ctx);
+    if let Some(skip) = not_served(&p) {
+        return skip;
+    }
+    let Ok(target) = Target::parse(&p.mcp_url) else {
+        return CheckResult::skip("the MCP URL cannot be used (see mcp.handshake)");
+    };
+    if target.kind() == HostKind::Remote {
+        return CheckResult::skip(format!(
+            "{} is not on this machine: DNS rebinding reaches local servers",
+            target.host
+        ));
+    }
+    let hs = mcp::handshake(ctx);
+    match &hs.0 {
+        Err(_) => {
+            return CheckResult::skip("the MCP endpoint did not complete a handshake (see mcp.handshake)")
+        }
+        Ok(h) if h.transport == Transport::LegacySse => {
+            return CheckResult::skip(
+                "the server speaks the deprecated HTTP+SSE transport (see mcp.handshake); its Origin handling is not probed",
+            )
+        }
+        Ok(_) => {}
+    }
+    let budget = ctx.settings.timeout.mul_f64(0.5);
+    match foreign_initialize(&target, budget, ctx.settings.allow_remote) {
+        Err(e) => CheckResult::unknown(format!(
+            "the request from a foreign origin got no answer: {e}"
+        )),
+        Ok(a) if a.initialized => CheckResult::fail(format!(
+            "the MCP server answers `initialize` from {FOREIGN_ORIGIN}: any web page can reach it through DNS rebinding"
+        ))
+        .detail(format!(
+            "POST {} with Host attacker.invalid:{} and Origin {FOREIGN_ORIGIN} got HTTP {}",
+            target.display(),
+            target.port,
+            a.status
+        ))
+        .details(wildcard_note(target.port))
+        .data("status", a.status)
+        .with_fix(origin_fix()),
+        Ok(a) if matches!(a.status, 400 | 401 | 403 | 421) => CheckResult::ok(format!(
+            "rejects a request from a foreign origin (HTTP {}{})",
+            a.status,
+            if a.excerpt.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", a.excerpt)
+            }
+        ))
+        .data("status", a.status),
+        Ok(a) => CheckResult::warn(format!(
+            "a request from a foreign origin got HTTP {}, neither a rejection nor an MCP answer",
+            a.status
+        ))
+        .detail(a.excerpt)
+        .data("status", a.status),
+    }
+}
+
+/// Why the SDK's protection is off, when the socket tables show it: a wildcard address.
+fn wildcard_note(port: u16) -> Option<String> {
+    let all = sockets::tables().ok()?;
+    let open = all
+        .iter()
+        .find(|l| l.port == port && l.addr.is_unspecified())?;
+    Some(format!(
+        "it listens on {}: the Python SDK protects only servers bound to 127.0.0.1, localhost or ::1 (see mcp.bind)",
+        open.endpoint()
+    ))
+}
+
+fn origin_fix() -> Fix {
+    Fix::new("Turn on the SDK's DNS-rebinding protection — a web page must not be able to drive the server.")
+        .phase(Phase::Runtime)
+        .manual("bind the server to 127.0.0.1 (`host=\"127.0.0.1\"`): the Python SDK then checks Host and Origin itself")
+        .manual("where it must listen on another address (a container), pass transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=[\"localhost:*\", \"127.0.0.1:*\"], allowed_origins=[\"http://localhost:*\"]) from mcp.server.transport_security")
+        .manual("then restart the server")
+}
+
+/// Whether devdoctor runs inside a container (Docker's /.dockerenv, podman's
+/// /run/.containerenv, or the `container` variable systemd-nspawn and podman set).
+/// `DEVDOCTOR_ASSUME_HOST=1` says it does not (tests on CI machines that are containers).
+fn in_container(ctx: &Context) -> bool {
+    if ctx.var("DEVDOCTOR_ASSUME_HOST") == Some("1") {
+        return false;
+    }
+    ctx.var("container").is_some_and(|v| !v.is_empty())
+        || ["/.dockerenv", "/run/.containerenv"]
+            .iter()
+            .any(|m| std::path::Path::new(m).exists())
+}
+
+fn is_wildcard(ip: &str) -> bool {
+    ip.parse::<IpAddr>()
+        .map(|a| a.is_unspecified())
+        .unwrap_or(false)
+}
+
+/// `mcp.bind`.
+pub(super) fn bind(ctx: &Context) -> CheckResult {
+    let p = mcp::project(ctx);
+    if let Some(skip) = not_served(&p) {
+        return skip;
+    }
+    let targets = local_targets(&p);
+    let Some(target) = targets.first() else {
+        return CheckResult::skip(
+            "the MCP URL is not on this machine; only local sockets can be inspected",
+        );
+    };
+    let mut findings: Vec<CheckResult> = Vec::new();
+    if let Some(pubd) = p
+        .published
+        .as_ref()
+        .filter(|d| d.host_ip.as_deref().is_none_or(is_wildcard))
+    {
+        findings.push(
+            CheckResult::warn(format!(
+                "compose publishes the MCP port on every interface: `{}` (service `{}`, {})",
+                pubd.raw, pubd.service, pubd.at
+            ))
+            .with_fix(
+                Fix::new("Publish the MCP port on loopback only — Docker's published ports bypass most host firewalls.")
+                    .phase(Phase::Runtime)
+                    .manual(format!(
+                        "at {}, write `127.0.0.1:{}` in place of `{}`, then `docker compose up -d`",
+                        pubd.at,
+                        pubd.raw.trim_start_matches("0.0.0.0:"),
+                        pubd.raw
+                    )),
+            ),
+        );
+    }
+    let mut all = match sockets::tables() {
+        Ok(all) => all,
+        Err(why) => return CheckResult::unknown(format!("cannot read the socket tables: {why}")),
+    };
+    all.retain(|l| l.port == target.port);
+    let not_judged = if all.is_empty() {
+        Some(format!(
+            "nothing listens on port {} (see mcp.port)",
+            target.port
+        ))
+    } else if in_container(ctx) {
+        Some("inside a container, listening on every interface is how a published port reaches the server; the socket is not judged".to_string())
+    } else {
+        None
+    };
+    if let Some(why) = not_judged {
+        if findings.is_empty() {
+            return CheckResult::skip(why);
+        }
+        return bind_verdict(findings, &why);
+    }
+    if all.iter().any(|l| l.addr.is_unspecified()) {
+        sockets::name_owners(&mut all);
+        let open = all
+            .iter()
+            .find(|l| l.addr.is_unspecified())
+            .expect("checked above");
+        let who = open.owner.as_ref().map_or_else(
+            || "a process this user cannot see".to_string(),
+            |o| format!("pid {} ({})", o.pid, o.command()),
+        );
+        findings.insert(
+            0,
+            CheckResult::warn(format!(
+                "the MCP server listens on {}: every network this machine is on can reach it",
+                open.endpoint()
+            ))
+            .detail(format!("held by {who}"))
+            .with_fix(
+                Fix::new("Bind the MCP server to loopback — only this machine should reach a local server.")
+                    .phase(Phase::Runtime)
+                    .manual("start it with host 127.0.0.1 (e.g. `--host 127.0.0.1` or `mcp.run(..., host=\"127.0.0.1\")`), then restart it"),
+            ),
+        );
+    }
+    let addrs: Vec<String> = all.iter().map(|l| l.endpoint()).collect();
+    bind_verdict(findings, &format!("listens on {} only", addrs.join(", ")))
+}
+
+/// The first finding, with the others as details; ok with `fine` when there is none.
+fn bind_verdict(mut findings: Vec<CheckResult>, fine: &str) -> CheckResult {
+    if findings.is_empty() {
+        return CheckResult::ok(fine.to_string());
+    }
+    let mut first = findings.remove(0);
+    for other in findings {
+        first = first.detail(other.summary);
+        if let (Some(f), Some(o)) = (first.fix.as_mut(), other.fix) {
+            f.manual.extend(o.manual);
+        }
+    }
+    if !fine.starts_with("listens on") {
+        first = first.detail(fine.to_string());
+    }
+    first
+}
