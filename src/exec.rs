@@ -202,11 +202,23 @@ pub fn kill_running() {
 /// ends the run.
 static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Remembers a temp file until [`forget_temp`], so a signal does not leave it behind.
-pub fn register_temp(path: PathBuf) {
-    if let Ok(mut t) = TEMPS.lock() {
-        t.push(path);
+/// Creates a temp file with `create` and registers its path under the lock the signal
+/// cleanup takes, so that a signal either finds it registered and removes it, or comes first
+/// and nothing is created (a signal between creating and registering left it behind).
+pub fn create_registered<T>(
+    create: impl FnOnce() -> std::io::Result<T>,
+    path_of: impl Fn(&T) -> PathBuf,
+) -> std::io::Result<T> {
+    let mut temps = TEMPS.lock().unwrap_or_else(|e| e.into_inner());
+    if SIGNALLED.load(std::sync::atomic::Ordering::SeqCst) != 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "the run was interrupted",
+        ));
     }
+    let created = create()?;
+    temps.push(path_of(&created));
+    Ok(created)
 }
 
 /// The temp file was renamed into place or removed.

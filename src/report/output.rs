@@ -102,15 +102,18 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let existing = std::fs::symlink_metadata(path).ok();
     let existing_mode = existing.as_ref().map(|m| m.permissions().mode());
     let write = || -> std::io::Result<()> {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".devdoctor-")
-            .suffix(".tmp")
-            .permissions(std::fs::Permissions::from_mode(0o666))
-            .tempfile_in(&dir)?;
         // A signal during the write removes it (tempfile's own cleanup runs only on drop).
-        let tmp_path = tmp.path().to_path_buf();
-        crate::exec::register_temp(tmp_path.clone());
-        let _forget = Forget(tmp_path);
+        let mut tmp = crate::exec::create_registered(
+            || {
+                tempfile::Builder::new()
+                    .prefix(".devdoctor-")
+                    .suffix(".tmp")
+                    .permissions(std::fs::Permissions::from_mode(0o666))
+                    .tempfile_in(&dir)
+            },
+            |t| t.path().to_path_buf(),
+        )?;
+        let _forget = Forget(tmp.path().to_path_buf());
         if let Some(mode) = existing_mode {
             tmp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))?;
