@@ -82,6 +82,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::List) => commands::list::run(&inv),
         Some(Command::Explain { id }) => commands::explain::run(&inv, id),
         Some(Command::Fix(args)) => commands::fix::run(inv, args),
+        Some(Command::Mcp {
+            action: crate::cli::McpAction::Pin,
+        }) => commands::mcp::pin(&inv),
         Some(
             Command::Completions { .. }
             | Command::Man

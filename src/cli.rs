@@ -57,6 +57,13 @@ pub enum Command {
     },
     /// Forget this project's trust.
     Untrust,
+    /// MCP server tools: `mcp pin` records what the running server tells the model (its
+    /// instructions, each tool's name, description and input schema) in
+    /// .devdoctor/mcp-tools.lock; mcp.tools_pin then fails when any of it changes.
+    Mcp {
+        #[command(subcommand)]
+        action: McpAction,
+    },
     /// Generate reference documentation from the registry (`docs checks --write` updates
     /// docs/checks.md in a checkout).
     #[command(hide = true)]
@@ -67,6 +74,13 @@ pub enum Command {
         #[arg(long)]
         write: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpAction {
+    /// Pin the running server's tools (after you have reviewed them) in
+    /// .devdoctor/mcp-tools.lock; prints what changed since the last pin.
+    Pin,
 }
 
 #[derive(Debug, Args)]

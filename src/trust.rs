@@ -139,6 +139,10 @@ pub(crate) fn fingerprint(settings: &Settings) -> Fingerprint {
     let own = settings.project_dir.join(".devdoctor");
     if own.is_dir() {
         files_below(&own, &mut files);
+        // The MCP tools pin is data that is only compared, never run: re-pinning must not
+        // revoke trust.
+        let pin = crate::probes::mcp::pin::lock_path(&settings.project_dir);
+        files.retain(|f| f != &pin);
     }
     for p in settings
         .project_pack_dirs()

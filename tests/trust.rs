@@ -164,6 +164,11 @@ fn trust_lets_the_plugin_and_probes_run_and_an_edit_revokes_it() {
     );
     let shown = text(&sb.run(&["trust", "--show"]));
     assert!(shown.contains("trusted: the files above match"), "{shown}");
+    // The MCP tools pin is data that is compared, never run: re-pinning keeps the trust.
+    fs::write(sb.project.join(".devdoctor/mcp-tools.lock"), "{}\n").unwrap();
+    let shown = text(&sb.run(&["trust", "--show"]));
+    assert!(shown.contains("trusted: the files above match"), "{shown}");
+    assert!(!shown.contains("mcp-tools.lock"), "{shown}");
 
     let out = sb.run(&["--json"]);
     let all = text(&out);

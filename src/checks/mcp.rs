@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod defence;
+mod pin;
 
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
@@ -53,6 +54,14 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             applies: "When the project serves MCP over HTTP at a local URL; skips otherwise (inside a container only compose's published port is judged).",
             explain: defence::BIND_EXPLAIN,
             run: defence::bind,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.tools_pin",
+            title: "MCP tools match the reviewed pin",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP, the handshake works and .devdoctor/mcp-tools.lock exists; skips otherwise.",
+            explain: pin::EXPLAIN,
+            run: pin::check,
         })),
     ]
 }

@@ -5,6 +5,7 @@ pub(crate) mod docs;
 pub mod explain;
 pub mod fix;
 pub mod list;
+pub(crate) mod mcp;
 
 use anyhow::Result;
 use std::io::Write;

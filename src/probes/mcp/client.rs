@@ -6,8 +6,8 @@
 use super::legacy::{open_legacy, read_legacy_reply, Legacy};
 use super::reply::{read_reply, read_sse_reply, split, status_failure, NoReply};
 use super::{
-    Ended, FailKind, Failure, Handshake, RpcError, Transport, HANDSHAKE_VERSIONS, MAX_TOOL_PAGES,
-    MODERN_VERSION,
+    Ended, FailKind, Failure, Handshake, RpcError, ToolDef, Transport, HANDSHAKE_VERSIONS,
+    MAX_TOOL_PAGES, MODERN_VERSION,
 };
 use crate::probes::http::{self, Client, HttpError, Request, Response, Target};
 use serde_json::{json, Value};
@@ -131,6 +131,7 @@ fn stateless(client: &Client, target: &Target, started: Instant) -> Result<Hands
             .and_then(Value::as_str)
             .map(str::to_string),
         capabilities: capability_names(&result),
+        instructions: instructions(&result),
     };
     conn.server = Some(info.label());
     let mut hs = info.into_handshake(&target.display(), Transport::Stateless, rtt);
@@ -182,12 +183,25 @@ fn list_tools(conn: &mut Conn, hs: &mut Handshake) -> Result<(), Failure> {
                 FailKind::NotMcp("the tools/list result has no `tools` array".into()),
             ));
         };
-        names.extend(tools.iter().map(|t| {
-            t.get("name")
+        for t in tools {
+            let name = t
+                .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("(unnamed)")
-                .to_string()
-        }));
+                .to_string();
+            if hs.tool_defs.len() < MAX_TOOL_DEFS {
+                hs.tool_defs.push(ToolDef {
+                    name: name.clone(),
+                    description: t
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    input_schema: t.get("inputSchema").cloned().unwrap_or(Value::Null),
+                });
+            }
+            names.push(name);
+        }
         match result.get("nextCursor").and_then(Value::as_str) {
             Some(next) if !next.is_empty() => {
                 if !seen.insert(next.to_string()) {
@@ -218,6 +232,18 @@ struct InitInfo {
     server_version: String,
     title: Option<String>,
     capabilities: Vec<String>,
+    instructions: Option<String>,
+}
+
+/// Tool definitions kept for the pin (`mcp.tools_pin`); names are counted beyond it.
+const MAX_TOOL_DEFS: usize = 2000;
+
+/// The server's `instructions` (what it tells the model), when it gives some.
+fn instructions(result: &Value) -> Option<String> {
+    result
+        .get("instructions")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 impl InitInfo {
@@ -236,7 +262,9 @@ impl InitInfo {
             server_version: self.server_version,
             server_title: self.title,
             capabilities: self.capabilities,
+            instructions: self.instructions,
             tools: None,
+            tool_defs: Vec::new(),
             tool_pages: 0,
             session: false,
             ended: Ended::NoSession,
@@ -287,6 +315,7 @@ fn parse_init(result: &Value) -> Result<InitInfo, FailKind> {
             .and_then(Value::as_str)
             .map(|t| http::excerpt(t.as_bytes(), 120)),
         capabilities: capability_names(result),
+        instructions: instructions(result),
     })
 }
 

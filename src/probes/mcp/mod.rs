@@ -7,6 +7,7 @@
 mod client;
 mod legacy;
 pub mod origin;
+pub mod pin;
 mod project;
 mod reply;
 pub mod sockets;
@@ -86,8 +87,12 @@ pub struct Handshake {
     pub server_title: Option<String>,
     /// Capability names the server declared (tools, resources, prompts, logging, …).
     pub capabilities: Vec<String>,
+    /// What the server tells the model in `initialize` (`instructions`), when it says anything.
+    pub instructions: Option<String>,
     /// Tool names over all pages; `None` when the server declares no tools capability.
     pub tools: Option<Vec<String>>,
+    /// The tools as tools/list described them (name, description, input schema).
+    pub tool_defs: Vec<ToolDef>,
     pub tool_pages: usize,
     pub session: bool,
     pub ended: Ended,
@@ -107,6 +112,15 @@ impl Handshake {
     pub fn latency(&self) -> Duration {
         self.ping_rtt.unwrap_or(self.initialize_rtt)
     }
+}
+
+/// One tool as the server describes it to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolDef {
+    pub name: String,
+    pub description: String,
+    /// `inputSchema` (JSON Schema), `null` when the server gave none.
+    pub input_schema: serde_json::Value,
 }
 
 /// Why the handshake did not complete.
