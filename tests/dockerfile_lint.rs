@@ -86,7 +86,7 @@ fn policy_insecure_example_reports_what_the_policy_demands() {
 }
 
 #[test]
-fn policy_secure_example_has_no_failure() {
+fn policy_secure_example_has_no_failure_but_its_healthcheck_program() {
     let sb = project(&[("Dockerfile", SECURE)]);
     let (report, code) = sb.json(&["dockerfile.*"]);
     for id in IDS {
@@ -94,6 +94,25 @@ fn policy_secure_example_has_no_failure() {
     }
     assert_eq!(status(&report, "dockerfile.user"), "ok");
     assert_eq!(status(&report, "dockerfile.healthcheck"), "ok");
+    // Its HEALTHCHECK runs curl, which mambaorg/micromamba does not ship.
+    let tool = check(&report, "dockerfile.healthcheck_tool");
+    assert_eq!(tool["status"], "fail", "{tool:#}");
+    assert!(
+        tool["fix"].to_string().contains("urllib.request"),
+        "{tool:#}"
+    );
+    assert_eq!(code, 1);
+    // curl in the environment the image installs (copied from the builder stage) is enough.
+    sb.write(
+        "project/environment.yml",
+        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - curl\n",
+    );
+    let (report, code) = sb.json(&["dockerfile.*"]);
+    assert_eq!(
+        status(&report, "dockerfile.healthcheck_tool"),
+        "ok",
+        "{report:#}"
+    );
     assert_eq!(code, 0, "{report:#}");
 }
 

@@ -261,3 +261,117 @@ fn read_only_layout_runs_read_only_through_compose() {
     );
     assert_removed(&docker, rt);
 }
+
+/// Writes `files` (path → text) under the sandbox project.
+fn lay_out(sb: &Sandbox, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = sb.project.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+const SITE: &str = "root/opt/conda/lib/python3.12/site-packages";
+
+/// A hand-made conda environment in the image: conda-meta records for python and idna, and
+/// requests whose dist-info says `installer` (pip, or conda with a record of its own).
+fn conda_env(sb: &Sandbox, requests_by: &str) {
+    let mut files = vec![
+        ("root/opt/conda/conda-meta/history", ""),
+        (
+            "root/opt/conda/conda-meta/python-3.12.4-h2_0_cpython.json",
+            "{}",
+        ),
+        ("root/opt/conda/conda-meta/idna-3.7-pyhd8ed1ab_0.json", "{}"),
+    ];
+    if requests_by == "conda" {
+        files.push((
+            "root/opt/conda/conda-meta/requests-2.32.3-pyhd8ed1ab_0.json",
+            "{}",
+        ));
+    }
+    lay_out(sb, &files);
+    let installer = format!("{SITE}/requests-2.32.3.dist-info/INSTALLER");
+    lay_out(sb, &[(installer.as_str(), &format!("{requests_by}\n"))]);
+    // The project locks python, idna and requests from conda-forge.
+    lay_out(
+        sb,
+        &[(
+            "conda-linux-64.lock",
+            "# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.12.4-h2_0_cpython.conda\nhttps://conda.anaconda.org/conda-forge/noarch/idna-3.7-pyhd8ed1ab_0.conda\nhttps://conda.anaconda.org/conda-forge/noarch/requests-2.32.3-pyhd8ed1ab_0.conda\n",
+        )],
+    );
+}
+
+/// The image's layers, read through the engine without running it: a pip-installed package,
+/// a `.env` deleted in a later layer, a setuid program and an environment that disagrees with
+/// the lock are each found; a clean image passes all four.
+#[test]
+fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
+    let Some(docker) = available() else { return };
+    let sb = sandbox(&docker);
+    conda_env(&sb, "pip");
+    lay_out(&sb, &[("secrets/.env", "API_TOKEN=do-not-print-me\n")]);
+    let img = build(
+        &sb,
+        &docker,
+        "layers-dirty",
+        "FROM scratch\nCOPY root/ /\nCOPY secrets/.env /app/.env\nRUN [\"/bin/busybox\", \"rm\", \"/app/.env\"]\nRUN [\"/bin/busybox\", \"chmod\", \"u+s\", \"/bin/busybox\"]\nUSER 1000\nCMD [\"sh\"]\n",
+    );
+    let (report, code) = sb.json(&["--timeout", "60", "--image", &img.tag, "image.*"]);
+    let text = report.to_string();
+    assert!(
+        !text.contains("do-not-print-me"),
+        "a secret value was printed"
+    );
+    let pip = support::check(&report, "image.pip");
+    assert_eq!(pip["status"], "fail", "{pip:#}");
+    assert!(
+        pip["summary"].as_str().unwrap().contains("requests 2.32.3"),
+        "{pip:#}"
+    );
+    let secrets = support::check(&report, "image.secrets");
+    assert_eq!(secrets["status"], "fail", "{secrets:#}");
+    let s = secrets["summary"].as_str().unwrap();
+    assert!(
+        s.contains("/app/.env") && s.contains("deleted by a later layer"),
+        "{secrets:#}"
+    );
+    let setuid = support::check(&report, "image.setuid");
+    assert_eq!(setuid["status"], "warn", "{setuid:#}");
+    assert!(
+        setuid["summary"].as_str().unwrap().contains("/bin/busybox"),
+        "{setuid:#}"
+    );
+    let lock = support::check(&report, "image.lock");
+    assert_eq!(lock["status"], "fail", "{lock:#}");
+    assert!(
+        lock["summary"]
+            .as_str()
+            .unwrap()
+            .contains("requests 2.32.3 is locked but not in the image"),
+        "{lock:#}"
+    );
+    assert_eq!(code, 1);
+    // The second run reads the cache (keyed by the image id), not the engine: same verdicts.
+    let (again, _) = sb.json(&["--timeout", "60", "--image", &img.tag, "image.pip"]);
+    assert_eq!(support::status(&again, "image.pip"), "fail");
+    let cached = std::fs::read_dir(sb.home.join(".cache/devdoctor/images"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 1);
+    drop(img);
+
+    let sb = sandbox(&docker);
+    conda_env(&sb, "conda");
+    let img = build(
+        &sb,
+        &docker,
+        "layers-clean",
+        "FROM scratch\nCOPY root/ /\nUSER 1000\nCMD [\"sh\"]\n",
+    );
+    let (report, _) = sb.json(&["--timeout", "60", "--image", &img.tag, "image.*"]);
+    for id in ["image.pip", "image.secrets", "image.setuid", "image.lock"] {
+        assert_eq!(support::status(&report, id), "ok", "{id}: {report:#}");
+    }
+}

@@ -3,6 +3,7 @@
 //! the registry, the pragma handling, and the fixes.
 
 mod eol;
+mod health_tool;
 mod rules;
 mod secret_names;
 mod shell;
@@ -136,6 +137,28 @@ impl Bases for EngineBases<'_> {
             user: c.user,
             has_healthcheck: c.has_healthcheck,
         })
+    }
+
+    fn image_has(&self, program: &str) -> Option<bool> {
+        let target = crate::checks::image::target_image(self.0)?;
+        let cfg = crate::probes::docker::local_image(self.0, &target.name)?;
+        let contents = crate::probes::docker::layers::contents(self.0, &target.name, &cfg.id);
+        let c = contents.as_ref().as_ref().ok()?;
+        let want = program.trim_start_matches('/');
+        Some(c.bins.iter().any(|b| {
+            if program.starts_with('/') {
+                b == want
+            } else {
+                b.rsplit('/').next() == Some(program)
+            }
+        }))
+    }
+
+    fn env_has(&self, package: &str) -> Option<bool> {
+        match &crate::probes::env::project_file(self.0).state {
+            crate::probes::env::FileState::Parsed(f) => Some(f.dep(package).is_some()),
+            _ => None,
+        }
     }
 }
 

@@ -8,9 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+mod layers;
+
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    vec![
+    let mut all: Vec<Arc<dyn Check>> = vec![
         Arc::new(Builtin::new(Spec {
             id: "image.exists",
             title: "Project image built",
@@ -84,7 +86,9 @@ base), then runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bou
 --timeout 300), and reports the counts: CRITICAL fails, HIGH warns.",
             run: check_scanner,
         })),
-    ]
+    ];
+    all.extend(layers::checks());
+    all
 }
 
 /// The image these checks look at, and where its name came from.

@@ -19,6 +19,15 @@ pub struct BaseImage {
 /// Looks up local images (the engine in a real run; nothing in unit tests).
 pub trait Bases {
     fn local(&self, image: &str) -> Option<BaseImage>;
+    /// Whether the project's built image has `program` (an absolute path, or a name found
+    /// in a bin folder); `None` when there is no built image to look in.
+    fn image_has(&self, _program: &str) -> Option<bool> {
+        None
+    }
+    /// Whether the project's environment file lists `package`; `None` without one.
+    fn env_has(&self, _package: &str) -> Option<bool> {
+        None
+    }
 }
 
 #[cfg(test)]

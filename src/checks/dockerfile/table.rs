@@ -46,8 +46,16 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
         "Add a HEALTHCHECK to the final stage",
         "Without a HEALTHCHECK, Docker and compose report a hung app as running",
         &[
-            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -f {} || exit 1` (the image needs curl, or use `micromamba run -n base python -c …`).", i.where_(), i.health_url),
+            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]` (mambaorg/micromamba images ship no curl; the environment's Python is there).", i.where_(), i.health_url),
         ],
+    )
+}
+
+fn fix_healthcheck_tool(i: &FixInput) -> Fix {
+    i.fix(
+        "Make the HEALTHCHECK run a program the image has",
+        "A HEALTHCHECK whose program is missing fails forever, so the container is never healthy",
+        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to environment.yml's dependencies (conda-forge).", i.where_(), i.health_url)],
     )
 }
 
@@ -180,6 +188,16 @@ pub const RULES: &[Rule] = &[
         ok: "the final stage declares a HEALTHCHECK",
         judge: rules::healthcheck,
         fix: fix_healthcheck,
+    },
+    Rule {
+        id: "dockerfile.healthcheck_tool",
+        code: "DD014",
+        title: "The HEALTHCHECK's program exists in the image",
+        hadolint: &[],
+        explain: "The program the final stage's HEALTHCHECK runs must be in the image, or the container never becomes healthy. When the project's image is built, its layers decide (a program in a bin folder, or the absolute path); otherwise the judgement is static: curl on mambaorg/micromamba, python:*-slim, debian-slim, ubuntu, alpine, distroless or scratch (none ships it), wget on those but alpine, and the shell form on scratch/distroless (no /bin/sh) fail unless a RUN installs the program (apt-get/apk/micromamba install …), a COPY brings it, or the environment file the image installs lists it. A base devdoctor knows nothing about is not judged. No hadolint or trivy equivalent. Fix: check with the environment's Python (`CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`), or add curl to environment.yml.",
+        ok: "the HEALTHCHECK's program is in the image",
+        judge: super::health_tool::healthcheck_tool,
+        fix: fix_healthcheck_tool,
     },
     Rule {
         id: "dockerfile.chown",

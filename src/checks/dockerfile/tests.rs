@@ -55,9 +55,15 @@ fn policy_insecure_example_reports_root_pip_healthcheck_and_python_base() {
 }
 
 #[test]
-fn policy_secure_example_gets_no_failure_from_any_rule() {
+fn policy_secure_example_gets_no_failure_but_its_healthcheck_tool() {
+    // The policy's secure example runs `curl` in a HEALTHCHECK on mambaorg/micromamba, which
+    // ships no curl: the one thing it gets wrong.
     for r in RULES.iter() {
         let found = run(r.id, "policy_secure.Dockerfile");
+        if r.id == "dockerfile.healthcheck_tool" {
+            assert_eq!(found, vec![(11, Fail)]);
+            continue;
+        }
         assert!(
             found.iter().all(|(_, s)| *s != Fail),
             "{} failed on the secure example: {found:?}",

@@ -130,6 +130,10 @@ pub struct ImageConfig {
     pub healthcheck_test: Vec<String>,
     /// `Created` as the engine wrote it.
     pub created_text: String,
+    /// `RootFS.Layers`: how many layers the image has.
+    pub layers: usize,
+    /// `Architecture` (`amd64`, `arm64`, …).
+    pub architecture: String,
 }
 
 /// Reads one image object (`/images/{name}/json`, or one element of `docker image inspect`).
@@ -176,6 +180,12 @@ pub fn parse_image(v: &Value) -> ImageConfig {
         working_dir: cfg_str("WorkingDir"),
         healthcheck_test: test,
         created_text,
+        layers: v
+            .get("RootFS")
+            .and_then(|r| r.get("Layers"))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len),
+        architecture: string(v, "Architecture"),
     }
 }
 

@@ -413,6 +413,216 @@ impl Chunked {
     }
 }
 
+/// `GET path` whose body is read as a stream (an image's tar): the status and a reader that
+/// decodes the body (sized, chunked or until close) and fails with `TimedOut` at `deadline`.
+/// Only a 200 answer's body is streamed; any other status comes back as an error with the
+/// engine's message.
+pub fn stream(
+    target: &Target,
+    path: &str,
+    deadline: Instant,
+) -> Result<Box<dyn Read + Send>, HttpError> {
+    match target {
+        Target::Unix(sock) => {
+            let s = UnixStream::connect(sock).map_err(HttpError::Connect)?;
+            open_stream(s, "localhost", path, deadline)
+        }
+        Target::Tcp { host, port } => {
+            let addr = (host.as_str(), *port)
+                .to_socket_addrs()
+                .map_err(HttpError::Connect)?
+                .next()
+                .ok_or_else(|| HttpError::Protocol("no address for the host".into()))?;
+            let s =
+                TcpStream::connect_timeout(&addr, left(deadline)?).map_err(HttpError::Connect)?;
+            open_stream(s, &format!("{host}:{port}"), path, deadline)
+        }
+        Target::CliOnly(why) => Err(HttpError::Protocol(format!(
+            "{why}; only the docker CLI can reach it"
+        ))),
+    }
+}
+
+fn open_stream<S: Conn + Send + 'static>(
+    mut stream: S,
+    host: &str,
+    path: &str,
+    deadline: Instant,
+) -> Result<Box<dyn Read + Send>, HttpError> {
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: devdoctor/{}\r\nConnection: close\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    stream.set_write_deadline(left(deadline)?).map_err(io_err)?;
+    stream.write_all(req.as_bytes()).map_err(io_err)?;
+    let mut r = Reader {
+        stream,
+        deadline,
+        chunk: [0u8; 16 * 1024],
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    let (status, headers, head_len) = r.head(&mut buf)?;
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let rest = buf.split_off(head_len);
+    let mode = if header("Transfer-Encoding")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+    {
+        Mode::Chunked {
+            left: 0,
+            first: true,
+        }
+    } else if let Some(len) = header("Content-Length") {
+        Mode::Sized(
+            len.parse()
+                .map_err(|_| HttpError::Protocol(format!("bad Content-Length `{len}`")))?,
+        )
+    } else {
+        Mode::Close
+    };
+    let mut body = Body {
+        r,
+        buf: rest,
+        pos: 0,
+        mode,
+    };
+    if status != 200 {
+        let mut text = Vec::new();
+        let _ = body.by_ref().take(64 * 1024).read_to_end(&mut text);
+        let resp = Response {
+            status,
+            headers,
+            body: text,
+        };
+        return Err(HttpError::Protocol(resp.error_message()));
+    }
+    Ok(Box::new(body))
+}
+
+/// How a streamed body ends.
+enum Mode {
+    Sized(u64),
+    /// Bytes left in the current chunk; at 0 the chunk's CRLF (unless `first`) and the next
+    /// chunk header come next.
+    Chunked {
+        left: u64,
+        first: bool,
+    },
+    Close,
+    Done,
+}
+
+/// A response body as a `Read`: the bytes read with the head first, then the socket.
+struct Body<S> {
+    r: Reader<S>,
+    buf: Vec<u8>,
+    pos: usize,
+    mode: Mode,
+}
+
+fn stream_err(e: HttpError) -> io::Error {
+    match e {
+        HttpError::Timeout => io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the image did not arrive before the timeout",
+        ),
+        e => io::Error::other(e.to_string()),
+    }
+}
+
+impl<S: Conn> Body<S> {
+    /// Makes at least `n` unread bytes available; false when the stream ends first.
+    fn need(&mut self, n: usize) -> io::Result<bool> {
+        if self.pos > 0 && self.pos >= self.buf.len() {
+            self.buf.clear();
+            self.pos = 0;
+        }
+        while self.buf.len() - self.pos < n {
+            if self.pos > 64 * 1024 {
+                self.buf.drain(..self.pos);
+                self.pos = 0;
+            }
+            if !self.r.fill(&mut self.buf).map_err(stream_err)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The next chunk's size, after the CRLF that ends the previous chunk.
+    fn next_chunk(&mut self, first: bool) -> io::Result<u64> {
+        if !first {
+            if !self.need(2)? || &self.buf[self.pos..self.pos + 2] != b"\r\n" {
+                return Err(io::Error::other("a chunk is not followed by CRLF"));
+            }
+            self.pos += 2;
+        }
+        loop {
+            match httparse::parse_chunk_size(&self.buf[self.pos..]) {
+                Ok(httparse::Status::Complete((used, size))) => {
+                    self.pos += used;
+                    return Ok(size);
+                }
+                Ok(httparse::Status::Partial) => {
+                    let have = self.buf.len() - self.pos;
+                    if have > 1024 || !self.need(have + 1)? {
+                        return Err(io::Error::other("the chunked body ended early"));
+                    }
+                }
+                Err(_) => return Err(io::Error::other("invalid chunk size")),
+            }
+        }
+    }
+}
+
+impl<S: Conn> Read for Body<S> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let want = match self.mode {
+            Mode::Done | Mode::Sized(0) => return Ok(0),
+            Mode::Sized(n) => n,
+            Mode::Close => u64::MAX,
+            Mode::Chunked { left: 0, first } => {
+                let size = self.next_chunk(first)?;
+                if size == 0 {
+                    self.mode = Mode::Done;
+                    return Ok(0);
+                }
+                self.mode = Mode::Chunked {
+                    left: size,
+                    first: false,
+                };
+                size
+            }
+            Mode::Chunked { left, .. } => left,
+        };
+        if !self.need(1)? {
+            return match self.mode {
+                Mode::Close => Ok(0),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the body ended early",
+                )),
+            };
+        }
+        let avail = &self.buf[self.pos..];
+        let n = avail
+            .len()
+            .min(out.len())
+            .min(usize::try_from(want).unwrap_or(usize::MAX));
+        out[..n].copy_from_slice(&avail[..n]);
+        self.pos += n;
+        match &mut self.mode {
+            Mode::Sized(left) | Mode::Chunked { left, .. } => *left -= n as u64,
+            _ => {}
+        }
+        Ok(n)
+    }
+}
+
 /// Percent-encodes an image reference for a path segment, keeping `/`, `:` and `@`, which
 /// the engine's `/images/{name}/json` route takes literally.
 pub fn escape_ref(name: &str) -> String {
@@ -495,6 +705,73 @@ mod tests {
         });
         let r = get(&t, "/info", T, 1024).unwrap();
         assert_eq!(r.body, b"hello world");
+    }
+
+    fn streamed(t: &Target) -> Result<Vec<u8>, String> {
+        let mut r = stream(t, "/images/x/get", Instant::now() + T).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        // Small reads, so chunk and buffer boundaries fall everywhere.
+        let mut b = [0u8; 3];
+        loop {
+            match r.read(&mut b) {
+                Ok(0) => return Ok(out),
+                Ok(n) => out.extend_from_slice(&b[..n]),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_bodies_in_every_framing() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), |mut s| {
+            let _ = read_request(&mut s);
+            for part in [
+                &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"[..],
+                b"lo\r",
+                b"\n6;ext=1\r\n world\r\n",
+                b"0\r\n\r\n",
+            ] {
+                let _ = s.write_all(part);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        assert_eq!(streamed(&t).unwrap(), b"hello world");
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello, and more"),
+        );
+        assert_eq!(streamed(&t).unwrap(), b"hello");
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), reply(b"HTTP/1.1 200 OK\r\n\r\nuntil close"));
+        assert_eq!(streamed(&t).unwrap(), b"until close");
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(
+            dir.path(),
+            reply(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort"),
+        );
+        assert!(streamed(&t).unwrap_err().contains("ended early"));
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), reply(b"HTTP/1.1 404 Not Found\r\nContent-Length: 27\r\n\r\n{\"message\":\"no such image\"}"));
+        assert!(streamed(&t)
+            .unwrap_err()
+            .contains("HTTP 404: no such image"));
+    }
+
+    #[test]
+    fn a_stalled_stream_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = serve(dir.path(), |mut s| {
+            let _ = read_request(&mut s);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+            std::thread::sleep(Duration::from_secs(3));
+        });
+        let mut r = stream(&t, "/x", Instant::now() + Duration::from_millis(300)).unwrap();
+        let mut out = Vec::new();
+        let e = r.read_to_end(&mut out).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(out, b"abc");
     }
 
     #[test]

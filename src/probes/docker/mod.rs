@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod files;
 pub mod http;
 pub mod image;
+pub mod layers;
 pub mod run;
 pub mod trivy;
 

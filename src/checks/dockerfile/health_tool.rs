@@ -1,0 +1,221 @@
+//! `dockerfile.healthcheck_tool`: the program a HEALTHCHECK runs must exist in the final
+//! image. Judged from the image's layers when it is built, else statically: base images known
+//! to lack curl/wget, and the RUN lines and environment file that would install it.
+
+use super::rules::Bases;
+use crate::checks::{finding, Finding};
+use crate::core::Status;
+use crate::probes::dockerfile::{Dockerfile, Instruction};
+
+/// The program a HEALTHCHECK runs and whether it runs through `/bin/sh -c` (shell form).
+fn program(hc: &Instruction) -> Option<(String, bool)> {
+    let args = hc.args.trim();
+    let cmd_at = args.find("CMD")?;
+    let rest = args[cmd_at + 3..].trim();
+    if rest.starts_with('[') {
+        let argv: Vec<String> = serde_json::from_str(rest).ok()?;
+        return argv.first().map(|p| (p.clone(), false));
+    }
+    rest.split_whitespace()
+        .next()
+        .map(|p| (p.to_string(), true))
+}
+
+fn base_name(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// Base images known to ship neither curl nor wget (and, for scratch/distroless, no shell).
+fn lacks(base: &str, program: &str) -> bool {
+    let repo = base.split(['@', ':']).next().unwrap_or(base);
+    let tag = base.split_once(':').map_or("", |(_, t)| t);
+    let no_http_client = repo.ends_with("mambaorg/micromamba")
+        || (repo.ends_with("python") && tag.contains("slim"))
+        || (repo.ends_with("debian") && tag.contains("slim"))
+        || repo.ends_with("ubuntu")
+        || repo.starts_with("gcr.io/distroless/")
+        || base == "scratch";
+    let alpine = repo.ends_with("alpine") || tag.contains("alpine");
+    match program {
+        "curl" => no_http_client || alpine,
+        // Alpine's busybox has a wget applet.
+        "wget" => no_http_client,
+        "sh" => base == "scratch" || repo.starts_with("gcr.io/distroless/"),
+        _ => false,
+    }
+}
+
+/// A RUN of the final stage's lineage that installs `program` (apt/apk/dnf/micromamba/conda/
+/// mamba), or a COPY that brings it in.
+fn installed_by_run(df: &Dockerfile, stage: usize, program: &str) -> Option<usize> {
+    df.lineage(stage).iter().find_map(|s| {
+        s.body(df).iter().find_map(|i| {
+            let words: Vec<&str> = i.args.split_whitespace().collect();
+            let installs = i.keyword == "RUN"
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "install" | "add" | "create"))
+                && words
+                    .iter()
+                    .any(|w| base_name(w.trim_matches(['"', '\''])) == program);
+            let copies = matches!(i.keyword.as_str(), "COPY" | "ADD")
+                && words.iter().any(|w| base_name(w) == program);
+            (installs || copies).then_some(i.line)
+        })
+    })
+}
+
+/// Whether a stage installs an environment file (`micromamba install -f …`): the final
+/// stage's lineage, or a builder whose prefix the final stage copies (`COPY --from=builder
+/// /opt/conda /opt/conda`).
+fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
+    let copies_from_stage = df.lineage(stage).iter().any(|s| {
+        s.body(df)
+            .iter()
+            .any(|i| i.keyword == "COPY" && i.flags.iter().any(|f| f.name == "from"))
+    });
+    let stages: Vec<&crate::probes::dockerfile::Stage> = if copies_from_stage {
+        df.stages.iter().collect()
+    } else {
+        df.lineage(stage)
+    };
+    stages.iter().any(|s| {
+        s.body(df).iter().any(|i| {
+            i.keyword == "RUN"
+                && ["micromamba", "mamba", "conda"]
+                    .iter()
+                    .any(|t| i.args.contains(t))
+                && (i.args.contains(" -f ") || i.args.contains(" --file"))
+        })
+    })
+}
+
+pub fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+    let Some(fin) = df.final_stage() else {
+        return Vec::new();
+    };
+    let lineage = df.lineage(fin.index);
+    let Some(hc) = lineage
+        .iter()
+        .find_map(|s| s.body(df).iter().rev().find(|i| i.keyword == "HEALTHCHECK"))
+    else {
+        return Vec::new();
+    };
+    let Some((prog, shell_form)) = program(hc) else {
+        return Vec::new();
+    };
+    let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
+    let name = base_name(&prog).to_string();
+    let mut out = Vec::new();
+    if shell_form && lacks(&base, "sh") {
+        out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK uses the shell form, but {base} has no /bin/sh: the check can never run; use the exec form `CMD [\"{prog}\", …]`")));
+    }
+    match bases.image_has(&prog) {
+        Some(true) => {
+            out.push(finding(
+                hc.line,
+                Status::Ok,
+                format!("the built image has `{prog}`, which the HEALTHCHECK runs"),
+            ));
+            return out;
+        }
+        Some(false) => {
+            out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK runs `{prog}`, which the built image does not have: the container never becomes healthy")));
+            return out;
+        }
+        None => {}
+    }
+    if !lacks(&base, &name) {
+        return out;
+    }
+    if let Some(line) = installed_by_run(df, fin.index, &name) {
+        out.push(finding(
+            hc.line,
+            Status::Ok,
+            format!("`{name}` is installed at line {line} for the HEALTHCHECK"),
+        ));
+    } else if installs_env_file(df, fin.index) && bases.env_has(&name) == Some(true) {
+        out.push(finding(
+            hc.line,
+            Status::Ok,
+            format!("`{name}` comes from the environment file the image installs"),
+        ));
+    } else {
+        out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK runs `{name}`, which {base} does not ship and nothing here installs: the container never becomes healthy")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::dockerfile::rules::BaseImage;
+
+    struct Facts {
+        image: Option<bool>,
+        env: Option<bool>,
+    }
+    impl Bases for Facts {
+        fn local(&self, _: &str) -> Option<BaseImage> {
+            None
+        }
+        fn image_has(&self, _: &str) -> Option<bool> {
+            self.image
+        }
+        fn env_has(&self, _: &str) -> Option<bool> {
+            self.env
+        }
+    }
+
+    fn judge(text: &str, image: Option<bool>, env: Option<bool>) -> Vec<(usize, Status)> {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        healthcheck_tool(&df, &Facts { image, env })
+            .into_iter()
+            .map(|f| (f.line, f.status))
+            .collect()
+    }
+
+    const MM: &str = "FROM mambaorg/micromamba:2.0.5\nCOPY environment.yml /tmp/env.yml\nRUN micromamba install -y -n base -f /tmp/env.yml\n";
+
+    #[test]
+    fn curl_on_micromamba_is_missing_unless_installed() {
+        let hc = "HEALTHCHECK --interval=30s CMD curl -f http://localhost:8000/health || exit 1\n";
+        assert_eq!(judge(&format!("{MM}{hc}"), None, None), [(4, Status::Fail)]);
+        assert_eq!(
+            judge(&format!("{MM}{hc}"), None, Some(true)),
+            [(4, Status::Ok)]
+        );
+        let apt = "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(judge(&format!("{apt}{hc}"), None, None), [(3, Status::Ok)]);
+        // The built image decides when there is one.
+        assert_eq!(
+            judge(&format!("{MM}{hc}"), Some(true), None),
+            [(4, Status::Ok)]
+        );
+        assert_eq!(
+            judge(&format!("FROM python:3.12\n{hc}"), Some(false), None),
+            [(2, Status::Fail)]
+        );
+        // A base that ships curl, or one we know nothing of: no finding.
+        assert!(judge(&format!("FROM python:3.12\n{hc}"), None, None).is_empty());
+        assert!(judge(&format!("FROM corp/base:1\n{hc}"), None, None).is_empty());
+        // python from the environment is not judged statically.
+        let py = "HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request\"]\n";
+        assert!(judge(&format!("{MM}{py}"), None, None).is_empty());
+        // wget is in alpine's busybox; the shell form on scratch cannot run at all.
+        assert!(judge(
+            "FROM alpine:3.20\nHEALTHCHECK CMD wget -q -O- http://x/\n",
+            None,
+            None
+        )
+        .is_empty());
+        assert_eq!(
+            judge(
+                "FROM scratch\nCOPY app /app\nHEALTHCHECK CMD /app --ping\n",
+                None,
+                None
+            ),
+            [(3, Status::Fail)]
+        );
+    }
+}
