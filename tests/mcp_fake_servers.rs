@@ -780,3 +780,84 @@ fn server_on_another_loopback_address_is_a_near_miss() {
     assert_eq!(code, 1);
     drop(listener);
 }
+
+/// Whether this machine can make a network namespace of its own (`unshare -rn`) with `ip`.
+fn netns() -> bool {
+    let ok = std::process::Command::new("unshare")
+        .args(["-rn", "ip", "link", "set", "lo", "up"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    support::e2e_available("a network namespace (unshare -rn) with `ip`", ok)
+}
+
+/// mcp.auth against a server on a non-loopback address, inside a network namespace where no
+/// packet can leave the machine: protected (ok), 401 without WWW-Authenticate (fail), and
+/// open to anyone (fail).
+#[test]
+fn remote_server_authorization_inside_a_network_namespace() {
+    if !netns() {
+        return;
+    }
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mcp/auth_server.py");
+    let home = tempfile::tempdir().unwrap();
+    let run = |mode: &str| -> Value {
+        let sh = format!(
+            "ip link set lo up && ip addr add 10.255.0.1/32 dev lo || exit 90\n\
+             python3 '{}' --host 10.255.0.1 --port 8080 --mode {mode} & pid=$!\n\
+             i=0; until python3 -c \"import socket; socket.create_connection(('10.255.0.1', 8080), 0.2)\" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 91; sleep 0.1; done\n\
+             '{}' --format json --allow-remote --timeout 10 --mcp-url http://10.255.0.1:8080/mcp mcp.auth mcp.handshake\n\
+             kill $pid",
+            script.display(),
+            env!("CARGO_BIN_EXE_devdoctor")
+        );
+        let out = std::process::Command::new("unshare")
+            .args(["-rn", "sh", "-c", &sh])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+            .env("DEVDOCTOR_TRUST", "0")
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{mode}: {e}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+    };
+    let protected = run("protected");
+    let c = check(&protected, "mcp.auth");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("auth.example.invalid"),
+        "{c:#}"
+    );
+    let bare = run("bare401");
+    let c = check(&bare, "mcp.auth");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("without WWW-Authenticate"),
+        "{c:#}"
+    );
+    let open = run("open");
+    assert_eq!(status(&open, "mcp.handshake"), "ok", "{open:#}");
+    let c = check(&open, "mcp.auth");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("without any authorization"),
+        "{c:#}"
+    );
+}

@@ -44,8 +44,8 @@ UID 1000) or create a user and set USER before CMD, then rebuild.",
             applies: "When the project image exists locally; skips otherwise.",
             explain: "Reads the image's Config.Healthcheck (CIS Docker 4.6). Absent, or a test of NONE, \
 warns: without it the engine and orchestrators cannot tell a hung server from a healthy one. \
-Fix: add e.g. `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1` to the \
-Dockerfile and rebuild.",
+Fix: add a HEALTHCHECK to the Dockerfile, e.g. with the environment's Python (mambaorg/micromamba \
+ships no curl), and rebuild.",
             run: check_healthcheck,
         })),
         Arc::new(Builtin::new(Spec {
@@ -365,7 +365,7 @@ fn check_healthcheck(ctx: &Context) -> CheckResult {
             &target,
             "Declare a HEALTHCHECK in the Dockerfile, then rebuild the image.",
         )
-        .manual("e.g. HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1")
+        .manual("e.g. HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]")
     };
     let r = if cfg.has_healthcheck {
         let shown: Vec<&str> = cfg.healthcheck_test.iter().map(String::as_str).collect();

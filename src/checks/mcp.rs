@@ -9,6 +9,7 @@ use crate::probes::mcp::{
 use std::sync::Arc;
 use std::time::Duration;
 
+mod auth;
 mod defence;
 mod pin;
 
@@ -62,6 +63,14 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             applies: "When the project serves MCP over HTTP, the handshake works and .devdoctor/mcp-tools.lock exists; skips otherwise.",
             explain: pin::EXPLAIN,
             run: pin::check,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.auth",
+            title: "Remote MCP server requires authorization",
+            can_fix: false,
+            applies: "Only for a remote MCP URL probed with --allow-remote; skips otherwise.",
+            explain: auth::EXPLAIN,
+            run: auth::check,
         })),
     ]
 }
