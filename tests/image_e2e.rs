@@ -316,9 +316,26 @@ fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
         &sb,
         &docker,
         "layers-dirty",
-        "FROM scratch\nCOPY root/ /\nCOPY secrets/.env /app/.env\nRUN [\"/bin/busybox\", \"rm\", \"/app/.env\"]\nRUN [\"/bin/busybox\", \"chmod\", \"u+s\", \"/bin/busybox\"]\nUSER 1000\nCMD [\"sh\"]\n",
+        "FROM scratch\nCOPY root/ /\nCOPY secrets/.env /app/.env\nRUN [\"/bin/busybox\", \"rm\", \"/app/.env\"]\nRUN [\"/bin/busybox\", \"chmod\", \"u+s\", \"/bin/busybox\"]\nUSER 1000\nHEALTHCHECK CMD [\"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8000/health\"]\nCMD [\"sh\"]\n",
     );
-    let (report, code) = sb.json(&["--timeout", "60", "--image", &img.tag, "image.*"]);
+    let (report, code) = sb.json(&[
+        "--timeout",
+        "60",
+        "--image",
+        &img.tag,
+        "image.*",
+        "dockerfile.healthcheck_tool",
+    ]);
+    // The image's layers have no wget (busybox's applet links are sh, id, ls, …).
+    let tool = support::check(&report, "dockerfile.healthcheck_tool");
+    assert_eq!(tool["status"], "fail", "{tool:#}");
+    assert!(
+        tool["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the built image does not have"),
+        "{tool:#}"
+    );
     let text = report.to_string();
     assert!(
         !text.contains("do-not-print-me"),
@@ -368,10 +385,23 @@ fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
         &sb,
         &docker,
         "layers-clean",
-        "FROM scratch\nCOPY root/ /\nUSER 1000\nCMD [\"sh\"]\n",
+        "FROM scratch\nCOPY root/ /\nUSER 1000\nHEALTHCHECK CMD [\"true\"]\nCMD [\"sh\"]\n",
     );
-    let (report, _) = sb.json(&["--timeout", "60", "--image", &img.tag, "image.*"]);
-    for id in ["image.pip", "image.secrets", "image.setuid", "image.lock"] {
+    let (report, _) = sb.json(&[
+        "--timeout",
+        "60",
+        "--image",
+        &img.tag,
+        "image.*",
+        "dockerfile.healthcheck_tool",
+    ]);
+    for id in [
+        "image.pip",
+        "image.secrets",
+        "image.setuid",
+        "image.lock",
+        "dockerfile.healthcheck_tool",
+    ] {
         assert_eq!(support::status(&report, id), "ok", "{id}: {report:#}");
     }
 }
