@@ -63,3 +63,77 @@ fn versions_are_asked_once_per_binary() {
         "{after:#}"
     );
 }
+
+/// A healthy project on a healthy machine (micromamba with the project's environment, a git
+/// repository whose .gitignore covers .env): the cold run starts each tool once, and the warm
+/// run starts no process at all — versions and git's answers come from the cache, keyed by
+/// the binaries and by the files git reads.
+#[test]
+fn a_warm_happy_run_starts_no_process() {
+    let mut sb = Sandbox::new();
+    let log = sb.root().join("started.log");
+    let logged =
+        |name: &str, body: &str| format!("echo \"{name} $*\" >> '{}'\n{body}", log.display());
+    sb.stand_in("micromamba", &logged("micromamba", "echo 2.0.5"));
+    sb.stand_in(
+        "git",
+        &logged(
+            "git",
+            "case \" $* \" in\n  *\" --version \"*) echo 'git version 2.45.2' ;;\n  *\" check-ignore \"*) printf '.gitignore:1:.env\\t.env\\n' ;;\nesac",
+        ),
+    );
+    sb.stand_in(
+        "curl",
+        &logged("curl", "echo 'curl 8.9.1 (x86_64-pc-linux-gnu)'"),
+    );
+    // The project's environment under the root prefix, with the Python it pins.
+    let root = sb.home.join("micromamba");
+    std::fs::create_dir_all(root.join("pkgs")).unwrap();
+    let env = root.join("envs/happy");
+    sb.write(
+        env.join("conda-meta/history"),
+        "==> 2025-06-01 12:00:00 <==\n# cmd: micromamba create -n happy -f environment.yml\n",
+    );
+    sb.write(
+        env.join("conda-meta/python-3.12.4-h2_0_cpython.json"),
+        r#"{"name": "python", "version": "3.12.4", "build": "h2_0_cpython", "depends": [], "files": []}"#,
+    );
+    sb.var("MAMBA_ROOT_PREFIX", root.as_os_str());
+    sb.write(
+        "project/environment.yml",
+        "name: happy\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    );
+    sb.write("project/.env", "DEBUG=1\n");
+    sb.write("project/.gitignore", ".env\n");
+    sb.write("project/.git/index", "DIRC");
+    let (cold, _) = sb.json(&[]);
+    for id in [
+        "mamba.installed",
+        "env.exists",
+        "env.python",
+        "dotenv.gitignore",
+        "dotenv.committed",
+        "tools.git",
+    ] {
+        assert_eq!(check(&cold, id)["status"], "ok", "{id}: {cold:#}");
+    }
+    let first = started(&sb);
+    assert!(
+        first.iter().any(|l| l.contains(" check-ignore ")),
+        "the cold run asks git: {first:?}"
+    );
+    let (warm, _) = sb.json(&[]);
+    assert_eq!(
+        started(&sb),
+        first,
+        "the warm run started a process; cold run: {first:?}"
+    );
+    for c in cold["checks"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert_eq!(c["status"], check(&warm, id)["status"], "{id}");
+    }
+    // An edit to .gitignore is a new question for git.
+    sb.write("project/.gitignore", ".env\n*.log\n");
+    sb.json(&["dotenv.gitignore"]);
+    assert_eq!(started(&sb).len(), first.len() + 1, "{:?}", started(&sb));
+}

@@ -198,13 +198,14 @@ fn tracked_only(
     let git = ctx
         .which("git")
         .ok_or("git is not on PATH, so tracked files cannot be listed")?;
-    let out = crate::exec::Cmd::new(git)
+    let cmd = crate::exec::Cmd::new(git)
         .args(["ls-files", "-z", "--"])
         .args(files.iter().map(|(abs, _)| abs))
         .cwd(&ctx.settings.project_dir)
         .env_exact(ctx.vars())
-        .timeout(timeout)
-        .run()
+        .timeout(timeout);
+    // The answer depends on the index alone: asked again only when the index changed.
+    let out = crate::probes::versions::run_keyed(ctx, &cmd, &crate::probes::git::index_files(ctx))
         .map_err(|e| format!("could not run git: {e:#}"))?;
     if !out.success() {
         return Err(format!(

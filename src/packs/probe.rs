@@ -180,9 +180,13 @@ fn run_command(
         .cwd(&ctx.settings.project_dir)
         .env_exact(ctx.vars())
         .timeout(budget(ctx, p.timeout));
-    // `TOOL --version` is asked once per binary (cached); any other command runs every time.
+    // `TOOL --version` is asked once per binary (cached), and `git check-ignore` once per
+    // state of the ignore files; any other command runs every time.
+    let git = resolved.file_name().is_some_and(|n| n == "git");
     let asked = if args.len() == 1 && args[0] == "--version" {
         crate::probes::versions::run(ctx, &cmd)
+    } else if git && args.first().is_some_and(|a| a == "check-ignore") {
+        crate::probes::versions::run_keyed(ctx, &cmd, &crate::probes::git::ignore_files(ctx))
     } else {
         cmd.run()
     };

@@ -5,6 +5,7 @@ pub mod docker;
 pub mod dockerfile;
 pub mod env;
 pub(crate) mod files;
+pub(crate) mod git;
 pub mod http;
 pub mod mamba;
 pub mod mcp;

@@ -86,22 +86,81 @@ fn store(file: &Path, key: String, answer: Answer) {
     }
 }
 
+/// `path size mtime inode` of each file a command's answer depends on (`absent` for a file
+/// that does not exist), so the answer is asked anew when one of them changes.
+fn files_key(files: &[PathBuf]) -> String {
+    use std::os::unix::fs::MetadataExt;
+    files
+        .iter()
+        .map(|f| match std::fs::metadata(f) {
+            Ok(m) => format!(
+                "{} {} {}.{} {}:{}",
+                f.display(),
+                m.size(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.dev(),
+                m.ino()
+            ),
+            Err(_) => format!("{} absent", f.display()),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn cached(a: &Answer) -> Output {
+    Output {
+        pid: 0,
+        code: Some(a.code),
+        signal: None,
+        stdout: a.stdout.clone().into_bytes(),
+        stderr: a.stderr.clone().into_bytes(),
+        timed_out: false,
+        truncated: false,
+        duration: Duration::ZERO,
+    }
+}
+
+/// Runs `cmd`, a question whose answer depends only on the binary, its arguments, its
+/// working folder and `files` (git's `check-ignore` on the .gitignore files, `ls-files` on
+/// the index), or answers it from the cache. Any completed answer is kept, whatever its exit
+/// code (`check-ignore` exits 1 for "not ignored").
+pub(crate) fn run_keyed(ctx: &Context, cmd: &Cmd, files: &[PathBuf]) -> anyhow::Result<Output> {
+    let base = key(Path::new(&cmd.program), &cmd.args);
+    let (Some(file), Some(base)) = (cache_file(ctx), base) else {
+        return cmd.run();
+    };
+    let cwd = cmd.cwd.as_deref().map(Path::display);
+    let key = format!(
+        "{base} @{} | {}",
+        cwd.map(|c| c.to_string()).unwrap_or_default(),
+        files_key(files)
+    );
+    if let Some(a) = load(&file).get(&key) {
+        return Ok(cached(a));
+    }
+    let out = cmd.run()?;
+    if let (false, false, Some(code)) = (out.timed_out, out.truncated, out.code) {
+        store(
+            &file,
+            key,
+            Answer {
+                code,
+                stdout: out.stdout_text(),
+                stderr: out.stderr_text(),
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// Runs `cmd` (a `--version` style question) or answers it from the cache.
 pub(crate) fn run(ctx: &Context, cmd: &Cmd) -> anyhow::Result<Output> {
     let (Some(file), Some(key)) = (cache_file(ctx), key(Path::new(&cmd.program), &cmd.args)) else {
         return cmd.run();
     };
     if let Some(a) = load(&file).get(&key) {
-        return Ok(Output {
-            pid: 0,
-            code: Some(a.code),
-            signal: None,
-            stdout: a.stdout.clone().into_bytes(),
-            stderr: a.stderr.clone().into_bytes(),
-            timed_out: false,
-            truncated: false,
-            duration: Duration::ZERO,
-        });
+        return Ok(cached(a));
     }
     let out = cmd.run()?;
     if out.success() && !out.truncated {
