@@ -26,7 +26,9 @@ fn started(sb: &Sandbox) -> Vec<String> {
 
 #[test]
 fn versions_are_asked_once_per_binary() {
-    let sb = Sandbox::new();
+    let mut sb = Sandbox::new();
+    // No engine: only then is the docker CLI asked for its version.
+    sb.var("DOCKER_HOST", "unix:///nonexistent/docker.sock");
     sb.write("project/Dockerfile", "FROM scratch\n");
     logging_tool(&sb, "micromamba", "2.0.5");
     logging_tool(&sb, "docker", "Docker version 27.3.1, build ce12230");

@@ -63,8 +63,27 @@ fn check_cli(ctx: &Context) -> CheckResult {
             .detail(uses_detail(&files, ctx))
             .with_fix(fix);
     };
-    let kind = if cli.podman { "Podman" } else { "Docker" };
     let shown = ctx.settings.display_path(&cli.path);
+    // With the engine answering on its socket, the client's version decides nothing: no
+    // `docker --version` is started.
+    let engine = docker::engine(ctx);
+    if let (docker::Via::Socket, Some(info)) = (&engine.via, engine.info()) {
+        let kind = if info.podman || cli.podman {
+            "Podman"
+        } else {
+            "Docker"
+        };
+        return CheckResult::ok(format!(
+            "{} ({kind} CLI); the engine answers on its socket",
+            cli.name
+        ))
+        .detail(format!("at {shown}"))
+        .data("program", cli.path.display().to_string())
+        .data("podman", info.podman || cli.podman);
+    }
+    let versioned = docker::cli_version(ctx);
+    let cli = versioned.as_ref().as_ref().unwrap_or(cli);
+    let kind = if cli.podman { "Podman" } else { "Docker" };
     match &cli.version {
         Some(v) => {
             let mut r = CheckResult::ok(format!("{} {v} ({kind} CLI)", cli.name))

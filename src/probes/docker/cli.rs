@@ -34,19 +34,25 @@ pub fn parse_version_line(text: &str) -> Option<(String, bool)> {
     Some((caps.get(2)?.as_str().to_string(), podman))
 }
 
-/// Finds `docker`, else `podman`, on the context's PATH and reads its version (bounded).
+/// Finds `docker`, else `podman`, on the context's PATH; starts nothing.
 pub fn find(ctx: &Context) -> Option<CliInfo> {
     let (path, name) = match ctx.which("docker") {
         Some(p) => (p, "docker"),
         None => (ctx.which("podman")?, "podman"),
     };
-    let mut info = CliInfo {
-        path: path.clone(),
+    Some(CliInfo {
+        path,
         name: name.to_string(),
         version: None,
         podman: name == "podman",
         problem: None,
-    };
+    })
+}
+
+/// The CLI found by [`find`], with its version read (bounded, cached per binary).
+pub fn with_version(ctx: &Context) -> Option<CliInfo> {
+    let mut info = find(ctx)?;
+    let (path, name) = (info.path.clone(), info.name.clone());
     // `docker --version` needs no engine, yet a CLI may set up its connection to a remote
     // endpoint (and start `ssh` for ssh://) first: without --allow-remote it sees only the
     // local default.

@@ -77,9 +77,18 @@ pub fn request_timeout(ctx: &Context) -> Duration {
     (ctx.settings.timeout / 3).clamp(Duration::from_millis(500), Duration::from_secs(5))
 }
 
-/// The docker-compatible CLI, found once per run.
+/// The docker-compatible CLI, found once per run (no process: a PATH lookup).
 pub fn cli(ctx: &Context) -> Arc<Option<CliInfo>> {
     ctx.probe(cli::find)
+}
+
+/// The CLI with its version (`docker --version`, cached per binary), once per run: asked only
+/// where the engine cannot say what matters itself.
+pub fn cli_version(ctx: &Context) -> Arc<Option<CliInfo>> {
+    struct Versioned(Arc<Option<CliInfo>>);
+    ctx.probe(|ctx| Versioned(Arc::new(cli::with_version(ctx))))
+        .0
+        .clone()
 }
 
 /// The engine, probed once per run.
