@@ -183,17 +183,24 @@ fn spawn_reader(
 /// Process groups of commands that are still running. A check the runner gave up on at its
 /// timeout leaves its command running; `kill_running` ends them all when devdoctor exits, so
 /// no tool outlives the run.
-static RUNNING: std::sync::Mutex<Vec<libc::pid_t>> = std::sync::Mutex::new(Vec::new());
+static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// SIGKILL to the process group `pgid`, which this process created for a command.
+fn kill_pgid(pgid: u32) {
+    let pid = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw);
+    if let Some(pid) = pid {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
 
 /// Kills every command still running and every orphan they left (called just before the
 /// process exits, and when a signal ends the run).
 pub fn kill_running() {
     let groups = RUNNING.lock().map(|g| g.clone()).unwrap_or_default();
     for pgid in groups {
-        // SAFETY: kill(2) on a process group this process created and has not yet reaped.
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
+        kill_pgid(pgid);
     }
     kill_adopted();
 }
@@ -334,11 +341,7 @@ fn kill_descendants() -> usize {
 }
 
 fn kill_group(child: &Child) {
-    let pgid = child.id() as libc::pid_t;
-    // SAFETY: kill(2) with a negative pid signals the process group we created for the child.
-    unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
-    }
+    kill_pgid(child.id());
 }
 
 /// Options given to every git devdoctor starts, before its sub-command: a cloned repository's
@@ -381,7 +384,7 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
         .with_context(|| format!("could not start `{}`", cmd.program.to_string_lossy()))?;
 
     if let Ok(mut groups) = RUNNING.lock() {
-        groups.push(child.id() as libc::pid_t);
+        groups.push(child.id());
     }
     let (tx, rx) = mpsc::channel();
     spawn_reader(child.stdout.take(), cmd.cap, tx.clone(), 0);
@@ -409,7 +412,7 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
     // (a forked helper) is killed so the readers see EOF and nothing is orphaned.
     kill_group(&child);
     if let Ok(mut groups) = RUNNING.lock() {
-        groups.retain(|&g| g != child.id() as libc::pid_t);
+        groups.retain(|&g| g != child.id());
     }
 
     let mut stdout = Vec::new();

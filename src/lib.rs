@@ -8,7 +8,6 @@ pub(crate) mod commands;
 pub mod config;
 pub mod core;
 pub(crate) mod engine;
-#[allow(unsafe_code)] // the one audited module: process groups and signals through libc
 pub mod exec;
 pub mod fix;
 pub mod fixer;

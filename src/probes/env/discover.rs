@@ -65,7 +65,7 @@ pub fn is_env(prefix: &Path) -> Result<bool, String> {
         Ok(m) => Ok(m.is_file()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         // ENOTDIR: a file where a directory is expected — simply not an env.
-        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => Ok(false),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => Ok(false),
         Err(e) => Err(format!("{}: {}", prefix.display(), io_reason(&e))),
     }
 }

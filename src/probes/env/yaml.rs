@@ -85,7 +85,7 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
 
 /// A short reason for an I/O error ("permission denied", "not found", "a symlink loop").
 pub fn io_reason(e: &std::io::Error) -> String {
-    if e.raw_os_error() == Some(libc::ELOOP) {
+    if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
         return "a symlink loop".to_string();
     }
     match e.kind() {
