@@ -52,7 +52,19 @@ pub(super) fn origin(ctx: &Context) -> CheckResult {
             target.host
         ));
     }
-    let hs = mcp::handshake(ctx);
+    // The foreign request goes out while the handshake runs (one round trip of wall time,
+    // not two); its answer counts only once the handshake has shown an MCP server there.
+    let budget = ctx.settings.timeout.mul_f64(0.5);
+    let (hs, answer) = std::thread::scope(|s| {
+        let foreign = s.spawn(|| foreign_initialize(&target, budget, ctx.settings.allow_remote));
+        let hs = mcp::handshake(ctx);
+        let answer = foreign.join().unwrap_or_else(|_| {
+            Err(crate::probes::http::HttpError::Other(
+                "the foreign-origin request crashed".into(),
+            ))
+        });
+        (hs, answer)
+    });
     match &hs.0 {
         Err(_) => {
             return CheckResult::skip("the MCP endpoint did not complete a handshake (see mcp.handshake)")
@@ -64,8 +76,7 @@ pub(super) fn origin(ctx: &Context) -> CheckResult {
         }
         Ok(_) => {}
     }
-    let budget = ctx.settings.timeout.mul_f64(0.5);
-    match foreign_initialize(&target, budget, ctx.settings.allow_remote) {
+    match answer {
         Err(e) => CheckResult::unknown(format!(
             "the request from a foreign origin got no answer: {e}"
         )),
