@@ -194,21 +194,7 @@ fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
         return image.clone();
     }
-    let name: String = ctx
-        .settings
-        .project_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
-        .collect();
-    let name = name.trim_start_matches(['.', '_', '-']).to_string();
-    if name.is_empty() {
-        "app".to_string()
-    } else {
-        name
-    }
+    crate::policy::text::project_slug(&ctx.settings.project_dir, "app")
 }
 
 /// What `rule` found over every Dockerfile: problems, notes of what passed, and how many

@@ -319,20 +319,7 @@ fn found_env(
 /// `create -n base` is refused, so there is nothing to create; the way to work on the host
 /// is shown.
 fn image_env(ctx: &Context, shown_file: &str, path: &Path) -> CheckResult {
-    let own: String = ctx
-        .settings
-        .project_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
-        .collect();
-    let own = if own.is_empty() {
-        "project".into()
-    } else {
-        own
-    };
+    let own = crate::policy::text::project_slug(&ctx.settings.project_dir, "project");
     let create = commands(ctx).create_env(&own, &path_arg(ctx, path));
     let by = match crate::probes::dockerfile::installs_into_base(ctx, path) {
         Some((df, line)) => format!("{df}:{line} installs it into the image's base environment"),

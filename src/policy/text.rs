@@ -20,6 +20,25 @@ fn is_unsafe(c: char, keep_tab: bool) -> bool {
     }
 }
 
+/// The project folder's name as a name tools accept (image tags, environment names):
+/// lowercase, only letters, digits, `.`, `_` and `-`, not starting with punctuation;
+/// `fallback` when nothing is left.
+pub(crate) fn project_slug(dir: &std::path::Path, fallback: &str) -> String {
+    let name: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .collect();
+    let name = name.trim_start_matches(['.', '_', '-']);
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
 /// One line: unsafe characters become U+FFFD (tabs kept when `keep_tab`); terminal colour
 /// sequences (ESC [ … final byte) are removed whole first.
 pub fn one_line(s: &str, keep_tab: bool) -> String {

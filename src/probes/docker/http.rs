@@ -189,22 +189,25 @@ fn io_err(e: io::Error) -> HttpError {
     }
 }
 
-fn exchange<S: Conn>(
+/// A response's reader, status, headers and the body bytes that arrived with the head.
+type Opened<S> = (Reader<S>, u16, Vec<(String, String)>, Vec<u8>);
+
+/// Sends a request without a body (`extra` header lines included) and reads the response head.
+fn send_head<S: Conn>(
     mut stream: S,
     host: &str,
     method: &str,
     path: &str,
+    extra: &str,
     deadline: Instant,
-    cap: usize,
-) -> Result<Response, HttpError> {
+) -> Result<Opened<S>, HttpError> {
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: devdoctor/{}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: devdoctor/{}\r\n{extra}Connection: close\r\n\r\n",
         env!("CARGO_PKG_VERSION")
     );
     stream.set_write_deadline(left(deadline)?).map_err(io_err)?;
     stream.write_all(req.as_bytes()).map_err(io_err)?;
     stream.flush().map_err(io_err)?;
-
     let mut r = Reader {
         stream,
         deadline,
@@ -212,6 +215,26 @@ fn exchange<S: Conn>(
     };
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
     let (status, headers, head_len) = r.head(&mut buf)?;
+    let rest = buf.split_off(head_len);
+    Ok((r, status, headers, rest))
+}
+
+fn exchange<S: Conn>(
+    stream: S,
+    host: &str,
+    method: &str,
+    path: &str,
+    deadline: Instant,
+    cap: usize,
+) -> Result<Response, HttpError> {
+    let (mut r, status, headers, body_buf) = send_head(
+        stream,
+        host,
+        method,
+        path,
+        "Accept: application/json\r\n",
+        deadline,
+    )?;
     let header = |name: &str| {
         headers
             .iter()
@@ -220,7 +243,6 @@ fn exchange<S: Conn>(
     };
     let no_body =
         method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
-    let body_buf = buf.split_off(head_len);
     let body = if no_body {
         Vec::new()
     } else if header("Transfer-Encoding")
@@ -444,31 +466,18 @@ pub fn stream(
 }
 
 fn open_stream<S: Conn + Send + 'static>(
-    mut stream: S,
+    stream: S,
     host: &str,
     path: &str,
     deadline: Instant,
 ) -> Result<Box<dyn Read + Send>, HttpError> {
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: devdoctor/{}\r\nConnection: close\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    stream.set_write_deadline(left(deadline)?).map_err(io_err)?;
-    stream.write_all(req.as_bytes()).map_err(io_err)?;
-    let mut r = Reader {
-        stream,
-        deadline,
-        chunk: [0u8; 16 * 1024],
-    };
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let (status, headers, head_len) = r.head(&mut buf)?;
+    let (r, status, headers, rest) = send_head(stream, host, "GET", path, "", deadline)?;
     let header = |name: &str| {
         headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    let rest = buf.split_off(head_len);
     let mode = if header("Transfer-Encoding")
         .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
     {
