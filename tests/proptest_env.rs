@@ -431,7 +431,7 @@ proptest! {
             prop_assert!(!d.problems.is_empty(), "an unreadable registry is reported");
         }
         for p in &d.problems {
-            prop_assert!(!p.contains('\x1b'), "control characters are not echoed: {p:?}");
+            prop_assert!(!p.to_string().contains('\x1b'), "control characters are not echoed: {p}");
         }
     }
 }

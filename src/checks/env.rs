@@ -351,10 +351,11 @@ fn missing_env(
     let pf = probe::project_file(ctx);
     let shown_file = ctx.settings.display_path(&pf.path);
     let cmds = commands(ctx);
-    let hidden: Vec<&String> = d
+    let hidden: Vec<String> = d
         .problems
         .iter()
-        .filter(|p| p.contains("cannot read envs dir") || p.contains(&format!("/{}:", name.name)))
+        .filter(|p| p.may_hide(&name.name))
+        .map(ToString::to_string)
         .collect();
     let looked = looked_in(d);
     if !hidden.is_empty() {
@@ -362,7 +363,7 @@ fn missing_env(
             "`{}` not found, but not everything could be read",
             name.name
         ))
-        .details(hidden.into_iter().cloned())
+        .details(hidden)
         .details(looked);
     }
     if name.name == "base" {
@@ -418,10 +419,11 @@ fn check_exists(ctx: &Context) -> CheckResult {
             "found with `{tool} env list --json` (no root prefix could be determined from files)"
         ));
     }
-    let benign: Vec<&String> = d
+    let benign: Vec<String> = d
         .problems
         .iter()
-        .filter(|p| !p.contains("cannot read envs dir"))
+        .filter(|p| !matches!(p, probe::discover::Problem::UnreadableEnvsDir { .. }))
+        .map(ToString::to_string)
         .collect();
     if !benign.is_empty() && r.status != Status::Unknown {
         r = r.details(benign.into_iter().map(|p| format!("note: {p}")));

@@ -33,6 +33,80 @@ pub struct FoundEnv {
     pub origins: Vec<Origin>,
 }
 
+/// Something discovery could not read. Checks decide by the kind, never by the wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// An envs dir that exists but cannot be listed: any environment in it is unseen.
+    UnreadableEnvsDir {
+        dir: PathBuf,
+        reason: String,
+    },
+    /// A folder that may be an environment but cannot be read; `line` is the
+    /// environments.txt line that named it, when it came from there.
+    UnreadableEnv {
+        prefix: PathBuf,
+        reason: String,
+        line: Option<(PathBuf, usize)>,
+    },
+    /// A line of environments.txt that is not an absolute path.
+    BadRegistryLine {
+        registry: PathBuf,
+        line: usize,
+        text: String,
+    },
+    UnreadableRegistry {
+        registry: PathBuf,
+        reason: String,
+    },
+    /// `<tool> env list --json` failed or printed something unexpected.
+    Cli(String),
+}
+
+impl Problem {
+    /// Whether an environment called `name` could be behind this problem (so "not found"
+    /// would be a guess).
+    pub fn may_hide(&self, name: &str) -> bool {
+        match self {
+            Problem::UnreadableEnvsDir { .. } => true,
+            Problem::UnreadableEnv { prefix, .. } => prefix.file_name().is_some_and(|n| n == name),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::UnreadableEnvsDir { dir, reason } => {
+                write!(f, "cannot read envs dir {}: {reason}", dir.display())
+            }
+            Problem::UnreadableEnv {
+                prefix,
+                reason,
+                line,
+            } => {
+                if let Some((registry, n)) = line {
+                    write!(f, "{}:{n}: ", registry.display())?;
+                }
+                write!(f, "cannot read environment {}: {reason}", prefix.display())
+            }
+            Problem::BadRegistryLine {
+                registry,
+                line,
+                text,
+            } => write!(
+                f,
+                "{}:{line}: not an absolute path, ignored: {text:?}",
+                registry.display()
+            ),
+            Problem::UnreadableRegistry { registry, reason } => {
+                write!(f, "cannot read {}: {reason}", registry.display())
+            }
+            Problem::Cli(what) => f.write_str(what),
+        }
+    }
+}
+
 /// Everything found.
 #[derive(Debug, Clone, Default)]
 pub struct Discovery {
@@ -41,7 +115,7 @@ pub struct Discovery {
     pub envs: Vec<FoundEnv>,
     /// Things that could not be read, with path and reason (an unreadable envs dir, a
     /// garbage line in environments.txt, a symlink loop).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
     /// The registry file, when it exists.
     pub registry: Option<PathBuf>,
     /// The program whose `env list --json` was used, when the files were not enough.
@@ -66,7 +140,7 @@ pub fn is_env(prefix: &Path) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         // ENOTDIR: a file where a directory is expected — simply not an env.
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => Ok(false),
-        Err(e) => Err(format!("{}: {}", prefix.display(), io_reason(&e))),
+        Err(e) => Err(io_reason(&e)),
     }
 }
 
@@ -125,11 +199,10 @@ pub fn discover(inputs: &Inputs) -> Discovery {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                d.problems.push(format!(
-                    "cannot read envs dir {}: {}",
-                    dir.display(),
-                    io_reason(&e)
-                ));
+                d.problems.push(Problem::UnreadableEnvsDir {
+                    dir: dir.clone(),
+                    reason: io_reason(&e),
+                });
                 continue;
             }
         };
@@ -139,51 +212,20 @@ pub fn discover(inputs: &Inputs) -> Discovery {
             match is_env(&child) {
                 Ok(true) => add(&mut d, &mut index, child, Origin::EnvsDir(dir.clone())),
                 Ok(false) => {}
-                Err(reason) => d.problems.push(format!("cannot read environment {reason}")),
+                Err(reason) => d.problems.push(Problem::UnreadableEnv {
+                    prefix: child,
+                    reason,
+                    line: None,
+                }),
             }
         }
     }
     if let Some(home) = &inputs.home {
-        let registry = home.join(".conda").join("environments.txt");
-        match super::yaml::read_text(&registry) {
-            Ok(text) => {
-                d.registry = Some(registry.clone());
-                for (i, line) in text.lines().enumerate() {
-                    let line = line.trim();
-                    if line.is_empty() || line.starts_with('#') {
-                        continue;
-                    }
-                    if !line.starts_with('/') || line.chars().any(char::is_control) {
-                        d.problems.push(format!(
-                            "{}:{}: not an absolute path, ignored: {:?}",
-                            registry.display(),
-                            i + 1,
-                            line.chars().take(80).collect::<String>()
-                        ));
-                        continue;
-                    }
-                    let prefix = trim_slash(line);
-                    if index.contains_key(&prefix) {
-                        add(&mut d, &mut index, prefix, Origin::Registry);
-                        continue;
-                    }
-                    match is_env(&prefix) {
-                        Ok(true) => add(&mut d, &mut index, prefix, Origin::Registry),
-                        // Stale lines are normal: the tools drop them lazily.
-                        Ok(false) => {}
-                        Err(reason) => d.problems.push(format!(
-                            "{}:{}: cannot read environment {reason}",
-                            registry.display(),
-                            i + 1
-                        )),
-                    }
-                }
-            }
-            Err(reason) if reason == "not found" => {}
-            Err(reason) => d
-                .problems
-                .push(format!("cannot read {}: {reason}", registry.display())),
-        }
+        read_registry(
+            &mut d,
+            &mut index,
+            &home.join(".conda").join("environments.txt"),
+        );
     }
     for prefix in &inputs.extra {
         let prefix = trim_slash(&prefix.to_string_lossy());
@@ -196,6 +238,50 @@ pub fn discover(inputs: &Inputs) -> Discovery {
     }
     name_envs(&mut d);
     d
+}
+
+/// The environments ~/.conda/environments.txt lists (stale lines are skipped, unreadable ones
+/// are problems).
+fn read_registry(d: &mut Discovery, index: &mut HashMap<PathBuf, usize>, registry: &Path) {
+    match super::yaml::read_text(registry) {
+        Ok(text) => {
+            d.registry = Some(registry.to_path_buf());
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                if !line.starts_with('/') || line.chars().any(char::is_control) {
+                    d.problems.push(Problem::BadRegistryLine {
+                        registry: registry.to_path_buf(),
+                        line: i + 1,
+                        text: line.chars().take(80).collect(),
+                    });
+                    continue;
+                }
+                let prefix = trim_slash(line);
+                if index.contains_key(&prefix) {
+                    add(d, index, prefix, Origin::Registry);
+                    continue;
+                }
+                match is_env(&prefix) {
+                    Ok(true) => add(d, index, prefix, Origin::Registry),
+                    // Stale lines are normal: the tools drop them lazily.
+                    Ok(false) => {}
+                    Err(reason) => d.problems.push(Problem::UnreadableEnv {
+                        prefix,
+                        reason,
+                        line: Some((registry.to_path_buf(), i + 1)),
+                    }),
+                }
+            }
+        }
+        Err(reason) if reason == "not found" => {}
+        Err(reason) => d.problems.push(Problem::UnreadableRegistry {
+            registry: registry.to_path_buf(),
+            reason,
+        }),
+    }
 }
 
 /// Names each env the way `env list` does: `base` for the root, the directory name under an
@@ -611,7 +697,7 @@ mod tests {
             .collect();
         assert_eq!(names, ["base", "proj", "proj", "old", "unlisted"]);
         assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
-        assert!(d.problems[0].contains("environments.txt:3"));
+        assert!(d.problems[0].to_string().contains("environments.txt:3"));
         let r = d.resolve("proj");
         assert_eq!(r.chosen.unwrap().prefix, mm.join("envs/proj"));
         assert_eq!(r.others.len(), 1);
@@ -644,7 +730,12 @@ mod tests {
             home: None,
             extra: Vec::new(),
         });
-        let all = d.problems.join("\n");
+        let all: Vec<String> = d.problems.iter().map(ToString::to_string).collect();
+        let all = all.join("\n");
+        assert!(d
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::UnreadableEnvsDir { .. })));
         assert!(all.contains("symlink loop"), "{all}");
         assert!(
             all.contains("cannot read envs dir") && all.contains("envs-file"),

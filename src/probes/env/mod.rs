@@ -238,16 +238,16 @@ fn cli_fallback(ctx: &Context, d: &mut Discovery) {
     match out {
         Ok(o) if o.success() => match discover::parse_env_list_json(&o.stdout_text()) {
             Ok((prefixes, root)) => discover::merge_cli(d, prefixes, root, &label),
-            Err(e) => d.problems.push(format!(
+            Err(e) => d.problems.push(discover::Problem::Cli(format!(
                 "`{label} env list --json` printed something unexpected: {e}"
-            )),
+            ))),
         },
-        Ok(o) => d.problems.push(format!(
+        Ok(o) => d.problems.push(discover::Problem::Cli(format!(
             "`{label} env list --json` {}: {}",
             o.describe_end(),
             o.stderr_text().lines().last().unwrap_or("").trim()
-        )),
-        Err(e) => d.problems.push(format!("{e:#}")),
+        ))),
+        Err(e) => d.problems.push(discover::Problem::Cli(format!("{e:#}"))),
     }
 }
 
