@@ -354,8 +354,9 @@ pub const GIT_SAFETY: &[&str] = &[
     "--no-optional-locks",
 ];
 
-pub fn run(cmd: &Cmd) -> Result<Output> {
-    let start = Instant::now();
+/// The `Command` for `cmd`: git's safety options, no stdin, piped output, a process group of
+/// its own (so a timeout or signal kills grandchildren too), the working folder and variables.
+fn command_of(cmd: &Cmd) -> Command {
     let mut command = Command::new(&cmd.program);
     if std::path::Path::new(&cmd.program)
         .file_name()
@@ -379,6 +380,86 @@ pub fn run(cmd: &Cmd) -> Result<Output> {
         command.envs(vars.iter().map(|(k, v)| (k, v)));
     }
     command.envs(cmd.env.iter().map(|(k, v)| (k, v)));
+    command
+}
+
+/// A command whose standard output is read as a stream (`docker save`): its stderr is
+/// dropped, and its process group is killed at `deadline` (a read then ends with
+/// `TimedOut`), when the stream is dropped, or when a signal ends the run.
+pub struct Streamed {
+    child: Child,
+    out: std::process::ChildStdout,
+    expired: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Cmd {
+    /// Starts the command for [`Streamed`] reading until `deadline`.
+    pub fn stream(&self, deadline: Instant) -> Result<Streamed> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let mut command = command_of(self);
+        command.stderr(Stdio::null());
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start `{}`", self.program.to_string_lossy()))?;
+        if let Ok(mut groups) = RUNNING.lock() {
+            groups.push(child.id());
+        }
+        let out = child.stdout.take().context("no stdout pipe")?;
+        let (expired, done) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (pgid, e, d) = (child.id(), expired.clone(), done.clone());
+        thread::spawn(move || {
+            while !d.load(Ordering::SeqCst) {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    e.store(true, Ordering::SeqCst);
+                    kill_pgid(pgid);
+                    return;
+                }
+                thread::park_timeout(left.min(Duration::from_millis(50)));
+            }
+        });
+        Ok(Streamed {
+            child,
+            out,
+            expired,
+            done,
+        })
+    }
+}
+
+impl std::io::Read for Streamed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::sync::atomic::Ordering;
+        let n = self.out.read(buf)?;
+        if self.expired.load(Ordering::SeqCst) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the command did not finish before the timeout",
+            ));
+        }
+        Ok(n)
+    }
+}
+
+impl Drop for Streamed {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        kill_group(&self.child);
+        let _ = self.child.wait();
+        if let Ok(mut groups) = RUNNING.lock() {
+            groups.retain(|&g| g != self.child.id());
+        }
+    }
+}
+
+pub fn run(cmd: &Cmd) -> Result<Output> {
+    let start = Instant::now();
+    let mut command = command_of(cmd);
     let mut child = command
         .spawn()
         .with_context(|| format!("could not start `{}`", cmd.program.to_string_lossy()))?;

@@ -442,3 +442,112 @@ fn scan_with_garbage_output_is_unknown() {
     let (report, _) = sb.json(&["--image", "app:1", "--scan", "image.scanner"]);
     assert_eq!(support::status(&report, "image.scanner"), "unknown");
 }
+
+/// A `docker save` archive (legacy layout) with one layer holding `files` (path, mode, body).
+fn saved_image(files: &[(&str, u32, &[u8])]) -> Vec<u8> {
+    let tar_of = |entries: &[(&str, u32, &[u8])]| {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, mode, body) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_mode(*mode);
+            h.set_size(body.len() as u64);
+            b.append_data(&mut h, path, *body).unwrap();
+        }
+        b.into_inner().unwrap()
+    };
+    let layer = tar_of(files);
+    let manifest = r#"[{"Config":"c.json","Layers":["l0/layer.tar"]}]"#;
+    tar_of(&[
+        ("l0/layer.tar", 0o644, &layer),
+        ("manifest.json", 0o644, manifest.as_bytes()),
+    ])
+}
+
+/// An engine reached only through the CLI (a TLS endpoint, here on loopback): the stand-in
+/// answers `version`, `info`, `image inspect` and `save`; `save_body` is the shell for `save`.
+fn cli_only_engine(sb: &mut Sandbox, save_body: &str) {
+    let log = sb.root().join("docker.log");
+    sb.var("DD_LOG", log.as_os_str());
+    sb.var("DOCKER_HOST", "tcp://127.0.0.1:2376");
+    sb.var("DOCKER_TLS_VERIFY", "1");
+    let version =
+        r#"{"Client":{"Version":"28.2.2"},"Server":{"Version":"28.2.2","ApiVersion":"1.50"}}"#;
+    sb.stand_in(
+        "docker",
+        &format!(
+            r#"echo "$*" >> "$DD_LOG"
+case "$1" in
+  --version) echo "Docker version 28.2.2, build e6534b4" ;;
+  version) echo '{version}' ;;
+  info) echo '[]' ;;
+  image) echo '[{GOOD_IMAGE}]' ;;
+  save) {save_body} ;;
+  *) exit 1 ;;
+esac"#
+        ),
+    );
+}
+
+#[test]
+fn image_layers_come_from_docker_save_when_only_the_cli_reaches_the_engine() {
+    let mut sb = Sandbox::new();
+    project_with_dockerfile(&sb);
+    let archive = sb.root().join("saved.tar");
+    std::fs::write(
+        &archive,
+        saved_image(&[
+            ("app/.env", 0o600, b"TOKEN=never-shown"),
+            ("usr/local/bin/helper", 0o4755, b"x"),
+        ]),
+    )
+    .unwrap();
+    cli_only_engine(&mut sb, &format!("cat '{}'", archive.display()));
+    let (report, _) = sb.json(&["--image", "app:1", "image.secrets", "image.setuid"]);
+    let secrets = support::check(&report, "image.secrets");
+    assert_eq!(secrets["status"], "fail", "{secrets:#}");
+    assert!(
+        secrets["summary"].as_str().unwrap().contains("/app/.env"),
+        "{secrets:#}"
+    );
+    assert!(!report.to_string().contains("never-shown"));
+    assert_eq!(
+        support::status(&report, "image.setuid"),
+        "warn",
+        "{report:#}"
+    );
+    assert!(
+        log_lines(&sb).iter().any(|l| l == "save -- app:1"),
+        "{:?}",
+        log_lines(&sb)
+    );
+}
+
+#[test]
+fn a_docker_save_that_hangs_is_unknown_at_the_timeout_and_killed() {
+    let mut sb = Sandbox::new();
+    project_with_dockerfile(&sb);
+    cli_only_engine(&mut sb, "exec sleep 29.137");
+    let started = Instant::now();
+    let (report, _) = sb.json(&["--image", "app:1", "--timeout", "5", "image.pip"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(14),
+        "{:?}",
+        started.elapsed()
+    );
+    let c = support::check(&report, "image.pip");
+    assert_eq!(c["status"], "unknown", "{c:#}");
+    assert!(c["summary"].as_str().unwrap().contains("timeout"), "{c:#}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(3500),
+        "{:?}",
+        started.elapsed()
+    );
+    // No `sleep` of ours outlives the run.
+    std::thread::sleep(Duration::from_millis(200));
+    let alive = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .any(|c| String::from_utf8_lossy(&c).contains("sleep\u{0}29.137"));
+    assert!(!alive, "the hung docker save is still running");
+}

@@ -9,8 +9,8 @@ use crate::probes::env::{self as envp, FileState};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub(super) const PIP_EXPLAIN: &str = "Reads the image's layers (GET /images/{name}/get, streamed, \
-whiteouts applied) and lists the Python distributions in its environments whose \
+pub(super) const PIP_EXPLAIN: &str = "Reads the image's layers (GET /images/{name}/get, or \
+`docker save` where only the CLI reaches the engine; streamed, whiteouts applied) and lists the Python distributions in its environments whose \
 *.dist-info/INSTALLER says pip and that no conda-meta record of that environment owns. The \
 Dockerfile may be clean while a base image or an environment.yml `pip:` block put them there. \
 Fails; warns when every one is declared in the environment file's `pip:` block (the last \

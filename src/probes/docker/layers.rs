@@ -464,23 +464,31 @@ fn load(ctx: &crate::core::Context, name: &str, id: &str) -> Result<Contents, St
         }
     }
     let engine = super::engine(ctx);
-    let target = match (&engine.via, &engine.endpoint.target) {
-        (super::Via::Socket, Ok(t)) => t.clone(),
-        _ => {
-            return Err(
-                "the engine is reached through the docker CLI; image contents are read over the engine socket only"
-                    .into(),
-            )
-        }
-    };
-    let path = format!(
-        "{}/images/{}/get",
-        engine.api_prefix,
-        super::http::escape_ref(name)
-    );
     let deadline = std::time::Instant::now() + ctx.settings.timeout.mul_f64(0.8);
-    let body = super::http::stream(&target, &path, deadline).map_err(|e| e.to_string())?;
-    let contents = read(body, MAX_IMAGE_BYTES)?;
+    let contents = match (&engine.via, &engine.endpoint.target) {
+        (super::Via::Socket, Ok(target)) => {
+            let path = format!(
+                "{}/images/{}/get",
+                engine.api_prefix,
+                super::http::escape_ref(name)
+            );
+            let body = super::http::stream(target, &path, deadline).map_err(|e| e.to_string())?;
+            read(body, MAX_IMAGE_BYTES)?
+        }
+        // ssh:// and TLS endpoints: `docker save`, read as it streams.
+        (super::Via::Cli(cli), _) => {
+            if !super::image::valid_reference(name) {
+                return Err(format!("`{name}` is not a valid image reference"));
+            }
+            let saved = crate::exec::Cmd::new(cli)
+                .args(["save", "--", name])
+                .env_exact(ctx.vars())
+                .stream(deadline)
+                .map_err(|e| format!("{e:#}"))?;
+            read(saved, MAX_IMAGE_BYTES).map_err(|e| format!("`docker save`: {e}"))?
+        }
+        _ => return Err("the engine was not contacted".into()),
+    };
     if let (Some(p), Ok(text)) = (cache, serde_json::to_string(&contents)) {
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);
