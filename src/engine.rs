@@ -142,7 +142,7 @@ fn wait_for_server(
 }
 
 /// Runs the selected checks, retries network checks under `--wait`, and builds the report.
-pub fn run(
+pub(crate) fn run(
     settings: Settings,
     checks: Vec<Arc<dyn Check>>,
     jobs: Option<usize>,

@@ -8,7 +8,7 @@ use crate::report::{self, HumanOptions};
 use anyhow::Result;
 use std::io::IsTerminal;
 
-pub fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
+pub(crate) fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
     let format = inv.format;
     inv.say_trust();
     let all = inv.load()?;

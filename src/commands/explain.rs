@@ -5,7 +5,7 @@ use crate::core::status::exit;
 use crate::invocation::{unknown_selection, usage, Invocation};
 use anyhow::Result;
 
-pub fn run(inv: &Invocation, id: &str) -> Result<i32> {
+pub(crate) fn run(inv: &Invocation, id: &str) -> Result<i32> {
     let checks = inv.load()?;
     let Some(check) = checks.iter().find(|c| c.meta().id == id) else {
         return usage(Err(unknown_selection(id, &checks)));

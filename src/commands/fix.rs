@@ -28,7 +28,7 @@ fn mark(status: Status) -> colored::ColoredString {
     crate::report::human::symbol(status)
 }
 
-pub fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
+pub(crate) fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
     let json = inv.format == Format::Json;
     if args.script && inv.format != Format::Human {
         return crate::invocation::usage(Err(anyhow::anyhow!(

@@ -6,7 +6,7 @@ use crate::invocation::Invocation;
 use crate::report;
 use anyhow::Result;
 
-pub fn run(inv: &Invocation) -> Result<i32> {
+pub(crate) fn run(inv: &Invocation) -> Result<i32> {
     super::only_human_or_json(inv, "list")?;
     let mut sink = super::Sink::new(inv)?;
     inv.say_trust();

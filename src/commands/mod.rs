@@ -1,10 +1,10 @@
 //! One module per subcommand; each takes the resolved [`crate::invocation::Invocation`].
 
-pub mod check;
+pub(crate) mod check;
 pub(crate) mod docs;
-pub mod explain;
-pub mod fix;
-pub mod list;
+pub(crate) mod explain;
+pub(crate) mod fix;
+pub(crate) mod list;
 pub(crate) mod mcp;
 
 use anyhow::Result;

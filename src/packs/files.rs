@@ -30,24 +30,24 @@ const SKIP_DIRS: &[&str] = &[
 const MAX_DEPTH: usize = 10;
 const MAX_ENTRIES: usize = 50_000;
 /// Bytes of each file searched by `contains` / `not_contains`.
-pub const READ_CAP: u64 = 2 * 1024 * 1024;
+pub(super) const READ_CAP: u64 = 2 * 1024 * 1024;
 /// Locations listed per check before "… and N more".
 const MAX_LOCATIONS: usize = 50;
 
 /// Every path under the project (relative, `/`-separated), walked once per run.
 #[derive(Debug, Default)]
-pub struct ProjectTree {
+pub(super) struct ProjectTree {
     pub entries: Vec<(String, bool)>,
     /// The walk stopped at MAX_ENTRIES.
     pub truncated: bool,
 }
 
 impl ProjectTree {
-    pub fn get(ctx: &Context) -> std::sync::Arc<ProjectTree> {
+    pub(super) fn get(ctx: &Context) -> std::sync::Arc<ProjectTree> {
         ctx.probe(|ctx| ProjectTree::walk(&ctx.settings.project_dir))
     }
 
-    pub fn walk(root: &Path) -> ProjectTree {
+    pub(super) fn walk(root: &Path) -> ProjectTree {
         let mut tree = ProjectTree::default();
         let mut stack = vec![(root.to_path_buf(), String::new(), 0usize)];
         while let Some((dir, rel, depth)) = stack.pop() {
@@ -121,7 +121,7 @@ fn discovered(ctx: &Context, pattern: &str) -> Vec<PathBuf> {
 }
 
 /// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
-pub fn resolve(
+pub(super) fn resolve(
     ctx: &Context,
     vars: &Vars,
     patterns: &[String],
@@ -233,7 +233,7 @@ fn tracked_only(
 
 /// Only the lines inside Markdown fenced code blocks; other lines are blanked so that line
 /// numbers stay true.
-pub fn code_blocks_only(text: &str) -> String {
+pub(super) fn code_blocks_only(text: &str) -> String {
     let mut fence: Option<(char, usize)> = None;
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -290,7 +290,7 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// Runs a file probe. Ok/Fail/Unknown; the caller maps Fail to the check's severity.
-pub fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
+pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
     let what = p.paths.join(", ");
     let mut files = match resolve(ctx, vars, &p.paths) {
         Ok(f) => f,

@@ -7,7 +7,10 @@ use crate::core::{CheckResult, Context};
 use crate::probes::http::{self as net, Client, HttpError, Request, Target, UrlError};
 
 /// Follows a dotted path (`checks.db.ok`, `items.0.name`) into a JSON value.
-pub fn json_path<'a>(root: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+pub(super) fn json_path<'a>(
+    root: &'a serde_json::Value,
+    path: &str,
+) -> Option<&'a serde_json::Value> {
     path.split('.').try_fold(root, |v, part| match v {
         serde_json::Value::Object(map) => map.get(part),
         serde_json::Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
@@ -22,7 +25,7 @@ fn same(expected: &serde_json::Value, found: &serde_json::Value) -> bool {
     }
 }
 
-pub fn probe(ctx: &Context, vars: &Vars, p: &HttpProbe) -> CheckResult {
+pub(super) fn probe(ctx: &Context, vars: &Vars, p: &HttpProbe) -> CheckResult {
     let Some(url) = vars.expand(&p.url) else {
         return CheckResult::unknown("cannot build the URL: the environment name is unknown");
     };

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// The time one probe may take: its own `timeout`, within the run's --timeout. Subprocesses
 /// get slightly less than the run's limit so the check can still report what happened.
-pub fn budget(ctx: &Context, own: Option<Duration>) -> Duration {
+pub(super) fn budget(ctx: &Context, own: Option<Duration>) -> Duration {
     let run = ctx.settings.timeout.mul_f64(0.9);
     own.map_or(run, |t| t.min(run))
 }
@@ -40,7 +40,7 @@ fn short_list(items: &[String]) -> String {
 }
 
 /// Why the check does not apply here, or `None` when it does.
-pub fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<String> {
+pub(super) fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<String> {
     if !when.os.is_empty() {
         let os = std::env::consts::OS;
         let ok = when
@@ -122,7 +122,7 @@ fn subject(argv: &[String]) -> String {
     argv.first().map(|p| base(p)).unwrap_or_default()
 }
 
-pub fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
+pub(super) fn command(ctx: &Context, vars: &Vars, p: &CommandProbe) -> CheckResult {
     let argv: Option<Vec<String>> = p.argv.iter().map(|a| vars.expand(a)).collect();
     let Some(argv) = argv else {
         return CheckResult::unknown("cannot run the probe: the environment name is unknown")
@@ -258,11 +258,11 @@ fn run_command(
 
 /// Whether `host` is loopback (only loopback is probed without --allow-remote).
 /// The same policy as the HTTP helper's, so tcp and http probes agree.
-pub fn is_loopback(host: &str) -> bool {
+pub(super) fn is_loopback(host: &str) -> bool {
     crate::probes::http::host_kind(host) != crate::probes::http::HostKind::Remote
 }
 
-pub fn tcp(ctx: &Context, vars: &Vars, p: &TcpProbe) -> CheckResult {
+pub(super) fn tcp(ctx: &Context, vars: &Vars, p: &TcpProbe) -> CheckResult {
     let host = vars.expand(&p.host).unwrap_or_else(|| p.host.clone());
     let target = format!("{host}:{}", p.port);
     if !ctx.settings.allow_remote && !is_loopback(&host) {
@@ -310,7 +310,7 @@ pub fn tcp(ctx: &Context, vars: &Vars, p: &TcpProbe) -> CheckResult {
     }
 }
 
-pub fn env(ctx: &Context, p: &EnvProbe) -> CheckResult {
+pub(super) fn env(ctx: &Context, p: &EnvProbe) -> CheckResult {
     let value = ctx.var_os(&p.var).map(|v| v.to_string_lossy().into_owned());
     let var = &p.var;
     match (p.set, &value) {

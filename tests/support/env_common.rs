@@ -1,7 +1,7 @@
 //! Builders for the env tests: prefixes laid out the way micromamba and conda write them
 //! (conda-meta records, environments.txt, history files), stand-in package managers, and report helpers.
 //! Included by the other `env_*`/`fix_*` test files with `#[path]`; it has no tests itself.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

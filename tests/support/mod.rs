@@ -1,6 +1,6 @@
 //! Shared helpers for integration tests: a sandbox with its own HOME, a bin dir for stand-in
 //! executables, a project dir, and the real devdoctor binary run with a controlled environment.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)] // shared by many test crates, each using a part
 
 use std::ffi::OsString;
 use std::fs;

@@ -18,7 +18,7 @@ pub trait Lookup {
     fn image(&self, image: &str) -> Option<(String, bool)>;
 }
 
-pub fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     match &s.privileged {
         Some(p) if p.value => vec![finding(
             p.line,
@@ -43,7 +43,7 @@ pub fn is_engine_socket(source: &str) -> bool {
             .any(|name| s.ends_with(name))
 }
 
-pub fn docker_socket(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn docker_socket(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     s.volumes
         .iter()
         .filter(|m| m.source.as_deref().is_some_and(is_engine_socket))
@@ -61,7 +61,7 @@ pub fn docker_socket(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .collect()
 }
 
-pub fn host_network(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn host_network(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     match &s.network_mode {
         Some(n) if n.value.trim() == "host" => vec![finding(
             n.line,
@@ -75,7 +75,7 @@ pub fn host_network(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     }
 }
 
-pub fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     s.namespaces
         .iter()
         .filter(|(_, v)| v.value.trim() == "host")
@@ -92,7 +92,7 @@ pub fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .collect()
 }
 
-pub fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     if let Some(u) = &s.user {
         let name = u.value.split(':').next().unwrap_or("").trim();
         let root = name == "root" || (!name.is_empty() && name.chars().all(|c| c == '0'));
@@ -161,7 +161,7 @@ pub fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     )]
 }
 
-pub fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     if s.read_only {
         return Vec::new();
     }
@@ -216,7 +216,7 @@ fn cap_name(c: &str) -> String {
     c.strip_prefix("CAP_").map(str::to_string).unwrap_or(c)
 }
 
-pub fn cap_drop(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn cap_drop(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let mut out = Vec::new();
     if !s.cap_drop.iter().any(|c| cap_name(&c.value) == "ALL") {
         out.push(finding(
@@ -253,7 +253,7 @@ pub fn cap_drop(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     out
 }
 
-pub fn no_new_privileges(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn no_new_privileges(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut nnp = false;
     for o in &s.security_opt {
@@ -291,7 +291,7 @@ pub fn no_new_privileges(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     out
 }
 
-pub fn limits(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn limits(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let mut missing = Vec::new();
     if s.memory_limit.is_none() {
         missing.push("memory");
@@ -312,7 +312,7 @@ pub fn limits(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     )]
 }
 
-pub fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     match &s.healthcheck {
         Some(h) if h.value => {
             return vec![finding(
@@ -356,7 +356,7 @@ pub fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     )]
 }
 
-pub fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     s.ports
         .iter()
         .filter_map(|p| {
@@ -372,7 +372,7 @@ pub fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .collect()
 }
 
-pub fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+pub(super) fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let vars = s.environment.iter().map(|v| ("environment", v));
     let args = s.build_args.iter().map(|v| ("build.args", v));
     vars.chain(args)

@@ -126,7 +126,7 @@ fn end_of_life(image: &ImageRef, day: &str) -> Option<&'static Line> {
 }
 
 /// `dockerfile.base_eol`: every FROM on an image line whose support has ended.
-pub fn base_eol(df: &Dockerfile, _: &dyn super::rules::Bases) -> Vec<Finding> {
+pub(super) fn base_eol(df: &Dockerfile, _: &dyn super::rules::Bases) -> Vec<Finding> {
     findings_on(df, &today())
 }
 

@@ -90,7 +90,7 @@ fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
     })
 }
 
-pub fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let Some(fin) = df.final_stage() else {
         return Vec::new();
     };

@@ -31,7 +31,7 @@ pub trait Bases {
 }
 
 #[cfg(test)]
-pub struct NoBases;
+pub(super) struct NoBases;
 #[cfg(test)]
 impl Bases for NoBases {
     fn local(&self, _image: &str) -> Option<BaseImage> {
@@ -40,7 +40,7 @@ impl Bases for NoBases {
 }
 
 /// Whether a user spec (`name[:group]`, uid) is root.
-pub fn is_root_user(spec: &str) -> bool {
+pub(super) fn is_root_user(spec: &str) -> bool {
     let user = spec.split(':').next().unwrap_or("").trim();
     user == "root" || (!user.is_empty() && user.chars().all(|c| c == '0'))
 }
@@ -106,7 +106,7 @@ fn stage_vars(df: &Dockerfile, lineage: &[&Stage]) -> HashMap<String, String> {
     vars
 }
 
-pub fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser> {
+pub(super) fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser> {
     let fin = df.final_stage()?;
     let lineage = df.lineage(fin.index);
     for stage in &lineage {
@@ -158,7 +158,7 @@ pub fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser> {
     Some(FinalUser::Unknown { image, line })
 }
 
-pub fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+pub(super) fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let Some(state) = final_user(df, bases) else {
         return Vec::new();
     };
@@ -199,7 +199,7 @@ fn runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
     df.instructions.iter().filter(|i| i.keyword == "RUN")
 }
 
-pub fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in runs(df) {
         for cmd in shell::commands(&ins.command_text()) {
@@ -216,7 +216,7 @@ pub fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in &df.stages {
         let hcs: Vec<&Instruction> = stage
@@ -288,7 +288,7 @@ pub fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
+pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let Some(state) = final_user(df, bases) else {
         return Vec::new();
     };
@@ -323,7 +323,7 @@ pub fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in &df.stages {
         if stage.base_stage.is_some() || stage.base.eq_ignore_ascii_case("scratch") {
@@ -369,12 +369,12 @@ pub fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
 }
 
 /// A Python image that does not bring micromamba.
-pub fn is_python_base(image: &ImageRef) -> bool {
+pub(super) fn is_python_base(image: &ImageRef) -> bool {
     let short = image.short_name();
     short == "python" || short == "pypy" || short.starts_with("python3")
 }
 
-pub fn python_base(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn python_base(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     df.stages
         .iter()
         .filter_map(|s| s.image().map(|i| (s, i)))
@@ -392,7 +392,7 @@ pub fn python_base(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         .collect()
 }
 
-pub fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     if df.stages.len() > 1 {
         return vec![finding(
             df.stages.first().map_or(0, |s| s.line(df)),
@@ -421,7 +421,7 @@ pub fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in &df.instructions {
         match ins.keyword.as_str() {
@@ -472,7 +472,7 @@ pub fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in df.instructions.iter().filter(|i| i.keyword == "EXPOSE") {
         for spec in words(&ins.args, df.escape) {
@@ -524,7 +524,7 @@ fn is_url(s: &str) -> bool {
         || l.starts_with("git@")
 }
 
-pub fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in &df.instructions {
         match ins.keyword.as_str() {
@@ -553,7 +553,7 @@ pub fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-pub fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     runs(df)
         .filter(|ins| {
             shell::commands(&ins.command_text())
@@ -564,7 +564,7 @@ pub fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         .collect()
 }
 
-pub fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in runs(df) {
         let cmds = shell::commands(&ins.command_text());
@@ -587,7 +587,7 @@ pub fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
 }
 
 /// Parse problems (fail) for `dockerfile.syntax`.
-pub fn syntax(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+pub(super) fn syntax(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     df.problems
         .iter()
         .map(|p| finding(p.line, Status::Fail, p.message.clone()))

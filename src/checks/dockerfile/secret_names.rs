@@ -39,7 +39,7 @@ const SECRET_FILES: &[&str] = &[
     ".git-credentials",
 ];
 
-pub fn is_secret_file(source: &str) -> bool {
+pub(super) fn is_secret_file(source: &str) -> bool {
     let name = shell::basename(source.trim_end_matches('/'));
     let example = ["example", "sample", "template", "dist"]
         .iter()

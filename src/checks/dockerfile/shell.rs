@@ -6,11 +6,11 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Commands joined by `|`.
-pub type Pipeline = Vec<Vec<String>>;
+pub(super) type Pipeline = Vec<Vec<String>>;
 
 /// Splits shell text into pipelines. `&&`, `||`, `;`, `&`, newlines, parentheses, backticks
 /// and `$(` end a pipeline; `|` ends a command inside one. `#` at a word start is a comment.
-pub fn pipelines(text: &str) -> Vec<Pipeline> {
+pub(super) fn pipelines(text: &str) -> Vec<Pipeline> {
     let mut out: Vec<Pipeline> = Vec::new();
     let mut pipeline: Pipeline = Vec::new();
     let mut command: Vec<String> = Vec::new();
@@ -106,12 +106,12 @@ pub fn pipelines(text: &str) -> Vec<Pipeline> {
 }
 
 /// Every simple command in `text`.
-pub fn commands(text: &str) -> Vec<Vec<String>> {
+pub(super) fn commands(text: &str) -> Vec<Vec<String>> {
     pipelines(text).into_iter().flatten().collect()
 }
 
 /// The last path component of a word (`/usr/bin/pip3` → `pip3`).
-pub fn basename(word: &str) -> &str {
+pub(super) fn basename(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
 }
 
@@ -128,7 +128,7 @@ fn is_assignment(word: &str) -> bool {
 
 /// Skips `VAR=value` words and wrappers (`sudo`, `env`, `exec`, `nohup`, `time`, `command`,
 /// `nice`), returning the words from the real program on.
-pub fn strip_wrappers(words: &[String]) -> &[String] {
+pub(super) fn strip_wrappers(words: &[String]) -> &[String] {
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let b = basename(w);
@@ -156,7 +156,7 @@ pub fn strip_wrappers(words: &[String]) -> &[String] {
 }
 
 /// The first word after position `from` that is not an option.
-pub fn subcommand(words: &[String], from: usize) -> Option<&str> {
+pub(super) fn subcommand(words: &[String], from: usize) -> Option<&str> {
     words
         .get(from..)?
         .iter()
@@ -179,7 +179,7 @@ fn is_python(word: &str) -> bool {
 }
 
 /// A Python installer that bypasses conda-forge in this command, as the user would name it.
-pub fn pip_install(words: &[String]) -> Option<&'static str> {
+pub(super) fn pip_install(words: &[String]) -> Option<&'static str> {
     let words = strip_wrappers(words);
     for (i, w) in words.iter().enumerate() {
         let next = subcommand(words, i + 1);
@@ -213,7 +213,7 @@ pub fn pip_install(words: &[String]) -> Option<&'static str> {
 }
 
 /// `micromamba` / `mamba` / `conda` with its subcommand (`env create` counts as `create`).
-pub fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
+pub(super) fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
     let words = strip_wrappers(words);
     let program = basename(words.first()?);
     if !matches!(program, "micromamba" | "mamba" | "conda") {
@@ -228,12 +228,12 @@ pub fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
 }
 
 /// Whether this command installs packages with the mamba family.
-pub fn is_mamba_install(words: &[String]) -> bool {
+pub(super) fn is_mamba_install(words: &[String]) -> bool {
     mamba_subcommand(words).is_some_and(|(_, s)| matches!(s, "install" | "create" | "update"))
 }
 
 /// Whether this command is `<mamba> clean --all` (or `-a`, `-afy`, …).
-pub fn is_mamba_clean_all(words: &[String]) -> bool {
+pub(super) fn is_mamba_clean_all(words: &[String]) -> bool {
     if mamba_subcommand(words).is_none_or(|(_, s)| s != "clean") {
         return false;
     }
@@ -244,7 +244,7 @@ pub fn is_mamba_clean_all(words: &[String]) -> bool {
 }
 
 /// `sudo` (or `doas`) as a program.
-pub fn uses_sudo(words: &[String]) -> bool {
+pub(super) fn uses_sudo(words: &[String]) -> bool {
     let first = words.iter().find(|w| !is_assignment(w));
     first.is_some_and(|w| matches!(basename(w), "sudo" | "doas"))
 }
@@ -285,7 +285,7 @@ fn package_name(spec: &str) -> &str {
 }
 
 /// Build tools this command installs (apt/apk/yum/dnf/zypper or the mamba family).
-pub fn build_tools(words: &[String]) -> Vec<String> {
+pub(super) fn build_tools(words: &[String]) -> Vec<String> {
     let words = strip_wrappers(words);
     let Some(program) = words.first().map(|w| basename(w)) else {
         return Vec::new();
@@ -319,7 +319,7 @@ pub fn build_tools(words: &[String]) -> Vec<String> {
 }
 
 /// `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"` or `bash <(curl …)`.
-pub fn pipes_download_to_shell(text: &str) -> bool {
+pub(super) fn pipes_download_to_shell(text: &str) -> bool {
     const SHELLS: &[&str] = &[
         "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node",
     ];

@@ -226,7 +226,7 @@ fn channel_fix(
 }
 
 /// `mamba.channels`.
-pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
+pub(super) fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult {
     let Some(tool) = tc.primary() else {
         return no_tool(tc);
     };

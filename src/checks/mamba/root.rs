@@ -275,7 +275,7 @@ fn misplaced_verdict(
 /// `mamba.root_prefix`. A verdict that gives advice is first checked against the root the
 /// tool itself reports (`info --json`): where the two differ, the tool's root is the one
 /// judged and advised on, and the report says so.
-pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
+pub(super) fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let first = judge(ctx, tc, roots, sh);
     if first.status <= Status::Skip {
         return first;

@@ -196,7 +196,7 @@ fn block_vs_root(
 }
 
 /// `mamba.shell_init`.
-pub fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
+pub(super) fn check(ctx: &Context, tc: &Toolchain, roots: &Roots, sh: &ShellInit) -> CheckResult {
     let Some(tool) = tc.primary() else {
         return no_tool(tc);
     };

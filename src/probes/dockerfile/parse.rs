@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 /// Instructions BuildKit knows.
-pub const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "FROM",
     "RUN",
     "CMD",
@@ -166,7 +166,7 @@ fn continuation(line: &str, escape: char) -> Option<&str> {
 }
 
 /// Heredoc markers in an instruction's text: `(delimiter, strip_tabs)` in order.
-pub fn heredoc_markers(text: &str) -> Vec<(String, bool)> {
+pub(super) fn heredoc_markers(text: &str) -> Vec<(String, bool)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -215,7 +215,7 @@ fn is_comment(line: &str) -> bool {
 }
 
 /// Splits leading `--flag[=value]` words off `args`.
-pub fn split_flags(args: &str) -> (Vec<Flag>, String) {
+pub(super) fn split_flags(args: &str) -> (Vec<Flag>, String) {
     let mut flags = Vec::new();
     let mut rest = args.trim_start();
     while let Some(after) = rest.strip_prefix("--") {

@@ -29,7 +29,7 @@ fn major(v: &str) -> u64 {
 }
 
 /// What the file name suggests: `micromamba`, `mamba` or `conda`.
-pub fn name_hint(path: &Path) -> &'static str {
+pub(super) fn name_hint(path: &Path) -> &'static str {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_lowercase())
@@ -102,7 +102,7 @@ pub fn classify(name: &str, stdout: &str) -> Result<Identified, String> {
 }
 
 /// A bounded, printable rendering of untrusted output.
-pub fn shorten(s: &str) -> String {
+pub(super) fn shorten(s: &str) -> String {
     let cut: String = s.chars().take(60).collect();
     if cut.len() < s.len() {
         format!("{cut:?}…")
@@ -343,7 +343,7 @@ fn rank(f: Flavour) -> u8 {
 }
 
 /// Finds and identifies every tool; never blocks longer than one bounded `--version`.
-pub fn detect(ctx: &Context) -> Toolchain {
+pub(super) fn detect(ctx: &Context) -> Toolchain {
     let mut tc = Toolchain::default();
     let cands = candidates(ctx, &mut tc.stale_vars);
     let timeout = version_timeout(ctx.settings.timeout);

@@ -11,7 +11,7 @@ const MAX_ENTRIES: usize = 500;
 
 /// System-wide rc directories (overridable for tests).
 #[derive(Debug, Clone)]
-pub struct SystemDirs(pub Vec<PathBuf>);
+pub(super) struct SystemDirs(pub Vec<PathBuf>);
 
 impl Default for SystemDirs {
     fn default() -> SystemDirs {
@@ -59,7 +59,7 @@ pub fn is_valid_root(p: &Path) -> bool {
 }
 
 /// A directory is an environment iff it has `conda-meta/history`.
-pub fn is_env(p: &Path) -> bool {
+pub(super) fn is_env(p: &Path) -> bool {
     p.join("conda-meta/history").is_file()
 }
 
@@ -454,14 +454,14 @@ fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> 
 }
 
 /// Resolves everything for the primary tool of `tc`.
-pub fn resolve(ctx: &Context, tc: &Toolchain, sh: &ShellInit, sys: &SystemDirs) -> Roots {
+pub(super) fn resolve(ctx: &Context, tc: &Toolchain, sh: &ShellInit, sys: &SystemDirs) -> Roots {
     let r = resolve_root(ctx, tc.primary(), sh);
     resolve_from(ctx, tc, sh, sys, r)
 }
 
 /// The same as [`resolve`], with the root prefix that the tool itself reported (its
 /// `info --json`) in place of the one worked out from files and variables.
-pub fn resolve_reported(
+pub(super) fn resolve_reported(
     ctx: &Context,
     tc: &Toolchain,
     sh: &ShellInit,
