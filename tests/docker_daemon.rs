@@ -2,7 +2,6 @@
 //! Down, hung, permission-denied and garbage engines, contexts, and the CLI route.
 mod support;
 
-use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -16,29 +15,9 @@ fn docker_project() -> Sandbox {
     sb
 }
 
-fn read_head(s: &mut UnixStream) -> String {
-    let mut buf = Vec::new();
-    let mut b = [0u8; 2048];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        match s.read(&mut b) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => buf.extend_from_slice(&b[..n]),
-        }
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
-
 /// Serves every connection on `path` with `answer(request path)` until the test ends.
 fn serve(path: &Path, answer: fn(&str) -> String) {
-    let listener = UnixListener::bind(path).unwrap();
-    std::thread::spawn(move || {
-        for s in listener.incoming() {
-            let Ok(mut s) = s else { break };
-            let head = read_head(&mut s);
-            let p = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let _ = s.write_all(answer(&p).as_bytes());
-        }
-    });
+    support::fake_engine_at(path, answer);
 }
 
 fn ok_json(body: &str) -> String {

@@ -2,22 +2,8 @@
 //! the judgements, the fixes, and that every throw-away container is removed.
 mod support;
 
-use std::io::{Read, Write};
-use std::os::unix::net::{UnixListener, UnixStream};
 use std::time::{Duration, Instant};
 use support::Sandbox;
-
-fn read_head(s: &mut UnixStream) -> String {
-    let mut buf = Vec::new();
-    let mut b = [0u8; 2048];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        match s.read(&mut b) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => buf.extend_from_slice(&b[..n]),
-        }
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
 
 fn reply(status: &str, body: &str) -> String {
     format!(
@@ -33,25 +19,14 @@ const LOW_UID_IMAGE: &str = r#"{"Id":"sha256:1","Created":"2999-01-01T00:00:00Z"
 /// A fake engine that knows one image, `app:1` (and `project-api`), with `image_json`.
 fn fake_engine(sb: &mut Sandbox, image_json: &'static str) {
     let path = sb.root().join("docker.sock");
-    let listener = UnixListener::bind(&path).unwrap();
-    std::thread::spawn(move || {
-        for s in listener.incoming() {
-            let Ok(mut s) = s else { break };
-            let head = read_head(&mut s);
-            let p = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let answer = match p.as_str() {
-                "/_ping" => reply("200 OK", "OK"),
-                "/v1.41/version" => {
-                    reply("200 OK", r#"{"Version":"20.10.24","ApiVersion":"1.41"}"#)
-                }
-                "/v1.41/info" => reply("200 OK", r#"{"SecurityOptions":[]}"#),
-                "/v1.41/images/app:1/json" | "/v1.41/images/project-api/json" => {
-                    reply("200 OK", image_json)
-                }
-                _ => reply("404 Not Found", r#"{"message":"No such image"}"#),
-            };
-            let _ = s.write_all(answer.as_bytes());
+    support::fake_engine_at(&path, move |p| match p {
+        "/_ping" => reply("200 OK", "OK"),
+        "/v1.41/version" => reply("200 OK", r#"{"Version":"20.10.24","ApiVersion":"1.41"}"#),
+        "/v1.41/info" => reply("200 OK", r#"{"SecurityOptions":[]}"#),
+        "/v1.41/images/app:1/json" | "/v1.41/images/project-api/json" => {
+            reply("200 OK", image_json)
         }
+        _ => reply("404 Not Found", r#"{"message":"No such image"}"#),
     });
     sb.var("DOCKER_HOST", format!("unix://{}", path.display()));
 }

@@ -162,3 +162,31 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Reads an HTTP request head (up to the blank line) from a socket.
+pub fn read_head(s: &mut impl std::io::Read) -> String {
+    let mut buf = Vec::new();
+    let mut b = [0u8; 2048];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut b) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&b[..n]),
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// A fake Docker engine on the unix socket `path`: every connection, until the test ends, gets
+/// `answer(request path)` as the raw HTTP response.
+pub fn fake_engine_at(path: &Path, answer: impl Fn(&str) -> String + Send + 'static) {
+    use std::io::Write;
+    let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { break };
+            let head = read_head(&mut s);
+            let p = head.split_whitespace().nth(1).unwrap_or("").to_string();
+            let _ = s.write_all(answer(&p).as_bytes());
+        }
+    });
+}
