@@ -63,7 +63,7 @@ fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Outcome]) -> (Vec<usi
     let failing: Vec<usize> = outcomes
         .iter()
         .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
-        .filter(|o| checks[o.index].waits_for_server())
+        .filter(|o| checks[o.index].retries_failures())
         .map(|o| o.index)
         .collect();
     let failing_ids: Vec<String> = failing

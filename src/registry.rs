@@ -21,6 +21,9 @@ impl Check for Overridden {
     fn waits_for_server(&self) -> bool {
         self.inner.waits_for_server()
     }
+    fn retries_failures(&self) -> bool {
+        self.inner.retries_failures()
+    }
     fn run(&self, ctx: &Context) -> CheckResult {
         let mut r = self.inner.run(ctx);
         if matches!(r.status, Status::Warn | Status::Fail) {

@@ -464,6 +464,27 @@ fn a_server_on_every_interface_lets_a_foreign_origin_in() {
     // The session the foreign initialize opened was closed: the server still answers the
     // real handshake afterwards.
     assert_eq!(status(&report, "mcp.handshake"), "ok");
+    // --wait waits for a server to come up, not for a verdict on a running one to change.
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_ASSUME_HOST", "1");
+    let started = std::time::Instant::now();
+    let (waited, _) = sb.json(&[
+        "-C",
+        &open.dir(),
+        "--timeout",
+        "10",
+        "--wait",
+        "30s",
+        "--mcp-url",
+        &open.url("/mcp"),
+        "mcp.*",
+    ]);
+    assert_eq!(status(&waited, "mcp.origin"), "fail", "{waited:#}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "--wait retried a final verdict: {:?}",
+        started.elapsed()
+    );
 }
 
 /// `devdoctor mcp pin` then `mcp.tools_pin` against real SDK servers: an unchanged server

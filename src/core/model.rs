@@ -202,6 +202,13 @@ pub trait Check: Send + Sync {
     fn waits_for_server(&self) -> bool {
         false
     }
+    /// Whether a failure of this check may only mean that the server is still starting, so
+    /// `--wait` retries it. A verdict on a running server (an unprotected `Origin`, a changed
+    /// tool) is final; such a check is still re-run when it skipped for a server check that
+    /// is retried.
+    fn retries_failures(&self) -> bool {
+        self.waits_for_server()
+    }
     /// Whether this check may run: `false` for a project's pack check or plugin that the user
     /// has not trusted (it is listed, and skipped).
     fn trusted(&self) -> bool {
@@ -278,5 +285,12 @@ impl Check for Builtin {
     /// Every built-in MCP check talks to the running server.
     fn waits_for_server(&self) -> bool {
         self.meta.category == "mcp"
+    }
+    /// Only the checks that find out whether the server is up fail because it is not.
+    fn retries_failures(&self) -> bool {
+        matches!(
+            self.meta.id.as_str(),
+            "mcp.health" | "mcp.handshake" | "mcp.port"
+        )
     }
 }
