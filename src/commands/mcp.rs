@@ -12,18 +12,25 @@ pub(crate) fn pin(inv: &Invocation) -> Result<i32> {
     let ctx = Context::new(inv.settings.clone());
     let project = mcp::project(&ctx);
     if project.serves != Serves::Http {
-        bail!(
+        // Nothing to pin here: a usage error (exit 2), with the way to name a server.
+        return crate::invocation::usage(Err(anyhow::anyhow!(
             "this project does not serve MCP over HTTP ({})\nhint: start the server, then pass its endpoint: devdoctor mcp pin --mcp-url http://127.0.0.1:PORT/mcp",
             project.why
-        );
+        )));
     }
     let hs = match &mcp::handshake(&ctx).0 {
         Ok(hs) => hs.clone(),
-        Err(f) => bail!(
-            "no MCP handshake with {}: {} failed\nhint: start the server first (`devdoctor mcp.port` says how), then pin again",
-            f.url,
-            f.step
-        ),
+        Err(f) => {
+            let why = if f.is_refused() {
+                "nothing listens there".to_string()
+            } else {
+                format!("{} failed", f.step)
+            };
+            bail!(
+                "no MCP handshake with {}: {why}\nhint: start the server first (`devdoctor mcp.port` says how), then pin again",
+                f.url
+            )
+        }
     };
     let path = pin::lock_path(&ctx.settings.project_dir);
     let before = pin::read(&path).unwrap_or(None);
