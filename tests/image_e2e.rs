@@ -303,6 +303,18 @@ fn conda_env(sb: &Sandbox, requests_by: &str) {
     );
 }
 
+/// The image checks and the HEALTHCHECK-program rule on the image `tag`.
+fn layer_checks(sb: &Sandbox, tag: &str) -> (serde_json::Value, i32) {
+    sb.json(&[
+        "--timeout",
+        "60",
+        "--image",
+        tag,
+        "image.*",
+        "dockerfile.healthcheck_tool",
+    ])
+}
+
 /// The image's layers, read through the engine without running it: a pip-installed package,
 /// a `.env` deleted in a later layer, a setuid program and an environment that disagrees with
 /// the lock are each found; a clean image passes all four.
@@ -318,14 +330,7 @@ fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
         "layers-dirty",
         "FROM scratch\nCOPY root/ /\nCOPY secrets/.env /app/.env\nRUN [\"/bin/busybox\", \"rm\", \"/app/.env\"]\nRUN [\"/bin/busybox\", \"chmod\", \"u+s\", \"/bin/busybox\"]\nUSER 1000\nHEALTHCHECK CMD [\"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8000/health\"]\nCMD [\"sh\"]\n",
     );
-    let (report, code) = sb.json(&[
-        "--timeout",
-        "60",
-        "--image",
-        &img.tag,
-        "image.*",
-        "dockerfile.healthcheck_tool",
-    ]);
+    let (report, code) = layer_checks(&sb, &img.tag);
     // The image's layers have no wget (busybox's applet links are sh, id, ls, …).
     let tool = support::check(&report, "dockerfile.healthcheck_tool");
     assert_eq!(tool["status"], "fail", "{tool:#}");
@@ -387,14 +392,7 @@ fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
         "layers-clean",
         "FROM scratch\nCOPY root/ /\nUSER 1000\nHEALTHCHECK CMD [\"true\"]\nCMD [\"sh\"]\n",
     );
-    let (report, _) = sb.json(&[
-        "--timeout",
-        "60",
-        "--image",
-        &img.tag,
-        "image.*",
-        "dockerfile.healthcheck_tool",
-    ]);
+    let (report, _) = layer_checks(&sb, &img.tag);
     for id in [
         "image.pip",
         "image.secrets",
