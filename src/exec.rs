@@ -202,8 +202,15 @@ pub fn kill_running() {
     for pgid in groups {
         kill_pgid(pgid);
     }
-    kill_adopted();
+    // Only a process this run started can have left descendants behind: a run that started
+    // none (the warm happy path) skips the scan of every process in /proc.
+    if STARTED.load(std::sync::atomic::Ordering::SeqCst) {
+        kill_adopted();
+    }
 }
+
+/// Whether this run has started any command (set before the first spawn).
+static STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Temp files being written (an `--output` report before its rename): removed when a signal
 /// ends the run.
@@ -357,6 +364,7 @@ pub const GIT_SAFETY: &[&str] = &[
 /// The `Command` for `cmd`: git's safety options, no stdin, piped output, a process group of
 /// its own (so a timeout or signal kills grandchildren too), the working folder and variables.
 fn command_of(cmd: &Cmd) -> Command {
+    STARTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut command = Command::new(&cmd.program);
     if std::path::Path::new(&cmd.program)
         .file_name()

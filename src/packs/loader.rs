@@ -9,7 +9,6 @@ use super::schema::{
 use crate::config::line_col;
 use crate::core::{CheckMeta, Origin, Phase, Status};
 use rattler_conda_types::{ParseStrictness, VersionSpec};
-use regex::{Regex, RegexBuilder};
 use std::ops::Range;
 use std::time::Duration;
 use toml::Spanned;
@@ -52,8 +51,6 @@ pub fn diags_error(diags: &[Diag]) -> anyhow::Error {
     )
 }
 
-/// Regexes in packs are bounded so a pack cannot make a run slow or huge.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const MAX_TIMEOUT_SECS: f64 = 3600.0;
 const PHASES: &[(&str, Phase)] = &[
     ("install_tool", Phase::InstallTool),
@@ -74,6 +71,8 @@ struct Ctx<'a> {
     diags: Vec<(usize, Diag)>,
     /// The id of the check being validated, for messages.
     check: String,
+    /// A bundled pack: its regexes are compiled on first use (see [`Pattern`]).
+    bundled: bool,
     /// Byte offsets where lines start: placing is a binary search, not a scan of the file
     /// per check and per problem (quadratic on a pack of thousands of checks).
     line_starts: Vec<usize>,
@@ -102,13 +101,13 @@ impl Ctx<'_> {
         self.diags.push((span.start, diag));
     }
 
-    fn regex(&mut self, v: &Option<Spanned<String>>, key: &str) -> Option<Regex> {
+    fn regex(&mut self, v: &Option<Spanned<String>>, key: &str) -> Option<Pattern> {
         let s = v.as_ref()?;
-        match RegexBuilder::new(s.get_ref())
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-        {
-            Ok(re) => Some(re),
+        if self.bundled && !cfg!(test) {
+            return Some(Pattern::lazy(s.get_ref().clone()));
+        }
+        match compile(s.get_ref()) {
+            Ok(re) => Some(Pattern::compiled(re)),
             Err(e) => {
                 let msg = e.to_string().replace('\n', "\n    ");
                 self.err(
@@ -123,7 +122,7 @@ impl Ctx<'_> {
     }
 
     /// A named line matcher (`matcher = "…"`) in place of a `not_contains` regex.
-    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Regex>, Filters) {
+    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Pattern>, Filters) {
         if regex_too {
             self.err(
                 &m.span(),
@@ -134,7 +133,10 @@ impl Ctx<'_> {
             return (None, (None, None));
         }
         if let Some(named) = crate::policy::matcher(m.get_ref()) {
-            return (Some(named.regex), (named.name_filter, named.aside));
+            return (
+                Some(Pattern::lazy(named.pattern)),
+                (named.name_filter, named.aside),
+            );
         }
         let known: Vec<&str> = crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
         self.err(
@@ -246,6 +248,7 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
         text,
         diags: Vec::new(),
         check: String::new(),
+        bundled: matches!(origin, Origin::Bundled(_)),
         line_starts: std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
@@ -292,12 +295,15 @@ pub fn parse(name: &str, text: &str, origin: &Origin) -> Result<Pack, Vec<Diag>>
     }
 }
 
+/// `area.name[.more]`: two or more dot-separated parts of `[a-z0-9_-]`, each starting with a
+/// letter or digit.
 fn id_ok(id: &str) -> bool {
-    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$").expect("static regex")
-    })
-    .is_match(id)
+    let part_ok = |p: &str| {
+        p.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    };
+    id.split('.').count() >= 2 && id.split('.').all(part_ok)
 }
 
 fn check(cx: &mut Ctx, c: RawCheck, origin: &Origin) -> Option<PackCheckDef> {

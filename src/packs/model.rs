@@ -1,11 +1,63 @@
-//! Validated pack checks: what the loader produces and the runtime evaluates. Regexes are
-//! compiled and version constraints parsed once, at load.
+//! Validated pack checks: what the loader produces and the runtime evaluates. Version
+//! constraints are parsed at load; a regex is checked at load and compiled once (see
+//! [`Pattern`]).
 
 use crate::core::{CheckMeta, Phase, Status};
 use globset::GlobSet;
 use rattler_conda_types::VersionSpec;
 use regex::Regex;
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// Regexes in packs are bounded so a pack cannot make a run slow or huge.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a pack regex within the size bound.
+pub fn compile(source: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// A pack's regex. A user's pack is compiled when it is loaded, so a bad pattern is a load
+/// error with its place; the bundled packs' patterns (and the named matchers') are compiled
+/// on first use, so a run pays only for the checks it runs. That they all compile is a unit
+/// test (the loader compiles everything eagerly under `cfg(test)`).
+pub struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    pub fn lazy(source: String) -> Self {
+        Self {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn compiled(re: Regex) -> Self {
+        Self {
+            source: re.as_str().to_string(),
+            compiled: OnceLock::from(re),
+        }
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled
+            .get_or_init(|| compile(&self.source).expect("bundled patterns compile (unit test)"))
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pattern({:?})", self.source)
+    }
+}
 
 /// A loaded pack: its checks and its overrides of other checks.
 #[derive(Debug)]
@@ -71,10 +123,10 @@ pub struct CommandProbe {
     pub argv: Vec<String>,
     pub timeout: Option<Duration>,
     pub exit: i32,
-    pub stdout_regex: Option<Regex>,
-    pub stderr_regex: Option<Regex>,
+    pub stdout_regex: Option<Pattern>,
+    pub stderr_regex: Option<Pattern>,
     /// Extracts the version (first capture group, or the whole match) from stdout + stderr.
-    pub version_regex: Option<Regex>,
+    pub version_regex: Option<Pattern>,
     pub version: Option<(String, VersionSpec)>,
 }
 
@@ -84,8 +136,8 @@ pub struct FileProbe {
     pub paths: Vec<String>,
     pub exclude: Option<GlobSet>,
     pub exists: Option<bool>,
-    pub contains: Option<Regex>,
-    pub not_contains: Option<Regex>,
+    pub contains: Option<Pattern>,
+    pub not_contains: Option<Pattern>,
     /// Set by a named matcher: a `not_contains` match counts only when its `name` capture
     /// passes this test (e.g. the secret-name classifier).
     pub name_filter: Option<fn(&str) -> bool>,
@@ -107,7 +159,7 @@ pub struct HttpProbe {
     pub url: String,
     pub timeout: Option<Duration>,
     pub status: Option<u16>,
-    pub body_regex: Option<Regex>,
+    pub body_regex: Option<Pattern>,
     /// Dotted path into a JSON body (`status`, `checks.db.ok`, `items.0.name`).
     pub json_field: Option<String>,
     pub json_value: Option<serde_json::Value>,
@@ -126,7 +178,7 @@ pub struct TcpProbe {
 pub struct EnvProbe {
     pub var: String,
     pub set: Option<bool>,
-    pub matches: Option<Regex>,
+    pub matches: Option<Pattern>,
     pub redact: bool,
 }
 

@@ -7,13 +7,14 @@ pub mod secrets;
 pub mod text;
 
 use crate::core::{CheckMeta, CheckResult, Origin};
-use regex::Regex;
+
 use std::path::PathBuf;
 
 /// A named line matcher for pack `file` probes (`matcher = "…"`, in place of a
 /// `not_contains` regex).
 pub struct LineMatcher {
-    pub regex: Regex,
+    /// The regex, as source: compiled where it is used (on first use).
+    pub pattern: String,
     /// When set, a match counts only if its `name` capture passes.
     pub name_filter: Option<fn(&str) -> bool>,
     /// When set, a match whose rest of line passes is set aside as a note, not a finding.
@@ -44,18 +45,14 @@ pub const MATCHERS: &[(&str, &str)] = &[
 /// The matcher called `name`, or `None` for an unknown name.
 pub fn matcher(name: &str) -> Option<LineMatcher> {
     if name == "secret-assignment" {
-        let regex = Regex::new(
-            r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#,
-        )
-        .expect("static regex");
         return Some(LineMatcher {
-            regex,
+            pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#.to_string(),
             name_filter: Some(secrets::is_secret_env_name),
             aside: None,
         });
     }
-    no_pip::matcher(name).map(|regex| LineMatcher {
-        regex,
+    no_pip::matcher(name).map(|pattern| LineMatcher {
+        pattern,
         name_filter: None,
         aside: Some(no_pip::SELF_INSTALL),
     })
@@ -161,9 +158,11 @@ mod tests {
 #[cfg(test)]
 mod matcher_tests {
     use super::*;
+    use regex::Regex;
 
     fn names(m: &LineMatcher, text: &str) -> Vec<String> {
-        m.regex
+        Regex::new(&m.pattern)
+            .unwrap()
             .captures_iter(text)
             .filter_map(|c| c.name("name").map(|n| n.as_str().to_string()))
             .filter(|n| m.name_filter.is_none_or(|keep| keep(n)))

@@ -5,7 +5,6 @@
 //! pasted regexes.
 
 use crate::core::Fix;
-use regex::Regex;
 
 /// Whether a command (argv) would run pip or another non-conda installer: `pip`, `pip3`,
 /// `pip3.11` or a path to one as the program, `python -m pip`, `uv pip`, `easy_install`, and
@@ -33,6 +32,12 @@ pub fn argv_calls_pip<S: AsRef<str>>(argv: &[S]) -> bool {
 
 /// The same test on a command line as text (a manual step, a script line).
 pub fn text_calls_pip(text: &str) -> bool {
+    // Every branch of the pattern needs `pip` or `easy_install`: most texts are judged
+    // without the regex (which is then never compiled).
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("pip") && !lower.contains("easy_install") {
+        return false;
+    }
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
@@ -70,9 +75,9 @@ pub const MATCHERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The regex of a named matcher, or `None` for an unknown name. Each line it matches is one
-/// finding (the pattern is multi-line).
-pub fn matcher(name: &str) -> Option<Regex> {
+/// The regex (source) of a named matcher, or `None` for an unknown name. Each line it
+/// matches is one finding (the pattern is multi-line).
+pub fn matcher(name: &str) -> Option<String> {
     let (start, extra) = match name {
         "pip-install" => (r#"(?m)^[^#\n]*?(?:^|[ \t;&|(`'"])"#, ""),
         "pip-install-make" => (
@@ -85,8 +90,7 @@ pub fn matcher(name: &str) -> Option<Regex> {
         ),
         _ => return None,
     };
-    let pattern = format!("{start}{}", INSTALL.replace("__EXTRA__", extra));
-    Some(Regex::new(&pattern).expect("static regex"))
+    Some(format!("{start}{}", INSTALL.replace("__EXTRA__", extra)))
 }
 
 /// `pip install -e .` and `pip install ".[dev]"`: a library installing itself into the
@@ -158,6 +162,7 @@ pub fn guard(fix: &mut Fix) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     #[test]
     fn a_library_installing_itself_is_told_apart() {
@@ -262,7 +267,7 @@ mod tests {
 
     #[test]
     fn named_matchers_find_installs_per_line() {
-        let sh = matcher("pip-install").unwrap();
+        let sh = Regex::new(&matcher("pip-install").unwrap()).unwrap();
         for hit in [
             "pip install x",
             "  sudo -H pip3 install -U x",
@@ -280,11 +285,11 @@ mod tests {
         ] {
             assert!(!sh.is_match(miss), "false positive: {miss}");
         }
-        let make = matcher("pip-install-make").unwrap();
+        let make = Regex::new(&matcher("pip-install-make").unwrap()).unwrap();
         assert!(make.is_match("\t@pip install x"));
         assert!(make.is_match("\t$(PIP) install x"));
         assert!(!sh.is_match("\t$(PIP) install x"));
-        let doc = matcher("pip-install-doc").unwrap();
+        let doc = Regex::new(&matcher("pip-install-doc").unwrap()).unwrap();
         assert!(doc.is_match("$ pip install x"));
         assert!(doc.is_match("make && pip install x"));
         assert!(!doc.is_match("you could pip install x"));

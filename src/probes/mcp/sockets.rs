@@ -1,5 +1,6 @@
-//! Who listens on a TCP port: the kernel's socket tables (`/proc/net/tcp`, `/proc/net/tcp6`)
-//! give listening sockets and their inodes; `/proc/<pid>/fd` links (`socket:[inode]`) map them
+//! Who listens on a TCP port: the kernel's sock_diag netlink interface (what `ss` uses), or
+//! where that is refused its socket tables (`/proc/net/tcp`, `/proc/net/tcp6`), give
+//! listening sockets and their inodes; `/proc/<pid>/fd` links (`socket:[inode]`) map them
 //! to processes, and sysinfo gives each process's name and command line.
 
 use std::collections::HashMap;
@@ -196,8 +197,18 @@ pub fn listeners() -> Result<Vec<Listener>, String> {
     Ok(all)
 }
 
-/// Every listening TCP socket from the kernel's tables alone (microseconds): no owners.
+/// Every listening TCP socket, from the kernel alone: no owners. sock_diag first — the kernel
+/// walks only its listening sockets — and /proc/net/tcp{,6} where netlink is not allowed
+/// (reading those walks every socket of the machine: milliseconds on a busy host).
 pub fn tables() -> Result<Vec<Listener>, String> {
+    if let Ok(all) = diag::listeners() {
+        return Ok(all);
+    }
+    proc_tables()
+}
+
+/// The same from `/proc/net/tcp{,6}`.
+fn proc_tables() -> Result<Vec<Listener>, String> {
     let mut all = Vec::new();
     let mut read_any = false;
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
@@ -229,6 +240,121 @@ pub fn name_owners(all: &mut [Listener]) {
                 cmdline: Vec::new(),
             }));
         }
+    }
+}
+
+mod diag {
+    //! A sock_diag dump of the listening TCP sockets, IPv4 and IPv6 (see sock_diag(7)).
+    use super::Listener;
+    use netlink_packet_core::{
+        NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_DUMP, NLM_F_REQUEST,
+    };
+    use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP, TCP_LISTEN};
+    use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
+    use netlink_packet_sock_diag::SockDiagMessage;
+    use rustix::net::{self, netlink, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
+    use std::io::{Error, ErrorKind};
+    use std::time::Duration;
+
+    /// A dump is answered at once; the bound only keeps a wedged kernel from holding the run.
+    const WAIT: Duration = Duration::from_secs(1);
+    /// Replies are bounded too: no machine has this many listening sockets.
+    const MAX_LISTENERS: usize = 100_000;
+
+    pub(super) fn listeners() -> std::io::Result<Vec<Listener>> {
+        let fd = net::socket_with(
+            AddressFamily::NETLINK,
+            SocketType::DGRAM,
+            SocketFlags::CLOEXEC,
+            Some(netlink::SOCK_DIAG),
+        )?;
+        net::sockopt::set_socket_timeout(&fd, net::sockopt::Timeout::Recv, Some(WAIT))?;
+        let kernel = netlink::SocketAddrNetlink::new(0, 0);
+        let mut out = Vec::new();
+        for (seq, family) in [(1, AF_INET), (2, AF_INET6)] {
+            net::sendto(&fd, &request(family, seq), SendFlags::empty(), &kernel)?;
+            receive(&fd, seq, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn request(family: u8, seq: u32) -> Vec<u8> {
+        let mut header = NetlinkHeader::default();
+        header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+        header.sequence_number = seq;
+        let socket_id = if family == AF_INET {
+            SocketId::new_v4()
+        } else {
+            SocketId::new_v6()
+        };
+        let mut packet = NetlinkMessage::new(
+            header,
+            SockDiagMessage::InetRequest(InetRequest {
+                family,
+                protocol: IPPROTO_TCP,
+                extensions: ExtensionFlags::empty(),
+                states: StateFlags::LISTEN,
+                socket_id,
+            })
+            .into(),
+        );
+        packet.finalize();
+        let mut buf = vec![0; packet.buffer_len()];
+        packet.serialize(&mut buf);
+        buf
+    }
+
+    /// Reads the dump's datagrams until its DONE message.
+    fn receive(fd: &rustix::fd::OwnedFd, seq: u32, out: &mut Vec<Listener>) -> std::io::Result<()> {
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            let (n, _) = net::recv(fd, &mut buf[..], RecvFlags::empty())?;
+            if n == 0 {
+                return Err(Error::new(ErrorKind::UnexpectedEof, "netlink closed"));
+            }
+            if parse(&buf[..n], seq, out)? {
+                return Ok(());
+            }
+            if out.len() > MAX_LISTENERS {
+                return Err(Error::other("too many sockets"));
+            }
+        }
+    }
+
+    /// Parses one datagram of a dump into `out`; `Ok(true)` at the dump's end.
+    pub(super) fn parse(mut bytes: &[u8], seq: u32, out: &mut Vec<Listener>) -> std::io::Result<bool> {
+        let bad = |why: String| Error::new(ErrorKind::InvalidData, why);
+        while !bytes.is_empty() {
+            let msg = NetlinkMessage::<SockDiagMessage>::deserialize(bytes)
+                .map_err(|e| bad(e.to_string()))?;
+            let len = msg.header.length as usize;
+            if msg.header.sequence_number == seq {
+                match msg.payload {
+                    NetlinkPayload::InnerMessage(SockDiagMessage::InetResponse(r))
+                        if r.header.state == TCP_LISTEN =>
+                    {
+                        let id = &r.header.socket_id;
+                        out.push(Listener {
+                            addr: id.source_address,
+                            port: id.source_port,
+                            uid: r.header.uid,
+                            inode: u64::from(r.header.inode),
+                            owner: None,
+                        });
+                    }
+                    NetlinkPayload::Done(_) => return Ok(true),
+                    NetlinkPayload::Error(e) => return Err(bad(format!("sock_diag: {e}"))),
+                    _ => {}
+                }
+            }
+            // Messages are 4-byte aligned; a zero or short length would never advance.
+            let step = len.next_multiple_of(4);
+            if len < 16 || step > bytes.len() {
+                return Ok(false);
+            }
+            bytes = &bytes[step..];
+        }
+        Ok(false)
     }
 }
 
@@ -306,7 +432,42 @@ mod tests {
         assert!(!owner.command().is_empty());
     }
 
+    #[test]
+    fn netlink_and_proc_agree_on_our_listeners() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let v6 = std::net::TcpListener::bind("[::1]:0");
+        let mut wanted = vec![(IpAddr::V4(Ipv4Addr::LOCALHOST), v4.local_addr().unwrap().port())];
+        if let Ok(v6) = &v6 {
+            wanted.push((IpAddr::V6(Ipv6Addr::LOCALHOST), v6.local_addr().unwrap().port()));
+        }
+        let from_netlink = diag::listeners().expect("sock_diag answers on Linux");
+        let from_proc = proc_tables().unwrap();
+        for (addr, port) in wanted {
+            let find = |all: &[Listener]| {
+                all.iter()
+                    .find(|l| l.addr == addr && l.port == port)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("{addr}:{port} missing"))
+            };
+            let (n, p) = (find(&from_netlink), find(&from_proc));
+            assert_eq!(n, p, "the same socket, uid and inode both ways");
+            assert_ne!(n.inode, 0);
+        }
+        // Only listening sockets: an accepted connection's socket is not listed.
+        let client = std::net::TcpStream::connect(v4.local_addr().unwrap()).unwrap();
+        let local = client.local_addr().unwrap();
+        assert!(!diag::listeners()
+            .unwrap()
+            .iter()
+            .any(|l| l.port == local.port()));
+    }
+
     proptest! {
+        #[test]
+        fn garbage_netlink_datagrams_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let mut out = Vec::new();
+            let _ = diag::parse(&bytes, 1, &mut out);
+        }
         #[test]
         fn garbage_tables_never_panic(text in "\\PC*") {
             let _ = parse_table(&text);
