@@ -1,5 +1,5 @@
-//! Runs checks in parallel (bounded), each with a timeout, isolating panics. A timed-out check
-//! is reported unknown and the run does not wait for it.
+//! Runs checks in parallel on a bounded pool of threads, each with a timeout, isolating
+//! panics. A timed-out check is reported unknown and the run does not wait for it.
 
 use crate::core::{Check, CheckResult, Context, Status};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -59,8 +59,6 @@ pub fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
     }
 }
 
-/// Runs `checks` with at most `jobs` at once, each bounded by `timeout`.
-/// Results come back in the order of `checks`.
 /// How long a whole run may take: three times the per-check timeout, so that many hanging
 /// checks cannot stretch a run to (checks / jobs) × timeout.
 pub fn run_bound(timeout: Duration) -> Duration {
@@ -78,6 +76,11 @@ fn not_started(timeout: Duration) -> CheckResult {
     .detail("other checks hung until their timeout; raise --timeout, or run fewer checks at a time (name them, or --jobs)")
 }
 
+fn timed_out(timeout: Duration) -> CheckResult {
+    CheckResult::unknown(format!("timed out after {:.1} s", timeout.as_secs_f64()))
+        .detail("raise the limit with --timeout SECS if the tool is just slow")
+}
+
 fn cut_short(timeout: Duration) -> CheckResult {
     CheckResult::unknown(format!(
         "stopped at the whole run's limit of {:.0} s ({RUN_BOUND_FACTOR} × --timeout)",
@@ -86,6 +89,73 @@ fn cut_short(timeout: Duration) -> CheckResult {
     .detail("raise --timeout if the tools are just slow")
 }
 
+/// What a worker tells the run: which check it started, and its result.
+enum Event {
+    Started {
+        check: usize,
+        worker: usize,
+    },
+    Done {
+        check: usize,
+        result: CheckResult,
+        duration: Duration,
+    },
+}
+
+/// The checks to run and the next one to start, shared by the workers.
+struct Queue {
+    checks: Vec<Arc<dyn Check>>,
+    /// Indexes still to start, the next one last.
+    pending: std::sync::Mutex<Vec<usize>>,
+}
+
+impl Queue {
+    fn next(&self) -> Option<usize> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    fn drain(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Starts a worker: it runs checks from the queue until the queue is empty or the run gave
+/// up on the check it was running (`retired`: the run replaced it with a fresh worker).
+fn spawn_worker(
+    queue: &Arc<Queue>,
+    ctx: &Arc<Context>,
+    tx: &mpsc::Sender<Event>,
+    worker: usize,
+    retired: Arc<std::sync::atomic::AtomicBool>,
+) -> std::io::Result<()> {
+    let (queue, ctx, tx) = (queue.clone(), ctx.clone(), tx.clone());
+    thread::Builder::new()
+        .name(format!("check:worker-{worker}"))
+        .spawn(move || {
+            while !retired.load(std::sync::atomic::Ordering::SeqCst) {
+                let Some(check) = queue.next() else { break };
+                let started = Instant::now();
+                if tx.send(Event::Started { check, worker }).is_err() {
+                    break;
+                }
+                let result = run_guarded(queue.checks[check].as_ref(), &ctx);
+                let done = Event::Done {
+                    check,
+                    result,
+                    duration: started.elapsed(),
+                };
+                if tx.send(done).is_err() {
+                    break;
+                }
+            }
+        })
+        .map(|_| ())
+}
+
+/// Runs `checks` with at most `jobs` at once, each bounded by `timeout`, on a pool of `jobs`
+/// worker threads (a thread per check costs more than most checks). A check that times out
+/// is reported unknown and its worker is left behind and replaced. Results come back in the
+/// order of `checks`.
 pub fn run_all(
     checks: &[Arc<dyn Check>],
     ctx: &Arc<Context>,
@@ -93,107 +163,118 @@ pub fn run_all(
     timeout: Duration,
     progress: &dyn Progress,
 ) -> Vec<Outcome> {
-    let jobs = jobs.max(1);
+    use std::sync::atomic::{AtomicBool, Ordering};
     let run_deadline = Instant::now() + run_bound(timeout);
-    let (tx, rx) = mpsc::channel::<(usize, CheckResult, Duration)>();
-    let mut pending: Vec<usize> = (0..checks.len()).rev().collect();
-    let mut in_flight: Vec<(usize, Instant)> = Vec::new();
+    let queue = Arc::new(Queue {
+        checks: checks.to_vec(),
+        pending: std::sync::Mutex::new((0..checks.len()).rev().collect()),
+    });
+    let (tx, rx) = mpsc::channel::<Event>();
+    let mut retired: Vec<Arc<AtomicBool>> = Vec::new();
+    let mut in_flight: Vec<(usize, usize, Instant)> = Vec::new();
     let mut results: Vec<Option<Outcome>> = vec![None; checks.len()];
-
-    loop {
+    // `retired` holds one flag per worker that started; a worker stops on its own only when
+    // the queue is empty, so the workers not retired are the ones still taking checks.
+    let start_worker = |retired: &mut Vec<Arc<AtomicBool>>| {
+        let flag = Arc::new(AtomicBool::new(false));
+        if spawn_worker(&queue, ctx, &tx, retired.len(), flag.clone()).is_ok() {
+            retired.push(flag);
+        }
+    };
+    for _ in 0..jobs.max(1).min(checks.len()) {
+        start_worker(&mut retired);
+    }
+    let mut done = 0;
+    while done < checks.len() {
         if Instant::now() >= run_deadline {
             // The whole run's bound passed: what has not started is not started.
-            for i in pending.drain(..) {
-                results[i] = Some(Outcome {
-                    index: i,
-                    result: not_started(timeout),
-                    duration: Duration::ZERO,
-                });
+            for i in queue.drain() {
+                results[i] = Some(outcome(i, not_started(timeout), Duration::ZERO));
+                done += 1;
             }
         }
-        while in_flight.len() < jobs {
-            let Some(i) = pending.pop() else { break };
-            let check = checks[i].clone();
-            let ctx = ctx.clone();
-            let tx = tx.clone();
-            progress.started(&check.meta().id);
-            let started = Instant::now();
-            let spawned = thread::Builder::new()
-                .name(format!("check:{}", check.meta().id))
-                .spawn(move || {
-                    let r = run_guarded(check.as_ref(), &ctx);
-                    let _ = tx.send((i, r, started.elapsed()));
-                });
-            match spawned {
-                Ok(_) => in_flight.push((i, started)),
-                Err(e) => {
-                    results[i] = Some(Outcome {
-                        index: i,
-                        result: CheckResult::unknown(format!("could not start a thread: {e}")),
-                        duration: Duration::ZERO,
-                    });
-                }
+        if retired.iter().all(|r| r.load(Ordering::SeqCst)) {
+            // No worker could be started (or replaced): nothing would take the rest.
+            for i in queue.drain() {
+                let why = CheckResult::unknown("not run: could not start a thread for it");
+                results[i] = Some(outcome(i, why, Duration::ZERO));
+                done += 1;
             }
         }
-        if in_flight.is_empty() {
+        if done == checks.len() {
             break;
         }
         let next_deadline = in_flight
             .iter()
-            .map(|(_, s)| (*s + timeout).min(run_deadline))
+            .map(|(_, _, s)| (*s + timeout).min(run_deadline))
             .min()
-            .expect("in_flight is not empty");
+            .unwrap_or(run_deadline);
         let wait = next_deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(wait) {
-            Ok((i, result, duration)) => {
-                if let Some(pos) = in_flight.iter().position(|(j, _)| *j == i) {
+            Ok(Event::Started { check, worker }) => {
+                progress.started(&checks[check].meta().id);
+                in_flight.push((check, worker, Instant::now()));
+            }
+            Ok(Event::Done {
+                check,
+                result,
+                duration,
+            }) => {
+                // A check the run gave up on may still report: its verdict stands.
+                if let Some(pos) = in_flight.iter().position(|(j, _, _)| *j == check) {
                     in_flight.remove(pos);
-                    progress.finished(&checks[i].meta().id, result.status);
-                    results[i] = Some(Outcome {
-                        index: i,
-                        result,
-                        duration,
-                    });
+                    progress.finished(&checks[check].meta().id, result.status);
+                    results[check] = Some(outcome(check, result, duration));
+                    done += 1;
                 }
             }
-            Err(_) => {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
                 let now = Instant::now();
-                in_flight.retain(|(i, started)| {
-                    if now >= (*started + timeout).min(run_deadline) {
-                        progress.finished(&checks[*i].meta().id, Status::Unknown);
-                        let result = if now >= *started + timeout {
-                            CheckResult::unknown(format!(
-                                "timed out after {:.1} s",
-                                timeout.as_secs_f64()
-                            ))
-                            .detail("raise the limit with --timeout SECS if the tool is just slow")
-                        } else {
-                            cut_short(timeout)
-                        };
-                        results[*i] = Some(Outcome {
-                            index: *i,
-                            result,
-                            duration: now - *started,
-                        });
-                        false
-                    } else {
-                        true
+                let mut replace = 0;
+                in_flight.retain(|&(i, worker, started)| {
+                    if now < (started + timeout).min(run_deadline) {
+                        return true;
                     }
+                    progress.finished(&checks[i].meta().id, Status::Unknown);
+                    let result = if now >= started + timeout {
+                        timed_out(timeout)
+                    } else {
+                        cut_short(timeout)
+                    };
+                    results[i] = Some(outcome(i, result, now - started));
+                    done += 1;
+                    retired[worker].store(true, Ordering::SeqCst);
+                    replace += 1;
+                    false
                 });
+                for _ in 0..replace {
+                    start_worker(&mut retired);
+                }
             }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     results
         .into_iter()
         .enumerate()
         .map(|(i, o)| {
-            o.unwrap_or(Outcome {
-                index: i,
-                result: CheckResult::unknown("the check did not report"),
-                duration: Duration::ZERO,
+            o.unwrap_or_else(|| {
+                outcome(
+                    i,
+                    CheckResult::unknown("the check did not report"),
+                    Duration::ZERO,
+                )
             })
         })
         .collect()
+}
+
+fn outcome(index: usize, result: CheckResult, duration: Duration) -> Outcome {
+    Outcome {
+        index,
+        result,
+        duration,
+    }
 }
 
 #[cfg(test)]
@@ -296,5 +377,36 @@ mod tests {
         assert!(out.iter().all(|o| o.result.status == Status::Ok));
         let max = MAX.load(Ordering::SeqCst);
         assert!((2..=3).contains(&max), "max concurrent = {max}");
+    }
+
+    #[test]
+    fn a_pool_of_jobs_threads_runs_every_check_and_replaces_a_hung_one() {
+        use std::collections::HashSet;
+        use std::sync::Mutex;
+        static THREADS: Mutex<Vec<thread::ThreadId>> = Mutex::new(Vec::new());
+        let note: fn(&Context) -> CheckResult = |_| {
+            THREADS.lock().unwrap().push(thread::current().id());
+            thread::sleep(Duration::from_millis(5));
+            CheckResult::ok("")
+        };
+        let hang: fn(&Context) -> CheckResult = |_| {
+            THREADS.lock().unwrap().push(thread::current().id());
+            thread::sleep(Duration::from_secs(30));
+            CheckResult::ok("late")
+        };
+        let mut checks = vec![check("t.hang", hang)];
+        checks.extend((0..20).map(|_| check("t.note", note)));
+        let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
+        // One worker: the rest can only run on the worker that replaces the hung one.
+        let out = run_all(&checks, &ctx, 1, Duration::from_millis(300), &NoProgress);
+        assert_eq!(out[0].result.status, Status::Unknown);
+        assert!(out[0].result.summary.contains("timed out"));
+        assert!(out[1..].iter().all(|o| o.result.status == Status::Ok));
+        let distinct: HashSet<_> = THREADS.lock().unwrap().iter().copied().collect();
+        assert_eq!(
+            distinct.len(),
+            2,
+            "the hung worker and its replacement ran 21 checks"
+        );
     }
 }

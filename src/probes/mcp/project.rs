@@ -109,9 +109,49 @@ static STDIO: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static DEFAULT_TRANSPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)["']--transport["'][^@]{0,300}?default\s*=\s*["'](stdio|streamable-http|http|sse)["']|TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
+/// `"--transport"` in an argparse/click option; its default follows within [`OPTION_REACH`].
+static TRANSPORT_OPTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']--transport["']"#).unwrap());
+static OPTION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"default\s*=\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
 });
+/// `os.environ.get("MCP_TRANSPORT", "stdio")`.
+static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
+});
+/// How far after `"--transport"` its `default=` may start: 300 characters, and not past a
+/// decorator's `@` (the next option). Searched in code rather than as `[^@]{0,300}` in one
+/// regex, whose compiled form is 300 copies of a Unicode class (milliseconds per run).
+const OPTION_REACH: usize = 300;
+
+/// The transport a server's option or environment variable defaults to: the value and its
+/// byte offset, the earliest in the text.
+fn default_transport(text: &str) -> Option<(&str, usize)> {
+    let option = TRANSPORT_OPTION.find_iter(text).find_map(|o| {
+        let rest = &text[o.end()..];
+        let reach = rest
+            .char_indices()
+            .take(OPTION_REACH + 1)
+            .find(|&(_, c)| c == '@')
+            .map(|(i, _)| i)
+            .or_else(|| rest.char_indices().nth(OPTION_REACH).map(|(i, _)| i))
+            .unwrap_or(rest.len());
+        let c = OPTION_DEFAULT
+            .captures(rest)
+            .filter(|c| c.get(0).expect("match").start() <= reach)?;
+        let m = c.get(1).expect("group 1");
+        Some((o.start(), (m.as_str(), o.end() + m.start())))
+    });
+    let env = ENV_DEFAULT.captures(text).map(|c| {
+        let (all, m) = (c.get(0).expect("match"), c.get(1).expect("group 1"));
+        (all.start(), (m.as_str(), m.start()))
+    });
+    [option, env]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(start, _)| *start)
+        .map(|(_, found)| found)
+}
 static PORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
 });
@@ -173,10 +213,8 @@ fn scan_file(code: &mut Code, name: &str, path: &Path, text: &str) {
         code.stdio = STDIO.find(text).map(at);
     }
     if code.default_transport.is_none() {
-        code.default_transport = DEFAULT_TRANSPORT.captures(text).and_then(|c| {
-            let m = c.get(1).or_else(|| c.get(2))?;
-            Some((m.as_str().to_string(), at(m)))
-        });
+        code.default_transport = default_transport(text)
+            .map(|(t, offset)| (t.to_string(), format!("{name}:{}", line_of(text, offset))));
     }
     // Address literals count only where the server is configured or run.
     if http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(") {

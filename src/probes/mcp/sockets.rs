@@ -252,7 +252,9 @@ mod diag {
     use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP, TCP_LISTEN};
     use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
     use netlink_packet_sock_diag::SockDiagMessage;
-    use rustix::net::{self, netlink, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
+    use rustix::net::{
+        self, netlink, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType,
+    };
     use std::io::{Error, ErrorKind};
     use std::time::Duration;
 
@@ -322,7 +324,11 @@ mod diag {
     }
 
     /// Parses one datagram of a dump into `out`; `Ok(true)` at the dump's end.
-    pub(super) fn parse(mut bytes: &[u8], seq: u32, out: &mut Vec<Listener>) -> std::io::Result<bool> {
+    pub(super) fn parse(
+        mut bytes: &[u8],
+        seq: u32,
+        out: &mut Vec<Listener>,
+    ) -> std::io::Result<bool> {
         let bad = |why: String| Error::new(ErrorKind::InvalidData, why);
         while !bytes.is_empty() {
             let msg = NetlinkMessage::<SockDiagMessage>::deserialize(bytes)
@@ -436,9 +442,15 @@ mod tests {
     fn netlink_and_proc_agree_on_our_listeners() {
         let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let v6 = std::net::TcpListener::bind("[::1]:0");
-        let mut wanted = vec![(IpAddr::V4(Ipv4Addr::LOCALHOST), v4.local_addr().unwrap().port())];
+        let mut wanted = vec![(
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            v4.local_addr().unwrap().port(),
+        )];
         if let Ok(v6) = &v6 {
-            wanted.push((IpAddr::V6(Ipv6Addr::LOCALHOST), v6.local_addr().unwrap().port()));
+            wanted.push((
+                IpAddr::V6(Ipv6Addr::LOCALHOST),
+                v6.local_addr().unwrap().port(),
+            ));
         }
         let from_netlink = diag::listeners().expect("sock_diag answers on Linux");
         let from_proc = proc_tables().unwrap();

@@ -179,3 +179,27 @@ fn the_server_is_known_as_the_projects_by_the_names_it_may_announce() {
     assert!(!p.is_own("fake-finance"), "{:?}", p.names);
     assert!(!p.is_own(""), "{:?}", p.names);
 }
+
+#[test]
+fn a_transport_default_is_found_near_its_option_or_in_a_variable() {
+    let click = "@click.option(\"--transport\", type=click.Choice([\"stdio\", \"sse\"]), default=\"sse\")\ndef main(): ...";
+    let (t, at) = super::default_transport(click).unwrap();
+    assert_eq!((t, &click[at..at + 3]), ("sse", "sse"));
+    let argparse = "p.add_argument('--transport', choices=['stdio', 'http'], default='stdio')";
+    assert_eq!(super::default_transport(argparse).unwrap().0, "stdio");
+    let env = "transport = os.environ.get(\"MCP_TRANSPORT\", \"streamable-http\")";
+    assert_eq!(super::default_transport(env).unwrap().0, "streamable-http");
+    // The earliest of the two wins.
+    let both = format!("{env}\n{argparse}");
+    assert_eq!(
+        super::default_transport(&both).unwrap().0,
+        "streamable-http"
+    );
+    // Not past the next decorator's `@`, and not further than 300 characters.
+    let next_option = "@click.option('--transport')\n@click.option('--port', default='http')";
+    assert_eq!(super::default_transport(next_option), None);
+    let far = format!("'--transport', {} default='http'", "x".repeat(300));
+    assert_eq!(super::default_transport(&far), None);
+    let near = format!("'--transport', {} default='http'", "é".repeat(280));
+    assert_eq!(super::default_transport(&near).unwrap().0, "http");
+}
