@@ -5,6 +5,15 @@ use devdoctor::core::status::exit;
 use devdoctor::invocation::UsageError;
 
 fn main() {
+    // `devdoctor --version` is what scripts and prompt hooks call most: answered before the
+    // command line parser is built (the same text clap prints).
+    let mut args = std::env::args_os().skip(1);
+    if let (Some(only), None) = (args.next(), args.next()) {
+        if only == "--version" || only == "-V" {
+            println!("devdoctor {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

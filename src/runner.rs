@@ -152,6 +152,16 @@ fn spawn_worker(
         .map(|_| ())
 }
 
+/// The order checks start in, the first last (the queue pops from its end): the checks that
+/// wait on the MCP server first (the longest chain of round trips), then the others that wait
+/// on another process, then the rest, each group in the given order.
+fn start_order(checks: &[Arc<dyn Check>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..checks.len()).collect();
+    order.sort_by_key(|&i| (!checks[i].waits_for_server(), !checks[i].waits_on_peer()));
+    order.reverse();
+    order
+}
+
 /// Runs `checks` with at most `jobs` at once, each bounded by `timeout`, on a pool of `jobs`
 /// worker threads (a thread per check costs more than most checks). A check that times out
 /// is reported unknown and its worker is left behind and replaced. Results come back in the
@@ -167,7 +177,7 @@ pub fn run_all(
     let run_deadline = Instant::now() + run_bound(timeout);
     let queue = Arc::new(Queue {
         checks: checks.to_vec(),
-        pending: std::sync::Mutex::new((0..checks.len()).rev().collect()),
+        pending: std::sync::Mutex::new(start_order(checks)),
     });
     let (tx, rx) = mpsc::channel::<Event>();
     let mut retired: Vec<Arc<AtomicBool>> = Vec::new();

@@ -38,6 +38,17 @@ fn version_and_help_exit_zero() {
 }
 
 #[test]
+fn the_version_shortcut_prints_what_the_parser_prints() {
+    let sb = Sandbox::new();
+    let fast = support::stdout(&sb.run(&["--version"]));
+    // With another argument, the command-line parser answers.
+    let parsed = support::stdout(&sb.run(&["--color", "never", "--version"]));
+    assert_eq!(fast, parsed);
+    assert_eq!(fast, format!("devdoctor {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(support::stdout(&sb.run(&["-V"])), fast);
+}
+
+#[test]
 fn missing_project_dir_is_a_usage_error() {
     let sb = Sandbox::new();
     let out = sb.run(&["-C", "/nonexistent/devdoctor-project"]);

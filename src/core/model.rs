@@ -202,6 +202,12 @@ pub trait Check: Send + Sync {
     fn waits_for_server(&self) -> bool {
         false
     }
+    /// Whether the check spends its time waiting on another process (the MCP server, the
+    /// Docker engine) rather than reading files: the runner starts these first, so that
+    /// their waits overlap the local checks instead of following them.
+    fn waits_on_peer(&self) -> bool {
+        self.waits_for_server()
+    }
     /// Whether a failure of this check may only mean that the server is still starting, so
     /// `--wait` retries it. A verdict on a running server (an unprotected `Origin`, a changed
     /// tool) is final; such a check is still re-run when it skipped for a server check that
@@ -285,6 +291,10 @@ impl Check for Builtin {
     /// Every built-in MCP check talks to the running server.
     fn waits_for_server(&self) -> bool {
         self.meta.category == "mcp"
+    }
+    /// The MCP checks and those that ask the Docker engine.
+    fn waits_on_peer(&self) -> bool {
+        matches!(self.meta.category.as_str(), "mcp" | "docker" | "image")
     }
     /// Only the checks that find out whether the server is up fail because it is not.
     fn retries_failures(&self) -> bool {

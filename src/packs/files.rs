@@ -93,10 +93,7 @@ fn discovered(ctx: &Context, pattern: &str) -> Vec<PathBuf> {
     if pattern.contains('/') {
         return Vec::new();
     }
-    let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build() else {
-        return Vec::new();
-    };
-    let m = glob.compile_matcher();
+    let m = NameMatcher::new(pattern);
     let files = crate::probes::files::project_files(ctx);
     let mut out = Vec::new();
     if ["Dockerfile", "api.Dockerfile", "Dockerfile.dev"]
@@ -118,6 +115,42 @@ fn discovered(ctx: &Context, pattern: &str) -> Vec<PathBuf> {
         out.extend(crate::probes::env::env_files(ctx).iter().cloned());
     }
     out
+}
+
+/// Matches one bare file name against a pattern: by equality for a plain name, with the
+/// `glob` crate's matcher for `*`, `?` and `[…]`, and with globset only for `{a,b}` — a
+/// globset matcher compiles a regex, and a run asks this for every path of every pack check.
+enum NameMatcher {
+    Literal(String),
+    Simple(glob::Pattern),
+    Full(Option<globset::GlobMatcher>),
+}
+
+impl NameMatcher {
+    fn new(pattern: &str) -> Self {
+        if !is_glob(pattern) {
+            return Self::Literal(pattern.to_string());
+        }
+        if !pattern.contains(['{', '}']) {
+            if let Ok(p) = glob::Pattern::new(pattern) {
+                return Self::Simple(p);
+            }
+        }
+        let full = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher());
+        Self::Full(full)
+    }
+
+    fn is_match(&self, name: &str) -> bool {
+        match self {
+            Self::Literal(l) => l == name,
+            Self::Simple(p) => p.matches(name),
+            Self::Full(m) => m.as_ref().is_some_and(|m| m.is_match(name)),
+        }
+    }
 }
 
 /// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
@@ -578,5 +611,48 @@ mod tests {
         assert!(names.contains(&"node_modules")); // listed, not entered
         assert!(!names.contains(&"node_modules/c.sh"));
         assert!(!names.contains(&".git/d.sh"));
+    }
+
+    #[test]
+    fn the_name_matcher_agrees_with_globset() {
+        let names = [
+            "Dockerfile",
+            "api.Dockerfile",
+            "Dockerfile.dev",
+            "compose.yaml",
+            "docker-compose.yml",
+            "environment.yml",
+            "environment.yaml",
+            "Makefile",
+            "x.mk",
+            ".env",
+            "a[b",
+            "",
+        ];
+        let patterns = [
+            "Dockerfile",
+            "*.Dockerfile",
+            "Dockerfile*",
+            "*compose*.y?ml",
+            "environment.{yml,yaml}",
+            "[Dd]ockerfile",
+            "[!D]*",
+            "*",
+            "?",
+            "environment.yml",
+            "*.mk",
+            "a[b",
+        ];
+        for p in patterns {
+            let ours = NameMatcher::new(p);
+            let theirs = GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher());
+            for n in names {
+                let expected = theirs.as_ref().is_ok_and(|m| m.is_match(n));
+                assert_eq!(ours.is_match(n), expected, "pattern {p:?} on {n:?}");
+            }
+        }
     }
 }
