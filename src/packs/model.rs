@@ -1,6 +1,6 @@
 //! Validated pack checks: what the loader produces and the runtime evaluates. Version
-//! constraints are parsed at load; a regex is checked at load and compiled once (see
-//! [`Pattern`]).
+//! constraints are parsed at load; a user's regex is compiled at load, a bundled pack's on
+//! first use (see [`Pattern`]).
 
 use crate::core::{CheckMeta, Phase, Status};
 use globset::GlobSet;

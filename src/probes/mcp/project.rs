@@ -129,13 +129,12 @@ const OPTION_REACH: usize = 300;
 fn default_transport(text: &str) -> Option<(&str, usize)> {
     let option = TRANSPORT_OPTION.find_iter(text).find_map(|o| {
         let rest = &text[o.end()..];
+        // The byte offset of the first `@`, or of the character after the reach.
         let reach = rest
             .char_indices()
-            .take(OPTION_REACH + 1)
-            .find(|&(_, c)| c == '@')
-            .map(|(i, _)| i)
-            .or_else(|| rest.char_indices().nth(OPTION_REACH).map(|(i, _)| i))
-            .unwrap_or(rest.len());
+            .enumerate()
+            .find(|&(n, (_, c))| c == '@' || n == OPTION_REACH)
+            .map_or(rest.len(), |(_, (i, _))| i);
         let c = OPTION_DEFAULT
             .captures(rest)
             .filter(|c| c.get(0).expect("match").start() <= reach)?;
