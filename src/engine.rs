@@ -21,7 +21,7 @@ impl Progress for Spinner {
 
 /// When env.exists found that `-n NAME` will not find the project's environment, every fix of
 /// the run addresses it by path instead (`-p PREFIX`), so no step contradicts that finding.
-fn address_by_prefix(checks: &[Arc<dyn Check>], outcomes: &mut [runner::Outcome]) {
+fn address_by_prefix(checks: &[Arc<dyn Check>], outcomes: &mut [runner::Ran]) {
     let found = outcomes
         .iter()
         .filter(|o| checks[o.index].meta().id == "env.exists")
@@ -59,7 +59,7 @@ fn address_by_prefix(checks: &[Arc<dyn Check>], outcomes: &mut [runner::Outcome]
 
 /// The checks `--wait` retries: the server checks that failed, and those that skipped because
 /// of one of them ("(see mcp.port)"), so they report on the server once it is up.
-fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Outcome]) -> (Vec<usize>, Vec<String>) {
+fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Ran]) -> (Vec<usize>, Vec<String>) {
     let failing: Vec<usize> = outcomes
         .iter()
         .filter(|o| matches!(o.result.status, Status::Fail | Status::Unknown))
@@ -93,7 +93,7 @@ fn to_retry(checks: &[Arc<dyn Check>], outcomes: &[runner::Outcome]) -> (Vec<usi
 fn wait_for_server(
     checks: &[Arc<dyn Check>],
     ctx: &Arc<Context>,
-    outcomes: &mut [runner::Outcome],
+    outcomes: &mut [runner::Ran],
     limit: Duration,
     jobs: usize,
     bar: Option<&indicatif::ProgressBar>,

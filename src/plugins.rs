@@ -5,7 +5,7 @@
 //! not executable, hangs or exits with another code is reported unknown, never fatal.
 
 use crate::config::Settings;
-use crate::core::{Check, CheckMeta, CheckResult, Context, Origin, Status};
+use crate::core::{Check, CheckMeta, CheckResult, Context, Early, Origin, Outcome, Status};
 use serde_json::{json, Value};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -109,30 +109,9 @@ impl Check for Plugin {
         &self.meta
     }
 
-    fn run(&self, ctx: &Context) -> CheckResult {
+    fn run(&self, ctx: &Context) -> Outcome {
         let shown = ctx.settings.display_path(&self.path);
-        if let Some(first) = &self.shadowed_by {
-            return CheckResult::unknown(format!(
-                "another plugin with this file name already runs: {}",
-                ctx.settings.display_path(first)
-            ))
-            .detail("rename one of the two files so each plugin has its own id");
-        }
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) => {
-                return CheckResult::unknown(format!("plugin {shown} cannot be read: {e}"))
-                    .detail("check the path in [checks] plugins")
-            }
-        };
-        if !meta.is_file() {
-            return CheckResult::unknown(format!("plugin {shown} is not a file"));
-        }
-        if meta.permissions().mode() & 0o111 == 0 {
-            return CheckResult::unknown(format!("plugin {shown} is not executable")).detail(
-                format!("make it executable: chmod +x {}", crate::fix::quote(&shown)),
-            );
-        }
+        self.runnable(ctx, &shown)?;
         let out = match crate::exec::Cmd::new(&self.path)
             .cwd(&ctx.settings.project_dir)
             .env_exact(ctx.vars())
@@ -141,8 +120,10 @@ impl Check for Plugin {
         {
             Ok(o) => o,
             Err(e) => {
-                return CheckResult::unknown(format!("plugin {shown} could not be started: {e:#}"))
-                    .detail("a script needs a #! line naming an interpreter that exists")
+                return Err(
+                    Early::unknown(format!("plugin {shown} could not be started: {e:#}"))
+                        .detail("a script needs a #! line naming an interpreter that exists"),
+                )
             }
         };
         let stdout = out.stdout_text();
@@ -205,7 +186,42 @@ impl Check for Plugin {
             r = r.detail("output was cut at the output cap");
         }
         r.data = data;
-        r
+        Ok(r)
+    }
+}
+
+impl Plugin {
+    /// The preconditions of running the plugin: the only one of its name, a readable,
+    /// executable file.
+    fn runnable(&self, ctx: &Context, shown: &str) -> Result<(), Early> {
+        if let Some(first) = &self.shadowed_by {
+            return Err(Early::unknown(format!(
+                "another plugin with this file name already runs: {}",
+                ctx.settings.display_path(first)
+            ))
+            .detail("rename one of the two files so each plugin has its own id"));
+        }
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) => {
+                return Err(
+                    Early::unknown(format!("plugin {shown} cannot be read: {e}"))
+                        .detail("check the path in [checks] plugins"),
+                )
+            }
+        };
+        if !meta.is_file() {
+            return Err(Early::unknown(format!("plugin {shown} is not a file")));
+        }
+        if meta.permissions().mode() & 0o111 == 0 {
+            return Err(
+                Early::unknown(format!("plugin {shown} is not executable")).detail(format!(
+                    "make it executable: chmod +x {}",
+                    crate::fix::quote(shown)
+                )),
+            );
+        }
+        Ok(())
     }
 }
 

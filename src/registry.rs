@@ -3,7 +3,7 @@
 //! error naming file, line and key (exit 2).
 
 use crate::config::Settings;
-use crate::core::{Check, CheckMeta, CheckResult, Context, Status};
+use crate::core::{Check, CheckMeta, Context, Early, Outcome, Settle, Status};
 use crate::packs::{self, Diag, OverrideAction, Pack, PackCheck};
 use anyhow::Result;
 use std::sync::Arc;
@@ -24,12 +24,12 @@ impl Check for Overridden {
     fn retries_failures(&self) -> bool {
         self.inner.retries_failures()
     }
-    fn run(&self, ctx: &Context) -> CheckResult {
-        let mut r = self.inner.run(ctx);
+    fn run(&self, ctx: &Context) -> Outcome {
+        let mut r = self.inner.run(ctx).settle();
         if matches!(r.status, Status::Warn | Status::Fail) {
             r.status = self.severity;
         }
-        r
+        Ok(r)
     }
 }
 
@@ -42,10 +42,10 @@ impl Check for NotTrusted {
     fn meta(&self) -> &CheckMeta {
         &self.meta
     }
-    fn run(&self, _: &Context) -> CheckResult {
-        CheckResult::skip(
+    fn run(&self, _: &Context) -> Outcome {
+        Err(Early::skip(
             "not trusted: review .devdoctor/ and devdoctor.toml, then run `devdoctor trust`",
-        )
+        ))
     }
     fn trusted(&self) -> bool {
         false

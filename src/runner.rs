@@ -1,7 +1,7 @@
 //! Runs checks in parallel on a bounded pool of threads, each with a timeout, isolating
 //! panics. A timed-out check is reported unknown and the run does not wait for it.
 
-use crate::core::{Check, CheckResult, Context, Status};
+use crate::core::{Check, CheckResult, Context, Settle, Status};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 /// One check's result with its timing.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct Ran {
     pub index: usize,
     pub result: CheckResult,
     pub duration: Duration,
@@ -49,7 +49,7 @@ pub fn install_panic_hook() {
 
 /// Runs one check on the current thread, turning a panic into an unknown result.
 pub fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
-    match catch_unwind(AssertUnwindSafe(|| check.run(ctx))) {
+    match catch_unwind(AssertUnwindSafe(|| check.run(ctx).settle())) {
         Ok(r) => r,
         Err(payload) => CheckResult::unknown(format!(
             "the check crashed: {}",
@@ -172,7 +172,7 @@ pub fn run_all(
     jobs: usize,
     timeout: Duration,
     progress: &dyn Progress,
-) -> Vec<Outcome> {
+) -> Vec<Ran> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let run_deadline = Instant::now() + run_bound(timeout);
     let queue = Arc::new(Queue {
@@ -182,7 +182,7 @@ pub fn run_all(
     let (tx, rx) = mpsc::channel::<Event>();
     let mut retired: Vec<Arc<AtomicBool>> = Vec::new();
     let mut in_flight: Vec<(usize, usize, Instant)> = Vec::new();
-    let mut results: Vec<Option<Outcome>> = vec![None; checks.len()];
+    let mut results: Vec<Option<Ran>> = vec![None; checks.len()];
     // `retired` holds one flag per worker that started; a worker stops on its own only when
     // the queue is empty, so the workers not retired are the ones still taking checks.
     let start_worker = |retired: &mut Vec<Arc<AtomicBool>>| {
@@ -199,7 +199,7 @@ pub fn run_all(
         if Instant::now() >= run_deadline {
             // The whole run's bound passed: what has not started is not started.
             for i in queue.drain() {
-                results[i] = Some(outcome(i, not_started(timeout), Duration::ZERO));
+                results[i] = Some(ran(i, not_started(timeout), Duration::ZERO));
                 done += 1;
             }
         }
@@ -207,7 +207,7 @@ pub fn run_all(
             // No worker could be started (or replaced): nothing would take the rest.
             for i in queue.drain() {
                 let why = CheckResult::unknown("not run: could not start a thread for it");
-                results[i] = Some(outcome(i, why, Duration::ZERO));
+                results[i] = Some(ran(i, why, Duration::ZERO));
                 done += 1;
             }
         }
@@ -234,7 +234,7 @@ pub fn run_all(
                 if let Some(pos) = in_flight.iter().position(|(j, _, _)| *j == check) {
                     in_flight.remove(pos);
                     progress.finished(&checks[check].meta().id, result.status);
-                    results[check] = Some(outcome(check, result, duration));
+                    results[check] = Some(ran(check, result, duration));
                     done += 1;
                 }
             }
@@ -251,7 +251,7 @@ pub fn run_all(
                     } else {
                         cut_short(timeout)
                     };
-                    results[i] = Some(outcome(i, result, now - started));
+                    results[i] = Some(ran(i, result, now - started));
                     done += 1;
                     retired[worker].store(true, Ordering::SeqCst);
                     replace += 1;
@@ -269,7 +269,7 @@ pub fn run_all(
         .enumerate()
         .map(|(i, o)| {
             o.unwrap_or_else(|| {
-                outcome(
+                ran(
                     i,
                     CheckResult::unknown("the check did not report"),
                     Duration::ZERO,
@@ -279,8 +279,8 @@ pub fn run_all(
         .collect()
 }
 
-fn outcome(index: usize, result: CheckResult, duration: Duration) -> Outcome {
-    Outcome {
+fn ran(index: usize, result: CheckResult, duration: Duration) -> Ran {
+    Ran {
         index,
         result,
         duration,
@@ -293,7 +293,7 @@ mod tests {
     use crate::config::Settings;
     use crate::core::{Builtin, Spec};
 
-    fn check(id: &'static str, run: fn(&Context) -> CheckResult) -> Arc<dyn Check> {
+    fn check(id: &'static str, run: fn(&Context) -> crate::core::Outcome) -> Arc<dyn Check> {
         Arc::new(Builtin::new(Spec {
             id,
             title: id,
@@ -308,13 +308,13 @@ mod tests {
     fn panics_and_timeouts_are_isolated() {
         install_panic_hook();
         let checks = vec![
-            check("t.ok", |_| CheckResult::ok("fine")),
+            check("t.ok", |_| Ok(CheckResult::ok("fine"))),
             check("t.panic", |_| panic!("boom")),
             check("t.hang", |_| {
                 thread::sleep(Duration::from_secs(30));
-                CheckResult::ok("late")
+                Ok(CheckResult::ok("late"))
             }),
-            check("t.fail", |_| CheckResult::fail("broken")),
+            check("t.fail", |_| Ok(CheckResult::fail("broken"))),
         ];
         let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
         let start = Instant::now();
@@ -331,13 +331,13 @@ mod tests {
 
     #[test]
     fn many_hanging_checks_cannot_stretch_the_run_past_its_bound() {
-        let hang: fn(&Context) -> CheckResult = |_| {
+        let hang: fn(&Context) -> crate::core::Outcome = |_| {
             thread::sleep(Duration::from_secs(30));
-            CheckResult::ok("late")
+            Ok(CheckResult::ok("late"))
         };
         // Ten hanging checks, one at a time, 200 ms each: without the bound 2 s; with it 600 ms.
         let mut checks: Vec<_> = (0..10).map(|_| check("t.hang", hang)).collect();
-        checks.push(check("t.ok", |_| CheckResult::ok("fine")));
+        checks.push(check("t.ok", |_| Ok(CheckResult::ok("fine"))));
         let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
         let timeout = Duration::from_millis(200);
         let start = Instant::now();
@@ -373,12 +373,12 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NOW: AtomicUsize = AtomicUsize::new(0);
         static MAX: AtomicUsize = AtomicUsize::new(0);
-        let slow: fn(&Context) -> CheckResult = |_| {
+        let slow: fn(&Context) -> crate::core::Outcome = |_| {
             let n = NOW.fetch_add(1, Ordering::SeqCst) + 1;
             MAX.fetch_max(n, Ordering::SeqCst);
             thread::sleep(Duration::from_millis(100));
             NOW.fetch_sub(1, Ordering::SeqCst);
-            CheckResult::ok("")
+            Ok(CheckResult::ok(""))
         };
         let checks: Vec<_> = (0..6).map(|_| check("t.slow", slow)).collect();
         let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
@@ -394,15 +394,15 @@ mod tests {
         use std::collections::HashSet;
         use std::sync::Mutex;
         static THREADS: Mutex<Vec<thread::ThreadId>> = Mutex::new(Vec::new());
-        let note: fn(&Context) -> CheckResult = |_| {
+        let note: fn(&Context) -> crate::core::Outcome = |_| {
             THREADS.lock().unwrap().push(thread::current().id());
             thread::sleep(Duration::from_millis(5));
-            CheckResult::ok("")
+            Ok(CheckResult::ok(""))
         };
-        let hang: fn(&Context) -> CheckResult = |_| {
+        let hang: fn(&Context) -> crate::core::Outcome = |_| {
             THREADS.lock().unwrap().push(thread::current().id());
             thread::sleep(Duration::from_secs(30));
-            CheckResult::ok("late")
+            Ok(CheckResult::ok("late"))
         };
         let mut checks = vec![check("t.hang", hang)];
         checks.extend((0..20).map(|_| check("t.note", note)));

@@ -10,7 +10,7 @@ pub use super::Finding;
 pub use rules::{is_engine_socket, Lookup};
 pub use table::RULES;
 
-use crate::core::{Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::compose::{compose, ComposeFacts, ComposeService};
 use std::path::Path;
 use std::sync::Arc;
@@ -188,15 +188,15 @@ fn problem_result(
 }
 
 /// Runs `rule` over every service and folds the findings into one result.
-pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
+pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = compose(ctx);
     if facts.is_empty() {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "no compose file in the project (looked for compose*.yml/yaml and docker-compose*.yml/yaml, subfolders included)",
-        );
+        ));
     }
     if rule.id == "compose.syntax" {
-        return syntax(&facts, rule.code);
+        return Ok(syntax(&facts, rule.code));
     }
     let broken: Vec<String> = facts
         .files
@@ -208,7 +208,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
         })
         .collect();
     if facts.services.is_empty() {
-        return if broken.is_empty() {
+        return Ok(if broken.is_empty() {
             CheckResult::skip("the compose files define no services")
         } else {
             CheckResult::unknown(format!(
@@ -216,7 +216,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
                 plural(broken.len(), "compose file", "compose files")
             ))
             .details(broken)
-        };
+        });
     }
     let (problems, notes) = judge(ctx, rule, &facts);
     let mut result = match crate::checks::fold(problems.iter().map(|(_, f)| f)) {
@@ -236,7 +236,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
     if !result.status.is_problem() {
         result = result.details(notes);
     }
-    result
+    Ok(result)
 }
 
 impl super::TableRule for Rule {
@@ -252,7 +252,7 @@ impl super::TableRule for Rule {
     fn applies(&self) -> &'static str {
         "Every service of every compose file in the project (overrides, include: and extends: merged); skips when there is none."
     }
-    fn lint(&'static self, ctx: &Context) -> CheckResult {
+    fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
     }
 }

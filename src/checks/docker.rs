@@ -1,6 +1,6 @@
 //! Built-in `docker.*` checks: the docker CLI and the engine behind it.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
+use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec};
 use crate::probes::docker::{self, DownCause, EngineState, Source, Target, Via};
 use std::sync::Arc;
 
@@ -40,15 +40,15 @@ is unknown, never a hang. Engines on other machines are only contacted with --al
     ]
 }
 
-fn check_cli(ctx: &Context) -> CheckResult {
+fn check_cli(ctx: &Context) -> Outcome {
     let files = docker::project_files(ctx);
     let needed = files.uses_docker() || ctx.settings.image.is_some();
     let cli = docker::cli(ctx);
     let Some(cli) = cli.as_ref() else {
         if !needed {
-            return CheckResult::skip(
+            return Err(Early::skip(
                 "no docker CLI, and the project has no Dockerfile, compose file or image",
-            );
+            ));
         }
         let mut fix = Fix::new("Install Docker Engine (or Podman with its docker-compatible CLI).")
             .manual("install Docker Engine: https://docs.docker.com/engine/install/ (Debian/Ubuntu: sudo apt-get install docker.io)")
@@ -59,9 +59,9 @@ fn check_cli(ctx: &Context) -> CheckResult {
                 "podman is installed: add its docker shim (podman-docker) or alias docker=podman",
             );
         }
-        return CheckResult::warn("docker is not installed (not on PATH)")
+        return Ok(CheckResult::warn("docker is not installed (not on PATH)")
             .detail(uses_detail(&files, ctx))
-            .with_fix(fix);
+            .with_fix(fix));
     };
     let shown = ctx.settings.display_path(&cli.path);
     // With the engine answering on its socket, the client's version decides nothing: no
@@ -73,13 +73,13 @@ fn check_cli(ctx: &Context) -> CheckResult {
         } else {
             "Docker"
         };
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "{} ({kind} CLI); the engine answers on its socket",
             cli.name
         ))
         .detail(format!("at {shown}"))
         .data("program", cli.path.display().to_string())
-        .data("podman", info.podman || cli.podman);
+        .data("podman", info.podman || cli.podman));
     }
     let versioned = docker::cli_version(ctx);
     let cli = versioned.as_ref().as_ref().unwrap_or(cli);
@@ -96,15 +96,15 @@ fn check_cli(ctx: &Context) -> CheckResult {
                     "there is no `docker` command; devdoctor uses podman with the same arguments",
                 );
             }
-            r
+            Ok(r)
         }
-        None => CheckResult::warn(format!(
+        None => Ok(CheckResult::warn(format!(
             "{} found but its version could not be read",
             cli.name
         ))
         .detail(format!("at {shown}"))
         .details(cli.problem.clone())
-        .data("program", cli.path.display().to_string()),
+        .data("program", cli.path.display().to_string())),
     }
 }
 
@@ -121,7 +121,7 @@ fn uses_detail(files: &docker::ProjectFiles, ctx: &Context) -> String {
     format!("the project uses Docker: {}", what.join(", "))
 }
 
-fn check_daemon(ctx: &Context) -> CheckResult {
+fn check_daemon(ctx: &Context) -> Outcome {
     let engine = docker::engine(ctx);
     let files = docker::project_files(ctx);
     let needed = files.uses_docker() || ctx.settings.image.is_some();
@@ -217,8 +217,8 @@ fn check_daemon(ctx: &Context) -> CheckResult {
     for note in &engine.notes {
         r = r.detail(note.clone());
     }
-    r.data("endpoint", endpoint.host.clone())
-        .data("endpoint_source", from)
+    Ok(r.data("endpoint", endpoint.host.clone())
+        .data("endpoint_source", from))
 }
 
 fn show_host(host: &str) -> &str {
@@ -325,7 +325,7 @@ fn endpoint_help(source: &Source, r: CheckResult) -> CheckResult {
 mod tests {
     use super::*;
     use crate::config::Settings;
-    use crate::core::Status;
+    use crate::core::{Settle, Status};
     use std::ffi::OsString;
     use std::path::Path;
 
@@ -358,7 +358,7 @@ mod tests {
                 ("USER", "ann"),
             ],
         );
-        let r = check_daemon(&c);
+        let r = check_daemon(&c).settle();
         assert_eq!(r.status, Status::Fail, "{r:?}");
         assert!(r.summary.contains("not running"), "{}", r.summary);
         assert_eq!(r.data["cause"], "not_running");
@@ -374,7 +374,7 @@ mod tests {
             dir.path(),
             &[("DOCKER_HOST", "unix:///nonexistent/dd.sock")],
         );
-        let r = check_daemon(&c);
+        let r = check_daemon(&c).settle();
         assert_eq!(r.status, Status::Skip);
         assert!(r.fix.is_none());
     }
@@ -390,7 +390,7 @@ mod tests {
                 ("DOCKER_CONFIG", dir.path().to_str().unwrap()),
             ],
         );
-        let r = check_daemon(&c);
+        let r = check_daemon(&c).settle();
         assert_eq!(r.status, Status::Fail);
         assert_eq!(r.data["cause"], "no_endpoint");
         assert!(r.summary.contains("DOCKER_CONTEXT=ghost"), "{}", r.summary);
@@ -413,10 +413,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("bin")).unwrap();
         let c = ctx(dir.path(), &[]);
-        assert_eq!(check_cli(&c).status, Status::Skip);
+        assert_eq!(check_cli(&c).settle().status, Status::Skip);
         std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
         let c = ctx(dir.path(), &[]);
-        let r = check_cli(&c);
+        let r = check_cli(&c).settle();
         assert_eq!(r.status, Status::Warn);
         assert!(r.details[0].contains("Dockerfile"));
     }

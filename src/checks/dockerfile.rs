@@ -14,7 +14,7 @@ pub use super::Finding;
 pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 
-use crate::core::{Check, CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile};
 use rules::{BaseImage, Bases};
 use std::path::Path;
@@ -281,12 +281,12 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
 }
 
 /// Runs `rule` over every Dockerfile and folds the findings into one result.
-pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
+pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
-        );
+        ));
     }
     let is_syntax = rule.id == "dockerfile.syntax";
     let Judged {
@@ -352,7 +352,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> CheckResult {
             if suppressed == 1 { "" } else { "s" }
         ));
     }
-    result
+    Ok(result)
 }
 
 mod table;
@@ -371,7 +371,7 @@ impl super::TableRule for Rule {
     fn applies(&self) -> &'static str {
         "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included); skips when there is none."
     }
-    fn lint(&'static self, ctx: &Context) -> CheckResult {
+    fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
     }
 }

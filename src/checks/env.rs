@@ -7,7 +7,9 @@ mod integrity;
 mod lock;
 mod pip;
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Location, Phase, Spec, Status};
+use crate::core::{
+    Builtin, Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Spec, Status,
+};
 use crate::fix::{quote_argv, Commands, Flavour};
 use crate::probes::env::{self as probe, envfile::EnvFile, EnvName, FileState, NameSource};
 use std::path::{Path, PathBuf};
@@ -186,8 +188,7 @@ fn shown(argv: &[String]) -> String {
 }
 
 /// The parsed environment file, or the result to return when there is none.
-/// (Boxed: the early-return result is large and rarely taken.)
-fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), Box<CheckResult>> {
+fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), Early> {
     let pf = probe::project_file(ctx);
     let shown = ctx.settings.display_path(&pf.path);
     match &pf.state {
@@ -195,25 +196,20 @@ fn parsed_file(ctx: &Context) -> Result<(Arc<probe::ProjectFile>, EnvFile), Box<
             let f = (**f).clone();
             Ok((pf, f))
         }
-        FileState::Absent => Err(Box::new(CheckResult::skip(format!(
-            "no {shown} (see env.file)"
-        )))),
-        _ => Err(Box::new(CheckResult::skip(format!(
+        FileState::Absent => Err(Early::skip(format!("no {shown} (see env.file)"))),
+        _ => Err(Early::skip(format!(
             "{shown} cannot be used (see env.file)"
-        )))),
+        ))),
     }
 }
 
 /// The project env name, or the result to return when there is none.
-fn project_name(ctx: &Context) -> Result<EnvName, Box<CheckResult>> {
-    probe::env_name(ctx)
-        .ok_or_else(|| Box::new(CheckResult::skip("no environment name (see env.exists)")))
+fn project_name(ctx: &Context) -> Result<EnvName, Early> {
+    probe::env_name(ctx).ok_or_else(|| Early::skip("no environment name (see env.exists)"))
 }
 
 /// The found environment's prefix, or a skip result.
-fn found_prefix(
-    ctx: &Context,
-) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathBuf), Box<CheckResult>> {
+fn found_prefix(ctx: &Context) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathBuf), Early> {
     let name = project_name(ctx)?;
     let env = probe::project_env(ctx);
     match env.prefix() {
@@ -221,10 +217,10 @@ fn found_prefix(
             let p = p.to_path_buf();
             Ok((env, name, p))
         }
-        None => Err(Box::new(CheckResult::skip(format!(
+        None => Err(Early::skip(format!(
             "environment `{}` does not exist (see env.exists)",
             name.name
-        )))),
+        ))),
     }
 }
 
@@ -390,11 +386,11 @@ fn missing_env(
     r.with_fix(fix)
 }
 
-fn check_exists(ctx: &Context) -> CheckResult {
+fn check_exists(ctx: &Context) -> Outcome {
     let pf = probe::project_file(ctx);
     let shown_file = ctx.settings.display_path(&pf.path);
     let Some(name) = probe::env_name(ctx) else {
-        return match &pf.state {
+        return Ok(match &pf.state {
             FileState::Absent => CheckResult::skip(format!("no {shown_file} and no [env] name: no environment to look for")),
             FileState::Parsed(_) if crate::probes::dockerfile::installs_into_base(ctx, &pf.path).is_some() => {
                 image_env(ctx, &shown_file, &pf.path)
@@ -406,7 +402,7 @@ fn check_exists(ctx: &Context) -> CheckResult {
                         .manual(format!("add `name: <env name>` to {shown_file}, or set [env] name in devdoctor.toml")),
                 ),
             _ => CheckResult::unknown(format!("{shown_file} cannot be read, so the environment name is unknown (see env.file)")),
-        };
+        });
     };
     let d = probe::discovery(ctx);
     let env = probe::project_env(ctx);
@@ -428,8 +424,8 @@ fn check_exists(ctx: &Context) -> CheckResult {
     if !benign.is_empty() && r.status != Status::Unknown {
         r = r.details(benign.into_iter().map(|p| format!("note: {p}")));
     }
-    r.data("name", name.name.clone())
-        .data("environments", d.envs.len())
+    Ok(r.data("name", name.name.clone())
+        .data("environments", d.envs.len()))
 }
 
 fn looked_in(d: &probe::discover::Discovery) -> Vec<String> {
@@ -476,11 +472,8 @@ fn no_python(name: &EnvName, prefix: &Path) -> CheckResult {
     r
 }
 
-fn check_python(ctx: &Context) -> CheckResult {
-    let (env, name, prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_python(ctx: &Context) -> Outcome {
+    let (env, name, prefix) = found_prefix(ctx)?;
     let cmds = commands(ctx);
     let pf = probe::project_file(ctx);
     let file = pf.parsed();
@@ -509,28 +502,34 @@ fn check_python(ctx: &Context) -> CheckResult {
     };
     match &env.meta {
         Some(Err(reason)) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::unknown(format!(
                 "cannot list the environment's packages: {reason}"
-            ))
+            )))
         }
-        None => return CheckResult::skip("environment not found"),
+        None => return Err(Early::skip("environment not found")),
         Some(Ok(_)) => {}
     }
     let Some(py) = &env.python else {
-        return no_python(&name, &prefix).with_fix(install);
+        return Ok(no_python(&name, &prefix).with_fix(install));
     };
     let version = match &py.record {
         Ok(rec) => rec.version.clone(),
         Err(reason) => {
-            return CheckResult::unknown(format!(
-                "the python record {} is unreadable: {reason}",
-                py.record_path.display()
-            ))
-            .detail(format!(
-                "its file name says python {}",
-                py.installed.version
-            ))
-            .location(Location::new(py.record_path.clone(), 0, reason.clone()));
+            return Err(Early::from(
+                CheckResult::unknown(format!(
+                    "the python record {} is unreadable: {reason}",
+                    py.record_path.display()
+                ))
+                .detail(format!(
+                    "its file name says python {}",
+                    py.installed.version
+                ))
+                .location(Location::new(
+                    py.record_path.clone(),
+                    0,
+                    reason.clone(),
+                )),
+            ));
         }
     };
     let r = match dep {
@@ -572,30 +571,24 @@ fn check_python(ctx: &Context) -> CheckResult {
             }
         }
     };
-    r.data("version", version)
-        .data("build", py.installed.build.clone())
+    Ok(r.data("version", version)
+        .data("build", py.installed.build.clone()))
 }
 
 // ---------------------------------------------------------------------------------------
 // env.packages
 
-fn check_packages(ctx: &Context) -> CheckResult {
-    let (env, name, _prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let (pf, file) = match parsed_file(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_packages(ctx: &Context) -> Outcome {
+    let (env, name, _prefix) = found_prefix(ctx)?;
+    let (pf, file) = parsed_file(ctx)?;
     let meta = match &env.meta {
         Some(Ok(m)) => m,
         Some(Err(reason)) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::unknown(format!(
                 "cannot list the environment's packages: {reason}"
-            ))
+            )))
         }
-        None => return CheckResult::skip("environment not found"),
+        None => return Err(Early::skip("environment not found")),
     };
     let declared = file
         .dependencies
@@ -604,12 +597,12 @@ fn check_packages(ctx: &Context) -> CheckResult {
         .count();
     let missing = probe::unsatisfied(&file, meta, &["python"]);
     if missing.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "all {declared} conda dependencies are installed and match ({} packages in the environment)",
             meta.packages.len()
         ))
         .data("declared", declared)
-        .data("installed", meta.packages.len());
+        .data("installed", meta.packages.len()));
     }
     let cmds = commands(ctx);
     let lpath = loc_path(ctx, &pf.path);
@@ -642,23 +635,20 @@ fn check_packages(ctx: &Context) -> CheckResult {
             name.name, file_arg
         )
     };
-    r.with_fix(
+    Ok(r.with_fix(
         Fix::new(why)
             .phase(Phase::UpdateEnv)
             .cmd(for_env(cmds.update_env(&name.name, &file_arg), &name)),
     )
     .data("declared", declared)
-    .data("unsatisfied", missing.len())
+    .data("unsatisfied", missing.len()))
 }
 
 // ---------------------------------------------------------------------------------------
 // env.active
 
-fn check_active(ctx: &Context) -> CheckResult {
-    let (_env, name, prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_active(ctx: &Context) -> Outcome {
+    let (_env, name, prefix) = found_prefix(ctx)?;
     let cmds = commands(ctx);
     let active = ctx.var_path("CONDA_PREFIX");
     let same = active.as_ref().is_some_and(|a| {
@@ -668,7 +658,7 @@ fn check_active(ctx: &Context) -> CheckResult {
                 .is_some_and(|c| Some(c) == prefix.canonicalize().ok())
     });
     if same {
-        return CheckResult::ok(format!("`{}` is active", name.name));
+        return Ok(CheckResult::ok(format!("`{}` is active", name.name)));
     }
     let activate = match cmds.flavour {
         Flavour::Conda | Flavour::Mamba1 => {
@@ -692,7 +682,7 @@ fn check_active(ctx: &Context) -> CheckResult {
         Some(a) => format!("active: {}", a.display()),
         None => "no environment is active".to_string(),
     };
-    CheckResult::ok(format!(
+    Ok(CheckResult::ok(format!(
         "`{}` is not active ({now}); use `{run}` or `{activate}` (needs {init})",
         name.name
     ))
@@ -700,7 +690,7 @@ fn check_active(ctx: &Context) -> CheckResult {
     .detail(format!(
         "interactively: {activate} (after {init} in your shell)"
     ))
-    .data("active", false)
+    .data("active", false))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Built-in `image.*` checks: the project's built image as the engine sees it, opt-in runtime
 //! verification in throw-away containers, and the trivy scanner.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec, Status};
+use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec, Status};
 use crate::probes::compose::{self, ComposeService};
 use crate::probes::docker::{self, api, run, trivy, ImageConfig, ImageLookup};
 use std::path::Path;
@@ -177,21 +177,21 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
 const NO_IMAGE: &str = "no image configured: pass --image IMAGE, set [docker] image in devdoctor.toml, or give a compose service an image:";
 
 /// The target and its lookup, or the result to return when there is nothing to judge.
-fn with_image(ctx: &Context) -> Result<(TargetImage, ImageConfig), Box<CheckResult>> {
+fn with_image(ctx: &Context) -> Result<(TargetImage, ImageConfig), Early> {
     let Some(target) = target_image(ctx) else {
-        return Err(Box::new(CheckResult::skip(NO_IMAGE)));
+        return Err(Early::skip(NO_IMAGE));
     };
     match docker::image(ctx, &target.name).as_ref() {
         ImageLookup::Found(cfg) => Ok((target, cfg.clone())),
-        ImageLookup::Missing => Err(Box::new(CheckResult::skip(format!(
+        ImageLookup::Missing => Err(Early::skip(format!(
             "image {} is not built yet (see image.exists)",
             target.name
-        )))),
-        ImageLookup::NoEngine(why) => Err(Box::new(no_engine(&target, why))),
-        ImageLookup::Error(e) => Err(Box::new(CheckResult::unknown(format!(
+        ))),
+        ImageLookup::NoEngine(why) => Err(Early::from(no_engine(&target, why))),
+        ImageLookup::Error(e) => Err(Early::unknown(format!(
             "cannot inspect image {}: {e}",
             target.name
-        )))),
+        ))),
     }
 }
 
@@ -273,9 +273,9 @@ pub fn span(d: Duration) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
-fn check_exists(ctx: &Context) -> CheckResult {
+fn check_exists(ctx: &Context) -> Outcome {
     let Some(target) = target_image(ctx) else {
-        return CheckResult::skip(NO_IMAGE);
+        return Err(Early::skip(NO_IMAGE));
     };
     let r = match docker::image(ctx, &target.name).as_ref() {
         ImageLookup::Found(cfg) => {
@@ -312,15 +312,12 @@ fn check_exists(ctx: &Context) -> CheckResult {
             CheckResult::unknown(format!("cannot inspect image {}: {e}", target.name))
         }
     };
-    r.detail(format!("image from {}", target.source))
-        .data("image", target.name)
+    Ok(r.detail(format!("image from {}", target.source))
+        .data("image", target.name))
 }
 
-fn check_user(ctx: &Context) -> CheckResult {
-    let (target, cfg) = match with_image(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_user(ctx: &Context) -> Outcome {
+    let (target, cfg) = with_image(ctx)?;
     let user = cfg.user.trim();
     let rebuild = |why: &str| {
         build_fix(ctx, &target, why)
@@ -351,14 +348,11 @@ fn check_user(ctx: &Context) -> CheckResult {
                 .detail("a named user: --run-containers verifies the uid it maps to"),
         }
     };
-    r.data("user", user.to_string()).data("image", target.name)
+    Ok(r.data("user", user.to_string()).data("image", target.name))
 }
 
-fn check_healthcheck(ctx: &Context) -> CheckResult {
-    let (target, cfg) = match with_image(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_healthcheck(ctx: &Context) -> Outcome {
+    let (target, cfg) = with_image(ctx)?;
     let fix = || {
         build_fix(
             ctx,
@@ -380,41 +374,38 @@ fn check_healthcheck(ctx: &Context) -> CheckResult {
     } else {
         CheckResult::warn(format!("{} declares no HEALTHCHECK", target.name)).with_fix(fix())
     };
-    r.data("healthcheck", cfg.healthcheck_test.clone())
-        .data("image", target.name)
+    Ok(r.data("healthcheck", cfg.healthcheck_test.clone())
+        .data("image", target.name))
 }
 
-fn check_fresh(ctx: &Context) -> CheckResult {
-    let (target, cfg) = match with_image(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_fresh(ctx: &Context) -> Outcome {
+    let (target, cfg) = with_image(ctx)?;
     let Some(df) = dockerfile(ctx, &target) else {
-        return CheckResult::skip(format!(
+        return Err(Early::skip(format!(
             "no Dockerfile in the project to compare {} with",
             target.name
-        ));
+        )));
     };
     let shown = ctx.settings.display_path(&df);
     let Some(created) = cfg.created else {
-        return CheckResult::unknown(format!(
+        return Err(Early::unknown(format!(
             "{} has no readable creation time (`{}`)",
             target.name, cfg.created_text
-        ));
+        )));
     };
     // Reproducible builds pin Created to the epoch or SOURCE_DATE_EPOCH; nothing to compare.
     if created < SystemTime::UNIX_EPOCH + Duration::from_secs(315_532_800) {
-        return CheckResult::skip(format!(
+        return Err(Early::skip(format!(
             "{}'s creation time is fixed ({}), as reproducible builds do; its age cannot be compared",
             target.name, cfg.created_text
-        ));
+        )));
     }
     let modified = match std::fs::metadata(&df).and_then(|m| m.modified()) {
         Ok(t) => t,
         Err(e) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::unknown(format!(
                 "cannot read the modification time of {shown}: {e}"
-            ))
+            )))
         }
     };
     let r = match modified.duration_since(created) {
@@ -433,9 +424,9 @@ fn check_fresh(ctx: &Context) -> CheckResult {
             target.name
         )),
     };
-    r.detail(format!("image created {}", cfg.created_text))
+    Ok(r.detail(format!("image created {}", cfg.created_text))
         .data("dockerfile", shown)
-        .data("image", target.name)
+        .data("image", target.name))
 }
 
 /// One verdict of the runtime check.
@@ -451,22 +442,19 @@ fn part(status: Status, line: impl Into<String>) -> Part {
     }
 }
 
-fn check_runtime(ctx: &Context) -> CheckResult {
+fn check_runtime(ctx: &Context) -> Outcome {
     if !ctx.settings.run_containers {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "containers are not started by default: pass --run-containers to verify the image's user, workdir ownership and read-only root in throw-away containers (--network none, removed afterwards)",
-        );
+        ));
     }
     let started = Instant::now();
-    let (target, cfg) = match with_image(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+    let (target, cfg) = with_image(ctx)?;
     let cli = docker::cli(ctx);
     let Some(cli) = cli.as_ref() else {
-        return CheckResult::unknown(
+        return Err(Early::unknown(
             "--run-containers needs the docker CLI, which is not installed (see docker.cli)",
-        );
+        ));
     };
     let read_only = target.service.as_ref().is_some_and(|s| s.read_only);
     // Run as compose would: with the service's `user:` (unless it needs interpolation).
@@ -537,7 +525,7 @@ fn check_runtime(ctx: &Context) -> CheckResult {
             left.join(", ")
         ));
     }
-    r.data("image", target.name.clone())
+    Ok(r.data("image", target.name.clone())
         .data("uid", uid.unwrap_or_default())
         .data("read_only_tested", read_only)
         .data("containers_left", left)
@@ -547,7 +535,7 @@ fn check_runtime(ctx: &Context) -> CheckResult {
                 .iter()
                 .map(|p| serde_json::json!({"status": p.status.as_str(), "message": p.line}))
                 .collect::<Vec<_>>(),
-        )
+        ))
 }
 
 fn out_of_time(what: &str) -> Part {
@@ -714,13 +702,13 @@ fn judge_ownership(dir: &str, ls: &str, uid: Option<&str>) -> Part {
     }
 }
 
-fn check_scanner(ctx: &Context) -> CheckResult {
+fn check_scanner(ctx: &Context) -> Outcome {
     let started = Instant::now();
     if !ctx.settings.scan {
         // Whether trivy is installed is tools.trivy's question; one cause, one finding.
-        return CheckResult::skip(
+        return Err(Early::skip(
             "pass --scan to scan the image (tools.trivy checks that trivy is installed)",
-        );
+        ));
     }
     let Some(tool) = trivy::find(ctx) else {
         let commands = crate::probes::mamba::toolchain(ctx).commands();
@@ -731,7 +719,7 @@ fn check_scanner(ctx: &Context) -> CheckResult {
                         .cmd(commands.install("base", &["trivy"]))
                         .phase(Phase::InstallTool),
                 );
-        return r.detail("--scan was given, but there is no trivy to run");
+        return Ok(r.detail("--scan was given, but there is no trivy to run"));
     };
     let version = tool
         .version
@@ -743,10 +731,11 @@ fn check_scanner(ctx: &Context) -> CheckResult {
     let (target, _) = match with_image(ctx) {
         Ok(v) => v,
         Err(r) => {
-            return CheckResult {
+            let r = CheckResult::from(r);
+            return Ok(CheckResult {
                 details: [found.details.clone(), r.details.clone()].concat(),
-                ..*r
-            }
+                ..r
+            });
         }
     };
     let timeout = ctx
@@ -759,12 +748,14 @@ fn check_scanner(ctx: &Context) -> CheckResult {
     let c = match outcome {
         trivy::ScanOutcome::Counts(c) => c,
         trivy::ScanOutcome::TimedOut(how) => {
-            return CheckResult::unknown(format!("trivy {how} while scanning {}", target.name))
+            return Err(Early::unknown(format!("trivy {how} while scanning {}", target.name))
                 .detail("trivy downloads its vulnerability database on first use; raise --timeout (e.g. --timeout 300)")
-                .detail(ran)
+                .detail(ran));
         }
         trivy::ScanOutcome::Failed(why) => {
-            return CheckResult::unknown(format!("scanning {} failed: {why}", target.name)).detail(ran)
+            return Err(
+                Early::unknown(format!("scanning {} failed: {why}", target.name)).detail(ran),
+            );
         }
     };
     let summary = format!(
@@ -787,10 +778,10 @@ fn check_scanner(ctx: &Context) -> CheckResult {
     } else {
         r
     };
-    r.detail(ran)
+    Ok(r.detail(ran)
         .data("critical", c.critical)
         .data("high", c.high)
-        .data("image", target.name)
+        .data("image", target.name))
 }
 
 #[cfg(test)]

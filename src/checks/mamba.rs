@@ -90,7 +90,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             can_fix: true,
             applies: "Always: every machine needs a conda-compatible package manager.",
             explain: EXPLAIN_INSTALLED,
-            run: |ctx| installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx)),
+            run: |ctx| Ok(installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx))),
         })),
         Arc::new(Builtin::new(Spec {
             id: "mamba.root_prefix",
@@ -100,7 +100,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             explain: EXPLAIN_ROOT,
             run: |ctx| {
                 let tc = probe::toolchain(ctx);
-                root::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
+                Ok(root::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx)))
             },
         })),
         Arc::new(Builtin::new(Spec {
@@ -111,7 +111,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             explain: EXPLAIN_SHELL,
             run: |ctx| {
                 let tc = probe::toolchain(ctx);
-                shell::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
+                Ok(shell::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx)))
             },
         })),
         Arc::new(Builtin::new(Spec {
@@ -120,7 +120,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             can_fix: true,
             applies: "When a package manager is installed (its rc files are read); skips without one.",
             explain: EXPLAIN_CHANNELS,
-            run: |ctx| channels::check(ctx, &probe::toolchain(ctx), &probe::roots(ctx)),
+            run: |ctx| Ok(channels::check(ctx, &probe::toolchain(ctx), &probe::roots(ctx))),
         })),
     ]
 }

@@ -1,7 +1,7 @@
 //! Built-in `mcp.*` checks: the health route, a real MCP handshake, and who holds the port.
 //! All are in category "mcp", which `--wait` retries until they pass.
 
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
+use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec};
 use crate::probes::http::{self, HostKind, HttpError, Target, UrlError};
 use crate::probes::mcp::{
     self, sockets, Ended, FailKind, Failure, Handshake, McpProject, Serves, Transport,
@@ -145,17 +145,18 @@ no activation. If another program holds the port, stop it or move the server to 
     applies_explain!()
 );
 
-/// `Some(skip)` when the project does not serve MCP over HTTP: the checks say why and stop.
-fn not_served(p: &McpProject) -> Option<CheckResult> {
+/// The precondition of every MCP check: the project serves MCP over HTTP. Otherwise the
+/// check says why and stops.
+fn over_http(p: &McpProject) -> Result<(), Early> {
     match p.serves {
-        Serves::Http => None,
-        Serves::Stdio => Some(
-            CheckResult::skip("the MCP server speaks stdio; nothing to probe over HTTP")
+        Serves::Http => Ok(()),
+        Serves::Stdio => Err(
+            Early::skip("the MCP server speaks stdio; nothing to probe over HTTP")
                 .detail(format!("evidence: {}", p.why))
                 .detail("hint: a server that also serves HTTP is probed after --mcp-url URL, or with an [mcp] table in devdoctor.toml"),
         ),
-        Serves::Nothing => Some(
-            CheckResult::skip("not applicable: the project does not serve MCP")
+        Serves::Nothing => Err(
+            Early::skip("not applicable: the project does not serve MCP")
                 .detail(format!("looked for: {}", p.why))
                 .detail("hint: --mcp-url URL (or an [mcp] table in devdoctor.toml) checks a server anyway"),
         ),
@@ -175,15 +176,15 @@ fn ms_value(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-fn remote_skip(what: &str, host: &str, url: &str) -> CheckResult {
-    CheckResult::skip(format!(
+fn remote_skip(what: &str, host: &str, url: &str) -> Early {
+    Early::from(CheckResult::skip(format!(
         "not checked: {host} is not a loopback host (pass --allow-remote to contact it)"
     ))
     .detail(format!(
         "{what} {url}: devdoctor only talks to 127.0.0.1, [::1] and localhost by default"
     ))
     .detail("hint: pass --allow-remote to contact it (a project's devdoctor.toml cannot switch that on)")
-    .data("url", url)
+    .data("url", url))
 }
 
 fn authority_of(url: &str) -> String {
@@ -196,45 +197,47 @@ const HEALTHY_WORDS: &[&str] = &[
     "ok", "healthy", "up", "pass", "passing", "green", "alive", "ready",
 ];
 
-fn health(ctx: &Context) -> CheckResult {
+fn health(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let url = http::redact(&p.health_url);
     let h = match mcp::health(ctx, &p.health_url) {
         Ok(h) => h,
-        Err(HttpError::Url(UrlError::Remote(host))) => return remote_skip("health URL", &host, &url),
+        Err(HttpError::Url(UrlError::Remote(host))) => {
+            return Err(remote_skip("health URL", &host, &url))
+        }
         Err(HttpError::Url(e)) => {
-            return CheckResult::fail(format!("the health URL is not usable: {e}"))
-                .detail("hint: set a URL like http://127.0.0.1:8000/health with --health-url or [mcp] health_url")
+            return Ok(CheckResult::fail(format!("the health URL is not usable: {e}"))
+                .detail("hint: set a URL like http://127.0.0.1:8000/health with --health-url or [mcp] health_url"));
         }
         // One cause, one failure: mcp.port says why nothing listens and how to start it.
         Err(HttpError::Refused) => {
-            return CheckResult::skip(format!(
-                "connection refused at {}: nothing is listening (see mcp.port)",
-                authority_of(&p.health_url)
-            ))
-            .detail(format!("GET {url}"))
-            .data("url", url)
+            return Err(Early::from(
+                CheckResult::skip(format!(
+                    "connection refused at {}: nothing is listening (see mcp.port)",
+                    authority_of(&p.health_url)
+                ))
+                .detail(format!("GET {url}"))
+                .data("url", url),
+            ));
         }
         Err(HttpError::Timeout) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::from(CheckResult::unknown(format!(
                 "no answer from {url} within {:.1} s",
                 ctx.settings.timeout.mul_f64(0.45).as_secs_f64()
             ))
             .detail("the port accepts connections but the server does not answer: it may be starting, blocked or hung")
             .detail("hint: raise --timeout, or use --wait 30s while the server starts")
-            .data("url", url)
+            .data("url", url)));
         }
-        Err(e) => return CheckResult::fail(format!("GET {url}: {e}")).data("url", url),
+        Err(e) => return Ok(CheckResult::fail(format!("GET {url}: {e}")).data("url", url)),
     };
     let mut r = judge_health(ctx, &h);
     r = r
         .data("url", h.url.clone())
         .data("http_status", h.status)
         .data("latency_ms", ms_value(h.elapsed));
-    r
+    Ok(r)
 }
 
 fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
@@ -306,14 +309,12 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
     r
 }
 
-fn handshake(ctx: &Context) -> CheckResult {
-    if let Some(skip) = not_served(&mcp::project(ctx)) {
-        return skip;
-    }
+fn handshake(ctx: &Context) -> Outcome {
+    over_http(&mcp::project(ctx))?;
     let probe = mcp::handshake(ctx);
     match &probe.0 {
-        Ok(hs) => judge_handshake(hs),
-        Err(f) => handshake_failure(ctx, f),
+        Ok(hs) => Ok(judge_handshake(hs)),
+        Err(f) => Ok(handshake_failure(ctx, f)),
     }
 }
 
@@ -404,7 +405,7 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
         format!("{}: ", f.step)
     };
     let mut r = match f.kind.as_ref() {
-        FailKind::Http(HttpError::Url(UrlError::Remote(host))) => return remote_skip("MCP URL", host, url),
+        FailKind::Http(HttpError::Url(UrlError::Remote(host))) => return remote_skip("MCP URL", host, url).into(),
         FailKind::Http(HttpError::Url(e)) => CheckResult::fail(format!("the MCP URL is not usable: {e}"))
             .detail("hint: set a URL like http://127.0.0.1:8000/mcp with --mcp-url or [mcp] url"),
         FailKind::Http(HttpError::Refused) => CheckResult::skip(format!(
@@ -511,16 +512,14 @@ fn describe_listener(l: &sockets::Listener) -> String {
     }
 }
 
-fn port(ctx: &Context) -> CheckResult {
+fn port(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let targets = local_targets(&p);
     if targets.is_empty() {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "the MCP URLs are not on this machine; only local ports can be inspected",
-        );
+        ));
     }
     // The kernel's socket tables are read while the handshake runs; the costly walk that
     // names a socket's process only when an owner must be named.
@@ -533,7 +532,7 @@ fn port(ctx: &Context) -> CheckResult {
         (probe, tables)
     });
     if let Ok(hs) = &probe.0 {
-        return served(ctx, &p, &targets[0], hs, tables);
+        return Ok(served(ctx, &p, &targets[0], hs, tables));
     }
     let all = match tables {
         Ok(mut all) => {
@@ -541,7 +540,9 @@ fn port(ctx: &Context) -> CheckResult {
             all
         }
         Err(why) => {
-            return CheckResult::unknown(format!("cannot see who listens on the port: {why}"))
+            return Err(Early::unknown(format!(
+                "cannot see who listens on the port: {why}"
+            )))
         }
     };
     let command = server_command(&p);
@@ -554,7 +555,7 @@ fn port(ctx: &Context) -> CheckResult {
         .filter(|l| l.port == t.port && ips.iter().any(|ip| l.accepts(*ip)))
         .collect();
     if holders.is_empty() {
-        return nothing_listens(ctx, &p, t.clone(), &all);
+        return Ok(nothing_listens(ctx, &p, t.clone(), &all));
     }
     let holder = holders[0];
     let data = |r: CheckResult| {
@@ -564,7 +565,7 @@ fn port(ctx: &Context) -> CheckResult {
             None => r,
         }
     };
-    match &holder.owner {
+    Ok(match &holder.owner {
         Some(o) if looks_like_server(o, &command) || runs_in_project(ctx, o.pid) => data(CheckResult::warn(format!(
             "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
             t.authority(),
@@ -597,7 +598,7 @@ fn port(ctx: &Context) -> CheckResult {
             ))
             .detail(format!("as root, `ss -ltnp 'sport = :{}'` names it", t.port)),
         ),
-    }
+    })
 }
 
 /// The port answers MCP: ok when the server is this project's (by the name it announces, or

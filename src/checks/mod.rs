@@ -9,7 +9,7 @@ pub mod image;
 pub mod mamba;
 pub mod mcp;
 
-use crate::core::{Check, CheckMeta, CheckResult, Context, Status};
+use crate::core::{Check, CheckMeta, CheckResult, Context, Outcome, Status};
 use std::sync::Arc;
 
 /// An area's registry: one line per check.
@@ -71,7 +71,7 @@ pub(crate) trait TableRule: Sync + 'static {
     /// When the rules of this table apply, for the check reference.
     fn applies(&self) -> &'static str;
     /// Judges every file of the table's kind and folds the findings into one result.
-    fn lint(&'static self, ctx: &Context) -> CheckResult;
+    fn lint(&'static self, ctx: &Context) -> Outcome;
 }
 
 /// A table rule registered as a check.
@@ -84,7 +84,7 @@ impl<R: TableRule> Check for RuleCheck<R> {
     fn meta(&self) -> &CheckMeta {
         &self.meta
     }
-    fn run(&self, ctx: &Context) -> CheckResult {
+    fn run(&self, ctx: &Context) -> Outcome {
         self.rule.lint(ctx)
     }
     fn applies(&self) -> Option<&str> {

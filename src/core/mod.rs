@@ -6,6 +6,7 @@ pub mod status;
 
 pub use context::Context;
 pub use model::{
-    area_of, Builtin, Check, CheckMeta, CheckResult, Fix, Location, Origin, Phase, Spec,
+    area_of, Builtin, Check, CheckMeta, CheckResult, Early, Fix, Location, Origin, Outcome, Phase,
+    Settle, Spec,
 };
 pub use status::{Counts, Status};

@@ -155,6 +155,56 @@ impl CheckResult {
     }
 }
 
+/// A result decided before a check reaches its judgement: a precondition that does not hold
+/// (no environment file, no engine, no server). Helpers return it as an error, so a check
+/// states its preconditions with `?` and its body holds only the judgement.
+///
+/// Most early results skip or are unknown; a helper may also stop with a full result (a
+/// failure with its fix) through `From<CheckResult>`. Boxed: it is rarely taken and large.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Early(Box<CheckResult>);
+
+impl Early {
+    /// The check does not apply here; `why` says what it needed.
+    pub fn skip(why: impl Into<String>) -> Early {
+        Early(Box::new(CheckResult::skip(why)))
+    }
+    /// The check applies but cannot tell (a file or a tool could not be read).
+    pub fn unknown(why: impl Into<String>) -> Early {
+        Early(Box::new(CheckResult::unknown(why)))
+    }
+    pub fn detail(mut self, line: impl Into<String>) -> Early {
+        self.0.details.push(line.into());
+        self
+    }
+}
+
+impl From<CheckResult> for Early {
+    fn from(r: CheckResult) -> Early {
+        Early(Box::new(r))
+    }
+}
+
+impl From<Early> for CheckResult {
+    fn from(e: Early) -> CheckResult {
+        *e.0
+    }
+}
+
+/// What a check's `run` returns: its result, or the early result of a precondition.
+pub type Outcome = Result<CheckResult, Early>;
+
+/// The result a check reports, early or not.
+pub trait Settle {
+    fn settle(self) -> CheckResult;
+}
+
+impl Settle for Outcome {
+    fn settle(self) -> CheckResult {
+        self.unwrap_or_else(CheckResult::from)
+    }
+}
+
 /// Where a check comes from, shown by `devdoctor list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "path", rename_all = "lowercase")]
@@ -196,7 +246,7 @@ pub struct CheckMeta {
 /// A check: metadata plus a judgement over the shared context.
 pub trait Check: Send + Sync {
     fn meta(&self) -> &CheckMeta;
-    fn run(&self, ctx: &Context) -> CheckResult;
+    fn run(&self, ctx: &Context) -> Outcome;
     /// `--wait` retries this check while it fails or is unknown: it asks a server over the
     /// network that may still be starting.
     fn waits_for_server(&self) -> bool {
@@ -239,7 +289,7 @@ pub struct Spec {
     pub applies: &'static str,
     /// What the check looks at, why it matters, how to fix it (`devdoctor explain`).
     pub explain: &'static str,
-    pub run: fn(&Context) -> CheckResult,
+    pub run: fn(&Context) -> Outcome,
 }
 
 /// The area of a check id: the part before the first dot.
@@ -251,7 +301,7 @@ pub fn area_of(id: &str) -> &str {
 pub struct Builtin {
     pub meta: CheckMeta,
     pub applies: &'static str,
-    pub run: fn(&Context) -> CheckResult,
+    pub run: fn(&Context) -> Outcome,
 }
 
 impl CheckMeta {
@@ -282,7 +332,7 @@ impl Check for Builtin {
     fn meta(&self) -> &CheckMeta {
         &self.meta
     }
-    fn run(&self, ctx: &Context) -> CheckResult {
+    fn run(&self, ctx: &Context) -> Outcome {
         (self.run)(ctx)
     }
     fn applies(&self) -> Option<&str> {

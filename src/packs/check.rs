@@ -4,7 +4,7 @@
 use super::model::{FixTemplate, PackCheckDef, Probe};
 use super::placeholders::Vars;
 use super::{files, http, probe};
-use crate::core::{Check, CheckMeta, CheckResult, Context, Fix, Status};
+use crate::core::{Check, CheckMeta, CheckResult, Context, Early, Fix, Outcome, Status};
 
 pub struct PackCheck {
     pub def: PackCheckDef,
@@ -59,22 +59,22 @@ impl Check for PackCheck {
         matches!(self.def.probe, Probe::Http(_) | Probe::Tcp(_))
     }
 
-    fn run(&self, ctx: &Context) -> CheckResult {
+    fn run(&self, ctx: &Context) -> Outcome {
         let def = &self.def;
         let mut vars = Vars::from_context(ctx);
         vars.confined = self.confined;
         if let Some(why) = probe::not_applicable(ctx, &vars, &def.when) {
-            return CheckResult::skip(format!("not applicable: {why}"));
+            return Err(Early::skip(format!("not applicable: {why}")));
         }
         if def.when.build_context.is_empty() {
-            return self.run_once(ctx, &vars);
+            return Ok(self.run_once(ctx, &vars));
         }
         let contexts = contexts_holding(ctx, &def.when.build_context);
         if contexts.is_empty() {
-            return CheckResult::skip(format!(
+            return Err(Early::skip(format!(
                 "not applicable: {}",
                 no_context_reason(ctx, &def.when.build_context)
-            ));
+            )));
         }
         let results: Vec<CheckResult> = contexts
             .into_iter()
@@ -84,7 +84,7 @@ impl Check for PackCheck {
                 self.run_once(ctx, &v)
             })
             .collect();
-        fold_contexts(results)
+        Ok(fold_contexts(results))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `env.file`: the environment file's lint, and the requirements.txt-only case.
 
 use super::{commands, loc_path, shown};
-use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{CheckResult, Context, Fix, Location, Outcome, Phase, Status};
 use crate::probes::env::{self as probe, envfile::EnvFile, requirements, FileState};
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ impl Findings {
     }
 }
 
-pub(super) fn check_file(ctx: &Context) -> CheckResult {
+pub(super) fn check_file(ctx: &Context) -> Outcome {
     let pf = probe::project_file(ctx);
     let mut r = check_picked(ctx, &pf);
     if !pf.why.is_empty() && !pf.others.is_empty() {
@@ -70,7 +70,7 @@ pub(super) fn check_file(ctx: &Context) -> CheckResult {
             r.status = status;
         }
     }
-    r
+    Ok(r)
 }
 
 fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {

@@ -3,7 +3,7 @@
 //! depends on; these checks hold the disk and the records against each other.
 
 use super::{commands, for_env, found_prefix};
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
+use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec};
 use crate::probes::env::meta::{self, FileProblem, FullRecord};
 use std::path::Path;
 use std::sync::Arc;
@@ -90,15 +90,12 @@ fn describe(p: &FileProblem) -> String {
     }
 }
 
-fn check_integrity(ctx: &Context) -> CheckResult {
-    let (_env, name, prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_integrity(ctx: &Context) -> Outcome {
+    let (_env, name, prefix) = found_prefix(ctx)?;
     let recs = records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
-        Err(why) => return CheckResult::unknown(why.clone()),
+        Err(why) => return Err(Early::unknown(why.clone())),
     };
     let deep = ctx.settings.deep;
     let mut damaged: Vec<(&FullRecord, Vec<String>)> = Vec::new();
@@ -135,7 +132,7 @@ fn check_integrity(ctx: &Context) -> CheckResult {
         if !deep {
             r = r.detail("pass --deep to compare sizes and sha256 too");
         }
-        return r.data("packages", recs.len()).data("files", files);
+        return Ok(r.data("packages", recs.len()).data("files", files));
     }
     let bad: usize = damaged.iter().map(|(_, p)| p.len()).sum();
     let mut r = CheckResult::fail(format!(
@@ -165,32 +162,29 @@ fn check_integrity(ctx: &Context) -> CheckResult {
         "conda-forge",
     ]);
     argv.extend(specs);
-    r.with_fix(
+    Ok(r.with_fix(
         Fix::new("Reinstall the damaged packages, at the versions installed now.")
             .cmd(for_env(argv, &name))
             .phase(Phase::UpdateEnv),
     )
     .data("damaged_packages", damaged.len())
-    .data("damaged_files", bad)
+    .data("damaged_files", bad))
 }
 
-fn check_consistency(ctx: &Context) -> CheckResult {
-    let (_env, name, prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+fn check_consistency(ctx: &Context) -> Outcome {
+    let (_env, name, prefix) = found_prefix(ctx)?;
     let recs = records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
-        Err(why) => return CheckResult::unknown(why.clone()),
+        Err(why) => return Err(Early::unknown(why.clone())),
     };
     let broken = meta::unsatisfied_depends(recs);
     let dups = meta::duplicate_names(recs);
     if broken.is_empty() && dups.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "the dependencies of {} packages are satisfied",
             recs.len()
-        ));
+        )));
     }
     let mut r = CheckResult::fail(format!(
         "`{}` is inconsistent: {} unsatisfied dependenc{}, {} package{} recorded twice",
@@ -230,7 +224,7 @@ fn check_consistency(ctx: &Context) -> CheckResult {
         argv.extend(dups.iter().cloned());
         fix = fix.cmd(for_env(argv, &name));
     }
-    r.with_fix(fix)
+    Ok(r.with_fix(fix)
         .data("unsatisfied", broken.len())
-        .data("duplicates", dups)
+        .data("duplicates", dups))
 }

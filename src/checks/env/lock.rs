@@ -1,7 +1,7 @@
 //! `env.lock`: conda-lock.yml (or explicit locks) present, current, and covering this platform.
 
 use super::{commands, loc_path, parsed_file, path_arg};
-use crate::core::{CheckResult, Context, Fix, Location, Phase, Status};
+use crate::core::{CheckResult, Context, Fix, Location, Outcome, Phase, Status};
 use crate::fix::Flavour;
 use crate::probes::env::envfile::EnvFile;
 use crate::probes::env::{self as probe, lock};
@@ -203,11 +203,8 @@ impl Review {
     }
 }
 
-pub(super) fn check_lock(ctx: &Context) -> CheckResult {
-    let (pf, file) = match parsed_file(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub(super) fn check_lock(ctx: &Context) -> Outcome {
+    let (pf, file) = parsed_file(ctx)?;
     let platform = current_platform();
     let dir = pf
         .path
@@ -222,7 +219,7 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
         file_platforms: file.platforms.iter().map(|p| p.text.clone()).collect(),
     };
     if found.is_empty() {
-        return CheckResult::warn(format!(
+        return Ok(CheckResult::warn(format!(
             "no lock file next to {}: installs are not reproducible",
             ctx.settings.display_path(&pf.path)
         ))
@@ -232,7 +229,7 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
             &pf.path,
             lock::free_lock_target(&dir).as_deref(),
             &t.union(&[]),
-        ));
+        )));
     }
     let mut review = Review::default();
     for path in &found {
@@ -249,11 +246,11 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     }
     let names: Vec<String> = found.iter().map(|p| ctx.settings.display_path(p)).collect();
     if review.problems.is_empty() {
-        return CheckResult::ok(format!("{} current", names.join(", ")))
+        return Ok(CheckResult::ok(format!("{} current", names.join(", ")))
             .details(review.fresh_notes)
-            .data("locks", names);
+            .data("locks", names));
     }
-    verdict(ctx, &t, &dir, review).data("locks", names)
+    Ok(verdict(ctx, &t, &dir, review).data("locks", names))
 }
 
 /// A lock that is missing a platform, stale or unreadable: the findings and the re-lock.

@@ -1,7 +1,7 @@
 //! `env.pip`: distributions pip (or uv) put into the environment.
 
 use super::{commands, for_env, found_prefix, loc_path, path_arg};
-use crate::core::{CheckResult, Context, Fix, Location, Phase};
+use crate::core::{CheckResult, Context, Early, Fix, Location, Outcome, Phase};
 use crate::probes::env::{self as probe, envfile::EnvFile, site, EnvName};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,22 +9,22 @@ use std::path::Path;
 // ---------------------------------------------------------------------------------------
 // env.pip
 
-pub(super) fn check_pip(ctx: &Context) -> CheckResult {
-    let (env, name, prefix) = match found_prefix(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub(super) fn check_pip(ctx: &Context) -> Outcome {
+    let (env, name, prefix) = found_prefix(ctx)?;
     let meta = match &env.meta {
         Some(Ok(m)) => m,
         Some(Err(reason)) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::unknown(format!(
                 "cannot list the environment's packages: {reason}"
-            ))
+            )))
         }
-        None => return CheckResult::skip("environment not found"),
+        None => return Err(Early::skip("environment not found")),
     };
     let Some(py) = &env.python else {
-        return CheckResult::skip(format!("no Python in `{}` (see env.python)", name.name));
+        return Err(Early::skip(format!(
+            "no Python in `{}` (see env.python)",
+            name.name
+        )));
     };
     let record_sp = py
         .record
@@ -33,11 +33,18 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         .and_then(|r| r.site_packages.clone());
     let Some(rel) = site::site_packages_rel(&prefix, record_sp.as_deref(), &py.installed.version)
     else {
-        return CheckResult::skip(format!("no site-packages in {}", prefix.display()));
+        return Err(Early::skip(format!(
+            "no site-packages in {}",
+            prefix.display()
+        )));
     };
     let scan = match site::scan(&prefix, &rel, meta) {
         Ok(s) => s,
-        Err(reason) => return CheckResult::unknown(format!("cannot read site-packages: {reason}")),
+        Err(reason) => {
+            return Err(Early::unknown(format!(
+                "cannot read site-packages: {reason}"
+            )))
+        }
     };
     let pf = probe::project_file(ctx);
     let file = pf.parsed();
@@ -48,11 +55,11 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         .partition(|d| declared.contains(&d.name));
     let mut notes: Vec<String> = scan.problems.iter().map(|p| format!("note: {p}")).collect();
     if scan.foreign.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "no pip-installed packages ({} distributions, all from conda)",
             scan.total
         ))
-        .details(notes);
+        .details(notes));
     }
     let file_path = pf.path.clone();
     let pip_lines: Vec<(String, usize)> = file
@@ -88,7 +95,7 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         }
     }
     r = r.details(std::mem::take(&mut notes));
-    pip_fix(ctx, r, &name, file, &file_path, &ok_pip, &drift)
+    Ok(pip_fix(ctx, r, &name, file, &file_path, &ok_pip, &drift))
 }
 
 /// What the environment file's `pip:` block accounts for: its packages and, transitively,

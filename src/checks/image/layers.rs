@@ -2,7 +2,7 @@
 //! read from its layers without running it (see [`crate::probes::docker::layers`]).
 
 use super::{build_fix, dockerfile, with_image, TargetImage};
-use crate::core::{Builtin, Check, CheckResult, Context, Fix, Spec};
+use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Spec};
 use crate::probes::docker::layers::{self, Contents, Record};
 use crate::probes::docker::{self, ImageConfig};
 use crate::probes::env::{self as envp, FileState};
@@ -76,14 +76,14 @@ pub(super) fn checks() -> Vec<Arc<dyn Check>> {
 }
 
 /// The image, its config and its contents; or the result that says why there are none.
-fn with_contents(ctx: &Context) -> Result<(TargetImage, ImageConfig, Contents), Box<CheckResult>> {
+fn with_contents(ctx: &Context) -> Result<(TargetImage, ImageConfig, Contents), Early> {
     let (target, cfg) = with_image(ctx)?;
     match layers::contents(ctx, &target.name, &cfg.id).as_ref() {
         Ok(c) => Ok((target, cfg, c.clone())),
-        Err(e) => Err(Box::new(CheckResult::unknown(format!(
+        Err(e) => Err(Early::unknown(format!(
             "cannot read the layers of image {}: {e}",
             target.name
-        )))),
+        ))),
     }
 }
 
@@ -104,11 +104,8 @@ fn rebuild(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
 }
 
 /// `image.pip`.
-pub(super) fn check_pip(ctx: &Context) -> CheckResult {
-    let (target, _, c) = match with_contents(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub(super) fn check_pip(ctx: &Context) -> Outcome {
+    let (target, _, c) = with_contents(ctx)?;
     let owned: Vec<(String, String)> = c
         .conda
         .iter()
@@ -127,11 +124,11 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
         })
         .collect();
     if pip.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "no pip-installed packages in the image ({} conda package{})",
             c.conda.len(),
             if c.conda.len() == 1 { "" } else { "s" }
-        ));
+        )));
     }
     let declared = declared_pip(ctx);
     let all_declared = pip.iter().all(|d| declared.contains(&normalized(&d.name)));
@@ -155,12 +152,12 @@ pub(super) fn check_pip(ctx: &Context) -> CheckResult {
     };
     let mut sites: Vec<&str> = pip.iter().map(|d| d.site_packages.as_str()).collect();
     sites.dedup();
-    r.detail(format!("in /{}", sites.join(", /")))
+    Ok(r.detail(format!("in /{}", sites.join(", /")))
         .data("packages", names)
         .with_fix(
             rebuild(ctx, &target, "Install them from conda-forge instead — list them under dependencies: in environment.yml (pip: only for what conda-forge lacks), then rebuild.")
                 .manual("look each up: micromamba search -c conda-forge NAME"),
-        )
+        ))
 }
 
 /// The normalized names the environment file's `pip:` block installs.
@@ -176,17 +173,14 @@ fn declared_pip(ctx: &Context) -> Vec<String> {
 }
 
 /// `image.secrets`.
-pub(super) fn check_secrets(ctx: &Context) -> CheckResult {
-    let (target, _, c) = match with_contents(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub(super) fn check_secrets(ctx: &Context) -> Outcome {
+    let (target, _, c) = with_contents(ctx)?;
     if c.secrets.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "no secret files in the image's {} layer{}",
             c.layers,
             if c.layers == 1 { "" } else { "s" }
-        ));
+        )));
     }
     let lines: Vec<String> = c
         .secrets
@@ -205,7 +199,7 @@ pub(super) fn check_secrets(ctx: &Context) -> CheckResult {
             )
         })
         .collect();
-    CheckResult::fail(format!(
+    Ok(CheckResult::fail(format!(
         "{} file{} that hold secrets in image {}; first: {}",
         lines.len(),
         if lines.len() == 1 { "" } else { "s" },
@@ -217,7 +211,7 @@ pub(super) fn check_secrets(ctx: &Context) -> CheckResult {
     .with_fix(
         rebuild(ctx, &target, "Keep secrets out of the build context — add them to .dockerignore (a file deleted in a later layer is still in the image), then rebuild.")
             .manual("rotate every credential that was in an image that left this machine (pushed, shared, cached in CI)"),
-    )
+    ))
 }
 
 /// How many layers the final stage's base image has (0 for `scratch`); `Err` names the base
@@ -238,21 +232,18 @@ fn base_layers(ctx: &Context, target: &TargetImage) -> Result<usize, String> {
 }
 
 /// `image.setuid`.
-pub(super) fn check_setuid(ctx: &Context) -> CheckResult {
-    let (target, _, c) = match with_contents(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub(super) fn check_setuid(ctx: &Context) -> Outcome {
+    let (target, _, c) = with_contents(ctx)?;
     if c.setuid.is_empty() {
-        return CheckResult::ok("no setuid or setgid files in the image");
+        return Ok(CheckResult::ok("no setuid or setgid files in the image"));
     }
     let base = match base_layers(ctx, &target) {
         Ok(n) => n,
         Err(why) => {
-            return CheckResult::unknown(format!(
+            return Err(Early::unknown(format!(
                 "{} setuid/setgid files, and their origin cannot be told: {why}",
                 c.setuid.len()
-            ))
+            )))
         }
     };
     let added: Vec<String> = c
@@ -262,12 +253,12 @@ pub(super) fn check_setuid(ctx: &Context) -> CheckResult {
         .map(|s| format!("/{} ({:o}, layer {})", s.path, s.mode & 0o7777, s.layer + 1))
         .collect();
     if added.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "only the base image's own setuid/setgid files ({})",
             c.setuid.len()
-        ));
+        )));
     }
-    CheckResult::warn(format!(
+    Ok(CheckResult::warn(format!(
         "{} setuid/setgid file{} added on top of the base image: {}",
         added.len(),
         if added.len() == 1 { "" } else { "s" },
@@ -277,7 +268,7 @@ pub(super) fn check_setuid(ctx: &Context) -> CheckResult {
     .with_fix(
         rebuild(ctx, &target, "Drop the setuid/setgid bits the app does not need — each is a way from the app's user to root — then rebuild.")
             .manual("in the Dockerfile: RUN chmod u-s,g-s FILE… (or do not install the package that brings them)"),
-    )
+    ))
 }
 
 /// The conda platform of a Docker architecture.
@@ -290,19 +281,23 @@ fn platform(arch: &str) -> &'static str {
 }
 
 /// `image.lock`.
-pub(super) fn check_lock(ctx: &Context) -> CheckResult {
+pub(super) fn check_lock(ctx: &Context) -> Outcome {
     let pf = envp::project_file(ctx);
     let dir = pf.path.parent().unwrap_or(&ctx.settings.project_dir);
     let Some(lock_path) = envp::lock::find(dir).into_iter().next() else {
-        return CheckResult::skip("the project has no conda-lock file (see env.lock)");
+        return Err(Early::skip(
+            "the project has no conda-lock file (see env.lock)",
+        ));
     };
-    let (target, cfg, c) = match with_contents(ctx) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+    let (target, cfg, c) = with_contents(ctx)?;
     let lock = match envp::lock::load(&lock_path) {
         Ok(l) => l,
-        Err(e) => return CheckResult::unknown(format!("cannot read the lock: {}", e.reason)),
+        Err(e) => {
+            return Err(Early::unknown(format!(
+                "cannot read the lock: {}",
+                e.reason
+            )))
+        }
     };
     let shown = ctx.settings.display_path(&lock_path);
     let plat = platform(&cfg.architecture);
@@ -313,19 +308,22 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
         .map(|p| (p.name.clone(), p.version.clone()))
         .collect();
     if locked.is_empty() {
-        return CheckResult::skip(format!("{shown} locks nothing for {plat}"));
+        return Err(Early::skip(format!("{shown} locks nothing for {plat}")));
     }
     let Some((prefix, records)) = best_env(&c.conda, &locked) else {
-        return CheckResult::skip(format!("image {} has no conda environment", target.name));
+        return Err(Early::skip(format!(
+            "image {} has no conda environment",
+            target.name
+        )));
     };
     let diffs = lock_diffs(&locked, &records);
     if diffs.is_empty() {
-        return CheckResult::ok(format!(
+        return Ok(CheckResult::ok(format!(
             "/{prefix} matches {shown} ({} packages, {plat})",
             locked.len()
-        ));
+        )));
     }
-    CheckResult::fail(format!(
+    Ok(CheckResult::fail(format!(
         "image {} is not the environment you locked: {} difference{} from {shown} in /{prefix}; first: {}",
         target.name,
         diffs.len(),
@@ -336,7 +334,7 @@ pub(super) fn check_lock(ctx: &Context) -> CheckResult {
     .with_fix(
         rebuild(ctx, &target, "Build the image from the lock — install it in the Dockerfile (e.g. `micromamba install -y -n base -f conda-lock.yml`), or re-lock if environment.yml changed on purpose — then rebuild.")
             .manual(format!("if environment.yml changed on purpose, re-lock first (see env.lock), then rebuild from {shown}")),
-    )
+    ))
 }
 
 /// The image environment whose records share the most names with the lock.

@@ -3,8 +3,8 @@
 //! `WWW-Authenticate` header, and the protected-resource metadata (RFC 9728,
 //! `/.well-known/oauth-protected-resource`) names the authorization server.
 
-use super::not_served;
-use crate::core::{CheckResult, Context, Fix, Phase};
+use super::over_http;
+use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
 use crate::probes::http::{self, Client, HostKind, Request, Target};
 use crate::probes::mcp::{self, FailKind};
 
@@ -36,35 +36,37 @@ fn resource_metadata(www: &str) -> Option<String> {
 }
 
 /// `mcp.auth`.
-pub(super) fn check(ctx: &Context) -> CheckResult {
+pub(super) fn check(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let Ok(target) = Target::parse(&p.mcp_url) else {
-        return CheckResult::skip("the MCP URL cannot be used (see mcp.handshake)");
+        return Err(Early::skip(
+            "the MCP URL cannot be used (see mcp.handshake)",
+        ));
     };
     if target.kind() != HostKind::Remote {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "a local server: authorization applies to remote servers (see mcp.bind and mcp.origin)",
-        );
+        ));
     }
     if !ctx.settings.allow_remote {
-        return CheckResult::skip("a remote server, probed only with --allow-remote");
+        return Err(Early::skip(
+            "a remote server, probed only with --allow-remote",
+        ));
     }
     if p.mcp_url.contains('@') {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "the MCP URL carries credentials: the unauthenticated view is not checked",
-        );
+        ));
     }
     let hs = mcp::handshake(ctx);
     let www = match &hs.0 {
         Ok(h) => {
-            return CheckResult::fail(format!(
+            return Ok(CheckResult::fail(format!(
                 "the remote MCP server {} answers without any authorization: anyone who can reach it can call its tools",
                 h.server_name
             ))
-            .with_fix(auth_fix())
+            .with_fix(auth_fix()));
         }
         Err(f) => match f.kind.as_ref() {
             FailKind::Status {
@@ -72,14 +74,18 @@ pub(super) fn check(ctx: &Context) -> CheckResult {
                 www_authenticate,
                 ..
             } => www_authenticate.clone(),
-            _ => return CheckResult::skip("the MCP endpoint did not answer (see mcp.handshake)"),
+            _ => {
+                return Err(Early::skip(
+                    "the MCP endpoint did not answer (see mcp.handshake)",
+                ))
+            }
         },
     };
     let Some(www) = www else {
-        return CheckResult::fail(
+        return Ok(CheckResult::fail(
             "401 without WWW-Authenticate: clients cannot find where to log in",
         )
-        .with_fix(auth_fix());
+        .with_fix(auth_fix()));
     };
     let meta_url = resource_metadata(&www)
         .and_then(|u| target.join(&u).ok())
@@ -89,7 +95,7 @@ pub(super) fn check(ctx: &Context) -> CheckResult {
             t.path = "/.well-known/oauth-protected-resource".into();
             t
         });
-    metadata_verdict(ctx, &meta_url)
+    Ok(metadata_verdict(ctx, &meta_url))
 }
 
 fn metadata_verdict(ctx: &Context, meta: &Target) -> CheckResult {

@@ -1,8 +1,8 @@
 //! `mcp.origin` and `mcp.bind`: whether the running MCP server defends itself against a web
 //! page (DNS rebinding) and against the network (listening on every interface).
 
-use super::{local_targets, not_served};
-use crate::core::{CheckResult, Context, Fix, Phase};
+use super::{local_targets, over_http};
+use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
 use crate::probes::http::{HostKind, Target};
 use crate::probes::mcp::origin::{foreign_initialize, FOREIGN_ORIGIN};
 use crate::probes::mcp::{self, sockets, Transport};
@@ -38,19 +38,19 @@ Fix: start the server with host 127.0.0.1 (e.g. `--host 127.0.0.1`, `mcp.run(hos
 and publish as `127.0.0.1:PORT:PORT`.";
 
 /// `mcp.origin`.
-pub(super) fn origin(ctx: &Context) -> CheckResult {
+pub(super) fn origin(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let Ok(target) = Target::parse(&p.mcp_url) else {
-        return CheckResult::skip("the MCP URL cannot be used (see mcp.handshake)");
+        return Err(Early::skip(
+            "the MCP URL cannot be used (see mcp.handshake)",
+        ));
     };
     if target.kind() == HostKind::Remote {
-        return CheckResult::skip(format!(
+        return Err(Early::skip(format!(
             "{} is not on this machine: DNS rebinding reaches local servers",
             target.host
-        ));
+        )));
     }
     // The foreign request goes out while the handshake runs (one round trip of wall time,
     // not two); its answer counts only once the handshake has shown an MCP server there.
@@ -67,16 +67,18 @@ pub(super) fn origin(ctx: &Context) -> CheckResult {
     });
     match &hs.0 {
         Err(_) => {
-            return CheckResult::skip("the MCP endpoint did not complete a handshake (see mcp.handshake)")
+            return Err(Early::skip(
+                "the MCP endpoint did not complete a handshake (see mcp.handshake)",
+            ));
         }
         Ok(h) if h.transport == Transport::LegacySse => {
-            return CheckResult::skip(
+            return Err(Early::skip(
                 "the server speaks the deprecated HTTP+SSE transport (see mcp.handshake); its Origin handling is not probed",
-            )
+            ));
         }
         Ok(_) => {}
     }
-    match answer {
+    Ok(match answer {
         Err(e) => CheckResult::unknown(format!(
             "the request from a foreign origin got no answer: {e}"
         )),
@@ -108,7 +110,7 @@ pub(super) fn origin(ctx: &Context) -> CheckResult {
         ))
         .detail(a.excerpt)
         .data("status", a.status),
-    }
+    })
 }
 
 /// Why the SDK's protection is off, when the socket tables show it: a wildcard address.
@@ -151,16 +153,14 @@ fn is_wildcard(ip: &str) -> bool {
 }
 
 /// `mcp.bind`.
-pub(super) fn bind(ctx: &Context) -> CheckResult {
+pub(super) fn bind(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let targets = local_targets(&p);
     let Some(target) = targets.first() else {
-        return CheckResult::skip(
+        return Err(Early::skip(
             "the MCP URL is not on this machine; only local sockets can be inspected",
-        );
+        ));
     };
     let mut findings: Vec<CheckResult> = Vec::new();
     if let Some(pubd) = p
@@ -187,7 +187,11 @@ pub(super) fn bind(ctx: &Context) -> CheckResult {
     }
     let mut all = match sockets::tables() {
         Ok(all) => all,
-        Err(why) => return CheckResult::unknown(format!("cannot read the socket tables: {why}")),
+        Err(why) => {
+            return Err(Early::unknown(format!(
+                "cannot read the socket tables: {why}"
+            )))
+        }
     };
     all.retain(|l| l.port == target.port);
     let not_judged = if all.is_empty() {
@@ -202,9 +206,9 @@ pub(super) fn bind(ctx: &Context) -> CheckResult {
     };
     if let Some(why) = not_judged {
         if findings.is_empty() {
-            return CheckResult::skip(why);
+            return Err(Early::skip(why));
         }
-        return bind_verdict(findings, &why);
+        return Ok(bind_verdict(findings, &why));
     }
     if all.iter().any(|l| l.addr.is_unspecified()) {
         sockets::name_owners(&mut all);
@@ -231,7 +235,10 @@ pub(super) fn bind(ctx: &Context) -> CheckResult {
         );
     }
     let addrs: Vec<String> = all.iter().map(|l| l.endpoint()).collect();
-    bind_verdict(findings, &format!("listens on {} only", addrs.join(", ")))
+    Ok(bind_verdict(
+        findings,
+        &format!("listens on {} only", addrs.join(", ")),
+    ))
 }
 
 /// The first finding, with the others as details; ok with `fine` when there is none.

@@ -2,8 +2,8 @@
 //! pinned with `devdoctor mcp pin` (tool poisoning and rug pulls change tool descriptions
 //! after a server was approved).
 
-use super::not_served;
-use crate::core::{CheckResult, Context, Fix, Phase};
+use super::over_http;
+use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
 use crate::probes::mcp::pin::{self, Change, LOCK_PATH};
 use crate::probes::mcp::{self, Handshake};
 
@@ -23,27 +23,25 @@ Fix: review what changed; when it is expected, pin again (`devdoctor mcp pin`) a
 lock. devdoctor never accepts a change on its own.";
 
 /// `mcp.tools_pin`.
-pub(super) fn check(ctx: &Context) -> CheckResult {
+pub(super) fn check(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
-    if let Some(skip) = not_served(&p) {
-        return skip;
-    }
+    over_http(&p)?;
     let lock = match pin::read(&pin::lock_path(&ctx.settings.project_dir)) {
         Ok(Some(lock)) => lock,
         Ok(None) => {
-            return CheckResult::skip(format!(
+            return Err(Early::skip(format!(
                 "no pin of the server's tools ({LOCK_PATH})"
             ))
-            .detail("hint: review the server's tools, then `devdoctor mcp pin` records them; this check then fails when they change")
+            .detail("hint: review the server's tools, then `devdoctor mcp pin` records them; this check then fails when they change"));
         }
-        Err(why) => return CheckResult::unknown(format!("cannot read {LOCK_PATH}: {why}")),
+        Err(why) => return Err(Early::unknown(format!("cannot read {LOCK_PATH}: {why}"))),
     };
     let hs = match &mcp::handshake(ctx).0 {
         Ok(hs) => hs.clone(),
         Err(_) => {
-            return CheckResult::skip(
+            return Err(Early::skip(
                 "the MCP endpoint did not complete a handshake (see mcp.handshake)",
-            )
+            ))
         }
     };
     let changes = lock.diff(&hs);
@@ -60,9 +58,9 @@ pub(super) fn check(ctx: &Context) -> CheckResult {
                 lock.server.version, hs.server_version
             ));
         }
-        return r.data("tools", lock.tools.len());
+        return Ok(r.data("tools", lock.tools.len()));
     }
-    changed(&changes, &hs, &pinned)
+    Ok(changed(&changes, &hs, &pinned))
 }
 
 fn changed(changes: &[Change], hs: &Handshake, pinned: &str) -> CheckResult {
