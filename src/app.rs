@@ -1,8 +1,9 @@
 //! Dispatch: resolve the invocation once, then hand it to the subcommand's module.
 
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{Cli, Command, Format, McpAction, RunArgs};
 use crate::commands::{self, write_stdout};
 use crate::core::status::exit;
+use crate::core::Diagnostic;
 use crate::invocation::{setup_color, usage, Invocation};
 use crate::runner;
 use anyhow::Result;
@@ -44,9 +45,73 @@ fn man_page() -> Result<String> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
+/// A command's name as typed, for messages.
+fn name_of(command: &Command) -> &'static str {
+    match command {
+        Command::Check { .. } => "check",
+        Command::List => "list",
+        Command::Explain { .. } => "explain",
+        Command::Fix(_) => "fix",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
+        Command::Trust { .. } => "trust",
+        Command::Untrust => "untrust",
+        Command::Mcp { .. } => "mcp pin",
+        Command::Docs { .. } => "docs",
+    }
+}
+
+/// The check-run flags of this command: those given before the subcommand merged with its
+/// own. A command that runs no check refuses them (exit 2) instead of ignoring them.
+fn run_args(cli: &Cli) -> Result<RunArgs> {
+    let before = cli.run.clone();
+    let (takes, args) = match &cli.command {
+        None => return Ok(before),
+        Some(Command::Check { run, .. }) => return Ok(before.merged(run.clone())),
+        Some(Command::Fix(args)) => return Ok(before.merged(args.run.clone())),
+        Some(Command::Mcp {
+            action: McpAction::Pin { server },
+        }) => {
+            let args = RunArgs {
+                server: before.server.clone().merged(server.clone()),
+                ..RunArgs::default()
+            };
+            (
+                Some("--timeout, --health-url, --mcp-url and --allow-remote"),
+                args,
+            )
+        }
+        Some(_) => (None, RunArgs::default()),
+    };
+    let own = args.given();
+    let refused: Vec<&str> = before
+        .given()
+        .into_iter()
+        .filter(|f| !own.contains(f))
+        .collect();
+    if refused.is_empty() {
+        return Ok(args);
+    }
+    let command = cli.command.as_ref().map_or("check", name_of);
+    let mut d = Diagnostic::usage(format!(
+        "`devdoctor {command}` runs no checks, so it does not take {}",
+        refused.join(", ")
+    ));
+    if let Some(takes) = takes {
+        d = d.hint(format!("of the check-run flags, it takes {takes}"));
+    }
+    let first = refused[0];
+    Err(d
+        .hint(format!(
+            "{first} shapes a check run: `devdoctor {first} …` or `devdoctor fix {first} …`"
+        ))
+        .into())
+}
+
 /// Runs the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let format = crate::invocation::format_of(&cli.global);
+    let run = run_args(&cli)?;
     setup_color(cli.global.color, format != Format::Human);
     runner::install_panic_hook();
     if let Some(Command::Completions { shell }) = &cli.command {
@@ -64,7 +129,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         write_stdout(&man_page()?)?;
         return Ok(exit::HEALTHY);
     }
-    let inv = Invocation::resolve(&cli.global)?;
+    let inv = Invocation::resolve(&cli.global, &run)?;
     match &cli.command {
         Some(Command::Trust { show }) => {
             write_stdout(&usage(crate::trust::cmd_trust(&inv.settings, *show))?)?;
@@ -78,12 +143,12 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
     match &cli.command {
         None => commands::check::run(inv, &cli.ids),
-        Some(Command::Check { ids }) => commands::check::run(inv, ids),
+        Some(Command::Check { ids, .. }) => commands::check::run(inv, ids),
         Some(Command::List) => commands::list::run(&inv),
         Some(Command::Explain { id }) => commands::explain::run(&inv, id),
         Some(Command::Fix(args)) => commands::fix::run(inv, args),
         Some(Command::Mcp {
-            action: crate::cli::McpAction::Pin,
+            action: McpAction::Pin { .. },
         }) => commands::mcp::pin(&inv),
         Some(
             Command::Completions { .. }

@@ -22,6 +22,9 @@ pub struct Cli {
     pub ids: Vec<String>,
 
     #[command(flatten)]
+    pub run: RunArgs,
+
+    #[command(flatten)]
     pub global: GlobalArgs,
 }
 
@@ -31,6 +34,8 @@ pub enum Command {
     Check {
         #[arg(value_name = "ID|GLOB")]
         ids: Vec<String>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// List the checks: id, category, title, whether it can fix, and where it comes from.
     List,
@@ -80,7 +85,10 @@ pub enum Command {
 pub enum McpAction {
     /// Pin the running server's tools (after you have reviewed them) in
     /// .devdoctor/mcp-tools.lock; prints what changed since the last pin.
-    Pin,
+    Pin {
+        #[command(flatten)]
+        server: ServerArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +109,8 @@ pub struct FixArgs {
     /// Without it, commands that delete an environment or files are refused.
     #[arg(long)]
     pub allow_destructive: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,10 +163,6 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 
-    /// Treat warnings as failures (exit 1).
-    #[arg(long, global = true)]
-    pub strict: bool,
-
     /// Only problems and the summary; -qq prints nothing (exit code only).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub quiet: u8,
@@ -169,44 +175,10 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
-    /// How many checks run at once (default: the number of CPUs, at least 8).
-    #[arg(long, short = 'j', value_name = "N", global = true)]
-    pub jobs: Option<usize>,
-
-    /// Seconds each check may take before it is reported unknown (default 10); the whole run
-    /// stops starting checks after three times this.
-    #[arg(long, value_name = "SECS", global = true)]
-    pub timeout: Option<f64>,
-
-    /// Skip checks by id or glob (repeatable).
-    #[arg(long, value_name = "ID|GLOB", global = true)]
-    pub skip: Vec<String>,
-
     /// Load check packs (*.toml) from DIR as well as .devdoctor/checks (repeatable); a relative
     /// DIR is relative to -C.
     #[arg(long = "checks", value_name = "DIR", global = true)]
     pub checks: Vec<PathBuf>,
-
-    /// The project's environment name (default: `name:` in the environment file).
-    #[arg(long = "env", value_name = "NAME", global = true)]
-    pub env_name: Option<String>,
-
-    /// The environment file (default: the one found in the project, see env.file); a relative
-    /// path is relative to -C.
-    #[arg(long, value_name = "FILE", global = true)]
-    pub env_file: Option<PathBuf>,
-
-    /// The MCP server's health URL (default: http://127.0.0.1:8000/health).
-    #[arg(long, value_name = "URL", global = true)]
-    pub health_url: Option<String>,
-
-    /// The MCP endpoint URL (default: http://127.0.0.1:8000/mcp).
-    #[arg(long, value_name = "URL", global = true)]
-    pub mcp_url: Option<String>,
-
-    /// Allow network checks against hosts that are not loopback.
-    #[arg(long, global = true)]
-    pub allow_remote: bool,
 
     /// Trust this project for this run (CI running its own repository): its packs and
     /// plugins run without `devdoctor trust`.
@@ -217,24 +189,201 @@ pub struct GlobalArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub trust_project: bool,
+}
+
+/// The flags of a check run (`devdoctor`, `devdoctor check`, `devdoctor fix`): which checks,
+/// how they run and what they probe. Other commands refuse them rather than ignore them.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
+    /// Treat warnings as failures (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How many checks run at once (default: the number of CPUs, at least 8).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Skip checks by id or glob (repeatable).
+    #[arg(long, value_name = "ID|GLOB")]
+    pub skip: Vec<String>,
+
+    /// The project's environment name (default: `name:` in the environment file).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env_name: Option<String>,
+
+    /// The environment file (default: the one found in the project, see env.file); a relative
+    /// path is relative to -C.
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
 
     /// Retry failing network checks until they pass or this long has passed (e.g. 30s, 2m).
-    #[arg(long, value_name = "DURATION", global = true)]
+    #[arg(long, value_name = "DURATION")]
     pub wait: Option<String>,
 
     /// The Docker image to check (default: from the config or the compose file).
-    #[arg(long, value_name = "IMAGE", global = true)]
+    #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
 
     /// Start throw-away containers of the image to verify user, ownership and read-only root.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub run_containers: bool,
 
     /// Run `trivy image` on the configured image.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub scan: bool,
 
     /// env.integrity also compares each installed file's size and sha256 with its record.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub deep: bool,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// The flags that reach the MCP server: a check run's, and `mcp pin`'s.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ServerArgs {
+    /// Seconds each check may take before it is reported unknown (default 10); the whole run
+    /// stops starting checks after three times this.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// The MCP server's health URL (default: http://127.0.0.1:8000/health).
+    #[arg(long, value_name = "URL")]
+    pub health_url: Option<String>,
+
+    /// The MCP endpoint URL (default: http://127.0.0.1:8000/mcp).
+    #[arg(long, value_name = "URL")]
+    pub mcp_url: Option<String>,
+
+    /// Allow network checks against hosts that are not loopback.
+    #[arg(long)]
+    pub allow_remote: bool,
+}
+
+impl RunArgs {
+    /// The flags given, as typed, for a command that takes none of them.
+    pub fn given(&self) -> Vec<&'static str> {
+        let flags = [
+            (self.strict, "--strict"),
+            (self.jobs.is_some(), "--jobs"),
+            (!self.skip.is_empty(), "--skip"),
+            (self.env_name.is_some(), "--env"),
+            (self.env_file.is_some(), "--env-file"),
+            (self.wait.is_some(), "--wait"),
+            (self.image.is_some(), "--image"),
+            (self.run_containers, "--run-containers"),
+            (self.scan, "--scan"),
+            (self.deep, "--deep"),
+        ];
+        let mut given: Vec<&str> = flags.iter().filter(|f| f.0).map(|f| f.1).collect();
+        given.extend(self.server.given());
+        given
+    }
+
+    /// The flags given before the subcommand (`devdoctor --strict check`) with those given
+    /// after it: a value given after wins, repeated flags add up.
+    pub fn merged(self, after: RunArgs) -> RunArgs {
+        RunArgs {
+            strict: self.strict || after.strict,
+            jobs: after.jobs.or(self.jobs),
+            skip: [self.skip, after.skip].concat(),
+            env_name: after.env_name.or(self.env_name),
+            env_file: after.env_file.or(self.env_file),
+            wait: after.wait.or(self.wait),
+            image: after.image.or(self.image),
+            run_containers: self.run_containers || after.run_containers,
+            scan: self.scan || after.scan,
+            deep: self.deep || after.deep,
+            server: self.server.merged(after.server),
+        }
+    }
+}
+
+impl ServerArgs {
+    pub fn given(&self) -> Vec<&'static str> {
+        let flags = [
+            (self.timeout.is_some(), "--timeout"),
+            (self.health_url.is_some(), "--health-url"),
+            (self.mcp_url.is_some(), "--mcp-url"),
+            (self.allow_remote, "--allow-remote"),
+        ];
+        flags.iter().filter(|f| f.0).map(|f| f.1).collect()
+    }
+
+    pub fn merged(self, after: ServerArgs) -> ServerArgs {
+        ServerArgs {
+            timeout: after.timeout.or(self.timeout),
+            health_url: after.health_url.or(self.health_url),
+            mcp_url: after.mcp_url.or(self.mcp_url),
+            allow_remote: self.allow_remote || after.allow_remote,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, FromArgMatches};
+
+    /// Each flag of a check run, parsed alone, as `--name VALUE` or `--name`.
+    fn each_flag() -> Vec<(String, Vec<String>)> {
+        let cmd = RunArgs::augment_args(clap::Command::new("t"));
+        cmd.get_arguments()
+            .filter_map(|a| {
+                a.get_long()
+                    .map(|l| (l.to_string(), a.get_action().takes_values()))
+            })
+            .map(|(long, takes)| {
+                let mut argv = vec!["t".to_string(), format!("--{long}")];
+                if takes {
+                    argv.push("1".into());
+                }
+                (long, argv)
+            })
+            .collect()
+    }
+
+    fn parse(argv: &[String]) -> RunArgs {
+        let cmd = RunArgs::augment_args(clap::Command::new("t"));
+        RunArgs::from_arg_matches(&cmd.try_get_matches_from(argv).unwrap()).unwrap()
+    }
+
+    /// A flag added to RunArgs or ServerArgs is refused by the commands that do not take it
+    /// (`given`) and survives the merge of the flags before and after a subcommand.
+    #[test]
+    fn every_run_flag_is_seen_by_given_and_kept_by_merged() {
+        let flags = each_flag();
+        assert!(flags.len() >= 14, "{flags:?}");
+        for (long, argv) in flags {
+            let set = parse(&argv);
+            let shown = format!("--{long}");
+            assert_eq!(set.given(), vec![shown.as_str()], "{long}");
+            assert_eq!(
+                set.clone().merged(RunArgs::default()).given(),
+                vec![shown.as_str()]
+            );
+            assert_eq!(RunArgs::default().merged(set).given(), vec![shown.as_str()]);
+        }
+    }
+
+    #[test]
+    fn run_flags_are_not_accepted_after_a_command_that_does_not_run_checks() {
+        for argv in [
+            vec!["devdoctor", "list", "--strict"],
+            vec!["devdoctor", "explain", "env.pip", "--timeout", "3"],
+            vec!["devdoctor", "mcp", "pin", "--scan"],
+        ] {
+            assert!(Cli::try_parse_from(&argv).is_err(), "{argv:?}");
+        }
+        let ok = Cli::try_parse_from([
+            "devdoctor",
+            "mcp",
+            "pin",
+            "--mcp-url",
+            "http://127.0.0.1:1/mcp",
+        ]);
+        assert!(ok.is_ok());
+        Cli::command().debug_assert();
+    }
 }

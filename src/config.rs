@@ -1,9 +1,10 @@
 //! `devdoctor.toml` and the settings every check reads. Each setting has a default and a flag
 //! that overrides it; unknown keys and wrong types are errors naming the file, line and key.
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, RunArgs, ServerArgs};
+use crate::core::Diagnostic;
 use crate::core::Status;
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -208,7 +209,10 @@ pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error, hint: &str) ->
         }
         None => path.display().to_string(),
     };
-    anyhow::anyhow!("{place}: {}\nhint: {hint}", err.message().trim())
+    Diagnostic::usage(err.message().trim())
+        .at(place)
+        .hint(hint)
+        .into()
 }
 
 /// A devdoctor.toml is a few hundred bytes; anything past this is not one.
@@ -237,14 +241,18 @@ fn parse_duration(what: &str, s: &str) -> Result<Duration> {
     if let Ok(secs) = s.parse::<f64>() {
         return secs_to_duration(what, secs);
     }
-    humantime::parse_duration(s).with_context(|| {
-        format!("invalid {what} `{s}`\nhint: use seconds (30) or a duration such as 30s, 2m, 1m30s")
+    humantime::parse_duration(s).map_err(|e| {
+        Diagnostic::usage(format!("invalid {what} `{s}`: {e}"))
+            .hint("use seconds (30) or a duration such as 30s, 2m, 1m30s")
+            .into()
     })
 }
 
 fn secs_to_duration(what: &str, secs: f64) -> Result<Duration> {
     if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
-        bail!("invalid {what} `{secs}`\nhint: give a positive number of seconds, at most 86400");
+        return Err(Diagnostic::usage(format!("invalid {what} `{secs}`"))
+            .hint("give a positive number of seconds, at most 86400")
+            .into());
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -276,10 +284,12 @@ fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
                 cwd.join(dir)
             };
             if !dir.is_dir() {
-                bail!(
-                    "project directory {} does not exist or is not a directory\nhint: pass an existing folder with -C DIR",
+                return Err(Diagnostic::usage(format!(
+                    "project directory {} does not exist or is not a directory",
                     dir.display()
-                );
+                ))
+                .hint("pass an existing folder with -C DIR")
+                .into());
             }
             dir
         }
@@ -289,9 +299,10 @@ fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
         Some(p) => {
             let p = flag_path(&project_dir, cwd, p);
             if !p.is_file() {
-                bail!(
-                    "config file {} not found\nhint: check the path given to --config",
-                    p.display()
+                return Err(
+                    Diagnostic::usage(format!("config file {} not found", p.display()))
+                        .hint("check the path given to --config")
+                        .into(),
                 );
             }
             Some(p)
@@ -301,10 +312,11 @@ fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
     Ok((project_dir, config_file))
 }
 
-/// Builds the settings from the optional config file and the global flags.
-pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
+/// Builds the settings from the optional config file, the global flags and those of a check
+/// run (defaults for a command that takes none).
+pub fn resolve(global: &GlobalArgs, args: &RunArgs) -> Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let (project_dir, config_file) = locate(args, &cwd)?;
+    let (project_dir, config_file) = locate(global, &cwd)?;
     let file = match &config_file {
         Some(p) => parse_file(p)?,
         None => FileConfig::default(),
@@ -333,9 +345,9 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         s.env_file_from_config = true;
     }
     // [mcp]
-    resolve_mcp(&mut s, args, file.mcp, &config_name)?;
+    resolve_mcp(&mut s, &args.server, file.mcp, &config_name)?;
     // Reaching beyond loopback is the user's decision (the flag), never the project's.
-    s.allow_remote = args.allow_remote;
+    s.allow_remote = args.server.allow_remote;
 
     // [docker]
     s.image = args.image.clone().or(file.docker.image);
@@ -364,9 +376,13 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
             Some(st @ (Status::Warn | Status::Fail)) => {
                 s.severity.insert(id, st);
             }
-            _ => bail!(
-                "{config_name}: [checks] severity for `{id}` is `{sev}`\nhint: use \"warn\" or \"fail\" (to turn a check off, list it in [checks] skip)"
-            ),
+            _ => {
+                return Err(Diagnostic::usage(format!(
+                    "{config_name}: [checks] severity for `{id}` is `{sev}`"
+                ))
+                .hint("use \"warn\" or \"fail\" (to turn a check off, list it in [checks] skip)")
+                .into())
+            }
         }
     }
     s.pack_dirs = file
@@ -376,7 +392,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .map(|p| s.project_path(p))
         .collect();
     // --checks DIR is relative to -C, like the other path flags.
-    s.user_pack_dirs = args
+    s.user_pack_dirs = global
         .checks
         .iter()
         .map(|p| flag_path(&project_dir, &cwd, p))
@@ -388,9 +404,9 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         .iter()
         .map(|p| s.project_path(p))
         .collect();
-    if let Some(t) = args.timeout.or(file.checks.timeout) {
+    if let Some(t) = args.server.timeout.or(file.checks.timeout) {
         s.timeout = secs_to_duration("timeout", t)?;
-        s.timeout_from_project = args.timeout.is_none();
+        s.timeout_from_project = args.server.timeout.is_none();
     }
     if let Some(w) = &args.wait {
         s.wait = Some(parse_duration("--wait duration", w)?);
@@ -401,7 +417,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
 /// The `[mcp]` table and the URL flags: what was set, and whether that declares an MCP server.
 fn resolve_mcp(
     s: &mut Settings,
-    args: &GlobalArgs,
+    args: &ServerArgs,
     mcp: Option<McpSection>,
     config_name: &str,
 ) -> Result<()> {
@@ -420,7 +436,11 @@ fn resolve_mcp(
     }
     if let Some(c) = mcp.server_command {
         if c.is_empty() {
-            bail!("{config_name}: [mcp] server_command must not be empty\nhint: e.g. server_command = [\"python\", \"main.py\"]");
+            return Err(Diagnostic::usage(format!(
+                "{config_name}: [mcp] server_command must not be empty"
+            ))
+            .hint("e.g. server_command = [\"python\", \"main.py\"]")
+            .into());
         }
         s.server_command = c;
         s.server_command_explicit = true;

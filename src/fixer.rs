@@ -1,6 +1,7 @@
 //! Runs a plan's commands: argv only (never a shell), only allowlisted package managers
 //! found outside the project, a generous timeout per command, stopping at the first failure.
 
+use crate::core::Diagnostic;
 use crate::core::Status;
 use crate::exec::Cmd;
 use crate::fix::quote_argv;
@@ -19,17 +20,17 @@ fn trusted_program(program: &str, project_dir: &Path) -> anyhow::Result<std::pat
         std::path::PathBuf::from(program)
     } else {
         which::which(program).map_err(|e| {
-            anyhow::anyhow!("`{program}` not found on PATH ({e})\nhint: install it first, or run the step by hand")
+            anyhow::Error::from(
+                Diagnostic::failed(format!("`{program}` not found on PATH ({e})"))
+                    .hint("install it first, or run the step by hand"),
+            )
         })?
     };
     found
         .canonicalize()
         .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", found.display()))?;
     if let Some(real) = crate::plan::inside_project(program, project_dir) {
-        anyhow::bail!(
-            "refused to run {}: it is inside the project folder\nhint: devdoctor fix only runs package managers installed on this machine; run the step by hand if you trust it",
-            real.display()
-        );
+        return Err(Diagnostic::failed(format!("refused to run {}: it is inside the project folder", real.display())).hint("devdoctor fix only runs package managers installed on this machine; run the step by hand if you trust it").into());
     }
     Ok(found)
 }

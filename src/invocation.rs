@@ -1,30 +1,17 @@
 //! Flags and devdoctor.toml resolved once into an [`Invocation`]: the settings, the output
-//! format and colour, the merged skips, and the one usage-error type that becomes exit 2.
+//! format and colour, and the merged skips.
 
-use crate::cli::{ColorChoice, Format, GlobalArgs};
+use crate::cli::{ColorChoice, Format, GlobalArgs, RunArgs};
 use crate::config::{self, Settings};
 use crate::core::Check;
+use crate::core::Diagnostic;
 use anyhow::Result;
 use globset::{Glob, GlobMatcher};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A usage or configuration error: printed, then exit 2 (decided in `main`, nowhere else).
-#[derive(Debug)]
-pub struct UsageError(pub anyhow::Error);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.0)
-    }
-}
-impl std::error::Error for UsageError {}
-
-/// Marks the error of `r` as a usage error (exit 2).
-pub fn usage<T>(r: Result<T>) -> Result<T> {
-    r.map_err(|e| anyhow::Error::new(UsageError(e)))
-}
+pub use crate::core::diagnostic::usage;
 
 /// Decides colour for the terminal: flag, then NO_COLOR / CLICOLOR_FORCE, then TTY.
 pub fn setup_color(choice: ColorChoice, machine_format: bool) {
@@ -53,17 +40,27 @@ pub fn format_of(g: &GlobalArgs) -> Format {
 
 fn glob(pattern: &str) -> Result<GlobMatcher> {
     Ok(Glob::new(pattern)
-        .map_err(|e| anyhow::anyhow!("bad check pattern `{pattern}`: {e}\nhint: use ids like env.python or globs like 'mamba.*'"))?
+        .map_err(|e| {
+            anyhow::Error::from(
+                Diagnostic::usage(format!("bad check pattern `{pattern}`: {e}"))
+                    .hint("use ids like env.python or globs like 'mamba.*'"),
+            )
+        })?
         .compile_matcher())
 }
 
 /// "no check matches …" with a did-you-mean hint.
 pub fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Error {
     match crate::registry::closest_id(pattern, checks) {
-        Some(near) => anyhow::anyhow!(
-            "no check matches `{pattern}`\nhint: did you mean `{near}`? `devdoctor list` shows every id"
+        Some(near) => anyhow::Error::from(
+            Diagnostic::usage(format!("no check matches `{pattern}`")).hint(format!(
+                "did you mean `{near}`? `devdoctor list` shows every id"
+            )),
         ),
-        None => anyhow::anyhow!("no check matches `{pattern}`\nhint: `devdoctor list` shows every id"),
+        None => anyhow::Error::from(
+            Diagnostic::usage(format!("no check matches `{pattern}`"))
+                .hint("`devdoctor list` shows every id"),
+        ),
     }
 }
 
@@ -134,8 +131,8 @@ fn confine_paths(s: &mut config::Settings) -> bool {
 
 impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
-    pub fn resolve(g: &GlobalArgs) -> Result<Invocation> {
-        let mut settings = usage(config::resolve(g))?;
+    pub fn resolve(g: &GlobalArgs, run: &RunArgs) -> Result<Invocation> {
+        let mut settings = usage(config::resolve(g, run))?;
         let trust = crate::trust::state(&settings, g.trust_project);
         settings.trusted = trust.trusted();
         let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
@@ -150,15 +147,15 @@ impl Invocation {
             withheld = true;
         }
         let mut skip = settings.skip.clone();
-        skip.extend(g.skip.iter().cloned());
+        skip.extend(run.skip.iter().cloned());
         skip.dedup();
         Ok(Invocation {
             settings,
             format: format_of(g),
             color: g.color,
             skip,
-            jobs: g.jobs,
-            strict: g.strict,
+            jobs: run.jobs,
+            strict: run.strict,
             quiet: g.quiet,
             verbose: g.verbose,
             output: g.output.clone().filter(|p| p.as_os_str() != "-"),

@@ -2,7 +2,6 @@ use clap::Parser;
 use devdoctor::app;
 use devdoctor::cli::Cli;
 use devdoctor::core::status::exit;
-use devdoctor::invocation::UsageError;
 
 fn main() {
     // `devdoctor --version` is what scripts and prompt hooks call most: answered before the
@@ -30,11 +29,7 @@ fn main() {
     let code = match app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let code = if e.downcast_ref::<UsageError>().is_some() {
-                exit::USAGE
-            } else {
-                exit::UNKNOWN
-            };
+            let code = devdoctor::core::diagnostic::exit_code(&e);
             // Errors quote files and tool output: they are redacted like every report.
             eprintln!(
                 "error: {}",

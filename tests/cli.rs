@@ -90,3 +90,36 @@ fn positional_ids_select_checks_without_the_check_subcommand() {
         .collect();
     assert_eq!(ids, vec![serde_json::json!("mamba.installed")]);
 }
+
+/// A command that runs no checks refuses check-run flags (exit 2, with where they belong)
+/// instead of ignoring them; before or after `check`, they are the same run's.
+#[test]
+fn commands_refuse_check_run_flags_they_would_ignore() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--strict", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("`devdoctor list` runs no checks, so it does not take --strict"),
+        "{err}"
+    );
+    assert!(err.contains("hint: --strict shapes a check run"), "{err}");
+    assert_eq!(sb.run(&["list", "--deep"]).status.code(), Some(2));
+    let out = sb.run(&["--scan", "mcp", "pin"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::stderr(&out).contains("it takes --timeout"));
+    for args in [
+        &["--skip", "env.python", "check", "env.*"][..],
+        &["check", "--skip", "env.python", "env.*"],
+    ] {
+        let (v, _) = sb.json(args);
+        let ids: Vec<&str> = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"env.file"), "{args:?}: {ids:?}");
+        assert!(!ids.contains(&"env.python"), "{args:?}: {ids:?}");
+    }
+}

@@ -5,6 +5,7 @@
 use super::Sink;
 use crate::cli::{FixArgs, Format};
 use crate::core::status::exit;
+use crate::core::Diagnostic;
 use crate::core::Status;
 use crate::fixer::{execute, repaired, Executed};
 use crate::invocation::Invocation;
@@ -31,9 +32,11 @@ fn mark(status: Status) -> colored::ColoredString {
 pub(crate) fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
     let json = inv.format == Format::Json;
     if args.script && inv.format != Format::Human {
-        return crate::invocation::usage(Err(anyhow::anyhow!(
-            "`fix --script` prints a shell script, not a report format\nhint: drop --format/--json, or use `fix --dry-run --json` for the plan as JSON"
-        )));
+        return Err(
+            Diagnostic::usage("`fix --script` prints a shell script, not a report format")
+                .hint("drop --format/--json, or use `fix --dry-run --json` for the plan as JSON")
+                .into(),
+        );
     }
     super::only_human_or_json(&inv, "fix")?;
     let mut sink = Sink::new(&inv)?;

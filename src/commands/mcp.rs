@@ -3,20 +3,23 @@
 use super::write_stdout;
 use crate::core::status::exit;
 use crate::core::Context;
+use crate::core::Diagnostic;
 use crate::invocation::Invocation;
 use crate::probes::mcp::pin::{self, Lock};
 use crate::probes::mcp::{self, Serves};
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 pub(crate) fn pin(inv: &Invocation) -> Result<i32> {
     let ctx = Context::new(inv.settings.clone());
     let project = mcp::project(&ctx);
     if project.serves != Serves::Http {
         // Nothing to pin here: a usage error (exit 2), with the way to name a server.
-        return crate::invocation::usage(Err(anyhow::anyhow!(
-            "this project does not serve MCP over HTTP ({})\nhint: start the server, then pass its endpoint: devdoctor mcp pin --mcp-url http://127.0.0.1:PORT/mcp",
+        return Err(Diagnostic::usage(format!(
+            "this project does not serve MCP over HTTP ({})",
             project.why
-        )));
+        ))
+        .hint("start the server, then pass its endpoint: devdoctor mcp pin --mcp-url http://127.0.0.1:PORT/mcp")
+        .into());
     }
     let hs = match &mcp::handshake(&ctx).0 {
         Ok(hs) => hs.clone(),
@@ -26,10 +29,11 @@ pub(crate) fn pin(inv: &Invocation) -> Result<i32> {
             } else {
                 format!("{} failed", f.step)
             };
-            bail!(
-                "no MCP handshake with {}: {why}\nhint: start the server first (`devdoctor mcp.port` says how), then pin again",
-                f.url
-            )
+            return Err(
+                Diagnostic::failed(format!("no MCP handshake with {}: {why}", f.url))
+                    .hint("start the server first (`devdoctor mcp.port` says how), then pin again")
+                    .into(),
+            );
         }
     };
     let path = pin::lock_path(&ctx.settings.project_dir);

@@ -7,6 +7,7 @@ pub(crate) mod fix;
 pub(crate) mod list;
 pub(crate) mod mcp;
 
+use crate::core::Diagnostic;
 use anyhow::Result;
 use std::io::Write;
 
@@ -73,7 +74,7 @@ pub(crate) fn only_human_or_json(inv: &crate::invocation::Invocation, what: &str
     let name = clap::ValueEnum::to_possible_value(&inv.format)
         .map(|v| v.get_name().to_string())
         .unwrap_or_default();
-    crate::invocation::usage(Err(anyhow::anyhow!(
-        "`devdoctor {what}` has no {name} output\nhint: use --format human or --format json (report formats such as {name} are for the check run: `devdoctor --format {name}`)"
-    )))
+    Err(Diagnostic::usage(format!("`devdoctor {what}` has no {name} output"))
+        .hint(format!("use --format human or --format json (report formats such as {name} are for the check run: `devdoctor --format {name}`)"))
+        .into())
 }

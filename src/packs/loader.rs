@@ -7,6 +7,7 @@ use super::schema::{
     OneOrMany, RawCheck, RawFix, RawOverride, RawPack, RawProbe, RawWhen, KIND_KEYS,
 };
 use crate::config::line_col;
+use crate::core::Diagnostic;
 use crate::core::{CheckMeta, Origin, Phase, Status};
 use rattler_conda_types::{ParseStrictness, VersionSpec};
 use std::ops::Range;
@@ -23,21 +24,26 @@ pub struct Diag {
     pub hint: String,
 }
 
-impl std::fmt::Display for Diag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}: {}\nhint: {}", self.place, self.message, self.hint)
+impl From<&Diag> for Diagnostic {
+    fn from(d: &Diag) -> Diagnostic {
+        let message = if d.key.is_empty() {
+            d.message.clone()
         } else {
-            write!(
-                f,
-                "{}: key `{}`: {}\nhint: {}",
-                self.place, self.key, self.message, self.hint
-            )
-        }
+            format!("key `{}`: {}", d.key, d.message)
+        };
+        Diagnostic::usage(message)
+            .at(d.place.clone())
+            .hint(d.hint.clone())
     }
 }
 
-/// Joins diagnostics into one error (exit 2 via the registry).
+impl std::fmt::Display for Diag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Diagnostic::from(self).fmt(f)
+    }
+}
+
+/// Joins diagnostics into one error (exit 2).
 pub fn diags_error(diags: &[Diag]) -> anyhow::Error {
     let body = diags
         .iter()
@@ -45,10 +51,11 @@ pub fn diags_error(diags: &[Diag]) -> anyhow::Error {
         .collect::<Vec<_>>()
         .join("\n");
     let n = diags.len();
-    anyhow::anyhow!(
+    Diagnostic::usage(format!(
         "{n} problem{} in check packs:\n{body}",
         if n == 1 { "" } else { "s" }
-    )
+    ))
+    .into()
 }
 
 const MAX_TIMEOUT_SECS: f64 = 3600.0;

@@ -17,8 +17,9 @@ pub use loader::{diags_error, parse, Diag};
 pub use model::{Override, OverrideAction, Pack, PackCheckDef};
 
 use crate::config::Settings;
+use crate::core::Diagnostic;
 use crate::core::Origin;
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 
 /// The packs compiled into the binary: (file name, text).
@@ -62,10 +63,12 @@ pub fn project_files(settings: &Settings) -> Result<Vec<PathBuf>> {
         } else if p.is_file() {
             out.push(p.clone());
         } else {
-            bail!(
-                "check pack directory {} does not exist\nhint: --checks and [checks] packs take a folder of *.toml packs",
+            return Err(Diagnostic::usage(format!(
+                "check pack directory {} does not exist",
                 p.display()
-            );
+            ))
+            .hint("--checks and [checks] packs take a folder of *.toml packs")
+            .into());
         }
     }
     out.dedup();
@@ -92,9 +95,9 @@ pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Di
         crate::probes::env::yaml::read_capped(path, MAX_PACK_BYTES, "this is not a check pack")
             .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
             .map_err(|why| {
-                anyhow::anyhow!(
-                    "cannot read check pack {}: {why}\nhint: packs are UTF-8 TOML files",
-                    path.display()
+                anyhow::Error::from(
+                    Diagnostic::usage(format!("cannot read check pack {}: {why}", path.display()))
+                        .hint("packs are UTF-8 TOML files"),
                 )
             })?;
     let shown = settings.display_path(path);

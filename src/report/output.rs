@@ -7,6 +7,7 @@
 //! replaced. A symlink to a regular file is refused rather than replaced or followed: give the
 //! path it points at.
 
+use crate::core::Diagnostic;
 use anyhow::{anyhow, Result};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -24,37 +25,41 @@ fn folder_of(path: &Path) -> PathBuf {
 /// itself), so a typo fails fast instead of after every check has run.
 pub fn prepare(path: &Path) -> Result<PathBuf> {
     if path.as_os_str().is_empty() {
-        return Err(anyhow!(
-            "--output needs a file name\nhint: e.g. --output devdoctor-report.xml, or `-` for stdout"
-        ));
+        return Err(Diagnostic::usage("--output needs a file name")
+            .hint("e.g. --output devdoctor-report.xml, or `-` for stdout")
+            .into());
     }
     if path.is_dir() {
-        return Err(anyhow!(
-            "cannot write the report to {}: it is a directory\nhint: give a file name inside it, e.g. --output {}",
-            path.display(),
+        return Err(Diagnostic::usage(format!(
+            "cannot write the report to {}: it is a directory",
+            path.display()
+        ))
+        .hint(format!(
+            "give a file name inside it, e.g. --output {}",
             path.join("devdoctor.out").display()
-        ));
+        ))
+        .into());
     }
     if let Ok(link) = std::fs::symlink_metadata(path) {
         let special_target = std::fs::metadata(path).is_ok_and(|m| is_special(&m));
         if link.file_type().is_symlink() && !special_target {
-            return Err(anyhow!(
-                "cannot write the report to {}: it is a symlink, which devdoctor neither replaces nor follows\nhint: give the path it points at ({}), or another path with --output",
-                path.display(),
-                std::fs::read_link(path)
+            return Err(Diagnostic::usage(format!("cannot write the report to {}: it is a symlink, which devdoctor neither replaces nor follows", path.display())).hint(format!("give the path it points at ({}), or another path with --output", std::fs::read_link(path)
                     .map(|t| t.display().to_string())
-                    .unwrap_or_else(|_| "?".into())
-            ));
+                    .unwrap_or_else(|_| "?".into()))).into());
         }
     }
     let dir = folder_of(path);
     if !dir.is_dir() {
-        return Err(anyhow!(
-            "cannot write the report to {}: the folder {} does not exist\nhint: create it first (mkdir -p {}) or choose another path with --output",
+        return Err(Diagnostic::usage(format!(
+            "cannot write the report to {}: the folder {} does not exist",
             path.display(),
-            dir.display(),
             dir.display()
-        ));
+        ))
+        .hint(format!(
+            "create it first (mkdir -p {}) or choose another path with --output",
+            dir.display()
+        ))
+        .into());
     }
     Ok(path.to_path_buf())
 }
