@@ -1,7 +1,7 @@
 //! Runs the selected checks over one probe cache, retries under `--wait`, applies the
 //! severity overrides and redaction, and returns the [`Report`].
 
-use crate::config::Settings;
+use crate::core::Settings;
 use crate::core::{Check, Context, Status};
 use crate::report::{Entry, Report};
 use crate::runner::{self, Progress};

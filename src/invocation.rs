@@ -2,9 +2,10 @@
 //! format and colour, and the merged skips.
 
 use crate::cli::{ColorChoice, Format, GlobalArgs, RunArgs};
-use crate::config::{self, Settings};
+use crate::config;
 use crate::core::Check;
 use crate::core::Diagnostic;
+use crate::core::Settings;
 use anyhow::Result;
 use globset::{Glob, GlobMatcher};
 use std::io::IsTerminal;
@@ -111,7 +112,7 @@ pub struct Invocation {
 /// Until the project is trusted, files its config names outside the project folder are not
 /// read: such a path falls back to discovery inside the project. Returns whether any was
 /// dropped. (Flags the user gives, like --env-file, are the user's own and stay.)
-fn confine_paths(s: &mut config::Settings) -> bool {
+fn confine_paths(s: &mut Settings) -> bool {
     let root = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
     let outside = |p: &std::path::Path| {
         let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

@@ -7,6 +7,7 @@ pub mod cli;
 pub(crate) mod commands;
 pub mod config;
 pub mod core;
+pub mod disk;
 pub(crate) mod engine;
 pub mod exec;
 pub mod fix;

@@ -33,7 +33,7 @@ fn main() {
             // Errors quote files and tool output: they are redacted like every report.
             eprintln!(
                 "error: {}",
-                devdoctor::core::redact::text(&format!("{e:#}"))
+                devdoctor::policy::redact::text(&format!("{e:#}"))
             );
             code
         }

@@ -3,7 +3,7 @@
 //! classified as run / manual / refused. Every surface (the human report's next steps,
 //! `fix --dry-run`, `fix --script`, `fix --yes`, the JSON report) renders this one plan.
 
-use crate::config::Settings;
+use crate::core::Settings;
 use crate::core::{Origin, Phase, Status};
 use crate::fix::quote_argv;
 use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};

@@ -4,7 +4,7 @@
 //! details, and `|` starts performance data (kept in JSON as `data.perfdata`). A plugin that is
 //! not executable, hangs or exits with another code is reported unknown, never fatal.
 
-use crate::config::Settings;
+use crate::core::Settings;
 use crate::core::{Check, CheckMeta, CheckResult, Context, Early, Origin, Outcome, Status};
 use serde_json::{json, Value};
 use std::os::unix::fs::PermissionsExt;

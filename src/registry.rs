@@ -2,7 +2,7 @@
 //! plugins, with the project packs' overrides applied. Any pack problem is a configuration
 //! error naming file, line and key (exit 2).
 
-use crate::config::Settings;
+use crate::core::Settings;
 use crate::core::{Check, CheckMeta, Context, Early, Outcome, Settle, Status};
 use crate::packs::{self, Diag, OverrideAction, Pack, PackCheck};
 use anyhow::Result;

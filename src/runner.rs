@@ -290,7 +290,7 @@ fn ran(index: usize, result: CheckResult, duration: Duration) -> Ran {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
+    use crate::core::Settings;
     use crate::core::{Builtin, Spec};
 
     fn check(id: &'static str, run: fn(&Context) -> crate::core::Outcome) -> Arc<dyn Check> {

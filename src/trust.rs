@@ -7,7 +7,7 @@
 //! / `DEVDOCTOR_TRUST=1` says so for a pipeline running its own repository), project packs and
 //! plugins are listed but skipped, and config keys that widen reach are ignored.
 
-use crate::config::Settings;
+use crate::core::Settings;
 use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

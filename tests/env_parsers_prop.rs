@@ -57,7 +57,7 @@ proptest! {
 
     #[test]
     fn bytes_never_panic_the_text_reader(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-        if let Ok(text) = devdoctor::probes::env::yaml::text_from_bytes(bytes) {
+        if let Ok(text) = devdoctor::probes::yaml::text_from_bytes(bytes) {
             let _ = envfile::parse(Path::new("environment.yml"), text.clone());
             let _ = lock::parse_conda_lock(Path::new("conda-lock.yml"), &text);
             let _ = lock::parse_explicit(Path::new("conda-linux-64.lock"), &text);

@@ -206,7 +206,7 @@ fn secrets_never_in_nagios_output() {
 
 /// What a tool prints on failure is quoted in findings — the first stderr line of
 /// `docker --version`, of `micromamba env list --json` — and so is DOCKER_HOST. The report's
-/// redaction pass (`core::redact`) must keep a URL's user:password and a `token=` out of every format.
+/// redaction pass (`policy::redact`) must keep a URL's user:password and a `token=` out of every format.
 #[test]
 fn secrets_in_tool_output_and_docker_host_are_redacted() {
     let mut sb = sandbox();

@@ -324,7 +324,7 @@ fn endpoint_help(source: &Source, r: CheckResult) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
+    use crate::core::Settings;
     use crate::core::{Settle, Status};
     use std::ffi::OsString;
     use std::path::Path;

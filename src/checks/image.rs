@@ -787,7 +787,7 @@ fn check_scanner(ctx: &Context) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
+    use crate::core::Settings;
 
     #[test]
     fn spans_read_naturally() {

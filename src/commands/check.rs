@@ -103,7 +103,7 @@ fn nagios_unknown(format: Format, e: anyhow::Error) -> Result<i32> {
     if format != Format::Nagios {
         return Err(e);
     }
-    let msg = crate::core::redact::text(&format!("{e:#}")).into_owned();
+    let msg = crate::policy::redact::text(&format!("{e:#}")).into_owned();
     let first = msg.lines().next().unwrap_or("error").replace('|', "/");
     write_stdout(&format!("DEVDOCTOR UNKNOWN - {first}\n"))?;
     eprintln!("error: {msg}");

@@ -57,7 +57,7 @@ pub(crate) fn run(inv: Invocation, args: &FixArgs) -> Result<i32> {
     );
 
     if args.script {
-        sink.write(&crate::core::redact::text(&render_script(
+        sink.write(&crate::policy::redact::text(&render_script(
             &plan,
             &inv.settings.project_dir,
         )))?;

@@ -1,7 +1,7 @@
 //! The context every check sees: resolved settings, the process environment, and a cache of
 //! probes so that a probe several checks need runs once per run.
 
-use crate::config::Settings;
+use crate::core::settings::Settings;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::ffi::OsString;

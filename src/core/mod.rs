@@ -2,7 +2,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod model;
-pub mod redact;
+pub mod settings;
 pub mod status;
 
 pub use context::Context;
@@ -11,4 +11,5 @@ pub use model::{
     area_of, Builtin, Check, CheckMeta, CheckResult, Early, Fix, Location, Origin, Outcome, Phase,
     Settle, Spec,
 };
+pub use settings::Settings;
 pub use status::{Counts, Status};

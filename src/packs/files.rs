@@ -102,7 +102,7 @@ fn discovered(ctx: &Context, pattern: &str) -> Vec<PathBuf> {
     {
         out.extend(files.dockerfiles.iter().cloned());
     }
-    if crate::probes::compose::COMPOSE_NAMES
+    if crate::probes::files::COMPOSE_NAMES
         .iter()
         .any(|n| m.is_match(n))
     {

@@ -16,9 +16,9 @@ pub use check::{render_fix, PackCheck};
 pub use loader::{diags_error, parse, Diag};
 pub use model::{Override, OverrideAction, Pack, PackCheckDef};
 
-use crate::config::Settings;
 use crate::core::Diagnostic;
 use crate::core::Origin;
+use crate::core::Settings;
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 
@@ -91,15 +91,14 @@ const MAX_PACK_BYTES: u64 = 1024 * 1024;
 
 /// Reads and validates one project pack. The outer error is I/O; the inner, validation.
 pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
-    let text =
-        crate::probes::env::yaml::read_capped(path, MAX_PACK_BYTES, "this is not a check pack")
-            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
-            .map_err(|why| {
-                anyhow::Error::from(
-                    Diagnostic::usage(format!("cannot read check pack {}: {why}", path.display()))
-                        .hint("packs are UTF-8 TOML files"),
-                )
-            })?;
+    let text = crate::disk::read_capped(path, MAX_PACK_BYTES, "this is not a check pack")
+        .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+        .map_err(|why| {
+            anyhow::Error::from(
+                Diagnostic::usage(format!("cannot read check pack {}: {why}", path.display()))
+                    .hint("packs are UTF-8 TOML files"),
+            )
+        })?;
     let shown = settings.display_path(path);
     Ok(parse(&shown, &text, &Origin::Pack(PathBuf::from(&shown))))
 }

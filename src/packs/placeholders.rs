@@ -137,7 +137,7 @@ impl Vars {
 
 /// A minimal read of `name:` from an environment file (top-level key only).
 pub fn env_name_from_file(path: &std::path::Path) -> Option<String> {
-    let text = crate::probes::env::yaml::read_text(path).ok()?;
+    let text = crate::probes::yaml::read_text(path).ok()?;
     text.lines().find_map(|line| {
         let rest = line.strip_prefix("name:")?;
         let rest = rest.split(" #").next().unwrap_or_default().trim();

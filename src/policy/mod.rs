@@ -3,6 +3,7 @@
 //! behind "no fix ever calls pip" ([`no_pip`]).
 
 pub mod no_pip;
+pub mod redact;
 pub mod secrets;
 pub mod text;
 
@@ -110,7 +111,7 @@ pub fn outgoing(result: &mut CheckResult) {
         no_pip::guard(fix);
     }
     result.data.values_mut().for_each(json_value);
-    crate::core::redact::result(result);
+    crate::policy::redact::result(result);
 }
 
 #[cfg(test)]

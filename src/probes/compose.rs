@@ -14,14 +14,6 @@ use crate::core::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The names `docker compose` looks for, in its order.
-pub const COMPOSE_NAMES: &[&str] = &[
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yaml",
-    "docker-compose.yml",
-];
-
 /// A value and the line it is set on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting<T> {

@@ -15,6 +15,14 @@ use crate::core::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The names `docker compose` looks for, in its order.
+pub(crate) const COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
 /// Directories never walked: dependency trees, build output, caches, VCS data, test data.
 pub(crate) const SKIP_DIRS: &[&str] = &[
     ".git",
@@ -116,11 +124,10 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
         classify(root, entry.path(), &mut out);
     }
     // Fixed names in the root count even when an ignore file lists them.
-    for name in crate::probes::compose::COMPOSE_NAMES.iter().chain(&[
-        "environment.yml",
-        "environment.yaml",
-        "Dockerfile",
-    ]) {
+    for name in COMPOSE_NAMES
+        .iter()
+        .chain(&["environment.yml", "environment.yaml", "Dockerfile"])
+    {
         let p = root.join(name);
         if p.is_file() {
             classify(root, &p, &mut out);

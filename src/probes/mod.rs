@@ -10,3 +10,4 @@ pub mod http;
 pub mod mamba;
 pub mod mcp;
 pub(crate) mod versions;
+pub mod yaml;

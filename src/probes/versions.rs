@@ -57,7 +57,7 @@ fn key(program: &Path, args: &[std::ffi::OsString]) -> Option<String> {
 }
 
 fn load(file: &Path) -> BTreeMap<String, Answer> {
-    crate::probes::env::yaml::read_capped(file, 1024 * 1024, "not a version cache")
+    crate::disk::read_capped(file, 1024 * 1024, "not a version cache")
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()

@@ -10,16 +10,7 @@
 use crate::core::Diagnostic;
 use anyhow::{anyhow, Result};
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-
-/// The folder a file is written into (`.` for a bare file name).
-fn folder_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
 
 /// Checks before the run that FILE can be written (an existing folder, not a directory
 /// itself), so a typo fails fast instead of after every check has run.
@@ -48,7 +39,7 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
                     .unwrap_or_else(|_| "?".into()))).into());
         }
     }
-    let dir = folder_of(path);
+    let dir = crate::disk::folder_of(path);
     if !dir.is_dir() {
         return Err(Diagnostic::usage(format!(
             "cannot write the report to {}: the folder {} does not exist",
@@ -62,15 +53,6 @@ pub fn prepare(path: &Path) -> Result<PathBuf> {
         .into());
     }
     Ok(path.to_path_buf())
-}
-
-/// Forgets a registered temp file when the write is over, whichever way it ended.
-struct Forget(PathBuf);
-
-impl Drop for Forget {
-    fn drop(&mut self) {
-        crate::exec::forget_temp(&self.0);
-    }
 }
 
 /// A FIFO, a device or a socket: written to in place, never replaced by a rename.
@@ -89,56 +71,28 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
             .and_then(|mut f| f.write_all(text.as_bytes()))
             .map_err(|e| anyhow!("cannot write the report to {}: {e}", path.display()));
     }
-    let dir = folder_of(path);
+    let dir = crate::disk::folder_of(path);
     let hint = |e: &std::io::Error| {
         match e.kind() {
         std::io::ErrorKind::PermissionDenied => {
-            "hint: check the folder's permissions, or choose another path with --output"
+            "check the folder's permissions, or choose another path with --output"
         }
         std::io::ErrorKind::NotFound if !dir.is_dir() => {
-            "hint: the folder went away during the run; create it, or choose another path with --output"
+            "the folder went away during the run; create it, or choose another path with --output"
         }
         std::io::ErrorKind::NotFound => {
-            "hint: that folder does not take new files (a virtual file system?); choose another path with --output"
+            "that folder does not take new files (a virtual file system?); choose another path with --output"
         }
-        _ => "hint: check free space and the path, or choose another path with --output",
+        _ => "check free space and the path, or choose another path with --output",
     }
     };
-    let existing = std::fs::symlink_metadata(path).ok();
-    let existing_mode = existing.as_ref().map(|m| m.permissions().mode());
-    let write = || -> std::io::Result<()> {
-        // A signal during the write removes it (tempfile's own cleanup runs only on drop).
-        let mut tmp = crate::exec::create_registered(
-            || {
-                tempfile::Builder::new()
-                    .prefix(".devdoctor-")
-                    .suffix(".tmp")
-                    .permissions(std::fs::Permissions::from_mode(0o666))
-                    .tempfile_in(&dir)
-            },
-            |t| t.path().to_path_buf(),
-        )?;
-        let _forget = Forget(tmp.path().to_path_buf());
-        if let Some(mode) = existing_mode {
-            tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))?;
-        }
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        if let Some(m) = &existing {
-            use std::os::unix::fs::MetadataExt;
-            // Only root (or the owner, for the group) may do this; otherwise the new file is ours.
-            let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
-        }
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    };
-    write().map_err(|e| {
-        anyhow!(
-            "cannot write the report to {}: {e}\n{}",
-            path.display(),
-            hint(&e)
-        )
+    crate::disk::write_atomic(path, text.as_bytes()).map_err(|e| {
+        Diagnostic::failed(format!(
+            "cannot write the report to {}: {e}",
+            path.display()
+        ))
+        .hint(hint(&e))
+        .into()
     })
 }
 

@@ -138,7 +138,7 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "project".into())
     });
-    let text = probe::yaml::read_text(&req).unwrap_or_default();
+    let text = crate::probes::yaml::read_text(&req).unwrap_or_default();
     let converted = requirements::convert(&text);
     let proposal = requirements::proposal(&name, &converted);
     let cmds = commands(ctx);

@@ -2,7 +2,7 @@
 //! installs, and tools as `--version` identified them.
 
 use super::*;
-use crate::config::Settings;
+use crate::core::Settings;
 use crate::core::Status;
 use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};
 use crate::probes::mamba::{

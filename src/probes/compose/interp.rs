@@ -29,9 +29,7 @@ impl Vars {
 /// A missing or unreadable file gives no variables.
 pub(crate) fn read_dotenv(path: &Path) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let Ok(bytes) =
-        crate::probes::env::yaml::read_capped(path, 1024 * 1024, "this is not a .env file")
-    else {
+    let Ok(bytes) = crate::disk::read_capped(path, 1024 * 1024, "this is not a .env file") else {
         return out;
     };
     let text = String::from_utf8_lossy(&bytes);

@@ -29,7 +29,7 @@ struct Loader<'a> {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    crate::probes::env::yaml::read_capped(path, MAX_BYTES, "the limit for a compose file")
+    crate::disk::read_capped(path, MAX_BYTES, "the limit for a compose file")
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
@@ -292,7 +292,7 @@ fn file_name(p: &Path) -> String {
 /// Splits one folder's compose files into chains: (files, how many after the first are
 /// automatic overrides). Each non-base file without a base stands alone.
 pub(super) fn chains(files: &[PathBuf]) -> Vec<(Vec<PathBuf>, usize)> {
-    let base = super::COMPOSE_NAMES
+    let base = crate::probes::files::COMPOSE_NAMES
         .iter()
         .find_map(|n| files.iter().find(|f| file_name(f) == *n));
     let mut out = Vec::new();
@@ -428,7 +428,7 @@ mod tests {
 
     #[test]
     fn include_extends_subfolders_and_dotenv() {
-        use crate::config::Settings;
+        use crate::core::Settings;
         let t = tempfile::tempdir().unwrap();
         let w = |rel: &str, text: &str| {
             let p = t.path().join(rel);

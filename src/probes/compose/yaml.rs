@@ -95,7 +95,7 @@ pub struct YamlError {
 
 /// Parses the first document of `text`.
 pub fn load(text: &str) -> Result<Node, YamlError> {
-    crate::probes::env::yaml::check_nesting(text).map_err(|e| YamlError {
+    crate::probes::yaml::check_nesting(text).map_err(|e| YamlError {
         line: e.line,
         reason: e.message,
     })?;

@@ -281,7 +281,7 @@ fn from_host(host: String, source: Source, tls: bool) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
+    use crate::core::Settings;
     use std::ffi::OsString;
 
     fn ctx(vars: &[(&str, &str)]) -> Context {

@@ -493,7 +493,7 @@ fn load(ctx: &crate::core::Context, name: &str, id: &str) -> Result<Contents, St
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let _ = crate::report::output::write_atomic(&p, &text);
+        let _ = crate::disk::write_atomic(&p, text.as_bytes());
     }
     Ok(contents)
 }

@@ -364,7 +364,7 @@ fn classify_http_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
+    use crate::core::Settings;
     use std::ffi::OsString;
     use std::io::{Read, Write};
     use std::os::unix::net::UnixListener;

@@ -3,7 +3,7 @@
 //! environment iff `conda-meta/history` exists. Nothing here runs a program; the CLI
 //! fallback's JSON is parsed here but run by the caller.
 
-use super::yaml::io_reason;
+use crate::disk::io_reason;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -243,7 +243,7 @@ pub fn discover(inputs: &Inputs) -> Discovery {
 /// The environments ~/.conda/environments.txt lists (stale lines are skipped, unreadable ones
 /// are problems).
 fn read_registry(d: &mut Discovery, index: &mut HashMap<PathBuf, usize>, registry: &Path) {
-    match super::yaml::read_text(registry) {
+    match crate::probes::yaml::read_text(registry) {
         Ok(text) => {
             d.registry = Some(registry.to_path_buf());
             for (i, line) in text.lines().enumerate() {

@@ -1,7 +1,7 @@
 //! environment.yml as conda, micromamba and conda-lock read it,
 //! with the line of every item so that findings can point at `file:line`.
 
-use super::yaml;
+use crate::probes::yaml;
 use rattler_conda_types::{MatchSpec, ParseStrictness};
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 
 use super::envfile::{channel_name, normalize_dist_name, EnvFile};
 use super::meta::split_dist;
-use super::yaml;
+use crate::probes::yaml;
 use rattler_conda_types::Version;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! A prefix's `conda-meta`: installed packages from the record FILE NAMES (no JSON opened),
 //! the python record, and `history`.
 
-use super::yaml::io_reason;
+use crate::disk::io_reason;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

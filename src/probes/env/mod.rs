@@ -9,7 +9,6 @@ pub mod lock;
 pub mod meta;
 pub mod requirements;
 pub mod site;
-pub mod yaml;
 
 use crate::core::Context;
 use discover::{Discovery, Inputs, Resolution};
@@ -119,11 +118,11 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
 pub fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
-        Err(e) => return FileState::Unreadable(yaml::io_reason(&e)),
+        Err(e) => return FileState::Unreadable(crate::disk::io_reason(&e)),
         Ok(m) if m.is_dir() => return FileState::Unreadable("a directory, not a file".into()),
         Ok(_) => {}
     }
-    let text = match yaml::read_text(path) {
+    let text = match crate::probes::yaml::read_text(path) {
         Ok(t) => t,
         Err(reason) => return FileState::Unreadable(reason),
     };

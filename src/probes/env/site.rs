@@ -5,7 +5,7 @@
 
 use super::envfile::{normalize_dist_name, requirement_name};
 use super::meta::{record_files, CondaMeta};
-use super::yaml::io_reason;
+use crate::disk::io_reason;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

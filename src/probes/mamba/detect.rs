@@ -498,7 +498,7 @@ mod tests {
         ];
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         Context::with_vars(
-            crate::config::Settings::default(),
+            crate::core::Settings::default(),
             vars.into_iter().map(|(k, v)| (k.into(), v.into())),
         )
     }

@@ -370,7 +370,7 @@ pub fn project_env_name(ctx: &Context) -> Option<String> {
     }
     let text = std::fs::read_to_string(&path).ok()?;
     // Deep block nesting overflows the stack while the tree is built or dropped.
-    crate::probes::env::yaml::check_nesting(&text).ok()?;
+    crate::probes::yaml::check_nesting(&text).ok()?;
     use saphyr::{LoadableYamlNode, Yaml};
     let docs = Yaml::load_from_str(&text).ok()?;
     let name = docs.first()?.as_mapping_get("name")?.as_str()?.trim();

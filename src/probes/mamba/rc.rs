@@ -264,7 +264,7 @@ fn string_list(key: &str, node: &MarkedYaml) -> Result<Located<Vec<Located<Strin
 
 /// Parses rc text. Unknown keys are ignored; wrong shapes of the keys read are errors.
 pub fn parse(text: &str) -> Result<RcSettings, String> {
-    crate::probes::env::yaml::check_nesting(text)
+    crate::probes::yaml::check_nesting(text)
         .map_err(|e| format!("line {}: {}", e.line, e.message))?;
     let docs = MarkedYaml::load_from_str(text).map_err(|e| format!("is not valid YAML: {e}"))?;
     let mut settings = RcSettings::default();

@@ -410,7 +410,8 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
         names.push(base.to_string_lossy().into_owned());
     }
     let pyproject = s.project_dir.join("pyproject.toml");
-    if let Ok(bytes) = env::yaml::read_capped(&pyproject, MAX_SOURCE_BYTES, "not a pyproject.toml")
+    if let Ok(bytes) =
+        crate::disk::read_capped(&pyproject, MAX_SOURCE_BYTES, "not a pyproject.toml")
     {
         let text = String::from_utf8_lossy(&bytes);
         if let Some(n) = text

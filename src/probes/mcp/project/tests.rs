@@ -1,5 +1,5 @@
 use super::*;
-use crate::config::Settings;
+use crate::core::Settings;
 use std::fs;
 
 fn decide_in(files: &[(&str, &str)], tweak: impl FnOnce(&mut Settings)) -> McpProject {

@@ -1,9 +1,9 @@
-//! A small, defensive YAML front end for environment.yml and conda-lock.yml: reads the file
-//! with a size cap, refuses binary data and absurd nesting before parsing, and keeps every
-//! scalar as its source text (no YAML 1.1/1.2 type guessing) with its line number.
+//! The defensive YAML front end: reads a file with a size cap, refuses binary data and absurd
+//! nesting before parsing (for environment.yml, conda-lock.yml, .condarc/.mambarc and compose
+//! files alike), and keeps every scalar as its source text (no YAML 1.1/1.2 type guessing)
+//! with its line number.
 
 use saphyr::{MarkedYaml, YamlData, YamlLoader};
-use std::io::Read;
 use std::path::Path;
 
 /// Files larger than this are not parsed (a real environment.yml is a few KiB; big locks a few MiB).
@@ -33,35 +33,9 @@ impl YamlError {
 /// Reads a text file with the size cap; binary content and invalid UTF-8 are errors that say
 /// where they start. A UTF-8 byte-order mark is dropped.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = read_capped(path, MAX_BYTES, "this is not an environment or lock file")?;
+    let bytes =
+        crate::disk::read_capped(path, MAX_BYTES, "this is not an environment or lock file")?;
     text_from_bytes(bytes)
-}
-
-/// The bytes of a regular file of at most `max` bytes. A FIFO, socket or device is refused
-/// before it is opened (opening a FIFO waits for a writer; a device never ends), and a larger
-/// file is refused after reading `max + 1` bytes, with `what_else` saying what it is not.
-pub fn read_capped(path: &Path, max: u64, what_else: &str) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err("a directory, not a file".to_string());
-    }
-    if !meta.is_file() {
-        return Err("not a regular file (a FIFO, socket or device): not read".to_string());
-    }
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
-    let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    if bytes.len() as u64 > max {
-        let size = if max >= 1024 * 1024 {
-            format!("{} MiB", max / (1024 * 1024))
-        } else {
-            format!("{} KiB", max / 1024)
-        };
-        return Err(format!("larger than {size}; {what_else}"));
-    }
-    Ok(bytes)
 }
 
 /// The text of `bytes`, or why it is not text.
@@ -81,22 +55,6 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
         text.remove(0);
     }
     Ok(text)
-}
-
-/// A short reason for an I/O error ("permission denied", "not found", "a symlink loop").
-pub fn io_reason(e: &std::io::Error) -> String {
-    if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
-        return "a symlink loop".to_string();
-    }
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "not found".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let s = e.to_string();
-            // "Is a directory (os error 21)" → "Is a directory"
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
 }
 
 /// Refuses block nesting deeper than the parsers' stacks allow (also used for rc and compose
