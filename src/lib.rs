@@ -22,3 +22,13 @@ pub mod registry;
 pub mod report;
 pub mod runner;
 pub(crate) mod trust;
+
+/// The settings of every property test in the unit tests: a failure is reported with its
+/// minimal input, never written to a regression file next to the source.
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}

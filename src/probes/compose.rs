@@ -618,6 +618,8 @@ mod tests {
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         /// Service extraction survives arbitrary compose-shaped YAML.
         #[test]
         fn parse_file_never_panics(

@@ -226,6 +226,8 @@ mod tests {
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn never_panics(s in "\\PC*") {
             let _ = load(&s);

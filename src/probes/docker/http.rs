@@ -902,6 +902,8 @@ mod tests {
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn chunk_decoder_never_panics(data in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
             let mut c = Chunked::default();

@@ -635,6 +635,8 @@ mod tests {
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn classify_never_panics(name in "[a-z]{0,12}", s in "\\PC{0,200}") {
             let _ = classify(&name, &s);

@@ -394,6 +394,8 @@ mod tests {
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn parse_never_panics(s in "\\PC{0,300}") {
             let _ = parse(&s);

@@ -407,6 +407,8 @@ fi
     }
 
     proptest::proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn parse_blocks_never_panics(s in "(# >>> mamba initialize >>>\n|# <<< mamba initialize <<<\n|export MAMBA_EXE=|'|\"|;|\n|x|/bin/conda 'shell.bash'| )*") {
             let _ = parse_blocks(&s, &plain);

@@ -475,6 +475,8 @@ mod tests {
     }
 
     proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn garbage_netlink_datagrams_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
             let mut out = Vec::new();

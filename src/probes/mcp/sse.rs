@@ -218,6 +218,8 @@ mod tests {
     }
 
     proptest! {
+
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn never_panics_and_chunking_does_not_matter(
             bytes in proptest::collection::vec(any::<u8>(), 0..512),
