@@ -224,6 +224,17 @@ fn found_prefix(ctx: &Context) -> Result<(Arc<probe::ProjectEnv>, EnvName, PathB
     }
 }
 
+/// The package records of the found environment (conda-meta), or why they cannot be judged.
+fn package_records(env: &probe::ProjectEnv) -> Result<&probe::meta::CondaMeta, Early> {
+    match &env.meta {
+        Some(Ok(m)) => Ok(m),
+        Some(Err(reason)) => Err(Early::unknown(format!(
+            "cannot list the environment's packages: {reason}"
+        ))),
+        None => Err(Early::skip("environment not found")),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // env.exists
 
@@ -500,15 +511,7 @@ fn check_python(ctx: &Context) -> Outcome {
         )),
         None => install,
     };
-    match &env.meta {
-        Some(Err(reason)) => {
-            return Err(Early::unknown(format!(
-                "cannot list the environment's packages: {reason}"
-            )))
-        }
-        None => return Err(Early::skip("environment not found")),
-        Some(Ok(_)) => {}
-    }
+    package_records(&env)?;
     let Some(py) = &env.python else {
         return Ok(no_python(&name, &prefix).with_fix(install));
     };
@@ -581,15 +584,7 @@ fn check_python(ctx: &Context) -> Outcome {
 fn check_packages(ctx: &Context) -> Outcome {
     let (env, name, _prefix) = found_prefix(ctx)?;
     let (pf, file) = parsed_file(ctx)?;
-    let meta = match &env.meta {
-        Some(Ok(m)) => m,
-        Some(Err(reason)) => {
-            return Err(Early::unknown(format!(
-                "cannot list the environment's packages: {reason}"
-            )))
-        }
-        None => return Err(Early::skip("environment not found")),
-    };
+    let meta = package_records(&env)?;
     let declared = file
         .dependencies
         .iter()

@@ -8,25 +8,6 @@ use globset::{GlobBuilder, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Directories never walked: tool caches, VCS data and dependency trees.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    ".venv",
-    "venv",
-    "__pycache__",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    "target",
-    ".pixi",
-    ".conda",
-    ".cache",
-];
 const MAX_DEPTH: usize = 10;
 const MAX_ENTRIES: usize = 50_000;
 /// Bytes of each file searched by `contains` / `not_contains`.
@@ -72,7 +53,10 @@ impl ProjectTree {
                     return tree;
                 }
                 tree.entries.push((relp.clone(), is_dir));
-                if is_dir && depth + 1 < MAX_DEPTH && !SKIP_DIRS.contains(&name.as_str()) {
+                if is_dir
+                    && depth + 1 < MAX_DEPTH
+                    && !crate::probes::files::TOOL_DIRS.contains(&name.as_str())
+                {
                     stack.push((e.path(), relp, depth + 1));
                 }
             }

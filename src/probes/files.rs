@@ -5,7 +5,7 @@
 //!
 //! The walk honours `.gitignore` (also outside a git checkout), `.ignore` and
 //! `.devdoctorignore` files, never descends into dependency trees, caches or VCS data
-//! ([`SKIP_DIRS`]), and stops after [`MAX_ENTRIES`] entries or [`MAX_DEPTH`] levels.
+//! ([`TOOL_DIRS`], [`DATA_DIRS`]), and stops after [`MAX_ENTRIES`] entries or [`MAX_DEPTH`] levels.
 //! `.dockerignore` is deliberately not honoured: it describes a build context and commonly
 //! lists the Dockerfile and compose files themselves. Files that tools read by their fixed
 //! name in the project root (`compose.yaml`, `environment.yml`, …) are found even when an
@@ -23,8 +23,9 @@ pub(crate) const COMPOSE_NAMES: &[&str] = &[
     "docker-compose.yml",
 ];
 
-/// Directories never walked: dependency trees, build output, caches, VCS data, test data.
-pub(crate) const SKIP_DIRS: &[&str] = &[
+/// Directories no walk enters (this one, nor the packs' walk): VCS data, dependency trees,
+/// build output and tool caches.
+pub(crate) const TOOL_DIRS: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -41,11 +42,10 @@ pub(crate) const SKIP_DIRS: &[&str] = &[
     ".pixi",
     ".conda",
     ".cache",
-    "site-packages",
-    "fixtures",
-    "testdata",
-    "corpus",
 ];
+/// Besides [`TOOL_DIRS`], the project walk skips installed packages and test data: files
+/// there are not the project's own.
+const DATA_DIRS: &[&str] = &["site-packages", "fixtures", "testdata", "corpus"];
 /// Directory levels below the project walked.
 pub(crate) const MAX_DEPTH: usize = 8;
 /// Entries looked at before the walk stops (the result says it was cut short).
@@ -54,6 +54,10 @@ pub(crate) const MAX_ENTRIES: usize = 100_000;
 pub(crate) const MAX_PER_KIND: usize = 500;
 /// Folders (besides the root) where a lone `*.yml` with `dependencies:` is an environment file.
 pub(crate) const ENV_DIRS: &[&str] = &["env", "envs", "conda", "binder", ".binder"];
+
+fn skipped_dir(name: &str) -> bool {
+    TOOL_DIRS.contains(&name) || DATA_DIRS.contains(&name)
+}
 
 /// What the walk found, each list sorted by path.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +113,7 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
         .filter_entry(|e| {
             e.depth() == 0
                 || !e.file_type().is_some_and(|t| t.is_dir())
-                || !SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref())
+                || !skipped_dir(&e.file_name().to_string_lossy())
         })
         .build();
     for entry in walker.flatten() {

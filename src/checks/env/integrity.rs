@@ -4,6 +4,7 @@
 
 use super::{commands, for_env, found_prefix};
 use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec};
+use crate::fix::Commands;
 use crate::probes::env::meta::{self, FileProblem, FullRecord};
 use std::path::Path;
 use std::sync::Arc;
@@ -90,6 +91,19 @@ fn describe(p: &FileProblem) -> String {
     }
 }
 
+/// `install -y -n NAME --force-reinstall -c conda-forge`, worded for the tool found.
+fn reinstall(cmds: &Commands, name: &str) -> Vec<String> {
+    cmds.cmd(&[
+        "install",
+        "-y",
+        "-n",
+        name,
+        "--force-reinstall",
+        "-c",
+        "conda-forge",
+    ])
+}
+
 fn check_integrity(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
     let recs = records(ctx, &prefix);
@@ -152,15 +166,7 @@ fn check_integrity(ctx: &Context) -> Outcome {
         .map(|(rec, _)| format!("{}={}={}", rec.name, rec.version, rec.build))
         .collect();
     let cmds = commands(ctx);
-    let mut argv = cmds.cmd(&[
-        "install",
-        "-y",
-        "-n",
-        &name.name,
-        "--force-reinstall",
-        "-c",
-        "conda-forge",
-    ]);
+    let mut argv = reinstall(&cmds, &name.name);
     argv.extend(specs);
     Ok(r.with_fix(
         Fix::new("Reinstall the damaged packages, at the versions installed now.")
@@ -212,15 +218,7 @@ fn check_consistency(ctx: &Context) -> Outcome {
         fix = fix.cmd(for_env(argv, &name));
     }
     if !dups.is_empty() {
-        let mut argv = cmds.cmd(&[
-            "install",
-            "-y",
-            "-n",
-            &name.name,
-            "--force-reinstall",
-            "-c",
-            "conda-forge",
-        ]);
+        let mut argv = reinstall(&cmds, &name.name);
         argv.extend(dups.iter().cloned());
         fix = fix.cmd(for_env(argv, &name));
     }

@@ -1,6 +1,6 @@
 //! `env.pip`: distributions pip (or uv) put into the environment.
 
-use super::{commands, for_env, found_prefix, loc_path, path_arg};
+use super::{commands, for_env, found_prefix, loc_path, package_records, path_arg};
 use crate::core::{CheckResult, Context, Early, Fix, Location, Outcome, Phase};
 use crate::probes::env::{self as probe, envfile::EnvFile, site, EnvName};
 use std::collections::BTreeSet;
@@ -11,15 +11,7 @@ use std::path::Path;
 
 pub(super) fn check_pip(ctx: &Context) -> Outcome {
     let (env, name, prefix) = found_prefix(ctx)?;
-    let meta = match &env.meta {
-        Some(Ok(m)) => m,
-        Some(Err(reason)) => {
-            return Err(Early::unknown(format!(
-                "cannot list the environment's packages: {reason}"
-            )))
-        }
-        None => return Err(Early::skip("environment not found")),
-    };
+    let meta = package_records(&env)?;
     let Some(py) = &env.python else {
         return Err(Early::skip(format!(
             "no Python in `{}` (see env.python)",

@@ -377,6 +377,21 @@ mod tests {
         )
     }
 
+    /// Reads one request head from `s` and writes `answer(request path)`.
+    fn answer_one(s: &mut (impl Read + Write), answer: fn(&str) -> Vec<u8>) {
+        let mut buf = Vec::new();
+        let mut b = [0u8; 4096];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut b) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&b[..n]),
+            }
+        }
+        let req = String::from_utf8_lossy(&buf).into_owned();
+        let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
+        let _ = s.write_all(&answer(&path));
+    }
+
     /// A fake engine on a unix socket answering each request by path.
     fn fake_engine(dir: &Path, answer: fn(&str) -> Vec<u8>) -> PathBuf {
         let path = dir.join("docker.sock");
@@ -384,17 +399,7 @@ mod tests {
         std::thread::spawn(move || {
             for s in listener.incoming() {
                 let Ok(mut s) = s else { break };
-                let mut buf = Vec::new();
-                let mut b = [0u8; 4096];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut b) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&b[..n]),
-                    }
-                }
-                let req = String::from_utf8_lossy(&buf).into_owned();
-                let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
-                let _ = s.write_all(&answer(&path));
+                answer_one(&mut s, answer);
             }
         });
         path
@@ -520,17 +525,7 @@ mod tests {
         std::thread::spawn(move || {
             for s in listener.incoming() {
                 let Ok(mut s) = s else { break };
-                let mut buf = Vec::new();
-                let mut b = [0u8; 4096];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut b) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&b[..n]),
-                    }
-                }
-                let req = String::from_utf8_lossy(&buf).into_owned();
-                let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
-                let _ = s.write_all(&engine_answers(&path));
+                answer_one(&mut s, engine_answers);
             }
         });
         let host = format!("tcp://127.0.0.1:{port}");
