@@ -29,6 +29,12 @@ pub enum HttpError {
     Url(UrlError),
     /// Nothing accepted the connection.
     Refused,
+    /// The connection could not be made (no socket, permission denied, refused, unknown
+    /// host): the I/O error's kind, for a verdict, and its text. The engine client's error.
+    Connect {
+        kind: std::io::ErrorKind,
+        why: String,
+    },
     /// No answer within the deadline (connect, headers or body).
     Timeout,
     /// The host could not be resolved or reached.
@@ -53,6 +59,7 @@ impl fmt::Display for HttpError {
         match self {
             HttpError::Url(e) => write!(f, "{e}"),
             HttpError::Refused => f.write_str("connection refused"),
+            HttpError::Connect { why, .. } => write!(f, "cannot connect: {why}"),
             HttpError::Timeout => f.write_str("no answer before the timeout"),
             HttpError::Unreachable(why) => write!(f, "cannot reach the host: {why}"),
             HttpError::Protocol(why) => write!(f, "the answer is not valid HTTP: {why}"),

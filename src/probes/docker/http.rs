@@ -3,6 +3,7 @@
 //! that accepts and never answers ends as `Timeout`, never a hang.
 
 use super::endpoint::Target;
+pub use crate::probes::http::HttpError;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
@@ -40,32 +41,6 @@ impl Response {
         } else {
             let short: String = text.chars().take(300).collect();
             format!("HTTP {}: {short}", self.status)
-        }
-    }
-}
-
-#[derive(Debug)]
-pub enum HttpError {
-    /// Could not connect (no socket, refused, permission denied, unknown host).
-    Connect(io::Error),
-    /// No complete answer before the deadline.
-    Timeout,
-    /// The peer answered something that is not a valid HTTP response, or closed early.
-    Protocol(String),
-    /// The body was larger than the cap.
-    TooLarge(usize),
-    /// Reading or writing failed after connecting.
-    Io(io::Error),
-}
-
-impl std::fmt::Display for HttpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HttpError::Connect(e) => write!(f, "cannot connect: {e}"),
-            HttpError::Timeout => f.write_str("no answer before the timeout"),
-            HttpError::Protocol(m) => write!(f, "not a valid HTTP answer: {m}"),
-            HttpError::TooLarge(cap) => write!(f, "the answer is larger than {cap} bytes"),
-            HttpError::Io(e) => write!(f, "connection failed: {e}"),
         }
     }
 }
@@ -123,7 +98,7 @@ pub fn request(
             let _ = tx.send(request_inner(&target, &method, &path, deadline, cap));
         });
     if let Err(e) = spawned {
-        return Err(HttpError::Io(e));
+        return Err(HttpError::Other(format!("connection failed: {e}")));
     }
     match rx.recv_timeout(timeout + Duration::from_millis(200)) {
         Ok(r) => r,
@@ -149,13 +124,13 @@ fn request_inner(
 ) -> Result<Response, HttpError> {
     match target {
         Target::Unix(sock) => {
-            let stream = UnixStream::connect(sock).map_err(HttpError::Connect)?;
+            let stream = UnixStream::connect(sock).map_err(connect_err)?;
             exchange(stream, "localhost", method, path, deadline, cap)
         }
         Target::Tcp { host, port } => {
             let addrs: Vec<_> = (host.as_str(), *port)
                 .to_socket_addrs()
-                .map_err(HttpError::Connect)?
+                .map_err(connect_err)?
                 .collect();
             let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for the host");
             for addr in addrs {
@@ -174,7 +149,7 @@ fn request_inner(
                     Err(e) => last = e,
                 }
             }
-            Err(HttpError::Connect(last))
+            Err(connect_err(last))
         }
         Target::CliOnly(why) => Err(HttpError::Protocol(format!(
             "{why}; only the docker CLI can reach it"
@@ -185,7 +160,14 @@ fn request_inner(
 fn io_err(e: io::Error) -> HttpError {
     match e.kind() {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => HttpError::Timeout,
-        _ => HttpError::Io(e),
+        _ => HttpError::Other(format!("connection failed: {e}")),
+    }
+}
+
+fn connect_err(e: io::Error) -> HttpError {
+    HttpError::Connect {
+        kind: e.kind(),
+        why: e.to_string(),
     }
 }
 
@@ -446,17 +428,16 @@ pub fn stream(
 ) -> Result<Box<dyn Read + Send>, HttpError> {
     match target {
         Target::Unix(sock) => {
-            let s = UnixStream::connect(sock).map_err(HttpError::Connect)?;
+            let s = UnixStream::connect(sock).map_err(connect_err)?;
             open_stream(s, "localhost", path, deadline)
         }
         Target::Tcp { host, port } => {
             let addr = (host.as_str(), *port)
                 .to_socket_addrs()
-                .map_err(HttpError::Connect)?
+                .map_err(connect_err)?
                 .next()
                 .ok_or_else(|| HttpError::Protocol("no address for the host".into()))?;
-            let s =
-                TcpStream::connect_timeout(&addr, left(deadline)?).map_err(HttpError::Connect)?;
+            let s = TcpStream::connect_timeout(&addr, left(deadline)?).map_err(connect_err)?;
             open_stream(s, &format!("{host}:{port}"), path, deadline)
         }
         Target::CliOnly(why) => Err(HttpError::Protocol(format!(
@@ -860,7 +841,7 @@ mod tests {
         )
         .unwrap_err();
         match err {
-            HttpError::Connect(e) => assert_eq!(e.kind(), io::ErrorKind::NotFound),
+            HttpError::Connect { kind, .. } => assert_eq!(kind, io::ErrorKind::NotFound),
             other => panic!("{other}"),
         }
     }

@@ -323,7 +323,7 @@ fn classify_http_error(
 ) -> EngineState {
     use std::io::ErrorKind;
     match e {
-        http::HttpError::Connect(err) => match (err.kind(), target) {
+        http::HttpError::Connect { kind, why } => match (kind, target) {
             (ErrorKind::NotFound, Target::Unix(p)) => EngineState::Down {
                 cause: DownCause::NotRunning,
                 message: format!("no socket at {}", p.display()),
@@ -342,13 +342,11 @@ fn classify_http_error(
                 cause: DownCause::PermissionDenied,
                 message: format!("permission denied opening {where_}"),
             },
-            (_, Target::Tcp { host, .. }) if err.kind() != ErrorKind::TimedOut => {
-                EngineState::Down {
-                    cause: DownCause::NoEndpoint,
-                    message: format!("cannot reach {host}: {err}"),
-                }
-            }
-            _ => EngineState::Unknown(format!("cannot connect to {where_}: {err}")),
+            (_, Target::Tcp { host, .. }) if kind != ErrorKind::TimedOut => EngineState::Down {
+                cause: DownCause::NoEndpoint,
+                message: format!("cannot reach {host}: {why}"),
+            },
+            _ => EngineState::Unknown(format!("cannot connect to {where_}: {why}")),
         },
         http::HttpError::Timeout => EngineState::Unknown(format!(
             "{where_} accepted the connection but did not answer /_ping within {:.1} s",
