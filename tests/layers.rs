@@ -166,3 +166,39 @@ fn the_scan_sees_grouped_and_inline_paths() {
     let pairs: Vec<String> = found.iter().map(|[a, b]| format!("{a}/{b}")).collect();
     assert_eq!(pairs, ["core/Check", "policy/", "probes/env"]);
 }
+
+/// Checks judge facts; reading the world is the probes' work (cached once per run). A call
+/// that touches files, the process or the network directly in src/checks fails here.
+#[test]
+fn checks_do_no_io_of_their_own() {
+    const IO: &[&str] = &[
+        "std::fs::",
+        "std::env::current_dir",
+        "std::process::",
+        "std::net::TcpStream",
+        "File::open",
+        ".canonicalize()",
+        "read_dir(",
+        ".exists()",
+        ".is_file()",
+        ".is_dir()",
+        "symlink_metadata(",
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        if file.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if let Some(call) = IO.iter().find(|c| line.contains(*c)) {
+                found.push(format!("{}:{}: {call}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "I/O in checks:\n{}", found.join("\n"));
+}

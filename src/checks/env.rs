@@ -155,13 +155,8 @@ fn commands(ctx: &Context) -> Commands {
 /// A path as it should appear in a command: relative when devdoctor runs in the project
 /// directory (the fixer runs commands there too), absolute otherwise.
 fn path_arg(ctx: &Context, path: &Path) -> String {
-    let s = &ctx.settings;
-    let cwd = std::env::current_dir().ok();
-    let here = cwd.as_deref().is_some_and(|c| {
-        c == s.project_dir || c.canonicalize().ok() == s.project_dir.canonicalize().ok()
-    });
-    match path.strip_prefix(&s.project_dir) {
-        Ok(rel) if here => rel.display().to_string(),
+    match path.strip_prefix(&ctx.settings.project_dir) {
+        Ok(rel) if probe::runs_in_project(ctx) => rel.display().to_string(),
         _ => path.display().to_string(),
     }
 }
@@ -646,12 +641,7 @@ fn check_active(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
     let cmds = commands(ctx);
     let active = ctx.var_path("CONDA_PREFIX");
-    let same = active.as_ref().is_some_and(|a| {
-        a == &prefix
-            || a.canonicalize()
-                .ok()
-                .is_some_and(|c| Some(c) == prefix.canonicalize().ok())
-    });
+    let same = active.as_ref().is_some_and(|a| probe::same_dir(a, &prefix));
     if same {
         return Ok(CheckResult::ok(format!("`{}` is active", name.name)));
     }

@@ -210,7 +210,7 @@ fn dockerfile(ctx: &Context, target: &TargetImage) -> Option<std::path::PathBuf>
         .service
         .as_ref()
         .and_then(|s| s.dockerfile.clone())
-        .filter(|p| p.is_file())
+        .filter(|p| docker::is_file(p))
         .or_else(|| docker::project_files(ctx).dockerfiles.first().cloned())
 }
 
@@ -400,7 +400,7 @@ fn check_fresh(ctx: &Context) -> Outcome {
             target.name, cfg.created_text
         )));
     }
-    let modified = match std::fs::metadata(&df).and_then(|m| m.modified()) {
+    let modified = match docker::modified(&df) {
         Ok(t) => t,
         Err(e) => {
             return Err(Early::unknown(format!(

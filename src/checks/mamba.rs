@@ -288,13 +288,13 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
     let stale: Vec<String> = tc
         .stale_vars
         .iter()
-        .map(|(var, p)| {
-            let what = if p.exists() {
+        .map(|v| {
+            let what = if v.exists {
                 "which is not a file"
             } else {
                 "which does not exist"
             };
-            format!("{var} is set to {}, {what}", p.display())
+            format!("{} is set to {}, {what}", v.var, v.path.display())
         })
         .collect();
     let broken: Vec<String> = tc
@@ -389,9 +389,18 @@ fn shell_name(sh: &probe::ShellInit) -> String {
     sh.init_name.clone().unwrap_or_else(|| "bash".to_string())
 }
 
+/// The project's environment name as `-n NAME` takes it: `--env`/config, else `name:` in the
+/// environment file (one that names only a prefix has none).
+fn project_env_name(ctx: &Context) -> Option<String> {
+    use crate::probes::env::{env_name, NameSource};
+    env_name(ctx)
+        .filter(|n| n.source != NameSource::FilePrefix)
+        .map(|n| n.name)
+}
+
 /// `micromamba run -n ENV python main.py` for the project, worded for the flavour.
 fn run_hint(ctx: &Context, tc: &Toolchain) -> String {
-    let env = probe::project_env_name(ctx).unwrap_or_else(|| "ENV".to_string());
+    let env = project_env_name(ctx).unwrap_or_else(|| "ENV".to_string());
     let cmds = tc.commands();
     fix::quote_argv(&cmds.run_in(&env, &crate::probes::mcp::example_command(ctx)))
 }

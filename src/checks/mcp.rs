@@ -494,13 +494,6 @@ fn looks_like_server(owner: &sockets::Owner, command: &[String]) -> bool {
     !words.is_empty() && owner.cmdline.iter().any(|arg| words.contains(&base(arg)))
 }
 
-/// Whether a process runs from inside the project's folder (its working directory).
-fn runs_in_project(ctx: &Context, pid: u32) -> bool {
-    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd"));
-    let project = std::fs::canonicalize(&ctx.settings.project_dir);
-    matches!((cwd, project), (Ok(c), Ok(p)) if c.starts_with(&p))
-}
-
 fn describe_listener(l: &sockets::Listener) -> String {
     match &l.owner {
         Some(o) => format!("{} held by pid {} ({})", l.endpoint(), o.pid, o.command()),
@@ -566,7 +559,7 @@ fn port(ctx: &Context) -> Outcome {
         }
     };
     Ok(match &holder.owner {
-        Some(o) if looks_like_server(o, &command) || runs_in_project(ctx, o.pid) => data(CheckResult::warn(format!(
+        Some(o) if looks_like_server(o, &command) || mcp::runs_in_project(ctx, o) => data(CheckResult::warn(format!(
             "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
             t.authority(),
             o.pid
@@ -630,8 +623,8 @@ fn served(
     let r = r.detail(describe_listener(l));
     let Some(o) = &l.owner else { return r };
     let r = r.data("pid", o.pid);
-    match std::fs::read_link(format!("/proc/{}/cwd", o.pid)) {
-        Ok(cwd) if !runs_in_project(ctx, o.pid) => CheckResult {
+    match &o.cwd {
+        Some(cwd) if !mcp::runs_in_project(ctx, o) => CheckResult {
             status: crate::core::Status::Warn,
             summary: format!(
                 "{} is served by {}, which runs from {}: another project's server, not this one",
@@ -791,6 +784,7 @@ mod tests {
             pid: 1,
             name: "python".into(),
             cmdline: cmd.iter().map(|s| s.to_string()).collect(),
+            cwd: None,
         };
         let cmd = vec!["python".to_string(), "main.py".to_string()];
         assert!(looks_like_server(

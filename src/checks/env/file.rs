@@ -127,10 +127,9 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
                     .manual("fix the path in devdoctor.toml ([env] file) or --env-file"),
             );
     }
-    let req = ctx.settings.project_dir.join("requirements.txt");
-    if !req.is_file() {
+    let Some(req) = probe::requirements_txt(ctx) else {
         return CheckResult::skip(format!("no {shown} in the project"));
-    }
+    };
     let name = probe::env_name(ctx).map(|n| n.name).unwrap_or_else(|| {
         ctx.settings
             .project_dir

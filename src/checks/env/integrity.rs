@@ -6,11 +6,8 @@ use super::{commands, for_env, found_prefix};
 use crate::core::{Builtin, Check, CheckResult, Context, Early, Fix, Outcome, Phase, Spec};
 use crate::fix::Commands;
 use crate::probes::env::meta::{self, FileProblem, FullRecord};
-use std::path::Path;
 use std::sync::Arc;
 
-/// Records read from one conda-meta folder (more are not read).
-const MAX_RECORDS: usize = 10_000;
 /// Problems listed in the details (all are counted).
 const SHOWN: usize = 12;
 
@@ -55,34 +52,6 @@ environment that no solver produced: imports fail in ways that depend on the ord
 Fix: install the unsatisfied specs (micromamba install -y -n ENV -c conda-forge 'SPEC' …), which
 lets the solver repair the environment; a name recorded twice is reinstalled.";
 
-/// The environment's records, read once per run for both checks.
-struct Records(Result<Vec<FullRecord>, String>);
-
-fn records(ctx: &Context, prefix: &Path) -> Arc<Records> {
-    let prefix = prefix.to_path_buf();
-    ctx.probe(move |_| Records(read_records(&prefix)))
-}
-
-fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, String> {
-    let dir = prefix.join("conda-meta");
-    let rd = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths: Vec<_> = rd
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
-        .take(MAX_RECORDS)
-        .collect();
-    paths.sort();
-    let mut out = Vec::with_capacity(paths.len());
-    for p in paths {
-        // An unreadable record is env.packages' finding; here it is simply not judged.
-        if let Ok(r) = meta::read_full_record(&p) {
-            out.push(r);
-        }
-    }
-    Ok(out)
-}
-
 fn describe(p: &FileProblem) -> String {
     match p {
         FileProblem::Missing => "missing".into(),
@@ -106,7 +75,7 @@ fn reinstall(cmds: &Commands, name: &str) -> Vec<String> {
 
 fn check_integrity(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
-    let recs = records(ctx, &prefix);
+    let recs = meta::full_records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
         Err(why) => return Err(Early::unknown(why.clone())),
@@ -179,7 +148,7 @@ fn check_integrity(ctx: &Context) -> Outcome {
 
 fn check_consistency(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
-    let recs = records(ctx, &prefix);
+    let recs = meta::full_records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
         Err(why) => return Err(Early::unknown(why.clone())),

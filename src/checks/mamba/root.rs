@@ -33,7 +33,7 @@ fn root_or_parent(e: &KnownEnv) -> Option<PathBuf> {
 pub(super) fn misplaced(ctx: &Context, roots: &Roots) -> Option<Misplaced> {
     roots.root_prefix.as_ref()?;
     let envs: Vec<&KnownEnv> = roots.known_envs.iter().filter(|e| named(e)).collect();
-    if let Some(project) = probe::project_env_name(ctx) {
+    if let Some(project) = super::project_env_name(ctx) {
         let matching: Vec<&&KnownEnv> = envs.iter().filter(|e| e.name == project).collect();
         if matching.iter().any(|e| roots.reachable_by_name(&e.prefix)) {
             return None;

@@ -133,19 +133,6 @@ fn origin_fix() -> Fix {
         .manual("then restart the server")
 }
 
-/// Whether devdoctor runs inside a container (Docker's /.dockerenv, podman's
-/// /run/.containerenv, or the `container` variable systemd-nspawn and podman set).
-/// `DEVDOCTOR_ASSUME_HOST=1` says it does not (tests on CI machines that are containers).
-fn in_container(ctx: &Context) -> bool {
-    if ctx.var("DEVDOCTOR_ASSUME_HOST") == Some("1") {
-        return false;
-    }
-    ctx.var("container").is_some_and(|v| !v.is_empty())
-        || ["/.dockerenv", "/run/.containerenv"]
-            .iter()
-            .any(|m| std::path::Path::new(m).exists())
-}
-
 fn is_wildcard(ip: &str) -> bool {
     ip.parse::<IpAddr>()
         .map(|a| a.is_unspecified())
@@ -199,7 +186,7 @@ pub(super) fn bind(ctx: &Context) -> Outcome {
             "nothing listens on port {} (see mcp.port)",
             target.port
         ))
-    } else if in_container(ctx) {
+    } else if mcp::in_container(ctx) {
         Some("inside a container, listening on every interface is how a published port reaches the server; the socket is not judged".to_string())
     } else {
         None

@@ -1,7 +1,7 @@
 //! The project's Dockerfiles and compose files, by configuration or by the shared project walk.
 
 use crate::core::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Dockerfiles and compose files of the project (configured, else as the shared project walk
@@ -52,4 +52,14 @@ pub fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
         }
         files
     })
+}
+
+/// Whether a Dockerfile a compose service names is there.
+pub(crate) fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// When a file (the image's Dockerfile) was last changed.
+pub(crate) fn modified(path: &Path) -> std::io::Result<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified())
 }

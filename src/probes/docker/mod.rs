@@ -17,6 +17,7 @@ pub mod trivy;
 pub use api::{ImageConfig, ServerInfo};
 pub use cli::{CliInfo, DownCause};
 pub use endpoint::{Resolved, Source, Target};
+pub(crate) use files::{is_file, modified};
 pub use files::{project_files, ProjectFiles};
 pub use image::{image, local_image, valid_reference, ImageLookup};
 

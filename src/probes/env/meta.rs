@@ -1,10 +1,12 @@
 //! A prefix's `conda-meta`: installed packages from the record FILE NAMES (no JSON opened),
 //! the python record, and `history`.
 
+use crate::core::Context;
 use crate::disk::io_reason;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One installed package as its record's file name tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,6 +473,38 @@ pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, String> {
         &text
     };
     Ok(parse_history(text))
+}
+
+/// Records read from one conda-meta folder (more are not read).
+const MAX_RECORDS: usize = 10_000;
+
+/// The environment's full records (conda-meta/*.json), read once per run for env.integrity
+/// and env.consistency.
+pub(crate) struct Records(pub(crate) Result<Vec<FullRecord>, String>);
+
+pub(crate) fn full_records(ctx: &Context, prefix: &Path) -> Arc<Records> {
+    let prefix = prefix.to_path_buf();
+    ctx.probe(move |_| Records(read_records(&prefix)))
+}
+
+fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, String> {
+    let dir = prefix.join("conda-meta");
+    let rd = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<_> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .take(MAX_RECORDS)
+        .collect();
+    paths.sort();
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        // An unreadable record is env.packages' finding; here it is simply not judged.
+        if let Ok(r) = read_full_record(&p) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

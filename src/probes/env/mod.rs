@@ -316,6 +316,30 @@ pub fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
     })
 }
 
+/// The project's `requirements.txt`, when there is one (a pip project with no environment file).
+pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
+    Some(ctx.settings.project_dir.join("requirements.txt")).filter(|p| p.is_file())
+}
+
+/// Whether devdoctor runs in the project folder, so that fix commands (which the fixer runs
+/// there too) may name the project's files relative to it.
+pub(crate) fn runs_in_project(ctx: &Context) -> bool {
+    struct Here(bool);
+    ctx.probe(|ctx| {
+        let project = &ctx.settings.project_dir;
+        Here(std::env::current_dir().is_ok_and(|c| same_dir(&c, project)))
+    })
+    .0
+}
+
+/// Whether two paths name the same folder, as given or once symlinks are resolved.
+pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b
+        || a.canonicalize()
+            .ok()
+            .is_some_and(|c| Some(c) == b.canonicalize().ok())
+}
+
 /// A declared dependency the environment does not satisfy.
 #[derive(Debug, Clone)]
 pub struct Unsatisfied {

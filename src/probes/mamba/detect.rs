@@ -2,7 +2,7 @@
 //! identifying each from its `--version` output. The version
 //! probes run in parallel, each bounded by `exec::Cmd`'s timeout.
 
-use super::{version_timeout, BrokenTool, ProblemKind, Tool, Toolchain};
+use super::{version_timeout, BrokenTool, ProblemKind, StaleVar, Tool, Toolchain};
 use crate::core::Context;
 use crate::exec::{Cmd, Output};
 use crate::fix::Flavour;
@@ -171,7 +171,7 @@ fn known_locations(ctx: &Context) -> Vec<(PathBuf, &'static str)> {
     out
 }
 
-fn candidates(ctx: &Context, stale: &mut Vec<(String, PathBuf)>) -> Vec<Candidate> {
+fn candidates(ctx: &Context, stale: &mut Vec<StaleVar>) -> Vec<Candidate> {
     let mut found: Vec<(PathBuf, &'static str, String)> = Vec::new();
     for var in ["MAMBA_EXE", "CONDA_EXE"] {
         if let Some(p) = ctx.var_path(var) {
@@ -183,7 +183,11 @@ fn candidates(ctx: &Context, stale: &mut Vec<(String, PathBuf)>) -> Vec<Candidat
                 };
                 found.push((p, name, var.to_string()));
             } else {
-                stale.push((var.to_string(), p));
+                stale.push(StaleVar {
+                    var: var.to_string(),
+                    exists: p.exists(),
+                    path: p,
+                });
             }
         }
     }

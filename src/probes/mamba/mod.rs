@@ -110,8 +110,17 @@ pub struct Toolchain {
     pub problems: Vec<String>,
     /// The same problems, structured.
     pub broken: Vec<BrokenTool>,
-    /// `MAMBA_EXE` / `CONDA_EXE` naming no existing file: (variable, value).
-    pub stale_vars: Vec<(String, PathBuf)>,
+    /// `MAMBA_EXE` / `CONDA_EXE` naming no existing file.
+    pub stale_vars: Vec<StaleVar>,
+}
+
+/// A tool variable that names no file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleVar {
+    pub var: String,
+    pub path: PathBuf,
+    /// Something that is not a file (a folder) is there; else nothing is.
+    pub exists: bool,
 }
 
 impl Toolchain {
@@ -356,23 +365,4 @@ pub fn tilde(ctx: &Context, p: &Path) -> String {
         }
     }
     p.display().to_string()
-}
-
-/// The project's environment name: `--env`/config, else `name:` in the environment file.
-pub fn project_env_name(ctx: &Context) -> Option<String> {
-    if let Some(n) = &ctx.settings.env_name {
-        return Some(n.clone());
-    }
-    let path = ctx.settings.project_path(&ctx.settings.env_file);
-    let meta = std::fs::metadata(&path).ok()?;
-    if meta.len() > 4 * 1024 * 1024 {
-        return None;
-    }
-    let text = std::fs::read_to_string(&path).ok()?;
-    // Deep block nesting overflows the stack while the tree is built or dropped.
-    crate::probes::yaml::check_nesting(&text).ok()?;
-    use saphyr::{LoadableYamlNode, Yaml};
-    let docs = Yaml::load_from_str(&text).ok()?;
-    let name = docs.first()?.as_mapping_get("name")?.as_str()?.trim();
-    (!name.is_empty()).then(|| name.to_string())
 }

@@ -233,3 +233,22 @@ pub fn health(ctx: &Context, url: &str) -> Result<Health, HttpError> {
         elapsed,
     })
 }
+
+/// Whether a process runs from inside the project's folder (its working directory).
+pub(crate) fn runs_in_project(ctx: &Context, owner: &sockets::Owner) -> bool {
+    struct Root(Option<std::path::PathBuf>);
+    let root = ctx.probe(|ctx| Root(std::fs::canonicalize(&ctx.settings.project_dir).ok()));
+    matches!((&owner.cwd, &root.0), (Some(c), Some(p)) if c.starts_with(p))
+}
+/// Whether devdoctor runs inside a container (Docker's /.dockerenv, podman's
+/// /run/.containerenv, or the `container` variable systemd-nspawn and podman set).
+/// `DEVDOCTOR_ASSUME_HOST=1` says it does not (tests on CI machines that are containers).
+pub(crate) fn in_container(ctx: &Context) -> bool {
+    if ctx.var("DEVDOCTOR_ASSUME_HOST") == Some("1") {
+        return false;
+    }
+    ctx.var("container").is_some_and(|v| !v.is_empty())
+        || ["/.dockerenv", "/run/.containerenv"]
+            .iter()
+            .any(|m| std::path::Path::new(m).exists())
+}

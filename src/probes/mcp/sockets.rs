@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One listening TCP socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Owner {
     pub pid: u32,
     pub name: String,
     pub cmdline: Vec<String>,
+    /// The folder it runs in, where /proc lets us see it.
+    pub cwd: Option<PathBuf>,
 }
 
 impl Owner {
@@ -168,7 +170,9 @@ fn describe(pids: &[u32]) -> HashMap<u32, Owner> {
     sys.refresh_processes_specifics(
         ProcessesToUpdate::Some(&wanted),
         true,
-        ProcessRefreshKind::nothing().with_cmd(UpdateKind::Always),
+        ProcessRefreshKind::nothing()
+            .with_cmd(UpdateKind::Always)
+            .with_cwd(UpdateKind::Always),
     );
     for &pid in pids {
         if let Some(p) = sys.process(Pid::from_u32(pid)) {
@@ -182,6 +186,7 @@ fn describe(pids: &[u32]) -> HashMap<u32, Owner> {
                         .iter()
                         .map(|a| a.to_string_lossy().into_owned())
                         .collect(),
+                    cwd: p.cwd().map(Path::to_path_buf),
                 },
             );
         }
@@ -238,6 +243,7 @@ pub fn name_owners(all: &mut [Listener]) {
                 pid: *pid,
                 name: String::new(),
                 cmdline: Vec::new(),
+                cwd: std::fs::read_link(format!("/proc/{pid}/cwd")).ok(),
             }));
         }
     }
