@@ -6,9 +6,9 @@
 
 mod interp;
 mod load;
-mod yaml;
 
-pub use yaml::{load as load_yaml, Node, Value, YamlError};
+pub use crate::probes::yaml::tree::{load as load_yaml, Node, Value};
+pub use crate::probes::yaml::YamlError;
 
 use crate::core::Context;
 use std::path::{Path, PathBuf};
@@ -453,12 +453,12 @@ pub(crate) fn parse_file_with(
         display: display.to_string(),
         ..ComposeFile::default()
     };
-    let mut root = match yaml::load(text) {
+    let mut root = match load_yaml(text) {
         Ok(root) => root,
         Err(e) => {
             file.error = Some(Problem {
                 line: e.line,
-                reason: format!("not valid YAML: {}", e.reason),
+                reason: format!("not valid YAML: {}", e.message),
             });
             return (file, Vec::new());
         }

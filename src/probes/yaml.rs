@@ -14,7 +14,10 @@ const MAX_BLOCK_PREFIX: usize = 512;
 /// Nodes an alias may expand to (a "billion laughs" file stops here).
 const ALIAS_BUDGET: usize = 10_000;
 
-/// Why a file could not be turned into YAML, with the 1-based line when known.
+pub mod tree;
+
+/// Why a file could not be turned into YAML, with the 1-based line when known (0: the whole
+/// file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     pub line: usize,
@@ -22,7 +25,7 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    fn new(line: usize, message: impl Into<String>) -> YamlError {
+    pub(crate) fn new(line: usize, message: impl Into<String>) -> YamlError {
         YamlError {
             line,
             message: message.into(),
@@ -80,12 +83,19 @@ pub fn check_nesting(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
-/// Parses the first YAML document of `text`. `Ok(None)` for an empty document.
+/// Parses the first YAML document of `text`, every scalar kept as its source text. `Ok(None)`
+/// for an empty document.
 pub fn parse(text: &str) -> Result<Option<MarkedYaml<'_>>, YamlError> {
+    load_marked(text, false)
+}
+
+/// The one budgeted loader: nesting checked first, aliases expanded within [`ALIAS_BUDGET`];
+/// `typed` resolves plain scalars to null, booleans and numbers (YAML 1.2 core schema).
+fn load_marked(text: &str, typed: bool) -> Result<Option<MarkedYaml<'_>>, YamlError> {
     check_nesting(text)?;
     let mut parser = saphyr_parser::Parser::new_from_str(text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
-    loader.early_parse(false);
+    loader.early_parse(typed);
     loader.alias_limit(ALIAS_BUDGET);
     let scan = parser.load(&mut loader, false);
     let err = scan.err().or_else(|| loader.error().cloned());

@@ -20,14 +20,16 @@ struct Source {
 /// A malformed rc file makes the tool refuse to start; an unreadable one (an unreadable HOME)
 /// hides the user's settings. Either is a failure of its own.
 fn unreadable_config(ctx: &Context, program: &str, rc: &[RcFile]) -> Option<CheckResult> {
-    let bad: Vec<(&RcFile, &String)> = rc
+    let bad: Vec<(&RcFile, &rc::RcError)> = rc
         .iter()
         .filter_map(|f| f.settings.as_ref().err().map(|e| (f, e)))
         .collect();
     if bad.is_empty() {
         return None;
     }
-    let malformed = bad.iter().any(|(_, e)| !e.starts_with(rc::UNREADABLE));
+    let malformed = bad
+        .iter()
+        .any(|(_, e)| matches!(e, rc::RcError::Malformed { .. }));
     let what = if malformed { "malformed" } else { "unreadable" };
     let mut r = CheckResult::fail(format!(
         "{program} cannot read its configuration: a{} {what} rc file",
@@ -38,7 +40,7 @@ fn unreadable_config(ctx: &Context, program: &str, rc: &[RcFile]) -> Option<Chec
             .detail(format!("{} {e}", show(ctx, &f.path)))
             .location(Location::new(
                 f.path.clone(),
-                line_in(e),
+                e.line(),
                 format!("{what} rc file"),
             ));
     }
@@ -328,14 +330,4 @@ pub(super) fn check(ctx: &Context, tc: &Toolchain, roots: &Roots) -> CheckResult
     r.details(problems.iter().map(|(s, why)| format!("{s}: {why}")))
         .detail(format!("effective channels: {shown}"))
         .with_fix(f)
-}
-
-/// The line number in a parse error (`line N: …` or saphyr's `… at line N …`), else 0.
-fn line_in(err: &str) -> usize {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"line (\d+)").expect("static regex"));
-    re.captures(err)
-        .and_then(|c| c.get(1))
-        .and_then(|m| m.as_str().parse().ok())
-        .unwrap_or(0)
 }

@@ -47,7 +47,44 @@ pub struct RcFile {
     /// The current user may edit it (system files usually need an administrator).
     pub writable: bool,
     /// Parsed keys, or why the file could not be read or parsed.
-    pub settings: Result<RcSettings, String>,
+    pub settings: Result<RcSettings, RcError>,
+}
+
+/// Why an rc file gives no settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RcError {
+    /// It could not be read (permissions, not a regular file): the reason as shown.
+    Unreadable(String),
+    /// It was read, but it is too large, not YAML, or a key it sets has the wrong shape: the
+    /// line (0 when none applies) and the reason as shown.
+    Malformed { line: usize, message: String },
+}
+
+impl RcError {
+    /// A wrong shape at `line`, shown as `line N: …`.
+    fn at(line: usize, what: impl std::fmt::Display) -> RcError {
+        RcError::Malformed {
+            line,
+            message: format!("line {line}: {what}"),
+        }
+    }
+
+    /// The line the problem is on (0 when unknown or the whole file).
+    pub fn line(&self) -> usize {
+        match self {
+            RcError::Unreadable(_) => 0,
+            RcError::Malformed { line, .. } => *line,
+        }
+    }
+}
+
+impl std::fmt::Display for RcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RcError::Unreadable(why) => f.write_str(why),
+            RcError::Malformed { message, .. } => f.write_str(message),
+        }
+    }
 }
 
 /// Paths looked at for `flavour`, lowest precedence first, before checking existence.
@@ -171,30 +208,35 @@ fn closed_folder(p: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The reason `load` gives for a file it could not read; starts with [`UNREADABLE`].
-fn unreadable(e: &std::io::Error) -> String {
-    match e.kind() {
+/// The reason `load` gives for a file it could not read.
+fn unreadable(e: &std::io::Error) -> RcError {
+    RcError::Unreadable(match e.kind() {
         std::io::ErrorKind::PermissionDenied => {
             format!(
                 "{UNREADABLE}: permission denied (this user may not read it or a folder above it)"
             )
         }
         _ => format!("{UNREADABLE}: {e}"),
-    }
+    })
 }
 
-/// How the reason for an unreadable (rather than malformed) rc file starts.
-pub const UNREADABLE: &str = "could not be read";
+/// How the reason for an unreadable rc file starts.
+const UNREADABLE: &str = "could not be read";
 
 /// Reads and parses one rc file.
 pub fn load(path: &Path, level: RcLevel) -> RcFile {
     let settings = match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_RC_BYTES => Err(format!(
-            "is {} bytes, larger than the {} bytes devdoctor reads",
-            m.len(),
-            MAX_RC_BYTES
-        )),
-        Ok(m) if !m.is_file() => Err(format!("{UNREADABLE}: not a regular file")),
+        Ok(m) if m.len() > MAX_RC_BYTES => Err(RcError::Malformed {
+            line: 0,
+            message: format!(
+                "is {} bytes, larger than the {} bytes devdoctor reads",
+                m.len(),
+                MAX_RC_BYTES
+            ),
+        }),
+        Ok(m) if !m.is_file() => Err(RcError::Unreadable(format!(
+            "{UNREADABLE}: not a regular file"
+        ))),
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) => parse(&String::from_utf8_lossy(&bytes)),
             Err(e) => Err(unreadable(&e)),
@@ -226,7 +268,7 @@ fn line_of(node: &MarkedYaml) -> usize {
     node.span.start.line().max(1)
 }
 
-fn string_list(key: &str, node: &MarkedYaml) -> Result<Located<Vec<Located<String>>>, String> {
+fn string_list(key: &str, node: &MarkedYaml) -> Result<Located<Vec<Located<String>>>, RcError> {
     let line = line_of(node);
     match &node.data {
         YamlData::Sequence(items) => {
@@ -238,9 +280,9 @@ fn string_list(key: &str, node: &MarkedYaml) -> Result<Located<Vec<Located<Strin
                         line: line_of(item),
                     }),
                     None => {
-                        return Err(format!(
-                            "line {}: `{key}` entries must be strings",
-                            line_of(item)
+                        return Err(RcError::at(
+                            line_of(item),
+                            format!("`{key}` entries must be strings"),
                         ))
                     }
                 }
@@ -257,16 +299,18 @@ fn string_list(key: &str, node: &MarkedYaml) -> Result<Located<Vec<Located<Strin
                 value: vec![Located { value, line }],
                 line,
             }),
-            None => Err(format!("line {line}: `{key}` must be a list")),
+            None => Err(RcError::at(line, format!("`{key}` must be a list"))),
         },
     }
 }
 
 /// Parses rc text. Unknown keys are ignored; wrong shapes of the keys read are errors.
-pub fn parse(text: &str) -> Result<RcSettings, String> {
-    crate::probes::yaml::check_nesting(text)
-        .map_err(|e| format!("line {}: {}", e.line, e.message))?;
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| format!("is not valid YAML: {e}"))?;
+pub fn parse(text: &str) -> Result<RcSettings, RcError> {
+    crate::probes::yaml::check_nesting(text).map_err(|e| RcError::at(e.line, e.message))?;
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| RcError::Malformed {
+        line: e.marker().line(),
+        message: format!("is not valid YAML: {e}"),
+    })?;
     let mut settings = RcSettings::default();
     let Some(doc) = docs.first() else {
         return Ok(settings);
@@ -275,9 +319,9 @@ pub fn parse(text: &str) -> Result<RcSettings, String> {
         YamlData::Mapping(m) => m,
         YamlData::Value(Scalar::Null) => return Ok(settings),
         _ => {
-            return Err(format!(
-                "line {}: the top level must be a mapping of settings",
-                line_of(doc)
+            return Err(RcError::at(
+                line_of(doc),
+                "the top level must be a mapping of settings",
             ))
         }
     };
@@ -294,7 +338,7 @@ pub fn parse(text: &str) -> Result<RcSettings, String> {
             }
             "channel_priority" => {
                 let value = scalar_text(v).ok_or_else(|| {
-                    format!("line {}: `channel_priority` must be a string", line_of(v))
+                    RcError::at(line_of(v), "`channel_priority` must be a string")
                 })?;
                 settings.channel_priority = Some(Located {
                     value,
@@ -379,6 +423,31 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
         }
+    }
+
+    /// The line of a problem is a field of the error, not a number to find in its text.
+    #[test]
+    fn errors_carry_their_kind_and_line() {
+        let shape = parse("channels:\n  - conda-forge\n  - {a: b}\n").unwrap_err();
+        assert_eq!(shape.line(), 3);
+        assert_eq!(
+            shape.to_string(),
+            "line 3: `channels` entries must be strings"
+        );
+        let syntax = parse("a: 1\nchannels: [conda-forge\n").unwrap_err();
+        assert!(matches!(syntax, RcError::Malformed { .. }), "{syntax:?}");
+        assert!(
+            syntax.to_string().starts_with("is not valid YAML: "),
+            "{syntax}"
+        );
+        assert!(syntax.line() >= 2, "{syntax:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let unread = load(dir.path(), RcLevel::User).settings.unwrap_err();
+        assert_eq!(
+            unread,
+            RcError::Unreadable("could not be read: not a regular file".into())
+        );
+        assert_eq!(unread.line(), 0);
     }
 
     #[test]

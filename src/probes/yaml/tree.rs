@@ -1,8 +1,9 @@
-//! A small YAML tree with 1-based line numbers, built from saphyr's marked nodes: aliases are
-//! expanded (saphyr budgets the expansion against alias bombs), `<<` merge keys are resolved
+//! A YAML tree with typed scalars and 1-based line numbers (for compose files), built by the
+//! one budgeted loader: aliases are expanded within its budget, `<<` merge keys are resolved
 //! (explicit keys win, earlier merge sources win over later ones), and tags are dropped.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use super::YamlError;
+use saphyr::{MarkedYaml, Scalar, YamlData};
 
 /// Nesting deeper than this is refused (a compose file is a few levels deep).
 const MAX_DEPTH: usize = 128;
@@ -86,39 +87,21 @@ impl Node {
     }
 }
 
-/// Why a file is not valid YAML: line (1-based, 0 for the whole file) and reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
-    pub line: usize,
-    pub reason: String,
-}
-
 /// Parses the first document of `text`.
 pub fn load(text: &str) -> Result<Node, YamlError> {
-    crate::probes::yaml::check_nesting(text).map_err(|e| YamlError {
-        line: e.line,
-        reason: e.message,
-    })?;
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
-        line: e.marker().line(),
-        reason: e.info().to_string(),
-    })?;
-    let Some(doc) = docs.into_iter().next() else {
-        return Err(YamlError {
-            line: 0,
-            reason: "the file is empty".to_string(),
-        });
-    };
-    convert(&doc, 0)
+    match super::load_marked(text, true)? {
+        Some(doc) => convert(&doc, 0),
+        None => Err(YamlError::new(0, "the file is empty")),
+    }
 }
 
 fn convert(node: &MarkedYaml, depth: usize) -> Result<Node, YamlError> {
     let line = node.span.start.line();
     if depth > MAX_DEPTH {
-        return Err(YamlError {
+        return Err(YamlError::new(
             line,
-            reason: format!("nesting deeper than {MAX_DEPTH} levels"),
-        });
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let value = match &node.data {
         YamlData::Value(s) => scalar(s),
@@ -141,11 +124,10 @@ fn convert(node: &MarkedYaml, depth: usize) -> Result<Node, YamlError> {
                         Value::Map(_) => merges.push(val),
                         Value::Seq(items) => merges.extend(items),
                         _ => {
-                            return Err(YamlError {
-                                line: key.line,
-                                reason: "a `<<` merge key needs a mapping or a list of mappings"
-                                    .to_string(),
-                            })
+                            return Err(YamlError::new(
+                                key.line,
+                                "a `<<` merge key needs a mapping or a list of mappings",
+                            ))
                         }
                     }
                 } else {
@@ -154,10 +136,10 @@ fn convert(node: &MarkedYaml, depth: usize) -> Result<Node, YamlError> {
             }
             for source in merges {
                 let Value::Map(entries) = source.value else {
-                    return Err(YamlError {
-                        line: source.line,
-                        reason: "a `<<` merge source is not a mapping".to_string(),
-                    });
+                    return Err(YamlError::new(
+                        source.line,
+                        "a `<<` merge source is not a mapping",
+                    ));
                 };
                 for (k, v) in entries {
                     if !own.iter().any(|(o, _)| o.value == k.value) {
@@ -211,7 +193,7 @@ mod tests {
     fn errors_carry_a_line() {
         let e = load("services:\n  api:\n    image: [unclosed\n").unwrap_err();
         assert!(e.line >= 3, "{e:?}");
-        assert_eq!(load("").unwrap_err().reason, "the file is empty");
+        assert_eq!(load("").unwrap_err().message, "the file is empty");
         assert!(load("a: *nope\n").is_err() || load("a: *nope\n").is_ok());
     }
 
