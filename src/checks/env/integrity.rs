@@ -81,30 +81,19 @@ fn check_integrity(ctx: &Context) -> Outcome {
         Err(why) => return Err(Early::unknown(why.clone())),
     };
     let deep = ctx.settings.deep;
-    let mut damaged: Vec<(&FullRecord, Vec<String>)> = Vec::new();
-    let mut files = 0usize;
-    for r in recs {
-        let paths = r.all_paths();
-        files += paths.len();
-        // paths_data by path, once per record (a lookup per file was quadratic: 16 million
-        // comparisons for a 4,000-file python record).
-        let entries: std::collections::HashMap<&str, &meta::PathEntry> = r
-            .paths_data
-            .paths
-            .iter()
-            .map(|e| (e.path.as_str(), e))
-            .collect();
-        let problems: Vec<String> = paths
-            .iter()
-            .filter_map(|p| {
-                meta::check_path(&prefix, p, entries.get(p).copied(), deep)
-                    .map(|x| format!("{p}: {}", describe(&x)))
-            })
-            .collect();
-        if !problems.is_empty() {
-            damaged.push((r, problems));
-        }
-    }
+    let files: usize = recs.iter().map(|r| r.all_paths().len()).sum();
+    let damaged: Vec<(&FullRecord, Vec<String>)> = meta::damaged_files(&prefix, recs, deep)
+        .into_iter()
+        .zip(recs)
+        .filter(|(problems, _)| !problems.is_empty())
+        .map(|(problems, r)| {
+            let shown = problems
+                .iter()
+                .map(|(p, x)| format!("{p}: {}", describe(x)))
+                .collect();
+            (r, shown)
+        })
+        .collect();
     let how = if deep {
         "present and unchanged"
     } else {

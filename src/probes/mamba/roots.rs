@@ -383,11 +383,42 @@ fn root_of(prefix: &Path) -> Option<PathBuf> {
 struct EnvSet {
     envs: Vec<KnownEnv>,
     seen: std::collections::HashSet<PathBuf>,
+    /// Each prefix as written, with its resolved form: one prefix is listed by several
+    /// sources (environments.txt, its envs dir, its root's envs/).
+    resolved: std::collections::HashMap<PathBuf, PathBuf>,
+    /// Each envs folder resolved once: a prefix that is no link is its folder's resolved form
+    /// joined with its name, one `lstat` instead of a `readlink` per component.
+    folders: std::collections::HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl EnvSet {
+    /// The prefix with symlinks resolved (as written when it does not exist).
+    fn resolve(&mut self, prefix: &Path) -> PathBuf {
+        let literal: PathBuf = prefix.components().collect();
+        if let Some(key) = self.resolved.get(&literal) {
+            return key.clone();
+        }
+        let key = match std::fs::symlink_metadata(&literal) {
+            Err(_) => literal.clone(),
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(&literal).unwrap_or_else(|_| literal.clone())
+            }
+            Ok(_) => match (literal.parent(), literal.file_name()) {
+                (Some(folder), Some(name)) => self
+                    .folders
+                    .entry(folder.to_path_buf())
+                    .or_insert_with(|| std::fs::canonicalize(folder).ok())
+                    .as_ref()
+                    .map_or_else(|| literal.clone(), |f| f.join(name)),
+                _ => std::fs::canonicalize(&literal).unwrap_or_else(|_| literal.clone()),
+            },
+        };
+        self.resolved.insert(literal, key.clone());
+        key
+    }
+
     fn add(&mut self, prefix: PathBuf, source: &str) {
-        let key = std::fs::canonicalize(&prefix).unwrap_or_else(|_| prefix.components().collect());
+        let key = self.resolve(&prefix);
         if !self.seen.insert(key) {
             return;
         }
@@ -507,5 +538,33 @@ fn resolve_from(
         rc,
         envs_dirs_error,
         known_envs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One environment reached through a symlinked folder, a symlinked prefix, or its own
+    /// path is one environment; a prefix that does not exist is kept as written, once.
+    #[test]
+    fn env_set_resolves_links_once_per_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let envs = dir.path().join("envs");
+        std::fs::create_dir_all(envs.join("a/conda-meta")).unwrap();
+        std::os::unix::fs::symlink(&envs, dir.path().join("linked-envs")).unwrap();
+        std::os::unix::fs::symlink(envs.join("a"), envs.join("alias")).unwrap();
+        let mut set = EnvSet::default();
+        set.add(envs.join("a"), "envs dir");
+        set.add(dir.path().join("linked-envs/a"), "environments.txt");
+        set.add(envs.join("alias"), "environments.txt");
+        set.add(envs.join("./a"), "environments.txt");
+        assert_eq!(set.envs.len(), 1, "{:?}", set.envs);
+        assert_eq!(set.envs[0].source, "envs dir");
+        set.add(dir.path().join("gone"), "environments.txt");
+        set.add(dir.path().join("gone/"), "environments.txt");
+        assert_eq!(set.envs.len(), 2);
+        set.add(envs.join("b"), "environments.txt");
+        assert_eq!(set.envs.len(), 3);
     }
 }
