@@ -125,7 +125,7 @@ proptest! {
 
     #[test]
     fn body_excerpts(bytes in proptest::collection::vec(any::<u8>(), 0..2048), max in 0usize..200, media in proptest::option::of("\\PC{0,30}")) {
-        let e = http::excerpt(&bytes, max);
+        let e = devdoctor::policy::text::excerpt(&bytes, max);
         prop_assert!(e.chars().count() <= max + 1, "{} > {max}", e.chars().count());
         prop_assert!(!e.chars().any(char::is_control), "{e:?}");
         let b = http::body_excerpt(&bytes, media.as_deref(), max);
@@ -243,7 +243,12 @@ fn long_urls_and_tables() {
         Err(e) => assert!(!e.to_string().contains(SECRET)),
     }
     let _ = Target::parse(&format!("http://{long}"));
-    assert_eq!(http::excerpt(long.as_bytes(), 100).chars().count(), 101);
+    assert_eq!(
+        devdoctor::policy::text::excerpt(long.as_bytes(), 100)
+            .chars()
+            .count(),
+        101
+    );
     let html = format!("<html>{}</html>", "<b>x</b>".repeat(MIB / 8));
     assert!(
         http::body_excerpt(html.as_bytes(), None, 50)

@@ -56,14 +56,14 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
             problems.push((
                 f.display.clone(),
                 e.line,
-                crate::checks::dockerfile::printable(&e.reason),
+                crate::policy::text::printable(&e.reason),
             ));
         }
         for p in &f.problems {
             problems.push((
                 f.display.clone(),
                 p.line,
-                crate::checks::dockerfile::printable(&p.reason),
+                crate::policy::text::printable(&p.reason),
             ));
         }
     }

@@ -187,7 +187,7 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     Some(findings.iter().any(|f| f.status == Status::Ok))
 }
 
-pub use crate::policy::text::printable;
+use crate::policy::text::printable;
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
 fn tag(ctx: &Context) -> String {

@@ -259,7 +259,10 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
                 "{code} in {}, but the answer is an HTML page, not a health response",
                 ms(h.elapsed)
             ))
-            .detail(format!("body: {}", http::excerpt(&h.body.bytes, 120)))
+            .detail(format!(
+                "body: {}",
+                crate::policy::text::excerpt(&h.body.bytes, 120)
+            ))
             .detail("another web server or a catch-all route may be answering on this port");
         }
         let json: Option<serde_json::Value> = serde_json::from_slice(&h.body.bytes).ok();
@@ -267,8 +270,8 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
             .as_ref()
             .and_then(|v| v.get("status"))
             .map(|s| match s {
-                serde_json::Value::String(s) => http::excerpt(s.as_bytes(), 40),
-                other => http::excerpt(other.to_string().as_bytes(), 40),
+                serde_json::Value::String(s) => crate::policy::text::excerpt(s.as_bytes(), 40),
+                other => crate::policy::text::excerpt(other.to_string().as_bytes(), 40),
             });
         return match status {
             Some(s) if HEALTHY_WORDS.contains(&s.to_ascii_lowercase().as_str()) => {
@@ -279,7 +282,10 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
                 "{code} in {}, but the server reports status \"{s}\"",
                 ms(h.elapsed)
             ))
-            .detail(format!("body: {}", http::excerpt(&h.body.bytes, 200)))
+            .detail(format!(
+                "body: {}",
+                crate::policy::text::excerpt(&h.body.bytes, 200)
+            ))
             .data("status", s),
             None => CheckResult::ok(format!("{code} in {}", ms(h.elapsed))),
         };

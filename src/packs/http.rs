@@ -91,7 +91,10 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &HttpProbe) -> CheckResult {
                 "the body of {shown} does not match /{}/",
                 re.as_str()
             ))
-            .detail(format!("body: {}", net::excerpt(&body.bytes, 200)))
+            .detail(format!(
+                "body: {}",
+                crate::policy::text::excerpt(&body.bytes, 200)
+            ))
             .data("status", status);
         }
     }
@@ -99,13 +102,17 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &HttpProbe) -> CheckResult {
         let json: serde_json::Value = match serde_json::from_str(&text) {
             Ok(j) => j,
             Err(e) => {
-                return CheckResult::fail(format!("the body of {shown} is not JSON: {e}"))
-                    .detail(format!("body: {}", net::excerpt(&body.bytes, 200)))
+                return CheckResult::fail(format!("the body of {shown} is not JSON: {e}")).detail(
+                    format!("body: {}", crate::policy::text::excerpt(&body.bytes, 200)),
+                )
             }
         };
         let Some(found) = json_path(&json, field) else {
             return CheckResult::fail(format!("the JSON from {shown} has no field `{field}`"))
-                .detail(format!("body: {}", net::excerpt(&body.bytes, 200)));
+                .detail(format!(
+                    "body: {}",
+                    crate::policy::text::excerpt(&body.bytes, 200)
+                ));
         };
         if let Some(want) = &p.json_value {
             if !same(want, found) {

@@ -102,6 +102,31 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// A short, single-line, printable excerpt of bytes from outside (a response body, a tool
+/// description) for a finding: whitespace and control characters fold to one space.
+pub fn excerpt(bytes: &[u8], max_chars: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::new();
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || c.is_whitespace() || is_bidi_control(c) {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && (last_space || out.is_empty()) {
+            continue;
+        }
+        last_space = c == ' ';
+        if out.chars().count() >= max_chars {
+            out.push('…');
+            return out.trim_end().to_string();
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
+}
+
 /// "1 file", "3 files".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

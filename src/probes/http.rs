@@ -304,30 +304,6 @@ pub fn media_type(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// A short, single-line, printable excerpt of a body for a finding.
-pub fn excerpt(bytes: &[u8], max_chars: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::new();
-    let mut last_space = false;
-    for c in text.chars() {
-        let c = if c.is_control() || c.is_whitespace() || crate::policy::text::is_bidi_control(c) {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' && (last_space || out.is_empty()) {
-            continue;
-        }
-        last_space = c == ' ';
-        if out.chars().count() >= max_chars {
-            out.push('…');
-            return out.trim_end().to_string();
-        }
-        out.push(c);
-    }
-    out.trim_end().to_string()
-}
-
 /// An excerpt of a body for a finding; HTML is reduced to its text first.
 pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) -> String {
     let html = media_type.is_some_and(|m| m.contains("html"))
@@ -336,7 +312,7 @@ pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) ->
             .position(|b| !b.is_ascii_whitespace())
             .is_some_and(|i| bytes[i] == b'<');
     if !html {
-        return excerpt(bytes, max_chars);
+        return crate::policy::text::excerpt(bytes, max_chars);
     }
     let mut text = Vec::with_capacity(bytes.len());
     let mut in_tag = false;
@@ -351,7 +327,7 @@ pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) ->
             _ => {}
         }
     }
-    excerpt(&text, max_chars)
+    crate::policy::text::excerpt(&text, max_chars)
 }
 
 /// Sends requests before a fixed deadline, under the loopback policy.
@@ -666,11 +642,17 @@ mod tests {
 
     #[test]
     fn excerpts_are_short_single_lines() {
-        assert_eq!(excerpt(b"  a\n\n b\tc\x07 ", 80), "a b c");
         assert_eq!(
-            excerpt("x".repeat(50).as_bytes(), 10),
+            crate::policy::text::excerpt(b"  a\n\n b\tc\x07 ", 80),
+            "a b c"
+        );
+        assert_eq!(
+            crate::policy::text::excerpt("x".repeat(50).as_bytes(), 10),
             format!("{}…", "x".repeat(10))
         );
-        assert_eq!(excerpt(&[0xff, 0xfe, b'a'], 10), "\u{FFFD}\u{FFFD}a");
+        assert_eq!(
+            crate::policy::text::excerpt(&[0xff, 0xfe, b'a'], 10),
+            "\u{FFFD}\u{FFFD}a"
+        );
     }
 }

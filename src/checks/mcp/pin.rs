@@ -81,7 +81,7 @@ fn changed(changes: &[Change], hs: &Handshake, pinned: &str) -> CheckResult {
             if let Some(t) = hs.tool_defs.iter().find(|t| &t.name == name) {
                 r = r.detail(format!(
                     "  `{name}` now says: {}",
-                    crate::probes::http::excerpt(t.description.as_bytes(), 160)
+                    crate::policy::text::excerpt(t.description.as_bytes(), 160)
                 ));
             }
         }

@@ -207,7 +207,7 @@ fn list_tools(conn: &mut Conn, hs: &mut Handshake) -> Result<(), Failure> {
                 if !seen.insert(next.to_string()) {
                     hs.notes.push(format!(
                         "tools/list repeated the cursor `{}`; stopped paging",
-                        http::excerpt(next.as_bytes(), 40)
+                        crate::policy::text::excerpt(next.as_bytes(), 40)
                     ));
                     break;
                 }
@@ -280,7 +280,7 @@ impl InitInfo {
 fn str_field(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
-        .map(|s| http::excerpt(s.as_bytes(), 120))
+        .map(|s| crate::policy::text::excerpt(s.as_bytes(), 120))
         .unwrap_or_default()
 }
 
@@ -299,7 +299,10 @@ fn parse_init(result: &Value) -> Result<InitInfo, FailKind> {
         ));
     };
     if version != MODERN_VERSION && !HANDSHAKE_VERSIONS.contains(&version) {
-        return Err(FailKind::Version(http::excerpt(version.as_bytes(), 40)));
+        return Err(FailKind::Version(crate::policy::text::excerpt(
+            version.as_bytes(),
+            40,
+        )));
     }
     let server = result.get("serverInfo").cloned().unwrap_or(Value::Null);
     let mut name = str_field(&server, "name");
@@ -313,7 +316,7 @@ fn parse_init(result: &Value) -> Result<InitInfo, FailKind> {
         title: server
             .get("title")
             .and_then(Value::as_str)
-            .map(|t| http::excerpt(t.as_bytes(), 120)),
+            .map(|t| crate::policy::text::excerpt(t.as_bytes(), 120)),
         capabilities: capability_names(result),
         instructions: instructions(result),
     })

@@ -90,7 +90,7 @@ pub(super) fn open_legacy<'a>(
             },
             Ok(ev) => tried.push(format!(
                 "GET {shown}: the first event is `{}`, not the legacy `endpoint` event",
-                http::excerpt(ev.event.as_bytes(), 40)
+                crate::policy::text::excerpt(ev.event.as_bytes(), 40)
             )),
             Err(why) => tried.push(format!("GET {shown}: {why}")),
         }

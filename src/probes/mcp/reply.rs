@@ -22,7 +22,7 @@ pub(super) fn rpc_error(e: &Value) -> RpcError {
         message: e
             .get("message")
             .and_then(Value::as_str)
-            .map(|m| http::excerpt(m.as_bytes(), 200))
+            .map(|m| crate::policy::text::excerpt(m.as_bytes(), 200))
             .unwrap_or_default(),
     }
 }
@@ -90,13 +90,13 @@ pub(super) fn read_reply(resp: Response, id: i64) -> Result<Value, NoReply> {
             let v: Value = serde_json::from_slice(&body.bytes).map_err(|e| {
                 FailKind::NotMcp(format!(
                     "the JSON reply does not parse ({e}): {}",
-                    http::excerpt(&body.bytes, 120)
+                    crate::policy::text::excerpt(&body.bytes, 120)
                 ))
             })?;
             find_response(&v, id).ok_or_else(|| {
                 FailKind::NotMcp(format!(
                     "the JSON reply is not a JSON-RPC response to request {id}: {}",
-                    http::excerpt(&body.bytes, 120)
+                    crate::policy::text::excerpt(&body.bytes, 120)
                 ))
                 .into()
             })
@@ -129,7 +129,7 @@ pub(super) fn match_event(ev: &sse::Event, id: i64) -> Result<Option<Value>, Fai
     let v: Value = serde_json::from_str(&ev.data).map_err(|e| {
         FailKind::NotMcp(format!(
             "an SSE message event is not JSON ({e}): {}",
-            http::excerpt(ev.data.as_bytes(), 100)
+            crate::policy::text::excerpt(ev.data.as_bytes(), 100)
         ))
     })?;
     Ok(find_response(&v, id))
@@ -182,7 +182,7 @@ pub(super) fn status_failure(resp: Response) -> FailKind {
     let status = resp.status;
     let www_authenticate = resp
         .header("www-authenticate")
-        .map(|h| http::excerpt(h.as_bytes(), 120));
+        .map(|h| crate::policy::text::excerpt(h.as_bytes(), 120));
     let media = resp.media_type();
     let body = resp.read_capped(4096).map(|b| b.bytes).unwrap_or_default();
     let rpc = serde_json::from_slice::<Value>(&body)

@@ -35,7 +35,7 @@ impl Owner {
         } else {
             self.cmdline.join(" ")
         };
-        crate::probes::http::excerpt(s.as_bytes(), 160)
+        crate::policy::text::excerpt(s.as_bytes(), 160)
     }
 }
 
