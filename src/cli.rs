@@ -22,10 +22,10 @@ pub struct Cli {
     pub ids: Vec<String>,
 
     #[command(flatten)]
-    pub run: RunArgs,
+    pub global: GlobalArgs,
 
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +194,7 @@ pub struct GlobalArgs {
 /// The flags of a check run (`devdoctor`, `devdoctor check`, `devdoctor fix`): which checks,
 /// how they run and what they probe. Other commands refuse them rather than ignore them.
 #[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Check-run options")]
 pub struct RunArgs {
     /// Treat warnings as failures (exit 1).
     #[arg(long)]
@@ -242,6 +243,7 @@ pub struct RunArgs {
 
 /// The flags that reach the MCP server: a check run's, and `mcp pin`'s.
 #[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Timeout and server options")]
 pub struct ServerArgs {
     /// Seconds each check may take before it is reported unknown (default 10); the whole run
     /// stops starting checks after three times this.
