@@ -996,11 +996,6 @@ pub fn plan_doc(plan: &Plan) -> PlanDoc {
     }
 }
 
-/// The plan document as a JSON value (`fix --json` adds what ran).
-pub fn json_plan(plan: &Plan) -> serde_json::Value {
-    serde_json::to_value(plan_doc(plan)).expect("plan documents serialise")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,9 +192,8 @@ fn a_failing_command_stops_the_run() {
     );
 }
 
-#[test]
-fn a_real_repair_passes_the_recheck_and_exits_zero() {
-    let f = fx(ENV_YML);
+/// A stand-in micromamba whose `create` really creates the environment ENV_YML describes.
+fn creating_micromamba(f: &Fx) {
     // This stand-in really creates the environment the file describes.
     let prefix = f.root.join("envs/proj");
     let meta = prefix.join("conda-meta");
@@ -216,6 +215,12 @@ fn a_real_repair_passes_the_recheck_and_exits_zero() {
             pip = rec("pip", "24.0"),
         ),
     );
+}
+
+#[test]
+fn a_real_repair_passes_the_recheck_and_exits_zero() {
+    let f = fx(ENV_YML);
+    creating_micromamba(&f);
     let out =
         f.sb.run(&["fix", "--yes", "env.exists", "env.python", "env.packages"]);
     let text = support::stdout(&out);
@@ -231,6 +236,35 @@ fn a_real_repair_passes_the_recheck_and_exits_zero() {
         f.sb.run(&["fix", "--yes", "env.exists", "env.python", "env.packages"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(support::stdout(&out).contains("Nothing to fix"));
+}
+
+/// `fix --yes --json`: what ran, how it ended, and each re-checked check before and after.
+#[test]
+fn a_repair_as_json_says_what_ran_and_the_recheck() {
+    let f = fx(ENV_YML);
+    creating_micromamba(&f);
+    let (v, code) =
+        f.sb.json(&["fix", "--yes", "env.exists", "env.python", "env.packages"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["schema_version"], 1);
+    let ran = v["ran"].as_array().unwrap();
+    assert_eq!(ran.len(), 1, "{v}");
+    assert_eq!(ran[0]["ok"], true);
+    assert_eq!(ran[0]["argv"][1], "create");
+    assert!(v["stopped"].is_null(), "{v}");
+    assert_eq!(v["exported"], serde_json::json!([]));
+    let exists = v["recheck"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "env.exists")
+        .expect("env.exists re-checked");
+    assert_eq!(
+        (&exists["before"], &exists["after"]),
+        (&"fail".into(), &"ok".into())
+    );
+    assert_eq!(v["steps"][0]["check"], "env.exists");
 }
 
 #[test]

@@ -9,9 +9,10 @@ use crate::core::Diagnostic;
 use crate::core::Status;
 use crate::fixer::{execute, repaired, Executed};
 use crate::invocation::Invocation;
-use crate::plan::{json_plan, plan, render_plan, render_script, Action, Plan, PlanOptions};
+use crate::plan::{plan, render_plan, render_script, Action, Plan, PlanOptions};
 use crate::report::Report;
 use anyhow::Result;
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
@@ -114,10 +115,13 @@ fn not_run(
         exit::FAILED
     };
     if inv.format == Format::Json {
-        let mut v = json_plan(plan);
-        v["ran"] = serde_json::json!([]);
-        v["exit_code"] = code.into();
-        sink.write(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+        let doc = FixDoc {
+            plan: crate::plan::plan_doc(plan),
+            ran: Vec::new(),
+            done: None,
+            exit_code: code,
+        };
+        sink.write(&doc.render()?)?;
     } else if commands == 0 {
     } else if args.dry_run {
         sink.write("\ndry run: nothing was run.\n")?;
@@ -192,7 +196,7 @@ fn recheck(
     inv: &Invocation,
     report: &Report,
     affected: &[String],
-) -> (String, Vec<serde_json::Value>, bool) {
+) -> (String, Vec<RecheckDoc>, bool) {
     let again = crate::registry::load(&inv.settings)
         .map(|all| {
             all.into_iter()
@@ -222,7 +226,12 @@ fn recheck(
             e.result.status,
             e.result.summary
         );
-        rows.push(serde_json::json!({"check": e.meta.id, "before": before, "after": e.result.status, "summary": e.result.summary}));
+        rows.push(RecheckDoc {
+            check: e.meta.id.clone(),
+            before,
+            after: e.result.status,
+            summary: e.result.summary.clone(),
+        });
     }
     (text, rows, all_repaired)
 }
@@ -230,22 +239,80 @@ fn recheck(
 fn json_result(
     plan: &Plan,
     done: &Executed,
-    recheck: Vec<serde_json::Value>,
+    recheck: Vec<RecheckDoc>,
     code: i32,
 ) -> Result<String> {
-    let mut v = json_plan(plan);
-    v["stopped"] = done.stopped.clone().into();
-    v["exported"] = done
-        .exports
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    v["ran"] = done
-        .ran
-        .iter()
-        .map(|r| serde_json::json!({"argv": r.argv, "ok": r.ok, "result": r.how}))
-        .collect();
-    v["recheck"] = recheck.into();
-    v["exit_code"] = code.into();
-    Ok(format!("{}\n", serde_json::to_string_pretty(&v)?))
+    FixDoc {
+        plan: crate::plan::plan_doc(plan),
+        ran: done
+            .ran
+            .iter()
+            .map(|r| RanDoc {
+                argv: r.argv.clone(),
+                ok: r.ok,
+                result: r.how.clone(),
+            })
+            .collect(),
+        done: Some(DoneDoc {
+            stopped: done.stopped.clone(),
+            exported: done
+                .exports
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            recheck,
+        }),
+        exit_code: code,
+    }
+    .render()
+}
+
+/// `fix --json`: the plan, what ran (nothing for `--dry-run` or without `--yes`) and, after
+/// a run, where it stopped and the re-check. Written through `serde_json::Value`, so the keys
+/// come out sorted like every JSON document devdoctor prints.
+#[derive(Serialize)]
+struct FixDoc {
+    #[serde(flatten)]
+    plan: crate::plan::PlanDoc,
+    ran: Vec<RanDoc>,
+    #[serde(flatten)]
+    done: Option<DoneDoc>,
+    exit_code: i32,
+}
+
+impl FixDoc {
+    fn render(&self) -> Result<String> {
+        Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::to_value(self)?)?
+        ))
+    }
+}
+
+/// One command `fix --yes` ran.
+#[derive(Serialize)]
+struct RanDoc {
+    argv: Vec<String>,
+    ok: bool,
+    /// How it ended, as printed.
+    result: String,
+}
+
+/// What a run of the plan left.
+#[derive(Serialize)]
+struct DoneDoc {
+    /// The step that stopped the run because a person must act first.
+    stopped: Option<String>,
+    /// Environment specs exported before an environment was removed.
+    exported: Vec<String>,
+    recheck: Vec<RecheckDoc>,
+}
+
+/// A check run again after its fix: its status before and after.
+#[derive(Serialize)]
+struct RecheckDoc {
+    check: String,
+    before: Status,
+    after: Status,
+    summary: String,
 }
