@@ -208,14 +208,16 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         })
         .collect();
     if facts.services.is_empty() {
-        return Ok(if broken.is_empty() {
-            CheckResult::skip("the compose files define no services")
+        return Err(if broken.is_empty() {
+            Early::skip("the compose files define no services")
         } else {
-            CheckResult::unknown(format!(
-                "could not read {} (see compose.syntax)",
-                plural(broken.len(), "compose file", "compose files")
-            ))
-            .details(broken)
+            Early::from(
+                CheckResult::unknown(format!(
+                    "could not read {} (see compose.syntax)",
+                    plural(broken.len(), "compose file", "compose files")
+                ))
+                .details(broken),
+            )
         });
     }
     let (problems, notes) = judge(ctx, rule, &facts);

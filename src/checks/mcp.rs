@@ -533,9 +533,13 @@ fn port(ctx: &Context) -> Outcome {
     if let Ok(hs) = &probe.0 {
         return Ok(served(ctx, &p, &targets[0], hs, tables));
     }
+    let t = &targets[0];
     let all = match tables {
         Ok(mut all) => {
-            sockets::name_owners(&mut all);
+            // The port's holders, and the sockets of this user, where a server started on
+            // another port would be.
+            let me = rustix::process::geteuid().as_raw();
+            sockets::name_owners(&mut all, |l| l.port == t.port || l.uid == me);
             all
         }
         Err(why) => {
@@ -547,7 +551,6 @@ fn port(ctx: &Context) -> Outcome {
     let command = server_command(&p);
     // The MCP URL's host and port first (the health URL only when the MCP URL is not local):
     // a listener the URL's host does not reach is a near miss, not the server.
-    let t = &targets[0];
     let ips: Vec<_> = t.loopback_addrs().iter().map(|a| a.ip()).collect();
     let holders: Vec<&sockets::Listener> = all
         .iter()
@@ -622,7 +625,7 @@ fn served(
         };
     }
     // The name does not say: the process behind the port and the folder it runs in do.
-    sockets::name_owners(&mut all);
+    sockets::name_owners(&mut all, reaches);
     let Some(l) = all.iter().find(|l| reaches(l)) else {
         return r;
     };

@@ -198,7 +198,7 @@ pub(super) fn bind(ctx: &Context) -> Outcome {
         return Ok(bind_verdict(findings, &why));
     }
     if all.iter().any(|l| l.addr.is_unspecified()) {
-        sockets::name_owners(&mut all);
+        sockets::name_owners(&mut all, |l| l.addr.is_unspecified());
         let open = all
             .iter()
             .find(|l| l.addr.is_unspecified())

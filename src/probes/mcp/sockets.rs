@@ -122,15 +122,14 @@ pub fn socket_owners(proc_root: &Path, inodes: &[u64]) -> HashMap<u64, u32> {
     let Ok(entries) = std::fs::read_dir(proc_root) else {
         return found;
     };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+    // Newest first: the server asked about is usually a recent process.
+    let mut pids: Vec<u32> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
+        .collect();
+    pids.sort_unstable_by(|a, b| b.cmp(a));
+    for pid in pids {
+        let Ok(fds) = std::fs::read_dir(proc_root.join(pid.to_string()).join("fd")) else {
             continue;
         };
         for fd in fds.flatten() {
@@ -198,7 +197,7 @@ fn describe(pids: &[u32]) -> HashMap<u32, Owner> {
 /// `Err` when the socket tables cannot be read (not Linux, or /proc not mounted).
 pub fn listeners() -> Result<Vec<Listener>, String> {
     let mut all = tables()?;
-    name_owners(&mut all);
+    name_owners(&mut all, |_| true);
     Ok(all)
 }
 
@@ -228,10 +227,17 @@ fn proc_tables() -> Result<Vec<Listener>, String> {
     Ok(all)
 }
 
-/// Names the process behind each socket, where this user may see it: a walk of every
-/// process's fd links, so only done when an owner must be named.
-pub fn name_owners(all: &mut [Listener]) {
-    let inodes: Vec<u64> = all.iter().map(|l| l.inode).filter(|&i| i != 0).collect();
+/// Names the process behind each socket that `wanted` picks, where this user may see it: a
+/// walk of the fd links of the machine's processes (newest first, and it stops once every
+/// picked socket is named), so only done when an owner must be named, and only for the
+/// sockets that matter: a desktop has thousands of descriptors.
+pub fn name_owners(all: &mut [Listener], wanted: impl Fn(&Listener) -> bool) {
+    let inodes: Vec<u64> = all
+        .iter()
+        .filter(|l| wanted(l))
+        .map(|l| l.inode)
+        .filter(|&i| i != 0)
+        .collect();
     let owners = socket_owners(Path::new("/proc"), &inodes);
     let mut pids: Vec<u32> = owners.values().copied().collect();
     pids.sort_unstable();
@@ -442,6 +448,28 @@ mod tests {
         let owner = mine.owner.as_ref().expect("our own process is visible");
         assert_eq!(owner.pid, std::process::id());
         assert!(!owner.command().is_empty());
+        assert_eq!(owner.cwd, std::env::current_dir().ok());
+    }
+
+    /// Only the sockets asked about are named: the walk of every process's descriptors is
+    /// the expensive part.
+    #[test]
+    fn only_the_wanted_sockets_get_an_owner() {
+        let asked = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let (a, o) = (
+            asked.local_addr().unwrap().port(),
+            other.local_addr().unwrap().port(),
+        );
+        let mut all = tables().unwrap();
+        name_owners(&mut all, |l| l.port == a);
+        let owner_of = |port| {
+            all.iter()
+                .find(|l| l.port == port)
+                .map(|l| l.owner.is_some())
+        };
+        assert_eq!(owner_of(a), Some(true));
+        assert_eq!(owner_of(o), Some(false));
     }
 
     #[test]
