@@ -137,6 +137,7 @@ fn classify_ureq_ref(e: &ureq::Error) -> HttpError {
         ureq::Error::BadUri(u) => HttpError::Url(UrlError::Invalid(redact(u))),
         ureq::Error::BodyExceedsLimit(n) => HttpError::TooLarge(*n as usize),
         ureq::Error::Tls(t) => HttpError::Tls(t.to_string()),
+        #[cfg(feature = "tls")]
         ureq::Error::Rustls(t) => HttpError::Tls(t.to_string()),
         ureq::Error::TlsRequired | ureq::Error::RequireHttpsOnly(_) => {
             HttpError::Tls(e.to_string())
