@@ -1,7 +1,7 @@
 //! Local images: `GET /images/{name}/json` over the socket, or `docker image inspect`,
 //! looked up once per run per name.
 
-use super::{api, cli, engine, http, request_timeout, EngineState, ImageConfig, Via, BODY_CAP};
+use super::{api, cli, http, request_timeout, EngineState, ImageConfig, Via, BODY_CAP};
 use crate::core::Context;
 use crate::exec::Cmd;
 use std::collections::HashMap;
@@ -55,7 +55,8 @@ fn lookup_image(ctx: &Context, name: &str) -> ImageLookup {
     if !valid_reference(name) {
         return ImageLookup::Error(format!("`{name}` is not a valid image reference"));
     }
-    let engine = engine(ctx);
+    // The ping is enough: the lookup does not wait for /version and /info.
+    let engine = super::reach(ctx);
     match &engine.state {
         EngineState::Up(_) => {}
         EngineState::Down { message, .. } => return ImageLookup::NoEngine(message.clone()),

@@ -97,7 +97,46 @@ pub fn engine(ctx: &Context) -> Arc<Engine> {
     ctx.probe(probe_engine)
 }
 
+/// The engine as far as its `/_ping` tells: reachable or not, by which way, and the API
+/// prefix (over the CLI, the whole probe). An image lookup needs no more, so it does not
+/// wait for `/version` and `/info` (the latter takes the engine several milliseconds).
+pub(crate) fn reach(ctx: &Context) -> Arc<Engine> {
+    struct Reach(Arc<Engine>);
+    ctx.probe(|ctx| Reach(Arc::new(probe_reach(ctx)))).0.clone()
+}
+
+/// [`reach`], then what the engine says of itself, and where it is down, what else answers.
 fn probe_engine(ctx: &Context) -> Engine {
+    let mut engine = (*reach(ctx)).clone();
+    if let (Via::Socket, Ok(target), EngineState::Up(_)) =
+        (&engine.via, engine.endpoint.target.clone(), &engine.state)
+    {
+        socket_details(ctx, &target, request_timeout(ctx), &mut engine);
+    }
+    if let (
+        EngineState::Down {
+            cause: DownCause::NotRunning,
+            ..
+        },
+        Ok(target),
+    ) = (&engine.state, engine.endpoint.target.clone())
+    {
+        let timeout = request_timeout(ctx);
+        engine.default_answers = default_socket_answers(ctx, &engine.endpoint, &target, timeout);
+        if let Some(sock) = podman_socket(ctx) {
+            if Some(sock.as_path()) != unix_path(&target) {
+                engine.notes.push(format!(
+                    "a Podman socket exists at {}; to use it: export DOCKER_HOST=unix://{}",
+                    sock.display(),
+                    sock.display()
+                ));
+            }
+        }
+    }
+    engine
+}
+
+fn probe_reach(ctx: &Context) -> Engine {
     let endpoint = endpoint::resolve(ctx);
     let mut engine = Engine {
         endpoint: endpoint.clone(),
@@ -144,23 +183,7 @@ fn probe_engine(ctx: &Context) -> Engine {
         }
         _ => {
             engine.via = Via::Socket;
-            probe_socket(ctx, &target, timeout, &mut engine);
-        }
-    }
-    if let EngineState::Down {
-        cause: DownCause::NotRunning,
-        ..
-    } = engine.state
-    {
-        engine.default_answers = default_socket_answers(ctx, &engine.endpoint, &target, timeout);
-        if let Some(sock) = podman_socket(ctx) {
-            if Some(sock.as_path()) != unix_path(&target) {
-                engine.notes.push(format!(
-                    "a Podman socket exists at {}; to use it: export DOCKER_HOST=unix://{}",
-                    sock.display(),
-                    sock.display()
-                ));
-            }
+            ping_socket(&target, timeout, &mut engine);
         }
     }
     engine
@@ -198,7 +221,11 @@ fn default_socket_answers(
         api_prefix: String::new(),
         default_answers: None,
     };
-    probe_socket(ctx, &Target::Unix(default.clone()), timeout, &mut scratch);
+    let default_target = Target::Unix(default.clone());
+    ping_socket(&default_target, timeout, &mut scratch);
+    if matches!(scratch.state, EngineState::Up(_)) {
+        socket_details(ctx, &default_target, timeout, &mut scratch);
+    }
     match &scratch.state {
         EngineState::Up(info) => Some((default, info.label())),
         _ => None,
@@ -227,12 +254,18 @@ fn is_socket(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.file_type().is_socket())
 }
 
-fn probe_socket(ctx: &Context, target: &Target, timeout: Duration, engine: &mut Engine) {
-    let budget_end = Instant::now() + ctx.settings.timeout.mul_f64(0.6).max(timeout);
-    let where_ = match target {
+/// Where the engine is, as messages name it.
+fn where_of(target: &Target, engine: &Engine) -> String {
+    match target {
         Target::Unix(p) => p.display().to_string(),
         _ => engine.endpoint.host.clone(),
-    };
+    }
+}
+
+/// `/_ping`: whether an engine answers on the socket, and its API version. Up leaves a
+/// `ServerInfo` with only what the ping says; [`socket_details`] fills in the rest.
+fn ping_socket(target: &Target, timeout: Duration, engine: &mut Engine) {
+    let where_ = where_of(target, engine);
     let ping = match http::get(target, "/_ping", timeout, 64 * 1024) {
         Ok(r) => r,
         Err(e) => {
@@ -247,11 +280,24 @@ fn probe_socket(ctx: &Context, target: &Target, timeout: Duration, engine: &mut 
         ));
         return;
     }
-    let podman_header = ping.header("Libpod-Api-Version").is_some();
     let api = ping.header("Api-Version").unwrap_or("").to_string();
     if !api.is_empty() && api.chars().all(|c| c.is_ascii_digit() || c == '.') {
         engine.api_prefix = format!("/v{api}");
     }
+    engine.state = EngineState::Up(ServerInfo {
+        podman: ping.header("Libpod-Api-Version").is_some(),
+        api_version: api,
+        ..ServerInfo::default()
+    });
+}
+
+/// `/version` and `/info` of an engine that answered its ping.
+fn socket_details(ctx: &Context, target: &Target, timeout: Duration, engine: &mut Engine) {
+    let budget_end = Instant::now() + ctx.settings.timeout.mul_f64(0.6).max(timeout);
+    let (podman_header, api) = match &engine.state {
+        EngineState::Up(pinged) => (pinged.podman, pinged.api_version.clone()),
+        _ => return,
+    };
     let remaining = |fallback: Duration| {
         budget_end
             .saturating_duration_since(Instant::now())
@@ -429,6 +475,35 @@ mod tests {
             ),
             _ => json_reply("404 Not Found", r#"{"message":"No such image"}"#),
         }
+    }
+
+    /// An image lookup waits for the engine's ping only: it asks `/_ping` and the image, not
+    /// `/version` or `/info` (which the docker.* checks read).
+    #[test]
+    fn an_image_lookup_needs_only_the_ping() {
+        static ASKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        fn logged(path: &str) -> Vec<u8> {
+            ASKED.lock().unwrap().push(path.to_string());
+            engine_answers(path)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sock = fake_engine(dir.path(), logged);
+        let host = format!("unix://{}", sock.display());
+        let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
+        assert_eq!(local_image(&ctx, "app:1").unwrap().user, "1000");
+        assert_eq!(
+            *ASKED.lock().unwrap(),
+            ["/_ping", "/v1.41/images/app:1/json"]
+        );
+        // The full probe reuses the ping and adds what the engine says of itself.
+        assert_eq!(engine(&ctx).info().unwrap().version, "20.10.24+dfsg1");
+        let asked = ASKED.lock().unwrap().clone();
+        assert_eq!(
+            asked.iter().filter(|p| *p == "/_ping").count(),
+            1,
+            "{asked:?}"
+        );
+        assert!(asked.contains(&"/v1.41/info".to_string()), "{asked:?}");
     }
 
     #[test]
