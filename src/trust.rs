@@ -82,11 +82,7 @@ fn hash_file(path: &Path) -> String {
         // A FIFO, a device or an unreadable file is named, never read.
         _ => hasher.update(b"<not a regular file>"),
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(hasher.finalize())
 }
 
 /// Every file below `dir` (symlinks not followed), bounded.
@@ -183,11 +179,7 @@ fn record_path(project: &Path) -> Option<PathBuf> {
     let canonical = project
         .canonicalize()
         .unwrap_or_else(|_| project.to_path_buf());
-    let key: String = Sha256::digest(canonical.as_os_str().as_encoded_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let key = hex::encode(&Sha256::digest(canonical.as_os_str().as_encoded_bytes())[..16]);
     Some(
         state_dir(&env_var)?
             .join("trust")

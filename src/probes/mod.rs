@@ -1,5 +1,6 @@
 //! Probes observe the world and return typed facts; they never judge. Each area owns one
 //! module (or folder). Shared probes are cached per run with `Context::probe`.
+pub(crate) mod cache;
 pub mod compose;
 pub mod docker;
 pub mod dockerfile;

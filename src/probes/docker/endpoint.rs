@@ -5,7 +5,6 @@
 
 use crate::core::Context;
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
@@ -72,12 +71,7 @@ pub fn config_dir(ctx: &Context) -> Option<PathBuf> {
 }
 
 fn sha256_hex(s: &str) -> String {
-    let digest = Sha256::digest(s.as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 /// The context store directory of context `name`: `contexts/meta/<sha256(name)>`.

@@ -240,7 +240,7 @@ pub fn parse_explicit(path: &Path, text: &str) -> Lock {
 pub fn text_mode_sha256(text: &str) -> String {
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
     let digest = Sha256::digest(normalized.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// How a lock relates to the environment file.

@@ -86,10 +86,7 @@ impl Change {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// JSON with object keys sorted at every level, so a schema hashes the same whatever order
