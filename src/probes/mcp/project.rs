@@ -4,10 +4,12 @@
 //! data (bounded), never run.
 
 use crate::core::Context;
-use crate::probes::{compose, dockerfile, env, files};
-use regex::Regex;
+use crate::probes::{compose, dockerfile, env};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
+
+mod code;
+use code::{scan_code, Code};
 
 /// Bytes of one Python file looked at; larger files are skipped.
 const MAX_SOURCE_BYTES: u64 = 256 * 1024;
@@ -76,170 +78,11 @@ pub(crate) struct Start {
     pub(crate) from: String,
 }
 
-/// What the Python sources say.
-#[derive(Debug, Default)]
-struct Code {
-    /// An import of `mcp` or `fastmcp` ("main.py:3").
-    import: Option<String>,
-    /// An HTTP transport (the marker and "file:line").
-    http: Option<(String, String)>,
-    sse: bool,
-    stdio: Option<String>,
-    /// The default of a transport option or variable (`--transport` with `default="stdio"`,
-    /// `os.environ.get("MCP_TRANSPORT", "stdio")`): the transport and "file:line". Where the
-    /// code can speak both, this says what a plain start speaks.
-    default_transport: Option<(String, String)>,
-    port: Option<(u16, String)>,
-    host: Option<String>,
-    path: Option<String>,
-    /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
-    main: Option<PathBuf>,
-    /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
-    names: Vec<String>,
-}
-
-static IMPORT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
-static HTTP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app)\s*\("#).unwrap()
-});
-static STDIO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']|\.run\(\s*\)"#,
-    )
-    .unwrap()
-});
-/// `"--transport"` in an argparse/click option; its default follows within [`OPTION_REACH`].
-static TRANSPORT_OPTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"["']--transport["']"#).unwrap());
-static OPTION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"default\s*=\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
-});
-/// `os.environ.get("MCP_TRANSPORT", "stdio")`.
-static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
-});
-/// How far after `"--transport"` its `default=` may start: 300 characters, and not past a
-/// decorator's `@` (the next option). Searched in code rather than as `[^@]{0,300}` in one
-/// regex, whose compiled form is 300 copies of a Unicode class (milliseconds per run).
-const OPTION_REACH: usize = 300;
-
-/// The transport a server's option or environment variable defaults to: the value and its
-/// byte offset, the earliest in the text.
-fn default_transport(text: &str) -> Option<(&str, usize)> {
-    let option = TRANSPORT_OPTION.find_iter(text).find_map(|o| {
-        let rest = &text[o.end()..];
-        // The byte offset of the first `@`, or of the character after the reach.
-        let reach = rest
-            .char_indices()
-            .enumerate()
-            .find(|&(n, (_, c))| c == '@' || n == OPTION_REACH)
-            .map_or(rest.len(), |(_, (i, _))| i);
-        let c = OPTION_DEFAULT
-            .captures(rest)
-            .filter(|c| c.get(0).expect("match").start() <= reach)?;
-        let m = c.get(1).expect("group 1");
-        Some((o.start(), (m.as_str(), o.end() + m.start())))
-    });
-    let env = ENV_DEFAULT.captures(text).map(|c| {
-        let (all, m) = (c.get(0).expect("match"), c.get(1).expect("group 1"));
-        (all.start(), (m.as_str(), m.start()))
-    });
-    [option, env]
-        .into_iter()
-        .flatten()
-        .min_by_key(|(start, _)| *start)
-        .map(|(_, found)| found)
-}
-static PORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
-});
-static HOST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
-static PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:streamable_http_path|sse_path)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
-});
-static NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?:FastMCP|MCPServer)\(\s*["']([^"']+)["']|(?m)^[A-Z_]*NAME\s*=\s*["']([^"']+)["']"#,
-    )
-    .unwrap()
-});
-static MAIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"if\s+__name__\s*==\s*["']__main__["']"#).unwrap());
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset].matches('\n').count() + 1
-}
-
 fn shown(ctx: &Context, p: &Path) -> String {
     p.strip_prefix(&ctx.settings.project_dir)
         .unwrap_or(p)
         .display()
         .to_string()
-}
-
-/// Reads what the Python sources say about MCP: the first of each marker wins.
-fn scan_code(ctx: &Context) -> Code {
-    let mut code = Code::default();
-    for path in files::project_files(ctx).python.iter().take(MAX_SOURCES) {
-        if std::fs::metadata(path).map_or(true, |m| !m.is_file() || m.len() > MAX_SOURCE_BYTES) {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        scan_file(&mut code, &shown(ctx, path), path, &text);
-    }
-    code
-}
-
-fn scan_file(code: &mut Code, name: &str, path: &Path, text: &str) {
-    let at = |m: regex::Match| format!("{name}:{}", line_of(text, m.start()));
-    if code.import.is_none() {
-        code.import = IMPORT.find(text).map(at);
-    }
-    let http = HTTP.captures(text);
-    if let Some(c) = &http {
-        let whole = c.get(0).expect("group 0");
-        let kind = (1..=3).find_map(|i| c.get(i)).map_or("", |m| m.as_str());
-        code.sse |= code.http.is_none() && (kind == "sse" || kind == "sse_app");
-        if code.http.is_none() {
-            code.http = Some((whole.as_str().to_string(), at(whole)));
-        }
-    }
-    if code.stdio.is_none() {
-        code.stdio = STDIO.find(text).map(at);
-    }
-    if code.default_transport.is_none() {
-        code.default_transport = default_transport(text)
-            .map(|(t, offset)| (t.to_string(), format!("{name}:{}", line_of(text, offset))));
-    }
-    // Address literals count only where the server is configured or run.
-    if http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(") {
-        if code.port.is_none() {
-            code.port = PORT.captures(text).and_then(|c| {
-                let m = c.get(1).or_else(|| c.get(2))?;
-                Some((m.as_str().parse().ok()?, at(m)))
-            });
-        }
-        if code.host.is_none() {
-            code.host = HOST.captures(text).map(|c| c[1].to_string());
-        }
-        if code.path.is_none() {
-            code.path = PATH.captures(text).map(|c| c[1].to_string());
-        }
-    }
-    if code.import.is_some() && code.names.len() < 8 {
-        for c in NAME.captures_iter(text).take(4) {
-            if let Some(m) = c.get(1).or_else(|| c.get(2)) {
-                code.names.push(m.as_str().to_string());
-            }
-        }
-    }
-    if code.main.is_none() && MAIN.is_match(text) && text.contains(".run(") {
-        code.main = Some(path.to_path_buf());
-    }
 }
 
 /// Whether a distribution name is an MCP server SDK.

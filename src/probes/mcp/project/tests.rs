@@ -183,23 +183,77 @@ fn the_server_is_known_as_the_projects_by_the_names_it_may_announce() {
 #[test]
 fn a_transport_default_is_found_near_its_option_or_in_a_variable() {
     let click = "@click.option(\"--transport\", type=click.Choice([\"stdio\", \"sse\"]), default=\"sse\")\ndef main(): ...";
-    let (t, at) = super::default_transport(click).unwrap();
+    let (t, at) = code::default_transport(click).unwrap();
     assert_eq!((t, &click[at..at + 3]), ("sse", "sse"));
     let argparse = "p.add_argument('--transport', choices=['stdio', 'http'], default='stdio')";
-    assert_eq!(super::default_transport(argparse).unwrap().0, "stdio");
+    assert_eq!(code::default_transport(argparse).unwrap().0, "stdio");
     let env = "transport = os.environ.get(\"MCP_TRANSPORT\", \"streamable-http\")";
-    assert_eq!(super::default_transport(env).unwrap().0, "streamable-http");
+    assert_eq!(code::default_transport(env).unwrap().0, "streamable-http");
     // The earliest of the two wins.
     let both = format!("{env}\n{argparse}");
-    assert_eq!(
-        super::default_transport(&both).unwrap().0,
-        "streamable-http"
-    );
+    assert_eq!(code::default_transport(&both).unwrap().0, "streamable-http");
     // Not past the next decorator's `@`, and not further than 300 characters.
     let next_option = "@click.option('--transport')\n@click.option('--port', default='http')";
-    assert_eq!(super::default_transport(next_option), None);
+    assert_eq!(code::default_transport(next_option), None);
     let far = format!("'--transport', {} default='http'", "x".repeat(300));
-    assert_eq!(super::default_transport(&far), None);
+    assert_eq!(code::default_transport(&far), None);
     let near = format!("'--transport', {} default='http'", "é".repeat(280));
-    assert_eq!(super::default_transport(&near).unwrap().0, "http");
+    assert_eq!(code::default_transport(&near).unwrap().0, "http");
+}
+
+const SERVER: &str = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('ledger', port=9123)\nif __name__ == '__main__':\n    mcp.run(transport='streamable-http')\n";
+
+/// A project with `server.py`, and a context whose cache folder is `cache`.
+fn cached_project(cache: &std::path::Path, server: &str) -> (tempfile::TempDir, Context) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("environment.yml"), ENV_MCP).unwrap();
+    fs::write(dir.path().join("server.py"), server).unwrap();
+    let settings = Settings {
+        project_dir: dir.path().to_path_buf(),
+        server_dir: dir.path().to_path_buf(),
+        env_file: dir.path().join("environment.yml"),
+        ..Settings::default()
+    };
+    let vars = vec![("XDG_CACHE_HOME".into(), cache.as_os_str().to_owned())];
+    (dir, Context::with_vars(settings, vars))
+}
+
+#[test]
+fn code_facts_are_kept_and_read_back_by_the_text() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_dir, ctx) = cached_project(cache.path(), SERVER);
+    let cold = decide(&ctx);
+    assert_eq!(cold.mcp_url, "http://127.0.0.1:9123/mcp");
+    let map = crate::probes::cache::Map::open(&ctx, "mcp-code.json").unwrap();
+    let mut kept = map.load::<code::FileFacts>();
+    assert_eq!(kept.len(), 1, "one entry per file text");
+    assert_eq!(kept.values().next(), Some(&code::file_facts(SERVER)));
+
+    // A warm run takes the kept facts instead of reading the text anew: a doctored entry for
+    // the same text shows through.
+    let (key, mut facts) = kept.pop_first().unwrap();
+    facts = code::FileFacts {
+        port: Some((7001, 2)),
+        ..facts
+    };
+    map.store([(key, facts)]);
+    let (_dir2, ctx2) = cached_project(cache.path(), SERVER);
+    assert_eq!(decide(&ctx2).mcp_url, "http://127.0.0.1:7001/mcp");
+}
+
+#[test]
+fn a_changed_file_is_read_anew() {
+    let cache = tempfile::tempdir().unwrap();
+    let (dir, ctx) = cached_project(cache.path(), SERVER);
+    assert_eq!(decide(&ctx).mcp_url, "http://127.0.0.1:9123/mcp");
+    // Same size, same inode, written at once: only the text tells the change.
+    fs::write(dir.path().join("server.py"), SERVER.replace("9123", "9124")).unwrap();
+    let ctx = Context::with_vars(
+        ctx.settings.clone(),
+        ctx.vars()
+            .iter()
+            .map(|(k, v)| (k.into(), v.clone()))
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(decide(&ctx).mcp_url, "http://127.0.0.1:9124/mcp");
 }

@@ -1,0 +1,245 @@
+//! What the project's Python sources say about MCP: imports, transports, address literals,
+//! server names and a start script. Each file is read as text and judged by patterns, never
+//! run. What one file says ([`FileFacts`]) depends only on its text, so it is kept in the
+//! cache folder keyed by the text's SHA-256: a warm run reads the files but does not compile
+//! the patterns, and a changed file is judged anew however quickly it changed.
+
+use super::{shown, MAX_SOURCES, MAX_SOURCE_BYTES};
+use crate::core::Context;
+use crate::probes::{cache, files};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The map of per-file facts in the cache folder. The version is part of each key: another
+/// devdoctor may read a text differently.
+const MAP: &str = "mcp-code.json";
+
+/// What the Python sources say, the first file of each marker winning.
+#[derive(Debug, Default)]
+pub(super) struct Code {
+    /// An import of `mcp` or `fastmcp` ("main.py:3").
+    pub(super) import: Option<String>,
+    /// An HTTP transport (the marker and "file:line").
+    pub(super) http: Option<(String, String)>,
+    pub(super) sse: bool,
+    pub(super) stdio: Option<String>,
+    /// The default of a transport option or variable (`--transport` with `default="stdio"`,
+    /// `os.environ.get("MCP_TRANSPORT", "stdio")`): the transport and "file:line". Where the
+    /// code can speak both, this says what a plain start speaks.
+    pub(super) default_transport: Option<(String, String)>,
+    pub(super) port: Option<(u16, String)>,
+    pub(super) host: Option<String>,
+    pub(super) path: Option<String>,
+    /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
+    pub(super) main: Option<PathBuf>,
+    /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
+    pub(super) names: Vec<String>,
+}
+
+/// What one file says, with 1-based line numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct FileFacts {
+    pub(super) import: Option<usize>,
+    /// The HTTP marker, its line and whether it names SSE.
+    pub(super) http: Option<(String, usize, bool)>,
+    pub(super) stdio: Option<usize>,
+    pub(super) default_transport: Option<(String, usize)>,
+    /// The file configures or runs a server (`FastMCP(`, `MCPServer(` or an HTTP marker):
+    /// only then do its address literals count.
+    pub(super) configures: bool,
+    pub(super) port: Option<(u16, usize)>,
+    pub(super) host: Option<String>,
+    pub(super) path: Option<String>,
+    /// Names in `FastMCP("…")`/`NAME = "…"`, the first four.
+    pub(super) names: Vec<String>,
+    /// `if __name__ == "__main__"` and a `.run(` call.
+    pub(super) main: bool,
+}
+
+static IMPORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
+static HTTP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app)\s*\("#).unwrap()
+});
+static STDIO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']|\.run\(\s*\)"#,
+    )
+    .unwrap()
+});
+/// `"--transport"` in an argparse/click option; its default follows within [`OPTION_REACH`].
+static TRANSPORT_OPTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']--transport["']"#).unwrap());
+static OPTION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"default\s*=\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
+});
+/// `os.environ.get("MCP_TRANSPORT", "stdio")`.
+static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
+});
+/// How far after `"--transport"` its `default=` may start: 300 characters, and not past a
+/// decorator's `@` (the next option). Searched in code rather than as `[^@]{0,300}` in one
+/// regex, whose compiled form is 300 copies of a Unicode class (milliseconds per run).
+const OPTION_REACH: usize = 300;
+static PORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
+});
+static HOST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
+static PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:streamable_http_path|sse_path)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
+});
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:FastMCP|MCPServer)\(\s*["']([^"']+)["']|(?m)^[A-Z_]*NAME\s*=\s*["']([^"']+)["']"#,
+    )
+    .unwrap()
+});
+static MAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"if\s+__name__\s*==\s*["']__main__["']"#).unwrap());
+
+/// The transport a server's option or environment variable defaults to: the value and its
+/// byte offset, the earliest in the text.
+pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
+    let option = TRANSPORT_OPTION.find_iter(text).find_map(|o| {
+        let rest = &text[o.end()..];
+        // The byte offset of the first `@`, or of the character after the reach.
+        let reach = rest
+            .char_indices()
+            .enumerate()
+            .find(|&(n, (_, c))| c == '@' || n == OPTION_REACH)
+            .map_or(rest.len(), |(_, (i, _))| i);
+        let c = OPTION_DEFAULT
+            .captures(rest)
+            .filter(|c| c.get(0).expect("match").start() <= reach)?;
+        let m = c.get(1).expect("group 1");
+        Some((o.start(), (m.as_str(), o.end() + m.start())))
+    });
+    let env = ENV_DEFAULT.captures(text).map(|c| {
+        let (all, m) = (c.get(0).expect("match"), c.get(1).expect("group 1"));
+        (all.start(), (m.as_str(), m.start()))
+    });
+    [option, env]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(start, _)| *start)
+        .map(|(_, found)| found)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+/// What one file's text says.
+pub(super) fn file_facts(text: &str) -> FileFacts {
+    let line = |m: regex::Match| line_of(text, m.start());
+    let http = HTTP.captures(text).map(|c| {
+        let whole = c.get(0).expect("group 0");
+        let kind = (1..=3).find_map(|i| c.get(i)).map_or("", |m| m.as_str());
+        let sse = kind == "sse" || kind == "sse_app";
+        (whole.as_str().to_string(), line(whole), sse)
+    });
+    let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
+    let address = |re: &Regex| {
+        configures
+            .then(|| re.captures(text).map(|c| c[1].to_string()))
+            .flatten()
+    };
+    FileFacts {
+        import: IMPORT.find(text).map(line),
+        stdio: STDIO.find(text).map(line),
+        default_transport: default_transport(text)
+            .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
+        port: configures
+            .then(|| {
+                PORT.captures(text).and_then(|c| {
+                    let m = c.get(1).or_else(|| c.get(2))?;
+                    Some((m.as_str().parse().ok()?, line(m)))
+                })
+            })
+            .flatten(),
+        host: address(&HOST),
+        path: address(&PATH),
+        names: NAME
+            .captures_iter(text)
+            .take(4)
+            .filter_map(|c| {
+                c.get(1)
+                    .or_else(|| c.get(2))
+                    .map(|m| m.as_str().to_string())
+            })
+            .collect(),
+        main: MAIN.is_match(text) && text.contains(".run("),
+        http,
+        configures,
+    }
+}
+
+/// Adds one file's facts to what the files before it said: the first of each marker wins.
+fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
+    let at = |line: usize| format!("{name}:{line}");
+    code.import = code.import.take().or(f.import.map(at));
+    if let Some((marker, line, sse)) = f.http {
+        if code.http.is_none() {
+            code.sse |= sse;
+            code.http = Some((marker, at(line)));
+        }
+    }
+    code.stdio = code.stdio.take().or(f.stdio.map(at));
+    code.default_transport = code
+        .default_transport
+        .take()
+        .or(f.default_transport.map(|(t, line)| (t, at(line))));
+    if f.configures {
+        code.port = code.port.take().or(f.port.map(|(p, line)| (p, at(line))));
+        code.host = code.host.take().or(f.host);
+        code.path = code.path.take().or(f.path);
+    }
+    if code.import.is_some() && code.names.len() < 8 {
+        code.names.extend(f.names);
+    }
+    if code.main.is_none() && f.main {
+        code.main = Some(path.to_path_buf());
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// Reads what the Python sources say about MCP, through the cache where a file is unchanged.
+pub(super) fn scan_code(ctx: &Context) -> Code {
+    let map = cache::Map::open(ctx, MAP);
+    let known: BTreeMap<String, FileFacts> = map.as_ref().map(cache::Map::load).unwrap_or_default();
+    let mut learnt = Vec::new();
+    let mut code = Code::default();
+    for path in files::project_files(ctx).python.iter().take(MAX_SOURCES) {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let key = format!("{} {}", env!("CARGO_PKG_VERSION"), sha256_hex(&text));
+        let facts = match known.get(&key) {
+            Some(f) => f.clone(),
+            None => {
+                let f = file_facts(&text);
+                learnt.push((key, f.clone()));
+                f
+            }
+        };
+        merge(&mut code, &shown(ctx, path), path, facts);
+    }
+    if let (Some(map), false) = (map, learnt.is_empty()) {
+        map.store(learnt);
+    }
+    code
+}
