@@ -31,7 +31,7 @@ fn rootless_podman(path: &str) -> String {
     match path {
         "/_ping" => "HTTP/1.1 200 OK\r\nApi-Version: 1.43\r\nLibpod-Api-Version: 4.9.3\r\nContent-Length: 2\r\n\r\nOK".into(),
         "/v1.43/version" => ok_json(r#"{"Components":[{"Name":"Podman Engine","Version":"4.9.3"}],"Version":"4.9.3","ApiVersion":"1.43","Os":"linux","Arch":"amd64"}"#),
-        "/v1.43/info" => ok_json(r#"{"SecurityOptions":["name=seccomp,profile=default","name=rootless"]}"#),
+        "/v1.43/info" => ok_json(r#"{"ServerVersion":"4.9.3","OSType":"linux","Architecture":"x86_64","SecurityOptions":["name=seccomp,profile=default","name=rootless"]}"#),
         _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".into(),
     }
 }

@@ -22,7 +22,10 @@ fn fake_engine(sb: &mut Sandbox, image_json: &'static str) {
     support::fake_engine_at(&path, move |p| match p {
         "/_ping" => reply("200 OK", "OK"),
         "/v1.41/version" => reply("200 OK", r#"{"Version":"20.10.24","ApiVersion":"1.41"}"#),
-        "/v1.41/info" => reply("200 OK", r#"{"SecurityOptions":[]}"#),
+        "/v1.41/info" => reply(
+            "200 OK",
+            r#"{"ServerVersion":"20.10.24","SecurityOptions":[]}"#,
+        ),
         "/v1.41/images/app:1/json" | "/v1.41/images/project-api/json" => {
             reply("200 OK", image_json)
         }

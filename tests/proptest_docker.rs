@@ -244,9 +244,8 @@ proptest! {
 
     #[test]
     fn engine_api_json(v in json_value()) {
-        let mut info = api::parse_version(&v);
-        api::apply_info(&mut info, &v);
-        let _ = info.label();
+        let _ = api::parse_version(&v).label();
+        let _ = api::parse_info(&v).label();
         let _ = api::parse_image(&v);
         if let Some(s) = v.as_str() {
             let _ = api::parse_time(s);
@@ -317,7 +316,10 @@ proptest! {
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     const KEYS: &[&str] = &[
         "Version",
+        "ServerVersion",
         "ApiVersion",
+        "OSType",
+        "Architecture",
         "Os",
         "Arch",
         "SecurityOptions",

@@ -21,8 +21,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = sockets::parse_table(&text);
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
-        let mut info = api::parse_version(&v);
-        api::apply_info(&mut info, &v);
+        let _ = api::parse_version(&v).label();
+        let _ = api::parse_info(&v).label();
         let _ = api::parse_image(&v);
     }
     let _ = trivy::parse_report(data);

@@ -84,8 +84,10 @@ pub fn parse_version(v: &Value) -> ServerInfo {
     }
 }
 
-/// Adds what `/info` says: security options (rootless, userns).
-pub fn apply_info(info: &mut ServerInfo, v: &Value) {
+/// What `/info` says: the engine's version and platform, and its security options (rootless,
+/// userns). The architecture is given in Go's names, as `/version` gives it (`amd64`, not
+/// `x86_64`).
+pub fn parse_info(v: &Value) -> ServerInfo {
     let opts = v
         .get("SecurityOptions")
         .and_then(Value::as_array)
@@ -96,9 +98,25 @@ pub fn apply_info(info: &mut ServerInfo, v: &Value) {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    apply_security_options(info, opts);
-    if info.version.is_empty() {
-        info.version = string(v, "ServerVersion");
+    let mut info = ServerInfo {
+        version: string(v, "ServerVersion"),
+        os: string(v, "OSType"),
+        arch: go_arch(&string(v, "Architecture")).to_string(),
+        kernel: string(v, "KernelVersion"),
+        ..ServerInfo::default()
+    };
+    apply_security_options(&mut info, opts);
+    info
+}
+
+/// `uname -m` names as Go (and `docker version`) calls them.
+fn go_arch(machine: &str) -> &str {
+    match machine {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "armv7l" | "armv6l" => "arm",
+        "i386" | "i686" => "386",
+        other => other,
     }
 }
 
@@ -251,21 +269,37 @@ mod tests {
 
     #[test]
     fn rootless_and_userns_from_security_options() {
-        let mut s = ServerInfo::default();
-        apply_info(
-            &mut s,
+        let s = parse_info(
             &json!({"SecurityOptions": ["name=apparmor","name=seccomp,profile=builtin","name=rootless","name=cgroupns"]}),
         );
         assert!(s.rootless && !s.userns && s.info_read);
-        let mut s = ServerInfo::default();
-        apply_info(
-            &mut s,
+        let s = parse_info(
             &json!({"SecurityOptions": ["name=seccomp,profile=default", "name=userns"]}),
         );
         assert!(!s.rootless && s.userns);
-        let mut s = ServerInfo::default();
-        apply_info(&mut s, &json!({"SecurityOptions": ["name=rootlessish"]}));
+        let s = parse_info(&json!({"SecurityOptions": ["name=rootlessish"]}));
         assert!(!s.rootless);
+    }
+
+    #[test]
+    fn info_names_the_engine_as_version_does() {
+        let s = parse_info(&json!({
+            "ServerVersion": "27.1.1",
+            "OSType": "linux",
+            "Architecture": "aarch64",
+            "KernelVersion": "6.8.0",
+        }));
+        assert_eq!(s.label(), "Docker 27.1.1");
+        assert_eq!((s.os.as_str(), s.arch.as_str()), ("linux", "arm64"));
+        assert_eq!(s.kernel, "6.8.0");
+        assert_eq!(
+            parse_info(&json!({"Architecture": "riscv64"})).arch,
+            "riscv64"
+        );
+        assert!(
+            parse_info(&json!({})).info_read,
+            "an /info without options was still read"
+        );
     }
 
     #[test]

@@ -291,73 +291,44 @@ fn ping_socket(target: &Target, timeout: Duration, engine: &mut Engine) {
     });
 }
 
-/// `/version` and `/info` of an engine that answered its ping.
+/// What the engine says of itself after its ping: `/info` (version, platform and the
+/// security options), and `/version` only when `/info` cannot be read (a socket proxy may
+/// allow one and not the other). Each costs the engine a few milliseconds (it asks runc and
+/// containerd for their versions), so a healthy engine is asked once.
 fn socket_details(ctx: &Context, target: &Target, timeout: Duration, engine: &mut Engine) {
     let budget_end = Instant::now() + ctx.settings.timeout.mul_f64(0.6).max(timeout);
     let (podman_header, api) = match &engine.state {
         EngineState::Up(pinged) => (pinged.podman, pinged.api_version.clone()),
         _ => return,
     };
-    let remaining = |fallback: Duration| {
+    let remaining = || {
         budget_end
             .saturating_duration_since(Instant::now())
-            .min(fallback)
+            .min(timeout)
             .max(Duration::from_millis(100))
     };
-    // /version and /info are independent: ask for both at once (each is a round trip to the
-    // engine, and every image.* check waits on this probe).
-    let (version_path, info_path) = (
-        format!("{}/version", engine.api_prefix),
-        format!("{}/info", engine.api_prefix),
-    );
-    let (version_reply, info_reply) = std::thread::scope(|scope| {
-        let version =
-            scope.spawn(|| http::get(target, &version_path, remaining(timeout), BODY_CAP));
-        let info = http::get(target, &info_path, remaining(timeout), BODY_CAP);
-        (version.join(), info)
-    });
-    let version_reply = match version_reply {
-        Ok(r) => r,
-        Err(_) => {
-            engine
-                .notes
-                .push("/version: the request thread panicked".to_string());
-            engine.state = EngineState::Up(ServerInfo::default());
-            return;
-        }
+    let mut ask = |what: &str| -> Option<serde_json::Value> {
+        let path = format!("{}/{what}", engine.api_prefix);
+        let note = match http::get(target, &path, remaining(), BODY_CAP) {
+            Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
+                Ok(v) => return Some(v),
+                Err(e) => format!("/{what} is not JSON ({e})"),
+            },
+            Ok(r) => format!("/{what} answered {}", r.error_message()),
+            Err(e) => format!("/{what}: {e}"),
+        };
+        engine.notes.push(note);
+        None
     };
-    let mut info = match version_reply {
-        Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
-            Ok(v) => api::parse_version(&v),
-            Err(e) => {
-                engine.notes.push(format!("/version is not JSON ({e})"));
-                ServerInfo::default()
-            }
-        },
-        Ok(r) => {
-            engine
-                .notes
-                .push(format!("/version answered {}", r.error_message()));
-            ServerInfo::default()
-        }
-        Err(e) => {
-            engine.notes.push(format!("/version: {e}"));
-            ServerInfo::default()
-        }
+    let mut info = match ask("info") {
+        Some(v) => api::parse_info(&v),
+        None => ask("version")
+            .map(|v| api::parse_version(&v))
+            .unwrap_or_default(),
     };
     info.podman |= podman_header;
     if info.api_version.is_empty() {
         info.api_version = api;
-    }
-    match info_reply {
-        Ok(r) if r.status == 200 => match serde_json::from_slice(&r.body) {
-            Ok(v) => api::apply_info(&mut info, &v),
-            Err(e) => engine.notes.push(format!("/info is not JSON ({e})")),
-        },
-        Ok(r) => engine
-            .notes
-            .push(format!("/info answered {}", r.error_message())),
-        Err(e) => engine.notes.push(format!("/info: {e}")),
     }
     engine.state = EngineState::Up(info);
 }
@@ -467,7 +438,7 @@ mod tests {
             ),
             "/v1.41/info" => json_reply(
                 "200 OK",
-                r#"{"SecurityOptions":["name=seccomp,profile=default","name=rootless"]}"#,
+                r#"{"ServerVersion":"20.10.24+dfsg1","OSType":"linux","Architecture":"x86_64","KernelVersion":"6.1.0","SecurityOptions":["name=seccomp,profile=default","name=rootless"]}"#,
             ),
             "/v1.41/images/app:1/json" => json_reply(
                 "200 OK",
@@ -495,15 +466,43 @@ mod tests {
             *ASKED.lock().unwrap(),
             ["/_ping", "/v1.41/images/app:1/json"]
         );
-        // The full probe reuses the ping and adds what the engine says of itself.
-        assert_eq!(engine(&ctx).info().unwrap().version, "20.10.24+dfsg1");
-        let asked = ASKED.lock().unwrap().clone();
+        // The full probe reuses the ping and adds what the engine says of itself: /info,
+        // which holds the version too, so /version is not asked.
+        let info = engine(&ctx).info().unwrap().clone();
+        assert_eq!(info.version, "20.10.24+dfsg1");
+        assert_eq!((info.os.as_str(), info.arch.as_str()), ("linux", "amd64"));
+        assert!(info.rootless);
         assert_eq!(
-            asked.iter().filter(|p| *p == "/_ping").count(),
-            1,
-            "{asked:?}"
+            *ASKED.lock().unwrap(),
+            ["/_ping", "/v1.41/images/app:1/json", "/v1.41/info"]
         );
-        assert!(asked.contains(&"/v1.41/info".to_string()), "{asked:?}");
+    }
+
+    /// A socket proxy that allows `/version` and refuses `/info`: the version still comes
+    /// from the engine, and the refusal is a note (rootless/userns stay unknown).
+    #[test]
+    fn version_is_asked_when_info_is_refused() {
+        fn proxy(path: &str) -> Vec<u8> {
+            match path {
+                "/v1.41/info" => json_reply("403 Forbidden", r#"{"message":"forbidden"}"#),
+                _ => engine_answers(path),
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sock = fake_engine(dir.path(), proxy);
+        let host = format!("unix://{}", sock.display());
+        let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
+        let e = engine(&ctx);
+        let info = e.info().expect("up");
+        assert_eq!(info.version, "20.10.24+dfsg1");
+        assert!(!info.info_read && !info.rootless);
+        assert!(
+            e.notes
+                .iter()
+                .any(|n| n.starts_with("/info answered HTTP 403")),
+            "{:?}",
+            e.notes
+        );
     }
 
     #[test]
