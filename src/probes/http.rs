@@ -331,11 +331,14 @@ pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) ->
     crate::policy::text::excerpt(&text, max_chars)
 }
 
-/// Sends requests before a fixed deadline, under the loopback policy.
+/// Sends requests before a fixed deadline, under the loopback policy. A client keeps its
+/// connections open between requests (an MCP handshake is four or five requests to one
+/// server), so each of them costs the server no new connection.
 #[derive(Debug, Clone)]
 pub struct Client {
     deadline: Instant,
     allow_remote: bool,
+    agent: std::sync::OnceLock<ureq::Agent>,
 }
 
 impl Client {
@@ -344,6 +347,7 @@ impl Client {
         Client {
             deadline: Instant::now() + budget,
             allow_remote,
+            agent: std::sync::OnceLock::new(),
         }
     }
 
@@ -355,24 +359,25 @@ impl Client {
         self.deadline
     }
 
-    fn agent(&self, remaining: Duration) -> ureq::Agent {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .proxy(None)
-            .user_agent(USER_AGENT)
-            .max_idle_connections(0)
-            .timeout_global(Some(remaining))
-            .timeout_connect(Some(remaining.min(CONNECT_TIMEOUT)))
-            .max_response_header_size(64 * 1024)
-            .build();
-        ureq::Agent::with_parts(
-            config,
-            DefaultConnector::default(),
-            PolicyResolver {
-                allow_remote: self.allow_remote,
-            },
-        )
+    fn agent(&self) -> &ureq::Agent {
+        self.agent.get_or_init(|| {
+            let config = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .proxy(None)
+                .user_agent(USER_AGENT)
+                .max_idle_connections(4)
+                .max_idle_connections_per_host(4)
+                .max_response_header_size(64 * 1024)
+                .build();
+            ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                PolicyResolver {
+                    allow_remote: self.allow_remote,
+                },
+            )
+        })
     }
 
     /// Sends `req`, following same-host redirects; other redirects come back as an error.
@@ -433,8 +438,14 @@ impl Client {
         let request = builder
             .body(body)
             .map_err(|e| HttpError::Other(format!("cannot build the request: {e}")))?;
+        let agent = self.agent();
+        let request = agent
+            .configure_request(request)
+            .timeout_global(Some(remaining))
+            .timeout_connect(Some(remaining.min(CONNECT_TIMEOUT)))
+            .build();
         let started = Instant::now();
-        let resp = self.agent(remaining).run(request).map_err(classify)?;
+        let resp = agent.run(request).map_err(classify)?;
         let elapsed = started.elapsed();
         let (parts, body) = resp.into_parts();
         let headers = parts
