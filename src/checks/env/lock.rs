@@ -116,10 +116,16 @@ impl Target<'_> {
 
 impl Review {
     /// Reads one lock file and records whether it covers this platform and is current.
-    fn lock(&mut self, ctx: &Context, t: &Target, path: &Path) {
+    fn lock(
+        &mut self,
+        ctx: &Context,
+        t: &Target,
+        path: &Path,
+        loaded: &Result<lock::Lock, lock::LockError>,
+    ) {
         let shown = ctx.settings.display_path(path);
         let platform = t.platform;
-        let lock = match lock::load(path) {
+        let lock = match loaded {
             Ok(l) => l,
             Err(e) => {
                 self.problems.push((
@@ -127,7 +133,8 @@ impl Review {
                     format!("{shown} cannot be read: {}", e.reason),
                 ));
                 self.locations.push(
-                    Location::new(loc_path(ctx, path), e.line, e.reason).rule("lock-unreadable"),
+                    Location::new(loc_path(ctx, path), e.line, e.reason.clone())
+                        .rule("lock-unreadable"),
                 );
                 self.relock
                     .get_or_insert((path.to_path_buf(), t.union(&[])));
@@ -152,7 +159,7 @@ impl Review {
             }
         }
         if !lock.explicit || lock.platforms.iter().any(|p| p == platform) {
-            self.freshness(ctx, t, path, &shown, &lock);
+            self.freshness(ctx, t, path, &shown, lock);
         }
     }
 
@@ -206,12 +213,8 @@ impl Review {
 pub(super) fn check_lock(ctx: &Context) -> Outcome {
     let (pf, file) = parsed_file(ctx)?;
     let platform = current_platform();
-    let dir = pf
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| ctx.settings.project_dir.clone());
-    let found = lock::find(&dir);
+    let locks = probe::locks(ctx);
+    let (dir, found) = (&locks.dir, &locks.files);
     let t = Target {
         env_path: &pf.path,
         file: &file,
@@ -227,13 +230,13 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
             ctx,
             "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
             &pf.path,
-            lock::free_lock_target(&dir).as_deref(),
+            lock::free_lock_target(dir).as_deref(),
             &t.union(&[]),
         )));
     }
     let mut review = Review::default();
-    for path in &found {
-        review.lock(ctx, &t, path);
+    for (path, loaded) in found {
+        review.lock(ctx, &t, path, loaded);
     }
     if !review.any_yaml && !review.explicit_platforms.iter().any(|p| p == platform) {
         review.problems.push((
@@ -244,13 +247,16 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
             ),
         ));
     }
-    let names: Vec<String> = found.iter().map(|p| ctx.settings.display_path(p)).collect();
+    let names: Vec<String> = found
+        .iter()
+        .map(|(p, _)| ctx.settings.display_path(p))
+        .collect();
     if review.problems.is_empty() {
         return Ok(CheckResult::ok(format!("{} current", names.join(", ")))
             .details(review.fresh_notes)
             .data("locks", names));
     }
-    Ok(verdict(ctx, &t, &dir, review).data("locks", names))
+    Ok(verdict(ctx, &t, dir, review).data("locks", names))
 }
 
 /// A lock that is missing a platform, stale or unreadable: the findings and the re-lock.

@@ -282,15 +282,14 @@ fn platform(arch: &str) -> &'static str {
 
 /// `image.lock`.
 pub(super) fn check_lock(ctx: &Context) -> Outcome {
-    let pf = envp::project_file(ctx);
-    let dir = pf.path.parent().unwrap_or(&ctx.settings.project_dir);
-    let Some(lock_path) = envp::lock::find(dir).into_iter().next() else {
+    let locks = envp::locks(ctx);
+    let Some((lock_path, loaded)) = locks.files.first() else {
         return Err(Early::skip(
             "the project has no conda-lock file (see env.lock)",
         ));
     };
     let (target, cfg, c) = with_contents(ctx)?;
-    let lock = match envp::lock::load(&lock_path) {
+    let lock = match loaded {
         Ok(l) => l,
         Err(e) => {
             return Err(Early::unknown(format!(
@@ -299,7 +298,7 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
             )))
         }
     };
-    let shown = ctx.settings.display_path(&lock_path);
+    let shown = ctx.settings.display_path(lock_path);
     let plat = platform(&cfg.architecture);
     let locked: BTreeMap<String, String> = lock
         .packages

@@ -114,6 +114,34 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
     })
 }
 
+/// The lock files next to the environment file (see [`lock::find`]), each read once per run:
+/// `env.lock` judges them all and `image.lock` compares the first with the image.
+#[derive(Debug)]
+pub(crate) struct Locks {
+    /// The folder they were looked for in.
+    pub(crate) dir: PathBuf,
+    pub(crate) files: Vec<(PathBuf, Result<lock::Lock, lock::LockError>)>,
+}
+
+pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
+    ctx.probe(|ctx| {
+        let pf = project_file(ctx);
+        let dir = pf
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| ctx.settings.project_dir.clone());
+        let files = lock::find(&dir)
+            .into_iter()
+            .map(|p| {
+                let loaded = lock::load(&p);
+                (p, loaded)
+            })
+            .collect();
+        Locks { dir, files }
+    })
+}
+
 /// Reads an environment file into a [`FileState`].
 pub fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
