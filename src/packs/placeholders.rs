@@ -2,8 +2,6 @@
 
 use crate::core::Context;
 use crate::fix::Commands;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// Placeholders a pack may use.
 pub const KNOWN: &[&str] = &[
@@ -20,17 +18,45 @@ pub const KNOWN: &[&str] = &[
 /// Whole-command placeholders that expand to a flavour-correct command.
 const MACROS: &[&str] = &["{create_env}", "{update_env}"];
 
-fn pattern() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\{([a-z_]+)\}").expect("static regex"))
+/// The `{name}` placeholders in `s` (a name is `[a-z_]+`), left to right, each with its byte
+/// range (braces included).
+fn scan(s: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(open) = s[at..].find('{').map(|i| at + i) {
+            let len = bytes[open + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_lowercase() || **b == b'_')
+                .count();
+            let close = open + 1 + len;
+            if len > 0 && bytes.get(close) == Some(&b'}') {
+                at = close + 1;
+                return Some((open..close + 1, &s[open + 1..close]));
+            }
+            at = open + 1;
+        }
+        None
+    })
+}
+
+/// `s` with each placeholder replaced by `value(name)`.
+fn replace_each(s: &str, mut value: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut done = 0;
+    for (range, name) in scan(s) {
+        out.push_str(&s[done..range.start]);
+        out.push_str(&value(name));
+        done = range.end;
+    }
+    out.push_str(&s[done..]);
+    out
 }
 
 /// Names of `{…}` placeholders in `s` that are not known.
 pub fn unknown(s: &str) -> Vec<String> {
-    pattern()
-        .captures_iter(s)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+    scan(s)
+        .map(|(_, name)| name.to_string())
         .filter(|name| !KNOWN.contains(&format!("{{{name}}}").as_str()))
         .collect()
 }
@@ -75,8 +101,7 @@ impl Vars {
     /// Replaces placeholders; `None` when one has no value here (the env name is unknown).
     pub fn expand(&self, s: &str) -> Option<String> {
         let mut missing = false;
-        let out = pattern().replace_all(s, |c: &regex::Captures| {
-            let name = c.get(1).map_or("", |m| m.as_str());
+        let out = replace_each(s, |name| {
             let v = match name {
                 "mamba" => Some(self.commands.program.clone()),
                 "env" => self.env.clone(),
@@ -91,18 +116,15 @@ impl Vars {
                 format!("<{name}>")
             })
         });
-        (!missing).then(|| out.into_owned())
+        (!missing).then_some(out)
     }
 
     /// Like `expand`, but an unknown value is shown as `<env>` for a person to fill in.
     pub fn expand_for_display(&self, s: &str) -> String {
-        pattern()
-            .replace_all(s, |c: &regex::Captures| {
-                let name = c.get(1).map_or("", |m| m.as_str());
-                self.expand(&format!("{{{name}}}"))
-                    .unwrap_or_else(|| format!("<{name}>"))
-            })
-            .into_owned()
+        replace_each(s, |name| {
+            self.expand(&format!("{{{name}}}"))
+                .unwrap_or_else(|| format!("<{name}>"))
+        })
     }
 
     /// Expands one fix command. `Err` holds a printable line when it cannot be run as argv
@@ -150,6 +172,30 @@ pub fn env_name_from_file(path: &std::path::Path) -> Option<String> {
 mod tests {
     use super::*;
     use crate::fix::Flavour;
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// The scanner finds what the pattern `\{([a-z_]+)\}` finds, in the same places.
+        #[test]
+        fn scan_agrees_with_the_pattern(s in "[{}a-z_ Z/é-]{0,40}") {
+            let re = regex::Regex::new(r"\{([a-z_]+)\}").unwrap();
+            let want: Vec<_> = re
+                .captures_iter(&s)
+                .map(|c| (c.get(0).unwrap().range(), c[1].to_string()))
+                .collect();
+            let got: Vec<_> = scan(&s).map(|(r, n)| (r, n.to_string())).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn placeholders_next_to_braces_and_text() {
+        let v = vars(Some("proj"));
+        assert_eq!(v.expand("{{env}}/x{env}{").unwrap(), "{proj}/xproj{");
+        assert_eq!(unknown("{a}{ env}{env}{b_c}"), ["a", "b_c"]);
+        assert_eq!(v.expand_for_display("{nope}-{env}"), "<nope>-proj");
+    }
 
     fn vars(env: Option<&str>) -> Vars {
         Vars {
