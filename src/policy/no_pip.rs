@@ -30,16 +30,41 @@ pub fn argv_calls_pip<S: AsRef<str>>(argv: &[S]) -> bool {
     program_is_pip || embedded || text_calls_pip(&joined)
 }
 
+/// Whether `lower` (a lowercased text) holds what every match of [`text_calls_pip`]'s pattern
+/// needs: `pip` (then digits or dots) or `easy_install` that ends a word — at the end, before
+/// white space, a shell separator or a quote — or `pip` after `uv` and white space. Most
+/// texts (advice that names the `pip:` block, a package called `pip`) fail this, so they are
+/// judged without compiling the pattern.
+fn may_call_pip(lower: &str) -> bool {
+    let ends_command = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ";&|)'\"`".contains(c))
+    };
+    let pip = lower.match_indices("pip").any(|(i, _)| {
+        let rest = lower[i + 3..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let before = &lower[..i];
+        let after_uv = before.ends_with(char::is_whitespace) && before.trim_end().ends_with("uv");
+        ends_command(rest) || after_uv
+    });
+    pip || lower
+        .match_indices("easy_install")
+        .any(|(i, m)| ends_command(&lower[i + m.len()..]))
+}
+
+/// `text` lowercased as the pattern's `(?i)` compares it (`ſ` is a long `s`).
+fn fold(text: &str) -> String {
+    text.to_lowercase().replace('ſ', "s")
+}
+
 /// The same test on a command line as text (a manual step, a script line).
 pub fn text_calls_pip(text: &str) -> bool {
-    // Every branch of the pattern needs `pip` or `easy_install`: most texts are judged
-    // without the regex (which is then never compiled).
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains("pip") && !lower.contains("easy_install") {
-        return false;
-    }
+    may_call_pip(&fold(text)) && pattern().is_match(text)
+}
+
+fn pattern() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
+    RE.get_or_init(|| {
         regex::Regex::new(
             r#"(?ix)
             # pip as the program: at the start, after a shell separator or quote, or after sudo/env/exec
@@ -50,8 +75,7 @@ pub fn text_calls_pip(text: &str) -> bool {
             "#,
         )
         .expect("static regex")
-    });
-    re.is_match(text)
+    })
 }
 
 /// The shared core of the pack matchers: an optional `sudo …`, an optional directory, then
@@ -163,6 +187,43 @@ pub fn guard(fix: &mut Fix) -> bool {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// The prefilter lets through every text the pattern matches.
+        #[test]
+        fn the_prefilter_never_hides_a_match(
+            words in proptest::collection::vec(
+                "pip|PIP|pip3|pip3.11|pip:|pipx|easy_install|eaſy_install|uv|UV|-m|python|sudo|x|/usr/bin/|;|&&|'|\"|`|\u{a0}|\t|\n| ",
+                0..8,
+            ),
+        ) {
+            let text = words.concat();
+            if pattern().is_match(&text) {
+                proptest::prop_assert!(may_call_pip(&fold(&text)), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn advice_about_the_pip_block_is_not_a_pip_call() {
+        // The prefilter alone settles these…
+        for text in ["look each pip: entry up on conda-forge", "pipx run black"] {
+            assert!(!may_call_pip(&fold(text)), "{text}");
+        }
+        // …and the pattern this one (the conda package named pip).
+        assert!(may_call_pip("micromamba install -n app pip"));
+        assert!(!text_calls_pip("micromamba install -n app pip"));
+        for text in [
+            "pip install x",
+            "uv pip sync",
+            "python -m pip",
+            "sudo easy_install x",
+        ] {
+            assert!(may_call_pip(&fold(text)) && text_calls_pip(text), "{text}");
+        }
+    }
 
     #[test]
     fn a_library_installing_itself_is_told_apart() {
