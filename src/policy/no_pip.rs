@@ -31,25 +31,38 @@ pub fn argv_calls_pip<S: AsRef<str>>(argv: &[S]) -> bool {
 }
 
 /// Whether `lower` (a lowercased text) holds what every match of [`text_calls_pip`]'s pattern
-/// needs: `pip` (then digits or dots) or `easy_install` that ends a word — at the end, before
-/// white space, a shell separator or a quote — or `pip` after `uv` and white space. Most
-/// texts (advice that names the `pip:` block, a package called `pip`) fail this, so they are
-/// judged without compiling the pattern.
+/// needs around a `pip` (then digits or dots) or `easy_install`: before it, the start, a
+/// shell separator or quote, a path, or `sudo`/`exec`/`command`/`xargs`/`-m` and white space;
+/// after it, the end, white space, a separator or a quote — or `uv` and white space before
+/// `pip`. Most texts that name pip without running it ("keep pip only in the `pip:` block",
+/// a package called `pip`) fail this, so they are judged without compiling the pattern.
 fn may_call_pip(lower: &str) -> bool {
     let ends_command = |rest: &str| {
         rest.chars()
             .next()
             .is_none_or(|c| c.is_whitespace() || ";&|)'\"`".contains(c))
     };
+    let starts_command = |before: &str| {
+        let word = before.trim_end();
+        let spaced = word.len() < before.len();
+        before.ends_with('/')
+            || word.is_empty()
+            || word.ends_with(|c: char| ";&|(`'\"".contains(c))
+            || (spaced
+                && ["sudo", "exec", "command", "xargs", "-m"]
+                    .iter()
+                    .any(|w| word.ends_with(w)))
+    };
+    let after_uv =
+        |before: &str| before.ends_with(char::is_whitespace) && before.trim_end().ends_with("uv");
     let pip = lower.match_indices("pip").any(|(i, _)| {
         let rest = lower[i + 3..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
         let before = &lower[..i];
-        let after_uv = before.ends_with(char::is_whitespace) && before.trim_end().ends_with("uv");
-        ends_command(rest) || after_uv
+        (ends_command(rest) && starts_command(before)) || after_uv(before)
     });
     pip || lower
         .match_indices("easy_install")
-        .any(|(i, m)| ends_command(&lower[i + m.len()..]))
+        .any(|(i, m)| ends_command(&lower[i + m.len()..]) && starts_command(&lower[..i]))
 }
 
 /// `text` lowercased as the pattern's `(?i)` compares it (`ſ` is a long `s`).
@@ -195,7 +208,7 @@ mod tests {
         #[test]
         fn the_prefilter_never_hides_a_match(
             words in proptest::collection::vec(
-                "pip|PIP|pip3|pip3.11|pip:|pipx|easy_install|eaſy_install|uv|UV|-m|python|sudo|x|/usr/bin/|;|&&|'|\"|`|\u{a0}|\t|\n| ",
+                "pip|PIP|pip3|pip3.11|pip:|pipx|easy_install|eaſy_install|uv|UV|-m|-M|python|sudo|exec|command|xargs|keep|x|/usr/bin/|/|;|&&|\\(|'|\"|`|\u{a0}|\t|\n| ",
                 0..8,
             ),
         ) {
@@ -209,12 +222,18 @@ mod tests {
     #[test]
     fn advice_about_the_pip_block_is_not_a_pip_call() {
         // The prefilter alone settles these…
-        for text in ["look each pip: entry up on conda-forge", "pipx run black"] {
+        for text in [
+            "look each pip: entry up on conda-forge",
+            "pipx run black",
+            "keep pip only in the file's `pip:` block",
+            "add any package the pipeline installed with pip to environment.yml",
+            "micromamba install -n app pip",
+        ] {
             assert!(!may_call_pip(&fold(text)), "{text}");
         }
-        // …and the pattern this one (the conda package named pip).
-        assert!(may_call_pip("micromamba install -n app pip"));
-        assert!(!text_calls_pip("micromamba install -n app pip"));
+        // …and the pattern this one.
+        assert!(may_call_pip("see docs/pip"));
+        assert!(!text_calls_pip("see docs/pip"));
         for text in [
             "pip install x",
             "uv pip sync",
