@@ -27,9 +27,10 @@ Podman with podman-docker).",
             applies: "When the project has a Dockerfile or compose file, or configures an image; skips otherwise.",
             explain: "Talks to the engine the docker CLI would use: DOCKER_HOST, else DOCKER_CONTEXT, else \
 currentContext in $DOCKER_CONFIG/config.json (~/.docker) and that context's \
-contexts/meta/<sha256>/meta.json, else unix:///var/run/docker.sock. It sends GET /_ping, \
-/version and /info over the socket (plain tcp:// works too; ssh:// and TLS endpoints go \
-through `docker version`), each bounded by a timeout, and reports the server version, the API \
+contexts/meta/<sha256>/meta.json, else unix:///var/run/docker.sock. It sends GET /_ping and \
+/info over the socket (/version only where /info is refused; plain tcp:// works too; ssh:// and \
+TLS endpoints go through `docker version`), each bounded by a timeout; what a local engine's \
+/info says is kept for a minute in the cache folder, keyed by the socket and its /_ping. It reports the server version, the API \
 version, Podman, and rootless/userns from SecurityOptions. When the engine cannot be reached it \
 names the cause: not running (fix: `sudo systemctl start docker`, or rootless Docker), \
 permission denied on the socket (fix: the docker group, which is root-equivalent, or rootless \
@@ -121,6 +122,47 @@ fn uses_detail(files: &docker::ProjectFiles, ctx: &Context) -> String {
     format!("the project uses Docker: {}", what.join(", "))
 }
 
+/// docker.daemon's verdict on an engine that answers: what it is, where, and how it runs.
+fn engine_up(engine: &docker::Engine, info: &docker::api::ServerInfo, from: &str) -> CheckResult {
+    let mut r = CheckResult::ok(format!("{} at {}", info.label(), engine.endpoint.host));
+    r = r.detail(format!("endpoint from {from}"));
+    if let Via::Cli(p) = &engine.via {
+        r = r.detail(format!("reached through {}", p.display()));
+    }
+    let mut mode = Vec::new();
+    if info.rootless {
+        mode.push("rootless");
+    }
+    if info.userns {
+        mode.push("user-namespace remapping");
+    }
+    if engine.facts_cached {
+        r = r.detail(format!(
+            "version and security options as the engine gave them less than {} s ago (devdoctor's cache folder)",
+            docker::FACTS_TTL.as_secs()
+        ));
+    }
+    if info.info_read {
+        if mode.is_empty() {
+            r = r.detail("rootful (SecurityOptions show neither rootless nor userns): root in a container is root on the host unless the image sets a user");
+        } else {
+            r = r.detail(format!("runs {}", mode.join(" with ")));
+        }
+    }
+    if !info.os.is_empty() || !info.arch.is_empty() {
+        r = r.detail(format!(
+            "server {}/{} kernel {}",
+            info.os, info.arch, info.kernel
+        ));
+    }
+    r.data("server_version", info.version.clone())
+        .data("api_version", info.api_version.clone())
+        .data("podman", info.podman)
+        .data("rootless", info.rootless)
+        .data("userns", info.userns)
+        .data("security_options", info.security_options.clone())
+}
+
 fn check_daemon(ctx: &Context) -> Outcome {
     let engine = docker::engine(ctx);
     let files = docker::project_files(ctx);
@@ -128,39 +170,7 @@ fn check_daemon(ctx: &Context) -> Outcome {
     let endpoint = &engine.endpoint;
     let from = endpoint.source.describe();
     let mut r = match &engine.state {
-        EngineState::Up(info) => {
-            let mut r = CheckResult::ok(format!("{} at {}", info.label(), endpoint.host));
-            r = r.detail(format!("endpoint from {from}"));
-            if let Via::Cli(p) = &engine.via {
-                r = r.detail(format!("reached through {}", p.display()));
-            }
-            let mut mode = Vec::new();
-            if info.rootless {
-                mode.push("rootless");
-            }
-            if info.userns {
-                mode.push("user-namespace remapping");
-            }
-            if info.info_read {
-                if mode.is_empty() {
-                    r = r.detail("rootful (SecurityOptions show neither rootless nor userns): root in a container is root on the host unless the image sets a user");
-                } else {
-                    r = r.detail(format!("runs {}", mode.join(" with ")));
-                }
-            }
-            if !info.os.is_empty() || !info.arch.is_empty() {
-                r = r.detail(format!(
-                    "server {}/{} kernel {}",
-                    info.os, info.arch, info.kernel
-                ));
-            }
-            r.data("server_version", info.version.clone())
-                .data("api_version", info.api_version.clone())
-                .data("podman", info.podman)
-                .data("rootless", info.rootless)
-                .data("userns", info.userns)
-                .data("security_options", info.security_options.clone())
-        }
+        EngineState::Up(info) => engine_up(&engine, info, &from),
         EngineState::Down { cause, message } => {
             let summary = match cause {
                 _ if engine.default_answers.is_some() => {

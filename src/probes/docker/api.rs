@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::time::SystemTime;
 
 /// What the engine says about itself.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerInfo {
     pub version: String,
     pub api_version: String,

@@ -24,7 +24,7 @@ pub use image::{image, local_image, valid_reference, ImageLookup};
 use crate::core::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Cap on one engine answer (`/info` is a few KB; image JSON rarely over 100 KB).
 pub(crate) const BODY_CAP: usize = 4 * 1024 * 1024;
@@ -62,6 +62,10 @@ pub struct Engine {
     /// The explicit endpoint (DOCKER_HOST, a context) is down while the default socket has an
     /// engine that answers: that socket and the engine's label.
     pub default_answers: Option<(PathBuf, String)>,
+    /// What the engine says of itself was kept from an earlier run (see [`FACTS_TTL`]).
+    pub facts_cached: bool,
+    /// The socket and what its `/_ping` said, which key the kept facts.
+    ping_key: Option<String>,
 }
 
 impl Engine {
@@ -145,6 +149,8 @@ fn probe_reach(ctx: &Context) -> Engine {
         notes: Vec::new(),
         api_prefix: String::new(),
         default_answers: None,
+        facts_cached: false,
+        ping_key: None,
     };
     let target = match &endpoint.target {
         Err(e) => {
@@ -220,6 +226,8 @@ fn default_socket_answers(
         notes: Vec::new(),
         api_prefix: String::new(),
         default_answers: None,
+        facts_cached: false,
+        ping_key: None,
     };
     let default_target = Target::Unix(default.clone());
     ping_socket(&default_target, timeout, &mut scratch);
@@ -281,6 +289,15 @@ fn ping_socket(target: &Target, timeout: Duration, engine: &mut Engine) {
         return;
     }
     let api = ping.header("Api-Version").unwrap_or("").to_string();
+    if let Target::Unix(socket) = target {
+        engine.ping_key = Some(format!(
+            "{} {} api {api} server {} libpod {}",
+            env!("CARGO_PKG_VERSION"),
+            crate::probes::cache::identity(socket),
+            ping.header("Server").unwrap_or(""),
+            ping.header("Libpod-Api-Version").unwrap_or("")
+        ));
+    }
     if !api.is_empty() && api.chars().all(|c| c.is_ascii_digit() || c == '.') {
         engine.api_prefix = format!("/v{api}");
     }
@@ -296,6 +313,17 @@ fn ping_socket(target: &Target, timeout: Duration, engine: &mut Engine) {
 /// allow one and not the other). Each costs the engine a few milliseconds (it asks runc and
 /// containerd for their versions), so a healthy engine is asked once.
 fn socket_details(ctx: &Context, target: &Target, timeout: Duration, engine: &mut Engine) {
+    let kept = engine
+        .ping_key
+        .clone()
+        .zip(crate::probes::cache::Map::open(ctx, FACTS_MAP));
+    if let Some((key, map)) = &kept {
+        if let Some(facts) = map.load::<KeptFacts>().get(key).filter(|f| f.fresh()) {
+            engine.state = EngineState::Up(facts.info.clone());
+            engine.facts_cached = true;
+            return;
+        }
+    }
     let budget_end = Instant::now() + ctx.settings.timeout.mul_f64(0.6).max(timeout);
     let (podman_header, api) = match &engine.state {
         EngineState::Up(pinged) => (pinged.podman, pinged.api_version.clone()),
@@ -320,17 +348,56 @@ fn socket_details(ctx: &Context, target: &Target, timeout: Duration, engine: &mu
         engine.notes.push(note);
         None
     };
-    let mut info = match ask("info") {
-        Some(v) => api::parse_info(&v),
-        None => ask("version")
-            .map(|v| api::parse_version(&v))
-            .unwrap_or_default(),
-    };
+    let from_info = ask("info").map(|v| api::parse_info(&v));
+    let answered = from_info.is_some();
+    let mut info = from_info
+        .or_else(|| ask("version").map(|v| api::parse_version(&v)))
+        .unwrap_or_default();
     info.podman |= podman_header;
     if info.api_version.is_empty() {
         info.api_version = api;
     }
+    if let (Some((key, map)), true) = (kept, answered) {
+        let at = unix_secs();
+        map.store([(
+            key,
+            KeptFacts {
+                info: info.clone(),
+                at,
+            },
+        )]);
+    }
     engine.state = EngineState::Up(info);
+}
+
+/// The map of engines' `/info` facts in the cache folder.
+const FACTS_MAP: &str = "engines.json";
+/// How long what a local engine said of itself (`/info`: version, platform, rootless, userns)
+/// is taken again without asking: asking costs the engine a few milliseconds of CPU (it runs
+/// runc and docker-init for their versions), which slows every other probe of a run on a small
+/// machine. The key is the socket (path, inode, mtime) and what its `/_ping` says (API and
+/// engine version), so an upgraded or re-created engine is asked at once; a restart behind a
+/// systemd-activated socket with new security options shows within this time.
+pub const FACTS_TTL: Duration = Duration::from_secs(60);
+
+/// One engine's facts and when (Unix seconds) they were asked.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct KeptFacts {
+    info: ServerInfo,
+    at: u64,
+}
+
+impl KeptFacts {
+    fn fresh(&self) -> bool {
+        let now = unix_secs();
+        now >= self.at && now - self.at < FACTS_TTL.as_secs()
+    }
+}
+
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn classify_http_error(
@@ -475,6 +542,46 @@ mod tests {
         assert_eq!(
             *ASKED.lock().unwrap(),
             ["/_ping", "/v1.41/images/app:1/json", "/v1.41/info"]
+        );
+    }
+
+    /// What the engine says of itself is kept for a minute: a second run asks only `/_ping`,
+    /// and an answer older than [`FACTS_TTL`] is asked again.
+    #[test]
+    fn engine_facts_are_kept_for_a_minute() {
+        static ASKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        fn logged(path: &str) -> Vec<u8> {
+            ASKED.lock().unwrap().push(path.to_string());
+            engine_answers(path)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sock = fake_engine(dir.path(), logged);
+        let host = format!("unix://{}", sock.display());
+        let cache = dir.path().join("cache");
+        let cache_var = cache.display().to_string();
+        let vars = [
+            ("DOCKER_HOST", host.as_str()),
+            ("XDG_CACHE_HOME", cache_var.as_str()),
+        ];
+        let first = engine(&ctx_with(&vars, Settings::default()));
+        assert!(!first.facts_cached);
+        let second = engine(&ctx_with(&vars, Settings::default()));
+        assert!(second.facts_cached);
+        assert_eq!(second.info(), first.info());
+        assert_eq!(*ASKED.lock().unwrap(), ["/_ping", "/v1.41/info", "/_ping"]);
+
+        // An answer older than a minute is asked again.
+        let ctx = ctx_with(&vars, Settings::default());
+        let map = crate::probes::cache::Map::open(&ctx, FACTS_MAP).unwrap();
+        let aged = map.load::<KeptFacts>().into_iter().map(|(k, mut f)| {
+            f.at -= FACTS_TTL.as_secs();
+            (k, f)
+        });
+        map.store(aged.collect::<Vec<_>>());
+        assert!(!engine(&ctx).facts_cached);
+        assert_eq!(
+            ASKED.lock().unwrap().last().map(String::as_str),
+            Some("/v1.41/info")
         );
     }
 
