@@ -227,20 +227,12 @@ pub fn resolve(global: &GlobalArgs, args: &RunArgs) -> Result<Settings> {
 
     // [docker]
     s.image = args.image.clone().or(file.docker.image);
-    s.dockerfiles = file
-        .docker
-        .dockerfiles
-        .unwrap_or_default()
-        .iter()
-        .map(|p| s.project_path(p))
-        .collect();
-    s.compose_files = file
-        .docker
-        .compose_files
-        .unwrap_or_default()
-        .iter()
-        .map(|p| s.project_path(p))
-        .collect();
+    let in_project = |paths: Option<Vec<PathBuf>>| -> Vec<PathBuf> {
+        paths.iter().flatten().map(|p| s.project_path(p)).collect()
+    };
+    let dockerfiles = in_project(file.docker.dockerfiles);
+    let compose_files = in_project(file.docker.compose_files);
+    (s.dockerfiles, s.compose_files) = (dockerfiles, compose_files);
     s.run_containers = args.run_containers;
     s.scan = args.scan;
     s.deep = args.deep;

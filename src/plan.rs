@@ -62,6 +62,28 @@ pub enum Action {
 }
 
 impl Action {
+    /// An export as the JSON plan shows it.
+    fn export_doc(&self) -> Option<ExportDoc> {
+        let Action::Export(argv, to) = self else {
+            return None;
+        };
+        Some(ExportDoc {
+            argv: argv.clone(),
+            to: to.clone(),
+        })
+    }
+
+    /// A refusal as the JSON plan shows it.
+    fn refusal_doc(&self) -> Option<RefusalDoc> {
+        let Action::Refused(argv, reason) = self else {
+            return None;
+        };
+        Some(RefusalDoc {
+            argv: argv.clone(),
+            reason: reason.clone(),
+        })
+    }
+
     pub fn argv(&self) -> &[String] {
         match self {
             Action::Run(a) | Action::Export(a, _) | Action::Manual(a) | Action::Refused(a, _) => a,
@@ -948,30 +970,10 @@ pub fn step_docs(plan: &Plan) -> Vec<StepDoc> {
                 phase: s.phase,
                 why: s.why.clone(),
                 commands: pick(|a| matches!(a, Action::Run(_))),
-                exports: s
-                    .actions
-                    .iter()
-                    .filter_map(|a| match a {
-                        Action::Export(argv, to) => Some(ExportDoc {
-                            argv: argv.clone(),
-                            to: to.clone(),
-                        }),
-                        _ => None,
-                    })
-                    .collect(),
+                exports: s.actions.iter().filter_map(Action::export_doc).collect(),
                 manual_commands: pick(|a| matches!(a, Action::Manual(_))),
                 refused: pick(|a| matches!(a, Action::Refused(..))),
-                refusals: s
-                    .actions
-                    .iter()
-                    .filter_map(|a| match a {
-                        Action::Refused(argv, why) => Some(RefusalDoc {
-                            argv: argv.clone(),
-                            reason: why.clone(),
-                        }),
-                        _ => None,
-                    })
-                    .collect(),
+                refusals: s.actions.iter().filter_map(Action::refusal_doc).collect(),
                 manual: s.manual.clone(),
                 preconditions: s.preconditions.clone(),
             }

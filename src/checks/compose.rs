@@ -242,17 +242,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
 }
 
 impl super::TableRule for Rule {
-    fn id(&self) -> &'static str {
-        self.id
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn explain(&self) -> &'static str {
-        self.explain
-    }
-    fn applies(&self) -> &'static str {
-        "Every service of every compose file in the project (overrides, include: and extends: merged); skips when there is none."
+    fn names(&self) -> [&'static str; 3] {
+        [self.id, self.title, self.explain]
     }
     fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
@@ -261,5 +252,8 @@ impl super::TableRule for Rule {
 
 /// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    super::table(RULES)
+    super::table(
+        RULES,
+        "Every service of every compose file in the project (overrides, include: and extends: merged); skips when there is none.",
+    )
 }

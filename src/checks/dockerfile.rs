@@ -359,17 +359,8 @@ mod table;
 pub use table::RULES;
 
 impl super::TableRule for Rule {
-    fn id(&self) -> &'static str {
-        self.id
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn explain(&self) -> &'static str {
-        self.explain
-    }
-    fn applies(&self) -> &'static str {
-        "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included); skips when there is none."
+    fn names(&self) -> [&'static str; 3] {
+        [self.id, self.title, self.explain]
     }
     fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
@@ -378,7 +369,10 @@ impl super::TableRule for Rule {
 
 /// The registry entries of this area: one per rule of the table.
 pub fn checks() -> Vec<Arc<dyn Check>> {
-    super::table(RULES)
+    super::table(
+        RULES,
+        "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included); skips when there is none.",
+    )
 }
 
 /// "Docker cannot …" → "docker cannot …", for a reason that follows an action.

@@ -8,7 +8,7 @@ mod shell;
 
 use crate::core::{Builtin, Check, CheckResult, Context, Fix, Phase, Spec};
 use crate::fix::{self, Flavour};
-use crate::probes::mamba::{self as probe, ProblemKind, Toolchain};
+use crate::probes::mamba::{self as probe, ProblemKind, Roots, ShellInit, Toolchain};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -81,6 +81,15 @@ Fix: `micromamba config prepend channels conda-forge`, `micromamba config remove
 `micromamba config set channel_priority strict` (conda: `conda config --prepend/--remove/--set`).
 ";
 
+/// Runs a check that judges the toolchain, the root prefixes and the shell's init blocks.
+fn with_shell(
+    ctx: &Context,
+    check: fn(&Context, &Toolchain, &Roots, &ShellInit) -> CheckResult,
+) -> CheckResult {
+    let tc = probe::toolchain(ctx);
+    check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx))
+}
+
 /// The registry entries of this area, one per check.
 pub fn checks() -> Vec<Arc<dyn Check>> {
     vec![
@@ -98,10 +107,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             can_fix: true,
             applies: "When a package manager is installed; skips without one.",
             explain: EXPLAIN_ROOT,
-            run: |ctx| {
-                let tc = probe::toolchain(ctx);
-                Ok(root::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx)))
-            },
+            run: |ctx| Ok(with_shell(ctx, root::check)),
         })),
         Arc::new(Builtin::new(Spec {
             id: "mamba.shell_init",
@@ -109,10 +115,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             can_fix: true,
             applies: "When a package manager is installed; skips without one, or when $SHELL is a shell `shell init` does not support.",
             explain: EXPLAIN_SHELL,
-            run: |ctx| {
-                let tc = probe::toolchain(ctx);
-                Ok(shell::check(ctx, &tc, &probe::roots(ctx), &probe::shell_init(ctx)))
-            },
+            run: |ctx| Ok(with_shell(ctx, shell::check)),
         })),
         Arc::new(Builtin::new(Spec {
             id: "mamba.channels",

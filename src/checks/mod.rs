@@ -65,11 +65,8 @@ pub(crate) fn fold<'a>(problems: impl IntoIterator<Item = &'a Finding>) -> Optio
 /// A rule of a lint table (`dockerfile::RULES`, `compose::RULES`). Each table entry is a check
 /// of its own: adding an entry to a table is all it takes to register a rule.
 pub(crate) trait TableRule: Sync + 'static {
-    fn id(&self) -> &'static str;
-    fn title(&self) -> &'static str;
-    fn explain(&self) -> &'static str;
-    /// When the rules of this table apply, for the check reference.
-    fn applies(&self) -> &'static str;
+    /// The rule's id, title and explain text.
+    fn names(&self) -> [&'static str; 3];
     /// Judges every file of the table's kind and folds the findings into one result.
     fn lint(&'static self, ctx: &Context) -> Outcome;
 }
@@ -78,6 +75,8 @@ pub(crate) trait TableRule: Sync + 'static {
 struct RuleCheck<R: TableRule> {
     rule: &'static R,
     meta: CheckMeta,
+    /// When the rules of its table apply, for the check reference.
+    applies: &'static str,
 }
 
 impl<R: TableRule> Check for RuleCheck<R> {
@@ -88,17 +87,26 @@ impl<R: TableRule> Check for RuleCheck<R> {
         self.rule.lint(ctx)
     }
     fn applies(&self) -> Option<&str> {
-        Some(self.rule.applies())
+        Some(self.applies)
     }
 }
 
-/// Every entry of a rule table as a check, in table order.
-pub(crate) fn table<R: TableRule>(rules: &'static [R]) -> Vec<Arc<dyn Check>> {
+/// Every entry of a rule table as a check, in table order; `applies` says when the table's
+/// rules apply.
+pub(crate) fn table<R: TableRule>(
+    rules: &'static [R],
+    applies: &'static str,
+) -> Vec<Arc<dyn Check>> {
     rules
         .iter()
         .map(|rule| {
-            let meta = CheckMeta::builtin(rule.id(), rule.title(), false, rule.explain());
-            Arc::new(RuleCheck { rule, meta }) as Arc<dyn Check>
+            let [id, title, explain] = rule.names();
+            let meta = CheckMeta::builtin(id, title, false, explain);
+            Arc::new(RuleCheck {
+                rule,
+                meta,
+                applies,
+            }) as Arc<dyn Check>
         })
         .collect()
 }

@@ -52,6 +52,16 @@ fn string(v: &Value, key: &str) -> String {
         .to_string()
 }
 
+/// The strings of an array field (other elements and a missing field give nothing).
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
 /// Reads `/version` (or the `Server` object of `docker version`).
 pub fn parse_version(v: &Value) -> ServerInfo {
     let components = v
@@ -88,16 +98,7 @@ pub fn parse_version(v: &Value) -> ServerInfo {
 /// userns). The architecture is given in Go's names, as `/version` gives it (`amd64`, not
 /// `x86_64`).
 pub fn parse_info(v: &Value) -> ServerInfo {
-    let opts = v
-        .get("SecurityOptions")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let opts = strings(v.get("SecurityOptions"));
     let mut info = ServerInfo {
         version: string(v, "ServerVersion"),
         os: string(v, "OSType"),
@@ -158,17 +159,11 @@ pub struct ImageConfig {
 pub fn parse_image(v: &Value) -> ImageConfig {
     let config = v.get("Config").filter(|c| c.is_object());
     let cfg_str = |key: &str| config.map(|c| string(c, key)).unwrap_or_default();
-    let test: Vec<String> = config
-        .and_then(|c| c.get("Healthcheck"))
-        .and_then(|h| h.get("Test"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let test = strings(
+        config
+            .and_then(|c| c.get("Healthcheck"))
+            .and_then(|h| h.get("Test")),
+    );
     let has_healthcheck = test.first().is_some_and(|t| t != "NONE");
     let (created, created_text) = match v.get("Created") {
         Some(Value::String(s)) => (parse_time(s), s.clone()),
@@ -185,16 +180,7 @@ pub fn parse_image(v: &Value) -> ImageConfig {
         has_healthcheck,
         created,
         id: string(v, "Id"),
-        repo_tags: v
-            .get("RepoTags")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        repo_tags: strings(v.get("RepoTags")),
         working_dir: cfg_str("WorkingDir"),
         healthcheck_test: test,
         created_text,

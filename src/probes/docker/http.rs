@@ -23,10 +23,7 @@ pub struct Response {
 impl Response {
     /// A header's value (names compare case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::probes::http::header_in(&self.headers, name)
     }
 
     /// The engine's error message from a JSON `{"message": …}` body, else the body text.
