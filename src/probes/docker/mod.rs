@@ -461,7 +461,7 @@ mod tests {
     }
 
     /// Reads one request head from `s` and writes `answer(request path)`.
-    fn answer_one(s: &mut (impl Read + Write), answer: fn(&str) -> Vec<u8>) {
+    fn answer_one(s: &mut (impl Read + Write), answer: &dyn Fn(&str) -> Vec<u8>) {
         let mut buf = Vec::new();
         let mut b = [0u8; 4096];
         while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -476,16 +476,27 @@ mod tests {
     }
 
     /// A fake engine on a unix socket answering each request by path.
-    fn fake_engine(dir: &Path, answer: fn(&str) -> Vec<u8>) -> PathBuf {
+    fn fake_engine(dir: &Path, answer: impl Fn(&str) -> Vec<u8> + Send + 'static) -> PathBuf {
         let path = dir.join("docker.sock");
         let listener = UnixListener::bind(&path).unwrap();
         std::thread::spawn(move || {
             for s in listener.incoming() {
                 let Ok(mut s) = s else { break };
-                answer_one(&mut s, answer);
+                answer_one(&mut s, &answer);
             }
         });
         path
+    }
+
+    /// [`engine_answers`] on a fake engine in `dir`, with the paths it was asked, in order.
+    fn logged_engine(dir: &Path) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let sock = fake_engine(dir, move |path| {
+            log.lock().unwrap().push(path.to_string());
+            engine_answers(path)
+        });
+        (format!("unix://{}", sock.display()), asked)
     }
 
     fn json_reply(status: &str, body: &str) -> Vec<u8> {
@@ -519,18 +530,12 @@ mod tests {
     /// `/version` or `/info` (which the docker.* checks read).
     #[test]
     fn an_image_lookup_needs_only_the_ping() {
-        static ASKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-        fn logged(path: &str) -> Vec<u8> {
-            ASKED.lock().unwrap().push(path.to_string());
-            engine_answers(path)
-        }
         let dir = tempfile::tempdir().unwrap();
-        let sock = fake_engine(dir.path(), logged);
-        let host = format!("unix://{}", sock.display());
+        let (host, asked) = logged_engine(dir.path());
         let ctx = ctx_with(&[("DOCKER_HOST", &host)], Settings::default());
         assert_eq!(local_image(&ctx, "app:1").unwrap().user, "1000");
         assert_eq!(
-            *ASKED.lock().unwrap(),
+            *asked.lock().unwrap(),
             ["/_ping", "/v1.41/images/app:1/json"]
         );
         // The full probe reuses the ping and adds what the engine says of itself: /info,
@@ -540,7 +545,7 @@ mod tests {
         assert_eq!((info.os.as_str(), info.arch.as_str()), ("linux", "amd64"));
         assert!(info.rootless);
         assert_eq!(
-            *ASKED.lock().unwrap(),
+            *asked.lock().unwrap(),
             ["/_ping", "/v1.41/images/app:1/json", "/v1.41/info"]
         );
     }
@@ -549,14 +554,8 @@ mod tests {
     /// and an answer older than [`FACTS_TTL`] is asked again.
     #[test]
     fn engine_facts_are_kept_for_a_minute() {
-        static ASKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-        fn logged(path: &str) -> Vec<u8> {
-            ASKED.lock().unwrap().push(path.to_string());
-            engine_answers(path)
-        }
         let dir = tempfile::tempdir().unwrap();
-        let sock = fake_engine(dir.path(), logged);
-        let host = format!("unix://{}", sock.display());
+        let (host, asked) = logged_engine(dir.path());
         let cache = dir.path().join("cache");
         let cache_var = cache.display().to_string();
         let vars = [
@@ -568,7 +567,7 @@ mod tests {
         let second = engine(&ctx_with(&vars, Settings::default()));
         assert!(second.facts_cached);
         assert_eq!(second.info(), first.info());
-        assert_eq!(*ASKED.lock().unwrap(), ["/_ping", "/v1.41/info", "/_ping"]);
+        assert_eq!(*asked.lock().unwrap(), ["/_ping", "/v1.41/info", "/_ping"]);
 
         // An answer older than a minute is asked again.
         let ctx = ctx_with(&vars, Settings::default());
@@ -580,7 +579,7 @@ mod tests {
         map.store(aged.collect::<Vec<_>>());
         assert!(!engine(&ctx).facts_cached);
         assert_eq!(
-            ASKED.lock().unwrap().last().map(String::as_str),
+            asked.lock().unwrap().last().map(String::as_str),
             Some("/v1.41/info")
         );
     }
@@ -705,7 +704,7 @@ mod tests {
         std::thread::spawn(move || {
             for s in listener.incoming() {
                 let Ok(mut s) = s else { break };
-                answer_one(&mut s, engine_answers);
+                answer_one(&mut s, &engine_answers);
             }
         });
         let host = format!("tcp://127.0.0.1:{port}");
