@@ -141,6 +141,26 @@ fn replace<'a>(
     }
 }
 
+/// The names of the flags in `text` as [`secret_flag`] reads them: `-name` or `--name` at the
+/// start, after white space or after a quote, the name starting with a letter. Only where one
+/// of them is a secret name can the pattern change the text.
+fn flag_names(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('-').filter_map(move |(i, _)| {
+        let starts = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "'\"`".contains(c));
+        let rest = &text[i + 1..];
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            .count();
+        let name = &rest[..len];
+        (starts && name.starts_with(|c: char| c.is_ascii_alphabetic())).then_some(name)
+    })
+}
+
 /// Secret-looking assignments. A match whose name is not secret gives back only its name
 /// and separator, so `stderr: token=x` still finds `token=x`.
 fn assignments(text: Cow<'_, str>) -> Cow<'_, str> {
@@ -187,10 +207,14 @@ pub fn text(text: &str) -> Cow<'_, str> {
         out = replace(out, url_in_text(), |c| {
             conda_url(&c[0]).unwrap_or_else(|| c[0].to_string())
         });
-        out = replace(out, channel_token(), |c| {
-            format!("{}{MARK}{}", &c[1], &c[3])
-        });
-        out = replace(out, url_userinfo(), |c| format!("{}{MARK}@", &c[1]));
+        if has(&out, &["/t/", "/T/"]) {
+            out = replace(out, channel_token(), |c| {
+                format!("{}{MARK}{}", &c[1], &c[3])
+            });
+        }
+        if has(&out, &["@"]) {
+            out = replace(out, url_userinfo(), |c| format!("{}{MARK}@", &c[1]));
+        }
     }
     if has(&out, &["eyJ", "gh", "github_pat_", "xox", "AKIA", "ASIA"]) {
         out = replace(out, token_shape(), |_| MARK.to_string());
@@ -204,7 +228,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
             }
         });
     }
-    if has(&out, &["-"]) {
+    if flag_names(&out).any(secrets::is_secret_name) {
         out = replace(out, secret_flag(), |c| {
             let name = c[2].trim_start_matches('-');
             if &c[5] != MARK
@@ -285,6 +309,29 @@ pub fn result(r: &mut CheckResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// Every flag the pattern would redact is among the names the prefilter reads.
+        #[test]
+        fn flag_prefilter_sees_every_secret_flag(
+            words in proptest::collection::vec(
+                "-|--|---|--password|-token|--api-key|-p|x|=|'|\"|`| |\t|\u{a0}|s3cr3t|a-b|-1",
+                0..10,
+            ),
+        ) {
+            let text = words.concat();
+            for c in secret_flag().captures_iter(&text) {
+                if secrets::is_secret_name(c[2].trim_start_matches('-')) {
+                    proptest::prop_assert!(
+                        flag_names(&text).any(secrets::is_secret_name),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn url_credentials_are_removed() {

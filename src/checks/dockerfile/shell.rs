@@ -168,14 +168,19 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
 }
 
+/// `name` is `stem` followed only by digits and dots (`pip3.11`, `python3`).
+fn versioned(name: &str, stem: &str) -> bool {
+    name.strip_prefix(stem)
+        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
 fn is_pip(word: &str) -> bool {
-    static PIP: OnceLock<Regex> = OnceLock::new();
-    re(&PIP, r"^pip[0-9.]*$").is_match(basename(word))
+    versioned(basename(word), "pip")
 }
 
 fn is_python(word: &str) -> bool {
-    static PY: OnceLock<Regex> = OnceLock::new();
-    re(&PY, r"^(python[0-9.]*|pypy[0-9.]*|py)$").is_match(basename(word))
+    let name = basename(word);
+    name == "py" || versioned(name, "python") || versioned(name, "pypy")
 }
 
 /// A Python installer that bypasses conda-forge in this command, as the user would name it.
@@ -340,6 +345,9 @@ pub(super) fn pipes_download_to_shell(text: &str) -> bool {
             }
         }
     }
+    if !text.contains("curl") && !text.contains("wget") {
+        return false;
+    }
     static SUBST: OnceLock<Regex> = OnceLock::new();
     re(
         &SUBST,
@@ -354,6 +362,28 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn pip_and_python_by_name() {
+        for yes in ["pip", "pip3", "pip3.11", "/usr/local/bin/pip3"] {
+            assert!(is_pip(yes), "{yes}");
+        }
+        for no in ["pipx", "pip-tools", "mypip", ""] {
+            assert!(!is_pip(no), "{no}");
+        }
+        for yes in [
+            "py",
+            "python",
+            "python3.12",
+            "pypy3",
+            "/opt/conda/bin/python",
+        ] {
+            assert!(is_python(yes), "{yes}");
+        }
+        for no in ["pyt", "python3-config", "ipython", "pypyx"] {
+            assert!(!is_python(no), "{no}");
+        }
     }
 
     #[test]

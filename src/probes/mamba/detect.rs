@@ -16,12 +16,30 @@ pub struct Identified {
     pub conda_version: Option<String>,
 }
 
+/// A version as tools print it: `MAJOR.MINOR`, more `.N` parts, then at most 24 characters of
+/// `[0-9A-Za-z.+_-]` (`2.0.5`, `1.5.10rc1`, `24.11.3+post1`); 40 bytes at the most.
 fn is_version(s: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"^\d+\.\d+(\.\d+)*[0-9A-Za-z.+_-]{0,24}$").expect("static regex")
-    });
-    s.len() <= 40 && re.is_match(s)
+    let b = s.as_bytes();
+    let digits = |at: usize| {
+        b.get(at..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    let major = digits(0);
+    if s.len() > 40 || major == 0 || b.get(major) != Some(&b'.') {
+        return false;
+    }
+    let minor = digits(major + 1);
+    let mut at = major + 1 + minor;
+    // More `.N` parts, as many as there are: what is left is then the shortest tail.
+    while b.get(at) == Some(&b'.') && digits(at + 1) > 0 {
+        at += 1 + digits(at + 1);
+    }
+    let tail = &b[at..];
+    minor > 0
+        && tail.len() <= 24
+        && tail
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b".+_-".contains(c))
 }
 
 fn major(v: &str) -> u64 {
@@ -644,6 +662,21 @@ mod tests {
         #[test]
         fn classify_never_panics(name in "[a-z]{0,12}", s in "\\PC{0,200}") {
             let _ = classify(&name, &s);
+        }
+
+        /// The hand-written version test agrees with the pattern it replaced (with ASCII
+        /// digits: tools print no others).
+        #[test]
+        fn is_version_agrees_with_the_pattern(s in "[0-9.a-zA-Z+_ ٣-]{0,44}") {
+            let re = regex::Regex::new(r"^[0-9]+\.[0-9]+(\.[0-9]+)*[0-9A-Za-z.+_-]{0,24}$").unwrap();
+            proptest::prop_assert_eq!(is_version(&s), s.len() <= 40 && re.is_match(&s), "{:?}", s);
+        }
+
+        /// Version-shaped strings, which the random ones above rarely are.
+        #[test]
+        fn is_version_agrees_on_versions(s in "[0-9]{1,3}\\.[0-9]{0,3}(\\.[0-9]{1,3}){0,12}[a-z0-9.+_-]{0,26}") {
+            let re = regex::Regex::new(r"^[0-9]+\.[0-9]+(\.[0-9]+)*[0-9A-Za-z.+_-]{0,24}$").unwrap();
+            proptest::prop_assert_eq!(is_version(&s), s.len() <= 40 && re.is_match(&s), "{:?}", s);
         }
     }
 }

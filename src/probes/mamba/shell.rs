@@ -148,6 +148,9 @@ fn var_assignment(line: &str, var: &str) -> Option<String> {
 }
 
 fn conda_exe_in(line: &str) -> Option<String> {
+    if !line.contains("/bin/conda") || !line.contains("shell.") {
+        return None;
+    }
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(r#"['"]?([^'"\s$()]+/bin/conda)['"]?\s+['"]?shell\."#)
