@@ -382,40 +382,9 @@ pub fn damaged_files(
                 .collect::<Vec<_>>()
         })
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(jobs.len().div_ceil(FILES_PER_THREAD).max(1));
-    let check = |chunk: &[(usize, &str, Option<&PathEntry>)]| -> Vec<(usize, String, FileProblem)> {
-        chunk
-            .iter()
-            .filter_map(|(i, p, e)| check_path(prefix, p, *e, deep).map(|x| (*i, p.to_string(), x)))
-            .collect()
-    };
-    let found: Vec<(usize, String, FileProblem)> = if threads <= 1 {
-        check(&jobs)
-    } else {
-        let size = jobs.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            // A chunk whose thread cannot start is checked here instead.
-            let handles: Vec<_> = jobs
-                .chunks(size)
-                .map(|c| {
-                    std::thread::Builder::new()
-                        .name("env-files".into())
-                        .spawn_scoped(s, move || check(c))
-                        .map_err(|_| c)
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h {
-                    Ok(h) => h.join().unwrap_or_default(),
-                    Err(c) => check(c),
-                })
-                .collect()
-        })
-    };
+    let found = in_chunks(&jobs, FILES_PER_THREAD, |(i, p, e)| {
+        check_path(prefix, p, *e, deep).map(|x| (*i, p.to_string(), x))
+    });
     let mut out: Vec<Vec<(String, FileProblem)>> = vec![Vec::new(); records.len()];
     for (i, p, x) in found {
         out[i].push((p, x));
@@ -548,6 +517,46 @@ const MAX_RECORDS: usize = 10_000;
 /// and env.consistency.
 pub(crate) struct Records(pub(crate) Result<Vec<FullRecord>, String>);
 
+/// `f` over `items`, the results in the items' order: on up to four threads when there are
+/// at least `per_thread` items for each, else here. A chunk whose thread cannot start is
+/// done here instead.
+fn in_chunks<T: Sync, R: Send>(
+    items: &[T],
+    per_thread: usize,
+    f: impl Fn(&T) -> Option<R> + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.len().div_ceil(per_thread).max(1));
+    let run = |chunk: &[T]| -> Vec<R> { chunk.iter().filter_map(&f).collect() };
+    if threads <= 1 {
+        return run(items);
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|c| {
+                std::thread::Builder::new()
+                    .name("env-files".into())
+                    .spawn_scoped(s, || run(c))
+                    .map_err(|_| c)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h {
+                Ok(h) => h.join().unwrap_or_default(),
+                Err(c) => run(c),
+            })
+            .collect()
+    })
+}
+
+/// Records parsed per thread at the least (a large record, python's, is 700 KB).
+const RECORDS_PER_THREAD: usize = 32;
+
 pub(crate) fn full_records(ctx: &Context, prefix: &Path) -> Arc<Records> {
     let prefix = prefix.to_path_buf();
     ctx.probe(move |_| Records(read_records(&prefix)))
@@ -556,21 +565,22 @@ pub(crate) fn full_records(ctx: &Context, prefix: &Path) -> Arc<Records> {
 fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, String> {
     let dir = prefix.join("conda-meta");
     let rd = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    // The entry's type comes with the listing; only a symlink costs a stat.
     let mut paths: Vec<_> = rd
         .flatten()
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+        })
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .take(MAX_RECORDS)
         .collect();
     paths.sort();
-    let mut out = Vec::with_capacity(paths.len());
-    for p in paths {
-        // An unreadable record is env.packages' finding; here it is simply not judged.
-        if let Ok(r) = read_full_record(&p) {
-            out.push(r);
-        }
-    }
-    Ok(out)
+    // An unreadable record is env.packages' finding; here it is simply not judged.
+    Ok(in_chunks(&paths, RECORDS_PER_THREAD, |p| {
+        read_full_record(p).ok()
+    }))
 }
 
 #[cfg(test)]
@@ -579,6 +589,33 @@ mod tests {
 
     /// The files are checked on several threads, and the answer is the one a single loop
     /// gives: each record's missing files, in its order.
+    /// Records read on several threads come back in file-name order, an unreadable one left
+    /// out, as one loop would give them.
+    #[test]
+    fn records_on_threads_keep_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = dir.path().join("conda-meta");
+        std::fs::create_dir_all(&meta).unwrap();
+        for i in 0..150 {
+            let text = if i == 77 {
+                "{not json".to_string()
+            } else {
+                format!(r#"{{"name":"p{i:03}","version":"1.0","build":"0"}}"#)
+            };
+            std::fs::write(meta.join(format!("p{i:03}-1.0-0.json")), text).unwrap();
+        }
+        let got: Vec<String> = read_records(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        let want: Vec<String> = (0..150)
+            .filter(|i| *i != 77)
+            .map(|i| format!("p{i:03}"))
+            .collect();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn damaged_files_on_threads_match_one_loop() {
         let dir = tempfile::tempdir().unwrap();
