@@ -261,7 +261,7 @@ pub struct Body {
 }
 
 /// A header's value among `headers` (names compare case-insensitively).
-pub fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))

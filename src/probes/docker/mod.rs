@@ -63,7 +63,7 @@ pub struct Engine {
     /// engine that answers: that socket and the engine's label.
     pub default_answers: Option<(PathBuf, String)>,
     /// What the engine says of itself was kept from an earlier run (see [`FACTS_TTL`]).
-    pub facts_cached: bool,
+    pub(crate) facts_cached: bool,
     /// The socket and what its `/_ping` said, which key the kept facts.
     ping_key: Option<String>,
 }
@@ -378,7 +378,7 @@ const FACTS_MAP: &str = "engines.json";
 /// machine. The key is the socket (path, inode, mtime) and what its `/_ping` says (API and
 /// engine version), so an upgraded or re-created engine is asked at once; a restart behind a
 /// systemd-activated socket with new security options shows within this time.
-pub const FACTS_TTL: Duration = Duration::from_secs(60);
+pub(crate) const FACTS_TTL: Duration = Duration::from_secs(60);
 
 /// One engine's facts and when (Unix seconds) they were asked.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
