@@ -99,9 +99,9 @@ pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error, hint: &str) ->
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 fn parse_file(path: &Path) -> Result<FileConfig> {
-    let text = crate::disk::read_capped(path, MAX_CONFIG_BYTES, "this is not a devdoctor.toml")
-        .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
-        .map_err(|why| anyhow::anyhow!("cannot read config file {}: {why}", path.display()))?;
+    let text =
+        crate::disk::read_capped_utf8(path, MAX_CONFIG_BYTES, "this is not a devdoctor.toml")
+            .map_err(|why| anyhow::anyhow!("cannot read config file {}: {why}", path.display()))?;
     toml::from_str(&text).map_err(|e| {
         toml_error(
             path,

@@ -6,35 +6,89 @@ use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+/// Why a file was not read, as one line of a report says it. Verdicts match on the variant
+/// (a missing file is often no problem at all), never on the words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The system refused: the kind, for a verdict, and the short reason of [`io_reason`].
+    #[error("{reason}")]
+    Io {
+        kind: std::io::ErrorKind,
+        reason: String,
+    },
+    #[error("a directory, not a file")]
+    Directory,
+    #[error("not a regular file (a FIFO, socket or device): not read")]
+    Special,
+    /// Larger than the cap; `what_else` says what a file that size is not.
+    #[error("larger than {size}; {what_else}")]
+    TooLarge {
+        size: String,
+        what_else: &'static str,
+    },
+    #[error("not UTF-8 text")]
+    NotUtf8,
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io {
+            kind: e.kind(),
+            reason: io_reason(&e),
+        }
+    }
+}
+
+impl ReadError {
+    /// The system's kind of error, when the system refused.
+    pub(crate) fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            ReadError::Io { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
 /// The bytes of a regular file of at most `max` bytes. A FIFO, socket or device is refused
 /// before it is opened (opening a FIFO waits for a writer; a device never ends), and a larger
 /// file is refused after reading `max + 1` bytes, with `what_else` saying what it is not.
-pub fn read_capped(path: &Path, max: u64, what_else: &str) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+pub(crate) fn read_capped(
+    path: &Path,
+    max: u64,
+    what_else: &'static str,
+) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
-        return Err("a directory, not a file".to_string());
+        return Err(ReadError::Directory);
     }
     if !meta.is_file() {
-        return Err("not a regular file (a FIFO, socket or device): not read".to_string());
+        return Err(ReadError::Special);
     }
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
+    file.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         let size = if max >= 1024 * 1024 {
             format!("{} MiB", max / (1024 * 1024))
         } else {
             format!("{} KiB", max / 1024)
         };
-        return Err(format!("larger than {size}; {what_else}"));
+        return Err(ReadError::TooLarge { size, what_else });
     }
     Ok(bytes)
 }
 
+/// [`read_capped`] as UTF-8 text.
+pub(crate) fn read_capped_utf8(
+    path: &Path,
+    max: u64,
+    what_else: &'static str,
+) -> Result<String, ReadError> {
+    String::from_utf8(read_capped(path, max, what_else)?).map_err(|_| ReadError::NotUtf8)
+}
+
 /// A short reason for an I/O error ("permission denied", "not found", "a symlink loop").
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
         return "a symlink loop".to_string();
     }

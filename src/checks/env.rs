@@ -525,7 +525,7 @@ fn check_python(ctx: &Context) -> Outcome {
                 .location(Location::new(
                     py.record_path.clone(),
                     0,
-                    reason.clone(),
+                    reason.to_string(),
                 )),
             ));
         }

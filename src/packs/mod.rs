@@ -91,8 +91,7 @@ const MAX_PACK_BYTES: u64 = 1024 * 1024;
 
 /// Reads and validates one project pack. The outer error is I/O; the inner, validation.
 pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
-    let text = crate::disk::read_capped(path, MAX_PACK_BYTES, "this is not a check pack")
-        .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+    let text = crate::disk::read_capped_utf8(path, MAX_PACK_BYTES, "this is not a check pack")
         .map_err(|why| {
             anyhow::Error::from(
                 Diagnostic::usage(format!("cannot read check pack {}: {why}", path.display()))

@@ -33,27 +33,42 @@ impl YamlError {
     }
 }
 
+/// Why a file's bytes are not text YAML can parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error(transparent)]
+    Read(#[from] crate::disk::ReadError),
+    #[error("binary data (a NUL byte at offset {0}), not YAML")]
+    Binary(usize),
+    #[error("not UTF-8 text (invalid byte at offset {0})")]
+    NotUtf8(usize),
+}
+
+impl TextError {
+    /// The system's kind of error, when the system refused the read.
+    pub(crate) fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            TextError::Read(e) => e.io_kind(),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a text file with the size cap; binary content and invalid UTF-8 are errors that say
 /// where they start. A UTF-8 byte-order mark is dropped.
-pub fn read_text(path: &Path) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path) -> Result<String, TextError> {
     let bytes =
         crate::disk::read_capped(path, MAX_BYTES, "this is not an environment or lock file")?;
     text_from_bytes(bytes)
 }
 
 /// The text of `bytes`, or why it is not text.
-pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
+pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, TextError> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!(
-            "binary data (a NUL byte at offset {pos}), not YAML"
-        ));
+        return Err(TextError::Binary(pos));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|e| TextError::NotUtf8(e.utf8_error().valid_up_to()))?;
     if text.starts_with('\u{feff}') {
         text.remove(0);
     }
@@ -207,12 +222,13 @@ mod tests {
         assert!(parse(&flow).is_err());
         let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
         assert!(parse(laughs).is_err());
-        assert!(text_from_bytes(vec![b'a', 0, b'b'])
-            .unwrap_err()
-            .contains("binary"));
-        assert!(text_from_bytes(vec![b'a', 0xff])
-            .unwrap_err()
-            .contains("UTF-8"));
+        assert_eq!(
+            text_from_bytes(vec![b'a', 0, b'b']).unwrap_err(),
+            TextError::Binary(1)
+        );
+        let err = text_from_bytes(vec![b'a', 0xff]).unwrap_err();
+        assert_eq!(err, TextError::NotUtf8(1));
+        assert_eq!(err.to_string(), "not UTF-8 text (invalid byte at offset 1)");
         assert_eq!(parse("").unwrap().map(|d| kind(&d)), None);
     }
 }

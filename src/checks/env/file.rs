@@ -78,13 +78,18 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
     let lpath = loc_path(ctx, &pf.path);
     match &pf.state {
         FileState::Absent => missing_file(ctx, &pf.path, pf.explicit),
-        FileState::Unreadable(reason) if reason == "permission denied" => CheckResult::unknown(
-            format!("cannot read {shown}: {reason}"),
-        )
-        .location(Location::new(lpath, 0, reason.clone())),
+        FileState::Unreadable(reason)
+            if reason.io_kind() == Some(std::io::ErrorKind::PermissionDenied) =>
+        {
+            CheckResult::unknown(format!("cannot read {shown}: {reason}")).location(Location::new(
+                lpath,
+                0,
+                reason.to_string(),
+            ))
+        }
         FileState::Unreadable(reason) => {
             CheckResult::fail(format!("{shown} is not usable: {reason}"))
-                .location(Location::new(lpath, 0, reason.clone()))
+                .location(Location::new(lpath, 0, reason.to_string()))
                 .with_fix(
                     Fix::new("Replace it with a text environment file.")
                         .phase(Phase::Configure)

@@ -78,7 +78,7 @@ fn check_integrity(ctx: &Context) -> Outcome {
     let recs = meta::full_records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
-        Err(why) => return Err(Early::unknown(why.clone())),
+        Err(why) => return Err(Early::unknown(format!("cannot read {why}"))),
     };
     let deep = ctx.settings.deep;
     let files: usize = recs.iter().map(|r| r.all_paths().len()).sum();
@@ -140,7 +140,7 @@ fn check_consistency(ctx: &Context) -> Outcome {
     let recs = meta::full_records(ctx, &prefix);
     let recs = match &recs.0 {
         Ok(r) => r,
-        Err(why) => return Err(Early::unknown(why.clone())),
+        Err(why) => return Err(Early::unknown(format!("cannot read {why}"))),
     };
     let broken = meta::unsatisfied_depends(recs);
     let dups = meta::duplicate_names(recs);

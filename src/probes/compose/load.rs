@@ -28,7 +28,7 @@ struct Loader<'a> {
     facts: ComposeFacts,
 }
 
-fn read(path: &Path) -> Result<String, String> {
+fn read(path: &Path) -> Result<String, crate::disk::ReadError> {
     crate::disk::read_capped(path, MAX_BYTES, "the limit for a compose file")
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }

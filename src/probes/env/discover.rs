@@ -3,7 +3,8 @@
 //! environment iff `conda-meta/history` exists. Nothing here runs a program; the CLI
 //! fallback's JSON is parsed here but run by the caller.
 
-use crate::disk::io_reason;
+use crate::disk::ReadError;
+use crate::probes::yaml::TextError;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -37,15 +38,12 @@ pub struct FoundEnv {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// An envs dir that exists but cannot be listed: any environment in it is unseen.
-    UnreadableEnvsDir {
-        dir: PathBuf,
-        reason: String,
-    },
+    UnreadableEnvsDir { dir: PathBuf, reason: ReadError },
     /// A folder that may be an environment but cannot be read; `line` is the
     /// environments.txt line that named it, when it came from there.
     UnreadableEnv {
         prefix: PathBuf,
-        reason: String,
+        reason: ReadError,
         line: Option<(PathBuf, usize)>,
     },
     /// A line of environments.txt that is not an absolute path.
@@ -56,7 +54,7 @@ pub enum Problem {
     },
     UnreadableRegistry {
         registry: PathBuf,
-        reason: String,
+        reason: TextError,
     },
     /// `<tool> env list --json` failed or printed something unexpected.
     Cli(String),
@@ -134,13 +132,13 @@ pub struct Inputs {
 }
 
 /// Whether `prefix` is an environment; `Err` with a reason when that cannot be told.
-pub fn is_env(prefix: &Path) -> Result<bool, String> {
+pub fn is_env(prefix: &Path) -> Result<bool, ReadError> {
     match std::fs::metadata(prefix.join("conda-meta").join("history")) {
         Ok(m) => Ok(m.is_file()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         // ENOTDIR: a file where a directory is expected — simply not an env.
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => Ok(false),
-        Err(e) => Err(io_reason(&e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -201,7 +199,7 @@ pub fn discover(inputs: &Inputs) -> Discovery {
             Err(e) => {
                 d.problems.push(Problem::UnreadableEnvsDir {
                     dir: dir.clone(),
-                    reason: io_reason(&e),
+                    reason: e.into(),
                 });
                 continue;
             }
@@ -276,7 +274,7 @@ fn read_registry(d: &mut Discovery, index: &mut HashMap<PathBuf, usize>, registr
                 }
             }
         }
-        Err(reason) if reason == "not found" => {}
+        Err(reason) if reason.io_kind() == Some(std::io::ErrorKind::NotFound) => {}
         Err(reason) => d.problems.push(Problem::UnreadableRegistry {
             registry: registry.to_path_buf(),
             reason,

@@ -22,7 +22,7 @@ pub struct Spanned {
 pub struct Dep {
     pub text: String,
     pub line: usize,
-    pub spec: Result<MatchSpec, String>,
+    pub spec: Result<MatchSpec, SpecError>,
     /// A pip-style extra (`nbconvert[execute]`) that conda drops when it reads the
     /// spec: `[execute]`. The spec was parsed without it.
     pub ignored_extra: Option<String>,
@@ -92,21 +92,37 @@ fn without_pip_extra(text: &str) -> Option<(String, String)> {
     })
 }
 
+/// Why a dependency line is not a MatchSpec an environment file may hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    #[error("empty dependency")]
+    Empty,
+    #[error("longer than 1000 characters")]
+    TooLong,
+    #[error("the spec parser failed on this text")]
+    ParserPanicked,
+    /// What the MatchSpec parser said.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the package name must be a plain name, not a glob or regex")]
+    NotAPlainName,
+}
+
 /// Parses one MatchSpec the way conda and mamba accept it in an environment file.
-pub fn parse_spec(text: &str) -> Result<MatchSpec, String> {
+pub fn parse_spec(text: &str) -> Result<MatchSpec, SpecError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty dependency".to_string());
+        return Err(SpecError::Empty);
     }
     if t.len() > 1000 {
-        return Err("longer than 1000 characters".to_string());
+        return Err(SpecError::TooLong);
     }
     // The parser is a dependency; a panic in it must not take the check down with it.
     let parsed = std::panic::catch_unwind(|| MatchSpec::from_str(t, ParseStrictness::Lenient))
-        .map_err(|_| "the spec parser failed on this text".to_string())?;
-    let spec = parsed.map_err(|e| e.to_string())?;
+        .map_err(|_| SpecError::ParserPanicked)?;
+    let spec = parsed.map_err(|e| SpecError::Invalid(e.to_string()))?;
     if spec.name.as_exact().is_none() {
-        return Err("the package name must be a plain name, not a glob or regex".to_string());
+        return Err(SpecError::NotAPlainName);
     }
     Ok(spec)
 }
@@ -175,7 +191,10 @@ pub struct FileError {
 
 /// Reads and parses an environment file.
 pub fn load(path: &Path) -> Result<EnvFile, FileError> {
-    let text = yaml::read_text(path).map_err(|reason| FileError { line: 0, reason })?;
+    let text = yaml::read_text(path).map_err(|reason| FileError {
+        line: 0,
+        reason: reason.to_string(),
+    })?;
     parse(path, text)
 }
 

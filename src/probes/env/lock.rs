@@ -104,7 +104,10 @@ pub struct LockError {
 
 /// Reads either kind of lock file.
 pub fn load(path: &Path) -> Result<Lock, LockError> {
-    let text = yaml::read_text(path).map_err(|reason| LockError { line: 0, reason })?;
+    let text = yaml::read_text(path).map_err(|reason| LockError {
+        line: 0,
+        reason: reason.to_string(),
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

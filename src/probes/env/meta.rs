@@ -2,11 +2,61 @@
 //! the python record, and `history`.
 
 use crate::core::Context;
-use crate::disk::io_reason;
+use crate::disk::ReadError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Why conda-meta, or one of its files, could not be used. Shown as the reason of a finding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetaError {
+    /// The folder could not be listed.
+    #[error("{}: {reason}", .dir.display())]
+    Unlisted { dir: PathBuf, reason: ReadError },
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The JSON ends early (a write cut short).
+    #[error("truncated JSON ({0})")]
+    Truncated(String),
+    #[error("invalid JSON ({0})")]
+    Invalid(String),
+    #[error("no `{0}` field")]
+    Missing(&'static str),
+}
+
+impl From<serde_json::Error> for MetaError {
+    fn from(e: serde_json::Error) -> Self {
+        if e.is_eof() {
+            MetaError::Truncated(e.to_string())
+        } else {
+            MetaError::Invalid(e.to_string())
+        }
+    }
+}
+
+impl From<std::io::Error> for MetaError {
+    fn from(e: std::io::Error) -> Self {
+        MetaError::Read(e.into())
+    }
+}
+
+/// The listing of `dir`, or why it could not be listed.
+pub(super) fn list(dir: &Path) -> Result<std::fs::ReadDir, MetaError> {
+    std::fs::read_dir(dir).map_err(|e| MetaError::Unlisted {
+        dir: dir.to_path_buf(),
+        reason: e.into(),
+    })
+}
+
+/// The bytes of a record file, capped at 64 MiB.
+fn read_json_file(path: &Path) -> Result<Vec<u8>, MetaError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(64 * 1024 * 1024).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
 
 /// One installed package as its record's file name tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +110,9 @@ impl CondaMeta {
 }
 
 /// Lists `<prefix>/conda-meta` by file name only.
-pub fn read_conda_meta(prefix: &Path) -> Result<CondaMeta, String> {
+pub fn read_conda_meta(prefix: &Path) -> Result<CondaMeta, MetaError> {
     let dir = prefix.join("conda-meta");
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| format!("{}: {}", dir.display(), io_reason(&e)))?;
+    let entries = list(&dir)?;
     let mut meta = CondaMeta {
         dir,
         ..CondaMeta::default()
@@ -103,17 +152,11 @@ struct RecordFields {
 
 /// Reads the fields devdoctor needs from a record's JSON; the other keys (the large `files`
 /// and `paths_data`) are skipped without being kept.
-pub fn parse_record_json(bytes: &[u8]) -> Result<PythonRecord, String> {
-    let r: RecordFields = serde_json::from_slice(bytes).map_err(|e| {
-        if e.is_eof() {
-            format!("truncated JSON ({e})")
-        } else {
-            format!("invalid JSON ({e})")
-        }
-    })?;
-    let version = r.version.ok_or("no `version` field")?;
+pub fn parse_record_json(bytes: &[u8]) -> Result<PythonRecord, MetaError> {
+    let r: RecordFields = serde_json::from_slice(bytes)?;
+    let version = r.version.ok_or(MetaError::Missing("version"))?;
     if r.name.is_none() {
-        return Err("no `name` field".to_string());
+        return Err(MetaError::Missing("name"));
     }
     Ok(PythonRecord {
         version,
@@ -123,27 +166,21 @@ pub fn parse_record_json(bytes: &[u8]) -> Result<PythonRecord, String> {
 }
 
 /// Reads a record file (capped at 64 MiB) and parses it.
-pub fn read_record(path: &Path) -> Result<PythonRecord, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
-    let mut bytes = Vec::new();
-    file.take(64 * 1024 * 1024)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    parse_record_json(&bytes)
+pub fn read_record(path: &Path) -> Result<PythonRecord, MetaError> {
+    parse_record_json(&read_json_file(path)?)
 }
 
 /// The `files` list of a record (used only to tell who owns a dist-info dir).
-pub fn record_files(path: &Path) -> Result<Vec<String>, String> {
+pub fn record_files(path: &Path) -> Result<Vec<String>, MetaError> {
     #[derive(Deserialize)]
     struct Files {
         #[serde(default)]
         files: Vec<String>,
     }
-    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    let bytes = std::fs::read(path)?;
     serde_json::from_slice::<Files>(&bytes)
         .map(|f| f.files)
-        .map_err(|e| format!("invalid JSON ({e})"))
+        .map_err(|e| MetaError::Invalid(e.to_string()))
 }
 
 /// One `paths_data.paths[]` entry of a record: where the file is and what it should be.
@@ -216,25 +253,13 @@ impl FullRecord {
 }
 
 /// Parses a whole record (a missing `name` or `version` is an error).
-pub fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, String> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        if e.is_eof() {
-            format!("truncated JSON ({e})")
-        } else {
-            format!("invalid JSON ({e})")
-        }
-    })
+pub fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, MetaError> {
+    Ok(serde_json::from_slice(bytes)?)
 }
 
 /// Reads a whole record file (capped at 64 MiB).
-pub fn read_full_record(path: &Path) -> Result<FullRecord, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
-    let mut bytes = Vec::new();
-    file.take(64 * 1024 * 1024)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    parse_full_record(&bytes)
+pub fn read_full_record(path: &Path) -> Result<FullRecord, MetaError> {
+    parse_full_record(&read_json_file(path)?)
 }
 
 /// A record's `depends` entry that no installed record satisfies.
@@ -486,20 +511,17 @@ pub fn history_package(entry: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// Reads the last 256 KiB of `conda-meta/history` (it only grows) and parses it.
-pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, String> {
+pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, MetaError> {
     use std::io::{Read, Seek, SeekFrom};
     let path = prefix.join("conda-meta").join("history");
-    let mut file = std::fs::File::open(&path).map_err(|e| io_reason(&e))?;
+    let mut file = std::fs::File::open(&path)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     const TAIL: u64 = 256 * 1024;
     if len > TAIL {
-        file.seek(SeekFrom::Start(len - TAIL))
-            .map_err(|e| io_reason(&e))?;
+        file.seek(SeekFrom::Start(len - TAIL))?;
     }
     let mut bytes = Vec::new();
-    file.take(TAIL)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
+    file.take(TAIL).read_to_end(&mut bytes)?;
     let text = String::from_utf8_lossy(&bytes);
     // After a seek the first line may be cut: start at the first revision header.
     let text = if len > TAIL {
@@ -515,7 +537,7 @@ const MAX_RECORDS: usize = 10_000;
 
 /// The environment's full records (conda-meta/*.json), read once per run for env.integrity
 /// and env.consistency.
-pub(crate) struct Records(pub(crate) Result<Vec<FullRecord>, String>);
+pub(crate) struct Records(pub(crate) Result<Vec<FullRecord>, MetaError>);
 
 /// `f` over `items`, the results in the items' order: on up to four threads when there are
 /// at least `per_thread` items for each, else here. A chunk whose thread cannot start is
@@ -562,9 +584,8 @@ pub(crate) fn full_records(ctx: &Context, prefix: &Path) -> Arc<Records> {
     ctx.probe(move |_| Records(read_records(&prefix)))
 }
 
-fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, String> {
-    let dir = prefix.join("conda-meta");
-    let rd = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, MetaError> {
+    let rd = list(&prefix.join("conda-meta"))?;
     // The entry's type comes with the listing; only a symlink costs a stat.
     let mut paths: Vec<_> = rd
         .flatten()
@@ -675,7 +696,10 @@ mod tests {
             Some("lib/python3.13t/site-packages")
         );
         let cut = &json[..json.len() / 2];
-        assert!(parse_record_json(cut).unwrap_err().contains("truncated"));
+        assert!(matches!(
+            parse_record_json(cut).unwrap_err(),
+            MetaError::Truncated(_)
+        ));
         assert!(parse_record_json(b"[1]").is_err());
     }
 
@@ -692,9 +716,10 @@ mod tests {
         assert!(!x.is_softlink() && !x.is_directory());
         assert!(r.entry("bin/pydoc").is_none());
         assert!(parse_full_record(br#"{"name": "x"}"#).is_err());
-        assert!(parse_full_record(&json[..40])
-            .unwrap_err()
-            .contains("truncated"));
+        assert!(matches!(
+            parse_full_record(&json[..40]).unwrap_err(),
+            MetaError::Truncated(_)
+        ));
     }
 
     fn rec(name: &str, version: &str, build: &str, depends: &[&str]) -> FullRecord {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 pub enum FileState {
     Absent,
     /// Could not be read (permission, binary, too large) — the reason says which.
-    Unreadable(String),
+    Unreadable(crate::probes::yaml::TextError),
     /// Read, but not a usable environment file; `line` is 0 when the whole file is meant.
     Invalid {
         line: usize,
@@ -146,8 +146,10 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
 pub fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
-        Err(e) => return FileState::Unreadable(crate::disk::io_reason(&e)),
-        Ok(m) if m.is_dir() => return FileState::Unreadable("a directory, not a file".into()),
+        Err(e) => return FileState::Unreadable(crate::disk::ReadError::from(e).into()),
+        Ok(m) if m.is_dir() => {
+            return FileState::Unreadable(crate::disk::ReadError::Directory.into())
+        }
         Ok(_) => {}
     }
     let text = match crate::probes::yaml::read_text(path) {
@@ -283,7 +285,7 @@ fn cli_fallback(ctx: &Context, d: &mut Discovery) {
 pub struct PythonFacts {
     pub installed: Installed,
     /// The record's JSON (for `python_site_packages_path`), or why it could not be read.
-    pub record: Result<PythonRecord, String>,
+    pub record: Result<PythonRecord, meta::MetaError>,
     pub record_path: PathBuf,
 }
 
@@ -293,7 +295,7 @@ pub struct ProjectEnv {
     pub name: Option<EnvName>,
     pub resolution: Resolution,
     /// The chosen env's `conda-meta`, or why it could not be listed.
-    pub meta: Option<Result<CondaMeta, String>>,
+    pub meta: Option<Result<CondaMeta, meta::MetaError>>,
     pub python: Option<PythonFacts>,
 }
 

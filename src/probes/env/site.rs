@@ -4,8 +4,7 @@
 //! lists, opened only for the few distributions that are in doubt.
 
 use super::envfile::{normalize_dist_name, requirement_name};
-use super::meta::{record_files, CondaMeta};
-use crate::disk::io_reason;
+use super::meta::{record_files, CondaMeta, MetaError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -119,10 +118,9 @@ pub fn requires_dist(metadata: &str) -> Vec<String> {
 }
 
 /// Scans `<prefix>/<site_rel>` and returns the distributions conda does not own.
-pub fn scan(prefix: &Path, site_rel: &str, meta: &CondaMeta) -> Result<SiteScan, String> {
+pub fn scan(prefix: &Path, site_rel: &str, meta: &CondaMeta) -> Result<SiteScan, MetaError> {
     let site = prefix.join(site_rel);
-    let entries =
-        std::fs::read_dir(&site).map_err(|e| format!("{}: {}", site.display(), io_reason(&e)))?;
+    let entries = super::meta::list(&site)?;
     let mut scan = SiteScan {
         site_packages: site.clone(),
         ..SiteScan::default()
@@ -166,7 +164,7 @@ pub fn scan(prefix: &Path, site_rel: &str, meta: &CondaMeta) -> Result<SiteScan,
         .values()
         .map(|p| (normalize_dist_name(&p.name), p))
         .collect();
-    let owned_by = |record: &Path, anchor: &str| -> Result<bool, String> {
+    let owned_by = |record: &Path, anchor: &str| -> Result<bool, MetaError> {
         let needle = format!("{site_rel}/{anchor}");
         Ok(record_files(record)?
             .iter()
