@@ -199,7 +199,6 @@ fn root_notes(
     sh: &ShellInit,
     root: &Path,
 ) -> CheckResult {
-    let source = roots.root_source.as_str();
     if let (Some(env_root), Some((file, block, block_root))) =
         (&sh.env_root_prefix, sh.block_root())
     {
@@ -214,7 +213,7 @@ fn root_notes(
             ));
         }
     }
-    if tool.flavour == Flavour::Micromamba1 && source.contains("micromamba 1") {
+    if tool.flavour == Flavour::Micromamba1 && roots.root_defaulted {
         r = r.detail("micromamba 2 looks in ~/.local/share/mamba unless ~/micromamba is a prefix or MAMBA_ROOT_PREFIX is set: set it before upgrading");
     }
     let dirs: Vec<String> = roots.envs_dirs.iter().map(|d| show(ctx, d)).collect();

@@ -379,6 +379,28 @@ fn micromamba1_uses_home_micromamba() {
     assert_eq!(roots.root_prefix, Some(fx.path("micromamba")));
 }
 
+/// The warning about micromamba 2's new default comes with micromamba 1's own default root
+/// only: a root a variable names does not move on upgrade.
+#[test]
+fn micromamba1_default_root_warns_about_the_upgrade_only_when_defaulted() {
+    const MOVE: &str = "micromamba 2 looks in ~/.local/share/mamba";
+    let mut fx = Fx::new();
+    let tc = chain(vec![install(&fx, Flavour::Micromamba1)]);
+    fx.root("micromamba");
+    let (ctx, roots, sh) = fx.facts(&tc);
+    assert!(roots.root_defaulted);
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert!(has_detail(&r, MOVE), "{:?}", r.details);
+
+    let named = fx.root("roots/named").display().to_string();
+    fx.var("MAMBA_ROOT_PREFIX", named);
+    let (ctx, roots, sh) = fx.facts(&tc);
+    assert_eq!(roots.root_source, "MAMBA_ROOT_PREFIX");
+    assert!(!roots.root_defaulted);
+    let r = root::check(&ctx, &tc, &roots, &sh);
+    assert!(!has_detail(&r, MOVE), "{:?}", r.details);
+}
+
 #[test]
 fn mamba2_and_conda_use_their_install_prefix() {
     for flavour in [Flavour::Mamba2, Flavour::Mamba1, Flavour::Conda] {
@@ -1095,10 +1117,21 @@ fn info_json_root_in_every_shape() {
         parse_info_root(conda).unwrap(),
         PathBuf::from("/opt/miniforge3")
     );
-    assert!(parse_info_root("").unwrap_err().contains("printed nothing"));
-    assert!(parse_info_root("{}").unwrap_err().contains("names no root"));
-    assert!(parse_info_root(r#"{"root_prefix":"rel"}"#).is_err());
-    assert!(parse_info_root("warning: x")
-        .unwrap_err()
-        .contains("not JSON"));
+    use crate::probes::mamba::RootAskError;
+    assert_eq!(parse_info_root("  \n").unwrap_err(), RootAskError::Silent);
+    assert_eq!(parse_info_root("{}").unwrap_err(), RootAskError::NoRoot);
+    assert!(matches!(
+        parse_info_root("{"),
+        Err(RootAskError::NotJson(_))
+    ));
+    assert_eq!(
+        parse_info_root(r#"{"root_prefix":"rel"}"#)
+            .unwrap_err()
+            .to_string(),
+        "it names a relative root prefix `rel`"
+    );
+    assert!(matches!(
+        parse_info_root("warning: x"),
+        Err(RootAskError::NotJson(_))
+    ));
 }

@@ -59,9 +59,34 @@ pub enum Target {
 pub struct Resolved {
     pub host: String,
     pub source: Source,
-    pub target: Result<Target, String>,
+    pub target: Result<Target, EndpointError>,
     /// The endpoint is on another machine (not loopback, not a local socket).
     pub remote: bool,
+}
+
+/// Why the endpoint cannot be used: the engine is then down for want of one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("docker context `{0}` is selected but HOME and DOCKER_CONFIG are unset, so its store cannot be found")]
+    NoStore(String),
+    #[error("docker context `{name}` does not exist (no {})", .meta.display())]
+    NoContext { name: String, meta: PathBuf },
+    #[error("cannot read {}: {why}", .meta.display())]
+    Unreadable { meta: PathBuf, why: String },
+    #[error("{} is not valid JSON: {why}", .meta.display())]
+    NotJson { meta: PathBuf, why: String },
+    #[error("docker context `{name}` has no docker endpoint (Endpoints.docker.Host in {})", .meta.display())]
+    NoDockerEndpoint { name: String, meta: PathBuf },
+    #[error("`{0}` names no socket path")]
+    NoSocketPath(String),
+    #[error("`{0}` is not a valid tcp://HOST:PORT address")]
+    BadTcp(String),
+    #[error("`{0}` is a Windows named pipe; it cannot be used here")]
+    NamedPipe(String),
+    #[error("`{0}` has no scheme; write it as unix://{0}")]
+    NoScheme(String),
+    #[error("`{0}` is not a docker host devdoctor understands (unix://PATH, tcp://HOST:PORT or ssh://HOST)")]
+    Unknown(String),
 }
 
 /// The docker config directory: `$DOCKER_CONFIG`, else `~/.docker`.
@@ -100,30 +125,34 @@ fn current_context(config_dir: &Path) -> Option<(String, PathBuf)> {
 }
 
 /// Reads a context's docker endpoint: `(Host, uses TLS)`.
-fn context_endpoint(config_dir: &Path, name: &str) -> Result<(String, bool), String> {
+fn context_endpoint(config_dir: &Path, name: &str) -> Result<(String, bool), EndpointError> {
     let meta = context_meta_dir(config_dir, name).join("meta.json");
     let text = std::fs::read_to_string(&meta).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            format!(
-                "docker context `{name}` does not exist (no {})",
-                meta.display()
-            )
+            EndpointError::NoContext {
+                name: name.to_string(),
+                meta: meta.clone(),
+            }
         } else {
-            format!("cannot read {}: {e}", meta.display())
+            EndpointError::Unreadable {
+                meta: meta.clone(),
+                why: e.to_string(),
+            }
         }
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not valid JSON: {e}", meta.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| EndpointError::NotJson {
+            meta: meta.clone(),
+            why: e.to_string(),
+        })?;
     let docker = value.get("Endpoints").and_then(|e| e.get("docker"));
     let host = docker
         .and_then(|d| d.get("Host"))
         .and_then(|h| h.as_str())
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| {
-            format!(
-                "docker context `{name}` has no docker endpoint (Endpoints.docker.Host in {})",
-                meta.display()
-            )
+        .ok_or_else(|| EndpointError::NoDockerEndpoint {
+            name: name.to_string(),
+            meta: meta.clone(),
         })?;
     let skip_verify = docker
         .and_then(|d| d.get("SkipTLSVerify"))
@@ -146,18 +175,18 @@ pub fn is_loopback(host: &str) -> bool {
 
 /// Parses a docker host string into a target. `tls` selects the CLI for tcp endpoints.
 /// Returns the target and whether it is remote.
-pub fn parse_host(host: &str, tls: bool) -> Result<(Target, bool), String> {
+pub fn parse_host(host: &str, tls: bool) -> Result<(Target, bool), EndpointError> {
     let host = host.trim();
     if let Some(path) = host.strip_prefix("unix://") {
         if path.is_empty() {
-            return Err(format!("`{host}` names no socket path"));
+            return Err(EndpointError::NoSocketPath(host.to_string()));
         }
         return Ok((Target::Unix(PathBuf::from(path)), false));
     }
     if let Some(rest) = host.strip_prefix("tcp://") {
         let authority = rest.split('/').next().unwrap_or("");
-        let (name, port) = split_host_port(authority)
-            .ok_or_else(|| format!("`{host}` is not a valid tcp://HOST:PORT address"))?;
+        let (name, port) =
+            split_host_port(authority).ok_or_else(|| EndpointError::BadTcp(host.to_string()))?;
         let port = port.unwrap_or(if tls { 2376 } else { 2375 });
         let remote = !is_loopback(&name);
         if tls {
@@ -175,16 +204,12 @@ pub fn parse_host(host: &str, tls: bool) -> Result<(Target, bool), String> {
         ));
     }
     if host.starts_with("npipe://") {
-        return Err(format!(
-            "`{host}` is a Windows named pipe; it cannot be used here"
-        ));
+        return Err(EndpointError::NamedPipe(host.to_string()));
     }
     if host.starts_with('/') {
-        return Err(format!("`{host}` has no scheme; write it as unix://{host}"));
+        return Err(EndpointError::NoScheme(host.to_string()));
     }
-    Err(format!(
-        "`{host}` is not a docker host devdoctor understands (unix://PATH, tcp://HOST:PORT or ssh://HOST)"
-    ))
+    Err(EndpointError::Unknown(host.to_string()))
 }
 
 /// `host`, `host:port`, `[v6]`, `[v6]:port` → (host, port).
@@ -235,9 +260,7 @@ pub fn resolve(ctx: &Context) -> Resolved {
                 return Resolved {
                     host: String::new(),
                     source,
-                    target: Err(format!(
-                        "docker context `{name}` is selected but HOME and DOCKER_CONFIG are unset, so its store cannot be found"
-                    )),
+                    target: Err(EndpointError::NoStore(name)),
                     remote: false,
                 };
             };
@@ -353,7 +376,11 @@ mod tests {
         ]));
         assert_eq!(r.source, Source::ContextVar("ghost".into()));
         let err = r.target.unwrap_err();
-        assert!(err.contains("`ghost` does not exist"), "{err}");
+        assert!(
+            matches!(&err, EndpointError::NoContext { name, .. } if name == "ghost"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("`ghost` does not exist"), "{err}");
     }
 
     #[test]
@@ -398,9 +425,12 @@ mod tests {
         let (t, remote) = parse_host("ssh://me@box.example.com", false).unwrap();
         assert!(matches!(t, Target::CliOnly(_)));
         assert!(remote);
-        assert!(parse_host("/var/run/docker.sock", false)
-            .unwrap_err()
-            .contains("unix:///var/run/docker.sock"));
+        assert_eq!(
+            parse_host("/var/run/docker.sock", false)
+                .unwrap_err()
+                .to_string(),
+            "`/var/run/docker.sock` has no scheme; write it as unix:///var/run/docker.sock"
+        );
         assert!(parse_host("tcp://", false).is_err());
         assert!(parse_host("tcp://host:notaport", false).is_err());
         assert!(parse_host("unix://", false).is_err());

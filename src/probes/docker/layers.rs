@@ -251,8 +251,38 @@ fn scan_blob(mut entry: impl Read) -> io::Result<LayerScan> {
     }
 }
 
+/// Why an image's layers could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayerError {
+    #[error("the image is larger than the {0} MiB devdoctor reads")]
+    TooLarge(u64),
+    #[error("not an image archive: {0}")]
+    NotArchive(String),
+    #[error("the image archive is unreadable: {0}")]
+    Unreadable(String),
+    #[error("layer {0} is not a readable tar")]
+    BadLayer(String),
+    #[error("the image archive has no manifest.json naming its layers")]
+    NoManifest,
+    #[error("layer {0} is missing from the archive")]
+    MissingLayer(String),
+    #[error("`{0}` is not a valid image reference")]
+    BadReference(String),
+    /// The engine's answer to `GET /images/{name}/get`.
+    #[error(transparent)]
+    Engine(#[from] super::http::HttpError),
+    /// `docker save` could not be run (the error chain).
+    #[error("{0}")]
+    Run(String),
+    /// What `docker save` printed is not readable.
+    #[error("`docker save`: {0}")]
+    Save(Box<LayerError>),
+    #[error("the engine was not contacted")]
+    NoEngine,
+}
+
 /// Reads the image tar from `reader`, at most `max_bytes` of it.
-pub fn read(reader: impl Read, max_bytes: u64) -> Result<Contents, String> {
+pub fn read(reader: impl Read, max_bytes: u64) -> Result<Contents, LayerError> {
     let exceeded = std::rc::Rc::new(std::cell::Cell::new(false));
     read_archive(Bounded {
         inner: reader,
@@ -261,25 +291,22 @@ pub fn read(reader: impl Read, max_bytes: u64) -> Result<Contents, String> {
     })
     .map_err(|e| {
         if exceeded.get() {
-            format!(
-                "the image is larger than the {} MiB devdoctor reads",
-                max_bytes / 1024 / 1024
-            )
+            LayerError::TooLarge(max_bytes / 1024 / 1024)
         } else {
             e
         }
     })
 }
 
-fn read_archive(bounded: impl Read) -> Result<Contents, String> {
+fn read_archive(bounded: impl Read) -> Result<Contents, LayerError> {
     let mut outer = tar::Archive::new(bounded);
     let mut scans: HashMap<String, LayerScan> = HashMap::new();
     let mut manifest: Option<serde_json::Value> = None;
     let entries = outer
         .entries()
-        .map_err(|e| format!("not an image archive: {e}"))?;
+        .map_err(|e| LayerError::NotArchive(e.to_string()))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| format!("the image archive is unreadable: {e}"))?;
+        let mut entry = entry.map_err(|e| LayerError::Unreadable(e.to_string()))?;
         let path = clean(&String::from_utf8_lossy(&entry.path_bytes()));
         if path == "manifest.json" {
             let text = read_head(&mut entry, 4 * 1024 * 1024);
@@ -291,14 +318,14 @@ fn read_archive(bounded: impl Read) -> Result<Contents, String> {
             if let Ok(scan) = scan_blob(&mut entry) {
                 scans.insert(path, scan);
             } else if path.ends_with("layer.tar") {
-                return Err(format!("layer {path} is not a readable tar"));
+                return Err(LayerError::BadLayer(path));
             }
         }
     }
     let order: Vec<String> = manifest
         .as_ref()
         .and_then(|m| m.get(0)?.get("Layers")?.as_array().cloned())
-        .ok_or("the image archive has no manifest.json naming its layers")?
+        .ok_or(LayerError::NoManifest)?
         .iter()
         .filter_map(|l| l.as_str().map(clean))
         .collect();
@@ -307,7 +334,7 @@ fn read_archive(bounded: impl Read) -> Result<Contents, String> {
         // A layer shared by two positions is listed twice but stored once.
         let scan = scans
             .get(name)
-            .ok_or(format!("layer {name} is missing from the archive"))?;
+            .ok_or_else(|| LayerError::MissingLayer(name.clone()))?;
         layers.push(scan);
     }
     Ok(merge(&layers))
@@ -437,8 +464,8 @@ pub fn contents(
     ctx: &crate::core::Context,
     name: &str,
     id: &str,
-) -> std::sync::Arc<Result<Contents, String>> {
-    struct Cached(std::sync::Arc<Result<Contents, String>>);
+) -> std::sync::Arc<Result<Contents, LayerError>> {
+    struct Cached(std::sync::Arc<Result<Contents, LayerError>>);
     ctx.probe(|ctx| Cached(std::sync::Arc::new(load(ctx, name, id))))
         .0
         .clone()
@@ -456,7 +483,7 @@ fn cache_path(ctx: &crate::core::Context, id: &str) -> Option<std::path::PathBuf
     Some(dir.join("devdoctor/images").join(format!("{hex}.json")))
 }
 
-fn load(ctx: &crate::core::Context, name: &str, id: &str) -> Result<Contents, String> {
+fn load(ctx: &crate::core::Context, name: &str, id: &str) -> Result<Contents, LayerError> {
     let cache = cache_path(ctx, id);
     if let Some(text) = cache.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
         if let Ok(c) = serde_json::from_str::<Contents>(&text) {
@@ -472,22 +499,22 @@ fn load(ctx: &crate::core::Context, name: &str, id: &str) -> Result<Contents, St
                 engine.api_prefix,
                 super::http::escape_ref(name)
             );
-            let body = super::http::stream(target, &path, deadline).map_err(|e| e.to_string())?;
+            let body = super::http::stream(target, &path, deadline)?;
             read(body, MAX_IMAGE_BYTES)?
         }
         // ssh:// and TLS endpoints: `docker save`, read as it streams.
         (super::Via::Cli(cli), _) => {
             if !super::image::valid_reference(name) {
-                return Err(format!("`{name}` is not a valid image reference"));
+                return Err(LayerError::BadReference(name.to_string()));
             }
             let saved = crate::exec::Cmd::new(cli)
                 .args(["save", "--", name])
                 .env_exact(ctx.vars())
                 .stream(deadline)
-                .map_err(|e| format!("{e:#}"))?;
-            read(saved, MAX_IMAGE_BYTES).map_err(|e| format!("`docker save`: {e}"))?
+                .map_err(|e| LayerError::Run(format!("{e:#}")))?;
+            read(saved, MAX_IMAGE_BYTES).map_err(|e| LayerError::Save(Box::new(e)))?
         }
-        _ => return Err("the engine was not contacted".into()),
+        _ => return Err(LayerError::NoEngine),
     };
     if let (Some(p), Ok(text)) = (cache, serde_json::to_string(&contents)) {
         if let Some(dir) = p.parent() {
@@ -622,14 +649,14 @@ mod tests {
             }]
         );
         assert_eq!(c.bins, ["usr/bin/passwd", "usr/local/bin/app"]);
-        assert!(read(io::Cursor::new(img), 1000)
-            .unwrap_err()
-            .contains("larger than"));
+        assert_eq!(
+            read(io::Cursor::new(img), 1 << 10).unwrap_err().to_string(),
+            "the image is larger than the 0 MiB devdoctor reads"
+        );
         assert!(read(io::Cursor::new(b"garbage".to_vec()), 1 << 20).is_err());
-        assert!(
-            read(io::Cursor::new(tar_of(&[("x", 0o644, b"y")])), 1 << 20)
-                .unwrap_err()
-                .contains("manifest.json")
+        assert_eq!(
+            read(io::Cursor::new(tar_of(&[("x", 0o644, b"y")])), 1 << 20).unwrap_err(),
+            LayerError::NoManifest
         );
     }
 

@@ -156,7 +156,7 @@ fn probe_reach(ctx: &Context) -> Engine {
         Err(e) => {
             engine.state = EngineState::Down {
                 cause: DownCause::NoEndpoint,
-                message: e.clone(),
+                message: e.to_string(),
             };
             return engine;
         }

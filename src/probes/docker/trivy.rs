@@ -48,12 +48,21 @@ pub struct ScanCounts {
     pub ids: Vec<String>,
 }
 
+/// Why trivy's output is not a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("trivy printed no JSON report ({0})")]
+    NotJson(String),
+    #[error("trivy's report is not a JSON object")]
+    NotObject,
+}
+
 /// Counts HIGH and CRITICAL findings in `Results[].Vulnerabilities[]`.
-pub fn parse_report(bytes: &[u8]) -> Result<ScanCounts, String> {
+pub fn parse_report(bytes: &[u8]) -> Result<ScanCounts, ReportError> {
     let v: Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("trivy printed no JSON report ({e})"))?;
+        serde_json::from_slice(bytes).map_err(|e| ReportError::NotJson(e.to_string()))?;
     if !v.is_object() {
-        return Err("trivy's report is not a JSON object".into());
+        return Err(ReportError::NotObject);
     }
     let mut counts = ScanCounts::default();
     let mut ids = BTreeSet::new();

@@ -66,10 +66,10 @@ pub(super) fn name_hint(path: &Path) -> &'static str {
 /// Classifies `--version` stdout: a bare version is micromamba or mamba 2 (the file
 /// name decides; 0.x/1.x bare versions only ever came from micromamba), `mamba X` + `conda Y`
 /// is mamba 1, `conda X` is conda. Anything else is an error describing the output.
-pub fn classify(name: &str, stdout: &str) -> Result<Identified, String> {
+pub fn classify(name: &str, stdout: &str) -> Result<Identified, VersionError> {
     let mut lines = stdout.lines().map(str::trim).filter(|l| !l.is_empty());
     let Some(first) = lines.next() else {
-        return Err("printed nothing on `--version`".to_string());
+        return Err(VersionError::Silent);
     };
     let bare = first.strip_prefix("micromamba ").unwrap_or(first);
     if is_version(bare) {
@@ -113,10 +113,17 @@ pub fn classify(name: &str, stdout: &str) -> Result<Identified, String> {
             });
         }
     }
-    Err(format!(
-        "printed {} instead of a version",
-        shorten(stdout.trim())
-    ))
+    Err(VersionError::NotAVersion(shorten(stdout.trim())))
+}
+
+/// Why `--version` did not say which tool this is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error("printed nothing on `--version`")]
+    Silent,
+    /// What it printed instead, shortened and quoted.
+    #[error("printed {0} instead of a version")]
+    NotAVersion(String),
 }
 
 /// A bounded, printable rendering of untrusted output.
@@ -307,7 +314,7 @@ fn judge(c: &Candidate, run: anyhow::Result<Output>) -> Result<Identified, Broke
         }
     }
     let name = super::detect::name_hint(&c.path);
-    classify(name, &out.stdout_text()).map_err(|e| broken(ProblemKind::Garbage, e))
+    classify(name, &out.stdout_text()).map_err(|e| broken(ProblemKind::Garbage, e.to_string()))
 }
 
 /// `conda-24.11.3-py312h7900ff3_0.json` → (`conda`, `24.11.3`).
@@ -485,14 +492,18 @@ mod tests {
             assert!(classify("micromamba", out).is_err(), "{out:?}");
         }
         let e = classify("micromamba", "Hello there, I am not a package manager").unwrap_err();
-        assert!(e.contains("Hello there"), "{e}");
+        assert!(e.to_string().contains("Hello there"), "{e}");
+        assert_eq!(
+            classify("mamba", " \n\n").unwrap_err(),
+            VersionError::Silent
+        );
     }
 
     #[test]
     fn long_garbage_is_shortened() {
         let junk = "x".repeat(10_000);
         let e = classify("conda", &junk).unwrap_err();
-        assert!(e.len() < 120, "{e}");
+        assert!(e.to_string().len() < 120, "{e}");
     }
 
     #[test]

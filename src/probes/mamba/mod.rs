@@ -151,6 +151,9 @@ pub struct Roots {
     pub root_prefix: Option<PathBuf>,
     /// Where the root prefix came from (e.g. `MAMBA_ROOT_PREFIX`, `~/micromamba`).
     pub root_source: String,
+    /// The root prefix is the primary tool's own default: no variable, shell block or rc
+    /// file named it.
+    pub root_defaulted: bool,
     /// envs dirs in the flavour's order (rc `envs_dirs`, CONDA_ENVS_DIRS, `<root>/envs`, …).
     pub envs_dirs: Vec<PathBuf>,
     /// rc files that exist, lowest precedence first.
@@ -216,54 +219,66 @@ pub fn roots(ctx: &Context) -> Arc<Roots> {
 /// The root prefix as `tool` (the run's primary tool) itself reports it (`info --json`),
 /// asked once per run and only when the root-prefix advice depends on it, so a healthy run
 /// spawns nothing for it.
-pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, String> {
-    struct Reported(Result<PathBuf, String>);
+pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
+    struct Reported(Result<PathBuf, RootAskError>);
     ctx.probe(|ctx| Reported(ask_root(ctx, tool))).0.clone()
 }
 
-fn ask_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, String> {
+/// Why the tool did not say where its root prefix is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RootAskError {
+    /// It could not be run (the error chain).
+    #[error("{0}")]
+    Run(String),
+    /// It ended badly: how it ended and its last line of stderr.
+    #[error("{end}: {last}")]
+    Failed { end: String, last: String },
+    #[error("it printed nothing")]
+    Silent,
+    #[error("its output is not JSON ({0})")]
+    NotJson(String),
+    #[error("its output names no root prefix")]
+    NoRoot,
+    #[error("it names a relative root prefix `{}`", .0.display())]
+    Relative(PathBuf),
+}
+
+fn ask_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
     let out = crate::exec::Cmd::new(&tool.path)
         .args(["info", "--json"])
         .timeout(version_timeout(ctx.settings.timeout))
         .cap(1024 * 1024)
         .env_exact(ctx.vars().iter())
         .run()
-        .map_err(|e| format!("{e:#}"))?;
+        .map_err(|e| RootAskError::Run(format!("{e:#}")))?;
     if !out.success() {
-        let last = out
-            .stderr_text()
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        return Err(format!("{}: {last}", out.describe_end()));
+        let stderr = out.stderr_text();
+        let last = stderr.lines().last().unwrap_or("").trim().to_string();
+        return Err(RootAskError::Failed {
+            end: out.describe_end(),
+            last,
+        });
     }
     parse_info_root(&out.stdout_text())
 }
 
 /// The root prefix in `info --json`: `base environment` (micromamba, mamba 2) or
 /// `root_prefix` (conda, mamba 1). Only an absolute path counts.
-pub fn parse_info_root(text: &str) -> Result<PathBuf, String> {
-    let v: serde_json::Value = serde_json::from_str(text.trim()).map_err(|e| {
-        if text.trim().is_empty() {
-            "it printed nothing".to_string()
-        } else {
-            format!("its output is not JSON ({e})")
-        }
-    })?;
+pub fn parse_info_root(text: &str) -> Result<PathBuf, RootAskError> {
+    if text.trim().is_empty() {
+        return Err(RootAskError::Silent);
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|e| RootAskError::NotJson(e.to_string()))?;
     let root = ["base environment", "root_prefix"]
         .iter()
         .find_map(|k| v.get(*k).and_then(|r| r.as_str()))
-        .ok_or("its output names no root prefix")?;
+        .ok_or(RootAskError::NoRoot)?;
     let root = PathBuf::from(root.trim_end_matches('/'));
     if root.is_absolute() {
         Ok(root)
     } else {
-        Err(format!(
-            "it names a relative root prefix `{}`",
-            root.display()
-        ))
+        Err(RootAskError::Relative(root))
     }
 }
 

@@ -110,6 +110,8 @@ fn libmamba_location_root(tool: &Tool) -> Option<PathBuf> {
 struct Resolved {
     root: Option<PathBuf>,
     source: String,
+    /// The root is the tool's own default (nothing named it).
+    defaulted: bool,
     default_error: Option<String>,
 }
 
@@ -143,15 +145,20 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
     let found = |root: PathBuf, source: String| Resolved {
         root: Some(root),
         source,
+        defaulted: false,
         default_error: None,
     };
     // The documented defaults live under HOME; without it they cannot be known.
     let home = ctx.home();
     let in_home = |rel: &str, source: &str| match &home {
-        Some(h) => found(h.join(rel), source.to_string()),
+        Some(h) => Resolved {
+            defaulted: true,
+            ..found(h.join(rel), source.to_string())
+        },
         None => Resolved {
             root: None,
             source: format!("HOME is not set, so {source} cannot be located"),
+            defaulted: true,
             default_error: None,
         },
     };
@@ -197,6 +204,7 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
             Resolved {
                 root: Some(dir),
                 source,
+                defaulted: true,
                 default_error,
             }
         }
@@ -221,6 +229,7 @@ fn resolve_root(ctx: &Context, tool: Option<&Tool>, sh: &ShellInit) -> Resolved 
             Resolved {
                 root: None,
                 source: "not found".into(),
+                defaulted: false,
                 default_error: None,
             }
         }
@@ -503,6 +512,7 @@ pub(super) fn resolve_reported(
     let r = Resolved {
         root: Some(root),
         source,
+        defaulted: false,
         default_error: None,
     };
     resolve_from(ctx, tc, sh, sys, r)
@@ -530,6 +540,7 @@ fn resolve_from(
         root_facts: r.root.as_deref().map(DirFacts::of).unwrap_or_default(),
         root_prefix: r.root,
         root_source: r.source,
+        root_defaulted: r.defaulted,
         envs_dirs,
         rc_files: rc.iter().map(|f| f.path.clone()).collect(),
         flavour,
