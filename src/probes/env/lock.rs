@@ -3,14 +3,18 @@
 
 use super::envfile::{channel_name, normalize_dist_name, EnvFile};
 use super::meta::split_dist;
+use crate::core::Context;
+use crate::probes::cache;
 use crate::probes::yaml;
 use rattler_conda_types::Version;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// One package in a lock.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockPackage {
     pub name: String,
     pub version: String,
@@ -20,8 +24,10 @@ pub struct LockPackage {
 }
 
 /// A parsed lock file of either kind.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Lock {
+    /// Not kept in the cache: the same text may sit at another path.
+    #[serde(skip)]
     pub path: PathBuf,
     /// An explicit (`@EXPLICIT`) single-platform file rather than conda-lock's YAML.
     pub explicit: bool,
@@ -102,21 +108,69 @@ pub struct LockError {
     pub reason: String,
 }
 
+/// The cache map of parsed conda-lock YAML (explicit locks are cheap to read again).
+const MAP: &str = "locks.json";
+
 /// Reads either kind of lock file.
 pub fn load(path: &Path) -> Result<Lock, LockError> {
-    let text = yaml::read_text(path).map_err(|reason| LockError {
-        line: 0,
-        reason: reason.to_string(),
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name.ends_with(".lock") || text.contains("\n@EXPLICIT") || text.starts_with("@EXPLICIT") {
+    let text = read(path)?;
+    if is_explicit_text(path, &text) {
         Ok(parse_explicit(path, &text))
     } else {
         parse_conda_lock(path, &text)
     }
+}
+
+fn read(path: &Path) -> Result<String, LockError> {
+    yaml::read_text(path).map_err(|reason| LockError {
+        line: 0,
+        reason: reason.to_string(),
+    })
+}
+
+fn is_explicit_text(path: &Path, text: &str) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.ends_with(".lock") || text.contains("\n@EXPLICIT") || text.starts_with("@EXPLICIT")
+}
+
+/// [`load`] for each of `paths`, with what a conda-lock YAML says kept in the cache folder by
+/// the text's SHA-256 (and devdoctor's version): a warm run reads the file but parses no YAML.
+pub(crate) fn load_all(
+    ctx: &Context,
+    paths: Vec<PathBuf>,
+) -> Vec<(PathBuf, Result<Lock, LockError>)> {
+    let map = cache::Map::open(ctx, MAP);
+    let mut known: Option<BTreeMap<String, Lock>> = None;
+    let mut learnt = Vec::new();
+    let mut out = Vec::new();
+    for path in paths {
+        let loaded = read(&path).and_then(|text| {
+            if is_explicit_text(&path, &text) {
+                return Ok(parse_explicit(&path, &text));
+            }
+            let key = format!(
+                "{} {}",
+                env!("CARGO_PKG_VERSION"),
+                hex::encode(Sha256::digest(text.as_bytes()))
+            );
+            let known =
+                known.get_or_insert_with(|| map.as_ref().map(cache::Map::load).unwrap_or_default());
+            if let Some(lock) = known.get(&key) {
+                return Ok(Lock {
+                    path: path.clone(),
+                    ..lock.clone()
+                });
+            }
+            let lock = parse_conda_lock(&path, &text)?;
+            learnt.push((key, lock.clone()));
+            Ok(lock)
+        });
+        out.push((path, loaded));
+    }
+    if let (Some(map), false) = (map, learnt.is_empty()) {
+        map.store(learnt);
+    }
+    out
 }
 
 /// Parses conda-lock's YAML (version 1; 2 is read the same way where the keys agree).
@@ -425,6 +479,45 @@ package:
 
     fn env(text: &str) -> EnvFile {
         super::super::envfile::parse(Path::new("/p/environment.yml"), text.to_string()).unwrap()
+    }
+
+    /// A warm run takes what the cache keeps for the same text (a doctored entry shows
+    /// through, at the file's own path); an edit of the same size is parsed anew.
+    #[test]
+    fn parsed_locks_are_kept_by_their_text() {
+        let cache = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::with_vars(
+            crate::core::Settings::default(),
+            vec![("XDG_CACHE_HOME".into(), cache.path().as_os_str().to_owned())],
+        );
+        let path = dir.path().join("conda-lock.yml");
+        std::fs::write(&path, LOCK).unwrap();
+        let first = load_all(&ctx, vec![path.clone()]);
+        assert_eq!(first[0].1.as_ref().unwrap().packages.len(), 3);
+
+        let map = cache::Map::open(&ctx, MAP).unwrap();
+        let mut kept = map.load::<Lock>();
+        assert_eq!(kept.len(), 1);
+        let (key, mut lock) = kept.pop_first().unwrap();
+        assert_eq!(lock.path, PathBuf::new(), "the path is not kept");
+        lock.platforms = vec!["doctored".into()];
+        map.store([(key, lock)]);
+        let warm = load_all(&ctx, vec![path.clone()]);
+        let warm = warm[0].1.as_ref().unwrap();
+        assert_eq!(warm.platforms, ["doctored"]);
+        assert_eq!(warm.path, path);
+
+        std::fs::write(
+            &path,
+            LOCK.replace("osx-64\n  sources", "osx-65\n  sources"),
+        )
+        .unwrap();
+        let edited = load_all(&ctx, vec![path.clone()]);
+        assert_eq!(
+            edited[0].1.as_ref().unwrap().platforms,
+            ["linux-64", "osx-65"]
+        );
     }
 
     #[test]

@@ -131,13 +131,7 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| ctx.settings.project_dir.clone());
-        let files = lock::find(&dir)
-            .into_iter()
-            .map(|p| {
-                let loaded = lock::load(&p);
-                (p, loaded)
-            })
-            .collect();
+        let files = lock::load_all(ctx, lock::find(&dir));
         Locks { dir, files }
     })
 }
