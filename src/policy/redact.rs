@@ -161,6 +161,28 @@ fn flag_names(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether a URL in `text` can hold what [`conda_url`] hides: a `/t/` first path segment (the
+/// URL parser reads `\` as `/` and resolves `..`, which keeps the `t` between separators) or
+/// a `sig` query key (in any case, or percent-encoded).
+fn may_hold_conda_secret(text: &str) -> bool {
+    ["/t/", "/t\\", "\\t/", "\\t\\"]
+        .iter()
+        .any(|n| text.contains(n))
+        || text.contains('%')
+        || text.to_ascii_lowercase().contains("sig")
+}
+
+/// The runs of characters a [`secret_assignment`] name is made of (its class, with the two
+/// non-ASCII letters that match `[a-z]` without case: KELVIN SIGN and LONG S). A name is a
+/// run's tail after a `.` or `-`, and a tail is secret only if its whole run is: so when no
+/// run is a secret name, no assignment in the text is redacted.
+fn name_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| {
+        !(c.is_ascii_alphanumeric() || "_.-".contains(c) || c == '\u{212a}' || c == '\u{17f}')
+    })
+    .filter(|r| !r.is_empty())
+}
+
 /// Secret-looking assignments. A match whose name is not secret gives back only its name
 /// and separator, so `stderr: token=x` still finds `token=x`.
 fn assignments(text: Cow<'_, str>) -> Cow<'_, str> {
@@ -204,9 +226,11 @@ pub fn text(text: &str) -> Cow<'_, str> {
         out = replace(out, pem_block(), |_| MARK.to_string());
     }
     if has(&out, &["://"]) {
-        out = replace(out, url_in_text(), |c| {
-            conda_url(&c[0]).unwrap_or_else(|| c[0].to_string())
-        });
+        if may_hold_conda_secret(&out) {
+            out = replace(out, url_in_text(), |c| {
+                conda_url(&c[0]).unwrap_or_else(|| c[0].to_string())
+            });
+        }
         if has(&out, &["/t/", "/T/"]) {
             out = replace(out, channel_token(), |c| {
                 format!("{}{MARK}{}", &c[1], &c[3])
@@ -253,7 +277,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
             }
         });
     }
-    if has(&out, &["=", ":"]) {
+    if has(&out, &["=", ":"]) && name_runs(&out).any(secrets::is_secret_name) {
         out = assignments(out);
     }
     out
@@ -329,6 +353,56 @@ mod tests {
                         "{text:?}"
                     );
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// Where the prefilter says no, rattler's URL redaction changes nothing.
+        #[test]
+        fn conda_url_prefilter_hides_no_change(
+            segments in proptest::collection::vec(
+                ("/|\\\\", "t|T|\\.\\.|\\.|%2e%2e|%74|x|tok|"),
+                0..5,
+            ),
+            query in proptest::collection::vec(
+                ("\\?|&", "sig|SIG|%73ig|s%69g|%73%69%67|x|sg|si", "=v|"),
+                0..3,
+            ),
+            tail in "|#x| y",
+        ) {
+            let mut text = "see https://h".to_string();
+            for (sep, seg) in &segments {
+                text.push_str(sep);
+                text.push_str(seg);
+            }
+            for (sep, key, value) in &query {
+                text.push_str(sep);
+                text.push_str(key);
+                text.push_str(value);
+            }
+            text.push_str(&tail);
+            if !may_hold_conda_secret(&text) {
+                for m in url_in_text().find_iter(&text) {
+                    proptest::prop_assert_eq!(conda_url(m.as_str()), None, "{:?}", text);
+                }
+            }
+        }
+
+        /// Where no run of name characters is a secret name, assignments change nothing.
+        #[test]
+        fn assignment_prefilter_hides_no_change(
+            words in proptest::collection::vec(
+                "token|TOKEN|pass|word|api|key|_|\\.|-|x|9|=|:|\"|'| |\t|\u{212a}|\u{17f}|\u{e9}|value1|path|file|pwd|my",
+                0..14,
+            ),
+        ) {
+            let text = words.concat();
+            if !name_runs(&text).any(secrets::is_secret_name) {
+                let out = assignments(Cow::Borrowed(&text));
+                proptest::prop_assert_eq!(out.as_ref(), text.as_str());
             }
         }
     }
