@@ -4,8 +4,10 @@
 use super::model::FileProbe;
 use super::placeholders::Vars;
 use crate::core::{CheckResult, Context, Location};
-use globset::{GlobBuilder, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 const MAX_DEPTH: usize = 10;
@@ -137,6 +139,37 @@ impl NameMatcher {
     }
 }
 
+/// The glob sets built in this run, by their patterns: a pack check's `when` and its probe
+/// usually name the same globs, and building a set compiles regexes.
+#[derive(Default)]
+struct GlobSets(std::sync::Mutex<HashMap<Vec<String>, Arc<GlobSet>>>);
+
+fn glob_set(ctx: &Context, patterns: Vec<String>) -> Result<Arc<GlobSet>, String> {
+    let sets = ctx.probe(|_| GlobSets::default());
+    if let Some(set) = sets
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&patterns)
+    {
+        return Ok(set.clone());
+    }
+    let mut builder = GlobSetBuilder::new();
+    for p in &patterns {
+        let g = GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("bad pattern `{p}`: {e}"))?;
+        builder.add(g);
+    }
+    let set = Arc::new(builder.build().map_err(|e| e.to_string())?);
+    sets.0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(patterns, set.clone());
+    Ok(set)
+}
+
 /// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
 pub(super) fn resolve(
     ctx: &Context,
@@ -145,8 +178,7 @@ pub(super) fn resolve(
 ) -> Result<Vec<(PathBuf, String)>, String> {
     let project = &ctx.settings.project_dir;
     let mut out: Vec<(PathBuf, String)> = Vec::new();
-    let mut globs = GlobSetBuilder::new();
-    let mut any_glob = false;
+    let mut globs: Vec<String> = Vec::new();
     for raw in patterns {
         let p = vars
             .expand(raw)
@@ -168,12 +200,7 @@ pub(super) fn resolve(
                 out.push((PathBuf::from(&p), p.clone()));
             }
         } else if is_glob(&p) {
-            let g = GlobBuilder::new(&p)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("bad pattern `{p}`: {e}"))?;
-            globs.add(g);
-            any_glob = true;
+            globs.push(p);
         } else {
             let rel = p.trim_start_matches("./");
             let abs = project.join(rel);
@@ -182,8 +209,8 @@ pub(super) fn resolve(
             }
         }
     }
-    if any_glob {
-        let set = globs.build().map_err(|e| e.to_string())?;
+    if !globs.is_empty() {
+        let set = glob_set(ctx, globs)?;
         let tree = ProjectTree::get(ctx);
         for (rel, _) in tree.entries.iter().filter(|(rel, _)| set.is_match(rel)) {
             out.push((project.join(rel), rel.clone()));
