@@ -374,18 +374,6 @@ fn envs_dirs(
     (out, error)
 }
 
-/// The root an env belongs to: `<root>/envs/<name>` → `<root>`; a valid root is its own.
-fn root_of(prefix: &Path) -> Option<PathBuf> {
-    let parent = prefix.parent()?;
-    if parent.file_name().is_some_and(|n| n == "envs") {
-        let root = parent.parent()?;
-        if is_valid_root(root) {
-            return Some(root.to_path_buf());
-        }
-    }
-    (prefix.join("envs").is_dir() || prefix.join("pkgs").is_dir()).then(|| prefix.to_path_buf())
-}
-
 /// Known environments without duplicates. Each prefix is resolved once (a set of resolved
 /// paths), so collecting N environments costs N lookups, not N² (200 envs took 0.7 s).
 #[derive(Default)]
@@ -398,6 +386,10 @@ struct EnvSet {
     /// Each envs folder resolved once: a prefix that is no link is its folder's resolved form
     /// joined with its name, one `lstat` instead of a `readlink` per component.
     folders: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// Whether each `<root>/envs` folder's root is a valid root, asked once per folder.
+    roots: std::collections::HashMap<PathBuf, bool>,
+    /// Envs folders already listed (an envs dir is often also a candidate root's `envs/`).
+    listed: std::collections::HashSet<PathBuf>,
 }
 
 impl EnvSet {
@@ -426,12 +418,48 @@ impl EnvSet {
         key
     }
 
+    /// The root an env belongs to: `<root>/envs/<name>` → `<root>`; a valid root is its own.
+    fn root_of(&mut self, prefix: &Path) -> Option<PathBuf> {
+        let parent = prefix.parent()?;
+        if parent.file_name().is_some_and(|n| n == "envs") {
+            let root = parent.parent()?;
+            let valid = *self
+                .roots
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| is_valid_root(root));
+            if valid {
+                return Some(root.to_path_buf());
+            }
+        }
+        (prefix.join("envs").is_dir() || prefix.join("pkgs").is_dir()).then(|| prefix.to_path_buf())
+    }
+
+    /// The environments in the folder `dir`, sorted, or none when it was listed already (its
+    /// environments are known then). A child already added (from environments.txt) is one
+    /// without asking the disk again.
+    fn children(&mut self, dir: &Path) -> Vec<PathBuf> {
+        let literal: PathBuf = dir.components().collect();
+        if !self.listed.insert(literal) {
+            return Vec::new();
+        }
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .take(MAX_ENTRIES)
+                    .filter(|p| self.resolved.contains_key(p) || is_env(p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
     fn add(&mut self, prefix: PathBuf, source: &str) {
         let key = self.resolve(&prefix);
         if !self.seen.insert(key) {
             return;
         }
-        let root = root_of(&prefix);
+        let root = self.root_of(&prefix);
         let name = if root.as_deref() == Some(prefix.as_path()) {
             "base".to_string()
         } else {
@@ -447,19 +475,6 @@ impl EnvSet {
             source: source.to_string(),
         });
     }
-}
-
-fn children_envs(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .take(MAX_ENTRIES)
-                .filter(|p| is_env(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }
 
 /// environments.txt lines that are still envs, children of every envs dir and of every
@@ -478,7 +493,7 @@ fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> 
         }
     }
     for d in envs_dirs {
-        for p in children_envs(d) {
+        for p in out.children(d) {
             out.add(p, "envs dir");
         }
     }
@@ -486,7 +501,7 @@ fn known_envs(ctx: &Context, envs_dirs: &[PathBuf], cands: &[RootCandidate]) -> 
         if is_env(&c.path) {
             out.add(c.path.clone(), "root");
         }
-        for p in children_envs(&c.path.join("envs")) {
+        for p in out.children(&c.path.join("envs")) {
             out.add(p, "root envs/");
         }
     }
