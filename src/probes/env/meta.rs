@@ -353,23 +353,61 @@ pub fn check_path(
     entry: Option<&PathEntry>,
     deep: bool,
 ) -> Option<FileProblem> {
-    let full = prefix.join(path);
-    let Ok(md) = std::fs::symlink_metadata(&full) else {
+    check_path_at(&Prefix::open(prefix), path, entry, deep)
+}
+
+/// An environment's prefix, opened once so that each recorded path is looked up from it
+/// (`fstatat`) instead of from `/` again: most of an `lstat`'s cost in a deep prefix is
+/// walking the prefix's own components.
+struct Prefix<'a> {
+    path: &'a Path,
+    dir: Option<rustix::fd::OwnedFd>,
+}
+
+impl<'a> Prefix<'a> {
+    fn open(path: &'a Path) -> Self {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let dir = rustix::fs::open(path, flags, Mode::empty()).ok();
+        Prefix { path, dir }
+    }
+
+    /// `lstat` of `rel` under the prefix: (is a regular file, size). A relative path is
+    /// looked up from the opened prefix; an absolute one, like `Path::join`, from `/`.
+    fn lstat(&self, rel: &str) -> Option<(bool, u64)> {
+        use rustix::fs::{AtFlags, FileType};
+        let st = match &self.dir {
+            // An empty path names the prefix itself, as `join` reads it.
+            Some(dir) if !rel.is_empty() => {
+                rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?
+            }
+            _ => rustix::fs::lstat(self.path.join(rel)).ok()?,
+        };
+        let file = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+        Some((file, u64::try_from(st.st_size).unwrap_or(0)))
+    }
+}
+
+fn check_path_at(
+    prefix: &Prefix<'_>,
+    path: &str,
+    entry: Option<&PathEntry>,
+    deep: bool,
+) -> Option<FileProblem> {
+    let Some((is_file, len)) = prefix.lstat(path) else {
         return Some(FileProblem::Missing);
     };
     let entry = entry?;
-    if !deep || entry.is_softlink() || entry.is_directory() || !md.is_file() {
+    if !deep || entry.is_softlink() || entry.is_directory() || !is_file {
         return None;
     }
     let replaced = entry.prefix_placeholder.is_some();
     if let (false, Some(want)) = (replaced, entry.size_in_bytes) {
-        if md.len() != want {
-            return Some(FileProblem::Size {
-                want,
-                got: md.len(),
-            });
+        if len != want {
+            return Some(FileProblem::Size { want, got: len });
         }
     }
+    let full = prefix.path.join(path);
     let want = entry.sha256_in_prefix.as_deref().or(if replaced {
         None
     } else {
@@ -407,8 +445,9 @@ pub fn damaged_files(
                 .collect::<Vec<_>>()
         })
         .collect();
+    let prefix = Prefix::open(prefix);
     let found = in_chunks(&jobs, FILES_PER_THREAD, |(i, p, e)| {
-        check_path(prefix, p, *e, deep).map(|x| (*i, p.to_string(), x))
+        check_path_at(&prefix, p, *e, deep).map(|x| (*i, p.to_string(), x))
     });
     let mut out: Vec<Vec<(String, FileProblem)>> = vec![Vec::new(); records.len()];
     for (i, p, x) in found {
@@ -635,6 +674,52 @@ mod tests {
             .map(|i| format!("p{i:03}"))
             .collect();
         assert_eq!(got, want);
+    }
+
+    /// Looking paths up from the opened prefix gives what `lstat` of the joined path gives:
+    /// files, a dangling link (present), folders, paths that leave the prefix (`..`, an
+    /// absolute path), an empty path (the prefix itself) and missing ones.
+    #[test]
+    fn lookups_from_the_opened_prefix_match_lstat_of_the_joined_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("env");
+        std::fs::create_dir_all(prefix.join("lib/sub")).unwrap();
+        std::fs::write(prefix.join("lib/a.py"), "12345").unwrap();
+        std::fs::write(dir.path().join("outside.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("nowhere", prefix.join("lib/dangling")).unwrap();
+        let outside = dir.path().join("outside.txt").display().to_string();
+        let opened = Prefix::open(&prefix);
+        let unopened = Prefix {
+            path: &prefix,
+            dir: None,
+        };
+        for rel in [
+            "lib/a.py",
+            "lib/dangling",
+            "lib/sub",
+            "lib",
+            "",
+            "../outside.txt",
+            outside.as_str(),
+            "lib/missing.py",
+            "missing/deeper/x.py",
+            "lib/a.py/not-a-dir",
+        ] {
+            let want = std::fs::symlink_metadata(prefix.join(rel))
+                .ok()
+                .map(|m| (m.is_file(), m.len()));
+            assert_eq!(opened.lstat(rel), want, "{rel:?}");
+            assert_eq!(unopened.lstat(rel), want, "{rel:?}");
+        }
+        let sized = PathEntry {
+            path: "lib/a.py".into(),
+            size_in_bytes: Some(4),
+            ..PathEntry::default()
+        };
+        assert_eq!(
+            check_path_at(&opened, "lib/a.py", Some(&sized), true),
+            Some(FileProblem::Size { want: 4, got: 5 })
+        );
     }
 
     #[test]
