@@ -5,7 +5,7 @@ use crate::core::settings::Settings;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 type Cell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
@@ -14,6 +14,8 @@ pub struct Context {
     pub settings: Settings,
     vars: HashMap<String, OsString>,
     probes: Mutex<HashMap<TypeId, Cell>>,
+    /// The project folder with symlinks resolved, once per run.
+    project_real: OnceLock<Option<PathBuf>>,
 }
 
 impl Context {
@@ -35,7 +37,17 @@ impl Context {
             settings,
             vars,
             probes: Mutex::new(HashMap::new()),
+            project_real: OnceLock::new(),
         }
+    }
+
+    /// The project folder with symlinks resolved (`None` when it cannot be resolved), asked of
+    /// the disk once per run: "is this inside the project?" is asked of every program found
+    /// on PATH and of every file a pack reads.
+    pub(crate) fn project_real(&self) -> Option<&Path> {
+        self.project_real
+            .get_or_init(|| self.settings.project_dir.canonicalize().ok())
+            .as_deref()
     }
 
     /// An environment variable, `None` when unset or empty.
@@ -79,10 +91,9 @@ impl Context {
             .collect();
         let path = std::env::join_paths(absolute).ok()?;
         let found = which::which_in(program, Some(path), "/").ok()?;
-        let project = self.settings.project_dir.canonicalize().ok();
         let real = found.canonicalize().unwrap_or_else(|_| found.clone());
-        match project {
-            Some(project) if real.starts_with(&project) || found.starts_with(&project) => None,
+        match self.project_real() {
+            Some(project) if real.starts_with(project) || found.starts_with(project) => None,
             _ => Some(found),
         }
     }

@@ -221,10 +221,10 @@ pub(super) fn resolve(
     if vars.confined {
         // A project's pack reads the project, nothing else: not ~/.ssh, not /etc, not a
         // symlink that leads out of it.
-        let inside = project.canonicalize().unwrap_or_else(|_| project.clone());
+        let inside = ctx.project_real().unwrap_or(project);
         out.retain(|(abs, _)| {
             abs.canonicalize()
-                .is_ok_and(|real| real.starts_with(&inside))
+                .is_ok_and(|real| real.starts_with(inside))
         });
     }
     Ok(out)

@@ -375,9 +375,9 @@ pub fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)>
 /// is not read.
 pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
     let project = &ctx.settings.project_dir;
+    let root = ctx.project_real().unwrap_or(project);
     let inside_project = |p: &Path| {
         let real = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        let root = project.canonicalize().unwrap_or_else(|_| project.clone());
         real.starts_with(root) && real.is_dir()
     };
     let compose = crate::probes::compose::compose(ctx);

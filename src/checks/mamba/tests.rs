@@ -401,6 +401,24 @@ fn micromamba1_default_root_warns_about_the_upgrade_only_when_defaulted() {
     assert!(!has_detail(&r, MOVE), "{:?}", r.details);
 }
 
+/// A root reached by two names (a symlink) is one candidate, listed under the first name.
+#[test]
+fn a_root_behind_a_symlink_is_one_candidate() {
+    let fx = Fx::new();
+    let tc = chain(vec![install(&fx, Flavour::Micromamba2)]);
+    fx.root("micromamba");
+    std::os::unix::fs::symlink(fx.path("micromamba"), fx.path("miniforge3")).unwrap();
+    fx.root("anaconda3");
+    let (_, roots, _) = fx.facts(&tc);
+    let shown: Vec<&PathBuf> = roots
+        .candidates
+        .iter()
+        .filter(|c| c.valid)
+        .map(|c| &c.path)
+        .collect();
+    assert_eq!(shown, [&fx.path("micromamba"), &fx.path("anaconda3")]);
+}
+
 #[test]
 fn mamba2_and_conda_use_their_install_prefix() {
     for flavour in [Flavour::Mamba2, Flavour::Mamba1, Flavour::Conda] {

@@ -201,7 +201,7 @@ pub(crate) fn base_program(ctx: &Context, program: &str) -> Option<PathBuf> {
     let p = root.join("bin").join(program);
     let inside_project = std::fs::canonicalize(&p)
         .ok()
-        .zip(std::fs::canonicalize(&ctx.settings.project_dir).ok())
+        .zip(ctx.project_real())
         .is_some_and(|(p, proj)| p.starts_with(proj));
     let executable = rustix::fs::access(&p, rustix::fs::Access::EXEC_OK).is_ok();
     (p.is_file() && executable && !inside_project).then_some(p)
@@ -334,6 +334,12 @@ pub fn same_path(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => strip_trailing(a) == strip_trailing(b),
     }
+}
+
+/// What [`same_path`] compares a path by: its resolved form, else the path as written.
+/// Resolve each path of a list once and compare keys, instead of comparing every pair.
+pub(crate) fn path_key(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| strip_trailing(p))
 }
 
 fn strip_trailing(p: &Path) -> PathBuf {

@@ -289,10 +289,14 @@ fn candidates(ctx: &Context, tc: &Toolchain, sh: &ShellInit) -> Vec<RootCandidat
     }
     list.push(("/opt/conda".into(), "/opt/conda".into()));
     let mut out: Vec<RootCandidate> = Vec::new();
+    // Each path resolved once (comparing every pair resolved each of them again and again).
+    let mut keys: Vec<PathBuf> = Vec::new();
     for (path, source) in list {
-        if out.iter().any(|c| super::same_path(&c.path, &path)) {
+        let key = super::path_key(&path);
+        if keys.contains(&key) {
             continue;
         }
+        keys.push(key);
         let f = DirFacts::of(&path);
         out.push(RootCandidate {
             path,

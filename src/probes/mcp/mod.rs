@@ -236,9 +236,7 @@ pub fn health(ctx: &Context, url: &str) -> Result<Health, HttpError> {
 
 /// Whether a process runs from inside the project's folder (its working directory).
 pub(crate) fn runs_in_project(ctx: &Context, owner: &sockets::Owner) -> bool {
-    struct Root(Option<std::path::PathBuf>);
-    let root = ctx.probe(|ctx| Root(std::fs::canonicalize(&ctx.settings.project_dir).ok()));
-    matches!((&owner.cwd, &root.0), (Some(c), Some(p)) if c.starts_with(p))
+    matches!((&owner.cwd, ctx.project_real()), (Some(c), Some(p)) if c.starts_with(p))
 }
 /// Whether devdoctor runs inside a container (Docker's /.dockerenv, podman's
 /// /run/.containerenv, or the `container` variable systemd-nspawn and podman set).

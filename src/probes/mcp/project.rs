@@ -248,7 +248,7 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
     if let Some(env) = env::env_name(ctx) {
         names.push(env.name);
     }
-    let dir = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
+    let dir = ctx.project_real().unwrap_or(&s.project_dir);
     if let Some(base) = dir.file_name() {
         names.push(base.to_string_lossy().into_owned());
     }
