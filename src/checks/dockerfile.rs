@@ -165,8 +165,9 @@ impl Bases for EngineBases<'_> {
 /// The final user of the Dockerfile at `path` (for compose services that build it):
 /// `(is_root, description)`; `None` when it cannot be read or has no stage.
 pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
-    let df = crate::probes::dockerfile::load(path, ctx.settings.display_path(path)).ok()?;
-    let state = rules::final_user(&df, &EngineBases(ctx))?;
+    let loaded = crate::probes::dockerfile::load_once(ctx, path);
+    let df = loaded.as_ref().as_ref().ok()?;
+    let state = rules::final_user(df, &EngineBases(ctx))?;
     let what = match &state {
         FinalUser::Explicit { user, .. } => format!("sets USER `{user}`"),
         FinalUser::Base { image, user, .. } => format!(
@@ -181,9 +182,10 @@ pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
 
 /// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
 pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
-    let df = crate::probes::dockerfile::load(path, ctx.settings.display_path(path)).ok()?;
+    let loaded = crate::probes::dockerfile::load_once(ctx, path);
+    let df = loaded.as_ref().as_ref().ok()?;
     df.final_stage()?;
-    let findings = rules::healthcheck(&df, &EngineBases(ctx));
+    let findings = rules::healthcheck(df, &EngineBases(ctx));
     Some(findings.iter().any(|f| f.status == Status::Ok))
 }
 

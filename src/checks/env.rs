@@ -299,7 +299,7 @@ fn found_env(
     } else {
         CheckResult::ok(format!("`{}` at {prefix}", name.name))
     };
-    if let Ok(revs) = probe::meta::read_history(&found.prefix) {
+    if let Ok(revs) = probe::meta::history(ctx, &found.prefix).as_ref() {
         if let Some(last) = revs.last() {
             let who = if last.by_libmamba() {
                 " (micromamba/mamba 2)"
@@ -456,13 +456,13 @@ fn looked_in(d: &probe::discover::Discovery) -> Vec<String> {
 
 /// The environment has no Python: says so, and when its history shows the command that
 /// removed it, names that command.
-fn no_python(name: &EnvName, prefix: &Path) -> CheckResult {
+fn no_python(ctx: &Context, name: &EnvName, prefix: &Path) -> CheckResult {
     let mut r = CheckResult::fail(format!(
         "no Python in `{}` ({})",
         name.name,
         prefix.display()
     ));
-    if let Ok(revs) = probe::meta::read_history(prefix) {
+    if let Ok(revs) = probe::meta::history(ctx, prefix).as_ref() {
         if let Some(rev) = revs.iter().rev().find(|r| {
             r.removed
                 .iter()
@@ -508,7 +508,7 @@ fn check_python(ctx: &Context) -> Outcome {
     };
     package_records(&env)?;
     let Some(py) = &env.python else {
-        return Ok(no_python(&name, &prefix).with_fix(install));
+        return Ok(no_python(ctx, &name, &prefix).with_fix(install));
     };
     let version = match &py.record {
         Ok(rec) => rec.version.clone(),

@@ -5,6 +5,7 @@ use crate::core::settings::Settings;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -115,7 +116,31 @@ impl Context {
             .downcast::<T>()
             .expect("probe cache is keyed by TypeId")
     }
+
+    /// Runs `compute` at most once per run for the type `T` and the key `key` (a file a
+    /// probe reads, say), and shares the result. Callers of one key wait for the first
+    /// computation; callers of other keys do not.
+    pub(crate) fn probe_keyed<K, T, F>(&self, key: K, compute: F) -> Arc<T>
+    where
+        K: Hash + Eq + Send + Sync + 'static,
+        T: Send + Sync + 'static,
+        F: FnOnce(&Context) -> T,
+    {
+        struct Keyed<K, T>(KeyedCells<K, T>);
+        let cells = self.probe(|_| Keyed::<K, T>(Mutex::new(HashMap::new())));
+        let cell = cells
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        cell.get_or_init(|| Arc::new(compute(self))).clone()
+    }
 }
+
+/// One cell per key, each filled once.
+type KeyedCells<K, T> = Mutex<HashMap<K, Arc<OnceLock<Arc<T>>>>>;
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +149,35 @@ mod tests {
 
     #[derive(Debug, PartialEq)]
     struct Answer(usize);
+
+    /// A keyed probe runs once per key, however many threads ask; each key has its own answer.
+    #[test]
+    fn keyed_probe_runs_once_per_key() {
+        let ctx = Arc::new(Context::with_vars(Settings::default(), Vec::new()));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let ctx = ctx.clone();
+                let calls = calls.clone();
+                std::thread::spawn(move || {
+                    let key = format!("k{}", i % 2);
+                    let answer = ctx.probe_keyed(key.clone(), |_| {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        key.clone()
+                    });
+                    (key, answer)
+                })
+            })
+            .collect();
+        for h in handles {
+            let (key, answer) = h.join().unwrap();
+            assert_eq!(*answer, key);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        // Another answer type under the same key is a probe of its own.
+        assert_eq!(*ctx.probe_keyed("k0".to_string(), |_| 7_u8), 7);
+    }
 
     #[test]
     fn probe_runs_once_across_threads() {

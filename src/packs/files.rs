@@ -5,7 +5,6 @@ use super::model::FileProbe;
 use super::placeholders::Vars;
 use crate::core::{CheckResult, Context, Location};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,35 +138,20 @@ impl NameMatcher {
     }
 }
 
-/// The glob sets built in this run, by their patterns: a pack check's `when` and its probe
+/// The glob set of `patterns`, built once per run: a pack check's `when` and its probe
 /// usually name the same globs, and building a set compiles regexes.
-#[derive(Default)]
-struct GlobSets(std::sync::Mutex<HashMap<Vec<String>, Arc<GlobSet>>>);
-
-fn glob_set(ctx: &Context, patterns: Vec<String>) -> Result<Arc<GlobSet>, String> {
-    let sets = ctx.probe(|_| GlobSets::default());
-    if let Some(set) = sets
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&patterns)
-    {
-        return Ok(set.clone());
-    }
-    let mut builder = GlobSetBuilder::new();
-    for p in &patterns {
-        let g = GlobBuilder::new(p)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("bad pattern `{p}`: {e}"))?;
-        builder.add(g);
-    }
-    let set = Arc::new(builder.build().map_err(|e| e.to_string())?);
-    sets.0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(patterns, set.clone());
-    Ok(set)
+fn glob_set(ctx: &Context, patterns: Vec<String>) -> Arc<Result<GlobSet, String>> {
+    ctx.probe_keyed(patterns.clone(), |_| {
+        let mut builder = GlobSetBuilder::new();
+        for p in &patterns {
+            let g = GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad pattern `{p}`: {e}"))?;
+            builder.add(g);
+        }
+        builder.build().map_err(|e| e.to_string())
+    })
 }
 
 /// Resolves patterns to existing paths: (absolute path, display name). Sorted, deduplicated.
@@ -210,7 +194,8 @@ pub(super) fn resolve(
         }
     }
     if !globs.is_empty() {
-        let set = glob_set(ctx, globs)?;
+        let set = glob_set(ctx, globs);
+        let set = set.as_ref().as_ref().map_err(String::clone)?;
         let tree = ProjectTree::get(ctx);
         for (rel, _) in tree.entries.iter().filter(|(rel, _)| set.is_match(rel)) {
             out.push((project.join(rel), rel.clone()));

@@ -311,6 +311,14 @@ pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
     Ok(Dockerfile::from_text(path.to_path_buf(), display, &text))
 }
 
+/// The Dockerfile at `path` (a compose service's, an image's), read and parsed at most once
+/// per run however many services and checks ask for it.
+pub(crate) fn load_once(ctx: &Context, path: &Path) -> Arc<Result<Dockerfile, Unreadable>> {
+    ctx.probe_keyed(path.to_path_buf(), |ctx| {
+        load(path, ctx.settings.display_path(path))
+    })
+}
+
 /// The Dockerfiles of the project, parsed once per run.
 pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
     ctx.probe(|ctx| {

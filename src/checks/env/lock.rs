@@ -55,7 +55,10 @@ fn lock_fix(
         .resolve("conda-lock")
         .chosen
         .filter(|e| {
-            probe::meta::read_conda_meta(&e.prefix).is_ok_and(|m| m.get("conda-lock").is_some())
+            probe::meta::conda_meta(ctx, &e.prefix)
+                .as_ref()
+                .as_ref()
+                .is_ok_and(|m| m.get("conda-lock").is_some())
         });
     if tool_env.is_none() {
         fix = fix.cmd([

@@ -218,8 +218,8 @@ pub(super) fn check_secrets(ctx: &Context) -> Outcome {
 /// when that cannot be known.
 fn base_layers(ctx: &Context, target: &TargetImage) -> Result<usize, String> {
     let path = dockerfile(ctx, target).ok_or("no Dockerfile builds it")?;
-    let df = crate::probes::dockerfile::load(&path, ctx.settings.display_path(&path))
-        .map_err(|u| u.reason)?;
+    let loaded = crate::probes::dockerfile::load_once(ctx, &path);
+    let df = loaded.as_ref().as_ref().map_err(|u| u.reason.clone())?;
     let stage = df.final_stage().ok_or("the Dockerfile has no stage")?;
     let lineage = df.lineage(stage.index);
     let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();

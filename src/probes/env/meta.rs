@@ -549,6 +549,16 @@ pub fn history_package(entry: &str) -> Option<(&str, &str, &str)> {
     split_dist(dist)
 }
 
+/// [`read_history`] of `prefix`, once per run whichever checks ask.
+pub(crate) fn history(ctx: &Context, prefix: &Path) -> Arc<Result<Vec<Revision>, MetaError>> {
+    ctx.probe_keyed(prefix.to_path_buf(), |_| read_history(prefix))
+}
+
+/// [`read_conda_meta`] of `prefix`, once per run whichever checks ask.
+pub(crate) fn conda_meta(ctx: &Context, prefix: &Path) -> Arc<Result<CondaMeta, MetaError>> {
+    ctx.probe_keyed(prefix.to_path_buf(), |_| read_conda_meta(prefix))
+}
+
 /// Reads the last 256 KiB of `conda-meta/history` (it only grows) and parses it.
 pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, MetaError> {
     use std::io::{Read, Seek, SeekFrom};
