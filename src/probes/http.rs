@@ -154,6 +154,11 @@ fn classify(e: ureq::Error) -> HttpError {
     classify_ureq_ref(&e)
 }
 
+/// What a ureq error means, for another client of the same transport (the engine's).
+pub(crate) fn classify_error(e: ureq::Error) -> HttpError {
+    classify(e)
+}
+
 /// Resolution that enforces the policy at the last moment: IP literals as given, `localhost`
 /// as 127.0.0.1 and ::1 without asking DNS, anything else only with `allow_remote`.
 #[derive(Debug)]
