@@ -9,7 +9,7 @@ pub use crate::probes::http::HttpError;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
@@ -96,9 +96,14 @@ impl Write for Stream {
     }
 }
 
+/// The first bytes the peer sent, kept to name what answers when it is not HTTP.
+type Seen = Arc<Mutex<Vec<u8>>>;
+/// Bytes of the answer kept for that.
+const PREVIEW: usize = 60;
+
 /// Hands ureq the stream devdoctor connected, once: one request per connection.
 #[derive(Debug)]
-struct Connected(Mutex<Option<Stream>>);
+struct Connected(Mutex<Option<Stream>>, Seen);
 
 impl Connector<()> for Connected {
     type Out = StreamTransport;
@@ -118,7 +123,11 @@ impl Connector<()> for Connected {
             details.config.input_buffer_size(),
             details.config.output_buffer_size(),
         );
-        Ok(Some(StreamTransport { stream, buffers }))
+        Ok(Some(StreamTransport {
+            stream,
+            buffers,
+            seen: self.1.clone(),
+        }))
     }
 }
 
@@ -127,6 +136,7 @@ impl Connector<()> for Connected {
 struct StreamTransport {
     stream: Stream,
     buffers: LazyBuffers,
+    seen: Seen,
 }
 
 /// The time left before `timeout` (`None`: no limit), or the timeout when none is left.
@@ -168,6 +178,10 @@ impl Transport for StreamTransport {
                 other => break other.map_err(|e| transport_error(e, timeout))?,
             }
         };
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let room = PREVIEW.saturating_sub(seen.len()).min(n);
+        seen.extend_from_slice(&input[..room]);
+        drop(seen);
         self.buffers.input_appended(n);
         Ok(n > 0)
     }
@@ -313,7 +327,9 @@ fn send(
         .user_agent(concat!("devdoctor/", env!("CARGO_PKG_VERSION")))
         .timeout_global(Some(left(deadline)?))
         .build();
-    let agent = ureq::Agent::with_parts(config, Connected(Mutex::new(Some(stream))), NoLookup);
+    let seen = Seen::default();
+    let connector = Connected(Mutex::new(Some(stream)), seen.clone());
+    let agent = ureq::Agent::with_parts(config, connector, NoLookup);
     let request = ureq::http::Request::builder()
         .method(method)
         .uri(format!("http://{host}{path}"))
@@ -321,7 +337,18 @@ fn send(
         .header("Connection", "close")
         .body(())
         .map_err(|e| HttpError::Other(format!("cannot build the request: {e}")))?;
-    agent.run(request).map_err(|e| engine_error(e, true))
+    agent.run(request).map_err(|e| match engine_error(e, true) {
+        HttpError::Protocol(why) => {
+            let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.is_empty() {
+                HttpError::Protocol(why)
+            } else {
+                let sent = String::from_utf8_lossy(&seen);
+                HttpError::Protocol(format!("{why}; the peer sent {sent:?}"))
+            }
+        }
+        other => other,
+    })
 }
 
 fn headers_of(resp: &ureq::http::Response<ureq::Body>) -> Vec<(String, String)> {
@@ -589,10 +616,13 @@ mod tests {
     fn garbage_is_a_protocol_error() {
         let dir = tempfile::tempdir().unwrap();
         let t = serve(dir.path(), reply(b"SSH-2.0-OpenSSH_9.2\r\n"));
-        assert!(matches!(
-            get(&t, "/_ping", T, 1024).unwrap_err(),
-            HttpError::Protocol(_)
-        ));
+        match get(&t, "/_ping", T, 1024).unwrap_err() {
+            HttpError::Protocol(why) => assert!(
+                why.ends_with("the peer sent \"SSH-2.0-OpenSSH_9.2\\r\\n\""),
+                "{why}"
+            ),
+            other => panic!("{other}"),
+        }
         let dir = tempfile::tempdir().unwrap();
         let t = serve(dir.path(), reply(b""));
         assert!(matches!(
