@@ -76,7 +76,7 @@ fn reinstall(cmds: &Commands, name: &str) -> Vec<String> {
 fn check_integrity(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
     let recs = meta::full_records(ctx, &prefix);
-    let recs = match &recs.0 {
+    let recs = match recs.as_ref() {
         Ok(r) => r,
         Err(why) => return Err(Early::unknown(format!("cannot read {why}"))),
     };
@@ -138,7 +138,7 @@ fn check_integrity(ctx: &Context) -> Outcome {
 fn check_consistency(ctx: &Context) -> Outcome {
     let (_env, name, prefix) = found_prefix(ctx)?;
     let recs = meta::full_records(ctx, &prefix);
-    let recs = match &recs.0 {
+    let recs = match recs.as_ref() {
         Ok(r) => r,
         Err(why) => return Err(Early::unknown(format!("cannot read {why}"))),
     };

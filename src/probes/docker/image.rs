@@ -4,8 +4,7 @@
 use super::{api, cli, http, request_timeout, EngineState, ImageConfig, Via, BODY_CAP};
 use crate::core::Context;
 use crate::exec::Cmd;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 /// What the engine says about one image name.
 #[derive(Debug, Clone)]
@@ -19,18 +18,9 @@ pub enum ImageLookup {
     Error(String),
 }
 
-#[derive(Default)]
-struct ImageCache(Mutex<HashMap<String, Arc<OnceLock<Arc<ImageLookup>>>>>);
-
 /// The local image `name`, looked up once per run per name.
 pub fn image(ctx: &Context, name: &str) -> Arc<ImageLookup> {
-    let cache = ctx.probe(|_| ImageCache::default());
-    let cell = {
-        let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(name.to_string()).or_default().clone()
-    };
-    cell.get_or_init(|| Arc::new(lookup_image(ctx, name)))
-        .clone()
+    ctx.probe_keyed(name.to_string(), |ctx| lookup_image(ctx, name))
 }
 
 /// The local image `name`, when the engine is reachable and has it. `None` otherwise.

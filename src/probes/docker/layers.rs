@@ -465,10 +465,9 @@ pub fn contents(
     name: &str,
     id: &str,
 ) -> std::sync::Arc<Result<Contents, LayerError>> {
-    struct Cached(std::sync::Arc<Result<Contents, LayerError>>);
-    ctx.probe(|ctx| Cached(std::sync::Arc::new(load(ctx, name, id))))
-        .0
-        .clone()
+    ctx.probe_keyed((name.to_string(), id.to_string()), |ctx| {
+        load(ctx, name, id)
+    })
 }
 
 fn cache_path(ctx: &crate::core::Context, id: &str) -> Option<std::path::PathBuf> {

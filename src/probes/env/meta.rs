@@ -177,7 +177,7 @@ pub fn record_files(path: &Path) -> Result<Vec<String>, MetaError> {
         #[serde(default)]
         files: Vec<String>,
     }
-    let bytes = std::fs::read(path)?;
+    let bytes = read_json_file(path)?;
     serde_json::from_slice::<Files>(&bytes)
         .map(|f| f.files)
         .map_err(|e| MetaError::Invalid(e.to_string()))
@@ -584,10 +584,6 @@ pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, MetaError> {
 /// Records read from one conda-meta folder (more are not read).
 const MAX_RECORDS: usize = 10_000;
 
-/// The environment's full records (conda-meta/*.json), read once per run for env.integrity
-/// and env.consistency.
-pub(crate) struct Records(pub(crate) Result<Vec<FullRecord>, MetaError>);
-
 /// `f` over `items`, the results in the items' order: on up to four threads when there are
 /// at least `per_thread` items for each, else here. A chunk whose thread cannot start is
 /// done here instead.
@@ -628,9 +624,13 @@ fn in_chunks<T: Sync, R: Send>(
 /// Records parsed per thread at the least (a large record, python's, is 700 KB).
 const RECORDS_PER_THREAD: usize = 32;
 
-pub(crate) fn full_records(ctx: &Context, prefix: &Path) -> Arc<Records> {
-    let prefix = prefix.to_path_buf();
-    ctx.probe(move |_| Records(read_records(&prefix)))
+/// The environment's full records (conda-meta/*.json), read once per run per prefix for
+/// env.integrity and env.consistency.
+pub(crate) fn full_records(
+    ctx: &Context,
+    prefix: &Path,
+) -> Arc<Result<Vec<FullRecord>, MetaError>> {
+    ctx.probe_keyed(prefix.to_path_buf(), |_| read_records(prefix))
 }
 
 fn read_records(prefix: &Path) -> Result<Vec<FullRecord>, MetaError> {

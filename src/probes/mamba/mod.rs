@@ -220,8 +220,9 @@ pub fn roots(ctx: &Context) -> Arc<Roots> {
 /// asked once per run and only when the root-prefix advice depends on it, so a healthy run
 /// spawns nothing for it.
 pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
-    struct Reported(Result<PathBuf, RootAskError>);
-    ctx.probe(|ctx| Reported(ask_root(ctx, tool))).0.clone()
+    ctx.probe_keyed(tool.path.clone(), |ctx| ask_root(ctx, tool))
+        .as_ref()
+        .clone()
 }
 
 /// Why the tool did not say where its root prefix is.
