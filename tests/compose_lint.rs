@@ -234,3 +234,42 @@ fn no_compose_fix_calls_pip() {
         assert!(!word.is_match(&text), "{id}: {text}");
     }
 }
+
+/// A compose fix is an edit for a person: `fix` has nothing to run for it, the edit comes
+/// first, and `docker compose config --quiet` is named last, to validate the edited file.
+/// (It used to be the fix's command, so "Next steps" showed the validation instead of the edit.)
+#[test]
+fn compose_fixes_are_edits_then_a_validation() {
+    let sb = project(&[("compose.yaml", INSECURE)]);
+    let (report, _) = sb.json(&["compose.*"]);
+    let mut fixes = 0;
+    for id in IDS {
+        let fix = &check(&report, id)["fix"];
+        if fix.is_null() {
+            continue;
+        }
+        fixes += 1;
+        assert_eq!(fix["commands"], serde_json::json!([]), "{id}: {fix:#}");
+        let manual: Vec<&str> = fix["manual"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m.as_str())
+            .collect();
+        assert!(manual.len() >= 2, "{id}: {manual:?}");
+        assert!(!manual[0].contains("config --quiet"), "{id}: {manual:?}");
+        assert!(
+            manual
+                .last()
+                .unwrap()
+                .ends_with("`docker compose -f compose.yaml config --quiet`"),
+            "{id}: {manual:?}"
+        );
+    }
+    assert!(fixes >= 10, "{fixes} compose fixes");
+    let out = sb.run(&["compose.privileged", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let next = text.split("Next steps:").nth(1).expect("next steps");
+    assert!(next.contains("remove `privileged: true`"), "{text}");
+    assert!(!next.contains("config --quiet"), "{text}");
+}

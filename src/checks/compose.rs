@@ -111,9 +111,10 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         .collect();
     let mut fix = Fix::new("docker compose refuses a file it cannot parse").phase(Phase::Runtime);
     for f in &files {
-        fix = fix
-            .manual(format!("Correct the reported lines in {f}."))
-            .cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
+        fix = fix.manual(format!(
+            "Correct the reported lines in {f}, then validate it: `{}`",
+            validate(f)
+        ));
     }
     r.with_fix(fix)
 }
@@ -152,6 +153,13 @@ fn judge<'a>(
     (problems, notes)
 }
 
+/// `docker compose config --quiet` over `file`: it validates an edit, it fixes nothing, so a fix
+/// names it in a manual step after the edit (as a command, `fix` would run it before the edit
+/// and "Next steps" would show it instead of the edit).
+fn validate(file: &str) -> String {
+    crate::fix::quote_argv(&["docker", "compose", "-f", file, "config", "--quiet"])
+}
+
 /// The locations and the fix of a rule with problems: the services named in its steps, then
 /// `docker compose config` over each affected file.
 fn problem_result(
@@ -182,7 +190,7 @@ fn problem_result(
         fix = fix.manual(step);
     }
     for f in &files {
-        fix = fix.cmd(["docker", "compose", "-f", f, "config", "--quiet"]);
+        fix = fix.manual(format!("Then validate {f}: `{}`", validate(f)));
     }
     r.with_fix(fix)
 }
