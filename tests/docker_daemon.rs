@@ -143,6 +143,23 @@ fn missing_context_points_nowhere() {
     );
 }
 
+/// DOCKER_CONTEXT naming a context that does not exist: the fix is to unset it or create the
+/// context, both for a person. Listing the contexts is a hint, not a command `fix` would run and
+/// call done.
+#[test]
+fn missing_context_from_the_variable_is_a_manual_fix() {
+    let mut sb = docker_project();
+    sb.var("DOCKER_CONTEXT", "colima");
+    let (report, _) = sb.json(&["docker.daemon"]);
+    let c = support::check(&report, "docker.daemon");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["data"]["cause"], "no_endpoint");
+    assert_eq!(c["fix"]["commands"], serde_json::json!([]), "{c:#}");
+    let manual = c["fix"]["manual"].to_string();
+    assert!(manual.contains("unset DOCKER_CONTEXT"), "{manual}");
+    assert!(manual.contains("docker context ls"), "{manual}");
+}
+
 #[test]
 fn context_endpoint_is_followed() {
     let sb = docker_project();

@@ -320,7 +320,8 @@ fn endpoint_help(source: &Source, r: CheckResult) -> CheckResult {
             .manual("unset DOCKER_HOST (to use the default socket), or set it to a running engine such as unix:///var/run/docker.sock"),
         Source::ContextVar(name) => Fix::new(format!("DOCKER_CONTEXT names `{name}`, which leads to no engine."))
             .manual("unset DOCKER_CONTEXT, or create the context: docker context create NAME --docker host=unix:///var/run/docker.sock")
-            .cmd(["docker", "context", "ls"]),
+            // Listing the contexts changes nothing: a hint, not a command for `fix` to run.
+            .manual("`docker context ls` lists the contexts there are"),
         Source::ConfigContext(name, _) => {
             Fix::new(format!("The current docker context `{name}` leads to no engine."))
                 .cmd(["docker", "context", "use", "default"])
