@@ -12,10 +12,7 @@ fn fix_syntax(i: &FixInput) -> Fix {
     i.fix(
         "Fix the Dockerfile syntax at the line shown",
         "Docker cannot build a Dockerfile it cannot parse",
-        &[format!(
-            "Correct the reported lines in {}, then rebuild.",
-            i.where_()
-        )],
+        &[format!("Correct the reported lines in {}.", i.where_())],
     )
 }
 
@@ -79,7 +76,7 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from environment.yml), then rebuild.", i.where_())],
+        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from environment.yml).", i.where_())],
     )
 }
 

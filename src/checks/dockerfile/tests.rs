@@ -355,6 +355,35 @@ fn no_fix_ever_calls_pip() {
     }
 }
 
+/// Every Dockerfile fix is edits for a person, then one rebuild line at the end: no command for
+/// `fix` to run before the edit, and no step that says "rebuild" twice.
+#[test]
+fn every_fix_is_edits_then_one_rebuild() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let input = FixInput {
+        files: vec![(&df, vec![1, 4])],
+        tag: "app".into(),
+        health_url: "http://127.0.0.1:8000/health".into(),
+        context: None,
+    };
+    for r in RULES.iter() {
+        let fix = (r.fix)(&input);
+        assert!(fix.commands.is_empty(), "{}: {:?}", r.id, fix.commands);
+        let rebuilds: Vec<&String> = fix
+            .manual
+            .iter()
+            .filter(|m| m.to_lowercase().contains("rebuild"))
+            .collect();
+        assert_eq!(rebuilds.len(), 1, "{}: {:?}", r.id, fix.manual);
+        assert_eq!(
+            fix.manual.last().map(String::as_str),
+            Some("then rebuild: docker build -t app -f policy_insecure.Dockerfile ."),
+            "{}",
+            r.id
+        );
+    }
+}
+
 #[test]
 fn every_rule_has_a_real_explain_and_a_code() {
     let mut codes = std::collections::HashSet::new();
