@@ -448,6 +448,15 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
         texts.contains("micromamba create -y -n project -f environment.yml"),
         "{texts}"
     );
+    // The proposal is a detail, which the default report does not show: the step says where
+    // to see it rather than pointing "above".
+    assert!(
+        texts.contains("`devdoctor -v env.file` prints it"),
+        "{texts}"
+    );
+    let human = sb.run(&["env.file", "--color", "never"]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(!human.contains("proposal above"), "{human}");
     assert!(
         !devdoctor::policy::no_pip::text_calls_pip(&texts),
         "{texts}"

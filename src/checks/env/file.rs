@@ -155,7 +155,8 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         .with_fix(
             Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
                 .phase(Phase::CreateEnv)
-                .manual("save the proposal above as environment.yml")
+                // The proposal is a detail, which only `-v` shows: name where it is.
+                .manual("review the proposed environment.yml (`devdoctor -v env.file` prints it) and save it next to requirements.txt")
                 .manual(format!("then create the environment: {}", shown_cmd(&create))),
         )
 }
