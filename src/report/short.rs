@@ -81,7 +81,8 @@ fn see_ref(summary: &str) -> Option<&str> {
 
 /// Which entries are folded into which problem: a skipped check, or a problem without a fix,
 /// whose summary points at another problem with "(see ID)". Chains are followed to their
-/// first problem that is not itself folded.
+/// root: a problem with a fix, or one that points at no further problem (a file that could
+/// not be read says "unknown" and has no fix, yet is the one cause of what points at it).
 fn folding(report: &Report) -> HashMap<&str, &str> {
     let by_id: HashMap<&str, &Entry> = report
         .entries
@@ -104,7 +105,14 @@ fn folding(report: &Report) -> HashMap<&str, &str> {
                 break;
             }
         }
-        if target.meta.id != e.meta.id && !foldable(target) {
+        let points_on = |t: &Entry| {
+            see_ref(&t.result.summary)
+                .and_then(|id| by_id.get(id))
+                .is_some_and(|x| x.result.status.is_problem())
+        };
+        // A cycle of references has no root: nothing in it is folded.
+        let root = !foldable(target) || !points_on(target);
+        if target.meta.id != e.meta.id && target.result.status.is_problem() && root {
             map.insert(e.meta.id.as_str(), target.meta.id.as_str());
         }
     }
