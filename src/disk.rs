@@ -1,10 +1,91 @@
 //! Bounded reads and atomic writes of files. Files a project names are read with a size cap
-//! and never opened when they are a FIFO, socket or device; files devdoctor writes appear
-//! whole or not at all.
+//! and never opened when they are a FIFO, socket or device; until the project is trusted, a
+//! project file that is a link to somewhere outside the project is not read at all; files
+//! devdoctor writes appear whole or not at all.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The project folder of a run that is not forced trusted: as given, and resolved; and the
+/// links out of it that the user trusted (relative link path → where it leads).
+struct Confinement {
+    given: PathBuf,
+    root: PathBuf,
+    trusted: BTreeMap<String, String>,
+}
+
+static CONFINED: OnceLock<Confinement> = OnceLock::new();
+
+/// From now on, for the rest of this process, a file below `project` is read only if it
+/// resolves inside `project`, or through a link of `trusted` that still leads where it led
+/// when the user trusted it: a cloned repository's `environment.yml -> ~/.aws/credentials` is
+/// data the project pointed outside itself, and reading it would print what it holds. Paths
+/// outside the project (environments, the user's rc files) are not affected. Called once per
+/// run, unless the run is forced trusted (`--trust-project`, `DEVDOCTOR_TRUST=1`).
+pub(crate) fn confine_to(project: &Path, trusted: BTreeMap<String, String>) {
+    let root = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+    let _ = CONFINED.set(Confinement {
+        given: project.to_path_buf(),
+        root,
+        trusted,
+    });
+}
+
+/// Where `path` really leads when it is a project file that leaves the project through a link
+/// the user has not trusted; `None` when it stays inside, is not a project file, or no
+/// confinement is set. Only a path with a link (or `..`) below the project folder is
+/// resolved, so a plain project file costs one `lstat` per folder below the project.
+fn escapes(path: &Path) -> Option<PathBuf> {
+    let c = CONFINED.get()?;
+    let (base, rel) = [&c.given, &c.root]
+        .into_iter()
+        .find_map(|b| path.strip_prefix(b).ok().map(|r| (b, r)))?;
+    let mut cur = base.clone();
+    let mut first_link = None;
+    for part in rel.components() {
+        match part {
+            Component::Normal(name) => {
+                cur.push(name);
+                if std::fs::symlink_metadata(&cur).is_ok_and(|m| m.file_type().is_symlink()) {
+                    first_link = Some(cur.clone());
+                    break;
+                }
+            }
+            Component::CurDir => {}
+            // `..` below the project: resolve the whole path.
+            _ => {
+                first_link = Some(path.to_path_buf());
+                break;
+            }
+        }
+    }
+    let link = first_link?;
+    // A link the user trusted, still leading where it led then: what lies beyond is theirs.
+    let trusted = link.strip_prefix(base).ok().and_then(|rel| {
+        let target = c.trusted.get(rel.to_str()?)?;
+        let now = std::fs::canonicalize(&link).ok()?;
+        (now.as_os_str() == target.as_str()).then_some(())
+    });
+    if trusted.is_some() {
+        return None;
+    }
+    // A dangling link resolves to nothing: opening it fails on its own.
+    let real = std::fs::canonicalize(path).ok()?;
+    (!real.starts_with(&c.root)).then_some(real)
+}
+
+/// Refuses a project file that leads outside the project (see [`confine_to`]).
+pub(crate) fn confined(path: &Path) -> Result<(), ReadError> {
+    match escapes(path) {
+        Some(target) => Err(ReadError::OutsideProject {
+            target: crate::policy::text::printable(&target.to_string_lossy()),
+        }),
+        None => Ok(()),
+    }
+}
 
 /// Why a file was not read, as one line of a report says it. Verdicts match on the variant
 /// (a missing file is often no problem at all), never on the words.
@@ -28,6 +109,9 @@ pub enum ReadError {
     },
     #[error("not UTF-8 text")]
     NotUtf8,
+    /// A link out of the project that the user has not trusted (see [`confine_to`]).
+    #[error("a link to {target}, outside the project: not read until you trust it (`devdoctor trust` lists and records such links)")]
+    OutsideProject { target: String },
 }
 
 impl From<std::io::Error> for ReadError {
@@ -47,6 +131,12 @@ impl ReadError {
             _ => None,
         }
     }
+
+    /// Not read because the untrusted project's file leads outside it: nothing is known about
+    /// the file, so a check says "unknown", not "broken".
+    pub(crate) fn is_withheld(&self) -> bool {
+        matches!(self, ReadError::OutsideProject { .. })
+    }
 }
 
 /// The bytes of a regular file of at most `max` bytes. A FIFO, socket or device is refused
@@ -57,6 +147,7 @@ pub(crate) fn read_capped(
     max: u64,
     what_else: &'static str,
 ) -> Result<Vec<u8>, ReadError> {
+    confined(path)?;
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(ReadError::Directory);
@@ -75,6 +166,24 @@ pub(crate) fn read_capped(
         };
         return Err(ReadError::TooLarge { size, what_else });
     }
+    Ok(bytes)
+}
+
+/// At most the first `max` bytes of a regular file (no error for a longer one), with the same
+/// refusals as [`read_capped`]: for sniffing a file's head or reading a capped excerpt.
+pub(crate) fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    confined(path)?;
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::Special);
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

@@ -134,11 +134,16 @@ impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
     pub fn resolve(g: &GlobalArgs, run: &RunArgs) -> Result<Invocation> {
         let mut settings = usage(config::resolve(g, run))?;
-        let trust = crate::trust::state(&settings, g.trust_project);
+        let (trust, links) = crate::trust::assess(&settings, g.trust_project);
         settings.trusted = trust.trusted();
         let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
         if !settings.trusted && !g.trust_project {
             withheld |= confine_paths(&mut settings);
+        }
+        // Links out of the project are read only where the user trusted them, whether or not
+        // the project has a config or packs of its own to trust.
+        if !g.trust_project {
+            crate::disk::confine_to(&settings.project_dir, links);
         }
         if !settings.trusted
             && settings.timeout_from_project

@@ -191,11 +191,56 @@ fn record_path(project: &Path) -> Option<PathBuf> {
 struct Record {
     project: String,
     files: Fingerprint,
+    /// The links out of the project that the user saw and trusted (records written before
+    /// links were recorded have none).
+    #[serde(default)]
+    links: Links,
 }
 
-fn read_record(project: &Path) -> Option<Fingerprint> {
+fn read_record(project: &Path) -> Option<Record> {
     let text = std::fs::read_to_string(record_path(project)?).ok()?;
-    serde_json::from_str::<Record>(&text).ok().map(|r| r.files)
+    serde_json::from_str::<Record>(&text).ok()
+}
+
+/// Links in the project that lead outside it: the link's path relative to the project, and
+/// where it really leads.
+pub(crate) type Links = BTreeMap<String, String>;
+
+/// How many entries [`outside_links`] looks at.
+const MAX_WALK: usize = 200_000;
+
+/// The project's links that lead outside the project folder (`.git` not entered, links not
+/// followed, bounded): what `devdoctor trust` shows and records, so that a run reads through
+/// exactly those links and a new or re-pointed one is refused again.
+pub(crate) fn outside_links(project: &Path) -> Links {
+    let root = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    let walker = ignore::WalkBuilder::new(project)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    let mut out = Links::new();
+    for entry in walker.take(MAX_WALK).flatten() {
+        if !entry.path_is_symlink() {
+            continue;
+        }
+        // A dangling link leads nowhere: nothing can be read through it.
+        let Ok(real) = entry.path().canonicalize() else {
+            continue;
+        };
+        if real.starts_with(&root) {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(project) {
+            out.insert(
+                rel.to_string_lossy().into_owned(),
+                real.to_string_lossy().into_owned(),
+            );
+        }
+    }
+    out
 }
 
 /// Files added, removed or changed between two fingerprints.
@@ -210,51 +255,78 @@ fn changes(then: &Fingerprint, now: &Fingerprint) -> Vec<String> {
     out
 }
 
-/// Where this project's trust stands. `forced` is `--trust-project` / `DEVDOCTOR_TRUST=1`.
-pub(crate) fn state(settings: &Settings, forced: bool) -> State {
+/// Where this project's trust stands (`forced` is `--trust-project` / `DEVDOCTOR_TRUST=1`), and
+/// the links out of the project this run may read through: those the user trusted, while the
+/// rest of what they trusted is unchanged (none when forced: a forced run is not confined).
+pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Links) {
     if forced {
-        return State::Forced;
+        return (State::Forced, Links::new());
     }
     let now = fingerprint(settings);
-    if now.is_empty() {
-        return State::NothingToTrust;
-    }
-    match read_record(&settings.project_dir) {
-        Some(then) if then == now => State::Trusted,
-        Some(then) => State::Untrusted {
-            changed: changes(&then, &now),
-            never: false,
-        },
-        None => State::Untrusted {
-            changed: now.keys().cloned().collect(),
-            never: true,
-        },
-    }
+    let record = read_record(&settings.project_dir);
+    let links = record
+        .as_ref()
+        .filter(|r| r.files == now)
+        .map(|r| r.links.clone())
+        .unwrap_or_default();
+    let state = if now.is_empty() {
+        State::NothingToTrust
+    } else {
+        match record {
+            Some(then) if then.files == now => State::Trusted,
+            Some(then) => State::Untrusted {
+                changed: changes(&then.files, &now),
+                never: false,
+            },
+            None => State::Untrusted {
+                changed: now.keys().cloned().collect(),
+                never: true,
+            },
+        }
+    };
+    (state, links)
 }
 
 /// `devdoctor trust [--show]`: records the fingerprint (or shows what it would record).
 pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
     let now = fingerprint(settings);
+    let links = outside_links(&settings.project_dir);
     let mut out = String::new();
-    if now.is_empty() {
+    if now.is_empty() && links.is_empty() {
         out.push_str(
-            "nothing to trust: this project has no devdoctor.toml, .devdoctor/, packs or plugins\n",
+            "nothing to trust: this project has no devdoctor.toml, .devdoctor/, packs, plugins or links out of the project\n",
         );
         return Ok(out);
     }
     let then = read_record(&settings.project_dir);
     for (file, hash) in &now {
-        let mark = match then.as_ref().map(|t| t.get(file)) {
+        let mark = match then.as_ref().map(|t| t.files.get(file)) {
             Some(Some(h)) if h == hash => "  ",
             Some(Some(_)) => "~ ",
             _ => "+ ",
         };
         out.push_str(&format!("{mark}{file}  sha256:{}\n", &hash[..16]));
     }
+    for (link, target) in &links {
+        let mark = match then.as_ref().map(|t| t.links.get(link)) {
+            Some(Some(t)) if t == target => "  ",
+            Some(Some(_)) => "~ ",
+            _ => "+ ",
+        };
+        let target = crate::policy::text::printable(target);
+        let link = crate::policy::text::printable(link);
+        out.push_str(&format!(
+            "{mark}{link} -> {target}  (a link out of the project)\n"
+        ));
+    }
     if show {
-        let verdict = match state(settings, false) {
-            State::Trusted => "trusted: the files above match what you trusted",
-            _ => "not trusted (+ new, ~ changed since you trusted it): `devdoctor trust` records them",
+        let same = then
+            .as_ref()
+            .is_some_and(|t| t.files == now && t.links == links);
+        let verdict = if same {
+            "trusted: the files above match what you trusted"
+        } else {
+            "not trusted (+ new, ~ changed since you trusted it): `devdoctor trust` records them"
         };
         out.push_str(verdict);
         out.push('\n');
@@ -265,6 +337,7 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
     let record = Record {
         project: settings.project_dir.display().to_string(),
         files: now,
+        links,
     };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -272,7 +345,7 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
     std::fs::write(&path, serde_json::to_string_pretty(&record)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
     out.push_str(&format!(
-        "trusted {}: its packs and plugins will run until one of these files changes\n",
+        "trusted {}: its packs and plugins run, and its links out of the project are read, until one of these changes\n",
         settings.project_dir.display()
     ));
     Ok(out)

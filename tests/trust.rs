@@ -282,3 +282,124 @@ fn an_untrusted_config_cannot_point_devdoctor_at_files_outside_the_project() {
     let (report, _) = sb.json(&["env.file"]);
     assert!(report.to_string().contains("outside.yml"), "{report:#}");
 }
+
+/// A file of the project that is a link to somewhere outside it (environment.yml → a
+/// credentials file, Dockerfile → /etc/…, a Makefile, a Python source) is data the project
+/// pointed outside itself: until the project is trusted it is not read, its checks say
+/// "unknown" with the reason, and nothing of what it leads to reaches any output. Links that
+/// stay inside the project are read as before; trusted, the outside links are read too.
+#[test]
+fn an_untrusted_clone_cannot_read_outside_through_its_own_links() {
+    const SECRET: &str = "AKIA-OUTSIDE-4711";
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb.write(
+        "home/.aws/credentials",
+        &format!("aws_secret_access_key: {SECRET}\npip install {SECRET}\n"),
+    );
+    let creds = sb.root().join("home/.aws/credentials");
+    for name in ["environment.yml", "Dockerfile", "Makefile", "tool.py"] {
+        std::os::unix::fs::symlink(&creds, sb.project.join(name)).unwrap();
+    }
+
+    for args in [
+        vec!["--json"],
+        vec!["-v"],
+        vec!["--format", "sarif"],
+        vec!["fix", "--dry-run"],
+    ] {
+        let all = text(&sb.run(&args));
+        assert!(
+            !all.contains(SECRET),
+            "{args:?} printed the file's text:\n{all}"
+        );
+        assert!(!all.contains("aws_secret_access_key"), "{args:?}:\n{all}");
+    }
+    let (report, _) = sb.json(&["env.*", "dockerfile.*", "pip.*"]);
+    let file = support::check(&report, "env.file");
+    assert_eq!(file["status"], "unknown", "{file:#}");
+    assert!(
+        file["summary"]
+            .as_str()
+            .unwrap()
+            .contains("outside the project"),
+        "{file:#}"
+    );
+    let syntax = support::check(&report, "dockerfile.syntax");
+    assert_eq!(syntax["status"], "unknown", "{syntax:#}");
+
+    // A link that stays inside the project, given as an absolute path, is read as before.
+    sb.write(
+        "project/envs/base.yml",
+        "name: inside-link\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    std::os::unix::fs::symlink(
+        sb.project.join("envs/base.yml"),
+        sb.project.join("environment.yml"),
+    )
+    .unwrap();
+    let (report, _) = sb.json(&["env.file"]);
+    let file = support::check(&report, "env.file");
+    assert_ne!(file["status"], "unknown", "{file:#}");
+    let (report, _) = sb.json(&["env.exists"]);
+    assert!(report.to_string().contains("inside-link"), "{report:#}");
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    std::os::unix::fs::symlink(&creds, sb.project.join("environment.yml")).unwrap();
+
+    // Trusted, the links are the project's business again: the file is read.
+    sb.var("DEVDOCTOR_TRUST", "1");
+    let (report, _) = sb.json(&["env.file"]);
+    let file = support::check(&report, "env.file");
+    assert_eq!(file["status"], "fail", "{file:#}");
+    assert!(file.to_string().contains("not valid YAML"), "{file:#}");
+}
+
+/// `devdoctor trust` shows and records the project's links out of it, even in a project with
+/// no config or packs; a run then reads through exactly those links. Re-pointing a link, or
+/// `devdoctor untrust`, withholds it again.
+#[test]
+fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let env = |name: &str| {
+        format!("name: {name}\nchannels: [conda-forge]\ndependencies: [python=3.12]\n")
+    };
+    sb.write("shared/environment.yml", &env("shared-env"));
+    sb.write("other/environment.yml", &env("other-env"));
+    let link = sb.project.join("environment.yml");
+    std::os::unix::fs::symlink(sb.root().join("shared/environment.yml"), &link).unwrap();
+    let name_seen = |sb: &Sandbox, name: &str| {
+        let (report, _) = sb.json(&["env.file", "env.exists"]);
+        (
+            support::status(&report, "env.file").to_string(),
+            report.to_string().contains(name),
+        )
+    };
+    assert_eq!(name_seen(&sb, "shared-env"), ("unknown".into(), false));
+
+    let out = sb.run(&["trust"]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("+ environment.yml -> ") && said.contains("(a link out of the project)"),
+        "{said}"
+    );
+    assert!(text(&sb.run(&["trust", "--show"])).contains("trusted: the files above match"));
+    assert_eq!(name_seen(&sb, "shared-env"), ("ok".into(), true));
+
+    // The same link pointed elsewhere is not what the user trusted.
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(sb.root().join("other/environment.yml"), &link).unwrap();
+    assert_eq!(name_seen(&sb, "other-env"), ("unknown".into(), false));
+    let shown = text(&sb.run(&["trust", "--show"]));
+    assert!(shown.contains("~ environment.yml -> "), "{shown}");
+
+    // Trusted again, then forgotten.
+    assert_eq!(sb.run(&["trust"]).status.code(), Some(0));
+    assert_eq!(name_seen(&sb, "other-env"), ("ok".into(), true));
+    assert_eq!(sb.run(&["untrust"]).status.code(), Some(0));
+    assert_eq!(name_seen(&sb, "other-env"), ("unknown".into(), false));
+}

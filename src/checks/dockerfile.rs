@@ -309,7 +309,13 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     }
 
     let mut result = if is_syntax && !facts.unreadable.is_empty() {
-        let mut r = CheckResult::fail(unreadable.first().cloned().unwrap_or_default());
+        let first = unreadable.first().cloned().unwrap_or_default();
+        // Files withheld from an untrusted run are not known to be broken.
+        let mut r = if facts.unreadable.iter().all(|u| u.withheld) {
+            CheckResult::unknown(first)
+        } else {
+            CheckResult::fail(first)
+        };
         for u in &facts.unreadable {
             r = r.location(
                 Location::new(&u.display, 0, format!("cannot read: {}", u.reason)).rule(rule.code),

@@ -292,12 +292,8 @@ pub(super) fn code_blocks_only(text: &str) -> String {
     out
 }
 
-fn read_capped(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut buf = Vec::new();
-    std::fs::File::open(path)?
-        .take(READ_CAP)
-        .read_to_end(&mut buf)?;
+fn read_capped(path: &Path) -> Result<String, crate::disk::ReadError> {
+    let buf = crate::disk::read_head(path, READ_CAP)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 

@@ -260,6 +260,8 @@ pub struct Unreadable {
     pub path: PathBuf,
     pub display: String,
     pub reason: String,
+    /// Not read: a link out of an untrusted project (see [`crate::disk::confine_to`]).
+    pub withheld: bool,
 }
 
 /// All Dockerfiles of the project.
@@ -289,7 +291,14 @@ pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
         path: path.to_path_buf(),
         display: display.clone(),
         reason,
+        withheld: false,
     };
+    if let Err(e) = crate::disk::confined(path) {
+        return Err(Unreadable {
+            withheld: true,
+            ..unreadable(e.to_string())
+        });
+    }
     let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
     if !meta.is_file() {
         return Err(unreadable("not a regular file".into()));
@@ -301,7 +310,8 @@ pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
             MAX_BYTES / 1024 / 1024
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = crate::disk::read_capped(path, MAX_BYTES, "the limit for a Dockerfile")
+        .map_err(|e| unreadable(e.to_string()))?;
     if bytes.contains(&0) {
         return Err(unreadable(
             "binary content (NUL bytes): this is not a Dockerfile".to_string(),

@@ -52,6 +52,11 @@ impl TextError {
             _ => None,
         }
     }
+
+    /// Not read: a link out of an untrusted project (see [`crate::disk::confine_to`]).
+    pub(crate) fn is_withheld(&self) -> bool {
+        matches!(self, TextError::Read(e) if e.is_withheld())
+    }
 }
 
 /// Reads a text file with the size cap; binary content and invalid UTF-8 are errors that say

@@ -79,7 +79,8 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
     match &pf.state {
         FileState::Absent => missing_file(ctx, &pf.path, pf.explicit),
         FileState::Unreadable(reason)
-            if reason.io_kind() == Some(std::io::ErrorKind::PermissionDenied) =>
+            if reason.io_kind() == Some(std::io::ErrorKind::PermissionDenied)
+                || reason.is_withheld() =>
         {
             CheckResult::unknown(format!("cannot read {shown}: {reason}")).location(Location::new(
                 lpath,

@@ -465,13 +465,8 @@ const ENV_NAMES: &[&str] = &[
 const HEAD_BYTES: u64 = 256 * 1024;
 
 fn head(path: &Path) -> String {
-    use std::io::Read;
-    let mut buf = Vec::new();
     // A FIFO or device is never opened: opening a FIFO waits for a writer.
-    if !path.is_file() {
-        return String::new();
-    }
-    let _ = std::fs::File::open(path).and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut buf));
+    let buf = crate::disk::read_head(path, HEAD_BYTES).unwrap_or_default();
     String::from_utf8_lossy(&buf).into_owned()
 }
 

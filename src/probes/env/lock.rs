@@ -90,15 +90,8 @@ pub fn free_lock_target(dir: &Path) -> Option<PathBuf> {
 }
 
 fn is_explicit(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 4096];
-    if !path.is_file() {
-        return false;
-    }
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    String::from_utf8_lossy(&head[..n]).contains("@EXPLICIT")
+    let head = crate::disk::read_head(path, 4096).unwrap_or_default();
+    String::from_utf8_lossy(&head).contains("@EXPLICIT")
 }
 
 /// Why a lock file could not be read.

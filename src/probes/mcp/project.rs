@@ -108,7 +108,8 @@ fn dependency(ctx: &Context) -> Option<String> {
         if std::fs::metadata(&p).map_or(true, |m| !m.is_file() || m.len() > MAX_SOURCE_BYTES) {
             continue;
         }
-        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        let text = crate::disk::read_capped_utf8(&p, MAX_SOURCE_BYTES, "a source file")
+            .unwrap_or_default();
         if let Some(n) = requirement_names(name, &text)
             .into_iter()
             .find(|n| is_mcp_package(n))

@@ -224,7 +224,8 @@ pub(super) fn scan_code(ctx: &Context) -> Code {
         if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Ok(text) = crate::disk::read_capped_utf8(path, MAX_SOURCE_BYTES, "a source file")
+        else {
             continue;
         };
         let key = format!("{} {}", env!("CARGO_PKG_VERSION"), sha256_hex(&text));
