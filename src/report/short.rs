@@ -614,6 +614,47 @@ mod tests {
     }
 
     #[test]
+    fn a_root_without_a_fix_still_gathers_what_points_at_it_but_a_cycle_folds_nothing() {
+        let out = render_plain(
+            vec![
+                entry(
+                    "dockerfile.syntax",
+                    CheckResult::unknown("cannot read Dockerfile"),
+                ),
+                entry(
+                    "dockerfile.user",
+                    CheckResult::unknown("could not check 1 (see dockerfile.syntax)"),
+                ),
+                entry(
+                    "dockerfile.pip",
+                    CheckResult::skip("waits (see dockerfile.user)"),
+                ),
+            ],
+            &[],
+            "",
+            1,
+        );
+        assert!(
+            out.starts_with(
+                "? dockerfile.syntax  cannot read Dockerfile (also: dockerfile.user; +1 skipped)\n\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("? dockerfile.user"), "{out}");
+        // Two checks pointing at each other: neither is a root, both stay on their own line.
+        let out = render_plain(
+            vec![
+                entry("a.one", CheckResult::unknown("x (see a.two)")),
+                entry("a.two", CheckResult::unknown("y (see a.one)")),
+            ],
+            &[],
+            "",
+            1,
+        );
+        assert!(out.contains("a.one") && out.contains("a.two"), "{out}");
+    }
+
+    #[test]
     fn a_fix_outside_the_plan_shows_the_action_then_one_short_reason() {
         let fix = Fix::new("Start the engine. It was stopped.")
             .cmd(["sudo", "systemctl", "start", "docker"])
