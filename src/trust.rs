@@ -209,15 +209,17 @@ pub(crate) type Links = BTreeMap<String, String>;
 /// How many entries [`outside_links`] looks at.
 const MAX_WALK: usize = 200_000;
 
-/// The project's links that lead outside the project folder (`.git` not entered, links not
-/// followed, bounded): what `devdoctor trust` shows and records, so that a run reads through
-/// exactly those links and a new or re-pointed one is refused again.
+/// The project's links that lead outside the project folder: what `devdoctor trust` shows and
+/// records, so that a run reads through exactly those links and a new or re-pointed one is
+/// withheld again. Hidden files count; what git ignores (a `.venv` whose `bin/python` leads to
+/// the system's Python, `node_modules`) is left out, as devdoctor's own walk leaves it out, and
+/// so stays withheld. Links are not followed, `.git` is not entered, the walk is bounded.
 pub(crate) fn outside_links(project: &Path) -> Links {
     let root = project
         .canonicalize()
         .unwrap_or_else(|_| project.to_path_buf());
     let walker = ignore::WalkBuilder::new(project)
-        .standard_filters(false)
+        .hidden(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git")
         .build();
