@@ -15,22 +15,28 @@ struct Confinement {
     given: PathBuf,
     root: PathBuf,
     trusted: BTreeMap<String, String>,
+    /// The user trusted the project: paths it names outside itself with `..` (a compose
+    /// `include:` of `../common/compose.yaml`) are read.
+    dotdot: bool,
 }
 
 static CONFINED: OnceLock<Confinement> = OnceLock::new();
 
-/// From now on, for the rest of this process, a file below `project` is read only if it
-/// resolves inside `project`, or through a link of `trusted` that still leads where it led
-/// when the user trusted it: a cloned repository's `environment.yml -> ~/.aws/credentials` is
-/// data the project pointed outside itself, and reading it would print what it holds. Paths
-/// outside the project (environments, the user's rc files) are not affected. Called once per
-/// run, unless the run is forced trusted (`--trust-project`, `DEVDOCTOR_TRUST=1`).
-pub(crate) fn confine_to(project: &Path, trusted: BTreeMap<String, String>) {
+/// From now on, for the rest of this process, a file named through `project` is read only if
+/// it resolves inside `project`; or through a link of `trusted` that still leads where it led
+/// when the user trusted it; or, when `dotdot` (the user trusted the project), through a `..`
+/// in the path. A cloned repository's `environment.yml -> ~/.aws/credentials`, or its compose
+/// file's `include: ../../.kube/config`, is data the project pointed outside itself, and
+/// reading it would print pieces of what it holds. Paths that are not named through the
+/// project (environments, the user's rc files) are not affected. Called once per run, unless
+/// the run is forced trusted (`--trust-project`, `DEVDOCTOR_TRUST=1`).
+pub(crate) fn confine_to(project: &Path, trusted: BTreeMap<String, String>, dotdot: bool) {
     let root = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
     let _ = CONFINED.set(Confinement {
         given: project.to_path_buf(),
         root,
         trusted,
+        dotdot,
     });
 }
 
@@ -55,7 +61,8 @@ fn escapes(path: &Path) -> Option<PathBuf> {
                 }
             }
             Component::CurDir => {}
-            // `..` below the project: resolve the whole path.
+            // `..` below the project: resolve the whole path (once trusted, it is read).
+            _ if c.dotdot => return None,
             _ => {
                 first_link = Some(path.to_path_buf());
                 break;
@@ -109,8 +116,9 @@ pub enum ReadError {
     },
     #[error("not UTF-8 text")]
     NotUtf8,
-    /// A link out of the project that the user has not trusted (see [`confine_to`]).
-    #[error("a link to {target}, outside the project: not read until you trust it (`devdoctor trust` lists and records such links)")]
+    /// A file named through the project that lies outside it, which the user has not trusted
+    /// (see [`confine_to`]).
+    #[error("it leads outside the project, to {target}: not read until you trust the project (`devdoctor trust`)")]
     OutsideProject { target: String },
 }
 

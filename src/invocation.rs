@@ -140,10 +140,11 @@ impl Invocation {
         if !settings.trusted && !g.trust_project {
             withheld |= confine_paths(&mut settings);
         }
-        // Links out of the project are read only where the user trusted them, whether or not
-        // the project has a config or packs of its own to trust.
+        // Files named through the project that lie outside it are read only where the user
+        // trusted the project (a link: that very link), config or packs of its own or not.
         if !g.trust_project {
-            crate::disk::confine_to(&settings.project_dir, links);
+            let dotdot = links.is_some();
+            crate::disk::confine_to(&settings.project_dir, links.unwrap_or_default(), dotdot);
         }
         if !settings.trusted
             && settings.timeout_from_project

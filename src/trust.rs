@@ -258,19 +258,18 @@ fn changes(then: &Fingerprint, now: &Fingerprint) -> Vec<String> {
 }
 
 /// Where this project's trust stands (`forced` is `--trust-project` / `DEVDOCTOR_TRUST=1`), and
-/// the links out of the project this run may read through: those the user trusted, while the
-/// rest of what they trusted is unchanged (none when forced: a forced run is not confined).
-pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Links) {
+/// when the user's record of the project still matches, the links out of the project they
+/// trusted (`None`: no matching record, or forced, which is not confined at all).
+pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Links>) {
     if forced {
-        return (State::Forced, Links::new());
+        return (State::Forced, None);
     }
     let now = fingerprint(settings);
     let record = read_record(&settings.project_dir);
     let links = record
         .as_ref()
         .filter(|r| r.files == now)
-        .map(|r| r.links.clone())
-        .unwrap_or_default();
+        .map(|r| r.links.clone());
     let state = if now.is_empty() {
         State::NothingToTrust
     } else {
@@ -296,9 +295,8 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
     let mut out = String::new();
     if now.is_empty() && links.is_empty() {
         out.push_str(
-            "nothing to trust: this project has no devdoctor.toml, .devdoctor/, packs, plugins or links out of the project\n",
+            "no devdoctor.toml, .devdoctor/, packs, plugins or links out of the project: only files it names outside itself (a compose `include: ../…`) are affected\n",
         );
-        return Ok(out);
     }
     let then = read_record(&settings.project_dir);
     for (file, hash) in &now {
@@ -346,10 +344,17 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
     }
     std::fs::write(&path, serde_json::to_string_pretty(&record)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    out.push_str(&format!(
-        "trusted {}: its packs and plugins run, and its links out of the project are read, until one of these changes\n",
-        settings.project_dir.display()
-    ));
+    if record.files.is_empty() && record.links.is_empty() {
+        out.push_str(&format!(
+            "trusted {}: files it names outside itself are read (`devdoctor untrust` forgets it)\n",
+            settings.project_dir.display()
+        ));
+    } else {
+        out.push_str(&format!(
+            "trusted {}: its packs and plugins run, and files it names outside itself are read, until one of these changes\n",
+            settings.project_dir.display()
+        ));
+    }
     Ok(out)
 }
 

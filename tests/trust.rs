@@ -403,3 +403,38 @@ fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
     assert_eq!(sb.run(&["untrust"]).status.code(), Some(0));
     assert_eq!(name_seen(&sb, "other-env"), ("unknown".into(), false));
 }
+
+/// A compose file's `include:`, `extends:` and `env_file:` of `../` files outside the project
+/// are not read until the user trusts the project; `devdoctor trust` in a project with nothing
+/// else to trust records an empty record, and the files are read from then on.
+#[test]
+fn compose_paths_outside_the_project_wait_for_trust() {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb.write(
+        "other/compose.yaml",
+        "services:\n  leak-4711:\n    image: outside-image-4711\n    privileged: true\n",
+    );
+    sb.write("other/secrets.env", "OUTSIDE_KEY_4711=value\n");
+    sb.write(
+        "project/compose.yaml",
+        "include:\n  - ../other/compose.yaml\nservices:\n  app:\n    image: app:1\n    env_file: ../other/secrets.env\n    extends:\n      file: ../other/compose.yaml\n      service: leak-4711\n",
+    );
+    let all = text(&sb.run(&["--json", "compose.*"]));
+    assert!(!all.contains("4711"), "{all}");
+    let (report, _) = sb.json(&["compose.syntax"]);
+    let syntax = support::check(&report, "compose.syntax");
+    assert_eq!(syntax["status"], "unknown", "{syntax:#}");
+    assert!(syntax["fix"].is_null(), "{syntax:#}");
+
+    let out = sb.run(&["trust"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (report, _) = sb.json(&["compose.*"]);
+    assert_eq!(
+        support::status(&report, "compose.syntax"),
+        "ok",
+        "{report:#}"
+    );
+    assert!(report.to_string().contains("leak-4711"), "{report:#}");
+}

@@ -95,18 +95,30 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         .first()
         .map(|(f, _, r)| format!("{f}: {r}"))
         .unwrap_or_default();
-    let mut r = CheckResult::fail(if problems.len() == 1 {
+    let summary = if problems.len() == 1 {
         first
     } else {
         format!("{} problems; first: {first}", problems.len())
-    });
+    };
+    let broken = |f: &&crate::probes::compose::ComposeFile| {
+        (f.error.is_some() && !f.withheld) || !f.problems.is_empty()
+    };
+    // Files withheld from an untrusted run are not known to be broken: nothing to correct.
+    if !facts.files.iter().any(|f| broken(&f)) {
+        let mut r = CheckResult::unknown(summary);
+        for (file, line, reason) in &problems {
+            r = r.location(Location::new(file, *line, reason.clone()).rule(code));
+        }
+        return r;
+    }
+    let mut r = CheckResult::fail(summary);
     for (file, line, reason) in &problems {
         r = r.location(Location::new(file, *line, reason.clone()).rule(code));
     }
     let files: Vec<&str> = facts
         .files
         .iter()
-        .filter(|f| f.error.is_some() || !f.problems.is_empty())
+        .filter(broken)
         .map(|f| f.display.as_str())
         .collect();
     let mut fix = Fix::new("docker compose refuses a file it cannot parse").phase(Phase::Runtime);

@@ -147,6 +147,8 @@ pub struct ComposeFile {
     pub display: String,
     /// The file could not be used at all (unreadable, not YAML, no services mapping).
     pub error: Option<Problem>,
+    /// Not read: it lies outside an untrusted project (see [`crate::disk::confine_to`]).
+    pub withheld: bool,
     /// Parts that were skipped (a service that is not a mapping, …).
     pub problems: Vec<Problem>,
     /// How the file was found: `compose.yaml`, `override of compose.yaml`, `include:` …

@@ -58,6 +58,7 @@ impl Loader<'_> {
                 ComposeFile {
                     path: path.to_path_buf(),
                     display,
+                    withheld: reason.is_withheld(),
                     error: Some(Problem {
                         line: 0,
                         reason: format!("cannot read: {reason}"),
