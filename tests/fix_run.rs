@@ -370,3 +370,27 @@ fn on_a_terminal_it_asks_and_defaults_to_no() {
         "{text}"
     );
 }
+
+/// A plan of manual steps only: `fix --yes` runs nothing, says so after the plan, and exits 1
+/// (the project is not repaired); `--dry-run` says the same and exits 0.
+#[test]
+fn a_plan_with_only_manual_steps_says_there_is_nothing_to_run() {
+    let sb = Sandbox::new();
+    fs::write(sb.project.join("requirements.txt"), "requests==2.31\n").unwrap();
+    let out = sb.run(&["fix", "--yes", "env.file", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("manual: review the proposed environment.yml"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with(
+            "Nothing to run: each step above is for you to do. Run `devdoctor` again once they are done."
+        ),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let out = sb.run(&["fix", "--dry-run", "env.file", "--color", "never"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nothing to run"));
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -123,6 +123,10 @@ fn not_run(
         };
         sink.write(&doc.render()?)?;
     } else if commands == 0 {
+        // Every step is for a person (or there is none, which the plan already said).
+        if !plan.steps.is_empty() {
+            sink.write("\nNothing to run: each step above is for you to do. Run `devdoctor` again once they are done.\n")?;
+        }
     } else if args.dry_run {
         sink.write("\ndry run: nothing was run.\n")?;
     } else if interactive {
