@@ -25,6 +25,7 @@ const TREES: &[&str] = &[
     "makefile-pip-e",
     "cli-transport-mcp",
     "mcp-compose-dotenv-port",
+    "pixi-workspace",
 ];
 
 fn tree(name: &str) -> PathBuf {

@@ -107,6 +107,54 @@ fn nothing_installed_fails_with_the_installer() {
     }
 }
 
+/// A pixi project (pixi.toml, or `[tool.pixi]` in pyproject.toml) with no environment.yml
+/// needs no micromamba: pixi brings its own solver, so the check skips and says why. With an
+/// environment.yml next to it, or with a package manager installed, nothing changes.
+#[test]
+fn a_pixi_project_without_an_environment_file_needs_no_micromamba() {
+    if system_install_present() {
+        support::skipped("this machine has a system-wide conda/micromamba");
+        return;
+    }
+    for (file, text) in [
+        (
+            "pixi.toml",
+            "[project]\nname = \"p\"\nchannels = [\"conda-forge\"]\n",
+        ),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"p\"\n\n[tool.pixi.workspace]\nchannels = [\"conda-forge\"]\n",
+        ),
+    ] {
+        let sb = Sandbox::new();
+        sb.write(format!("project/{file}"), text);
+        let (report, _) = mamba_json(&sb, &[]);
+        let c = check(&report, "mamba.installed");
+        assert_eq!(c["status"], "skip", "{file}: {c:#}");
+        assert!(
+            c["summary"].as_str().unwrap().contains("a pixi project"),
+            "{c:#}"
+        );
+        sb.write(
+            "project/environment.yml",
+            "name: p\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+        );
+        let (report, _) = mamba_json(&sb, &[]);
+        assert_eq!(status(&report, "mamba.installed"), "fail", "{file}");
+    }
+    // A pyproject.toml without a pixi table is no pixi project.
+    let sb = Sandbox::new();
+    sb.write("project/pyproject.toml", "[project]\nname = \"p\"\n");
+    let (report, _) = mamba_json(&sb, &[]);
+    assert_eq!(status(&report, "mamba.installed"), "fail");
+    // With micromamba installed the check judges it as usual.
+    let sb = Sandbox::new();
+    sb.write("project/pixi.toml", "[project]\nname = \"p\"\n");
+    sb.stand_in("micromamba", "echo 2.0.5");
+    let (report, _) = mamba_json(&sb, &[]);
+    assert_eq!(status(&report, "mamba.installed"), "ok");
+}
+
 #[test]
 fn micromamba_2_on_path_is_ok() {
     let sb = Sandbox::new();

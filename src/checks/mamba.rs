@@ -97,7 +97,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "mamba.installed",
             title: "micromamba / mamba installed",
             can_fix: true,
-            applies: "Always: every machine needs a conda-compatible package manager.",
+            applies: "Always: every machine needs a conda-compatible package manager; except a pixi project (pixi.toml or [tool.pixi] in pyproject.toml) with no environment.yml, on a machine without one: pixi brings its own.",
             explain: EXPLAIN_INSTALLED,
             run: |ctx| Ok(installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx))),
         })),
@@ -148,6 +148,23 @@ fn hint_for(kind: ProblemKind) -> &'static str {
 }
 
 /// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
+/// A pixi project (a pixi manifest, no environment file) without micromamba, mamba or conda:
+/// pixi brings its own conda-forge solver, so asking for micromamba would be a false failure.
+fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
+    use crate::probes::env::{pixi_manifest, project_file, FileState};
+    if !tc.broken.is_empty() || !matches!(project_file(ctx).state, FileState::Absent) {
+        return None;
+    }
+    let manifest = pixi_manifest(ctx)?;
+    Some(
+        CheckResult::skip(format!(
+            "not applicable: a pixi project ({manifest}) with no environment.yml: pixi manages its conda-forge environments"
+        ))
+        .detail("devdoctor's environment checks cover projects with an environment.yml; no micromamba, mamba or conda is installed")
+        .data("flavour", serde_json::Value::Null),
+    )
+}
+
 fn not_found(tc: &Toolchain, broken: Vec<String>, stale: Vec<String>) -> CheckResult {
     if tc.broken.is_empty() {
         return CheckResult::fail("no micromamba, mamba or conda found")
@@ -314,6 +331,9 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
         })
         .collect();
     let Some(tool) = tc.primary() else {
+        if let Some(skip) = pixi_project(ctx, tc) {
+            return skip;
+        }
         return not_found(tc, broken, stale);
     };
     let mut r = flavour_verdict(tc, tool);

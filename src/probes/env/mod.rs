@@ -340,6 +340,25 @@ pub fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
     })
 }
 
+/// The project's pixi manifest, named as shown (`pixi.toml`, or a pyproject.toml with a
+/// `[tool.pixi…]` table): pixi, not micromamba, manages such a project's environments.
+pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
+    struct Pixi(Option<&'static str>);
+    ctx.probe(|ctx| {
+        let dir = &ctx.settings.project_dir;
+        if dir.join("pixi.toml").is_file() {
+            return Pixi(Some("pixi.toml"));
+        }
+        let head = crate::disk::read_head(&dir.join("pyproject.toml"), 1024 * 1024);
+        let text = String::from_utf8_lossy(head.as_deref().unwrap_or_default());
+        let table = text
+            .lines()
+            .any(|l| l.trim_start().starts_with("[tool.pixi"));
+        Pixi(table.then_some("pyproject.toml ([tool.pixi])"))
+    })
+    .0
+}
+
 /// The project's `requirements.txt`, when there is one (a pip project with no environment file).
 pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
     Some(ctx.settings.project_dir.join("requirements.txt")).filter(|p| p.is_file())
