@@ -243,6 +243,18 @@ fn pip_intrusions_warn_when_declared_and_fail_when_not() {
     let (r, _) = sb.json(&["env.pip"]);
     assert_eq!(status(&r, "env.pip"), "warn", "{:#}", check(&r, "env.pip"));
     assert_eq!(lines(&r, "env.pip"), [11]);
+    // Declared only: env.file's warning about the same pip: entry has the step; env.pip
+    // points at it and folds into its line instead of a second, reworded step.
+    let c = check(&r, "env.pip");
+    assert!(c["fix"].is_null(), "{c:#}");
+    assert!(
+        c["summary"].as_str().unwrap().ends_with("(see env.file)"),
+        "{c:#}"
+    );
+    let out = sb.run(&["env.file", "env.pip", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(also: env.pip)"), "{text}");
+    assert!(!text.contains("(env.pip)"), "a step of its own:\n{text}");
 
     // Someone ran `pip install requests` (and uv something) by hand.
     dist(&site, "requests", "2.32.3", Some("pip"), &["idna<4,>=2.5"]);

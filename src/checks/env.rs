@@ -126,10 +126,10 @@ const EXPLAIN_PIP: &str = "
 Looks for Python distributions in the environment's site-packages that conda does not own:
 *.dist-info whose INSTALLER is pip or uv (conda-built ones say conda), cross-checked with the
 conda-meta file lists, plus egg-info/egg-link develop installs. Those listed in the `pip:`
-block (or pulled in by one) warn; those declared nowhere fail as drift — someone ran pip by
-hand. Fix: rebuild the environment from environment.yml with mamba (remove, then create),
-and move the packages conda-forge has into the conda dependency list. devdoctor never
-suggests `pip uninstall`.";
+block (or pulled in by one) warn and point at env.file, whose step (move what conda-forge has
+into the conda dependency list) covers them; those declared nowhere fail as drift — someone
+ran pip by hand. Fix: rebuild the environment from environment.yml with mamba (remove, then
+create). devdoctor never suggests `pip uninstall`.";
 
 const EXPLAIN_LOCK: &str = "
 Looks for conda-lock.yml (or another *-lock.yml, or explicit *.lock files) next to

@@ -59,9 +59,11 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
         .map(|p| p.names())
         .unwrap_or_default();
     let lpath = loc_path(ctx, &file_path);
+    // Declared in the pip: block, they are env.file's finding (it warns about each entry and
+    // says what to do): one cause, one step, and this check points at it.
     let mut r = if drift.is_empty() {
         CheckResult::warn(format!(
-            "{} package(s) from the pip: block: pip is the last resort",
+            "{} package(s) from the pip: block: pip is the last resort (see env.file)",
             ok_pip.len()
         ))
     } else {
@@ -136,12 +138,13 @@ fn pip_fix(
     let search = |n: &str| format!("{} search -c conda-forge {n}", cmds.program);
     if drift.is_empty() {
         let names: Vec<&str> = ok_pip.iter().map(|d| d.name.as_str()).collect();
-        return r.with_fix(
-            Fix::new("Prefer conda-forge packages to pip ones.")
-                .phase(Phase::Configure)
-                .manual(format!("check conda-forge for {} (`{}`) and move the ones it has from pip: into dependencies", names.join(", "), search(names[0]))),
-        )
-        .data("pip_declared", names.len());
+        return r
+            .detail(format!(
+                "env.file's step covers them: check conda-forge for {} (`{}`) and move the ones it has from pip: into dependencies",
+                names.join(", "),
+                search(names[0])
+            ))
+            .data("pip_declared", names.len());
     }
     let names: Vec<&str> = drift.iter().map(|d| d.name.as_str()).collect();
     let mut fix = Fix::new(format!(
