@@ -223,7 +223,8 @@ pub fn read(path: &Path) -> Result<Option<Lock>, String> {
     if meta.len() > MAX_LOCK_BYTES {
         return Err(format!("larger than {} MiB", MAX_LOCK_BYTES / 1024 / 1024));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let text = crate::disk::read_capped_utf8(path, MAX_LOCK_BYTES, "the limit for a pin file")
+        .map_err(|e| e.to_string())?;
     let lock: Lock = serde_json::from_str(&text).map_err(|e| format!("not a pin file: {e}"))?;
     if lock.format != FORMAT {
         return Err(format!(
