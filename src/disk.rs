@@ -1,7 +1,7 @@
 //! Bounded reads and atomic writes of files. Files a project names are read with a size cap
-//! and never opened when they are a FIFO, socket or device; until the project is trusted, a
-//! project file that is a link to somewhere outside the project is not read at all; files
-//! devdoctor writes appear whole or not at all.
+//! and never opened when they are a FIFO, socket or device; until the user trusts the
+//! project, a file it names that lies outside it (a link out, a `..` path) is not read at all;
+//! files devdoctor writes appear whole or not at all.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

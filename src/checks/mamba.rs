@@ -147,7 +147,6 @@ fn hint_for(kind: ProblemKind) -> &'static str {
     }
 }
 
-/// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
 /// A pixi project (a pixi manifest, no environment file) without micromamba, mamba or conda:
 /// pixi brings its own conda-forge solver, so asking for micromamba would be a false failure.
 fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
@@ -165,6 +164,7 @@ fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
     )
 }
 
+/// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
 fn not_found(tc: &Toolchain, broken: Vec<String>, stale: Vec<String>) -> CheckResult {
     if tc.broken.is_empty() {
         return CheckResult::fail("no micromamba, mamba or conda found")
