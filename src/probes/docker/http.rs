@@ -226,13 +226,20 @@ pub fn request(
     timeout: Duration,
     cap: usize,
 ) -> Result<Response, HttpError> {
-    // The work runs on its own thread so that even a blocking connect (a unix socket whose
-    // backlog is full) cannot outlast the deadline; socket timeouts end the thread soon after.
+    let deadline = Instant::now() + timeout;
+    // Connecting to a unix socket or an IP address never waits past the deadline (see
+    // `connect_unix`), and ureq's timeouts bound the rest: no thread needed.
+    let looks_up =
+        matches!(target, Target::Tcp { host, .. } if host.parse::<std::net::IpAddr>().is_err());
+    if !looks_up {
+        return request_inner(target, method, path, deadline, cap);
+    }
+    // A host name is looked up by the system's resolver, which knows no deadline: the work
+    // runs on its own thread, which the deadline abandons.
     let (tx, rx) = mpsc::channel();
     let target = target.clone();
     let method = method.to_string();
     let path = path.to_string();
-    let deadline = Instant::now() + timeout;
     let spawned = std::thread::Builder::new()
         .name("docker-http".into())
         .spawn(move || {
@@ -263,11 +270,41 @@ fn connect_err(e: io::Error) -> HttpError {
     }
 }
 
+/// Connects to a unix socket within the deadline. A blocking connect to a listener whose
+/// backlog is full waits without bound, so the socket connects non-blocking (the kernel says
+/// `EAGAIN` while the backlog is full: tried again every few ms until the deadline), then
+/// turns blocking for ureq's timeouts.
+fn connect_unix(sock: &std::path::Path, deadline: Instant) -> Result<UnixStream, HttpError> {
+    use rustix::io::Errno;
+    use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
+    let fd = rustix::net::socket_with(
+        AddressFamily::UNIX,
+        SocketType::STREAM,
+        SocketFlags::NONBLOCK | SocketFlags::CLOEXEC,
+        None,
+    )
+    .map_err(|e| connect_err(e.into()))?;
+    let addr = SocketAddrUnix::new(sock).map_err(|e| connect_err(e.into()))?;
+    loop {
+        match rustix::net::connect(&fd, &addr) {
+            Ok(()) => break,
+            Err(Errno::AGAIN | Errno::INTR) => {
+                left(deadline)?;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(connect_err(e.into())),
+        }
+    }
+    let stream = UnixStream::from(fd);
+    stream.set_nonblocking(false).map_err(connect_err)?;
+    Ok(stream)
+}
+
 /// Connects to the engine within the deadline: the stream and the `Host` it is asked as.
 fn connect(target: &Target, deadline: Instant) -> Result<(Stream, String), HttpError> {
     match target {
         Target::Unix(sock) => {
-            let stream = UnixStream::connect(sock).map_err(connect_err)?;
+            let stream = connect_unix(sock, deadline)?;
             Ok((Stream::Unix(stream), "localhost".to_string()))
         }
         Target::Tcp { host, port } => {
@@ -678,6 +715,47 @@ mod tests {
             HttpError::Connect { kind, .. } => assert_eq!(kind, io::ErrorKind::NotFound),
             other => panic!("{other}"),
         }
+    }
+
+    /// A listener that never accepts, with its backlog full: a blocking connect would wait
+    /// for ever; the request ends at its deadline.
+    #[test]
+    fn a_full_backlog_times_out_at_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("full.sock");
+        let addr = rustix::net::SocketAddrUnix::new(&sock).unwrap();
+        let listener = rustix::net::socket(
+            rustix::net::AddressFamily::UNIX,
+            rustix::net::SocketType::STREAM,
+            None,
+        )
+        .unwrap();
+        rustix::net::bind(&listener, &addr).unwrap();
+        rustix::net::listen(&listener, 1).unwrap();
+        let mut pending = Vec::new();
+        let full = (0..64).any(|_| {
+            let fd = rustix::net::socket_with(
+                rustix::net::AddressFamily::UNIX,
+                rustix::net::SocketType::STREAM,
+                rustix::net::SocketFlags::NONBLOCK,
+                None,
+            )
+            .unwrap();
+            let again = rustix::net::connect(&fd, &addr) == Err(rustix::io::Errno::AGAIN);
+            pending.push(fd);
+            again
+        });
+        assert!(full, "the backlog never filled");
+        let start = Instant::now();
+        let err = get(
+            &Target::Unix(sock),
+            "/_ping",
+            Duration::from_millis(300),
+            1024,
+        )
+        .unwrap_err();
+        assert!(matches!(err, HttpError::Timeout), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(2));
     }
 
     #[test]
