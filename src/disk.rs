@@ -155,15 +155,7 @@ pub(crate) fn read_capped(
     max: u64,
     what_else: &'static str,
 ) -> Result<Vec<u8>, ReadError> {
-    confined(path)?;
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(ReadError::Directory);
-    }
-    if !meta.is_file() {
-        return Err(ReadError::Special);
-    }
-    let file = std::fs::File::open(path)?;
+    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
@@ -180,6 +172,15 @@ pub(crate) fn read_capped(
 /// At most the first `max` bytes of a regular file (no error for a longer one), with the same
 /// refusals as [`read_capped`]: for sniffing a file's head or reading a capped excerpt.
 pub(crate) fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    open_regular(path)?.take(max).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Opens a regular file for [`read_capped`] and [`read_head`]: not one a project names outside
+/// itself (see [`confine_to`]), and not a directory, FIFO, socket or device, which are refused
+/// before they are opened.
+fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     confined(path)?;
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
@@ -188,11 +189,7 @@ pub(crate) fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::Special);
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(max)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok(std::fs::File::open(path)?)
 }
 
 /// [`read_capped`] as UTF-8 text.

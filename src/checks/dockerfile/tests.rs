@@ -323,15 +323,20 @@ fn printable_strips_terminal_escapes() {
     assert!(super::printable(&"x".repeat(1000)).ends_with('…'));
 }
 
-#[test]
-fn no_fix_ever_calls_pip() {
-    let df = fixture("policy_insecure.Dockerfile");
-    let input = FixInput {
-        files: vec![(&df, vec![1, 4])],
+/// What a rule's fix is made from: `df` with findings at lines 1 and 4, built as `app`.
+fn fix_input(df: &Dockerfile) -> FixInput<'_> {
+    FixInput {
+        files: vec![(df, vec![1, 4])],
         tag: "app".into(),
         health_url: "http://127.0.0.1:8000/health".into(),
         context: None,
-    };
+    }
+}
+
+#[test]
+fn no_fix_ever_calls_pip() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let input = fix_input(&df);
     let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b|easy_install").unwrap();
     for r in RULES.iter() {
         let fix = (r.fix)(&input);
@@ -360,12 +365,7 @@ fn no_fix_ever_calls_pip() {
 #[test]
 fn every_fix_is_edits_then_one_rebuild() {
     let df = fixture("policy_insecure.Dockerfile");
-    let input = FixInput {
-        files: vec![(&df, vec![1, 4])],
-        tag: "app".into(),
-        health_url: "http://127.0.0.1:8000/health".into(),
-        context: None,
-    };
+    let input = fix_input(&df);
     for r in RULES.iter() {
         let fix = (r.fix)(&input);
         assert!(fix.commands.is_empty(), "{}: {:?}", r.id, fix.commands);
