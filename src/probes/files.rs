@@ -5,7 +5,8 @@
 //!
 //! The walk honours `.gitignore` (also outside a git checkout), `.ignore` and
 //! `.devdoctorignore` files, never descends into dependency trees, caches or VCS data
-//! ([`TOOL_DIRS`], [`DATA_DIRS`]), and stops after [`MAX_ENTRIES`] entries or [`MAX_DEPTH`] levels.
+//! ([`TOOL_DIRS`], [`DATA_DIRS`]), follows no link into a folder (a link to a file counts like
+//! the file, once), and stops after [`MAX_ENTRIES`] entries or [`MAX_DEPTH`] levels.
 //! `.dockerignore` is deliberately not honoured: it describes a build context and commonly
 //! lists the Dockerfile and compose files themselves. Files that tools read by their fixed
 //! name in the project root (`compose.yaml`, `environment.yml`, …) are found even when an
@@ -116,16 +117,19 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
                 || !skipped_dir(&e.file_name().to_string_lossy())
         })
         .build();
+    let mut links = Vec::new();
     for entry in walker.flatten() {
         out.walked += 1;
         if out.walked > MAX_ENTRIES {
             out.truncated = true;
             break;
         }
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+        match entry.file_type() {
+            Some(t) if t.is_file() => classify(root, entry.path(), &mut out),
+            // A link to a file (the walk follows no link, so a linked folder is not entered).
+            Some(t) if t.is_symlink() && entry.path().is_file() => links.push(entry.into_path()),
+            _ => {}
         }
-        classify(root, entry.path(), &mut out);
     }
     // Fixed names in the root count even when an ignore file lists them.
     for name in COMPOSE_NAMES
@@ -137,6 +141,7 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
             classify(root, &p, &mut out);
         }
     }
+    add_links(root, links, &mut out);
     for list in [
         &mut out.dockerfiles,
         &mut out.compose,
@@ -154,6 +159,35 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
         .sort_by_key(|p| (p.components().count(), p.clone()));
     out.python.truncate(MAX_PER_KIND);
     out
+}
+
+/// Links to files count like the files, except a link that is only another name for a file
+/// the walk found anyway (`binder/environment.yml -> ../environment.yml`, a Dockerfile linked
+/// from a second folder): that one file is judged once, under its own path. A link out of the
+/// project counts too; reading it is up to [`crate::disk`], which withholds it until trusted.
+fn add_links(root: &Path, links: Vec<PathBuf>, out: &mut ProjectFiles) {
+    if links.is_empty() {
+        return;
+    }
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    for link in links {
+        let found = std::fs::canonicalize(&link)
+            .ok()
+            .and_then(|t| t.strip_prefix(&real_root).ok().map(|rel| root.join(rel)))
+            .is_some_and(|same| {
+                [
+                    &out.dockerfiles,
+                    &out.compose,
+                    &out.env_candidates,
+                    &out.python,
+                ]
+                .iter()
+                .any(|list| list.contains(&same))
+            });
+        if !found {
+            classify(root, &link, out);
+        }
+    }
 }
 
 fn classify(root: &Path, path: &Path, out: &mut ProjectFiles) {
@@ -256,6 +290,33 @@ mod tests {
             ]
         );
         assert!(!f.truncated);
+    }
+
+    /// A link to a file is found like the file, once: a second name for a file the walk finds
+    /// anyway is left out, a link out of the project is kept (reading it is disk.rs's call),
+    /// and a linked folder is not entered.
+    #[test]
+    fn links_to_files_count_once_and_linked_folders_are_not_entered() {
+        let t = tree(&["environment.yml", "real/Dockerfile", "app/main.py"]);
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let link = |target: &Path, at: &str| {
+            let at = t.path().join(at);
+            fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(target, at).unwrap();
+        };
+        link(Path::new("../real/Dockerfile"), "sub/Dockerfile");
+        link(&outside.path().join("Dockerfile"), "ext/Dockerfile");
+        link(Path::new("../environment.yml"), "binder/environment.yml");
+        link(Path::new("real"), "mirror");
+        link(Path::new("../app/main.py"), "tools/main.py");
+        let f = scan(t.path());
+        assert_eq!(
+            rel(&t, &f.dockerfiles),
+            ["ext/Dockerfile", "real/Dockerfile"]
+        );
+        assert_eq!(rel(&t, &f.env_candidates), ["environment.yml"]);
+        assert_eq!(rel(&t, &f.python), ["app/main.py"]);
     }
 
     #[test]
