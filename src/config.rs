@@ -211,7 +211,27 @@ pub fn resolve(global: &GlobalArgs, args: &RunArgs) -> Result<Settings> {
         .unwrap_or_default();
 
     // [env]
-    s.env_name = args.env_name.clone().or(file.env.name);
+    // An empty name (`--env "$UNSET"`) means none, as it always has.
+    let given = |n: &Option<String>| n.clone().filter(|n| !n.trim().is_empty());
+    let from_flag = given(&args.env_name).is_some();
+    s.env_name = given(&args.env_name).or(given(&file.env.name));
+    if let Some(n) = s
+        .env_name
+        .as_deref()
+        .filter(|n| !crate::policy::names::valid_env_name(n))
+    {
+        let place = if from_flag {
+            "--env".to_string()
+        } else {
+            format!("{config_name}: [env] name")
+        };
+        return Err(Diagnostic::usage(format!(
+            "{place} `{}` is not a valid environment name",
+            crate::policy::text::printable(n)
+        ))
+        .hint("conda and micromamba refuse empty names, `/`, spaces, `:`, `#` and a leading `-`")
+        .into());
+    }
     if let Some(f) = args.env_file.as_ref() {
         s.env_file = flag_path(&project_dir, &cwd, f);
         s.env_file_explicit = true;

@@ -208,16 +208,6 @@ fn basename(program: &str) -> &str {
         .unwrap_or("")
 }
 
-/// conda's rules for an environment name: not empty, no `/`, space, `:` or `#`, no
-/// control character, and (so it cannot be read as an option) no leading `-`.
-pub fn valid_env_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('-')
-        && !name
-            .chars()
-            .any(|c| matches!(c, '/' | ' ' | ':' | '#') || c.is_control() || c.is_whitespace())
-}
-
 /// Options of micromamba/mamba/conda (and conda-lock) that take a value.
 const VALUE_OPTS: &[&str] = &[
     "-n",
@@ -332,7 +322,7 @@ fn check_value(opt: &str, v: &str) -> Result<(), String> {
             shown(v)
         ));
     }
-    if matches!(opt, "-n" | "--name") && !valid_env_name(v) {
+    if matches!(opt, "-n" | "--name") && !crate::policy::names::valid_env_name(v) {
         return Err(format!(
             "{} is not a valid environment name (conda forbids empty names, `/`, spaces, `:` and `#`)",
             shown(v)
@@ -1278,8 +1268,8 @@ mod tests {
             panic!("not refused")
         };
         assert!(!why.chars().any(char::is_control), "{why:?}");
-        assert!(valid_env_name("proj-3.11_x"));
-        assert!(!valid_env_name("-n"));
+        assert!(crate::policy::names::valid_env_name("proj-3.11_x"));
+        assert!(!crate::policy::names::valid_env_name("-n"));
     }
 
     #[test]

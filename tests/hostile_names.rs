@@ -220,23 +220,52 @@ fn env_names_conda_refuses_are_never_run_or_scripted() {
     for name in HOSTILE {
         let (sb, calls_dir) = recording_sandbox();
         write_env_yml(&sb.project, name);
-        report_prints_it_quoted(&sb, name);
-        let out = sb.run(&["fix", "--script", "env.exists"]);
+        // env.file fails on the name itself; env.exists points at it and plans nothing.
+        let (report, code) = sb.json(&["env.file", "env.exists"]);
+        assert_eq!(code, 1, "{name:?}: {report:#}");
+        let file = support::check(&report, "env.file");
+        assert_eq!(file["status"], "fail", "{name:?}: {file:#}");
+        assert!(
+            file["locations"].to_string().contains("invalid-name"),
+            "{name:?}: {file:#}"
+        );
+        let exists = support::check(&report, "env.exists");
+        assert_eq!(exists["status"], "unknown", "{name:?}: {exists:#}");
+        assert!(exists["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("(see env.file)"));
+        assert!(exists["fix"].is_null(), "{name:?}: {exists:#}");
+        let out = sb.run(&["fix", "--script", "env.file", "env.exists"]);
         assert_eq!(out.status.code(), Some(0));
         let script = support::stdout(&out);
         assert!(
             !script.lines().any(|l| l.starts_with("micromamba")),
             "{name:?}: {script}"
         );
-        assert!(script.contains("not a valid environment name"), "{script}");
         sh_n(&script, sb.root());
         run_script(&sb, &script);
-        let out = sb.run(&["fix", "--yes", "env.exists"]);
+        let out = sb.run(&["fix", "--yes", "env.file", "env.exists"]);
         let text = support::stdout(&out);
         assert_eq!(out.status.code(), Some(1), "{text}");
-        assert!(text.contains("refused"), "{text}");
         assert!(calls(&calls_dir).is_empty(), "{name:?}: {text}");
         assert_nothing_executed(&sb, &[]);
+        // The same name given with --env (or [env] name) is a usage error: exit 2, no run.
+        let out = sb.run(&["--env", name, "env.exists"]);
+        assert_eq!(out.status.code(), Some(2), "{name:?}");
+        assert!(support::stderr(&out).contains("is not a valid environment name"));
+        sb.write(
+            "project/devdoctor.toml",
+            &format!("[env]\nname = {name:?}\n"),
+        );
+        let out = sb.run(&["env.exists"]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name:?}: {}",
+            support::stderr(&out)
+        );
+        assert!(calls(&calls_dir).is_empty());
     }
 }
 

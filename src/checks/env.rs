@@ -410,6 +410,15 @@ fn check_exists(ctx: &Context) -> Outcome {
             _ => CheckResult::unknown(format!("{shown_file} cannot be read, so the environment name is unknown (see env.file)")),
         });
     };
+    // The file's name is one no tool accepts: env.file says so and how to rename it.
+    if name.source == probe::NameSource::FileName
+        && !crate::policy::names::valid_env_name(&name.name)
+    {
+        return Err(Early::unknown(format!(
+            "{shown_file} names the environment `{}`, which is not a valid name (see env.file)",
+            crate::policy::text::printable(&name.name)
+        )));
+    }
     let d = probe::discovery(ctx);
     let env = probe::project_env(ctx);
     let mut r = match &env.resolution.chosen {

@@ -1,7 +1,9 @@
 //! One home for each policy that several modules share: which names look secret
-//! ([`secrets`]), how text from outside is made safe to print ([`text`]) and the detector
-//! behind "no fix ever calls pip" ([`no_pip`]).
+//! ([`secrets`]), how text from outside is made safe to print ([`text`]), the detector
+//! behind "no fix ever calls pip" ([`no_pip`]) and the environment names tools accept
+//! ([`names`]).
 
+pub mod names;
 pub mod no_pip;
 pub mod redact;
 pub mod secrets;

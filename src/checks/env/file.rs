@@ -189,6 +189,17 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
         }
         _ => {}
     }
+    if let Some(n) = file
+        .name
+        .as_ref()
+        .filter(|n| !crate::policy::names::valid_env_name(&n.text))
+    {
+        let shown_name = crate::policy::text::printable(&n.text);
+        f.add(Status::Fail, n.line, "invalid-name", format!("`name: {shown_name}` is not a valid environment name: conda and micromamba refuse empty names, `/`, spaces, `:`, `#` and a leading `-`"));
+        f.step(format!(
+            "rename the environment in {shown} (letters, digits, `-`, `_`, `.`)"
+        ));
+    }
     if !file.unknown_keys.is_empty() {
         for k in &file.unknown_keys {
             f.add(Status::Warn, k.line, "unknown-key", format!("unknown key `{}`: conda ignores it (it accepts name, prefix, channels, variables, dependencies)", k.text));
