@@ -84,7 +84,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
 - it must parse as YAML and be a mapping with a `dependencies:` list;
 - no `name:` (warn: says how the environment will be named; not for an overlay file without
   a name that is applied with `env update`, nor for a file a Dockerfile installs into base),
-  keys conda does not accept
+  a name no tool accepts (fail: a space, `/`, `:`, `#` or a leading `-`), keys conda does not
+  accept
   (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` is fine);
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
   solver conflicts; use `nodefaults`);
