@@ -129,7 +129,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         write_stdout(&man_page()?)?;
         return Ok(exit::HEALTHY);
     }
-    let inv = Invocation::resolve(&cli.global, &run)?;
+    let reviewing = matches!(cli.command, Some(Command::Trust { .. }));
+    let inv = Invocation::resolve(&cli.global, &run, reviewing)?;
     match &cli.command {
         Some(Command::Trust { show }) => {
             write_stdout(&usage(crate::trust::cmd_trust(&inv.settings, *show))?)?;

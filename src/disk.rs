@@ -3,41 +3,77 @@
 //! project, a file it names that lies outside it (a link out, a `..` path) is not read at all;
 //! files devdoctor writes appear whole or not at all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-/// The project folder of a run that is not forced trusted: as given, and resolved; and the
-/// links out of it that the user trusted (relative link path → where it leads).
+/// The project folder of a run that is not forced trusted: as given, and resolved; the links
+/// out of it that the user trusted (relative link path → where it leads); and the files it
+/// names outside itself with `..` that the user trusted (where they lead).
 struct Confinement {
     given: PathBuf,
     root: PathBuf,
     trusted: BTreeMap<String, String>,
-    /// The user trusted the project: paths it names outside itself with `..` (a compose
-    /// `include:` of `../common/compose.yaml`) are read.
-    dotdot: bool,
+    /// Where the `..` paths the project named when the user trusted it led (a compose
+    /// `include:` of `../common/compose.yaml`): those, and only those, are read.
+    outside: BTreeSet<PathBuf>,
+    /// `devdoctor trust` is looking: every `..` path that leads out is read, and noted here.
+    collecting: Option<Mutex<BTreeSet<PathBuf>>>,
 }
 
 static CONFINED: OnceLock<Confinement> = OnceLock::new();
 
 /// From now on, for the rest of this process, a file named through `project` is read only if
 /// it resolves inside `project`; or through a link of `trusted` that still leads where it led
-/// when the user trusted it; or, when `dotdot` (the user trusted the project), through a `..`
-/// in the path. A cloned repository's `environment.yml -> ~/.aws/credentials`, or its compose
-/// file's `include: ../../.kube/config`, is data the project pointed outside itself, and
-/// reading it would print pieces of what it holds. Paths that are not named through the
-/// project (environments, the user's rc files) are not affected. Called once per run, unless
-/// the run is forced trusted (`--trust-project`, `DEVDOCTOR_TRUST=1`).
-pub(crate) fn confine_to(project: &Path, trusted: BTreeMap<String, String>, dotdot: bool) {
+/// when the user trusted it; or through a `..` path that leads to one of `outside`, the files
+/// the project named outside itself when the user trusted it. A cloned repository's
+/// `environment.yml -> ~/.aws/credentials`, or its compose file's
+/// `include: ../../.kube/config`, is data the project pointed outside itself, and reading it
+/// would print pieces of what it holds; a pull that adds such a path is withheld again until
+/// the user looks. Paths that are not named through the project (environments, the user's rc
+/// files) are not affected. Called once per run, unless the run is forced trusted
+/// (`--trust-project`, `DEVDOCTOR_TRUST=1`).
+pub(crate) fn confine_to(
+    project: &Path,
+    trusted: BTreeMap<String, String>,
+    outside: BTreeSet<PathBuf>,
+) {
+    set_confinement(project, trusted, outside, None);
+}
+
+/// For `devdoctor trust`, which shows the user what they are about to trust: every file named
+/// through the project is read, and where each `..` path that leads out of the project led is
+/// noted, for [`collected`] to list.
+pub(crate) fn confine_collecting(project: &Path) {
+    let collecting = Some(Mutex::new(BTreeSet::new()));
+    set_confinement(project, BTreeMap::new(), BTreeSet::new(), collecting);
+}
+
+fn set_confinement(
+    project: &Path,
+    trusted: BTreeMap<String, String>,
+    outside: BTreeSet<PathBuf>,
+    collecting: Option<Mutex<BTreeSet<PathBuf>>>,
+) {
     let root = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
     let _ = CONFINED.set(Confinement {
         given: project.to_path_buf(),
         root,
         trusted,
-        dotdot,
+        outside,
+        collecting,
     });
+}
+
+/// The files outside the project that `..` paths led to since [`confine_collecting`].
+pub(crate) fn collected() -> BTreeSet<PathBuf> {
+    CONFINED
+        .get()
+        .and_then(|c| c.collecting.as_ref())
+        .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()).clone())
+        .unwrap_or_default()
 }
 
 /// Where `path` really leads when it is a project file that leaves the project through a link
@@ -51,6 +87,7 @@ fn escapes(path: &Path) -> Option<PathBuf> {
         .find_map(|b| path.strip_prefix(b).ok().map(|r| (b, r)))?;
     let mut cur = base.clone();
     let mut first_link = None;
+    let mut dotdot = false;
     for part in rel.components() {
         match part {
             Component::Normal(name) => {
@@ -61,15 +98,23 @@ fn escapes(path: &Path) -> Option<PathBuf> {
                 }
             }
             Component::CurDir => {}
-            // `..` below the project: resolve the whole path (once trusted, it is read).
-            _ if c.dotdot => return None,
+            // `..` below the project: resolve the whole path.
             _ => {
                 first_link = Some(path.to_path_buf());
+                dotdot = true;
                 break;
             }
         }
     }
     let link = first_link?;
+    if let Some(seen) = &c.collecting {
+        if let Some(real) = dotdot.then(|| std::fs::canonicalize(path).ok()).flatten() {
+            if !real.starts_with(&c.root) {
+                seen.lock().unwrap_or_else(|e| e.into_inner()).insert(real);
+            }
+        }
+        return None;
+    }
     // A link the user trusted, still leading where it led then: what lies beyond is theirs.
     let trusted = link.strip_prefix(base).ok().and_then(|rel| {
         let target = c.trusted.get(rel.to_str()?)?;
@@ -81,7 +126,8 @@ fn escapes(path: &Path) -> Option<PathBuf> {
     }
     // A dangling link resolves to nothing: opening it fails on its own.
     let real = std::fs::canonicalize(path).ok()?;
-    (!real.starts_with(&c.root)).then_some(real)
+    let read = real.starts_with(&c.root) || (dotdot && c.outside.contains(&real));
+    (!read).then_some(real)
 }
 
 /// Refuses a project file that leads outside the project (see [`confine_to`]).

@@ -132,19 +132,24 @@ fn confine_paths(s: &mut Settings) -> bool {
 
 impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
-    pub fn resolve(g: &GlobalArgs, run: &RunArgs) -> Result<Invocation> {
+    /// `reviewing`: this is `devdoctor trust`, which reads what the project names outside
+    /// itself in order to show it.
+    pub fn resolve(g: &GlobalArgs, run: &RunArgs, reviewing: bool) -> Result<Invocation> {
         let mut settings = usage(config::resolve(g, run))?;
-        let (trust, links) = crate::trust::assess(&settings, g.trust_project);
+        let (trust, beyond) = crate::trust::assess(&settings, g.trust_project);
         settings.trusted = trust.trusted();
         let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
         if !settings.trusted && !g.trust_project {
             withheld |= confine_paths(&mut settings);
         }
         // Files named through the project that lie outside it are read only where the user
-        // trusted the project (a link: that very link), config or packs of its own or not.
-        if !g.trust_project {
-            let dotdot = links.is_some();
-            crate::disk::confine_to(&settings.project_dir, links.unwrap_or_default(), dotdot);
+        // trusted them (a link: that very link; a `..` path: the file it led to), config or
+        // packs of its own or not.
+        if reviewing {
+            crate::disk::confine_collecting(&settings.project_dir);
+        } else if !g.trust_project {
+            let beyond = beyond.unwrap_or_default();
+            crate::disk::confine_to(&settings.project_dir, beyond.links, beyond.outside);
         }
         if !settings.trusted
             && settings.timeout_from_project

@@ -10,7 +10,7 @@
 use crate::core::Settings;
 use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// A project config may raise the per-check timeout up to this without trust.
@@ -195,6 +195,19 @@ struct Record {
     /// links were recorded have none).
     #[serde(default)]
     links: Links,
+    /// Where the `..` paths the project named outside itself led (a compose
+    /// `include: ../common/compose.yaml`); records written before these were recorded have
+    /// none, so such a file is withheld until the user trusts the project again.
+    #[serde(default)]
+    outside: BTreeSet<String>,
+}
+
+/// What the user trusted beyond the project's own files, when their record still matches: the
+/// links out of the project, and the files its `..` paths led to.
+#[derive(Debug, Default)]
+pub(crate) struct Beyond {
+    pub(crate) links: Links,
+    pub(crate) outside: BTreeSet<PathBuf>,
 }
 
 fn read_record(project: &Path) -> Option<Record> {
@@ -258,18 +271,18 @@ fn changes(then: &Fingerprint, now: &Fingerprint) -> Vec<String> {
 }
 
 /// Where this project's trust stands (`forced` is `--trust-project` / `DEVDOCTOR_TRUST=1`), and
-/// when the user's record of the project still matches, the links out of the project they
-/// trusted (`None`: no matching record, or forced, which is not confined at all).
-pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Links>) {
+/// when the user's record of the project still matches, what they trusted beyond it (`None`:
+/// no matching record, or forced, which is not confined at all).
+pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Beyond>) {
     if forced {
         return (State::Forced, None);
     }
     let now = fingerprint(settings);
     let record = read_record(&settings.project_dir);
-    let links = record
-        .as_ref()
-        .filter(|r| r.files == now)
-        .map(|r| r.links.clone());
+    let beyond = record.as_ref().filter(|r| r.files == now).map(|r| Beyond {
+        links: r.links.clone(),
+        outside: r.outside.iter().map(PathBuf::from).collect(),
+    });
     let state = if now.is_empty() {
         State::NothingToTrust
     } else {
@@ -285,76 +298,101 @@ pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Links>
             },
         }
     };
-    (state, links)
+    (state, beyond)
 }
 
-/// `devdoctor trust [--show]`: records the fingerprint (or shows what it would record).
-pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
-    let now = fingerprint(settings);
-    let links = outside_links(&settings.project_dir);
+/// The files `..` paths of the project lead to outside it (a compose `include:` or `extends:`
+/// of `../…`): the compose and Dockerfile probes read the project as a run would, with
+/// [`crate::disk::confine_collecting`] set, and what they reached outside it is listed.
+/// Parsing only: nothing runs.
+fn outside_files(settings: &Settings) -> BTreeSet<String> {
+    let ctx = crate::core::Context::new(settings.clone());
+    let _ = crate::probes::compose::compose(&ctx);
+    let _ = crate::probes::dockerfile::dockerfiles(&ctx);
+    crate::disk::collected()
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// `+ ` new, `~ ` changed, `  ` as recorded.
+fn mark<T: PartialEq>(then: Option<Option<&T>>, now: &T) -> &'static str {
+    match then {
+        Some(Some(t)) if t == now => "  ",
+        Some(Some(_)) => "~ ",
+        _ => "+ ",
+    }
+}
+
+/// What `devdoctor trust` lists: each fingerprinted file, each link out, each file named
+/// outside, marked against the record `then`.
+fn listing(then: Option<&Record>, now: &Record) -> String {
+    use crate::policy::text::printable;
     let mut out = String::new();
-    if now.is_empty() && links.is_empty() {
+    for (file, hash) in &now.files {
+        let m = mark(then.map(|t| t.files.get(file)), hash);
+        out.push_str(&format!("{m}{file}  sha256:{}\n", &hash[..16]));
+    }
+    for (link, target) in &now.links {
+        let m = mark(then.map(|t| t.links.get(link)), target);
+        let (link, target) = (printable(link), printable(target));
+        out.push_str(&format!(
+            "{m}{link} -> {target}  (a link out of the project)\n"
+        ));
+    }
+    for file in &now.outside {
+        let m = mark(then.map(|t| t.outside.get(file)), file);
+        let file = printable(file);
+        out.push_str(&format!("{m}{file}  (named by the project with `..`)\n"));
+    }
+    out
+}
+
+/// `devdoctor trust [--show]`: records the fingerprint (or shows what it would record). The
+/// run's files were confined with [`crate::disk::confine_collecting`].
+pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
+    let now = Record {
+        project: settings.project_dir.display().to_string(),
+        files: fingerprint(settings),
+        links: outside_links(&settings.project_dir),
+        outside: outside_files(settings),
+    };
+    let nothing = now.files.is_empty() && now.links.is_empty() && now.outside.is_empty();
+    let mut out = String::new();
+    if nothing {
         out.push_str(
-            "no devdoctor.toml, .devdoctor/, packs, plugins or links out of the project: only files it names outside itself (a compose `include: ../…`) are affected\n",
+            "no devdoctor.toml, .devdoctor/, packs, plugins, links out of the project or files it names outside itself\n",
         );
     }
     let then = read_record(&settings.project_dir);
-    for (file, hash) in &now {
-        let mark = match then.as_ref().map(|t| t.files.get(file)) {
-            Some(Some(h)) if h == hash => "  ",
-            Some(Some(_)) => "~ ",
-            _ => "+ ",
-        };
-        out.push_str(&format!("{mark}{file}  sha256:{}\n", &hash[..16]));
-    }
-    for (link, target) in &links {
-        let mark = match then.as_ref().map(|t| t.links.get(link)) {
-            Some(Some(t)) if t == target => "  ",
-            Some(Some(_)) => "~ ",
-            _ => "+ ",
-        };
-        let target = crate::policy::text::printable(target);
-        let link = crate::policy::text::printable(link);
-        out.push_str(&format!(
-            "{mark}{link} -> {target}  (a link out of the project)\n"
-        ));
-    }
+    out.push_str(&listing(then.as_ref(), &now));
     if show {
-        let same = then
-            .as_ref()
-            .is_some_and(|t| t.files == now && t.links == links);
-        let verdict = if same {
-            "trusted: the files above match what you trusted"
+        let same = then.as_ref().is_some_and(|t| {
+            t.files == now.files && t.links == now.links && t.outside == now.outside
+        });
+        out.push_str(if same {
+            "trusted: the files above match what you trusted\n"
         } else {
-            "not trusted (+ new, ~ changed since you trusted it): `devdoctor trust` records them"
-        };
-        out.push_str(verdict);
-        out.push('\n');
+            "not trusted (+ new, ~ changed since you trusted it): `devdoctor trust` records them\n"
+        });
         return Ok(out);
     }
     let path = record_path(&settings.project_dir)
         .context("no state directory: set HOME or XDG_STATE_HOME")?;
-    let record = Record {
-        project: settings.project_dir.display().to_string(),
-        files: now,
-        links,
-    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    std::fs::write(&path, serde_json::to_string_pretty(&record)?)
+    std::fs::write(&path, serde_json::to_string_pretty(&now)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    if record.files.is_empty() && record.links.is_empty() {
-        out.push_str(&format!(
-            "trusted {}: files it names outside itself are read (`devdoctor untrust` forgets it)\n",
-            settings.project_dir.display()
-        ));
+    let reach = if now.files.is_empty() {
+        "files it names outside itself are read only as listed"
     } else {
-        out.push_str(&format!(
-            "trusted {}: its packs and plugins run, and files it names outside itself are read, until one of these changes\n",
-            settings.project_dir.display()
-        ));
-    }
+        "its packs and plugins run, and files it names outside itself are read as listed"
+    };
+    out.push_str(&format!(
+        "trusted {}: {reach}, until one of these changes (`devdoctor untrust` forgets it)\n",
+        settings.project_dir.display()
+    ));
     Ok(out)
 }
 

@@ -429,7 +429,14 @@ fn compose_paths_outside_the_project_wait_for_trust() {
     assert!(syntax["fix"].is_null(), "{syntax:#}");
 
     let out = sb.run(&["trust"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let listed = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{listed}");
+    // Only what devdoctor reads is listed: compose files, not the `env_file:` it never opens.
+    assert!(
+        listed.contains("other/compose.yaml  (named by the project with `..`)"),
+        "{listed}"
+    );
+    assert!(!listed.contains("secrets.env"), "{listed}");
     let (report, _) = sb.json(&["compose.*"]);
     assert_eq!(
         support::status(&report, "compose.syntax"),
@@ -437,4 +444,34 @@ fn compose_paths_outside_the_project_wait_for_trust() {
         "{report:#}"
     );
     assert!(report.to_string().contains("leak-4711"), "{report:#}");
+
+    // A pull that names one more file outside: that file waits for trust again, the ones the
+    // user saw are still read.
+    sb.write(
+        "other/new.yaml",
+        "services:\n  new-5822:\n    image: new:1\n",
+    );
+    sb.write(
+        "project/compose.yaml",
+        "include:\n  - ../other/compose.yaml\n  - ../other/new.yaml\nservices:\n  app:\n    image: app:1\n",
+    );
+    let (report, _) = sb.json(&["compose.*"]);
+    assert!(!report.to_string().contains("5822"), "{report:#}");
+    let syntax = support::check(&report, "compose.syntax");
+    assert_eq!(syntax["status"], "unknown", "{syntax:#}");
+    assert!(syntax.to_string().contains("new.yaml"), "{syntax:#}");
+    let shown = text(&sb.run(&["trust", "--show"]));
+    assert!(
+        shown.contains("+ ") && shown.contains("other/new.yaml"),
+        "{shown}"
+    );
+    assert!(shown.contains("not trusted"), "{shown}");
+    assert_eq!(sb.run(&["trust"]).status.code(), Some(0));
+    let (report, _) = sb.json(&["compose.*"]);
+    assert_eq!(
+        support::status(&report, "compose.syntax"),
+        "ok",
+        "{report:#}"
+    );
+    assert!(report.to_string().contains("new-5822"), "{report:#}");
 }
