@@ -351,13 +351,17 @@ fn kill_group(child: &Child) {
     kill_pgid(child.id());
 }
 
-/// Options given to every git devdoctor starts, before its sub-command: a cloned repository's
-/// `.git/config` can name programs (`core.fsmonitor`, hooks) that git would otherwise run.
+/// Options given to every git devdoctor starts, before its sub-command: a repository's
+/// `.git/config` can name programs (`core.fsmonitor`, hooks) that git would otherwise run, and
+/// an excludes file anywhere on the machine that `check-ignore -v` would read and quote a
+/// line of. What devdoctor asks git only counts the repository's own .gitignore files.
 pub const GIT_SAFETY: &[&str] = &[
     "-c",
     "core.fsmonitor=false",
     "-c",
     "core.hooksPath=/dev/null",
+    "-c",
+    "core.excludesFile=/dev/null",
     "--no-optional-locks",
 ];
 

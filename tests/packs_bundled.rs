@@ -289,6 +289,31 @@ fn committed_env_file_with_secrets_fails_without_printing_them() {
     assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
 }
 
+/// A repository's own `.git/config` may name an excludes file anywhere on the machine; git
+/// would read it and `check-ignore -v` would quote its matching line, which a failing check
+/// shows. devdoctor's git reads no excludes file but the repository's .gitignore files.
+#[test]
+fn a_repository_config_cannot_make_git_quote_a_file_outside_it() {
+    let sb = Sandbox::new();
+    if with_git(&sb).is_none() {
+        support::skipped("git is not installed");
+        return;
+    }
+    let p = &sb.project;
+    git(p, &["init", "-q"]);
+    let outside = sb.write("private/notes-4711", "*.env\n.env\n");
+    git(
+        p,
+        &["config", "core.excludesFile", &outside.to_string_lossy()],
+    );
+    sb.write("project/.env", "DEBUG=1\n");
+    let out = sb.run(&["-v", "--json", "dotenv.gitignore"]);
+    let text = stdout(&out);
+    assert!(!text.contains("4711"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
+}
+
 #[test]
 fn dockerignore_must_exclude_env_when_both_exist() {
     let sb = Sandbox::new();
