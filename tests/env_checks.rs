@@ -436,6 +436,57 @@ fn environment_file_lint_points_at_lines() {
     assert!(short.contains("(more at 2, 3, 5, 6, 7, 8, 9)"), "{short}");
 }
 
+/// An exported file's machine `prefix:` matters only without a `name:` (conda uses it then,
+/// micromamba ignores it); a credential under `variables:` fails without being printed.
+#[test]
+fn exported_prefix_and_secret_variables() {
+    let yml = "channels:\n  - conda-forge\ndependencies:\n  - python=3.11\nvariables:\n  OPENAI_API_KEY: sk-live-4711abcdef\n  LOG_LEVEL: debug\n  HF_TOKEN: ${HF_TOKEN}\nprefix: /home/alice/miniforge3/envs/data-tool\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let rules = |c: &serde_json::Value| -> Vec<(u64, String)> {
+        c["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["line"].as_u64().unwrap(),
+                    l["rule"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let out = sb.run(&["--json", "-v", "env.file"]);
+    let text = support::stdout(&out);
+    assert!(!text.contains("4711"), "the value was printed: {text}");
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let found = rules(c);
+    assert!(found.contains(&(6, "secret-variable".into())), "{found:?}");
+    assert!(found.contains(&(9, "prefix".into())), "{found:?}");
+    // Only the literal credential: not LOG_LEVEL, not a ${…} reference.
+    assert_eq!(
+        found.iter().filter(|(_, r)| r == "secret-variable").count(),
+        1
+    );
+    let steps = c["fix"]["manual"].to_string();
+    assert!(steps.contains("with `name: data-tool`"), "{steps}");
+    assert!(
+        steps.contains("OPENAI_API_KEY") && !steps.contains("4711"),
+        "{steps}"
+    );
+    let human = support::stdout(&sb.run(&["-v", "env.file"]));
+    assert!(!human.contains("4711"), "{human}");
+
+    // Next to a name, the prefix is ignored by micromamba and loses to the name in conda.
+    sb.write(
+        "project/environment.yml",
+        "name: data-tool\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\nprefix: /home/alice/miniforge3/envs/data-tool\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(check(&r, "env.file")["status"], "ok", "{r:#}");
+}
+
 #[test]
 fn requirements_txt_without_environment_yml_fails_without_pip() {
     let sb = Sandbox::new();

@@ -87,6 +87,11 @@ Looks at the project's environment file (environment.yml, or the file named by -
   a name no tool accepts (fail: a space, `/`, `:`, `#` or a leading `-`), keys conda does not
   accept
   (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` is fine);
+- an absolute `prefix:` and no `name:` (warn: conda creates the environment in that folder of
+  the machine `conda env export` ran on, micromamba ignores it; next to a name, or relative
+  such as `./.env`, it is fine);
+- a credential-looking name under `variables:` with a literal value (fail; the value is never
+  printed: the file is shared, and activation exports it);
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
   solver conflicts; use `nodefaults`);
 - Python not pinned (warn), malformed MatchSpecs (fail);

@@ -173,6 +173,26 @@ pub fn is_secret_env_name(name: &str) -> bool {
         || words(name).last().is_some_and(|w| w == "dsn")
 }
 
+/// Whether a value is a literal (not empty, not just `$VAR` / `${VAR}`, not a flag word).
+pub fn is_literal_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    let only_ref = v
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|n| !n.contains(['$', '}']))
+        || v.strip_prefix('$').is_some_and(|n| {
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    let flag = matches!(
+        v.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "0" | "1" | "on" | "off" | "none" | "null"
+    );
+    !only_ref && !flag
+}
+
 /// Whether a URL query parameter's value should be hidden: a secret name, or one of the
 /// names that carry credentials in URLs (`code`, `sig`, `key`, `session`, …). Broader than
 /// [`is_secret_name`] because a query value is never needed to understand a finding.

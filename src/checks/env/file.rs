@@ -212,6 +212,57 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
     }
 }
 
+/// Whether a `prefix:` names a folder of one machine (`conda env export` writes
+/// `/home/alice/miniforge3/envs/app`), not one relative to the project (`./.env`).
+fn machine_prefix(prefix: &str) -> bool {
+    let p = prefix.trim();
+    let drive = p
+        .as_bytes()
+        .get(1..3)
+        .is_some_and(|d| d == b":\\" || d == b":/");
+    p.starts_with('/') || p.starts_with('~') || p.starts_with('\\') || drive
+}
+
+/// A `prefix:` of one machine standing in for a name, and credentials written into
+/// `variables:`. A file's `name:` wins over its `prefix:` in conda, and micromamba ignores the
+/// prefix, so next to a name it does no harm.
+fn lint_prefix_and_variables(f: &mut Findings, file: &EnvFile, shown: &str) {
+    use crate::policy::secrets::{is_literal_value, is_secret_name};
+    let lone_prefix = file
+        .prefix
+        .as_ref()
+        .filter(|p| file.name.is_none() && machine_prefix(&p.text));
+    if let Some(p) = lone_prefix {
+        let path = crate::policy::text::printable(&p.text);
+        f.add(Status::Warn, p.line, "prefix", format!("`prefix: {path}` and no `name:`: conda creates the environment in that folder of the machine the file was exported on (or fails), micromamba ignores it and needs -n"));
+        let base = Path::new(p.text.trim())
+            .file_name()
+            .map(|b| b.to_string_lossy());
+        f.step(match base {
+            Some(b) => format!(
+                "replace `prefix: {path}` with `name: {}` in {shown}",
+                crate::policy::text::printable(&b)
+            ),
+            None => format!("replace the `prefix:` line of {shown} with `name: <env name>`"),
+        });
+    }
+    let secrets: Vec<&str> = file
+        .variables
+        .iter()
+        .filter(|v| is_secret_name(&v.name) && v.value.as_deref().is_some_and(is_literal_value))
+        .map(|v| {
+            f.add(Status::Fail, v.line, "secret-variable", format!("a plaintext value for `{}` in `variables:` (value hidden): the file is shared with the project, and activating the environment exports it", v.name));
+            v.name.as_str()
+        })
+        .collect();
+    if !secrets.is_empty() {
+        f.step(format!(
+            "remove the value of {} from {shown}, rotate it, and set it in your shell or an untracked .env instead",
+            secrets.join(", ")
+        ));
+    }
+}
+
 /// conda-forge first, no `defaults`.
 fn lint_channels(f: &mut Findings, file: &EnvFile) {
     let channels: Vec<(String, usize)> = file
@@ -411,6 +462,7 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     if role == Role::Picked {
         lint_name(ctx, &mut f, file, shown);
     }
+    lint_prefix_and_variables(&mut f, file, shown);
     lint_channels(&mut f, file);
     lint_dependencies(&mut f, file, role);
     lint_pip(ctx, &mut f, file);
@@ -446,4 +498,23 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
         r = r.with_fix(fix);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_machine_prefix_is_absolute_or_home_relative() {
+        for p in [
+            "/home/alice/miniforge3/envs/x",
+            "~/envs/x",
+            "C:\\Users\\alice\\envs\\x",
+            "D:/envs/x",
+            "\\\\server\\envs\\x",
+        ] {
+            assert!(super::machine_prefix(p), "{p}");
+        }
+        for p in ["./.env", ".venv-conda", "envs/x", ""] {
+            assert!(!super::machine_prefix(p), "{p}");
+        }
+    }
 }

@@ -145,6 +145,15 @@ impl PipBlock {
     }
 }
 
+/// One entry of `variables:`, which conda sets when the environment is activated. The value
+/// is `None` when it is not a scalar; it is only ever judged, never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    pub name: String,
+    pub value: Option<String>,
+    pub line: usize,
+}
+
 /// A finding about the file's structure (a wrong type, an unexpected item).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -168,6 +177,7 @@ pub struct EnvFile {
     pub dependencies_line: Option<usize>,
     pub pip: Option<PipBlock>,
     pub platforms: Vec<Spanned>,
+    pub variables: Vec<Variable>,
     pub unknown_keys: Vec<Spanned>,
     pub problems: Vec<Problem>,
     /// The text as read (for hashing against a lock file).
@@ -237,7 +247,8 @@ pub fn parse(path: &Path, text: String) -> Result<EnvFile, FileError> {
                 file.dependencies_line = Some(key_line);
                 read_dependencies(&mut file, value, key_line);
             }
-            "variables" | "category" => {}
+            "variables" => file.variables = variables(&mut file.problems, value, key_line),
+            "category" => {}
             other => file.unknown_keys.push(Spanned {
                 text: other.to_string(),
                 line: key_line,
@@ -245,6 +256,36 @@ pub fn parse(path: &Path, text: String) -> Result<EnvFile, FileError> {
         }
     }
     Ok(file)
+}
+
+/// `variables:`: a mapping of names to the values conda sets on activation.
+fn variables(
+    problems: &mut Vec<Problem>,
+    value: &saphyr::MarkedYaml<'_>,
+    key_line: usize,
+) -> Vec<Variable> {
+    if yaml::is_null(value) {
+        return Vec::new();
+    }
+    let Some(entries) = yaml::mapping(value) else {
+        problems.push(Problem {
+            line: key_line,
+            message: format!(
+                "`variables:` is {}, expected a mapping (NAME: value)",
+                yaml::kind(value)
+            ),
+            fatal: false,
+        });
+        return Vec::new();
+    };
+    entries
+        .into_iter()
+        .map(|(name, v, line)| Variable {
+            name: name.to_string(),
+            value: yaml::scalar(v).map(str::to_string),
+            line,
+        })
+        .collect()
 }
 
 fn scalar_entry(
