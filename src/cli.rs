@@ -186,9 +186,19 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "DEVDOCTOR_TRUST",
-        value_parser = clap::builder::BoolishValueParser::new()
+        value_parser = trust_value
     )]
     pub trust_project: bool,
+}
+
+/// `DEVDOCTOR_TRUST`'s value: an empty one means unset, as it does for every other variable;
+/// anything but a clear yes or no is refused rather than guessed.
+fn trust_value(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "y" | "t" => Ok(true),
+        "" | "0" | "false" | "no" | "off" | "n" | "f" => Ok(false),
+        _ => Err("expected 1 or 0 (true/false, yes/no, on/off; empty means 0)".to_string()),
+    }
 }
 
 /// The flags of a check run (`devdoctor`, `devdoctor check`, `devdoctor fix`): which checks,

@@ -223,6 +223,22 @@ fn ci_can_trust_its_own_repository_for_one_run() {
     assert!(!text(&out).contains(KEY));
 }
 
+/// An empty DEVDOCTOR_TRUST is unset (a CI template's `DEVDOCTOR_TRUST: ${{ … }}` that came out
+/// empty), and a value that is neither yes nor no is refused, not taken for yes.
+#[test]
+fn devdoctor_trust_empty_is_no_and_unclear_is_refused() {
+    let (mut sb, marks) = sandbox();
+    sb.var("DEVDOCTOR_TRUST", "");
+    let out = sb.run(&[]);
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(ran(&marks).is_empty(), "{}", text(&out));
+    sb.var("DEVDOCTOR_TRUST", "maybe");
+    let out = sb.run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("expected 1 or 0"), "{}", text(&out));
+    assert!(ran(&marks).is_empty(), "{}", text(&out));
+}
+
 #[test]
 fn a_project_config_cannot_raise_the_timeout_or_reach_remote_hosts_untrusted() {
     let (sb, _) = sandbox();
