@@ -524,6 +524,21 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
         !devdoctor::policy::no_pip::text_calls_pip(&texts),
         "{texts}"
     );
+    // A later step of the plan (a pip line in the Makefile) names the environment the
+    // proposal creates, not a `<env-name>` to fill in.
+    fs::write(
+        sb.project.join("Makefile"),
+        "setup:\n\tpip install -r requirements.txt\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file", "pip.makefile"]);
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("micromamba env update -n project -f environment.yml"),
+        "{texts}"
+    );
+    assert!(!texts.contains("<env"), "{texts}");
+    fs::remove_file(sb.project.join("Makefile")).unwrap();
     // Neither file: nothing to check.
     fs::remove_file(sb.project.join("requirements.txt")).unwrap();
     let (r, _) = sb.json(&["env.*"]);

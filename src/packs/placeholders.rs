@@ -89,7 +89,8 @@ impl Vars {
             env: s
                 .env_name
                 .clone()
-                .or_else(|| env_name_from_file(&s.env_file)),
+                .or_else(|| env_name_from_file(&s.env_file))
+                .or_else(|| proposed_env(ctx)),
             env_file: s.display_path(&s.env_file),
             project: s.project_dir.display().to_string(),
             home: ctx.home().map(|h| h.display().to_string()),
@@ -158,6 +159,14 @@ impl Vars {
 }
 
 /// A minimal read of `name:` from an environment file (top-level key only).
+/// In a project with only a requirements.txt, the name `env.file` proposes for the
+/// environment it asks the user to create: later steps of the plan name the same one.
+fn proposed_env(ctx: &Context) -> Option<String> {
+    use crate::probes::env as probe;
+    let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
+    (absent && probe::requirements_txt(ctx).is_some()).then(|| probe::proposed_env_name(ctx))
+}
+
 pub fn env_name_from_file(path: &std::path::Path) -> Option<String> {
     let text = crate::probes::yaml::read_text(path).ok()?;
     text.lines().find_map(|line| {

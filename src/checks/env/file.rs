@@ -136,13 +136,7 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
     let Some(req) = probe::requirements_txt(ctx) else {
         return CheckResult::skip(format!("no {shown} in the project"));
     };
-    let name = probe::env_name(ctx).map(|n| n.name).unwrap_or_else(|| {
-        ctx.settings
-            .project_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "project".into())
-    });
+    let name = probe::proposed_env_name(ctx);
     let text = crate::probes::yaml::read_text(&req).unwrap_or_default();
     let converted = requirements::convert(&text);
     let proposal = requirements::proposal(&name, &converted);

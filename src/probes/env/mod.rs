@@ -208,6 +208,18 @@ pub fn env_name(ctx: &Context) -> Option<EnvName> {
         })
 }
 
+/// The name of the environment devdoctor proposes to create when the project has only a
+/// requirements.txt (`env.file`): the configured name, else the project folder's.
+pub(crate) fn proposed_env_name(ctx: &Context) -> String {
+    env_name(ctx).map(|n| n.name).unwrap_or_else(|| {
+        ctx.settings
+            .project_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into())
+    })
+}
+
 /// Discovery inputs from the mamba probes, with the environment's own fallbacks.
 pub fn inputs(ctx: &Context) -> Inputs {
     let roots = crate::probes::mamba::roots(ctx);
