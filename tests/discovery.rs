@@ -26,6 +26,7 @@ const TREES: &[&str] = &[
     "cli-transport-mcp",
     "mcp-compose-dotenv-port",
     "pixi-workspace",
+    "devcontainer-miniconda",
 ];
 
 fn tree(name: &str) -> PathBuf {

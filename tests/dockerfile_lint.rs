@@ -374,3 +374,52 @@ fn local_base_image_config_is_used_with_a_real_engine() {
         assert_eq!(status(&report, id), "ok", "{id}: {:#}", check(&report, id));
     }
 }
+
+/// A dev container's Dockerfile (VS Code, Codespaces: `.devcontainer/`) is built and run for
+/// development, as the user devcontainer.json names and often with sudo: the rules about how a
+/// service runs leave it out and say so; the mamba and secret rules still judge it. Next to a
+/// service's Dockerfile, those rules judge the service's only.
+#[test]
+fn a_dev_container_is_not_judged_as_a_service() {
+    let dev = "FROM mcr.microsoft.com/devcontainers/miniconda:1-3\nRUN sudo apt-get update && pip install black\n";
+    let sb = project(&[(".devcontainer/Dockerfile", dev)]);
+    let (report, _) = sb.json(&["dockerfile.*"]);
+    for id in [
+        "dockerfile.user",
+        "dockerfile.sudo",
+        "dockerfile.healthcheck",
+        "dockerfile.multistage",
+    ] {
+        let c = check(&report, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"]
+                .as_str()
+                .unwrap()
+                .contains(".devcontainer/Dockerfile"),
+            "{c:#}"
+        );
+    }
+    assert_eq!(status(&report, "dockerfile.pip"), "fail", "{report:#}");
+    assert_eq!(status(&report, "dockerfile.base_pin"), "ok", "{report:#}");
+
+    sb.write("project/Dockerfile", INSECURE);
+    let (report, _) = sb.json(&["dockerfile.sudo", "dockerfile.user"]);
+    let user = check(&report, "dockerfile.user");
+    assert_eq!(user["status"], "fail", "{user:#}");
+    assert!(
+        locations(&report, "dockerfile.user")
+            .iter()
+            .all(|(path, _, _)| path == "Dockerfile"),
+        "{user:#}"
+    );
+    assert!(
+        user["details"]
+            .to_string()
+            .contains("left out, as a dev container"),
+        "{user:#}"
+    );
+    assert!(locations(&report, "dockerfile.sudo")
+        .iter()
+        .all(|(path, _, _)| path == "Dockerfile"));
+}

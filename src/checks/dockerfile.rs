@@ -31,6 +31,10 @@ pub struct Rule {
     pub ok: &'static str,
     pub judge: fn(&Dockerfile, &dyn Bases) -> Vec<Finding>,
     pub fix: fn(&FixInput) -> Fix,
+    /// Whether the rule judges a dev container's Dockerfile (under `.devcontainer/`) too. An
+    /// editor builds and runs it for development, as the user its devcontainer.json names
+    /// (often with sudo), never as a service: the rules about how a service runs leave it out.
+    pub dev_containers: bool,
 }
 
 impl Rule {
@@ -205,6 +209,8 @@ struct Judged<'a> {
     problems: Vec<(&'a Dockerfile, Finding)>,
     notes: Vec<String>,
     suppressed: usize,
+    /// Dev containers' Dockerfiles the rule leaves out.
+    left_out: Vec<&'a str>,
 }
 
 fn judge<'a>(ctx: &Context, rule: &Rule, files: &'a [Dockerfile]) -> Judged<'a> {
@@ -215,9 +221,14 @@ fn judge<'a>(ctx: &Context, rule: &Rule, files: &'a [Dockerfile]) -> Judged<'a> 
         problems: Vec::new(),
         notes: Vec::new(),
         suppressed: 0,
+        left_out: Vec::new(),
     };
     for df in files {
         if df.stages.is_empty() && !is_syntax {
+            continue;
+        }
+        if !rule.dev_containers && df.dev_container() {
+            out.left_out.push(&df.display);
             continue;
         }
         let mut found = (rule.judge)(df, &bases);
@@ -295,8 +306,16 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         problems,
         notes,
         suppressed,
+        left_out,
     } = judge(ctx, rule, &facts.files);
     let checked = facts.files.iter().filter(|d| !d.stages.is_empty()).count();
+    let dev_only = !left_out.is_empty() && left_out.len() == checked;
+    if dev_only && facts.unreadable.is_empty() {
+        return Err(Early::skip(format!(
+            "only a dev container's Dockerfile ({}): an editor runs it for development, as the user its devcontainer.json names, not as a service",
+            left_out.join(", ")
+        )));
+    }
     let mut unreadable: Vec<String> = facts
         .unreadable
         .iter()
@@ -354,6 +373,12 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     if !result.status.is_problem() {
         result = result.details(notes);
     }
+    if !left_out.is_empty() {
+        result = result.detail(format!(
+            "left out, as a dev container's Dockerfile: {}",
+            left_out.join(", ")
+        ));
+    }
     if suppressed > 0 {
         result = result.detail(format!(
             "{suppressed} finding{} silenced by an inline ignore pragma",
@@ -372,6 +397,13 @@ impl super::TableRule for Rule {
     }
     fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
+    }
+    fn applies(&self, table: &'static str) -> &'static str {
+        if self.dev_containers {
+            table
+        } else {
+            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) but a dev container's (under .devcontainer/, which an editor runs for development, not as a service); skips when there is no other."
+        }
     }
 }
 

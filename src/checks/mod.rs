@@ -69,6 +69,10 @@ pub(crate) trait TableRule: Sync + 'static {
     fn names(&self) -> [&'static str; 3];
     /// Judges every file of the table's kind and folds the findings into one result.
     fn lint(&'static self, ctx: &Context) -> Outcome;
+    /// When this rule applies, for the check reference: its table's words unless it says more.
+    fn applies(&self, table: &'static str) -> &'static str {
+        table
+    }
 }
 
 /// A table rule registered as a check.
@@ -105,7 +109,7 @@ pub(crate) fn table<R: TableRule>(
             Arc::new(RuleCheck {
                 rule,
                 meta,
-                applies,
+                applies: rule.applies(applies),
             }) as Arc<dyn Check>
         })
         .collect()

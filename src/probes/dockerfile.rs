@@ -136,6 +136,14 @@ pub struct Dockerfile {
 }
 
 impl Dockerfile {
+    /// Whether this is a dev container's Dockerfile: under a `.devcontainer` folder, where
+    /// VS Code, Codespaces and the devcontainer CLI look for it.
+    pub fn dev_container(&self) -> bool {
+        Path::new(&self.display)
+            .components()
+            .any(|c| c.as_os_str() == ".devcontainer")
+    }
+
     /// Parses `text` as the Dockerfile at `path`.
     pub fn from_text(path: PathBuf, display: String, text: &str) -> Dockerfile {
         let parsed = parse(text);

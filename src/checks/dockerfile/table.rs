@@ -155,6 +155,7 @@ pub const RULES: &[Rule] = &[
         ok: "every Dockerfile parses",
         judge: rules::syntax,
         fix: fix_syntax,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.user",
@@ -165,6 +166,7 @@ pub const RULES: &[Rule] = &[
         ok: "the final stage runs as a non-root user",
         judge: rules::user,
         fix: fix_user,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.pip",
@@ -175,6 +177,7 @@ pub const RULES: &[Rule] = &[
         ok: "no pip installs",
         judge: rules::pip,
         fix: fix_pip,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.healthcheck",
@@ -185,6 +188,7 @@ pub const RULES: &[Rule] = &[
         ok: "the final stage declares a HEALTHCHECK",
         judge: rules::healthcheck,
         fix: fix_healthcheck,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.healthcheck_tool",
@@ -195,6 +199,7 @@ pub const RULES: &[Rule] = &[
         ok: "the HEALTHCHECK's program is in the image",
         judge: super::health_tool::healthcheck_tool,
         fix: fix_healthcheck_tool,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.chown",
@@ -205,6 +210,7 @@ pub const RULES: &[Rule] = &[
         ok: "files are copied with --chown (or the image runs as root, see dockerfile.user)",
         judge: rules::chown,
         fix: fix_chown,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.base_pin",
@@ -215,6 +221,7 @@ pub const RULES: &[Rule] = &[
         ok: "base images are pinned",
         judge: rules::base_pin,
         fix: fix_base_pin,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.python_base",
@@ -225,6 +232,7 @@ pub const RULES: &[Rule] = &[
         ok: "no python:* base images",
         judge: rules::python_base,
         fix: fix_python_base,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.multistage",
@@ -235,6 +243,7 @@ pub const RULES: &[Rule] = &[
         ok: "no build tooling in a single-stage image",
         judge: rules::multistage,
         fix: fix_multistage,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.secrets",
@@ -245,6 +254,7 @@ pub const RULES: &[Rule] = &[
         ok: "no secrets in ENV, ARG or LABEL",
         judge: rules::secrets,
         fix: fix_secrets,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.expose",
@@ -255,6 +265,7 @@ pub const RULES: &[Rule] = &[
         ok: "only unprivileged ports are exposed",
         judge: rules::expose,
         fix: fix_expose,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.remote_fetch",
@@ -265,6 +276,7 @@ pub const RULES: &[Rule] = &[
         ok: "no unverified downloads",
         judge: rules::remote_fetch,
         fix: fix_remote_fetch,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.sudo",
@@ -275,6 +287,7 @@ pub const RULES: &[Rule] = &[
         ok: "no sudo",
         judge: rules::sudo,
         fix: fix_sudo,
+        dev_containers: false,
     },
     Rule {
         id: "dockerfile.micromamba_clean",
@@ -285,6 +298,7 @@ pub const RULES: &[Rule] = &[
         ok: "every micromamba install cleans its cache",
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,
+        dev_containers: true,
     },
     Rule {
         id: "dockerfile.base_eol",
@@ -295,5 +309,6 @@ pub const RULES: &[Rule] = &[
         ok: "no end-of-life base images",
         judge: super::eol::base_eol,
         fix: fix_base_eol,
+        dev_containers: true,
     },
 ];
