@@ -27,6 +27,7 @@ const TREES: &[&str] = &[
     "mcp-compose-dotenv-port",
     "pixi-workspace",
     "devcontainer-miniconda",
+    "pypi-library",
 ];
 
 fn tree(name: &str) -> PathBuf {

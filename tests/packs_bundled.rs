@@ -115,9 +115,45 @@ fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
     assert_eq!(lines, [4, 12], "{readme:#?}");
 }
 
+/// pip in a project that sets up no conda environment (no environment file, no
+/// requirements.txt: a library on PyPI, a pixi workspace) is its own choice: the pip checks
+/// skip and say why, instead of proposing an environment.yml that does not exist.
+#[test]
+fn pip_checks_skip_where_no_conda_environment_is_set_up() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/Makefile",
+        "setup:\n\tpip install -r requirements-dev.txt\n",
+    );
+    sb.write("project/README.md", "```bash\npip install demo\n```\n");
+    sb.write("project/pyproject.toml", "[project]\nname = \"demo\"\n");
+    let (v, code) = bundled(&sb, &[]);
+    for id in ["pip.makefile", "pip.readme"] {
+        let c = check(&v, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"]
+                .as_str()
+                .unwrap()
+                .contains("sets up no conda environment"),
+            "{c:#}"
+        );
+    }
+    // Nothing here warns: every selected check skipped (exit 3: nothing was checked).
+    assert_eq!(code, 3, "{v:#}");
+    // A requirements.txt that env.file proposes to replace counts as setting one up.
+    sb.write("project/requirements.txt", "requests\n");
+    let (v, _) = bundled(&sb, &[]);
+    assert_eq!(status(&v, "pip.makefile"), "warn", "{v:#}");
+}
+
 #[test]
 fn clean_scripts_pass() {
     let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
     sb.write("project/Makefile", "setup:\n\tmicromamba create -y -n demo -f environment.yml\n\tmicromamba install -y -n demo -c conda-forge pip pipx\n");
     sb.write(
         "project/run.sh",
@@ -131,6 +167,10 @@ fn clean_scripts_pass() {
 #[test]
 fn a_library_installing_itself_is_a_note_not_a_finding() {
     let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
     sb.write(
         "project/README.md",
         "# lib\n\n```bash\npip install -e \".[dev]\"\n```\n",

@@ -241,6 +241,10 @@ fn explain_shows_a_pack_checks_text_and_source() {
 fn overrides_change_severity_and_disable() {
     let sb = Sandbox::new();
     sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write(
         "project/Makefile",
         "setup:\n\tpip install -r requirements.txt\n",
     );

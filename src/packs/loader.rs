@@ -432,6 +432,7 @@ fn when(cx: &mut Ctx, w: RawWhen) -> When {
         }
     }
     out.git = w.git.map(|g| g.into_inner());
+    out.env_file = w.env_file.map(|g| g.into_inner());
     out
 }
 

@@ -93,6 +93,8 @@ pub struct When {
     pub env: Vec<String>,
     pub commands: Vec<String>,
     pub git: Option<bool>,
+    /// The project sets up a conda environment (`true`) or does not (`false`).
+    pub env_file: Option<bool>,
     /// Names of which one must exist in a Docker build context.
     pub build_context: Vec<String>,
 }

@@ -83,15 +83,16 @@ pub struct Vars {
 
 impl Vars {
     pub fn from_context(ctx: &Context) -> Vars {
+        use crate::probes::env::{self as probe, NameSource};
         let s = &ctx.settings;
+        // The file and name the env.* checks judge (the file devdoctor picked, which is not
+        // always environment.yml), so that pack fixes and built-in fixes name the same ones.
+        let picked = probe::project_file(ctx);
+        let named = probe::env_name(ctx).filter(|n| n.source != NameSource::FilePrefix);
         Vars {
             commands: crate::probes::mamba::toolchain(ctx).commands(),
-            env: s
-                .env_name
-                .clone()
-                .or_else(|| env_name_from_file(&s.env_file))
-                .or_else(|| proposed_env(ctx)),
-            env_file: s.display_path(&s.env_file),
+            env: named.map(|n| n.name).or_else(|| proposed_env(ctx)),
+            env_file: s.display_path(&picked.path),
             project: s.project_dir.display().to_string(),
             home: ctx.home().map(|h| h.display().to_string()),
             confined: false,
@@ -158,23 +159,12 @@ impl Vars {
     }
 }
 
-/// A minimal read of `name:` from an environment file (top-level key only).
 /// In a project with only a requirements.txt, the name `env.file` proposes for the
 /// environment it asks the user to create: later steps of the plan name the same one.
 fn proposed_env(ctx: &Context) -> Option<String> {
     use crate::probes::env as probe;
     let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
     (absent && probe::requirements_txt(ctx).is_some()).then(|| probe::proposed_env_name(ctx))
-}
-
-pub fn env_name_from_file(path: &std::path::Path) -> Option<String> {
-    let text = crate::probes::yaml::read_text(path).ok()?;
-    text.lines().find_map(|line| {
-        let rest = line.strip_prefix("name:")?;
-        let rest = rest.split(" #").next().unwrap_or_default().trim();
-        let name = rest.trim_matches(|c| c == '"' || c == '\'').trim();
-        (!name.is_empty()).then(|| name.to_string())
-    })
 }
 
 #[cfg(test)]
@@ -279,22 +269,5 @@ mod tests {
                 "environment.yml"
             ]
         );
-    }
-
-    #[test]
-    fn reads_name_from_env_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("environment.yml");
-        std::fs::write(
-            &f,
-            "# c\nname: \"mcp-finance-backend\"  # x\nchannels: []\n",
-        )
-        .unwrap();
-        assert_eq!(
-            env_name_from_file(&f).as_deref(),
-            Some("mcp-finance-backend")
-        );
-        std::fs::write(&f, "channels: []\n").unwrap();
-        assert_eq!(env_name_from_file(&f), None);
     }
 }

@@ -66,6 +66,10 @@ pub struct RawWhen {
     pub command: Option<Spanned<OneOrMany>>,
     /// The project is (`true`) or is not (`false`) inside a git work tree.
     pub git: Option<Spanned<bool>>,
+    /// The project does (`true`) or does not (`false`) set up a conda environment: it has an
+    /// environment file devdoctor finds (or names one in its config), or a requirements.txt
+    /// that `env.file` proposes to replace with one.
+    pub env_file: Option<Spanned<bool>>,
     /// One of these names exists in a Docker build context of the project (a compose
     /// service's `build.context`, else a Dockerfile's folder). The probe then runs once per
     /// such context, with `{build_context}` standing for it.

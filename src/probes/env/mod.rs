@@ -208,6 +208,14 @@ pub fn env_name(ctx: &Context) -> Option<EnvName> {
         })
 }
 
+/// Whether the project sets up a conda environment: an environment file devdoctor finds (or
+/// one its config names, present or not), or a requirements.txt that `env.file` proposes to
+/// replace with one.
+pub(crate) fn sets_up_an_environment(ctx: &Context) -> bool {
+    let pf = project_file(ctx);
+    pf.explicit || !matches!(pf.state, FileState::Absent) || requirements_txt(ctx).is_some()
+}
+
 /// The name of the environment devdoctor proposes to create when the project has only a
 /// requirements.txt (`env.file`): the configured name, else the project folder's.
 pub(crate) fn proposed_env_name(ctx: &Context) -> String {

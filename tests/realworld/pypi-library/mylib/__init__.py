@@ -1,0 +1,1 @@
+"""mylib: load and describe datasets."""
