@@ -205,6 +205,30 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
         ci["data"]["self_installs"],
         serde_json::json!([".github/workflows/ci.yml:4"])
     );
+
+    // A library's README telling its users to install it from PyPI, by its distribution name
+    // (pyproject.toml's, PEP 503 spelling aside), is the same kind of note; another package is
+    // not.
+    sb.write("project/pyproject.toml", "[project]\nname = \"My_Lib\"\n");
+    sb.write(
+        "project/README.md",
+        "# lib\n\n```bash\nconda install -c conda-forge my-lib\npip install \"my-lib[all]\"\n```\n\n```bash\npip install my-lib-plugins\n```\n",
+    );
+    let (v, _) = bundled(&sb, &["-v"]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "warn", "{readme:#}");
+    let lines: Vec<u64> = readme["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [9], "{readme:#}");
+    assert_eq!(
+        readme["data"]["self_installs"],
+        serde_json::json!(["README.md:5"]),
+        "{readme:#}"
+    );
 }
 
 #[test]

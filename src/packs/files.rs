@@ -353,12 +353,16 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
     }
     let mut problems: Vec<String> = Vec::new();
     let mut locations: Vec<Location> = mode_findings(p, &files);
+    // The project's own name, for an aside such as a library's README installing itself.
+    let own = p
+        .aside
+        .and_then(|_| crate::probes::env::distribution_name(ctx));
     let Scan {
         contains_hit,
         scanned,
         hits,
         asides,
-    } = match scan(p, &files, &mut locations) {
+    } = match scan(p, &files, own.as_deref(), &mut locations) {
         Ok(s) => s,
         Err(why) => return CheckResult::unknown(why),
     };
@@ -471,6 +475,7 @@ struct Scan {
 fn scan(
     p: &FileProbe,
     files: &[(PathBuf, String)],
+    own: Option<&str>,
     locations: &mut Vec<Location>,
 ) -> Result<Scan, String> {
     let mut out = Scan {
@@ -506,7 +511,7 @@ fn scan(
             }
             let (line, _) = crate::config::line_col(&text, m.start());
             let rest = text[m.end()..].lines().next().unwrap_or_default();
-            if p.aside.is_some_and(|a| (a.test)(rest)) {
+            if p.aside.is_some_and(|a| (a.test)(rest, own)) {
                 out.asides.push(format!("{rel}:{line}"));
                 continue;
             }

@@ -24,10 +24,11 @@ pub struct LineMatcher {
     pub aside: Option<Aside>,
 }
 
-/// Matches a policy tolerates: a test on the rest of the matched line, and what to say.
+/// Matches a policy tolerates: a test on the rest of the matched line (and the project's own
+/// distribution name, when it has one), and what to say.
 #[derive(Debug, Clone, Copy)]
 pub struct Aside {
-    pub test: fn(&str) -> bool,
+    pub test: fn(&str, Option<&str>) -> bool,
     /// A few words for the lines set aside ("installs only the project itself").
     pub label: &'static str,
     /// One line of advice shown with them.

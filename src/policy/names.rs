@@ -1,4 +1,4 @@
-//! Names the package managers accept.
+//! Names the package managers accept, and how Python distribution names compare.
 
 /// conda's rules for an environment name: not empty, no `/`, space, `:` or `#`, no
 /// control character, and (so it cannot be read as an option) no leading `-`. The plan
@@ -10,4 +10,22 @@ pub fn valid_env_name(name: &str) -> bool {
         && !name
             .chars()
             .any(|c| matches!(c, '/' | ' ' | ':' | '#') || c.is_control() || c.is_whitespace())
+}
+
+/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become `-`.
+pub fn normalize_dist_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }

@@ -130,18 +130,20 @@ pub fn matcher(name: &str) -> Option<String> {
     Some(format!("{start}{}", INSTALL.replace("__EXTRA__", extra)))
 }
 
-/// `pip install -e .` and `pip install ".[dev]"`: a library installing itself into the
-/// environment, which is a development workflow rather than a dependency bypassing the
-/// environment file. Pack findings set such lines aside as a note.
+/// `pip install -e .`, `pip install ".[dev]"` and a library's README telling its users
+/// `pip install mylib[all]`: the project installing itself, a development workflow or the
+/// library's own install instructions rather than a dependency bypassing the environment
+/// file. Pack findings set such lines aside as a note.
 pub const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself with pip (a library's development workflow)",
-    advice: "mamba-first alternative: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too",
+    label: "installs only the project itself with pip (a library's development workflow, or its install instructions for PyPI users)",
+    advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge",
 };
 
 /// Whether the arguments after `pip install` name only the project itself (`.`, `./`,
-/// `.[extras]`, quoted or not, `-e`/`--editable` or not), with no requirement file or package.
-pub fn installs_only_the_project(args: &str) -> bool {
+/// `.[extras]`, quoted or not, `-e`/`--editable` or not, or `own` — the project's distribution
+/// name — with extras or a version), with no requirement file or other package.
+pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
     let cmd = args
         .split(['#', ';', '|', '&', '`', ')'])
         .next()
@@ -165,11 +167,25 @@ pub fn installs_only_the_project(args: &str) -> bool {
             "-r" | "--requirement" | "-c" | "--constraint" | "-i" | "--index-url"
             | "--extra-index-url" | "-f" | "--find-links" => return false,
             _ if w.starts_with('-') => {}
-            _ if is_project_dir(w) => targets += 1,
+            _ if is_project_dir(w) || own.is_some_and(|o| names_the_project(w, o)) => targets += 1,
             _ => return false,
         }
     }
     targets > 0
+}
+
+/// Whether a requirement (`mylib`, `"mylib[all]"`, `MyLib==1.2`) names the distribution `own`.
+fn names_the_project(word: &str, own: &str) -> bool {
+    let w = word.trim_matches(|c| c == '"' || c == '\'');
+    let name = w
+        .split(['[', '=', '<', '>', '!', '~', ';', '@', ' '])
+        .next()
+        .unwrap_or_default();
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && super::names::normalize_dist_name(name) == super::names::normalize_dist_name(own)
 }
 
 fn is_project_dir(word: &str) -> bool {
@@ -255,7 +271,7 @@ mod tests {
             " -U '.[all]'  # for development",
             " -e . && pytest",
         ] {
-            assert!(installs_only_the_project(own), "{own}");
+            assert!(installs_only_the_project(own, None), "{own}");
         }
         for other in [
             " requests",
@@ -267,7 +283,24 @@ mod tests {
             " -e",
             " git+https://example.com/x.git",
         ] {
-            assert!(!installs_only_the_project(other), "{other}");
+            assert!(!installs_only_the_project(other, None), "{other}");
+        }
+        // By the project's own distribution name (PEP 503: case, `-`, `_`, `.` alike).
+        for own in [
+            " my-lib",
+            " \"my_lib[all]\"",
+            " -U My.Lib==2.0",
+            " my-lib>=2 # users",
+        ] {
+            assert!(installs_only_the_project(own, Some("my-lib")), "{own}");
+        }
+        for other in [
+            " my-lib-extra",
+            " my-lib requests",
+            " mylib",
+            " ./my-lib.whl",
+        ] {
+            assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
     }
 

@@ -405,23 +405,7 @@ fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_lin
     }
 }
 
-/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become `-`.
-pub fn normalize_dist_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
+pub use crate::policy::names::normalize_dist_name;
 
 /// The distribution name a pip requirement line installs, normalized; `None` for options,
 /// paths and URLs without `#egg=`.

@@ -379,6 +379,41 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
     .0
 }
 
+/// The project's Python distribution name, as written: `[project] name` in pyproject.toml,
+/// else `name` under `[metadata]` in setup.cfg.
+pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
+    struct Dist(Option<String>);
+    ctx.probe(|ctx| {
+        let dir = &ctx.settings.project_dir;
+        let read = |name: &str| {
+            crate::disk::read_capped(&dir.join(name), 1024 * 1024, "not a project file")
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        };
+        let from_pyproject = read("pyproject.toml")
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string));
+        Dist(from_pyproject.or_else(|| read("setup.cfg").and_then(|t| setup_cfg_name(&t))))
+    })
+    .0
+    .clone()
+}
+
+/// `name = …` in the `[metadata]` section of a setup.cfg.
+fn setup_cfg_name(text: &str) -> Option<String> {
+    let mut in_metadata = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_metadata = line == "[metadata]";
+        } else if let Some((k, v)) = line.split_once('=').filter(|_| in_metadata) {
+            if k.trim() == "name" && !v.trim().is_empty() {
+                return Some(v.trim().to_string());
+            }
+        }
+    }
+    None
+}
+
 /// The project's `requirements.txt`, when there is one (a pip project with no environment file).
 pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
     Some(ctx.settings.project_dir.join("requirements.txt")).filter(|p| p.is_file())

@@ -253,19 +253,7 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
     if let Some(base) = dir.file_name() {
         names.push(base.to_string_lossy().into_owned());
     }
-    let pyproject = s.project_dir.join("pyproject.toml");
-    if let Ok(bytes) =
-        crate::disk::read_capped(&pyproject, MAX_SOURCE_BYTES, "not a pyproject.toml")
-    {
-        let text = String::from_utf8_lossy(&bytes);
-        if let Some(n) = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string))
-        {
-            names.push(n);
-        }
-    }
+    names.extend(env::distribution_name(ctx));
     let mut out: Vec<String> = names
         .iter()
         .map(|n| normalize(n))
