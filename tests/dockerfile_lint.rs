@@ -26,8 +26,14 @@ const IDS: &[&str] = &[
     "dockerfile.micromamba_clean",
 ];
 
+/// A mamba project (it has an environment file, so the policy rules judge its Dockerfiles)
+/// with `files`.
 fn project(files: &[(&str, &str)]) -> Sandbox {
     let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: app\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
     for (path, text) in files {
         sb.write(format!("project/{path}"), text);
     }
@@ -375,6 +381,40 @@ fn local_base_image_config_is_used_with_a_real_engine() {
     }
 }
 
+/// pip in a Dockerfile, or a python:* base, is the mamba-first policy's concern only in a project
+/// that sets up a conda environment; elsewhere (a pip-only web app) those rules skip and say
+/// why, while container hygiene (user, pins, secrets) is still judged. Dockerfiles under
+/// examples/ are samples for users, not the project's images.
+#[test]
+fn the_python_policy_rules_judge_only_a_conda_project() {
+    let sb = Sandbox::new();
+    sb.write("project/Dockerfile", INSECURE);
+    sb.write(
+        "project/examples/demo/Dockerfile",
+        "FROM python\nRUN pip install x\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.*"]);
+    support::assert_skipped(
+        &report,
+        &["dockerfile.pip", "dockerfile.python_base"],
+        "sets up no conda environment",
+    );
+    assert_eq!(status(&report, "dockerfile.user"), "fail", "{report:#}");
+    let pins = locations(&report, "dockerfile.base_pin");
+    assert!(
+        pins.iter().all(|(path, _, _)| path == "Dockerfile"),
+        "{pins:?}"
+    );
+    sb.write("project/requirements.txt", "flask\n");
+    let (report, _) = sb.json(&["dockerfile.pip"]);
+    assert_eq!(status(&report, "dockerfile.pip"), "fail", "{report:#}");
+    let pip = locations(&report, "dockerfile.pip");
+    assert!(
+        pip.iter().all(|(path, _, _)| path == "Dockerfile"),
+        "{pip:?}"
+    );
+}
+
 /// A dev container's Dockerfile (VS Code, Codespaces: `.devcontainer/`) is built and run for
 /// development, as the user devcontainer.json names and often with sudo: the rules about how a
 /// service runs leave it out and say so; the mamba and secret rules still judge it. Next to a
@@ -384,22 +424,16 @@ fn a_dev_container_is_not_judged_as_a_service() {
     let dev = "FROM mcr.microsoft.com/devcontainers/miniconda:1-3\nRUN sudo apt-get update && pip install black\n";
     let sb = project(&[(".devcontainer/Dockerfile", dev)]);
     let (report, _) = sb.json(&["dockerfile.*"]);
-    for id in [
-        "dockerfile.user",
-        "dockerfile.sudo",
-        "dockerfile.healthcheck",
-        "dockerfile.multistage",
-    ] {
-        let c = check(&report, id);
-        assert_eq!(c["status"], "skip", "{c:#}");
-        assert!(
-            c["summary"]
-                .as_str()
-                .unwrap()
-                .contains(".devcontainer/Dockerfile"),
-            "{c:#}"
-        );
-    }
+    support::assert_skipped(
+        &report,
+        &[
+            "dockerfile.user",
+            "dockerfile.sudo",
+            "dockerfile.healthcheck",
+            "dockerfile.multistage",
+        ],
+        ".devcontainer/Dockerfile",
+    );
     assert_eq!(status(&report, "dockerfile.pip"), "fail", "{report:#}");
     assert_eq!(status(&report, "dockerfile.base_pin"), "ok", "{report:#}");
 

@@ -35,6 +35,10 @@ pub struct Rule {
     /// editor builds and runs it for development, as the user its devcontainer.json names
     /// (often with sudo), never as a service: the rules about how a service runs leave it out.
     pub dev_containers: bool,
+    /// Whether the rule asks for the mamba-first policy itself (Python from conda-forge, not
+    /// pip or a python:* base) rather than container hygiene: it then judges only a project
+    /// that sets up a conda environment, as the pip checks do.
+    pub mamba_policy: bool,
 }
 
 impl Rule {
@@ -298,7 +302,12 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
         return Err(Early::skip(
-            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included)",
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included but not examples/)",
+        ));
+    }
+    if rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx) {
+        return Err(Early::skip(
+            "the project sets up no conda environment (no environment file, no requirements.txt): how its image gets Python is its own choice",
         ));
     }
     let is_syntax = rule.id == "dockerfile.syntax";
@@ -399,7 +408,9 @@ impl super::TableRule for Rule {
         lint(ctx, self)
     }
     fn applies(&self, table: &'static str) -> &'static str {
-        if self.dev_containers {
+        if self.mamba_policy {
+            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included), when the project sets up a conda environment (an environment file, or a requirements.txt env.file proposes to replace); skips otherwise."
+        } else if self.dev_containers {
             table
         } else {
             "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) but a dev container's (under .devcontainer/, which an editor runs for development, not as a service); skips when there is no other."

@@ -44,9 +44,18 @@ pub(crate) const TOOL_DIRS: &[&str] = &[
     ".conda",
     ".cache",
 ];
-/// Besides [`TOOL_DIRS`], the project walk skips installed packages and test data: files
-/// there are not the project's own.
-const DATA_DIRS: &[&str] = &["site-packages", "fixtures", "testdata", "corpus"];
+/// Besides [`TOOL_DIRS`], the project walk skips installed packages, test data and examples:
+/// files there are not the project's own (jupyterhub's `examples/*/Dockerfile` are samples
+/// for its users, not images it builds). `[docker] dockerfiles` and `compose_files` still
+/// name such files when they are meant.
+const DATA_DIRS: &[&str] = &[
+    "site-packages",
+    "fixtures",
+    "testdata",
+    "corpus",
+    "examples",
+    "example",
+];
 /// Directory levels below the project walked.
 pub(crate) const MAX_DEPTH: usize = 8;
 /// Entries looked at before the walk stops (the result says it was cut short).

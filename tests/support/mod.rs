@@ -113,6 +113,18 @@ impl Sandbox {
 }
 
 /// The result object of check `id` in a JSON report.
+/// Asserts that each check of `ids` skipped, saying `why` in its summary.
+pub fn assert_skipped(report: &serde_json::Value, ids: &[&str], why: &str) {
+    for id in ids {
+        let c = check(report, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"].as_str().unwrap_or_default().contains(why),
+            "{c:#}"
+        );
+    }
+}
+
 pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     report["checks"]
         .as_array()

@@ -156,6 +156,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::syntax,
         fix: fix_syntax,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.user",
@@ -167,6 +168,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::user,
         fix: fix_user,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.pip",
@@ -178,6 +180,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::pip,
         fix: fix_pip,
         dev_containers: true,
+        mamba_policy: true,
     },
     Rule {
         id: "dockerfile.healthcheck",
@@ -189,6 +192,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::healthcheck,
         fix: fix_healthcheck,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.healthcheck_tool",
@@ -200,6 +204,7 @@ pub const RULES: &[Rule] = &[
         judge: super::health_tool::healthcheck_tool,
         fix: fix_healthcheck_tool,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.chown",
@@ -211,6 +216,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::chown,
         fix: fix_chown,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.base_pin",
@@ -222,6 +228,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::base_pin,
         fix: fix_base_pin,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.python_base",
@@ -233,6 +240,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::python_base,
         fix: fix_python_base,
         dev_containers: true,
+        mamba_policy: true,
     },
     Rule {
         id: "dockerfile.multistage",
@@ -244,6 +252,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::multistage,
         fix: fix_multistage,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.secrets",
@@ -255,6 +264,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::secrets,
         fix: fix_secrets,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.expose",
@@ -266,6 +276,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::expose,
         fix: fix_expose,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.remote_fetch",
@@ -277,6 +288,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::remote_fetch,
         fix: fix_remote_fetch,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.sudo",
@@ -288,6 +300,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::sudo,
         fix: fix_sudo,
         dev_containers: false,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.micromamba_clean",
@@ -299,6 +312,7 @@ pub const RULES: &[Rule] = &[
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,
         dev_containers: true,
+        mamba_policy: false,
     },
     Rule {
         id: "dockerfile.base_eol",
@@ -310,5 +324,6 @@ pub const RULES: &[Rule] = &[
         judge: super::eol::base_eol,
         fix: fix_base_eol,
         dev_containers: true,
+        mamba_policy: false,
     },
 ];
