@@ -23,6 +23,21 @@ fn mm_sandbox(env_yml: &str) -> (Sandbox, std::path::PathBuf) {
     (sb, root)
 }
 
+/// Each location of a check's result as (line, rule).
+fn line_rules(c: &serde_json::Value) -> Vec<(u64, String)> {
+    c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     support::check(r, id)
 }
@@ -407,17 +422,7 @@ fn environment_file_lint_points_at_lines() {
     let (r, _) = sb.json(&["env.file"]);
     let c = check(&r, "env.file");
     assert_eq!(c["status"], "fail", "{c:#}");
-    let locs: Vec<(u64, String)> = c["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["line"].as_u64().unwrap(),
-                l["rule"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let locs = line_rules(c);
     let has = |line: u64, rule: &str| locs.iter().any(|(l, r)| *l == line && r == rule);
     assert!(has(1, "no-name"), "{locs:?}");
     assert!(has(2, "defaults"), "{locs:?}");
@@ -442,26 +447,13 @@ fn environment_file_lint_points_at_lines() {
 fn exported_prefix_and_secret_variables() {
     let yml = "channels:\n  - conda-forge\ndependencies:\n  - python=3.11\nvariables:\n  OPENAI_API_KEY: sk-live-4711abcdef\n  LOG_LEVEL: debug\n  HF_TOKEN: ${HF_TOKEN}\nprefix: /home/alice/miniforge3/envs/data-tool\n";
     let (sb, _root) = mm_sandbox(yml);
-    let rules = |c: &serde_json::Value| -> Vec<(u64, String)> {
-        c["locations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| {
-                (
-                    l["line"].as_u64().unwrap(),
-                    l["rule"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    };
     let out = sb.run(&["--json", "-v", "env.file"]);
     let text = support::stdout(&out);
     assert!(!text.contains("4711"), "the value was printed: {text}");
     let r: serde_json::Value = serde_json::from_str(&text).unwrap();
     let c = check(&r, "env.file");
     assert_eq!(c["status"], "fail", "{c:#}");
-    let found = rules(c);
+    let found = line_rules(c);
     assert!(found.contains(&(6, "secret-variable".into())), "{found:?}");
     assert!(found.contains(&(9, "prefix".into())), "{found:?}");
     // Only the literal credential: not LOG_LEVEL, not a ${…} reference.

@@ -22,6 +22,17 @@ fn with_git(sb: &Sandbox) -> Option<()> {
     Some(())
 }
 
+/// Makes the sandbox's project a git repository with the real git on PATH; `None` (the test
+/// says it skipped) when git is not installed.
+fn git_repo(sb: &Sandbox) -> Option<()> {
+    if with_git(sb).is_none() {
+        support::skipped("git is not installed");
+        return None;
+    }
+    git(&sb.project, &["init", "-q"]);
+    Some(())
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .args(args)
@@ -128,17 +139,11 @@ fn pip_checks_skip_where_no_conda_environment_is_set_up() {
     sb.write("project/README.md", "```bash\npip install demo\n```\n");
     sb.write("project/pyproject.toml", "[project]\nname = \"demo\"\n");
     let (v, code) = bundled(&sb, &[]);
-    for id in ["pip.makefile", "pip.readme"] {
-        let c = check(&v, id);
-        assert_eq!(c["status"], "skip", "{c:#}");
-        assert!(
-            c["summary"]
-                .as_str()
-                .unwrap()
-                .contains("sets up no conda environment"),
-            "{c:#}"
-        );
-    }
+    support::assert_skipped(
+        &v,
+        &["pip.makefile", "pip.readme"],
+        "sets up no conda environment",
+    );
     // Nothing here warns: every selected check skipped (exit 3: nothing was checked).
     assert_eq!(code, 3, "{v:#}");
     // A requirements.txt that env.file proposes to replace counts as setting one up.
@@ -296,12 +301,10 @@ fn a_tool_the_fix_installed_into_base_passes_the_next_run() {
 #[test]
 fn committed_env_file_with_secrets_fails_without_printing_them() {
     let sb = Sandbox::new();
-    if with_git(&sb).is_none() {
-        support::skipped("git is not installed");
+    if git_repo(&sb).is_none() {
         return;
     }
     let p = &sb.project;
-    git(p, &["init", "-q"]);
     sb.write("project/.env", "DEBUG=1\nexport OPENAI_API_KEY=sk-proj-abcdef0123456789\nDB_PASSWORD=\"hunter2hunter2\"\nEMPTY_TOKEN=\nREF_SECRET=${FROM_VAULT}\nTOKENIZERS_PARALLELISM=false\nPASSWORD_FILE=/run/secrets/db\nPGPASSWORD=pgS3cr3t99\n");
     sb.write(
         "project/.env.example",
@@ -359,12 +362,10 @@ fn committed_env_file_with_secrets_fails_without_printing_them() {
 #[test]
 fn a_repository_config_cannot_make_git_quote_a_file_outside_it() {
     let sb = Sandbox::new();
-    if with_git(&sb).is_none() {
-        support::skipped("git is not installed");
+    if git_repo(&sb).is_none() {
         return;
     }
     let p = &sb.project;
-    git(p, &["init", "-q"]);
     let outside = sb.write("private/notes-4711", "*.env\n.env\n");
     git(
         p,
