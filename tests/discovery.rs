@@ -162,12 +162,18 @@ fn monorepo_services_in_subfolders_are_found_and_decoys_are_not() {
         !all.contains("generated/Dockerfile"),
         ".gitignore was not honoured"
     );
-    // The rebuild uses the tag compose runs and the service's build context.
+    // The rebuild uses the tag compose runs and the service's build context, named in full:
+    // the run is `-C` from another folder.
     let pip = check(&r, "dockerfile.pip")["fix"]["manual"].clone();
     let last = pip.as_array().unwrap().last().unwrap().as_str().unwrap();
+    let worker = tree("monorepo").join("services/worker");
     assert_eq!(
         last,
-        "then rebuild: docker build -t example/worker:dev -f services/worker/Dockerfile services/worker"
+        format!(
+            "then rebuild: docker build -t example/worker:dev -f {}/Dockerfile {}",
+            worker.display(),
+            worker.display()
+        )
     );
     let privileged = check(&r, "compose.privileged");
     assert_eq!(privileged["status"], "fail");

@@ -127,6 +127,22 @@ fn root_image_without_healthcheck_built_before_the_dockerfile() {
     assert_eq!(fresh["status"], "warn", "{fresh:#}");
     assert!(fresh["summary"].as_str().unwrap().contains("stale"));
     assert_eq!(code, 1);
+
+    // Run from elsewhere with -C, the step names the project's folder, not `.`, which would
+    // build whatever folder the user stands in.
+    let out = sb
+        .cmd()
+        .current_dir(sb.root())
+        .args(["--json", "-C", "project", "--image", "app:1", "image.user"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let argv = &support::check(&report, "image.user")["fix"]["commands"][0];
+    let context = argv[4].as_str().unwrap();
+    assert!(
+        std::path::Path::new(context).is_absolute() && context.ends_with("/project"),
+        "{argv}"
+    );
 }
 
 #[test]

@@ -60,9 +60,10 @@ pub struct FixInput<'a> {
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
     pub health_url: String,
-    /// The build context, when a compose service builds the first Dockerfile (its
-    /// `build.context`); else the Dockerfile's folder is used.
-    pub context: Option<String>,
+    /// The first Dockerfile and its build context (a compose service's `build.context`, else
+    /// the Dockerfile's folder) as the rebuild command names them: relative to the project
+    /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
+    pub build_paths: Option<(String, String)>,
 }
 
 impl FixInput<'_> {
@@ -88,26 +89,19 @@ impl FixInput<'_> {
     /// `docker build -t TAG -f FILE CONTEXT` for the first affected Dockerfile.
     fn build(&self) -> Option<Vec<String>> {
         let (df, _) = self.files.first()?;
-        let context = self.context.clone().unwrap_or_else(|| {
-            Path::new(&df.display)
+        let (file, context) = self.build_paths.clone().unwrap_or_else(|| {
+            let folder = Path::new(&df.display)
                 .parent()
                 .map(|p| p.display().to_string())
                 .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| ".".to_string())
+                .unwrap_or_else(|| ".".to_string());
+            (df.display.clone(), folder)
         });
         Some(
-            [
-                "docker",
-                "build",
-                "-t",
-                &self.tag,
-                "-f",
-                &df.display,
-                &context,
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+            ["docker", "build", "-t", &self.tag, "-f", &file, &context]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         )
     }
 
@@ -271,17 +265,17 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
             .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
             .cloned()
     });
-    let context = service
-        .as_ref()
-        .and_then(|s| s.build_context.as_ref())
-        .map(|c| {
-            let shown = ctx.settings.display_path(c);
-            if shown.is_empty() {
-                ".".to_string()
-            } else {
-                shown
-            }
-        });
+    let build_paths = files.first().map(|(df, _)| {
+        let context = service
+            .as_ref()
+            .and_then(|s| s.build_context.clone())
+            .or_else(|| df.path.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| ctx.settings.project_dir.clone());
+        (
+            super::path_arg(ctx, &df.path),
+            super::path_arg(ctx, &context),
+        )
+    });
     let tag = service
         .as_ref()
         .and_then(|s| crate::checks::image::service_image(ctx, s))
@@ -290,7 +284,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let input = FixInput {
         files,
         tag,
-        context,
+        build_paths,
         // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
         health_url: crate::probes::http::redact(&ctx.settings.health_url),
     };

@@ -158,14 +158,7 @@ fn commands(ctx: &Context) -> Commands {
     crate::probes::mamba::toolchain(ctx).commands()
 }
 
-/// A path as it should appear in a command: relative when devdoctor runs in the project
-/// directory (the fixer runs commands there too), absolute otherwise.
-fn path_arg(ctx: &Context, path: &Path) -> String {
-    match path.strip_prefix(&ctx.settings.project_dir) {
-        Ok(rel) if probe::runs_in_project(ctx) => rel.display().to_string(),
-        _ => path.display().to_string(),
-    }
-}
+use super::path_arg;
 
 /// The path shown in a `Location` (relative to the project when inside it).
 fn loc_path(ctx: &Context, path: &Path) -> PathBuf {

@@ -214,43 +214,30 @@ fn dockerfile(ctx: &Context, target: &TargetImage) -> Option<std::path::PathBuf>
         .or_else(|| docker::project_files(ctx).dockerfiles.first().cloned())
 }
 
-/// `docker build -t IMAGE [-f FILE] CONTEXT` for the image's Dockerfile (the context is the
-/// Dockerfile's folder; `.` for the project's own).
+/// `docker build -t IMAGE [-f FILE] CONTEXT` for the image's Dockerfile: the context is the
+/// compose service's, else the Dockerfile's folder; paths are relative to the project when
+/// devdoctor runs there, absolute otherwise.
 fn build_fix(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
+    let project = &ctx.settings.project_dir;
+    let df = dockerfile(ctx, target);
+    let context = target
+        .service
+        .as_ref()
+        .and_then(|s| s.build_context.clone())
+        .or_else(|| df.as_ref().and_then(|d| d.parent()).map(Path::to_path_buf))
+        .unwrap_or_else(|| project.clone());
     let mut argv = vec![
         "docker".to_string(),
         "build".into(),
         "-t".into(),
         target.name.clone(),
     ];
-    let mut context = ".".to_string();
-    let compose_context = target
-        .service
-        .as_ref()
-        .and_then(|s| s.build_context.as_ref())
-        .map(|c| ctx.settings.display_path(c))
-        .filter(|c| !c.is_empty());
-    if let Some(df) = dockerfile(ctx, target) {
-        let shown = ctx.settings.display_path(&df);
-        if shown != "Dockerfile" {
-            argv.push("-f".into());
-            argv.push(shown);
-        }
-        if let Some(dir) = df.parent() {
-            let dir = ctx.settings.display_path(dir);
-            if !dir.is_empty()
-                && dir != "."
-                && dir != ctx.settings.project_dir.display().to_string()
-            {
-                context = dir;
-            }
-        }
+    if let Some(df) = df.filter(|d| *d != context.join("Dockerfile")) {
+        argv.push("-f".into());
+        argv.push(super::path_arg(ctx, &df));
     }
-    argv.push(compose_context.unwrap_or(context));
-    Fix::new(why)
-        .cmd(argv)
-        .manual("run it in the project directory")
-        .phase(Phase::Runtime)
+    argv.push(super::path_arg(ctx, &context));
+    Fix::new(why).cmd(argv).phase(Phase::Runtime)
 }
 
 fn short_id(id: &str) -> String {

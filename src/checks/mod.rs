@@ -62,6 +62,23 @@ pub(crate) fn fold<'a>(problems: impl IntoIterator<Item = &'a Finding>) -> Optio
     Some(CheckResult::new(status, summary))
 }
 
+/// A path as it should appear in a command: relative when devdoctor runs in the project
+/// directory (the fixer runs commands there too; `.` for the project itself), absolute
+/// otherwise, so that a step copied from the report works where the user is.
+pub(crate) fn path_arg(ctx: &Context, path: &std::path::Path) -> String {
+    match path.strip_prefix(&ctx.settings.project_dir) {
+        Ok(rel) if crate::probes::env::runs_in_project(ctx) => {
+            let rel = rel.display().to_string();
+            if rel.is_empty() {
+                ".".to_string()
+            } else {
+                rel
+            }
+        }
+        _ => path.display().to_string(),
+    }
+}
+
 /// A rule of a lint table (`dockerfile::RULES`, `compose::RULES`). Each table entry is a check
 /// of its own: adding an entry to a table is all it takes to register a rule.
 pub(crate) trait TableRule: Sync + 'static {

@@ -329,7 +329,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         files: vec![(df, vec![1, 4])],
         tag: "app".into(),
         health_url: "http://127.0.0.1:8000/health".into(),
-        context: None,
+        build_paths: None,
     }
 }
 
