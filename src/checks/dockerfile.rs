@@ -156,6 +156,10 @@ impl Bases for EngineBases<'_> {
         }))
     }
 
+    fn stdio_server(&self) -> bool {
+        crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Stdio
+    }
+
     fn env_has(&self, package: &str) -> Option<bool> {
         match &crate::probes::env::project_file(self.0).state {
             crate::probes::env::FileState::Parsed(f) => Some(f.dep(package).is_some()),

@@ -28,6 +28,11 @@ pub trait Bases {
     fn env_has(&self, _package: &str) -> Option<bool> {
         None
     }
+    /// Whether the project is an MCP server that speaks stdio only: its image is started by a
+    /// client (`docker run -i`) and serves no port.
+    fn stdio_server(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
@@ -257,11 +262,15 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
             let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
             let inherited =
                 !base.is_empty() && bases.local(&base).is_some_and(|b| b.has_healthcheck);
-            let runs_nothing = !lineage.iter().any(|s| {
-                s.body(df)
-                    .iter()
-                    .any(|i| ["CMD", "ENTRYPOINT", "EXPOSE"].contains(&i.keyword.as_str()))
-            });
+            let has = |words: &[&str]| {
+                lineage.iter().any(|s| {
+                    s.body(df)
+                        .iter()
+                        .any(|i| words.contains(&i.keyword.as_str()))
+                })
+            };
+            let runs_nothing = !has(&["CMD", "ENTRYPOINT", "EXPOSE"]);
+            let stdio = !has(&["EXPOSE"]) && bases.stdio_server();
             if inherited {
                 out.push(finding(
                     fin.line(df),
@@ -275,6 +284,12 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                     fin.line(df),
                     Status::Ok,
                     "no HEALTHCHECK, and none needed: the image sets no CMD, ENTRYPOINT or EXPOSE, so it runs no service of its own (a tool image)",
+                ));
+            } else if stdio {
+                out.push(finding(
+                    fin.line(df),
+                    Status::Ok,
+                    "no HEALTHCHECK, and none needed: the project's MCP server speaks stdio, so a client starts the image (`docker run -i`) and it serves no port to probe",
                 ));
             } else {
                 out.push(finding(

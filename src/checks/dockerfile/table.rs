@@ -187,7 +187,7 @@ pub const RULES: &[Rule] = &[
         code: "DD003",
         title: "Final stage declares one HEALTHCHECK",
         hadolint: &["DL3012", "DL3057"],
-        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1`.",
+        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch) and for the image of an MCP server that speaks stdio and exposes no port (its client starts it with `docker run -i`); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1`.",
         ok: "the final stage declares a HEALTHCHECK",
         judge: rules::healthcheck,
         fix: fix_healthcheck,

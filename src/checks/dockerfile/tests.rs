@@ -158,6 +158,29 @@ fn healthcheck_rule() {
     assert_eq!(found[0].status, Warn, "{found:?}");
     let found = judge(&format!("{tool}EXPOSE 8000\n"));
     assert_eq!(found[0].status, Warn, "{found:?}");
+
+    // A stdio MCP server's image (mcp-server-fetch: an ENTRYPOINT, no EXPOSE) is started by
+    // its client with `docker run -i` and serves no port: nothing for a HEALTHCHECK to probe.
+    struct Stdio;
+    impl super::rules::Bases for Stdio {
+        fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
+            None
+        }
+        fn stdio_server(&self) -> bool {
+            true
+        }
+    }
+    let stdio = |text: &str| {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        super::rules::healthcheck(&df, &Stdio)
+    };
+    let server = format!("{tool}ENTRYPOINT [\"mcp-server-fetch\"]\n");
+    let found = stdio(&server);
+    assert_eq!(found[0].status, Status::Ok, "{found:?}");
+    assert!(found[0].message.contains("speaks stdio"), "{found:?}");
+    assert_eq!(judge(&server)[0].status, Warn);
+    let found = stdio(&format!("{server}EXPOSE 8000\n"));
+    assert_eq!(found[0].status, Warn, "{found:?}");
 }
 
 #[test]
