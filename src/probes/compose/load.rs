@@ -44,7 +44,10 @@ impl Loader<'_> {
 
     /// Parses one file (once per run); its `include:` files are loaded as standalone files.
     fn file(&mut self, path: &Path, role: &str) -> Option<Vec<ComposeService>> {
-        if !self.seen.insert(path.to_path_buf()) || self.seen.len() > MAX_FILES {
+        // Keyed by where the path really leads: `include: ../app/compose.yaml` from app/ is
+        // the file itself, however many `..` detours name it.
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !self.seen.insert(key) || self.seen.len() > MAX_FILES {
             return None;
         }
         let display = self.ctx.settings.display_path(path);
@@ -425,6 +428,28 @@ mod tests {
         assert_eq!(a.locate(user.line), ("/p/compose.override.yaml", 3));
         assert_eq!(a.locate(a.privileged.as_ref().unwrap().line).1, 4);
         assert_eq!(a.locate(a.ports[0].line), ("/p/compose.yaml", 6));
+    }
+
+    /// An include that names the file itself through `..` (`app/compose.yaml` including
+    /// `../app/compose.yaml`) is loaded once, not once per detour until the file limit.
+    #[test]
+    fn an_include_cycle_through_dotdot_is_loaded_once() {
+        use crate::core::Settings;
+        let t = tempfile::tempdir().unwrap();
+        let app = t.path().join("app");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(
+            app.join("compose.yaml"),
+            "include:\n  - ../app/compose.yaml\n  - ./compose.yaml\nservices:\n  a:\n    image: a:1\n",
+        )
+        .unwrap();
+        let ctx = Context::new(Settings {
+            project_dir: app,
+            ..Settings::default()
+        });
+        let f = load(&ctx);
+        assert_eq!(f.files.len(), 1);
+        assert_eq!(f.services.len(), 1);
     }
 
     #[test]
