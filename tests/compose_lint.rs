@@ -143,6 +143,31 @@ fn malformed_compose_is_a_syntax_failure_and_the_rest_unknown() {
     }
 }
 
+/// A broken file outside the project that an `include:` names is not the project's to edit:
+/// the step points at the include, not at the file (in a hostile clone, /etc/passwd).
+#[test]
+fn a_broken_include_outside_the_project_points_at_the_include() {
+    let sb = project(&[(
+        "compose.yaml",
+        "include:\n  - ../common/notes.yaml\n  - local.yaml\nservices:\n  a:\n    image: a:1\n",
+    )]);
+    sb.write("common/notes.yaml", "just text\n");
+    sb.write("project/local.yaml", "- a list\n");
+    let (report, _) = sb.json(&["compose.syntax"]);
+    let c = check(&report, "compose.syntax");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let steps = c["fix"]["manual"].to_string();
+    assert!(
+        steps.contains("Correct the `include:` of compose.yaml that names ../common/notes.yaml"),
+        "{steps}"
+    );
+    assert!(!steps.contains("lines in ../common/notes.yaml"), "{steps}");
+    assert!(
+        steps.contains("Correct the reported lines in local.yaml"),
+        "{steps}"
+    );
+}
+
 #[test]
 fn configured_compose_files_and_missing_ones() {
     let sb = project(&[

@@ -115,18 +115,24 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
     for (file, line, reason) in &problems {
         r = r.location(Location::new(file, *line, reason.clone()).rule(code));
     }
-    let files: Vec<&str> = facts
-        .files
-        .iter()
-        .filter(broken)
-        .map(|f| f.display.as_str())
-        .collect();
     let mut fix = Fix::new("docker compose refuses a file it cannot parse").phase(Phase::Runtime);
-    for f in &files {
-        fix = fix.manual(format!(
-            "Correct the reported lines in {f}, then validate it: `{}`",
-            validate(f)
-        ));
+    for f in facts.files.iter().filter(broken) {
+        // A file outside the project that an include: names is not the project's to edit:
+        // the include is.
+        let outside = f.display.starts_with("../") || Path::new(&f.display).is_absolute();
+        let step = match f.role.strip_prefix("include: of ").filter(|_| outside) {
+            Some(parent) => format!(
+                "Correct the `include:` of {parent} that names {} (a file outside the project), then validate it: `{}`",
+                f.display,
+                validate(parent)
+            ),
+            None => format!(
+                "Correct the reported lines in {}, then validate it: `{}`",
+                f.display,
+                validate(&f.display)
+            ),
+        };
+        fix = fix.manual(step);
     }
     r.with_fix(fix)
 }
