@@ -579,16 +579,35 @@ pub(super) fn sudo(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         .collect()
 }
 
+/// The package manager and sub-command a RUN installs with (`("conda", "update")`).
+fn mamba_install(ins: &Instruction) -> Option<(String, String)> {
+    shell::commands(&ins.command_text()).iter().find_map(|c| {
+        shell::is_mamba_install(c)
+            .then(|| shell::mamba_subcommand(c))
+            .flatten()
+            .map(|(p, s)| (p.to_string(), s.to_string()))
+    })
+}
+
+/// The package managers the RUNs at `lines` install with, each once: what their clean
+/// command is spelled with.
+pub(super) fn installers_at(df: &Dockerfile, lines: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ins in runs(df).filter(|i| lines.contains(&i.line)) {
+        if let Some((program, _)) = mamba_install(ins) {
+            if !out.contains(&program) {
+                out.push(program);
+            }
+        }
+    }
+    out
+}
+
 pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in runs(df) {
         let cmds = shell::commands(&ins.command_text());
-        let install = cmds.iter().find_map(|c| {
-            shell::is_mamba_install(c)
-                .then(|| shell::mamba_subcommand(c))
-                .flatten()
-        });
-        if let Some((program, sub)) = install {
+        if let Some((program, sub)) = mamba_install(ins) {
             if !cmds.iter().any(|c| shell::is_mamba_clean_all(c)) {
                 out.push(finding(
                     ins.line,

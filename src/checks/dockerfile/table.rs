@@ -135,12 +135,29 @@ fn fix_sudo(i: &FixInput) -> Fix {
 }
 
 fn fix_micromamba_clean(i: &FixInput) -> Fix {
+    // The clean command of the tool that installs there: `conda clean` after `conda update`.
+    let mut programs: Vec<String> = Vec::new();
+    for (df, lines) in &i.files {
+        for p in rules::installers_at(df, lines) {
+            if !programs.contains(&p) {
+                programs.push(p);
+            }
+        }
+    }
+    if programs.is_empty() {
+        programs.push("micromamba".into());
+    }
+    let cleans: Vec<String> = programs
+        .iter()
+        .map(|p| format!("`&& {p} clean --all --yes`"))
+        .collect();
     i.fix(
         "Clean the package cache in the same RUN",
         "The package cache left by an install stays in the layer and bloats the image",
         &[format!(
-            "Edit {}: end the same RUN with `&& micromamba clean --all --yes`.",
-            i.where_()
+            "Edit {}: end the same RUN with {}.",
+            i.where_(),
+            cleans.join(" or ")
         )],
     )
 }

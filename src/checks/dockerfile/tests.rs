@@ -314,6 +314,19 @@ fn micromamba_clean_rule() {
         vec![(3, Warn), (5, Warn)]
     );
     assert!(run("dockerfile.micromamba_clean", "policy_secure.Dockerfile").is_empty());
+    // The fix spells the clean of the tool that installs there: `conda clean` after a
+    // `conda env update` (the VS Code miniconda dev container), not `micromamba clean`.
+    let df = Dockerfile::from_text(
+        "Dockerfile".into(),
+        "Dockerfile".into(),
+        "FROM continuumio/miniconda3:24.1.2-0\nRUN conda env update -n base -f environment.yml\n",
+    );
+    let mut input = fix_input(&df);
+    input.files = vec![(&df, vec![2])];
+    let fix = (rule("dockerfile.micromamba_clean").fix)(&input);
+    let step = &fix.manual[0];
+    assert!(step.contains("`&& conda clean --all --yes`"), "{step}");
+    assert!(!step.contains("micromamba clean"), "{step}");
 }
 
 #[test]
