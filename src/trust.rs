@@ -224,17 +224,23 @@ const MAX_WALK: usize = 200_000;
 
 /// The project's links that lead outside the project folder: what `devdoctor trust` shows and
 /// records, so that a run reads through exactly those links and a new or re-pointed one is
-/// withheld again. Hidden files count; what git ignores (a `.venv` whose `bin/python` leads to
-/// the system's Python, `node_modules`) is left out, as devdoctor's own walk leaves it out, and
-/// so stays withheld. Links are not followed, `.git` is not entered, the walk is bounded.
+/// withheld again. Hidden and git-ignored files count (a `.env -> ../common/.env` that compose
+/// interpolates from is ignored by git, and read all the same); dependency and tool folders
+/// (`.venv`, whose `bin/python` leads to the system's Python, `node_modules`, `.git`), which no
+/// walk of devdoctor enters, are left out. Links are not followed, the walk is bounded.
 pub(crate) fn outside_links(project: &Path) -> Links {
     let root = project
         .canonicalize()
         .unwrap_or_else(|_| project.to_path_buf());
     let walker = ignore::WalkBuilder::new(project)
-        .hidden(false)
+        .standard_filters(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_some_and(|t| t.is_dir())
+                || !crate::probes::files::TOOL_DIRS
+                    .contains(&e.file_name().to_string_lossy().as_ref())
+        })
         .build();
     let mut out = Links::new();
     for entry in walker.take(MAX_WALK).flatten() {

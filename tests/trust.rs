@@ -420,6 +420,44 @@ fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
     assert_eq!(name_seen(&sb, "other-env"), ("unknown".into(), false));
 }
 
+/// A link out that git ignores is read all the same (the environment file below; a
+/// `.env -> ../common/.env` that compose interpolates from), so `trust` lists and records it
+/// too. Links inside dependency folders (`.venv/bin/python` to the system's Python) are not
+/// the project's and are left out.
+#[test]
+fn trust_records_a_link_out_that_git_ignores() {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb.write(
+        "shared/environment.yml",
+        "name: ignored-env-4711\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    sb.write("project/.gitignore", "environment.yml\n.venv/\n");
+    std::os::unix::fs::symlink(
+        sb.root().join("shared/environment.yml"),
+        sb.project.join("environment.yml"),
+    )
+    .unwrap();
+    fs::create_dir_all(sb.project.join(".venv/bin")).unwrap();
+    std::os::unix::fs::symlink("/bin/sh", sb.project.join(".venv/bin/python")).unwrap();
+    let (report, _) = sb.json(&["env.file"]);
+    assert_eq!(
+        support::status(&report, "env.file"),
+        "unknown",
+        "{report:#}"
+    );
+    let said = text(&sb.run(&["trust"]));
+    assert!(said.contains("+ environment.yml -> "), "{said}");
+    assert!(!said.contains(".venv"), "{said}");
+    let (report, _) = sb.json(&["env.file"]);
+    assert_eq!(support::status(&report, "env.file"), "ok", "{report:#}");
+    assert!(
+        report.to_string().contains("ignored-env-4711"),
+        "{report:#}"
+    );
+}
+
 /// A compose file's `include:`, `extends:` and `env_file:` of `../` files outside the project
 /// are not read until the user trusts the project; `devdoctor trust` in a project with nothing
 /// else to trust records an empty record, and the files are read from then on.
