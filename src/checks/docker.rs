@@ -32,8 +32,9 @@ contexts/meta/<sha256>/meta.json, else unix:///var/run/docker.sock. It sends GET
 TLS endpoints go through `docker version`), each bounded by a timeout; what a local engine's \
 /info says is kept for a minute in the cache folder, keyed by the socket and its /_ping. It reports the server version, the API \
 version, Podman, and rootless/userns from SecurityOptions. When the engine cannot be reached it \
-names the cause: not running (fix: `sudo systemctl start docker`, or rootless Docker), \
-permission denied on the socket (fix: the docker group, which is root-equivalent, or rootless \
+names the cause: Docker not installed at all (no docker or podman command and no socket: the \
+failure points at docker.cli, whose fix installs it), not running (fix: `sudo systemctl start \
+docker`, or rootless Docker), permission denied on the socket (fix: the docker group, which is root-equivalent, or rootless \
 Docker), or DOCKER_HOST/the context pointing nowhere. A socket that accepts but never answers \
 is unknown, never a hang. Engines on other machines are only contacted with --allow-remote.",
             run: check_daemon,
@@ -172,7 +173,18 @@ fn check_daemon(ctx: &Context) -> Outcome {
     let mut r = match &engine.state {
         EngineState::Up(info) => engine_up(&engine, info, &from),
         EngineState::Down { cause, message } => {
+            // No docker (or podman) command and no socket where the engine's would be: one
+            // cause, which docker.cli names with its fix; starting a daemon that is not there
+            // is no step. (A TCP endpoint may be a remote engine, which needs no local command.)
+            let not_installed = matches!(cause, DownCause::NotRunning)
+                && engine.socket_missing()
+                && engine.default_answers.is_none()
+                && ctx.which("docker").is_none()
+                && ctx.which("podman").is_none();
             let summary = match cause {
+                _ if not_installed => {
+                    format!("Docker is not installed: no `docker` command, and {message} (see docker.cli)")
+                }
                 _ if engine.default_answers.is_some() => {
                     let (sock, label) = engine.default_answers.as_ref().expect("checked");
                     format!(
@@ -201,6 +213,7 @@ fn check_daemon(ctx: &Context) -> Outcome {
                 ))
                 .data("cause", cause.as_str());
             let r = match cause {
+                _ if not_installed => r,
                 _ if engine.default_answers.is_some() => wrong_endpoint_help(&endpoint.source, r),
                 DownCause::NotRunning => not_running_help(ctx, &engine, r),
                 DownCause::PermissionDenied => permission_help(ctx, r),
@@ -354,8 +367,51 @@ mod tests {
         )
     }
 
+    /// A folder outside the project with a `docker` command in it: the CLI is installed.
+    fn docker_cli() -> tempfile::TempDir {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = tempfile::tempdir().unwrap();
+        let docker = bin.path().join("docker");
+        std::fs::write(&docker, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+        bin
+    }
+
     #[test]
     fn daemon_down_fails_with_the_cause_when_the_project_uses_docker() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let bin = docker_cli();
+        let c = Context::with_vars(
+            Settings {
+                project_dir: dir.path().to_path_buf(),
+                timeout: std::time::Duration::from_secs(2),
+                ..Settings::default()
+            },
+            [
+                ("DOCKER_HOST", "unix:///nonexistent/dd.sock"),
+                (
+                    "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
+                    "/nonexistent/default.sock",
+                ),
+                ("USER", "ann"),
+                ("PATH", bin.path().to_str().unwrap()),
+            ]
+            .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+        );
+        let r = check_daemon(&c).settle();
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.summary.contains("not running"), "{}", r.summary);
+        assert_eq!(r.data["cause"], "not_running");
+        let fix = r.fix.unwrap();
+        assert_eq!(fix.commands[0], ["sudo", "systemctl", "start", "docker"]);
+        assert!(fix.manual.iter().any(|m| m.contains("DOCKER_HOST")));
+    }
+
+    /// No docker command and no socket: Docker is not installed, which docker.cli says with
+    /// its fix; the daemon's failure points there instead of asking to start what is not there.
+    #[test]
+    fn no_docker_at_all_points_at_docker_cli() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
         let c = ctx(
@@ -366,16 +422,16 @@ mod tests {
                     "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
                     "/nonexistent/default.sock",
                 ),
-                ("USER", "ann"),
             ],
         );
         let r = check_daemon(&c).settle();
         assert_eq!(r.status, Status::Fail, "{r:?}");
-        assert!(r.summary.contains("not running"), "{}", r.summary);
-        assert_eq!(r.data["cause"], "not_running");
-        let fix = r.fix.unwrap();
-        assert_eq!(fix.commands[0], ["sudo", "systemctl", "start", "docker"]);
-        assert!(fix.manual.iter().any(|m| m.contains("DOCKER_HOST")));
+        assert!(
+            r.summary.contains("Docker is not installed") && r.summary.contains("(see docker.cli)"),
+            "{}",
+            r.summary
+        );
+        assert!(r.fix.is_none(), "{:?}", r.fix);
     }
 
     #[test]

@@ -112,7 +112,10 @@ fn folding(report: &Report) -> HashMap<&str, &str> {
         };
         // A cycle of references has no root: nothing in it is folded.
         let root = !foldable(target) || !points_on(target);
-        if target.meta.id != e.meta.id && target.result.status.is_problem() && root {
+        // Folded into a milder line (a failure under a warning's `!`), it would read milder
+        // than it is: it keeps a line of its own.
+        let milder = target.result.status < e.result.status;
+        if target.meta.id != e.meta.id && target.result.status.is_problem() && root && !milder {
             map.insert(e.meta.id.as_str(), target.meta.id.as_str());
         }
     }
@@ -652,6 +655,30 @@ mod tests {
             1,
         );
         assert!(out.contains("a.one") && out.contains("a.two"), "{out}");
+    }
+
+    /// A failure that points at a warning (no docker at all: docker.daemon fails, docker.cli
+    /// warns and has the fix) keeps its own `✗` line rather than hide under the `!`.
+    #[test]
+    fn a_failure_does_not_fold_into_a_warning() {
+        let fix = Fix::new("Install Docker.").manual("install Docker Engine");
+        let out = render_plain(
+            vec![
+                entry(
+                    "docker.cli",
+                    CheckResult::warn("docker is not installed").with_fix(fix),
+                ),
+                entry(
+                    "docker.daemon",
+                    CheckResult::fail("Docker is not installed (see docker.cli)"),
+                ),
+            ],
+            &["docker.cli"],
+            "Next steps:\n  1. install Docker Engine  (docker.cli)\n",
+            1,
+        );
+        assert!(out.contains("✗ docker.daemon"), "{out}");
+        assert!(!out.contains("also: docker.daemon"), "{out}");
     }
 
     #[test]

@@ -69,6 +69,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The endpoint is a unix socket path with nothing there (no engine was ever started on
+    /// it, or none is installed), as opposed to a socket that refuses.
+    pub fn socket_missing(&self) -> bool {
+        matches!(&self.endpoint.target, Ok(Target::Unix(p)) if !p.exists())
+    }
+
     pub fn info(&self) -> Option<&ServerInfo> {
         match &self.state {
             EngineState::Up(i) => Some(i),
