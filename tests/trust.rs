@@ -99,6 +99,15 @@ fn sandbox() -> (Sandbox, PathBuf) {
     (sb, marks)
 }
 
+/// A sandbox run as a user who has not trusted the project, with a state folder of its own
+/// for the trust records.
+fn untrusted() -> Sandbox {
+    let mut sb = Sandbox::new();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    sb
+}
+
 fn ran(marks: &Path) -> Vec<&'static str> {
     MARKERS
         .iter()
@@ -252,9 +261,7 @@ fn a_project_config_cannot_raise_the_timeout_or_reach_remote_hosts_untrusted() {
 
 #[test]
 fn a_project_with_only_data_and_a_plain_config_gets_no_trust_note() {
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let sb = untrusted();
     sb.write("project/devdoctor.toml", "[env]\nname = \"demo\"\n");
     sb.write(
         "project/environment.yml",
@@ -271,9 +278,7 @@ fn a_project_with_only_data_and_a_plain_config_gets_no_trust_note() {
 
 #[test]
 fn an_untrusted_config_cannot_point_devdoctor_at_files_outside_the_project() {
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let mut sb = untrusted();
     sb.write(
         "outside.yml",
         "name: stolen\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
@@ -307,9 +312,7 @@ fn an_untrusted_config_cannot_point_devdoctor_at_files_outside_the_project() {
 #[test]
 fn an_untrusted_clone_cannot_read_outside_through_its_own_links() {
     const SECRET: &str = "AKIA-OUTSIDE-4711";
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let mut sb = untrusted();
     sb.write(
         "home/.aws/credentials",
         &format!("aws_secret_access_key: {SECRET}\npip install {SECRET}\n"),
@@ -377,9 +380,7 @@ fn an_untrusted_clone_cannot_read_outside_through_its_own_links() {
 /// `devdoctor untrust`, withholds it again.
 #[test]
 fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let sb = untrusted();
     let env = |name: &str| {
         format!("name: {name}\nchannels: [conda-forge]\ndependencies: [python=3.12]\n")
     };
@@ -426,9 +427,7 @@ fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
 /// the project's and are left out.
 #[test]
 fn trust_records_a_link_out_that_git_ignores() {
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let sb = untrusted();
     sb.write(
         "shared/environment.yml",
         "name: ignored-env-4711\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
@@ -458,14 +457,12 @@ fn trust_records_a_link_out_that_git_ignores() {
     );
 }
 
-/// A compose file's `include:`, `extends:` and `env_file:` of `../` files outside the project
-/// are not read until the user trusts the project; `devdoctor trust` in a project with nothing
-/// else to trust records an empty record, and the files are read from then on.
+/// A compose file's `include:` and `extends:` of `../` files outside the project are not read
+/// until the user trusts the project; `devdoctor trust` in a project with nothing else to
+/// trust records those files, and they (and only they) are read from then on.
 #[test]
 fn compose_paths_outside_the_project_wait_for_trust() {
-    let mut sb = Sandbox::new();
-    sb.var("DEVDOCTOR_TRUST", "0");
-    sb.var("XDG_STATE_HOME", sb.root().join("state"));
+    let sb = untrusted();
     sb.write(
         "other/compose.yaml",
         "services:\n  leak-4711:\n    image: outside-image-4711\n    privileged: true\n",
