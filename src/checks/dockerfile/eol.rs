@@ -5,108 +5,86 @@ use crate::checks::{finding, Finding};
 use crate::core::Status;
 use crate::probes::dockerfile::{Dockerfile, ImageRef};
 
-/// One end-of-life line: the repository, whether a tag belongs to the line, what it is, and
-/// the last day of support (ISO 8601), or `None` for a line that is no longer developed.
+/// One end-of-life line: the repository, the tags that belong to it, what it is, and the last
+/// day of support (ISO 8601), or `None` for a line that is no longer developed.
 struct Line {
     repository: &'static str,
-    tag: fn(&str) -> bool,
+    tags: Tags,
     what: &'static str,
     until: Option<&'static str>,
 }
 
-/// `tag` is `version` or starts with it followed by `.` or `-` (`3.8`, `3.8.18`, `3.8-slim`).
+/// Which tags of a repository belong to a line.
+enum Tags {
+    /// A tag that is one of these versions or starts with one followed by `.` or `-`
+    /// (`3.8`, `3.8.18`, `3.8-slim`), or that names one of these release codenames anywhere
+    /// between `-` and `.` (`buster`, `3.8-slim-buster`).
+    Of(&'static [&'static str], &'static [&'static str]),
+    /// Every tag: the whole repository is retired.
+    All,
+}
+
+impl Tags {
+    fn hold(&self, tag: &str) -> bool {
+        match self {
+            Tags::Of(versions, codenames) => {
+                versions.iter().any(|v| version(tag, v))
+                    || codenames.iter().any(|c| codename(tag, c))
+            }
+            Tags::All => true,
+        }
+    }
+}
+
+/// `tag` is `version` or starts with it followed by `.` or `-`.
 fn version(tag: &str, version: &str) -> bool {
     tag.strip_prefix(version)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-']))
 }
 
-/// A Debian release named anywhere in a tag (`buster`, `3.8-slim-buster`).
-fn debian(tag: &str, codename: &str) -> bool {
+/// A release codename named anywhere in a tag.
+fn codename(tag: &str, codename: &str) -> bool {
     tag.split(['-', '.']).any(|part| part == codename)
 }
 
+const fn line(
+    repository: &'static str,
+    versions: &'static [&'static str],
+    codenames: &'static [&'static str],
+    what: &'static str,
+    until: &'static str,
+) -> Line {
+    Line {
+        repository,
+        tags: Tags::Of(versions, codenames),
+        what,
+        until: Some(until),
+    }
+}
+
+#[rustfmt::skip]
 const LINES: &[Line] = &[
-    Line {
-        repository: "python",
-        tag: |t| version(t, "3.6"),
-        what: "Python 3.6",
-        until: Some("2021-12-23"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| version(t, "3.7"),
-        what: "Python 3.7",
-        until: Some("2023-06-27"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| version(t, "3.8"),
-        what: "Python 3.8",
-        until: Some("2024-10-07"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| version(t, "3.9"),
-        what: "Python 3.9",
-        until: Some("2025-10-31"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| debian(t, "stretch"),
-        what: "Debian 9 (stretch)",
-        until: Some("2022-06-30"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| debian(t, "buster"),
-        what: "Debian 10 (buster)",
-        until: Some("2024-06-30"),
-    },
-    Line {
-        repository: "python",
-        tag: |t| debian(t, "bullseye"),
-        what: "Debian 11 (bullseye)",
-        until: Some("2026-08-31"),
-    },
-    Line {
-        repository: "debian",
-        tag: |t| version(t, "9") || debian(t, "stretch"),
-        what: "Debian 9 (stretch)",
-        until: Some("2022-06-30"),
-    },
-    Line {
-        repository: "debian",
-        tag: |t| version(t, "10") || debian(t, "buster"),
-        what: "Debian 10 (buster)",
-        until: Some("2024-06-30"),
-    },
-    Line {
-        repository: "debian",
-        tag: |t| version(t, "11") || debian(t, "bullseye"),
-        what: "Debian 11 (bullseye)",
-        until: Some("2026-08-31"),
-    },
-    Line {
-        repository: "ubuntu",
-        tag: |t| version(t, "18.04") || t == "bionic",
-        what: "Ubuntu 18.04",
-        until: Some("2023-05-31"),
-    },
-    Line {
-        repository: "ubuntu",
-        tag: |t| version(t, "20.04") || t == "focal",
-        what: "Ubuntu 20.04",
-        until: Some("2025-05-31"),
-    },
+    line("python", &["3.6"], &[], "Python 3.6", "2021-12-23"),
+    line("python", &["3.7"], &[], "Python 3.7", "2023-06-27"),
+    line("python", &["3.8"], &[], "Python 3.8", "2024-10-07"),
+    line("python", &["3.9"], &[], "Python 3.9", "2025-10-31"),
+    line("python", &[], &["stretch"], "Debian 9 (stretch)", "2022-06-30"),
+    line("python", &[], &["buster"], "Debian 10 (buster)", "2024-06-30"),
+    line("python", &[], &["bullseye"], "Debian 11 (bullseye)", "2026-08-31"),
+    line("debian", &["9"], &["stretch"], "Debian 9 (stretch)", "2022-06-30"),
+    line("debian", &["10"], &["buster"], "Debian 10 (buster)", "2024-06-30"),
+    line("debian", &["11"], &["bullseye"], "Debian 11 (bullseye)", "2026-08-31"),
+    line("ubuntu", &["18.04"], &["bionic"], "Ubuntu 18.04", "2023-05-31"),
+    line("ubuntu", &["20.04"], &["focal"], "Ubuntu 20.04", "2025-05-31"),
     Line {
         repository: "mambaorg/micromamba",
-        tag: |t| version(t, "0") || version(t, "1"),
+        tags: Tags::Of(&["0", "1"], &[]),
         what: "micromamba 1.x (superseded by 2.x)",
         until: None,
     },
     Line {
         repository: "condaforge/mambaforge",
-        tag: |_| true,
+        tags: Tags::All,
         what: "Mambaforge (retired in favour of Miniforge)",
         until: None,
     },
@@ -121,7 +99,7 @@ fn today() -> String {
 fn end_of_life(image: &ImageRef, day: &str) -> Option<&'static Line> {
     let tag = image.tag.as_deref().unwrap_or("latest");
     LINES.iter().find(|l| {
-        l.repository == image.repository && (l.tag)(tag) && l.until.is_none_or(|u| u < day)
+        l.repository == image.repository && l.tags.hold(tag) && l.until.is_none_or(|u| u < day)
     })
 }
 
@@ -173,6 +151,11 @@ mod tests {
         assert_eq!(
             eol("docker.io/library/debian:buster-slim", "2026-12-04"),
             Some("Debian 10 (buster)")
+        );
+        assert_eq!(
+            eol("ubuntu:focal-20240530", "2026-12-04"),
+            Some("Ubuntu 20.04"),
+            "a dated tag of a codename"
         );
         assert_eq!(
             eol("mambaorg/micromamba:1.5.8", "2026-12-04"),
