@@ -149,9 +149,19 @@ fn flag_path(project_dir: &Path, cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
+/// Asked whether the project's devdoctor.toml may be read where it leads outside the project
+/// folder (the project folder, where the config leads).
+pub type ReadOutside<'a> = &'a dyn Fn(&Path, &Path) -> bool;
+
 /// The project folder (`-C`, else the current one) and the config file (`--config`, else the
-/// project's devdoctor.toml when there is one).
-fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+/// project's devdoctor.toml when there is one), and where the project's devdoctor.toml leads
+/// when it is a link out of the project that `read_outside` does not allow (the user has not
+/// trusted it). A config the user names with `--config` is theirs and always read.
+fn locate(
+    args: &GlobalArgs,
+    cwd: &Path,
+    read_outside: ReadOutside,
+) -> Result<(PathBuf, Option<PathBuf>, Option<PathBuf>)> {
     let project_dir = match &args.project_dir {
         Some(dir) => {
             let dir = if dir.is_absolute() {
@@ -183,16 +193,33 @@ fn locate(args: &GlobalArgs, cwd: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
             }
             Some(p)
         }
-        None => Some(project_dir.join(CONFIG_FILE)).filter(|p| p.is_file()),
+        None => {
+            let own = project_dir.join(CONFIG_FILE);
+            match leads_out(&project_dir, &own) {
+                _ if !own.is_file() => None,
+                Some(target) if !read_outside(&project_dir, &target) => {
+                    return Ok((project_dir, None, Some(target)));
+                }
+                _ => Some(own),
+            }
+        }
     };
-    Ok((project_dir, config_file))
+    Ok((project_dir, config_file, None))
+}
+
+/// Where the project's own `file` really leads when that is outside the project (it is a link
+/// out, or lies below one).
+fn leads_out(project_dir: &Path, file: &Path) -> Option<PathBuf> {
+    let root = project_dir.canonicalize().ok()?;
+    let real = file.canonicalize().ok()?;
+    (!real.starts_with(&root)).then_some(real)
 }
 
 /// Builds the settings from the optional config file, the global flags and those of a check
-/// run (defaults for a command that takes none).
-pub fn resolve(global: &GlobalArgs, args: &RunArgs) -> Result<Settings> {
+/// run (defaults for a command that takes none). `read_outside`: see [`locate`].
+pub fn resolve(global: &GlobalArgs, args: &RunArgs, read_outside: ReadOutside) -> Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let (project_dir, config_file) = locate(global, &cwd)?;
+    let (project_dir, config_file, config_withheld) = locate(global, &cwd, read_outside)?;
     let file = match &config_file {
         Some(p) => parse_file(p)?,
         None => FileConfig::default(),
@@ -201,6 +228,7 @@ pub fn resolve(global: &GlobalArgs, args: &RunArgs) -> Result<Settings> {
     let mut s = Settings {
         project_dir: project_dir.clone(),
         config_file: config_file.clone(),
+        config_withheld,
         server_dir: project_dir.clone(),
         env_file: project_dir.join("environment.yml"),
         ..Settings::default()

@@ -135,10 +135,19 @@ impl Invocation {
     /// `reviewing`: this is `devdoctor trust`, which reads what the project names outside
     /// itself in order to show it.
     pub fn resolve(g: &GlobalArgs, run: &RunArgs, reviewing: bool) -> Result<Invocation> {
-        let mut settings = usage(config::resolve(g, run))?;
+        // A devdoctor.toml that links out of the project is read when the user reviews it
+        // (`trust`), forces trust, or trusted that very link.
+        let read_outside = |project: &std::path::Path, target: &std::path::Path| {
+            reviewing
+                || g.trust_project
+                || crate::trust::trusted_link(project, config::CONFIG_FILE).as_deref()
+                    == Some(target.to_string_lossy().as_ref())
+        };
+        let mut settings = usage(config::resolve(g, run, &read_outside))?;
         let (trust, beyond) = crate::trust::assess(&settings, g.trust_project);
         settings.trusted = trust.trusted();
-        let mut withheld = !settings.trusted && crate::trust::has_code(&settings);
+        let mut withheld = (!settings.trusted && crate::trust::has_code(&settings))
+            || settings.config_withheld.is_some();
         if !settings.trusted && !g.trust_project {
             withheld |= confine_paths(&mut settings);
         }
@@ -181,6 +190,14 @@ impl Invocation {
         if let Some(note) = self.trust.notice().filter(|_| self.withheld) {
             if self.quiet < 2 {
                 eprintln!("{note}");
+            }
+        }
+        if let Some(target) = &self.settings.config_withheld {
+            if self.quiet < 2 {
+                eprintln!(
+                    "note: devdoctor.toml is a link out of the project (to {}), not read: review it, then run `devdoctor trust`",
+                    crate::policy::text::printable(&target.to_string_lossy())
+                );
             }
         }
         if self.settings.project_asked_remote && !self.settings.allow_remote && self.quiet < 2 {

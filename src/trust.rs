@@ -215,6 +215,13 @@ fn read_record(project: &Path) -> Option<Record> {
     serde_json::from_str::<Record>(&text).ok()
 }
 
+/// Where the project's link `rel` led when the user last trusted the project (`None`: no
+/// record, or the link was not recorded). Read before settings exist, for a devdoctor.toml
+/// that is itself a link out of the project.
+pub(crate) fn trusted_link(project: &Path, rel: &str) -> Option<String> {
+    read_record(project)?.links.remove(rel)
+}
+
 /// Links in the project that lead outside it: the link's path relative to the project, and
 /// where it really leads.
 pub(crate) type Links = BTreeMap<String, String>;

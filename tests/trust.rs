@@ -421,6 +421,58 @@ fn trust_records_links_out_of_the_project_and_a_re_pointed_link_is_withheld() {
     assert_eq!(name_seen(&sb, "other-env"), ("unknown".into(), false));
 }
 
+/// A devdoctor.toml that is itself a link out of the project is not read until the user trusts
+/// that link: not even its key names reach an error message. `devdoctor trust` lists it, and
+/// from then on it is the project's config.
+#[test]
+fn a_config_that_links_out_waits_for_trust() {
+    let sb = untrusted();
+    sb.write(
+        "home/.aws/credentials",
+        "[default]\naws_secret_access_key = x\n",
+    );
+    let link = sb.project.join("devdoctor.toml");
+    std::os::unix::fs::symlink(sb.root().join("home/.aws/credentials"), &link).unwrap();
+    let out = sb.run(&["env.exists"]);
+    let said = text(&out);
+    assert_ne!(out.status.code(), Some(2), "{said}");
+    assert!(
+        !said.contains("aws_secret") && !said.contains("default"),
+        "{said}"
+    );
+    assert!(
+        said.contains("devdoctor.toml is a link out of the project")
+            && said.contains("run `devdoctor trust`"),
+        "{said}"
+    );
+
+    sb.write(
+        "shared/devdoctor.toml",
+        "[env]\nname = \"linked-env-4711\"\n",
+    );
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(sb.root().join("shared/devdoctor.toml"), &link).unwrap();
+    assert!(!sb
+        .json(&["env.exists"])
+        .0
+        .to_string()
+        .contains("linked-env-4711"));
+    let said = text(&sb.run(&["trust"]));
+    assert!(said.contains("+ devdoctor.toml -> "), "{said}");
+    let out = sb.run(&["env.exists"]);
+    assert!(text(&out).contains("linked-env-4711"), "{}", text(&out));
+    assert!(
+        !text(&out).contains("link out of the project"),
+        "{}",
+        text(&out)
+    );
+    // Re-pointed, it is withheld again.
+    sb.write("other/devdoctor.toml", "[env]\nname = \"other-env-4711\"\n");
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(sb.root().join("other/devdoctor.toml"), &link).unwrap();
+    assert!(!text(&sb.run(&["env.exists"])).contains("other-env-4711"));
+}
+
 /// A link out that git ignores is read all the same (the environment file below; a
 /// `.env -> ../common/.env` that compose interpolates from), so `trust` lists and records it
 /// too. Links inside dependency folders (`.venv/bin/python` to the system's Python) are not

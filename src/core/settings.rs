@@ -14,6 +14,9 @@ pub const DEFAULT_MCP_URL: &str = "http://127.0.0.1:8000/mcp";
 pub struct Settings {
     pub project_dir: PathBuf,
     pub config_file: Option<PathBuf>,
+    /// Where the project's devdoctor.toml leads when it is a link out of the project that was
+    /// not read (the user has not trusted that link).
+    pub config_withheld: Option<PathBuf>,
     /// `None`: take `name:` from the environment file.
     pub env_name: Option<String>,
     pub env_file: PathBuf,
@@ -77,6 +80,7 @@ impl Default for Settings {
             server_dir: project_dir.clone(),
             project_dir,
             config_file: None,
+            config_withheld: None,
             env_name: None,
             env_file_explicit: false,
             env_file_from_config: false,
