@@ -28,6 +28,7 @@ const TREES: &[&str] = &[
     "pixi-workspace",
     "devcontainer-miniconda",
     "pypi-library",
+    "requirements-as-metadata",
 ];
 
 fn tree(name: &str) -> PathBuf {

@@ -227,6 +227,40 @@ fn package_drift_lists_each_with_installed_and_wanted() {
     );
 }
 
+/// `-e .` in the pip: block is what devdoctor recommends instead of a `pip install -e .` step:
+/// env.file does not call it a last resort, and env.pip counts the project's own
+/// distribution as declared, not as drift. Someone's `pip install` by hand still fails.
+#[test]
+fn the_project_installed_from_the_pip_block_is_neither_a_last_resort_nor_drift() {
+    let yml = format!("{ENV_YML}  - pip:\n    - -e .\n");
+    let (sb, root) = mm_sandbox(&yml);
+    sb.write("project/pyproject.toml", "[project]\nname = \"Proj_Lib\"\n");
+    let prefix = root.join("envs/proj");
+    let site = project_env(
+        &prefix,
+        &[("numpy", "1.26.4"), ("fastapi", "0.110.0"), ("pip", "24.0")],
+    );
+    dist(&site, "proj-lib", "0.1", Some("pip"), &[]);
+    let (r, _) = sb.json(&["env.file", "env.pip"]);
+    assert_eq!(status(&r, "env.file"), "ok", "{:#}", check(&r, "env.file"));
+    let c = check(&r, "env.pip");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("but the project itself"),
+        "{c:#}"
+    );
+    dist(&site, "requests", "2.32.3", Some("pip"), &[]);
+    let (r, _) = sb.json(&["env.pip"]);
+    let c = check(&r, "env.pip");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let details = c["details"].to_string();
+    assert!(details.contains("undeclared: requests"), "{details}");
+    assert!(!details.contains("proj-lib"), "{details}");
+}
+
 #[test]
 fn pip_intrusions_warn_when_declared_and_fail_when_not() {
     let yml = format!("{ENV_YML}  - pip:\n    - truly-unavailable==1.0\n");

@@ -305,7 +305,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     }
     if rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx) {
         return Err(Early::skip(
-            "the project sets up no conda environment (no environment file, no requirements.txt): how its image gets Python is its own choice",
+            "the project sets up no conda environment (no environment file, and no requirements.txt that describes one): how its image gets Python is its own choice",
         ));
     }
     let is_syntax = rule.id == "dockerfile.syntax";

@@ -22,7 +22,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.file",
             title: "environment.yml is present and sound",
             can_fix: true,
-            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds); skips otherwise.",
+            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds) or a requirements.txt that is not the package's own dependency list; skips otherwise.",
             explain: EXPLAIN_FILE,
             run: file::check_file,
         })),
@@ -96,10 +96,13 @@ Looks at the project's environment file (environment.yml, or the file named by -
   solver conflicts; use `nodefaults`);
 - Python not pinned (warn), malformed MatchSpecs (fail);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
-  conda-forge?) and a `pip:` block without `pip` itself in the dependencies (warn).
+  conda-forge?) but the project itself (`-e .`, relative to the file's folder), and a `pip:` block without `pip` itself in the dependencies (warn).
 A requirements.txt without an environment.yml fails: the fix proposes an environment.yml
 (PyPI names mapped to conda-forge's where they differ) to create the environment from with
-micromamba — never `pip install -r`.";
+micromamba — never `pip install -r`. A requirements.txt that the packaging reads as the
+package's own dependencies (`[tool.setuptools.dynamic] dependencies = { file = … }`,
+hatch-requirements-txt, setup.cfg `install_requires = file:`, a setup.py that reads it) is a
+library's metadata, not an environment: the check skips and says so.";
 
 const EXPLAIN_EXISTS: &str = "
 Finds the project's environment (--env / [env] name, else `name:` in environment.yml) from

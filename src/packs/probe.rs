@@ -96,7 +96,7 @@ pub(super) fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<
     if let Some(want) = when.env_file {
         if crate::probes::env::sets_up_an_environment(ctx) != want {
             return Some(if want {
-                "the project sets up no conda environment (no environment file, no requirements.txt): its pip use is not a mamba project's setup".into()
+                "the project sets up no conda environment (no environment file, and no requirements.txt that describes one): its pip use is not a mamba project's setup".into()
             } else {
                 "the project sets up a conda environment".into()
             });

@@ -134,6 +134,11 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
             );
     }
     let Some(req) = probe::requirements_txt(ctx) else {
+        if let Some(why) = probe::requirements_are_package_metadata(ctx) {
+            return CheckResult::skip(format!(
+                "no {shown} in the project; {why}: not an environment to set up"
+            ));
+        }
         return CheckResult::skip(format!("no {shown} in the project"));
     };
     let name = probe::proposed_env_name(ctx);
@@ -373,7 +378,18 @@ fn lint_dependencies(f: &mut Findings, file: &EnvFile, role: Role) {
 fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
     if let Some(pip) = &file.pip {
         let cmds = commands(ctx);
-        for e in &pip.entries {
+        let env_dir = file.path.parent().unwrap_or(Path::new(""));
+        // The project itself (`-e .`) is what devdoctor recommends there, not a last resort.
+        let entries = pip.entries.iter().filter(|e| {
+            !crate::probes::env::envfile::is_project_entry(
+                &e.text,
+                env_dir,
+                &ctx.settings.project_dir,
+            )
+        });
+        let mut any = false;
+        for e in entries {
+            any = true;
             f.add(
                 Status::Warn,
                 e.line,
@@ -384,7 +400,7 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
                 ),
             );
         }
-        if !pip.entries.is_empty() {
+        if any {
             let example = pip
                 .names()
                 .first()

@@ -40,18 +40,27 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
     };
     let pf = probe::project_file(ctx);
     let file = pf.parsed();
-    let declared = declared_by_pip_block(file, &scan);
+    let own = own_install(ctx, file);
+    let declared = declared_by_pip_block(file, own.as_deref(), &scan);
     let (ok_pip, drift): (Vec<&site::Dist>, Vec<&site::Dist>) = scan
         .foreign
         .iter()
+        .filter(|d| Some(&d.name) != own.as_ref())
         .partition(|d| declared.contains(&d.name));
     let mut notes: Vec<String> = scan.problems.iter().map(|p| format!("note: {p}")).collect();
-    if scan.foreign.is_empty() {
-        return Ok(CheckResult::ok(format!(
-            "no pip-installed packages ({} distributions, all from conda)",
-            scan.total
-        ))
-        .details(notes));
+    if ok_pip.is_empty() && drift.is_empty() {
+        let summary = if scan.foreign.is_empty() {
+            format!(
+                "no pip-installed packages ({} distributions, all from conda)",
+                scan.total
+            )
+        } else {
+            format!(
+                "no pip-installed packages but the project itself, from the pip: block ({} distributions)",
+                scan.total
+            )
+        };
+        return Ok(CheckResult::ok(summary).details(notes));
     }
     let file_path = pf.path.clone();
     let pip_lines: Vec<(String, usize)> = file
@@ -92,13 +101,32 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
     Ok(pip_fix(ctx, r, &name, file, &file_path, &ok_pip, &drift))
 }
 
-/// What the environment file's `pip:` block accounts for: its packages and, transitively,
-/// what they require (pip installs that too).
-fn declared_by_pip_block(file: Option<&EnvFile>, scan: &site::SiteScan) -> BTreeSet<String> {
+/// The project's own distribution name (normalized), when the environment file's `pip:`
+/// block installs the project itself (`-e .`): that install is the recommended one.
+fn own_install(ctx: &Context, file: Option<&EnvFile>) -> Option<String> {
+    let file = file?;
+    let env_dir = file.path.parent().unwrap_or(Path::new(""));
+    file.pip
+        .as_ref()?
+        .installs_project(env_dir, &ctx.settings.project_dir)
+        .then(|| probe::distribution_name(ctx))
+        .flatten()
+        .map(|n| probe::envfile::normalize_dist_name(&n))
+}
+
+/// What the environment file's `pip:` block accounts for: its packages (and the project
+/// itself, `own`, when it installs it) and, transitively, what they require (pip installs
+/// that too).
+fn declared_by_pip_block(
+    file: Option<&EnvFile>,
+    own: Option<&str>,
+    scan: &site::SiteScan,
+) -> BTreeSet<String> {
     let mut declared: BTreeSet<String> = file
         .and_then(|f| f.pip.as_ref())
         .map(|p| p.names().into_iter().map(|(n, _)| n).collect())
         .unwrap_or_default();
+    declared.extend(own.map(str::to_string));
     loop {
         let more: Vec<String> = scan
             .foreign

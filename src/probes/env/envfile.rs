@@ -136,6 +136,16 @@ pub struct PipBlock {
 }
 
 impl PipBlock {
+    /// Whether the block installs the project itself (`-e .` next to the project's
+    /// pyproject.toml, `-e ..` in a `.binder/environment.yml`): what devdoctor recommends
+    /// instead of a `pip install -e .` step. Paths are relative to the file's folder, where
+    /// conda runs pip; they are compared as written, without touching the disk.
+    pub fn installs_project(&self, env_dir: &Path, project_dir: &Path) -> bool {
+        self.entries
+            .iter()
+            .any(|e| is_project_entry(&e.text, env_dir, project_dir))
+    }
+
     /// Normalized (PEP 503) distribution names the block installs; options and paths skipped.
     pub fn names(&self) -> Vec<(String, usize)> {
         self.entries
@@ -406,6 +416,38 @@ fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_lin
 }
 
 pub use crate::policy::names::normalize_dist_name;
+
+/// Whether one pip entry is the project folder itself (see [`PipBlock::installs_project`]).
+pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path) -> bool {
+    let text = text.split(" #").next().unwrap_or(text).trim();
+    let path = text
+        .strip_prefix("--editable=")
+        .or_else(|| text.strip_prefix("--editable "))
+        .or_else(|| text.strip_prefix("-e "))
+        .unwrap_or(text)
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'');
+    let path = path.split('[').next().unwrap_or(path);
+    if !(path.starts_with('.') || path.starts_with('/')) || path.contains("://") {
+        return false;
+    }
+    lexical(&env_dir.join(path)) == lexical(project_dir)
+}
+
+/// `path` with `.` and `..` resolved as written (no links followed).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
 
 /// The distribution name a pip requirement line installs, normalized; `None` for options,
 /// paths and URLs without `#egg=`.

@@ -379,10 +379,15 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
     .0
 }
 
-/// The project's Python distribution name, as written: `[project] name` in pyproject.toml,
-/// else `name` under `[metadata]` in setup.cfg.
-pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
-    struct Dist(Option<String>);
+/// What the project's packaging files say: its distribution name, and whether its
+/// requirements.txt is the package's own dependency list. Read once per run.
+struct Package {
+    name: Option<String>,
+    /// Why requirements.txt is no environment (see [`requirements_are_package_metadata`]).
+    requirements_from: Option<&'static str>,
+}
+
+fn package(ctx: &Context) -> std::sync::Arc<Package> {
     ctx.probe(|ctx| {
         let dir = &ctx.settings.project_dir;
         let read = |name: &str| {
@@ -390,13 +395,97 @@ pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         };
-        let from_pyproject = read("pyproject.toml")
-            .and_then(|t| t.parse::<toml::Table>().ok())
-            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string));
-        Dist(from_pyproject.or_else(|| read("setup.cfg").and_then(|t| setup_cfg_name(&t))))
+        let pyproject = read("pyproject.toml").and_then(|t| t.parse::<toml::Table>().ok());
+        let setup_cfg = read("setup.cfg");
+        let name = pyproject
+            .as_ref()
+            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string))
+            .or_else(|| setup_cfg.as_deref().and_then(setup_cfg_name));
+        let requirements_from = pyproject
+            .as_ref()
+            .and_then(pyproject_reads_requirements)
+            .or_else(|| {
+                setup_cfg
+                    .as_deref()
+                    .is_some_and(|t| {
+                        t.lines().any(|l| {
+                            let l = l.replace(' ', "");
+                            l.starts_with("install_requires=file:")
+                                && l.contains("requirements.txt")
+                        })
+                    })
+                    .then_some("requirements.txt is the package's dependency list, read by setup.cfg's install_requires")
+            })
+            .or_else(|| {
+                read("setup.py")
+                    .is_some_and(|t| {
+                        t.contains("install_requires") && t.contains("requirements.txt")
+                    })
+                    .then_some("requirements.txt is the package's dependency list, read by setup.py's install_requires")
+            })
+            .or_else(|| {
+                read("requirements.txt")
+                    .is_some_and(|t| installs_only_the_project(&t, dir))
+                    .then_some(ONLY_THE_PROJECT)
+            });
+        Package {
+            name,
+            requirements_from,
+        }
     })
-    .0
-    .clone()
+}
+
+/// What [`requirements_are_package_metadata`] says of a requirements.txt that holds only
+/// `-e .`: the dependencies are the package's own.
+const ONLY_THE_PROJECT: &str =
+    "requirements.txt installs only the project itself (`-e .`), whose packaging lists its dependencies";
+
+/// Whether every requirement line of `text` installs the project folder `dir` itself.
+fn installs_only_the_project(text: &str, dir: &Path) -> bool {
+    let mut lines = text
+        .lines()
+        .map(|l| l.split(" #").next().unwrap_or(l).trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .peekable();
+    lines.peek().is_some() && lines.all(|l| envfile::is_project_entry(l, dir, dir))
+}
+
+/// Where pyproject.toml makes requirements.txt the package's dependencies: setuptools'
+/// `[tool.setuptools.dynamic] dependencies = { file = … }`, or hatch-requirements-txt's
+/// `[tool.hatch.metadata.hooks.requirements_txt]` (whose default file is requirements.txt).
+fn pyproject_reads_requirements(doc: &toml::Table) -> Option<&'static str> {
+    let names_it = |v: Option<&toml::Value>| match v {
+        Some(toml::Value::String(f)) => f.trim_start_matches("./") == "requirements.txt",
+        Some(toml::Value::Array(a)) => a.iter().any(|f| {
+            f.as_str()
+                .is_some_and(|f| f.trim_start_matches("./") == "requirements.txt")
+        }),
+        _ => false,
+    };
+    let tool = doc.get("tool")?;
+    let setuptools = tool
+        .get("setuptools")
+        .and_then(|t| t.get("dynamic")?.get("dependencies")?.get("file"));
+    if names_it(setuptools) {
+        return Some("requirements.txt is the package's dependency list, read by pyproject.toml's [tool.setuptools.dynamic]");
+    }
+    let hatch = tool
+        .get("hatch")
+        .and_then(|h| h.get("metadata")?.get("hooks")?.get("requirements_txt"))?;
+    (hatch.get("files").is_none() || names_it(hatch.get("files")))
+        .then_some("requirements.txt is the package's dependency list, read by pyproject.toml's [tool.hatch.metadata.hooks.requirements_txt]")
+}
+
+/// The project's Python distribution name, as written: `[project] name` in pyproject.toml,
+/// else `name` under `[metadata]` in setup.cfg.
+pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
+    package(ctx).name.clone()
+}
+
+/// Why the project's requirements.txt is the package's own dependency list (its packaging reads
+/// it) or installs only the package, not a recipe for an environment; `None` when it is one.
+pub(crate) fn requirements_are_package_metadata(ctx: &Context) -> Option<&'static str> {
+    package(ctx).requirements_from
 }
 
 /// `name = …` in the `[metadata]` section of a setup.cfg.
@@ -414,9 +503,12 @@ fn setup_cfg_name(text: &str) -> Option<String> {
     None
 }
 
-/// The project's `requirements.txt`, when there is one (a pip project with no environment file).
+/// The project's `requirements.txt`, when there is one and it describes an environment (a
+/// pip project with no environment file), not the package's own dependency list.
 pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
-    Some(ctx.settings.project_dir.join("requirements.txt")).filter(|p| p.is_file())
+    Some(ctx.settings.project_dir.join("requirements.txt"))
+        .filter(|p| p.is_file())
+        .filter(|_| requirements_are_package_metadata(ctx).is_none())
 }
 
 /// Whether devdoctor runs in the project folder, so that fix commands (which the fixer runs
@@ -475,4 +567,74 @@ pub fn unsatisfied(file: &EnvFile, meta: &CondaMeta, skip: &[&str]) -> Vec<Unsat
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pyproject(text: &str) -> Option<&'static str> {
+        pyproject_reads_requirements(&text.parse::<toml::Table>().unwrap())
+    }
+
+    #[test]
+    fn pyproject_that_reads_requirements_txt_as_dependencies() {
+        let setuptools =
+            "[tool.setuptools.dynamic]\ndependencies = { file = \"requirements.txt\" }";
+        assert!(pyproject(setuptools).is_some());
+        let listed =
+            "[tool.setuptools.dynamic]\ndependencies = { file = [\"./requirements.txt\"] }";
+        assert!(pyproject(listed).is_some());
+        assert!(pyproject("[tool.hatch.metadata.hooks.requirements_txt]\n").is_some());
+        let hatch = "[tool.hatch.metadata.hooks.requirements_txt]\nfiles = [\"requirements.txt\"]";
+        assert!(pyproject(hatch).is_some());
+        // Other files, or optional dependencies only, leave requirements.txt an environment.
+        let other = "[tool.setuptools.dynamic]\ndependencies = { file = \"requirements/base.in\" }";
+        assert!(pyproject(other).is_none());
+        let hatch_other = "[tool.hatch.metadata.hooks.requirements_txt]\nfiles = [\"req/run.txt\"]";
+        assert!(pyproject(hatch_other).is_none());
+        assert!(pyproject("[project]\nname = \"app\"\ndependencies = [\"x\"]").is_none());
+    }
+
+    fn package_of(files: &[(&str, &str)]) -> (Option<String>, Option<&'static str>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let ctx = Context::new(crate::core::Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        });
+        let p = package(&ctx);
+        (p.name.clone(), p.requirements_from)
+    }
+
+    #[test]
+    fn setup_cfg_and_setup_py_that_read_requirements_txt() {
+        let cfg =
+            "[metadata]\nname = old-lib\n[options]\ninstall_requires = file: requirements.txt\n";
+        assert_eq!(
+            package_of(&[("setup.cfg", cfg)]),
+            (Some("old-lib".into()), Some("requirements.txt is the package's dependency list, read by setup.cfg's install_requires"))
+        );
+        let py = "with open('requirements.txt') as f:\n    reqs = f.read().split()\nsetup(install_requires=reqs)\n";
+        assert_eq!(
+            package_of(&[("setup.py", py)]).1,
+            Some("requirements.txt is the package's dependency list, read by setup.py's install_requires")
+        );
+        // A setup.py that only mentions the file, and an application with no packaging.
+        let printed = "print('see requirements.txt')\nsetup(name='x')\n";
+        assert_eq!(package_of(&[("setup.py", printed)]).1, None);
+        assert_eq!(package_of(&[("requirements.txt", "flask\n")]), (None, None));
+        // A requirements.txt that installs the project and nothing else (nbgrader's).
+        for only in ["-e .\n", "# dev\n-e .[dev]\n", "."] {
+            assert_eq!(
+                package_of(&[("requirements.txt", only)]).1,
+                Some(ONLY_THE_PROJECT),
+                "{only}"
+            );
+        }
+        assert_eq!(package_of(&[("requirements.txt", "-e .\nflask\n")]).1, None);
+        assert_eq!(package_of(&[("requirements.txt", "# nothing\n")]).1, None);
+    }
 }

@@ -1,0 +1,1 @@
+"""A multi-user server."""
