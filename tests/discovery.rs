@@ -29,6 +29,7 @@ const TREES: &[&str] = &[
     "devcontainer-miniconda",
     "pypi-library",
     "requirements-as-metadata",
+    "conda-library-release",
 ];
 
 fn tree(name: &str) -> PathBuf {

@@ -130,19 +130,38 @@ pub fn matcher(name: &str) -> Option<String> {
     Some(format!("{start}{}", INSTALL.replace("__EXTRA__", extra)))
 }
 
-/// `pip install -e .`, `pip install ".[dev]"` and a library's README telling its users
-/// `pip install mylib[all]`: the project installing itself, a development workflow or the
-/// library's own install instructions rather than a dependency bypassing the environment
-/// file. Pack findings set such lines aside as a note.
+/// `pip install -e .`, `pip install ".[dev]"`, a library's README telling its users
+/// `pip install mylib[all]`, a release job installing the wheel it built
+/// (`pip install dist/mylib-*.whl`) or the tools that build and upload it
+/// (`pip install --upgrade pip build twine`): the project installing itself or packaging
+/// itself, not a dependency bypassing the environment file. Pack findings set such lines
+/// aside as a note.
 pub const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself with pip (a library's development workflow, or its install instructions for PyPI users)",
-    advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge",
+    label: "installs only the project itself or its packaging tools with pip (a library's development or release workflow, or its install instructions for PyPI users)",
+    advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment",
 };
 
+/// The tools that build and upload a distribution: a release job installs them with pip
+/// without setting up the project's environment.
+const PACKAGING_TOOLS: &[&str] = &[
+    "pip",
+    "setuptools",
+    "wheel",
+    "build",
+    "twine",
+    "setuptools-scm",
+    "hatch",
+    "hatchling",
+    "flit",
+    "cibuildwheel",
+    "check-manifest",
+];
+
 /// Whether the arguments after `pip install` name only the project itself (`.`, `./`,
-/// `.[extras]`, quoted or not, `-e`/`--editable` or not, or `own` — the project's distribution
-/// name — with extras or a version), with no requirement file or other package.
+/// `.[extras]`, quoted or not, `-e`/`--editable` or not, `own` — the project's distribution
+/// name — with extras or a version, or a wheel or sdist of it built in the job), or the tools
+/// that package it, with no requirement file or other package.
 pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
     let cmd = args
         .split(['#', ';', '|', '&', '`', ')'])
@@ -167,25 +186,53 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             "-r" | "--requirement" | "-c" | "--constraint" | "-i" | "--index-url"
             | "--extra-index-url" | "-f" | "--find-links" => return false,
             _ if w.starts_with('-') => {}
-            _ if is_project_dir(w) || own.is_some_and(|o| names_the_project(w, o)) => targets += 1,
+            _ if is_project_dir(w)
+                || is_built_artifact(w, own)
+                || requirement_name(w).is_some_and(|n| {
+                    own.is_some_and(|o| same_name(n, o))
+                        || PACKAGING_TOOLS.iter().any(|t| same_name(n, t))
+                }) =>
+            {
+                targets += 1
+            }
             _ => return false,
         }
     }
     targets > 0
 }
 
-/// Whether a requirement (`mylib`, `"mylib[all]"`, `MyLib==1.2`) names the distribution `own`.
-fn names_the_project(word: &str, own: &str) -> bool {
-    let w = word.trim_matches(|c| c == '"' || c == '\'');
-    let name = w
+/// The distribution name a requirement starts with (`mylib` of `"mylib[all]"`, `MyLib==1.2`),
+/// when it is one.
+fn requirement_name(word: &str) -> Option<&str> {
+    let name = word
         .split(['[', '=', '<', '>', '!', '~', ';', '@', ' '])
         .next()
         .unwrap_or_default();
-    !name.is_empty()
+    (!name.is_empty()
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && super::names::normalize_dist_name(name) == super::names::normalize_dist_name(own)
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    .then_some(name)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    super::names::normalize_dist_name(a) == super::names::normalize_dist_name(b)
+}
+
+/// A wheel or sdist of the project on disk (`dist/mylib-1.0-py3-none-any.whl`,
+/// `dist/mylib*.whl`, `./*.whl`): its file name starts with the project's distribution name or
+/// with a glob. Without a known name, only a glob counts.
+fn is_built_artifact(word: &str, own: Option<&str>) -> bool {
+    if word.contains("://") || !(word.ends_with(".whl") || word.ends_with(".tar.gz")) {
+        return false;
+    }
+    let file = word.rsplit('/').next().unwrap_or(word);
+    // A built file is `{name}-{version}…` with `_` for `-` in the name; a glob names the start.
+    let dist = match file.split_once('*') {
+        Some((start, _)) => start.trim_end_matches(['-', '_']),
+        None => file.split('-').next().unwrap_or_default(),
+    };
+    dist.is_empty() || own.is_some_and(|o| same_name(dist, o))
 }
 
 fn is_project_dir(word: &str) -> bool {
@@ -298,10 +345,35 @@ mod tests {
             " my-lib-extra",
             " my-lib requests",
             " mylib",
-            " ./my-lib.whl",
+            " dist/other_lib-1.0-py3-none-any.whl",
+            " https://example.com/my_lib-1.0-py3-none-any.whl",
+            " vendor/dep-2.0.tar.gz",
         ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
+    }
+
+    #[test]
+    fn a_release_job_building_and_installing_its_wheel_is_told_apart() {
+        for own in [
+            " --upgrade pip",
+            " -U pip setuptools wheel",
+            " build twine",
+            " \"build>=1.0\" twine",
+            " dist/my_lib-2.0-py3-none-any.whl",
+            " dist/my-lib*.whl",
+            " ./*.whl",
+            " /dist/my_lib-*.tar.gz'",
+            " --upgrade pip build && python -m build",
+        ] {
+            assert!(installs_only_the_project(own, Some("my-lib")), "{own}");
+        }
+        for other in [" build pytest", " --upgrade pip numpy", " twine requests"] {
+            assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
+        }
+        // Without a known name, a wheel is the project's only when the job's glob picks it.
+        assert!(installs_only_the_project(" dist/*.whl", None));
+        assert!(!installs_only_the_project(" dist/some-1.0.whl", None));
     }
 
     #[test]
