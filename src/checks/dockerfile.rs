@@ -113,7 +113,11 @@ impl FixInput<'_> {
         }
         // The rebuild comes after the edit it needs, so it is the last step, not a command
         // listed (and shown) before the manual edit.
-        if let Some(b) = self.build() {
+        // A dev container is built by the editor from its devcontainer.json, not tagged as
+        // the project's image.
+        if self.files.first().is_some_and(|(df, _)| df.dev_container()) {
+            fix = fix.manual("then rebuild the dev container from its devcontainer.json (VS Code: \"Dev Containers: Rebuild Container\")");
+        } else if let Some(b) = self.build() {
             fix = fix.manual(format!("then rebuild: {}", crate::fix::quote_argv(&b)));
         }
         fix

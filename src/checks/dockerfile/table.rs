@@ -328,7 +328,7 @@ pub const RULES: &[Rule] = &[
         ok: "every micromamba install cleans its cache",
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,
-        dev_containers: true,
+        dev_containers: false,
         mamba_policy: false,
     },
     Rule {

@@ -420,6 +420,31 @@ fn every_fix_is_edits_then_one_rebuild() {
     }
 }
 
+/// A dev container is rebuilt by its editor from devcontainer.json: its steps do not tag it
+/// as the project's image.
+#[test]
+fn a_dev_container_fix_ends_with_rebuilding_the_dev_container() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/docker/dockerfile/policy_insecure.Dockerfile");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let df = Dockerfile::from_text(path, ".devcontainer/Dockerfile".into(), &text);
+    let input = fix_input(&df);
+    for r in RULES.iter() {
+        let fix = (r.fix)(&input);
+        let last = fix.manual.last().map(String::as_str).unwrap_or_default();
+        assert!(
+            last.starts_with("then rebuild the dev container"),
+            "{}: {last}",
+            r.id
+        );
+        assert!(
+            !fix.manual.iter().any(|m| m.contains("docker build -t")),
+            "{}",
+            r.id
+        );
+    }
+}
+
 #[test]
 fn every_rule_has_a_real_explain_and_a_code() {
     let mut codes = std::collections::HashSet::new();
