@@ -341,6 +341,17 @@ pub fn body_excerpt(bytes: &[u8], media_type: Option<&str>, max_chars: usize) ->
     crate::policy::text::excerpt(&text, max_chars)
 }
 
+/// The largest response head read (status line and headers).
+pub(crate) const HEAD_CAP: usize = 64 * 1024;
+
+/// The read and write buffers of one HTTP connection. ureq's default is 128 KiB each, zeroed
+/// when the connection opens: a run's dozen local requests (MCP, health, the Docker engine)
+/// paid for them in page faults. The read buffer must hold a whole response head and a little
+/// more, so that a longer head is told apart as too large; requests are small, and a body
+/// larger than the write buffer goes in steps.
+pub(crate) const READ_BUFFER: usize = HEAD_CAP + 4 * 1024;
+pub(crate) const WRITE_BUFFER: usize = 8 * 1024;
+
 /// Sends requests before a fixed deadline, under the loopback policy. A client keeps its
 /// connections open between requests (an MCP handshake is four or five requests to one
 /// server), so each of them costs the server no new connection.
@@ -378,7 +389,9 @@ impl Client {
                 .user_agent(USER_AGENT)
                 .max_idle_connections(4)
                 .max_idle_connections_per_host(4)
-                .max_response_header_size(64 * 1024)
+                .max_response_header_size(HEAD_CAP)
+                .input_buffer_size(READ_BUFFER)
+                .output_buffer_size(WRITE_BUFFER)
                 .build();
             ureq::Agent::with_parts(
                 config,
@@ -525,6 +538,58 @@ mod tests {
     fn get(port: u16, path: &str, budget: Duration) -> Result<Response, HttpError> {
         let t = Target::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap();
         Client::new(budget, false).send(Request::new("GET", &t))
+    }
+
+    /// The read buffer holds a whole response head up to the cap; a longer head is refused as
+    /// too large rather than misread.
+    #[test]
+    fn a_response_head_up_to_the_cap_is_read_and_a_longer_one_refused() {
+        let reply = |filler: usize| -> &'static [u8] {
+            let text = format!(
+                "HTTP/1.1 200 OK\r\nx-filler: {}\r\ncontent-length: 2\r\n\r\nok",
+                "a".repeat(filler)
+            );
+            Box::leak(text.into_bytes().into_boxed_slice())
+        };
+        let (port, h) = serve(reply(HEAD_CAP - 1024), true);
+        let r = get(port, "/", Duration::from_secs(5)).unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-filler").map(str::len), Some(HEAD_CAP - 1024));
+        h.join().unwrap();
+        let (port, h) = serve(reply(HEAD_CAP + 1024), true);
+        match get(port, "/", Duration::from_secs(5)) {
+            Err(HttpError::Protocol(why)) => assert!(why.contains("too large"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        h.join().unwrap();
+    }
+
+    /// A request body larger than the write buffer is sent whole, in steps.
+    #[test]
+    fn a_body_larger_than_the_write_buffer_is_sent_whole() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let body = vec![b'x'; 10 * WRITE_BUFFER + 7];
+        let expected = body.len();
+        let h = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !got.windows(4).any(|w| w == b"\r\n\r\n")
+                || got.len() < got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4 + expected
+            {
+                let n = std::io::Read::read(&mut s, &mut buf).unwrap();
+                assert!(n > 0, "the client stopped sending");
+                got.extend_from_slice(&buf[..n]);
+            }
+            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n");
+        });
+        let t = Target::parse(&format!("http://127.0.0.1:{port}/mcp")).unwrap();
+        let r = Client::new(Duration::from_secs(5), false)
+            .send(Request::new("POST", &t).body(body))
+            .unwrap();
+        assert_eq!(r.status, 204);
+        h.join().unwrap();
     }
 
     #[test]

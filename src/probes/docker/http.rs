@@ -16,8 +16,7 @@ use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Transport,
 };
 
-/// Cap on the response head (status line and headers).
-const HEAD_CAP: usize = 64 * 1024;
+use crate::probes::http::HEAD_CAP;
 
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -361,6 +360,8 @@ fn send(
         .http_status_as_error(false)
         .max_redirects(0)
         .max_response_header_size(HEAD_CAP)
+        .input_buffer_size(crate::probes::http::READ_BUFFER)
+        .output_buffer_size(crate::probes::http::WRITE_BUFFER)
         .user_agent(concat!("devdoctor/", env!("CARGO_PKG_VERSION")))
         .timeout_global(Some(left(deadline)?))
         .build();
