@@ -44,6 +44,21 @@ fn channel_token() -> &'static Regex {
     })
 }
 
+/// The literal start of each shape [`token_shape`] matches: a text without any of them holds
+/// no such token (`gh` alone is in "high" and "through").
+const TOKEN_STARTS: &[&str] = &[
+    "eyJ",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "AKIA",
+    "ASIA",
+];
+
 fn token_shape() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // Tokens recognisable by their shape alone: JWTs, GitHub tokens, Slack tokens and AWS
@@ -240,7 +255,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
             out = replace(out, url_userinfo(), |c| format!("{}{MARK}@", &c[1]));
         }
     }
-    if has(&out, &["eyJ", "gh", "github_pat_", "xox", "AKIA", "ASIA"]) {
+    if has(&out, TOKEN_STARTS) {
         out = replace(out, token_shape(), |_| MARK.to_string());
     }
     if has(&out, &["="]) && has(&out, &["?", "&"]) {
@@ -353,6 +368,24 @@ mod tests {
                         "{text:?}"
                     );
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// A text without a token shape's literal start holds no token shape.
+        #[test]
+        fn token_prefilter_hides_no_token(
+            words in proptest::collection::vec(
+                "gh|ghp|p_|o_|u_|s_|r_|_|github|_pat_|ey|eyJ|J|xo|xox|b-|AKI|ASI|A|0123456789abcdefghij|ABCDEFGHIJKLMNOP|\\.| ",
+                0..12,
+            ),
+        ) {
+            let text = words.concat();
+            if !TOKEN_STARTS.iter().any(|n| text.contains(n)) {
+                proptest::prop_assert!(!token_shape().is_match(&text), "{:?}", text);
             }
         }
     }
