@@ -187,15 +187,43 @@ fn may_hold_conda_secret(text: &str) -> bool {
         || text.to_ascii_lowercase().contains("sig")
 }
 
-/// The runs of characters a [`secret_assignment`] name is made of (its class, with the two
-/// non-ASCII letters that match `[a-z]` without case: KELVIN SIGN and LONG S). A name is a
-/// run's tail after a `.` or `-`, and a tail is secret only if its whole run is: so when no
-/// run is a secret name, no assignment in the text is redacted.
-fn name_runs(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| {
-        !(c.is_ascii_alphanumeric() || "_.-".contains(c) || c == '\u{212a}' || c == '\u{17f}')
+/// Whether a run of the characters a [`secret_assignment`] name is made of (its class, with
+/// the two non-ASCII letters that match `[a-z]` without case: KELVIN SIGN and LONG S) is a
+/// secret name and is followed, after an optional quote and white space, by `=` or `:`. A
+/// name is a run's tail after a `.` or `-`, a tail is secret only if its whole run is, and a
+/// name ends where its run does (a name character cannot start the separator): so when this
+/// says no, no assignment in the text is redacted. Prose such as "authorization applies to
+/// remote servers" has the name but no assignment.
+fn secret_name_assigned(text: &str) -> bool {
+    let in_run = |c: char| {
+        c.is_ascii_alphanumeric() || "_.-".contains(c) || c == '\u{212a}' || c == '\u{17f}'
+    };
+    let mut rest = text;
+    while let Some(start) = rest.find(in_run) {
+        let run_len = rest[start..]
+            .find(|c: char| !in_run(c))
+            .unwrap_or(rest.len() - start);
+        let (run, after) = (&rest[start..start + run_len], &rest[start + run_len..]);
+        if secrets::is_secret_name(run) {
+            let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
+            if after.trim_start().starts_with(['=', ':']) {
+                return true;
+            }
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Whether `text` holds a `?name=` or `&name=` that [`query_value`] needs.
+fn may_hold_query(text: &str) -> bool {
+    text.match_indices(['?', '&']).any(|(i, _)| {
+        let rest = &text[i + 1..];
+        let key = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c)))
+            .unwrap_or(rest.len());
+        key > 0 && rest[key..].starts_with('=')
     })
-    .filter(|r| !r.is_empty())
 }
 
 /// Secret-looking assignments. A match whose name is not secret gives back only its name
@@ -258,7 +286,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
     if has(&out, TOKEN_STARTS) {
         out = replace(out, token_shape(), |_| MARK.to_string());
     }
-    if has(&out, &["="]) && has(&out, &["?", "&"]) {
+    if may_hold_query(&out) {
         out = replace(out, query_value(), |c| {
             if &c[3] != MARK && secrets::is_secret_query_key(&c[2]) {
                 format!("{}{}={MARK}", &c[1], &c[2])
@@ -292,7 +320,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
             }
         });
     }
-    if has(&out, &["=", ":"]) && name_runs(&out).any(secrets::is_secret_name) {
+    if secret_name_assigned(&out) {
         out = assignments(out);
     }
     out
@@ -375,6 +403,20 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(crate::proptest_config())]
 
+        /// Where the query prefilter says no, the query pattern finds nothing.
+        #[test]
+        fn query_prefilter_hides_no_value(
+            words in proptest::collection::vec(
+                "code|token|x|9|_|\\.|-|=|\\?|&|#| |'|\"|\u{e9}|v",
+                0..12,
+            ),
+        ) {
+            let text = words.concat();
+            if !may_hold_query(&text) {
+                proptest::prop_assert!(!query_value().is_match(&text), "{:?}", text);
+            }
+        }
+
         /// A text without a token shape's literal start holds no token shape.
         #[test]
         fn token_prefilter_hides_no_token(
@@ -424,16 +466,16 @@ mod tests {
             }
         }
 
-        /// Where no run of name characters is a secret name, assignments change nothing.
+        /// Where no secret name is followed by a separator, assignments change nothing.
         #[test]
         fn assignment_prefilter_hides_no_change(
             words in proptest::collection::vec(
-                "token|TOKEN|pass|word|api|key|_|\\.|-|x|9|=|:|\"|'| |\t|\u{212a}|\u{17f}|\u{e9}|value1|path|file|pwd|my",
+                "token|TOKEN|pass|word|api|key|_|\\.|-|x|9|=|:|\"|'| |\t|\u{a0}|\u{212a}|\u{17f}|\u{e9}|value1|path|file|pwd|my|authorization",
                 0..14,
             ),
         ) {
             let text = words.concat();
-            if !name_runs(&text).any(secrets::is_secret_name) {
+            if !secret_name_assigned(&text) {
                 let out = assignments(Cow::Borrowed(&text));
                 proptest::prop_assert_eq!(out.as_ref(), text.as_str());
             }
