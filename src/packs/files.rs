@@ -355,6 +355,7 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
     let mut locations: Vec<Location> = mode_findings(p, &files);
     // The project's own name, for an aside such as a library's README installing itself.
     let own = p
+        .filters
         .aside
         .and_then(|_| crate::probes::env::distribution_name(ctx));
     let Scan {
@@ -502,16 +503,19 @@ fn scan(
             out.contains_hit |= re.is_match(&text);
         }
         let Some(re) = &p.not_contains else { continue };
+        if p.filters.prefilter.is_some_and(|may| !may(&text)) {
+            continue;
+        }
         for caps in re.captures_iter(&text) {
             let Some(m) = caps.get(0) else { continue };
-            if let (Some(keep), Some(n)) = (p.name_filter, caps.name("name")) {
+            if let (Some(keep), Some(n)) = (p.filters.name_filter, caps.name("name")) {
                 if !keep(n.as_str()) {
                     continue;
                 }
             }
             let (line, _) = crate::config::line_col(&text, m.start());
             let rest = text[m.end()..].lines().next().unwrap_or_default();
-            if p.aside.is_some_and(|a| (a.test)(rest, own)) {
+            if p.filters.aside.is_some_and(|a| (a.test)(rest, own)) {
                 out.asides.push(format!("{rel}:{line}"));
                 continue;
             }
@@ -547,7 +551,7 @@ fn finding_text(p: &FileProbe, caps: &regex::Captures, text: &str, line: usize) 
 
 /// Names the tolerated matches (and the advice) under a result, in its summary when it is ok.
 fn with_asides(r: CheckResult, p: &FileProbe, asides: &[String]) -> CheckResult {
-    let Some(a) = p.aside.filter(|_| !asides.is_empty()) else {
+    let Some(a) = p.filters.aside.filter(|_| !asides.is_empty()) else {
         return r;
     };
     let shown: Vec<&str> = asides.iter().take(5).map(String::as_str).collect();

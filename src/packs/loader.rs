@@ -9,6 +9,7 @@ use super::schema::{
 use crate::config::line_col;
 use crate::core::Diagnostic;
 use crate::core::{CheckMeta, Origin, Phase, Status};
+use crate::policy::MatchFilters;
 use rattler_conda_types::{ParseStrictness, VersionSpec};
 use std::ops::Range;
 use std::time::Duration;
@@ -68,9 +69,6 @@ const PHASES: &[(&str, Phase)] = &[
     ("runtime", Phase::Runtime),
 ];
 
-/// What a named matcher adds to its regex: the `name` filter and the tolerated matches.
-type Filters = (Option<fn(&str) -> bool>, Option<crate::policy::Aside>);
-
 struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
@@ -129,7 +127,7 @@ impl Ctx<'_> {
     }
 
     /// A named line matcher (`matcher = "…"`) in place of a `not_contains` regex.
-    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Pattern>, Filters) {
+    fn matcher(&mut self, m: &Spanned<String>, regex_too: bool) -> (Option<Pattern>, MatchFilters) {
         if regex_too {
             self.err(
                 &m.span(),
@@ -137,13 +135,10 @@ impl Ctx<'_> {
                 "`matcher` and `not_contains` both given".to_string(),
                 "a named matcher takes the place of a `not_contains` regex: keep one",
             );
-            return (None, (None, None));
+            return (None, MatchFilters::default());
         }
         if let Some(named) = crate::policy::matcher(m.get_ref()) {
-            return (
-                Some(Pattern::lazy(named.pattern)),
-                (named.name_filter, named.aside),
-            );
+            return (Some(Pattern::lazy(named.pattern)), named.filters);
         }
         let known: Vec<&str> = crate::policy::MATCHERS.iter().map(|(n, _)| *n).collect();
         self.err(
@@ -152,7 +147,7 @@ impl Ctx<'_> {
             format!("unknown matcher `{}`", m.get_ref()),
             &format!("the named matchers are: {}", known.join(", ")),
         );
-        (None, (None, None))
+        (None, MatchFilters::default())
     }
 
     fn timeout(&mut self, v: &Option<Spanned<f64>>, key: &str) -> Option<Duration> {
@@ -601,11 +596,11 @@ fn file_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>, timeout: Option<D
     let mode_v = file_mode(cx, &p.mode, "probe.mode");
     let max_mode = file_mode(cx, &p.max_mode, "probe.max_mode");
     let contains = cx.regex(&p.contains, "probe.contains");
-    let (not_contains, (name_filter, aside)) = match &p.matcher {
+    let (not_contains, filters) = match &p.matcher {
         Some(m) => cx.matcher(m, p.not_contains.is_some()),
         None => (
             cx.regex(&p.not_contains, "probe.not_contains"),
-            (None, None),
+            MatchFilters::default(),
         ),
     };
     if exists.is_none()
@@ -622,8 +617,7 @@ fn file_probe(cx: &mut Ctx, p: &RawProbe, span: &Range<usize>, timeout: Option<D
         exists,
         contains,
         not_contains,
-        name_filter,
-        aside,
+        filters,
         mode: mode_v,
         max_mode,
         tracked: flag(&p.tracked).unwrap_or(false),

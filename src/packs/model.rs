@@ -140,11 +140,9 @@ pub struct FileProbe {
     pub exists: Option<bool>,
     pub contains: Option<Pattern>,
     pub not_contains: Option<Pattern>,
-    /// Set by a named matcher: a `not_contains` match counts only when its `name` capture
-    /// passes this test (e.g. the secret-name classifier).
-    pub name_filter: Option<fn(&str) -> bool>,
-    /// Matches the matcher's policy tolerates (a library's `pip install -e .`).
-    pub aside: Option<crate::policy::Aside>,
+    /// Set by a named matcher: a `name` test (e.g. the secret-name classifier), matches its
+    /// policy tolerates (a library's `pip install -e .`), and a prefilter.
+    pub filters: crate::policy::MatchFilters,
     pub mode: Option<u32>,
     pub max_mode: Option<u32>,
     /// Only files tracked by git count.

@@ -18,10 +18,19 @@ use std::path::PathBuf;
 pub struct LineMatcher {
     /// The regex, as source: compiled where it is used (on first use).
     pub pattern: String,
+    pub filters: MatchFilters,
+}
+
+/// What a named matcher adds to its regex.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatchFilters {
     /// When set, a match counts only if its `name` capture passes.
     pub name_filter: Option<fn(&str) -> bool>,
     /// When set, a match whose rest of line passes is set aside as a note, not a finding.
     pub aside: Option<Aside>,
+    /// When set, a text it says no to holds no match, and the regex is not run on it (nor
+    /// compiled, when no text needs it).
+    pub prefilter: Option<fn(&str) -> bool>,
 }
 
 /// Matches a policy tolerates: a test on the rest of the matched line (and the project's own
@@ -51,14 +60,19 @@ pub fn matcher(name: &str) -> Option<LineMatcher> {
     if name == "secret-assignment" {
         return Some(LineMatcher {
             pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#.to_string(),
-            name_filter: Some(secrets::is_secret_env_name),
-            aside: None,
+            filters: MatchFilters {
+                name_filter: Some(secrets::is_secret_env_name),
+                ..MatchFilters::default()
+            },
         });
     }
     no_pip::matcher(name).map(|pattern| LineMatcher {
         pattern,
-        name_filter: None,
-        aside: Some(no_pip::SELF_INSTALL),
+        filters: MatchFilters {
+            aside: Some(no_pip::SELF_INSTALL),
+            prefilter: Some(no_pip::may_install),
+            ..MatchFilters::default()
+        },
     })
 }
 use text::multiline_in_place as clean;
@@ -169,7 +183,7 @@ mod matcher_tests {
             .unwrap()
             .captures_iter(text)
             .filter_map(|c| c.name("name").map(|n| n.as_str().to_string()))
-            .filter(|n| m.name_filter.is_none_or(|keep| keep(n)))
+            .filter(|n| m.filters.name_filter.is_none_or(|keep| keep(n)))
             .collect()
     }
 

@@ -112,6 +112,16 @@ pub const MATCHERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether `text` has a line every named matcher's match needs: `easy_install`, or `install`
+/// with `pip` (or make's `PIP`) on the same line. A README that only names the `pip:` block
+/// compiles no pattern.
+pub fn may_install(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.contains("easy_install")
+            || (l.contains("install") && (l.contains("pip") || l.contains("PIP")))
+    })
+}
+
 /// The regex (source) of a named matcher, or `None` for an unknown name. Each line it
 /// matches is one finding (the pattern is multi-line).
 pub fn matcher(name: &str) -> Option<String> {
@@ -266,6 +276,23 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(crate::proptest_config())]
+
+        /// Where `may_install` says no, no named matcher finds a match.
+        #[test]
+        fn the_matchers_prefilter_never_hides_a_match(
+            words in proptest::collection::vec(
+                "pip|pip3|PIP|\\$\\(PIP\\)|\\$\\{PIP\\}|install|easy_install|python|-m|uv|sudo|-U|x|#|&&|\\$|@|/usr/bin/| |\t|\n",
+                0..10,
+            ),
+        ) {
+            let text = words.join(" ");
+            if !may_install(&text) {
+                for (name, _) in MATCHERS {
+                    let re = Regex::new(&matcher(name).unwrap()).unwrap();
+                    proptest::prop_assert!(!re.is_match(&text), "{}: {:?}", name, text);
+                }
+            }
+        }
 
         /// The prefilter lets through every text the pattern matches.
         #[test]
