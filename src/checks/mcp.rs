@@ -754,7 +754,7 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     };
     let Some(env) = crate::probes::env::env_name(ctx) else {
         return Fix::new(format!(
-            "Start the MCP server ({}) inside the project's environment, from {dir}. {}.",
+            "Start the MCP server ({}: the project's own code, review it first) inside the project's environment, from {dir}. {}.",
             start.from,
             activation("ENV")
         ))
@@ -772,7 +772,7 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
         cmds.run_in(&env.name, &program)
     };
     Fix::new(format!(
-        "Start the MCP server ({}) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
+        "Start the MCP server ({}: the project's own code, review it first) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
         start.from,
         env.name,
         activation(&env.name)
