@@ -115,6 +115,9 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         let c = OPTION_DEFAULT
             .captures(rest)
             .filter(|c| c.get(0).expect("match").start() <= reach)?;
+        if client_option(&text[..o.start()], &rest[..reach]) {
+            return None;
+        }
         let m = c.get(1).expect("group 1");
         Some((o.start(), (m.as_str(), o.end() + m.start())))
     });
@@ -127,6 +130,25 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         .flatten()
         .min_by_key(|(start, _)| *start)
         .map(|(_, found)| found)
+}
+
+/// Whether a `--transport` option is a client's (the transport a proxy or client uses to
+/// reach another server, not the one this server offers): the start of its call, after the
+/// previous call's `)`, names a client (`client_group.add_argument(`), or its text says
+/// `client` as a word ("The transport to use for the client").
+fn client_option(before: &str, after: &str) -> bool {
+    let mut from = before.len().saturating_sub(120);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &before[from..];
+    let line = window.rsplit(')').next().unwrap_or(window);
+    let word = |t: &str| {
+        t.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "client")
+    };
+    line.to_ascii_lowercase().contains("client") || word(after)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -192,6 +192,16 @@ fn a_transport_default_is_found_near_its_option_or_in_a_variable() {
     // The earliest of the two wins.
     let both = format!("{env}\n{argparse}");
     assert_eq!(code::default_transport(&both).unwrap().0, "streamable-http");
+    // A client's transport (mcp-proxy's: the transport it uses to reach another server) is
+    // not the server's; a server option that only mentions clients still is.
+    let proxy = "client_group.add_argument(\n    \"--transport\",\n    choices=[\"sse\", \"streamablehttp\"],\n    default=\"sse\",\n)";
+    assert_eq!(code::default_transport(proxy), None);
+    let helped =
+        "p.add_argument('--transport', default='sse', help='The transport to use for the client.')";
+    assert_eq!(code::default_transport(helped), None);
+    let server =
+        "p.add_argument('--transport', default='sse', help='how clients reach this server')";
+    assert_eq!(code::default_transport(server).unwrap().0, "sse");
     // Not past the next decorator's `@`, and not further than 300 characters.
     let next_option = "@click.option('--transport')\n@click.option('--port', default='http')";
     assert_eq!(code::default_transport(next_option), None);
