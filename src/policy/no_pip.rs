@@ -183,7 +183,9 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
         let w = w.trim_matches(|c| c == '"' || c == '\'');
         match w {
             "-e" | "--editable" => match words.next() {
-                Some(t) if is_project_dir(t) => targets += 1,
+                Some(t) if is_project_dir(t) || own.is_some_and(|o| is_own_repo(t, o)) => {
+                    targets += 1
+                }
                 _ => return false,
             },
             _ if w.starts_with("--editable=") => {
@@ -198,6 +200,7 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             _ if w.starts_with('-') => {}
             _ if is_project_dir(w)
                 || is_built_artifact(w, own)
+                || own.is_some_and(|o| is_own_repo(w, o))
                 || requirement_name(w).is_some_and(|n| {
                     own.is_some_and(|o| same_name(n, o))
                         || PACKAGING_TOOLS.iter().any(|t| same_name(n, t))
@@ -209,6 +212,32 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
         }
     }
     targets > 0
+}
+
+/// Whether `word` is a VCS URL of the project's own repository, `own` being its distribution
+/// name: `git+https://github.com/org/mylib.git` (with `@ref` or `#egg=mylib`, or as
+/// `mylib @ git+…`'s URL), the development version a README or a binder environment installs.
+pub fn is_own_repo(word: &str, own: &str) -> bool {
+    let word = word.trim_matches(|c| c == '"' || c == '\'');
+    let Some(rest) = ["git+", "hg+", "svn+", "bzr+"]
+        .iter()
+        .find_map(|p| word.strip_prefix(p))
+    else {
+        return false;
+    };
+    let Ok(url) = url::Url::parse(rest) else {
+        return false;
+    };
+    if let Some(egg) = url.fragment().and_then(|f| f.strip_prefix("egg=")) {
+        return same_name(egg, own);
+    }
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+        .unwrap_or_default();
+    let repo = last.split('@').next().unwrap_or_default();
+    let repo = repo.strip_suffix(".git").unwrap_or(repo);
+    !repo.is_empty() && same_name(repo, own)
 }
 
 /// The distribution name a requirement starts with (`mylib` of `"mylib[all]"`, `MyLib==1.2`),
@@ -365,6 +394,9 @@ mod tests {
             " \"my_lib[all]\"",
             " -U My.Lib==2.0",
             " my-lib>=2 # users",
+            " git+https://github.com/org/my-lib.git",
+            " -e git+https://github.com/org/my_lib.git@main#egg=my-lib",
+            " --upgrade \"git+https://github.com/org/My.Lib\"",
         ] {
             assert!(installs_only_the_project(own, Some("my-lib")), "{own}");
         }
@@ -375,6 +407,10 @@ mod tests {
             " dist/other_lib-1.0-py3-none-any.whl",
             " https://example.com/my_lib-1.0-py3-none-any.whl",
             " vendor/dep-2.0.tar.gz",
+            " git+https://github.com/org/other.git",
+            " git+https://github.com/org/my-lib-extra.git",
+            " git+https://github.com/my-lib/other.git",
+            " https://github.com/org/my-lib.git",
         ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }

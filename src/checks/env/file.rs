@@ -379,12 +379,14 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
     if let Some(pip) = &file.pip {
         let cmds = commands(ctx);
         let env_dir = file.path.parent().unwrap_or(Path::new(""));
+        let own = probe::distribution_name(ctx);
         // The project itself (`-e .`) is what devdoctor recommends there, not a last resort.
         let entries = pip.entries.iter().filter(|e| {
             !crate::probes::env::envfile::is_project_entry(
                 &e.text,
                 env_dir,
                 &ctx.settings.project_dir,
+                own.as_deref(),
             )
         });
         let mut any = false;

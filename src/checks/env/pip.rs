@@ -106,12 +106,11 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
 fn own_install(ctx: &Context, file: Option<&EnvFile>) -> Option<String> {
     let file = file?;
     let env_dir = file.path.parent().unwrap_or(Path::new(""));
+    let own = probe::distribution_name(ctx)?;
     file.pip
         .as_ref()?
-        .installs_project(env_dir, &ctx.settings.project_dir)
-        .then(|| probe::distribution_name(ctx))
-        .flatten()
-        .map(|n| probe::envfile::normalize_dist_name(&n))
+        .installs_project(env_dir, &ctx.settings.project_dir, Some(&own))
+        .then(|| probe::envfile::normalize_dist_name(&own))
 }
 
 /// What the environment file's `pip:` block accounts for: its packages (and the project

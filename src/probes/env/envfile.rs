@@ -140,10 +140,10 @@ impl PipBlock {
     /// pyproject.toml, `-e ..` in a `.binder/environment.yml`): what devdoctor recommends
     /// instead of a `pip install -e .` step. Paths are relative to the file's folder, where
     /// conda runs pip; they are compared as written, without touching the disk.
-    pub fn installs_project(&self, env_dir: &Path, project_dir: &Path) -> bool {
+    pub fn installs_project(&self, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
         self.entries
             .iter()
-            .any(|e| is_project_entry(&e.text, env_dir, project_dir))
+            .any(|e| is_project_entry(&e.text, env_dir, project_dir, own))
     }
 
     /// Normalized (PEP 503) distribution names the block installs; options and paths skipped.
@@ -417,8 +417,9 @@ fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_lin
 
 pub use crate::policy::names::normalize_dist_name;
 
-/// Whether one pip entry is the project folder itself (see [`PipBlock::installs_project`]).
-pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path) -> bool {
+/// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
+/// or the VCS URL of its own repository when its distribution name `own` is known.
+pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
     let text = text.split(" #").next().unwrap_or(text).trim();
     let path = text
         .strip_prefix("--editable=")
@@ -427,6 +428,9 @@ pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path) -> bool 
         .unwrap_or(text)
         .trim()
         .trim_matches(|c| c == '"' || c == '\'');
+    if own.is_some_and(|o| crate::policy::no_pip::is_own_repo(path, o)) {
+        return true;
+    }
     let path = path.split('[').next().unwrap_or(path);
     if !(path.starts_with('.') || path.starts_with('/')) || path.contains("://") {
         return false;
@@ -599,6 +603,38 @@ dependencies:
         assert!(b.build.as_ref().unwrap().matches("hab00c5b_0_cpython"));
         assert!(parse_spec("numpy>>1").is_err());
         assert!(parse_spec("").is_err());
+    }
+
+    /// The project itself in a pip block: its folder relative to the file's, or its own
+    /// repository's VCS URL; never another folder or repository.
+    #[test]
+    fn pip_entries_that_install_the_project_itself() {
+        let project = Path::new("/src/climlib");
+        let binder = project.join(".binder");
+        let is = |text: &str, dir: &Path| is_project_entry(text, dir, project, Some("climlib"));
+        for entry in ["-e ..", "..", "--editable=../", "\"..[docs]\""] {
+            assert!(is(entry, &binder), "{entry}");
+        }
+        assert!(is("-e .", project));
+        assert!(is("git+https://github.com/org/climlib.git", &binder));
+        assert!(is(
+            "-e git+https://github.com/org/climlib@v2#egg=climlib",
+            &binder
+        ));
+        for entry in [
+            "-e .",
+            "../other",
+            "git+https://github.com/org/other.git",
+            "climlib",
+        ] {
+            assert!(!is(entry, &binder), "{entry}");
+        }
+        assert!(!is_project_entry(
+            "git+https://github.com/org/climlib.git",
+            &binder,
+            project,
+            None
+        ));
     }
 
     #[test]

@@ -447,7 +447,7 @@ fn installs_only_the_project(text: &str, dir: &Path) -> bool {
         .map(|l| l.split(" #").next().unwrap_or(l).trim())
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .peekable();
-    lines.peek().is_some() && lines.all(|l| envfile::is_project_entry(l, dir, dir))
+    lines.peek().is_some() && lines.all(|l| envfile::is_project_entry(l, dir, dir, None))
 }
 
 /// Where pyproject.toml makes requirements.txt the package's dependencies: setuptools'
