@@ -30,6 +30,7 @@ const TREES: &[&str] = &[
     "pypi-library",
     "requirements-as-metadata",
     "conda-library-release",
+    "binder-docs-library",
 ];
 
 fn tree(name: &str) -> PathBuf {

@@ -308,9 +308,10 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         ));
     }
     if rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx) {
-        return Err(Early::skip(
-            "the project sets up no conda environment (no environment file, and no requirements.txt that describes one): how its image gets Python is its own choice",
-        ));
+        return Err(Early::skip(format!(
+            "the project sets up no conda environment {}: how its image gets Python is its own choice",
+            crate::probes::env::why_no_environment(ctx)
+        )));
     }
     let is_syntax = rule.id == "dockerfile.syntax";
     let Judged {

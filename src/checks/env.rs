@@ -30,7 +30,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.exists",
             title: "The project's environment exists",
             can_fix: true,
-            applies: "When the project names an environment (--env, [env] name or the environment file's name:); skips otherwise, and for a file written for an image (`name: base`, or no name and a Dockerfile that installs it into base).",
+            applies: "When the project names an environment (--env, [env] name or the environment file's name:); skips otherwise, for a file written for an image (`name: base`, or no name and a Dockerfile that installs it into base), and when a library's only environment file is Binder's (binder/, .binder/) and that environment is not here.",
             explain: EXPLAIN_EXISTS,
             run: check_exists,
         })),
@@ -62,7 +62,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.lock",
             title: "conda-lock.yml is present and current",
             can_fix: true,
-            applies: "When the project has an environment file (a missing lock is a warning); skips otherwise.",
+            applies: "When the project has an environment file (a missing lock is a warning, but for a library's Binder-only file: Binder reads no lock); skips otherwise.",
             explain: EXPLAIN_LOCK,
             run: lock::check_lock,
         })),
@@ -423,9 +423,17 @@ fn check_exists(ctx: &Context) -> Outcome {
     }
     let d = probe::discovery(ctx);
     let env = probe::project_env(ctx);
-    let mut r = match &env.resolution.chosen {
-        Some(found) => found_env(ctx, &name, found, &env, &d),
-        None => missing_env(ctx, &name, &env, &d),
+    let binder =
+        probe::binder_only_library(ctx).filter(|_| name.source == probe::NameSource::FileName);
+    let mut r = match (&env.resolution.chosen, binder) {
+        (Some(found), _) => found_env(ctx, &name, found, &env, &d),
+        (None, Some(file)) => {
+            return Err(Early::skip(format!(
+                "`{}` is the environment of {file}, Binder's, for running the examples online: none is expected on this machine (--env NAME checks one)",
+                crate::policy::text::printable(&name.name)
+            )))
+        }
+        (None, None) => missing_env(ctx, &name, &env, &d),
     };
     if let Some(tool) = &d.via_cli {
         r = r.detail(format!(

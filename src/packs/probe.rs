@@ -96,7 +96,10 @@ pub(super) fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<
     if let Some(want) = when.env_file {
         if crate::probes::env::sets_up_an_environment(ctx) != want {
             return Some(if want {
-                "the project sets up no conda environment (no environment file, and no requirements.txt that describes one): its pip use is not a mamba project's setup".into()
+                format!(
+                    "the project sets up no conda environment {}: its pip use is not a mamba project's setup",
+                    crate::probes::env::why_no_environment(ctx)
+                )
             } else {
                 "the project sets up a conda environment".into()
             });

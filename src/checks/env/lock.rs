@@ -225,6 +225,11 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         file_platforms: file.platforms.iter().map(|p| p.text.clone()).collect(),
     };
     if found.is_empty() {
+        if let Some(file) = probe::binder_only_library(ctx) {
+            return Err(crate::core::Early::skip(format!(
+                "{file} is Binder's, which builds it online and reads no lock file"
+            )));
+        }
         return Ok(CheckResult::warn(format!(
             "no lock file next to {}: installs are not reproducible",
             ctx.settings.display_path(&pf.path)
