@@ -36,30 +36,34 @@ impl ProjectTree {
             let Ok(rd) = std::fs::read_dir(&dir) else {
                 continue;
             };
-            let mut names: Vec<_> = rd.filter_map(|e| e.ok()).collect();
-            names.sort_by_key(|e| e.file_name());
-            for e in names {
-                let Some(name) = e.file_name().to_str().map(str::to_string) else {
-                    continue;
-                };
+            // Each name is read once (a sort keyed on `file_name()` allocates it again in
+            // every comparison); file_type does not follow symlinks, so a link loop cannot
+            // trap the walk.
+            let mut names: Vec<(String, bool)> = rd
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    e.file_name().into_string().ok().map(|n| (n, is_dir))
+                })
+                .collect();
+            names.sort_unstable();
+            for (name, is_dir) in names {
                 let relp = if rel.is_empty() {
                     name.clone()
                 } else {
                     format!("{rel}/{name}")
                 };
-                // file_type does not follow symlinks, so a link loop cannot trap the walk.
-                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
                 if tree.entries.len() >= MAX_ENTRIES {
                     tree.truncated = true;
                     return tree;
                 }
-                tree.entries.push((relp.clone(), is_dir));
-                if is_dir
+                let enter = is_dir
                     && depth + 1 < MAX_DEPTH
-                    && !crate::probes::files::TOOL_DIRS.contains(&name.as_str())
-                {
-                    stack.push((e.path(), relp, depth + 1));
+                    && !crate::probes::files::TOOL_DIRS.contains(&name.as_str());
+                if enter {
+                    stack.push((dir.join(&name), relp.clone(), depth + 1));
                 }
+                tree.entries.push((relp, is_dir));
             }
         }
         tree
