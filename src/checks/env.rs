@@ -96,7 +96,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
   solver conflicts; use `nodefaults`);
 - Python not pinned (warn), malformed MatchSpecs (fail);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
-  conda-forge?) but the project itself (`-e .`, relative to the file's folder), and a `pip:` block without `pip` itself in the dependencies (warn).
+  conda-forge?) but the project itself (`-e .`, relative to the file's folder, or its own
+  repository's URL), and a `pip:` block without `pip` itself in the dependencies (warn).
 A requirements.txt without an environment.yml fails: the fix proposes an environment.yml
 (PyPI names mapped to conda-forge's where they differ) to create the environment from with
 micromamba — never `pip install -r`. A requirements.txt that the packaging reads as the
