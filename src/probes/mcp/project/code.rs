@@ -115,7 +115,13 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         let c = OPTION_DEFAULT
             .captures(rest)
             .filter(|c| c.get(0).expect("match").start() <= reach)?;
-        if client_option(&text[..o.start()], &rest[..reach]) {
+        // The option's own call: up to the next option's declaration.
+        let call = ["add_argument", ".option("]
+            .iter()
+            .filter_map(|n| rest[..reach].find(n))
+            .min()
+            .unwrap_or(reach);
+        if client_option(&text[..o.start()], &rest[..call]) {
             return None;
         }
         let m = c.get(1).expect("group 1");

@@ -202,6 +202,9 @@ fn a_transport_default_is_found_near_its_option_or_in_a_variable() {
     let server =
         "p.add_argument('--transport', default='sse', help='how clients reach this server')";
     assert_eq!(code::default_transport(server).unwrap().0, "sse");
+    // The next option's help is not this option's.
+    let then_client = "p.add_argument('--transport', default='sse')\np.add_argument('--client-id', help='OAuth2 client ID')";
+    assert_eq!(code::default_transport(then_client).unwrap().0, "sse");
     // Not past the next decorator's `@`, and not further than 300 characters.
     let next_option = "@click.option('--transport')\n@click.option('--port', default='http')";
     assert_eq!(code::default_transport(next_option), None);
