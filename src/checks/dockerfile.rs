@@ -309,8 +309,8 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     }
     if rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx) {
         return Err(Early::skip(format!(
-            "the project sets up no conda environment {}: how its image gets Python is its own choice",
-            crate::probes::env::why_no_environment(ctx)
+            "{}: how its image gets Python is its own choice",
+            crate::probes::env::no_environment(ctx)
         )));
     }
     let is_syntax = rule.id == "dockerfile.syntax";

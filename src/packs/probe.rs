@@ -97,8 +97,8 @@ pub(super) fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<
         if crate::probes::env::sets_up_an_environment(ctx) != want {
             return Some(if want {
                 format!(
-                    "the project sets up no conda environment {}: its pip use is not a mamba project's setup",
-                    crate::probes::env::why_no_environment(ctx)
+                    "{}: its pip use is not a mamba project's setup",
+                    crate::probes::env::no_environment(ctx)
                 )
             } else {
                 "the project sets up a conda environment".into()

@@ -217,13 +217,13 @@ pub(crate) fn sets_up_an_environment(ctx: &Context) -> bool {
     (found && binder_only_library(ctx).is_none()) || requirements_txt(ctx).is_some()
 }
 
-/// Why [`sets_up_an_environment`] says no, in parentheses.
-pub(crate) fn why_no_environment(ctx: &Context) -> String {
+/// What the skips say when [`sets_up_an_environment`] says no, with why.
+pub(crate) fn no_environment(ctx: &Context) -> String {
     match binder_only_library(ctx) {
         Some(file) => format!(
-            "(its only environment file, {file}, is Binder's, for running its examples online)"
+            "the project sets up no conda environment (its only environment file, {file}, is Binder's, for running its examples online)"
         ),
-        None => "(no environment file, and no requirements.txt that describes one)".into(),
+        None => "the project sets up no conda environment (no environment file, and no requirements.txt that describes one)".into(),
     }
 }
 
@@ -231,22 +231,30 @@ pub(crate) fn why_no_environment(ctx: &Context) -> String {
 /// whose every environment file devdoctor found lies in `binder/` or `.binder/`: the
 /// environment Binder builds to run its notebooks online, not the one its developers and
 /// CI use (cf_xarray, climpred). `None` otherwise, or when the file was named explicitly.
+/// Worked out once per run: the pip, Python-policy and env checks all ask.
 pub(crate) fn binder_only_library(ctx: &Context) -> Option<String> {
-    let pf = project_file(ctx);
-    if pf.explicit || matches!(pf.state, FileState::Absent) {
-        return None;
-    }
-    let dir = &ctx.settings.project_dir;
-    let in_binder = |p: &Path| {
-        p.strip_prefix(dir).ok().is_some_and(|rel| {
-            rel.components()
-                .next()
-                .is_some_and(|c| c.as_os_str() == "binder" || c.as_os_str() == ".binder")
-        })
-    };
-    let library = distribution_name(ctx).is_some() || dir.join("setup.py").is_file();
-    (library && in_binder(&pf.path) && pf.others.iter().all(|(p, _)| in_binder(p)))
-        .then(|| ctx.settings.display_path(&pf.path))
+    struct BinderOnly(Option<String>);
+    ctx.probe(|ctx| {
+        let pf = project_file(ctx);
+        if pf.explicit || matches!(pf.state, FileState::Absent) {
+            return BinderOnly(None);
+        }
+        let dir = &ctx.settings.project_dir;
+        let in_binder = |p: &Path| {
+            p.strip_prefix(dir).ok().is_some_and(|rel| {
+                rel.components()
+                    .next()
+                    .is_some_and(|c| c.as_os_str() == "binder" || c.as_os_str() == ".binder")
+            })
+        };
+        let library = distribution_name(ctx).is_some() || dir.join("setup.py").is_file();
+        BinderOnly(
+            (library && in_binder(&pf.path) && pf.others.iter().all(|(p, _)| in_binder(p)))
+                .then(|| ctx.settings.display_path(&pf.path)),
+        )
+    })
+    .0
+    .clone()
 }
 
 /// The name of the environment devdoctor proposes to create when the project has only a
