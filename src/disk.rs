@@ -130,6 +130,15 @@ fn escapes(path: &Path) -> Option<PathBuf> {
     (!read).then_some(real)
 }
 
+/// Whether a file outside the project that the project names in a way git (not devdoctor)
+/// follows may be reached: the run is forced trusted (no confinement), `devdoctor trust` is
+/// looking (it lists the file), or `real` is one of the files the user trusted.
+pub(crate) fn outside_trusted(real: &Path) -> bool {
+    CONFINED.get().is_none_or(|c| {
+        c.collecting.is_some() || real.starts_with(&c.root) || c.outside.contains(real)
+    })
+}
+
 /// Refuses a project file that leads outside the project (see [`confine_to`]).
 pub(crate) fn confined(path: &Path) -> Result<(), ReadError> {
     match escapes(path) {

@@ -159,6 +159,15 @@ impl Invocation {
         } else if !g.trust_project {
             let beyond = beyond.unwrap_or_default();
             crate::disk::confine_to(&settings.project_dir, beyond.links, beyond.outside);
+            // Git reads the config a repository holds; where that leads out of the project,
+            // git waits for the user's trust like every other file named outside.
+            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+            settings.git_withheld =
+                crate::probes::git::config_reach(&settings.project_dir, home.as_deref())
+                    .into_iter()
+                    .filter(|p| !crate::disk::outside_trusted(p))
+                    .collect();
+            withheld |= !settings.git_withheld.is_empty();
         }
         if !settings.trusted
             && settings.timeout_from_project
@@ -190,6 +199,14 @@ impl Invocation {
         if let Some(note) = self.trust.notice().filter(|_| self.withheld) {
             if self.quiet < 2 {
                 eprintln!("{note}");
+            }
+        }
+        if let Some(first) = self.settings.git_withheld.first() {
+            if self.quiet < 2 {
+                eprintln!(
+                    "note: the repository's .git/config has git read {} outside the project, so git was not run: review it, then run `devdoctor trust`",
+                    crate::policy::text::printable(&first.to_string_lossy())
+                );
             }
         }
         if let Some(target) = &self.settings.config_withheld {

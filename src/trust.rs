@@ -324,8 +324,16 @@ fn outside_files(settings: &Settings) -> BTreeSet<String> {
     let _ = crate::probes::dockerfile::dockerfiles(&ctx);
     crate::disk::collected()
         .into_iter()
+        .chain(git_reach(settings))
         .map(|p| p.to_string_lossy().into_owned())
         .collect()
+}
+
+/// The files outside the project that its own git config has git read (see
+/// [`crate::probes::git::config_reach`]).
+fn git_reach(settings: &Settings) -> Vec<PathBuf> {
+    let home = env_var("HOME").map(PathBuf::from);
+    crate::probes::git::config_reach(&settings.project_dir, home.as_deref())
 }
 
 /// `+ ` new, `~ ` changed, `  ` as recorded.
@@ -339,7 +347,7 @@ fn mark<T: PartialEq>(then: Option<Option<&T>>, now: &T) -> &'static str {
 
 /// What `devdoctor trust` lists: each fingerprinted file, each link out, each file named
 /// outside, marked against the record `then`.
-fn listing(then: Option<&Record>, now: &Record) -> String {
+fn listing(then: Option<&Record>, now: &Record, git: &BTreeSet<String>) -> String {
     use crate::policy::text::printable;
     let mut out = String::new();
     for (file, hash) in &now.files {
@@ -355,8 +363,13 @@ fn listing(then: Option<&Record>, now: &Record) -> String {
     }
     for file in &now.outside {
         let m = mark(then.map(|t| t.outside.get(file)), file);
+        let how = if git.contains(file) {
+            "read by git: the repository's .git/config names it"
+        } else {
+            "named by the project with `..`"
+        };
         let file = printable(file);
-        out.push_str(&format!("{m}{file}  (named by the project with `..`)\n"));
+        out.push_str(&format!("{m}{file}  ({how})\n"));
     }
     out
 }
@@ -378,7 +391,11 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
         );
     }
     let then = read_record(&settings.project_dir);
-    out.push_str(&listing(then.as_ref(), &now));
+    let git = git_reach(settings)
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    out.push_str(&listing(then.as_ref(), &now, &git));
     if show {
         let same = then.as_ref().is_some_and(|t| {
             t.files == now.files && t.links == now.links && t.outside == now.outside

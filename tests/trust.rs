@@ -578,3 +578,95 @@ fn compose_paths_outside_the_project_wait_for_trust() {
     );
     assert!(report.to_string().contains("new-5822"), "{report:#}");
 }
+
+/// A repository that came with its own .git/config (an archive, a shared folder) can have git
+/// read files anywhere through `[include]`: git is not run on it until the user trusts the
+/// project, `devdoctor trust` lists those files, and an include re-pointed elsewhere waits
+/// again. An include that stays inside the project needs no trust.
+#[test]
+fn a_git_config_that_includes_files_outside_waits_for_trust() {
+    let sb = untrusted();
+    let Ok(real_git) = which::which("git") else {
+        support::skipped("git is not installed");
+        return;
+    };
+    // A git that notes each start, then runs the real one.
+    let log = sb.root().join("git-ran");
+    executable(
+        &sb.bin.join("git"),
+        &format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real_git.display()
+        ),
+    );
+    sb.write("project/.env", "API_TOKEN=abcdef123456\n");
+    sb.write("project/.gitignore", ".env\n");
+    let init = std::process::Command::new(&real_git)
+        .args(["init", "-q", "-b", "main"])
+        .current_dir(&sb.project)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(init.success());
+    let outside = sb.write("elsewhere/included.cfg", "[user]\n\tname = leak-4711\n");
+    sb.write("elsewhere/other.cfg", "[user]\n\tname = leak-5822\n");
+    sb.write("project/.gitconfig", "[core]\n\tquotepath = false\n");
+    let config = "[core]\n\trepositoryformatversion = 0\n[include]\n\tpath = ../.gitconfig\n";
+    // Inside the project: git runs without trust.
+    sb.write("project/.git/config", config);
+    let (report, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(
+        support::status(&report, "dotenv.gitignore"),
+        "ok",
+        "{report:#}"
+    );
+    assert!(log.exists(), "git ran for an include inside the project");
+    std::fs::remove_file(&log).unwrap();
+
+    sb.write(
+        "project/.git/config",
+        &format!("{config}[includeIf \"onbranch:main\"]\n\tpath = ../../elsewhere/included.cfg\n"),
+    );
+    let out = sb.run(&["dotenv.*", "-v"]);
+    let said = text(&out);
+    assert!(!log.exists(), "git ran untrusted: {said}");
+    assert!(!said.contains("4711"), "{said}");
+    assert!(
+        said.contains("git is not run until you trust the project")
+            && said.contains("included.cfg"),
+        "{said}"
+    );
+    let real = outside.canonicalize().unwrap();
+    let listed = text(&sb.run(&["trust"]));
+    assert!(
+        listed.contains(&format!(
+            "{}  (read by git: the repository's .git/config names it)",
+            real.display()
+        )),
+        "{listed}"
+    );
+    let (report, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(
+        support::status(&report, "dotenv.gitignore"),
+        "ok",
+        "{report:#}"
+    );
+    assert!(log.exists(), "git runs once the user trusted the include");
+    std::fs::remove_file(&log).unwrap();
+
+    // Re-pointed: the new file was never shown to the user.
+    sb.write(
+        "project/.git/config",
+        &format!("{config}[include]\n\tpath = ../../elsewhere/other.cfg\n"),
+    );
+    let (report, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(
+        support::status(&report, "dotenv.gitignore"),
+        "skip",
+        "{report:#}"
+    );
+    assert!(report.to_string().contains("other.cfg"), "{report:#}");
+    assert!(!log.exists(), "git ran for an include the user never saw");
+}

@@ -61,6 +61,9 @@ pub struct Settings {
     pub timeout_from_project: bool,
     /// The project's config asked for `allow_remote`, which only the user may grant.
     pub project_asked_remote: bool,
+    /// Files outside the project that the project's own git config would have git read (an
+    /// `[include]` path, a `core.worktree`) and the user has not trusted: git is not run.
+    pub git_withheld: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -108,6 +111,7 @@ impl Default for Settings {
             user_pack_dirs: Vec::new(),
             timeout_from_project: false,
             project_asked_remote: false,
+            git_withheld: Vec::new(),
         }
     }
 }

@@ -228,6 +228,9 @@ fn tracked_only(
     if files.is_empty() {
         return Ok(files);
     }
+    if let Some(why) = crate::probes::git::withheld(ctx) {
+        return Err(why);
+    }
     let git = ctx
         .which("git")
         .ok_or("git is not on PATH, so tracked files cannot be listed")?;

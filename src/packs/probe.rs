@@ -76,6 +76,9 @@ pub(super) fn not_applicable(ctx: &Context, vars: &Vars, when: &When) -> Option<
                 "the project is in a git repository".into()
             });
         }
+        if let Some(why) = want.then(|| crate::probes::git::withheld(ctx)).flatten() {
+            return Some(why);
+        }
     }
     if !when.files.is_empty() {
         match files::resolve(ctx, vars, &when.files) {
@@ -195,6 +198,9 @@ fn run_command(
     // `TOOL --version` is asked once per binary (cached), and `git check-ignore` once per
     // state of the ignore files; any other command runs every time.
     let git = resolved.file_name().is_some_and(|n| n == "git");
+    if let Some(why) = git.then(|| crate::probes::git::withheld(ctx)).flatten() {
+        return CheckResult::skip(why);
+    }
     let asked = if args.len() == 1 && args[0] == "--version" {
         crate::probes::versions::run(ctx, &cmd)
     } else if git && args.first().is_some_and(|a| a == "check-ignore") {

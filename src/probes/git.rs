@@ -34,8 +34,8 @@ pub(crate) fn index_files(ctx: &Context) -> Vec<PathBuf> {
 }
 
 /// What decides whether a path in the project is ignored (`check-ignore`): every .gitignore
-/// from the work tree's root down to the project, the repository's info/exclude, and the
-/// user's global excludes and git config.
+/// from the work tree's root down to the project, the repository's info/exclude and config,
+/// and the user's global excludes and git config.
 pub(crate) fn ignore_files(ctx: &Context) -> Vec<PathBuf> {
     let project = &ctx.settings.project_dir;
     let mut out = Vec::new();
@@ -48,6 +48,7 @@ pub(crate) fn ignore_files(ctx: &Context) -> Vec<PathBuf> {
             }
         }
         out.push(git.join("info/exclude"));
+        out.push(git.join("config"));
     } else {
         out.push(project.join(".gitignore"));
     }
@@ -60,4 +61,229 @@ pub(crate) fn ignore_files(ctx: &Context) -> Vec<PathBuf> {
         out.push(config.join("git/config"));
     }
     out
+}
+
+/// Why git is not asked about this project, when the project's own git config would have git
+/// read outside it something the user has not trusted (see [`config_reach`]).
+pub(crate) fn withheld(ctx: &Context) -> Option<String> {
+    let first = ctx.settings.git_withheld.first()?;
+    Some(format!(
+        "git is not run until you trust the project: the repository's .git/config has git read {}, outside the project (review it, then run `devdoctor trust`)",
+        crate::policy::text::printable(&first.to_string_lossy())
+    ))
+}
+
+/// What one line of git config sets that can lead git outside the project.
+#[derive(Debug, PartialEq, Eq)]
+enum Reach {
+    /// `path` of an `[include]` or `[includeIf "…"]` section: a config file git reads.
+    Include(String),
+    /// `core.worktree`: the folder git takes as the work tree (its .gitignore files are read).
+    Worktree(String),
+}
+
+/// A git config value as git reads it: quotes removed, `\"`, `\\`, `\t`, `\n` unescaped, and
+/// cut at a `#` or `;` outside quotes.
+fn unquote(raw: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    let mut chars = raw.trim().chars();
+    let mut kept = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' => match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            '#' | ';' if !quoted => break,
+            c => out.push(c),
+        }
+        if quoted || !c.is_whitespace() {
+            kept = out.len();
+        }
+    }
+    out.truncate(kept);
+    out
+}
+
+/// The section a header line opens (`[includeIf "gitdir:~/w/"]` → `includeif`, with no
+/// subsection: `core`), and what follows the header on its line.
+fn header(line: &str) -> Option<(String, bool, &str)> {
+    let body = line.strip_prefix('[')?;
+    let mut quoted = false;
+    let end = body.char_indices().find_map(|(i, c)| {
+        match c {
+            '"' => quoted = !quoted,
+            ']' if !quoted => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
+    let inner = body[..end].trim();
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let sub = inner.len() > name.len();
+    Some((name.to_ascii_lowercase(), sub, &body[end + 1..]))
+}
+
+/// The settings of a git config text that can lead git outside the project. Read as git reads
+/// it: case-insensitive section and key names, a key on the header's line, `\` continuations.
+fn reaches(text: &str) -> Vec<Reach> {
+    let joined = text.replace("\\\r\n", "").replace("\\\n", "");
+    let mut section = (String::new(), false);
+    let mut out = Vec::new();
+    for raw in joined.lines() {
+        let mut line = raw.trim_start();
+        if let Some((name, sub, rest)) = header(line) {
+            section = (name, sub);
+            line = rest.trim_start();
+        }
+        let (key, value) = match line.split_once('=') {
+            Some((k, v)) => (k.trim(), v),
+            None => (line.trim(), ""),
+        };
+        let key = key.to_ascii_lowercase();
+        match (section.0.as_str(), section.1, key.as_str()) {
+            ("include" | "includeif", _, "path") => out.push(Reach::Include(unquote(value))),
+            ("core", false, "worktree") => out.push(Reach::Worktree(unquote(value))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// How deep git follows includes in included files.
+const MAX_INCLUDE_DEPTH: usize = 10;
+
+/// The files and folders outside the project that the project's own git config has git read
+/// when devdoctor asks it something: the `[include]`/`[includeIf]` paths that lead out
+/// (includes inside the project are followed), and a `core.worktree` out of it. Only a git
+/// folder inside the project counts: one above it (the project is a folder of a larger
+/// repository, or a worktree of the user's) holds the user's config, not the project's. Paths
+/// that do not exist are left out: git skips a missing include.
+pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let Ok(root) = project.canonicalize() else {
+        return Vec::new();
+    };
+    let Some(git) = repository(project).and_then(|(_, g)| g.canonicalize().ok()) else {
+        return Vec::new();
+    };
+    if !git.starts_with(&root) {
+        return Vec::new();
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec![(git.join("config"), 0)];
+    while let Some((file, depth)) = queue.pop() {
+        if depth > MAX_INCLUDE_DEPTH || !seen.insert(file.clone()) {
+            continue;
+        }
+        let Ok(text) = crate::disk::read_capped_utf8(&file, 1024 * 1024, "a git config") else {
+            continue;
+        };
+        let base = file.parent().unwrap_or(&git).to_path_buf();
+        for reach in reaches(&text) {
+            let (value, base) = match &reach {
+                Reach::Include(v) => (v, &base),
+                Reach::Worktree(v) => (v, &git),
+            };
+            let named = match value.strip_prefix("~/") {
+                Some(rest) => match home {
+                    Some(h) => h.join(rest),
+                    None => continue,
+                },
+                None => base.join(value),
+            };
+            let Ok(real) = named.canonicalize() else {
+                continue;
+            };
+            if !real.starts_with(&root) {
+                out.insert(real);
+            } else if matches!(reach, Reach::Include(_)) {
+                queue.push((real, depth + 1));
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaches_reads_includes_and_worktree_as_git_does() {
+        let text = "[core]\n\trepositoryformatversion = 0\n\tWorkTree = \"/srv/w\" # why\n\
+            [Include]\n\tpath = ~/a.cfg\n[includeIf \"gitdir:~/w]/\"] path = ../b.cfg\n\
+            [include.sub]\n\tpath = \"c\\\\d\" ; note\n[remote \"origin\"]\n\tpath = /no\n\
+            [core \"x\"]\n\tworktree = /no\n[include]\n\tpath = /e\\\n.cfg\n";
+        assert_eq!(
+            reaches(text),
+            vec![
+                Reach::Worktree("/srv/w".into()),
+                Reach::Include("~/a.cfg".into()),
+                Reach::Include("../b.cfg".into()),
+                Reach::Include("c\\d".into()),
+                Reach::Include("/e.cfg".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unquote_keeps_quoted_spaces_and_cuts_comments() {
+        assert_eq!(unquote("  \"a b \"  # c"), "a b ");
+        assert_eq!(unquote("a b ; c"), "a b");
+        assert_eq!(unquote("\"x#y\""), "x#y");
+    }
+
+    #[test]
+    fn config_reach_names_what_leads_out_and_follows_includes_inside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        let project = tmp.path().join("p");
+        std::fs::create_dir_all(project.join(".git")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.cfg"), "[user]\nname = x\n").unwrap();
+        std::fs::write(outside.join("home.cfg"), "").unwrap();
+        // An include inside the project is followed: it reaches out in turn.
+        std::fs::write(
+            project.join(".gitconfig"),
+            format!(
+                "[include]\npath = {}\n",
+                outside.join("secret.cfg").display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            project.join(".git/config"),
+            "[include]\n\tpath = ../.gitconfig\n\tpath = missing.cfg\n\
+             [includeIf \"onbranch:main\"]\n\tpath = ~/home.cfg\n[core]\n\tworktree = ..\n",
+        )
+        .unwrap();
+        let reach = config_reach(&project, Some(&outside));
+        let real = |p: PathBuf| p.canonicalize().unwrap();
+        assert_eq!(
+            reach,
+            vec![
+                real(outside.join("home.cfg")),
+                real(outside.join("secret.cfg"))
+            ]
+        );
+        // A git folder that is not the project's own is the user's business.
+        let sub = project.join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert!(config_reach(&sub, Some(&outside)).is_empty());
+        // core.worktree out of the project counts.
+        std::fs::write(
+            project.join(".git/config"),
+            "[core]\nworktree = ../../outside\n",
+        )
+        .unwrap();
+        assert_eq!(config_reach(&project, None), vec![real(outside)]);
+    }
 }
