@@ -17,7 +17,8 @@ podman-docker shim named docker, else `podman` itself) and reads its version wit
 without contacting the engine. Building and running the project's images needs it. When the \
 project has no Dockerfile and no compose file and no image is configured, a missing CLI is not \
 a problem and the check is skipped; otherwise it warns, with where to get Docker Engine (or \
-Podman with podman-docker).",
+Podman with podman-docker). With no engine socket either, Docker is not installed at all: it \
+fails, and docker.daemon points at it rather than failing on its own.",
             run: check_cli,
         })),
         Arc::new(Builtin::new(Spec {
@@ -61,9 +62,13 @@ fn check_cli(ctx: &Context) -> Outcome {
                 "podman is installed: add its docker shim (podman-docker) or alias docker=podman",
             );
         }
-        return Ok(CheckResult::warn("docker is not installed (not on PATH)")
-            .detail(uses_detail(&files, ctx))
-            .with_fix(fix));
+        let r = match not_installed(ctx, &docker::engine(ctx)) {
+            Some(message) => CheckResult::fail(format!(
+                "Docker is not installed: no `docker` command, and {message}"
+            )),
+            None => CheckResult::warn("docker is not installed (not on PATH)"),
+        };
+        return Ok(r.detail(uses_detail(&files, ctx)).with_fix(fix));
     };
     let shown = ctx.settings.display_path(&cli.path);
     // With the engine answering on its socket, the client's version decides nothing: no
@@ -108,6 +113,25 @@ fn check_cli(ctx: &Context) -> Outcome {
         .details(cli.problem.clone())
         .data("program", cli.path.display().to_string())),
     }
+}
+
+/// Why Docker is not installed at all, when nothing of it is here: no docker (or podman)
+/// command, and no socket where the engine's would be. One cause: docker.cli fails with the
+/// install step and docker.daemon points at it; starting a daemon that is not there is no
+/// step. (A TCP endpoint may be a remote engine, which needs no local command.)
+fn not_installed<'e>(ctx: &Context, engine: &'e docker::Engine) -> Option<&'e str> {
+    let EngineState::Down {
+        cause: DownCause::NotRunning,
+        message,
+    } = &engine.state
+    else {
+        return None;
+    };
+    let absent = engine.socket_missing()
+        && engine.default_answers.is_none()
+        && ctx.which("docker").is_none()
+        && ctx.which("podman").is_none();
+    absent.then_some(message.as_str())
 }
 
 fn uses_detail(files: &docker::ProjectFiles, ctx: &Context) -> String {
@@ -173,14 +197,7 @@ fn check_daemon(ctx: &Context) -> Outcome {
     let mut r = match &engine.state {
         EngineState::Up(info) => engine_up(&engine, info, &from),
         EngineState::Down { cause, message } => {
-            // No docker (or podman) command and no socket where the engine's would be: one
-            // cause, which docker.cli names with its fix; starting a daemon that is not there
-            // is no step. (A TCP endpoint may be a remote engine, which needs no local command.)
-            let not_installed = matches!(cause, DownCause::NotRunning)
-                && engine.socket_missing()
-                && engine.default_answers.is_none()
-                && ctx.which("docker").is_none()
-                && ctx.which("podman").is_none();
+            let not_installed = not_installed(ctx, &engine).is_some();
             let summary = match cause {
                 _ if not_installed => {
                     format!("Docker is not installed: no `docker` command, and {message} (see docker.cli)")
@@ -482,9 +499,43 @@ mod tests {
         let c = ctx(dir.path(), &[]);
         assert_eq!(check_cli(&c).settle().status, Status::Skip);
         std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
-        let c = ctx(dir.path(), &[]);
+        // An engine socket is there (dead or not): Docker is installed, only the CLI is not.
+        let sock = dir.path().join("docker.sock");
+        std::fs::write(&sock, "").unwrap();
+        let host = format!("unix://{}", sock.display());
+        let c = ctx(dir.path(), &[("DOCKER_HOST", &host)]);
         let r = check_cli(&c).settle();
-        assert_eq!(r.status, Status::Warn);
+        assert_eq!(r.status, Status::Warn, "{r:?}");
         assert!(r.details[0].contains("Dockerfile"));
+    }
+
+    /// No docker command and no engine socket: docker.cli carries the one failure (with the
+    /// install step), and docker.daemon's failure points at it, so the report folds the two.
+    #[test]
+    fn no_docker_at_all_fails_once_in_docker_cli() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let vars = [
+            ("DOCKER_HOST", "unix:///nonexistent/dd.sock"),
+            (
+                "DEVDOCTOR_DOCKER_DEFAULT_SOCKET",
+                "/nonexistent/default.sock",
+            ),
+        ];
+        let c = ctx(dir.path(), &vars);
+        let cli = check_cli(&c).settle();
+        assert_eq!(cli.status, Status::Fail, "{cli:?}");
+        assert!(
+            cli.summary
+                .starts_with("Docker is not installed: no `docker` command, and ")
+                && cli.summary.contains("/nonexistent/dd.sock"),
+            "{}",
+            cli.summary
+        );
+        assert!(cli.fix.is_some());
+        let daemon = check_daemon(&c).settle();
+        assert!(daemon.summary.ends_with("(see docker.cli)"), "{daemon:?}");
+        assert!(daemon.fix.is_none());
     }
 }

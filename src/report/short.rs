@@ -657,8 +657,8 @@ mod tests {
         assert!(out.contains("a.one") && out.contains("a.two"), "{out}");
     }
 
-    /// A failure that points at a warning (no docker at all: docker.daemon fails, docker.cli
-    /// warns and has the fix) keeps its own `✗` line rather than hide under the `!`.
+    /// A failure that points at a warning (docker.daemon fails, docker.cli warns and has the
+    /// fix) keeps its own `✗` line rather than hide under the `!`.
     #[test]
     fn a_failure_does_not_fold_into_a_warning() {
         let fix = Fix::new("Install Docker.").manual("install Docker Engine");
