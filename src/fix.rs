@@ -103,6 +103,13 @@ impl Commands {
         }
     }
 
+    /// Create the named environment with conda-forge packages (MatchSpecs), no file.
+    pub(crate) fn create_with(&self, env: &str, specs: &[&str]) -> Vec<String> {
+        let mut v = self.cmd(&["create", "-y", "-n", env, "-c", "conda-forge"]);
+        v.extend(specs.iter().map(|s| s.to_string()));
+        v
+    }
+
     /// Bring an existing environment in line with the file (`--prune` where supported).
     pub fn update_env(&self, env: &str, file: &str) -> Vec<String> {
         match self.flavour {

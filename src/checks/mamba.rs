@@ -227,16 +227,7 @@ fn flavour_verdict(tc: &Toolchain, tool: &probe::Tool) -> CheckResult {
         .with_fix(
             Fix::new("Add micromamba from conda-forge with the conda you have.")
                 .phase(Phase::InstallTool)
-                .cmd([
-                    program.as_str(),
-                    "install",
-                    "-y",
-                    "-n",
-                    "base",
-                    "-c",
-                    "conda-forge",
-                    "micromamba",
-                ])
+                .cmd(fix::Commands::with_program(Flavour::Conda, program).install("base", &["micromamba"]))
                 .manual(r#"or with the official installer: "${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
         ),
     }
@@ -393,16 +384,7 @@ fn mamba1_upgrade(tc: &Toolchain) -> Fix {
         .unwrap_or_else(|| "conda".to_string());
     Fix::new("Move to mamba 2 (or micromamba): mamba 1.x is end of life.")
         .phase(Phase::InstallTool)
-        .cmd([
-            conda.as_str(),
-            "install",
-            "-y",
-            "-n",
-            "base",
-            "-c",
-            "conda-forge",
-            "mamba>=2",
-        ])
+        .cmd(fix::Commands::with_program(Flavour::Conda, conda).install("base", &["mamba>=2"]))
         .manual("if the solver refuses (conda pins in base, mamba-org/mamba#3503), install micromamba instead: \"${SHELL}\" <(curl -L micro.mamba.pm/install.sh)")
         .manual("or reinstall Miniforge 25.1.1 or later, which ships mamba 2")
 }

@@ -61,16 +61,7 @@ fn lock_fix(
                 .is_ok_and(|m| m.get("conda-lock").is_some())
         });
     if tool_env.is_none() {
-        fix = fix.cmd([
-            cmds.program.as_str(),
-            "create",
-            "-y",
-            "-n",
-            "conda-lock",
-            "-c",
-            "conda-forge",
-            "conda-lock",
-        ]);
+        fix = fix.cmd(cmds.create_with("conda-lock", &["conda-lock"]));
     }
     fix.cmd(cmds.run_in("conda-lock", &argv))
 }
