@@ -171,9 +171,8 @@ fn check_consistency(ctx: &Context) -> Outcome {
     specs.sort();
     specs.dedup();
     if !specs.is_empty() {
-        let mut argv = cmds.cmd(&["install", "-y", "-n", &name.name, "-c", "conda-forge"]);
-        argv.extend(specs);
-        fix = fix.cmd(for_env(argv, &name));
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        fix = fix.cmd(for_env(cmds.install(&name.name, &specs), &name));
     }
     if !dups.is_empty() {
         let mut argv = reinstall(&cmds, &name.name);
