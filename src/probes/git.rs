@@ -178,7 +178,15 @@ pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> Vec<PathBuf> 
     }
     let mut out = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
-    let mut queue = vec![(git.join("config"), 0)];
+    let mut queue = Vec::new();
+    // The config itself may be a link out of the project (to an INI file git would read).
+    match git.join("config").canonicalize() {
+        Ok(real) if !real.starts_with(&root) => {
+            out.insert(real);
+        }
+        Ok(real) => queue.push((real, 0)),
+        Err(_) => {}
+    }
     while let Some((file, depth)) = queue.pop() {
         if depth > MAX_INCLUDE_DEPTH || !seen.insert(file.clone()) {
             continue;
@@ -284,6 +292,14 @@ mod tests {
             "[core]\nworktree = ../../outside\n",
         )
         .unwrap();
-        assert_eq!(config_reach(&project, None), vec![real(outside)]);
+        assert_eq!(config_reach(&project, None), vec![real(outside.clone())]);
+        // So does a config that is itself a link out of the project; it is not read.
+        std::fs::remove_file(project.join(".git/config")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.cfg"), project.join(".git/config"))
+            .unwrap();
+        assert_eq!(
+            config_reach(&project, None),
+            vec![real(outside.join("secret.cfg"))]
+        );
     }
 }
