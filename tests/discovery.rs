@@ -31,6 +31,7 @@ const TREES: &[&str] = &[
     "requirements-as-metadata",
     "conda-library-release",
     "binder-docs-library",
+    "stdio-mcp-commented-http",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -219,6 +220,13 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     }
     let binder = run("binder-env");
     assert!(text(&check(&binder, "env.file")["locations"]).contains("[execute]"));
+    // The evidence is the real start, not the commented-out one nor a tool's `.run()`.
+    let commented = run("stdio-mcp-commented-http");
+    let port = check(&commented, "mcp.port");
+    assert!(
+        text(&port["details"]).contains("stdio transport at geo_mcp/server.py:23"),
+        "{port}"
+    );
 }
 
 #[test]

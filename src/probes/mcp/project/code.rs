@@ -17,6 +17,12 @@ use std::sync::LazyLock;
 /// devdoctor may read a text differently.
 const MAP: &str = "mcp-code.json";
 
+/// The revision of [`file_facts`]' reading, also part of each key: raised whenever the same
+/// text would now be read differently, so that a build between two versions does not keep
+/// facts an older reading cached. 2: comments are not evidence; 3: a bare `.run()` counts
+/// as stdio only on the server variable.
+const READING: u32 = 3;
+
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
 pub(super) struct Code {
@@ -64,12 +70,15 @@ static IMPORT: LazyLock<Regex> =
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app)\s*\("#).unwrap()
 });
+/// A stdio transport named as such.
 static STDIO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']|\.run\(\s*\)"#,
-    )
-    .unwrap()
+    Regex::new(r#"transport\s*=\s*["']stdio["']|\bstdio_server\b|\.run\(\s*["']stdio["']"#).unwrap()
 });
+/// A `.run()` with no transport: stdio, the SDKs' default, when it is the server's run.
+static BARE_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.run\(\s*\)").unwrap());
+/// `name = FastMCP(` / `MCPServer(`: the variable that holds the server.
+static SERVER_VAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*(\w+)\s*=\s*(?:\w+\.)?(?:FastMCP|MCPServer)\(").unwrap());
 /// `"--transport"` in an argparse/click option; its default follows within [`OPTION_REACH`].
 static TRANSPORT_OPTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"["']--transport["']"#).unwrap());
@@ -161,8 +170,78 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].matches('\n').count() + 1
 }
 
-/// What one file's text says.
+/// Where the server is started on stdio: a transport named `stdio`, else the server
+/// variable's own `.run()` (`mcp.run()`, not `buildings.run()`), else any `.run()` when the
+/// file does not say which variable holds the server.
+fn stdio_at(text: &str) -> Option<usize> {
+    if let Some(m) = STDIO.find(text) {
+        return Some(line_of(text, m.start()));
+    }
+    let vars: Vec<&str> = SERVER_VAR
+        .captures_iter(text)
+        .map(|c| c.get(1).expect("group 1").as_str())
+        .collect();
+    BARE_RUN
+        .find_iter(text)
+        .find(|m| {
+            let before = text[..m.start()].trim_end();
+            vars.is_empty()
+                || vars.iter().any(|v| {
+                    before.strip_suffix(v).is_some_and(|rest| {
+                        !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                    })
+                })
+        })
+        .map(|m| line_of(text, m.start()))
+}
+
+/// `text` with each Python comment blanked out (its bytes made spaces, so offsets and line
+/// numbers stay): a commented-out `# mcp.run(transport="streamable-http")` next to the real
+/// `mcp.run(transport="stdio")` is not evidence. A `#` inside a string literal (single,
+/// double or triple quoted, escapes honoured) is not a comment.
+pub(super) fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('#') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    // The open string literal: its quote and whether it is triple-quoted.
+    let mut open: Option<(u8, bool)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match open {
+            None if b == b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    bytes[i] = b' ';
+                    i += 1;
+                }
+                continue;
+            }
+            None if b == b'"' || b == b'\'' => {
+                let triple = bytes[i..].starts_with(&[b, b, b]);
+                open = Some((b, triple));
+                i += if triple { 3 } else { 1 };
+                continue;
+            }
+            Some(_) if b == b'\\' => i += 1,
+            Some((q, true)) if bytes[i..].starts_with(&[q, q, q]) => {
+                open = None;
+                i += 3;
+                continue;
+            }
+            // A one-line string ends at its quote, or (unterminated) at the line's end.
+            Some((q, false)) if b == q || b == b'\n' => open = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    // Only whole characters (ASCII `#` to the line's end) were replaced by ASCII spaces.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
+/// What one file's text says; comments say nothing.
 pub(super) fn file_facts(text: &str) -> FileFacts {
+    let text = &*blank_comments(text);
     let line = |m: regex::Match| line_of(text, m.start());
     let http = HTTP.captures(text).map(|c| {
         let whole = c.get(0).expect("group 0");
@@ -178,7 +257,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     };
     FileFacts {
         import: IMPORT.find(text).map(line),
-        stdio: STDIO.find(text).map(line),
+        stdio: stdio_at(text),
         default_transport: default_transport(text)
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
         port: configures
@@ -256,7 +335,11 @@ pub(super) fn scan_code(ctx: &Context) -> Code {
         else {
             continue;
         };
-        let key = format!("{} {}", env!("CARGO_PKG_VERSION"), sha256_hex(&text));
+        let key = format!(
+            "{} r{READING} {}",
+            env!("CARGO_PKG_VERSION"),
+            sha256_hex(&text)
+        );
         let facts = match known.get(&key) {
             Some(f) => f.clone(),
             None => {

@@ -270,3 +270,53 @@ fn a_changed_file_is_read_anew() {
     );
     assert_eq!(decide(&ctx).mcp_url, "http://127.0.0.1:9124/mcp");
 }
+
+/// A commented-out HTTP start next to the real stdio one (rupeelab17/mcp_pymdu's server.py)
+/// is not evidence: the server speaks stdio.
+#[test]
+fn commented_out_code_is_not_evidence() {
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("server.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')  # port=9000\n# import fastmcp\nif __name__ == '__main__':\n    # mcp.run(transport=\"streamable-http\")\n    mcp.run(transport=\"stdio\")\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Stdio, "{}", p.why);
+    assert!(p.why.contains("server.py:6"), "{}", p.why);
+    assert!(!p.why.contains("streamable"), "{}", p.why);
+}
+
+#[test]
+fn comments_are_blanked_where_python_has_them_and_nowhere_else() {
+    let text =
+        "a = '#no' # yes\nb = \"\\\"#no\" #yes\nc = '''\n# no\n''' # yes\nd = \"#é\" # é ✓\n";
+    let blanked = code::blank_comments(text);
+    assert_eq!(blanked.len(), text.len());
+    assert_eq!(
+        blanked.lines().map(str::trim_end).collect::<Vec<_>>(),
+        [
+            "a = '#no'",
+            "b = \"\\\"#no\"",
+            "c = '''",
+            "# no",
+            "'''",
+            "d = \"#é\"",
+        ]
+    );
+    // An unterminated one-line string ends at the line's end.
+    assert_eq!(code::blank_comments("x = 'a\n# c\n").trim_end(), "x = 'a");
+}
+
+/// The stdio evidence is the server's own `.run()`, not another object's (`buildings.run()`
+/// in a tool body before it).
+#[test]
+fn the_stdio_evidence_is_the_servers_own_run() {
+    let text = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\ndef tool():\n    return buildings.run()\nif __name__ == '__main__':\n    mcp.run()\n";
+    assert_eq!(code::file_facts(text).stdio, Some(6));
+    // Which variable holds the server is not said here: any `.run()` counts.
+    assert_eq!(code::file_facts("server.run()\n").stdio, Some(1));
+    // An explicit stdio transport wins over a bare run before it.
+    let explicit = "mcp = FastMCP('x')\nother.run()\nmcp.run(transport='stdio')\n";
+    assert_eq!(code::file_facts(explicit).stdio, Some(3));
+}
