@@ -29,6 +29,11 @@ pub struct Rule {
     pub action: &'static str,
     /// Why, in a few words, after it.
     pub why: &'static str,
+    /// Whether the rule judges a dev container's compose file (under `.devcontainer/`) too.
+    /// An editor runs it as the developer's workspace, not as a service: the rules that
+    /// harden how a service runs (user, read-only root, capabilities, limits, healthcheck)
+    /// leave it out; those about the host it reaches, its ports and its secrets do not.
+    pub dev_containers: bool,
 }
 
 /// Dockerfiles and local images through the other probes.
@@ -140,6 +145,15 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
 /// Every service judged by `rule`: the problems (each place reported once: a base service
 /// judged again inside an override variant finds the same thing at the same place) and the
 /// notes of what passed.
+/// The services `rule` judges: all, or all but a dev container's.
+fn judged<'a>(rule: &Rule, facts: &'a ComposeFacts) -> impl Iterator<Item = &'a ComposeService> {
+    let all = rule.dev_containers;
+    facts
+        .services
+        .iter()
+        .filter(move |s| all || !crate::probes::files::in_dev_container(&s.display))
+}
+
 fn judge<'a>(
     ctx: &Context,
     rule: &Rule,
@@ -148,7 +162,7 @@ fn judge<'a>(
     let look = Engine(ctx);
     let mut problems: Vec<(&ComposeService, Finding)> = Vec::new();
     let mut notes = Vec::new();
-    for s in &facts.services {
+    for s in judged(rule, facts) {
         for f in (rule.judge)(s, &look) {
             let f = Finding {
                 message: crate::policy::text::printable(&f.message),
@@ -246,13 +260,22 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
             )
         });
     }
+    if judged(rule, &facts).next().is_none() && broken.is_empty() {
+        let mut files: Vec<&str> = facts.services.iter().map(|s| s.display.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        return Err(Early::skip(format!(
+            "only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service",
+            files.join(", ")
+        )));
+    }
     let (problems, notes) = judge(ctx, rule, &facts);
     let mut result = match crate::checks::fold(problems.iter().map(|(_, f)| f)) {
         Some(r) => problem_result(rule, r.details(broken), &problems),
         None if broken.is_empty() => CheckResult::ok(format!(
             "{} ({})",
             rule.ok,
-            plural(facts.services.len(), "service", "services")
+            plural(judged(rule, &facts).count(), "service", "services")
         )),
         None => CheckResult::unknown(format!(
             "{} in the readable files, but {} could not be read (see compose.syntax)",
@@ -264,6 +287,18 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     if !result.status.is_problem() {
         result = result.details(notes);
     }
+    let left_out: Vec<&str> = facts
+        .services
+        .iter()
+        .filter(|s| !rule.dev_containers && crate::probes::files::in_dev_container(&s.display))
+        .map(|s| s.name.as_str())
+        .collect();
+    if !left_out.is_empty() {
+        result = result.detail(format!(
+            "left out, as a dev container's services: {}",
+            left_out.join(", ")
+        ));
+    }
     Ok(result)
 }
 
@@ -273,6 +308,13 @@ impl super::TableRule for Rule {
     }
     fn lint(&'static self, ctx: &Context) -> Outcome {
         lint(ctx, self)
+    }
+    fn applies(&self, table: &'static str) -> &'static str {
+        if self.dev_containers {
+            table
+        } else {
+            "Every service of every compose file in the project (overrides, include: and extends: merged) but a dev container's (under .devcontainer/, which an editor runs as the developer's workspace); skips when there is no other."
+        }
     }
 }
 

@@ -130,7 +130,8 @@ pub(crate) fn service_image(ctx: &Context, s: &ComposeService) -> Option<String>
     }
 }
 
-/// `--image`/config first, then compose: a service that builds, then any with an image.
+/// `--image`/config first, then compose: a service that builds, then any with an image (a dev
+/// container's left out).
 pub fn target_image(ctx: &Context) -> Option<TargetImage> {
     let facts = compose::compose(ctx);
     if let Some(name) = ctx.settings.image.as_ref().filter(|n| !n.trim().is_empty()) {
@@ -146,16 +147,17 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
             service,
         });
     }
-    let pick = facts
-        .services
-        .iter()
+    // A dev container's services (under .devcontainer/) are the developer's workspace, not
+    // an image the project ships.
+    let services = || {
+        facts
+            .services
+            .iter()
+            .filter(|s| !crate::probes::files::in_dev_container(&s.display))
+    };
+    let pick = services()
         .find(|s| s.builds && service_image(ctx, s).is_some())
-        .or_else(|| {
-            facts
-                .services
-                .iter()
-                .find(|s| service_image(ctx, s).is_some())
-        })?;
+        .or_else(|| services().find(|s| service_image(ctx, s).is_some()))?;
     let name = service_image(ctx, pick)?;
     let how = if pick.image.is_some() {
         "image"

@@ -139,9 +139,7 @@ impl Dockerfile {
     /// Whether this is a dev container's Dockerfile: under a `.devcontainer` folder, where
     /// VS Code, Codespaces and the devcontainer CLI look for it.
     pub fn dev_container(&self) -> bool {
-        Path::new(&self.display)
-            .components()
-            .any(|c| c.as_os_str() == ".devcontainer")
+        super::files::in_dev_container(&self.display)
     }
 
     /// Parses `text` as the Dockerfile at `path`.

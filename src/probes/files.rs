@@ -247,6 +247,16 @@ pub(crate) fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
     })
 }
 
+/// Whether a project file (its path as shown, relative to the project) belongs to a dev
+/// container: under a `.devcontainer` folder, where VS Code, Codespaces and the devcontainer
+/// CLI look for its Dockerfile and compose files. An editor builds and runs it as the
+/// developer's own workspace, never as a service.
+pub(crate) fn in_dev_container(shown: &str) -> bool {
+    Path::new(shown)
+        .components()
+        .any(|c| c.as_os_str() == ".devcontainer")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,3 +200,56 @@ fn no_fix_ever_calls_pip() {
         assert!(r.explain.len() > 200, "{}", r.id);
     }
 }
+
+/// A dev container's compose file (under .devcontainer/, as VS Code's compose templates write
+/// it: root user, SYS_PTRACE, seccomp unconfined for debuggers) is the developer's workspace:
+/// the rules that harden a service leave it out and say so; those about the host it reaches
+/// still judge it; with nothing else to judge they skip with the reason.
+#[test]
+fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
+    use crate::core::{Context, Settings, Settle};
+    let dir = tempfile::tempdir().unwrap();
+    let dev = "services:\n  app:\n    image: dev:1\n    cap_add: [SYS_PTRACE]\n    security_opt: [seccomp:unconfined]\n    privileged: true\n";
+    std::fs::create_dir_all(dir.path().join(".devcontainer")).unwrap();
+    std::fs::write(dir.path().join(".devcontainer/docker-compose.yml"), dev).unwrap();
+    let ctx = || {
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        Context::with_vars(
+            settings,
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        )
+    };
+    let rule = |id: &str| RULES.iter().find(|r| r.id == id).expect("rule");
+    let skipped = super::lint(&ctx(), rule("compose.cap_drop")).settle();
+    assert_eq!(skipped.status, Status::Skip, "{skipped:?}");
+    let why = &skipped.summary;
+    assert!(
+        why.contains("only a dev container's compose file (.devcontainer/docker-compose.yml)"),
+        "{why}"
+    );
+    let privileged = super::lint(&ctx(), rule("compose.privileged")).unwrap();
+    assert_eq!(privileged.status, Fail, "{privileged:?}");
+
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: web:1\n    cap_add: [NET_ADMIN]\n",
+    )
+    .unwrap();
+    let caps = super::lint(&ctx(), rule("compose.cap_drop")).unwrap();
+    assert!(caps.status.is_problem(), "{caps:?}");
+    assert!(
+        caps.locations
+            .iter()
+            .all(|l| !l.path.to_string_lossy().contains(".devcontainer")),
+        "{caps:?}"
+    );
+    assert!(
+        caps.details
+            .iter()
+            .any(|d| d == "left out, as a dev container's services: app"),
+        "{caps:?}"
+    );
+}
