@@ -440,8 +440,12 @@ fn package(ctx: &Context) -> std::sync::Arc<Package> {
         let setup_cfg = read("setup.cfg");
         let name = pyproject
             .as_ref()
-            .and_then(|d| d.get("project")?.get("name")?.as_str().map(str::to_string))
-            .or_else(|| setup_cfg.as_deref().and_then(setup_cfg_name));
+            .and_then(|d| {
+                let poetry = || d.get("tool")?.get("poetry")?.get("name");
+                d.get("project").and_then(|p| p.get("name")).or_else(poetry)?.as_str().map(str::to_string)
+            })
+            .or_else(|| setup_cfg.as_deref().and_then(setup_cfg_name))
+            .or_else(|| read("setup.py").as_deref().and_then(setup_py_name));
         let requirements_from = pyproject
             .as_ref()
             .and_then(pyproject_reads_requirements)
@@ -517,8 +521,9 @@ fn pyproject_reads_requirements(doc: &toml::Table) -> Option<&'static str> {
         .then_some("requirements.txt is the package's dependency list, read by pyproject.toml's [tool.hatch.metadata.hooks.requirements_txt]")
 }
 
-/// The project's Python distribution name, as written: `[project] name` in pyproject.toml,
-/// else `name` under `[metadata]` in setup.cfg.
+/// The project's Python distribution name, as written: `[project] name` in pyproject.toml
+/// (Poetry 1's `[tool.poetry] name`), else `name` under `[metadata]` in setup.cfg, else the
+/// literal `name=` of setup.py's `setup(` call.
 pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
     package(ctx).name.clone()
 }
@@ -527,6 +532,15 @@ pub(crate) fn distribution_name(ctx: &Context) -> Option<String> {
 /// it) or installs only the package, not a recipe for an environment; `None` when it is one.
 pub(crate) fn requirements_are_package_metadata(ctx: &Context) -> Option<&'static str> {
     package(ctx).requirements_from
+}
+
+/// The literal `name="…"` of a setup.py's `setup(` call (the first after it), read as text.
+fn setup_py_name(text: &str) -> Option<String> {
+    static NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']"#).expect("valid")
+    });
+    let call = text.find("setup(")?;
+    NAME.captures(&text[call..]).map(|c| c[1].to_string())
 }
 
 /// `name = …` in the `[metadata]` section of a setup.cfg.
@@ -648,6 +662,35 @@ mod tests {
         });
         let p = package(&ctx);
         (p.name.clone(), p.requirements_from)
+    }
+
+    /// The name of a Poetry 1 project (`[tool.poetry]`) or of a setup.py's `setup(name=…)`
+    /// call counts as the project's own, after `[project]` and setup.cfg.
+    #[test]
+    fn the_distribution_name_comes_from_any_packaging_file() {
+        let poetry = "[tool.poetry]\nname = \"ifc-tool\"\nversion = \"0.1.0\"\n";
+        assert_eq!(
+            package_of(&[("pyproject.toml", poetry)]).0.as_deref(),
+            Some("ifc-tool")
+        );
+        let both = "[project]\nname = \"new\"\n[tool.poetry]\nname = \"old\"\n";
+        assert_eq!(
+            package_of(&[("pyproject.toml", both)]).0.as_deref(),
+            Some("new")
+        );
+        let py = "from setuptools import setup\nNAME_OF_THINGS = 1\nsetup(\n    name='ifcexport2',\n    ext_modules=[Extension(name='x._c')],\n)\n";
+        assert_eq!(
+            package_of(&[("setup.py", py)]).0.as_deref(),
+            Some("ifcexport2")
+        );
+        assert_eq!(package_of(&[("setup.py", "setup(**kwargs)\n")]).0, None);
+        let cfg = "[metadata]\nname = from-cfg\n";
+        assert_eq!(
+            package_of(&[("setup.cfg", cfg), ("setup.py", py)])
+                .0
+                .as_deref(),
+            Some("from-cfg")
+        );
     }
 
     #[test]
