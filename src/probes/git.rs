@@ -242,6 +242,28 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// Any config text is read without a panic, and every `path` under an include section
+        /// written plainly is found.
+        #[test]
+        fn any_config_text_is_read_and_plain_includes_are_found(
+            noise in proptest::collection::vec("\\[|\\]|\"|\\\\|=|#|;|\n| |\t|é|include|core|path|worktree|[a-z/.~]{1,8}", 0..40),
+            target in "[a-z]{1,8}",
+        ) {
+            let noise = noise.concat();
+            let _ = reaches(&noise);
+            // An empty line ends whatever the noise left open (a trailing backslash continues).
+            let text = format!("{noise}\n\n[include]\n\tpath = /{target}.cfg\n");
+            let found = reaches(&text);
+            proptest::prop_assert!(
+                found.contains(&Reach::Include(format!("/{target}.cfg"))),
+                "{found:?} in {text:?}"
+            );
+        }
+    }
+
     #[test]
     fn unquote_keeps_quoted_spaces_and_cuts_comments() {
         assert_eq!(unquote("  \"a b \"  # c"), "a b ");
