@@ -142,9 +142,6 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
     r.with_fix(fix)
 }
 
-/// Every service judged by `rule`: the problems (each place reported once: a base service
-/// judged again inside an override variant finds the same thing at the same place) and the
-/// notes of what passed.
 /// The services `rule` judges: all, or all but a dev container's.
 fn judged<'a>(rule: &Rule, facts: &'a ComposeFacts) -> impl Iterator<Item = &'a ComposeService> {
     let all = rule.dev_containers;
@@ -154,6 +151,9 @@ fn judged<'a>(rule: &Rule, facts: &'a ComposeFacts) -> impl Iterator<Item = &'a 
         .filter(move |s| all || !crate::probes::files::in_dev_container(&s.display))
 }
 
+/// Every service judged by `rule`: the problems (each place reported once: a base service
+/// judged again inside an override variant finds the same thing at the same place) and the
+/// notes of what passed.
 fn judge<'a>(
     ctx: &Context,
     rule: &Rule,
