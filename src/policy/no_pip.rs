@@ -168,11 +168,18 @@ const PACKAGING_TOOLS: &[&str] = &[
     "check-manifest",
 ];
 
+/// `$(NAME)` and `${NAME}`: a make or shell variable, read as `$NAME`.
+static MAKE_VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]").expect("valid")
+});
+
 /// Whether the arguments after `pip install` name only the project itself (`.`, `./`,
 /// `.[extras]`, quoted or not, `-e`/`--editable` or not, `own` — the project's distribution
 /// name — with extras or a version, or a wheel or sdist of it built in the job), or the tools
 /// that package it, with no requirement file or other package.
 pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
+    // A Makefile's `$(DIST_DIR)` is a variable, not the end of a `$( … )` subshell.
+    let args = MAKE_VAR.replace_all(args, "$$$1");
     let cmd = args
         .split(['#', ';', '|', '&', '`', ')'])
         .next()
@@ -437,6 +444,19 @@ mod tests {
         // Without a known name, a wheel is the project's only when the job's glob picks it.
         assert!(installs_only_the_project(" dist/*.whl", None));
         assert!(!installs_only_the_project(" dist/some-1.0.whl", None));
+        // A Makefile names the folder with a variable (anaconda/anaconda-mcp's `install`).
+        let make = " --upgrade --force-reinstall $(DIST_DIR)/*.whl";
+        assert!(installs_only_the_project(make, None));
+        assert!(installs_only_the_project(
+            " ${DIST}/my_lib-*.whl",
+            Some("my-lib")
+        ));
+        assert!(!installs_only_the_project(
+            " $(DEPS) $(DIST_DIR)/*.whl",
+            None
+        ));
+        // A subshell still ends the command.
+        assert!(!installs_only_the_project(" . $(echo requests)", None));
     }
 
     #[test]
