@@ -32,6 +32,7 @@ const TREES: &[&str] = &[
     "conda-library-release",
     "binder-docs-library",
     "stdio-mcp-commented-http",
+    "devcontainer-compose",
 ];
 
 fn tree(name: &str) -> PathBuf {
