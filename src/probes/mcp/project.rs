@@ -91,6 +91,14 @@ fn is_mcp_package(name: &str) -> bool {
     n == "mcp" || n == "fastmcp" || n.starts_with("mcp[") || n.starts_with("mcp-server")
 }
 
+/// Whether a distribution name is an MCP SDK (not a server built on one).
+fn is_sdk(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().replace('_', "-").as_str(),
+        "mcp" | "fastmcp"
+    )
+}
+
 /// "mcp in environment.yml", from the environment file, pyproject.toml or requirements.
 fn dependency(ctx: &Context) -> Option<String> {
     let file = env::project_file(ctx);
@@ -267,6 +275,14 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
 fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String) {
     if let Some(declared) = &ctx.settings.mcp_declared {
         return (Serves::Http, declared.clone());
+    }
+    // The SDK's own repository holds servers of every transport in its examples, tests and
+    // scripts: it is a library, and serves nothing itself.
+    if let Some(sdk) = env::distribution_name(ctx).filter(|n| is_sdk(n)) {
+        return (
+            Serves::Nothing,
+            format!("the project is the {sdk} SDK itself, a library: it serves nothing of its own"),
+        );
     }
     let uses = dependency(ctx).or_else(|| {
         code.import

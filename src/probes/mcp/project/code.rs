@@ -318,40 +318,73 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
+/// Whether a source is a test's (under `tests/`/`test/`, `test_*.py`, `*_test.py`,
+/// `conftest.py`): a test starts servers of every transport to try them, so what it says of
+/// transports and addresses is not how the project serves.
+fn is_test_source(shown: &str) -> bool {
+    let path = Path::new(shown);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || path
+            .components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "test" | "testing")))
+}
+
 /// Reads what the Python sources say about MCP, through the cache where a file is unchanged.
+/// The project's own sources come first; tests count only where those name no transport.
 pub(super) fn scan_code(ctx: &Context) -> Code {
     let map = cache::Map::open(ctx, MAP);
     let known: BTreeMap<String, FileFacts> = map.as_ref().map(cache::Map::load).unwrap_or_default();
     let mut learnt = Vec::new();
     let mut code = Code::default();
-    for path in files::project_files(ctx).python.iter().take(MAX_SOURCES) {
-        let Ok(meta) = std::fs::metadata(path) else {
-            continue;
-        };
-        if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
-            continue;
-        }
-        let Ok(text) = crate::disk::read_capped_utf8(path, MAX_SOURCE_BYTES, "a source file")
-        else {
-            continue;
-        };
+    let found = files::project_files(ctx);
+    let (tests, sources): (Vec<_>, Vec<_>) = found
+        .python
+        .iter()
+        .take(MAX_SOURCES)
+        .map(|p| (shown(ctx, p), p))
+        .partition(|(name, _)| is_test_source(name));
+    let mut facts_of = |path: &Path| {
+        let text = read_source(path)?;
         let key = format!(
             "{} r{READING} {}",
             env!("CARGO_PKG_VERSION"),
             sha256_hex(&text)
         );
-        let facts = match known.get(&key) {
-            Some(f) => f.clone(),
-            None => {
-                let f = file_facts(&text);
-                learnt.push((key, f.clone()));
-                f
+        Some(known.get(&key).cloned().unwrap_or_else(|| {
+            let f = file_facts(&text);
+            learnt.push((key, f.clone()));
+            f
+        }))
+    };
+    for (name, path) in &sources {
+        if let Some(facts) = facts_of(path) {
+            merge(&mut code, name, path, facts);
+        }
+    }
+    if code.http.is_none() && code.stdio.is_none() && code.default_transport.is_none() {
+        for (name, path) in &tests {
+            if let Some(facts) = facts_of(path) {
+                merge(&mut code, name, path, facts);
             }
-        };
-        merge(&mut code, &shown(ctx, path), path, facts);
+        }
     }
     if let (Some(map), false) = (map, learnt.is_empty()) {
         map.store(learnt);
     }
     code
+}
+
+/// A Python source's text: a regular file of at most [`MAX_SOURCE_BYTES`].
+fn read_source(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    crate::disk::read_capped_utf8(path, MAX_SOURCE_BYTES, "a source file").ok()
 }

@@ -320,3 +320,54 @@ fn the_stdio_evidence_is_the_servers_own_run() {
     let explicit = "mcp = FastMCP('x')\nother.run()\nmcp.run(transport='stdio')\n";
     assert_eq!(code::file_facts(explicit).stdio, Some(3));
 }
+
+/// Tests start servers of every transport: where the project's own sources name one, the
+/// tests' transports and ports are not how the project serves; where they name none, the
+/// tests are still evidence.
+#[test]
+fn tests_are_evidence_only_where_the_sources_say_nothing() {
+    let test_file = "from mcp.server.fastmcp import FastMCP\ndef test_sse():\n    FastMCP('t', port=9555).run(transport='sse')\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("src/srv/server.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n\ndef main():\n    mcp.run()\n"),
+            ("tests/test_transports.py", test_file),
+            ("src/srv/conftest.py", test_file),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Stdio, "{}", p.why);
+    assert!(p.why.contains("src/srv/server.py:5"), "{}", p.why);
+    let only_tests = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            (
+                "src/srv/server.py",
+                "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n",
+            ),
+            ("tests/test_transports.py", test_file),
+        ],
+        |_| {},
+    );
+    assert_eq!(only_tests.serves, Serves::Http, "{}", only_tests.why);
+    assert!(
+        only_tests.why.contains("tests/test_transports.py:3"),
+        "{}",
+        only_tests.why
+    );
+}
+
+/// The SDK's own repository (fastmcp's sdist: servers of every transport in its scripts,
+/// examples and tests) is a library that serves nothing itself.
+#[test]
+fn the_sdk_itself_serves_nothing() {
+    let p = decide_in(
+        &[
+            ("pyproject.toml", "[project]\nname = \"fastmcp\"\ndependencies = [\"httpx\"]\n"),
+            ("scripts/bench.py", "from mcp.server.fastmcp import FastMCP\nFastMCP('b').run(transport='streamable-http')\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Nothing, "{}", p.why);
+    assert!(p.why.contains("the fastmcp SDK itself"), "{}", p.why);
+}
