@@ -63,7 +63,15 @@ pub(crate) const MAX_ENTRIES: usize = 100_000;
 /// At most this many files of one kind are kept.
 pub(crate) const MAX_PER_KIND: usize = 500;
 /// Folders (besides the root) where a lone `*.yml` with `dependencies:` is an environment file.
-pub(crate) const ENV_DIRS: &[&str] = &["env", "envs", "conda", "binder", ".binder"];
+pub(crate) const ENV_DIRS: &[&str] = &[
+    "env",
+    "envs",
+    "environment",
+    "environments",
+    "conda",
+    "binder",
+    ".binder",
+];
 
 fn skipped_dir(name: &str) -> bool {
     TOOL_DIRS.contains(&name) || DATA_DIRS.contains(&name)

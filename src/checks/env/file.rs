@@ -42,9 +42,17 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
         );
     }
     // The other environment files are linted too; their findings warn at most, since the
-    // project does not build its environment from them by default.
-    for (path, state) in &pf.others {
+    // project does not build its environment from them by default. An exported one next to a
+    // hand-written pick is a snapshot of an environment: its findings would repeat the
+    // source's, and it is regenerated, not edited.
+    for (path, state, exported) in &pf.others {
         let other = ctx.settings.display_path(path);
+        if *exported && !pf.exported && matches!(state, FileState::Parsed(_)) {
+            r = r.detail(format!(
+                "not linted {other}: an exported environment (every package pinned), regenerated rather than edited"
+            ));
+            continue;
+        }
         let sub = match state {
             FileState::Parsed(file) => {
                 let role = if file.name.is_none() && file.prefix.is_none() {

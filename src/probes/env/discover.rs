@@ -634,7 +634,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why.push_str("; an exported environment (every package pinned)");
     }
     if !others.is_empty() {
-        why.push_str(" (preferred: the root before env/, envs/, conda/, binder/; conventional names before other files; hand-written before exported)");
+        why.push_str(" (preferred: the root before env/, envs/, environment(s)/, conda/, binder/; conventional names before other files; hand-written before exported)");
     }
     EnvFileChoice {
         picked: Some(picked),

@@ -44,8 +44,9 @@ pub struct ProjectFile {
     pub why: String,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
     pub exported: bool,
-    /// The other environment files found, each read and parsed (linted too).
-    pub others: Vec<(PathBuf, FileState)>,
+    /// The other environment files found, each read and parsed (linted too), and whether it
+    /// is an exported environment.
+    pub others: Vec<(PathBuf, FileState, bool)>,
 }
 
 impl ProjectFile {
@@ -98,7 +99,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
                 .choice
                 .others
                 .iter()
-                .map(|p| (p.clone(), load_file(p)))
+                .map(|p| (p.clone(), load_file(p), discover::is_exported_env(p)))
                 .collect();
         }
         let state = load_file(&path);
@@ -249,7 +250,7 @@ pub(crate) fn binder_only_library(ctx: &Context) -> Option<String> {
         };
         let library = distribution_name(ctx).is_some() || dir.join("setup.py").is_file();
         BinderOnly(
-            (library && in_binder(&pf.path) && pf.others.iter().all(|(p, _)| in_binder(p)))
+            (library && in_binder(&pf.path) && pf.others.iter().all(|(p, _, _)| in_binder(p)))
                 .then(|| ctx.settings.display_path(&pf.path)),
         )
     })
