@@ -33,6 +33,7 @@ const TREES: &[&str] = &[
     "binder-docs-library",
     "stdio-mcp-commented-http",
     "devcontainer-compose",
+    "envs-folder-exports",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -225,6 +226,16 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     }
     let binder = run("binder-env");
     assert!(text(&check(&binder, "env.file")["locations"]).contains("[execute]"));
+    let exports = run("envs-folder-exports");
+    let file = check(&exports, "env.file");
+    assert_eq!(
+        file["summary"], "environments/development.yml: 1 warning",
+        "{file}"
+    );
+    assert!(
+        text(&file["details"]).contains("not linted environments/development.lock-linux-64.yml"),
+        "{file}"
+    );
     // The evidence is the real start, not the commented-out one nor a tool's `.run()`.
     let commented = run("stdio-mcp-commented-http");
     let port = check(&commented, "mcp.port");
