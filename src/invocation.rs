@@ -159,14 +159,18 @@ impl Invocation {
         } else if !g.trust_project {
             let beyond = beyond.unwrap_or_default();
             crate::disk::confine_to(&settings.project_dir, beyond.links, beyond.outside);
+        }
+        if !reviewing {
             // Git reads the config a repository holds; where that leads out of the project,
             // git waits for the user's trust like every other file named outside.
             let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-            settings.git_withheld =
-                crate::probes::git::config_reach(&settings.project_dir, home.as_deref())
-                    .into_iter()
-                    .filter(|p| !crate::disk::outside_trusted(p))
-                    .collect();
+            let reach = crate::probes::git::config_reach(&settings.project_dir, home.as_deref());
+            settings.git_withheld = reach
+                .outside
+                .into_iter()
+                .filter(|p| !crate::disk::outside_trusted(p))
+                .collect();
+            settings.git_config_special = reach.special;
             withheld |= !settings.git_withheld.is_empty();
         }
         if !settings.trusted

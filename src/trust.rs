@@ -333,7 +333,7 @@ fn outside_files(settings: &Settings) -> BTreeSet<String> {
 /// [`crate::probes::git::config_reach`]).
 fn git_reach(settings: &Settings) -> Vec<PathBuf> {
     let home = env_var("HOME").map(PathBuf::from);
-    crate::probes::git::config_reach(&settings.project_dir, home.as_deref())
+    crate::probes::git::config_reach(&settings.project_dir, home.as_deref()).outside
 }
 
 /// `+ ` new, `~ ` changed, `  ` as recorded.

@@ -664,3 +664,45 @@ fn a_git_config_that_includes_files_outside_waits_for_trust() {
     assert!(report.to_string().contains("other.cfg"), "{report:#}");
     assert!(!log.exists(), "git ran for an include the user never saw");
 }
+
+/// A repository whose .git/config is a FIFO would have git wait for a writer until the
+/// timeout; git is not started on it, trusted or not, and the checks that need it say why.
+#[test]
+fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
+    let Ok(real_git) = which::which("git") else {
+        support::skipped("git is not installed");
+        return;
+    };
+    let sb = Sandbox::new();
+    std::os::unix::fs::symlink(&real_git, sb.bin.join("git")).unwrap();
+    let init = std::process::Command::new(&real_git)
+        .args(["init", "-q"])
+        .current_dir(&sb.project)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(init.success());
+    sb.write("project/.env", "API_TOKEN=abcdef123456\n");
+    let config = sb.project.join(".git/config");
+    fs::remove_file(&config).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &config,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (report, _) = sb.json(&["dotenv.*"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{report:#}");
+    for id in ["dotenv.gitignore", "dotenv.committed"] {
+        let c = support::check(&report, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert!(
+            c["summary"].as_str().unwrap().contains("is not a regular file"),
+            "{c:#}"
+        );
+    }
+}

@@ -64,6 +64,9 @@ pub struct Settings {
     /// Files outside the project that the project's own git config would have git read (an
     /// `[include]` path, a `core.worktree`) and the user has not trusted: git is not run.
     pub git_withheld: Vec<PathBuf>,
+    /// The project's own git config is a FIFO, socket or device: git would wait on it, so it
+    /// is not run, trusted or not.
+    pub git_config_special: Option<PathBuf>,
 }
 
 impl Settings {
@@ -112,6 +115,7 @@ impl Default for Settings {
             timeout_from_project: false,
             project_asked_remote: false,
             git_withheld: Vec::new(),
+            git_config_special: None,
         }
     }
 }

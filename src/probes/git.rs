@@ -66,6 +66,12 @@ pub(crate) fn ignore_files(ctx: &Context) -> Vec<PathBuf> {
 /// Why git is not asked about this project, when the project's own git config would have git
 /// read outside it something the user has not trusted (see [`config_reach`]).
 pub(crate) fn withheld(ctx: &Context) -> Option<String> {
+    if let Some(special) = &ctx.settings.git_config_special {
+        return Some(format!(
+            "git is not run: the repository's config {} is not a regular file (a FIFO, socket or device), which git would wait on",
+            ctx.settings.display_path(special)
+        ));
+    }
     let first = ctx.settings.git_withheld.first()?;
     Some(format!(
         "git is not run until you trust the project: the repository's .git/config has git read {}, outside the project (review it, then run `devdoctor trust`)",
@@ -166,16 +172,17 @@ const MAX_INCLUDE_DEPTH: usize = 10;
 /// folder inside the project counts: one above it (the project is a folder of a larger
 /// repository, or a worktree of the user's) holds the user's config, not the project's. Paths
 /// that do not exist are left out: git skips a missing include.
-pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> ConfigReach {
     let Ok(root) = project.canonicalize() else {
-        return Vec::new();
+        return ConfigReach::default();
     };
     let Some(git) = repository(project).and_then(|(_, g)| g.canonicalize().ok()) else {
-        return Vec::new();
+        return ConfigReach::default();
     };
     if !git.starts_with(&root) {
-        return Vec::new();
+        return ConfigReach::default();
     }
+    let mut special = None;
     let mut out = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut queue = Vec::new();
@@ -191,8 +198,13 @@ pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> Vec<PathBuf> 
         if depth > MAX_INCLUDE_DEPTH || !seen.insert(file.clone()) {
             continue;
         }
-        let Ok(text) = crate::disk::read_capped_utf8(&file, 1024 * 1024, "a git config") else {
-            continue;
+        let text = match crate::disk::read_capped_utf8(&file, 1024 * 1024, "a git config") {
+            Ok(text) => text,
+            Err(crate::disk::ReadError::Special) => {
+                special.get_or_insert(file);
+                continue;
+            }
+            Err(_) => continue,
         };
         let base = file.parent().unwrap_or(&git).to_path_buf();
         for reach in reaches(&text) {
@@ -217,7 +229,20 @@ pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> Vec<PathBuf> 
             }
         }
     }
-    out.into_iter().collect()
+    ConfigReach {
+        outside: out.into_iter().collect(),
+        special,
+    }
+}
+
+/// What the project's own git config would have git read beyond regular files inside it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ConfigReach {
+    /// Files and folders outside the project (they wait for the user's trust).
+    pub(crate) outside: Vec<PathBuf>,
+    /// A config file inside the project that is a FIFO, socket or device: git would wait on
+    /// it, trusted or not.
+    pub(crate) special: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -295,7 +320,7 @@ mod tests {
              [includeIf \"onbranch:main\"]\n\tpath = ~/home.cfg\n[core]\n\tworktree = ..\n",
         )
         .unwrap();
-        let reach = config_reach(&project, Some(&outside));
+        let reach = config_reach(&project, Some(&outside)).outside;
         let real = |p: PathBuf| p.canonicalize().unwrap();
         assert_eq!(
             reach,
@@ -307,21 +332,37 @@ mod tests {
         // A git folder that is not the project's own is the user's business.
         let sub = project.join("sub");
         std::fs::create_dir_all(&sub).unwrap();
-        assert!(config_reach(&sub, Some(&outside)).is_empty());
+        assert_eq!(config_reach(&sub, Some(&outside)), ConfigReach::default());
         // core.worktree out of the project counts.
         std::fs::write(
             project.join(".git/config"),
             "[core]\nworktree = ../../outside\n",
         )
         .unwrap();
-        assert_eq!(config_reach(&project, None), vec![real(outside.clone())]);
+        assert_eq!(
+            config_reach(&project, None).outside,
+            vec![real(outside.clone())]
+        );
         // So does a config that is itself a link out of the project; it is not read.
         std::fs::remove_file(project.join(".git/config")).unwrap();
         std::os::unix::fs::symlink(outside.join("secret.cfg"), project.join(".git/config"))
             .unwrap();
         assert_eq!(
-            config_reach(&project, None),
+            config_reach(&project, None).outside,
             vec![real(outside.join("secret.cfg"))]
         );
+        // A FIFO in its place would have git wait: named, not read.
+        std::fs::remove_file(project.join(".git/config")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            project.join(".git/config"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let reach = config_reach(&project, None);
+        assert!(reach.outside.is_empty());
+        assert_eq!(reach.special, Some(real(project.join(".git/config"))));
     }
 }
