@@ -676,3 +676,25 @@ fn cli_fallback_when_no_root_can_be_determined() {
     );
     assert_eq!(status(&r, "env.python"), "ok");
 }
+
+/// "python is not listed" speaks only for a Python environment: a C++ library's toolchain
+/// environment (HaoZeke/readCon: compilers, meson, cmake, no Python code) gets a Python only
+/// as meson's dependency; the same file in a project with Python sources is warned.
+#[test]
+fn an_unlisted_python_matters_only_to_a_python_project() {
+    let toolchain =
+        "name: cxx-dev\nchannels:\n  - conda-forge\ndependencies:\n  - compilers\n  - meson\n  - cmake\n";
+    let (sb, _) = mm_sandbox(toolchain);
+    sb.write("project/src/reader.cpp", "int main() { return 0; }\n");
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "ok", "{file:#}");
+    sb.write("project/bindings/reader.py", "import ctypes\n");
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    assert_eq!(
+        line_rules(file),
+        [(4, "python-pin".to_string())],
+        "{file:#}"
+    );
+}

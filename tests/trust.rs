@@ -696,12 +696,18 @@ fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
     .unwrap();
     let started = std::time::Instant::now();
     let (report, _) = sb.json(&["dotenv.*"]);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{report:#}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{report:#}"
+    );
     for id in ["dotenv.gitignore", "dotenv.committed"] {
         let c = support::check(&report, id);
         assert_eq!(c["status"], "skip", "{c:#}");
         assert!(
-            c["summary"].as_str().unwrap().contains("is not a regular file"),
+            c["summary"]
+                .as_str()
+                .unwrap()
+                .contains("is not a regular file"),
             "{c:#}"
         );
     }

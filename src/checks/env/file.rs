@@ -309,7 +309,7 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
 }
 
 /// A `dependencies:` list of valid specs with a pinned Python.
-fn lint_dependencies(f: &mut Findings, file: &EnvFile, role: Role) {
+fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
     match file.dependencies_line {
         None => {
             f.add(
@@ -360,7 +360,10 @@ fn lint_dependencies(f: &mut Findings, file: &EnvFile, role: Role) {
     }
     let dep_line = file.dependencies_line.unwrap_or(1);
     match file.dep("python") {
-        None if file.dependencies_line.is_some() && role == Role::Picked => {
+        None if file.dependencies_line.is_some()
+            && role == Role::Picked
+            && python_project(ctx, file) =>
+        {
             f.add(
                 Status::Warn,
                 dep_line,
@@ -380,6 +383,16 @@ fn lint_dependencies(f: &mut Findings, file: &EnvFile, role: Role) {
         }
         _ => {}
     }
+}
+
+/// Whether the environment is a Python one, so that the Python it gets matters: it has a
+/// `pip:` block, or the project has Python sources or a Python distribution of its own. A C++
+/// library's toolchain environment (HaoZeke/readCon: compilers, meson, cmake) gets a Python
+/// only as meson's dependency, and which one does not matter to it.
+fn python_project(ctx: &Context, file: &EnvFile) -> bool {
+    file.pip.is_some()
+        || !crate::probes::files::project_files(ctx).python.is_empty()
+        || probe::distribution_name(ctx).is_some()
 }
 
 /// The `pip:` block: each entry a last resort, and `pip` itself listed.
@@ -484,7 +497,7 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     }
     lint_prefix_and_variables(&mut f, file, shown);
     lint_channels(&mut f, file);
-    lint_dependencies(&mut f, file, role);
+    lint_dependencies(ctx, &mut f, file, role);
     lint_pip(ctx, &mut f, file);
 
     let fails = f.count(Status::Fail);
