@@ -698,3 +698,25 @@ fn an_unlisted_python_matters_only_to_a_python_project() {
         "{file:#}"
     );
 }
+
+/// conda-lock's extras file (`category: dev`, EO-DataHub/eodh-ac-api's env-dev.yaml) is combined
+/// with the main file: it has a name, but needs no Python and no `pip` of its own. Its `pip:`
+/// entries are still findings.
+#[test]
+fn a_conda_lock_category_file_is_an_overlay() {
+    let (sb, _) = mm_sandbox(ENV_YML);
+    sb.write(
+        "project/environment-dev.yml",
+        "name: proj\ncategory: dev\nplatforms:\n  - linux-64\nchannels:\n  - conda-forge\ndependencies:\n  - jupyterlab\n  - pip:\n      - mkdocs-gen-files\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    let dev: Vec<String> = file["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["path"].as_str().unwrap().ends_with("environment-dev.yml"))
+        .map(|l| l["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dev, ["pip-entry"], "{file:#}");
+}

@@ -86,7 +86,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   a name that is applied with `env update`, nor for a file a Dockerfile installs into base),
   a name no tool accepts (fail: a space, `/`, `:`, `#` or a leading `-`), keys conda does not
   accept
-  (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` is fine);
+  (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` and
+  `category` are fine, and a `category: dev` file, which conda-lock combines with the main one,
+  is an overlay: it needs no Python and no `pip` of its own);
 - an absolute `prefix:` and no `name:` (warn: conda creates the environment in that folder of
   the machine `conda env export` ran on, micromamba ignores it; next to a name, or relative
   such as `./.env`, it is fine);

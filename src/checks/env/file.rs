@@ -55,7 +55,9 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
         }
         let sub = match state {
             FileState::Parsed(file) => {
-                let role = if file.name.is_none() && file.prefix.is_none() {
+                // conda-lock combines a `category: dev` source with the main file.
+                let extras = file.category.as_ref().is_some_and(|c| c.text != "main");
+                let role = if extras || (file.name.is_none() && file.prefix.is_none()) {
                     Role::Overlay
                 } else {
                     Role::Picked
@@ -396,7 +398,7 @@ fn python_project(ctx: &Context, file: &EnvFile) -> bool {
 }
 
 /// The `pip:` block: each entry a last resort, and `pip` itself listed.
-fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
+fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
     if let Some(pip) = &file.pip {
         let cmds = commands(ctx);
         let env_dir = file.path.parent().unwrap_or(Path::new(""));
@@ -434,7 +436,8 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile) {
                 cmds.program
             ));
         }
-        if file.dep("pip").is_none() && file.dep("uv").is_none() {
+        // An overlay's pip comes with the environment it is applied to.
+        if role == Role::Picked && file.dep("pip").is_none() && file.dep("uv").is_none() {
             f.add(Status::Warn, pip.line, "pip-missing", "a `pip:` block but no `pip` in dependencies (micromamba adds it silently, conda does not)");
             f.step("add `- pip` to dependencies, above the `pip:` block");
         }
@@ -476,8 +479,8 @@ enum Role {
     /// It creates an environment (`create -f`): the picked file, or another one with a name.
     Picked,
     /// Another file without `name:` or `prefix:`: an overlay applied to an existing
-    /// environment (`env update -n NAME -f environment-dev.yml`), so it needs neither a name
-    /// nor Python of its own.
+    /// environment (`env update -n NAME -f environment-dev.yml`), or conda-lock's extras of
+    /// another category (`category: dev`), so it needs neither a name nor Python of its own.
     Overlay,
 }
 
@@ -498,7 +501,7 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     lint_prefix_and_variables(&mut f, file, shown);
     lint_channels(&mut f, file);
     lint_dependencies(ctx, &mut f, file, role);
-    lint_pip(ctx, &mut f, file);
+    lint_pip(ctx, &mut f, file, role);
 
     let fails = f.count(Status::Fail);
     let warns = f.count(Status::Warn);

@@ -187,6 +187,9 @@ pub struct EnvFile {
     pub dependencies_line: Option<usize>,
     pub pip: Option<PipBlock>,
     pub platforms: Vec<Spanned>,
+    /// conda-lock's `category:` of a source file (`dev` for the extras a lock combines with the
+    /// main file).
+    pub category: Option<Spanned>,
     pub variables: Vec<Variable>,
     pub unknown_keys: Vec<Spanned>,
     pub problems: Vec<Problem>,
@@ -258,7 +261,7 @@ pub fn parse(path: &Path, text: String) -> Result<EnvFile, FileError> {
                 read_dependencies(&mut file, value, key_line);
             }
             "variables" => file.variables = variables(&mut file.problems, value, key_line),
-            "category" => {}
+            "category" => file.category = scalar_entry(&mut file.problems, key, value, key_line),
             other => file.unknown_keys.push(Spanned {
                 text: other.to_string(),
                 line: key_line,
