@@ -64,8 +64,8 @@ pub struct Settings {
     /// Files outside the project that the project's own git config would have git read (an
     /// `[include]` path, a `core.worktree`) and the user has not trusted: git is not run.
     pub git_withheld: Vec<PathBuf>,
-    /// The project's own git config is a FIFO, socket or device: git would wait on it, so it
-    /// is not run, trusted or not.
+    /// A file of the project's own git folder that git reads first (config, HEAD, index) is a
+    /// FIFO, socket or device: git would wait on it, so it is not run, trusted or not.
     pub git_config_special: Option<PathBuf>,
 }
 

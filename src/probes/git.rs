@@ -68,7 +68,7 @@ pub(crate) fn ignore_files(ctx: &Context) -> Vec<PathBuf> {
 pub(crate) fn withheld(ctx: &Context) -> Option<String> {
     if let Some(special) = &ctx.settings.git_config_special {
         return Some(format!(
-            "git is not run: the repository's config {} is not a regular file (a FIFO, socket or device), which git would wait on",
+            "git is not run: the repository's {} is not a regular file (a FIFO, socket or device), which git would wait on",
             ctx.settings.display_path(special)
         ));
     }
@@ -182,7 +182,11 @@ pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> ConfigReach {
     if !git.starts_with(&root) {
         return ConfigReach::default();
     }
-    let mut special = None;
+    // HEAD and the index are read before anything else: a FIFO there blocks git as well.
+    let mut special = ["HEAD", "index"]
+        .into_iter()
+        .map(|n| git.join(n))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()));
     let mut out = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut queue = Vec::new();
@@ -240,8 +244,8 @@ pub(crate) fn config_reach(project: &Path, home: Option<&Path>) -> ConfigReach {
 pub(crate) struct ConfigReach {
     /// Files and folders outside the project (they wait for the user's trust).
     pub(crate) outside: Vec<PathBuf>,
-    /// A config file inside the project that is a FIFO, socket or device: git would wait on
-    /// it, trusted or not.
+    /// A file git reads first (its config, an include inside the project, HEAD, the index)
+    /// that is a FIFO, socket or device: git would wait on it, trusted or not.
     pub(crate) special: Option<PathBuf>,
 }
 
@@ -364,5 +368,16 @@ mod tests {
         let reach = config_reach(&project, None);
         assert!(reach.outside.is_empty());
         assert_eq!(reach.special, Some(real(project.join(".git/config"))));
+        // So does a FIFO for HEAD, which git reads to recognise the repository.
+        std::fs::remove_file(project.join(".git/config")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            project.join(".git/HEAD"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert!(config_reach(&project, None).special.is_some());
     }
 }
