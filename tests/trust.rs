@@ -579,6 +579,18 @@ fn compose_paths_outside_the_project_wait_for_trust() {
     assert!(report.to_string().contains("new-5822"), "{report:#}");
 }
 
+/// `git init` in `dir` with the real git, away from the user's and the system's git config.
+fn git_init(git: &Path, dir: &Path) {
+    let init = std::process::Command::new(git)
+        .args(["init", "-q", "-b", "main"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(init.success());
+}
+
 /// A repository that came with its own .git/config (an archive, a shared folder) can have git
 /// read files anywhere through `[include]`: git is not run on it until the user trusts the
 /// project, `devdoctor trust` lists those files, and an include re-pointed elsewhere waits
@@ -602,14 +614,7 @@ fn a_git_config_that_includes_files_outside_waits_for_trust() {
     );
     sb.write("project/.env", "API_TOKEN=abcdef123456\n");
     sb.write("project/.gitignore", ".env\n");
-    let init = std::process::Command::new(&real_git)
-        .args(["init", "-q", "-b", "main"])
-        .current_dir(&sb.project)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap();
-    assert!(init.success());
+    git_init(&real_git, &sb.project);
     let outside = sb.write("elsewhere/included.cfg", "[user]\n\tname = leak-4711\n");
     sb.write("elsewhere/other.cfg", "[user]\n\tname = leak-5822\n");
     sb.write("project/.gitconfig", "[core]\n\tquotepath = false\n");
@@ -675,22 +680,16 @@ fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
     };
     let sb = Sandbox::new();
     std::os::unix::fs::symlink(&real_git, sb.bin.join("git")).unwrap();
-    let init = std::process::Command::new(&real_git)
-        .args(["init", "-q"])
-        .current_dir(&sb.project)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap();
-    assert!(init.success());
+    git_init(&real_git, &sb.project);
     sb.write("project/.env", "API_TOKEN=abcdef123456\n");
     let config = sb.project.join(".git/config");
     fs::remove_file(&config).unwrap();
+    let mode = rustix::fs::Mode::from_raw_mode(0o600);
     rustix::fs::mknodat(
         rustix::fs::CWD,
         &config,
         rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
+        mode,
         0,
     )
     .unwrap();

@@ -300,6 +300,11 @@ mod tests {
         assert_eq!(unquote("\"x#y\""), "x#y");
     }
 
+    fn fifo(path: &Path) {
+        let mode = rustix::fs::Mode::from_raw_mode(0o600);
+        rustix::fs::mknodat(rustix::fs::CWD, path, rustix::fs::FileType::Fifo, mode, 0).unwrap();
+    }
+
     #[test]
     fn config_reach_names_what_leads_out_and_follows_includes_inside() {
         let tmp = tempfile::tempdir().unwrap();
@@ -357,27 +362,13 @@ mod tests {
         );
         // A FIFO in its place would have git wait: named, not read.
         std::fs::remove_file(project.join(".git/config")).unwrap();
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            project.join(".git/config"),
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        fifo(&project.join(".git/config"));
         let reach = config_reach(&project, None);
         assert!(reach.outside.is_empty());
         assert_eq!(reach.special, Some(real(project.join(".git/config"))));
         // So does a FIFO for HEAD, which git reads to recognise the repository.
         std::fs::remove_file(project.join(".git/config")).unwrap();
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            project.join(".git/HEAD"),
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        fifo(&project.join(".git/HEAD"));
         assert!(config_reach(&project, None).special.is_some());
     }
 }
