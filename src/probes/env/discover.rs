@@ -550,8 +550,17 @@ pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
 /// Whether a file is an exported environment (env export or `conda list --export`) rather
 /// than a conda-lock file, whatever its name says.
 pub(crate) fn is_exported_env(path: &Path) -> bool {
+    is_export_text(&head(path))
+}
+
+/// [`is_exported_env`] for a file's text already read: judged on the same head.
+pub(crate) fn is_export_text(text: &str) -> bool {
+    let mut end = text.len().min(HEAD_BYTES as usize);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     matches!(
-        env_file_kind(&head(path)),
+        env_file_kind(&text[..end]),
         EnvFileKind::Export | EnvFileKind::ListExport
     )
 }

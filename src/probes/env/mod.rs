@@ -99,7 +99,13 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
                 .choice
                 .others
                 .iter()
-                .map(|p| (p.clone(), load_file(p), discover::is_exported_env(p)))
+                .map(|p| {
+                    let state = load_file(p);
+                    // Judged on the text just read, not read again.
+                    let exported =
+                        matches!(&state, FileState::Parsed(f) if discover::is_export_text(&f.text));
+                    (p.clone(), state, exported)
+                })
                 .collect();
         }
         let state = load_file(&path);
