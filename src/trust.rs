@@ -318,22 +318,27 @@ pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Beyond
 /// of `../…`): the compose and Dockerfile probes read the project as a run would, with
 /// [`crate::disk::confine_collecting`] set, and what they reached outside it is listed.
 /// Parsing only: nothing runs.
-fn outside_files(settings: &Settings) -> BTreeSet<String> {
+/// The files of `git` (see [`git_reach`]) are listed with them.
+fn outside_files(settings: &Settings, git: &BTreeSet<String>) -> BTreeSet<String> {
     let ctx = crate::core::Context::new(settings.clone());
     let _ = crate::probes::compose::compose(&ctx);
     let _ = crate::probes::dockerfile::dockerfiles(&ctx);
     crate::disk::collected()
         .into_iter()
-        .chain(git_reach(settings))
         .map(|p| p.to_string_lossy().into_owned())
+        .chain(git.iter().cloned())
         .collect()
 }
 
 /// The files outside the project that its own git config has git read (see
 /// [`crate::probes::git::config_reach`]).
-fn git_reach(settings: &Settings) -> Vec<PathBuf> {
+fn git_reach(settings: &Settings) -> BTreeSet<String> {
     let home = env_var("HOME").map(PathBuf::from);
-    crate::probes::git::config_reach(&settings.project_dir, home.as_deref()).outside
+    crate::probes::git::config_reach(&settings.project_dir, home.as_deref())
+        .outside
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
 }
 
 /// `+ ` new, `~ ` changed, `  ` as recorded.
@@ -377,11 +382,12 @@ fn listing(then: Option<&Record>, now: &Record, git: &BTreeSet<String>) -> Strin
 /// `devdoctor trust [--show]`: records the fingerprint (or shows what it would record). The
 /// run's files were confined with [`crate::disk::confine_collecting`].
 pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
+    let git = git_reach(settings);
     let now = Record {
         project: settings.project_dir.display().to_string(),
         files: fingerprint(settings),
         links: outside_links(&settings.project_dir),
-        outside: outside_files(settings),
+        outside: outside_files(settings, &git),
     };
     let nothing = now.files.is_empty() && now.links.is_empty() && now.outside.is_empty();
     let mut out = String::new();
@@ -391,10 +397,6 @@ pub(crate) fn cmd_trust(settings: &Settings, show: bool) -> Result<String> {
         );
     }
     let then = read_record(&settings.project_dir);
-    let git = git_reach(settings)
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
     out.push_str(&listing(then.as_ref(), &now, &git));
     if show {
         let same = then.as_ref().is_some_and(|t| {
