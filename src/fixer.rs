@@ -210,8 +210,10 @@ pub fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> Executed
                     done.exports.push(to.to_path_buf());
                 }
             }
-            if !done.affected.contains(&s.check_id) {
-                done.affected.push(s.check_id.clone());
+            for id in std::iter::once(&s.check_id).chain(&s.also) {
+                if !done.affected.contains(id) {
+                    done.affected.push(id.clone());
+                }
             }
             done.ran.push(r);
         }

@@ -167,9 +167,21 @@ pub struct Step {
     pub duplicates: usize,
     /// Commands dropped because an earlier step re-creates their environment.
     pub moot: usize,
+    /// Other checks whose whole fix this step already is (the same commands and manual
+    /// steps): one cause, one step.
+    pub also: Vec<String>,
 }
 
 impl Step {
+    /// The check this step fixes, then the others it fixes too: `env.file, env.exists`.
+    pub fn checks(&self) -> String {
+        std::iter::once(&self.check_id)
+            .chain(&self.also)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn runnable(&self) -> impl Iterator<Item = &Vec<String>> {
         self.actions.iter().filter_map(|a| match a {
             Action::Run(argv) => Some(argv),
@@ -556,6 +568,29 @@ fn step_actions(
     (actions, duplicates, moot)
 }
 
+/// The earlier step that already does all of a fix (every command and every manual step of
+/// it), or `None` when the fix adds anything of its own.
+fn same_as_earlier(
+    steps: &[Step],
+    commands: &[Vec<String>],
+    manual: &[String],
+    actions: &[Action],
+) -> Option<usize> {
+    if !actions.is_empty() || (commands.is_empty() && manual.is_empty()) {
+        return None;
+    }
+    let holds = |s: &Step, argv: &Vec<String>| s.actions.iter().any(|a| a.argv() == argv);
+    let owner = |argv: &Vec<String>| steps.iter().position(|s| holds(s, argv));
+    let owner_of_text = |m: &String| steps.iter().position(|s| s.manual.contains(m));
+    let mut owners = commands
+        .iter()
+        .filter(|a| !a.is_empty())
+        .map(owner)
+        .chain(manual.iter().map(owner_of_text));
+    let first = owners.next()??;
+    owners.all(|o| o.is_some()).then_some(first)
+}
+
 /// Builds the plan from a report: fixes of warn/fail checks, by phase then check order,
 /// each command once, moot steps left out.
 pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
@@ -587,6 +622,13 @@ pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             out.moot.push(e.meta.id.clone());
             continue;
         }
+        if let Some(n) = same_as_earlier(&out.steps, &fix.commands, &manual, &actions) {
+            let step = &mut out.steps[n];
+            step.also.push(e.meta.id.clone());
+            // The step's mark is the worst of what it fixes.
+            step.status = step.status.max(e.result.status);
+            continue;
+        }
         let preconditions = manual
             .iter()
             .filter(|m| m.trim_start().to_lowercase().starts_with("first "))
@@ -603,6 +645,7 @@ pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             preconditions,
             duplicates,
             moot,
+            also: Vec::new(),
         });
     }
     out.unfixable = report
@@ -654,6 +697,9 @@ fn render_step(out: &mut String, n: usize, s: &Step) {
         s.summary
     );
     let _ = writeln!(out, "   {}", s.why);
+    if !s.also.is_empty() {
+        let _ = writeln!(out, "   {} {}", "also fixes:".dimmed(), s.also.join(", "));
+    }
     if s.blocked() {
         for p in &s.preconditions {
             let _ = writeln!(
@@ -750,7 +796,7 @@ pub fn render_next_steps(plan: &Plan) -> String {
             out,
             "  {}. {what}  {}",
             n + 1,
-            format!("({})", s.check_id).dimmed()
+            format!("({})", s.checks()).dimmed()
         );
     }
     out
@@ -815,6 +861,9 @@ fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
         &format!("{}. {} ({}): {}", n + 1, s.check_id, s.status, s.summary),
     );
     comment(out, &s.why);
+    if !s.also.is_empty() {
+        comment(out, &format!("also fixes: {}", s.also.join(", ")));
+    }
     if s.blocked() {
         for p in &s.preconditions {
             comment(out, &format!("manual, before the commands below: {p}"));
@@ -922,6 +971,8 @@ pub struct StepDoc {
     pub manual: Vec<String>,
     /// Manual steps before the commands: `fix --yes` stops at this step.
     pub preconditions: Vec<String>,
+    /// Other checks this step fixes too (their whole fix is this step's).
+    pub also_fixes: Vec<String>,
 }
 
 /// A problem without a fix.
@@ -966,6 +1017,7 @@ pub fn step_docs(plan: &Plan) -> Vec<StepDoc> {
                 refusals: s.actions.iter().filter_map(Action::refusal_doc).collect(),
                 manual: s.manual.clone(),
                 preconditions: s.preconditions.clone(),
+                also_fixes: s.also.clone(),
             }
         })
         .collect()
@@ -1096,6 +1148,83 @@ mod tests {
         assert!(matches!(p.steps[2].actions[0], Action::Refused(..)));
         assert_eq!(p.command_count(), 3);
         assert_eq!(p.unfixable.len(), 1);
+    }
+
+    #[test]
+    fn a_fix_an_earlier_step_already_is_folds_into_it() {
+        let name = "add `name: <env name>` at the top of e.yml";
+        let create = ["micromamba", "create", "-y", "-n", "p", "-f", "e.yml"];
+        let r = report(vec![
+            entry(
+                "env.file",
+                Status::Warn,
+                Some(
+                    Fix::new("edit")
+                        .phase(Phase::Configure)
+                        .manual(name)
+                        .manual("move `conda-forge` to the top"),
+                ),
+            ),
+            entry(
+                "env.exists",
+                Status::Fail,
+                Some(Fix::new("name").phase(Phase::Configure).manual(name)),
+            ),
+            entry(
+                "env.python",
+                Status::Fail,
+                Some(Fix::new("create").phase(Phase::CreateEnv).cmd(create)),
+            ),
+            // Every command already in step 2: the same step.
+            entry(
+                "env.packages",
+                Status::Warn,
+                Some(Fix::new("again").phase(Phase::CreateEnv).cmd(create)),
+            ),
+            // One command of its own: a step of its own, the repeat dropped.
+            entry(
+                "env.pip",
+                Status::Warn,
+                Some(Fix::new("more").phase(Phase::CreateEnv).cmd(create).cmd([
+                    "micromamba",
+                    "clean",
+                    "--all",
+                    "-y",
+                ])),
+            ),
+            // A manual step of its own, besides one already shown: not folded.
+            entry(
+                "env.lock",
+                Status::Warn,
+                Some(
+                    Fix::new("lock")
+                        .phase(Phase::Lock)
+                        .manual(name)
+                        .manual("lock it"),
+                ),
+            ),
+        ]);
+        let p = plan(&r, &PlanOptions::default());
+        let ids: Vec<_> = p.steps.iter().map(|s| s.checks()).collect();
+        assert_eq!(
+            ids,
+            [
+                "env.file, env.exists",
+                "env.python, env.packages",
+                "env.pip",
+                "env.lock"
+            ]
+        );
+        // The step fixes a failure: it is marked as one.
+        assert_eq!(p.steps[0].status, Status::Fail);
+        assert_eq!(p.steps[1].status, Status::Fail);
+        assert_eq!(p.steps[2].duplicates, 1);
+        let docs = step_docs(&p);
+        assert_eq!(docs[0].also_fixes, ["env.exists"]);
+        assert!(docs[2].also_fixes.is_empty());
+        let next = render_next_steps(&p);
+        assert!(next.contains("(env.file, env.exists)"), "{next}");
+        assert!(render_plan(&p).contains("also fixes: env.packages"));
     }
 
     #[test]

@@ -281,3 +281,28 @@ fn wait_retries_pack_network_checks_of_any_category() {
     assert_eq!(code, 0);
     drop(server);
 }
+
+/// One cause, one step: an environment file without `name:` makes env.file warn and
+/// env.exists fail, and the plan asks for the missing line once, naming both checks; the
+/// report points both at that step.
+#[test]
+fn a_missing_name_is_one_step_for_env_file_and_env_exists() {
+    let (sb, _log) = fx("channels: [conda-forge]\ndependencies:\n  - python=3.11\n");
+    let (fix, _) = sb.json(&["fix", "--dry-run", "env.file", "env.exists"]);
+    let steps = fix["steps"].as_array().expect("steps");
+    let named: Vec<&serde_json::Value> = steps
+        .iter()
+        .filter(|s| s["manual"].to_string().contains("add `name: <env name>`"))
+        .collect();
+    assert_eq!(named.len(), 1, "{fix:#}");
+    assert_eq!(named[0]["check"], "env.file");
+    assert_eq!(named[0]["also_fixes"], serde_json::json!(["env.exists"]));
+    assert_eq!(named[0]["status"], "fail");
+    let out = sb.run(&["env.file", "env.exists", "--color", "never"]);
+    let text = support::stdout(&out);
+    let next = text.split("Next steps:").nth(1).expect("next steps");
+    assert_eq!(next.matches("add `name:").count(), 1, "{text}");
+    assert!(next.contains("(env.file, env.exists)"), "{text}");
+    let report = text.split("Next steps:").next().unwrap();
+    assert_eq!(report.matches("→\u{a0}step\u{a0}1").count(), 2, "{text}");
+}

@@ -404,17 +404,27 @@ fn check_exists(ctx: &Context) -> Outcome {
     let shown_file = ctx.settings.display_path(&pf.path);
     let Some(name) = probe::env_name(ctx) else {
         return Ok(match &pf.state {
-            FileState::Absent => CheckResult::skip(format!("no {shown_file} and no [env] name: no environment to look for")),
-            FileState::Parsed(_) if crate::probes::dockerfile::installs_into_base(ctx, &pf.path).is_some() => {
+            FileState::Absent => CheckResult::skip(format!(
+                "no {shown_file} and no [env] name: no environment to look for"
+            )),
+            FileState::Parsed(_)
+                if crate::probes::dockerfile::installs_into_base(ctx, &pf.path).is_some() =>
+            {
                 image_env(ctx, &shown_file, &pf.path)
             }
-            FileState::Parsed(_) => CheckResult::fail(format!("{shown_file} has no `name:` and no environment name is configured"))
-                .with_fix(
-                    Fix::new("Name the project's environment.")
-                        .phase(Phase::Configure)
-                        .manual(format!("add `name: <env name>` to {shown_file}, or set [env] name in devdoctor.toml")),
-                ),
-            _ => CheckResult::unknown(format!("{shown_file} cannot be read, so the environment name is unknown (see env.file)")),
+            FileState::Parsed(_) => CheckResult::fail(format!(
+                "{shown_file} has no `name:` and no environment name is configured"
+            ))
+            .with_fix(
+                Fix::new("Name the project's environment.")
+                    .phase(Phase::Configure)
+                    // The very words of env.file's step for the same missing name, so the plan
+                    // gives the one cause one step.
+                    .manual(file::add_name_step(&shown_file)),
+            ),
+            _ => CheckResult::unknown(format!(
+                "{shown_file} cannot be read, so the environment name is unknown (see env.file)"
+            )),
         });
     };
     // The file's name is one no tool accepts: env.file says so and how to rename it.

@@ -67,7 +67,16 @@ pub(crate) fn run(inv: Invocation, ids: &[String]) -> Result<i32> {
             &crate::plan::PlanOptions::new(&inv.settings, false),
         );
         let next_steps = crate::plan::render_next_steps(&plan);
-        let steps: Vec<String> = plan.steps.iter().map(|s| s.check_id.clone()).collect();
+        let steps: Vec<Vec<String>> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                std::iter::once(&s.check_id)
+                    .chain(&s.also)
+                    .cloned()
+                    .collect()
+            })
+            .collect();
         report::short::render(
             &report,
             &report::short::ShortOptions {

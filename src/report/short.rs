@@ -28,9 +28,9 @@ pub(crate) struct ShortOptions<'a> {
     pub width: usize,
     /// The plan's "Next steps" block, as `plan::next_steps` renders it (empty: nothing to do).
     pub next_steps: &'a str,
-    /// The plan's steps in order, by the check each fixes: a problem points at its step
+    /// The plan's steps in order, by the checks each fixes: a problem points at its step
     /// ("→ step 3") instead of repeating the command the step shows.
-    pub steps: &'a [String],
+    pub steps: &'a [Vec<String>],
     /// Checks whose fix an earlier step makes moot.
     pub moot: &'a [String],
     /// Locations inside it are shown relative to it.
@@ -264,7 +264,7 @@ impl<'a> Ctx<'a> {
         if !notes.is_empty() {
             let _ = write!(text, " ({})", notes.join("; "));
         }
-        let step = self.opts.steps.iter().position(|s| *s == e.meta.id);
+        let step = self.opts.steps.iter().position(|s| s.contains(&e.meta.id));
         let moot = self.opts.moot.contains(&e.meta.id);
         if let Some(n) = step {
             // No-break spaces: "→ step 3" never wraps apart.
@@ -553,7 +553,7 @@ mod tests {
     fn render_plain(entries: Vec<Entry>, steps: &[&str], next: &str, quiet: u8) -> String {
         colored::control::set_override(false);
         let report = Report::new(entries, SystemTime::UNIX_EPOCH, Duration::ZERO, false, None);
-        let steps: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+        let steps: Vec<Vec<String>> = steps.iter().map(|s| vec![s.to_string()]).collect();
         render(
             &report,
             &ShortOptions {

@@ -175,6 +175,12 @@ fn shown_cmd(argv: &[String]) -> String {
     shown(argv)
 }
 
+/// The step for a file without `name:` when no name is configured (env.exists gives the same
+/// one, so the plan shows it once).
+pub(super) fn add_name_step(shown: &str) -> String {
+    format!("add `name: <env name>` at the top of {shown}, or set [env] name in devdoctor.toml")
+}
+
 /// `name:` against the configured name, and keys conda does not know.
 fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
     let setting = ctx
@@ -189,9 +195,7 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
         }
         (None, None) if file.prefix.is_none() => {
             f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
-            f.step(format!(
-                "add `name: <env name>` at the top of {shown}, or set [env] name in devdoctor.toml"
-            ));
+            f.step(add_name_step(shown));
         }
         (Some(n), Some(s)) if n.text != *s => {
             f.add(Status::Warn, n.line, "name-differs", format!("`name: {}` differs from the configured `{s}`; `micromamba create -f` without -n creates `{}`", n.text, n.text));
