@@ -29,11 +29,13 @@ pub struct Rule {
     pub action: &'static str,
     /// Why, in a few words, after it.
     pub why: &'static str,
-    /// Whether the rule judges a dev container's compose file (under `.devcontainer/`) too.
-    /// An editor runs it as the developer's workspace, not as a service: the rules that
-    /// harden how a service runs (user, read-only root, capabilities, limits, healthcheck)
-    /// leave it out; those about the host it reaches, its ports and its secrets do not.
-    pub dev_containers: bool,
+    /// Whether the rule judges compose files that deploy nothing too: a dev container's
+    /// (under `.devcontainer/`, which an editor runs as the developer's workspace) and a test
+    /// run's (`docker-compose.test.yml`, `compose.ci.yaml`, or under `tests/`, which start
+    /// throw-away services). The rules that harden how a service runs (user, read-only root,
+    /// capabilities, limits, healthcheck) leave them out; those about the host it reaches,
+    /// its ports and its secrets do not.
+    pub not_deployed: bool,
 }
 
 /// Dockerfiles and local images through the other probes.
@@ -142,13 +144,13 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
     r.with_fix(fix)
 }
 
-/// The services `rule` judges: all, or all but a dev container's.
+/// The services `rule` judges: all, or all but those of compose files that deploy nothing.
 fn judged<'a>(rule: &Rule, facts: &'a ComposeFacts) -> impl Iterator<Item = &'a ComposeService> {
-    let all = rule.dev_containers;
+    let all = rule.not_deployed;
     facts
         .services
         .iter()
-        .filter(move |s| all || !crate::probes::files::in_dev_container(&s.display))
+        .filter(move |s| all || crate::probes::files::not_deployed(&s.display).is_none())
 }
 
 /// Every service judged by `rule`: the problems (each place reported once: a base service
@@ -264,10 +266,12 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         let mut files: Vec<&str> = facts.services.iter().map(|s| s.display.as_str()).collect();
         files.sort_unstable();
         files.dedup();
-        return Err(Early::skip(format!(
-            "only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service",
-            files.join(", ")
-        )));
+        let all_dev = files.iter().all(|f| crate::probes::files::in_dev_container(f));
+        return Err(Early::skip(if all_dev {
+            format!("only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service", files.join(", "))
+        } else {
+            format!("only compose files that deploy nothing ({}): a dev container's or a test run's, which start throw-away services", files.join(", "))
+        }));
     }
     let (problems, notes) = judge(ctx, rule, &facts);
     let mut result = match crate::checks::fold(problems.iter().map(|(_, f)| f)) {
@@ -287,17 +291,18 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     if !result.status.is_problem() {
         result = result.details(notes);
     }
-    let left_out: Vec<&str> = facts
-        .services
-        .iter()
-        .filter(|s| !rule.dev_containers && crate::probes::files::in_dev_container(&s.display))
-        .map(|s| s.name.as_str())
-        .collect();
-    if !left_out.is_empty() {
-        result = result.detail(format!(
-            "left out, as a dev container's services: {}",
-            left_out.join(", ")
-        ));
+    if !rule.not_deployed {
+        for why in crate::probes::files::NOT_DEPLOYED {
+            let left_out: Vec<&str> = facts
+                .services
+                .iter()
+                .filter(|s| crate::probes::files::not_deployed(&s.display) == Some(why))
+                .map(|s| s.name.as_str())
+                .collect();
+            if !left_out.is_empty() {
+                result = result.detail(format!("left out, as {why} services: {}", left_out.join(", ")));
+            }
+        }
     }
     Ok(result)
 }
@@ -310,10 +315,10 @@ impl super::TableRule for Rule {
         lint(ctx, self)
     }
     fn applies(&self, table: &'static str) -> &'static str {
-        if self.dev_containers {
+        if self.not_deployed {
             table
         } else {
-            "Every service of every compose file in the project (overrides, include: and extends: merged) but a dev container's (under .devcontainer/, which an editor runs as the developer's workspace); skips when there is no other."
+            "Every service of every compose file in the project (overrides, include: and extends: merged) but those that deploy nothing: a dev container's (under .devcontainer/, which an editor runs as the developer's workspace) and a test run's (docker-compose.test.yml, compose.ci.yaml, or under tests/); skips when there is no other."
         }
     }
 }

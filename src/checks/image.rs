@@ -147,13 +147,13 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
             service,
         });
     }
-    // A dev container's services (under .devcontainer/) are the developer's workspace, not
-    // an image the project ships.
+    // A dev container's services (under .devcontainer/) are the developer's workspace, and a
+    // test run's throw-away services: neither is an image the project ships.
     let services = || {
         facts
             .services
             .iter()
-            .filter(|s| !crate::probes::files::in_dev_container(&s.display))
+            .filter(|s| crate::probes::files::not_deployed(&s.display).is_none())
     };
     let pick = services()
         .find(|s| s.builds && service_image(ctx, s).is_some())

@@ -265,9 +265,63 @@ pub(crate) fn in_dev_container(shown: &str) -> bool {
         .any(|c| c.as_os_str() == ".devcontainer")
 }
 
+/// Why a compose file deploys nothing, as [`not_deployed`] words it.
+pub(crate) const NOT_DEPLOYED: [&str; 2] = ["a dev container's", "a test run's"];
+
+/// Why a compose file (its path as shown) starts nothing that is deployed, or `None`: a dev
+/// container's ([`in_dev_container`]), or a test run's: named for tests or CI
+/// (`docker-compose.test.yml`, `compose-ci.yaml`, `docker-compose.e2e.yml`) or under a
+/// `test`/`tests`/`e2e` folder, where it starts throw-away services (a database for the test
+/// suite) that are never deployed.
+pub(crate) fn not_deployed(shown: &str) -> Option<&'static str> {
+    const TEST: &[&str] = &["test", "tests", "testing", "ci", "e2e", "integration"];
+    if in_dev_container(shown) {
+        return Some(NOT_DEPLOYED[0]);
+    }
+    let path = Path::new(shown);
+    let in_tests = path.parent().is_some_and(|d| {
+        d.components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|c| TEST.contains(&c.to_ascii_lowercase().as_str()) && c != "ci")
+    });
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = name.strip_prefix("docker-").unwrap_or(&name);
+    let named = stem
+        .strip_prefix("compose")
+        .is_some_and(|rest| rest.split(['.', '-', '_']).any(|t| TEST.contains(&t)));
+    (in_tests || named).then_some(NOT_DEPLOYED[1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compose_files_that_deploy_nothing() {
+        for (shown, want) in [
+            (".devcontainer/docker-compose.yml", Some("a dev container's")),
+            ("docker-compose.test.yml", Some("a test run's")),
+            ("docker-compose-tests.yaml", Some("a test run's")),
+            ("compose.ci.yaml", Some("a test run's")),
+            ("docker-compose.e2e.yml", Some("a test run's")),
+            ("tests/docker-compose.yml", Some("a test run's")),
+            ("services/api/Test/compose.yaml", Some("a test run's")),
+            ("docker-compose.yml", None),
+            ("docker-compose.prod.yml", None),
+            // Words that only contain a test word are not one.
+            ("docker-compose.latest.yml", None),
+            ("compose.contest.yaml", None),
+            ("deploy/compose.yaml", None),
+            // A ci/ folder may hold what CI deploys: only the name counts there.
+            ("ci/docker-compose.yml", None),
+            ("ci/docker-compose.ci.yml", Some("a test run's")),
+        ] {
+            assert_eq!(not_deployed(shown), want, "{shown}");
+        }
+    }
 
     /// The kept paths are the shallowest, in the order a full sort by depth, then path, gives.
     #[test]

@@ -71,7 +71,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_syntax,
         action: "Fix the compose file at the line shown",
         why: "docker compose refuses a file it cannot parse",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.privileged",
@@ -83,7 +83,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_privileged,
         action: "Drop `privileged: true`",
         why: "A privileged container is root on the host",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.docker_socket",
@@ -95,7 +95,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_socket,
         action: "Remove the engine socket mount",
         why: "Access to the engine socket is root on the host",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.host_network",
@@ -107,7 +107,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_network,
         action: "Use a compose network instead of `network_mode: host`",
         why: "Host networking removes the network isolation of the container",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.host_namespaces",
@@ -119,7 +119,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_namespaces,
         action: "Stop sharing the host's namespaces",
         why: "Shared host namespaces break process isolation",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.user",
@@ -131,7 +131,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_user,
         action: "Run the service as a non-root user",
         why: "A container running as root turns an app bug into root on the host kernel",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.read_only",
@@ -143,7 +143,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_read_only,
         action: "Set `read_only: true`",
         why: "A writable root filesystem lets an intruder modify the container",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.cap_drop",
@@ -155,7 +155,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_caps,
         action: "Drop all capabilities (`cap_drop: [ALL]`) and add back only what is needed",
         why: "Default capabilities are more than a web service needs",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.no_new_privileges",
@@ -167,7 +167,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_nnp,
         action: "Add `security_opt: [\"no-new-privileges:true\"]`",
         why: "Without no-new-privileges a setuid binary can raise privileges inside the container",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.limits",
@@ -179,7 +179,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_limits,
         action: "Set memory, CPU and pids limits",
         why: "An unlimited service can starve the host",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.healthcheck",
@@ -191,7 +191,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_health,
         action: "Add a healthcheck to the service",
         why: "Without a healthcheck a hung service looks healthy",
-        dev_containers: false,
+        not_deployed: false,
     },
     Rule {
         id: "compose.ports",
@@ -203,7 +203,7 @@ pub const RULES: &[Rule] = &[
         steps: steps_ports,
         action: "Publish a host port above 1024",
         why: "Privileged ports need root or extra capabilities",
-        dev_containers: true,
+        not_deployed: true,
     },
     Rule {
         id: "compose.secrets",
@@ -215,6 +215,6 @@ pub const RULES: &[Rule] = &[
         steps: steps_secrets,
         action: "Move credentials to secrets or an untracked .env",
         why: "Plaintext credentials in a compose file leak through git and docker inspect",
-        dev_containers: true,
+        not_deployed: true,
     },
 ];

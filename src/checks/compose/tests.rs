@@ -253,3 +253,52 @@ fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
         "{caps:?}"
     );
 }
+
+/// A test run's compose file (a throw-away database for the test suite) is judged like a dev
+/// container's: the hardening rules leave its services out and say so, the host rules judge it.
+#[test]
+fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
+    use crate::core::{Context, Settings, Settle};
+    let dir = tempfile::tempdir().unwrap();
+    let db = "services:\n  test-db:\n    image: postgres:16\n    ports: [\"80:5432\"]\n    privileged: true\n";
+    std::fs::write(dir.path().join("docker-compose.test.yml"), db).unwrap();
+    let ctx = || {
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        Context::with_vars(
+            settings,
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        )
+    };
+    let rule = |id: &str| RULES.iter().find(|r| r.id == id).expect("rule");
+    for id in ["compose.user", "compose.read_only", "compose.cap_drop", "compose.limits"] {
+        let skipped = super::lint(&ctx(), rule(id)).settle();
+        assert_eq!(skipped.status, Status::Skip, "{id}: {skipped:?}");
+        assert!(
+            skipped.summary.contains("only compose files that deploy nothing (docker-compose.test.yml)"),
+            "{id}: {skipped:?}"
+        );
+    }
+    let privileged = super::lint(&ctx(), rule("compose.privileged")).unwrap();
+    assert_eq!(privileged.status, Fail, "{privileged:?}");
+    let ports = super::lint(&ctx(), rule("compose.ports")).unwrap();
+    assert!(ports.status.is_problem(), "{ports:?}");
+
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: web:1\n",
+    )
+    .unwrap();
+    let user = super::lint(&ctx(), rule("compose.user")).unwrap();
+    assert!(user.status.is_problem(), "{user:?}");
+    assert!(
+        user.locations.iter().all(|l| !l.path.to_string_lossy().contains("test")),
+        "{user:?}"
+    );
+    assert!(
+        user.details.iter().any(|d| d == "left out, as a test run's services: test-db"),
+        "{user:?}"
+    );
+}
