@@ -266,7 +266,9 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         let mut files: Vec<&str> = facts.services.iter().map(|s| s.display.as_str()).collect();
         files.sort_unstable();
         files.dedup();
-        let all_dev = files.iter().all(|f| crate::probes::files::in_dev_container(f));
+        let all_dev = files
+            .iter()
+            .all(|f| crate::probes::files::in_dev_container(f));
         return Err(Early::skip(if all_dev {
             format!("only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service", files.join(", "))
         } else {
@@ -300,7 +302,10 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
                 .map(|s| s.name.as_str())
                 .collect();
             if !left_out.is_empty() {
-                result = result.detail(format!("left out, as {why} services: {}", left_out.join(", ")));
+                result = result.detail(format!(
+                    "left out, as {why} services: {}",
+                    left_out.join(", ")
+                ));
             }
         }
     }

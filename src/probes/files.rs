@@ -302,7 +302,10 @@ mod tests {
     #[test]
     fn compose_files_that_deploy_nothing() {
         for (shown, want) in [
-            (".devcontainer/docker-compose.yml", Some("a dev container's")),
+            (
+                ".devcontainer/docker-compose.yml",
+                Some("a dev container's"),
+            ),
             ("docker-compose.test.yml", Some("a test run's")),
             ("docker-compose-tests.yaml", Some("a test run's")),
             ("compose.ci.yaml", Some("a test run's")),

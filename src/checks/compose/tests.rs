@@ -273,11 +273,18 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
         )
     };
     let rule = |id: &str| RULES.iter().find(|r| r.id == id).expect("rule");
-    for id in ["compose.user", "compose.read_only", "compose.cap_drop", "compose.limits"] {
+    for id in [
+        "compose.user",
+        "compose.read_only",
+        "compose.cap_drop",
+        "compose.limits",
+    ] {
         let skipped = super::lint(&ctx(), rule(id)).settle();
         assert_eq!(skipped.status, Status::Skip, "{id}: {skipped:?}");
         assert!(
-            skipped.summary.contains("only compose files that deploy nothing (docker-compose.test.yml)"),
+            skipped
+                .summary
+                .contains("only compose files that deploy nothing (docker-compose.test.yml)"),
             "{id}: {skipped:?}"
         );
     }
@@ -294,11 +301,15 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
     let user = super::lint(&ctx(), rule("compose.user")).unwrap();
     assert!(user.status.is_problem(), "{user:?}");
     assert!(
-        user.locations.iter().all(|l| !l.path.to_string_lossy().contains("test")),
+        user.locations
+            .iter()
+            .all(|l| !l.path.to_string_lossy().contains("test")),
         "{user:?}"
     );
     assert!(
-        user.details.iter().any(|d| d == "left out, as a test run's services: test-db"),
+        user.details
+            .iter()
+            .any(|d| d == "left out, as a test run's services: test-db"),
         "{user:?}"
     );
 }
