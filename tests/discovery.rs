@@ -34,6 +34,8 @@ const TREES: &[&str] = &[
     "stdio-mcp-commented-http",
     "devcontainer-compose",
     "envs-folder-exports",
+    "makefile-named-env",
+    "compose-test-db",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -235,6 +237,35 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     assert!(
         text(&file["details"]).contains("not linted environments/development.lock-linux-64.yml"),
         "{file}"
+    );
+    // No file by name or place: the one the Makefile creates the environment from, and why.
+    let named = run("makefile-named-env");
+    let file = check(&named, "env.file");
+    assert!(
+        text(&file["summary"]).starts_with("\"scripts/env_model.yaml:"),
+        "{file}"
+    );
+    assert!(
+        text(&file["details"]).contains(
+            "picked scripts/env_model.yaml: named by Makefile:8 (`conda env create -f ./scripts/env_model.yaml`)"
+        ),
+        "{file}"
+    );
+    assert!(
+        text(&file["details"]).contains("also linted scripts/env_backend.yaml"),
+        "{file}"
+    );
+    assert!(text(&check(&named, "env.exists")["summary"]).contains("`syn-ml`"));
+    // A test run's compose file: left out by the hardening rules, with the reason.
+    let test_db = run("compose-test-db");
+    let user = check(&test_db, "compose.user");
+    assert!(
+        !text(&user["locations"]).contains("docker-compose.test.yml"),
+        "{user}"
+    );
+    assert!(
+        text(&user["details"]).contains("left out, as a test run's services: test-db"),
+        "{user}"
     );
     // The evidence is the real start, not the commented-out one nor a tool's `.run()`.
     let commented = run("stdio-mcp-commented-http");

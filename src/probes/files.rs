@@ -87,6 +87,9 @@ pub(crate) struct ProjectFiles {
     pub env_candidates: Vec<PathBuf>,
     /// `*.py` files (read only to decide whether the project serves MCP over HTTP).
     pub python: Vec<PathBuf>,
+    /// Makefiles and shell scripts, the shallowest first (read only where no environment
+    /// file is found by name, for the one they create an environment from).
+    pub scripts: Vec<PathBuf>,
     /// Entries looked at.
     pub walked: usize,
     /// The walk stopped early (entry or per-kind limit).
@@ -173,7 +176,14 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
     }
     // Python sources are only sampled: more of them than the cap does not cut the walk short.
     out.python = shallowest(std::mem::take(&mut out.python), MAX_PER_KIND);
+    out.scripts = shallowest(std::mem::take(&mut out.scripts), MAX_PER_KIND);
     out
+}
+
+/// Whether a file name is a Makefile or a shell script.
+pub(crate) fn is_script_name(name: &str) -> bool {
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || [".mk", ".sh", ".bash"].iter().any(|e| name.ends_with(e))
 }
 
 /// The `keep` shallowest paths, shallow first, then in path order. The depth is counted once
@@ -231,6 +241,8 @@ fn classify(root: &Path, path: &Path, out: &mut ProjectFiles) {
         out.compose.push(path.to_path_buf());
     } else if name.ends_with(".py") {
         out.python.push(path.to_path_buf());
+    } else if is_script_name(&name) {
+        out.scripts.push(path.to_path_buf());
     } else if is_yaml(&name) {
         let parent = path.parent().unwrap_or(root);
         let in_env_dir = parent.parent() == Some(root)
@@ -282,7 +294,8 @@ pub(crate) fn not_deployed(shown: &str) -> Option<&'static str> {
     let in_tests = path.parent().is_some_and(|d| {
         d.components()
             .filter_map(|c| c.as_os_str().to_str())
-            .any(|c| TEST.contains(&c.to_ascii_lowercase().as_str()) && c != "ci")
+            .map(str::to_ascii_lowercase)
+            .any(|c| TEST.contains(&c.as_str()) && c != "ci")
     });
     let name = path
         .file_name()
@@ -320,6 +333,7 @@ mod tests {
             ("deploy/compose.yaml", None),
             // A ci/ folder may hold what CI deploys: only the name counts there.
             ("ci/docker-compose.yml", None),
+            ("CI/docker-compose.yml", None),
             ("ci/docker-compose.ci.yml", Some("a test run's")),
         ] {
             assert_eq!(not_deployed(shown), want, "{shown}");

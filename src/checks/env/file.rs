@@ -33,7 +33,7 @@ impl Findings {
 pub(super) fn check_file(ctx: &Context) -> Outcome {
     let pf = probe::project_file(ctx);
     let mut r = check_picked(ctx, &pf);
-    if !pf.why.is_empty() && !pf.others.is_empty() {
+    if !pf.why.is_empty() && (!pf.others.is_empty() || pf.by_script) {
         r = r.detail(format!("picked {}", pf.why));
     }
     if pf.exported {

@@ -578,6 +578,9 @@ pub(crate) struct EnvFileChoice {
     pub why: String,
     /// The other environment files found, in order of preference (linted too).
     pub others: Vec<PathBuf>,
+    /// Found because a Makefile or script of the project creates an environment from it, not
+    /// by its name or place: the report says where, as a person would not look there.
+    pub by_script: bool,
 }
 
 /// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
@@ -649,6 +652,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         picked: Some(picked),
         why,
         others,
+        by_script: false,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod discover;
 pub mod envfile;
 pub mod lock;
 pub mod meta;
+mod named;
 pub mod requirements;
 pub mod site;
 
@@ -42,6 +43,8 @@ pub struct ProjectFile {
     pub state: FileState,
     /// Why this file was picked (empty when it was named explicitly or nothing was found).
     pub why: String,
+    /// Picked because a script of the project creates an environment from it.
+    pub by_script: bool,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
     pub exported: bool,
     /// The other environment files found, each read and parsed (linted too), and whether it
@@ -75,9 +78,25 @@ impl EnvFiles {
 pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
     ctx.probe(|ctx| {
         let found = crate::probes::files::project_files(ctx);
-        EnvFiles {
-            choice: discover::choose_env_file(&ctx.settings.project_dir, &found.env_candidates),
+        let root = &ctx.settings.project_dir;
+        let mut choice = discover::choose_env_file(root, &found.env_candidates);
+        if choice.picked.is_none() {
+            // No file by name or place: one the project's own scripts create from.
+            let mut named = named::named_files(root, &found.scripts).into_iter();
+            if let Some((picked, why)) = named.next() {
+                let shown = picked
+                    .strip_prefix(root)
+                    .unwrap_or(&picked)
+                    .to_string_lossy();
+                choice = discover::EnvFileChoice {
+                    why: format!("{}: {why}", crate::policy::text::printable(&shown)),
+                    picked: Some(picked),
+                    others: named.map(|(p, _)| p).collect(),
+                    by_script: true,
+                };
+            }
         }
+        EnvFiles { choice }
     })
 }
 
@@ -89,11 +108,13 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
         let mut path = s.env_file.clone();
         let mut why = String::new();
         let mut others = Vec::new();
+        let mut by_script = false;
         if !s.env_file_explicit {
             let files = env_files(ctx);
             if let Some(p) = &files.choice.picked {
                 path.clone_from(p);
                 why.clone_from(&files.choice.why);
+                by_script = files.choice.by_script;
             }
             others = files
                 .choice
@@ -115,6 +136,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
             explicit: s.env_file_explicit,
             state,
             why,
+            by_script,
             exported,
             others,
         }

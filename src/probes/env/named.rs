@@ -1,0 +1,235 @@
+//! Environment files that the project's own Makefile or shell scripts create an environment
+//! from (`conda env create -f scripts/env_model.yaml`), for a project whose file has no
+//! conventional name or place. The scripts are read as text, never run.
+
+use std::path::{Component, Path, PathBuf};
+
+/// One `create`/`update`/`install … -f FILE` of conda, mamba or micromamba in a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Named {
+    /// 1-based line.
+    pub line: usize,
+    /// The file as the script names it, `./` dropped.
+    pub file: String,
+    /// The command, as written (one line).
+    pub command: String,
+}
+
+/// Scripts read at the most, and bytes of each.
+const MAX_SCRIPTS: usize = 64;
+const SCRIPT_BYTES: u64 = 256 * 1024;
+
+/// The package managers whose environment files are looked for.
+const MANAGERS: &[&str] = &["conda", "mamba", "micromamba"];
+
+/// Every environment file `text` (a Makefile or shell script) creates or updates an
+/// environment from, in line order. A file named through a variable (`$ENV_FILE`), from
+/// the home folder, by an absolute path or out of the project (`..`) is not one of the
+/// project's files and is left out.
+pub(crate) fn named_in(text: &str) -> Vec<Named> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw
+            .trim_start()
+            .trim_start_matches(['@', '-', '+', '\t', ' ']);
+        if line.starts_with('#') {
+            continue;
+        }
+        for segment in line.split(['&', ';', '|']) {
+            if let Some(file) = file_of(segment) {
+                out.push(Named {
+                    line: i + 1,
+                    file,
+                    command: segment.trim().to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The file one command creates an environment from, if it is such a command.
+fn file_of(segment: &str) -> Option<String> {
+    let words = shlex::split(segment)
+        .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
+    let at = words.iter().position(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        MANAGERS.contains(&base)
+    })?;
+    let rest = &words[at + 1..];
+    let verbs: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with('-'))
+        .take(2)
+        .collect();
+    let creates = match verbs.as_slice() {
+        ["env", v, ..] | [v, ..] => matches!(*v, "create" | "update" | "install"),
+        [] => false,
+    };
+    if !creates {
+        return None;
+    }
+    let file = rest
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.as_str() {
+            "-f" | "--file" => rest.get(i + 1).cloned(),
+            w => w.strip_prefix("--file=").map(str::to_string),
+        })?;
+    let file = file.strip_prefix("./").unwrap_or(&file).to_string();
+    let plain = !file.is_empty()
+        && !file.contains(['$', '~', '*', '`'])
+        && Path::new(&file)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        && (file.ends_with(".yml") || file.ends_with(".yaml"));
+    plain.then_some(file)
+}
+
+/// The environment files the project's scripts name that exist in the project, each once,
+/// with why: Makefiles before shell scripts, shallow before deep, then in line order. A
+/// file is looked up from the project root, then from the script's own folder.
+pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut order: Vec<&PathBuf> = scripts.iter().collect();
+    order.sort_by_key(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        let make = name.is_some_and(|n| n.contains("akefile") || n.ends_with(".mk"));
+        (!make, p.components().count())
+    });
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    for script in order.into_iter().take(MAX_SCRIPTS) {
+        let Ok(bytes) = crate::disk::read_head(script, SCRIPT_BYTES) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let dir = script.parent().unwrap_or(root);
+        for n in named_in(&text) {
+            let Some(path) = [root.join(&n.file), dir.join(&n.file)]
+                .into_iter()
+                .find(|p| p.is_file())
+            else {
+                continue;
+            };
+            if out.iter().any(|(p, _)| *p == path) || !is_env_spec(&path) {
+                continue;
+            }
+            let shown = script
+                .strip_prefix(root)
+                .unwrap_or(script)
+                .to_string_lossy();
+            let shown = crate::policy::text::printable(&shown);
+            let command = crate::policy::text::printable(&n.command);
+            out.push((path, format!("named by {shown}:{} (`{command}`)", n.line)));
+        }
+    }
+    out
+}
+
+/// Whether a file holds an environment (hand-written or exported), not a lock or other YAML.
+fn is_env_spec(path: &Path) -> bool {
+    let text = crate::disk::read_head(path, SCRIPT_BYTES).unwrap_or_default();
+    matches!(
+        super::discover::env_file_kind(&String::from_utf8_lossy(&text)),
+        super::discover::EnvFileKind::Spec | super::discover::EnvFileKind::Export
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(text: &str) -> Vec<String> {
+        named_in(text).into_iter().map(|n| n.file).collect()
+    }
+
+    #[test]
+    fn create_and_update_commands_name_their_file() {
+        let make = "env-backend:\n\tconda env create -f ./scripts/env_backend.yaml\n\
+                    ml:\n\t@mamba env update --file=envs/ml.yml --prune\n\
+                    mm:\n\tmicromamba create -y -n x -f conda/dev.yaml && micromamba run -n x pytest\n\
+                    abs:\n\t/opt/conda/bin/conda env create --file tools/env.yml\n";
+        assert_eq!(
+            files(make),
+            [
+                "scripts/env_backend.yaml",
+                "envs/ml.yml",
+                "conda/dev.yaml",
+                "tools/env.yml"
+            ]
+        );
+        let n = &named_in(make)[0];
+        assert_eq!(
+            (n.line, n.command.as_str()),
+            (2, "conda env create -f ./scripts/env_backend.yaml")
+        );
+    }
+
+    #[test]
+    fn what_is_not_the_projects_file_is_left_out() {
+        for text in [
+            "conda env create -f $(ENV_FILE)",
+            "mamba env update -n climada -f ~/jobs/env.yml",
+            "conda env create -f /tmp/environment.yml",
+            "conda env create -f ../other/environment.yml",
+            "conda create -n build --file ./etc/build.linux-64.lock",
+            "# conda env create -f commented.yml",
+            "conda activate x && pip install -r env.yml",
+            "conda env export -f out.yml",
+            "echo conda",
+        ] {
+            assert!(files(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn files_in_the_project_are_found_and_judged_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("scripts/ci")).unwrap();
+        std::fs::write(
+            root.join("scripts/env_model.yaml"),
+            "name: m\ndependencies:\n  - python=3.11\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("scripts/ci/local.yml"),
+            "name: c\ndependencies: [python]\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("scripts/other.yml"), "key: value\n").unwrap();
+        std::fs::write(
+            root.join("Makefile"),
+            "a:\n\tconda env create -f scripts/other.yml\nb:\n\tconda env create -f ./scripts/env_model.yaml\n",
+        )
+        .unwrap();
+        // From the script's own folder; and the Makefile's file again, once.
+        std::fs::write(
+            root.join("scripts/ci/setup.sh"),
+            "mamba env create -f local.yml\nmamba env create -f scripts/env_model.yaml\nmamba env create -f missing.yml\n",
+        )
+        .unwrap();
+        let scripts = vec![root.join("scripts/ci/setup.sh"), root.join("Makefile")];
+        let got = named_files(root, &scripts);
+        let paths: Vec<_> = got
+            .iter()
+            .map(|(p, _)| p.strip_prefix(root).unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("scripts/env_model.yaml"),
+                Path::new("scripts/ci/local.yml")
+            ]
+        );
+        assert_eq!(
+            got[0].1,
+            "named by Makefile:4 (`conda env create -f ./scripts/env_model.yaml`)"
+        );
+        assert!(
+            got[1].1.starts_with("named by scripts/ci/setup.sh:1"),
+            "{}",
+            got[1].1
+        );
+    }
+}
