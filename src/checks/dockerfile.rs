@@ -289,14 +289,27 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         .and_then(|s| crate::checks::image::service_image(ctx, s))
         .filter(|_| ctx.settings.image.is_none())
         .unwrap_or_else(|| tag(ctx));
+    let health_url = health_url(ctx, files.first().map(|(df, _)| *df));
     let input = FixInput {
         files,
         tag,
         build_paths,
-        // Shown in a suggested HEALTHCHECK: never with the URL's userinfo or secret query.
-        health_url: crate::probes::http::redact(&ctx.settings.health_url),
+        health_url,
     };
     (rule.fix)(&input)
+}
+
+/// The URL a suggested HEALTHCHECK asks: the one configured, else `/health` on the port the
+/// Dockerfile's final stage EXPOSEs (a Streamlit app's 8501, not the default 8000), else the
+/// default. Never with the URL's userinfo or secret query.
+fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
+    let exposed = df.and_then(Dockerfile::exposed_port);
+    match exposed {
+        Some((port, _)) if !ctx.settings.health_url_explicit => {
+            format!("http://127.0.0.1:{port}/health")
+        }
+        _ => crate::probes::http::redact(&ctx.settings.health_url),
+    }
 }
 
 /// Runs `rule` over every Dockerfile and folds the findings into one result.

@@ -348,7 +348,11 @@ fn check_healthcheck(ctx: &Context) -> Outcome {
             &target,
             "Declare a HEALTHCHECK in the Dockerfile, then rebuild the image.",
         )
-        .manual("e.g. HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]")
+        .manual(format!(
+            "e.g. HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]",
+            // The configured health URL, never with its userinfo or secret query.
+            crate::probes::http::redact(&ctx.settings.health_url)
+        ))
     };
     let r = if cfg.has_healthcheck {
         let shown: Vec<&str> = cfg.healthcheck_test.iter().map(String::as_str).collect();

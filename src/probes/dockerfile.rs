@@ -227,6 +227,19 @@ impl Dockerfile {
     }
 
     /// The stage whose image is the build's result (the last one).
+    /// The final stage's first `EXPOSE`d port and its line (`EXPOSE 8501/tcp` → 8501).
+    pub(crate) fn exposed_port(&self) -> Option<(u16, usize)> {
+        let stage = self.final_stage()?;
+        stage.body(self).iter().find_map(|i| {
+            if i.keyword != "EXPOSE" {
+                return None;
+            }
+            let first = i.args.split_whitespace().next()?;
+            let port = first.split('/').next()?.parse().ok()?;
+            Some((port, i.line))
+        })
+    }
+
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
     }

@@ -445,6 +445,51 @@ fn a_dev_container_fix_ends_with_rebuilding_the_dev_container() {
     }
 }
 
+/// The suggested HEALTHCHECK asks the port the Dockerfile EXPOSEs (a Streamlit app's 8501),
+/// unless a health URL is configured; with no EXPOSE, the default.
+#[test]
+fn the_suggested_healthcheck_asks_the_exposed_port() {
+    use crate::core::{Context, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = dir.path().join("Dockerfile");
+    let ctx = |explicit: Option<&str>| {
+        let mut settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        if let Some(url) = explicit {
+            settings.health_url = url.into();
+            settings.health_url_explicit = true;
+        }
+        Context::with_vars(
+            settings,
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        )
+    };
+    let suggested = |ctx: &Context| {
+        let r = super::lint(ctx, rule("dockerfile.healthcheck")).unwrap();
+        let fix = r.fix.expect("a fix");
+        fix.manual[0].clone()
+    };
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8501/tcp\nCMD [\"streamlit\"]\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8501/health')"));
+    let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz")));
+    assert!(
+        configured.contains("urlopen('http://127.0.0.1:9000/healthz')"),
+        "{configured}"
+    );
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nCMD [\"app\"]\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8000/health')"));
+}
+
 #[test]
 fn every_rule_has_a_real_explain_and_a_code() {
     let mut codes = std::collections::HashSet::new();

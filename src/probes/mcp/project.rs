@@ -203,15 +203,8 @@ fn published_port(ctx: &Context) -> Option<Published> {
 fn exposed_port(ctx: &Context) -> Option<(u16, String)> {
     let facts = dockerfile::dockerfiles(ctx);
     facts.files.iter().find_map(|df| {
-        let stage = df.final_stage()?;
-        stage.body(df).iter().find_map(|i| {
-            if i.keyword != "EXPOSE" {
-                return None;
-            }
-            let first = i.args.split_whitespace().next()?;
-            let port = first.split('/').next()?.parse().ok()?;
-            Some((port, format!("{}:{}", df.display, i.line)))
-        })
+        df.exposed_port()
+            .map(|(port, line)| (port, format!("{}:{line}", df.display)))
     })
 }
 
