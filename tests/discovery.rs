@@ -282,6 +282,13 @@ fn published_port_interpolates_from_the_committed_dotenv() {
     let port = check(&r, "mcp.port");
     // ${MCP_PORT:-47130} with MCP_PORT=47131 in .env: the .env value, not the default.
     assert!(text(&port["summary"]).contains("127.0.0.1:47131"), "{port}");
+    // Run by hand, the server would listen on 8000, its port inside the container: the fix
+    // starts the compose service, which publishes it on 47131.
+    assert_eq!(
+        port["fix"]["manual"],
+        serde_json::json!(["docker compose up -d notes-mcp"]),
+        "{port}"
+    );
     assert!(
         text(&port["details"]).contains("published at compose.yaml:11"),
         "{port}"

@@ -139,7 +139,10 @@ Fix: start the server inside the project environment without activation:
   micromamba run -n ENV --cwd DIR COMMAND
 The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
 file of the project, or the script with `if __name__ == \"__main__\"` that runs the server; when
-the project names none, the fix says so instead of guessing.
+the project names none, the fix says so instead of guessing. When the address is a port compose
+publishes and the server run by hand would not answer there (the port maps to another one in
+the container, or there is no environment to run it in), the fix starts the compose service
+instead: docker compose up -d SERVICE.
 `micromamba activate ENV` works only in a shell set up with `micromamba shell init`; `run` needs
 no activation. If another program holds the port, stop it or move the server to a free port.",
     applies_explain!()
@@ -752,7 +755,11 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
             crate::fix::quote_argv(&start.argv)
         )
     };
-    let Some(env) = crate::probes::env::env_name(ctx) else {
+    let env = crate::probes::env::env_name(ctx);
+    if let Some(fix) = compose_start_fix(p, env.is_some()) {
+        return fix;
+    }
+    let Some(env) = env else {
         return Fix::new(format!(
             "Start the MCP server ({}: the project's own code, review it first) inside the project's environment, from {dir}. {}.",
             start.from,
@@ -783,9 +790,102 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     .phase(Phase::Runtime)
 }
 
+/// Starting the compose service that publishes the server's port, when that port is where the
+/// address came from and the server run by hand would not answer there: no environment to run
+/// it in, or the host port maps to another port in the container (`47131:8000`: run by hand,
+/// the server listens on 8000). `docker compose up -d SERVICE`, with `-f FILE` for a file
+/// compose does not read by default.
+fn compose_start_fix(p: &McpProject, has_env: bool) -> Option<Fix> {
+    let published = p.published.as_ref()?;
+    if !p.address_from.starts_with("published at ") {
+        return None;
+    }
+    let inside: Option<u16> = published
+        .raw
+        .rsplit(':')
+        .next()
+        .and_then(|c| c.split('/').next())
+        .and_then(|c| c.trim().parse().ok());
+    if has_env && inside.is_none_or(|c| c == published.port) {
+        return None;
+    }
+    let file = published
+        .at
+        .rsplit_once(':')
+        .map_or(published.at.as_str(), |(f, _)| f);
+    let default = crate::probes::files::COMPOSE_NAMES.contains(&file);
+    let mut argv: Vec<String> = vec!["docker".into(), "compose".into()];
+    if !default {
+        argv.extend(["-f".to_string(), file.to_string()]);
+    }
+    argv.extend(["up", "-d", published.service.as_str()].map(String::from));
+    Some(
+        Fix::new(format!(
+            "Start the compose service `{}` that publishes the MCP port ({}), from the project directory (it keeps running in the background; the project's own code, review it first).",
+            published.service, published.at
+        ))
+        // A server never exits: printed for a person, never run by `devdoctor fix`.
+        .manual(crate::fix::quote_argv(&argv))
+        .phase(Phase::Runtime),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_published_on_another_port_is_started_with_compose() {
+        let project = |raw: &str, port: u16, at: &str, from: &str| McpProject {
+            serves: Serves::Http,
+            why: String::new(),
+            mcp_url: String::new(),
+            health_url: String::new(),
+            address_from: from.into(),
+            start: None,
+            published: Some(mcp::Published {
+                host_ip: None,
+                port,
+                raw: raw.into(),
+                at: at.into(),
+                service: "mcp".into(),
+            }),
+            names: Vec::new(),
+        };
+        let manual =
+            |p: &McpProject, env: bool| compose_start_fix(p, env).map(|f| f.manual.join(" | "));
+        let mapped = project(
+            "127.0.0.1:${MCP_PORT:-47130}:8000",
+            47131,
+            "compose.yaml:11",
+            "published at compose.yaml:11",
+        );
+        assert_eq!(
+            manual(&mapped, true).as_deref(),
+            Some("docker compose up -d mcp")
+        );
+        // The same port inside and out: run by hand in the environment, it answers there too.
+        let same = project(
+            "8001:8001/tcp",
+            8001,
+            "deploy/compose.mcp.yml:4",
+            "published at deploy/compose.mcp.yml:4",
+        );
+        assert_eq!(manual(&same, true), None);
+        // No environment to run it in: compose, with the file it is not in by default.
+        assert_eq!(
+            manual(&same, false).as_deref(),
+            Some("docker compose -f deploy/compose.mcp.yml up -d mcp")
+        );
+        // The address came from elsewhere (the code's port): not compose's to start.
+        let code = project(
+            "47131:8000",
+            47131,
+            "compose.yaml:3",
+            "port 8000 at server.py:3",
+        );
+        assert_eq!(manual(&code, false), None);
+    }
 
     #[test]
     fn server_lookalikes() {

@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use client::run_handshake;
+#[cfg(test)]
+pub(crate) use project::Published;
 pub(crate) use project::{example_command, project, McpProject, Serves};
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.
