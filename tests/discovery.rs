@@ -36,6 +36,7 @@ const TREES: &[&str] = &[
     "envs-folder-exports",
     "makefile-named-env",
     "compose-test-db",
+    "readme-named-env",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -256,6 +257,25 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
         "{file}"
     );
     assert!(text(&check(&named, "env.exists")["summary"]).contains("`syn-ml`"));
+    // The README names the file and the environment: `--name rmsfkit`, not the file's name.
+    let readme = run("readme-named-env");
+    let file = check(&readme, "env.file");
+    assert!(
+        text(&file["details"])
+            .contains("picked devtools/conda-envs/test_env.yaml: named by README.md:37"),
+        "{file}"
+    );
+    let exists = check(&readme, "env.exists");
+    assert_eq!(
+        exists["summary"], "environment `rmsfkit` does not exist",
+        "{exists}"
+    );
+    let create = text(&exists["fix"]["commands"][0]);
+    assert!(create.contains(r#""-n","rmsfkit","-f""#), "{exists}");
+    assert!(
+        create.ends_with(r#"devtools/conda-envs/test_env.yaml"]"#),
+        "{exists}"
+    );
     // A test run's compose file: left out by the hardening rules, with the reason.
     let test_db = run("compose-test-db");
     let user = check(&test_db, "compose.user");

@@ -581,6 +581,8 @@ pub(crate) struct EnvFileChoice {
     /// Found because a Makefile or script of the project creates an environment from it, not
     /// by its name or place: the report says where, as a person would not look there.
     pub by_script: bool,
+    /// The environment name that script's command gives (`-n NAME`), if any.
+    pub script_env: Option<String>,
 }
 
 /// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
@@ -653,6 +655,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why,
         others,
         by_script: false,
+        script_env: None,
     }
 }
 

@@ -45,6 +45,8 @@ pub struct ProjectFile {
     pub why: String,
     /// Picked because a script of the project creates an environment from it.
     pub by_script: bool,
+    /// The name that script gives the environment (`conda env create -n NAME -f FILE`).
+    pub script_env: Option<String>,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
     pub exported: bool,
     /// The other environment files found, each read and parsed (linted too), and whether it
@@ -83,16 +85,15 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
         if choice.picked.is_none() {
             // No file by name or place: one the project's own scripts create from.
             let mut named = named::named_files(root, &found.scripts).into_iter();
-            if let Some((picked, why)) = named.next() {
-                let shown = picked
-                    .strip_prefix(root)
-                    .unwrap_or(&picked)
-                    .to_string_lossy();
+            if let Some(first) = named.next() {
+                let shown = first.path.strip_prefix(root).unwrap_or(&first.path);
+                let shown = crate::policy::text::printable(&shown.to_string_lossy());
                 choice = discover::EnvFileChoice {
-                    why: format!("{}: {why}", crate::policy::text::printable(&shown)),
-                    picked: Some(picked),
-                    others: named.map(|(p, _)| p).collect(),
+                    why: format!("{shown}: {}", first.why),
+                    picked: Some(first.path),
+                    others: named.map(|f| f.path).collect(),
                     by_script: true,
+                    script_env: first.env,
                 };
             }
         }
@@ -109,12 +110,14 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
         let mut why = String::new();
         let mut others = Vec::new();
         let mut by_script = false;
+        let mut script_env = None;
         if !s.env_file_explicit {
             let files = env_files(ctx);
             if let Some(p) = &files.choice.picked {
                 path.clone_from(p);
                 why.clone_from(&files.choice.why);
                 by_script = files.choice.by_script;
+                script_env.clone_from(&files.choice.script_env);
             }
             others = files
                 .choice
@@ -137,6 +140,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
             state,
             why,
             by_script,
+            script_env,
             exported,
             others,
         }
@@ -197,6 +201,9 @@ pub enum NameSource {
     FileName,
     /// `prefix:` in the environment file (conda only; no `name:`).
     FilePrefix,
+    /// `-n NAME` in the Makefile, script or README command that creates it from the file
+    /// (which names it so whatever the file's `name:` says).
+    Script,
 }
 
 /// The project's environment name (or prefix) and where it came from.
@@ -206,7 +213,8 @@ pub struct EnvName {
     pub source: NameSource,
 }
 
-/// `--env`/`[env] name`, else the file's `name:`, else its `prefix:`.
+/// `--env`/`[env] name`, else the `-n NAME` of the script command the file was found by,
+/// else the file's `name:`, else its `prefix:`.
 pub fn env_name(ctx: &Context) -> Option<EnvName> {
     if let Some(n) = ctx
         .settings
@@ -221,6 +229,12 @@ pub fn env_name(ctx: &Context) -> Option<EnvName> {
     }
     let file = project_file(ctx);
     let parsed = file.parsed()?;
+    if let Some(n) = &file.script_env {
+        return Some(EnvName {
+            name: n.clone(),
+            source: NameSource::Script,
+        });
+    }
     if let Some(n) = parsed.name.as_ref().filter(|n| !n.text.is_empty()) {
         return Some(EnvName {
             name: n.text.clone(),

@@ -1,6 +1,8 @@
-//! Environment files that the project's own Makefile or shell scripts create an environment
-//! from (`conda env create -f scripts/env_model.yaml`), for a project whose file has no
-//! conventional name or place. The scripts are read as text, never run.
+//! Environment files that the project's own Makefile, shell scripts or README create an
+//! environment from (`conda env create -f scripts/env_model.yaml`), for a project whose file
+//! has no conventional name or place. They are read as text, never run. CI workflows are not
+//! asked: they often make an environment for one job (the docs, a demo app), not the
+//! project's.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -13,6 +15,18 @@ pub(crate) struct Named {
     pub file: String,
     /// The command, as written (one line).
     pub command: String,
+    /// The environment name the command gives (`-n NAME`), when it gives a plain one.
+    pub env: Option<String>,
+}
+
+/// An environment file the project's scripts or README name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NamedFile {
+    pub path: PathBuf,
+    /// "named by Makefile:8 (`conda env create -f ./scripts/env_model.yaml`)".
+    pub why: String,
+    /// The name the first command that names it gives the environment (`-n NAME`).
+    pub env: Option<String>,
 }
 
 /// Scripts read at the most, and bytes of each.
@@ -29,17 +43,20 @@ const MANAGERS: &[&str] = &["conda", "mamba", "micromamba"];
 pub(crate) fn named_in(text: &str) -> Vec<Named> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        let line = raw
+        // A README quotes commands in backticks.
+        let line = raw.replace('`', " ");
+        let line = line
             .trim_start()
             .trim_start_matches(['@', '-', '+', '\t', ' ']);
         if line.starts_with('#') {
             continue;
         }
         for segment in line.split(['&', ';', '|']) {
-            if let Some(file) = file_of(segment) {
+            if let Some((file, env)) = file_of(segment) {
                 out.push(Named {
                     line: i + 1,
                     file,
+                    env,
                     command: segment.trim().to_string(),
                 });
             }
@@ -48,8 +65,9 @@ pub(crate) fn named_in(text: &str) -> Vec<Named> {
     out
 }
 
-/// The file one command creates an environment from, if it is such a command.
-fn file_of(segment: &str) -> Option<String> {
+/// The file one command creates an environment from, if it is such a command, and the name it
+/// gives the environment (`-n NAME`).
+fn file_of(segment: &str) -> Option<(String, Option<String>)> {
     let words = shlex::split(segment)
         .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
     let at = words.iter().position(|w| {
@@ -70,13 +88,28 @@ fn file_of(segment: &str) -> Option<String> {
     if !creates {
         return None;
     }
-    let file = rest
-        .iter()
-        .enumerate()
-        .find_map(|(i, w)| match w.as_str() {
-            "-f" | "--file" => rest.get(i + 1).cloned(),
-            w => w.strip_prefix("--file=").map(str::to_string),
-        })?;
+    let file = option(rest, "-f", "--file")?;
+    // `-n NAME` names the environment the command makes, whatever the file's `name:` says.
+    let env = option(rest, "-n", "--name")
+        .filter(|n| crate::policy::names::valid_env_name(n) && !n.contains('$'));
+    Some((plain_file(file)?, env))
+}
+
+/// The value of an option given as `-x VALUE`, `--long VALUE` or `--long=VALUE`.
+fn option(words: &[String], short: &str, long: &str) -> Option<String> {
+    let eq = format!("{long}=");
+    words.iter().enumerate().find_map(|(i, w)| {
+        if w == short || w == long {
+            words.get(i + 1).cloned()
+        } else {
+            w.strip_prefix(&eq).map(str::to_string)
+        }
+    })
+}
+
+/// A file named plainly, inside the project: `./` dropped; `None` for a variable, a path from
+/// the home folder, an absolute one, one out of the project, a glob, or one that is not YAML.
+fn plain_file(file: String) -> Option<String> {
     let file = file.strip_prefix("./").unwrap_or(&file).to_string();
     let plain = !file.is_empty()
         && !file.contains(['$', '~', '*', '`'])
@@ -87,18 +120,35 @@ fn file_of(segment: &str) -> Option<String> {
     plain.then_some(file)
 }
 
-/// The environment files the project's scripts name that exist in the project, each once,
-/// with why: Makefiles before shell scripts, shallow before deep, then in line order. A
-/// file is looked up from the project root, then from the script's own folder.
-pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<(PathBuf, String)> {
-    let mut order: Vec<&PathBuf> = scripts.iter().collect();
+/// The README names a person reads first.
+const READMES: &[&str] = &[
+    "README.md",
+    "README.rst",
+    "README.txt",
+    "README",
+    "readme.md",
+];
+
+/// Where the project says how its environment is made, in the order they are believed:
+/// Makefiles, then shell scripts (shallow before deep), then the README.
+fn sources(root: &Path, scripts: &[PathBuf]) -> Vec<PathBuf> {
+    let mut order: Vec<PathBuf> = scripts.to_vec();
     order.sort_by_key(|p| {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
         let make = name.is_some_and(|n| n.contains("akefile") || n.ends_with(".mk"));
         (!make, p.components().count())
     });
-    let mut out: Vec<(PathBuf, String)> = Vec::new();
-    for script in order.into_iter().take(MAX_SCRIPTS) {
+    order.truncate(MAX_SCRIPTS);
+    order.extend(READMES.iter().map(|r| root.join(r)).filter(|p| p.is_file()));
+    order
+}
+
+/// The environment files the project's scripts and README name that exist in the
+/// project, each once, with why, in the order of [`sources`], then of their lines. A file is
+/// looked up from the project root, then from the naming file's own folder.
+pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
+    let mut out: Vec<NamedFile> = Vec::new();
+    for script in &sources(root, scripts) {
         let Ok(bytes) = crate::disk::read_head(script, SCRIPT_BYTES) else {
             continue;
         };
@@ -111,7 +161,7 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<(PathBuf, Str
             else {
                 continue;
             };
-            if out.iter().any(|(p, _)| *p == path) || !is_env_spec(&path) {
+            if out.iter().any(|f| f.path == path) || !is_env_spec(&path) {
                 continue;
             }
             let shown = script
@@ -120,7 +170,11 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<(PathBuf, Str
                 .to_string_lossy();
             let shown = crate::policy::text::printable(&shown);
             let command = crate::policy::text::printable(&n.command);
-            out.push((path, format!("named by {shown}:{} (`{command}`)", n.line)));
+            out.push(NamedFile {
+                path,
+                why: format!("named by {shown}:{} (`{command}`)", n.line),
+                env: n.env,
+            });
         }
     }
     out
@@ -157,6 +211,19 @@ mod tests {
                 "conda/dev.yaml",
                 "tools/env.yml"
             ]
+        );
+        let names: Vec<Option<String>> = named_in(make).into_iter().map(|n| n.env).collect();
+        assert_eq!(names, [None, None, Some("x".to_string()), None]);
+        // A README quotes the command; `--name` names the environment.
+        let readme = "Create it with `conda env update --name rmsfkit --file devtools/conda-envs/test_env.yaml`.\n\
+                      $ mamba env create -n \"$ENV\" -f env.yml\n";
+        let got = named_in(readme);
+        assert_eq!(got[0].file, "devtools/conda-envs/test_env.yaml");
+        assert_eq!(got[0].env.as_deref(), Some("rmsfkit"));
+        // A name through a variable is not a name.
+        assert_eq!(
+            (got[1].file.as_str(), got[1].env.as_deref()),
+            ("env.yml", None)
         );
         let n = &named_in(make)[0];
         assert_eq!(
@@ -213,7 +280,7 @@ mod tests {
         let got = named_files(root, &scripts);
         let paths: Vec<_> = got
             .iter()
-            .map(|(p, _)| p.strip_prefix(root).unwrap())
+            .map(|f| f.path.strip_prefix(root).unwrap())
             .collect();
         assert_eq!(
             paths,
@@ -223,13 +290,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            got[0].1,
+            got[0].why,
             "named by Makefile:4 (`conda env create -f ./scripts/env_model.yaml`)"
         );
         assert!(
-            got[1].1.starts_with("named by scripts/ci/setup.sh:1"),
+            got[1].why.starts_with("named by scripts/ci/setup.sh:1"),
             "{}",
-            got[1].1
+            got[1].why
         );
     }
 }
