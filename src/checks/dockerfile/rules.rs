@@ -50,10 +50,34 @@ pub(super) fn is_root_user(spec: &str) -> bool {
     user == "root" || (!user.is_empty() && user.chars().all(|c| c == '0'))
 }
 
+/// The images of the Jupyter Docker Stacks.
+const JUPYTER_STACKS: &[&str] = &[
+    "docker-stacks-foundation",
+    "base-notebook",
+    "minimal-notebook",
+    "scipy-notebook",
+    "r-notebook",
+    "julia-notebook",
+    "tensorflow-notebook",
+    "pytorch-notebook",
+    "datascience-notebook",
+    "pyspark-notebook",
+    "all-spark-notebook",
+];
+
 /// A base image whose default user is not root, and that user.
 pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     if image.repository == "mambaorg/micromamba" {
         return Some("mambauser");
+    }
+    // The Jupyter Docker Stacks end with `USER ${NB_UID}` (jovyan, 1000), on Docker Hub and
+    // on quay.io, where they have been published since 2023.
+    let stack = image
+        .repository
+        .strip_prefix("jupyter/")
+        .is_some_and(|name| JUPYTER_STACKS.contains(&name));
+    if stack && matches!(image.registry.as_deref(), None | Some("quay.io")) {
+        return Some("jovyan (uid 1000)");
     }
     let tag = image.tag.as_deref().unwrap_or("");
     let distroless =

@@ -97,6 +97,28 @@ fn user_rule() {
     assert!(run("dockerfile.user", "escape_windows.Dockerfile").is_empty());
 }
 
+/// The Jupyter Docker Stacks run as jovyan (uid 1000), on Docker Hub and quay.io alike; a
+/// look-alike from another registry or owner is not known.
+#[test]
+fn jupyter_stacks_are_known_to_run_as_jovyan() {
+    use crate::probes::dockerfile::ImageRef;
+    let user = |r: &str| super::known_non_root_base(&ImageRef::parse(r));
+    for image in [
+        "quay.io/jupyter/minimal-notebook:afe30f0c9ad8",
+        "jupyter/scipy-notebook:2023-10-20",
+        "docker.io/jupyter/base-notebook",
+    ] {
+        assert_eq!(user(image), Some("jovyan (uid 1000)"), "{image}");
+    }
+    for image in [
+        "ghcr.io/jupyter/minimal-notebook",
+        "someone/minimal-notebook",
+        "jupyter/repo2docker",
+    ] {
+        assert_eq!(user(image), None, "{image}");
+    }
+}
+
 struct LocalBase(&'static str, bool);
 impl super::rules::Bases for LocalBase {
     fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
