@@ -201,56 +201,67 @@ fn no_fix_ever_calls_pip() {
     }
 }
 
+/// A context for a project in `dir`, with no Docker engine to ask.
+fn ctx_in(dir: &std::path::Path) -> crate::core::Context {
+    let settings = crate::core::Settings {
+        project_dir: dir.to_path_buf(),
+        ..crate::core::Settings::default()
+    };
+    crate::core::Context::with_vars(
+        settings,
+        [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+    )
+}
+
+fn table_rule(id: &str) -> &'static super::Rule {
+    RULES.iter().find(|r| r.id == id).expect("rule")
+}
+
+/// With `compose.yaml` deploying `web` next to a compose file that deploys nothing, `id`
+/// judges `web` only: no place in a file whose path holds `apart`, and the detail `left_out`.
+fn judges_only_the_deployed(dir: &std::path::Path, id: &str, apart: &str, left_out: &str) {
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: web:1\n    cap_add: [NET_ADMIN]\n",
+    )
+    .unwrap();
+    let r = super::lint(&ctx_in(dir), table_rule(id)).unwrap();
+    assert!(r.status.is_problem(), "{r:?}");
+    assert!(
+        r.locations
+            .iter()
+            .all(|l| !l.path.to_string_lossy().contains(apart)),
+        "{r:?}"
+    );
+    assert!(r.details.iter().any(|d| d == left_out), "{r:?}");
+}
+
 /// A dev container's compose file (under .devcontainer/, as VS Code's compose templates write
 /// it: root user, SYS_PTRACE, seccomp unconfined for debuggers) is the developer's workspace:
 /// the rules that harden a service leave it out and say so; those about the host it reaches
 /// still judge it; with nothing else to judge they skip with the reason.
 #[test]
 fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
-    use crate::core::{Context, Settings, Settle};
+    use crate::core::Settle;
     let dir = tempfile::tempdir().unwrap();
     let dev = "services:\n  app:\n    image: dev:1\n    cap_add: [SYS_PTRACE]\n    security_opt: [seccomp:unconfined]\n    privileged: true\n";
     std::fs::create_dir_all(dir.path().join(".devcontainer")).unwrap();
     std::fs::write(dir.path().join(".devcontainer/docker-compose.yml"), dev).unwrap();
-    let ctx = || {
-        let settings = Settings {
-            project_dir: dir.path().to_path_buf(),
-            ..Settings::default()
-        };
-        Context::with_vars(
-            settings,
-            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-        )
-    };
-    let rule = |id: &str| RULES.iter().find(|r| r.id == id).expect("rule");
-    let skipped = super::lint(&ctx(), rule("compose.cap_drop")).settle();
+    let ctx = || ctx_in(dir.path());
+    let skipped = super::lint(&ctx(), table_rule("compose.cap_drop")).settle();
     assert_eq!(skipped.status, Status::Skip, "{skipped:?}");
     let why = &skipped.summary;
     assert!(
         why.contains("only a dev container's compose file (.devcontainer/docker-compose.yml)"),
         "{why}"
     );
-    let privileged = super::lint(&ctx(), rule("compose.privileged")).unwrap();
+    let privileged = super::lint(&ctx(), table_rule("compose.privileged")).unwrap();
     assert_eq!(privileged.status, Fail, "{privileged:?}");
-
-    std::fs::write(
-        dir.path().join("compose.yaml"),
-        "services:\n  web:\n    image: web:1\n    cap_add: [NET_ADMIN]\n",
-    )
-    .unwrap();
-    let caps = super::lint(&ctx(), rule("compose.cap_drop")).unwrap();
-    assert!(caps.status.is_problem(), "{caps:?}");
-    assert!(
-        caps.locations
-            .iter()
-            .all(|l| !l.path.to_string_lossy().contains(".devcontainer")),
-        "{caps:?}"
-    );
-    assert!(
-        caps.details
-            .iter()
-            .any(|d| d == "left out, as a dev container's services: app"),
-        "{caps:?}"
+    judges_only_the_deployed(
+        dir.path(),
+        "compose.cap_drop",
+        ".devcontainer",
+        "left out, as a dev container's services: app",
     );
 }
 
@@ -258,28 +269,18 @@ fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
 /// container's: the hardening rules leave its services out and say so, the host rules judge it.
 #[test]
 fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
-    use crate::core::{Context, Settings, Settle};
+    use crate::core::Settle;
     let dir = tempfile::tempdir().unwrap();
     let db = "services:\n  test-db:\n    image: postgres:16\n    ports: [\"80:5432\"]\n    privileged: true\n";
     std::fs::write(dir.path().join("docker-compose.test.yml"), db).unwrap();
-    let ctx = || {
-        let settings = Settings {
-            project_dir: dir.path().to_path_buf(),
-            ..Settings::default()
-        };
-        Context::with_vars(
-            settings,
-            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-        )
-    };
-    let rule = |id: &str| RULES.iter().find(|r| r.id == id).expect("rule");
+    let ctx = || ctx_in(dir.path());
     for id in [
         "compose.user",
         "compose.read_only",
         "compose.cap_drop",
         "compose.limits",
     ] {
-        let skipped = super::lint(&ctx(), rule(id)).settle();
+        let skipped = super::lint(&ctx(), table_rule(id)).settle();
         assert_eq!(skipped.status, Status::Skip, "{id}: {skipped:?}");
         assert!(
             skipped
@@ -288,28 +289,14 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
             "{id}: {skipped:?}"
         );
     }
-    let privileged = super::lint(&ctx(), rule("compose.privileged")).unwrap();
+    let privileged = super::lint(&ctx(), table_rule("compose.privileged")).unwrap();
     assert_eq!(privileged.status, Fail, "{privileged:?}");
-    let ports = super::lint(&ctx(), rule("compose.ports")).unwrap();
+    let ports = super::lint(&ctx(), table_rule("compose.ports")).unwrap();
     assert!(ports.status.is_problem(), "{ports:?}");
-
-    std::fs::write(
-        dir.path().join("compose.yaml"),
-        "services:\n  web:\n    image: web:1\n",
-    )
-    .unwrap();
-    let user = super::lint(&ctx(), rule("compose.user")).unwrap();
-    assert!(user.status.is_problem(), "{user:?}");
-    assert!(
-        user.locations
-            .iter()
-            .all(|l| !l.path.to_string_lossy().contains("test")),
-        "{user:?}"
-    );
-    assert!(
-        user.details
-            .iter()
-            .any(|d| d == "left out, as a test run's services: test-db"),
-        "{user:?}"
+    judges_only_the_deployed(
+        dir.path(),
+        "compose.user",
+        "test",
+        "left out, as a test run's services: test-db",
     );
 }
