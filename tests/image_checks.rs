@@ -516,6 +516,43 @@ fn image_layers_come_from_docker_save_when_only_the_cli_reaches_the_engine() {
     );
 }
 
+/// `image.pip` of a project named `My_Proj` whose image holds these pip-installed dists.
+fn image_pip_of_my_proj(dists: &[&str]) -> serde_json::Value {
+    let mut sb = Sandbox::new();
+    project_with_dockerfile(&sb);
+    sb.write("project/pyproject.toml", "[project]\nname = \"My_Proj\"\n");
+    let files: Vec<String> = dists
+        .iter()
+        .map(|d| format!("opt/conda/lib/python3.12/site-packages/{d}.dist-info/INSTALLER"))
+        .collect();
+    let entries: Vec<(&str, u32, &[u8])> = files
+        .iter()
+        .map(|f| (f.as_str(), 0o644, &b"pip\n"[..]))
+        .collect();
+    let archive = sb.root().join("image.tar");
+    std::fs::write(&archive, saved_image(&entries)).unwrap();
+    cli_only_engine(&mut sb, &format!("cat '{}'", archive.display()));
+    let (report, _) = sb.json(&["--image", "app:1", "image.pip"]);
+    support::check(&report, "image.pip").clone()
+}
+
+/// The project's own distribution, pip-installed into the environment micromamba made, is
+/// not a dependency bypassing conda-forge; another pip-installed package next to it is.
+#[test]
+fn the_project_installed_with_pip_is_not_a_pip_package() {
+    let c = image_pip_of_my_proj(&["my_proj-0.1.0"]);
+    assert_eq!(c["status"], "ok", "{c:#}");
+    let own = "my_proj 0.1.0, the project itself, is installed with pip: not a dependency";
+    assert!(c["details"].to_string().contains(own), "{c:#}");
+    let c = image_pip_of_my_proj(&["my_proj-0.1.0", "requests-2.32.3"]);
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let summary = c["summary"].as_str().unwrap();
+    assert!(
+        summary.ends_with("1 package in image app:1 installed by pip: requests 2.32.3"),
+        "{c:#}"
+    );
+}
+
 #[test]
 fn a_docker_save_that_hangs_is_unknown_at_the_timeout_and_killed() {
     let mut sb = Sandbox::new();

@@ -230,9 +230,15 @@ fn runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
 
 pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
+    // An environment micromamba (or conda) made earlier in the build: a `pip install .` then
+    // finds the project's dependencies there instead of fetching them from PyPI.
+    let mut env_made = false;
     for ins in runs(df) {
         for cmd in shell::commands(&ins.command_text()) {
-            if let Some(what) = shell::pip_install(&cmd) {
+            let own_code =
+                installs_itself(&cmd) && (env_made || cmd.iter().any(|w| w == "--no-deps"));
+            env_made |= shell::is_mamba_install(&cmd);
+            if let Some(what) = shell::pip_install(&cmd).filter(|_| !own_code) {
                 out.push(finding(
                     ins.line,
                     Status::Fail,
@@ -243,6 +249,20 @@ pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// `pip install -e .` or `pip install --no-deps .`: the project's own code, which conda-forge
+/// cannot provide (the pip checks of packs set the same aside as a note). Without `--no-deps`
+/// it counts only after the build made a conda environment, which holds the dependencies; on a
+/// bare python image the same command fetches them all from PyPI.
+fn installs_itself(words: &[String]) -> bool {
+    let Some(at) = words.iter().position(|w| w == "install") else {
+        return false;
+    };
+    let pip = words[..at]
+        .iter()
+        .any(|w| shell::basename(w).starts_with("pip") || w == "pip");
+    pip && crate::policy::no_pip::installs_only_the_project(&words[at + 1..].join(" "), None)
 }
 
 pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {

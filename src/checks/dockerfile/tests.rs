@@ -154,6 +154,36 @@ fn pip_rule_covers_shell_exec_heredoc_and_wrappers() {
     assert!(run("dockerfile.pip", "policy_secure.Dockerfile").is_empty());
 }
 
+/// The project's own code installed into the environment micromamba made (as
+/// maresb/micromamba-devcontainer-example does) is not a package bypassing conda-forge; a
+/// requirement file or another package in the same command still is.
+#[test]
+fn pip_installing_the_project_itself_is_not_a_finding() {
+    let lines = |text: &str| {
+        let df = Dockerfile::from_text(PathBuf::from("Dockerfile"), "Dockerfile".into(), text);
+        (rule("dockerfile.pip").judge)(&df, &NoBases)
+            .into_iter()
+            .map(|f| f.line)
+            .collect::<Vec<_>>()
+    };
+    let own = "FROM mambaorg/micromamba:2.0.5\n\
+               RUN python -m pip install --no-deps .\n\
+               RUN micromamba install -y -n base -f conda-lock.yml\n\
+               RUN pip install --no-cache-dir --editable .\n\
+               RUN micromamba run -n base pip install -e \".[dev]\"\n";
+    assert!(lines(own).is_empty(), "{:?}", lines(own));
+    let other = "FROM mambaorg/micromamba:2.0.5\n\
+                 RUN micromamba install -y -n base -f environment.yml\n\
+                 RUN pip install -e . requests\n\
+                 RUN pip install -r requirements.txt\n\
+                 RUN pip install --no-deps . && pip install flask\n";
+    assert_eq!(lines(other), [3, 4, 5]);
+    // With no conda environment made before it, `pip install .` fetches the project's
+    // dependencies from PyPI (contextmachine/ifcexport2 on python:3.12-slim).
+    let bare = "FROM python:3.12-slim\nRUN pip install --user --no-cache-dir .\n";
+    assert_eq!(lines(bare), [2]);
+}
+
 #[test]
 fn healthcheck_rule() {
     assert_eq!(

@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 pub(super) const PIP_EXPLAIN: &str = "Reads the image's layers (GET /images/{name}/get, or \
 `docker save` where only the CLI reaches the engine; streamed, whiteouts applied) and lists the Python distributions in its environments whose \
-*.dist-info/INSTALLER says pip and that no conda-meta record of that environment owns. The \
+*.dist-info/INSTALLER says pip and that no conda-meta record of that environment owns, but \
+the project's own distribution (its pyproject.toml, setup.cfg or setup.py name), which \
+conda-forge cannot provide. The \
 Dockerfile may be clean while a base image or an environment.yml `pip:` block put them there. \
 Fails; warns when every one is declared in the environment file's `pip:` block (the last \
 resort, but chosen). Fix: move them to conda-forge under `dependencies:` and rebuild. The \
@@ -111,7 +113,10 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
         .iter()
         .map(|r| (r.prefix.clone(), normalized(&r.name)))
         .collect();
-    let pip: Vec<&layers::Dist> = c
+    // The project itself (`pip install --no-deps .` after micromamba made the environment) is
+    // not a dependency bypassing conda-forge: conda-forge cannot provide it.
+    let own = crate::probes::env::distribution_name(ctx).map(|n| normalized(&n));
+    let (itself, pip): (Vec<&layers::Dist>, Vec<&layers::Dist>) = c
         .dists
         .iter()
         .filter(|d| d.installer == "pip")
@@ -122,13 +127,20 @@ pub(super) fn check_pip(ctx: &Context) -> Outcome {
             );
             !owned.contains(&key)
         })
-        .collect();
+        .partition(|d| own.as_deref() == Some(normalized(&d.name).as_str()));
     if pip.is_empty() {
-        return Ok(CheckResult::ok(format!(
+        let r = CheckResult::ok(format!(
             "no pip-installed packages in the image ({} conda package{})",
             c.conda.len(),
             if c.conda.len() == 1 { "" } else { "s" }
-        )));
+        ));
+        return Ok(match itself.first() {
+            Some(d) => r.detail(format!(
+                "{} {}, the project itself, is installed with pip: not a dependency",
+                d.name, d.version
+            )),
+            None => r,
+        });
     }
     let declared = declared_pip(ctx);
     let all_declared = pip.iter().all(|d| declared.contains(&normalized(&d.name)));
