@@ -37,6 +37,7 @@ const TREES: &[&str] = &[
     "makefile-named-env",
     "compose-test-db",
     "readme-named-env",
+    "lowlevel-sse-mcp",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -286,6 +287,14 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
     assert!(
         text(&user["details"]).contains("left out, as a test run's services: test-db"),
         "{user}"
+    );
+    // The low-level SDK's SSE transport, served by uvicorn at the port its code names.
+    let low = run("lowlevel-sse-mcp");
+    let port = check(&low, "mcp.port");
+    assert!(text(&port["summary"]).contains("127.0.0.1:47180"), "{port}");
+    assert!(
+        text(&port["details"]).contains("SseServerTransport( at main.py:180"),
+        "{port}"
     );
     // The evidence is the real start, not the commented-out one nor a tool's `.run()`.
     let commented = run("stdio-mcp-commented-http");

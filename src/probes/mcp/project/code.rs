@@ -20,8 +20,9 @@ const MAP: &str = "mcp-code.json";
 /// The revision of [`file_facts`]' reading, also part of each key: raised whenever the same
 /// text would now be read differently, so that a build between two versions does not keep
 /// facts an older reading cached. 2: comments are not evidence; 3: a bare `.run()` counts
-/// as stdio only on the server variable.
-const READING: u32 = 3;
+/// as stdio only on the server variable; 4: the low-level SDK's `SseServerTransport(` and
+/// `StreamableHTTPSessionManager(` are HTTP transports.
+const READING: u32 = 4;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -68,7 +69,8 @@ pub(super) struct FileFacts {
 static IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app)\s*\("#).unwrap()
+    // The low-level SDK's transports, mounted in an ASGI app by hand, count too.
+    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager)\s*\("#).unwrap()
 });
 /// A stdio transport named as such.
 static STDIO: LazyLock<Regex> = LazyLock::new(|| {
@@ -243,11 +245,18 @@ pub(super) fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
 pub(super) fn file_facts(text: &str) -> FileFacts {
     let text = &*blank_comments(text);
     let line = |m: regex::Match| line_of(text, m.start());
-    let http = HTTP.captures(text).map(|c| {
+    let http = HTTP.captures(text).and_then(|c| {
         let whole = c.get(0).expect("group 0");
         let kind = (1..=3).find_map(|i| c.get(i)).map_or("", |m| m.as_str());
-        let sse = kind == "sse" || kind == "sse_app";
-        (whole.as_str().to_string(), line(whole), sse)
+        // The low-level transports are also what a tool wires up for a port it is given at
+        // run time (mcp-proxy's `--port`, 0 by default): evidence of a server only next to a
+        // port of its own.
+        let low_level = matches!(kind, "SseServerTransport" | "StreamableHTTPSessionManager");
+        if low_level && !PORT.is_match(text) {
+            return None;
+        }
+        let sse = matches!(kind, "sse" | "sse_app" | "SseServerTransport");
+        Some((whole.as_str().to_string(), line(whole), sse))
     });
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
     let address = |re: &Regex| {

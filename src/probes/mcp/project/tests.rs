@@ -120,6 +120,44 @@ fn the_address_comes_from_compose_before_the_code_and_the_default_last() {
     );
 }
 
+/// The low-level SDK's SSE transport mounted in Starlette and served by uvicorn (as
+/// aidecentralized/nanda-servers' mcp-geolocation does) is an HTTP server on uvicorn's port.
+#[test]
+fn a_low_level_sse_transport_served_by_uvicorn_is_http() {
+    let main = "from mcp.server import Server\nfrom mcp.server.sse import SseServerTransport\nimport uvicorn\n\n\
+                def create_app(server):\n    sse = SseServerTransport(\"/messages/\")\n    return app\n\n\
+                if __name__ == \"__main__\":\n    uvicorn.run(create_app(s), host=\"0.0.0.0\", port=8080)\n";
+    let p = decide_in(
+        &[("requirements.txt", "mcp==1.9.0\n"), ("main.py", main)],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert!(
+        p.why.contains("SseServerTransport( at main.py:6"),
+        "{}",
+        p.why
+    );
+    assert_eq!(p.mcp_url, "http://127.0.0.1:8080/sse");
+    let streamable =
+        "from mcp.server.streamable_http_manager import StreamableHTTPSessionManager\n\
+         manager = StreamableHTTPSessionManager(app=server)\nuvicorn.run(app, port=9000)\n";
+    let p = decide_in(
+        &[("requirements.txt", "mcp==1.9.0\n"), ("srv.py", streamable)],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert_eq!(p.mcp_url, "http://127.0.0.1:9000/mcp");
+    // A tool that wires the transport for a port it is given at run time (mcp-proxy's
+    // `--port`, 0 by default) names no server of its own.
+    let tool = "from mcp.server.sse import SseServerTransport\n\
+                def serve(settings):\n    sse = SseServerTransport(\"/messages/\")\n    uvicorn.run(app, port=settings.port)\n";
+    let p = decide_in(
+        &[("requirements.txt", "mcp==1.9.0\n"), ("srv.py", tool)],
+        |_| {},
+    );
+    assert_ne!(p.serves, Serves::Http, "{}", p.why);
+}
+
 #[test]
 fn a_published_or_exposed_port_makes_an_mcp_project_an_http_server() {
     let p = decide_in(
