@@ -240,54 +240,6 @@ fn mcp_servers_are_told_apart_and_probed_where_their_files_say() {
         text(&file["details"]).contains("not linted environments/development.lock-linux-64.yml"),
         "{file}"
     );
-    // No file by name or place: the one the Makefile creates the environment from, and why.
-    let named = run("makefile-named-env");
-    let file = check(&named, "env.file");
-    assert!(
-        text(&file["summary"]).starts_with("\"scripts/env_model.yaml:"),
-        "{file}"
-    );
-    assert!(
-        text(&file["details"]).contains(
-            "picked scripts/env_model.yaml: named by Makefile:8 (`conda env create -f ./scripts/env_model.yaml`)"
-        ),
-        "{file}"
-    );
-    assert!(
-        text(&file["details"]).contains("also linted scripts/env_backend.yaml"),
-        "{file}"
-    );
-    assert!(text(&check(&named, "env.exists")["summary"]).contains("`syn-ml`"));
-    // The README names the file and the environment: `--name rmsfkit`, not the file's name.
-    let readme = run("readme-named-env");
-    let file = check(&readme, "env.file");
-    assert!(
-        text(&file["details"])
-            .contains("picked devtools/conda-envs/test_env.yaml: named by README.md:37"),
-        "{file}"
-    );
-    let exists = check(&readme, "env.exists");
-    assert_eq!(
-        exists["summary"], "environment `rmsfkit` does not exist",
-        "{exists}"
-    );
-    let create = text(&exists["fix"]["commands"][0]);
-    assert!(create.contains(r#""-n","rmsfkit","-f""#), "{exists}");
-    assert!(
-        create.ends_with(r#"devtools/conda-envs/test_env.yaml"]"#),
-        "{exists}"
-    );
-    // A test run's compose file: left out by the hardening rules, with the reason.
-    let test_db = run("compose-test-db");
-    let user = check(&test_db, "compose.user");
-    assert!(
-        !text(&user["locations"]).contains("docker-compose.test.yml"),
-        "{user}"
-    );
-    assert!(
-        text(&user["details"]).contains("left out, as a test run's services: test-db"),
-        "{user}"
-    );
     // The low-level SDK's SSE transport, served by uvicorn at the port its code names.
     let low = run("lowlevel-sse-mcp");
     let port = check(&low, "mcp.port");
@@ -401,5 +353,59 @@ fn makefile_self_install_is_a_note_and_the_dev_overlay_is_linted() {
     assert!(
         !text(&file["locations"]).contains("environment-dev.yml"),
         "{file}"
+    );
+}
+
+/// Environment files that only the project's Makefile or README names, and a compose file
+/// that only a test run uses.
+#[test]
+fn files_found_by_what_the_project_says_of_them() {
+    // No file by name or place: the one the Makefile creates the environment from, and why.
+    let named = run("makefile-named-env");
+    let file = check(&named, "env.file");
+    assert!(
+        text(&file["summary"]).starts_with("\"scripts/env_model.yaml:"),
+        "{file}"
+    );
+    assert!(
+        text(&file["details"]).contains(
+            "picked scripts/env_model.yaml: named by Makefile:8 (`conda env create -f ./scripts/env_model.yaml`)"
+        ),
+        "{file}"
+    );
+    assert!(
+        text(&file["details"]).contains("also linted scripts/env_backend.yaml"),
+        "{file}"
+    );
+    assert!(text(&check(&named, "env.exists")["summary"]).contains("`syn-ml`"));
+    // The README names the file and the environment: `--name rmsfkit`, not the file's name.
+    let readme = run("readme-named-env");
+    let file = check(&readme, "env.file");
+    assert!(
+        text(&file["details"])
+            .contains("picked devtools/conda-envs/test_env.yaml: named by README.md:37"),
+        "{file}"
+    );
+    let exists = check(&readme, "env.exists");
+    assert_eq!(
+        exists["summary"], "environment `rmsfkit` does not exist",
+        "{exists}"
+    );
+    let create = text(&exists["fix"]["commands"][0]);
+    assert!(create.contains(r#""-n","rmsfkit","-f""#), "{exists}");
+    assert!(
+        create.ends_with(r#"devtools/conda-envs/test_env.yaml"]"#),
+        "{exists}"
+    );
+    // A test run's compose file: left out by the hardening rules, with the reason.
+    let test_db = run("compose-test-db");
+    let user = check(&test_db, "compose.user");
+    assert!(
+        !text(&user["locations"]).contains("docker-compose.test.yml"),
+        "{user}"
+    );
+    assert!(
+        text(&user["details"]).contains("left out, as a test run's services: test-db"),
+        "{user}"
     );
 }

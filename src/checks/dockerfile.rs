@@ -164,6 +164,14 @@ impl Bases for EngineBases<'_> {
         crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Stdio
     }
 
+    fn runs_as_a_service(&self, dockerfile: &Path) -> bool {
+        let built = crate::probes::compose::compose(self.0)
+            .services
+            .iter()
+            .any(|s| s.dockerfile.as_deref() == Some(dockerfile));
+        built || crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Http
+    }
+
     fn env_has(&self, package: &str) -> Option<bool> {
         match &crate::probes::env::project_file(self.0).state {
             crate::probes::env::FileState::Parsed(f) => Some(f.dep(package).is_some()),

@@ -33,6 +33,60 @@ pub trait Bases {
     fn stdio_server(&self) -> bool {
         false
     }
+    /// Whether something besides its own EXPOSE says the image built from `dockerfile` runs
+    /// as a long-lived service: a compose service builds it (a worker without ports can hang
+    /// too), or the project serves MCP over HTTP. `true` when not known, so that only a sure
+    /// "no" spares a HEALTHCHECK.
+    fn runs_as_a_service(&self, _dockerfile: &std::path::Path) -> bool {
+        true
+    }
+}
+
+/// Words of a CMD or ENTRYPOINT that start a server, or may (`python main.py` is how the
+/// policy's own example starts its server): its HEALTHCHECK has something to probe.
+const SERVER_WORDS: &[&str] = &[
+    "serve",
+    "--port",
+    "-p",
+    "uvicorn",
+    "gunicorn",
+    "hypercorn",
+    "daphne",
+    "waitress",
+    "granian",
+    "streamlit",
+    "jupyter",
+    "voila",
+    "panel",
+    "flask",
+    "runserver",
+    "http.server",
+    "nginx",
+    "httpd",
+    "caddy",
+    "mlflow",
+    "dash",
+    "fastapi",
+    "app.py",
+    "api",
+    "web",
+    "main.py",
+    "main",
+    "manage.py",
+];
+
+/// Whether the final stage's CMD and ENTRYPOINT name nothing that starts a server.
+fn command_starts_no_server(df: &Dockerfile, lineage: &[&Stage]) -> bool {
+    let text: String = lineage
+        .iter()
+        .flat_map(|s| s.body(df))
+        .filter(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"))
+        .map(|i| i.args.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    !text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "-._".contains(c)))
+        .any(|w| SERVER_WORDS.iter().any(|s| w == *s || w.contains("serve")))
 }
 
 #[cfg(test)]
@@ -315,6 +369,10 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
             };
             let runs_nothing = !has(&["CMD", "ENTRYPOINT", "EXPOSE"]);
             let stdio = !has(&["EXPOSE"]) && bases.stdio_server();
+            // A batch job or a command-line tool: no port, and nothing that serves one.
+            let batch = !has(&["EXPOSE"])
+                && !bases.runs_as_a_service(&df.path)
+                && command_starts_no_server(df, &lineage);
             if inherited {
                 out.push(finding(
                     fin.line(df),
@@ -328,6 +386,12 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                     fin.line(df),
                     Status::Ok,
                     "no HEALTHCHECK, and none needed: the image sets no CMD, ENTRYPOINT or EXPOSE, so it runs no service of its own (a tool image)",
+                ));
+            } else if batch {
+                out.push(finding(
+                    fin.line(df),
+                    Status::Ok,
+                    "no HEALTHCHECK, and none needed: the image exposes no port, no compose service runs it, and its command starts no server (a batch job or a command-line tool)",
                 ));
             } else if stdio {
                 out.push(finding(

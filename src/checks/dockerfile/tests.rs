@@ -235,6 +235,46 @@ fn healthcheck_rule() {
     assert_eq!(found[0].status, Warn, "{found:?}");
 }
 
+/// A batch job or command-line tool image (Cecca/repro-course-ci's `CMD python3 pipeline.py
+/// check`, esmvalcore's entrypoint script) is no service: when nothing says it is one (no
+/// EXPOSE, no compose service that runs it, no MCP server over HTTP) and its command starts no
+/// server, a HEALTHCHECK has nothing to watch.
+#[test]
+fn a_batch_image_needs_no_healthcheck() {
+    struct NoPort;
+    impl super::rules::Bases for NoPort {
+        fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
+            None
+        }
+        fn runs_as_a_service(&self, _: &std::path::Path) -> bool {
+            false
+        }
+    }
+    let judge = |text: &str, bases: &dyn super::rules::Bases| {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        super::rules::healthcheck(&df, bases)[0].status
+    };
+    let base = "FROM mambaorg/micromamba:2.0.5\nCOPY . /app\n";
+    for batch in [
+        "CMD python3 pipeline.py check\n",
+        "ENTRYPOINT [\"/app/entrypoint.sh\"]\n",
+    ] {
+        let text = format!("{base}{batch}");
+        assert_eq!(judge(&text, &NoPort), Status::Ok, "{batch}");
+        // Where it may run as a service (the default, and what compose or an MCP server says).
+        assert_eq!(judge(&text, &NoBases), Warn, "{batch}");
+    }
+    for server in [
+        "CMD [\"uvicorn\", \"app:app\", \"--host\", \"0.0.0.0\"]\n",
+        "CMD [\"streamlit\", \"run\", \"dashboard.py\"]\n",
+        "CMD python server.py\n",
+        "CMD [\"python3\", \"main.py\"]\n",
+        "CMD python3 pipeline.py\nEXPOSE 9000\n",
+    ] {
+        assert_eq!(judge(&format!("{base}{server}"), &NoPort), Warn, "{server}");
+    }
+}
+
 #[test]
 fn chown_rule() {
     assert_eq!(
@@ -536,7 +576,7 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     );
     std::fs::write(
         &dockerfile,
-        "FROM mambaorg/micromamba:2.0.5\nCMD [\"app\"]\n",
+        "FROM mambaorg/micromamba:2.0.5\nCMD [\"python\", \"main.py\"]\n",
     )
     .unwrap();
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8000/health')"));
