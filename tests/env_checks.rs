@@ -720,3 +720,55 @@ fn a_conda_lock_category_file_is_an_overlay() {
         .collect();
     assert_eq!(dev, ["pip-entry"], "{file:#}");
 }
+
+/// When only another environment file warns, the line says which: valankar/finance's picked
+/// file was clean while its status came from a second one.
+#[test]
+fn a_warning_from_another_file_is_named_in_the_summary() {
+    let yml =
+        "name: proj\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n";
+    let (sb, _root) = mm_sandbox(yml);
+    sb.write("project/print.py", "print('a Python project')\n");
+    sb.write(
+        "project/environment-tools.yml",
+        "name: tools\nchannels:\n  - defaults\ndependencies:\n  - jq\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let summary = c["summary"].as_str().unwrap();
+    assert!(summary.starts_with("environment.yml: "), "{c:#}");
+    assert!(
+        summary.ends_with("; also environment-tools.yml: 3 warnings"),
+        "{c:#}"
+    );
+}
+
+/// An export lists everything installed: one without python (valankar/finance's firefox
+/// environment, next to exported Python ones) has none, and is not told to list it.
+#[test]
+fn an_exported_environment_without_python_is_not_told_to_list_it() {
+    let export = |name: &str, python: &str| {
+        format!("name: {name}\nchannels:\n  - conda-forge\ndependencies:\n  - _libgcc_mutex=0.1=conda_forge\n  - bzip2=1.0.8=hd590300_5\n{python}  - zlib=1.2.13=hd590300_5\nprefix: /home/u/miniforge3/envs/{name}\n")
+    };
+    let (sb, _root) = mm_sandbox(&export("proj", "  - python=3.11.7=hab00c5b_0_cpython\n"));
+    sb.write("project/print.py", "print('a Python project')\n");
+    sb.write(
+        "project/environment-firefox.yml",
+        &export("firefox", "  - firefox=120.0=h1b2c3d4_0\n"),
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert!(
+        !c["locations"]
+            .to_string()
+            .contains("environment-firefox.yml"),
+        "{c:#}"
+    );
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("also linted environment-firefox.yml"),
+        "{c:#}"
+    );
+}

@@ -45,6 +45,8 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
     // project does not build its environment from them by default. An exported one next to a
     // hand-written pick is a snapshot of an environment: its findings would repeat the
     // source's, and it is regenerated, not edited.
+    let own = r.status;
+    let mut raised_by: Vec<String> = Vec::new();
     for (path, state, exported) in &pf.others {
         let other = ctx.settings.display_path(path);
         if *exported && !pf.exported && matches!(state, FileState::Parsed(_)) {
@@ -76,9 +78,14 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
         let status = sub.status.min(Status::Warn);
         r = r.detail(format!("also linted {}", sub.summary));
         r.locations.extend(sub.locations);
-        if status >= Status::Warn && status > r.status && r.status != Status::Skip {
-            r.status = status;
+        if status >= Status::Warn && r.status != Status::Skip {
+            raised_by.push(sub.summary);
+            r.status = r.status.max(status);
         }
+    }
+    // The line says why it warns when only another file does.
+    if r.status > own && !raised_by.is_empty() {
+        r.summary = format!("{}; also {}", r.summary, raised_by.join(", "));
     }
     Ok(r)
 }
@@ -366,9 +373,12 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
     }
     let dep_line = file.dependencies_line.unwrap_or(1);
     match file.dep("python") {
+        // An export lists everything installed: without python, the environment has none
+        // (valankar/finance's firefox environment), and no dependency pulls one in.
         None if file.dependencies_line.is_some()
             && role == Role::Picked
-            && python_project(ctx, file) =>
+            && python_project(ctx, file)
+            && !crate::probes::env::discover::is_export_text(&file.text) =>
         {
             f.add(
                 Status::Warn,
