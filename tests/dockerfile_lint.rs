@@ -457,3 +457,28 @@ fn a_dev_container_is_not_judged_as_a_service() {
         .iter()
         .all(|(path, _, _)| path == "Dockerfile"));
 }
+
+/// The Dockerfile fixes name the project's own environment file (found in envs/ here), as the
+/// build's COPY reaches it, not a made-up `environment.yml`.
+#[test]
+fn dockerfile_fixes_copy_the_projects_own_environment_file() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/envs/dev.yml",
+        "name: app\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    sb.write(
+        "project/Dockerfile",
+        "FROM python:3.12-slim\nRUN pip install flask\nUSER 1000\nCMD [\"python\", \"main.py\"]\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.pip", "dockerfile.python_base"]);
+    for id in ["dockerfile.pip", "dockerfile.python_base"] {
+        let manual = check(&report, id)["fix"]["manual"].to_string();
+        assert!(
+            manual
+                .contains("COPY --chown=$MAMBA_USER:$MAMBA_USER envs/dev.yml /tmp/environment.yml"),
+            "{id}: {manual}"
+        );
+        assert!(!manual.contains(" environment.yml /tmp"), "{id}: {manual}");
+    }
+}

@@ -60,6 +60,8 @@ pub struct FixInput<'a> {
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
     pub health_url: String,
+    /// The project's environment file, as a COPY in the build context names it.
+    pub env_file: String,
     /// The first Dockerfile and its build context (a compose service's `build.context`, else
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
@@ -281,17 +283,23 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
             .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
             .cloned()
     });
-    let build_paths = files.first().map(|(df, _)| {
-        let context = service
+    let context = files.first().map(|(df, _)| {
+        service
             .as_ref()
             .and_then(|s| s.build_context.clone())
             .or_else(|| df.path.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| ctx.settings.project_dir.clone());
-        (
-            super::path_arg(ctx, &df.path),
-            super::path_arg(ctx, &context),
-        )
+            .unwrap_or_else(|| ctx.settings.project_dir.clone())
     });
+    let build_paths = files
+        .first()
+        .zip(context.as_ref())
+        .map(|((df, _), context)| {
+            (
+                super::path_arg(ctx, &df.path),
+                super::path_arg(ctx, context),
+            )
+        });
+    let env_file = env_file_for(ctx, context.as_deref());
     let tag = service
         .as_ref()
         .and_then(|s| crate::checks::image::service_image(ctx, s))
@@ -299,12 +307,27 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         .unwrap_or_else(|| tag(ctx));
     let health_url = health_url(ctx, files.first().map(|(df, _)| *df));
     let input = FixInput {
+        env_file,
         files,
         tag,
         build_paths,
         health_url,
     };
     (rule.fix)(&input)
+}
+
+/// The project's environment file as a COPY in the image's build names it: relative to the
+/// build context when it is inside, else to the project; `environment.yml` when there is none.
+fn env_file_for(ctx: &Context, context: Option<&Path>) -> String {
+    let pf = crate::probes::env::project_file(ctx);
+    if matches!(pf.state, crate::probes::env::FileState::Absent) {
+        return "environment.yml".into();
+    }
+    let within = context
+        .and_then(|c| pf.path.strip_prefix(c).ok())
+        .or_else(|| pf.path.strip_prefix(&ctx.settings.project_dir).ok())
+        .unwrap_or(&pf.path);
+    crate::policy::text::printable(&within.to_string_lossy())
 }
 
 /// The URL a suggested HEALTHCHECK asks: the one configured, else `/health` on the port the

@@ -6,7 +6,14 @@ use super::{FixInput, Rule};
 use crate::core::Fix;
 
 const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
-const COPY_ENV: &str = "COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/environment.yml";
+
+/// The COPY of the project's environment file into the image.
+fn copy_env(i: &FixInput) -> String {
+    format!(
+        "COPY --chown=$MAMBA_USER:$MAMBA_USER {} /tmp/environment.yml",
+        i.env_file
+    )
+}
 
 fn fix_syntax(i: &FixInput) -> Fix {
     i.fix(
@@ -32,8 +39,8 @@ fn fix_pip(i: &FixInput) -> Fix {
         "Install the Python packages from conda-forge with micromamba",
         "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
         &[
-            "List the packages under `dependencies:` in environment.yml, with `conda-forge` as the first channel and Python pinned.".to_string(),
-            format!("Edit {}: build on mambaorg/micromamba:<pinned tag> and replace the reported RUN with `{COPY_ENV}` then `{MICROMAMBA_INSTALL}`.", i.where_()),
+            format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file),
+            format!("Edit {}: build on mambaorg/micromamba:<pinned tag> and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), copy_env(i)),
         ],
     )
 }
@@ -52,7 +59,7 @@ fn fix_healthcheck_tool(i: &FixInput) -> Fix {
     i.fix(
         "Make the HEALTHCHECK run a program the image has",
         "A HEALTHCHECK whose program is missing fails forever, so the container is never healthy",
-        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to environment.yml's dependencies (conda-forge).", i.where_(), i.health_url)],
+        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to {}'s dependencies (conda-forge).", i.where_(), i.health_url, i.env_file)],
     )
 }
 
@@ -76,7 +83,7 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from environment.yml).", i.where_())],
+        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from {}).", i.where_(), i.env_file)],
     )
 }
 
@@ -85,7 +92,7 @@ fn fix_python_base(i: &FixInput) -> Fix {
         "Build on mambaorg/micromamba instead of a python:* image",
         "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
         &[
-            format!("Edit {}: start the build with `FROM mambaorg/micromamba:<pinned tag> AS build`, then `{COPY_ENV}` and `{MICROMAMBA_INSTALL}`.", i.where_()),
+            format!("Edit {}: start the build with `FROM mambaorg/micromamba:<pinned tag> AS build`, then `{}` and `{MICROMAMBA_INSTALL}`.", i.where_(), copy_env(i)),
             "End with `FROM mambaorg/micromamba:<pinned tag>`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.".to_string(),
         ],
     )

@@ -457,6 +457,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         files: vec![(df, vec![1, 4])],
         tag: "app".into(),
         health_url: "http://127.0.0.1:8000/health".into(),
+        env_file: "environment.yml".into(),
         build_paths: None,
     }
 }
