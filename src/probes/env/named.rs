@@ -161,7 +161,7 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
             else {
                 continue;
             };
-            if out.iter().any(|f| f.path == path) || !is_env_spec(&path) {
+            if out.iter().any(|f| f.path == path) || for_docs(&n.file) || !is_env_spec(&path) {
                 continue;
             }
             let shown = script
@@ -178,6 +178,16 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
         }
     }
     out
+}
+
+/// Whether a file is the environment that builds the documentation (`docs/environment.yml`,
+/// `doc/rtd-env.yml`): a README names it for building the docs, not for working on the
+/// project.
+fn for_docs(file: &str) -> bool {
+    Path::new(file).components().any(|c| {
+        let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+        matches!(c.as_str(), "doc" | "docs" | "documentation")
+    })
 }
 
 /// Whether a file holds an environment (hand-written or exported), not a lock or other YAML.
@@ -265,6 +275,18 @@ mod tests {
         )
         .unwrap();
         std::fs::write(root.join("scripts/other.yml"), "key: value\n").unwrap();
+        // The documentation's environment is not the project's, whoever names it.
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(
+            root.join("docs/environment.yml"),
+            "name: d\ndependencies: [sphinx]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("README.md"),
+            "Docs: `conda env create -f docs/environment.yml`\n",
+        )
+        .unwrap();
         std::fs::write(
             root.join("Makefile"),
             "a:\n\tconda env create -f scripts/other.yml\nb:\n\tconda env create -f ./scripts/env_model.yaml\n",
