@@ -797,26 +797,13 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
 /// the server listens on 8000). `docker compose up -d SERVICE`, with `-f FILE` for a file
 /// compose does not read by default.
 fn compose_start_fix(p: &McpProject, has_env: bool) -> Option<Fix> {
-    let published = p.published.as_ref()?;
-    if !p.address_from.starts_with("published at ") {
+    let published = p.published.as_ref().filter(|_| p.from_published)?;
+    if has_env && published.inside.is_none_or(|c| c == published.port) {
         return None;
     }
-    let inside: Option<u16> = published
-        .raw
-        .rsplit(':')
-        .next()
-        .and_then(|c| c.split('/').next())
-        .and_then(|c| c.trim().parse().ok());
-    if has_env && inside.is_none_or(|c| c == published.port) {
-        return None;
-    }
-    let file = published
-        .at
-        .rsplit_once(':')
-        .map_or(published.at.as_str(), |(f, _)| f);
-    let default = crate::probes::files::COMPOSE_NAMES.contains(&file);
+    let file = published.file.as_str();
     let mut argv: Vec<String> = vec!["docker".into(), "compose".into()];
-    if !default {
+    if !crate::probes::files::COMPOSE_NAMES.contains(&file) {
         argv.extend(["-f".to_string(), file.to_string()]);
     }
     argv.extend(["up", "-d", published.service.as_str()].map(String::from));
@@ -837,41 +824,35 @@ mod tests {
 
     #[test]
     fn a_server_published_on_another_port_is_started_with_compose() {
-        let project = |raw: &str, port: u16, at: &str, from: &str| McpProject {
+        // (port, inside, compose file, whether the address is that published port)
+        let project = |port: u16, inside: u16, file: &str, from_published: bool| McpProject {
             serves: Serves::Http,
             why: String::new(),
             mcp_url: String::new(),
             health_url: String::new(),
-            address_from: from.into(),
+            address_from: String::new(),
+            from_published,
             start: None,
             published: Some(mcp::Published {
                 host_ip: None,
                 port,
-                raw: raw.into(),
-                at: at.into(),
+                raw: format!("{port}:{inside}"),
+                at: format!("{file}:4"),
+                file: file.into(),
+                inside: Some(inside),
                 service: "mcp".into(),
             }),
             names: Vec::new(),
         };
         let manual =
             |p: &McpProject, env: bool| compose_start_fix(p, env).map(|f| f.manual.join(" | "));
-        let mapped = project(
-            "127.0.0.1:${MCP_PORT:-47130}:8000",
-            47131,
-            "compose.yaml:11",
-            "published at compose.yaml:11",
-        );
+        let mapped = project(47131, 8000, "compose.yaml", true);
         assert_eq!(
             manual(&mapped, true).as_deref(),
             Some("docker compose up -d mcp")
         );
         // The same port inside and out: run by hand in the environment, it answers there too.
-        let same = project(
-            "8001:8001/tcp",
-            8001,
-            "deploy/compose.mcp.yml:4",
-            "published at deploy/compose.mcp.yml:4",
-        );
+        let same = project(8001, 8001, "deploy/compose.mcp.yml", true);
         assert_eq!(manual(&same, true), None);
         // No environment to run it in: compose, with the file it is not in by default.
         assert_eq!(
@@ -879,12 +860,7 @@ mod tests {
             Some("docker compose -f deploy/compose.mcp.yml up -d mcp")
         );
         // The address came from elsewhere (the code's port): not compose's to start.
-        let code = project(
-            "47131:8000",
-            47131,
-            "compose.yaml:3",
-            "port 8000 at server.py:3",
-        );
+        let code = project(47131, 8000, "compose.yaml", false);
         assert_eq!(manual(&code, false), None);
     }
 

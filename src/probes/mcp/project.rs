@@ -40,6 +40,8 @@ pub(crate) struct McpProject {
     pub(crate) health_url: String,
     /// Where the address came from ("devdoctor.toml", "compose.yaml: ports 8080:8000", …).
     pub(crate) address_from: String,
+    /// The address is the port compose publishes for the server.
+    pub(crate) from_published: bool,
     /// How the server is started, when the project says.
     pub(crate) start: Option<Start>,
     /// The port a compose service publishes for the server, when one does.
@@ -169,12 +171,11 @@ pub(crate) struct Published {
     pub(crate) raw: String,
     /// "compose.yaml:12".
     pub(crate) at: String,
+    /// The compose file, as shown ("compose.yaml").
+    pub(crate) file: String,
+    /// The port it maps to inside the container (`47131:8000` → 8000), when written plainly.
+    pub(crate) inside: Option<u16>,
     pub(crate) service: String,
-}
-
-/// A published host port for the project's service: (host ip, port, "compose.yaml:12").
-fn compose_port(ctx: &Context) -> Option<(Option<String>, u16, String)> {
-    published_port(ctx).map(|p| (p.host_ip, p.port, p.at))
 }
 
 fn published_port(ctx: &Context) -> Option<Published> {
@@ -189,11 +190,19 @@ fn published_port(ctx: &Context) -> Option<Published> {
     ordered.into_iter().find_map(|s| {
         let port = s.ports.iter().find(|p| p.host.is_some())?;
         let (file, line) = s.locate(port.line);
+        let inside = port
+            .raw
+            .rsplit(':')
+            .next()
+            .and_then(|c| c.split('/').next())
+            .and_then(|c| c.trim().parse().ok());
         Some(Published {
             host_ip: port.host_ip.clone(),
             port: u16::try_from(port.host?.0).ok()?,
             raw: port.raw.clone(),
             at: format!("{file}:{line}"),
+            file: file.to_string(),
+            inside,
             service: s.name.clone(),
         })
     })
@@ -225,10 +234,11 @@ pub(crate) fn project(ctx: &Context) -> Arc<McpProject> {
 
 fn decide(ctx: &Context) -> McpProject {
     let code = scan_code(ctx);
-    let published = compose_port(ctx);
+    let published = published_port(ctx);
     let exposed = exposed_port(ctx);
     let (serves, why) = applicability(ctx, &code, published.is_some() || exposed.is_some());
-    let (mcp_url, health_url, address_from) = address(ctx, &code, published, exposed);
+    let (mcp_url, health_url, address_from, from_published) =
+        address(ctx, &code, published.as_ref(), exposed);
     let start = start_command(ctx, &code);
     let names = own_names(ctx, &code);
     McpProject {
@@ -237,8 +247,9 @@ fn decide(ctx: &Context) -> McpProject {
         mcp_url,
         health_url,
         address_from,
+        from_published,
         start,
-        published: published_port(ctx),
+        published,
         names,
     }
 }
@@ -326,9 +337,9 @@ fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String
 fn address(
     ctx: &Context,
     code: &Code,
-    published: Option<(Option<String>, u16, String)>,
+    published: Option<&Published>,
     exposed: Option<(u16, String)>,
-) -> (String, String, String) {
+) -> (String, String, String, bool) {
     let s = &ctx.settings;
     let path = code
         .path
@@ -344,12 +355,14 @@ fn address(
         }
         _ => "127.0.0.1".to_string(),
     };
-    let (authority, from) = if s.mcp_url_explicit || s.health_url_explicit {
+    let explicit = s.mcp_url_explicit || s.health_url_explicit;
+    let from_published = !explicit && published.is_some();
+    let (authority, from) = if explicit {
         (String::new(), "the flags or devdoctor.toml".to_string())
-    } else if let Some((ip, port, at)) = published {
+    } else if let Some(p) = published {
         (
-            format!("{}:{port}", local(ip.as_deref())),
-            format!("published at {at}"),
+            format!("{}:{}", local(p.host_ip.as_deref()), p.port),
+            format!("published at {}", p.at),
         )
     } else if let Some((port, at)) = &code.port {
         (
@@ -384,7 +397,7 @@ fn address(
             format!("http://{authority}/health"),
         ),
     };
-    (mcp_url, health_url, from)
+    (mcp_url, health_url, from, from_published)
 }
 
 fn authority_of(u: &url::Url) -> Option<String> {
