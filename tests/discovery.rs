@@ -38,6 +38,7 @@ const TREES: &[&str] = &[
     "compose-test-db",
     "readme-named-env",
     "lowlevel-sse-mcp",
+    "script-named-unnamed-env",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -396,6 +397,19 @@ fn files_found_by_what_the_project_says_of_them() {
     assert!(
         create.ends_with(r#"devtools/conda-envs/test_env.yaml"]"#),
         "{exists}"
+    );
+    // A file without `name:` that a script creates with `--name`: that is its name.
+    let unnamed = run("script-named-unnamed-env");
+    let file = check(&unnamed, "env.file");
+    assert!(
+        text(&file["details"])
+            .contains("the environment is named `burgwyn_data601_final` by env.sh:10"),
+        "{file}"
+    );
+    assert!(!text(file).contains("no `name:`:"), "{file}");
+    assert_eq!(
+        check(&unnamed, "env.exists")["summary"],
+        "environment `burgwyn_data601_final` does not exist"
     );
     // A test run's compose file: left out by the hardening rules, with the reason.
     let test_db = run("compose-test-db");

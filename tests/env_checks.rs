@@ -127,6 +127,47 @@ fn missing_env_fails_with_the_create_command() {
 }
 
 #[test]
+fn an_unnamed_file_takes_the_name_the_readme_creates_it_with() {
+    // No `name:`; the README's own command names the environment. env.* use that name and
+    // env.file says where it came from instead of asking for a `name:` line.
+    let (sb, _root) = mm_sandbox("channels: [conda-forge]\ndependencies:\n  - python=3.11\n");
+    fs::write(
+        sb.project.join("README.md"),
+        "# Setup\n\n    micromamba create -n demo -f environment.yml\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file", "env.exists"]);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "ok", "{file}");
+    assert!(
+        file["details"].to_string().contains(
+            "the environment is named `demo` by README.md:3 (`micromamba create -n demo -f environment.yml`)"
+        ),
+        "{file}"
+    );
+    assert_eq!(
+        fix_commands(&r, "env.exists"),
+        [[
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "demo",
+            "-f",
+            "environment.yml"
+        ]]
+    );
+    // A `name:` in the file stays the name, whatever the README says.
+    fs::write(
+        sb.project.join("environment.yml"),
+        "name: proj\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    assert_eq!(fix_commands(&r, "env.exists")[0][4], "proj");
+}
+
+#[test]
 fn python_is_matched_with_conda_semantics() {
     for (installed, want, expected) in [
         ("3.11.9", "python=3.11", "ok"),

@@ -30,7 +30,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.exists",
             title: "The project's environment exists",
             can_fix: true,
-            applies: "When the project names an environment (--env, [env] name, the -n NAME of the script or README command that names the file, or the environment file's name:); skips otherwise, for a file written for an image (`name: base`, or no name and a Dockerfile that installs it into base), and when a library's only environment file is Binder's (binder/, .binder/) and that environment is not here.",
+            applies: "When the project names an environment (--env, [env] name, the environment file's name:, or the -n NAME of the Makefile, script or README command that creates the environment from the file); skips otherwise, for a file written for an image (`name: base`, or no name and a Dockerfile that installs it into base), and when a library's only environment file is Binder's (binder/, .binder/) and that environment is not here.",
             explain: EXPLAIN_EXISTS,
             run: check_exists,
         })),
@@ -83,7 +83,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
 [env] file) and lints it the way conda and micromamba read it, pointing at file:line:
 - it must parse as YAML and be a mapping with a `dependencies:` list;
 - no `name:` (warn: says how the environment will be named; not for an overlay file without
-  a name that is applied with `env update`, nor for a file a Dockerfile installs into base),
+  a name that is applied with `env update`, nor for a file a Dockerfile installs into base,
+  nor when the project's Makefile, scripts or README create it with `-n NAME`: that names
+  it, and the other env checks use it),
   a name no tool accepts (fail: a space, `/`, `:`, `#` or a leading `-`), keys conda does not
   accept
   (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` and

@@ -36,6 +36,11 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
     if !pf.why.is_empty() && (!pf.others.is_empty() || pf.by_script) {
         r = r.detail(format!("picked {}", pf.why));
     }
+    if let (Some(n), Some(why)) = (&pf.script_env, &pf.name_why) {
+        r = r.detail(format!(
+            "no `name:`; the environment is named `{n}` by {why}"
+        ));
+    }
     if pf.exported {
         r = r.detail(
             "an exported environment: every package pinned (build strings tie it to one platform); a hand-written environment.yml with loose pins solves on every platform",
@@ -200,6 +205,9 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
             f.add(Status::Warn, 1, "no-name", format!("no `name:`; the environment is named `{n}` by --env/devdoctor.toml, but `micromamba create -f` without -n will not know that"));
             f.step(format!("add `name: {n}` at the top of {shown}"));
         }
+        // The Makefile, script or README that the file was found by creates it with `-n NAME`:
+        // the project's own command names it, and env.* use that name.
+        (None, None) if crate::probes::env::project_file(ctx).script_env.is_some() => {}
         (None, None) if file.prefix.is_none() => {
             f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
             f.step(add_name_step(shown));

@@ -45,8 +45,12 @@ pub struct ProjectFile {
     pub why: String,
     /// Picked because a script of the project creates an environment from it.
     pub by_script: bool,
-    /// The name that script gives the environment (`conda env create -n NAME -f FILE`).
+    /// The name that script gives the environment (`conda env create -n NAME -f FILE`); for
+    /// a file found by name, the `-n NAME` the project's scripts or README create it with
+    /// when the file has neither `name:` nor `prefix:`.
     pub script_env: Option<String>,
+    /// For that second case, where the name comes from: "README.md:12 (`conda env create …`)".
+    pub name_why: Option<String>,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
     pub exported: bool,
     /// The other environment files found, each read and parsed (linted too), and whether it
@@ -133,6 +137,19 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
                 .collect();
         }
         let state = load_file(&path);
+        let mut name_why = None;
+        let unnamed =
+            matches!(&state, FileState::Parsed(f) if f.name.is_none() && f.prefix.is_none());
+        if !s.env_file_explicit && script_env.is_none() && unnamed {
+            let scripts = &crate::probes::files::project_files(ctx).scripts;
+            if let Some(n) = named::named_files(&s.project_dir, scripts)
+                .into_iter()
+                .find(|n| n.path == path && n.env.is_some())
+            {
+                script_env = n.env;
+                name_why = Some(n.why.trim_start_matches("named by ").to_string());
+            }
+        }
         let exported = matches!(state, FileState::Parsed(_)) && discover::is_exported_env(&path);
         ProjectFile {
             path,
@@ -141,6 +158,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
             why,
             by_script,
             script_env,
+            name_why,
             exported,
             others,
         }
