@@ -387,6 +387,11 @@ fn files_found_by_what_the_project_says_of_them() {
             .contains("picked devtools/conda-envs/test_env.yaml: named by README.md:37"),
         "{file}"
     );
+    // `env update`: the file adds to an environment; its Python is not asked of the file.
+    assert!(
+        text(&file["details"]).contains("that command updates an existing environment from it"),
+        "{file}"
+    );
     let exists = check(&readme, "env.exists");
     assert_eq!(
         exists["summary"], "environment `rmsfkit` does not exist",

@@ -168,6 +168,43 @@ fn an_unnamed_file_takes_the_name_the_readme_creates_it_with() {
 }
 
 #[test]
+fn a_file_a_script_updates_an_environment_from_needs_no_python() {
+    // climada's install script: create the environment with its Python, then update it from
+    // a file that lists none. The file is not asked to pin Python; created from, it would be.
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.project.join("requirements")).unwrap();
+    fs::write(
+        sb.project.join("requirements/deps.yml"),
+        "name: proj\nchannels: [conda-forge]\ndependencies:\n  - numpy\n",
+    )
+    .unwrap();
+    fs::write(sb.project.join("main.py"), "print('hi')\n").unwrap();
+    fs::write(
+        sb.project.join("install.sh"),
+        "mamba create -n proj python=3.11 -y\nmamba env update -n proj -f requirements/deps.yml\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "ok", "{file}");
+    assert!(
+        file["details"]
+            .to_string()
+            .contains("that command updates an existing environment from it"),
+        "{file}"
+    );
+    fs::write(
+        sb.project.join("install.sh"),
+        "mamba env create -n proj -f requirements/deps.yml\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "warn", "{file}");
+    assert!(file.to_string().contains("python is not listed"), "{file}");
+}
+
+#[test]
 fn python_is_matched_with_conda_semantics() {
     for (installed, want, expected) in [
         ("3.11.9", "python=3.11", "ok"),

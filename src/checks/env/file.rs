@@ -36,6 +36,9 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
     if !pf.why.is_empty() && (!pf.others.is_empty() || pf.by_script) {
         r = r.detail(format!("picked {}", pf.why));
     }
+    if pf.script_updates && matches!(pf.state, FileState::Parsed(_)) {
+        r = r.detail("that command updates an existing environment from it: Python and pip come from the environment it updates");
+    }
     if let (Some(n), Some(why)) = (&pf.script_env, &pf.name_why) {
         r = r.detail(format!(
             "no `name:`; the environment is named `{n}` by {why}"
@@ -138,6 +141,10 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
                         "written for the image: {df}:{line} installs it into the image's base environment"
                     ))
                 }
+                // The project's script creates the environment first (with its Python) and
+                // then updates it from this file (climada's `mamba env update -n climada_env
+                // -f requirements/env_climada.yml`).
+                _ if pf.script_updates => lint(ctx, file, &shown, lpath, Role::Overlay),
                 _ => lint(ctx, file, &shown, lpath, Role::Picked),
             }
         }

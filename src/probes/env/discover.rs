@@ -583,6 +583,8 @@ pub(crate) struct EnvFileChoice {
     pub by_script: bool,
     /// The environment name that script's command gives (`-n NAME`), if any.
     pub script_env: Option<String>,
+    /// That command updates an existing environment from the file (`env update -n NAME -f`).
+    pub script_updates: bool,
 }
 
 /// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
@@ -656,6 +658,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         others,
         by_script: false,
         script_env: None,
+        script_updates: false,
     }
 }
 

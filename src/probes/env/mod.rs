@@ -49,6 +49,9 @@ pub struct ProjectFile {
     /// a file found by name, the `-n NAME` the project's scripts or README create it with
     /// when the file has neither `name:` nor `prefix:`.
     pub script_env: Option<String>,
+    /// The script updates an existing environment from the picked file (`mamba env update -n
+    /// NAME -f FILE`, after a `create` that pins Python): the file adds to an environment.
+    pub script_updates: bool,
     /// For that second case, where the name comes from: "README.md:12 (`conda env create …`)".
     pub name_why: Option<String>,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
@@ -98,6 +101,7 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
                     others: named.map(|f| f.path).collect(),
                     by_script: true,
                     script_env: first.env,
+                    script_updates: first.updates,
                 };
             }
         }
@@ -115,6 +119,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
         let mut others = Vec::new();
         let mut by_script = false;
         let mut script_env = None;
+        let mut script_updates = false;
         if !s.env_file_explicit {
             let files = env_files(ctx);
             if let Some(p) = &files.choice.picked {
@@ -122,6 +127,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
                 why.clone_from(&files.choice.why);
                 by_script = files.choice.by_script;
                 script_env.clone_from(&files.choice.script_env);
+                script_updates = files.choice.script_updates;
             }
             others = files
                 .choice
@@ -158,6 +164,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
             why,
             by_script,
             script_env,
+            script_updates,
             name_why,
             exported,
             others,

@@ -17,6 +17,9 @@ pub(crate) struct Named {
     pub command: String,
     /// The environment name the command gives (`-n NAME`), when it gives a plain one.
     pub env: Option<String>,
+    /// The command applies the file to an existing environment (`env update`, `install`)
+    /// rather than creating one from it.
+    pub updates: bool,
 }
 
 /// An environment file the project's scripts or README name.
@@ -27,6 +30,8 @@ pub(crate) struct NamedFile {
     pub why: String,
     /// The name the first command that names it gives the environment (`-n NAME`).
     pub env: Option<String>,
+    /// That command updates an existing environment from the file (see [`Named::updates`]).
+    pub updates: bool,
 }
 
 /// Scripts read at the most, and bytes of each.
@@ -52,8 +57,9 @@ pub(crate) fn named_in(text: &str) -> Vec<Named> {
             continue;
         }
         for segment in line.split(['&', ';', '|']) {
-            if let Some((file, env)) = file_of(segment) {
+            if let Some((file, env, updates)) = file_of(segment) {
                 out.push(Named {
+                    updates,
                     line: i + 1,
                     file,
                     env,
@@ -65,9 +71,9 @@ pub(crate) fn named_in(text: &str) -> Vec<Named> {
     out
 }
 
-/// The file one command creates an environment from, if it is such a command, and the name it
-/// gives the environment (`-n NAME`).
-fn file_of(segment: &str) -> Option<(String, Option<String>)> {
+/// The file one command creates (or updates) an environment from, if it is such a command, the
+/// name it gives the environment (`-n NAME`), and whether it updates an existing one.
+fn file_of(segment: &str) -> Option<(String, Option<String>, bool)> {
     let words = shlex::split(segment)
         .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
     let at = words.iter().position(|w| {
@@ -81,18 +87,18 @@ fn file_of(segment: &str) -> Option<(String, Option<String>)> {
         .filter(|w| !w.starts_with('-'))
         .take(2)
         .collect();
-    let creates = match verbs.as_slice() {
-        ["env", v, ..] | [v, ..] => matches!(*v, "create" | "update" | "install"),
-        [] => false,
+    let verb = match verbs.as_slice() {
+        ["env", v, ..] | [v, ..] => *v,
+        [] => return None,
     };
-    if !creates {
+    if !matches!(verb, "create" | "update" | "install") {
         return None;
     }
     let file = option(rest, "-f", "--file")?;
     // `-n NAME` names the environment the command makes, whatever the file's `name:` says.
     let env = option(rest, "-n", "--name")
         .filter(|n| crate::policy::names::valid_env_name(n) && !n.contains('$'));
-    Some((plain_file(file)?, env))
+    Some((plain_file(file)?, env, verb != "create"))
 }
 
 /// The value of an option given as `-x VALUE`, `--long VALUE` or `--long=VALUE`.
@@ -174,6 +180,7 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
                 path,
                 why: format!("named by {shown}:{} (`{command}`)", n.line),
                 env: n.env,
+                updates: n.updates,
             });
         }
     }
@@ -224,6 +231,9 @@ mod tests {
         );
         let names: Vec<Option<String>> = named_in(make).into_iter().map(|n| n.env).collect();
         assert_eq!(names, [None, None, Some("x".to_string()), None]);
+        // Only `env update` (and `install`) apply the file to an environment that exists.
+        let updates: Vec<bool> = named_in(make).into_iter().map(|n| n.updates).collect();
+        assert_eq!(updates, [false, true, false, false]);
         // A README quotes the command; `--name` names the environment.
         let readme = "Create it with `conda env update --name rmsfkit --file devtools/conda-envs/test_env.yaml`.\n\
                       $ mamba env create -n \"$ENV\" -f env.yml\n";
