@@ -337,7 +337,11 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let exposed = df.and_then(Dockerfile::exposed_port);
     match exposed {
         Some((port, _)) if !ctx.settings.health_url_explicit => {
-            format!("http://127.0.0.1:{port}/health")
+            // The health route the project's code declares (`/healthz`), else /health.
+            let project = crate::probes::mcp::project(ctx);
+            let path = url::Url::parse(&project.health_url)
+                .map_or_else(|_| "/health".to_string(), |u| u.path().to_string());
+            format!("http://127.0.0.1:{port}{path}")
         }
         _ => crate::probes::http::redact(&ctx.settings.health_url),
     }

@@ -82,12 +82,16 @@ macro_rules! applies_explain {
 When: the three mcp checks run only for a project that serves MCP over HTTP: --mcp-url or
 --health-url, an [mcp] table in devdoctor.toml, or an mcp/fastmcp dependency (environment
 file, pyproject.toml, requirements) or import together with an HTTP transport in its code
-(transport=\"streamable-http\"/\"sse\"/\"http\", streamable_http_app, sse_app, or the low-level
+(transport=\"streamable-http\"/\"sse\"/\"http\", streamable_http_app, sse_app, run_sse_async,
+run_streamable_http_async, or the low-level
 SseServerTransport and StreamableHTTPSessionManager next to a port literal) or a port its
 compose file publishes or its Dockerfile exposes. A server whose transport option or
 variable defaults to stdio (`--transport` with `default=\"stdio\"`) counts as stdio unless a
 port is published for it. A stdio server and a project without MCP skip, with the evidence. The address comes from the flags and config, else compose's published
-port, a port=/host= literal in the server code, EXPOSE, and only then 127.0.0.1:8000.
+port, a port=/host= literal or a `--port` option's default in the server code, EXPOSE, and
+only then 127.0.0.1:8000; the path is /sse for a server whose transport is (or defaults to)
+SSE, else /mcp, and the health route is the one the code declares (`custom_route(\"/healthz\"`,
+`Route(\"/health\"`, `@app.get(\"/api/health\")`), else /health.
 When nothing listens, mcp.port fails and the other two skip (see mcp.port)."
     };
 }

@@ -341,10 +341,17 @@ fn address(
     exposed: Option<(u16, String)>,
 ) -> (String, String, String, bool) {
     let s = &ctx.settings;
+    // A transport that defaults to SSE (`--transport` with `default="sse"`) is served at /sse
+    // whatever other transport the code can also speak.
+    let sse = match &code.default_transport {
+        Some((t, _)) if t != "stdio" => t == "sse",
+        _ => code.sse,
+    };
     let path = code
         .path
         .clone()
-        .unwrap_or_else(|| if code.sse { "/sse" } else { "/mcp" }.to_string());
+        .unwrap_or_else(|| if sse { "/sse" } else { "/mcp" }.to_string());
+    let health = code.health.as_deref().unwrap_or("/health");
     let local = |h: Option<&str>| match h {
         Some(h) if !h.is_empty() && h != "0.0.0.0" && h != "::" && h != "[::]" => {
             if h.contains(':') && !h.starts_with('[') {
@@ -385,7 +392,7 @@ fn address(
     let (mcp_url, health_url) = match (s.mcp_url_explicit, s.health_url_explicit) {
         (true, true) => (s.mcp_url.clone(), s.health_url.clone()),
         (true, false) => {
-            let h = derive(&s.mcp_url, "/health").unwrap_or_else(|| s.health_url.clone());
+            let h = derive(&s.mcp_url, health).unwrap_or_else(|| s.health_url.clone());
             (s.mcp_url.clone(), h)
         }
         (false, true) => {
@@ -394,7 +401,7 @@ fn address(
         }
         (false, false) => (
             format!("http://{authority}{path}"),
-            format!("http://{authority}/health"),
+            format!("http://{authority}{health}"),
         ),
     };
     (mcp_url, health_url, from, from_published)
@@ -436,13 +443,31 @@ fn start_command(ctx: &Context, code: &Code) -> Option<Start> {
     })
 }
 
-/// `CMD ["python", "main.py"]` (exec form) when its script is a file of the project.
+/// `CMD ["python", "main.py"]` (exec form) when its script is a file of the project, or
+/// `ENTRYPOINT ["python", "-m", "pkg"]` with the CMD's words as its arguments. An address
+/// the container listens on everywhere (`--host=0.0.0.0`) becomes loopback: run by hand,
+/// the server is for this machine, and devdoctor asks it there.
 fn dockerfile_cmd(ctx: &Context) -> Option<Start> {
     let facts = dockerfile::dockerfiles(ctx);
     facts.files.iter().find_map(|df| {
         let stage = df.final_stage()?;
-        let cmd = stage.body(df).iter().rev().find(|i| i.keyword == "CMD")?;
-        let mut argv = cmd.exec.clone()?;
+        let body = stage.body(df);
+        let last = |keyword: &str| body.iter().rev().find(|i| i.keyword == keyword);
+        let cmd = last("CMD").and_then(|i| i.exec.clone());
+        let entry = last("ENTRYPOINT").and_then(|i| i.exec.clone()).filter(|e| {
+            e.iter().any(|w| {
+                w.rsplit('/')
+                    .next()
+                    .is_some_and(|p| p.starts_with("python"))
+            })
+        });
+        let (mut argv, keyword) = match entry {
+            Some(mut e) => {
+                e.extend(cmd.unwrap_or_default());
+                (e, "ENTRYPOINT")
+            }
+            None => (cmd?, "CMD"),
+        };
         // `micromamba run -n ENV python main.py` inside the image: the command is the rest.
         if let Some(i) = argv.iter().position(|a| a == "run") {
             if argv[..i]
@@ -463,13 +488,26 @@ fn dockerfile_cmd(ctx: &Context) -> Option<Start> {
         let exists = script == "-m" || dir.join(script).is_file();
         exists.then(|| {
             argv[0] = "python".into();
+            loopback_host(&mut argv);
             Start {
                 argv,
                 dir,
-                from: format!("{} CMD", df.display),
+                from: format!("{} {keyword}", df.display),
             }
         })
     })
+}
+
+/// `--host=0.0.0.0` / `--host ::` (every interface, which a container needs) → 127.0.0.1.
+fn loopback_host(argv: &mut [String]) {
+    let everywhere = |h: &str| matches!(h, "0.0.0.0" | "::" | "[::]");
+    for i in 0..argv.len() {
+        if argv[i].strip_prefix("--host=").is_some_and(everywhere) {
+            argv[i] = "--host=127.0.0.1".into();
+        } else if argv[i] == "--host" && argv.get(i + 1).is_some_and(|h| everywhere(h)) {
+            argv[i + 1] = "127.0.0.1".into();
+        }
+    }
 }
 
 /// How many leading `-n ENV` / `-p PREFIX` / `--flag` words a `micromamba run` takes.

@@ -21,8 +21,9 @@ const MAP: &str = "mcp-code.json";
 /// text would now be read differently, so that a build between two versions does not keep
 /// facts an older reading cached. 2: comments are not evidence; 3: a bare `.run()` counts
 /// as stdio only on the server variable; 4: the low-level SDK's `SseServerTransport(` and
-/// `StreamableHTTPSessionManager(` are HTTP transports.
-const READING: u32 = 4;
+/// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
+/// `run_streamable_http_async()`, a `--port` option's default and the health route.
+const READING: u32 = 5;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -40,6 +41,9 @@ pub(super) struct Code {
     pub(super) port: Option<(u16, String)>,
     pub(super) host: Option<String>,
     pub(super) path: Option<String>,
+    /// The path of a health route the code declares (`@mcp.custom_route("/health"`,
+    /// `Route("/healthz"`, `@app.get("/api/health")`).
+    pub(super) health: Option<String>,
     /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
     pub(super) main: Option<PathBuf>,
     /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
@@ -60,6 +64,8 @@ pub(super) struct FileFacts {
     pub(super) port: Option<(u16, usize)>,
     pub(super) host: Option<String>,
     pub(super) path: Option<String>,
+    #[serde(default)]
+    pub(super) health: Option<String>,
     /// Names in `FastMCP("…")`/`NAME = "…"`, the first four.
     pub(super) names: Vec<String>,
     /// `if __name__ == "__main__"` and a `.run(` call.
@@ -70,7 +76,7 @@ static IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
     // The low-level SDK's transports, mounted in an ASGI app by hand, count too.
-    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager)\s*\("#).unwrap()
+    Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager|run_sse_async|run_streamable_http_async)\s*\("#).unwrap()
 });
 /// A stdio transport named as such.
 static STDIO: LazyLock<Regex> = LazyLock::new(|| {
@@ -98,6 +104,15 @@ const OPTION_REACH: usize = 300;
 static PORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\bport\s*=\s*(\d{2,5})\b|PORT["']\s*\)?\s*(?:,|or)\s*["']?(\d{2,5})\b"#).unwrap()
 });
+/// `"--port"` in an argparse/click option; its `default=` is read within the option's call.
+static PORT_OPTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']--port["']"#).unwrap());
+static PORT_DEFAULT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bdefault\s*=\s*(\d{2,5})\b").unwrap());
+/// A route whose path names health, declared with a decorator or a Starlette `Route`.
+static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:custom_route|route|get|api_route|add_route|Route)\(\s*["'](/(?:[\w\-]+/)*health[\w\-]*)["']"#)
+        .unwrap()
+});
 static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
 static PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -117,21 +132,10 @@ static MAIN: LazyLock<Regex> =
 pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
     let option = TRANSPORT_OPTION.find_iter(text).find_map(|o| {
         let rest = &text[o.end()..];
-        // The byte offset of the first `@`, or of the character after the reach.
-        let reach = rest
-            .char_indices()
-            .enumerate()
-            .find(|&(n, (_, c))| c == '@' || n == OPTION_REACH)
-            .map_or(rest.len(), |(_, (i, _))| i);
+        let (reach, call) = option_reach(rest);
         let c = OPTION_DEFAULT
             .captures(rest)
             .filter(|c| c.get(0).expect("match").start() <= reach)?;
-        // The option's own call: up to the next option's declaration.
-        let call = ["add_argument", ".option("]
-            .iter()
-            .filter_map(|n| rest[..reach].find(n))
-            .min()
-            .unwrap_or(reach);
         if client_option(&text[..o.start()], &rest[..call]) {
             return None;
         }
@@ -147,6 +151,37 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         .flatten()
         .min_by_key(|(start, _)| *start)
         .map(|(_, found)| found)
+}
+
+/// In `rest`, the text after an option's name: how far its `default=` may start (the byte
+/// offset of the first `@`, or of the character after [`OPTION_REACH`]), and where the
+/// option's own call ends (the next option's declaration, or that reach).
+fn option_reach(rest: &str) -> (usize, usize) {
+    let reach = rest
+        .char_indices()
+        .enumerate()
+        .find(|&(n, (_, c))| c == '@' || n == OPTION_REACH)
+        .map_or(rest.len(), |(_, (i, _))| i);
+    let call = ["add_argument", ".option("]
+        .iter()
+        .filter_map(|n| rest[..reach].find(n))
+        .min()
+        .unwrap_or(reach);
+    (reach, call)
+}
+
+/// The default of a server's `--port` option (`parser.add_argument("--port", type=int,
+/// default=8000)`) and its byte offset; not a client's option.
+fn port_option_default(text: &str) -> Option<(u16, usize)> {
+    PORT_OPTION.find_iter(text).find_map(|o| {
+        let rest = &text[o.end()..];
+        let (_, call) = option_reach(rest);
+        let m = PORT_DEFAULT.captures(&rest[..call])?.get(1)?;
+        if client_option(&text[..o.start()], &rest[..call]) {
+            return None;
+        }
+        Some((m.as_str().parse().ok()?, o.end() + m.start()))
+    })
 }
 
 /// Whether a `--transport` option is a client's (the transport a proxy or client uses to
@@ -255,7 +290,10 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         if low_level && !PORT.is_match(text) {
             return None;
         }
-        let sse = matches!(kind, "sse" | "sse_app" | "SseServerTransport");
+        let sse = matches!(
+            kind,
+            "sse" | "sse_app" | "SseServerTransport" | "run_sse_async"
+        );
         Some((whole.as_str().to_string(), line(whole), sse))
     });
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
@@ -271,12 +309,15 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
         port: configures
             .then(|| {
-                PORT.captures(text).and_then(|c| {
-                    let m = c.get(1).or_else(|| c.get(2))?;
-                    Some((m.as_str().parse().ok()?, line(m)))
-                })
+                PORT.captures(text)
+                    .and_then(|c| {
+                        let m = c.get(1).or_else(|| c.get(2))?;
+                        Some((m.as_str().parse().ok()?, line(m)))
+                    })
+                    .or_else(|| port_option_default(text).map(|(p, at)| (p, line_of(text, at))))
             })
             .flatten(),
+        health: HEALTH.captures(text).map(|c| c[1].to_string()),
         host: address(&HOST),
         path: address(&PATH),
         names: NAME
@@ -313,6 +354,9 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         code.port = code.port.take().or(f.port.map(|(p, line)| (p, at(line))));
         code.host = code.host.take().or(f.host);
         code.path = code.path.take().or(f.path);
+    }
+    if f.configures || f.import.is_some() {
+        code.health = code.health.take().or(f.health);
     }
     if code.import.is_some() && code.names.len() < 8 {
         code.names.extend(f.names);

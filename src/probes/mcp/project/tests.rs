@@ -409,3 +409,77 @@ fn the_sdk_itself_serves_nothing() {
     assert_eq!(p.serves, Serves::Nothing, "{}", p.why);
     assert!(p.why.contains("the fastmcp SDK itself"), "{}", p.why);
 }
+
+#[test]
+fn an_sse_default_a_port_option_and_a_health_route_shape_the_urls() {
+    // tandemai-inc/rdkit-mcp-server: argparse `--port` (8000) and `--transport` (sse), then
+    // `mcp.run_sse_async()`.
+    let server = "import argparse\nfrom mcp.server.fastmcp import FastMCP\n\
+                  parser = argparse.ArgumentParser()\n\
+                  parser.add_argument(\"--port\", type=int, help=\"Port\", default=8123)\n\
+                  parser.add_argument(\"--transport\", choices=[\"sse\", \"stdio\"], default=\"sse\")\n\
+                  mcp = FastMCP(\"x\")\n\
+                  @mcp.custom_route(\"/healthz\", methods=[\"GET\"])\nasync def h(r): ...\n\
+                  async def main():\n    await mcp.run_sse_async()\n";
+    let p = decide_in(
+        &[("environment.yml", ENV_MCP), ("run_server.py", server)],
+        |_| {},
+    );
+    assert_eq!(p.serves, Serves::Http, "{}", p.why);
+    assert_eq!(p.mcp_url, "http://127.0.0.1:8123/sse");
+    assert_eq!(p.health_url, "http://127.0.0.1:8123/healthz");
+    assert_eq!(p.address_from, "port 8123 at run_server.py:4");
+    let facts = code::file_facts("async def main():\n    await mcp.run_sse_async()\n");
+    assert_eq!(facts.http.map(|h| h.2), Some(true));
+    // A client's `--port` is not the server's.
+    let client = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n\
+                  client_group.add_argument(\"--port\", default=9999, help=\"port of the client\")\n";
+    assert_eq!(code::file_facts(client).port, None);
+    for (text, want) in [
+        ("app.add_route(\"/api/health\", h)", Some("/api/health")),
+        ("Route(\"/healthz\", endpoint=h)", Some("/healthz")),
+        ("@app.get('/health')", Some("/health")),
+        ("@app.get('/users')", None),
+        ("url = \"/health\"", None),
+    ] {
+        let text = format!("from mcp.server.fastmcp import FastMCP\n{text}\n");
+        assert_eq!(code::file_facts(&text).health.as_deref(), want, "{text}");
+    }
+}
+
+#[test]
+fn a_python_entrypoint_takes_the_cmd_as_arguments_and_listens_on_loopback() {
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("Dockerfile", "FROM scratch\nEXPOSE 8348\nENTRYPOINT [\"python\", \"-m\", \"srv\", \"--host\", \"0.0.0.0\"]\nCMD [\"--transport\", \"http\"]\n"),
+        ],
+        |_| {},
+    );
+    let start = p.start.expect("the Dockerfile's ENTRYPOINT");
+    assert_eq!(
+        start.argv,
+        [
+            "python",
+            "-m",
+            "srv",
+            "--host",
+            "127.0.0.1",
+            "--transport",
+            "http"
+        ]
+    );
+    assert_eq!(start.from, "Dockerfile ENTRYPOINT");
+    // A CMD's `--host=0.0.0.0` too; a shell-script ENTRYPOINT leaves the CMD as it was.
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("main.py", "print('hi')\n"),
+            ("Dockerfile", "FROM scratch\nENTRYPOINT [\"./entrypoint.sh\"]\nCMD [\"python\", \"main.py\", \"--host=0.0.0.0\"]\n"),
+        ],
+        |_| {},
+    );
+    let start = p.start.expect("the Dockerfile's CMD");
+    assert_eq!(start.argv, ["python", "main.py", "--host=127.0.0.1"]);
+    assert_eq!(start.from, "Dockerfile CMD");
+}
