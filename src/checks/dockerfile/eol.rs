@@ -68,6 +68,7 @@ const LINES: &[Line] = &[
     line("python", &["3.7"], &[], "Python 3.7", "2023-06-27"),
     line("python", &["3.8"], &[], "Python 3.8", "2024-10-07"),
     line("python", &["3.9"], &[], "Python 3.9", "2025-10-31"),
+    line("python", &["3.10"], &[], "Python 3.10", "2026-10-31"),
     line("python", &[], &["stretch"], "Debian 9 (stretch)", "2022-06-30"),
     line("python", &[], &["buster"], "Debian 10 (buster)", "2024-06-30"),
     line("python", &[], &["bullseye"], "Debian 11 (bullseye)", "2026-08-31"),
@@ -144,6 +145,9 @@ mod tests {
             "still supported on its last day"
         );
         assert_eq!(eol("python:3.8.18", "2024-10-08"), Some("Python 3.8"));
+        assert_eq!(eol("python:3.10-slim", "2026-10-31"), None);
+        assert_eq!(eol("python:3.10-slim", "2026-12-04"), Some("Python 3.10"));
+        assert_eq!(eol("python:3.100", "2026-12-04"), None);
         assert_eq!(
             eol("python:3.11-slim-buster", "2026-12-04"),
             Some("Debian 10 (buster)")
@@ -171,7 +175,7 @@ mod tests {
     fn current_lines_pass() {
         for image in [
             "python:3.12-slim",
-            "python:3.10",
+            "python:3.11",
             "python:3.80",
             "mambaorg/micromamba:2.0.5",
             "mambaorg/micromamba:2.3.0-debian12-slim",
