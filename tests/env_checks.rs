@@ -205,6 +205,67 @@ fn a_file_a_script_updates_an_environment_from_needs_no_python() {
 }
 
 #[test]
+fn a_missing_env_is_created_from_the_current_lock() {
+    // The lock records the environment file's hash: micromamba creates the tested versions.
+    let (sb, _root) = mm_sandbox(ENV_YML);
+    let sha = devdoctor::probes::env::lock::text_mode_sha256(ENV_YML);
+    let lock = |sha: &str| {
+        format!("version: 1\nmetadata:\n  channels:\n  - url: conda-forge\n    used_env_vars: []\n  platforms:\n  - linux-64\n  inputs_metadata:\n    environment.yml:\n      md5: null\n      sha256: {sha}\n  sources:\n  - environment.yml\npackage: []\n")
+    };
+    fs::write(sb.project.join("conda-lock.yml"), lock(&sha)).unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    assert_eq!(
+        fix_commands(&r, "env.exists"),
+        [[
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "proj",
+            "-f",
+            "conda-lock.yml"
+        ]]
+    );
+    // A stale lock is not what the project wants now: the environment file is.
+    fs::write(sb.project.join("conda-lock.yml"), lock(&"0".repeat(64))).unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    assert_eq!(
+        fix_commands(&r, "env.exists"),
+        [[
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml"
+        ]]
+    );
+    // An explicit lock for this platform that has every spec: micromamba creates from it.
+    fs::remove_file(sb.project.join("conda-lock.yml")).unwrap();
+    let url = "https://conda.anaconda.org/conda-forge";
+    fs::write(
+        sb.project.join("conda-linux-64.lock"),
+        format!("# platform: linux-64\n@EXPLICIT\n{url}/linux-64/python-3.11.9-h1_0_cpython.conda\n{url}/linux-64/numpy-1.26.4-py311_0.conda\n{url}/noarch/fastapi-0.110.0-pyhd8ed1ab_0.conda\n{url}/noarch/pip-24.0-pyhd8ed1ab_0.conda\n"),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.exists", "env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "ok");
+    assert_eq!(
+        fix_commands(&r, "env.exists"),
+        [[
+            "micromamba",
+            "create",
+            "-y",
+            "-n",
+            "proj",
+            "-f",
+            "conda-linux-64.lock"
+        ]]
+    );
+}
+
+#[test]
 fn python_is_matched_with_conda_semantics() {
     for (installed, want, expected) in [
         ("3.11.9", "python=3.11", "ok"),

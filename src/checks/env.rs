@@ -117,7 +117,9 @@ files, without running anything: the root prefix, every envs dir (rc `envs_dirs`
 CONDA_ENVS_DIRS, <root>/envs) and ~/.conda/environments.txt; a directory is an environment
 when it has conda-meta/history. Only when no root prefix can be determined is
 `<tool> env list --json` asked. Missing → fail, fixed by creating it from the file
-(`micromamba create -y -n NAME -f environment.yml`, or the flavour's equivalent). Several
+(`micromamba create -y -n NAME -f environment.yml`, or the flavour's equivalent), or from
+the project's conda-lock.yml when micromamba or mamba 2 reads it and env.lock would call it
+current for this platform (and it locks no pip packages): the versions the project tested. Several
 environments with the same name in different roots → warn, listing them: the tools pick
 the first, which may not be the one you think. A file written for an image (`name: base`, or
 no name while a Dockerfile runs `micromamba install -n base -f` on it) → skip: `create`
@@ -380,11 +382,16 @@ fn missing_env(
     if name.name == "base" {
         return image_env(ctx, &shown_file, &pf.path).details(looked);
     }
+    // From the project's current lock where the tool reads it: the versions the project
+    // tested, not a new solve.
+    let lock = lock::current_lock(ctx, cmds.flavour);
+    let from = lock.as_ref().unwrap_or(&pf.path);
+    let shown_from = ctx.settings.display_path(from);
     let mut fix =
-        Fix::new(format!("Create `{}` from {shown_file}.", name.name)).phase(Phase::CreateEnv);
+        Fix::new(format!("Create `{}` from {shown_from}.", name.name)).phase(Phase::CreateEnv);
     match &pf.state {
         FileState::Parsed(_) => {
-            let file_arg = path_arg(ctx, &pf.path);
+            let file_arg = path_arg(ctx, from);
             fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), name));
         }
         _ => {

@@ -10,6 +10,48 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------
 // env.lock
 
+/// A lock file that an environment can be created from instead of the environment file, for
+/// reproducible installs, current with the environment file and locking this platform:
+/// conda-lock's YAML (micromamba and mamba 2 read it when its name ends in `-lock.yml` or
+/// `-lock.yaml`) with no pip packages (left to the environment file's own `pip:` handling),
+/// else an explicit lock (`conda-linux-64.lock`, whose `# pip` lines micromamba installs too).
+pub(super) fn current_lock(ctx: &Context, flavour: Flavour) -> Option<PathBuf> {
+    if !matches!(
+        flavour,
+        Flavour::Micromamba2 | Flavour::Micromamba1 | Flavour::Mamba2
+    ) {
+        return None;
+    }
+    let pf = probe::project_file(ctx);
+    let file = pf.parsed()?;
+    let platform = current_platform();
+    let usable = |explicit: bool| {
+        move |(path, loaded): &(PathBuf, Result<lock::Lock, lock::LockError>)| {
+            let lock = loaded.as_ref().ok()?;
+            let name = path.file_name()?.to_string_lossy();
+            let kind = if explicit {
+                lock.explicit
+            } else {
+                !lock.explicit
+                    && (name.ends_with("-lock.yml") || name.ends_with("-lock.yaml"))
+                    && lock.packages.iter().all(|p| p.manager != "pip")
+            };
+            let current = match lock::freshness(file, lock, platform) {
+                lock::Freshness::HashMatches => true,
+                lock::Freshness::Compared(drift) => drift.is_empty(),
+                lock::Freshness::HashDiffers { .. } => false,
+            };
+            (kind && current && lock.platforms.iter().any(|p| p == platform)).then(|| path.clone())
+        }
+    };
+    let locks = probe::locks(ctx);
+    let files = &locks.files;
+    files
+        .iter()
+        .find_map(usable(false))
+        .or_else(|| files.iter().find_map(usable(true)))
+}
+
 fn current_platform() -> &'static str {
     rattler_conda_types::Subdir::current()
         .map(|s| s.as_str())
@@ -172,7 +214,15 @@ impl Review {
                 .fresh_notes
                 .push(format!("{shown}: input hash matches")),
             lock::Freshness::HashDiffers { recorded, actual } => {
-                self.problems.push((Status::Warn, format!("{shown} is stale: environment.yml changed after locking (input sha256 {}… ≠ {}…)", &recorded[..recorded.len().min(12)], &actual[..actual.len().min(12)])));
+                let env = ctx.settings.display_path(t.env_path);
+                self.problems.push((
+                    Status::Warn,
+                    format!(
+                        "{shown} is stale: {env} changed after locking (input sha256 {}… ≠ {}…)",
+                        &recorded[..recorded.len().min(12)],
+                        &actual[..actual.len().min(12)]
+                    ),
+                ));
                 self.relock
                     .get_or_insert((path.to_path_buf(), t.union(&lock.platforms)));
             }
@@ -183,8 +233,9 @@ impl Review {
                 self.problems.push((
                     Status::Warn,
                     format!(
-                        "{shown} is stale: {} difference(s) from environment.yml",
-                        drift.len()
+                        "{shown} is stale: {} difference(s) from {}",
+                        drift.len(),
+                        ctx.settings.display_path(t.env_path)
                     ),
                 ));
                 for dft in drift {
@@ -288,15 +339,33 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
         .then_some(lock_path.as_path());
     let mut fix = lock_fix(
         ctx,
-        "Re-lock from environment.yml with conda-lock.".into(),
+        format!(
+            "Re-lock from {} with conda-lock.",
+            ctx.settings.display_path(t.env_path)
+        ),
         t.env_path,
         lockfile,
         &plats,
     );
     if !review.any_yaml {
+        // Under the project's own name (`environment-dev.conda.linux-64.lock`), not
+        // conda-lock's default `conda-linux-64.lock`.
+        let name = lock_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        let template = name
+            .filter(|n| n.contains(t.platform) && *n != format!("conda-{}.lock", t.platform))
+            .map(|n| {
+                let template = crate::policy::text::printable(&n.replace(t.platform, "{platform}"));
+                format!(
+                    " --filename-template {}",
+                    crate::fix::quote_argv(&[template])
+                )
+            });
         fix = fix.manual(format!(
-            "then render the explicit file: conda-lock render -k explicit -p {}",
-            t.platform
+            "then render the explicit file: conda-lock render -k explicit -p {}{}",
+            t.platform,
+            template.unwrap_or_default()
         ));
     }
     r.with_fix(fix)
