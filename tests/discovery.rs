@@ -39,6 +39,7 @@ const TREES: &[&str] = &[
     "readme-named-env",
     "lowlevel-sse-mcp",
     "script-named-unnamed-env",
+    "subfolder-dockerfiles",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -427,4 +428,27 @@ fn files_found_by_what_the_project_says_of_them() {
         text(&user["details"]).contains("left out, as a test run's services: test-db"),
         "{user}"
     );
+}
+
+#[test]
+fn a_dockerfile_that_copies_from_the_root_is_built_from_there() {
+    // deploy/predictor/Dockerfile COPYs deploy/predictor/environment.yml: the root is its
+    // context, its own environment file is the one to list packages in, and its image is not
+    // tagged as the project's (the root Dockerfile's).
+    let r = run("subfolder-dockerfiles");
+    let pip = check(&r, "dockerfile.pip");
+    let manual = text(&pip["fix"]["manual"]);
+    let root = tree("subfolder-dockerfiles");
+    let rebuild = format!(
+        "then rebuild: docker build -t subfolder-dockerfiles-predictor -f {}/deploy/predictor/Dockerfile {}",
+        root.display(),
+        root.display()
+    );
+    assert!(manual.contains(&rebuild), "{manual}");
+    assert!(
+        manual.contains("in deploy/predictor/environment.yml, with `conda-forge`"),
+        "{manual}"
+    );
+    let ignore = check(&r, "dotenv.dockerignore");
+    assert!(!text(ignore).contains("deploy/predictor"), "{ignore}");
 }

@@ -133,6 +133,40 @@ fn without_a_dockerfile_every_check_skips() {
 }
 
 #[test]
+fn rules_about_what_no_dockerfile_has_skip_and_say_why() {
+    // Two batch images: no HEALTHCHECK, no conda install. The HEALTHCHECK's program and the
+    // package cache are not judged (nothing to judge), and "none needed" is the summary.
+    let batch = "FROM mambaorg/micromamba:2.0.5\nCOPY --chown=1000:1000 job.py /app/\nUSER 1000\nCMD [\"python\", \"/app/job.py\"]\n";
+    let sb = project(&[("Dockerfile", batch), ("tools/Dockerfile", batch)]);
+    let (report, _) = sb.json(&["dockerfile.*"]);
+    let tool = check(&report, "dockerfile.healthcheck_tool");
+    assert_eq!(tool["status"], "skip", "{tool}");
+    assert!(
+        tool["summary"]
+            .as_str()
+            .unwrap()
+            .contains("declares a HEALTHCHECK (see dockerfile.healthcheck)"),
+        "{tool}"
+    );
+    assert_eq!(status(&report, "dockerfile.micromamba_clean"), "skip");
+    let hc = check(&report, "dockerfile.healthcheck");
+    assert_eq!(hc["status"], "ok", "{hc}");
+    assert!(
+        hc["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("no HEALTHCHECK, and none needed"),
+        "{hc}"
+    );
+    // With a HEALTHCHECK and an install, both rules judge again.
+    let served = "FROM mambaorg/micromamba:2.0.5\nRUN micromamba install -y -n base python && micromamba clean --all --yes\nHEALTHCHECK CMD [\"python\", \"-c\", \"print(1)\"]\nUSER 1000\nCMD [\"python\", \"-m\", \"http.server\"]\n";
+    sb.write("project/Dockerfile", served);
+    let (report, _) = sb.json(&["dockerfile.*"]);
+    assert_eq!(status(&report, "dockerfile.healthcheck_tool"), "ok");
+    assert_eq!(status(&report, "dockerfile.micromamba_clean"), "ok");
+}
+
+#[test]
 fn secrets_are_redacted_in_every_output_format() {
     let sb = project(&[("Dockerfile", SECRETS)]);
     let (report, code) = sb.json(&["dockerfile.*"]);

@@ -39,6 +39,18 @@ pub struct Rule {
     /// pip or a python:* base) rather than container hygiene: it then judges only a project
     /// that sets up a conda environment, as the pip checks do.
     pub mamba_policy: bool,
+    /// What the rule judges, when not every Dockerfile has it (a HEALTHCHECK, a conda
+    /// install): where no readable Dockerfile has it, the rule skips with the reason.
+    pub subject: Option<Subject>,
+}
+
+/// See [`Rule::subject`].
+pub struct Subject {
+    pub has: fn(&Dockerfile) -> bool,
+    /// The skip's summary: "no Dockerfile declares a HEALTHCHECK (see dockerfile.healthcheck)".
+    pub absent: &'static str,
+    /// When the rule applies, for the check reference.
+    pub applies: &'static str,
 }
 
 impl Rule {
@@ -212,6 +224,26 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
 use crate::policy::text::printable;
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
+/// The tag a Dockerfile no compose service builds is rebuilt as: the project's image for the
+/// one image.* inspects (the first found), else the project's name and the Dockerfile's folder
+/// (`solarsense-predictor` for deploy/predictor/Dockerfile), so that a side image is never
+/// tagged as the project's.
+fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
+    let first = crate::probes::docker::project_files(ctx)
+        .dockerfiles
+        .first()
+        .cloned();
+    let folder = df.path.parent().filter(|d| *d != ctx.settings.project_dir);
+    match folder {
+        Some(dir) if first.as_deref() != Some(df.path.as_path()) => format!(
+            "{}-{}",
+            crate::policy::text::project_slug(&ctx.settings.project_dir, "app"),
+            crate::policy::text::project_slug(dir, "image")
+        ),
+        _ => tag(ctx),
+    }
+}
+
 fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
         return image.clone();
@@ -287,8 +319,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         service
             .as_ref()
             .and_then(|s| s.build_context.clone())
-            .or_else(|| df.path.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| ctx.settings.project_dir.clone())
+            .unwrap_or_else(|| df.default_context(&ctx.settings.project_dir))
     });
     let build_paths = files
         .first()
@@ -299,11 +330,12 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
                 super::path_arg(ctx, context),
             )
         });
-    let env_file = env_file_for(ctx, context.as_deref());
+    let env_file = env_file_for(ctx, context.as_deref(), files.first().map(|(df, _)| *df));
     let tag = service
         .as_ref()
         .and_then(|s| crate::checks::image::service_image(ctx, s))
         .filter(|_| ctx.settings.image.is_none())
+        .or_else(|| files.first().map(|(df, _)| tag_for(ctx, df)))
         .unwrap_or_else(|| tag(ctx));
     let health_url = health_url(ctx, files.first().map(|(df, _)| *df));
     let input = FixInput {
@@ -316,9 +348,27 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     (rule.fix)(&input)
 }
 
-/// The project's environment file as a COPY in the image's build names it: relative to the
-/// build context when it is inside, else to the project; `environment.yml` when there is none.
-fn env_file_for(ctx: &Context, context: Option<&Path>) -> String {
+/// The environment file the image is built from: the one the Dockerfile already COPYs from
+/// the context (deploy/predictor/Dockerfile's own `deploy/predictor/environment.yml`), else
+/// the project's, as a COPY in the build names it: relative to the build context when it is
+/// inside, else to the project; `environment.yml` when there is none.
+fn env_file_for(ctx: &Context, context: Option<&Path>, df: Option<&Dockerfile>) -> String {
+    let copied = context.zip(df).and_then(|(context, df)| {
+        df.context_sources().into_iter().find(|src| {
+            let yaml = src.extension().is_some_and(|e| e == "yml" || e == "yaml");
+            let text = yaml
+                .then(|| crate::disk::read_head(&context.join(src), 64 * 1024).ok())
+                .flatten();
+            text.is_some_and(|t| {
+                crate::probes::env::discover::env_file_kind(&String::from_utf8_lossy(&t))
+                    == crate::probes::env::discover::EnvFileKind::Spec
+            })
+        })
+    });
+    if let Some(src) = copied {
+        let src = src.strip_prefix(".").unwrap_or(&src);
+        return crate::policy::text::printable(&src.to_string_lossy());
+    }
     let pf = crate::probes::env::project_file(ctx);
     if matches!(pf.state, crate::probes::env::FileState::Absent) {
         return "environment.yml".into();
@@ -330,9 +380,10 @@ fn env_file_for(ctx: &Context, context: Option<&Path>) -> String {
     crate::policy::text::printable(&within.to_string_lossy())
 }
 
-/// The URL a suggested HEALTHCHECK asks: the one configured, else `/health` on the port the
-/// Dockerfile's final stage EXPOSEs (a Streamlit app's 8501, not the default 8000), else the
-/// default. Never with the URL's userinfo or secret query.
+/// The URL a suggested HEALTHCHECK asks: the one configured, else the health route the
+/// project's code declares (`/health` when none) on the port the Dockerfile's final stage
+/// EXPOSEs (a Streamlit app's 8501, not the default 8000), else the default. Never with the
+/// URL's userinfo or secret query.
 fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let exposed = df.and_then(Dockerfile::exposed_port);
     match exposed {
@@ -344,6 +395,20 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
             format!("http://127.0.0.1:{port}{path}")
         }
         _ => crate::probes::http::redact(&ctx.settings.health_url),
+    }
+}
+
+/// When the one thing said of every one of the `n` Dockerfiles is the same, that is the
+/// summary (tool images that "need no HEALTHCHECK" rather than the rule's generic "declare
+/// one"); else the rule's.
+fn ok_summary<'a>(rule: &'a Rule, notes: &'a [String], n: usize) -> &'a str {
+    let said: Vec<&str> = notes
+        .iter()
+        .filter_map(|note| note.split_once(": ").map(|(_, m)| m))
+        .collect();
+    match said.as_slice() {
+        [first, rest @ ..] if said.len() == n && rest.iter().all(|m| m == first) => first,
+        _ => rule.ok,
     }
 }
 
@@ -375,6 +440,12 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
             "only a dev container's Dockerfile ({}): an editor runs it for development, as the user its devcontainer.json names, not as a service",
             left_out.join(", ")
         )));
+    }
+    if let Some(subject) = &rule.subject {
+        let parsed = facts.files.iter().filter(|d| !d.stages.is_empty());
+        if facts.unreadable.is_empty() && !parsed.clone().any(|d| (subject.has)(d)) {
+            return Err(Early::skip(subject.absent));
+        }
     }
     let mut unreadable: Vec<String> = facts
         .unreadable
@@ -412,12 +483,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         .details(unreadable.clone())
     } else {
         let n = facts.files.len();
-        // With one Dockerfile and one thing said about it, that is the summary (a tool image
-        // "needs no HEALTHCHECK" rather than the rule's generic "declares one").
-        let said = match (n, notes.as_slice()) {
-            (1, [only]) => only.split_once(": ").map_or(rule.ok, |(_, m)| m),
-            _ => rule.ok,
-        };
+        let said = ok_summary(rule, &notes, n);
         CheckResult::ok(format!(
             "{said} ({n} Dockerfile{})",
             if n == 1 { "" } else { "s" }
@@ -459,7 +525,9 @@ impl super::TableRule for Rule {
         lint(ctx, self)
     }
     fn applies(&self, table: &'static str) -> &'static str {
-        if self.mamba_policy {
+        if let Some(subject) = &self.subject {
+            subject.applies
+        } else if self.mamba_policy {
             "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included), when the project sets up a conda environment (an environment file, or a requirements.txt env.file proposes to replace); skips otherwise."
         } else if self.dev_containers {
             table

@@ -217,16 +217,25 @@ fn dockerfile(ctx: &Context, target: &TargetImage) -> Option<std::path::PathBuf>
 }
 
 /// `docker build -t IMAGE [-f FILE] CONTEXT` for the image's Dockerfile: the context is the
-/// compose service's, else the Dockerfile's folder; paths are relative to the project when
+/// compose service's, else the one the Dockerfile is written for (its folder, or the root
+/// when its COPYs name files from there); paths are relative to the project when
 /// devdoctor runs there, absolute otherwise.
 fn build_fix(ctx: &Context, target: &TargetImage, why: &str) -> Fix {
     let project = &ctx.settings.project_dir;
     let df = dockerfile(ctx, target);
+    let parsed = crate::probes::dockerfile::dockerfiles(ctx);
     let context = target
         .service
         .as_ref()
         .and_then(|s| s.build_context.clone())
-        .or_else(|| df.as_ref().and_then(|d| d.parent()).map(Path::to_path_buf))
+        .or_else(|| {
+            let df = df.as_ref()?;
+            let parsed = parsed.files.iter().find(|d| &d.path == df);
+            Some(parsed.map_or_else(
+                || df.parent().unwrap_or(project).to_path_buf(),
+                |d| d.default_context(project),
+            ))
+        })
         .unwrap_or_else(|| project.clone());
     let mut argv = vec![
         "docker".to_string(),

@@ -226,7 +226,6 @@ impl Dockerfile {
         self.stages = stages;
     }
 
-    /// The stage whose image is the build's result (the last one).
     /// The final stage's first `EXPOSE`d port and its line (`EXPOSE 8501/tcp` → 8501).
     pub(crate) fn exposed_port(&self) -> Option<(u16, usize)> {
         let stage = self.final_stage()?;
@@ -238,6 +237,63 @@ impl Dockerfile {
             let port = first.split('/').next()?.parse().ok()?;
             Some((port, i.line))
         })
+    }
+
+    /// The build context this Dockerfile is written for when no compose service names one:
+    /// its own folder, unless what its COPY/ADD take from the context is found only from the
+    /// project root (`COPY deploy/predictor/environment.yml …` in deploy/predictor/Dockerfile,
+    /// built with `-f deploy/predictor/Dockerfile .`). Only plain relative paths are looked
+    /// up, and only inside the project.
+    pub fn default_context(&self, root: &Path) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(root).to_path_buf();
+        if dir == root {
+            return dir;
+        }
+        // Links are not followed: only whether the name is there.
+        let present = |p: PathBuf| std::fs::symlink_metadata(p).is_ok();
+        let (mut here, mut at_root) = (0, 0);
+        for src in self.context_sources() {
+            match (present(dir.join(&src)), present(root.join(&src))) {
+                (true, _) => here += 1,
+                (false, true) => at_root += 1,
+                (false, false) => {}
+            }
+        }
+        if at_root > 0 && here == 0 {
+            root.to_path_buf()
+        } else {
+            dir
+        }
+    }
+
+    /// The plain relative paths COPY and ADD take from the build context (not `--from`, URLs,
+    /// variables or globs).
+    pub(crate) fn context_sources(&self) -> Vec<PathBuf> {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && !s.contains(['$', '*', '?', '['])
+                && !s.contains("://")
+                && Path::new(s).components().all(|c| {
+                    matches!(
+                        c,
+                        std::path::Component::Normal(_) | std::path::Component::CurDir
+                    )
+                })
+        };
+        self.instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none())
+            .flat_map(|i| {
+                let words: Vec<String> = i
+                    .exec
+                    .clone()
+                    .unwrap_or_else(|| i.args.split_whitespace().map(str::to_string).collect());
+                let n = words.len().saturating_sub(1);
+                words.into_iter().take(n).collect::<Vec<_>>()
+            })
+            .filter(|s| plain(s) && s != ".")
+            .map(PathBuf::from)
+            .collect()
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
@@ -407,7 +463,8 @@ pub fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)>
 }
 
 /// The project's Docker build contexts, each once, in a stable order: a compose service's
-/// `build.context`, and for every Dockerfile no service builds, the Dockerfile's folder.
+/// `build.context`, and for every Dockerfile no service builds, its
+/// [`Dockerfile::default_context`].
 /// Only folders inside the project count: a context that a compose file points outside it
 /// is not read.
 pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
@@ -434,8 +491,8 @@ pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
             .services
             .iter()
             .any(|s| s.dockerfile.as_deref() == Some(df.path.as_path()));
-        if let (false, Some(dir)) = (built, df.path.parent()) {
-            push(dir.to_path_buf());
+        if !built {
+            push(df.default_context(project));
         }
     }
     out
@@ -451,6 +508,40 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dockerfile_is_built_from_where_its_copies_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("deploy/api")).unwrap();
+        std::fs::write(
+            root.join("deploy/api/environment.yml"),
+            "dependencies: []\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("deploy/api/app.py"), "").unwrap();
+        let df = |text: &str| {
+            Dockerfile::from_text(root.join("deploy/api/Dockerfile"), "d".into(), text)
+        };
+        let from_root =
+            df("FROM scratch\nCOPY deploy/api/environment.yml /tmp/e.yml\nCOPY . /app\n");
+        assert_eq!(from_root.default_context(root), root);
+        // Its own folder: a file there, no file copied, a file nowhere, a stage's output, or
+        // a path out of the project (not looked up).
+        for text in [
+            "FROM scratch\nCOPY app.py /app/\n",
+            "FROM scratch\nCOPY . /app\n",
+            "FROM scratch\nCOPY missing.txt /app/\n",
+            "FROM scratch\nCOPY --from=build deploy/api/app.py /app/\n",
+            "FROM scratch\nCOPY ../api/app.py /app/\n",
+        ] {
+            assert_eq!(
+                df(text).default_context(root),
+                root.join("deploy/api"),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn image_references() {

@@ -90,17 +90,24 @@ fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
     })
 }
 
+/// The HEALTHCHECK the final stage runs (its own, or one it inherits from a stage it builds on).
+fn final_healthcheck(df: &Dockerfile) -> Option<&Instruction> {
+    let fin = df.final_stage()?;
+    df.lineage(fin.index)
+        .iter()
+        .find_map(|s| s.body(df).iter().rev().find(|i| i.keyword == "HEALTHCHECK"))
+}
+
+/// Whether the final stage has a HEALTHCHECK for [`healthcheck_tool`] to judge.
+pub(super) fn declares_healthcheck(df: &Dockerfile) -> bool {
+    final_healthcheck(df).is_some()
+}
+
 pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
-    let Some(fin) = df.final_stage() else {
+    let (Some(fin), Some(hc)) = (df.final_stage(), final_healthcheck(df)) else {
         return Vec::new();
     };
     let lineage = df.lineage(fin.index);
-    let Some(hc) = lineage
-        .iter()
-        .find_map(|s| s.body(df).iter().rev().find(|i| i.keyword == "HEALTHCHECK"))
-    else {
-        return Vec::new();
-    };
     let Some((prog, shell_form)) = program(hc) else {
         return Vec::new();
     };

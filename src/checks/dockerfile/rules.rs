@@ -711,6 +711,11 @@ pub(super) fn installers_at(df: &Dockerfile, lines: &[usize]) -> Vec<String> {
     out
 }
 
+/// Whether a RUN installs with micromamba, mamba or conda, for [`micromamba_clean`] to judge.
+pub(super) fn installs_with_mamba(df: &Dockerfile) -> bool {
+    runs(df).any(|ins| mamba_install(ins).is_some())
+}
+
 pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for ins in runs(df) {

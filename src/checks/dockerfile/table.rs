@@ -2,7 +2,7 @@
 //! equivalents) and fixes. Fixes describe Dockerfile edits as manual steps, then rebuild.
 
 use super::rules;
-use super::{FixInput, Rule};
+use super::{FixInput, Rule, Subject};
 use crate::core::Fix;
 
 const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
@@ -50,7 +50,7 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
         "Add a HEALTHCHECK to the final stage",
         "Without a HEALTHCHECK, Docker and compose report a hung app as running",
         &[
-            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]` (mambaorg/micromamba images ship no curl; the environment's Python is there).", i.where_(), i.health_url),
+            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), i.health_url),
         ],
     )
 }
@@ -181,6 +181,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_syntax,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.user",
@@ -193,6 +194,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_user,
         dev_containers: false,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.pip",
@@ -205,6 +207,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_pip,
         dev_containers: true,
         mamba_policy: true,
+        subject: None,
     },
     Rule {
         id: "dockerfile.healthcheck",
@@ -217,6 +220,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_healthcheck,
         dev_containers: false,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.healthcheck_tool",
@@ -229,6 +233,11 @@ pub const RULES: &[Rule] = &[
         fix: fix_healthcheck_tool,
         dev_containers: false,
         mamba_policy: false,
+        subject: Some(Subject {
+            has: super::health_tool::declares_healthcheck,
+            absent: "no Dockerfile's final stage declares a HEALTHCHECK (see dockerfile.healthcheck)",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) whose final stage declares a HEALTHCHECK, but a dev container's; skips when there is none.",
+        }),
     },
     Rule {
         id: "dockerfile.chown",
@@ -241,6 +250,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_chown,
         dev_containers: false,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.base_pin",
@@ -253,6 +263,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_base_pin,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.python_base",
@@ -265,6 +276,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_python_base,
         dev_containers: true,
         mamba_policy: true,
+        subject: None,
     },
     Rule {
         id: "dockerfile.multistage",
@@ -277,6 +289,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_multistage,
         dev_containers: false,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.secrets",
@@ -289,6 +302,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_secrets,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.expose",
@@ -301,6 +315,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_expose,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.remote_fetch",
@@ -313,6 +328,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_remote_fetch,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.sudo",
@@ -325,6 +341,7 @@ pub const RULES: &[Rule] = &[
         fix: fix_sudo,
         dev_containers: false,
         mamba_policy: false,
+        subject: None,
     },
     Rule {
         id: "dockerfile.micromamba_clean",
@@ -337,6 +354,11 @@ pub const RULES: &[Rule] = &[
         fix: fix_micromamba_clean,
         dev_containers: false,
         mamba_policy: false,
+        subject: Some(Subject {
+            has: rules::installs_with_mamba,
+            absent: "no RUN installs packages with micromamba, mamba or conda",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) with a RUN that installs packages with micromamba, mamba or conda, but a dev container's; skips when there is none.",
+        }),
     },
     Rule {
         id: "dockerfile.base_eol",
@@ -349,5 +371,6 @@ pub const RULES: &[Rule] = &[
         fix: fix_base_eol,
         dev_containers: true,
         mamba_policy: false,
+        subject: None,
     },
 ];
