@@ -449,6 +449,11 @@ fn a_dockerfile_that_copies_from_the_root_is_built_from_there() {
         manual.contains("in deploy/predictor/environment.yml, with `conda-forge`"),
         "{manual}"
     );
+    // deploy/sdo/Dockerfile's exec-form CMD hands uvicorn `${PORT:-8000}` unexpanded.
+    let vars = check(&r, "dockerfile.exec_vars");
+    assert_eq!(vars["status"], "warn", "{vars}");
+    assert_eq!(vars["locations"][0]["path"], "deploy/sdo/Dockerfile");
+    assert_eq!(vars["locations"][0]["line"], 14);
     let ignore = check(&r, "dotenv.dockerignore");
     assert!(!text(ignore).contains("deploy/predictor"), "{ignore}");
 }

@@ -514,6 +514,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     Ok(result)
 }
 
+mod exec_vars;
 mod table;
 pub use table::RULES;
 

@@ -141,6 +141,14 @@ fn fix_sudo(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_exec_vars(i: &FixInput) -> Fix {
+    i.fix(
+        "Let a shell expand the variable, or write the value",
+        "In the exec form Docker starts the program directly, so `${PORT:-8000}` reaches it as those characters and it fails or misbehaves",
+        &[format!("Edit {}: use the shell form (`CMD uvicorn app:app --port ${{PORT:-8000}}`), or `[\"sh\", \"-c\", \"exec uvicorn app:app --port ${{PORT:-8000}}\"]`, or write the value itself.", i.where_())],
+    )
+}
+
 fn fix_micromamba_clean(i: &FixInput) -> Fix {
     // The clean command of the tool that installs there: `conda clean` after `conda update`.
     let mut programs: Vec<String> = Vec::new();
@@ -340,6 +348,19 @@ pub const RULES: &[Rule] = &[
         judge: rules::sudo,
         fix: fix_sudo,
         dev_containers: false,
+        mamba_policy: false,
+        subject: None,
+    },
+    Rule {
+        id: "dockerfile.exec_vars",
+        code: "DD015",
+        title: "No shell variables in the exec form",
+        hadolint: &[],
+        explain: "Warns when CMD, ENTRYPOINT or RUN in the exec (JSON) form holds a shell variable (`[\"uvicorn\", \"app:app\", \"--port\", \"${PORT:-8000}\"]`): Docker runs the program directly, with no shell to expand it, so the program gets the characters `${PORT:-8000}` and fails or uses them as they are. A command handed to `sh -c` (or `bash -lc`) is expanded by that shell and is fine. No hadolint or trivy equivalent. Fix: the shell form, `sh -c`, or the value itself.",
+        ok: "no shell variables in exec-form commands",
+        judge: super::exec_vars::exec_vars,
+        fix: fix_exec_vars,
+        dev_containers: true,
         mamba_policy: false,
         subject: None,
     },
