@@ -223,7 +223,6 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
 
 use crate::policy::text::printable;
 
-/// The image tag used in `docker build` fixes: the configured image, else the project name.
 /// The tag a Dockerfile no compose service builds is rebuilt as: the project's image for the
 /// one image.* inspects (the first found), else the project's name and the Dockerfile's folder
 /// (`solarsense-predictor` for deploy/predictor/Dockerfile), so that a side image is never
@@ -244,6 +243,7 @@ fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
     }
 }
 
+/// The image tag used in `docker build` fixes: the configured image, else the project name.
 fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
         return image.clone();

@@ -48,7 +48,10 @@ fn steps_limits(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: add `deploy: {{resources: {{limits: {{cpus: \"1.0\", memory: 512M, pids: 256}}}}}}` (or `mem_limit`, `cpus`, `pids_limit`).", list(n))]
 }
 fn steps_health(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: add `healthcheck: {{test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"], interval: 30s, timeout: 5s, retries: 3}}`, or a HEALTHCHECK in its Dockerfile; do not set `disable: true`.", list(n))]
+    vec![
+        format!("For service {}: add a `healthcheck:` whose test exits 0 when the service is healthy, with `interval: 30s, timeout: 5s, retries: 3`, or a HEALTHCHECK in the Dockerfile it builds; do not set `disable: true`.", list(n)),
+        "Tests that work without curl: an HTTP app on its own port and health route `[\"CMD\", \"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`; redis `[\"CMD\", \"redis-cli\", \"ping\"]`; postgres `[\"CMD-SHELL\", \"pg_isready\"]`; mysql and mariadb `[\"CMD\", \"mysqladmin\", \"ping\"]`.".to_string(),
+    ]
 }
 fn steps_ports(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: publish on a host port above 1024 (e.g. \"127.0.0.1:8080:8000\") and put a reverse proxy in front for 80/443.", list(n))]
@@ -185,7 +188,7 @@ pub const RULES: &[Rule] = &[
         id: "compose.healthcheck",
         code: "DC010",
         title: "Services have a healthcheck",
-        explain: "Warns when a service has no `healthcheck:` (or `disable: true`, or test NONE), unless its image brings one: the HEALTHCHECK of the Dockerfile it builds, or a local image's Config.Healthcheck. Without it `depends_on: condition: service_healthy` and restarts cannot tell a hung server from a healthy one. Equivalents: CIS Docker 4.6 and 5.27; KICS healthcheck_not_set. Fix: a `healthcheck:` that calls the /health route.",
+        explain: "Warns when a service has no `healthcheck:` (or `disable: true`, or test NONE), unless its image brings one: the HEALTHCHECK of the Dockerfile it builds, or a local image's Config.Healthcheck. Without it `depends_on: condition: service_healthy` and restarts cannot tell a hung server from a healthy one. Equivalents: CIS Docker 4.6 and 5.27; KICS healthcheck_not_set. Fix: a `healthcheck:` whose test fits the service (an HTTP app's health route through the image's Python, `redis-cli ping`, `pg_isready`).",
         ok: "every service has a healthcheck",
         judge: rules::healthcheck,
         steps: steps_health,

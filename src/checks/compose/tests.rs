@@ -300,3 +300,18 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
         "left out, as a test run's services: test-db",
     );
 }
+
+#[test]
+fn the_healthcheck_step_fits_services_that_are_not_http_apps() {
+    // A redis or postgres service is not asked for `curl …:8000/health`: the images have no
+    // curl, and they serve no HTTP.
+    let rule = RULES
+        .iter()
+        .find(|r| r.id == "compose.healthcheck")
+        .unwrap();
+    let steps = (rule.steps)(&["`redis` in compose.yaml".to_string()]).join("\n");
+    assert!(!steps.contains("curl\", \"-f"), "{steps}");
+    for test in ["redis-cli", "pg_isready", "urllib.request"] {
+        assert!(steps.contains(test), "{steps}");
+    }
+}

@@ -80,7 +80,7 @@ const LINES: &[Line] = &[
     Line {
         repository: "mambaorg/micromamba",
         tags: Tags::Of(&["0", "1"], &[]),
-        what: "micromamba 1.x (superseded by 2.x)",
+        what: "micromamba before 2.0 (0.x and 1.x, superseded by 2.x)",
         until: None,
     },
     Line {
@@ -162,8 +162,12 @@ mod tests {
             "a dated tag of a codename"
         );
         assert_eq!(
+            eol("mambaorg/micromamba:0.25.1", "2026-12-04"),
+            Some("micromamba before 2.0 (0.x and 1.x, superseded by 2.x)")
+        );
+        assert_eq!(
             eol("mambaorg/micromamba:1.5.8", "2026-12-04"),
-            Some("micromamba 1.x (superseded by 2.x)")
+            Some("micromamba before 2.0 (0.x and 1.x, superseded by 2.x)")
         );
         assert_eq!(
             eol("condaforge/mambaforge:23.1.0-1", "2026-12-04"),

@@ -386,7 +386,7 @@ pub const RULES: &[Rule] = &[
         code: "DD013",
         title: "Base images are not end of life",
         hadolint: &[],
-        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 3.6-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba 1.x and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
+        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 3.6-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
         ok: "no end-of-life base images",
         judge: super::eol::base_eol,
         fix: fix_base_eol,
