@@ -199,11 +199,29 @@ impl Commands {
 const INSTALL_MICROMAMBA_WHY: &str =
     "Install micromamba, the single static binary the policy prefers; it uses conda-forge by default.";
 
+/// What fetches micromamba's installer script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fetch {
+    Curl,
+    /// A machine with wget and no curl (slim Debian images, some CI runners): `curl` there
+    /// would need micromamba first, which is what is being installed.
+    Wget,
+}
+
 /// The fix for "no conda-compatible package manager at all": install micromamba.
 pub fn install_micromamba() -> Fix {
+    install_micromamba_by(Fetch::Curl)
+}
+
+/// [`install_micromamba`], fetching the installer with `fetch`.
+pub(crate) fn install_micromamba_by(fetch: Fetch) -> Fix {
+    let get = match fetch {
+        Fetch::Curl => "curl -L micro.mamba.pm/install.sh",
+        Fetch::Wget => "wget -qO- https://micro.mamba.pm/install.sh",
+    };
     let mut fix = Fix::new(INSTALL_MICROMAMBA_WHY)
         .phase(crate::core::Phase::InstallTool)
-        .manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#);
+        .manual(format!(r#""${{SHELL}}" <({get})"#));
     if cfg!(target_os = "macos") {
         fix = fix.cmd(argv(&["brew", "install", "micromamba"]));
     } else {

@@ -833,7 +833,11 @@ const BOOTSTRAP: &str = r#"MAMBA_ROOT_PREFIX="${MAMBA_ROOT_PREFIX:-$HOME/microma
 export MAMBA_ROOT_PREFIX
 DEVDOCTOR_MAMBA="$HOME/.local/bin/micromamba"
 if [ ! -x "$DEVDOCTOR_MAMBA" ]; then
-  installer=$(curl -fsSL https://micro.mamba.pm/install.sh)
+  if command -v curl >/dev/null 2>&1; then
+    installer=$(curl -fsSL https://micro.mamba.pm/install.sh)
+  else
+    installer=$(wget -qO- https://micro.mamba.pm/install.sh)
+  fi
   printf '%s\n' "$installer" | BIN_FOLDER="$HOME/.local/bin" INIT_YES=yes CONDA_FORGE_YES=yes PREFIX_LOCATION="$MAMBA_ROOT_PREFIX" /bin/sh
 fi
 "#;

@@ -165,12 +165,28 @@ fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
 }
 
 /// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
-fn not_found(tc: &Toolchain, broken: Vec<String>, stale: Vec<String>) -> CheckResult {
+/// Installing micromamba on this machine: its installer fetched with curl, or with wget where
+/// only wget is on PATH (curl would have to come from micromamba first).
+pub(super) fn install_fix(ctx: &Context) -> Fix {
+    let fetch = if ctx.which("curl").is_none() && ctx.which("wget").is_some() {
+        fix::Fetch::Wget
+    } else {
+        fix::Fetch::Curl
+    };
+    fix::install_micromamba_by(fetch)
+}
+
+fn not_found(
+    ctx: &Context,
+    tc: &Toolchain,
+    broken: Vec<String>,
+    stale: Vec<String>,
+) -> CheckResult {
     if tc.broken.is_empty() {
         return CheckResult::fail("no micromamba, mamba or conda found")
             .detail("looked at MAMBA_EXE, CONDA_EXE, PATH, ~/.local/bin, ~/miniforge3, ~/mambaforge, ~/miniconda3, ~/anaconda3 and /opt/conda")
             .details(stale)
-            .with_fix(fix::install_micromamba())
+            .with_fix(install_fix(ctx))
             .data("flavour", serde_json::Value::Null);
     }
     let names: Vec<String> = tc
@@ -188,8 +204,7 @@ fn not_found(tc: &Toolchain, broken: Vec<String>, stale: Vec<String>) -> CheckRe
     .data("problems", tc.problems.clone());
     if tc.broken.iter().all(|b| b.kind != ProblemKind::TimedOut) {
         r = r.with_fix(
-            fix::install_micromamba()
-                .manual("then make sure the new micromamba comes first on PATH"),
+            install_fix(ctx).manual("then make sure the new micromamba comes first on PATH"),
         );
     }
     r
@@ -325,7 +340,7 @@ pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckR
         if let Some(skip) = pixi_project(ctx, tc) {
             return skip;
         }
-        return not_found(tc, broken, stale);
+        return not_found(ctx, tc, broken, stale);
     };
     let mut r = flavour_verdict(tc, tool);
 

@@ -128,7 +128,7 @@ fn root_state(
                 "conda's root prefix {disp} ({source}) does not exist"
             ))
             .detail("the conda installation looks broken or half removed")
-            .with_fix(crate::fix::install_micromamba())
+            .with_fix(super::install_fix(ctx))
         }
     } else if !f.is_dir {
         CheckResult::fail(format!("root prefix {disp} ({source}) is not a directory")).with_fix(

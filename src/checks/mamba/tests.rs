@@ -210,6 +210,29 @@ fn nothing_installed_fails_with_the_micromamba_installer() {
 }
 
 #[test]
+fn without_curl_the_installer_is_fetched_with_wget() {
+    // A slim image or CI runner with wget and no curl: curl would need micromamba first.
+    let mut fx = Fx::new();
+    let bin = fx.home.parent().unwrap().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let wget = bin.join("wget");
+    std::fs::write(&wget, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&wget, std::fs::Permissions::from_mode(0o755)).unwrap();
+    fx.var("PATH", bin.display().to_string());
+    let r = installed(&fx.ctx(), &Toolchain::default(), &ShellInit::default());
+    let manual = r.fix.unwrap().manual;
+    assert_eq!(
+        manual[0],
+        r#""${SHELL}" <(wget -qO- https://micro.mamba.pm/install.sh)"#
+    );
+    // With curl there too, curl.
+    let curl = bin.join("curl");
+    std::fs::copy(&wget, &curl).unwrap();
+    let r = installed(&fx.ctx(), &Toolchain::default(), &ShellInit::default());
+    assert!(r.fix.unwrap().manual[0].contains("<(curl -L micro.mamba.pm"));
+}
+
+#[test]
 fn each_flavour_gets_its_verdict() {
     let expect = [
         (Flavour::Micromamba2, Status::Ok),
