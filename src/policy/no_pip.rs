@@ -148,13 +148,15 @@ pub fn matcher(name: &str) -> Option<String> {
 /// aside as a note.
 pub const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself or its packaging tools with pip (a library's development or release workflow, or its install instructions for PyPI users)",
-    advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment",
+    label: "installs only the project itself, or the tools that package it or lock its environment, with pip (a library's development or release workflow, a lock job, or its install instructions for PyPI users)",
+    advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
 };
 
-/// The tools that build and upload a distribution: a release job installs them with pip
-/// without setting up the project's environment.
+/// The tools that build and upload a distribution, or lock the environment: a release or
+/// lock job installs them with pip without setting up the project's environment
+/// (betolink/itslive-ingest's workflow pip-installs conda-lock to lock environment.yml).
 const PACKAGING_TOOLS: &[&str] = &[
+    "conda-lock",
     "pip",
     "setuptools",
     "wheel",
@@ -435,10 +437,16 @@ mod tests {
             " ./*.whl",
             " /dist/my_lib-*.tar.gz'",
             " --upgrade pip build && python -m build",
+            " conda-lock",
         ] {
             assert!(installs_only_the_project(own, Some("my-lib")), "{own}");
         }
-        for other in [" build pytest", " --upgrade pip numpy", " twine requests"] {
+        for other in [
+            " build pytest",
+            " --upgrade pip numpy",
+            " twine requests",
+            " conda-lock numpy",
+        ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
         // Without a known name, a wheel is the project's only when the job's glob picks it.
