@@ -151,7 +151,7 @@ create). devdoctor never suggests `pip uninstall`.";
 
 const EXPLAIN_LOCK: &str = "
 Looks for conda-lock.yml (or another *-lock.yml, or explicit *.lock files) next to
-environment.yml. Absent → warn; the fix generates one with conda-lock, installed from
+environment.yml, then in a lockfiles/, locks/, lock/ or conda-lock/ folder beside it. Absent → warn; the fix generates one with conda-lock, installed from
 conda-forge with the package manager when it is not on PATH. Stale when environment.yml
 changed after locking: the input hash is compared when the lock carries one (locks made
 with `--md input_sha`), otherwise the declared specs, channels and pip names are compared

@@ -40,9 +40,25 @@ pub struct Lock {
     pub packages: Vec<LockPackage>,
 }
 
-/// Lock files in `dir`: `conda-lock.yml` first, then other `*-lock.yml|yaml`, then explicit
-/// `*.lock` files that say `@EXPLICIT`.
+/// The folders beside an environment file where projects keep their locks
+/// (IAGA-VMOD/IGRF14eval's `lockfiles/conda-linux-64.lock`).
+const LOCK_FOLDERS: &[&str] = &["lockfiles", "locks", "lock", "conda-lock"];
+
+/// Lock files in `dir`, then in its lock folders ([`LOCK_FOLDERS`], real folders, not links):
+/// in each, `conda-lock.yml` first, then other `*-lock.yml|yaml`, then explicit `*.lock` files
+/// that say `@EXPLICIT`.
 pub fn find(dir: &Path) -> Vec<PathBuf> {
+    let mut out = find_in(dir);
+    for name in LOCK_FOLDERS {
+        let sub = dir.join(name);
+        if std::fs::symlink_metadata(&sub).is_ok_and(|m| m.is_dir()) {
+            out.extend(find_in(&sub));
+        }
+    }
+    out
+}
+
+fn find_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -434,6 +450,31 @@ pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locks_are_found_beside_the_file_then_in_a_lock_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let explicit = "# platform: linux-64\n@EXPLICIT\nhttps://x/a-1-0.conda\n";
+        std::fs::create_dir_all(root.join("lockfiles")).unwrap();
+        std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+        std::fs::write(root.join("conda-linux-64.lock"), explicit).unwrap();
+        std::fs::write(root.join("lockfiles/conda-osx-64.lock"), explicit).unwrap();
+        std::fs::write(root.join("elsewhere/conda-win-64.lock"), explicit).unwrap();
+        // A lock folder that is a link is not followed.
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("locks")).unwrap();
+        let found: Vec<PathBuf> = find(root)
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                PathBuf::from("conda-linux-64.lock"),
+                PathBuf::from("lockfiles/conda-osx-64.lock")
+            ]
+        );
+    }
 
     const LOCK: &str = "version: 1
 metadata:
