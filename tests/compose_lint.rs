@@ -210,9 +210,30 @@ fn a_built_service_inherits_user_and_healthcheck_from_its_dockerfile() {
             include_str!("fixtures/docker/dockerfile/policy_insecure.Dockerfile"),
         ),
     ]);
+    // The Dockerfile's own checks report the root user and the missing HEALTHCHECK: one
+    // cause, one finding, and the compose rules point there.
     let (report, _) = sb.json(&["compose.user", "compose.healthcheck"]);
-    assert_eq!(status(&report, "compose.user"), "warn");
-    assert_eq!(status(&report, "compose.healthcheck"), "warn");
+    let user = check(&report, "compose.user");
+    assert_eq!(user["status"], "skip", "{user}");
+    assert_eq!(
+        user["summary"],
+        "service `api` builds svc/Dockerfile, which runs as root (see dockerfile.user)"
+    );
+    let health = check(&report, "compose.healthcheck");
+    assert_eq!(health["status"], "skip", "{health}");
+    // Another service still gets its own finding, and the pointer is said beside it.
+    let with_redis = format!("{compose}  cache:\n    image: redis:7\n    read_only: true\n");
+    sb.write("project/compose.yaml", &with_redis);
+    let (report, _) = sb.json(&["compose.healthcheck"]);
+    let health = check(&report, "compose.healthcheck");
+    assert_eq!(health["status"], "warn", "{health}");
+    assert_eq!(health["summary"], "service `cache` has no healthcheck");
+    assert!(
+        health["details"].to_string().contains(
+            "service `api` builds svc/Dockerfile, which declares no HEALTHCHECK (see dockerfile.healthcheck)"
+        ),
+        "{health}"
+    );
 }
 
 #[test]

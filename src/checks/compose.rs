@@ -51,6 +51,9 @@ impl Lookup for Engine<'_> {
         crate::probes::docker::local_image(self.0, &crate::checks::dockerfile::with_tag(image))
             .map(|c| (c.user, c.has_healthcheck))
     }
+    fn flagged(&self, dockerfile: &Path, id: &str) -> Option<String> {
+        crate::checks::dockerfile::flagged(self.0, dockerfile, id)
+    }
 }
 
 use crate::policy::text::plural;
@@ -153,17 +156,21 @@ fn judged<'a>(rule: &Rule, facts: &'a ComposeFacts) -> impl Iterator<Item = &'a 
         .filter(move |s| all || crate::probes::files::not_deployed(&s.display).is_none())
 }
 
-/// Every service judged by `rule`: the problems (each place reported once: a base service
-/// judged again inside an override variant finds the same thing at the same place) and the
-/// notes of what passed.
-fn judge<'a>(
-    ctx: &Context,
-    rule: &Rule,
-    facts: &'a ComposeFacts,
-) -> (Vec<(&'a ComposeService, Finding)>, Vec<String>) {
+/// What `rule` found over the services it judges: the problems (each place reported once: a
+/// base service judged again inside an override variant finds the same thing at the same
+/// place), the notes of what passed, and the services whose finding another check already
+/// reports (a skip that points there).
+struct Judged<'a> {
+    problems: Vec<(&'a ComposeService, Finding)>,
+    notes: Vec<String>,
+    pointers: Vec<String>,
+}
+
+fn judge<'a>(ctx: &Context, rule: &Rule, facts: &'a ComposeFacts) -> Judged<'a> {
     let look = Engine(ctx);
     let mut problems: Vec<(&ComposeService, Finding)> = Vec::new();
     let mut notes = Vec::new();
+    let mut pointers = Vec::new();
     for s in judged(rule, facts) {
         for f in (rule.judge)(s, &look) {
             let f = Finding {
@@ -171,10 +178,13 @@ fn judge<'a>(
                 ..f
             };
             let place = s.locate(f.line);
-            if f.status == Status::Ok {
+            if matches!(f.status, Status::Ok | Status::Skip) {
                 let note = format!("{}:{}: {}", place.0, place.1, f.message);
                 if !notes.contains(&note) {
                     notes.push(note);
+                }
+                if f.status == Status::Skip && !pointers.contains(&f.message) {
+                    pointers.push(f.message.clone());
                 }
             } else if !problems
                 .iter()
@@ -184,7 +194,11 @@ fn judge<'a>(
             }
         }
     }
-    (problems, notes)
+    Judged {
+        problems,
+        notes,
+        pointers,
+    }
 }
 
 /// `docker compose config --quiet` over `file`: it validates an edit, it fixes nothing, so a fix
@@ -275,9 +289,27 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
             format!("only compose files that deploy nothing ({}): a dev container's or a test run's, which start throw-away services", files.join(", "))
         }));
     }
-    let (problems, notes) = judge(ctx, rule, &facts);
+    let Judged {
+        problems,
+        notes,
+        pointers,
+    } = judge(ctx, rule, &facts);
     let mut result = match crate::checks::fold(problems.iter().map(|(_, f)| f)) {
-        Some(r) => problem_result(rule, r.details(broken), &problems),
+        Some(r) => problem_result(rule, r.details(broken).details(pointers.clone()), &problems),
+        // Every service left is one whose Dockerfile's check reports the same cause.
+        None if broken.is_empty() && !pointers.is_empty() => {
+            let summary = match pointers.as_slice() {
+                [one] => one.clone(),
+                many => format!(
+                    "{} build Dockerfiles whose own check reports this (see {})",
+                    plural(many.len(), "service", "services"),
+                    many.first()
+                        .and_then(|m| m.rsplit_once("(see "))
+                        .map_or("dockerfile.*", |(_, see)| see.trim_end_matches(')'))
+                ),
+            };
+            CheckResult::skip(summary)
+        }
         None if broken.is_empty() => CheckResult::ok(format!(
             "{} ({})",
             rule.ok,

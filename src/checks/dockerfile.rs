@@ -212,6 +212,24 @@ pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
     Some((state.is_root(), what))
 }
 
+/// The Dockerfile at `path` as the report shows it, when the rule `id` judges it and reports a
+/// problem there that no pragma silences (for a compose rule that would say the same).
+pub(crate) fn flagged(ctx: &Context, path: &Path, id: &str) -> Option<String> {
+    let rule = RULES.iter().find(|r| r.id == id)?;
+    let facts = dockerfiles(ctx);
+    let df = facts.files.iter().find(|d| d.path == path)?;
+    if (df.dev_container() && !rule.dev_containers)
+        || (rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx))
+    {
+        return None;
+    }
+    let codes = rule.ignore_codes();
+    (rule.judge)(df, &EngineBases(ctx))
+        .iter()
+        .any(|f| f.status.is_problem() && !df.ignored_at(f.line, &codes))
+        .then(|| df.display.clone())
+}
+
 /// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
 pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);

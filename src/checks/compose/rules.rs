@@ -16,6 +16,25 @@ pub trait Lookup {
     fn built_healthcheck(&self, dockerfile: &Path) -> Option<bool>;
     /// `Config.User` and whether a healthcheck is set, for a local image.
     fn image(&self, image: &str) -> Option<(String, bool)>;
+    /// The Dockerfile at `dockerfile` as the report shows it, when the dockerfile rule `id`
+    /// reports a problem in it: a compose rule about the same thing then points there.
+    fn flagged(&self, _dockerfile: &Path, _id: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A service that builds a Dockerfile whose rule `id` already reports `what`: one cause, one
+/// finding; this one points to it (a skip, not a second problem).
+fn points_to(s: &ComposeService, look: &dyn Lookup, id: &str, what: &str) -> Option<Finding> {
+    let shown = look.flagged(s.dockerfile.as_deref()?, id)?;
+    Some(finding(
+        s.line,
+        Status::Skip,
+        format!(
+            "service `{}` builds {shown}, which {what} (see {id})",
+            s.name
+        ),
+    ))
 }
 
 pub(super) fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
@@ -112,6 +131,9 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
                 format!("service `{}` runs as `{}`", s.name, u.value),
             )]
         };
+    }
+    if let Some(f) = points_to(s, look, "dockerfile.user", "runs as root") {
+        return vec![f];
     }
     if let Some((root, what)) = s.dockerfile.as_deref().and_then(|d| look.built_user(d)) {
         if !root {
@@ -337,6 +359,9 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
                 s.name
             ),
         )];
+    }
+    if let Some(f) = points_to(s, look, "dockerfile.healthcheck", "declares no HEALTHCHECK") {
+        return vec![f];
     }
     if s.image
         .as_deref()
