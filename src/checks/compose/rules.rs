@@ -397,26 +397,39 @@ pub(super) fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .collect()
 }
 
+/// A URL with a literal password in it (`postgresql://app:hunter2@db/app`), whatever the
+/// variable is called; `${DB_PASSWORD}` there is a reference, not a password.
+fn url_with_password(value: &str) -> bool {
+    url::Url::parse(value.trim())
+        .ok()
+        .and_then(|u| u.password().map(str::to_string))
+        .is_some_and(|p| !p.is_empty() && !p.starts_with('$') && !p.starts_with("%7B"))
+}
+
 pub(super) fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let vars = s.environment.iter().map(|v| ("environment", v));
     let args = s.build_args.iter().map(|v| ("build.args", v));
     vars.chain(args)
-        .filter(|(_, v)| is_secret_name(&v.name))
-        .filter(|(_, v)| v.value.as_deref().is_some_and(is_literal_value))
-        .filter(|(_, v)| {
-            !v.value
-                .as_deref()
-                .is_some_and(|x| x.trim_start().starts_with("${"))
-        })
-        .map(|(section, v)| {
-            finding(
+        .filter_map(|(section, v)| {
+            let value = v.value.as_deref()?;
+            let named = is_secret_name(&v.name)
+                && is_literal_value(value)
+                && !value.trim_start().starts_with("${");
+            let what = if named {
+                "a plaintext value"
+            } else if url_with_password(value) {
+                "a URL with a plaintext password"
+            } else {
+                return None;
+            };
+            Some(finding(
                 v.line,
                 Status::Fail,
                 format!(
-                    "service `{}` has a plaintext value for {} in `{section}` (redacted)",
+                    "service `{}` has {what} for {} in `{section}` (redacted)",
                     s.name, v.name
                 ),
-            )
+            ))
         })
         .collect()
 }

@@ -315,3 +315,21 @@ fn the_healthcheck_step_fits_services_that_are_not_http_apps() {
         assert!(steps.contains(test), "{steps}");
     }
 }
+
+#[test]
+fn a_url_with_a_password_is_a_secret_whatever_its_name() {
+    // itslive-ingest's DATABASE_URL=postgresql://username:password@…; a reference or a URL
+    // without a password is not one.
+    let rule = RULES.iter().find(|r| r.id == "compose.secrets").unwrap();
+    let text = "services:\n  app:\n    image: x\n    environment:\n      - DATABASE_URL=postgresql://username:password@db:5432/app\n      - CACHE=redis://cache:6379/0\n      - DB=postgresql://app:${DB_PASSWORD}@db/app\n      - PLAIN=postgres://app@db/app\n";
+    let (_, services) = parse_file(Path::new("compose.yaml"), "compose.yaml", text);
+    let found = (rule.judge)(&services[0], &Nothing);
+    let found: Vec<(usize, &str)> = found.iter().map(|f| (f.line, f.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [(
+            5,
+            "service `app` has a URL with a plaintext password for DATABASE_URL in `environment` (redacted)"
+        )]
+    );
+}
