@@ -94,6 +94,9 @@ pub struct ComposeService {
     pub volumes: Vec<Mount>,
     pub environment: Vec<EnvVar>,
     pub build_args: Vec<EnvVar>,
+    /// The `--flag value` / `--flag=value` options of `command:` (`--requirepass s3cret`), as
+    /// name (`requirepass`) and value; `None` when the service sets no `command:`.
+    pub command_flags: Option<Vec<EnvVar>>,
     /// The files this service was merged from (`display` first, then overrides and
     /// `extends:` sources). A line of a setting that came from `sources[k]` with k > 0 is
     /// stored as `k * LINE_STRIDE + line`; [`ComposeService::locate`] turns it back.
@@ -290,6 +293,45 @@ fn mounts(node: &Node) -> Vec<Mount> {
     out
 }
 
+/// The long options of a `command:` (a string, split as a shell would, or a list), each with
+/// its value: `--requirepass s3cret` and `--requirepass=s3cret` give (`requirepass`, s3cret).
+fn command_flags(node: &Node) -> Vec<EnvVar> {
+    let words: Vec<(String, usize)> = match node.text() {
+        Some(text) => shlex::split(&text)
+            .unwrap_or_else(|| text.split_whitespace().map(str::to_string).collect())
+            .into_iter()
+            .map(|w| (w, node.line))
+            .collect(),
+        None => node
+            .items()
+            .iter()
+            .filter_map(|i| i.text().map(|t| (t, i.line)))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for (i, (word, line)) in words.iter().enumerate() {
+        let Some(flag) = word.strip_prefix("--").filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (
+                flag,
+                words
+                    .get(i + 1)
+                    .map(|(w, _)| w.clone())
+                    .filter(|w| !w.starts_with('-')),
+            ),
+        };
+        out.push(EnvVar {
+            name: name.to_string(),
+            value,
+            line: *line,
+        });
+    }
+    out
+}
+
 /// `environment:` / `args:` in map or list form.
 fn env_vars(node: &Node) -> Vec<EnvVar> {
     let mut out = Vec::new();
@@ -432,6 +474,7 @@ fn service(
             .and_then(|b| b.get("args"))
             .map(env_vars)
             .unwrap_or_default(),
+        command_flags: node.get("command").map(command_flags),
         sources: vec![(file.to_path_buf(), display.to_string())],
         extends,
         build_context,
@@ -541,6 +584,38 @@ mod tests {
         let (file, mut services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", text);
         assert!(file.error.is_none(), "{:?}", file.error);
         services.remove(0)
+    }
+
+    #[test]
+    fn command_options_with_their_values() {
+        let flags = |text: &str| {
+            svc(text)
+                .command_flags
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| (f.name, f.value, f.line))
+                .collect::<Vec<_>>()
+        };
+        let v = |s: &str| Some(s.to_string());
+        assert_eq!(
+            flags("services:\n  a:\n    image: redis\n    command: redis-server --save 20 1 --requirepass 'a b' --appendonly\n"),
+            [
+                ("save".to_string(), v("20"), 4),
+                ("requirepass".to_string(), v("a b"), 4),
+                ("appendonly".to_string(), None, 4)
+            ]
+        );
+        assert_eq!(
+            flags("services:\n  a:\n    image: x\n    command:\n      - serve\n      - --token=abc\n      - --port\n      - \"8000\"\n"),
+            [
+                ("token".to_string(), v("abc"), 6),
+                ("port".to_string(), v("8000"), 7)
+            ]
+        );
+        assert_eq!(svc("services:\n  a:\n    image: x\n").command_flags, None);
+        // Values never reach Debug output.
+        let s = svc("services:\n  a:\n    image: x\n    command: run --password hunter2\n");
+        assert!(!format!("{s:?}").contains("hunter2"));
     }
 
     #[test]

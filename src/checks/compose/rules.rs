@@ -409,7 +409,9 @@ fn url_with_password(value: &str) -> bool {
 pub(super) fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let vars = s.environment.iter().map(|v| ("environment", v));
     let args = s.build_args.iter().map(|v| ("build.args", v));
+    let command = s.command_flags.iter().flatten().map(|v| ("command", v));
     vars.chain(args)
+        .chain(command)
         .filter_map(|(section, v)| {
             let value = v.value.as_deref()?;
             let named = is_secret_name(&v.name)

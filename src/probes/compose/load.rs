@@ -217,6 +217,10 @@ fn shift(s: &mut ComposeService, offset: usize) {
     s.volumes.iter_mut().for_each(|p| r(&mut p.line));
     s.environment.iter_mut().for_each(|p| r(&mut p.line));
     s.build_args.iter_mut().for_each(|p| r(&mut p.line));
+    s.command_flags
+        .iter_mut()
+        .flatten()
+        .for_each(|p| r(&mut p.line));
 }
 
 fn by_name<T: Clone>(base: Vec<T>, over: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
@@ -276,6 +280,8 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
         volumes: by_name(base.volumes, over.volumes, |m| m.target.clone()),
         environment: by_name(base.environment, over.environment, |e| e.name.clone()),
         build_args: by_name(base.build_args, over.build_args, |e| e.name.clone()),
+        // An override's `command:` replaces the base's.
+        command_flags: over.command_flags.or(base.command_flags),
         sources,
         extends: None,
     }
