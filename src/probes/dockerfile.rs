@@ -249,11 +249,9 @@ impl Dockerfile {
         if dir == root {
             return dir;
         }
-        // Links are not followed: only whether the name is there.
-        let present = |p: PathBuf| std::fs::symlink_metadata(p).is_ok();
         let (mut here, mut at_root) = (0, 0);
         for src in self.context_sources() {
-            match (present(dir.join(&src)), present(root.join(&src))) {
+            match (present(&dir, &src), present(root, &src)) {
                 (true, _) => here += 1,
                 (false, true) => at_root += 1,
                 (false, false) => {}
@@ -498,6 +496,26 @@ pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
     out
 }
 
+/// Whether `rel` names something under `base`, looked up one name at a time without going
+/// through a link: a folder that is a link (`link -> /etc`) is not entered, so nothing
+/// outside the project is even looked at.
+fn present(base: &Path, rel: &Path) -> bool {
+    let mut at = base.to_path_buf();
+    let mut names = rel
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .peekable();
+    while let Some(name) = names.next() {
+        at.push(name);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_symlink() && names.peek().is_some() => return false,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 fn same_dir(a: &Path, b: &Path) -> bool {
     a == b
         || a.canonicalize()
@@ -541,6 +559,13 @@ mod tests {
                 "{text}"
             );
         }
+        // A folder that is a link is not entered, even to see whether a name is there.
+        std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+        std::fs::write(root.join("elsewhere/file"), "").unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("deploy/api/ln")).unwrap();
+        assert!(present(root, Path::new("elsewhere/file")));
+        assert!(present(root, Path::new("deploy/api/ln")));
+        assert!(!present(root, Path::new("deploy/api/ln/file")));
     }
 
     #[test]
