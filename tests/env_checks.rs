@@ -38,6 +38,13 @@ fn line_rules(c: &serde_json::Value) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// The one command env.exists gives to create `env` from `file` with micromamba.
+fn created(env: &str, file: &str) -> Vec<Vec<String>> {
+    vec![["micromamba", "create", "-y", "-n", env, "-f", file]
+        .map(String::from)
+        .to_vec()]
+}
+
 fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     support::check(r, id)
 }
@@ -106,15 +113,7 @@ fn missing_env_fails_with_the_create_command() {
     assert_eq!(status(&r, "env.exists"), "fail");
     assert_eq!(
         fix_commands(&r, "env.exists"),
-        [[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            "proj",
-            "-f",
-            "environment.yml"
-        ]]
+        created("proj", "environment.yml")
     );
     let details = check(&r, "env.exists")["details"].to_string();
     assert!(
@@ -147,15 +146,7 @@ fn an_unnamed_file_takes_the_name_the_readme_creates_it_with() {
     );
     assert_eq!(
         fix_commands(&r, "env.exists"),
-        [[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            "demo",
-            "-f",
-            "environment.yml"
-        ]]
+        created("demo", "environment.yml")
     );
     // A `name:` in the file stays the name, whatever the README says.
     fs::write(
@@ -216,30 +207,14 @@ fn a_missing_env_is_created_from_the_current_lock() {
     let (r, _) = sb.json(&["env.exists"]);
     assert_eq!(
         fix_commands(&r, "env.exists"),
-        [[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            "proj",
-            "-f",
-            "conda-lock.yml"
-        ]]
+        created("proj", "conda-lock.yml")
     );
     // A stale lock is not what the project wants now: the environment file is.
     fs::write(sb.project.join("conda-lock.yml"), lock(&"0".repeat(64))).unwrap();
     let (r, _) = sb.json(&["env.exists"]);
     assert_eq!(
         fix_commands(&r, "env.exists"),
-        [[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            "proj",
-            "-f",
-            "environment.yml"
-        ]]
+        created("proj", "environment.yml")
     );
     // An explicit lock for this platform that has every spec: micromamba creates from it.
     fs::remove_file(sb.project.join("conda-lock.yml")).unwrap();
@@ -253,15 +228,7 @@ fn a_missing_env_is_created_from_the_current_lock() {
     assert_eq!(status(&r, "env.lock"), "ok");
     assert_eq!(
         fix_commands(&r, "env.exists"),
-        [[
-            "micromamba",
-            "create",
-            "-y",
-            "-n",
-            "proj",
-            "-f",
-            "conda-linux-64.lock"
-        ]]
+        created("proj", "conda-linux-64.lock")
     );
 }
 
