@@ -323,7 +323,13 @@ fn clip(s: &str, n: usize) -> String {
 
 /// Runs a file probe. Ok/Fail/Unknown; the caller maps Fail to the check's severity.
 pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
-    let what = p.paths.join(", ");
+    // The patterns as resolved for this run (`./.dockerignore`, not `{build_context}/…`).
+    let what = p
+        .paths
+        .iter()
+        .map(|raw| vars.expand(raw).unwrap_or_else(|| raw.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut files = match resolve(ctx, vars, &p.paths) {
         Ok(f) => f,
         Err(e) => return CheckResult::unknown(e),
