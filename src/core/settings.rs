@@ -38,7 +38,7 @@ pub struct Settings {
     pub server_command_explicit: bool,
     pub allow_remote: bool,
     pub image: Option<String>,
-    /// Empty: discover Dockerfile, *.Dockerfile, Dockerfile.* in the project.
+    /// Empty: discover Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-* in the project.
     pub dockerfiles: Vec<PathBuf>,
     /// Empty: discover compose.yaml, docker-compose.yml, … in the project.
     pub compose_files: Vec<PathBuf>,

@@ -2,7 +2,7 @@
 //! resolved (global ARGs substituted into FROM, `AS name`, stages based on stages).
 //!
 //! Files come from `docker.dockerfiles` in the config, else `Dockerfile`, `*.Dockerfile` and
-//! `Dockerfile.*` anywhere in the project, as the shared walk finds them (see `probes::files`).
+//! `Dockerfile.*`, `Dockerfile_*` and `Dockerfile-*` anywhere in the project, as the shared walk finds them (see `probes::files`).
 
 mod parse;
 
@@ -613,12 +613,16 @@ mod tests {
             "Dockerfile.dev",
             "api.Dockerfile",
             "dockerfile",
+            "Dockerfile_streamlit",
+            "Dockerfile-dev",
         ] {
             assert!(is_dockerfile_name(ok), "{ok}");
         }
         for no in [
             ".Dockerfile",
             "Dockerfile-old",
+            "Dockerfile_bak",
+            "Dockerfile-",
             "compose.yaml",
             "Dockerfiles",
         ] {

@@ -100,6 +100,18 @@ pub(crate) struct ProjectFiles {
 pub(crate) fn is_dockerfile_name(name: &str) -> bool {
     name == "Dockerfile"
         || name.starts_with("Dockerfile.")
+        // `Dockerfile_streamlit`, `Dockerfile-dev` (bacalfa/pubkb's compose builds these), but
+        // not a copy kept aside (`Dockerfile-old`, `Dockerfile_bak`).
+        || name
+            .strip_prefix("Dockerfile")
+            .and_then(|rest| rest.strip_prefix(['_', '-']))
+            .is_some_and(|variant| {
+                !variant.is_empty()
+                    && !matches!(
+                        variant.to_ascii_lowercase().as_str(),
+                        "old" | "bak" | "backup" | "orig" | "copy"
+                    )
+            })
         || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len())
         || name.eq_ignore_ascii_case("dockerfile")
 }

@@ -183,7 +183,7 @@ pub const RULES: &[Rule] = &[
         code: "DD000",
         title: "Dockerfiles parse",
         hadolint: &[],
-        explain: "Reads every Dockerfile (from `docker.dockerfiles` in devdoctor.toml, else Dockerfile, *.Dockerfile and Dockerfile.* in the project and two levels below) and reports what Docker would reject: unknown instructions, a file that does not start with FROM (optionally after ARG), FROM without an image, duplicate stage names, unclosed heredocs, bad escape directives, unreadable or oversized files. Equivalents: hadolint DL1000 (parse error), DL3061, DL3024; trivy DS-0012. Fix: correct the reported lines. The other dockerfile.* checks report unknown for a file that cannot be read.",
+        explain: "Reads every Dockerfile (from `docker.dockerfiles` in devdoctor.toml, else Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_* and Dockerfile-* in the project and two levels below) and reports what Docker would reject: unknown instructions, a file that does not start with FROM (optionally after ARG), FROM without an image, duplicate stage names, unclosed heredocs, bad escape directives, unreadable or oversized files. Equivalents: hadolint DL1000 (parse error), DL3061, DL3024; trivy DS-0012. Fix: correct the reported lines. The other dockerfile.* checks report unknown for a file that cannot be read.",
         ok: "every Dockerfile parses",
         judge: rules::syntax,
         fix: fix_syntax,
@@ -244,7 +244,7 @@ pub const RULES: &[Rule] = &[
         subject: Some(Subject {
             has: super::health_tool::declares_healthcheck,
             absent: "no Dockerfile's final stage declares a HEALTHCHECK (see dockerfile.healthcheck)",
-            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) whose final stage declares a HEALTHCHECK, but a dev container's; skips when there is none.",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) whose final stage declares a HEALTHCHECK, but a dev container's; skips when there is none.",
         }),
     },
     Rule {
@@ -378,7 +378,7 @@ pub const RULES: &[Rule] = &[
         subject: Some(Subject {
             has: rules::installs_with_mamba,
             absent: "no RUN installs packages with micromamba, mamba or conda",
-            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) with a RUN that installs packages with micromamba, mamba or conda, but a dev container's; skips when there is none.",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a RUN that installs packages with micromamba, mamba or conda, but a dev container's; skips when there is none.",
         }),
     },
     Rule {
