@@ -516,3 +516,35 @@ fn dockerfile_fixes_copy_the_projects_own_environment_file() {
         assert!(!manual.contains(" environment.yml /tmp"), "{id}: {manual}");
     }
 }
+
+#[test]
+fn the_rebuild_is_tagged_as_the_image_compose_runs_by_name() {
+    // black-06/mercury: compose runs `image: mercury:latest` (its Makefile builds it from the
+    // root Dockerfile) beside a MySQL service. The rebuild tags that name; image.* inspect it.
+    let sb = Sandbox::new();
+    sb.write(
+        "project/mercury/Dockerfile",
+        "FROM python:3.12.4\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n",
+    );
+    sb.write(
+        "project/mercury/docker-compose.yml",
+        "services:\n  db:\n    image: mysql:5.7\n  mercury:\n    image: mercury:latest\n",
+    );
+    let dir = sb.project.join("mercury");
+    let (report, _) = sb.json(&[
+        "-C",
+        dir.to_str().unwrap(),
+        "dockerfile.user",
+        "image.exists",
+    ]);
+    let user = check(&report, "dockerfile.user");
+    assert!(
+        user["fix"]["manual"]
+            .to_string()
+            .contains("then rebuild: docker build -t mercury:latest"),
+        "{user}"
+    );
+    let image = check(&report, "image.exists");
+    assert!(image.to_string().contains("mercury:latest"), "{image}");
+    assert!(!image.to_string().contains("mysql"), "{image}");
+}

@@ -262,11 +262,20 @@ fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
 }
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
+/// A compose service that runs the project's image by name without building it
+/// (black-06/mercury's `image: mercury:latest`, built by its Makefile) gives that name.
 fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
         return image.clone();
     }
-    crate::policy::text::project_slug(&ctx.settings.project_dir, "app")
+    crate::checks::image::target_image(ctx)
+        .filter(|t| {
+            t.service.as_ref().is_some_and(|s| {
+                !s.builds && s.image.is_some() && crate::checks::image::named_like_project(ctx, s)
+            })
+        })
+        .map(|t| t.name)
+        .unwrap_or_else(|| crate::policy::text::project_slug(&ctx.settings.project_dir, "app"))
 }
 
 /// What `rule` found over every Dockerfile: problems, notes of what passed, and how many
@@ -435,7 +444,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
         return Err(Early::skip(
-            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included but not examples/)",
+            "no Dockerfile in the project (looked for Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included but not examples/)",
         ));
     }
     if rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx) {
@@ -547,11 +556,11 @@ impl super::TableRule for Rule {
         if let Some(subject) = &self.subject {
             subject.applies
         } else if self.mamba_policy {
-            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included), when the project sets up a conda environment (an environment file, or a requirements.txt env.file proposes to replace); skips otherwise."
+            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included), when the project sets up a conda environment (an environment file, or a requirements.txt env.file proposes to replace); skips otherwise."
         } else if self.dev_containers {
             table
         } else {
-            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included) but a dev container's (under .devcontainer/, which an editor runs for development, not as a service); skips when there is no other."
+            "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) but a dev container's (under .devcontainer/, which an editor runs for development, not as a service); skips when there is no other."
         }
     }
 }
@@ -560,7 +569,7 @@ impl super::TableRule for Rule {
 pub fn checks() -> Vec<Arc<dyn Check>> {
     super::table(
         RULES,
-        "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, subfolders included); skips when there is none.",
+        "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included); skips when there is none.",
     )
 }
 

@@ -130,8 +130,49 @@ pub(crate) fn service_image(ctx: &Context, s: &ComposeService) -> Option<String>
     }
 }
 
-/// `--image`/config first, then compose: a service that builds, then any with an image (a dev
-/// container's left out).
+/// Words of a service that say whether it is the project's own: its name's and its image's
+/// (`mercury:latest` → mercury), without the generic ones every project has.
+fn own_words(s: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "app", "api", "web", "svc", "service", "server", "main", "docker", "compose", "project",
+        "dev", "prod", "latest", "image",
+    ];
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_ascii_lowercase)
+        .filter(|w| w.len() >= 3 && !GENERIC.contains(&w.as_str()))
+        .collect()
+}
+
+/// How much a compose service looks like the project's own image: it builds, it is named
+/// like the project (a word of the project folder's name in its name or image), and it
+/// publishes a port (it serves). Ties go to the first in the file.
+fn own_score(ctx: &Context, s: &ComposeService) -> (bool, bool, bool) {
+    let project = own_words(
+        &ctx.settings
+            .project_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    let image = s
+        .image
+        .as_deref()
+        .map(|i| crate::probes::dockerfile::ImageRef::parse(i).repository)
+        .unwrap_or_default();
+    let repo = image.rsplit('/').next().unwrap_or_default().to_string();
+    let named = own_words(&format!("{} {repo}", s.name))
+        .iter()
+        .any(|w| project.contains(w));
+    (s.builds, named, !s.ports.is_empty())
+}
+
+/// Whether a compose service is named like the project (see [`own_score`]).
+pub(crate) fn named_like_project(ctx: &Context, s: &ComposeService) -> bool {
+    own_score(ctx, s).1
+}
+
+/// `--image`/config first, then compose: the service most like the project's own image (see
+/// [`own_score`]), a dev container's and a test run's left out.
 pub fn target_image(ctx: &Context) -> Option<TargetImage> {
     let facts = compose::compose(ctx);
     if let Some(name) = ctx.settings.image.as_ref().filter(|n| !n.trim().is_empty()) {
@@ -155,9 +196,11 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
             .iter()
             .filter(|s| crate::probes::files::not_deployed(&s.display).is_none())
     };
+    // `max_by_key` keeps the last of equals: over the services reversed, the first.
     let pick = services()
-        .find(|s| s.builds && service_image(ctx, s).is_some())
-        .or_else(|| services().find(|s| service_image(ctx, s).is_some()))?;
+        .filter(|s| service_image(ctx, s).is_some())
+        .rev()
+        .max_by_key(|s| own_score(ctx, s))?;
     let name = service_image(ctx, pick)?;
     let how = if pick.image.is_some() {
         "image"
@@ -797,6 +840,38 @@ mod tests {
         assert_eq!(span(Duration::from_secs(600)), "10 minutes");
         assert_eq!(span(Duration::from_secs(3 * 3600)), "3 hours");
         assert_eq!(span(Duration::from_secs(5 * 86400)), "5 days");
+    }
+
+    #[test]
+    fn the_projects_own_service_is_told_from_its_databases_and_workers() {
+        let settings = Settings {
+            project_dir: "/x/black-06__mercury".into(),
+            ..Settings::default()
+        };
+        let ctx = Context::with_vars(settings, Vec::new());
+        let svc = |name: &str, image: Option<&str>, builds: bool, ports: bool| ComposeService {
+            name: name.into(),
+            image: image.map(String::from),
+            builds,
+            ports: if ports {
+                vec![crate::probes::compose::parse_port("8000:80", 1)]
+            } else {
+                Vec::new()
+            },
+            ..ComposeService::default()
+        };
+        // mercury: nothing builds; the service named like the project, not the database.
+        let db = svc("db", Some("mysql:5.7"), false, false);
+        let own = svc("mercury", Some("mercury:latest"), false, false);
+        assert!(own_score(&ctx, &own) > own_score(&ctx, &db));
+        // A built service beats any image; among built ones, the one that serves.
+        let worker = svc("celery_worker", None, true, false);
+        let web = svc("frontend", None, true, true);
+        assert!(own_score(&ctx, &worker) > own_score(&ctx, &own));
+        assert!(own_score(&ctx, &web) > own_score(&ctx, &worker));
+        // Generic words name nothing: `app` is every project's.
+        let app = svc("app", Some("app:latest"), false, false);
+        assert!(!own_score(&ctx, &app).1);
     }
 
     #[test]
