@@ -382,14 +382,9 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
 fn env_file_for(ctx: &Context, context: Option<&Path>, df: Option<&Dockerfile>) -> String {
     let copied = context.zip(df).and_then(|(context, df)| {
         df.context_sources().into_iter().find(|src| {
-            let yaml = src.extension().is_some_and(|e| e == "yml" || e == "yaml");
-            let text = yaml
-                .then(|| crate::disk::read_head(&context.join(src), 64 * 1024).ok())
-                .flatten();
-            text.is_some_and(|t| {
-                crate::probes::env::discover::env_file_kind(&String::from_utf8_lossy(&t))
+            src.extension().is_some_and(|e| e == "yml" || e == "yaml")
+                && crate::probes::env::discover::file_kind(&context.join(src))
                     == crate::probes::env::discover::EnvFileKind::Spec
-            })
         })
     });
     if let Some(src) = copied {

@@ -33,7 +33,7 @@ pub(super) fn current_lock(ctx: &Context, flavour: Flavour) -> Option<PathBuf> {
                 lock.explicit
             } else {
                 !lock.explicit
-                    && (name.ends_with("-lock.yml") || name.ends_with("-lock.yaml"))
+                    && lock::is_conda_lock_name(&name)
                     && lock.packages.iter().all(|p| p.manager != "pip")
             };
             let current = match lock::freshness(file, lock, platform) {
@@ -332,10 +332,7 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
     });
     let lockfile = lock_path
         .file_name()
-        .is_some_and(|n| {
-            n.to_string_lossy().ends_with("-lock.yml")
-                || n.to_string_lossy().ends_with("-lock.yaml")
-        })
+        .is_some_and(|n| lock::is_conda_lock_name(&n.to_string_lossy()))
         .then_some(lock_path.as_path());
     let mut fix = lock_fix(
         ctx,

@@ -565,9 +565,14 @@ pub(crate) fn is_export_text(text: &str) -> bool {
     )
 }
 
+/// What a file holds, judged on its head (see [`env_file_kind`]).
+pub(crate) fn file_kind(path: &Path) -> EnvFileKind {
+    env_file_kind(&head(path))
+}
+
 /// Whether a file is in conda-lock's own format.
 pub(crate) fn is_conda_lock_file(path: &Path) -> bool {
-    env_file_kind(&head(path)) == EnvFileKind::CondaLock
+    file_kind(path) == EnvFileKind::CondaLock
 }
 
 /// The environment file picked among the candidates, and why.

@@ -58,6 +58,11 @@ pub fn find(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A name conda-lock's YAML goes by, and micromamba reads as one (`*-lock.yml`/`.yaml`).
+pub(crate) fn is_conda_lock_name(name: &str) -> bool {
+    name.ends_with("-lock.yml") || name.ends_with("-lock.yaml")
+}
+
 fn find_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -70,7 +75,7 @@ fn find_in(dir: &Path) -> Vec<PathBuf> {
         if !path.is_file() {
             continue;
         }
-        if name.ends_with("-lock.yml") || name.ends_with("-lock.yaml") {
+        if is_conda_lock_name(&name) {
             // An exported environment saved under a lock-like name is not a conda-lock file.
             if !crate::probes::env::discover::is_exported_env(&path) {
                 yamls.push(path);

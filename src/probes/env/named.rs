@@ -199,9 +199,8 @@ fn for_docs(file: &str) -> bool {
 
 /// Whether a file holds an environment (hand-written or exported), not a lock or other YAML.
 fn is_env_spec(path: &Path) -> bool {
-    let text = crate::disk::read_head(path, SCRIPT_BYTES).unwrap_or_default();
     matches!(
-        super::discover::env_file_kind(&String::from_utf8_lossy(&text)),
+        super::discover::file_kind(path),
         super::discover::EnvFileKind::Spec | super::discover::EnvFileKind::Export
     )
 }
