@@ -193,6 +193,20 @@ pub fn is_literal_value(value: &str) -> bool {
     !only_ref && !flag
 }
 
+/// The literal fallback of a reference with a default, as compose and POSIX shells write it:
+/// `${NAME:-hunter2}` and `${NAME-hunter2}` give `hunter2`. A plain reference, a required one
+/// (`${NAME:?message}`), an alternative (`${NAME:+x}`), and a default that is empty, a flag
+/// word or itself a reference give `None`.
+pub(crate) fn literal_default(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|&i| i > 0)?;
+    let rest = &inner[name_end..];
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    (is_literal_value(default) && !default.contains(['$', '{', '}'])).then_some(default)
+}
+
 /// Whether a URL query parameter's value should be hidden: a secret name, or one of the
 /// names that carry credentials in URLs (`code`, `sig`, `key`, `session`, …). Broader than
 /// [`is_secret_name`] because a query value is never needed to understand a finding.
@@ -218,6 +232,29 @@ pub fn is_secret_query_key(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_default_is_the_fallback_text() {
+        assert_eq!(
+            literal_default("${REDIS_PASSWORD:-defaultpassword123}"),
+            Some("defaultpassword123")
+        );
+        assert_eq!(literal_default(" ${DB_PASS-hunter2} "), Some("hunter2"));
+        for none in [
+            "${DB_PASS}",
+            "$DB_PASS",
+            "${DB_PASS:-}",
+            "${DB_PASS:?set DB_PASS}",
+            "${DB_PASS:+x}",
+            "${DB_PASS:-${OTHER}}",
+            "${DB_PASS:-false}",
+            "${:-x}",
+            "hunter2",
+            "${DB_PASS:-x}tail",
+        ] {
+            assert_eq!(literal_default(none), None, "{none}");
+        }
+    }
 
     const SECRET: &[&str] = &[
         "PGPASSWORD",

@@ -3,6 +3,7 @@
 
 use crate::checks::dockerfile::{is_literal_value, is_secret_name};
 use crate::core::Status;
+use crate::policy::secrets::literal_default;
 use crate::probes::compose::ComposeService;
 use std::path::Path;
 
@@ -414,19 +415,20 @@ pub(super) fn secrets(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .chain(command)
         .filter_map(|(section, v)| {
             let value = v.value.as_deref()?;
-            let named = is_secret_name(&v.name)
-                && is_literal_value(value)
-                && !value.trim_start().starts_with("${");
-            let what = if named {
-                "a plaintext value"
+            let secret = is_secret_name(&v.name);
+            let reference = value.trim_start().starts_with("${");
+            let (status, what) = if secret && is_literal_value(value) && !reference {
+                (Status::Fail, "a plaintext value")
             } else if url_with_password(value) {
-                "a URL with a plaintext password"
+                (Status::Fail, "a URL with a plaintext password")
+            } else if secret && literal_default(value).is_some() {
+                (Status::Warn, "a plaintext fallback value")
             } else {
                 return None;
             };
             Some(finding(
                 v.line,
-                Status::Fail,
+                status,
                 format!(
                     "service `{}` has {what} for {} in `{section}` (redacted)",
                     s.name, v.name

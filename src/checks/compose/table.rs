@@ -59,7 +59,7 @@ fn steps_ports(n: &[String]) -> Vec<String> {
 fn steps_secrets(n: &[String]) -> Vec<String> {
     vec![
         format!("For service {}: remove the plaintext values and rotate those credentials (they are in version control).", list(n)),
-        "Reference them instead: `NAME: ${NAME}` from an untracked .env file, `env_file:`, or compose `secrets:` mounted under /run/secrets.".to_string(),
+        "Reference them instead: `NAME: ${NAME}` (or `${NAME:?NAME is required}`, never a `${NAME:-value}` fallback) from an untracked .env file, `env_file:`, or compose `secrets:` mounted under /run/secrets.".to_string(),
     ]
 }
 
@@ -212,7 +212,7 @@ pub const RULES: &[Rule] = &[
         id: "compose.secrets",
         code: "DC012",
         title: "No plaintext secrets in environment",
-        explain: "Fails when a service's `environment:` (map or list form) or `build.args` gives a credential-looking name (…TOKEN, …SECRET, …PASSWORD, API_KEY, …; not …_FILE or …_PATH) a literal value, or any name a URL with a literal password (`DATABASE_URL=postgresql://app:hunter2@db/app`), or when a `command:` option with such a name has one (`redis-server --requirepass s3cret`). `${VAR}` references, pass-through names and booleans are fine. Values are never printed, in any output format: only the service, the name and the line. Why: the compose file is in version control, and `docker inspect` shows the environment (CIS Docker 4.10). Fix: remove and rotate the value; use `${VAR}` from an untracked .env, `env_file:` or compose `secrets:`.",
+        explain: "Fails when a service's `environment:` (map or list form) or `build.args` gives a credential-looking name (…TOKEN, …SECRET, …PASSWORD, API_KEY, …; not …_FILE or …_PATH) a literal value, or any name a URL with a literal password (`DATABASE_URL=postgresql://app:hunter2@db/app`), or when a `command:` option with such a name has one (`redis-server --requirepass s3cret`). `${VAR}` references, pass-through names and booleans are fine; a reference with a literal fallback (`${REDIS_PASSWORD:-changeme}`) warns, as the fallback is a plaintext value too. Values are never printed, in any output format: only the service, the name and the line. Why: the compose file is in version control, and `docker inspect` shows the environment (CIS Docker 4.10). Fix: remove and rotate the value; use `${VAR}` from an untracked .env, `env_file:` or compose `secrets:`.",
         ok: "no plaintext secrets in service environments",
         judge: rules::secrets,
         steps: steps_secrets,

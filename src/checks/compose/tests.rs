@@ -130,6 +130,23 @@ fn findings_never_contain_secret_values() {
     }
 }
 
+#[test]
+fn a_literal_fallback_for_a_secret_warns_without_its_value() {
+    let text = "services:\n  cache:\n    image: redis\n    command: redis-server --requirepass ${REDIS_PASSWORD:-LEAKCANARY1}\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD:-LEAKCANARY2}\n      API_TOKEN: ${API_TOKEN:?set API_TOKEN}\n      LOG_LEVEL: ${LOG_LEVEL:-info}\n";
+    let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", text);
+    let found = super::rules::secrets(&services[0], &Nothing);
+    let lines: Vec<(usize, Status)> = found.iter().map(|f| (f.line, f.status)).collect();
+    assert_eq!(lines, vec![(6, Warn), (4, Warn)], "{found:?}");
+    for f in &found {
+        assert!(
+            f.message.contains("plaintext fallback value"),
+            "{}",
+            f.message
+        );
+        assert!(!f.message.contains("LEAKCANARY"), "{}", f.message);
+    }
+}
+
 struct Built;
 impl Lookup for Built {
     fn built_user(&self, _: &Path) -> Option<(bool, String)> {
