@@ -217,7 +217,22 @@ fn a_built_service_inherits_user_and_healthcheck_from_its_dockerfile() {
     assert_eq!(user["status"], "skip", "{user}");
     assert_eq!(
         user["summary"],
-        "service `api` builds svc/Dockerfile, which runs as root (see dockerfile.user)"
+        "service `api` builds svc/Dockerfile, which has no USER (base image python:3.11) (see dockerfile.user)"
+    );
+    // The pointer says what the Dockerfile does: dockerfile.user could not rule root out
+    // above (python:3.11 is not local), and knows it here.
+    sb.write(
+        "project/svc/Dockerfile",
+        "FROM python:3.11\nUSER root\nCMD [\"python\"]\n",
+    );
+    let (root, _) = sb.json(&["compose.user"]);
+    assert_eq!(
+        check(&root, "compose.user")["summary"],
+        "service `api` builds svc/Dockerfile, which sets USER `root` (see dockerfile.user)"
+    );
+    sb.write(
+        "project/svc/Dockerfile",
+        include_str!("fixtures/docker/dockerfile/policy_insecure.Dockerfile"),
     );
     let health = check(&report, "compose.healthcheck");
     assert_eq!(health["status"], "skip", "{health}");

@@ -133,10 +133,16 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             )]
         };
     }
-    if let Some(f) = points_to(s, look, "dockerfile.user", "runs as root") {
+    // Says what the Dockerfile does (`sets USER root`, `has no USER (base image …)`) rather
+    // than "runs as root", which dockerfile.user may only be unable to rule out.
+    let built = s.dockerfile.as_deref().and_then(|d| look.built_user(d));
+    let what = built
+        .as_ref()
+        .map_or("runs as root", |(_, what)| what.as_str());
+    if let Some(f) = points_to(s, look, "dockerfile.user", what) {
         return vec![f];
     }
-    if let Some((root, what)) = s.dockerfile.as_deref().and_then(|d| look.built_user(d)) {
+    if let Some((root, what)) = built {
         if !root {
             return vec![finding(
                 s.line,
