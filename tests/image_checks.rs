@@ -145,6 +145,33 @@ fn root_image_without_healthcheck_built_before_the_dockerfile() {
     );
 }
 
+/// The HEALTHCHECK image.healthcheck suggests is the one dockerfile.healthcheck suggests for
+/// the image's Dockerfile: on the port its start command names, not the default 8000.
+#[test]
+fn the_suggested_healthcheck_asks_the_port_the_image_serves() {
+    let mut sb = Sandbox::new();
+    sb.write(
+        "project/Dockerfile",
+        "FROM scratch\nEXPOSE 8000\nCMD uvicorn app:app --host 0.0.0.0 --port 3333\n",
+    );
+    fake_engine(&mut sb, ROOT_IMAGE);
+    let (report, _) = sb.json(&[
+        "--image",
+        "app:1",
+        "image.healthcheck",
+        "dockerfile.healthcheck",
+    ]);
+    for id in ["image.healthcheck", "dockerfile.healthcheck"] {
+        let hc = support::check(&report, id);
+        assert_eq!(hc["status"], "warn", "{hc:#}");
+        let manual = hc["fix"]["manual"].to_string();
+        assert!(
+            manual.contains("urlopen('http://127.0.0.1:3333/health')"),
+            "{id}: {manual}"
+        );
+    }
+}
+
 #[test]
 fn non_root_image_with_healthcheck_is_ok() {
     let mut sb = Sandbox::new();

@@ -72,6 +72,9 @@ pub struct FixInput<'a> {
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
     pub health_url: String,
+    /// How a Celery worker built from the first Dockerfile is asked whether it is alive
+    /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
+    pub worker_probe: Option<String>,
     /// The project's environment file, as a COPY in the build context names it.
     pub env_file: String,
     /// The first Dockerfile and its build context (a compose service's `build.context`, else
@@ -364,13 +367,16 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         .filter(|_| ctx.settings.image.is_none())
         .or_else(|| files.first().map(|(df, _)| tag_for(ctx, df)))
         .unwrap_or_else(|| tag(ctx));
-    let health_url = health_url(ctx, files.first().map(|(df, _)| *df));
+    let first = files.first().map(|(df, _)| *df);
+    let health_url = health_url(ctx, first);
+    let worker_probe = first.and_then(celery_worker_probe);
     let input = FixInput {
         env_file,
         files,
         tag,
         build_paths,
         health_url,
+        worker_probe,
     };
     (rule.fix)(&input)
 }
@@ -402,22 +408,76 @@ fn env_file_for(ctx: &Context, context: Option<&Path>, df: Option<&Dockerfile>) 
     crate::policy::text::printable(&within.to_string_lossy())
 }
 
-/// The URL a suggested HEALTHCHECK asks: the one configured, else the health route the
-/// project's code declares (`/health` when none) on the port the Dockerfile's final stage
-/// EXPOSEs (a Streamlit app's 8501, not the default 8000), else the default. Never with the
-/// URL's userinfo or secret query.
-fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
-    let exposed = df.and_then(Dockerfile::exposed_port);
-    match exposed {
-        Some((port, _)) if !ctx.settings.health_url_explicit => {
-            // The health route the project's code declares (`/healthz`), else /health.
-            let project = crate::probes::mcp::project(ctx);
-            let path = url::Url::parse(&project.health_url)
-                .map_or_else(|_| "/health".to_string(), |u| u.path().to_string());
-            format!("http://127.0.0.1:{port}{path}")
-        }
-        _ => crate::probes::http::redact(&ctx.settings.health_url),
+/// A HEALTHCHECK to suggest for the image `df` builds: a Celery worker's asks the worker
+/// over its broker; any other's asks its health URL (see [`health_url`]) with Python, which
+/// slim images have where they have no curl.
+pub(crate) fn suggested_healthcheck(ctx: &Context, df: Option<&Dockerfile>) -> String {
+    match df.and_then(celery_worker_probe) {
+        Some(probe) => format!("HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}"),
+        None => http_healthcheck(&health_url(ctx, df)),
     }
+}
+
+/// `HEALTHCHECK … CMD ["python", "-c", "…urlopen('URL')"]`.
+pub(crate) fn http_healthcheck(url: &str) -> String {
+    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{url}')\"]")
+}
+
+/// `celery -A APP inspect ping -d celery@$HOSTNAME` when the image starts a Celery worker
+/// (`celery -A APP worker …`, also through `micromamba run`): the worker answers over the
+/// broker, so the check needs no port.
+fn celery_worker_probe(df: &Dockerfile) -> Option<String> {
+    let words = df.start_words();
+    let celery = words
+        .iter()
+        .position(|w| w.rsplit('/').next() == Some("celery"))?;
+    let rest = &words[celery + 1..];
+    if !rest.iter().any(|w| w == "worker") {
+        return None;
+    }
+    let app = rest
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.as_str() {
+            "-A" | "--app" => rest.get(i + 1).cloned(),
+            _ => w.strip_prefix("--app=").map(str::to_string),
+        })?;
+    Some(format!(
+        "celery -A {} inspect ping -d celery@$HOSTNAME",
+        printable(&shlex::try_quote(&app).ok()?)
+    ))
+}
+
+/// The URL a suggested HEALTHCHECK asks: the one configured, else the health route the
+/// project's code declares (`/health` when none) on the port the image's start command names
+/// (`--port 3333`, `--bind 0.0.0.0:80`), else the one its final stage EXPOSEs, else the
+/// default. A Streamlit app is asked at its own `/_stcore/health` (on 8501 when nothing says
+/// otherwise). Never with the URL's userinfo or secret query.
+fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
+    let configured = || crate::probes::http::redact(&ctx.settings.health_url);
+    let Some(df) = df.filter(|_| !ctx.settings.health_url_explicit) else {
+        return configured();
+    };
+    let words = df.start_words();
+    let streamlit = words
+        .iter()
+        .any(|w| w.rsplit('/').next() == Some("streamlit"));
+    let port = df
+        .served_port()
+        .or_else(|| df.exposed_port().map(|(port, _)| port))
+        .or(streamlit.then_some(8501));
+    let Some(port) = port else {
+        return configured();
+    };
+    let path = if streamlit {
+        "/_stcore/health".to_string()
+    } else {
+        // The health route the project's code declares (`/healthz`), else /health.
+        let project = crate::probes::mcp::project(ctx);
+        url::Url::parse(&project.health_url)
+            .map_or_else(|_| "/health".to_string(), |u| u.path().to_string())
+    };
+    format!("http://127.0.0.1:{port}{path}")
 }
 
 /// When the one thing said of every one of the `n` Dockerfiles is the same, that is the

@@ -259,6 +259,15 @@ fn dockerfile(ctx: &Context, target: &TargetImage) -> Option<std::path::PathBuf>
         .or_else(|| docker::project_files(ctx).dockerfiles.first().cloned())
 }
 
+/// The HEALTHCHECK to suggest for the image: the one `dockerfile.healthcheck` suggests for
+/// its Dockerfile (the port its start command names, a Celery worker's ping).
+fn suggested_healthcheck(ctx: &Context, target: &TargetImage) -> String {
+    let path = dockerfile(ctx, target);
+    let loaded = path.map(|p| crate::probes::dockerfile::load_once(ctx, &p));
+    let df = loaded.as_deref().and_then(|r| r.as_ref().ok());
+    super::dockerfile::suggested_healthcheck(ctx, df)
+}
+
 /// `docker build -t IMAGE [-f FILE] CONTEXT` for the image's Dockerfile: the context is the
 /// compose service's, else the one the Dockerfile is written for (its folder, or the root
 /// when its COPYs name files from there); paths are relative to the project when
@@ -400,11 +409,7 @@ fn check_healthcheck(ctx: &Context) -> Outcome {
             &target,
             "Declare a HEALTHCHECK in the Dockerfile, then rebuild the image.",
         )
-        .manual(format!(
-            "e.g. HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]",
-            // The configured health URL, never with its userinfo or secret query.
-            crate::probes::http::redact(&ctx.settings.health_url)
-        ))
+        .manual(format!("e.g. {}", suggested_healthcheck(ctx, &target)))
     };
     let r = if cfg.has_healthcheck {
         let shown: Vec<&str> = cfg.healthcheck_test.iter().map(String::as_str).collect();

@@ -239,6 +239,43 @@ impl Dockerfile {
         })
     }
 
+    /// The final image's start command: its ENTRYPOINT's words, then its CMD's (the last of
+    /// each in the final stage or a stage it is built on), exec form as written, shell form
+    /// split as `sh` would split plain words. As in Docker, an ENTRYPOINT drops the CMD a
+    /// stage inherits from the one it is built on.
+    pub(crate) fn start_words(&self) -> Vec<String> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        let lineage = self.lineage(last);
+        let find = |keyword: &str, stages: &[&Stage]| {
+            stages.iter().enumerate().find_map(|(at, s)| {
+                let i = s.body(self).iter().rev().find(|i| i.keyword == keyword)?;
+                let words = i.exec.clone().unwrap_or_else(|| {
+                    shlex::split(&i.args)
+                        .unwrap_or_else(|| i.args.split_whitespace().map(str::to_string).collect())
+                });
+                Some((at, words))
+            })
+        };
+        let entry = find("ENTRYPOINT", &lineage);
+        let reach = entry.as_ref().map_or(lineage.len(), |(at, _)| at + 1);
+        let mut words = entry.map(|(_, w)| w).unwrap_or_default();
+        words.extend(
+            find("CMD", &lineage[..reach])
+                .map(|(_, w)| w)
+                .unwrap_or_default(),
+        );
+        words
+    }
+
+    /// The port the final image's start command says it listens on: `--port 3333`,
+    /// `--port=3333`, Streamlit's `--server.port`, gunicorn's `--bind 0.0.0.0:80` (or `-b`),
+    /// waitress's `--listen=*:8080`; a `${PORT:-8000}` there gives its fallback.
+    pub(crate) fn served_port(&self) -> Option<u16> {
+        listen_port(&self.start_words())
+    }
+
     /// The build context this Dockerfile is written for when no compose service names one:
     /// its own folder, unless what its COPY/ADD take from the context is found only from the
     /// project root (`COPY deploy/predictor/environment.yml …` in deploy/predictor/Dockerfile,
@@ -354,6 +391,28 @@ impl DockerfileFacts {
 }
 
 /// Whether a file name is a Dockerfile by convention.
+/// The port a server's command line names (see [`Dockerfile::served_port`]).
+pub(crate) fn listen_port(words: &[String]) -> Option<u16> {
+    let port_of = |v: &str| -> Option<u16> {
+        let v = crate::policy::secrets::literal_default(v).unwrap_or(v);
+        v.rsplit(':').next()?.trim_matches(['"', '\'']).parse().ok()
+    };
+    words.iter().enumerate().find_map(|(i, w)| {
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) if f.starts_with('-') => (f, Some(v)),
+            _ => (w.as_str(), None),
+        };
+        let takes = matches!(
+            flag,
+            "--port" | "--server.port" | "--bind" | "-b" | "--listen"
+        ) || flag.ends_with("App.port");
+        if !takes {
+            return None;
+        }
+        port_of(inline.or_else(|| words.get(i + 1).map(String::as_str))?)
+    })
+}
+
 pub fn is_dockerfile_name(name: &str) -> bool {
     crate::probes::files::is_dockerfile_name(name)
 }
@@ -526,6 +585,57 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_served_port_is_the_one_the_start_command_names() {
+        let port = |text: &str| {
+            Dockerfile::from_text("/p/Dockerfile".into(), "d".into(), text).served_port()
+        };
+        assert_eq!(
+            port("FROM x\nCMD [\"uvicorn\", \"a:app\", \"--port\", \"3333\"]\n"),
+            Some(3333)
+        );
+        assert_eq!(
+            port("FROM x\nCMD gunicorn -b 0.0.0.0:80 app:app\n"),
+            Some(80)
+        );
+        assert_eq!(
+            port("FROM x\nCMD gunicorn --bind=[::]:8080 app:app\n"),
+            Some(8080)
+        );
+        assert_eq!(
+            port("FROM x\nCMD streamlit run app.py --server.port=8502\n"),
+            Some(8502)
+        );
+        assert_eq!(
+            port("FROM x\nCMD waitress-serve --listen=*:8081 app:app\n"),
+            Some(8081)
+        );
+        assert_eq!(
+            port("FROM x\nCMD jupyter lab --ServerApp.port=8890\n"),
+            Some(8890)
+        );
+        assert_eq!(
+            port("FROM x\nCMD uvicorn a:app --port ${PORT:-8001}\n"),
+            Some(8001)
+        );
+        // ENTRYPOINT and CMD together, and a CMD inherited from the stage built on.
+        let inherited = "FROM x AS base\nCMD [\"--port\", \"9000\"]\nFROM base\nUSER app\n";
+        assert_eq!(port(inherited), Some(9000));
+        let both = "FROM x\nCMD [\"--port\", \"9001\"]\nENTRYPOINT [\"python\", \"-m\", \"srv\"]\n";
+        assert_eq!(port(both), Some(9001));
+        // An ENTRYPOINT set in a later stage drops the CMD it would inherit.
+        let reset = "FROM x AS base\nCMD [\"--port\", \"9000\"]\nFROM base\nENTRYPOINT [\"python\", \"-m\", \"srv\"]\n";
+        assert_eq!(port(reset), None);
+        for none in [
+            "FROM x\nCMD [\"python\", \"main.py\"]\n",
+            "FROM x\nCMD uvicorn a:app --port $PORT\n",
+            "FROM x\nCMD gunicorn --bind unix:/tmp/s.sock app:app\n",
+            "FROM x\nEXPOSE 8000\n",
+        ] {
+            assert_eq!(port(none), None, "{none}");
+        }
+    }
 
     #[test]
     fn a_dockerfile_is_built_from_where_its_copies_are_found() {

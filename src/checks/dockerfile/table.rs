@@ -50,7 +50,10 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
         "Add a HEALTHCHECK to the final stage",
         "Without a HEALTHCHECK, Docker and compose report a hung app as running",
         &[
-            format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), i.health_url),
+            match &i.worker_probe {
+                Some(probe) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}` (a Celery worker serves no HTTP; it answers the ping over its broker).", i.where_()),
+                None => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.health_url)),
+            },
         ],
     )
 }
@@ -222,7 +225,7 @@ pub const RULES: &[Rule] = &[
         code: "DD003",
         title: "Final stage declares one HEALTHCHECK",
         hadolint: &["DL3012", "DL3057"],
-        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch) for the image of an MCP server that speaks stdio and exposes no port (its client starts it with `docker run -i`), and for a batch job or command-line tool: no EXPOSE, no compose service that runs the image, no MCP server over HTTP, and a CMD/ENTRYPOINT that names no server (uvicorn, gunicorn, streamlit, jupyter, `serve`, `--port`, …); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: `HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1`.",
+        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch) for the image of an MCP server that speaks stdio and exposes no port (its client starts it with `docker run -i`), and for a batch job or command-line tool: no EXPOSE, no compose service that runs the image, no MCP server over HTTP, and a CMD/ENTRYPOINT that names no server (uvicorn, gunicorn, streamlit, jupyter, `serve`, `--port`, …); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: a HEALTHCHECK that asks the health route with the image's Python (slim images have no curl), on the port the start command names (`--port`, `--bind`, `--server.port`) or else the one the final stage EXPOSEs; Streamlit at `/_stcore/health`; a Celery worker with `celery -A APP inspect ping`.",
         ok: "the final stage declares a HEALTHCHECK",
         judge: rules::healthcheck,
         fix: fix_healthcheck,

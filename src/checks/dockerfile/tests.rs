@@ -457,6 +457,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         files: vec![(df, vec![1, 4])],
         tag: "app".into(),
         health_url: "http://127.0.0.1:8000/health".into(),
+        worker_probe: None,
         env_file: "environment.yml".into(),
         build_paths: None,
     }
@@ -538,8 +539,9 @@ fn a_dev_container_fix_ends_with_rebuilding_the_dev_container() {
     }
 }
 
-/// The suggested HEALTHCHECK asks the port the Dockerfile EXPOSEs (a Streamlit app's 8501),
-/// unless a health URL is configured; with no EXPOSE, the default.
+/// The suggested HEALTHCHECK asks the port the start command names, else the one the
+/// Dockerfile EXPOSEs (a Streamlit app's 8501, at Streamlit's health route), unless a health
+/// URL is configured; with neither, the default.
 #[test]
 fn the_suggested_healthcheck_asks_the_exposed_port() {
     use crate::core::{Context, Settings};
@@ -569,12 +571,36 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
         "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8501/tcp\nCMD [\"streamlit\"]\n",
     )
     .unwrap();
-    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8501/health')"));
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8501/_stcore/health')"));
+    // The start command's port wins over EXPOSE: it is where the server listens.
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8000\nCMD uvicorn app:app --host 0.0.0.0 --port 3333\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:3333/health')"));
     let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz")));
     assert!(
         configured.contains("urlopen('http://127.0.0.1:9000/healthz')"),
         "{configured}"
     );
+    // A Celery worker (which compose runs) serves no HTTP: it is pinged over its broker.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  worker:\n    build: .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nCMD micromamba run -n base celery -A azure_celery worker -Q infer\n",
+    )
+    .unwrap();
+    let worker = suggested(&ctx(None));
+    assert!(
+        worker.contains("CMD celery -A azure_celery inspect ping -d celery@$HOSTNAME`"),
+        "{worker}"
+    );
+    assert!(!worker.contains("urlopen"), "{worker}");
     std::fs::write(
         &dockerfile,
         "FROM mambaorg/micromamba:2.0.5\nCMD [\"python\", \"main.py\"]\n",
