@@ -206,28 +206,59 @@ pub(crate) enum Fetch {
     /// A machine with wget and no curl (slim Debian images, some CI runners): `curl` there
     /// would need micromamba first, which is what is being installed.
     Wget,
+    /// Neither curl nor wget, which the installer script itself needs to fetch the binary,
+    /// but python3: it downloads micromamba's release binary directly.
+    Python,
+    /// No curl, wget or python3: one of them comes from the system's package manager first.
+    Nothing,
 }
 
 /// The fix for "no conda-compatible package manager at all": install micromamba.
 pub fn install_micromamba() -> Fix {
-    install_micromamba_by(Fetch::Curl)
+    install_micromamba_by(Fetch::Curl, "bash")
 }
 
-/// [`install_micromamba`], fetching the installer with `fetch`.
-pub(crate) fn install_micromamba_by(fetch: Fetch) -> Fix {
-    let get = match fetch {
-        Fetch::Curl => "curl -L micro.mamba.pm/install.sh",
-        Fetch::Wget => "wget -qO- https://micro.mamba.pm/install.sh",
+/// [`install_micromamba`], fetching the installer with `fetch`; `shell` is the one to
+/// initialise where micromamba is installed by hand (`bash`, `zsh`, …).
+pub(crate) fn install_micromamba_by(fetch: Fetch, shell: &str) -> Fix {
+    let fix = Fix::new(INSTALL_MICROMAMBA_WHY).phase(crate::core::Phase::InstallTool);
+    let mut fix = match fetch {
+        Fetch::Curl => fix.manual(r#""${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
+        Fetch::Wget => {
+            fix.manual(r#""${SHELL}" <(wget -qO- https://micro.mamba.pm/install.sh)"#)
+        }
+        Fetch::Python => by_python(fix, shell),
+        Fetch::Nothing => fix
+            .manual("neither curl, wget nor python3 is installed, and micromamba's installer needs curl or wget: install curl with the system's package manager (`sudo apt-get install -y curl`, `sudo dnf install -y curl`, `apk add curl`)")
+            .manual(r#"then: "${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
     };
-    let mut fix = Fix::new(INSTALL_MICROMAMBA_WHY)
-        .phase(crate::core::Phase::InstallTool)
-        .manual(format!(r#""${{SHELL}}" <({get})"#));
     if cfg!(target_os = "macos") {
         fix = fix.cmd(argv(&["brew", "install", "micromamba"]));
     } else {
         fix = fix.manual("or, with Homebrew: brew install micromamba");
     }
     fix
+}
+
+/// Installing micromamba without curl or wget: its release binary, downloaded by python3
+/// into ~/.local/bin (where the installer puts it), then `shell init` with the installer's
+/// root prefix.
+fn by_python(fix: Fix, shell: &str) -> Fix {
+    let platform = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("macos", "aarch64") => "osx-arm64",
+        ("macos", _) => "osx-64",
+        (_, "aarch64") => "linux-aarch64",
+        (_, "powerpc64") => "linux-ppc64le",
+        _ => "linux-64",
+    };
+    let url = format!("https://github.com/mamba-org/micromamba-releases/releases/latest/download/micromamba-{platform}");
+    fix.manual(format!(
+        r#"mkdir -p ~/.local/bin && python3 -c "import os, urllib.request; urllib.request.urlretrieve('{url}', os.path.expanduser('~/.local/bin/micromamba'))""#
+    ))
+    .manual(format!(
+        "chmod +x ~/.local/bin/micromamba && ~/.local/bin/micromamba shell init --shell {} --root-prefix ~/micromamba",
+        quote(shell)
+    ))
 }
 
 /// Whether `fix` is [`install_micromamba`]'s (no usable package manager was found).

@@ -835,8 +835,11 @@ DEVDOCTOR_MAMBA="$HOME/.local/bin/micromamba"
 if [ ! -x "$DEVDOCTOR_MAMBA" ]; then
   if command -v curl >/dev/null 2>&1; then
     installer=$(curl -fsSL https://micro.mamba.pm/install.sh)
-  else
+  elif command -v wget >/dev/null 2>&1; then
     installer=$(wget -qO- https://micro.mamba.pm/install.sh)
+  else
+    echo "micromamba's installer needs curl or wget: install one with the system's package manager (apt-get install -y curl), then run this script again" >&2
+    exit 1
   fi
   printf '%s\n' "$installer" | BIN_FOLDER="$HOME/.local/bin" INIT_YES=yes CONDA_FORGE_YES=yes PREFIX_LOCATION="$MAMBA_ROOT_PREFIX" /bin/sh
 fi

@@ -240,6 +240,20 @@ echo "installer bin=$BIN_FOLDER init=$INIT_YES prefix=$PREFIX_LOCATION tty=$tty"
     );
     let ran: Vec<&str> = it.collect();
     assert!(!ran.is_empty());
+    // Without curl or wget (which the installer itself needs), it stops before anything,
+    // saying what to install.
+    fs::remove_file(&curl).unwrap();
+    let bare = std::process::Command::new("/bin/sh")
+        .arg(&path)
+        .env_clear()
+        .env("HOME", sb.root().join("bare-home"))
+        .env("PATH", &fakebin)
+        .output()
+        .unwrap();
+    assert_eq!(bare.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&bare.stderr);
+    assert!(said.contains("needs curl or wget"), "{said}");
+    assert!(!sb.root().join("bare-home/.local/bin/micromamba").exists());
     // The last command of the script ran, with the root prefix exported.
     let want = shlex::split(&last.replacen("\"$DEVDOCTOR_MAMBA\" ", "", 1))
         .unwrap()

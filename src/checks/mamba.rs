@@ -166,14 +166,21 @@ fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
 
 /// `mamba.installed` when no package manager could be identified: none at all, or only broken ones.
 /// Installing micromamba on this machine: its installer fetched with curl, or with wget where
-/// only wget is on PATH (curl would have to come from micromamba first).
+/// only wget is on PATH (curl would have to come from micromamba first); with neither, its
+/// binary fetched by python3, or else a word on installing curl first.
 pub(super) fn install_fix(ctx: &Context) -> Fix {
-    let fetch = if ctx.which("curl").is_none() && ctx.which("wget").is_some() {
-        fix::Fetch::Wget
-    } else {
+    let has = |tool: &str| ctx.which(tool).is_some();
+    let fetch = if has("curl") {
         fix::Fetch::Curl
+    } else if has("wget") {
+        fix::Fetch::Wget
+    } else if has("python3") {
+        fix::Fetch::Python
+    } else {
+        fix::Fetch::Nothing
     };
-    fix::install_micromamba_by(fetch)
+    let shell = crate::probes::mamba::shell_init(ctx).init_name.clone();
+    fix::install_micromamba_by(fetch, shell.as_deref().unwrap_or("bash"))
 }
 
 fn not_found(

@@ -233,6 +233,46 @@ fn without_curl_the_installer_is_fetched_with_wget() {
 }
 
 #[test]
+fn without_curl_or_wget_python3_fetches_the_binary_or_curl_comes_first() {
+    // micromamba's install.sh itself downloads with curl or wget: piping it in by other
+    // means would fail there. python3 fetches the release binary directly instead.
+    let mut fx = Fx::new();
+    let bin = fx.home.parent().unwrap().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    fx.var("PATH", bin.display().to_string());
+    fx.var("SHELL", "/usr/bin/zsh".to_string());
+    let manual = |fx: &Fx| {
+        let r = installed(&fx.ctx(), &Toolchain::default(), &ShellInit::default());
+        r.fix.unwrap().manual
+    };
+    let nothing = manual(&fx);
+    assert!(
+        nothing[0].contains("install curl with the system's package manager"),
+        "{nothing:?}"
+    );
+    assert!(
+        !nothing.iter().any(|m| m.contains("python3 -c")),
+        "{nothing:?}"
+    );
+    let python = bin.join("python3");
+    std::fs::write(&python, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let by_python = manual(&fx);
+    assert!(
+        by_python[0].starts_with("mkdir -p ~/.local/bin && python3 -c ")
+            && by_python[0].contains("releases/latest/download/micromamba-"),
+        "{by_python:?}"
+    );
+    assert_eq!(
+        by_python[1],
+        "chmod +x ~/.local/bin/micromamba && ~/.local/bin/micromamba shell init --shell zsh --root-prefix ~/micromamba"
+    );
+    assert!(!by_python
+        .iter()
+        .any(|m| m.contains("install.sh") || m.contains("pip")));
+}
+
+#[test]
 fn each_flavour_gets_its_verdict() {
     let expect = [
         (Flavour::Micromamba2, Status::Ok),
