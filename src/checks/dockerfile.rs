@@ -77,6 +77,9 @@ pub struct FixInput<'a> {
     pub worker_probe: Option<String>,
     /// The project's environment file, as a COPY in the build context names it.
     pub env_file: String,
+    /// The same file as the fix text names it: a file to make in the build context when the
+    /// project's is outside it.
+    pub env_file_shown: String,
     /// The first Dockerfile and its build context (a compose service's `build.context`, else
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
@@ -360,7 +363,8 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
                 super::path_arg(ctx, context),
             )
         });
-    let env_file = env_file_for(ctx, context.as_deref(), files.first().map(|(df, _)| *df));
+    let (env_file, env_file_shown) =
+        env_file_for(ctx, context.as_deref(), files.first().map(|(df, _)| *df));
     let tag = service
         .as_ref()
         .and_then(|s| crate::checks::image::service_image(ctx, s))
@@ -372,6 +376,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let worker_probe = first.and_then(celery_worker_probe);
     let input = FixInput {
         env_file,
+        env_file_shown,
         files,
         tag,
         build_paths,
@@ -381,11 +386,19 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     (rule.fix)(&input)
 }
 
-/// The environment file the image is built from: the one the Dockerfile already COPYs from
-/// the context (deploy/predictor/Dockerfile's own `deploy/predictor/environment.yml`), else
-/// the project's, as a COPY in the build names it: relative to the build context when it is
-/// inside, else to the project; `environment.yml` when there is none.
-fn env_file_for(ctx: &Context, context: Option<&Path>, df: Option<&Dockerfile>) -> String {
+/// The environment file the image is built from, as a COPY in the build names it, and as the
+/// fix text names it: the one the Dockerfile already COPYs from the context
+/// (deploy/predictor/Dockerfile's own `deploy/predictor/environment.yml`), else the project's,
+/// relative to the build context when it is inside, else to the project; `environment.yml`
+/// when there is none. A project file outside the build context cannot be COPYed: the fix
+/// then names a copy of it inside the context (azure/Dockerfile, built from azure/, and the
+/// project's root environment.yml).
+fn env_file_for(
+    ctx: &Context,
+    context: Option<&Path>,
+    df: Option<&Dockerfile>,
+) -> (String, String) {
+    let shown = |p: &Path| crate::policy::text::printable(&p.to_string_lossy());
     let copied = context.zip(df).and_then(|(context, df)| {
         df.context_sources().into_iter().find(|src| {
             src.extension().is_some_and(|e| e == "yml" || e == "yaml")
@@ -394,18 +407,35 @@ fn env_file_for(ctx: &Context, context: Option<&Path>, df: Option<&Dockerfile>) 
         })
     });
     if let Some(src) = copied {
-        let src = src.strip_prefix(".").unwrap_or(&src);
-        return crate::policy::text::printable(&src.to_string_lossy());
+        let src = shown(src.strip_prefix(".").unwrap_or(&src));
+        return (src.clone(), src);
     }
     let pf = crate::probes::env::project_file(ctx);
     if matches!(pf.state, crate::probes::env::FileState::Absent) {
-        return "environment.yml".into();
+        return ("environment.yml".into(), "environment.yml".into());
     }
-    let within = context
-        .and_then(|c| pf.path.strip_prefix(c).ok())
-        .or_else(|| pf.path.strip_prefix(&ctx.settings.project_dir).ok())
-        .unwrap_or(&pf.path);
-    crate::policy::text::printable(&within.to_string_lossy())
+    let root = &ctx.settings.project_dir;
+    if let Some(within) = context.and_then(|c| pf.path.strip_prefix(c).ok()) {
+        return (shown(within), shown(within));
+    }
+    let from_root = shown(pf.path.strip_prefix(root).unwrap_or(&pf.path));
+    let context_shown = context
+        .and_then(|c| c.strip_prefix(root).ok())
+        .filter(|c| !c.as_os_str().is_empty());
+    match (context_shown, pf.path.file_name()) {
+        (Some(c), Some(name)) => {
+            let name = shown(Path::new(name));
+            let copy = shown(&c.join(&name));
+            let c = shown(c);
+            (
+                name,
+                format!(
+                    "{copy} (a copy of {from_root}, which the build context {c}/ cannot reach)"
+                ),
+            )
+        }
+        _ => (from_root.clone(), from_root),
+    }
 }
 
 /// A HEALTHCHECK to suggest for the image `df` builds: a Celery worker's asks the worker

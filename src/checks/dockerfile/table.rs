@@ -39,7 +39,7 @@ fn fix_pip(i: &FixInput) -> Fix {
         "Install the Python packages from conda-forge with micromamba",
         "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
         &[
-            format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file),
+            format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
             format!("Edit {}: build on mambaorg/micromamba:<pinned tag> and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), copy_env(i)),
         ],
     )
@@ -62,7 +62,7 @@ fn fix_healthcheck_tool(i: &FixInput) -> Fix {
     i.fix(
         "Make the HEALTHCHECK run a program the image has",
         "A HEALTHCHECK whose program is missing fails forever, so the container is never healthy",
-        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to {}'s dependencies (conda-forge).", i.where_(), i.health_url, i.env_file)],
+        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to {}'s dependencies (conda-forge).", i.where_(), i.health_url, i.env_file_shown)],
     )
 }
 

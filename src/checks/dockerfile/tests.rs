@@ -459,6 +459,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         health_url: "http://127.0.0.1:8000/health".into(),
         worker_probe: None,
         env_file: "environment.yml".into(),
+        env_file_shown: "environment.yml".into(),
         build_paths: None,
     }
 }
@@ -607,6 +608,46 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     )
     .unwrap();
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8000/health')"));
+}
+
+/// A Dockerfile built from its own folder cannot COPY the project's root environment file:
+/// the fix names a copy inside that build context, and COPYs it by the context's name.
+#[test]
+fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
+    use crate::core::{Context, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("azure")).unwrap();
+    std::fs::write(
+        root.join("environment.yml"),
+        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("azure/worker.py"), "").unwrap();
+    std::fs::write(
+        root.join("azure/Dockerfile"),
+        "FROM python:3.12-slim\nCOPY ./worker.py /app/\nRUN pip install celery\nCMD [\"python\", \"/app/worker.py\"]\n",
+    )
+    .unwrap();
+    let settings = Settings {
+        project_dir: root.to_path_buf(),
+        ..Settings::default()
+    };
+    let ctx = Context::with_vars(
+        settings,
+        [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+    );
+    let r = super::lint(&ctx, rule("dockerfile.pip")).unwrap();
+    let manual = r.fix.expect("a fix").manual;
+    assert!(
+        manual[0].contains("in azure/environment.yml (a copy of environment.yml, which the build context azure/ cannot reach), with"),
+        "{manual:?}"
+    );
+    assert!(
+        manual[1]
+            .contains("COPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/environment.yml"),
+        "{manual:?}"
+    );
 }
 
 #[test]
