@@ -104,6 +104,29 @@ fn end_of_life(image: &ImageRef, day: &str) -> Option<&'static Line> {
     })
 }
 
+/// The oldest Python line still supported on `day`: the one after the newest that has ended
+/// (`3.11` once 3.10's support is over), for fixes that say what to move to.
+pub(super) fn oldest_supported_python(day: &str) -> String {
+    let minor = |l: &Line| match &l.tags {
+        Tags::Of([v], []) if l.repository == "python" => {
+            v.strip_prefix("3.").and_then(|m| m.parse::<u32>().ok())
+        }
+        _ => None,
+    };
+    let ended = LINES
+        .iter()
+        .filter(|l| l.until.is_some_and(|u| u < day))
+        .filter_map(minor)
+        .max();
+    let oldest_listed = LINES.iter().filter_map(minor).min().unwrap_or(6);
+    format!("3.{}", ended.map_or(oldest_listed, |m| m + 1))
+}
+
+/// [`oldest_supported_python`] today.
+pub(super) fn oldest_supported_python_today() -> String {
+    oldest_supported_python(&today())
+}
+
 /// `dockerfile.base_eol`: every FROM on an image line whose support has ended.
 pub(super) fn base_eol(df: &Dockerfile, _: &dyn super::rules::Bases) -> Vec<Finding> {
     findings_on(df, &today())
@@ -134,6 +157,14 @@ mod tests {
 
     fn eol(reference: &str, day: &str) -> Option<&'static str> {
         end_of_life(&ImageRef::parse(reference), day).map(|l| l.what)
+    }
+
+    #[test]
+    fn the_oldest_supported_python_follows_the_table() {
+        assert_eq!(oldest_supported_python("2026-10-31"), "3.10");
+        assert_eq!(oldest_supported_python("2026-11-01"), "3.11");
+        assert_eq!(oldest_supported_python("2025-01-01"), "3.9");
+        assert_eq!(oldest_supported_python("2020-01-01"), "3.6");
     }
 
     #[test]

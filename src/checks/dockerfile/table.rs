@@ -86,7 +86,7 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python 3.10 or newer from {}).", i.where_(), i.env_file)],
+        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python {} or newer from {}).", i.where_(), super::eol::oldest_supported_python_today(), i.env_file)],
     )
 }
 
