@@ -88,6 +88,28 @@ fn an_http_server_is_probed_at_the_port_its_code_names_and_fails_once() {
     for id in ["mcp.health", "mcp.handshake"] {
         assert_eq!(status(&report, id), "skip", "{id}");
     }
+    // A project that sets up no conda environment (Poetry, a venv) is not asked to name one:
+    // the server starts with the project's own Python, from its folder.
+    std::fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    sb.write("project/pyproject.toml", "[tool.poetry]\nname = \"srv\"\n");
+    let (report, _) = sb.json(&["mcp.port"]);
+    let fix = &check(&report, "mcp.port")["fix"];
+    let manual = fix["manual"][0].as_str().unwrap();
+    assert_eq!(
+        manual,
+        format!(
+            "cd {} && python app/serve.py",
+            shlex::try_quote(&sb.project.display().to_string()).unwrap()
+        ),
+        "{fix:#}"
+    );
+    assert!(
+        fix["why"]
+            .as_str()
+            .unwrap()
+            .contains("sets up no conda environment"),
+        "{fix:#}"
+    );
 }
 
 #[test]

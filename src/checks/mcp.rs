@@ -764,6 +764,20 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     if let Some(fix) = compose_start_fix(p, env.is_some()) {
         return fix;
     }
+    if env.is_none() && !crate::probes::env::sets_up_an_environment(ctx) {
+        // No conda environment to run it in: the project's own Python (Poetry's, a venv's).
+        return Fix::new(format!(
+            "Start the MCP server ({}: the project's own code, review it first) from {dir}, with the Python the project uses: {} (it keeps running: use a second terminal or a service manager).",
+            start.from,
+            crate::probes::env::no_environment(ctx)
+        ))
+        .manual(format!(
+            "cd {} && {}",
+            crate::fix::quote(&cwd.display().to_string()),
+            crate::fix::quote_argv(&start.argv)
+        ))
+        .phase(Phase::Runtime);
+    }
     let Some(env) = env else {
         return Fix::new(format!(
             "Start the MCP server ({}: the project's own code, review it first) inside the project's environment, from {dir}. {}.",
