@@ -396,12 +396,16 @@ pub(super) fn scan_code(ctx: &Context) -> Code {
     let mut learnt = Vec::new();
     let mut code = Code::default();
     let found = files::project_files(ctx);
-    let (tests, sources): (Vec<_>, Vec<_>) = found
+    let (tests, mut sources): (Vec<_>, Vec<_>) = found
         .python
         .iter()
         .take(MAX_SOURCES)
         .map(|p| (shown(ctx, p), p))
         .partition(|(name, _)| is_test_source(name));
+    // The script an image starts is the server: its evidence comes first (a leftover
+    // `first-mcp.py` sorts before the `server.py` the Dockerfile runs).
+    let started = started_scripts(ctx);
+    sources.sort_by_key(|(_, path)| !started.iter().any(|s| s == *path));
     let mut facts_of = |path: &Path| {
         let text = read_source(path)?;
         let key = format!(
@@ -431,6 +435,29 @@ pub(super) fn scan_code(ctx: &Context) -> Code {
         map.store(learnt);
     }
     code
+}
+
+/// The Python scripts the project's Dockerfiles start (`CMD ["python", "server.py"]`), as
+/// paths in the project: relative words of the start command that end in `.py`, taken from
+/// the Dockerfile's folder.
+fn started_scripts(ctx: &Context) -> Vec<std::path::PathBuf> {
+    let facts = crate::probes::dockerfile::dockerfiles(ctx);
+    facts
+        .files
+        .iter()
+        .flat_map(|df| {
+            let dir = df.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            df.start_words()
+                .into_iter()
+                .filter(|w| w.ends_with(".py") && !w.starts_with('/') && !w.contains(".."))
+                .map(move |w| {
+                    dir.components()
+                        .chain(Path::new(&w).components())
+                        .filter(|c| *c != std::path::Component::CurDir)
+                        .collect()
+                })
+        })
+        .collect()
 }
 
 /// A Python source's text: a regular file of at most [`MAX_SOURCE_BYTES`].

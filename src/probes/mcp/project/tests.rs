@@ -33,6 +33,35 @@ fn an_empty_folder_serves_nothing() {
     assert_eq!(p.start, None);
 }
 
+/// The script the Dockerfile starts is the server, whatever sorts before it: a leftover
+/// experiment in `first-mcp.py` on another port does not decide for the `server.py` the
+/// image runs.
+#[test]
+fn the_script_the_image_starts_is_the_server() {
+    let on = |port: u16| {
+        format!("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', port={port})\nmcp.run(transport=\"streamable-http\")\n")
+    };
+    let (leftover, server) = (on(9125), on(9124));
+    let files = [
+        ("environment.yml", ENV_MCP),
+        ("first-mcp.py", leftover.as_str()),
+        ("server.py", server.as_str()),
+    ];
+    let without = decide_in(&files, |_| {});
+    assert_eq!(
+        without.mcp_url, "http://127.0.0.1:9125/mcp",
+        "{}",
+        without.why
+    );
+    let dockerfile = (
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . .\nCMD [\"python\", \"./server.py\"]\n",
+    );
+    let with = decide_in(&[files[0], files[1], files[2], dockerfile], |_| {});
+    assert_eq!(with.mcp_url, "http://127.0.0.1:9124/mcp", "{}", with.why);
+    assert!(with.why.contains("at server.py:3"), "{}", with.why);
+}
+
 #[test]
 fn a_stdio_server_is_told_apart_from_an_http_one() {
     let stdio = decide_in(
