@@ -559,6 +559,10 @@ pub(crate) fn parse_file_with(
     let mut out = Vec::new();
     for (k, v) in services.entries() {
         let name = k.text().unwrap_or_default();
+        if v.reset {
+            // `nginx: !reset`: an override that removes the service (compose's merge tags).
+            continue;
+        }
         if !v.is_map() {
             file.problems.push(Problem {
                 line: k.line,

@@ -147,6 +147,21 @@ fn a_literal_fallback_for_a_secret_warns_without_its_value() {
     }
 }
 
+#[test]
+fn an_override_that_resets_a_service_is_not_a_malformed_service() {
+    // compose's merge tags: `nginx: !reset` removes the service in this variant.
+    let text = "services:\n  web:\n    develop:\n      watch: !override\n        - action: sync\n          path: .\n          target: /app\n  nginx: !reset\n  broken: 3\n";
+    let (file, services) = parse_file(
+        Path::new("/p/compose.admin.yaml"),
+        "compose.admin.yaml",
+        text,
+    );
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["web"]);
+    let reasons: Vec<&str> = file.problems.iter().map(|p| p.reason.as_str()).collect();
+    assert_eq!(reasons, ["service `broken` is not a mapping"]);
+}
+
 struct Built;
 impl Lookup for Built {
     fn built_user(&self, _: &Path) -> Option<(bool, String)> {

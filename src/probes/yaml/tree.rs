@@ -24,6 +24,9 @@ pub enum Value {
 pub struct Node {
     pub line: usize,
     pub value: Value,
+    /// Tagged `!reset`: in a compose override, the value (or service) the file removes from
+    /// what it overrides.
+    pub reset: bool,
 }
 
 impl Node {
@@ -106,7 +109,11 @@ fn convert(node: &MarkedYaml, depth: usize) -> Result<Node, YamlError> {
     let value = match &node.data {
         YamlData::Value(s) => scalar(s),
         YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Tagged(_, inner) => return convert(inner, depth + 1),
+        YamlData::Tagged(tag, inner) => {
+            let mut node = convert(inner, depth + 1)?;
+            node.reset |= tag.handle == "!" && tag.suffix == "reset";
+            return Ok(node);
+        }
         YamlData::Sequence(items) => Value::Seq(
             items
                 .iter()
@@ -151,7 +158,11 @@ fn convert(node: &MarkedYaml, depth: usize) -> Result<Node, YamlError> {
         }
         YamlData::Alias(_) | YamlData::BadValue => Value::Null,
     };
-    Ok(Node { line, value })
+    Ok(Node {
+        line,
+        value,
+        reset: false,
+    })
 }
 
 fn scalar(s: &Scalar) -> Value {
