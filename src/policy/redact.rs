@@ -226,6 +226,20 @@ fn may_hold_query(text: &str) -> bool {
     })
 }
 
+/// A package pinned to a version rather than a value assigned: `tiktoken==0.9.0` (pip),
+/// `tiktoken=0.9` (conda): a name ending in "token" is a package there, and a dotted version
+/// is no credential.
+fn is_version_pin(c: &regex::Captures) -> bool {
+    let value = &c[5];
+    let version = value.trim_start_matches('=');
+    let dotted = version.split_once('.').is_some_and(|(major, rest)| {
+        !major.is_empty()
+            && major.chars().all(|ch| ch.is_ascii_digit())
+            && rest.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '*')
+    });
+    c[3].trim() == "=" && c[4].is_empty() && dotted
+}
+
 /// Secret-looking assignments. A match whose name is not secret gives back only its name
 /// and separator, so `stderr: token=x` still finds `token=x`.
 fn assignments(text: Cow<'_, str>) -> Cow<'_, str> {
@@ -235,7 +249,11 @@ fn assignments(text: Cow<'_, str>) -> Cow<'_, str> {
     let mut at = 0;
     while let Some(c) = re.captures_at(&text, at) {
         let (all, sep_end) = (c.get(0).expect("match"), c.get(3).expect("sep").end());
-        if &c[5] == MARK || !secrets::is_secret_name(&c[1]) || is_prose(&c, &text[all.end()..]) {
+        if &c[5] == MARK
+            || !secrets::is_secret_name(&c[1])
+            || is_prose(&c, &text[all.end()..])
+            || is_version_pin(&c)
+        {
             at = if secrets::is_secret_name(&c[1]) {
                 all.end()
             } else {
@@ -486,6 +504,19 @@ mod tests {
         assert_eq!(text("?api_key=XYZ&x=1"), "?api_key=<redacted>&x=1");
         assert_eq!(text("DB_PASSWORD: s3cr3t"), "DB_PASSWORD: <redacted>");
         assert_eq!(text("password=<redacted>"), "password=<redacted>");
+        // A password that only looks like a version part is still one.
+        assert_eq!(text("token=0.9abc"), "token=<redacted>");
+        assert_eq!(text("TOKEN=12345"), "TOKEN=<redacted>");
+    }
+
+    #[test]
+    fn package_pins_are_not_assignments() {
+        for s in [
+            "pip: `tiktoken==0.9.0` — pip is the last resort",
+            "dependencies: tiktoken=0.9 and my-token-lib=1.2.*",
+        ] {
+            assert!(matches!(text(s), Cow::Borrowed(_)), "{s}");
+        }
     }
 
     #[test]
