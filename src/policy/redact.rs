@@ -235,7 +235,9 @@ fn is_version_pin(c: &regex::Captures) -> bool {
     let dotted = version.split_once('.').is_some_and(|(major, rest)| {
         !major.is_empty()
             && major.chars().all(|ch| ch.is_ascii_digit())
-            && rest.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '*')
+            && rest
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '*')
     });
     c[3].trim() == "=" && c[4].is_empty() && dotted
 }

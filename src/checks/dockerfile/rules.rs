@@ -143,6 +143,25 @@ pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     None
 }
 
+/// Base images that run as root unless a Dockerfile says otherwise: Docker's official images
+/// (`python`, `debian`, `ubuntu`, `node`, … on Docker Hub) and the conda and CUDA bases
+/// projects build on.
+fn root_by_default(image: &ImageRef) -> bool {
+    const ROOT: &[&str] = &[
+        "continuumio/miniconda3",
+        "continuumio/anaconda3",
+        "condaforge/miniforge3",
+        "condaforge/mambaforge",
+        "condaforge/miniforge-pypy3",
+        "nvidia/cuda",
+        "pytorch/pytorch",
+        "tensorflow/tensorflow",
+    ];
+    // A Docker Hub reference parses with no registry and without `library/`.
+    let official = !image.repository.contains('/');
+    image.registry.is_none() && (official || ROOT.contains(&image.repository.as_str()))
+}
+
 /// Who the final image runs as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FinalUser {
@@ -267,11 +286,22 @@ pub(super) fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                 user.map_or("root".to_string(), |u| format!("`{u}`"))
             ),
         ),
+        FinalUser::Unknown { image, line } if root_by_default(&ImageRef::parse(&image)) => {
+            finding(
+                line,
+                Status::Fail,
+                format!(
+                    "no USER in the final stage: the container runs as root unless the base image {image} sets a user (it is not available locally to check)"
+                ),
+            )
+        }
+        // A publisher's image (prom/prometheus, grafana/grafana) often sets its own user:
+        // without it locally, that cannot be told, and a warning says so.
         FinalUser::Unknown { image, line } => finding(
             line,
-            Status::Fail,
+            Status::Warn,
             format!(
-                "no USER in the final stage: the container runs as root unless the base image {image} sets a user (it is not available locally to check)"
+                "no USER in the final stage, and whether the base image {image} sets a user cannot be told: it is not available locally (`docker pull {image}`, then run again)"
             ),
         ),
     };

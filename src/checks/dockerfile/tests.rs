@@ -88,13 +88,43 @@ fn user_rule() {
     assert!(run("dockerfile.user", "user_inherit.Dockerfile").is_empty());
     assert_eq!(
         run("dockerfile.user", "user_unknown_base.Dockerfile"),
-        vec![(1, Fail)]
+        vec![(1, Warn)]
     );
     assert!(
         messages("dockerfile.user", "user_unknown_base.Dockerfile")[0]
             .contains("not available locally")
     );
     assert!(run("dockerfile.user", "escape_windows.Dockerfile").is_empty());
+}
+
+/// Without the base image locally, only a base known to run as root (Docker's official
+/// images, the conda and CUDA bases) fails; a publisher's image that may set its own user
+/// (prom/prometheus runs as nobody) is a warning that says it could not be told.
+#[test]
+fn an_unknown_base_fails_only_where_root_is_its_default() {
+    let status = |from: &str| {
+        let df = Dockerfile::from_text(
+            "/p/Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM {from}\nCMD [\"x\"]\n"),
+        );
+        super::rules::user(&df, &NoBases)[0].status
+    };
+    for root in [
+        "python:3.12-slim",
+        "docker.io/library/debian:12",
+        "continuumio/miniconda3:24.7.1-0",
+        "condaforge/miniforge3",
+    ] {
+        assert_eq!(status(root), Fail, "{root}");
+    }
+    for unknown in [
+        "prom/prometheus:v2.53.0",
+        "grafana/grafana",
+        "ghcr.io/acme/python:3.12",
+    ] {
+        assert_eq!(status(unknown), Warn, "{unknown}");
+    }
 }
 
 /// The Jupyter Docker Stacks run as jovyan (uid 1000), on Docker Hub and quay.io alike; a
