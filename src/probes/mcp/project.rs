@@ -320,6 +320,14 @@ fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String
     if let Some(at) = &code.stdio {
         return (Serves::Stdio, format!("{uses}; stdio transport at {at}"));
     }
+    // A project that connects to MCP servers (an agent, a web app with an MCP client) and
+    // starts none: its published port is its own web app's.
+    if let (Some(client), false) = (&code.client, code.server) {
+        return (
+            Serves::Nothing,
+            format!("{uses}, but its code uses MCP as a client ({client}) and starts no server"),
+        );
+    }
     if publishes {
         return (
             Serves::Http,

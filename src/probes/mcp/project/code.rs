@@ -23,7 +23,7 @@ const MAP: &str = "mcp-code.json";
 /// as stdio only on the server variable; 4: the low-level SDK's `SseServerTransport(` and
 /// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
 /// `run_streamable_http_async()`, a `--port` option's default and the health route.
-const READING: u32 = 5;
+const READING: u32 = 7;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -48,6 +48,11 @@ pub(super) struct Code {
     pub(super) main: Option<PathBuf>,
     /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
     pub(super) names: Vec<String>,
+    /// Some file configures or runs a server (see [`FileFacts::configures`]).
+    pub(super) server: bool,
+    /// Where the code uses MCP as a client ("api.py:36: BasicMCPClient"): a project that only
+    /// connects to servers serves none.
+    pub(super) client: Option<String>,
 }
 
 /// What one file says, with 1-based line numbers.
@@ -70,6 +75,9 @@ pub(super) struct FileFacts {
     pub(super) names: Vec<String>,
     /// `if __name__ == "__main__"` and a `.run(` call.
     pub(super) main: bool,
+    /// An MCP client in use: its name and line.
+    #[serde(default)]
+    pub(super) client: Option<(String, usize)>,
 }
 
 static IMPORT: LazyLock<Regex> =
@@ -77,6 +85,11 @@ static IMPORT: LazyLock<Regex> =
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
     // The low-level SDK's transports, mounted in an ASGI app by hand, count too.
     Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager|run_sse_async|run_streamable_http_async)\s*\("#).unwrap()
+});
+/// An MCP client: the SDKs' sessions and transports' client ends, fastmcp's `Client`, and
+/// the clients agent frameworks wrap them in (LlamaIndex, LangChain's adapters).
+static CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(ClientSession|streamablehttp_client|sse_client|stdio_client|StdioServerParameters|BasicMCPClient|McpToolSpec|MultiServerMCPClient|MCPClient)\b|\bfrom\s+fastmcp\s+import\s+[^\n]*\bClient\b").unwrap()
 });
 /// A stdio transport named as such.
 static STDIO: LazyLock<Regex> = LazyLock::new(|| {
@@ -330,6 +343,11 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             })
             .collect(),
         main: MAIN.is_match(text) && text.contains(".run("),
+        client: CLIENT.captures(text).map(|c| {
+            let whole = c.get(0).expect("group 0");
+            let name = c.get(1).map_or("Client", |m| m.as_str());
+            (name.to_string(), line(whole))
+        }),
         http,
         configures,
     }
@@ -363,6 +381,12 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     }
     if code.main.is_none() && f.main {
         code.main = Some(path.to_path_buf());
+    }
+    code.server |= f.configures;
+    if code.client.is_none() {
+        code.client = f
+            .client
+            .map(|(what, line)| format!("{what} at {}", at(line)));
     }
 }
 

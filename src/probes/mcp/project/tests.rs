@@ -62,6 +62,36 @@ fn the_script_the_image_starts_is_the_server() {
     assert!(with.why.contains("at server.py:3"), "{}", with.why);
 }
 
+/// A web app that uses MCP as a client (LlamaIndex's BasicMCPClient), with `mcp` among its
+/// dependencies and its own port published, serves no MCP.
+#[test]
+fn a_project_that_only_uses_an_mcp_client_serves_nothing() {
+    let api = "from fastapi import FastAPI\r\nfrom llama_index.tools.mcp import McpToolSpec, BasicMCPClient\r\napp = FastAPI()\r\n@app.post(\"/mcp\")\r\nasync def mcp(url: str):\r\n    client = BasicMCPClient(url)\r\n";
+    let compose = "services:\n  api:\n    build: .\n    ports:\n      - \"6400:6400\"\n";
+    let files = [
+        ("environment.yml", ENV_MCP),
+        ("compose.yaml", compose),
+        ("docker/api.py", api),
+    ];
+    let f = super::code::file_facts(api);
+    assert!(f.client.is_some(), "{f:?}");
+    let p = decide_in(&files, |_| {});
+    assert_eq!(p.serves, Serves::Nothing, "{}", p.why);
+    assert!(
+        p.why.contains("McpToolSpec at docker/api.py:2"),
+        "{}",
+        p.why
+    );
+    // A server in the same project still decides.
+    let server =
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\nmcp.run(transport=\"sse\")\n";
+    let both = decide_in(
+        &[files[0], files[1], files[2], ("server.py", server)],
+        |_| {},
+    );
+    assert_eq!(both.serves, Serves::Http, "{}", both.why);
+}
+
 #[test]
 fn a_stdio_server_is_told_apart_from_an_http_one() {
     let stdio = decide_in(
