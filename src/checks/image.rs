@@ -100,11 +100,21 @@ pub struct TargetImage {
     pub service: Option<ComposeService>,
 }
 
-/// A compose-style project name: lowercase letters, digits, `-` and `_`.
+/// The project name compose gives `file`'s project, as compose normalises it (lowercase
+/// letters, digits, `-` and `_`): COMPOSE_PROJECT_NAME, else the file's top-level `name:`,
+/// else its folder's name.
 fn compose_project_name(ctx: &Context, file: &Path) -> String {
+    let named = || {
+        crate::probes::compose::compose(ctx)
+            .files
+            .iter()
+            .find(|f| f.path == file)
+            .and_then(|f| f.project_name.clone())
+    };
     let raw = ctx
         .var("COMPOSE_PROJECT_NAME")
         .map(str::to_string)
+        .or_else(named)
         .unwrap_or_else(|| {
             file.parent()
                 .and_then(Path::file_name)
@@ -905,6 +915,39 @@ mod tests {
             ..ComposeService::default()
         };
         assert_eq!(service_image(&ctx, &s).as_deref(), Some("other-web"));
+    }
+
+    /// A top-level `name:` is the compose project's name (AstraBert/zapgit checked out into
+    /// any folder builds `zapgit-zapbackend`); COMPOSE_PROJECT_NAME still wins.
+    #[test]
+    fn the_compose_files_own_name_names_built_images() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("compose.yaml");
+        std::fs::write(
+            &file,
+            "name: ZapGit\nservices:\n  zapbackend:\n    build: .\n",
+        )
+        .unwrap();
+        let settings = || Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let s = ComposeService {
+            name: "zapbackend".into(),
+            file: file.clone(),
+            builds: true,
+            ..ComposeService::default()
+        };
+        let ctx = Context::with_vars(settings(), Vec::new());
+        assert_eq!(
+            service_image(&ctx, &s).as_deref(),
+            Some("zapgit-zapbackend")
+        );
+        let ctx = Context::with_vars(
+            settings(),
+            vec![("COMPOSE_PROJECT_NAME".into(), "other".into())],
+        );
+        assert_eq!(service_image(&ctx, &s).as_deref(), Some("other-zapbackend"));
     }
 
     #[test]

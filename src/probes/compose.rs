@@ -161,6 +161,9 @@ pub struct ComposeFile {
     /// `${VAR:?message}` with VAR unset here: compose needs it set when it runs (not an
     /// error of the file; CI or the deploy sets it).
     pub required: Vec<Problem>,
+    /// The top-level `name:`: the project name compose prefixes built images and containers
+    /// with, unless COMPOSE_PROJECT_NAME or `-p` says otherwise.
+    pub project_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -539,6 +542,10 @@ pub(crate) fn parse_file_with(
                 .collect()
         })
         .unwrap_or_default();
+    file.project_name = root
+        .get("name")
+        .and_then(Node::text)
+        .filter(|n| !n.trim().is_empty() && !n.contains('$'));
     let Some((skey, services)) = root.entry("services") else {
         if !file.includes.is_empty() {
             return (file, Vec::new());
