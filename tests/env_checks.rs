@@ -581,6 +581,29 @@ fn environment_file_lint_points_at_lines() {
     assert!(short.contains("(more at 2, 3, 5, 6, 7, 8, 9)"), "{short}");
 }
 
+/// Anaconda's repository under its other names, as a channel or a package's channel prefix,
+/// is `defaults` by another name (BeepBoopRun/holding-tight's `anaconda::redis`).
+#[test]
+fn anacondas_repository_by_any_name_is_flagged_like_defaults() {
+    let yml = "name: p\nchannels:\n  - conda-forge\n  - anaconda\ndependencies:\n  - python=3.12\n  - anaconda::redis\n  - conda-forge::numpy\n  - pkgs/main::scipy\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let defaults: Vec<u64> = line_rules(c)
+        .into_iter()
+        .filter(|(_, r)| r == "defaults")
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(defaults, [4, 7, 9], "{c:#}");
+    let manual = c["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("remove `anaconda` from `channels:`"),
+        "{manual}"
+    );
+    assert!(manual.contains("drop the `CHANNEL::` prefixes"), "{manual}");
+}
+
 /// An exported file's machine `prefix:` matters only without a `name:` (conda uses it then,
 /// micromamba ignores it); a credential under `variables:` fails without being printed.
 #[test]

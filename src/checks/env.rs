@@ -97,7 +97,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
 - a credential-looking name under `variables:` with a literal value (fail; the value is never
   printed: the file is shared, and activation exports it);
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
-  solver conflicts; use `nodefaults`);
+  solver conflicts; use `nodefaults`), and likewise Anaconda's repository under another
+  name (`anaconda`, `main`, `pkgs/main`, …) as a channel or a `CHANNEL::package` prefix;
 - Python not pinned (warn), or not listed at all in a Python project (one with a `pip:` block,
   Python sources or a distribution of its own: a C++ toolchain environment gets a Python only
   as a tool's dependency), malformed MatchSpecs (fail);

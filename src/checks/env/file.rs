@@ -328,12 +328,77 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
             f.step("move `conda-forge` to the top of `channels:`");
         }
     }
-    for (c, l) in &channels {
-        if c == "defaults" {
-            f.add(Status::Warn, *l, "defaults", "`defaults` channel: Anaconda's terms may apply to it, and mixing it with conda-forge causes solver conflicts; use `nodefaults`");
-            f.step("replace `defaults` with `nodefaults`");
-        }
+    // `defaults` and Anaconda's repository under other names (what `conda env export` lists
+    // for it: `pkgs/main`, `pkgs/r`): one cause, one finding, at the first.
+    let anacondas: Vec<&(String, usize)> = channels
+        .iter()
+        .filter(|(c, _)| c == "defaults" || is_anacondas(c))
+        .collect();
+    let others: Vec<String> = anacondas
+        .iter()
+        .filter(|(c, _)| c != "defaults")
+        .map(|(c, _)| format!("`{c}`"))
+        .collect();
+    if let Some((_, line)) = anacondas.iter().find(|(c, _)| c == "defaults") {
+        let also = if others.is_empty() {
+            String::new()
+        } else {
+            let verb = if others.len() == 1 { "is" } else { "are" };
+            format!(" (so {verb} {}: the same repository)", others.join(", "))
+        };
+        f.add(Status::Warn, *line, "defaults", format!("`defaults` channel: Anaconda's terms may apply to it, and mixing it with conda-forge causes solver conflicts; use `nodefaults`{also}"));
+        f.step(if others.is_empty() {
+            "replace `defaults` with `nodefaults`".to_string()
+        } else {
+            format!(
+                "replace `defaults` with `nodefaults` and remove {}",
+                others.join(", ")
+            )
+        });
+    } else if let Some((_, line)) = anacondas.first() {
+        f.add(Status::Warn, *line, "defaults", format!("{} channel: Anaconda's repository, whose terms may apply; mixing it with conda-forge causes solver conflicts", others.join(", ")));
+        f.step(format!(
+            "remove {} from `channels:` (conda-forge has the packages)",
+            others.join(", ")
+        ));
     }
+    let pinned: Vec<(String, usize)> = file
+        .dependencies
+        .iter()
+        .filter_map(|d| {
+            let (channel, _) = d.text.trim().split_once("::")?;
+            let name = probe::envfile::channel_name(channel);
+            (name == "defaults" || is_anacondas(&name)).then(|| (channel.to_string(), d.line))
+        })
+        .collect();
+    for (channel, line) in &pinned {
+        f.add(
+            Status::Warn,
+            *line,
+            "defaults",
+            format!("`{channel}::` takes the package from Anaconda's repository, whose terms may apply, beside conda-forge"),
+        );
+    }
+    if !pinned.is_empty() {
+        f.step("drop the `CHANNEL::` prefixes marked above, so the packages come from conda-forge");
+    }
+}
+
+/// A channel that is Anaconda's own repository (what `defaults` stands for, and its mirror on
+/// anaconda.org), by the name [`probe::envfile::channel_name`] gives it.
+fn is_anacondas(channel: &str) -> bool {
+    const ANACONDA: &[&str] = &[
+        "anaconda",
+        "main",
+        "r",
+        "msys2",
+        "free",
+        "pkgs/main",
+        "pkgs/r",
+        "pkgs/msys2",
+        "pkgs/free",
+    ];
+    ANACONDA.contains(&channel)
 }
 
 /// A `dependencies:` list of valid specs with a pinned Python.
