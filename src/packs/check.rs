@@ -36,6 +36,11 @@ impl PackCheck {
 pub fn render_fix(t: &FixTemplate, vars: &Vars) -> Fix {
     let mut fix = Fix::new(vars.expand_for_display(&t.why)).phase(t.phase);
     for argv in &t.commands {
+        // `env update -f FILE` before FILE exists (env.file proposes it) cannot run.
+        if let Some(line) = vars.waits_for_env_file(argv) {
+            fix.manual.push(line);
+            continue;
+        }
         match vars.expand_command(argv) {
             Ok(argv) => fix.commands.push(argv),
             Err(line) => fix.manual.push(format!(

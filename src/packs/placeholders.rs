@@ -73,6 +73,9 @@ pub struct Vars {
     pub env: Option<String>,
     /// The environment file, relative to the project when inside it.
     pub env_file: String,
+    /// The environment file exists (a project with only a requirements.txt has none yet:
+    /// env.file proposes one).
+    pub env_file_exists: bool,
     pub project: String,
     pub home: Option<String>,
     /// Paths resolve only inside the project (a project's own pack).
@@ -93,6 +96,7 @@ impl Vars {
             commands: crate::probes::mamba::toolchain(ctx).commands(),
             env: named.map(|n| n.name).or_else(|| proposed_env(ctx)),
             env_file: s.display_path(&picked.path),
+            env_file_exists: !matches!(picked.state, probe::FileState::Absent),
             project: s.project_dir.display().to_string(),
             home: ctx.home().map(|h| h.display().to_string()),
             confined: false,
@@ -150,6 +154,21 @@ impl Vars {
         })
     }
 
+    /// A macro's command as a line for a person to run once the environment file exists,
+    /// `None` when the file exists (the command runs) or `argv` is no macro.
+    pub fn waits_for_env_file(&self, argv: &[String]) -> Option<String> {
+        let [only] = argv else { return None };
+        if !is_macro(only) || self.env_file_exists {
+            return None;
+        }
+        let env = self.env.as_deref().unwrap_or("<env-name>");
+        Some(format!(
+            "once {} exists: {}",
+            self.env_file,
+            crate::fix::quote_argv(&self.macro_argv(only, env))
+        ))
+    }
+
     fn macro_argv(&self, which: &str, env: &str) -> Vec<String> {
         if which == "{create_env}" {
             self.commands.create_env(env, &self.env_file)
@@ -201,11 +220,44 @@ mod tests {
             commands: Commands::new(Flavour::Micromamba1),
             env: env.map(str::to_string),
             env_file: "environment.yml".into(),
+            env_file_exists: true,
             project: "/p".into(),
             home: None,
             confined: false,
             build_context: None,
         }
+    }
+
+    /// A macro cannot run before the environment file exists (env.file only proposes one in a
+    /// requirements.txt project): it is a line for a person, saying so.
+    #[test]
+    fn a_macro_waits_for_the_environment_file() {
+        let macro_argv = ["{update_env}".to_string()];
+        let v = vars(Some("proj"));
+        assert_eq!(v.waits_for_env_file(&macro_argv), None);
+        let missing = Vars {
+            env_file_exists: false,
+            ..vars(Some("proj"))
+        };
+        assert_eq!(
+            missing.waits_for_env_file(&macro_argv).as_deref(),
+            Some("once environment.yml exists: micromamba install -y -n proj -f environment.yml")
+        );
+        assert_eq!(
+            missing.waits_for_env_file(&["{mamba}".to_string(), "info".to_string()]),
+            None
+        );
+        let fix = crate::packs::check::render_fix(
+            &crate::packs::model::FixTemplate {
+                why: "w".into(),
+                commands: vec![macro_argv.to_vec()],
+                manual: Vec::new(),
+                phase: crate::core::Phase::UpdateEnv,
+            },
+            &missing,
+        );
+        assert!(fix.commands.is_empty(), "{fix:?}");
+        assert_eq!(fix.manual.len(), 1, "{fix:?}");
     }
 
     #[test]
