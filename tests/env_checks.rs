@@ -581,6 +581,47 @@ fn environment_file_lint_points_at_lines() {
     assert!(short.contains("(more at 2, 3, 5, 6, 7, 8, 9)"), "{short}");
 }
 
+/// A file whose own comments say it is applied with `env update` (bedapub/HBVouroboros's
+/// environment-dev.yml) is an addition: the full environment next to it is the project's,
+/// exported or not, and the addition is not asked for Python or pip. A pip entry pinned the
+/// conda way (`ipython=7.34.0`) fails: pip refuses it.
+#[test]
+fn a_self_described_addition_is_not_the_project_environment() {
+    let full = "name: hbv\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.7.12=hb7a2778_100_cpython\n  - numpy=1.21.6=py37h976b520_0\n  - pip=22.3.1=pyhd8ed1ab_0\n  - pip:\n    - ipython=7.34.0\n    - bcbio-gff==0.7.0\n";
+    let dev = "## Additions for development.\n## conda activate hbv\n## conda env update -n hbv --file environment-dev.yml\nname: hbv\nchannels:\n  - conda-forge\ndependencies:\n  - sphinx\n";
+    let (sb, _root) = mm_sandbox("");
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    fs::create_dir_all(sb.project.join("envs")).unwrap();
+    fs::write(sb.project.join("envs/environment.yml"), full).unwrap();
+    fs::write(sb.project.join("envs/environment-dev.yml"), dev).unwrap();
+    let (r, _) = sb.json(&["env.file", "env.exists"]);
+    let file = check(&r, "env.file");
+    assert!(
+        file["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("envs/environment.yml:"),
+        "{file:#}"
+    );
+    let rules = line_rules(file);
+    assert!(rules.contains(&(9, "pip-syntax".to_string())), "{rules:?}");
+    assert!(
+        !rules.contains(&(10, "pip-syntax".to_string())),
+        "{rules:?}"
+    );
+    let details = file["details"].to_string();
+    assert!(
+        details.contains("also linted envs/environment-dev.yml"),
+        "{details}"
+    );
+    assert!(
+        !details.contains("environment-dev.yml:7: python is not listed"),
+        "{details}"
+    );
+    let create = check(&r, "env.exists")["fix"]["commands"][0].to_string();
+    assert!(create.contains("\"envs/environment.yml\""), "{create}");
+}
+
 /// Anaconda's repository under its other names, as a channel or a package's channel prefix,
 /// is `defaults` by another name (BeepBoopRun/holding-tight's `anaconda::redis`).
 #[test]

@@ -102,6 +102,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
 - Python not pinned (warn), or not listed at all in a Python project (one with a `pip:` block,
   Python sources or a distribution of its own: a C++ toolchain environment gets a Python only
   as a tool's dependency), malformed MatchSpecs (fail);
+- a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
+  at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
   conda-forge?) but the project itself (`-e .`, relative to the file's folder, or its own
   repository's URL), and a `pip:` block without `pip` itself in the dependencies (warn).

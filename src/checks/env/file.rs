@@ -67,7 +67,11 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
             FileState::Parsed(file) => {
                 // conda-lock combines a `category: dev` source with the main file.
                 let extras = file.category.as_ref().is_some_and(|c| c.text != "main");
-                let role = if extras || (file.name.is_none() && file.prefix.is_none()) {
+                // `## conda env update -n NAME --file environment-dev.yml` in its own comments.
+                let addition = path.file_name().is_some_and(|n| {
+                    crate::probes::env::discover::says_it_updates(&file.text, &n.to_string_lossy())
+                });
+                let role = if extras || addition || (file.name.is_none() && file.prefix.is_none()) {
                     Role::Overlay
                 } else {
                     Role::Picked
@@ -491,6 +495,23 @@ fn python_project(ctx: &Context, file: &EnvFile) -> bool {
         || probe::distribution_name(ctx).is_some()
 }
 
+/// A pip entry pinned the conda way, with one `=` (`ipython=7.34.0`, what `conda env export`
+/// writes for conda packages): pip refuses it. `Some` with the entry as pip wants it.
+fn conda_style_pin(entry: &str) -> Option<String> {
+    let e = entry.trim();
+    if e.starts_with('-') || e.contains("://") || e.contains([' ', ';', '@']) {
+        return None;
+    }
+    let at = e.find('=')?;
+    let (name, rest) = (&e[..at], &e[at + 1..]);
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-[],".contains(c));
+    let single = !rest.starts_with('=') && !rest.is_empty() && !rest.contains('=');
+    (plain && single).then(|| format!("{name}=={rest}"))
+}
+
 /// The `pip:` block: each entry a last resort, and `pip` itself listed.
 fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
     if let Some(pip) = &file.pip {
@@ -508,6 +529,16 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
         });
         let mut any = false;
         for e in entries {
+            if let Some(fixed) = conda_style_pin(&e.text) {
+                f.add(
+                    Status::Fail,
+                    e.line,
+                    "pip-syntax",
+                    format!("pip: `{}` is not a pip requirement: pip pins with `==` (`{fixed}`), and conda stops at the pip step", e.text.trim()),
+                );
+                f.step("write the pip pins marked above with `==`");
+                continue;
+            }
             any = true;
             f.add(
                 Status::Warn,

@@ -592,12 +592,31 @@ pub(crate) struct EnvFileChoice {
     pub script_updates: bool,
 }
 
+/// Whether a file's own comments say it is applied to an existing environment
+/// (`## conda env update -n HBVouroboros --file environment-dev.yml`): an addition for
+/// development, not the environment the project is created from.
+pub(crate) fn says_it_updates(text: &str, name: &str) -> bool {
+    let comments: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix('#'))
+        .map(|l| l.trim_start_matches('#'))
+        .collect();
+    if comments.is_empty() {
+        return false;
+    }
+    crate::probes::env::named::named_in(&comments.join("\n"))
+        .iter()
+        .any(|n| n.updates && Path::new(&n.file).file_name().is_some_and(|f| f == name))
+}
+
 /// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
 /// the root and of `env/`, `envs/`, `conda/`, `binder/`, `.binder/`): conventional names
 /// first, then `environment-*.yml`, then any file with a top-level `dependencies:`; the
 /// root before those folders; a hand-written file before an exported one.
 pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileChoice {
-    let mut ranked: Vec<((bool, usize, usize), PathBuf, &'static str)> = Vec::new();
+    // (an addition by its own word, exported, folder, name): lower is preferred.
+    type Rank = (bool, bool, usize, usize);
+    let mut ranked: Vec<(Rank, PathBuf, &'static str)> = Vec::new();
     for p in candidates {
         let name = p
             .file_name()
@@ -630,11 +649,12 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
             None => 10,
         };
         let exported = matches!(kind, EnvFileKind::Export);
-        ranked.push(((exported, loc, name_rank), p.clone(), what));
+        let addition = says_it_updates(&text, &name);
+        ranked.push(((addition, exported, loc, name_rank), p.clone(), what));
     }
     ranked.sort();
     let mut it = ranked.into_iter();
-    let Some(((exported, loc, _), picked, what)) = it.next() else {
+    let Some(((_, exported, loc, _), picked, what)) = it.next() else {
         return EnvFileChoice::default();
     };
     let others: Vec<PathBuf> = it.map(|(_, p, _)| p).collect();
@@ -655,7 +675,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why.push_str("; an exported environment (every package pinned)");
     }
     if !others.is_empty() {
-        why.push_str(" (preferred: the root before env/, envs/, environment(s)/, conda/, binder/; conventional names before other files; hand-written before exported)");
+        why.push_str(" (preferred: the root before env/, envs/, environment(s)/, conda/, binder/; conventional names before other files; hand-written before exported; a file that says it is applied with `env update` last)");
     }
     EnvFileChoice {
         picked: Some(picked),
