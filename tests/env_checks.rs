@@ -742,6 +742,40 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
     assert_eq!(status(&r, "env.exists"), "skip");
 }
 
+/// A lock named for another environment file of the project (gnn-tracking's
+/// `minimal.conda-lock.yml` beside minimal.yml) is that file's: it is not compared with the
+/// picked environment.yml, and is said to be left out. conda-lock's default names belong to
+/// the picked file even beside a `conda.yml`.
+#[test]
+fn a_lock_named_for_another_environment_file_is_left_out() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    fs::write(
+        sb.project.join("minimal.yml"),
+        "name: min\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n",
+    )
+    .unwrap();
+    fs::write(
+        sb.project.join("minimal.conda-lock.yml"),
+        "version: 1\nmetadata:\n  channels:\n  - url: conda-forge\n    used_env_vars: []\n  platforms:\n  - linux-64\n  sources:\n  - minimal.yml\npackage:\n- name: python\n  version: 3.11.9\n  manager: conda\n  platform: linux-64\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(
+        c["summary"],
+        "no lock file for environment.yml: installs are not reproducible"
+    );
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("left out minimal.conda-lock.yml: by its name, the lock of minimal.yml"),
+        "{c:#}"
+    );
+    assert!(c["locations"].as_array().is_none_or(Vec::is_empty), "{c:#}");
+}
+
 #[test]
 fn lock_absent_stale_fresh_and_platformless() {
     let (sb, root) = mm_sandbox(ENV_YML);

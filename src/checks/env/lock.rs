@@ -284,8 +284,40 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
             &t.union(&[]),
         )));
     }
+    // A lock named for another environment file of the project (`minimal.conda-lock.yml`
+    // beside minimal.yml) is that file's, not a stale lock of this one.
+    let mut env_files: Vec<&Path> = vec![pf.path.as_path()];
+    env_files.extend(pf.others.iter().map(|(p, _, _)| p.as_path()));
+    let (found, theirs): (Vec<_>, Vec<_>) = found.iter().partition(|(path, _)| {
+        lock_owner(path, &env_files).is_none_or(|owner| owner == pf.path.as_path())
+    });
+    let left_out: Vec<String> = theirs
+        .iter()
+        .filter_map(|(p, _)| Some((p, lock_owner(p, &env_files)?)))
+        .map(|(path, owner)| {
+            format!(
+                "left out {}: by its name, the lock of {}",
+                ctx.settings.display_path(path),
+                ctx.settings.display_path(owner)
+            )
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(CheckResult::warn(format!(
+            "no lock file for {}: installs are not reproducible",
+            ctx.settings.display_path(&pf.path)
+        ))
+        .details(left_out)
+        .with_fix(lock_fix(
+            ctx,
+            "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
+            &pf.path,
+            lock::free_lock_target(dir).as_deref(),
+            &t.union(&[]),
+        )));
+    }
     let mut review = Review::default();
-    for (path, loaded) in found {
+    for (path, loaded) in &found {
         review.lock(ctx, &t, path, loaded);
     }
     if !review.any_yaml && !review.explicit_platforms.iter().any(|p| p == platform) {
@@ -304,9 +336,39 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
     if review.problems.is_empty() {
         return Ok(CheckResult::ok(format!("{} current", names.join(", ")))
             .details(review.fresh_notes)
+            .details(left_out)
             .data("locks", names));
     }
-    Ok(verdict(ctx, &t, dir, review).data("locks", names))
+    Ok(verdict(ctx, &t, dir, review)
+        .details(left_out)
+        .data("locks", names))
+}
+
+/// The environment file a lock is named for: the one whose file stem begins the lock's name
+/// followed by `.`, `-` or `_` (`minimal.conda-lock.yml`, `minimal-linux64.lock` for
+/// minimal.yml), the longest such stem when several do (`environment-dev` before
+/// `environment`); `None` for a lock named for none (`conda-lock.yml`).
+fn lock_owner<'a>(lock: &Path, env_files: &[&'a Path]) -> Option<&'a Path> {
+    let name = lock.file_name()?.to_string_lossy();
+    // conda-lock's own default names say nothing of their source (and would match conda.yml).
+    let default = name == "conda-lock.yml"
+        || name
+            .strip_prefix("conda-")
+            .and_then(|r| r.strip_suffix(".lock"))
+            .is_some_and(|platform| platform.contains('-'));
+    if default {
+        return None;
+    }
+    env_files
+        .iter()
+        .filter_map(|f| {
+            let stem = f.file_stem()?.to_string_lossy();
+            let rest = name.strip_prefix(stem.as_ref())?;
+            rest.starts_with(['.', '-', '_'])
+                .then_some((stem.len(), *f))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, f)| f)
 }
 
 /// A lock that is missing a platform, stale or unreadable: the findings and the re-lock.
@@ -366,4 +428,37 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
         ));
     }
     r.with_fix(fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_owner;
+    use std::path::Path;
+
+    #[test]
+    fn a_lock_belongs_to_the_file_its_name_begins_with() {
+        let files = [
+            Path::new("/p/environment.yml"),
+            Path::new("/p/environment-dev.yml"),
+            Path::new("/p/conda.yml"),
+            Path::new("/p/minimal.yml"),
+        ];
+        let owner = |lock: &str| lock_owner(Path::new(lock), &files).map(|p| p.to_path_buf());
+        assert_eq!(
+            owner("/p/minimal-linux64.lock"),
+            Some("/p/minimal.yml".into())
+        );
+        assert_eq!(
+            owner("/p/environment-dev.conda-lock.yml"),
+            Some("/p/environment-dev.yml".into())
+        );
+        assert_eq!(
+            owner("/p/environment.conda-lock.yml"),
+            Some("/p/environment.yml".into())
+        );
+        // conda-lock's default names say nothing of their source, even beside conda.yml.
+        assert_eq!(owner("/p/conda-lock.yml"), None);
+        assert_eq!(owner("/p/conda-linux-64.lock"), None);
+        assert_eq!(owner("/p/minimalist.lock"), None);
+    }
 }
