@@ -187,10 +187,18 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
         .next()
         .unwrap_or_default();
     let mut targets = 0;
+    // Reinstalling or eagerly upgrading every dependency takes them all from PyPI, over the
+    // environment's conda packages: not only the project, unless `--no-deps`.
+    let (mut every_dependency, mut no_deps) = (false, false);
     let mut words = cmd.split_whitespace();
     while let Some(w) = words.next() {
         let w = w.trim_matches(|c| c == '"' || c == '\'');
         match w {
+            "--force-reinstall" | "-I" | "--ignore-installed" | "--upgrade-strategy=eager" => {
+                every_dependency = true
+            }
+            "--upgrade-strategy" => every_dependency |= words.next() == Some("eager"),
+            "--no-deps" => no_deps = true,
             "-e" | "--editable" => match words.next() {
                 Some(t) if is_project_dir(t) || own.is_some_and(|o| is_own_repo(t, o)) => {
                     targets += 1
@@ -220,7 +228,7 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             _ => return false,
         }
     }
-    targets > 0
+    targets > 0 && (no_deps || !every_dependency)
 }
 
 /// Whether `word` is a VCS URL of the project's own repository, `own` being its distribution
@@ -382,8 +390,17 @@ mod tests {
             " --no-deps -e ./",
             " -U '.[all]'  # for development",
             " -e . && pytest",
+            " --no-deps --force-reinstall -e .",
         ] {
             assert!(installs_only_the_project(own, None), "{own}");
+        }
+        // Every dependency reinstalled (or eagerly upgraded) from PyPI: more than the project.
+        for every in [
+            " -e . --force-reinstall",
+            " -I .",
+            " -U --upgrade-strategy eager .",
+        ] {
+            assert!(!installs_only_the_project(every, None), "{every}");
         }
         for other in [
             " requests",
@@ -453,8 +470,12 @@ mod tests {
         assert!(installs_only_the_project(" dist/*.whl", None));
         assert!(!installs_only_the_project(" dist/some-1.0.whl", None));
         // A Makefile names the folder with a variable (anaconda/anaconda-mcp's `install`).
-        let make = " --upgrade --force-reinstall $(DIST_DIR)/*.whl";
+        let make = " --upgrade $(DIST_DIR)/*.whl";
         assert!(installs_only_the_project(make, None));
+        // anaconda-mcp's own line adds --force-reinstall: pip then reinstalls every
+        // dependency of the wheel from PyPI too.
+        let forced = " --upgrade --force-reinstall $(DIST_DIR)/*.whl";
+        assert!(!installs_only_the_project(forced, None));
         assert!(installs_only_the_project(
             " ${DIST}/my_lib-*.whl",
             Some("my-lib")
