@@ -40,6 +40,8 @@ const TREES: &[&str] = &[
     "lowlevel-sse-mcp",
     "script-named-unnamed-env",
     "subfolder-dockerfiles",
+    "mcp-client-webapp",
+    "env-update-addition",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -456,4 +458,47 @@ fn a_dockerfile_that_copies_from_the_root_is_built_from_there() {
     assert_eq!(vars["locations"][0]["line"], 14);
     let ignore = check(&r, "dotenv.dockerignore");
     assert!(!text(ignore).contains("deploy/predictor"), "{ignore}");
+}
+
+#[test]
+fn an_mcp_client_is_no_mcp_server_and_compose_names_its_image() {
+    let r = run("mcp-client-webapp");
+    let port = check(&r, "mcp.port");
+    assert_eq!(port["status"], "skip", "{port}");
+    assert!(
+        text(port).contains("uses MCP as a client (McpToolSpec at docker/api.py:2)"),
+        "{port}"
+    );
+    // compose.yaml's `name: zapgit` names the image its zapbackend service builds.
+    let exists = check(&r, "image.exists");
+    assert!(
+        exists["summary"]
+            .as_str()
+            .unwrap()
+            .contains("zapgit-zapbackend"),
+        "{exists}"
+    );
+}
+
+#[test]
+fn a_file_applied_with_env_update_is_not_the_project_environment() {
+    let r = run("env-update-addition");
+    let file = check(&r, "env.file");
+    assert!(
+        file["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("envs/environment.yml: 1 error"),
+        "{file}"
+    );
+    let first = &file["locations"][0];
+    assert_eq!(first["path"], "envs/environment.yml", "{file}");
+    assert_eq!(first["line"], 13, "{file}");
+    assert!(
+        text(&first["message"]).contains("pip pins with `==`"),
+        "{file}"
+    );
+    let create = text(&check(&r, "env.exists")["fix"]["commands"]);
+    assert!(create.contains("envs/environment.yml"), "{create}");
+    assert!(!create.contains("environment-dev.yml"), "{create}");
 }
