@@ -266,24 +266,6 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         platform,
         file_platforms: file.platforms.iter().map(|p| p.text.clone()).collect(),
     };
-    if found.is_empty() {
-        if let Some(file) = probe::binder_only_library(ctx) {
-            return Err(crate::core::Early::skip(format!(
-                "{file} is Binder's, which builds it online and reads no lock file"
-            )));
-        }
-        return Ok(CheckResult::warn(format!(
-            "no lock file next to {}: installs are not reproducible",
-            ctx.settings.display_path(&pf.path)
-        ))
-        .with_fix(lock_fix(
-            ctx,
-            "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
-            &pf.path,
-            lock::free_lock_target(dir).as_deref(),
-            &t.union(&[]),
-        )));
-    }
     // A lock named for another environment file of the project (`minimal.conda-lock.yml`
     // beside minimal.yml) is that file's, not a stale lock of this one.
     let mut env_files: Vec<&Path> = vec![pf.path.as_path()];
@@ -303,8 +285,14 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         })
         .collect();
     if found.is_empty() {
+        if let Some(file) = probe::binder_only_library(ctx).filter(|_| theirs.is_empty()) {
+            return Err(crate::core::Early::skip(format!(
+                "{file} is Binder's, which builds it online and reads no lock file"
+            )));
+        }
+        let place = if theirs.is_empty() { "next to" } else { "for" };
         return Ok(CheckResult::warn(format!(
-            "no lock file for {}: installs are not reproducible",
+            "no lock file {place} {}: installs are not reproducible",
             ctx.settings.display_path(&pf.path)
         ))
         .details(left_out)
