@@ -481,8 +481,9 @@ fn celery_worker_probe(df: &Dockerfile) -> Option<String> {
 /// The URL a suggested HEALTHCHECK asks: the one configured, else the health route the
 /// project's code declares (`/health` when none) on the port the image's start command names
 /// (`--port 3333`, `--bind 0.0.0.0:80`), else the one its final stage EXPOSEs, else the
-/// default. A Streamlit app is asked at its own `/_stcore/health` (on 8501 when nothing says
-/// otherwise). Never with the URL's userinfo or secret query.
+/// default. A Streamlit app is asked at its own `/_stcore/health`, on 8501 unless its start
+/// command names a port (an EXPOSE does not move it). Never with the URL's userinfo or secret
+/// query.
 fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let configured = || crate::probes::http::redact(&ctx.settings.health_url);
     let Some(df) = df.filter(|_| !ctx.settings.health_url_explicit) else {
@@ -492,10 +493,14 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let streamlit = words
         .iter()
         .any(|w| w.rsplit('/').next() == Some("streamlit"));
-    let port = df
-        .served_port()
-        .or_else(|| df.exposed_port().map(|(port, _)| port))
-        .or(streamlit.then_some(8501));
+    // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs.
+    let port = df.served_port().or_else(|| {
+        if streamlit {
+            Some(8501)
+        } else {
+            df.exposed_port().map(|(port, _)| port)
+        }
+    });
     let Some(port) = port else {
         return configured();
     };

@@ -599,9 +599,10 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     };
     std::fs::write(
         &dockerfile,
-        "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8501/tcp\nCMD [\"streamlit\"]\n",
+        "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8051/tcp\nCMD [\"streamlit\", \"run\", \"app.py\"]\n",
     )
     .unwrap();
+    // Streamlit listens on 8501 unless its command says otherwise (8051 is a typo there).
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8501/_stcore/health')"));
     // The start command's port wins over EXPOSE: it is where the server listens.
     std::fs::write(
@@ -610,6 +611,13 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     )
     .unwrap();
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:3333/health')"));
+    // With no port in the command, the one the final stage EXPOSEs.
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8050\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8050/health')"));
     let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz")));
     assert!(
         configured.contains("urlopen('http://127.0.0.1:9000/healthz')"),
