@@ -524,8 +524,10 @@ pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
                 })
             })
             .count();
-        let exported =
-            top_key(text, "prefix") || (deps.len() >= 3 && pinned * 10 >= deps.len() * 9);
+        // `prefix:` alone is no sign: `conda env export --from-history` and hand-written
+        // files keep it with loose specs (Azmadax/Self-righting-boat's `python=3.10`).
+        let mostly_pinned = deps.len() >= 3 && pinned * 10 >= deps.len() * 9;
+        let exported = mostly_pinned || (top_key(text, "prefix") && pinned * 2 > deps.len());
         return if exported {
             EnvFileKind::Export
         } else {
@@ -845,6 +847,11 @@ mod tests {
             EnvFileKind::CondaLock
         );
         assert_eq!(env_file_kind("site_name: docs\n"), EnvFileKind::Other);
+        // A machine's prefix next to loose specs (`--from-history`, or written by hand).
+        assert_eq!(
+            env_file_kind("name: boat\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n  - poetry\n  - conda-lock\nprefix: /home/u/miniconda3/envs/boat\n"),
+            EnvFileKind::Spec
+        );
     }
 
     #[test]
