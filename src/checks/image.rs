@@ -213,14 +213,14 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
         .max_by_key(|s| own_score(ctx, s))?;
     let name = service_image(ctx, pick)?;
     let how = if pick.image.is_some() {
-        "image"
+        "names"
     } else {
-        "built image"
+        "builds"
     };
     Some(TargetImage {
         name,
         source: format!(
-            "the {how} of compose service `{}` ({}:{})",
+            "compose service `{}` ({}:{}), which {how} it",
             pick.name,
             ctx.settings.display_path(&pick.file),
             pick.line

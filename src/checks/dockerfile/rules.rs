@@ -723,7 +723,18 @@ fn mamba_install(ins: &Instruction) -> Option<(String, String)> {
         shell::is_mamba_install(c)
             .then(|| shell::mamba_subcommand(c))
             .flatten()
-            .map(|(p, s)| (p.to_string(), s.to_string()))
+            .map(|(p, s)| {
+                // `conda env create` is what the RUN says, not `conda create`.
+                let env = c.windows(2).any(|w| w[0] == "env" && w[1] == s);
+                (
+                    p.to_string(),
+                    if env {
+                        format!("env {s}")
+                    } else {
+                        s.to_string()
+                    },
+                )
+            })
     })
 }
 
