@@ -327,11 +327,13 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     }
     if !rule.not_deployed {
         for why in crate::probes::files::NOT_DEPLOYED {
-            let left_out: Vec<&str> = facts
+            // Named with their file: a dev container's compose often runs a service of the
+            // deployment's file under the same name, which is judged there.
+            let left_out: Vec<String> = facts
                 .services
                 .iter()
                 .filter(|s| crate::probes::files::not_deployed(&s.display) == Some(why))
-                .map(|s| s.name.as_str())
+                .map(|s| format!("{} ({})", s.name, s.display))
                 .collect();
             if !left_out.is_empty() {
                 result = result.detail(format!(

@@ -293,7 +293,7 @@ fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
         dir.path(),
         "compose.cap_drop",
         ".devcontainer",
-        "left out, as a dev container's services: app",
+        "left out, as a dev container's services: app (.devcontainer/docker-compose.yml)",
     );
 }
 
@@ -329,7 +329,7 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
         dir.path(),
         "compose.user",
         "test",
-        "left out, as a test run's services: test-db",
+        "left out, as a test run's services: test-db (docker-compose.test.yml)",
     );
 }
 
