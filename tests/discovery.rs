@@ -427,7 +427,8 @@ fn files_found_by_what_the_project_says_of_them() {
         "{user}"
     );
     assert!(
-        text(&user["details"]).contains("left out, as a test run's services: test-db (docker-compose.test.yml)"),
+        text(&user["details"])
+            .contains("left out, as a test run's services: test-db (docker-compose.test.yml)"),
         "{user}"
     );
 }

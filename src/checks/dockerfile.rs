@@ -192,6 +192,18 @@ impl Bases for EngineBases<'_> {
         built || crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Http
     }
 
+    fn env_file_name(&self, df: &Dockerfile, source: &str) -> Option<String> {
+        let root = &self.0.settings.project_dir;
+        let path = df.default_context(root).join(source);
+        // Only a plain file of the project (the walk's confinement holds for reads too).
+        if !path.starts_with(root) || source.contains("..") {
+            return None;
+        }
+        let text = crate::disk::read_capped_utf8(&path, 1024 * 1024, "an environment file").ok()?;
+        let file = crate::probes::env::envfile::parse(&path, text).ok()?;
+        file.name.map(|n| n.text)
+    }
+
     fn env_has(&self, package: &str) -> Option<bool> {
         match &crate::probes::env::project_file(self.0).state {
             crate::probes::env::FileState::Parsed(f) => Some(f.dep(package).is_some()),
@@ -631,6 +643,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     Ok(result)
 }
 
+mod env_name;
 mod exec_vars;
 mod table;
 pub use table::RULES;

@@ -28,6 +28,11 @@ pub trait Bases {
     fn env_has(&self, _package: &str) -> Option<bool> {
         None
     }
+    /// The `name:` of the environment file `source` (a COPY source of `df`, relative to its
+    /// build context); `None` when it cannot be read or names none.
+    fn env_file_name(&self, _df: &Dockerfile, _source: &str) -> Option<String> {
+        None
+    }
     /// Whether the project is an MCP server that speaks stdio only: its image is started by a
     /// client (`docker run -i`) and serves no port.
     fn stdio_server(&self) -> bool {

@@ -66,6 +66,14 @@ fn fix_healthcheck_tool(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_env_name(i: &FixInput) -> Fix {
+    i.fix(
+        "Run the commands in the environment the image creates",
+        "A command that runs in an environment the image never creates fails when the container starts",
+        &[format!("Edit {}: give the reported `-n`/`activate` the name the image creates (the `name:` of {}), or create the environment under the name the command uses (`micromamba create -y -n NAME -f …`).", i.where_(), i.env_file_shown)],
+    )
+}
+
 fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
         "Copy files with --chown to the app user",
@@ -366,6 +374,23 @@ pub const RULES: &[Rule] = &[
         dev_containers: true,
         mamba_policy: false,
         subject: None,
+    },
+    Rule {
+        id: "dockerfile.env_name",
+        code: "DD016",
+        title: "Commands run in an environment the image creates",
+        hadolint: &[],
+        explain: "Fails when RUN, CMD, ENTRYPOINT or SHELL runs in a named environment (`conda run -n NAME`, `micromamba run -n NAME`, `conda activate NAME`) that the image never creates: the environments it creates are those of `create -n NAME` and of `env create -f FILE`, named by the `name:` of the file the Dockerfile COPYs (read from the build context), plus `base`. Judged only on mambaorg/micromamba, continuumio and condaforge bases, with no `COPY --from` (an environment may come from elsewhere), and only when every create can be told. Why: the container fails at start (`EnvironmentNameNotFound`). No hadolint or trivy equivalent. Fix: use one name in both places.",
+        ok: "commands run in environments the image creates",
+        judge: super::env_name::env_name,
+        fix: fix_env_name,
+        dev_containers: true,
+        mamba_policy: false,
+        subject: Some(Subject {
+            has: super::env_name::creates_an_environment,
+            absent: "not applicable: no RUN creates a conda environment",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) whose final stage creates a conda environment; skips when there is none.",
+        }),
     },
     Rule {
         id: "dockerfile.micromamba_clean",
