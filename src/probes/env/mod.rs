@@ -90,8 +90,14 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
         let root = &ctx.settings.project_dir;
         let mut choice = discover::choose_env_file(root, &found.env_candidates);
         if choice.picked.is_none() {
-            // No file by name or place: one the project's own scripts create from.
-            let mut named = named::named_files(root, &found.scripts).into_iter();
+            // No file by name or place: one the project's own scripts create from, else one
+            // its CI sets up, in an application (a library's CI sets up environments for a
+            // demo or a docs job: zmoon/stringcalc's panel/environment.yml).
+            let mut named = named::named_files(root, &found.scripts);
+            if named.is_empty() && distribution_name(ctx).is_none() {
+                named = named::ci_files(root);
+            }
+            let mut named = named.into_iter();
             if let Some(first) = named.next() {
                 let shown = first.path.strip_prefix(root).unwrap_or(&first.path);
                 let shown = crate::policy::text::printable(&shown.to_string_lossy());

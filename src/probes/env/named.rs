@@ -187,6 +187,63 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
     out
 }
 
+/// The environment files the project's CI workflows set up (`environment-file: app/env.yml`,
+/// the input of mamba-org/setup-micromamba and conda-incubator/setup-miniconda), each once,
+/// with why: asked only where nothing else names one, since a workflow may make an
+/// environment for one job (the docs, a demo). Paths are taken from the project root.
+pub(crate) fn ci_files(root: &Path) -> Vec<NamedFile> {
+    static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)^[ \t-]*environment-file:[ \t]*["']?([^\s"'#]+)"#)
+            .expect("static regex")
+    });
+    let dir = root.join(".github/workflows");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut workflows: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    workflows.sort();
+    workflows.truncate(MAX_SCRIPTS);
+    let mut out: Vec<NamedFile> = Vec::new();
+    for wf in &workflows {
+        let Ok(bytes) = crate::disk::read_head(wf, SCRIPT_BYTES) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for c in KEY.captures_iter(&text) {
+            let file = c[1].trim_start_matches("./");
+            let named = Path::new(file);
+            let inside = named.is_relative()
+                && !named
+                    .components()
+                    .any(|c| matches!(c, Component::ParentDir));
+            let path = root.join(named);
+            if !inside || out.iter().any(|f| f.path == path) || for_docs(file) {
+                continue;
+            }
+            if !path.is_file() || !is_env_spec(&path) {
+                continue;
+            }
+            let line = text[..c.get(0).expect("match").start()].lines().count() + 1;
+            let shown = wf.strip_prefix(root).unwrap_or(wf).to_string_lossy();
+            out.push(NamedFile {
+                path,
+                why: format!(
+                    "named by {}:{line} (`environment-file: {}`)",
+                    crate::policy::text::printable(&shown),
+                    crate::policy::text::printable(file)
+                ),
+                env: None,
+                updates: false,
+            });
+        }
+    }
+    out
+}
+
 /// Whether a file is the environment that builds the documentation (`docs/environment.yml`,
 /// `doc/rtd-env.yml`): a README names it for building the docs, not for working on the
 /// project.
@@ -208,6 +265,34 @@ fn is_env_spec(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ci_workflows_name_the_environment_files_they_set_up() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let w = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("app/env.yml", "name: app\ndependencies:\n  - python=3.12\n");
+        w(
+            "docs/environment.yml",
+            "name: docs\ndependencies:\n  - sphinx\n",
+        );
+        w("not-env.yml", "site_name: x\n");
+        w(
+            ".github/workflows/test.yml",
+            "jobs:\n  test:\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: ./app/env.yml\n          environment-file: docs/environment.yml\n          environment-file: not-env.yml\n          environment-file: ../outside.yml\n          environment-file: app/env.yml\n",
+        );
+        let found = ci_files(root);
+        let paths: Vec<&Path> = found.iter().map(|f| f.path.as_path()).collect();
+        assert_eq!(paths, [root.join("app/env.yml").as_path()]);
+        assert_eq!(
+            found[0].why,
+            "named by .github/workflows/test.yml:6 (`environment-file: app/env.yml`)"
+        );
+    }
 
     fn files(text: &str) -> Vec<String> {
         named_in(text).into_iter().map(|n| n.file).collect()
