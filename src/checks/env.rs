@@ -22,7 +22,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.file",
             title: "environment.yml is present and sound",
             can_fix: true,
-            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds, or the file its Makefile, shell scripts or README create an environment from) or a requirements.txt that is not the package's own dependency list; skips otherwise.",
+            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds, or the file its Makefile, shell scripts or README create an environment from, or, in an application, the one its CI sets up) or a requirements.txt that is not the package's own dependency list; skips otherwise.",
             explain: EXPLAIN_FILE,
             run: file::check_file,
         })),
