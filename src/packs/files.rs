@@ -269,9 +269,19 @@ fn tracked_only(
 
 /// Only the lines inside Markdown fenced code blocks; other lines are blanked so that line
 /// numbers stay true.
-pub(super) fn code_blocks_only(text: &str) -> String {
+pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> String {
     let mut fence: Option<(char, usize)> = None;
     let mut out = String::with_capacity(text.len());
+    // The open block's lines: kept, or blanked when `skip` says so once it closes.
+    let mut block = String::new();
+    let flush = |out: &mut String, block: &mut String| {
+        if skip.is_some_and(|skip| skip(block)) {
+            out.extend(block.chars().filter(|c| *c == '\n'));
+        } else {
+            out.push_str(block);
+        }
+        block.clear();
+    };
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
@@ -285,17 +295,19 @@ pub(super) fn code_blocks_only(text: &str) -> String {
                 if m == fm && run >= flen && t[run * m.len_utf8()..].trim().is_empty() =>
             {
                 fence = None;
+                flush(&mut out, &mut block);
                 false
             }
             (Some(_), _) => true,
             (None, _) => false,
         };
         if keep {
-            out.push_str(line);
+            block.push_str(line);
         } else if line.ends_with('\n') {
             out.push('\n');
         }
     }
+    flush(&mut out, &mut block);
     out
 }
 
@@ -507,7 +519,7 @@ fn scan(
             Err(e) => return Err(format!("cannot read {rel}: {e}")),
         };
         let text = if p.code_blocks {
-            code_blocks_only(&text)
+            code_blocks_only(&text, p.filters.skip_block)
         } else {
             text
         };
@@ -591,11 +603,24 @@ mod tests {
     #[test]
     fn code_blocks_keep_line_numbers() {
         let md = "# T\npip install x\n```sh\npip install y\n```\ntext\n~~~\nz\n~~~\n";
-        let only = code_blocks_only(md);
+        let only = code_blocks_only(md, None);
         assert_eq!(only.lines().count(), md.lines().count());
         assert!(!only.contains("pip install x"));
         assert_eq!(only.lines().nth(3), Some("pip install y"));
         assert_eq!(only.lines().nth(7), Some("z"));
+    }
+
+    /// A block that sets up a virtualenv is the README's other route: its pip installs go
+    /// into that virtualenv, and a pip matcher skips the block (przemub/cysectool).
+    #[test]
+    fn a_virtualenv_block_is_skipped_where_the_matcher_says() {
+        let md = "## virtualenv way\n```sh\nvirtualenv3 venv\nsource venv/bin/activate\npip install -r requirements.txt\n```\n## conda way\n```sh\nconda env create -f environment.yml\npip install extra\n```\n";
+        let skip = crate::policy::no_pip::sets_up_a_virtualenv;
+        let only = code_blocks_only(md, Some(skip));
+        assert_eq!(only.lines().count(), md.lines().count());
+        assert!(!only.contains("requirements.txt"), "{only}");
+        assert_eq!(only.lines().nth(9), Some("pip install extra"));
+        assert!(code_blocks_only(md, None).contains("pip install -r requirements.txt"));
     }
 
     #[test]
@@ -607,7 +632,7 @@ mod tests {
             "é```\n~~~é",
             "\n\n```\u{1F600}\n",
         ] {
-            let _ = code_blocks_only(s);
+            let _ = code_blocks_only(s, None);
         }
     }
 

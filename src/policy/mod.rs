@@ -31,6 +31,9 @@ pub struct MatchFilters {
     /// When set, a text it says no to holds no match, and the regex is not run on it (nor
     /// compiled, when no text needs it).
     pub prefilter: Option<fn(&str) -> bool>,
+    /// With `code_blocks`, a fenced block it says yes to is not searched (a README's block
+    /// that sets up a virtualenv installs into that, not into the conda environment).
+    pub skip_block: Option<fn(&str) -> bool>,
 }
 
 /// Matches a policy tolerates: a test on the rest of the matched line (and the project's own
@@ -71,6 +74,7 @@ pub fn matcher(name: &str) -> Option<LineMatcher> {
         filters: MatchFilters {
             aside: Some(no_pip::SELF_INSTALL),
             prefilter: Some(no_pip::may_install),
+            skip_block: Some(no_pip::sets_up_a_virtualenv),
             ..MatchFilters::default()
         },
     })

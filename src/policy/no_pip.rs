@@ -112,6 +112,23 @@ pub const MATCHERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether a block of commands (a README's fenced block) creates or activates a Python
+/// virtualenv (`python -m venv .venv`, `virtualenv env`, `uv venv`, `source .venv/bin/activate`):
+/// the installs that follow go into it, a route the README offers beside the conda one, not
+/// into the conda environment.
+pub fn sets_up_a_virtualenv(block: &str) -> bool {
+    block.lines().any(|l| {
+        let l = l.trim();
+        !l.starts_with('#')
+            && (l.contains("-m venv")
+                || l.contains("virtualenv ")
+                || l.contains("uv venv")
+                || l.contains("bin/activate")
+                || l.contains("Scripts\\activate")
+                || l.contains("Scripts/activate"))
+    })
+}
+
 /// Whether `text` has a line every named matcher's match needs: `easy_install`, or `install`
 /// with `pip` (or make's `PIP`) on the same line. A README that only names the `pip:` block
 /// compiles no pattern.
