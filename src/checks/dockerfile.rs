@@ -506,7 +506,7 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
         .iter()
         .any(|w| w.rsplit('/').next() == Some("streamlit"));
     // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs.
-    let port = df.served_port().or_else(|| {
+    let port = crate::probes::dockerfile::listen_port(&words).or_else(|| {
         if streamlit {
             Some(8501)
         } else {

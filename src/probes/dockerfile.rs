@@ -269,13 +269,6 @@ impl Dockerfile {
         words
     }
 
-    /// The port the final image's start command says it listens on: `--port 3333`,
-    /// `--port=3333`, Streamlit's `--server.port`, gunicorn's `--bind 0.0.0.0:80` (or `-b`),
-    /// waitress's `--listen=*:8080`; a `${PORT:-8000}` there gives its fallback.
-    pub(crate) fn served_port(&self) -> Option<u16> {
-        listen_port(&self.start_words())
-    }
-
     /// The build context this Dockerfile is written for when no compose service names one:
     /// its own folder, unless what its COPY/ADD take from the context is found only from the
     /// project root (`COPY deploy/predictor/environment.yml …` in deploy/predictor/Dockerfile,
@@ -391,7 +384,10 @@ impl DockerfileFacts {
 }
 
 /// Whether a file name is a Dockerfile by convention.
-/// The port a server's command line names (see [`Dockerfile::served_port`]).
+/// The port a server's command line (an image's [`Dockerfile::start_words`]) says it listens
+/// on: `--port 3333`, `--port=3333`, Streamlit's `--server.port`, gunicorn's `--bind
+/// 0.0.0.0:80` (or `-b`), waitress's `--listen=*:8080`; a `${PORT:-8000}` there gives its
+/// fallback.
 pub(crate) fn listen_port(words: &[String]) -> Option<u16> {
     let port_of = |v: &str| -> Option<u16> {
         let v = crate::policy::secrets::literal_default(v).unwrap_or(v);
@@ -589,7 +585,9 @@ mod tests {
     #[test]
     fn the_served_port_is_the_one_the_start_command_names() {
         let port = |text: &str| {
-            Dockerfile::from_text("/p/Dockerfile".into(), "d".into(), text).served_port()
+            listen_port(
+                &Dockerfile::from_text("/p/Dockerfile".into(), "d".into(), text).start_words(),
+            )
         };
         assert_eq!(
             port("FROM x\nCMD [\"uvicorn\", \"a:app\", \"--port\", \"3333\"]\n"),

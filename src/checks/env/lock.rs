@@ -270,27 +270,32 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
     // beside minimal.yml) is that file's, not a stale lock of this one.
     let mut env_files: Vec<&Path> = vec![pf.path.as_path()];
     env_files.extend(pf.others.iter().map(|(p, _, _)| p.as_path()));
-    let (found, theirs): (Vec<_>, Vec<_>) = found.iter().partition(|(path, _)| {
-        lock_owner(path, &env_files).is_none_or(|owner| owner == pf.path.as_path())
-    });
-    let left_out: Vec<String> = theirs
+    let mut left_out: Vec<String> = Vec::new();
+    let found: Vec<_> = found
         .iter()
-        .filter_map(|(p, _)| Some((p, lock_owner(p, &env_files)?)))
-        .map(|(path, owner)| {
-            format!(
-                "left out {}: by its name, the lock of {}",
-                ctx.settings.display_path(path),
-                ctx.settings.display_path(owner)
-            )
+        .filter(|(path, _)| match lock_owner(path, &env_files) {
+            Some(owner) if owner != pf.path.as_path() => {
+                left_out.push(format!(
+                    "left out {}: by its name, the lock of {}",
+                    ctx.settings.display_path(path),
+                    ctx.settings.display_path(owner)
+                ));
+                false
+            }
+            _ => true,
         })
         .collect();
     if found.is_empty() {
-        if let Some(file) = probe::binder_only_library(ctx).filter(|_| theirs.is_empty()) {
+        if let Some(file) = probe::binder_only_library(ctx).filter(|_| left_out.is_empty()) {
             return Err(crate::core::Early::skip(format!(
                 "{file} is Binder's, which builds it online and reads no lock file"
             )));
         }
-        let place = if theirs.is_empty() { "next to" } else { "for" };
+        let place = if left_out.is_empty() {
+            "next to"
+        } else {
+            "for"
+        };
         return Ok(CheckResult::warn(format!(
             "no lock file {place} {}: installs are not reproducible",
             ctx.settings.display_path(&pf.path)
