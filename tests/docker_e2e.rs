@@ -164,3 +164,69 @@ fn real_socket_refuses_an_unprivileged_user() {
     assert_eq!(c["data"]["cause"], "permission_denied");
     assert!(c["fix"]["manual"].to_string().contains("newgrp docker"));
 }
+
+/// `dockerfile.copy_ignored` says a COPY fails exactly where the engine's build does: each
+/// case is a `.dockerignore` and a COPY source, built FROM scratch.
+#[test]
+fn copy_ignored_agrees_with_the_engines_build() {
+    let Some(docker) = available() else { return };
+    let cases = [
+        ("*.yml\n!environment.yml\n", "conda-lock.yml"),
+        ("*.yml\n!environment.yml\n", "environment.yml"),
+        ("*.yml\n", "envs/dev.yml"),
+        ("*\n!src\n", "src/"),
+        ("*\n!src/app\n", "src/"),
+        ("*\n!environment.yml\n", "src/"),
+        ("data\n!data/keep.csv\n", "data/"),
+        ("data\n!data/keep.csv\n", "data/drop.csv"),
+        ("**/main.py\n", "src/app/main.py"),
+        ("/data/\n", "data/keep.csv"),
+        ("./src/app/\n", "src/app/main.py"),
+        ("# *.yml\n", "environment.yml"),
+    ];
+    for (ignore, source) in cases {
+        let mut sb = Sandbox::new();
+        for (f, text) in [
+            ("environment.yml", "name: x\n"),
+            ("conda-lock.yml", "x\n"),
+            ("envs/dev.yml", "x\n"),
+            ("src/app/main.py", "x\n"),
+            ("data/keep.csv", "x\n"),
+            ("data/drop.csv", "x\n"),
+        ] {
+            sb.write(format!("project/{f}"), text);
+        }
+        sb.write("project/.dockerignore", ignore);
+        sb.write(
+            "project/Dockerfile",
+            &format!("FROM scratch\nCOPY {source} /x/\n"),
+        );
+        let built = std::process::Command::new(&docker)
+            .args([
+                "build",
+                "-q",
+                "--no-cache",
+                "-t",
+                "devdoctor-e2e-ignore",
+                ".",
+            ])
+            .env("DOCKER_BUILDKIT", "0")
+            .current_dir(sb.root().join("project"))
+            .output()
+            .unwrap();
+        let path = path_with(&sb, &docker);
+        sb.var("PATH", path);
+        let (report, _) = sb.json(&["dockerfile.copy_ignored"]);
+        let c = support::check(&report, "dockerfile.copy_ignored");
+        let want = if built.status.success() { "ok" } else { "fail" };
+        assert_eq!(
+            c["status"],
+            want,
+            "{ignore:?} COPY {source}: docker build said {}\n{c:#}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+    }
+    let _ = std::process::Command::new(&docker)
+        .args(["rmi", "-f", "devdoctor-e2e-ignore"])
+        .output();
+}

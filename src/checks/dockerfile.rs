@@ -15,7 +15,7 @@ pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
-use crate::probes::dockerfile::{dockerfiles, Dockerfile};
+use crate::probes::dockerfile::{dockerfiles, Dockerfile, IgnoreFile};
 use rules::{BaseImage, Bases};
 use std::path::Path;
 use std::sync::Arc;
@@ -194,7 +194,7 @@ impl Bases for EngineBases<'_> {
 
     fn env_file_name(&self, df: &Dockerfile, source: &str) -> Option<String> {
         let root = &self.0.settings.project_dir;
-        let path = df.default_context(root).join(source);
+        let path = crate::probes::dockerfile::context_of(self.0, df).join(source);
         // Only a plain file of the project (the walk's confinement holds for reads too).
         if !path.starts_with(root) || source.contains("..") {
             return None;
@@ -202,6 +202,10 @@ impl Bases for EngineBases<'_> {
         let text = crate::disk::read_capped_utf8(&path, 1024 * 1024, "an environment file").ok()?;
         let file = crate::probes::env::envfile::parse(&path, text).ok()?;
         file.name.map(|n| n.text)
+    }
+
+    fn ignore_file(&self, df: &Dockerfile) -> Arc<Option<IgnoreFile>> {
+        crate::probes::dockerfile::ignore_file(self.0, df)
     }
 
     fn env_has(&self, package: &str) -> Option<bool> {
@@ -360,12 +364,9 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
             .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
             .cloned()
     });
-    let context = files.first().map(|(df, _)| {
-        service
-            .as_ref()
-            .and_then(|s| s.build_context.clone())
-            .unwrap_or_else(|| df.default_context(&ctx.settings.project_dir))
-    });
+    let context = files
+        .first()
+        .map(|(df, _)| crate::probes::dockerfile::context_of(ctx, df));
     let build_paths = files
         .first()
         .zip(context.as_ref())
@@ -643,6 +644,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     Ok(result)
 }
 
+mod copy_ignored;
 mod env_name;
 mod exec_vars;
 mod table;

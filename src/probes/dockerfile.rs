@@ -4,8 +4,10 @@
 //! Files come from `docker.dockerfiles` in the config, else `Dockerfile`, `*.Dockerfile` and
 //! `Dockerfile.*`, `Dockerfile_*` and `Dockerfile-*` anywhere in the project, as the shared walk finds them (see `probes::files`).
 
+mod ignore;
 mod parse;
 
+pub(crate) use ignore::{clean as clean_context_path, DockerIgnore, IgnoreRule};
 pub use parse::{expand, key_values, parse, words, Flag, Heredoc, Instruction, Parsed, Problem};
 
 use crate::core::Context;
@@ -549,6 +551,67 @@ pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// The build context `df` is built with: the one the first compose service that builds it
+/// names, else [`Dockerfile::default_context`].
+pub(crate) fn context_of(ctx: &Context, df: &Dockerfile) -> PathBuf {
+    crate::probes::compose::compose(ctx)
+        .services
+        .iter()
+        .filter(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
+        .find_map(|s| s.build_context.clone())
+        .unwrap_or_else(|| df.default_context(&ctx.settings.project_dir))
+}
+
+/// The ignore file Docker applies when it builds a Dockerfile, parsed.
+#[derive(Debug, Clone)]
+pub struct IgnoreFile {
+    /// Where it is, as the report shows it.
+    pub(crate) display: String,
+    /// The build context its patterns are relative to.
+    pub(crate) context: PathBuf,
+    pub(crate) patterns: DockerIgnore,
+}
+
+impl IgnoreFile {
+    /// The pattern that leaves the COPY source `source` out of the build context, so that the
+    /// COPY finds nothing; `None` when it is sent, or cannot be told: a variable or a glob, a
+    /// path out of the context, or a folder an exception may bring part of back.
+    pub(crate) fn leaves_out(&self, source: &str) -> Option<&IgnoreRule> {
+        if source.contains(['$', '*', '?', '['])
+            || source.contains("://")
+            || source.starts_with("<<")
+        {
+            return None;
+        }
+        let path = clean_context_path(source).filter(|p| !p.is_empty())?;
+        let rule = self.patterns.excluded_by(&path)?;
+        let file = std::fs::symlink_metadata(self.context.join(&path)).is_ok_and(|m| m.is_file());
+        (file || !self.patterns.may_include_below(&path)).then_some(rule)
+    }
+}
+
+/// The ignore file of `df`'s build: `<Dockerfile name>.dockerignore` beside it (BuildKit
+/// prefers it), else `.dockerignore` at the root of its build context; `None` when there is
+/// neither (or it cannot be read). Read once per Dockerfile.
+pub(crate) fn ignore_file(ctx: &Context, df: &Dockerfile) -> Arc<Option<IgnoreFile>> {
+    ctx.probe_keyed(df.path.clone(), |ctx| {
+        let context = context_of(ctx, df);
+        let own = df.path.file_name().map(|n| {
+            df.path
+                .with_file_name(format!("{}.dockerignore", n.to_string_lossy()))
+        });
+        let path = own
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+            .unwrap_or_else(|| context.join(".dockerignore"));
+        let text = crate::disk::read_capped_utf8(&path, 1024 * 1024, "a .dockerignore").ok()?;
+        Some(IgnoreFile {
+            display: ctx.settings.display_path(&path),
+            context,
+            patterns: DockerIgnore::parse(&text),
+        })
+    })
 }
 
 /// Whether `rel` names something under `base`, looked up one name at a time without going

@@ -4,7 +4,9 @@
 use super::secret_names::{is_literal_value, is_secret_file, is_secret_name};
 use super::shell;
 use crate::core::Status;
-use crate::probes::dockerfile::{key_values, words, Dockerfile, ImageRef, Instruction, Stage};
+use crate::probes::dockerfile::{
+    key_values, words, Dockerfile, IgnoreFile, ImageRef, Instruction, Stage,
+};
 use std::collections::HashMap;
 
 use crate::checks::{finding, Finding};
@@ -32,6 +34,10 @@ pub trait Bases {
     /// build context); `None` when it cannot be read or names none.
     fn env_file_name(&self, _df: &Dockerfile, _source: &str) -> Option<String> {
         None
+    }
+    /// The ignore file Docker applies when it builds `df`; `None` when there is none.
+    fn ignore_file(&self, _df: &Dockerfile) -> std::sync::Arc<Option<IgnoreFile>> {
+        std::sync::Arc::new(None)
     }
     /// Whether the project is an MCP server that speaks stdio only: its image is started by a
     /// client (`docker run -i`) and serves no port.

@@ -74,6 +74,14 @@ fn fix_env_name(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_copy_ignored(i: &FixInput) -> Fix {
+    i.fix(
+        "Send what the Dockerfile copies to the build",
+        "A COPY of a path the .dockerignore leaves out finds nothing, and the build fails",
+        &[format!("Edit the .dockerignore each finding names: add an exception `!PATH` for the copied path after the pattern shown, or remove that pattern; or stop copying the path in {}.", i.where_())],
+    )
+}
+
 fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
         "Copy files with --chown to the app user",
@@ -390,6 +398,23 @@ pub const RULES: &[Rule] = &[
             has: super::env_name::creates_an_environment,
             absent: "not applicable: no RUN creates a conda environment",
             applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) whose final stage creates a conda environment; skips when there is none.",
+        }),
+    },
+    Rule {
+        id: "dockerfile.copy_ignored",
+        code: "DD017",
+        title: "COPY sources are not left out by .dockerignore",
+        hadolint: &[],
+        explain: "Fails when a COPY or ADD takes a path from the build context that the build's ignore file leaves out: `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore` at the root of the context (a compose service's `build.context`, else the Dockerfile's folder). Patterns are applied as Docker applies them: relative to the context, matching the path or a parent folder, the last match deciding, `!` an exception. Globs, variables, `--from` and URLs are not judged, nor a folder an exception may bring part of back. Why: Docker sends the context without the ignored paths, so the COPY finds nothing and the build fails (`\"/conda-lock.yml\": not found`), often after an allowlist (`*` then `!src`) that forgot a file. No hadolint or trivy equivalent. Fix: add an exception (`!PATH`) after the pattern, or remove the pattern.",
+        ok: "nothing a COPY takes is left out of the build context",
+        judge: super::copy_ignored::copy_ignored,
+        fix: fix_copy_ignored,
+        dev_containers: true,
+        mamba_policy: false,
+        subject: Some(Subject {
+            has: super::copy_ignored::copies_from_context,
+            absent: "not applicable: no COPY or ADD takes files from the build context",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a COPY or ADD from its build context; skips when there is none.",
         }),
     },
     Rule {
