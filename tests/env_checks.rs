@@ -555,6 +555,29 @@ fn env_only_under_another_root_is_found_but_not_by_name() {
     );
 }
 
+/// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
+/// runner), never on Anaconda's.
+#[test]
+fn a_pip_entry_is_looked_up_on_the_files_own_channels() {
+    let yml = "name: proj\nchannels:\n  - conda-forge\n  - bioconda\n  - defaults\n  - pkgs/main\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - snakemake\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let text = c.to_string();
+    assert!(
+        text.contains("is it really missing from conda-forge and bioconda?"),
+        "{c:#}"
+    );
+    assert!(
+        text.contains("search -c conda-forge -c bioconda snakemake"),
+        "{c:#}"
+    );
+    assert!(
+        !text.contains("-c defaults") && !text.contains("-c pkgs/main"),
+        "{c:#}"
+    );
+}
+
 #[test]
 fn environment_file_lint_points_at_lines() {
     let yml = "channels:\n  - defaults\n  - conda-forge\ndependencies:\n  - python\n  - numpy>>1\n  - pip:\n    - requests\nextras: 1\n";

@@ -127,6 +127,15 @@ pub fn excerpt(bytes: &[u8], max_chars: usize) -> String {
     out.trim_end().to_string()
 }
 
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// "1 file", "3 files".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -135,6 +144,18 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_read_as_prose() {
+        let l = |v: &[&str]| and_list(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(l(&[]), "");
+        assert_eq!(l(&["conda-forge"]), "conda-forge");
+        assert_eq!(l(&["conda-forge", "bioconda"]), "conda-forge and bioconda");
+        assert_eq!(
+            l(&["conda-forge", "pytorch", "fastai"]),
+            "conda-forge, pytorch and fastai"
+        );
+    }
 
     #[test]
     fn controls_and_colours_are_neutralised() {

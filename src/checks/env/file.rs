@@ -68,9 +68,11 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
                 // conda-lock combines a `category: dev` source with the main file.
                 let extras = file.category.as_ref().is_some_and(|c| c.text != "main");
                 // `## conda env update -n NAME --file environment-dev.yml` in its own comments.
-                let addition = path.file_name().is_some_and(|n| {
-                    crate::probes::env::discover::says_it_updates(&file.text, &n.to_string_lossy())
-                });
+                let addition = crate::probes::env::discover::says_it_updates(
+                    &file.text,
+                    path,
+                    &ctx.settings.project_dir,
+                );
                 let role = if extras || addition || (file.name.is_none() && file.prefix.is_none()) {
                     Role::Overlay
                 } else {
@@ -512,6 +514,24 @@ fn conda_style_pin(entry: &str) -> Option<String> {
     (plain && single).then(|| format!("{name}=={rest}"))
 }
 
+/// Where a pip entry may be found as a conda package: conda-forge, then the file's other
+/// community channels (bioconda), not Anaconda's.
+fn search_channels(file: &EnvFile) -> Vec<String> {
+    let mut out = vec!["conda-forge".to_string()];
+    for c in file.channels.iter().flatten() {
+        let name = probe::envfile::channel_name(&c.text);
+        let plain = !name.is_empty() && !name.contains(['/', ':', ' ', '`']);
+        if plain
+            && !is_anacondas(&name)
+            && !["nodefaults", "defaults"].contains(&name.as_str())
+            && !out.contains(&name)
+        {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// The `pip:` block: each entry a last resort, and `pip` itself listed.
 fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
     if let Some(pip) = &file.pip {
@@ -527,6 +547,7 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
                 own.as_deref(),
             )
         });
+        let channels = search_channels(file);
         let mut any = false;
         for e in entries {
             if let Some(fixed) = conda_style_pin(&e.text) {
@@ -545,8 +566,9 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
                 e.line,
                 "pip-entry",
                 format!(
-                    "pip: `{}` — pip is the last resort — is it really missing from conda-forge?",
-                    e.text
+                    "pip: `{}` — pip is the last resort — is it really missing from {}?",
+                    e.text,
+                    crate::policy::text::and_list(&channels)
                 ),
             );
         }
@@ -556,9 +578,12 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
                 .first()
                 .map(|(n, _)| n.clone())
                 .unwrap_or_else(|| "NAME".into());
+            let flags: Vec<String> = channels.iter().map(|c| format!("-c {c}")).collect();
             f.step(format!(
-                "look each pip: entry up on conda-forge (`{} search -c conda-forge {example}`) and move the ones it has into dependencies",
-                cmds.program
+                "look each pip: entry up on {} (`{} search {} {example}`) and move the ones it has into dependencies",
+                crate::policy::text::and_list(&channels),
+                cmds.program,
+                flags.join(" ")
             ));
         }
         // An overlay's pip comes with the environment it is applied to.

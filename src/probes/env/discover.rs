@@ -594,21 +594,54 @@ pub(crate) struct EnvFileChoice {
     pub script_updates: bool,
 }
 
-/// Whether a file's own comments say it is applied to an existing environment
-/// (`## conda env update -n HBVouroboros --file environment-dev.yml`): an addition for
-/// development, not the environment the project is created from.
-pub(crate) fn says_it_updates(text: &str, name: &str) -> bool {
+/// The create and update commands in a file's own comments.
+fn commented_commands(text: &str) -> Vec<crate::probes::env::named::Named> {
     let comments: Vec<&str> = text
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix('#'))
         .map(|l| l.trim_start_matches('#'))
         .collect();
     if comments.is_empty() {
-        return false;
+        return Vec::new();
     }
     crate::probes::env::named::named_in(&comments.join("\n"))
+}
+
+/// Whether `named`, as a command in the file at `path` names it, is `path` itself: a path
+/// with a folder must lead there from the project root or from the file's own folder.
+fn names_itself(named: &str, path: &Path, root: &Path) -> bool {
+    let named = Path::new(named);
+    if named.parent().is_some_and(|p| !p.as_os_str().is_empty()) {
+        let dir = path.parent().unwrap_or(root);
+        root.join(named) == path || dir.join(named) == path
+    } else {
+        named.file_name() == path.file_name()
+    }
+}
+
+/// Whether a file's own comments say it is applied to an existing environment
+/// (`## conda env update -n HBVouroboros --file environment-dev.yml`): an addition for
+/// development, not the environment the project is created from. A comment that updates
+/// from another file (`conda env update -f binder/environment.yml` in the root
+/// environment.yml) says nothing of this one.
+pub(crate) fn says_it_updates(text: &str, path: &Path, root: &Path) -> bool {
+    commented_commands(text)
         .iter()
-        .any(|n| n.updates && Path::new(&n.file).file_name().is_some_and(|f| f == name))
+        .any(|n| n.updates && names_itself(&n.file, path, root))
+}
+
+/// Whether a file's own comments create the environment from another of the `candidates`
+/// (jzhan476/Low2005's root environment.yml: "Create environment: conda env create -f
+/// binder/environment.yml", kept "for backward compatibility"): it defers to that file.
+fn defers_to_another(text: &str, path: &Path, root: &Path, candidates: &[PathBuf]) -> bool {
+    let dir = path.parent().unwrap_or(root);
+    commented_commands(text).iter().any(|n| {
+        !n.updates
+            && !names_itself(&n.file, path, root)
+            && [root.join(&n.file), dir.join(&n.file)]
+                .iter()
+                .any(|p| candidates.contains(p))
+    })
 }
 
 /// Picks the project's environment file among `candidates` (the `*.yml`/`*.yaml` files of
@@ -616,8 +649,11 @@ pub(crate) fn says_it_updates(text: &str, name: &str) -> bool {
 /// first, then `environment-*.yml`, then any file with a top-level `dependencies:`; the
 /// root before those folders; a hand-written file before an exported one.
 pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileChoice {
-    // (an addition by its own word, exported, folder, name): lower is preferred.
-    type Rank = (bool, bool, usize, usize);
+    // (an addition or a leftover by its own word, exported, in a subfolder, name, which
+    // folder): lower is
+    // preferred. Among subfolders a conventional name counts before the folder's place: a
+    // Snakemake rule's envs/workflow.yml is no binder/environment.yml.
+    type Rank = (bool, bool, bool, usize, usize);
     let mut ranked: Vec<(Rank, PathBuf, &'static str)> = Vec::new();
     for p in candidates {
         let name = p
@@ -651,12 +687,17 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
             None => 10,
         };
         let exported = matches!(kind, EnvFileKind::Export);
-        let addition = says_it_updates(&text, &name);
-        ranked.push(((addition, exported, loc, name_rank), p.clone(), what));
+        let addition =
+            says_it_updates(&text, p, root) || defers_to_another(&text, p, root, candidates);
+        ranked.push((
+            (addition, exported, loc > 0, name_rank, loc),
+            p.clone(),
+            what,
+        ));
     }
     ranked.sort();
     let mut it = ranked.into_iter();
-    let Some(((_, exported, loc, _), picked, what)) = it.next() else {
+    let Some(((_, exported, _, _, loc), picked, what)) = it.next() else {
         return EnvFileChoice::default();
     };
     let others: Vec<PathBuf> = it.map(|(_, p, _)| p).collect();
@@ -677,7 +718,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why.push_str("; an exported environment (every package pinned)");
     }
     if !others.is_empty() {
-        why.push_str(" (preferred: the root before env/, envs/, environment(s)/, conda/, binder/; conventional names before other files; hand-written before exported; a file that says it is applied with `env update` last)");
+        why.push_str(" (preferred: the root before subfolders; conventional names before other files; then env/, envs/, environment(s)/, conda/, binder/; hand-written before exported; a file that says it is applied with `env update`, or that its environment is created from another file, last)");
     }
     EnvFileChoice {
         picked: Some(picked),
@@ -897,5 +938,74 @@ mod tests {
         );
         assert!(choose(&[lock]).picked.is_none());
         assert!(is_exported_env(&ex) && !is_exported_env(&e));
+    }
+
+    #[test]
+    fn in_subfolders_a_conventional_name_beats_the_folder_order() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        let spec = "name: x\ndependencies:\n  - python=3.12\n";
+        let w = |rel: &str| {
+            let p = r.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, spec).unwrap();
+            p
+        };
+        // data-fun/3d-genome-builder: a Snakemake rule's envs/workflow.yml, and the
+        // binder/environment.yml the README creates the project's environment from.
+        let rule = w("envs/workflow.yml");
+        let binder = w("binder/environment.yml");
+        let c = choose_env_file(r, &[rule.clone(), binder.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&binder), "{}", c.why);
+        // Between conventional names, the folder order still decides; the root comes first.
+        let envs = w("envs/environment.yml");
+        let c = choose_env_file(r, &[binder.clone(), envs.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&envs));
+        let root_any = w("deps.yml");
+        let c = choose_env_file(r, &[binder.clone(), root_any.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&root_any));
+    }
+
+    #[test]
+    fn a_comment_updating_from_another_file_says_nothing_of_this_one() {
+        let r = Path::new("/p");
+        let own = "# conda env update -n dev --file environment-dev.yml\n";
+        assert!(says_it_updates(own, &r.join("environment-dev.yml"), r));
+        assert!(says_it_updates(own, &r.join("envs/environment-dev.yml"), r));
+        // jzhan476/Low2005's root environment.yml points at binder/environment.yml.
+        let other = "# Update environment: conda env update -f binder/environment.yml --prune\n";
+        assert!(!says_it_updates(other, &r.join("environment.yml"), r));
+        assert!(says_it_updates(other, &r.join("binder/environment.yml"), r));
+        assert!(!says_it_updates(
+            "# conda env create -f environment.yml\n",
+            &r.join("environment.yml"),
+            r
+        ));
+    }
+
+    #[test]
+    fn a_file_whose_comments_create_from_another_ranks_last() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        let w = |rel: &str, text: &str| {
+            let p = r.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, text).unwrap();
+            p
+        };
+        let binder = w(
+            "binder/environment.yml",
+            "name: low2005\ndependencies:\n  - python=3.11\n",
+        );
+        let root = w(
+            "environment.yml",
+            "# kept for backward compatibility\n# Create environment: conda env create -f binder/environment.yml\nname: low2005\ndependencies:\n  - python=3.9\n",
+        );
+        let c = choose_env_file(r, &[root.clone(), binder.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&binder), "{}", c.why);
+        // Naming itself, or a file that is not there, defers to nothing.
+        let own = w("environment.yml", "# conda env create -f environment.yml\n# conda env create -f gone/env.yml\nname: x\ndependencies:\n  - python=3.12\n");
+        let c = choose_env_file(r, &[own.clone(), binder.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&own), "{}", c.why);
     }
 }
