@@ -334,3 +334,35 @@ fn compose_fixes_are_edits_then_a_validation() {
     assert!(next.contains("remove `privileged: true`"), "{text}");
     assert!(!next.contains("config --quiet"), "{text}");
 }
+
+/// nsidc/usaon-benefit-tool's shape: compose.yml runs the app; compose.dev.yml adds a database,
+/// a volume-preparation job the database waits on, and the dev secrets.
+#[test]
+fn a_one_shot_job_needs_no_healthcheck_and_a_fix_names_the_file_a_finding_is_in() {
+    let sb = project(&[
+        (
+            "compose.yml",
+            "services:\n  app:\n    image: example/app:1.0\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
+        ),
+        (
+            "compose.override.yml",
+            "services:\n  app:\n    environment:\n      DB_PASSWORD: DevelopmentOnly123\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n    depends_on:\n      prep:\n        condition: service_completed_successfully\n  prep:\n    image: busybox:1.36\n    command: [\"chown\", \"-R\", \"999\", \"/data\"]\n  worker:\n    image: example/worker:1.0\n    depends_on:\n      - db\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["compose.healthcheck", "compose.secrets"]);
+    // `prep` is waited on to complete: a job, not a server. `worker` is a server.
+    assert_eq!(
+        locations(&report, "compose.healthcheck"),
+        [("compose.override.yml".to_string(), 15)],
+        "{:#}",
+        check(&report, "compose.healthcheck")
+    );
+    let secrets = check(&report, "compose.secrets");
+    assert_eq!(
+        locations(&report, "compose.secrets"),
+        [("compose.override.yml".to_string(), 4)]
+    );
+    let steps = secrets["fix"]["manual"].to_string();
+    assert!(steps.contains("`app` in compose.override.yml"), "{steps}");
+    assert!(!steps.contains("in compose.yml"), "{steps}");
+}

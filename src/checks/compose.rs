@@ -218,14 +218,16 @@ fn problem_result(
     let mut names: Vec<String> = Vec::new();
     let mut files: Vec<String> = Vec::new();
     for (s, f) in problems {
+        // The file the finding is in: an override's (compose.dev.yml) rather than the file
+        // that first defines the service, when the override set the value.
         let (file, line) = s.locate(f.line);
         r = r.location(Location::new(file, line, f.message.clone()).rule(rule.code));
-        let label = format!("`{}` in {}", s.name, s.display);
+        let label = format!("`{}` in {file}", s.name);
         if !names.contains(&label) {
             names.push(label);
         }
-        if !files.contains(&s.display) {
-            files.push(s.display.clone());
+        if !files.iter().any(|f| f == file) {
+            files.push(file.to_string());
         }
     }
     let mut fix = Fix::new(format!(

@@ -105,6 +105,12 @@ pub struct ComposeService {
     pub extends: Option<(Option<String>, String)>,
     /// `build.context` resolved against the file's folder, when local.
     pub build_context: Option<PathBuf>,
+    /// The services this one waits on to finish (`depends_on: NAME: condition:
+    /// service_completed_successfully`).
+    pub awaits_completion: Vec<String>,
+    /// Another service waits on this one to finish: a one-shot job (a migration, a volume
+    /// preparation), not a server.
+    pub one_shot: bool,
 }
 
 /// `a/./b/../c` → `a/c`, without touching the disk (a build context may not exist yet).
@@ -481,7 +487,25 @@ fn service(
         sources: vec![(file.to_path_buf(), display.to_string())],
         extends,
         build_context,
+        awaits_completion: node.get("depends_on").map(awaited).unwrap_or_default(),
+        one_shot: false,
     }
+}
+
+/// The services of a `depends_on:` map waited on with `condition:
+/// service_completed_successfully` (the list form waits for a start only).
+fn awaited(depends_on: &Node) -> Vec<String> {
+    let Value::Map(entries) = &depends_on.value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|(_, v)| {
+            v.get("condition").and_then(Node::text).as_deref()
+                == Some("service_completed_successfully")
+        })
+        .filter_map(|(k, _)| k.text())
+        .collect()
 }
 
 /// Parses one compose file's text; variables interpolate to their defaults only.

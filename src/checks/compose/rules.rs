@@ -342,6 +342,17 @@ pub(super) fn limits(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
 }
 
 pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    // A job another service waits on to finish runs once and exits: nothing to keep healthy.
+    if s.one_shot && s.healthcheck.is_none() {
+        return vec![finding(
+            s.line,
+            Status::Ok,
+            format!(
+                "service `{}` is a one-shot job (another service waits on it to complete)",
+                s.name
+            ),
+        )];
+    }
     match &s.healthcheck {
         Some(h) if h.value => {
             return vec![finding(

@@ -284,6 +284,31 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
         command_flags: over.command_flags.or(base.command_flags),
         sources,
         extends: None,
+        awaits_completion: {
+            let mut a = base.awaits_completion;
+            a.extend(over.awaits_completion);
+            a
+        },
+        one_shot: false,
+    }
+}
+
+/// Marks the services that another service of the same compose project (the folder of its
+/// files, overrides merged) waits on to finish.
+fn mark_one_shots(facts: &mut ComposeFacts) {
+    let folder = |s: &ComposeService| s.file.parent().map(Path::to_path_buf);
+    let awaited: Vec<(Option<PathBuf>, String)> = facts
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.awaits_completion
+                .iter()
+                .map(move |n| (folder(s), n.clone()))
+        })
+        .collect();
+    for s in &mut facts.services {
+        let here = folder(s);
+        s.one_shot = awaited.iter().any(|(f, n)| *f == here && *n == s.name);
     }
 }
 
@@ -353,6 +378,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         let paths: Vec<PathBuf> = s.compose_files.iter().map(|p| s.project_path(p)).collect();
         let n = paths.len().saturating_sub(1);
         loader.chain(&paths, n);
+        mark_one_shots(&mut loader.facts);
         return loader.facts;
     }
     let found = crate::probes::files::project_files(ctx);
@@ -366,6 +392,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
             loader.chain(&chain, auto);
         }
     }
+    mark_one_shots(&mut loader.facts);
     loader.facts
 }
 
