@@ -895,16 +895,19 @@ mod tests {
         );
     }
 
+    /// Writes `text` at `rel` under `root`, folders and all.
+    fn put(root: &Path, rel: &str, text: &str) -> PathBuf {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
     #[test]
     fn env_file_choice_rules() {
         let t = tempfile::tempdir().unwrap();
         let r = t.path();
-        let w = |rel: &str, text: &str| {
-            let p = r.join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(&p, text).unwrap();
-            p
-        };
+        let w = |rel: &str, text: &str| put(r, rel, text);
         let spec = "dependencies:\n  - python=3.11\n";
         let export = "dependencies:\n  - a=1.0=h_0\n  - b=2.0=h_0\n  - c=3.0=h_0\n";
         let choose = |v: &[PathBuf]| choose_env_file(r, v);
@@ -945,12 +948,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let r = t.path();
         let spec = "name: x\ndependencies:\n  - python=3.12\n";
-        let w = |rel: &str| {
-            let p = r.join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(&p, spec).unwrap();
-            p
-        };
+        let w = |rel: &str| put(r, rel, spec);
         // data-fun/3d-genome-builder: a Snakemake rule's envs/workflow.yml, and the
         // binder/environment.yml the README creates the project's environment from.
         let rule = w("envs/workflow.yml");
@@ -987,12 +985,7 @@ mod tests {
     fn a_file_whose_comments_create_from_another_ranks_last() {
         let t = tempfile::tempdir().unwrap();
         let r = t.path();
-        let w = |rel: &str, text: &str| {
-            let p = r.join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(&p, text).unwrap();
-            p
-        };
+        let w = |rel: &str, text: &str| put(r, rel, text);
         let binder = w(
             "binder/environment.yml",
             "name: low2005\ndependencies:\n  - python=3.11\n",
