@@ -529,7 +529,34 @@ pub(super) fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             Some(_) => {}
         }
     }
+    out.extend(copied_images(df).filter_map(|(line, image)| {
+        let r = ImageRef::parse(&image);
+        let latest = r.digest.is_none() && r.tag.as_deref().is_none_or(|t| t == "latest");
+        latest.then(|| {
+            finding(
+                line,
+                Status::Warn,
+                format!("COPY --from={image} takes files from an image that is not pinned: they change under you"),
+            )
+        })
+    }));
     out
+}
+
+/// The images (not stages) that `COPY --from=` takes files from, with the COPY's line
+/// (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`).
+fn copied_images(df: &Dockerfile) -> impl Iterator<Item = (usize, String)> + '_ {
+    df.instructions
+        .iter()
+        .filter(|i| i.keyword == "COPY")
+        .filter_map(|i| Some((i.line, i.flag_value("from")?.to_string())))
+        .filter(|(_, from)| {
+            let stage = df
+                .stages
+                .iter()
+                .any(|s| s.name.as_deref() == Some(from.to_ascii_lowercase().as_str()));
+            !stage && from.parse::<usize>().is_err() && !from.contains('$') && !from.is_empty()
+        })
 }
 
 /// A Python image that does not bring micromamba.

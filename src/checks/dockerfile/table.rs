@@ -94,7 +94,7 @@ fn fix_base_pin(i: &FixInput) -> Fix {
     i.fix(
         "Pin the base image to a tag or digest",
         "An unpinned base image changes under you and makes builds unreproducible",
-        &[format!("Edit {}: pin each reported FROM to a version tag (e.g. mambaorg/micromamba:2.0.5), or to a digest (`image:tag@sha256:…`).", i.where_())],
+        &[format!("Edit {}: pin each reported FROM or `COPY --from=` image to a version tag (e.g. mambaorg/micromamba:2.0.5), or to a digest (`image:tag@sha256:…`).", i.where_())],
     )
 }
 
@@ -284,7 +284,7 @@ pub const RULES: &[Rule] = &[
         code: "DD005",
         title: "Base images are pinned",
         hadolint: &["DL3006", "DL3007"],
-        explain: "Every FROM that names an image (not a stage, not scratch) needs an explicit tag other than `latest`, or a digest. Build arguments declared before FROM are substituted; a FROM that depends on an argument without a default is noted, not judged. Why: `latest` or no tag changes under you and breaks reproducibility. Equivalents: hadolint DL3006 and DL3007, trivy DS-0001. Fix: pin `mambaorg/micromamba:2.0.5` or `image@sha256:…`.",
+        explain: "Every FROM that names an image (not a stage, not scratch), and every `COPY --from=` that takes files from an image rather than a stage (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`), needs an explicit tag other than `latest`, or a digest. Build arguments declared before FROM are substituted; a FROM that depends on an argument without a default is noted, not judged. Why: `latest` or no tag changes under you and breaks reproducibility. Equivalents: hadolint DL3006 and DL3007, trivy DS-0001. Fix: pin `mambaorg/micromamba:2.0.5` or `image@sha256:…`.",
         ok: "base images are pinned",
         judge: rules::base_pin,
         fix: fix_base_pin,

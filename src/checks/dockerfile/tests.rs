@@ -327,6 +327,18 @@ fn base_pin_rule() {
 }
 
 #[test]
+fn base_pin_judges_images_copied_from() {
+    let text = "FROM mambaorg/micromamba:2.0.5 AS Build\nFROM mambaorg/micromamba:2.0.5\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/\nCOPY --from=busybox /bin/wget /bin/\nCOPY --from=ghcr.io/astral-sh/uv:0.8.4 /uv /bin/\nCOPY --from=ghcr.io/astral-sh/uv@sha256:0123 /uv /bin/\nCOPY --from=build /opt/conda /opt/conda\nCOPY --from=0 /x /x\nCOPY --from=$TOOLS /x /x\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+    let found: Vec<(usize, Status)> = (rule("dockerfile.base_pin").judge)(&df, &NoBases)
+        .into_iter()
+        .map(|f| (f.line, f.status))
+        .collect();
+    // Stages (by name in any case, or index) and variables are not images.
+    assert_eq!(found, [(3, Warn), (4, Warn)]);
+}
+
+#[test]
 fn python_base_rule() {
     assert_eq!(
         run("dockerfile.python_base", "base_unpinned.Dockerfile"),
