@@ -555,6 +555,26 @@ fn env_only_under_another_root_is_found_but_not_by_name() {
     );
 }
 
+/// A Python line past its end of life is a warning at its line; a supported one is not.
+#[test]
+fn an_end_of_life_python_pin_warns() {
+    for (pin, eol) in [
+        ("python=3.8.12", true),
+        ("python>=3.7,<3.10", true),
+        ("python=3.12", false),
+        ("python>=3.8", false),
+    ] {
+        let yml = format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - {pin}\n");
+        let (sb, _root) = mm_sandbox(&yml);
+        let (r, _) = sb.json(&["env.file"]);
+        let c = check(&r, "env.file");
+        let found = line_rules(c)
+            .iter()
+            .any(|(l, r)| *l == 5 && r == "python-eol");
+        assert_eq!(found, eol, "{pin}: {c:#}");
+    }
+}
+
 /// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
 /// runner), never on Anaconda's.
 #[test]

@@ -11,6 +11,7 @@ mod shell;
 mod tests;
 
 pub use super::Finding;
+pub(crate) use eol::{oldest_supported_python_today, python_ended};
 pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 

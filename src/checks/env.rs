@@ -101,7 +101,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   name (`anaconda`, `main`, `pkgs/main`, …) as a channel or a `CHANNEL::package` prefix;
 - Python not pinned (warn), or not listed at all in a Python project (one with a `pip:` block,
   Python sources or a distribution of its own: a C++ toolchain environment gets a Python only
-  as a tool's dependency), malformed MatchSpecs (fail);
+  as a tool's dependency), or pinned to a line that is end of life (warn: `python=3.8`,
+  `python>=3.8,<3.10`, judged on the newest line it allows, from the same dated table as
+  dockerfile.base_eol), malformed MatchSpecs (fail);
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from

@@ -64,6 +64,8 @@ const fn line(
 
 #[rustfmt::skip]
 const LINES: &[Line] = &[
+    line("python", &["2.7"], &[], "Python 2.7", "2020-01-01"),
+    line("python", &["3.5"], &[], "Python 3.5", "2020-09-30"),
     line("python", &["3.6"], &[], "Python 3.6", "2021-12-23"),
     line("python", &["3.7"], &[], "Python 3.7", "2023-06-27"),
     line("python", &["3.8"], &[], "Python 3.8", "2024-10-07"),
@@ -122,8 +124,23 @@ pub(super) fn oldest_supported_python(day: &str) -> String {
     format!("3.{}", ended.map_or(oldest_listed, |m| m + 1))
 }
 
+/// The day support of Python `major.minor` ended, when it has ended by today.
+pub(crate) fn python_ended(major: u32, minor: u32) -> Option<&'static str> {
+    python_ended_on(major, minor, &today())
+}
+
+fn python_ended_on(major: u32, minor: u32, day: &str) -> Option<&'static str> {
+    let version = format!("{major}.{minor}");
+    LINES
+        .iter()
+        .filter(|l| l.repository == "python")
+        .find(|l| matches!(&l.tags, Tags::Of([v], []) if *v == version))
+        .and_then(|l| l.until)
+        .filter(|u| *u < day)
+}
+
 /// [`oldest_supported_python`] today.
-pub(super) fn oldest_supported_python_today() -> String {
+pub(crate) fn oldest_supported_python_today() -> String {
     oldest_supported_python(&today())
 }
 
@@ -155,6 +172,15 @@ fn findings_on(df: &Dockerfile, day: &str) -> Vec<Finding> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn python_lines_end_on_their_day() {
+        assert_eq!(python_ended_on(3, 8, "2026-12-06"), Some("2024-10-07"));
+        assert_eq!(python_ended_on(2, 7, "2026-12-06"), Some("2020-01-01"));
+        assert_eq!(python_ended_on(3, 10, "2026-10-31"), None);
+        assert_eq!(python_ended_on(3, 10, "2026-11-01"), Some("2026-10-31"));
+        assert_eq!(python_ended_on(3, 12, "2026-12-06"), None);
+    }
+
     fn eol(reference: &str, day: &str) -> Option<&'static str> {
         end_of_life(&ImageRef::parse(reference), day).map(|l| l.what)
     }
@@ -164,7 +190,8 @@ mod tests {
         assert_eq!(oldest_supported_python("2026-10-31"), "3.10");
         assert_eq!(oldest_supported_python("2026-11-01"), "3.11");
         assert_eq!(oldest_supported_python("2025-01-01"), "3.9");
-        assert_eq!(oldest_supported_python("2020-01-01"), "3.6");
+        assert_eq!(oldest_supported_python("2020-01-01"), "3.5");
+        assert_eq!(oldest_supported_python("2021-01-01"), "3.6");
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line (mambaorg/micromamba:2.x, a current Debian or Ubuntu release, Python {} or newer from {}).", i.where_(), super::eol::oldest_supported_python_today(), i.env_file)],
+        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
     )
 }
 
@@ -439,7 +439,7 @@ pub const RULES: &[Rule] = &[
         code: "DD013",
         title: "Base images are not end of life",
         hadolint: &[],
-        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 3.6-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
+        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 2.7 and 3.5-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
         ok: "no end-of-life base images",
         judge: super::eol::base_eol,
         fix: fix_base_eol,

@@ -483,7 +483,53 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
             );
             f.step("pin Python in dependencies, e.g. `python=3.11`");
         }
-        _ => {}
+        Some(d) => {
+            let ended = newest_python_allowed(&d.text).and_then(|(major, minor)| {
+                crate::checks::dockerfile::python_ended(major, minor).map(|day| (major, minor, day))
+            });
+            if let Some((major, minor, day)) = ended {
+                f.add(
+                    Status::Warn,
+                    d.line,
+                    "python-eol",
+                    format!("`{}`: Python {major}.{minor} is end of life since {day}: no more security fixes", d.text.trim()),
+                );
+                f.step(format!(
+                    "move to a supported Python (`python={}` or newer) once the dependencies allow it",
+                    crate::checks::dockerfile::oldest_supported_python_today()
+                ));
+            }
+        }
+        None => {}
+    }
+}
+
+/// The newest Python line a `python` dependency allows, when it allows only one or has an
+/// upper bound: `python=3.8.12` and `python==3.9.*` give 3.8 and 3.9, `python>=3.8,<3.10`
+/// gives 3.9, `python<=3.7` 3.7; `None` for `python>=3.9` or alternatives (`|`).
+fn newest_python_allowed(text: &str) -> Option<(u32, u32)> {
+    static PIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:==?|\s)\s*(\d+)\.(\d+)(?:\.[0-9*]+)*(?:=\S+)?$")
+            .expect("static regex")
+    });
+    static UPPER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"<(=?)\s*(\d+)\.(\d+)(?:\.0)*(?:a0)?\s*(?:,|$)").expect("static regex")
+    });
+    let name_at = text.find("python")?;
+    let rest = text[name_at + "python".len()..].trim_end();
+    if rest.contains('|') || rest.is_empty() {
+        return None;
+    }
+    let num = |s: &str| s.parse::<u32>().ok();
+    if let Some(c) = PIN.captures(rest) {
+        return Some((num(&c[1])?, num(&c[2])?));
+    }
+    let c = UPPER.captures(rest)?;
+    let (major, minor) = (num(&c[2])?, num(&c[3])?);
+    if &c[1] == "=" {
+        Some((major, minor))
+    } else {
+        Some((major, minor.checked_sub(1)?))
     }
 }
 
