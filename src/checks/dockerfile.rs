@@ -508,11 +508,20 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
         .iter()
         .any(|w| w.rsplit('/').next() == Some("streamlit"));
     // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs.
+    // Else the port a compose service that builds it publishes (`443:5000`), the app's own.
+    let published = || {
+        crate::probes::compose::compose(ctx)
+            .services
+            .iter()
+            .filter(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
+            .flat_map(|s| &s.ports)
+            .find_map(|p| p.container().and_then(|c| u16::try_from(c).ok()))
+    };
     let port = crate::probes::dockerfile::listen_port(&words).or_else(|| {
         if streamlit {
             Some(8501)
         } else {
-            df.exposed_port().map(|(port, _)| port)
+            df.exposed_port().map(|(port, _)| port).or_else(published)
         }
     });
     let Some(port) = port else {

@@ -219,6 +219,16 @@ fn port_range(text: &str) -> Option<(u32, u32)> {
 
 /// Parses a short-syntax port: `"8000"`, `"80:8000"`, `"127.0.0.1:80:80"`,
 /// `"[::1]:80:80"`, `"9090-9091:8080-8081/udp"`, `"127.0.0.1::5000"`.
+impl Port {
+    /// The container side of the mapping (`443:5000` → 5000, `8000/tcp` → 8000), when it is
+    /// one port.
+    pub(crate) fn container(&self) -> Option<u32> {
+        let resolved = interpolate_defaults(&self.raw)?;
+        let spec = resolved.split('/').next().unwrap_or(&resolved).trim();
+        spec.rsplit(':').next()?.trim().parse().ok()
+    }
+}
+
 pub fn parse_port(raw: &str, line: usize) -> Port {
     // Variables first (their `:-` would split wrongly); one without a default stays unknown.
     let resolved = interpolate_defaults(raw).unwrap_or_else(|| raw.replace('$', "?"));
@@ -656,6 +666,11 @@ mod tests {
     #[test]
     fn short_and_long_ports() {
         let p = |s: &str| parse_port(s, 1);
+        assert_eq!(p("443:5000").container(), Some(5000));
+        assert_eq!(p("127.0.0.1:8080:8000/tcp").container(), Some(8000));
+        assert_eq!(p("${PORT:-80}:8501").container(), Some(8501));
+        assert_eq!(p("8000-8001:8000-8001").container(), None);
+        assert_eq!(p("${PORT}").container(), None);
         assert_eq!(p("80:8000").host, Some((80, 80)));
         assert_eq!(p("8000").host, None);
         assert_eq!(p("127.0.0.1:443:8443/tcp").host, Some((443, 443)));

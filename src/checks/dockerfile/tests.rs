@@ -658,6 +658,14 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     )
     .unwrap();
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8000/health')"));
+    // With neither a port in the command nor EXPOSE, the container port the compose service
+    // that builds it publishes (nsidc/usaon-benefit-tool: `443:5000`).
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  app:\n    build: .\n    ports:\n      - \"443:5000\"\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:5000/health')"));
 }
 
 /// A Dockerfile built from its own folder cannot COPY the project's root environment file:
