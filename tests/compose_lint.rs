@@ -366,3 +366,52 @@ fn a_one_shot_job_needs_no_healthcheck_and_a_fix_names_the_file_a_finding_is_in(
     assert!(steps.contains("`app` in compose.override.yml"), "{steps}");
     assert!(!steps.contains("in compose.yml"), "{steps}");
 }
+
+/// compose.yml runs the project's image from a registry; a variant builds the same image
+/// (another tag) from the project's Dockerfile: the user is the Dockerfile's.
+#[test]
+fn a_service_running_an_image_the_project_builds_is_judged_by_its_dockerfile() {
+    let sb = project(&[
+        (
+            "compose.yml",
+            "services:\n  app:\n    image: \"example/app:${VERSION:?VERSION must be set}\"\n",
+        ),
+        (
+            "compose.dev.yml",
+            "services:\n  app:\n    image: example/app:dev\n    build: .\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nCMD [\"python\", \"-m\", \"app\"]\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["compose.user"]);
+    let c = check(&report, "compose.user");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c.to_string()
+            .contains("the Dockerfile example/app:${VERSION:?VERSION must be set} is built from runs as `mambauser`"),
+        "{c:#}"
+    );
+    // Another repository is not the project's image.
+    let sb = project(&[
+        (
+            "compose.yml",
+            "services:\n  app:\n    image: example/other:1.0\n",
+        ),
+        (
+            "compose.dev.yml",
+            "services:\n  app:\n    image: example/app:dev\n    build: .\n",
+        ),
+        ("Dockerfile", "FROM mambaorg/micromamba:2.0.5\n"),
+    ]);
+    let (report, _) = sb.json(&["compose.user"]);
+    let c = check(&report, "compose.user");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("its image is not known to run as non-root"),
+        "{c:#}"
+    );
+}

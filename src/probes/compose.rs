@@ -111,6 +111,10 @@ pub struct ComposeService {
     /// Another service waits on this one to finish: a one-shot job (a migration, a volume
     /// preparation), not a server.
     pub one_shot: bool,
+    /// For a service that runs an image it does not build: the Dockerfile another service of
+    /// the project builds that image (the same repository, any tag) from. compose.yml runs
+    /// `org/app:1.2` from a registry, compose.dev.yml builds `org/app:dev`.
+    pub built_elsewhere: Option<PathBuf>,
 }
 
 /// `a/./b/../c` → `a/c`, without touching the disk (a build context may not exist yet).
@@ -499,6 +503,17 @@ fn service(
         build_context,
         awaits_completion: node.get("depends_on").map(awaited).unwrap_or_default(),
         one_shot: false,
+        built_elsewhere: None,
+    }
+}
+
+impl ComposeService {
+    /// The Dockerfile the image this service runs is built from: its own `build:`, else
+    /// [`ComposeService::built_elsewhere`].
+    pub(crate) fn image_dockerfile(&self) -> Option<&Path> {
+        self.dockerfile
+            .as_deref()
+            .or(self.built_elsewhere.as_deref())
     }
 }
 

@@ -27,7 +27,7 @@ pub trait Lookup {
 /// A service that builds a Dockerfile whose rule `id` already reports `what`: one cause, one
 /// finding; this one points to it (a skip, not a second problem).
 fn points_to(s: &ComposeService, look: &dyn Lookup, id: &str, what: &str) -> Option<Finding> {
-    let shown = look.flagged(s.dockerfile.as_deref()?, id)?;
+    let shown = look.flagged(s.image_dockerfile()?, id)?;
     Some(finding(
         s.line,
         Status::Skip,
@@ -135,7 +135,7 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     }
     // Says what the Dockerfile does (`sets USER root`, `has no USER (base image …)`) rather
     // than "runs as root", which dockerfile.user may only be unable to rule out.
-    let built = s.dockerfile.as_deref().and_then(|d| look.built_user(d));
+    let built = s.image_dockerfile().and_then(|d| look.built_user(d));
     let what = built
         .as_ref()
         .map_or("runs as root", |(_, what)| what.as_str());
@@ -144,13 +144,14 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     }
     if let Some((root, what)) = built {
         if !root {
+            let whose = match (&s.dockerfile, &s.image) {
+                (None, Some(image)) => format!("the Dockerfile {image} is built from"),
+                _ => "its Dockerfile".to_string(),
+            };
             return vec![finding(
                 s.line,
                 Status::Ok,
-                format!(
-                    "service `{}` has no `user:`, but its Dockerfile {what}",
-                    s.name
-                ),
+                format!("service `{}` has no `user:`, but {whose} {what}", s.name),
             )];
         }
     }
@@ -364,11 +365,7 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
         Some(_) => return Vec::new(),
         None => {}
     }
-    if s.dockerfile
-        .as_deref()
-        .and_then(|d| look.built_healthcheck(d))
-        == Some(true)
-    {
+    if s.image_dockerfile().and_then(|d| look.built_healthcheck(d)) == Some(true) {
         return vec![finding(
             s.line,
             Status::Ok,

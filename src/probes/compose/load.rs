@@ -290,6 +290,36 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
             a
         },
         one_shot: false,
+        built_elsewhere: None,
+    }
+}
+
+/// Links each service that only runs an image to the Dockerfile another service of the
+/// project builds that image from (same repository, any tag).
+fn link_built_images(facts: &mut ComposeFacts) {
+    // A tag from a variable that must be set (`org/app:${VERSION:?…}`) still names the
+    // repository before it.
+    let repo = |image: &str| {
+        let image = super::interpolate_defaults(image).unwrap_or_else(|| {
+            let before = image.split("${").next().unwrap_or_default();
+            before.trim_end_matches(':').to_string()
+        });
+        crate::probes::dockerfile::ImageRef::parse(&image).repository
+    };
+    let built: Vec<(String, PathBuf)> = facts
+        .services
+        .iter()
+        .filter_map(|s| Some((repo(s.image.as_deref()?), s.dockerfile.clone()?)))
+        .collect();
+    for s in facts.services.iter_mut().filter(|s| s.dockerfile.is_none()) {
+        let Some(image) = s.image.as_deref() else {
+            continue;
+        };
+        let r = repo(image);
+        s.built_elsewhere = built
+            .iter()
+            .find(|(b, _)| *b == r && !r.is_empty())
+            .map(|(_, d)| d.clone());
     }
 }
 
@@ -379,6 +409,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         let n = paths.len().saturating_sub(1);
         loader.chain(&paths, n);
         mark_one_shots(&mut loader.facts);
+        link_built_images(&mut loader.facts);
         return loader.facts;
     }
     let found = crate::probes::files::project_files(ctx);
@@ -393,6 +424,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         }
     }
     mark_one_shots(&mut loader.facts);
+    link_built_images(&mut loader.facts);
     loader.facts
 }
 
