@@ -63,6 +63,26 @@ fn an_unrelated_project_gets_only_skips() {
     assert!(v["checks"].as_array().unwrap().len() >= 11);
 }
 
+/// Binder runs `postBuild` (no extension) after creating the environment: a pip install
+/// there is a shell script's.
+#[test]
+fn binders_post_build_script_is_a_shell_script() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/binder/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.12]\n",
+    );
+    sb.write(
+        "project/binder/postBuild",
+        "#!/bin/bash\nset -e\npip install --no-deps fitter\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let c = check(&v, "pip.shell");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["locations"][0]["path"], "binder/postBuild", "{c:#}");
+    assert_eq!(c["locations"][0]["line"], 3, "{c:#}");
+}
+
 #[test]
 fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
     let sb = Sandbox::new();
