@@ -575,6 +575,34 @@ fn an_end_of_life_python_pin_warns() {
     }
 }
 
+/// A Snakemake runner environment whose rules use `conda:` needs a `conda` executable:
+/// micromamba provides none, and `snakemake --use-conda` calls it.
+#[test]
+fn a_snakemake_runner_with_conda_rules_needs_conda() {
+    let base = "name: wf\nchannels:\n  - conda-forge\n  - bioconda\ndependencies:\n  - python=3.12\n  - snakemake=9.1\n";
+    let rule = "rule align:\n    input: \"a.fq\"\n    conda:\n        \"../envs/bwa.yaml\"\n    shell: \"bwa mem {input}\"\n";
+    let judge = |yml: &str, smk: Option<&str>| {
+        let (sb, _root) = mm_sandbox(yml);
+        if let Some(text) = smk {
+            sb.write("project/workflow/rules/align.smk", text);
+        }
+        let (r, _) = sb.json(&["env.file"]);
+        let c = check(&r, "env.file").clone();
+        let hit = line_rules(&c).contains(&(7, "snakemake-conda".to_string()));
+        (hit, c)
+    };
+    let (hit, c) = judge(base, Some(rule));
+    assert!(hit, "{c:#}");
+    assert!(
+        c.to_string().contains("workflow/rules/align.smk:3"),
+        "{c:#}"
+    );
+    // `conda` (or mamba) in the environment, or no rule with `conda:`, is fine.
+    assert!(!judge(&format!("{base}  - conda\n"), Some(rule)).0);
+    assert!(!judge(base, Some("rule a:\n    shell: \"true\"\n")).0);
+    assert!(!judge(base, None).0);
+}
+
 /// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
 /// runner), never on Anaconda's.
 #[test]

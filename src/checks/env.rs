@@ -104,6 +104,10 @@ Looks at the project's environment file (environment.yml, or the file named by -
   as a tool's dependency), or pinned to a line that is end of life (warn: `python=3.8`,
   `python>=3.8,<3.10`, judged on the newest line it allows, from the same dated table as
   dockerfile.base_eol), malformed MatchSpecs (fail);
+- a Snakemake runner (`snakemake` in dependencies) whose rules run in conda environments of
+  their own (a `conda:` directive in a Snakefile or `*.smk`) without `conda` (or mamba) in
+  the environment (warn: `--use-conda` creates those environments with a `conda` executable,
+  which micromamba does not provide);
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from

@@ -90,6 +90,8 @@ pub(crate) struct ProjectFiles {
     /// Makefiles and shell scripts, the shallowest first (read only where no environment
     /// file is found by name, for the one they create an environment from).
     pub scripts: Vec<PathBuf>,
+    /// Snakemake workflow files (`Snakefile`, `*.smk`), read only for their rules' `conda:`.
+    pub snakefiles: Vec<PathBuf>,
     /// Entries looked at.
     pub walked: usize,
     /// The walk stopped early (entry or per-kind limit).
@@ -189,6 +191,7 @@ pub(crate) fn scan(root: &Path) -> ProjectFiles {
     // Python sources are only sampled: more of them than the cap does not cut the walk short.
     out.python = shallowest(std::mem::take(&mut out.python), MAX_PER_KIND);
     out.scripts = shallowest(std::mem::take(&mut out.scripts), MAX_PER_KIND);
+    out.snakefiles = shallowest(std::mem::take(&mut out.snakefiles), MAX_PER_KIND);
     out
 }
 
@@ -255,6 +258,8 @@ fn classify(root: &Path, path: &Path, out: &mut ProjectFiles) {
         out.python.push(path.to_path_buf());
     } else if is_script_name(&name) {
         out.scripts.push(path.to_path_buf());
+    } else if matches!(name.as_str(), "Snakefile" | "snakefile") || name.ends_with(".smk") {
+        out.snakefiles.push(path.to_path_buf());
     } else if is_yaml(&name) {
         let parent = path.parent().unwrap_or(root);
         let in_env_dir = parent.parent() == Some(root)

@@ -504,6 +504,31 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
     }
 }
 
+/// A Snakemake runner environment whose rules run in conda environments of their own
+/// (`snakemake --use-conda`) needs a `conda` executable: snakemake creates them with it, and
+/// micromamba provides none (snakemake/snakemake#2322).
+fn lint_snakemake(ctx: &Context, f: &mut Findings, file: &EnvFile) {
+    let Some(dep) = file
+        .dep("snakemake")
+        .or_else(|| file.dep("snakemake-minimal"))
+    else {
+        return;
+    };
+    if file.dep("conda").is_some() || file.dep("mamba").is_some() {
+        return;
+    }
+    let Some(rule) = probe::snakemake_conda_rule(ctx) else {
+        return;
+    };
+    f.add(
+        Status::Warn,
+        dep.line,
+        "snakemake-conda",
+        format!("snakemake runs rules in conda environments (`conda:` at {rule}) and creates them with a `conda` executable, which micromamba does not provide"),
+    );
+    f.step("add `conda` to the dependencies next to snakemake, so that `--use-conda` finds it in the environment");
+}
+
 /// The newest Python line a `python` dependency allows, when it allows only one or has an
 /// upper bound: `python=3.8.12` and `python==3.9.*` give 3.8 and 3.9, `python>=3.8,<3.10`
 /// gives 3.9, `python<=3.7` 3.7; `None` for `python>=3.9` or alternatives (`|`).
@@ -698,6 +723,9 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     lint_channels(&mut f, file);
     lint_dependencies(ctx, &mut f, file, role);
     lint_pip(ctx, &mut f, file, role);
+    if role == Role::Picked {
+        lint_snakemake(ctx, &mut f, file);
+    }
 
     let fails = f.count(Status::Fail);
     let warns = f.count(Status::Warn);

@@ -632,6 +632,27 @@ fn setup_cfg_name(text: &str) -> Option<String> {
     None
 }
 
+/// The first Snakemake rule that runs in a conda environment of its own (a `conda:` directive
+/// in a Snakefile or `*.smk`), as "workflow/rules/align.smk:12"; read once per run.
+/// `snakemake --use-conda` creates those environments with a `conda` executable.
+pub(crate) fn snakemake_conda_rule(ctx: &Context) -> Option<String> {
+    /// Its own type: the probe cache is keyed by type.
+    struct Found(Option<String>);
+    let found = ctx.probe(|ctx| {
+        let files = crate::probes::files::project_files(ctx);
+        Found(files.snakefiles.iter().find_map(|p| {
+            let bytes = crate::disk::read_head(p, 1024 * 1024).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            let line = text.lines().position(|l| {
+                let t = l.trim_start();
+                t.len() < l.len() && t.starts_with("conda:")
+            })?;
+            Some(format!("{}:{}", ctx.settings.display_path(p), line + 1))
+        }))
+    });
+    found.0.clone()
+}
+
 /// The project's `requirements.txt`, when there is one and it describes an environment (a
 /// pip project with no environment file), not the package's own dependency list.
 pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
