@@ -259,6 +259,31 @@ fn image_comes_from_the_compose_service_that_builds() {
     assert!(c["details"].to_string().contains("compose service `api`"));
 }
 
+/// The image named by a dev variant's `image:` is credited to the variant too.
+#[test]
+fn an_image_from_a_merged_variant_names_the_variant() {
+    let mut sb = Sandbox::new();
+    project_with_dockerfile(&sb);
+    sb.write(
+        "project/compose.yaml",
+        "services:\n  api:\n    image: app:2\n",
+    );
+    sb.write(
+        "project/compose.dev.yaml",
+        "services:\n  api:\n    image: app:1\n    build: .\n",
+    );
+    fake_engine(&mut sb, GOOD_IMAGE);
+    let (report, _) = sb.json(&["image.exists"]);
+    let c = support::check(&report, "image.exists");
+    assert_eq!(c["data"]["image"], "app:1", "{c:#}");
+    assert!(
+        c["details"].to_string().contains(
+            "compose service `api` (compose.yaml:2 with compose.dev.yaml), which names it"
+        ),
+        "{c:#}"
+    );
+}
+
 #[test]
 fn runtime_as_root_fails_and_every_container_is_removed() {
     let mut sb = Sandbox::new();

@@ -217,10 +217,23 @@ pub fn target_image(ctx: &Context) -> Option<TargetImage> {
     } else {
         "builds"
     };
+    // A service merged from overrides or a variant may take its image from one of them
+    // (compose.dev.yml's `image: org/app:dev`): they are named too.
+    let merged: Vec<&str> = pick
+        .sources
+        .iter()
+        .skip(1)
+        .map(|(_, shown)| shown.as_str())
+        .collect();
+    let with = if merged.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", merged.join(", "))
+    };
     Some(TargetImage {
         name,
         source: format!(
-            "compose service `{}` ({}:{}), which {how} it",
+            "compose service `{}` ({}:{}{with}), which {how} it",
             pick.name,
             ctx.settings.display_path(&pick.file),
             pick.line
