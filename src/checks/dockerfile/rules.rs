@@ -452,6 +452,23 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     out
 }
 
+/// Whether the final stage (or a stage it is built on) copies files from the build context,
+/// for dockerfile.chown to judge.
+pub(super) fn copies_into_final_stage(df: &Dockerfile) -> bool {
+    df.final_stage().is_some_and(|fin| {
+        df.lineage(fin.index).iter().any(|stage| {
+            stage.body(df).iter().any(|ins| {
+                matches!(ins.keyword.as_str(), "COPY" | "ADD") && ins.flag("from").is_none()
+            })
+        })
+    })
+}
+
+/// Whether the Dockerfile EXPOSEs anything, for dockerfile.expose to judge.
+pub(super) fn exposes(df: &Dockerfile) -> bool {
+    df.instructions.iter().any(|i| i.keyword == "EXPOSE")
+}
+
 pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let Some(state) = final_user(df, bases) else {
         return Vec::new();

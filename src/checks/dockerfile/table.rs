@@ -277,7 +277,11 @@ pub const RULES: &[Rule] = &[
         fix: fix_chown,
         dev_containers: false,
         mamba_policy: false,
-        subject: None,
+        subject: Some(Subject {
+            has: rules::copies_into_final_stage,
+            absent: "not applicable: no COPY or ADD from the build context into a final stage",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) whose final stage copies files from its build context, but a dev container's; skips when there is none.",
+        }),
     },
     Rule {
         id: "dockerfile.base_pin",
@@ -342,7 +346,11 @@ pub const RULES: &[Rule] = &[
         fix: fix_expose,
         dev_containers: true,
         mamba_policy: false,
-        subject: None,
+        subject: Some(Subject {
+            has: rules::exposes,
+            absent: "not applicable: no Dockerfile EXPOSEs a port",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with an EXPOSE; skips when there is none.",
+        }),
     },
     Rule {
         id: "dockerfile.remote_fetch",

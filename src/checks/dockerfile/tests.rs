@@ -741,3 +741,48 @@ proptest::proptest! {
         }
     }
 }
+
+/// chown and expose speak only about a Dockerfile that copies files into its final stage or
+/// EXPOSEs a port; elsewhere they skip and say why.
+#[test]
+fn chown_and_expose_skip_where_there_is_nothing_to_judge() {
+    use crate::core::{Context, Settings, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = || {
+        Context::with_vars(
+            Settings {
+                project_dir: dir.path().to_path_buf(),
+                ..Settings::default()
+            },
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        )
+    };
+    let status = |id: &str| {
+        let r = match super::lint(&ctx(), rule(id)) {
+            Ok(r) => r,
+            Err(e) => crate::core::CheckResult::from(e),
+        };
+        (r.status, r.summary)
+    };
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM mambaorg/micromamba:2.0.5 AS build\nCOPY . /src\nFROM mambaorg/micromamba:2.0.5\nCOPY --from=build /src /app\nCMD [\"python\", \"-m\", \"app\"]\n",
+    )
+    .unwrap();
+    let (s, why) = status("dockerfile.expose");
+    assert_eq!(s, Status::Skip, "{why}");
+    assert!(why.contains("no Dockerfile EXPOSEs a port"), "{why}");
+    let (s, why) = status("dockerfile.chown");
+    assert_eq!(s, Status::Skip, "{why}");
+    assert!(
+        why.contains("no COPY or ADD from the build context"),
+        "{why}"
+    );
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM mambaorg/micromamba:2.0.5\nCOPY app.py /app/\nEXPOSE 80\n",
+    )
+    .unwrap();
+    assert_eq!(status("dockerfile.expose").0, Status::Warn);
+    assert_eq!(status("dockerfile.chown").0, Status::Warn);
+}
