@@ -165,7 +165,7 @@ pub fn matcher(name: &str) -> Option<String> {
 /// aside as a note.
 pub const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself, or the tools that package it or lock its environment, with pip (a library's development or release workflow, a lock job, or its install instructions for PyPI users)",
+    label: "installs only the project itself, pip itself, or the tools that package it or lock its environment, with pip (a library's development or release workflow, a lock job, or its install instructions for PyPI users)",
     advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
 };
 
