@@ -402,10 +402,18 @@ pub(super) fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .filter_map(|p| {
             let (lo, _) = p.host?;
             (lo <= 1024).then(|| {
+                // The same container port behind an unprivileged host port: 443 → 8443.
+                let instead = p.container().map_or_else(
+                    || "a port above 1024".to_string(),
+                    |c| format!("a port above 1024, e.g. `127.0.0.1:{}:{c}`", 8000 + lo),
+                );
                 finding(
                     p.line,
                     Status::Warn,
-                    format!("service `{}` publishes privileged host port {lo} (`{}`); use a port above 1024", s.name, p.raw),
+                    format!(
+                        "service `{}` publishes privileged host port {lo} (`{}`); use {instead}",
+                        s.name, p.raw
+                    ),
                 )
             })
         })

@@ -54,7 +54,7 @@ fn steps_health(n: &[String]) -> Vec<String> {
     ]
 }
 fn steps_ports(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: publish on a host port above 1024 (e.g. \"127.0.0.1:8080:8000\") and put a reverse proxy in front for 80/443.", list(n))]
+    vec![format!("For service {}: publish each reported port on a host port above 1024, keeping its container port (`\"443:5000\"` becomes `\"127.0.0.1:8443:5000\"`), and put a reverse proxy in front for 80/443.", list(n))]
 }
 fn steps_secrets(n: &[String]) -> Vec<String> {
     vec![
