@@ -779,7 +779,18 @@ pub fn render_next_steps(plan: &Plan) -> String {
         return out;
     }
     let _ = writeln!(out, "{}", "Next steps:".bold());
+    let mut cut = false;
     for (n, s) in plan.steps.iter().enumerate() {
+        // One line a step: its first command or edit, and how many more commands it runs
+        // (env.lock installs conda-lock, then locks); manual lines are edits or alternatives.
+        let shown_action = s.preconditions.is_empty() && !s.actions.is_empty();
+        let more = s.actions.len() - usize::from(shown_action);
+        cut |= more > 0;
+        let more = match more {
+            0 => String::new(),
+            1 => " (+1 more command)".to_string(),
+            n => format!(" (+{n} more commands)"),
+        };
         let what = s
             .preconditions
             .first()
@@ -794,9 +805,16 @@ pub fn render_next_steps(plan: &Plan) -> String {
             .unwrap_or_else(|| s.why.clone());
         let _ = writeln!(
             out,
-            "  {}. {what}  {}",
+            "  {}. {what}{more}  {}",
             n + 1,
             format!("({})", s.checks()).dimmed()
+        );
+    }
+    if cut {
+        let _ = writeln!(
+            out,
+            "{}",
+            "  (`devdoctor fix --dry-run` shows every command; `devdoctor fix` runs them)".dimmed()
         );
     }
     out
