@@ -99,10 +99,24 @@ fn fix_base_pin(i: &FixInput) -> Fix {
 }
 
 fn fix_base_eol(i: &FixInput) -> Fix {
+    // Mambaforge's successor is Miniforge, which ships the same conda and mamba: the image
+    // keeps working with its `conda activate` and `mamba env create`.
+    let mambaforge = i.files.iter().any(|(df, lines)| {
+        df.stages.iter().any(|s| {
+            lines.contains(&s.line(df))
+                && s.image()
+                    .is_some_and(|r| r.repository == "condaforge/mambaforge")
+        })
+    });
+    let miniforge = if mambaforge {
+        " For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba)."
+    } else {
+        ""
+    };
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
+        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.{miniforge}", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
     )
 }
 

@@ -786,3 +786,29 @@ fn chown_and_expose_skip_where_there_is_nothing_to_judge() {
     assert_eq!(status("dockerfile.expose").0, Status::Warn);
     assert_eq!(status("dockerfile.chown").0, Status::Warn);
 }
+
+/// base_eol's fix names Miniforge where the retired Mambaforge is the base, and only there.
+#[test]
+fn base_eol_names_miniforge_for_mambaforge() {
+    use crate::core::{Context, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let fix_for = |text: &str| {
+        std::fs::write(dir.path().join("Dockerfile"), text).unwrap();
+        let ctx = Context::with_vars(
+            Settings {
+                project_dir: dir.path().to_path_buf(),
+                ..Settings::default()
+            },
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        );
+        let r = super::lint(&ctx, rule("dockerfile.base_eol")).unwrap();
+        r.fix.expect("a fix").manual[0].clone()
+    };
+    let fix = fix_for("FROM condaforge/mambaforge:23.1.0-1\nCMD [\"python\"]\n");
+    assert!(
+        fix.contains("condaforge/miniforge3 is the drop-in successor"),
+        "{fix}"
+    );
+    let fix = fix_for("FROM python:3.8-slim\nCMD [\"python\"]\n");
+    assert!(!fix.contains("miniforge3"), "{fix}");
+}
