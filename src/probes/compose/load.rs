@@ -304,7 +304,7 @@ fn link_built_images(facts: &mut ComposeFacts) {
             let before = image.split("${").next().unwrap_or_default();
             before.trim_end_matches(':').to_string()
         });
-        crate::probes::dockerfile::ImageRef::parse(&image).repository
+        repository(&image)
     };
     let built: Vec<(String, PathBuf)> = facts
         .services
@@ -321,6 +321,20 @@ fn link_built_images(facts: &mut ComposeFacts) {
             .find(|(b, _)| *b == r && !r.is_empty())
             .map(|(_, d)| d.clone());
     }
+}
+
+/// An image reference's repository, as compose and the engine compare names: without its
+/// digest and tag, `docker.io/` and `library/`, lower-cased.
+fn repository(image: &str) -> String {
+    let image = image.split('@').next().unwrap_or_default().trim();
+    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
+    let name = match image[last_slash..].find(':') {
+        Some(colon) => &image[..last_slash + colon],
+        None => image,
+    };
+    let name = name.strip_prefix("docker.io/").unwrap_or(name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    name.to_ascii_lowercase()
 }
 
 /// Marks the services that another service of the same compose project (the folder of its
@@ -431,6 +445,17 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repositories_compare_without_tag_digest_or_default_registry() {
+        assert_eq!(
+            repository("nsidc/usaon-benefit-tool:dev"),
+            "nsidc/usaon-benefit-tool"
+        );
+        assert_eq!(repository("docker.io/library/Redis:7@sha256:ab"), "redis");
+        assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
+        assert_eq!(repository("ghcr.io/org/app:1.2"), "ghcr.io/org/app");
+    }
 
     fn names(v: &[(Vec<PathBuf>, usize)]) -> Vec<(Vec<String>, usize)> {
         v.iter()
