@@ -81,6 +81,9 @@ pub struct FixInput<'a> {
     /// The same file as the fix text names it: a file to make in the build context when the
     /// project's is outside it.
     pub env_file_shown: String,
+    /// The ignore file line that leaves [`FixInput::env_file`] out of the build context, as
+    /// "`.dockerignore:17` (`environment.yml`)": a fix that COPYs it must bring it back.
+    pub env_file_ignored: Option<String>,
     /// The first Dockerfile and its build context (a compose service's `build.context`, else
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
@@ -131,6 +134,19 @@ impl FixInput<'_> {
         let mut fix = Fix::new(format!("{action} — {}.", lower_first(why))).phase(Phase::Runtime);
         for s in steps {
             fix = fix.manual(s.clone());
+        }
+        // A COPY of the environment file that the .dockerignore leaves out finds nothing.
+        let copies_env = steps.iter().any(|s| {
+            s.contains(&format!(
+                "COPY --chown=$MAMBA_USER:$MAMBA_USER {} ",
+                self.env_file
+            ))
+        });
+        if let Some(ignored) = self.env_file_ignored.as_ref().filter(|_| copies_env) {
+            fix = fix.manual(format!(
+                "{ignored} leaves {} out of the build context: add `!{}` after that line, or the COPY finds nothing",
+                self.env_file, self.env_file
+            ));
         }
         // The rebuild comes after the edit it needs, so it is the last step, not a command
         // listed (and shown) before the manual edit.
@@ -379,6 +395,15 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         });
     let (env_file, env_file_shown) =
         env_file_for(ctx, context.as_deref(), files.first().map(|(df, _)| *df));
+    let env_file_ignored = files.first().and_then(|(df, _)| {
+        let ignore = crate::probes::dockerfile::ignore_file(ctx, df);
+        let file = ignore.as_ref().as_ref()?;
+        let rule = file.leaves_out(&env_file)?;
+        Some(format!(
+            "`{}:{}` (`{}`)",
+            file.display, rule.line, rule.text
+        ))
+    });
     let tag = service
         .as_ref()
         .and_then(|s| crate::checks::image::service_image(ctx, s))
@@ -391,6 +416,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let input = FixInput {
         env_file,
         env_file_shown,
+        env_file_ignored,
         files,
         tag,
         build_paths,

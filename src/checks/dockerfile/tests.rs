@@ -502,8 +502,28 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         worker_probe: None,
         env_file: "environment.yml".into(),
         env_file_shown: "environment.yml".into(),
+        env_file_ignored: None,
         build_paths: None,
     }
+}
+
+/// A fix that COPYs the environment file says to bring it back when the .dockerignore leaves
+/// it out (gbourniq/django-on-aws lists environment.yml there); the others say nothing of it.
+#[test]
+fn a_fix_copying_an_ignored_environment_file_says_to_send_it() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let mut input = fix_input(&df);
+    input.env_file_ignored = Some("`.dockerignore:17` (`environment.yml`)".into());
+    let pip = (rule("dockerfile.pip").fix)(&input);
+    assert!(
+        pip.manual
+            .iter()
+            .any(|m| m.starts_with("`.dockerignore:17` (`environment.yml`) leaves environment.yml out of the build context: add `!environment.yml`")),
+        "{:?}",
+        pip.manual
+    );
+    let sudo = (rule("dockerfile.sudo").fix)(&input);
+    assert!(!sudo.manual.iter().any(|m| m.contains(".dockerignore")));
 }
 
 #[test]
