@@ -67,6 +67,10 @@ impl Rule {
     }
 }
 
+/// The micromamba image the fixes move a Dockerfile to, and its CUDA variant for GPU bases.
+const PLAIN_MICROMAMBA: &str = "mambaorg/micromamba:<pinned tag>";
+const CUDA_MICROMAMBA: &str = "mambaorg/micromamba:<version>-cuda<CUDA version>-ubuntu<release>";
+
 /// What a fix is written from.
 pub struct FixInput<'a> {
     /// Dockerfiles with findings, and their problem lines.
@@ -130,10 +134,38 @@ impl FixInput<'_> {
     }
 
     /// The fix of a rule: the action first, then in a few words why, then the steps.
+    /// Whether the first reported Dockerfile's final stage is on a GPU base (nvidia/cuda,
+    /// NGC, a `*cuda*` or TensorFlow `*gpu*` tag): moving it to plain micromamba loses CUDA.
+    fn gpu_base(&self) -> bool {
+        let Some(image) = self
+            .files
+            .first()
+            .and_then(|(df, _)| df.final_stage())
+            .and_then(|s| s.image())
+        else {
+            return false;
+        };
+        let tag = image.tag.as_deref().unwrap_or_default();
+        image.repository == "nvidia/cuda"
+            || image.registry.as_deref() == Some("nvcr.io")
+            || tag.contains("cuda")
+            || (image.repository == "tensorflow/tensorflow" && tag.contains("gpu"))
+    }
+
     fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {
         let mut fix = Fix::new(format!("{action} — {}.", lower_first(why))).phase(Phase::Runtime);
+        // On a GPU base, the micromamba image to move to is one of its CUDA variants (built on
+        // nvidia/cuda's base images), not the plain one.
+        let gpu = self.gpu_base() && steps.iter().any(|s| s.contains(PLAIN_MICROMAMBA));
         for s in steps {
-            fix = fix.manual(s.clone());
+            fix = fix.manual(if gpu {
+                s.replace(PLAIN_MICROMAMBA, CUDA_MICROMAMBA)
+            } else {
+                s.clone()
+            });
+        }
+        if gpu {
+            fix = fix.manual("on this GPU base, take the CUDA variant of mambaorg/micromamba that matches the CUDA version the image uses now; CUDA libraries and compilers the app needs at run time (cuDNN, `cuda-nvcc`) come from conda-forge in the environment file, not from the base image");
         }
         // A COPY of the environment file that the .dockerignore leaves out finds nothing.
         let copies_env = steps.iter().any(|s| {

@@ -832,3 +832,33 @@ fn base_eol_names_miniforge_for_mambaforge() {
     let fix = fix_for("FROM python:3.8-slim\nCMD [\"python\"]\n");
     assert!(!fix.contains("miniforge3"), "{fix}");
 }
+
+/// On a GPU base the fixes move to a CUDA variant of mambaorg/micromamba, never the plain one.
+#[test]
+fn fixes_on_a_gpu_base_keep_cuda() {
+    for (base, gpu) in [
+        ("nvidia/cuda:12.4.1-devel-ubuntu22.04", true),
+        ("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", true),
+        ("nvcr.io/nvidia/pytorch:24.01-py3", true),
+        ("python:3.12-slim", false),
+    ] {
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM {base}\nRUN pip install torch\nCMD [\"python\", \"train.py\"]\n"),
+        );
+        for id in ["dockerfile.user", "dockerfile.pip", "dockerfile.multistage"] {
+            let text = (rule(id).fix)(&fix_input(&df)).manual.join("\n");
+            assert_eq!(
+                text.contains("mambaorg/micromamba:<version>-cuda<CUDA version>-ubuntu<release>"),
+                gpu,
+                "{base} {id}: {text}"
+            );
+            assert_eq!(
+                text.contains("mambaorg/micromamba:<pinned tag>"),
+                !gpu,
+                "{base} {id}: {text}"
+            );
+        }
+    }
+}
