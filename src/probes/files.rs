@@ -69,6 +69,7 @@ pub(crate) const ENV_DIRS: &[&str] = &[
     "environment",
     "environments",
     "conda",
+    "devtools",
     "binder",
     ".binder",
 ];

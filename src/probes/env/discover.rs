@@ -630,6 +630,14 @@ pub(crate) fn says_it_updates(text: &str, path: &Path, root: &Path) -> bool {
         .any(|n| n.updates && names_itself(&n.file, path, root))
 }
 
+/// Whether a file's name says it is an example or a template to copy
+/// (`environment-tel-example.yml`, `environment.sample.yml`), not the project's environment.
+fn is_an_example(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(['-', '_', '.'])
+        .any(|w| matches!(w, "example" | "examples" | "sample" | "template" | "tmpl"))
+}
+
 /// Whether a file's own comments create the environment from another of the `candidates`
 /// (jzhan476/Low2005's root environment.yml: "Create environment: conda env create -f
 /// binder/environment.yml", kept "for backward compatibility"): it defers to that file.
@@ -687,8 +695,9 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
             None => 10,
         };
         let exported = matches!(kind, EnvFileKind::Export);
-        let addition =
-            says_it_updates(&text, p, root) || defers_to_another(&text, p, root, candidates);
+        let addition = says_it_updates(&text, p, root)
+            || defers_to_another(&text, p, root, candidates)
+            || is_an_example(&name);
         ranked.push((
             (addition, exported, loc > 0, name_rank, loc),
             p.clone(),
@@ -718,7 +727,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why.push_str("; an exported environment (every package pinned)");
     }
     if !others.is_empty() {
-        why.push_str(" (preferred: the root before subfolders; conventional names before other files; then env/, envs/, environment(s)/, conda/, binder/; hand-written before exported; a file that says it is applied with `env update`, or that its environment is created from another file, last)");
+        why.push_str(" (preferred: the root before subfolders; conventional names before other files; then env/, envs/, environment(s)/, conda/, devtools/, binder/; hand-written before exported; an example, or a file that says it is applied with `env update` or that its environment is created from another file, last)");
     }
     EnvFileChoice {
         picked: Some(picked),
@@ -979,6 +988,25 @@ mod tests {
             &r.join("environment.yml"),
             r
         ));
+    }
+
+    #[test]
+    fn an_example_ranks_last() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        let spec = "name: x\ndependencies:\n  - python=3.12\n";
+        // anaconda/anaconda-client: the example sorted before the file it illustrates.
+        let example = put(r, "environment-tel-example.yml", spec);
+        let tel = put(r, "environment-tel.yml", spec);
+        let c = choose_env_file(r, &[example.clone(), tel.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&tel), "{}", c.why);
+        assert!(is_an_example("environment.sample.yml") && is_an_example("env_template.yaml"));
+        assert!(!is_an_example("environment-examplary.yml") && !is_an_example("environment.yml"));
+        // devtools/ is a place for the development environment (BAMWelDX/weldx).
+        let dev = put(r, "devtools/environment.yml", spec);
+        let binder = put(r, "binder/environment.yml", spec);
+        let c = choose_env_file(r, &[binder, dev.clone()]);
+        assert_eq!(c.picked.as_ref(), Some(&dev), "{}", c.why);
     }
 
     #[test]
