@@ -108,6 +108,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
   their own (a `conda:` directive in a Snakefile or `*.smk`) without `conda` (or mamba) in
   the environment (warn: `--use-conda` creates those environments with a `conda` executable,
   which micromamba does not provide);
+- a `pip:` entry that installs from a path outside the project (`-e ../sibling`,
+  `~/src/pkg`: warn, another machine or CI has nothing there);
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from

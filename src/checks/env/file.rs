@@ -621,6 +621,20 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
         let channels = search_channels(file);
         let mut any = false;
         for e in entries {
+            if let Some(path) = crate::probes::env::envfile::path_outside_project(
+                &e.text,
+                env_dir,
+                &ctx.settings.project_dir,
+            ) {
+                f.add(
+                    Status::Warn,
+                    e.line,
+                    "pip-path",
+                    format!("pip: `{}` installs from {path}, outside the project: another machine or CI has nothing there", e.text.trim()),
+                );
+                f.step("replace the pip entries marked as outside the project with the packages from conda-forge (or a released version), or check the source into the project");
+                continue;
+            }
             if let Some(fixed) = conda_style_pin(&e.text) {
                 f.add(
                     Status::Fail,

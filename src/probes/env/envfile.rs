@@ -441,6 +441,31 @@ pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Opt
     lexical(&env_dir.join(path)) == lexical(project_dir)
 }
 
+/// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
+/// when it leads outside the project: another machine, or CI, has nothing there.
+pub fn path_outside_project(text: &str, env_dir: &Path, project_dir: &Path) -> Option<String> {
+    let text = text.split(" #").next().unwrap_or(text).trim();
+    let path = text
+        .strip_prefix("--editable=")
+        .or_else(|| text.strip_prefix("--editable "))
+        .or_else(|| text.strip_prefix("-e "))
+        .unwrap_or(text)
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'');
+    let path = path.split('[').next().unwrap_or(path);
+    if path.contains("://") || path.contains('$') {
+        return None;
+    }
+    if path.starts_with('~') {
+        return Some(path.to_string());
+    }
+    if !(path.starts_with('.') || path.starts_with('/')) {
+        return None;
+    }
+    let resolved = lexical(&env_dir.join(path));
+    (!resolved.starts_with(lexical(project_dir))).then(|| path.to_string())
+}
+
 /// `path` with `.` and `..` resolved as written (no links followed).
 fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -509,6 +534,30 @@ pub fn channel_name(channel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pip_paths_outside_the_project_are_told() {
+        let (env, project) = (Path::new("/p"), Path::new("/p"));
+        let out = |t: &str| path_outside_project(t, env, project);
+        assert_eq!(out("-e ../sibling[dev]").as_deref(), Some("../sibling"));
+        assert_eq!(
+            out("-e ~/Documents/GitHub/cli[x]").as_deref(),
+            Some("~/Documents/GitHub/cli")
+        );
+        assert_eq!(
+            out("/opt/wheels/x.whl").as_deref(),
+            Some("/opt/wheels/x.whl")
+        );
+        assert_eq!(out("-e ."), None);
+        assert_eq!(out("-e ./plugins/a"), None);
+        assert_eq!(out("requests==2.32"), None);
+        assert_eq!(out("git+https://github.com/o/r.git"), None);
+        // From an environment file in a subfolder, `..` is the project root.
+        assert_eq!(
+            path_outside_project("-e ..", Path::new("/p/envs"), project),
+            None
+        );
+    }
 
     fn p(text: &str) -> Result<EnvFile, FileError> {
         parse(Path::new("environment.yml"), text.to_string())
