@@ -603,6 +603,31 @@ fn a_snakemake_runner_with_conda_rules_needs_conda() {
     assert!(!judge(base, None).0);
 }
 
+/// A Python pin the project's own `requires-python` refuses is a warning at the pin.
+#[test]
+fn a_python_pin_outside_requires_python_warns() {
+    for (pin, requires, told) in [
+        ("python=3.9", ">=3.11", true),
+        ("python=3.11", ">=3.9, <3.10", true),
+        ("python=3.12", ">=3.11", false),
+        ("python=3.9.*", ">=3.9.2", false),
+        ("python>=3.8", ">=3.11", false),
+    ] {
+        let yml = format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - {pin}\n");
+        let (sb, _root) = mm_sandbox(&yml);
+        sb.write(
+            "project/pyproject.toml",
+            &format!("[project]\nname = \"proj\"\nrequires-python = \"{requires}\"\n"),
+        );
+        let (r, _) = sb.json(&["env.file"]);
+        let c = check(&r, "env.file");
+        let found = line_rules(c)
+            .iter()
+            .any(|(l, r)| *l == 5 && r == "python-requires");
+        assert_eq!(found, told, "{pin} vs {requires}: {c:#}");
+    }
+}
+
 /// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
 /// runner), never on Anaconda's.
 #[test]

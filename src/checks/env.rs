@@ -103,7 +103,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
   Python sources or a distribution of its own: a C++ toolchain environment gets a Python only
   as a tool's dependency), or pinned to a line that is end of life (warn: `python=3.8`,
   `python>=3.8,<3.10`, judged on the newest line it allows, from the same dated table as
-  dockerfile.base_eol), malformed MatchSpecs (fail);
+  dockerfile.base_eol), or to a line pyproject.toml's `requires-python` refuses (warn: pip
+  will not install the project there), malformed MatchSpecs (fail);
 - a Snakemake runner (`snakemake` in dependencies) whose rules run in conda environments of
   their own (a `conda:` directive in a Snakefile or `*.smk`) without `conda` (or mamba) in
   the environment (warn: `--use-conda` creates those environments with a `conda` executable,

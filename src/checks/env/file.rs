@@ -4,6 +4,7 @@ use super::{commands, loc_path, shown};
 use crate::core::{CheckResult, Context, Fix, Location, Outcome, Phase, Status};
 use crate::probes::env::{self as probe, envfile::EnvFile, requirements, FileState};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 // ---------------------------------------------------------------------------------------
 // env.file
@@ -484,6 +485,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
             f.step("pin Python in dependencies, e.g. `python=3.11`");
         }
         Some(d) => {
+            lint_requires_python(ctx, f, &d.text, d.line);
             let ended = newest_python_allowed(&d.text).and_then(|(major, minor)| {
                 crate::checks::dockerfile::python_ended(major, minor).map(|day| (major, minor, day))
             });
@@ -527,6 +529,47 @@ fn lint_snakemake(ctx: &Context, f: &mut Findings, file: &EnvFile) {
         format!("snakemake runs rules in conda environments (`conda:` at {rule}) and creates them with a `conda` executable, which micromamba does not provide"),
     );
     f.step("add `conda` to the dependencies next to snakemake, so that `--use-conda` finds it in the environment");
+}
+
+/// The Python a pin allows against the project's own `requires-python`: python=3.7 with
+/// `>=3.11` (CADWRDeltaModeling/pyhecdss), python=3.11 with `<3.10` (jzhan476/Low2005) make an
+/// environment in which `pip install -e .` refuses the project. Judged on the pinned line's
+/// first and last patch release; a specifier conda cannot read is not judged.
+fn lint_requires_python(ctx: &Context, f: &mut Findings, pin: &str, line: usize) {
+    let Some(wanted) = probe::requires_python(ctx) else {
+        return;
+    };
+    let Some((major, minor)) = exact_python_line(pin) else {
+        return;
+    };
+    let spec = wanted.replace(' ', "");
+    let Ok(spec) = rattler_conda_types::VersionSpec::from_str(
+        &spec,
+        rattler_conda_types::ParseStrictness::Lenient,
+    ) else {
+        return;
+    };
+    let fits = ["0", "99"].iter().any(|patch| {
+        rattler_conda_types::Version::from_str(&format!("{major}.{minor}.{patch}"))
+            .is_ok_and(|v| spec.matches(&v))
+    });
+    if !fits {
+        f.add(
+            Status::Warn,
+            line,
+            "python-requires",
+            format!("`{}` does not satisfy pyproject.toml's `requires-python = \"{wanted}\"`: pip refuses to install the project into this environment", pin.trim()),
+        );
+        f.step(format!(
+            "pin a Python that pyproject.toml's `requires-python = \"{wanted}\"` accepts, or widen `requires-python`"
+        ));
+    }
+}
+
+/// The one Python line a pin names (`python=3.8.12`, `python==3.9.*`), not a range.
+fn exact_python_line(text: &str) -> Option<(u32, u32)> {
+    let rest = &text[text.find("python")? + "python".len()..];
+    (!rest.contains(['<', '>', '|', ','])).then(|| newest_python_allowed(text))?
 }
 
 /// The newest Python line a `python` dependency allows, when it allows only one or has an

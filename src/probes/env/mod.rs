@@ -498,6 +498,8 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
 /// requirements.txt is the package's own dependency list. Read once per run.
 struct Package {
     name: Option<String>,
+    /// `[project] requires-python`, as written.
+    requires_python: Option<String>,
     /// Why requirements.txt is no environment (see [`requirements_are_package_metadata`]).
     requirements_from: Option<&'static str>,
 }
@@ -547,11 +549,21 @@ fn package(ctx: &Context) -> std::sync::Arc<Package> {
                     .is_some_and(|t| installs_only_the_project(&t, dir))
                     .then_some(ONLY_THE_PROJECT)
             });
+        let requires_python = pyproject
+            .as_ref()
+            .and_then(|d| d.get("project")?.get("requires-python")?.as_str())
+            .map(str::to_string);
         Package {
             name,
+            requires_python,
             requirements_from,
         }
     })
+}
+
+/// The project's `requires-python` (pyproject.toml's `[project]`), as written.
+pub(crate) fn requires_python(ctx: &Context) -> Option<String> {
+    package(ctx).requires_python.clone()
 }
 
 /// What [`requirements_are_package_metadata`] says of a requirements.txt that holds only
