@@ -755,6 +755,15 @@ pub(super) fn remote_fetch(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
                 Status::Warn,
                 "RUN pipes a downloaded script into a shell: what runs is not verified",
             )),
+            "RUN" => {
+                if let Some(file) = shell::runs_a_download_unverified(&ins.command_text()) {
+                    out.push(finding(
+                        ins.line,
+                        Status::Warn,
+                        format!("RUN downloads {file} and runs it without a checksum or signature check: what runs is not verified"),
+                    ));
+                }
+            }
             _ => {}
         }
     }

@@ -356,9 +356,139 @@ pub(super) fn pipes_download_to_shell(text: &str) -> bool {
     .is_match(text)
 }
 
+/// Where curl or wget writes: the file its output option names (`-o F`, `-fsSLo F`,
+/// `--output F`; wget's `-O F`, `-qO-`), and whether curl keeps the remote name (`-O`,
+/// `-LO`, `--remote-name`).
+fn download_target(program: &str, c: &[String]) -> (Option<String>, bool) {
+    let out = if program == "curl" { 'o' } else { 'O' };
+    let (mut named, mut remote) = (None, false);
+    for (i, w) in c.iter().enumerate().skip(1) {
+        if let Some(long) = w.strip_prefix("--") {
+            match long {
+                "output" | "output-document" => named = c.get(i + 1).cloned(),
+                "remote-name" => remote = true,
+                _ => {}
+            }
+            continue;
+        }
+        let Some(letters) = w.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        if let Some(at) = letters.find(out) {
+            let rest = &letters[at + 1..];
+            named = if rest.is_empty() {
+                c.get(i + 1).cloned()
+            } else {
+                Some(rest.to_string())
+            };
+            remote |= program == "curl" && letters[..at].contains('O');
+        } else if program == "curl" && letters.contains('O') {
+            remote = true;
+        }
+    }
+    (named, remote)
+}
+
+/// The file a RUN downloads (`curl -o F URL`, `wget URL`) and then runs (`bash F -b`,
+/// `./F`) without a checksum or signature check anywhere in the RUN: the Miniconda installer
+/// fetched and run unverified. `None` when nothing downloaded is run, or it is verified.
+pub(super) fn runs_a_download_unverified(text: &str) -> Option<String> {
+    const SHELLS: &[&str] = &[
+        "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3",
+    ];
+    const VERIFY: &[&str] = &[
+        "sha256sum",
+        "sha512sum",
+        "sha1sum",
+        "shasum",
+        "md5sum",
+        "gpg",
+        "gpgv",
+        "cosign",
+    ];
+    let cmds = commands(text);
+    if cmds
+        .iter()
+        .any(|c| c.first().is_some_and(|w| VERIFY.contains(&basename(w))))
+    {
+        return None;
+    }
+    let url_name = |c: &[String]| {
+        c.iter()
+            .find(|w| w.contains("://"))
+            .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+            .map(str::to_string)
+    };
+    let mut fetched: Vec<String> = Vec::new();
+    for c in &cmds {
+        let c = strip_wrappers(c);
+        let Some(program) = c.first().map(|w| basename(w)) else {
+            continue;
+        };
+        if program == "curl" || program == "wget" {
+            let (named, remote) = download_target(program, c);
+            // `curl -O URL` and a plain `wget URL` keep the URL's last segment.
+            let remote = (remote || program == "wget").then(|| url_name(c)).flatten();
+            fetched.extend(named.or(remote).filter(|f| f != "-"));
+            continue;
+        }
+        let runs = |w: &String| fetched.iter().any(|f| basename(f) == basename(w));
+        let hit = if SHELLS.contains(&program) {
+            c.iter()
+                .skip(1)
+                .find(|w| !w.starts_with('-'))
+                .filter(|w| runs(w))
+        } else {
+            c.first().filter(|w| w.contains('/') && runs(w))
+        };
+        if let Some(file) = hit {
+            return Some(basename(file).to_string());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_download_run_without_verification_is_told() {
+        let run = runs_a_download_unverified;
+        // cmu-spuds/obfuscate_gradio: the Miniconda installer.
+        assert_eq!(
+            run("wget https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh && bash Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda").as_deref(),
+            Some("Miniconda3-latest-Linux-x86_64.sh")
+        );
+        assert_eq!(
+            run("curl -fsSL -o /tmp/install.sh https://example.com/install.sh && sh /tmp/install.sh").as_deref(),
+            Some("install.sh")
+        );
+        assert_eq!(
+            run("curl -LO https://example.com/tool.sh; chmod +x tool.sh; ./tool.sh").as_deref(),
+            Some("tool.sh")
+        );
+        assert_eq!(
+            run("curl -fsSLo /tmp/mm.sh https://x/mm.sh && bash /tmp/mm.sh").as_deref(),
+            Some("mm.sh")
+        );
+        assert_eq!(
+            run("wget -q -O /tmp/conda.sh https://x/Miniforge3.sh && /bin/bash /tmp/conda.sh -b")
+                .as_deref(),
+            Some("conda.sh")
+        );
+        assert_eq!(
+            run("curl -O https://example.com/tool.sh && chmod +x tool.sh && ./tool.sh").as_deref(),
+            Some("tool.sh")
+        );
+        // Verified, or downloaded and not run, is fine.
+        assert_eq!(run("wget https://x/Miniconda3.sh && echo \"abc  Miniconda3.sh\" | sha256sum -c && bash Miniconda3.sh -b"), None);
+        assert_eq!(
+            run("curl -o data.csv https://x/data.csv && python train.py"),
+            None
+        );
+        assert_eq!(run("wget -O- https://x/a.tgz | tar xz"), None);
+    }
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()

@@ -371,7 +371,7 @@ pub const RULES: &[Rule] = &[
         code: "DD010",
         title: "No unverified downloads",
         hadolint: &[],
-        explain: "Warns about `ADD <url>` without `--checksum`, and RUN lines that pipe a download into an interpreter (`curl … | sh`, `wget -O- … | bash`, `sh -c \"$(curl …)\"`, `bash <(curl …)`). Why: the build runs whatever the server returns. Related: trivy DS-0005 (ADD instead of COPY). Fix: `ADD --checksum=sha256:…`, a vendored file, or the tool from conda-forge with micromamba.",
+        explain: "Warns about `ADD <url>` without `--checksum`, and RUN lines that pipe a download into an interpreter (`curl … | sh`, `wget -O- … | bash`, `sh -c \"$(curl …)\"`, `bash <(curl …)`), or that download a file and run it (`wget …/Miniconda3-latest-Linux-x86_64.sh && bash Miniconda3-…sh -b`) with no `sha256sum`, `gpg` or other check in the same RUN. Why: the build runs whatever the server returns. Related: trivy DS-0005 (ADD instead of COPY). Fix: `ADD --checksum=sha256:…`, a vendored file, or the tool from conda-forge with micromamba.",
         ok: "no unverified downloads",
         judge: rules::remote_fetch,
         fix: fix_remote_fetch,
