@@ -415,3 +415,43 @@ fn a_service_running_an_image_the_project_builds_is_judged_by_its_dockerfile() {
         "{c:#}"
     );
 }
+
+/// A service's env_file that is not there stops `docker compose up`: the finding names the
+/// example beside it to copy. Elsewhere the rule says it does not apply.
+#[test]
+fn a_missing_env_file_fails_and_names_its_example() {
+    let sb = project(&[
+        (
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app:1.0\n    env_file:\n      - .env\n      - path: ./optional.env\n        required: false\n  db:\n    image: postgres:16\n    env_file: db.env\n",
+        ),
+        (".env.example", "API_KEY=\n"),
+        ("db.env", "POSTGRES_DB=app\n"),
+    ]);
+    let (report, _) = sb.json(&["compose.env_file"]);
+    let c = check(&report, "compose.env_file");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(
+        locations(&report, "compose.env_file"),
+        [("compose.yaml".to_string(), 5)]
+    );
+    assert!(
+        c.to_string().contains("(copy .env.example and fill it in)"),
+        "{c:#}"
+    );
+    // With the file there, it passes; with no env_file at all, it does not apply.
+    sb.write("project/.env", "API_KEY=x\n");
+    let (report, _) = sb.json(&["compose.env_file"]);
+    assert_eq!(status(&report, "compose.env_file"), "ok", "{report:#}");
+    let sb = project(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: example/app:1.0\n",
+    )]);
+    let (report, _) = sb.json(&["compose.env_file"]);
+    let c = check(&report, "compose.env_file");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert!(c["summary"]
+        .as_str()
+        .unwrap()
+        .contains("no service reads an env_file"));
+}

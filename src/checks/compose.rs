@@ -36,6 +36,15 @@ pub struct Rule {
     /// capabilities, limits, healthcheck) leave them out; those about the host it reaches,
     /// its ports and its secrets do not.
     pub not_deployed: bool,
+    /// What the rule judges when not every service has it (an `env_file:`).
+    pub subject: Option<Subject>,
+}
+
+/// See [`Rule::subject`].
+pub struct Subject {
+    pub has: fn(&ComposeService) -> bool,
+    /// The skip's summary when no service judged has it.
+    pub absent: &'static str,
 }
 
 /// Dockerfiles and local images through the other probes.
@@ -246,6 +255,25 @@ fn problem_result(
 }
 
 /// Runs `rule` over every service and folds the findings into one result.
+/// Why `rule` has no service to judge: every one deploys nothing, or none has its subject.
+fn nothing_to_judge(rule: &Rule, facts: &ComposeFacts) -> Option<String> {
+    if judged(rule, facts).next().is_none() {
+        let mut files: Vec<&str> = facts.services.iter().map(|s| s.display.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        let all_dev = files
+            .iter()
+            .all(|f| crate::probes::files::in_dev_container(f));
+        return Some(if all_dev {
+            format!("only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service", files.join(", "))
+        } else {
+            format!("only compose files that deploy nothing ({}): a dev container's or a test run's, which start throw-away services", files.join(", "))
+        });
+    }
+    let subject = rule.subject.as_ref()?;
+    (!judged(rule, facts).any(subject.has)).then(|| subject.absent.to_string())
+}
+
 pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = compose(ctx);
     if facts.is_empty() {
@@ -278,18 +306,10 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
             )
         });
     }
-    if judged(rule, &facts).next().is_none() && broken.is_empty() {
-        let mut files: Vec<&str> = facts.services.iter().map(|s| s.display.as_str()).collect();
-        files.sort_unstable();
-        files.dedup();
-        let all_dev = files
-            .iter()
-            .all(|f| crate::probes::files::in_dev_container(f));
-        return Err(Early::skip(if all_dev {
-            format!("only a dev container's compose file ({}): an editor runs it as the developer's workspace, not as a service", files.join(", "))
-        } else {
-            format!("only compose files that deploy nothing ({}): a dev container's or a test run's, which start throw-away services", files.join(", "))
-        }));
+    if broken.is_empty() {
+        if let Some(why) = nothing_to_judge(rule, &facts) {
+            return Err(Early::skip(why));
+        }
     }
     let Judged {
         problems,

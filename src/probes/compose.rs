@@ -35,6 +35,23 @@ pub struct Port {
     pub line: usize,
 }
 
+/// An `env_file:` entry of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvFileRef {
+    /// As written, relative to the compose file's folder.
+    pub path: String,
+    pub line: usize,
+    /// `required: false` (compose 2.24) lets a missing file pass.
+    pub required: bool,
+    /// The folder of the compose file that names it.
+    pub dir: PathBuf,
+    /// Whether the file is there: `None` when not looked at (a path out of the project, or
+    /// through a variable).
+    pub exists: Option<bool>,
+    /// An example next to it to copy from (`.env.example`), as the report shows it.
+    pub example: Option<String>,
+}
+
 /// A volume or bind mount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mount {
@@ -111,6 +128,8 @@ pub struct ComposeService {
     /// Another service waits on this one to finish: a one-shot job (a migration, a volume
     /// preparation), not a server.
     pub one_shot: bool,
+    /// `env_file:` entries.
+    pub env_files: Vec<EnvFileRef>,
     /// For a service that runs an image it does not build: the Dockerfile another service of
     /// the project builds that image (the same repository, any tag) from. compose.yml runs
     /// `org/app:1.2` from a registry, compose.dev.yml builds `org/app:dev`.
@@ -503,7 +522,35 @@ fn service(
         build_context,
         awaits_completion: node.get("depends_on").map(awaited).unwrap_or_default(),
         one_shot: false,
+        env_files: node
+            .get("env_file")
+            .map(|n| env_file_refs(n, dir))
+            .unwrap_or_default(),
         built_elsewhere: None,
+    }
+}
+
+/// `env_file:` as one path, a list of paths, or a list of `{path, required}` maps.
+fn env_file_refs(node: &Node, dir: &Path) -> Vec<EnvFileRef> {
+    let one = |n: &Node| -> Option<EnvFileRef> {
+        let (path, required) = if n.is_map() {
+            let required = n.get("required").and_then(Node::boolean) != Some(false);
+            (n.get("path").and_then(Node::text)?, required)
+        } else {
+            (n.text()?, true)
+        };
+        Some(EnvFileRef {
+            path,
+            line: n.line,
+            required,
+            dir: dir.to_path_buf(),
+            exists: None,
+            example: None,
+        })
+    };
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(one).collect(),
+        _ => one(node).into_iter().collect(),
     }
 }
 

@@ -396,6 +396,28 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
     )]
 }
 
+pub(super) fn env_file(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    s.env_files
+        .iter()
+        .filter(|e| e.required && e.exists == Some(false))
+        .map(|e| {
+            let copy = e
+                .example
+                .as_deref()
+                .map(|x| format!(" (copy {x} and fill it in)"))
+                .unwrap_or_default();
+            finding(
+                e.line,
+                Status::Fail,
+                format!(
+                    "service `{}` reads env_file `{}`, which is not there: `docker compose up` stops{copy}",
+                    s.name, e.path
+                ),
+            )
+        })
+        .collect()
+}
+
 pub(super) fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     s.ports
         .iter()

@@ -2,7 +2,7 @@
 //! KICS equivalents) and the compose edits that fix each finding.
 
 use super::rules::{self, Lookup};
-use super::Rule;
+use super::{Rule, Subject};
 use crate::checks::Finding;
 use crate::probes::compose::ComposeService;
 
@@ -56,6 +56,9 @@ fn steps_health(n: &[String]) -> Vec<String> {
 fn steps_ports(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: publish each reported port on a host port above 1024, keeping its container port (`\"443:5000\"` becomes `\"127.0.0.1:8443:5000\"`), and put a reverse proxy in front for 80/443.", list(n))]
 }
+fn steps_env_file(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: create each env file the findings name, from the example they name where there is one (`cp .env.example .env`), and fill in the values; keep it out of git.", list(n))]
+}
 fn steps_secrets(n: &[String]) -> Vec<String> {
     vec![
         format!("For service {}: remove the plaintext values and rotate those credentials (they are in version control).", list(n)),
@@ -75,6 +78,7 @@ pub const RULES: &[Rule] = &[
         action: "Fix the compose file at the line shown",
         why: "docker compose refuses a file it cannot parse",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.privileged",
@@ -87,6 +91,7 @@ pub const RULES: &[Rule] = &[
         action: "Drop `privileged: true`",
         why: "A privileged container is root on the host",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.docker_socket",
@@ -99,6 +104,7 @@ pub const RULES: &[Rule] = &[
         action: "Remove the engine socket mount",
         why: "Access to the engine socket is root on the host",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.host_network",
@@ -111,6 +117,7 @@ pub const RULES: &[Rule] = &[
         action: "Use a compose network instead of `network_mode: host`",
         why: "Host networking removes the network isolation of the container",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.host_namespaces",
@@ -123,6 +130,7 @@ pub const RULES: &[Rule] = &[
         action: "Stop sharing the host's namespaces",
         why: "Shared host namespaces break process isolation",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.user",
@@ -135,6 +143,7 @@ pub const RULES: &[Rule] = &[
         action: "Run the service as a non-root user",
         why: "A container running as root turns an app bug into root on the host kernel",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.read_only",
@@ -147,6 +156,7 @@ pub const RULES: &[Rule] = &[
         action: "Set `read_only: true`",
         why: "A writable root filesystem lets an intruder modify the container",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.cap_drop",
@@ -159,6 +169,7 @@ pub const RULES: &[Rule] = &[
         action: "Drop all capabilities (`cap_drop: [ALL]`) and add back only what is needed",
         why: "Default capabilities are more than a web service needs",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.no_new_privileges",
@@ -171,6 +182,7 @@ pub const RULES: &[Rule] = &[
         action: "Add `security_opt: [\"no-new-privileges:true\"]`",
         why: "Without no-new-privileges a setuid binary can raise privileges inside the container",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.limits",
@@ -183,6 +195,7 @@ pub const RULES: &[Rule] = &[
         action: "Set memory, CPU and pids limits",
         why: "An unlimited service can starve the host",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.healthcheck",
@@ -195,6 +208,7 @@ pub const RULES: &[Rule] = &[
         action: "Add a healthcheck to the service",
         why: "Without a healthcheck a hung service looks healthy",
         not_deployed: false,
+        subject: None,
     },
     Rule {
         id: "compose.ports",
@@ -207,6 +221,7 @@ pub const RULES: &[Rule] = &[
         action: "Publish a host port above 1024",
         why: "Privileged ports need root or extra capabilities",
         not_deployed: true,
+        subject: None,
     },
     Rule {
         id: "compose.secrets",
@@ -219,5 +234,22 @@ pub const RULES: &[Rule] = &[
         action: "Move credentials to secrets or an untracked .env",
         why: "Plaintext credentials in a compose file leak through git and docker inspect",
         not_deployed: true,
+        subject: None,
+    },
+    Rule {
+        id: "compose.env_file",
+        code: "DC013",
+        title: "The env files services read are there",
+        explain: "Fails when a service's `env_file:` names a file that is not there (and not `required: false`): `docker compose up` stops with \"env file … not found\". In a fresh clone this is the usual first step the README asks for (`cp .env.example .env`): the finding names the example to copy when one sits beside it (`.env.example`, `.sample`, `.template`, `.dist`). Paths through a variable or out of the project are not looked at. No CIS or KICS equivalent. Fix: create the file (from its example) and fill in the values; keep it out of git (see dotenv.gitignore).",
+        ok: "every env_file the services read is there",
+        judge: rules::env_file,
+        steps: steps_env_file,
+        action: "Create the env files the services read",
+        why: "Docker compose refuses to start a service whose env_file is missing",
+        not_deployed: true,
+        subject: Some(Subject {
+            has: |s| !s.env_files.is_empty(),
+            absent: "not applicable: no service reads an env_file",
+        }),
     },
 ];

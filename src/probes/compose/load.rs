@@ -214,6 +214,7 @@ fn shift(s: &mut ComposeService, offset: usize) {
         r(&mut x.line);
     }
     s.ports.iter_mut().for_each(|p| r(&mut p.line));
+    s.env_files.iter_mut().for_each(|p| r(&mut p.line));
     s.volumes.iter_mut().for_each(|p| r(&mut p.line));
     s.environment.iter_mut().for_each(|p| r(&mut p.line));
     s.build_args.iter_mut().for_each(|p| r(&mut p.line));
@@ -290,6 +291,12 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
             a
         },
         one_shot: false,
+        // An override's `env_file:` replaces the base's.
+        env_files: if over.env_files.is_empty() {
+            base.env_files
+        } else {
+            over.env_files
+        },
         built_elsewhere: None,
     }
 }
@@ -335,6 +342,63 @@ fn repository(image: &str) -> String {
     let name = name.strip_prefix("docker.io/").unwrap_or(name);
     let name = name.strip_prefix("library/").unwrap_or(name);
     name.to_ascii_lowercase()
+}
+
+/// Looks up each service's `env_file:` entries that stay inside the project (`project`, the
+/// real project folder): whether each is there, and an example beside it to copy from.
+fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&Path) -> String) {
+    for s in &mut facts.services {
+        for e in &mut s.env_files {
+            if e.path.contains('$') {
+                continue;
+            }
+            let path = lexical(&e.dir.join(&e.path));
+            let Ok(rel) = path.strip_prefix(project) else {
+                continue;
+            };
+            // Looked up one name at a time: a folder that is a link (`conf -> /etc`) is not
+            // entered, so nothing outside the project is looked at.
+            let mut at = project.to_path_buf();
+            let mut through_link = false;
+            let names: Vec<_> = rel.components().collect();
+            for (i, name) in names.iter().enumerate() {
+                at.push(name);
+                let last = i + 1 == names.len();
+                if !last && std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_symlink()) {
+                    through_link = true;
+                    break;
+                }
+            }
+            if through_link {
+                continue;
+            }
+            e.exists = Some(std::fs::symlink_metadata(&path).is_ok());
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            e.example = ["example", "sample", "template", "dist"]
+                .iter()
+                .map(|x| path.with_file_name(format!("{name}.{x}")))
+                .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+                .map(|p| shown(&p));
+        }
+    }
+}
+
+/// `path` with `.` and `..` resolved as written (no links followed).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Marks the services that another service of the same compose project (the folder of its
@@ -424,6 +488,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         loader.chain(&paths, n);
         mark_one_shots(&mut loader.facts);
         link_built_images(&mut loader.facts);
+        look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
         return loader.facts;
     }
     let found = crate::probes::files::project_files(ctx);
@@ -439,6 +504,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
     }
     mark_one_shots(&mut loader.facts);
     link_built_images(&mut loader.facts);
+    look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
     loader.facts
 }
 
