@@ -346,14 +346,15 @@ fn a_one_shot_job_needs_no_healthcheck_and_a_fix_names_the_file_a_finding_is_in(
         ),
         (
             "compose.override.yml",
-            "services:\n  app:\n    environment:\n      DB_PASSWORD: DevelopmentOnly123\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n    depends_on:\n      prep:\n        condition: service_completed_successfully\n  prep:\n    image: busybox:1.36\n    command: [\"chown\", \"-R\", \"999\", \"/data\"]\n  worker:\n    image: example/worker:1.0\n    depends_on:\n      - db\n",
+            "services:\n  app:\n    environment:\n      DB_PASSWORD: DevelopmentOnly123\n  shell:\n    image: example/app:1.0\n    tty: true\n    stdin_open: true\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n    depends_on:\n      prep:\n        condition: service_completed_successfully\n  prep:\n    image: busybox:1.36\n    command: [\"chown\", \"-R\", \"999\", \"/data\"]\n  worker:\n    image: example/worker:1.0\n    depends_on:\n      - db\n",
         ),
     ]);
     let (report, _) = sb.json(&["compose.healthcheck", "compose.secrets"]);
-    // `prep` is waited on to complete: a job, not a server. `worker` is a server.
+    // `prep` is waited on to complete: a job, not a server; `shell` is attached to with a
+    // terminal. `worker` is a server.
     assert_eq!(
         locations(&report, "compose.healthcheck"),
-        [("compose.override.yml".to_string(), 15)],
+        [("compose.override.yml".to_string(), 19)],
         "{:#}",
         check(&report, "compose.healthcheck")
     );

@@ -130,6 +130,8 @@ pub struct ComposeService {
     pub one_shot: bool,
     /// `env_file:` entries.
     pub env_files: Vec<EnvFileRef>,
+    /// `tty: true` or `stdin_open: true`: a shell or a REPL someone attaches to.
+    pub interactive: bool,
     /// For a service that runs an image it does not build: the Dockerfile another service of
     /// the project builds that image (the same repository, any tag) from. compose.yml runs
     /// `org/app:1.2` from a registry, compose.dev.yml builds `org/app:dev`.
@@ -526,6 +528,9 @@ fn service(
             .get("env_file")
             .map(|n| env_file_refs(n, dir))
             .unwrap_or_default(),
+        interactive: ["tty", "stdin_open"]
+            .iter()
+            .any(|k| node.get(k).and_then(Node::boolean) == Some(true)),
         built_elsewhere: None,
     }
 }

@@ -354,6 +354,14 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
             ),
         )];
     }
+    // A shell someone attaches to serves nothing: there is no health to watch.
+    if s.interactive && s.ports.is_empty() && s.healthcheck.is_none() {
+        return vec![finding(
+            s.line,
+            Status::Ok,
+            format!("service `{}` is an interactive container (tty or stdin_open, no ports): it serves nothing to watch", s.name),
+        )];
+    }
     match &s.healthcheck {
         Some(h) if h.value => {
             return vec![finding(

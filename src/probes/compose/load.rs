@@ -291,6 +291,7 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
             a
         },
         one_shot: false,
+        interactive: over.interactive || base.interactive,
         // An override's `env_file:` replaces the base's.
         env_files: if over.env_files.is_empty() {
             base.env_files
