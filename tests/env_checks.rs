@@ -628,6 +628,47 @@ fn a_python_pin_outside_requires_python_warns() {
     }
 }
 
+/// pip options install nothing, and a URL is no package to look up: neither is asked
+/// whether it is missing from conda-forge; the URL gets its own finding.
+#[test]
+fn pip_options_and_urls_are_not_looked_up() {
+    let yml = "name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - --extra-index-url https://download.pytorch.org/whl/cu128\n    - dem-handler @ git+https://github.com/o/dem-handler.git@v0.2.6\n    - tqdm\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let rules = line_rules(c);
+    assert!(!rules.iter().any(|(l, _)| *l == 8), "{rules:?}");
+    assert!(rules.contains(&(9, "pip-url".to_string())), "{rules:?}");
+    assert!(rules.contains(&(10, "pip-entry".to_string())), "{rules:?}");
+}
+
+/// A pixi project locks its environments in pixi.lock: env.lock does not ask for conda-lock.
+#[test]
+fn a_pixi_project_with_its_lock_needs_no_conda_lock() {
+    let (sb, _root) =
+        mm_sandbox("name: default\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n");
+    sb.write(
+        "project/pixi.toml",
+        "[workspace]\nname = \"x\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n",
+    );
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "warn", "without pixi.lock: {r:#}");
+    sb.write(
+        "project/pixi.lock",
+        "version: 6\nenvironments: {}\npackages: []\n",
+    );
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("pixi.lock locks this pixi project"),
+        "{c:#}"
+    );
+}
+
 /// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
 /// runner), never on Anaconda's.
 #[test]

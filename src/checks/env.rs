@@ -62,7 +62,7 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.lock",
             title: "conda-lock.yml is present and current",
             can_fix: true,
-            applies: "When the project has an environment file (a missing lock is a warning, but for a library's Binder-only file: Binder reads no lock); skips otherwise.",
+            applies: "When the project has an environment file (a missing lock is a warning, but for a library's Binder-only file: Binder reads no lock, and for a pixi project with its pixi.lock); skips otherwise.",
             explain: EXPLAIN_LOCK,
             run: lock::check_lock,
         })),
@@ -110,7 +110,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   the environment (warn: `--use-conda` creates those environments with a `conda` executable,
   which micromamba does not provide);
 - a `pip:` entry that installs from a path outside the project (`-e ../sibling`,
-  `~/src/pkg`: warn, another machine or CI has nothing there);
+  `~/src/pkg`: warn, another machine or CI has nothing there), or from a URL (`pkg @
+  git+https://…`: warn, no conda channel has it); pip options (`--extra-index-url`) are
+  not entries;
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
@@ -168,7 +170,8 @@ conda-forge with the package manager when it is not on PATH. Stale when environm
 changed after locking: the input hash is compared when the lock carries one (locks made
 with `--md input_sha`), otherwise the declared specs, channels and pip names are compared
 with the locked packages (conda-lock's content_hash cannot be reproduced reliably). A lock
-without this machine's platform warns.";
+without this machine's platform warns. A pixi project (pixi.toml, or `[tool.pixi]` in
+pyproject.toml) with its pixi.lock is locked already: the check skips and says so.";
 
 const EXPLAIN_ACTIVE: &str = "
 Informational: whether the project's environment is the active one (CONDA_PREFIX). If not,

@@ -663,6 +663,11 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
         });
         let channels = search_channels(file);
         let mut any = false;
+        // Options for pip (`--extra-index-url URL`, `--pre`) install nothing themselves.
+        let entries = entries.filter(|e| {
+            let t = e.text.trim_start();
+            !t.starts_with('-') || t.starts_with("-e ") || t.starts_with("--editable")
+        });
         for e in entries {
             if let Some(path) = crate::probes::env::envfile::path_outside_project(
                 &e.text,
@@ -676,6 +681,18 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
                     format!("pip: `{}` installs from {path}, outside the project: another machine or CI has nothing there", e.text.trim()),
                 );
                 f.step("replace the pip entries marked as outside the project with the packages from conda-forge (or a released version), or check the source into the project");
+                continue;
+            }
+            // A git or archive URL installs unreleased code that no channel has.
+            let t = e.text.trim();
+            if t.contains("git+") || t.contains("://") {
+                f.add(
+                    Status::Warn,
+                    e.line,
+                    "pip-url",
+                    format!("pip: `{t}` installs from a URL, which no conda channel has: prefer a released version where there is one"),
+                );
+                f.step("replace the pip entries that install from a URL with released versions (from conda-forge where it has them) once there are releases");
                 continue;
             }
             if let Some(fixed) = conda_style_pin(&e.text) {
