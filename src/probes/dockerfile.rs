@@ -587,7 +587,7 @@ impl IgnoreFile {
         }
         let path = clean_context_path(source).filter(|p| !p.is_empty())?;
         let rule = self.patterns.excluded_by(&path)?;
-        let file = std::fs::symlink_metadata(self.context.join(&path)).is_ok_and(|m| m.is_file());
+        let file = regular_file_under(&self.context, Path::new(&path));
         (file || !self.patterns.may_include_below(&path)).then_some(rule)
     }
 }
@@ -632,6 +632,12 @@ fn present(base: &Path, rel: &Path) -> bool {
         }
     }
     true
+}
+
+/// Whether `rel` is a regular file under `base`, looked up as [`present`] looks: through no
+/// linked folder.
+fn regular_file_under(base: &Path, rel: &Path) -> bool {
+    present(base, rel) && std::fs::symlink_metadata(base.join(rel)).is_ok_and(|m| m.is_file())
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
