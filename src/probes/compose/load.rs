@@ -292,11 +292,15 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
         },
         one_shot: false,
         interactive: over.interactive || base.interactive,
-        // An override's `env_file:` replaces the base's.
-        env_files: if over.env_files.is_empty() {
-            base.env_files
-        } else {
-            over.env_files
+        // Compose appends an override's `env_file:` entries to the base's.
+        env_files: {
+            let mut e = base.env_files;
+            for o in over.env_files {
+                if !e.iter().any(|b| b.path == o.path && b.dir == o.dir) {
+                    e.push(o);
+                }
+            }
+            e
         },
         built_elsewhere: None,
     }
