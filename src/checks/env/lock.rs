@@ -288,13 +288,11 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
     if found.is_empty() {
         // A pixi project locks its environments in pixi.lock (the environment file is its
         // conda export): a conda-lock file would be a second lock of the same thing.
-        if let Some(manifest) = probe::pixi_manifest(ctx) {
-            if ctx.settings.project_dir.join("pixi.lock").is_file() {
-                return Err(crate::core::Early::skip(format!(
-                    "pixi.lock locks this pixi project ({manifest}); {} is not locked again with conda-lock",
-                    ctx.settings.display_path(&pf.path)
-                )));
-            }
+        if let Some(manifest) = probe::pixi_manifest(ctx).filter(|_| probe::pixi_locked(ctx)) {
+            return Err(crate::core::Early::skip(format!(
+                "pixi.lock locks this pixi project ({manifest}); {} is not locked again with conda-lock",
+                ctx.settings.display_path(&pf.path)
+            )));
         }
         if let Some(file) = probe::binder_only_library(ctx).filter(|_| left_out.is_empty()) {
             return Err(crate::core::Early::skip(format!(

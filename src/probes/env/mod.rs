@@ -475,6 +475,11 @@ pub fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
     })
 }
 
+/// Whether the project's pixi manifest has its pixi.lock beside it: pixi locks the project.
+pub(crate) fn pixi_locked(ctx: &Context) -> bool {
+    pixi_manifest(ctx).is_some() && ctx.settings.project_dir.join("pixi.lock").is_file()
+}
+
 /// The project's pixi manifest, named as shown (`pixi.toml`, or a pyproject.toml with a
 /// `[tool.pixi…]` table): pixi, not micromamba, manages such a project's environments.
 pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
