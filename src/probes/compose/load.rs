@@ -357,7 +357,7 @@ fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&P
             if e.path.contains('$') {
                 continue;
             }
-            let path = lexical(&e.dir.join(&e.path));
+            let path = crate::disk::lexical(&e.dir.join(&e.path));
             let Ok(rel) = path.strip_prefix(project) else {
                 continue;
             };
@@ -389,21 +389,6 @@ fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&P
                 .map(|p| shown(&p));
         }
     }
-}
-
-/// `path` with `.` and `..` resolved as written (no links followed).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Marks the services that another service of the same compose project (the folder of its

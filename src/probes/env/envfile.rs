@@ -420,17 +420,21 @@ fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_lin
 
 pub use crate::policy::names::normalize_dist_name;
 
-/// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
-/// or the VCS URL of its own repository when its distribution name `own` is known.
-pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
+/// What a pip entry installs, without its comment, `-e`/`--editable` and quotes.
+fn entry_target(text: &str) -> &str {
     let text = text.split(" #").next().unwrap_or(text).trim();
-    let path = text
-        .strip_prefix("--editable=")
+    text.strip_prefix("--editable=")
         .or_else(|| text.strip_prefix("--editable "))
         .or_else(|| text.strip_prefix("-e "))
         .unwrap_or(text)
         .trim()
-        .trim_matches(|c| c == '"' || c == '\'');
+        .trim_matches(|c| c == '"' || c == '\'')
+}
+
+/// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
+/// or the VCS URL of its own repository when its distribution name `own` is known.
+pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
+    let path = entry_target(text);
     if own.is_some_and(|o| crate::policy::no_pip::is_own_repo(path, o)) {
         return true;
     }
@@ -438,20 +442,13 @@ pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Opt
     if !(path.starts_with('.') || path.starts_with('/')) || path.contains("://") {
         return false;
     }
-    lexical(&env_dir.join(path)) == lexical(project_dir)
+    crate::disk::lexical(&env_dir.join(path)) == crate::disk::lexical(project_dir)
 }
 
 /// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
 /// when it leads outside the project: another machine, or CI, has nothing there.
 pub fn path_outside_project(text: &str, env_dir: &Path, project_dir: &Path) -> Option<String> {
-    let text = text.split(" #").next().unwrap_or(text).trim();
-    let path = text
-        .strip_prefix("--editable=")
-        .or_else(|| text.strip_prefix("--editable "))
-        .or_else(|| text.strip_prefix("-e "))
-        .unwrap_or(text)
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'');
+    let path = entry_target(text);
     let path = path.split('[').next().unwrap_or(path);
     if path.contains("://") || path.contains('$') {
         return None;
@@ -462,23 +459,8 @@ pub fn path_outside_project(text: &str, env_dir: &Path, project_dir: &Path) -> O
     if !(path.starts_with('.') || path.starts_with('/')) {
         return None;
     }
-    let resolved = lexical(&env_dir.join(path));
-    (!resolved.starts_with(lexical(project_dir))).then(|| path.to_string())
-}
-
-/// `path` with `.` and `..` resolved as written (no links followed).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    let resolved = crate::disk::lexical(&env_dir.join(path));
+    (!resolved.starts_with(crate::disk::lexical(project_dir))).then(|| path.to_string())
 }
 
 /// The distribution name a pip requirement line installs, normalized; `None` for options,
