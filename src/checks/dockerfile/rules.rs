@@ -484,11 +484,29 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let Some(fin) = df.final_stage() else {
         return Vec::new();
     };
+    // A later `RUN chown -R user …` hands what was copied before it to the user
+    // (FusRoman/fink-tom: `COPY . $HOME` then `RUN chown -R app:app $HOME`).
+    let last_recursive_chown = df
+        .lineage(fin.index)
+        .iter()
+        .flat_map(|stage| stage.body(df))
+        .filter(|ins| ins.keyword == "RUN")
+        .filter(|ins| {
+            shell::commands(&ins.command_text()).iter().any(|c| {
+                c.first().is_some_and(|w| shell::basename(w) == "chown")
+                    && c.iter().any(|w| w == "-R" || w == "--recursive")
+            })
+        })
+        .map(|ins| ins.line)
+        .max()
+        .unwrap_or(0);
     let mut out = Vec::new();
     for stage in df.lineage(fin.index) {
         for ins in stage.body(df) {
             let copies = ins.keyword == "COPY" || ins.keyword == "ADD";
-            if copies && ins.flag("chown").is_none() && ins.flag("from").is_none() {
+            let chowned_later = ins.line < last_recursive_chown;
+            if copies && !chowned_later && ins.flag("chown").is_none() && ins.flag("from").is_none()
+            {
                 out.push(finding(
                     ins.line,
                     Status::Warn,

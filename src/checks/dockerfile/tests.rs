@@ -306,6 +306,19 @@ fn a_batch_image_needs_no_healthcheck() {
 }
 
 #[test]
+fn a_later_recursive_chown_covers_the_copies_before_it() {
+    let text = "FROM python:3.12-slim\nRUN useradd app\nCOPY . /home/app/web\nRUN chown -R app:app /home/app\nCOPY extra.txt /home/app/\nUSER app\nCMD [\"python\"]\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+    let found: Vec<usize> = (rule("dockerfile.chown").judge)(&df, &NoBases)
+        .into_iter()
+        .filter(|f| f.status != Status::Ok)
+        .map(|f| f.line)
+        .collect();
+    // Line 3 is handed over by line 4; line 5 comes after it.
+    assert_eq!(found, [5]);
+}
+
+#[test]
 fn chown_rule() {
     assert_eq!(
         run("dockerfile.chown", "chown_missing.Dockerfile"),
