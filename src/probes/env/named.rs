@@ -133,6 +133,7 @@ const READMES: &[&str] = &[
     "README.txt",
     "README",
     "readme.md",
+    "Readme.md",
 ];
 
 /// Where the project says how its environment is made, in the order they are believed:
