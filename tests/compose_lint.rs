@@ -456,3 +456,30 @@ fn a_missing_env_file_fails_and_names_its_example() {
         .unwrap()
         .contains("no service reads an env_file"));
 }
+
+/// Docker's official database images start as root only to hand the server to its own user:
+/// no `user:` is needed there, and one would break a fresh volume.
+#[test]
+fn official_database_images_drop_root_themselves() {
+    let sb = project(&[(
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n  app:\n    image: example/app:1.0\n",
+    )]);
+    let (report, _) = sb.json(&["compose.user"]);
+    let c = check(&report, "compose.user");
+    assert_eq!(
+        locations(&report, "compose.user"),
+        [("compose.yaml".to_string(), 6)],
+        "{c:#}"
+    );
+    let sb = project(&[("compose.yaml", "services:\n  db:\n    image: postgres:16\n")]);
+    let (report, _) = sb.json(&["compose.user"]);
+    let c = check(&report, "compose.user");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c.to_string().contains(
+            "postgres:16's entrypoint starts as root only to run postgres as its own user"
+        ),
+        "{c:#}"
+    );
+}

@@ -57,7 +57,7 @@ fn steps_ports(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: publish each reported port on a host port above 1024, keeping its container port (`\"443:5000\"` becomes `\"127.0.0.1:8443:5000\"`), and put a reverse proxy in front for 80/443.", list(n))]
 }
 fn steps_env_file(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: create each env file the findings name, from the example they name where there is one (`cp .env.example .env`), and fill in the values; keep it out of git.", list(n))]
+    vec![format!("For service {}: create each env file the findings name, at the path they name (from the example a finding names, where there is one), and fill in the values; keep it out of git.", list(n))]
 }
 fn steps_secrets(n: &[String]) -> Vec<String> {
     vec![
@@ -136,7 +136,7 @@ pub const RULES: &[Rule] = &[
         id: "compose.user",
         code: "DC005",
         title: "Services run as a non-root user",
-        explain: "Each service should set `user:` to a non-root uid (the policy asks for 1000). `user: root` or `0` fails. Without `user:` the service is fine when its image is known to run as non-root: a `build:` whose Dockerfile's final stage sets a non-root USER or builds on mambaorg/micromamba (likewise an `image:` that another service of the project builds, by repository, any tag: compose.yml runs `org/app:1.2`, compose.dev.yml builds `org/app:dev`), an `image:` on mambaorg/micromamba, or a local image whose Config.User is non-root; otherwise it is a warning. Equivalents: CIS Docker 4.1, trivy DS-0002 for the image. Fix: `user: \"1000:1000\"`. A service that builds a Dockerfile which dockerfile.user already reports is not reported again: the rule points there (see dockerfile.user), and skips when no other service is left.",
+        explain: "Each service should set `user:` to a non-root uid (the policy asks for 1000). `user: root` or `0` fails. Without `user:` the service is fine when its image is known to run as non-root: a `build:` whose Dockerfile's final stage sets a non-root USER or builds on mambaorg/micromamba (likewise an `image:` that another service of the project builds, by repository, any tag: compose.yml runs `org/app:1.2`, compose.dev.yml builds `org/app:dev`), an `image:` on mambaorg/micromamba, one of Docker's official database or broker images whose entrypoint drops from root to the server's own user (postgres, mysql, mariadb, redis, mongo, rabbitmq: a `user:` there breaks the first start on a fresh volume), or a local image whose Config.User is non-root; otherwise it is a warning. Equivalents: CIS Docker 4.1, trivy DS-0002 for the image. Fix: `user: \"1000:1000\"`. A service that builds a Dockerfile which dockerfile.user already reports is not reported again: the rule points there (see dockerfile.user), and skips when no other service is left.",
         ok: "every service runs as a non-root user",
         judge: rules::user,
         steps: steps_user,
