@@ -669,6 +669,21 @@ fn a_pixi_project_with_its_lock_needs_no_conda_lock() {
     );
 }
 
+/// `default` is a typo for `defaults`: it is told, and the lookup hint leaves it out.
+#[test]
+fn a_default_channel_is_a_typo() {
+    let yml = "name: proj\nchannels:\n  - default\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - jupyter-book\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(
+        line_rules(c).contains(&(3, "channel-typo".to_string())),
+        "{c:#}"
+    );
+    assert!(!c.to_string().contains("-c default "), "{c:#}");
+}
+
 /// A pip entry is looked up on the file's community channels too (bioconda, for a Snakemake
 /// runner), never on Anaconda's.
 #[test]

@@ -96,6 +96,8 @@ Looks at the project's environment file (environment.yml, or the file named by -
   such as `./.env`, it is fine);
 - a credential-looking name under `variables:` with a literal value (fail; the value is never
   printed: the file is shared, and activation exports it);
+- a `default` channel (warn: a typo for Anaconda's `defaults`; conda looks for an
+  anaconda.org channel of that name);
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
   solver conflicts; use `nodefaults`), and likewise Anaconda's repository under another
   name (`anaconda`, `main`, `pkgs/main`, …) as a channel or a `CHANNEL::package` prefix;

@@ -335,6 +335,16 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
             f.step("move `conda-forge` to the top of `channels:`");
         }
     }
+    // `default` (QuantEcon's lecture-datascience) is not `defaults`: a typo.
+    for (_, line) in channels.iter().filter(|(c, _)| c == "default") {
+        f.add(
+            Status::Warn,
+            *line,
+            "channel-typo",
+            "channel `default` is not Anaconda's `defaults` (with an s): conda and micromamba look for an anaconda.org channel named default instead",
+        );
+        f.step("remove the `default` channel (or write `nodefaults` to keep Anaconda's out)");
+    }
     // `defaults` and Anaconda's repository under other names (what `conda env export` lists
     // for it: `pkgs/main`, `pkgs/r`): one cause, one finding, at the first.
     let anacondas: Vec<&(String, usize)> = channels
@@ -637,7 +647,7 @@ fn search_channels(file: &EnvFile) -> Vec<String> {
         let plain = !name.is_empty() && !name.contains(['/', ':', ' ', '`']);
         if plain
             && !is_anacondas(&name)
-            && !["nodefaults", "defaults"].contains(&name.as_str())
+            && !["nodefaults", "defaults", "default"].contains(&name.as_str())
             && !out.contains(&name)
         {
             out.push(name);
