@@ -337,3 +337,23 @@ pub(crate) fn lexical(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// Whether `rel` names something under `base`, looked up one name at a time without going
+/// through a link: `None` when a folder on the way is a link (`conf -> /etc`), which is not
+/// entered, so nothing outside `base` is even looked at; else whether it is there.
+pub(crate) fn lookup_under(base: &Path, rel: &Path) -> Option<bool> {
+    let mut at = base.to_path_buf();
+    let mut names = rel
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .peekable();
+    while let Some(name) = names.next() {
+        at.push(name);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_symlink() && names.peek().is_some() => return None,
+            Ok(_) => {}
+            Err(_) => return Some(false),
+        }
+    }
+    Some(true)
+}

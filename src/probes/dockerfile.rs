@@ -614,24 +614,10 @@ pub(crate) fn ignore_file(ctx: &Context, df: &Dockerfile) -> Arc<Option<IgnoreFi
     })
 }
 
-/// Whether `rel` names something under `base`, looked up one name at a time without going
-/// through a link: a folder that is a link (`link -> /etc`) is not entered, so nothing
-/// outside the project is even looked at.
+/// Whether `rel` names something under `base`, through no linked folder (see
+/// [`crate::disk::lookup_under`]).
 fn present(base: &Path, rel: &Path) -> bool {
-    let mut at = base.to_path_buf();
-    let mut names = rel
-        .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .peekable();
-    while let Some(name) = names.next() {
-        at.push(name);
-        match std::fs::symlink_metadata(&at) {
-            Ok(m) if m.is_symlink() && names.peek().is_some() => return false,
-            Ok(_) => {}
-            Err(_) => return false,
-        }
-    }
-    true
+    crate::disk::lookup_under(base, rel) == Some(true)
 }
 
 /// Whether `rel` is a regular file under `base`, looked up as [`present`] looks: through no

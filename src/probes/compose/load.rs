@@ -361,23 +361,11 @@ fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&P
             let Ok(rel) = path.strip_prefix(project) else {
                 continue;
             };
-            // Looked up one name at a time: a folder that is a link (`conf -> /etc`) is not
-            // entered, so nothing outside the project is looked at.
-            let mut at = project.to_path_buf();
-            let mut through_link = false;
-            let names: Vec<_> = rel.components().collect();
-            for (i, name) in names.iter().enumerate() {
-                at.push(name);
-                let last = i + 1 == names.len();
-                if !last && std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_symlink()) {
-                    through_link = true;
-                    break;
-                }
-            }
-            if through_link {
+            // Through a linked folder (`conf -> /etc`) nothing is looked at.
+            let Some(exists) = crate::disk::lookup_under(project, rel) else {
                 continue;
-            }
-            e.exists = Some(std::fs::symlink_metadata(&path).is_ok());
+            };
+            e.exists = Some(exists);
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
