@@ -12,6 +12,7 @@ mod tests;
 
 pub use super::Finding;
 pub(crate) use eol::{oldest_supported_python_today, python_ended};
+pub(crate) use rules::drops_root;
 pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 
@@ -279,6 +280,9 @@ pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
                 .map_or("root".to_string(), |u| format!("`{u}`"))
         ),
         FinalUser::Unknown { image, .. } => format!("has no USER (base image {image})"),
+        FinalUser::DropsRoot { image, server, .. } => {
+            format!("runs {server} as its own user (base image {image})")
+        }
     };
     Some((state.is_root(), what))
 }

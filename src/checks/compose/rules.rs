@@ -167,7 +167,7 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
                 ),
             )];
         }
-        if let Some(server) = drops_root(&parsed) {
+        if let Some(server) = crate::checks::dockerfile::drops_root(&parsed) {
             return vec![finding(
                 s.line,
                 Status::Ok,
@@ -199,24 +199,6 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             s.name
         ),
     )]
-}
-
-/// Docker's official database and broker images, whose entrypoint starts as root to set up
-/// the data volume and then runs the server as its own user (`gosu postgres`): the server
-/// runs non-root, and a `user:` would leave it unable to initialise a fresh volume.
-fn drops_root(image: &crate::probes::dockerfile::ImageRef) -> Option<&'static str> {
-    if image.registry.is_some() {
-        return None;
-    }
-    match image.repository.as_str() {
-        "postgres" => Some("postgres"),
-        "mysql" => Some("mysqld"),
-        "mariadb" => Some("mariadbd"),
-        "redis" => Some("redis-server"),
-        "mongo" => Some("mongod"),
-        "rabbitmq" => Some("rabbitmq-server"),
-        _ => None,
-    }
 }
 
 pub(super) fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {

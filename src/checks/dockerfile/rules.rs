@@ -154,6 +154,47 @@ pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     None
 }
 
+/// Docker's official database and broker images, whose entrypoint starts as root to set up
+/// the data volume and then runs the server as its own user (`gosu postgres`): the server
+/// runs non-root, and a `USER` (or compose `user:`) would leave it unable to initialise a
+/// fresh volume. Returns the server the entrypoint runs.
+pub(crate) fn drops_root(image: &ImageRef) -> Option<&'static str> {
+    if image.registry.is_some() {
+        return None;
+    }
+    match image.repository.as_str() {
+        "postgres" => Some("postgres"),
+        "mysql" => Some("mysqld"),
+        "mariadb" => Some("mariadbd"),
+        "redis" => Some("redis-server"),
+        "mongo" => Some("mongod"),
+        "rabbitmq" => Some("rabbitmq-server"),
+        _ => None,
+    }
+}
+
+/// The image's entrypoint still drops root: no stage of the lineage sets ENTRYPOINT, and
+/// the last CMD, if any, is the exec form starting with the server or an option for it (the
+/// entrypoint drops root only for its own server; a shell-form CMD runs `/bin/sh` as root).
+fn keeps_dropping_root(df: &Dockerfile, lineage: &[&Stage], server: &str) -> bool {
+    let last = |keyword: &str| {
+        // The lineage runs from the final stage back to its root.
+        lineage
+            .iter()
+            .find_map(|stage| stage.body(df).iter().rev().find(|i| i.keyword == keyword))
+    };
+    if last("ENTRYPOINT").is_some() {
+        return false;
+    }
+    let Some(cmd) = last("CMD") else {
+        return true;
+    };
+    cmd.exec
+        .as_ref()
+        .and_then(|argv| argv.first())
+        .is_some_and(|first| first == server || first.starts_with('-'))
+}
+
 /// Base images that run as root unless a Dockerfile says otherwise: Docker's official images
 /// (`python`, `debian`, `ubuntu`, `node`, … on Docker Hub) and the conda and CUDA bases
 /// projects build on.
@@ -191,6 +232,12 @@ pub enum FinalUser {
     },
     /// No USER and the base's default is unknown (treated as root, like trivy DS-0002).
     Unknown { image: String, line: usize },
+    /// No USER on an official database image whose entrypoint runs `server` as its own user.
+    DropsRoot {
+        image: String,
+        server: &'static str,
+        line: usize,
+    },
 }
 
 impl FinalUser {
@@ -198,6 +245,7 @@ impl FinalUser {
         match self {
             FinalUser::Explicit { root, .. } | FinalUser::Base { root, .. } => *root,
             FinalUser::Unknown { .. } => true,
+            FinalUser::DropsRoot { .. } => false,
         }
     }
 }
@@ -259,6 +307,13 @@ pub(super) fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser
             line,
         });
     }
+    if let Some(server) = drops_root(&parsed).filter(|s| keeps_dropping_root(df, &lineage, s)) {
+        return Some(FinalUser::DropsRoot {
+            image,
+            server,
+            line,
+        });
+    }
     if let Some(local) = bases.local(&image) {
         let root = local.user.is_empty() || is_root_user(&local.user);
         return Some(FinalUser::Base {
@@ -306,6 +361,13 @@ pub(super) fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                 ),
             )
         }
+        FinalUser::DropsRoot { image, server, line } => finding(
+            line,
+            Status::Ok,
+            format!(
+                "no USER: {image}'s entrypoint starts as root only to run {server} as its own user (a USER would break its first start on a fresh volume)"
+            ),
+        ),
         // A publisher's image (prom/prometheus, grafana/grafana) often sets its own user:
         // without it locally, that cannot be told, and a warning says so.
         FinalUser::Unknown { image, line } => finding(
@@ -480,6 +542,8 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         FinalUser::Explicit { user, .. } => user.clone(),
         FinalUser::Base { user, .. } => user.clone().unwrap_or_default(),
         FinalUser::Unknown { .. } => String::new(),
+        // The entrypoint, as root, prepares what the server needs; copied files stay readable.
+        FinalUser::DropsRoot { .. } => return Vec::new(),
     };
     let Some(fin) = df.final_stage() else {
         return Vec::new();

@@ -127,6 +127,36 @@ fn an_unknown_base_fails_only_where_root_is_its_default() {
     }
 }
 
+/// An official database image's entrypoint starts as root only to run the server as its own
+/// user: a Dockerfile that adds init scripts to it passes, unless it replaces the entrypoint,
+/// runs a shell-form CMD (`/bin/sh` as root) or another program, or sets USER root.
+#[test]
+fn a_database_image_that_keeps_its_entrypoint_drops_root() {
+    let status = |text: &str| {
+        let df = Dockerfile::from_text("/p/Dockerfile".into(), "Dockerfile".into(), text);
+        super::rules::user(&df, &NoBases)[0].status
+    };
+    for keeps in [
+        "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+        "FROM redis:7-alpine\nCOPY redis.conf /etc/redis.conf\nCMD [\"redis-server\", \"/etc/redis.conf\"]\n",
+        "FROM mysql:8 AS db\nFROM db\nCMD [\"--character-set-server=utf8mb4\"]\n",
+        "FROM postgres:16 AS base\nENTRYPOINT [\"/x\"]\nFROM postgres:16\nCMD [\"postgres\"]\n",
+    ] {
+        assert_eq!(status(keeps), Status::Ok, "{keeps}");
+    }
+    for root in [
+        "FROM postgres:16\nENTRYPOINT [\"/start.sh\"]\n",
+        "FROM postgres:16\nCMD postgres -c fsync=off\n",
+        "FROM redis:7\nCMD [\"sh\", \"-c\", \"redis-server\"]\n",
+        "FROM postgres:16\nUSER root\n",
+        "FROM postgres:16 AS base\nENTRYPOINT [\"/x\"]\nFROM base\n",
+    ] {
+        assert_eq!(status(root), Fail, "{root}");
+    }
+    // Another registry's image of the same name is not Docker's official one.
+    assert_eq!(status("FROM ghcr.io/acme/postgres:16\n"), Warn);
+}
+
 /// The Jupyter Docker Stacks run as jovyan (uid 1000), on Docker Hub and quay.io alike; a
 /// look-alike from another registry or owner is not known.
 #[test]
