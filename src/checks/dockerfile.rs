@@ -73,6 +73,7 @@ const PLAIN_MICROMAMBA: &str = "mambaorg/micromamba:<pinned tag>";
 const CUDA_MICROMAMBA: &str = "mambaorg/micromamba:<version>-cuda<CUDA version>-ubuntu<release>";
 
 /// What a fix is written from.
+#[derive(Default)]
 pub struct FixInput<'a> {
     /// Dockerfiles with findings, and their problem lines.
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
@@ -93,9 +94,33 @@ pub struct FixInput<'a> {
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
     pub build_paths: Option<(String, String)>,
+    /// A step asked for [`FixInput::micromamba`]: on a GPU base the fix explains its variant.
+    pub(crate) moves_to_micromamba: std::cell::Cell<bool>,
+    /// A step asked for [`FixInput::copy_env`]: the fix brings an ignored file back.
+    pub(crate) copies_env: std::cell::Cell<bool>,
 }
 
 impl FixInput<'_> {
+    /// The mambaorg/micromamba image a step moves the build to: on a GPU base one of its CUDA
+    /// variants (built on nvidia/cuda's base images), not the plain one.
+    fn micromamba(&self) -> &'static str {
+        self.moves_to_micromamba.set(true);
+        if self.gpu_base() {
+            CUDA_MICROMAMBA
+        } else {
+            PLAIN_MICROMAMBA
+        }
+    }
+
+    /// The COPY of the project's environment file into the image.
+    fn copy_env(&self) -> String {
+        self.copies_env.set(true);
+        format!(
+            "COPY --chown=$MAMBA_USER:$MAMBA_USER {} /tmp/environment.yml",
+            self.env_file
+        )
+    }
+
     fn where_(&self) -> String {
         let parts: Vec<String> = self
             .files
@@ -155,26 +180,15 @@ impl FixInput<'_> {
 
     fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {
         let mut fix = Fix::new(format!("{action} — {}.", lower_first(why))).phase(Phase::Runtime);
-        // On a GPU base, the micromamba image to move to is one of its CUDA variants (built on
-        // nvidia/cuda's base images), not the plain one.
-        let gpu = self.gpu_base() && steps.iter().any(|s| s.contains(PLAIN_MICROMAMBA));
         for s in steps {
-            fix = fix.manual(if gpu {
-                s.replace(PLAIN_MICROMAMBA, CUDA_MICROMAMBA)
-            } else {
-                s.clone()
-            });
+            fix = fix.manual(s.clone());
         }
-        if gpu {
+        // What the steps asked for, taken so that the next rule's fix starts afresh.
+        if self.moves_to_micromamba.take() && self.gpu_base() {
             fix = fix.manual("on this GPU base, take the CUDA variant of mambaorg/micromamba that matches the CUDA version the image uses now; CUDA libraries and compilers the app needs at run time (cuDNN, `cuda-nvcc`) come from conda-forge in the environment file, not from the base image");
         }
         // A COPY of the environment file that the .dockerignore leaves out finds nothing.
-        let copies_env = steps.iter().any(|s| {
-            s.contains(&format!(
-                "COPY --chown=$MAMBA_USER:$MAMBA_USER {} ",
-                self.env_file
-            ))
-        });
+        let copies_env = self.copies_env.take();
         if let Some(ignored) = self.env_file_ignored.as_ref().filter(|_| copies_env) {
             fix = fix.manual(format!(
                 "{ignored} leaves {} out of the build context: add `!{}` after that line, or the COPY finds nothing",
@@ -458,6 +472,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         build_paths,
         health_url,
         worker_probe,
+        ..FixInput::default()
     };
     (rule.fix)(&input)
 }

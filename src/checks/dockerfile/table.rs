@@ -7,14 +7,6 @@ use crate::core::Fix;
 
 const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
 
-/// The COPY of the project's environment file into the image.
-fn copy_env(i: &FixInput) -> String {
-    format!(
-        "COPY --chown=$MAMBA_USER:$MAMBA_USER {} /tmp/environment.yml",
-        i.env_file
-    )
-}
-
 fn fix_syntax(i: &FixInput) -> Fix {
     i.fix(
         "Fix the Dockerfile syntax at the line shown",
@@ -28,7 +20,7 @@ fn fix_user(i: &FixInput) -> Fix {
         "Run the final stage as a non-root USER",
         "A container running as root turns any escape or app bug into root on the host's kernel",
         &[
-            format!("Edit {}: base the final stage on mambaorg/micromamba:<pinned tag>, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_()),
+            format!("Edit {}: base the final stage on {}, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_(), i.micromamba()),
             "Set `USER 1000:1000` (or `USER $MAMBA_USER`) in the final stage before CMD, and copy files with `COPY --chown=1000:1000 …`.".to_string(),
         ],
     )
@@ -40,7 +32,7 @@ fn fix_pip(i: &FixInput) -> Fix {
         "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
         &[
             format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
-            format!("Edit {}: build on mambaorg/micromamba:<pinned tag> and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), copy_env(i)),
+            format!("Edit {}: build on {} and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(), i.copy_env()),
         ],
     )
 }
@@ -125,8 +117,8 @@ fn fix_python_base(i: &FixInput) -> Fix {
         "Build on mambaorg/micromamba instead of a python:* image",
         "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
         &[
-            format!("Edit {}: start the build with `FROM mambaorg/micromamba:<pinned tag> AS build`, then `{}` and `{MICROMAMBA_INSTALL}`.", i.where_(), copy_env(i)),
-            "End with `FROM mambaorg/micromamba:<pinned tag>`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.".to_string(),
+            format!("Edit {}: start the build with `FROM {} AS build`, then `{}` and `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(), i.copy_env()),
+            format!("End with `FROM {}`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.", i.micromamba()),
         ],
     )
 }
@@ -135,7 +127,7 @@ fn fix_multistage(i: &FixInput) -> Fix {
     i.fix(
         "Build in a separate stage and copy only the result",
         "Compilers and headers in the final image add size and attack surface",
-        &[format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on mambaorg/micromamba:<pinned tag> that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_())],
+        &[format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on {} that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_(), i.micromamba())],
     )
 }
 

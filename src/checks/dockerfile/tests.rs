@@ -545,8 +545,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         worker_probe: None,
         env_file: "environment.yml".into(),
         env_file_shown: "environment.yml".into(),
-        env_file_ignored: None,
-        build_paths: None,
+        ..FixInput::default()
     }
 }
 
