@@ -229,8 +229,8 @@ pub(crate) fn install_micromamba_by(fetch: Fetch, shell: &str) -> Fix {
         }
         Fetch::Python => by_python(fix, shell),
         Fetch::Nothing => fix
-            .manual("neither curl, wget nor python3 is installed, and micromamba's installer needs curl or wget: install curl with the system's package manager (`sudo apt-get install -y curl`, `sudo dnf install -y curl`, `apk add curl`)")
-            .manual(r#"then: "${SHELL}" <(curl -L micro.mamba.pm/install.sh)"#),
+            .manual(r#"neither curl, wget nor python3 is installed, and micromamba's installer needs curl or wget: install curl with the system's package manager (`sudo apt-get install -y curl`, `sudo dnf install -y curl`, `apk add curl`), then micromamba: `"${SHELL}" <(curl -L micro.mamba.pm/install.sh)`"#)
+            .provides("curl"),
     };
     if cfg!(target_os = "macos") {
         fix = fix.cmd(argv(&["brew", "install", "micromamba"]));

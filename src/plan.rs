@@ -170,6 +170,8 @@ pub struct Step {
     /// Other checks whose whole fix this step already is (the same commands and manual
     /// steps): one cause, one step.
     pub also: Vec<String>,
+    /// Programs the step puts on PATH besides its commands ([`Fix::provides`]).
+    pub provides: Vec<String>,
 }
 
 impl Step {
@@ -187,6 +189,12 @@ impl Step {
             Action::Run(argv) => Some(argv),
             _ => None,
         })
+    }
+
+    /// One more check this step fixes; the step's mark is the worst of what it fixes.
+    fn absorb(&mut self, e: &crate::report::Entry) {
+        self.also.push(e.meta.id.clone());
+        self.status = self.status.max(e.result.status);
     }
 
     /// `fix --yes` stops here: a person must act first.
@@ -591,6 +599,43 @@ fn same_as_earlier(
     owners.all(|o| o.is_some()).then_some(first)
 }
 
+/// The package names of a command that only installs packages into the base environment
+/// with a conda-compatible package manager (`micromamba install -y -n base -c conda-forge
+/// curl`); `None` for any other command.
+fn base_installs(argv: &[String]) -> Option<Vec<&str>> {
+    let (program, args) = argv.split_first()?;
+    if !matches!(basename(program), "micromamba" | "mamba" | "conda") {
+        return None;
+    }
+    let (parsed, _) = parse_pm(args).ok()?;
+    let (verb, specs) = parsed.words.split_first()?;
+    let base = parsed.opt(&["-n", "--name"]) == Some("base");
+    (*verb == "install" && base && !specs.is_empty()).then(|| {
+        specs
+            .iter()
+            .map(|s| s.split(|c: char| "=<>!~ [".contains(c)).next().unwrap_or(s))
+            .collect()
+    })
+}
+
+/// The earlier step that already puts on PATH every package a fix only installs (the
+/// system's curl, installed for micromamba's installer, is the curl `tools.curl` asks for).
+fn provided_earlier(steps: &[Step], fix: &crate::core::Fix) -> Option<usize> {
+    if fix.commands.is_empty() || !fix.manual.is_empty() {
+        return None;
+    }
+    let mut owners = fix.commands.iter().map(|argv| {
+        let packages = base_installs(argv)?;
+        steps.iter().position(|s| {
+            packages
+                .iter()
+                .all(|p| s.provides.iter().any(|have| have == p))
+        })
+    });
+    let first = owners.next()??;
+    owners.all(|o| o == Some(first)).then_some(first)
+}
+
 /// Builds the plan from a report: fixes of warn/fail checks, by phase then check order,
 /// each command once, moot steps left out.
 pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
@@ -610,6 +655,10 @@ pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
         out.bootstrap |= crate::fix::is_install_micromamba(fix);
         let untrusted =
             !opts.trusted && matches!(e.meta.origin, Origin::Pack(_) | Origin::Plugin(_));
+        if let Some(n) = provided_earlier(&out.steps, fix) {
+            out.steps[n].absorb(e);
+            continue;
+        }
         let (actions, duplicates, moot) =
             step_actions(&fix.commands, untrusted, opts, &mut seen, &mut recreated);
         let manual: Vec<String> = fix
@@ -623,10 +672,7 @@ pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             continue;
         }
         if let Some(n) = same_as_earlier(&out.steps, &fix.commands, &manual, &actions) {
-            let step = &mut out.steps[n];
-            step.also.push(e.meta.id.clone());
-            // The step's mark is the worst of what it fixes.
-            step.status = step.status.max(e.result.status);
+            out.steps[n].absorb(e);
             continue;
         }
         let preconditions = manual
@@ -646,6 +692,7 @@ pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             duplicates,
             moot,
             also: Vec::new(),
+            provides: fix.provides.clone(),
         });
     }
     out.unfixable = report
@@ -1250,6 +1297,66 @@ mod tests {
         let next = render_next_steps(&p);
         assert!(next.contains("(env.file, env.exists)"), "{next}");
         assert!(render_plan(&p).contains("also fixes: env.packages"));
+    }
+
+    /// Without curl, wget or python3, installing micromamba starts with the system's curl:
+    /// `tools.curl`'s `micromamba install … curl` is that step already, not a step after it.
+    #[test]
+    fn a_fix_installing_what_an_earlier_step_provides_folds_into_it() {
+        let install = |p: &str| {
+            Fix::new("tool").phase(Phase::InstallTool).cmd([
+                "micromamba",
+                "install",
+                "-y",
+                "-n",
+                "base",
+                "-c",
+                "conda-forge",
+                p,
+            ])
+        };
+        let bare = crate::fix::install_micromamba_by(crate::fix::Fetch::Nothing, "bash");
+        let r = report(vec![
+            entry("mamba.installed", Status::Fail, Some(bare)),
+            entry("tools.curl", Status::Warn, Some(install("curl"))),
+            entry("tools.trivy", Status::Warn, Some(install("trivy"))),
+        ]);
+        let p = plan(&r, &PlanOptions::default());
+        let ids: Vec<_> = p.steps.iter().map(|s| s.checks()).collect();
+        assert_eq!(ids, ["mamba.installed, tools.curl", "tools.trivy"]);
+        // The first line a person reads says what comes after the system's curl.
+        let next = render_next_steps(&p);
+        assert!(next.contains("then micromamba"), "{next}");
+        // Where the installer fetches with curl, nothing provides it: curl keeps its step.
+        let r = report(vec![
+            entry(
+                "mamba.installed",
+                Status::Fail,
+                Some(crate::fix::install_micromamba()),
+            ),
+            entry("tools.curl", Status::Warn, Some(install("curl"))),
+        ]);
+        assert_eq!(plan(&r, &PlanOptions::default()).steps.len(), 2);
+        // Into another environment, or with a step of its own, it is not the same fix.
+        let other = Fix::new("t").phase(Phase::InstallTool).cmd([
+            "micromamba",
+            "install",
+            "-y",
+            "-n",
+            "tools",
+            "curl",
+        ]);
+        let bare = crate::fix::install_micromamba_by(crate::fix::Fetch::Nothing, "bash");
+        let r = report(vec![
+            entry("mamba.installed", Status::Fail, Some(bare)),
+            entry("tools.curl", Status::Warn, Some(other)),
+            entry(
+                "tools.x",
+                Status::Warn,
+                Some(install("curl").manual("and more")),
+            ),
+        ]);
+        assert_eq!(plan(&r, &PlanOptions::default()).steps.len(), 3);
     }
 
     #[test]

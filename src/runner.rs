@@ -97,7 +97,7 @@ enum Event {
     },
     Done {
         check: usize,
-        result: CheckResult,
+        result: Box<CheckResult>,
         duration: Duration,
     },
 }
@@ -141,7 +141,7 @@ fn spawn_worker(
                 let result = run_guarded(queue.checks[check].as_ref(), &ctx);
                 let done = Event::Done {
                     check,
-                    result,
+                    result: Box::new(result),
                     duration: started.elapsed(),
                 };
                 if tx.send(done).is_err() {
@@ -234,7 +234,7 @@ pub fn run_all(
                 if let Some(pos) = in_flight.iter().position(|(j, _, _)| *j == check) {
                     in_flight.remove(pos);
                     progress.finished(&checks[check].meta().id, result.status);
-                    results[check] = Some(ran(check, result, duration));
+                    results[check] = Some(ran(check, *result, duration));
                     done += 1;
                 }
             }

@@ -36,6 +36,10 @@ pub struct Fix {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub manual: Vec<String>,
     pub phase: Phase,
+    /// Programs the fix puts on PATH by other means than its commands (a system package
+    /// manager's curl): a later fix that only installs one of them is this step already.
+    #[serde(skip)]
+    pub provides: Vec<String>,
 }
 
 impl Fix {
@@ -60,6 +64,11 @@ impl Fix {
 
     pub fn phase(mut self, phase: Phase) -> Fix {
         self.phase = phase;
+        self
+    }
+
+    pub fn provides(mut self, program: impl Into<String>) -> Fix {
+        self.provides.push(program.into());
         self
     }
 }
