@@ -42,6 +42,7 @@ const TREES: &[&str] = &[
     "subfolder-dockerfiles",
     "mcp-client-webapp",
     "env-update-addition",
+    "windows-export",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -514,4 +515,28 @@ fn a_file_applied_with_env_update_is_not_the_project_environment() {
     let create = text(&check(&r, "env.exists")["fix"]["commands"]);
     assert!(create.contains("envs/environment.yml"), "{create}");
     assert!(!create.contains("environment-dev.yml"), "{create}");
+}
+
+/// A Windows export (bach-mcp) lists packages only Windows has: env.file fails at the first of
+/// them, that line leads the report, and the step exports it again from the history.
+#[test]
+fn a_windows_export_fails_where_its_own_packages_start() {
+    let report = run("windows-export");
+    let file = check(&report, "env.file");
+    assert_eq!(file["status"], "fail");
+    let first = &file["locations"][0];
+    assert_eq!(first["rule"], "platform");
+    assert_eq!(first["line"], 22);
+    assert!(
+        text(&first["message"]).contains(
+            "exported on Windows: `ucrt`, `vc`, `vc14_runtime` and `vcomp14` exist only there"
+        ),
+        "{first}"
+    );
+    let manual = text(&file["fix"]["manual"]);
+    assert!(
+        manual.contains("micromamba env export -n bach-mcp --from-history"),
+        "{manual}"
+    );
+    assert!(!manual.contains("build strings"), "{manual}");
 }

@@ -727,10 +727,10 @@ fn environment_file_lint_points_at_lines() {
     // The full listing (-v) prints every finding with its line.
     let human = support::stdout(&sb.run(&["-v", "env.file"]));
     assert!(human.contains("environment.yml:6:"), "{human}");
-    // The short report gives the first finding and the lines of the others.
+    // The short report leads with the failure, then gives the lines of the others.
     let short = support::stdout(&sb.run(&["env.file"]));
-    assert!(short.contains("at environment.yml:1: "), "{short}");
-    assert!(short.contains("(more at 2, 3, 5, 6, 7, 8, 9)"), "{short}");
+    assert!(short.contains("at environment.yml:6: "), "{short}");
+    assert!(short.contains("(more at 1, 2, 3, 5, 7, 8, 9)"), "{short}");
 }
 
 /// A file whose own comments say it is applied with `env update` (bedapub/HBVouroboros's

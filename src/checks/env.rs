@@ -94,6 +94,11 @@ Looks at the project's environment file (environment.yml, or the file named by -
 - an absolute `prefix:` and no `name:` (warn: conda creates the environment in that folder of
   the machine `conda env export` ran on, micromamba ignores it; next to a name, or relative
   such as `./.env`, it is fine);
+- an export from another operating system: packages that exist only there (fail: Windows'
+  `ucrt`, `vc`, `pywin32`, `m2w64-*`; Linux's `_libgcc_mutex`, `libgcc-ng`; compilers named
+  for a platform such as `gcc_linux-64`), or builds pinned (`=h2bbff1b_6`) under that
+  system's `prefix:` (warn), since builds are made per platform; the fix exports it again
+  with `--from-history` on the machine it came from;
 - a credential-looking name under `variables:` with a literal value (fail; the value is never
   printed: the file is shared, and activation exports it);
 - a `default` channel (warn: a typo for Anaconda's `defaults`; conda looks for an

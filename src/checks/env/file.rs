@@ -6,6 +6,8 @@ use crate::probes::env::{self as probe, envfile::EnvFile, requirements, FileStat
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+mod platform;
+
 // ---------------------------------------------------------------------------------------
 // env.file
 
@@ -303,6 +305,23 @@ fn lint_prefix_and_variables(f: &mut Findings, file: &EnvFile, shown: &str) {
             secrets.join(", ")
         ));
     }
+}
+
+/// An export from another operating system: its platform's own packages fail the solve here
+/// (a failure); its build strings alone, told by its `prefix:`, most likely do (a warning).
+fn lint_platform(f: &mut Findings, file: &EnvFile) {
+    let here = platform::Os::current();
+    let Some(foreign) = platform::foreign(file, here) else {
+        return;
+    };
+    let name = file.name.as_ref().map(|n| n.text.as_str());
+    let (message, step) = platform::describe(&foreign, here, name);
+    let (status, line) = match foreign {
+        platform::Foreign::Packages { line, .. } => (Status::Fail, line),
+        platform::Foreign::Builds { line, .. } => (Status::Warn, line),
+    };
+    f.add(status, line, "platform", message);
+    f.step(step);
 }
 
 /// conda-forge first, no `defaults`.
@@ -804,6 +823,7 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
         lint_name(ctx, &mut f, file, shown);
     }
     lint_prefix_and_variables(&mut f, file, shown);
+    lint_platform(&mut f, file);
     lint_channels(&mut f, file);
     lint_dependencies(ctx, &mut f, file, role);
     lint_pip(ctx, &mut f, file, role);
@@ -827,7 +847,9 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     if let Some(n) = &file.name {
         r = r.data("name", n.text.clone());
     }
-    f.items.sort_by_key(|(_, loc)| loc.line);
+    // The worst first, so the line a report shows is the one that fails.
+    f.items
+        .sort_by_key(|(status, loc)| (std::cmp::Reverse(*status), loc.line));
     for (_, loc) in f.items {
         r = r.location(loc);
     }
