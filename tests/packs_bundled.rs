@@ -426,6 +426,21 @@ fn dockerignore_must_exclude_env_when_both_exist() {
     assert_eq!(status(&v, "dotenv.dockerignore"), "ok", "{v:#}");
 }
 
+/// A `.env` that is a link (to a shared secrets file) is sent to the engine as the link: the
+/// check applies, and where it points is never looked at, inside the project or out.
+#[test]
+fn a_linked_env_file_counts_as_itself() {
+    let sb = Sandbox::new();
+    sb.write("project/Dockerfile", "FROM scratch\n");
+    std::os::unix::fs::symlink(
+        "/nonexistent/devdoctor/secrets.env",
+        sb.project.join(".env"),
+    )
+    .unwrap();
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "warn", "{v:#}");
+}
+
 #[test]
 fn dockerignore_is_judged_per_build_context() {
     // The Dockerfile builds from services/api: a .env at the root never reaches the engine.

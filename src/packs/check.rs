@@ -94,10 +94,12 @@ impl Check for PackCheck {
 }
 
 /// The build contexts (relative to the project, `.` for its root) that hold one of `names`.
+/// A link counts as itself (Docker sends the link, not what it points to), and what it points
+/// to is never looked at.
 fn contexts_holding(ctx: &Context, names: &[String]) -> Vec<String> {
     crate::probes::dockerfile::build_contexts(ctx)
         .into_iter()
-        .filter(|c| names.iter().any(|n| c.join(n).exists()))
+        .filter(|c| names.iter().any(|n| c.join(n).symlink_metadata().is_ok()))
         .map(|c| shown_context(ctx, &c))
         .collect()
 }
