@@ -457,6 +457,51 @@ fn a_missing_env_file_fails_and_names_its_example() {
         .contains("no service reads an env_file"));
 }
 
+/// A build whose Dockerfile was renamed stops `docker compose build`: the finding names the
+/// file the folder does hold. With an `image:` too, only the build stops: a warning.
+#[test]
+fn a_build_without_its_dockerfile_fails_and_names_what_the_folder_has() {
+    let sb = project(&[
+        (
+            "compose.yaml",
+            "services:\n  api:\n    build: ./api\n  web:\n    image: example/web:1.0\n    build:\n      context: ./web\n",
+        ),
+        ("api/Dockerfile.dev", "FROM scratch\n"),
+        ("web/README.md", "the web app\n"),
+    ]);
+    let (report, _) = sb.json(&["compose.build"]);
+    let c = check(&report, "compose.build");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(
+        locations(&report, "compose.build"),
+        [
+            ("compose.yaml".to_string(), 3),
+            ("compose.yaml".to_string(), 6)
+        ]
+    );
+    let text = c.to_string();
+    assert!(
+        text.contains("service `api` builds api/Dockerfile, which is not there (the folder has api/Dockerfile.dev)"),
+        "{c:#}"
+    );
+    assert!(
+        text.contains(
+            "service `web` builds web/Dockerfile, which is not there: `docker compose build` stops"
+        ),
+        "{c:#}"
+    );
+    sb.write("project/api/Dockerfile", "FROM scratch\n");
+    sb.write("project/web/Dockerfile", "FROM scratch\n");
+    let (report, _) = sb.json(&["compose.build"]);
+    assert_eq!(status(&report, "compose.build"), "ok", "{report:#}");
+    let sb = project(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: example/app:1.0\n",
+    )]);
+    let (report, _) = sb.json(&["compose.build"]);
+    assert_eq!(status(&report, "compose.build"), "skip", "{report:#}");
+}
+
 /// Docker's official database images start as root only to hand the server to its own user:
 /// no `user:` is needed there, and one would break a fresh volume.
 #[test]

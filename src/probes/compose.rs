@@ -136,6 +136,32 @@ pub struct ComposeService {
     /// the project builds that image (the same repository, any tag) from. compose.yml runs
     /// `org/app:1.2` from a registry, compose.dev.yml builds `org/app:dev`.
     pub built_elsewhere: Option<PathBuf>,
+    /// The line of `build:`, for a service that builds.
+    pub build_line: Option<usize>,
+    /// `build:`'s context as written (else it is the compose file's folder, or in an
+    /// override the base file's context).
+    pub build_context_text: Option<String>,
+    /// `build.dockerfile` as written (else `Dockerfile`).
+    pub dockerfile_name: Option<String>,
+    /// `build.dockerfile_inline`: the Dockerfile is written in the compose file itself.
+    pub inline_dockerfile: bool,
+    /// What the service's local `build:` does not find in the project; `None` when all is
+    /// there, or when it was not looked at (a variable, a path out of the project or through
+    /// a linked folder).
+    pub build_missing: Option<BuildMissing>,
+}
+
+/// What a local `build:` does not find, so that `docker compose build` stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildMissing {
+    /// The context folder, as the report shows it, is not there.
+    Context { shown: String },
+    /// The Dockerfile, as the report shows it, is not there; the Dockerfile-like files of the
+    /// context that it may mean.
+    Dockerfile {
+        shown: String,
+        candidates: Vec<String>,
+    },
 }
 
 /// `a/./b/../c` → `a/c`, without touching the disk (a build context may not exist yet).
@@ -440,29 +466,6 @@ fn service(
     let limits = node.path(&["deploy", "resources", "limits"]);
     let build = node.get("build");
     let dir = file.parent().unwrap_or(Path::new("."));
-    let built = build.and_then(|b| {
-        let (context, dockerfile) = match &b.value {
-            Value::Map(_) => (
-                b.get("context")
-                    .and_then(Node::text)
-                    .unwrap_or_else(|| ".".into()),
-                b.get("dockerfile").and_then(Node::text),
-            ),
-            _ => (b.text()?, None),
-        };
-        if context.contains("://") || context.starts_with("git@") {
-            return None;
-        }
-        let context = dir.join(context);
-        let dockerfile = context.join(dockerfile.unwrap_or_else(|| "Dockerfile".into()));
-        Some((context, dockerfile))
-    });
-    // The context is the folder compose sends to the engine, not the Dockerfile's folder
-    // (`context: .` with `dockerfile: services/api/Dockerfile` sends the whole project).
-    let (build_context, dockerfile) = match built {
-        Some((c, d)) => (Some(normalize(&c)), Some(normalize(&d))),
-        None => (None, None),
-    };
     let extends = node.get("extends").and_then(|e| match &e.value {
         Value::Map(_) => Some((
             e.get("file").and_then(Node::text),
@@ -471,7 +474,7 @@ fn service(
         _ => e.text().map(|t| (None, t)),
     });
     let read_only = node.entry("read_only");
-    ComposeService {
+    let mut service = ComposeService {
         name,
         file: file.to_path_buf(),
         line: key_line,
@@ -480,7 +483,6 @@ fn service(
         builds: build.is_some(),
         read_only: read_only.and_then(|(_, v)| v.boolean()) == Some(true),
         read_only_line: read_only.map(|(k, _)| k.line),
-        dockerfile,
         user: text_setting("user"),
         privileged: node
             .entry("privileged")
@@ -521,7 +523,6 @@ fn service(
         command_flags: node.get("command").map(command_flags),
         sources: vec![(file.to_path_buf(), display.to_string())],
         extends,
-        build_context,
         awaits_completion: node.get("depends_on").map(awaited).unwrap_or_default(),
         one_shot: false,
         env_files: node
@@ -532,7 +533,43 @@ fn service(
             .iter()
             .any(|k| node.get(k).and_then(Node::boolean) == Some(true)),
         built_elsewhere: None,
+        ..ComposeService::default()
+    };
+    set_build(&mut service, node, dir);
+    service
+}
+
+/// The `build:` of a service: its line, context and Dockerfile as written and as resolved
+/// against the compose file's folder `dir` (local contexts only).
+fn set_build(s: &mut ComposeService, node: &Node, dir: &Path) {
+    let build = node.get("build");
+    s.build_line = node.entry("build").map(|(k, _)| k.line);
+    s.inline_dockerfile = build.is_some_and(|b| b.get("dockerfile_inline").is_some());
+    let (given, dockerfile_name) = match build.map(|b| &b.value) {
+        Some(Value::Map(_)) => (
+            build.and_then(|b| b.get("context")).and_then(Node::text),
+            build.and_then(|b| b.get("dockerfile")).and_then(Node::text),
+        ),
+        Some(_) => (build.and_then(Node::text), None),
+        None => (None, None),
+    };
+    let built = build.and_then(|_| {
+        let context = given.clone().unwrap_or_else(|| ".".into());
+        if context.contains("://") || context.starts_with("git@") {
+            return None;
+        }
+        let context = dir.join(context);
+        let dockerfile = context.join(dockerfile_name.as_deref().unwrap_or("Dockerfile"));
+        Some((context, dockerfile))
+    });
+    // The context is the folder compose sends to the engine, not the Dockerfile's folder
+    // (`context: .` with `dockerfile: services/api/Dockerfile` sends the whole project).
+    if let Some((c, d)) = built {
+        s.build_context = Some(normalize(&c));
+        s.dockerfile = Some(normalize(&d));
     }
+    s.build_context_text = given;
+    s.dockerfile_name = dockerfile_name;
 }
 
 /// `env_file:` as one path, a list of paths, or a list of `{path, required}` maps.

@@ -436,6 +436,36 @@ pub(super) fn env_file(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
         .collect()
 }
 
+pub(super) fn build(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
+    use crate::probes::compose::BuildMissing;
+    let Some(missing) = &s.build_missing else {
+        return Vec::new();
+    };
+    // With an `image:` too, compose can run what a registry holds; only a build stops.
+    let (status, stops) = if s.image.is_some() {
+        (Status::Warn, "`docker compose build` stops")
+    } else {
+        (Status::Fail, "`docker compose build` and `up` stop")
+    };
+    let what = match missing {
+        BuildMissing::Context { shown } => {
+            format!("builds from {shown}/, which is not there")
+        }
+        BuildMissing::Dockerfile { shown, candidates } if candidates.is_empty() => {
+            format!("builds {shown}, which is not there")
+        }
+        BuildMissing::Dockerfile { shown, candidates } => format!(
+            "builds {shown}, which is not there (the folder has {})",
+            crate::policy::text::and_list(candidates)
+        ),
+    };
+    vec![finding(
+        s.build_line.unwrap_or(s.line),
+        status,
+        format!("service `{}` {what}: {stops}", s.name),
+    )]
+}
+
 pub(super) fn ports(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     s.ports
         .iter()

@@ -59,6 +59,9 @@ fn steps_ports(n: &[String]) -> Vec<String> {
 fn steps_env_file(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: create each env file the findings name, at the path they name (from the example a finding names, where there is one), and fill in the values; keep it out of git.", list(n))]
 }
+fn steps_build(n: &[String]) -> Vec<String> {
+    vec![format!("For service {}: point `build:` at the folder that holds its Dockerfile (`context:`), and name the file with `dockerfile:` when it is not called Dockerfile (one the finding names), or add the missing file.", list(n))]
+}
 fn steps_secrets(n: &[String]) -> Vec<String> {
     vec![
         format!("For service {}: remove the plaintext values and rotate those credentials (they are in version control).", list(n)),
@@ -250,6 +253,22 @@ pub const RULES: &[Rule] = &[
         subject: Some(Subject {
             has: |s| !s.env_files.is_empty(),
             absent: "not applicable: no service reads an env_file",
+        }),
+    },
+    Rule {
+        id: "compose.build",
+        code: "DC014",
+        title: "What the services build from is there",
+        explain: "Fails when a service's local `build:` names a context folder that is not there, or a Dockerfile that is not in it (`Dockerfile` unless `dockerfile:` says otherwise; the builder also takes a lowercase `dockerfile`): `docker compose build` stops, and so does `up` for a service without an `image:` to run instead (with one, it warns). The finding names the Dockerfile-like files the folder does hold (`Dockerfile.dev`, `api.Dockerfile`), the usual cause being a renamed file. An override that sets only `target:` or `args:` builds the base file's context, as compose merges it. A remote context (a git URL), `dockerfile_inline:`, a path through a variable, out of the project or through a linked folder is not looked at. No CIS or KICS equivalent. Fix: point `context:` at the folder with the Dockerfile, or name it with `dockerfile:`.",
+        ok: "every service's build context and Dockerfile are there",
+        judge: rules::build,
+        steps: steps_build,
+        action: "Point each build at its Dockerfile",
+        why: "Docker compose cannot build a service whose context or Dockerfile is missing",
+        not_deployed: true,
+        subject: Some(Subject {
+            has: |s| s.builds,
+            absent: "not applicable: no service builds an image",
         }),
     },
 ];

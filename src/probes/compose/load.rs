@@ -10,7 +10,9 @@
 //! resolved. Variables interpolate from the shell, then from `.env` beside the file.
 
 use super::interp::{read_dotenv, Vars};
-use super::{parse_file_with, ComposeFacts, ComposeFile, ComposeService, Problem, LINE_STRIDE};
+use super::{
+    parse_file_with, BuildMissing, ComposeFacts, ComposeFile, ComposeService, Problem, LINE_STRIDE,
+};
 use crate::core::Context;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -215,6 +217,9 @@ fn shift(s: &mut ComposeService, offset: usize) {
     }
     s.ports.iter_mut().for_each(|p| r(&mut p.line));
     s.env_files.iter_mut().for_each(|p| r(&mut p.line));
+    if let Some(l) = &mut s.build_line {
+        r(l);
+    }
     s.volumes.iter_mut().for_each(|p| r(&mut p.line));
     s.environment.iter_mut().for_each(|p| r(&mut p.line));
     s.build_args.iter_mut().for_each(|p| r(&mut p.line));
@@ -248,6 +253,21 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
     cap_drop.extend(over.cap_drop);
     let mut security_opt = base.security_opt;
     security_opt.extend(over.security_opt);
+    // Compose merges `build:` key by key: an override that only sets `target:` or `args:`
+    // builds the base's context and Dockerfile.
+    let build_context = if over.build_context_text.is_some() || !base.builds {
+        over.build_context.or(base.build_context)
+    } else {
+        base.build_context
+    };
+    let dockerfile_name = over.dockerfile_name.or(base.dockerfile_name);
+    let dockerfile = if over.builds || base.builds {
+        build_context.as_ref().map(|c| {
+            crate::disk::lexical(&c.join(dockerfile_name.as_deref().unwrap_or("Dockerfile")))
+        })
+    } else {
+        over.dockerfile.or(base.dockerfile)
+    };
     let mut namespaces = base.namespaces;
     namespaces.retain(|(k, _)| !over.namespaces.iter().any(|(o, _)| o == k));
     namespaces.extend(over.namespaces);
@@ -264,8 +284,13 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
             base.read_only
         },
         read_only_line: over.read_only_line.or(base.read_only_line),
-        dockerfile: over.dockerfile.or(base.dockerfile),
-        build_context: over.build_context.or(base.build_context),
+        dockerfile,
+        build_context,
+        build_line: over.build_line.or(base.build_line),
+        build_context_text: over.build_context_text.or(base.build_context_text),
+        dockerfile_name,
+        inline_dockerfile: over.inline_dockerfile || base.inline_dockerfile,
+        build_missing: None,
         user: over.user.or(base.user),
         privileged: over.privileged.or(base.privileged),
         network_mode: over.network_mode.or(base.network_mode),
@@ -379,6 +404,119 @@ fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&P
     }
 }
 
+/// Looks up what each service's local `build:` needs: its context folder and Dockerfile,
+/// one name at a time under the project (nothing through a linked folder, nothing outside).
+fn look_up_builds(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&Path) -> String) {
+    let under = |p: &Path| under_project(project, p);
+    for s in facts.services.iter_mut().filter(|s| s.builds) {
+        let (Some(context), Some(dockerfile)) = (&s.build_context, &s.dockerfile) else {
+            continue;
+        };
+        let Some(rel) = under(context) else { continue };
+        s.build_missing = missing_build(
+            project,
+            context,
+            &rel,
+            dockerfile,
+            s.inline_dockerfile,
+            shown,
+        );
+        // A dev container's compose file is used with the project's (devcontainer.json's
+        // `dockerComposeFile: ["../docker-compose.yml", …]`), and compose resolves every
+        // path against the first file's folder: the workspace, when the build is found there.
+        let workspace = s
+            .file
+            .ancestors()
+            .find(|a| a.ends_with(".devcontainer"))
+            .and_then(Path::parent);
+        if let (Some(_), Some(root)) = (&s.build_missing, workspace) {
+            let context = root.join(s.build_context_text.as_deref().unwrap_or("."));
+            let dockerfile = context.join(s.dockerfile_name.as_deref().unwrap_or("Dockerfile"));
+            if let Some(rel) = under(&context) {
+                let found = missing_build(
+                    project,
+                    &context,
+                    &rel,
+                    &dockerfile,
+                    s.inline_dockerfile,
+                    shown,
+                );
+                if found.is_none() && crate::disk::lookup_under(project, &rel) == Some(true) {
+                    s.build_missing = None;
+                }
+            }
+        }
+    }
+}
+
+/// `p` relative to the project, when it is inside and names no variable.
+fn under_project(project: &Path, p: &Path) -> Option<PathBuf> {
+    let rel = crate::disk::lexical(p)
+        .strip_prefix(project)
+        .ok()?
+        .to_path_buf();
+    (!p.to_string_lossy().contains('$')).then_some(rel)
+}
+
+/// What a build with `context` (`rel` under the project) and `dockerfile` does not find.
+fn missing_build(
+    project: &Path,
+    context: &Path,
+    rel: &Path,
+    dockerfile: &Path,
+    inline: bool,
+    shown: &dyn Fn(&Path) -> String,
+) -> Option<BuildMissing> {
+    let under = |p: &Path| under_project(project, p);
+    match crate::disk::lookup_under(project, rel) {
+        None => None,
+        Some(false) => Some(BuildMissing::Context {
+            shown: shown(context),
+        }),
+        Some(true) if inline => None,
+        Some(true) => {
+            let found = |name: &str| {
+                let p = dockerfile.with_file_name(name);
+                under(&p).and_then(|r| crate::disk::lookup_under(project, &r))
+            };
+            let name = dockerfile
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
+            // The builder falls back to a lowercase `dockerfile` when `Dockerfile` is not
+            // there.
+            let there = match found(name) {
+                Some(false) if name == "Dockerfile" => found("dockerfile"),
+                other => other,
+            };
+            (there == Some(false)).then(|| BuildMissing::Dockerfile {
+                shown: shown(dockerfile),
+                candidates: dockerfile_like(context, shown),
+            })
+        }
+    }
+}
+
+/// The Dockerfile-like files of a folder (`Dockerfile.dev`, `api.Dockerfile`), at most five,
+/// as the report shows them.
+fn dockerfile_like(dir: &Path, shown: &dyn Fn(&Path) -> String) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            let lower = n.to_ascii_lowercase();
+            lower.starts_with("dockerfile") || lower.ends_with(".dockerfile")
+        })
+        .collect();
+    names.sort();
+    names.truncate(5);
+    names.into_iter().map(|n| shown(&dir.join(n))).collect()
+}
+
 /// Marks the services that another service of the same compose project (the folder of its
 /// files, overrides merged) waits on to finish.
 fn mark_one_shots(facts: &mut ComposeFacts) {
@@ -467,6 +605,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         mark_one_shots(&mut loader.facts);
         link_built_images(&mut loader.facts);
         look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
+        look_up_builds(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
         return loader.facts;
     }
     let found = crate::probes::files::project_files(ctx);
@@ -483,6 +622,7 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
     mark_one_shots(&mut loader.facts);
     link_built_images(&mut loader.facts);
     look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
+    look_up_builds(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
     loader.facts
 }
 
@@ -562,6 +702,130 @@ mod tests {
         assert_eq!(a.locate(user.line), ("/p/compose.override.yaml", 3));
         assert_eq!(a.locate(a.privileged.as_ref().unwrap().line).1, 4);
         assert_eq!(a.locate(a.ports[0].line), ("/p/compose.yaml", 6));
+    }
+
+    /// Compose merges `build:` key by key: an override that only sets `target:` builds the
+    /// base's context and Dockerfile; one that names a Dockerfile takes it in that context.
+    #[test]
+    fn an_override_of_build_keeps_the_base_context() {
+        let base = || svc("services:\n  api:\n    build: ./api\n", "/p/compose.yaml");
+        let target = svc(
+            "services:\n  api:\n    build:\n      target: dev\n",
+            "/p/compose.override.yaml",
+        );
+        let m = merge_all(base(), target);
+        assert_eq!(m[0].build_context, Some(PathBuf::from("/p/api")));
+        assert_eq!(m[0].dockerfile, Some(PathBuf::from("/p/api/Dockerfile")));
+        assert_eq!(
+            m[0].locate(m[0].build_line.unwrap()),
+            ("/p/compose.override.yaml", 3)
+        );
+        let named = svc(
+            "services:\n  api:\n    build:\n      dockerfile: Dockerfile.dev\n",
+            "/p/compose.override.yaml",
+        );
+        let m = merge_all(base(), named);
+        assert_eq!(
+            m[0].dockerfile,
+            Some(PathBuf::from("/p/api/Dockerfile.dev"))
+        );
+        let moved = svc(
+            "services:\n  api:\n    build:\n      context: ./web\n",
+            "/p/compose.override.yaml",
+        );
+        let m = merge_all(base(), moved);
+        assert_eq!(m[0].dockerfile, Some(PathBuf::from("/p/web/Dockerfile")));
+    }
+
+    /// A build whose context or Dockerfile is not in the project is told, with the
+    /// Dockerfile-like files the folder holds; nothing is looked up through a linked folder.
+    #[test]
+    fn builds_are_looked_up_in_the_project() {
+        use crate::core::Settings;
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().to_path_buf();
+        for (rel, text) in [
+            ("web/Dockerfile", "FROM scratch\n"),
+            ("web/Dockerfile.dev", "FROM scratch\n"),
+            ("lower/dockerfile", "FROM scratch\n"),
+            ("ok/Dockerfile", "FROM scratch\n"),
+        ] {
+            std::fs::create_dir_all(p.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(p.join(rel), text).unwrap();
+        }
+        std::os::unix::fs::symlink("/etc", p.join("etc")).unwrap();
+        std::fs::write(
+            p.join("compose.yaml"),
+            "services:\n  ok:\n    build: ./ok\n  gone:\n    build: ./gone\n  web:\n    build:\n      context: web\n      dockerfile: Dockerfile.prod\n  lower:\n    build: lower\n  linked:\n    build: ./etc\n  inline:\n    build:\n      context: .\n      dockerfile_inline: FROM scratch\n  remote:\n    build: https://github.com/org/repo.git\n",
+        )
+        .unwrap();
+        let ctx = Context::new(Settings {
+            project_dir: p.clone(),
+            ..Settings::default()
+        });
+        let f = load(&ctx);
+        let missing = |name: &str| {
+            f.services
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .build_missing
+                .clone()
+        };
+        assert_eq!(missing("ok"), None);
+        assert_eq!(
+            missing("gone"),
+            Some(BuildMissing::Context {
+                shown: "gone".into()
+            })
+        );
+        assert_eq!(
+            missing("web"),
+            Some(BuildMissing::Dockerfile {
+                shown: "web/Dockerfile.prod".into(),
+                candidates: vec!["web/Dockerfile".into(), "web/Dockerfile.dev".into()]
+            })
+        );
+        for name in ["lower", "linked", "inline", "remote"] {
+            assert_eq!(missing(name), None, "{name}");
+        }
+    }
+
+    /// A dev container's compose file, used after the project's (`dockerComposeFile:
+    /// ["../docker-compose.yml", "docker-compose.devcontainer.yml"]`), has its paths resolved
+    /// against the workspace: fema-ffrd/stormlit's `context: .` with
+    /// `dockerfile: .devcontainer/Dockerfile` is found there.
+    #[test]
+    fn a_dev_container_build_is_found_from_the_workspace() {
+        use crate::core::Settings;
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().to_path_buf();
+        std::fs::create_dir_all(p.join(".devcontainer")).unwrap();
+        std::fs::write(p.join(".devcontainer/Dockerfile"), "FROM scratch\n").unwrap();
+        std::fs::write(
+            p.join(".devcontainer/docker-compose.devcontainer.yml"),
+            "services:\n  app:\n    build:\n      context: .\n      dockerfile: .devcontainer/Dockerfile\n  gone:\n    build: ./nowhere\n",
+        )
+        .unwrap();
+        let ctx = Context::new(Settings {
+            project_dir: p.clone(),
+            compose_files: vec![p.join(".devcontainer/docker-compose.devcontainer.yml")],
+            ..Settings::default()
+        });
+        let f = load(&ctx);
+        let missing = |name: &str| {
+            f.services
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .build_missing
+                .clone()
+        };
+        assert_eq!(missing("app"), None);
+        assert!(matches!(
+            missing("gone"),
+            Some(BuildMissing::Context { .. })
+        ));
     }
 
     /// An include that names the file itself through `..` (`app/compose.yaml` including
