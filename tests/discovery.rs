@@ -529,7 +529,7 @@ fn a_windows_export_fails_where_its_own_packages_start() {
     assert_eq!(first["line"], 22);
     assert!(
         text(&first["message"]).contains(
-            "exported on Windows: `ucrt`, `vc`, `vc14_runtime` and `vcomp14` exist only there"
+            "exported on Windows: `ucrt`, `vc`, `vc14_runtime`, `vcomp14` and `pywin32` exist only there"
         ),
         "{first}"
     );

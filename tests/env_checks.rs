@@ -733,6 +733,31 @@ fn environment_file_lint_points_at_lines() {
     assert!(short.contains("(more at 1, 2, 3, 5, 7, 8, 9)"), "{short}");
 }
 
+/// An export pins builds from the channels it lists (ShunichiroT/EasiGP: `anyio=4.6.2=
+/// py311h06a4308_0` from `defaults`): removing them first would leave nothing to solve, so the
+/// step exports it again from its history before the channels change.
+#[test]
+fn an_exports_channels_change_only_after_a_history_export() {
+    let yml = "name: proj\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python=3.11.10=he870216_0\n  - anyio=4.6.2=py311h06a4308_0\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let manual = check(&r, "env.file")["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("export it again from its history first (`env export --from-history`: its pinned builds come from these channels), then replace `defaults` with `nodefaults`"),
+        "{manual}"
+    );
+    // A hand-written file changes its channels directly.
+    let (sb, _root) = mm_sandbox(
+        "name: proj\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python=3.11\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let manual = check(&r, "env.file")["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("\"replace `defaults` with `nodefaults`\""),
+        "{manual}"
+    );
+}
+
 /// A file whose own comments say it is applied with `env update` (bedapub/HBVouroboros's
 /// environment-dev.yml) is an addition: the full environment next to it is the project's,
 /// exported or not, and the addition is not asked for Python or pip. A pip entry pinned the

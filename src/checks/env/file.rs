@@ -79,7 +79,7 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
                 let role = if extras || addition || (file.name.is_none() && file.prefix.is_none()) {
                     Role::Overlay
                 } else {
-                    Role::Picked
+                    Role::Named
                 };
                 lint(ctx, file, &other, loc_path(ctx, path), role)
             }
@@ -315,7 +315,8 @@ fn lint_platform(f: &mut Findings, file: &EnvFile) {
         return;
     };
     let name = file.name.as_ref().map(|n| n.text.as_str());
-    let (message, step) = platform::describe(&foreign, here, name);
+    let has_pip = file.pip.as_ref().is_some_and(|p| !p.entries.is_empty());
+    let (message, step) = platform::describe(&foreign, here, name, has_pip);
     let (status, line) = match foreign {
         platform::Foreign::Packages { line, .. } => (Status::Fail, line),
         platform::Foreign::Builds { line, .. } => (Status::Warn, line),
@@ -375,6 +376,17 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
         .filter(|(c, _)| c != "defaults")
         .map(|(c, _)| format!("`{c}`"))
         .collect();
+    // An export's builds come from the channels it lists: without them it does not solve, so
+    // the channels change only with a history export (which pins no builds).
+    let builds_first = if file
+        .dependencies
+        .iter()
+        .any(|d| platform::pins_a_build(&d.text))
+    {
+        "export it again from its history first (`env export --from-history`: its pinned builds come from these channels), then "
+    } else {
+        ""
+    };
     if let Some((_, line)) = anacondas.iter().find(|(c, _)| c == "defaults") {
         let also = if others.is_empty() {
             String::new()
@@ -384,17 +396,17 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
         };
         f.add(Status::Warn, *line, "defaults", format!("`defaults` channel: Anaconda's terms may apply to it, and mixing it with conda-forge causes solver conflicts; use `nodefaults`{also}"));
         f.step(if others.is_empty() {
-            "replace `defaults` with `nodefaults`".to_string()
+            format!("{builds_first}replace `defaults` with `nodefaults`")
         } else {
             format!(
-                "replace `defaults` with `nodefaults` and remove {}",
+                "{builds_first}replace `defaults` with `nodefaults` and remove {}",
                 others.join(", ")
             )
         });
     } else if let Some((_, line)) = anacondas.first() {
         f.add(Status::Warn, *line, "defaults", format!("{} channel: Anaconda's repository, whose terms may apply; mixing it with conda-forge causes solver conflicts", others.join(", ")));
         f.step(format!(
-            "remove {} from `channels:` (conda-forge has the packages)",
+            "{builds_first}remove {} from `channels:` (conda-forge has the packages)",
             others.join(", ")
         ));
     }
@@ -492,7 +504,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
         // An export lists everything installed: without python, the environment has none
         // (valankar/finance's firefox environment), and no dependency pulls one in.
         None if file.dependencies_line.is_some()
-            && role == Role::Picked
+            && role != Role::Overlay
             && python_project(ctx, file)
             && !crate::probes::env::discover::is_export_text(&file.text) =>
         {
@@ -761,7 +773,7 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
             ));
         }
         // An overlay's pip comes with the environment it is applied to.
-        if role == Role::Picked && file.dep("pip").is_none() && file.dep("uv").is_none() {
+        if role != Role::Overlay && file.dep("pip").is_none() && file.dep("uv").is_none() {
             f.add(Status::Warn, pip.line, "pip-missing", "a `pip:` block but no `pip` in dependencies (micromamba adds it silently, conda does not)");
             f.step("add `- pip` to dependencies, above the `pip:` block");
         }
@@ -800,8 +812,11 @@ fn lint_summary(file: &EnvFile, shown: &str, fails: usize, warns: usize) -> Stri
 /// What an environment file is for, which decides the findings that apply to it.
 #[derive(Clone, Copy, PartialEq)]
 enum Role {
-    /// It creates an environment (`create -f`): the picked file, or another one with a name.
+    /// The file the project's environment is created from here (`create -f`).
     Picked,
+    /// Another file with a name: it creates an environment too, maybe for another system
+    /// (environment_windows.yml next to environment_linux.yml).
+    Named,
     /// Another file without `name:` or `prefix:`: an overlay applied to an existing
     /// environment (`env update -n NAME -f environment-dev.yml`), or conda-lock's extras of
     /// another category (`category: dev`), so it needs neither a name nor Python of its own.
@@ -819,15 +834,19 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
         f.add(st, p.line, "structure", p.message.clone());
         f.step(format!("fix the structure at {shown}:{}", p.line));
     }
-    if role == Role::Picked {
+    if role != Role::Overlay {
         lint_name(ctx, &mut f, file, shown);
     }
     lint_prefix_and_variables(&mut f, file, shown);
-    lint_platform(&mut f, file);
+    // Another file may be meant for another system (environment_windows.yml next to
+    // environment_linux.yml): only the one the project builds from here must solve here.
+    if role == Role::Picked {
+        lint_platform(&mut f, file);
+    }
     lint_channels(&mut f, file);
     lint_dependencies(ctx, &mut f, file, role);
     lint_pip(ctx, &mut f, file, role);
-    if role == Role::Picked {
+    if role != Role::Overlay {
         lint_snakemake(ctx, &mut f, file);
     }
 

@@ -676,7 +676,12 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
             None if (name.starts_with("environment-") || name.starts_with("environment_"))
                 && has_deps =>
             {
-                (ENV_NAMES.len(), "an `environment-*.yml` file")
+                let what = if name.starts_with("environment_") {
+                    "an `environment_*.yml` file"
+                } else {
+                    "an `environment-*.yml` file"
+                };
+                (ENV_NAMES.len(), what)
             }
             None if has_deps && !matches!(kind, EnvFileKind::CondaLock) => {
                 (ENV_NAMES.len() + 1, "a `*.yml` with `dependencies:`")

@@ -62,6 +62,19 @@ fn only_on(package: &str) -> Option<Os> {
     }
 }
 
+/// Packages PyPI has for Windows only, as `pip:` entries of a Windows export list them.
+fn pip_only_on_windows(package: &str) -> bool {
+    const WINDOWS: &[&str] = &[
+        "pywin32",
+        "pywinpty",
+        "pypiwin32",
+        "twisted-iocpsupport",
+        "windows-curses",
+        "wmi",
+    ];
+    WINDOWS.contains(&package.to_ascii_lowercase().replace('_', "-").as_str())
+}
+
 /// The operating system a `prefix:` path belongs to.
 fn prefix_os(prefix: &str) -> Option<Os> {
     let p = prefix.trim();
@@ -95,7 +108,7 @@ pub(super) enum Foreign {
 }
 
 /// `name=version=build`, as an export writes each package.
-fn pins_a_build(text: &str) -> bool {
+pub(super) fn pins_a_build(text: &str) -> bool {
     let parts: Vec<&str> = text.trim().split('=').collect();
     parts.len() == 3 && parts.iter().all(|p| !p.trim().is_empty())
 }
@@ -120,6 +133,15 @@ pub(super) fn foreign(file: &EnvFile, here: Os) -> Option<Foreign> {
             None => found = Some((os, vec![name.to_string()], d.line)),
         }
     }
+    // A Windows export's `pip:` section has Windows' own wheels too (pywinpty).
+    if let Some((Os::Windows, names, _)) = &mut found {
+        let pip = file.pip.iter().flat_map(|p| &p.entries);
+        for name in pip.filter_map(|e| crate::probes::env::envfile::requirement_name(&e.text)) {
+            if pip_only_on_windows(&name) && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
     if let Some((os, names, line)) = found {
         return Some(Foreign::Packages {
             os,
@@ -138,10 +160,22 @@ pub(super) fn foreign(file: &EnvFile, here: Os) -> Option<Foreign> {
 }
 
 /// The finding's message and the step that mends the file.
-pub(super) fn describe(foreign: &Foreign, here: Os, name: Option<&str>) -> (String, String) {
+pub(super) fn describe(
+    foreign: &Foreign,
+    here: Os,
+    name: Option<&str>,
+    has_pip: bool,
+) -> (String, String) {
+    // A history export lists what was asked for (no builds, no platform packages), but not
+    // what pip installed.
     let export = format!(
-        "on the machine it came from, export it again without builds: `micromamba env export -n {0} --from-history > environment.yml` (conda: `conda env export -n {0} --from-history`)",
-        name.unwrap_or("<env name>")
+        "on the machine it came from, export what was asked for: `micromamba env export -n {0} --from-history > environment.yml` (conda: `conda env export -n {0} --from-history`){1}",
+        name.unwrap_or("<env name>"),
+        if has_pip {
+            ", then copy the `pip:` section back in (a history export leaves it out)"
+        } else {
+            ""
+        }
     );
     match foreign {
         Foreign::Packages {
@@ -203,7 +237,12 @@ mod tests {
             })
         );
         assert_eq!(foreign(&f, Os::Windows), None);
-        let (message, step) = describe(&foreign(&f, Os::Mac).unwrap(), Os::Mac, Some("analysis"));
+        let (message, step) = describe(
+            &foreign(&f, Os::Mac).unwrap(),
+            Os::Mac,
+            Some("analysis"),
+            false,
+        );
         assert!(message.starts_with("exported on Windows: `pywin32`, `ucrt` and `vc` exist only there, so creating it on macOS fails"), "{message}");
         assert!(
             step.contains("micromamba env export -n analysis --from-history"),
@@ -215,8 +254,12 @@ mod tests {
         );
         // An export without builds (`--no-builds`) still lists Windows' own packages.
         let f = file("name: x\ndependencies:\n  - python=3.11.14\n  - ucrt=10.0.26100.0\n  - vcomp14=14.44.35208\n");
-        let (_, step) = describe(&foreign(&f, Os::Linux).unwrap(), Os::Linux, None);
+        let (_, step) = describe(&foreign(&f, Os::Linux).unwrap(), Os::Linux, None, true);
         assert!(step.contains("-n <env name> --from-history"), "{step}");
+        assert!(
+            step.contains("then copy the `pip:` section back in"),
+            "{step}"
+        );
         assert!(
             step.ends_with("or drop `ucrt` and `vcomp14` from it"),
             "{step}"
@@ -272,6 +315,17 @@ mod tests {
             ),
             None
         );
+    }
+
+    /// A Windows export's `pip:` section names Windows' own wheels too (metal0bird's
+    /// `pywinpty==2.0.2`, `twisted-iocpsupport==1.0.2`).
+    #[test]
+    fn windows_wheels_in_the_pip_section_are_named() {
+        let f = file("name: x\ndependencies:\n  - vc=14.2=h21ff451_1\n  - pip\n  - pip:\n    - requests==2.31.0\n    - pywinpty==2.0.2\n    - twisted-iocpsupport==1.0.2\n");
+        let Some(Foreign::Packages { names, .. }) = foreign(&f, Os::Linux) else {
+            panic!("no finding");
+        };
+        assert_eq!(names, ["vc", "pywinpty", "twisted-iocpsupport"]);
     }
 
     #[test]
