@@ -113,9 +113,10 @@ impl Stage {
             .unwrap_or_default()
     }
 
-    /// The base image (not a stage, not `scratch`), parsed.
+    /// The base image (not a stage, not `scratch`), parsed; `None` for a reference Docker
+    /// refuses (dockerfile.syntax reports it).
     pub fn image(&self) -> Option<ImageRef> {
-        if self.base_stage.is_some() || self.base.is_empty() {
+        if self.base_stage.is_some() || self.base.is_empty() || uppercase_repository(&self.base) {
             return None;
         }
         Some(ImageRef::parse(&self.base))
@@ -198,6 +199,12 @@ impl Dockerfile {
                         .iter()
                         .find(|(n, _)| n.eq_ignore_ascii_case(&base))
                         .map(|&(_, i)| i);
+                    if base_stage.is_none() && complete && uppercase_repository(&base) {
+                        self.problems.push(Problem {
+                            line: ins.line,
+                            message: invalid_reference(&base, &self.global_args),
+                        });
+                    }
                     if let Some(last) = stages.last_mut() {
                         last.end = idx;
                     }
@@ -383,6 +390,38 @@ impl DockerfileFacts {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty() && self.unreadable.is_empty()
     }
+}
+
+/// Whether an image reference has an uppercase letter in its repository path, which Docker
+/// refuses ("invalid reference format: repository name must be lowercase"); the registry
+/// host and the tag may have them.
+fn uppercase_repository(reference: &str) -> bool {
+    let name = reference.split('@').next().unwrap_or(reference);
+    let path = match name.split_once('/') {
+        Some((host, rest)) if host.contains(['.', ':']) || host == "localhost" => rest,
+        _ => name,
+    };
+    // The tag follows the last `:` of the path.
+    let repository = path.rsplit_once(':').map_or(path, |(r, _)| r);
+    repository.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// What `FROM base` with an uppercase repository is told: a bare uppercase word is most
+/// likely a build argument written without `${…}` (`FROM SRC_IMAGE`).
+fn invalid_reference(base: &str, args: &HashMap<String, String>) -> String {
+    let looks_like_an_arg = base
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let hint = if looks_like_an_arg && args.contains_key(base) {
+        format!(": to use the build argument, write `FROM ${{{base}}}`")
+    } else if looks_like_an_arg {
+        format!(": to use a build argument, declare `ARG {base}` before the first FROM and write `FROM ${{{base}}}`")
+    } else {
+        String::new()
+    };
+    format!(
+        "FROM `{base}` is not a valid image reference (repository names are lowercase; the build stops with \"invalid reference format\"){hint}"
+    )
 }
 
 /// Whether a file name is a Dockerfile by convention.
@@ -751,6 +790,42 @@ mod tests {
         let r = ImageRef::parse("gcr.io/distroless/python3-debian12:nonroot");
         assert_eq!(r.short_name(), "python3-debian12");
         assert_eq!(ImageRef::parse("mambaorg/micromamba").tag, None);
+    }
+
+    /// `FROM SRC_IMAGE` (pwwang/immunopipe's Dockerfile.full, a build argument written without
+    /// `${…}`) is no image Docker accepts: the build stops, and the message says how to write
+    /// it. Uppercase registry hosts and tags, stage names and variables are fine.
+    #[test]
+    fn an_uppercase_repository_is_not_an_image() {
+        let problems = |text: &str| {
+            Dockerfile::from_text("/p/Dockerfile".into(), "Dockerfile".into(), text)
+                .problems
+                .into_iter()
+                .map(|p| (p.line, p.message))
+                .collect::<Vec<_>>()
+        };
+        let p = problems("FROM SRC_IMAGE\nRUN true\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, 1);
+        assert!(
+            p[0].1.ends_with(
+                "declare `ARG SRC_IMAGE` before the first FROM and write `FROM ${SRC_IMAGE}`"
+            ),
+            "{p:?}"
+        );
+        let p = problems("ARG BASE=python:3.12\nFROM BASE\n");
+        assert!(p[0].1.ends_with("write `FROM ${BASE}`"), "{p:?}");
+        assert!(problems("FROM Org/App:1\n")[0]
+            .1
+            .starts_with("FROM `Org/App:1` is not a valid image reference"));
+        for fine in [
+            "FROM python:3.12 AS Build\nFROM BUILD\n",
+            "FROM Registry.Example.com:5000/org/app:V1.2\n",
+            "ARG BASE=python:3.12\nFROM ${BASE}\n",
+            "FROM scratch\n",
+        ] {
+            assert_eq!(problems(fine), [], "{fine}");
+        }
     }
 
     #[test]

@@ -288,6 +288,10 @@ pub(super) fn final_user(df: &Dockerfile, bases: &dyn Bases) -> Option<FinalUser
         }
     }
     let root_stage = lineage.last().copied().unwrap_or(fin);
+    // A base Docker refuses builds nothing to judge (dockerfile.syntax reports it).
+    if root_stage.image().is_none() && !root_stage.base.eq_ignore_ascii_case("scratch") {
+        return None;
+    }
     let line = fin.line(df);
     let image = root_stage.base.clone();
     if image.eq_ignore_ascii_case("scratch") {
