@@ -749,11 +749,16 @@ pub(super) fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
                 let ws = words(&ins.args, df.escape);
                 let sources = ws.len().saturating_sub(1);
                 for src in ws.iter().take(sources).filter(|s| is_secret_file(s)) {
+                    let what = if src.contains(['*', '?', '[']) {
+                        "a pattern that takes `.env` files, which usually hold credentials,"
+                    } else {
+                        "a file that usually holds credentials,"
+                    };
                     out.push(finding(
                         ins.line,
                         Status::Warn,
                         format!(
-                            "{} copies `{}`, a file that usually holds credentials, into the image",
+                            "{} copies `{}`, {what} into the image",
                             ins.keyword,
                             shell::basename(src)
                         ),

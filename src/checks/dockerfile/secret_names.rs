@@ -21,6 +21,14 @@ const SECRET_FILES: &[&str] = &[
 
 pub(super) fn is_secret_file(source: &str) -> bool {
     let name = shell::basename(source.trim_end_matches('/'));
+    // A pattern takes every file it matches: `COPY .env* ./` takes `.env` (the one a fresh
+    // clone's README says to create) with the example, `.env.*` a `.env.local`.
+    if name.contains(['*', '?', '[']) {
+        return globset::Glob::new(name).is_ok_and(|g| {
+            let m = g.compile_matcher();
+            m.is_match(".env") || m.is_match(".env.local")
+        });
+    }
     let example = ["example", "sample", "template", "dist"]
         .iter()
         .any(|s| name.ends_with(s));

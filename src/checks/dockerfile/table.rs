@@ -333,7 +333,7 @@ pub const RULES: &[Rule] = &[
         code: "DD008",
         title: "No secrets in ENV, ARG or LABEL",
         hadolint: &["DL3064"],
-        explain: "Looks at ENV, ARG and LABEL names that look like credentials (…TOKEN, …SECRET, …PASSWORD, API_KEY, PRIVATE_KEY, ACCESS_KEY, …; not …_FILE or …_PATH). A literal value is a failure; an ENV copied from a variable, or an ARG without a default (build arguments are recorded in the image history), is a warning. COPY/ADD of credential files (.env, .npmrc, .pypirc, id_rsa, *.pem, *.key) is a warning. Values are never printed, in any output format. Why: anyone who can pull the image can read them (CIS Docker 4.10). Equivalents: hadolint DL3064, trivy DS-0031, BuildKit SecretsUsedInArgOrEnv. Fix: remove and rotate the value; use `RUN --mount=type=secret` at build time and runtime secrets.",
+        explain: "Looks at ENV, ARG and LABEL names that look like credentials (…TOKEN, …SECRET, …PASSWORD, API_KEY, PRIVATE_KEY, ACCESS_KEY, …; not …_FILE or …_PATH). A literal value is a failure; an ENV copied from a variable, or an ARG without a default (build arguments are recorded in the image history), is a warning. COPY/ADD of credential files (.env, .npmrc, .pypirc, id_rsa, *.pem, *.key), or of a pattern that takes a .env (`COPY .env* ./`) is a warning. Values are never printed, in any output format. Why: anyone who can pull the image can read them (CIS Docker 4.10). Equivalents: hadolint DL3064, trivy DS-0031, BuildKit SecretsUsedInArgOrEnv. Fix: remove and rotate the value; use `RUN --mount=type=secret` at build time and runtime secrets.",
         ok: "no secrets in ENV, ARG or LABEL",
         judge: rules::secrets,
         fix: fix_secrets,

@@ -454,6 +454,32 @@ fn secret_names_and_literals() {
     }
 }
 
+/// A COPY source pattern that takes `.env` copies the secrets file with the rest
+/// (HyunjunGil/CTC4-AZEBAL: `COPY .env* ./`); an example's name or other patterns do not.
+#[test]
+fn a_copied_pattern_that_takes_dotenv_is_a_secret_file() {
+    use super::secret_names::is_secret_file;
+    for yes in [
+        ".env",
+        ".env*",
+        "./.env.*",
+        "config/.env[.]*",
+        ".env.local",
+        "id_rsa",
+    ] {
+        assert!(is_secret_file(yes), "{yes}");
+    }
+    for no in [
+        ".env.example",
+        "*.py",
+        "env*",
+        "requirements*.txt",
+        "environment.yml",
+    ] {
+        assert!(!is_secret_file(no), "{no}");
+    }
+}
+
 #[test]
 fn expose_rule() {
     assert_eq!(
