@@ -22,8 +22,9 @@ const MAP: &str = "mcp-code.json";
 /// facts an older reading cached. 2: comments are not evidence; 3: a bare `.run()` counts
 /// as stdio only on the server variable; 4: the low-level SDK's `SseServerTransport(` and
 /// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
-/// `run_streamable_http_async()`, a `--port` option's default and the health route.
-const READING: u32 = 7;
+/// `run_streamable_http_async()`, a `--port` option's default and the health route; 8: the
+/// `path=` of a run or mount call.
+const READING: u32 = 8;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -128,8 +129,11 @@ static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
+/// The MCP endpoint's path: the SDK's settings, or the `path=` of the call that runs or
+/// mounts the server (`mcp.run(transport="http", path="/azebal/mcp")`, fastmcp's
+/// `http_app(path=…)`), within that call's parentheses.
 static PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:streamable_http_path|sse_path)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
+    Regex::new(r#"(?:\b(?:streamable_http_path|sse_path)|(?:\.run|\.run_async|\bhttp_app|\bstreamable_http_app|\bsse_app)\([^()]*?\bpath)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
 });
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -542,3 +542,15 @@ fn a_python_entrypoint_takes_the_cmd_as_arguments_and_listens_on_loopback() {
     assert_eq!(start.argv, ["python", "main.py", "--host=127.0.0.1"]);
     assert_eq!(start.from, "Dockerfile CMD");
 }
+
+/// fastmcp's `run(transport="http", path=…)` serves MCP at that path (HyunjunGil/CTC4-AZEBAL:
+/// `/azebal/mcp`); a `path=` of another call is no MCP endpoint.
+#[test]
+fn the_path_of_the_run_call_is_the_endpoint() {
+    let text = "from fastmcp import FastMCP\nmcp = FastMCP(\"azebal\")\nif __name__ == \"__main__\":\n    mcp.run(\n        transport=\"streamable-http\",\n        host=\"0.0.0.0\",\n        port=8000,\n        path=\"/azebal/mcp\",\n    )\n";
+    assert_eq!(code::file_facts(text).path.as_deref(), Some("/azebal/mcp"));
+    let app = "from fastmcp import FastMCP\nmcp = FastMCP(\"x\")\napp = mcp.http_app(path=\"/api/mcp\")\n";
+    assert_eq!(code::file_facts(app).path.as_deref(), Some("/api/mcp"));
+    let other = "from fastmcp import FastMCP\nmcp = FastMCP(\"x\")\ndata = load(path=\"/data/x\")\nmcp.run(transport=\"http\")\n";
+    assert_eq!(code::file_facts(other).path, None);
+}
