@@ -590,6 +590,20 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     out
 }
 
+/// A tag that names a variant but no version (`python:alpine`, `node:slim`, `nginx:stable`,
+/// `postgres:alpine`, `python:slim-bookworm`): it follows every release, major ones
+/// included. A tag without digits that names a release (`ubuntu:jammy`, `ros:humble`) is
+/// fine, and so is a Debian or Ubuntu image's codename with a variant (`debian:bookworm-slim`).
+fn floating_tag(repository: &str, tag: &str) -> bool {
+    const VARIANTS: &[&str] = &[
+        "alpine", "slim", "stable", "mainline", "lts", "current", "edge", "rolling", "nightly",
+    ];
+    let distro = matches!(repository, "debian" | "ubuntu");
+    !distro
+        && !tag.chars().any(|c| c.is_ascii_digit())
+        && tag.split('-').any(|part| VARIANTS.contains(&part))
+}
+
 pub(super) fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in &df.stages {
@@ -626,6 +640,14 @@ pub(super) fn base_pin(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
                 Status::Warn,
                 format!(
                     "FROM {} uses the `latest` tag: builds are not reproducible",
+                    stage.base
+                ),
+            )),
+            Some(tag) if floating_tag(&image.repository, tag) => out.push(finding(
+                line,
+                Status::Warn,
+                format!(
+                    "FROM {}: the tag `{tag}` names no version, so it moves to each new release (like `latest`)",
                     stage.base
                 ),
             )),

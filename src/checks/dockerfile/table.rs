@@ -294,7 +294,7 @@ pub const RULES: &[Rule] = &[
         code: "DD005",
         title: "Base images are pinned",
         hadolint: &["DL3006", "DL3007"],
-        explain: "Every FROM that names an image (not a stage, not scratch), and every `COPY --from=` that takes files from an image rather than a stage (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`), needs an explicit tag other than `latest`, or a digest. Build arguments declared before FROM are substituted; a FROM that depends on an argument without a default is noted, not judged. Why: `latest` or no tag changes under you and breaks reproducibility. Equivalents: hadolint DL3006 and DL3007, trivy DS-0001. Fix: pin `mambaorg/micromamba:2.0.5` or `image@sha256:…`.",
+        explain: "Every FROM that names an image (not a stage, not scratch), and every `COPY --from=` that takes files from an image rather than a stage (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`), needs an explicit tag other than `latest`, or a digest; a FROM tag that names a variant but no version (`python:alpine`, `node:slim`, `nginx:stable`) moves like `latest` and warns too, while a codename (`ubuntu:jammy`, `debian:bookworm-slim`) names a release. Build arguments declared before FROM are substituted; a FROM that depends on an argument without a default is noted, not judged. Why: `latest` or no tag changes under you and breaks reproducibility. Equivalents: hadolint DL3006 and DL3007, trivy DS-0001. Fix: pin `mambaorg/micromamba:2.0.5` or `image@sha256:…`.",
         ok: "base images are pinned",
         judge: rules::base_pin,
         fix: fix_base_pin,

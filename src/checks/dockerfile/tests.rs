@@ -369,6 +369,43 @@ fn base_pin_rule() {
     assert!(run("dockerfile.base_pin", "user_scratch.Dockerfile").is_empty());
 }
 
+/// A tag that names a variant but no version follows every release (carmelosammarco/mcpAuth's
+/// `FROM python:alpine`); a codename names a release.
+#[test]
+fn a_tag_without_a_version_floats() {
+    let findings = |from: &str| {
+        let df = Dockerfile::from_text(
+            "/p/Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM {from}\n"),
+        );
+        super::rules::base_pin(&df, &NoBases)
+            .into_iter()
+            .map(|f| (f.status, f.message))
+            .collect::<Vec<_>>()
+    };
+    for floating in [
+        "python:alpine",
+        "node:slim",
+        "nginx:stable",
+        "postgres:alpine",
+        "python:slim-bookworm",
+    ] {
+        let f = findings(floating);
+        assert_eq!(f.len(), 1, "{floating}");
+        assert!(f[0].1.contains("names no version"), "{f:?}");
+    }
+    for pinned in [
+        "python:3.12-alpine",
+        "debian:bookworm-slim",
+        "ubuntu:noble",
+        "redis:7",
+        "mambaorg/micromamba:2.0.5",
+    ] {
+        assert_eq!(findings(pinned), [], "{pinned}");
+    }
+}
+
 #[test]
 fn base_pin_judges_images_copied_from() {
     let text = "FROM mambaorg/micromamba:2.0.5 AS Build\nFROM mambaorg/micromamba:2.0.5\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/\nCOPY --from=busybox /bin/wget /bin/\nCOPY --from=ghcr.io/astral-sh/uv:0.8.4 /uv /bin/\nCOPY --from=ghcr.io/astral-sh/uv@sha256:0123 /uv /bin/\nCOPY --from=build /opt/conda /opt/conda\nCOPY --from=0 /x /x\nCOPY --from=$TOOLS /x /x\n";
