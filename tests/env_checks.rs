@@ -707,6 +707,29 @@ fn a_pip_entry_is_looked_up_on_the_files_own_channels() {
     );
 }
 
+/// Up to five plain pip entries get a finding each; more are one finding for the block, at
+/// its first entry, that counts them (metal0bird's export has 132).
+#[test]
+fn many_pip_entries_are_one_finding() {
+    let entries: String = (0..40).map(|i| format!("    - pkg{i}==1.0\n")).collect();
+    let yml = format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n{entries}");
+    let (sb, _root) = mm_sandbox(&yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let rules = line_rules(c);
+    assert_eq!(rules, [(8, "pip-entry".to_string())], "{c:#}");
+    assert!(
+        c.to_string().contains(
+            "pip: 40 entries (`pkg0==1.0`, `pkg1==1.0`, `pkg2==1.0` and 37 more, to line 47)"
+        ),
+        "{c:#}"
+    );
+    assert!(
+        c["summary"].as_str().unwrap().ends_with("1 warning"),
+        "{c:#}"
+    );
+}
+
 #[test]
 fn environment_file_lint_points_at_lines() {
     let yml = "channels:\n  - defaults\n  - conda-forge\ndependencies:\n  - python\n  - numpy>>1\n  - pip:\n    - requests\nextras: 1\n";

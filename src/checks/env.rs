@@ -124,7 +124,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   at the pip step; pip pins with `==`);
 - every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
   conda-forge?) but the project itself (`-e .`, relative to the file's folder, or its own
-  repository's URL), and a `pip:` block without `pip` itself in the dependencies (warn).
+  repository's URL), one finding each up to five, and one for the block past that (an
+  export's 130 entries would bury every other finding), and a `pip:` block without `pip`
+  itself in the dependencies (warn).
 A requirements.txt without an environment.yml fails: the fix proposes an environment.yml
 (PyPI names mapped to conda-forge's where they differ) to create the environment from with
 micromamba — never `pip install -r`. A requirements.txt that the packaging reads as the

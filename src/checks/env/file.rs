@@ -688,6 +688,45 @@ fn search_channels(file: &EnvFile) -> Vec<String> {
 }
 
 /// The `pip:` block: each entry a last resort, and `pip` itself listed.
+/// The plain `pip:` entries: one finding each while they can be read one by one; past that,
+/// one for the block (an export's 130 pip entries would bury every other finding).
+fn add_plain_pip(f: &mut Findings, plain: &[&crate::probes::env::envfile::Spanned], from: &str) {
+    if plain.len() <= MAX_PIP_FINDINGS {
+        for e in plain {
+            f.add(
+                Status::Warn,
+                e.line,
+                "pip-entry",
+                format!(
+                    "pip: `{}` — pip is the last resort — is it really missing from {from}?",
+                    e.text
+                ),
+            );
+        }
+        return;
+    }
+    let first: Vec<String> = plain
+        .iter()
+        .take(3)
+        .map(|e| format!("`{}`", e.text.trim()))
+        .collect();
+    f.add(
+        Status::Warn,
+        plain[0].line,
+        "pip-entry",
+        format!(
+            "pip: {} entries ({} and {} more, to line {}) — pip is the last resort — are they really missing from {from}?",
+            plain.len(),
+            first.join(", "),
+            plain.len() - 3,
+            plain.last().map_or(0, |e| e.line)
+        ),
+    );
+}
+
+/// How many plain `pip:` entries get a finding each; more are told as one.
+const MAX_PIP_FINDINGS: usize = 5;
+
 fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
     if let Some(pip) = &file.pip {
         let cmds = commands(ctx);
@@ -703,7 +742,7 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
             )
         });
         let channels = search_channels(file);
-        let mut any = false;
+        let mut plain = Vec::new();
         // Options for pip (`--extra-index-url URL`, `--pre`) install nothing themselves.
         let entries = entries.filter(|e| {
             let t = e.text.trim_start();
@@ -746,19 +785,10 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
                 f.step("write the pip pins marked above with `==`");
                 continue;
             }
-            any = true;
-            f.add(
-                Status::Warn,
-                e.line,
-                "pip-entry",
-                format!(
-                    "pip: `{}` — pip is the last resort — is it really missing from {}?",
-                    e.text,
-                    crate::policy::text::and_list(&channels)
-                ),
-            );
+            plain.push(e);
         }
-        if any {
+        add_plain_pip(f, &plain, &crate::policy::text::and_list(&channels));
+        if !plain.is_empty() {
             let example = pip
                 .names()
                 .first()
