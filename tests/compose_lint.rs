@@ -457,6 +457,39 @@ fn a_missing_env_file_fails_and_names_its_example() {
         .contains("no service reads an env_file"));
 }
 
+/// A command-line image that compose only runs as an interactive shell (opera-adt/disp-s1's
+/// `stdin_open: true`, `CMD ["disp-s1", "--help"]`) serves nothing: its Dockerfile needs no
+/// HEALTHCHECK. Publishing a port makes it a server again.
+#[test]
+fn an_image_compose_only_attaches_to_needs_no_healthcheck() {
+    let compose = |ports: &str| {
+        format!("services:\n  cli:\n    build: .\n    stdin_open: true\n    tty: true\n{ports}")
+    };
+    let sb = project(&[
+        ("compose.yaml", &compose("")),
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nCMD [\"disp-s1\", \"--help\"]\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    assert_eq!(
+        status(&report, "dockerfile.healthcheck"),
+        "ok",
+        "{report:#}"
+    );
+    sb.write(
+        "project/compose.yaml",
+        &compose("    ports:\n      - \"8000:8000\"\n"),
+    );
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    assert_eq!(
+        status(&report, "dockerfile.healthcheck"),
+        "warn",
+        "{report:#}"
+    );
+}
+
 /// A build whose Dockerfile was renamed stops `docker compose build`: the finding names the
 /// file the folder does hold. With an `image:` too, only the build stops: a warning.
 #[test]

@@ -249,10 +249,13 @@ impl Bases for EngineBases<'_> {
     }
 
     fn runs_as_a_service(&self, dockerfile: &Path) -> bool {
+        // A shell someone attaches to, or a job another service waits on, serves nothing
+        // unless it publishes a port (compose.healthcheck leaves them out alike).
         let built = crate::probes::compose::compose(self.0)
             .services
             .iter()
-            .any(|s| s.dockerfile.as_deref() == Some(dockerfile));
+            .filter(|s| s.dockerfile.as_deref() == Some(dockerfile))
+            .any(|s| !(s.interactive || s.one_shot) || !s.ports.is_empty());
         built || crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Http
     }
 
