@@ -737,6 +737,7 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
 mod copy_ignored;
 mod env_name;
 mod exec_vars;
+mod pkg_manager;
 mod table;
 pub use table::RULES;
 

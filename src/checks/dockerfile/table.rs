@@ -74,6 +74,14 @@ fn fix_copy_ignored(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_pkg_manager(i: &FixInput) -> Fix {
+    i.fix(
+        "Call the base image's package manager",
+        "A package manager the base image does not ship is not there, and the build stops",
+        &[format!("Edit {}: on Alpine use `apk add --no-cache …`, on Debian or Ubuntu `apt-get update && apt-get install -y --no-install-recommends …` (package names differ between them), or build on the family the commands were written for.", i.where_())],
+    )
+}
+
 fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
         "Copy files with --chown to the app user",
@@ -429,6 +437,23 @@ pub const RULES: &[Rule] = &[
             has: super::copy_ignored::copies_from_context,
             absent: "not applicable: no COPY or ADD takes files from the build context",
             applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a COPY or ADD from its build context; skips when there is none.",
+        }),
+    },
+    Rule {
+        id: "dockerfile.pkg_manager",
+        code: "DD018",
+        title: "RUN calls the base image's package manager",
+        hadolint: &[],
+        explain: "Fails when a RUN calls the package manager of another Linux family than its stage's base image: `apt-get` or `apt` on Alpine (`alpine`, a tag with `alpine` such as `python:3.12-alpine` or `python:alpine`), `apk` on Debian or Ubuntu (`debian`, `ubuntu`, a tag naming a Debian or Ubuntu release, or a base known to be Debian: mambaorg/micromamba, continuumio/miniconda3, condaforge/miniforge3). A stage built on another stage is judged by the image it comes down to; a base whose family its name does not tell is not judged. Why: the command is not in the image, so the build stops (`apt-get: not found`), often after the base was switched to a smaller variant. No hadolint or trivy equivalent. Fix: use the base's package manager (the package names differ too), or a base of the family the commands were written for.",
+        ok: "every RUN calls its base image's package manager",
+        judge: super::pkg_manager::pkg_manager,
+        fix: fix_pkg_manager,
+        dev_containers: true,
+        mamba_policy: false,
+        subject: Some(Subject {
+            has: super::pkg_manager::calls_a_package_manager,
+            absent: "not applicable: no RUN calls apt-get, apt or apk",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a RUN that calls apt-get, apt or apk; skips when there is none.",
         }),
     },
     Rule {
