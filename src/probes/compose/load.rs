@@ -737,6 +737,11 @@ mod tests {
         assert_eq!(m[0].dockerfile, Some(PathBuf::from("/p/web/Dockerfile")));
     }
 
+    fn build_missing(f: &ComposeFacts, name: &str) -> Option<BuildMissing> {
+        let s = f.services.iter().find(|s| s.name == name);
+        s.expect("the service").build_missing.clone()
+    }
+
     /// A build whose context or Dockerfile is not in the project is told, with the
     /// Dockerfile-like files the folder holds; nothing is looked up through a linked folder.
     #[test]
@@ -764,14 +769,7 @@ mod tests {
             ..Settings::default()
         });
         let f = load(&ctx);
-        let missing = |name: &str| {
-            f.services
-                .iter()
-                .find(|s| s.name == name)
-                .unwrap()
-                .build_missing
-                .clone()
-        };
+        let missing = |name: &str| build_missing(&f, name);
         assert_eq!(missing("ok"), None);
         assert_eq!(
             missing("gone"),
@@ -813,14 +811,7 @@ mod tests {
             ..Settings::default()
         });
         let f = load(&ctx);
-        let missing = |name: &str| {
-            f.services
-                .iter()
-                .find(|s| s.name == name)
-                .unwrap()
-                .build_missing
-                .clone()
-        };
+        let missing = |name: &str| build_missing(&f, name);
         assert_eq!(missing("app"), None);
         assert!(matches!(
             missing("gone"),
