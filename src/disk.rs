@@ -139,6 +139,22 @@ pub(crate) fn outside_trusted(real: &Path) -> bool {
     })
 }
 
+/// Refuses a path the project named that lies outside it altogether (a compose build's
+/// `context: ../../etc` with `dockerfile: passwd`), unless the run is trusted or the user
+/// trusted that file; a path inside is judged by [`confined`].
+pub(crate) fn named_outside(path: &Path) -> Result<(), ReadError> {
+    let Some(c) = CONFINED.get() else {
+        return Ok(());
+    };
+    let inside = path.starts_with(&c.given) || path.starts_with(&c.root);
+    if inside || outside_trusted(path) {
+        return Ok(());
+    }
+    Err(ReadError::OutsideProject {
+        target: crate::policy::text::printable(&path.to_string_lossy()),
+    })
+}
+
 /// Refuses a project file that leads outside the project (see [`confine_to`]).
 pub(crate) fn confined(path: &Path) -> Result<(), ReadError> {
     match escapes(path) {

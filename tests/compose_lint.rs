@@ -490,6 +490,30 @@ fn an_image_compose_only_attaches_to_needs_no_healthcheck() {
     );
 }
 
+/// A compose build whose context leads out of the project (`context: ../outside`) names a
+/// Dockerfile that is not the project's: until the user trusts the project it is not read
+/// (its USER would have passed compose.user), and the build lookup does not look there.
+#[test]
+fn a_dockerfile_outside_the_project_is_not_read_untrusted() {
+    let mut sb = project(&[(
+        "compose.yaml",
+        "services:\n  app:\n    build:\n      context: ../outside\n",
+    )]);
+    sb.write("outside/Dockerfile", "FROM mambaorg/micromamba:2.0.5\n");
+    sb.var("DEVDOCTOR_TRUST", "0");
+    let (report, _) = sb.json(&["compose.user", "compose.build"]);
+    let user = check(&report, "compose.user");
+    assert_eq!(user["status"], "warn", "{user:#}");
+    assert!(
+        user.to_string().contains("not known to run as non-root"),
+        "{user:#}"
+    );
+    assert_eq!(status(&report, "compose.build"), "ok", "{report:#}");
+    // Trusted for this run, it is read.
+    let (report, _) = sb.json(&["--trust-project", "compose.user"]);
+    assert_eq!(status(&report, "compose.user"), "ok", "{report:#}");
+}
+
 /// A build whose Dockerfile was renamed stops `docker compose build`: the finding names the
 /// file the folder does hold. With an `image:` too, only the build stops: a warning.
 #[test]

@@ -491,10 +491,20 @@ pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
 }
 
 /// The Dockerfile at `path` (a compose service's, an image's), read and parsed at most once
-/// per run however many services and checks ask for it.
+/// per run however many services and checks ask for it; one outside the project is not read
+/// until the user trusts it.
 pub(crate) fn load_once(ctx: &Context, path: &Path) -> Arc<Result<Dockerfile, Unreadable>> {
     ctx.probe_keyed(path.to_path_buf(), |ctx| {
-        load(path, ctx.settings.display_path(path))
+        let display = ctx.settings.display_path(path);
+        if let Err(e) = crate::disk::named_outside(path) {
+            return Err(Unreadable {
+                path: path.to_path_buf(),
+                display,
+                reason: e.to_string(),
+                withheld: true,
+            });
+        }
+        load(path, display)
     })
 }
 
