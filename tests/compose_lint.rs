@@ -512,6 +512,29 @@ fn a_dockerfile_outside_the_project_is_not_read_untrusted() {
     // Trusted for this run, it is read.
     let (report, _) = sb.json(&["--trust-project", "compose.user"]);
     assert_eq!(status(&report, "compose.user"), "ok", "{report:#}");
+    // The project's own Dockerfile built with a context out of the project: that context's
+    // .dockerignore (which leaves out what the COPY takes) is not read untrusted.
+    sb.write(
+        "project/compose.yaml",
+        "services:\n  app:\n    build:\n      context: ../outside\n      dockerfile: ../project/Dockerfile\n",
+    );
+    sb.write(
+        "project/Dockerfile",
+        "FROM mambaorg/micromamba:2.0.5\nCOPY environment.yml /tmp/\n",
+    );
+    sb.write("outside/.dockerignore", "environment.yml\n");
+    let (report, _) = sb.json(&["dockerfile.copy_ignored"]);
+    assert_eq!(
+        status(&report, "dockerfile.copy_ignored"),
+        "ok",
+        "{report:#}"
+    );
+    let (report, _) = sb.json(&["--trust-project", "dockerfile.copy_ignored"]);
+    assert_eq!(
+        status(&report, "dockerfile.copy_ignored"),
+        "fail",
+        "{report:#}"
+    );
 }
 
 /// A build whose Dockerfile was renamed stops `docker compose build`: the finding names the

@@ -604,12 +604,16 @@ pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
 
 /// The build context `df` is built with: the one the first compose service that builds it
 /// names, else [`Dockerfile::default_context`].
+///
+/// A compose context outside the project (`context: ../../etc`) is not looked into until
+/// the user trusts the project: the Dockerfile's own context stands in for it.
 pub(crate) fn context_of(ctx: &Context, df: &Dockerfile) -> PathBuf {
     crate::probes::compose::compose(ctx)
         .services
         .iter()
         .filter(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
         .find_map(|s| s.build_context.clone())
+        .filter(|c| crate::disk::named_outside(c).is_ok())
         .unwrap_or_else(|| df.default_context(&ctx.settings.project_dir))
 }
 
