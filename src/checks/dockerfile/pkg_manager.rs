@@ -6,7 +6,7 @@ use super::rules::Bases;
 use super::shell;
 use crate::checks::{finding, Finding};
 use crate::core::Status;
-use crate::probes::dockerfile::{Dockerfile, ImageRef, Stage};
+use crate::probes::dockerfile::{Dockerfile, ImageRef, Instruction, Stage};
 
 /// A family of Linux distributions, by the package manager it ships.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,39 +64,43 @@ fn needs(program: &str) -> Option<Family> {
     }
 }
 
-/// The base image a stage is built on, through the stages it names.
-fn root_image(df: &Dockerfile, stage: &Stage) -> Option<ImageRef> {
-    df.lineage(stage.index).last().and_then(|s| s.image())
+/// The package managers a RUN calls (past `sudo` and `env`), with the family each needs.
+fn managers(ins: &Instruction) -> Vec<(String, Family)> {
+    shell::commands(&ins.command_text())
+        .iter()
+        .filter_map(|cmd| {
+            let first = cmd
+                .iter()
+                .find(|w| !matches!(shell::basename(w), "sudo" | "env"))?;
+            let program = shell::basename(first);
+            needs(program).map(|f| (program.to_string(), f))
+        })
+        .collect()
+}
+
+fn runs<'a>(df: &'a Dockerfile, stage: &Stage) -> impl Iterator<Item = &'a Instruction> {
+    stage.body(df).iter().filter(|i| i.keyword == "RUN")
 }
 
 pub(super) fn pkg_manager(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in &df.stages {
-        let Some(image) = root_image(df, stage) else {
+        // The image the stage comes down to, through the stages it names.
+        let Some(root) = df.lineage(stage.index).last().copied() else {
             continue;
         };
-        let Some(base) = family(&image) else { continue };
-        for ins in stage.body(df).iter().filter(|i| i.keyword == "RUN") {
-            let called = shell::commands(&ins.command_text())
-                .into_iter()
-                .filter_map(|cmd| {
-                    let words: Vec<&String> = cmd
-                        .iter()
-                        .skip_while(|w| matches!(shell::basename(w), "sudo" | "env"))
-                        .collect();
-                    let program = shell::basename(words.first()?);
-                    needs(program)
-                        .filter(|&f| f != base)
-                        .map(|_| program.to_string())
-                })
-                .next();
-            if let Some(program) = called {
+        let Some(base) = root.image().as_ref().and_then(family) else {
+            continue;
+        };
+        for ins in runs(df, stage) {
+            let wrong = managers(ins).into_iter().find(|(_, f)| *f != base);
+            if let Some((program, _)) = wrong {
                 out.push(finding(
                     ins.line,
                     Status::Fail,
                     format!(
                         "RUN calls `{program}`, but the base image {} is {}: the build stops (`{program}: not found`)",
-                        stage_base(df, stage),
+                        root.base,
                         base.name()
                     ),
                 ));
@@ -106,25 +110,12 @@ pub(super) fn pkg_manager(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-/// The stage's base as written, or the image it comes down to.
-fn stage_base(df: &Dockerfile, stage: &Stage) -> String {
-    df.lineage(stage.index)
-        .last()
-        .map_or_else(|| stage.base.clone(), |s| s.base.clone())
-}
-
 /// Whether any RUN calls a package manager whose family can be told (the rule applies).
 pub(super) fn calls_a_package_manager(df: &Dockerfile) -> bool {
-    df.instructions
+    df.stages
         .iter()
-        .filter(|i| i.keyword == "RUN")
-        .any(|i| {
-            shell::commands(&i.command_text()).iter().any(|cmd| {
-                cmd.iter()
-                    .find(|w| !matches!(shell::basename(w), "sudo" | "env"))
-                    .is_some_and(|w| needs(shell::basename(w)).is_some())
-            })
-        })
+        .flat_map(|stage| runs(df, stage))
+        .any(|i| !managers(i).is_empty())
 }
 
 #[cfg(test)]
