@@ -294,15 +294,7 @@ mod tests {
         let mm = Commands::new(Flavour::Micromamba2);
         assert_eq!(
             mm.create_env("proj", "environment.yml"),
-            argv(&[
-                "micromamba",
-                "create",
-                "-y",
-                "-n",
-                "proj",
-                "-f",
-                "environment.yml"
-            ])
+            crate::words("micromamba create -y -n proj -f environment.yml")
         );
         assert_eq!(
             Commands::new(Flavour::Micromamba1).update_env("p", "e.yml"),
@@ -318,15 +310,7 @@ mod tests {
         );
         assert_eq!(
             Commands::new(Flavour::Mamba2).shell_init("zsh", "/r"),
-            argv(&[
-                "mamba",
-                "shell",
-                "init",
-                "--shell",
-                "zsh",
-                "--root-prefix",
-                "/r"
-            ])
+            crate::words("mamba shell init --shell zsh --root-prefix /r")
         );
     }
 

@@ -23,6 +23,12 @@ pub mod report;
 pub mod runner;
 pub(crate) mod trust;
 
+/// A command line written as one string, split on spaces: what the tests compare argv with.
+#[cfg(test)]
+pub(crate) fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(str::to_string).collect()
+}
+
 /// The settings of every property test in the unit tests: a failure is reported with its
 /// minimal input, never written to a regression file next to the source.
 #[cfg(test)]

@@ -1118,6 +1118,11 @@ mod tests {
     use crate::core::{CheckMeta, CheckResult, Fix, Origin};
     use crate::report::Entry;
 
+    /// A fix of one command, written as one line.
+    fn run(what: &str, phase: Phase, line: &str) -> Fix {
+        Fix::new(what).phase(phase).cmd(crate::words(line))
+    }
+
     fn entry(id: &str, status: Status, fix: Option<Fix>) -> Entry {
         let mut r = CheckResult::new(status, format!("{id} summary"));
         r.fix = fix;
@@ -1151,49 +1156,40 @@ mod tests {
             entry(
                 "env.lock",
                 Status::Warn,
-                Some(
-                    Fix::new("lock")
-                        .phase(Phase::Lock)
-                        .cmd(["conda-lock", "lock"]),
-                ),
+                Some(run("lock", Phase::Lock, "conda-lock lock")),
             ),
             entry(
                 "env.python",
                 Status::Fail,
-                Some(Fix::new("py").phase(Phase::UpdateEnv).cmd([
-                    "micromamba",
-                    "install",
-                    "python=3.11",
-                ])),
+                Some(run(
+                    "py",
+                    Phase::UpdateEnv,
+                    "micromamba install python=3.11",
+                )),
             ),
             entry(
                 "env.exists",
                 Status::Fail,
-                Some(Fix::new("create").phase(Phase::CreateEnv).cmd([
-                    "micromamba",
+                Some(run(
                     "create",
-                    "-f",
-                    "e.yml",
-                ])),
+                    Phase::CreateEnv,
+                    "micromamba create -f e.yml",
+                )),
             ),
             entry(
                 "mamba.installed",
                 Status::Fail,
-                Some(
-                    Fix::new("tool")
-                        .phase(Phase::InstallTool)
-                        .cmd(["brew", "install", "micromamba"])
-                        .manual("curl …"),
-                ),
+                Some(run("tool", Phase::InstallTool, "brew install micromamba").manual("curl …")),
             ),
             entry(
                 "env.pip",
                 Status::Fail,
                 Some(
-                    Fix::new("rebuild")
-                        .phase(Phase::CreateEnv)
-                        .cmd(["micromamba", "create", "-f", "e.yml"])
-                        .cmd(["pip", "uninstall", "x"]),
+                    run("rebuild", Phase::CreateEnv, "micromamba create -f e.yml").cmd([
+                        "pip",
+                        "uninstall",
+                        "x",
+                    ]),
                 ),
             ),
             entry(
@@ -1207,13 +1203,7 @@ mod tests {
         let ids: Vec<_> = p.steps.iter().map(|s| s.check_id.as_str()).collect();
         assert_eq!(
             ids,
-            [
-                "mamba.installed",
-                "env.exists",
-                "env.pip",
-                "env.python",
-                "env.lock"
-            ]
+            crate::words("mamba.installed env.exists env.pip env.python env.lock")
         );
         assert!(matches!(p.steps[0].actions[0], Action::Manual(_)));
         assert_eq!(p.steps[2].duplicates, 1);
@@ -1257,12 +1247,12 @@ mod tests {
             entry(
                 "env.pip",
                 Status::Warn,
-                Some(Fix::new("more").phase(Phase::CreateEnv).cmd(create).cmd([
-                    "micromamba",
-                    "clean",
-                    "--all",
-                    "-y",
-                ])),
+                Some(
+                    Fix::new("more")
+                        .phase(Phase::CreateEnv)
+                        .cmd(create)
+                        .cmd(crate::words("micromamba clean --all -y")),
+                ),
             ),
             // A manual step of its own, besides one already shown: not folded.
             entry(
@@ -1338,14 +1328,11 @@ mod tests {
         ]);
         assert_eq!(plan(&r, &PlanOptions::default()).steps.len(), 2);
         // Into another environment, or with a step of its own, it is not the same fix.
-        let other = Fix::new("t").phase(Phase::InstallTool).cmd([
-            "micromamba",
-            "install",
-            "-y",
-            "-n",
-            "tools",
-            "curl",
-        ]);
+        let other = run(
+            "t",
+            Phase::InstallTool,
+            "micromamba install -y -n tools curl",
+        );
         let bare = crate::fix::install_micromamba_by(crate::fix::Fetch::Nothing, "bash");
         let r = report(vec![
             entry("mamba.installed", Status::Fail, Some(bare)),
@@ -1556,10 +1543,12 @@ mod tests {
                 "{never:?}"
             );
         }
-        let fix = Fix::new("rebuild")
-            .phase(Phase::CreateEnv)
-            .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
-            .cmd(["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"]);
+        let fix = run(
+            "rebuild",
+            Phase::CreateEnv,
+            "micromamba env remove -y -n proj",
+        )
+        .cmd(["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"]);
         let r = report(vec![entry("env.pip", Status::Fail, Some(fix))]);
         let p = plan(&r, &on);
         assert_eq!(
@@ -1594,36 +1583,40 @@ mod tests {
             entry(
                 "env.python",
                 Status::Fail,
-                Some(Fix::new("py").phase(Phase::UpdateEnv).cmd([
-                    "micromamba",
-                    "install",
-                    "-y",
-                    "-n",
-                    "proj",
-                    "python=3.11",
-                ])),
+                Some(run(
+                    "py",
+                    Phase::UpdateEnv,
+                    "micromamba install -y -n proj python=3.11",
+                )),
             ),
             entry(
                 "env.pip",
                 Status::Fail,
                 Some(
-                    Fix::new("rebuild")
-                        .phase(Phase::CreateEnv)
-                        .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
-                        .cmd(["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"]),
+                    run(
+                        "rebuild",
+                        Phase::CreateEnv,
+                        "micromamba env remove -y -n proj",
+                    )
+                    .cmd([
+                        "micromamba",
+                        "create",
+                        "-y",
+                        "-n",
+                        "proj",
+                        "-f",
+                        "e.yml",
+                    ]),
                 ),
             ),
             entry(
                 "env.other",
                 Status::Warn,
-                Some(Fix::new("x").phase(Phase::UpdateEnv).cmd([
-                    "micromamba",
-                    "install",
-                    "-y",
-                    "-n",
-                    "other",
+                Some(run(
                     "x",
-                ])),
+                    Phase::UpdateEnv,
+                    "micromamba install -y -n other x",
+                )),
             ),
         ]);
         let p = plan(&r, &on);
@@ -1639,10 +1632,12 @@ mod tests {
             ..PlanOptions::default()
         };
         let create = ["micromamba", "create", "-y", "-n", "proj", "-f", "e.yml"];
-        let rebuild = Fix::new("rebuild")
-            .phase(Phase::CreateEnv)
-            .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
-            .cmd(create);
+        let rebuild = run(
+            "rebuild",
+            Phase::CreateEnv,
+            "micromamba env remove -y -n proj",
+        )
+        .cmd(create);
         // An earlier step creates proj from its file: the rebuild is moot.
         let r = report(vec![
             entry(
@@ -1669,10 +1664,12 @@ mod tests {
                 "acme.rebuild",
                 Status::Fail,
                 Some(
-                    Fix::new("rebuild")
-                        .phase(Phase::CreateEnv)
-                        .cmd(["micromamba", "env", "remove", "-y", "-n", "proj"])
-                        .cmd(bare),
+                    run(
+                        "rebuild",
+                        Phase::CreateEnv,
+                        "micromamba env remove -y -n proj",
+                    )
+                    .cmd(bare),
                 ),
             ),
         ]);
@@ -1709,10 +1706,12 @@ mod tests {
             "mamba.shell",
             Status::Warn,
             Some(
-                Fix::new("init")
-                    .phase(Phase::Configure)
-                    .cmd(["micromamba", "shell", "init", "--shell", "bash"])
-                    .manual("first delete the block starting at ~/.bashrc:3"),
+                run(
+                    "init",
+                    Phase::Configure,
+                    "micromamba shell init --shell bash",
+                )
+                .manual("first delete the block starting at ~/.bashrc:3"),
             ),
         )]);
         let p = plan(&r, &PlanOptions::default());
@@ -1737,15 +1736,11 @@ mod tests {
             entry(
                 "env.exists",
                 Status::Fail,
-                Some(Fix::new("c").phase(Phase::CreateEnv).cmd([
-                    "micromamba",
-                    "create",
-                    "-y",
-                    "-n",
-                    "proj",
-                    "-f",
-                    "e.yml",
-                ])),
+                Some(run(
+                    "c",
+                    Phase::CreateEnv,
+                    "micromamba create -y -n proj -f e.yml",
+                )),
             ),
         ]);
         let p = plan(&r, &PlanOptions::default());

@@ -295,15 +295,7 @@ mod tests {
         let v = vars(Some("proj"));
         assert_eq!(
             v.expand_command(&["{update_env}".to_string()]).unwrap(),
-            [
-                "micromamba",
-                "install",
-                "-y",
-                "-n",
-                "proj",
-                "-f",
-                "environment.yml"
-            ]
+            crate::words("micromamba install -y -n proj -f environment.yml")
         );
         let v2 = Vars {
             commands: Commands::new(Flavour::Micromamba2),
@@ -311,15 +303,7 @@ mod tests {
         };
         assert_eq!(
             v2.expand_command(&["{create_env}".to_string()]).unwrap(),
-            [
-                "micromamba",
-                "create",
-                "-y",
-                "-n",
-                "proj",
-                "-f",
-                "environment.yml"
-            ]
+            crate::words("micromamba create -y -n proj -f environment.yml")
         );
     }
 }

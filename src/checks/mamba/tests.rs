@@ -307,16 +307,7 @@ fn mamba1_is_end_of_life_with_a_move_to_2() {
     assert_eq!(f.phase, Phase::InstallTool);
     assert_eq!(
         f.commands[0],
-        [
-            "conda",
-            "install",
-            "-y",
-            "-n",
-            "base",
-            "-c",
-            "conda-forge",
-            "mamba>=2"
-        ]
+        crate::words("conda install -y -n base -c conda-forge mamba>=2")
     );
 }
 
@@ -1117,12 +1108,7 @@ fn registry_ids_and_explain_texts() {
     let ids: Vec<String> = checks().iter().map(|c| c.meta().id.clone()).collect();
     assert_eq!(
         ids,
-        [
-            "mamba.installed",
-            "mamba.root_prefix",
-            "mamba.shell_init",
-            "mamba.channels"
-        ]
+        crate::words("mamba.installed mamba.root_prefix mamba.shell_init mamba.channels")
     );
     for c in checks() {
         assert!(c.meta().explain.len() > 300, "{}", c.meta().id);
