@@ -339,15 +339,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `path` with `.` and `..` resolved as written (no links followed).
+/// `path` with `.` and `..` resolved as written (no links followed, the disk not touched: a
+/// build context may not exist yet): `a/./b/../c` → `a/c`. A `..` above the root stays at the
+/// root, as the system resolves it; one a relative path cannot pop is kept (`../x`).
 pub(crate) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
                 out.pop();
             }
+            Component::ParentDir if out.has_root() => {}
             other => out.push(other),
         }
     }
@@ -372,4 +375,21 @@ pub(crate) fn lookup_under(base: &Path, rel: &Path) -> Option<bool> {
         }
     }
     Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexical;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn lexical_resolves_dots_as_written() {
+        let l = |p: &str| lexical(Path::new(p));
+        assert_eq!(l("/p/./app/../Dockerfile"), PathBuf::from("/p/Dockerfile"));
+        // Above the root is the root, as the system resolves `/..`.
+        assert_eq!(l("/p/../../../etc/passwd"), PathBuf::from("/etc/passwd"));
+        // A relative path keeps the `..` it cannot pop: `../x` is not `x`.
+        assert_eq!(l("../x/./y/.."), PathBuf::from("../x"));
+        assert_eq!(l("a/../../b"), PathBuf::from("../b"));
+    }
 }

@@ -164,22 +164,6 @@ pub enum BuildMissing {
     },
 }
 
-/// `a/./b/../c` → `a/c`, without touching the disk (a build context may not exist yet).
-fn normalize(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// See [`ComposeService::sources`].
 pub const LINE_STRIDE: usize = 1_000_000;
 
@@ -565,8 +549,8 @@ fn set_build(s: &mut ComposeService, node: &Node, dir: &Path) {
     // The context is the folder compose sends to the engine, not the Dockerfile's folder
     // (`context: .` with `dockerfile: services/api/Dockerfile` sends the whole project).
     if let Some((c, d)) = built {
-        s.build_context = Some(normalize(&c));
-        s.dockerfile = Some(normalize(&d));
+        s.build_context = Some(crate::disk::lexical(&c));
+        s.dockerfile = Some(crate::disk::lexical(&d));
     }
     s.build_context_text = given;
     s.dockerfile_name = dockerfile_name;
