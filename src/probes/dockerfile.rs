@@ -25,6 +25,10 @@ pub struct ImageRef {
     pub repository: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
+    /// The repository path as written has an uppercase letter, which Docker refuses
+    /// ("invalid reference format: repository name must be lowercase"); the registry host and
+    /// the tag may have them.
+    pub uppercase: bool,
 }
 
 impl ImageRef {
@@ -55,7 +59,9 @@ impl ImageRef {
             }
             _ => None,
         };
-        let mut repository = parts.join("/").to_ascii_lowercase();
+        let written = parts.join("/");
+        let uppercase = written.chars().any(|c| c.is_ascii_uppercase());
+        let mut repository = written.to_ascii_lowercase();
         let hub = registry
             .as_deref()
             .is_none_or(|r| r == "docker.io" || r == "index.docker.io");
@@ -69,6 +75,7 @@ impl ImageRef {
             repository,
             tag: tag.filter(|t| !t.is_empty()),
             digest,
+            uppercase,
         }
     }
 
@@ -116,10 +123,10 @@ impl Stage {
     /// The base image (not a stage, not `scratch`), parsed; `None` for a reference Docker
     /// refuses (dockerfile.syntax reports it).
     pub fn image(&self) -> Option<ImageRef> {
-        if self.base_stage.is_some() || self.base.is_empty() || uppercase_repository(&self.base) {
+        if self.base_stage.is_some() || self.base.is_empty() {
             return None;
         }
-        Some(ImageRef::parse(&self.base))
+        Some(ImageRef::parse(&self.base)).filter(|r| !r.uppercase)
     }
 }
 
@@ -199,7 +206,7 @@ impl Dockerfile {
                         .iter()
                         .find(|(n, _)| n.eq_ignore_ascii_case(&base))
                         .map(|&(_, i)| i);
-                    if base_stage.is_none() && complete && uppercase_repository(&base) {
+                    if base_stage.is_none() && complete && ImageRef::parse(&base).uppercase {
                         self.problems.push(Problem {
                             line: ins.line,
                             message: invalid_reference(&base, &self.global_args),
@@ -390,20 +397,6 @@ impl DockerfileFacts {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty() && self.unreadable.is_empty()
     }
-}
-
-/// Whether an image reference has an uppercase letter in its repository path, which Docker
-/// refuses ("invalid reference format: repository name must be lowercase"); the registry
-/// host and the tag may have them.
-fn uppercase_repository(reference: &str) -> bool {
-    let name = reference.split('@').next().unwrap_or(reference);
-    let path = match name.split_once('/') {
-        Some((host, rest)) if host.contains(['.', ':']) || host == "localhost" => rest,
-        _ => name,
-    };
-    // The tag follows the last `:` of the path.
-    let repository = path.rsplit_once(':').map_or(path, |(r, _)| r);
-    repository.chars().any(|c| c.is_ascii_uppercase())
 }
 
 /// What `FROM base` with an uppercase repository is told: a bare uppercase word is most
