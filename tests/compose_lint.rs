@@ -440,6 +440,15 @@ fn a_missing_env_file_fails_and_names_its_example() {
         c.to_string().contains("(copy .env.example and fill it in)"),
         "{c:#}"
     );
+    // An example named the other common way (`env.example`) is found as well.
+    std::fs::remove_file(sb.project.join(".env.example")).unwrap();
+    sb.write("project/env.example", "API_KEY=\n");
+    let (report, _) = sb.json(&["compose.env_file"]);
+    let c = check(&report, "compose.env_file");
+    assert!(
+        c.to_string().contains("(copy env.example and fill it in)"),
+        "{c:#}"
+    );
     // With the file there, it passes; with no env_file at all, it does not apply.
     sb.write("project/.env", "API_KEY=x\n");
     let (report, _) = sb.json(&["compose.env_file"]);

@@ -243,7 +243,7 @@ pub const RULES: &[Rule] = &[
         id: "compose.env_file",
         code: "DC013",
         title: "The env files services read are there",
-        explain: "Fails when a service's `env_file:` names a file that is not there (and not `required: false`): `docker compose up` stops with \"env file … not found\". In a fresh clone this is the usual first step the README asks for (`cp .env.example .env`): the finding names the example to copy when one sits beside it (`.env.example`, `.sample`, `.template`, `.dist`). Paths through a variable or out of the project are not looked at. No CIS or KICS equivalent. Fix: create the file (from its example) and fill in the values; keep it out of git (see dotenv.gitignore).",
+        explain: "Fails when a service's `env_file:` names a file that is not there (and not `required: false`): `docker compose up` stops with \"env file … not found\". In a fresh clone this is the usual first step the README asks for (`cp .env.example .env`): the finding names the example to copy when one sits beside it (`.env.example`, `.sample`, `.template`, `.dist`, or written `env.example`, `example.env`, `.env-example`). Paths through a variable or out of the project are not looked at. No CIS or KICS equivalent. Fix: create the file (from its example) and fill in the values; keep it out of git (see dotenv.gitignore).",
         ok: "every env_file the services read is there",
         judge: rules::env_file,
         steps: steps_env_file,

@@ -395,13 +395,30 @@ fn look_up_env_files(facts: &mut ComposeFacts, project: &Path, shown: &dyn Fn(&P
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            e.example = ["example", "sample", "template", "dist"]
-                .iter()
-                .map(|x| path.with_file_name(format!("{name}.{x}")))
+            e.example = example_names(&name)
+                .into_iter()
+                .map(|x| path.with_file_name(x))
                 .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
                 .map(|p| shown(&p));
         }
     }
+}
+
+/// The names an example of the env file `name` goes by, the usual first: `.env.example`,
+/// `.env.sample`, `.env-example`, and for a dot file also `env.example` and `example.env`.
+/// A project that calls its `.env` template `environment.template` names no env file and is
+/// not guessed (an `environment.*` is a conda file as often).
+fn example_names(name: &str) -> Vec<String> {
+    const KINDS: [&str; 4] = ["example", "sample", "template", "dist"];
+    let mut names: Vec<String> = KINDS.iter().map(|x| format!("{name}.{x}")).collect();
+    names.extend(KINDS.iter().map(|x| format!("{name}-{x}")));
+    names.extend(KINDS.iter().map(|x| format!("{name}_{x}")));
+    if let Some(bare) = name.strip_prefix('.').filter(|b| !b.is_empty()) {
+        names.extend(KINDS.iter().map(|x| format!("{bare}.{x}")));
+        names.extend(KINDS.iter().map(|x| format!("{x}.{bare}")));
+        names.extend(KINDS.iter().map(|x| format!(".{x}.{bare}")));
+    }
+    names
 }
 
 /// Looks up what each service's local `build:` needs: its context folder and Dockerfile,
@@ -629,6 +646,26 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_env_file_example_goes_by_the_usual_names() {
+        let names = example_names(".env");
+        assert_eq!(names[0], ".env.example");
+        for n in [
+            "env.example",
+            "example.env",
+            ".env-example",
+            ".env_sample",
+            "env.template",
+        ] {
+            assert!(names.contains(&n.to_string()), "{n}: {names:?}");
+        }
+        // A plain name has no dot to drop: `db.env` → `db.env.example`, not `example.db.env`.
+        let names = example_names("db.env");
+        assert!(names.contains(&"db.env.example".to_string()));
+        assert!(names.iter().all(|n| n.starts_with("db.env")), "{names:?}");
+        assert!(!example_names(".env").contains(&"environment.template".to_string()));
+    }
 
     #[test]
     fn repositories_compare_without_tag_digest_or_default_registry() {
