@@ -976,6 +976,65 @@ fn a_lock_named_for_another_environment_file_is_left_out() {
     assert!(c["locations"].as_array().is_none_or(Vec::is_empty), "{c:#}");
 }
 
+/// conda-lock takes every `pip:` entry for a requirement and stops on pip's options
+/// (conda-lock issues 171 and 488): the lock step is an edit first, with its command after it,
+/// not a command `fix` would run into that error. Options are named, never their values.
+#[test]
+fn pip_options_make_the_lock_step_an_edit_first() {
+    let with_pip = "name: proj\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - --extra-index-url https://user:s3cret@pypi.example.com/simple\n    - --pre\n    - -e .\n    - requests\n";
+    let (sb, root) = mm_sandbox(with_pip);
+    project_env(&root.join("envs/proj"), &[]);
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let manual: Vec<String> = serde_json::from_value(c["fix"]["manual"].clone()).unwrap();
+    assert_eq!(manual.len(), 2, "{c:#}");
+    assert!(
+        manual[0].starts_with("edit environment.yml: conda-lock stops on pip options in `pip:` (line 7: `--extra-index-url`, line 8: `--pre`)"),
+        "{manual:?}"
+    );
+    assert!(
+        manual[0].contains("top-level `pip-repositories:`"),
+        "{manual:?}"
+    );
+    assert!(
+        manual[0].contains("remove the rest, which conda-lock has no equivalent for"),
+        "{manual:?}"
+    );
+    assert!(
+        manual[1]
+            .starts_with("then: micromamba run -n conda-lock conda-lock lock -f environment.yml"),
+        "{manual:?}"
+    );
+    // Only the tool's install is left to run; the lock waits for the edit.
+    let cmds = fix_commands(&r, "env.lock");
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
+    assert_eq!(cmds[0][..3], ["micromamba", "create", "-y"]);
+    assert!(!r.to_string().contains("s3cret"));
+    // Index URLs moved where conda-lock reads them are not an unknown key to env.file.
+    let moved = "name: proj\nchannels: [conda-forge]\npip-repositories:\n  - https://pypi.example.com/simple\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - requests\n";
+    sb.write("project/environment.yml", moved);
+    let (r, _) = sb.json(&["env.lock", "env.file"]);
+    assert_eq!(fix_commands(&r, "env.lock").len(), 2, "{r:#}");
+    assert!(
+        !check(&r, "env.file").to_string().contains("unknown key"),
+        "{r:#}"
+    );
+    // A requirements file read with `-r` is written into `pip:` instead.
+    sb.write(
+        "project/environment.yml",
+        &with_pip.replace("--pre", "-r requirements.txt"),
+    );
+    let (r, _) = sb.json(&["env.lock"]);
+    let manual = check(&r, "env.lock")["fix"]["manual"].to_string();
+    assert!(manual.contains("line 8: `-r`"), "{manual}");
+    assert!(
+        manual.contains("write the requirements of the file `-r` names into `pip:` itself"),
+        "{manual}"
+    );
+    assert!(!manual.contains("remove the rest"), "{manual}");
+}
+
 #[test]
 fn lock_absent_stale_fresh_and_platformless() {
     let (sb, root) = mm_sandbox(ENV_YML);

@@ -180,7 +180,9 @@ changed after locking: the input hash is compared when the lock carries one (loc
 with `--md input_sha`), otherwise the declared specs, channels and pip names are compared
 with the locked packages (conda-lock's content_hash cannot be reproduced reliably). A lock
 without this machine's platform warns. A pixi project (pixi.toml, or `[tool.pixi]` in
-pyproject.toml) with its pixi.lock is locked already: the check skips and says so.";
+pyproject.toml) with its pixi.lock is locked already: the check skips and says so. When
+`pip:` holds options for pip (`--extra-index-url`, `--pre`), which conda-lock stops on, the
+fix is an edit first (index URLs move to conda-lock's `pip-repositories:`), then the lock.";
 
 const EXPLAIN_ACTIVE: &str = "
 Informational: whether the project's environment is the active one (CONDA_PREFIX). If not,

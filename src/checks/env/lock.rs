@@ -63,7 +63,7 @@ fn current_platform() -> &'static str {
 fn lock_fix(
     ctx: &Context,
     why: String,
-    file: &Path,
+    t: &Target,
     lockfile: Option<&Path>,
     platforms: &[String],
 ) -> Fix {
@@ -72,7 +72,7 @@ fn lock_fix(
         "conda-lock".into(),
         "lock".into(),
         "-f".into(),
-        path_arg(ctx, file),
+        path_arg(ctx, t.env_path),
     ];
     for p in platforms {
         argv.push("-p".into());
@@ -90,8 +90,12 @@ fn lock_fix(
         Flavour::Conda => "--no-mamba".into(),
     });
     let mut fix = Fix::new(why).phase(Phase::Lock);
+    let edit = pip_options_edit(ctx, t);
     if ctx.which("conda-lock").is_some() {
-        return fix.cmd(argv);
+        return match edit {
+            Some(edit) => fix.manual(edit).manual(then_run(&argv)),
+            None => fix.cmd(argv),
+        };
     }
     let tool_env = probe::discovery(ctx)
         .resolve("conda-lock")
@@ -105,7 +109,62 @@ fn lock_fix(
     if tool_env.is_none() {
         fix = fix.cmd(cmds.create_with("conda-lock", &["conda-lock"]));
     }
-    fix.cmd(cmds.run_in("conda-lock", &argv))
+    let lock = cmds.run_in("conda-lock", &argv);
+    match edit {
+        Some(edit) => fix.manual(edit).manual(then_run(&lock)),
+        None => fix.cmd(lock),
+    }
+}
+
+fn then_run(argv: &[String]) -> String {
+    format!("then: {}", crate::fix::quote_argv(argv))
+}
+
+/// The edit conda-lock needs first when the file's `pip:` holds options for pip, which conda
+/// passes on but conda-lock takes for requirements and stops on (conda-lock issues 171 and
+/// 488). Options are named, never their values (an index URL may carry a token).
+fn pip_options_edit(ctx: &Context, t: &Target) -> Option<String> {
+    let options: Vec<&crate::probes::env::envfile::Spanned> =
+        t.file.pip.as_ref()?.options().collect();
+    if options.is_empty() {
+        return None;
+    }
+    let word = |o: &&crate::probes::env::envfile::Spanned| {
+        let w = o.text.split_whitespace().next().unwrap_or_default();
+        let w = w.split_once('=').map_or(w, |(k, _)| k);
+        crate::policy::text::printable(w)
+    };
+    let words: Vec<String> = options.iter().map(word).collect();
+    let shown: Vec<String> = options
+        .iter()
+        .zip(&words)
+        .map(|(o, w)| format!("line {}: `{w}`", o.line))
+        .collect();
+    let mut edit = format!(
+        "edit {}: conda-lock stops on pip options in `pip:` ({})",
+        ctx.settings.display_path(t.env_path),
+        shown.join(", ")
+    );
+    let (mut index, mut files, mut other) = (false, false, false);
+    for w in &words {
+        match w.as_str() {
+            "-i" | "--index-url" | "--extra-index-url" => index = true,
+            "-r" | "--requirement" | "-c" | "--constraint" => files = true,
+            _ => other = true,
+        }
+    }
+    if index {
+        edit.push_str(
+            "; move each index URL to a top-level `pip-repositories:` list, which conda-lock reads",
+        );
+    }
+    if files {
+        edit.push_str("; write the requirements of the file `-r` names into `pip:` itself");
+    }
+    if other {
+        edit.push_str("; remove the rest, which conda-lock has no equivalent for (pin the exact version, or name a wheel's URL, instead of `--pre` or `--find-links`)");
+    }
+    Some(edit)
 }
 
 /// The platforms to lock: `extra`, the file's `platforms:`, and this machine's, once each.
@@ -312,7 +371,7 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         .with_fix(lock_fix(
             ctx,
             "Generate conda-lock.yml with conda-lock (from conda-forge) and commit it.".into(),
-            &pf.path,
+            &t,
             lock::free_lock_target(dir).as_deref(),
             &t.union(&[]),
         )));
@@ -403,7 +462,7 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
             "Re-lock from {} with conda-lock.",
             ctx.settings.display_path(t.env_path)
         ),
-        t.env_path,
+        t,
         lockfile,
         &plats,
     );

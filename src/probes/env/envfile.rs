@@ -5,11 +5,6 @@ use crate::probes::yaml;
 use rattler_conda_types::{MatchSpec, ParseStrictness};
 use std::path::{Path, PathBuf};
 
-/// Top-level keys conda accepts; anything else is dropped with a warning by conda.
-pub const CONDA_KEYS: &[&str] = &["name", "prefix", "channels", "variables", "dependencies"];
-/// Keys that conda-lock adds on top (conda warns about them, but they are legitimate there).
-pub const CONDA_LOCK_KEYS: &[&str] = &["platforms", "category"];
-
 /// A string from the file and the line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned {
@@ -146,6 +141,16 @@ impl PipBlock {
             .any(|e| is_project_entry(&e.text, env_dir, project_dir, own))
     }
 
+    /// The entries that are options for pip (`--extra-index-url URL`, `--pre`, `-f URL`), not
+    /// requirements: conda passes them to pip, conda-lock stops on them. An editable install
+    /// (`-e path`) is a requirement.
+    pub fn options(&self) -> impl Iterator<Item = &Spanned> {
+        self.entries.iter().filter(|e| {
+            let t = e.text.trim_start();
+            t.starts_with('-') && !t.starts_with("-e ") && !t.starts_with("--editable")
+        })
+    }
+
     /// Normalized (PEP 503) distribution names the block installs; options and paths skipped.
     pub fn names(&self) -> Vec<(String, usize)> {
         self.entries
@@ -190,6 +195,9 @@ pub struct EnvFile {
     /// conda-lock's `category:` of a source file (`dev` for the extras a lock combines with the
     /// main file).
     pub category: Option<Spanned>,
+    /// conda-lock's `pip-repositories:`, the indexes its pip solver asks besides PyPI (where
+    /// an index option in `pip:` would stop it). conda ignores the key with a warning.
+    pub pip_repositories: Vec<Spanned>,
     pub variables: Vec<Variable>,
     pub unknown_keys: Vec<Spanned>,
     pub problems: Vec<Problem>,
@@ -262,6 +270,9 @@ pub fn parse(path: &Path, text: String) -> Result<EnvFile, FileError> {
             }
             "variables" => file.variables = variables(&mut file.problems, value, key_line),
             "category" => file.category = scalar_entry(&mut file.problems, key, value, key_line),
+            "pip-repositories" => {
+                file.pip_repositories = string_list(&mut file.problems, key, value, key_line);
+            }
             other => file.unknown_keys.push(Spanned {
                 text: other.to_string(),
                 line: key_line,
