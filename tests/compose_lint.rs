@@ -617,3 +617,37 @@ fn official_database_images_drop_root_themselves() {
         "{c:#}"
     );
 }
+
+/// isce-framework/dolphin's docker/docker-compose.yml is a template a script fills in
+/// (service `$TAG:`, `user: $(id -u):$(id -g)`): compose refuses a service named by a
+/// variable, so the file is left out of every rule, with the reason, instead of being judged
+/// for read_only, limits and healthchecks. A real compose file beside it is judged as before.
+#[test]
+fn a_compose_template_for_a_script_is_left_out() {
+    let template = "name: basic-run\nservices:\n    $TAG:\n        user: $(id -u):$(id -g)\n        image: $TAG\n        command: dolphin run config.yaml\n";
+    let sb = project(&[("docker/docker-compose.yml", template)]);
+    let (report, _) = sb.json(&["compose.*"]);
+    for id in ["compose.syntax", "compose.read_only", "compose.user"] {
+        let c = check(&report, id);
+        assert_eq!(c["status"], "skip", "{c:#}");
+        assert_eq!(
+            c["summary"],
+            "left out docker/docker-compose.yml: a template that a script fills in before compose reads it (service `$TAG`, line 3)"
+        );
+    }
+    sb.write(
+        "project/compose.yaml",
+        "services:\n  app:\n    image: example/app:1.0\n    privileged: true\n",
+    );
+    let (report, _) = sb.json(&["compose.syntax", "compose.privileged"]);
+    let c = check(&report, "compose.syntax");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert_eq!(c["summary"], "1 compose file parses (1 service)");
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("left out docker/docker-compose.yml"),
+        "{c:#}"
+    );
+    assert_eq!(status(&report, "compose.privileged"), "fail");
+}

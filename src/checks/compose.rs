@@ -91,9 +91,10 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         let mut details: Vec<String> = facts
             .files
             .iter()
-            .filter(|f| !f.role.is_empty() && f.role != f.display)
+            .filter(|f| f.template.is_none() && !f.role.is_empty() && f.role != f.display)
             .map(|f| format!("{}: {}", f.display, f.role))
             .collect();
+        details.extend(facts.files.iter().filter_map(|f| f.left_out()));
         for f in &facts.files {
             for r in &f.required {
                 details.push(format!("{}:{}: {}", f.display, r.line, r.reason));
@@ -102,7 +103,7 @@ fn syntax(facts: &ComposeFacts, code: &str) -> CheckResult {
         return CheckResult::ok(format!(
             "{} ({})",
             plural(
-                facts.files.len(),
+                facts.files.iter().filter(|f| f.template.is_none()).count(),
                 "compose file parses",
                 "compose files parse"
             ),
@@ -280,6 +281,11 @@ pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
         return Err(Early::skip(
             "no compose file in the project (looked for compose*.yml/yaml and docker-compose*.yml/yaml, subfolders included)",
         ));
+    }
+    // Only templates for a script: there is no compose file to judge as written.
+    if facts.files.iter().all(|f| f.template.is_some()) {
+        let why: Vec<String> = facts.files.iter().filter_map(|f| f.left_out()).collect();
+        return Err(Early::skip(why.join("; ")));
     }
     if rule.id == "compose.syntax" {
         return Ok(syntax(&facts, rule.code));

@@ -205,6 +205,22 @@ pub struct ComposeFile {
     /// The top-level `name:`: the project name compose prefixes built images and containers
     /// with, unless COMPOSE_PROJECT_NAME or `-p` says otherwise.
     pub project_name: Option<String>,
+    /// A template that a script fills in before compose reads it: a service is named by a
+    /// variable (`$TAG:`), which compose never interpolates in a key and refuses as a name.
+    /// Its services are left out of every rule; this says why (`service `$TAG``).
+    pub template: Option<String>,
+}
+
+impl ComposeFile {
+    /// Why the file is left out of the rules, for a detail or a skip.
+    pub fn left_out(&self) -> Option<String> {
+        self.template.as_ref().map(|t| {
+            format!(
+                "left out {}: a template that a script fills in before compose reads it ({t})",
+                self.display
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -683,6 +699,16 @@ pub(crate) fn parse_file_with(
             line: skey.line,
             reason: "`services:` is not a mapping of service names".to_string(),
         });
+        return (file, Vec::new());
+    }
+    if let Some(k) = services
+        .entries()
+        .iter()
+        .map(|(k, _)| k)
+        .find(|k| k.text().is_some_and(|n| n.contains('$')))
+    {
+        let name = crate::policy::text::printable(&k.text().unwrap_or_default());
+        file.template = Some(format!("service `{name}`, line {}", k.line));
         return (file, Vec::new());
     }
     let mut out = Vec::new();

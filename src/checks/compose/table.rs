@@ -74,7 +74,7 @@ pub const RULES: &[Rule] = &[
         id: "compose.syntax",
         code: "DC000",
         title: "Compose files parse",
-        explain: "Reads the compose files (`docker.compose_files` in devdoctor.toml, else compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml in the project) as YAML, with `x-` extension fields, anchors, aliases and `<<` merge keys, and checks there is a `services:` mapping of service mappings. A file that cannot be read or parsed is a failure with its line and reason; the other compose.* checks then report unknown for it. Alias expansion is budgeted, so an alias bomb is refused rather than exhausting memory. Fix: correct the file; `docker compose config --quiet` validates it.",
+        explain: "Reads the compose files (`docker.compose_files` in devdoctor.toml, else compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml in the project) as YAML, with `x-` extension fields, anchors, aliases and `<<` merge keys, and checks there is a `services:` mapping of service mappings. A file that cannot be read or parsed is a failure with its line and reason; the other compose.* checks then report unknown for it. A file whose service is named by a variable (`$TAG:`) is a template that a script fills in (compose refuses such a name): it is left out of every rule, and the reason is given. Alias expansion is budgeted, so an alias bomb is refused rather than exhausting memory. Fix: correct the file; `docker compose config --quiet` validates it.",
         ok: "",
         judge: none,
         steps: steps_syntax,
