@@ -1235,3 +1235,34 @@ fn an_exported_environment_without_python_is_not_told_to_list_it() {
         "{c:#}"
     );
 }
+
+/// conda-lock writes its default conda-lock.yml where it runs: for an environment file in a
+/// subfolder (ATLAS's binder/environment.yml) the lock step names the lock beside the file,
+/// where env.lock looks next time; one in the project's root needs no `--lockfile`.
+#[test]
+fn a_lock_step_for_a_file_in_a_subfolder_writes_the_lock_beside_it() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    let lock_argv = |r: &serde_json::Value| {
+        fix_commands(r, "env.lock")
+            .into_iter()
+            .find(|c| c.contains(&"lock".to_string()))
+            .expect("a lock command")
+    };
+    let (r, _) = sb.json(&["env.lock"]);
+    assert!(!lock_argv(&r).contains(&"--lockfile".to_string()), "{r:#}");
+    fs::create_dir_all(sb.project.join("binder")).unwrap();
+    fs::rename(
+        sb.project.join("environment.yml"),
+        sb.project.join("binder/environment.yml"),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.lock"]);
+    let argv = lock_argv(&r).join(" ");
+    assert!(
+        argv.contains(
+            "lock -f binder/environment.yml -p linux-64 --lockfile binder/conda-lock.yml"
+        ),
+        "{argv}"
+    );
+}

@@ -78,7 +78,13 @@ fn lock_fix(
         argv.push("-p".into());
         argv.push(p.clone());
     }
-    if let Some(l) = lockfile {
+    // conda-lock writes its default conda-lock.yml where it runs, not beside the file it
+    // locks: a file in a subfolder (binder/environment.yml) needs the path said, or the lock
+    // lands where this check never looks for it.
+    let beside = t.env_path.parent().map(|d| d.join("conda-lock.yml"));
+    let runs_beside = crate::probes::env::runs_in_project(ctx)
+        && t.env_path.parent() == Some(ctx.settings.project_dir.as_path());
+    if let Some(l) = lockfile.or(beside.as_deref().filter(|_| !runs_beside)) {
         argv.push("--lockfile".into());
         argv.push(path_arg(ctx, l));
     }
