@@ -12,7 +12,7 @@ mod tests;
 
 pub use super::Finding;
 pub(crate) use eol::{oldest_supported_python_today, python_ended};
-pub(crate) use rules::drops_root;
+pub(crate) use rules::{drops_root, jupyter_stack, known_healthcheck_base};
 pub use rules::{known_non_root_base, FinalUser};
 pub use secret_names::{is_literal_value, is_secret_name};
 
@@ -176,6 +176,17 @@ impl FixInput<'_> {
             || image.registry.as_deref() == Some("nvcr.io")
             || tag.contains("cuda")
             || (image.repository == "tensorflow/tensorflow" && tag.contains("gpu"))
+    }
+
+    /// Whether the first reported Dockerfile's final stage is built on a Jupyter Docker
+    /// Stack: its user (jovyan) exists, and `USER ${NB_UID}` is how the stacks end.
+    fn jupyter_stack(&self) -> bool {
+        self.files.first().is_some_and(|(df, _)| {
+            df.final_stage()
+                .map(|fin| df.lineage(fin.index))
+                .and_then(|l| l.last().and_then(|s| s.image()))
+                .is_some_and(|i| jupyter_stack(&i))
+        })
     }
 
     fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {

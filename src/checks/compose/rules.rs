@@ -396,10 +396,14 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
     if let Some(f) = points_to(s, look, "dockerfile.healthcheck", "declares no HEALTHCHECK") {
         return vec![f];
     }
+    let known = |i: &str| {
+        crate::checks::dockerfile::known_healthcheck_base(
+            &crate::probes::dockerfile::ImageRef::parse(i),
+        )
+    };
     if s.image
         .as_deref()
-        .and_then(|i| look.image(i))
-        .is_some_and(|(_, hc)| hc)
+        .is_some_and(|i| known(i) || look.image(i).is_some_and(|(_, hc)| hc))
     {
         return vec![finding(
             s.line,

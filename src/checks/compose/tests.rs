@@ -189,6 +189,22 @@ fn user_and_healthcheck_follow_the_built_dockerfile() {
     assert_eq!(super::rules::user(api, &Nothing)[0].status, Warn);
 }
 
+/// A service that runs a Jupyter stack inherits its HEALTHCHECK without the image being
+/// pulled; a look-alike from another owner is not known.
+#[test]
+fn a_jupyter_stack_service_inherits_its_healthcheck() {
+    let status = |image: &str| {
+        let text = format!("services:\n  lab:\n    image: {image}\n    ports: [\"8888:8888\"]\n");
+        let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+        super::rules::healthcheck(&services[0], &Nothing)[0].status
+    };
+    assert_eq!(
+        status("quay.io/jupyter/scipy-notebook:2024-07-29"),
+        Status::Ok
+    );
+    assert_eq!(status("someone/scipy-notebook:1"), Warn);
+}
+
 #[test]
 fn malformed_and_hostile_files_are_errors_not_panics() {
     let (f, services) = load("malformed.compose.yaml");

@@ -6,12 +6,13 @@ use crate::core::Status;
 use crate::probes::dockerfile::{Dockerfile, ImageRef};
 
 /// One end-of-life line: the repository, the tags that belong to it, what it is, and the last
-/// day of support (ISO 8601), or `None` for a line that is no longer developed.
+/// day of support (ISO 8601), or `None` for a line that has stopped (`stopped` says how).
 struct Line {
     repository: &'static str,
     tags: Tags,
     what: &'static str,
     until: Option<&'static str>,
+    stopped: &'static str,
 }
 
 /// Which tags of a repository belong to a line.
@@ -59,6 +60,7 @@ const fn line(
         tags: Tags::Of(versions, codenames),
         what,
         until: Some(until),
+        stopped: "",
     }
 }
 
@@ -84,12 +86,14 @@ const LINES: &[Line] = &[
         tags: Tags::Of(&["0", "1"], &[]),
         what: "micromamba before 2.0 (0.x and 1.x, superseded by 2.x)",
         until: None,
+        stopped: "is no longer developed",
     },
     Line {
         repository: "condaforge/mambaforge",
         tags: Tags::All,
         what: "Mambaforge (retired in favour of Miniforge)",
         until: None,
+        stopped: "is no longer developed",
     },
 ];
 
@@ -98,8 +102,21 @@ fn today() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
 }
 
+/// The Jupyter Docker Stacks' images on Docker Hub: the project stopped pushing there on
+/// 2023-10-20 and publishes every image on quay.io/jupyter since.
+const JUPYTER_ON_DOCKER_HUB: Line = Line {
+    repository: "jupyter/…",
+    tags: Tags::All,
+    what: "the Jupyter Docker Stacks' Docker Hub copy (frozen on 2023-10-20; quay.io/jupyter has the updated images)",
+    until: None,
+    stopped: "is no longer updated",
+};
+
 /// The end-of-life line `image` belongs to on `day`, if any.
 fn end_of_life(image: &ImageRef, day: &str) -> Option<&'static Line> {
+    if image.registry.is_none() && super::rules::jupyter_stack(image) {
+        return Some(&JUPYTER_ON_DOCKER_HUB);
+    }
     let tag = image.tag.as_deref().unwrap_or("latest");
     LINES.iter().find(|l| {
         l.repository == image.repository && l.tags.hold(tag) && l.until.is_none_or(|u| u < day)
@@ -157,7 +174,7 @@ fn findings_on(df: &Dockerfile, day: &str) -> Vec<Finding> {
         .map(|(s, l)| {
             let when = match l.until {
                 Some(day) => format!("is end of life since {day}"),
-                None => "is no longer developed".to_string(),
+                None => l.stopped.to_string(),
             };
             finding(
                 s.line(df),
@@ -231,6 +248,16 @@ mod tests {
             eol("condaforge/mambaforge:23.1.0-1", "2026-12-04"),
             Some("Mambaforge (retired in favour of Miniforge)")
         );
+        // The Jupyter stacks moved registries: the Docker Hub copy is frozen, quay.io's is not.
+        assert_eq!(
+            eol("jupyter/datascience-notebook:latest", "2026-12-04"),
+            Some(JUPYTER_ON_DOCKER_HUB.what)
+        );
+        assert_eq!(
+            eol("quay.io/jupyter/scipy-notebook:python-3.11.8", "2026-12-04"),
+            None
+        );
+        assert_eq!(eol("jupyter/repo2docker:main", "2026-12-04"), None);
     }
 
     #[test]

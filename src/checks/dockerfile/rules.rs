@@ -130,18 +130,30 @@ const JUPYTER_STACKS: &[&str] = &[
     "all-spark-notebook",
 ];
 
+/// One of the Jupyter Docker Stacks, on Docker Hub or on quay.io (where they have been
+/// published since 2023).
+pub(crate) fn jupyter_stack(image: &ImageRef) -> bool {
+    image
+        .repository
+        .strip_prefix("jupyter/")
+        .is_some_and(|name| JUPYTER_STACKS.contains(&name))
+        && matches!(image.registry.as_deref(), None | Some("quay.io"))
+}
+
+/// A base image known to declare a HEALTHCHECK without being pulled: the Jupyter Docker
+/// Stacks from base-notebook on (`/etc/jupyter/docker_healthcheck.py`, which asks the
+/// server's own API); their foundation image serves nothing and has none.
+pub(crate) fn known_healthcheck_base(image: &ImageRef) -> bool {
+    jupyter_stack(image) && image.repository != "jupyter/docker-stacks-foundation"
+}
+
 /// A base image whose default user is not root, and that user.
 pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     if image.repository == "mambaorg/micromamba" {
         return Some("mambauser");
     }
-    // The Jupyter Docker Stacks end with `USER ${NB_UID}` (jovyan, 1000), on Docker Hub and
-    // on quay.io, where they have been published since 2023.
-    let stack = image
-        .repository
-        .strip_prefix("jupyter/")
-        .is_some_and(|name| JUPYTER_STACKS.contains(&name));
-    if stack && matches!(image.registry.as_deref(), None | Some("quay.io")) {
+    // The Jupyter Docker Stacks end with `USER ${NB_UID}` (jovyan, 1000).
+    if jupyter_stack(image) {
         return Some("jovyan (uid 1000)");
     }
     let tag = image.tag.as_deref().unwrap_or("");
@@ -193,6 +205,20 @@ fn keeps_dropping_root(df: &Dockerfile, lineage: &[&Stage], server: &str) -> boo
         .as_ref()
         .and_then(|argv| argv.first())
         .is_some_and(|first| first == server || first.starts_with('-'))
+}
+
+/// The final stage is built on a Jupyter Docker Stack and keeps its entrypoint (`tini -g --
+/// start.sh`), which, started as root, switches to `NB_USER` before it runs the command.
+pub(crate) fn on_stack_entrypoint(df: &Dockerfile) -> bool {
+    let Some(fin) = df.final_stage() else {
+        return false;
+    };
+    let lineage = df.lineage(fin.index);
+    let root = lineage.last().copied().unwrap_or(fin);
+    root.image().is_some_and(|i| jupyter_stack(&i))
+        && !lineage
+            .iter()
+            .any(|s| s.body(df).iter().any(|i| i.keyword == "ENTRYPOINT"))
 }
 
 /// Base images that run as root unless a Dockerfile says otherwise: Docker's official images
@@ -335,6 +361,11 @@ pub(super) fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         return Vec::new();
     };
     let f = match state {
+        FinalUser::Explicit { user, line, root: true } if on_stack_entrypoint(df) => finding(
+            line,
+            Status::Warn,
+            format!("the final stage's last USER is `{user}`: the Jupyter stack's start.sh still starts the server as jovyan, but `docker exec` and anything run past it act as root"),
+        ),
         FinalUser::Explicit { user, line, root: true } => finding(
             line,
             Status::Fail,
@@ -465,8 +496,9 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         )),
         None => {
             let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
-            let inherited =
-                !base.is_empty() && bases.local(&base).is_some_and(|b| b.has_healthcheck);
+            let inherited = !base.is_empty()
+                && (known_healthcheck_base(&ImageRef::parse(&base))
+                    || bases.local(&base).is_some_and(|b| b.has_healthcheck));
             let has = |words: &[&str]| {
                 lineage.iter().any(|s| {
                     s.body(df)

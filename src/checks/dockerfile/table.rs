@@ -16,6 +16,13 @@ fn fix_syntax(i: &FixInput) -> Fix {
 }
 
 fn fix_user(i: &FixInput) -> Fix {
+    if i.jupyter_stack() {
+        return i.fix(
+            "End the final stage as the stack's user",
+            "The Jupyter Docker Stacks run as jovyan; a last `USER root` leaves every other command in the container root",
+            &[format!("Edit {}: after the steps that need root, end the final stage with `USER ${{NB_UID}}` (jovyan: uid 1000, group 100), as the stacks' own Dockerfiles do, and copy files with `COPY --chown=${{NB_UID}}:${{NB_GID}} …`; jovyan exists already, so no useradd.", i.where_())],
+        );
+    }
     i.fix(
         "Run the final stage as a non-root USER",
         "A container running as root turns any escape or app bug into root on the host's kernel",
@@ -99,24 +106,36 @@ fn fix_base_pin(i: &FixInput) -> Fix {
 }
 
 fn fix_base_eol(i: &FixInput) -> Fix {
+    // The images of the reported FROM lines.
+    let reported: Vec<crate::probes::dockerfile::ImageRef> = i
+        .files
+        .iter()
+        .flat_map(|(df, lines)| {
+            df.stages
+                .iter()
+                .filter(|s| lines.contains(&s.line(df)))
+                .filter_map(|s| s.image())
+        })
+        .collect();
+    let mut successors = String::new();
     // Mambaforge's successor is Miniforge, which ships the same conda and mamba: the image
     // keeps working with its `conda activate` and `mamba env create`.
-    let mambaforge = i.files.iter().any(|(df, lines)| {
-        df.stages.iter().any(|s| {
-            lines.contains(&s.line(df))
-                && s.image()
-                    .is_some_and(|r| r.repository == "condaforge/mambaforge")
-        })
-    });
-    let miniforge = if mambaforge {
-        " For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba)."
-    } else {
-        ""
-    };
+    if reported
+        .iter()
+        .any(|r| r.repository == "condaforge/mambaforge")
+    {
+        successors.push_str(" For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba).");
+    }
+    if reported
+        .iter()
+        .any(|r| r.registry.is_none() && super::jupyter_stack(r))
+    {
+        successors.push_str(" For a Jupyter stack on Docker Hub (jupyter/NAME), quay.io/jupyter/NAME is the same image, still updated: pin one of its dated tags.");
+    }
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.{miniforge}", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
+        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.{successors}", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
     )
 }
 
@@ -229,7 +248,7 @@ pub const RULES: &[Rule] = &[
         code: "DD001",
         title: "Final stage runs as a non-root user",
         hadolint: &["DL3002"],
-        explain: "Looks at the final build stage (and the stages it is built on): the last USER must not be root or 0. With no USER at all the image runs as its base image's user: mambaorg/micromamba runs as mambauser and distroless `:nonroot` tags as uid 65532, which is fine, and so is one of Docker's official database or broker images (postgres, mysql, mariadb, redis, mongo, rabbitmq) whose entrypoint the Dockerfile keeps (no ENTRYPOINT, and a CMD, if any, in exec form starting with the server or an option): it starts as root only to run the server as its own user; scratch runs as root; for other bases devdoctor asks the Docker engine for the image's Config.User when it is available locally; otherwise it fails for bases that run as root by default (Docker's official images such as python or debian, continuumio/miniconda3, condaforge/miniforge3, nvidia/cuda) and warns for others, whose user it cannot tell (prom/prometheus, a private registry's). Why: a root container turns an app bug or escape into root on the host kernel (CIS Docker 4.1). Equivalents: hadolint DL3002 (which misses the no-USER case), trivy DS-0002. Fix: build on mambaorg/micromamba or create a user (uid 1000) and set USER before CMD. Silence with `# devdoctor ignore=user` or `# hadolint ignore=DL3002` above the line.",
+        explain: "Looks at the final build stage (and the stages it is built on): the last USER must not be root or 0 (on a Jupyter stack that keeps its entrypoint, a warning: start.sh still starts the server as jovyan, and the fix ends with `USER ${NB_UID}`). With no USER at all the image runs as its base image's user: mambaorg/micromamba runs as mambauser, the Jupyter stacks as jovyan and distroless `:nonroot` tags as uid 65532, which is fine, and so is one of Docker's official database or broker images (postgres, mysql, mariadb, redis, mongo, rabbitmq) whose entrypoint the Dockerfile keeps (no ENTRYPOINT, and a CMD, if any, in exec form starting with the server or an option): it starts as root only to run the server as its own user; scratch runs as root; for other bases devdoctor asks the Docker engine for the image's Config.User when it is available locally; otherwise it fails for bases that run as root by default (Docker's official images such as python or debian, continuumio/miniconda3, condaforge/miniforge3, nvidia/cuda) and warns for others, whose user it cannot tell (prom/prometheus, a private registry's). Why: a root container turns an app bug or escape into root on the host kernel (CIS Docker 4.1). Equivalents: hadolint DL3002 (which misses the no-USER case), trivy DS-0002. Fix: build on mambaorg/micromamba or create a user (uid 1000) and set USER before CMD. Silence with `# devdoctor ignore=user` or `# hadolint ignore=DL3002` above the line.",
         ok: "the final stage runs as a non-root user",
         judge: rules::user,
         fix: fix_user,
@@ -255,7 +274,7 @@ pub const RULES: &[Rule] = &[
         code: "DD003",
         title: "Final stage declares one HEALTHCHECK",
         hadolint: &["DL3012", "DL3057"],
-        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image: none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch) for the image of an MCP server that speaks stdio and exposes no port (its client starts it with `docker run -i`), and for a batch job or command-line tool: no EXPOSE, no compose service that runs the image as a server (an interactive shell or a job another service waits on, without ports, is none), no MCP server over HTTP, and a CMD/ENTRYPOINT that names no server (uvicorn, gunicorn, streamlit, jupyter, `serve`, `--port`, …); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: a HEALTHCHECK that asks the health route with the image's Python (slim images have no curl), on the port the start command names (`--port`, `--bind`, `--server.port`) or else the one the final stage EXPOSEs, or else the container port a compose service that builds it publishes; Streamlit at `/_stcore/health`; a Celery worker with `celery -A APP inspect ping`.",
+        explain: "The final stage (or a stage it is built on) must declare a HEALTHCHECK, or inherit one from a local base image or a Jupyter stack (from base-notebook on, which ships docker_healthcheck.py): none, or `HEALTHCHECK NONE`, is a warning, except for a tool image that sets no CMD, ENTRYPOINT or EXPOSE (it runs no service for a HEALTHCHECK to watch) for the image of an MCP server that speaks stdio and exposes no port (its client starts it with `docker run -i`), and for a batch job or command-line tool: no EXPOSE, no compose service that runs the image as a server (an interactive shell or a job another service waits on, without ports, is none), no MCP server over HTTP, and a CMD/ENTRYPOINT that names no server (uvicorn, gunicorn, streamlit, jupyter, `serve`, `--port`, …); more than one in a stage is a failure because only the last one counts. Why: without it Docker and compose report a hung server as running (CIS Docker 4.6). Equivalents: hadolint DL3057 (off by default) and DL3012; trivy DS-0026 and DS-0023. Fix: a HEALTHCHECK that asks the health route with the image's Python (slim images have no curl), on the port the start command names (`--port`, `--bind`, `--server.port`) or else the one the final stage EXPOSEs, or else the container port a compose service that builds it publishes; Streamlit at `/_stcore/health`; a Celery worker with `celery -A APP inspect ping`.",
         ok: "the final stage declares a HEALTHCHECK",
         judge: rules::healthcheck,
         fix: fix_healthcheck,
@@ -478,7 +497,7 @@ pub const RULES: &[Rule] = &[
         code: "DD013",
         title: "Base images are not end of life",
         hadolint: &[],
-        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 2.7 and 3.5-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge. Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
+        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 2.7 and 3.5-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge, and the Jupyter stacks' Docker Hub copies (jupyter/*-notebook, frozen on 2023-10-20; quay.io/jupyter is updated). Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
         ok: "no end-of-life base images",
         judge: super::eol::base_eol,
         fix: fix_base_eol,

@@ -179,6 +179,61 @@ fn jupyter_stacks_are_known_to_run_as_jovyan() {
     }
 }
 
+/// A Jupyter stack, as atlas-outreach-data-tools and Koverse build on it: its HEALTHCHECK is
+/// inherited (docker_healthcheck.py), a last `USER root` is a warning whose fix ends as
+/// `USER ${NB_UID}` (jovyan exists: no useradd), and the Docker Hub copy is frozen.
+#[test]
+fn a_jupyter_stack_base_is_judged_as_the_stacks_ship_it() {
+    let text = |from: &str, tail: &str| {
+        Dockerfile::from_text(
+            "/p/Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM {from}\nUSER root\nRUN apt-get update\n{tail}"),
+        )
+    };
+    let judge = |id: &str, df: &Dockerfile| {
+        (rule(id).judge)(df, &NoBases)
+            .into_iter()
+            .map(|f| (f.status, f.message))
+            .collect::<Vec<_>>()
+    };
+    let quay = text("quay.io/jupyter/scipy-notebook:python-3.11.8", "");
+    let hc = judge("dockerfile.healthcheck", &quay);
+    assert_eq!(hc[0].0, Status::Ok, "{hc:?}");
+    assert!(hc[0].1.contains("declares one"), "{hc:?}");
+    let user = judge("dockerfile.user", &quay);
+    assert_eq!(user[0].0, Warn, "{user:?}");
+    assert!(
+        user[0]
+            .1
+            .contains("start.sh still starts the server as jovyan"),
+        "{user:?}"
+    );
+    let fix = (rule("dockerfile.user").fix)(&fix_input(&quay));
+    let steps = fix.manual.join(" ");
+    assert!(steps.contains("`USER ${NB_UID}`"), "{steps}");
+    assert!(!steps.contains("useradd --create-home"), "{steps}");
+    assert!(judge("dockerfile.base_eol", &quay).is_empty());
+    // An ENTRYPOINT of the project's own skips start.sh: root is root again.
+    let own = text(
+        "jupyter/base-notebook:2023-10-20",
+        "ENTRYPOINT [\"python\"]\n",
+    );
+    assert_eq!(judge("dockerfile.user", &own)[0].0, Fail);
+    let eol = judge("dockerfile.base_eol", &own);
+    assert!(
+        eol[0].1.contains("Docker Hub copy (frozen on 2023-10-20"),
+        "{eol:?}"
+    );
+    assert!(eol[0].1.contains("is no longer updated"), "{eol:?}");
+    // The foundation image serves nothing and declares no HEALTHCHECK.
+    let foundation = text(
+        "quay.io/jupyter/docker-stacks-foundation",
+        "CMD [\"start.sh\"]\nEXPOSE 8888\n",
+    );
+    assert_eq!(judge("dockerfile.healthcheck", &foundation)[0].0, Warn);
+}
+
 struct LocalBase(&'static str, bool);
 impl super::rules::Bases for LocalBase {
     fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
