@@ -42,10 +42,12 @@ const SCRIPT_BYTES: u64 = 256 * 1024;
 const MANAGERS: &[&str] = &["conda", "mamba", "micromamba"];
 
 /// Every environment file `text` (a Makefile or shell script) creates or updates an
-/// environment from, in line order. A file named through a variable (`$ENV_FILE`), from
-/// the home folder, by an absolute path or out of the project (`..`) is not one of the
-/// project's files and is left out.
+/// environment from, in line order. A variable the same file sets once to a plain word
+/// (`ENV_NAME := h3-pandas`, `ENV_FILE=env.yml`) is read as that word; a file named through
+/// any other variable, from the home folder, by an absolute path or out of the project
+/// (`..`) is not one of the project's files and is left out.
 pub(crate) fn named_in(text: &str) -> Vec<Named> {
+    let vars = plain_variables(text);
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         // A README quotes commands in backticks.
@@ -57,7 +59,7 @@ pub(crate) fn named_in(text: &str) -> Vec<Named> {
             continue;
         }
         for segment in line.split(['&', ';', '|']) {
-            if let Some((file, env, updates)) = file_of(segment) {
+            if let Some((file, env, updates)) = file_of(&expand(segment, &vars)) {
                 out.push(Named {
                     updates,
                     line: i + 1,
@@ -69,6 +71,48 @@ pub(crate) fn named_in(text: &str) -> Vec<Named> {
         }
     }
     out
+}
+
+/// The variables `text` assigns exactly once, to one plain word (no `$`, quote, space or
+/// backquote): Make's `NAME := value` (`=`, `?=`, `::=`) and the shell's `NAME=value`.
+/// Text is data here: nothing is evaluated.
+fn plain_variables(text: &str) -> std::collections::HashMap<String, Option<String>> {
+    static ASSIGN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:::=|:=|\?=|=)[ \t]*["']?([^"'\s]*)["']?[ \t]*$"#,
+        )
+        .expect("static regex")
+    });
+    let mut vars: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
+    for c in text.lines().filter_map(|l| ASSIGN.captures(l)) {
+        let value = Some(c[2].to_string()).filter(|v| !v.is_empty() && !v.contains(['$', '`']));
+        // Assigned twice (a default, then a branch): which one holds cannot be told.
+        vars.entry(c[1].to_string())
+            .and_modify(|v| *v = None)
+            .or_insert(value);
+    }
+    vars
+}
+
+/// `segment` with `$(NAME)`, `${NAME}` and `$NAME` of [`plain_variables`] replaced by their word.
+fn expand(segment: &str, vars: &std::collections::HashMap<String, Option<String>>) -> String {
+    static USE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+            .expect("static regex")
+    });
+    USE.replace_all(segment, |c: &regex::Captures| {
+        let name = c
+            .get(1)
+            .or(c.get(2))
+            .or(c.get(3))
+            .map_or("", |m| m.as_str());
+        match vars.get(name) {
+            Some(Some(v)) => v.clone(),
+            _ => c[0].to_string(),
+        }
+    })
+    .into_owned()
 }
 
 /// The file one command creates (or updates) an environment from, if it is such a command, the
@@ -335,6 +379,33 @@ mod tests {
             (n.line, n.command.as_str()),
             (2, "conda env create -f ./scripts/env_backend.yaml")
         );
+    }
+
+    /// DahnJ/H3-Pandas' Makefile names both through variables it sets once: read as words.
+    /// A variable set twice, or to something computed, is still unknown.
+    #[test]
+    fn variables_set_once_to_a_word_are_read() {
+        let make = "ENV_NAME := h3-pandas\nENVIRONMENT := environment.yml\n\ninit:\n\tmamba env create -n $(ENV_NAME) -f $(ENVIRONMENT)\n";
+        let got = named_in(make);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].file, "environment.yml");
+        assert_eq!(got[0].env.as_deref(), Some("h3-pandas"));
+        assert_eq!(
+            got[0].command,
+            "mamba env create -n $(ENV_NAME) -f $(ENVIRONMENT)"
+        );
+        let sh = "export ENV=\"ml\"\nFILE=envs/ml.yml\nconda env create -n ${ENV} -f $FILE\n";
+        assert_eq!(named_in(sh)[0].env.as_deref(), Some("ml"));
+        assert_eq!(named_in(sh)[0].file, "envs/ml.yml");
+        for text in [
+            "ENV=a\nENV=b\nconda env create -n $ENV -f e.yml\n",
+            "ENV=$(shell cat name)\nconda env create -n $(ENV) -f e.yml\n",
+            "ENV_FILE ?= $(HOME)/env.yml\nconda env create -f $(ENV_FILE)\n",
+        ] {
+            let got = named_in(text);
+            assert!(got.iter().all(|n| n.env.is_none()), "{text}: {got:?}");
+            assert!(got.iter().all(|n| n.file == "e.yml"), "{text}: {got:?}");
+        }
     }
 
     #[test]
