@@ -586,10 +586,12 @@ fn with_asides(r: CheckResult, p: &FileProbe, asides: &[String]) -> CheckResult 
         if asides.len() > 5 { ", …" } else { "" }
     );
     let r = if r.status == crate::core::Status::Ok {
-        CheckResult {
-            summary: format!("{}; {} ({at})", r.summary, a.label),
-            ..r
-        }
+        // "no match in 1 file" beside the line it matched reads as a contradiction.
+        let summary = match r.summary.strip_prefix("no match in ") {
+            Some(files) => format!("{} ({at}); no other match in {files}", a.label),
+            None => format!("{}; {} ({at})", r.summary, a.label),
+        };
+        CheckResult { summary, ..r }
     } else {
         r.detail(format!("also {} ({at}): fine", a.label))
     };
