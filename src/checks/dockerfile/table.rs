@@ -478,10 +478,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "dockerfile.micromamba_clean",
         code: "DD012",
-        title: "micromamba installs clean their cache",
+        title: "micromamba, mamba and conda installs clean their cache",
         hadolint: &[],
         explain: "Every RUN that runs `micromamba`/`mamba`/`conda` install, create or update must also run `<tool> clean --all --yes` (or `-a…`) in the same RUN. Why: the package cache otherwise stays in that layer and can double the image size. It is the mamba-family analogue of hadolint DL3009/DL3042 and trivy DS-0015/DS-0019. Fix: append `&& micromamba clean --all --yes` to the same RUN.",
-        ok: "every micromamba install cleans its cache",
+        ok: "every micromamba, mamba or conda install cleans its cache",
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,
         dev_containers: false,
