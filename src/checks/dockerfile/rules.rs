@@ -425,22 +425,73 @@ pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     // An environment micromamba (or conda) made earlier in the build: a `pip install .` then
     // finds the project's dependencies there instead of fetching them from PyPI.
     let mut env_made = false;
-    for ins in runs(df) {
-        for cmd in shell::commands(&ins.command_text()) {
-            let own_code =
-                installs_itself(&cmd) && (env_made || cmd.iter().any(|w| w == "--no-deps"));
-            env_made |= shell::is_mamba_install(&cmd);
-            if let Some(what) = shell::pip_install(&cmd).filter(|_| !own_code) {
-                out.push(finding(
-                    ins.line,
-                    Status::Fail,
-                    format!("RUN uses `{what}`: Python packages must come from conda-forge through micromamba"),
-                ));
-                break;
+    // Where the stage put the whole build context (`COPY . /home/ops/app`, or `COPY . .`
+    // under a WORKDIR): a pip install of that folder is the project's own code, like `.`.
+    let mut workdir = String::from("/");
+    let mut project_dirs: Vec<String> = Vec::new();
+    for ins in &df.instructions {
+        match ins.keyword.as_str() {
+            "FROM" => {
+                workdir = "/".into();
+                project_dirs.clear();
             }
+            "WORKDIR" => workdir = in_image(&workdir, ins.args.trim()),
+            "COPY" | "ADD" if ins.flag("from").is_none() => {
+                let words = words(&ins.args, df.escape);
+                if let [source, dest] = words.as_slice() {
+                    if matches!(source.as_str(), "." | "./") {
+                        project_dirs.push(in_image(&workdir, dest));
+                    }
+                }
+            }
+            "RUN" => {
+                for cmd in shell::commands(&ins.command_text()) {
+                    let cmd = as_dot(cmd, &project_dirs);
+                    let own_code = installs_itself(&cmd)
+                        && (env_made || cmd.iter().any(|w| w == "--no-deps"));
+                    env_made |= shell::is_mamba_install(&cmd);
+                    if let Some(what) = shell::pip_install(&cmd).filter(|_| !own_code) {
+                        out.push(finding(
+                            ins.line,
+                            Status::Fail,
+                            format!("RUN uses `{what}`: Python packages must come from conda-forge through micromamba"),
+                        ));
+                        break;
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
+}
+
+/// A path of the image, from `dir` (the WORKDIR): absolute, without a trailing `/`.
+fn in_image(dir: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        std::path::PathBuf::from(path)
+    } else {
+        std::path::Path::new(dir).join(path)
+    };
+    crate::disk::lexical(&joined).to_string_lossy().into_owned()
+}
+
+/// `cmd` with each word naming one of `dirs` (with extras: `/app[dev]`) written as `.`.
+fn as_dot(cmd: Vec<String>, dirs: &[String]) -> Vec<String> {
+    if dirs.is_empty() {
+        return cmd;
+    }
+    cmd.into_iter()
+        .map(|w| {
+            let (path, extras) = w.split_at(w.find('[').unwrap_or(w.len()));
+            let path = path.trim_end_matches('/');
+            if path.starts_with('/') && dirs.iter().any(|d| d == path) {
+                format!(".{extras}")
+            } else {
+                w
+            }
+        })
+        .collect()
 }
 
 /// `pip install -e .` or `pip install --no-deps .`: the project's own code, which conda-forge

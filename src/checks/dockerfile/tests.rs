@@ -297,6 +297,19 @@ fn pip_installing_the_project_itself_is_not_a_finding() {
     // dependencies from PyPI (contextmachine/ifcexport2 on python:3.12-slim).
     let bare = "FROM python:3.12-slim\nRUN pip install --user --no-cache-dir .\n";
     assert_eq!(lines(bare), [2]);
+    // The folder the build copied the whole context to is the project too, by its path
+    // (ACCESS-Cloud-Based-InSAR/DockerizedTopsApp) or as the WORKDIR `COPY . .` filled.
+    let by_path = "FROM condaforge/miniforge3:24.9.2-0\n\
+                   COPY . /home/ops/app/\n\
+                   RUN mamba env create -f /home/ops/app/environment.yml\n\
+                   RUN python -m pip install --no-cache-dir /home/ops/app\n\
+                   WORKDIR /srv\n\
+                   COPY . ./src\n\
+                   RUN pip install /srv/src[extra] && pip install /home/ops/other\n";
+    assert_eq!(lines(by_path), [7]);
+    let other_stage = "FROM python:3.12 AS build\nCOPY . /app\nFROM mambaorg/micromamba:2.0.5\n\
+                       RUN micromamba install -y -f /tmp/env.yml\nRUN pip install /app\n";
+    assert_eq!(lines(other_stage), [5], "another stage's copy is not this one's");
 }
 
 #[test]
