@@ -178,10 +178,11 @@ fn a_file_a_script_updates_an_environment_from_needs_no_python() {
     let (r, _) = sb.json(&["env.file"]);
     let file = check(&r, "env.file");
     assert_eq!(file["status"], "ok", "{file}");
+    // Found by its place (requirements/), the command that updates from it is named.
     assert!(
-        file["details"]
-            .to_string()
-            .contains("that command updates an existing environment from it"),
+        file["details"].to_string().contains(
+            "named by install.sh:2 (`mamba env update -n proj -f requirements/deps.yml`) updates an existing environment from it"
+        ),
         "{file}"
     );
     fs::write(

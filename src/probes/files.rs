@@ -70,6 +70,7 @@ pub(crate) const ENV_DIRS: &[&str] = &[
     "environments",
     "conda",
     "devtools",
+    "requirements",
     "binder",
     ".binder",
 ];

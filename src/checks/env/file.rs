@@ -40,7 +40,8 @@ pub(super) fn check_file(ctx: &Context) -> Outcome {
         r = r.detail(format!("picked {}", pf.why));
     }
     if pf.script_updates && matches!(pf.state, FileState::Parsed(_)) {
-        r = r.detail("that command updates an existing environment from it: Python and pip come from the environment it updates");
+        let command = pf.updates_why.as_deref().unwrap_or("that command");
+        r = r.detail(format!("{command} updates an existing environment from it: Python and pip come from the environment it updates"));
     }
     if let (Some(n), Some(why)) = (&pf.script_env, &pf.name_why) {
         r = r.detail(format!(
@@ -177,7 +178,10 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
                 "no {shown} in the project; {why}: not an environment to set up"
             ));
         }
-        return CheckResult::skip(format!("no {shown} in the project"));
+        return CheckResult::skip(format!("no {shown} in the project")).detail(format!(
+            "looked in the project's root and {}/, and at the files its Makefile, scripts, README and CI workflows create an environment from; for a file elsewhere: --env-file PATH, or `file` under [env] in devdoctor.toml",
+            crate::probes::files::ENV_DIRS.join("/, ")
+        ));
     };
     let name = probe::proposed_env_name(ctx);
     let text = crate::probes::yaml::read_text(&req).unwrap_or_default();

@@ -732,7 +732,7 @@ pub(crate) fn choose_env_file(root: &Path, candidates: &[PathBuf]) -> EnvFileCho
         why.push_str("; an exported environment (every package pinned)");
     }
     if !others.is_empty() {
-        why.push_str(" (preferred: the root before subfolders; conventional names before other files; then env/, envs/, environment(s)/, conda/, devtools/, binder/; hand-written before exported; an example, or a file that says it is applied with `env update` or that its environment is created from another file, last)");
+        why.push_str(" (preferred: the root before subfolders; conventional names before other files; then env/, envs/, environment(s)/, conda/, devtools/, requirements/, binder/; hand-written before exported; an example, or a file that says it is applied with `env update` or that its environment is created from another file, last)");
     }
     EnvFileChoice {
         picked: Some(picked),

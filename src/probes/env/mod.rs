@@ -54,6 +54,10 @@ pub struct ProjectFile {
     pub script_updates: bool,
     /// For that second case, where the name comes from: "README.md:12 (`conda env create …`)".
     pub name_why: Option<String>,
+    /// A file picked by its name or place that a script also applies with `env update`: that
+    /// command ("named by install.sh:2 (`mamba env update …`)"), which sets
+    /// [`ProjectFile::script_updates`] too.
+    pub updates_why: Option<String>,
     /// The file is an exported environment (`env export`): pinned, maybe with build strings.
     pub exported: bool,
     /// The other environment files found, each read and parsed (linted too), and whether it
@@ -149,17 +153,23 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
                 .collect();
         }
         let state = load_file(&path);
-        let mut name_why = None;
+        let (mut name_why, mut updates_why) = (None, None);
         let unnamed =
             matches!(&state, FileState::Parsed(f) if f.name.is_none() && f.prefix.is_none());
-        if !s.env_file_explicit && script_env.is_none() && unnamed {
+        let ask_name = script_env.is_none() && unnamed;
+        if !s.env_file_explicit && (ask_name || !script_updates) {
             let scripts = &crate::probes::files::project_files(ctx).scripts;
-            if let Some(n) = named::named_files(&s.project_dir, scripts)
+            let named: Vec<named::NamedFile> = named::named_files(&s.project_dir, scripts)
                 .into_iter()
-                .find(|n| n.path == path && n.env.is_some())
-            {
-                script_env = n.env;
+                .filter(|n| n.path == path)
+                .collect();
+            if let Some(n) = named.iter().find(|n| n.env.is_some()).filter(|_| ask_name) {
+                script_env.clone_from(&n.env);
                 name_why = Some(n.why.trim_start_matches("named by ").to_string());
+            }
+            if let Some(n) = named.iter().find(|n| n.updates).filter(|_| !script_updates) {
+                script_updates = true;
+                updates_why = Some(n.why.clone());
             }
         }
         let exported = matches!(state, FileState::Parsed(_)) && discover::is_exported_env(&path);
@@ -172,6 +182,7 @@ pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
             script_env,
             script_updates,
             name_why,
+            updates_why,
             exported,
             others,
         }
