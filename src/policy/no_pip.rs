@@ -165,15 +165,20 @@ pub fn matcher(name: &str) -> Option<String> {
 /// aside as a note.
 pub const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself, pip itself, or the tools that package it or lock its environment, with pip (a library's development or release workflow, a lock job, or its install instructions for PyPI users)",
+    label: "installs only the project itself, or pip and the tools that package it, lock its environment or run its sessions, with pip (a library's development or release workflow, a lock job, a nox or asv runner, or its install instructions for PyPI users)",
     advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
 };
 
-/// The tools that build and upload a distribution, or lock the environment: a release or
-/// lock job installs them with pip without setting up the project's environment
-/// (betolink/itslive-ingest's workflow pip-installs conda-lock to lock environment.yml).
+/// The tools that build and upload a distribution, lock the environment, or run sessions in
+/// environments they make themselves: a release, lock or test job installs them with pip
+/// without setting up the project's environment (betolink/itslive-ingest's workflow
+/// pip-installs conda-lock to lock environment.yml; SciTools/iris-esmf-regrid's installs nox,
+/// whose sessions create conda environments from the project's lock files).
 const PACKAGING_TOOLS: &[&str] = &[
     "conda-lock",
+    "nox",
+    "tox",
+    "asv",
     "pip",
     "setuptools",
     "wheel",
@@ -472,6 +477,8 @@ mod tests {
             " /dist/my_lib-*.tar.gz'",
             " --upgrade pip build && python -m build",
             " conda-lock",
+            " asv nox",
+            " --upgrade nox",
         ] {
             assert!(installs_only_the_project(own, Some("my-lib")), "{own}");
         }
@@ -480,6 +487,7 @@ mod tests {
             " --upgrade pip numpy",
             " twine requests",
             " conda-lock numpy",
+            " nox pytest",
         ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
