@@ -1267,3 +1267,23 @@ fn a_lock_step_for_a_file_in_a_subfolder_writes_the_lock_beside_it() {
         "{argv}"
     );
 }
+
+/// `python==3.11` is exactly 3.11.0 in conda (atlas-outreach-data-tools' binder file, applied
+/// to a 3.11.8 image): a warning at its line, with the series spelling; a full version and
+/// `=` are fine.
+#[test]
+fn a_double_equals_pin_short_of_a_full_version_is_exact() {
+    let (sb, _root) = mm_sandbox(
+        "name: proj\nchannels: [conda-forge]\ndependencies:\n  - python==3.11\n  - numpy==1.26.4\n  - pandas=2.2\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    let locations = c["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 1, "{c:#}");
+    assert_eq!(locations[0]["line"], 4);
+    assert_eq!(
+        locations[0]["message"],
+        "`python==3.11` pins exactly 3.11.0: conda's `==` is an exact match, `python=3.11` takes the 3.11 series"
+    );
+}

@@ -221,7 +221,10 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
         "{summary}"
     );
     // Not "no match in 1 file" beside the line it matched.
-    assert!(summary.ends_with("(README.md:4); no other match in 1 file"), "{summary}");
+    assert!(
+        summary.ends_with("(README.md:4); no other match in 1 file"),
+        "{summary}"
+    );
     assert!(
         readme["fix"].is_null(),
         "nothing to fix in a README: {readme:#}"

@@ -447,8 +447,8 @@ pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             "RUN" => {
                 for cmd in shell::commands(&ins.command_text()) {
                     let cmd = as_dot(cmd, &project_dirs);
-                    let own_code = installs_itself(&cmd)
-                        && (env_made || cmd.iter().any(|w| w == "--no-deps"));
+                    let own_code =
+                        installs_itself(&cmd) && (env_made || cmd.iter().any(|w| w == "--no-deps"));
                     env_made |= shell::is_mamba_install(&cmd);
                     if let Some(what) = shell::pip_install(&cmd).filter(|_| !own_code) {
                         out.push(finding(

@@ -309,7 +309,11 @@ fn pip_installing_the_project_itself_is_not_a_finding() {
     assert_eq!(lines(by_path), [7]);
     let other_stage = "FROM python:3.12 AS build\nCOPY . /app\nFROM mambaorg/micromamba:2.0.5\n\
                        RUN micromamba install -y -f /tmp/env.yml\nRUN pip install /app\n";
-    assert_eq!(lines(other_stage), [5], "another stage's copy is not this one's");
+    assert_eq!(
+        lines(other_stage),
+        [5],
+        "another stage's copy is not this one's"
+    );
 }
 
 #[test]

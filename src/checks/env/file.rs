@@ -488,6 +488,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
             );
         }
     }
+    lint_exact_pins(f, file);
     let mut malformed = false;
     for d in &file.dependencies {
         if let Err(e) = &d.spec {
@@ -549,6 +550,43 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
         }
         None => {}
     }
+}
+
+/// `python==3.11` in a conda file is exactly 3.11.0 (`==` is an exact match, `=` takes the
+/// series; conda's MatchSpec docs), which a hand-written file rarely means: on an image with
+/// 3.11.8 it downgrades Python (atlas-outreach-data-tools' binder/environment.yml). Only
+/// Python is judged: its releases always have three parts, while `crispy-bootstrap5==2024.2`
+/// or `django-crispy-forms==2.3` name a whole version.
+fn lint_exact_pins(f: &mut Findings, file: &EnvFile) {
+    let mut any = false;
+    for d in file.dependencies.iter().filter(|d| d.spec.is_ok()) {
+        let Some((name, version)) = short_exact_pin(&d.text).filter(|(n, _)| *n == "python")
+        else {
+            continue;
+        };
+        f.add(
+            Status::Warn,
+            d.line,
+            "exact-pin",
+            format!("`{}` pins exactly {version}.0: conda's `==` is an exact match, `{name}={version}` takes the {version} series", d.text.trim()),
+        );
+        any = true;
+    }
+    if any {
+        f.step("write `=` for a series (`python=3.11`); keep `==` for a full version (`python==3.11.8`)");
+    }
+}
+
+/// `name==X` or `name==X.Y` (numbers only): `==` with a version short of three parts.
+fn short_exact_pin(text: &str) -> Option<(&str, &str)> {
+    let (name, version) = text.trim().split_once("==")?;
+    let numeric = !version.is_empty()
+        && version.split('.').count() <= 2
+        && version
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let name = name.trim();
+    (numeric && !name.contains([' ', '<', '>', '!', '=', ','])).then_some((name, version))
 }
 
 /// A Snakemake runner environment whose rules run in conda environments of their own
@@ -921,6 +959,24 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_short_exact_pin_is_told_from_a_full_one() {
+        let pin = super::short_exact_pin;
+        assert_eq!(pin("python==3.11"), Some(("python", "3.11")));
+        assert_eq!(pin("  notebook==7 "), Some(("notebook", "7")));
+        for full in [
+            "python==3.11.8",
+            "python=3.11",
+            "numpy>=1.26,<2",
+            "numpy==1.*",
+            "conda-forge::numpy",
+            "python==3.11=h123_0",
+            "numpy>=1==2",
+        ] {
+            assert_eq!(pin(full), None, "{full}");
+        }
+    }
+
     #[test]
     fn a_machine_prefix_is_absolute_or_home_relative() {
         for p in [
