@@ -651,3 +651,39 @@ fn a_compose_template_for_a_script_is_left_out() {
     );
     assert_eq!(status(&report, "compose.privileged"), "fail");
 }
+
+/// The image a README builds (`docker build -t topsapp_img .`) is the name a fix rebuilds
+/// the Dockerfile under, and a compose service that runs that image without building it is
+/// judged by that Dockerfile (Koverse's `image: jupyterdatascienceimage`).
+#[test]
+fn a_build_the_readme_documents_names_the_image_and_links_the_service() {
+    let sb = project(&[
+        (
+            "README.md",
+            "# App\n\n```\ndocker build --no-cache -t labimage .\ndocker compose up\n```\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"http.server\"]\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  lab:\n    image: labimage\n    ports: [\"8000:8000\"]\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck", "compose.user"]);
+    let hc = check(&report, "dockerfile.healthcheck");
+    assert!(
+        hc["fix"]["manual"]
+            .to_string()
+            .contains("then rebuild: docker build -t labimage -f Dockerfile ."),
+        "{hc:#}"
+    );
+    let user = check(&report, "compose.user");
+    assert_eq!(user["status"], "ok", "{user:#}");
+    assert!(
+        user.to_string()
+            .contains("the Dockerfile labimage is built from runs as `mambauser`"),
+        "{user:#}"
+    );
+}

@@ -344,11 +344,20 @@ pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
 
 use crate::policy::text::printable;
 
-/// The tag a Dockerfile no compose service builds is rebuilt as: the project's image for the
-/// one image.* inspects (the first found), else the project's name and the Dockerfile's folder
-/// (`solarsense-predictor` for deploy/predictor/Dockerfile), so that a side image is never
-/// tagged as the project's.
+/// The tag a Dockerfile no compose service builds is rebuilt as: the configured image, else
+/// the tag the project's own Makefile, scripts or README build it under (`docker build -t
+/// topsapp_img .`), else the project's image for the one image.* inspects (the first found),
+/// else the project's name and the Dockerfile's folder (`solarsense-predictor` for
+/// deploy/predictor/Dockerfile), so that a side image is never tagged as the project's.
 fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
+    let documented = crate::probes::files::documented_builds(ctx);
+    if let Some(b) = documented
+        .iter()
+        .find(|b| b.dockerfile == df.path)
+        .filter(|_| ctx.settings.image.is_none())
+    {
+        return printable(&b.tag);
+    }
     let first = crate::probes::docker::project_files(ctx)
         .dockerfiles
         .first()

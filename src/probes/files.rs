@@ -12,6 +12,9 @@
 //! name in the project root (`compose.yaml`, `environment.yml`, …) are found even when an
 //! ignore file lists them.
 
+mod documented;
+pub(crate) use documented::{documented_builds, DocumentedBuild};
+
 use crate::core::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,6 +77,36 @@ pub(crate) const ENV_DIRS: &[&str] = &[
     "binder",
     ".binder",
 ];
+
+/// Scripts read at the most for what they say (the environment they create, the image they
+/// build), and bytes of each.
+pub(crate) const MAX_SCRIPTS: usize = 64;
+pub(crate) const SCRIPT_BYTES: u64 = 256 * 1024;
+
+/// The README names a person reads first.
+pub(crate) const READMES: &[&str] = &[
+    "README.md",
+    "README.rst",
+    "README.txt",
+    "README",
+    "readme.md",
+    "Readme.md",
+];
+
+/// Where the project says how it is set up (the environment it creates, the image it builds),
+/// in the order they are believed:
+/// Makefiles, then shell scripts (shallow before deep), then the README.
+pub(crate) fn instruction_sources(root: &Path, scripts: &[PathBuf]) -> Vec<PathBuf> {
+    let mut order: Vec<PathBuf> = scripts.to_vec();
+    order.sort_by_key(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        let make = name.is_some_and(|n| n.contains("akefile") || n.ends_with(".mk"));
+        (!make, p.components().count())
+    });
+    order.truncate(MAX_SCRIPTS);
+    order.extend(READMES.iter().map(|r| root.join(r)).filter(|p| p.is_file()));
+    order
+}
 
 fn skipped_dir(name: &str) -> bool {
     TOOL_DIRS.contains(&name) || DATA_DIRS.contains(&name)

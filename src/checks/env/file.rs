@@ -560,8 +560,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
 fn lint_exact_pins(f: &mut Findings, file: &EnvFile) {
     let mut any = false;
     for d in file.dependencies.iter().filter(|d| d.spec.is_ok()) {
-        let Some((name, version)) = short_exact_pin(&d.text).filter(|(n, _)| *n == "python")
-        else {
+        let Some((name, version)) = short_exact_pin(&d.text).filter(|(n, _)| *n == "python") else {
             continue;
         };
         f.add(

@@ -14,6 +14,7 @@ use super::{
     parse_file_with, BuildMissing, ComposeFacts, ComposeFile, ComposeService, Problem, LINE_STRIDE,
 };
 use crate::core::Context;
+use crate::probes::files::DocumentedBuild;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -332,8 +333,9 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
 }
 
 /// Links each service that only runs an image to the Dockerfile another service of the
-/// project builds that image from (same repository, any tag).
-fn link_built_images(facts: &mut ComposeFacts) {
+/// project builds that image from (same repository, any tag), else the one the project's
+/// Makefile, scripts or README build it from (`docker build -t jupyterdatascienceimage .`).
+fn link_built_images(facts: &mut ComposeFacts, documented: &[DocumentedBuild]) {
     // A tag from a variable that must be set (`org/app:${VERSION:?…}`) still names the
     // repository before it.
     let repo = |image: &str| {
@@ -347,6 +349,11 @@ fn link_built_images(facts: &mut ComposeFacts) {
         .services
         .iter()
         .filter_map(|s| Some((repo(s.image.as_deref()?), s.dockerfile.clone()?)))
+        .chain(
+            documented
+                .iter()
+                .map(|b| (repo(&b.tag), b.dockerfile.clone())),
+        )
         .collect();
     for s in facts.services.iter_mut().filter(|s| s.dockerfile.is_none()) {
         let Some(image) = s.image.as_deref() else {
@@ -620,7 +627,10 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         let n = paths.len().saturating_sub(1);
         loader.chain(&paths, n);
         mark_one_shots(&mut loader.facts);
-        link_built_images(&mut loader.facts);
+        link_built_images(
+            &mut loader.facts,
+            &crate::probes::files::documented_builds(ctx),
+        );
         look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
         look_up_builds(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
         return loader.facts;
@@ -637,7 +647,10 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         }
     }
     mark_one_shots(&mut loader.facts);
-    link_built_images(&mut loader.facts);
+    link_built_images(
+        &mut loader.facts,
+        &crate::probes::files::documented_builds(ctx),
+    );
     look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
     look_up_builds(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
     loader.facts

@@ -34,9 +34,7 @@ pub(crate) struct NamedFile {
     pub updates: bool,
 }
 
-/// Scripts read at the most, and bytes of each.
-const MAX_SCRIPTS: usize = 64;
-const SCRIPT_BYTES: u64 = 256 * 1024;
+use crate::probes::files::{instruction_sources as sources, MAX_SCRIPTS, SCRIPT_BYTES};
 
 /// The package managers whose environment files are looked for.
 const MANAGERS: &[&str] = &["conda", "mamba", "micromamba"];
@@ -168,30 +166,6 @@ fn plain_file(file: String) -> Option<String> {
             .all(|c| matches!(c, Component::Normal(_)))
         && (file.ends_with(".yml") || file.ends_with(".yaml"));
     plain.then_some(file)
-}
-
-/// The README names a person reads first.
-const READMES: &[&str] = &[
-    "README.md",
-    "README.rst",
-    "README.txt",
-    "README",
-    "readme.md",
-    "Readme.md",
-];
-
-/// Where the project says how its environment is made, in the order they are believed:
-/// Makefiles, then shell scripts (shallow before deep), then the README.
-fn sources(root: &Path, scripts: &[PathBuf]) -> Vec<PathBuf> {
-    let mut order: Vec<PathBuf> = scripts.to_vec();
-    order.sort_by_key(|p| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-        let make = name.is_some_and(|n| n.contains("akefile") || n.ends_with(".mk"));
-        (!make, p.components().count())
-    });
-    order.truncate(MAX_SCRIPTS);
-    order.extend(READMES.iter().map(|r| root.join(r)).filter(|p| p.is_file()));
-    order
 }
 
 /// The environment files the project's scripts and README name that exist in the

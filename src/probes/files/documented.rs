@@ -1,0 +1,178 @@
+//! The images the project's own Makefile, scripts and README build (`docker build -t
+//! topsapp_img .`), so that a fix rebuilds a Dockerfile under the name the project runs it
+//! by, not one made up from the folder. Read as text, never run.
+
+use crate::core::Context;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One `docker build` a project file documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DocumentedBuild {
+    /// The first `-t`/`--tag`, as written.
+    pub tag: String,
+    /// The Dockerfile it builds, from the project root (`-f`, else `CONTEXT/Dockerfile`).
+    pub dockerfile: PathBuf,
+}
+
+/// `docker build` options that take a value (the rest are flags).
+const VALUED: &[&str] = &[
+    "-t",
+    "--tag",
+    "-f",
+    "--file",
+    "--build-arg",
+    "--target",
+    "--platform",
+    "--network",
+    "--label",
+    "--cache-from",
+    "--cache-to",
+    "--secret",
+    "--ssh",
+    "-o",
+    "--output",
+    "--progress",
+    "--add-host",
+    "--iidfile",
+    "--shm-size",
+    "--ulimit",
+    "-m",
+    "--memory",
+    "--build-context",
+];
+
+/// The tag, `-f` file and context of every `docker build` (or `docker buildx build`,
+/// `podman build`) in `text`, by line; a tag or path through a variable is not known.
+pub(crate) fn builds_in(text: &str) -> Vec<(usize, String, Option<String>, String)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.replace('`', " ");
+        let line = line.trim_start().trim_start_matches(['@', '$', ' ', '\t']);
+        if line.starts_with('#') {
+            continue;
+        }
+        // `cd jupyter && docker build …`: the paths are the folder's.
+        let mut cd: Option<String> = None;
+        for segment in line.split(['&', ';', '|']) {
+            if let Some(dir) = segment.trim().strip_prefix("cd ") {
+                cd = Some(dir.trim().to_string()).filter(|d| !d.contains(['$', '~', ' ']));
+                continue;
+            }
+            if let Some((tag, file, context)) = build_of(segment) {
+                let within = |p: String| match &cd {
+                    Some(d) => format!("{d}/{p}"),
+                    None => p,
+                };
+                out.push((i + 1, tag, file.map(within), within(context)));
+            }
+        }
+    }
+    out
+}
+
+fn build_of(segment: &str) -> Option<(String, Option<String>, String)> {
+    let words = shlex::split(segment)?;
+    let at = words.iter().position(|w| w == "docker" || w == "podman")?;
+    let rest = match words.get(at + 1..)? {
+        [b, rest @ ..] if b == "build" => rest,
+        [x, b, rest @ ..] if x == "buildx" && b == "build" => rest,
+        _ => return None,
+    };
+    let (mut tag, mut file, mut context) = (None, None, None);
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        let (name, inline) = match w.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (w.as_str(), None),
+        };
+        if VALUED.contains(&name) {
+            let value = inline.or_else(|| it.next().cloned());
+            match name {
+                "-t" | "--tag" if tag.is_none() => tag = value,
+                "-f" | "--file" => file = value,
+                _ => {}
+            }
+        } else if !w.starts_with('-') {
+            context = Some(w.clone());
+        }
+    }
+    let plain = |s: &String| !s.is_empty() && !s.contains(['$', '`', '<', '{']);
+    let tag = tag.filter(plain)?;
+    let context = context.filter(|c| plain(c) && !c.contains("://"))?;
+    Some((tag, file.filter(plain), context))
+}
+
+/// Every build the project's Makefiles, scripts and README document, the first per
+/// Dockerfile kept (see [`crate::probes::files::instruction_sources`] for the order).
+pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
+    ctx.probe(|ctx| {
+        let root = &ctx.settings.project_dir;
+        let scripts = &crate::probes::files::project_files(ctx).scripts;
+        let mut out: Vec<DocumentedBuild> = Vec::new();
+        for source in crate::probes::files::instruction_sources(root, scripts) {
+            let Ok(bytes) = crate::disk::read_head(&source, crate::probes::files::SCRIPT_BYTES)
+            else {
+                continue;
+            };
+            let dir = source.parent().unwrap_or(root);
+            // A README's commands run from the project root; a script's, from its folder as
+            // often: the root is taken, the script's folder where the root holds no such file.
+            for (_, tag, file, context) in builds_in(&String::from_utf8_lossy(&bytes)) {
+                let dockerfile = |base: &Path| {
+                    crate::disk::lexical(&match &file {
+                        Some(f) => base.join(f),
+                        None => base.join(&context).join("Dockerfile"),
+                    })
+                };
+                // Looked up one name at a time, through no linked folder: nothing outside
+                // the project is even looked at.
+                let here = |p: &PathBuf| {
+                    p.strip_prefix(root)
+                        .is_ok_and(|rel| crate::disk::lookup_under(root, rel) == Some(true))
+                };
+                let Some(path) = [dockerfile(root), dockerfile(dir)].into_iter().find(here) else {
+                    continue;
+                };
+                if !out.iter().any(|b| b.dockerfile == path) {
+                    out.push(DocumentedBuild {
+                        tag,
+                        dockerfile: path,
+                    });
+                }
+            }
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::builds_in;
+
+    #[test]
+    fn build_commands_give_their_tag_file_and_context() {
+        let text = "Build it:\n\n```\ndocker build -t topsapp_img .\n```\n\
+                    $ docker buildx build --platform linux/amd64 --tag=ghcr.io/org/app:dev -f docker/Dockerfile docker\n\
+                    cd jupyter && docker build --no-cache -t jupyterdatascienceimage .\n\
+                    docker build -t \"$IMAGE\" .\n\
+                    docker build .\n\
+                    # docker build -t commented .\n\
+                    docker run -t app\n";
+        let got: Vec<(usize, String, Option<String>, String)> = builds_in(text);
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            got,
+            [
+                (4, s("topsapp_img"), None, s(".")),
+                (
+                    6,
+                    s("ghcr.io/org/app:dev"),
+                    Some(s("docker/Dockerfile")),
+                    s("docker")
+                ),
+                (7, s("jupyterdatascienceimage"), None, s("jupyter/.")),
+            ]
+        );
+    }
+}
