@@ -1287,3 +1287,36 @@ fn a_double_equals_pin_short_of_a_full_version_is_exact() {
         "`python==3.11` pins exactly 3.11.0: conda's `==` is an exact match, `python=3.11` takes the 3.11 series"
     );
 }
+
+/// A requirements.txt a Dockerfile installs into the image with `mamba install --file` (the
+/// Jupyter Docker Stacks' recipe, Koverse's jupyter/) is a conda package list for the image,
+/// not pip requirements to turn into a host environment.yml.
+#[test]
+fn a_requirements_file_the_image_installs_with_mamba_is_not_pip() {
+    let sb = Sandbox::new();
+    fs::write(
+        sb.project.join("requirements.txt"),
+        "requests\njupyterhub\n",
+    )
+    .unwrap();
+    fs::write(
+        sb.project.join("Dockerfile"),
+        "FROM quay.io/jupyter/base-notebook:2024-07-29\nCOPY requirements.txt /tmp/\nRUN mamba install --yes --file /tmp/requirements.txt && \\\n    mamba clean --all -f -y\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert_eq!(
+        c["summary"],
+        "no environment.yml in the project; requirements.txt is a conda package list that Dockerfile:3 installs into the image: the image is the environment"
+    );
+    // Installed with pip instead, it is the pip requirements env.file proposes to replace.
+    fs::write(
+        sb.project.join("Dockerfile"),
+        "FROM python:3.12-slim\nCOPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(status(&r, "env.file"), "fail");
+}

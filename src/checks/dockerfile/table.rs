@@ -93,7 +93,11 @@ fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
         "Copy files with --chown to the app user",
         "Files copied without --chown belong to root, so the app user cannot own its files",
-        &[format!("Edit {}: add `--chown=<user>:<group>` to each reported COPY/ADD; on mambaorg/micromamba use `--chown=$MAMBA_USER:$MAMBA_USER`.", i.where_())],
+        &[if i.jupyter_stack() {
+            format!("Edit {}: add `--chown=${{NB_UID}}:${{NB_GID}}` (jovyan) to each reported COPY/ADD the server must own or write; configuration it only reads may stay root's.", i.where_())
+        } else {
+            format!("Edit {}: add `--chown=<user>:<group>` to each reported COPY/ADD; on mambaorg/micromamba use `--chown=$MAMBA_USER:$MAMBA_USER`.", i.where_())
+        }],
     )
 }
 
@@ -126,10 +130,16 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     {
         successors.push_str(" For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba).");
     }
-    if reported
-        .iter()
-        .any(|r| r.registry.is_none() && super::jupyter_stack(r))
-    {
+    let on_hub =
+        |r: &crate::probes::dockerfile::ImageRef| r.registry.is_none() && super::jupyter_stack(r);
+    if !reported.is_empty() && reported.iter().all(on_hub) {
+        return i.fix(
+            "Move the base image to quay.io/jupyter",
+            "The Jupyter Docker Stacks' Docker Hub copies get no more updates",
+            &[format!("Edit {}: write each reported FROM jupyter/NAME as quay.io/jupyter/NAME, the same image, still updated, pinned to one of its dated tags.", i.where_())],
+        );
+    }
+    if reported.iter().any(on_hub) {
         successors.push_str(" For a Jupyter stack on Docker Hub (jupyter/NAME), quay.io/jupyter/NAME is the same image, still updated: pin one of its dated tags.");
     }
     i.fix(

@@ -226,6 +226,17 @@ fn a_jupyter_stack_base_is_judged_as_the_stacks_ship_it() {
         "{eol:?}"
     );
     assert!(eol[0].1.contains("is no longer updated"), "{eol:?}");
+    // Its fix moves it to quay.io, not to micromamba; copies are chowned to jovyan.
+    let mut input = fix_input(&own);
+    input.files = vec![(&own, vec![1])];
+    let steps = (rule("dockerfile.base_eol").fix)(&input).manual.join(" ");
+    assert!(
+        steps.contains("FROM jupyter/NAME as quay.io/jupyter/NAME"),
+        "{steps}"
+    );
+    assert!(!steps.contains("mambaorg/micromamba"), "{steps}");
+    let steps = (rule("dockerfile.chown").fix)(&input).manual.join(" ");
+    assert!(steps.contains("`--chown=${NB_UID}:${NB_GID}`"), "{steps}");
     // The foundation image serves nothing and declares no HEALTHCHECK.
     let foundation = text(
         "quay.io/jupyter/docker-stacks-foundation",

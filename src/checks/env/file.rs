@@ -173,6 +173,11 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
             );
     }
     let Some(req) = probe::requirements_txt(ctx) else {
+        if let Some(at) = probe::requirements_for_the_image(ctx) {
+            return CheckResult::skip(format!(
+                "no {shown} in the project; requirements.txt is a conda package list that {at} installs into the image: the image is the environment"
+            ));
+        }
         if let Some(why) = probe::requirements_are_package_metadata(ctx) {
             return CheckResult::skip(format!(
                 "no {shown} in the project; {why}: not an environment to set up"

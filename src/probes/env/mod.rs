@@ -299,7 +299,9 @@ pub fn env_name(ctx: &Context) -> Option<EnvName> {
 pub(crate) fn sets_up_an_environment(ctx: &Context) -> bool {
     let pf = project_file(ctx);
     let found = pf.explicit || !matches!(pf.state, FileState::Absent);
-    (found && binder_only_library(ctx).is_none()) || requirements_txt(ctx).is_some()
+    (found && binder_only_library(ctx).is_none())
+        || requirements_txt(ctx).is_some()
+        || requirements_for_the_image(ctx).is_some()
 }
 
 /// What the skips say when [`sets_up_an_environment`] says no, with why.
@@ -687,6 +689,34 @@ pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
     Some(ctx.settings.project_dir.join("requirements.txt"))
         .filter(|p| p.is_file())
         .filter(|_| requirements_are_package_metadata(ctx).is_none())
+        .filter(|_| requirements_for_the_image(ctx).is_none())
+}
+
+/// Where a Dockerfile of the project installs requirements.txt as a conda package list into
+/// the image (`mamba install --yes --file /tmp/requirements.txt`, the Jupyter Docker Stacks'
+/// recipe): "Dockerfile:5"; the image is then the project's environment, and the file no pip
+/// requirements to replace.
+pub(crate) fn requirements_for_the_image(ctx: &Context) -> Option<String> {
+    /// Its own type: the probe cache is keyed by type.
+    struct Found(Option<String>);
+    static FILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:micromamba|mamba|conda)\s+(?:install|create)\b[^&;|\n]*?\s(?:--file[ =]|-f\s+)\S*?\brequirements\.txt\b",
+        )
+        .expect("static regex")
+    });
+    ctx.probe(|ctx| {
+        let facts = crate::probes::dockerfile::dockerfiles(ctx);
+        Found(facts.files.iter().find_map(|df| {
+            df.instructions
+                .iter()
+                .filter(|i| i.keyword == "RUN")
+                .find(|i| FILE.is_match(&i.command_text()))
+                .map(|i| format!("{}:{}", df.display, i.line))
+        }))
+    })
+    .0
+    .clone()
 }
 
 /// Whether devdoctor runs in the project folder, so that fix commands (which the fixer runs
