@@ -1320,3 +1320,45 @@ fn a_requirements_file_the_image_installs_with_mamba_is_not_pip() {
     let (r, _) = sb.json(&["env.file"]);
     assert_eq!(status(&r, "env.file"), "fail");
 }
+
+/// PyTorch's own channel stopped at 2.5 (tig3rmast3r/vampnet lists pytorch and nvidia ahead
+/// of conda-forge): one finding at the channel, which also explains conda-forge's place.
+#[test]
+fn the_pytorch_channel_is_named_once_as_the_cause() {
+    let (sb, _root) = mm_sandbox(
+        "name: proj\nchannels:\n  - pytorch\n  - nvidia\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch=2.3.1\n  - pytorch-cuda=12.1\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let rules: Vec<&str> = c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["pytorch-channel"], "{c:#}");
+    assert!(
+        c["fix"]["manual"]
+            .to_string()
+            .contains("replace `pytorch-cuda=X` with `cuda-version=X`"),
+        "{c:#}"
+    );
+    // Another channel ahead of conda-forge is still its own finding.
+    sb.write(
+        "project/environment.yml",
+        "name: proj\nchannels:\n  - pytorch\n  - bioconda\n  - conda-forge\ndependencies:\n  - python=3.12\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let text = check(&r, "env.file").to_string();
+    assert!(
+        text.contains("conda-forge is not the first channel (`pytorch` is)"),
+        "{text}"
+    );
+    // Behind conda-forge, with nothing taken from it by name, it gives nothing: not judged.
+    sb.write(
+        "project/environment.yml",
+        "name: proj\nchannels:\n  - conda-forge\n  - pytorch\ndependencies:\n  - python=3.12\n  - pytorch\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(status(&r, "env.file"), "ok", "{r:#}");
+}

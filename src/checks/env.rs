@@ -106,6 +106,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
 - channels: conda-forge missing or not first, or `defaults` present (warn: licensing and
   solver conflicts; use `nodefaults`), and likewise Anaconda's repository under another
   name (`anaconda`, `main`, `pkgs/main`, …) as a channel or a `CHANNEL::package` prefix;
+- the `pytorch` channel (warn: PyTorch published its last conda packages there with 2.5;
+  conda-forge's `pytorch`, with `cuda-version` and `pytorch-gpu` for CUDA, replaces it and
+  `pytorch-cuda`), which also stands for conda-forge's place behind it and `nvidia`;
 - Python not pinned (warn), or not listed at all in a Python project (one with a `pip:` block,
   Python sources or a distribution of its own: a C++ toolchain environment gets a Python only
   as a tool's dependency), or pinned to a line that is end of life (warn: `python=3.8`,

@@ -348,7 +348,29 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
     } else {
         1
     };
+    // PyTorch's own channel (and NVIDIA's, which its `pytorch-cuda` needs) ahead of
+    // conda-forge: one cause, told by the pytorch finding, not also as conda-forge's place.
+    // Behind conda-forge, with nothing taken from it by name, it gives nothing.
+    let cf = real.iter().position(|(c, _)| c == "conda-forge");
+    let takes_from_it = file.dependencies.iter().any(|d| {
+        let t = d.text.trim();
+        t.starts_with("pytorch::") || t.starts_with("pytorch-cuda")
+    });
+    let pytorch = real.iter().enumerate().find_map(|(i, c)| {
+        (c.0 == "pytorch" && (takes_from_it || cf.is_none_or(|cf| i < cf))).then_some(c)
+    });
+    let ahead_for_pytorch = |i: usize| {
+        pytorch.is_some()
+            && real[..i]
+                .iter()
+                .all(|(c, _)| c == "pytorch" || c == "nvidia")
+    };
+    if let Some((_, at)) = pytorch {
+        f.add(Status::Warn, *at, "pytorch-channel", "`pytorch` channel: PyTorch stopped publishing conda packages there after 2.5 (pytorch/pytorch#138506); conda-forge's `pytorch` has the releases since");
+        f.step("take PyTorch from conda-forge: remove the `pytorch` channel (and `nvidia`, which `pytorch-cuda` needed), replace `pytorch-cuda=X` with `cuda-version=X` and, for a GPU build, `pytorch-gpu`; then lock again");
+    }
     match real.iter().position(|(c, _)| c == "conda-forge") {
+        Some(i) if i > 0 && ahead_for_pytorch(i) => {}
         None => {
             f.add(Status::Warn, line, "conda-forge", "conda-forge is not among the channels (micromamba 2 falls back to it, conda to `defaults`)");
             f.step("list `conda-forge` as the first channel");
@@ -374,8 +396,12 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
         );
         f.step("remove the `default` channel (or write `nodefaults` to keep Anaconda's out)");
     }
-    // `defaults` and Anaconda's repository under other names (what `conda env export` lists
-    // for it: `pkgs/main`, `pkgs/r`): one cause, one finding, at the first.
+    lint_anaconda_channels(f, file, &channels);
+}
+
+/// `defaults` and Anaconda's repository under other names (what `conda env export` lists for
+/// it: `pkgs/main`, `pkgs/r`): one cause, one finding, at the first.
+fn lint_anaconda_channels(f: &mut Findings, file: &EnvFile, channels: &[(String, usize)]) {
     let anacondas: Vec<&(String, usize)> = channels
         .iter()
         .filter(|(c, _)| c == "defaults" || is_anacondas(c))

@@ -299,9 +299,7 @@ pub fn env_name(ctx: &Context) -> Option<EnvName> {
 pub(crate) fn sets_up_an_environment(ctx: &Context) -> bool {
     let pf = project_file(ctx);
     let found = pf.explicit || !matches!(pf.state, FileState::Absent);
-    (found && binder_only_library(ctx).is_none())
-        || requirements_txt(ctx).is_some()
-        || requirements_for_the_image(ctx).is_some()
+    (found && binder_only_library(ctx).is_none()) || requirements_txt(ctx).is_some()
 }
 
 /// What the skips say when [`sets_up_an_environment`] says no, with why.
