@@ -1362,3 +1362,21 @@ fn the_pytorch_channel_is_named_once_as_the_cause() {
     let (r, _) = sb.json(&["env.file"]);
     assert_eq!(status(&r, "env.file"), "ok", "{r:#}");
 }
+
+/// `geopandas>=0.9.*` (DahnJ/H3-Pandas): conda ignores the `.*` after a comparison and
+/// deprecates it; `=0.9.*` and `0.9.*` are the series and fine.
+#[test]
+fn a_glob_after_a_comparison_is_deprecated() {
+    let (sb, _root) = mm_sandbox(
+        "name: proj\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - geopandas>=0.9.*\n  - numpy=1.26.*\n  - pandas 2.2.*\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let locations = c["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 1, "{c:#}");
+    assert_eq!(locations[0]["line"], 5);
+    assert_eq!(
+        locations[0]["message"],
+        "`geopandas>=0.9.*`: conda ignores the `.*` after a comparison and deprecates it; write `>=0.9`"
+    );
+}

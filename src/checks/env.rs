@@ -115,6 +115,7 @@ Looks at the project's environment file (environment.yml, or the file named by -
   `python>=3.8,<3.10`, judged on the newest line it allows, from the same dated table as
   dockerfile.base_eol), or to a line pyproject.toml's `requires-python` refuses (warn: pip
   will not install the project there), malformed MatchSpecs (fail); `python==3.11`, which conda reads as exactly 3.11.0 (warn: `python=3.11` is the series);
+  a `.*` after a comparison (`geopandas>=0.9.*`, warn: conda ignores it and deprecates it);
 - a Snakemake runner (`snakemake` in dependencies) whose rules run in conda environments of
   their own (a `conda:` directive in a Snakefile or `*.smk`) without `conda` (or mamba) in
   the environment (warn: `--use-conda` creates those environments with a `conda` executable,

@@ -520,6 +520,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
         }
     }
     lint_exact_pins(f, file);
+    lint_relational_globs(f, file);
     let mut malformed = false;
     for d in &file.dependencies {
         if let Err(e) = &d.spec {
@@ -604,6 +605,31 @@ fn lint_exact_pins(f: &mut Findings, file: &EnvFile) {
     }
     if any {
         f.step("write `=` for a series (`python=3.11`); keep `==` for a full version (`python==3.11.8`)");
+    }
+}
+
+/// `geopandas>=0.9.*`: conda ignores a `.*` after a relational operator and deprecates it
+/// ("superfluous and deprecated", DahnJ/H3-Pandas); a future conda refuses the spec.
+fn lint_relational_globs(f: &mut Findings, file: &EnvFile) {
+    static GLOB: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:>=|<=|>|<|!=)\s*[0-9][0-9A-Za-z.]*?\.\*").expect("static regex")
+    });
+    let mut any = false;
+    for d in file.dependencies.iter().filter(|d| d.spec.is_ok()) {
+        let Some(m) = GLOB.find(&d.text) else {
+            continue;
+        };
+        let plain = m.as_str().trim_end_matches(".*");
+        f.add(
+            Status::Warn,
+            d.line,
+            "relational-glob",
+            format!("`{}`: conda ignores the `.*` after a comparison and deprecates it; write `{plain}`", d.text.trim()),
+        );
+        any = true;
+    }
+    if any {
+        f.step("drop the `.*` after `>=`, `<` and the other comparisons marked above");
     }
 }
 
