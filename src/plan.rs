@@ -1185,11 +1185,8 @@ mod tests {
                 "env.pip",
                 Status::Fail,
                 Some(
-                    run("rebuild", Phase::CreateEnv, "micromamba create -f e.yml").cmd([
-                        "pip",
-                        "uninstall",
-                        "x",
-                    ]),
+                    run("rebuild", Phase::CreateEnv, "micromamba create -f e.yml")
+                        .cmd(crate::words("pip uninstall x")),
                 ),
             ),
             entry(
@@ -1598,15 +1595,7 @@ mod tests {
                         Phase::CreateEnv,
                         "micromamba env remove -y -n proj",
                     )
-                    .cmd([
-                        "micromamba",
-                        "create",
-                        "-y",
-                        "-n",
-                        "proj",
-                        "-f",
-                        "e.yml",
-                    ]),
+                    .cmd(crate::words("micromamba create -y -n proj -f e.yml")),
                 ),
             ),
             entry(
