@@ -213,7 +213,7 @@ pub struct ComposeFile {
 
 impl ComposeFile {
     /// Why the file is left out of the rules, for a detail or a skip.
-    pub fn left_out(&self) -> Option<String> {
+    pub(crate) fn left_out(&self) -> Option<String> {
         self.template.as_ref().map(|t| {
             format!(
                 "left out {}: a template that a script fills in before compose reads it ({t})",

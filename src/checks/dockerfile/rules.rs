@@ -209,7 +209,7 @@ fn keeps_dropping_root(df: &Dockerfile, lineage: &[&Stage], server: &str) -> boo
 
 /// The final stage is built on a Jupyter Docker Stack and keeps its entrypoint (`tini -g --
 /// start.sh`), which, started as root, switches to `NB_USER` before it runs the command.
-pub(crate) fn on_stack_entrypoint(df: &Dockerfile) -> bool {
+fn on_stack_entrypoint(df: &Dockerfile) -> bool {
     let Some(fin) = df.final_stage() else {
         return false;
     };
