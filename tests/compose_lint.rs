@@ -687,3 +687,30 @@ fn a_build_the_readme_documents_names_the_image_and_links_the_service() {
         "{user:#}"
     );
 }
+
+/// A README beside a Dockerfile in a subfolder names that image (TOSTRING-Z/chatx's
+/// mcp_client/mcp_server/README.md: `docker build -t transagent:latest .`), even when the
+/// project's root has a Dockerfile of its own.
+#[test]
+fn a_readme_beside_a_dockerfile_names_its_image() {
+    let served = "FROM mambaorg/micromamba:2.0.5\nEXPOSE 3001\nCMD [\"python\", \"server.py\"]\n";
+    let sb = project(&[
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nHEALTHCHECK CMD true\n",
+        ),
+        ("srv/Dockerfile", served),
+        (
+            "srv/README.md",
+            "```\ndocker build -t transagent:latest .\n```\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    let hc = check(&report, "dockerfile.healthcheck");
+    assert!(
+        hc["fix"]["manual"]
+            .to_string()
+            .contains("then rebuild: docker build -t transagent:latest -f srv/Dockerfile srv"),
+        "{hc:#}"
+    );
+}

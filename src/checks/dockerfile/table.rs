@@ -447,7 +447,7 @@ pub const RULES: &[Rule] = &[
         mamba_policy: false,
         subject: Some(Subject {
             has: super::env_name::creates_an_environment,
-            absent: "not applicable: no RUN creates a conda environment",
+            absent: "not applicable: no RUN of the final stage (or a stage it is built on) creates a conda environment",
             applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) whose final stage creates a conda environment; skips when there is none.",
         }),
     },

@@ -108,9 +108,20 @@ fn build_of(segment: &str) -> Option<(String, Option<String>, String)> {
 pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
     ctx.probe(|ctx| {
         let root = &ctx.settings.project_dir;
-        let scripts = &crate::probes::files::project_files(ctx).scripts;
+        let found = crate::probes::files::project_files(ctx);
+        // The README beside a Dockerfile in a subfolder says how that image is built too
+        // (TOSTRING-Z/chatx's mcp_client/mcp_server/README.md).
+        let beside = found
+            .dockerfiles
+            .iter()
+            .filter_map(|d| d.parent())
+            .filter(|d| *d != root.as_path())
+            .flat_map(|d| crate::probes::files::READMES.iter().map(move |r| d.join(r)))
+            .filter(|p| p.is_file());
+        let mut sources = crate::probes::files::instruction_sources(root, &found.scripts);
+        sources.extend(beside);
         let mut out: Vec<DocumentedBuild> = Vec::new();
-        for source in crate::probes::files::instruction_sources(root, scripts) {
+        for source in sources {
             let Ok(bytes) = crate::disk::read_head(&source, crate::probes::files::SCRIPT_BYTES)
             else {
                 continue;
@@ -131,7 +142,13 @@ pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
                     p.strip_prefix(root)
                         .is_ok_and(|rel| crate::disk::lookup_under(root, rel) == Some(true))
                 };
-                let Some(path) = [dockerfile(root), dockerfile(dir)].into_iter().find(here) else {
+                // A README in a subfolder speaks of the image built there.
+                let order = if dir == root.as_path() || !is_readme(&source) {
+                    [dockerfile(root), dockerfile(dir)]
+                } else {
+                    [dockerfile(dir), dockerfile(root)]
+                };
+                let Some(path) = order.into_iter().find(here) else {
                     continue;
                 };
                 if !out.iter().any(|b| b.dockerfile == path) {
@@ -144,6 +161,11 @@ pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
         }
         out
     })
+}
+
+fn is_readme(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| crate::probes::files::READMES.iter().any(|r| *n == **r))
 }
 
 #[cfg(test)]
