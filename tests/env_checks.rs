@@ -1380,3 +1380,45 @@ fn a_glob_after_a_comparison_is_deprecated() {
         "`geopandas>=0.9.*`: conda ignores the `.*` after a comparison and deprecates it; write `>=0.9`"
     );
 }
+
+/// An environment file only the Dockerfile names (george123ya/scRNAseq_Visualizer: `COPY
+/// yml/shiny_app_env.yml /tmp/env.yml`, then `micromamba create -f /tmp/env.yml`) is found,
+/// and says so; a YAML the image copies but creates nothing from is not an environment.
+#[test]
+fn a_file_the_dockerfile_copies_and_creates_from_is_the_environment_file() {
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.project.join("yml")).unwrap();
+    fs::write(
+        sb.project.join("yml/app_env.yml"),
+        "name: app_env\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - r-base\n",
+    )
+    .unwrap();
+    fs::write(sb.project.join("settings.yml"), "port: 3838\n").unwrap();
+    let dockerfile = |run: &str| {
+        format!("FROM mambaorg/micromamba:2.0.5\nCOPY settings.yml /app/\nCOPY yml/app_env.yml /tmp/env.yml\n{run}\n")
+    };
+    fs::write(
+        sb.project.join("Dockerfile"),
+        dockerfile("RUN micromamba create -y -n app_env -f /tmp/env.yml && micromamba clean -a -y"),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file", "env.exists"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["data"]["path"], "yml/app_env.yml", "{c:#}");
+    assert!(
+        c["details"].to_string().contains(
+            "picked yml/app_env.yml: named by Dockerfile:3 (`COPY yml/app_env.yml /tmp/env.yml`)"
+        ),
+        "{c:#}"
+    );
+    assert!(check(&r, "env.exists")["summary"]
+        .to_string()
+        .contains("environment `app_env` does not exist"));
+    fs::write(
+        sb.project.join("Dockerfile"),
+        dockerfile("RUN echo nothing made"),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(status(&r, "env.file"), "skip", "{r:#}");
+}

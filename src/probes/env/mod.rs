@@ -101,6 +101,9 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
             if named.is_empty() && distribution_name(ctx).is_none() {
                 named = named::ci_files(root);
             }
+            if named.is_empty() {
+                named = copied_into_an_image(ctx);
+            }
             let mut named = named.into_iter();
             if let Some(first) = named.next() {
                 let shown = first.path.strip_prefix(root).unwrap_or(&first.path);
@@ -117,6 +120,62 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
         }
         EnvFiles { choice }
     })
+}
+
+/// The environment files a Dockerfile of the project COPYs into its image and creates or
+/// updates an environment from there (george123ya/scRNAseq_Visualizer's `COPY
+/// yml/shiny_app_env.yml /tmp/env.yml`, then `micromamba create -n shiny_app_env -f
+/// /tmp/env.yml`): asked last, where nothing else names one.
+fn copied_into_an_image(ctx: &Context) -> Vec<named::NamedFile> {
+    static FROM_FILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:micromamba|mamba|conda)\s+(?:env\s+)?(?:create|update|install)\b[^&;|\n]*\s(?:-f|--file)[\s=]",
+        )
+        .expect("static regex")
+    });
+    let root = &ctx.settings.project_dir;
+    let mut out: Vec<named::NamedFile> = Vec::new();
+    for df in &crate::probes::dockerfile::dockerfiles(ctx).files {
+        let makes_one = df
+            .instructions
+            .iter()
+            .any(|i| i.keyword == "RUN" && FROM_FILE.is_match(&i.command_text()));
+        if !makes_one {
+            continue;
+        }
+        let context = crate::probes::dockerfile::context_of(ctx, df);
+        for ins in df
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none())
+        {
+            let words = crate::probes::dockerfile::words(&ins.args, df.escape);
+            for source in words.iter().take(words.len().saturating_sub(1)) {
+                let yaml = source.ends_with(".yml") || source.ends_with(".yaml");
+                if !yaml || source.contains(['$', '*', '?', '[']) || source.starts_with('/') {
+                    continue;
+                }
+                let path = crate::disk::lexical(&context.join(source));
+                let inside = path
+                    .strip_prefix(root)
+                    .is_ok_and(|rel| crate::disk::lookup_under(root, rel) == Some(true));
+                if !inside
+                    || out.iter().any(|f| f.path == path)
+                    || discover::file_kind(&path) != discover::EnvFileKind::Spec
+                {
+                    continue;
+                }
+                let command = crate::policy::text::printable(&format!("COPY {}", ins.args.trim()));
+                out.push(named::NamedFile {
+                    why: format!("named by {}:{} (`{command}`)", df.display, ins.line),
+                    path,
+                    env: None,
+                    updates: false,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Finds and parses the environment file: `--env-file` / `[env] file` when given, else the
