@@ -548,3 +548,28 @@ fn the_rebuild_is_tagged_as_the_image_compose_runs_by_name() {
     assert!(image.to_string().contains("mercury:latest"), "{image}");
     assert!(!image.to_string().contains("mysql"), "{image}");
 }
+
+/// With no port in the image (no EXPOSE, no listen option), the HEALTHCHECK the fix proposes
+/// asks the port the project's server code gives (TOSTRING-Z/chatx: `uvicorn.run(…,
+/// port=3001)`), not the configured default 8000.
+#[test]
+fn a_healthcheck_fix_takes_the_servers_port_from_its_code() {
+    let sb = project(&[
+        (
+            "server.py",
+            "from mcp.server.fastmcp import FastMCP\nimport uvicorn\nmcp = FastMCP(\"x\")\napp = mcp.sse_app()\nif __name__ == \"__main__\":\n    uvicorn.run(app, host=\"0.0.0.0\", port=3001)\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nCOPY server.py /app/\nCMD [\"python\", \"/app/server.py\"]\n",
+        ),
+        (
+            "environment.yml",
+            "name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - mcp\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    let hc = check(&report, "dockerfile.healthcheck");
+    let manual = hc["fix"]["manual"].to_string();
+    assert!(manual.contains("http://127.0.0.1:3001/health"), "{hc:#}");
+}

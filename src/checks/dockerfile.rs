@@ -624,6 +624,14 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
             df.exposed_port().map(|(port, _)| port).or_else(published)
         }
     });
+    // Nothing in the image says: the port the project's MCP server code listens on
+    // (chatx's `uvicorn.run(…, port=3001)`), else the configured address.
+    let project = crate::probes::mcp::project(ctx);
+    let port = port.or_else(|| {
+        project
+            .code_port
+            .filter(|_| project.serves == crate::probes::mcp::Serves::Http)
+    });
     let Some(port) = port else {
         return configured();
     };
@@ -631,7 +639,6 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
         "/_stcore/health".to_string()
     } else {
         // The health route the project's code declares (`/healthz`), else /health.
-        let project = crate::probes::mcp::project(ctx);
         url::Url::parse(&project.health_url)
             .map_or_else(|_| "/health".to_string(), |u| u.path().to_string())
     };

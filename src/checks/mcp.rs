@@ -860,6 +860,7 @@ mod tests {
                 inside: Some(inside),
                 service: "mcp".into(),
             }),
+            code_port: None,
             names: Vec::new(),
         };
         let manual =

@@ -46,6 +46,8 @@ pub(crate) struct McpProject {
     pub(crate) start: Option<Start>,
     /// The port a compose service publishes for the server, when one does.
     pub(crate) published: Option<Published>,
+    /// The port the server's own code listens on (`uvicorn.run(…, port=3001)`), when it says.
+    pub(crate) code_port: Option<u16>,
     /// Names this project's server may announce in `initialize` (normalized): the names in
     /// its code, its environment's name, its pyproject name and its folder's name.
     pub(crate) names: Vec<String>,
@@ -250,6 +252,7 @@ fn decide(ctx: &Context) -> McpProject {
         from_published,
         start,
         published,
+        code_port: code.port.as_ref().map(|(port, _)| *port),
         names,
     }
 }
