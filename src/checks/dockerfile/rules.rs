@@ -792,30 +792,50 @@ pub(super) fn python_base(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
 }
 
 pub(super) fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
-    if df.stages.len() > 1 {
-        return vec![finding(
-            df.stages.first().map_or(0, |s| s.line(df)),
-            Status::Ok,
-            format!("{} build stages", df.stages.len()),
-        )];
-    }
+    // The final stage and the stages it is built on (`FROM base AS final`): what they install
+    // ships, however many stages the file has (Ouranosinc/analogues_spatiaux's final stage is
+    // `FROM base`, which installed the compilers).
+    let Some(fin) = df.final_stage() else {
+        return Vec::new();
+    };
+    let single = df.stages.len() == 1;
     let mut out = Vec::new();
-    for ins in runs(df) {
-        let mut tools: Vec<String> = shell::commands(&ins.command_text())
-            .iter()
-            .flat_map(|c| shell::build_tools(c))
-            .collect();
-        tools.dedup();
-        if !tools.is_empty() {
+    // In a multi-stage build, what the final stage itself installs is a choice made with a
+    // build stage at hand (mcp-server-git needs git at run time): only the stages it
+    // inherits are judged.
+    for stage in df
+        .lineage(fin.index)
+        .into_iter()
+        .filter(|s| single || s.index != fin.index)
+    {
+        for ins in stage.body(df).iter().filter(|i| i.keyword == "RUN") {
+            let mut tools: Vec<String> = shell::commands(&ins.command_text())
+                .iter()
+                .flat_map(|c| shell::build_tools(c))
+                .collect();
+            tools.dedup();
+            if tools.is_empty() {
+                continue;
+            }
+            let what = if single {
+                "a single-stage build installs build tooling"
+            } else {
+                "a stage the final image is built on installs build tooling"
+            };
             out.push(finding(
                 ins.line,
                 Status::Warn,
-                format!(
-                    "a single-stage build installs build tooling ({}): it ships in the final image",
-                    tools.join(", ")
-                ),
+                format!("{what} ({}): it ships in the final image", tools.join(", ")),
             ));
         }
+    }
+    out.sort_by_key(|f| f.line);
+    if out.is_empty() && !single {
+        out.push(finding(
+            df.stages.first().map_or(0, |s| s.line(df)),
+            Status::Ok,
+            format!("{} build stages", df.stages.len()),
+        ));
     }
     out
 }

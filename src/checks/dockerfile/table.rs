@@ -357,7 +357,7 @@ pub const RULES: &[Rule] = &[
         code: "DD007",
         title: "Build tooling stays out of the final image",
         hadolint: &[],
-        explain: "In a single-stage Dockerfile, warns when a RUN installs build tooling (build-essential, gcc, make, cmake, git, *-dev headers, conda compilers, …) with apt-get, apk, yum, dnf, zypper or the mamba family. Why: compilers and headers in the shipped image add size and attack surface; the policy asks for multi-stage builds. No hadolint or trivy equivalent. Fix: install and build in a `FROM … AS build` stage and copy only the results into a final micromamba stage.",
+        explain: "In a single-stage Dockerfile, or in the stages a multi-stage one's final stage is built on (`FROM base AS final`; what the final stage installs itself is its choice), warns when a RUN installs build tooling (build-essential, gcc, make, cmake, git, *-dev headers, conda compilers, …) with apt-get, apk, yum, dnf, zypper or the mamba family. Why: compilers and headers in the shipped image add size and attack surface; the policy asks for multi-stage builds. No hadolint or trivy equivalent. Fix: install and build in a `FROM … AS build` stage and copy only the results into a final micromamba stage.",
         ok: "no build tooling in a single-stage image",
         judge: rules::multistage,
         fix: fix_multistage,

@@ -523,6 +523,38 @@ fn multistage_rule() {
     );
     assert!(run("dockerfile.multistage", "user_scratch.Dockerfile").is_empty());
     assert!(run("dockerfile.multistage", "policy_insecure.Dockerfile").is_empty());
+    // A final stage built on the stage that installed the compilers ships them
+    // (Ouranosinc/analogues_spatiaux); one built on a fresh image does not.
+    let lines = |text: &str| {
+        let df = Dockerfile::from_text(PathBuf::from("Dockerfile"), "Dockerfile".into(), text);
+        (rule("dockerfile.multistage").judge)(&df, &NoBases)
+            .into_iter()
+            .filter(|f| f.status != Status::Ok)
+            .map(|f| (f.line, f.message))
+            .collect::<Vec<_>>()
+    };
+    let inherited = "FROM continuumio/miniconda3:24.7.1-0 AS base\n\
+                     RUN apt-get update && apt-get install -y build-essential\n\
+                     FROM base AS base-fr\nCMD [\"panel\", \"serve\"]\n";
+    let got = lines(inherited);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, 2);
+    assert!(
+        got[0].1.starts_with(
+            "a stage the final image is built on installs build tooling (build-essential)"
+        ),
+        "{got:?}"
+    );
+    let separated = inherited.replace(
+        "FROM base AS base-fr",
+        "FROM continuumio/miniconda3:24.7.1-0",
+    );
+    assert!(lines(&separated).is_empty());
+    // What a multi-stage build's final stage installs itself is its choice (git for a git
+    // server at run time).
+    let own = "FROM python:3.12-slim AS build\nRUN pip wheel .\nFROM python:3.12-slim\n\
+               RUN apt-get update && apt-get install -y git\n";
+    assert!(lines(own).is_empty());
 }
 
 #[test]
