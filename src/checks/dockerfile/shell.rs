@@ -282,6 +282,17 @@ const BUILD_PACKAGES: &[&str] = &[
     "linux-headers",
 ];
 
+/// conda-forge's compilers named for a platform (`gxx_linux-64`, `clang_osx-arm64`), which
+/// the `compilers` metapackages pull in.
+fn platform_compiler(package: &str) -> bool {
+    package.split_once('_').is_some_and(|(tool, platform)| {
+        matches!(tool, "gcc" | "gxx" | "gfortran" | "clang" | "clangxx")
+            && ["linux-", "osx-", "win-"]
+                .iter()
+                .any(|os| platform.starts_with(os))
+    })
+}
+
 fn package_name(spec: &str) -> &str {
     let end = spec
         .find(['=', '<', '>', '~', '!', ' '])
@@ -318,6 +329,7 @@ pub(super) fn build_tools(words: &[String]) -> Vec<String> {
         .filter(|p| {
             BUILD_PACKAGES.contains(p)
                 || (p.len() > 4 && (p.ends_with("-dev") || p.ends_with("-devel")))
+                || platform_compiler(p)
         })
         .map(str::to_string)
         .collect()

@@ -535,10 +535,12 @@ fn multistage_rule() {
     };
     let inherited = "FROM continuumio/miniconda3:24.7.1-0 AS base\n\
                      RUN apt-get update && apt-get install -y build-essential\n\
+                     RUN conda install -c conda-forge gxx_linux-64==11.1.0 python=3.9 -y\n\
                      FROM base AS base-fr\nCMD [\"panel\", \"serve\"]\n";
     let got = lines(inherited);
-    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got[0].0, 2);
+    assert!(got[1].1.contains("(gxx_linux-64)"), "{got:?}");
     assert!(
         got[0].1.starts_with(
             "a stage the final image is built on installs build tooling (build-essential)"
