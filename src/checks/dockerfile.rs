@@ -94,17 +94,25 @@ pub struct FixInput<'a> {
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
     pub build_paths: Option<(String, String)>,
-    /// A step asked for [`FixInput::micromamba`]: on a GPU base the fix explains its variant.
-    pub(crate) moves_to_micromamba: std::cell::Cell<bool>,
-    /// A step asked for [`FixInput::copy_env`]: the fix brings an ignored file back.
-    pub(crate) copies_env: std::cell::Cell<bool>,
+}
+
+/// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
+/// starts with its own, so one rule's asks never reach the next rule's fix.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Asks {
+    /// A step moves the build to [`FixInput::micromamba`]: on a GPU base the fix explains
+    /// its CUDA variant.
+    micromamba: bool,
+    /// A step COPYs the environment file ([`FixInput::copy_env`]): the fix brings a file the
+    /// ignore file leaves out back.
+    copy_env: bool,
 }
 
 impl FixInput<'_> {
     /// The mambaorg/micromamba image a step moves the build to: on a GPU base one of its CUDA
     /// variants (built on nvidia/cuda's base images), not the plain one.
-    fn micromamba(&self) -> &'static str {
-        self.moves_to_micromamba.set(true);
+    fn micromamba(&self, asks: &mut Asks) -> &'static str {
+        asks.micromamba = true;
         if self.gpu_base() {
             CUDA_MICROMAMBA
         } else {
@@ -113,8 +121,8 @@ impl FixInput<'_> {
     }
 
     /// The COPY of the project's environment file into the image.
-    fn copy_env(&self) -> String {
-        self.copies_env.set(true);
+    fn copy_env(&self, asks: &mut Asks) -> String {
+        asks.copy_env = true;
         format!(
             "COPY --chown=$MAMBA_USER:$MAMBA_USER {} /tmp/environment.yml",
             self.env_file
@@ -190,17 +198,21 @@ impl FixInput<'_> {
     }
 
     fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {
+        self.fix_asking(action, why, steps, Asks::default())
+    }
+
+    /// [`FixInput::fix`] for steps that asked for the micromamba image or the COPY of the
+    /// environment file, with the notes those need.
+    fn fix_asking(&self, action: &str, why: &str, steps: &[String], asks: Asks) -> Fix {
         let mut fix = Fix::new(format!("{action} — {}.", lower_first(why))).phase(Phase::Runtime);
         for s in steps {
             fix = fix.manual(s.clone());
         }
-        // What the steps asked for, taken so that the next rule's fix starts afresh.
-        if self.moves_to_micromamba.take() && self.gpu_base() {
+        if asks.micromamba && self.gpu_base() {
             fix = fix.manual("on this GPU base, take the CUDA variant of mambaorg/micromamba that matches the CUDA version the image uses now; CUDA libraries and compilers the app needs at run time (cuDNN, `cuda-nvcc`) come from conda-forge in the environment file, not from the base image");
         }
         // A COPY of the environment file that the .dockerignore leaves out finds nothing.
-        let copies_env = self.copies_env.take();
-        if let Some(ignored) = self.env_file_ignored.as_ref().filter(|_| copies_env) {
+        if let Some(ignored) = self.env_file_ignored.as_ref().filter(|_| asks.copy_env) {
             fix = fix.manual(format!(
                 "{ignored} leaves {} out of the build context: add `!{}` after that line, or the COPY finds nothing",
                 self.env_file, self.env_file
@@ -495,7 +507,6 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         build_paths,
         health_url,
         worker_probe,
-        ..FixInput::default()
     };
     (rule.fix)(&input)
 }

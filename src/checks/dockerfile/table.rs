@@ -2,7 +2,7 @@
 //! equivalents) and fixes. Fixes describe Dockerfile edits as manual steps, then rebuild.
 
 use super::rules;
-use super::{FixInput, Rule, Subject};
+use super::{Asks, FixInput, Rule, Subject};
 use crate::core::Fix;
 
 const MICROMAMBA_INSTALL: &str = "RUN micromamba install -y -n base -c conda-forge -f /tmp/environment.yml && micromamba clean --all --yes";
@@ -23,24 +23,30 @@ fn fix_user(i: &FixInput) -> Fix {
             &[format!("Edit {}: after the steps that need root, end the final stage with `USER ${{NB_UID}}` (jovyan: uid 1000, group 100), as the stacks' own Dockerfiles do, and copy files with `COPY --chown=${{NB_UID}}:${{NB_GID}} …`; jovyan exists already, so no useradd.", i.where_())],
         );
     }
-    i.fix(
+    let mut asks = Asks::default();
+    let steps = [
+        format!("Edit {}: base the final stage on {}, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_(), i.micromamba(&mut asks)),
+        "Set `USER 1000:1000` (or `USER $MAMBA_USER`) in the final stage before CMD, and copy files with `COPY --chown=1000:1000 …`.".to_string(),
+    ];
+    i.fix_asking(
         "Run the final stage as a non-root USER",
         "A container running as root turns any escape or app bug into root on the host's kernel",
-        &[
-            format!("Edit {}: base the final stage on {}, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_(), i.micromamba()),
-            "Set `USER 1000:1000` (or `USER $MAMBA_USER`) in the final stage before CMD, and copy files with `COPY --chown=1000:1000 …`.".to_string(),
-        ],
+        &steps,
+        asks,
     )
 }
 
 fn fix_pip(i: &FixInput) -> Fix {
-    i.fix(
+    let mut asks = Asks::default();
+    let steps = [
+        format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
+        format!("Edit {}: build on {} and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(&mut asks), i.copy_env(&mut asks)),
+    ];
+    i.fix_asking(
         "Install the Python packages from conda-forge with micromamba",
         "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
-        &[
-            format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
-            format!("Edit {}: build on {} and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(), i.copy_env()),
-        ],
+        &steps,
+        asks,
     )
 }
 
@@ -150,21 +156,27 @@ fn fix_base_eol(i: &FixInput) -> Fix {
 }
 
 fn fix_python_base(i: &FixInput) -> Fix {
-    i.fix(
+    let mut asks = Asks::default();
+    let steps = [
+        format!("Edit {}: start the build with `FROM {} AS build`, then `{}` and `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(&mut asks), i.copy_env(&mut asks)),
+        format!("End with `FROM {}`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.", i.micromamba(&mut asks)),
+    ];
+    i.fix_asking(
         "Build on mambaorg/micromamba instead of a python:* image",
         "Python from a python:* image bypasses conda-forge; the policy builds on micromamba",
-        &[
-            format!("Edit {}: start the build with `FROM {} AS build`, then `{}` and `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(), i.copy_env()),
-            format!("End with `FROM {}`, `COPY --from=build /opt/conda /opt/conda` and `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`.", i.micromamba()),
-        ],
+        &steps,
+        asks,
     )
 }
 
 fn fix_multistage(i: &FixInput) -> Fix {
-    i.fix(
+    let mut asks = Asks::default();
+    let steps = [format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on {} that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_(), i.micromamba(&mut asks))];
+    i.fix_asking(
         "Build in a separate stage and copy only the result",
         "Compilers and headers in the final image add size and attack surface",
-        &[format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on {} that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_(), i.micromamba())],
+        &steps,
+        asks,
     )
 }
 

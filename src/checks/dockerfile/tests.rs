@@ -1081,6 +1081,17 @@ fn fixes_on_a_gpu_base_keep_cuda() {
                 !gpu,
                 "{base} {id}: {text}"
             );
+            assert_eq!(text.contains(GPU_NOTE), gpu, "{base} {id}: {text}");
         }
+        // A rule whose steps do not move the build to micromamba gets no note about it, even
+        // on the same input right after one that did.
+        let input = fix_input(&df);
+        let _ = (rule("dockerfile.pip").fix)(&input);
+        let text = (rule("dockerfile.healthcheck").fix)(&input)
+            .manual
+            .join("\n");
+        assert!(!text.contains(GPU_NOTE), "{base}: {text}");
     }
 }
+
+const GPU_NOTE: &str = "on this GPU base, take the CUDA variant of mambaorg/micromamba";
