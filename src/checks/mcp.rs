@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod auth;
+mod container;
 mod defence;
 mod pin;
 
@@ -55,6 +56,14 @@ pub fn checks() -> Vec<Arc<dyn Check>> {
             applies: "When the project serves MCP over HTTP at a local URL; skips otherwise (inside a container only compose's published port is judged).",
             explain: defence::BIND_EXPLAIN,
             run: defence::bind,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.container_bind",
+            title: "MCP server in the image listens where its port reaches it",
+            can_fix: false,
+            applies: "When the project serves MCP over HTTP and a Dockerfile starts its server script; skips otherwise.",
+            explain: container::EXPLAIN,
+            run: container::check,
         })),
         Arc::new(Builtin::new(Spec {
             id: "mcp.tools_pin",
@@ -861,6 +870,9 @@ mod tests {
                 service: "mcp".into(),
             }),
             code_port: None,
+            code_host: mcp::CodeHost::default(),
+            transport_at: None,
+            image_start: None,
             names: Vec::new(),
         };
         let manual =

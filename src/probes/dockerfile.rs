@@ -255,6 +255,24 @@ impl Dockerfile {
         })
     }
 
+    /// The environment the final image starts with, as its ENV instructions set it (the
+    /// final stage and the stages it is built on): each name with its last value and line.
+    pub(crate) fn final_env(&self) -> Vec<(String, String, usize)> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        let mut env: Vec<(String, String, usize)> = Vec::new();
+        for stage in self.lineage(last).iter().rev() {
+            for ins in stage.body(self).iter().filter(|i| i.keyword == "ENV") {
+                for (name, value) in key_values("ENV", &ins.args, self.escape) {
+                    env.retain(|(n, _, _)| *n != name);
+                    env.push((name, value.unwrap_or_default(), ins.line));
+                }
+            }
+        }
+        env
+    }
+
     /// The final image's start command: its ENTRYPOINT's words, then its CMD's (the last of
     /// each in the final stage or a stage it is built on), exec form as written, shell form
     /// split as `sh` would split plain words. As in Docker, an ENTRYPOINT drops the CMD a

@@ -48,6 +48,12 @@ pub(crate) struct McpProject {
     pub(crate) published: Option<Published>,
     /// The port the server's own code listens on (`uvicorn.run(…, port=3001)`), when it says.
     pub(crate) code_port: Option<u16>,
+    /// How the server's code chooses the address it listens on.
+    pub(crate) code_host: CodeHost,
+    /// The HTTP transport in the code, as "marker at file:line".
+    pub(crate) transport_at: Option<String>,
+    /// A Dockerfile whose image starts the server's script, when one does.
+    pub(crate) image_start: Option<ImageStart>,
     /// Names this project's server may announce in `initialize` (normalized): the names in
     /// its code, its environment's name, its pyproject name and its folder's name.
     pub(crate) names: Vec<String>,
@@ -71,6 +77,34 @@ fn normalize(name: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// How the server's code chooses the address it listens on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CodeHost {
+    /// A literal host in a file that configures the server (`host="0.0.0.0"`).
+    pub(crate) literal: Option<String>,
+    /// Where the host is chosen at run time ("main.py:43"): from a variable, a `--host`
+    /// option or the environment.
+    pub(crate) from: Option<String>,
+    /// The `…HOST` environment variables the code reads (`MCP_HOST`), each with the default
+    /// its read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
+    pub(crate) vars: Vec<(String, Option<String>)>,
+}
+
+/// A Dockerfile whose image starts the project's server script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImageStart {
+    /// The Dockerfile, as the report shows it.
+    pub(crate) dockerfile: String,
+    /// The line of the CMD or ENTRYPOINT that starts the script.
+    pub(crate) line: usize,
+    /// The script, as the project shows it ("src/server.py").
+    pub(crate) script: String,
+    /// The start command's words.
+    pub(crate) argv: Vec<String>,
+    /// The image's environment: name, value and where it is set ("Dockerfile:18").
+    pub(crate) env: Vec<(String, String, String)>,
 }
 
 /// A start command and the folder it runs from.
@@ -253,8 +287,127 @@ fn decide(ctx: &Context) -> McpProject {
         start,
         published,
         code_port: code.port.as_ref().map(|(port, _)| *port),
+        code_host: CodeHost {
+            literal: code.host.clone(),
+            from: code.host_from.clone(),
+            vars: code.host_vars.clone(),
+        },
+        transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
+        image_start: image_start(ctx, &code),
         names,
     }
+}
+
+/// The Dockerfile whose image starts the server's script (`CMD ["python", "/app/src/server.py"]`
+/// for src/server.py, `python -m src.server`, through `micromamba run -n ENV` or `uv run`).
+/// The script's path in the image is matched to the project's by its last components: the
+/// image holds a COPY of the project, under its WORKDIR.
+fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
+    let main = shown(ctx, code.main.as_ref()?);
+    let main_parts: Vec<String> = parts(&main)?;
+    let facts = dockerfile::dockerfiles(ctx);
+    facts.files.iter().find_map(|df| {
+        let words = df.start_words();
+        let argv = python_argv(&words)?;
+        let started = started_script(&argv)?;
+        let same = started
+            .iter()
+            .any(|s| s.ends_with(&main_parts) || main_parts.ends_with(s));
+        if !same {
+            return None;
+        }
+        let line = start_line(df)?;
+        Some(ImageStart {
+            dockerfile: df.display.clone(),
+            line,
+            script: main.clone(),
+            argv,
+            env: df
+                .final_env()
+                .into_iter()
+                .map(|(n, v, l)| (n, v, format!("{}:{l}", df.display)))
+                .collect(),
+        })
+    })
+}
+
+/// A path's plain components, `None` for one that climbs (`..`).
+fn parts(path: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for c in Path::new(path).components() {
+        match c {
+            std::path::Component::Normal(n) => out.push(n.to_string_lossy().into_owned()),
+            std::path::Component::ParentDir => return None,
+            _ => {}
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The words from the Python interpreter on, past a `micromamba run -n ENV` / `conda run` /
+/// `uv run` / `poetry run` wrapper (`uv run server.py` runs the file with Python); `None`
+/// when the command is not Python's.
+fn python_argv(words: &[String]) -> Option<Vec<String>> {
+    let mut rest = words;
+    if let Some(i) = rest.iter().position(|a| a == "run") {
+        let wrapper = rest[..i].iter().any(|a| {
+            let name = a.rsplit('/').next().unwrap_or(a);
+            name.ends_with("mamba") || name.ends_with("conda") || matches!(name, "uv" | "poetry")
+        });
+        if wrapper {
+            let after = &rest[i + 1..];
+            rest = &after[skip_run_options(after)..];
+        }
+    }
+    let first = rest.first()?;
+    if first.ends_with(".py") && rest.len() < words.len() {
+        return Some(
+            std::iter::once("python".to_string())
+                .chain(rest.iter().cloned())
+                .collect(),
+        );
+    }
+    let program = first.rsplit('/').next()?;
+    program.starts_with("python").then(|| rest.to_vec())
+}
+
+/// The script a `python …` command runs, as candidate paths: the file, or for `-m pkg.mod`
+/// both `pkg/mod.py` and `pkg/mod/__main__.py`.
+fn started_script(argv: &[String]) -> Option<Vec<Vec<String>>> {
+    let mut words = argv.iter().skip(1);
+    loop {
+        let w = words.next()?;
+        if w == "-m" {
+            let module: Vec<String> = words.next()?.split('.').map(str::to_string).collect();
+            let mut file = module.clone();
+            let last = file.pop()?;
+            file.push(format!("{last}.py"));
+            let mut package = module;
+            package.push("__main__.py".into());
+            return Some(vec![file, package]);
+        }
+        if !w.starts_with('-') {
+            return w
+                .ends_with(".py")
+                .then(|| parts(w))
+                .flatten()
+                .map(|p| vec![p]);
+        }
+    }
+}
+
+/// The line of the final image's last CMD or ENTRYPOINT (the final stage or a stage it is
+/// built on).
+fn start_line(df: &dockerfile::Dockerfile) -> Option<usize> {
+    let last = df.stages.len().checked_sub(1)?;
+    df.lineage(last).iter().find_map(|stage| {
+        stage
+            .body(df)
+            .iter()
+            .rev()
+            .find(|i| i.keyword == "CMD" || i.keyword == "ENTRYPOINT")
+            .map(|i| i.line)
+    })
 }
 
 /// The names this project's server may go by, normalized (see [`McpProject::is_own`]).

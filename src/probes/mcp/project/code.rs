@@ -23,8 +23,9 @@ const MAP: &str = "mcp-code.json";
 /// as stdio only on the server variable; 4: the low-level SDK's `SseServerTransport(` and
 /// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
 /// `run_streamable_http_async()`, a `--port` option's default and the health route; 8: the
-/// `path=` of a run or mount call.
-const READING: u32 = 8;
+/// `path=` of a run or mount call; 9: a host set from a variable, an option or the
+/// environment.
+const READING: u32 = 9;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -41,6 +42,12 @@ pub(super) struct Code {
     pub(super) default_transport: Option<(String, String)>,
     pub(super) port: Option<(u16, String)>,
     pub(super) host: Option<String>,
+    /// Where a configuring file sets the host from a variable, an option or the environment
+    /// ("main.py:43"): the address is chosen at run time.
+    pub(super) host_from: Option<String>,
+    /// Environment variables ending in `HOST` that the code reads (`MCP_HOST`), each with the
+    /// default its read gives.
+    pub(super) host_vars: Vec<(String, Option<String>)>,
     pub(super) path: Option<String>,
     /// The path of a health route the code declares (`@mcp.custom_route("/health"`,
     /// `Route("/healthz"`, `@app.get("/api/health")`).
@@ -69,6 +76,13 @@ pub(super) struct FileFacts {
     pub(super) configures: bool,
     pub(super) port: Option<(u16, usize)>,
     pub(super) host: Option<String>,
+    /// The line of a host set from a variable, an option or the environment.
+    #[serde(default)]
+    pub(super) host_from: Option<usize>,
+    /// Environment variables ending in `HOST` that the file reads, each with the default the
+    /// read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
+    #[serde(default)]
+    pub(super) host_vars: Vec<(String, Option<String>)>,
     pub(super) path: Option<String>,
     #[serde(default)]
     pub(super) health: Option<String>,
@@ -129,6 +143,18 @@ static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
+/// A host set from something other than a literal: `host=args.host`, `settings.host =
+/// os.getenv(…)`, `host=HOST`. Reading the SDK's own setting (`host=mcp.settings.host`) is
+/// not choosing one, and is told apart by the caller.
+static HOST_EXPR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bhost\s*=\s*([A-Za-z_][\w.]*)").unwrap());
+/// A `--host` option of the script's own command line.
+static HOST_OPTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']--host["']"#).unwrap());
+/// An environment variable ending in `HOST`, read: `os.getenv("MCP_HOST"`, `environ.get(`,
+/// `environ["HOST"]`.
+static HOST_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:getenv|\.get|environ\[)\(?\s*["']([A-Z0-9_]*HOST)["'](?:\s*,\s*["']([0-9A-Za-z.:\-]*)["'])?"#).unwrap()
+});
 /// The MCP endpoint's path: the SDK's settings, or the `path=` of the call that runs or
 /// mounts the server (`mcp.run(transport="http", path="/azebal/mcp")`, fastmcp's
 /// `http_app(path=…)`), within that call's parentheses.
@@ -336,6 +362,19 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             .flatten(),
         health: HEALTH.captures(text).map(|c| c[1].to_string()),
         host: address(&HOST),
+        host_from: configures.then(|| host_from(text)).flatten(),
+        host_vars: if configures {
+            let mut vars: Vec<(String, Option<String>)> = HOST_VAR
+                .captures_iter(text)
+                .filter(|c| server_var(&c[1]))
+                .map(|c| (c[1].to_string(), c.get(2).map(|d| d.as_str().to_string())))
+                .collect();
+            vars.dedup();
+            vars.truncate(8);
+            vars
+        } else {
+            Vec::new()
+        },
         path: address(&PATH),
         names: NAME
             .captures_iter(text)
@@ -357,6 +396,33 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     }
 }
 
+/// Whether a `…HOST` variable names the server's own address (`HOST`, `MCP_HOST`,
+/// `SERVER_HOST`, `FASTMCP_HOST`), not another service's (`REDIS_HOST`, `DB_HOST`).
+fn server_var(name: &str) -> bool {
+    name == "HOST"
+        || name.contains("MCP")
+        || [
+            "SERVER_", "APP_", "BIND_", "LISTEN_", "UVICORN_", "HTTP_", "WEB_",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// The line of the first host set at run time: an expression (not the SDK's own setting
+/// read back), a `--host` option or a `…HOST` variable read from the environment.
+fn host_from(text: &str) -> Option<usize> {
+    let expr = HOST_EXPR
+        .captures_iter(text)
+        .filter(|c| !c[1].ends_with("settings.host"))
+        .map(|c| c.get(0).expect("group 0").start());
+    let option = HOST_OPTION.find(text).map(|m| m.start());
+    let var = HOST_VAR.find(text).map(|m| m.start());
+    expr.chain(option)
+        .chain(var)
+        .min()
+        .map(|at| line_of(text, at))
+}
+
 /// Adds one file's facts to what the files before it said: the first of each marker wins.
 fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     let at = |line: usize| format!("{name}:{line}");
@@ -375,6 +441,12 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     if f.configures {
         code.port = code.port.take().or(f.port.map(|(p, line)| (p, at(line))));
         code.host = code.host.take().or(f.host);
+        code.host_from = code.host_from.take().or(f.host_from.map(at));
+        for v in f.host_vars {
+            if !code.host_vars.iter().any(|(name, _)| *name == v.0) {
+                code.host_vars.push(v);
+            }
+        }
         code.path = code.path.take().or(f.path);
     }
     if f.configures || f.import.is_some() {

@@ -1,0 +1,229 @@
+//! `mcp.container_bind`: whether the MCP server an image starts listens where a published port
+//! can reach it. Judged from the files alone (the code, the Dockerfile), nothing is run.
+
+use super::over_http;
+use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
+use crate::probes::mcp::{self, CodeHost, ImageStart};
+
+pub(super) const EXPLAIN: &str = "
+Looks at: the Dockerfile whose image starts the project's MCP server script (its CMD or
+ENTRYPOINT runs the script with Python, directly or through `micromamba run`), the address the
+script's code gives the server (`host=` where the server is created or run, a `--host` option,
+a `…HOST` environment variable it reads), and the image's ENV.
+Why: the MCP Python SDK (FastMCP, MCPServer) and uvicorn listen on 127.0.0.1 unless told
+otherwise. Inside a container that is the container's own loopback: `docker run -p 8000:8000`
+and compose's `ports:` forward to the container's network interface, where nothing listens, and
+every client gets `connection reset`.
+When: the project serves MCP over HTTP and a Dockerfile starts its server script; skips
+otherwise. The host is judged only when the code names none (the SDK's default) or a literal one,
+or when the image sets a variable the code reads; a host chosen another way is not guessed at.
+Fix: give the server `host=\"0.0.0.0\"` inside the container only, e.g. from a variable the
+Dockerfile sets (`ENV MCP_HOST=0.0.0.0` and `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")`),
+keep the published port on loopback (`127.0.0.1:8000:8000`), then rebuild.";
+
+/// Whether an address is every interface.
+fn everywhere(host: &str) -> bool {
+    matches!(host, "0.0.0.0" | "::" | "[::]")
+}
+
+/// The image's ENV of one of `names`, with its value and place.
+fn image_sets<'a>(start: &'a ImageStart, names: &[&str]) -> Option<&'a (String, String, String)> {
+    start
+        .env
+        .iter()
+        .find(|(n, _, _)| names.contains(&n.as_str()))
+}
+
+/// `--host 0.0.0.0` / `--host=0.0.0.0` in the start command.
+fn host_argument(argv: &[String]) -> Option<&str> {
+    argv.iter().enumerate().find_map(|(i, w)| {
+        w.strip_prefix("--host=").or_else(|| {
+            (w == "--host")
+                .then(|| argv.get(i + 1).map(String::as_str))
+                .flatten()
+        })
+    })
+}
+
+/// `mcp.container_bind`.
+pub(super) fn check(ctx: &Context) -> Outcome {
+    let p = mcp::project(ctx);
+    over_http(&p)?;
+    let Some(start) = &p.image_start else {
+        return Err(Early::skip(
+            "no Dockerfile starts the MCP server's script (a CMD or ENTRYPOINT that runs it with Python)",
+        ));
+    };
+    let (host, how) = chosen_host(start, &p.code_host)?;
+    let runs = format!(
+        "{}:{} starts {}",
+        start.dockerfile, start.line, start.script
+    );
+    if everywhere(&host) {
+        return Ok(CheckResult::ok(format!(
+            "listens on every interface in the container: {runs}; {how}"
+        )));
+    }
+    let mut r = CheckResult::warn(format!(
+        "the MCP server the image starts listens on {host} inside the container: a published port reaches nothing"
+    ))
+    .detail(format!("{runs}; {how}"));
+    if let Some(t) = p
+        .transport_at
+        .as_ref()
+        .filter(|_| p.code_host.literal.is_none())
+    {
+        r = r.detail(format!("it serves HTTP ({t})"));
+    }
+    Ok(r.with_fix(fix(start)))
+}
+
+/// The host the server in the image listens on, and how that is known; an early skip where
+/// the code chooses it in a way not read here.
+fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), Early> {
+    let CodeHost {
+        literal,
+        from,
+        vars,
+    } = code;
+    if let Some(host) = host_argument(&start.argv).filter(|_| from.is_some()) {
+        return Ok((
+            host.to_string(),
+            format!("its command passes --host {host}"),
+        ));
+    }
+    let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+    if let Some((name, value, at)) = image_sets(start, &names) {
+        return Ok((
+            value.clone(),
+            format!("the image sets {name}={value} ({at}), which the code reads"),
+        ));
+    }
+    if let Some((name, Some(default))) = vars.first() {
+        return Ok((
+            default.clone(),
+            format!("the image does not set {name}, so the code's default \"{default}\" holds"),
+        ));
+    }
+    // The SDKs' own variables (fastmcp's settings, mcp 1.x's FastMCP) when the code names no host.
+    let sdk = image_sets(start, &["FASTMCP_HOST", "FASTMCP_SERVER_HOST"])
+        .filter(|_| literal.is_none() && from.is_none());
+    if let Some((name, value, at)) = sdk {
+        return Ok((
+            value.clone(),
+            format!("the image sets {name}={value} ({at})"),
+        ));
+    }
+    if let Some(at) = from {
+        return Err(Early::skip(format!(
+            "the server's host is chosen when it starts ({at}), from nothing the image sets: not judged"
+        )));
+    }
+    match literal {
+        Some(host) if everywhere(host) => Ok((host.clone(), format!("its code gives host \"{host}\""))),
+        // A literal may be another client's (a database on localhost): which call it is for
+        // is not read.
+        Some(host) => Err(Early::skip(format!(
+            "the server's code names host \"{host}\", and which call it is for is not read: not judged"
+        ))),
+        None => Ok(("127.0.0.1".into(), "its code names no host, so the SDK's default, 127.0.0.1, holds".into())),
+    }
+}
+
+fn fix(start: &ImageStart) -> Fix {
+    Fix::new("Let the server in the container listen on every interface — its own loopback is out of reach of a published port.")
+        .phase(Phase::Runtime)
+        .manual(format!("Edit {}: give the server host=\"0.0.0.0\" in the container only, from a variable the Dockerfile sets: `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")` where the server is created or run, and `ENV MCP_HOST=0.0.0.0` in {} (a run by hand stays on loopback).", start.script, start.dockerfile))
+        .manual("Publish the port on loopback only (`127.0.0.1:PORT:PORT`): off loopback the SDK no longer checks Host and Origin itself (see mcp.origin).")
+        .manual("then rebuild the image and start the container again")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::Settle;
+    use crate::core::{Settings, Status};
+
+    const ENV: &str =
+        "name: srv\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - mcp>=1.9\n";
+
+    /// The check's status and summary over a project of `server` (src/server.py) and
+    /// `dockerfile`.
+    fn judge(server: &str, dockerfile: &str) -> (Status, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("environment.yml", ENV);
+        write("src/server.py", server);
+        write("Dockerfile", dockerfile);
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            server_dir: dir.path().to_path_buf(),
+            env_file: dir.path().join("environment.yml"),
+            ..Settings::default()
+        };
+        let r = check(&Context::with_vars(settings, Vec::new())).settle();
+        (r.status, r.summary)
+    }
+
+    const SDK_DEFAULT: &str = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    # mcp.settings.host = '0.0.0.0'\n    mcp.run(transport='sse')\n";
+    const CMD: &str = "FROM mambaorg/micromamba:2.0.5\nCOPY src/ /app/src/\nEXPOSE 8000\nCMD [\"python\", \"/app/src/server.py\"]\n";
+
+    /// A server that names no host listens on the SDK's 127.0.0.1 in the image (a host in a
+    /// comment says nothing); the image's own variable or the code's default decides otherwise.
+    #[test]
+    fn the_sdk_default_in_an_image_is_loopback() {
+        let (status, summary) = judge(SDK_DEFAULT, CMD);
+        assert_eq!(status, Status::Warn, "{summary}");
+        assert!(
+            summary.contains("listens on 127.0.0.1 inside the container"),
+            "{summary}"
+        );
+        let via = CMD.replace("CMD", "ENV FASTMCP_HOST=0.0.0.0\nCMD");
+        assert_eq!(judge(SDK_DEFAULT, &via).0, Status::Ok);
+        let module = CMD.replace("\"/app/src/server.py\"", "\"-m\", \"src.server\"");
+        assert_eq!(judge(SDK_DEFAULT, &module).0, Status::Warn);
+        let wrapped = CMD.replace(
+            "[\"python\"",
+            "[\"micromamba\", \"run\", \"-n\", \"base\", \"python\", \"-u\"",
+        );
+        assert_eq!(judge(SDK_DEFAULT, &wrapped).0, Status::Warn);
+        let other = CMD.replace("src/server.py", "src/worker.py");
+        assert_eq!(judge(SDK_DEFAULT, &other).0, Status::Skip);
+    }
+
+    /// A host read from the environment is judged by what the image sets, else by the read's
+    /// default; another service's variable and a bare literal are not the server's host.
+    #[test]
+    fn a_host_from_the_environment_follows_the_image() {
+        let read = |default: &str| {
+            format!("import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST'{default}))\n")
+        };
+        assert_eq!(judge(&read(""), CMD).0, Status::Skip);
+        let set = CMD.replace("CMD", "ENV MCP_HOST=0.0.0.0\nCMD");
+        assert_eq!(judge(&read(""), &set).0, Status::Ok);
+        assert_eq!(judge(&read(", '0.0.0.0'"), CMD).0, Status::Ok);
+        let (status, summary) = judge(&read(", '127.0.0.1'"), CMD);
+        assert_eq!(status, Status::Warn, "{summary}");
+        let redis = SDK_DEFAULT.replace(
+            "mcp = ",
+            "cache = os.getenv('REDIS_HOST', 'localhost')\nmcp = ",
+        );
+        assert_eq!(
+            judge(&redis, CMD).0,
+            Status::Skip,
+            "a *HOST read makes the host not judged"
+        );
+        let literal = SDK_DEFAULT.replace(
+            "mcp.run(transport='sse')",
+            "mcp.run(transport='sse', host='localhost')",
+        );
+        assert_eq!(judge(&literal, CMD).0, Status::Skip);
+        let everywhere =
+            SDK_DEFAULT.replace("FastMCP('notes')", "FastMCP('notes', host='0.0.0.0')");
+        assert_eq!(judge(&everywhere, CMD).0, Status::Ok);
+    }
+}
