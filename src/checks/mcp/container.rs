@@ -116,7 +116,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
     }
     if let Some(at) = from {
         return Err(Early::skip(format!(
-            "the server's host is chosen when it starts ({at}), from nothing the image sets: not judged"
+            "the code sets a host at {at} in a way not read here (from a variable, an option, or in another call), and the image sets none of the variables the code reads: not judged"
         )));
     }
     match literal {
@@ -126,7 +126,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         Some(host) => Err(Early::skip(format!(
             "the server's code names host \"{host}\", and which call it is for is not read: not judged"
         ))),
-        None => Ok(("127.0.0.1".into(), "its code names no host, so the SDK's default, 127.0.0.1, holds".into())),
+        None => Ok(("127.0.0.1".into(), "its code names no host, so the default of the MCP SDK and of uvicorn, 127.0.0.1, holds".into())),
     }
 }
 
@@ -193,6 +193,47 @@ mod tests {
         assert_eq!(judge(SDK_DEFAULT, &wrapped).0, Status::Warn);
         let other = CMD.replace("src/server.py", "src/worker.py");
         assert_eq!(judge(SDK_DEFAULT, &other).0, Status::Skip);
+    }
+
+    /// `python -m pkg` starts the server script inside the package; a host that script hands
+    /// to uvicorn is not the SDK's default, so it is not judged as one.
+    #[test]
+    fn a_package_run_as_a_module_starts_its_server_script() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("environment.yml", ENV);
+        write(
+            "src/notes/__main__.py",
+            "from notes.cli import main\nif __name__ == '__main__':\n    main()\n",
+        );
+        write("src/notes/app.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\napp = mcp.streamable_http_app()\n");
+        let cli = |run: &str| {
+            format!(
+                "import uvicorn\ndef main():\n    {run}\nif __name__ == '__main__':\n    main()\n"
+            )
+        };
+        write("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nCOPY src/ /app/\nENTRYPOINT [\"python\", \"-m\", \"notes\"]\n");
+        let judge = |run: &str| {
+            write("src/notes/cli.py", &cli(run));
+            let settings = Settings {
+                project_dir: dir.path().to_path_buf(),
+                server_dir: dir.path().to_path_buf(),
+                env_file: dir.path().join("environment.yml"),
+                ..Settings::default()
+            };
+            let r = check(&Context::with_vars(settings, Vec::new())).settle();
+            (r.status, r.summary)
+        };
+        let (status, summary) = judge("uvicorn.run('notes.app:app', port=8000)");
+        assert_eq!(status, Status::Warn, "{summary}");
+        assert!(summary.contains("127.0.0.1"), "{summary}");
+        let (status, summary) = judge("uvicorn.run('notes.app:app', host='0.0.0.0', port=8000)");
+        assert_eq!(status, Status::Skip, "{summary}");
+        assert!(summary.contains("src/notes/cli.py:3"), "{summary}");
     }
 
     /// A host read from the environment is judged by what the image sets, else by the read's

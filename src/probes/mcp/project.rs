@@ -310,9 +310,18 @@ fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
         let words = df.start_words();
         let argv = python_argv(&words)?;
         let started = started_script(&argv)?;
-        let same = started
-            .iter()
-            .any(|s| s.ends_with(&main_parts) || main_parts.ends_with(s));
+        // `python -m pkg` runs pkg/__main__.py, which hands over to the package's server
+        // script (pkg/cli.py): a script inside the package the image runs is the one started.
+        let in_package = |package: &[String]| {
+            main_parts
+                .split_last()
+                .is_some_and(|(_, dir)| dir.ends_with(package))
+        };
+        let same = started.iter().any(|s| {
+            s.ends_with(&main_parts)
+                || main_parts.ends_with(s)
+                || (s.last().is_some_and(|f| f == "__main__.py") && in_package(&s[..s.len() - 1]))
+        });
         if !same {
             return None;
         }

@@ -42,8 +42,8 @@ pub(super) struct Code {
     pub(super) default_transport: Option<(String, String)>,
     pub(super) port: Option<(u16, String)>,
     pub(super) host: Option<String>,
-    /// Where a configuring file sets the host from a variable, an option or the environment
-    /// ("main.py:43"): the address is chosen at run time.
+    /// Where a file sets a host from a variable, an option or the environment, or a file that
+    /// does not configure the server names one ("main.py:43"): the address is chosen there.
     pub(super) host_from: Option<String>,
     /// Environment variables ending in `HOST` that the code reads (`MCP_HOST`), each with the
     /// default its read gives.
@@ -76,7 +76,8 @@ pub(super) struct FileFacts {
     pub(super) configures: bool,
     pub(super) port: Option<(u16, usize)>,
     pub(super) host: Option<String>,
-    /// The line of a host set from a variable, an option or the environment.
+    /// The line of a host set from a variable, an option or the environment (in a file that
+    /// does not configure the server, a literal host too).
     #[serde(default)]
     pub(super) host_from: Option<usize>,
     /// Environment variables ending in `HOST` that the file reads, each with the default the
@@ -362,7 +363,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             .flatten(),
         health: HEALTH.captures(text).map(|c| c[1].to_string()),
         host: address(&HOST),
-        host_from: configures.then(|| host_from(text)).flatten(),
+        host_from: host_from(text, !configures),
         host_vars: if configures {
             let mut vars: Vec<(String, Option<String>)> = HOST_VAR
                 .captures_iter(text)
@@ -409,16 +410,20 @@ fn server_var(name: &str) -> bool {
 }
 
 /// The line of the first host set at run time: an expression (not the SDK's own setting
-/// read back), a `--host` option or a `…HOST` variable read from the environment.
-fn host_from(text: &str) -> Option<usize> {
+/// read back), a `--host` option or a `…HOST` variable read from the environment. In a file
+/// that does not configure the server (a `cli.py` that hands the app to `uvicorn.run`), a
+/// literal host counts too: which server it is for is not known.
+fn host_from(text: &str, literal_too: bool) -> Option<usize> {
     let expr = HOST_EXPR
         .captures_iter(text)
         .filter(|c| !c[1].ends_with("settings.host"))
         .map(|c| c.get(0).expect("group 0").start());
     let option = HOST_OPTION.find(text).map(|m| m.start());
     let var = HOST_VAR.find(text).map(|m| m.start());
+    let literal = HOST.find(text).filter(|_| literal_too).map(|m| m.start());
     expr.chain(option)
         .chain(var)
+        .chain(literal)
         .min()
         .map(|at| line_of(text, at))
 }
@@ -441,7 +446,6 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     if f.configures {
         code.port = code.port.take().or(f.port.map(|(p, line)| (p, at(line))));
         code.host = code.host.take().or(f.host);
-        code.host_from = code.host_from.take().or(f.host_from.map(at));
         for v in f.host_vars {
             if !code.host_vars.iter().any(|(name, _)| *name == v.0) {
                 code.host_vars.push(v);
@@ -449,6 +453,7 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         }
         code.path = code.path.take().or(f.path);
     }
+    code.host_from = code.host_from.take().or(f.host_from.map(at));
     if f.configures || f.import.is_some() {
         code.health = code.health.take().or(f.health);
     }
