@@ -333,7 +333,11 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
 }
 
 fn handshake(ctx: &Context) -> Outcome {
-    over_http(&mcp::project(ctx))?;
+    // A declared URL is served over HTTP: the exchange starts without waiting for the
+    // project's files to be read.
+    if mcp::declared_url(ctx).is_none() {
+        over_http(&mcp::project(ctx))?;
+    }
     let probe = mcp::handshake(ctx);
     match &probe.0 {
         Ok(hs) => Ok(judge_handshake(hs)),

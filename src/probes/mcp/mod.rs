@@ -190,14 +190,22 @@ pub fn budget(ctx: &Context) -> Duration {
     ctx.settings.timeout.mul_f64(0.8)
 }
 
+/// The MCP URL the flags or devdoctor.toml give (`--mcp-url`, `[mcp] url`): the project
+/// then serves MCP over HTTP at it whatever its files say, and the handshake need not wait
+/// for them to be read.
+pub(crate) fn declared_url(ctx: &Context) -> Option<&str> {
+    let s = &ctx.settings;
+    (s.mcp_declared.is_some() && s.mcp_url_explicit).then_some(s.mcp_url.as_str())
+}
+
 /// The MCP handshake at the project's MCP URL ([`project`]), once per run.
 pub fn handshake(ctx: &Context) -> Arc<HandshakeProbe> {
     ctx.probe(|ctx| {
-        HandshakeProbe(run_handshake(
-            &project(ctx).mcp_url,
-            budget(ctx),
-            ctx.settings.allow_remote,
-        ))
+        let url = match declared_url(ctx) {
+            Some(url) => url.to_string(),
+            None => project(ctx).mcp_url.clone(),
+        };
+        HandshakeProbe(run_handshake(&url, budget(ctx), ctx.settings.allow_remote))
     })
 }
 
