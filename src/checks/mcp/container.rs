@@ -86,37 +86,45 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         from,
         vars,
     } = code;
-    if let Some(host) = host_argument(&start.argv).filter(|_| from.is_some()) {
-        return Ok((
-            host.to_string(),
-            format!("its command passes --host {host}"),
-        ));
+    let run = &start.compose;
+    if from.is_some() {
+        if let Some((host, at)) = &run.host_flag {
+            return Ok((
+                host.clone(),
+                format!("compose's command passes --host {host} ({at})"),
+            ));
+        }
+        if let Some(host) = host_argument(&start.argv) {
+            return Ok((
+                host.to_string(),
+                format!("its command passes --host {host}"),
+            ));
+        }
     }
     let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
-    if let Some((name, value, at)) = image_sets(start, &names) {
-        return Ok((
-            value.clone(),
-            format!("the image sets {name}={value} ({at}), which the code reads"),
-        ));
+    if let Some(found) = set_at_start(start, &names, ", which the code reads")? {
+        return Ok(found);
     }
     if let Some((name, Some(default))) = vars.first() {
+        if run.env_file {
+            return Err(Early::skip(format!(
+                "compose gives the container an env_file, which may set {name}: not judged"
+            )));
+        }
         return Ok((
             default.clone(),
-            format!("the image does not set {name}, so the code's default \"{default}\" holds"),
+            format!("nothing sets {name}, so the code's default \"{default}\" holds"),
         ));
     }
     // The SDKs' own variables (fastmcp's settings, mcp 1.x's FastMCP) when the code names no host.
-    let sdk = image_sets(start, &["FASTMCP_HOST", "FASTMCP_SERVER_HOST"])
-        .filter(|_| literal.is_none() && from.is_none());
-    if let Some((name, value, at)) = sdk {
-        return Ok((
-            value.clone(),
-            format!("the image sets {name}={value} ({at})"),
-        ));
+    if literal.is_none() && from.is_none() {
+        if let Some(found) = set_at_start(start, &["FASTMCP_HOST", "FASTMCP_SERVER_HOST"], "")? {
+            return Ok(found);
+        }
     }
     if let Some(at) = from {
         return Err(Early::skip(format!(
-            "the code sets a host at {at} in a way not read here (from a variable, an option, or in another call), and the image sets none of the variables the code reads: not judged"
+            "the code sets a host at {at} in a way not read here (from a variable, an option, or in another call), and nothing sets the variables the code reads: not judged"
         )));
     }
     match literal {
@@ -128,6 +136,38 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         ))),
         None => Ok(("127.0.0.1".into(), "its code names no host, so the default of the MCP SDK and of uvicorn, 127.0.0.1, holds".into())),
     }
+}
+
+/// The value the container starts with for the first of `names` that is set: compose's
+/// `environment:` (which wins), else the image's ENV. One compose passes on from the shell
+/// or `.env` is not known.
+fn set_at_start(
+    start: &ImageStart,
+    names: &[&str],
+    reads: &str,
+) -> Result<Option<(String, String)>, Early> {
+    let in_compose = start
+        .compose
+        .env
+        .iter()
+        .find(|(n, _, _)| names.contains(&n.as_str()));
+    if let Some((name, value, at)) = in_compose {
+        return match value {
+            Some(v) => Ok(Some((
+                v.clone(),
+                format!("compose sets {name}={v} ({at}){reads}"),
+            ))),
+            None => Err(Early::skip(format!(
+                "compose passes {name} on from the shell or .env ({at}): not judged"
+            ))),
+        };
+    }
+    Ok(image_sets(start, names).map(|(name, value, at)| {
+        (
+            value.clone(),
+            format!("the image sets {name}={value} ({at}){reads}"),
+        )
+    }))
 }
 
 fn fix(start: &ImageStart) -> Fix {
@@ -150,6 +190,11 @@ mod tests {
     /// The check's status and summary over a project of `server` (src/server.py) and
     /// `dockerfile`.
     fn judge(server: &str, dockerfile: &str) -> (Status, String) {
+        judge_with(server, dockerfile, None)
+    }
+
+    /// [`judge`] with a compose.yaml too.
+    fn judge_with(server: &str, dockerfile: &str, compose: Option<&str>) -> (Status, String) {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| {
             let p = dir.path().join(name);
@@ -159,6 +204,9 @@ mod tests {
         write("environment.yml", ENV);
         write("src/server.py", server);
         write("Dockerfile", dockerfile);
+        if let Some(c) = compose {
+            write("compose.yaml", c);
+        }
         let settings = Settings {
             project_dir: dir.path().to_path_buf(),
             server_dir: dir.path().to_path_buf(),
@@ -266,5 +314,31 @@ mod tests {
         let everywhere =
             SDK_DEFAULT.replace("FastMCP('notes')", "FastMCP('notes', host='0.0.0.0')");
         assert_eq!(judge(&everywhere, CMD).0, Status::Ok);
+    }
+
+    /// What compose gives the container wins over the image and over the code's default; a
+    /// value passed on from the shell or an env_file is not known.
+    #[test]
+    fn compose_sets_the_host_at_start() {
+        let code = "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST', '127.0.0.1'))\n";
+        let service = |extra: &str| {
+            format!("services:\n  notes:\n    build: .\n    ports:\n      - \"127.0.0.1:8000:8000\"\n{extra}")
+        };
+        let (status, summary) = judge_with(code, CMD, Some(&service("")));
+        assert_eq!(status, Status::Warn, "{summary}");
+        let set = service("    environment:\n      MCP_HOST: 0.0.0.0\n");
+        let (status, summary) = judge_with(code, CMD, Some(&set));
+        assert_eq!(status, Status::Ok, "{summary}");
+        assert!(
+            summary.contains("compose sets MCP_HOST=0.0.0.0 (compose.yaml:7)"),
+            "{summary}"
+        );
+        let passed = service("    environment:\n      - MCP_HOST\n");
+        assert_eq!(judge_with(code, CMD, Some(&passed)).0, Status::Skip);
+        let file = service("    env_file: .env\n");
+        assert_eq!(judge_with(code, CMD, Some(&file)).0, Status::Skip);
+        let image = CMD.replace("CMD", "ENV MCP_HOST=0.0.0.0\nCMD");
+        let back = service("    environment:\n      MCP_HOST: 127.0.0.1\n");
+        assert_eq!(judge_with(code, &image, Some(&back)).0, Status::Warn);
     }
 }

@@ -105,6 +105,20 @@ pub(crate) struct ImageStart {
     pub(crate) argv: Vec<String>,
     /// The image's environment: name, value and where it is set ("Dockerfile:18").
     pub(crate) env: Vec<(String, String, String)>,
+    /// What the compose services that run the image set, which wins over the image's.
+    pub(crate) compose: ComposeRun,
+}
+
+/// What compose services running an image give its container at start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ComposeRun {
+    /// `environment:` entries: name, value (`None`: passed on from the shell or `.env`) and
+    /// where ("compose.yaml:12").
+    pub(crate) env: Vec<(String, Option<String>, String)>,
+    /// Some service reads an `env_file:`, which may set anything.
+    pub(crate) env_file: bool,
+    /// `--host` in a service's `command:`, and where.
+    pub(crate) host_flag: Option<(String, String)>,
 }
 
 /// A start command and the folder it runs from.
@@ -336,8 +350,38 @@ fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
                 .into_iter()
                 .map(|(n, v, l)| (n, v, format!("{}:{l}", df.display)))
                 .collect(),
+            compose: compose_run(ctx, &df.path),
         })
     })
+}
+
+/// What the compose services that run the image built from `dockerfile` set at start.
+fn compose_run(ctx: &Context, dockerfile: &Path) -> ComposeRun {
+    let facts = compose::compose(ctx);
+    let mut run = ComposeRun::default();
+    for s in facts
+        .services
+        .iter()
+        .filter(|s| s.image_dockerfile() == Some(dockerfile))
+    {
+        let at = |line: usize| {
+            let (file, line) = s.locate(line);
+            format!("{file}:{line}")
+        };
+        for v in &s.environment {
+            run.env.push((v.name.clone(), v.value.clone(), at(v.line)));
+        }
+        run.env_file |= !s.env_files.is_empty();
+        if run.host_flag.is_none() {
+            run.host_flag = s
+                .command_flags
+                .iter()
+                .flatten()
+                .find(|f| f.name == "host")
+                .and_then(|f| Some((f.value.clone()?, at(f.line))));
+        }
+    }
+    run
 }
 
 /// A path's plain components, `None` for one that climbs (`..`).
