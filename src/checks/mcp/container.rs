@@ -9,7 +9,8 @@ pub(super) const EXPLAIN: &str = "
 Looks at: the Dockerfile whose image starts the project's MCP server script (its CMD or
 ENTRYPOINT runs the script with Python, directly or through `micromamba run`), the address the
 script's code gives the server (`host=` where the server is created or run, a `--host` option,
-a `…HOST` environment variable it reads), and the image's ENV.
+a `…HOST` environment variable it reads), the image's ENV, and what the compose services that
+run the image set at start (`environment:`, a `--host` in `command:`), which wins.
 Why: the MCP Python SDK (FastMCP, MCPServer) and uvicorn listen on 127.0.0.1 unless told
 otherwise. Inside a container that is the container's own loopback: `docker run -p 8000:8000`
 and compose's `ports:` forward to the container's network interface, where nothing listens, and
