@@ -16,8 +16,9 @@ otherwise. Inside a container that is the container's own loopback: `docker run 
 and compose's `ports:` forward to the container's network interface, where nothing listens, and
 every client gets `connection reset`.
 When: the project serves MCP over HTTP and a Dockerfile starts its server script; skips
-otherwise. The host is judged only when the code names none (the SDK's default) or a literal one,
-or when the image sets a variable the code reads; a host chosen another way is not guessed at.
+otherwise. The host is judged when the code names none (the default), names every interface,
+or reads a `…HOST` variable that compose or the image sets or that has a default; a host
+chosen another way, or passed on from the shell or an env_file, is not guessed at.
 Fix: give the server `host=\"0.0.0.0\"` inside the container only, e.g. from a variable the
 Dockerfile sets (`ENV MCP_HOST=0.0.0.0` and `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")`),
 keep the published port on loopback (`127.0.0.1:8000:8000`), then rebuild.";

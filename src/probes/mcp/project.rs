@@ -84,8 +84,9 @@ fn normalize(name: &str) -> String {
 pub(crate) struct CodeHost {
     /// A literal host in a file that configures the server (`host="0.0.0.0"`).
     pub(crate) literal: Option<String>,
-    /// Where the host is chosen at run time ("main.py:43"): from a variable, a `--host`
-    /// option or the environment.
+    /// Where the host is chosen in a way not read here ("main.py:43"): from a variable, a
+    /// `--host` option or the environment, or a literal in a file that does not configure the
+    /// server (a `cli.py` handing the app to `uvicorn.run`).
     pub(crate) from: Option<String>,
     /// The `…HOST` environment variables the code reads (`MCP_HOST`), each with the default
     /// its read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
