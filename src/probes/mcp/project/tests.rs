@@ -554,3 +554,62 @@ fn the_path_of_the_run_call_is_the_endpoint() {
     let other = "from fastmcp import FastMCP\nmcp = FastMCP(\"x\")\ndata = load(path=\"/data/x\")\nmcp.run(transport=\"http\")\n";
     assert_eq!(code::file_facts(other).path, None);
 }
+
+/// How the code chooses the host: a literal in the server's setup, an expression, an option, a
+/// `…HOST` variable of the server's (with its default), never another service's variable.
+#[test]
+fn the_host_facts_of_a_server_file() {
+    let f = code::file_facts("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', host='0.0.0.0')\nmcp.run(transport='sse')\n");
+    assert_eq!(f.host.as_deref(), Some("0.0.0.0"));
+    assert_eq!(f.host_from, None);
+    let f = code::file_facts("import os\nfrom mcp.server.fastmcp import FastMCP\ncache = os.getenv('REDIS_HOST', 'localhost')\nmcp = FastMCP('x')\nmcp.run(transport='sse', host=os.environ.get('MCP_HOST', '0.0.0.0'))\n");
+    assert_eq!(
+        f.host_vars,
+        vec![("MCP_HOST".to_string(), Some("0.0.0.0".to_string()))]
+    );
+    assert_eq!(f.host_from, Some(3), "the REDIS_HOST read comes first");
+    let f = code::file_facts("import uvicorn\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\napp = mcp.sse_app()\n# host='0.0.0.0'\nuvicorn.run(app, host=mcp.settings.host)\n");
+    assert_eq!(
+        (f.host, f.host_from),
+        (None, None),
+        "the SDK's own setting read back chooses nothing"
+    );
+    let f = code::file_facts(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--host')\n",
+    );
+    assert_eq!(
+        f.host_from,
+        Some(3),
+        "a --host option, even in a file that does not configure"
+    );
+    let f = code::file_facts("import uvicorn\nuvicorn.run('pkg.app:app', host='0.0.0.0')\n");
+    assert_eq!(
+        (f.host, f.host_from),
+        (None, Some(2)),
+        "a literal outside the server's setup"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+    /// Any Python-shaped text (quotes, comments, `host=`, unfinished strings, non-ASCII) is read
+    /// without a panic, and every line the facts name is a line of the text.
+    #[test]
+    fn file_facts_survive_any_text(
+        lines in proptest::collection::vec(
+            "( {0,4})(#|'|\"|\"\"\"|host ?= ?|mcp\\.run\\(|FastMCP\\(|os\\.getenv\\(|--host|é|\\\\|[a-zA-Z_.=(), :'\"0-9])*",
+            0..20,
+        )
+    ) {
+        let text = lines.join("\n");
+        let f = code::file_facts(&text);
+        let count = text.lines().count().max(1);
+        for line in [f.host_from, f.import, f.stdio, f.main.then_some(1)].into_iter().flatten() {
+            proptest::prop_assert!(line >= 1 && line <= count, "line {line} of {count}");
+        }
+    }
+}
