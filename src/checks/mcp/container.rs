@@ -243,6 +243,40 @@ mod tests {
         assert_eq!(judge(SDK_DEFAULT, &wrapped).0, Status::Warn);
         let other = CMD.replace("src/server.py", "src/worker.py");
         assert_eq!(judge(SDK_DEFAULT, &other).0, Status::Skip);
+        let chain = "FROM mambaorg/micromamba:2.0.5\nCOPY src/ /app/\nENTRYPOINT . /opt/conda/etc/profile.d/conda.sh && conda activate && exec /opt/conda/bin/python /app/server.py\n";
+        assert_eq!(
+            judge(SDK_DEFAULT, chain).0,
+            Status::Warn,
+            "the last command of a shell chain"
+        );
+    }
+
+    /// A Dockerfile in the server's folder copies that folder: src/Dockerfile's image runs
+    /// src/server.py as /app/server.py.
+    #[test]
+    fn a_dockerfile_beside_the_server_starts_it_from_its_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("environment.yml", ENV);
+        write("src/server.py", SDK_DEFAULT);
+        write("src/Dockerfile", "FROM mambaorg/micromamba:2.0.5\nWORKDIR /app\nCOPY . /app\nCMD [\"python\", \"/app/server.py\"]\n");
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            server_dir: dir.path().to_path_buf(),
+            env_file: dir.path().join("environment.yml"),
+            ..Settings::default()
+        };
+        let r = check(&Context::with_vars(settings, Vec::new())).settle();
+        assert_eq!(r.status, Status::Warn, "{}", r.summary);
+        assert!(
+            r.details[0].starts_with("src/Dockerfile:4 starts src/server.py"),
+            "{:?}",
+            r.details
+        );
     }
 
     /// `python -m pkg` starts the server script inside the package; a host that script hands

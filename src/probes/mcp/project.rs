@@ -318,13 +318,19 @@ fn decide(ctx: &Context) -> McpProject {
 /// The script's path in the image is matched to the project's by its last components: the
 /// image holds a COPY of the project, under its WORKDIR.
 fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
-    let main = shown(ctx, code.main.as_ref()?);
+    // The server's script: the one with `if __name__ == "__main__"` and a run, else the file
+    // of its HTTP transport (a script that runs uvicorn at module level).
+    let main = match &code.main {
+        Some(path) => shown(ctx, path),
+        None => code.http.as_ref()?.1.rsplit_once(':')?.0.to_string(),
+    };
     let main_parts: Vec<String> = parts(&main)?;
     let facts = dockerfile::dockerfiles(ctx);
     facts.files.iter().find_map(|df| {
         let words = df.start_words();
         let argv = python_argv(&words)?;
         let started = started_script(&argv)?;
+        let module = argv.iter().any(|w| w == "-m");
         // `python -m pkg` runs pkg/__main__.py, which hands over to the package's server
         // script (pkg/cli.py): a script inside the package the image runs is the one started.
         let in_package = |package: &[String]| {
@@ -332,9 +338,13 @@ fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
                 .split_last()
                 .is_some_and(|(_, dir)| dir.ends_with(package))
         };
+        // A file started by its path is the server's script when the names agree: COPY puts
+        // the project's folders anywhere in the image (`COPY src/ /app/` starts src/server.py
+        // as /app/server.py), and only one script runs the server.
         let same = started.iter().any(|s| {
             s.ends_with(&main_parts)
                 || main_parts.ends_with(s)
+                || (!module && s.last() == main_parts.last())
                 || (s.last().is_some_and(|f| f == "__main__.py") && in_package(&s[..s.len() - 1]))
         });
         if !same {
@@ -402,6 +412,14 @@ fn parts(path: &str) -> Option<Vec<String>> {
 /// `uv run` / `poetry run` wrapper (`uv run server.py` runs the file with Python); `None`
 /// when the command is not Python's.
 fn python_argv(words: &[String]) -> Option<Vec<String>> {
+    // A shell chain (`. conda.sh && conda activate && python /app/server.py`) runs its last
+    // command as the server; `exec` hands the shell over to it.
+    let last = words
+        .iter()
+        .rposition(|w| matches!(w.as_str(), "&&" | "||" | ";"))
+        .map_or(0, |i| i + 1);
+    let words = &words[last..];
+    let words = words.strip_prefix(&["exec".to_string()]).unwrap_or(words);
     let mut rest = words;
     if let Some(i) = rest.iter().position(|a| a == "run") {
         let wrapper = rest[..i].iter().any(|a| {
