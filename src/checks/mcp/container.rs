@@ -6,8 +6,9 @@ use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
 use crate::probes::mcp::{self, CodeHost, ImageStart};
 
 pub(super) const EXPLAIN: &str = "
-Looks at: the Dockerfile whose image starts the project's MCP server script (its CMD or
-ENTRYPOINT runs the script with Python, directly or through `micromamba run`), the address the
+Looks at: the Dockerfile whose image starts the project's MCP server (its CMD or ENTRYPOINT
+runs the server's script with Python, directly, through `micromamba run` or a shell chain, or
+runs uvicorn with the server's app, whose `--host` or `UVICORN_HOST` then decides), the address the
 script's code gives the server (`host=` where the server is created or run, a `--host` option,
 a `…HOST` environment variable it reads), the image's ENV, and what the compose services that
 run the image set at start (`environment:`, a `--host` in `command:`), which wins.
@@ -83,6 +84,9 @@ pub(super) fn check(ctx: &Context) -> Outcome {
 /// The host the server in the image listens on, and how that is known; an early skip where
 /// the code chooses it in a way not read here.
 fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), Early> {
+    if start.uvicorn {
+        return uvicorn_host(start);
+    }
     let CodeHost {
         literal,
         from,
@@ -140,6 +144,26 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
     }
 }
 
+/// The host uvicorn listens on: its `--host`, else `UVICORN_HOST`, else its 127.0.0.1.
+fn uvicorn_host(start: &ImageStart) -> Result<(String, String), Early> {
+    if let Some((host, at)) = &start.compose.host_flag {
+        return Ok((
+            host.clone(),
+            format!("compose's command passes --host {host} ({at})"),
+        ));
+    }
+    if let Some(host) = host_argument(&start.argv) {
+        return Ok((host.to_string(), format!("uvicorn is given --host {host}")));
+    }
+    if let Some(found) = set_at_start(start, &["UVICORN_HOST"], "")? {
+        return Ok(found);
+    }
+    Ok((
+        "127.0.0.1".into(),
+        "uvicorn is given no --host, so its default, 127.0.0.1, holds".into(),
+    ))
+}
+
 /// The value the container starts with for the first of `names` that is set: compose's
 /// `environment:` (which wins), else the image's ENV. One compose passes on from the shell
 /// or `.env` is not known.
@@ -173,9 +197,14 @@ fn set_at_start(
 }
 
 fn fix(start: &ImageStart) -> Fix {
+    let edit = if start.uvicorn {
+        format!("Edit {} (line {}): pass `--host 0.0.0.0` to uvicorn; its default, 127.0.0.1, is the container's own loopback.", start.dockerfile, start.line)
+    } else {
+        format!("Edit {}: give the server host=\"0.0.0.0\" in the container only, from a variable the Dockerfile sets: `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")` where the server is created or run, and `ENV MCP_HOST=0.0.0.0` in {} (a run by hand stays on loopback).", start.script, start.dockerfile)
+    };
     Fix::new("Let the server in the container listen on every interface — its own loopback is out of reach of a published port.")
         .phase(Phase::Runtime)
-        .manual(format!("Edit {}: give the server host=\"0.0.0.0\" in the container only, from a variable the Dockerfile sets: `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")` where the server is created or run, and `ENV MCP_HOST=0.0.0.0` in {} (a run by hand stays on loopback).", start.script, start.dockerfile))
+        .manual(edit)
         .manual("Publish the port on loopback only (`127.0.0.1:PORT:PORT`): off loopback the SDK no longer checks Host and Origin itself (see mcp.origin).")
         .manual("then rebuild the image and start the container again")
 }
@@ -249,6 +278,32 @@ mod tests {
             Status::Warn,
             "the last command of a shell chain"
         );
+    }
+
+    /// An image that starts uvicorn with the server's app listens where uvicorn's `--host`
+    /// (or `UVICORN_HOST`) says, 127.0.0.1 without one, whatever the code.
+    #[test]
+    fn uvicorn_with_the_servers_app_decides_the_host() {
+        let app = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\napp = mcp.streamable_http_app()\n";
+        let image = |cmd: &str| {
+            format!("FROM mambaorg/micromamba:2.0.5\nWORKDIR /app\nCOPY . /app\n{cmd}\n")
+        };
+        let (status, summary) = judge(
+            app,
+            &image("CMD [\"uvicorn\", \"src.server:app\", \"--port\", \"8000\"]"),
+        );
+        assert_eq!(status, Status::Warn, "{summary}");
+        let ok = [
+            "CMD [\"uvicorn\", \"src.server:app\", \"--host\", \"0.0.0.0\"]",
+            "CMD [\"micromamba\", \"run\", \"-n\", \"base\", \"python\", \"-m\", \"uvicorn\", \"src.server:app\", \"--host=0.0.0.0\"]",
+            "ENV UVICORN_HOST=0.0.0.0\nCMD uvicorn src.server:app --port 8000",
+        ];
+        for cmd in ok {
+            let (status, summary) = judge(app, &image(cmd));
+            assert_eq!(status, Status::Ok, "{cmd}: {summary}");
+        }
+        let other = image("CMD [\"uvicorn\", \"src.other:app\"]");
+        assert_eq!(judge(app, &other).0, Status::Skip, "another module's app");
     }
 
     /// A Dockerfile in the server's folder copies that folder: src/Dockerfile's image runs

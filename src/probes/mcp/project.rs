@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod code;
+mod image;
 use code::{scan_code, Code};
+use image::image_start;
+pub(crate) use image::ImageStart;
 
 /// Bytes of one Python file looked at; larger files are skipped.
 const MAX_SOURCE_BYTES: u64 = 256 * 1024;
@@ -91,35 +94,6 @@ pub(crate) struct CodeHost {
     /// The `…HOST` environment variables the code reads (`MCP_HOST`), each with the default
     /// its read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
     pub(crate) vars: Vec<(String, Option<String>)>,
-}
-
-/// A Dockerfile whose image starts the project's server script.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ImageStart {
-    /// The Dockerfile, as the report shows it.
-    pub(crate) dockerfile: String,
-    /// The line of the CMD or ENTRYPOINT that starts the script.
-    pub(crate) line: usize,
-    /// The script, as the project shows it ("src/server.py").
-    pub(crate) script: String,
-    /// The start command's words.
-    pub(crate) argv: Vec<String>,
-    /// The image's environment: name, value and where it is set ("Dockerfile:18").
-    pub(crate) env: Vec<(String, String, String)>,
-    /// What the compose services that run the image set, which wins over the image's.
-    pub(crate) compose: ComposeRun,
-}
-
-/// What compose services running an image give its container at start.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct ComposeRun {
-    /// `environment:` entries: name, value (`None`: passed on from the shell or `.env`) and
-    /// where ("compose.yaml:12").
-    pub(crate) env: Vec<(String, Option<String>, String)>,
-    /// Some service reads an `env_file:`, which may set anything.
-    pub(crate) env_file: bool,
-    /// `--host` in a service's `command:`, and where.
-    pub(crate) host_flag: Option<(String, String)>,
 }
 
 /// A start command and the folder it runs from.
@@ -311,175 +285,6 @@ fn decide(ctx: &Context) -> McpProject {
         image_start: image_start(ctx, &code),
         names,
     }
-}
-
-/// The Dockerfile whose image starts the server's script (`CMD ["python", "/app/src/server.py"]`
-/// for src/server.py, `python -m src.server`, through `micromamba run -n ENV` or `uv run`).
-/// The script's path in the image is matched to the project's by its last components: the
-/// image holds a COPY of the project, under its WORKDIR.
-fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
-    // The server's script: the one with `if __name__ == "__main__"` and a run, else the file
-    // of its HTTP transport (a script that runs uvicorn at module level).
-    let main = match &code.main {
-        Some(path) => shown(ctx, path),
-        None => code.http.as_ref()?.1.rsplit_once(':')?.0.to_string(),
-    };
-    let main_parts: Vec<String> = parts(&main)?;
-    let facts = dockerfile::dockerfiles(ctx);
-    facts.files.iter().find_map(|df| {
-        let words = df.start_words();
-        let argv = python_argv(&words)?;
-        let started = started_script(&argv)?;
-        let module = argv.iter().any(|w| w == "-m");
-        // `python -m pkg` runs pkg/__main__.py, which hands over to the package's server
-        // script (pkg/cli.py): a script inside the package the image runs is the one started.
-        let in_package = |package: &[String]| {
-            main_parts
-                .split_last()
-                .is_some_and(|(_, dir)| dir.ends_with(package))
-        };
-        // A file started by its path is the server's script when the names agree: COPY puts
-        // the project's folders anywhere in the image (`COPY src/ /app/` starts src/server.py
-        // as /app/server.py), and only one script runs the server.
-        let same = started.iter().any(|s| {
-            s.ends_with(&main_parts)
-                || main_parts.ends_with(s)
-                || (!module && s.last() == main_parts.last())
-                || (s.last().is_some_and(|f| f == "__main__.py") && in_package(&s[..s.len() - 1]))
-        });
-        if !same {
-            return None;
-        }
-        let line = start_line(df)?;
-        Some(ImageStart {
-            dockerfile: df.display.clone(),
-            line,
-            script: main.clone(),
-            argv,
-            env: df
-                .final_env()
-                .into_iter()
-                .map(|(n, v, l)| (n, v, format!("{}:{l}", df.display)))
-                .collect(),
-            compose: compose_run(ctx, &df.path),
-        })
-    })
-}
-
-/// What the compose services that run the image built from `dockerfile` set at start.
-fn compose_run(ctx: &Context, dockerfile: &Path) -> ComposeRun {
-    let facts = compose::compose(ctx);
-    let mut run = ComposeRun::default();
-    for s in facts
-        .services
-        .iter()
-        .filter(|s| s.image_dockerfile() == Some(dockerfile))
-    {
-        let at = |line: usize| {
-            let (file, line) = s.locate(line);
-            format!("{file}:{line}")
-        };
-        for v in &s.environment {
-            run.env.push((v.name.clone(), v.value.clone(), at(v.line)));
-        }
-        run.env_file |= !s.env_files.is_empty();
-        if run.host_flag.is_none() {
-            run.host_flag = s
-                .command_flags
-                .iter()
-                .flatten()
-                .find(|f| f.name == "host")
-                .and_then(|f| Some((f.value.clone()?, at(f.line))));
-        }
-    }
-    run
-}
-
-/// A path's plain components, `None` for one that climbs (`..`).
-fn parts(path: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for c in Path::new(path).components() {
-        match c {
-            std::path::Component::Normal(n) => out.push(n.to_string_lossy().into_owned()),
-            std::path::Component::ParentDir => return None,
-            _ => {}
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// The words from the Python interpreter on, past a `micromamba run -n ENV` / `conda run` /
-/// `uv run` / `poetry run` wrapper (`uv run server.py` runs the file with Python); `None`
-/// when the command is not Python's.
-fn python_argv(words: &[String]) -> Option<Vec<String>> {
-    // A shell chain (`. conda.sh && conda activate && python /app/server.py`) runs its last
-    // command as the server; `exec` hands the shell over to it.
-    let last = words
-        .iter()
-        .rposition(|w| matches!(w.as_str(), "&&" | "||" | ";"))
-        .map_or(0, |i| i + 1);
-    let words = &words[last..];
-    let words = words.strip_prefix(&["exec".to_string()]).unwrap_or(words);
-    let mut rest = words;
-    if let Some(i) = rest.iter().position(|a| a == "run") {
-        let wrapper = rest[..i].iter().any(|a| {
-            let name = a.rsplit('/').next().unwrap_or(a);
-            name.ends_with("mamba") || name.ends_with("conda") || matches!(name, "uv" | "poetry")
-        });
-        if wrapper {
-            let after = &rest[i + 1..];
-            rest = &after[skip_run_options(after)..];
-        }
-    }
-    let first = rest.first()?;
-    if first.ends_with(".py") && rest.len() < words.len() {
-        return Some(
-            std::iter::once("python".to_string())
-                .chain(rest.iter().cloned())
-                .collect(),
-        );
-    }
-    let program = first.rsplit('/').next()?;
-    program.starts_with("python").then(|| rest.to_vec())
-}
-
-/// The script a `python …` command runs, as candidate paths: the file, or for `-m pkg.mod`
-/// both `pkg/mod.py` and `pkg/mod/__main__.py`.
-fn started_script(argv: &[String]) -> Option<Vec<Vec<String>>> {
-    let mut words = argv.iter().skip(1);
-    loop {
-        let w = words.next()?;
-        if w == "-m" {
-            let module: Vec<String> = words.next()?.split('.').map(str::to_string).collect();
-            let mut file = module.clone();
-            let last = file.pop()?;
-            file.push(format!("{last}.py"));
-            let mut package = module;
-            package.push("__main__.py".into());
-            return Some(vec![file, package]);
-        }
-        if !w.starts_with('-') {
-            return w
-                .ends_with(".py")
-                .then(|| parts(w))
-                .flatten()
-                .map(|p| vec![p]);
-        }
-    }
-}
-
-/// The line of the final image's last CMD or ENTRYPOINT (the final stage or a stage it is
-/// built on).
-fn start_line(df: &dockerfile::Dockerfile) -> Option<usize> {
-    let last = df.stages.len().checked_sub(1)?;
-    df.lineage(last).iter().find_map(|stage| {
-        stage
-            .body(df)
-            .iter()
-            .rev()
-            .find(|i| i.keyword == "CMD" || i.keyword == "ENTRYPOINT")
-            .map(|i| i.line)
-    })
 }
 
 /// The names this project's server may go by, normalized (see [`McpProject::is_own`]).
