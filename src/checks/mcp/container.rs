@@ -218,6 +218,23 @@ mod tests {
     const ENV: &str =
         "name: srv\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - mcp>=1.9\n";
 
+    /// The check's result over a project of `files` (path, text) and an environment file.
+    fn run_in(files: &[(&str, &str)]) -> CheckResult {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [("environment.yml", ENV)].iter().chain(files) {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            server_dir: dir.path().to_path_buf(),
+            env_file: dir.path().join("environment.yml"),
+            ..Settings::default()
+        };
+        check(&Context::with_vars(settings, Vec::new())).settle()
+    }
+
     /// The check's status and summary over a project of `server` (src/server.py) and
     /// `dockerfile`.
     fn judge(server: &str, dockerfile: &str) -> (Status, String) {
@@ -226,25 +243,9 @@ mod tests {
 
     /// [`judge`] with a compose.yaml too.
     fn judge_with(server: &str, dockerfile: &str, compose: Option<&str>) -> (Status, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let p = dir.path().join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        write("environment.yml", ENV);
-        write("src/server.py", server);
-        write("Dockerfile", dockerfile);
-        if let Some(c) = compose {
-            write("compose.yaml", c);
-        }
-        let settings = Settings {
-            project_dir: dir.path().to_path_buf(),
-            server_dir: dir.path().to_path_buf(),
-            env_file: dir.path().join("environment.yml"),
-            ..Settings::default()
-        };
-        let r = check(&Context::with_vars(settings, Vec::new())).settle();
+        let mut files = vec![("src/server.py", server), ("Dockerfile", dockerfile)];
+        files.extend(compose.map(|c| ("compose.yaml", c)));
+        let r = run_in(&files);
         (r.status, r.summary)
     }
 
@@ -310,22 +311,10 @@ mod tests {
     /// src/server.py as /app/server.py.
     #[test]
     fn a_dockerfile_beside_the_server_starts_it_from_its_context() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let p = dir.path().join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        write("environment.yml", ENV);
-        write("src/server.py", SDK_DEFAULT);
-        write("src/Dockerfile", "FROM mambaorg/micromamba:2.0.5\nWORKDIR /app\nCOPY . /app\nCMD [\"python\", \"/app/server.py\"]\n");
-        let settings = Settings {
-            project_dir: dir.path().to_path_buf(),
-            server_dir: dir.path().to_path_buf(),
-            env_file: dir.path().join("environment.yml"),
-            ..Settings::default()
-        };
-        let r = check(&Context::with_vars(settings, Vec::new())).settle();
+        let r = run_in(&[
+            ("src/server.py", SDK_DEFAULT),
+            ("src/Dockerfile", "FROM mambaorg/micromamba:2.0.5\nWORKDIR /app\nCOPY . /app\nCMD [\"python\", \"/app/server.py\"]\n"),
+        ]);
         assert_eq!(r.status, Status::Warn, "{}", r.summary);
         assert!(
             r.details[0].starts_with("src/Dockerfile:4 starts src/server.py"),
@@ -338,33 +327,16 @@ mod tests {
     /// to uvicorn is not the SDK's default, so it is not judged as one.
     #[test]
     fn a_package_run_as_a_module_starts_its_server_script() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let p = dir.path().join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        write("environment.yml", ENV);
-        write(
-            "src/notes/__main__.py",
-            "from notes.cli import main\nif __name__ == '__main__':\n    main()\n",
-        );
-        write("src/notes/app.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\napp = mcp.streamable_http_app()\n");
-        let cli = |run: &str| {
-            format!(
-                "import uvicorn\ndef main():\n    {run}\nif __name__ == '__main__':\n    main()\n"
-            )
-        };
-        write("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nCOPY src/ /app/\nENTRYPOINT [\"python\", \"-m\", \"notes\"]\n");
         let judge = |run: &str| {
-            write("src/notes/cli.py", &cli(run));
-            let settings = Settings {
-                project_dir: dir.path().to_path_buf(),
-                server_dir: dir.path().to_path_buf(),
-                env_file: dir.path().join("environment.yml"),
-                ..Settings::default()
-            };
-            let r = check(&Context::with_vars(settings, Vec::new())).settle();
+            let cli = format!(
+                "import uvicorn\ndef main():\n    {run}\nif __name__ == '__main__':\n    main()\n"
+            );
+            let r = run_in(&[
+                ("src/notes/__main__.py", "from notes.cli import main\nif __name__ == '__main__':\n    main()\n"),
+                ("src/notes/app.py", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\napp = mcp.streamable_http_app()\n"),
+                ("src/notes/cli.py", &cli),
+                ("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nCOPY src/ /app/\nENTRYPOINT [\"python\", \"-m\", \"notes\"]\n"),
+            ]);
             (r.status, r.summary)
         };
         let (status, summary) = judge("uvicorn.run('notes.app:app', port=8000)");

@@ -591,11 +591,7 @@ fn the_host_facts_of_a_server_file() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..proptest::prelude::ProptestConfig::default()
-    })]
+    #![proptest_config(crate::proptest_config())]
     /// Any Python-shaped text (quotes, comments, `host=`, unfinished strings, non-ASCII) is read
     /// without a panic, and every line the facts name is a line of the text.
     #[test]
