@@ -205,7 +205,7 @@ fn fix(start: &ImageStart) -> Fix {
     Fix::new("Let the server in the container listen on every interface — its own loopback is out of reach of a published port.")
         .phase(Phase::Runtime)
         .manual(edit)
-        .manual("Publish the port on loopback only (`127.0.0.1:PORT:PORT`): off loopback the SDK no longer checks Host and Origin itself (see mcp.origin).")
+        .manual("Off loopback the SDK no longer checks Host and Origin itself: keep the port published on loopback only (`127.0.0.1:PORT:PORT`; mcp.bind names a compose port that is not) and see mcp.origin.")
         .manual("then rebuild the image and start the container again")
 }
 
