@@ -54,7 +54,7 @@ pub(super) fn check(ctx: &Context) -> Outcome {
     over_http(&p)?;
     let Some(start) = &p.image_start else {
         return Err(Early::skip(
-            "no Dockerfile starts the MCP server's script (a CMD or ENTRYPOINT that runs it with Python)",
+            "no Dockerfile starts the MCP server (a CMD or ENTRYPOINT that runs its script with Python, or uvicorn with its app)",
         ));
     };
     let (host, how) = chosen_host(start, &p.code_host)?;
@@ -112,11 +112,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         return Ok(found);
     }
     if let Some((name, Some(default))) = vars.first() {
-        if run.env_file {
-            return Err(Early::skip(format!(
-                "compose gives the container an env_file, which may set {name}: not judged"
-            )));
-        }
+        unset_unless_env_file(start, name)?;
         return Ok((
             default.clone(),
             format!("nothing sets {name}, so the code's default \"{default}\" holds"),
@@ -127,6 +123,9 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         if let Some(found) = set_at_start(start, &["FASTMCP_HOST", "FASTMCP_SERVER_HOST"], "")? {
             return Ok(found);
         }
+    }
+    if literal.is_none() && from.is_none() {
+        unset_unless_env_file(start, "FASTMCP_HOST")?;
     }
     if let Some(at) = from {
         return Err(Early::skip(format!(
@@ -158,10 +157,21 @@ fn uvicorn_host(start: &ImageStart) -> Result<(String, String), Early> {
     if let Some(found) = set_at_start(start, &["UVICORN_HOST"], "")? {
         return Ok(found);
     }
+    unset_unless_env_file(start, "UVICORN_HOST")?;
     Ok((
         "127.0.0.1".into(),
         "uvicorn is given no --host, so its default, 127.0.0.1, holds".into(),
     ))
+}
+
+/// A default holds only where nothing may set `name`: an `env_file:` of compose may.
+fn unset_unless_env_file(start: &ImageStart, name: &str) -> Result<(), Early> {
+    if start.compose.env_file {
+        return Err(Early::skip(format!(
+            "compose gives the container an env_file, which may set {name}: not judged"
+        )));
+    }
+    Ok(())
 }
 
 /// The value the container starts with for the first of `names` that is set: compose's
@@ -305,6 +315,14 @@ mod tests {
         }
         let other = image("CMD [\"uvicorn\", \"src.other:app\"]");
         assert_eq!(judge(app, &other).0, Status::Skip, "another module's app");
+        let bare = image("CMD [\"uvicorn\", \"src.server:app\"]");
+        let env_file = "services:\n  notes:\n    build: .\n    env_file: .env\n";
+        let (status, summary) = judge_with(app, &bare, Some(env_file));
+        assert_eq!(
+            status,
+            Status::Skip,
+            "an env_file may set UVICORN_HOST: {summary}"
+        );
     }
 
     /// A Dockerfile in the server's folder copies that folder: src/Dockerfile's image runs
