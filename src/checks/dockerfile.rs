@@ -79,6 +79,10 @@ pub struct FixInput<'a> {
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
     pub health_url: String,
+    /// The port of the project's MCP server when the first Dockerfile's image starts it and
+    /// its code declares no health route: a health URL would answer 404, so the check asks
+    /// whether the port accepts a connection.
+    pub socket_port: Option<u16>,
     /// How a Celery worker built from the first Dockerfile is asked whether it is alive
     /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
     pub worker_probe: Option<String>,
@@ -498,6 +502,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let first = files.first().map(|(df, _)| *df);
     let health_url = health_url(ctx, first);
     let worker_probe = first.and_then(celery_worker_probe);
+    let socket_port = first.and_then(|df| no_health_route(ctx, df, &health_url));
     let input = FixInput {
         env_file,
         env_file_shown,
@@ -507,6 +512,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         build_paths,
         health_url,
         worker_probe,
+        socket_port,
     };
     (rule.fix)(&input)
 }
@@ -564,13 +570,39 @@ fn env_file_for(
 }
 
 /// A HEALTHCHECK to suggest for the image `df` builds: a Celery worker's asks the worker
-/// over its broker; any other's asks its health URL (see [`health_url`]) with Python, which
-/// slim images have where they have no curl.
+/// over its broker; an MCP server with no health route is asked whether its port accepts a
+/// connection; any other's asks its health URL (see [`health_url`]) with Python, which slim
+/// images have where they have no curl.
 pub(crate) fn suggested_healthcheck(ctx: &Context, df: Option<&Dockerfile>) -> String {
-    match df.and_then(celery_worker_probe) {
-        Some(probe) => format!("HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}"),
-        None => http_healthcheck(&health_url(ctx, df)),
+    if let Some(probe) = df.and_then(celery_worker_probe) {
+        return format!("HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}");
     }
+    let url = health_url(ctx, df);
+    match df.and_then(|df| no_health_route(ctx, df, &url)) {
+        Some(port) => socket_healthcheck(port),
+        None => http_healthcheck(&url),
+    }
+}
+
+/// The port to ask when `df`'s image starts the project's MCP server and its code declares
+/// no health route (the SDKs serve none of their own): GET on `url` would answer 404. `None`
+/// where the health URL is configured, or another image.
+fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
+    let project = crate::probes::mcp::project(ctx);
+    let starts = project
+        .image_start
+        .as_ref()
+        .is_some_and(|s| s.dockerfile == df.display);
+    let mcp_http = project.serves == crate::probes::mcp::Serves::Http;
+    if ctx.settings.health_url_explicit || project.health_route || !starts || !mcp_http {
+        return None;
+    }
+    url::Url::parse(url).ok()?.port_or_known_default()
+}
+
+/// `HEALTHCHECK … CMD ["python", "-c", "…create_connection(…)"]`: the port accepts a connection.
+pub(crate) fn socket_healthcheck(port: u16) -> String {
+    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', {port}), 3)\"]")
 }
 
 /// `HEALTHCHECK … CMD ["python", "-c", "…urlopen('URL')"]`.

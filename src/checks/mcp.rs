@@ -876,6 +876,7 @@ mod tests {
             code_port: None,
             code_host: mcp::CodeHost::default(),
             transport_at: None,
+            health_route: false,
             image_start: None,
             names: Vec::new(),
         };

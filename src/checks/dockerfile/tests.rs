@@ -910,6 +910,48 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:5000/health')"));
 }
 
+/// The image of an MCP server whose code declares no health route is asked whether its port
+/// accepts a connection: the SDKs serve no /health, so the usual URL would answer 404.
+#[test]
+fn an_mcp_server_without_a_health_route_is_asked_for_its_port() {
+    use crate::core::{Context, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "environment.yml",
+        "name: s\ndependencies:\n  - python=3.12\n  - mcp\n",
+    );
+    write("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nEXPOSE 3005\nCMD [\"python\", \"/app/server.py\"]\n");
+    let suggested = || {
+        let settings = Settings {
+            project_dir: dir.path().to_path_buf(),
+            env_file: dir.path().join("environment.yml"),
+            ..Settings::default()
+        };
+        let ctx = Context::with_vars(
+            settings,
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        );
+        let r = super::lint(&ctx, rule("dockerfile.healthcheck")).unwrap();
+        r.fix.expect("a fix").manual[0].clone()
+    };
+    let server = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', port=3005)\nif __name__ == '__main__':\n    mcp.run(transport='sse')\n";
+    write("server.py", server);
+    let text = suggested();
+    assert!(
+        text.contains("socket.create_connection(('127.0.0.1', 3005), 3)"),
+        "{text}"
+    );
+    assert!(!text.contains("urlopen"), "{text}");
+    let routed = server.replace("if __name__", "@mcp.custom_route('/health', methods=['GET'])\nasync def health(request):\n    return None\nif __name__");
+    write("server.py", &routed);
+    let text = suggested();
+    assert!(
+        text.contains("urlopen('http://127.0.0.1:3005/health')"),
+        "{text}"
+    );
+}
+
 /// A Dockerfile built from its own folder cannot COPY the project's root environment file:
 /// the fix names a copy inside that build context, and COPYs it by the context's name.
 #[test]

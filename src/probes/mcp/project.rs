@@ -55,6 +55,8 @@ pub(crate) struct McpProject {
     pub(crate) code_host: CodeHost,
     /// The HTTP transport in the code, as "marker at file:line".
     pub(crate) transport_at: Option<String>,
+    /// The code declares a health route (`@mcp.custom_route("/health"`, `Route("/healthz"`).
+    pub(crate) health_route: bool,
     /// A Dockerfile whose image starts the server's script, when one does.
     pub(crate) image_start: Option<ImageStart>,
     /// Names this project's server may announce in `initialize` (normalized): the names in
@@ -282,6 +284,7 @@ fn decide(ctx: &Context) -> McpProject {
             vars: code.host_vars.clone(),
         },
         transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
+        health_route: code.health.is_some(),
         image_start: image_start(ctx, &code),
         names,
     }
