@@ -21,17 +21,24 @@ pub(crate) struct ImageStart {
     /// The image starts uvicorn with the server's app (`uvicorn server:app`): its `--host`
     /// decides, not the code.
     pub(crate) uvicorn: bool,
-    /// The image's environment: name, value and where it is set ("Dockerfile:18").
+    /// The image's environment variables that name an address (`…HOST`): name, value and
+    /// where it is set ("Dockerfile:18").
     pub(crate) env: Vec<(String, String, String)>,
     /// What the compose services that run the image set, which wins over the image's.
     pub(crate) compose: ComposeRun,
 }
 
+/// Whether an environment variable names an address (`MCP_HOST`, `UVICORN_HOST`): the only
+/// ones kept, so that no other value (a password) is held or shown.
+fn names_a_host(name: &str) -> bool {
+    name.ends_with("HOST")
+}
+
 /// What compose services running an image give its container at start.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ComposeRun {
-    /// `environment:` entries: name, value (`None`: passed on from the shell or `.env`) and
-    /// where ("compose.yaml:12").
+    /// `environment:` entries that name an address (`…HOST`): name, value (`None`: passed on
+    /// from the shell or `.env`) and where ("compose.yaml:12").
     pub(crate) env: Vec<(String, Option<String>, String)>,
     /// Some service reads an `env_file:`, which may set anything.
     pub(crate) env_file: bool,
@@ -86,6 +93,7 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
             env: df
                 .final_env()
                 .into_iter()
+                .filter(|(n, _, _)| names_a_host(n))
                 .map(|(n, v, l)| (n, v, format!("{}:{l}", df.display)))
                 .collect(),
             compose: compose_run(ctx, &df.path),
@@ -206,7 +214,7 @@ fn compose_run(ctx: &Context, dockerfile: &Path) -> ComposeRun {
             let (file, line) = s.locate(line);
             format!("{file}:{line}")
         };
-        for v in &s.environment {
+        for v in s.environment.iter().filter(|v| names_a_host(&v.name)) {
             run.env.push((v.name.clone(), v.value.clone(), at(v.line)));
         }
         run.env_file |= !s.env_files.is_empty();

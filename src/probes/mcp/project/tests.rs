@@ -609,3 +609,34 @@ proptest::proptest! {
         }
     }
 }
+
+/// What the image and compose set at start is kept only for variables that name an address:
+/// no other value (a password) is held, so none can reach Debug output.
+#[test]
+fn only_host_variables_of_the_image_and_compose_are_kept() {
+    let server = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\nif __name__ == '__main__':\n    mcp.run(transport='sse')\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("server.py", server),
+            ("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nENV DB_PASSWORD=hunter2 MCP_HOST=0.0.0.0\nCMD [\"python\", \"server.py\"]\n"),
+            ("compose.yaml", "services:\n  s:\n    build: .\n    environment:\n      API_TOKEN: s3cret\n      UVICORN_HOST: 0.0.0.0\n"),
+        ],
+        |_| {},
+    );
+    let start = p.image_start.as_ref().expect("the image starts server.py");
+    let names: Vec<&str> = start.env.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["MCP_HOST"]);
+    let names: Vec<&str> = start
+        .compose
+        .env
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    assert_eq!(names, ["UVICORN_HOST"]);
+    let shown = format!("{p:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("s3cret"),
+        "{shown}"
+    );
+}
