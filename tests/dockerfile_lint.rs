@@ -551,7 +551,9 @@ fn the_rebuild_is_tagged_as_the_image_compose_runs_by_name() {
 
 /// With no port in the image (no EXPOSE, no listen option), the HEALTHCHECK the fix proposes
 /// asks the port the project's server code gives (TOSTRING-Z/chatx: `uvicorn.run(…,
-/// port=3001)`), not the configured default 8000.
+/// port=3001)`), not the configured default 8000. The server declares no health route, so
+/// the check connects to that port rather than GET a /health it does not serve; with a
+/// route, it asks the route.
 #[test]
 fn a_healthcheck_fix_takes_the_servers_port_from_its_code() {
     let sb = project(&[
@@ -571,5 +573,16 @@ fn a_healthcheck_fix_takes_the_servers_port_from_its_code() {
     let (report, _) = sb.json(&["dockerfile.healthcheck"]);
     let hc = check(&report, "dockerfile.healthcheck");
     let manual = hc["fix"]["manual"].to_string();
-    assert!(manual.contains("http://127.0.0.1:3001/health"), "{hc:#}");
+    assert!(
+        manual.contains("socket.create_connection(('127.0.0.1', 3001), 3)"),
+        "{hc:#}"
+    );
+    assert!(!manual.contains("8000"), "{hc:#}");
+    sb.write(
+        "project/server.py",
+        "from mcp.server.fastmcp import FastMCP\nimport uvicorn\nmcp = FastMCP(\"x\")\n@mcp.custom_route(\"/health\", methods=[\"GET\"])\nasync def health(request):\n    return None\napp = mcp.sse_app()\nif __name__ == \"__main__\":\n    uvicorn.run(app, host=\"0.0.0.0\", port=3001)\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    let manual = check(&report, "dockerfile.healthcheck")["fix"]["manual"].to_string();
+    assert!(manual.contains("http://127.0.0.1:3001/health"), "{manual}");
 }
