@@ -24,11 +24,6 @@ Fix: give the server `host=\"0.0.0.0\"` inside the container only, e.g. from a v
 Dockerfile sets (`ENV MCP_HOST=0.0.0.0` and `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")`),
 keep the published port on loopback (`127.0.0.1:8000:8000`), then rebuild.";
 
-/// Whether an address is every interface.
-fn everywhere(host: &str) -> bool {
-    matches!(host, "0.0.0.0" | "::" | "[::]")
-}
-
 /// The image's ENV of one of `names`, with its value and place.
 fn image_sets<'a>(start: &'a ImageStart, names: &[&str]) -> Option<&'a (String, String, String)> {
     start
@@ -62,7 +57,7 @@ pub(super) fn check(ctx: &Context) -> Outcome {
         "{}:{} starts {}",
         start.dockerfile, start.line, start.script
     );
-    if everywhere(&host) {
+    if mcp::every_interface(&host) {
         return Ok(CheckResult::ok(format!(
             "listens on every interface in the container: {runs}; {how}"
         )));
@@ -133,7 +128,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         )));
     }
     match literal {
-        Some(host) if everywhere(host) => Ok((host.clone(), format!("its code gives host \"{host}\""))),
+        Some(host) if mcp::every_interface(host) => Ok((host.clone(), format!("its code gives host \"{host}\""))),
         // A literal may be another client's (a database on localhost): which call it is for
         // is not read.
         Some(host) => Err(Early::skip(format!(

@@ -6,7 +6,6 @@ use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
 use crate::probes::http::{HostKind, Target};
 use crate::probes::mcp::origin::{foreign_initialize, FOREIGN_ORIGIN};
 use crate::probes::mcp::{self, sockets, Transport};
-use std::net::IpAddr;
 
 pub(super) const ORIGIN_EXPLAIN: &str = "
 Looks at: what the running MCP server does with the request a web page makes through DNS
@@ -133,12 +132,6 @@ fn origin_fix() -> Fix {
         .manual("then restart the server")
 }
 
-fn is_wildcard(ip: &str) -> bool {
-    ip.parse::<IpAddr>()
-        .map(|a| a.is_unspecified())
-        .unwrap_or(false)
-}
-
 /// `mcp.bind`.
 pub(super) fn bind(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
@@ -153,7 +146,7 @@ pub(super) fn bind(ctx: &Context) -> Outcome {
     if let Some(pubd) = p
         .published
         .as_ref()
-        .filter(|d| d.host_ip.as_deref().is_none_or(is_wildcard))
+        .filter(|d| d.host_ip.as_deref().is_none_or(mcp::every_interface))
     {
         findings.push(
             CheckResult::warn(format!(

@@ -21,7 +21,9 @@ use std::time::Duration;
 pub use client::run_handshake;
 #[cfg(test)]
 pub(crate) use project::Published;
-pub(crate) use project::{example_command, project, CodeHost, ImageStart, McpProject, Serves};
+pub(crate) use project::{
+    every_interface, example_command, project, CodeHost, ImageStart, McpProject, Serves,
+};
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.
 pub const HANDSHAKE_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];

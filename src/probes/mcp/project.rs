@@ -397,7 +397,7 @@ fn address(
         .unwrap_or_else(|| if sse { "/sse" } else { "/mcp" }.to_string());
     let health = code.health.as_deref().unwrap_or("/health");
     let local = |h: Option<&str>| match h {
-        Some(h) if !h.is_empty() && h != "0.0.0.0" && h != "::" && h != "[::]" => {
+        Some(h) if !h.is_empty() && !every_interface(h) => {
             if h.contains(':') && !h.starts_with('[') {
                 format!("[{h}]")
             } else {
@@ -542,13 +542,23 @@ fn dockerfile_cmd(ctx: &Context) -> Option<Start> {
     })
 }
 
+/// Whether a host a server listens on is every interface: `0.0.0.0`, `::` (also written `[::]`
+/// in a URL) or another spelling of an unspecified address.
+pub(crate) fn every_interface(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|a| a.is_unspecified())
+}
+
 /// `--host=0.0.0.0` / `--host ::` (every interface, which a container needs) → 127.0.0.1.
 fn loopback_host(argv: &mut [String]) {
-    let everywhere = |h: &str| matches!(h, "0.0.0.0" | "::" | "[::]");
     for i in 0..argv.len() {
-        if argv[i].strip_prefix("--host=").is_some_and(everywhere) {
+        if argv[i].strip_prefix("--host=").is_some_and(every_interface) {
             argv[i] = "--host=127.0.0.1".into();
-        } else if argv[i] == "--host" && argv.get(i + 1).is_some_and(|h| everywhere(h)) {
+        } else if argv[i] == "--host" && argv.get(i + 1).is_some_and(|h| every_interface(h)) {
             argv[i + 1] = "127.0.0.1".into();
         }
     }

@@ -640,3 +640,14 @@ fn only_host_variables_of_the_image_and_compose_are_kept() {
         "{shown}"
     );
 }
+
+/// Every interface in each spelling a URL, a flag or compose gives it; loopback and names are not.
+#[test]
+fn every_interface_in_its_spellings() {
+    for h in ["0.0.0.0", "::", "[::]", "::0", "0:0:0:0:0:0:0:0"] {
+        assert!(every_interface(h), "{h}");
+    }
+    for h in ["127.0.0.1", "localhost", "::1", "[::1]", "", "0.0.0.0.0"] {
+        assert!(!every_interface(h), "{h}");
+    }
+}
