@@ -14,7 +14,7 @@ pub mod sockets;
 pub mod sse;
 
 use crate::core::Context;
-use crate::probes::http::{self, Client, HttpError, Request, Target, UrlError};
+use crate::probes::http::{self, Client, HttpError, Request, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -173,13 +173,6 @@ impl Failure {
     /// The target refused the connection (nothing listens).
     pub fn is_refused(&self) -> bool {
         matches!(*self.kind, FailKind::Http(HttpError::Refused))
-    }
-
-    pub fn is_policy(&self) -> bool {
-        matches!(
-            *self.kind,
-            FailKind::Http(HttpError::Url(UrlError::Remote(_)))
-        )
     }
 }
 
