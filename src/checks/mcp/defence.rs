@@ -38,9 +38,17 @@ and publish as `127.0.0.1:PORT:PORT`.";
 
 /// `mcp.origin`.
 pub(super) fn origin(ctx: &Context) -> Outcome {
-    let p = mcp::project(ctx);
-    over_http(&p)?;
-    let Ok(target) = Target::parse(&p.mcp_url) else {
+    // A declared URL is served over HTTP: the foreign request need not wait for the
+    // project's files to be read (as the handshake does not).
+    let url = match mcp::declared_url(ctx) {
+        Some(url) => url.to_string(),
+        None => {
+            let p = mcp::project(ctx);
+            over_http(&p)?;
+            p.mcp_url.clone()
+        }
+    };
+    let Ok(target) = Target::parse(&url) else {
         return Err(Early::skip(
             "the MCP URL cannot be used (see mcp.handshake)",
         ));
