@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const CONFIG_FILE: &str = "devdoctor.toml";
+pub(crate) const CONFIG_FILE: &str = "devdoctor.toml";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +67,7 @@ struct ChecksSection {
 }
 
 /// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -81,7 +81,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Turns a toml deserialisation error into `file:line:col: message` plus a hint.
-pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error, hint: &str) -> anyhow::Error {
+pub(crate) fn toml_error(
+    path: &Path,
+    text: &str,
+    err: &toml::de::Error,
+    hint: &str,
+) -> anyhow::Error {
     let place = match err.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
@@ -151,7 +156,7 @@ fn flag_path(project_dir: &Path, cwd: &Path, p: &Path) -> PathBuf {
 
 /// Asked whether the project's devdoctor.toml may be read where it leads outside the project
 /// folder (the project folder, where the config leads).
-pub type ReadOutside<'a> = &'a dyn Fn(&Path, &Path) -> bool;
+pub(crate) type ReadOutside<'a> = &'a dyn Fn(&Path, &Path) -> bool;
 
 /// The project folder (`-C`, else the current one) and the config file (`--config`, else the
 /// project's devdoctor.toml when there is one), and where the project's devdoctor.toml leads
@@ -217,7 +222,11 @@ fn leads_out(project_dir: &Path, file: &Path) -> Option<PathBuf> {
 
 /// Builds the settings from the optional config file, the global flags and those of a check
 /// run (defaults for a command that takes none). `read_outside`: see [`locate`].
-pub fn resolve(global: &GlobalArgs, args: &RunArgs, read_outside: ReadOutside) -> Result<Settings> {
+pub(crate) fn resolve(
+    global: &GlobalArgs,
+    args: &RunArgs,
+    read_outside: ReadOutside,
+) -> Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let (project_dir, config_file, config_withheld) = locate(global, &cwd, read_outside)?;
     let file = match &config_file {

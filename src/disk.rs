@@ -308,7 +308,7 @@ pub(crate) fn folder_of(path: &Path) -> PathBuf {
 /// Writes `bytes` to `path` through a temp file in the same folder and a rename. A new file
 /// gets the usual 0666 & !umask mode; an existing file keeps its mode and (where this user may
 /// set it) its owner. A signal during the write removes the temp file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = folder_of(path);
     let existing = std::fs::symlink_metadata(path).ok();
     let existing_mode = existing.as_ref().map(|m| m.permissions().mode());

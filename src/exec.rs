@@ -13,11 +13,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Default cap on each captured stream.
-pub const DEFAULT_CAP: usize = 1024 * 1024;
+pub(crate) const DEFAULT_CAP: usize = 1024 * 1024;
 
 /// A command to run, built as argv.
 #[derive(Debug, Clone)]
-pub struct Cmd {
+pub(crate) struct Cmd {
     pub program: OsString,
     pub args: Vec<OsString>,
     pub timeout: Duration,
@@ -30,7 +30,7 @@ pub struct Cmd {
 }
 
 impl Cmd {
-    pub fn new(program: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn new(program: impl AsRef<OsStr>) -> Cmd {
         Cmd {
             program: program.as_ref().to_os_string(),
             args: Vec::new(),
@@ -42,12 +42,12 @@ impl Cmd {
         }
     }
 
-    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn arg(mut self, a: impl AsRef<OsStr>) -> Cmd {
         self.args.push(a.as_ref().to_os_string());
         self
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Cmd
+    pub(crate) fn args<I, S>(mut self, args: I) -> Cmd
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -57,29 +57,29 @@ impl Cmd {
         self
     }
 
-    pub fn timeout(mut self, t: Duration) -> Cmd {
+    pub(crate) fn timeout(mut self, t: Duration) -> Cmd {
         self.timeout = t;
         self
     }
 
-    pub fn cap(mut self, bytes: usize) -> Cmd {
+    pub(crate) fn cap(mut self, bytes: usize) -> Cmd {
         self.cap = bytes;
         self
     }
 
-    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Cmd {
+    pub(crate) fn cwd(mut self, dir: impl Into<PathBuf>) -> Cmd {
         self.cwd = Some(dir.into());
         self
     }
 
-    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Cmd {
         self.env
             .push((k.as_ref().to_os_string(), v.as_ref().to_os_string()));
         self
     }
 
     /// Runs the child with exactly the given environment.
-    pub fn env_exact<I, K, V>(mut self, vars: I) -> Cmd
+    pub(crate) fn env_exact<I, K, V>(mut self, vars: I) -> Cmd
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<OsStr>,
@@ -93,16 +93,9 @@ impl Cmd {
         self
     }
 
-    /// The command as a printable, shell-quoted line (for messages).
-    pub fn display(&self) -> String {
-        let mut parts = vec![self.program.to_string_lossy().into_owned()];
-        parts.extend(self.args.iter().map(|a| a.to_string_lossy().into_owned()));
-        crate::fix::quote_argv(&parts)
-    }
-
     /// Runs the command. An `Err` means it could not be started (not found, not executable);
     /// a timeout is reported in the `Output`, not as an error.
-    pub fn run(&self) -> Result<Output> {
+    pub(crate) fn run(&self) -> Result<Output> {
         run(self)
     }
 }
@@ -197,7 +190,7 @@ fn kill_pgid(pgid: u32) {
 
 /// Kills every command still running and every orphan they left (called just before the
 /// process exits, and when a signal ends the run).
-pub fn kill_running() {
+pub(crate) fn kill_running() {
     let groups = RUNNING.lock().map(|g| g.clone()).unwrap_or_default();
     for pgid in groups {
         kill_pgid(pgid);
@@ -219,7 +212,7 @@ static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new())
 /// Creates a temp file with `create` and registers its path under the lock the signal
 /// cleanup takes, so that a signal either finds it registered and removes it, or comes first
 /// and nothing is created (a signal between creating and registering left it behind).
-pub fn create_registered<T>(
+pub(crate) fn create_registered<T>(
     create: impl FnOnce() -> std::io::Result<T>,
     path_of: impl Fn(&T) -> PathBuf,
 ) -> std::io::Result<T> {
@@ -236,7 +229,7 @@ pub fn create_registered<T>(
 }
 
 /// The temp file was renamed into place or removed.
-pub fn forget_temp(path: &std::path::Path) {
+pub(crate) fn forget_temp(path: &std::path::Path) {
     if let Ok(mut t) = TEMPS.lock() {
         t.retain(|p| p != path);
     }
@@ -355,7 +348,7 @@ fn kill_group(child: &Child) {
 /// `.git/config` can name programs (`core.fsmonitor`, hooks) that git would otherwise run, and
 /// an excludes file anywhere on the machine that `check-ignore -v` would read and quote a
 /// line of. What devdoctor asks git only counts the repository's own .gitignore files.
-pub const GIT_SAFETY: &[&str] = &[
+pub(crate) const GIT_SAFETY: &[&str] = &[
     "-c",
     "core.fsmonitor=false",
     "-c",
@@ -398,7 +391,7 @@ fn command_of(cmd: &Cmd) -> Command {
 /// A command whose standard output is read as a stream (`docker save`): its stderr is
 /// dropped, and its process group is killed at `deadline` (a read then ends with
 /// `TimedOut`), when the stream is dropped, or when a signal ends the run.
-pub struct Streamed {
+pub(crate) struct Streamed {
     child: Child,
     out: std::process::ChildStdout,
     expired: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -407,7 +400,7 @@ pub struct Streamed {
 
 impl Cmd {
     /// Starts the command for [`Streamed`] reading until `deadline`.
-    pub fn stream(&self, deadline: Instant) -> Result<Streamed> {
+    pub(crate) fn stream(&self, deadline: Instant) -> Result<Streamed> {
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Arc;
         let mut command = command_of(self);
@@ -469,7 +462,7 @@ impl Drop for Streamed {
     }
 }
 
-pub fn run(cmd: &Cmd) -> Result<Output> {
+pub(crate) fn run(cmd: &Cmd) -> Result<Output> {
     let start = Instant::now();
     let mut command = command_of(cmd);
     let mut child = command

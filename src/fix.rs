@@ -214,7 +214,8 @@ pub(crate) enum Fetch {
 }
 
 /// The fix for "no conda-compatible package manager at all": install micromamba.
-pub fn install_micromamba() -> Fix {
+#[cfg(test)]
+pub(crate) fn install_micromamba() -> Fix {
     install_micromamba_by(Fetch::Curl, "bash")
 }
 
@@ -262,12 +263,12 @@ fn by_python(fix: Fix, shell: &str) -> Fix {
 }
 
 /// Whether `fix` is [`install_micromamba`]'s (no usable package manager was found).
-pub fn is_install_micromamba(fix: &Fix) -> bool {
+pub(crate) fn is_install_micromamba(fix: &Fix) -> bool {
     fix.why == INSTALL_MICROMAMBA_WHY && fix.phase == crate::core::Phase::InstallTool
 }
 
 /// Quotes one word for a POSIX shell (`'…'` only when needed).
-pub fn quote(word: &str) -> String {
+pub(crate) fn quote(word: &str) -> String {
     match shlex::try_quote(word) {
         Ok(q) => q.into_owned(),
         // Only NUL bytes are refused; they cannot appear in argv anyway.
@@ -282,8 +283,6 @@ pub fn quote_argv<S: AsRef<str>>(argv: &[S]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-pub use crate::policy::no_pip::{argv_calls_pip, text_calls_pip};
 
 #[cfg(test)]
 mod tests {

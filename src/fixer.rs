@@ -37,7 +37,7 @@ fn trusted_program(program: &str, project_dir: &Path) -> anyhow::Result<std::pat
 
 /// How one command ended.
 #[derive(Debug, Clone)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub argv: Vec<String>,
     pub ok: bool,
     pub how: String,
@@ -165,7 +165,7 @@ fn run_one(
 
 /// What `execute` did.
 #[derive(Debug, Default)]
-pub struct Executed {
+pub(crate) struct Executed {
     pub ran: Vec<Ran>,
     /// Ids of the checks whose commands ran.
     pub affected: Vec<String>,
@@ -177,7 +177,7 @@ pub struct Executed {
 
 /// Runs the plan's commands (and exports) in order; stops at the first failure and at the
 /// first step whose manual precondition a person must do first.
-pub fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> Executed {
+pub(crate) fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> Executed {
     let mut done = Executed::default();
     let mut failed = false;
     for (n, s) in plan.steps.iter().enumerate() {
@@ -222,7 +222,7 @@ pub fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> Executed
 }
 
 /// Whether a re-checked status counts as repaired.
-pub fn repaired(before: Status, after: Status) -> bool {
+pub(crate) fn repaired(before: Status, after: Status) -> bool {
     matches!(after, Status::Ok | Status::Skip) || (before == Status::Fail && after == Status::Warn)
 }
 

@@ -12,10 +12,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use crate::core::diagnostic::usage;
+pub(crate) use crate::core::diagnostic::usage;
 
 /// Decides colour for the terminal: flag, then NO_COLOR / CLICOLOR_FORCE, then TTY.
-pub fn setup_color(choice: ColorChoice, machine_format: bool) {
+pub(crate) fn setup_color(choice: ColorChoice, machine_format: bool) {
     let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     let on = match choice {
         ColorChoice::Always => true,
@@ -31,7 +31,7 @@ pub fn setup_color(choice: ColorChoice, machine_format: bool) {
     colored::control::set_override(on);
 }
 
-pub fn format_of(g: &GlobalArgs) -> Format {
+pub(crate) fn format_of(g: &GlobalArgs) -> Format {
     if g.json {
         Format::Json
     } else {
@@ -51,7 +51,7 @@ fn glob(pattern: &str) -> Result<GlobMatcher> {
 }
 
 /// "no check matches …" with a did-you-mean hint.
-pub fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Error {
+pub(crate) fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Error {
     match crate::registry::closest_id(pattern, checks) {
         Some(near) => anyhow::Error::from(
             Diagnostic::usage(format!("no check matches `{pattern}`")).hint(format!(
@@ -66,7 +66,7 @@ pub fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Er
 }
 
 /// Applies selection (ids/globs) and skips (CLI and config).
-pub fn select(
+pub(crate) fn select(
     checks: Vec<Arc<dyn Check>>,
     ids: &[String],
     skip: &[String],
@@ -90,7 +90,7 @@ pub fn select(
 
 /// Everything a subcommand needs from the flags and the config, resolved once.
 #[derive(Debug, Clone)]
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub settings: Settings,
     pub format: Format,
     pub color: ColorChoice,
@@ -134,7 +134,7 @@ impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
     /// `reviewing`: this is `devdoctor trust`, which reads what the project names outside
     /// itself in order to show it.
-    pub fn resolve(g: &GlobalArgs, run: &RunArgs, reviewing: bool) -> Result<Invocation> {
+    pub(crate) fn resolve(g: &GlobalArgs, run: &RunArgs, reviewing: bool) -> Result<Invocation> {
         // A devdoctor.toml that links out of the project is read when the user reviews it
         // (`trust`), forces trust, or trusted that very link.
         let read_outside = |project: &std::path::Path, target: &std::path::Path| {
@@ -199,7 +199,7 @@ impl Invocation {
     }
 
     /// The one line that says the project is untrusted, printed to stderr unless `-qq`.
-    pub fn say_trust(&self) {
+    pub(crate) fn say_trust(&self) {
         if let Some(note) = self.trust.notice().filter(|_| self.withheld) {
             if self.quiet < 2 {
                 eprintln!("{note}");
@@ -227,12 +227,16 @@ impl Invocation {
     }
 
     /// Every check of this project (a pack problem is a usage error).
-    pub fn load(&self) -> Result<Vec<Arc<dyn Check>>> {
+    pub(crate) fn load(&self) -> Result<Vec<Arc<dyn Check>>> {
         usage(crate::registry::load(&self.settings))
     }
 
     /// The checks selected by `ids` minus the skips (an unknown id is a usage error).
-    pub fn select(&self, all: Vec<Arc<dyn Check>>, ids: &[String]) -> Result<Vec<Arc<dyn Check>>> {
+    pub(crate) fn select(
+        &self,
+        all: Vec<Arc<dyn Check>>,
+        ids: &[String],
+    ) -> Result<Vec<Arc<dyn Check>>> {
         usage(select(all, ids, &self.skip))
     }
 }

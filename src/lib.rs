@@ -1,26 +1,30 @@
 //! devdoctor: a doctor for mamba-first Python projects. The pipeline runs one way:
 //! command line + config → Invocation → checks over the probe cache → Report → plan → output.
+//!
+//! A module is `pub` only where `main.rs`, `tests/`, `benches/` or `fuzz/` reach into it, and
+//! inside it only the items they use (and the types those name) are `pub`: everything else is
+//! `pub(crate)`, so that `dead_code` sees it (the crate warns on `unreachable_pub`).
 
 pub mod app;
-pub mod checks;
+pub(crate) mod checks;
 pub mod cli;
 pub(crate) mod commands;
-pub mod config;
+pub(crate) mod config;
 pub mod core;
-pub mod disk;
+pub(crate) mod disk;
 pub(crate) mod engine;
 pub mod exec;
 pub mod fix;
 pub mod fixer;
-pub mod invocation;
+pub(crate) mod invocation;
 pub mod packs;
-pub mod plan;
+pub(crate) mod plan;
 pub mod plugins;
 pub mod policy;
 pub mod probes;
-pub mod registry;
+pub(crate) mod registry;
 pub mod report;
-pub mod runner;
+pub(crate) mod runner;
 pub(crate) mod trust;
 
 /// A command line written as one string, split on spaces: what the tests compare argv with.

@@ -45,11 +45,11 @@ const SHELLS: &[&str] = &[
 ];
 
 /// How long one command may take (creating an environment can download gigabytes).
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// What may happen to a command of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Allowlisted: `devdoctor fix --yes` runs it.
     Run(Vec<String>),
     /// Before an environment is removed: run the export command and write what it prints
@@ -84,7 +84,7 @@ impl Action {
         })
     }
 
-    pub fn argv(&self) -> &[String] {
+    pub(crate) fn argv(&self) -> &[String] {
         match self {
             Action::Run(a) | Action::Export(a, _) | Action::Manual(a) | Action::Refused(a, _) => a,
         }
@@ -93,7 +93,7 @@ impl Action {
 
 /// What the planner may allow, resolved from the flags and the project's trust.
 #[derive(Debug, Clone)]
-pub struct PlanOptions {
+pub(crate) struct PlanOptions {
     /// `--allow-destructive`: commands that delete an environment may run.
     pub allow_destructive: bool,
     /// The project is trusted: fixes of its own packs and plugins may run.
@@ -120,7 +120,7 @@ impl Default for PlanOptions {
 }
 
 impl PlanOptions {
-    pub fn new(settings: &Settings, allow_destructive: bool) -> PlanOptions {
+    pub(crate) fn new(settings: &Settings, allow_destructive: bool) -> PlanOptions {
         PlanOptions {
             allow_destructive,
             trusted: settings.trusted,
@@ -131,7 +131,7 @@ impl PlanOptions {
 }
 
 /// devdoctor's state directory: `$XDG_STATE_HOME/devdoctor`, else `~/.local/state/devdoctor`.
-pub fn state_dir() -> PathBuf {
+pub(crate) fn state_dir() -> PathBuf {
     let xdg = std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());
@@ -152,7 +152,7 @@ fn stamp(t: std::time::SystemTime) -> String {
 
 /// One check's fix in the plan.
 #[derive(Debug, Clone)]
-pub struct Step {
+pub(crate) struct Step {
     pub check_id: String,
     pub status: Status,
     pub summary: String,
@@ -176,7 +176,7 @@ pub struct Step {
 
 impl Step {
     /// The check this step fixes, then the others it fixes too: `env.file, env.exists`.
-    pub fn checks(&self) -> String {
+    pub(crate) fn checks(&self) -> String {
         std::iter::once(&self.check_id)
             .chain(&self.also)
             .map(String::as_str)
@@ -184,7 +184,7 @@ impl Step {
             .join(", ")
     }
 
-    pub fn runnable(&self) -> impl Iterator<Item = &Vec<String>> {
+    pub(crate) fn runnable(&self) -> impl Iterator<Item = &Vec<String>> {
         self.actions.iter().filter_map(|a| match a {
             Action::Run(argv) => Some(argv),
             _ => None,
@@ -198,14 +198,14 @@ impl Step {
     }
 
     /// `fix --yes` stops here: a person must act first.
-    pub fn blocked(&self) -> bool {
+    pub(crate) fn blocked(&self) -> bool {
         !self.preconditions.is_empty() && self.runnable().next().is_some()
     }
 }
 
 /// The ordered, de-duplicated repair plan.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub steps: Vec<Step>,
     /// Problems without a fix: (id, status, summary).
     pub unfixable: Vec<(String, Status, String)>,
@@ -216,7 +216,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn command_count(&self) -> usize {
+    pub(crate) fn command_count(&self) -> usize {
         self.steps.iter().map(|s| s.runnable().count()).sum()
     }
 }
@@ -368,7 +368,7 @@ fn check_value(opt: &str, v: &str) -> Result<(), String> {
 
 /// Where `program` resolves, when that is inside `project_dir` (a file shipped in a
 /// repository must never be run by `fix`, whatever its name). `None`: outside, or not found.
-pub fn inside_project(program: &str, project_dir: &Path) -> Option<PathBuf> {
+pub(crate) fn inside_project(program: &str, project_dir: &Path) -> Option<PathBuf> {
     let found = if program.contains('/') {
         PathBuf::from(program)
     } else {
@@ -433,7 +433,7 @@ fn removes_env<'a>(p: &Parsed<'a>) -> Option<Result<&'a str, String>> {
 }
 
 /// Whether `argv` may be run by `devdoctor fix`.
-pub fn classify(argv: &[String], opts: &PlanOptions) -> Action {
+pub(crate) fn classify(argv: &[String], opts: &PlanOptions) -> Action {
     if argv_calls_pip(argv) {
         return Action::Refused(argv.to_vec(), "calls pip".into());
     }
@@ -638,7 +638,7 @@ fn provided_earlier(steps: &[Step], fix: &crate::core::Fix) -> Option<usize> {
 
 /// Builds the plan from a report: fixes of warn/fail checks, by phase then check order,
 /// each command once, moot steps left out.
-pub fn plan(report: &Report, opts: &PlanOptions) -> Plan {
+pub(crate) fn plan(report: &Report, opts: &PlanOptions) -> Plan {
     let mut entries: Vec<(usize, &crate::report::Entry)> = report
         .entries
         .iter()
@@ -787,7 +787,7 @@ fn render_step(out: &mut String, n: usize, s: &Step) {
 }
 
 /// The plan for a person.
-pub fn render_plan(plan: &Plan) -> String {
+pub(crate) fn render_plan(plan: &Plan) -> String {
     let mut out = String::new();
     if plan.steps.is_empty() {
         let _ = writeln!(
@@ -820,7 +820,7 @@ pub fn render_plan(plan: &Plan) -> String {
 
 /// The plan for the end of the human report: "Next steps", one numbered line per step (its
 /// first command, or its first manual step), the most important first.
-pub fn render_next_steps(plan: &Plan) -> String {
+pub(crate) fn render_next_steps(plan: &Plan) -> String {
     let mut out = String::new();
     if plan.steps.is_empty() {
         return out;
@@ -865,14 +865,6 @@ pub fn render_next_steps(plan: &Plan) -> String {
         );
     }
     out
-}
-
-/// The "Next steps" block of the human report for `report`: the very plan `fix --dry-run`
-/// shows (nothing destructive allowed), rendered by [`render_next_steps`]. Empty when there
-/// is nothing to do. Call it where the report is rendered (`commands::check`), not from
-/// `report::*`, which the planner itself depends on.
-pub fn next_steps(report: &Report, settings: &Settings) -> String {
-    render_next_steps(&plan(report, &PlanOptions::new(settings, false)))
 }
 
 fn comment(out: &mut String, text: &str) {
@@ -981,7 +973,7 @@ fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
 }
 
 /// The plan as a POSIX sh script: `set -eu`, every word quoted, manual steps as comments.
-pub fn render_script(plan: &Plan, project_dir: &Path) -> String {
+pub(crate) fn render_script(plan: &Plan, project_dir: &Path) -> String {
     let mut out = String::new();
     out.push_str("#!/bin/sh\n");
     comment(
@@ -1015,21 +1007,21 @@ pub fn render_script(plan: &Plan, project_dir: &Path) -> String {
 
 /// A refused command and why.
 #[derive(Debug, Serialize)]
-pub struct RefusalDoc {
+pub(crate) struct RefusalDoc {
     pub argv: Vec<String>,
     pub reason: String,
 }
 
 /// An export of an environment's spec before it is removed.
 #[derive(Debug, Serialize)]
-pub struct ExportDoc {
+pub(crate) struct ExportDoc {
     pub argv: Vec<String>,
     pub to: PathBuf,
 }
 
 /// One step of the plan in the JSON documents (`fix --json` and the report's `plan`).
 #[derive(Debug, Serialize)]
-pub struct StepDoc {
+pub(crate) struct StepDoc {
     pub check: String,
     pub status: Status,
     pub phase: Phase,
@@ -1049,7 +1041,7 @@ pub struct StepDoc {
 
 /// A problem without a fix.
 #[derive(Debug, Serialize)]
-pub struct UnfixableDoc {
+pub(crate) struct UnfixableDoc {
     pub check: String,
     pub status: Status,
     pub summary: String,
@@ -1057,7 +1049,7 @@ pub struct UnfixableDoc {
 
 /// The plan as a versioned JSON document.
 #[derive(Debug, Serialize)]
-pub struct PlanDoc {
+pub(crate) struct PlanDoc {
     pub schema_version: u32,
     pub steps: Vec<StepDoc>,
     pub unfixable: Vec<UnfixableDoc>,
@@ -1066,7 +1058,7 @@ pub struct PlanDoc {
 }
 
 /// The steps as JSON documents (the JSON report's `plan`).
-pub fn step_docs(plan: &Plan) -> Vec<StepDoc> {
+pub(crate) fn step_docs(plan: &Plan) -> Vec<StepDoc> {
     plan.steps
         .iter()
         .map(|s| {
@@ -1095,7 +1087,7 @@ pub fn step_docs(plan: &Plan) -> Vec<StepDoc> {
         .collect()
 }
 
-pub fn plan_doc(plan: &Plan) -> PlanDoc {
+pub(crate) fn plan_doc(plan: &Plan) -> PlanDoc {
     PlanDoc {
         schema_version: crate::report::SCHEMA_VERSION,
         steps: step_docs(plan),

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where a project keeps its plugins.
-pub const PROJECT_PLUGIN_DIR: &str = ".devdoctor/plugins";
+pub(crate) const PROJECT_PLUGIN_DIR: &str = ".devdoctor/plugins";
 
 /// An external plugin as a check.
-pub struct Plugin {
+pub(crate) struct Plugin {
     meta: CheckMeta,
     path: PathBuf,
     /// Set when another plugin already has this file name: reported instead of running.
@@ -35,7 +35,7 @@ fn ignored(name: &str) -> bool {
 /// The plugin files: `.devdoctor/plugins/*`, then each configured path in order (a
 /// directory's files sorted by name, or the file itself). A configured path that does not
 /// exist is kept, so that it is reported.
-pub fn plugin_files(settings: &Settings) -> Vec<PathBuf> {
+pub(crate) fn plugin_files(settings: &Settings) -> Vec<PathBuf> {
     let default = settings.project_dir.join(PROJECT_PLUGIN_DIR);
     let mut files: Vec<PathBuf> = Vec::new();
     for source in std::iter::once(&default).chain(&settings.plugin_paths) {
@@ -65,7 +65,7 @@ pub fn plugin_files(settings: &Settings) -> Vec<PathBuf> {
 }
 
 /// One check per plugin file.
-pub fn discover(settings: &Settings) -> Vec<Arc<dyn Check>> {
+pub(crate) fn discover(settings: &Settings) -> Vec<Arc<dyn Check>> {
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     let mut checks: Vec<Arc<dyn Check>> = Vec::new();
     for path in plugin_files(settings) {

@@ -98,7 +98,7 @@ fn defined_at(check: &dyn Check) -> String {
 }
 
 /// Every check available for this project (built-in first, then packs and plugins).
-pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
+pub(crate) fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
     let mut checks = crate::checks::builtin();
     let mut diags: Vec<Diag> = Vec::new();
     // Each pack with where it comes from: bundled and --checks packs always run, the
@@ -199,7 +199,7 @@ pub fn load(settings: &Settings) -> Result<Vec<Arc<dyn Check>>> {
 }
 
 /// The closest known id to `id`, for "did you mean".
-pub fn closest_id<'a>(id: &str, checks: &'a [Arc<dyn Check>]) -> Option<&'a str> {
+pub(crate) fn closest_id<'a>(id: &str, checks: &'a [Arc<dyn Check>]) -> Option<&'a str> {
     checks
         .iter()
         .map(|c| c.meta().id.as_str())

@@ -9,19 +9,19 @@ use std::time::{Duration, Instant};
 
 /// One check's result with its timing.
 #[derive(Debug, Clone)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub index: usize,
     pub result: CheckResult,
     pub duration: Duration,
 }
 
 /// Called as checks start and finish (for the progress spinner).
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     fn started(&self, _id: &str) {}
     fn finished(&self, _id: &str, _status: Status) {}
 }
 
-pub struct NoProgress;
+pub(crate) struct NoProgress;
 impl Progress for NoProgress {}
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -35,7 +35,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Silences the default panic printout for check threads (the panic becomes a finding).
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let in_check = thread::current()
@@ -48,7 +48,7 @@ pub fn install_panic_hook() {
 }
 
 /// Runs one check on the current thread, turning a panic into an unknown result.
-pub fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
+pub(crate) fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
     match catch_unwind(AssertUnwindSafe(|| check.run(ctx).settle())) {
         Ok(r) => r,
         Err(payload) => CheckResult::unknown(format!(
@@ -61,12 +61,12 @@ pub fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
 
 /// How long a whole run may take: three times the per-check timeout, so that many hanging
 /// checks cannot stretch a run to (checks / jobs) × timeout.
-pub fn run_bound(timeout: Duration) -> Duration {
+pub(crate) fn run_bound(timeout: Duration) -> Duration {
     timeout.saturating_mul(RUN_BOUND_FACTOR)
 }
 
 /// The whole-run bound in per-check timeouts.
-pub const RUN_BOUND_FACTOR: u32 = 3;
+pub(crate) const RUN_BOUND_FACTOR: u32 = 3;
 
 fn not_started(timeout: Duration) -> CheckResult {
     CheckResult::unknown(format!(
@@ -166,7 +166,7 @@ fn start_order(checks: &[Arc<dyn Check>]) -> Vec<usize> {
 /// worker threads (a thread per check costs more than most checks). A check that times out
 /// is reported unknown and its worker is left behind and replaced. Results come back in the
 /// order of `checks`.
-pub fn run_all(
+pub(crate) fn run_all(
     checks: &[Arc<dyn Check>],
     ctx: &Arc<Context>,
     jobs: usize,

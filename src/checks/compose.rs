@@ -6,9 +6,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use super::Finding;
-pub use rules::{is_engine_socket, Lookup};
-pub use table::RULES;
+pub(crate) use super::Finding;
+pub(crate) use rules::Lookup;
+pub(crate) use table::RULES;
 
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::compose::{compose, ComposeFacts, ComposeService};
@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// One compose rule.
-pub struct Rule {
+pub(crate) struct Rule {
     pub id: &'static str,
     pub code: &'static str,
     pub title: &'static str,
@@ -41,7 +41,7 @@ pub struct Rule {
 }
 
 /// See [`Rule::subject`].
-pub struct Subject {
+pub(crate) struct Subject {
     pub has: fn(&ComposeService) -> bool,
     /// The skip's summary when no service judged has it.
     pub absent: &'static str,
@@ -275,7 +275,7 @@ fn nothing_to_judge(rule: &Rule, facts: &ComposeFacts) -> Option<String> {
     (!judged(rule, facts).any(subject.has)).then(|| subject.absent.to_string())
 }
 
-pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
+pub(crate) fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = compose(ctx);
     if facts.is_empty() {
         return Err(Early::skip(
@@ -391,7 +391,7 @@ impl super::TableRule for Rule {
 }
 
 /// The registry entries of this area: one per rule of the table.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     super::table(
         RULES,
         "Every service of every compose file in the project (overrides, include: and extends: merged); skips when there is none.",

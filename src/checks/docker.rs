@@ -5,7 +5,7 @@ use crate::probes::docker::{self, DownCause, EngineState, Source, Target, Via};
 use std::sync::Arc;
 
 /// The registry entries of this area, one per check.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     vec![
         Arc::new(Builtin::new(Spec {
             id: "docker.cli",

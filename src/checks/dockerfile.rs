@@ -10,11 +10,11 @@ mod shell;
 #[cfg(test)]
 mod tests;
 
-pub use super::Finding;
+pub(crate) use super::Finding;
 pub(crate) use eol::{oldest_supported_python_today, python_ended};
 pub(crate) use rules::{drops_root, jupyter_stack, known_healthcheck_base};
-pub use rules::{known_non_root_base, FinalUser};
-pub use secret_names::{is_literal_value, is_secret_name};
+pub(crate) use rules::{known_non_root_base, FinalUser};
+pub(crate) use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile, IgnoreFile};
@@ -23,7 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// One rule: its check id, code, hadolint/trivy equivalents, judge and fix.
-pub struct Rule {
+pub(crate) struct Rule {
     pub id: &'static str,
     pub code: &'static str,
     pub title: &'static str,
@@ -47,7 +47,7 @@ pub struct Rule {
 }
 
 /// See [`Rule::subject`].
-pub struct Subject {
+pub(crate) struct Subject {
     pub has: fn(&Dockerfile) -> bool,
     /// The skip's summary: "no Dockerfile declares a HEALTHCHECK (see dockerfile.healthcheck)".
     pub absent: &'static str,
@@ -74,7 +74,7 @@ const CUDA_MICROMAMBA: &str = "mambaorg/micromamba:<version>-cuda<CUDA version>-
 
 /// What a fix is written from.
 #[derive(Default)]
-pub struct FixInput<'a> {
+pub(crate) struct FixInput<'a> {
     /// Dockerfiles with findings, and their problem lines.
     pub files: Vec<(&'a Dockerfile, Vec<usize>)>,
     pub tag: String,
@@ -237,7 +237,7 @@ impl FixInput<'_> {
 
 /// `name:latest` for an untagged reference, as a build would resolve it (a bare `b` would
 /// otherwise match an image id starting with "b").
-pub fn with_tag(image: &str) -> String {
+pub(crate) fn with_tag(image: &str) -> String {
     let r = crate::probes::dockerfile::ImageRef::parse(image);
     if r.tag.is_none() && r.digest.is_none() {
         format!("{image}:latest")
@@ -312,7 +312,7 @@ impl Bases for EngineBases<'_> {
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):
 /// `(is_root, description)`; `None` when it cannot be read or has no stage.
-pub fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
+pub(crate) fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
     let df = loaded.as_ref().as_ref().ok()?;
     let state = rules::final_user(df, &EngineBases(ctx))?;
@@ -350,7 +350,7 @@ pub(crate) fn flagged(ctx: &Context, path: &Path, id: &str) -> Option<String> {
 }
 
 /// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
-pub fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
+pub(crate) fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
     let df = loaded.as_ref().as_ref().ok()?;
     df.final_stage()?;
@@ -703,7 +703,7 @@ fn ok_summary<'a>(rule: &'a Rule, notes: &'a [String], n: usize) -> &'a str {
 }
 
 /// Runs `rule` over every Dockerfile and folds the findings into one result.
-pub fn lint(ctx: &Context, rule: &Rule) -> Outcome {
+pub(crate) fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     let facts = dockerfiles(ctx);
     if facts.is_empty() {
         return Err(Early::skip(
@@ -809,7 +809,7 @@ mod env_name;
 mod exec_vars;
 mod pkg_manager;
 mod table;
-pub use table::RULES;
+pub(crate) use table::RULES;
 
 impl super::TableRule for Rule {
     fn names(&self) -> [&'static str; 3] {
@@ -832,7 +832,7 @@ impl super::TableRule for Rule {
 }
 
 /// The registry entries of this area: one per rule of the table.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     super::table(
         RULES,
         "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included); skips when there is none.",

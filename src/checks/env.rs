@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The registry entries of this area, one per check.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     let own: Vec<Arc<dyn Check>> = vec![
         Arc::new(Builtin::new(Spec {
             id: "env.file",

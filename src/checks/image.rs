@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 mod layers;
 
 /// The registry entries of this area, one per check.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     let mut all: Vec<Arc<dyn Check>> = vec![
         Arc::new(Builtin::new(Spec {
             id: "image.exists",
@@ -93,7 +93,7 @@ base), then runs `trivy image --format json --severity HIGH,CRITICAL IMAGE`, bou
 
 /// The image these checks look at, and where its name came from.
 #[derive(Debug, Clone)]
-pub struct TargetImage {
+pub(crate) struct TargetImage {
     pub name: String,
     pub source: String,
     /// The compose service that runs it, when there is one.
@@ -183,7 +183,7 @@ pub(crate) fn named_like_project(ctx: &Context, s: &ComposeService) -> bool {
 
 /// `--image`/config first, then compose: the service most like the project's own image (see
 /// [`own_score`]), a dev container's and a test run's left out.
-pub fn target_image(ctx: &Context) -> Option<TargetImage> {
+pub(crate) fn target_image(ctx: &Context) -> Option<TargetImage> {
     let facts = compose::compose(ctx);
     if let Some(name) = ctx.settings.image.as_ref().filter(|n| !n.trim().is_empty()) {
         let name = name.trim().to_string();
@@ -332,7 +332,7 @@ fn short_id(id: &str) -> String {
 }
 
 /// "3 days", "5 hours", "12 minutes", "40 seconds".
-pub fn span(d: Duration) -> String {
+pub(crate) fn span(d: Duration) -> String {
     let s = d.as_secs();
     let (n, unit) = if s >= 2 * 86_400 {
         (s / 86_400, "day")

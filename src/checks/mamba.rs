@@ -91,7 +91,7 @@ fn with_shell(
 }
 
 /// The registry entries of this area, one per check.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     vec![
         Arc::new(Builtin::new(Spec {
             id: "mamba.installed",
@@ -317,7 +317,7 @@ fn off_path(
 }
 
 /// `mamba.installed`.
-pub fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckResult {
+pub(crate) fn installed(ctx: &Context, tc: &Toolchain, sh: &probe::ShellInit) -> CheckResult {
     let stale: Vec<String> = tc
         .stale_vars
         .iter()

@@ -15,7 +15,7 @@ mod defence;
 mod pin;
 
 /// The registry entries of this area, one per check.
-pub fn checks() -> Vec<Arc<dyn Check>> {
+pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     vec![
         Arc::new(Builtin::new(Spec {
             id: "mcp.health",

@@ -1,19 +1,19 @@
 //! The built-in checks. Each area is one module whose `checks()` holds one registry line per
 //! check; this table lists the areas in report order.
 
-pub mod compose;
-pub mod docker;
-pub mod dockerfile;
-pub mod env;
-pub mod image;
-pub mod mamba;
-pub mod mcp;
+pub(crate) mod compose;
+pub(crate) mod docker;
+pub(crate) mod dockerfile;
+pub(crate) mod env;
+pub(crate) mod image;
+pub(crate) mod mamba;
+pub(crate) mod mcp;
 
 use crate::core::{Check, CheckMeta, CheckResult, Context, Outcome, Status};
 use std::sync::Arc;
 
 /// An area's registry: one line per check.
-pub type Area = fn() -> Vec<Arc<dyn Check>>;
+pub(crate) type Area = fn() -> Vec<Arc<dyn Check>>;
 
 const AREAS: &[Area] = &[
     mamba::checks,
@@ -26,13 +26,13 @@ const AREAS: &[Area] = &[
 ];
 
 /// Every built-in check, in report order.
-pub fn builtin() -> Vec<Arc<dyn Check>> {
+pub(crate) fn builtin() -> Vec<Arc<dyn Check>> {
     AREAS.iter().flat_map(|area| area()).collect()
 }
 
 /// One finding of a table rule (Dockerfile or compose): where, how bad, and what.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub line: usize,
     pub status: Status,
     pub message: String,

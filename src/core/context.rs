@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 type Cell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
 
-pub struct Context {
+pub(crate) struct Context {
     pub settings: Settings,
     vars: HashMap<String, OsString>,
     probes: Mutex<HashMap<TypeId, Cell>>,
@@ -21,12 +21,12 @@ pub struct Context {
 
 impl Context {
     /// A context over the real process environment.
-    pub fn new(settings: Settings) -> Context {
+    pub(crate) fn new(settings: Settings) -> Context {
         Context::with_vars(settings, std::env::vars_os())
     }
 
     /// A context over a given environment (tests use this instead of mutating the process's).
-    pub fn with_vars(
+    pub(crate) fn with_vars(
         settings: Settings,
         vars: impl IntoIterator<Item = (OsString, OsString)>,
     ) -> Context {
@@ -52,32 +52,32 @@ impl Context {
     }
 
     /// An environment variable, `None` when unset or empty.
-    pub fn var_os(&self, key: &str) -> Option<&OsString> {
+    pub(crate) fn var_os(&self, key: &str) -> Option<&OsString> {
         self.vars.get(key).filter(|v| !v.is_empty())
     }
 
     /// An environment variable as UTF-8, `None` when unset, empty or not UTF-8.
-    pub fn var(&self, key: &str) -> Option<&str> {
+    pub(crate) fn var(&self, key: &str) -> Option<&str> {
         self.var_os(key).and_then(|v| v.to_str())
     }
 
     /// An environment variable as a path.
-    pub fn var_path(&self, key: &str) -> Option<PathBuf> {
+    pub(crate) fn var_path(&self, key: &str) -> Option<PathBuf> {
         self.var_os(key).map(PathBuf::from)
     }
 
     /// The user's home directory from `HOME`; `None` when unset (a finding, not a panic).
-    pub fn home(&self) -> Option<PathBuf> {
+    pub(crate) fn home(&self) -> Option<PathBuf> {
         self.var_path("HOME")
     }
 
     /// All variables, for spawning tools with the user's environment.
-    pub fn vars(&self) -> &HashMap<String, OsString> {
+    pub(crate) fn vars(&self) -> &HashMap<String, OsString> {
         &self.vars
     }
 
     /// `PATH` for executable lookup (`which::which_in`).
-    pub fn path_var(&self) -> Option<&OsString> {
+    pub(crate) fn path_var(&self) -> Option<&OsString> {
         self.vars.get("PATH")
     }
 
@@ -85,7 +85,7 @@ impl Context {
     /// entry or `.` would find a program in whatever folder devdoctor runs in), and a program
     /// that resolves inside the project is never returned: a cloned repository cannot shadow
     /// `micromamba` or `git` with a file of its own.
-    pub fn which(&self, program: &str) -> Option<PathBuf> {
+    pub(crate) fn which(&self, program: &str) -> Option<PathBuf> {
         let path = self.path_var()?;
         let absolute: Vec<PathBuf> = std::env::split_paths(path)
             .filter(|p| p.is_absolute())
@@ -101,7 +101,7 @@ impl Context {
 
     /// Runs `compute` at most once per run for the type `T`, and shares the result.
     /// Concurrent callers wait for the first computation instead of repeating it.
-    pub fn probe<T, F>(&self, compute: F) -> Arc<T>
+    pub(crate) fn probe<T, F>(&self, compute: F) -> Arc<T>
     where
         T: Any + Send + Sync,
         F: FnOnce(&Context) -> T,

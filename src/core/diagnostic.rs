@@ -13,7 +13,7 @@ use crate::core::status::exit;
 
 /// An error with its place, its hints and its exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     /// What is wrong (it may span lines, as a list of pack problems does).
     pub message: String,
     /// Where: `file:line:col`, a file, or nothing for the command line.
@@ -26,7 +26,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A mistake in the command line, the configuration or a pack: exit 2.
-    pub fn usage(message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn usage(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             message: message.into(),
             place: None,
@@ -36,19 +36,19 @@ impl Diagnostic {
     }
 
     /// The command could not do its work (a tool is missing, a step was refused): exit 3.
-    pub fn failed(message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn failed(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             exit: exit::UNKNOWN,
             ..Diagnostic::usage(message)
         }
     }
 
-    pub fn at(mut self, place: impl Into<String>) -> Diagnostic {
+    pub(crate) fn at(mut self, place: impl Into<String>) -> Diagnostic {
         self.place = Some(place.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hints.push(hint.into());
         self
     }
@@ -79,7 +79,7 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
 
 /// Marks the error of `r` as a usage error (exit 2): a diagnostic keeps its place and hints,
 /// any other error becomes the message of one.
-pub fn usage<T>(r: anyhow::Result<T>) -> anyhow::Result<T> {
+pub(crate) fn usage<T>(r: anyhow::Result<T>) -> anyhow::Result<T> {
     r.map_err(|e| {
         let d = match e.downcast::<Diagnostic>() {
             Ok(d) => Diagnostic {

@@ -1,15 +1,13 @@
 //! Core types shared by every check, probe and report.
-pub mod context;
+pub(crate) mod context;
 pub mod diagnostic;
-pub mod model;
-pub mod settings;
+pub(crate) mod model;
+pub(crate) mod settings;
 pub mod status;
 
-pub use context::Context;
-pub use diagnostic::Diagnostic;
-pub use model::{
-    area_of, Builtin, Check, CheckMeta, CheckResult, Early, Fix, Location, Origin, Outcome, Phase,
-    Settle, Spec,
-};
-pub use settings::Settings;
+pub(crate) use context::Context;
+pub(crate) use diagnostic::Diagnostic;
+pub(crate) use model::{area_of, Builtin, Check, Early, Outcome, Phase, Settle, Spec};
+pub use model::{CheckMeta, CheckResult, Fix, Location, Origin};
+pub(crate) use settings::Settings;
 pub use status::{Counts, Status};

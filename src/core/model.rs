@@ -201,10 +201,10 @@ impl From<Early> for CheckResult {
 }
 
 /// What a check's `run` returns: its result, or the early result of a precondition.
-pub type Outcome = Result<CheckResult, Early>;
+pub(crate) type Outcome = Result<CheckResult, Early>;
 
 /// The result a check reports, early or not.
-pub trait Settle {
+pub(crate) trait Settle {
     fn settle(self) -> CheckResult;
 }
 
@@ -253,7 +253,7 @@ pub struct CheckMeta {
 }
 
 /// A check: metadata plus a judgement over the shared context.
-pub trait Check: Send + Sync {
+pub(crate) trait Check: Send + Sync {
     fn meta(&self) -> &CheckMeta;
     fn run(&self, ctx: &Context) -> Outcome;
     /// `--wait` retries this check while it fails or is unknown: it asks a server over the
@@ -288,7 +288,7 @@ pub trait Check: Send + Sync {
 
 /// How a built-in check is declared: every field named, the category taken from the id's
 /// prefix (`env.pip` is in `env`), so the two cannot disagree.
-pub struct Spec {
+pub(crate) struct Spec {
     /// Stable id, `area.name`.
     pub id: &'static str,
     pub title: &'static str,
@@ -302,12 +302,12 @@ pub struct Spec {
 }
 
 /// The area of a check id: the part before the first dot.
-pub fn area_of(id: &str) -> &str {
+pub(crate) fn area_of(id: &str) -> &str {
     id.split_once('.').map_or(id, |(area, _)| area)
 }
 
 /// A built-in check: static metadata and a plain function.
-pub struct Builtin {
+pub(crate) struct Builtin {
     pub meta: CheckMeta,
     pub applies: &'static str,
     pub run: fn(&Context) -> Outcome,
@@ -328,7 +328,7 @@ impl CheckMeta {
 }
 
 impl Builtin {
-    pub fn new(spec: Spec) -> Builtin {
+    pub(crate) fn new(spec: Spec) -> Builtin {
         Builtin {
             meta: CheckMeta::builtin(spec.id, spec.title, spec.can_fix, spec.explain),
             applies: spec.applies,

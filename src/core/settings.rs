@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const DEFAULT_HEALTH_URL: &str = "http://127.0.0.1:8000/health";
-pub const DEFAULT_MCP_URL: &str = "http://127.0.0.1:8000/mcp";
+pub(crate) const DEFAULT_HEALTH_URL: &str = "http://127.0.0.1:8000/health";
+pub(crate) const DEFAULT_MCP_URL: &str = "http://127.0.0.1:8000/mcp";
 
 /// Resolved settings: file config with CLI flags on top, paths made absolute.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub project_dir: PathBuf,
     pub config_file: Option<PathBuf>,
     /// Where the project's devdoctor.toml leads when it is a link out of the project that was
@@ -71,7 +71,7 @@ pub struct Settings {
 
 impl Settings {
     /// Pack files and folders the project's config names (not the user's `--checks`).
-    pub fn project_pack_dirs(&self) -> impl Iterator<Item = &PathBuf> {
+    pub(crate) fn project_pack_dirs(&self) -> impl Iterator<Item = &PathBuf> {
         self.pack_dirs
             .iter()
             .filter(|p| !self.user_pack_dirs.contains(p))
@@ -122,7 +122,7 @@ impl Default for Settings {
 
 impl Settings {
     /// A path from config or a flag, taken relative to the project directory.
-    pub fn project_path(&self, p: &Path) -> PathBuf {
+    pub(crate) fn project_path(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
         } else {
@@ -131,7 +131,7 @@ impl Settings {
     }
 
     /// `path` shown relative to the project directory when it is inside it.
-    pub fn display_path(&self, path: &Path) -> String {
+    pub(crate) fn display_path(&self, path: &Path) -> String {
         path.strip_prefix(&self.project_dir)
             .unwrap_or(path)
             .display()

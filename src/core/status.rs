@@ -50,9 +50,9 @@ impl std::fmt::Display for Status {
 /// Stable process exit codes.
 pub mod exit {
     pub const HEALTHY: i32 = 0;
-    pub const FAILED: i32 = 1;
+    pub(crate) const FAILED: i32 = 1;
     pub const USAGE: i32 = 2;
-    pub const UNKNOWN: i32 = 3;
+    pub(crate) const UNKNOWN: i32 = 3;
 }
 
 /// Counts of each status in a run.

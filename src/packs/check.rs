@@ -6,7 +6,7 @@ use super::placeholders::Vars;
 use super::{files, http, probe};
 use crate::core::{Check, CheckMeta, CheckResult, Context, Early, Fix, Outcome, Status};
 
-pub struct PackCheck {
+pub(crate) struct PackCheck {
     pub def: PackCheckDef,
     /// A project's own pack: its file probes read only inside the project.
     confined: bool,
@@ -14,7 +14,7 @@ pub struct PackCheck {
 
 impl PackCheck {
     /// A pack that ships with devdoctor or that the user named with `--checks`.
-    pub fn new(def: PackCheckDef) -> PackCheck {
+    pub(crate) fn new(def: PackCheckDef) -> PackCheck {
         PackCheck {
             def,
             confined: false,
@@ -23,7 +23,7 @@ impl PackCheck {
 
     /// A pack of the project itself (`.devdoctor/checks`, `[checks] packs`): trusted or not,
     /// its file probes never read outside the project (symlinks resolved).
-    pub fn project(def: PackCheckDef) -> PackCheck {
+    pub(crate) fn project(def: PackCheckDef) -> PackCheck {
         PackCheck {
             def,
             confined: true,
@@ -33,7 +33,7 @@ impl PackCheck {
 
 /// Fills in a fix for this run. A command whose placeholders have no value here (no env
 /// name) becomes a manual step with `<env-name>` for the person to fill in.
-pub fn render_fix(t: &FixTemplate, vars: &Vars) -> Fix {
+pub(crate) fn render_fix(t: &FixTemplate, vars: &Vars) -> Fix {
     let mut fix = Fix::new(vars.expand_for_display(&t.why)).phase(t.phase);
     for argv in &t.commands {
         // `env update -f FILE` before FILE exists (env.file proposes it) cannot run.

@@ -45,7 +45,7 @@ impl std::fmt::Display for Diag {
 }
 
 /// Joins diagnostics into one error (exit 2).
-pub fn diags_error(diags: &[Diag]) -> anyhow::Error {
+pub(crate) fn diags_error(diags: &[Diag]) -> anyhow::Error {
     let body = diags
         .iter()
         .map(|d| d.to_string())

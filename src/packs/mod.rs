@@ -7,14 +7,15 @@ mod check;
 mod files;
 mod http;
 mod loader;
-pub mod model;
-pub mod placeholders;
+pub(crate) mod model;
+pub(crate) mod placeholders;
 mod probe;
-pub mod schema;
+pub(crate) mod schema;
 
-pub use check::{render_fix, PackCheck};
-pub use loader::{diags_error, parse, Diag};
-pub use model::{Override, OverrideAction, Pack, PackCheckDef};
+pub(crate) use check::PackCheck;
+pub(crate) use loader::diags_error;
+pub use loader::{parse, Diag};
+pub(crate) use model::{OverrideAction, Pack, PackCheckDef};
 
 use crate::core::Diagnostic;
 use crate::core::Origin;
@@ -33,7 +34,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
 ];
 
 /// Where a project keeps its own packs.
-pub const PROJECT_PACK_DIR: &str = ".devdoctor/checks";
+pub(crate) const PROJECT_PACK_DIR: &str = ".devdoctor/checks";
 
 /// Parses the bundled packs (their validity is a unit test, so this fails only in development).
 pub fn bundled() -> Vec<Result<Pack, Vec<Diag>>> {
@@ -51,7 +52,7 @@ pub fn bundled() -> Vec<Result<Pack, Vec<Diag>>> {
 
 /// The project's pack files, in load order: `.devdoctor/checks/*.toml`, then each
 /// configured or `--checks` directory (or file), each directory sorted by name.
-pub fn project_files(settings: &Settings) -> Result<Vec<PathBuf>> {
+pub(crate) fn project_files(settings: &Settings) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let default = settings.project_dir.join(PROJECT_PACK_DIR);
     if default.is_dir() {
@@ -90,7 +91,7 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
 const MAX_PACK_BYTES: u64 = 1024 * 1024;
 
 /// Reads and validates one project pack. The outer error is I/O; the inner, validation.
-pub fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
+pub(crate) fn load_file(settings: &Settings, path: &Path) -> Result<Result<Pack, Vec<Diag>>> {
     let text = crate::disk::read_capped_utf8(path, MAX_PACK_BYTES, "this is not a check pack")
         .map_err(|why| {
             anyhow::Error::from(

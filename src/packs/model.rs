@@ -10,10 +10,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Regexes in packs are bounded so a pack cannot make a run slow or huge.
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// Compiles a pack regex within the size bound.
-pub fn compile(source: &str) -> Result<Regex, regex::Error> {
+pub(crate) fn compile(source: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(source)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
@@ -29,14 +29,14 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    pub fn lazy(source: String) -> Self {
+    pub(crate) fn lazy(source: String) -> Self {
         Self {
             source,
             compiled: OnceLock::new(),
         }
     }
 
-    pub fn compiled(re: Regex) -> Self {
+    pub(crate) fn compiled(re: Regex) -> Self {
         Self {
             source: re.as_str().to_string(),
             compiled: OnceLock::from(re),
@@ -106,18 +106,6 @@ pub enum Probe {
     Http(HttpProbe),
     Tcp(TcpProbe),
     Env(EnvProbe),
-}
-
-impl Probe {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Probe::Command(_) => "command",
-            Probe::File(_) => "file",
-            Probe::Http(_) => "http",
-            Probe::Tcp(_) => "tcp",
-            Probe::Env(_) => "env",
-        }
-    }
 }
 
 #[derive(Debug)]

@@ -4,7 +4,7 @@ use crate::core::Context;
 use crate::fix::Commands;
 
 /// Placeholders a pack may use.
-pub const KNOWN: &[&str] = &[
+pub(crate) const KNOWN: &[&str] = &[
     "{mamba}",
     "{env}",
     "{env_file}",
@@ -54,20 +54,20 @@ fn replace_each(s: &str, mut value: impl FnMut(&str) -> String) -> String {
 }
 
 /// Names of `{…}` placeholders in `s` that are not known.
-pub fn unknown(s: &str) -> Vec<String> {
+pub(crate) fn unknown(s: &str) -> Vec<String> {
     scan(s)
         .map(|(_, name)| name.to_string())
         .filter(|name| !KNOWN.contains(&format!("{{{name}}}").as_str()))
         .collect()
 }
 
-pub fn is_macro(s: &str) -> bool {
+pub(crate) fn is_macro(s: &str) -> bool {
     MACROS.contains(&s)
 }
 
 /// The values placeholders stand for in this run.
 #[derive(Debug, Clone)]
-pub struct Vars {
+pub(crate) struct Vars {
     pub commands: Commands,
     /// `None` when neither settings nor the environment file name an environment.
     pub env: Option<String>,
@@ -85,7 +85,7 @@ pub struct Vars {
 }
 
 impl Vars {
-    pub fn from_context(ctx: &Context) -> Vars {
+    pub(crate) fn from_context(ctx: &Context) -> Vars {
         use crate::probes::env::{self as probe, NameSource};
         let s = &ctx.settings;
         // The file and name the env.* checks judge (the file devdoctor picked, which is not
@@ -105,7 +105,7 @@ impl Vars {
     }
 
     /// Replaces placeholders; `None` when one has no value here (the env name is unknown).
-    pub fn expand(&self, s: &str) -> Option<String> {
+    pub(crate) fn expand(&self, s: &str) -> Option<String> {
         let mut missing = false;
         let out = replace_each(s, |name| {
             let v = match name {
@@ -126,7 +126,7 @@ impl Vars {
     }
 
     /// Like `expand`, but an unknown value is shown as `<env>` for a person to fill in.
-    pub fn expand_for_display(&self, s: &str) -> String {
+    pub(crate) fn expand_for_display(&self, s: &str) -> String {
         replace_each(s, |name| {
             self.expand(&format!("{{{name}}}"))
                 .unwrap_or_else(|| format!("<{name}>"))
@@ -135,7 +135,7 @@ impl Vars {
 
     /// Expands one fix command. `Err` holds a printable line when it cannot be run as argv
     /// (a value is unknown), so it becomes a manual step.
-    pub fn expand_command(&self, argv: &[String]) -> Result<Vec<String>, String> {
+    pub(crate) fn expand_command(&self, argv: &[String]) -> Result<Vec<String>, String> {
         if let [only] = argv {
             if is_macro(only) {
                 let env = self.env.clone().ok_or_else(|| {
@@ -156,7 +156,7 @@ impl Vars {
 
     /// A macro's command as a line for a person to run once the environment file exists,
     /// `None` when the file exists (the command runs) or `argv` is no macro.
-    pub fn waits_for_env_file(&self, argv: &[String]) -> Option<String> {
+    pub(crate) fn waits_for_env_file(&self, argv: &[String]) -> Option<String> {
         let [only] = argv else { return None };
         if !is_macro(only) || self.env_file_exists {
             return None;

@@ -9,7 +9,7 @@ use toml::Spanned;
 /// One pack file: checks and overrides of other checks.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPack {
+pub(crate) struct RawPack {
     #[serde(default)]
     pub check: Vec<Spanned<RawCheck>>,
     #[serde(default, rename = "override")]
@@ -19,13 +19,13 @@ pub struct RawPack {
 /// A string or a list of strings (`file = "Dockerfile"` or `file = ["a", "b"]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany {
+pub(crate) enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 impl OneOrMany {
-    pub fn into_vec(self) -> Vec<String> {
+    pub(crate) fn into_vec(self) -> Vec<String> {
         match self {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
@@ -35,7 +35,7 @@ impl OneOrMany {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCheck {
+pub(crate) struct RawCheck {
     pub id: Spanned<String>,
     pub title: Spanned<String>,
     /// Report group; defaults to the id's area prefix.
@@ -53,7 +53,7 @@ pub struct RawCheck {
 /// Applicability: every key given must hold, otherwise the check is skipped.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawWhen {
+pub(crate) struct RawWhen {
     /// Any of these paths or globs exists in the project.
     pub file: Option<Spanned<OneOrMany>>,
     /// Each of these paths or globs matches something in the project.
@@ -79,7 +79,7 @@ pub struct RawWhen {
 /// One probe with its expectations. `kind` decides which keys apply.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawProbe {
+pub(crate) struct RawProbe {
     pub kind: Spanned<String>,
     pub timeout: Option<Spanned<f64>>,
     // command
@@ -131,7 +131,7 @@ fn span_of<T>(v: &Option<Spanned<T>>) -> Option<Range<usize>> {
 
 impl RawProbe {
     /// Every key present apart from `kind`, with the span of its value.
-    pub fn present_keys(&self) -> Vec<(&'static str, Range<usize>)> {
+    pub(crate) fn present_keys(&self) -> Vec<(&'static str, Range<usize>)> {
         let all = [
             ("timeout", span_of(&self.timeout)),
             ("argv", span_of(&self.argv)),
@@ -171,7 +171,7 @@ impl RawProbe {
 }
 
 /// The keys each probe kind accepts (besides `kind`).
-pub const KIND_KEYS: &[(&str, &[&str])] = &[
+pub(crate) const KIND_KEYS: &[(&str, &[&str])] = &[
     (
         "command",
         &[
@@ -219,7 +219,7 @@ pub const KIND_KEYS: &[(&str, &[&str])] = &[
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawFix {
+pub(crate) struct RawFix {
     pub why: Spanned<String>,
     #[serde(default)]
     pub commands: Vec<Spanned<Vec<String>>>,
@@ -232,7 +232,7 @@ pub struct RawFix {
 /// Changes another check (usually a built-in): its severity, or turns it off.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawOverride {
+pub(crate) struct RawOverride {
     pub id: Spanned<String>,
     pub severity: Option<Spanned<String>>,
     pub disabled: Option<Spanned<bool>>,

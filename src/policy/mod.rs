@@ -3,10 +3,10 @@
 //! behind "no fix ever calls pip" ([`no_pip`]) and the environment names tools accept
 //! ([`names`]).
 
-pub mod names;
+pub(crate) mod names;
 pub mod no_pip;
 pub mod redact;
-pub mod secrets;
+pub(crate) mod secrets;
 pub mod text;
 
 use crate::core::{CheckMeta, CheckResult, Origin};
@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 /// A named line matcher for pack `file` probes (`matcher = "…"`, in place of a
 /// `not_contains` regex).
-pub struct LineMatcher {
+pub(crate) struct LineMatcher {
     /// The regex, as source: compiled where it is used (on first use).
     pub pattern: String,
     pub filters: MatchFilters,
@@ -48,7 +48,7 @@ pub struct Aside {
 }
 
 /// The names packs may use in `matcher = "…"`, with what each finds.
-pub const MATCHERS: &[(&str, &str)] = &[
+pub(crate) const MATCHERS: &[(&str, &str)] = &[
     (no_pip::MATCHERS[0].0, no_pip::MATCHERS[0].1),
     (no_pip::MATCHERS[1].0, no_pip::MATCHERS[1].1),
     (no_pip::MATCHERS[2].0, no_pip::MATCHERS[2].1),
@@ -59,7 +59,7 @@ pub const MATCHERS: &[(&str, &str)] = &[
 ];
 
 /// The matcher called `name`, or `None` for an unknown name.
-pub fn matcher(name: &str) -> Option<LineMatcher> {
+pub(crate) fn matcher(name: &str) -> Option<LineMatcher> {
     if name == "secret-assignment" {
         return Some(LineMatcher {
             pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?[^\s"'#$<{]{6,}"#.to_string(),
@@ -84,7 +84,7 @@ use text::multiline_in_place as clean;
 /// Every string a check's metadata carries, made safe to print (plugin and pack names,
 /// titles and explain texts come from outside). The built-in checks' and the bundled packs'
 /// texts are devdoctor's own, compiled in, and pass as they are.
-pub fn outgoing_meta(meta: &mut CheckMeta) {
+pub(crate) fn outgoing_meta(meta: &mut CheckMeta) {
     if matches!(meta.origin, Origin::Builtin | Origin::Bundled(_)) {
         return;
     }
@@ -106,7 +106,7 @@ pub fn outgoing_meta(meta: &mut CheckMeta) {
 }
 
 /// A cleaned copy of a check's metadata, for `list` and `explain`.
-pub fn shown_meta(meta: &CheckMeta) -> CheckMeta {
+pub(crate) fn shown_meta(meta: &CheckMeta) -> CheckMeta {
     let mut m = meta.clone();
     outgoing_meta(&mut m);
     m
@@ -124,7 +124,7 @@ fn json_value(v: &mut serde_json::Value) {
 /// The one place a result passes on its way to any renderer (and to `fix`): text from
 /// outside loses control characters and bidi overrides, credentials are redacted, and a fix
 /// step that would run pip is dropped with a visible note.
-pub fn outgoing(result: &mut CheckResult) {
+pub(crate) fn outgoing(result: &mut CheckResult) {
     clean(&mut result.summary);
     result.details.iter_mut().for_each(clean);
     for loc in &mut result.locations {

@@ -4,7 +4,7 @@
 /// control character, and (so it cannot be read as an option) no leading `-`. The plan
 /// refuses a command that names another; env.file fails on such a `name:`, and `--env` or
 /// `[env] name` with one is a usage error.
-pub fn valid_env_name(name: &str) -> bool {
+pub(crate) fn valid_env_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
         && !name
@@ -13,7 +13,7 @@ pub fn valid_env_name(name: &str) -> bool {
 }
 
 /// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become `-`.
-pub fn normalize_dist_name(name: &str) -> String {
+pub(crate) fn normalize_dist_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut sep = false;
     for c in name.chars() {

@@ -97,7 +97,7 @@ fn pattern() -> &'static regex::Regex {
 const INSTALL: &str = r#"(?:sudo[ \t]+(?:-\S+[ \t]+)*)?(?:\S*/)?(?:(?:pip[0-9.]*|python[0-9.]*[ \t]+-m[ \t]+pip|uv[ \t]+pip__EXTRA__)[ \t]+(?:-\S+[ \t]+)*install\b|easy_install\b)"#;
 
 /// The names packs may use in `matcher = "…"`, with what each finds (one line each).
-pub const MATCHERS: &[(&str, &str)] = &[
+pub(crate) const MATCHERS: &[(&str, &str)] = &[
     (
         "pip-install",
         "a pip-based install in a shell script or CI file, outside comments",
@@ -116,7 +116,7 @@ pub const MATCHERS: &[(&str, &str)] = &[
 /// virtualenv (`python -m venv .venv`, `virtualenv env`, `uv venv`, `source .venv/bin/activate`):
 /// the installs that follow go into it, a route the README offers beside the conda one, not
 /// into the conda environment.
-pub fn sets_up_a_virtualenv(block: &str) -> bool {
+pub(crate) fn sets_up_a_virtualenv(block: &str) -> bool {
     block.lines().any(|l| {
         let l = l.trim();
         !l.starts_with('#')
@@ -132,7 +132,7 @@ pub fn sets_up_a_virtualenv(block: &str) -> bool {
 /// Whether `text` has a line every named matcher's match needs: `easy_install`, or `install`
 /// with `pip` (or make's `PIP`) on the same line. A README that only names the `pip:` block
 /// compiles no pattern.
-pub fn may_install(text: &str) -> bool {
+pub(crate) fn may_install(text: &str) -> bool {
     text.lines().any(|l| {
         l.contains("easy_install")
             || (l.contains("install") && (l.contains("pip") || l.contains("PIP")))
@@ -141,7 +141,7 @@ pub fn may_install(text: &str) -> bool {
 
 /// The regex (source) of a named matcher, or `None` for an unknown name. Each line it
 /// matches is one finding (the pattern is multi-line).
-pub fn matcher(name: &str) -> Option<String> {
+pub(crate) fn matcher(name: &str) -> Option<String> {
     let (start, extra) = match name {
         "pip-install" => (r#"(?m)^[^#\n]*?(?:^|[ \t;&|(`'"])"#, ""),
         "pip-install-make" => (
@@ -163,7 +163,7 @@ pub fn matcher(name: &str) -> Option<String> {
 /// (`pip install --upgrade pip build twine`): the project installing itself or packaging
 /// itself, not a dependency bypassing the environment file. Pack findings set such lines
 /// aside as a note.
-pub const SELF_INSTALL: super::Aside = super::Aside {
+pub(crate) const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
     label: "installs only the project itself, or pip and the tools that package it, lock its environment or run its sessions, with pip (a library's development or release workflow, a lock job, a nox or asv runner, or its install instructions for PyPI users)",
     advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
@@ -201,7 +201,7 @@ static MAKE_VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// `.[extras]`, quoted or not, `-e`/`--editable` or not, `own` — the project's distribution
 /// name — with extras or a version, or a wheel or sdist of it built in the job), or the tools
 /// that package it, with no requirement file or other package.
-pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
+pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
     // A Makefile's `$(DIST_DIR)` is a variable, not the end of a `$( … )` subshell.
     let args = MAKE_VAR.replace_all(args, "$$$1");
     let cmd = args
@@ -256,7 +256,7 @@ pub fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
 /// Whether `word` is a VCS URL of the project's own repository, `own` being its distribution
 /// name: `git+https://github.com/org/mylib.git` (with `@ref` or `#egg=mylib`, or as
 /// `mylib @ git+…`'s URL), the development version a README or a binder environment installs.
-pub fn is_own_repo(word: &str, own: &str) -> bool {
+pub(crate) fn is_own_repo(word: &str, own: &str) -> bool {
     let word = word.trim_matches(|c| c == '"' || c == '\'');
     let Some(rest) = ["git+", "hg+", "svn+", "bzr+"]
         .iter()
@@ -321,12 +321,12 @@ fn is_project_dir(word: &str) -> bool {
 }
 
 /// The note left in a fix whose pip steps were dropped.
-pub const DROPPED_NOTE: &str =
+pub(crate) const DROPPED_NOTE: &str =
     "devdoctor dropped steps of this fix that would run pip: install with mamba/micromamba from conda-forge instead";
 
 /// Removes every command and manual step that calls pip from a fix, leaving a visible note
 /// when it removed something. Returns whether anything was dropped.
-pub fn guard(fix: &mut Fix) -> bool {
+pub(crate) fn guard(fix: &mut Fix) -> bool {
     let before = fix.commands.len() + fix.manual.len();
     fix.commands.retain(|c| !argv_calls_pip(c));
     fix.manual.retain(|m| !text_calls_pip(m));

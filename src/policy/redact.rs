@@ -9,7 +9,7 @@ use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-pub const MARK: &str = "<redacted>";
+pub(crate) const MARK: &str = "<redacted>";
 
 fn url_userinfo() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -379,7 +379,7 @@ fn value(v: &mut serde_json::Value) {
 
 /// Redacts every human-readable text of a result. Fix commands are left alone: they are
 /// built by devdoctor from settings, never from tool output, and must stay runnable.
-pub fn result(r: &mut CheckResult) {
+pub(crate) fn result(r: &mut CheckResult) {
     in_place(&mut r.summary);
     pem_lines(&mut r.details);
     r.details.iter_mut().for_each(in_place);

@@ -144,7 +144,7 @@ pub(crate) fn words(name: &str) -> Vec<String> {
 }
 
 /// Whether a variable, label, flag or parameter name looks like it holds a credential.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let parts = words(name);
     let Some(last) = parts.last() else {
         return false;
@@ -167,14 +167,14 @@ pub fn is_secret_name(name: &str) -> bool {
 /// Whether an environment variable (a `.env` line, a compose `environment:` entry) holds a
 /// credential: a secret name, or a connection string that embeds one (`DATABASE_URL`,
 /// `…_DSN`).
-pub fn is_secret_env_name(name: &str) -> bool {
+pub(crate) fn is_secret_env_name(name: &str) -> bool {
     is_secret_name(name)
         || name.eq_ignore_ascii_case("database_url")
         || words(name).last().is_some_and(|w| w == "dsn")
 }
 
 /// Whether a value is a literal (not empty, not just `$VAR` / `${VAR}`, not a flag word).
-pub fn is_literal_value(value: &str) -> bool {
+pub(crate) fn is_literal_value(value: &str) -> bool {
     let v = value.trim();
     if v.is_empty() {
         return false;
@@ -210,7 +210,7 @@ pub(crate) fn literal_default(value: &str) -> Option<&str> {
 /// Whether a URL query parameter's value should be hidden: a secret name, or one of the
 /// names that carry credentials in URLs (`code`, `sig`, `key`, `session`, …). Broader than
 /// [`is_secret_name`] because a query value is never needed to understand a finding.
-pub fn is_secret_query_key(name: &str) -> bool {
+pub(crate) fn is_secret_query_key(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     is_secret_name(name)
         || n == "code"

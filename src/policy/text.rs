@@ -5,7 +5,7 @@
 //! by U+FFFD, so tampering stays visible instead of silently vanishing.
 
 /// Bidirectional embedding, override and isolate controls.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -41,7 +41,7 @@ pub(crate) fn project_slug(dir: &std::path::Path, fallback: &str) -> String {
 
 /// One line: unsafe characters become U+FFFD (tabs kept when `keep_tab`); terminal colour
 /// sequences (ESC [ … final byte) are removed whole first.
-pub fn one_line(s: &str, keep_tab: bool) -> String {
+pub(crate) fn one_line(s: &str, keep_tab: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -65,7 +65,7 @@ pub fn one_line(s: &str, keep_tab: bool) -> String {
 }
 
 /// Like [`one_line`] but keeps line feeds and tabs (for multi-line bodies); CR LF becomes LF.
-pub fn multiline(s: &str) -> String {
+pub(crate) fn multiline(s: &str) -> String {
     s.replace("\r\n", "\n")
         .split('\n')
         .map(|line| one_line(line, true))
@@ -74,7 +74,7 @@ pub fn multiline(s: &str) -> String {
 }
 
 /// [`multiline`] in place, without allocating when nothing needs to change.
-pub fn multiline_in_place(s: &mut String) {
+pub(crate) fn multiline_in_place(s: &mut String) {
     let clean = s.chars().all(|c| c == '\n' || !is_unsafe(c, true));
     if !clean {
         *s = multiline(s);
@@ -83,7 +83,7 @@ pub fn multiline_in_place(s: &mut String) {
 
 /// Text quoted from a project file, made safe to print: every control character (line feeds
 /// too) and bidi control becomes U+FFFD, and text over 300 characters is cut with `…`.
-pub fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     const MAX: usize = 300;
     let mut out: String = text
         .chars()
@@ -137,7 +137,7 @@ pub(crate) fn and_list(items: &[String]) -> String {
 }
 
 /// "1 file", "3 files".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -7,8 +7,7 @@
 mod interp;
 mod load;
 
-pub use crate::probes::yaml::tree::{load as load_yaml, Node, Value};
-pub use crate::probes::yaml::YamlError;
+pub(crate) use crate::probes::yaml::tree::{load as load_yaml, Node, Value};
 
 use crate::core::Context;
 use std::path::{Path, PathBuf};
@@ -165,11 +164,11 @@ pub enum BuildMissing {
 }
 
 /// See [`ComposeService::sources`].
-pub const LINE_STRIDE: usize = 1_000_000;
+pub(crate) const LINE_STRIDE: usize = 1_000_000;
 
 impl ComposeService {
     /// The file (as shown to users) and line a setting's stored line came from.
-    pub fn locate(&self, line: usize) -> (&str, usize) {
+    pub(crate) fn locate(&self, line: usize) -> (&str, usize) {
         let k = line / LINE_STRIDE;
         match self.sources.get(k) {
             Some((_, d)) if k > 0 => (d.as_str(), line % LINE_STRIDE),
@@ -224,13 +223,13 @@ impl ComposeFile {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ComposeFacts {
+pub(crate) struct ComposeFacts {
     pub services: Vec<ComposeService>,
     pub files: Vec<ComposeFile>,
 }
 
 impl ComposeFacts {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
 }
@@ -731,7 +730,7 @@ pub(crate) fn parse_file_with(
 }
 
 /// The project's compose files, found, parsed, interpolated and merged once per run.
-pub fn compose(ctx: &Context) -> Arc<ComposeFacts> {
+pub(crate) fn compose(ctx: &Context) -> Arc<ComposeFacts> {
     ctx.probe(load::load)
 }
 

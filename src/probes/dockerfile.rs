@@ -8,7 +8,7 @@ mod ignore;
 mod parse;
 
 pub(crate) use ignore::{clean as clean_context_path, DockerIgnore, IgnoreRule};
-pub use parse::{expand, key_values, parse, words, Flag, Heredoc, Instruction, Parsed, Problem};
+pub use parse::{expand, key_values, parse, words, Instruction, Problem};
 
 use crate::core::Context;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Files larger than this are not parsed (a Dockerfile is a few KiB).
-pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// A parsed image reference.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageRef {
@@ -148,7 +148,7 @@ pub struct Dockerfile {
 impl Dockerfile {
     /// Whether this is a dev container's Dockerfile: under a `.devcontainer` folder, where
     /// VS Code, Codespaces and the devcontainer CLI look for it.
-    pub fn dev_container(&self) -> bool {
+    pub(crate) fn dev_container(&self) -> bool {
         super::files::in_dev_container(&self.display)
     }
 
@@ -308,7 +308,7 @@ impl Dockerfile {
     /// project root (`COPY deploy/predictor/environment.yml …` in deploy/predictor/Dockerfile,
     /// built with `-f deploy/predictor/Dockerfile .`). Only plain relative paths are looked
     /// up, and only inside the project.
-    pub fn default_context(&self, root: &Path) -> PathBuf {
+    pub(crate) fn default_context(&self, root: &Path) -> PathBuf {
         let dir = self.path.parent().unwrap_or(root).to_path_buf();
         if dir == root {
             return dir;
@@ -377,7 +377,7 @@ impl Dockerfile {
     }
 
     /// Whether a finding at the instruction on `line` is silenced for any of `codes`.
-    pub fn ignored_at(&self, line: usize, codes: &[&str]) -> bool {
+    pub(crate) fn ignored_at(&self, line: usize, codes: &[&str]) -> bool {
         let global = self
             .global_ignores
             .iter()
@@ -393,8 +393,7 @@ impl Dockerfile {
 
 /// A Dockerfile that could not be read.
 #[derive(Debug, Clone)]
-pub struct Unreadable {
-    pub path: PathBuf,
+pub(crate) struct Unreadable {
     pub display: String,
     pub reason: String,
     /// Not read: a link out of an untrusted project (see [`crate::disk::confine_to`]).
@@ -403,16 +402,14 @@ pub struct Unreadable {
 
 /// All Dockerfiles of the project.
 #[derive(Debug, Clone, Default)]
-pub struct DockerfileFacts {
+pub(crate) struct DockerfileFacts {
     pub files: Vec<Dockerfile>,
     pub unreadable: Vec<Unreadable>,
-    /// The files came from the config (so a missing one is an error).
-    pub configured: bool,
 }
 
 impl DockerfileFacts {
     /// No Dockerfile at all: every dockerfile check skips.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.files.is_empty() && self.unreadable.is_empty()
     }
 }
@@ -461,14 +458,9 @@ pub(crate) fn listen_port(words: &[String]) -> Option<u16> {
     })
 }
 
-pub fn is_dockerfile_name(name: &str) -> bool {
-    crate::probes::files::is_dockerfile_name(name)
-}
-
 /// Reads and parses one file.
-pub fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
+pub(crate) fn load(path: &Path, display: String) -> Result<Dockerfile, Unreadable> {
     let unreadable = |reason: String| Unreadable {
-        path: path.to_path_buf(),
         display: display.clone(),
         reason,
         withheld: false,
@@ -509,7 +501,6 @@ pub(crate) fn load_once(ctx: &Context, path: &Path) -> Arc<Result<Dockerfile, Un
         let display = ctx.settings.display_path(path);
         if let Err(e) = crate::disk::named_outside(path) {
             return Err(Unreadable {
-                path: path.to_path_buf(),
                 display,
                 reason: e.to_string(),
                 withheld: true,
@@ -520,7 +511,7 @@ pub(crate) fn load_once(ctx: &Context, path: &Path) -> Arc<Result<Dockerfile, Un
 }
 
 /// The Dockerfiles of the project, parsed once per run.
-pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
+pub(crate) fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
     ctx.probe(|ctx| {
         let s = &ctx.settings;
         let configured = !s.dockerfiles.is_empty();
@@ -530,7 +521,6 @@ pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
             crate::probes::files::project_files(ctx).dockerfiles.clone()
         };
         let mut facts = DockerfileFacts {
-            configured,
             ..DockerfileFacts::default()
         };
         for path in paths {
@@ -547,7 +537,7 @@ pub fn dockerfiles(ctx: &Context) -> Arc<DockerfileFacts> {
 /// (`COPY conda.yml /tmp/conda.yml` then `micromamba install -n base -f /tmp/conda.yml`, the
 /// mambaorg/micromamba and Seqera/Wave pattern): the Dockerfile as shown and the RUN line.
 /// Such a file describes the image, not an environment to create on the host.
-pub fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)> {
+pub(crate) fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)> {
     let name = file.file_name()?.to_str()?;
     dockerfiles(ctx).files.iter().find_map(|df| {
         let copied = df.instructions.iter().any(|i| {
@@ -582,7 +572,7 @@ pub fn installs_into_base(ctx: &Context, file: &Path) -> Option<(String, usize)>
 /// [`Dockerfile::default_context`].
 /// Only folders inside the project count: a context that a compose file points outside it
 /// is not read.
-pub fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
+pub(crate) fn build_contexts(ctx: &Context) -> Vec<PathBuf> {
     let project = &ctx.settings.project_dir;
     let root = ctx.project_real().unwrap_or(project);
     let inside_project = |p: &Path| {
@@ -630,7 +620,7 @@ pub(crate) fn context_of(ctx: &Context, df: &Dockerfile) -> PathBuf {
 
 /// The ignore file Docker applies when it builds a Dockerfile, parsed.
 #[derive(Debug, Clone)]
-pub struct IgnoreFile {
+pub(crate) struct IgnoreFile {
     /// Where it is, as the report shows it.
     pub(crate) display: String,
     /// The build context its patterns are relative to.
@@ -879,7 +869,7 @@ mod tests {
             "Dockerfile_streamlit",
             "Dockerfile-dev",
         ] {
-            assert!(is_dockerfile_name(ok), "{ok}");
+            assert!(crate::probes::files::is_dockerfile_name(ok), "{ok}");
         }
         for no in [
             ".Dockerfile",
@@ -889,7 +879,7 @@ mod tests {
             "compose.yaml",
             "Dockerfiles",
         ] {
-            assert!(!is_dockerfile_name(no), "{no}");
+            assert!(!crate::probes::files::is_dockerfile_name(no), "{no}");
         }
     }
 

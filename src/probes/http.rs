@@ -6,7 +6,7 @@
 
 mod url;
 
-pub use url::{host_kind, is_loopback_ip, redact, HostKind, Target, UrlError};
+pub use url::{host_kind, redact, HostKind, Target, UrlError};
 
 use std::fmt;
 use std::io::Read;
@@ -16,7 +16,7 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::DefaultConnector;
 
 /// Cap on a response body read into memory.
-pub const BODY_CAP: usize = 1024 * 1024;
+pub(crate) const BODY_CAP: usize = 1024 * 1024;
 /// Same-host redirects followed per call.
 const MAX_REDIRECTS: usize = 5;
 /// Connect attempts never wait longer than this, even with a longer deadline.
@@ -89,7 +89,7 @@ impl fmt::Display for PolicyRefused {
 impl std::error::Error for PolicyRefused {}
 
 /// Classifies an I/O error from a body reader or socket.
-pub fn io_error(e: &std::io::Error) -> HttpError {
+pub(crate) fn io_error(e: &std::io::Error) -> HttpError {
     use std::io::ErrorKind as K;
     if let Some(inner) = e.get_ref() {
         if let Some(ue) = inner.downcast_ref::<ureq::Error>() {
@@ -210,7 +210,7 @@ impl Resolver for PolicyResolver {
 
 /// A request to send.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: &'static str,
     pub target: Target,
     pub headers: Vec<(String, String)>,
@@ -218,7 +218,7 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(method: &'static str, target: &Target) -> Request {
+    pub(crate) fn new(method: &'static str, target: &Target) -> Request {
         Request {
             method,
             target: target.clone(),
@@ -226,18 +226,18 @@ impl Request {
             body: None,
         }
     }
-    pub fn header(mut self, name: &str, value: impl Into<String>) -> Request {
+    pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Request {
         self.headers.push((name.to_string(), value.into()));
         self
     }
-    pub fn body(mut self, body: Vec<u8>) -> Request {
+    pub(crate) fn body(mut self, body: Vec<u8>) -> Request {
         self.body = Some(body);
         self
     }
 }
 
 /// A response whose body has not been read yet.
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     /// Header names lowercased, in arrival order.
     pub headers: Vec<(String, String)>,
@@ -259,7 +259,7 @@ impl fmt::Debug for Response {
 
 /// A body read under the cap.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Body {
+pub(crate) struct Body {
     pub bytes: Vec<u8>,
     /// More bytes followed than the cap allowed.
     pub truncated: bool,
@@ -274,29 +274,29 @@ pub(crate) fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Opti
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         header_in(&self.headers, name)
     }
 
     /// The media type, lowercased, without parameters (`text/event-stream`).
-    pub fn media_type(&self) -> Option<String> {
+    pub(crate) fn media_type(&self) -> Option<String> {
         self.header("content-type").map(media_type)
     }
 
     /// Reads at most `cap` bytes; more sets `truncated` (the rest is not read).
-    pub fn read_capped(self, cap: usize) -> Result<Body, HttpError> {
+    pub(crate) fn read_capped(self, cap: usize) -> Result<Body, HttpError> {
         let mut reader = self.into_reader();
         read_capped(&mut reader, cap)
     }
 
     /// A streaming reader over the body, bounded by the call's deadline.
-    pub fn into_reader(self) -> impl Read + Send + 'static {
+    pub(crate) fn into_reader(self) -> impl Read + Send + 'static {
         self.body.into_reader()
     }
 }
 
 /// Reads at most `cap` bytes from `reader`, classifying errors.
-pub fn read_capped(reader: &mut dyn Read, cap: usize) -> Result<Body, HttpError> {
+pub(crate) fn read_capped(reader: &mut dyn Read, cap: usize) -> Result<Body, HttpError> {
     let mut bytes = Vec::new();
     let mut limited = reader.take(cap as u64 + 1);
     limited.read_to_end(&mut bytes).map_err(|e| io_error(&e))?;
@@ -356,7 +356,7 @@ pub(crate) const WRITE_BUFFER: usize = 8 * 1024;
 /// connections open between requests (an MCP handshake is four or five requests to one
 /// server), so each of them costs the server no new connection.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     deadline: Instant,
     allow_remote: bool,
     agent: std::sync::OnceLock<ureq::Agent>,
@@ -364,7 +364,7 @@ pub struct Client {
 
 impl Client {
     /// A client whose calls (all together) end by `now + budget`.
-    pub fn new(budget: Duration, allow_remote: bool) -> Client {
+    pub(crate) fn new(budget: Duration, allow_remote: bool) -> Client {
         Client {
             deadline: Instant::now() + budget,
             allow_remote,
@@ -372,12 +372,8 @@ impl Client {
         }
     }
 
-    pub fn remaining(&self) -> Duration {
+    pub(crate) fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())
-    }
-
-    pub fn deadline(&self) -> Instant {
-        self.deadline
     }
 
     fn agent(&self) -> &ureq::Agent {
@@ -404,7 +400,7 @@ impl Client {
     }
 
     /// Sends `req`, following same-host redirects; other redirects come back as an error.
-    pub fn send(&self, req: Request) -> Result<Response, HttpError> {
+    pub(crate) fn send(&self, req: Request) -> Result<Response, HttpError> {
         let mut req = req;
         for _ in 0..=MAX_REDIRECTS {
             if !self.allow_remote && req.target.kind() == HostKind::Remote {
@@ -498,7 +494,7 @@ fn base64(s: &str) -> String {
 }
 
 /// Canonical reason phrase for a status, for messages.
-pub fn reason(status: u16) -> &'static str {
+pub(crate) fn reason(status: u16) -> &'static str {
     http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())

@@ -7,19 +7,19 @@ use saphyr::{MarkedYaml, YamlData, YamlLoader};
 use std::path::Path;
 
 /// Files larger than this are not parsed (a real environment.yml is a few KiB; big locks a few MiB).
-pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 16 * 1024 * 1024;
 /// Leading indentation and `- `/`? ` markers a line may have; deeper block nesting is refused
 /// so that building and dropping the tree cannot exhaust the stack.
 const MAX_BLOCK_PREFIX: usize = 512;
 /// Nodes an alias may expand to (a "billion laughs" file stops here).
 const ALIAS_BUDGET: usize = 10_000;
 
-pub mod tree;
+pub(crate) mod tree;
 
 /// Why a file could not be turned into YAML, with the 1-based line when known (0: the whole
 /// file).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub line: usize,
     pub message: String,
 }
@@ -82,7 +82,7 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, TextError> {
 
 /// Refuses block nesting deeper than the parsers' stacks allow (also used for rc and compose
 /// files). A lone CR is a line break to YAML, so each CR-separated part is checked too.
-pub fn check_nesting(text: &str) -> Result<(), YamlError> {
+pub(crate) fn check_nesting(text: &str) -> Result<(), YamlError> {
     for (i, line) in text.lines().enumerate() {
         let prefix = line
             .split('\r')
@@ -105,7 +105,7 @@ pub fn check_nesting(text: &str) -> Result<(), YamlError> {
 
 /// Parses the first YAML document of `text`, every scalar kept as its source text. `Ok(None)`
 /// for an empty document.
-pub fn parse(text: &str) -> Result<Option<MarkedYaml<'_>>, YamlError> {
+pub(crate) fn parse(text: &str) -> Result<Option<MarkedYaml<'_>>, YamlError> {
     load_marked(text, false)
 }
 
@@ -126,12 +126,12 @@ fn load_marked(text: &str, typed: bool) -> Result<Option<MarkedYaml<'_>>, YamlEr
 }
 
 /// 1-based line of a node (0 when unknown).
-pub fn line(node: &MarkedYaml<'_>) -> usize {
+pub(crate) fn line(node: &MarkedYaml<'_>) -> usize {
     node.span.start.line()
 }
 
 /// The source text of a scalar node (tags are looked through).
-pub fn scalar<'a>(node: &'a MarkedYaml<'_>) -> Option<&'a str> {
+pub(crate) fn scalar<'a>(node: &'a MarkedYaml<'_>) -> Option<&'a str> {
     match &node.data {
         YamlData::Representation(text, _, _) => Some(text.as_ref()),
         YamlData::Value(saphyr::Scalar::String(s)) => Some(s.as_ref()),
@@ -141,7 +141,7 @@ pub fn scalar<'a>(node: &'a MarkedYaml<'_>) -> Option<&'a str> {
 }
 
 /// Whether the node is YAML null (`~`, `null`, or nothing).
-pub fn is_null(node: &MarkedYaml<'_>) -> bool {
+pub(crate) fn is_null(node: &MarkedYaml<'_>) -> bool {
     match &node.data {
         YamlData::Representation(text, style, _) => {
             *style == saphyr::ScalarStyle::Plain
@@ -153,7 +153,7 @@ pub fn is_null(node: &MarkedYaml<'_>) -> bool {
 }
 
 /// The entries of a mapping node with string keys, in file order.
-pub fn mapping<'a, 'i>(
+pub(crate) fn mapping<'a, 'i>(
     node: &'a MarkedYaml<'i>,
 ) -> Option<Vec<(&'a str, &'a MarkedYaml<'i>, usize)>> {
     match &node.data {
@@ -168,7 +168,7 @@ pub fn mapping<'a, 'i>(
 }
 
 /// The items of a sequence node.
-pub fn sequence<'a, 'i>(node: &'a MarkedYaml<'i>) -> Option<&'a [MarkedYaml<'i>]> {
+pub(crate) fn sequence<'a, 'i>(node: &'a MarkedYaml<'i>) -> Option<&'a [MarkedYaml<'i>]> {
     match &node.data {
         YamlData::Sequence(items) => Some(items.as_slice()),
         YamlData::Tagged(_, inner) => sequence(inner),
@@ -177,7 +177,7 @@ pub fn sequence<'a, 'i>(node: &'a MarkedYaml<'i>) -> Option<&'a [MarkedYaml<'i>]
 }
 
 /// A word for the kind of a node, for messages ("a mapping", "a list", …).
-pub fn kind(node: &MarkedYaml<'_>) -> &'static str {
+pub(crate) fn kind(node: &MarkedYaml<'_>) -> &'static str {
     match &node.data {
         YamlData::Mapping(_) => "a mapping",
         YamlData::Sequence(_) => "a list",
@@ -189,7 +189,7 @@ pub fn kind(node: &MarkedYaml<'_>) -> &'static str {
 }
 
 /// A value from a mapping by key.
-pub fn get<'a, 'i>(node: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
+pub(crate) fn get<'a, 'i>(node: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
     mapping(node)?
         .into_iter()
         .find(|(k, _, _)| *k == key)

@@ -6,7 +6,7 @@ use crate::fix::quote_argv;
 use colored::Colorize;
 use std::fmt::Write;
 
-pub fn symbol(status: Status) -> colored::ColoredString {
+pub(crate) fn symbol(status: Status) -> colored::ColoredString {
     match status {
         Status::Ok => "✓".green().bold(),
         Status::Warn => "!".yellow().bold(),
@@ -19,7 +19,7 @@ pub fn symbol(status: Status) -> colored::ColoredString {
 use crate::policy::text::plural;
 
 /// "2 problems, 1 warning, 9 ok in 0.04 s".
-pub fn summary_line(report: &Report) -> String {
+pub(crate) fn summary_line(report: &Report) -> String {
     let c = &report.counts;
     let mut parts = Vec::new();
     if c.fail > 0 {
@@ -59,7 +59,7 @@ pub fn summary_line(report: &Report) -> String {
     line
 }
 
-pub fn write_fix(out: &mut String, fix: &Fix, indent: &str) {
+pub(crate) fn write_fix(out: &mut String, fix: &Fix, indent: &str) {
     let _ = writeln!(out, "{indent}{} {}", "fix:".cyan().bold(), fix.why);
     for cmd in &fix.commands {
         let _ = writeln!(out, "{indent}  {} {}", "$".dimmed(), quote_argv(cmd).bold());
@@ -69,7 +69,7 @@ pub fn write_fix(out: &mut String, fix: &Fix, indent: &str) {
     }
 }
 
-pub fn render(report: &Report, opts: HumanOptions) -> String {
+pub(crate) fn render(report: &Report, opts: HumanOptions) -> String {
     let mut out = String::new();
     if opts.quiet >= 2 {
         return out;

@@ -60,7 +60,7 @@ fn check_doc(e: &Entry) -> CheckDoc<'_> {
     }
 }
 
-pub fn to_value(report: &Report) -> Value {
+pub(crate) fn to_value(report: &Report) -> Value {
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -78,7 +78,7 @@ pub fn to_value(report: &Report) -> Value {
     serde_json::to_value(doc).expect("the report serialises")
 }
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&to_value(report)).expect("JSON values serialise");
     s.push('\n');
     s

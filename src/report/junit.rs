@@ -57,7 +57,7 @@ fn case(e: &Entry, strict: bool, opts: &RenderOptions) -> TestCase {
     tc
 }
 
-pub fn render(report: &Report, opts: &RenderOptions) -> String {
+pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let mut junit = Junit::new("devdoctor");
     junit.set_time(report.duration);
     if let Some(ts) = timestamp(report.started) {

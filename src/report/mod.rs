@@ -1,14 +1,14 @@
 //! Rendering of a finished run. No other module knows that output formats exist.
 
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod nagios;
-pub mod output;
-pub mod prometheus;
-pub mod sarif;
-pub mod short;
-pub mod tap;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod nagios;
+pub(crate) mod output;
+pub(crate) mod prometheus;
+pub(crate) mod sarif;
+pub(crate) mod short;
+pub(crate) mod tap;
 
 use crate::cli::Format;
 use crate::core::{CheckMeta, CheckResult, Counts, Status};
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// JSON schema version; bump on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// One check in a report.
 #[derive(Debug, Clone)]
@@ -101,7 +101,7 @@ pub fn exit_code(report: &Report, format: Format) -> i32 {
 
 /// A check's findings as plain text (no colour): summary, details, locations and fix.
 /// Used where a format has one free-text body per check (JUnit, Nagios long output).
-pub fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
+pub(crate) fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
     let r = &entry.result;
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", r.status, r.summary);
@@ -131,14 +131,14 @@ pub fn plain_body(entry: &Entry, project_dir: Option<&Path>) -> String {
 }
 
 /// A location's path, relative to the project when inside it.
-pub fn shown_path<'a>(path: &'a Path, project_dir: Option<&Path>) -> &'a Path {
+pub(crate) fn shown_path<'a>(path: &'a Path, project_dir: Option<&Path>) -> &'a Path {
     project_dir
         .and_then(|dir| path.strip_prefix(dir).ok())
         .unwrap_or(path)
 }
 
 /// `path:line` (or `path` when the whole file is meant), relative to the project when inside it.
-pub fn place(loc: &crate::core::Location, project_dir: Option<&Path>) -> String {
+pub(crate) fn place(loc: &crate::core::Location, project_dir: Option<&Path>) -> String {
     let path = shown_path(&loc.path, project_dir);
     if loc.line > 0 {
         format!("{}:{}", path.display(), loc.line)
@@ -148,7 +148,7 @@ pub fn place(loc: &crate::core::Location, project_dir: Option<&Path>) -> String 
 }
 
 /// Entries grouped by category in first-seen order (the human report's order).
-pub fn by_category(report: &Report) -> Vec<(&str, Vec<&Entry>)> {
+pub(crate) fn by_category(report: &Report) -> Vec<(&str, Vec<&Entry>)> {
     let mut groups: Vec<(&str, Vec<&Entry>)> = Vec::new();
     for e in &report.entries {
         match groups.iter_mut().find(|(c, _)| *c == e.meta.category) {
@@ -160,7 +160,7 @@ pub fn by_category(report: &Report) -> Vec<(&str, Vec<&Entry>)> {
 }
 
 /// The ids of entries with `status`, in report order.
-pub fn ids_with(report: &Report, status: Status) -> Vec<&str> {
+pub(crate) fn ids_with(report: &Report, status: Status) -> Vec<&str> {
     report
         .entries
         .iter()
@@ -170,7 +170,7 @@ pub fn ids_with(report: &Report, status: Status) -> Vec<&str> {
 }
 
 /// The sanitisers of `policy::text` under the names the renderers use.
-pub use crate::policy::text::{multiline as scrub_multiline, one_line as scrub_controls};
+pub(crate) use crate::policy::text::{multiline as scrub_multiline, one_line as scrub_controls};
 
 #[cfg(test)]
 mod tests {

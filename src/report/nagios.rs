@@ -13,7 +13,7 @@ use std::fmt::Write;
 const MAX_IDS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Ok,
     Warning,
     Critical,
@@ -21,7 +21,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn code(self) -> i32 {
+    pub(crate) fn code(self) -> i32 {
         match self {
             State::Ok => 0,
             State::Warning => 1,
@@ -30,7 +30,7 @@ impl State {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             State::Ok => "OK",
             State::Warning => "WARNING",
@@ -40,7 +40,7 @@ impl State {
     }
 }
 
-pub fn state(report: &Report) -> State {
+pub(crate) fn state(report: &Report) -> State {
     let c = &report.counts;
     if c.fail > 0 || (report.strict && c.warn > 0) {
         State::Critical
@@ -106,7 +106,7 @@ fn summary(report: &Report) -> String {
 
 /// `ok=9;; warn=1;; fail=0;; unknown=0;; skip=2;; duration=0.041s;;` — plain labels, integer
 /// counts, seconds with the `s` unit, never scientific notation.
-pub fn perfdata(report: &Report) -> String {
+pub(crate) fn perfdata(report: &Report) -> String {
     let c = &report.counts;
     format!(
         "ok={};; warn={};; fail={};; unknown={};; skip={};; duration={:.3}s;;",
@@ -119,7 +119,7 @@ pub fn perfdata(report: &Report) -> String {
     )
 }
 
-pub fn render(report: &Report, opts: &RenderOptions) -> String {
+pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let state = state(report);
     let mut out = format!(
         "DEVDOCTOR {} - {} | {}\n",

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Checks before the run that FILE can be written (an existing folder, not a directory
 /// itself), so a typo fails fast instead of after every check has run.
-pub fn prepare(path: &Path) -> Result<PathBuf> {
+pub(crate) fn prepare(path: &Path) -> Result<PathBuf> {
     if path.as_os_str().is_empty() {
         return Err(Diagnostic::usage("--output needs a file name")
             .hint("e.g. --output devdoctor-report.xml, or `-` for stdout")
@@ -63,7 +63,7 @@ fn is_special(m: &std::fs::Metadata) -> bool {
 /// Writes `text` to `path` atomically. A new file gets the usual 0666 & !umask mode; an
 /// existing file keeps its mode and (where this user may set it) its owner. A special file
 /// is written to directly.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| is_special(&m)) {
         return std::fs::OpenOptions::new()
             .write(true)
@@ -97,7 +97,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
 }
 
 /// The line printed to stderr after `--output FILE`: which report went where, and the verdict.
-pub fn note(report: &super::Report, format: crate::cli::Format, path: &Path) -> String {
+pub(crate) fn note(report: &super::Report, format: crate::cli::Format, path: &Path) -> String {
     use clap::ValueEnum;
     let name = format
         .to_possible_value()

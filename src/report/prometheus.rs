@@ -23,7 +23,7 @@ const STATUSES: [Status; 5] = [
 
 /// A label value: `\`, `"` and line feed escaped as the format requires; other control
 /// characters (which the format cannot escape) become U+FFFD.
-pub fn label_value(s: &str) -> String {
+pub(crate) fn label_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -51,7 +51,7 @@ fn num(v: f64) -> String {
     }
 }
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     family(
         &mut out,

@@ -15,9 +15,9 @@ use serde_sarif::sarif;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const SCHEMA_URI: &str =
+pub(crate) const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-pub const BASE_ID: &str = "PROJECTROOT";
+pub(crate) const BASE_ID: &str = "PROJECTROOT";
 
 /// Percent-encodes a path for a URI: keeps RFC 3986 unreserved characters and `/`.
 fn encode_path(path: &Path) -> String {
@@ -160,7 +160,7 @@ fn result(
 }
 
 /// The SARIF log as a typed value (tests deserialise it back into the same types).
-pub fn to_sarif(report: &Report, opts: &RenderOptions) -> sarif::Sarif {
+pub(crate) fn to_sarif(report: &Report, opts: &RenderOptions) -> sarif::Sarif {
     let project_dir = opts.project_dir.as_deref();
     let mut rules: Vec<sarif::ReportingDescriptor> = Vec::new();
     let mut results = Vec::new();
@@ -218,7 +218,7 @@ pub fn to_sarif(report: &Report, opts: &RenderOptions) -> sarif::Sarif {
         .build()
 }
 
-pub fn render(report: &Report, opts: &RenderOptions) -> String {
+pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     // The SARIF types serialise infallibly (strings, numbers and maps with string keys).
     let mut s = serde_json::to_string_pretty(&to_sarif(report, opts))
         .unwrap_or_else(|e| format!("{{\"error\": \"SARIF serialisation failed: {e}\"}}"));

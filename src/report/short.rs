@@ -26,7 +26,7 @@ pub(crate) struct ShortOptions<'a> {
     pub quiet: u8,
     /// Columns to wrap at.
     pub width: usize,
-    /// The plan's "Next steps" block, as `plan::next_steps` renders it (empty: nothing to do).
+    /// The plan's "Next steps" block, as `plan::render_next_steps` renders it (empty: nothing to do).
     pub next_steps: &'a str,
     /// The plan's steps in order, by the checks each fixes: a problem points at its step
     /// ("→ step 3") instead of repeating the command the step shows.

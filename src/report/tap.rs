@@ -25,7 +25,7 @@ fn reason(s: &str) -> String {
 
 /// A YAML double-quoted scalar. Escapes everything YAML 1.1/1.2 does not allow printed raw
 /// (C0, DEL, C1 including NEL, the line/paragraph separators, BOM and non-characters).
-pub fn yaml_str(s: &str) -> String {
+pub(crate) fn yaml_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -97,7 +97,7 @@ fn yaml_block(out: &mut String, e: &Entry, opts: &RenderOptions) {
     let _ = writeln!(out, "  ...");
 }
 
-pub fn render(report: &Report, opts: &RenderOptions) -> String {
+pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let mut out = String::from("TAP version 13\n");
     if report.entries.is_empty() {
         out.push_str("1..0 # SKIP no checks were selected\n");

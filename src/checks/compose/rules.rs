@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::checks::{finding, Finding};
 
 /// What the service's image is known to do, from its Dockerfile or the local engine.
-pub trait Lookup {
+pub(crate) trait Lookup {
     /// The built image's final user: `(is_root, description)`.
     fn built_user(&self, dockerfile: &Path) -> Option<(bool, String)>;
     /// Whether the built image declares a HEALTHCHECK (and does not disable it).
@@ -55,7 +55,7 @@ pub(super) fn privileged(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
 /// A host path that is a container-engine socket.
 /// A bind source that exposes an engine socket: the socket itself, or a directory that holds
 /// the default sockets (`/var/run:/var/run`, `/run:/run` hand the container the same access).
-pub fn is_engine_socket(source: &str) -> bool {
+pub(crate) fn is_engine_socket(source: &str) -> bool {
     let s = source.trim_end_matches('/');
     matches!(s, "/var/run" | "/run")
         || ["docker.sock", "podman.sock", "containerd.sock", "crio.sock"]

@@ -69,7 +69,7 @@ fn steps_secrets(n: &[String]) -> Vec<String> {
     ]
 }
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule {
         id: "compose.syntax",
         code: "DC000",

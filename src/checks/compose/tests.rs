@@ -220,12 +220,14 @@ fn malformed_and_hostile_files_are_errors_not_panics() {
 
 #[test]
 fn engine_sockets() {
-    assert!(super::is_engine_socket("/var/run/docker.sock"));
-    assert!(super::is_engine_socket("/run/user/1000/podman/podman.sock"));
-    assert!(!super::is_engine_socket("./data"));
-    assert!(super::is_engine_socket("/var/run"));
-    assert!(super::is_engine_socket("/run/"));
-    assert!(!super::is_engine_socket("/var/run/app"));
+    assert!(super::rules::is_engine_socket("/var/run/docker.sock"));
+    assert!(super::rules::is_engine_socket(
+        "/run/user/1000/podman/podman.sock"
+    ));
+    assert!(!super::rules::is_engine_socket("./data"));
+    assert!(super::rules::is_engine_socket("/var/run"));
+    assert!(super::rules::is_engine_socket("/run/"));
+    assert!(!super::rules::is_engine_socket("/var/run/app"));
 }
 
 #[test]

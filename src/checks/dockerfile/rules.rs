@@ -13,13 +13,13 @@ use crate::checks::{finding, Finding};
 
 /// What the engine knows about a local base image.
 #[derive(Debug, Clone, Default)]
-pub struct BaseImage {
+pub(crate) struct BaseImage {
     pub user: String,
     pub has_healthcheck: bool,
 }
 
 /// Looks up local images (the engine in a real run; nothing in unit tests).
-pub trait Bases {
+pub(crate) trait Bases {
     fn local(&self, image: &str) -> Option<BaseImage>;
     /// Whether the project's built image has `program` (an absolute path, or a name found
     /// in a bin folder); `None` when there is no built image to look in.
@@ -148,7 +148,7 @@ pub(crate) fn known_healthcheck_base(image: &ImageRef) -> bool {
 }
 
 /// A base image whose default user is not root, and that user.
-pub fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
+pub(crate) fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     if image.repository == "mambaorg/micromamba" {
         return Some("mambauser");
     }
@@ -242,7 +242,7 @@ fn root_by_default(image: &ImageRef) -> bool {
 
 /// Who the final image runs as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FinalUser {
+pub(crate) enum FinalUser {
     /// The last USER in the final stage (or a stage it is built on).
     Explicit {
         user: String,
@@ -267,7 +267,7 @@ pub enum FinalUser {
 }
 
 impl FinalUser {
-    pub fn is_root(&self) -> bool {
+    pub(crate) fn is_root(&self) -> bool {
         match self {
             FinalUser::Explicit { root, .. } | FinalUser::Base { root, .. } => *root,
             FinalUser::Unknown { .. } => true,

@@ -4,7 +4,7 @@
 
 use super::shell;
 
-pub use crate::policy::secrets::{is_literal_value, is_secret_name};
+pub(crate) use crate::policy::secrets::{is_literal_value, is_secret_name};
 
 const SECRET_FILES: &[&str] = &[
     ".env",

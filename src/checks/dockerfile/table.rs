@@ -254,7 +254,7 @@ fn fix_micromamba_clean(i: &FixInput) -> Fix {
     )
 }
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule {
         id: "dockerfile.syntax",
         code: "DD000",

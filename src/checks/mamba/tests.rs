@@ -371,7 +371,6 @@ fn broken(kind: ProblemKind) -> BrokenTool {
         path: "/x/micromamba".into(),
         kind,
         reason: "did not answer".into(),
-        found_via: vec!["PATH".into()],
     }
 }
 
@@ -1008,7 +1007,7 @@ fn system_rc_is_read_first_and_condarc_d_expanded() {
     );
     let (ctx, roots, _) = fx.facts(&tc);
     assert_eq!(
-        roots.rc_files,
+        roots.rc.iter().map(|f| f.path.clone()).collect::<Vec<_>>(),
         [
             fx.path("etc-conda/.condarc"),
             fx.path(".conda/condarc.d/10-forge.yml")

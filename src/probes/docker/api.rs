@@ -121,7 +121,7 @@ fn go_arch(machine: &str) -> &str {
     }
 }
 
-pub fn apply_security_options(info: &mut ServerInfo, opts: Vec<String>) {
+pub(crate) fn apply_security_options(info: &mut ServerInfo, opts: Vec<String>) {
     let has = |name: &str| {
         opts.iter()
             .any(|o| o.split(',').any(|kv| kv.trim() == format!("name={name}")))

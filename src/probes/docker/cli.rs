@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// A docker-compatible CLI found on PATH.
 #[derive(Debug, Clone)]
-pub struct CliInfo {
+pub(crate) struct CliInfo {
     pub path: PathBuf,
     /// `docker`, or `podman` when only Podman is installed.
     pub name: String,
@@ -35,7 +35,7 @@ pub fn parse_version_line(text: &str) -> Option<(String, bool)> {
 }
 
 /// Finds `docker`, else `podman`, on the context's PATH; starts nothing.
-pub fn find(ctx: &Context) -> Option<CliInfo> {
+pub(crate) fn find(ctx: &Context) -> Option<CliInfo> {
     let (path, name) = match ctx.which("docker") {
         Some(p) => (p, "docker"),
         None => (ctx.which("podman")?, "podman"),
@@ -50,7 +50,7 @@ pub fn find(ctx: &Context) -> Option<CliInfo> {
 }
 
 /// The CLI found by [`find`], with its version read (bounded, cached per binary).
-pub fn with_version(ctx: &Context) -> Option<CliInfo> {
+pub(crate) fn with_version(ctx: &Context) -> Option<CliInfo> {
     let mut info = find(ctx)?;
     let (path, name) = (info.path.clone(), info.name.clone());
     // `docker --version` needs no engine, yet a CLI may set up its connection to a remote
@@ -105,7 +105,7 @@ pub enum DownCause {
 }
 
 impl DownCause {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DownCause::NotRunning => "not_running",
             DownCause::PermissionDenied => "permission_denied",
@@ -150,14 +150,14 @@ pub fn first_line(text: &str) -> String {
 
 /// What the CLI route found.
 #[derive(Debug, Clone)]
-pub enum CliEngine {
+pub(crate) enum CliEngine {
     Up(ServerInfo),
     Down(DownCause, String),
     Unknown(String),
 }
 
 /// `docker version --format '{{json .}}'` (then `docker info` for security options).
-pub fn probe_engine(ctx: &Context, cli: &CliInfo, timeout: Duration) -> CliEngine {
+pub(crate) fn probe_engine(ctx: &Context, cli: &CliInfo, timeout: Duration) -> CliEngine {
     let out = Cmd::new(&cli.path)
         .args(["version", "--format", "{{json .}}"])
         .env_exact(ctx.vars())

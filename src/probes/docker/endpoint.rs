@@ -7,7 +7,7 @@ use crate::core::Context;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+pub(crate) const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 
 /// Where the endpoint came from, for messages and fixes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Source::DockerHost => "DOCKER_HOST".to_string(),
             Source::ContextVar(name) => format!("DOCKER_CONTEXT={name}"),
@@ -36,7 +36,7 @@ impl Source {
     }
 
     /// Whether the user chose the endpoint (so a dead one may be a wrong setting).
-    pub fn is_explicit(&self) -> bool {
+    pub(crate) fn is_explicit(&self) -> bool {
         !matches!(self, Source::Default)
     }
 }
@@ -90,7 +90,7 @@ pub enum EndpointError {
 }
 
 /// The docker config directory: `$DOCKER_CONFIG`, else `~/.docker`.
-pub fn config_dir(ctx: &Context) -> Option<PathBuf> {
+pub(crate) fn config_dir(ctx: &Context) -> Option<PathBuf> {
     ctx.var_path("DOCKER_CONFIG")
         .or_else(|| ctx.home().map(|h| h.join(".docker")))
 }
@@ -100,7 +100,7 @@ fn sha256_hex(s: &str) -> String {
 }
 
 /// The context store directory of context `name`: `contexts/meta/<sha256(name)>`.
-pub fn context_meta_dir(config_dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn context_meta_dir(config_dir: &Path, name: &str) -> PathBuf {
     config_dir
         .join("contexts")
         .join("meta")
@@ -241,7 +241,7 @@ fn split_host_port(s: &str) -> Option<(String, Option<u16>)> {
 }
 
 /// Resolves the endpoint from the context's variables and files.
-pub fn resolve(ctx: &Context) -> Resolved {
+pub(crate) fn resolve(ctx: &Context) -> Resolved {
     let tls_env = ctx.var_os("DOCKER_TLS_VERIFY").is_some() || ctx.var_os("DOCKER_TLS").is_some();
     if let Some(host) = ctx.var("DOCKER_HOST") {
         return from_host(host.to_string(), Source::DockerHost, tls_env);

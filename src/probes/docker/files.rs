@@ -7,18 +7,18 @@ use std::sync::Arc;
 /// Dockerfiles and compose files of the project (configured, else as the shared project walk
 /// finds them, see `probes::files`).
 #[derive(Debug, Clone, Default)]
-pub struct ProjectFiles {
+pub(crate) struct ProjectFiles {
     pub dockerfiles: Vec<PathBuf>,
     pub compose_files: Vec<PathBuf>,
 }
 
 impl ProjectFiles {
-    pub fn uses_docker(&self) -> bool {
+    pub(crate) fn uses_docker(&self) -> bool {
         !self.dockerfiles.is_empty() || !self.compose_files.is_empty()
     }
 }
 
-pub fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
+pub(crate) fn project_files(ctx: &Context) -> Arc<ProjectFiles> {
     ctx.probe(|ctx| {
         let s = &ctx.settings;
         let mut files = ProjectFiles::default();

@@ -27,7 +27,7 @@ pub struct Response {
 
 impl Response {
     /// A header's value (names compare case-insensitively).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         crate::probes::http::header_in(&self.headers, name)
     }
 
@@ -218,7 +218,7 @@ pub fn get(
     request(target, "GET", path, timeout, cap)
 }
 
-pub fn request(
+pub(crate) fn request(
     target: &Target,
     method: &str,
     path: &str,
@@ -435,7 +435,7 @@ fn request_inner(
 /// `GET path` whose body is read as a stream (an image's tar): a reader that fails with
 /// `TimedOut` at `deadline`. Only a 200 answer's body is streamed; any other status comes
 /// back as an error with the engine's message.
-pub fn stream(
+pub(crate) fn stream(
     target: &Target,
     path: &str,
     deadline: Instant,

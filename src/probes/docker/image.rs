@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 /// What the engine says about one image name.
 #[derive(Debug, Clone)]
-pub enum ImageLookup {
+pub(crate) enum ImageLookup {
     Found(ImageConfig),
     /// The engine does not have it locally.
     Missing,
@@ -19,12 +19,12 @@ pub enum ImageLookup {
 }
 
 /// The local image `name`, looked up once per run per name.
-pub fn image(ctx: &Context, name: &str) -> Arc<ImageLookup> {
+pub(crate) fn image(ctx: &Context, name: &str) -> Arc<ImageLookup> {
     ctx.probe_keyed(name.to_string(), |ctx| lookup_image(ctx, name))
 }
 
 /// The local image `name`, when the engine is reachable and has it. `None` otherwise.
-pub fn local_image(ctx: &Context, name: &str) -> Option<ImageConfig> {
+pub(crate) fn local_image(ctx: &Context, name: &str) -> Option<ImageConfig> {
     match image(ctx, name).as_ref() {
         ImageLookup::Found(c) => Some(c.clone()),
         _ => None,

@@ -14,7 +14,7 @@ use std::io::{self, Read};
 
 /// What the image checks need to know about the image's files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Contents {
+pub(crate) struct Contents {
     /// The layers, in order.
     pub layers: usize,
     /// Python distributions in the final image and the INSTALLER that put them there.
@@ -30,7 +30,7 @@ pub struct Contents {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Dist {
+pub(crate) struct Dist {
     pub site_packages: String,
     pub name: String,
     pub version: String,
@@ -39,7 +39,7 @@ pub struct Dist {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     /// The environment's prefix (`opt/conda`, `opt/conda/envs/app`).
     pub prefix: String,
     pub name: String,
@@ -48,7 +48,7 @@ pub struct Record {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SecretFile {
+pub(crate) struct SecretFile {
     pub path: String,
     /// What it is ("a .env file", "a private key", …).
     pub what: String,
@@ -59,7 +59,7 @@ pub struct SecretFile {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Special {
+pub(crate) struct Special {
     pub path: String,
     pub mode: u32,
     pub layer: usize,
@@ -253,7 +253,7 @@ fn scan_blob(mut entry: impl Read) -> io::Result<LayerScan> {
 
 /// Why an image's layers could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LayerError {
+pub(crate) enum LayerError {
     #[error("the image is larger than the {0} MiB devdoctor reads")]
     TooLarge(u64),
     #[error("not an image archive: {0}")]
@@ -282,7 +282,7 @@ pub enum LayerError {
 }
 
 /// Reads the image tar from `reader`, at most `max_bytes` of it.
-pub fn read(reader: impl Read, max_bytes: u64) -> Result<Contents, LayerError> {
+pub(crate) fn read(reader: impl Read, max_bytes: u64) -> Result<Contents, LayerError> {
     let exceeded = std::rc::Rc::new(std::cell::Cell::new(false));
     read_archive(Bounded {
         inner: reader,
@@ -460,7 +460,7 @@ const MAX_IMAGE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// ($XDG_CACHE_HOME/devdoctor/images/ID.json, else ~/.cache/…; an image id names its content,
 /// so an entry never goes stale), else streamed from the engine socket within 80% of the
 /// check timeout.
-pub fn contents(
+pub(crate) fn contents(
     ctx: &crate::core::Context,
     name: &str,
     id: &str,

@@ -7,19 +7,20 @@
 pub mod api;
 pub mod cli;
 pub mod endpoint;
-pub mod files;
+pub(crate) mod files;
 pub mod http;
-pub mod image;
-pub mod layers;
+pub(crate) mod image;
+pub(crate) mod layers;
 pub mod run;
 pub mod trivy;
 
-pub use api::{ImageConfig, ServerInfo};
-pub use cli::{CliInfo, DownCause};
+pub(crate) use api::{ImageConfig, ServerInfo};
+pub(crate) use cli::{CliInfo, DownCause};
 pub use endpoint::{Resolved, Source, Target};
 pub(crate) use files::{is_file, modified};
-pub use files::{project_files, ProjectFiles};
-pub use image::{image, local_image, valid_reference, ImageLookup};
+pub(crate) use files::{project_files, ProjectFiles};
+pub use image::valid_reference;
+pub(crate) use image::{image, local_image, ImageLookup};
 
 use crate::core::Context;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ pub(crate) const BODY_CAP: usize = 4 * 1024 * 1024;
 
 /// How the engine was (or would be) reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Via {
+pub(crate) enum Via {
     Socket,
     Cli(PathBuf),
     /// Not contacted (bad endpoint, remote without --allow-remote, no CLI for ssh/TLS).
@@ -39,7 +40,7 @@ pub enum Via {
 }
 
 #[derive(Debug, Clone)]
-pub enum EngineState {
+pub(crate) enum EngineState {
     Up(ServerInfo),
     Down {
         cause: DownCause,
@@ -51,7 +52,7 @@ pub enum EngineState {
 
 /// The engine as this run sees it.
 #[derive(Debug, Clone)]
-pub struct Engine {
+pub(crate) struct Engine {
     pub endpoint: Resolved,
     pub via: Via,
     pub state: EngineState,
@@ -71,11 +72,11 @@ pub struct Engine {
 impl Engine {
     /// The endpoint is a unix socket path with nothing there (no engine was ever started on
     /// it, or none is installed), as opposed to a socket that refuses.
-    pub fn socket_missing(&self) -> bool {
+    pub(crate) fn socket_missing(&self) -> bool {
         matches!(&self.endpoint.target, Ok(Target::Unix(p)) if !p.exists())
     }
 
-    pub fn info(&self) -> Option<&ServerInfo> {
+    pub(crate) fn info(&self) -> Option<&ServerInfo> {
         match &self.state {
             EngineState::Up(i) => Some(i),
             _ => None,
@@ -84,18 +85,18 @@ impl Engine {
 }
 
 /// The per-request timeout: a third of the check timeout, between 0.5 s and 5 s.
-pub fn request_timeout(ctx: &Context) -> Duration {
+pub(crate) fn request_timeout(ctx: &Context) -> Duration {
     (ctx.settings.timeout / 3).clamp(Duration::from_millis(500), Duration::from_secs(5))
 }
 
 /// The docker-compatible CLI, found once per run (no process: a PATH lookup).
-pub fn cli(ctx: &Context) -> Arc<Option<CliInfo>> {
+pub(crate) fn cli(ctx: &Context) -> Arc<Option<CliInfo>> {
     ctx.probe(cli::find)
 }
 
 /// The CLI with its version (`docker --version`, cached per binary), once per run: asked only
 /// where the engine cannot say what matters itself.
-pub fn cli_version(ctx: &Context) -> Arc<Option<CliInfo>> {
+pub(crate) fn cli_version(ctx: &Context) -> Arc<Option<CliInfo>> {
     struct Versioned(Arc<Option<CliInfo>>);
     ctx.probe(|ctx| Versioned(Arc::new(cli::with_version(ctx))))
         .0
@@ -103,7 +104,7 @@ pub fn cli_version(ctx: &Context) -> Arc<Option<CliInfo>> {
 }
 
 /// The engine, probed once per run.
-pub fn engine(ctx: &Context) -> Arc<Engine> {
+pub(crate) fn engine(ctx: &Context) -> Arc<Engine> {
     ctx.probe(probe_engine)
 }
 

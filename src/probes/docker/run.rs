@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 /// One container to run: `--entrypoint PROGRAM IMAGE ARGS…`.
 #[derive(Debug, Clone)]
-pub struct RunSpec<'a> {
+pub(crate) struct RunSpec<'a> {
     pub image: &'a str,
     pub program: &'a str,
     pub args: &'a [&'a str],
@@ -22,7 +22,7 @@ pub struct RunSpec<'a> {
 
 /// What one run produced.
 #[derive(Debug, Clone)]
-pub struct RunResult {
+pub(crate) struct RunResult {
     /// The command as argv (for messages and JSON).
     pub argv: Vec<String>,
     pub name: String,
@@ -34,14 +34,14 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         crate::fix::quote_argv(&self.argv)
     }
 
     /// Why the run gave no answer from `program`, or `None` when the program ran (whatever
     /// its exit code). docker exits 125 for its own errors, 126/127 when the program is
     /// missing from the image.
-    pub fn problem(&self, program: &str) -> Option<String> {
+    pub(crate) fn problem(&self, program: &str) -> Option<String> {
         let Some(out) = &self.output else {
             return Some(format!(
                 "could not start {}: {}",
@@ -75,7 +75,7 @@ impl RunResult {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A container name no other run uses: pid, time and a counter.
-pub fn unique_name() -> String {
+pub(crate) fn unique_name() -> String {
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -88,7 +88,7 @@ pub fn unique_name() -> String {
 }
 
 /// The `docker run` argv for a spec (without the program path).
-pub fn run_args(spec: &RunSpec<'_>, name: &str) -> Vec<String> {
+pub(crate) fn run_args(spec: &RunSpec<'_>, name: &str) -> Vec<String> {
     let mut a: Vec<String> = ["run", "--rm", "--network", "none", "--name", name]
         .iter()
         .map(|s| s.to_string())
@@ -145,7 +145,7 @@ impl Drop for Cleanup<'_> {
 }
 
 /// Runs one throw-away container and always removes it afterwards.
-pub fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
+pub(crate) fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
     let name = unique_name();
     let args = run_args(spec, &name);
     let mut argv = vec![cli.name.clone()];
@@ -183,7 +183,7 @@ pub fn run(ctx: &Context, cli: &CliInfo, spec: &RunSpec<'_>) -> RunResult {
 
 /// The throw-away runs of the runtime verification, in order.
 #[derive(Debug, Clone)]
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     pub image: &'a str,
     /// `--user`, as the compose service sets it.
     pub user: Option<&'a str>,
@@ -197,7 +197,7 @@ pub struct Plan<'a> {
 
 /// One step of a plan.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub(crate) enum Step {
     /// Not part of the plan.
     NotPlanned,
     /// The time was used up before it could start.
@@ -207,14 +207,14 @@ pub enum Step {
 
 /// What the runs produced: `id -u`, `ls -lan WORKDIR`, `touch /devdoctor-test`.
 #[derive(Debug, Clone)]
-pub struct Verification {
+pub(crate) struct Verification {
     pub id: Step,
     pub ls: Step,
     pub touch: Step,
 }
 
 impl Verification {
-    pub fn runs(&self) -> impl Iterator<Item = &RunResult> {
+    pub(crate) fn runs(&self) -> impl Iterator<Item = &RunResult> {
         [&self.id, &self.ls, &self.touch]
             .into_iter()
             .filter_map(|s| match s {
@@ -225,7 +225,7 @@ impl Verification {
 }
 
 /// Runs the plan's containers one after the other within its deadline.
-pub fn verify(ctx: &Context, cli: &CliInfo, plan: &Plan<'_>) -> Verification {
+pub(crate) fn verify(ctx: &Context, cli: &CliInfo, plan: &Plan<'_>) -> Verification {
     let step = |program: &str, args: &[&str]| {
         let left = plan
             .deadline

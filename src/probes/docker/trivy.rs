@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
-pub struct Trivy {
+pub(crate) struct Trivy {
     pub path: PathBuf,
     pub version: Option<String>,
 }
@@ -23,7 +23,7 @@ pub fn parse_version(text: &str) -> Option<String> {
     })
 }
 
-pub fn find(ctx: &Context) -> Option<Trivy> {
+pub(crate) fn find(ctx: &Context) -> Option<Trivy> {
     // On PATH, or in the base environment, where tools.trivy's fix installs it.
     let path = ctx
         .which("trivy")
@@ -97,7 +97,7 @@ pub fn parse_report(bytes: &[u8]) -> Result<ScanCounts, ReportError> {
 }
 
 /// The scan command (without the program path).
-pub fn scan_args(image: &str, timeout: Duration) -> Vec<String> {
+pub(crate) fn scan_args(image: &str, timeout: Duration) -> Vec<String> {
     let secs = timeout.as_secs().max(1);
     vec![
         "image".into(),
@@ -114,7 +114,7 @@ pub fn scan_args(image: &str, timeout: Duration) -> Vec<String> {
 
 /// How a scan ended.
 #[derive(Debug, Clone)]
-pub enum ScanOutcome {
+pub(crate) enum ScanOutcome {
     Counts(ScanCounts),
     TimedOut(String),
     /// trivy could not run, failed, or printed no readable report.
@@ -122,7 +122,7 @@ pub enum ScanOutcome {
 }
 
 /// Runs `trivy image … IMAGE` bounded by `timeout`; returns the outcome and the argv shown.
-pub fn scan(
+pub(crate) fn scan(
     ctx: &Context,
     tool: &Trivy,
     image: &str,

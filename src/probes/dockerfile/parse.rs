@@ -63,13 +63,13 @@ pub struct Instruction {
 }
 
 impl Instruction {
-    pub fn flag(&self, name: &str) -> Option<&Flag> {
+    pub(crate) fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
-    pub fn flag_value(&self, name: &str) -> Option<&str> {
+    pub(crate) fn flag_value(&self, name: &str) -> Option<&str> {
         self.flag(name).and_then(|f| f.value.as_deref())
     }
 
@@ -86,7 +86,7 @@ impl Instruction {
         text
     }
 
-    pub fn ignored(&self, codes: &[&str]) -> bool {
+    pub(crate) fn ignored(&self, codes: &[&str]) -> bool {
         self.ignores
             .iter()
             .any(|i| codes.iter().any(|c| i.eq_ignore_ascii_case(c)))

@@ -63,7 +63,7 @@ pub enum Problem {
 impl Problem {
     /// Whether an environment called `name` could be behind this problem (so "not found"
     /// would be a guess).
-    pub fn may_hide(&self, name: &str) -> bool {
+    pub(crate) fn may_hide(&self, name: &str) -> bool {
         match self {
             Problem::UnreadableEnvsDir { .. } => true,
             Problem::UnreadableEnv { prefix, .. } => prefix.file_name().is_some_and(|n| n == name),
@@ -132,7 +132,7 @@ pub struct Inputs {
 }
 
 /// Whether `prefix` is an environment; `Err` with a reason when that cannot be told.
-pub fn is_env(prefix: &Path) -> Result<bool, ReadError> {
+pub(crate) fn is_env(prefix: &Path) -> Result<bool, ReadError> {
     match std::fs::metadata(prefix.join("conda-meta").join("history")) {
         Ok(m) => Ok(m.is_file()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -323,7 +323,7 @@ pub struct Resolution {
 
 impl Discovery {
     /// Resolves an env name (or an absolute prefix) like micromamba's `compute_prefix_from_name`.
-    pub fn resolve(&self, name: &str) -> Resolution {
+    pub(crate) fn resolve(&self, name: &str) -> Resolution {
         if name.contains('/') {
             let prefix = trim_slash(name);
             let found = self
@@ -409,7 +409,12 @@ pub fn parse_env_list_json(text: &str) -> Result<(Vec<PathBuf>, Option<PathBuf>)
 }
 
 /// Adds the CLI's prefixes to a discovery .
-pub fn merge_cli(d: &mut Discovery, prefixes: Vec<PathBuf>, root: Option<PathBuf>, tool: &str) {
+pub(crate) fn merge_cli(
+    d: &mut Discovery,
+    prefixes: Vec<PathBuf>,
+    root: Option<PathBuf>,
+    tool: &str,
+) {
     d.via_cli = Some(tool.to_string());
     if d.root_prefix.as_ref().is_some_and(|r| !r.is_dir()) && root.is_some() {
         // The root from files was only a default that does not exist; the tool knows better.

@@ -24,7 +24,7 @@ pub struct Dep {
 }
 
 impl Dep {
-    pub fn parse(text: &str, line: usize) -> Dep {
+    pub(crate) fn parse(text: &str, line: usize) -> Dep {
         let spec = parse_spec(text);
         // conda's MatchSpec reads `[key=value]` brackets and silently drops a bracket without
         // `=`; a spec that parses once the pip-style extra is removed is accepted, with a note.
@@ -58,7 +58,7 @@ impl Dep {
     }
 
     /// A virtual package (`__glibc`, `__cuda`): not installed into an environment.
-    pub fn is_virtual(&self) -> bool {
+    pub(crate) fn is_virtual(&self) -> bool {
         self.name().is_some_and(|n| n.starts_with("__"))
     }
 }
@@ -135,7 +135,12 @@ impl PipBlock {
     /// pyproject.toml, `-e ..` in a `.binder/environment.yml`): what devdoctor recommends
     /// instead of a `pip install -e .` step. Paths are relative to the file's folder, where
     /// conda runs pip; they are compared as written, without touching the disk.
-    pub fn installs_project(&self, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
+    pub(crate) fn installs_project(
+        &self,
+        env_dir: &Path,
+        project_dir: &Path,
+        own: Option<&str>,
+    ) -> bool {
         self.entries
             .iter()
             .any(|e| is_project_entry(&e.text, env_dir, project_dir, own))
@@ -144,7 +149,7 @@ impl PipBlock {
     /// The entries that are options for pip (`--extra-index-url URL`, `--pre`, `-f URL`), not
     /// requirements: conda passes them to pip, conda-lock stops on them. An editable install
     /// (`-e path`) is a requirement.
-    pub fn options(&self) -> impl Iterator<Item = &Spanned> {
+    pub(crate) fn options(&self) -> impl Iterator<Item = &Spanned> {
         self.entries.iter().filter(|e| {
             let t = e.text.trim_start();
             t.starts_with('-') && !t.starts_with("-e ") && !t.starts_with("--editable")
@@ -207,7 +212,7 @@ pub struct EnvFile {
 
 impl EnvFile {
     /// The first conda dependency naming `name`.
-    pub fn dep(&self, name: &str) -> Option<&Dep> {
+    pub(crate) fn dep(&self, name: &str) -> Option<&Dep> {
         self.dependencies.iter().find(|d| d.name() == Some(name))
     }
 }
@@ -429,7 +434,7 @@ fn read_dependencies(file: &mut EnvFile, value: &saphyr::MarkedYaml<'_>, key_lin
     }
 }
 
-pub use crate::policy::names::normalize_dist_name;
+pub(crate) use crate::policy::names::normalize_dist_name;
 
 /// What a pip entry installs, without its comment, `-e`/`--editable` and quotes.
 fn entry_target(text: &str) -> &str {
@@ -444,7 +449,12 @@ fn entry_target(text: &str) -> &str {
 
 /// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
 /// or the VCS URL of its own repository when its distribution name `own` is known.
-pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Option<&str>) -> bool {
+pub(crate) fn is_project_entry(
+    text: &str,
+    env_dir: &Path,
+    project_dir: &Path,
+    own: Option<&str>,
+) -> bool {
     let path = entry_target(text);
     if own.is_some_and(|o| crate::policy::no_pip::is_own_repo(path, o)) {
         return true;
@@ -458,7 +468,11 @@ pub fn is_project_entry(text: &str, env_dir: &Path, project_dir: &Path, own: Opt
 
 /// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
 /// when it leads outside the project: another machine, or CI, has nothing there.
-pub fn path_outside_project(text: &str, env_dir: &Path, project_dir: &Path) -> Option<String> {
+pub(crate) fn path_outside_project(
+    text: &str,
+    env_dir: &Path,
+    project_dir: &Path,
+) -> Option<String> {
     let path = entry_target(text);
     let path = path.split('[').next().unwrap_or(path);
     if path.contains("://") || path.contains('$') {

@@ -47,7 +47,7 @@ const LOCK_FOLDERS: &[&str] = &["lockfiles", "locks", "lock", "conda-lock"];
 /// Lock files in `dir`, then in its lock folders ([`LOCK_FOLDERS`], real folders, not links):
 /// in each, `conda-lock.yml` first, then other `*-lock.yml|yaml`, then explicit `*.lock` files
 /// that say `@EXPLICIT`.
-pub fn find(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn find(dir: &Path) -> Vec<PathBuf> {
     let mut out = find_in(dir);
     for name in LOCK_FOLDERS {
         let sub = dir.join(name);
@@ -98,7 +98,7 @@ fn find_in(dir: &Path) -> Vec<PathBuf> {
 /// Where a new conda-lock file may be written without overwriting a file that is not in
 /// conda-lock format: `None` means conda-lock's default `conda-lock.yml` is free (absent, or a
 /// conda-lock file itself); otherwise a `*.conda-lock.yml` name beside it that is.
-pub fn free_lock_target(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn free_lock_target(dir: &Path) -> Option<PathBuf> {
     let default = dir.join("conda-lock.yml");
     let free = |p: &Path| !p.exists() || crate::probes::env::discover::is_conda_lock_file(p);
     if free(&default) {
@@ -124,16 +124,6 @@ pub struct LockError {
 
 /// The cache map of parsed conda-lock YAML (explicit locks are cheap to read again).
 const MAP: &str = "locks.json";
-
-/// Reads either kind of lock file.
-pub fn load(path: &Path) -> Result<Lock, LockError> {
-    let text = read(path)?;
-    if is_explicit_text(path, &text) {
-        Ok(parse_explicit(path, &text))
-    } else {
-        parse_conda_lock(path, &text)
-    }
-}
 
 fn read(path: &Path) -> Result<String, LockError> {
     yaml::read_text(path).map_err(|reason| LockError {
@@ -316,7 +306,7 @@ pub fn text_mode_sha256(text: &str) -> String {
 
 /// How a lock relates to the environment file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Freshness {
+pub(crate) enum Freshness {
     /// The recorded input hash equals the file's.
     HashMatches,
     /// The recorded input hash differs.
@@ -327,7 +317,7 @@ pub enum Freshness {
 
 /// One difference between environment.yml and a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
+pub(crate) struct Drift {
     /// The environment.yml line it is about (0: the file as a whole).
     pub line: usize,
     pub message: String,
@@ -374,7 +364,7 @@ fn header_drift(env: &EnvFile, lock: &Lock, file_name: &str) -> Vec<Drift> {
 }
 
 /// Compares a lock with the environment file for `platform`.
-pub fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
+pub(crate) fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness {
     let file_name = env
         .path
         .file_name()

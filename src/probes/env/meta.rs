@@ -100,17 +100,17 @@ pub struct CondaMeta {
 }
 
 impl CondaMeta {
-    pub fn get(&self, name: &str) -> Option<&Installed> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Installed> {
         self.packages.get(name)
     }
 
-    pub fn record_path(&self, pkg: &Installed) -> PathBuf {
+    pub(crate) fn record_path(&self, pkg: &Installed) -> PathBuf {
         self.dir.join(&pkg.file)
     }
 }
 
 /// Lists `<prefix>/conda-meta` by file name only.
-pub fn read_conda_meta(prefix: &Path) -> Result<CondaMeta, MetaError> {
+pub(crate) fn read_conda_meta(prefix: &Path) -> Result<CondaMeta, MetaError> {
     let dir = prefix.join("conda-meta");
     let entries = list(&dir)?;
     let mut meta = CondaMeta {
@@ -166,12 +166,12 @@ pub fn parse_record_json(bytes: &[u8]) -> Result<PythonRecord, MetaError> {
 }
 
 /// Reads a record file (capped at 64 MiB) and parses it.
-pub fn read_record(path: &Path) -> Result<PythonRecord, MetaError> {
+pub(crate) fn read_record(path: &Path) -> Result<PythonRecord, MetaError> {
     parse_record_json(&read_json_file(path)?)
 }
 
 /// The `files` list of a record (used only to tell who owns a dist-info dir).
-pub fn record_files(path: &Path) -> Result<Vec<String>, MetaError> {
+pub(crate) fn record_files(path: &Path) -> Result<Vec<String>, MetaError> {
     #[derive(Deserialize)]
     struct Files {
         #[serde(default)]
@@ -185,7 +185,7 @@ pub fn record_files(path: &Path) -> Result<Vec<String>, MetaError> {
 
 /// One `paths_data.paths[]` entry of a record: where the file is and what it should be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct PathEntry {
+pub(crate) struct PathEntry {
     #[serde(rename = "_path")]
     pub path: String,
     /// `hardlink`, `softlink` or `directory` (absent in old records: a file).
@@ -205,23 +205,23 @@ pub struct PathEntry {
 }
 
 impl PathEntry {
-    pub fn is_softlink(&self) -> bool {
+    pub(crate) fn is_softlink(&self) -> bool {
         self.path_type.as_deref() == Some("softlink")
     }
-    pub fn is_directory(&self) -> bool {
+    pub(crate) fn is_directory(&self) -> bool {
         self.path_type.as_deref() == Some("directory")
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct PathsData {
+pub(crate) struct PathsData {
     #[serde(default)]
     pub paths: Vec<PathEntry>,
 }
 
 /// A whole installed-package record: identity, `depends`, `files` and `paths_data`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct FullRecord {
+pub(crate) struct FullRecord {
     pub name: String,
     pub version: String,
     #[serde(default)]
@@ -236,7 +236,7 @@ pub struct FullRecord {
 
 impl FullRecord {
     /// Every path the record says is installed: `files` and `paths_data` together, once each.
-    pub fn all_paths(&self) -> Vec<&str> {
+    pub(crate) fn all_paths(&self) -> Vec<&str> {
         let mut seen = std::collections::HashSet::new();
         self.files
             .iter()
@@ -245,26 +245,29 @@ impl FullRecord {
             .filter(|p| seen.insert(*p))
             .collect()
     }
+}
 
+#[cfg(test)]
+impl FullRecord {
     /// The `paths_data` entry of a path, when there is one.
-    pub fn entry(&self, path: &str) -> Option<&PathEntry> {
+    fn entry(&self, path: &str) -> Option<&PathEntry> {
         self.paths_data.paths.iter().find(|p| p.path == path)
     }
 }
 
 /// Parses a whole record (a missing `name` or `version` is an error).
-pub fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, MetaError> {
+pub(crate) fn parse_full_record(bytes: &[u8]) -> Result<FullRecord, MetaError> {
     Ok(serde_json::from_slice(bytes)?)
 }
 
 /// Reads a whole record file (capped at 64 MiB).
-pub fn read_full_record(path: &Path) -> Result<FullRecord, MetaError> {
+pub(crate) fn read_full_record(path: &Path) -> Result<FullRecord, MetaError> {
     parse_full_record(&read_json_file(path)?)
 }
 
 /// A record's `depends` entry that no installed record satisfies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenDepend {
+pub(crate) struct BrokenDepend {
     /// `name-version-build` of the record that depends.
     pub by: String,
     pub spec: String,
@@ -275,7 +278,7 @@ pub struct BrokenDepend {
 /// Every `depends` entry of `records` that no record satisfies (name, version and build
 /// matched with rattler's MatchSpec; virtual packages such as `__glibc` are ignored;
 /// unparsable specs are skipped rather than guessed at).
-pub fn unsatisfied_depends(records: &[FullRecord]) -> Vec<BrokenDepend> {
+pub(crate) fn unsatisfied_depends(records: &[FullRecord]) -> Vec<BrokenDepend> {
     use rattler_conda_types::Version;
     use std::str::FromStr;
     let mut by_name: HashMap<String, Vec<&FullRecord>> = HashMap::new();
@@ -317,7 +320,7 @@ pub fn unsatisfied_depends(records: &[FullRecord]) -> Vec<BrokenDepend> {
 }
 
 /// Package names with more than one record (an interrupted transaction), sorted.
-pub fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
+pub(crate) fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
     let mut count: HashMap<String, usize> = HashMap::new();
     for r in records {
         *count.entry(r.name.to_lowercase()).or_default() += 1;
@@ -333,7 +336,7 @@ pub fn duplicate_names(records: &[FullRecord]) -> Vec<String> {
 
 /// What is wrong with one recorded path on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileProblem {
+pub(crate) enum FileProblem {
     Missing,
     /// The size differs from the record's (only compared when no prefix was replaced).
     Size {
@@ -344,10 +347,11 @@ pub enum FileProblem {
     Hash,
 }
 
+#[cfg(test)]
 /// Checks one recorded path under `prefix`: lstat only (a softlink counts as present even
 /// when dangling, as the link is what the package installed); with `deep`, a regular file's
 /// size and then its sha256 against `paths_data`.
-pub fn check_path(
+pub(crate) fn check_path(
     prefix: &Path,
     path: &str,
     entry: Option<&PathEntry>,
@@ -422,7 +426,7 @@ fn check_path_at(
 /// Every recorded file of `records` that is missing or (with `deep`) altered, per record in
 /// order: `(path, problem)`. The files are checked on a few threads at once: a large
 /// environment records tens of thousands, and each is an `lstat`.
-pub fn damaged_files(
+pub(crate) fn damaged_files(
     prefix: &Path,
     records: &[FullRecord],
     deep: bool,
@@ -460,7 +464,7 @@ pub fn damaged_files(
 const FILES_PER_THREAD: usize = 1024;
 
 /// The sha256 of a file, streamed.
-pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+pub(crate) fn file_sha256(path: &Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     let mut file = std::fs::File::open(path)?;
     use std::io::Read;
@@ -560,7 +564,7 @@ pub(crate) fn conda_meta(ctx: &Context, prefix: &Path) -> Arc<Result<CondaMeta, 
 }
 
 /// Reads the last 256 KiB of `conda-meta/history` (it only grows) and parses it.
-pub fn read_history(prefix: &Path) -> Result<Vec<Revision>, MetaError> {
+pub(crate) fn read_history(prefix: &Path) -> Result<Vec<Revision>, MetaError> {
     use std::io::{Read, Seek, SeekFrom};
     let path = prefix.join("conda-meta").join("history");
     let mut file = std::fs::File::open(&path)?;

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 /// The state of the project's environment file.
 #[derive(Debug, Clone)]
-pub enum FileState {
+pub(crate) enum FileState {
     Absent,
     /// Could not be read (permission, binary, too large) — the reason says which.
     Unreadable(crate::probes::yaml::TextError),
@@ -36,7 +36,7 @@ pub enum FileState {
 
 /// The environment file the project uses.
 #[derive(Debug, Clone)]
-pub struct ProjectFile {
+pub(crate) struct ProjectFile {
     pub path: PathBuf,
     /// Named by `--env-file` or `[env] file`.
     pub explicit: bool,
@@ -66,7 +66,7 @@ pub struct ProjectFile {
 }
 
 impl ProjectFile {
-    pub fn parsed(&self) -> Option<&EnvFile> {
+    pub(crate) fn parsed(&self) -> Option<&EnvFile> {
         match &self.state {
             FileState::Parsed(f) => Some(f),
             _ => None,
@@ -180,7 +180,7 @@ fn copied_into_an_image(ctx: &Context) -> Vec<named::NamedFile> {
 
 /// Finds and parses the environment file: `--env-file` / `[env] file` when given, else the
 /// one [`env_files`] picks; the others found are parsed too.
-pub fn project_file(ctx: &Context) -> Arc<ProjectFile> {
+pub(crate) fn project_file(ctx: &Context) -> Arc<ProjectFile> {
     ctx.probe(|ctx| {
         let s = &ctx.settings;
         let mut path = s.env_file.clone();
@@ -271,7 +271,7 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
 }
 
 /// Reads an environment file into a [`FileState`].
-pub fn load_file(path: &Path) -> FileState {
+pub(crate) fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
         Err(e) => return FileState::Unreadable(crate::disk::ReadError::from(e).into()),
@@ -316,7 +316,7 @@ pub struct EnvName {
 
 /// `--env`/`[env] name`, else the `-n NAME` of the script command the file was found by,
 /// else the file's `name:`, else its `prefix:`.
-pub fn env_name(ctx: &Context) -> Option<EnvName> {
+pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
     if let Some(n) = ctx
         .settings
         .env_name
@@ -414,7 +414,7 @@ pub(crate) fn proposed_env_name(ctx: &Context) -> String {
 }
 
 /// Discovery inputs from the mamba probes, with the environment's own fallbacks.
-pub fn inputs(ctx: &Context) -> Inputs {
+pub(crate) fn inputs(ctx: &Context) -> Inputs {
     let roots = crate::probes::mamba::roots(ctx);
     let mut envs_dirs = roots.envs_dirs.clone();
     if envs_dirs.is_empty() {
@@ -439,7 +439,7 @@ pub fn inputs(ctx: &Context) -> Inputs {
 
 /// All environments, probed once per run: from files, and from `<tool> env list --json`
 /// only when no root prefix could be determined.
-pub fn discovery(ctx: &Context) -> Arc<Discovery> {
+pub(crate) fn discovery(ctx: &Context) -> Arc<Discovery> {
     ctx.probe(|ctx| {
         let mut d = discover::discover(&inputs(ctx));
         // No root prefix at all, or only a default that does not exist while the project's
@@ -499,7 +499,7 @@ pub struct ProjectEnv {
 }
 
 impl ProjectEnv {
-    pub fn prefix(&self) -> Option<&Path> {
+    pub(crate) fn prefix(&self) -> Option<&Path> {
         self.resolution.chosen.as_ref().map(|e| e.prefix.as_path())
     }
     pub fn conda_meta(&self) -> Option<&CondaMeta> {
@@ -535,7 +535,7 @@ pub fn project_env_in(d: &Discovery, name: Option<EnvName>) -> ProjectEnv {
 }
 
 /// The project's environment, probed once per run.
-pub fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
+pub(crate) fn project_env(ctx: &Context) -> Arc<ProjectEnv> {
     ctx.probe(|ctx| {
         let name = env_name(ctx);
         if name.is_none() {
@@ -804,7 +804,7 @@ pub struct Unsatisfied {
 }
 
 /// Whether an installed package satisfies a dependency's version and build.
-pub fn satisfies(dep: &Dep, pkg: &Installed) -> bool {
+pub(crate) fn satisfies(dep: &Dep, pkg: &Installed) -> bool {
     let Ok(spec) = &dep.spec else { return true };
     let version_ok = match &spec.version {
         None => true,

@@ -6,11 +6,11 @@
 use super::envfile::{normalize_dist_name, requirement_name};
 use super::meta::{record_files, CondaMeta, MetaError};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How a distribution is recorded in site-packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DistKind {
+pub(crate) enum DistKind {
     DistInfo,
     EggInfo,
     EggLink,
@@ -18,7 +18,7 @@ pub enum DistKind {
 
 /// A distribution conda does not own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dist {
+pub(crate) struct Dist {
     /// PEP 503 normalized name.
     pub name: String,
     pub version: String,
@@ -33,8 +33,7 @@ pub struct Dist {
 
 /// The result of a scan.
 #[derive(Debug, Clone, Default)]
-pub struct SiteScan {
-    pub site_packages: PathBuf,
+pub(crate) struct SiteScan {
     pub foreign: Vec<Dist>,
     /// Distributions looked at.
     pub total: usize,
@@ -43,7 +42,7 @@ pub struct SiteScan {
 
 /// Where site-packages is, relative to the prefix: the python record's CEP 17 path, else
 /// `lib/pythonX.Y/site-packages` from the version, else any `lib/python3*/site-packages`.
-pub fn site_packages_rel(
+pub(crate) fn site_packages_rel(
     prefix: &Path,
     record_path: Option<&str>,
     version: &str,
@@ -118,11 +117,10 @@ pub fn requires_dist(metadata: &str) -> Vec<String> {
 }
 
 /// Scans `<prefix>/<site_rel>` and returns the distributions conda does not own.
-pub fn scan(prefix: &Path, site_rel: &str, meta: &CondaMeta) -> Result<SiteScan, MetaError> {
+pub(crate) fn scan(prefix: &Path, site_rel: &str, meta: &CondaMeta) -> Result<SiteScan, MetaError> {
     let site = prefix.join(site_rel);
     let entries = super::meta::list(&site)?;
     let mut scan = SiteScan {
-        site_packages: site.clone(),
         ..SiteScan::default()
     };
     let mut doubtful: Vec<Dist> = Vec::new();

@@ -48,7 +48,7 @@ pub enum HostKind {
     Remote,
 }
 
-pub fn is_loopback_ip(ip: IpAddr) -> bool {
+pub(crate) fn is_loopback_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
         IpAddr::V6(v6) => {
@@ -124,7 +124,7 @@ impl Target {
     }
 
     /// Parses and applies the loopback policy.
-    pub fn parse_allowed(url: &str, allow_remote: bool) -> Result<Target, UrlError> {
+    pub(crate) fn parse_allowed(url: &str, allow_remote: bool) -> Result<Target, UrlError> {
         let t = Target::parse(url)?;
         if !allow_remote && t.kind() == HostKind::Remote {
             return Err(UrlError::Remote(t.host.clone()));
@@ -145,7 +145,7 @@ impl Target {
     }
 
     /// `host:port` as written in a URL.
-    pub fn authority(&self) -> String {
+    pub(crate) fn authority(&self) -> String {
         format!("{}:{}", self.host_for_url(), self.port)
     }
 
@@ -181,7 +181,7 @@ impl Target {
     }
 
     /// Whether `other` is the same scheme, host and port.
-    pub fn same_origin(&self, other: &Target) -> bool {
+    pub(crate) fn same_origin(&self, other: &Target) -> bool {
         self.https == other.https && self.host == other.host && self.port == other.port
     }
 
@@ -210,7 +210,7 @@ impl Target {
     }
 
     /// The same origin with another path (e.g. `/sse` next to `/mcp`).
-    pub fn with_path(&self, path: &str) -> Target {
+    pub(crate) fn with_path(&self, path: &str) -> Target {
         let mut t = self.clone();
         t.path = if path.starts_with('/') {
             path.to_string()

@@ -252,7 +252,6 @@ fn judge(c: &Candidate, run: anyhow::Result<Output>) -> Result<Identified, Broke
         path: c.path.clone(),
         kind,
         reason,
-        found_via: c.via.clone(),
     };
     let out = match run {
         Ok(out) => out,

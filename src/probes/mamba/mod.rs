@@ -10,9 +10,9 @@ mod roots;
 pub mod shell;
 
 pub use detect::{classify, Identified};
-pub use rc::{Located, RcFile, RcLevel, RcSettings};
-pub use roots::{is_valid_root, DirFacts, KnownEnv, RootCandidate};
-pub use shell::{BlockKind, InitBlock, ShellInit, ShellRcFile};
+pub(crate) use rc::RcFile;
+pub(crate) use roots::{DirFacts, KnownEnv, RootCandidate};
+pub(crate) use shell::{BlockKind, InitBlock, ShellInit, ShellRcFile};
 
 use crate::core::Context;
 use crate::fix::{Commands, Flavour};
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 /// One package-manager executable that was found and identified.
 #[derive(Debug, Clone)]
-pub struct Tool {
+pub(crate) struct Tool {
     pub flavour: Flavour,
     pub path: PathBuf,
     pub version: String,
@@ -39,7 +39,7 @@ pub struct Tool {
 
 impl Tool {
     /// What to print in commands: the bare name when PATH finds this tool, else its path.
-    pub fn program(&self) -> String {
+    pub(crate) fn program(&self) -> String {
         if self.on_path {
             self.flavour.program().to_string()
         } else {
@@ -48,17 +48,12 @@ impl Tool {
     }
 
     /// Fix wording for this tool.
-    pub fn commands(&self) -> Commands {
+    pub(crate) fn commands(&self) -> Commands {
         Commands::with_program(self.flavour, self.program())
     }
 
-    /// The numeric parts of the version (`2.0.5` → `[2, 0, 5]`); non-numeric tails are dropped.
-    pub fn version_parts(&self) -> Vec<u64> {
-        version_parts(&self.version)
-    }
-
     /// `micromamba 2.0.5 (/home/u/.local/bin/micromamba)`, with the wrapped conda for mamba 1.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let name = match self.flavour {
             Flavour::Micromamba1 | Flavour::Micromamba2 => "micromamba",
             Flavour::Mamba1 | Flavour::Mamba2 => "mamba",
@@ -76,7 +71,7 @@ impl Tool {
 /// Why a found executable could not be identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
+pub(crate) enum ProblemKind {
     /// Did not answer `--version` in time; killed.
     TimedOut,
     /// Died from a signal (or exit code 129–192, a shell's report of one).
@@ -91,19 +86,18 @@ pub enum ProblemKind {
 
 /// An executable that was found but could not be identified.
 #[derive(Debug, Clone)]
-pub struct BrokenTool {
+pub(crate) struct BrokenTool {
     /// `micromamba`, `mamba` or `conda`: what the name says it is.
     pub name: String,
     pub path: PathBuf,
     pub kind: ProblemKind,
     /// A sentence: what happened.
     pub reason: String,
-    pub found_via: Vec<String>,
 }
 
 /// Every package manager found on this machine.
 #[derive(Debug, Clone, Default)]
-pub struct Toolchain {
+pub(crate) struct Toolchain {
     /// Identified tools, preferred first (micromamba, mamba 2, mamba 1, conda).
     pub tools: Vec<Tool>,
     /// Tools that were found but could not be identified (hung, crashed, printed garbage).
@@ -116,7 +110,7 @@ pub struct Toolchain {
 
 /// A tool variable that names no file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaleVar {
+pub(crate) struct StaleVar {
     pub var: String,
     pub path: PathBuf,
     /// Something that is not a file (a folder) is there; else nothing is.
@@ -125,13 +119,13 @@ pub struct StaleVar {
 
 impl Toolchain {
     /// The tool fixes are written for: micromamba, then mamba 2, mamba 1, conda.
-    pub fn primary(&self) -> Option<&Tool> {
+    pub(crate) fn primary(&self) -> Option<&Tool> {
         self.tools.first()
     }
 
     /// Fix wording for the primary tool; micromamba 2 when nothing is installed yet
     /// (the fixes then start with installing it).
-    pub fn commands(&self) -> Commands {
+    pub(crate) fn commands(&self) -> Commands {
         match self.primary() {
             Some(t) => t.commands(),
             None => Commands::new(Flavour::Micromamba2),
@@ -139,14 +133,14 @@ impl Toolchain {
     }
 
     /// The first identified tool of a flavour.
-    pub fn find(&self, flavour: Flavour) -> Option<&Tool> {
+    pub(crate) fn find(&self, flavour: Flavour) -> Option<&Tool> {
         self.tools.iter().find(|t| t.flavour == flavour)
     }
 }
 
 /// Where environments live.
 #[derive(Debug, Clone, Default)]
-pub struct Roots {
+pub(crate) struct Roots {
     /// The root prefix the primary flavour will use.
     pub root_prefix: Option<PathBuf>,
     /// Where the root prefix came from (e.g. `MAMBA_ROOT_PREFIX`, `~/micromamba`).
@@ -156,10 +150,6 @@ pub struct Roots {
     pub root_defaulted: bool,
     /// envs dirs in the flavour's order (rc `envs_dirs`, CONDA_ENVS_DIRS, `<root>/envs`, …).
     pub envs_dirs: Vec<PathBuf>,
-    /// rc files that exist, lowest precedence first.
-    pub rc_files: Vec<PathBuf>,
-    /// The flavour whose rules were applied (`None`: nothing installed; micromamba's defaults).
-    pub flavour: Option<Flavour>,
     /// What the root prefix directory looks like on disk.
     pub root_facts: DirFacts,
     /// the default root exists but is not a prefix; micromamba refuses to run.
@@ -176,7 +166,7 @@ pub struct Roots {
 
 impl Roots {
     /// Whether `prefix` is reachable by name (`-n NAME`) with this configuration.
-    pub fn reachable_by_name(&self, prefix: &Path) -> bool {
+    pub(crate) fn reachable_by_name(&self, prefix: &Path) -> bool {
         let Some(parent) = prefix.parent() else {
             return false;
         };
@@ -186,7 +176,7 @@ impl Roots {
 }
 
 /// The toolchain, probed once per run.
-pub fn toolchain(ctx: &Context) -> Arc<Toolchain> {
+pub(crate) fn toolchain(ctx: &Context) -> Arc<Toolchain> {
     ctx.probe(detect::detect)
 }
 
@@ -208,7 +198,7 @@ pub(crate) fn base_program(ctx: &Context, program: &str) -> Option<PathBuf> {
 }
 
 /// Root prefix, envs dirs and rc files, probed once per run.
-pub fn roots(ctx: &Context) -> Arc<Roots> {
+pub(crate) fn roots(ctx: &Context) -> Arc<Roots> {
     ctx.probe(|ctx| {
         let tc = toolchain(ctx);
         let sh = shell_init(ctx);
@@ -219,7 +209,7 @@ pub fn roots(ctx: &Context) -> Arc<Roots> {
 /// The root prefix as `tool` (the run's primary tool) itself reports it (`info --json`),
 /// asked once per run and only when the root-prefix advice depends on it, so a healthy run
 /// spawns nothing for it.
-pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
+pub(crate) fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
     ctx.probe_keyed(tool.path.clone(), |ctx| ask_root(ctx, tool))
         .as_ref()
         .clone()
@@ -227,7 +217,7 @@ pub fn reported_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError
 
 /// Why the tool did not say where its root prefix is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RootAskError {
+pub(crate) enum RootAskError {
     /// It could not be run (the error chain).
     #[error("{0}")]
     Run(String),
@@ -265,7 +255,7 @@ fn ask_root(ctx: &Context, tool: &Tool) -> Result<PathBuf, RootAskError> {
 
 /// The root prefix in `info --json`: `base environment` (micromamba, mamba 2) or
 /// `root_prefix` (conda, mamba 1). Only an absolute path counts.
-pub fn parse_info_root(text: &str) -> Result<PathBuf, RootAskError> {
+pub(crate) fn parse_info_root(text: &str) -> Result<PathBuf, RootAskError> {
     if text.trim().is_empty() {
         return Err(RootAskError::Silent);
     }
@@ -284,7 +274,7 @@ pub fn parse_info_root(text: &str) -> Result<PathBuf, RootAskError> {
 }
 
 /// The roots with the root prefix the tool reported in place of the worked-out one.
-pub fn roots_with_reported(
+pub(crate) fn roots_with_reported(
     ctx: &Context,
     tc: &Toolchain,
     sh: &ShellInit,
@@ -294,9 +284,10 @@ pub fn roots_with_reported(
     roots::resolve_reported(ctx, tc, sh, &roots::SystemDirs::default(), root, source)
 }
 
+#[cfg(test)]
 /// The roots for a given toolchain and shell init, with the system rc dirs given
 /// (tests use this to keep /etc/conda out).
-pub fn resolve_roots(
+pub(crate) fn resolve_roots(
     ctx: &Context,
     tc: &Toolchain,
     sh: &ShellInit,
@@ -306,18 +297,18 @@ pub fn resolve_roots(
 }
 
 /// Shell init blocks in the user's shell rc files, probed once per run.
-pub fn shell_init(ctx: &Context) -> Arc<ShellInit> {
+pub(crate) fn shell_init(ctx: &Context) -> Arc<ShellInit> {
     ctx.probe(shell::probe)
 }
 
 /// How long one `--version` may take: a share of the per-check timeout, so the probe kills a
 /// hung tool itself (and its process group) before the runner gives up on the check.
-pub fn version_timeout(check_timeout: Duration) -> Duration {
+pub(crate) fn version_timeout(check_timeout: Duration) -> Duration {
     check_timeout.mul_f64(0.75)
 }
 
 /// `2.0.5rc1` → `[2, 0, 5]`.
-pub fn version_parts(v: &str) -> Vec<u64> {
+pub(crate) fn version_parts(v: &str) -> Vec<u64> {
     v.split('.')
         .map_while(|p| {
             let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -327,7 +318,7 @@ pub fn version_parts(v: &str) -> Vec<u64> {
 }
 
 /// Compares paths, resolving symlinks when both exist.
-pub fn same_path(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_path(a: &Path, b: &Path) -> bool {
     if a == b {
         return true;
     }
@@ -348,7 +339,7 @@ fn strip_trailing(p: &Path) -> PathBuf {
 }
 
 /// `~` or `~/x` → home-relative; `$HOME`/`${VAR}` expanded from the context.
-pub fn expand_user(ctx: &Context, raw: &str) -> PathBuf {
+pub(crate) fn expand_user(ctx: &Context, raw: &str) -> PathBuf {
     let raw = raw.trim();
     let home = ctx.home().unwrap_or_else(|| PathBuf::from("/"));
     if raw == "~" {
@@ -377,7 +368,7 @@ pub fn expand_user(ctx: &Context, raw: &str) -> PathBuf {
 }
 
 /// `/home/u/micromamba` → `~/micromamba` for messages.
-pub fn tilde(ctx: &Context, p: &Path) -> String {
+pub(crate) fn tilde(ctx: &Context, p: &Path) -> String {
     if let Some(home) = ctx.home() {
         if let Ok(rest) = p.strip_prefix(&home) {
             if rest.as_os_str().is_empty() {

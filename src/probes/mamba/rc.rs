@@ -12,7 +12,7 @@ const MAX_RC_BYTES: u64 = 1024 * 1024;
 /// Which configuration level a file belongs to (lowest precedence first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RcLevel {
+pub(crate) enum RcLevel {
     System,
     RootPrefix,
     User,
@@ -41,7 +41,7 @@ pub struct RcSettings {
 
 /// One rc file that exists.
 #[derive(Debug, Clone)]
-pub struct RcFile {
+pub(crate) struct RcFile {
     pub path: PathBuf,
     pub level: RcLevel,
     /// The current user may edit it (system files usually need an administrator).
@@ -70,7 +70,7 @@ impl RcError {
     }
 
     /// The line the problem is on (0 when unknown or the whole file).
-    pub fn line(&self) -> usize {
+    pub(crate) fn line(&self) -> usize {
         match self {
             RcError::Unreadable(_) => 0,
             RcError::Malformed { line, .. } => *line,
@@ -89,7 +89,7 @@ impl std::fmt::Display for RcError {
 
 /// Paths looked at for `flavour`, lowest precedence first, before checking existence.
 /// `.d` directories are listed as directories; [`expand`] turns them into their files.
-pub fn search_path(
+pub(crate) fn search_path(
     ctx: &Context,
     flavour: Option<Flavour>,
     root: Option<&Path>,
@@ -162,7 +162,7 @@ pub fn search_path(
 }
 
 /// The files that exist, with `.d` directories expanded to their `*.yml`/`*.yaml` (sorted).
-pub fn expand(paths: &[(PathBuf, RcLevel)]) -> Vec<(PathBuf, RcLevel)> {
+pub(crate) fn expand(paths: &[(PathBuf, RcLevel)]) -> Vec<(PathBuf, RcLevel)> {
     let mut out = Vec::new();
     // Folders this user may not enter (an unreadable HOME): one candidate file each.
     let mut denied: Vec<PathBuf> = Vec::new();
@@ -224,7 +224,7 @@ fn unreadable(e: &std::io::Error) -> RcError {
 const UNREADABLE: &str = "could not be read";
 
 /// Reads and parses one rc file.
-pub fn load(path: &Path, level: RcLevel) -> RcFile {
+pub(crate) fn load(path: &Path, level: RcLevel) -> RcFile {
     let settings = match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_RC_BYTES => Err(RcError::Malformed {
             line: 0,
@@ -352,13 +352,13 @@ pub fn parse(text: &str) -> Result<RcSettings, RcError> {
 }
 
 /// Whether a channel entry means conda-forge (`conda-forge`, or a URL ending in it).
-pub fn is_conda_forge(channel: &str) -> bool {
+pub(crate) fn is_conda_forge(channel: &str) -> bool {
     let c = channel.trim().trim_end_matches('/');
     c == "conda-forge" || c.ends_with("/conda-forge")
 }
 
 /// Whether a channel entry means Anaconda's `defaults` (the name or its repo URLs).
-pub fn is_defaults(channel: &str) -> bool {
+pub(crate) fn is_defaults(channel: &str) -> bool {
     let c = channel.trim().trim_end_matches('/');
     c == "defaults"
         || c.contains("repo.anaconda.com/pkgs/")

@@ -21,7 +21,7 @@ impl Default for SystemDirs {
 
 /// What a directory looks like on disk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DirFacts {
+pub(crate) struct DirFacts {
     pub exists: bool,
     pub is_dir: bool,
     /// The current user may create entries in it.
@@ -33,7 +33,7 @@ pub struct DirFacts {
 }
 
 impl DirFacts {
-    pub fn of(p: &Path) -> DirFacts {
+    pub(crate) fn of(p: &Path) -> DirFacts {
         let meta = std::fs::metadata(p);
         let exists = meta.is_ok() || p.symlink_metadata().is_ok();
         let is_dir = meta.is_ok_and(|m| m.is_dir());
@@ -52,7 +52,7 @@ pub(super) fn writable(p: &Path) -> bool {
 }
 
 /// A valid root has `pkgs/`, `conda-meta/` or `envs/`.
-pub fn is_valid_root(p: &Path) -> bool {
+pub(crate) fn is_valid_root(p: &Path) -> bool {
     ["pkgs", "conda-meta", "envs"]
         .iter()
         .any(|d| p.join(d).is_dir())
@@ -65,7 +65,7 @@ pub(super) fn is_env(p: &Path) -> bool {
 
 /// One root prefix that was considered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RootCandidate {
+pub(crate) struct RootCandidate {
     pub path: PathBuf,
     /// `MAMBA_ROOT_PREFIX`, `shell init block in ~/.bashrc`, `micromamba's location`, `~/miniforge3`…
     pub source: String,
@@ -75,7 +75,7 @@ pub struct RootCandidate {
 
 /// An environment found on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownEnv {
+pub(crate) struct KnownEnv {
     pub prefix: PathBuf,
     /// `base` for a root, else the directory name.
     pub name: String,
@@ -561,8 +561,6 @@ fn resolve_from(
         root_source: r.source,
         root_defaulted: r.defaulted,
         envs_dirs,
-        rc_files: rc.iter().map(|f| f.path.clone()).collect(),
-        flavour,
         default_root_error: r.default_error,
         candidates: cands,
         rc,

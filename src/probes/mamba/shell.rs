@@ -38,7 +38,7 @@ pub struct InitBlock {
 
 impl InitBlock {
     /// The executable the block runs.
-    pub fn exe(&self) -> Option<&Path> {
+    pub(crate) fn exe(&self) -> Option<&Path> {
         match self.kind {
             BlockKind::Mamba => self.mamba_exe.as_deref(),
             BlockKind::Conda => self.conda_exe.as_deref(),
@@ -48,9 +48,8 @@ impl InitBlock {
 
 /// One shell rc file that was looked at.
 #[derive(Debug, Clone)]
-pub struct ShellRcFile {
+pub(crate) struct ShellRcFile {
     pub path: PathBuf,
-    pub exists: bool,
     pub blocks: Vec<InitBlock>,
     /// Could not be read (permissions, size).
     pub error: Option<String>,
@@ -58,7 +57,7 @@ pub struct ShellRcFile {
 
 /// The user's shell and its init blocks.
 #[derive(Debug, Clone, Default)]
-pub struct ShellInit {
+pub(crate) struct ShellInit {
     /// `bash`, `zsh`, `fish`, … from `$SHELL`; `None` when unset.
     pub shell: Option<String>,
     /// The name `shell init --shell` takes for it (`csh` for tcsh); `None` when unsupported.
@@ -75,21 +74,21 @@ pub struct ShellInit {
 
 impl ShellInit {
     /// Every block found, in file order.
-    pub fn blocks(&self) -> impl Iterator<Item = (&ShellRcFile, &InitBlock)> {
+    pub(crate) fn blocks(&self) -> impl Iterator<Item = (&ShellRcFile, &InitBlock)> {
         self.files
             .iter()
             .flat_map(|f| f.blocks.iter().map(move |b| (f, b)))
     }
 
     /// The first mamba block's exported root prefix.
-    pub fn block_root(&self) -> Option<(&ShellRcFile, &InitBlock, &Path)> {
+    pub(crate) fn block_root(&self) -> Option<(&ShellRcFile, &InitBlock, &Path)> {
         self.blocks()
             .find_map(|(f, b)| b.root_prefix.as_deref().map(|r| (f, b, r)))
     }
 }
 
 /// The rc files `shell init` writes for a shell, most relevant first.
-pub fn rc_files_for(ctx: &Context, shell: &str, macos: bool) -> Vec<PathBuf> {
+pub(crate) fn rc_files_for(ctx: &Context, shell: &str, macos: bool) -> Vec<PathBuf> {
     let Some(home) = ctx.home() else {
         return Vec::new();
     };
@@ -109,7 +108,7 @@ pub fn rc_files_for(ctx: &Context, shell: &str, macos: bool) -> Vec<PathBuf> {
 }
 
 /// `shell init --shell` name for a `$SHELL` basename.
-pub fn init_name(shell: &str) -> Option<&'static str> {
+pub(crate) fn init_name(shell: &str) -> Option<&'static str> {
     Some(match shell {
         "bash" => "bash",
         "zsh" => "zsh",
@@ -234,7 +233,7 @@ fn read_rc(path: &Path) -> Result<Option<String>, String> {
 }
 
 /// Reads the rc files of `shell` (every known shell's when `$SHELL` is unset).
-pub fn probe_with(ctx: &Context, macos: bool) -> ShellInit {
+pub(crate) fn probe_with(ctx: &Context, macos: bool) -> ShellInit {
     let shell = ctx.var("SHELL").and_then(|s| {
         Path::new(s)
             .file_name()
@@ -258,20 +257,17 @@ pub fn probe_with(ctx: &Context, macos: bool) -> ShellInit {
                 }
                 ShellRcFile {
                     path,
-                    exists: true,
                     blocks,
                     error: None,
                 }
             }
             Ok(None) => ShellRcFile {
                 path,
-                exists: false,
                 blocks: Vec::new(),
                 error: None,
             },
             Err(e) => ShellRcFile {
                 path,
-                exists: true,
                 blocks: Vec::new(),
                 error: Some(e),
             },
@@ -287,7 +283,7 @@ pub fn probe_with(ctx: &Context, macos: bool) -> ShellInit {
     }
 }
 
-pub fn probe(ctx: &Context) -> ShellInit {
+pub(crate) fn probe(ctx: &Context) -> ShellInit {
     probe_with(ctx, cfg!(target_os = "macos"))
 }
 

@@ -6,8 +6,8 @@
 
 mod client;
 mod legacy;
-pub mod origin;
-pub mod pin;
+pub(crate) mod origin;
+pub(crate) mod pin;
 mod project;
 mod reply;
 pub mod sockets;
@@ -26,9 +26,10 @@ pub(crate) use project::{
 };
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.
-pub const HANDSHAKE_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+pub(crate) const HANDSHAKE_VERSIONS: &[&str] =
+    &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 /// The stateless revision (no initialize, no session), reached with `server/discover`.
-pub const MODERN_VERSION: &str = "2026-07-28";
+pub(crate) const MODERN_VERSION: &str = "2026-07-28";
 /// tools/list pages followed at most.
 pub const MAX_TOOL_PAGES: usize = 20;
 
@@ -44,7 +45,7 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Transport::StreamableHttp => "streamable-http",
             Transport::LegacySse => "http+sse",
@@ -113,7 +114,7 @@ pub struct Handshake {
 
 impl Handshake {
     /// The round-trip latency to report: ping when it answered, else initialize.
-    pub fn latency(&self) -> Duration {
+    pub(crate) fn latency(&self) -> Duration {
         self.ping_rtt.unwrap_or(self.initialize_rtt)
     }
 }
@@ -160,7 +161,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(url: &str, step: &str, kind: FailKind) -> Failure {
+    pub(crate) fn new(url: &str, step: &str, kind: FailKind) -> Failure {
         Failure {
             url: url.to_string(),
             step: step.to_string(),
@@ -171,17 +172,17 @@ impl Failure {
     }
 
     /// The target refused the connection (nothing listens).
-    pub fn is_refused(&self) -> bool {
+    pub(crate) fn is_refused(&self) -> bool {
         matches!(*self.kind, FailKind::Http(HttpError::Refused))
     }
 }
 
 /// The handshake result, probed once per run.
-pub struct HandshakeProbe(pub Result<Handshake, Failure>);
+pub(crate) struct HandshakeProbe(pub Result<Handshake, Failure>);
 
 /// The share of the check timeout the handshake may use, so that its own finding (with the
 /// step that hung) arrives before the runner's generic timeout.
-pub fn budget(ctx: &Context) -> Duration {
+pub(crate) fn budget(ctx: &Context) -> Duration {
     ctx.settings.timeout.mul_f64(0.8)
 }
 
@@ -194,7 +195,7 @@ pub(crate) fn declared_url(ctx: &Context) -> Option<&str> {
 }
 
 /// The MCP handshake at the project's MCP URL ([`project`]), once per run.
-pub fn handshake(ctx: &Context) -> Arc<HandshakeProbe> {
+pub(crate) fn handshake(ctx: &Context) -> Arc<HandshakeProbe> {
     ctx.probe(|ctx| {
         let url = match declared_url(ctx) {
             Some(url) => url.to_string(),
@@ -206,7 +207,7 @@ pub fn handshake(ctx: &Context) -> Arc<HandshakeProbe> {
 
 /// What GET on the health URL gave.
 #[derive(Debug, Clone)]
-pub struct Health {
+pub(crate) struct Health {
     pub url: String,
     pub status: u16,
     pub media_type: Option<String>,
@@ -215,7 +216,7 @@ pub struct Health {
 }
 
 /// GET `url` with half the check budget (the rest is for the handshake a 404 may need).
-pub fn health(ctx: &Context, url: &str) -> Result<Health, HttpError> {
+pub(crate) fn health(ctx: &Context, url: &str) -> Result<Health, HttpError> {
     let target = Target::parse_allowed(url, ctx.settings.allow_remote).map_err(HttpError::Url)?;
     let client = Client::new(
         ctx.settings.timeout.mul_f64(0.45),

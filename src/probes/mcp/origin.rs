@@ -9,11 +9,11 @@ use serde_json::json;
 use std::time::Duration;
 
 /// The site the request claims to come from (`.invalid` never resolves: RFC 2606).
-pub const FOREIGN_ORIGIN: &str = "http://attacker.invalid";
+pub(crate) const FOREIGN_ORIGIN: &str = "http://attacker.invalid";
 
 /// The server's answer to the foreign request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OriginAnswer {
+pub(crate) struct OriginAnswer {
     pub status: u16,
     /// A bounded excerpt of the body ("Invalid Origin header").
     pub excerpt: String,
@@ -23,7 +23,7 @@ pub struct OriginAnswer {
 
 /// Sends the foreign `initialize` to `target` within `budget`; a session it opened is closed
 /// again with a DELETE (with the server's own host, as a real client would).
-pub fn foreign_initialize(
+pub(crate) fn foreign_initialize(
     target: &Target,
     budget: Duration,
     allow_remote: bool,

@@ -9,14 +9,14 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Where the pin lives, relative to the project.
-pub const LOCK_PATH: &str = ".devdoctor/mcp-tools.lock";
+pub(crate) const LOCK_PATH: &str = ".devdoctor/mcp-tools.lock";
 /// The format this version writes and reads.
 const FORMAT: u32 = 1;
 /// A pin larger than this is not read (a lock is a few KiB per tool).
 const MAX_LOCK_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lock {
+pub(crate) struct Lock {
     pub format: u32,
     /// When it was written (RFC 3339).
     pub pinned_at: String,
@@ -26,20 +26,20 @@ pub struct Lock {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PinnedServer {
+pub(crate) struct PinnedServer {
     pub name: String,
     pub version: String,
 }
 
 /// A text and its sha256 (hex).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pinned {
+pub(crate) struct Pinned {
     pub text: String,
     pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PinnedTool {
+pub(crate) struct PinnedTool {
     pub name: String,
     pub description: String,
     pub description_sha256: String,
@@ -49,7 +49,7 @@ pub struct PinnedTool {
 
 /// One difference between the pin and the live server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// The server's instructions to the model differ.
     Instructions,
     Description(String),
@@ -66,11 +66,11 @@ pub enum Change {
 impl Change {
     /// Whether the change alters what the model is told (a failure), rather than taking
     /// something away or naming the server differently (a warning).
-    pub fn alters_model_input(&self) -> bool {
+    pub(crate) fn alters_model_input(&self) -> bool {
         !matches!(self, Change::Removed(_) | Change::Server(..))
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Change::Instructions => "the server's instructions to the model changed".into(),
             Change::Description(t) => format!("tool `{t}`: description changed"),
@@ -136,7 +136,7 @@ fn pin_tool(t: &ToolDef) -> PinnedTool {
 
 impl Lock {
     /// The pin of what `hs` says now.
-    pub fn from_handshake(hs: &Handshake, now: String) -> Lock {
+    pub(crate) fn from_handshake(hs: &Handshake, now: String) -> Lock {
         let mut tools: Vec<PinnedTool> = hs.tool_defs.iter().map(pin_tool).collect();
         tools.sort_by(|a, b| a.name.cmp(&b.name));
         Lock {
@@ -155,7 +155,7 @@ impl Lock {
     }
 
     /// What changed from the pin to `hs`, in a stable order.
-    pub fn diff(&self, hs: &Handshake) -> Vec<Change> {
+    pub(crate) fn diff(&self, hs: &Handshake) -> Vec<Change> {
         let live = Lock::from_handshake(hs, String::new());
         let mut out = Vec::new();
         if self.server.name != live.server.name {
@@ -206,12 +206,12 @@ impl Lock {
 }
 
 /// The pin's path in `project`.
-pub fn lock_path(project: &Path) -> PathBuf {
+pub(crate) fn lock_path(project: &Path) -> PathBuf {
     project.join(LOCK_PATH)
 }
 
 /// Reads the pin: `Ok(None)` when there is none; `Err` when it cannot be used.
-pub fn read(path: &Path) -> Result<Option<Lock>, String> {
+pub(crate) fn read(path: &Path) -> Result<Option<Lock>, String> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -236,7 +236,7 @@ pub fn read(path: &Path) -> Result<Option<Lock>, String> {
 }
 
 /// The pin as written to disk: pretty JSON with a final newline, so it diffs well in review.
-pub fn render(lock: &Lock) -> String {
+pub(crate) fn render(lock: &Lock) -> String {
     let mut s = serde_json::to_string_pretty(lock).expect("a lock serialises");
     s.push('\n');
     s

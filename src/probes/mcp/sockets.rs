@@ -29,7 +29,7 @@ pub struct Owner {
 
 impl Owner {
     /// The command line as one string, bounded for display.
-    pub fn command(&self) -> String {
+    pub(crate) fn command(&self) -> String {
         let s = if self.cmdline.is_empty() {
             self.name.clone()
         } else {
@@ -41,7 +41,7 @@ impl Owner {
 
 impl Listener {
     /// `addr:port` as written in a URL.
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         match self.addr {
             IpAddr::V4(a) => format!("{a}:{}", self.port),
             IpAddr::V6(a) => format!("[{a}]:{}", self.port),
@@ -50,7 +50,7 @@ impl Listener {
 
     /// Whether a connection to `target` would reach this socket (wildcards and v4-mapped
     /// addresses included; a `::` socket is taken to be dual-stack, the Linux default).
-    pub fn accepts(&self, target: IpAddr) -> bool {
+    pub(crate) fn accepts(&self, target: IpAddr) -> bool {
         if self.addr.is_unspecified() {
             return match (self.addr, target) {
                 (IpAddr::V4(_), IpAddr::V4(_)) => true,
@@ -114,7 +114,7 @@ fn parse_addr(hex: &str) -> Option<IpAddr> {
 
 /// Maps socket inodes to pids by reading `/proc/<pid>/fd` links under `proc_root`.
 /// Processes we may not inspect are skipped silently.
-pub fn socket_owners(proc_root: &Path, inodes: &[u64]) -> HashMap<u64, u32> {
+pub(crate) fn socket_owners(proc_root: &Path, inodes: &[u64]) -> HashMap<u64, u32> {
     let mut found = HashMap::new();
     if inodes.is_empty() {
         return found;
@@ -193,9 +193,10 @@ fn describe(pids: &[u32]) -> HashMap<u32, Owner> {
     out
 }
 
+#[cfg(test)]
 /// Every listening TCP socket on this machine, with owners where visible.
 /// `Err` when the socket tables cannot be read (not Linux, or /proc not mounted).
-pub fn listeners() -> Result<Vec<Listener>, String> {
+pub(crate) fn listeners() -> Result<Vec<Listener>, String> {
     let mut all = tables()?;
     name_owners(&mut all, |_| true);
     Ok(all)
@@ -204,7 +205,7 @@ pub fn listeners() -> Result<Vec<Listener>, String> {
 /// Every listening TCP socket, from the kernel alone: no owners. sock_diag first — the kernel
 /// walks only its listening sockets — and /proc/net/tcp{,6} where netlink is not allowed
 /// (reading those walks every socket of the machine: milliseconds on a busy host).
-pub fn tables() -> Result<Vec<Listener>, String> {
+pub(crate) fn tables() -> Result<Vec<Listener>, String> {
     if let Ok(all) = diag::listeners() {
         return Ok(all);
     }
@@ -231,7 +232,7 @@ fn proc_tables() -> Result<Vec<Listener>, String> {
 /// walk of the fd links of the machine's processes (newest first, and it stops once every
 /// picked socket is named), so only done when an owner must be named, and only for the
 /// sockets that matter: a desktop has thousands of descriptors.
-pub fn name_owners(all: &mut [Listener], wanted: impl Fn(&Listener) -> bool) {
+pub(crate) fn name_owners(all: &mut [Listener], wanted: impl Fn(&Listener) -> bool) {
     let inodes: Vec<u64> = all
         .iter()
         .filter(|l| wanted(l))

@@ -69,12 +69,12 @@ impl Parser {
     }
 
     /// The last `id:` seen (for `Last-Event-ID` when resuming a stream).
-    pub fn last_event_id(&self) -> Option<&str> {
+    pub(crate) fn last_event_id(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|id| !id.is_empty())
     }
 
     /// The last `retry:` value in milliseconds.
-    pub fn retry_ms(&self) -> Option<u64> {
+    pub(crate) fn retry_ms(&self) -> Option<u64> {
         self.retry
     }
 

@@ -9,7 +9,7 @@ use saphyr::{MarkedYaml, Scalar, YamlData};
 const MAX_DEPTH: usize = 128;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i64),
@@ -21,7 +21,7 @@ pub enum Value {
 
 /// A YAML node and the line it starts on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     pub line: usize,
     pub value: Value,
     /// Tagged `!reset`: in a compose override, the value (or service) the file removes from
@@ -31,7 +31,7 @@ pub struct Node {
 
 impl Node {
     /// A scalar as text (`8000`, `true`, `"x"`); `None` for null and collections.
-    pub fn text(&self) -> Option<String> {
+    pub(crate) fn text(&self) -> Option<String> {
         match &self.value {
             Value::Str(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
@@ -42,7 +42,7 @@ impl Node {
     }
 
     /// A boolean, also from the strings `true`/`false` (compose accepts both).
-    pub fn boolean(&self) -> Option<bool> {
+    pub(crate) fn boolean(&self) -> Option<bool> {
         match &self.value {
             Value::Bool(b) => Some(*b),
             Value::Str(s) => match s.to_ascii_lowercase().as_str() {
@@ -54,44 +54,44 @@ impl Node {
         }
     }
 
-    pub fn entries(&self) -> &[(Node, Node)] {
+    pub(crate) fn entries(&self) -> &[(Node, Node)] {
         match &self.value {
             Value::Map(m) => m,
             _ => &[],
         }
     }
 
-    pub fn items(&self) -> &[Node] {
+    pub(crate) fn items(&self) -> &[Node] {
         match &self.value {
             Value::Seq(s) => s,
             _ => &[],
         }
     }
 
-    pub fn is_map(&self) -> bool {
+    pub(crate) fn is_map(&self) -> bool {
         matches!(self.value, Value::Map(_))
     }
 
     /// The entry for `key` in a mapping: (key node, value node).
-    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+    pub(crate) fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         self.entries()
             .iter()
             .find(|(k, _)| k.text().as_deref() == Some(key))
             .map(|(k, v)| (k, v))
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|(_, v)| v)
     }
 
     /// Follows a path of keys through nested mappings.
-    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+    pub(crate) fn path(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |node, k| node.get(k))
     }
 }
 
 /// Parses the first document of `text`.
-pub fn load(text: &str) -> Result<Node, YamlError> {
+pub(crate) fn load(text: &str) -> Result<Node, YamlError> {
     match super::load_marked(text, true)? {
         Some(doc) => convert(&doc, 0),
         None => Err(YamlError::new(0, "the file is empty")),
