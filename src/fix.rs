@@ -219,7 +219,7 @@ pub(crate) fn install_micromamba() -> Fix {
     install_micromamba_by(Fetch::Curl, "bash")
 }
 
-/// [`install_micromamba`], fetching the installer with `fetch`; `shell` is the one to
+/// The fix for "no package manager", fetching the installer with `fetch`; `shell` is the one to
 /// initialise where micromamba is installed by hand (`bash`, `zsh`, …).
 pub(crate) fn install_micromamba_by(fetch: Fetch, shell: &str) -> Fix {
     let fix = Fix::new(INSTALL_MICROMAMBA_WHY).phase(crate::core::Phase::InstallTool);
@@ -262,7 +262,7 @@ fn by_python(fix: Fix, shell: &str) -> Fix {
     ))
 }
 
-/// Whether `fix` is [`install_micromamba`]'s (no usable package manager was found).
+/// Whether `fix` is the install-micromamba fix (no usable package manager was found).
 pub(crate) fn is_install_micromamba(fix: &Fix) -> bool {
     fix.why == INSTALL_MICROMAMBA_WHY && fix.phase == crate::core::Phase::InstallTool
 }

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Programs `devdoctor fix` will run (matched on the file name of argv[0]).
+/// Programs `devdoctor fix` will run (matched on the file name of `argv[0]`).
 pub const ALLOWED: &[&str] = &["micromamba", "mamba", "conda", "conda-lock"];
 
 /// Programs `<tool> run …` may start inside an environment (by name, never by path).

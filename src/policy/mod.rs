@@ -1,7 +1,7 @@
 //! One home for each policy that several modules share: which names look secret
-//! ([`secrets`]), how text from outside is made safe to print ([`text`]), the detector
+//! (`secrets`), how text from outside is made safe to print ([`text`]), the detector
 //! behind "no fix ever calls pip" ([`no_pip`]) and the environment names tools accept
-//! ([`names`]).
+//! (`names`).
 
 pub(crate) mod names;
 pub mod no_pip;

@@ -1,6 +1,6 @@
 //! The one pip detector behind "every fix devdoctor prints is a mamba/micromamba/conda
 //! command, never pip": [`argv_calls_pip`] / [`text_calls_pip`] judge fix commands and steps,
-//! [`guard`] applies them to every fix before any renderer sees it, and [`matcher`] gives
+//! `guard` applies them to every fix before any renderer sees it, and `matcher` gives
 //! packs the same knowledge as named line matchers (`matcher = "pip-install"`) instead of
 //! pasted regexes.
 

@@ -115,7 +115,7 @@ pub struct ComposeService {
     pub command_flags: Option<Vec<EnvVar>>,
     /// The files this service was merged from (`display` first, then overrides and
     /// `extends:` sources). A line of a setting that came from `sources[k]` with k > 0 is
-    /// stored as `k * LINE_STRIDE + line`; [`ComposeService::locate`] turns it back.
+    /// stored as `k * LINE_STRIDE + line`; `ComposeService::locate` turns it back.
     pub sources: Vec<(PathBuf, String)>,
     /// `extends:`: (file, service) — `None` file means this file.
     pub extends: Option<(Option<String>, String)>,
@@ -190,7 +190,7 @@ pub struct ComposeFile {
     pub display: String,
     /// The file could not be used at all (unreadable, not YAML, no services mapping).
     pub error: Option<Problem>,
-    /// Not read: it lies outside an untrusted project (see [`crate::disk::confine_to`]).
+    /// Not read: it lies outside an untrusted project (see `crate::disk::confine_to`).
     pub withheld: bool,
     /// Parts that were skipped (a service that is not a mapping, …).
     pub problems: Vec<Problem>,
