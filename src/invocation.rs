@@ -130,6 +130,23 @@ fn confine_paths(s: &mut Settings) -> bool {
     dropped | (s.dockerfiles.len() + s.compose_files.len() != before)
 }
 
+/// Until the project is trusted, the pack and plugin paths its config names outside the
+/// project folder are neither listed nor read (a pack is data, but a folder such as
+/// ~/.config is not the project's to show); `devdoctor trust` reads them to show them.
+/// Returns whether any was dropped.
+fn confine_code_paths(s: &mut Settings) -> bool {
+    let root = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
+    let outside = |p: &std::path::Path| {
+        let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        !full.starts_with(&root)
+    };
+    let before = s.pack_dirs.len() + s.plugin_paths.len();
+    let user = s.user_pack_dirs.clone();
+    s.pack_dirs.retain(|p| user.contains(p) || !outside(p));
+    s.plugin_paths.retain(|p| !outside(p));
+    s.pack_dirs.len() + s.plugin_paths.len() != before
+}
+
 impl Invocation {
     /// Reads devdoctor.toml and merges it with the flags; a config problem is a usage error.
     /// `reviewing`: this is `devdoctor trust`, which reads what the project names outside
@@ -150,6 +167,9 @@ impl Invocation {
             || settings.config_withheld.is_some();
         if !settings.trusted && !g.trust_project {
             withheld |= confine_paths(&mut settings);
+            if !reviewing {
+                withheld |= confine_code_paths(&mut settings);
+            }
         }
         // Files named through the project that lie outside it are read only where the user
         // trusted them (a link: that very link; a `..` path: the file it led to), config or

@@ -121,30 +121,53 @@ pub(crate) fn has_code(settings: &Settings) -> bool {
         .config_file
         .as_ref()
         .map(|c| settings.display_path(c));
-    fingerprint(settings)
+    fingerprint_reading(settings, false)
         .keys()
         .any(|k| Some(k) != config.as_ref())
 }
 
-/// The fingerprint of what `settings`' project controls.
+/// What a fingerprint holds for a file it may not read yet: one outside the project (a pack
+/// or plugin path the config names, or a link that leads out). Nothing outside the project is
+/// read before the user trusts it; the hash is taken once they do.
+const UNREAD_OUTSIDE: &str = "<outside the project: read once trusted>";
+
+/// The fingerprint of what `settings`' project controls, files outside the project included
+/// (for `devdoctor trust`, and for a run whose project matches what the user trusted).
 pub(crate) fn fingerprint(settings: &Settings) -> Fingerprint {
+    fingerprint_reading(settings, true)
+}
+
+/// The fingerprint; `outside`: also read (walk and hash) what lies outside the project,
+/// else name it with [`UNREAD_OUTSIDE`].
+fn fingerprint_reading(settings: &Settings, outside: bool) -> Fingerprint {
+    let root = std::fs::canonicalize(&settings.project_dir)
+        .unwrap_or_else(|_| settings.project_dir.clone());
+    let inside = |p: &Path| match std::fs::canonicalize(p) {
+        Ok(real) => real.starts_with(&root),
+        Err(_) => crate::disk::lexical(p).starts_with(&settings.project_dir),
+    };
+    let readable = |p: &Path| outside || inside(p);
     let mut files: Vec<PathBuf> = Vec::new();
     if let Some(config) = &settings.config_file {
         files.push(config.clone());
     }
     let own = settings.project_dir.join(".devdoctor");
-    if own.is_dir() {
+    if own.is_dir() && readable(&own) {
         files_below(&own, &mut files);
         // The MCP tools pin is data that is only compared, never run: re-pinning must not
         // revoke trust.
         let pin = crate::probes::mcp::pin::lock_path(&settings.project_dir);
         files.retain(|f| f != &pin);
+    } else if own.is_dir() {
+        files.push(own);
     }
     for p in settings
         .project_pack_dirs()
         .chain(settings.plugin_paths.iter())
     {
-        if p.is_dir() {
+        if !readable(p) {
+            files.push(p.clone());
+        } else if p.is_dir() {
             files_below(p, &mut files);
         } else if p.exists() {
             files.push(p.clone());
@@ -154,7 +177,14 @@ pub(crate) fn fingerprint(settings: &Settings) -> Fingerprint {
     files.dedup();
     files
         .iter()
-        .map(|p| (settings.display_path(p), hash_file(p)))
+        .map(|p| {
+            let hash = if readable(p) {
+                hash_file(p)
+            } else {
+                UNREAD_OUTSIDE.to_string()
+            };
+            (settings.display_path(p), hash)
+        })
         .collect()
 }
 
@@ -290,8 +320,14 @@ pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Beyond
     if forced {
         return (State::Forced, None);
     }
-    let now = fingerprint(settings);
+    // What lies outside the project is read only when everything inside (the config that
+    // names it among them) is as the user trusted it: they consented to those very paths.
+    let own = fingerprint_reading(settings, false);
     let record = read_record(&settings.project_dir);
+    let now = match &record {
+        Some(then) if same_inside(&then.files, &own) => fingerprint(settings),
+        _ => own,
+    };
     let beyond = record.as_ref().filter(|r| r.files == now).map(|r| Beyond {
         links: r.links.clone(),
         outside: r.outside.iter().map(PathBuf::from).collect(),
@@ -312,6 +348,14 @@ pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Beyond
         }
     };
     (state, beyond)
+}
+
+/// Whether every file of `own` (a fingerprint that read nothing outside the project) is as
+/// `then` recorded it.
+fn same_inside(then: &Fingerprint, own: &Fingerprint) -> bool {
+    own.iter()
+        .filter(|(_, v)| v.as_str() != UNREAD_OUTSIDE)
+        .all(|(k, v)| then.get(k) == Some(v))
 }
 
 /// The files `..` paths of the project lead to outside it (a compose `include:` or `extends:`
@@ -448,6 +492,47 @@ pub(crate) fn cmd_untrust(settings: &Settings) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Until the inside matches the record, a plugin folder outside the project is named, not
+    /// walked, and a link in `.devdoctor/` that leads out is named, not hashed.
+    #[test]
+    fn the_fingerprint_reads_outside_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        let outside = dir.path().join("elsewhere");
+        std::fs::create_dir_all(project.join(".devdoctor/plugins")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("check_x"), "#!/bin/sh\n").unwrap();
+        std::fs::write(project.join(".devdoctor/plugins/check_own"), "#!/bin/sh\n").unwrap();
+        std::os::unix::fs::symlink(
+            outside.join("check_x"),
+            project.join(".devdoctor/plugins/check_link"),
+        )
+        .unwrap();
+        let settings = Settings {
+            project_dir: project.clone(),
+            plugin_paths: vec![outside.clone()],
+            ..Settings::default()
+        };
+        let own = fingerprint_reading(&settings, false);
+        let name = |p: &Path| settings.display_path(p);
+        assert_eq!(own[&name(&outside)], UNREAD_OUTSIDE, "{own:?}");
+        assert!(
+            !own.contains_key(&name(&outside.join("check_x"))),
+            "{own:?}"
+        );
+        assert_eq!(own[".devdoctor/plugins/check_link"], UNREAD_OUTSIDE);
+        assert_ne!(own[".devdoctor/plugins/check_own"], UNREAD_OUTSIDE);
+
+        let all = fingerprint(&settings);
+        assert_ne!(all[&name(&outside.join("check_x"))], UNREAD_OUTSIDE);
+        assert_ne!(all[".devdoctor/plugins/check_link"], UNREAD_OUTSIDE);
+        // A record taken with consent matches the unread view where it can see.
+        assert!(same_inside(&all, &own));
+        let mut edited = all.clone();
+        edited.insert(".devdoctor/plugins/check_own".into(), "0".into());
+        assert!(!same_inside(&edited, &own));
+    }
 
     #[test]
     fn changes_name_added_removed_and_modified_files() {

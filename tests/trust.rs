@@ -711,3 +711,76 @@ fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
         );
     }
 }
+
+/// Pack and plugin paths the config names outside the project (`[checks] packs`, `plugins`)
+/// are neither listed nor read until the project is trusted: a pack there that does not parse
+/// would stop the run with its file:line, and a plugin folder would be listed by name. Once
+/// trusted, the plugin runs; an edit of the plugin outside revokes the trust, and so does a
+/// config that names one more folder, which is then not read either.
+#[test]
+fn pack_and_plugin_paths_outside_the_project_wait_for_trust() {
+    let sb = untrusted();
+    let marks = sb.root().join("marks");
+    fs::create_dir_all(&marks).unwrap();
+    sb.write(
+        "elsewhere/packs/broken.toml",
+        "[[check]\nid = \"leak-4711\"\n",
+    );
+    let plugin = sb.root().join("elsewhere/plugins/check_outside");
+    executable(
+        &plugin,
+        &format!("touch {}; echo OK", marks.join("plugin-ran").display()),
+    );
+    sb.write(
+        "project/devdoctor.toml",
+        "[checks]\npacks = [\"../elsewhere/packs\"]\nplugins = [\"../elsewhere/plugins\"]\n",
+    );
+    let out = sb.run(&["list"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        !all.contains("broken.toml") && !all.contains("leak-4711"),
+        "a pack outside is not parsed: {all}"
+    );
+    assert!(
+        !all.contains("check_outside"),
+        "a plugin folder outside is not listed: {all}"
+    );
+    let out = sb.run(&[]);
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not trusted"), "{}", text(&out));
+    assert!(!marks.join("plugin-ran").exists());
+
+    // `devdoctor trust` shows and records them; the broken pack then stops the run, as a
+    // pack of the user's own would.
+    fs::remove_file(sb.root().join("elsewhere/packs/broken.toml")).unwrap();
+    let shown = text(&sb.run(&["trust", "--show"]));
+    assert!(shown.contains("check_outside"), "{shown}");
+    assert_eq!(sb.run(&["trust"]).status.code(), Some(0));
+    let out = sb.run(&["plugin.check_outside"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(marks.join("plugin-ran").exists(), "the trusted plugin runs");
+
+    fs::remove_file(marks.join("plugin-ran")).unwrap();
+    executable(&plugin, "echo CHANGED");
+    let all = text(&sb.run(&[]));
+    assert!(
+        all.contains("changed since you trusted it") && all.contains("check_outside"),
+        "{all}"
+    );
+
+    sb.write(
+        "project/devdoctor.toml",
+        "[checks]\nplugins = [\"../elsewhere/plugins\", \"../elsewhere/more\"]\n",
+    );
+    sb.write("elsewhere/more/check_more", "#!/bin/sh\necho OK\n");
+    let out = sb.run(&["list"]);
+    let all = text(&out);
+    // The note names what changed against the record (the folder the config now adds, the
+    // plugin the user trusted); the new folder is not listed, and no plugin is a check.
+    assert!(all.contains("changed since you trusted it"), "{all}");
+    assert!(
+        !all.contains("plugin.check_outside") && !all.contains("check_more"),
+        "a changed config reads nothing outside: {all}"
+    );
+}
