@@ -34,11 +34,19 @@ fn ignored(name: &str) -> bool {
 
 /// The plugin files: `.devdoctor/plugins/*`, then each configured path in order (a
 /// directory's files sorted by name, or the file itself). A configured path that does not
-/// exist is kept, so that it is reported.
+/// exist is kept, so that it is reported. `.devdoctor/plugins`, or a file in it, that leads
+/// outside the project through a link the user has not trusted is neither listed nor run (see
+/// [`crate::disk::confined`]; the configured paths are the trust gate's: an untrusted
+/// project's that lie outside are dropped before this).
 pub(crate) fn plugin_files(settings: &Settings) -> Vec<PathBuf> {
     let default = settings.project_dir.join(PROJECT_PLUGIN_DIR);
+    let withheld =
+        |p: &std::path::Path| p.starts_with(&default) && crate::disk::confined(p).is_err();
     let mut files: Vec<PathBuf> = Vec::new();
     for source in std::iter::once(&default).chain(&settings.plugin_paths) {
+        if withheld(source) {
+            continue;
+        }
         if source.is_dir() {
             let Ok(rd) = std::fs::read_dir(source) else {
                 continue;
@@ -47,7 +55,7 @@ pub(crate) fn plugin_files(settings: &Settings) -> Vec<PathBuf> {
                 .filter_map(|e| e.ok())
                 .filter(|e| e.file_name().to_str().is_some_and(|n| !ignored(n)))
                 .map(|e| e.path())
-                .filter(|p| p.is_file())
+                .filter(|p| p.is_file() && !withheld(p))
                 .collect();
             here.sort();
             files.extend(here);

@@ -784,3 +784,40 @@ fn pack_and_plugin_paths_outside_the_project_wait_for_trust() {
         "a changed config reads nothing outside: {all}"
     );
 }
+
+/// `.devdoctor/plugins` and `.devdoctor/checks` that are links out of the project are not
+/// listed until the user trusts the project (and where those links lead): the folder they
+/// lead to is not the project's to show, and a pack there that does not parse no longer
+/// stops an untrusted run. Trusted, the plugin runs.
+#[test]
+fn devdoctor_folders_that_link_out_wait_for_trust() {
+    let sb = untrusted();
+    let marks = sb.root().join("marks");
+    fs::create_dir_all(&marks).unwrap();
+    executable(
+        &sb.root().join("elsewhere/plugins/check_linked"),
+        &format!("touch {}; echo OK", marks.join("plugin-ran").display()),
+    );
+    sb.write("elsewhere/packs/secret-4711.toml", "[[check]\n");
+    fs::create_dir_all(sb.project.join(".devdoctor")).unwrap();
+    let link = |to: &str, name: &str| {
+        std::os::unix::fs::symlink(sb.root().join(to), sb.project.join(".devdoctor").join(name))
+            .unwrap()
+    };
+    link("elsewhere/plugins", "plugins");
+    link("elsewhere/packs", "checks");
+    let out = sb.run(&["list"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        !all.contains("check_linked") && !all.contains("secret-4711"),
+        "{all}"
+    );
+    assert!(!marks.join("plugin-ran").exists());
+
+    fs::remove_file(sb.root().join("elsewhere/packs/secret-4711.toml")).unwrap();
+    assert_eq!(sb.run(&["trust"]).status.code(), Some(0));
+    let out = sb.run(&["plugin.check_linked"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(marks.join("plugin-ran").exists(), "the trusted plugin runs");
+}

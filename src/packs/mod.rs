@@ -52,11 +52,19 @@ pub fn bundled() -> Vec<Result<Pack, Vec<Diag>>> {
 
 /// The project's pack files, in load order: `.devdoctor/checks/*.toml`, then each
 /// configured or `--checks` directory (or file), each directory sorted by name.
+/// `.devdoctor/checks`, or a pack in it, that leads outside the project through a link the
+/// user has not trusted is neither listed nor read (see [`crate::disk::confined`]): it is
+/// withheld, not an error. (The configured folders are the trust gate's: an untrusted
+/// project's that lie outside are dropped before this.)
 pub(crate) fn project_files(settings: &Settings) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let default = settings.project_dir.join(PROJECT_PACK_DIR);
-    if default.is_dir() {
-        out.extend(toml_files(&default)?);
+    if default.is_dir() && crate::disk::confined(&default).is_ok() {
+        out.extend(
+            toml_files(&default)?
+                .into_iter()
+                .filter(|p| crate::disk::confined(p).is_ok()),
+        );
     }
     for p in &settings.pack_dirs {
         if p.is_dir() {
