@@ -324,8 +324,9 @@ pub(crate) fn assess(settings: &Settings, forced: bool) -> (State, Option<Beyond
     // names it among them) is as the user trusted it: they consented to those very paths.
     let own = fingerprint_reading(settings, false);
     let record = read_record(&settings.project_dir);
+    let unread = own.values().any(|v| v == UNREAD_OUTSIDE);
     let now = match &record {
-        Some(then) if same_inside(&then.files, &own) => fingerprint(settings),
+        Some(then) if unread && same_inside(&then.files, &own) => fingerprint(settings),
         _ => own,
     };
     let beyond = record.as_ref().filter(|r| r.files == now).map(|r| Beyond {
