@@ -712,6 +712,23 @@ fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
     }
 }
 
+/// A plugin `name` outside the project (`elsewhere/plugins/`) that leaves `marks/plugin-ran`
+/// when it runs, and a pack outside it (`elsewhere/packs/`) that does not parse; returns the
+/// marks folder.
+fn outside_pack_and_plugin(sb: &Sandbox, name: &str) -> PathBuf {
+    let marks = sb.root().join("marks");
+    fs::create_dir_all(&marks).unwrap();
+    executable(
+        &sb.root().join("elsewhere/plugins").join(name),
+        &format!("touch {}; echo OK", marks.join("plugin-ran").display()),
+    );
+    sb.write(
+        "elsewhere/packs/broken.toml",
+        "[[check]\nid = \"leak-4711\"\n",
+    );
+    marks
+}
+
 /// Pack and plugin paths the config names outside the project (`[checks] packs`, `plugins`)
 /// are neither listed nor read until the project is trusted: a pack there that does not parse
 /// would stop the run with its file:line, and a plugin folder would be listed by name. Once
@@ -720,17 +737,8 @@ fn a_git_config_that_is_a_fifo_is_not_handed_to_git() {
 #[test]
 fn pack_and_plugin_paths_outside_the_project_wait_for_trust() {
     let sb = untrusted();
-    let marks = sb.root().join("marks");
-    fs::create_dir_all(&marks).unwrap();
-    sb.write(
-        "elsewhere/packs/broken.toml",
-        "[[check]\nid = \"leak-4711\"\n",
-    );
+    let marks = outside_pack_and_plugin(&sb, "check_outside");
     let plugin = sb.root().join("elsewhere/plugins/check_outside");
-    executable(
-        &plugin,
-        &format!("touch {}; echo OK", marks.join("plugin-ran").display()),
-    );
     sb.write(
         "project/devdoctor.toml",
         "[checks]\npacks = [\"../elsewhere/packs\"]\nplugins = [\"../elsewhere/plugins\"]\n",
@@ -792,13 +800,7 @@ fn pack_and_plugin_paths_outside_the_project_wait_for_trust() {
 #[test]
 fn devdoctor_folders_that_link_out_wait_for_trust() {
     let sb = untrusted();
-    let marks = sb.root().join("marks");
-    fs::create_dir_all(&marks).unwrap();
-    executable(
-        &sb.root().join("elsewhere/plugins/check_linked"),
-        &format!("touch {}; echo OK", marks.join("plugin-ran").display()),
-    );
-    sb.write("elsewhere/packs/secret-4711.toml", "[[check]\n");
+    let marks = outside_pack_and_plugin(&sb, "check_linked");
     fs::create_dir_all(sb.project.join(".devdoctor")).unwrap();
     let link = |to: &str, name: &str| {
         std::os::unix::fs::symlink(sb.root().join(to), sb.project.join(".devdoctor").join(name))
@@ -810,12 +812,12 @@ fn devdoctor_folders_that_link_out_wait_for_trust() {
     let all = text(&out);
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(
-        !all.contains("check_linked") && !all.contains("secret-4711"),
+        !all.contains("check_linked") && !all.contains("broken.toml"),
         "{all}"
     );
     assert!(!marks.join("plugin-ran").exists());
 
-    fs::remove_file(sb.root().join("elsewhere/packs/secret-4711.toml")).unwrap();
+    fs::remove_file(sb.root().join("elsewhere/packs/broken.toml")).unwrap();
     assert_eq!(sb.run(&["trust"]).status.code(), Some(0));
     let out = sb.run(&["plugin.check_linked"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
