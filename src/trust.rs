@@ -154,6 +154,18 @@ fn fingerprint_reading(settings: &Settings, outside: bool) -> Fingerprint {
     let own = settings.project_dir.join(".devdoctor");
     if own.is_dir() && readable(&own) {
         files_below(&own, &mut files);
+        // The walk does not follow links; a plugin or pack folder that is one holds code all
+        // the same, and a change to it must revoke the trust (read once the link is trusted).
+        for dir in [
+            crate::plugins::PROJECT_PLUGIN_DIR,
+            crate::packs::PROJECT_PACK_DIR,
+        ] {
+            let dir = settings.project_dir.join(dir);
+            let link = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink());
+            if link && dir.is_dir() && readable(&dir) {
+                files_below(&dir, &mut files);
+            }
+        }
         // The MCP tools pin is data that is only compared, never run: re-pinning must not
         // revoke trust.
         let pin = crate::probes::mcp::pin::lock_path(&settings.project_dir);

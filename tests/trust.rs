@@ -822,4 +822,17 @@ fn devdoctor_folders_that_link_out_wait_for_trust() {
     let out = sb.run(&["plugin.check_linked"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(marks.join("plugin-ran").exists(), "the trusted plugin runs");
+
+    // The plugin changes where the link leads: that revokes the trust too.
+    fs::remove_file(marks.join("plugin-ran")).unwrap();
+    executable(
+        &sb.root().join("elsewhere/plugins/check_linked"),
+        "echo CHANGED",
+    );
+    let all = text(&sb.run(&[]));
+    assert!(
+        all.contains("changed since you trusted it") && all.contains("check_linked"),
+        "{all}"
+    );
+    assert!(!marks.join("plugin-ran").exists());
 }
