@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub(crate) const CONFIG_FILE: &str = "devdoctor.toml";
+/// Where a project keeps its own packs.
+pub(crate) const PROJECT_PACK_DIR: &str = ".devdoctor/checks";
+/// Where a project keeps its plugins.
+pub(crate) const PROJECT_PLUGIN_DIR: &str = ".devdoctor/plugins";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

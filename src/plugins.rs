@@ -11,8 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Where a project keeps its plugins.
-pub(crate) const PROJECT_PLUGIN_DIR: &str = ".devdoctor/plugins";
+use crate::config::PROJECT_PLUGIN_DIR;
 
 /// An external plugin as a check.
 pub(crate) struct Plugin {

@@ -157,8 +157,8 @@ fn fingerprint_reading(settings: &Settings, outside: bool) -> Fingerprint {
         // The walk does not follow links; a plugin or pack folder that is one holds code all
         // the same, and a change to it must revoke the trust (read once the link is trusted).
         for dir in [
-            crate::plugins::PROJECT_PLUGIN_DIR,
-            crate::packs::PROJECT_PACK_DIR,
+            crate::config::PROJECT_PLUGIN_DIR,
+            crate::config::PROJECT_PACK_DIR,
         ] {
             let dir = settings.project_dir.join(dir);
             let link = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink());

@@ -33,8 +33,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Where a project keeps its own packs.
-pub(crate) const PROJECT_PACK_DIR: &str = ".devdoctor/checks";
+pub(crate) use crate::config::PROJECT_PACK_DIR;
 
 /// Parses the bundled packs (their validity is a unit test, so this fails only in development).
 pub fn bundled() -> Vec<Result<Pack, Vec<Diag>>> {
