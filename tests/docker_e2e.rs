@@ -143,8 +143,7 @@ fn real_socket_refuses_an_unprivileged_user() {
     }
     // A copy nobody can run, wherever the checkout lives.
     let bin = sb.root().join("devdoctor");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("devdoctor"), &bin).unwrap();
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    support::copy_binary(&bin);
     sb.write("project/Dockerfile", "FROM scratch\n");
     let out = assert_cmd::Command::new(setpriv)
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])

@@ -101,8 +101,7 @@ fn public_binary() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let bin = dir.path().join("devdoctor");
-    fs::copy(env!("CARGO_BIN_EXE_devdoctor"), &bin).unwrap();
-    fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
+    support::copy_binary(&bin);
     (dir, bin)
 }
 

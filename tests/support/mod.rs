@@ -167,6 +167,20 @@ pub fn skipped(why: &str) {
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
+/// Copies the devdoctor binary to `to`, mode 0755, through `cp` in a child process: a copy
+/// written by this (multi-threaded) test process would hold a writable descriptor that a
+/// child another test forks at that moment inherits, and running the copy then fails with
+/// "Text file busy" (ETXTBSY).
+pub fn copy_binary(to: &Path) {
+    let status = std::process::Command::new("cp")
+        .arg(env!("CARGO_BIN_EXE_devdoctor"))
+        .arg(to)
+        .status()
+        .expect("cp runs");
+    assert!(status.success(), "cp of the binary to {}", to.display());
+    fs::set_permissions(to, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
