@@ -109,15 +109,21 @@ pub(crate) struct Invocation {
     pub(crate) withheld: bool,
 }
 
+/// Whether a path lies outside the project folder `project_dir`, links followed (a path that
+/// does not resolve is judged as written).
+fn outside_of(project_dir: &std::path::Path) -> impl Fn(&std::path::Path) -> bool {
+    let root = std::fs::canonicalize(project_dir).unwrap_or_else(|_| project_dir.to_path_buf());
+    move |p| {
+        let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        !full.starts_with(&root)
+    }
+}
+
 /// Until the project is trusted, files its config names outside the project folder are not
 /// read: such a path falls back to discovery inside the project. Returns whether any was
 /// dropped. (Flags the user gives, like --env-file, are the user's own and stay.)
 fn confine_paths(s: &mut Settings) -> bool {
-    let root = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
-    let outside = |p: &std::path::Path| {
-        let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        !full.starts_with(&root)
-    };
+    let outside = outside_of(&s.project_dir);
     let mut dropped = false;
     if s.env_file_from_config && outside(&s.env_file) {
         s.env_file = s.project_dir.join("environment.yml");
@@ -135,11 +141,7 @@ fn confine_paths(s: &mut Settings) -> bool {
 /// ~/.config is not the project's to show); `devdoctor trust` reads them to show them.
 /// Returns whether any was dropped.
 fn confine_code_paths(s: &mut Settings) -> bool {
-    let root = std::fs::canonicalize(&s.project_dir).unwrap_or_else(|_| s.project_dir.clone());
-    let outside = |p: &std::path::Path| {
-        let full = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        !full.starts_with(&root)
-    };
+    let outside = outside_of(&s.project_dir);
     let before = s.pack_dirs.len() + s.plugin_paths.len();
     let user = s.user_pack_dirs.clone();
     s.pack_dirs.retain(|p| user.contains(p) || !outside(p));
