@@ -635,15 +635,15 @@ fn celery_worker_probe(df: &Dockerfile) -> Option<String> {
     ))
 }
 
-/// The URL a suggested HEALTHCHECK asks: the one configured, else the health route the
-/// project's code declares (`/health` when none) on the port the image's start command names
-/// (`--port 3333`, `--bind 0.0.0.0:80`), else the one its final stage EXPOSEs, else the
-/// default. A Streamlit app is asked at its own `/_stcore/health`, on 8501 unless its start
-/// command names a port (an EXPOSE does not move it). Never with the URL's userinfo or secret
-/// query.
+/// The URL a suggested HEALTHCHECK asks, from inside the container: the route of the
+/// configured health URL, else the one the project's code declares (`/health` when none), on
+/// the port the image's start command names (`--port 3333`, `--bind 0.0.0.0:80`), else the one
+/// its final stage EXPOSEs or a compose service publishes it on, else the configured URL as it
+/// is. A Streamlit app is asked at its own `/_stcore/health`, on 8501 unless its start command
+/// names a port (an EXPOSE does not move it). Never with the URL's userinfo or secret query.
 fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let configured = || crate::probes::http::redact(&ctx.settings.health_url);
-    let Some(df) = df.filter(|_| !ctx.settings.health_url_explicit) else {
+    let Some(df) = df else {
         return configured();
     };
     let words = df.start_words();
@@ -678,7 +678,14 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     let Some(port) = port else {
         return configured();
     };
-    let path = if streamlit {
+    let path = if ctx.settings.health_url_explicit {
+        // A configured URL says the route; its port is where the host reaches the server
+        // (a published port), not where the server listens inside the container.
+        url::Url::parse(&configured()).map_or_else(
+            |_| "/health".to_string(),
+            |u| u[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
+        )
+    } else if streamlit {
         "/_stcore/health".to_string()
     } else {
         // The health route the project's code declares (`/healthz`), else /health.

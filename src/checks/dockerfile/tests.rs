@@ -872,6 +872,19 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
     )
     .unwrap();
     assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8050/health')"));
+    // A configured URL gives the route; the port is where the server listens in the
+    // container, not the one the host reaches it on.
+    let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz?deep=1")));
+    assert!(
+        configured.contains("urlopen('http://127.0.0.1:8050/healthz?deep=1')"),
+        "{configured}"
+    );
+    // With no port in the image, the configured URL as it is.
+    std::fs::write(
+        &dockerfile,
+        "FROM mambaorg/micromamba:2.0.5\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .unwrap();
     let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz")));
     assert!(
         configured.contains("urlopen('http://127.0.0.1:9000/healthz')"),
