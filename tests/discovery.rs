@@ -43,6 +43,7 @@ const TREES: &[&str] = &[
     "mcp-client-webapp",
     "env-update-addition",
     "windows-export",
+    "readme-create-requirements",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -539,4 +540,25 @@ fn a_windows_export_fails_where_its_own_packages_start() {
         "{manual}"
     );
     assert!(!manual.contains("build strings"), "{manual}");
+}
+
+/// MCPBench's README makes its environment by hand (`conda create -n mcpbench python=3.11`)
+/// and pip-installs requirements.txt: the proposed environment.yml and the plan's create
+/// command are that environment, with that Python.
+#[test]
+fn a_readme_create_command_names_the_proposed_environment() {
+    let report = run("readme-create-requirements");
+    let file = check(&report, "env.file");
+    let details = text(&file["details"]);
+    assert!(details.contains("name: mcpbench"), "{details}");
+    assert!(
+        details.contains("- python=3.11        # as README.md:10 creates it"),
+        "{details}"
+    );
+    assert!(details.contains("- requests"), "{details}");
+    let manual = text(&file["fix"]["manual"]);
+    assert!(
+        manual.contains("micromamba create -y -n mcpbench -f environment.yml"),
+        "{manual}"
+    );
 }

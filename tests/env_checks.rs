@@ -943,6 +943,40 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
     assert_eq!(status(&r, "env.exists"), "skip");
 }
 
+/// A project whose README makes its environment by hand (`conda create -n foo python=3.10`,
+/// then `pip install -r requirements.txt`): the proposal and the plan name that environment
+/// and keep its Python, rather than the folder's name and a default pin.
+#[test]
+fn the_proposal_follows_the_readmes_create_command() {
+    let sb = Sandbox::new();
+    fs::write(
+        sb.project.join("requirements.txt"),
+        "requests==2.31.0\nnumpy\n",
+    )
+    .unwrap();
+    fs::write(
+        sb.project.join("README.md"),
+        "# Foo\n\n```bash\nconda create -n foo python=3.10 \"numpy<2\" -y\nconda activate foo\npip install -r requirements.txt\n```\n",
+    )
+    .unwrap();
+    let (r, code) = sb.json(&["env.file", "pip.readme"]);
+    assert_eq!(code, 1);
+    let details = check(&r, "env.file")["details"].to_string();
+    assert!(details.contains("name: foo"), "{details}");
+    assert!(
+        details.contains("- python=3.10        # as README.md:4 creates it"),
+        "{details}"
+    );
+    assert!(details.contains("- numpy<2"), "{details}");
+    assert!(!details.contains("python=3.12"), "{details}");
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("micromamba create -y -n foo -f environment.yml"),
+        "{texts}"
+    );
+    assert!(!texts.contains("-n project"), "{texts}");
+}
+
 /// A lock named for another environment file of the project (gnn-tracking's
 /// `minimal.conda-lock.yml` beside minimal.yml) is that file's: it is not compared with the
 /// picked environment.yml, and is said to be left out. conda-lock's default names belong to

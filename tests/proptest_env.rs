@@ -347,7 +347,10 @@ proptest! {
     fn requirements_and_metadata(text in lossy_text(2048)) {
         let converted = requirements::convert(&text);
         prop_assert!(converted.len() <= text.lines().count());
-        let _ = requirements::proposal("x; rm -rf ~", &converted);
+        let by_hand: Vec<String> = text.split_whitespace().take(8).map(str::to_string).collect();
+        let lines = requirements::proposal("x; rm -rf ~", Some((&by_hand, "README.md:1")), &converted);
+        // The header (4 lines), a Python pin, `pip` and `pip:`, and one line per spec.
+        prop_assert!(lines.len() <= 7 + by_hand.len() + converted.len());
         let names = site::requires_dist(&text);
         prop_assert!(names.len() <= text.lines().count());
         let _ = envfile::requirement_name(&text);

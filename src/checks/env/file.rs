@@ -191,7 +191,13 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
     let name = probe::proposed_env_name(ctx);
     let text = crate::probes::yaml::read_text(&req).unwrap_or_default();
     let converted = requirements::convert(&text);
-    let proposal = requirements::proposal(&name, &converted);
+    let by_hand = probe::created_by_hand(ctx);
+    let by_hand = by_hand
+        .0
+        .as_ref()
+        .filter(|(b, _)| b.env == name)
+        .map(|(b, at)| (b.specs.as_slice(), at.as_str()));
+    let proposal = requirements::proposal(&name, by_hand, &converted);
     let cmds = commands(ctx);
     let create = cmds.create_env(&name, "environment.yml");
     CheckResult::fail("requirements.txt but no environment.yml: the environment is not reproducible with mamba")

@@ -401,16 +401,34 @@ pub(crate) fn binder_only_library(ctx: &Context) -> Option<String> {
     .clone()
 }
 
-/// The name of the environment devdoctor proposes to create when the project has only a
-/// requirements.txt (`env.file`): the configured name, else the project folder's.
-pub(crate) fn proposed_env_name(ctx: &Context) -> String {
-    env_name(ctx).map(|n| n.name).unwrap_or_else(|| {
-        ctx.settings
-            .project_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "project".into())
+/// The environment the project's README or scripts create by hand, from no file (`conda
+/// create -n foo python=3.10`), with where it is: what a requirements-only project's proposal
+/// follows.
+#[derive(Debug, Default)]
+pub(crate) struct ByHandEnv(pub Option<(named::ByHand, String)>);
+
+pub(crate) fn created_by_hand(ctx: &Context) -> Arc<ByHandEnv> {
+    ctx.probe(|ctx| {
+        let found = crate::probes::files::project_files(ctx);
+        ByHandEnv(named::by_hand(&ctx.settings.project_dir, &found.scripts))
     })
+}
+
+/// The name of the environment devdoctor proposes to create when the project has only a
+/// requirements.txt (`env.file`): the configured name, else the one the README or a script
+/// creates by hand, else the project folder's.
+pub(crate) fn proposed_env_name(ctx: &Context) -> String {
+    let by_hand = || created_by_hand(ctx).0.as_ref().map(|(b, _)| b.env.clone());
+    env_name(ctx)
+        .map(|n| n.name)
+        .or_else(by_hand)
+        .unwrap_or_else(|| {
+            ctx.settings
+                .project_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "project".into())
+        })
 }
 
 /// Discovery inputs from the mamba probes, with the environment's own fallbacks.

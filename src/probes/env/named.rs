@@ -45,30 +45,126 @@ const MANAGERS: &[&str] = &["conda", "mamba", "micromamba"];
 /// any other variable, from the home folder, by an absolute path or out of the project
 /// (`..`) is not one of the project's files and is left out.
 pub(crate) fn named_in(text: &str) -> Vec<Named> {
+    commands(text)
+        .filter_map(|(line, command, expanded)| {
+            let (file, env, updates) = file_of(&expanded)?;
+            Some(Named {
+                updates,
+                line,
+                file,
+                env,
+                command,
+            })
+        })
+        .collect()
+}
+
+/// Each command of `text` (a Makefile, shell script or README): its 1-based line, the command
+/// as written, and the command with the file's plain variables expanded.
+fn commands(text: &str) -> impl Iterator<Item = (usize, String, String)> + '_ {
     let vars = plain_variables(text);
-    let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        // A README quotes commands in backticks.
-        let line = raw.replace('`', " ");
+    text.lines().enumerate().flat_map(move |(i, raw)| {
+        // A README quotes commands in backticks: where a quoted span names a package
+        // manager, the spans are the commands (the prose around them is not); elsewhere
+        // the backticks are dropped.
+        let spans: Vec<&str> = raw
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|span| MANAGERS.iter().any(|m| span.contains(m)))
+            .collect();
+        let line = if spans.is_empty() || raw.trim_start().starts_with('#') {
+            raw.replace('`', " ")
+        } else {
+            spans.join(" ; ")
+        };
         let line = line
             .trim_start()
             .trim_start_matches(['@', '-', '+', '\t', ' ']);
-        if line.starts_with('#') {
+        let segments: Vec<(usize, String, String)> = if line.starts_with('#') {
+            Vec::new()
+        } else {
+            line.split(['&', ';', '|'])
+                .map(|segment| (i + 1, segment.trim().to_string(), expand(segment, &vars)))
+                .collect()
+        };
+        segments
+    })
+}
+
+/// An environment a README or script creates by hand, with no file: `conda create -n foo
+/// python=3.10 pip`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ByHand {
+    /// 1-based line.
+    pub line: usize,
+    /// The command, as written (one line).
+    pub command: String,
+    /// The name it gives the environment.
+    pub env: String,
+    /// The package specs it names, in order (`python=3.10`, `pip`).
+    pub specs: Vec<String>,
+}
+
+/// Every `create -n NAME [SPEC…]` of conda, mamba or micromamba in `text` that creates an
+/// environment from no file, in line order. A name that is a placeholder (`<env-name>`) or
+/// a variable is left out, and so is a `create -p PREFIX`.
+pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
+    commands(text)
+        .filter_map(|(line, command, expanded)| {
+            let (env, specs) = by_hand_of(&expanded)?;
+            Some(ByHand {
+                line,
+                command,
+                env,
+                specs,
+            })
+        })
+        .collect()
+}
+
+/// The name and specs of one `create -n NAME SPEC…` without `-f`.
+fn by_hand_of(segment: &str) -> Option<(String, Vec<String>)> {
+    after_managers(segment).find_map(|rest| by_hand_command(&rest))
+}
+
+/// [`by_hand_of`] for the words after the manager.
+fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
+    /// Options that take a value, which is not a spec.
+    const VALUED: &[&str] = &["-n", "--name", "-c", "--channel", "-p", "--prefix"];
+    let mut plain = Vec::new();
+    let mut skip = false;
+    for w in rest {
+        if std::mem::take(&mut skip) {
             continue;
         }
-        for segment in line.split(['&', ';', '|']) {
-            if let Some((file, env, updates)) = file_of(&expand(segment, &vars)) {
-                out.push(Named {
-                    updates,
-                    line: i + 1,
-                    file,
-                    env,
-                    command: segment.trim().to_string(),
-                });
-            }
+        if w.starts_with('-') {
+            skip = VALUED.contains(&w.as_str());
+        } else {
+            plain.push(w.as_str());
         }
     }
-    out
+    let specs = match plain.as_slice() {
+        // `conda env create` without -f reads environment.yml: not by hand.
+        ["create", specs @ ..] => specs,
+        _ => return None,
+    };
+    if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
+        return None;
+    }
+    let env = option(rest, "-n", "--name").filter(|n| {
+        crate::policy::names::valid_env_name(n) && !n.contains(['$', '<', '>', '{', '}', '['])
+    })?;
+    let specs = specs
+        .iter()
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && !s.contains(['/', '$', '{'])
+                && super::envfile::parse_spec(s).is_ok()
+        })
+        .map(|s| s.to_string())
+        .collect();
+    Some((env, specs))
 }
 
 /// The variables `text` assigns exactly once, to one plain word (no `$`, quote, space or
@@ -116,13 +212,25 @@ fn expand(segment: &str, vars: &std::collections::HashMap<String, Option<String>
 /// The file one command creates (or updates) an environment from, if it is such a command, the
 /// name it gives the environment (`-n NAME`), and whether it updates an existing one.
 fn file_of(segment: &str) -> Option<(String, Option<String>, bool)> {
+    after_managers(segment).find_map(|rest| file_of_command(&rest))
+}
+
+/// The words after each conda, mamba or micromamba in `segment`, the first first: a README's
+/// prose may name the manager before the command does ("Make a conda env: `conda create …`").
+fn after_managers(segment: &str) -> impl Iterator<Item = Vec<String>> {
     let words = shlex::split(segment)
         .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
-    let at = words.iter().position(|w| {
-        let base = w.rsplit('/').next().unwrap_or(w);
-        MANAGERS.contains(&base)
-    })?;
-    let rest = &words[at + 1..];
+    let at: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| MANAGERS.contains(&w.rsplit('/').next().unwrap_or(w)))
+        .map(|(i, _)| i)
+        .collect();
+    at.into_iter().map(move |i| words[i + 1..].to_vec())
+}
+
+/// [`file_of`] for the words after the manager.
+fn file_of_command(rest: &[String]) -> Option<(String, Option<String>, bool)> {
     let verbs: Vec<&str> = rest
         .iter()
         .map(String::as_str)
@@ -206,6 +314,23 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
     out
 }
 
+/// The first environment the project's scripts or README create by hand (see
+/// [`by_hand_in`]), in the order of [`sources`], with where: "README.md:6".
+pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, String)> {
+    sources(root, scripts).iter().find_map(|script| {
+        let bytes = crate::disk::read_head(script, SCRIPT_BYTES).ok()?;
+        let found = by_hand_in(&String::from_utf8_lossy(&bytes))
+            .into_iter()
+            .next()?;
+        let shown = script
+            .strip_prefix(root)
+            .unwrap_or(script)
+            .to_string_lossy();
+        let at = format!("{}:{}", crate::policy::text::printable(&shown), found.line);
+        Some((found, at))
+    })
+}
+
 /// The environment files the project's CI workflows set up (`environment-file: app/env.yml`,
 /// the input of mamba-org/setup-micromamba and conda-incubator/setup-miniconda), each once,
 /// with why: asked only where nothing else names one, since a workflow may make an
@@ -284,6 +409,63 @@ fn is_env_spec(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config())]
+
+        /// Any text: what is found is a command of the text's, with a name every tool
+        /// accepts and specs that parse.
+        #[test]
+        fn by_hand_takes_any_text(text in "(conda|mamba|create|-n|-f|-p|--name=|[ `;&|$#<>=.a-z0-9\n\"'])*") {
+            for b in by_hand_in(&text) {
+                proptest::prop_assert!(crate::policy::names::valid_env_name(&b.env));
+                proptest::prop_assert!(b.line >= 1 && b.line <= text.lines().count());
+                for spec in &b.specs {
+                    proptest::prop_assert!(super::super::envfile::parse_spec(spec).is_ok());
+                }
+            }
+        }
+    }
+
+    /// `create -n NAME SPEC…` without a file is an environment made by hand, with its specs;
+    /// a file, a prefix, `env create` (which reads environment.yml), a placeholder name and
+    /// a comment are not.
+    #[test]
+    fn environments_created_by_hand() {
+        let text = "# conda create -n commented python=3.9\n\
+                    conda create -n <env-name> python=3.9\n\
+                    conda create -n fromfile -f environment.yml\n\
+                    conda env create -n envcreate\n\
+                    micromamba create -p ./env python=3.11\n\
+                    conda activate foo\n\
+                    $ conda create -n foo python=3.10 pip \"numpy<2\" -c conda-forge -y && conda activate foo\n\
+                    ENV=bar\n\
+                    mamba create --yes --name $ENV --channel conda-forge python>=3.11 ./local.tar.bz2\n\
+                    *   Make a conda env: `conda create -n mcp_env python=3.10` and activate it\n";
+        let found = by_hand_in(text);
+        let got: Vec<(usize, &str, Vec<&str>)> = found
+            .iter()
+            .map(|b| {
+                (
+                    b.line,
+                    b.env.as_str(),
+                    b.specs.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (7, "foo", vec!["python=3.10", "pip", "numpy<2"]),
+                (9, "bar", vec!["python>=3.11"]),
+                (10, "mcp_env", vec!["python=3.10"]),
+            ]
+        );
+        assert!(
+            found[0].command.starts_with("$ conda create -n foo"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn ci_workflows_name_the_environment_files_they_set_up() {

@@ -86,18 +86,56 @@ pub fn convert(text: &str) -> Vec<Converted> {
     out
 }
 
-/// The proposed environment.yml as lines.
-pub fn proposal(env_name: &str, converted: &[Converted]) -> Vec<String> {
+/// The package a conda spec names, normalised (`Python=3.10` → `python`); the spec lower-cased
+/// where it does not parse.
+fn package_name(spec: &str) -> String {
+    super::envfile::parse_spec(spec)
+        .ok()
+        .and_then(|m| m.name.as_exact().map(|n| n.as_normalized().to_string()))
+        .unwrap_or_else(|| spec.to_ascii_lowercase())
+}
+
+/// The proposed environment.yml as lines. `by_hand` is the command the project's README or a
+/// script creates the environment with and where it is (`conda create -n foo python=3.10`,
+/// "README.md:6"): its specs come first, its Python pin instead of the default one. Where it
+/// and requirements.txt name the same package, the one with a version constraint is kept
+/// (requirements.txt's where both have one: pip installs it last).
+pub fn proposal(
+    env_name: &str,
+    by_hand: Option<(&[String], &str)>,
+    converted: &[Converted],
+) -> Vec<String> {
     let mut lines = vec![
         format!("name: {env_name}"),
         "channels:".to_string(),
         "  - conda-forge".to_string(),
         "dependencies:".to_string(),
-        "  - python=3.12        # pin the Python you use".to_string(),
     ];
+    let (specs, at) = by_hand.unwrap_or((&[], ""));
+    let required: Vec<(String, bool)> = converted
+        .iter()
+        .filter_map(|c| match c {
+            Converted::Conda { spec, .. } => Some((package_name(spec), constrained(spec))),
+            Converted::Pip(_) => None,
+        })
+        .collect();
+    if !specs.iter().any(|s| package_name(s) == "python") {
+        lines.push("  - python=3.12        # pin the Python you use".to_string());
+    }
+    let mut kept_by_hand = Vec::new();
+    for spec in specs {
+        let name = package_name(spec);
+        match required.iter().find(|(n, _)| *n == name) {
+            Some((_, true)) => continue,
+            Some((_, false)) if !constrained(spec) => continue,
+            _ => kept_by_hand.push(name),
+        }
+        lines.push(format!("  - {spec}        # as {at} creates it"));
+    }
     let mut pip = Vec::new();
     for c in converted {
         match c {
+            Converted::Conda { spec, .. } if kept_by_hand.contains(&package_name(spec)) => {}
             Converted::Conda { spec, note } => lines.push(match note {
                 Some(n) => format!("  - {spec}        # {n}"),
                 None => format!("  - {spec}"),
@@ -106,16 +144,50 @@ pub fn proposal(env_name: &str, converted: &[Converted]) -> Vec<String> {
         }
     }
     if !pip.is_empty() {
-        lines.push("  - pip".to_string());
+        if !kept_by_hand.iter().any(|n| n == "pip") {
+            lines.push("  - pip".to_string());
+        }
         lines.push("  - pip:                # only what conda-forge lacks".to_string());
         lines.extend(pip);
     }
     lines
 }
 
+/// Whether a conda spec constrains the version (`numpy<2`, `python=3.10`).
+fn constrained(spec: &str) -> bool {
+    super::envfile::parse_spec(spec).is_ok_and(|m| m.version.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The specs of a `create -n NAME …` the README runs come first, with its Python pin;
+    /// where it and requirements.txt name one package, the constrained one is kept.
+    #[test]
+    fn the_proposal_follows_the_environment_created_by_hand() {
+        let c = convert("numpy\nrequests==2.31.0\ngit+https://x/y.git#egg=y\n");
+        let by_hand: Vec<String> = ["python=3.10", "pip", "numpy<2", "requests"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let p = proposal("foo", Some((&by_hand, "README.md:6")), &c);
+        assert_eq!(
+            p[4..],
+            [
+                "  - python=3.10        # as README.md:6 creates it",
+                "  - pip        # as README.md:6 creates it",
+                "  - numpy<2        # as README.md:6 creates it",
+                "  - requests==2.31.0",
+                "  - pip:                # only what conda-forge lacks",
+                "      - git+https://x/y.git#egg=y",
+            ]
+        );
+        // Without one, the default pin and requirements.txt as it is.
+        let p = proposal("foo", None, &c);
+        assert_eq!(p[4], "  - python=3.12        # pin the Python you use");
+        assert_eq!(p[5], "  - numpy");
+    }
 
     #[test]
     fn maps_names_and_keeps_versions() {
@@ -137,7 +209,7 @@ mod tests {
         };
         assert_eq!(spec, "uvicorn");
         assert_eq!(c[3], Converted::Pip("git+https://x/y.git#egg=y".into()));
-        let p = proposal("proj", &c);
+        let p = proposal("proj", None, &c);
         assert!(p.iter().any(|l| l.contains("psycopg2")));
         assert!(p
             .iter()
