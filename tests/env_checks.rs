@@ -975,6 +975,22 @@ fn the_proposal_follows_the_readmes_create_command() {
         "{texts}"
     );
     assert!(!texts.contains("-n project"), "{texts}");
+    // Once the README's command has run, `foo` exists: `create -y` would remove it and make
+    // it again, so the step updates it from the file instead.
+    let (mut sb2, root) = mm_sandbox("");
+    fs::remove_file(sb2.project.join("environment.yml")).unwrap();
+    project_env(&root.join("envs/foo"), &[("requests", "2.31.0")]);
+    for f in ["requirements.txt", "README.md"] {
+        fs::copy(sb.project.join(f), sb2.project.join(f)).unwrap();
+    }
+    sb2.var("MAMBA_ROOT_PREFIX", &root);
+    let (r, _) = sb2.json(&["env.file"]);
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("then update the environment `foo`, which exists, from it: micromamba env update -n foo -f environment.yml --prune"),
+        "{texts}"
+    );
+    assert!(!texts.contains("micromamba create"), "{texts}");
 }
 
 /// A lock named for another environment file of the project (gnn-tracking's

@@ -198,8 +198,6 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         .filter(|(b, _)| b.env == name)
         .map(|(b, at)| (b.specs.as_slice(), at.as_str()));
     let proposal = requirements::proposal(&name, by_hand, &converted);
-    let cmds = commands(ctx);
-    let create = cmds.create_env(&name, "environment.yml");
     CheckResult::fail("requirements.txt but no environment.yml: the environment is not reproducible with mamba")
         .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
         .detail("notes say where a name was changed; review, then save it next to requirements.txt):")
@@ -210,8 +208,24 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
                 .phase(Phase::CreateEnv)
                 // The proposal is a detail, which only `-v` shows: name where it is.
                 .manual("review the proposed environment.yml (`devdoctor -v env.file` prints it) and save it next to requirements.txt")
-                .manual(format!("then create the environment: {}", shown_cmd(&create))),
+                .manual(then_make(ctx, &name)),
         )
+}
+
+/// The step after saving the proposed file: create environment `name` from it, or, where an
+/// environment of that name exists (the README's `conda create -n` was run), update it from
+/// it, since `create -y` would remove it and create it again.
+fn then_make(ctx: &Context, name: &str) -> String {
+    let cmds = commands(ctx);
+    if probe::discovery(ctx).resolve(name).chosen.is_some() {
+        let update = cmds.update_env(name, "environment.yml");
+        return format!(
+            "then update the environment `{name}`, which exists, from it: {}",
+            shown_cmd(&update)
+        );
+    }
+    let create = cmds.create_env(name, "environment.yml");
+    format!("then create the environment: {}", shown_cmd(&create))
 }
 
 fn shown_cmd(argv: &[String]) -> String {
