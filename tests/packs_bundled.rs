@@ -269,6 +269,32 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
     );
 }
 
+/// A README whose steps are a list with inline code (`conda create …`, then `pip install -r
+/// requirements.txt`) installs with pip as much as one with a fenced block; prose that turns
+/// pip down ("instead of `pip install …`") does not.
+#[test]
+fn inline_code_in_a_readme_is_searched() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write(
+        "project/README.md",
+        "# Setup\n\n1.  **Conda Env:**\n    *   Make a conda env: `conda create -n mcp_env python=3.10`\n\n2.  **Install Stuff:**\n    *   `pip install -r requirements.txt`\n\nUse `micromamba install` instead of `pip install`.\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "warn", "{readme:#}");
+    let lines: Vec<u64> = readme["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [7], "{readme:#}");
+}
+
 #[test]
 fn trivy_version_is_checked_and_fixed_with_mamba() {
     let sb = Sandbox::new();

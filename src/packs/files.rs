@@ -267,12 +267,16 @@ fn tracked_only(
         .collect())
 }
 
-/// Only the lines inside Markdown fenced code blocks; other lines are blanked so that line
-/// numbers stay true.
+/// Only the commands of a Markdown file: the lines inside fenced code blocks, and the inline
+/// code spans of other lines (``* `pip install -r requirements.txt` ``, a README's list of
+/// steps), each such line reduced to its spans joined by ` ; `. Every other line is blanked,
+/// so that line numbers stay true. `skip` is asked of each fenced block, and of the inline
+/// spans of each section (up to the next heading or fence), and blanks what it says.
 pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> String {
     let mut fence: Option<(char, usize)> = None;
     let mut out = String::with_capacity(text.len());
-    // The open block's lines: kept, or blanked when `skip` says so once it closes.
+    // The open block's lines (or a section's inline spans): kept, or blanked when `skip`
+    // says so once it closes.
     let mut block = String::new();
     let flush = |out: &mut String, block: &mut String| {
         if skip.is_some_and(|skip| skip(block)) {
@@ -286,29 +290,71 @@ pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> St
         let t = line.trim_start();
         let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
         let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
-        let keep = match (fence, marker) {
+        match (fence, marker) {
             (None, Some(m)) if run >= 3 => {
+                flush(&mut out, &mut block);
                 fence = Some((m, run));
-                false
+                block.push_str(&blank(line));
             }
             (Some((fm, flen)), Some(m))
                 if m == fm && run >= flen && t[run * m.len_utf8()..].trim().is_empty() =>
             {
                 fence = None;
                 flush(&mut out, &mut block);
-                false
+                out.push_str(&blank(line));
             }
-            (Some(_), _) => true,
-            (None, _) => false,
-        };
-        if keep {
-            block.push_str(line);
-        } else if line.ends_with('\n') {
-            out.push('\n');
+            (Some(_), _) => block.push_str(line),
+            (None, _) => {
+                if t.starts_with('#') {
+                    flush(&mut out, &mut block);
+                }
+                block.push_str(&inline_spans(line));
+            }
         }
     }
     flush(&mut out, &mut block);
     out
+}
+
+/// A line's inline code spans joined by ` ; ` (its line end kept), or the empty line where
+/// it has none, or where its prose turns them down ("instead of `pip install …`", "do not").
+fn inline_spans(line: &str) -> String {
+    /// Words of prose that name a command as the one not to run.
+    const NOT: &[&str] = &[
+        "instead",
+        "rather than",
+        "don't",
+        "do not",
+        "avoid",
+        "never",
+        "not ",
+        "no longer",
+        "deprecated",
+    ];
+    let mut parts = line.split('`');
+    let prose: String = parts.clone().step_by(2).collect::<Vec<_>>().join(" ");
+    let prose = prose.to_lowercase();
+    let spans: Vec<&str> = if NOT.iter().any(|w| prose.contains(w)) {
+        Vec::new()
+    } else {
+        parts
+            .by_ref()
+            .skip(1)
+            .step_by(2)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut out = spans.join(" ; ");
+    if line.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// The line end of `line`, without its text.
+fn blank(line: &str) -> String {
+    if line.ends_with('\n') { "\n" } else { "" }.to_string()
 }
 
 fn read_capped(path: &Path) -> Result<String, crate::disk::ReadError> {
@@ -623,6 +669,31 @@ mod tests {
         assert!(!only.contains("requirements.txt"), "{only}");
         assert_eq!(only.lines().nth(9), Some("pip install extra"));
         assert!(code_blocks_only(md, None).contains("pip install -r requirements.txt"));
+    }
+
+    /// Outside fenced blocks, a line's inline code spans are its commands (a README's list
+    /// of steps); prose that turns a command down does not count, and the virtualenv skip
+    /// applies to a section's spans.
+    #[test]
+    fn inline_code_spans_are_commands() {
+        let md = "## Setup\n\
+                  1.  Make a conda env: `conda create -n mcp_env python=3.10`\n\
+                  2.  *   `pip install -r requirements.txt`\n\
+                  Use `micromamba` instead of `pip install -r requirements.txt`.\n\
+                  ## The other way\n\
+                  Run `python -m venv .venv` and `source .venv/bin/activate`, then `pip install -r requirements.txt`.\n";
+        let only = code_blocks_only(md, Some(crate::policy::no_pip::sets_up_a_virtualenv));
+        let lines: Vec<&str> = only.lines().collect();
+        assert_eq!(lines.len(), md.lines().count());
+        assert_eq!(lines[1], "conda create -n mcp_env python=3.10");
+        assert_eq!(lines[2], "pip install -r requirements.txt");
+        assert_eq!(lines[3], "", "{only}");
+        assert_eq!(lines[5], "", "{only}");
+        let all = code_blocks_only(md, None);
+        assert_eq!(
+            all.lines().nth(5),
+            Some("python -m venv .venv ; source .venv/bin/activate ; pip install -r requirements.txt")
+        );
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub struct FileProbe {
     pub max_mode: Option<u32>,
     /// Only files tracked by git count.
     pub tracked: bool,
-    /// Only Markdown fenced code blocks are searched.
+    /// Only Markdown code is searched: fenced blocks, and the inline spans of other lines.
     pub code_blocks: bool,
     /// Never print matched text (only a `name` capture group, if the regex has one).
     pub redact: bool,
