@@ -50,19 +50,25 @@ fn glob(pattern: &str) -> Result<GlobMatcher> {
         .compile_matcher())
 }
 
-/// "no check matches …" with a did-you-mean hint.
-pub(crate) fn unknown_selection(pattern: &str, checks: &[Arc<dyn Check>]) -> anyhow::Error {
-    match crate::registry::closest_id(pattern, checks) {
-        Some(near) => anyhow::Error::from(
-            Diagnostic::usage(format!("no check matches `{pattern}`")).hint(format!(
-                "did you mean `{near}`? `devdoctor list` shows every id"
-            )),
+/// "no check matches …" with a did-you-mean hint; where the project is not trusted and its
+/// own packs or plugins were not loaded (`withheld`), the hint says so: the id may be one of
+/// theirs.
+pub(crate) fn unknown_selection(
+    pattern: &str,
+    checks: &[Arc<dyn Check>],
+    withheld: bool,
+) -> anyhow::Error {
+    let list = "`devdoctor list` shows every id";
+    let hint = match (crate::registry::closest_id(pattern, checks), withheld) {
+        (Some(near), false) => format!("did you mean `{near}`? {list}"),
+        (None, false) => list.to_string(),
+        (near, true) => format!(
+            "{}the project is not trusted, so its own packs and plugins were not loaded: review .devdoctor/ and devdoctor.toml, then run `devdoctor trust`; {list}",
+            near.map(|n| format!("did you mean `{n}`? If it is one of the project's own checks: "))
+                .unwrap_or_default()
         ),
-        None => anyhow::Error::from(
-            Diagnostic::usage(format!("no check matches `{pattern}`"))
-                .hint("`devdoctor list` shows every id"),
-        ),
-    }
+    };
+    anyhow::Error::from(Diagnostic::usage(format!("no check matches `{pattern}`")).hint(hint))
 }
 
 /// Applies selection (ids/globs) and skips (CLI and config).
@@ -70,6 +76,7 @@ pub(crate) fn select(
     checks: Vec<Arc<dyn Check>>,
     ids: &[String],
     skip: &[String],
+    withheld: bool,
 ) -> Result<Vec<Arc<dyn Check>>> {
     let wanted: Vec<(String, GlobMatcher)> = ids
         .iter()
@@ -77,7 +84,7 @@ pub(crate) fn select(
         .collect::<Result<_>>()?;
     for (p, m) in &wanted {
         if !checks.iter().any(|c| m.is_match(&c.meta().id)) {
-            return Err(unknown_selection(p, &checks));
+            return Err(unknown_selection(p, &checks, withheld));
         }
     }
     let skips: Vec<GlobMatcher> = skip.iter().map(|p| glob(p)).collect::<Result<_>>()?;
@@ -253,12 +260,18 @@ impl Invocation {
         usage(crate::registry::load(&self.settings))
     }
 
+    /// The project is not trusted and the trust gate kept something of its own from running
+    /// (packs, plugins): an id the user names may be one of those.
+    pub(crate) fn code_withheld(&self) -> bool {
+        self.withheld && !self.settings.trusted
+    }
+
     /// The checks selected by `ids` minus the skips (an unknown id is a usage error).
     pub(crate) fn select(
         &self,
         all: Vec<Arc<dyn Check>>,
         ids: &[String],
     ) -> Result<Vec<Arc<dyn Check>>> {
-        usage(select(all, ids, &self.skip))
+        usage(select(all, ids, &self.skip, self.code_withheld()))
     }
 }

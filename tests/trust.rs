@@ -758,6 +758,17 @@ fn pack_and_plugin_paths_outside_the_project_wait_for_trust() {
     assert_ne!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("not trusted"), "{}", text(&out));
     assert!(!marks.join("plugin-ran").exists());
+    // Asked for by its id, the plugin is not there: the error says why, not only "no check".
+    let out = sb.run(&["plugin.check_outside"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "hint: the project is not trusted, so its own packs and plugins were not loaded"
+        ),
+        "{}",
+        text(&out)
+    );
+    assert!(!marks.join("plugin-ran").exists());
 
     // `devdoctor trust` shows and records them; the broken pack then stops the run, as a
     // pack of the user's own would.

@@ -8,7 +8,7 @@ use anyhow::Result;
 pub(crate) fn run(inv: &Invocation, id: &str) -> Result<i32> {
     let checks = inv.load()?;
     let Some(check) = checks.iter().find(|c| c.meta().id == id) else {
-        return usage(Err(unknown_selection(id, &checks)));
+        return usage(Err(unknown_selection(id, &checks, inv.code_withheld())));
     };
     let m = crate::policy::shown_meta(check.meta());
     let text = format!(
