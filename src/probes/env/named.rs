@@ -152,8 +152,12 @@ fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
     if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
         return None;
     }
+    // `base` (conda's `root`) is the installation's own environment, not the project's: a
+    // proposal for it would end in updating, and pruning, the base environment.
     let env = option(rest, "-n", "--name").filter(|n| {
-        crate::policy::names::valid_env_name(n) && !n.contains(['$', '<', '>', '{', '}', '['])
+        crate::policy::names::valid_env_name(n)
+            && !n.contains(['$', '<', '>', '{', '}', '['])
+            && !matches!(n.as_str(), "base" | "root")
     })?;
     let specs = specs
         .iter()
@@ -428,8 +432,8 @@ mod tests {
     }
 
     /// `create -n NAME SPEC…` without a file is an environment made by hand, with its specs;
-    /// a file, a prefix, `env create` (which reads environment.yml), a placeholder name and
-    /// a comment are not.
+    /// a file, a prefix, `env create` (which reads environment.yml), a placeholder name,
+    /// `base` and a comment are not.
     #[test]
     fn environments_created_by_hand() {
         let text = "# conda create -n commented python=3.9\n\
@@ -441,7 +445,8 @@ mod tests {
                     $ conda create -n foo python=3.10 pip \"numpy<2\" -c conda-forge -y && conda activate foo\n\
                     ENV=bar\n\
                     mamba create --yes --name $ENV --channel conda-forge python>=3.11 ./local.tar.bz2\n\
-                    *   Make a conda env: `conda create -n mcp_env python=3.10` and activate it\n";
+                    *   Make a conda env: `conda create -n mcp_env python=3.10` and activate it\n\
+                    conda create -n base python=3.12\n";
         let found = by_hand_in(text);
         let got: Vec<(usize, &str, Vec<&str>)> = found
             .iter()
