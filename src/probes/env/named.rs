@@ -65,15 +65,21 @@ fn commands(text: &str) -> impl Iterator<Item = (usize, String, String)> + '_ {
     let vars = plain_variables(text);
     text.lines().enumerate().flat_map(move |(i, raw)| {
         // A README quotes commands in backticks: where a quoted span names a package
-        // manager, the spans are the commands (the prose around them is not); elsewhere
-        // the backticks are dropped.
+        // manager and the text around the spans is prose, not a command of its own (a
+        // script's `` conda env create … -n `whoami` ``), the spans are the commands;
+        // elsewhere the backticks are dropped.
         let spans: Vec<&str> = raw
             .split('`')
             .skip(1)
             .step_by(2)
             .filter(|span| MANAGERS.iter().any(|m| span.contains(m)))
             .collect();
-        let line = if spans.is_empty() || raw.trim_start().starts_with('#') {
+        let prose = || {
+            let outside: Vec<&str> = raw.split('`').step_by(2).collect();
+            !after_managers(&outside.join(" "))
+                .any(|rest| file_of_command(&rest).is_some() || by_hand_command(&rest).is_some())
+        };
+        let line = if spans.is_empty() || raw.trim_start().starts_with('#') || !prose() {
             raw.replace('`', " ")
         } else {
             spans.join(" ; ")
@@ -470,6 +476,13 @@ mod tests {
             found[0].command.starts_with("$ conda create -n foo"),
             "{found:?}"
         );
+        // In a script, backticks are command substitution: the command around them counts.
+        let script = "conda create -n tool python=3.11 -y && echo `conda info --base`\n\
+                      conda env create -f env.yml -n proj && echo `conda --version`\n";
+        let found = by_hand_in(script);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].env, "tool");
+        assert_eq!(named_in(script)[0].file, "env.yml");
     }
 
     #[test]
