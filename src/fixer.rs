@@ -196,6 +196,18 @@ pub(crate) fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> E
             let (argv, save_to) = match a {
                 Action::Run(argv) => (argv, None),
                 Action::Export(argv, to) => (argv, Some(to.as_path())),
+                Action::Write(path, content) => {
+                    let shown = vec!["write".to_string(), path.to_string_lossy().into_owned()];
+                    if failed {
+                        let _ = writeln!(out, "{} {}", "not run:".dimmed(), quote_argv(&shown));
+                        continue;
+                    }
+                    let _ = writeln!(out, "{} {}", "$".dimmed(), quote_argv(&shown).bold());
+                    let r = write_new(project_dir, path, content, shown, out);
+                    failed = !r.ok;
+                    done.note(s, r);
+                    continue;
+                }
                 _ => continue,
             };
             if failed {
@@ -210,15 +222,65 @@ pub(crate) fn execute(plan: &Plan, project_dir: &Path, out: &mut dyn Write) -> E
                     done.exports.push(to.to_path_buf());
                 }
             }
-            for id in std::iter::once(&s.check_id).chain(&s.also) {
-                if !done.affected.contains(id) {
-                    done.affected.push(id.clone());
-                }
-            }
-            done.ran.push(r);
+            done.note(s, r);
         }
     }
     done
+}
+
+impl Executed {
+    /// Records what one action of step `s` did.
+    fn note(&mut self, s: &crate::plan::Step, r: Ran) {
+        for id in std::iter::once(&s.check_id).chain(&s.also) {
+            if !self.affected.contains(id) {
+                self.affected.push(id.clone());
+            }
+        }
+        self.ran.push(r);
+    }
+}
+
+/// Creates the new file `path` of the project with `content`: never over a file (or a link)
+/// that is there, and never through a folder that leads out of the project.
+fn write_new(
+    project_dir: &Path,
+    path: &Path,
+    content: &str,
+    argv: Vec<String>,
+    out: &mut dyn Write,
+) -> Ran {
+    let to = project_dir.join(path);
+    let inside = match (
+        to.parent().map(std::fs::canonicalize),
+        project_dir.canonicalize(),
+    ) {
+        (Some(Ok(parent)), Ok(root)) => parent.starts_with(root),
+        _ => false,
+    };
+    let result = if inside {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&to)
+            .and_then(|mut f| f.write_all(content.as_bytes()))
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))
+    } else {
+        Err(format!(
+            "{} is not inside the project folder",
+            path.display()
+        ))
+    };
+    let (ok, how) = match result {
+        Ok(()) => {
+            let _ = writeln!(out, "  {}", "done".green());
+            (true, String::new())
+        }
+        Err(how) => {
+            let _ = writeln!(out, "  {} {how}", "failed:".red().bold());
+            (false, how)
+        }
+    };
+    Ran { argv, ok, how }
 }
 
 /// Whether a re-checked status counts as repaired.
@@ -229,6 +291,42 @@ pub(crate) fn repaired(before: Status, after: Status) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new file is created, never written over one that is there (a file, or a link to
+    /// one that is not), and never through a folder that leads out of the project.
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("p");
+        std::fs::create_dir(&project).unwrap();
+        let mut out = Vec::new();
+        let write = |path: &str, out: &mut Vec<u8>| {
+            write_new(&project, Path::new(path), "new\n", vec![], out)
+        };
+        assert!(write("environment.yml", &mut out).ok);
+        assert_eq!(
+            std::fs::read_to_string(project.join("environment.yml")).unwrap(),
+            "new\n"
+        );
+        std::fs::write(project.join("environment.yml"), "mine\n").unwrap();
+        assert!(!write("environment.yml", &mut out).ok);
+        assert_eq!(
+            std::fs::read_to_string(project.join("environment.yml")).unwrap(),
+            "mine\n"
+        );
+        std::os::unix::fs::symlink(dir.path().join("outside.yml"), project.join("link.yml"))
+            .unwrap();
+        assert!(!write("link.yml", &mut out).ok);
+        assert!(!dir.path().join("outside.yml").exists());
+        std::os::unix::fs::symlink(dir.path(), project.join("up")).unwrap();
+        let r = write("up/escaped.yml", &mut out);
+        assert!(
+            !r.ok && r.how.contains("not inside the project"),
+            "{}",
+            r.how
+        );
+        assert!(!dir.path().join("escaped.yml").exists());
+    }
 
     #[test]
     fn repaired_means_better() {

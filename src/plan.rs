@@ -59,6 +59,8 @@ pub(crate) enum Action {
     Manual(Vec<String>),
     /// Never run and never put in a script as a command; the reason says why.
     Refused(Vec<String>, String),
+    /// Create the file (a path in the project) with this content; never over one that exists.
+    Write(PathBuf, String),
 }
 
 impl Action {
@@ -84,10 +86,23 @@ impl Action {
         })
     }
 
+    /// The command; none for a file to write.
     pub(crate) fn argv(&self) -> &[String] {
         match self {
             Action::Run(a) | Action::Export(a, _) | Action::Manual(a) | Action::Refused(a, _) => a,
+            Action::Write(..) => &[],
         }
+    }
+
+    /// A file to write as the JSON plan shows it.
+    fn write_doc(&self) -> Option<WriteDoc> {
+        let Action::Write(path, content) = self else {
+            return None;
+        };
+        Some(WriteDoc {
+            path: path.clone(),
+            content: content.clone(),
+        })
     }
 }
 
@@ -197,9 +212,19 @@ impl Step {
         self.status = self.status.max(e.result.status);
     }
 
+    /// What `fix --yes` does in this step: its commands and the files it writes.
+    fn acts(&self) -> usize {
+        self.runnable().count()
+            + self
+                .actions
+                .iter()
+                .filter(|a| matches!(a, Action::Write(..)))
+                .count()
+    }
+
     /// `fix --yes` stops here: a person must act first.
     pub(crate) fn blocked(&self) -> bool {
-        !self.preconditions.is_empty() && self.runnable().next().is_some()
+        !self.preconditions.is_empty() && self.acts() > 0
     }
 }
 
@@ -216,8 +241,9 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The commands `fix --yes` runs and the files it writes.
     pub(crate) fn command_count(&self) -> usize {
-        self.steps.iter().map(|s| s.runnable().count()).sum()
+        self.steps.iter().map(Step::acts).sum()
     }
 }
 
@@ -576,6 +602,28 @@ fn step_actions(
     (actions, duplicates, moot)
 }
 
+/// A file a fix creates, as a plan action: written where the path is plain, inside the
+/// project and free; refused where a file is there already (devdoctor never replaces one),
+/// or the fix is an untrusted pack's.
+fn write_action(file: &crate::core::NewFile, untrusted: bool, opts: &PlanOptions) -> Action {
+    let shown = file.path.to_string_lossy().into_owned();
+    let refuse = |why: &str| Action::Refused(vec!["write".into(), shown.clone()], why.into());
+    let plain = !file.path.as_os_str().is_empty()
+        && file
+            .path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    match &opts.project_dir {
+        _ if untrusted => refuse("a fix of an untrusted project's pack; trust the project first"),
+        _ if !plain => refuse("not a plain path inside the project"),
+        None => refuse("no project folder to write it in"),
+        Some(dir) if dir.join(&file.path).symlink_metadata().is_ok() => {
+            refuse("a file is there already, and devdoctor never replaces one")
+        }
+        Some(_) => Action::Write(file.path.clone(), file.content.clone()),
+    }
+}
+
 /// The earlier step that already does all of a fix (every command and every manual step of
 /// it), or `None` when the fix adds anything of its own.
 fn same_as_earlier(
@@ -659,8 +707,14 @@ pub(crate) fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             out.steps[n].absorb(e);
             continue;
         }
-        let (actions, duplicates, moot) =
+        let (mut actions, duplicates, moot) =
             step_actions(&fix.commands, untrusted, opts, &mut seen, &mut recreated);
+        let writes: Vec<Action> = fix
+            .new_files
+            .iter()
+            .map(|f| write_action(f, untrusted, opts))
+            .collect();
+        actions.splice(0..0, writes);
         let manual: Vec<String> = fix
             .manual
             .iter()
@@ -731,6 +785,18 @@ fn render_action(out: &mut String, a: &Action) {
             format!("refused ({why}):").red(),
             quote_argv(argv)
         ),
+        Action::Write(path, content) => {
+            let _ = writeln!(
+                out,
+                "   {} {} {}",
+                "write".dimmed(),
+                crate::fix::quote(&path.to_string_lossy()).bold(),
+                "(a new file):".dimmed()
+            );
+            content
+                .lines()
+                .try_for_each(|l| writeln!(out, "     {} {l}", "|".dimmed()))
+        }
     };
 }
 
@@ -845,6 +911,10 @@ pub(crate) fn render_next_steps(plan: &Plan) -> String {
             .or_else(|| {
                 s.actions.first().map(|a| match a {
                     Action::Refused(argv, why) => format!("{} (refused: {why})", quote_argv(argv)),
+                    Action::Write(path, _) => format!(
+                        "write {} (`devdoctor fix --dry-run` shows it)",
+                        crate::fix::quote(&path.to_string_lossy())
+                    ),
                     a => quote_argv(a.argv()),
                 })
             })
@@ -961,6 +1031,7 @@ fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
             Action::Refused(argv, why) => {
                 comment(out, &format!("refused, {why}: {}", quote_argv(argv)));
             }
+            Action::Write(path, content) => script_write(out, path, content),
         }
     }
     for m in s
@@ -970,6 +1041,34 @@ fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
     {
         comment(out, &format!("manual: {m}"));
     }
+}
+
+/// A new file in the script: a here-document, after a test that stops the script where a
+/// file is there already.
+fn script_write(out: &mut String, path: &Path, content: &str) {
+    const END: &str = "DEVDOCTOR_END_OF_FILE";
+    let to = crate::fix::quote(&path.to_string_lossy());
+    if content.lines().any(|l| l == END) {
+        comment(
+            out,
+            &format!("refused, its text holds the script's end marker: write {to}"),
+        );
+        return;
+    }
+    let msg = crate::fix::quote(&format!(
+        "devdoctor: {} is there already; not replaced",
+        path.to_string_lossy()
+    ));
+    let _ = writeln!(
+        out,
+        "if [ -e {to} ] || [ -L {to} ]; then printf '%s\\n' {msg} >&2; exit 1; fi"
+    );
+    let _ = writeln!(out, "cat > {to} <<'{END}'");
+    out.push_str(content);
+    if !content.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{END}");
 }
 
 /// The plan as a POSIX sh script: `set -eu`, every word quoted, manual steps as comments.
@@ -1019,6 +1118,13 @@ pub(crate) struct ExportDoc {
     pub to: PathBuf,
 }
 
+/// A file the step creates.
+#[derive(Debug, Serialize)]
+pub(crate) struct WriteDoc {
+    pub path: PathBuf,
+    pub content: String,
+}
+
 /// One step of the plan in the JSON documents (`fix --json` and the report's `plan`).
 #[derive(Debug, Serialize)]
 pub(crate) struct StepDoc {
@@ -1026,6 +1132,9 @@ pub(crate) struct StepDoc {
     pub status: Status,
     pub phase: Phase,
     pub why: String,
+    /// Files `fix --yes` creates, before its commands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<WriteDoc>,
     /// What `fix --yes` runs, in order.
     pub commands: Vec<Vec<String>>,
     pub exports: Vec<ExportDoc>,
@@ -1074,6 +1183,7 @@ pub(crate) fn step_docs(plan: &Plan) -> Vec<StepDoc> {
                 status: s.status,
                 phase: s.phase,
                 why: s.why.clone(),
+                writes: s.actions.iter().filter_map(Action::write_doc).collect(),
                 commands: pick(|a| matches!(a, Action::Run(_))),
                 exports: s.actions.iter().filter_map(Action::export_doc).collect(),
                 manual_commands: pick(|a| matches!(a, Action::Manual(_))),
@@ -1107,6 +1217,40 @@ pub(crate) fn plan_doc(plan: &Plan) -> PlanDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fix's new file is written where its path is plain and free; a file or link that is
+    /// there, a path out of the project and an untrusted pack's fix are refused.
+    #[test]
+    fn new_files_are_written_only_where_nothing_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = PlanOptions {
+            project_dir: Some(dir.path().to_path_buf()),
+            ..PlanOptions::default()
+        };
+        let file = |p: &str| crate::core::NewFile {
+            path: p.into(),
+            content: "x\n".into(),
+        };
+        assert!(matches!(
+            write_action(&file("environment.yml"), false, &opts),
+            Action::Write(..)
+        ));
+        for bad in ["../up.yml", "/etc/x.yml", ""] {
+            assert!(
+                matches!(write_action(&file(bad), false, &opts), Action::Refused(..)),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            write_action(&file("environment.yml"), true, &opts),
+            Action::Refused(..)
+        ));
+        std::os::unix::fs::symlink("/nonexistent", dir.path().join("environment.yml")).unwrap();
+        assert!(matches!(
+            write_action(&file("environment.yml"), false, &opts),
+            Action::Refused(_, why) if why.contains("never replaces")
+        ));
+    }
     use crate::core::{CheckMeta, CheckResult, Fix, Origin};
     use crate::report::Entry;
 

@@ -556,9 +556,11 @@ fn a_readme_create_command_names_the_proposed_environment() {
         "{details}"
     );
     assert!(details.contains("- requests"), "{details}");
-    let manual = text(&file["fix"]["manual"]);
-    assert!(
-        manual.contains("micromamba create -y -n mcpbench -f environment.yml"),
-        "{manual}"
+    let commands = text(&file["fix"]["commands"]);
+    assert_eq!(
+        commands, r#"[["micromamba","create","-y","-n","mcpbench","-f","environment.yml"]]"#,
+        "{file}"
     );
+    let content = &file["fix"]["new_files"][0]["content"];
+    assert!(text(content).contains("python=3.11"), "{file}");
 }

@@ -908,12 +908,12 @@ fn requirements_txt_without_environment_yml_fails_without_pip() {
         texts.contains("micromamba create -y -n project -f environment.yml"),
         "{texts}"
     );
-    // The proposal is a detail, which the default report does not show: the step says where
-    // to see it rather than pointing "above".
-    assert!(
-        texts.contains("`devdoctor -v env.file` prints it"),
-        "{texts}"
-    );
+    // The fix writes the proposal (a new file) before it creates the environment from it.
+    let new_file = &c["fix"]["new_files"][0];
+    assert_eq!(new_file["path"], "environment.yml", "{c:#}");
+    let content = new_file["content"].as_str().unwrap();
+    assert!(content.starts_with("name: project\n"), "{content}");
+    assert!(content.contains("\n  - pytorch>=2"), "{content}");
     let human = sb.run(&["env.file", "--color", "never"]);
     let human = String::from_utf8_lossy(&human.stdout);
     assert!(!human.contains("proposal above"), "{human}");

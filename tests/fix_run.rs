@@ -376,13 +376,14 @@ fn on_a_terminal_it_asks_and_defaults_to_no() {
 #[test]
 fn a_plan_with_only_manual_steps_says_there_is_nothing_to_run() {
     let sb = Sandbox::new();
-    fs::write(sb.project.join("requirements.txt"), "requests==2.31\n").unwrap();
+    fs::write(
+        sb.project.join("environment.yml"),
+        "name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - \"numpy >>= 1\"\n",
+    )
+    .unwrap();
     let out = sb.run(&["fix", "--yes", "env.file", "--color", "never"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("manual: review the proposed environment.yml"),
-        "{text}"
-    );
+    assert!(text.contains("manual: fix the dependency specs"), "{text}");
     assert!(
         text.trim_end().ends_with(
             "Nothing to run: each step above is for you to do. Run `devdoctor` again once they are done."
@@ -393,4 +394,50 @@ fn a_plan_with_only_manual_steps_says_there_is_nothing_to_run() {
     let out = sb.run(&["fix", "--dry-run", "env.file", "--color", "never"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Nothing to run"));
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// A project with only a requirements.txt: `fix --yes` writes the proposed environment.yml
+/// (the README's environment name and Python), then creates the environment from it; it
+/// never replaces a file that is there, and `--script` writes it with a here-document that
+/// stops where one is.
+#[test]
+fn the_proposed_environment_file_is_written_then_created_from() {
+    let f = fx("");
+    fs::remove_file(f.sb.project.join("environment.yml")).unwrap();
+    fs::write(f.sb.project.join("requirements.txt"), "requests==2.31.0\n").unwrap();
+    fs::write(
+        f.sb.project.join("README.md"),
+        "```sh\nconda create -n demo python=3.11 -y\npip install -r requirements.txt\n```\n",
+    )
+    .unwrap();
+    let script = support::stdout(&f.sb.run(&["fix", "--script", "env.file"]));
+    assert!(
+        script.contains("if [ -e environment.yml ] || [ -L environment.yml ]; then printf")
+            && script.contains("cat > environment.yml <<'DEVDOCTOR_END_OF_FILE'\nname: demo\n"),
+        "{script}"
+    );
+    assert!(logged(&f.log).is_empty());
+
+    let out = f.sb.run(&["fix", "--yes", "env.file", "--color", "never"]);
+    let text = support::stdout(&out);
+    assert!(text.contains("$ write environment.yml"), "{text}");
+    let written = fs::read_to_string(f.sb.project.join("environment.yml")).unwrap();
+    assert!(
+        written.starts_with("name: demo\nchannels:\n  - conda-forge\n"),
+        "{written}"
+    );
+    assert!(written.contains("  - python=3.11"), "{written}");
+    assert!(written.contains("  - requests==2.31.0\n"), "{written}");
+    assert_eq!(
+        logged(&f.log),
+        ["create -y -n demo -f environment.yml [yes=true]"],
+        "{text}"
+    );
+
+    // Once it is there, env.file judges the file: nothing is proposed, nothing written.
+    let plan = support::stdout(
+        &f.sb
+            .run(&["fix", "--dry-run", "env.file", "--color", "never"]),
+    );
+    assert!(!plan.contains("write environment.yml"), "{plan}");
 }

@@ -132,8 +132,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   export's 130 entries would bury every other finding), and a `pip:` block without `pip`
   itself in the dependencies (warn).
 A requirements.txt without an environment.yml fails: the fix proposes an environment.yml
-(PyPI names mapped to conda-forge's where they differ) to create the environment from with
-micromamba — never `pip install -r`. Where the README, the Makefile or a script makes the
+(PyPI names mapped to conda-forge's where they differ), which `devdoctor fix` writes (a new
+file; never over one) before it creates the environment from it with micromamba — never
+`pip install -r`. Where the README, the Makefile or a script makes the
 environment by hand (`conda create -n NAME python=3.10 …`), the proposal takes that name, that
 Python and those packages. A requirements.txt that the packaging reads as the
 package's own dependencies (`[tool.setuptools.dynamic] dependencies = { file = … }`,

@@ -164,7 +164,7 @@ fn apply(inv: &Invocation, report: &Report, plan: &Plan, sink: &mut Sink) -> Res
         .any(|s| {
             s.actions
                 .iter()
-                .any(|a| !matches!(a, Action::Run(_) | Action::Export(..)))
+                .any(|a| !matches!(a, Action::Run(_) | Action::Export(..) | Action::Write(..)))
         });
     let (text, recheck, all_repaired) = recheck(inv, report, &done.affected);
     let code = if all_ok && all_repaired && !skipped_manual {

@@ -8,6 +8,6 @@ pub mod status;
 pub(crate) use context::Context;
 pub(crate) use diagnostic::Diagnostic;
 pub(crate) use model::{area_of, Builtin, Check, Early, Outcome, Phase, Settle, Spec};
-pub use model::{CheckMeta, CheckResult, Fix, Location, Origin};
+pub use model::{CheckMeta, CheckResult, Fix, Location, NewFile, Origin};
 pub(crate) use settings::Settings;
 pub use status::{Counts, Status};

@@ -40,6 +40,17 @@ pub struct Fix {
     /// manager's curl): a later fix that only installs one of them is this step already.
     #[serde(skip)]
     pub provides: Vec<String>,
+    /// Files the fix creates before its commands run (a proposed environment.yml); never
+    /// one that exists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_files: Vec<NewFile>,
+}
+
+/// A file a fix creates: its path in the project, and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewFile {
+    pub path: PathBuf,
+    pub content: String,
 }
 
 impl Fix {
@@ -64,6 +75,15 @@ impl Fix {
 
     pub fn phase(mut self, phase: Phase) -> Fix {
         self.phase = phase;
+        self
+    }
+
+    /// Creates `path` (relative to the project) with `content` before the commands run.
+    pub fn new_file(mut self, path: impl Into<PathBuf>, content: impl Into<String>) -> Fix {
+        self.new_files.push(NewFile {
+            path: path.into(),
+            content: content.into(),
+        });
         self
     }
 

@@ -134,15 +134,53 @@ pub(crate) fn outgoing(result: &mut CheckResult) {
         clean(&mut fix.why);
         fix.manual.iter_mut().for_each(clean);
         no_pip::guard(fix);
+        for file in &mut fix.new_files {
+            file.content = new_file_content(&file.content);
+        }
     }
     result.data.values_mut().for_each(json_value);
     crate::policy::redact::result(result);
+}
+
+/// What a fix may put in a new file, which `fix` shows and writes as it is (a proposal made of
+/// the project's own lines): no control characters, and no line that holds a credential. Such
+/// a line is left out, as a comment that says so at its indentation: a secret is never
+/// printed, and never copied into a file that is likely to be committed.
+fn new_file_content(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    for line in content.lines() {
+        let line = text::one_line(line, false);
+        if crate::policy::redact::text(&line) == line.as_str() {
+            out.push_str(&line);
+        } else {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str("# left out: this line held a credential; add it back by hand");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::Fix;
+
+    /// A new file a fix writes holds no control character and no credential: the line with
+    /// one is a comment that says it was left out.
+    #[test]
+    fn a_new_file_holds_no_secret_and_no_control_character() {
+        let content = "dependencies:\n  - bad\u{1b}[31mred==1.0\n  - pip:\n      - git+https://user:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/x/y.git\n      - requests\n";
+        let mut r =
+            CheckResult::fail("x").with_fix(Fix::new("y").new_file("environment.yml", content));
+        outgoing(&mut r);
+        let out = &r.fix.unwrap().new_files[0].content;
+        assert_eq!(
+            out,
+            "dependencies:\n  - badred==1.0\n  - pip:\n      # left out: this line held a credential; add it back by hand\n      - requests\n"
+        );
+    }
 
     #[test]
     fn metadata_from_outside_is_cleaned() {

@@ -198,34 +198,47 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         .filter(|(b, _)| b.env == name)
         .map(|(b, at)| (b.specs.as_slice(), at.as_str()));
     let proposal = requirements::proposal(&name, by_hand, &converted);
-    CheckResult::fail("requirements.txt but no environment.yml: the environment is not reproducible with mamba")
-        .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
-        .detail("notes say where a name was changed; review, then save it next to requirements.txt):")
-        .details(proposal.iter().map(|l| format!("  {l}")))
-        .location(Location::new(loc_path(ctx, &req), 0, "pip requirements without an environment.yml").rule("requirements-only"))
-        .with_fix(
-            Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
-                .phase(Phase::CreateEnv)
-                // The proposal is a detail, which only `-v` shows: name where it is.
-                .manual("review the proposed environment.yml (`devdoctor -v env.file` prints it) and save it next to requirements.txt")
-                .manual(then_make(ctx, &name)),
+    let content = proposal
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    let fix = Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
+        .phase(Phase::CreateEnv)
+        .new_file("environment.yml", content);
+    CheckResult::fail(
+        "requirements.txt but no environment.yml: the environment is not reproducible with mamba",
+    )
+    .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
+    .detail(
+        "notes say where a name was changed; `devdoctor fix` writes it next to requirements.txt,",
+    )
+    .detail("and shows it before it does):")
+    .details(proposal.iter().map(|l| format!("  {l}")))
+    .location(
+        Location::new(
+            loc_path(ctx, &req),
+            0,
+            "pip requirements without an environment.yml",
         )
+        .rule("requirements-only"),
+    )
+    .with_fix(then_make(ctx, &name, fix))
 }
 
-/// The step after saving the proposed file: create environment `name` from it, or, where an
+/// After the proposed file is written: create environment `name` from it, or, where an
 /// environment of that name exists (the README's `conda create -n` was run), update it from
-/// it, since `create -y` would remove it and create it again.
-fn then_make(ctx: &Context, name: &str) -> String {
+/// it by hand (`create -y` would remove it and create it again; an update changes an
+/// environment the user made, which `fix` leaves to them).
+fn then_make(ctx: &Context, name: &str, fix: Fix) -> Fix {
     let cmds = commands(ctx);
     if probe::discovery(ctx).resolve(name).chosen.is_some() {
         let update = cmds.update_env(name, "environment.yml");
-        return format!(
+        return fix.manual(format!(
             "then update the environment `{name}`, which exists, from it: {}",
             shown_cmd(&update)
-        );
+        ));
     }
-    let create = cmds.create_env(name, "environment.yml");
-    format!("then create the environment: {}", shown_cmd(&create))
+    fix.cmd(cmds.create_env(name, "environment.yml"))
 }
 
 fn shown_cmd(argv: &[String]) -> String {
