@@ -1,7 +1,8 @@
 //! The one fix planner: the fixes of the checks that warn or fail, ordered (install tools,
 //! configure, create environments, update them, lock, runtime), each command once, each
-//! classified as run / manual / refused. Every surface (the human report's next steps,
-//! `fix --dry-run`, `fix --script`, `fix --yes`, the JSON report) renders this one plan.
+//! classified as run / manual / refused, with the new files a step writes before its
+//! commands. Every surface (the human report's next steps, `fix --dry-run`, `fix --script`,
+//! `fix --yes`, the JSON report) renders this one plan.
 
 use crate::core::Settings;
 use crate::core::{Origin, Phase, Status};
