@@ -66,7 +66,7 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
         .or_else(|| app.clone());
     let facts = dockerfile::dockerfiles(ctx);
     facts.files.iter().find_map(|df| {
-        let all = df.start_words();
+        let all = through_script(ctx, df.start_words());
         let words = command_words(&all);
         let (script, argv, uvicorn) = match uvicorn_argv(words) {
             Some(argv) => {
@@ -99,6 +99,50 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
             compose: compose_run(ctx, &df.path),
         })
     })
+}
+
+/// The start command of an image that starts through a shell script of the project's
+/// (`ENTRYPOINT ["/app/entrypoint.sh"]`, `CMD ["bash", "start.sh"]`), matched by its file
+/// name: the command the script hands over to (`exec "$@"`: the words after the script), else
+/// its last line that runs Python or uvicorn. The start words as they are otherwise. The
+/// script is read as text, never run.
+fn through_script(ctx: &Context, words: Vec<String>) -> Vec<String> {
+    let at = match words.first().map(|w| w.rsplit('/').next().unwrap_or(w)) {
+        Some("sh" | "bash" | "dash") => 1,
+        _ => 0,
+    };
+    let Some(name) = words
+        .get(at)
+        .filter(|w| w.ends_with(".sh"))
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+    else {
+        return words;
+    };
+    let found = crate::probes::files::project_files(ctx);
+    let text = found
+        .scripts
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name))
+        .and_then(|p| crate::disk::read_head(p, crate::probes::files::SCRIPT_BYTES).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let Some(text) = text else {
+        return words;
+    };
+    let args = &words[at + 1..];
+    if !args.is_empty() && text.contains("\"$@\"") {
+        return args.to_vec();
+    }
+    let runs = |w: &Vec<String>| {
+        let c = command_words(w);
+        python_argv(c).is_some() || uvicorn_argv(c).is_some()
+    };
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(shlex::split)
+        .find(runs)
+        .unwrap_or(words)
 }
 
 /// Whether the `python …` command runs `main` (the project's path of the server's script).

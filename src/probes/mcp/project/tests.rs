@@ -610,6 +610,60 @@ proptest::proptest! {
     }
 }
 
+/// An image that starts through an entrypoint script of the project's starts what the script
+/// runs last (matsunagalab/mcp-md's `ENTRYPOINT ["/app/entrypoint.sh"]`), or, where the
+/// script hands over with `exec "$@"`, the CMD after it.
+#[test]
+fn an_entrypoint_script_is_followed_to_the_server() {
+    let server = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\nif __name__ == '__main__':\n    mcp.run(transport='streamable-http')\n";
+    let dockerfile =
+        "FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENTRYPOINT [\"/app/docker/entrypoint.sh\"]\n";
+    let script = "#!/bin/bash\nset -e\n# python old_server.py\nsource /opt/conda/etc/profile.d/conda.sh\nexec micromamba run -n base python /app/src/server.py --port 8000\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("src/server.py", server),
+            ("Dockerfile", dockerfile),
+            ("docker/entrypoint.sh", script),
+        ],
+        |_| {},
+    );
+    let start = p
+        .image_start
+        .as_ref()
+        .expect("the entrypoint starts src/server.py");
+    assert_eq!(start.script, "src/server.py");
+    assert_eq!(start.line, 3);
+    // `exec "$@"`: the CMD after the script is what starts.
+    let handover = "#!/bin/sh\nset -e\nexec \"$@\"\n";
+    let dockerfile = "FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENTRYPOINT [\"/app/docker/entrypoint.sh\"]\nCMD [\"python\", \"/app/src/server.py\"]\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("src/server.py", server),
+            ("Dockerfile", dockerfile),
+            ("docker/entrypoint.sh", handover),
+        ],
+        |_| {},
+    );
+    assert_eq!(
+        p.image_start.map(|s| s.script),
+        Some("src/server.py".into())
+    );
+    // A script that starts something else is not the server.
+    let other = "#!/bin/sh\nexec nginx -g 'daemon off;'\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("src/server.py", server),
+            ("Dockerfile", "FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENTRYPOINT [\"/app/docker/entrypoint.sh\"]\n"),
+            ("docker/entrypoint.sh", other),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.image_start, None);
+}
+
 /// What the image and compose set at start is kept only for variables that name an address:
 /// no other value (a password) is held, so none can reach Debug output.
 #[test]
