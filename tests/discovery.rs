@@ -44,6 +44,7 @@ const TREES: &[&str] = &[
     "env-update-addition",
     "windows-export",
     "readme-create-requirements",
+    "mcp-entrypoint-healthcheck",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -563,4 +564,33 @@ fn a_readme_create_command_names_the_proposed_environment() {
     );
     let content = &file["fix"]["new_files"][0]["content"];
     assert!(text(content).contains("python=3.11"), "{file}");
+}
+
+/// mcp-md's image starts its FastMCP server through an entrypoint script and asks `/health`
+/// with `curl -f`; the server declares no such route (its "health check" is an MCP tool):
+/// the HEALTHCHECK fails at its line, and the fix checks the port the script passes.
+#[test]
+fn a_healthcheck_of_a_route_the_entrypoint_server_lacks_fails() {
+    let report = run("mcp-entrypoint-healthcheck");
+    let hc = check(&report, "dockerfile.healthcheck_tool");
+    assert_eq!(hc["status"], "fail", "{hc}");
+    assert_eq!(hc["locations"][0]["line"], 13, "{hc}");
+    assert!(
+        text(&hc["summary"]).contains(
+            "HEALTHCHECK asks `/health`, which the MCP server the image starts does not serve"
+        ),
+        "{hc}"
+    );
+    let manual = text(&hc["fix"]["manual"]);
+    assert!(
+        manual.contains("socket.create_connection(('127.0.0.1', 3000), 3)"),
+        "{manual}"
+    );
+    // The script passes `--host "$HOST"`, a variable it sets: not judged, not "listens on $HOST".
+    let bind = check(&report, "mcp.container_bind");
+    assert_eq!(bind["status"], "skip", "{bind}");
+    assert!(
+        text(&bind["summary"]).contains("a variable its script sets"),
+        "{bind}"
+    );
 }

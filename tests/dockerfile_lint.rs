@@ -586,3 +586,54 @@ fn a_healthcheck_fix_takes_the_servers_port_from_its_code() {
     let manual = check(&report, "dockerfile.healthcheck")["fix"]["manual"].to_string();
     assert!(manual.contains("http://127.0.0.1:3001/health"), "{manual}");
 }
+
+/// The image of an MCP server whose code declares no health route, with a HEALTHCHECK that
+/// asks `/health` and fails on a 404 (matsunagalab/mcp-md: `curl -f`, the server started by
+/// an entrypoint script): the container never becomes healthy. The fix checks the port, or
+/// adds the route; with the route declared, the same HEALTHCHECK passes.
+#[test]
+fn a_healthcheck_asking_a_route_the_server_does_not_serve_fails() {
+    let server = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"md\", host=\"0.0.0.0\", port=8000)\nif __name__ == \"__main__\":\n    mcp.run(transport=\"streamable-http\")\n";
+    let sb = project(&[
+        ("src/mcp_md/server.py", server),
+        (
+            "docker/entrypoint.sh",
+            "#!/bin/bash\nset -e\nexec micromamba run -n base python /app/src/mcp_md/server.py\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM python:3.12\nCOPY . /app\nEXPOSE 8000\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:8000/health || exit 1\nENTRYPOINT [\"/app/docker/entrypoint.sh\"]\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck_tool"]);
+    let hc = check(&report, "dockerfile.healthcheck_tool");
+    assert_eq!(hc["status"], "fail", "{hc:#}");
+    assert_eq!(
+        locations(&report, "dockerfile.healthcheck_tool"),
+        [("Dockerfile".to_string(), 4, "DD014".to_string())],
+        "{hc:#}"
+    );
+    assert!(
+        hc["summary"].as_str().unwrap().contains(
+            "HEALTHCHECK asks `/health`, which the MCP server the image starts does not serve"
+        ),
+        "{hc:#}"
+    );
+    let manual = hc["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("socket.create_connection(('127.0.0.1', 8000), 3)")
+            && manual.contains("custom_route"),
+        "{manual}"
+    );
+    // With the route declared, the HEALTHCHECK asks what the server serves.
+    sb.write(
+        "project/src/mcp_md/server.py",
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"md\", host=\"0.0.0.0\", port=8000)\n@mcp.custom_route(\"/health\", methods=[\"GET\"])\nasync def health(request):\n    return None\nif __name__ == \"__main__\":\n    mcp.run(transport=\"streamable-http\")\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.healthcheck_tool"]);
+    assert_eq!(
+        check(&report, "dockerfile.healthcheck_tool")["status"],
+        "ok",
+        "{report:#}"
+    );
+}

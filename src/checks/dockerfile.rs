@@ -18,7 +18,7 @@ pub(crate) use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile, IgnoreFile};
-use rules::{BaseImage, Bases};
+use rules::{BaseImage, Bases, Served};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -83,6 +83,8 @@ pub(crate) struct FixInput<'a> {
     /// its code declares no health route: a health URL would answer 404, so the check asks
     /// whether the port accepts a connection.
     pub socket_port: Option<u16>,
+    /// The first Dockerfile's HEALTHCHECK asks a route the project's MCP server does not serve.
+    pub unserved_route: Option<UnservedRoute>,
     /// How a Celery worker built from the first Dockerfile is asked whether it is alive
     /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
     pub worker_probe: Option<String>,
@@ -98,6 +100,14 @@ pub(crate) struct FixInput<'a> {
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
     pub build_paths: Option<(String, String)>,
+}
+
+/// See [`FixInput::unserved_route`].
+pub(crate) struct UnservedRoute {
+    /// The server's health route, where its code declares one.
+    pub health: Option<String>,
+    /// The port the HEALTHCHECK asks.
+    pub port: u16,
 }
 
 /// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
@@ -275,6 +285,10 @@ impl Bases for EngineBases<'_> {
         crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Stdio
     }
 
+    fn served_routes(&self, df: &Dockerfile) -> Option<Served> {
+        served_routes(self.0, df)
+    }
+
     fn runs_as_a_service(&self, dockerfile: &Path) -> bool {
         // A shell someone attaches to, or a job another service waits on, serves nothing
         // unless it publishes a port (compose.healthcheck leaves them out alike).
@@ -308,6 +322,36 @@ impl Bases for EngineBases<'_> {
             _ => None,
         }
     }
+}
+
+/// The routes of the project's MCP server, where the image built from `df` starts it and it
+/// serves HTTP (see [`Bases::served_routes`]).
+fn served_routes(ctx: &Context, df: &Dockerfile) -> Option<Served> {
+    let project = crate::probes::mcp::project(ctx);
+    let starts = project
+        .image_start
+        .as_ref()
+        .is_some_and(|s| s.dockerfile == df.display);
+    if !starts || project.serves != crate::probes::mcp::Serves::Http {
+        return None;
+    }
+    let path = |u: &str| url::Url::parse(u).ok().map(|u| u.path().to_string());
+    Some(Served {
+        health: path(&project.health_url).filter(|_| project.health_route),
+        endpoint: path(&project.mcp_url)?,
+    })
+}
+
+/// Where the final HEALTHCHECK of `df` asks a route the project's MCP server does not serve:
+/// the server's health route (if it has one) and the port asked, for the fix.
+fn unserved_route(ctx: &Context, df: &Dockerfile) -> Option<UnservedRoute> {
+    let hc = health_tool::final_healthcheck(df)?;
+    health_tool::route_finding(df, hc, &EngineBases(ctx))?;
+    let (_, port) = health_tool::asked_route(hc)?;
+    Some(UnservedRoute {
+        health: served_routes(ctx, df)?.health,
+        port: port.unwrap_or(80),
+    })
 }
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):
@@ -503,6 +547,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let health_url = health_url(ctx, first);
     let worker_probe = first.and_then(celery_worker_probe);
     let socket_port = first.and_then(|df| no_health_route(ctx, df, &health_url));
+    let unserved_route = first.and_then(|df| unserved_route(ctx, df));
     let input = FixInput {
         env_file,
         env_file_shown,
@@ -513,6 +558,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         health_url,
         worker_probe,
         socket_port,
+        unserved_route,
     };
     (rule.fix)(&input)
 }

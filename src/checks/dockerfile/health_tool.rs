@@ -1,8 +1,10 @@
 //! `dockerfile.healthcheck_tool`: the program a HEALTHCHECK runs must exist in the final
 //! image. Judged from the image's layers when it is built, else statically: base images known
-//! to lack curl/wget, and the RUN lines and environment file that would install it.
+//! to lack curl/wget, and the RUN lines and environment file that would install it. Where the
+//! image starts the project's MCP server, the route the HEALTHCHECK asks must be one the server
+//! serves.
 
-use super::rules::Bases;
+use super::rules::{Bases, Served};
 use crate::checks::{finding, Finding};
 use crate::core::Status;
 use crate::probes::dockerfile::{Dockerfile, Instruction};
@@ -91,7 +93,56 @@ fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
 }
 
 /// The HEALTHCHECK the final stage runs (its own, or one it inherits from a stage it builds on).
-fn final_healthcheck(df: &Dockerfile) -> Option<&Instruction> {
+/// The path and port of the URL a HEALTHCHECK asks, where an HTTP error fails it: curl with
+/// `-f`/`--fail`, wget, or Python's `urlopen` (curl without `-f` passes on a 404).
+pub(super) fn asked_route(hc: &Instruction) -> Option<(String, Option<u16>)> {
+    let args = &hc.args;
+    let (prog, _) = program(hc)?;
+    let name = base_name(&prog);
+    let fails = match name {
+        "curl" => args
+            .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .any(|w| {
+                w == "--fail"
+                    || w == "--fail-with-body"
+                    || (w.starts_with('-') && !w.starts_with("--") && w.contains('f'))
+            }),
+        "wget" => true,
+        _ => name.starts_with("python") && args.contains("urlopen"),
+    };
+    let start = args.find("http://").or_else(|| args.find("https://"))?;
+    let end = args[start..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ')' | ']' | ','))
+        .map_or(args.len(), |n| start + n);
+    let url = url::Url::parse(&args[start..end]).ok()?;
+    fails.then(|| (url.path().to_string(), url.port_or_known_default()))
+}
+
+/// A HEALTHCHECK of the project's MCP server image that asks a route the server does not
+/// serve: the answer is a 404, and the container never becomes healthy.
+pub(super) fn route_finding(
+    df: &Dockerfile,
+    hc: &Instruction,
+    bases: &dyn Bases,
+) -> Option<Finding> {
+    let Served { health, endpoint } = bases.served_routes(df)?;
+    let (path, _) = asked_route(hc)?;
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    let why = match health {
+        Some(h) if same(&path, &h) => return None,
+        Some(h) => format!("its health route is `{h}`"),
+        // A GET of the MCP endpoint is not judged.
+        None if same(&path, &endpoint) => return None,
+        None => "its code declares no health route, and the SDKs serve none".to_string(),
+    };
+    Some(finding(
+        hc.line,
+        Status::Fail,
+        format!("HEALTHCHECK asks `{path}`, which the MCP server the image starts does not serve ({why}): it answers 404, and the container never becomes healthy"),
+    ))
+}
+
+pub(super) fn final_healthcheck(df: &Dockerfile) -> Option<&Instruction> {
     let fin = df.final_stage()?;
     df.lineage(fin.index)
         .iter()
@@ -113,7 +164,7 @@ pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Findin
     };
     let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
     let name = base_name(&prog).to_string();
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = route_finding(df, hc, bases).into_iter().collect();
     if shell_form && lacks(&base, "sh") {
         out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK uses the shell form, but {base} has no /bin/sh: the check can never run; use the exec form `CMD [\"{prog}\", …]`")));
     }
@@ -172,6 +223,59 @@ mod tests {
         fn env_has(&self, _: &str) -> Option<bool> {
             self.env
         }
+    }
+
+    /// The image of an MCP server whose code declares `health` (or none).
+    struct Server(Option<&'static str>);
+    impl Bases for Server {
+        fn local(&self, _: &str) -> Option<BaseImage> {
+            None
+        }
+        fn image_has(&self, _: &str) -> Option<bool> {
+            Some(true)
+        }
+        fn served_routes(&self, _: &Dockerfile) -> Option<Served> {
+            Some(Served {
+                health: self.0.map(str::to_string),
+                endpoint: "/mcp".into(),
+            })
+        }
+    }
+
+    /// A HEALTHCHECK that fails on an HTTP error and asks a route the MCP server does not
+    /// serve fails (matsunagalab/mcp-md: `curl -f …/health` of a FastMCP server without a
+    /// health route); one that asks the server's health route, or its endpoint, or that
+    /// passes on any answer (curl without -f), does not.
+    #[test]
+    fn a_route_the_server_does_not_serve_fails() {
+        let route = |hc: &str, health: Option<&'static str>| -> Vec<Status> {
+            let text = format!("FROM mambaorg/micromamba:2.0.5\nHEALTHCHECK {hc}\n");
+            let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &text);
+            healthcheck_tool(&df, &Server(health))
+                .into_iter()
+                .map(|f| f.status)
+                .collect()
+        };
+        let curl_f = "CMD curl -f http://localhost:8000/health || exit 1";
+        assert_eq!(route(curl_f, None), [Status::Fail, Status::Ok]);
+        assert_eq!(route(curl_f, Some("/health")), [Status::Ok]);
+        assert_eq!(route(curl_f, Some("/healthz")), [Status::Fail, Status::Ok]);
+        assert_eq!(
+            route("CMD curl -fsS http://127.0.0.1:8000/mcp/", None),
+            [Status::Ok]
+        );
+        assert_eq!(
+            route("CMD curl http://localhost:8000/health", None),
+            [Status::Ok]
+        );
+        assert_eq!(
+            route("CMD wget -qO- http://localhost:8000/health", None),
+            [Status::Fail, Status::Ok]
+        );
+        let python = r#"CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')"]"#;
+        assert_eq!(route(python, None), [Status::Fail, Status::Ok]);
+        let socket = r#"CMD ["python", "-c", "import socket; socket.create_connection(('127.0.0.1', 8000), 3)"]"#;
+        assert_eq!(route(socket, None), [Status::Ok]);
     }
 
     fn judge(text: &str, image: Option<bool>, env: Option<bool>) -> Vec<(usize, Status)> {

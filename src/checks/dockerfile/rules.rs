@@ -18,6 +18,14 @@ pub(crate) struct BaseImage {
     pub has_healthcheck: bool,
 }
 
+/// The HTTP routes of the project's MCP server that an image starts: its health route (`None`
+/// where its code declares none: the SDKs serve none of their own) and its MCP endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Served {
+    pub health: Option<String>,
+    pub endpoint: String,
+}
+
 /// Looks up local images (the engine in a real run; nothing in unit tests).
 pub(crate) trait Bases {
     fn local(&self, image: &str) -> Option<BaseImage>;
@@ -38,6 +46,11 @@ pub(crate) trait Bases {
     /// The ignore file Docker applies when it builds `df`; `None` when there is none.
     fn ignore_file(&self, _df: &Dockerfile) -> std::sync::Arc<Option<IgnoreFile>> {
         std::sync::Arc::new(None)
+    }
+    /// The routes the MCP server that the image built from `df` starts serves over HTTP;
+    /// `None` where the image starts no MCP server of the project's over HTTP.
+    fn served_routes(&self, _df: &Dockerfile) -> Option<Served> {
+        None
     }
     /// Whether the project is an MCP server that speaks stdio only: its image is started by a
     /// client (`docker run -i`) and serves no port.

@@ -7,8 +7,9 @@ use crate::probes::mcp::{self, CodeHost, ImageStart};
 
 pub(super) const EXPLAIN: &str = "
 Looks at: the Dockerfile whose image starts the project's MCP server (its CMD or ENTRYPOINT
-runs the server's script with Python, directly, through `micromamba run` or a shell chain, or
-runs uvicorn with the server's app, whose `--host` or `UVICORN_HOST` then decides), the address the
+runs the server's script with Python, directly, through `micromamba run`, a shell chain or an
+entrypoint script of the project's, or runs uvicorn with the server's app, whose `--host` or
+`UVICORN_HOST` then decides), the address the
 script's code gives the server (`host=` where the server is created or run, a `--host` option,
 a `…HOST` environment variable it reads), the image's ENV, and what the compose services that
 run the image set at start (`environment:`, a `--host` in `command:`), which wins.
@@ -19,7 +20,8 @@ every client gets `connection reset`.
 When: the project serves MCP over HTTP and a Dockerfile starts its server script; skips
 otherwise. The host is judged when the code names none (the default), names every interface,
 or reads a `…HOST` variable that compose or the image sets or that has a default; a host
-chosen another way, or passed on from the shell or an env_file, is not guessed at.
+chosen another way, passed on from the shell or an env_file, or given to `--host` as a shell
+variable of the start script (`--host \"$HOST\"`), is not guessed at.
 Fix: give the server `host=\"0.0.0.0\"` inside the container only, e.g. from a variable the
 Dockerfile sets (`ENV MCP_HOST=0.0.0.0` and `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")`),
 keep the published port on loopback (`127.0.0.1:8000:8000`), then rebuild.";
@@ -32,15 +34,23 @@ fn image_sets<'a>(start: &'a ImageStart, names: &[&str]) -> Option<&'a (String, 
         .find(|(n, _, _)| names.contains(&n.as_str()))
 }
 
-/// `--host 0.0.0.0` / `--host=0.0.0.0` in the start command.
-fn host_argument(argv: &[String]) -> Option<&str> {
-    argv.iter().enumerate().find_map(|(i, w)| {
+/// `--host 0.0.0.0` / `--host=0.0.0.0` in the start command; an early skip where the value
+/// is a shell variable (`--host "$HOST"` in an entrypoint script), which is not read.
+fn host_argument(argv: &[String]) -> Result<Option<&str>, Early> {
+    let host = argv.iter().enumerate().find_map(|(i, w)| {
         w.strip_prefix("--host=").or_else(|| {
             (w == "--host")
                 .then(|| argv.get(i + 1).map(String::as_str))
                 .flatten()
         })
-    })
+    });
+    match host {
+        Some(h) if h.contains('$') => Err(Early::skip(format!(
+            "the start command passes --host {}, a variable its script sets: not judged",
+            crate::policy::text::printable(h)
+        ))),
+        _ => Ok(host),
+    }
 }
 
 /// `mcp.container_bind`.
@@ -95,7 +105,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
                 format!("compose's command passes --host {host} ({at})"),
             ));
         }
-        if let Some(host) = host_argument(&start.argv) {
+        if let Some(host) = host_argument(&start.argv)? {
             return Ok((
                 host.to_string(),
                 format!("its command passes --host {host}"),
@@ -146,7 +156,7 @@ fn uvicorn_host(start: &ImageStart) -> Result<(String, String), Early> {
             format!("compose's command passes --host {host} ({at})"),
         ));
     }
-    if let Some(host) = host_argument(&start.argv) {
+    if let Some(host) = host_argument(&start.argv)? {
         return Ok((host.to_string(), format!("uvicorn is given --host {host}")));
     }
     if let Some(found) = set_at_start(start, &["UVICORN_HOST"], "")? {
