@@ -329,9 +329,17 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
 pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, String)> {
     sources(root, scripts).iter().find_map(|script| {
         let bytes = crate::disk::read_head(script, SCRIPT_BYTES).ok()?;
-        let found = by_hand_in(&String::from_utf8_lossy(&bytes))
-            .into_iter()
-            .next()?;
+        let text = String::from_utf8_lossy(&bytes);
+        // A README is prose around commands; a script or Makefile is commands.
+        let readme = script
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with("readme"));
+        let text = if readme {
+            markdown_commands(&text)
+        } else {
+            text.into_owned()
+        };
+        let found = by_hand_in(&text).into_iter().next()?;
         let shown = script
             .strip_prefix(root)
             .unwrap_or(script)
@@ -339,6 +347,41 @@ pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, Strin
         let at = format!("{}:{}", crate::policy::text::printable(&shown), found.line);
         Some((found, at))
     })
+}
+
+/// The lines of a README (Markdown, or reStructuredText's indented blocks) that hold commands:
+/// those of fenced code blocks, those with inline code, and those that start with a package
+/// manager or a `$` prompt. Prose is blanked
+/// (line numbers stay), so that "then run conda create -n x python=3.10 and activate it" does
+/// not make `and`, `activate` and `it` packages.
+fn markdown_commands(text: &str) -> String {
+    let mut fence: Option<&str> = None;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| t.starts_with(m));
+        let keep = match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                false
+            }
+            (Some(f), Some(m)) if f == m => {
+                fence = None;
+                false
+            }
+            (Some(_), _) => true,
+            (None, None) => {
+                t.contains('`')
+                    || t.starts_with("$ ")
+                    || MANAGERS.iter().any(|m| t.starts_with(&format!("{m} ")))
+            }
+        };
+        if keep {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The environment files the project's CI workflows set up (`environment-file: app/env.yml`,
@@ -475,6 +518,26 @@ mod tests {
         assert!(
             found[0].command.starts_with("$ conda create -n foo"),
             "{found:?}"
+        );
+        // In Markdown, prose that mentions a create is not a command: its words would be
+        // packages.
+        let readme = "# X\n\nThen run conda create -n prose python=3.10 and activate it.\n\nconda create -n plain python=3.11 -y\n```sh\nmamba create -n fenced python=3.12 pip\n```\n";
+        let kept = markdown_commands(readme);
+        assert_eq!(kept.lines().count(), readme.lines().count());
+        let found: Vec<(usize, String, Vec<String>)> = by_hand_in(&kept)
+            .into_iter()
+            .map(|b| (b.line, b.env, b.specs))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (5, "plain".to_string(), vec!["python=3.11".to_string()]),
+                (
+                    7,
+                    "fenced".to_string(),
+                    vec!["python=3.12".to_string(), "pip".to_string()]
+                ),
+            ]
         );
         // In a script, backticks are command substitution: the command around them counts.
         let script = "conda create -n tool python=3.11 -y && echo `conda info --base`\n\
