@@ -255,12 +255,7 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
     let (v, _) = bundled(&sb, &["-v"]);
     let readme = check(&v, "pip.readme");
     assert_eq!(readme["status"], "warn", "{readme:#}");
-    let lines: Vec<u64> = readme["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["line"].as_u64().unwrap())
-        .collect();
+    let lines = location_lines(readme);
     assert_eq!(lines, [9], "{readme:#}");
     assert_eq!(
         readme["data"]["self_installs"],
@@ -286,12 +281,7 @@ fn inline_code_in_a_readme_is_searched() {
     let (v, _) = bundled(&sb, &[]);
     let readme = check(&v, "pip.readme");
     assert_eq!(readme["status"], "warn", "{readme:#}");
-    let lines: Vec<u64> = readme["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["line"].as_u64().unwrap())
-        .collect();
+    let lines = location_lines(readme);
     assert_eq!(lines, [7], "{readme:#}");
 }
 
@@ -563,4 +553,14 @@ fn gitignore_check_works_for_a_project_in_a_subfolder_of_the_repository() {
     sb.write(".gitignore", "*.pyc\n.env\n");
     let (v, _) = sb.json(&["dotenv.gitignore"]);
     assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+}
+
+/// The lines of a check's locations, in order.
+fn location_lines(c: &serde_json::Value) -> Vec<u64> {
+    c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect()
 }
