@@ -106,7 +106,7 @@ pub fn proposal(
     converted: &[Converted],
 ) -> Vec<String> {
     let mut lines = vec![
-        format!("name: {env_name}"),
+        format!("name: {}", yaml_scalar(env_name)),
         "channels:".to_string(),
         "  - conda-forge".to_string(),
         "dependencies:".to_string(),
@@ -153,6 +153,20 @@ pub fn proposal(
     lines
 }
 
+/// A name as a YAML scalar: plain where it is letters, digits, `_`, `.` and `-`, else in single
+/// quotes (a name from a README could start with `*`, `&` or `!`, which YAML reads as syntax).
+fn yaml_scalar(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
 /// Whether a conda spec constrains the version (`numpy<2`, `python=3.10`).
 fn constrained(spec: &str) -> bool {
     super::envfile::parse_spec(spec).is_ok_and(|m| m.version.is_some())
@@ -183,6 +197,18 @@ mod tests {
                 "      - git+https://x/y.git#egg=y",
             ]
         );
+        // A name YAML would read as syntax is quoted.
+        assert_eq!(proposal("*x'y", None, &c)[0], "name: '*x''y'");
+        assert_eq!(proposal("my-env_2.0", None, &c)[0], "name: my-env_2.0");
+        // What `fix` writes reads back as an environment file with that name and those specs.
+        let text: String = proposal("*x'y", Some((&by_hand, "README.md:6")), &c)
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let file = super::super::envfile::parse(std::path::Path::new("environment.yml"), text)
+            .expect("the proposal parses");
+        assert_eq!(file.name.as_ref().map(|n| n.text.as_str()), Some("*x'y"));
+        assert!(file.dep("numpy").is_some() && file.dep("python").is_some());
         // Without one, the default pin and requirements.txt as it is.
         let p = proposal("foo", None, &c);
         assert_eq!(p[4], "  - python=3.12        # pin the Python you use");
