@@ -83,8 +83,9 @@ pub(crate) struct FixInput<'a> {
     /// its code declares no health route: a health URL would answer 404, so the check asks
     /// whether the port accepts a connection.
     pub socket_port: Option<u16>,
-    /// The first Dockerfile's HEALTHCHECK asks a route the project's MCP server does not serve.
-    pub unserved_route: Option<UnservedRoute>,
+    /// The first Dockerfile's HEALTHCHECK asks a route the project's MCP server does not
+    /// serve, on this port.
+    pub unserved_route: Option<u16>,
     /// How a Celery worker built from the first Dockerfile is asked whether it is alive
     /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
     pub worker_probe: Option<String>,
@@ -100,14 +101,6 @@ pub(crate) struct FixInput<'a> {
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
     pub build_paths: Option<(String, String)>,
-}
-
-/// See [`FixInput::unserved_route`].
-pub(crate) struct UnservedRoute {
-    /// The server's health route, where its code declares one.
-    pub health: Option<String>,
-    /// The port the HEALTHCHECK asks.
-    pub port: u16,
 }
 
 /// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
@@ -343,15 +336,12 @@ fn served_routes(ctx: &Context, df: &Dockerfile) -> Option<Served> {
 }
 
 /// Where the final HEALTHCHECK of `df` asks a route the project's MCP server does not serve:
-/// the server's health route (if it has one) and the port asked, for the fix.
-fn unserved_route(ctx: &Context, df: &Dockerfile) -> Option<UnservedRoute> {
+/// the port it asks, for the fix.
+fn unserved_route(ctx: &Context, df: &Dockerfile) -> Option<u16> {
     let hc = health_tool::final_healthcheck(df)?;
     health_tool::route_finding(df, hc, &EngineBases(ctx))?;
     let (_, port) = health_tool::asked_route(hc)?;
-    Some(UnservedRoute {
-        health: served_routes(ctx, df)?.health,
-        port: port.unwrap_or(80),
-    })
+    Some(port.unwrap_or(80))
 }
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):
