@@ -715,6 +715,15 @@ pub(crate) fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             .iter()
             .map(|f| write_action(f, untrusted, opts))
             .collect();
+        // The commands need the file: where it is not written, they do not run either.
+        if writes.iter().any(|w| matches!(w, Action::Refused(..))) {
+            for a in &mut actions {
+                if let Action::Run(argv) = a {
+                    let why = "an earlier action of this step is refused".to_string();
+                    *a = Action::Refused(std::mem::take(argv), why);
+                }
+            }
+        }
         actions.splice(0..0, writes);
         let manual: Vec<String> = fix
             .manual
@@ -1250,6 +1259,22 @@ mod tests {
         assert!(matches!(
             write_action(&file("environment.yml"), false, &opts),
             Action::Refused(_, why) if why.contains("never replaces")
+        ));
+        // The step's commands need the file: where it is not written, they are refused too.
+        let fix = run(
+            "create",
+            Phase::CreateEnv,
+            "micromamba create -y -n x -f environment.yml",
+        )
+        .new_file("environment.yml", "name: x\n");
+        let p = plan(
+            &report(vec![entry("env.file", Status::Fail, Some(fix))]),
+            &opts,
+        );
+        assert_eq!(p.command_count(), 0);
+        assert!(matches!(
+            &p.steps[0].actions[..],
+            [Action::Refused(..), Action::Refused(_, why)] if why.contains("earlier action")
         ));
     }
     use crate::core::{CheckMeta, CheckResult, Fix, Origin};
