@@ -434,6 +434,21 @@ fn the_proposed_environment_file_is_written_then_created_from() {
         "{text}"
     );
 
+    // The script written before stops at its test now that the file is there.
+    let path = f.sb.root().join("fix.sh");
+    fs::write(&path, &script).unwrap();
+    let ran = std::process::Command::new("sh")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(ran.status.code(), Some(1), "{}", support::stderr(&ran));
+    assert!(support::stderr(&ran).contains("environment.yml is there already; not replaced"));
+    assert_eq!(
+        fs::read_to_string(f.sb.project.join("environment.yml")).unwrap(),
+        written
+    );
+    assert_eq!(logged(&f.log).len(), 1, "the script ran nothing");
+
     // Once it is there, env.file judges the file: nothing is proposed, nothing written.
     let plan = support::stdout(
         &f.sb
