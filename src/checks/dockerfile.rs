@@ -328,10 +328,11 @@ fn served_routes(ctx: &Context, df: &Dockerfile) -> Option<Served> {
     if !starts || project.serves != crate::probes::mcp::Serves::Http {
         return None;
     }
-    let path = |u: &str| url::Url::parse(u).ok().map(|u| u.path().to_string());
     Some(Served {
-        health: path(&project.health_url).filter(|_| project.health_route),
-        endpoint: path(&project.mcp_url)?,
+        declares_health: project.health_route,
+        endpoint: url::Url::parse(&project.mcp_url)
+            .map(|u| u.path().to_string())
+            .unwrap_or_default(),
     })
 }
 
@@ -624,13 +625,7 @@ pub(crate) fn suggested_healthcheck(ctx: &Context, df: Option<&Dockerfile>) -> S
 /// no health route (the SDKs serve none of their own): GET on `url` would answer 404. `None`
 /// where the health URL is configured, or another image.
 fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
-    let project = crate::probes::mcp::project(ctx);
-    let starts = project
-        .image_start
-        .as_ref()
-        .is_some_and(|s| s.dockerfile == df.display);
-    let mcp_http = project.serves == crate::probes::mcp::Serves::Http;
-    if ctx.settings.health_url_explicit || project.health_route || !starts || !mcp_http {
+    if ctx.settings.health_url_explicit || served_routes(ctx, df)?.declares_health {
         return None;
     }
     url::Url::parse(url).ok()?.port_or_known_default()

@@ -125,12 +125,15 @@ pub(super) fn route_finding(
     hc: &Instruction,
     bases: &dyn Bases,
 ) -> Option<Finding> {
-    let Served { health, endpoint } = bases.served_routes(df)?;
+    let Served {
+        declares_health,
+        endpoint,
+    } = bases.served_routes(df)?;
     let (path, _) = asked_route(hc)?;
     let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
     // A server with a health route may declare more than the one read, and a GET of the MCP
     // endpoint is not judged: only a server with no route of its own is sure to answer 404.
-    if health.is_some() || same(&path, &endpoint) {
+    if declares_health || same(&path, &endpoint) {
         return None;
     }
     Some(finding(
@@ -234,7 +237,7 @@ mod tests {
         }
         fn served_routes(&self, _: &Dockerfile) -> Option<Served> {
             Some(Served {
-                health: self.0.map(str::to_string),
+                declares_health: self.0.is_some(),
                 endpoint: "/mcp".into(),
             })
         }

@@ -18,11 +18,11 @@ pub(crate) struct BaseImage {
     pub has_healthcheck: bool,
 }
 
-/// The HTTP routes of the project's MCP server that an image starts: its health route (`None`
-/// where its code declares none: the SDKs serve none of their own) and its MCP endpoint.
+/// The HTTP routes of the project's MCP server that an image starts: whether its code declares
+/// a health route (the SDKs serve none of their own), and its MCP endpoint's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Served {
-    pub health: Option<String>,
+    pub declares_health: bool,
     pub endpoint: String,
 }
 
