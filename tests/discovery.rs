@@ -568,7 +568,8 @@ fn a_readme_create_command_names_the_proposed_environment() {
 
 /// mcp-md's image starts its FastMCP server through an entrypoint script and asks `/health`
 /// with `curl -f`; the server declares no such route (its "health check" is an MCP tool):
-/// the HEALTHCHECK fails at its line, and the fix checks the port the script passes.
+/// the HEALTHCHECK fails at its line, and the fix checks the port the script passes. Its
+/// compose file's healthcheck asks the same route and points there.
 #[test]
 fn a_healthcheck_of_a_route_the_entrypoint_server_lacks_fails() {
     let report = run("mcp-entrypoint-healthcheck");
@@ -585,6 +586,13 @@ fn a_healthcheck_of_a_route_the_entrypoint_server_lacks_fails() {
     assert!(
         manual.contains("socket.create_connection(('127.0.0.1', 3000), 3)"),
         "{manual}"
+    );
+    // compose's healthcheck asks the same route: one cause, reported at the Dockerfile.
+    let compose = check(&report, "compose.healthcheck_route");
+    assert_eq!(compose["status"], "skip", "{compose}");
+    assert!(
+        text(&compose["summary"]).contains("(see dockerfile.healthcheck_tool)"),
+        "{compose}"
     );
     // The script passes `--host "$HOST"`, a variable it sets: not judged, not "listens on $HOST".
     let bind = check(&report, "mcp.container_bind");

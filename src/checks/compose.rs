@@ -63,6 +63,12 @@ impl Lookup for Engine<'_> {
     fn flagged(&self, dockerfile: &Path, id: &str) -> Option<String> {
         crate::checks::dockerfile::flagged(self.0, dockerfile, id)
     }
+    fn unserved(&self, dockerfile: &Path, test: &str) -> Option<String> {
+        crate::checks::dockerfile::unserved_by(self.0, dockerfile, Some(test))
+    }
+    fn image_unserved(&self, dockerfile: &Path) -> Option<String> {
+        crate::checks::dockerfile::unserved_by(self.0, dockerfile, None)
+    }
 }
 
 use crate::policy::text::plural;

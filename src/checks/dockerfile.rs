@@ -4,6 +4,7 @@
 
 mod eol;
 mod health_tool;
+pub(crate) use health_tool::asked_route;
 mod rules;
 mod secret_names;
 mod shell;
@@ -341,8 +342,22 @@ fn served_routes(ctx: &Context, df: &Dockerfile) -> Option<Served> {
 fn unserved_route(ctx: &Context, df: &Dockerfile) -> Option<u16> {
     let hc = health_tool::final_healthcheck(df)?;
     health_tool::route_finding(df, hc, &EngineBases(ctx))?;
-    let (_, port) = health_tool::asked_route(hc)?;
+    let (_, port) = health_tool::asked_route(&hc.args)?;
     Some(port.unwrap_or(80))
+}
+
+/// Where the Dockerfile at `path` builds the image of the project's MCP server: the route a
+/// healthcheck asks that the server does not serve. `test` is a compose healthcheck's, as a
+/// HEALTHCHECK's arguments; `None` asks about the Dockerfile's own final HEALTHCHECK.
+pub(crate) fn unserved_by(ctx: &Context, path: &Path, test: Option<&str>) -> Option<String> {
+    let loaded = crate::probes::dockerfile::load_once(ctx, path);
+    let df = loaded.as_ref().as_ref().ok()?;
+    let served = served_routes(ctx, df)?;
+    let args = match test {
+        Some(t) => t,
+        None => &health_tool::final_healthcheck(df)?.args,
+    };
+    health_tool::unserved(&served, args)
 }
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):

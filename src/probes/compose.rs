@@ -60,6 +60,39 @@ pub struct Mount {
     pub line: usize,
 }
 
+/// A service's `healthcheck:`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Health {
+    /// `disable: true`, or a test of `NONE`.
+    pub disabled: bool,
+    /// The `test:` as a Dockerfile HEALTHCHECK's arguments (`CMD curl -f …`, or the exec form
+    /// `CMD ["curl", "-f", …]`), so that one reading serves both; `None` without a test.
+    pub test: Option<String>,
+}
+
+/// A `healthcheck:` mapping: a `test:` list (`["CMD", argv…]`, `["CMD-SHELL", "cmd"]`) or
+/// string (run by the shell), in the form a Dockerfile HEALTHCHECK writes it.
+fn health(v: &Node) -> Health {
+    let test = v.get("test");
+    let items: Vec<String> = test
+        .map(|t| t.items().iter().filter_map(Node::text).collect())
+        .unwrap_or_default();
+    let form = match items.split_first() {
+        Some((kind, argv)) if kind == "CMD" => serde_json::to_string(argv)
+            .ok()
+            .map(|json| format!("CMD {json}")),
+        Some((kind, shell)) if kind == "CMD-SHELL" => Some(format!("CMD {}", shell.join(" "))),
+        Some(_) => None,
+        None => test.and_then(Node::text).map(|t| format!("CMD {t}")),
+    };
+    let none = items.first().map(String::as_str) == Some("NONE")
+        || test.and_then(Node::text).as_deref() == Some("NONE");
+    Health {
+        disabled: v.get("disable").and_then(Node::boolean) == Some(true) || none,
+        test: form.filter(|_| !none),
+    }
+}
+
 /// An `environment:` (or `build.args`) entry. The value may be a secret: never print it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnvVar {
@@ -104,8 +137,8 @@ pub struct ComposeService {
     pub memory_limit: Option<usize>,
     pub cpu_limit: Option<usize>,
     pub pids_limit: Option<usize>,
-    /// `healthcheck:` present: (disabled, line).
-    pub healthcheck: Option<Setting<bool>>,
+    /// `healthcheck:` present, at the line of its key.
+    pub healthcheck: Option<Setting<Health>>,
     pub ports: Vec<Port>,
     pub volumes: Vec<Mount>,
     pub environment: Vec<EnvVar>,
@@ -502,16 +535,9 @@ fn service(
             .or_else(|| limit_line(limits.and_then(|l| l.get("cpus")))),
         pids_limit: limit_line(node.get("pids_limit"))
             .or_else(|| limit_line(limits.and_then(|l| l.get("pids")))),
-        healthcheck: node.entry("healthcheck").map(|(k, v)| {
-            let disabled = v.get("disable").and_then(Node::boolean) == Some(true)
-                || v.get("test")
-                    .map(|t| {
-                        t.items().first().and_then(Node::text).as_deref() == Some("NONE")
-                            || t.text().as_deref() == Some("NONE")
-                    })
-                    .unwrap_or(false);
-            setting(disabled, k.line)
-        }),
+        healthcheck: node
+            .entry("healthcheck")
+            .map(|(k, v)| setting(health(v), k.line)),
         ports: node.get("ports").map(ports).unwrap_or_default(),
         volumes: node.get("volumes").map(mounts).unwrap_or_default(),
         environment: node.get("environment").map(env_vars).unwrap_or_default(),
@@ -742,6 +768,39 @@ mod tests {
         let (file, mut services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", text);
         assert!(file.error.is_none(), "{:?}", file.error);
         services.remove(0)
+    }
+
+    /// Each form of a `test:` reads as the HEALTHCHECK arguments a Dockerfile would write.
+    #[test]
+    fn a_healthcheck_test_in_each_form() {
+        let health = |hc: &str| {
+            let text = format!("services:\n  a:\n    image: x\n    healthcheck:\n{hc}");
+            svc(&text).healthcheck.map(|h| (h.value, h.line))
+        };
+        let test = |t: &str| Health {
+            disabled: false,
+            test: Some(t.into()),
+        };
+        assert_eq!(
+            health("      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/health\"]\n"),
+            Some((
+                test(r#"CMD ["curl","-f","http://localhost:3000/health"]"#),
+                4
+            ))
+        );
+        assert_eq!(
+            health("      test: [\"CMD-SHELL\", \"curl -f http://x/ || exit 1\"]\n"),
+            Some((test("CMD curl -f http://x/ || exit 1"), 4))
+        );
+        assert_eq!(
+            health("      test: wget -qO- http://x/health\n      interval: 30s\n"),
+            Some((test("CMD wget -qO- http://x/health"), 4))
+        );
+        let off = |hc: &str| health(hc).map(|(h, _)| (h.disabled, h.test));
+        assert_eq!(off("      test: [\"NONE\"]\n"), Some((true, None)));
+        assert_eq!(off("      disable: true\n"), Some((true, None)));
+        assert_eq!(off("      interval: 30s\n"), Some((false, None)));
+        assert_eq!(off("      test: [\"BOGUS\", \"x\"]\n"), Some((false, None)));
     }
 
     #[test]

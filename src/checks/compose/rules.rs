@@ -22,6 +22,16 @@ pub(crate) trait Lookup {
     fn flagged(&self, _dockerfile: &Path, _id: &str) -> Option<String> {
         None
     }
+    /// Where the Dockerfile at `dockerfile` builds the image of the project's MCP server: the
+    /// route a healthcheck `test` (as a HEALTHCHECK's arguments) asks that the server is sure
+    /// not to serve.
+    fn unserved(&self, _dockerfile: &Path, _test: &str) -> Option<String> {
+        None
+    }
+    /// The same for the final HEALTHCHECK of the Dockerfile itself.
+    fn image_unserved(&self, _dockerfile: &Path) -> Option<String> {
+        None
+    }
 }
 
 /// A service that builds a Dockerfile whose rule `id` already reports `what`: one cause, one
@@ -373,7 +383,7 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
         )];
     }
     match &s.healthcheck {
-        Some(h) if h.value => {
+        Some(h) if h.value.disabled => {
             return vec![finding(
                 h.line,
                 Status::Warn,
@@ -415,6 +425,44 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
         s.line,
         Status::Warn,
         format!("service `{}` has no healthcheck", s.name),
+    )]
+}
+
+/// The healthcheck test of `s` that asks an HTTP route and fails on an error answer.
+pub(super) fn asks_a_route(s: &ComposeService) -> bool {
+    let test = s.healthcheck.as_ref().and_then(|h| h.value.test.as_deref());
+    test.and_then(crate::checks::dockerfile::asked_route)
+        .is_some()
+}
+
+/// `compose.healthcheck_route`: a healthcheck of a service that runs the project's MCP server
+/// image, asking a route that server does not serve. Not judged where the service's own
+/// `command:` may start something else.
+pub(super) fn healthcheck_route(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    let (Some(h), Some(dockerfile)) = (&s.healthcheck, s.image_dockerfile()) else {
+        return Vec::new();
+    };
+    let Some(test) = h.value.test.as_deref().filter(|_| !h.value.disabled) else {
+        return Vec::new();
+    };
+    if s.command_flags.is_some() {
+        return Vec::new();
+    }
+    let Some(path) = look.unserved(dockerfile, test) else {
+        return Vec::new();
+    };
+    // The image's own HEALTHCHECK asks the same route: one cause, reported there.
+    let id = "dockerfile.healthcheck_tool";
+    if look.image_unserved(dockerfile).as_deref() == Some(path.as_str()) {
+        let what = format!("asks `{path}` in its HEALTHCHECK too");
+        if let Some(f) = points_to(s, look, id, &what) {
+            return vec![f];
+        }
+    }
+    vec![finding(
+        h.line,
+        Status::Fail,
+        format!("service `{}`'s healthcheck asks `{path}`, which the MCP server it runs does not serve (its code declares no health route, and the SDKs serve none): it answers 404, and the service never becomes healthy", s.name),
     )]
 }
 

@@ -381,3 +381,70 @@ fn a_url_with_a_password_is_a_secret_whatever_its_name() {
         )]
     );
 }
+
+/// The image of the project's MCP server, whose code declares no health route: `/health` is
+/// unserved; the Dockerfile's own HEALTHCHECK asks `image` and is flagged when it asks one.
+struct McpImage {
+    image: Option<&'static str>,
+}
+impl Lookup for McpImage {
+    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+        None
+    }
+    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+        Some(self.image.is_some())
+    }
+    fn image(&self, _: &str) -> Option<(String, bool)> {
+        None
+    }
+    fn flagged(&self, _: &Path, id: &str) -> Option<String> {
+        (id == "dockerfile.healthcheck_tool" && self.image.is_some()).then(|| "Dockerfile".into())
+    }
+    fn unserved(&self, _: &Path, test: &str) -> Option<String> {
+        let (path, _) = crate::checks::dockerfile::asked_route(test)?;
+        (path != "/mcp").then_some(path)
+    }
+    fn image_unserved(&self, _: &Path) -> Option<String> {
+        self.image.map(String::from)
+    }
+}
+
+/// A service of the MCP server's image whose healthcheck curls `-f` a route the server does
+/// not serve fails at the healthcheck's line (matsunagalab/mcp-md's compose file); one that
+/// asks the endpoint, passes on any answer, runs its own `command:`, or repeats the route the
+/// Dockerfile's HEALTHCHECK already asks (reported there) does not.
+#[test]
+fn a_healthcheck_that_asks_an_unserved_route_fails() {
+    let judge = |service: &str, image: Option<&'static str>| {
+        let text =
+            format!("services:\n  mcp:\n    build: .\n    ports: [\"3000:3000\"]\n{service}");
+        let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+        let rule = RULES
+            .iter()
+            .find(|r| r.id == "compose.healthcheck_route")
+            .unwrap();
+        let applies = (rule.subject.as_ref().unwrap().has)(&services[0]);
+        let found: Vec<(usize, Status)> = (rule.judge)(&services[0], &McpImage { image })
+            .into_iter()
+            .map(|f| (f.line, f.status))
+            .collect();
+        (applies, found)
+    };
+    let curl = "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/health\"]\n";
+    assert_eq!(judge(curl, None), (true, vec![(5, Fail)]));
+    assert_eq!(
+        judge(curl, Some("/health")),
+        (true, vec![(2, Status::Skip)])
+    );
+    // Another route in the Dockerfile: two causes, two findings.
+    assert_eq!(judge(curl, Some("/ping")), (true, vec![(5, Fail)]));
+    let endpoint = "    healthcheck:\n      test: curl -fsS http://127.0.0.1:3000/mcp\n";
+    assert_eq!(judge(endpoint, None), (true, vec![]));
+    let any_answer =
+        "    healthcheck:\n      test: [\"CMD-SHELL\", \"curl http://localhost:3000/health\"]\n";
+    assert_eq!(judge(any_answer, None), (false, vec![]));
+    let own_command = format!("{curl}    command: [\"python\", \"other.py\"]\n");
+    assert_eq!(judge(&own_command, None), (true, vec![]));
+    let disabled = "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://x:3000/health\"]\n      disable: true\n";
+    assert_eq!(judge(disabled, None), (true, vec![]));
+}

@@ -11,7 +11,12 @@ use crate::probes::dockerfile::{Dockerfile, Instruction};
 
 /// The program a HEALTHCHECK runs and whether it runs through `/bin/sh -c` (shell form).
 fn program(hc: &Instruction) -> Option<(String, bool)> {
-    let args = hc.args.trim();
+    program_of(&hc.args)
+}
+
+/// [`program`] of a HEALTHCHECK's arguments as written (`--interval=30s CMD curl …`).
+fn program_of(args: &str) -> Option<(String, bool)> {
+    let args = args.trim();
     let cmd_at = args.find("CMD")?;
     let rest = args[cmd_at + 3..].trim();
     if rest.starts_with('[') {
@@ -92,12 +97,12 @@ fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
     })
 }
 
-/// The HEALTHCHECK the final stage runs (its own, or one it inherits from a stage it builds on).
 /// The path and port of the URL a HEALTHCHECK asks, where an HTTP error fails it: curl with
-/// `-f`/`--fail`, wget, or Python's `urlopen` (curl without `-f` passes on a 404).
-pub(super) fn asked_route(hc: &Instruction) -> Option<(String, Option<u16>)> {
-    let args = &hc.args;
-    let (prog, _) = program(hc)?;
+/// `-f`/`--fail`, wget, or Python's `urlopen` (curl without `-f` passes on a 404). `args` are
+/// the HEALTHCHECK's arguments as written (`--interval=30s CMD curl …`); a compose test is
+/// given in that form too.
+pub(crate) fn asked_route(args: &str) -> Option<(String, Option<u16>)> {
+    let (prog, _) = program_of(args)?;
     let name = base_name(&prog);
     let fails = match name {
         "curl" => args
@@ -125,17 +130,7 @@ pub(super) fn route_finding(
     hc: &Instruction,
     bases: &dyn Bases,
 ) -> Option<Finding> {
-    let Served {
-        declares_health,
-        endpoint,
-    } = bases.served_routes(df)?;
-    let (path, _) = asked_route(hc)?;
-    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
-    // A server with a health route may declare more than the one read, and a GET of the MCP
-    // endpoint is not judged: only a server with no route of its own is sure to answer 404.
-    if declares_health || same(&path, &endpoint) {
-        return None;
-    }
+    let path = unserved(&bases.served_routes(df)?, &hc.args)?;
     Some(finding(
         hc.line,
         Status::Fail,
@@ -143,6 +138,17 @@ pub(super) fn route_finding(
     ))
 }
 
+/// The path a healthcheck (`args` as in [`asked_route`]) asks of a server that serves
+/// `served`, where the server is sure to answer it with a 404.
+pub(crate) fn unserved(served: &Served, args: &str) -> Option<String> {
+    let (path, _) = asked_route(args)?;
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    // A server with a health route may declare more than the one read, and a GET of the MCP
+    // endpoint is not judged: only a server with no route of its own is sure to answer 404.
+    (!served.declares_health && !same(&path, &served.endpoint)).then_some(path)
+}
+
+/// The HEALTHCHECK the final stage runs (its own, or one it inherits from a stage it builds on).
 pub(super) fn final_healthcheck(df: &Dockerfile) -> Option<&Instruction> {
     let fin = df.final_stage()?;
     df.lineage(fin.index)
