@@ -588,7 +588,7 @@ fn a_healthcheck_of_a_route_the_entrypoint_server_lacks_fails() {
         "{manual}"
     );
     // compose's healthcheck asks the same route: one cause, reported at the Dockerfile.
-    let compose = check(&report, "compose.healthcheck_route");
+    let compose = check(&report, "compose.healthcheck_tool");
     assert_eq!(compose["status"], "skip", "{compose}");
     assert!(
         text(&compose["summary"]).contains("(see dockerfile.healthcheck_tool)"),

@@ -10,6 +10,7 @@ pub(crate) use super::Finding;
 pub(crate) use rules::Lookup;
 pub(crate) use table::RULES;
 
+use crate::checks::dockerfile::Verdict;
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::compose::{compose, ComposeFacts, ComposeService};
 use std::path::Path;
@@ -63,11 +64,8 @@ impl Lookup for Engine<'_> {
     fn flagged(&self, dockerfile: &Path, id: &str) -> Option<String> {
         crate::checks::dockerfile::flagged(self.0, dockerfile, id)
     }
-    fn unserved(&self, dockerfile: &Path, test: &str) -> Option<String> {
-        crate::checks::dockerfile::unserved_by(self.0, dockerfile, Some(test))
-    }
-    fn image_unserved(&self, dockerfile: &Path) -> Option<String> {
-        crate::checks::dockerfile::unserved_by(self.0, dockerfile, None)
+    fn healthcheck(&self, dockerfile: &Path, test: Option<&str>) -> Vec<Verdict> {
+        crate::checks::dockerfile::healthcheck_verdicts(self.0, dockerfile, test)
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod eol;
 mod health_tool;
-pub(crate) use health_tool::asked_route;
+pub(crate) use health_tool::Verdict;
 mod rules;
 mod secret_names;
 mod shell;
@@ -341,23 +341,49 @@ fn served_routes(ctx: &Context, df: &Dockerfile) -> Option<Served> {
 /// the port it asks, for the fix.
 fn unserved_route(ctx: &Context, df: &Dockerfile) -> Option<u16> {
     let hc = health_tool::final_healthcheck(df)?;
-    health_tool::route_finding(df, hc, &EngineBases(ctx))?;
+    let verdicts = health_tool::verdicts(df, &hc.args, &EngineBases(ctx));
+    verdicts
+        .iter()
+        .find(|v| matches!(v, health_tool::Verdict::Unserved { .. }))?;
     let (_, port) = health_tool::asked_route(&hc.args)?;
     Some(port.unwrap_or(80))
 }
 
-/// Where the Dockerfile at `path` builds the image of the project's MCP server: the route a
-/// healthcheck asks that the server does not serve. `test` is a compose healthcheck's, as a
-/// HEALTHCHECK's arguments; `None` asks about the Dockerfile's own final HEALTHCHECK.
-pub(crate) fn unserved_by(ctx: &Context, path: &Path, test: Option<&str>) -> Option<String> {
+/// [`Verdict`]s of a healthcheck `test` in `df`, for the tests of other areas: the image
+/// starts an MCP server at `endpoint` that declares no health route, and nothing is built.
+#[cfg(test)]
+pub(crate) fn verdicts_for_test(df: &Dockerfile, test: &str, endpoint: &str) -> Vec<Verdict> {
+    struct Server(String);
+    impl Bases for Server {
+        fn local(&self, _: &str) -> Option<rules::BaseImage> {
+            None
+        }
+        fn served_routes(&self, _: &Dockerfile) -> Option<Served> {
+            Some(Served {
+                declares_health: false,
+                endpoint: self.0.clone(),
+            })
+        }
+    }
+    health_tool::verdicts(df, test, &Server(endpoint.into()))
+}
+
+/// What a healthcheck comes to in the image the Dockerfile at `path` builds: `test` is a
+/// compose healthcheck's, as a HEALTHCHECK's arguments; `None` judges the Dockerfile's own
+/// final HEALTHCHECK. Empty where the file cannot be read or has no such healthcheck.
+pub(crate) fn healthcheck_verdicts(ctx: &Context, path: &Path, test: Option<&str>) -> Vec<Verdict> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
-    let df = loaded.as_ref().as_ref().ok()?;
-    let served = served_routes(ctx, df)?;
+    let Ok(df) = loaded.as_ref().as_ref() else {
+        return Vec::new();
+    };
     let args = match test {
         Some(t) => t,
-        None => &health_tool::final_healthcheck(df)?.args,
+        None => match health_tool::final_healthcheck(df) {
+            Some(hc) => &hc.args,
+            None => return Vec::new(),
+        },
     };
-    health_tool::unserved(&served, args)
+    health_tool::verdicts(df, args, &EngineBases(ctx))
 }
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):

@@ -1,7 +1,7 @@
 //! The compose rules as pure functions over one parsed service. Messages name the service
 //! and never contain environment values.
 
-use crate::checks::dockerfile::{is_literal_value, is_secret_name};
+use crate::checks::dockerfile::{is_literal_value, is_secret_name, Verdict};
 use crate::core::Status;
 use crate::policy::secrets::literal_default;
 use crate::probes::compose::ComposeService;
@@ -22,15 +22,10 @@ pub(crate) trait Lookup {
     fn flagged(&self, _dockerfile: &Path, _id: &str) -> Option<String> {
         None
     }
-    /// Where the Dockerfile at `dockerfile` builds the image of the project's MCP server: the
-    /// route a healthcheck `test` (as a HEALTHCHECK's arguments) asks that the server is sure
-    /// not to serve.
-    fn unserved(&self, _dockerfile: &Path, _test: &str) -> Option<String> {
-        None
-    }
-    /// The same for the final HEALTHCHECK of the Dockerfile itself.
-    fn image_unserved(&self, _dockerfile: &Path) -> Option<String> {
-        None
+    /// What a healthcheck comes to in the image the Dockerfile at `dockerfile` builds: `test`
+    /// as a HEALTHCHECK's arguments, or `None` for the Dockerfile's own HEALTHCHECK.
+    fn healthcheck(&self, _dockerfile: &Path, _test: Option<&str>) -> Vec<Verdict> {
+        Vec::new()
     }
 }
 
@@ -428,42 +423,47 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
     )]
 }
 
-/// The healthcheck test of `s` that asks an HTTP route and fails on an error answer.
-pub(super) fn asks_a_route(s: &ComposeService) -> bool {
-    let test = s.healthcheck.as_ref().and_then(|h| h.value.test.as_deref());
-    test.and_then(crate::checks::dockerfile::asked_route)
-        .is_some()
+/// The healthcheck test of a service that builds its image, when it is not disabled.
+fn built_test(s: &ComposeService) -> Option<(&str, usize, &Path)> {
+    let h = s.healthcheck.as_ref().filter(|h| !h.value.disabled)?;
+    Some((h.value.test.as_deref()?, h.line, s.image_dockerfile()?))
 }
 
-/// `compose.healthcheck_route`: a healthcheck of a service that runs the project's MCP server
-/// image, asking a route that server does not serve. Not judged where the service's own
-/// `command:` may start something else.
-pub(super) fn healthcheck_route(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
-    let (Some(h), Some(dockerfile)) = (&s.healthcheck, s.image_dockerfile()) else {
+/// Whether `compose.healthcheck_tool` has something to judge in `s`.
+pub(super) fn has_built_test(s: &ComposeService) -> bool {
+    built_test(s).is_some()
+}
+
+/// `compose.healthcheck_tool`: a service's healthcheck replaces the image's HEALTHCHECK and
+/// runs in the image the service builds, so it is judged as `dockerfile.healthcheck_tool`
+/// judges that one: its program must be there, and a route it asks of the project's MCP
+/// server must be served. The route is not judged where the service's own `command:` may
+/// start something else. What the Dockerfile's own HEALTHCHECK gets wrong alike is reported
+/// there, and this points to it.
+pub(super) fn healthcheck_tool(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    const ID: &str = "dockerfile.healthcheck_tool";
+    let Some((test, line, dockerfile)) = built_test(s) else {
         return Vec::new();
     };
-    let Some(test) = h.value.test.as_deref().filter(|_| !h.value.disabled) else {
-        return Vec::new();
-    };
-    if s.command_flags.is_some() {
-        return Vec::new();
+    let verdicts: Vec<Verdict> = look
+        .healthcheck(dockerfile, Some(test))
+        .into_iter()
+        .filter(|v| s.command_flags.is_none() || !matches!(v, Verdict::Unserved { .. }))
+        .collect();
+    let own = look.healthcheck(dockerfile, None);
+    let reported = |v: &Verdict| own.contains(v) && look.flagged(dockerfile, ID).is_some();
+    let what = format!("service `{}`'s healthcheck", s.name);
+    let mut out: Vec<Finding> = verdicts
+        .iter()
+        .filter(|v| v.status() == Status::Ok || !reported(v))
+        .map(|v| finding(line, v.status(), v.message(&what)))
+        .collect();
+    let problem = out.iter().any(|f| f.status.is_problem());
+    if !problem && verdicts.iter().any(|v| v.status().is_problem()) {
+        let why = "has the same problem in its own HEALTHCHECK";
+        out.extend(points_to(s, look, ID, why));
     }
-    let Some(path) = look.unserved(dockerfile, test) else {
-        return Vec::new();
-    };
-    // The image's own HEALTHCHECK asks the same route: one cause, reported there.
-    let id = "dockerfile.healthcheck_tool";
-    if look.image_unserved(dockerfile).as_deref() == Some(path.as_str()) {
-        let what = format!("asks `{path}` in its HEALTHCHECK too");
-        if let Some(f) = points_to(s, look, id, &what) {
-            return vec![f];
-        }
-    }
-    vec![finding(
-        h.line,
-        Status::Fail,
-        format!("service `{}`'s healthcheck asks `{path}`, which the MCP server it runs does not serve (its code declares no health route, and the SDKs serve none): it answers 404, and the service never becomes healthy", s.name),
-    )]
+    out
 }
 
 pub(super) fn env_file(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {

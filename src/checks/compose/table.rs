@@ -53,8 +53,11 @@ fn steps_health(n: &[String]) -> Vec<String> {
         "Tests that work without curl: an HTTP app on its own port and health route `[\"CMD\", \"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`; redis `[\"CMD\", \"redis-cli\", \"ping\"]`; postgres `[\"CMD-SHELL\", \"pg_isready\"]`; mysql and mariadb `[\"CMD\", \"mysqladmin\", \"ping\"]`.".to_string(),
     ]
 }
-fn steps_health_route(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: the MCP server's code declares no health route. Add one (`@mcp.custom_route(\"/health\", methods=[\"GET\"])` answering 200) and keep the test, or check that the port it asks accepts a connection: `test: [\"CMD\", \"python\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', PORT), 3)\"]`.", list(n))]
+fn steps_health_tool(n: &[String]) -> Vec<String> {
+    vec![
+        format!("For service {}: run a program the image has, such as the environment's Python (`test: [\"CMD\", \"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:PORT/ROUTE')\"]`), or add `curl` to the dependencies of the environment file the image installs (conda-forge).", list(n)),
+        "Where the finding says the MCP server does not serve the route: its code declares no health route. Add one (`@mcp.custom_route(\"/health\", methods=[\"GET\"])` answering 200) and keep the test, or check that the port accepts a connection: `test: [\"CMD\", \"python\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', PORT), 3)\"]`.".to_string(),
+    ]
 }
 fn steps_ports(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: publish each reported port on a host port above 1024, keeping its container port (`\"443:5000\"` becomes `\"127.0.0.1:8443:5000\"`), and put a reverse proxy in front for 80/443.", list(n))]
@@ -217,19 +220,19 @@ pub(crate) const RULES: &[Rule] = &[
         subject: None,
     },
     Rule {
-        id: "compose.healthcheck_route",
+        id: "compose.healthcheck_tool",
         code: "DC015",
-        title: "Healthchecks ask a route the MCP server serves",
-        explain: "Fails when a service runs the image of the project's MCP server over HTTP (it builds the Dockerfile that starts it, and sets no `command:` of its own), its code declares no health route, and the service's `healthcheck:` test asks another path in a way that fails on a 404: curl with `-f`/`--fail`, wget, or Python's `urlopen`. The MCP SDKs serve no `/health`, so such a service never becomes healthy, and whatever waits on `condition: service_healthy` never starts. A server that declares a health route may declare more than the one devdoctor reads, and a test that asks the MCP endpoint itself is not judged. Where the Dockerfile's own HEALTHCHECK asks the same route, dockerfile.healthcheck_tool reports it and this rule points there. No CIS or KICS equivalent. Fix: declare the route in the server, or make the test check that the port accepts a connection.",
-        ok: "no healthcheck asks a route the project's MCP server does not serve",
-        judge: rules::healthcheck_route,
-        steps: steps_health_route,
-        action: "Make the healthcheck ask a route the server serves",
-        why: "A healthcheck that gets a 404 fails forever, so the service is never healthy",
+        title: "The healthcheck can pass: its program is in the image, its route is served",
+        explain: "A service's `healthcheck:` replaces the HEALTHCHECK of its image and runs inside it, so for a service that builds its image this judges the test as dockerfile.healthcheck_tool judges a HEALTHCHECK. Fails when its program is not in the final image: judged in the built image's layers when there is one, else curl/wget on bases that ship neither (mambaorg/micromamba, slim, ubuntu, distroless, scratch; curl on alpine) with no RUN, COPY or environment-file entry that installs it; or when `CMD-SHELL` or a string test needs a /bin/sh the base lacks. Fails too when the image starts the project's MCP server over HTTP, the server's code declares no health route, and the test asks another path in a way that fails on a 404 (curl with `-f`/`--fail`, wget, Python's `urlopen`): the SDKs serve no `/health`, so the service never becomes healthy and whatever waits on `condition: service_healthy` never starts. The route is not judged for a service with a `command:` of its own, nor for a server that declares a health route (it may declare more than the one devdoctor reads), nor where the test asks the MCP endpoint. What the Dockerfile's own HEALTHCHECK gets wrong alike is reported by dockerfile.healthcheck_tool, and this rule points there. No CIS or KICS equivalent. Fix: run a program the image has (the environment's Python), and ask a route the server serves or check that the port accepts a connection.",
+        ok: "no healthcheck runs a program its image lacks or asks a route its server does not serve",
+        judge: rules::healthcheck_tool,
+        steps: steps_health_tool,
+        action: "Make the healthcheck one that can pass",
+        why: "A healthcheck that cannot run, or gets a 404, fails forever, so the service is never healthy",
         not_deployed: false,
         subject: Some(Subject {
-            has: rules::asks_a_route,
-            absent: "not applicable: no service's healthcheck asks an HTTP route",
+            has: rules::has_built_test,
+            absent: "not applicable: no service that builds its image sets a healthcheck test",
         }),
     },
     Rule {

@@ -2,9 +2,11 @@
 
 use super::rules::Lookup;
 use super::table::RULES;
+use crate::checks::dockerfile::Verdict;
 use crate::checks::Finding;
 use crate::core::Status::{self, Fail, Warn};
 use crate::probes::compose::{parse_file, ComposeFile, ComposeService};
+use crate::probes::dockerfile::Dockerfile;
 use std::path::{Path, PathBuf};
 
 struct Nothing;
@@ -382,69 +384,106 @@ fn a_url_with_a_password_is_a_secret_whatever_its_name() {
     );
 }
 
-/// The image of the project's MCP server, whose code declares no health route: `/health` is
-/// unserved; the Dockerfile's own HEALTHCHECK asks `image` and is flagged when it asks one.
+/// The image of the project's MCP server, whose code declares no health route, built
+/// FROM mambaorg/micromamba with curl installed (or not); its own HEALTHCHECK asks `own`.
 struct McpImage {
-    image: Option<&'static str>,
+    curl: bool,
+    own: Option<&'static str>,
+}
+impl McpImage {
+    fn verdicts(&self, test: &str) -> Vec<Verdict> {
+        let text = "FROM mambaorg/micromamba:2.0.5\nCMD [\"python\", \"server.py\"]\n";
+        let text = match self.curl {
+            true => text.replace("\nCMD", "\nRUN micromamba install -y curl\nCMD"),
+            false => text.to_string(),
+        };
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &text);
+        crate::checks::dockerfile::verdicts_for_test(&df, test, "/mcp")
+    }
 }
 impl Lookup for McpImage {
     fn built_user(&self, _: &Path) -> Option<(bool, String)> {
         None
     }
     fn built_healthcheck(&self, _: &Path) -> Option<bool> {
-        Some(self.image.is_some())
+        Some(self.own.is_some())
     }
     fn image(&self, _: &str) -> Option<(String, bool)> {
         None
     }
     fn flagged(&self, _: &Path, id: &str) -> Option<String> {
-        (id == "dockerfile.healthcheck_tool" && self.image.is_some()).then(|| "Dockerfile".into())
+        let own = self.healthcheck(Path::new("Dockerfile"), None);
+        (id == "dockerfile.healthcheck_tool" && own.iter().any(|v| v.status().is_problem()))
+            .then(|| "Dockerfile".into())
     }
-    fn unserved(&self, _: &Path, test: &str) -> Option<String> {
-        let (path, _) = crate::checks::dockerfile::asked_route(test)?;
-        (path != "/mcp").then_some(path)
-    }
-    fn image_unserved(&self, _: &Path) -> Option<String> {
-        self.image.map(String::from)
+    fn healthcheck(&self, _: &Path, test: Option<&str>) -> Vec<Verdict> {
+        match (test, self.own) {
+            (Some(test), _) => self.verdicts(test),
+            (None, Some(own)) => self.verdicts(&format!("CMD curl -f http://localhost:3000{own}")),
+            (None, None) => Vec::new(),
+        }
     }
 }
 
-/// A service of the MCP server's image whose healthcheck curls `-f` a route the server does
-/// not serve fails at the healthcheck's line (matsunagalab/mcp-md's compose file); one that
-/// asks the endpoint, passes on any answer, runs its own `command:`, or repeats the route the
-/// Dockerfile's HEALTHCHECK already asks (reported there) does not.
+/// A service's healthcheck is judged in the image it builds: a test that curls `-f` a route
+/// the MCP server does not serve fails at the healthcheck's line (matsunagalab/mcp-md's
+/// compose file), and so does one whose program the image lacks. One that asks the endpoint,
+/// passes on any answer, or belongs to a service with its own `command:` is not judged on its
+/// route; what the Dockerfile's HEALTHCHECK gets wrong alike points there.
 #[test]
-fn a_healthcheck_that_asks_an_unserved_route_fails() {
-    let judge = |service: &str, image: Option<&'static str>| {
+fn a_healthcheck_is_judged_in_the_image_the_service_builds() {
+    let judge = |service: &str, image: &McpImage| {
         let text =
             format!("services:\n  mcp:\n    build: .\n    ports: [\"3000:3000\"]\n{service}");
         let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
         let rule = RULES
             .iter()
-            .find(|r| r.id == "compose.healthcheck_route")
+            .find(|r| r.id == "compose.healthcheck_tool")
             .unwrap();
         let applies = (rule.subject.as_ref().unwrap().has)(&services[0]);
-        let found: Vec<(usize, Status)> = (rule.judge)(&services[0], &McpImage { image })
+        let found: Vec<(usize, Status)> = (rule.judge)(&services[0], image)
             .into_iter()
             .map(|f| (f.line, f.status))
             .collect();
         (applies, found)
     };
+    let image = |curl: bool, own: Option<&'static str>| McpImage { curl, own };
     let curl = "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/health\"]\n";
-    assert_eq!(judge(curl, None), (true, vec![(5, Fail)]));
+    let ok = Status::Ok;
     assert_eq!(
-        judge(curl, Some("/health")),
-        (true, vec![(2, Status::Skip)])
+        judge(curl, &image(true, None)),
+        (true, vec![(5, Fail), (5, ok)])
     );
-    // Another route in the Dockerfile: two causes, two findings.
-    assert_eq!(judge(curl, Some("/ping")), (true, vec![(5, Fail)]));
+    assert_eq!(
+        judge(curl, &image(false, None)),
+        (true, vec![(5, Fail), (5, Fail)])
+    );
+    // The Dockerfile's HEALTHCHECK asks the same route: one cause, reported there.
+    assert_eq!(
+        judge(curl, &image(true, Some("/health"))),
+        (true, vec![(5, ok), (2, Status::Skip)])
+    );
+    // Another route there: two causes, two findings; curl missing in both: reported there.
+    assert_eq!(
+        judge(curl, &image(true, Some("/ping"))),
+        (true, vec![(5, Fail), (5, ok)])
+    );
+    assert_eq!(
+        judge(curl, &image(false, Some("/ping"))),
+        (true, vec![(5, Fail)])
+    );
     let endpoint = "    healthcheck:\n      test: curl -fsS http://127.0.0.1:3000/mcp\n";
-    assert_eq!(judge(endpoint, None), (true, vec![]));
+    assert_eq!(judge(endpoint, &image(true, None)), (true, vec![(5, ok)]));
     let any_answer =
         "    healthcheck:\n      test: [\"CMD-SHELL\", \"curl http://localhost:3000/health\"]\n";
-    assert_eq!(judge(any_answer, None), (false, vec![]));
+    assert_eq!(judge(any_answer, &image(true, None)), (true, vec![(5, ok)]));
+    let python = "    healthcheck:\n      test: [\"CMD\", \"python\", \"-c\", \"import socket\"]\n";
+    assert_eq!(judge(python, &image(false, None)), (true, vec![]));
     let own_command = format!("{curl}    command: [\"python\", \"other.py\"]\n");
-    assert_eq!(judge(&own_command, None), (true, vec![]));
-    let disabled = "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://x:3000/health\"]\n      disable: true\n";
-    assert_eq!(judge(disabled, None), (true, vec![]));
+    assert_eq!(
+        judge(&own_command, &image(true, None)),
+        (true, vec![(5, ok)])
+    );
+    let disabled = format!("{curl}      disable: true\n");
+    assert_eq!(judge(&disabled, &image(true, None)), (false, vec![]));
 }

@@ -9,13 +9,9 @@ use crate::checks::{finding, Finding};
 use crate::core::Status;
 use crate::probes::dockerfile::{Dockerfile, Instruction};
 
-/// The program a HEALTHCHECK runs and whether it runs through `/bin/sh -c` (shell form).
-fn program(hc: &Instruction) -> Option<(String, bool)> {
-    program_of(&hc.args)
-}
-
-/// [`program`] of a HEALTHCHECK's arguments as written (`--interval=30s CMD curl …`).
-fn program_of(args: &str) -> Option<(String, bool)> {
+/// The program a healthcheck runs and whether it runs through `/bin/sh -c` (shell form), from
+/// a HEALTHCHECK's arguments as written (`--interval=30s CMD curl …`).
+fn program(args: &str) -> Option<(String, bool)> {
     let args = args.trim();
     let cmd_at = args.find("CMD")?;
     let rest = args[cmd_at + 3..].trim();
@@ -102,7 +98,7 @@ fn installs_env_file(df: &Dockerfile, stage: usize) -> bool {
 /// the HEALTHCHECK's arguments as written (`--interval=30s CMD curl …`); a compose test is
 /// given in that form too.
 pub(crate) fn asked_route(args: &str) -> Option<(String, Option<u16>)> {
-    let (prog, _) = program_of(args)?;
+    let (prog, _) = program(args)?;
     let name = base_name(&prog);
     let fails = match name {
         "curl" => args
@@ -123,24 +119,55 @@ pub(crate) fn asked_route(args: &str) -> Option<(String, Option<u16>)> {
     fails.then(|| (url.path().to_string(), url.port_or_known_default()))
 }
 
-/// A HEALTHCHECK of the project's MCP server image that asks a route the server does not
-/// serve: the answer is a 404, and the container never becomes healthy.
-pub(super) fn route_finding(
-    df: &Dockerfile,
-    hc: &Instruction,
-    bases: &dyn Bases,
-) -> Option<Finding> {
-    let path = unserved(&bases.served_routes(df)?, &hc.args)?;
-    Some(finding(
-        hc.line,
-        Status::Fail,
-        format!("HEALTHCHECK asks `{path}`, which the MCP server the image starts does not serve (its code declares no health route, and the SDKs serve none): it answers 404, and the container never becomes healthy"),
-    ))
+/// What a healthcheck's program and route come to in the final image of a Dockerfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// It asks a route the project's MCP server does not serve: a 404 forever.
+    Unserved { path: String },
+    /// The shell form, on a base with no /bin/sh.
+    NoShell { base: String, program: String },
+    /// The built image's layers have the program, or do not.
+    InImage { program: String, has: bool },
+    /// A RUN or COPY at `line` installs it.
+    Installed { program: String, line: usize },
+    /// The environment file the image installs lists it.
+    FromEnv { program: String },
+    /// The base does not ship it and nothing installs it.
+    NotShipped { program: String, base: String },
+}
+
+impl Verdict {
+    pub(crate) fn status(&self) -> Status {
+        match self {
+            Verdict::InImage { has: true, .. }
+            | Verdict::Installed { .. }
+            | Verdict::FromEnv { .. } => Status::Ok,
+            _ => Status::Fail,
+        }
+    }
+
+    /// The verdict in words, about `what` ("HEALTHCHECK", "service `api`'s healthcheck").
+    pub(crate) fn message(&self, what: &str) -> String {
+        let (never, who) = if what == "HEALTHCHECK" {
+            ("the container never becomes healthy", "the HEALTHCHECK")
+        } else {
+            ("the service never becomes healthy", what)
+        };
+        match self {
+            Verdict::Unserved { path } => format!("{what} asks `{path}`, which the MCP server the image starts does not serve (its code declares no health route, and the SDKs serve none): it answers 404, and {never}"),
+            Verdict::NoShell { base, program } => format!("{what} uses the shell form, but {base} has no /bin/sh: the check can never run; use the exec form `CMD [\"{program}\", …]`"),
+            Verdict::InImage { program, has: true } => format!("the built image has `{program}`, which {who} runs"),
+            Verdict::InImage { program, has: false } => format!("{what} runs `{program}`, which the built image does not have: {never}"),
+            Verdict::Installed { program, line } => format!("`{program}` is installed at line {line} for {who}"),
+            Verdict::FromEnv { program } => format!("`{program}` comes from the environment file the image installs"),
+            Verdict::NotShipped { program, base } => format!("{what} runs `{program}`, which {base} does not ship and nothing here installs: {never}"),
+        }
+    }
 }
 
 /// The path a healthcheck (`args` as in [`asked_route`]) asks of a server that serves
 /// `served`, where the server is sure to answer it with a 404.
-pub(crate) fn unserved(served: &Served, args: &str) -> Option<String> {
+fn unserved(served: &Served, args: &str) -> Option<String> {
     let (path, _) = asked_route(args)?;
     let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
     // A server with a health route may declare more than the one read, and a GET of the MCP
@@ -162,52 +189,56 @@ pub(super) fn declares_healthcheck(df: &Dockerfile) -> bool {
 }
 
 pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
-    let (Some(fin), Some(hc)) = (df.final_stage(), final_healthcheck(df)) else {
+    let Some(hc) = final_healthcheck(df) else {
+        return Vec::new();
+    };
+    verdicts(df, &hc.args, bases)
+        .iter()
+        .map(|v| finding(hc.line, v.status(), v.message("HEALTHCHECK")))
+        .collect()
+}
+
+/// What a healthcheck with `args` (a HEALTHCHECK's arguments as written, or a compose test in
+/// that form) comes to in the final image of `df`: the route it asks, then its program.
+pub(crate) fn verdicts(df: &Dockerfile, args: &str, bases: &dyn Bases) -> Vec<Verdict> {
+    let (Some(fin), Some((prog, shell_form))) = (df.final_stage(), program(args)) else {
         return Vec::new();
     };
     let lineage = df.lineage(fin.index);
-    let Some((prog, shell_form)) = program(hc) else {
-        return Vec::new();
-    };
     let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
     let name = base_name(&prog).to_string();
-    let mut out: Vec<Finding> = route_finding(df, hc, bases).into_iter().collect();
+    let mut out: Vec<Verdict> = bases
+        .served_routes(df)
+        .and_then(|served| unserved(&served, args))
+        .map(|path| Verdict::Unserved { path })
+        .into_iter()
+        .collect();
     if shell_form && lacks(&base, "sh") {
-        out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK uses the shell form, but {base} has no /bin/sh: the check can never run; use the exec form `CMD [\"{prog}\", …]`")));
+        out.push(Verdict::NoShell {
+            base: base.clone(),
+            program: prog.clone(),
+        });
     }
-    match bases.image_has(&prog) {
-        Some(true) => {
-            out.push(finding(
-                hc.line,
-                Status::Ok,
-                format!("the built image has `{prog}`, which the HEALTHCHECK runs"),
-            ));
-            return out;
-        }
-        Some(false) => {
-            out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK runs `{prog}`, which the built image does not have: the container never becomes healthy")));
-            return out;
-        }
-        None => {}
+    if let Some(has) = bases.image_has(&prog) {
+        out.push(Verdict::InImage { program: prog, has });
+        return out;
     }
     if !lacks(&base, &name) {
         return out;
     }
-    if let Some(line) = installed_by_run(df, fin.index, &name) {
-        out.push(finding(
-            hc.line,
-            Status::Ok,
-            format!("`{name}` is installed at line {line} for the HEALTHCHECK"),
-        ));
+    out.push(if let Some(line) = installed_by_run(df, fin.index, &name) {
+        Verdict::Installed {
+            program: name,
+            line,
+        }
     } else if installs_env_file(df, fin.index) && bases.env_has(&name) == Some(true) {
-        out.push(finding(
-            hc.line,
-            Status::Ok,
-            format!("`{name}` comes from the environment file the image installs"),
-        ));
+        Verdict::FromEnv { program: name }
     } else {
-        out.push(finding(hc.line, Status::Fail, format!("HEALTHCHECK runs `{name}`, which {base} does not ship and nothing here installs: the container never becomes healthy")));
-    }
+        Verdict::NotShipped {
+            program: name,
+            base,
+        }
+    });
     out
 }
 
