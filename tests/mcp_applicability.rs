@@ -197,3 +197,43 @@ fn a_transport_option_that_defaults_to_stdio_is_a_stdio_server_until_a_port_is_p
     let (report, _) = sb.json(&["mcp.*"]);
     assert_eq!(status(&report, "mcp.port"), "fail", "{report:#}");
 }
+
+/// A server whose code serves HTTP only when `PORT` is set (a platform sets it; a plain start
+/// speaks stdio) is started with `PORT` set to the port devdoctor probes: without it, the
+/// start command the fix gives would never listen. The health route's fix names the file
+/// and the variable that create the server.
+#[test]
+fn a_start_gated_on_a_variable_sets_it() {
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/Dockerfile",
+        &format!("FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nEXPOSE {port}\nCMD [\"python\", \"weather.py\"]\n"),
+    );
+    sb.write(
+        "project/weather.py",
+        "import os\nfrom mcp.server.fastmcp import FastMCP\n\nserver = FastMCP('weather')\n\nif __name__ == '__main__':\n    port = os.environ.get('PORT')\n    if port:\n        server.run(transport='streamable-http', host='0.0.0.0', port=int(port))\n    else:\n        server.run()\n",
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let fix = &check(&report, "mcp.port")["fix"];
+    let manual = fix["manual"][0].as_str().unwrap();
+    assert!(
+        manual.starts_with(&format!("PORT={port} micromamba run -n srv --cwd "))
+            && manual.ends_with(" python weather.py"),
+        "{fix:#}"
+    );
+    let why = fix["why"].as_str().unwrap();
+    assert!(
+        why.contains("serves HTTP only when `PORT` is set (weather.py:8)"),
+        "{why}"
+    );
+    // A command the user configured says what it needs itself: nothing is added.
+    sb.write(
+        "project/devdoctor.toml",
+        &format!("[mcp]\nurl = \"http://127.0.0.1:{port}/mcp\"\nserver_command = [\"python\", \"weather.py\"]\n"),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let manual = check(&report, "mcp.port")["fix"]["manual"][0].to_string();
+    assert!(!manual.contains("PORT="), "{manual}");
+}

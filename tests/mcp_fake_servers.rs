@@ -452,9 +452,42 @@ fn health_404_with_working_mcp_is_a_warning() {
     assert_eq!(status(&report, "mcp.health"), "warn", "{report:#}");
     assert!(summary(&report, "mcp.health").contains("no health route"));
     let fix = check(&report, "mcp.health")["fix"].to_string();
-    assert!(fix.contains("custom_route"), "{fix}");
+    // The project has no server code to name: the fix says where in words.
+    assert!(
+        fix.contains(
+            "in the file that creates the server, with the official SDK: @mcp.custom_route"
+        ),
+        "{fix}"
+    );
     assert!(!fix.contains("pip"), "{fix}");
     assert_eq!(status(&report, "mcp.port"), "ok", "{report:#}");
+}
+
+/// The route's fix names the file that creates the server and the variable that holds it.
+#[test]
+fn the_health_route_fix_names_the_servers_file_and_variable() {
+    let fake = good_server("abc");
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: fake-finance\nchannels: [conda-forge]\ndependencies: [python=3.12, mcp]\n",
+    );
+    sb.write(
+        "project/finance_server.py",
+        "from mcp.server.fastmcp import FastMCP\nfinance = FastMCP('fake-finance')\nif __name__ == '__main__':\n    finance.run(transport='streamable-http')\n",
+    );
+    let (report, _) = sb.json(&[
+        "--mcp-url",
+        &fake.url("/mcp"),
+        "--health-url",
+        &fake.url("/health"),
+        "mcp.health",
+    ]);
+    let fix = check(&report, "mcp.health")["fix"].to_string();
+    assert!(
+        fix.contains("in finance_server.py, with the official SDK: @finance.custom_route"),
+        "{fix}"
+    );
 }
 
 #[test]

@@ -317,7 +317,10 @@ fn judge_health(ctx: &Context, h: &mcp::Health) -> CheckResult {
             .detail("container HEALTHCHECKs and the old `curl -f …/health` check need a route that answers 200")
             .with_fix(
                 Fix::new("Add a /health route to the MCP server (a custom route, unauthenticated by design).")
-                    .manual("in main.py, with the official SDK: @mcp.custom_route(\"/health\", methods=[\"GET\"]) on an async function returning JSONResponse({\"status\": \"ok\"})")
+                    .manual({
+                        let p = mcp::project(ctx);
+                        format!("{}, with the official SDK: @{}.custom_route(\"/health\", methods=[\"GET\"]) on an async function returning JSONResponse({{\"status\": \"ok\"}})", server_file(&p), server_var(&p))
+                    })
                     .phase(Phase::Runtime),
             );
         }
@@ -340,12 +343,27 @@ fn handshake(ctx: &Context) -> Outcome {
     }
     let probe = mcp::handshake(ctx);
     match &probe.0 {
-        Ok(hs) => Ok(judge_handshake(hs)),
+        Ok(hs) => Ok(judge_handshake(ctx, hs)),
         Err(f) => Ok(handshake_failure(ctx, f)),
     }
 }
 
-fn judge_handshake(hs: &Handshake) -> CheckResult {
+/// Where the server is created, for a fix that edits it: "in server.py", or "in the file
+/// that creates the server" when the code does not say.
+fn server_file(p: &McpProject) -> String {
+    p.server_var.as_ref().map_or_else(
+        || "in the file that creates the server".to_string(),
+        |(_, file)| format!("in {file}"),
+    )
+}
+
+/// The variable that holds the server (`mcp`, the SDK's examples' name, when the code does
+/// not say).
+fn server_var(p: &McpProject) -> &str {
+    p.server_var.as_ref().map_or("mcp", |(var, _)| var.as_str())
+}
+
+fn judge_handshake(ctx: &Context, hs: &Handshake) -> CheckResult {
     let name = format!("{} {}", hs.server_name, hs.server_version);
     let tools = match &hs.tools {
         Some(t) if t.len() == 1 => "1 tool".to_string(),
@@ -368,7 +386,10 @@ fn judge_handshake(hs: &Handshake) -> CheckResult {
             ))
             .with_fix(
                 Fix::new("Serve Streamable HTTP, which current MCP clients expect.")
-                    .manual("in main.py: mcp.run(transport=\"streamable-http\") and point clients (and --mcp-url) at /mcp")
+                    .manual({
+                        let p = mcp::project(ctx);
+                        format!("{}: {}.run(transport=\"streamable-http\") and point clients (and --mcp-url) at /mcp", server_file(&p), server_var(&p))
+                    })
                     .phase(Phase::Runtime),
             ),
         _ if ping_refused => CheckResult::warn(format!("{summary} (ping refused)")),
@@ -767,9 +788,10 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
         .collect();
     let mut program: Vec<String> = vec!["--cwd".into(), cwd.display().to_string()];
     program.extend(start.argv.iter().cloned());
+    let (gate, why_gate) = gated(p, &start.from);
     let activation = |env: &str| {
         format!(
-            "`{tool} run` needs no activation; `{tool} activate {env}` followed by `{}` works only in a shell set up with `{tool} shell init`",
+            "`{tool} run` needs no activation; `{tool} activate {env}` followed by `{gate}{}` works only in a shell set up with `{tool} shell init`",
             crate::fix::quote_argv(&start.argv)
         )
     };
@@ -780,12 +802,12 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     if env.is_none() && !crate::probes::env::sets_up_an_environment(ctx) {
         // No conda environment to run it in: the project's own Python (Poetry's, a venv's).
         return Fix::new(format!(
-            "Start the MCP server ({}: the project's own code, review it first) from {dir}, with the Python the project uses: {} (it keeps running: use a second terminal or a service manager).",
+            "Start the MCP server ({}: the project's own code, review it first) from {dir}, with the Python the project uses: {} (it keeps running: use a second terminal or a service manager).{why_gate}",
             start.from,
             crate::probes::env::no_environment(ctx)
         ))
         .manual(format!(
-            "cd {} && {}",
+            "cd {} && {gate}{}",
             crate::fix::quote(&cwd.display().to_string()),
             crate::fix::quote_argv(&start.argv)
         ))
@@ -793,12 +815,12 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     }
     let Some(env) = env else {
         return Fix::new(format!(
-            "Start the MCP server ({}: the project's own code, review it first) inside the project's environment, from {dir}. {}.",
+            "Start the MCP server ({}: the project's own code, review it first) inside the project's environment, from {dir}.{why_gate} {}.",
             start.from,
             activation("ENV")
         ))
         .manual(format!(
-            "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{}`",
+            "name the environment (--env NAME, [env] name in devdoctor.toml, or `name:` in environment.yml), then run `{gate}{}`",
             crate::fix::quote_argv(&cmds.run_in("ENV", &program))
         ))
         .phase(Phase::Runtime);
@@ -811,15 +833,48 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
         cmds.run_in(&env.name, &program)
     };
     Fix::new(format!(
-        "Start the MCP server ({}: the project's own code, review it first) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager). {}.",
+        "Start the MCP server ({}: the project's own code, review it first) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager).{why_gate} {}.",
         start.from,
         env.name,
         activation(&env.name)
     ))
     // A server never exits: printed for a person (or a service manager), never run by
     // `devdoctor fix`, which waits for each command it runs.
-    .manual(crate::fix::quote_argv(&argv))
+    .manual(format!("{gate}{}", crate::fix::quote_argv(&argv)))
     .phase(Phase::Runtime)
+}
+
+/// Where the code serves HTTP only when a variable is set (`if os.environ.get("PORT"):`): the
+/// assignment to put before the start command (`PORT=8000 `) and a sentence that says why.
+/// Empty for a command the user configured, which says what it needs itself.
+fn gated(p: &McpProject, from: &str) -> (String, String) {
+    let Some(g) = p
+        .http_gate
+        .as_ref()
+        .filter(|_| from != "[mcp] server_command")
+    else {
+        return (String::new(), String::new());
+    };
+    let url = url::Url::parse(&p.mcp_url).ok();
+    let value = g.value.clone().unwrap_or_else(|| {
+        if g.var.ends_with("PORT") {
+            url.as_ref()
+                .and_then(url::Url::port_or_known_default)
+                .map_or("8000".into(), |n| n.to_string())
+        } else if g.var.contains("TRANSPORT") {
+            let sse = url.is_some_and(|u| u.path().ends_with("/sse"));
+            (if sse { "sse" } else { "streamable-http" }).to_string()
+        } else {
+            "1".to_string()
+        }
+    });
+    (
+        format!("{}={} ", g.var, crate::fix::quote(&value)),
+        format!(
+            " Its code serves HTTP only when `{}` is set ({}): without it, a plain start speaks another transport, so the command sets it.",
+            g.var, g.at
+        ),
+    )
 }
 
 /// Starting the compose service that publishes the server's port, when that port is where the
@@ -877,6 +932,8 @@ mod tests {
             code_host: mcp::CodeHost::default(),
             transport_at: None,
             health_route: false,
+            http_gate: None,
+            server_var: None,
             image_start: None,
             names: Vec::new(),
         };

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 mod code;
 mod image;
+pub(crate) use code::Gate;
 use code::{scan_code, Code};
 use image::image_start;
 pub(crate) use image::ImageStart;
@@ -57,6 +58,11 @@ pub(crate) struct McpProject {
     pub(crate) transport_at: Option<String>,
     /// The code declares a health route (`@mcp.custom_route("/health"`, `Route("/healthz"`).
     pub(crate) health_route: bool,
+    /// The environment variable the code's HTTP start is gated on, when it is.
+    pub(crate) http_gate: Option<Gate>,
+    /// The variable that holds the server (`mcp`) and the file that creates it, when the code
+    /// says.
+    pub(crate) server_var: Option<(String, String)>,
     /// A Dockerfile whose image starts the server's script, when one does.
     pub(crate) image_start: Option<ImageStart>,
     /// Names this project's server may announce in `initialize` (normalized): the names in
@@ -285,6 +291,8 @@ fn decide(ctx: &Context) -> McpProject {
         },
         transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
         health_route: code.health.is_some(),
+        http_gate: code.http_gate.clone(),
+        server_var: code.server_var.clone(),
         image_start: image_start(ctx, &code),
         names,
     }

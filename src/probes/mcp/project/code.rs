@@ -24,8 +24,8 @@ const MAP: &str = "mcp-code.json";
 /// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
 /// `run_streamable_http_async()`, a `--port` option's default and the health route; 8: the
 /// `path=` of a run or mount call; 9: a host set from a variable, an option or the
-/// environment.
-const READING: u32 = 9;
+/// environment; 10: the environment variable an HTTP start is gated on.
+const READING: u32 = 10;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -34,6 +34,11 @@ pub(super) struct Code {
     pub(super) import: Option<String>,
     /// An HTTP transport (the marker and "file:line").
     pub(super) http: Option<(String, String)>,
+    /// The environment variable that HTTP start is gated on, in the same file.
+    pub(super) http_gate: Option<Gate>,
+    /// The variable that holds the server (`mcp = FastMCP(…)`) and the file that creates it:
+    /// the file of the HTTP transport, else the first file that creates one.
+    pub(super) server_var: Option<(String, String)>,
     pub(super) sse: bool,
     pub(super) stdio: Option<String>,
     /// The default of a transport option or variable (`--transport` with `default="stdio"`,
@@ -69,6 +74,12 @@ pub(super) struct FileFacts {
     pub(super) import: Option<usize>,
     /// The HTTP marker, its line and whether it names SSE.
     pub(super) http: Option<(String, usize, bool)>,
+    /// The environment variable the HTTP start is gated on, with the `if` line as `at`.
+    #[serde(default)]
+    pub(super) http_gate: Option<Gate>,
+    /// The variable that holds the server (`mcp = FastMCP(…)`).
+    #[serde(default)]
+    pub(super) server_var: Option<String>,
     pub(super) stdio: Option<usize>,
     pub(super) default_transport: Option<(String, usize)>,
     /// The file configures or runs a server (`FastMCP(`, `MCPServer(` or an HTTP marker):
@@ -95,6 +106,27 @@ pub(super) struct FileFacts {
     #[serde(default)]
     pub(super) client: Option<(String, usize)>,
 }
+
+/// An HTTP start that runs only when an environment variable is set (`if
+/// os.environ.get("PORT"):` around `mcp.run(transport="streamable-http")`, with a stdio
+/// `mcp.run()` in the `else:`): a plain start speaks something else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Gate {
+    pub(crate) var: String,
+    /// The value the condition compares the variable with (`== "http"`), when it does.
+    pub(crate) value: Option<String>,
+    /// Where the condition is: "file:line" (a line number alone in [`FileFacts`]).
+    pub(crate) at: String,
+}
+
+/// An environment variable read by name: `os.getenv("PORT"`, `os.environ.get("PORT"`,
+/// `os.environ["PORT"]`, `"PORT" in os.environ`.
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:getenv|environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']|environ\[\s*["']([A-Z][A-Z0-9_]*)["']|["']([A-Z][A-Z0-9_]*)["']\s+in\s+os\.environ"#).unwrap()
+});
+/// `== "value"` in a condition.
+static COMPARED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"==\s*["']([\w.\-]+)["']"#).unwrap());
 
 static IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
@@ -276,6 +308,55 @@ fn stdio_at(text: &str) -> Option<usize> {
         .map(|m| line_of(text, m.start()))
 }
 
+/// The variable read in `expr`, by name.
+fn env_var(expr: &str) -> Option<String> {
+    let c = ENV_READ.captures(expr)?;
+    (1..=3)
+        .find_map(|i| c.get(i))
+        .map(|m| m.as_str().to_string())
+}
+
+/// Where the HTTP start at byte `at` of `text` runs only when an environment variable is set:
+/// the `if`/`elif` right above it, less indented, reads the variable (`if
+/// os.environ.get("PORT"):`), or tests a name assigned from one just before (`port =
+/// os.environ.get("PORT")` … `if port:`). A negated test, or a start in an `else:`, is not a
+/// gate read here.
+fn http_gate(text: &str, at: usize) -> Option<(String, Option<String>, usize)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let lines: Vec<&str> = text[..start].lines().collect();
+    let own = indent(&text[start..]);
+    let (n, line) = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && indent(l) < own)?;
+    let cond = line.trim();
+    let cond = cond
+        .strip_prefix("if ")
+        .or_else(|| cond.strip_prefix("elif "))?
+        .trim_end_matches(':')
+        .trim();
+    if cond.starts_with("not ") || cond.contains("!=") || cond.contains(" is None") {
+        return None;
+    }
+    let value = COMPARED.captures(cond).map(|c| c[1].to_string());
+    let var = env_var(cond).or_else(|| {
+        // `if port:` / `if port is not None:` / `if transport == "http":`: the name's assignment.
+        let name: String = cond
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let assigned = format!("{name} =");
+        lines[..n]
+            .iter()
+            .rev()
+            .find(|l| !name.is_empty() && l.trim_start().starts_with(&assigned))
+            .and_then(|l| env_var(l))
+    })?;
+    Some((var, value, n + 1))
+}
+
 /// `text` with each Python comment blanked out (its bytes made spaces, so offsets and line
 /// numbers stay): a commented-out `# mcp.run(transport="streamable-http")` next to the real
 /// `mcp.run(transport="stdio")` is not evidence. A `#` inside a string literal (single,
@@ -338,8 +419,16 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             kind,
             "sse" | "sse_app" | "SseServerTransport" | "run_sse_async"
         );
-        Some((whole.as_str().to_string(), line(whole), sse))
+        Some((whole.as_str().to_string(), whole.start(), sse))
     });
+    let http_gate = http.as_ref().and_then(|(_, at, _)| {
+        http_gate(text, *at).map(|(var, value, line)| Gate {
+            var,
+            value,
+            at: line.to_string(),
+        })
+    });
+    let http = http.map(|(marker, at, sse)| (marker, line_of(text, at), sse));
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
     let address = |re: &Regex| {
         configures
@@ -393,6 +482,8 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             (name.to_string(), line(whole))
         }),
         http,
+        http_gate,
+        server_var: SERVER_VAR.captures(text).map(|c| c[1].to_string()),
         configures,
     }
 }
@@ -436,7 +527,17 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         if code.http.is_none() {
             code.sse |= sse;
             code.http = Some((marker, at(line)));
+            code.http_gate = f.http_gate.map(|g| Gate {
+                at: format!("{name}:{}", g.at),
+                ..g
+            });
+            let here = f.server_var.clone().map(|v| (v, name.to_string()));
+            code.server_var = here.or(code.server_var.take());
         }
+    }
+    if code.http.is_none() {
+        let here = f.server_var.map(|v| (v, name.to_string()));
+        code.server_var = code.server_var.take().or(here);
     }
     code.stdio = code.stdio.take().or(f.stdio.map(at));
     code.default_transport = code

@@ -705,3 +705,55 @@ fn every_interface_in_its_spellings() {
         assert!(!every_interface(h), "{h}");
     }
 }
+
+/// An HTTP start under an `if` that reads an environment variable (directly, through a name
+/// assigned from it, or compared with a value) is gated on that variable; a negated test, an
+/// `else:` branch and an HTTP start at the top level are not gates.
+#[test]
+fn an_http_start_gated_on_a_variable_names_it() {
+    let gate = |body: &str| {
+        let text = format!(
+            "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('w')\n{body}"
+        );
+        code::file_facts(&text)
+            .http_gate
+            .map(|g| (g.var, g.value, g.at))
+    };
+    let run = "mcp.run(transport=\"streamable-http\")";
+    let at = |var: &str, value: Option<&str>, line: &str| {
+        Some((var.to_string(), value.map(String::from), line.to_string()))
+    };
+    assert_eq!(
+        gate(&format!(
+            "if os.environ.get(\"PORT\"):\n    {run}\nelse:\n    mcp.run()\n"
+        )),
+        at("PORT", None, "4")
+    );
+    assert_eq!(
+        gate(&format!("def main():\n    port = os.getenv(\"PORT\")\n\n    if port:\n        # HTTP for the platform\n        {run}\n    else:\n        mcp.run()\n")),
+        at("PORT", None, "7")
+    );
+    assert_eq!(
+        gate("if os.getenv('MCP_TRANSPORT') == 'http':\n    mcp.run(transport='http')\n"),
+        at("MCP_TRANSPORT", Some("http"), "4")
+    );
+    assert_eq!(
+        gate(&format!("if \"PORT\" in os.environ:\n    {run}\n")),
+        at("PORT", None, "4")
+    );
+    assert_eq!(
+        gate(&format!("if not os.getenv(\"STDIO\"):\n    {run}\n")),
+        None
+    );
+    assert_eq!(
+        gate(&format!(
+            "if os.getenv(\"STDIO\"):\n    mcp.run()\nelse:\n    {run}\n"
+        )),
+        None
+    );
+    assert_eq!(
+        gate(&format!("if __name__ == \"__main__\":\n    {run}\n")),
+        None
+    );
+    assert_eq!(gate(&format!("{run}\n")), None);
+}
