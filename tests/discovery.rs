@@ -602,3 +602,20 @@ fn a_healthcheck_of_a_route_the_entrypoint_server_lacks_fails() {
         "{bind}"
     );
 }
+
+/// A pixi project on a machine with no micromamba, mamba or conda: nothing in the plan
+/// installs one, so installing a missing tool is a line that says to install micromamba
+/// first, not a command `devdoctor fix` would run and fail on.
+#[test]
+fn a_pixi_projects_tool_fix_does_not_run_a_missing_manager() {
+    let report = run("pixi-workspace");
+    let git = check(&report, "tools.git");
+    assert_eq!(git["status"], "warn", "{git}");
+    assert_eq!(text(&git["fix"]["commands"]), "[]", "{git}");
+    let manual = text(&git["fix"]["manual"]);
+    assert!(
+        manual.contains("micromamba install -y -n base -c conda-forge git")
+            && manual.contains("install micromamba first"),
+        "{manual}"
+    );
+}

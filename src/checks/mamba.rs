@@ -150,11 +150,7 @@ fn hint_for(kind: ProblemKind) -> &'static str {
 /// A pixi project (a pixi manifest, no environment file) without micromamba, mamba or conda:
 /// pixi brings its own conda-forge solver, so asking for micromamba would be a false failure.
 fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
-    use crate::probes::env::{pixi_manifest, project_file, FileState};
-    if !tc.broken.is_empty() || !matches!(project_file(ctx).state, FileState::Absent) {
-        return None;
-    }
-    let manifest = pixi_manifest(ctx)?;
+    let manifest = crate::probes::env::pixi_without_manager(ctx, tc)?;
     Some(
         CheckResult::skip(format!(
             "not applicable: a pixi project ({manifest}) with no environment.yml: pixi manages its conda-forge environments"

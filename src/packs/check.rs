@@ -37,7 +37,10 @@ pub(crate) fn render_fix(t: &FixTemplate, vars: &Vars) -> Fix {
     let mut fix = Fix::new(vars.expand_for_display(&t.why)).phase(t.phase);
     for argv in &t.commands {
         // `env update -f FILE` before FILE exists (env.file proposes it) cannot run.
-        if let Some(line) = vars.waits_for_env_file(argv) {
+        if let Some(line) = vars
+            .needs_a_manager(argv)
+            .or_else(|| vars.waits_for_env_file(argv))
+        {
             fix.manual.push(line);
             continue;
         }

@@ -82,6 +82,9 @@ pub(crate) struct Vars {
     pub confined: bool,
     /// The Docker build context a probe runs for, relative to the project (`.` for its root).
     pub build_context: Option<String>,
+    /// A pixi project's manifest, on a machine with no micromamba, mamba or conda: nothing in
+    /// the plan installs one (`mamba.installed` does not apply), so `{mamba}` cannot run.
+    pub no_manager: Option<&'static str>,
 }
 
 impl Vars {
@@ -101,6 +104,7 @@ impl Vars {
             home: ctx.home().map(|h| h.display().to_string()),
             confined: false,
             build_context: None,
+            no_manager: probe::pixi_without_manager(ctx, &crate::probes::mamba::toolchain(ctx)),
         }
     }
 
@@ -169,6 +173,23 @@ impl Vars {
         ))
     }
 
+    /// A command of the package manager's as a line for a person, where this machine has none
+    /// and the plan installs none (see [`Vars::no_manager`]); `None` for any other command.
+    pub(crate) fn needs_a_manager(&self, argv: &[String]) -> Option<String> {
+        let manifest = self.no_manager?;
+        let first = argv.first()?;
+        if first != "{mamba}" && !is_macro(first) {
+            return None;
+        }
+        let line = match self.expand_command(argv) {
+            Ok(argv) => crate::fix::quote_argv(&argv),
+            Err(line) => line,
+        };
+        Some(format!(
+            "{line}   (no micromamba, mamba or conda is installed, and this pixi project ({manifest}) does not need one: install micromamba first, `\"${{SHELL}}\" <(curl -L micro.mamba.pm/install.sh)`, or install the tool with the system's package manager)"
+        ))
+    }
+
     fn macro_argv(&self, which: &str, env: &str) -> Vec<String> {
         if which == "{create_env}" {
             self.commands.create_env(env, &self.env_file)
@@ -225,7 +246,30 @@ mod tests {
             home: None,
             confined: false,
             build_context: None,
+            no_manager: None,
         }
+    }
+
+    /// Where no package manager is installed and none will be (a pixi project), a command of
+    /// one is a line for a person that says to install micromamba first; others still run.
+    #[test]
+    fn without_a_manager_its_commands_are_lines_for_a_person() {
+        let v = Vars {
+            no_manager: Some("pixi.toml"),
+            ..vars(Some("proj"))
+        };
+        let git = crate::words("{mamba} install -y -n base -c conda-forge git");
+        let line = v.needs_a_manager(&git).unwrap();
+        assert!(
+            line.starts_with("micromamba install -y -n base -c conda-forge git   (no micromamba, mamba or conda is installed"),
+            "{line}"
+        );
+        assert!(
+            line.contains("pixi.toml") && line.contains("micro.mamba.pm"),
+            "{line}"
+        );
+        assert_eq!(v.needs_a_manager(&crate::words("git init")), None);
+        assert_eq!(vars(Some("proj")).needs_a_manager(&git), None);
     }
 
     /// A macro cannot run before the environment file exists (env.file only proposes one in a

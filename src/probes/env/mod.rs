@@ -587,6 +587,22 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
     .0
 }
 
+/// A pixi project (its manifest, no environment file) on a machine with no micromamba, mamba
+/// or conda, working or broken: pixi brings its own solver, so nothing in the plan installs
+/// one. The manifest, as [`pixi_manifest`] names it.
+pub(crate) fn pixi_without_manager(
+    ctx: &Context,
+    tc: &crate::probes::mamba::Toolchain,
+) -> Option<&'static str> {
+    if !tc.tools.is_empty() || !tc.broken.is_empty() {
+        return None;
+    }
+    if !matches!(project_file(ctx).state, FileState::Absent) {
+        return None;
+    }
+    pixi_manifest(ctx)
+}
+
 /// What the project's packaging files say: its distribution name, and whether its
 /// requirements.txt is the package's own dependency list. Read once per run.
 struct Package {
