@@ -80,8 +80,8 @@ fn see_ref(summary: &str) -> Option<&str> {
 }
 
 /// Which entries are folded into which problem: a skipped check, or a problem without a fix,
-/// whose summary points at another problem with "(see ID)". Chains are followed to their
-/// root: a problem with a fix, or one that points at no further problem (a file that could
+/// whose summary points at another problem with "(see ID)", directly or through skipped
+/// checks that point on. Chains are followed to their root: a problem with a fix, or one that points at no further problem (a file that could
 /// not be read says "unknown" and has no fix, yet is the one cause of what points at it).
 fn folding(report: &Report) -> HashMap<&str, &str> {
     let by_id: HashMap<&str, &Entry> = report
@@ -97,8 +97,11 @@ fn folding(report: &Report) -> HashMap<&str, &str> {
         let mut target = e;
         // Bounded: a cycle of "(see …)" references ends here instead of looping.
         for _ in 0..8 {
+            // Through a skipped check that points on (docker.daemon skips "see docker.cli"
+            // where Docker is not installed): the chain ends at the problem it points to.
+            let on = |t: &Entry| t.result.status.is_problem() || t.result.status == Status::Skip;
             match see_ref(&target.result.summary).and_then(|id| by_id.get(id)) {
-                Some(t) if t.result.status.is_problem() && t.meta.id != e.meta.id => target = t,
+                Some(t) if on(t) && t.meta.id != e.meta.id => target = t,
                 _ => break,
             }
             if !foldable(target) {
@@ -655,6 +658,44 @@ mod tests {
             1,
         );
         assert!(out.contains("a.one") && out.contains("a.two"), "{out}");
+    }
+
+    /// Where Docker is not installed, docker.daemon skips pointing to docker.cli, and the
+    /// image checks that cannot reach the engine point to docker.daemon: they fold through
+    /// the skip into docker.cli's line instead of taking a line each.
+    #[test]
+    fn a_chain_through_a_skipped_check_folds_into_its_root() {
+        let fix = Fix::new("Install Docker.").manual("install Docker Engine");
+        let out = render_plain(
+            vec![
+                entry(
+                    "docker.cli",
+                    CheckResult::fail("Docker is not installed").with_fix(fix),
+                ),
+                entry(
+                    "docker.daemon",
+                    CheckResult::skip("Docker is not installed (see docker.cli)"),
+                ),
+                entry(
+                    "image.exists",
+                    CheckResult::unknown("cannot inspect image x: the Docker engine is not reachable (see docker.daemon)"),
+                ),
+                entry(
+                    "image.user",
+                    CheckResult::unknown("cannot inspect image x: the Docker engine is not reachable (see docker.daemon)"),
+                ),
+            ],
+            &["docker.cli"],
+            "Next steps:\n  1. install Docker Engine  (docker.cli)\n",
+            1,
+        );
+        assert!(
+            out.starts_with(
+                "✗ docker.cli  Docker is not installed (also: image.exists, image.user; +1\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("? image.exists"), "{out}");
     }
 
     /// A failure that points at a warning (docker.daemon fails, docker.cli warns and has the
