@@ -757,3 +757,19 @@ fn an_http_start_gated_on_a_variable_names_it() {
     );
     assert_eq!(gate(&format!("{run}\n")), None);
 }
+
+proptest::proptest! {
+    #![proptest_config(crate::proptest_config())]
+
+    /// Reading a source never panics, whatever its indentation, conditions, quotes and
+    /// non-ASCII text around the markers (the gate reading walks lines back from one).
+    #[test]
+    fn reading_a_source_never_panics(
+        lines in proptest::collection::vec(
+            "(\t| {0,8})(if |elif |else:|# |port = )?(os\\.getenv\\(\"PORT\"\\)|os\\.environ\\[\"X\"\\]|not |é|mcp\\.run\\(transport=\"(sse|http)\"\\)|mcp\\.run\\(\\)|FastMCP\\('x'\\)|[\"'#:=]|[a-z ]{0,6}){0,4}",
+            0..20,
+        )
+    ) {
+        let _ = code::file_facts(&lines.join("\n"));
+    }
+}
