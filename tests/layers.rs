@@ -185,6 +185,10 @@ fn checks_do_no_io_of_their_own() {
         "symlink_metadata(",
         // The probes' uncached readers: a check asks for their cached forms instead
         // (`meta::history`, `meta::conda_meta`, `dockerfile::load_once`).
+        // Files and the network through the probes' readers and clients.
+        "read_capped",
+        "read_head(",
+        "Client::new(",
         "read_history(",
         "read_conda_meta(",
         "read_full_record(",

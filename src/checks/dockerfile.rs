@@ -301,9 +301,7 @@ impl Bases for EngineBases<'_> {
         if !path.starts_with(root) || source.contains("..") {
             return None;
         }
-        let text = crate::disk::read_capped_utf8(&path, 1024 * 1024, "an environment file").ok()?;
-        let file = crate::probes::env::envfile::parse(&path, text).ok()?;
-        file.name.map(|n| n.text)
+        crate::probes::env::name_in_file(self.0, &path)
     }
 
     fn ignore_file(&self, df: &Dockerfile) -> Arc<Option<IgnoreFile>> {

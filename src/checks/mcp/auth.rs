@@ -5,7 +5,7 @@
 
 use super::over_http;
 use crate::core::{CheckResult, Context, Early, Fix, Outcome, Phase};
-use crate::probes::http::{self, Client, HostKind, Request, Target};
+use crate::probes::http::{self, HostKind, Target};
 use crate::probes::mcp::{self, FailKind};
 
 pub(super) const EXPLAIN: &str = "
@@ -99,16 +99,10 @@ pub(super) fn check(ctx: &Context) -> Outcome {
 }
 
 fn metadata_verdict(ctx: &Context, meta: &Target) -> CheckResult {
-    let client = Client::new(ctx.settings.timeout.mul_f64(0.4), ctx.settings.allow_remote);
     let shown = meta.display();
-    let answer = client
-        .send(Request::new("GET", meta).header("accept", "application/json"))
-        .and_then(|r| {
-            let status = r.status;
-            r.read_capped(256 * 1024).map(|b| (status, b))
-        });
-    let (status, body) = match answer {
-        Ok(v) => v,
+    let answer = mcp::resource_metadata(ctx, meta);
+    let (status, body) = match answer.as_ref() {
+        Ok((status, body)) => (*status, body),
         Err(e) => return CheckResult::unknown(format!("GET {shown}: {e}")),
     };
     if status != 200 {

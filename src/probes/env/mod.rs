@@ -587,6 +587,23 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
     .0
 }
 
+/// The `name:` of the environment file at `path` (one a Dockerfile copies into its image),
+/// read once per run; `None` where it cannot be read (outside the project, too large) or
+/// parsed, or names none.
+pub(crate) fn name_in_file(ctx: &Context, path: &Path) -> Option<String> {
+    struct Name(Option<String>);
+    let read = ctx.probe_keyed(path.to_path_buf(), |_| {
+        let text = crate::disk::read_capped_utf8(path, 1024 * 1024, "an environment file");
+        Name(
+            text.ok()
+                .and_then(|t| envfile::parse(path, t).ok())
+                .and_then(|f| f.name)
+                .map(|n| n.text),
+        )
+    });
+    read.0.clone()
+}
+
 /// A pixi project (its manifest, no environment file) on a machine with no micromamba, mamba
 /// or conda, working or broken: pixi brings its own solver, so nothing in the plan installs
 /// one. The manifest, as [`pixi_manifest`] names it.

@@ -240,6 +240,23 @@ pub(crate) fn health(ctx: &Context, url: &str) -> Result<Health, HttpError> {
     })
 }
 
+/// GET the protected-resource metadata (RFC 9728) of a remote server at `meta`, once per run
+/// and URL: its status and up to 256 KiB of its body, with 40% of the check budget.
+pub(crate) fn resource_metadata(
+    ctx: &Context,
+    meta: &Target,
+) -> Arc<Result<(u16, http::Body), HttpError>> {
+    ctx.probe_keyed(meta.display(), |ctx| {
+        let client = Client::new(ctx.settings.timeout.mul_f64(0.4), ctx.settings.allow_remote);
+        client
+            .send(Request::new("GET", meta).header("accept", "application/json"))
+            .and_then(|r| {
+                let status = r.status;
+                r.read_capped(256 * 1024).map(|b| (status, b))
+            })
+    })
+}
+
 /// Whether a process runs from inside the project's folder (its working directory).
 pub(crate) fn runs_in_project(ctx: &Context, owner: &sockets::Owner) -> bool {
     matches!((&owner.cwd, ctx.project_real()), (Some(c), Some(p)) if c.starts_with(p))
