@@ -285,6 +285,25 @@ fn inline_code_in_a_readme_is_searched() {
     assert_eq!(lines, [7], "{readme:#}");
 }
 
+/// An indented code block, as older READMEs write their commands, is searched as a fenced
+/// one is; a list item indented as far is not a block.
+#[test]
+fn an_indented_code_block_in_a_readme_is_searched() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write(
+        "project/README.md",
+        "Setup\n=====\n\nInstall the requirements:\n\n    conda activate demo\n    pip install -r requirements.txt\n\nThen:\n\n    - pip install is not used for the rest\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "warn", "{readme:#}");
+    assert_eq!(location_lines(readme), [7], "{readme:#}");
+}
+
 #[test]
 fn trivy_version_is_checked_and_fixed_with_mamba() {
     let sb = Sandbox::new();

@@ -267,13 +267,16 @@ fn tracked_only(
         .collect())
 }
 
-/// Only the commands of a Markdown file: the lines inside fenced code blocks, and the inline
-/// code spans of other lines (``* `pip install -r requirements.txt` ``, a README's list of
+/// Only the commands of a Markdown file: the lines inside fenced code blocks and indented
+/// ones (four spaces or a tab, after a blank line), and the inline code spans of other lines (``* `pip install -r requirements.txt` ``, a README's list of
 /// steps), each such line reduced to its spans joined by ` ; `. Every other line is blanked,
 /// so that line numbers stay true. `skip` is asked of each fenced block, and of the inline
 /// spans of each section (up to the next heading or fence), and blanks what it says.
 pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> String {
     let mut fence: Option<(char, usize)> = None;
+    // Where an indented code block may start (after a blank line) or goes on.
+    let mut after_blank = true;
+    let mut indented = false;
     let mut out = String::with_capacity(text.len());
     // The open block's lines (or a section's inline spans): kept, or blanked when `skip`
     // says so once it closes.
@@ -304,16 +307,40 @@ pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> St
                 out.push_str(&blank(line));
             }
             (Some(_), _) => block.push_str(line),
+            (None, _) if t.trim().is_empty() => {
+                after_blank = true;
+                block.push_str(&blank(line));
+                continue;
+            }
+            (None, _) if (after_blank || indented) && indented_code(line) => {
+                indented = true;
+                block.push_str(line);
+            }
             (None, _) => {
+                indented = false;
                 if t.starts_with('#') {
                     flush(&mut out, &mut block);
                 }
                 block.push_str(&inline_spans(line));
             }
         }
+        after_blank = false;
     }
     flush(&mut out, &mut block);
     out
+}
+
+/// A line of an indented code block (four spaces or a tab before it, after a blank line): not
+/// a list item, whose text a renderer shows as prose however far it is indented.
+fn indented_code(line: &str) -> bool {
+    if !(line.starts_with("    ") || line.starts_with('\t')) {
+        return false;
+    }
+    let t = line.trim_start();
+    let numbered = t.split_once(['.', ')']).is_some_and(|(n, rest)| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with(' ')
+    });
+    !(numbered || ["- ", "* ", "+ "].iter().any(|m| t.starts_with(m)))
 }
 
 /// A line's inline code spans joined by ` ; ` (its line end kept), or the empty line where
@@ -694,6 +721,20 @@ mod tests {
             all.lines().nth(5),
             Some("python -m venv .venv ; source .venv/bin/activate ; pip install -r requirements.txt")
         );
+    }
+
+    /// An indented code block (four spaces or a tab after a blank line, as older READMEs
+    /// write them) is code; an indented list item and a paragraph's wrapped line are not.
+    #[test]
+    fn indented_code_blocks_are_commands() {
+        let md = "Install it:\n\n    pip install -r requirements.txt\n\tconda activate x\n\nText.\n    pip install wrapped\n\n    - pip install listed\n";
+        let only = code_blocks_only(md, None);
+        let lines: Vec<&str> = only.lines().collect();
+        assert_eq!(lines.len(), md.lines().count());
+        assert_eq!(lines[2], "    pip install -r requirements.txt");
+        assert_eq!(lines[3], "\tconda activate x");
+        assert_eq!(lines[6], "", "a paragraph's wrapped line: {only}");
+        assert_eq!(lines[8], "", "a list item: {only}");
     }
 
     #[test]
