@@ -45,6 +45,7 @@ const TREES: &[&str] = &[
     "windows-export",
     "readme-create-requirements",
     "mcp-entrypoint-healthcheck",
+    "readme-pip-extras",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -617,5 +618,30 @@ fn a_pixi_projects_tool_fix_does_not_run_a_missing_manager() {
         manual.contains("micromamba install -y -n base -c conda-forge git")
             && manual.contains("install micromamba first"),
         "{manual}"
+    );
+}
+
+/// astro_mcp's requirements.txt names only `mcp`; its README pip-installs the survey
+/// libraries into the environment it makes by hand. The proposal takes both, and the
+/// environment's name and Python from the README.
+#[test]
+fn the_proposal_takes_the_readmes_pip_installs_too() {
+    let report = run("readme-pip-extras");
+    let file = check(&report, "env.file");
+    assert_eq!(file["status"], "fail", "{file}");
+    let content = text(&file["fix"]["new_files"][0]["content"]);
+    for want in [
+        "name: mcp",
+        "python=3.11",
+        "- mcp",
+        "- astropy",
+        "- astroquery",
+    ] {
+        assert!(content.contains(want), "{want}: {content}");
+    }
+    let commands = text(&file["fix"]["commands"]);
+    assert_eq!(
+        commands, r#"[["micromamba","create","-y","-n","mcp","-f","environment.yml"]]"#,
+        "{file}"
     );
 }

@@ -993,6 +993,49 @@ fn the_proposal_follows_the_readmes_create_command() {
     assert!(!texts.contains("micromamba create"), "{texts}");
 }
 
+/// A README that makes the environment by hand and pip-installs named packages into it, with
+/// no requirements.txt and no environment file: the environment is described nowhere, so
+/// env.file proposes one from the create's specs and the pip packages (not the project itself,
+/// not a virtualenv route's), the plan writes it and creates the environment, and the pip
+/// checks apply as to any project that sets up a conda environment.
+#[test]
+fn an_environment_made_by_hand_with_pip_installs_gets_a_proposal() {
+    let sb = Sandbox::new();
+    fs::write(
+        sb.project.join("README.md"),
+        "# Tool\n\n```bash\nconda create -n tool python=3.10 -y\nconda activate tool\npip install --upgrade pip\npip install fastmcp \"loguru>=0.7\"\npip install -e .\n```\n\nWithout conda:\n\n```bash\npython -m venv .venv\nsource .venv/bin/activate\npip install requests\n```\n",
+    )
+    .unwrap();
+    let (r, code) = sb.json(&["env.file", "pip.readme"]);
+    assert_eq!(code, 1);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "fail", "{file:#}");
+    let summary = file["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("README.md:4 makes the environment `tool` by hand (`conda create -n tool python=3.10 -y`, then pip installs at line 7)"),
+        "{summary}"
+    );
+    let details = file["details"].to_string();
+    for want in ["name: tool", "- python=3.10", "- fastmcp", "- loguru>=0.7"] {
+        assert!(details.contains(want), "{want}: {details}");
+    }
+    assert!(!details.contains("requests"), "{details}");
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("micromamba create -y -n tool -f environment.yml"),
+        "{texts}"
+    );
+    assert_eq!(status(&r, "pip.readme"), "warn", "{r:#}");
+    // Only the project itself installed with pip: nothing is described by hand.
+    fs::write(
+        sb.project.join("README.md"),
+        "```bash\nconda create -n tool python=3.10 -y\npip install -e .\n```\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(status(&r, "env.file"), "skip", "{r:#}");
+}
+
 /// A lock named for another environment file of the project (gnn-tracking's
 /// `minimal.conda-lock.yml` beside minimal.yml) is that file's: it is not compared with the
 /// picked environment.yml, and is said to be left out. conda-lock's default names belong to

@@ -22,7 +22,7 @@ pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
             id: "env.file",
             title: "environment.yml is present and sound",
             can_fix: true,
-            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds, or the file its Makefile, shell scripts or README create an environment from, or, in an application, the one its CI sets up) or a requirements.txt that is not the package's own dependency list; skips otherwise.",
+            applies: "When the project has an environment file (environment.yml and the other names devdoctor finds, or the file its Makefile, shell scripts or README create an environment from, or, in an application, the one its CI sets up) or a requirements.txt that is not the package's own dependency list, or an environment its README or scripts make by hand and pip-install named packages into; skips otherwise.",
             explain: EXPLAIN_FILE,
             run: file::check_file,
         })),
@@ -136,7 +136,10 @@ A requirements.txt without an environment.yml fails: the fix proposes an environ
 file; never over one) before it creates the environment from it with micromamba — never
 `pip install -r`. Where the README, the Makefile or a script makes the
 environment by hand (`conda create -n NAME python=3.10 …`), the proposal takes that name, that
-Python and those packages. A requirements.txt that the packaging reads as the
+Python and those packages, with what it then installs into it (`conda install …`, and `pip
+install PKG…` of named packages). The same holds with no requirements.txt at all: an
+environment made by hand that pip-installs named packages is described by no file, and the
+check fails with the same kind of proposal. A requirements.txt that the packaging reads as the
 package's own dependencies (`[tool.setuptools.dynamic] dependencies = { file = … }`,
 hatch-requirements-txt, setup.cfg `install_requires = file:`, a setup.py that reads it) is a
 library's metadata, not an environment: the check skips and says so.";

@@ -204,7 +204,8 @@ impl Vars {
 fn proposed_env(ctx: &Context) -> Option<String> {
     use crate::probes::env as probe;
     let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
-    (absent && probe::requirements_txt(ctx).is_some()).then(|| probe::proposed_env_name(ctx))
+    let described = probe::requirements_txt(ctx).is_some() || probe::made_by_hand(ctx).is_some();
+    (absent && described).then(|| probe::proposed_env_name(ctx))
 }
 
 #[cfg(test)]

@@ -173,6 +173,9 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
             );
     }
     let Some(req) = probe::requirements_txt(ctx) else {
+        if let Some((b, at)) = probe::made_by_hand(ctx) {
+            return by_hand_proposal(ctx, &b, &at);
+        }
         if let Some(at) = probe::requirements_for_the_image(ctx) {
             return CheckResult::skip(format!(
                 "no {shown} in the project; requirements.txt is a conda package list that {at} installs into the image: the image is the environment"
@@ -189,22 +192,17 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         ));
     };
     let name = probe::proposed_env_name(ctx);
-    let text = crate::probes::yaml::read_text(&req).unwrap_or_default();
-    let converted = requirements::convert(&text);
-    let by_hand = probe::created_by_hand(ctx);
-    let by_hand = by_hand
-        .0
-        .as_ref()
-        .filter(|(b, _)| b.env == name)
-        .map(|(b, at)| (b.specs.as_slice(), at.as_str()));
-    let proposal = requirements::proposal(&name, by_hand, &converted);
-    let content = proposal
-        .iter()
-        .map(|l| format!("{l}\n"))
-        .collect::<String>();
-    let fix = Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
-        .phase(Phase::CreateEnv)
-        .new_file("environment.yml", content);
+    let mut text = crate::probes::yaml::read_text(&req).unwrap_or_default();
+    let made = probe::created_by_hand(ctx);
+    let made = made.0.as_ref().filter(|(b, _)| b.env == name);
+    // What the README pip-installs into the environment beside requirements.txt
+    // (SandyYuan/astro_mcp: `pip install sparclclient datalab astropy astroquery`) belongs
+    // in it too.
+    if let Some((b, _)) = made {
+        text = requirements::with_more(&text, &b.pip);
+    }
+    let by_hand = made.map(|(b, at)| (b.specs.as_slice(), at.as_str()));
+    let (proposal, fix) = propose(ctx, &name, by_hand, &text);
     CheckResult::fail(
         "requirements.txt but no environment.yml: the environment is not reproducible with mamba",
     )
@@ -222,7 +220,57 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         )
         .rule("requirements-only"),
     )
-    .with_fix(then_make(ctx, &name, fix))
+    .with_fix(fix)
+}
+
+/// The proposed environment.yml for environment `name` (the specs of a create by hand, and
+/// the pip requirements in `requirements`), and the fix that writes it and then makes the
+/// environment from it.
+fn propose(
+    ctx: &Context,
+    name: &str,
+    by_hand: Option<(&[String], &str)>,
+    requirements: &str,
+) -> (Vec<String>, Fix) {
+    let converted = requirements::convert(requirements);
+    let proposal = requirements::proposal(name, by_hand, &converted);
+    let content = proposal
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    let fix = Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
+        .phase(Phase::CreateEnv)
+        .new_file("environment.yml", content);
+    (proposal, then_make(ctx, name, fix))
+}
+
+/// A project whose README or script makes its environment by hand and pip-installs into it,
+/// with no file to describe it: the proposal takes the create's specs and the pip packages.
+fn by_hand_proposal(ctx: &Context, b: &probe::ByHand, at: &str) -> CheckResult {
+    let name = probe::proposed_env_name(ctx);
+    let (proposal, fix) = propose(ctx, &name, Some((&b.specs, at)), &b.pip.join("\n"));
+    let (file, line) = at.rsplit_once(':').unwrap_or((at, "0"));
+    let pip_at = b.pip_line.map_or(String::new(), |l| {
+        format!(", then pip installs at line {l}")
+    });
+    CheckResult::fail(format!(
+        "{at} makes the environment `{}` by hand (`{}`{pip_at}) and no environment.yml describes it: it is not reproducible with mamba",
+        b.env,
+        crate::policy::text::printable(b.command.trim_start_matches("$ ").trim())
+    ))
+    .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
+    .detail("notes say where a name was changed; `devdoctor fix` writes it in the project folder,")
+    .detail("and shows it before it does):")
+    .details(proposal.iter().map(|l| format!("  {l}")))
+    .location(
+        Location::new(
+            file,
+            line.parse().unwrap_or(0),
+            "an environment made by hand, with pip installs, and no environment file",
+        )
+        .rule("made-by-hand"),
+    )
+    .with_fix(fix)
 }
 
 /// After the proposed file is written: create environment `name` from it, or, where an

@@ -8,12 +8,13 @@ pub mod envfile;
 pub mod lock;
 pub mod meta;
 mod named;
+pub(crate) use named::ByHand;
 pub mod requirements;
 pub mod site;
 
 use crate::core::Context;
 use discover::{Discovery, Inputs, Resolution};
-use envfile::{Dep, EnvFile};
+use envfile::{normalize_dist_name, Dep, EnvFile};
 use meta::{CondaMeta, Installed, PythonRecord};
 use rattler_conda_types::Version;
 use std::path::{Path, PathBuf};
@@ -358,7 +359,35 @@ pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
 pub(crate) fn sets_up_an_environment(ctx: &Context) -> bool {
     let pf = project_file(ctx);
     let found = pf.explicit || !matches!(pf.state, FileState::Absent);
-    (found && binder_only_library(ctx).is_none()) || requirements_txt(ctx).is_some()
+    (found && binder_only_library(ctx).is_none())
+        || requirements_txt(ctx).is_some()
+        || made_by_hand(ctx).is_some()
+}
+
+/// A project with no environment file and no requirements.txt whose README or script makes
+/// its environment by hand and installs packages into it with pip (`conda create -n foo
+/// python=3.10`, then `pip install fastmcp loguru`): the environment, with where it is
+/// made. Such a project sets up a conda environment that no file describes; `env.file`
+/// proposes one, as for a requirements.txt.
+pub(crate) fn made_by_hand(ctx: &Context) -> Option<(named::ByHand, String)> {
+    let pf = project_file(ctx);
+    if pf.explicit || !matches!(pf.state, FileState::Absent) || requirements_txt(ctx).is_some() {
+        return None;
+    }
+    let own = distribution_name(ctx).map(|n| normalize_dist_name(&n));
+    let found = created_by_hand(ctx);
+    let (b, at) = found.0.as_ref()?;
+    let mut b = b.clone();
+    // The project itself, and pip, are no dependencies of its environment.
+    b.pip.retain(|p| {
+        let name = normalize_dist_name(
+            p.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                .next()
+                .unwrap_or(p),
+        );
+        name != "pip" && own.as_deref() != Some(name.as_str())
+    });
+    (!b.pip.is_empty()).then(|| (b, at.clone()))
 }
 
 /// What the skips say when [`sets_up_an_environment`] says no, with why.

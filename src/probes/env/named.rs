@@ -110,23 +110,173 @@ pub(crate) struct ByHand {
     pub env: String,
     /// The package specs it names, in order (`python=3.10`, `pip`).
     pub specs: Vec<String>,
+    /// The packages the same text then installs into it with pip (`pip install fastmcp
+    /// loguru`), as requirement lines, and the line of the first such install; a pip install
+    /// after a virtualenv is set up, or after the next create, is another route's.
+    pub pip: Vec<String>,
+    pub pip_line: Option<usize>,
 }
 
 /// Every `create -n NAME [SPEC…]` of conda, mamba or micromamba in `text` that creates an
 /// environment from no file, in line order. A name that is a placeholder (`<env-name>`) or
 /// a variable is left out, and so is a `create -p PREFIX`.
 pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
-    commands(text)
-        .filter_map(|(line, command, expanded)| {
-            let (env, specs) = by_hand_of(&expanded)?;
-            Some(ByHand {
+    let mut found: Vec<ByHand> = Vec::new();
+    // The pip installs go to the last environment made by hand, until a virtualenv is set up.
+    let mut open = false;
+    for (line, command, expanded) in commands(text) {
+        if let Some((env, specs)) = by_hand_of(&expanded) {
+            found.push(ByHand {
                 line,
                 command,
                 env,
                 specs,
-            })
+                pip: Vec::new(),
+                pip_line: None,
+            });
+            open = true;
+        } else if crate::policy::no_pip::sets_up_a_virtualenv(&expanded) {
+            open = false;
+        } else if let (true, Some(last), Some((env, specs))) = (
+            open,
+            found.last_mut(),
+            after_managers(&expanded).find_map(|rest| install_specs(&rest)),
+        ) {
+            // `conda install pytorch jupyter` into the environment just made (the active one,
+            // or named): its specs too.
+            if env.as_ref().is_none_or(|e| *e == last.env) {
+                for s in specs {
+                    if !last.specs.contains(&s) {
+                        last.specs.push(s);
+                    }
+                }
+            }
+        } else if let (true, Some(last), Some(packages)) = (
+            open,
+            found.last_mut(),
+            pip_packages(&expanded).filter(|p| !p.is_empty()),
+        ) {
+            last.pip_line = last.pip_line.or(Some(line));
+            for p in packages {
+                if !last.pip.contains(&p) {
+                    last.pip.push(p);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The environment (`-n NAME`, or `None` for the active one) and the specs of a `conda
+/// install SPEC…` from no file, after the manager; a `channel::` prefix is dropped (the
+/// proposal's channel is conda-forge). `None` for any other command.
+fn install_specs(rest: &[String]) -> Option<(Option<String>, Vec<String>)> {
+    const VALUED: &[&str] = &["-n", "--name", "-c", "--channel", "-p", "--prefix"];
+    let mut plain = Vec::new();
+    let mut skip = false;
+    for w in rest {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = VALUED.contains(&w.as_str());
+        } else {
+            plain.push(w.as_str());
+        }
+    }
+    let ["install", specs @ ..] = plain.as_slice() else {
+        return None;
+    };
+    if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
+        return None;
+    }
+    let specs = specs
+        .iter()
+        .map(|s| s.rsplit("::").next().unwrap_or(s))
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && !s.contains(['/', '$', '{'])
+                && super::envfile::parse_spec(s).is_ok()
         })
-        .collect()
+        .map(str::to_string)
+        .collect();
+    Some((option(rest, "-n", "--name"), specs))
+}
+
+/// The packages a `pip install` in `segment` names (`pip install fastmcp "loguru>=0.7"`), as
+/// requirement lines; `None` where it is no pip install. Options and their values,
+/// requirement files (`-r`), editable installs, local paths, URLs and placeholders
+/// (`<package>`) are left out: only named packages say what the environment needs.
+fn pip_packages(segment: &str) -> Option<Vec<String>> {
+    /// pip options that take a value.
+    const VALUED: &[&str] = &[
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--upgrade-strategy",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--only-binary",
+        "--no-binary",
+        "--src",
+        "--cache-dir",
+        "--trusted-host",
+        "--proxy",
+    ];
+    let words = shlex::split(segment)
+        .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let start = words.iter().enumerate().find_map(|(i, w)| {
+        let pip = matches!(base(w).as_str(), "pip" | "pip3")
+            && words.get(i + 1).is_some_and(|n| n == "install");
+        let module = base(w).starts_with("python")
+            && words.get(i + 1).is_some_and(|n| n == "-m")
+            && words.get(i + 2).is_some_and(|n| n == "pip")
+            && words.get(i + 3).is_some_and(|n| n == "install");
+        match (pip, module) {
+            (true, _) => Some(i + 2),
+            (_, true) => Some(i + 4),
+            _ => None,
+        }
+    })?;
+    let mut out = Vec::new();
+    let mut skip = false;
+    for w in &words[start..] {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = VALUED.contains(&w.as_str());
+            continue;
+        }
+        // A name first (`numpy<2` is one; `<package>` and `./pkg` are not), and no path,
+        // variable or URL (`pkg @ git+https://…`) in it.
+        let named = w.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !w.contains(['/', '\\', '$', '{', '@']);
+        let file = [".txt", ".whl", ".tar.gz", ".zip"]
+            .iter()
+            .any(|e| w.ends_with(e));
+        // pip's own tooling, upgraded before the installs, is no dependency.
+        let tooling = matches!(w.as_str(), "pip" | "setuptools" | "wheel");
+        if named && !file && !tooling {
+            out.push(w.clone());
+        }
+    }
+    Some(out)
 }
 
 /// The name and specs of one `create -n NAME SPEC…` without `-f`.
@@ -546,6 +696,37 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].env, "tool");
         assert_eq!(named_in(script)[0].file, "env.yml");
+    }
+
+    /// The packages a README then installs with pip go with the environment made by hand:
+    /// named ones only (no options, requirement files, editable or local paths, URLs, or pip's
+    /// own tooling), and not those of a virtualenv route set up after it.
+    #[test]
+    fn pip_installs_after_a_create_by_hand_are_its_packages() {
+        let text = "conda create -n app python=3.11 -y\n\
+                    pip install --upgrade pip setuptools\n\
+                    pip install -U fastmcp \"loguru>=0.7\" -r requirements-dev.txt -e . ./local\n\
+                    python -m pip install --index-url https://x.invalid/simple httpx git+https://x.invalid/r.git\n\
+                    pip install <package> dist/app.whl pkg@git+https://x.invalid/p\n\
+                    python -m venv .venv\n\
+                    pip install requests\n";
+        let found = by_hand_in(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].pip, ["fastmcp", "loguru>=0.7", "httpx"]);
+        assert_eq!(found[0].pip_line, Some(3));
+        assert_eq!(found[0].specs, ["python=3.11"]);
+        // Conda installs into it, the active one or by name, are its specs; into another
+        // environment, or from a file, they are not.
+        let text = "conda create -n lab python=3.10 -y\nconda activate lab\nconda install pytorch::pytorch torchvision -c pytorch -y\nmamba install -n lab jupyter\nconda install -n other scipy\nconda install --file extra.txt\npip install datasets\n";
+        let found = by_hand_in(text);
+        assert_eq!(
+            found[0].specs,
+            ["python=3.10", "pytorch", "torchvision", "jupyter"]
+        );
+        assert_eq!(found[0].pip, ["datasets"]);
+        assert_eq!(found[0].pip_line, Some(7));
+        // No create before them: nothing to attach them to.
+        assert!(by_hand_in("pip install fastmcp\n").is_empty());
     }
 
     #[test]

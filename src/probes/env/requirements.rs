@@ -86,6 +86,30 @@ pub fn convert(text: &str) -> Vec<Converted> {
     out
 }
 
+/// `text`, a requirements file, with the requirement lines of `more` that name a package it
+/// does not (`pip install astropy` in a README beside a requirements.txt without it).
+pub fn with_more(text: &str, more: &[String]) -> String {
+    let named = |t: &str| -> Vec<String> {
+        convert(t)
+            .iter()
+            .filter_map(|c| match c {
+                Converted::Conda { spec, .. } => Some(package_name(spec)),
+                Converted::Pip(_) => None,
+            })
+            .collect()
+    };
+    let listed = named(text);
+    let mut out = text.trim_end().to_string();
+    for line in more {
+        if named(line).iter().all(|n| !listed.contains(n)) {
+            out.push('\n');
+            out.push_str(line);
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// The package a conda spec names, normalised (`Python=3.10` → `python`); the spec lower-cased
 /// where it does not parse.
 fn package_name(spec: &str) -> String {
@@ -174,6 +198,22 @@ fn constrained(spec: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A README's pip packages join requirements.txt's, once each.
+    #[test]
+    fn more_packages_join_the_requirements_once() {
+        let text = "# server\nmcp\nnumpy>=1.24\n";
+        let more = [
+            "astropy".to_string(),
+            "NumPy".to_string(),
+            "torch".to_string(),
+        ];
+        assert_eq!(
+            with_more(text, &more),
+            "# server\nmcp\nnumpy>=1.24\nastropy\ntorch\n"
+        );
+        assert_eq!(with_more("", &[]), "\n");
+    }
+
     use super::*;
 
     /// The specs of a `create -n NAME …` the README runs come first, with its Python pin;
