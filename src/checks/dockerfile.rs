@@ -4,7 +4,7 @@
 
 mod eol;
 mod health_tool;
-pub(crate) use health_tool::Verdict;
+pub(crate) use health_tool::{Of, Verdict};
 mod rules;
 mod secret_names;
 mod shell;

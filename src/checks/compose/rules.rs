@@ -1,7 +1,7 @@
 //! The compose rules as pure functions over one parsed service. Messages name the service
 //! and never contain environment values.
 
-use crate::checks::dockerfile::{is_literal_value, is_secret_name, Verdict};
+use crate::checks::dockerfile::{is_literal_value, is_secret_name, Of, Verdict};
 use crate::core::Status;
 use crate::policy::secrets::literal_default;
 use crate::probes::compose::ComposeService;
@@ -452,11 +452,10 @@ pub(super) fn healthcheck_tool(s: &ComposeService, look: &dyn Lookup) -> Vec<Fin
         .collect();
     let own = look.healthcheck(dockerfile, None);
     let reported = |v: &Verdict| own.contains(v) && look.flagged(dockerfile, ID).is_some();
-    let what = format!("service `{}`'s healthcheck", s.name);
     let mut out: Vec<Finding> = verdicts
         .iter()
         .filter(|v| v.status() == Status::Ok || !reported(v))
-        .map(|v| finding(line, v.status(), v.message(&what)))
+        .map(|v| finding(line, v.status(), v.message(Of::Service(&s.name))))
         .collect();
     let problem = out.iter().any(|f| f.status.is_problem());
     if !problem && verdicts.iter().any(|v| v.status().is_problem()) {

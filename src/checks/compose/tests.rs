@@ -486,4 +486,19 @@ fn a_healthcheck_is_judged_in_the_image_the_service_builds() {
     );
     let disabled = format!("{curl}      disable: true\n");
     assert_eq!(judge(&disabled, &image(true, None)), (false, vec![]));
+    // The words name the service, and the line is the Dockerfile's.
+    let text = format!("services:\n  mcp:\n    build: .\n{curl}");
+    let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+    let messages: Vec<String> = super::rules::healthcheck_tool(&services[0], &image(true, None))
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
+    assert!(
+        messages[0].starts_with("service `mcp`'s healthcheck asks `/health`"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages[1],
+        "`curl` is installed at line 2 of the Dockerfile it builds for service `mcp`'s healthcheck"
+    );
 }

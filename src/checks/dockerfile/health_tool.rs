@@ -146,23 +146,45 @@ impl Verdict {
         }
     }
 
-    /// The verdict in words, about `what` ("HEALTHCHECK", "service `api`'s healthcheck").
-    pub(crate) fn message(&self, what: &str) -> String {
-        let (never, who) = if what == "HEALTHCHECK" {
-            ("the container never becomes healthy", "the HEALTHCHECK")
-        } else {
-            ("the service never becomes healthy", what)
+    /// The verdict in words, about the Dockerfile's HEALTHCHECK or a compose service's.
+    pub(crate) fn message(&self, of: Of) -> String {
+        let service;
+        let (what, who, never, at) = match of {
+            Of::Dockerfile => (
+                "HEALTHCHECK",
+                "the HEALTHCHECK",
+                "the container never becomes healthy",
+                "",
+            ),
+            Of::Service(name) => {
+                service = format!("service `{name}`'s healthcheck");
+                (
+                    service.as_str(),
+                    service.as_str(),
+                    "the service never becomes healthy",
+                    " of the Dockerfile it builds",
+                )
+            }
         };
         match self {
             Verdict::Unserved { path } => format!("{what} asks `{path}`, which the MCP server the image starts does not serve (its code declares no health route, and the SDKs serve none): it answers 404, and {never}"),
             Verdict::NoShell { base, program } => format!("{what} uses the shell form, but {base} has no /bin/sh: the check can never run; use the exec form `CMD [\"{program}\", …]`"),
             Verdict::InImage { program, has: true } => format!("the built image has `{program}`, which {who} runs"),
             Verdict::InImage { program, has: false } => format!("{what} runs `{program}`, which the built image does not have: {never}"),
-            Verdict::Installed { program, line } => format!("`{program}` is installed at line {line} for {who}"),
+            Verdict::Installed { program, line } => format!("`{program}` is installed at line {line}{at} for {who}"),
             Verdict::FromEnv { program } => format!("`{program}` comes from the environment file the image installs"),
             Verdict::NotShipped { program, base } => format!("{what} runs `{program}`, which {base} does not ship and nothing here installs: {never}"),
         }
     }
+}
+
+/// Whose healthcheck a [`Verdict`] is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Of<'a> {
+    /// The Dockerfile's own HEALTHCHECK.
+    Dockerfile,
+    /// The `healthcheck:` of the compose service so named.
+    Service(&'a str),
 }
 
 /// The path a healthcheck (`args` as in [`asked_route`]) asks of a server that serves
@@ -194,7 +216,7 @@ pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Findin
     };
     verdicts(df, &hc.args, bases)
         .iter()
-        .map(|v| finding(hc.line, v.status(), v.message("HEALTHCHECK")))
+        .map(|v| finding(hc.line, v.status(), v.message(Of::Dockerfile)))
         .collect()
 }
 
