@@ -788,7 +788,7 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
         .collect();
     let mut program: Vec<String> = vec!["--cwd".into(), cwd.display().to_string()];
     program.extend(start.argv.iter().cloned());
-    let (gate, why_gate) = gated(p, &start.from);
+    let (gate, why_gate) = gated(ctx, p);
     let activation = |env: &str| {
         format!(
             "`{tool} run` needs no activation; `{tool} activate {env}` followed by `{gate}{}` works only in a shell set up with `{tool} shell init`",
@@ -847,12 +847,9 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
 /// Where the code serves HTTP only when a variable is set (`if os.environ.get("PORT"):`): the
 /// assignment to put before the start command (`PORT=8000 `) and a sentence that says why.
 /// Empty for a command the user configured, which says what it needs itself.
-fn gated(p: &McpProject, from: &str) -> (String, String) {
-    let Some(g) = p
-        .http_gate
-        .as_ref()
-        .filter(|_| from != "[mcp] server_command")
-    else {
+fn gated(ctx: &Context, p: &McpProject) -> (String, String) {
+    let configured = ctx.settings.server_command_explicit;
+    let Some(g) = p.http_gate.as_ref().filter(|_| !configured) else {
         return (String::new(), String::new());
     };
     let url = url::Url::parse(&p.mcp_url).ok();

@@ -535,9 +535,8 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
             code.server_var = here.or(code.server_var.take());
         }
     }
-    if code.http.is_none() {
-        let here = f.server_var.map(|v| (v, name.to_string()));
-        code.server_var = code.server_var.take().or(here);
+    if code.server_var.is_none() {
+        code.server_var = f.server_var.map(|v| (v, name.to_string()));
     }
     code.stdio = code.stdio.take().or(f.stdio.map(at));
     code.default_transport = code

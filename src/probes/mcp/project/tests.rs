@@ -773,3 +773,27 @@ proptest::proptest! {
         let _ = code::file_facts(&lines.join("\n"));
     }
 }
+
+/// The file that creates the server and its variable, for fixes that edit it: the HTTP
+/// transport's file where it creates one, else the first file that does.
+#[test]
+fn the_server_is_named_by_the_file_that_creates_it() {
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("main.py", "from server import tools\nif __name__ == '__main__':\n    tools.run(transport=\"streamable-http\")\n"),
+            ("server.py", "from mcp.server.fastmcp import FastMCP\ntools = FastMCP('t')\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.server_var, Some(("tools".into(), "server.py".into())));
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("a.py", "from mcp.server.fastmcp import FastMCP\nother = FastMCP('o')\n"),
+            ("srv.py", "from mcp.server.fastmcp import FastMCP\nmine = FastMCP('m')\nmine.run(transport='sse')\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.server_var, Some(("mine".into(), "srv.py".into())));
+}
