@@ -1026,10 +1026,16 @@ fn an_environment_made_by_hand_with_pip_installs_gets_a_proposal() {
         "{texts}"
     );
     assert_eq!(status(&r, "pip.readme"), "warn", "{r:#}");
-    // Only the project itself installed with pip: nothing is described by hand.
+    // Only the project itself installed with pip, as a path or by its own name: nothing is
+    // described by hand.
+    fs::write(
+        sb.project.join("pyproject.toml"),
+        "[project]\nname = \"My_Tool\"\n",
+    )
+    .unwrap();
     fs::write(
         sb.project.join("README.md"),
-        "```bash\nconda create -n tool python=3.10 -y\npip install -e .\n```\n",
+        "```bash\nconda create -n tool python=3.10 -y\npip install -e .\npip install \"my-tool[all]\"\n```\n",
     )
     .unwrap();
     let (r, _) = sb.json(&["env.file"]);

@@ -374,20 +374,9 @@ pub(crate) fn made_by_hand(ctx: &Context) -> Option<(named::ByHand, String)> {
     if pf.explicit || !matches!(pf.state, FileState::Absent) || requirements_txt(ctx).is_some() {
         return None;
     }
-    let own = distribution_name(ctx).map(|n| normalize_dist_name(&n));
     let found = created_by_hand(ctx);
     let (b, at) = found.0.as_ref()?;
-    let mut b = b.clone();
-    // The project itself, and pip, are no dependencies of its environment.
-    b.pip.retain(|p| {
-        let name = normalize_dist_name(
-            p.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-                .next()
-                .unwrap_or(p),
-        );
-        name != "pip" && own.as_deref() != Some(name.as_str())
-    });
-    (!b.pip.is_empty()).then(|| (b, at.clone()))
+    (!b.pip.is_empty()).then(|| (b.clone(), at.clone()))
 }
 
 /// What the skips say when [`sets_up_an_environment`] says no, with why.
@@ -439,7 +428,19 @@ pub(crate) struct ByHandEnv(pub Option<(named::ByHand, String)>);
 pub(crate) fn created_by_hand(ctx: &Context) -> Arc<ByHandEnv> {
     ctx.probe(|ctx| {
         let found = crate::probes::files::project_files(ctx);
-        ByHandEnv(named::by_hand(&ctx.settings.project_dir, &found.scripts))
+        let mut made = named::by_hand(&ctx.settings.project_dir, &found.scripts);
+        // The project itself, installed by its own name, is no dependency of its environment.
+        if let (Some((b, _)), Some(own)) = (made.as_mut(), distribution_name(ctx)) {
+            let own = normalize_dist_name(&own);
+            b.pip.retain(|p| {
+                let name = p
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                    .next()
+                    .unwrap_or(p);
+                normalize_dist_name(name) != own
+            });
+        }
+        ByHandEnv(made)
     })
 }
 
