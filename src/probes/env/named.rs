@@ -168,39 +168,16 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
 }
 
 /// The environment (`-n NAME`, or `None` for the active one) and the specs of a `conda
-/// install SPEC…` from no file, after the manager; a `channel::` prefix is dropped (the
-/// proposal's channel is conda-forge). `None` for any other command.
+/// install SPEC…` from no file, after the manager. `None` for any other command.
 fn install_specs(rest: &[String]) -> Option<(Option<String>, Vec<String>)> {
-    const VALUED: &[&str] = &["-n", "--name", "-c", "--channel", "-p", "--prefix"];
-    let mut plain = Vec::new();
-    let mut skip = false;
-    for w in rest {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if w.starts_with('-') {
-            skip = VALUED.contains(&w.as_str());
-        } else {
-            plain.push(w.as_str());
-        }
-    }
+    let plain = positional(rest);
     let ["install", specs @ ..] = plain.as_slice() else {
         return None;
     };
     if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
         return None;
     }
-    let specs = specs
-        .iter()
-        .map(|s| s.rsplit("::").next().unwrap_or(s))
-        .filter(|s| {
-            s.starts_with(|c: char| c.is_ascii_alphanumeric())
-                && !s.contains(['/', '$', '{'])
-                && super::envfile::parse_spec(s).is_ok()
-        })
-        .map(str::to_string)
-        .collect();
-    Some((option(rest, "-n", "--name"), specs))
+    Some((option(rest, "-n", "--name"), conda_specs(specs)))
 }
 
 /// The packages a `pip install` in `segment` names (`pip install fastmcp "loguru>=0.7"`), as
@@ -286,20 +263,7 @@ fn by_hand_of(segment: &str) -> Option<(String, Vec<String>)> {
 
 /// [`by_hand_of`] for the words after the manager.
 fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
-    /// Options that take a value, which is not a spec.
-    const VALUED: &[&str] = &["-n", "--name", "-c", "--channel", "-p", "--prefix"];
-    let mut plain = Vec::new();
-    let mut skip = false;
-    for w in rest {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if w.starts_with('-') {
-            skip = VALUED.contains(&w.as_str());
-        } else {
-            plain.push(w.as_str());
-        }
-    }
+    let plain = positional(rest);
     let specs = match plain.as_slice() {
         // `conda env create` without -f reads environment.yml: not by hand.
         ["create", specs @ ..] => specs,
@@ -315,16 +279,41 @@ fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
             && !n.contains(['$', '<', '>', '{', '}', '['])
             && !matches!(n.as_str(), "base" | "root")
     })?;
-    let specs = specs
+    Some((env, conda_specs(specs)))
+}
+
+/// The words of a conda command after the manager that are not options or their values.
+fn positional(rest: &[String]) -> Vec<&str> {
+    /// Options that take a value, which is not a spec.
+    const VALUED: &[&str] = &["-n", "--name", "-c", "--channel", "-p", "--prefix"];
+    let mut plain = Vec::new();
+    let mut skip = false;
+    for w in rest {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = VALUED.contains(&w.as_str());
+        } else {
+            plain.push(w.as_str());
+        }
+    }
+    plain
+}
+
+/// The words that are package specs (`python=3.10`, `numpy<2`; a `channel::` prefix
+/// dropped, as the proposal's channel is conda-forge); not a path, variable or local file.
+fn conda_specs(words: &[&str]) -> Vec<String> {
+    words
         .iter()
+        .map(|s| s.rsplit("::").next().unwrap_or(s))
         .filter(|s| {
             s.starts_with(|c: char| c.is_ascii_alphanumeric())
                 && !s.contains(['/', '$', '{'])
                 && super::envfile::parse_spec(s).is_ok()
         })
-        .map(|s| s.to_string())
-        .collect();
-    Some((env, specs))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The variables `text` assigns exactly once, to one plain word (no `$`, quote, space or
