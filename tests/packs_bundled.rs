@@ -199,15 +199,7 @@ fn clean_scripts_pass() {
 
 #[test]
 fn a_library_installing_itself_is_a_note_not_a_finding() {
-    let sb = Sandbox::new();
-    sb.write(
-        "project/environment.yml",
-        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
-    );
-    sb.write(
-        "project/README.md",
-        "# lib\n\n```bash\npip install -e \".[dev]\"\n```\n",
-    );
+    let sb = with_readme("# lib\n\n```bash\npip install -e \".[dev]\"\n```\n");
     sb.write(
         "project/.github/workflows/ci.yml",
         "jobs:\n  t:\n    steps:\n      - run: python -m pip install --no-deps -e .\n      - run: pip install pytest\n",
@@ -269,13 +261,7 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
 /// pip down ("instead of `pip install …`") does not.
 #[test]
 fn inline_code_in_a_readme_is_searched() {
-    let sb = Sandbox::new();
-    sb.write(
-        "project/environment.yml",
-        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
-    );
-    sb.write(
-        "project/README.md",
+    let sb = with_readme(
         "# Setup\n\n1.  **Conda Env:**\n    *   Make a conda env: `conda create -n mcp_env python=3.10`\n\n2.  **Install Stuff:**\n    *   `pip install -r requirements.txt`\n\nUse `micromamba install` instead of `pip install`.\n",
     );
     let (v, _) = bundled(&sb, &[]);
@@ -289,13 +275,7 @@ fn inline_code_in_a_readme_is_searched() {
 /// one is; a list item indented as far is not a block.
 #[test]
 fn an_indented_code_block_in_a_readme_is_searched() {
-    let sb = Sandbox::new();
-    sb.write(
-        "project/environment.yml",
-        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
-    );
-    sb.write(
-        "project/README.md",
+    let sb = with_readme(
         "Setup\n=====\n\nInstall the requirements:\n\n    conda activate demo\n    pip install -r requirements.txt\n\nThen:\n\n    - pip install is not used for the rest\n",
     );
     let (v, _) = bundled(&sb, &[]);
@@ -572,6 +552,17 @@ fn gitignore_check_works_for_a_project_in_a_subfolder_of_the_repository() {
     sb.write(".gitignore", "*.pyc\n.env\n");
     let (v, _) = sb.json(&["dotenv.gitignore"]);
     assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+}
+
+/// A project with an environment.yml (`demo`, Python 3.11) and this README.md.
+fn with_readme(readme: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: demo\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write("project/README.md", readme);
+    sb
 }
 
 /// The lines of a check's locations, in order.
