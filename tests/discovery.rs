@@ -46,6 +46,7 @@ const TREES: &[&str] = &[
     "readme-create-requirements",
     "mcp-entrypoint-healthcheck",
     "readme-pip-extras",
+    "prefix-env-by-hand",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -644,4 +645,31 @@ fn the_proposal_takes_the_readmes_pip_installs_too() {
         commands, r#"[["micromamba","create","-y","-n","mcp","-f","environment.yml"]]"#,
         "{file}"
     );
+}
+
+/// highfold_med_mcp's setup script makes the environment in the project's ./env by hand and
+/// installs into it with its own pip and `mamba run -p ./env`: the proposal names no
+/// environment, holds what went into it, and is created with `-p ./env`; the pip checks'
+/// steps address the same folder.
+#[test]
+fn an_environment_made_in_a_folder_gets_a_proposal_for_it() {
+    let report = run("prefix-env-by-hand");
+    let file = check(&report, "env.file");
+    assert_eq!(file["status"], "fail", "{file}");
+    let content = text(&file["fix"]["new_files"][0]["content"]);
+    assert!(!content.contains("name:"), "{content}");
+    for want in ["python=3.10", "- rdkit", "- fastmcp", "- loguru"] {
+        assert!(content.contains(want), "{want}: {content}");
+    }
+    assert_eq!(
+        text(&file["fix"]["commands"]),
+        r#"[["micromamba","create","-y","-p","./env","-f","environment.yml"]]"#,
+        "{file}"
+    );
+    let shell = text(&check(&report, "pip.shell")["fix"]["manual"]);
+    assert!(
+        shell.contains("micromamba env update -p ./env -f environment.yml"),
+        "{shell}"
+    );
+    assert!(!shell.contains("-n ./env"), "{shell}");
 }

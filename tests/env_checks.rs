@@ -1042,6 +1042,60 @@ fn an_environment_made_by_hand_with_pip_installs_gets_a_proposal() {
     assert_eq!(status(&r, "env.file"), "skip", "{r:#}");
 }
 
+/// A setup script that makes the environment in a folder of the project by hand
+/// (MacromNex's generated MCP servers: `mamba create -p ./env python=3.10 pip -y`, then its
+/// own pip): the proposal names no environment and is created with `-p ./env`; once the file
+/// is there, env.* judge that folder's environment, and the file's missing `name:` is no
+/// finding.
+#[test]
+fn an_environment_made_in_a_project_folder_is_judged_there() {
+    let (mut sb, root) = mm_sandbox("");
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    sb.var("MAMBA_ROOT_PREFIX", &root);
+    fs::write(
+        sb.project.join("quick_setup.sh"),
+        "#!/bin/bash\n(command -v mamba >/dev/null && mamba create -p ./env python=3.11 pip -y) || \\\n(command -v conda >/dev/null && conda create -p ./env python=3.11 pip -y)\n./env/bin/pip install requests\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    assert_eq!(file["status"], "fail", "{file:#}");
+    assert!(
+        file["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("quick_setup.sh:2 makes the environment in ./env by hand (`mamba create -p ./env python=3.11 pip -y`"),
+        "{file:#}"
+    );
+    let content = file["fix"]["new_files"][0]["content"].as_str().unwrap();
+    assert!(!content.contains("name:"), "{content}");
+    assert!(content.contains("- requests"), "{content}");
+    assert_eq!(
+        file["fix"]["commands"],
+        serde_json::json!([[
+            "micromamba",
+            "create",
+            "-y",
+            "-p",
+            "./env",
+            "-f",
+            "environment.yml"
+        ]])
+    );
+    // The file written, the environment made: env.* find it in the folder.
+    fs::write(
+        sb.project.join("environment.yml"),
+        "channels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - requests=2.31.0\n",
+    )
+    .unwrap();
+    project_env(&sb.project.join("env"), &[("requests", "2.31.0")]);
+    let (r, _) = sb.json(&["env.file", "env.exists", "env.packages"]);
+    assert_eq!(status(&r, "env.exists"), "ok", "{r:#}");
+    assert_eq!(status(&r, "env.packages"), "ok", "{r:#}");
+    let rules = line_rules(check(&r, "env.file"));
+    assert!(rules.iter().all(|(_, rule)| rule != "no-name"), "{rules:?}");
+}
+
 /// A lock named for another environment file of the project (gnn-tracking's
 /// `minimal.conda-lock.yml` beside minimal.yml) is that file's: it is not compared with the
 /// picked environment.yml, and is said to be left out. conda-lock's default names belong to

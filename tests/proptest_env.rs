@@ -348,9 +348,12 @@ proptest! {
         let converted = requirements::convert(&text);
         prop_assert!(converted.len() <= text.lines().count());
         let by_hand: Vec<String> = text.split_whitespace().take(8).map(str::to_string).collect();
-        let lines = requirements::proposal("x; rm -rf ~", Some((&by_hand, "README.md:1")), &converted);
+        let lines = requirements::proposal(Some("x; rm -rf ~"), Some((&by_hand, "README.md:1")), &converted);
         // The header (4 lines), a Python pin, `pip` and `pip:`, and one line per spec.
         prop_assert!(lines.len() <= 7 + by_hand.len() + converted.len());
+        // A README's pip packages join, never more than one line each.
+        let more = requirements::with_more(&text, &by_hand);
+        prop_assert!(more.lines().count() <= text.lines().count() + by_hand.len() + 1);
         let names = site::requires_dist(&text);
         prop_assert!(names.len() <= text.lines().count());
         let _ = envfile::requirement_name(&text);

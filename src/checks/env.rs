@@ -139,13 +139,17 @@ environment by hand (`conda create -n NAME python=3.10 …`), the proposal takes
 Python and those packages, with what it then installs into it (`conda install …`, and `pip
 install PKG…` of named packages). The same holds with no requirements.txt at all: an
 environment made by hand that pip-installs named packages is described by no file, and the
-check fails with the same kind of proposal. A requirements.txt that the packaging reads as the
+check fails with the same kind of proposal. An environment made in a folder of the project
+(`mamba create -p ./env python=3.10`) gets a file with no `name:`, created with `-p ./env`;
+once the file is there, env.* judge the environment in that folder. A requirements.txt that
+the packaging reads as the
 package's own dependencies (`[tool.setuptools.dynamic] dependencies = { file = … }`,
 hatch-requirements-txt, setup.cfg `install_requires = file:`, a setup.py that reads it) is a
 library's metadata, not an environment: the check skips and says so.";
 
 const EXPLAIN_EXISTS: &str = "
-Finds the project's environment (--env / [env] name, else `name:` in environment.yml) from
+Finds the project's environment (--env / [env] name, else `name:` in environment.yml, else
+the folder of the project its README or a script makes it in by hand, `create -p ./env`) from
 files, without running anything: the root prefix, every envs dir (rc `envs_dirs`,
 CONDA_ENVS_DIRS, <root>/envs) and ~/.conda/environments.txt; a directory is an environment
 when it has conda-meta/history. Only when no root prefix can be determined is
@@ -215,7 +219,7 @@ fn loc_path(ctx: &Context, path: &Path) -> PathBuf {
 
 /// `-n NAME` becomes `-p PREFIX` when the environment is only known by its prefix.
 fn for_env(mut argv: Vec<String>, env: &EnvName) -> Vec<String> {
-    if env.source == NameSource::FilePrefix {
+    if env.source == NameSource::Prefix {
         for i in 0..argv.len().saturating_sub(1) {
             if argv[i] == "-n" && argv[i + 1] == env.name {
                 argv[i] = "-p".into();
@@ -295,7 +299,7 @@ fn found_env(
 ) -> CheckResult {
     let cmds = commands(ctx);
     let prefix = found.prefix.display().to_string();
-    let mut r = if !found.in_envs_dirs && name.source != NameSource::FilePrefix {
+    let mut r = if !found.in_envs_dirs && name.source != NameSource::Prefix {
         let root = found.prefix.parent().and_then(Path::parent);
         CheckResult::warn(format!("`{}` exists at {prefix}, outside {}'s envs dirs: `-n {}` will not find it", name.name, cmds.program, name.name))
             .details(d.envs_dirs.iter().map(|p| format!("envs dir: {}", p.display())))
@@ -787,7 +791,7 @@ mod tests {
     fn prefix_envs_use_dash_p() {
         let env = EnvName {
             name: "/opt/env".into(),
-            source: NameSource::FilePrefix,
+            source: NameSource::Prefix,
         };
         let argv = for_env(
             Commands::new(Flavour::Micromamba2).install("/opt/env", &["python=3.11"]),

@@ -417,7 +417,7 @@ fn shell_name(sh: &probe::ShellInit) -> String {
 fn project_env_name(ctx: &Context) -> Option<String> {
     use crate::probes::env::{env_name, NameSource};
     env_name(ctx)
-        .filter(|n| n.source != NameSource::FilePrefix)
+        .filter(|n| n.source != NameSource::Prefix)
         .map(|n| n.name)
 }
 

@@ -825,7 +825,7 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
         ))
         .phase(Phase::Runtime);
     };
-    let argv = if env.source == crate::probes::env::NameSource::FilePrefix {
+    let argv = if env.source == crate::probes::env::NameSource::Prefix {
         let mut v = vec![tool.clone(), "run".into(), "-p".into(), env.name.clone()];
         v.extend(program);
         v

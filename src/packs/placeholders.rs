@@ -71,6 +71,9 @@ pub(crate) struct Vars {
     pub commands: Commands,
     /// `None` when neither settings nor the environment file name an environment.
     pub env: Option<String>,
+    /// The environment is a prefix (`env` is its path, `./env` inside the project): `-n {env}`
+    /// reads `-p {env}`, and so do the create and update macros.
+    pub env_prefix: bool,
     /// The environment file, relative to the project when inside it.
     pub env_file: String,
     /// The environment file exists (a project with only a requirements.txt has none yet:
@@ -94,10 +97,18 @@ impl Vars {
         // The file and name the env.* checks judge (the file devdoctor picked, which is not
         // always environment.yml), so that pack fixes and built-in fixes name the same ones.
         let picked = probe::project_file(ctx);
-        let named = probe::env_name(ctx).filter(|n| n.source != NameSource::FilePrefix);
+        let (env, env_prefix) = match probe::env_name(ctx) {
+            Some(n) if n.source == NameSource::Prefix => (Some(prefix_shown(ctx, &n.name)), true),
+            Some(n) => (Some(n.name), false),
+            None => match made_prefix(ctx) {
+                Some(p) => (Some(p), true),
+                None => (proposed_env(ctx), false),
+            },
+        };
         Vars {
             commands: crate::probes::mamba::toolchain(ctx).commands(),
-            env: named.map(|n| n.name).or_else(|| proposed_env(ctx)),
+            env,
+            env_prefix,
             env_file: s.display_path(&picked.path),
             env_file_exists: !matches!(picked.state, probe::FileState::Absent),
             project: s.project_dir.display().to_string(),
@@ -111,7 +122,8 @@ impl Vars {
     /// Replaces placeholders; `None` when one has no value here (the env name is unknown).
     pub(crate) fn expand(&self, s: &str) -> Option<String> {
         let mut missing = false;
-        let out = replace_each(s, |name| {
+        let s = self.for_prefix(s);
+        let out = replace_each(&s, |name| {
             let v = match name {
                 "mamba" => Some(self.commands.program.clone()),
                 "env" => self.env.clone(),
@@ -129,9 +141,18 @@ impl Vars {
         (!missing).then_some(out)
     }
 
+    /// `s` with `-n {env}` as `-p {env}` where the environment is a prefix.
+    fn for_prefix<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.env_prefix {
+            std::borrow::Cow::Owned(s.replace("-n {env}", "-p {env}"))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    }
+
     /// Like `expand`, but an unknown value is shown as `<env>` for a person to fill in.
     pub(crate) fn expand_for_display(&self, s: &str) -> String {
-        replace_each(s, |name| {
+        replace_each(&self.for_prefix(s), |name| {
             self.expand(&format!("{{{name}}}"))
                 .unwrap_or_else(|| format!("<{name}>"))
         })
@@ -149,7 +170,17 @@ impl Vars {
                 return Ok(self.macro_argv(only, &env));
             }
         }
-        let expanded: Option<Vec<String>> = argv.iter().map(|a| self.expand(a)).collect();
+        let expanded: Option<Vec<String>> = argv
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let names_env = argv.get(i + 1).is_some_and(|n| n == "{env}");
+                match a.as_str() {
+                    "-n" if self.env_prefix && names_env => Some("-p".to_string()),
+                    _ => self.expand(a),
+                }
+            })
+            .collect();
         expanded.ok_or_else(|| {
             argv.iter()
                 .map(|a| crate::fix::quote(&self.expand_for_display(a)))
@@ -191,12 +222,42 @@ impl Vars {
     }
 
     fn macro_argv(&self, which: &str, env: &str) -> Vec<String> {
-        if which == "{create_env}" {
+        let mut argv = if which == "{create_env}" {
             self.commands.create_env(env, &self.env_file)
         } else {
             self.commands.update_env(env, &self.env_file)
+        };
+        if self.env_prefix {
+            for i in 0..argv.len().saturating_sub(1) {
+                if argv[i] == "-n" && argv[i + 1] == env {
+                    argv[i] = "-p".into();
+                }
+            }
         }
+        argv
     }
+}
+
+/// A prefix as a fix shows it: `./env` inside the project (fixes run there), else its path.
+fn prefix_shown(ctx: &Context, prefix: &str) -> String {
+    match std::path::Path::new(prefix).strip_prefix(&ctx.settings.project_dir) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("./{}", rel.display()),
+        _ => prefix.to_string(),
+    }
+}
+
+/// With no environment file yet, the folder the README or a script makes the environment in
+/// by hand (`-p ./env`), when env.file proposes a file for it.
+fn made_prefix(ctx: &Context) -> Option<String> {
+    use crate::probes::env as probe;
+    let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
+    let described = probe::requirements_txt(ctx).is_some() || probe::made_by_hand(ctx).is_some();
+    let made = probe::created_by_hand(ctx);
+    let (b, _) = made
+        .0
+        .as_ref()
+        .filter(|(b, _)| b.prefix && absent && described)?;
+    Some(format!("./{}", b.env))
 }
 
 /// In a project with only a requirements.txt, the name `env.file` proposes for the
@@ -248,7 +309,34 @@ mod tests {
             confined: false,
             build_context: None,
             no_manager: None,
+            env_prefix: false,
         }
+    }
+
+    /// An environment made in a folder of the project is addressed by `-p`, in commands, in
+    /// lines for a person and in the create and update macros.
+    #[test]
+    fn a_prefix_environment_is_addressed_by_path() {
+        let v = Vars {
+            env: Some("./env".into()),
+            env_prefix: true,
+            ..vars(None)
+        };
+        assert_eq!(
+            v.expand_command(&crate::words(
+                "{mamba} install -y -n {env} -c conda-forge rdkit"
+            ))
+            .unwrap(),
+            crate::words("micromamba install -y -p ./env -c conda-forge rdkit")
+        );
+        assert_eq!(
+            v.expand_for_display("run `{mamba} run -n {env} python`"),
+            "run `micromamba run -p ./env python`"
+        );
+        assert_eq!(
+            v.expand_command(&["{update_env}".to_string()]).unwrap(),
+            crate::words("micromamba install -y -p ./env -f environment.yml")
+        );
     }
 
     /// Where no package manager is installed and none will be (a pixi project), a command of

@@ -2,7 +2,9 @@
 
 use super::{commands, loc_path, shown};
 use crate::core::{CheckResult, Context, Fix, Location, Outcome, Phase, Status};
-use crate::probes::env::{self as probe, envfile::EnvFile, requirements, FileState};
+use crate::probes::env::{
+    self as probe, envfile::EnvFile, requirements, EnvName, FileState, NameSource,
+};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -194,7 +196,12 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
     let name = probe::proposed_env_name(ctx);
     let mut text = crate::probes::yaml::read_text(&req).unwrap_or_default();
     let made = probe::created_by_hand(ctx);
-    let made = made.0.as_ref().filter(|(b, _)| b.env == name);
+    // The environment the README makes by hand: by the name proposed, or in a folder.
+    let made = made.0.as_ref().filter(|(b, _)| b.prefix || b.env == name);
+    let target = match made {
+        Some((b, _)) if b.prefix => Target::Prefix(b.env.clone()),
+        _ => Target::Name(name),
+    };
     // What the README pip-installs into the environment beside requirements.txt
     // (SandyYuan/astro_mcp: `pip install sparclclient datalab astropy astroquery`) belongs
     // in it too.
@@ -202,7 +209,7 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         text = requirements::with_more(&text, &b.pip);
     }
     let by_hand = made.map(|(b, at)| (b.specs.as_slice(), at.as_str()));
-    let (proposal, fix) = propose(ctx, &name, by_hand, &text);
+    let (proposal, fix) = propose(ctx, &target, by_hand, &text);
     CheckResult::fail(
         "requirements.txt but no environment.yml: the environment is not reproducible with mamba",
     )
@@ -228,11 +235,15 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
 /// environment from it.
 fn propose(
     ctx: &Context,
-    name: &str,
+    target: &Target,
     by_hand: Option<(&[String], &str)>,
     requirements: &str,
 ) -> (Vec<String>, Fix) {
     let converted = requirements::convert(requirements);
+    let name = match target {
+        Target::Name(n) => Some(n.as_str()),
+        Target::Prefix(_) => None,
+    };
     let proposal = requirements::proposal(name, by_hand, &converted);
     let content = proposal
         .iter()
@@ -241,21 +252,36 @@ fn propose(
     let fix = Fix::new("Describe the environment in environment.yml (conda-forge first, pip only for what conda-forge lacks) and create it with mamba.")
         .phase(Phase::CreateEnv)
         .new_file("environment.yml", content);
-    (proposal, then_make(ctx, name, fix))
+    (proposal, then_make(ctx, target, fix))
+}
+
+/// The environment a proposal is for: a name, or a folder of the project it is made in
+/// (`-p ./env`, as written there, relative to the project).
+enum Target {
+    Name(String),
+    Prefix(String),
 }
 
 /// A project whose README or script makes its environment by hand and pip-installs into it,
 /// with no file to describe it: the proposal takes the create's specs and the pip packages.
 fn by_hand_proposal(ctx: &Context, b: &probe::ByHand, at: &str) -> CheckResult {
-    let name = probe::proposed_env_name(ctx);
-    let (proposal, fix) = propose(ctx, &name, Some((&b.specs, at)), &b.pip.join("\n"));
+    let target = if b.prefix {
+        Target::Prefix(b.env.clone())
+    } else {
+        Target::Name(probe::proposed_env_name(ctx))
+    };
+    let (proposal, fix) = propose(ctx, &target, Some((&b.specs, at)), &b.pip.join("\n"));
+    let what = if b.prefix {
+        format!("in ./{}", b.env)
+    } else {
+        format!("`{}`", b.env)
+    };
     let (file, line) = at.rsplit_once(':').unwrap_or((at, "0"));
     let pip_at = b.pip_line.map_or(String::new(), |l| {
         format!(", then pip installs at line {l}")
     });
     CheckResult::fail(format!(
-        "{at} makes the environment `{}` by hand (`{}`{pip_at}) and no environment.yml describes it: it is not reproducible with mamba",
-        b.env,
+        "{at} makes the environment {what} by hand (`{}`{pip_at}) and no environment.yml describes it: it is not reproducible with mamba",
         crate::policy::text::printable(b.command.trim_start_matches("$ ").trim())
     ))
     .detail("Proposed environment.yml (PyPI and conda-forge names differ for some packages; the")
@@ -277,16 +303,34 @@ fn by_hand_proposal(ctx: &Context, b: &probe::ByHand, at: &str) -> CheckResult {
 /// environment of that name exists (the README's `conda create -n` was run), update it from
 /// it by hand (`create -y` would remove it and create it again; an update changes an
 /// environment the user made, which `fix` leaves to them).
-fn then_make(ctx: &Context, name: &str, fix: Fix) -> Fix {
+fn then_make(ctx: &Context, target: &Target, fix: Fix) -> Fix {
     let cmds = commands(ctx);
-    if probe::discovery(ctx).resolve(name).chosen.is_some() {
-        let update = cmds.update_env(name, "environment.yml");
+    let (name, resolved) = match target {
+        Target::Name(n) => (n.clone(), n.clone()),
+        Target::Prefix(p) => (
+            format!("./{p}"),
+            ctx.settings.project_dir.join(p).display().to_string(),
+        ),
+    };
+    // `-n NAME` becomes `-p ./env` for a prefix (fix runs it in the project folder).
+    let env = EnvName {
+        name: name.clone(),
+        source: match target {
+            Target::Name(_) => NameSource::Setting,
+            Target::Prefix(_) => NameSource::Prefix,
+        },
+    };
+    if probe::discovery(ctx).resolve(&resolved).chosen.is_some() {
+        let update = super::for_env(cmds.update_env(&name, "environment.yml"), &env);
         return fix.manual(format!(
             "then update the environment `{name}`, which exists, from it: {}",
             shown_cmd(&update)
         ));
     }
-    fix.cmd(cmds.create_env(name, "environment.yml"))
+    fix.cmd(super::for_env(
+        cmds.create_env(&name, "environment.yml"),
+        &env,
+    ))
 }
 
 fn shown_cmd(argv: &[String]) -> String {
@@ -314,6 +358,9 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
         // The Makefile, script or README that the file was found by creates it with `-n NAME`:
         // the project's own command names it, and env.* use that name.
         (None, None) if crate::probes::env::project_file(ctx).script_env.is_some() => {}
+        // The README or a script makes it in a folder of the project by hand (`-p ./env`):
+        // env.* find it there.
+        (None, None) if crate::probes::env::made_in_prefix(ctx).is_some() => {}
         (None, None) if file.prefix.is_none() => {
             f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
             f.step(add_name_step(shown));

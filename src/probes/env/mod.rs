@@ -301,8 +301,10 @@ pub enum NameSource {
     Setting,
     /// `name:` in the environment file.
     FileName,
-    /// `prefix:` in the environment file (conda only; no `name:`).
-    FilePrefix,
+    /// A prefix, not a name: `prefix:` in the environment file (conda only; no `name:`), or
+    /// the folder of the project the README or a script makes the environment in by hand
+    /// (`mamba create -p ./env`), for a file with neither.
+    Prefix,
     /// `-n NAME` in the Makefile, script or README command that creates it from the file
     /// (which names it so whatever the file's `name:` says).
     Script,
@@ -316,7 +318,8 @@ pub struct EnvName {
 }
 
 /// `--env`/`[env] name`, else the `-n NAME` of the script command the file was found by,
-/// else the file's `name:`, else its `prefix:`.
+/// else the file's `name:`, else its `prefix:`, else the folder the README or a script makes
+/// the environment in by hand (`-p ./env`).
 pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
     if let Some(n) = ctx
         .settings
@@ -347,10 +350,20 @@ pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
         .prefix
         .as_ref()
         .filter(|p| p.text.starts_with('/'))
-        .map(|p| EnvName {
-            name: p.text.clone(),
-            source: NameSource::FilePrefix,
+        .map(|p| p.text.clone())
+        .or_else(|| made_in_prefix(ctx))
+        .map(|name| EnvName {
+            name,
+            source: NameSource::Prefix,
         })
+}
+
+/// The folder of the project the README or a script makes the environment in by hand
+/// (`mamba create -p ./env python=3.10`), as an absolute path.
+pub(crate) fn made_in_prefix(ctx: &Context) -> Option<String> {
+    let made = created_by_hand(ctx);
+    let (b, _) = made.0.as_ref().filter(|(b, _)| b.prefix)?;
+    Some(ctx.settings.project_dir.join(&b.env).display().to_string())
 }
 
 /// Whether the project sets up a conda environment: an environment file devdoctor finds (or
@@ -448,7 +461,13 @@ pub(crate) fn created_by_hand(ctx: &Context) -> Arc<ByHandEnv> {
 /// requirements.txt (`env.file`): the configured name, else the one the README or a script
 /// creates by hand, else the project folder's.
 pub(crate) fn proposed_env_name(ctx: &Context) -> String {
-    let by_hand = || created_by_hand(ctx).0.as_ref().map(|(b, _)| b.env.clone());
+    let by_hand = || {
+        created_by_hand(ctx)
+            .0
+            .as_ref()
+            .filter(|(b, _)| !b.prefix)
+            .map(|(b, _)| b.env.clone())
+    };
     env_name(ctx)
         .map(|n| n.name)
         .or_else(by_hand)

@@ -106,8 +106,11 @@ pub(crate) struct ByHand {
     pub line: usize,
     /// The command, as written (one line).
     pub command: String,
-    /// The name it gives the environment.
+    /// The name it gives the environment, or with [`ByHand::prefix`] the folder of the
+    /// project it makes it in (`-p ./env`: `env`).
     pub env: String,
+    /// The environment is a prefix in the project (`create -p ./env`), not a named one.
+    pub prefix: bool,
     /// The package specs it names, in order (`python=3.10`, `pip`).
     pub specs: Vec<String>,
     /// The packages the same text then installs into it with pip (`pip install fastmcp
@@ -117,23 +120,35 @@ pub(crate) struct ByHand {
     pub pip_line: Option<usize>,
 }
 
-/// Every `create -n NAME [SPEC…]` of conda, mamba or micromamba in `text` that creates an
-/// environment from no file, in line order. A name that is a placeholder (`<env-name>`) or
-/// a variable is left out, and so is a `create -p PREFIX`.
+/// Every `create -n NAME [SPEC…]` (or `create -p PREFIX`, a folder of the project) of conda,
+/// mamba or micromamba in `text` that creates an environment from no file, in line order.
+/// A name that is a placeholder (`<env-name>`) or a variable is left out, and so is a prefix
+/// outside the project. A create of the environment just made (`mamba create … ||
+/// conda create …`, whichever is installed) adds to it.
 pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
     let mut found: Vec<ByHand> = Vec::new();
     // The pip installs go to the last environment made by hand, until a virtualenv is set up.
     let mut open = false;
     for (line, command, expanded) in commands(text) {
-        if let Some((env, specs)) = by_hand_of(&expanded) {
-            found.push(ByHand {
-                line,
-                command,
-                env,
-                specs,
-                pip: Vec::new(),
-                pip_line: None,
-            });
+        if let Some((env, prefix, specs)) = by_hand_of(&expanded) {
+            match found.last_mut() {
+                Some(last) if last.env == env && last.prefix == prefix => {
+                    for s in specs {
+                        if !last.specs.contains(&s) {
+                            last.specs.push(s);
+                        }
+                    }
+                }
+                _ => found.push(ByHand {
+                    line,
+                    command: balanced(&command),
+                    env,
+                    prefix,
+                    specs,
+                    pip: Vec::new(),
+                    pip_line: None,
+                }),
+            }
             open = true;
         } else if crate::policy::no_pip::sets_up_a_virtualenv(&expanded) {
             open = false;
@@ -143,7 +158,7 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
             after_managers(&expanded).find_map(|rest| install_specs(&rest)),
         ) {
             // `conda install pytorch jupyter` into the environment just made (the active one,
-            // or named): its specs too.
+            // or named, or its prefix): its specs too.
             if env.as_ref().is_none_or(|e| *e == last.env) {
                 for s in specs {
                     if !last.specs.contains(&s) {
@@ -167,6 +182,24 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
     found
 }
 
+/// A command cut out of a subshell (`(… && mamba create -p ./env python=3.10 -y)`) without
+/// the parenthesis it does not open or close itself.
+fn balanced(command: &str) -> String {
+    let (open, close) = (command.matches('(').count(), command.matches(')').count());
+    let c = command.trim();
+    let c = if close > open {
+        c.strip_suffix(')').unwrap_or(c)
+    } else {
+        c
+    };
+    let c = if open > close {
+        c.strip_prefix('(').unwrap_or(c)
+    } else {
+        c
+    };
+    c.trim().to_string()
+}
+
 /// The environment (`-n NAME`, or `None` for the active one) and the specs of a `conda
 /// install SPEC…` from no file, after the manager. `None` for any other command.
 fn install_specs(rest: &[String]) -> Option<(Option<String>, Vec<String>)> {
@@ -174,10 +207,29 @@ fn install_specs(rest: &[String]) -> Option<(Option<String>, Vec<String>)> {
     let ["install", specs @ ..] = plain.as_slice() else {
         return None;
     };
-    if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
+    if option(rest, "-f", "--file").is_some() {
         return None;
     }
-    Some((option(rest, "-n", "--name"), conda_specs(specs)))
+    let env = option(rest, "-n", "--name").or_else(|| {
+        // An unknown prefix (outside the project) is another environment's: never this one.
+        option(rest, "-p", "--prefix").map(|p| project_prefix(&p).unwrap_or(p))
+    });
+    Some((env, conda_specs(specs)))
+}
+
+/// A `-p PREFIX` inside the project, as a folder relative to it (`./env` → `env`); `None` for
+/// an absolute path, one from the home folder, through a variable or out of the project.
+fn project_prefix(prefix: &str) -> Option<String> {
+    let p = prefix.trim_end_matches('/');
+    let p = p.strip_prefix("./").unwrap_or(p);
+    let plain = !p.is_empty()
+        && p != "."
+        && !p.starts_with(['/', '~', '-'])
+        && !p.contains(['$', '{', '<', '>', '`', '\\'])
+        && Path::new(p)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    plain.then(|| p.to_string())
 }
 
 /// The packages a `pip install` in `segment` names (`pip install fastmcp "loguru>=0.7"`), as
@@ -257,20 +309,23 @@ fn pip_packages(segment: &str) -> Option<Vec<String>> {
 }
 
 /// The name and specs of one `create -n NAME SPEC…` without `-f`.
-fn by_hand_of(segment: &str) -> Option<(String, Vec<String>)> {
+fn by_hand_of(segment: &str) -> Option<(String, bool, Vec<String>)> {
     after_managers(segment).find_map(|rest| by_hand_command(&rest))
 }
 
 /// [`by_hand_of`] for the words after the manager.
-fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
+fn by_hand_command(rest: &[String]) -> Option<(String, bool, Vec<String>)> {
     let plain = positional(rest);
     let specs = match plain.as_slice() {
         // `conda env create` without -f reads environment.yml: not by hand.
         ["create", specs @ ..] => specs,
         _ => return None,
     };
-    if option(rest, "-f", "--file").is_some() || option(rest, "-p", "--prefix").is_some() {
+    if option(rest, "-f", "--file").is_some() {
         return None;
+    }
+    if let Some(p) = option(rest, "-p", "--prefix") {
+        return Some((project_prefix(&p)?, true, conda_specs(specs)));
     }
     // `base` (conda's `root`) is the installation's own environment, not the project's: a
     // proposal for it would end in updating, and pruning, the base environment.
@@ -279,7 +334,7 @@ fn by_hand_command(rest: &[String]) -> Option<(String, Vec<String>)> {
             && !n.contains(['$', '<', '>', '{', '}', '['])
             && !matches!(n.as_str(), "base" | "root")
     })?;
-    Some((env, conda_specs(specs)))
+    Some((env, false, conda_specs(specs)))
 }
 
 /// The words of a conda command after the manager that are not options or their values.
@@ -619,9 +674,9 @@ mod tests {
         }
     }
 
-    /// `create -n NAME SPEC…` without a file is an environment made by hand, with its specs;
-    /// a file, a prefix, `env create` (which reads environment.yml), a placeholder name,
-    /// `base` and a comment are not.
+    /// `create -n NAME SPEC…` (or `-p` a folder of the project) without a file is an
+    /// environment made by hand, with its specs; a file, a prefix elsewhere, `env create`
+    /// (which reads environment.yml), a placeholder name, `base` and a comment are not.
     #[test]
     fn environments_created_by_hand() {
         let text = "# conda create -n commented python=3.9\n\
@@ -649,13 +704,22 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                (5, "env", vec!["python=3.11"]),
                 (7, "foo", vec!["python=3.10", "pip", "numpy<2"]),
                 (9, "bar", vec!["python>=3.11"]),
                 (10, "mcp_env", vec!["python=3.10"]),
             ]
         );
+        assert!(found[0].prefix && !found[1].prefix, "{found:?}");
+        // A prefix outside the project is not the project's environment.
+        for outside in ["/opt/env", "~/envs/x", "../env", "$HOME/env", "env/../../x"] {
+            assert!(
+                by_hand_in(&format!("conda create -p {outside} python=3.11\n")).is_empty(),
+                "{outside}"
+            );
+        }
         assert!(
-            found[0].command.starts_with("$ conda create -n foo"),
+            found[1].command.starts_with("$ conda create -n foo"),
             "{found:?}"
         );
         // In Markdown, prose that mentions a create is not a command: its words would be
@@ -716,6 +780,27 @@ mod tests {
         assert_eq!(found[0].pip_line, Some(7));
         // No create before them: nothing to attach them to.
         assert!(by_hand_in("pip install fastmcp\n").is_empty());
+    }
+
+    /// A setup script that makes a prefix in the project with whichever manager is there
+    /// (MacromNex's generated MCP servers: `mamba create -p ./env … || conda create -p ./env
+    /// …`), then installs into it with its own pip and `run -p`: one environment, with all of
+    /// it.
+    #[test]
+    fn a_prefix_made_by_hand_collects_what_goes_into_it() {
+        let text = "(command -v mamba >/dev/null 2>&1 && mamba create -p ./env python=3.10 pip -y) || \\\n\
+                    (command -v conda >/dev/null 2>&1 && conda create -p ./env python=3.10 pip -y)\n\
+                    ./env/bin/pip install loguru click\n\
+                    mamba run -p ./env pip install --force-reinstall --no-cache-dir fastmcp\n\
+                    mamba run -p ./env mamba install -c conda-forge rdkit -y\n\
+                    mamba install -p ./other scipy\n";
+        let found = by_hand_in(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = &found[0];
+        assert_eq!((b.env.as_str(), b.prefix, b.line), ("env", true, 1));
+        assert_eq!(b.command, "mamba create -p ./env python=3.10 pip -y");
+        assert_eq!(b.specs, ["python=3.10", "pip", "rdkit"]);
+        assert_eq!(b.pip, ["loguru", "click", "fastmcp"]);
     }
 
     #[test]

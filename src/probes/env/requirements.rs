@@ -125,16 +125,20 @@ fn package_name(spec: &str) -> String {
 /// and requirements.txt name the same package, the one with a version constraint is kept
 /// (requirements.txt's where both have one: pip installs it last).
 pub fn proposal(
-    env_name: &str,
+    env_name: Option<&str>,
     by_hand: Option<(&[String], &str)>,
     converted: &[Converted],
 ) -> Vec<String> {
-    let mut lines = vec![
-        format!("name: {}", yaml_scalar(env_name)),
+    // An environment made in a prefix (`-p ./env`) has no name: the file names none.
+    let mut lines: Vec<String> = env_name
+        .map(|n| format!("name: {}", yaml_scalar(n)))
+        .into_iter()
+        .collect();
+    lines.extend([
         "channels:".to_string(),
         "  - conda-forge".to_string(),
         "dependencies:".to_string(),
-    ];
+    ]);
     let (specs, at) = by_hand.unwrap_or((&[], ""));
     let required: Vec<(String, bool)> = converted
         .iter()
@@ -225,7 +229,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let p = proposal("foo", Some((&by_hand, "README.md:6")), &c);
+        let p = proposal(Some("foo"), Some((&by_hand, "README.md:6")), &c);
         assert_eq!(
             p[4..],
             [
@@ -238,10 +242,13 @@ mod tests {
             ]
         );
         // A name YAML would read as syntax is quoted.
-        assert_eq!(proposal("*x'y", None, &c)[0], "name: '*x''y'");
-        assert_eq!(proposal("my-env_2.0", None, &c)[0], "name: my-env_2.0");
+        assert_eq!(proposal(Some("*x'y"), None, &c)[0], "name: '*x''y'");
+        assert_eq!(
+            proposal(Some("my-env_2.0"), None, &c)[0],
+            "name: my-env_2.0"
+        );
         // What `fix` writes reads back as an environment file with that name and those specs.
-        let text: String = proposal("*x'y", Some((&by_hand, "README.md:6")), &c)
+        let text: String = proposal(Some("*x'y"), Some((&by_hand, "README.md:6")), &c)
             .iter()
             .map(|l| format!("{l}\n"))
             .collect();
@@ -250,7 +257,7 @@ mod tests {
         assert_eq!(file.name.as_ref().map(|n| n.text.as_str()), Some("*x'y"));
         assert!(file.dep("numpy").is_some() && file.dep("python").is_some());
         // Without one, the default pin and requirements.txt as it is.
-        let p = proposal("foo", None, &c);
+        let p = proposal(Some("foo"), None, &c);
         assert_eq!(p[4], "  - python=3.12        # pin the Python you use");
         assert_eq!(p[5], "  - numpy");
     }
@@ -275,7 +282,7 @@ mod tests {
         };
         assert_eq!(spec, "uvicorn");
         assert_eq!(c[3], Converted::Pip("git+https://x/y.git#egg=y".into()));
-        let p = proposal("proj", None, &c);
+        let p = proposal(Some("proj"), None, &c);
         assert!(p.iter().any(|l| l.contains("psycopg2")));
         assert!(p
             .iter()
