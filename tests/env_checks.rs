@@ -1094,6 +1094,20 @@ fn an_environment_made_in_a_project_folder_is_judged_there() {
     assert_eq!(status(&r, "env.packages"), "ok", "{r:#}");
     let rules = line_rules(check(&r, "env.file"));
     assert!(rules.iter().all(|(_, rule)| rule != "no-name"), "{rules:?}");
+    // A README that makes it from the file in that folder says the same.
+    fs::remove_file(sb.project.join("quick_setup.sh")).unwrap();
+    fs::write(
+        sb.project.join("README.md"),
+        "```bash\nmicromamba create -y -p ./env -f environment.yml\n```\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    assert_eq!(status(&r, "env.exists"), "ok", "{r:#}");
+    fs::remove_dir_all(sb.project.join("env")).unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    let texts = fix_texts(&r).join("\n");
+    assert!(texts.contains("create -y -p "), "{texts}");
+    assert!(texts.contains("/env -f environment.yml"), "{texts}");
 }
 
 /// A lock named for another environment file of the project (gnn-tracking's

@@ -335,6 +335,13 @@ pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
     let file = project_file(ctx);
     let parsed = file.parsed()?;
     if let Some(n) = &file.script_env {
+        // `create -p ./env -f FILE`: the folder of the project the script makes it in.
+        if let Some(folder) = n.strip_prefix("./") {
+            return Some(EnvName {
+                name: ctx.settings.project_dir.join(folder).display().to_string(),
+                source: NameSource::Prefix,
+            });
+        }
         return Some(EnvName {
             name: n.clone(),
             source: NameSource::Script,

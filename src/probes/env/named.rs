@@ -15,7 +15,8 @@ pub(crate) struct Named {
     pub file: String,
     /// The command, as written (one line).
     pub command: String,
-    /// The environment name the command gives (`-n NAME`), when it gives a plain one.
+    /// The environment name the command gives (`-n NAME`), when it gives a plain one, or the
+    /// folder of the project it makes it in (`-p ./env`), as `./env`.
     pub env: Option<String>,
     /// The command applies the file to an existing environment (`env update`, `install`)
     /// rather than creating one from it.
@@ -449,9 +450,15 @@ fn file_of_command(rest: &[String]) -> Option<(String, Option<String>, bool)> {
         return None;
     }
     let file = option(rest, "-f", "--file")?;
-    // `-n NAME` names the environment the command makes, whatever the file's `name:` says.
+    // `-n NAME` names the environment the command makes, whatever the file's `name:` says;
+    // `-p ./env`, a folder of the project, places it there (as `./env`: a path, never a name).
     let env = option(rest, "-n", "--name")
-        .filter(|n| crate::policy::names::valid_env_name(n) && !n.contains('$'));
+        .filter(|n| crate::policy::names::valid_env_name(n) && !n.contains('$'))
+        .or_else(|| {
+            option(rest, "-p", "--prefix")
+                .and_then(|p| project_prefix(&p))
+                .map(|p| format!("./{p}"))
+        });
     Some((plain_file(file)?, env, verb != "create"))
 }
 
@@ -855,6 +862,12 @@ mod tests {
         // Only `env update` (and `install`) apply the file to an environment that exists.
         let updates: Vec<bool> = named_in(make).into_iter().map(|n| n.updates).collect();
         assert_eq!(updates, [false, true, false, false]);
+        // `-p` a folder of the project places the environment there; elsewhere it names none.
+        let prefixed = "mamba env create -p ./env/ -f environment.yml
+conda env create -p /opt/x -f environment.yml
+";
+        let envs: Vec<Option<String>> = named_in(prefixed).into_iter().map(|n| n.env).collect();
+        assert_eq!(envs, [Some("./env".to_string()), None]);
         // A README quotes the command; `--name` names the environment.
         let readme = "Create it with `conda env update --name rmsfkit --file devtools/conda-envs/test_env.yaml`.\n\
                       $ mamba env create -n \"$ENV\" -f env.yml\n";
