@@ -4,7 +4,7 @@
 
 mod eol;
 mod health_tool;
-pub(crate) use health_tool::{Of, Verdict};
+pub(crate) use health_tool::{verdicts_for_image, Of, Verdict};
 mod rules;
 mod secret_names;
 mod shell;

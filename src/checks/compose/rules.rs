@@ -423,15 +423,37 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
     )]
 }
 
-/// The healthcheck test of a service that builds its image, when it is not disabled.
-fn built_test(s: &ComposeService) -> Option<(&str, usize, &Path)> {
+/// The healthcheck test of a service, when it is not disabled, and its line.
+fn active_test(s: &ComposeService) -> Option<(&str, usize)> {
     let h = s.healthcheck.as_ref().filter(|h| !h.value.disabled)?;
-    Some((h.value.test.as_deref()?, h.line, s.image_dockerfile()?))
+    Some((h.value.test.as_deref()?, h.line))
 }
 
-/// Whether `compose.healthcheck_tool` has something to judge in `s`.
-pub(super) fn has_built_test(s: &ComposeService) -> bool {
-    built_test(s).is_some()
+/// The healthcheck test of a service that builds its image, when it is not disabled.
+fn built_test(s: &ComposeService) -> Option<(&str, usize, &Path)> {
+    let (test, line) = active_test(s)?;
+    Some((test, line, s.image_dockerfile()?))
+}
+
+/// Whether `compose.healthcheck_tool` has something to judge in `s`: a test, and the image
+/// it runs in (built here, or named).
+pub(super) fn has_test(s: &ComposeService) -> bool {
+    active_test(s).is_some() && (s.image_dockerfile().is_some() || s.image.is_some())
+}
+
+/// A service that runs an image it does not build: its test judged from the image's name.
+fn image_test(s: &ComposeService) -> Vec<Finding> {
+    let (Some((test, line)), Some(image)) = (active_test(s), s.image.as_deref()) else {
+        return Vec::new();
+    };
+    // A service that builds names its own image's tag there, not a base to judge.
+    if s.builds {
+        return Vec::new();
+    }
+    crate::checks::dockerfile::verdicts_for_image(image, test)
+        .iter()
+        .map(|v| finding(line, v.status(), v.message(Of::Service(&s.name))))
+        .collect()
 }
 
 /// `compose.healthcheck_tool`: a service's healthcheck replaces the image's HEALTHCHECK and
@@ -443,7 +465,7 @@ pub(super) fn has_built_test(s: &ComposeService) -> bool {
 pub(super) fn healthcheck_tool(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     const ID: &str = "dockerfile.healthcheck_tool";
     let Some((test, line, dockerfile)) = built_test(s) else {
-        return Vec::new();
+        return image_test(s);
     };
     let verdicts: Vec<Verdict> = look
         .healthcheck(dockerfile, Some(test))

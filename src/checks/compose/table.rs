@@ -223,7 +223,7 @@ pub(crate) const RULES: &[Rule] = &[
         id: "compose.healthcheck_tool",
         code: "DC015",
         title: "The healthcheck can pass: its program is in the image, its route is served",
-        explain: "A service's `healthcheck:` replaces the HEALTHCHECK of its image and runs inside it, so for a service that builds its image this judges the test as dockerfile.healthcheck_tool judges a HEALTHCHECK. Fails when its program is not in the final image: judged in the built image's layers when there is one, else curl/wget on bases that ship neither (mambaorg/micromamba, slim, ubuntu, distroless, scratch; curl on alpine) with no RUN, COPY or environment-file entry that installs it; or when `CMD-SHELL` or a string test needs a /bin/sh the base lacks. Fails too when the image starts the project's MCP server over HTTP, the server's code declares no health route, and the test asks another path in a way that fails on a 404 (curl with `-f`/`--fail`, wget, Python's `urlopen`): the SDKs serve no `/health`, so the service never becomes healthy and whatever waits on `condition: service_healthy` never starts. The route is not judged for a service with a `command:` of its own, nor for a server that declares a health route (it may declare more than the one devdoctor reads), nor where the test asks the MCP endpoint. What the Dockerfile's own HEALTHCHECK gets wrong alike is reported by dockerfile.healthcheck_tool, and this rule points there. No CIS or KICS equivalent. Fix: run a program the image has (the environment's Python), and ask a route the server serves or check that the port accepts a connection.",
+        explain: "A service's `healthcheck:` replaces the HEALTHCHECK of its image and runs inside it, so for a service that builds its image this judges the test as dockerfile.healthcheck_tool judges a HEALTHCHECK; for one that runs an image it does not build (`image: python:3.12-slim`), only what that image is known to lack (curl or wget, a shell) is judged, from its name. Fails when its program is not in the final image: judged in the built image's layers when there is one, else curl/wget on bases that ship neither (mambaorg/micromamba, slim, ubuntu, distroless, scratch; curl on alpine) with no RUN, COPY or environment-file entry that installs it; or when `CMD-SHELL` or a string test needs a /bin/sh the base lacks. Fails too when the image starts the project's MCP server over HTTP, the server's code declares no health route, and the test asks another path in a way that fails on a 404 (curl with `-f`/`--fail`, wget, Python's `urlopen`): the SDKs serve no `/health`, so the service never becomes healthy and whatever waits on `condition: service_healthy` never starts. The route is not judged for a service with a `command:` of its own, nor for a server that declares a health route (it may declare more than the one devdoctor reads), nor where the test asks the MCP endpoint. What the Dockerfile's own HEALTHCHECK gets wrong alike is reported by dockerfile.healthcheck_tool, and this rule points there. No CIS or KICS equivalent. Fix: run a program the image has (the environment's Python), and ask a route the server serves or check that the port accepts a connection.",
         ok: "no healthcheck runs a program its image lacks or asks a route its server does not serve",
         judge: rules::healthcheck_tool,
         steps: steps_health_tool,
@@ -231,8 +231,8 @@ pub(crate) const RULES: &[Rule] = &[
         why: "A healthcheck that cannot run, or gets a 404, fails forever, so the service is never healthy",
         not_deployed: false,
         subject: Some(Subject {
-            has: rules::has_built_test,
-            absent: "not applicable: no service that builds its image sets a healthcheck test",
+            has: rules::has_test,
+            absent: "not applicable: no service sets a healthcheck test",
         }),
     },
     Rule {

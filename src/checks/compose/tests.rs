@@ -484,6 +484,33 @@ fn a_healthcheck_is_judged_in_the_image_the_service_builds() {
         judge(&own_command, &image(true, None)),
         (true, vec![(5, ok)])
     );
+    // An image the project does not build is judged by its name: python's slim images have
+    // neither curl nor wget; an image not known to lack it is not judged.
+    let run = |image: &str, test: &str| {
+        let text = format!(
+            "services:\n  api:\n    image: {image}\n    healthcheck:\n      test: {test}\n"
+        );
+        let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+        super::rules::healthcheck_tool(&services[0], &Nothing)
+            .into_iter()
+            .map(|f| (f.line, f.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run("python:3.12-slim", "curl -f http://localhost:8000/health"),
+        [(4, Fail)]
+    );
+    assert_eq!(
+        run("python:3.12", "curl -f http://localhost:8000/health"),
+        []
+    );
+    assert_eq!(
+        run(
+            "python:3.12-slim",
+            "[\"CMD\", \"python\", \"-c\", \"pass\"]"
+        ),
+        []
+    );
     let disabled = format!("{curl}      disable: true\n");
     assert_eq!(judge(&disabled, &image(true, None)), (false, vec![]));
     // The words name the service, and the line is the Dockerfile's.

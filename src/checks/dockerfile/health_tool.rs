@@ -220,6 +220,30 @@ pub(super) fn healthcheck_tool(df: &Dockerfile, bases: &dyn Bases) -> Vec<Findin
         .collect()
 }
 
+/// What a compose healthcheck with `args` comes to in an image the project does not build
+/// (`image: python:3.12-slim`), judged from the image's name alone: only what that name is
+/// known to lack (a shell, curl or wget) is said.
+pub(crate) fn verdicts_for_image(image: &str, args: &str) -> Vec<Verdict> {
+    let Some((prog, shell_form)) = program(args) else {
+        return Vec::new();
+    };
+    let name = base_name(&prog).to_string();
+    let mut out = Vec::new();
+    if shell_form && lacks(image, "sh") {
+        out.push(Verdict::NoShell {
+            base: image.to_string(),
+            program: prog.clone(),
+        });
+    }
+    if lacks(image, &name) {
+        out.push(Verdict::NotShipped {
+            program: name,
+            base: image.to_string(),
+        });
+    }
+    out
+}
+
 /// What a healthcheck with `args` (a HEALTHCHECK's arguments as written, or a compose test in
 /// that form) comes to in the final image of `df`: the route it asks, then its program.
 pub(crate) fn verdicts(df: &Dockerfile, args: &str, bases: &dyn Bases) -> Vec<Verdict> {
