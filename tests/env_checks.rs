@@ -1108,6 +1108,37 @@ fn an_environment_made_in_a_project_folder_is_judged_there() {
     let texts = fix_texts(&r).join("\n");
     assert!(texts.contains("create -y -p "), "{texts}");
     assert!(texts.contains("/env -f environment.yml"), "{texts}");
+    // The folder is a link the project points out of itself: no fix creates through it.
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), sb.project.join("env")).unwrap();
+    let (r, _) = sb.json(&["env.exists"]);
+    let fix = &check(&r, "env.exists")["fix"];
+    assert_eq!(fix["commands"], serde_json::json!([]), "{fix:#}");
+    assert!(
+        fix["manual"]
+            .to_string()
+            .contains("is a link: move it aside"),
+        "{fix:#}"
+    );
+    // Nor does the proposal's create, over a folder that is no environment.
+    fs::remove_file(sb.project.join("env")).unwrap();
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    fs::remove_file(sb.project.join("README.md")).unwrap();
+    fs::write(
+        sb.project.join("setup.sh"),
+        "conda create -p ./env python=3.11 -y\n./env/bin/pip install requests\n",
+    )
+    .unwrap();
+    fs::create_dir(sb.project.join("env")).unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let fix = &check(&r, "env.file")["fix"];
+    assert_eq!(fix["commands"], serde_json::json!([]), "{fix:#}");
+    assert!(
+        fix["manual"]
+            .to_string()
+            .contains("./env is a folder that is no environment"),
+        "{fix:#}"
+    );
 }
 
 /// A lock named for another environment file of the project (gnn-tracking's

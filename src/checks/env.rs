@@ -429,7 +429,21 @@ fn missing_env(
     let shown_from = ctx.settings.display_path(from);
     let mut fix =
         Fix::new(format!("Create `{}` from {shown_from}.", name.name)).phase(Phase::CreateEnv);
+    let occupied = (name.source == NameSource::Prefix)
+        .then(|| probe::prefix_occupied(ctx, Path::new(&name.name)))
+        .flatten();
     match &pf.state {
+        FileState::Parsed(_) if occupied.is_some() => {
+            fix = fix.manual(format!(
+                "{} is {}: move it aside (devdoctor creates no environment over it), then `{}`",
+                name.name,
+                occupied.unwrap_or_default(),
+                shown(&for_env(
+                    cmds.create_env(&name.name, &path_arg(ctx, from)),
+                    name
+                ))
+            ));
+        }
         FileState::Parsed(_) => {
             let file_arg = path_arg(ctx, from);
             fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), name));

@@ -320,6 +320,15 @@ fn then_make(ctx: &Context, target: &Target, fix: Fix) -> Fix {
             Target::Prefix(_) => NameSource::Prefix,
         },
     };
+    let create = super::for_env(cmds.create_env(&name, "environment.yml"), &env);
+    if let Some(what) = probe::prefix_occupied(ctx, Path::new(&resolved))
+        .filter(|_| matches!(target, Target::Prefix(_)))
+    {
+        return fix.manual(format!(
+            "{name} is {what}: move it aside (devdoctor creates no environment over it), then `{}`",
+            shown_cmd(&create)
+        ));
+    }
     if probe::discovery(ctx).resolve(&resolved).chosen.is_some() {
         let update = super::for_env(cmds.update_env(&name, "environment.yml"), &env);
         return fix.manual(format!(
@@ -327,10 +336,7 @@ fn then_make(ctx: &Context, target: &Target, fix: Fix) -> Fix {
             shown_cmd(&update)
         ));
     }
-    fix.cmd(super::for_env(
-        cmds.create_env(&name, "environment.yml"),
-        &env,
-    ))
+    fix.cmd(create)
 }
 
 fn shown_cmd(argv: &[String]) -> String {

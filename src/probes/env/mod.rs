@@ -365,6 +365,29 @@ pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
         })
 }
 
+/// What stands at a prefix an environment would be created at, where something is and it is
+/// no environment: "a link", "a file", "a folder that is no environment". A create there
+/// (`create -y -p PATH`) would go through the link or into what the folder holds, so no fix
+/// runs one. `None` where nothing is there, or an environment is. Asked once per run and path.
+pub(crate) fn prefix_occupied(ctx: &Context, prefix: &Path) -> Option<&'static str> {
+    struct Occupied(Option<&'static str>);
+    ctx.probe_keyed(prefix.to_path_buf(), |_| {
+        let Ok(meta) = std::fs::symlink_metadata(prefix) else {
+            return Occupied(None);
+        };
+        Occupied(if meta.file_type().is_symlink() {
+            Some("a link")
+        } else if !meta.is_dir() {
+            Some("a file")
+        } else if matches!(discover::is_env(prefix), Ok(true)) {
+            None
+        } else {
+            Some("a folder that is no environment")
+        })
+    })
+    .0
+}
+
 /// The folder of the project the README or a script makes the environment in by hand
 /// (`mamba create -p ./env python=3.10`), as an absolute path.
 pub(crate) fn made_in_prefix(ctx: &Context) -> Option<String> {
