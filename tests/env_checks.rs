@@ -1120,6 +1120,18 @@ fn an_environment_made_in_a_project_folder_is_judged_there() {
             .contains("is a link: move it aside"),
         "{fix:#}"
     );
+    // Before the project is trusted, a folder that leads out of it is not its environment:
+    // nothing is read or created there.
+    sb.var("DEVDOCTOR_TRUST", "0");
+    let (r, _) = sb.json(&["env.exists"]);
+    let exists = check(&r, "env.exists");
+    assert_eq!(
+        exists["fix"]["commands"],
+        serde_json::json!([]),
+        "{exists:#}"
+    );
+    assert!(!exists.to_string().contains("/env"), "{exists:#}");
+    sb.var("DEVDOCTOR_TRUST", "1");
     // Nor does the proposal's create, over a folder that is no environment.
     fs::remove_file(sb.project.join("env")).unwrap();
     fs::remove_file(sb.project.join("environment.yml")).unwrap();

@@ -337,8 +337,8 @@ pub(crate) fn env_name(ctx: &Context) -> Option<EnvName> {
     if let Some(n) = &file.script_env {
         // `create -p ./env -f FILE`: the folder of the project the script makes it in.
         if let Some(folder) = n.strip_prefix("./") {
-            return Some(EnvName {
-                name: ctx.settings.project_dir.join(folder).display().to_string(),
+            return project_folder(ctx, folder).map(|name| EnvName {
+                name,
                 source: NameSource::Prefix,
             });
         }
@@ -393,7 +393,16 @@ pub(crate) fn prefix_occupied(ctx: &Context, prefix: &Path) -> Option<&'static s
 pub(crate) fn made_in_prefix(ctx: &Context) -> Option<String> {
     let made = created_by_hand(ctx);
     let (b, _) = made.0.as_ref().filter(|(b, _)| b.prefix)?;
-    Some(ctx.settings.project_dir.join(&b.env).display().to_string())
+    project_folder(ctx, &b.env)
+}
+
+/// A folder of the project as an absolute path, where it does not lead out of the project
+/// (a link to `~/micromamba/envs/base`) before the user trusts it: the environment there
+/// would be read and updated as the project's.
+fn project_folder(ctx: &Context, folder: &str) -> Option<String> {
+    let path = ctx.settings.project_dir.join(folder);
+    crate::disk::confined(&path).ok()?;
+    Some(path.display().to_string())
 }
 
 /// Whether the project sets up a conda environment: an environment file devdoctor finds (or
