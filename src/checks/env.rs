@@ -393,6 +393,15 @@ fn image_env(ctx: &Context, shown_file: &str, path: &Path) -> CheckResult {
     ))
 }
 
+/// The step where a prefix to create an environment at is taken (see
+/// [`probe::prefix_occupied`]): what is there, and the create to run once it is moved.
+fn occupied_step(prefix: &str, what: &str, create: &[String]) -> String {
+    format!(
+        "{prefix} is {what}: move it aside (devdoctor creates no environment over it), then `{}`",
+        shown(create)
+    )
+}
+
 /// env.exists when no environment of that name was found: unknown when something could not
 /// be read, else a failure whose fix creates it from the environment file.
 fn missing_env(
@@ -432,22 +441,12 @@ fn missing_env(
     let occupied = (name.source == NameSource::Prefix)
         .then(|| probe::prefix_occupied(ctx, Path::new(&name.name)))
         .flatten();
-    match &pf.state {
-        FileState::Parsed(_) if occupied.is_some() => {
-            fix = fix.manual(format!(
-                "{} is {}: move it aside (devdoctor creates no environment over it), then `{}`",
-                name.name,
-                occupied.unwrap_or_default(),
-                shown(&for_env(
-                    cmds.create_env(&name.name, &path_arg(ctx, from)),
-                    name
-                ))
-            ));
+    let create = for_env(cmds.create_env(&name.name, &path_arg(ctx, from)), name);
+    match (&pf.state, occupied) {
+        (FileState::Parsed(_), Some(what)) => {
+            fix = fix.manual(occupied_step(&name.name, what, &create));
         }
-        FileState::Parsed(_) => {
-            let file_arg = path_arg(ctx, from);
-            fix = fix.cmd(for_env(cmds.create_env(&name.name, &file_arg), name));
-        }
+        (FileState::Parsed(_), None) => fix = fix.cmd(create),
         _ => {
             fix = fix.manual(format!(
                 "write {shown_file} first (see env.file), then create the environment from it"

@@ -324,10 +324,7 @@ fn then_make(ctx: &Context, target: &Target, fix: Fix) -> Fix {
     if let Some(what) = probe::prefix_occupied(ctx, Path::new(&resolved))
         .filter(|_| matches!(target, Target::Prefix(_)))
     {
-        return fix.manual(format!(
-            "{name} is {what}: move it aside (devdoctor creates no environment over it), then `{}`",
-            shown_cmd(&create)
-        ));
+        return fix.manual(super::occupied_step(&name, what, &create));
     }
     if probe::discovery(ctx).resolve(&resolved).chosen.is_some() {
         let update = super::for_env(cmds.update_env(&name, "environment.yml"), &env);
