@@ -268,6 +268,17 @@ pub(crate) fn is_install_micromamba(fix: &Fix) -> bool {
 }
 
 /// Quotes one word for a POSIX shell (`'…'` only when needed).
+/// `argv` addressing the environment at `prefix` by path: its `-n PREFIX` becomes `-p PREFIX`
+/// (an environment made in a folder, or named only by `prefix:`, has no name to give).
+pub(crate) fn by_prefix(mut argv: Vec<String>, prefix: &str) -> Vec<String> {
+    for i in 0..argv.len().saturating_sub(1) {
+        if argv[i] == "-n" && argv[i + 1] == prefix {
+            argv[i] = "-p".into();
+        }
+    }
+    argv
+}
+
 pub(crate) fn quote(word: &str) -> String {
     match shlex::try_quote(word) {
         Ok(q) => q.into_owned(),

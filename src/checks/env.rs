@@ -218,13 +218,9 @@ fn loc_path(ctx: &Context, path: &Path) -> PathBuf {
 }
 
 /// `-n NAME` becomes `-p PREFIX` when the environment is only known by its prefix.
-fn for_env(mut argv: Vec<String>, env: &EnvName) -> Vec<String> {
+fn for_env(argv: Vec<String>, env: &EnvName) -> Vec<String> {
     if env.source == NameSource::Prefix {
-        for i in 0..argv.len().saturating_sub(1) {
-            if argv[i] == "-n" && argv[i + 1] == env.name {
-                argv[i] = "-p".into();
-            }
-        }
+        return crate::fix::by_prefix(argv, &env.name);
     }
     argv
 }

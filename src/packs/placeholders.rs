@@ -100,10 +100,7 @@ impl Vars {
         let (env, env_prefix) = match probe::env_name(ctx) {
             Some(n) if n.source == NameSource::Prefix => (Some(prefix_shown(ctx, &n.name)), true),
             Some(n) => (Some(n.name), false),
-            None => match made_prefix(ctx) {
-                Some(p) => (Some(p), true),
-                None => (proposed_env(ctx), false),
-            },
+            None => proposed_env(ctx).map_or((None, false), |(e, prefix)| (Some(e), prefix)),
         };
         Vars {
             commands: crate::probes::mamba::toolchain(ctx).commands(),
@@ -222,17 +219,13 @@ impl Vars {
     }
 
     fn macro_argv(&self, which: &str, env: &str) -> Vec<String> {
-        let mut argv = if which == "{create_env}" {
+        let argv = if which == "{create_env}" {
             self.commands.create_env(env, &self.env_file)
         } else {
             self.commands.update_env(env, &self.env_file)
         };
         if self.env_prefix {
-            for i in 0..argv.len().saturating_sub(1) {
-                if argv[i] == "-n" && argv[i + 1] == env {
-                    argv[i] = "-p".into();
-                }
-            }
+            return crate::fix::by_prefix(argv, env);
         }
         argv
     }
@@ -246,27 +239,21 @@ fn prefix_shown(ctx: &Context, prefix: &str) -> String {
     }
 }
 
-/// With no environment file yet, the folder the README or a script makes the environment in
-/// by hand (`-p ./env`), when env.file proposes a file for it.
-fn made_prefix(ctx: &Context) -> Option<String> {
+/// With no environment file yet, the environment `env.file` proposes one for (a project with
+/// only a requirements.txt, or an environment made by hand): later steps of the plan name the
+/// same one. Its name, or `./env` for one made in a folder of the project (`true`).
+fn proposed_env(ctx: &Context) -> Option<(String, bool)> {
     use crate::probes::env as probe;
     let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
     let described = probe::requirements_txt(ctx).is_some() || probe::made_by_hand(ctx).is_some();
+    if !(absent && described) {
+        return None;
+    }
     let made = probe::created_by_hand(ctx);
-    let (b, _) = made
-        .0
-        .as_ref()
-        .filter(|(b, _)| b.prefix && absent && described)?;
-    Some(format!("./{}", b.env))
-}
-
-/// In a project with only a requirements.txt, the name `env.file` proposes for the
-/// environment it asks the user to create: later steps of the plan name the same one.
-fn proposed_env(ctx: &Context) -> Option<String> {
-    use crate::probes::env as probe;
-    let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
-    let described = probe::requirements_txt(ctx).is_some() || probe::made_by_hand(ctx).is_some();
-    (absent && described).then(|| probe::proposed_env_name(ctx))
+    Some(match made.0.as_ref().filter(|(b, _)| b.prefix) {
+        Some((b, _)) => (format!("./{}", b.env), true),
+        None => (probe::proposed_env_name(ctx), false),
+    })
 }
 
 #[cfg(test)]
