@@ -470,16 +470,22 @@ fn check_exists(ctx: &Context) -> Outcome {
             {
                 image_env(ctx, &shown_file, &pf.path)
             }
-            FileState::Parsed(_) => CheckResult::fail(format!(
-                "{shown_file} has no `name:` and no environment name is configured"
-            ))
-            .with_fix(
-                Fix::new("Name the project's environment.")
-                    .phase(Phase::Configure)
-                    // The very words of env.file's step for the same missing name, so the plan
-                    // gives the one cause one step.
-                    .manual(file::add_name_step(&shown_file)),
-            ),
+            FileState::Parsed(_) => match probe::withheld_prefix(ctx) {
+                // The README makes it in a folder that leads out of the project: not read.
+                Some((folder, why)) => CheckResult::unknown(format!(
+                    "the project makes its environment in {folder}, and {why}"
+                )),
+                None => CheckResult::fail(format!(
+                    "{shown_file} has no `name:` and no environment name is configured"
+                ))
+                .with_fix(
+                    Fix::new("Name the project's environment.")
+                        .phase(Phase::Configure)
+                        // The very words of env.file's step for the same missing name, so the
+                        // plan gives the one cause one step.
+                        .manual(file::add_name_step(&shown_file)),
+                ),
+            },
             _ => CheckResult::unknown(format!(
                 "{shown_file} cannot be read, so the environment name is unknown (see env.file)"
             )),

@@ -363,7 +363,9 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
         (None, None) if crate::probes::env::project_file(ctx).script_env.is_some() => {}
         // The README or a script makes it in a folder of the project by hand (`-p ./env`):
         // env.* find it there.
-        (None, None) if crate::probes::env::made_in_prefix(ctx).is_some() => {}
+        (None, None)
+            if crate::probes::env::made_in_prefix(ctx).is_some()
+                || crate::probes::env::withheld_prefix(ctx).is_some() => {}
         (None, None) if file.prefix.is_none() => {
             f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
             f.step(add_name_step(shown));

@@ -396,6 +396,27 @@ pub(crate) fn made_in_prefix(ctx: &Context) -> Option<String> {
     project_folder(ctx, &b.env)
 }
 
+/// Where the README or a script makes the environment in a folder of the project that leads
+/// out of it, before the user trusts the project: why it is not read, as a report says it
+/// ("it leads outside the project, to …: not read until you trust the project").
+pub(crate) fn withheld_prefix(ctx: &Context) -> Option<(String, String)> {
+    // `create -p ./env -f FILE` of the script the file is made by, else a create by hand.
+    let scripted = project_file(ctx)
+        .script_env
+        .as_deref()
+        .and_then(|e| e.strip_prefix("./"))
+        .map(str::to_string);
+    let folder = scripted.or_else(|| {
+        let made = created_by_hand(ctx);
+        made.0
+            .as_ref()
+            .filter(|(b, _)| b.prefix)
+            .map(|(b, _)| b.env.clone())
+    })?;
+    let refused = crate::disk::confined(&ctx.settings.project_dir.join(&folder)).err()?;
+    Some((format!("./{folder}"), refused.to_string()))
+}
+
 /// A folder of the project as an absolute path, where it does not lead out of the project
 /// (a link to `~/micromamba/envs/base`) before the user trusts it: the environment there
 /// would be read and updated as the project's.
