@@ -413,17 +413,31 @@ pub(crate) fn withheld_prefix(ctx: &Context) -> Option<(String, String)> {
             .filter(|(b, _)| b.prefix)
             .map(|(b, _)| b.env.clone())
     })?;
-    let refused = crate::disk::confined(&ctx.settings.project_dir.join(&folder)).err()?;
-    Some((format!("./{folder}"), refused.to_string()))
+    let refused = folder_in_project(ctx, &folder).0.clone().err()?;
+    Some((format!("./{folder}"), refused))
 }
 
 /// A folder of the project as an absolute path, where it does not lead out of the project
 /// (a link to `~/micromamba/envs/base`) before the user trusts it: the environment there
 /// would be read and updated as the project's.
 fn project_folder(ctx: &Context, folder: &str) -> Option<String> {
-    let path = ctx.settings.project_dir.join(folder);
-    crate::disk::confined(&path).ok()?;
-    Some(path.display().to_string())
+    folder_in_project(ctx, folder).0.clone().ok()
+}
+
+/// Its own type: keyed probes are told apart by key and value types.
+struct Folder(Result<String, String>);
+
+/// A folder of the project as an absolute path, or why it is withheld (it leads out of the
+/// project before the user trusts it); worked out once per run and folder, as env.* ask for
+/// the project's environment in every check.
+fn folder_in_project(ctx: &Context, folder: &str) -> Arc<Folder> {
+    ctx.probe_keyed(folder.to_string(), |ctx| {
+        let path = ctx.settings.project_dir.join(folder);
+        Folder(match crate::disk::confined(&path) {
+            Ok(()) => Ok(path.display().to_string()),
+            Err(e) => Err(e.to_string()),
+        })
+    })
 }
 
 /// Whether the project sets up a conda environment: an environment file devdoctor finds (or
