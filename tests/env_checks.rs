@@ -1003,7 +1003,7 @@ fn an_environment_made_by_hand_with_pip_installs_gets_a_proposal() {
     let sb = Sandbox::new();
     fs::write(
         sb.project.join("README.md"),
-        "# Tool\n\n```bash\nconda create -n tool python=3.10 -y\nconda activate tool\npip install --upgrade pip\npip install fastmcp \"loguru>=0.7\"\npip install -e .\n```\n\nWithout conda:\n\n```bash\npython -m venv .venv\nsource .venv/bin/activate\npip install requests\n```\n",
+        "# Tool\n\n```bash\nconda create -n tool python=3.10 -y\nconda activate tool\nconda install -y numpy\npip install fastmcp \"loguru>=0.7\"\npip install -e .\n```\n\nWithout conda:\n\n```bash\npython -m venv .venv\nsource .venv/bin/activate\npip install requests\n```\n",
     )
     .unwrap();
     let (r, code) = sb.json(&["env.file", "pip.readme"]);
@@ -1016,7 +1016,14 @@ fn an_environment_made_by_hand_with_pip_installs_gets_a_proposal() {
         "{summary}"
     );
     let details = file["details"].to_string();
-    for want in ["name: tool", "- python=3.10", "- fastmcp", "- loguru>=0.7"] {
+    // Each spec says which line names it: the create, or the later conda install.
+    for want in [
+        "name: tool",
+        "- python=3.10        # as README.md:4 creates it",
+        "- numpy        # as README.md:6 installs it",
+        "- fastmcp",
+        "- loguru>=0.7",
+    ] {
         assert!(details.contains(want), "{want}: {details}");
     }
     assert!(!details.contains("requests"), "{details}");

@@ -347,12 +347,13 @@ proptest! {
     fn requirements_and_metadata(text in lossy_text(2048)) {
         let converted = requirements::convert(&text);
         prop_assert!(converted.len() <= text.lines().count());
-        let by_hand: Vec<String> = text.split_whitespace().take(8).map(str::to_string).collect();
-        let lines = requirements::proposal(Some("x; rm -rf ~"), Some((&by_hand, "README.md:1")), &converted);
+        let words: Vec<String> = text.split_whitespace().take(8).map(str::to_string).collect();
+        let by_hand: Vec<(String, String)> = words.iter().map(|w| (w.clone(), "as README.md:1 creates it".to_string())).collect();
+        let lines = requirements::proposal(Some("x; rm -rf ~"), &by_hand, &converted);
         // The header (4 lines), a Python pin, `pip` and `pip:`, and one line per spec.
         prop_assert!(lines.len() <= 7 + by_hand.len() + converted.len());
         // A README's pip packages join, never more than one line each.
-        let more = requirements::with_more(&text, &by_hand);
+        let more = requirements::with_more(&text, &words);
         prop_assert!(more.lines().count() <= text.lines().count() + by_hand.len() + 1);
         let names = site::requires_dist(&text);
         prop_assert!(names.len() <= text.lines().count());

@@ -208,8 +208,8 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
     if let Some((b, _)) = made {
         text = requirements::with_more(&text, &b.pip);
     }
-    let by_hand = made.map(|(b, at)| (b.specs.as_slice(), at.as_str()));
-    let (proposal, fix) = propose(ctx, &target, by_hand, &text);
+    let by_hand = made.map_or_else(Vec::new, |(b, at)| where_named(b, at));
+    let (proposal, fix) = propose(ctx, &target, &by_hand, &text);
     CheckResult::fail(
         "requirements.txt but no environment.yml: the environment is not reproducible with mamba",
     )
@@ -236,7 +236,7 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
 fn propose(
     ctx: &Context,
     target: &Target,
-    by_hand: Option<(&[String], &str)>,
+    by_hand: &[(String, String)],
     requirements: &str,
 ) -> (Vec<String>, Fix) {
     let converted = requirements::convert(requirements);
@@ -255,6 +255,24 @@ fn propose(
     (proposal, then_make(ctx, target, fix))
 }
 
+/// Each spec of an environment made by hand at `at` (`README.md:6`), with the note that
+/// says where: the create's, or a later `conda install`'s line of the same file.
+fn where_named(b: &probe::ByHand, at: &str) -> Vec<(String, String)> {
+    let file = at.rsplit_once(':').map_or(at, |(f, _)| f);
+    b.specs
+        .iter()
+        .zip(&b.spec_lines)
+        .map(|(spec, &line)| {
+            let verb = if line == b.line {
+                "creates"
+            } else {
+                "installs"
+            };
+            (spec.clone(), format!("as {file}:{line} {verb} it"))
+        })
+        .collect()
+}
+
 /// The environment a proposal is for: a name, or a folder of the project it is made in
 /// (`-p ./env`, as written there, relative to the project).
 enum Target {
@@ -270,7 +288,7 @@ fn by_hand_proposal(ctx: &Context, b: &probe::ByHand, at: &str) -> CheckResult {
     } else {
         Target::Name(probe::proposed_env_name(ctx))
     };
-    let (proposal, fix) = propose(ctx, &target, Some((&b.specs, at)), &b.pip.join("\n"));
+    let (proposal, fix) = propose(ctx, &target, &where_named(b, at), &b.pip.join("\n"));
     let what = if b.prefix {
         format!("in ./{}", b.env)
     } else {

@@ -112,8 +112,12 @@ pub(crate) struct ByHand {
     pub env: String,
     /// The environment is a prefix in the project (`create -p ./env`), not a named one.
     pub prefix: bool,
-    /// The package specs it names, in order (`python=3.10`, `pip`).
+    /// The package specs it names, in order (`python=3.10`, `pip`), then those a `conda
+    /// install` into it adds.
     pub specs: Vec<String>,
+    /// The 1-based line each of [`ByHand::specs`] is named on, in the same order: the
+    /// create's, or a later install's.
+    pub spec_lines: Vec<usize>,
     /// The packages the same text then installs into it with pip (`pip install fastmcp
     /// loguru`), as requirement lines, and the line of the first such install; a pip install
     /// after a virtualenv is set up, or after the next create, is another route's.
@@ -134,17 +138,14 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
         if let Some((env, prefix, specs)) = by_hand_of(&expanded) {
             match found.last_mut() {
                 Some(last) if last.env == env && last.prefix == prefix => {
-                    for s in specs {
-                        if !last.specs.contains(&s) {
-                            last.specs.push(s);
-                        }
-                    }
+                    last.add_specs(specs, line);
                 }
                 _ => found.push(ByHand {
                     line,
                     command: balanced(&command),
                     env,
                     prefix,
+                    spec_lines: vec![line; specs.len()],
                     specs,
                     pip: Vec::new(),
                     pip_line: None,
@@ -161,11 +162,7 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
             // `conda install pytorch jupyter` into the environment just made (the active one,
             // or named, or its prefix): its specs too.
             if env.as_ref().is_none_or(|e| *e == last.env) {
-                for s in specs {
-                    if !last.specs.contains(&s) {
-                        last.specs.push(s);
-                    }
-                }
+                last.add_specs(specs, line);
             }
         } else if let (true, Some(last), Some(packages)) = (
             open,
@@ -181,6 +178,18 @@ pub(crate) fn by_hand_in(text: &str) -> Vec<ByHand> {
         }
     }
     found
+}
+
+impl ByHand {
+    /// Specs named on `line` that it does not have yet.
+    fn add_specs(&mut self, specs: Vec<String>, line: usize) {
+        for s in specs {
+            if !self.specs.contains(&s) {
+                self.specs.push(s);
+                self.spec_lines.push(line);
+            }
+        }
+    }
 }
 
 /// A command cut out of a subshell (`(… && mamba create -p ./env python=3.10 -y)`) without
@@ -783,6 +792,8 @@ mod tests {
             found[0].specs,
             ["python=3.10", "pytorch", "torchvision", "jupyter"]
         );
+        // Each where it is named: the create's line, then the installs'.
+        assert_eq!(found[0].spec_lines, [1, 3, 3, 4]);
         assert_eq!(found[0].pip, ["datasets"]);
         assert_eq!(found[0].pip_line, Some(7));
         // No create before them: nothing to attach them to.

@@ -119,14 +119,15 @@ fn package_name(spec: &str) -> String {
         .unwrap_or_else(|| spec.to_ascii_lowercase())
 }
 
-/// The proposed environment.yml as lines. `by_hand` is the command the project's README or a
-/// script creates the environment with and where it is (`conda create -n foo python=3.10`,
-/// "README.md:6"): its specs come first, its Python pin instead of the default one. Where it
-/// and requirements.txt name the same package, the one with a version constraint is kept
-/// (requirements.txt's where both have one: pip installs it last).
+/// The proposed environment.yml as lines. `by_hand` are the specs the project's README or a
+/// script creates the environment with (`conda create -n foo python=3.10`), each with the
+/// note that says where (`as README.md:6 creates it`): they come first, their Python pin
+/// instead of the default one. Where they and requirements.txt name the same package, the
+/// one with a version constraint is kept (requirements.txt's where both have one: pip
+/// installs it last).
 pub fn proposal(
     env_name: Option<&str>,
-    by_hand: Option<(&[String], &str)>,
+    by_hand: &[(String, String)],
     converted: &[Converted],
 ) -> Vec<String> {
     // An environment made in a prefix (`-p ./env`) has no name: the file names none.
@@ -139,7 +140,6 @@ pub fn proposal(
         "  - conda-forge".to_string(),
         "dependencies:".to_string(),
     ]);
-    let (specs, at) = by_hand.unwrap_or((&[], ""));
     let required: Vec<(String, bool)> = converted
         .iter()
         .filter_map(|c| match c {
@@ -147,18 +147,18 @@ pub fn proposal(
             Converted::Pip(_) => None,
         })
         .collect();
-    if !specs.iter().any(|s| package_name(s) == "python") {
+    if !by_hand.iter().any(|(s, _)| package_name(s) == "python") {
         lines.push("  - python=3.12        # pin the Python you use".to_string());
     }
     let mut kept_by_hand = Vec::new();
-    for spec in specs {
+    for (spec, note) in by_hand {
         let name = package_name(spec);
         match required.iter().find(|(n, _)| *n == name) {
             Some((_, true)) => continue,
             Some((_, false)) if !constrained(spec) => continue,
             _ => kept_by_hand.push(name),
         }
-        lines.push(format!("  - {spec}        # as {at} creates it"));
+        lines.push(format!("  - {spec}        # {note}"));
     }
     let mut pip = Vec::new();
     for c in converted {
@@ -225,11 +225,11 @@ mod tests {
     #[test]
     fn the_proposal_follows_the_environment_created_by_hand() {
         let c = convert("numpy\nrequests==2.31.0\ngit+https://x/y.git#egg=y\n");
-        let by_hand: Vec<String> = ["python=3.10", "pip", "numpy<2", "requests"]
+        let by_hand: Vec<(String, String)> = ["python=3.10", "pip", "numpy<2", "requests"]
             .iter()
-            .map(|s| s.to_string())
+            .map(|s| (s.to_string(), "as README.md:6 creates it".to_string()))
             .collect();
-        let p = proposal(Some("foo"), Some((&by_hand, "README.md:6")), &c);
+        let p = proposal(Some("foo"), &by_hand, &c);
         assert_eq!(
             p[4..],
             [
@@ -242,13 +242,10 @@ mod tests {
             ]
         );
         // A name YAML would read as syntax is quoted.
-        assert_eq!(proposal(Some("*x'y"), None, &c)[0], "name: '*x''y'");
-        assert_eq!(
-            proposal(Some("my-env_2.0"), None, &c)[0],
-            "name: my-env_2.0"
-        );
+        assert_eq!(proposal(Some("*x'y"), &[], &c)[0], "name: '*x''y'");
+        assert_eq!(proposal(Some("my-env_2.0"), &[], &c)[0], "name: my-env_2.0");
         // What `fix` writes reads back as an environment file with that name and those specs.
-        let text: String = proposal(Some("*x'y"), Some((&by_hand, "README.md:6")), &c)
+        let text: String = proposal(Some("*x'y"), &by_hand, &c)
             .iter()
             .map(|l| format!("{l}\n"))
             .collect();
@@ -257,7 +254,7 @@ mod tests {
         assert_eq!(file.name.as_ref().map(|n| n.text.as_str()), Some("*x'y"));
         assert!(file.dep("numpy").is_some() && file.dep("python").is_some());
         // Without one, the default pin and requirements.txt as it is.
-        let p = proposal(Some("foo"), None, &c);
+        let p = proposal(Some("foo"), &[], &c);
         assert_eq!(p[4], "  - python=3.12        # pin the Python you use");
         assert_eq!(p[5], "  - numpy");
     }
@@ -282,7 +279,7 @@ mod tests {
         };
         assert_eq!(spec, "uvicorn");
         assert_eq!(c[3], Converted::Pip("git+https://x/y.git#egg=y".into()));
-        let p = proposal(Some("proj"), None, &c);
+        let p = proposal(Some("proj"), &[], &c);
         assert!(p.iter().any(|l| l.contains("psycopg2")));
         assert!(p
             .iter()
