@@ -660,34 +660,36 @@ mod tests {
         assert!(out.contains("a.one") && out.contains("a.two"), "{out}");
     }
 
+    /// docker.cli with the fix to install Docker, then `rest`, rendered with that one step.
+    fn docker_cli_then(cli: CheckResult, rest: Vec<Entry>) -> String {
+        let fix = Fix::new("Install Docker.").manual("install Docker Engine");
+        let mut entries = vec![entry("docker.cli", cli.with_fix(fix))];
+        entries.extend(rest);
+        render_plain(
+            entries,
+            &["docker.cli"],
+            "Next steps:\n  1. install Docker Engine  (docker.cli)\n",
+            1,
+        )
+    }
+
     /// Where Docker is not installed, docker.daemon skips pointing to docker.cli, and the
     /// image checks that cannot reach the engine point to docker.daemon: they fold through
     /// the skip into docker.cli's line instead of taking a line each.
     #[test]
     fn a_chain_through_a_skipped_check_folds_into_its_root() {
-        let fix = Fix::new("Install Docker.").manual("install Docker Engine");
-        let out = render_plain(
+        let unreachable =
+            "cannot inspect image x: the Docker engine is not reachable (see docker.daemon)";
+        let out = docker_cli_then(
+            CheckResult::fail("Docker is not installed"),
             vec![
-                entry(
-                    "docker.cli",
-                    CheckResult::fail("Docker is not installed").with_fix(fix),
-                ),
                 entry(
                     "docker.daemon",
                     CheckResult::skip("Docker is not installed (see docker.cli)"),
                 ),
-                entry(
-                    "image.exists",
-                    CheckResult::unknown("cannot inspect image x: the Docker engine is not reachable (see docker.daemon)"),
-                ),
-                entry(
-                    "image.user",
-                    CheckResult::unknown("cannot inspect image x: the Docker engine is not reachable (see docker.daemon)"),
-                ),
+                entry("image.exists", CheckResult::unknown(unreachable)),
+                entry("image.user", CheckResult::unknown(unreachable)),
             ],
-            &["docker.cli"],
-            "Next steps:\n  1. install Docker Engine  (docker.cli)\n",
-            1,
         );
         assert!(
             out.starts_with(
@@ -702,21 +704,12 @@ mod tests {
     /// fix) keeps its own `✗` line rather than hide under the `!`.
     #[test]
     fn a_failure_does_not_fold_into_a_warning() {
-        let fix = Fix::new("Install Docker.").manual("install Docker Engine");
-        let out = render_plain(
-            vec![
-                entry(
-                    "docker.cli",
-                    CheckResult::warn("docker is not installed").with_fix(fix),
-                ),
-                entry(
-                    "docker.daemon",
-                    CheckResult::fail("Docker is not installed (see docker.cli)"),
-                ),
-            ],
-            &["docker.cli"],
-            "Next steps:\n  1. install Docker Engine  (docker.cli)\n",
-            1,
+        let out = docker_cli_then(
+            CheckResult::warn("docker is not installed"),
+            vec![entry(
+                "docker.daemon",
+                CheckResult::fail("Docker is not installed (see docker.cli)"),
+            )],
         );
         assert!(out.contains("✗ docker.daemon"), "{out}");
         assert!(!out.contains("also: docker.daemon"), "{out}");
