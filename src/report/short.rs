@@ -527,9 +527,27 @@ pub(crate) fn render(report: &Report, opts: &ShortOptions) -> String {
         if !out.is_empty() && opts.quiet == 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{} All is well: nothing to do.", symbol(Status::Ok));
+        let _ = writeln!(out, "{}", nothing_to_do(report));
     }
     out
+}
+
+/// The last line of a run with no problem. Where it exits 3 (every check skipped, or a check
+/// named on the command line did), "all is well" would be more than it knows.
+fn nothing_to_do(report: &Report) -> String {
+    if report.exit_code != crate::core::status::exit::UNKNOWN {
+        return format!("{} All is well: nothing to do.", symbol(Status::Ok));
+    }
+    let c = &report.counts;
+    let what = if c.ok + c.warn == 0 {
+        "nothing was checked"
+    } else {
+        "a check you named was skipped"
+    };
+    format!(
+        "{} Nothing to do, but {what} (-v says why).",
+        symbol(Status::Skip)
+    )
 }
 
 #[cfg(test)]
@@ -593,6 +611,30 @@ mod tests {
         assert_eq!(
             render_plain(vec![], &[], "", 1),
             "✓ All is well: nothing to do.\n"
+        );
+    }
+
+    /// A run that exits 3 with nothing to fix does not say all is well: every check skipped,
+    /// or one named on the command line did.
+    #[test]
+    fn a_run_that_checked_nothing_does_not_say_all_is_well() {
+        let skipped = || entry("tools.curl", CheckResult::skip("not applicable: no files"));
+        assert!(render_plain(vec![skipped()], &[], "", 1)
+            .ends_with("– Nothing to do, but nothing was checked (-v says why).\n"));
+        let mut report = Report::new(
+            vec![entry("pip.ci", CheckResult::ok("no pip")), skipped()],
+            SystemTime::UNIX_EPOCH,
+            Duration::ZERO,
+            false,
+            None,
+        );
+        assert_eq!(report.exit_code, 0);
+        assert!(nothing_to_do(&report).ends_with("All is well: nothing to do."));
+        // What `devdoctor pip.ci tools.curl` sets when tools.curl skips.
+        report.exit_code = crate::core::status::exit::UNKNOWN;
+        assert_eq!(
+            nothing_to_do(&report),
+            "– Nothing to do, but a check you named was skipped (-v says why)."
         );
     }
 
