@@ -158,6 +158,39 @@ fn an_unnamed_file_takes_the_name_the_readme_creates_it_with() {
     assert_eq!(fix_commands(&r, "env.exists")[0][4], "proj");
 }
 
+/// An unnamed file a Dockerfile installs into the image's base environment is the image's,
+/// however it gets there: by its name, under another name (`COPY environment.yml
+/// /tmp/env.yaml`), with its folder (`COPY . .`), or as a lock made from it that lies beside
+/// it, named by an ARG (CoolJosh0221/app-inventor-api). A lock that is not copied in, or a
+/// file installed into another environment, leaves it the project's.
+#[test]
+fn an_unnamed_file_installed_into_an_images_base_is_the_images() {
+    let (sb, _root) = mm_sandbox("channels: [conda-forge]\ndependencies:\n  - python=3.11\n");
+    fs::write(
+        sb.project.join("conda-linux-64.lock"),
+        "@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.11.9-h_0.conda\n",
+    )
+    .unwrap();
+    let cases = [
+        ("COPY environment.yml /tmp/env.yaml\nRUN micromamba install -y -n base -f /tmp/env.yaml", "skip"),
+        ("WORKDIR /app\nCOPY . .\nRUN micromamba install -y -n base -f /app/environment.yml", "skip"),
+        ("ARG LOCK=\"conda-linux-64.lock\"\nCOPY --chown=1000:1000 . /app/\nRUN micromamba install -y -n base -f ./${LOCK}", "skip"),
+        ("COPY environment.yml /tmp/\nRUN micromamba install -y -n base -f /tmp/conda-linux-64.lock", "fail"),
+        ("COPY environment.yml /tmp/env.yaml\nRUN micromamba install -y -n app -f /tmp/env.yaml", "fail"),
+        ("COPY other.yml /tmp/env.yaml\nRUN micromamba install -y -n base -f /tmp/env.yaml", "fail"),
+    ];
+    for (body, want) in cases {
+        fs::write(
+            sb.project.join("Dockerfile"),
+            format!("FROM mambaorg/micromamba:2.0.5\n{body}\n"),
+        )
+        .unwrap();
+        let (r, _) = sb.json(&["env.exists"]);
+        let exists = check(&r, "env.exists");
+        assert_eq!(exists["status"], want, "{body}: {exists:#}");
+    }
+}
+
 #[test]
 fn a_file_a_script_updates_an_environment_from_needs_no_python() {
     // climada's install script: create the environment with its Python, then update it from
