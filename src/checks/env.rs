@@ -370,7 +370,7 @@ fn found_env(
 fn image_env(ctx: &Context, shown_file: &str, path: &Path) -> CheckResult {
     let own = crate::policy::text::project_slug(&ctx.settings.project_dir, "project");
     let create = commands(ctx).create_env(&own, &path_arg(ctx, path));
-    let by = match crate::probes::dockerfile::installs_into_base(ctx, path) {
+    let by = match crate::probes::env::installs_into_base(ctx, path) {
         Some((df, line)) => format!("{df}:{line} installs it into the image's base environment"),
         None => "images built FROM mambaorg/micromamba install such a file into their base (`micromamba install -n base -f …`)".to_string(),
     };
@@ -466,7 +466,7 @@ fn check_exists(ctx: &Context) -> Outcome {
                 "no {shown_file} and no [env] name: no environment to look for"
             )),
             FileState::Parsed(_)
-                if crate::probes::dockerfile::installs_into_base(ctx, &pf.path).is_some() =>
+                if crate::probes::env::installs_into_base(ctx, &pf.path).is_some() =>
             {
                 image_env(ctx, &shown_file, &pf.path)
             }

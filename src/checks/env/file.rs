@@ -146,7 +146,7 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
                 )
         }
         FileState::Parsed(file) => {
-            match crate::probes::dockerfile::installs_into_base(ctx, &pf.path) {
+            match crate::probes::env::installs_into_base(ctx, &pf.path) {
                 // Named by the Dockerfile's `-n base`, with whatever Python the tool needs.
                 Some((df, line)) if file.name.is_none() => {
                     lint(ctx, file, &shown, lpath, Role::Overlay).detail(format!(

@@ -5,6 +5,8 @@
 
 pub mod discover;
 pub mod envfile;
+mod into_base;
+pub(crate) use into_base::installs_into_base;
 pub mod lock;
 pub mod meta;
 mod named;
