@@ -159,7 +159,7 @@ fn rules_about_what_no_dockerfile_has_skip_and_say_why() {
         "{hc}"
     );
     // With a HEALTHCHECK and an install, both rules judge again.
-    let served = "FROM mambaorg/micromamba:2.0.5\nRUN micromamba install -y -n base python && micromamba clean --all --yes\nHEALTHCHECK CMD [\"python\", \"-c\", \"print(1)\"]\nUSER 1000\nCMD [\"python\", \"-m\", \"http.server\"]\n";
+    let served = "FROM mambaorg/micromamba:2.0.5\nRUN micromamba install -y -n base python && micromamba clean --all --yes\nHEALTHCHECK CMD [\"/opt/conda/bin/python\", \"-c\", \"print(1)\"]\nUSER 1000\nCMD [\"python\", \"-m\", \"http.server\"]\n";
     sb.write("project/Dockerfile", served);
     let (report, _) = sb.json(&["dockerfile.*"]);
     assert_eq!(status(&report, "dockerfile.healthcheck_tool"), "ok");

@@ -90,6 +90,9 @@ pub(crate) struct FixInput<'a> {
     /// How a Celery worker built from the first Dockerfile is asked whether it is alive
     /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
     pub worker_probe: Option<String>,
+    /// The Python a suggested HEALTHCHECK of the first Dockerfile's image runs (`python`, or
+    /// `/opt/conda/bin/python` on mambaorg/micromamba).
+    pub python: String,
     /// The project's environment file, as a COPY in the build context names it.
     pub env_file: String,
     /// The same file as the fix text names it: a file to make in the build context when the
@@ -578,7 +581,9 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let worker_probe = first.and_then(celery_worker_probe);
     let socket_port = first.and_then(|df| no_health_route(ctx, df, &health_url));
     let unserved_route = first.and_then(|df| unserved_route(ctx, df));
+    let python = health_tool::image_python(first);
     let input = FixInput {
+        python,
         env_file,
         env_file_shown,
         env_file_ignored,
@@ -654,9 +659,10 @@ pub(crate) fn suggested_healthcheck(ctx: &Context, df: Option<&Dockerfile>) -> S
         return format!("HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}");
     }
     let url = health_url(ctx, df);
+    let python = health_tool::image_python(df);
     match df.and_then(|df| no_health_route(ctx, df, &url)) {
-        Some(port) => socket_healthcheck(port),
-        None => http_healthcheck(&url),
+        Some(port) => socket_healthcheck(&python, port),
+        None => http_healthcheck(&python, &url),
     }
 }
 
@@ -670,14 +676,15 @@ fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
     url::Url::parse(url).ok()?.port_or_known_default()
 }
 
-/// `HEALTHCHECK … CMD ["python", "-c", "…create_connection(…)"]`: the port accepts a connection.
-pub(crate) fn socket_healthcheck(port: u16) -> String {
-    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', {port}), 3)\"]")
+/// `HEALTHCHECK … CMD ["python", "-c", "…create_connection(…)"]`: the port accepts a
+/// connection. `python` is the image's (see [`health_tool::image_python`]).
+pub(crate) fn socket_healthcheck(python: &str, port: u16) -> String {
+    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"{python}\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', {port}), 3)\"]")
 }
 
 /// `HEALTHCHECK … CMD ["python", "-c", "…urlopen('URL')"]`.
-pub(crate) fn http_healthcheck(url: &str) -> String {
-    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{url}')\"]")
+pub(crate) fn http_healthcheck(python: &str, url: &str) -> String {
+    format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"{python}\", \"-c\", \"import urllib.request; urllib.request.urlopen('{url}')\"]")
 }
 
 /// `celery -A APP inspect ping -d celery@$HOSTNAME` when the image starts a Celery worker

@@ -477,8 +477,12 @@ fn a_healthcheck_is_judged_in_the_image_the_service_builds() {
     let any_answer =
         "    healthcheck:\n      test: [\"CMD-SHELL\", \"curl http://localhost:3000/health\"]\n";
     assert_eq!(judge(any_answer, &image(true, None)), (true, vec![(5, ok)]));
+    // A bare python: mambaorg/micromamba has it on PATH only in its entrypoint, which a
+    // healthcheck does not run.
     let python = "    healthcheck:\n      test: [\"CMD\", \"python\", \"-c\", \"import socket\"]\n";
-    assert_eq!(judge(python, &image(false, None)), (true, vec![]));
+    assert_eq!(judge(python, &image(false, None)), (true, vec![(5, Fail)]));
+    let full = python.replace("\"python\"", "\"/opt/conda/bin/python\"");
+    assert_eq!(judge(&full, &image(false, None)), (true, vec![]));
     let own_command = format!("{curl}    command: [\"python\", \"other.py\"]\n");
     assert_eq!(
         judge(&own_command, &image(true, None)),

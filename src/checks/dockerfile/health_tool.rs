@@ -48,6 +48,58 @@ fn lacks(base: &str, program: &str) -> bool {
     }
 }
 
+/// Whether the final stage builds on mambaorg/micromamba without putting an environment on
+/// PATH itself (`ENV PATH=/opt/conda/bin:$PATH`). That image activates its environment in its
+/// entrypoint only; a HEALTHCHECK, like `docker exec`, does not run the entrypoint, so a bare
+/// `python` is not found there.
+fn micromamba_without_path(df: &Dockerfile, stage: usize) -> bool {
+    let lineage = df.lineage(stage);
+    let base = lineage.last().map_or("", |s| s.base.as_str());
+    let repo = base.split(['@', ':']).next().unwrap_or(base);
+    repo.ends_with("mambaorg/micromamba")
+        && !lineage.iter().any(|s| {
+            s.body(df).iter().any(|i| {
+                i.keyword == "ENV"
+                    && crate::probes::dockerfile::key_values("ENV", &i.args, df.escape)
+                        .iter()
+                        .any(|(k, _)| k == "PATH")
+            })
+        })
+}
+
+/// The Python a healthcheck of `df`'s image runs: `python`, or where the final stage builds on
+/// mambaorg/micromamba and sets no PATH, the environment's by its full path
+/// (`/opt/conda/bin/python`; `/opt/conda/envs/NAME/bin/python` for an environment the image
+/// creates by name).
+pub(crate) fn image_python(df: Option<&Dockerfile>) -> String {
+    let Some((df, fin)) = df.and_then(|df| Some((df, df.final_stage()?.index))) else {
+        return "python".into();
+    };
+    if !micromamba_without_path(df, fin) {
+        return "python".into();
+    }
+    let named = df.lineage(fin).iter().find_map(|s| {
+        s.body(df)
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+            .find_map(|i| {
+                let words: Vec<&str> = i.args.split_whitespace().collect();
+                let env = words
+                    .windows(2)
+                    .find_map(|w| (["-n", "--name"].contains(&w[0])).then_some(w[1]))?;
+                let ok = words.contains(&"micromamba")
+                    && (words.contains(&"create") || words.contains(&"install"))
+                    && env != "base"
+                    && crate::policy::names::valid_env_name(env);
+                ok.then(|| env.to_string())
+            })
+    });
+    match named {
+        Some(env) => format!("/opt/conda/envs/{env}/bin/python"),
+        None => "/opt/conda/bin/python".into(),
+    }
+}
+
 /// A RUN of the final stage's lineage that installs `program` (apt/apk/dnf/micromamba/conda/
 /// mamba), or a COPY that brings it in.
 fn installed_by_run(df: &Dockerfile, stage: usize, program: &str) -> Option<usize> {
@@ -134,6 +186,9 @@ pub(crate) enum Verdict {
     FromEnv { program: String },
     /// The base does not ship it and nothing installs it.
     NotShipped { program: String, base: String },
+    /// A bare `python` on mambaorg/micromamba, whose environment is on PATH only through the
+    /// entrypoint a healthcheck does not run; `full` is its full path.
+    NotOnPath { program: String, full: String },
 }
 
 impl Verdict {
@@ -174,6 +229,7 @@ impl Verdict {
             Verdict::Installed { program, line } => format!("`{program}` is installed at line {line}{at} for {who}"),
             Verdict::FromEnv { program } => format!("`{program}` comes from the environment file the image installs"),
             Verdict::NotShipped { program, base } => format!("{what} runs `{program}`, which {base} does not ship and nothing here installs: {never}"),
+            Verdict::NotOnPath { program, full } => format!("{what} runs `{program}`, but mambaorg/micromamba puts its environment on PATH only in its entrypoint, which a healthcheck does not run: `{program}` is not found and {never}; run `{full}`"),
         }
     }
 }
@@ -265,6 +321,15 @@ pub(crate) fn verdicts(df: &Dockerfile, args: &str, bases: &dyn Bases) -> Vec<Ve
             program: prog.clone(),
         });
     }
+    // The built image's layers have it, but not on the PATH a healthcheck runs with.
+    if matches!(prog.as_str(), "python" | "python3") && micromamba_without_path(df, fin.index) {
+        let full = image_python(Some(df));
+        out.push(Verdict::NotOnPath {
+            program: prog,
+            full,
+        });
+        return out;
+    }
     if let Some(has) = bases.image_has(&prog) {
         out.push(Verdict::InImage { program: prog, has });
         return out;
@@ -333,7 +398,9 @@ mod tests {
     #[test]
     fn a_route_the_server_does_not_serve_fails() {
         let route = |hc: &str, health: Option<&'static str>| -> Vec<Status> {
-            let text = format!("FROM mambaorg/micromamba:2.0.5\nHEALTHCHECK {hc}\n");
+            let text = format!(
+                "FROM mambaorg/micromamba:2.0.5\nENV PATH=/opt/conda/bin:$PATH\nHEALTHCHECK {hc}\n"
+            );
             let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &text);
             healthcheck_tool(&df, &Server(health))
                 .into_iter()
@@ -395,9 +462,43 @@ mod tests {
         // A base that ships curl, or one we know nothing of: no finding.
         assert!(judge(&format!("FROM python:3.12\n{hc}"), None, None).is_empty());
         assert!(judge(&format!("FROM corp/base:1\n{hc}"), None, None).is_empty());
-        // python from the environment is not judged statically.
+        // A bare python on mambaorg/micromamba is not on the PATH a healthcheck runs with
+        // (the image activates its environment in the entrypoint only), even where the built
+        // image has it; by its full path, or with the Dockerfile's own PATH, it is not judged.
         let py = "HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request\"]\n";
-        assert!(judge(&format!("{MM}{py}"), None, None).is_empty());
+        assert_eq!(
+            judge(&format!("{MM}{py}"), Some(true), None),
+            [(4, Status::Fail)]
+        );
+        let text = format!("{MM}{py}");
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &text);
+        assert!(healthcheck_tool(
+            &df,
+            &Facts {
+                image: None,
+                env: None
+            }
+        )[0]
+        .message
+        .ends_with("run `/opt/conda/bin/python`"));
+        let full = py.replace("[\"python\"", "[\"/opt/conda/bin/python\"");
+        assert!(judge(&format!("{MM}{full}"), None, None).is_empty());
+        let path = "ENV PATH=/opt/conda/bin:$PATH\n";
+        assert!(judge(&format!("{MM}{path}{py}"), None, None).is_empty());
+        assert!(judge(&format!("FROM python:3.12-slim\n{py}"), None, None).is_empty());
+        // The suggestion runs the environment's Python by its full path there.
+        let named =
+            "FROM mambaorg/micromamba:2.0.5\nRUN micromamba create -y -n app -f /tmp/env.yml\n";
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), named);
+        assert_eq!(image_python(Some(&df)), "/opt/conda/envs/app/bin/python");
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), MM);
+        assert_eq!(image_python(Some(&df)), "/opt/conda/bin/python");
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            "FROM python:3.12\n",
+        );
+        assert_eq!(image_python(Some(&df)), "python");
         // wget is in alpine's busybox; the shell form on scratch cannot run at all.
         assert!(judge(
             "FROM alpine:3.20\nHEALTHCHECK CMD wget -q -O- http://x/\n",

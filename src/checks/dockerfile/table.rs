@@ -58,8 +58,8 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
             match &i.worker_probe {
                 Some(probe) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}` (a Celery worker serves no HTTP; it answers the ping over its broker).", i.where_()),
                 None => match i.socket_port {
-                    Some(port) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}`: the MCP server's code declares no route with `health` in its path, so a /health URL would answer 404; a `/health` route (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) lets the check ask the app itself.", i.where_(), super::socket_healthcheck(port)),
-                    None => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.health_url)),
+                    Some(port) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}`: the MCP server's code declares no route with `health` in its path, so a /health URL would answer 404; a `/health` route (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) lets the check ask the app itself.", i.where_(), super::socket_healthcheck(&i.python, port)),
+                    None => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.python, &i.health_url)),
                 },
             },
         ],
@@ -68,7 +68,7 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
 
 fn fix_healthcheck_tool(i: &FixInput) -> Fix {
     if let Some(port) = i.unserved_route {
-        let step = format!("Edit {}: the MCP server's code declares no health route. Add one (`@mcp.custom_route(\"/health\", methods=[\"GET\"])` answering 200) and keep the HEALTHCHECK, or check that its port accepts a connection: `{}`.", i.where_(), super::socket_healthcheck(port));
+        let step = format!("Edit {}: the MCP server's code declares no health route. Add one (`@mcp.custom_route(\"/health\", methods=[\"GET\"])` answering 200) and keep the HEALTHCHECK, or check that its port accepts a connection: `{}`.", i.where_(), super::socket_healthcheck(&i.python, port));
         return i.fix(
             "Make the HEALTHCHECK ask a route the server serves",
             "A HEALTHCHECK that gets a 404 fails forever, so the container is never healthy",
@@ -78,7 +78,7 @@ fn fix_healthcheck_tool(i: &FixInput) -> Fix {
     i.fix(
         "Make the HEALTHCHECK run a program the image has",
         "A HEALTHCHECK whose program is missing fails forever, so the container is never healthy",
-        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to {}'s dependencies (conda-forge).", i.where_(), i.health_url, i.env_file_shown)],
+        &[format!("Edit {}: run the environment's Python, e.g. `HEALTHCHECK CMD [\"{}\", \"-c\", \"import urllib.request; urllib.request.urlopen('{}')\"]`, or add `curl` to {}'s dependencies (conda-forge).", i.where_(), i.python, i.health_url, i.env_file_shown)],
     )
 }
 
@@ -320,7 +320,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD014",
         title: "The HEALTHCHECK can pass: its program is in the image, its route is served",
         hadolint: &[],
-        explain: "The program the final stage's HEALTHCHECK runs must be in the image, or the container never becomes healthy. When the project's image is built, its layers decide (a program in a bin folder, or the absolute path); otherwise the judgement is static: curl on mambaorg/micromamba, python:*-slim, debian-slim, ubuntu, alpine, distroless or scratch (none ships it), wget on those but alpine, and the shell form on scratch/distroless (no /bin/sh) fail unless a RUN installs the program (apt-get/apk/micromamba install …), a COPY brings it, or the environment file the image installs lists it. A base devdoctor knows nothing about is not judged. Where the image starts the project's MCP server over HTTP, the route the HEALTHCHECK asks must be one the server serves: a HEALTHCHECK that fails on an HTTP error (curl with `-f`, wget, Python's `urlopen`) and asks `/health` of a server whose code declares no health route (the SDKs serve none) gets a 404 forever (fail; a server that declares a health route, and a GET of the MCP endpoint itself, are not judged). No hadolint or trivy equivalent. Fix: check with the environment's Python (`CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`), or add curl to environment.yml; for a route the server does not serve, declare it (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) or check that the port accepts a connection.",
+        explain: "The program the final stage's HEALTHCHECK runs must be in the image, or the container never becomes healthy. When the project's image is built, its layers decide (a program in a bin folder, or the absolute path); otherwise the judgement is static: curl on mambaorg/micromamba, python:*-slim, debian-slim, ubuntu, alpine, distroless or scratch (none ships it), wget on those but alpine, and the shell form on scratch/distroless (no /bin/sh) fail unless a RUN installs the program (apt-get/apk/micromamba install …), a COPY brings it, or the environment file the image installs lists it. A base devdoctor knows nothing about is not judged. A bare `python` on mambaorg/micromamba fails, built image or not, unless the Dockerfile sets PATH itself: that image puts its environment on PATH only in its entrypoint, and a HEALTHCHECK, like `docker exec`, does not run the entrypoint (run `/opt/conda/bin/python`, or `/opt/conda/envs/NAME/bin/python` for an environment the image creates by name). Where the image starts the project's MCP server over HTTP, the route the HEALTHCHECK asks must be one the server serves: a HEALTHCHECK that fails on an HTTP error (curl with `-f`, wget, Python's `urlopen`) and asks `/health` of a server whose code declares no health route (the SDKs serve none) gets a 404 forever (fail; a server that declares a health route, and a GET of the MCP endpoint itself, are not judged). No hadolint or trivy equivalent. Fix: check with the environment's Python (`CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`, by its full path on mambaorg/micromamba), or add curl to environment.yml; for a route the server does not serve, declare it (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) or check that the port accepts a connection.",
         ok: "the HEALTHCHECK's program is in the image",
         judge: super::health_tool::healthcheck_tool,
         fix: fix_healthcheck_tool,
