@@ -47,6 +47,7 @@ const TREES: &[&str] = &[
     "mcp-entrypoint-healthcheck",
     "readme-pip-extras",
     "prefix-env-by-hand",
+    "library-ci-env",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -672,4 +673,33 @@ fn an_environment_made_in_a_folder_gets_a_proposal_for_it() {
         "{shell}"
     );
     assert!(!shell.contains("-n ./env"), "{shell}");
+}
+
+/// cf-xarray's only environment file is the one its test jobs set up: env.* judge it by the
+/// name CI gives it, leave its Python to CI's matrix, and pip.ci finds the typing job's own
+/// pip install (a docs job's file is not the project's environment).
+#[test]
+fn a_librarys_test_environment_from_ci_is_its_environment() {
+    let report = run("library-ci-env");
+    let file = check(&report, "env.file");
+    let details = text(&file["details"]);
+    assert!(
+        details.contains("picked ci/environment.yml: named by .github/workflows/tests.yml:16"),
+        "{details}"
+    );
+    assert!(!details.contains("python"), "{details}");
+    assert_eq!(
+        check(&report, "env.exists")["summary"],
+        "environment `cfx_lib_test` does not exist"
+    );
+    let ci = check(&report, "pip.ci");
+    assert!(
+        text(&ci["summary"]).contains("tests.yml:34: - run: python -m pip install mypy"),
+        "{ci}"
+    );
+    assert!(
+        text(&ci["fix"]["manual"])
+            .starts_with(r#"["add what each listed line installs to ci/environment.yml"#),
+        "{ci}"
+    );
 }

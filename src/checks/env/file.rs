@@ -688,13 +688,17 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
         f.step("fix the dependency specs marked above (MatchSpec: `name`, `name=1.2`, `name>=1,<2`, `channel::name`)");
     }
     let dep_line = file.dependencies_line.unwrap_or(1);
+    // CI creates it with each Python of its matrix (`create-args: python=…`): a pin in the
+    // file would break the others.
+    let from_ci = || crate::probes::env::python_from_ci(ctx).0.is_some();
     match file.dep("python") {
         // An export lists everything installed: without python, the environment has none
         // (valankar/finance's firefox environment), and no dependency pulls one in.
         None if file.dependencies_line.is_some()
             && role != Role::Overlay
             && python_project(ctx, file)
-            && !crate::probes::env::discover::is_export_text(&file.text) =>
+            && !crate::probes::env::discover::is_export_text(&file.text)
+            && !from_ci() =>
         {
             f.add(
                 Status::Warn,
@@ -704,7 +708,7 @@ fn lint_dependencies(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role
             );
             f.step("pin Python in dependencies, e.g. `python=3.11`");
         }
-        Some(d) if d.spec.as_ref().is_ok_and(|s| s.version.is_none()) => {
+        Some(d) if d.spec.as_ref().is_ok_and(|s| s.version.is_none()) && !from_ci() => {
             f.add(
                 Status::Warn,
                 d.line,

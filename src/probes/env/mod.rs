@@ -98,11 +98,12 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
         let mut choice = discover::choose_env_file(root, &found.env_candidates);
         if choice.picked.is_none() {
             // No file by name or place: one the project's own scripts create from, else one
-            // its CI sets up, in an application (a library's CI sets up environments for a
-            // demo or a docs job: zmoon/stringcalc's panel/environment.yml).
+            // its CI sets up (for a library, one its tests run in: its CI also sets up
+            // environments for a demo or a docs job, as zmoon/stringcalc's
+            // panel/environment.yml).
             let mut named = named::named_files(root, &found.scripts);
-            if named.is_empty() && distribution_name(ctx).is_none() {
-                named = named::ci_files(root);
+            if named.is_empty() {
+                named = named::ci_files(root, distribution_name(ctx).is_some());
             }
             if named.is_empty() {
                 named = copied_into_an_image(ctx);
@@ -506,6 +507,18 @@ pub(crate) fn binder_only_library(ctx: &Context) -> Option<String> {
     })
     .0
     .clone()
+}
+
+/// Where the project's CI sets up its environment file with the Python chosen at create time
+/// (`create-args: python=${{ matrix.python-version }}`): see [`named::ci_python`].
+#[derive(Debug, Default)]
+pub(crate) struct CiPython(pub Option<String>);
+
+pub(crate) fn python_from_ci(ctx: &Context) -> Arc<CiPython> {
+    ctx.probe(|ctx| {
+        let pf = project_file(ctx);
+        CiPython(named::ci_python(&ctx.settings.project_dir, &pf.path))
+    })
 }
 
 /// The environment the project's README or scripts create by hand, from no file (`conda

@@ -596,15 +596,76 @@ fn markdown_commands(text: &str) -> String {
 
 /// The environment files the project's CI workflows set up (`environment-file: app/env.yml`,
 /// the input of mamba-org/setup-micromamba and conda-incubator/setup-miniconda), each once,
-/// with why: asked only where nothing else names one, since a workflow may make an
-/// environment for one job (the docs, a demo). Paths are taken from the project root.
-pub(crate) fn ci_files(root: &Path) -> Vec<NamedFile> {
+/// with why and the name the job gives the environment (`environment-name:`,
+/// `activate-environment:`): asked only where nothing else names one, since a workflow may
+/// make an environment for one job (the docs, a demo). For a `library`, only a job that runs
+/// the tests (pytest, nox, tox, unittest) counts: the environment its contributors work in
+/// (xarray-contrib/cf-xarray's ci/environment.yml), not a demo's (zmoon/stringcalc's
+/// panel/environment.yml). Paths are taken from the project root.
+pub(crate) fn ci_files(root: &Path, library: bool) -> Vec<NamedFile> {
+    let mut out: Vec<NamedFile> = Vec::new();
+    for set_up in ci_set_ups(root) {
+        if out.iter().any(|f| f.path == set_up.path) || for_docs(&set_up.file) {
+            continue;
+        }
+        if !set_up.path.is_file() || !is_env_spec(&set_up.path) {
+            continue;
+        }
+        if library && !TESTS.is_match(&set_up.job) {
+            continue;
+        }
+        out.push(NamedFile {
+            why: format!(
+                "named by {}:{} (`environment-file: {}`)",
+                set_up.workflow,
+                set_up.line,
+                crate::policy::text::printable(&set_up.file)
+            ),
+            env: ENV_NAME
+                .captures(&set_up.job)
+                .map(|n| n[1].to_string())
+                .filter(|n| crate::policy::names::valid_env_name(n)),
+            path: set_up.path,
+            updates: false,
+        });
+    }
+    out
+}
+
+/// Where a CI job sets up the environment file `file` with its Python chosen at create
+/// time (`create-args: python=${{ matrix.python-version }}` of setup-micromamba,
+/// `python-version:` of setup-miniconda): the workflow and line. Such a file leaves Python
+/// out on purpose, so that one file serves every Python the tests run on.
+pub(crate) fn ci_python(root: &Path, file: &Path) -> Option<String> {
+    static PYTHON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?m)(?:^[ \t]*python-version:|\bpython[=<>])").expect("static regex")
+    });
+    ci_set_ups(root)
+        .into_iter()
+        .find(|s| s.path == file && PYTHON.is_match(&s.job))
+        .map(|s| format!("{}:{}", s.workflow, s.line))
+}
+
+/// One `environment-file:` of a CI workflow, inside the project.
+struct SetUp {
+    /// The file as written, without a leading `./`.
+    file: String,
+    path: PathBuf,
+    /// The workflow as shown, and the line.
+    workflow: String,
+    line: usize,
+    /// The text of the job it is in.
+    job: String,
+}
+
+/// Every `environment-file:` of the project's GitHub workflows that names a file inside the
+/// project, in workflow and line order.
+fn ci_set_ups(root: &Path) -> Vec<SetUp> {
     static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#"(?m)^[ \t-]*environment-file:[ \t]*["']?([^\s"'#]+)"#)
             .expect("static regex")
     });
-    let dir = root.join(".github/workflows");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Ok(entries) = std::fs::read_dir(root.join(".github/workflows")) else {
         return Vec::new();
     };
     let mut workflows: Vec<PathBuf> = entries
@@ -614,12 +675,13 @@ pub(crate) fn ci_files(root: &Path) -> Vec<NamedFile> {
         .collect();
     workflows.sort();
     workflows.truncate(MAX_SCRIPTS);
-    let mut out: Vec<NamedFile> = Vec::new();
+    let mut out = Vec::new();
     for wf in &workflows {
         let Ok(bytes) = crate::disk::read_head(wf, SCRIPT_BYTES) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
+        let shown = wf.strip_prefix(root).unwrap_or(wf).to_string_lossy();
         for c in KEY.captures_iter(&text) {
             let file = c[1].trim_start_matches("./");
             let named = Path::new(file);
@@ -627,28 +689,55 @@ pub(crate) fn ci_files(root: &Path) -> Vec<NamedFile> {
                 && !named
                     .components()
                     .any(|c| matches!(c, Component::ParentDir));
-            let path = root.join(named);
-            if !inside || out.iter().any(|f| f.path == path) || for_docs(file) {
+            if !inside {
                 continue;
             }
-            if !path.is_file() || !is_env_spec(&path) {
-                continue;
-            }
-            let line = text[..c.get(0).expect("match").start()].lines().count() + 1;
-            let shown = wf.strip_prefix(root).unwrap_or(wf).to_string_lossy();
-            out.push(NamedFile {
-                path,
-                why: format!(
-                    "named by {}:{line} (`environment-file: {}`)",
-                    crate::policy::text::printable(&shown),
-                    crate::policy::text::printable(file)
-                ),
-                env: None,
-                updates: false,
+            let at = c.get(0).expect("match").start();
+            out.push(SetUp {
+                file: file.to_string(),
+                path: root.join(named),
+                workflow: crate::policy::text::printable(&shown),
+                line: text[..at].lines().count() + 1,
+                job: job_at(&text, at).to_string(),
             });
         }
     }
     out
+}
+
+/// A CI job that runs the project's tests.
+static TESTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:pytest|py\.test|nox|tox|unittest)\b").expect("static regex")
+});
+
+/// The name a CI job gives the environment it sets up (a plain name, not an expression).
+static ENV_NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?m)^[ \t-]*(?:environment-name|activate-environment):[ \t]*["']?([A-Za-z0-9_.-]+)["']?[ \t]*(?:#.*)?$"#,
+    )
+    .expect("static regex")
+});
+
+/// The block of a workflow that `at` is in: from the nearest line above it that is indented
+/// two spaces or less (a job's key under `jobs:`) to the next such line.
+fn job_at(text: &str, at: usize) -> &str {
+    let outer = |line: &str| {
+        let t = line.trim_start();
+        !t.is_empty() && !t.starts_with('#') && line.len() - t.len() <= 2
+    };
+    let (mut start, mut end, mut pos) = (0, text.len(), 0);
+    for line in text.split_inclusive('\n') {
+        if outer(line) {
+            if pos <= at {
+                start = pos;
+            } else {
+                end = pos;
+                break;
+            }
+        }
+        pos += line.len();
+    }
+    &text[start..end]
 }
 
 /// Whether a file is the environment that builds the documentation (`docs/environment.yml`,
@@ -840,13 +929,35 @@ mod tests {
             ".github/workflows/test.yml",
             "jobs:\n  test:\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: ./app/env.yml\n          environment-file: docs/environment.yml\n          environment-file: not-env.yml\n          environment-file: ../outside.yml\n          environment-file: app/env.yml\n",
         );
-        let found = ci_files(root);
+        let found = ci_files(root, false);
         let paths: Vec<&Path> = found.iter().map(|f| f.path.as_path()).collect();
         assert_eq!(paths, [root.join("app/env.yml").as_path()]);
         assert_eq!(
             found[0].why,
             "named by .github/workflows/test.yml:6 (`environment-file: app/env.yml`)"
         );
+        assert_eq!(found[0].env, None);
+        // A library's: only the file of a job that runs the tests, with the name that job
+        // gives the environment (an expression is no name).
+        w("ci/environment.yml", "dependencies:\n  - python\n");
+        w("demo/environment.yml", "dependencies:\n  - panel\n");
+        w(
+            ".github/workflows/test.yml",
+            "jobs:\n  demo:\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: demo/environment.yml\n          environment-name: demo\n      - run: panel serve app.py\n  test:\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: ci/environment.yml\n          environment-name: lib_test  # the tests' environment\n      - run: python -m pytest\n  min:\n    steps:\n      - uses: conda-incubator/setup-miniconda@v3\n        with:\n          environment-file: app/env.yml\n          activate-environment: ${{ matrix.env }}\n      - run: pytest\n",
+        );
+        let found = ci_files(root, true);
+        let got: Vec<(&Path, Option<&str>)> = found
+            .iter()
+            .map(|f| (f.path.strip_prefix(root).unwrap(), f.env.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Path::new("ci/environment.yml"), Some("lib_test")),
+                (Path::new("app/env.yml"), None)
+            ]
+        );
+        assert_eq!(ci_files(root, false).len(), 3);
     }
 
     fn files(text: &str) -> Vec<String> {

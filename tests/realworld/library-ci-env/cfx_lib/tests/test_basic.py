@@ -1,0 +1,3 @@
+def test_version():
+    import cfx_lib
+    assert cfx_lib.__version__
