@@ -401,6 +401,42 @@ fn the_project_installed_from_the_pip_block_is_neither_a_last_resort_nor_drift()
     assert!(!details.contains("proj-lib"), "{details}");
 }
 
+/// A `pip:` block that includes a requirements file (`-r file:requirements.txt`, as
+/// przemub/cysectool does) declares what the file lists: env.file looks those entries up
+/// like any other, and env.pip counts them as declared, not as drift its own fix could never
+/// clear. A file the block does not include declares nothing.
+#[test]
+fn a_requirements_file_the_pip_block_includes_is_declared() {
+    let yml = format!("{ENV_YML}  - pip:\n    - -r file:requirements.txt\n");
+    let (sb, root) = mm_sandbox(&yml);
+    fs::write(
+        sb.project.join("requirements.txt"),
+        "# pinned\nbokeh==2.0.2  # newer breaks\n--extra-index-url https://example.invalid/simple\nJinja2==2.11.3\n",
+    )
+    .unwrap();
+    let prefix = root.join("envs/proj");
+    let site = project_env(&prefix, &[("numpy", "1.26.4"), ("pip", "24.0")]);
+    dist(&site, "bokeh", "2.0.2", Some("pip"), &["jinja2>=2.7"]);
+    dist(&site, "jinja2", "2.11.3", Some("pip"), &[]);
+    let (r, _) = sb.json(&["env.file", "env.pip"]);
+    let file = check(&r, "env.file");
+    assert_eq!(
+        line_rules(file),
+        [(11, "pip-entry".to_string()), (11, "pip-entry".to_string())],
+        "{file:#}"
+    );
+    assert!(file.to_string().contains("pip: `bokeh==2.0.2`"), "{file:#}");
+    assert_eq!(status(&r, "env.pip"), "warn", "{:#}", check(&r, "env.pip"));
+    // Listed nowhere the block reads: drift.
+    fs::write(
+        sb.project.join("environment.yml"),
+        format!("{ENV_YML}  - pip:\n    - -r file:other.txt\n"),
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.pip"]);
+    assert_eq!(status(&r, "env.pip"), "fail", "{:#}", check(&r, "env.pip"));
+}
+
 #[test]
 fn pip_intrusions_warn_when_declared_and_fail_when_not() {
     let yml = format!("{ENV_YML}  - pip:\n    - truly-unavailable==1.0\n");

@@ -424,3 +424,37 @@ fn special_files_in_place_of_project_files() {
         .unwrap();
     assert_clean("/dev/zero and FIFOs", &out);
 }
+
+/// A `pip:` block that includes a requirements file outside the project (an absolute path,
+/// `..` out of it, a link in it that leads out) gets nothing read from there before trust:
+/// no line of /etc/passwd becomes a pip entry in the report.
+#[test]
+fn a_pip_include_outside_the_project_is_not_read() {
+    let mut sb = sandbox();
+    sb.var("DEVDOCTOR_TRUST", "0");
+    let secret_dir = tempfile::tempdir().unwrap();
+    let secret = secret_dir.path().join("reqs.txt");
+    fs::write(&secret, "token-bearing-package==1.0\n").unwrap();
+    std::os::unix::fs::symlink(&secret, sb.project.join("link.txt")).unwrap();
+    fs::write(
+        sb.project.join("environment.yml"),
+        format!(
+            "{ENV_YML}  - pip\n  - pip:\n    - -r /etc/passwd\n    - -r {}\n    - -r file:link.txt\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let out = sb.run(&["env.file", "-v", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("env.file"), "{text}");
+    for leaked in ["root:", "token-bearing-package"] {
+        assert!(!text.contains(leaked), "{leaked}:\n{text}");
+    }
+    // Trusted, the included file is read, but only its requirement lines count: a file of
+    // another kind (/etc/passwd) gives none.
+    sb.var("DEVDOCTOR_TRUST", "1");
+    let out = sb.run(&["env.file", "-v", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("token-bearing-package==1.0"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
+}

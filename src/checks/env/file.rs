@@ -963,16 +963,22 @@ fn add_plain_pip(f: &mut Findings, plain: &[&crate::probes::env::envfile::Spanne
         .take(3)
         .map(|e| format!("`{}`", e.text.trim()))
         .collect();
+    // Entries a `-r requirements.txt` include brings in all stand at its line.
+    let last = plain.last().map_or(0, |e| e.line);
+    let to = if last == plain[0].line {
+        String::new()
+    } else {
+        format!(", to line {last}")
+    };
     f.add(
         Status::Warn,
         plain[0].line,
         "pip-entry",
         format!(
-            "pip: {} entries ({} and {} more, to line {}) — pip is the last resort — are they really missing from {from}?",
+            "pip: {} entries ({} and {} more{to}) — pip is the last resort — are they really missing from {from}?",
             plain.len(),
             first.join(", "),
             plain.len() - 3,
-            plain.last().map_or(0, |e| e.line)
         ),
     );
 }

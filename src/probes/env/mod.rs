@@ -275,6 +275,69 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
 }
 
 /// Reads an environment file into a [`FileState`].
+/// A requirement line of a requirements file: a distribution name, then extras, a version,
+/// markers or `@ URL` (not an option, a comment, a path, or a line of some other file).
+static REQUIREMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[A-Za-z0-9._, -]*\])?\s*(?:[<>=!~;@][^\n]*)?$",
+    )
+    .expect("static regex")
+});
+
+/// How much of a requirements file a `pip:` block includes is read.
+const INCLUDED_BYTES: u64 = 256 * 1024;
+
+/// The requirements files a `pip:` block includes (`-r requirements.txt`, `-r
+/// file:requirements.txt`, `--requirement=…`, relative to the environment file's folder,
+/// where conda runs pip): their requirements join the block as entries at the include's
+/// line, since pip installs them as if they were listed (przemub/cysectool lists its 14 PyPI
+/// packages that way). One level deep; options and comments are left out, and a file the
+/// project names outside itself is not read before the user trusts it.
+fn include_requirements(file: &mut envfile::EnvFile) {
+    let dir = file.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let Some(pip) = file.pip.as_mut() else {
+        return;
+    };
+    let mut added: Vec<envfile::Spanned> = Vec::new();
+    for e in &pip.entries {
+        let Some(target) = included_file(&e.text) else {
+            continue;
+        };
+        // An absolute path or `..` out of the project is not read before trust, and a link
+        // in it that leads out is refused by the reader.
+        let path = crate::disk::lexical(&dir.join(target));
+        if crate::disk::named_outside(&path).is_err() {
+            continue;
+        }
+        let Ok(bytes) = crate::disk::read_head(&path, INCLUDED_BYTES) else {
+            continue;
+        };
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let req = line.split(" #").next().unwrap_or_default().trim();
+            if !REQUIREMENT.is_match(req) {
+                continue;
+            }
+            added.push(envfile::Spanned {
+                text: req.to_string(),
+                line: e.line,
+            });
+        }
+    }
+    pip.entries.extend(added);
+}
+
+/// The file a `pip:` entry includes (`-r reqs.txt`, `-r file:reqs.txt`, `--requirement
+/// reqs.txt`); `None` for any other entry and for a URL.
+fn included_file(entry: &str) -> Option<&str> {
+    let t = entry.trim();
+    let rest = t
+        .strip_prefix("--requirement")
+        .or_else(|| t.strip_prefix("-r"))?;
+    let rest = rest.trim_start_matches('=').trim();
+    let rest = rest.strip_prefix("file:").unwrap_or(rest);
+    (!rest.is_empty() && !rest.contains("://")).then_some(rest)
+}
+
 pub(crate) fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
@@ -289,7 +352,10 @@ pub(crate) fn load_file(path: &Path) -> FileState {
         Err(reason) => return FileState::Unreadable(reason),
     };
     match envfile::parse(path, text) {
-        Ok(f) => FileState::Parsed(Box::new(f)),
+        Ok(mut f) => {
+            include_requirements(&mut f);
+            FileState::Parsed(Box::new(f))
+        }
         Err(e) => FileState::Invalid {
             line: e.line,
             reason: e.reason,
