@@ -1279,8 +1279,15 @@ fn pip_options_make_the_lock_step_an_edit_first() {
     let manual: Vec<String> = serde_json::from_value(c["fix"]["manual"].clone()).unwrap();
     assert_eq!(manual.len(), 2, "{c:#}");
     assert!(
-        manual[0].starts_with("edit environment.yml: conda-lock stops on pip options in `pip:` (line 7: `--extra-index-url`, line 8: `--pre`)"),
+        manual[0].starts_with("first edit environment.yml: conda-lock stops on pip options in `pip:` (line 7: `--extra-index-url`, line 8: `--pre`)"),
         "{manual:?}"
+    );
+    // The edit comes first: the plan's short line shows it, and `fix --yes` stops there.
+    let plan =
+        String::from_utf8_lossy(&sb.run(&["env.lock", "--color", "never"]).stdout).into_owned();
+    assert!(
+        plan.contains("1. first edit environment.yml: conda-lock stops on pip options"),
+        "{plan}"
     );
     assert!(
         manual[0].contains("top-level `pip-repositories:`"),

@@ -147,7 +147,7 @@ fn pip_options_edit(ctx: &Context, t: &Target) -> Option<String> {
         .map(|(o, w)| format!("line {}: `{w}`", o.line))
         .collect();
     let mut edit = format!(
-        "edit {}: conda-lock stops on pip options in `pip:` ({})",
+        "first edit {}: conda-lock stops on pip options in `pip:` ({})",
         ctx.settings.display_path(t.env_path),
         shown.join(", ")
     );
