@@ -436,9 +436,16 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
     }
     let names: Vec<String> = files.iter().map(|(_, r)| r.clone()).collect();
     let tracked = if p.tracked { "tracked " } else { "" };
+    // One plain path (`./.dockerignore`) is a file that is not there, not a pattern.
+    let plain = p.paths.len() == 1 && !what.contains(['*', '?', '[', '{']);
+    let none = if plain && !p.tracked {
+        format!("{what} does not exist")
+    } else {
+        format!("no {tracked}file matches {what}")
+    };
     match p.exists {
         Some(true) if files.is_empty() => {
-            return CheckResult::fail(format!("no {tracked}file matches {what}"));
+            return CheckResult::fail(none);
         }
         Some(false) if !files.is_empty() => {
             let mut r = CheckResult::fail(format!("{} exists", list(&names)));
@@ -468,7 +475,7 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
     if p.contains.is_some() && !contains_hit {
         let re = p.contains.as_ref().map(|r| r.as_str()).unwrap_or_default();
         if files.is_empty() {
-            return CheckResult::fail(format!("no {tracked}file matches {what}"));
+            return CheckResult::fail(none);
         }
         problems.insert(
             0,
@@ -485,7 +492,7 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
                 if scanned == 1 { "" } else { "s" }
             )
         } else if p.exists == Some(false) {
-            format!("no {tracked}file matches {what}")
+            none
         } else {
             format!(
                 "{} looks right",

@@ -405,7 +405,7 @@ pub(super) fn user(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                 line,
                 Status::Fail,
                 format!(
-                    "no USER in the final stage: the container runs as root unless the base image {image} sets a user (it is not available locally to check)"
+                    "no USER in the final stage: the container runs as root, as the base image {image} does unless a Dockerfile sets a user"
                 ),
             )
         }
@@ -636,7 +636,14 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         return Vec::new();
     };
     if state.is_root() {
-        return Vec::new();
+        // Not that the files are copied with --chown: who owns them matters once the image
+        // runs as a user, which dockerfile.user asks for.
+        let line = df.final_stage().map_or(1, |s| s.line(df));
+        return vec![finding(
+            line,
+            Status::Ok,
+            "the image runs as root (see dockerfile.user): who owns the copied files matters once it runs as a user",
+        )];
     }
     let user = match &state {
         FinalUser::Explicit { user, .. } => user.clone(),

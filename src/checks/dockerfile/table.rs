@@ -56,10 +56,10 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
         "Without a HEALTHCHECK, Docker and compose report a hung app as running",
         &[
             match &i.worker_probe {
-                Some(probe) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}` (a Celery worker serves no HTTP; it answers the ping over its broker).", i.where_()),
+                Some(probe) => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}` (a Celery worker serves no HTTP; it answers the ping over its broker).", i.where_()),
                 None => match i.socket_port {
-                    Some(port) => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}`: the MCP server's code declares no route with `health` in its path, so a /health URL would answer 404; a `/health` route (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) lets the check ask the app itself.", i.where_(), super::socket_healthcheck(&i.python, port)),
-                    None => format!("Edit {}: keep exactly one HEALTHCHECK in the final stage, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.python, &i.health_url)),
+                    Some(port) => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}`: the MCP server's code declares no route with `health` in its path, so a /health URL would answer 404; a `/health` route (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) lets the check ask the app itself.", i.where_(), super::socket_healthcheck(&i.python, port)),
+                    None => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.python, &i.health_url)),
                 },
             },
         ],
@@ -338,7 +338,7 @@ pub(crate) const RULES: &[Rule] = &[
         title: "Files are copied with --chown for the app user",
         hadolint: &[],
         explain: "When the final image runs as a non-root user, every COPY/ADD from the build context into the final stage should carry `--chown=user:group`; otherwise the files belong to root and the app cannot own them. `COPY --from=<stage>` is not reported. No hadolint or trivy equivalent. Fix: `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app` on micromamba, or `--chown=1000:1000`.",
-        ok: "files are copied with --chown (or the image runs as root, see dockerfile.user)",
+        ok: "files are copied with --chown",
         judge: rules::chown,
         fix: fix_chown,
         dev_containers: false,
