@@ -1717,3 +1717,27 @@ fn a_file_the_dockerfile_copies_and_creates_from_is_the_environment_file() {
     let (r, _) = sb.json(&["env.file"]);
     assert_eq!(status(&r, "env.file"), "skip", "{r:#}");
 }
+
+/// A project with only a requirements.txt whose run script activates an environment by name
+/// (FernandoTN/MCP_Server's `conda activate mcp_server`): the proposal gives the environment
+/// that name, so that the script still finds it after `devdoctor fix`.
+#[test]
+fn the_proposal_takes_the_name_a_run_script_activates() {
+    let sb = Sandbox::new();
+    fs::write(sb.project.join("requirements.txt"), "fastapi>=0.115\n").unwrap();
+    fs::write(
+        sb.project.join("run_server.sh"),
+        "#!/bin/bash\nsource \"$HOME/miniconda3/etc/profile.d/conda.sh\"\nconda activate mcp_server\npython main.py\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&["env.file"]);
+    let file = check(&r, "env.file");
+    let content = file["fix"]["new_files"][0]["content"].as_str().unwrap();
+    assert!(content.starts_with("name: mcp_server\n"), "{content}");
+    assert!(
+        file["fix"]["commands"]
+            .to_string()
+            .contains("\"-n\",\"mcp_server\""),
+        "{file:#}"
+    );
+}

@@ -614,7 +614,7 @@ pub(crate) fn created_by_hand(ctx: &Context) -> Arc<ByHandEnv> {
 
 /// The name of the environment devdoctor proposes to create when the project has only a
 /// requirements.txt (`env.file`): the configured name, else the one the README or a script
-/// creates by hand, else the project folder's.
+/// creates by hand, else the one a script activates, else the project folder's.
 pub(crate) fn proposed_env_name(ctx: &Context) -> String {
     let by_hand = || {
         created_by_hand(ctx)
@@ -623,9 +623,14 @@ pub(crate) fn proposed_env_name(ctx: &Context) -> String {
             .filter(|(b, _)| !b.prefix)
             .map(|(b, _)| b.env.clone())
     };
+    let activated = || {
+        let found = crate::probes::files::project_files(ctx);
+        named::activated(&ctx.settings.project_dir, &found.scripts).map(|(env, _)| env)
+    };
     env_name(ctx)
         .map(|n| n.name)
         .or_else(by_hand)
+        .or_else(activated)
         .unwrap_or_else(|| {
             ctx.settings
                 .project_dir

@@ -337,14 +337,17 @@ fn by_hand_command(rest: &[String]) -> Option<(String, bool, Vec<String>)> {
     if let Some(p) = option(rest, "-p", "--prefix") {
         return Some((project_prefix(&p)?, true, conda_specs(specs)));
     }
-    // `base` (conda's `root`) is the installation's own environment, not the project's: a
-    // proposal for it would end in updating, and pruning, the base environment.
-    let env = option(rest, "-n", "--name").filter(|n| {
-        crate::policy::names::valid_env_name(n)
-            && !n.contains(['$', '<', '>', '{', '}', '['])
-            && !matches!(n.as_str(), "base" | "root")
-    })?;
+    let env = option(rest, "-n", "--name").filter(|n| project_env_name(n))?;
     Some((env, false, conda_specs(specs)))
+}
+
+/// A name a command gives the project's environment: one every tool accepts, not a
+/// placeholder or a variable, and not `base` (conda's `root`), the installation's own
+/// environment, which a proposal would end in updating and pruning.
+fn project_env_name(n: &str) -> bool {
+    crate::policy::names::valid_env_name(n)
+        && !n.contains(['$', '<', '>', '{', '}', '['])
+        && !matches!(n, "base" | "root")
 }
 
 /// The words of a conda command after the manager that are not options or their values.
@@ -556,6 +559,41 @@ pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, Strin
             .to_string_lossy();
         let at = format!("{}:{}", crate::policy::text::printable(&shown), found.line);
         Some((found, at))
+    })
+}
+
+/// The environment the project's Makefile, scripts or README activate (`conda activate
+/// mcp_server` in a run script), with where: the first that names one (not `base`, a
+/// variable or a placeholder). What a proposal for a project with no environment file names
+/// its environment, so that the scripts still find it (FernandoTN/MCP_Server).
+pub(crate) fn activated(root: &Path, scripts: &[PathBuf]) -> Option<(String, String)> {
+    sources(root, scripts).iter().find_map(|script| {
+        let bytes = crate::disk::read_head(script, SCRIPT_BYTES).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let readme = script
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with("readme"));
+        let text = if readme {
+            markdown_commands(&text)
+        } else {
+            text.into_owned()
+        };
+        let (line, env) = commands(&text).find_map(|(line, _, expanded)| {
+            after_managers(&expanded).find_map(|rest| match rest.as_slice() {
+                [verb, env, ..] if verb == "activate" && project_env_name(env) => {
+                    Some((line, env.clone()))
+                }
+                _ => None,
+            })
+        })?;
+        let shown = script
+            .strip_prefix(root)
+            .unwrap_or(script)
+            .to_string_lossy();
+        Some((
+            env,
+            format!("{}:{line}", crate::policy::text::printable(&shown)),
+        ))
     })
 }
 
@@ -908,6 +946,34 @@ mod tests {
         assert_eq!(b.command, "mamba create -p ./env python=3.10 pip -y");
         assert_eq!(b.specs, ["python=3.10", "pip", "rdkit"]);
         assert_eq!(b.pip, ["loguru", "click", "fastmcp"]);
+    }
+
+    /// A run script's `conda activate NAME` names the environment; `base`, a variable and a
+    /// placeholder do not, and a script comes before the README.
+    #[test]
+    fn the_environment_a_script_activates() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::write(
+            root.join("README.md"),
+            "```sh\nconda activate from_readme\n```\n",
+        )
+        .unwrap();
+        let readme = vec![root.join("README.md")];
+        assert_eq!(
+            activated(root, &readme),
+            Some(("from_readme".to_string(), "README.md:2".to_string()))
+        );
+        std::fs::write(
+            root.join("run_server.sh"),
+            "#!/bin/bash\nsource $HOME/miniconda3/etc/profile.d/conda.sh\nconda activate base\nconda activate $ENV\nconda activate <env>\nconda activate mcp_server\npython main.py\n",
+        )
+        .unwrap();
+        let both = vec![root.join("run_server.sh"), root.join("README.md")];
+        assert_eq!(
+            activated(root, &both),
+            Some(("mcp_server".to_string(), "run_server.sh:6".to_string()))
+        );
     }
 
     #[test]
