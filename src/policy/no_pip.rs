@@ -222,7 +222,12 @@ pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             "--upgrade-strategy" => every_dependency |= words.next() == Some("eager"),
             "--no-deps" => no_deps = true,
             "-e" | "--editable" => match words.next() {
-                Some(t) if is_project_dir(t) || own.is_some_and(|o| is_own_repo(t, o)) => {
+                Some(t)
+                    if is_project_dir(t)
+                        || own.is_some_and(|o| {
+                            is_own_repo(t, o) || is_placeholder_checkout(t, o)
+                        }) =>
+                {
                     targets += 1
                 }
                 _ => return false,
@@ -239,7 +244,7 @@ pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             _ if w.starts_with('-') => {}
             _ if is_project_dir(w)
                 || is_built_artifact(w, own)
-                || own.is_some_and(|o| is_own_repo(w, o))
+                || own.is_some_and(|o| is_own_repo(w, o) || is_placeholder_checkout(w, o))
                 || requirement_name(w).is_some_and(|n| {
                     own.is_some_and(|o| same_name(n, o))
                         || PACKAGING_TOOLS.iter().any(|t| same_name(n, t))
@@ -317,7 +322,32 @@ fn is_project_dir(word: &str) -> bool {
     let w = word.trim_matches(|c| c == '"' || c == '\'');
     let base = w.split('[').next().unwrap_or(w);
     let extras_ok = w.len() == base.len() || w.ends_with(']');
-    extras_ok && matches!(base, "." | "./")
+    // CI runs in the checkout: GitHub's workspace, GitLab's project folder, the current one.
+    let checkout = matches!(
+        base.trim_end_matches('/'),
+        "." | "$GITHUB_WORKSPACE"
+            | "${GITHUB_WORKSPACE}"
+            | "${{github.workspace}}"
+            | "$CI_PROJECT_DIR"
+            | "${CI_PROJECT_DIR}"
+            | "$PWD"
+            | "${PWD}"
+    );
+    extras_ok && (checkout || base == "./")
+}
+
+/// Whether `word` is a README's placeholder for the user's checkout of the project, `own`
+/// being its distribution name: `/path/to/PyFstat`, `path/to/pyfstat[dev]`.
+fn is_placeholder_checkout(word: &str, own: &str) -> bool {
+    let w = word.trim_matches(|c| c == '"' || c == '\'');
+    let base = w.split('[').next().unwrap_or(w).trim_end_matches('/');
+    let Some(rest) = base
+        .strip_prefix("/path/to/")
+        .or_else(|| base.strip_prefix("path/to/"))
+    else {
+        return false;
+    };
+    !rest.contains('/') && same_name(rest, own)
 }
 
 /// The note left in a fix whose pip steps were dropped.
@@ -413,6 +443,10 @@ mod tests {
             " -U '.[all]'  # for development",
             " -e . && pytest",
             " --no-deps --force-reinstall -e .",
+            // The checkout in CI (GitHub's workspace, GitLab's project folder).
+            " -e ${GITHUB_WORKSPACE}[style,test,wheel]",
+            " $GITHUB_WORKSPACE/",
+            " -e \"$CI_PROJECT_DIR\"",
         ] {
             assert!(installs_only_the_project(own, None), "{own}");
         }
@@ -459,6 +493,9 @@ mod tests {
             " git+https://github.com/org/my-lib-extra.git",
             " git+https://github.com/my-lib/other.git",
             " https://github.com/org/my-lib.git",
+            " -e /path/to/other",
+            " -e /path/to/x/my-lib",
+            " -e $GITHUB_WORKSPACE/sub",
         ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
