@@ -675,9 +675,9 @@ fn an_environment_made_in_a_folder_gets_a_proposal_for_it() {
     assert!(!shell.contains("-n ./env"), "{shell}");
 }
 
-/// cf-xarray's only environment file is the one its test jobs set up: env.* judge it by the
-/// name CI gives it, leave its Python to CI's matrix, and pip.ci finds the typing job's own
-/// pip install (a docs job's file is not the project's environment).
+/// cf-xarray's environment is the one its test jobs set up, not Binder's: env.* judge it by
+/// the name CI gives it, leave its Python to CI's matrix, and pip.ci finds the typing job's
+/// own pip install (a docs job's file is not the project's environment).
 #[test]
 fn a_librarys_test_environment_from_ci_is_its_environment() {
     let report = run("library-ci-env");
@@ -687,7 +687,11 @@ fn a_librarys_test_environment_from_ci_is_its_environment() {
         details.contains("picked ci/environment.yml: named by .github/workflows/tests.yml:16"),
         "{details}"
     );
-    assert!(!details.contains("python"), "{details}");
+    assert!(
+        details.contains("also linted .binder/environment.yml"),
+        "{details}"
+    );
+    assert!(!details.contains("ci/environment.yml:5"), "{details}");
     assert_eq!(
         check(&report, "env.exists")["summary"],
         "environment `cfx_lib_test` does not exist"

@@ -95,6 +95,7 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
     ctx.probe(|ctx| {
         let found = crate::probes::files::project_files(ctx);
         let root = &ctx.settings.project_dir;
+        let library = || distribution_name(ctx).is_some();
         let mut choice = discover::choose_env_file(root, &found.env_candidates);
         if choice.picked.is_none() {
             // No file by name or place: one the project's own scripts create from, else one
@@ -103,26 +104,56 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
             // panel/environment.yml).
             let mut named = named::named_files(root, &found.scripts);
             if named.is_empty() {
-                named = named::ci_files(root, distribution_name(ctx).is_some());
+                named = named::ci_files(root, library());
             }
             if named.is_empty() {
                 named = copied_into_an_image(ctx);
             }
-            let mut named = named.into_iter();
-            if let Some(first) = named.next() {
-                let shown = first.path.strip_prefix(root).unwrap_or(&first.path);
-                let shown = crate::policy::text::printable(&shown.to_string_lossy());
-                choice = discover::EnvFileChoice {
-                    why: format!("{shown}: {}", first.why),
-                    picked: Some(first.path),
-                    others: named.map(|f| f.path).collect(),
-                    by_script: true,
-                    script_env: first.env,
-                    script_updates: first.updates,
-                };
+            if let Some(by_script) = named_choice(root, named) {
+                choice = by_script;
+            }
+        } else if choice.picked.as_deref().is_some_and(|p| in_binder(root, p)) {
+            // Binder's file runs the examples online; the file the README, a script or the
+            // tests' CI job creates an environment from is the one to work in
+            // (xarray-contrib/cf-xarray's README: `mamba env create -f ci/environment.yml`).
+            let mut named = named::named_files(root, &found.scripts);
+            if named.is_empty() {
+                named = named::ci_files(root, library());
+            }
+            named.retain(|f| !in_binder(root, &f.path));
+            if let Some(mut by_script) = named_choice(root, named) {
+                by_script.others.extend(choice.picked.take());
+                by_script.others.extend(std::mem::take(&mut choice.others));
+                by_script.others.dedup();
+                choice = by_script;
             }
         }
         EnvFiles { choice }
+    })
+}
+
+/// Whether `path` lies in the project's `binder/` or `.binder/` folder.
+fn in_binder(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root).ok().is_some_and(|rel| {
+        rel.components()
+            .next()
+            .is_some_and(|c| c.as_os_str() == "binder" || c.as_os_str() == ".binder")
+    })
+}
+
+/// The choice of the first file a command of the project names, the others after it.
+fn named_choice(root: &Path, named: Vec<named::NamedFile>) -> Option<discover::EnvFileChoice> {
+    let mut named = named.into_iter();
+    let first = named.next()?;
+    let shown = first.path.strip_prefix(root).unwrap_or(&first.path);
+    let shown = crate::policy::text::printable(&shown.to_string_lossy());
+    Some(discover::EnvFileChoice {
+        why: format!("{shown}: {}", first.why),
+        picked: Some(first.path),
+        others: named.map(|f| f.path).collect(),
+        by_script: true,
+        script_env: first.env,
+        script_updates: first.updates,
     })
 }
 
@@ -558,16 +589,10 @@ pub(crate) fn binder_only_library(ctx: &Context) -> Option<String> {
             return BinderOnly(None);
         }
         let dir = &ctx.settings.project_dir;
-        let in_binder = |p: &Path| {
-            p.strip_prefix(dir).ok().is_some_and(|rel| {
-                rel.components()
-                    .next()
-                    .is_some_and(|c| c.as_os_str() == "binder" || c.as_os_str() == ".binder")
-            })
-        };
         let library = distribution_name(ctx).is_some() || dir.join("setup.py").is_file();
+        let binder = |p: &Path| in_binder(dir, p);
         BinderOnly(
-            (library && in_binder(&pf.path) && pf.others.iter().all(|(p, _, _)| in_binder(p)))
+            (library && binder(&pf.path) && pf.others.iter().all(|(p, _, _)| binder(p)))
                 .then(|| ctx.settings.display_path(&pf.path)),
         )
     })
