@@ -1058,20 +1058,41 @@ pub(super) fn installs_with_mamba(df: &Dockerfile) -> bool {
 }
 
 pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
+    // The final image keeps every layer of its stage and the stages it is built on; of a
+    // builder stage only what a `COPY --from` takes of its last state ships, so a clean later
+    // in that stage is enough (TOSTRING-Z/transagent's conda stage: fifteen installs, then one
+    // clean, then `COPY --from=conda /opt/conda …`).
+    let shipped: Vec<usize> = df
+        .final_stage()
+        .map(|f| df.lineage(f.index).iter().map(|s| s.index).collect())
+        .unwrap_or_default();
     let mut out = Vec::new();
-    for ins in runs(df) {
-        let cmds = shell::commands(&ins.command_text());
-        if let Some((program, sub)) = mamba_install(ins) {
-            if !cmds.iter().any(|c| shell::is_mamba_clean_all(c)) {
-                out.push(finding(
-                    ins.line,
-                    Status::Warn,
-                    format!("`{program} {sub}` without `{program} clean --all --yes` in the same RUN: the package cache stays in the layer"),
-                ));
-            }
+    for stage in &df.stages {
+        let body: Vec<&Instruction> = stage
+            .body(df)
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+            .collect();
+        for (at, ins) in body.iter().enumerate() {
+            let Some((program, sub)) = mamba_install(ins) else {
+                continue;
+            };
+            let message = if shipped.contains(&stage.index) {
+                (!cleans_all(ins)).then(|| format!("`{program} {sub}` without `{program} clean --all --yes` in the same RUN: the package cache stays in the layer"))
+            } else {
+                (!body[at..].iter().any(|i| cleans_all(i))).then(|| format!("`{program} {sub}` and no `{program} clean --all --yes` after it in its stage: the package cache stays in what a later stage copies from it"))
+            };
+            out.extend(message.map(|m| finding(ins.line, Status::Warn, m)));
         }
     }
     out
+}
+
+/// Whether a RUN cleans the package manager's caches (`micromamba clean --all --yes`).
+fn cleans_all(ins: &Instruction) -> bool {
+    shell::commands(&ins.command_text())
+        .iter()
+        .any(|c| shell::is_mamba_clean_all(c))
 }
 
 /// Parse problems (fail) for `dockerfile.syntax`.

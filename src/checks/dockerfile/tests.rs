@@ -684,6 +684,35 @@ fn micromamba_clean_rule() {
     let step = &fix.manual[0];
     assert!(step.contains("`&& conda clean --all --yes`"), "{step}");
     assert!(!step.contains("micromamba clean"), "{step}");
+    // A builder stage ships only what a later stage copies of its last state: one clean after
+    // its installs will do (TOSTRING-Z/transagent's conda stage); the final stage keeps every
+    // layer, so there the clean goes in the same RUN.
+    let judge = |text: &str| -> Vec<usize> {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        (rule("dockerfile.micromamba_clean").judge)(&df, &NoBases)
+            .into_iter()
+            .filter(|f| f.status != Status::Ok)
+            .map(|f| f.line)
+            .collect()
+    };
+    let builder = "FROM continuumio/miniconda3:24.1.2-0 AS conda
+RUN conda install -y numpy
+RUN conda install -y scipy
+";
+    let fin = "FROM debian:bookworm-slim
+COPY --from=conda /opt/conda /opt/conda
+";
+    assert_eq!(judge(&format!("{builder}{fin}")), [2, 3]);
+    let cleaned = format!(
+        "{builder}RUN conda clean --all --yes
+{fin}"
+    );
+    assert!(judge(&cleaned).is_empty(), "{cleaned}");
+    let last = "FROM continuumio/miniconda3:24.1.2-0
+RUN conda install -y numpy
+RUN conda clean --all --yes
+";
+    assert_eq!(judge(last), [2]);
 }
 
 #[test]
