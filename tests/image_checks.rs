@@ -146,13 +146,18 @@ fn root_image_without_healthcheck_built_before_the_dockerfile() {
 }
 
 /// The HEALTHCHECK image.healthcheck suggests is the one dockerfile.healthcheck suggests for
-/// the image's Dockerfile: on the port its start command names, not the default 8000.
+/// the image's Dockerfile: on the port its start command names, not the default 8000, and
+/// the route the app's code declares.
 #[test]
 fn the_suggested_healthcheck_asks_the_port_the_image_serves() {
     let mut sb = Sandbox::new();
     sb.write(
         "project/Dockerfile",
         "FROM scratch\nEXPOSE 8000\nCMD uvicorn app:app --host 0.0.0.0 --port 3333\n",
+    );
+    sb.write(
+        "project/app.py",
+        "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/health\")\ndef health():\n    return {\"ok\": True}\n",
     );
     fake_engine(&mut sb, ROOT_IMAGE);
     let (report, _) = sb.json(&[

@@ -81,9 +81,12 @@ pub(crate) struct FixInput<'a> {
     pub tag: String,
     pub health_url: String,
     /// The port of the project's MCP server when the first Dockerfile's image starts it and
-    /// its code declares no health route: a health URL would answer 404, so the check asks
-    /// whether the port accepts a connection.
+    /// its code declares no health route (or of a web app whose code declares none): a
+    /// health URL would answer 404, or is a guess, so the check asks whether the port
+    /// accepts a connection.
     pub socket_port: Option<u16>,
+    /// [`FixInput::socket_port`] is a web app's, not the MCP server's.
+    pub app_without_route: bool,
     /// The first Dockerfile's HEALTHCHECK asks a route the project's MCP server does not
     /// serve, on this port.
     pub unserved_route: Option<u16>,
@@ -580,6 +583,8 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
     let health_url = health_url(ctx, first);
     let worker_probe = first.and_then(celery_worker_probe);
     let socket_port = first.and_then(|df| no_health_route(ctx, df, &health_url));
+    let app_without_route =
+        socket_port.is_some() && first.is_some_and(|df| served_routes(ctx, df).is_none());
     let unserved_route = first.and_then(|df| unserved_route(ctx, df));
     let python = health_tool::image_python(first);
     let input = FixInput {
@@ -593,6 +598,7 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         health_url,
         worker_probe,
         socket_port,
+        app_without_route,
         unserved_route,
     };
     (rule.fix)(&input)
@@ -667,10 +673,25 @@ pub(crate) fn suggested_healthcheck(ctx: &Context, df: Option<&Dockerfile>) -> S
 }
 
 /// The port to ask when `df`'s image starts the project's MCP server and its code declares
-/// no health route (the SDKs serve none of their own): GET on `url` would answer 404. `None`
-/// where the health URL is configured, or another image.
+/// no health route (the SDKs serve none of their own): GET on `url` would answer 404. For
+/// another image, the port when no file of the project declares a health route and the app
+/// is not Streamlit (which serves its own): a /health URL would be a guess. `None` where the
+/// health URL is configured.
 fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
-    if ctx.settings.health_url_explicit || served_routes(ctx, df)?.declares_health {
+    if ctx.settings.health_url_explicit {
+        return None;
+    }
+    let known = match served_routes(ctx, df) {
+        Some(served) => served.declares_health,
+        None => {
+            let streamlit = df
+                .start_words()
+                .iter()
+                .any(|w| w.rsplit('/').next() == Some("streamlit"));
+            streamlit || crate::probes::mcp::project(ctx).app_health.is_some()
+        }
+    };
+    if known {
         return None;
     }
     url::Url::parse(url).ok()?.port_or_known_default()
@@ -764,8 +785,11 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
         )
     } else if streamlit {
         "/_stcore/health".to_string()
+    } else if let (false, Some(route)) = (project.health_route, &project.app_health) {
+        // A web app's own health route (`@app.get("/api/health")`).
+        route.clone()
     } else {
-        // The health route the project's code declares (`/healthz`), else /health.
+        // The health route the project's MCP code declares (`/healthz`), else /health.
         url::Url::parse(&project.health_url)
             .map_or_else(|_| "/health".to_string(), |u| u.path().to_string())
     };

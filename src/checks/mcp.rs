@@ -929,6 +929,7 @@ mod tests {
             code_host: mcp::CodeHost::default(),
             transport_at: None,
             health_route: false,
+            app_health: None,
             http_gate: None,
             server_var: None,
             image_start: None,

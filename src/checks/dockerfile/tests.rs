@@ -893,14 +893,28 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
         "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8000\nCMD uvicorn app:app --host 0.0.0.0 --port 3333\n",
     )
     .unwrap();
-    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:3333/health')"));
+    // No file of the project declares a health route: a /health URL would be a guess, so the
+    // check asks whether the port accepts a connection (przemub/cysectool's Bokeh server).
+    let guess = suggested(&ctx(None));
+    assert!(
+        guess.contains("socket.create_connection(('127.0.0.1', 3333), 3)"),
+        "{guess}"
+    );
+    assert!(guess.contains("a /health URL would be a guess"), "{guess}");
+    // The app's own route where a file declares one (a FastAPI app's `/api/health`).
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from fastapi import FastAPI\napp = FastAPI()\n@app.get(\"/api/health\")\ndef health():\n    return {}\n",
+    )
+    .unwrap();
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:3333/api/health')"));
     // With no port in the command, the one the final stage EXPOSEs.
     std::fs::write(
         &dockerfile,
         "FROM mambaorg/micromamba:2.0.5\nEXPOSE 8050\nCMD [\"python\", \"app.py\"]\n",
     )
     .unwrap();
-    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8050/health')"));
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:8050/api/health')"));
     // A configured URL gives the route; the port is where the server listens in the
     // container, not the one the host reaches it on.
     let configured = suggested(&ctx(Some("http://127.0.0.1:9000/healthz?deep=1")));
@@ -949,7 +963,7 @@ fn the_suggested_healthcheck_asks_the_exposed_port() {
         "services:\n  app:\n    build: .\n    ports:\n      - \"443:5000\"\n",
     )
     .unwrap();
-    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:5000/health')"));
+    assert!(suggested(&ctx(None)).contains("urlopen('http://127.0.0.1:5000/api/health')"));
 }
 
 /// The image of an MCP server whose code declares no health route is asked whether its port

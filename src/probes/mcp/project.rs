@@ -58,6 +58,9 @@ pub(crate) struct McpProject {
     pub(crate) transport_at: Option<String>,
     /// The code declares a health route (`@mcp.custom_route("/health"`, `Route("/healthz"`).
     pub(crate) health_route: bool,
+    /// The path of a health route any file of the project declares, a web app's that serves
+    /// no MCP too (`@app.get("/health")`): what a suggested HEALTHCHECK may ask.
+    pub(crate) app_health: Option<String>,
     /// The environment variable the code's HTTP start is gated on, when it is.
     pub(crate) http_gate: Option<Gate>,
     /// The variable that holds the server (`mcp`) and the file that creates it, when the code
@@ -291,6 +294,7 @@ fn decide(ctx: &Context) -> McpProject {
         },
         transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
         health_route: code.health.is_some(),
+        app_health: code.app_health.clone(),
         http_gate: code.http_gate.clone(),
         server_var: code.server_var.clone(),
         image_start: image_start(ctx, &code),

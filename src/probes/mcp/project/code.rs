@@ -57,6 +57,9 @@ pub(super) struct Code {
     /// The path of a health route the code declares (`@mcp.custom_route("/health"`,
     /// `Route("/healthz"`, `@app.get("/api/health")`).
     pub(super) health: Option<String>,
+    /// The path of a health route any file declares, a web app's that serves no MCP too
+    /// (`@app.get("/health")` of a FastAPI app).
+    pub(super) app_health: Option<String>,
     /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
     pub(super) main: Option<PathBuf>,
     /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
@@ -554,6 +557,7 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         code.path = code.path.take().or(f.path);
     }
     code.host_from = code.host_from.take().or(f.host_from.map(at));
+    code.app_health = code.app_health.take().or(f.health.clone());
     if f.configures || f.import.is_some() {
         code.health = code.health.take().or(f.health);
     }
