@@ -768,10 +768,20 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     let cmds = crate::probes::mamba::toolchain(ctx).commands();
     let tool = cmds.program.clone();
     let Some(start) = &p.start else {
+        // No conda environment to run it in: the project's own Python, not `run -n ENV`.
+        let run = if crate::probes::env::env_name(ctx).is_none()
+            && !crate::probes::env::sets_up_an_environment(ctx)
+        {
+            "start it with the Python the project uses".to_string()
+        } else {
+            format!(
+                "run it with `{}`",
+                crate::fix::quote_argv(&cmds.run_in("ENV", &["COMMAND".to_string()]))
+            )
+        };
         return Fix::new("Start the MCP server inside the project's environment.")
             .manual(format!(
-                "devdoctor found no start command in the project: set `server_command` under [mcp] in devdoctor.toml, then run it with `{}`",
-                crate::fix::quote_argv(&cmds.run_in("ENV", &["COMMAND".to_string()]))
+                "devdoctor found no start command in the project: set `server_command` under [mcp] in devdoctor.toml, then {run}"
             ))
             .phase(Phase::Runtime);
     };
@@ -905,10 +915,9 @@ fn compose_start_fix(p: &McpProject, has_env: bool) -> Option<Fix> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_server_published_on_another_port_is_started_with_compose() {
-        // (port, inside, compose file, whether the address is that published port)
-        let project = |port: u16, inside: u16, file: &str, from_published: bool| McpProject {
+    /// An HTTP server that the project gives no start command for, published as `published`.
+    fn project_with(published: Option<mcp::Published>, from_published: bool) -> McpProject {
+        McpProject {
             serves: Serves::Http,
             why: String::new(),
             mcp_url: String::new(),
@@ -916,15 +925,7 @@ mod tests {
             address_from: String::new(),
             from_published,
             start: None,
-            published: Some(mcp::Published {
-                host_ip: None,
-                port,
-                raw: format!("{port}:{inside}"),
-                at: format!("{file}:4"),
-                file: file.into(),
-                inside: Some(inside),
-                service: "mcp".into(),
-            }),
+            published,
             code_port: None,
             code_host: mcp::CodeHost::default(),
             transport_at: None,
@@ -934,6 +935,63 @@ mod tests {
             server_var: None,
             image_start: None,
             names: Vec::new(),
+        }
+    }
+
+    /// With no start command and no conda environment, the step does not send the user to
+    /// `micromamba run -n ENV`: there is no environment to name.
+    #[test]
+    fn no_start_command_and_no_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n",
+        )
+        .unwrap();
+        let ctx = || {
+            Context::with_vars(
+                crate::core::Settings {
+                    project_dir: dir.path().to_path_buf(),
+                    ..crate::core::Settings::default()
+                },
+                [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+            )
+        };
+        let manual = start_fix(&ctx(), &project_with(None, false))
+            .manual
+            .join(" | ");
+        assert!(
+            manual.ends_with("then start it with the Python the project uses"),
+            "{manual}"
+        );
+        std::fs::write(
+            dir.path().join("environment.yml"),
+            "name: x\ndependencies:\n  - python=3.12\n",
+        )
+        .unwrap();
+        let manual = start_fix(&ctx(), &project_with(None, false))
+            .manual
+            .join(" | ");
+        assert!(manual.contains("then run it with `"), "{manual}");
+        assert!(manual.contains("run -n ENV COMMAND"), "{manual}");
+    }
+
+    #[test]
+    fn a_server_published_on_another_port_is_started_with_compose() {
+        // (port, inside, compose file, whether the address is that published port)
+        let project = |port: u16, inside: u16, file: &str, from_published: bool| {
+            project_with(
+                Some(mcp::Published {
+                    host_ip: None,
+                    port,
+                    raw: format!("{port}:{inside}"),
+                    at: format!("{file}:4"),
+                    file: file.into(),
+                    inside: Some(inside),
+                    service: "mcp".into(),
+                }),
+                from_published,
+            )
         };
         let manual =
             |p: &McpProject, env: bool| compose_start_fix(p, env).map(|f| f.manual.join(" | "));

@@ -24,8 +24,9 @@ const MAP: &str = "mcp-code.json";
 /// `StreamableHTTPSessionManager(` are HTTP transports; 5: `run_sse_async()` and
 /// `run_streamable_http_async()`, a `--port` option's default and the health route; 8: the
 /// `path=` of a run or mount call; 9: a host set from a variable, an option or the
-/// environment; 10: the environment variable an HTTP start is gated on.
-const READING: u32 = 10;
+/// environment; 10: the environment variable an HTTP start is gated on; 11: a script that
+/// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard).
+const READING: u32 = 11;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -103,7 +104,7 @@ pub(super) struct FileFacts {
     pub(super) health: Option<String>,
     /// Names in `FastMCP("…")`/`NAME = "…"`, the first four.
     pub(super) names: Vec<String>,
-    /// `if __name__ == "__main__"` and a `.run(` call.
+    /// `if __name__ == "__main__"` and a `.run(` call, or a `.run(` at module level.
     pub(super) main: bool,
     /// An MCP client in use: its name and line.
     #[serde(default)]
@@ -205,6 +206,10 @@ static NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"if\s+__name__\s*==\s*["']__main__["']"#).unwrap());
+/// A server run at module level, unindented: the file is a script that starts it
+/// (TOSTRING-Z/transagent's `uvicorn.run(starlette_app, host="0.0.0.0", port=3001)`).
+static TOP_LEVEL_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^(?:uvicorn|[A-Za-z_][A-Za-z0-9_]*)\.run\(").unwrap());
 
 /// The transport a server's option or environment variable defaults to: the value and its
 /// byte offset, the earliest in the text.
@@ -478,7 +483,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
                     .map(|m| m.as_str().to_string())
             })
             .collect(),
-        main: MAIN.is_match(text) && text.contains(".run("),
+        main: (MAIN.is_match(text) && text.contains(".run(")) || TOP_LEVEL_RUN.is_match(text),
         client: CLIENT.captures(text).map(|c| {
             let whole = c.get(0).expect("group 0");
             let name = c.get(1).map_or("Client", |m| m.as_str());

@@ -206,6 +206,9 @@ fn a_low_level_sse_transport_served_by_uvicorn_is_http() {
     );
     assert_eq!(p.serves, Serves::Http, "{}", p.why);
     assert_eq!(p.mcp_url, "http://127.0.0.1:9000/mcp");
+    // It runs the server at module level: the script is its start command
+    // (TOSTRING-Z/transagent's server.py), as one with a `__main__` guard is.
+    assert_eq!(p.start.expect("a start command").argv, ["python", "srv.py"]);
     // A tool that wires the transport for a port it is given at run time (mcp-proxy's
     // `--port`, 0 by default) names no server of its own.
     let tool = "from mcp.server.sse import SseServerTransport\n\
