@@ -173,9 +173,11 @@ pub(crate) const SELF_INSTALL: super::Aside = super::Aside {
 /// environments they make themselves: a release, lock or test job installs them with pip
 /// without setting up the project's environment (betolink/itslive-ingest's workflow
 /// pip-installs conda-lock to lock environment.yml; SciTools/iris-esmf-regrid's installs nox,
-/// whose sessions create conda environments from the project's lock files).
+/// whose sessions create conda environments from the project's lock files; deepchem's CI
+/// installs conda-merge to merge its environment files before it creates the environment).
 const PACKAGING_TOOLS: &[&str] = &[
     "conda-lock",
+    "conda-merge",
     "nox",
     "tox",
     "asv",
@@ -445,6 +447,7 @@ mod tests {
             " --no-deps --force-reinstall -e .",
             // The checkout in CI (GitHub's workspace, GitLab's project folder).
             " -e ${GITHUB_WORKSPACE}[style,test,wheel]",
+            " conda-merge",
             " $GITHUB_WORKSPACE/",
             " -e \"$CI_PROJECT_DIR\"",
         ] {
