@@ -540,6 +540,36 @@ pub(crate) fn named_files(root: &Path, scripts: &[PathBuf]) -> Vec<NamedFile> {
 /// The first environment the project's scripts or README create by hand (see
 /// [`by_hand_in`]), in the order of [`sources`], with where: "README.md:6".
 pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, String)> {
+    first_in_commands(root, scripts, |text| {
+        by_hand_in(text).into_iter().next().map(|b| (b.line, b))
+    })
+}
+
+/// The environment the project's Makefile, scripts or README activate (`conda activate
+/// mcp_server` in a run script), with where: the first that names one (not `base`, a
+/// variable or a placeholder). What a proposal for a project with no environment file names
+/// its environment, so that the scripts still find it (FernandoTN/MCP_Server).
+pub(crate) fn activated(root: &Path, scripts: &[PathBuf]) -> Option<(String, String)> {
+    first_in_commands(root, scripts, |text| {
+        commands(text).find_map(|(line, _, expanded)| {
+            after_managers(&expanded).find_map(|rest| match rest.as_slice() {
+                [verb, env, ..] if verb == "activate" && project_env_name(env) => {
+                    Some((line, env.clone()))
+                }
+                _ => None,
+            })
+        })
+    })
+}
+
+/// The first thing `find` finds in the commands of the project's Makefile, scripts or README
+/// (in the order of [`sources`]; a README's prose blanked, see [`markdown_commands`]), with
+/// where it stands: "README.md:6". `find` gives the line with what it found.
+fn first_in_commands<T>(
+    root: &Path,
+    scripts: &[PathBuf],
+    find: impl Fn(&str) -> Option<(usize, T)>,
+) -> Option<(T, String)> {
     sources(root, scripts).iter().find_map(|script| {
         let bytes = crate::disk::read_head(script, SCRIPT_BYTES).ok()?;
         let text = String::from_utf8_lossy(&bytes);
@@ -552,46 +582,13 @@ pub(crate) fn by_hand(root: &Path, scripts: &[PathBuf]) -> Option<(ByHand, Strin
         } else {
             text.into_owned()
         };
-        let found = by_hand_in(&text).into_iter().next()?;
-        let shown = script
-            .strip_prefix(root)
-            .unwrap_or(script)
-            .to_string_lossy();
-        let at = format!("{}:{}", crate::policy::text::printable(&shown), found.line);
-        Some((found, at))
-    })
-}
-
-/// The environment the project's Makefile, scripts or README activate (`conda activate
-/// mcp_server` in a run script), with where: the first that names one (not `base`, a
-/// variable or a placeholder). What a proposal for a project with no environment file names
-/// its environment, so that the scripts still find it (FernandoTN/MCP_Server).
-pub(crate) fn activated(root: &Path, scripts: &[PathBuf]) -> Option<(String, String)> {
-    sources(root, scripts).iter().find_map(|script| {
-        let bytes = crate::disk::read_head(script, SCRIPT_BYTES).ok()?;
-        let text = String::from_utf8_lossy(&bytes);
-        let readme = script
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with("readme"));
-        let text = if readme {
-            markdown_commands(&text)
-        } else {
-            text.into_owned()
-        };
-        let (line, env) = commands(&text).find_map(|(line, _, expanded)| {
-            after_managers(&expanded).find_map(|rest| match rest.as_slice() {
-                [verb, env, ..] if verb == "activate" && project_env_name(env) => {
-                    Some((line, env.clone()))
-                }
-                _ => None,
-            })
-        })?;
+        let (line, found) = find(&text)?;
         let shown = script
             .strip_prefix(root)
             .unwrap_or(script)
             .to_string_lossy();
         Some((
-            env,
+            found,
             format!("{}:{line}", crate::policy::text::printable(&shown)),
         ))
     })
