@@ -122,9 +122,16 @@ pub(crate) fn env_files(ctx: &Context) -> Arc<EnvFiles> {
             }
             named.retain(|f| !in_binder(root, &f.path));
             if let Some(mut by_script) = named_choice(root, named) {
-                by_script.others.extend(choice.picked.take());
-                by_script.others.extend(std::mem::take(&mut choice.others));
-                by_script.others.dedup();
+                for p in choice
+                    .picked
+                    .take()
+                    .into_iter()
+                    .chain(choice.others.drain(..))
+                {
+                    if by_script.picked.as_ref() != Some(&p) && !by_script.others.contains(&p) {
+                        by_script.others.push(p);
+                    }
+                }
                 choice = by_script;
             }
         }
@@ -305,7 +312,6 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
     })
 }
 
-/// Reads an environment file into a [`FileState`].
 /// A requirement line of a requirements file: a distribution name, then extras, a version,
 /// markers or `@ URL` (not an option, a comment, a path, or a line of some other file).
 static REQUIREMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -369,6 +375,8 @@ fn included_file(entry: &str) -> Option<&str> {
     (!rest.is_empty() && !rest.contains("://")).then_some(rest)
 }
 
+/// Reads an environment file into a [`FileState`], with the requirements files its `pip:`
+/// block includes (see [`include_requirements`]).
 pub(crate) fn load_file(path: &Path) -> FileState {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Absent,
