@@ -683,18 +683,19 @@ fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
     }
     let known = match served_routes(ctx, df) {
         Some(served) => served.declares_health,
-        None => {
-            let streamlit = df
-                .start_words()
-                .iter()
-                .any(|w| w.rsplit('/').next() == Some("streamlit"));
-            streamlit || crate::probes::mcp::project(ctx).app_health.is_some()
-        }
+        None => starts_streamlit(df) || crate::probes::mcp::project(ctx).app_health.is_some(),
     };
     if known {
         return None;
     }
     url::Url::parse(url).ok()?.port_or_known_default()
+}
+
+/// Whether the image `df` builds starts Streamlit, which serves `/_stcore/health` itself.
+fn starts_streamlit(df: &Dockerfile) -> bool {
+    df.start_words()
+        .iter()
+        .any(|w| w.rsplit('/').next() == Some("streamlit"))
 }
 
 /// `HEALTHCHECK … CMD ["python", "-c", "…create_connection(…)"]`: the port accepts a
@@ -745,9 +746,7 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
         return configured();
     };
     let words = df.start_words();
-    let streamlit = words
-        .iter()
-        .any(|w| w.rsplit('/').next() == Some("streamlit"));
+    let streamlit = starts_streamlit(df);
     // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs.
     // Else the port a compose service that builds it publishes (`443:5000`), the app's own.
     let published = || {
