@@ -48,6 +48,7 @@ const TREES: &[&str] = &[
     "readme-pip-extras",
     "prefix-env-by-hand",
     "library-ci-env",
+    "requirements-include",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -705,5 +706,34 @@ fn a_librarys_test_environment_from_ci_is_its_environment() {
         text(&ci["fix"]["manual"])
             .starts_with(r#"["add what each listed line installs to ci/environment.yml"#),
         "{ci}"
+    );
+}
+
+/// cysectool's environment.yml lists its PyPI packages through `-r file:requirements.txt`:
+/// env.file looks each up like a pip entry of its own, at the include's line, and the
+/// HEALTHCHECK it suggests for the Bokeh server asks its port, not a /health it does not serve.
+#[test]
+fn a_requirements_file_the_pip_block_includes_is_read() {
+    let report = run("requirements-include");
+    let file = check(&report, "env.file");
+    let at_include: Vec<&str> = file["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["line"] == 10)
+        .filter_map(|l| l["message"].as_str())
+        .collect();
+    for want in ["bokeh==3.4.1", "tornado==6.4", "networkx==3.3"] {
+        assert!(
+            at_include
+                .iter()
+                .any(|m| m.starts_with(&format!("pip: `{want}`"))),
+            "{want}: {file:#}"
+        );
+    }
+    let hc = text(&check(&report, "dockerfile.healthcheck")["fix"]["manual"]);
+    assert!(
+        hc.contains("socket.create_connection(('127.0.0.1', 5006), 3)"),
+        "{hc}"
     );
 }

@@ -1,0 +1,6 @@
+def graphs(doc):
+    pass
+
+
+def edit(doc):
+    pass
