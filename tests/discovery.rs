@@ -49,6 +49,7 @@ const TREES: &[&str] = &[
     "prefix-env-by-hand",
     "library-ci-env",
     "requirements-include",
+    "micromamba-base-lock",
 ];
 
 fn tree(name: &str) -> PathBuf {
@@ -734,6 +735,27 @@ fn a_requirements_file_the_pip_block_includes_is_read() {
     let hc = text(&check(&report, "dockerfile.healthcheck")["fix"]["manual"]);
     assert!(
         hc.contains("socket.create_connection(('127.0.0.1', 5006), 3)"),
+        "{hc}"
+    );
+}
+
+/// app-inventor-api installs the explicit lock made from its unnamed environment.yml into
+/// the image's base, by an ARG and after copying the whole project: the file is the image's,
+/// so env.exists skips and names the Dockerfile's line, and the suggested HEALTHCHECK runs
+/// the base environment's Python by its full path.
+#[test]
+fn a_lock_installed_into_an_images_base_makes_the_file_the_images() {
+    let report = run("micromamba-base-lock");
+    let exists = check(&report, "env.exists");
+    assert_eq!(exists["status"], "skip", "{exists:#}");
+    assert!(
+        text(&exists["details"])
+            .contains("Dockerfile:7 installs it into the image's base environment"),
+        "{exists:#}"
+    );
+    let hc = text(&check(&report, "dockerfile.healthcheck")["fix"]["manual"]);
+    assert!(
+        hc.contains(r#"[\"/opt/conda/bin/python\", \"-c\", \"import socket"#),
         "{hc}"
     );
 }
