@@ -20,6 +20,7 @@ const TREES: &[&str] = &[
     "binder-env",
     "micromamba-docker",
     "sse-mcp-compose",
+    "sse-mcp-loopback-image",
     "env-and-dev-env",
     "conda-yml-micromamba-docker",
     "makefile-pip-e",
@@ -95,6 +96,23 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 fn text(v: &Value) -> String {
     v.to_string()
+}
+
+/// Every tree in tests/realworld/ is in [`TREES`], so its table is compared: a tree added
+/// without it would pass whatever devdoctor says of it (sse-mcp-loopback-image did).
+#[test]
+fn every_tree_on_disk_is_listed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = TREES.iter().map(|t| t.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
 }
 
 #[test]
