@@ -948,15 +948,7 @@ mod tests {
             "[project]\nname = \"x\"\n",
         )
         .unwrap();
-        let ctx = || {
-            Context::with_vars(
-                crate::core::Settings {
-                    project_dir: dir.path().to_path_buf(),
-                    ..crate::core::Settings::default()
-                },
-                [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-            )
-        };
+        let ctx = || Context::offline_in(dir.path());
         let manual = start_fix(&ctx(), &project_with(None, false))
             .manual
             .join(" | ");

@@ -25,6 +25,20 @@ impl Context {
         Context::with_vars(settings, std::env::vars_os())
     }
 
+    /// A context for a project in `dir` with no Docker engine to ask: what unit tests of
+    /// checks run in.
+    #[cfg(test)]
+    pub(crate) fn offline_in(dir: &std::path::Path) -> Context {
+        let settings = Settings {
+            project_dir: dir.to_path_buf(),
+            ..Settings::default()
+        };
+        Context::with_vars(
+            settings,
+            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+        )
+    }
+
     /// A context over a given environment (tests use this instead of mutating the process's).
     pub(crate) fn with_vars(
         settings: Settings,

@@ -251,18 +251,6 @@ fn no_fix_ever_calls_pip() {
     }
 }
 
-/// A context for a project in `dir`, with no Docker engine to ask.
-fn ctx_in(dir: &std::path::Path) -> crate::core::Context {
-    let settings = crate::core::Settings {
-        project_dir: dir.to_path_buf(),
-        ..crate::core::Settings::default()
-    };
-    crate::core::Context::with_vars(
-        settings,
-        [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-    )
-}
-
 fn table_rule(id: &str) -> &'static super::Rule {
     RULES.iter().find(|r| r.id == id).expect("rule")
 }
@@ -275,7 +263,7 @@ fn judges_only_the_deployed(dir: &std::path::Path, id: &str, apart: &str, left_o
         "services:\n  web:\n    image: web:1\n    cap_add: [NET_ADMIN]\n",
     )
     .unwrap();
-    let r = super::lint(&ctx_in(dir), table_rule(id)).unwrap();
+    let r = super::lint(&crate::core::Context::offline_in(dir), table_rule(id)).unwrap();
     assert!(r.status.is_problem(), "{r:?}");
     assert!(
         r.locations
@@ -297,7 +285,7 @@ fn a_dev_containers_compose_file_is_judged_only_by_the_host_rules() {
     let dev = "services:\n  app:\n    image: dev:1\n    cap_add: [SYS_PTRACE]\n    security_opt: [seccomp:unconfined]\n    privileged: true\n";
     std::fs::create_dir_all(dir.path().join(".devcontainer")).unwrap();
     std::fs::write(dir.path().join(".devcontainer/docker-compose.yml"), dev).unwrap();
-    let ctx = || ctx_in(dir.path());
+    let ctx = || crate::core::Context::offline_in(dir.path());
     let skipped = super::lint(&ctx(), table_rule("compose.cap_drop")).settle();
     assert_eq!(skipped.status, Status::Skip, "{skipped:?}");
     let why = &skipped.summary;
@@ -323,7 +311,7 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
     let dir = tempfile::tempdir().unwrap();
     let db = "services:\n  test-db:\n    image: postgres:16\n    ports: [\"80:5432\"]\n    privileged: true\n";
     std::fs::write(dir.path().join("docker-compose.test.yml"), db).unwrap();
-    let ctx = || ctx_in(dir.path());
+    let ctx = || crate::core::Context::offline_in(dir.path());
     for id in [
         "compose.user",
         "compose.read_only",

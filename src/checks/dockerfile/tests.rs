@@ -1012,7 +1012,7 @@ fn an_mcp_server_without_a_health_route_is_asked_for_its_port() {
 /// the fix names a copy inside that build context, and COPYs it by the context's name.
 #[test]
 fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
-    use crate::core::{Context, Settings};
+    use crate::core::Context;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("azure")).unwrap();
@@ -1027,14 +1027,7 @@ fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
         "FROM python:3.12-slim\nCOPY ./worker.py /app/\nRUN pip install celery\nCMD [\"python\", \"/app/worker.py\"]\n",
     )
     .unwrap();
-    let settings = Settings {
-        project_dir: root.to_path_buf(),
-        ..Settings::default()
-    };
-    let ctx = Context::with_vars(
-        settings,
-        [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-    );
+    let ctx = Context::offline_in(root);
     let r = super::lint(&ctx, rule("dockerfile.pip")).unwrap();
     let manual = r.fix.expect("a fix").manual;
     assert!(
@@ -1086,17 +1079,9 @@ proptest::proptest! {
 /// EXPOSEs a port; elsewhere they skip and say why.
 #[test]
 fn chown_and_expose_skip_where_there_is_nothing_to_judge() {
-    use crate::core::{Context, Settings, Status};
+    use crate::core::{Context, Status};
     let dir = tempfile::tempdir().unwrap();
-    let ctx = || {
-        Context::with_vars(
-            Settings {
-                project_dir: dir.path().to_path_buf(),
-                ..Settings::default()
-            },
-            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-        )
-    };
+    let ctx = || Context::offline_in(dir.path());
     let status = |id: &str| {
         let r = match super::lint(&ctx(), rule(id)) {
             Ok(r) => r,
@@ -1130,17 +1115,11 @@ fn chown_and_expose_skip_where_there_is_nothing_to_judge() {
 /// base_eol's fix names Miniforge where the retired Mambaforge is the base, and only there.
 #[test]
 fn base_eol_names_miniforge_for_mambaforge() {
-    use crate::core::{Context, Settings};
+    use crate::core::Context;
     let dir = tempfile::tempdir().unwrap();
     let fix_for = |text: &str| {
         std::fs::write(dir.path().join("Dockerfile"), text).unwrap();
-        let ctx = Context::with_vars(
-            Settings {
-                project_dir: dir.path().to_path_buf(),
-                ..Settings::default()
-            },
-            [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
-        );
+        let ctx = Context::offline_in(dir.path());
         let r = super::lint(&ctx, rule("dockerfile.base_eol")).unwrap();
         r.fix.expect("a fix").manual[0].clone()
     };
