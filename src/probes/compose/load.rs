@@ -609,6 +609,25 @@ pub(super) fn chains(files: &[PathBuf]) -> Vec<(Vec<PathBuf>, usize)> {
     out
 }
 
+/// The chains to load, each a first file and the files merged over it, with how many of those
+/// compose merges by itself (the rest are variants): the files named on the command line or in
+/// the config as one chain whose every later file merges, or the files found, chained per folder.
+fn named_or_found(ctx: &Context) -> Vec<(Vec<PathBuf>, usize)> {
+    let s = &ctx.settings;
+    if !s.compose_files.is_empty() {
+        let paths: Vec<PathBuf> = s.compose_files.iter().map(|p| s.project_path(p)).collect();
+        let n = paths.len().saturating_sub(1);
+        return vec![(paths, n)];
+    }
+    let found = crate::probes::files::project_files(ctx);
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for p in &found.compose {
+        let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
+        by_dir.entry(dir).or_default().push(p.clone());
+    }
+    by_dir.values().flat_map(|files| chains(files)).collect()
+}
+
 /// Loads the project's compose files.
 pub(super) fn load(ctx: &Context) -> ComposeFacts {
     let s = &ctx.settings;
@@ -622,29 +641,8 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
         seen: HashSet::new(),
         facts: ComposeFacts::default(),
     };
-    if !s.compose_files.is_empty() {
-        let paths: Vec<PathBuf> = s.compose_files.iter().map(|p| s.project_path(p)).collect();
-        let n = paths.len().saturating_sub(1);
-        loader.chain(&paths, n);
-        mark_one_shots(&mut loader.facts);
-        link_built_images(
-            &mut loader.facts,
-            &crate::probes::files::documented_builds(ctx),
-        );
-        look_up_env_files(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
-        look_up_builds(&mut loader.facts, &s.project_dir, &|p| s.display_path(p));
-        return loader.facts;
-    }
-    let found = crate::probes::files::project_files(ctx);
-    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for p in &found.compose {
-        let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
-        by_dir.entry(dir).or_default().push(p.clone());
-    }
-    for files in by_dir.values() {
-        for (chain, auto) in chains(files) {
-            loader.chain(&chain, auto);
-        }
+    for (chain, auto) in named_or_found(ctx) {
+        loader.chain(&chain, auto);
     }
     mark_one_shots(&mut loader.facts);
     link_built_images(
