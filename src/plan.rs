@@ -186,6 +186,9 @@ pub(crate) struct Step {
     /// Other checks whose whole fix this step already is (the same commands and manual
     /// steps): one cause, one step.
     pub also: Vec<String>,
+    /// Problems without a fix of their own that point at this step's check ("see ID"): its
+    /// fix ends their cause. The report already folds them into that check's line.
+    pub pointed: Vec<String>,
     /// Programs the step puts on PATH besides its commands ([`Fix::provides`]).
     pub provides: Vec<String>,
 }
@@ -205,6 +208,16 @@ impl Step {
             Action::Run(argv) => Some(argv),
             _ => None,
         })
+    }
+
+    /// Every other check this step fixes: those with the same fix, then those pointing here.
+    fn fixes_too(&self) -> String {
+        self.also
+            .iter()
+            .chain(&self.pointed)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// One more check this step fixes; the step's mark is the worst of what it fixes.
@@ -756,15 +769,31 @@ pub(crate) fn plan(report: &Report, opts: &PlanOptions) -> Plan {
             duplicates,
             moot,
             also: Vec::new(),
+            pointed: Vec::new(),
             provides: fix.provides.clone(),
         });
     }
-    out.unfixable = report
+    let pointed = crate::report::pointers::folding(report);
+    for e in report
         .entries
         .iter()
         .filter(|e| e.result.status.is_problem() && e.result.fix.is_none())
-        .map(|e| (e.meta.id.clone(), e.result.status, e.result.summary.clone()))
-        .collect();
+    {
+        // A problem that points at another's with "(see ID)" has that one cause: the step that
+        // fixes the cause fixes it too.
+        let step = pointed.get(e.meta.id.as_str()).and_then(|to| {
+            out.steps
+                .iter()
+                .position(|s| s.check_id == *to || s.also.iter().any(|a| a == to))
+        });
+        match step {
+            Some(n) => out.steps[n].pointed.push(e.meta.id.clone()),
+            None => {
+                out.unfixable
+                    .push((e.meta.id.clone(), e.result.status, e.result.summary.clone()))
+            }
+        }
+    }
     out
 }
 
@@ -820,8 +849,8 @@ fn render_step(out: &mut String, n: usize, s: &Step) {
         s.summary
     );
     let _ = writeln!(out, "   {}", s.why);
-    if !s.also.is_empty() {
-        let _ = writeln!(out, "   {} {}", "also fixes:".dimmed(), s.also.join(", "));
+    if !s.also.is_empty() || !s.pointed.is_empty() {
+        let _ = writeln!(out, "   {} {}", "also fixes:".dimmed(), s.fixes_too());
     }
     if s.blocked() {
         for p in &s.preconditions {
@@ -1005,8 +1034,8 @@ fn script_step(out: &mut String, n: usize, s: &Step, bootstrap: bool) {
         &format!("{}. {} ({}): {}", n + 1, s.check_id, s.status, s.summary),
     );
     comment(out, &s.why);
-    if !s.also.is_empty() {
-        comment(out, &format!("also fixes: {}", s.also.join(", ")));
+    if !s.also.is_empty() || !s.pointed.is_empty() {
+        comment(out, &format!("also fixes: {}", s.fixes_too()));
     }
     if s.blocked() {
         for p in &s.preconditions {
@@ -1154,7 +1183,8 @@ pub(crate) struct StepDoc {
     pub manual: Vec<String>,
     /// Manual steps before the commands: `fix --yes` stops at this step.
     pub preconditions: Vec<String>,
-    /// Other checks this step fixes too (their whole fix is this step's).
+    /// Other checks this step fixes too: their whole fix is this step's, or they point at
+    /// this step's check and have no fix of their own.
     pub also_fixes: Vec<String>,
 }
 
@@ -1201,7 +1231,7 @@ pub(crate) fn step_docs(plan: &Plan) -> Vec<StepDoc> {
                 refusals: s.actions.iter().filter_map(Action::refusal_doc).collect(),
                 manual: s.manual.clone(),
                 preconditions: s.preconditions.clone(),
-                also_fixes: s.also.clone(),
+                also_fixes: s.also.iter().chain(&s.pointed).cloned().collect(),
             }
         })
         .collect()

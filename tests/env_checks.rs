@@ -175,9 +175,9 @@ fn an_unnamed_file_installed_into_an_images_base_is_the_images() {
         ("COPY environment.yml /tmp/env.yaml\nRUN micromamba install -y -n base -f /tmp/env.yaml", "skip"),
         ("WORKDIR /app\nCOPY . .\nRUN micromamba install -y -n base -f /app/environment.yml", "skip"),
         ("ARG LOCK=\"conda-linux-64.lock\"\nCOPY --chown=1000:1000 . /app/\nRUN micromamba install -y -n base -f ./${LOCK}", "skip"),
-        ("COPY environment.yml /tmp/\nRUN micromamba install -y -n base -f /tmp/conda-linux-64.lock", "fail"),
-        ("COPY environment.yml /tmp/env.yaml\nRUN micromamba install -y -n app -f /tmp/env.yaml", "fail"),
-        ("COPY other.yml /tmp/env.yaml\nRUN micromamba install -y -n base -f /tmp/env.yaml", "fail"),
+        ("COPY environment.yml /tmp/\nRUN micromamba install -y -n base -f /tmp/conda-linux-64.lock", "unknown"),
+        ("COPY environment.yml /tmp/env.yaml\nRUN micromamba install -y -n app -f /tmp/env.yaml", "unknown"),
+        ("COPY other.yml /tmp/env.yaml\nRUN micromamba install -y -n base -f /tmp/env.yaml", "unknown"),
     ];
     for (body, want) in cases {
         fs::write(
@@ -185,9 +185,23 @@ fn an_unnamed_file_installed_into_an_images_base_is_the_images() {
             format!("FROM mambaorg/micromamba:2.0.5\n{body}\n"),
         )
         .unwrap();
-        let (r, _) = sb.json(&["env.exists"]);
+        let (r, _) = sb.json(&["env.file", "env.exists"]);
         let exists = check(&r, "env.exists");
         assert_eq!(exists["status"], want, "{body}: {exists:#}");
+        // The project's unnamed file is one failure, env.file's; env.exists points to it.
+        let file = check(&r, "env.file");
+        let no_name = line_rules(file).iter().any(|(_, rule)| rule == "no-name");
+        assert_eq!(no_name, want == "unknown", "{body}: {file:#}");
+        if want == "unknown" {
+            assert_eq!(file["status"], "fail", "{body}: {file:#}");
+            assert!(
+                exists["summary"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("(see env.file)"),
+                "{exists:#}"
+            );
+        }
     }
 }
 
@@ -820,10 +834,11 @@ fn environment_file_lint_points_at_lines() {
     // The full listing (-v) prints every finding with its line.
     let human = support::stdout(&sb.run(&["-v", "env.file"]));
     assert!(human.contains("environment.yml:6:"), "{human}");
-    // The short report leads with the failure, then gives the lines of the others.
+    // The short report leads with the failures (the missing name, the bad spec), then gives
+    // the lines of the others.
     let short = support::stdout(&sb.run(&["env.file"]));
-    assert!(short.contains("at environment.yml:6: "), "{short}");
-    assert!(short.contains("(more at 1, 2, 3, 5, 7, 8, 9)"), "{short}");
+    assert!(short.contains("at environment.yml:1: "), "{short}");
+    assert!(short.contains("(more at 6, 2, 3, 5, 7, 8, 9)"), "{short}");
 }
 
 /// An export pins builds from the channels it lists (ShunichiroT/EasiGP: `anyio=4.6.2=

@@ -296,9 +296,10 @@ fn wait_retries_pack_network_checks_of_any_category() {
     drop(server);
 }
 
-/// One cause, one step: an environment file without `name:` makes env.file warn and
-/// env.exists fail, and the plan asks for the missing line once, naming both checks; the
-/// report points both at that step.
+/// One cause, one failure, one step: an environment file without `name:` makes env.file fail,
+/// env.exists points to it ("see env.file"), and the plan asks for the missing line once,
+/// naming both checks; the report folds env.exists into env.file's line, which points at
+/// that step (so the short step line names env.file alone).
 #[test]
 fn a_missing_name_is_one_step_for_env_file_and_env_exists() {
     let (sb, _log) = fx("channels: [conda-forge]\ndependencies:\n  - python=3.11\n");
@@ -316,7 +317,10 @@ fn a_missing_name_is_one_step_for_env_file_and_env_exists() {
     let text = support::stdout(&out);
     let next = text.split("Next steps:").nth(1).expect("next steps");
     assert_eq!(next.matches("add `name:").count(), 1, "{text}");
-    assert!(next.contains("(env.file, env.exists)"), "{text}");
+    assert!(next.contains("devdoctor.toml  (env.file)"), "{text}");
     let report = text.split("Next steps:").next().unwrap();
-    assert_eq!(report.matches("→\u{a0}step\u{a0}1").count(), 2, "{text}");
+    assert_eq!(report.matches("→\u{a0}step\u{a0}1").count(), 1, "{text}");
+    assert!(report.contains("(also: env.exists)"), "{text}");
+    assert_eq!(sb.json(&["env.exists"]).1, 3, "alone, it cannot tell");
+    assert!(fix["unfixable"].as_array().unwrap().is_empty(), "{fix:#}");
 }

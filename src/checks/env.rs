@@ -82,10 +82,12 @@ const EXPLAIN_FILE: &str = "
 Looks at the project's environment file (environment.yml, or the file named by --env-file /
 [env] file) and lints it the way conda and micromamba read it, pointing at file:line:
 - it must parse as YAML and be a mapping with a `dependencies:` list;
-- no `name:` (warn: says how the environment will be named; not for an overlay file without
-  a name that is applied with `env update`, nor for a file a Dockerfile installs into base,
-  nor when the project's Makefile, scripts or README create it with `-n NAME`: that names
-  it, and the other env checks use it),
+- no `name:` (fail where no name is configured either: env.exists then has no environment to
+  look for, and points here; warn where --env or [env] name names it, since `create -f`
+  without -n does not know that; neither for an overlay file without a name that is applied
+  with `env update`, nor for a file a Dockerfile installs into base, nor when the project's
+  Makefile, scripts or README create it with `-n NAME`: that names it, and the other env
+  checks use it),
   a name no tool accepts (fail: a space, `/`, `:`, `#` or a leading `-`), keys conda does not
   accept
   (it accepts name, prefix, channels, variables, dependencies; conda-lock's `platforms` and
@@ -475,16 +477,10 @@ fn check_exists(ctx: &Context) -> Outcome {
                 Some((folder, why)) => CheckResult::unknown(format!(
                     "the project makes its environment in {folder}, and {why}"
                 )),
-                None => CheckResult::fail(format!(
-                    "{shown_file} has no `name:` and no environment name is configured"
-                ))
-                .with_fix(
-                    Fix::new("Name the project's environment.")
-                        .phase(Phase::Configure)
-                        // The very words of env.file's step for the same missing name, so the
-                        // plan gives the one cause one step.
-                        .manual(file::add_name_step(&shown_file)),
-                ),
+                // env.file fails for the missing name and gives the step.
+                None => CheckResult::unknown(format!(
+                    "{shown_file} has no `name:` and no environment name is configured, so there is no environment to look for (see env.file)"
+                )),
             },
             _ => CheckResult::unknown(format!(
                 "{shown_file} cannot be read, so the environment name is unknown (see env.file)"

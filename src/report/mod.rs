@@ -5,6 +5,7 @@ pub(crate) mod json;
 pub(crate) mod junit;
 pub(crate) mod nagios;
 pub(crate) mod output;
+pub(crate) mod pointers;
 pub(crate) mod prometheus;
 pub(crate) mod sarif;
 pub(crate) mod short;

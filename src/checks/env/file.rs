@@ -358,9 +358,8 @@ fn shown_cmd(argv: &[String]) -> String {
     shown(argv)
 }
 
-/// The step for a file without `name:` when no name is configured (env.exists gives the same
-/// one, so the plan shows it once).
-pub(super) fn add_name_step(shown: &str) -> String {
+/// The step for a file without `name:` when no name is configured.
+fn add_name_step(shown: &str) -> String {
     format!("add `name: <env name>` at the top of {shown}, or set [env] name in devdoctor.toml")
 }
 
@@ -385,7 +384,9 @@ fn lint_name(ctx: &Context, f: &mut Findings, file: &EnvFile, shown: &str) {
             if crate::probes::env::made_in_prefix(ctx).is_some()
                 || crate::probes::env::withheld_prefix(ctx).is_some() => {}
         (None, None) if file.prefix.is_none() => {
-            f.add(Status::Warn, 1, "no-name", "no `name:`: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
+            // A failure: env.exists cannot look for an environment without a name, and points
+            // here, so the one cause is one failure.
+            f.add(Status::Fail, 1, "no-name", "no `name:` and no name configured: `micromamba create -f` then needs `-n NAME`, and devdoctor cannot tell which environment is the project's");
             f.step(add_name_step(shown));
         }
         (Some(n), Some(s)) if n.text != *s => {
