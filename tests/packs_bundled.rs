@@ -256,6 +256,70 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
     );
 }
 
+/// A job that reinstalls the project's own wheel with `--force-reinstall` (anaconda/anaconda-mcp's
+/// Makefile) takes every dependency from PyPI again: a finding, whose step keeps the line and
+/// adds `--no-deps` rather than moving the wheel into environment.yml. Beside another package,
+/// that step comes first and the pack's own follow.
+#[test]
+fn a_forced_reinstall_of_the_project_keeps_its_line_with_no_deps() {
+    let sb = with_readme(
+        "# app
+",
+    );
+    let ci = "jobs:\n  t:\n    steps:\n      - run: python -m build\n      - run: pip install --force-reinstall dist/*.whl\n";
+    sb.write("project/.github/workflows/ci.yml", ci);
+    let (v, _) = bundled(&sb, &[]);
+    let c = check(&v, "pip.ci");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(location_lines(c), [5], "{c:#}");
+    assert!(
+        c["locations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(installs the project itself, but reinstalls every dependency from PyPI too, over the environment's conda packages)"),
+        "{c:#}"
+    );
+    let manual = |c: &serde_json::Value| -> Vec<String> {
+        c["fix"]["manual"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        manual(c),
+        ["keep each line that installs the project itself (.github/workflows/ci.yml:5), and add `--no-deps` to it, so that its dependencies come from the environment"],
+        "{c:#}"
+    );
+    // With --no-deps it is the project alone: a note.
+    sb.write(
+        "project/.github/workflows/ci.yml",
+        &ci.replace("--force-reinstall", "--force-reinstall --no-deps"),
+    );
+    let (v, _) = bundled(&sb, &[]);
+    assert_eq!(check(&v, "pip.ci")["status"], "ok");
+    // Beside a dependency installed with pip, both steps.
+    sb.write(
+        "project/.github/workflows/ci.yml",
+        &format!("{ci}      - run: pip install requests\n"),
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let c = check(&v, "pip.ci");
+    assert_eq!(location_lines(c), [5, 6], "{c:#}");
+    let steps = manual(c);
+    assert!(
+        steps[0].starts_with(
+            "keep each line that installs the project itself (.github/workflows/ci.yml:5)"
+        ),
+        "{steps:?}"
+    );
+    assert!(
+        steps[1].starts_with("add what each listed line installs to environment.yml"),
+        "{steps:?}"
+    );
+}
+
 /// A README whose steps are a list with inline code (`conda create …`, then `pip install -r
 /// requirements.txt`) installs with pip as much as one with a fenced block; prose that turns
 /// pip down ("instead of `pip install …`") does not.

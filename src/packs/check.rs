@@ -180,7 +180,21 @@ impl PackCheck {
                 r.details.insert(0, probe_said);
             }
             if let Some(t) = &def.fix {
-                r.fix = Some(render_fix(t, &vars));
+                let mut fix = render_fix(t, &vars);
+                // The probe's matcher gave a step of its own for some of the matches (a line
+                // that installs the project itself keeps it, with `--no-deps`): it comes first,
+                // and alone where it mends every match.
+                if let Some(own) = r.fix.take() {
+                    if r.data.get("amends_only") == Some(&serde_json::Value::Bool(true)) {
+                        fix = Fix {
+                            phase: t.phase,
+                            ..own
+                        };
+                    } else {
+                        fix.manual.splice(0..0, own.manual);
+                    }
+                }
+                r.fix = Some(fix);
             }
         }
         r

@@ -407,18 +407,15 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// Runs a file probe. Ok/Fail/Unknown; the caller maps Fail to the check's severity.
-pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
-    // The patterns as resolved for this run (`./.dockerignore`, not `{build_context}/…`).
-    let what = p
-        .paths
-        .iter()
-        .map(|raw| vars.expand(raw).unwrap_or_else(|| raw.clone()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut files = match resolve(ctx, vars, &p.paths) {
-        Ok(f) => f,
-        Err(e) => return CheckResult::unknown(e),
-    };
+/// The files the probe reads: its paths resolved, less the excluded ones, and with `tracked`
+/// only those git tracks.
+fn selected(
+    ctx: &Context,
+    vars: &Vars,
+    p: &FileProbe,
+    timeout: Duration,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut files = resolve(ctx, vars, &p.paths)?;
     if let Some(ex) = &p.exclude {
         files.retain(|(_, rel)| {
             let name = Path::new(rel)
@@ -429,11 +426,23 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
         });
     }
     if p.tracked {
-        files = match tracked_only(ctx, files, timeout) {
-            Ok(f) => f,
-            Err(e) => return CheckResult::unknown(e),
-        };
+        files = tracked_only(ctx, files, timeout)?;
     }
+    Ok(files)
+}
+
+pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration) -> CheckResult {
+    // The patterns as resolved for this run (`./.dockerignore`, not `{build_context}/…`).
+    let what = p
+        .paths
+        .iter()
+        .map(|raw| vars.expand(raw).unwrap_or_else(|| raw.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let files = match selected(ctx, vars, p, timeout) {
+        Ok(f) => f,
+        Err(e) => return CheckResult::unknown(e),
+    };
     let names: Vec<String> = files.iter().map(|(_, r)| r.clone()).collect();
     let tracked = if p.tracked { "tracked " } else { "" };
     // One plain path (`./.dockerignore`) is a file that is not there, not a pattern.
@@ -468,6 +477,7 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
         scanned,
         hits,
         asides,
+        amends,
     } = match scan(p, &files, own.as_deref(), &mut locations) {
         Ok(s) => s,
         Err(why) => return CheckResult::unknown(why),
@@ -510,7 +520,19 @@ pub(super) fn probe(ctx: &Context, vars: &Vars, p: &FileProbe, timeout: Duration
         .details(problems)
         .data("files", names);
     r.locations = locations;
-    with_asides(r, p, &asides)
+    with_asides(with_amends(r, p, &amends, hits), p, &asides)
+}
+
+/// The step of the findings the matcher's policy mends its own way: the pack's fix joins it,
+/// or gives way to it where it mends every finding (see `PackCheck::run_once`).
+fn with_amends(r: CheckResult, p: &FileProbe, amends: &[String], hits: usize) -> CheckResult {
+    let Some(a) = p.filters.amend.filter(|_| !amends.is_empty()) else {
+        return r;
+    };
+    let why = "Install only the project with pip; the environment provides its dependencies.";
+    let step = a.step.replace("{places}", &amends.join(", "));
+    r.with_fix(crate::core::Fix::new(why).manual(step))
+        .data("amends_only", amends.len() == hits)
 }
 
 /// The files whose permission bits differ from `mode` or exceed `max_mode`.
@@ -574,6 +596,8 @@ struct Scan {
     hits: usize,
     /// Matches the matcher's policy tolerates, as `file:line`.
     asides: Vec<String>,
+    /// Findings whose step is the matcher's policy's own, as `file:line`.
+    amends: Vec<String>,
 }
 
 /// Reads each file (capped) and matches `contains` / `not_contains`, adding a location per
@@ -589,6 +613,7 @@ fn scan(
         scanned: 0,
         hits: 0,
         asides: Vec::new(),
+        amends: Vec::new(),
     };
     if p.contains.is_none() && p.not_contains.is_none() {
         return Ok(out);
@@ -625,12 +650,17 @@ fn scan(
                 continue;
             }
             out.hits += 1;
+            let amend = p.filters.amend.filter(|a| (a.test)(rest, own));
+            if amend.is_some() {
+                out.amends.push(format!("{rel}:{line}"));
+            }
             if locations.len() < MAX_LOCATIONS {
-                locations.push(Location::new(
-                    rel,
-                    line,
-                    finding_text(p, &caps, &text, line),
-                ));
+                let shown = finding_text(p, &caps, &text, line);
+                let message = match amend {
+                    Some(a) => format!("{shown} ({})", a.note),
+                    None => shown,
+                };
+                locations.push(Location::new(rel, line, message));
             }
         }
     }

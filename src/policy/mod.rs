@@ -28,6 +28,9 @@ pub struct MatchFilters {
     pub name_filter: Option<fn(&str) -> bool>,
     /// When set, a match whose rest of line passes is set aside as a note, not a finding.
     pub aside: Option<Aside>,
+    /// When set, a match whose rest of line passes is a finding whose step is the policy's
+    /// own, not the pack's.
+    pub amend: Option<Amend>,
     /// When set, a text it says no to holds no match, and the regex is not run on it (nor
     /// compiled, when no text needs it).
     pub prefilter: Option<fn(&str) -> bool>,
@@ -45,6 +48,16 @@ pub struct Aside {
     pub label: &'static str,
     /// One line of advice shown with them.
     pub advice: &'static str,
+}
+
+/// Matches a policy keeps but changes: a test on the rest of the matched line (and the
+/// project's own distribution name), a few words added to each finding, and the step that
+/// mends them, where `{places}` stands for their `file:line`s.
+#[derive(Debug, Clone, Copy)]
+pub struct Amend {
+    pub test: fn(&str, Option<&str>) -> bool,
+    pub note: &'static str,
+    pub step: &'static str,
 }
 
 /// The names packs may use in `matcher = "…"`, with what each finds.
@@ -73,6 +86,7 @@ pub(crate) fn matcher(name: &str) -> Option<LineMatcher> {
         pattern,
         filters: MatchFilters {
             aside: Some(no_pip::SELF_INSTALL),
+            amend: Some(no_pip::FORCED_SELF_INSTALL),
             prefilter: Some(no_pip::may_install),
             skip_block: Some(no_pip::sets_up_a_virtualenv),
             ..MatchFilters::default()

@@ -169,6 +169,15 @@ pub(crate) const SELF_INSTALL: super::Aside = super::Aside {
     advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
 };
 
+/// A line that installs the project itself with `--force-reinstall` (or `-I`, or an eager
+/// upgrade) and without `--no-deps`: a finding, but its step keeps the line and adds
+/// `--no-deps` instead of moving packages into the environment file.
+pub(crate) const FORCED_SELF_INSTALL: super::Amend = super::Amend {
+    test: reinstalls_the_projects_dependencies,
+    note: "installs the project itself, but reinstalls every dependency from PyPI too, over the environment's conda packages",
+    step: "keep each line that installs the project itself ({places}), and add `--no-deps` to it, so that its dependencies come from the environment",
+};
+
 /// The tools that build and upload a distribution, lock the environment, or run sessions in
 /// environments they make themselves: a release, lock or test job installs them with pip
 /// without setting up the project's environment (betolink/itslive-ingest's workflow
@@ -204,6 +213,21 @@ static MAKE_VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// name — with extras or a version, or a wheel or sdist of it built in the job), or the tools
 /// that package it, with no requirement file or other package.
 pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
+    self_install(args, own) == Some(false)
+}
+
+/// Whether the arguments after `pip install` name only the project itself, as
+/// [`installs_only_the_project`] reads them, but with `--force-reinstall`, `-I` or an eager
+/// upgrade and no `--no-deps`: pip then reinstalls every dependency of the project from PyPI
+/// over the environment's conda packages (anaconda/anaconda-mcp's `pip install --upgrade
+/// --force-reinstall $(DIST_DIR)/*.whl`). The line stays, with `--no-deps`.
+pub(crate) fn reinstalls_the_projects_dependencies(args: &str, own: Option<&str>) -> bool {
+    self_install(args, own) == Some(true)
+}
+
+/// `None` where the arguments name something besides the project (and the tools that package
+/// it); otherwise whether pip takes every dependency from PyPI again.
+fn self_install(args: &str, own: Option<&str>) -> Option<bool> {
     // A Makefile's `$(DIST_DIR)` is a variable, not the end of a `$( … )` subshell.
     let args = MAKE_VAR.replace_all(args, "$$$1");
     let cmd = args
@@ -232,17 +256,17 @@ pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
                 {
                     targets += 1
                 }
-                _ => return false,
+                _ => return None,
             },
             _ if w.starts_with("--editable=") => {
                 if !is_project_dir(&w["--editable=".len()..]) {
-                    return false;
+                    return None;
                 }
                 targets += 1;
             }
             // Options that take a value name other sources: not a self-install.
             "-r" | "--requirement" | "-c" | "--constraint" | "-i" | "--index-url"
-            | "--extra-index-url" | "-f" | "--find-links" => return false,
+            | "--extra-index-url" | "-f" | "--find-links" => return None,
             _ if w.starts_with('-') => {}
             _ if is_project_dir(w)
                 || is_built_artifact(w, own)
@@ -254,10 +278,10 @@ pub(crate) fn installs_only_the_project(args: &str, own: Option<&str>) -> bool {
             {
                 targets += 1
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    targets > 0 && (no_deps || !every_dependency)
+    (targets > 0).then_some(every_dependency && !no_deps)
 }
 
 /// Whether `word` is a VCS URL of the project's own repository, `own` being its distribution
@@ -541,6 +565,17 @@ mod tests {
         // dependency of the wheel from PyPI too.
         let forced = " --upgrade --force-reinstall $(DIST_DIR)/*.whl";
         assert!(!installs_only_the_project(forced, None));
+        assert!(reinstalls_the_projects_dependencies(forced, None));
+        // With --no-deps, only the wheel is installed again.
+        let no_deps = " --force-reinstall --no-deps $(DIST_DIR)/*.whl";
+        assert!(installs_only_the_project(no_deps, None));
+        assert!(!reinstalls_the_projects_dependencies(no_deps, None));
+        // Forced, but with another package: an ordinary finding.
+        assert!(!reinstalls_the_projects_dependencies(
+            " -I dist/*.whl requests",
+            None
+        ));
+        assert!(!reinstalls_the_projects_dependencies(" dist/*.whl", None));
         assert!(installs_only_the_project(
             " ${DIST}/my_lib-*.whl",
             Some("my-lib")
