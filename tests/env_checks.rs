@@ -1422,6 +1422,73 @@ fn lock_absent_stale_fresh_and_platformless() {
     assert!(relock.contains("-p osx-arm64 -p linux-64"), "{relock}");
 }
 
+/// An explicit lock rendered from an older conda-lock.yml installs other packages than the
+/// YAML lock beside it, though each agrees with environment.yml's specs: a Dockerfile that
+/// installs one and a developer who installs the other get different environments. The fix
+/// renders it again, under its own name; a package only the YAML lock has (a render without
+/// dev dependencies) is no difference.
+#[test]
+fn an_explicit_lock_that_disagrees_with_the_yaml_lock_is_rendered_again() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    let pkg = |name: &str, version: &str| {
+        format!("- name: {name}\n  version: {version}\n  manager: conda\n  platform: linux-64\n")
+    };
+    let yaml = format!(
+        "version: 1\nmetadata:\n  channels:\n  - url: conda-forge\n    used_env_vars: []\n  platforms:\n  - linux-64\n  sources:\n  - environment.yml\npackage:\n{}{}{}",
+        pkg("python", "3.11.9"),
+        pkg("numpy", "1.26.4"),
+        [pkg("fastapi", "0.110.0"), pkg("pip", "24.0"), pkg("pytest", "8.3.3")].concat()
+    );
+    sb.write("project/conda-lock.yml", &yaml);
+    let url = |file: &str| format!("https://conda.anaconda.org/conda-forge/linux-64/{file}\n");
+    let explicit = |numpy: &str| {
+        format!(
+            "# platform: linux-64\n@EXPLICIT\n{}{}{}{}",
+            url("python-3.11.9-hb806964_0_cpython.conda"),
+            url(&format!("numpy-{numpy}-py311h71ddf71_0.conda")),
+            url("fastapi-0.110.0-pyhd8ed1ab_0.conda"),
+            url("pip-24.0-pyhd8ed1ab_0.conda")
+        )
+    };
+    sb.write("project/lockfiles/app-linux-64.lock", &explicit("1.26.4"));
+    let (r, _) = sb.json(&["env.lock"]);
+    assert_eq!(status(&r, "env.lock"), "ok", "{:#}", check(&r, "env.lock"));
+
+    sb.write("project/lockfiles/app-linux-64.lock", &explicit("1.26.0"));
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(
+        c["summary"],
+        "lockfiles/app-linux-64.lock disagrees with conda-lock.yml on 1 package for linux-64: numpy 1.26.0 (1.26.4 in conda-lock.yml)"
+    );
+    let cmds = fix_commands(&r, "env.lock");
+    assert_eq!(
+        cmds.last().unwrap()[4..],
+        [
+            "conda-lock",
+            "render",
+            "-k",
+            "explicit",
+            "-p",
+            "linux-64",
+            "--filename-template",
+            "lockfiles/app-{platform}.lock",
+            "conda-lock.yml"
+        ]
+    );
+    // Stale besides: the re-lock comes first, then the render.
+    sb.write("project/conda-lock.yml", &yaml.replace("3.11.9", "3.10.14"));
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert!(c["summary"].as_str().unwrap().contains("is stale"), "{c:#}");
+    let cmds = fix_commands(&r, "env.lock");
+    assert_eq!(cmds.len(), 3, "{c:#}");
+    assert_eq!(cmds[1][4..6], ["conda-lock", "lock"], "{c:#}");
+    assert_eq!(cmds[2][4..6], ["conda-lock", "render"], "{c:#}");
+}
+
 #[test]
 fn cli_fallback_when_no_root_can_be_determined() {
     // No HOME-based default root exists and none is set: the stand-in's `env list --json`

@@ -95,14 +95,33 @@ fn lock_fix(
         Flavour::Mamba1 | Flavour::Mamba2 => "--mamba".into(),
         Flavour::Conda => "--no-mamba".into(),
     });
-    let mut fix = Fix::new(why).phase(Phase::Lock);
-    let edit = pip_options_edit(ctx, t);
-    if ctx.which("conda-lock").is_some() {
-        return match edit {
-            Some(edit) => fix.manual(edit).manual(then_run(&argv)),
-            None => fix.cmd(argv),
-        };
+    let (mut fix, mut run) = with_conda_lock(ctx, Fix::new(why).phase(Phase::Lock), vec![argv]);
+    let lock = run.remove(0);
+    match pip_options_edit(ctx, t) {
+        Some(edit) => {
+            // The edit comes first: conda-lock stops on the options. The install of conda-lock
+            // itself (a command already in the fix) may run before it.
+            fix.manual(edit).manual(then_run(&lock))
+        }
+        None => {
+            fix.commands.push(lock);
+            fix
+        }
     }
+}
+
+/// The fix with conda-lock's environment created first where conda-lock is neither on PATH
+/// nor in an environment named `conda-lock`, and `argvs` (conda-lock commands) as they are to
+/// be run: as they are, or through `run -n conda-lock`.
+fn with_conda_lock(
+    ctx: &Context,
+    mut fix: Fix,
+    argvs: Vec<Vec<String>>,
+) -> (Fix, Vec<Vec<String>>) {
+    if ctx.which("conda-lock").is_some() {
+        return (fix, argvs);
+    }
+    let cmds = commands(ctx);
     let tool_env = probe::discovery(ctx)
         .resolve("conda-lock")
         .chosen
@@ -115,11 +134,8 @@ fn lock_fix(
     if tool_env.is_none() {
         fix = fix.cmd(cmds.create_with("conda-lock", &["conda-lock"]));
     }
-    let lock = cmds.run_in("conda-lock", &argv);
-    match edit {
-        Some(edit) => fix.manual(edit).manual(then_run(&lock)),
-        None => fix.cmd(lock),
-    }
+    let run = argvs.iter().map(|a| cmds.run_in("conda-lock", a)).collect();
+    (fix, run)
 }
 
 fn then_run(argv: &[String]) -> String {
@@ -199,6 +215,9 @@ struct Review {
     fresh_notes: Vec<String>,
     explicit_platforms: Vec<String>,
     any_yaml: bool,
+    /// Explicit locks that disagree with the YAML lock beside them, with that lock: rendered
+    /// from an older lock, they install other packages than it does.
+    rerender: Vec<(PathBuf, PathBuf)>,
 }
 
 /// The environment file being locked, and this machine's platform.
@@ -261,6 +280,66 @@ impl Review {
         }
         if !lock.explicit || lock.platforms.iter().any(|p| p == platform) {
             self.freshness(ctx, t, path, &shown, lock);
+        }
+    }
+
+    /// Whether each explicit lock of this platform installs what the first YAML lock does: a
+    /// `conda-lock render` of an older lock does not (a Dockerfile installs one, developers
+    /// the other).
+    fn agreement(
+        &mut self,
+        ctx: &Context,
+        found: &[&(PathBuf, Result<lock::Lock, lock::LockError>)],
+        platform: &str,
+    ) {
+        let readable = || {
+            found
+                .iter()
+                .filter_map(|(p, l)| Some((p, l.as_ref().ok()?)))
+                .filter(|(_, l)| l.platforms.iter().any(|p| p == platform))
+        };
+        let Some((yaml_path, yaml)) = readable().find(|(_, l)| !l.explicit) else {
+            return;
+        };
+        let yaml_shown = ctx.settings.display_path(yaml_path);
+        for (path, explicit) in readable().filter(|(_, l)| l.explicit) {
+            let differs = lock::disagreement(yaml, explicit, platform);
+            if differs.is_empty() {
+                continue;
+            }
+            let shown = ctx.settings.display_path(path);
+            let each: Vec<String> = differs
+                .iter()
+                .take(3)
+                .map(|(name, theirs, here)| match theirs {
+                    Some(t) => format!("{name} {here} ({t} in {yaml_shown})"),
+                    None => format!("{name} {here} (not in {yaml_shown})"),
+                })
+                .collect();
+            let more = differs.len().saturating_sub(3);
+            let listed = format!(
+                "{}{}",
+                each.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+            self.problems.push((
+                Status::Warn,
+                format!(
+                    "{shown} disagrees with {yaml_shown} on {} package{} for {platform}: {listed}",
+                    differs.len(),
+                    if differs.len() == 1 { "" } else { "s" },
+                ),
+            ));
+            self.locations.push(
+                Location::new(loc_path(ctx, path), 0, format!("installs {listed}"))
+                    .rule("lock-disagrees"),
+            );
+            self.rerender
+                .push((yaml_path.to_path_buf(), path.to_path_buf()));
         }
     }
 
@@ -386,6 +465,7 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
     for (path, loaded) in &found {
         review.lock(ctx, &t, path, loaded);
     }
+    review.agreement(ctx, &found, platform);
     if !review.any_yaml && !review.explicit_platforms.iter().any(|p| p == platform) {
         review.problems.push((
             Status::Warn,
@@ -454,6 +534,17 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
     for l in review.locations {
         r = r.location(l);
     }
+    if review.relock.is_none() && !review.rerender.is_empty() {
+        // Every lock is current but for the renders that disagree: render them again.
+        return r.with_fix(rerender_fix(ctx, t.platform, &review.rerender));
+    }
+    let renders: Vec<Vec<String>> = review
+        .rerender
+        .iter()
+        .map(|(from, to)| render_argv(ctx, t.platform, from, to))
+        .collect();
+    // Run as the lock is: conda-lock's environment is the lock step's to create.
+    let (_, renders) = with_conda_lock(ctx, Fix::new(""), renders);
     let (lock_path, plats) = review.relock.unwrap_or_else(|| {
         let target = lock::free_lock_target(dir).unwrap_or_else(|| dir.join("conda-lock.yml"));
         (target, t.union(&[]))
@@ -493,7 +584,50 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
             template.unwrap_or_default()
         ));
     }
+    // After the re-lock, the explicit files rendered from it: commands where the lock is one,
+    // lines to run after it where an edit comes first.
+    if fix.manual.iter().any(|m| m.starts_with("then: ")) {
+        for argv in &renders {
+            fix = fix.manual(then_run(argv));
+        }
+    } else {
+        fix.commands.extend(renders);
+    }
     r.with_fix(fix)
+}
+
+/// `conda-lock render` of the YAML lock `from` into the explicit file `to` for `platform`:
+/// under its own name where that is not conda-lock's default (`lockfiles/app-linux-64.lock`).
+fn render_argv(ctx: &Context, platform: &str, from: &Path, to: &Path) -> Vec<String> {
+    let mut argv: Vec<String> = ["conda-lock", "render", "-k", "explicit", "-p", platform]
+        .map(String::from)
+        .to_vec();
+    let to = path_arg(ctx, to);
+    if to != format!("conda-{platform}.lock") {
+        argv.extend([
+            "--filename-template".into(),
+            to.replace(platform, "{platform}"),
+        ]);
+    }
+    argv.push(path_arg(ctx, from));
+    argv
+}
+
+/// The fix that renders each disagreeing explicit lock again from its YAML lock.
+fn rerender_fix(ctx: &Context, platform: &str, rerender: &[(PathBuf, PathBuf)]) -> Fix {
+    let (from, to) = &rerender[0];
+    let why = format!(
+        "Render {} again from {}, so that both install the same packages.",
+        ctx.settings.display_path(to),
+        ctx.settings.display_path(from)
+    );
+    let argvs = rerender
+        .iter()
+        .map(|(f, t)| render_argv(ctx, platform, f, t))
+        .collect();
+    let (mut fix, run) = with_conda_lock(ctx, Fix::new(why).phase(Phase::Lock), argvs);
+    fix.commands.extend(run);
+    fix
 }
 
 #[cfg(test)]

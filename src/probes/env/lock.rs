@@ -315,6 +315,34 @@ pub(crate) enum Freshness {
     Compared(Vec<Drift>),
 }
 
+/// Where the explicit lock `b` installs a conda package for `platform` that the lock `a` pins
+/// otherwise or not at all: each name (in order) with its version in `a` and in `b`. A package
+/// only `a` has is no difference: conda-lock renders the main category alone when asked to
+/// (`--no-dev-dependencies`), and env.lock compares each lock with the file's specs anyway.
+/// pip packages are left out: an explicit lock holds none.
+pub(crate) fn disagreement(
+    a: &Lock,
+    b: &Lock,
+    platform: &str,
+) -> Vec<(String, Option<String>, String)> {
+    let conda = |l: &Lock| -> std::collections::BTreeMap<String, String> {
+        l.packages
+            .iter()
+            .filter(|p| p.platform == platform && p.manager == "conda")
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect()
+    };
+    let a = conda(a);
+    conda(b)
+        .into_iter()
+        .filter(|(n, v)| a.get(n) != Some(v))
+        .map(|(n, v)| {
+            let theirs = a.get(&n).cloned();
+            (n, theirs, v)
+        })
+        .collect()
+}
+
 /// One difference between environment.yml and a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Drift {
@@ -547,6 +575,43 @@ package:
             edited[0].1.as_ref().unwrap().platforms,
             ["linux-64", "osx-65"]
         );
+    }
+
+    /// conda-lock.yml against an explicit file rendered from an older lock: the versions that
+    /// differ and the packages only the explicit file has, for the platform asked; zlib, which
+    /// only conda-lock.yml has (a render without dev dependencies), and pip packages, which an
+    /// explicit file never holds, are no difference.
+    #[test]
+    fn two_locks_disagree_by_package() {
+        let yaml = parse_conda_lock(Path::new("conda-lock.yml"), LOCK).unwrap();
+        let rendered = |urls: &str| {
+            parse_explicit(
+                Path::new("conda-linux-64.lock"),
+                &format!("# platform: linux-64\n@EXPLICIT\n{urls}"),
+            )
+        };
+        let same = rendered(
+            "https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.8-3.tar.bz2\n\
+             https://conda.anaconda.org/conda-forge/linux-64/python-3.11.9-h_0_cpython.conda\n",
+        );
+        assert_eq!(disagreement(&yaml, &same, "linux-64"), []);
+        let older = rendered(
+            "https://conda.anaconda.org/conda-forge/linux-64/python-3.10.14-h_0_cpython.conda\n\
+             https://conda.anaconda.org/conda-forge/linux-64/libzlib-1.3.1-hb9d3cd8_2.conda\n",
+        );
+        assert_eq!(
+            disagreement(&yaml, &older, "linux-64"),
+            [
+                ("libzlib".to_string(), None, "1.3.1".to_string()),
+                (
+                    "python".to_string(),
+                    Some("3.11.9".to_string()),
+                    "3.10.14".to_string()
+                ),
+            ]
+        );
+        // Another platform's packages are not compared.
+        assert_eq!(disagreement(&yaml, &older, "osx-64"), []);
     }
 
     #[test]
