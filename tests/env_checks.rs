@@ -1487,6 +1487,19 @@ fn an_explicit_lock_that_disagrees_with_the_yaml_lock_is_rendered_again() {
     assert_eq!(cmds.len(), 3, "{c:#}");
     assert_eq!(cmds[1][4..6], ["conda-lock", "lock"], "{c:#}");
     assert_eq!(cmds[2][4..6], ["conda-lock", "render"], "{c:#}");
+    // The two agree, and environment.yml moved on from both: the re-lock is rendered too.
+    sb.write("project/conda-lock.yml", &yaml);
+    sb.write("project/lockfiles/app-linux-64.lock", &explicit("1.26.4"));
+    sb.write(
+        "project/environment.yml",
+        &ENV_YML.replace("numpy>=1.26,<2", "numpy>=2"),
+    );
+    let (r, _) = sb.json(&["env.lock"]);
+    let c = check(&r, "env.lock");
+    assert!(c["summary"].as_str().unwrap().contains("is stale"), "{c:#}");
+    let cmds = fix_commands(&r, "env.lock");
+    assert_eq!(cmds.len(), 3, "{c:#}");
+    assert_eq!(cmds[2][4..6], ["conda-lock", "render"], "{c:#}");
 }
 
 #[test]

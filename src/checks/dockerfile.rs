@@ -108,6 +108,10 @@ pub(crate) struct FixInput<'a> {
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
     pub build_paths: Option<(String, String)>,
+    /// The file the first Dockerfile already installs with the package manager, before its
+    /// first finding and in the same stage (`micromamba install -n base -f
+    /// /tmp/conda-linux-64.lock`), as its RUN names it, and that RUN's line.
+    pub installs_env: Option<(String, usize)>,
 }
 
 /// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
@@ -587,6 +591,9 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         socket_port.is_some() && first.is_some_and(|df| served_routes(ctx, df).is_none());
     let unserved_route = first.and_then(|df| unserved_route(ctx, df));
     let python = health_tool::image_python(first);
+    let installs_env = files
+        .first()
+        .and_then(|(df, lines)| installs_env_before(df, lines.first().copied()?));
     let input = FixInput {
         python,
         env_file,
@@ -600,8 +607,40 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
         socket_port,
         app_without_route,
         unserved_route,
+        installs_env,
     };
     (rule.fix)(&input)
+}
+
+/// The file a RUN of `df` installs with micromamba, mamba or conda (`install`, `create`, `env
+/// create`, `env update`, `-f FILE`) before `line`, in that line's stage: the file as the RUN
+/// names it, and the RUN's line.
+fn installs_env_before(df: &Dockerfile, line: usize) -> Option<(String, usize)> {
+    let stage = df.stages.iter().find(|s| {
+        df.instructions[s.from..s.end]
+            .iter()
+            .any(|i| i.line == line)
+    })?;
+    df.instructions[stage.from..stage.end]
+        .iter()
+        .filter(|i| i.keyword == "RUN" && i.line < line)
+        .find_map(|i| {
+            let text = i.command_text();
+            text.split(['&', ';', '|', '\n']).find_map(|cmd| {
+                let words: Vec<&str> = cmd.split_whitespace().collect();
+                let tool = words.iter().position(|w| {
+                    ["micromamba", "mamba", "conda"].contains(&w.rsplit('/').next().unwrap_or(w))
+                })?;
+                let verb = words.get(tool + 1..)?;
+                let installs = matches!(verb.first(), Some(&"install" | &"create"))
+                    || matches!(verb, ["env", "create" | "update", ..]);
+                let file = verb.windows(2).find_map(|w| match w[0] {
+                    "-f" | "--file" => Some(w[1].to_string()),
+                    _ => w[0].strip_prefix("--file=").map(str::to_string),
+                })?;
+                installs.then(|| (file.trim_matches(['"', '\'']).to_string(), i.line))
+            })
+        })
 }
 
 /// The environment file the image is built from, as a COPY in the build names it, and as the

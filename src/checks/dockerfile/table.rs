@@ -37,6 +37,27 @@ fn fix_user(i: &FixInput) -> Fix {
 }
 
 fn fix_pip(i: &FixInput) -> Fix {
+    if let Some((file, line)) = &i.installs_env {
+        // The image installs an environment already: the packages join what it installs, and
+        // the pip RUN goes.
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let list = format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel.", i.env_file_shown);
+        let list = if name.ends_with(".lock") {
+            format!("{list} Then lock it again and render `{name}` from the lock (env.lock's step does both): the image installs `{name}`, not the environment file.")
+        } else if crate::probes::env::lock::is_conda_lock_name(name) {
+            format!("{list} Then lock it again (env.lock's step): the image installs `{name}`, not the environment file.")
+        } else {
+            list
+        };
+        return i.fix(
+            "Install the Python packages with the environment the image already installs",
+            "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
+            &[
+                list,
+                format!("Edit {}: remove the pip install from the reported RUN; line {line} installs `{file}` already, and the packages come with it.", i.where_()),
+            ],
+        );
+    }
     let mut asks = Asks::default();
     let steps = [
         format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
@@ -295,7 +316,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD002",
         title: "No pip installs in RUN",
         hadolint: &[],
-        explain: "Finds Python package installs that bypass conda-forge in RUN instructions (shell form, exec form and heredoc scripts): `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`, easy_install, `pipenv install` and `poetry install/add`, also behind sudo, env or `micromamba run`. Installing the project's own code (`pip install -e .`, `pip install .`, with nothing else in the command) is not one when it takes `--no-deps` or follows a micromamba/conda install that made the environment: conda-forge cannot provide it, and its dependencies are there. On a bare python image the same command fetches them all from PyPI, and fails. Why: the policy takes every Python dependency from conda-forge through micromamba, so environments are reproducible and binary-compatible. hadolint has no such rule (DL3013 and DL3042 only ask for pins and --no-cache-dir). Fix: list the packages in environment.yml and install with `micromamba install -y -n base -c conda-forge -f environment.yml && micromamba clean --all --yes` on a mambaorg/micromamba base.",
+        explain: "Finds Python package installs that bypass conda-forge in RUN instructions (shell form, exec form and heredoc scripts): `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`, easy_install, `pipenv install` and `poetry install/add`, also behind sudo, env or `micromamba run`. Installing the project's own code (`pip install -e .`, `pip install .`, with nothing else in the command) is not one when it takes `--no-deps` or follows a micromamba/conda install that made the environment: conda-forge cannot provide it, and its dependencies are there. On a bare python image the same command fetches them all from PyPI, and fails. Why: the policy takes every Python dependency from conda-forge through micromamba, so environments are reproducible and binary-compatible. hadolint has no such rule (DL3013 and DL3042 only ask for pins and --no-cache-dir). Fix: list the packages in environment.yml and install with `micromamba install -y -n base -c conda-forge -f environment.yml && micromamba clean --all --yes` on a mambaorg/micromamba base. Where an earlier RUN of the same stage already installs an environment or lock file with micromamba, mamba or conda, the packages join that file (locked and rendered again where the image installs a lock) and the pip install goes.",
         ok: "no pip installs",
         judge: rules::pip,
         fix: fix_pip,

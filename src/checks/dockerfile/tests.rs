@@ -1041,6 +1041,47 @@ fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
     );
 }
 
+/// An image that installs the project's lock already and then pip-installs a package: the
+/// package joins the environment file, which is locked and rendered again, and the pip RUN
+/// goes. Rebuilding on mambaorg/micromamba with a COPY of environment.yml, the fix for an image
+/// that installs no environment, would drop the lock. A pip RUN in another stage than the
+/// install is not helped by it.
+#[test]
+fn a_pip_run_after_the_lock_is_installed_joins_the_lock() {
+    use crate::core::Context;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("environment.yml"),
+        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    )
+    .unwrap();
+    let dockerfile = "FROM mambaorg/micromamba:2.0.5 AS build\nCOPY conda-linux-64.lock /tmp/\nRUN micromamba install -y -n base -f /tmp/conda-linux-64.lock && \\\n    micromamba clean -a -y\nRUN pip install requests\n";
+    std::fs::write(root.join("Dockerfile"), dockerfile).unwrap();
+    let ctx = Context::offline_in(root);
+    let manual = |ctx: &Context| {
+        let r = super::lint(ctx, rule("dockerfile.pip")).unwrap();
+        r.fix.expect("a fix").manual
+    };
+    let m = manual(&ctx);
+    assert!(
+        m[0].ends_with("Then lock it again and render `conda-linux-64.lock` from the lock (env.lock's step does both): the image installs `conda-linux-64.lock`, not the environment file."),
+        "{m:?}"
+    );
+    assert_eq!(m[1], "Edit Dockerfile (line 5): remove the pip install from the reported RUN; line 3 installs `/tmp/conda-linux-64.lock` already, and the packages come with it.");
+    // The pip RUN in a stage of its own: the usual fix.
+    std::fs::write(
+        root.join("Dockerfile"),
+        dockerfile.replace("RUN pip", "FROM python:3.12-slim\nRUN pip"),
+    )
+    .unwrap();
+    let m = manual(&Context::offline_in(root));
+    assert!(
+        m[1].contains("replace the reported RUN with `COPY"),
+        "{m:?}"
+    );
+}
+
 #[test]
 fn every_rule_has_a_real_explain_and_a_code() {
     let mut codes = std::collections::HashSet::new();

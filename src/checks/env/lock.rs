@@ -218,6 +218,9 @@ struct Review {
     /// Explicit locks that disagree with the YAML lock beside them, with that lock: rendered
     /// from an older lock, they install other packages than it does.
     rerender: Vec<(PathBuf, PathBuf)>,
+    /// Every explicit lock of this platform, with the YAML lock beside it: a re-lock of that
+    /// lock is rendered into each again.
+    rendered: Vec<(PathBuf, PathBuf)>,
 }
 
 /// The environment file being locked, and this machine's platform.
@@ -303,6 +306,8 @@ impl Review {
         };
         let yaml_shown = ctx.settings.display_path(yaml_path);
         for (path, explicit) in readable().filter(|(_, l)| l.explicit) {
+            self.rendered
+                .push((yaml_path.to_path_buf(), path.to_path_buf()));
             let differs = lock::disagreement(yaml, explicit, platform);
             if differs.is_empty() {
                 continue;
@@ -538,9 +543,14 @@ fn verdict(ctx: &Context, t: &Target, dir: &Path, review: Review) -> CheckResult
         // Every lock is current but for the renders that disagree: render them again.
         return r.with_fix(rerender_fix(ctx, t.platform, &review.rerender));
     }
+    // A re-lock of the YAML lock is rendered into every explicit lock made from it; otherwise
+    // only those that disagree are rendered again.
+    let relocks_yaml =
+        |(yaml, _): &&(PathBuf, PathBuf)| review.relock.as_ref().is_some_and(|(p, _)| p == yaml);
     let renders: Vec<Vec<String>> = review
-        .rerender
+        .rendered
         .iter()
+        .filter(|pair| relocks_yaml(pair) || review.rerender.contains(pair))
         .map(|(from, to)| render_argv(ctx, t.platform, from, to))
         .collect();
     // Run as the lock is: conda-lock's environment is the lock step's to create.
