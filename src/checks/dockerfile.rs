@@ -537,8 +537,10 @@ fn judge<'a>(ctx: &Context, rule: &Rule, files: &'a [Dockerfile]) -> Judged<'a> 
     out
 }
 
-/// The fix of a rule with problems: the edits, then a rebuild with the real build context and
-/// the tag compose will run when a compose service builds the first affected Dockerfile.
+/// The fix of a rule with problems: for each affected Dockerfile in turn, its edits, then its
+/// rebuild. Each Dockerfile's steps are worked out for it alone: its own HEALTHCHECK command
+/// and port, its own image tag and build context (a Celery worker's image and the web app's
+/// beside it need different ones).
 fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> Fix {
     let mut files: Vec<(&Dockerfile, Vec<usize>)> = Vec::new();
     for (df, f) in problems {
@@ -547,6 +549,23 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
             None => files.push((df, vec![f.line])),
         }
     }
+    let mut each = files
+        .into_iter()
+        .map(|file| fix_for_file(ctx, rule, vec![file]));
+    let mut fix = each
+        .next()
+        .unwrap_or_else(|| fix_for_file(ctx, rule, Vec::new()));
+    for more in each {
+        fix.commands.extend(more.commands);
+        fix.manual.extend(more.manual);
+        fix.new_files.extend(more.new_files);
+    }
+    fix
+}
+
+/// The fix of a rule for the Dockerfiles in `files` (one, or none): the edits, then a rebuild
+/// with the real build context and the tag compose will run when a compose service builds it.
+fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)>) -> Fix {
     let service = files.first().and_then(|(df, _)| {
         crate::probes::compose::compose(ctx)
             .services

@@ -140,18 +140,9 @@ fn fix_chown(i: &FixInput) -> Fix {
     )
 }
 
-fn fix_base_pin(i: &FixInput) -> Fix {
-    i.fix(
-        "Pin the base image to a tag or digest",
-        "An unpinned base image changes under you and makes builds unreproducible",
-        &[format!("Edit {}: pin each reported FROM or `COPY --from=` image to a version tag (e.g. mambaorg/micromamba:2.0.5), or to a digest (`image:tag@sha256:…`).", i.where_())],
-    )
-}
-
-fn fix_base_eol(i: &FixInput) -> Fix {
-    // The images of the reported FROM lines.
-    let reported: Vec<crate::probes::dockerfile::ImageRef> = i
-        .files
+/// The images of the reported FROM lines.
+fn reported_images(i: &FixInput) -> Vec<crate::probes::dockerfile::ImageRef> {
+    i.files
         .iter()
         .flat_map(|(df, lines)| {
             df.stages
@@ -159,7 +150,31 @@ fn fix_base_eol(i: &FixInput) -> Fix {
                 .filter(|s| lines.contains(&s.line(df)))
                 .filter_map(|s| s.image())
         })
+        .collect()
+}
+
+fn fix_base_pin(i: &FixInput) -> Fix {
+    // A tag of the same image: another image (micromamba for miniconda3) would need other
+    // commands in the Dockerfile.
+    let mut repos: Vec<String> = reported_images(i)
+        .into_iter()
+        .map(|r| format!("`{}:<version>`", r.repository))
         .collect();
+    repos.sort();
+    repos.dedup();
+    let example = match repos.len() {
+        0 => "`image:<version>`".to_string(),
+        _ => repos.join(", "),
+    };
+    i.fix(
+        "Pin the base image to a tag or digest",
+        "An unpinned base image changes under you and makes builds unreproducible",
+        &[format!("Edit {}: pin each reported FROM or `COPY --from=` image to a version tag of the same image ({example}), or to a digest (`image:tag@sha256:…`).", i.where_())],
+    )
+}
+
+fn fix_base_eol(i: &FixInput) -> Fix {
+    let reported = reported_images(i);
     let mut successors = String::new();
     // Mambaforge's successor is Miniforge, which ships the same conda and mamba: the image
     // keeps working with its `conda activate` and `mamba env create`.
