@@ -1041,6 +1041,48 @@ fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
     );
 }
 
+/// Two Dockerfiles without a HEALTHCHECK, a FastAPI backend's on port 8000 and a gunicorn
+/// app's on port 80 (mafda/ml_with_fastapi_and_streamlit, vsisl/dash-chatgpt-challenge): each
+/// gets its own example and its own rebuild, in turn.
+#[test]
+fn each_dockerfile_gets_its_own_steps() {
+    use crate::core::Context;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["backend", "dash_app"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::write(
+        root.join("backend/Dockerfile"),
+        "FROM mambaorg/micromamba:2.0.5\nCMD uvicorn main:app --host 0.0.0.0 --port 8000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("dash_app/Dockerfile"),
+        "FROM mambaorg/micromamba:2.0.5\nCMD gunicorn --bind=0.0.0.0:80 app:server\n",
+    )
+    .unwrap();
+    let ctx = Context::offline_in(root);
+    let r = super::lint(&ctx, rule("dockerfile.healthcheck")).unwrap();
+    let m = r.fix.expect("a fix").manual;
+    assert_eq!(m.len(), 4, "{m:?}");
+    assert!(
+        m[0].starts_with("Edit backend/Dockerfile (line 1)"),
+        "{m:?}"
+    );
+    assert!(m[0].contains("'127.0.0.1', 8000"), "{m:?}");
+    assert!(
+        m[1].starts_with("then rebuild: ") && m[1].contains("backend/Dockerfile"),
+        "{m:?}"
+    );
+    assert!(
+        m[2].starts_with("Edit dash_app/Dockerfile (line 1)"),
+        "{m:?}"
+    );
+    assert!(m[2].contains("'127.0.0.1', 80)"), "{m:?}");
+    assert!(m[3].contains("dash_app/Dockerfile"), "{m:?}");
+}
+
 /// An image that installs the project's lock already and then pip-installs a package: the
 /// package joins the environment file, which is locked and rendered again, and the pip RUN
 /// goes. Rebuilding on mambaorg/micromamba with a COPY of environment.yml, the fix for an image
