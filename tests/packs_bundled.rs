@@ -256,6 +256,29 @@ fn a_library_installing_itself_is_a_note_not_a_finding() {
     );
 }
 
+/// The instructions a coding agent follows (CLAUDE.md, AGENTS.md) are setup instructions
+/// too: TobiSan5/first-mcp's CLAUDE.md pip-installs into the conda environment. A release job
+/// that installs its packaging tools, a wheel checker among them, is a note.
+#[test]
+fn agent_instructions_are_read_and_release_tools_are_a_note() {
+    let sb = with_readme("# app\n");
+    sb.write(
+        "project/CLAUDE.md",
+        "# Working here\n\n```bash\nmamba activate demo\npip install package_name\n```\n",
+    );
+    sb.write(
+        "project/.github/workflows/release.yml",
+        "jobs:\n  r:\n    steps:\n      - run: pip install build twine check-wheel-contents\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "warn", "{readme:#}");
+    assert_eq!(readme["locations"][0]["path"], "CLAUDE.md", "{readme:#}");
+    assert_eq!(location_lines(readme), [5], "{readme:#}");
+    let ci = check(&v, "pip.ci");
+    assert_eq!(ci["status"], "ok", "{ci:#}");
+}
+
 /// A job that reinstalls the project's own wheel with `--force-reinstall` (anaconda/anaconda-mcp's
 /// Makefile) takes every dependency from PyPI again: a finding, whose step keeps the line and
 /// adds `--no-deps` rather than moving the wheel into environment.yml. Beside another package,
@@ -611,8 +634,21 @@ fn gitignore_check_works_for_a_project_in_a_subfolder_of_the_repository() {
     sb.write("project/.gitignore", ".env\n");
     let (v, _) = sb.json(&["dotenv.gitignore"]);
     assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
-    // The repository's top-level .gitignore covers it too.
+    // A conda project with neither a .env nor a template of one keeps no secrets there: the
+    // check does not apply (eladrich/pixel2style2pixel).
+    std::fs::remove_file(sb.project.join(".env")).unwrap();
     std::fs::remove_file(sb.project.join(".gitignore")).unwrap();
+    sb.write(
+        "project/environment.yml",
+        "name: x\ndependencies: [python=3.12]\n",
+    );
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "skip", "{v:#}");
+    sb.write("project/.env.example", "API_KEY=\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
+    sb.write("project/.env", "DEBUG=1\n");
+    // The repository's top-level .gitignore covers it too.
     sb.write(".gitignore", "*.pyc\n.env\n");
     let (v, _) = sb.json(&["dotenv.gitignore"]);
     assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");

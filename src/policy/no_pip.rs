@@ -183,7 +183,9 @@ pub(crate) const FORCED_SELF_INSTALL: super::Amend = super::Amend {
 /// without setting up the project's environment (betolink/itslive-ingest's workflow
 /// pip-installs conda-lock to lock environment.yml; SciTools/iris-esmf-regrid's installs nox,
 /// whose sessions create conda environments from the project's lock files; deepchem's CI
-/// installs conda-merge to merge its environment files before it creates the environment).
+/// installs conda-merge to merge its environment files before it creates the environment;
+/// TobiSan5/first-mcp's release job checks its wheel with check-wheel-contents), or bootstrap
+/// a tool manager that makes environments of its own (a Justfile's `pip install uv`).
 const PACKAGING_TOOLS: &[&str] = &[
     "conda-lock",
     "conda-merge",
@@ -201,6 +203,10 @@ const PACKAGING_TOOLS: &[&str] = &[
     "flit",
     "cibuildwheel",
     "check-manifest",
+    "check-wheel-contents",
+    "pkginfo",
+    "uv",
+    "pipx",
 ];
 
 /// `$(NAME)` and `${NAME}`: a make or shell variable, read as `$NAME`.
@@ -534,6 +540,8 @@ mod tests {
             " --upgrade pip",
             " -U pip setuptools wheel",
             " build twine",
+            " build twine check-wheel-contents",
+            " uv",
             " \"build>=1.0\" twine",
             " dist/my_lib-2.0-py3-none-any.whl",
             " dist/my-lib*.whl",

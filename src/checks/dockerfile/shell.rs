@@ -208,6 +208,9 @@ pub(super) fn pip_install(words: &[String]) -> Option<&'static str> {
             {
                 return Some("uv pip install")
             }
+            // A project's dependencies from its uv.lock or pyproject.toml, all from PyPI
+            // (davidf9999/gx-mcp-server's `RUN uv sync`).
+            "uv" if matches!(next, Some("sync" | "add")) => return Some("uv sync"),
             "easy_install" => return Some("easy_install"),
             "pipenv" if matches!(next, Some("install" | "sync")) => return Some("pipenv install"),
             "poetry" if matches!(next, Some("install" | "add")) => return Some("poetry install"),
@@ -564,6 +567,8 @@ mod tests {
             "easy_install x",
             "pipenv install --system",
             "poetry install --no-root",
+            "uv sync --frozen --no-dev",
+            "uv add requests",
         ] {
             assert!(pip_install(&w(bad)).is_some(), "missed {bad}");
         }

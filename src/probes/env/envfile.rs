@@ -439,12 +439,18 @@ pub(crate) use crate::policy::names::normalize_dist_name;
 /// What a pip entry installs, without its comment, `-e`/`--editable` and quotes.
 fn entry_target(text: &str) -> &str {
     let text = text.split(" #").next().unwrap_or(text).trim();
-    text.strip_prefix("--editable=")
+    let target = text
+        .strip_prefix("--editable=")
         .or_else(|| text.strip_prefix("--editable "))
         .or_else(|| text.strip_prefix("-e "))
         .unwrap_or(text)
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'')
+        .trim();
+    // Options for pip may follow the target (`-e . --no-binary :all`, numenta/nupic.research).
+    let target = match target.chars().next() {
+        Some('"' | '\'') => target,
+        _ => target.split_whitespace().next().unwrap_or(target),
+    };
+    target.trim_matches(|c| c == '"' || c == '\'')
 }
 
 /// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
@@ -475,11 +481,18 @@ pub(crate) fn path_outside_project(
 ) -> Option<String> {
     let path = entry_target(text);
     let path = path.split('[').next().unwrap_or(path);
-    if path.contains("://") || path.contains('$') {
+    if path.contains("://") {
         return None;
     }
-    if path.starts_with('~') {
+    // The home folder, however spelled (`${HOME}/nta/nupic.torch`): another machine's differs.
+    if ["~", "$HOME", "${HOME}"]
+        .iter()
+        .any(|h| path.starts_with(h))
+    {
         return Some(path.to_string());
+    }
+    if path.contains('$') {
+        return None;
     }
     if !(path.starts_with('.') || path.starts_with('/')) {
         return None;
@@ -557,6 +570,24 @@ mod tests {
         );
         assert_eq!(out("-e ."), None);
         assert_eq!(out("-e ./plugins/a"), None);
+        // The home folder by its variable, and pip options after the target
+        // (numenta/nupic.research).
+        assert_eq!(
+            out("-e ${HOME}/nta/nupic.torch --no-binary :all").as_deref(),
+            Some("${HOME}/nta/nupic.torch")
+        );
+        assert_eq!(out("-e $HOME/src/x").as_deref(), Some("$HOME/src/x"));
+        assert_eq!(
+            out("-e ${PROJECT_ROOT}/x"),
+            None,
+            "another variable: unknown"
+        );
+        assert!(is_project_entry(
+            "-e . --no-binary :all",
+            env,
+            project,
+            None
+        ));
         assert_eq!(out("requests==2.32"), None);
         assert_eq!(out("git+https://github.com/o/r.git"), None);
         // From an environment file in a subfolder, `..` is the project root.
