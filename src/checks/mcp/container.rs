@@ -53,6 +53,10 @@ fn host_argument(argv: &[String]) -> Result<Option<&str>, Early> {
     }
 }
 
+/// How [`chosen_host`] says the host is its `--host` option's default, which the fix then
+/// overrides in the start command.
+const OPTION_DEFAULT: &str = "so the option's default";
+
 /// `mcp.container_bind`.
 pub(super) fn check(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
@@ -83,7 +87,8 @@ pub(super) fn check(ctx: &Context) -> Outcome {
     {
         r = r.detail(format!("it serves HTTP ({t})"));
     }
-    Ok(r.with_fix(fix(start)))
+    let option = how.contains(OPTION_DEFAULT);
+    Ok(r.with_fix(fix(start, option)))
 }
 
 /// The host the server in the image listens on, and how that is known; an early skip where
@@ -96,6 +101,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         literal,
         from,
         vars,
+        option,
     } = code;
     let run = &start.compose;
     if from.is_some() {
@@ -109,6 +115,14 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
             return Ok((
                 host.to_string(),
                 format!("its command passes --host {host}"),
+            ));
+        }
+        // No --host given: the option's own default holds (davidf9999/gx-mcp-server's
+        // `--host` defaults to localhost, which the published port cannot reach).
+        if let Some((host, at)) = option {
+            return Ok((
+                host.clone(),
+                format!("its command passes no --host, {OPTION_DEFAULT} \"{host}\" ({at}) holds"),
             ));
         }
     }
@@ -211,9 +225,12 @@ fn set_at_start(
     }))
 }
 
-fn fix(start: &ImageStart) -> Fix {
+/// The fix; `option`: the host is the default of the server's own `--host` option.
+fn fix(start: &ImageStart, option: bool) -> Fix {
     let edit = if start.uvicorn {
         format!("Edit {} (line {}): pass `--host 0.0.0.0` to uvicorn; its default, 127.0.0.1, is the container's own loopback.", start.dockerfile, start.line)
+    } else if option {
+        format!("Edit {} (line {}): pass `--host 0.0.0.0` to the server; the option's default is the container's own loopback (a run by hand keeps it).", start.dockerfile, start.line)
     } else {
         format!("Edit {}: give the server host=\"0.0.0.0\" in the container only, from a variable the Dockerfile sets: `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")` where the server is created or run, and `ENV MCP_HOST=0.0.0.0` in {} (a run by hand stays on loopback).", start.script, start.dockerfile)
     };
@@ -400,6 +417,40 @@ mod tests {
         let everywhere =
             SDK_DEFAULT.replace("FastMCP('notes')", "FastMCP('notes', host='0.0.0.0')");
         assert_eq!(judge(&everywhere, CMD).0, Status::Ok);
+    }
+
+    /// A `--host` option whose default is loopback, and a CMD that passes none
+    /// (davidf9999/gx-mcp-server): the default holds, and the fix passes `--host 0.0.0.0`. A
+    /// CMD that passes one overrides it.
+    #[test]
+    fn a_host_options_default_holds_where_the_command_passes_none() {
+        let server = |default: &str| {
+            format!("import argparse\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    p = argparse.ArgumentParser()\n    p.add_argument(\n        \"--host\",\n        default={default},\n        help=\"Host for HTTP server\",\n    )\n    a = p.parse_args()\n    mcp.run(transport='sse', host=a.host)\n")
+        };
+        let (status, summary) = judge(&server("\"localhost\""), CMD);
+        assert_eq!(status, Status::Warn, "{summary}");
+        assert!(summary.contains("listens on localhost"), "{summary}");
+        let r = run_in(&[
+            ("src/server.py", &server("\"localhost\"")),
+            ("Dockerfile", CMD),
+        ]);
+        let step = &r.fix.expect("a fix").manual[0];
+        assert!(
+            step.starts_with("Edit Dockerfile (line 4): pass `--host 0.0.0.0` to the server"),
+            "{step}"
+        );
+        let passed = CMD.replace("server.py\"]", "server.py\", \"--host\", \"0.0.0.0\"]");
+        assert_eq!(judge(&server("\"localhost\""), &passed).0, Status::Ok);
+        assert_eq!(judge(&server("\"0.0.0.0\""), CMD).0, Status::Ok);
+        // A default read from the environment is the variable's: judged by what sets it.
+        let from_env = server("os.getenv(\"HOST\", \"127.0.0.1\")");
+        let r = run_in(&[("src/server.py", &from_env), ("Dockerfile", CMD)]);
+        assert_eq!(r.status, Status::Warn);
+        assert!(
+            r.details[0].contains("nothing sets HOST"),
+            "{:?}",
+            r.details
+        );
     }
 
     /// What compose gives the container wins over the image and over the code's default; a

@@ -105,6 +105,8 @@ pub(crate) struct CodeHost {
     /// The `…HOST` environment variables the code reads (`MCP_HOST`), each with the default
     /// its read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
     pub(crate) vars: Vec<(String, Option<String>)>,
+    /// The literal default of the server's `--host` option, and where it is.
+    pub(crate) option: Option<(String, String)>,
 }
 
 /// A start command and the folder it runs from.
@@ -291,6 +293,7 @@ fn decide(ctx: &Context) -> McpProject {
             literal: code.host.clone(),
             from: code.host_from.clone(),
             vars: code.host_vars.clone(),
+            option: code.host_option.clone(),
         },
         transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
         health_route: code.health.is_some(),
@@ -525,11 +528,12 @@ fn dockerfile_cmd(ctx: &Context) -> Option<Start> {
             None => (cmd?, "CMD"),
         };
         // `micromamba run -n ENV python main.py` inside the image: the command is the rest.
+        // So it is for `uv run python -m pkg` (davidf9999/gx-mcp-server), whose environment
+        // is uv's; the command is what the server needs.
         if let Some(i) = argv.iter().position(|a| a == "run") {
-            if argv[..i]
-                .iter()
-                .any(|a| a.ends_with("mamba") || a.ends_with("conda"))
-            {
+            if argv[..i].iter().any(|a| {
+                a.ends_with("mamba") || a.ends_with("conda") || a.rsplit('/').next() == Some("uv")
+            }) {
                 let rest: Vec<String> = argv[i + 1..].to_vec();
                 let skip = skip_run_options(&rest);
                 argv = rest[skip..].to_vec();
@@ -582,7 +586,17 @@ fn skip_run_options(rest: &[String]) -> usize {
     while i < rest.len() && rest[i].starts_with('-') {
         let takes_value = matches!(
             rest[i].as_str(),
-            "-n" | "--name" | "-p" | "--prefix" | "--cwd"
+            "-n" | "--name"
+                | "-p"
+                | "--prefix"
+                | "--cwd"
+                | "--with"
+                | "--python"
+                | "--project"
+                | "--directory"
+                | "--env-file"
+                | "--extra"
+                | "--group"
         );
         i += if takes_value { 2 } else { 1 };
     }

@@ -25,8 +25,9 @@ const MAP: &str = "mcp-code.json";
 /// `run_streamable_http_async()`, a `--port` option's default and the health route; 8: the
 /// `path=` of a run or mount call; 9: a host set from a variable, an option or the
 /// environment; 10: the environment variable an HTTP start is gated on; 11: a script that
-/// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard).
-const READING: u32 = 11;
+/// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
+/// 12: the literal default of a `--host` option.
+const READING: u32 = 12;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -54,6 +55,8 @@ pub(super) struct Code {
     /// Environment variables ending in `HOST` that the code reads (`MCP_HOST`), each with the
     /// default its read gives.
     pub(super) host_vars: Vec<(String, Option<String>)>,
+    /// The literal default of the server's `--host` option and where it is ("__main__.py:54").
+    pub(super) host_option: Option<(String, String)>,
     pub(super) path: Option<String>,
     /// The path of a health route the code declares (`@mcp.custom_route("/health"`,
     /// `Route("/healthz"`, `@app.get("/api/health")`).
@@ -99,6 +102,10 @@ pub(super) struct FileFacts {
     /// read gives (`os.getenv("MCP_HOST", "0.0.0.0")`).
     #[serde(default)]
     pub(super) host_vars: Vec<(String, Option<String>)>,
+    /// The literal default of the server's `--host` option
+    /// (`add_argument("--host", default="localhost")`) and its line.
+    #[serde(default)]
+    pub(super) host_option: Option<(String, usize)>,
     pub(super) path: Option<String>,
     #[serde(default)]
     pub(super) health: Option<String>,
@@ -187,6 +194,8 @@ static HOST_EXPR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bhost\s*=\s*([A-Za-z_][\w.]*)").unwrap());
 /// A `--host` option of the script's own command line.
 static HOST_OPTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']--host["']"#).unwrap());
+static HOST_DEFAULT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\bdefault\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
 /// An environment variable ending in `HOST`, read: `os.getenv("MCP_HOST"`, `environ.get(`,
 /// `environ["HOST"]`.
 static HOST_VAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -265,6 +274,21 @@ fn port_option_default(text: &str) -> Option<(u16, usize)> {
             return None;
         }
         Some((m.as_str().parse().ok()?, o.end() + m.start()))
+    })
+}
+
+/// The literal default of a server's `--host` option (`parser.add_argument("--host",
+/// default="localhost")`) and its byte offset; not a client's option, nor a default computed
+/// at run time (`default=os.getenv("HOST", …)`).
+fn host_option_default(text: &str) -> Option<(String, usize)> {
+    HOST_OPTION.find_iter(text).find_map(|o| {
+        let rest = &text[o.end()..];
+        let (_, call) = option_reach(rest);
+        let m = HOST_DEFAULT.captures(&rest[..call])?.get(1)?;
+        if client_option(&text[..o.start()], &rest[..call]) {
+            return None;
+        }
+        Some((m.as_str().to_string(), o.end() + m.start()))
     })
 }
 
@@ -461,6 +485,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         health: HEALTH.captures(text).map(|c| c[1].to_string()),
         host: address(&HOST),
         host_from: host_from(text, !configures),
+        host_option: host_option_default(text).map(|(h, at)| (h, line_of(text, at))),
         host_vars: if configures {
             let mut vars: Vec<(String, Option<String>)> = HOST_VAR
                 .captures_iter(text)
@@ -562,6 +587,10 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         code.path = code.path.take().or(f.path);
     }
     code.host_from = code.host_from.take().or(f.host_from.map(at));
+    code.host_option = code
+        .host_option
+        .take()
+        .or(f.host_option.map(|(h, line)| (h, at(line))));
     code.app_health = code.app_health.take().or(f.health.clone());
     if f.configures || f.import.is_some() {
         code.health = code.health.take().or(f.health);

@@ -544,6 +544,17 @@ fn a_python_entrypoint_takes_the_cmd_as_arguments_and_listens_on_loopback() {
     let start = p.start.expect("the Dockerfile's CMD");
     assert_eq!(start.argv, ["python", "main.py", "--host=127.0.0.1"]);
     assert_eq!(start.from, "Dockerfile CMD");
+    // `uv run` is a runner like `micromamba run`: the command is what follows it, with its
+    // flag (davidf9999/gx-mcp-server starts HTTP only with `--http`).
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("Dockerfile", "FROM python:3.11-slim\nCMD [\"uv\", \"run\", \"--frozen\", \"python\", \"-m\", \"srv\", \"--http\"]\n"),
+        ],
+        |_| {},
+    );
+    let start = p.start.expect("the Dockerfile's CMD");
+    assert_eq!(start.argv, ["python", "-m", "srv", "--http"]);
 }
 
 /// fastmcp's `run(transport="http", path=…)` serves MCP at that path (HyunjunGil/CTC4-AZEBAL:
