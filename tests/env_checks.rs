@@ -1422,6 +1422,41 @@ fn lock_absent_stale_fresh_and_platformless() {
     assert!(relock.contains("-p osx-arm64 -p linux-64"), "{relock}");
 }
 
+/// A pip entry that conda-forge has under another name (`redis` is `redis-py`,
+/// `opencv-python` is `opencv`) says that name, and the search example uses it: searched by
+/// its PyPI name, it is not found, or is another package (vsisl/dash-chatgpt-challenge).
+#[test]
+fn a_pip_entry_conda_forge_spells_otherwise_is_named_so() {
+    let yml = "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - redis==4.6.0\n    - opencv-python==4.8.0.74\n    - dash==2.11\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let messages: Vec<&str> = c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].ends_with("conda-forge has it as `redis-py`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].ends_with("conda-forge has it as `opencv`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].ends_with("is it really missing from conda-forge?"),
+        "{messages:?}"
+    );
+    assert!(
+        c["fix"]["manual"]
+            .to_string()
+            .contains("search -c conda-forge redis-py`"),
+        "{c:#}"
+    );
+}
+
 /// An explicit lock rendered from an older conda-lock.yml installs other packages than the
 /// YAML lock beside it, though each agrees with environment.yml's specs: a Dockerfile that
 /// installs one and a developer who installs the other get different environments. The fix

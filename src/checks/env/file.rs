@@ -947,15 +947,20 @@ fn search_channels(file: &EnvFile) -> Vec<String> {
 fn add_plain_pip(f: &mut Findings, plain: &[&crate::probes::env::envfile::Spanned], from: &str) {
     if plain.len() <= MAX_PIP_FINDINGS {
         for e in plain {
-            f.add(
-                Status::Warn,
-                e.line,
-                "pip-entry",
-                format!(
+            let renamed = crate::probes::env::envfile::requirement_name(&e.text)
+                .and_then(|n| crate::probes::env::requirements::conda_forge_name(&n));
+            let message = match renamed {
+                // Searched for by its PyPI name, it is not found, or is another package.
+                Some(conda) => format!(
+                    "pip: `{}` — pip is the last resort: conda-forge has it as `{conda}`",
+                    e.text
+                ),
+                None => format!(
                     "pip: `{}` — pip is the last resort — is it really missing from {from}?",
                     e.text
                 ),
-            );
+            };
+            f.add(Status::Warn, e.line, "pip-entry", message);
         }
         return;
     }
@@ -1052,7 +1057,10 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
             let example = pip
                 .names()
                 .first()
-                .map(|(n, _)| n.clone())
+                .map(|(n, _)| {
+                    crate::probes::env::requirements::conda_forge_name(n)
+                        .map_or_else(|| n.clone(), str::to_string)
+                })
                 .unwrap_or_else(|| "NAME".into());
             let flags: Vec<String> = channels.iter().map(|c| format!("-c {c}")).collect();
             f.step(format!(

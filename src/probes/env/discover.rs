@@ -501,6 +501,35 @@ pub(crate) enum EnvFileKind {
 }
 
 /// Tells the kind of an environment description from its text.
+/// Packages an export lists because they are installed, which a person writing the file names
+/// only rarely: their presence among exact pins marks an export.
+const EXPORT_ONLY: &[&str] = &[
+    "_libgcc_mutex",
+    "_openmp_mutex",
+    "ca-certificates",
+    "libgcc-ng",
+    "libgcc",
+    "libstdcxx-ng",
+    "ld_impl_linux-64",
+    "libffi",
+    "libzlib",
+    "zlib",
+    "openssl",
+    "ncurses",
+    "readline",
+    "tk",
+    "xz",
+    "bzip2",
+    "libuuid",
+    "libsqlite",
+    "sqlite",
+    "tzdata",
+    "vc",
+    "vs2015_runtime",
+    "ucrt",
+    "libcxx",
+];
+
 pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
     if text.lines().any(|l| l.trim() == "@EXPLICIT") {
         return EnvFileKind::Explicit;
@@ -531,7 +560,17 @@ pub(crate) fn env_file_kind(text: &str) -> EnvFileKind {
             .count();
         // `prefix:` alone is no sign: `conda env export --from-history` and hand-written
         // files keep it with loose specs (Azmadax/Self-righting-boat's `python=3.10`).
-        let mostly_pinned = deps.len() >= 3 && pinned * 10 >= deps.len() * 9;
+        // Exact versions alone are no sign either: an application pins what it names
+        // (vsisl/dash-chatgpt-challenge's `dash=2.11.1`). An export also has build strings, or
+        // (with `--no-builds`) the packages no one names by hand (`zlib`, `openssl`), or many.
+        let builds = deps.iter().filter(|d| d.matches('=').count() >= 2).count();
+        let low_level = deps.iter().any(|d| {
+            let name = d.split('=').next().unwrap_or(d);
+            EXPORT_ONLY.contains(&name)
+        });
+        let mostly_pinned = deps.len() >= 3
+            && pinned * 10 >= deps.len() * 9
+            && (builds > 0 || low_level || deps.len() >= 30);
         let exported = mostly_pinned || (top_key(text, "prefix") && pinned * 2 > deps.len());
         return if exported {
             EnvFileKind::Export
@@ -893,6 +932,12 @@ mod tests {
         assert_eq!(
             env_file_kind("name: x\ndependencies:\n  - python=3.11.9\n  - numpy=1.26.4\n  - pip:\n    - rich==13.0\n  - zlib=1.3.1\n"),
             EnvFileKind::Export
+        );
+        // An application that pins what it names, by hand: no build strings, no package only
+        // an export lists.
+        assert_eq!(
+            env_file_kind("name: app\nchannels:\n  - conda-forge\ndependencies:\n  # the web app\n  - python=3.9.16\n  - dash=2.11.1\n  - gunicorn=20.1.0\n  - celery=5.3.1\n"),
+            EnvFileKind::Spec
         );
         assert_eq!(
             env_file_kind("# This file may be used to create an environment using:\n# platform: linux-64\npython=3.11.9=h1_0\nzlib=1.3.1=h2_1\n"),

@@ -18,7 +18,18 @@ const RENAMES: &[(&str, &str)] = &[
     ("docker", "docker-py"),
     ("graphviz", "python-graphviz"),
     ("ruamel-yaml", "ruamel.yaml"),
+    // conda-forge's `redis` is an old client under the `broken` label; the client is redis-py.
+    ("redis", "redis-py"),
 ];
+
+/// The conda-forge name of the PyPI distribution `pypi` (normalized) where it is spelt
+/// otherwise there.
+pub(crate) fn conda_forge_name(pypi: &str) -> Option<&'static str> {
+    RENAMES
+        .iter()
+        .find(|(from, _)| *from == pypi)
+        .map(|(_, conda)| *conda)
+}
 
 /// One converted line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +77,8 @@ pub fn convert(text: &str) -> Vec<Converted> {
             rest = tail.trim();
         }
         let normalized = normalize_dist_name(name);
-        let conda_name = RENAMES
-            .iter()
-            .find(|(pypi, _)| *pypi == normalized)
-            .map(|(_, conda)| conda.to_string())
+        let conda_name = conda_forge_name(&normalized)
+            .map(str::to_string)
             .unwrap_or_else(|| normalized.clone());
         if conda_name != normalized {
             notes.push(format!("PyPI `{name}` is `{conda_name}` on conda-forge"));
