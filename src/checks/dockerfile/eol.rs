@@ -81,6 +81,11 @@ const LINES: &[Line] = &[
     line("debian", &["11"], &["bullseye"], "Debian 11 (bullseye)", "2026-08-31"),
     line("ubuntu", &["18.04"], &["bionic"], "Ubuntu 18.04", "2023-05-31"),
     line("ubuntu", &["20.04"], &["focal"], "Ubuntu 20.04", "2025-05-31"),
+    // NVIDIA's CUDA images name their OS at the end of the tag (`11.3.1-cudnn8-runtime-ubuntu18.04`).
+    line("nvidia/cuda", &[], &["ubuntu16"], "Ubuntu 16.04", "2021-04-30"),
+    line("nvidia/cuda", &[], &["ubuntu18"], "Ubuntu 18.04", "2023-05-31"),
+    line("nvidia/cuda", &[], &["ubuntu20"], "Ubuntu 20.04", "2025-05-31"),
+    line("nvidia/cuda", &[], &["centos7", "ubi7"], "CentOS 7 / UBI 7", "2024-06-30"),
     Line {
         repository: "mambaorg/micromamba",
         tags: Tags::Of(&["0", "1"], &[]),
@@ -235,6 +240,22 @@ mod tests {
             eol("ubuntu:focal-20240530", "2026-12-04"),
             Some("Ubuntu 20.04"),
             "a dated tag of a codename"
+        );
+        // NVIDIA's CUDA images, by the OS at the end of the tag (aqlaboratory/openfold).
+        assert_eq!(
+            eol(
+                "nvidia/cuda:11.3.1-cudnn8-runtime-ubuntu18.04",
+                "2026-12-04"
+            ),
+            Some("Ubuntu 18.04")
+        );
+        assert_eq!(
+            eol("nvidia/cuda:12.4.1-devel-ubuntu22.04", "2026-12-04"),
+            None
+        );
+        assert_eq!(
+            eol("nvidia/cuda:11.8.0-base-ubi7", "2026-12-04"),
+            Some("CentOS 7 / UBI 7")
         );
         assert_eq!(
             eol("mambaorg/micromamba:0.25.1", "2026-12-04"),

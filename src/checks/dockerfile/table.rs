@@ -184,6 +184,9 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     {
         successors.push_str(" For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba).");
     }
+    if reported.iter().any(|r| r.repository == "nvidia/cuda") {
+        successors.push_str(" For nvidia/cuda, the same CUDA version on a current OS is the nearest move (`-ubuntu22.04`, `-ubuntu24.04`, where NVIDIA publishes it); conda-forge's `cuda-version` and CUDA packages in the environment file need only the driver from the host.");
+    }
     let on_hub =
         |r: &crate::probes::dockerfile::ImageRef| r.registry.is_none() && super::jupyter_stack(r);
     if !reported.is_empty() && reported.iter().all(on_hub) {
@@ -567,7 +570,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD013",
         title: "Base images are not end of life",
         hadolint: &[],
-        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 2.7 and 3.5-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge, and the Jupyter stacks' Docker Hub copies (jupyter/*-notebook, frozen on 2023-10-20; quay.io/jupyter is updated). Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
+        explain: "Warns about a FROM whose image line is end of life, from a small dated table in devdoctor: Python 2.7 and 3.5-3.10, Debian 9-11 (also as python:*-buster and the like), Ubuntu 18.04 and 20.04 (also as the OS of nvidia/cuda's tags, `-ubuntu18.04`, with 16.04 and CentOS/UBI 7) (each with the date its support ended, judged against today, so a line starts to warn the day after), and the lines no longer developed: mambaorg/micromamba before 2.0 (0.x, 1.x) and condaforge/mambaforge, and the Jupyter stacks' Docker Hub copies (jupyter/*-notebook, frozen on 2023-10-20; quay.io/jupyter is updated). Why: an end-of-life base gets no more security fixes, and each rebuild ships its known vulnerabilities again. No hadolint or trivy config equivalent (trivy finds the vulnerabilities once the image is built). Fix: move to a supported line and rebuild.",
         ok: "no end-of-life base images",
         judge: super::eol::base_eol,
         fix: fix_base_eol,
