@@ -332,10 +332,35 @@ pub(super) fn build_tools(words: &[String]) -> Vec<String> {
         .filter(|p| {
             BUILD_PACKAGES.contains(p)
                 || (p.len() > 4 && (p.ends_with("-dev") || p.ends_with("-devel")))
+                || versioned_build_package(p)
                 || platform_compiler(p)
         })
         .map(str::to_string)
         .collect()
+}
+
+/// NVIDIA's packages named for a CUDA version: headers (`libcublas-dev-11-3`) and the
+/// compiler (`cuda-minimal-build-11-3`, `cuda-nvcc-12-4`, `cuda-toolkit-12-4`), as
+/// aqlaboratory/openfold's image installs them to build its CUDA extension.
+fn versioned_build_package(p: &str) -> bool {
+    let versioned = |stem: &str| {
+        p.strip_prefix(stem).is_some_and(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
+        })
+    };
+    let dev = p
+        .find("-dev-")
+        .is_some_and(|i| versioned(&p[..i + "-dev-".len()]));
+    dev || [
+        "cuda-minimal-build-",
+        "cuda-nvcc-",
+        "cuda-toolkit-",
+        "cuda-compiler-",
+    ]
+    .iter()
+    .any(|stem| versioned(stem))
 }
 
 /// `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"` or `bash <(curl …)`.
@@ -616,6 +641,11 @@ mod tests {
             vec!["gcc", "musl-dev"]
         );
         assert!(build_tools(&w("apt-get install -y curl ca-certificates")).is_empty());
+        // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.
+        assert_eq!(
+            build_tools(&w("apt-get install -y cuda-minimal-build-11-3 libcusparse-dev-11-3 libcublas-11-3 cuda-nvcc-12-4 libcudnn8=8.2.1.32-1+cuda11.3")),
+            vec!["cuda-minimal-build-11-3", "libcusparse-dev-11-3", "cuda-nvcc-12-4"]
+        );
         assert!(pipes_download_to_shell(
             "curl -fsSL https://x/install.sh | sh"
         ));
