@@ -1768,6 +1768,22 @@ fn the_pytorch_channel_is_named_once_as_the_cause() {
             .contains("replace `pytorch-cuda=X` with `cuda-version=X`"),
         "{c:#}"
     );
+    // The step names what the file has: aqlaboratory/openfold takes `pytorch::pytorch` by
+    // prefix and `cudatoolkit`, with no nvidia channel and no pytorch-cuda.
+    sb.write(
+        "project/environment.yml",
+        "name: proj\nchannels:\n  - conda-forge\n  - pytorch\ndependencies:\n  - python=3.9\n  - cudatoolkit==11.3.*\n  - pytorch::pytorch=1.12.*\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let step = check(&r, "env.file")["fix"]["manual"].to_string();
+    assert!(
+        step.contains("take PyTorch from conda-forge: remove the `pytorch` channel, drop the `pytorch::` prefix (line 8), replace `cudatoolkit=X` with `cuda-version=X`"),
+        "{step}"
+    );
+    assert!(
+        !step.contains("nvidia") && !step.contains("pytorch-cuda"),
+        "{step}"
+    );
     // Another channel ahead of conda-forge is still its own finding.
     sb.write(
         "project/environment.yml",

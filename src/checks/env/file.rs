@@ -519,7 +519,7 @@ fn lint_channels(f: &mut Findings, file: &EnvFile) {
     };
     if let Some((_, at)) = pytorch {
         f.add(Status::Warn, *at, "pytorch-channel", "`pytorch` channel: PyTorch stopped publishing conda packages there after 2.5 (pytorch/pytorch#138506); conda-forge's `pytorch` has the releases since");
-        f.step("take PyTorch from conda-forge: remove the `pytorch` channel (and `nvidia`, which `pytorch-cuda` needed), replace `pytorch-cuda=X` with `cuda-version=X` and, for a GPU build, `pytorch-gpu`; then lock again");
+        f.step(pytorch_step(file, &real));
     }
     match real.iter().position(|(c, _)| c == "conda-forge") {
         Some(i) if i > 0 && ahead_for_pytorch(i) => {}
@@ -1076,6 +1076,41 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
             f.step("add `- pip` to dependencies, above the `pip:` block");
         }
     }
+}
+
+/// The step that takes PyTorch from conda-forge, naming only what the file has: the `nvidia`
+/// channel, `pytorch::` prefixes (which keep the channel in use without its line),
+/// `pytorch-cuda` and `cudatoolkit` (aqlaboratory/openfold has the prefix and cudatoolkit,
+/// no nvidia and no pytorch-cuda).
+fn pytorch_step(file: &EnvFile, channels: &[&(String, usize)]) -> String {
+    let mut parts = vec!["remove the `pytorch` channel".to_string()];
+    if channels.iter().any(|(c, _)| c == "nvidia") {
+        parts[0].push_str(" and `nvidia`, which `pytorch-cuda` needed");
+    }
+    let dep = |prefix: &str| {
+        file.dependencies
+            .iter()
+            .filter(|d| d.text.trim().starts_with(prefix))
+            .map(|d| d.line.to_string())
+            .collect::<Vec<_>>()
+    };
+    let prefixed = dep("pytorch::");
+    if !prefixed.is_empty() {
+        parts.push(format!(
+            "drop the `pytorch::` prefix (line {})",
+            prefixed.join(", ")
+        ));
+    }
+    if !dep("pytorch-cuda").is_empty() {
+        parts.push("replace `pytorch-cuda=X` with `cuda-version=X` and, for a GPU build, add `pytorch-gpu`".into());
+    }
+    if !dep("cudatoolkit").is_empty() {
+        parts.push("replace `cudatoolkit=X` with `cuda-version=X` (conda-forge splits the toolkit into `cuda-*` packages)".into());
+    }
+    format!(
+        "take PyTorch from conda-forge: {}; then lock again",
+        parts.join(", ")
+    )
 }
 
 /// "environment.yml: 2 errors, 1 warning", or the file's short description when all is well.
