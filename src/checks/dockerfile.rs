@@ -749,6 +749,22 @@ fn no_health_route(ctx: &Context, df: &Dockerfile, url: &str) -> Option<u16> {
     url::Url::parse(url).ok()?.port_or_known_default()
 }
 
+/// The port a known app server listens on when its start command names none: Streamlit's
+/// 8501, `panel serve`'s and `bokeh serve`'s 5006 (Lnk2past/anaconda-data-app-contest-2023),
+/// Voilà's 8866, `flask run`'s 5000.
+fn server_default_port(words: &[String]) -> Option<u16> {
+    words.iter().enumerate().find_map(|(i, w)| {
+        let next = words.get(i + 1).map(String::as_str);
+        match w.rsplit('/').next()? {
+            "streamlit" => Some(8501),
+            "panel" | "bokeh" if next == Some("serve") => Some(5006),
+            "voila" => Some(8866),
+            "flask" if next == Some("run") => Some(5000),
+            _ => None,
+        }
+    })
+}
+
 /// Whether the image `df` builds starts Streamlit, which serves `/_stcore/health` itself.
 fn starts_streamlit(df: &Dockerfile) -> bool {
     df.start_words()
@@ -805,7 +821,8 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
     };
     let words = df.start_words();
     let streamlit = starts_streamlit(df);
-    // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs.
+    // Streamlit listens on 8501 unless told otherwise, whatever the Dockerfile EXPOSEs (so do
+    // Panel and the other servers of `server_default_port`).
     // Else the port a compose service that builds it publishes (`443:5000`), the app's own.
     let published = || {
         crate::probes::compose::compose(ctx)
@@ -816,11 +833,9 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
             .find_map(|p| p.container().and_then(|c| u16::try_from(c).ok()))
     };
     let port = crate::probes::dockerfile::listen_port(&words).or_else(|| {
-        if streamlit {
-            Some(8501)
-        } else {
-            df.exposed_port().map(|(port, _)| port).or_else(published)
-        }
+        server_default_port(&words)
+            .or_else(|| df.exposed_port().map(|(port, _)| port))
+            .or_else(published)
     });
     // Nothing in the image says: the port the project's MCP server code listens on
     // (chatx's `uvicorn.run(…, port=3001)`), else the configured address.

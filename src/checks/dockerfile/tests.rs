@@ -853,6 +853,29 @@ fn a_dev_container_fix_ends_with_rebuilding_the_dev_container() {
     }
 }
 
+/// `panel serve` listens on 5006 unless told otherwise, whatever EXPOSE says
+/// (Lnk2past/anaconda-data-app-contest-2023); `--port` still wins.
+#[test]
+fn a_known_app_server_is_asked_on_its_default_port() {
+    use crate::core::Context;
+    let dir = tempfile::tempdir().unwrap();
+    let suggested = |cmd: &str| {
+        let text = format!("FROM mambaorg/micromamba:2.0.5\nEXPOSE 8000\nCMD {cmd}\n");
+        std::fs::write(dir.path().join("Dockerfile"), text).unwrap();
+        let r = super::lint(
+            &Context::offline_in(dir.path()),
+            rule("dockerfile.healthcheck"),
+        );
+        r.unwrap().fix.expect("a fix").manual[0].clone()
+    };
+    let panel = suggested("[\"panel\", \"serve\", \"app.py\"]");
+    assert!(panel.contains("('127.0.0.1', 5006)"), "{panel}");
+    let voila = suggested("voila notebook.ipynb --no-browser");
+    assert!(voila.contains("('127.0.0.1', 8866)"), "{voila}");
+    let told = suggested("panel serve app.py --port 5100");
+    assert!(told.contains("('127.0.0.1', 5100)"), "{told}");
+}
+
 /// The suggested HEALTHCHECK asks the port the start command names, else the one the
 /// Dockerfile EXPOSEs (a Streamlit app's 8501, at Streamlit's health route), unless a health
 /// URL is configured; with neither, the default.
