@@ -570,7 +570,7 @@ fn lint_anaconda_channels(f: &mut Findings, file: &EnvFile, channels: &[(String,
         .iter()
         .any(|d| platform::pins_a_build(&d.text))
     {
-        "export it again from its history first (`env export --from-history`: its pinned builds come from these channels), then "
+        "first drop the pinned builds, which come from these channels: export it again from its history where the environment still exists (`env export --from-history`), else remove the `=BUILD` ends (`=h1234_0`) and loosen the pins by hand; then "
     } else {
         ""
     };
