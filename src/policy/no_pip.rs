@@ -165,7 +165,7 @@ pub(crate) fn matcher(name: &str) -> Option<String> {
 /// aside as a note.
 pub(crate) const SELF_INSTALL: super::Aside = super::Aside {
     test: installs_only_the_project,
-    label: "installs only the project itself, or pip and the tools that package it, lock its environment or run its sessions, with pip (a library's development or release workflow, a lock job, a nox or asv runner, or its install instructions for PyPI users)",
+    label: "installs only the project itself, or pip and the tools that package it, lock its environment, run its sessions or lint its sources, with pip (a library's development or release workflow, a lock or lint job, a nox or asv runner, or its install instructions for PyPI users)",
     advice: "mamba-first alternatives: list `-e .` under `pip:` in the environment file, so creating the environment installs the project too; offer `mamba install -c conda-forge <the library>` to users where it is on conda-forge; a release job that only builds and uploads sets up no environment; conda-lock is on conda-forge too (`micromamba create -y -n conda-lock -c conda-forge conda-lock`)",
 };
 
@@ -185,7 +185,8 @@ pub(crate) const FORCED_SELF_INSTALL: super::Amend = super::Amend {
 /// whose sessions create conda environments from the project's lock files; deepchem's CI
 /// installs conda-merge to merge its environment files before it creates the environment;
 /// TobiSan5/first-mcp's release job checks its wheel with check-wheel-contents), or bootstrap
-/// a tool manager that makes environments of its own (a Justfile's `pip install uv`).
+/// a tool manager that makes environments of its own (a Justfile's `pip install uv`), or lint
+/// the sources without importing them.
 const PACKAGING_TOOLS: &[&str] = &[
     "conda-lock",
     "conda-merge",
@@ -207,6 +208,14 @@ const PACKAGING_TOOLS: &[&str] = &[
     "pkginfo",
     "uv",
     "pipx",
+    // Linters that read the sources without importing them: a lint job needs no environment
+    // (aqlaboratory/openfold's flake8 job).
+    "flake8",
+    "ruff",
+    "black",
+    "isort",
+    "codespell",
+    "pre-commit",
 ];
 
 /// `$(NAME)` and `${NAME}`: a make or shell variable, read as `$NAME`.
@@ -542,6 +551,8 @@ mod tests {
             " build twine",
             " build twine check-wheel-contents",
             " uv",
+            " flake8",
+            " -U ruff black",
             " \"build>=1.0\" twine",
             " dist/my_lib-2.0-py3-none-any.whl",
             " dist/my-lib*.whl",
