@@ -1424,6 +1424,25 @@ fn lock_absent_stale_fresh_and_platformless() {
     assert!(relock.contains("-p osx-arm64 -p linux-64"), "{relock}");
 }
 
+/// The lock covers the platforms of the CI runners that create the environment from the
+/// file, besides this machine's.
+#[test]
+fn the_lock_step_covers_the_ci_runners_platforms() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    sb.write(
+        "project/.github/workflows/ci.yml",
+        "jobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest, macos-latest]\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: environment.yml\n      - run: pytest\n",
+    );
+    let (r, _) = sb.json(&["env.lock"]);
+    let lock = fix_commands(&r, "env.lock").concat().join(" ");
+    assert!(
+        lock.contains("-p osx-arm64 -p win-64 -p linux-64")
+            || lock.contains("-p linux-64 -p osx-arm64 -p win-64"),
+        "{lock}"
+    );
+}
+
 /// A pip entry that conda-forge has under another name (`redis` is `redis-py`,
 /// `opencv-python` is `opencv`) says that name, and the search example uses it: searched by
 /// its PyPI name, it is not found, or is another package (vsisl/dash-chatgpt-challenge).

@@ -195,7 +195,9 @@ conda-forge with the package manager when it is not on PATH. Stale when environm
 changed after locking: the input hash is compared when the lock carries one (locks made
 with `--md input_sha`), otherwise the declared specs, channels and pip names are compared
 with the locked packages (conda-lock's content_hash cannot be reproduced reliably). A lock
-without this machine's platform warns. So does an explicit lock that installs a conda package
+without this machine's platform warns. A new lock covers this machine's platform, the file's
+`platforms:` and those of the CI runners that create the environment from the file
+(`runs-on:` and a matrix `os:` list of a setup-micromamba or setup-miniconda job). So does an explicit lock that installs a conda package
 at another version than the YAML lock beside it, or one the YAML lock lacks (a render of an
 older lock: a Dockerfile that installs one and a developer who installs the other get
 different environments); its fix renders it again with `conda-lock render -k explicit`, under

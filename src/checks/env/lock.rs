@@ -404,6 +404,18 @@ impl Review {
     }
 }
 
+/// The platforms a lock of `file` must cover besides this machine's: the file's own
+/// `platforms:`, then those of the CI runners that set it up.
+fn file_and_ci_platforms(ctx: &Context, file: &EnvFile) -> Vec<String> {
+    let mut out: Vec<String> = file.platforms.iter().map(|p| p.text.clone()).collect();
+    for p in crate::probes::env::ci_platforms(ctx) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 pub(super) fn check_lock(ctx: &Context) -> Outcome {
     let (pf, file) = parsed_file(ctx)?;
     let platform = current_platform();
@@ -413,7 +425,7 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         env_path: &pf.path,
         file: &file,
         platform,
-        file_platforms: file.platforms.iter().map(|p| p.text.clone()).collect(),
+        file_platforms: file_and_ci_platforms(ctx, &file),
     };
     // A lock named for another environment file of the project (`minimal.conda-lock.yml`
     // beside minimal.yml) is that file's, not a stale lock of this one.

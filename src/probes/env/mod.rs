@@ -620,6 +620,13 @@ pub(crate) fn python_from_ci(ctx: &Context) -> Arc<CiPython> {
     })
 }
 
+/// The conda platforms of the CI runners that set up the project's environment file (see
+/// [`named::ci_platforms`]).
+pub(crate) fn ci_platforms(ctx: &Context) -> Vec<String> {
+    let pf = project_file(ctx);
+    named::ci_platforms(&ctx.settings.project_dir, &pf.path)
+}
+
 /// The environment the project's README or scripts create by hand, from no file (`conda
 /// create -n foo python=3.10`), with where it is: what a requirements-only project's proposal
 /// follows.

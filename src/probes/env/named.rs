@@ -681,6 +681,38 @@ pub(crate) fn ci_python(root: &Path, file: &Path) -> Option<String> {
         .map(|s| format!("{}:{}", s.workflow, s.line))
 }
 
+/// The conda platforms of the runners of the CI jobs that set up the environment file `file`
+/// (`runs-on: windows-latest`, a matrix `os: [ubuntu-latest, macos-latest]`), in a fixed
+/// order: what a lock of that file must cover for CI (TobiSan5/first-mcp tests on all three).
+pub(crate) fn ci_platforms(root: &Path, file: &Path) -> Vec<String> {
+    static RUNNER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(ubuntu|windows|macos)-(latest|[0-9][0-9.]*)(-[a-z0-9]+)?\b")
+            .expect("static regex")
+    });
+    let mut out: Vec<&str> = Vec::new();
+    for set_up in ci_set_ups(root).iter().filter(|s| s.path == file) {
+        for c in RUNNER.captures_iter(&set_up.job) {
+            let suffix = c.get(3).map_or("", |m| m.as_str());
+            let platform = match &c[1] {
+                "ubuntu" if suffix == "-arm" => "linux-aarch64",
+                "ubuntu" => "linux-64",
+                "windows" => "win-64",
+                // Intel runners: macos-13 and before; macos-14 on, and -xlarge, are Apple
+                // silicon.
+                _ => match c[2].split('.').next().and_then(|v| v.parse::<u32>().ok()) {
+                    Some(v) if v <= 13 && suffix != "-xlarge" => "osx-64",
+                    _ => "osx-arm64",
+                },
+            };
+            if !out.contains(&platform) {
+                out.push(platform);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.into_iter().map(str::to_string).collect()
+}
+
 /// One `environment-file:` of a CI workflow, inside the project.
 struct SetUp {
     /// The file as written, without a leading `./`.
@@ -971,6 +1003,29 @@ mod tests {
             activated(root, &both),
             Some(("mcp_server".to_string(), "run_server.sh:6".to_string()))
         );
+    }
+
+    /// The runners of the jobs that set a file up are the platforms its lock must cover; a
+    /// job that sets up another file does not count.
+    #[test]
+    fn ci_runners_are_platforms_to_lock() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        std::fs::write(
+            root.join(".github/workflows/ci.yml"),
+            "jobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-2022, macos-13, macos-latest]\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: environment.yml\n  docs:\n    runs-on: ubuntu-24.04-arm\n    steps:\n      - uses: mamba-org/setup-micromamba@v2\n        with:\n          environment-file: docs/env.yml\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ci_platforms(root, &root.join("environment.yml")),
+            ["linux-64", "osx-64", "osx-arm64", "win-64"]
+        );
+        assert_eq!(
+            ci_platforms(root, &root.join("docs/env.yml")),
+            ["linux-aarch64"]
+        );
+        assert!(ci_platforms(root, &root.join("other.yml")).is_empty());
     }
 
     #[test]
