@@ -71,8 +71,20 @@ fn build(sb: &Sandbox, docker: &Path, name: &str, dockerfile: &str) -> ImageGuar
         docker: docker.to_path_buf(),
         tag: tag.clone(),
     };
+    // No cache: the tests build at once, and the legacy builder would share the busybox
+    // layer between them, which one test's `rmi` then removes under another's build ("unable
+    // to find image sha256:…").
     let out = Command::new(docker)
-        .args(["build", "--network", "none", "-q", "-t", &tag, "."])
+        .args([
+            "build",
+            "--no-cache",
+            "--network",
+            "none",
+            "-q",
+            "-t",
+            &tag,
+            ".",
+        ])
         .env("DOCKER_BUILDKIT", "0")
         .current_dir(&sb.project)
         .output()
