@@ -13,7 +13,7 @@
 //! ignore file lists them.
 
 mod documented;
-pub(crate) use documented::{documented_builds, DocumentedBuild};
+pub(crate) use documented::{compose_files_alone, documented_builds, DocumentedBuild};
 
 use crate::core::Context;
 use std::path::{Path, PathBuf};

@@ -625,7 +625,21 @@ fn named_or_found(ctx: &Context) -> Vec<(Vec<PathBuf>, usize)> {
         let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
         by_dir.entry(dir).or_default().push(p.clone());
     }
-    by_dir.values().flat_map(|files| chains(files)).collect()
+    // A variant the project runs on its own is a stack of its own.
+    let alone = crate::probes::files::compose_files_alone(ctx);
+    let alone = |p: &PathBuf| {
+        p.strip_prefix(&s.project_dir)
+            .is_ok_and(|rel| alone.iter().any(|a| Path::new(a) == rel))
+    };
+    let mut out = Vec::new();
+    for (mut chain, auto) in by_dir.values().flat_map(|files| chains(files)) {
+        let (own, rest): (Vec<PathBuf>, Vec<PathBuf>) =
+            chain.drain(auto + 1..).partition(|p| alone(p));
+        chain.extend(rest);
+        out.push((chain, auto));
+        out.extend(own.into_iter().map(|p| (vec![p], 0)));
+    }
+    out
 }
 
 /// Loads the project's compose files.
@@ -657,6 +671,52 @@ pub(super) fn load(ctx: &Context) -> ComposeFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A variant the README runs on its own (`docker compose -f docker-compose.dev.yml up`,
+    /// vsisl/dash-chatgpt-challenge) is a stack of its own: its services are not merged into
+    /// the base file's, whose image stays the base file's.
+    #[test]
+    fn a_variant_run_alone_is_a_stack_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |name: &str, text: &str| std::fs::write(root.join(name), text).unwrap();
+        write(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: org/app:1\n",
+        );
+        write(
+            "docker-compose.dev.yml",
+            "services:\n  app:\n    image: org/app-dev:1\n",
+        );
+        let images = |root: &Path| -> Vec<(String, String)> {
+            load(&Context::offline_in(root))
+                .services
+                .iter()
+                .map(|s| (file_name(&s.file), s.image.clone().unwrap_or_default()))
+                .collect()
+        };
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // Merged as a variant: the base file's service, once with the dev file's image over
+        // the base's.
+        assert_eq!(
+            images(root),
+            [
+                s("docker-compose.yml", "org/app-dev:1"),
+                s("docker-compose.yml", "org/app:1")
+            ]
+        );
+        write(
+            "README.md",
+            "```\ndocker compose -f docker-compose.dev.yml up\n```\n",
+        );
+        assert_eq!(
+            images(root),
+            [
+                s("docker-compose.yml", "org/app:1"),
+                s("docker-compose.dev.yml", "org/app-dev:1")
+            ]
+        );
+    }
 
     #[test]
     fn an_env_file_example_goes_by_the_usual_names() {

@@ -163,6 +163,69 @@ pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
     })
 }
 
+/// The `-f` files of each `docker compose` (or `docker-compose`, `podman compose`) command in
+/// `text`, by line; a command without `-f` gives none.
+pub(crate) fn compose_files_in(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.replace('`', " ");
+        let line = line.trim_start().trim_start_matches(['@', '$', ' ', '\t']);
+        if line.starts_with('#') {
+            continue;
+        }
+        for segment in line.split(['&', ';', '|']) {
+            let Some(words) = shlex::split(segment) else {
+                continue;
+            };
+            let Some(at) = words
+                .iter()
+                .position(|w| w == "docker-compose" || w == "podman-compose" || w == "compose")
+            else {
+                continue;
+            };
+            let mut files = Vec::new();
+            let mut it = words[at + 1..].iter();
+            while let Some(w) = it.next() {
+                let file = match w.as_str() {
+                    "-f" | "--file" => it.next().cloned(),
+                    _ => w.strip_prefix("--file=").map(str::to_string),
+                };
+                files.extend(file.filter(|f| !f.is_empty() && !f.contains(['$', '`', '<', '{'])));
+            }
+            if !files.is_empty() {
+                out.push((i + 1, files));
+            }
+        }
+    }
+    out
+}
+
+/// The compose files the project's Makefiles, scripts and README run on their own (`docker
+/// compose -f docker-compose.dev.yml up`, vsisl/dash-chatgpt-challenge): a whole stack of
+/// its own, not a variant merged over the base file. By file name, in the project root.
+pub(crate) fn compose_files_alone(ctx: &Context) -> Arc<Vec<String>> {
+    ctx.probe(|ctx| {
+        let root = &ctx.settings.project_dir;
+        let found = crate::probes::files::project_files(ctx);
+        let mut out: Vec<String> = Vec::new();
+        for source in crate::probes::files::instruction_sources(root, &found.scripts) {
+            let Ok(bytes) = crate::disk::read_head(&source, crate::probes::files::SCRIPT_BYTES)
+            else {
+                continue;
+            };
+            for (_, files) in compose_files_in(&String::from_utf8_lossy(&bytes)) {
+                if let [one] = files.as_slice() {
+                    let one = one.trim_start_matches("./").to_string();
+                    if !out.contains(&one) {
+                        out.push(one);
+                    }
+                }
+            }
+        }
+        out
+    })
+}
+
 fn is_readme(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| crate::probes::files::READMES.iter().any(|r| *n == **r))
@@ -170,7 +233,26 @@ fn is_readme(path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::builds_in;
+    use super::{builds_in, compose_files_in};
+
+    #[test]
+    fn compose_commands_give_their_files() {
+        let text = "```\ndocker compose -f docker-compose.dev.yml up --build\n```\n\
+                    docker-compose -f docker-compose.yml -f docker-compose.prod.yml up -d\n\
+                    docker compose up\n\
+                    docker compose --file=\"$F\" up\n";
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            compose_files_in(text),
+            [
+                (2, vec![s("docker-compose.dev.yml")]),
+                (
+                    4,
+                    vec![s("docker-compose.yml"), s("docker-compose.prod.yml")]
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn build_commands_give_their_tag_file_and_context() {
