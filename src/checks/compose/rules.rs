@@ -264,11 +264,21 @@ fn cap_name(c: &str) -> String {
 pub(super) fn cap_drop(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     let mut out = Vec::new();
     if !s.cap_drop.iter().any(|c| cap_name(&c.value) == "ALL") {
+        // An image whose entrypoint starts as root to switch to its server's user (redis,
+        // postgres) needs a few back, or `cap_drop: [ALL]` stops its start.
+        let switches = s.image.as_deref().and_then(|image| {
+            let parsed = crate::probes::dockerfile::ImageRef::parse(image);
+            crate::checks::dockerfile::drops_root(&parsed)
+        });
+        let keep = match switches {
+            Some(server) => format!("; its entrypoint switches to {server}'s user, so add back `cap_add: [CHOWN, SETUID, SETGID]` with it (and `DAC_OVERRIDE`, `FOWNER` where it fixes a volume's owner)"),
+            None => String::new(),
+        };
         out.push(finding(
             s.cap_drop.first().map_or(s.line, |c| c.line),
             Status::Warn,
             format!(
-                "service `{}` keeps Docker's default capabilities (no `cap_drop: [ALL]`)",
+                "service `{}` keeps Docker's default capabilities (no `cap_drop: [ALL]`){keep}",
                 s.name
             ),
         ));

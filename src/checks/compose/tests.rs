@@ -354,6 +354,32 @@ fn the_healthcheck_step_fits_services_that_are_not_http_apps() {
     }
 }
 
+/// `cap_drop: [ALL]` for an image whose entrypoint starts as root to switch to its server's
+/// user (the official redis) says which capabilities it needs back; compose.user already
+/// says why it has no `user:`. Another image gets the plain finding.
+#[test]
+fn cap_drop_names_what_a_user_switching_entrypoint_needs() {
+    let text = "services:\n  cache:\n    image: redis:7\n  app:\n    image: org/app:1\n";
+    let (_, services) = parse_file(Path::new("compose.yaml"), "compose.yaml", text);
+    let rule = RULES
+        .iter()
+        .find(|r| r.id == "compose.cap_drop")
+        .expect("rule");
+    let messages: Vec<String> = services
+        .iter()
+        .flat_map(|s| (rule.judge)(s, &Nothing))
+        .map(|f| f.message)
+        .collect();
+    assert!(
+        messages[0].ends_with("add back `cap_add: [CHOWN, SETUID, SETGID]` with it (and `DAC_OVERRIDE`, `FOWNER` where it fixes a volume's owner)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].ends_with("(no `cap_drop: [ALL]`)"),
+        "{messages:?}"
+    );
+}
+
 #[test]
 fn a_url_with_a_password_is_a_secret_whatever_its_name() {
     // itslive-ingest's DATABASE_URL=postgresql://username:password@…; a reference or a URL
