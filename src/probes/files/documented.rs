@@ -46,27 +46,38 @@ const VALUED: &[&str] = &[
 /// `podman build`) in `text`, by line; a tag or path through a variable is not known.
 pub(crate) fn builds_in(text: &str) -> Vec<(usize, String, Option<String>, String)> {
     let mut out = Vec::new();
+    // `cd jupyter && docker build …`: the paths are the folder's, to the end of that line.
+    let mut cd: Option<(usize, String)> = None;
+    for (line, segment) in commands_in(text) {
+        if let Some(dir) = segment.trim().strip_prefix("cd ") {
+            cd = Some((line, dir.trim().to_string())).filter(|(_, d)| !d.contains(['$', '~', ' ']));
+            continue;
+        }
+        if let Some((tag, file, context)) = build_of(&segment) {
+            let within = |p: String| match &cd {
+                Some((at, d)) if *at == line => format!("{d}/{p}"),
+                _ => p,
+            };
+            out.push((line, tag, file.map(within), within(context)));
+        }
+    }
+    out
+}
+
+/// The commands of `text`, each with its line: backticks dropped, a prompt (`$`) or make's
+/// `@` stripped, comment lines skipped, and a line split at `&`, `;` and `|`.
+fn commands_in(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.replace('`', " ");
         let line = line.trim_start().trim_start_matches(['@', '$', ' ', '\t']);
         if line.starts_with('#') {
             continue;
         }
-        // `cd jupyter && docker build …`: the paths are the folder's.
-        let mut cd: Option<String> = None;
-        for segment in line.split(['&', ';', '|']) {
-            if let Some(dir) = segment.trim().strip_prefix("cd ") {
-                cd = Some(dir.trim().to_string()).filter(|d| !d.contains(['$', '~', ' ']));
-                continue;
-            }
-            if let Some((tag, file, context)) = build_of(segment) {
-                let within = |p: String| match &cd {
-                    Some(d) => format!("{d}/{p}"),
-                    None => p,
-                };
-                out.push((i + 1, tag, file.map(within), within(context)));
-            }
-        }
+        out.extend(
+            line.split(['&', ';', '|'])
+                .map(|segment| (i + 1, segment.to_string())),
+        );
     }
     out
 }
@@ -167,34 +178,27 @@ pub(crate) fn documented_builds(ctx: &Context) -> Arc<Vec<DocumentedBuild>> {
 /// `text`, by line; a command without `-f` gives none.
 pub(crate) fn compose_files_in(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.replace('`', " ");
-        let line = line.trim_start().trim_start_matches(['@', '$', ' ', '\t']);
-        if line.starts_with('#') {
+    for (line, segment) in commands_in(text) {
+        let Some(words) = shlex::split(&segment) else {
             continue;
+        };
+        let Some(at) = words
+            .iter()
+            .position(|w| w == "docker-compose" || w == "podman-compose" || w == "compose")
+        else {
+            continue;
+        };
+        let mut files = Vec::new();
+        let mut it = words[at + 1..].iter();
+        while let Some(w) = it.next() {
+            let file = match w.as_str() {
+                "-f" | "--file" => it.next().cloned(),
+                _ => w.strip_prefix("--file=").map(str::to_string),
+            };
+            files.extend(file.filter(|f| !f.is_empty() && !f.contains(['$', '`', '<', '{'])));
         }
-        for segment in line.split(['&', ';', '|']) {
-            let Some(words) = shlex::split(segment) else {
-                continue;
-            };
-            let Some(at) = words
-                .iter()
-                .position(|w| w == "docker-compose" || w == "podman-compose" || w == "compose")
-            else {
-                continue;
-            };
-            let mut files = Vec::new();
-            let mut it = words[at + 1..].iter();
-            while let Some(w) = it.next() {
-                let file = match w.as_str() {
-                    "-f" | "--file" => it.next().cloned(),
-                    _ => w.strip_prefix("--file=").map(str::to_string),
-                };
-                files.extend(file.filter(|f| !f.is_empty() && !f.contains(['$', '`', '<', '{'])));
-            }
-            if !files.is_empty() {
-                out.push((i + 1, files));
-            }
+        if !files.is_empty() {
+            out.push((line, files));
         }
     }
     out
