@@ -644,20 +644,15 @@ fn installs_env_before(df: &Dockerfile, line: usize) -> Option<(String, usize)> 
         .iter()
         .filter(|i| i.keyword == "RUN" && i.line < line)
         .find_map(|i| {
-            let text = i.command_text();
-            text.split(['&', ';', '|', '\n']).find_map(|cmd| {
-                let words: Vec<&str> = cmd.split_whitespace().collect();
-                let tool = words.iter().position(|w| {
-                    ["micromamba", "mamba", "conda"].contains(&w.rsplit('/').next().unwrap_or(w))
-                })?;
-                let verb = words.get(tool + 1..)?;
-                let installs = matches!(verb.first(), Some(&"install" | &"create"))
-                    || matches!(verb, ["env", "create" | "update", ..]);
-                let file = verb.windows(2).find_map(|w| match w[0] {
-                    "-f" | "--file" => Some(w[1].to_string()),
+            shell::commands(&i.command_text()).iter().find_map(|words| {
+                if !shell::is_mamba_install(words) {
+                    return None;
+                }
+                let file = words.windows(2).find_map(|w| match w[0].as_str() {
+                    "-f" | "--file" => Some(w[1].clone()),
                     _ => w[0].strip_prefix("--file=").map(str::to_string),
                 })?;
-                installs.then(|| (file.trim_matches(['"', '\'']).to_string(), i.line))
+                Some((file, i.line))
             })
         })
 }

@@ -195,14 +195,14 @@ conda-forge with the package manager when it is not on PATH. Stale when environm
 changed after locking: the input hash is compared when the lock carries one (locks made
 with `--md input_sha`), otherwise the declared specs, channels and pip names are compared
 with the locked packages (conda-lock's content_hash cannot be reproduced reliably). A lock
-without this machine's platform warns. A new lock covers this machine's platform, the file's
-`platforms:` and those of the CI runners that create the environment from the file
-(`runs-on:` and a matrix `os:` list of a setup-micromamba or setup-miniconda job). So does an explicit lock that installs a conda package
+without this machine's platform warns. So does an explicit lock that installs a conda package
 at another version than the YAML lock beside it, or one the YAML lock lacks (a render of an
 older lock: a Dockerfile that installs one and a developer who installs the other get
 different environments); its fix renders it again with `conda-lock render -k explicit`, under
 its own name. A package only the YAML lock has is no difference (a render may leave out the
-dev dependencies). A pixi project (pixi.toml, or `[tool.pixi]` in
+dev dependencies). A new lock covers this machine's platform, the file's `platforms:` and
+those of the CI runners that create the environment from the file (`runs-on:` and a matrix
+`os:` list of a setup-micromamba or setup-miniconda job). A pixi project (pixi.toml, or `[tool.pixi]` in
 pyproject.toml) with its pixi.lock is locked already: the check skips and says so. When
 `pip:` holds options for pip (`--extra-index-url`, `--pre`), which conda-lock stops on, the
 fix is an edit first (index URLs move to conda-lock's `pip-repositories:`), then the lock.";
