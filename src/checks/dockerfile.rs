@@ -19,6 +19,7 @@ pub(crate) use secret_names::{is_literal_value, is_secret_name};
 
 use crate::core::{Check, CheckResult, Context, Early, Fix, Location, Outcome, Phase, Status};
 use crate::probes::dockerfile::{dockerfiles, Dockerfile, IgnoreFile};
+use crate::probes::env::CopiedEnvFile;
 use rules::{BaseImage, Bases, Served};
 use std::path::Path;
 use std::sync::Arc;
@@ -304,14 +305,14 @@ impl Bases for EngineBases<'_> {
         built || crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Http
     }
 
-    fn env_file_name(&self, df: &Dockerfile, source: &str) -> Option<String> {
+    fn env_file(&self, df: &Dockerfile, source: &str) -> Option<CopiedEnvFile> {
         let root = &self.0.settings.project_dir;
         let path = crate::probes::dockerfile::context_of(self.0, df).join(source);
         // Only a plain file of the project (the walk's confinement holds for reads too).
         if !path.starts_with(root) || source.contains("..") {
             return None;
         }
-        crate::probes::env::name_in_file(self.0, &path)
+        crate::probes::env::copied_env_file(self.0, &path)
     }
 
     fn ignore_file(&self, df: &Dockerfile) -> Arc<Option<IgnoreFile>> {
@@ -979,6 +980,7 @@ pub(crate) fn lint(ctx: &Context, rule: &Rule) -> Outcome {
     Ok(result)
 }
 
+mod conda_tos;
 mod copy_ignored;
 mod env_name;
 mod exec_vars;

@@ -7,6 +7,7 @@ use super::shell;
 use crate::checks::{finding, Finding};
 use crate::core::Status;
 use crate::probes::dockerfile::{words, Dockerfile, Instruction, Stage};
+use crate::probes::env::CopiedEnvFile;
 use std::path::Path;
 
 /// Base images whose environments are all visible in the Dockerfile: only `base` comes with
@@ -28,7 +29,7 @@ fn name_option(cmd: &[String]) -> Option<String> {
 }
 
 /// The value of `-f FILE`, `--file FILE` or `--file=FILE` in `cmd`.
-fn file_option(cmd: &[String]) -> Option<String> {
+pub(super) fn file_option(cmd: &[String]) -> Option<String> {
     cmd.iter().enumerate().find_map(|(i, w)| match w.as_str() {
         "-f" | "--file" => cmd.get(i + 1).cloned(),
         _ => w.strip_prefix("--file=").map(str::to_string),
@@ -48,15 +49,26 @@ fn body<'a>(df: &'a Dockerfile, lineage: &[&Stage]) -> Vec<&'a Instruction> {
     lineage.iter().rev().flat_map(|s| s.body(df)).collect()
 }
 
-/// The name an environment file the image COPYs gives the environment it creates (`-f F`):
-/// the COPY/ADD source with F's file name, or F inside a folder that is copied whole
-/// (`COPY . /app`), read through `bases`.
+/// The name an environment file the image COPYs gives the environment it creates (`-f F`),
+/// read through `bases`.
 fn created_from_file(
     df: &Dockerfile,
     ins: &[&Instruction],
     file: &str,
     bases: &dyn Bases,
 ) -> Option<String> {
+    copied_file(df, ins, file, bases)?.name
+}
+
+/// The environment file `file` (as a RUN names it in the image) that `ins` COPY or ADD from
+/// the build context: the source with `file`'s name, or `file` inside a folder that is
+/// copied whole (`COPY . /app`), read through `bases`.
+pub(super) fn copied_file(
+    df: &Dockerfile,
+    ins: &[&Instruction],
+    file: &str,
+    bases: &dyn Bases,
+) -> Option<CopiedEnvFile> {
     let wanted = Path::new(file).file_name()?.to_string_lossy().into_owned();
     let mut candidates: Vec<String> = Vec::new();
     for i in ins
@@ -76,9 +88,7 @@ fn created_from_file(
             }
         }
     }
-    candidates
-        .iter()
-        .find_map(|src| bases.env_file_name(df, src))
+    candidates.iter().find_map(|src| bases.env_file(df, src))
 }
 
 /// Whether the Dockerfile creates a named environment, for the rule to judge.
@@ -191,12 +201,15 @@ mod tests {
         fn local(&self, _: &str) -> Option<super::super::rules::BaseImage> {
             None
         }
-        fn env_file_name(&self, _: &Dockerfile, source: &str) -> Option<String> {
+        fn env_file(&self, _: &Dockerfile, source: &str) -> Option<CopiedEnvFile> {
             let source = source.trim_start_matches("./");
             self.0
                 .iter()
                 .find(|(s, _)| *s == source)
-                .map(|(_, n)| n.to_string())
+                .map(|(_, n)| CopiedEnvFile {
+                    name: Some(n.to_string()),
+                    channels: Vec::new(),
+                })
         }
     }
 

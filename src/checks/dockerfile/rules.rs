@@ -7,6 +7,7 @@ use crate::core::Status;
 use crate::probes::dockerfile::{
     key_values, words, Dockerfile, IgnoreFile, ImageRef, Instruction, Stage,
 };
+use crate::probes::env::CopiedEnvFile;
 use std::collections::HashMap;
 
 use crate::checks::{finding, Finding};
@@ -38,9 +39,9 @@ pub(crate) trait Bases {
     fn env_has(&self, _package: &str) -> Option<bool> {
         None
     }
-    /// The `name:` of the environment file `source` (a COPY source of `df`, relative to its
-    /// build context); `None` when it cannot be read or names none.
-    fn env_file_name(&self, _df: &Dockerfile, _source: &str) -> Option<String> {
+    /// The environment file `source` (a COPY source of `df`, relative to its build context);
+    /// `None` when it cannot be read.
+    fn env_file(&self, _df: &Dockerfile, _source: &str) -> Option<CopiedEnvFile> {
         None
     }
     /// The ignore file Docker applies when it builds `df`; `None` when there is none.

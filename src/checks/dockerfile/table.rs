@@ -128,6 +128,21 @@ fn fix_pkg_manager(i: &FixInput) -> Fix {
     )
 }
 
+fn fix_conda_tos(i: &FixInput) -> Fix {
+    let mut asks = Asks::default();
+    let steps = [
+        format!("Edit {}: build on {}, whose micromamba installs from conda-forge only and has no terms to accept: `{}` then `{MICROMAMBA_INSTALL}` in place of the reported RUN.", i.where_(), i.micromamba(&mut asks), i.copy_env(&mut asks)),
+        format!("Or keep the base and leave Anaconda's channels out: list `conda-forge` first and `nodefaults` under `channels:` in {}, or pass `--override-channels -c conda-forge` to the reported command.", i.env_file_shown),
+        "Accepting Anaconda's terms instead (`conda tos accept --override-channels --channel https://repo.anaconda.com/pkgs/main`, and again for `…/pkgs/r`, before the reported RUN) is your organisation's licence decision; devdoctor never makes it for you.".to_string(),
+    ];
+    i.fix_asking(
+        "Take the packages from conda-forge, not Anaconda's terms-gated channels",
+        "A build cannot accept the terms of service that Anaconda's conda asks for at its `defaults` channels, so it stops there",
+        &steps,
+        asks,
+    )
+}
+
 fn fix_chown(i: &FixInput) -> Fix {
     i.fix(
         "Copy files with --chown to the app user",
@@ -546,6 +561,23 @@ pub(crate) const RULES: &[Rule] = &[
             has: super::pkg_manager::calls_a_package_manager,
             absent: "not applicable: no RUN calls apt-get, apt or apk",
             applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a RUN that calls apt-get, apt or apk; skips when there is none.",
+        }),
+    },
+    Rule {
+        id: "dockerfile.conda_tos",
+        code: "DD019",
+        title: "Builds do not stop at Anaconda's terms of service",
+        hadolint: &[],
+        explain: "Fails when a stage installs packages with Anaconda's own conda and nothing settles the terms of service of Anaconda's `defaults` channels first. Anaconda's conda is that of continuumio/miniconda3 (untagged, `latest`, or a release from 25.5 on) and continuumio/anaconda3 (from 2025.06 on), or of a Miniconda or Anaconda installer of such a release that a RUN downloads (`Miniconda3-latest-Linux-x86_64.sh`); older releases, a tag or installer named through a variable, miniforge, mamba and micromamba are not judged. The commands judged are `conda install`, `create`, `update` and their `env` forms; settled are a `conda tos accept` before them, `CONDA_PLUGINS_AUTO_ACCEPT_TOS` in ENV, ARG or the command, `conda config --remove channels defaults`, `--override-channels`, a `.condarc` the build copies, and for `conda env create -f FILE` a file the build copies that lists `nodefaults` (a file it cannot read is not judged). A stage built on another inherits its conda and what settled it; each stage is reported once, at its first such command. Why: since mid-2025 those releases ship a plugin that asks for the terms to be accepted, a build cannot answer, and it stops with `CondaToSNonInteractiveError`. No hadolint or trivy equivalent. Fix: build on mambaorg/micromamba (conda-forge only), or leave Anaconda's channels out; accepting their terms is the organisation's decision, never devdoctor's.",
+        ok: "no conda command stops at Anaconda's terms of service",
+        judge: super::conda_tos::conda_tos,
+        fix: fix_conda_tos,
+        dev_containers: true,
+        mamba_policy: false,
+        subject: Some(Subject {
+            has: super::conda_tos::uses_anaconda_conda,
+            absent: "not applicable: no RUN installs packages with Anaconda's conda (a recent continuumio image or Miniconda installer)",
+            applies: "Every Dockerfile in the project (Dockerfile, *.Dockerfile, Dockerfile.*, Dockerfile_*, Dockerfile-*, subfolders included) with a stage that installs packages with the conda of a recent continuumio image or Miniconda or Anaconda installer; skips when there is none.",
         }),
     },
     Rule {

@@ -836,18 +836,33 @@ pub(crate) fn pixi_manifest(ctx: &Context) -> Option<&'static str> {
     .0
 }
 
-/// The `name:` of the environment file at `path` (one a Dockerfile copies into its image),
-/// read once per run; `None` where it cannot be read (outside the project, too large) or
-/// parsed, or names none.
-pub(crate) fn name_in_file(ctx: &Context, path: &Path) -> Option<String> {
-    struct Name(Option<String>);
+/// What a Dockerfile needs of an environment file it copies into its image.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CopiedEnvFile {
+    /// Its `name:`.
+    pub name: Option<String>,
+    /// Its `channels:`, as written (`nodefaults` included).
+    pub channels: Vec<String>,
+}
+
+/// The environment file at `path` (one a Dockerfile copies into its image), read once per
+/// run; `None` where it cannot be read (outside the project, too large) or parsed.
+pub(crate) fn copied_env_file(ctx: &Context, path: &Path) -> Option<CopiedEnvFile> {
+    struct Read(Option<CopiedEnvFile>);
     let read = ctx.probe_keyed(path.to_path_buf(), |_| {
         let text = crate::disk::read_capped_utf8(path, 1024 * 1024, "an environment file");
-        Name(
+        Read(
             text.ok()
                 .and_then(|t| envfile::parse(path, t).ok())
-                .and_then(|f| f.name)
-                .map(|n| n.text),
+                .map(|f| CopiedEnvFile {
+                    name: f.name.map(|n| n.text),
+                    channels: f
+                        .channels
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| c.text)
+                        .collect(),
+                }),
         )
     });
     read.0.clone()
