@@ -843,10 +843,25 @@ pub(super) fn multistage(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             } else {
                 "a stage the final image is built on installs build tooling"
             };
+            let runtime: Vec<String> = tools
+                .iter()
+                .filter_map(|t| shell::runtime_of(t).map(|r| format!("{r} for {t}")))
+                .collect();
+            let keep = if runtime.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the final image needs only the libraries at run time ({})",
+                    runtime.join(", ")
+                )
+            };
             out.push(finding(
                 ins.line,
                 Status::Warn,
-                format!("{what} ({}): it ships in the final image", tools.join(", ")),
+                format!(
+                    "{what} ({}): it ships in the final image{keep}",
+                    tools.join(", ")
+                ),
             ));
         }
     }

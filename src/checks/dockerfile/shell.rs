@@ -339,6 +339,25 @@ pub(super) fn build_tools(words: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Header packages often installed for the shared library they pull in (OpenCV needs libGL
+/// at run time, psycopg2 libpq): the package a final image needs instead.
+const RUNTIME_OF_DEV: &[(&str, &str)] = &[
+    ("libgl1-mesa-dev", "libgl1"),
+    ("libglib2.0-dev", "libglib2.0-0"),
+    ("libpq-dev", "libpq5"),
+    ("libsm-dev", "libsm6"),
+    ("libxext-dev", "libxext6"),
+    ("libxrender-dev", "libxrender1"),
+];
+
+/// The run-time package of a header package in [`RUNTIME_OF_DEV`].
+pub(super) fn runtime_of(dev: &str) -> Option<&'static str> {
+    RUNTIME_OF_DEV
+        .iter()
+        .find(|(d, _)| *d == dev)
+        .map(|(_, r)| *r)
+}
+
 /// NVIDIA's packages named for a CUDA version: headers (`libcublas-dev-11-3`) and the
 /// compiler (`cuda-minimal-build-11-3`, `cuda-nvcc-12-4`, `cuda-toolkit-12-4`), as
 /// aqlaboratory/openfold's image installs them to build its CUDA extension.
@@ -641,6 +660,8 @@ mod tests {
             vec!["gcc", "musl-dev"]
         );
         assert!(build_tools(&w("apt-get install -y curl ca-certificates")).is_empty());
+        assert_eq!(runtime_of("libgl1-mesa-dev"), Some("libgl1"));
+        assert_eq!(runtime_of("gcc"), None);
         // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.
         assert_eq!(
             build_tools(&w("apt-get install -y cuda-minimal-build-11-3 libcusparse-dev-11-3 libcublas-11-3 cuda-nvcc-12-4 libcudnn8=8.2.1.32-1+cuda11.3")),

@@ -521,6 +521,12 @@ fn multistage_rule() {
         messages("dockerfile.multistage", "multistage_tools.Dockerfile")[0]
             .contains("build-essential, libpq-dev")
     );
+    // A header package installed for its library names the library the final image keeps.
+    assert!(
+        messages("dockerfile.multistage", "multistage_tools.Dockerfile")[0].ends_with(
+            "the final image needs only the libraries at run time (libpq5 for libpq-dev)"
+        )
+    );
     assert!(run("dockerfile.multistage", "user_scratch.Dockerfile").is_empty());
     assert!(run("dockerfile.multistage", "policy_insecure.Dockerfile").is_empty());
     // A final stage built on the stage that installed the compilers ships them
