@@ -110,6 +110,22 @@ fn an_http_server_is_probed_at_the_port_its_code_names_and_fails_once() {
             .contains("sets up no conda environment"),
         "{fix:#}"
     );
+    // A requirements.txt and no environment file: the server starts in the environment that
+    // env.file's proposal names (`name: project`), not in one the user is asked to name.
+    std::fs::remove_file(sb.project.join("pyproject.toml")).unwrap();
+    sb.write("project/requirements.txt", "mcp>=1.9\n");
+    let (report, _) = sb.json(&["env.file", "mcp.port"]);
+    let proposal = check(&report, "env.file")["fix"].to_string();
+    assert!(proposal.contains("name: project"), "{proposal}");
+    let manual = check(&report, "mcp.port")["fix"]["manual"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        manual.starts_with("micromamba run -n project --cwd ")
+            && manual.ends_with(" python app/serve.py"),
+        "{manual}"
+    );
 }
 
 #[test]

@@ -805,7 +805,8 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
             crate::fix::quote_argv(&start.argv)
         )
     };
-    let env = crate::probes::env::env_name(ctx);
+    // With no environment file yet, the environment env.file's step creates.
+    let env = crate::probes::env::env_name(ctx).or_else(|| crate::probes::env::proposed_env(ctx));
     if let Some(fix) = compose_start_fix(p, env.is_some()) {
         return fix;
     }

@@ -97,10 +97,12 @@ impl Vars {
         // The file and name the env.* checks judge (the file devdoctor picked, which is not
         // always environment.yml), so that pack fixes and built-in fixes name the same ones.
         let picked = probe::project_file(ctx);
-        let (env, env_prefix) = match probe::env_name(ctx) {
+        // With no environment file yet, the one `env.file` proposes: later steps of the plan
+        // name the same one.
+        let (env, env_prefix) = match probe::env_name(ctx).or_else(|| probe::proposed_env(ctx)) {
             Some(n) if n.source == NameSource::Prefix => (Some(prefix_shown(ctx, &n.name)), true),
             Some(n) => (Some(n.name), false),
-            None => proposed_env(ctx).map_or((None, false), |(e, prefix)| (Some(e), prefix)),
+            None => (None, false),
         };
         Vars {
             commands: crate::probes::mamba::toolchain(ctx).commands(),
@@ -237,23 +239,6 @@ fn prefix_shown(ctx: &Context, prefix: &str) -> String {
         Ok(rel) if !rel.as_os_str().is_empty() => format!("./{}", rel.display()),
         _ => prefix.to_string(),
     }
-}
-
-/// With no environment file yet, the environment `env.file` proposes one for (a project with
-/// only a requirements.txt, or an environment made by hand): later steps of the plan name the
-/// same one. Its name, or `./env` for one made in a folder of the project (`true`).
-fn proposed_env(ctx: &Context) -> Option<(String, bool)> {
-    use crate::probes::env as probe;
-    let absent = matches!(probe::project_file(ctx).state, probe::FileState::Absent);
-    let described = probe::requirements_txt(ctx).is_some() || probe::made_by_hand(ctx).is_some();
-    if !(absent && described) {
-        return None;
-    }
-    let made = probe::created_by_hand(ctx);
-    Some(match made.0.as_ref().filter(|(b, _)| b.prefix) {
-        Some((b, _)) => (format!("./{}", b.env), true),
-        None => (probe::proposed_env_name(ctx), false),
-    })
 }
 
 #[cfg(test)]

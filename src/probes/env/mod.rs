@@ -416,6 +416,8 @@ pub enum NameSource {
     /// `-n NAME` in the Makefile, script or README command that creates it from the file
     /// (which names it so whatever the file's `name:` says).
     Script,
+    /// The name of the environment.yml that `env.file` proposes, for a project with none.
+    Proposed,
 }
 
 /// The project's environment name (or prefix) and where it came from.
@@ -678,6 +680,29 @@ pub(crate) fn proposed_env_name(ctx: &Context) -> String {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "project".into())
         })
+}
+
+/// With no environment file yet, the environment `env.file` proposes one for (a project with
+/// only a requirements.txt, or an environment made by hand), so that later steps of the plan
+/// name the same one: its name, or the folder of the project it is made in (`-p ./env`, as an
+/// absolute path with [`NameSource::Prefix`]).
+pub(crate) fn proposed_env(ctx: &Context) -> Option<EnvName> {
+    let absent = matches!(project_file(ctx).state, FileState::Absent);
+    let described = requirements_txt(ctx).is_some() || made_by_hand(ctx).is_some();
+    if !(absent && described) {
+        return None;
+    }
+    let made = created_by_hand(ctx);
+    Some(match made.0.as_ref().filter(|(b, _)| b.prefix) {
+        Some((b, _)) => EnvName {
+            name: ctx.settings.project_dir.join(&b.env).display().to_string(),
+            source: NameSource::Prefix,
+        },
+        None => EnvName {
+            name: proposed_env_name(ctx),
+            source: NameSource::Proposed,
+        },
+    })
 }
 
 /// Discovery inputs from the mamba probes, with the environment's own fallbacks.
