@@ -834,6 +834,9 @@ mod tests {
             "dockerfile",
             "Dockerfile_streamlit",
             "Dockerfile-dev",
+            "dockerfile.base",
+            "service.dockerfile",
+            "DOCKERFILE",
         ] {
             assert!(crate::probes::files::is_dockerfile_name(ok), "{ok}");
         }
@@ -844,6 +847,9 @@ mod tests {
             "Dockerfile-",
             "compose.yaml",
             "Dockerfiles",
+            "Dockerfile.dockerignore",
+            "Dockerfile.md",
+            "dockerfile-old",
         ] {
             assert!(!crate::probes::files::is_dockerfile_name(no), "{no}");
         }

@@ -133,24 +133,35 @@ pub(crate) struct ProjectFiles {
     pub truncated: bool,
 }
 
-/// Whether a file name is a Dockerfile by convention.
+/// Whether a file name is a Dockerfile by convention, in any case (`docker build -f` takes any
+/// name: ndif's Makefile builds `docker/dockerfile.base`). Not a per-Dockerfile ignore file
+/// (`Dockerfile.dockerignore`) nor notes about one (`Dockerfile.md`).
 pub(crate) fn is_dockerfile_name(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
+    let name = name.to_ascii_lowercase();
+    let not_one = [
+        ".dockerignore",
+        ".md",
+        ".rst",
+        ".txt",
+        ".orig",
+        ".bak",
+        ".swp",
+    ];
+    if not_one.iter().any(|e| name.ends_with(e)) {
+        return false;
+    }
+    name == "dockerfile"
+        || name.starts_with("dockerfile.")
         // `Dockerfile_streamlit`, `Dockerfile-dev` (bacalfa/pubkb's compose builds these), but
         // not a copy kept aside (`Dockerfile-old`, `Dockerfile_bak`).
         || name
-            .strip_prefix("Dockerfile")
+            .strip_prefix("dockerfile")
             .and_then(|rest| rest.strip_prefix(['_', '-']))
             .is_some_and(|variant| {
                 !variant.is_empty()
-                    && !matches!(
-                        variant.to_ascii_lowercase().as_str(),
-                        "old" | "bak" | "backup" | "orig" | "copy"
-                    )
+                    && !matches!(variant, "old" | "bak" | "backup" | "orig" | "copy")
             })
-        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len())
-        || name.eq_ignore_ascii_case("dockerfile")
+        || (name.ends_with(".dockerfile") && name.len() > ".dockerfile".len())
 }
 
 /// Whether a file name is a compose file: `compose*.yml`/`.yaml`, `docker-compose*.yml`/`.yaml`.
