@@ -105,9 +105,45 @@ pub(super) fn pipelines(text: &str) -> Vec<Pipeline> {
     out
 }
 
-/// Every simple command in `text`.
+/// Every simple command in `text`, and those of the scripts it gives a shell with `-c`
+/// (`/bin/bash -c 'source activate base && pip install …'`, `micromamba run -n app sh -c …`),
+/// after the command that runs them.
 pub(super) fn commands(text: &str) -> Vec<Vec<String>> {
-    pipelines(text).into_iter().flatten().collect()
+    commands_within(text, 0)
+}
+
+/// How deep `sh -c` scripts are read (a script that runs a shell that runs a script …).
+const NESTED_SCRIPTS: usize = 3;
+
+fn commands_within(text: &str, depth: usize) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for cmd in pipelines(text).into_iter().flatten() {
+        let script = (depth < NESTED_SCRIPTS)
+            .then(|| shell_script(&cmd))
+            .flatten()
+            .map(str::to_string);
+        out.push(cmd);
+        if let Some(script) = script {
+            out.extend(commands_within(&script, depth + 1));
+        }
+    }
+    out
+}
+
+/// The script a command gives a shell to run: the word after `-c` (or `-lc`, `-ec`, …) that
+/// follows `sh`, `bash`, `dash`, `zsh` or `ash`.
+fn shell_script(words: &[String]) -> Option<&str> {
+    let at = words
+        .iter()
+        .position(|w| matches!(basename(w), "sh" | "bash" | "dash" | "zsh" | "ash"))?;
+    let flag = words.get(at + 1)?;
+    let short = flag.strip_prefix('-').is_some_and(|f| {
+        !f.starts_with('-') && f.contains('c') && f.chars().all(|c| c.is_ascii_lowercase())
+    });
+    short
+        .then(|| words.get(at + 2))
+        .flatten()
+        .map(String::as_str)
 }
 
 /// The last path component of a word (`/usr/bin/pip3` → `pip3`).
@@ -660,6 +696,17 @@ mod tests {
             vec!["gcc", "musl-dev"]
         );
         assert!(build_tools(&w("apt-get install -y curl ca-certificates")).is_empty());
+        // The script a shell runs with `-c` is read as commands too.
+        let nested = commands("/bin/bash -c 'source activate base && pip install --no-deps x' && micromamba run -n app sh -ec \"apt-get install -y gcc\"");
+        assert!(
+            nested.iter().any(|c| pip_install(c).is_some()),
+            "{nested:?}"
+        );
+        assert!(
+            nested.iter().any(|c| !build_tools(c).is_empty()),
+            "{nested:?}"
+        );
+        assert!(commands("bash --norc script.sh").len() == 1);
         assert_eq!(runtime_of("libgl1-mesa-dev"), Some("libgl1"));
         assert_eq!(runtime_of("gcc"), None);
         // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.
