@@ -672,10 +672,14 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
         .map(|ins| ins.line)
         .max()
         .unwrap_or(0);
+    // Before a RUN of the Dockerfile creates the user, no --chown can name it (the build
+    // stops: "unable to find user"); what is copied then is read by the root steps that follow
+    // (Swarm-DISC/dashboards copies its lock and wheels, then adds `panel-user`).
+    let created = user_created_at(df, fin.index, &user).unwrap_or(0);
     let mut out = Vec::new();
     for stage in df.lineage(fin.index) {
         for ins in stage.body(df) {
-            let copies = ins.keyword == "COPY" || ins.keyword == "ADD";
+            let copies = (ins.keyword == "COPY" || ins.keyword == "ADD") && ins.line > created;
             let chowned_later = ins.line < last_recursive_chown;
             if copies && !chowned_later && ins.flag("chown").is_none() && ins.flag("from").is_none()
             {
@@ -692,6 +696,30 @@ pub(super) fn chown(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     }
     out.sort_by_key(|f| f.line);
     out
+}
+
+/// The line of the RUN, in the final stage or a stage it is built on, that creates `user`
+/// (`useradd … app`, `adduser -D -u 1000 app`; a numeric user by its `-u`/`--uid`).
+fn user_created_at(df: &Dockerfile, fin: usize, user: &str) -> Option<usize> {
+    let name = user.split(':').next().unwrap_or(user);
+    if name.is_empty() || name.starts_with('$') {
+        return None;
+    }
+    let creates = |c: &Vec<String>| {
+        let c = shell::strip_wrappers(c);
+        let tool = c.first().map(|w| shell::basename(w));
+        matches!(tool, Some("useradd" | "adduser"))
+            && c.iter().enumerate().skip(1).any(|(i, w)| {
+                let uid = i > 1 && matches!(c[i - 1].as_str(), "-u" | "--uid");
+                w == name && (uid || !w.starts_with('-'))
+            })
+    };
+    df.lineage(fin)
+        .iter()
+        .flat_map(|stage| stage.body(df))
+        .filter(|ins| ins.keyword == "RUN")
+        .find(|ins| shell::commands(&ins.command_text()).iter().any(creates))
+        .map(|ins| ins.line)
 }
 
 /// A tag that names a variant but no version (`python:alpine`, `node:slim`, `nginx:stable`,

@@ -392,7 +392,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD004",
         title: "Files are copied with --chown for the app user",
         hadolint: &[],
-        explain: "When the final image runs as a non-root user, every COPY/ADD from the build context into the final stage should carry `--chown=user:group`; otherwise the files belong to root and the app cannot own them. `COPY --from=<stage>` is not reported. No hadolint or trivy equivalent. Fix: `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app` on micromamba, or `--chown=1000:1000`.",
+        explain: "When the final image runs as a non-root user, every COPY/ADD from the build context into the final stage should carry `--chown=user:group`; otherwise the files belong to root and the app cannot own them. `COPY --from=<stage>` is not reported, nor a COPY before the RUN that creates the user (`useradd`, `adduser`), which no `--chown` could name yet, nor one that a later `RUN chown -R` hands over. No hadolint or trivy equivalent. Fix: `COPY --chown=$MAMBA_USER:$MAMBA_USER . /app` on micromamba, or `--chown=1000:1000`.",
         ok: "files are copied with --chown",
         judge: rules::chown,
         fix: fix_chown,

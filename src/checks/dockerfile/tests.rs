@@ -432,6 +432,29 @@ fn a_later_recursive_chown_covers_the_copies_before_it() {
 }
 
 #[test]
+fn copies_before_the_user_is_created_cannot_name_it() {
+    let found = |text: &str| -> Vec<usize> {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        (rule("dockerfile.chown").judge)(&df, &NoBases)
+            .into_iter()
+            .filter(|f| f.status != Status::Ok)
+            .map(|f| f.line)
+            .collect()
+    };
+    // Swarm-DISC/dashboards: the lock and a wheel are copied for root's installs, then the
+    // user is made; only a COPY after that could (and should) hand files to it.
+    let text = "FROM condaforge/miniforge3:24.11.3-0\nCOPY environment.lock .\nRUN mamba install --file environment.lock\nRUN useradd --create-home panel-user\nCOPY app /home/panel-user/app\nUSER panel-user\n";
+    assert_eq!(found(text), [5]);
+    // A numeric USER, by the uid the RUN gives it.
+    let numeric =
+        "FROM debian:12\nCOPY a /a\nRUN adduser -D -u 1000 app\nCOPY b /b\nUSER 1000:1000\n";
+    assert_eq!(found(numeric), [4]);
+    // A user the base image has already: every COPY is judged.
+    let base = "FROM debian:12\nCOPY a /a\nUSER nobody\n";
+    assert_eq!(found(base), [2]);
+}
+
+#[test]
 fn chown_rule() {
     assert_eq!(
         run("dockerfile.chown", "chown_missing.Dockerfile"),
