@@ -210,11 +210,21 @@ pub(super) fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {
     if s.read_only {
         return Vec::new();
     }
+    // A database server writes its socket (and lock file) outside its data volume: a
+    // read-only root stops its start unless that folder is writable.
+    let server = s.image.as_deref().and_then(|image| {
+        crate::checks::dockerfile::drops_root(&crate::probes::dockerfile::ImageRef::parse(image))
+    });
+    let writes = match server {
+        Some("postgres") => "; postgres writes its socket in /var/run/postgresql, so give it `tmpfs: [/var/run/postgresql, /tmp]` with `read_only: true`",
+        Some("mysqld") => "; mysqld writes its socket in /var/run/mysqld, so give it `tmpfs: [/var/run/mysqld, /tmp]` with `read_only: true`",
+        _ => "",
+    };
     vec![finding(
         s.read_only_line.unwrap_or(s.line),
         Status::Warn,
         format!(
-            "service `{}` has a writable root filesystem (no `read_only: true`)",
+            "service `{}` has a writable root filesystem (no `read_only: true`){writes}",
             s.name
         ),
     )]

@@ -380,6 +380,41 @@ fn cap_drop_names_what_a_user_switching_entrypoint_needs() {
     );
 }
 
+/// An MCP server's vector store on pgvector (SIL0RAK/mcp-server-template) is postgres with its
+/// entrypoint: no `user:` asked, the capabilities it needs back named, and a read-only root
+/// told where postgres writes. Prometheus and Grafana run as their own users already.
+#[test]
+fn images_built_on_postgres_and_monitoring_images_are_known() {
+    let text = "services:\n  db:\n    image: pgvector/pgvector:pg16\n  metrics:\n    image: prom/prometheus:v2.53.0\n  dash:\n    image: grafana/grafana:11.1.0\n";
+    let (_, services) = parse_file(Path::new("compose.yaml"), "compose.yaml", text);
+    let judge = |id: &str| -> Vec<(Status, String)> {
+        let rule = RULES.iter().find(|r| r.id == id).expect("rule");
+        services
+            .iter()
+            .flat_map(|s| (rule.judge)(s, &Nothing))
+            .map(|f| (f.status, f.message))
+            .collect()
+    };
+    let user = judge("compose.user");
+    assert!(user.iter().all(|(st, _)| *st == Status::Ok), "{user:?}");
+    assert!(
+        user[0].1.contains("run postgres as its own user"),
+        "{user:?}"
+    );
+    assert!(user[1].1.ends_with("runs as `nobody`"), "{user:?}");
+    assert!(user[2].1.contains("grafana (uid 472)"), "{user:?}");
+    let read_only = judge("compose.read_only");
+    assert!(
+        read_only[0]
+            .1
+            .contains("`tmpfs: [/var/run/postgresql, /tmp]`"),
+        "{read_only:?}"
+    );
+    assert!(!read_only[1].1.contains("tmpfs"), "{read_only:?}");
+    let caps = judge("compose.cap_drop");
+    assert!(caps[0].1.contains("CHOWN, SETUID, SETGID"), "{caps:?}");
+}
+
 #[test]
 fn a_url_with_a_password_is_a_secret_whatever_its_name() {
     // itslive-ingest's DATABASE_URL=postgresql://username:password@…; a reference or a URL

@@ -170,6 +170,19 @@ pub(crate) fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     if jupyter_stack(image) {
         return Some("jovyan (uid 1000)");
     }
+    // Monitoring images whose Dockerfiles end with a USER of their own.
+    match image.repository.as_str() {
+        "prom/prometheus" | "prom/alertmanager" | "prom/node-exporter"
+            if image.registry.is_none() =>
+        {
+            return Some("nobody");
+        }
+        "grafana/grafana" | "grafana/grafana-oss" if image.registry.is_none() => {
+            return Some("grafana (uid 472)");
+        }
+        "grafana/loki" if image.registry.is_none() => return Some("loki (uid 10001)"),
+        _ => {}
+    }
     let tag = image.tag.as_deref().unwrap_or("");
     let distroless =
         image.registry.as_deref() == Some("gcr.io") && image.repository.starts_with("distroless/");
@@ -180,7 +193,8 @@ pub(crate) fn known_non_root_base(image: &ImageRef) -> Option<&'static str> {
     None
 }
 
-/// Docker's official database and broker images, whose entrypoint starts as root to set up
+/// Docker's official database and broker images (and images built on them that keep their
+/// entrypoint), whose entrypoint starts as root to set up
 /// the data volume and then runs the server as its own user (`gosu postgres`): the server
 /// runs non-root, and a `USER` (or compose `user:`) would leave it unable to initialise a
 /// fresh volume. Returns the server the entrypoint runs.
@@ -189,7 +203,11 @@ pub(crate) fn drops_root(image: &ImageRef) -> Option<&'static str> {
         return None;
     }
     match image.repository.as_str() {
-        "postgres" => Some("postgres"),
+        // Built on the official image, with its entrypoint (pgvector's for an MCP server's
+        // vector store, PostGIS, TimescaleDB).
+        "postgres" | "pgvector/pgvector" | "postgis/postgis" | "timescale/timescaledb" => {
+            Some("postgres")
+        }
         "mysql" => Some("mysqld"),
         "mariadb" => Some("mariadbd"),
         "redis" => Some("redis-server"),
