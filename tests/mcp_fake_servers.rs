@@ -575,6 +575,39 @@ fn endless_paging_stops_after_a_bound() {
     assert!(took < Duration::from_secs(20));
 }
 
+/// A server whose tool list raises (SIL0RAK/mcp-server-template's middleware returned an
+/// un-awaited coroutine) answered `initialize` with its name: mcp.port does not call it
+/// another program nor offer to kill it; mcp.handshake reports the failure.
+#[test]
+fn a_server_that_fails_after_initialize_is_not_another_program() {
+    let fake = Fake::start(|req, stream| {
+        let msg = req.json();
+        let id = msg["id"].clone();
+        let reply = match req.rpc_method().as_str() {
+            "initialize" => {
+                json!({"jsonrpc": "2.0", "id": id, "result": {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}}, "serverInfo": {"name": "vector-db", "version": "1.9.4"}}})
+            }
+            "notifications/initialized" => return respond(stream, "202 Accepted", &[], b""),
+            "tools/list" => {
+                json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32603, "message": "'coroutine' object is not iterable"}})
+            }
+            _ => json!({"jsonrpc": "2.0", "id": id, "result": {}}),
+        };
+        json_reply(stream, &reply);
+    });
+    let (report, _, _) = run_against(&fake, "5");
+    assert_eq!(status(&report, "mcp.handshake"), "fail", "{report:#}");
+    let port = check(&report, "mcp.port");
+    assert_eq!(port["status"], "warn", "{port:#}");
+    let said = port["summary"].as_str().unwrap();
+    assert!(
+        said.contains("held by the MCP server vector-db 1.9.4")
+            && said.contains("see mcp.handshake"),
+        "{said}"
+    );
+    assert!(port["fix"].is_null(), "{port:#}");
+}
+
 /// A server of the stateless 2026-07-28 revision only (no initialize).
 #[test]
 fn stateless_2026_server_is_reached_with_server_discover() {

@@ -148,7 +148,9 @@ Looks at: when the MCP server does not answer, who listens on its port: the kern
 (/proc/net/tcp, /proc/net/tcp6) and /proc/<pid>/fd map the listening socket to a process, whose
 pid and command line are reported.
 Why: \"connection refused\" means the server is not running (or listens on another address or
-port); a port held by another program means the server could not bind it.
+port); a port held by another program means the server could not bind it. A holder that
+answered `initialize` with its name is an MCP server that fails later in the exchange: a
+warning that points to mcp.handshake, never a step to stop it.
 Fix: start the server inside the project environment without activation:
   micromamba run -n ENV --cwd DIR COMMAND
 The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
@@ -609,6 +611,19 @@ fn port(ctx: &Context) -> Outcome {
             None => r,
         }
     };
+    // A server that answered `initialize` with its name is an MCP server, whatever its
+    // command line: it fails later in the exchange (a tool list that raises), which
+    // mcp.handshake reports, and stopping it is no fix.
+    let announced = probe.0.as_ref().err().and_then(|f| f.server.clone());
+    if let Some(server) = announced {
+        return Ok(data(
+            CheckResult::warn(format!(
+                "{} is held by the MCP server {server}, which fails later in the exchange (see mcp.handshake)",
+                t.authority()
+            ))
+            .detail(describe_listener(holder)),
+        ));
+    }
     Ok(match &holder.owner {
         Some(o) if looks_like_server(o, &command) || mcp::runs_in_project(ctx, o) => data(CheckResult::warn(format!(
             "{} is held by the server (pid {}), but it does not complete the MCP handshake (see mcp.handshake)",
