@@ -714,3 +714,39 @@ fn a_readme_beside_a_dockerfile_names_its_image() {
         "{hc:#}"
     );
 }
+
+/// A service that runs a server from an image whose Dockerfile sets no command (a tool image,
+/// which needs no HEALTHCHECK of its own) inherits none: compose.healthcheck asks for one
+/// (Swarm-DISC/dashboards runs `panel serve` from such an image).
+#[test]
+fn a_tool_image_gives_its_service_no_healthcheck() {
+    let sb = project(&[
+        (
+            "Dockerfile",
+            "FROM mambaorg/micromamba:2.0.5\nCOPY --chown=$MAMBA_USER:$MAMBA_USER environment.yml /tmp/\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  panel:\n    build: .\n    ports: [\"127.0.0.1:5006:5006\"]\n    command: panel serve app.py\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["dockerfile.healthcheck", "compose.healthcheck"]);
+    assert_eq!(status(&report, "dockerfile.healthcheck"), "ok");
+    let c = check(&report, "compose.healthcheck");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("`panel` has no healthcheck"),
+        "{c:#}"
+    );
+    // With a HEALTHCHECK in the Dockerfile, the service inherits it.
+    sb.write(
+        "project/Dockerfile",
+        "FROM mambaorg/micromamba:2.0.5\nHEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:5006/')\"]\n",
+    );
+    let (report, _) = sb.json(&["compose.healthcheck"]);
+    let c = check(&report, "compose.healthcheck");
+    assert_eq!(c["status"], "ok", "{c:#}");
+}

@@ -439,8 +439,7 @@ pub(crate) fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
     let df = loaded.as_ref().as_ref().ok()?;
     df.final_stage()?;
-    let findings = rules::healthcheck(df, &EngineBases(ctx));
-    Some(findings.iter().any(|f| f.status == Status::Ok))
+    Some(rules::final_healthcheck(df, &EngineBases(ctx)))
 }
 
 use crate::policy::text::printable;

@@ -540,6 +540,27 @@ fn installs_itself(words: &[String]) -> bool {
     pip && crate::policy::no_pip::installs_only_the_project(&words[at + 1..].join(" "), None)
 }
 
+/// Whether the final image has a HEALTHCHECK: the last one of its stages (not `NONE`), or else
+/// its base image's. Not the same as the rule passing: a tool image needs none and has none.
+pub(super) fn final_healthcheck(df: &Dockerfile, bases: &dyn Bases) -> bool {
+    let Some(fin) = df.final_stage() else {
+        return false;
+    };
+    let lineage = df.lineage(fin.index);
+    let last = lineage
+        .iter()
+        .find_map(|s| s.body(df).iter().rev().find(|i| i.keyword == "HEALTHCHECK"));
+    match last {
+        Some(hc) => !hc.args.trim().eq_ignore_ascii_case("NONE"),
+        None => {
+            let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
+            !base.is_empty()
+                && (known_healthcheck_base(&ImageRef::parse(&base))
+                    || bases.local(&base).is_some_and(|b| b.has_healthcheck))
+        }
+    }
+}
+
 pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in &df.stages {
