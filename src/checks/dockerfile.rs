@@ -113,6 +113,8 @@ pub(crate) struct FixInput<'a> {
     /// first finding and in the same stage (`micromamba install -n base -f
     /// /tmp/conda-linux-64.lock`), as its RUN names it, and that RUN's line.
     pub installs_env: Option<(String, usize)>,
+    /// The packages the reported RUNs of the first Dockerfile pip-install, by name.
+    pub pip_packages: Vec<String>,
 }
 
 /// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
@@ -613,6 +615,10 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
     let installs_env = files
         .first()
         .and_then(|(df, lines)| installs_env_before(df, lines.first().copied()?));
+    let pip_packages = files
+        .first()
+        .map(|(df, lines)| pip_packages_at(df, lines))
+        .unwrap_or_default();
     let input = FixInput {
         python,
         env_file,
@@ -627,8 +633,28 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         app_without_route,
         unserved_route,
         installs_env,
+        pip_packages,
     };
     (rule.fix)(&input)
+}
+
+/// The packages the RUNs at `lines` of `df` pip-install, by name, each once.
+fn pip_packages_at(df: &Dockerfile, lines: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ins in df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "RUN" && lines.contains(&i.line))
+    {
+        for cmd in shell::commands(&ins.command_text()) {
+            for name in shell::pip_packages(&cmd) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The file a RUN of `df` installs with micromamba, mamba or conda (`install`, `create`, `env

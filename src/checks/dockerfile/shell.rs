@@ -256,6 +256,67 @@ pub(super) fn pip_install(words: &[String]) -> Option<&'static str> {
     None
 }
 
+/// The packages a pip-like install of this command names (`torch==2.2.2` → `torch`): not
+/// its options and their values, requirement files, paths, URLs or wheels.
+pub(super) fn pip_packages(words: &[String]) -> Vec<String> {
+    const TAKES_VALUE: &[&str] = &[
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--trusted-host",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "-e",
+        "--editable",
+        "--upgrade-strategy",
+        "--cache-dir",
+        "--log",
+        "--only-binary",
+        "--no-binary",
+        "--progress-bar",
+        "--python",
+    ];
+    if pip_install(words).is_none() {
+        return Vec::new();
+    }
+    let words = strip_wrappers(words);
+    let Some(at) = words.iter().position(|w| w == "install") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut skip = false;
+    for w in &words[at + 1..] {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = TAKES_VALUE.contains(&w.as_str());
+            continue;
+        }
+        let path_like = w.contains('/') || w.starts_with('.') || w.ends_with(".whl");
+        if path_like || w.contains('$') {
+            continue;
+        }
+        if let Some(name) = crate::probes::env::envfile::requirement_name(w) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// `micromamba` / `mamba` / `conda` with its subcommand (`env create` counts as `create`).
 pub(super) fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
     let words = strip_wrappers(words);
@@ -707,6 +768,12 @@ mod tests {
             "{nested:?}"
         );
         assert!(commands("bash --norc script.sh").len() == 1);
+        // The packages a pip install names.
+        assert_eq!(
+            pip_packages(&commands("micromamba run -n base python -m pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.2.2 'uvicorn[standard]>=0.30' -r req.txt ./wheels/x.whl .")[0]),
+            ["torch", "uvicorn"]
+        );
+        assert!(pip_packages(&w("micromamba install -y numpy")).is_empty());
         assert_eq!(runtime_of("libgl1-mesa-dev"), Some("libgl1"));
         assert_eq!(runtime_of("gcc"), None);
         // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.

@@ -41,7 +41,11 @@ fn fix_pip(i: &FixInput) -> Fix {
         // The image installs an environment already: the packages join what it installs, and
         // the pip RUN goes.
         let name = file.rsplit('/').next().unwrap_or(file);
-        let list = format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel.", i.env_file_shown);
+        let list = format!(
+            "List {} under `dependencies:` in {}, with `conda-forge` as the first channel.",
+            named_packages(&i.pip_packages),
+            i.env_file_shown
+        );
         let list = if name.ends_with(".lock") {
             format!("{list} Then lock it again and render `{name}` from the lock (env.lock's step does both): the image installs `{name}`, not the environment file.")
         } else if crate::probes::env::lock::is_conda_lock_name(name) {
@@ -60,7 +64,7 @@ fn fix_pip(i: &FixInput) -> Fix {
     }
     let mut asks = Asks::default();
     let steps = [
-        format!("List the packages under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", i.env_file_shown),
+        format!("List {} under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", named_packages(&i.pip_packages), i.env_file_shown),
         format!("Edit {}: build on {} and replace the reported RUN with `{}` then `{MICROMAMBA_INSTALL}`.", i.where_(), i.micromamba(&mut asks), i.copy_env(&mut asks)),
     ];
     i.fix_asking(
@@ -69,6 +73,30 @@ fn fix_pip(i: &FixInput) -> Fix {
         &steps,
         asks,
     )
+}
+
+/// The packages a pip RUN installs as conda-forge names them (`pytorch` (PyPI's `torch`)), for
+/// a step to list; "the packages" when the RUN names none (a requirements file).
+fn named_packages(pip: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if pip.is_empty() {
+        return "the packages".to_string();
+    }
+    let mut names: Vec<String> = pip
+        .iter()
+        .take(SHOWN)
+        .map(|p| {
+            let lower = p.to_ascii_lowercase();
+            match crate::probes::env::requirements::conda_forge_name(&lower) {
+                Some(conda) => format!("`{conda}` (PyPI's `{p}`)"),
+                None => format!("`{lower}`"),
+            }
+        })
+        .collect();
+    if pip.len() > SHOWN {
+        names.push(format!("{} more", pip.len() - SHOWN));
+    }
+    names.join(", ")
 }
 
 fn fix_healthcheck(i: &FixInput) -> Fix {

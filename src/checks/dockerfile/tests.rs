@@ -778,6 +778,23 @@ fn printable_strips_terminal_escapes() {
     assert!(super::printable(&"x".repeat(1000)).ends_with('…'));
 }
 
+/// dockerfile.pip's step names what the RUN installs, by its conda-forge name (SolarSense's
+/// `pip install --index-url … torch==2.2.2` is `pytorch`), else "the packages".
+#[test]
+fn the_pip_step_names_the_packages_as_conda_forge_does() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let mut input = fix_input(&df);
+    input.pip_packages = vec!["torch".into(), "Flask".into()];
+    let step = (rule("dockerfile.pip").fix)(&input).manual[0].clone();
+    assert!(
+        step.starts_with("List `pytorch` (PyPI's `torch`), `flask` under `dependencies:`"),
+        "{step}"
+    );
+    input.pip_packages.clear();
+    let step = (rule("dockerfile.pip").fix)(&input).manual[0].clone();
+    assert!(step.starts_with("List the packages under"), "{step}");
+}
+
 /// What a rule's fix is made from: `df` with findings at lines 1 and 4, built as `app`.
 fn fix_input(df: &Dockerfile) -> FixInput<'_> {
     FixInput {
@@ -1162,6 +1179,11 @@ fn a_pip_run_after_the_lock_is_installed_joins_the_lock() {
         r.fix.expect("a fix").manual
     };
     let m = manual(&ctx);
+    // The package is named as conda-forge names it.
+    assert!(
+        m[0].starts_with("List `requests` under `dependencies:`"),
+        "{m:?}"
+    );
     assert!(
         m[0].ends_with("Then lock it again and render `conda-linux-64.lock` from the lock (env.lock's step does both): the image installs `conda-linux-64.lock`, not the environment file."),
         "{m:?}"
