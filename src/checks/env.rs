@@ -189,7 +189,8 @@ ran pip by hand. Fix: rebuild the environment from environment.yml with mamba (r
 create). devdoctor never suggests `pip uninstall`.";
 
 const EXPLAIN_LOCK: &str = "
-Looks for conda-lock.yml (or another *-lock.yml, or explicit *.lock files) next to
+Looks for conda-lock.yml (or another *-lock.yml, explicit *.lock files, or a *.txt spec file
+with an @EXPLICIT line, as `conda list --explicit` writes) next to
 environment.yml, then in a lockfiles/, locks/, lock/ or conda-lock/ folder beside it. Absent → warn; the fix generates one with conda-lock, installed from
 conda-forge with the package manager when it is not on PATH. Stale when environment.yml
 changed after locking: the input hash is compared when the lock carries one (locks made

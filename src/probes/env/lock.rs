@@ -46,7 +46,7 @@ const LOCK_FOLDERS: &[&str] = &["lockfiles", "locks", "lock", "conda-lock"];
 
 /// Lock files in `dir`, then in its lock folders ([`LOCK_FOLDERS`], real folders, not links):
 /// in each, `conda-lock.yml` first, then other `*-lock.yml|yaml`, then explicit `*.lock` files
-/// that say `@EXPLICIT`.
+/// that say `@EXPLICIT`, and `*.txt` files with an `@EXPLICIT` line (`conda list --explicit`).
 pub(crate) fn find(dir: &Path) -> Vec<PathBuf> {
     let mut out = find_in(dir);
     for name in LOCK_FOLDERS {
@@ -82,6 +82,10 @@ fn find_in(dir: &Path) -> Vec<PathBuf> {
             }
         } else if name.ends_with(".lock") && is_explicit(&path) {
             explicit.push(path);
+        } else if name.ends_with(".txt") && explicit_line(&path) {
+            // `conda list --explicit > spec-file.txt`, as conda's docs name it
+            // (Swarm-DISC/dashboards keeps `environment-exact.txt`).
+            explicit.push(path);
         }
     }
     yamls.sort_by_key(|p| {
@@ -108,6 +112,15 @@ pub(crate) fn free_lock_target(dir: &Path) -> Option<PathBuf> {
         .iter()
         .map(|n| dir.join(n))
         .find(|p| free(p))
+}
+
+/// A text file with a line that is `@EXPLICIT` in its first 4 KiB (a requirements file that
+/// mentions the word in a comment is not one).
+fn explicit_line(path: &Path) -> bool {
+    let head = crate::disk::read_head(path, 4096).unwrap_or_default();
+    String::from_utf8_lossy(&head)
+        .lines()
+        .any(|l| l.trim() == "@EXPLICIT")
 }
 
 fn is_explicit(path: &Path) -> bool {
@@ -497,6 +510,29 @@ mod tests {
                 PathBuf::from("lockfiles/conda-osx-64.lock")
             ]
         );
+    }
+
+    /// `conda list --explicit > spec-file.txt` is a lock too; a requirements file that only
+    /// mentions the word is not.
+    #[test]
+    fn an_explicit_spec_file_in_text_is_a_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("environment-exact.txt"),
+            "# This file may be used to create an environment using:\n# platform: linux-64\n@EXPLICIT\nhttps://x/a-1-0.conda\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("requirements.txt"),
+            "# not @EXPLICIT, a pip file\nrequests\n",
+        )
+        .unwrap();
+        let found: Vec<PathBuf> = find(root)
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(found, [PathBuf::from("environment-exact.txt")]);
     }
 
     const LOCK: &str = "version: 1
