@@ -115,6 +115,9 @@ pub(crate) struct FixInput<'a> {
     pub installs_env: Option<(String, usize)>,
     /// The packages the reported RUNs of the first Dockerfile pip-install, by name.
     pub pip_packages: Vec<String>,
+    /// dockerfile.python_base reports the base of the stage with the first finding: its step
+    /// rebuilds that stage on micromamba.
+    pub rebased: bool,
 }
 
 /// What a rule's steps asked of [`FixInput`], which adds the notes those asks need: each rule
@@ -421,19 +424,45 @@ pub(crate) fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
 /// The Dockerfile at `path` as the report shows it, when the rule `id` judges it and reports a
 /// problem there that no pragma silences (for a compose rule that would say the same).
 pub(crate) fn flagged(ctx: &Context, path: &Path, id: &str) -> Option<String> {
-    let rule = RULES.iter().find(|r| r.id == id)?;
     let facts = dockerfiles(ctx);
     let df = facts.files.iter().find(|d| d.path == path)?;
+    (!flagged_lines(ctx, df, id).is_empty()).then(|| df.display.clone())
+}
+
+/// The lines of `df` where the rule `id` reports a problem, as the rule's own run would
+/// (dev containers, the mamba policy's applicability and ignore comments included).
+fn flagged_lines(ctx: &Context, df: &Dockerfile, id: &str) -> Vec<usize> {
+    let Some(rule) = RULES.iter().find(|r| r.id == id) else {
+        return Vec::new();
+    };
     if (df.dev_container() && !rule.dev_containers)
         || (rule.mamba_policy && !crate::probes::env::sets_up_an_environment(ctx))
     {
-        return None;
+        return Vec::new();
     }
     let codes = rule.ignore_codes();
     (rule.judge)(df, &EngineBases(ctx))
         .iter()
-        .any(|f| f.status.is_problem() && !df.ignored_at(f.line, &codes))
-        .then(|| df.display.clone())
+        .filter(|f| f.status.is_problem() && !df.ignored_at(f.line, &codes))
+        .map(|f| f.line)
+        .collect()
+}
+
+/// Whether dockerfile.python_base reports the FROM of the stage that holds `line`: its step
+/// rebuilds that stage on micromamba from the environment file.
+fn stage_rebased(ctx: &Context, df: &Dockerfile, line: usize) -> bool {
+    let Some(stage) = df.stages.iter().find(|s| {
+        df.instructions[s.from..s.end]
+            .iter()
+            .any(|i| i.line == line)
+    }) else {
+        return false;
+    };
+    let root = df
+        .lineage(stage.index)
+        .last()
+        .map_or(stage.line(df), |s| s.line(df));
+    flagged_lines(ctx, df, "dockerfile.python_base").contains(&root)
 }
 
 /// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
@@ -619,6 +648,10 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         .first()
         .map(|(df, lines)| pip_packages_at(df, lines))
         .unwrap_or_default();
+    let rebased = rule.id == "dockerfile.pip"
+        && files
+            .first()
+            .is_some_and(|(df, lines)| lines.first().is_some_and(|l| stage_rebased(ctx, df, *l)));
     let input = FixInput {
         python,
         env_file,
@@ -634,6 +667,7 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         unserved_route,
         installs_env,
         pip_packages,
+        rebased,
     };
     (rule.fix)(&input)
 }

@@ -62,6 +62,18 @@ fn fix_pip(i: &FixInput) -> Fix {
             ],
         );
     }
+    if i.rebased {
+        // dockerfile.python_base's step rebuilds the stage on micromamba from the environment
+        // file: one rewrite of the image, not two.
+        return i.fix(
+            "Install the Python packages with the environment file the micromamba base installs",
+            "The policy installs Python packages from conda-forge with micromamba, never with a Python-level installer",
+            &[
+                format!("List {} under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", named_packages(&i.pip_packages), i.env_file_shown),
+                format!("Edit {}: drop the reported install from its RUN; the micromamba base that dockerfile.python_base's step builds on installs {} and the packages with it.", i.where_(), i.env_file_shown),
+            ],
+        );
+    }
     let mut asks = Asks::default();
     let steps = [
         format!("List {} under `dependencies:` in {}, with `conda-forge` as the first channel and Python pinned.", named_packages(&i.pip_packages), i.env_file_shown),

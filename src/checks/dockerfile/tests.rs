@@ -778,6 +778,44 @@ fn printable_strips_terminal_escapes() {
     assert!(super::printable(&"x".repeat(1000)).ends_with('…'));
 }
 
+/// A pip RUN in a stage built on a python:* image: dockerfile.python_base's step rebuilds the
+/// stage on micromamba from the environment file, so dockerfile.pip's step only moves the
+/// packages into that file and drops the RUN (one rewrite of the image, not two). A pip RUN
+/// on another base keeps the rewrite of its own.
+#[test]
+fn a_pip_run_on_a_python_base_leaves_the_rebuild_to_python_base() {
+    use crate::core::Context;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("environment.yml"),
+        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    )
+    .unwrap();
+    let dockerfile = "FROM python:3.12-slim\nWORKDIR /app\nRUN pip install flask\nUSER 1000\n";
+    std::fs::write(root.join("Dockerfile"), dockerfile).unwrap();
+    let manual = |ctx: &Context| {
+        let r = super::lint(ctx, rule("dockerfile.pip")).unwrap();
+        r.fix.expect("a fix").manual
+    };
+    let m = manual(&Context::offline_in(root));
+    assert!(
+        m[0].starts_with("List `flask` under `dependencies:`"),
+        "{m:?}"
+    );
+    assert!(
+        m[1].contains("drop the reported install from its RUN; the micromamba base that dockerfile.python_base's step builds on"),
+        "{m:?}"
+    );
+    std::fs::write(
+        root.join("Dockerfile"),
+        dockerfile.replace("python:3.12-slim", "debian:12-slim"),
+    )
+    .unwrap();
+    let m = manual(&Context::offline_in(root));
+    assert!(m[1].contains("build on mambaorg/micromamba"), "{m:?}");
+}
+
 /// dockerfile.pip's step names what the RUN installs, by its conda-forge name (SolarSense's
 /// `pip install --index-url … torch==2.2.2` is `pytorch`), else "the packages".
 #[test]
@@ -1097,7 +1135,7 @@ fn an_environment_file_outside_the_build_context_is_named_as_a_copy_inside() {
     std::fs::write(root.join("azure/worker.py"), "").unwrap();
     std::fs::write(
         root.join("azure/Dockerfile"),
-        "FROM python:3.12-slim\nCOPY ./worker.py /app/\nRUN pip install celery\nCMD [\"python\", \"/app/worker.py\"]\n",
+        "FROM debian:12-slim\nCOPY ./worker.py /app/\nRUN pip install celery\nCMD [\"python\", \"/app/worker.py\"]\n",
     )
     .unwrap();
     let ctx = Context::offline_in(root);
@@ -1189,10 +1227,10 @@ fn a_pip_run_after_the_lock_is_installed_joins_the_lock() {
         "{m:?}"
     );
     assert_eq!(m[1], "Edit Dockerfile (line 5): remove the pip install from the reported RUN; line 3 installs `/tmp/conda-linux-64.lock` already, and the packages come with it.");
-    // The pip RUN in a stage of its own: the usual fix.
+    // The pip RUN in a stage of its own (on a base python_base does not rebuild): the usual fix.
     std::fs::write(
         root.join("Dockerfile"),
-        dockerfile.replace("RUN pip", "FROM python:3.12-slim\nRUN pip"),
+        dockerfile.replace("RUN pip", "FROM debian:12-slim\nRUN pip"),
     )
     .unwrap();
     let m = manual(&Context::offline_in(root));
