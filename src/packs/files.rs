@@ -644,6 +644,12 @@ fn scan(
                 }
             }
             let (line, _) = crate::config::line_col(&text, m.start());
+            if let Some(skip) = p.filters.skip_line {
+                let whole = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+                if skip(whole) {
+                    continue;
+                }
+            }
             let rest = text[m.end()..].lines().next().unwrap_or_default();
             if p.filters.aside.is_some_and(|a| (a.test)(rest, own)) {
                 out.asides.push(format!("{rel}:{line}"));

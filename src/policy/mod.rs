@@ -34,6 +34,9 @@ pub struct MatchFilters {
     /// When set, a text it says no to holds no match, and the regex is not run on it (nor
     /// compiled, when no text needs it).
     pub prefilter: Option<fn(&str) -> bool>,
+    /// When set, a match on a line it says yes to is no match (a CI step's `name:` that
+    /// mentions a pip install runs nothing).
+    pub skip_line: Option<fn(&str) -> bool>,
     /// With `code_blocks`, a fenced block it says yes to is not searched (a README's block
     /// that sets up a virtualenv installs into that, not into the conda environment).
     pub skip_block: Option<fn(&str) -> bool>,
@@ -88,6 +91,7 @@ pub(crate) fn matcher(name: &str) -> Option<LineMatcher> {
             aside: Some(no_pip::SELF_INSTALL),
             amend: Some(no_pip::FORCED_SELF_INSTALL),
             prefilter: Some(no_pip::may_install),
+            skip_line: Some(no_pip::names_a_step),
             skip_block: Some(no_pip::sets_up_a_virtualenv),
             ..MatchFilters::default()
         },

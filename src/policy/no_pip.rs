@@ -157,6 +157,16 @@ pub(crate) fn matcher(name: &str) -> Option<String> {
     Some(format!("{start}{}", INSTALL.replace("__EXTRA__", extra)))
 }
 
+/// A YAML line that names or describes a step rather than running it (`- name: Strip pip
+/// install from environment file`, `description: …`, as DestinE-Climate-DT/AQUA's workflow
+/// has): text, not a command.
+pub(crate) fn names_a_step(line: &str) -> bool {
+    let key = line.trim_start().trim_start_matches("- ").trim_start();
+    ["name:", "description:", "title:", "summary:"]
+        .iter()
+        .any(|k| key.starts_with(k))
+}
+
 /// `pip install -e .`, `pip install ".[dev]"`, a library's README telling its users
 /// `pip install mylib[all]`, a release job installing the wheel it built
 /// (`pip install dist/mylib-*.whl`) or the tools that build and upload it
@@ -222,6 +232,11 @@ const PACKAGING_TOOLS: &[&str] = &[
 static MAKE_VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]").expect("valid")
 });
+/// A shell redirection (`2>&1`, `> log.txt`, `>>out`, `< in`): where output goes, not what pip
+/// installs (ESMValCore's CI runs `pip install -e .[develop] 2>&1 | tee install.log`).
+static REDIRECT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|\s)\d*(?:>&\d+|>>?\s*[^\s;|&]+|<\s*[^\s;|&]+)").expect("valid")
+});
 
 /// Whether the arguments after `pip install` name only the project itself (`.`, `./`,
 /// `.[extras]`, quoted or not, `-e`/`--editable` or not, `own` — the project's distribution
@@ -245,6 +260,7 @@ pub(crate) fn reinstalls_the_projects_dependencies(args: &str, own: Option<&str>
 fn self_install(args: &str, own: Option<&str>) -> Option<bool> {
     // A Makefile's `$(DIST_DIR)` is a variable, not the end of a `$( … )` subshell.
     let args = MAKE_VAR.replace_all(args, "$$$1");
+    let args = REDIRECT.replace_all(&args, " ");
     let cmd = args
         .split(['#', ';', '|', '&', '`', ')'])
         .next()
@@ -574,6 +590,21 @@ mod tests {
         ] {
             assert!(!installs_only_the_project(other, Some("my-lib")), "{other}");
         }
+        assert!(names_a_step(
+            "      - name: Strip pip install from environment file"
+        ));
+        assert!(names_a_step("    description: pip install the extras"));
+        assert!(!names_a_step("        run: pip install requests"));
+        // Where the output goes says nothing of what is installed (ESMValCore's CI logs it).
+        assert!(installs_only_the_project(
+            " -e .[develop] 2>&1 | tee install.log",
+            None
+        ));
+        assert!(installs_only_the_project(
+            " esmvalcore > pip.log 2>&1",
+            Some("esmvalcore")
+        ));
+        assert!(!installs_only_the_project(" requests 2>&1 | tee log", None));
         // Without a known name, a wheel is the project's only when the job's glob picks it.
         assert!(installs_only_the_project(" dist/*.whl", None));
         assert!(!installs_only_the_project(" dist/some-1.0.whl", None));
