@@ -211,9 +211,17 @@ fn reported_images(i: &FixInput) -> Vec<crate::probes::dockerfile::ImageRef> {
 fn fix_base_pin(i: &FixInput) -> Fix {
     // A tag of the same image: another image (micromamba for miniconda3) would need other
     // commands in the Dockerfile.
+    // A retired image is pinned as its successor, the move dockerfile.base_eol's step makes:
+    // one edit of the line, not two that disagree.
     let mut repos: Vec<String> = reported_images(i)
         .into_iter()
-        .map(|r| format!("`{}:<version>`", r.repository))
+        .map(|r| match r.repository.as_str() {
+            "condaforge/mambaforge" => {
+                "`condaforge/miniforge3:<version>` (Mambaforge is retired; see dockerfile.base_eol)"
+                    .to_string()
+            }
+            repo => format!("`{repo}:<version>`"),
+        })
         .collect();
     repos.sort();
     repos.dedup();
@@ -231,13 +239,13 @@ fn fix_base_pin(i: &FixInput) -> Fix {
 fn fix_base_eol(i: &FixInput) -> Fix {
     let reported = reported_images(i);
     let mut successors = String::new();
-    // Mambaforge's successor is Miniforge, which ships the same conda and mamba: the image
-    // keeps working with its `conda activate` and `mamba env create`.
+    // Mambaforge's successor is Miniforge, which ships the same conda and mamba 2: the image
+    // keeps working with its `conda activate` and `mamba env create`, not `mamba build`.
     if reported
         .iter()
         .any(|r| r.repository == "condaforge/mambaforge")
     {
-        successors.push_str(" For condaforge/mambaforge, condaforge/miniforge3 is the drop-in successor (the same conda and mamba).");
+        successors.push_str(" For condaforge/mambaforge, condaforge/miniforge3 is the successor: the same conda, and mamba 2, which has no `mamba build` (use `conda build` or rattler-build there).");
     }
     if reported.iter().any(|r| r.repository == "nvidia/cuda") {
         successors.push_str(" For nvidia/cuda, the same CUDA version on a current OS is the nearest move (`-ubuntu22.04`, `-ubuntu24.04`, where NVIDIA publishes it); conda-forge's `cuda-version` and CUDA packages in the environment file need only the driver from the host.");

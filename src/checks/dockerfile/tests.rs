@@ -1324,11 +1324,31 @@ fn base_eol_names_miniforge_for_mambaforge() {
     };
     let fix = fix_for("FROM condaforge/mambaforge:23.1.0-1\nCMD [\"python\"]\n");
     assert!(
-        fix.contains("condaforge/miniforge3 is the drop-in successor"),
+        fix.contains("condaforge/miniforge3 is the successor: the same conda, and mamba 2, which has no `mamba build`"),
         "{fix}"
     );
     let fix = fix_for("FROM python:3.8-slim\nCMD [\"python\"]\n");
     assert!(!fix.contains("miniforge3"), "{fix}");
+    // An unpinned Mambaforge is pinned as its successor, the move base_eol makes (one edit of
+    // the line, ESMValGroup/ESMValCore's `FROM condaforge/mambaforge`).
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM condaforge/mambaforge\nCMD [\"python\"]\n",
+    )
+    .unwrap();
+    let ctx = Context::offline_in(dir.path());
+    let pin = super::lint(&ctx, rule("dockerfile.base_pin"))
+        .unwrap()
+        .fix
+        .expect("a fix")
+        .manual[0]
+        .clone();
+    assert!(
+        pin.contains(
+            "`condaforge/miniforge3:<version>` (Mambaforge is retired; see dockerfile.base_eol)"
+        ),
+        "{pin}"
+    );
 }
 
 /// On a GPU base the fixes move to a CUDA variant of mambaorg/micromamba, never the plain one.
