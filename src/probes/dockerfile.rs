@@ -62,9 +62,19 @@ impl ImageRef {
         let written = parts.join("/");
         let uppercase = written.chars().any(|c| c.is_ascii_uppercase());
         let mut repository = written.to_ascii_lowercase();
-        let hub = registry
-            .as_deref()
-            .is_none_or(|r| r == "docker.io" || r == "index.docker.io");
+        // Docker Hub's official images through the public mirrors of AWS and Google
+        // (`public.ecr.aws/docker/library/python:3.10-slim`, tandemai-inc/rdkit-mcp-server's
+        // base) are the same images: judged as Docker Hub's.
+        let mirror = match registry.as_deref() {
+            Some("public.ecr.aws") => repository.strip_prefix("docker/").map(str::to_string),
+            Some("mirror.gcr.io") => Some(repository.clone()),
+            _ => None,
+        }
+        .filter(|r| r.starts_with("library/"));
+        if let Some(r) = mirror {
+            repository = r;
+        }
+        let hub = mirror_or_hub(registry.as_deref(), &repository);
         if hub {
             if let Some(r) = repository.strip_prefix("library/") {
                 repository = r.to_string();
@@ -127,6 +137,15 @@ impl Stage {
             return None;
         }
         Some(ImageRef::parse(&self.base)).filter(|r| !r.uppercase)
+    }
+}
+
+/// Docker Hub, by its names, or one of its mirrors once the repository is read as Hub's.
+fn mirror_or_hub(registry: Option<&str>, repository: &str) -> bool {
+    match registry {
+        None | Some("docker.io" | "index.docker.io") => true,
+        Some("public.ecr.aws" | "mirror.gcr.io") => repository.starts_with("library/"),
+        Some(_) => false,
     }
 }
 
@@ -762,6 +781,18 @@ mod tests {
         assert_eq!(
             (r.repository.as_str(), r.tag, r.registry),
             ("python", None, None)
+        );
+        let r = ImageRef::parse("public.ecr.aws/docker/library/python:3.10-slim");
+        assert_eq!(
+            (r.registry, r.repository.as_str(), r.tag.as_deref()),
+            (None, "python", Some("3.10-slim"))
+        );
+        let r = ImageRef::parse("mirror.gcr.io/library/debian:12");
+        assert_eq!((r.registry, r.repository.as_str()), (None, "debian"));
+        let r = ImageRef::parse("public.ecr.aws/lambda/python:3.12");
+        assert_eq!(
+            (r.registry.as_deref(), r.repository.as_str()),
+            (Some("public.ecr.aws"), "lambda/python")
         );
         let r = ImageRef::parse("localhost:5000/team/app:1@sha256:abc");
         assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
