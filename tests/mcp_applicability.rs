@@ -214,6 +214,41 @@ fn a_transport_option_that_defaults_to_stdio_is_a_stdio_server_until_a_port_is_p
     assert_eq!(status(&report, "mcp.port"), "fail", "{report:#}");
 }
 
+/// A transport read from a variable that defaults to stdio is stdio, until the project's image
+/// (or a compose service) sets the variable to HTTP, as mahdin75/gis-mcp's Dockerfiles set
+/// `GIS_MCP_TRANSPORT=http`: then the server speaks HTTP, and the start command sets it too.
+#[test]
+fn a_transport_variable_the_image_sets_to_http_is_http() {
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write("project/environment.yml", ENV_MCP);
+    sb.write(
+        "project/main.py",
+        &format!("import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('gis', port={port})\n\nif __name__ == '__main__':\n    transport = os.getenv('GIS_MCP_TRANSPORT', 'stdio').lower()\n    if transport == 'stdio':\n        mcp.run()\n    else:\n        mcp.run(transport=transport)\n"),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    assert_eq!(status(&report, "mcp.port"), "skip", "{report:#}");
+    sb.write(
+        "project/Dockerfile",
+        &format!("FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENV GIS_MCP_TRANSPORT=http\nEXPOSE {port}\nCMD [\"python\", \"/app/main.py\"]\n"),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let c = check(&report, "mcp.port");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("its transport defaults to stdio at main.py:6, and Dockerfile:3 sets GIS_MCP_TRANSPORT=http"),
+        "{c:#}"
+    );
+    let manual = c["fix"]["manual"][0].as_str().unwrap();
+    assert!(
+        manual.starts_with("GIS_MCP_TRANSPORT=http micromamba run -n srv --cwd ")
+            && manual.ends_with(" python main.py"),
+        "{manual}"
+    );
+}
+
 /// A server whose code serves HTTP only when `PORT` is set (a platform sets it; a plain start
 /// speaks stdio) is started with `PORT` set to the port devdoctor probes: without it, the
 /// start command the fix gives would never listen. The health route's fix names the file

@@ -274,7 +274,20 @@ fn decide(ctx: &Context) -> McpProject {
     let code = scan_code(ctx);
     let published = published_port(ctx);
     let exposed = exposed_port(ctx);
-    let (serves, why) = applicability(ctx, &code, published.is_some() || exposed.is_some());
+    let set_transport = code
+        .default_transport
+        .as_ref()
+        .filter(|(t, _)| t == "stdio")
+        .and(code.transport_var.as_deref())
+        .and_then(|var| {
+            transport_set_at_start(ctx, var).map(|(value, at)| (var.to_string(), value, at))
+        });
+    let (serves, why) = applicability(
+        ctx,
+        &code,
+        published.is_some() || exposed.is_some(),
+        set_transport.as_ref(),
+    );
     let (mcp_url, health_url, address_from, from_published) =
         address(ctx, &code, published.as_ref(), exposed);
     let start = start_command(ctx, &code);
@@ -298,7 +311,16 @@ fn decide(ctx: &Context) -> McpProject {
         transport_at: code.http.as_ref().map(|(m, at)| format!("`{m}` at {at}")),
         health_route: code.health.is_some(),
         app_health: code.app_health.clone(),
-        http_gate: code.http_gate.clone(),
+        // Run by hand, the server speaks HTTP only with the variable its image sets.
+        http_gate: code.http_gate.clone().or_else(|| {
+            let (var, value, _) = set_transport?;
+            let at = code.default_transport.as_ref()?.1.clone();
+            Some(Gate {
+                var,
+                value: Some(value),
+                at,
+            })
+        }),
         server_var: code.server_var.clone(),
         image_start: image_start(ctx, &code),
         names,
@@ -327,7 +349,14 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
     out
 }
 
-fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String) {
+/// `set_transport`: the variable the code reads its stdio-by-default transport from, the HTTP
+/// value an image or compose service gives it, and where.
+fn applicability(
+    ctx: &Context,
+    code: &Code,
+    publishes: bool,
+    set_transport: Option<&(String, String, String)>,
+) -> (Serves, String) {
     if let Some(declared) = &ctx.settings.mcp_declared {
         return (Serves::Http, declared.clone());
     }
@@ -352,6 +381,13 @@ fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String
         );
     };
     if let Some((transport, at)) = &code.default_transport {
+        // The image or compose service sets the variable the transport is read from.
+        if let Some((var, value, set_at)) = set_transport {
+            return (
+                Serves::Http,
+                format!("{uses}; its transport defaults to stdio at {at}, and {set_at} sets {var}={value}"),
+            );
+        }
         if transport == "stdio" && !publishes {
             return (
                 Serves::Stdio,
@@ -389,6 +425,43 @@ fn applicability(ctx: &Context, code: &Code, publishes: bool) -> (Serves, String
         Serves::Stdio,
         format!("{uses}, but no HTTP transport in its code (the SDKs default to stdio)"),
     )
+}
+
+/// Where a compose service's `environment:` or a project Dockerfile's ENV sets `var` to an
+/// HTTP transport (gis-mcp's images set `GIS_MCP_TRANSPORT=http` over the code's stdio
+/// default): the value and "Dockerfile:55".
+fn transport_set_at_start(ctx: &Context, var: &str) -> Option<(String, String)> {
+    let http = |v: &str| {
+        let v = v
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_ascii_lowercase();
+        matches!(
+            v.as_str(),
+            "http" | "streamable-http" | "streamable_http" | "sse"
+        )
+        .then_some(v)
+    };
+    let composed = crate::probes::compose::compose(ctx);
+    for s in &composed.services {
+        if let Some(e) = s.environment.iter().find(|e| e.name == var) {
+            if let Some(v) = e.value.as_deref().and_then(http) {
+                return Some((v, format!("{}:{}", s.display, e.line)));
+            }
+        }
+    }
+    let facts = crate::probes::dockerfile::dockerfiles(ctx);
+    facts.files.iter().find_map(|df| {
+        df.instructions
+            .iter()
+            .filter(|i| i.keyword == "ENV")
+            .find_map(|i| {
+                crate::probes::dockerfile::key_values("ENV", &i.args, df.escape)
+                    .into_iter()
+                    .find(|(k, _)| k == var)
+                    .and_then(|(_, v)| http(v.as_deref()?))
+                    .map(|v| (v, format!("{}:{}", df.display, i.line)))
+            })
+    })
 }
 
 /// The MCP and health URLs: flags and config first, then compose's published port, the code's

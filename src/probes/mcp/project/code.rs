@@ -47,6 +47,9 @@ pub(super) struct Code {
     /// `os.environ.get("MCP_TRANSPORT", "stdio")`): the transport and "file:line". Where the
     /// code can speak both, this says what a plain start speaks.
     pub(super) default_transport: Option<(String, String)>,
+    /// The environment variable the transport is read from (`MCP_TRANSPORT`), where the
+    /// code reads it with a default.
+    pub(super) transport_var: Option<String>,
     pub(super) port: Option<(u16, String)>,
     pub(super) host: Option<String>,
     /// Where a file sets a host from a variable, an option or the environment, or a file that
@@ -89,6 +92,7 @@ pub(super) struct FileFacts {
     pub(super) server_var: Option<String>,
     pub(super) stdio: Option<usize>,
     pub(super) default_transport: Option<(String, usize)>,
+    pub(super) transport_var: Option<String>,
     /// The file configures or runs a server (`FastMCP(`, `MCPServer(` or an HTTP marker):
     /// only then do its address literals count.
     pub(super) configures: bool,
@@ -167,7 +171,8 @@ static OPTION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `os.environ.get("MCP_TRANSPORT", "stdio")`.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"TRANSPORT["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#).unwrap()
+    Regex::new(r#"["']([A-Z0-9_]*TRANSPORT)["']\s*,\s*["'](stdio|streamable-http|http|sse)["']"#)
+        .unwrap()
 });
 /// How far after `"--transport"` its `default=` may start: 300 characters, and not past a
 /// decorator's `@` (the next option). Searched in code rather than as `[^@]{0,300}` in one
@@ -236,7 +241,7 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         Some((o.start(), (m.as_str(), o.end() + m.start())))
     });
     let env = ENV_DEFAULT.captures(text).map(|c| {
-        let (all, m) = (c.get(0).expect("match"), c.get(1).expect("group 1"));
+        let (all, m) = (c.get(0).expect("match"), c.get(2).expect("group 2"));
         (all.start(), (m.as_str(), m.start()))
     });
     [option, env]
@@ -244,6 +249,13 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
         .flatten()
         .min_by_key(|(start, _)| *start)
         .map(|(_, found)| found)
+}
+
+/// The environment variable the code reads its transport from, with a default
+/// (`os.getenv("GIS_MCP_TRANSPORT", "stdio")`): an image or compose service that sets it
+/// chooses the transport there.
+pub(super) fn transport_var(text: &str) -> Option<String> {
+    ENV_DEFAULT.captures(text).map(|c| c[1].to_string())
 }
 
 /// In `rest`, the text after an option's name: how far its `default=` may start (the byte
@@ -472,6 +484,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         stdio: stdio_at(text),
         default_transport: default_transport(text)
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
+        transport_var: transport_var(text),
         port: configures
             .then(|| {
                 PORT.captures(text)
@@ -576,6 +589,7 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         .default_transport
         .take()
         .or(f.default_transport.map(|(t, line)| (t, at(line))));
+    code.transport_var = code.transport_var.take().or(f.transport_var);
     if f.configures {
         code.port = code.port.take().or(f.port.map(|(p, line)| (p, at(line))));
         code.host = code.host.take().or(f.host);
