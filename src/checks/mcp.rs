@@ -367,6 +367,23 @@ fn server_var(p: &McpProject) -> &str {
     p.server_var.as_ref().map_or("mcp", |(var, _)| var.as_str())
 }
 
+/// The edit that moves a server from HTTP+SSE to Streamable HTTP, in the form its code starts
+/// it: `run_sse_async()` awaited in the code's own event loop (tandemai-inc/rdkit-mcp-server),
+/// where `run(…)` would start a second loop and fail, an `sse_app()` mounted in an app, or
+/// `run(transport="sse")`.
+fn streamable_step(p: &McpProject) -> String {
+    let (file, var) = (server_file(p), server_var(p));
+    let marker = p.transport_at.as_deref().unwrap_or_default();
+    let edit = if marker.contains("run_sse_async") {
+        format!("replace `await {var}.run_sse_async()` with `await {var}.run_streamable_http_async()` (a `{var}.run(…)` there would start a second event loop and fail)")
+    } else if marker.contains("sse_app") {
+        format!("mount `{var}.streamable_http_app()` at the root in place of `{var}.sse_app()` (its endpoint is /mcp already; mounted at /mcp it would answer at /mcp/mcp), and enter `{var}.session_manager.run()` in the app's lifespan")
+    } else {
+        format!("{var}.run(transport=\"streamable-http\")")
+    };
+    format!("{file}: {edit}, and point clients (and --mcp-url) at /mcp")
+}
+
 fn judge_handshake(ctx: &Context, hs: &Handshake) -> CheckResult {
     let name = format!("{} {}", hs.server_name, hs.server_version);
     let tools = match &hs.tools {
@@ -390,10 +407,7 @@ fn judge_handshake(ctx: &Context, hs: &Handshake) -> CheckResult {
             ))
             .with_fix(
                 Fix::new("Serve Streamable HTTP, which current MCP clients expect.")
-                    .manual({
-                        let p = mcp::project(ctx);
-                        format!("{}: {}.run(transport=\"streamable-http\") and point clients (and --mcp-url) at /mcp", server_file(&p), server_var(&p))
-                    })
+                    .manual(streamable_step(&mcp::project(ctx)))
                     .phase(Phase::Runtime),
             ),
         _ if ping_refused => CheckResult::warn(format!("{summary} (ping refused)")),
@@ -954,6 +968,26 @@ mod tests {
             image_start: None,
             names: Vec::new(),
         }
+    }
+
+    /// The move to Streamable HTTP keeps the form the code starts the server in: an awaited
+    /// `run_sse_async()` (tandemai-inc/rdkit-mcp-server runs it in its own event loop, where
+    /// `run(…)` fails) becomes `run_streamable_http_async()`, a mounted `sse_app()` the app of
+    /// the new transport at the root.
+    #[test]
+    fn the_streamable_step_follows_how_the_code_starts_the_server() {
+        let mut p = project_with(None, false);
+        p.server_var = Some(("mcp".into(), "run_server.py".into()));
+        p.transport_at = Some("`run_sse_async` at run_server.py:40".into());
+        let step = streamable_step(&p);
+        assert!(
+            step.starts_with("in run_server.py: replace `await mcp.run_sse_async()` with `await mcp.run_streamable_http_async()`"),
+            "{step}"
+        );
+        p.transport_at = Some("`sse_app` at app.py:12".into());
+        assert!(streamable_step(&p).contains("mount `mcp.streamable_http_app()` at the root"));
+        p.transport_at = Some("`transport=\"sse\"` at server.py:9".into());
+        assert!(streamable_step(&p).contains("mcp.run(transport=\"streamable-http\")"));
     }
 
     /// With no start command and no conda environment, the step does not send the user to
