@@ -212,6 +212,11 @@ static HOST_VAR: LazyLock<Regex> = LazyLock::new(|| {
 static PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:\b(?:streamable_http_path|sse_path)|(?:\.run|\.run_async|\bhttp_app|\bstreamable_http_app|\bsse_app)\([^()]*?\bpath)\s*=\s*["'](/[^"'\s]*)["']"#).unwrap()
 });
+/// The SDK's app mounted under a prefix (`Mount("/mcp", app=mcp.streamable_http_app())`,
+/// ypotheto/compchem-mcp): the endpoint is the app's own path below the prefix, /mcp/mcp.
+static MOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"Mount\(\s*["'](/[^"'\s]*)["']\s*,\s*app\s*=\s*[A-Za-z_][\w.]*\.(streamable_http_app|sse_app)\(\)"#).unwrap()
+});
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?:FastMCP|MCPServer)\(\s*["']([^"']+)["']|(?m)^[A-Z_]*NAME\s*=\s*["']([^"']+)["']"#,
@@ -256,6 +261,15 @@ pub(super) fn default_transport(text: &str) -> Option<(&str, usize)> {
 /// chooses the transport there.
 pub(super) fn transport_var(text: &str) -> Option<String> {
     ENV_DEFAULT.captures(text).map(|c| c[1].to_string())
+}
+
+/// The endpoint of the SDK's app mounted under a prefix: the prefix, then the app's own
+/// path (/mcp for Streamable HTTP, /sse for SSE). `None` at the root, where the default holds.
+fn mounted_path(text: &str) -> Option<String> {
+    let c = MOUNT.captures(text)?;
+    let prefix = c[1].trim_end_matches('/');
+    let own = if &c[2] == "sse_app" { "/sse" } else { "/mcp" };
+    (!prefix.is_empty()).then(|| format!("{prefix}{own}"))
 }
 
 /// In `rest`, the text after an option's name: how far its `default=` may start (the byte
@@ -511,7 +525,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         } else {
             Vec::new()
         },
-        path: address(&PATH),
+        path: address(&PATH).or_else(|| mounted_path(text)),
         names: NAME
             .captures_iter(text)
             .take(4)

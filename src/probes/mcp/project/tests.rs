@@ -604,6 +604,22 @@ fn the_host_facts_of_a_server_file() {
     );
 }
 
+/// The SDK's app mounted under a prefix serves its endpoint below it: ypotheto/compchem-mcp's
+/// `Mount("/mcp", app=mcp.streamable_http_app())` answers at /mcp/mcp, and the README's /mcp
+/// gets a redirect and a 404.
+#[test]
+fn a_mounted_app_serves_below_its_prefix() {
+    let f = code::file_facts("from starlette.routing import Mount\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\napp = Starlette(routes=[Mount(\"/mcp\", app=mcp.streamable_http_app())])\n");
+    assert_eq!(f.path.as_deref(), Some("/mcp/mcp"));
+    let f = code::file_facts(
+        "mcp = FastMCP('x')\napp = Starlette(routes=[Mount('/', app=mcp.streamable_http_app())])\n",
+    );
+    assert_eq!(f.path, None, "at the root the default holds");
+    let f =
+        code::file_facts("mcp = FastMCP('x')\nroutes = [Mount('/legacy/', app=mcp.sse_app())]\n");
+    assert_eq!(f.path.as_deref(), Some("/legacy/sse"));
+}
+
 proptest::proptest! {
     #![proptest_config(crate::proptest_config())]
     /// Any Python-shaped text (quotes, comments, `host=`, unfinished strings, non-ASCII) is read
