@@ -157,6 +157,40 @@ pub(crate) fn matcher(name: &str) -> Option<String> {
     Some(format!("{start}{}", INSTALL.replace("__EXTRA__", extra)))
 }
 
+/// The options of `pip install` that take a value (`-r FILE`, `--index-url URL`): what
+/// follows them is no package, for every reader of the packages a pip line names.
+pub(crate) const VALUED_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--upgrade-strategy",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--only-binary",
+    "--no-binary",
+    "--src",
+    "--cache-dir",
+    "--trusted-host",
+    "--proxy",
+    "--log",
+    "--progress-bar",
+    "--python",
+];
+
 /// A YAML line that names or describes a step rather than running it (`- name: Strip pip
 /// install from environment file`, `description: …`, as DestinE-Climate-DT/AQUA's workflow
 /// has): text, not a command.

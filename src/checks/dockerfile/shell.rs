@@ -259,36 +259,6 @@ pub(super) fn pip_install(words: &[String]) -> Option<&'static str> {
 /// The packages a pip-like install of this command names (`torch==2.2.2` → `torch`): not
 /// its options and their values, requirement files, paths, URLs or wheels.
 pub(super) fn pip_packages(words: &[String]) -> Vec<String> {
-    const TAKES_VALUE: &[&str] = &[
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--prefix",
-        "--root",
-        "--trusted-host",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--src",
-        "-e",
-        "--editable",
-        "--upgrade-strategy",
-        "--cache-dir",
-        "--log",
-        "--only-binary",
-        "--no-binary",
-        "--progress-bar",
-        "--python",
-    ];
     if pip_install(words).is_none() {
         return Vec::new();
     }
@@ -303,7 +273,7 @@ pub(super) fn pip_packages(words: &[String]) -> Vec<String> {
             continue;
         }
         if w.starts_with('-') {
-            skip = TAKES_VALUE.contains(&w.as_str());
+            skip = crate::policy::no_pip::VALUED_OPTIONS.contains(&w.as_str());
             continue;
         }
         let path_like = w.contains('/') || w.starts_with('.') || w.ends_with(".whl");

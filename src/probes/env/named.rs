@@ -247,35 +247,6 @@ fn project_prefix(prefix: &str) -> Option<String> {
 /// requirement files (`-r`), editable installs, local paths, URLs and placeholders
 /// (`<package>`) are left out: only named packages say what the environment needs.
 fn pip_packages(segment: &str) -> Option<Vec<String>> {
-    /// pip options that take a value.
-    const VALUED: &[&str] = &[
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-e",
-        "--editable",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--prefix",
-        "--root",
-        "--upgrade-strategy",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--only-binary",
-        "--no-binary",
-        "--src",
-        "--cache-dir",
-        "--trusted-host",
-        "--proxy",
-    ];
     let words = shlex::split(segment)
         .unwrap_or_else(|| segment.split_whitespace().map(str::to_string).collect());
     let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
@@ -299,7 +270,7 @@ fn pip_packages(segment: &str) -> Option<Vec<String>> {
             continue;
         }
         if w.starts_with('-') {
-            skip = VALUED.contains(&w.as_str());
+            skip = crate::policy::no_pip::VALUED_OPTIONS.contains(&w.as_str());
             continue;
         }
         // A name first (`numpy<2` is one; `<package>` and `./pkg` are not), and no path,
