@@ -50,26 +50,39 @@ fn body<'a>(df: &'a Dockerfile, lineage: &[&Stage]) -> Vec<&'a Instruction> {
 }
 
 /// The name an environment file the image COPYs gives the environment it creates (`-f F`),
-/// read through `bases`.
+/// read through `bases`: the first of the candidates that names one.
 fn created_from_file(
     df: &Dockerfile,
     ins: &[&Instruction],
     file: &str,
     bases: &dyn Bases,
 ) -> Option<String> {
-    copied_file(df, ins, file, bases)?.name
+    sources(df, ins, file)
+        .iter()
+        .find_map(|src| bases.env_file(df, src)?.name)
 }
 
 /// The environment file `file` (as a RUN names it in the image) that `ins` COPY or ADD from
-/// the build context: the source with `file`'s name, or `file` inside a folder that is
-/// copied whole (`COPY . /app`), read through `bases`.
+/// the build context, read through `bases`: the first of the candidates that can be read.
 pub(super) fn copied_file(
     df: &Dockerfile,
     ins: &[&Instruction],
     file: &str,
     bases: &dyn Bases,
 ) -> Option<CopiedEnvFile> {
-    let wanted = Path::new(file).file_name()?.to_string_lossy().into_owned();
+    sources(df, ins, file)
+        .iter()
+        .find_map(|src| bases.env_file(df, src))
+}
+
+/// Where in the build context `file` (as a RUN names it in the image) may come from: the
+/// COPY/ADD source with its file name, or `file` inside a folder that is copied whole (`COPY .
+/// /app`).
+fn sources(df: &Dockerfile, ins: &[&Instruction], file: &str) -> Vec<String> {
+    let Some(wanted) = Path::new(file).file_name() else {
+        return Vec::new();
+    };
+    let wanted = wanted.to_string_lossy().into_owned();
     let mut candidates: Vec<String> = Vec::new();
     for i in ins
         .iter()
@@ -88,7 +101,7 @@ pub(super) fn copied_file(
             }
         }
     }
-    candidates.iter().find_map(|src| bases.env_file(df, src))
+    candidates
 }
 
 /// Whether the Dockerfile creates a named environment, for the rule to judge.
