@@ -778,27 +778,30 @@ fn printable_strips_terminal_escapes() {
     assert!(super::printable(&"x".repeat(1000)).ends_with('…'));
 }
 
+/// dockerfile.pip's manual steps for a project in `root` with a conda-forge environment.yml
+/// and `dockerfile` as its Dockerfile.
+fn pip_steps(root: &std::path::Path, dockerfile: &str) -> Vec<String> {
+    std::fs::write(
+        root.join("environment.yml"),
+        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("Dockerfile"), dockerfile).unwrap();
+    let ctx = crate::core::Context::offline_in(root);
+    let r = super::lint(&ctx, rule("dockerfile.pip")).unwrap();
+    r.fix.expect("a fix").manual
+}
+
 /// A pip RUN in a stage built on a python:* image: dockerfile.python_base's step rebuilds the
 /// stage on micromamba from the environment file, so dockerfile.pip's step only moves the
 /// packages into that file and drops the RUN (one rewrite of the image, not two). A pip RUN
 /// on another base keeps the rewrite of its own.
 #[test]
 fn a_pip_run_on_a_python_base_leaves_the_rebuild_to_python_base() {
-    use crate::core::Context;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(
-        root.join("environment.yml"),
-        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
-    )
-    .unwrap();
     let dockerfile = "FROM python:3.12-slim\nWORKDIR /app\nRUN pip install flask\nUSER 1000\n";
-    std::fs::write(root.join("Dockerfile"), dockerfile).unwrap();
-    let manual = |ctx: &Context| {
-        let r = super::lint(ctx, rule("dockerfile.pip")).unwrap();
-        r.fix.expect("a fix").manual
-    };
-    let m = manual(&Context::offline_in(root));
+    let m = pip_steps(root, dockerfile);
     assert!(
         m[0].starts_with("List `flask` under `dependencies:`"),
         "{m:?}"
@@ -807,12 +810,10 @@ fn a_pip_run_on_a_python_base_leaves_the_rebuild_to_python_base() {
         m[1].contains("drop the reported install from its RUN; the micromamba base that dockerfile.python_base's step builds on"),
         "{m:?}"
     );
-    std::fs::write(
-        root.join("Dockerfile"),
-        dockerfile.replace("python:3.12-slim", "debian:12-slim"),
-    )
-    .unwrap();
-    let m = manual(&Context::offline_in(root));
+    let m = pip_steps(
+        root,
+        &dockerfile.replace("python:3.12-slim", "debian:12-slim"),
+    );
     assert!(m[1].contains("build on mambaorg/micromamba"), "{m:?}");
 }
 
@@ -1201,22 +1202,10 @@ fn each_dockerfile_gets_its_own_steps() {
 /// install is not helped by it.
 #[test]
 fn a_pip_run_after_the_lock_is_installed_joins_the_lock() {
-    use crate::core::Context;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(
-        root.join("environment.yml"),
-        "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
-    )
-    .unwrap();
     let dockerfile = "FROM mambaorg/micromamba:2.0.5 AS build\nCOPY conda-linux-64.lock /tmp/\nRUN micromamba install -y -n base -f /tmp/conda-linux-64.lock && \\\n    micromamba clean -a -y\nRUN pip install requests\n";
-    std::fs::write(root.join("Dockerfile"), dockerfile).unwrap();
-    let ctx = Context::offline_in(root);
-    let manual = |ctx: &Context| {
-        let r = super::lint(ctx, rule("dockerfile.pip")).unwrap();
-        r.fix.expect("a fix").manual
-    };
-    let m = manual(&ctx);
+    let m = pip_steps(root, dockerfile);
     // The package is named as conda-forge names it.
     assert!(
         m[0].starts_with("List `requests` under `dependencies:`"),
@@ -1228,12 +1217,10 @@ fn a_pip_run_after_the_lock_is_installed_joins_the_lock() {
     );
     assert_eq!(m[1], "Edit Dockerfile (line 5): remove the pip install from the reported RUN; line 3 installs `/tmp/conda-linux-64.lock` already, and the packages come with it.");
     // The pip RUN in a stage of its own (on a base python_base does not rebuild): the usual fix.
-    std::fs::write(
-        root.join("Dockerfile"),
-        dockerfile.replace("RUN pip", "FROM debian:12-slim\nRUN pip"),
-    )
-    .unwrap();
-    let m = manual(&Context::offline_in(root));
+    let m = pip_steps(
+        root,
+        &dockerfile.replace("RUN pip", "FROM debian:12-slim\nRUN pip"),
+    );
     assert!(
         m[1].contains("replace the reported RUN with `COPY"),
         "{m:?}"
