@@ -126,6 +126,9 @@ pub struct ComposeService {
     /// `build:` context + dockerfile, when it is a local path.
     pub dockerfile: Option<PathBuf>,
     pub user: Option<Setting<String>>,
+    /// What compose runs `user:` as when variables in it are unset where it runs (blanked),
+    /// and their names; `None` when every variable in it is set or has a default.
+    pub user_blanked: Option<(String, Vec<String>)>,
     pub read_only_line: Option<usize>,
     pub privileged: Option<Setting<bool>>,
     pub network_mode: Option<Setting<String>>,
@@ -750,7 +753,12 @@ pub(crate) fn parse_file_with(
             });
             continue;
         }
-        out.push(service(name, k.line, v, path, display));
+        let mut s = service(name, k.line, v, path, display);
+        s.user_blanked = s
+            .user
+            .as_ref()
+            .and_then(|u| interp::blank_unset(&u.value, get));
+        out.push(s);
     }
     (file, out)
 }

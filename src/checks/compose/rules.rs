@@ -118,6 +118,16 @@ pub(super) fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding
 }
 
 pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
+    if let (Some(u), Some((value, unset))) = (&s.user, &s.user_blanked) {
+        let name = value.split(':').next().unwrap_or("").trim();
+        if name.is_empty() || name == "root" || name.chars().all(|c| c == '0') {
+            return vec![finding(
+                u.line,
+                Status::Warn,
+                unset_user(s, &u.value, unset),
+            )];
+        }
+    }
     if let Some(u) = &s.user {
         let name = u.value.split(':').next().unwrap_or("").trim();
         let root = name == "root" || (!name.is_empty() && name.chars().all(|c| c == '0'));
@@ -131,10 +141,16 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
                 ),
             )]
         } else {
+            let runs = match &s.user_blanked {
+                Some((value, unset)) => {
+                    format!("`{value}` (`{}` with {} unset)", u.value, unset.join(", "))
+                }
+                None => format!("`{}`", u.value),
+            };
             vec![finding(
                 u.line,
                 Status::Ok,
-                format!("service `{}` runs as `{}`", s.name, u.value),
+                format!("service `{}` runs as {runs}", s.name),
             )]
         };
     }
@@ -204,6 +220,30 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             s.name
         ),
     )]
+}
+
+/// `user: "${UID}:${GID}"` where those variables are unset: bash keeps `UID` to itself
+/// (not exported), and no shell sets `GID`, so compose puts in blanks and Docker takes a
+/// blank user for root.
+fn unset_user(s: &ComposeService, written: &str, unset: &[String]) -> String {
+    let quoted = |f: &dyn Fn(&String) -> String| unset.iter().map(f).collect::<Vec<_>>();
+    let names = quoted(&|n| format!("`{n}`")).join(", ");
+    let dotenv = quoted(&|n| format!("`{n}=1000`")).join(", ");
+    let written = crate::policy::text::printable(written);
+    let defaults = unset.iter().fold(written.clone(), |t, n| {
+        t.replace(&format!("${{{n}}}"), &format!("${{{n}:-1000}}"))
+            .replace(&format!("${n}"), &format!("${{{n}:-1000}}"))
+    });
+    let why = if unset.iter().any(|n| n == "UID") {
+        " (bash does not export `UID`)"
+    } else {
+        ""
+    };
+    format!(
+        "service `{}` runs as root: `user: {written}` with {names} unset here{why}, which compose blanks; set {} in .env ({dotenv}) or write `{defaults}`",
+        s.name,
+        if unset.len() == 1 { "it" } else { "them" },
+    )
 }
 
 pub(super) fn read_only(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding> {

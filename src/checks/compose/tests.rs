@@ -582,3 +582,47 @@ fn a_healthcheck_is_judged_in_the_image_the_service_builds() {
         "`curl` is installed at line 2 of the Dockerfile it builds for service `mcp`'s healthcheck"
     );
 }
+
+/// `user: "${UID}:${GID}"` is a common way to match the host's ids, but bash does not export
+/// `UID`: unless something sets them, compose blanks both and Docker runs the blank user as
+/// root.
+#[test]
+fn a_user_made_of_unset_variables_runs_as_root() {
+    let text = "services:\n  app:\n    image: org/app:1\n    user: \"${UID}:${GID}\"\n";
+    let judged = |vars: &[(&str, &str)]| {
+        let get = |n: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        };
+        let (_, services) = crate::probes::compose::parse_file_with(
+            Path::new("/p/compose.yaml"),
+            "compose.yaml",
+            text,
+            &get,
+        );
+        super::rules::user(&services[0], &Nothing).remove(0)
+    };
+    let f = judged(&[]);
+    assert_eq!((f.status, f.line), (Warn, 4), "{f:?}");
+    assert_eq!(
+        f.message,
+        "service `app` runs as root: `user: ${UID}:${GID}` with `UID`, `GID` unset here (bash does not export `UID`), which compose blanks; set them in .env (`UID=1000`, `GID=1000`) or write `${UID:-1000}:${GID:-1000}`"
+    );
+    let f = judged(&[("UID", "1000")]);
+    assert_eq!(f.status, Status::Ok, "{f:?}");
+    assert!(
+        f.message
+            .ends_with("runs as `1000:` (`${UID}:${GID}` with GID unset)"),
+        "{f:?}"
+    );
+    let f = judged(&[("UID", "1000"), ("GID", "1000")]);
+    assert_eq!(f.message, "service `app` runs as `1000:1000`");
+    // A default, or a blank that leaves a named user, is no root.
+    let text = text.replace("${UID}:${GID}", "${APP_UID:-1000}");
+    let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+    assert_eq!(
+        super::rules::user(&services[0], &Nothing)[0].status,
+        Status::Ok
+    );
+}

@@ -104,6 +104,33 @@ pub(crate) fn interpolate(
     Ok(out)
 }
 
+/// What compose makes of `text` when some of its variables are unset: each plain `$VAR` or
+/// `${VAR}` that `get` does not know becomes a blank string (compose only warns). Gives that
+/// value and the names blanked, in order; `None` when nothing is unset or the text cannot be
+/// interpolated for another reason.
+pub(crate) fn blank_unset(
+    text: &str,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, Vec<String>)> {
+    let mut blanked: Vec<String> = Vec::new();
+    // Each round blanks one more name; a text has fewer names than bytes.
+    for _ in 0..=text.len() {
+        let known = |n: &str| {
+            if blanked.iter().any(|b| b == n) {
+                Some(String::new())
+            } else {
+                get(n)
+            }
+        };
+        match interpolate(text, &known) {
+            Ok(v) => return (!blanked.is_empty()).then_some((v, blanked)),
+            Err(Unresolved::Unset(name)) => blanked.push(name),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 /// The index of the `}` closing a `${`, allowing nested `${…}` in defaults.
 fn closing_brace(s: &str) -> Option<usize> {
     let mut depth = 0usize;
@@ -212,6 +239,26 @@ pub(crate) fn interpolate_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `user: "${UID}:${GID}"` from a shell that does not export UID: compose runs ":".
+    #[test]
+    fn unset_variables_are_blanked_as_compose_does() {
+        let none = |_: &str| None;
+        assert_eq!(
+            blank_unset("${UID}:${GID}", &none),
+            Some((":".to_string(), vec!["UID".to_string(), "GID".to_string()]))
+        );
+        let uid = with(&[("UID", "1000")]);
+        assert_eq!(
+            blank_unset("$UID:${GID}", &uid),
+            Some(("1000:".to_string(), vec!["GID".to_string()]))
+        );
+        // Defaults and set variables leave nothing blanked.
+        assert_eq!(blank_unset("${UID:-1000}:${GID-1000}", &none), None);
+        assert_eq!(blank_unset("$UID", &uid), None);
+        // A required variable is compose's own error, not a blank.
+        assert_eq!(blank_unset("${UID:?set it}", &none), None);
+    }
 
     fn with<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| {

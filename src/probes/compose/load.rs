@@ -292,6 +292,11 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
         dockerfile_name,
         inline_dockerfile: over.inline_dockerfile || base.inline_dockerfile,
         build_missing: None,
+        user_blanked: if over.user.is_some() {
+            over.user_blanked
+        } else {
+            base.user_blanked
+        },
         user: over.user.or(base.user),
         privileged: over.privileged.or(base.privileged),
         network_mode: over.network_mode.or(base.network_mode),
