@@ -13,10 +13,19 @@ mod auth;
 mod container;
 mod defence;
 mod pin;
+mod sdk;
 
 /// The registry entries of this area, one per check.
 pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
     vec![
+        Arc::new(Builtin::new(Spec {
+            id: "mcp.sdk",
+            title: "MCP SDK fits the server's code",
+            can_fix: true,
+            applies: "When the project's code imports the official MCP SDK's server API (`mcp.server.fastmcp` or `MCPServer`), over any transport; skips otherwise.",
+            explain: sdk::EXPLAIN,
+            run: sdk::check,
+        })),
         Arc::new(Builtin::new(Spec {
             id: "mcp.health",
             title: "MCP server health route",
@@ -967,6 +976,8 @@ mod tests {
             server_var: None,
             image_start: None,
             names: Vec::new(),
+            sdk1_import: None,
+            sdk2_import: None,
         }
     }
 

@@ -367,9 +367,9 @@ impl Check for Builtin {
     fn applies(&self) -> Option<&str> {
         Some(self.applies)
     }
-    /// Every built-in MCP check talks to the running server.
+    /// Every built-in MCP check talks to the running server, but mcp.sdk, which reads files.
     fn waits_for_server(&self) -> bool {
-        self.meta.category == "mcp"
+        self.meta.category == "mcp" && self.meta.id != "mcp.sdk"
     }
     /// The MCP checks and those that ask the Docker engine.
     fn waits_on_peer(&self) -> bool {

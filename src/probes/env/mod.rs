@@ -799,6 +799,27 @@ impl ProjectEnv {
     }
 }
 
+impl ProjectEnv {
+    /// The version of `name` installed in the environment and who put it there: its conda
+    /// record (`conda`), else its `.dist-info` folder in site-packages (`pip`, which stands
+    /// for any installer of PyPI's).
+    pub(crate) fn installed_version(&self, name: &str) -> Option<(String, &'static str)> {
+        let meta = self.conda_meta()?;
+        if let Some(p) = meta.get(name) {
+            return Some((p.version.clone(), "conda"));
+        }
+        let prefix = self.prefix()?;
+        let py = self.python.as_ref()?;
+        let record_sp = py
+            .record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.site_packages.as_deref());
+        let rel = site::site_packages_rel(prefix, record_sp, &py.installed.version)?;
+        site::dist_version(prefix, &rel, name).map(|v| (v, "pip"))
+    }
+}
+
 /// Resolves `name` in a discovery and reads the chosen env's conda-meta and python record.
 pub fn project_env_in(d: &Discovery, name: Option<EnvName>) -> ProjectEnv {
     let Some(n) = name else {

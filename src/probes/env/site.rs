@@ -95,6 +95,20 @@ fn name_version(stem: &str) -> (String, String) {
     (normalize_dist_name(name), version.to_string())
 }
 
+/// The version of the distribution `name` (normalized) from its `.dist-info` folder in
+/// `prefix/site_rel`, whoever installed it; one listing of the folder, no file read.
+pub(crate) fn dist_version(prefix: &Path, site_rel: &str, name: &str) -> Option<String> {
+    std::fs::read_dir(prefix.join(site_rel))
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .find_map(|f| {
+            let stem = f.strip_suffix(".dist-info")?;
+            let (n, version) = name_version(stem);
+            (n == name && !version.is_empty()).then_some(version)
+        })
+}
+
 fn read_small(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut s = String::new();

@@ -71,6 +71,10 @@ pub(crate) struct McpProject {
     /// Names this project's server may announce in `initialize` (normalized): the names in
     /// its code, its environment's name, its pyproject name and its folder's name.
     pub(crate) names: Vec<String>,
+    /// Where the code first imports the official SDK's server API as SDK 1 has it
+    /// (`mcp.server.fastmcp`) and as SDK 2 has it (`MCPServer`): "main.py:3".
+    pub(crate) sdk1_import: Option<String>,
+    pub(crate) sdk2_import: Option<String>,
 }
 
 impl McpProject {
@@ -166,6 +170,31 @@ fn dependency(ctx: &Context) -> Option<String> {
         }
     }
     None
+}
+
+/// The requirement for distribution `dist` (normalized) in the project's `file`
+/// (`pyproject.toml`'s `[project] dependencies`, or a requirements file), as written, with
+/// its line (0 where the text is not found on one line).
+pub(crate) fn requirement_in(ctx: &Context, file: &str, dist: &str) -> Option<(usize, String)> {
+    let path = ctx.settings.project_dir.join(file);
+    let bytes = crate::disk::read_capped(&path, MAX_SOURCE_BYTES, "not a project file").ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let names = |r: &str| env::envfile::requirement_name(r).as_deref() == Some(dist);
+    if file == "pyproject.toml" {
+        let doc = text.parse::<toml::Table>().ok()?;
+        let deps = doc.get("project")?.get("dependencies")?.as_array()?;
+        let req = deps.iter().filter_map(|d| d.as_str()).find(|d| names(d))?;
+        let line = text
+            .lines()
+            .position(|l| l.contains(req))
+            .map_or(0, |i| i + 1);
+        return Some((line, req.to_string()));
+    }
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.split(" #").next().unwrap_or(l).trim()))
+        .find(|(_, l)| names(l))
+        .map(|(i, l)| (i, l.to_string()))
 }
 
 /// Requirement names in pyproject.toml (`[project] dependencies`, Poetry's table) or a
@@ -324,6 +353,8 @@ fn decide(ctx: &Context) -> McpProject {
         server_var: code.server_var.clone(),
         image_start: image_start(ctx, &code),
         names,
+        sdk1_import: code.sdk1.clone(),
+        sdk2_import: code.sdk2.clone(),
     }
 }
 

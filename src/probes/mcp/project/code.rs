@@ -26,14 +26,18 @@ const MAP: &str = "mcp-code.json";
 /// `path=` of a run or mount call; 9: a host set from a variable, an option or the
 /// environment; 10: the environment variable an HTTP start is gated on; 11: a script that
 /// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
-/// 12: the literal default of a `--host` option.
-const READING: u32 = 12;
+/// 12: the literal default of a `--host` option; 13: the SDK major its imports need.
+const READING: u32 = 13;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
 pub(super) struct Code {
     /// An import of `mcp` or `fastmcp` ("main.py:3").
     pub(super) import: Option<String>,
+    /// The first import of the official SDK's server API as its major version 1 has it
+    /// (`from mcp.server.fastmcp import FastMCP`), and as 2 has it (`MCPServer`): "main.py:3".
+    pub(super) sdk1: Option<String>,
+    pub(super) sdk2: Option<String>,
     /// An HTTP transport (the marker and "file:line").
     pub(super) http: Option<(String, String)>,
     /// The environment variable that HTTP start is gated on, in the same file.
@@ -82,6 +86,11 @@ pub(super) struct Code {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct FileFacts {
     pub(super) import: Option<usize>,
+    /// The line of an import of SDK 1's `mcp.server.fastmcp`, and of SDK 2's `MCPServer`.
+    #[serde(default)]
+    pub(super) sdk1: Option<usize>,
+    #[serde(default)]
+    pub(super) sdk2: Option<usize>,
     /// The HTTP marker, its line and whether it names SSE.
     pub(super) http: Option<(String, usize, bool)>,
     /// The environment variable the HTTP start is gated on, with the `if` line as `at`.
@@ -145,6 +154,14 @@ static COMPARED: LazyLock<Regex> =
 
 static IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
+/// SDK 1's high-level server: `mcp.server.fastmcp`, gone in mcp 2 (renamed `MCPServer`).
+static SDK1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.fastmcp\b|from[ \t]+mcp\.server[ \t]+import[ \t]+[^\n]*\bFastMCP\b)").unwrap()
+});
+/// SDK 2's: `mcp.server.mcpserver` and the `MCPServer` that `mcp.server` exports.
+static SDK2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.mcpserver\b|from[ \t]+mcp(?:\.server)?[ \t]+import[ \t]+[^\n]*\bMCPServer\b)").unwrap()
+});
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
     // The low-level SDK's transports, mounted in an ASGI app by hand, count too.
     Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager|run_sse_async|run_streamable_http_async)\s*\("#).unwrap()
@@ -495,6 +512,8 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     };
     FileFacts {
         import: IMPORT.find(text).map(line),
+        sdk1: SDK1.find(text).map(line),
+        sdk2: SDK2.find(text).map(line),
         stdio: stdio_at(text),
         default_transport: default_transport(text)
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
@@ -583,6 +602,8 @@ fn host_from(text: &str, literal_too: bool) -> Option<usize> {
 fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     let at = |line: usize| format!("{name}:{line}");
     code.import = code.import.take().or(f.import.map(at));
+    code.sdk1 = code.sdk1.take().or(f.sdk1.map(at));
+    code.sdk2 = code.sdk2.take().or(f.sdk2.map(at));
     if let Some((marker, line, sse)) = f.http {
         if code.http.is_none() {
             code.sse |= sse;

@@ -827,3 +827,44 @@ fn the_server_is_named_by_the_file_that_creates_it() {
     );
     assert_eq!(p.server_var, Some(("mine".into(), "srv.py".into())));
 }
+
+/// The SDK major an import needs: SDK 1's `mcp.server.fastmcp` (and the `FastMCP` that
+/// `mcp.server` re-exported), SDK 2's `MCPServer`; a comment or the standalone `fastmcp`
+/// package is neither.
+#[test]
+fn the_sdk_api_an_import_needs() {
+    let sdk = |text: &str| {
+        let f = code::file_facts(text);
+        (f.sdk1, f.sdk2)
+    };
+    assert_eq!(
+        sdk("import os\nfrom mcp.server.fastmcp import FastMCP, Context\n"),
+        (Some(2), None)
+    );
+    assert_eq!(sdk("import mcp.server.fastmcp as fm\n"), (Some(1), None));
+    assert_eq!(sdk("from mcp.server import FastMCP\n"), (Some(1), None));
+    assert_eq!(
+        sdk("from mcp.server.fastmcp.prompts import base\n"),
+        (Some(1), None)
+    );
+    assert_eq!(
+        sdk("from mcp.server.mcpserver import MCPServer\n"),
+        (None, Some(1))
+    );
+    assert_eq!(
+        sdk("\nfrom mcp.server import MCPServer as Server\n"),
+        (None, Some(2))
+    );
+    assert_eq!(
+        sdk("try:\n    from mcp.server import MCPServer\nexcept ImportError:\n    from mcp.server.fastmcp import FastMCP as MCPServer\n"),
+        (Some(4), Some(2))
+    );
+    assert_eq!(
+        sdk("# from mcp.server.fastmcp import FastMCP\nfrom fastmcp import FastMCP\n"),
+        (None, None)
+    );
+    assert_eq!(
+        sdk("from mcp.server.lowlevel import Server\n"),
+        (None, None)
+    );
+}

@@ -1,0 +1,213 @@
+//! mcp.sdk against constructed projects and environments: a server written for the MCP SDK's
+//! major version 1 (`from mcp.server.fastmcp import FastMCP`) or 2 (`MCPServer`), the `mcp`
+//! package installed by conda or by pip, a lock, and requirements with and without a bound.
+#[path = "support/env_common.rs"]
+mod common;
+mod support;
+
+use common::*;
+use std::fs;
+use std::path::PathBuf;
+use support::{check, status, Sandbox};
+
+const SDK1: &str = "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"notes\")\n\nif __name__ == \"__main__\":\n    mcp.run()\n";
+const SDK2: &str = "from mcp.server.mcpserver import MCPServer\n\nmcp = MCPServer(\"notes\")\n\nif __name__ == \"__main__\":\n    mcp.run()\n";
+
+/// A project with `server.py` and an environment.yml that asks for `mcp` as `deps` says (a
+/// conda dependency line, or a `pip:` block), and a micromamba root whose environment `proj`
+/// holds the given conda packages. Gives the sandbox and the environment's site-packages.
+fn project(server: &str, deps: &str, conda: &[(&str, &str)]) -> (Sandbox, PathBuf) {
+    let mut sb = Sandbox::new();
+    let root = root(&sb.home.join("micromamba"));
+    recording_tool(
+        &sb.bin.join("micromamba"),
+        "2.0.5",
+        &sb.root().join("argv.log"),
+    );
+    sb.var("MAMBA_ROOT_PREFIX", &root);
+    sb.write("project/server.py", server);
+    sb.write(
+        "project/environment.yml",
+        &format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n{deps}"),
+    );
+    let site = project_env(&root.join("envs/proj"), conda);
+    (sb, site)
+}
+
+fn summary(r: &serde_json::Value) -> String {
+    check(r, "mcp.sdk")["summary"].as_str().unwrap().to_string()
+}
+
+/// SDK 1 code, conda's mcp 2.3.0 in the environment: the server stops at its import. The fix
+/// installs `mcp<2` with micromamba (never pip) and bounds the requirement for the next
+/// environment; `devdoctor fix` runs the install.
+#[test]
+fn sdk_1_code_in_an_environment_with_mcp_2_fails_and_fix_installs_mcp_below_2() {
+    let (sb, _) = project(SDK1, "  - mcp>=1.9\n", &[("mcp", "2.3.0")]);
+    let (r, code) = sb.json(&["mcp.sdk"]);
+    assert_eq!(code, 1);
+    let c = check(&r, "mcp.sdk");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(
+        summary(&r),
+        "`proj` has mcp 2.3.0, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server stops at that import"
+    );
+    assert_eq!(
+        fix_commands(&r, "mcp.sdk"),
+        vec![[
+            "micromamba",
+            "install",
+            "-y",
+            "-n",
+            "proj",
+            "-c",
+            "conda-forge",
+            "mcp<2"
+        ]
+        .map(String::from)
+        .to_vec()]
+    );
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("In environment.yml line 7, write `mcp>=1.9,<2` in place of `mcp>=1.9`"),
+        "{texts}"
+    );
+    assert_eq!(c["locations"][0]["line"], 7, "{c:#}");
+    let out = sb.run(&["fix", "--yes", "mcp.sdk"]);
+    assert!(out.status.code().is_some(), "{out:?}");
+    let log = fs::read_to_string(sb.root().join("argv.log")).unwrap_or_default();
+    assert!(
+        log.lines()
+            .any(|l| l == "install -y -n proj -c conda-forge mcp<2"),
+        "{log}"
+    );
+}
+
+/// pip put mcp 2.3.0 there, through the file's `pip:` block: installing conda's mcp over it
+/// would leave pip's files behind, so the step is the bounded file and an update from it.
+#[test]
+fn a_pip_installed_mcp_2_is_brought_back_through_the_file() {
+    let (sb, site) = project(SDK1, "  - pip:\n      - mcp[cli]>=1.10\n", &[]);
+    dist(&site, "mcp", "2.3.0", Some("pip"), &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "fail", "{r:#}");
+    assert!(fix_commands(&r, "mcp.sdk").is_empty(), "{r:#}");
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains(
+            "In environment.yml line 8, write `mcp[cli]>=1.10,<2` in place of `mcp[cli]>=1.10`"
+        ),
+        "{texts}"
+    );
+    assert!(
+        texts.contains("`micromamba env update -n proj -f environment.yml --prune`"),
+        "{texts}"
+    );
+    assert!(!texts.contains("pip install"), "{texts}");
+    // Bounded already: the update is a command `fix` runs.
+    sb.write(
+        "project/environment.yml",
+        "name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - mcp[cli]>=1.10,<2\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "fail");
+    assert_eq!(
+        fix_commands(&r, "mcp.sdk"),
+        vec![[
+            "micromamba",
+            "env",
+            "update",
+            "-n",
+            "proj",
+            "-f",
+            "environment.yml",
+            "--prune"
+        ]
+        .map(String::from)
+        .to_vec()]
+    );
+}
+
+/// An unbounded requirement warns even while the environment still has SDK 1: the next
+/// environment gets SDK 2. A bound, a pin or a lock that pins 1.x pass.
+#[test]
+fn an_unbounded_requirement_warns_and_a_bound_or_a_lock_passes() {
+    let (sb, _) = project(SDK1, "  - mcp\n", &[("mcp", "1.27.0")]);
+    let (r, code) = sb.json(&["mcp.sdk"]);
+    assert_eq!((status(&r, "mcp.sdk"), code), ("warn", 0), "{r:#}");
+    assert_eq!(
+        summary(&r),
+        "`mcp` (environment.yml:7) lets a new environment get mcp 2, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer); the environment has mcp 1.27.0 for now"
+    );
+    for bounded in ["mcp>=1.9,<2", "mcp=1.26", "mcp 1.12.*"] {
+        sb.write(
+            "project/environment.yml",
+            &format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - {bounded}\n"),
+        );
+        let (r, _) = sb.json(&["mcp.sdk"]);
+        assert_eq!(status(&r, "mcp.sdk"), "ok", "{bounded}: {r:#}");
+    }
+    // An explicit lock that pins mcp 1.26.0 makes the environment: it passes, with a note on
+    // the open requirement.
+    sb.write(
+        "project/environment.yml",
+        "name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - mcp>=1.9\n",
+    );
+    sb.write(
+        "project/conda-linux-64.lock",
+        "# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/noarch/mcp-1.26.0-pyhd8ed1ab_0.conda\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    let c = check(&r, "mcp.sdk");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        summary(&r).starts_with("conda-linux-64.lock pins mcp 1.26.0"),
+        "{c:#}"
+    );
+    assert!(c["details"].to_string().contains("`mcp>=1.9,<2`"), "{c:#}");
+}
+
+/// SDK 2 code needs `MCPServer`: a requirement bounded below 2 warns with `mcp>=2`, an
+/// environment with mcp 1.x fails.
+#[test]
+fn sdk_2_code_needs_mcp_2() {
+    let (sb, _) = project(SDK2, "  - mcp<2\n", &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(fix_texts(&r)
+        .join("\n")
+        .contains("write `mcp>=2` in place of `mcp<2`"));
+    let (sb, _) = project(SDK2, "  - mcp\n", &[("mcp", "1.27.0")]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "fail", "{r:#}");
+    assert!(summary(&r).contains("which lacks `MCPServer`"), "{r:#}");
+}
+
+/// Code that imports both APIs (a `try:` that falls back) runs on either; code that imports
+/// neither, or only a comment that names one, is not judged; pyproject.toml's requirement
+/// counts where no environment file names mcp.
+#[test]
+fn either_api_passes_and_no_api_skips() {
+    let both = "try:\n    from mcp.server import MCPServer as Server\nexcept ImportError:\n    from mcp.server.fastmcp import FastMCP as Server\n";
+    let (sb, _) = project(both, "  - mcp\n", &[("mcp", "2.3.0")]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "ok", "{r:#}");
+    let (sb, _) = project(
+        "# from mcp.server.fastmcp import FastMCP\nimport fastmcp\n",
+        "  - mcp\n",
+        &[],
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "skip", "{r:#}");
+    let (sb, _) = project(SDK1, "", &[]);
+    sb.write(
+        "project/pyproject.toml",
+        "[project]\nname = \"notes\"\ndependencies = [\n  \"anyio\",\n  \"mcp[cli]>=1.9.4\",\n]\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(
+        summary(&r).starts_with("`mcp[cli]>=1.9.4` (pyproject.toml:5)"),
+        "{r:#}"
+    );
+}
