@@ -8,21 +8,6 @@ use common::*;
 use std::fs;
 use support::{status, Sandbox};
 
-/// A sandbox with a micromamba root (`MAMBA_ROOT_PREFIX`), a stand-in micromamba 2.0.5, and
-/// the project's environment.yml.
-fn mm_sandbox(env_yml: &str) -> (Sandbox, std::path::PathBuf) {
-    let mut sb = Sandbox::new();
-    let root = root(&sb.home.join("micromamba"));
-    recording_tool(
-        &sb.bin.join("micromamba"),
-        "2.0.5",
-        &sb.root().join("argv.log"),
-    );
-    sb.var("MAMBA_ROOT_PREFIX", &root);
-    fs::write(sb.project.join("environment.yml"), env_yml).unwrap();
-    (sb, root)
-}
-
 /// Each location of a check's result as (line, rule).
 fn line_rules(c: &serde_json::Value) -> Vec<(u64, String)> {
     c["locations"]

@@ -11,15 +11,7 @@ use std::path::Path;
 use support::{check, status, Sandbox};
 
 fn sandbox() -> (Sandbox, std::path::PathBuf) {
-    let mut sb = Sandbox::new();
-    let root = root(&sb.home.join("micromamba"));
-    recording_tool(
-        &sb.bin.join("micromamba"),
-        "2.0.5",
-        &sb.root().join("argv.log"),
-    );
-    sb.var("MAMBA_ROOT_PREFIX", &root);
-    fs::write(sb.project.join("environment.yml"), ENV_YML).unwrap();
+    let (sb, root) = mm_sandbox(ENV_YML);
     let prefix = root.join("envs/proj");
     project_env(&prefix, &[]);
     (sb, prefix)

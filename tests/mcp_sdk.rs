@@ -17,21 +17,17 @@ const SDK2: &str = "from mcp.server.mcpserver import MCPServer\n\nmcp = MCPServe
 /// conda dependency line, or a `pip:` block), and a micromamba root whose environment `proj`
 /// holds the given conda packages. Gives the sandbox and the environment's site-packages.
 fn project(server: &str, deps: &str, conda: &[(&str, &str)]) -> (Sandbox, PathBuf) {
-    let mut sb = Sandbox::new();
-    let root = root(&sb.home.join("micromamba"));
-    recording_tool(
-        &sb.bin.join("micromamba"),
-        "2.0.5",
-        &sb.root().join("argv.log"),
-    );
-    sb.var("MAMBA_ROOT_PREFIX", &root);
+    let (sb, root) = mm_sandbox(&format!(
+        "name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n{deps}"
+    ));
     sb.write("project/server.py", server);
-    sb.write(
-        "project/environment.yml",
-        &format!("name: proj\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n{deps}"),
-    );
     let site = project_env(&root.join("envs/proj"), conda);
     (sb, site)
+}
+
+/// A command as argv, from words split at spaces.
+fn words(command: &str) -> Vec<String> {
+    command.split(' ').map(String::from).collect()
 }
 
 fn summary(r: &serde_json::Value) -> String {
@@ -54,18 +50,7 @@ fn sdk_1_code_in_an_environment_with_mcp_2_fails_and_fix_installs_mcp_below_2() 
     );
     assert_eq!(
         fix_commands(&r, "mcp.sdk"),
-        vec![[
-            "micromamba",
-            "install",
-            "-y",
-            "-n",
-            "proj",
-            "-c",
-            "conda-forge",
-            "mcp<2"
-        ]
-        .map(String::from)
-        .to_vec()]
+        vec![words("micromamba install -y -n proj -c conda-forge mcp<2")]
     );
     let texts = fix_texts(&r).join("\n");
     assert!(
@@ -113,18 +98,9 @@ fn a_pip_installed_mcp_2_is_brought_back_through_the_file() {
     assert_eq!(status(&r, "mcp.sdk"), "fail");
     assert_eq!(
         fix_commands(&r, "mcp.sdk"),
-        vec![[
-            "micromamba",
-            "env",
-            "update",
-            "-n",
-            "proj",
-            "-f",
-            "environment.yml",
-            "--prune"
-        ]
-        .map(String::from)
-        .to_vec()]
+        vec![words(
+            "micromamba env update -n proj -f environment.yml --prune"
+        )]
     );
 }
 

@@ -197,3 +197,19 @@ pub fn lines(report: &serde_json::Value, id: &str) -> Vec<usize> {
         .map(|l| l["line"].as_u64().unwrap() as usize)
         .collect()
 }
+
+/// A sandbox with a micromamba root (`MAMBA_ROOT_PREFIX`), a stand-in micromamba 2.0.5 that
+/// logs its argv to `argv.log` in the sandbox, and the project's environment.yml. Gives the
+/// root prefix.
+pub fn mm_sandbox(env_yml: &str) -> (crate::support::Sandbox, PathBuf) {
+    let mut sb = crate::support::Sandbox::new();
+    let root = root(&sb.home.join("micromamba"));
+    recording_tool(
+        &sb.bin.join("micromamba"),
+        "2.0.5",
+        &sb.root().join("argv.log"),
+    );
+    sb.var("MAMBA_ROOT_PREFIX", &root);
+    fs::write(sb.project.join("environment.yml"), env_yml).unwrap();
+    (sb, root)
+}
