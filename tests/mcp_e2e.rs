@@ -578,3 +578,72 @@ fn pinned_tools_fail_when_the_server_changes_them() {
         "{c:#}"
     );
 }
+
+/// A Starlette app that mounts the SDK's streamable HTTP app but sets no lifespan: the
+/// mounted app's lifespan never runs, the session manager never starts, and the real SDK
+/// answers every request with 500 ("Task group is not initialized" in its log). The
+/// handshake's failure names that cause and the fix; with the lifespan the fix gives, the
+/// same server completes the handshake.
+#[test]
+fn a_mounted_app_without_the_session_managers_lifespan_is_named() {
+    let Some(py) = python() else { return };
+    let script = |lifespan: &str| {
+        format!(
+            "import sys\n\
+             try:\n    from mcp.server import MCPServer as Server\n\
+             except ImportError:\n    from mcp.server.fastmcp import FastMCP as Server\n\
+             from starlette.applications import Starlette\n\
+             from starlette.routing import Mount\n\
+             import uvicorn\n\n\
+             mcp = Server(\"mounted\")\n\n\n\
+             @mcp.tool()\ndef add(a: int, b: int) -> int:\n    return a + b\n\n\n\
+             app = Starlette(routes=[Mount(\"/\", app=mcp.streamable_http_app())]{lifespan})\n\n\
+             if __name__ == \"__main__\":\n    uvicorn.run(app, host=\"127.0.0.1\", port=int(sys.argv[1]))\n"
+        )
+    };
+    let project = tempfile::tempdir().unwrap();
+    let run = |text: &str| {
+        std::fs::write(project.path().join("server.py"), text).unwrap();
+        let port = free_port();
+        let server = Server::start(
+            &py,
+            &project.path().join("server.py"),
+            &[&port.to_string()],
+            port,
+        );
+        let (report, _) = Sandbox::new().json(&[
+            "-C",
+            &project.path().display().to_string(),
+            "--timeout",
+            "10",
+            "--mcp-url",
+            &server.url("/mcp"),
+            "mcp.handshake",
+        ]);
+        (report, server.log_text())
+    };
+    let (report, log) = run(&script(""));
+    let c = check(&report, "mcp.handshake");
+    assert_eq!(c["status"], "fail", "{c:#}\n{log}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("answered 500 Internal Server Error"),
+        "{c:#}"
+    );
+    assert!(
+        c["details"].to_string().contains(
+            "cause: server.py:18 mounts `mcp.streamable_http_app()` in an app that sets no lifespan"
+        ),
+        "{c:#}"
+    );
+    let fixes = c["fix"].to_string();
+    assert!(
+        fixes.contains("`lifespan=lambda app: mcp.session_manager.run()`"),
+        "{fixes}"
+    );
+    assert!(log.contains("Task group is not initialized"), "{log}");
+    let (report, log) = run(&script(", lifespan=lambda app: mcp.session_manager.run()"));
+    assert_eq!(status(&report, "mcp.handshake"), "ok", "{report:#}\n{log}");
+}

@@ -145,11 +145,14 @@ HTTP+SSE transport (GET /sse announcing an `endpoint` event) is detected when PO
 400/404/405; the handshake is completed over it and reported as a warning.
 Reports: server name and version, negotiated protocol, tool count and round-trip latency; JSON-RPC
 errors with their code and message; HTML, garbage, endless streams and huge bodies as failures
-or unknown, never a hang (every step shares one deadline, 80% of --timeout).
+or unknown, never a hang (every step shares one deadline, 80% of --timeout). A 500 from a server
+whose code mounts the SDK's `streamable_http_app()` in an app that sets no lifespan names that
+cause: the mounted app's lifespan never runs, so the SDK's session manager is never started.
 Why: a server can answer /health while its MCP endpoint is broken, on the wrong path, or speaks
 a transport clients no longer use.
 Fix: start the server with transport=\"streamable-http\" at the configured path, or point --mcp-url
-at the right endpoint.",
+at the right endpoint; for the mount, `lifespan=lambda app: mcp.session_manager.run()` on the app
+that mounts it.",
     applies_explain!()
 );
 
@@ -521,7 +524,14 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
             if let Some(w) = www_authenticate {
                 r = r.detail(format!("WWW-Authenticate: {w}"));
             }
-            r
+            match (status, &mcp::project(ctx).unmanaged_mount) {
+                (500, Some((at, var))) => r.detail(unmanaged_mount_cause(at, var)).with_fix(
+                    Fix::new("Start the SDK's session manager with the app — a mounted app's own lifespan never runs.")
+                        .manual(format!("at {at}: give the app that mounts `{var}.streamable_http_app()` `lifespan=lambda app: {var}.session_manager.run()` (or enter `{var}.session_manager.run()` in the lifespan it has), then restart the server"))
+                        .phase(Phase::Configure),
+                ),
+                _ => r,
+            }
         }
         FailKind::Rpc(e) => CheckResult::fail(format!("{at}{e}")),
         FailKind::NotMcp(why) => CheckResult::fail(format!("{url} does not speak MCP: {why}")),
@@ -540,6 +550,13 @@ fn handshake_failure(ctx: &Context, f: &Failure) -> CheckResult {
     r.details(f.tried.iter().cloned())
         .data("url", url.clone())
         .data("step", f.step.clone())
+}
+
+/// Why a mounted streamable HTTP app answers 500.
+fn unmanaged_mount_cause(at: &str, var: &str) -> String {
+    format!(
+        "cause: {at} mounts `{var}.streamable_http_app()` in an app that sets no lifespan, so `{var}.session_manager.run()` is never entered and the SDK fails every request (its log: \"Task group is not initialized\")"
+    )
 }
 
 /// Loopback targets of the configured URLs, by port.
@@ -978,6 +995,7 @@ mod tests {
             names: Vec::new(),
             sdk1_import: None,
             sdk2_import: None,
+            unmanaged_mount: None,
         }
     }
 

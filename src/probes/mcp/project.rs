@@ -75,6 +75,9 @@ pub(crate) struct McpProject {
     /// (`mcp.server.fastmcp`) and as SDK 2 has it (`MCPServer`): "main.py:3".
     pub(crate) sdk1_import: Option<String>,
     pub(crate) sdk2_import: Option<String>,
+    /// Where the code mounts `X.streamable_http_app()` in an app that sets no lifespan, and
+    /// `X` (see `code::unmanaged_mount`).
+    pub(crate) unmanaged_mount: Option<(String, String)>,
 }
 
 impl McpProject {
@@ -355,6 +358,7 @@ fn decide(ctx: &Context) -> McpProject {
         names,
         sdk1_import: code.sdk1.clone(),
         sdk2_import: code.sdk2.clone(),
+        unmanaged_mount: code.unmanaged_mount.clone(),
     }
 }
 

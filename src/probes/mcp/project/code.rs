@@ -26,8 +26,9 @@ const MAP: &str = "mcp-code.json";
 /// `path=` of a run or mount call; 9: a host set from a variable, an option or the
 /// environment; 10: the environment variable an HTTP start is gated on; 11: a script that
 /// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
-/// 12: the literal default of a `--host` option; 13: the SDK major its imports need.
-const READING: u32 = 13;
+/// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
+/// streamable HTTP app mounted without the session manager's lifespan.
+const READING: u32 = 14;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -38,6 +39,8 @@ pub(super) struct Code {
     /// (`from mcp.server.fastmcp import FastMCP`), and as 2 has it (`MCPServer`): "main.py:3".
     pub(super) sdk1: Option<String>,
     pub(super) sdk2: Option<String>,
+    /// Where `X.streamable_http_app()` is mounted in an app with no lifespan, and `X`.
+    pub(super) unmanaged_mount: Option<(String, String)>,
     /// An HTTP transport (the marker and "file:line").
     pub(super) http: Option<(String, String)>,
     /// The environment variable that HTTP start is gated on, in the same file.
@@ -91,6 +94,10 @@ pub(super) struct FileFacts {
     pub(super) sdk1: Option<usize>,
     #[serde(default)]
     pub(super) sdk2: Option<usize>,
+    /// The line where `X.streamable_http_app()` is mounted in an app and the file sets no
+    /// lifespan (nothing enters `X.session_manager.run()`), and `X`.
+    #[serde(default)]
+    pub(super) unmanaged_mount: Option<(usize, String)>,
     /// The HTTP marker, its line and whether it names SSE.
     pub(super) http: Option<(String, usize, bool)>,
     /// The environment variable the HTTP start is gated on, with the `if` line as `at`.
@@ -514,6 +521,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         import: IMPORT.find(text).map(line),
         sdk1: SDK1.find(text).map(line),
         sdk2: SDK2.find(text).map(line),
+        unmanaged_mount: unmanaged_mount(text).map(|(at, var)| (line_of(text, at), var)),
         stdio: stdio_at(text),
         default_transport: default_transport(text)
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
@@ -567,6 +575,44 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     }
 }
 
+/// `X.streamable_http_app()` mounted in an app (`Mount("/", app=mcp.streamable_http_app())`,
+/// `app.mount("/mcp", mcp_app)` after `mcp_app = mcp.streamable_http_app()`) by a file that
+/// sets no lifespan: a mounted app's own lifespan never runs, so the SDK's session manager is
+/// never started and every request fails with 500 ("Task group is not initialized").
+/// Gives the mount's offset and `X`.
+fn unmanaged_mount(text: &str) -> Option<(usize, String)> {
+    static MOUNTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\bMount\(|\.mount\()[^)]*?\b(\w+)\.streamable_http_app\(\)").unwrap()
+    });
+    static HELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)\.streamable_http_app\(\)").unwrap()
+    });
+    if !text.contains("streamable_http_app()")
+        || text.contains("lifespan")
+        || text.contains("session_manager.run(")
+    {
+        return None;
+    }
+    if let Some(c) = MOUNTED.captures(text) {
+        return Some((c.get(0)?.start(), c[1].to_string()));
+    }
+    HELD.captures_iter(text).find_map(|c| {
+        let held = &c[1];
+        let mounts = text
+            .match_indices("Mount(")
+            .chain(text.match_indices(".mount("));
+        mounts
+            .filter(|(at, _)| {
+                let args = &text[at + 1..];
+                let args = &args[..args.find(')').unwrap_or(args.len())];
+                args.split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                    .any(|w| w == held)
+            })
+            .map(|(at, _)| (at, c[2].to_string()))
+            .next()
+    })
+}
+
 /// Whether a `…HOST` variable names the server's own address (`HOST`, `MCP_HOST`,
 /// `SERVER_HOST`, `FASTMCP_HOST`), not another service's (`REDIS_HOST`, `DB_HOST`).
 fn server_var(name: &str) -> bool {
@@ -604,6 +650,10 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     code.import = code.import.take().or(f.import.map(at));
     code.sdk1 = code.sdk1.take().or(f.sdk1.map(at));
     code.sdk2 = code.sdk2.take().or(f.sdk2.map(at));
+    code.unmanaged_mount = code
+        .unmanaged_mount
+        .take()
+        .or(f.unmanaged_mount.map(|(line, var)| (at(line), var)));
     if let Some((marker, line, sse)) = f.http {
         if code.http.is_none() {
             code.sse |= sse;

@@ -868,3 +868,28 @@ fn the_sdk_api_an_import_needs() {
         (None, None)
     );
 }
+
+/// A streamable HTTP app mounted in an app that sets no lifespan, inline or through a
+/// variable; a lifespan anywhere in the file (or the session manager entered by hand), or the
+/// SDK's app served as it is, is no such mount.
+#[test]
+fn a_mount_without_the_session_managers_lifespan() {
+    let mount = |text: &str| code::file_facts(text).unmanaged_mount;
+    assert_eq!(
+        mount("app = Starlette(\n    routes=[\n        Mount(\"/\", app=mcp.streamable_http_app()),\n    ]\n)\n"),
+        Some((3, "mcp".to_string()))
+    );
+    assert_eq!(
+        mount("server = FastMCP('x')\nmcp_app = server.streamable_http_app()\napp = FastAPI()\napp.mount(\"/mcp\", mcp_app)\n"),
+        Some((4, "server".to_string()))
+    );
+    let managed = [
+        "app = Starlette(routes=[Mount(\"/\", app=mcp.streamable_http_app())], lifespan=lifespan)\n",
+        "async with mcp.session_manager.run():\n    app.mount(\"/\", mcp.streamable_http_app())\n",
+        "app = mcp.streamable_http_app()\nuvicorn.run(app)\n",
+        "mcp_app = mcp.streamable_http_app()\napp.mount(\"/other\", other_app)\n",
+    ];
+    for text in managed {
+        assert_eq!(mount(text), None, "{text}");
+    }
+}
