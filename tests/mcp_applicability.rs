@@ -248,6 +248,48 @@ fn a_transport_variable_the_image_sets_to_http_is_http() {
             && manual.ends_with(" python main.py"),
         "{manual}"
     );
+    // The port read from a variable the image sets too (`ENV GIS_MCP_PORT`, as gis-mcp's
+    // Dockerfiles do): devdoctor asks the EXPOSEd port, where the server run by hand listens
+    // only with that variable set, so the command sets both.
+    sb.write(
+        "project/server.py",
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('gis')\n",
+    );
+    sb.write(
+        "project/main.py",
+        "import os\nfrom server import mcp\n\nif __name__ == '__main__':\n    transport = os.getenv('GIS_MCP_TRANSPORT', 'stdio').lower()\n    if transport == 'stdio':\n        mcp.run()\n    else:\n        port = int(os.getenv('GIS_MCP_PORT', '8080'))\n        mcp.settings.port = port\n        mcp.run(transport=transport)\n",
+    );
+    let dockerfile = format!("FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENV GIS_MCP_TRANSPORT=http\nENV GIS_MCP_PORT={port}\nEXPOSE {port}\nCMD [\"python\", \"/app/main.py\"]\n");
+    sb.write("project/Dockerfile", &dockerfile);
+    let (report, _) = sb.json(&["mcp.port"]);
+    let fix = &check(&report, "mcp.port")["fix"];
+    let manual = fix["manual"][0].as_str().unwrap();
+    assert!(
+        manual.starts_with(&format!(
+            "GIS_MCP_TRANSPORT=http GIS_MCP_PORT={port} micromamba run -n srv --cwd "
+        )),
+        "{fix:#}"
+    );
+    assert!(
+        fix["why"].as_str().unwrap().contains(&format!(
+            "The image sets `GIS_MCP_PORT={port}` (Dockerfile:4)"
+        )),
+        "{fix:#}"
+    );
+    // A variable the code does not read is not set.
+    sb.write(
+        "project/Dockerfile",
+        &dockerfile.replace("GIS_MCP_PORT", "OTHER_PORT"),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let manual = check(&report, "mcp.port")["fix"]["manual"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        manual.starts_with("GIS_MCP_TRANSPORT=http micromamba run"),
+        "{manual}"
+    );
 }
 
 /// A server whose code serves HTTP only when `PORT` is set (a platform sets it; a plain start

@@ -169,7 +169,10 @@ Fix: start the server inside the project environment without activation:
   micromamba run -n ENV --cwd DIR COMMAND
 The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
 file of the project, or the script with `if __name__ == \"__main__\"` that runs the server; when
-the project names none, the fix says so instead of guessing. When the address is a port compose
+the project names none, the fix says so instead of guessing. Variables the server needs to
+listen where devdoctor asks are set before the command: the one its code gates HTTP on, and the
+`…PORT` variable the code reads when the image that EXPOSEs the port sets it to that port
+(`ENV GIS_MCP_PORT=9010`). When the address is a port compose
 publishes and the server run by hand would not answer there (the port maps to another one in
 the container, or there is no environment to run it in), the fix starts the compose service
 instead: docker compose up -d SERVICE.
@@ -912,34 +915,46 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     .phase(Phase::Runtime)
 }
 
-/// Where the code serves HTTP only when a variable is set (`if os.environ.get("PORT"):`): the
-/// assignment to put before the start command (`PORT=8000 `) and a sentence that says why.
-/// Empty for a command the user configured, which says what it needs itself.
+/// Where the code serves HTTP only when a variable is set (`if os.environ.get("PORT"):`), or
+/// listens on the port devdoctor asks only with the variable its image sets: the assignments
+/// to put before the start command (`PORT=8000 `) and sentences that say why. Empty for a
+/// command the user configured, which says what it needs itself.
 fn gated(ctx: &Context, p: &McpProject) -> (String, String) {
-    let configured = ctx.settings.server_command_explicit;
-    let Some(g) = p.http_gate.as_ref().filter(|_| !configured) else {
+    if ctx.settings.server_command_explicit {
         return (String::new(), String::new());
-    };
-    let url = url::Url::parse(&p.mcp_url).ok();
-    let value = g.value.clone().unwrap_or_else(|| {
-        if g.var.ends_with("PORT") {
-            url.as_ref()
-                .and_then(url::Url::port_or_known_default)
-                .map_or("8000".into(), |n| n.to_string())
-        } else if g.var.contains("TRANSPORT") {
-            let sse = url.is_some_and(|u| u.path().ends_with("/sse"));
-            (if sse { "sse" } else { "streamable-http" }).to_string()
-        } else {
-            "1".to_string()
-        }
-    });
-    (
-        format!("{}={} ", g.var, crate::fix::quote(&value)),
-        format!(
+    }
+    let (mut prefix, mut why) = (String::new(), String::new());
+    if let Some(g) = &p.http_gate {
+        let url = url::Url::parse(&p.mcp_url).ok();
+        let value = g.value.clone().unwrap_or_else(|| {
+            if g.var.ends_with("PORT") {
+                url.as_ref()
+                    .and_then(url::Url::port_or_known_default)
+                    .map_or("8000".into(), |n| n.to_string())
+            } else if g.var.contains("TRANSPORT") {
+                let sse = url.is_some_and(|u| u.path().ends_with("/sse"));
+                (if sse { "sse" } else { "streamable-http" }).to_string()
+            } else {
+                "1".to_string()
+            }
+        });
+        prefix = format!("{}={} ", g.var, crate::fix::quote(&value));
+        why = format!(
             " Its code serves HTTP only when `{}` is set ({}): without it, a plain start speaks another transport, so the command sets it.",
             g.var, g.at
-        ),
-    )
+        );
+    }
+    if let Some((var, value, at)) = p
+        .port_var
+        .as_ref()
+        .filter(|(var, ..)| p.http_gate.as_ref().is_none_or(|g| g.var != *var))
+    {
+        prefix.push_str(&format!("{var}={} ", crate::fix::quote(value)));
+        why.push_str(&format!(
+            " The image sets `{var}={value}` ({at}), the port devdoctor asks: run by hand, the server listens there only with it set, so the command sets it."
+        ));
+    }
+    (prefix, why)
 }
 
 /// Starting the compose service that publishes the server's port, when that port is where the
@@ -996,6 +1011,7 @@ mod tests {
             sdk1_import: None,
             sdk2_import: None,
             unmanaged_mount: None,
+            port_var: None,
         }
     }
 

@@ -78,6 +78,10 @@ pub(crate) struct McpProject {
     /// Where the code mounts `X.streamable_http_app()` in an app that sets no lifespan, and
     /// `X` (see `code::unmanaged_mount`).
     pub(crate) unmanaged_mount: Option<(String, String)>,
+    /// Where the address is the port a Dockerfile EXPOSEs and the same image sets it in a
+    /// variable the code reads (`ENV GIS_MCP_PORT=9010`): the variable, its value and where
+    /// ("Dockerfile:57"). Run by hand, the server listens there only with it set.
+    pub(crate) port_var: Option<(String, String, String)>,
 }
 
 impl McpProject {
@@ -287,6 +291,25 @@ fn exposed_port(ctx: &Context) -> Option<(u16, String)> {
     })
 }
 
+/// The variable of the code's (`GIS_MCP_PORT`) that the Dockerfile whose EXPOSE gives the
+/// address sets to that same port, with its value and "Dockerfile:57".
+fn exposed_port_var(ctx: &Context, code: &Code) -> Option<(String, String, String)> {
+    let facts = dockerfile::dockerfiles(ctx);
+    let df = facts.files.iter().find(|df| df.exposed_port().is_some())?;
+    let (port, _) = df.exposed_port()?;
+    df.final_env().into_iter().find_map(|(name, value, line)| {
+        (code.port_vars.contains(&name) && value.trim().parse::<u16>().ok() == Some(port)).then(
+            || {
+                (
+                    name,
+                    value.trim().to_string(),
+                    format!("{}:{line}", df.display),
+                )
+            },
+        )
+    })
+}
+
 /// A command to show in "runs inside the environment" hints: the server's start command, or
 /// `python --version` when the project names none (never a file that does not exist).
 pub(crate) fn example_command(ctx: &Context) -> Vec<String> {
@@ -324,6 +347,10 @@ fn decide(ctx: &Context) -> McpProject {
         address(ctx, &code, published.as_ref(), exposed);
     let start = start_command(ctx, &code);
     let names = own_names(ctx, &code);
+    let port_var = address_from
+        .starts_with("EXPOSE at ")
+        .then(|| exposed_port_var(ctx, &code))
+        .flatten();
     McpProject {
         serves,
         why,
@@ -359,6 +386,7 @@ fn decide(ctx: &Context) -> McpProject {
         sdk1_import: code.sdk1.clone(),
         sdk2_import: code.sdk2.clone(),
         unmanaged_mount: code.unmanaged_mount.clone(),
+        port_var,
     }
 }
 

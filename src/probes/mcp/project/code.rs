@@ -27,8 +27,9 @@ const MAP: &str = "mcp-code.json";
 /// environment; 10: the environment variable an HTTP start is gated on; 11: a script that
 /// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
 /// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
-/// streamable HTTP app mounted without the session manager's lifespan.
-const READING: u32 = 14;
+/// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
+/// variables it reads.
+const READING: u32 = 15;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -41,6 +42,8 @@ pub(super) struct Code {
     pub(super) sdk2: Option<String>,
     /// Where `X.streamable_http_app()` is mounted in an app with no lifespan, and `X`.
     pub(super) unmanaged_mount: Option<(String, String)>,
+    /// Environment variables ending in `PORT` that the code reads (`GIS_MCP_PORT`).
+    pub(super) port_vars: Vec<String>,
     /// An HTTP transport (the marker and "file:line").
     pub(super) http: Option<(String, String)>,
     /// The environment variable that HTTP start is gated on, in the same file.
@@ -98,6 +101,9 @@ pub(super) struct FileFacts {
     /// lifespan (nothing enters `X.session_manager.run()`), and `X`.
     #[serde(default)]
     pub(super) unmanaged_mount: Option<(usize, String)>,
+    /// Environment variables ending in `PORT` that the file reads, the first four.
+    #[serde(default)]
+    pub(super) port_vars: Vec<String>,
     /// The HTTP marker, its line and whether it names SSE.
     pub(super) http: Option<(String, usize, bool)>,
     /// The environment variable the HTTP start is gated on, with the `if` line as `at`.
@@ -522,6 +528,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         sdk1: SDK1.find(text).map(line),
         sdk2: SDK2.find(text).map(line),
         unmanaged_mount: unmanaged_mount(text).map(|(at, var)| (line_of(text, at), var)),
+        port_vars: port_vars(text),
         stdio: stdio_at(text),
         default_transport: default_transport(text)
             .map(|(t, offset)| (t.to_string(), line_of(text, offset))),
@@ -573,6 +580,24 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         server_var: SERVER_VAR.captures(text).map(|c| c[1].to_string()),
         configures,
     }
+}
+
+/// The environment variables ending in `PORT` that `text` reads by name, the first four.
+fn port_vars(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in ENV_READ.captures_iter(text) {
+        let Some(name) = (1..=3).find_map(|i| c.get(i)) else {
+            continue;
+        };
+        let name = name.as_str();
+        if name.ends_with("PORT") && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+        if out.len() == 4 {
+            break;
+        }
+    }
+    out
 }
 
 /// `X.streamable_http_app()` mounted in an app (`Mount("/", app=mcp.streamable_http_app())`,
@@ -654,6 +679,11 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         .unmanaged_mount
         .take()
         .or(f.unmanaged_mount.map(|(line, var)| (at(line), var)));
+    for v in f.port_vars {
+        if !code.port_vars.contains(&v) {
+            code.port_vars.push(v);
+        }
+    }
     if let Some((marker, line, sse)) = f.http {
         if code.http.is_none() {
             code.sse |= sse;
