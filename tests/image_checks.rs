@@ -639,3 +639,60 @@ fn a_docker_save_that_hangs_is_unknown_at_the_timeout_and_killed() {
         .any(|c| String::from_utf8_lossy(&c).contains("sleep\u{0}29.137"));
     assert!(!alive, "the hung docker save is still running");
 }
+
+/// image.mcp_sdk of a project whose server imports SDK 1's FastMCP, with `requirement` in its
+/// environment.yml and an image whose environment holds mcp `version` (a conda record).
+fn image_mcp_sdk(requirement: &str, version: &str) -> serde_json::Value {
+    let mut sb = Sandbox::new();
+    project_with_dockerfile(&sb);
+    sb.write(
+        "project/server.py",
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"notes\")\n",
+    );
+    sb.write(
+        "project/environment.yml",
+        &format!("name: notes\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - {requirement}\n"),
+    );
+    let record = format!("opt/conda/conda-meta/mcp-{version}-pyhd8ed1ab_0.json");
+    let archive = sb.root().join("image.tar");
+    std::fs::write(&archive, saved_image(&[(record.as_str(), 0o644, b"{}")])).unwrap();
+    cli_only_engine(&mut sb, &format!("cat '{}'", archive.display()));
+    let (report, _) = sb.json(&["--image", "app:1", "image.mcp_sdk"]);
+    support::check(&report, "image.mcp_sdk").clone()
+}
+
+/// An image built from an unbounded `mcp` after SDK 2 came out holds a server that stops at
+/// `from mcp.server.fastmcp import FastMCP`: it fails, and the fix bounds the requirement
+/// before the rebuild (a rebuild alone would get SDK 2 again). With the bound in place, the
+/// rebuild is the command; an image with SDK 1 passes.
+#[test]
+fn an_image_with_the_other_mcp_sdk_fails() {
+    let c = image_mcp_sdk("mcp>=1.9", "2.3.0");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(
+        c["summary"],
+        "image app:1 has mcp 2.3.0 in /opt/conda, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server in it stops at that import"
+    );
+    let fix = &c["fix"];
+    assert!(fix["commands"].as_array().unwrap().is_empty(), "{fix:#}");
+    let manual: Vec<&str> = fix["manual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        manual[0]
+            .starts_with("First (see mcp.sdk): In environment.yml line 5, write `mcp>=1.9,<2`"),
+        "{manual:?}"
+    );
+    assert!(
+        manual[1].starts_with("Then rebuild the image: `docker build -t app:1 "),
+        "{manual:?}"
+    );
+    let c = image_mcp_sdk("mcp>=1.9,<2", "2.3.0");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["fix"]["commands"][0][0], "docker", "{c:#}");
+    let c = image_mcp_sdk("mcp>=1.9,<2", "1.27.0");
+    assert_eq!(c["status"], "ok", "{c:#}");
+}

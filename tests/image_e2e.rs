@@ -415,3 +415,52 @@ fn image_layers_show_pip_secrets_setuid_and_lock_drift() {
         assert_eq!(support::status(&report, id), "ok", "{id}: {report:#}");
     }
 }
+
+/// A real image whose environment holds conda's mcp 2.3.0, for a server that imports SDK 1's
+/// `mcp.server.fastmcp`: image.mcp_sdk reads the record from the engine's layers and fails;
+/// the same code with SDK 2's `MCPServer` passes on the same image.
+#[test]
+fn an_image_with_mcp_2_fails_an_sdk_1_server() {
+    let Some(docker) = available() else { return };
+    let sb = sandbox(&docker);
+    lay_out(
+        &sb,
+        &[
+            ("root/opt/conda/conda-meta/history", ""),
+            (
+                "root/opt/conda/conda-meta/mcp-2.3.0-pyhd8ed1ab_0.json",
+                "{}",
+            ),
+            ("server.py", "from mcp.server.fastmcp import FastMCP\n"),
+            (
+                "environment.yml",
+                "name: notes\nchannels: [conda-forge]\ndependencies:\n  - mcp\n",
+            ),
+        ],
+    );
+    let img = build(
+        &sb,
+        &docker,
+        "mcp-sdk",
+        "FROM scratch\nCOPY root/ /\nCMD [\"sh\"]\n",
+    );
+    let run = || {
+        sb.json(&["--timeout", "60", "--image", &img.tag, "image.mcp_sdk"])
+            .0
+    };
+    let report = run();
+    let c = support::check(&report, "image.mcp_sdk");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("has mcp 2.3.0 in /opt/conda, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server in it stops at that import"),
+        "{c:#}"
+    );
+    lay_out(
+        &sb,
+        &[("server.py", "from mcp.server.mcpserver import MCPServer\n")],
+    );
+    assert_eq!(support::status(&run(), "image.mcp_sdk"), "ok");
+}

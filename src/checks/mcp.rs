@@ -14,6 +14,7 @@ mod container;
 mod defence;
 mod pin;
 mod sdk;
+pub(crate) use sdk::{bound_step as sdk_bound_step, need as sdk_need};
 
 /// The registry entries of this area, one per check.
 pub(crate) fn checks() -> Vec<Arc<dyn Check>> {

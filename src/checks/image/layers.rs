@@ -40,6 +40,15 @@ the Dockerfile (`micromamba install -y -n base -f conda-lock.yml` or an explicit
 rebuild, or re-lock when environment.yml changed.";
 
 /// The registry entries of the layer checks, one per check.
+pub(super) const MCP_SDK_EXPLAIN: &str = "Reads the image's layers for the `mcp` package (its \
+conda-meta record, else its .dist-info) and compares its major version with the server API \
+the project's code imports: SDK 1's `mcp.server.fastmcp`, or SDK 2's `MCPServer` (see \
+mcp.sdk). SDK 2 removed `mcp.server.fastmcp`, so an image built after SDK 2 was released from \
+an unbounded `mcp` requirement holds a server that stops at its first import, although the \
+build passed and nothing in the repository changed. Fails when the image has the other major \
+version; skips when the code imports neither API or both (a fallback), or the image has no \
+`mcp`. Fix: bound the requirement (mcp.sdk's step, `mcp>=1.9,<2`) and rebuild the image.";
+
 pub(super) fn checks() -> Vec<Arc<dyn Check>> {
     vec![
         Arc::new(Builtin::new(Spec {
@@ -65,6 +74,14 @@ pub(super) fn checks() -> Vec<Arc<dyn Check>> {
             applies: "When the project image exists locally and the engine socket answers; skips otherwise.",
             explain: SETUID_EXPLAIN,
             run: check_setuid,
+        })),
+        Arc::new(Builtin::new(Spec {
+            id: "image.mcp_sdk",
+            title: "The image's MCP SDK fits the server's code",
+            can_fix: true,
+            applies: "When the project's code imports one server API of the official MCP SDK and the project image exists locally; skips otherwise.",
+            explain: MCP_SDK_EXPLAIN,
+            run: check_mcp_sdk,
         })),
         Arc::new(Builtin::new(Spec {
             id: "image.lock",
@@ -290,6 +307,71 @@ fn platform(arch: &str) -> &'static str {
         "ppc64le" => "linux-ppc64le",
         _ => "linux-64",
     }
+}
+
+/// `image.mcp_sdk`.
+pub(super) fn check_mcp_sdk(ctx: &Context) -> Outcome {
+    let Some(need) = crate::checks::mcp::sdk_need(ctx)? else {
+        return Err(Early::skip(
+            "the code imports both server APIs of the MCP SDK: it runs on either (see mcp.sdk)",
+        ));
+    };
+    let (target, _, c) = with_contents(ctx)?;
+    let found = c
+        .conda
+        .iter()
+        .find(|r| r.name == "mcp")
+        .map(|r| (r.version.clone(), format!("/{}", r.prefix)))
+        .or_else(|| {
+            let d = c.dists.iter().find(|d| normalized(&d.name) == "mcp")?;
+            Some((
+                d.version.clone(),
+                format!("/{}", env_prefix(&d.site_packages)),
+            ))
+        });
+    let Some((version, place)) = found else {
+        return Err(Early::skip(format!(
+            "image {} has no `mcp` package: the server {} imports does not run in it",
+            target.name, need.at
+        )));
+    };
+    if need.fits(&version) {
+        return Ok(CheckResult::ok(format!(
+            "image {} has mcp {version} in {place}, which has {} ({} imports it)",
+            target.name, need.api, need.at
+        )));
+    }
+    let mut fix = rebuild(
+        ctx,
+        &target,
+        &format!(
+            "Rebuild the image with the SDK the code is written for — {}.",
+            need.why
+        ),
+    );
+    // The requirement first: a rebuild from it as it is gets the same SDK again, so the
+    // build is a step for after the edit, not a command `fix` runs before it.
+    if let Some(step) = crate::checks::mcp::sdk_bound_step(ctx, &need) {
+        let build: Vec<String> = fix
+            .commands
+            .drain(..)
+            .map(|argv| {
+                format!(
+                    "Then rebuild the image: `{}`",
+                    crate::fix::quote_argv(&argv)
+                )
+            })
+            .collect();
+        fix.manual.splice(
+            0..0,
+            std::iter::once(format!("First (see mcp.sdk): {step}")).chain(build),
+        );
+    }
+    Ok(CheckResult::fail(format!(
+        "image {} has mcp {version} in {place}, which lacks {} ({} imports it; {}): the server in it stops at that import",
+        target.name, need.api, need.at, need.why
+    ))
+    .with_fix(fix))
 }
 
 /// `image.lock`.

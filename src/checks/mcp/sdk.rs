@@ -32,20 +32,20 @@ into the environment (micromamba install -n ENV -c conda-forge 'mcp<2'), or move
 the other API.";
 
 /// The SDK major the code needs, and what it imports.
-struct Need {
+pub(crate) struct Need {
     major: u64,
     /// What it imports, as the messages name it.
-    api: &'static str,
+    pub(crate) api: &'static str,
     /// Where ("server.py:1").
-    at: String,
+    pub(crate) at: String,
     /// Why the other major lacks it.
-    why: &'static str,
+    pub(crate) why: &'static str,
     /// The MatchSpec that keeps the right major.
     bound: &'static str,
 }
 
 impl Need {
-    fn fits(&self, version: &str) -> bool {
+    pub(crate) fn fits(&self, version: &str) -> bool {
         major(version).is_none_or(|m| (m >= 2) == (self.major >= 2))
     }
     /// A requirement fits when every 1.x release it admits or every 2.x one is what the code
@@ -207,7 +207,7 @@ fn locked(ctx: &Context) -> Option<(String, String)> {
 }
 
 /// What the code needs; `Ok(None)` when it imports both APIs (a fallback runs on either).
-fn need(ctx: &Context) -> Result<Option<Need>, Early> {
+pub(crate) fn need(ctx: &Context) -> Result<Option<Need>, Early> {
     let p = mcp::project(ctx);
     match (&p.sdk1_import, &p.sdk2_import) {
         (Some(at), None) => Ok(Some(Need {
@@ -297,6 +297,14 @@ pub(super) fn check(ctx: &Context) -> Outcome {
     .manual(edit_step(&d, &need))
     .phase(Phase::Configure);
     Ok(located(CheckResult::warn(summary).with_fix(fix), Some(&d)))
+}
+
+/// The step that bounds the requirement when it lets a new environment (or image) get the
+/// other major version, as mcp.sdk reports it.
+pub(crate) fn bound_step(ctx: &Context, need: &Need) -> Option<String> {
+    declared(ctx)
+        .filter(|d| !need.spec_fits(d.spec.as_ref()))
+        .map(|d| edit_step(&d, need))
 }
 
 /// The step that bounds the requirement, with the other way out.
