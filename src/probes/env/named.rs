@@ -85,6 +85,7 @@ fn commands(text: &str) -> impl Iterator<Item = (usize, String, String)> + '_ {
         } else {
             spans.join(" ; ")
         };
+        let line = make_shell_calls(&line);
         let line = line
             .trim_start()
             .trim_start_matches(['@', '-', '+', '\t', ' ']);
@@ -97,6 +98,48 @@ fn commands(text: &str) -> impl Iterator<Item = (usize, String, String)> + '_ {
         };
         segments
     })
+}
+
+/// `line` with each Makefile `$(shell …)` call replaced by the verb it prints when it chooses
+/// one (`$(shell [ -d $(ENV) ] && echo update || echo create)`: `create`, which makes the
+/// environment the first time), else by nothing: its `&&` and `||` are the shell's inside the
+/// call, not commands of the recipe.
+fn make_shell_calls(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains("$(shell ") {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find("$(shell ") {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + 2..];
+        let mut depth = 0usize;
+        let end = body.char_indices().find_map(|(i, c)| match c {
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' if depth == 0 => Some(i),
+            ')' => {
+                depth -= 1;
+                None
+            }
+            _ => None,
+        });
+        let Some(end) = end else {
+            // Unclosed: left as written.
+            out.push_str(&rest[start..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        let call = &body[..end];
+        let verb = ["create", "update"]
+            .into_iter()
+            .find(|v| call.contains(&format!("echo {v}")));
+        out.push_str(verb.unwrap_or(""));
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// An environment a README or script creates by hand, with no file: `conda create -n foo
@@ -1095,6 +1138,22 @@ conda env create -p /opt/x -f environment.yml
             (n.line, n.command.as_str()),
             (2, "conda env create -f ./scripts/env_backend.yaml")
         );
+    }
+
+    /// anaconda/assistant-sdk's Makefile picks `update` or `create` with a `$(shell …)` call
+    /// whose `&&` and `||` are the shell's, and places the environment with `-p` through a
+    /// variable: the command is the create, into ./env, from the file.
+    #[test]
+    fn a_make_shell_call_that_picks_the_verb_is_the_create() {
+        let make = "conda_env_dir ?= ./env\nenv_file := environment-dev.yml\nconda_exe ?= conda\n\nsetup:\n\t$(conda_exe) env $(shell [ -d $(conda_env_dir) ] && echo update || echo create) -p $(conda_env_dir) --file $(env_file)\n";
+        let got = named_in(make);
+        let cmds: Vec<_> = commands(make).collect();
+        assert_eq!(got.len(), 1, "{got:?} {cmds:?}");
+        assert_eq!(got[0].file, "environment-dev.yml");
+        assert_eq!(got[0].env.as_deref(), Some("./env"));
+        assert_eq!(got[0].line, 6);
+        assert_eq!(make_shell_calls("a $(shell date) b"), "a  b");
+        assert_eq!(make_shell_calls("a $(shell (x) b"), "a $(shell (x) b");
     }
 
     /// DahnJ/H3-Pandas' Makefile names both through variables it sets once: read as words.
