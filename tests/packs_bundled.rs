@@ -371,6 +371,22 @@ fn an_indented_code_block_in_a_readme_is_searched() {
     assert_eq!(location_lines(readme), [7], "{readme:#}");
 }
 
+/// A README.rst (Ouranosinc/raven's) is searched too: reStructuredText's literal blocks, after
+/// `::`, are indented code blocks.
+#[test]
+fn a_restructuredtext_readme_is_searched() {
+    let sb = with_readme("");
+    std::fs::remove_file(sb.project.join("README.md")).unwrap();
+    sb.write(
+        "project/README.rst",
+        "Raven\n=====\n\nInstall::\n\n    pip install xclim rasterio\n\nThen run it.\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let readme = check(&v, "pip.readme");
+    assert_eq!(readme["status"], "warn", "{readme:#}");
+    assert_eq!(location_lines(readme), [6], "{readme:#}");
+}
+
 #[test]
 fn trivy_version_is_checked_and_fixed_with_mamba() {
     let sb = Sandbox::new();

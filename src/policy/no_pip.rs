@@ -189,6 +189,8 @@ pub(crate) const VALUED_OPTIONS: &[&str] = &[
     "--log",
     "--progress-bar",
     "--python",
+    // pip 25.1: a dependency group of pyproject.toml (`--group test`), not a package.
+    "--group",
 ];
 
 /// A YAML line that names or describes a step rather than running it (`- name: Strip pip

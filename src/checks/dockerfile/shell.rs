@@ -744,6 +744,11 @@ mod tests {
             ["torch", "uvicorn"]
         );
         assert!(pip_packages(&w("micromamba install -y numpy")).is_empty());
+        // `--group test` names a dependency group of pyproject.toml (pip 25.1), not a package.
+        assert_eq!(
+            pip_packages(&commands("pip install --group test --group=lint requests")[0]),
+            ["requests"]
+        );
         assert_eq!(runtime_of("libgl1-mesa-dev"), Some("libgl1"));
         assert_eq!(runtime_of("gcc"), None);
         // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.
