@@ -671,7 +671,7 @@ fn an_image_with_the_other_mcp_sdk_fails() {
     assert_eq!(c["status"], "fail", "{c:#}");
     assert_eq!(
         c["summary"],
-        "image app:1 has mcp 2.3.0 in /opt/conda, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server in it stops at that import"
+        "image app:1 has mcp 2.3.0 in /opt/conda, which lacks SDK 1's FastMCP (server.py:1 imports it; SDK 2 renamed it MCPServer): the server in it stops at that import"
     );
     let fix = &c["fix"];
     assert!(fix["commands"].as_array().unwrap().is_empty(), "{fix:#}");

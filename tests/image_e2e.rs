@@ -455,7 +455,7 @@ fn an_image_with_mcp_2_fails_an_sdk_1_server() {
         c["summary"]
             .as_str()
             .unwrap()
-            .ends_with("has mcp 2.3.0 in /opt/conda, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server in it stops at that import"),
+            .ends_with("has mcp 2.3.0 in /opt/conda, which lacks SDK 1's FastMCP (server.py:1 imports it; SDK 2 renamed it MCPServer): the server in it stops at that import"),
         "{c:#}"
     );
     lay_out(

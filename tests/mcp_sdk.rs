@@ -46,7 +46,7 @@ fn sdk_1_code_in_an_environment_with_mcp_2_fails_and_fix_installs_mcp_below_2() 
     assert_eq!(c["status"], "fail", "{c:#}");
     assert_eq!(
         summary(&r),
-        "`proj` has mcp 2.3.0, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer): the server stops at that import"
+        "`proj` has mcp 2.3.0, which lacks SDK 1's FastMCP (server.py:1 imports it; SDK 2 renamed it MCPServer): the server stops at that import"
     );
     assert_eq!(
         fix_commands(&r, "mcp.sdk"),
@@ -113,7 +113,7 @@ fn an_unbounded_requirement_warns_and_a_bound_or_a_lock_passes() {
     assert_eq!((status(&r, "mcp.sdk"), code), ("warn", 0), "{r:#}");
     assert_eq!(
         summary(&r),
-        "`mcp` (environment.yml:7) lets a new environment get mcp 2, which lacks `mcp.server.fastmcp` (server.py:1 imports it; SDK 2 renamed FastMCP to MCPServer); the environment has mcp 1.27.0 for now"
+        "`mcp` (environment.yml:7) lets a new environment get mcp 2, which lacks SDK 1's FastMCP (server.py:1 imports it; SDK 2 renamed it MCPServer); the environment has mcp 1.27.0 for now"
     );
     for bounded in ["mcp>=1.9,<2", "mcp=1.26", "mcp 1.12.*"] {
         sb.write(
@@ -143,20 +143,23 @@ fn an_unbounded_requirement_warns_and_a_bound_or_a_lock_passes() {
     assert!(c["details"].to_string().contains("`mcp>=1.9,<2`"), "{c:#}");
 }
 
-/// SDK 2 code needs `MCPServer`: a requirement bounded below 2 warns with `mcp>=2`, an
-/// environment with mcp 1.x fails.
+/// SDK 2 code needs `MCPServer`: a requirement bounded below 2 allows no SDK 2 (a fail whose
+/// step is `mcp>=2`), an environment with mcp 1.x fails.
 #[test]
 fn sdk_2_code_needs_mcp_2() {
     let (sb, _) = project(SDK2, "  - mcp<2\n", &[]);
     let (r, _) = sb.json(&["mcp.sdk"]);
-    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert_eq!(status(&r, "mcp.sdk"), "fail", "{r:#}");
     assert!(fix_texts(&r)
         .join("\n")
         .contains("write `mcp>=2` in place of `mcp<2`"));
     let (sb, _) = project(SDK2, "  - mcp\n", &[("mcp", "1.27.0")]);
     let (r, _) = sb.json(&["mcp.sdk"]);
     assert_eq!(status(&r, "mcp.sdk"), "fail", "{r:#}");
-    assert!(summary(&r).contains("which lacks `MCPServer`"), "{r:#}");
+    assert!(
+        summary(&r).contains("which lacks SDK 2's MCPServer"),
+        "{r:#}"
+    );
 }
 
 /// Code that imports both APIs (a `try:` that falls back) runs on either; code that imports
@@ -186,4 +189,136 @@ fn either_api_passes_and_no_api_skips() {
         summary(&r).starts_with("`mcp[cli]>=1.9.4` (pyproject.toml:5)"),
         "{r:#}"
     );
+}
+
+/// Requirements outside the environment file are found where they are written: a file that
+/// requirements.txt includes, the requirements file an environment file's `pip:` block
+/// includes (the step names that file, not the include), Poetry's table, and a Dockerfile's
+/// `RUN pip install` where nothing else names mcp.
+#[test]
+fn requirements_are_found_where_they_are_written() {
+    let (sb, _) = project(SDK1, "  - pip:\n      - -r requirements.txt\n", &[]);
+    sb.write("project/requirements.txt", "httpx\nmcp[cli]>=1.8.0\n");
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(
+        summary(&r).starts_with("`mcp[cli]>=1.8.0` (requirements.txt:2)"),
+        "{r:#}"
+    );
+    assert!(
+        fix_texts(&r)
+            .join("\n")
+            .contains("In requirements.txt line 2, write `mcp[cli]>=1.8.0,<2`"),
+        "{r:#}"
+    );
+
+    let (sb, _) = project(SDK1, "", &[]);
+    sb.write(
+        "project/requirements.txt",
+        "-r requirements/base.txt\nhttpx\n",
+    );
+    sb.write(
+        "project/requirements/base.txt",
+        "mcp==1.26.0 \\\n    --hash=sha256:00\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "ok", "{r:#}");
+    assert!(
+        summary(&r).starts_with("`mcp==1.26.0` (requirements/base.txt:1) keeps"),
+        "{r:#}"
+    );
+
+    let (sb, _) = project(SDK1, "", &[]);
+    sb.write(
+        "project/pyproject.toml",
+        "[tool.poetry]\nname = \"notes\"\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nmcp = \">=1.8\"\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(
+        fix_texts(&r)
+            .join("\n")
+            .contains("In pyproject.toml line 6, write `mcp = \">=1.8,<2\"`"),
+        "{r:#}"
+    );
+    sb.write(
+        "project/pyproject.toml",
+        "[tool.poetry.dependencies]\nmcp = { version = \"^1.8\", extras = [\"cli\"] }\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "ok", "{r:#}");
+
+    let (sb, _) = project(SDK1, "", &[]);
+    sb.write(
+        "project/Dockerfile",
+        "FROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir \"mcp[cli]>=1.8.0\" httpx\nCMD [\"python\", \"/app/server.py\"]\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(
+        summary(&r).starts_with("`mcp[cli]>=1.8.0` (Dockerfile:3)"),
+        "{r:#}"
+    );
+}
+
+/// A uv.lock that pins mcp 2 makes the server's environment (`uv sync --frozen`): it fails
+/// as a conda lock would. An environment that drifted from a requirement that fits is
+/// env.packages' to fix: mcp.sdk fails, points there and adds no step of its own.
+#[test]
+fn a_uv_lock_pin_and_a_drifted_environment() {
+    let (sb, _) = project(SDK1, "", &[]);
+    sb.write(
+        "project/pyproject.toml",
+        "[project]\nname = \"notes\"\ndependencies = [\"mcp>=1.9\"]\n",
+    );
+    sb.write(
+        "project/uv.lock",
+        "version = 1\n\n[[package]]\nname = \"mcp\"\nversion = \"2.0.0\"\n\n[[package]]\nname = \"notes\"\nversion = \"0.1.0\"\n",
+    );
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "fail", "{r:#}");
+    assert!(
+        summary(&r).starts_with("uv.lock pins mcp 2.0.0, which lacks SDK 1's FastMCP"),
+        "{r:#}"
+    );
+
+    let (sb, _) = project(SDK1, "  - mcp=1.9\n", &[("mcp", "2.3.0")]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    let c = check(&r, "mcp.sdk");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        summary(&r).ends_with("so the environment drifted (see env.packages)"),
+        "{c:#}"
+    );
+    assert!(c["fix"].is_null(), "{c:#}");
+}
+
+/// Two files that import one API each, with no fallback: one of them fails whichever SDK is
+/// installed.
+#[test]
+fn files_that_import_different_apis_warn() {
+    let (sb, _) = project(SDK1, "  - mcp<2\n", &[]);
+    sb.write("project/server2.py", SDK2);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert!(
+        summary(&r).ends_with("with no fallback: one of them fails whichever mcp is installed"),
+        "{r:#}"
+    );
+}
+
+/// blazickjp/arxiv-mcp-server's shape: the low-level `Server` with `@server.list_tools()`
+/// decorators, which SDK 2's `Server` no longer has (its handlers go to the constructor),
+/// and `mcp>=1.27.0`: the next environment's server stops at the first decorator.
+#[test]
+fn a_low_level_server_with_decorators_needs_sdk_1() {
+    let server = "from mcp.server import Server\n\nserver = Server(\"arxiv\")\n\n\n@server.list_tools()\nasync def tools():\n    return []\n";
+    let (sb, _) = project(server, "  - mcp>=1.27.0\n", &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "warn", "{r:#}");
+    assert_eq!(
+        summary(&r),
+        "`mcp>=1.27.0` (environment.yml:7) lets a new environment get mcp 2, which lacks SDK 1's low-level decorators (`@server.list_tools()`) (server.py:6 uses them; SDK 2's `Server` takes its handlers as constructor arguments (`on_list_tools=`))"
+    );
+    assert!(fix_texts(&r).join("\n").contains("on_call_tool=…"), "{r:#}");
 }

@@ -14,7 +14,7 @@ mod container;
 mod defence;
 mod pin;
 mod sdk;
-pub(crate) use sdk::{bound_step as sdk_bound_step, need as sdk_need};
+pub(crate) use sdk::{bound_step as sdk_bound_step, need as sdk_need, Needs as SdkNeeds};
 
 /// The registry entries of this area, one per check.
 pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
@@ -1011,6 +1011,8 @@ mod tests {
             names: Vec::new(),
             sdk1_import: None,
             sdk2_import: None,
+            sdk_either: None,
+            sdk1_lowlevel: false,
             unmanaged_mount: None,
             port_var: None,
         }

@@ -311,10 +311,18 @@ fn platform(arch: &str) -> &'static str {
 
 /// `image.mcp_sdk`.
 pub(super) fn check_mcp_sdk(ctx: &Context) -> Outcome {
-    let Some(need) = crate::checks::mcp::sdk_need(ctx)? else {
-        return Err(Early::skip(
-            "the code imports both server APIs of the MCP SDK: it runs on either (see mcp.sdk)",
-        ));
+    let need = match crate::checks::mcp::sdk_need(ctx)? {
+        crate::checks::mcp::SdkNeeds::One(need) => need,
+        crate::checks::mcp::SdkNeeds::Either(_) => {
+            return Err(Early::skip(
+                "the code imports both server APIs of the MCP SDK, one as the other's fallback: it runs on either",
+            ))
+        }
+        crate::checks::mcp::SdkNeeds::Split(..) => {
+            return Err(Early::skip(
+                "the code's files import different server APIs of the MCP SDK (see mcp.sdk)",
+            ))
+        }
     };
     let (target, _, c) = with_contents(ctx)?;
     let found = c
@@ -337,8 +345,10 @@ pub(super) fn check_mcp_sdk(ctx: &Context) -> Outcome {
     };
     if need.fits(&version) {
         return Ok(CheckResult::ok(format!(
-            "image {} has mcp {version} in {place}, which has {} ({} imports it)",
-            target.name, need.api, need.at
+            "image {} has mcp {version} in {place}, which has {} ({})",
+            target.name,
+            need.api,
+            need.by()
         )));
     }
     let mut fix = rebuild(
@@ -368,8 +378,12 @@ pub(super) fn check_mcp_sdk(ctx: &Context) -> Outcome {
         );
     }
     Ok(CheckResult::fail(format!(
-        "image {} has mcp {version} in {place}, which lacks {} ({} imports it; {}): the server in it stops at that import",
-        target.name, need.api, need.at, need.why
+        "image {} has mcp {version} in {place}, which lacks {} ({}; {}): the server in it stops {}",
+        target.name,
+        need.api,
+        need.by(),
+        need.why,
+        need.stop()
     ))
     .with_fix(fix))
 }

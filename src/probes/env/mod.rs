@@ -10,7 +10,7 @@ pub(crate) use into_base::installs_into_base;
 pub mod lock;
 pub mod meta;
 mod named;
-pub(crate) use named::ByHand;
+pub(crate) use named::{pip_requirements, ByHand};
 pub mod requirements;
 pub mod site;
 

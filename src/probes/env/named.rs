@@ -285,6 +285,15 @@ fn project_prefix(prefix: &str) -> Option<String> {
     plain.then(|| p.to_string())
 }
 
+/// The requirement lines the pip installs of a shell command line name (`pip install
+/// "mcp[cli]>=1.8"` in a Dockerfile's RUN), each command of the line in turn.
+pub(crate) fn pip_requirements(line: &str) -> Vec<String> {
+    line.split(['&', ';', '|'])
+        .filter_map(pip_packages)
+        .flatten()
+        .collect()
+}
+
 /// The packages a `pip install` in `segment` names (`pip install fastmcp "loguru>=0.7"`), as
 /// requirement lines; `None` where it is no pip install. Options and their values,
 /// requirement files (`-r`), editable installs, local paths, URLs and placeholders

@@ -10,6 +10,7 @@ pub(crate) mod origin;
 pub(crate) mod pin;
 mod project;
 mod reply;
+pub(crate) mod requirement;
 pub mod sockets;
 pub mod sse;
 
@@ -22,8 +23,7 @@ pub use client::run_handshake;
 #[cfg(test)]
 pub(crate) use project::Published;
 pub(crate) use project::{
-    every_interface, example_command, project, requirement_in, CodeHost, ImageStart, McpProject,
-    Serves,
+    every_interface, example_command, project, CodeHost, ImageStart, McpProject, Serves,
 };
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.

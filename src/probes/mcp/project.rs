@@ -16,7 +16,7 @@ use image::image_start;
 pub(crate) use image::ImageStart;
 
 /// Bytes of one Python file looked at; larger files are skipped.
-const MAX_SOURCE_BYTES: u64 = 256 * 1024;
+pub(super) const MAX_SOURCE_BYTES: u64 = 256 * 1024;
 /// Python files looked at (shallowest first).
 const MAX_SOURCES: usize = 300;
 /// The fallback address, for a project that clearly serves MCP over HTTP but names none.
@@ -75,6 +75,10 @@ pub(crate) struct McpProject {
     /// (`mcp.server.fastmcp`) and as SDK 2 has it (`MCPServer`): "main.py:3".
     pub(crate) sdk1_import: Option<String>,
     pub(crate) sdk2_import: Option<String>,
+    /// The first file that imports both APIs (a fallback), when one does.
+    pub(crate) sdk_either: Option<String>,
+    /// [`McpProject::sdk1_import`] is the low-level server's decorators, not FastMCP.
+    pub(crate) sdk1_lowlevel: bool,
     /// Where the code mounts `X.streamable_http_app()` in an app that sets no lifespan, and
     /// `X` (see `code::unmanaged_mount`).
     pub(crate) unmanaged_mount: Option<(String, String)>,
@@ -177,31 +181,6 @@ fn dependency(ctx: &Context) -> Option<String> {
         }
     }
     None
-}
-
-/// The requirement for distribution `dist` (normalized) in the project's `file`
-/// (`pyproject.toml`'s `[project] dependencies`, or a requirements file), as written, with
-/// its line (0 where the text is not found on one line).
-pub(crate) fn requirement_in(ctx: &Context, file: &str, dist: &str) -> Option<(usize, String)> {
-    let path = ctx.settings.project_dir.join(file);
-    let bytes = crate::disk::read_capped(&path, MAX_SOURCE_BYTES, "not a project file").ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let names = |r: &str| env::envfile::requirement_name(r).as_deref() == Some(dist);
-    if file == "pyproject.toml" {
-        let doc = text.parse::<toml::Table>().ok()?;
-        let deps = doc.get("project")?.get("dependencies")?.as_array()?;
-        let req = deps.iter().filter_map(|d| d.as_str()).find(|d| names(d))?;
-        let line = text
-            .lines()
-            .position(|l| l.contains(req))
-            .map_or(0, |i| i + 1);
-        return Some((line, req.to_string()));
-    }
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.split(" #").next().unwrap_or(l).trim()))
-        .find(|(_, l)| names(l))
-        .map(|(i, l)| (i, l.to_string()))
 }
 
 /// Requirement names in pyproject.toml (`[project] dependencies`, Poetry's table) or a
@@ -385,6 +364,8 @@ fn decide(ctx: &Context) -> McpProject {
         names,
         sdk1_import: code.sdk1.clone(),
         sdk2_import: code.sdk2.clone(),
+        sdk_either: code.sdk_either.clone(),
+        sdk1_lowlevel: code.sdk1_lowlevel,
         unmanaged_mount: code.unmanaged_mount.clone(),
         port_var,
     }

@@ -28,8 +28,8 @@ const MAP: &str = "mcp-code.json";
 /// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
 /// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
 /// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
-/// variables it reads.
-const READING: u32 = 15;
+/// variables it reads; 16: the low-level server's decorators of SDK 1.
+const READING: u32 = 16;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -40,6 +40,11 @@ pub(super) struct Code {
     /// (`from mcp.server.fastmcp import FastMCP`), and as 2 has it (`MCPServer`): "main.py:3".
     pub(super) sdk1: Option<String>,
     pub(super) sdk2: Option<String>,
+    /// [`Code::sdk1`] is the low-level server's decorators (`@server.list_tools()`), not
+    /// FastMCP.
+    pub(super) sdk1_lowlevel: bool,
+    /// The first file that imports both (a `try:` that falls back from one to the other).
+    pub(super) sdk_either: Option<String>,
     /// Where `X.streamable_http_app()` is mounted in an app with no lifespan, and `X`.
     pub(super) unmanaged_mount: Option<(String, String)>,
     /// Environment variables ending in `PORT` that the code reads (`GIS_MCP_PORT`).
@@ -97,6 +102,9 @@ pub(super) struct FileFacts {
     pub(super) sdk1: Option<usize>,
     #[serde(default)]
     pub(super) sdk2: Option<usize>,
+    /// The SDK 1 line is a low-level decorator (`@server.list_tools()`), not FastMCP.
+    #[serde(default)]
+    pub(super) sdk1_lowlevel: bool,
     /// The line where `X.streamable_http_app()` is mounted in an app and the file sets no
     /// lifespan (nothing enters `X.session_manager.run()`), and `X`.
     #[serde(default)]
@@ -171,10 +179,21 @@ static IMPORT: LazyLock<Regex> =
 static SDK1: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.fastmcp\b|from[ \t]+mcp\.server[ \t]+import[ \t]+[^\n]*\bFastMCP\b)").unwrap()
 });
-/// SDK 2's: `mcp.server.mcpserver` and the `MCPServer` that `mcp.server` exports.
+/// SDK 2's: `mcp.server.mcpserver` and the `MCPServer` that `mcp.server` exports, and the
+/// low-level `Server`'s handlers given to its constructor (`on_list_tools=`).
 static SDK2: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.mcpserver\b|from[ \t]+mcp(?:\.server)?[ \t]+import[ \t]+[^\n]*\bMCPServer\b)").unwrap()
+    Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.mcpserver\b|from[ \t]+mcp(?:\.server)?[ \t]+import[ \t]+[^\n]*\bMCPServer\b)|\bon_(?:list_tools|call_tool)[ \t]*=").unwrap()
 });
+/// SDK 1's low-level server: its handlers registered with decorators, which SDK 2's `Server`
+/// no longer has (`@server.list_tools()`), in a file that imports the SDK's `Server`.
+static SDK1_LOWLEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*@\w+\.(?:list_tools|call_tool|list_resources|read_resource|list_prompts|get_prompt)\(\)").unwrap()
+});
+static LOWLEVEL_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*from[ \t]+mcp\.server(?:\.lowlevel)?[ \t]+import[ \t]+[^\n]*\bServer\b")
+        .unwrap()
+});
+
 static HTTP: LazyLock<Regex> = LazyLock::new(|| {
     // The low-level SDK's transports, mounted in an ASGI app by hand, count too.
     Regex::new(r#"transport\s*=\s*["'](streamable-http|streamable_http|http|sse)["']|\.run\(\s*["'](streamable-http|http|sse)["']|\b(streamable_http_app|sse_app|http_app|SseServerTransport|StreamableHTTPSessionManager|run_sse_async|run_streamable_http_async)\s*\("#).unwrap()
@@ -518,6 +537,12 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     });
     let http = http.map(|(marker, at, sse)| (marker, line_of(text, at), sse));
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
+    let sdk1 = SDK1.find(text).map(|m| (line(m), false)).or_else(|| {
+        LOWLEVEL_IMPORT
+            .is_match(text)
+            .then(|| SDK1_LOWLEVEL.find(text).map(|m| (line(m), true)))
+            .flatten()
+    });
     let address = |re: &Regex| {
         configures
             .then(|| re.captures(text).map(|c| c[1].to_string()))
@@ -525,7 +550,8 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     };
     FileFacts {
         import: IMPORT.find(text).map(line),
-        sdk1: SDK1.find(text).map(line),
+        sdk1: sdk1.map(|(at, _)| at),
+        sdk1_lowlevel: sdk1.is_some_and(|(_, low)| low),
         sdk2: SDK2.find(text).map(line),
         unmanaged_mount: unmanaged_mount(text).map(|(at, var)| (line_of(text, at), var)),
         port_vars: port_vars(text),
@@ -673,6 +699,12 @@ fn host_from(text: &str, literal_too: bool) -> Option<usize> {
 fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     let at = |line: usize| format!("{name}:{line}");
     code.import = code.import.take().or(f.import.map(at));
+    if f.sdk1.is_some() && f.sdk2.is_some() && code.sdk_either.is_none() {
+        code.sdk_either = Some(name.to_string());
+    }
+    if code.sdk1.is_none() {
+        code.sdk1_lowlevel = f.sdk1_lowlevel;
+    }
     code.sdk1 = code.sdk1.take().or(f.sdk1.map(at));
     code.sdk2 = code.sdk2.take().or(f.sdk2.map(at));
     code.unmanaged_mount = code

@@ -893,3 +893,20 @@ fn a_mount_without_the_session_managers_lifespan() {
         assert_eq!(mount(text), None, "{text}");
     }
 }
+
+/// SDK 1's low-level server registers its handlers with decorators that SDK 2's `Server`
+/// no longer has; SDK 2 gives them to the constructor. A decorator without the SDK's
+/// `Server` imported (another framework's) is neither.
+#[test]
+fn the_low_level_servers_sdk() {
+    let f = code::file_facts(
+        "from mcp.server import Server\n\nserver = Server(\"arxiv\")\n\n\n@server.list_tools()\nasync def tools():\n    return []\n",
+    );
+    assert_eq!((f.sdk1, f.sdk1_lowlevel, f.sdk2), (Some(6), true, None));
+    let f = code::file_facts(
+        "from mcp.server.lowlevel import Server\n\nserver = Server(\"x\", on_list_tools=tools)\n",
+    );
+    assert_eq!((f.sdk1, f.sdk2), (None, Some(3)));
+    let f = code::file_facts("from other import Server\n@app.list_tools()\ndef t(): ...\n");
+    assert_eq!((f.sdk1, f.sdk2), (None, None));
+}
