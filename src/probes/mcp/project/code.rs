@@ -28,8 +28,9 @@ const MAP: &str = "mcp-code.json";
 /// starts the server at module level (`uvicorn.run(app, …)` unindented, no `__main__` guard);
 /// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
 /// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
-/// variables it reads; 16: the low-level server's decorators of SDK 1.
-const READING: u32 = 16;
+/// variables it reads; 16: the low-level server's decorators of SDK 1; 17: a method named
+/// like an HTTP app is no HTTP start.
+const READING: u32 = 17;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -512,7 +513,14 @@ pub(super) fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
 pub(super) fn file_facts(text: &str) -> FileFacts {
     let text = &*blank_comments(text);
     let line = |m: regex::Match| line_of(text, m.start());
-    let http = HTTP.captures(text).and_then(|c| {
+    // A method that overrides the SDK's (`def streamable_http_app(self):`, and the
+    // `super().streamable_http_app()` in its body) starts nothing.
+    let call = HTTP.captures_iter(text).find(|c| {
+        let start = c.get(0).map_or(0, |m| m.start());
+        let before = text[..start].trim_end();
+        !before.ends_with("def") && !before.ends_with("super().")
+    });
+    let http = call.and_then(|c| {
         let whole = c.get(0).expect("group 0");
         let kind = (1..=3).find_map(|i| c.get(i)).map_or("", |m| m.as_str());
         // The low-level transports are also what a tool wires up for a port it is given at

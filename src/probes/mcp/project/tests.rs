@@ -910,3 +910,18 @@ fn the_low_level_servers_sdk() {
     let f = code::file_facts("from other import Server\n@app.list_tools()\ndef t(): ...\n");
     assert_eq!((f.sdk1, f.sdk2), (None, None));
 }
+
+/// datalayer/jupyter-mcp-server overrides the SDK's method (`def streamable_http_app(self)`)
+/// and starts stdio by default: the definition, and the `super()` call in it, are no HTTP
+/// start; a call of the app elsewhere is.
+#[test]
+fn a_method_named_like_an_http_app_is_no_http_start() {
+    let f = code::file_facts(
+        "from mcp.server.fastmcp import FastMCP\n\nclass Server(FastMCP):\n    def streamable_http_app(self):\n        return super().streamable_http_app()\n",
+    );
+    assert_eq!(f.http, None);
+    let f = code::file_facts(
+        "from mcp.server.fastmcp import FastMCP\n\nclass Server(FastMCP):\n    def streamable_http_app(self):\n        return self._app\n\napp = Server('x').streamable_http_app()\n",
+    );
+    assert_eq!(f.http.map(|(_, line, _)| line), Some(7));
+}
