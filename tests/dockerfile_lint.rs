@@ -558,6 +558,45 @@ fn the_rebuild_is_tagged_as_the_image_compose_runs_by_name() {
     assert!(!image.to_string().contains("mysql"), "{image}");
 }
 
+/// ESGF/esgf-compute-wps: several Dockerfiles under docker/, and a compose service that runs
+/// `jasonb87/cwt_wps:latest` without building it. That name is the rebuild's tag only for
+/// the Dockerfile its name points at (docker/wps/); the first Dockerfile (docker/celery/)
+/// tagged with it would replace the wps image with the celery one.
+#[test]
+fn a_service_image_tags_only_the_dockerfile_its_name_points_at() {
+    let sb = Sandbox::new();
+    for part in ["celery", "wps"] {
+        sb.write(
+            format!("project/compute-wps/docker/{part}/Dockerfile"),
+            "FROM python:3.12.4\nCMD [\"python\"]\n",
+        );
+    }
+    sb.write(
+        "project/compute-wps/docker/docker-compose.yml",
+        "services:\n  wps:\n    image: jasonb87/cwt_wps:latest\n",
+    );
+    let dir = sb.project.join("compute-wps");
+    let (report, _) = sb.json(&[
+        "-C",
+        dir.to_str().unwrap(),
+        "dockerfile.user",
+        "image.exists",
+    ]);
+    // The service's image is the project's (image.* inspect it) ...
+    let image = check(&report, "image.exists");
+    assert!(
+        image.to_string().contains("jasonb87/cwt_wps:latest"),
+        "{image}"
+    );
+    // ... but the celery Dockerfile's rebuild does not take its name.
+    let manual = check(&report, "dockerfile.user")["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("docker build -t compute-wps-celery -f "),
+        "{manual}"
+    );
+    assert!(!manual.contains("cwt_wps:latest -f "), "{manual}");
+}
+
 /// With no port in the image (no EXPOSE, no listen option), the HEALTHCHECK the fix proposes
 /// asks the port the project's server code gives (TOSTRING-Z/chatx: `uvicorn.run(…,
 /// port=3001)`), not the configured default 8000. The server declares no health route, so

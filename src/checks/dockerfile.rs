@@ -489,19 +489,41 @@ fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
     {
         return printable(&b.tag);
     }
-    let first = crate::probes::docker::project_files(ctx)
-        .dockerfiles
-        .first()
-        .cloned();
+    let files = crate::probes::docker::project_files(ctx);
+    let first = files.dockerfiles.first().cloned();
     let folder = df.path.parent().filter(|d| *d != ctx.settings.project_dir);
-    match folder {
-        Some(dir) if first.as_deref() != Some(df.path.as_path()) => format!(
+    let by_folder = |dir: &Path| {
+        format!(
             "{}-{}",
             crate::policy::text::project_slug(&ctx.settings.project_dir, "app"),
             crate::policy::text::project_slug(dir, "image")
-        ),
+        )
+    };
+    match folder {
+        Some(dir) if first.as_deref() != Some(df.path.as_path()) => by_folder(dir),
+        // Of several Dockerfiles, the image a compose service runs without building it is
+        // this one's only where its name says so (`org/cwt_wps` for docker/wps/): tagging
+        // another build with it would replace that image with a different one.
+        Some(dir)
+            if files.dockerfiles.len() > 1
+                && ctx.settings.image.is_none()
+                && service_image(ctx).is_some_and(|name| !names_folder(&name, dir)) =>
+        {
+            by_folder(dir)
+        }
         _ => tag(ctx),
     }
+}
+
+/// Whether an image name (`jasonb87/cwt_wps:latest`) names a Dockerfile's folder (`wps`) in
+/// its repository's last part.
+fn names_folder(image: &str, dir: &Path) -> bool {
+    let Some(folder) = dir.file_name().and_then(|f| f.to_str()) else {
+        return false;
+    };
+    let repo = image.split(['@', ':']).next().unwrap_or(image);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    last == folder || last.split(['-', '_', '.']).any(|w| w == folder)
 }
 
 /// The image tag used in `docker build` fixes: the configured image, else the project name.
@@ -511,6 +533,12 @@ fn tag(ctx: &Context) -> String {
     if let Some(image) = &ctx.settings.image {
         return image.clone();
     }
+    service_image(ctx)
+        .unwrap_or_else(|| crate::policy::text::project_slug(&ctx.settings.project_dir, "app"))
+}
+
+/// The project's image that a compose service runs by name without building it.
+fn service_image(ctx: &Context) -> Option<String> {
     crate::checks::image::target_image(ctx)
         .filter(|t| {
             t.service.as_ref().is_some_and(|s| {
@@ -518,7 +546,6 @@ fn tag(ctx: &Context) -> String {
             })
         })
         .map(|t| t.name)
-        .unwrap_or_else(|| crate::policy::text::project_slug(&ctx.settings.project_dir, "app"))
 }
 
 /// What `rule` found over every Dockerfile: problems, notes of what passed, and how many
