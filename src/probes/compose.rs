@@ -583,7 +583,7 @@ fn set_build(s: &mut ComposeService, node: &Node, dir: &Path) {
     };
     let built = build.and_then(|_| {
         let context = given.clone().unwrap_or_else(|| ".".into());
-        if context.contains("://") || context.starts_with("git@") {
+        if remote_context(&context) {
             return None;
         }
         let context = dir.join(context);
@@ -598,6 +598,17 @@ fn set_build(s: &mut ComposeService, node: &Node, dir: &Path) {
     }
     s.build_context_text = given;
     s.dockerfile_name = dockerfile_name;
+}
+
+/// A build context the engine fetches rather than a folder: a URL, `git@host:repo`, or a
+/// git repository named as Docker reads one without a scheme (`github.com/org/repo`,
+/// `…/repo.git#branch:folder`).
+pub(crate) fn remote_context(context: &str) -> bool {
+    context.contains("://")
+        || context.starts_with("git@")
+        || context.starts_with("github.com/")
+        || context.contains(".git#")
+        || context.ends_with(".git")
 }
 
 /// `env_file:` as one path, a list of paths, or a list of `{path, required}` maps.
@@ -887,6 +898,18 @@ mod tests {
         );
         let s = svc("services:\n  a:\n    build: ../up/./app\n");
         assert_eq!(s.build_context, Some(PathBuf::from("/up/app")));
+        // A git repository the engine fetches, named as dask/dask-docker names it: no folder.
+        for remote in [
+            "github.com/jupyter/docker-stacks.git#master:base-notebook",
+            "https://github.com/org/repo.git",
+            "git@github.com:org/repo.git",
+            "gitlab.com/org/repo.git#main",
+        ] {
+            let s = svc(&format!(
+                "services:\n  a:\n    build:\n      context: {remote}\n"
+            ));
+            assert_eq!((s.build_context, s.dockerfile), (None, None), "{remote}");
+        }
     }
 
     #[test]
