@@ -1171,11 +1171,27 @@ pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     out
 }
 
-/// Whether a RUN cleans the package manager's caches (`micromamba clean --all --yes`).
+/// Whether a RUN leaves no package cache in its layer: it cleans the package manager's caches
+/// (`micromamba clean --all --yes`, or `rm -rf /opt/conda/pkgs`), or keeps them in a BuildKit
+/// cache mount (`--mount=type=cache,target=/opt/conda/pkgs`), which no layer holds.
 fn cleans_all(ins: &Instruction) -> bool {
-    shell::commands(&ins.command_text())
-        .iter()
-        .any(|c| shell::is_mamba_clean_all(c))
+    let cache_mounted = ins.flags.iter().any(|f| {
+        f.name == "mount"
+            && f.value.as_deref().is_some_and(|v| {
+                v.split(',').any(|kv| kv == "type=cache")
+                    && v.split(',').any(|kv| {
+                        let target = kv
+                            .strip_prefix("target=")
+                            .or_else(|| kv.strip_prefix("dst="))
+                            .or_else(|| kv.strip_prefix("destination="));
+                        target.is_some_and(|t| t.trim_end_matches('/').ends_with("/pkgs"))
+                    })
+            })
+    });
+    cache_mounted
+        || shell::commands(&ins.command_text())
+            .iter()
+            .any(|c| shell::is_mamba_clean_all(c) || shell::removes_package_cache(c))
 }
 
 /// Parse problems (fail) for `dockerfile.syntax`.

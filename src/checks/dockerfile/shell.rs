@@ -312,10 +312,26 @@ pub(super) fn is_mamba_clean_all(words: &[String]) -> bool {
     if mamba_subcommand(words).is_none_or(|(_, s)| s != "clean") {
         return false;
     }
-    words.iter().any(|w| {
-        w == "--all"
-            || (w.starts_with('-') && !w.starts_with("--") && w.chars().skip(1).any(|c| c == 'a'))
-    })
+    let short = |c: char| {
+        words.iter().any(|w| {
+            w.starts_with('-') && !w.starts_with("--") && w.chars().skip(1).any(|x| x == c)
+        })
+    };
+    let long = |l: &str| words.iter().any(|w| w == l);
+    // `--all`, or the tarballs and the extracted packages both (dask-docker's `-tipsy`).
+    long("--all")
+        || short('a')
+        || ((long("--tarballs") || short('t')) && (long("--packages") || short('p')))
+}
+
+/// `rm -rf /opt/conda/pkgs` (or its contents): the package cache removed by hand.
+pub(super) fn removes_package_cache(words: &[String]) -> bool {
+    let first = words.iter().find(|w| !is_assignment(w));
+    first.is_some_and(|w| basename(w) == "rm")
+        && words.iter().skip(1).any(|w| {
+            let w = w.trim_end_matches('*').trim_end_matches('/');
+            !w.starts_with('-') && w.ends_with("/pkgs")
+        })
 }
 
 /// `sudo` (or `doas`) as a program.

@@ -633,7 +633,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD012",
         title: "micromamba, mamba and conda installs clean their cache",
         hadolint: &[],
-        explain: "Every RUN that runs `micromamba`/`mamba`/`conda` install, create or update must also run `<tool> clean --all --yes` (or `-a…`) in the same RUN. In a builder stage (one the final image is not built on, which ships only what a later `COPY --from` takes of its last state), a clean in a later RUN of that stage will do. Why: the package cache otherwise stays in that layer and can double the image size. It is the mamba-family analogue of hadolint DL3009/DL3042 and trivy DS-0015/DS-0019. Fix: append `&& micromamba clean --all --yes` to the same RUN.",
+        explain: "Every RUN that runs `micromamba`/`mamba`/`conda` install, create or update must also run `<tool> clean --all --yes` (or `-a…`, or the tarballs and packages: `-tp…`, or `rm -rf …/pkgs`) in the same RUN; a RUN that keeps the cache in a BuildKit cache mount (`--mount=type=cache,target=/opt/conda/pkgs`) leaves none in its layer. In a builder stage (one the final image is not built on, which ships only what a later `COPY --from` takes of its last state), a clean in a later RUN of that stage will do. Why: the package cache otherwise stays in that layer and can double the image size. It is the mamba-family analogue of hadolint DL3009/DL3042 and trivy DS-0015/DS-0019. Fix: append `&& micromamba clean --all --yes` to the same RUN.",
         ok: "every micromamba, mamba or conda install cleans its cache",
         judge: rules::micromamba_clean,
         fix: fix_micromamba_clean,

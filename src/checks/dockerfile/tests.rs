@@ -704,6 +704,29 @@ fn micromamba_clean_rule() {
         vec![(3, Warn), (5, Warn)]
     );
     assert!(run("dockerfile.micromamba_clean", "policy_secure.Dockerfile").is_empty());
+    // No cache in the layer: a BuildKit cache mount holds it (HelmholtzAI's odt), or the RUN
+    // cleans tarballs and packages (dask-docker's `mamba clean -tipsy`) or removes the folder.
+    for run_line in [
+        "RUN --mount=type=cache,target=/opt/conda/pkgs micromamba install -y -n base -f /tmp/env.yml",
+        "RUN mamba install -y numpy && mamba clean -tipsy && rm -rf /opt/conda/pkgs",
+        "RUN mamba install -y numpy && rm -rf /opt/conda/pkgs/*",
+        "RUN conda install -y numpy && conda clean --tarballs --packages -y",
+    ] {
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM mambaorg/micromamba:2.0.5\n{run_line}\n"),
+        );
+        let found = (rule("dockerfile.micromamba_clean").judge)(&df, &NoBases);
+        assert!(found.iter().all(|f| f.status == Status::Ok), "{run_line}: {found:?}");
+    }
+    let df = Dockerfile::from_text(
+        "Dockerfile".into(),
+        "Dockerfile".into(),
+        "FROM mambaorg/micromamba:2.0.5\nRUN --mount=type=cache,target=/root/.cache/pip micromamba install -y numpy && micromamba clean -i -y\n",
+    );
+    let found = (rule("dockerfile.micromamba_clean").judge)(&df, &NoBases);
+    assert!(found.iter().any(|f| f.status == Status::Warn), "{found:?}");
     // The fix spells the clean of the tool that installs there: `conda clean` after a
     // `conda env update` (the VS Code miniconda dev container), not `micromamba clean`.
     let df = Dockerfile::from_text(
