@@ -29,8 +29,8 @@ const MAP: &str = "mcp-code.json";
 /// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
 /// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
 /// variables it reads; 16: the low-level server's decorators of SDK 1; 17: a method named
-/// like an HTTP app is no HTTP start.
-const READING: u32 = 17;
+/// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it.
+const READING: u32 = 18;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -175,7 +175,7 @@ static COMPARED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"==\s*["']([\w.\-]+)["']"#).unwrap());
 
 static IMPORT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*(?:from|import)\s+(?:mcp|fastmcp)\b").unwrap());
+    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*(?:from|import)[ \t]+(?:mcp|fastmcp)\b").unwrap());
 /// SDK 1's high-level server: `mcp.server.fastmcp`, gone in mcp 2 (renamed `MCPServer`).
 static SDK1: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.fastmcp\b|from[ \t]+mcp\.server[ \t]+import[ \t]+[^\n]*\bFastMCP\b)").unwrap()
@@ -211,8 +211,9 @@ static STDIO: LazyLock<Regex> = LazyLock::new(|| {
 /// A `.run()` with no transport: stdio, the SDKs' default, when it is the server's run.
 static BARE_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.run\(\s*\)").unwrap());
 /// `name = FastMCP(` / `MCPServer(`: the variable that holds the server.
-static SERVER_VAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*(\w+)\s*=\s*(?:\w+\.)?(?:FastMCP|MCPServer)\(").unwrap());
+static SERVER_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*(?:\w+\.)?(?:FastMCP|MCPServer)\(").unwrap()
+});
 /// `"--transport"` in an argparse/click option; its default follows within [`OPTION_REACH`].
 static TRANSPORT_OPTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"["']--transport["']"#).unwrap());

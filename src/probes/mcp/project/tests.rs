@@ -925,3 +925,12 @@ fn a_method_named_like_an_http_app_is_no_http_start() {
     );
     assert_eq!(f.http.map(|(_, line, _)| line), Some(7));
 }
+
+/// The line of an import is its own, not that of the blank lines or comments above it.
+#[test]
+fn an_import_is_placed_on_its_own_line() {
+    let f = code::file_facts("\"\"\"Notes.\"\"\"\n\n# the server\n\nimport os\nfrom mcp.server.fastmcp import FastMCP\n\n\nmcp = FastMCP(\"n\")\n");
+    assert_eq!(f.import, Some(6));
+    assert_eq!(f.sdk1, Some(6));
+    assert_eq!(f.server_var.as_deref(), Some("mcp"));
+}
