@@ -647,3 +647,42 @@ fn a_mounted_app_without_the_session_managers_lifespan_is_named() {
     let (report, log) = run(&script(", lifespan=lambda app: mcp.session_manager.run()"));
     assert_eq!(status(&report, "mcp.handshake"), "ok", "{report:#}\n{log}");
 }
+
+/// obot-platform's shape on the real SDK: the app mounted under /mcp with its own path "/",
+/// so the endpoint is /mcp/. devdoctor derives that URL from the code alone (no --mcp-url)
+/// and completes the handshake there.
+#[test]
+fn a_mounted_app_with_its_own_path_is_asked_there() {
+    let Some(py) = python() else { return };
+    let port = free_port();
+    let project = tempfile::tempdir().unwrap();
+    let script = format!(
+        "try:\n    from mcp.server import MCPServer as Server\n    SDK2 = True\n\
+         except ImportError:\n    from mcp.server.fastmcp import FastMCP as Server\n    SDK2 = False\n\
+         from starlette.applications import Starlette\n\
+         from starlette.routing import Mount\n\
+         import uvicorn\n\n\
+         mcp = Server(\"mounted\")\n\n\n\
+         @mcp.tool()\ndef add(a: int, b: int) -> int:\n    return a + b\n\n\n\
+         if SDK2:\n    inner = mcp.streamable_http_app(streamable_http_path=\"/\")\n\
+         else:\n    mcp.settings.streamable_http_path = \"/\"\n    inner = mcp.streamable_http_app()\n\
+         app = Starlette(routes=[Mount(\"/mcp\", app=inner)], lifespan=lambda app: mcp.session_manager.run())\n\n\
+         if __name__ == \"__main__\":\n    uvicorn.run(app, host=\"127.0.0.1\", port={port})\n"
+    );
+    std::fs::write(project.path().join("server.py"), script).unwrap();
+    let server = Server::start(&py, &project.path().join("server.py"), &[], port);
+    let (report, _) = Sandbox::new().json(&[
+        "-C",
+        &project.path().display().to_string(),
+        "--timeout",
+        "10",
+        "mcp.handshake",
+    ]);
+    let c = check(&report, "mcp.handshake");
+    assert_eq!(c["status"], "ok", "{c:#}\n{}", server.log_text());
+    assert_eq!(
+        c["data"]["url"],
+        format!("http://127.0.0.1:{port}/mcp/"),
+        "{c:#}"
+    );
+}

@@ -29,8 +29,9 @@ const MAP: &str = "mcp-code.json";
 /// 12: the literal default of a `--host` option; 13: the SDK major its imports need; 14: a
 /// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
 /// variables it reads; 16: the low-level server's decorators of SDK 1; 17: a method named
-/// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it.
-const READING: u32 = 18;
+/// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it;
+/// 19: the path an app mounted under a prefix sets for itself.
+const READING: u32 = 19;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -266,7 +267,7 @@ static PATH: LazyLock<Regex> = LazyLock::new(|| {
 /// The SDK's app mounted under a prefix (`Mount("/mcp", app=mcp.streamable_http_app())`,
 /// ypotheto/compchem-mcp): the endpoint is the app's own path below the prefix, /mcp/mcp.
 static MOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"Mount\(\s*["'](/[^"'\s]*)["']\s*,\s*app\s*=\s*[A-Za-z_][\w.]*\.(streamable_http_app|sse_app)\(\)"#).unwrap()
+    Regex::new(r#"Mount\(\s*["'](/[^"'\s]*)["']\s*,\s*app\s*=\s*[A-Za-z_][\w.]*\.(streamable_http_app|sse_app)\([^()]*\)"#).unwrap()
 });
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -316,11 +317,36 @@ pub(super) fn transport_var(text: &str) -> Option<String> {
 
 /// The endpoint of the SDK's app mounted under a prefix: the prefix, then the app's own
 /// path (/mcp for Streamable HTTP, /sse for SSE). `None` at the root, where the default holds.
-fn mounted_path(text: &str) -> Option<String> {
-    let c = MOUNT.captures(text)?;
-    let prefix = c[1].trim_end_matches('/');
-    let own = if &c[2] == "sse_app" { "/sse" } else { "/mcp" };
+/// `own` is the app's path where the code sets it (`mcp.settings.streamable_http_path = "/"`,
+/// as obot's example does under `Mount("/mcp", …)`: the endpoint is /mcp/).
+fn mounted_path(text: &str, own: Option<&str>) -> Option<String> {
+    let (prefix, kind) = match MOUNT.captures(text) {
+        Some(c) => (c[1].to_string(), c[2].to_string()),
+        None => mounted_variable(text)?,
+    };
+    let prefix = prefix.trim_end_matches('/');
+    let default = if kind == "sse_app" { "/sse" } else { "/mcp" };
+    let own = own.unwrap_or(default);
     (!prefix.is_empty()).then(|| format!("{prefix}{own}"))
+}
+
+/// `Mount("/mcp", app=inner)` where the file sets `inner = mcp.streamable_http_app(…)`: the
+/// prefix and the kind of app.
+fn mounted_variable(text: &str) -> Option<(String, String)> {
+    static MOUNT_VAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"Mount\(\s*["'](/[^"'\s]*)["']\s*,\s*app\s*=\s*(\w+)\s*[,)]"#).unwrap()
+    });
+    static ASSIGNED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*\.(streamable_http_app|sse_app)\(")
+            .unwrap()
+    });
+    MOUNT_VAR.captures_iter(text).find_map(|m| {
+        let kind = ASSIGNED
+            .captures_iter(text)
+            .find(|a| a[1] == m[2])
+            .map(|a| a[2].to_string())?;
+        Some((m[1].to_string(), kind))
+    })
 }
 
 /// In `rest`, the text after an option's name: how far its `default=` may start (the byte
@@ -546,12 +572,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
     });
     let http = http.map(|(marker, at, sse)| (marker, line_of(text, at), sse));
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
-    let sdk1 = SDK1.find(text).map(|m| (line(m), false)).or_else(|| {
-        LOWLEVEL_IMPORT
-            .is_match(text)
-            .then(|| SDK1_LOWLEVEL.find(text).map(|m| (line(m), true)))
-            .flatten()
-    });
+    let sdk1 = sdk1_at(text);
     let address = |re: &Regex| {
         configures
             .then(|| re.captures(text).map(|c| c[1].to_string()))
@@ -594,7 +615,10 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         } else {
             Vec::new()
         },
-        path: address(&PATH).or_else(|| mounted_path(text)),
+        path: {
+            let set = address(&PATH);
+            mounted_path(text, set.as_deref()).or(set)
+        },
         names: NAME
             .captures_iter(text)
             .take(4)
@@ -642,12 +666,12 @@ fn port_vars(text: &str) -> Vec<String> {
 /// Gives the mount's offset and `X`.
 fn unmanaged_mount(text: &str) -> Option<(usize, String)> {
     static MOUNTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\bMount\(|\.mount\()[^)]*?\b(\w+)\.streamable_http_app\(\)").unwrap()
+        Regex::new(r"(?:\bMount\(|\.mount\()[^)]*?\b(\w+)\.streamable_http_app\([^()]*\)").unwrap()
     });
     static HELD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)\.streamable_http_app\(\)").unwrap()
+        Regex::new(r"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)\.streamable_http_app\([^()]*\)").unwrap()
     });
-    if !text.contains("streamable_http_app()")
+    if !text.contains("streamable_http_app(")
         || text.contains("lifespan")
         || text.contains("session_manager.run(")
     {
@@ -670,6 +694,18 @@ fn unmanaged_mount(text: &str) -> Option<(usize, String)> {
             })
             .map(|(at, _)| (at, c[2].to_string()))
             .next()
+    })
+}
+
+/// The line of SDK 1's server API: a FastMCP import, else the low-level server's first
+/// decorator (then `true`) in a file that imports the SDK's `Server`.
+fn sdk1_at(text: &str) -> Option<(usize, bool)> {
+    let line = |m: regex::Match| line_of(text, m.start());
+    SDK1.find(text).map(|m| (line(m), false)).or_else(|| {
+        LOWLEVEL_IMPORT
+            .is_match(text)
+            .then(|| SDK1_LOWLEVEL.find(text).map(|m| (line(m), true)))
+            .flatten()
     })
 }
 

@@ -934,3 +934,19 @@ fn an_import_is_placed_on_its_own_line() {
     assert_eq!(f.sdk1, Some(6));
     assert_eq!(f.server_var.as_deref(), Some("mcp"));
 }
+
+/// obot-platform's example mounts the SDK's app under /mcp and sets its own path to "/":
+/// the endpoint is /mcp/, not / (the app's path alone) nor /mcp/mcp (the default below it).
+#[test]
+fn a_mounted_app_with_its_own_path() {
+    let text = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\nmcp.settings.streamable_http_path = \"/\"\napp = Starlette(routes=[Mount(\"/mcp\", app=mcp.streamable_http_app())])\n";
+    assert_eq!(code::file_facts(text).path.as_deref(), Some("/mcp/"));
+    let text = text.replace("mcp.settings.streamable_http_path = \"/\"\n", "");
+    assert_eq!(code::file_facts(&text).path.as_deref(), Some("/mcp/mcp"));
+    // SDK 2 takes the path as the app's argument.
+    let text = text.replace(
+        "streamable_http_app()",
+        "streamable_http_app(streamable_http_path=\"/\")",
+    );
+    assert_eq!(code::file_facts(&text).path.as_deref(), Some("/mcp/"));
+}
