@@ -1893,3 +1893,32 @@ fn the_proposal_takes_the_name_a_run_script_activates() {
         "{file:#}"
     );
 }
+
+/// HelmholtzAI's odt mounts its environment file into the RUN that installs it (`RUN
+/// --mount=source=backend/environment.yml,target=/tmp/env.yml micromamba install -f
+/// /tmp/env.yml`), from the build context compose gives: that file is the project's.
+#[test]
+fn an_environment_file_a_run_bind_mounts_is_found() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/backend/environment.yml",
+        "name: odt\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n",
+    );
+    sb.write(
+        "project/docker/server.Dockerfile",
+        "FROM mambaorg/micromamba:2.0.5\nRUN --mount=source=backend/environment.yml,target=/tmp/env.yml \\\n    --mount=type=cache,target=/opt/conda/pkgs \\\n    micromamba install -y -n base -f /tmp/env.yml\n",
+    );
+    sb.write(
+        "project/compose.yml",
+        "services:\n  server:\n    build:\n      context: .\n      dockerfile: docker/server.Dockerfile\n",
+    );
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("picked backend/environment.yml: named by docker/server.Dockerfile:2"),
+        "{c:#}"
+    );
+}

@@ -186,13 +186,18 @@ fn copied_into_an_image(ctx: &Context) -> Vec<named::NamedFile> {
             continue;
         }
         let context = crate::probes::dockerfile::context_of(ctx, df);
-        for ins in df
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none())
-        {
-            let words = crate::probes::dockerfile::words(&ins.args, df.escape);
-            for source in words.iter().take(words.len().saturating_sub(1)) {
+        for ins in df.instructions.iter().filter(|i| {
+            (matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none())
+                || i.keyword == "RUN"
+        }) {
+            let words = if ins.keyword == "RUN" {
+                bind_mount_sources(ins)
+            } else {
+                let mut w = crate::probes::dockerfile::words(&ins.args, df.escape);
+                w.pop();
+                w
+            };
+            for source in &words {
                 let yaml = source.ends_with(".yml") || source.ends_with(".yaml");
                 if !yaml || source.contains(['$', '*', '?', '[']) || source.starts_with('/') {
                     continue;
@@ -207,7 +212,11 @@ fn copied_into_an_image(ctx: &Context) -> Vec<named::NamedFile> {
                 {
                     continue;
                 }
-                let command = crate::policy::text::printable(&format!("COPY {}", ins.args.trim()));
+                let command = if ins.keyword == "RUN" {
+                    format!("RUN --mount=…source={source}…")
+                } else {
+                    crate::policy::text::printable(&format!("COPY {}", ins.args.trim()))
+                };
                 out.push(named::NamedFile {
                     why: format!("named by {}:{} (`{command}`)", df.display, ins.line),
                     path,
@@ -373,6 +382,29 @@ fn included_file(entry: &str) -> Option<&str> {
     let rest = rest.trim_start_matches('=').trim();
     let rest = rest.strip_prefix("file:").unwrap_or(rest);
     (!rest.is_empty() && !rest.contains("://")).then_some(rest)
+}
+
+/// The build-context files a RUN bind-mounts (`RUN --mount=source=backend/environment.yml,
+/// target=/tmp/env.yml micromamba install -f /tmp/env.yml`, HelmholtzAI's odt): a mount of
+/// type bind (the default) from the context, not from another stage or image.
+fn bind_mount_sources(ins: &crate::probes::dockerfile::Instruction) -> Vec<String> {
+    ins.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| {
+            let kv: Vec<(&str, &str)> = f
+                .value
+                .as_deref()?
+                .split(',')
+                .filter_map(|p| p.split_once('='))
+                .collect();
+            let get = |k: &[&str]| kv.iter().find(|(n, _)| k.contains(n)).map(|(_, v)| *v);
+            let bind = get(&["type"]).is_none_or(|t| t == "bind");
+            (bind && get(&["from"]).is_none())
+                .then(|| get(&["source", "src"]).map(str::to_string))
+                .flatten()
+        })
+        .collect()
 }
 
 /// Reads an environment file into a [`FileState`], with the requirements files its `pip:`
