@@ -322,3 +322,37 @@ fn a_low_level_server_with_decorators_needs_sdk_1() {
     );
     assert!(fix_texts(&r).join("\n").contains("on_call_tool=…"), "{r:#}");
 }
+
+/// oraclearmcp001's shape: SDK 1's FastMCP run the standalone fastmcp package's way,
+/// `mcp.run(transport="streamable-http", host="0.0.0.0", port=port)`. SDK 1's `run()` takes
+/// only the transport and a mount path (mcp 1.30.0: TypeError), so the server fails as it
+/// starts whatever SDK 1 release is installed; the step moves the address to `FastMCP(…)`,
+/// and bounds the requirement too where it lets SDK 2 in. The same call on SDK 2 code, or
+/// with the address given to the constructor, is no such failure.
+#[test]
+fn sdk_1_run_with_an_address_fails() {
+    let server = "import os\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"oracle\")\n\nif __name__ == \"__main__\":\n    port = int(os.getenv(\"PORT\", \"8000\"))\n    mcp.run(transport=\"streamable-http\", host=\"0.0.0.0\", port=port)\n";
+    let (sb, _) = project(server, "  - mcp>=1.8\n", &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    let c = check(&r, "mcp.sdk");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(
+        summary(&r),
+        "server.py:8 runs SDK 1's FastMCP with a host or port, which its `run()` does not take: the server stops with a TypeError as it starts"
+    );
+    let texts = fix_texts(&r).join("\n");
+    assert!(
+        texts.contains("pass `host=` and `port=` to `FastMCP(…)`"),
+        "{texts}"
+    );
+    assert!(texts.contains("write `mcp>=1.8,<2`"), "{texts}");
+    let fixed = server
+        .replace(
+            "FastMCP(\"oracle\")",
+            "FastMCP(\"oracle\", host=\"0.0.0.0\", port=8000)",
+        )
+        .replace(", host=\"0.0.0.0\", port=port)", ")");
+    let (sb, _) = project(&fixed, "  - mcp>=1.8,<2\n", &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "ok", "{r:#}");
+}

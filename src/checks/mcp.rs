@@ -1013,6 +1013,7 @@ mod tests {
             sdk2_import: None,
             sdk_either: None,
             sdk1_lowlevel: false,
+            sdk1_run_address: None,
             unmanaged_mount: None,
             port_var: None,
         }

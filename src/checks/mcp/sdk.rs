@@ -32,6 +32,9 @@ projects to keep `<2` until they have moved.
 When: the code imports one of the two APIs. A file that imports both (a `try:` that falls back)
 runs on either and passes; two files that import one each, with no fallback, warn: one of
 them fails whichever SDK is installed. Code that imports neither skips.
+Fails too where SDK 1's FastMCP is run with a host or port (`mcp.run(transport=…,
+host=…)`, the standalone fastmcp package's form): SDK 1's `run()` takes only the transport,
+so the server stops with a TypeError as it starts.
 Fails when the environment has, the lock pins, or the requirement allows only, the other
 major version (an environment that drifted from a requirement that fits is left to
 env.packages); warns when the requirement lets a new environment get the other major.
@@ -397,6 +400,9 @@ pub(super) fn check(ctx: &Context) -> Outcome {
         }
     };
     let declared = declared(ctx);
+    if let Some(at) = &mcp::project(ctx).sdk1_run_address {
+        return Ok(run_address(&need, at, declared.as_ref()));
+    }
     let env = env_probe::project_env(ctx);
     let installed = env.installed_version("mcp");
     if let (Some((version, by)), Some(name)) = (&installed, &env.name) {
@@ -432,6 +438,26 @@ pub(super) fn check(ctx: &Context) -> Outcome {
         &d,
         installed.as_ref().map(|(v, _)| v.as_str()),
     ))
+}
+
+/// SDK 1's FastMCP run with a host or port (`mcp.run(transport="streamable-http",
+/// host="0.0.0.0", port=8000)`, the standalone fastmcp package's form): SDK 1's `run()` takes
+/// only the transport and a mount path, so the server stops with a TypeError as it starts,
+/// whatever SDK 1 release is installed.
+fn run_address(need: &Need, at: &str, declared: Option<&Declared>) -> CheckResult {
+    let mut fix = Fix::new("Give SDK 1's FastMCP its address where it takes one — its `run()` takes only the transport.")
+        .manual(format!("at {at}: pass `host=` and `port=` to `FastMCP(…)` (or set `mcp.settings.host` and `mcp.settings.port`) and call `run(transport=…)` without them"))
+        .phase(Phase::Configure);
+    if let Some(d) = declared.filter(|d| !need.spec_fits(d.spec.as_ref())) {
+        fix = fix.manual(format!(
+            "and, as SDK 2 has no FastMCP: {}",
+            edit_step(d, need)
+        ));
+    }
+    CheckResult::fail(format!(
+        "{at} runs SDK 1's FastMCP with a host or port, which its `run()` does not take: the server stops with a TypeError as it starts"
+    ))
+    .with_fix(fix)
 }
 
 /// The verdict on the requirement that makes a new environment.

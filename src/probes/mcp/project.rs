@@ -79,6 +79,8 @@ pub(crate) struct McpProject {
     pub(crate) sdk_either: Option<String>,
     /// [`McpProject::sdk1_import`] is the low-level server's decorators, not FastMCP.
     pub(crate) sdk1_lowlevel: bool,
+    /// Where SDK 1's FastMCP is run with a host or port, which its `run()` does not take.
+    pub(crate) sdk1_run_address: Option<String>,
     /// Where the code mounts `X.streamable_http_app()` in an app that sets no lifespan, and
     /// `X` (see `code::unmanaged_mount`).
     pub(crate) unmanaged_mount: Option<(String, String)>,
@@ -366,6 +368,7 @@ fn decide(ctx: &Context) -> McpProject {
         sdk2_import: code.sdk2.clone(),
         sdk_either: code.sdk_either.clone(),
         sdk1_lowlevel: code.sdk1_lowlevel,
+        sdk1_run_address: code.sdk1_run_address.clone(),
         unmanaged_mount: code.unmanaged_mount.clone(),
         port_var,
     }

@@ -30,8 +30,9 @@ const MAP: &str = "mcp-code.json";
 /// streamable HTTP app mounted without the session manager's lifespan; 15: the `…PORT`
 /// variables it reads; 16: the low-level server's decorators of SDK 1; 17: a method named
 /// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it;
-/// 19: the path an app mounted under a prefix sets for itself.
-const READING: u32 = 19;
+/// 19: the path an app mounted under a prefix sets for itself; 20: SDK 1's `run()` given a
+/// host or port.
+const READING: u32 = 20;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -47,6 +48,9 @@ pub(super) struct Code {
     pub(super) sdk1_lowlevel: bool,
     /// The first file that imports both (a `try:` that falls back from one to the other).
     pub(super) sdk_either: Option<String>,
+    /// Where SDK 1's FastMCP is run with a host or port (`mcp.run(transport=…, host=…)`),
+    /// which its `run()` does not take.
+    pub(super) sdk1_run_address: Option<String>,
     /// Where `X.streamable_http_app()` is mounted in an app with no lifespan, and `X`.
     pub(super) unmanaged_mount: Option<(String, String)>,
     /// Environment variables ending in `PORT` that the code reads (`GIS_MCP_PORT`).
@@ -107,6 +111,10 @@ pub(super) struct FileFacts {
     /// The SDK 1 line is a low-level decorator (`@server.list_tools()`), not FastMCP.
     #[serde(default)]
     pub(super) sdk1_lowlevel: bool,
+    /// The line of a `.run(` with `host=` or `port=` in a file that imports SDK 1's FastMCP
+    /// and not SDK 2's API.
+    #[serde(default)]
+    pub(super) sdk1_run_address: Option<usize>,
     /// The line where `X.streamable_http_app()` is mounted in an app and the file sets no
     /// lifespan (nothing enters `X.session_manager.run()`), and `X`.
     #[serde(default)]
@@ -191,6 +199,10 @@ static SDK2: LazyLock<Regex> = LazyLock::new(|| {
 static SDK1_LOWLEVEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*@\w+\.(?:list_tools|call_tool|list_resources|read_resource|list_prompts|get_prompt)\(\)").unwrap()
 });
+/// A server run with an address (`mcp.run(transport="streamable-http", host="0.0.0.0")`):
+/// the standalone fastmcp package's form, not SDK 1's `run(transport, mount_path)`.
+static RUN_ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\w+)\.run\([^()]*\b(?:host|port)\s*=").unwrap());
 static LOWLEVEL_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*from[ \t]+mcp\.server(?:\.lowlevel)?[ \t]+import[ \t]+[^\n]*\bServer\b")
         .unwrap()
@@ -582,6 +594,9 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         import: IMPORT.find(text).map(line),
         sdk1: sdk1.map(|(at, _)| at),
         sdk1_lowlevel: sdk1.is_some_and(|(_, low)| low),
+        sdk1_run_address: sdk1
+            .filter(|(_, low)| !low && !SDK2.is_match(text))
+            .and_then(|_| run_address_at(text)),
         sdk2: SDK2.find(text).map(line),
         unmanaged_mount: unmanaged_mount(text).map(|(at, var)| (line_of(text, at), var)),
         port_vars: port_vars(text),
@@ -697,6 +712,16 @@ fn unmanaged_mount(text: &str) -> Option<(usize, String)> {
     })
 }
 
+/// The line where the server variable's own `run()` is given a host or port (not uvicorn's
+/// `uvicorn.run(app, host=…)`).
+fn run_address_at(text: &str) -> Option<usize> {
+    let server = SERVER_VAR.captures(text)?.get(1)?.as_str().to_string();
+    RUN_ADDRESS
+        .captures_iter(text)
+        .find(|c| c[1] == server)
+        .and_then(|c| c.get(0).map(|m| line_of(text, m.start())))
+}
+
 /// The line of SDK 1's server API: a FastMCP import, else the low-level server's first
 /// decorator (then `true`) in a file that imports the SDK's `Server`.
 fn sdk1_at(text: &str) -> Option<(usize, bool)> {
@@ -750,6 +775,7 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     if code.sdk1.is_none() {
         code.sdk1_lowlevel = f.sdk1_lowlevel;
     }
+    code.sdk1_run_address = code.sdk1_run_address.take().or(f.sdk1_run_address.map(at));
     code.sdk1 = code.sdk1.take().or(f.sdk1.map(at));
     code.sdk2 = code.sdk2.take().or(f.sdk2.map(at));
     code.unmanaged_mount = code

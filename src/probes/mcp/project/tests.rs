@@ -950,3 +950,12 @@ fn a_mounted_app_with_its_own_path() {
     );
     assert_eq!(code::file_facts(&text).path.as_deref(), Some("/mcp/"));
 }
+
+/// SDK 1's FastMCP run with an address is the server variable's `run()`, not uvicorn's.
+#[test]
+fn sdk_1_run_with_an_address_is_the_servers_own() {
+    let f = code::file_facts("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\nmcp.run(transport=\"sse\", port=8001)\n");
+    assert_eq!(f.sdk1_run_address, Some(3));
+    let f = code::file_facts("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\nuvicorn.run(app, host=\"0.0.0.0\", port=8000)\n");
+    assert_eq!(f.sdk1_run_address, None);
+}
