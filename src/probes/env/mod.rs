@@ -372,9 +372,9 @@ fn include_requirements(file: &mut envfile::EnvFile) {
     pip.entries.extend(added);
 }
 
-/// The file a `pip:` entry includes (`-r reqs.txt`, `-r file:reqs.txt`, `--requirement
-/// reqs.txt`); `None` for any other entry and for a URL.
-fn included_file(entry: &str) -> Option<&str> {
+/// The file a `pip:` entry or a requirements file's line includes (`-r reqs.txt`, `-r
+/// file:reqs.txt`, `--requirement reqs.txt`); `None` for any other entry and for a URL.
+pub(crate) fn included_file(entry: &str) -> Option<&str> {
     let t = entry.trim();
     let rest = t
         .strip_prefix("--requirement")

@@ -7,6 +7,7 @@
 use super::project::MAX_SOURCE_BYTES;
 use crate::core::Context;
 use crate::probes::env::envfile::requirement_name;
+use crate::probes::env::included_file as included;
 use std::path::{Path, PathBuf};
 
 /// How a requirement is written.
@@ -132,16 +133,6 @@ fn in_requirements_at(ctx: &Context, path: &Path, dist: &str, depth: u8) -> Opti
         crate::disk::named_outside(&p).ok()?;
         in_requirements_at(ctx, &p, dist, depth - 1)
     })
-}
-
-/// The file a requirement line includes (`-r base.txt`, `--requirement=base.txt`).
-fn included(line: &str) -> Option<&str> {
-    let rest = line
-        .strip_prefix("--requirement")
-        .or_else(|| line.strip_prefix("-r"))?;
-    let rest = rest.trim_start_matches('=').trim();
-    let rest = rest.strip_prefix("file:").unwrap_or(rest);
-    (!rest.is_empty() && !rest.contains("://")).then_some(rest)
 }
 
 /// Where an environment file's `pip:` entry at `line` includes a requirements file (`- -r
