@@ -120,7 +120,8 @@ pub(super) fn host_namespaces(s: &ComposeService, _: &dyn Lookup) -> Vec<Finding
 pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     if let (Some(u), Some((value, unset))) = (&s.user, &s.user_blanked) {
         let name = value.split(':').next().unwrap_or("").trim();
-        if name.is_empty() || name == "root" || name.chars().all(|c| c == '0') {
+        // Docker runs a blank user as root.
+        if name.is_empty() || root_name(name) {
             return vec![finding(
                 u.line,
                 Status::Warn,
@@ -130,8 +131,7 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     }
     if let Some(u) = &s.user {
         let name = u.value.split(':').next().unwrap_or("").trim();
-        let root = name == "root" || (!name.is_empty() && name.chars().all(|c| c == '0'));
-        return if root {
+        return if root_name(name) {
             vec![finding(
                 u.line,
                 Status::Fail,
@@ -200,7 +200,7 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
         }
         if let Some((u, _)) = look.image(image) {
             let name = u.split(':').next().unwrap_or("");
-            if !u.is_empty() && name != "root" && !name.chars().all(|c| c == '0') {
+            if !u.is_empty() && !root_name(name) && !name.is_empty() {
                 return vec![finding(
                     s.line,
                     Status::Ok,
@@ -220,6 +220,11 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             s.name
         ),
     )]
+}
+
+/// A user name or uid that is root (`root`, `0`, `00`); not a blank one.
+fn root_name(name: &str) -> bool {
+    name == "root" || (!name.is_empty() && name.chars().all(|c| c == '0'))
 }
 
 /// `user: "${UID}:${GID}"` where those variables are unset: bash keeps `UID` to itself

@@ -829,9 +829,6 @@ impl ProjectEnv {
     pub fn conda_meta(&self) -> Option<&CondaMeta> {
         self.meta.as_ref().and_then(|m| m.as_ref().ok())
     }
-}
-
-impl ProjectEnv {
     /// The version of `name` installed in the environment and who put it there: its conda
     /// record (`conda`), else its `.dist-info` folder in site-packages (`pip`, which stands
     /// for any installer of PyPI's).

@@ -197,23 +197,10 @@ fn requirement_names(file: &str, text: &str) -> Vec<String> {
     let Ok(doc) = text.parse::<toml::Table>() else {
         return Vec::new();
     };
-    let mut out: Vec<String> = doc
-        .get("project")
-        .and_then(|p| p.get("dependencies"))
-        .and_then(|d| d.as_array())
+    super::requirement::pyproject_dependencies(&doc)
         .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().and_then(env::envfile::requirement_name))
-        .collect();
-    if let Some(t) = doc
-        .get("tool")
-        .and_then(|t| t.get("poetry"))
-        .and_then(|p| p.get("dependencies"))
-        .and_then(|d| d.as_table())
-    {
-        out.extend(t.keys().cloned());
-    }
-    out
+        .map(|(name, _, _)| name)
+        .collect()
 }
 
 /// A port compose publishes for the server.

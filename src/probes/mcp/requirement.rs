@@ -43,17 +43,10 @@ fn shown(ctx: &Context, path: &Path) -> String {
     ctx.settings.display_path(path)
 }
 
-/// The requirement for `dist` (normalized) in pyproject.toml: `[project] dependencies`, else
-/// Poetry's `[tool.poetry.dependencies]` (`mcp = "^1.8"` or `{ version = "^1.8" }`).
-pub(crate) fn in_pyproject(ctx: &Context, dist: &str) -> Option<Requirement> {
-    let path = ctx.settings.project_dir.join("pyproject.toml");
-    let text = read(&path)?;
-    let doc = text.parse::<toml::Table>().ok()?;
-    let line_of = |needle: &str| {
-        text.lines()
-            .position(|l| l.contains(needle))
-            .map_or(0, |i| i + 1)
-    };
+/// pyproject.toml's dependencies, each as (normalized name, text, form): `[project]
+/// dependencies` (the requirement line), then Poetry's `[tool.poetry.dependencies]` (the
+/// constraint, from `mcp = "^1.8"` or `{ version = "^1.8" }`; empty where it has none).
+pub(crate) fn pyproject_dependencies(doc: &toml::Table) -> Vec<(String, String, Form)> {
     let pep621 = doc
         .get("project")
         .and_then(|p| p.get("dependencies"))
@@ -61,39 +54,57 @@ pub(crate) fn in_pyproject(ctx: &Context, dist: &str) -> Option<Requirement> {
         .into_iter()
         .flatten()
         .filter_map(|d| d.as_str())
-        .find(|d| requirement_name(d).as_deref() == Some(dist));
-    if let Some(req) = pep621 {
-        return Some(Requirement {
-            file: shown(ctx, &path),
-            line: line_of(req),
-            path,
-            text: req.to_string(),
-            form: Form::Pip,
-        });
-    }
+        .filter_map(|d| Some((requirement_name(d)?, d.to_string(), Form::Pip)));
     let poetry = doc
-        .get("tool")?
-        .get("poetry")?
-        .get("dependencies")?
-        .as_table()?;
-    let (key, value) = poetry
-        .iter()
-        .find(|(k, _)| crate::policy::names::normalize_dist_name(k) == dist)?;
-    let constraint = match value {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Table(t) => t.get("version")?.as_str()?.to_string(),
-        _ => return None,
-    };
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_table())
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| {
+            let constraint = match value {
+                toml::Value::String(s) => s.as_str(),
+                toml::Value::Table(t) => t.get("version").and_then(|v| v.as_str()).unwrap_or(""),
+                _ => "",
+            };
+            (
+                crate::policy::names::normalize_dist_name(key),
+                constraint.to_string(),
+                Form::Poetry,
+            )
+        });
+    pep621.chain(poetry).collect()
+}
+
+/// The requirement for `dist` (normalized) in pyproject.toml (see
+/// [`pyproject_dependencies`]), with the line it is written on.
+pub(crate) fn in_pyproject(ctx: &Context, dist: &str) -> Option<Requirement> {
+    let path = ctx.settings.project_dir.join("pyproject.toml");
+    let text = read(&path)?;
+    let doc = text.parse::<toml::Table>().ok()?;
+    let (_, written, form) = pyproject_dependencies(&doc)
+        .into_iter()
+        .find(|(name, text, form)| name == dist && (*form == Form::Pip || !text.is_empty()))?;
     let line = text
         .lines()
-        .position(|l| l.trim_start().starts_with(key.as_str()) && l.contains('='))
+        .position(|l| match form {
+            Form::Poetry => {
+                let key = l.trim_start();
+                crate::policy::names::normalize_dist_name(
+                    key.split(['=', ' ']).next().unwrap_or(""),
+                ) == dist
+                    && key.contains('=')
+            }
+            _ => l.contains(&written),
+        })
         .map_or(0, |i| i + 1);
     Some(Requirement {
         file: shown(ctx, &path),
         path,
         line,
-        text: constraint,
-        form: Form::Poetry,
+        text: written,
+        form,
     })
 }
 
