@@ -22,12 +22,16 @@ const SECRET_FILES: &[&str] = &[
 pub(super) fn is_secret_file(source: &str) -> bool {
     let name = shell::basename(source.trim_end_matches('/'));
     // A pattern takes every file it matches: `COPY .env* ./` takes `.env` (the one a fresh
-    // clone's README says to create) with the example, `.env.*` a `.env.local`.
+    // clone's README says to create) with the example, `.env.*` a `.env.local`. A pattern
+    // that names neither a dot file nor `env` (`COPY src/* ./`) copies a folder's files as
+    // `COPY src/ ./` would, which is dotenv.dockerignore's to judge, not a credential file.
     if name.contains(['*', '?', '[']) {
-        return globset::Glob::new(name).is_ok_and(|g| {
-            let m = g.compile_matcher();
-            m.is_match(".env") || m.is_match(".env.local")
-        });
+        let aimed = name.starts_with('.') || name.to_ascii_lowercase().contains("env");
+        return aimed
+            && globset::Glob::new(name).is_ok_and(|g| {
+                let m = g.compile_matcher();
+                m.is_match(".env") || m.is_match(".env.local")
+            });
     }
     let example = ["example", "sample", "template", "dist"]
         .iter()

@@ -295,6 +295,23 @@ fn fix_multistage(i: &FixInput) -> Fix {
 }
 
 fn fix_secrets(i: &FixInput) -> Fix {
+    // Only COPY/ADD of credential files was found: no value to remove or rotate.
+    let copies_only = i.files.iter().all(|(df, lines)| {
+        df.instructions
+            .iter()
+            .filter(|ins| lines.contains(&ins.line))
+            .all(|ins| matches!(ins.keyword.as_str(), "COPY" | "ADD"))
+    });
+    if copies_only {
+        return i.fix(
+            "Keep credential files out of the image",
+            "A file copied into an image is readable by anyone who can pull it",
+            &[
+                format!("Edit {}: drop the reported sources from COPY/ADD and list them in .dockerignore; if an image built this way was pushed, rotate what those files hold.", i.where_()),
+                "For build-time secrets use `RUN --mount=type=secret,id=NAME …` with `docker build --secret id=NAME,src=FILE`; pass run-time secrets with compose `secrets:` or the environment at `docker run`.".to_string(),
+            ],
+        );
+    }
     i.fix(
         "Pass secrets at run time or with BuildKit secrets, not ENV, ARG or LABEL",
         "Values in ENV, ARG and LABEL are stored in the image and its history, readable by anyone who can pull it",

@@ -641,8 +641,39 @@ fn secret_names_and_literals() {
     }
 }
 
+/// The fix speaks of removing and rotating values only where a value was found; a copied
+/// credential file alone asks to keep it out of the build context.
+#[test]
+fn the_secrets_fix_rotates_only_values_that_were_found() {
+    let df = fixture("secrets.Dockerfile");
+    let mut input = fix_input(&df);
+    input.files = vec![(&df, vec![2, 11])];
+    let values = (rule("dockerfile.secrets").fix)(&input);
+    assert!(
+        values.manual[0].contains("rotate those credentials"),
+        "{:?}",
+        values.manual
+    );
+    input.files = vec![(&df, vec![11])];
+    let copies = (rule("dockerfile.secrets").fix)(&input);
+    assert!(
+        copies
+            .why
+            .starts_with("Keep credential files out of the image"),
+        "{}",
+        copies.why
+    );
+    assert!(
+        copies.manual[0].contains("list them in .dockerignore"),
+        "{:?}",
+        copies.manual
+    );
+    assert!(!copies.manual[0].contains("rotate those credentials"));
+}
+
 /// A COPY source pattern that takes `.env` copies the secrets file with the rest
-/// (HyunjunGil/CTC4-AZEBAL: `COPY .env* ./`); an example's name or other patterns do not.
+/// (HyunjunGil/CTC4-AZEBAL: `COPY .env* ./`); an example's name or other patterns do not,
+/// nor does a folder's `*`, which names no dot file (`COPY docker/* ./`).
 #[test]
 fn a_copied_pattern_that_takes_dotenv_is_a_secret_file() {
     use super::secret_names::is_secret_file;
@@ -651,6 +682,8 @@ fn a_copied_pattern_that_takes_dotenv_is_a_secret_file() {
         ".env*",
         "./.env.*",
         "config/.env[.]*",
+        ".*",
+        "*env*",
         ".env.local",
         "id_rsa",
     ] {
@@ -659,6 +692,9 @@ fn a_copied_pattern_that_takes_dotenv_is_a_secret_file() {
     for no in [
         ".env.example",
         "*.py",
+        "*",
+        "docker/*",
+        "src/?",
         "env*",
         "requirements*.txt",
         "environment.yml",
