@@ -456,3 +456,30 @@ fn the_proposed_environment_file_is_written_then_created_from() {
     );
     assert!(!plan.contains("write environment.yml"), "{plan}");
 }
+
+/// The proposal holds what pip would install: the packages of an included file (`-r
+/// requirements/base.txt`), and a hashed requirement continued over lines as one spec without
+/// its hashes. An include outside the project is not read until the user trusts it.
+#[test]
+fn the_proposal_reads_includes_and_hashed_lines() {
+    let mut f = fx("");
+    f.sb.var("DEVDOCTOR_TRUST", "0");
+    fs::remove_file(f.sb.project.join("environment.yml")).unwrap();
+    fs::create_dir_all(f.sb.project.join("requirements")).unwrap();
+    fs::write(
+        f.sb.project.join("requirements.txt"),
+        "-r requirements/base.txt\n-r ../outside.txt\nmcp==1.26.0 \\\n    --hash=sha256:0123\n",
+    )
+    .unwrap();
+    fs::write(
+        f.sb.project.join("requirements/base.txt"),
+        "numpy>=1.26  # arrays\n",
+    )
+    .unwrap();
+    fs::write(f.sb.root().join("outside.txt"), "leaked-package\n").unwrap();
+    let script = support::stdout(&f.sb.run(&["fix", "--script", "env.file"]));
+    assert!(script.contains("\n  - numpy>=1.26\n"), "{script}");
+    assert!(script.contains("\n  - mcp==1.26.0\n"), "{script}");
+    assert!(!script.contains("hash"), "{script}");
+    assert!(!script.contains("leaked-package"), "{script}");
+}

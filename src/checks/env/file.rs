@@ -194,7 +194,7 @@ fn missing_file(ctx: &Context, path: &Path, explicit: bool) -> CheckResult {
         ));
     };
     let name = probe::proposed_env_name(ctx);
-    let mut text = crate::probes::yaml::read_text(&req).unwrap_or_default();
+    let mut text = probe::requirements_text(&req);
     let made = probe::created_by_hand(ctx);
     // The environment the README makes by hand: by the name proposed, or in a folder.
     let made = made.0.as_ref().filter(|(b, _)| b.prefix || b.env == name);

@@ -1139,6 +1139,36 @@ pub(crate) fn requirements_txt(ctx: &Context) -> Option<PathBuf> {
         .filter(|_| requirements_for_the_image(ctx).is_none())
 }
 
+/// The text of the requirements file `path` with the files it includes (`-r base.txt`, two
+/// levels deep) written in place of their `-r` lines, so that a proposal made from it holds
+/// every package pip would install. An include outside the project, or that cannot be read,
+/// stays a `-r` line (which the proposal skips).
+pub(crate) fn requirements_text(path: &Path) -> String {
+    fn expand(path: &Path, depth: u8, seen: &mut Vec<PathBuf>, out: &mut String) {
+        let Ok(text) = crate::probes::yaml::read_text(path) else {
+            return;
+        };
+        seen.push(path.to_path_buf());
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for line in text.lines() {
+            let target = included_file(line.split(" #").next().unwrap_or(line))
+                .map(|t| crate::disk::lexical(&dir.join(t)))
+                .filter(|p| depth > 0 && !seen.contains(p))
+                .filter(|p| crate::disk::named_outside(p).is_ok() && p.is_file());
+            match target {
+                Some(p) => expand(&p, depth - 1, seen, out),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    expand(path, 2, &mut Vec::new(), &mut out);
+    out
+}
+
 /// Where a Dockerfile of the project installs requirements.txt as a conda package list into
 /// the image (`mamba install --yes --file /tmp/requirements.txt`, the Jupyter Docker Stacks'
 /// recipe): "Dockerfile:5"; the image is then the project's environment, and the file no pip

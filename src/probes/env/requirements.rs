@@ -40,12 +40,49 @@ pub enum Converted {
     Pip(String),
 }
 
+/// The requirement lines of `text` as pip reads them: a line that ends in `\\` goes on on
+/// the next one (`mcp==1.26.0 \\` then `    --hash=sha256:…`), comments are dropped, and so are
+/// the options after a requirement (`--hash=…`, `--config-settings …`).
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for raw in text.lines().take(10_000) {
+        let line = if raw.trim_start().starts_with('#') {
+            ""
+        } else {
+            raw.split(" #").next().unwrap_or(raw)
+        };
+        match line.trim_end().strip_suffix('\\') {
+            Some(head) => {
+                current.push_str(head);
+                current.push(' ');
+            }
+            None => {
+                current.push_str(line);
+                out.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|l| {
+            let l = l.trim();
+            let requirement = match l.find(" -") {
+                Some(at) if !l.starts_with('-') => &l[..at],
+                _ => l,
+            };
+            requirement.trim().to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 /// Converts requirement lines; options (`-r`, `--index-url`, …) and comments are skipped.
 pub fn convert(text: &str) -> Vec<Converted> {
     let mut out = Vec::new();
-    for raw in text.lines().take(10_000) {
-        let line = raw.split(" #").next().unwrap_or(raw).trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+    for line in logical_lines(text) {
+        let line = line.as_str();
+        if line.starts_with('-') {
             continue;
         }
         if line.contains("://")
@@ -228,6 +265,21 @@ mod tests {
     }
 
     use super::*;
+
+    /// A hashed requirement goes on over several lines (`pip-compile --generate-hashes`):
+    /// it is one requirement, without its hashes.
+    #[test]
+    fn continued_lines_and_hashes_make_one_requirement() {
+        let text = "mcp==1.26.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via -r requirements.in\nhttpx>=0.27 --hash=sha256:cc # pinned\n-r base.txt\n";
+        let specs: Vec<String> = convert(text)
+            .into_iter()
+            .map(|c| match c {
+                Converted::Conda { spec, .. } => spec,
+                Converted::Pip(p) => format!("pip:{p}"),
+            })
+            .collect();
+        assert_eq!(specs, ["mcp==1.26.0", "httpx>=0.27"]);
+    }
 
     /// The specs of a `create -n NAME …` the README runs come first, with its Python pin;
     /// where it and requirements.txt name one package, the constrained one is kept.
