@@ -612,6 +612,37 @@ fn dockerignore_is_judged_per_build_context() {
     assert_eq!(c["status"], "warn", "{c:#}");
 }
 
+/// A Dockerfile's own ignore file (`app.Dockerfile.dockerignore`), which BuildKit reads in
+/// place of the context's `.dockerignore`, is the one judged.
+#[test]
+fn a_dockerfiles_own_ignore_file_is_the_one_judged() {
+    let sb = Sandbox::new();
+    sb.write("project/.env", "X=1\n");
+    sb.write("project/app.Dockerfile", "FROM scratch\n");
+    sb.write("project/app.Dockerfile.dockerignore", ".git\n");
+    sb.write("project/.dockerignore", ".env\n");
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    let c = check(&v, "dotenv.dockerignore");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("./app.Dockerfile.dockerignore does not exclude .env"),
+        "{c:#}"
+    );
+    assert!(
+        c["fix"]
+            .to_string()
+            .contains("to ./app.Dockerfile.dockerignore"),
+        "{c:#}"
+    );
+    sb.write("project/app.Dockerfile.dockerignore", ".git\n.env\n");
+    std::fs::remove_file(sb.project.join(".dockerignore")).unwrap();
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    assert_eq!(status(&v, "dotenv.dockerignore"), "ok", "{v:#}");
+}
+
 #[test]
 fn tools_apply_only_where_the_project_uses_them() {
     let sb = Sandbox::new();

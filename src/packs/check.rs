@@ -86,9 +86,10 @@ impl Check for PackCheck {
         }
         let results: Vec<CheckResult> = contexts
             .into_iter()
-            .map(|c| {
+            .map(|(c, ignore)| {
                 let mut v = vars.clone();
                 v.build_context = Some(c);
+                v.dockerignore = Some(ignore);
                 self.run_once(ctx, &v)
             })
             .collect();
@@ -96,14 +97,26 @@ impl Check for PackCheck {
     }
 }
 
-/// The build contexts (relative to the project, `.` for its root) that hold one of `names`.
-/// A link counts as itself (Docker sends the link, not what it points to), and what it points
-/// to is never looked at.
-fn contexts_holding(ctx: &Context, names: &[String]) -> Vec<String> {
+/// The build contexts (relative to the project, `.` for its root) that hold one of `names`,
+/// once for each ignore file their builds read (as shown). A link counts as itself (Docker
+/// sends the link, not what it points to), and what it points to is never looked at.
+fn contexts_holding(ctx: &Context, names: &[String]) -> Vec<(String, String)> {
     crate::probes::dockerfile::build_contexts(ctx)
         .into_iter()
         .filter(|c| names.iter().any(|n| c.join(n).symlink_metadata().is_ok()))
-        .map(|c| shown_context(ctx, &c))
+        .flat_map(|c| {
+            let shown = shown_context(ctx, &c);
+            crate::probes::dockerfile::context_ignore_files(ctx, &c)
+                .into_iter()
+                .map(move |i| {
+                    // The context's own file as `{build_context}/.dockerignore` shows it.
+                    let ignore = match i.strip_prefix(&c) {
+                        Ok(rel) => format!("{shown}/{}", rel.display()),
+                        Err(_) => ctx.settings.display_path(&i),
+                    };
+                    (shown.clone(), ignore)
+                })
+        })
         .collect()
 }
 

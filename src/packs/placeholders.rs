@@ -13,6 +13,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "{create_env}",
     "{update_env}",
     "{build_context}",
+    "{dockerignore}",
 ];
 
 /// Whole-command placeholders that expand to a flavour-correct command.
@@ -85,6 +86,9 @@ pub(crate) struct Vars {
     pub confined: bool,
     /// The Docker build context a probe runs for, relative to the project (`.` for its root).
     pub build_context: Option<String>,
+    /// The ignore file the builds of [`Vars::build_context`] read: `<Dockerfile>.dockerignore`
+    /// beside the Dockerfile where there is one, else the context's `.dockerignore`.
+    pub dockerignore: Option<String>,
     /// A pixi project's manifest, on a machine with no micromamba, mamba or conda: nothing in
     /// the plan installs one (`mamba.installed` does not apply), so `{mamba}` cannot run.
     pub no_manager: Option<&'static str>,
@@ -114,6 +118,7 @@ impl Vars {
             home: ctx.home().map(|h| h.display().to_string()),
             confined: false,
             build_context: None,
+            dockerignore: None,
             no_manager: probe::pixi_without_manager(ctx, &crate::probes::mamba::toolchain(ctx)),
         }
     }
@@ -130,6 +135,7 @@ impl Vars {
                 "project" => Some(self.project.clone()),
                 "home" => self.home.clone(),
                 "build_context" => self.build_context.clone(),
+                "dockerignore" => self.dockerignore.clone(),
                 _ => None,
             };
             v.unwrap_or_else(|| {
@@ -280,6 +286,7 @@ mod tests {
             home: None,
             confined: false,
             build_context: None,
+            dockerignore: None,
             no_manager: None,
             env_prefix: false,
         }

@@ -637,13 +637,7 @@ impl IgnoreFile {
 pub(crate) fn ignore_file(ctx: &Context, df: &Dockerfile) -> Arc<Option<IgnoreFile>> {
     ctx.probe_keyed(df.path.clone(), |ctx| {
         let context = context_of(ctx, df);
-        let own = df.path.file_name().map(|n| {
-            df.path
-                .with_file_name(format!("{}.dockerignore", n.to_string_lossy()))
-        });
-        let path = own
-            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
-            .unwrap_or_else(|| context.join(".dockerignore"));
+        let path = ignore_path(df, &context);
         let text = crate::disk::read_capped_utf8(&path, 1024 * 1024, "a .dockerignore").ok()?;
         Some(IgnoreFile {
             display: ctx.settings.display_path(&path),
@@ -651,6 +645,37 @@ pub(crate) fn ignore_file(ctx: &Context, df: &Dockerfile) -> Arc<Option<IgnoreFi
             patterns: DockerIgnore::parse(&text),
         })
     })
+}
+
+/// The ignore file a build of `df` with `context` reads, whether it is there or not:
+/// `<Dockerfile name>.dockerignore` beside the Dockerfile where that is a file, else the
+/// context's `.dockerignore`.
+fn ignore_path(df: &Dockerfile, context: &Path) -> PathBuf {
+    let own = df.path.file_name().map(|n| {
+        df.path
+            .with_file_name(format!("{}.dockerignore", n.to_string_lossy()))
+    });
+    own.filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .unwrap_or_else(|| context.join(".dockerignore"))
+}
+
+/// The ignore files the builds with the build context `context` read (see
+/// [`build_contexts`]): one per Dockerfile built there, the same file once; the context's
+/// `.dockerignore` where no Dockerfile of the project is built there.
+pub(crate) fn context_ignore_files(ctx: &Context, context: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for df in &dockerfiles(ctx).files {
+        if same_dir(&context_of(ctx, df), context) {
+            let p = ignore_path(df, context);
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(context.join(".dockerignore"));
+    }
+    out
 }
 
 /// Whether `rel` names something under `base`, through no linked folder (see
