@@ -332,10 +332,19 @@ fn a_low_level_server_with_decorators_needs_sdk_1() {
 #[test]
 fn sdk_1_run_with_an_address_fails() {
     let server = "import os\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"oracle\")\n\nif __name__ == \"__main__\":\n    port = int(os.getenv(\"PORT\", \"8000\"))\n    mcp.run(transport=\"streamable-http\", host=\"0.0.0.0\", port=port)\n";
+    let dockerfile = "FROM mambaorg/micromamba:2.0.5\nCOPY server.py /app/server.py\nCMD [\"python\", \"/app/server.py\"]\n";
     let (sb, _) = project(server, "  - mcp>=1.8\n", &[]);
-    let (r, _) = sb.json(&["mcp.sdk"]);
+    sb.write("project/Dockerfile", dockerfile);
+    let (r, _) = sb.json(&["mcp.sdk", "mcp.container_bind"]);
     let c = check(&r, "mcp.sdk");
     assert_eq!(c["status"], "fail", "{c:#}");
+    // The image's bind is not judged on an address the server never gets to use.
+    let bind = check(&r, "mcp.container_bind");
+    assert_eq!(bind["status"], "skip", "{bind:#}");
+    assert!(
+        bind["summary"].as_str().unwrap().ends_with("(see mcp.sdk)"),
+        "{bind:#}"
+    );
     assert_eq!(
         summary(&r),
         "server.py:8 runs SDK 1's FastMCP with a host or port, which its `run()` does not take: the server stops with a TypeError as it starts"
@@ -353,6 +362,8 @@ fn sdk_1_run_with_an_address_fails() {
         )
         .replace(", host=\"0.0.0.0\", port=port)", ")");
     let (sb, _) = project(&fixed, "  - mcp>=1.8,<2\n", &[]);
-    let (r, _) = sb.json(&["mcp.sdk"]);
+    sb.write("project/Dockerfile", dockerfile);
+    let (r, _) = sb.json(&["mcp.sdk", "mcp.container_bind"]);
     assert_eq!(status(&r, "mcp.sdk"), "ok", "{r:#}");
+    assert_eq!(status(&r, "mcp.container_bind"), "ok", "{r:#}");
 }

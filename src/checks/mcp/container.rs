@@ -21,7 +21,9 @@ When: the project serves MCP over HTTP and a Dockerfile starts its server script
 otherwise. The host is judged when the code names none (the default), names every interface,
 or reads a `…HOST` variable that compose or the image sets or that has a default; a host
 chosen another way, passed on from the shell or an env_file, or given to `--host` as a shell
-variable of the start script (`--host \"$HOST\"`), is not guessed at.
+variable of the start script (`--host \"$HOST\"`), is not guessed at. Code that gives SDK 1's
+FastMCP `run()` the address stops before it listens: mcp.sdk fails on that, and this check
+skips and points there.
 Fix: give the server `host=\"0.0.0.0\"` inside the container only, e.g. from a variable the
 Dockerfile sets (`ENV MCP_HOST=0.0.0.0` and `host=os.environ.get(\"MCP_HOST\", \"127.0.0.1\")`),
 keep the published port on loopback (`127.0.0.1:8000:8000`), then rebuild.";
@@ -66,6 +68,13 @@ pub(super) fn check(ctx: &Context) -> Outcome {
             "no Dockerfile starts the MCP server (a CMD or ENTRYPOINT that runs its script with Python, or uvicorn with its app)",
         ));
     };
+    // One cause, one failure: SDK 1's `run()` refuses the address, so the server never
+    // listens anywhere; mcp.sdk reports that.
+    if let Some(at) = &p.sdk1_run_address {
+        return Err(Early::skip(format!(
+            "not judged: {at} gives SDK 1's FastMCP `run()` a host or port, which it does not take, so the server stops before it listens (see mcp.sdk)"
+        )));
+    }
     let (host, how) = chosen_host(start, &p.code_host)?;
     let runs = format!(
         "{}:{} starts {}",
@@ -388,11 +397,12 @@ mod tests {
     }
 
     /// A host read from the environment is judged by what the image sets, else by the read's
-    /// default; another service's variable and a bare literal are not the server's host.
+    /// default; another service's variable and a bare literal are not the server's host. (The
+    /// standalone fastmcp's `run()` takes the address; SDK 1's does not, see mcp.sdk.)
     #[test]
     fn a_host_from_the_environment_follows_the_image() {
         let read = |default: &str| {
-            format!("import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST'{default}))\n")
+            format!("import os\nfrom fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST'{default}))\n")
         };
         assert_eq!(judge(&read(""), CMD).0, Status::Skip);
         let set = CMD.replace("CMD", "ENV MCP_HOST=0.0.0.0\nCMD");
@@ -425,7 +435,7 @@ mod tests {
     #[test]
     fn a_host_options_default_holds_where_the_command_passes_none() {
         let server = |default: &str| {
-            format!("import argparse\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    p = argparse.ArgumentParser()\n    p.add_argument(\n        \"--host\",\n        default={default},\n        help=\"Host for HTTP server\",\n    )\n    a = p.parse_args()\n    mcp.run(transport='sse', host=a.host)\n")
+            format!("import argparse\nfrom fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    p = argparse.ArgumentParser()\n    p.add_argument(\n        \"--host\",\n        default={default},\n        help=\"Host for HTTP server\",\n    )\n    a = p.parse_args()\n    mcp.run(transport='sse', host=a.host)\n")
         };
         let (status, summary) = judge(&server("\"localhost\""), CMD);
         assert_eq!(status, Status::Warn, "{summary}");
@@ -457,7 +467,7 @@ mod tests {
     /// value passed on from the shell or an env_file is not known.
     #[test]
     fn compose_sets_the_host_at_start() {
-        let code = "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST', '127.0.0.1'))\n";
+        let code = "import os\nfrom fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run(transport='sse', host=os.getenv('MCP_HOST', '127.0.0.1'))\n";
         let service = |extra: &str| {
             format!("services:\n  notes:\n    build: .\n    ports:\n      - \"127.0.0.1:8000:8000\"\n{extra}")
         };
