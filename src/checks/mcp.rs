@@ -23,7 +23,7 @@ pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
             id: "mcp.sdk",
             title: "MCP SDK fits the server's code",
             can_fix: true,
-            applies: "When the project's code imports the official MCP SDK's server API (`mcp.server.fastmcp` or `MCPServer`), over any transport; skips otherwise.",
+            applies: "When the project's code imports the official MCP SDK's server API (`mcp.server.fastmcp`, `MCPServer`, or the low-level `Server` with its `@server.list_tools()` decorators), over any transport; skips otherwise.",
             explain: sdk::EXPLAIN,
             run: sdk::check,
         })),
