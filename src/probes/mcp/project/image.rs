@@ -78,9 +78,20 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
                 (file.clone(), argv, true)
             }
             None => {
-                let argv = python_argv(words)?;
                 let main = main.as_ref()?;
-                starts_script(&argv, main).then(|| (main.clone(), argv, false))?
+                match python_argv(words) {
+                    Some(argv) => {
+                        starts_script(&argv, main).then(|| (main.clone(), argv, false))?
+                    }
+                    // A console script of the project's (`my-server`, `uv run my-server`):
+                    // its entry point's module is the script it starts.
+                    None => {
+                        let module = console_script_module(ctx, words.first()?)?;
+                        let as_module = ["python", "-m", &module].map(String::from);
+                        starts_script(&as_module, main)
+                            .then(|| (main.clone(), words.to_vec(), false))?
+                    }
+                }
             }
         };
         let line = start_line(df)?;
@@ -99,6 +110,30 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
             compose: compose_run(ctx, &df.path),
         })
     })
+}
+
+/// The module of the project's console script `program` (`[project.scripts]` or Poetry's
+/// `[tool.poetry.scripts]` in pyproject.toml: `my-server = "pkg.server:main"` gives
+/// `pkg.server`), matched by the program's file name.
+fn console_script_module(ctx: &Context, program: &str) -> Option<String> {
+    let name = program.rsplit('/').next()?;
+    let path = ctx.settings.project_dir.join("pyproject.toml");
+    let bytes =
+        crate::disk::read_capped(&path, super::MAX_SOURCE_BYTES, "not a project file").ok()?;
+    let doc = String::from_utf8_lossy(&bytes)
+        .parse::<toml::Table>()
+        .ok()?;
+    let pep621 = doc.get("project").and_then(|p| p.get("scripts"));
+    let poetry = doc
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.get("scripts"));
+    let target = [pep621, poetry]
+        .into_iter()
+        .flatten()
+        .find_map(|scripts| scripts.get(name)?.as_str())?;
+    let module = target.split(':').next()?.trim();
+    (!module.is_empty()).then(|| module.to_string())
 }
 
 /// The start command of an image that starts through a shell script of the project's

@@ -694,6 +694,53 @@ fn an_entrypoint_script_is_followed_to_the_server() {
     assert_eq!(p.image_start, None);
 }
 
+/// An image that starts the project's console script (`[project.scripts]`, run bare or
+/// through `uv run`) starts the module its entry point names; another program does not.
+#[test]
+fn a_console_script_starts_its_entry_points_module() {
+    let server = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\ndef main():\n    mcp.run(transport='streamable-http')\nif __name__ == '__main__':\n    main()\n";
+    let pyproject = "[project]\nname = \"notes\"\ndependencies = [\"mcp>=1.9,<2\"]\n[project.scripts]\nnotes-server = \"notes.server:main\"\n";
+    for (cmd, argv) in [
+        (
+            "CMD [\"notes-server\", \"--port\", \"8000\"]",
+            &["notes-server", "--port", "8000"][..],
+        ),
+        ("CMD [\"uv\", \"run\", \"notes-server\"]", &["notes-server"]),
+        (
+            "ENTRYPOINT [\"/opt/venv/bin/notes-server\"]",
+            &["/opt/venv/bin/notes-server"],
+        ),
+    ] {
+        let p = decide_in(
+            &[
+                ("pyproject.toml", pyproject),
+                ("src/notes/server.py", server),
+                (
+                    "Dockerfile",
+                    &format!("FROM python:3.12-slim\nCOPY . /app\n{cmd}\n"),
+                ),
+            ],
+            |_| {},
+        );
+        let start = p.image_start.as_ref().unwrap_or_else(|| panic!("{cmd}"));
+        assert_eq!(start.script, "src/notes/server.py", "{cmd}");
+        // The words as written, for the `--host` they may pass.
+        assert_eq!(start.argv, argv, "{cmd}");
+    }
+    let p = decide_in(
+        &[
+            ("pyproject.toml", pyproject),
+            ("src/notes/server.py", server),
+            (
+                "Dockerfile",
+                "FROM python:3.12-slim\nCOPY . /app\nCMD [\"other-tool\"]\n",
+            ),
+        ],
+        |_| {},
+    );
+    assert_eq!(p.image_start, None);
+}
+
 /// What the image and compose set at start is kept only for variables that name an address:
 /// no other value (a password) is held, so none can reach Debug output.
 #[test]
