@@ -195,9 +195,10 @@ static SDK2: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(?:(?:from|import)[ \t]+mcp\.server\.mcpserver\b|from[ \t]+mcp(?:\.server)?[ \t]+import[ \t]+[^\n]*\bMCPServer\b)|\bon_(?:list_tools|call_tool)[ \t]*=").unwrap()
 });
 /// SDK 1's low-level server: its handlers registered with decorators, which SDK 2's `Server`
-/// no longer has (`@server.list_tools()`), in a file that imports the SDK's `Server`.
+/// no longer has (`@server.list_tools()`, or on an attribute: `@self.server.list_tools()`),
+/// in a file that imports the SDK's `Server`.
 static SDK1_LOWLEVEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*@\w+\.(?:list_tools|call_tool|list_resources|read_resource|list_prompts|get_prompt)\(\)").unwrap()
+    Regex::new(r"(?m)^[ \t]*@\w+(?:\.\w+)*\.(?:list_tools|call_tool|list_resources|read_resource|list_prompts|get_prompt)\(\)").unwrap()
 });
 /// A server run with an address (`mcp.run(transport="streamable-http", host="0.0.0.0")`):
 /// the standalone fastmcp package's form, not SDK 1's `run(transport, mount_path)`.

@@ -956,6 +956,11 @@ fn the_low_level_servers_sdk() {
     assert_eq!((f.sdk1, f.sdk2), (None, Some(3)));
     let f = code::file_facts("from other import Server\n@app.list_tools()\ndef t(): ...\n");
     assert_eq!((f.sdk1, f.sdk2), (None, None));
+    // A server kept on an object, its handlers registered in a method (nickzren/mychem-mcp).
+    let f = code::file_facts(
+        "from mcp.server import Server\n\nclass App:\n    def __init__(self):\n        self.mcp_server = Server(\"mychem\")\n\n        @self.mcp_server.list_tools()\n        async def tools():\n            return []\n",
+    );
+    assert_eq!((f.sdk1, f.sdk1_lowlevel, f.sdk2), (Some(7), true, None));
 }
 
 /// datalayer/jupyter-mcp-server overrides the SDK's method (`def streamable_http_app(self)`)
