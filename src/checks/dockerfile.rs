@@ -307,7 +307,20 @@ impl Bases for EngineBases<'_> {
             .iter()
             .filter(|s| s.dockerfile.as_deref() == Some(dockerfile))
             .any(|s| !(s.interactive || s.one_shot) || !s.ports.is_empty());
-        built || crate::probes::mcp::project(self.0).serves == crate::probes::mcp::Serves::Http
+        // The project's MCP server over HTTP: the image that starts it, or any image where
+        // none is known to.
+        let mcp = crate::probes::mcp::project(self.0);
+        let shown = self.0.settings.display_path(dockerfile);
+        built
+            || (mcp.serves == crate::probes::mcp::Serves::Http
+                && mcp
+                    .image_start
+                    .as_ref()
+                    .is_none_or(|s| s.dockerfile == shown))
+    }
+
+    fn script_serves(&self, started: &str) -> Option<bool> {
+        crate::probes::pyscript::script_serves(self.0, started)
     }
 
     fn env_file(&self, df: &Dockerfile, source: &str) -> Option<CopiedEnvFile> {

@@ -261,17 +261,26 @@ impl Dockerfile {
         self.stages = stages;
     }
 
-    /// The final stage's first `EXPOSE`d port and its line (`EXPOSE 8501/tcp` → 8501).
+    /// The final stage's first `EXPOSE`d port and its line (`EXPOSE 8501/tcp` → 8501), SSH's
+    /// 22 only where nothing else is exposed: the app serves the other (`EXPOSE 22 3001`).
     pub(crate) fn exposed_port(&self) -> Option<(u16, usize)> {
         let stage = self.final_stage()?;
-        stage.body(self).iter().find_map(|i| {
-            if i.keyword != "EXPOSE" {
-                return None;
-            }
-            let first = i.args.split_whitespace().next()?;
-            let port = first.split('/').next()?.parse().ok()?;
-            Some((port, i.line))
-        })
+        let ports: Vec<(u16, usize)> = stage
+            .body(self)
+            .iter()
+            .filter(|i| i.keyword == "EXPOSE")
+            .flat_map(|i| {
+                i.args
+                    .split_whitespace()
+                    .filter_map(|w| w.split('/').next()?.parse().ok())
+                    .map(move |port| (port, i.line))
+            })
+            .collect();
+        ports
+            .iter()
+            .find(|(port, _)| *port != 22)
+            .or_else(|| ports.first())
+            .copied()
     }
 
     /// The environment the final image starts with, as its ENV instructions set it (the
@@ -700,6 +709,22 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app's port, not SSH's, where an image exposes both (TOSTRING-Z/transmagent's
+    /// `EXPOSE 22 3001`).
+    #[test]
+    fn the_exposed_port_is_the_apps() {
+        let port = |text: &str| {
+            Dockerfile::from_text("/p/Dockerfile".into(), "d".into(), text)
+                .exposed_port()
+                .map(|(p, _)| p)
+        };
+        assert_eq!(port("FROM x\nEXPOSE 22 3001\n"), Some(3001));
+        assert_eq!(port("FROM x\nEXPOSE 22\nEXPOSE 8000/tcp\n"), Some(8000));
+        assert_eq!(port("FROM x\nEXPOSE 8000 9000\n"), Some(8000));
+        assert_eq!(port("FROM x\nEXPOSE 22\n"), Some(22));
+        assert_eq!(port("FROM x\nEXPOSE $PORT\n"), None);
+    }
 
     #[test]
     fn the_served_port_is_the_one_the_start_command_names() {

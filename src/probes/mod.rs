@@ -10,5 +10,6 @@ pub(crate) mod git;
 pub mod http;
 pub mod mamba;
 pub mod mcp;
+pub(crate) mod pyscript;
 pub(crate) mod versions;
 pub mod yaml;

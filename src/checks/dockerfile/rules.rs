@@ -65,10 +65,14 @@ pub(crate) trait Bases {
     fn runs_as_a_service(&self, _dockerfile: &std::path::Path) -> bool {
         true
     }
+    /// Whether the project's Python script the image starts (its path in the image) serves
+    /// anything; `None` when it is not known (see `probes::pyscript::script_serves`).
+    fn script_serves(&self, _started: &str) -> Option<bool> {
+        None
+    }
 }
 
-/// Words of a CMD or ENTRYPOINT that start a server, or may (`python main.py` is how the
-/// policy's own example starts its server): its HEALTHCHECK has something to probe.
+/// Words of a CMD or ENTRYPOINT that start a server: its HEALTHCHECK has something to probe.
 const SERVER_WORDS: &[&str] = &[
     "serve",
     "--port",
@@ -92,16 +96,16 @@ const SERVER_WORDS: &[&str] = &[
     "mlflow",
     "dash",
     "fastapi",
-    "app.py",
-    "api",
-    "web",
-    "main.py",
-    "main",
     "manage.py",
 ];
 
+/// Words that may start a server or may not (`python main.py` is how the policy's own example
+/// starts its server; a worker's loop is started the same way): where the command starts the
+/// project's Python scripts, their text decides.
+const MAYBE_SERVER_WORDS: &[&str] = &["app.py", "api", "web", "main.py", "main"];
+
 /// Whether the final stage's CMD and ENTRYPOINT name nothing that starts a server.
-fn command_starts_no_server(df: &Dockerfile, lineage: &[&Stage]) -> bool {
+fn command_starts_no_server(df: &Dockerfile, lineage: &[&Stage], bases: &dyn Bases) -> bool {
     let text: String = lineage
         .iter()
         .flat_map(|s| s.body(df))
@@ -109,9 +113,29 @@ fn command_starts_no_server(df: &Dockerfile, lineage: &[&Stage]) -> bool {
         .map(|i| i.args.to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
-    !text
+    let words: Vec<&str> = text
         .split(|c: char| !(c.is_ascii_alphanumeric() || "-._".contains(c)))
-        .any(|w| SERVER_WORDS.iter().any(|s| w == *s || w.contains("serve")))
+        .collect();
+    if words
+        .iter()
+        .any(|w| SERVER_WORDS.contains(w) || w.contains("serve"))
+    {
+        return false;
+    }
+    if !words.iter().any(|w| MAYBE_SERVER_WORDS.contains(w)) {
+        return true;
+    }
+    // Only words that may start a server: the project's scripts the command starts decide,
+    // where each is found and none serves (a worker's `python3 worker/main.py` loop).
+    let scripts: Vec<String> = df
+        .start_words()
+        .into_iter()
+        .filter(|w| w.ends_with(".py"))
+        .collect();
+    !scripts.is_empty()
+        && scripts
+            .iter()
+            .all(|s| bases.script_serves(s) == Some(false))
 }
 
 #[cfg(test)]
@@ -615,7 +639,7 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
             // A batch job or a command-line tool: no port, and nothing that serves one.
             let batch = !has(&["EXPOSE"])
                 && !bases.runs_as_a_service(&df.path)
-                && command_starts_no_server(df, &lineage);
+                && command_starts_no_server(df, &lineage, bases);
             if inherited {
                 out.push(finding(
                     fin.line(df),

@@ -420,6 +420,26 @@ fn a_batch_image_needs_no_healthcheck() {
     ] {
         assert_eq!(judge(&format!("{base}{server}"), &NoPort), Warn, "{server}");
     }
+    // `main.py` may be a server or a worker's loop: where the project's script is found and
+    // serves nothing (biosimulators' `worker/main.py`), no HEALTHCHECK is needed; where it is
+    // not known, it may serve.
+    struct Worker;
+    impl super::rules::Bases for Worker {
+        fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
+            None
+        }
+        fn runs_as_a_service(&self, _: &std::path::Path) -> bool {
+            false
+        }
+        fn script_serves(&self, started: &str) -> Option<bool> {
+            (started == "worker/main.py").then_some(false)
+        }
+    }
+    let worker = format!("{base}CMD [\"python3\", \"worker/main.py\"]\n");
+    assert_eq!(judge(&worker, &Worker), Status::Ok);
+    assert_eq!(judge(&worker, &NoPort), Warn);
+    let other = format!("{base}CMD [\"python3\", \"gateway/main.py\"]\n");
+    assert_eq!(judge(&other, &Worker), Warn);
 }
 
 #[test]
