@@ -45,7 +45,7 @@ fn steps_nnp(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: add `security_opt: [\"no-new-privileges:true\"]` and remove any `seccomp:unconfined`, `apparmor:unconfined` or `label:disable`.", list(n))]
 }
 fn steps_limits(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: add `deploy: {{resources: {{limits: {{cpus: \"1.0\", memory: 512M, pids: 256}}}}}}` (or `mem_limit`, `cpus`, `pids_limit`).", list(n))]
+    vec![format!("For service {}: add the limits its finding names as missing under `deploy: {{resources: {{limits: …}}}}`, e.g. `cpus: \"1.0\"`, `memory: 512M`, `pids: 256` (or `cpus`, `mem_limit`, `pids_limit`), sized for the service; keep the limits and reservations it sets (a memory limit below its reservation is refused).", list(n))]
 }
 fn steps_health(n: &[String]) -> Vec<String> {
     vec![
