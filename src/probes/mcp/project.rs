@@ -602,8 +602,13 @@ fn start_command(ctx: &Context, code: &Code) -> Option<Start> {
         .main
         .clone()
         .or_else(|| Some(s.project_dir.join("main.py")).filter(|p| p.is_file()))?;
+    let mut argv = vec!["python".into(), shown(ctx, &script)];
+    // The flag the script serves HTTP with (`--http`); without it, it speaks stdio.
+    if code.main_http {
+        argv.extend(code.http_flag.clone());
+    }
     Some(Start {
-        argv: vec!["python".into(), shown(ctx, &script)],
+        argv,
         dir: s.project_dir.clone(),
         from: shown(ctx, &script),
     })

@@ -32,7 +32,7 @@ const MAP: &str = "mcp-code.json";
 /// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it;
 /// 19: the path an app mounted under a prefix sets for itself; 20: SDK 1's `run()` given a
 /// host or port.
-const READING: u32 = 20;
+const READING: u32 = 21;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -59,6 +59,8 @@ pub(super) struct Code {
     pub(super) http: Option<(String, String)>,
     /// The environment variable that HTTP start is gated on, in the same file.
     pub(super) http_gate: Option<Gate>,
+    /// The flag that HTTP start is gated on (`--http`), in the same file.
+    pub(super) http_flag: Option<String>,
     /// The variable that holds the server (`mcp = FastMCP(…)`) and the file that creates it:
     /// the file of the HTTP transport, else the first file that creates one.
     pub(super) server_var: Option<(String, String)>,
@@ -88,8 +90,11 @@ pub(super) struct Code {
     /// The path of a health route any file declares, a web app's that serves no MCP too
     /// (`@app.get("/health")` of a FastAPI app).
     pub(super) app_health: Option<String>,
-    /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call).
+    /// A script that starts the server (`if __name__ == "__main__"` and a `.run(` call): the
+    /// first that starts it over HTTP, else the first.
     pub(super) main: Option<PathBuf>,
+    /// [`Code::main`] starts the server over HTTP.
+    pub(super) main_http: bool,
     /// Server names given in the code (`FastMCP("name")`, `NAME = "name"`).
     pub(super) names: Vec<String>,
     /// Some file configures or runs a server (see [`FileFacts::configures`]).
@@ -127,6 +132,10 @@ pub(super) struct FileFacts {
     /// The environment variable the HTTP start is gated on, with the `if` line as `at`.
     #[serde(default)]
     pub(super) http_gate: Option<Gate>,
+    /// The command-line flag the HTTP start is gated on (`--http`, an argparse `store_true`
+    /// option tested by `if args.http:`).
+    #[serde(default)]
+    pub(super) http_flag: Option<String>,
     /// The variable that holds the server (`mcp = FastMCP(…)`).
     #[serde(default)]
     pub(super) server_var: Option<String>,
@@ -505,6 +514,44 @@ fn http_gate(text: &str, at: usize) -> Option<(String, Option<String>, usize)> {
     Some((var, value, n + 1))
 }
 
+/// What the HTTP start at byte `at` of `text` is gated on: an environment variable, and a
+/// command-line flag.
+fn gates(text: &str, at: Option<usize>) -> (Option<Gate>, Option<String>) {
+    let Some(at) = at else {
+        return (None, None);
+    };
+    let gate = http_gate(text, at).map(|(var, value, line)| Gate {
+        var,
+        value,
+        at: line.to_string(),
+    });
+    (gate, http_flag(text, at))
+}
+
+/// `--NAME` where the HTTP start at byte `at` of `text` runs only under `if ARGS.NAME:` (or
+/// `elif`), right above it and less indented, and the file declares `--NAME` an argparse
+/// `store_true` option: run by hand without it, the server speaks stdio (mcp-md's
+/// `unified_server.py --http`).
+fn http_flag(text: &str, at: usize) -> Option<String> {
+    static COND: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:el)?if\s+\w+\.(\w+)\s*:$").unwrap());
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let own = indent(&text[start..]);
+    let line = text[..start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && indent(l) < own)?;
+    let name = COND.captures(line.trim())?[1].to_string();
+    let flag = format!("--{}", name.replace('_', "-"));
+    let declared = Regex::new(&format!(
+        r#"add_argument\(\s*(?:["']-\w["']\s*,\s*)?["']{}["'][^)]*store_true"#,
+        regex::escape(&flag)
+    ))
+    .ok()?;
+    declared.is_match(text).then_some(flag)
+}
+
 /// `text` with each Python comment blanked out (its bytes made spaces, so offsets and line
 /// numbers stay): a commented-out `# mcp.run(transport="streamable-http")` next to the real
 /// `mcp.run(transport="stdio")` is not evidence. A `#` inside a string literal (single,
@@ -576,13 +623,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         );
         Some((whole.as_str().to_string(), whole.start(), sse))
     });
-    let http_gate = http.as_ref().and_then(|(_, at, _)| {
-        http_gate(text, *at).map(|(var, value, line)| Gate {
-            var,
-            value,
-            at: line.to_string(),
-        })
-    });
+    let (http_gate, http_flag) = gates(text, http.as_ref().map(|(_, at, _)| *at));
     let http = http.map(|(marker, at, sse)| (marker, line_of(text, at), sse));
     let configures = http.is_some() || text.contains("FastMCP(") || text.contains("MCPServer(");
     let sdk1 = sdk1_at(text);
@@ -652,6 +693,7 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
         }),
         http,
         http_gate,
+        http_flag,
         server_var: SERVER_VAR.captures(text).map(|c| c[1].to_string()),
         configures,
     }
@@ -769,6 +811,7 @@ fn host_from(text: &str, literal_too: bool) -> Option<usize> {
 /// Adds one file's facts to what the files before it said: the first of each marker wins.
 fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     let at = |line: usize| format!("{name}:{line}");
+    let serves_http = f.http.is_some();
     code.import = code.import.take().or(f.import.map(at));
     if f.sdk1.is_some() && f.sdk2.is_some() && code.sdk_either.is_none() {
         code.sdk_either = Some(name.to_string());
@@ -792,6 +835,7 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
         if code.http.is_none() {
             code.sse |= sse;
             code.http = Some((marker, at(line)));
+            code.http_flag = f.http_flag;
             code.http_gate = f.http_gate.map(|g| Gate {
                 at: format!("{name}:{}", g.at),
                 ..g
@@ -831,8 +875,11 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     if code.import.is_some() && code.names.len() < 8 {
         code.names.extend(f.names);
     }
-    if code.main.is_none() && f.main {
+    // A project with several servers (mcp-md's stdio research_server.py and HTTP
+    // unified_server.py): the one that serves HTTP is the one a port belongs to.
+    if f.main && (code.main.is_none() || (!code.main_http && serves_http)) {
         code.main = Some(path.to_path_buf());
+        code.main_http = serves_http;
     }
     code.server |= f.configures;
     if code.client.is_none() {

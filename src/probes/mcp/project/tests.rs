@@ -1011,3 +1011,35 @@ fn sdk_1_run_with_an_address_is_the_servers_own() {
     let f = code::file_facts("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\nuvicorn.run(app, host=\"0.0.0.0\", port=8000)\n");
     assert_eq!(f.sdk1_run_address, None);
 }
+
+/// Of several server scripts, the one that serves HTTP is started, with the argparse flag its
+/// HTTP start is gated on (matsunagalab/mcp-md: a stdio `research_server.py` and
+/// `unified_server.py --http`); a flag that is not a `store_true` option is not passed.
+#[test]
+fn the_http_server_script_starts_with_its_flag() {
+    let stdio = "from fastmcp import FastMCP\nmcp = FastMCP('research')\nif __name__ == '__main__':\n    mcp.run()\n";
+    let http = |action: &str| {
+        format!("import argparse\nfrom fastmcp import FastMCP\nmcp = FastMCP('unified')\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument(\"--http\", action=\"{action}\", help=\"HTTP\")\n    args = parser.parse_args()\n    if args.http:\n        mcp.run(transport=\"http\", port=3000)\n    else:\n        mcp.run()\n\nif __name__ == '__main__':\n    main()\n")
+    };
+    let start = |server: &str| {
+        decide_in(
+            &[
+                ("environment.yml", ENV_MCP),
+                ("servers/research_server.py", stdio),
+                ("servers/unified_server.py", server),
+            ],
+            |_| {},
+        )
+        .start
+        .expect("a start")
+        .argv
+    };
+    assert_eq!(
+        start(&http("store_true")),
+        ["python", "servers/unified_server.py", "--http"]
+    );
+    assert_eq!(
+        start(&http("count")),
+        ["python", "servers/unified_server.py"]
+    );
+}
