@@ -597,6 +597,37 @@ fn a_service_image_tags_only_the_dockerfile_its_name_points_at() {
     assert!(!manual.contains("cwt_wps:latest -f "), "{manual}");
 }
 
+/// biosimulators/bio-compose-server: a base image built from the root Dockerfile, and
+/// gateway/Dockerfile-gateway whose image compose runs as
+/// `ghcr.io/biosimulators/bio-compose-server-gateway`. The root Dockerfile's rebuild is not
+/// tagged with the gateway's name (it would replace the image compose runs with the base).
+#[test]
+fn the_root_dockerfile_is_not_tagged_with_another_folders_image() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/Dockerfile",
+        "FROM condaforge/miniforge3:latest\nCMD [\"python\"]\n",
+    );
+    sb.write(
+        "project/gateway/Dockerfile-gateway",
+        "FROM ghcr.io/biosimulators/bio-compose-server-base:0.0.1-dev\nCMD [\"python\"]\n",
+    );
+    sb.write(
+        "project/docker-compose.yaml",
+        "services:\n  gateway:\n    image: ghcr.io/biosimulators/bio-compose-server-gateway:0.0.11-dev\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.user"]);
+    let manual = check(&report, "dockerfile.user")["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("docker build -t project -f Dockerfile ."),
+        "{manual}"
+    );
+    assert!(
+        !manual.contains("gateway:0.0.11-dev -f Dockerfile "),
+        "{manual}"
+    );
+}
+
 /// With no port in the image (no EXPOSE, no listen option), the HEALTHCHECK the fix proposes
 /// asks the port the project's server code gives (TOSTRING-Z/chatx: `uvicorn.run(…,
 /// port=3001)`), not the configured default 8000. The server declares no health route, so

@@ -524,6 +524,21 @@ fn tag_for(ctx: &Context, df: &Dockerfile) -> String {
         {
             by_folder(dir)
         }
+        // The root's Dockerfile, where the image a compose service runs names the folder of
+        // another of the project's Dockerfiles (bio-compose-server's `…-gateway` image is
+        // gateway/Dockerfile-gateway's): the root one builds something else.
+        None if ctx.settings.image.is_none()
+            && service_image(ctx).is_some_and(|name| {
+                files.dockerfiles.iter().any(|d| {
+                    *d != df.path
+                        && d.parent()
+                            .filter(|p| *p != ctx.settings.project_dir)
+                            .is_some_and(|dir| names_folder(&name, dir))
+                })
+            }) =>
+        {
+            crate::policy::text::project_slug(&ctx.settings.project_dir, "app")
+        }
         _ => tag(ctx),
     }
 }
