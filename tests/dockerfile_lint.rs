@@ -597,6 +597,28 @@ fn a_service_image_tags_only_the_dockerfile_its_name_points_at() {
     assert!(!manual.contains("cwt_wps:latest -f "), "{manual}");
 }
 
+/// Dockerfiles that pass for different reasons (one declares a HEALTHCHECK, one is a batch
+/// job) are summed up as such, not as if each declared one (klay-music/klay-beam).
+#[test]
+fn a_mixed_pass_of_healthchecks_says_so() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/Dockerfile",
+        "FROM python:3.11-slim\nCMD [\"python3\", \"job.py\"]\n",
+    );
+    sb.write(
+        "project/svc/Dockerfile",
+        "FROM python:3.11-slim\nHEALTHCHECK CMD [\"true\"]\nCMD [\"python3\", \"job.py\"]\n",
+    );
+    let (report, _) = sb.json(&["dockerfile.healthcheck"]);
+    let c = check(&report, "dockerfile.healthcheck");
+    assert_eq!(c["status"], "ok", "{c:#}");
+    assert_eq!(
+        c["summary"], "each final stage declares a HEALTHCHECK or needs none (2 Dockerfiles)",
+        "{c:#}"
+    );
+}
+
 /// biosimulators/bio-compose-server: a base image built from the root Dockerfile, and
 /// gateway/Dockerfile-gateway whose image compose runs as
 /// `ghcr.io/biosimulators/bio-compose-server-gateway`. The root Dockerfile's rebuild is not
