@@ -370,6 +370,9 @@ fn inline_spans(line: &str) -> String {
             .step_by(2)
             .map(str::trim)
             .filter(|s| !s.is_empty())
+            // A command named without what it acts on (`pip install` in "re-run the `pip
+            // install` after …") is talked about, not a step to run.
+            .filter(|s| !s.ends_with(" install"))
             .collect()
     };
     let mut out = spans.join(" ; ");
@@ -742,14 +745,16 @@ mod tests {
     }
 
     /// Outside fenced blocks, a line's inline code spans are its commands (a README's list
-    /// of steps); prose that turns a command down does not count, and the virtualenv skip
-    /// applies to a section's spans.
+    /// of steps); prose that turns a command down does not count, nor a command named without
+    /// what it acts on (CCRI-POPROX/poprox-recommender's "re-run the `pip install`"), and the
+    /// virtualenv skip applies to a section's spans.
     #[test]
     fn inline_code_spans_are_commands() {
         let md = "## Setup\n\
                   1.  Make a conda env: `conda create -n mcp_env python=3.10`\n\
                   2.  *   `pip install -r requirements.txt`\n\
                   Use `micromamba` instead of `pip install -r requirements.txt`.\n\
+                  > You need to re-run the `pip install` every time you re-create the environment.\n\
                   ## The other way\n\
                   Run `python -m venv .venv` and `source .venv/bin/activate`, then `pip install -r requirements.txt`.\n";
         let only = code_blocks_only(md, Some(crate::policy::no_pip::sets_up_a_virtualenv));
@@ -758,10 +763,11 @@ mod tests {
         assert_eq!(lines[1], "conda create -n mcp_env python=3.10");
         assert_eq!(lines[2], "pip install -r requirements.txt");
         assert_eq!(lines[3], "", "{only}");
-        assert_eq!(lines[5], "", "{only}");
+        assert_eq!(lines[4], "", "a command named, not run: {only}");
+        assert_eq!(lines[6], "", "{only}");
         let all = code_blocks_only(md, None);
         assert_eq!(
-            all.lines().nth(5),
+            all.lines().nth(6),
             Some("python -m venv .venv ; source .venv/bin/activate ; pip install -r requirements.txt")
         );
     }
