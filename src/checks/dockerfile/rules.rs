@@ -1187,12 +1187,68 @@ pub(super) fn micromamba_clean(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             let message = if shipped.contains(&stage.index) {
                 (!cleans_all(ins)).then(|| format!("`{program} {sub}` without `{program} clean --all --yes` in the same RUN: the package cache stays in the layer"))
             } else {
-                (!body[at..].iter().any(|i| cleans_all(i))).then(|| format!("`{program} {sub}` and no `{program} clean --all --yes` after it in its stage: the package cache stays in what a later stage copies from it"))
+                (!body[at..].iter().any(|i| cleans_all(i)) && cache_copied(df, stage)).then(|| format!("`{program} {sub}` and no `{program} clean --all --yes` after it in its stage: the package cache stays in what a later stage copies from it"))
             };
             out.extend(message.map(|m| finding(ins.line, Status::Warn, m)));
         }
     }
     out
+}
+
+/// Whether what later stages copy from the builder `stage` can hold its package cache
+/// (`ROOT/pkgs`, ROOT being its `MAMBA_ROOT_PREFIX`, else `/opt/conda` on the conda and
+/// micromamba images): a `COPY --from` of the stage whose source is that folder or one above
+/// it. `true` where the cache's folder is not known. poprox-recommender's build stage creates
+/// `-p /opt/poprox` with its cache in /opt/micromamba/pkgs, and the final stage copies
+/// `/opt/poprox` only.
+fn cache_copied(df: &Dockerfile, stage: &Stage) -> bool {
+    let lineage = df.lineage(stage.index);
+    let set = lineage
+        .iter()
+        .rev()
+        .flat_map(|s| s.body(df))
+        .filter(|i| i.keyword == "ENV");
+    let root = set
+        .flat_map(|i| crate::probes::dockerfile::key_values("ENV", &i.args, df.escape))
+        .filter(|(k, _)| k == "MAMBA_ROOT_PREFIX")
+        .filter_map(|(_, v)| v)
+        .next_back()
+        .or_else(|| {
+            let base = ImageRef::parse(&lineage.last()?.base);
+            matches!(
+                base.repository.as_str(),
+                "mambaorg/micromamba"
+                    | "continuumio/miniconda3"
+                    | "continuumio/anaconda3"
+                    | "condaforge/miniforge3"
+                    | "condaforge/mambaforge"
+            )
+            .then(|| "/opt/conda".to_string())
+        });
+    let Some(root) = root.filter(|r| r.starts_with('/') && !r.contains('$')) else {
+        return true;
+    };
+    let cache = format!("{}/pkgs", root.trim_end_matches('/'));
+    let names = [Some(stage.index.to_string()), stage.name.clone()];
+    df.instructions[stage.end..]
+        .iter()
+        .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+        .filter(|i| {
+            i.flag("from")
+                .and_then(|f| f.value.as_deref())
+                .is_some_and(|from| names.iter().flatten().any(|n| n.eq_ignore_ascii_case(from)))
+        })
+        .any(|i| {
+            let ws = words(&i.args, df.escape);
+            let sources = ws.len().saturating_sub(1);
+            ws.iter().take(sources).any(|src| {
+                let src = src.trim_end_matches('/');
+                src.contains(['$', '*', '?', '['])
+                    || src.is_empty()
+                    || cache == src
+                    || cache.starts_with(&format!("{src}/"))
+            })
+        })
 }
 
 /// Whether a RUN leaves no package cache in its layer: it cleans the package manager's caches

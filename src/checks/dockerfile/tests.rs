@@ -825,6 +825,27 @@ RUN conda install -y numpy
 RUN conda clean --all --yes
 ";
     assert_eq!(judge(last), [2]);
+    // What later stages copy leaves the cache behind where it is not under a copied folder
+    // (CCRI-POPROX/poprox-recommender: `-p /opt/poprox`, the cache in /opt/micromamba/pkgs).
+    let lambda = "FROM public.ecr.aws/lambda/provided:al2 AS build
+ENV MAMBA_ROOT_PREFIX=/opt/micromamba
+RUN micromamba create -y -p /opt/poprox -f conda-lock.yml
+FROM public.ecr.aws/lambda/provided:al2
+";
+    let copies = |what: &str| judge(&format!("{lambda}COPY --from=build {what} {what}\n"));
+    assert!(copies("/opt/poprox").is_empty());
+    assert_eq!(copies("/opt/micromamba"), [3]);
+    assert_eq!(copies("/opt/micromamba/pkgs/"), [3]);
+    assert_eq!(copies("/opt/*"), [3]);
+    // On the conda images the cache is /opt/conda/pkgs: an environment of it is copied alone.
+    let env_only = format!(
+        "{builder}{}",
+        fin.replace(
+            "/opt/conda /opt/conda",
+            "/opt/conda/envs/app /opt/conda/envs/app"
+        )
+    );
+    assert!(judge(&env_only).is_empty(), "{env_only}");
 }
 
 #[test]
