@@ -165,6 +165,21 @@ fn compose_published_port_wins_over_the_code() {
     // Nothing answers, so there is nothing to send a foreign Origin to.
     let origin = check(&report, "mcp.origin");
     assert_eq!(origin["status"], "skip", "{origin:#}");
+    // An entry written with variables (nickzren/opentargets-mcp) gets the address in front of
+    // it; the step quotes what compose reads, not text the file does not hold.
+    sb.write(
+        "project/compose.yaml",
+        &format!(
+            "services:\n  api:\n    build: .\n    ports:\n      - \"${{PORT:-{published}}}:{in_code}\"\n"
+        ),
+    );
+    let (report, _) = sb.json(&["mcp.bind"]);
+    let fix = check(&report, "mcp.bind")["fix"].to_string();
+    assert!(
+        fix.contains("put `127.0.0.1:` in front of the published port"),
+        "{fix}"
+    );
+    assert!(!fix.contains("in place of"), "{fix}");
     // On loopback only: no finding, and with nothing listening the check skips.
     sb.write(
         "project/compose.yaml",

@@ -140,6 +140,22 @@ fn origin_fix() -> Fix {
         .manual("then restart the server")
 }
 
+/// The edit that publishes `p` on loopback. The entry is shown as compose reads it, its
+/// variables filled in (`${PORT:-8000}:${PORT:-8000}` is `8000:8000`), so the step says where
+/// the address goes rather than what to write in place of text the file may not hold.
+fn loopback_step(p: &mcp::Published) -> String {
+    if let Some(rest) = p.raw.strip_prefix("0.0.0.0:") {
+        return format!(
+            "at {}, write `127.0.0.1:{rest}` in place of `{}`, then `docker compose up -d`",
+            p.at, p.raw
+        );
+    }
+    format!(
+        "at {}, put `127.0.0.1:` in front of the published port: compose reads the entry as `{}`, so it becomes `127.0.0.1:{}` (in the long syntax, set `host_ip: 127.0.0.1`); then `docker compose up -d`",
+        p.at, p.raw, p.raw
+    )
+}
+
 /// `mcp.bind`.
 pub(super) fn bind(ctx: &Context) -> Outcome {
     let p = mcp::project(ctx);
@@ -164,12 +180,7 @@ pub(super) fn bind(ctx: &Context) -> Outcome {
             .with_fix(
                 Fix::new("Publish the MCP port on loopback only — Docker's published ports bypass most host firewalls.")
                     .phase(Phase::Runtime)
-                    .manual(format!(
-                        "at {}, write `127.0.0.1:{}` in place of `{}`, then `docker compose up -d`",
-                        pubd.at,
-                        pubd.raw.trim_start_matches("0.0.0.0:"),
-                        pubd.raw
-                    )),
+                    .manual(loopback_step(pubd)),
             ),
         );
     }

@@ -20,10 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use client::run_handshake;
-#[cfg(test)]
-pub(crate) use project::Published;
 pub(crate) use project::{
-    every_interface, example_command, project, CodeHost, ImageStart, McpProject, Serves,
+    every_interface, example_command, project, CodeHost, ImageStart, McpProject, Published, Serves,
 };
 
 /// Revisions reachable with `initialize`, newest first. devdoctor offers the first.
