@@ -997,6 +997,15 @@ pub(super) fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
                     }
                 }
             }
+            "RUN" => {
+                if let Some(user) = chpasswd_literal(&ins.command_text()) {
+                    out.push(finding(
+                        ins.line,
+                        Status::Fail,
+                        format!("RUN sets a literal password for `{user}` with chpasswd (redacted): it is stored in the image history and in version control"),
+                    ));
+                }
+            }
             "COPY" | "ADD" if ins.flag("from").is_none() => {
                 let ws = words(&ins.args, df.escape);
                 let sources = ws.len().saturating_sub(1);
@@ -1021,6 +1030,19 @@ pub(super) fn secrets(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The user whose password a RUN sets from a literal (`echo 'root:password' | chpasswd`,
+/// TOSTRING-Z/transmagent's SSH image); not one read from a variable or a file.
+fn chpasswd_literal(command: &str) -> Option<String> {
+    static SET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\b(?:echo|printf)\s+(?:-[a-z]+\s+)*["']?([A-Za-z_][\w.-]*):([^"'\s|;&]+)["']?\s*\|\s*(?:sudo\s+)?chpasswd\b"#,
+        )
+        .expect("static regex")
+    });
+    let c = SET.captures(command)?;
+    (!c[2].starts_with('$')).then(|| c[1].to_string())
 }
 
 pub(super) fn expose(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {

@@ -661,6 +661,35 @@ fn secret_names_and_literals() {
     }
 }
 
+/// A password set from a literal in a RUN is a secret in the image history; one read from a
+/// variable (a build secret) is not, and the value is never shown.
+#[test]
+fn a_literal_chpasswd_is_a_secret() {
+    let judge = |run_line: &str| {
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            &format!("FROM ubuntu:22.04\n{run_line}\n"),
+        );
+        (rule("dockerfile.secrets").judge)(&df, &NoBases)
+    };
+    let found = judge("RUN echo 'root:pw-LEAKCANARY-5555' | chpasswd && sed -i 's/#PermitRootLogin/PermitRootLogin/' /etc/ssh/sshd_config");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].line, found[0].status), (2, Fail));
+    assert!(
+        found[0].message.contains("for `root`"),
+        "{}",
+        found[0].message
+    );
+    assert!(!found[0].message.contains("LEAKCANARY"));
+    assert_eq!(
+        judge("RUN printf 'app:s3cr3t-value\\n' | sudo chpasswd").len(),
+        1
+    );
+    assert!(judge("RUN echo \"root:${ROOT_PASSWORD}\" | chpasswd").is_empty());
+    assert!(judge("RUN chpasswd < /run/secrets/passwords").is_empty());
+}
+
 /// The fix speaks of removing and rotating values only where a value was found; a copied
 /// credential file alone asks to keep it out of the build context.
 #[test]
