@@ -213,13 +213,14 @@ fn fix_base_pin(i: &FixInput) -> Fix {
     // commands in the Dockerfile.
     // A retired image is pinned as its successor, the move dockerfile.base_eol's step makes:
     // one edit of the line, not two that disagree.
-    let mut repos: Vec<String> = reported_images(i)
+    let reported = reported_images(i);
+    let retired = reported
+        .iter()
+        .any(|r| r.repository == "condaforge/mambaforge");
+    let mut repos: Vec<String> = reported
         .into_iter()
         .map(|r| match r.repository.as_str() {
-            "condaforge/mambaforge" => {
-                "`condaforge/miniforge3:<version>` (Mambaforge is retired; see dockerfile.base_eol)"
-                    .to_string()
-            }
+            "condaforge/mambaforge" => "`condaforge/miniforge3:<version>`".to_string(),
             repo => format!("`{repo}:<version>`"),
         })
         .collect();
@@ -229,10 +230,15 @@ fn fix_base_pin(i: &FixInput) -> Fix {
         0 => "`image:<version>`".to_string(),
         _ => repos.join(", "),
     };
+    let successor = if retired {
+        " (a retired Mambaforge takes its successor Miniforge's tag instead; see dockerfile.base_eol)"
+    } else {
+        ""
+    };
     i.fix(
         "Pin the base image to a tag or digest",
         "An unpinned base image changes under you and makes builds unreproducible",
-        &[format!("Edit {}: pin each reported FROM or `COPY --from=` image to a version tag of the same image ({example}), or to a digest (`image:tag@sha256:…`).", i.where_())],
+        &[format!("Edit {}: pin each reported FROM or `COPY --from=` image to a version tag of the same image ({example}){successor}, or to a digest (`image:tag@sha256:…`).", i.where_())],
     )
 }
 

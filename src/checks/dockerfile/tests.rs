@@ -1460,9 +1460,7 @@ fn base_eol_names_miniforge_for_mambaforge() {
         .manual[0]
         .clone();
     assert!(
-        pin.contains(
-            "`condaforge/miniforge3:<version>` (Mambaforge is retired; see dockerfile.base_eol)"
-        ),
+        pin.contains("(`condaforge/miniforge3:<version>`) (a retired Mambaforge takes its successor Miniforge's tag instead; see dockerfile.base_eol)"),
         "{pin}"
     );
 }
