@@ -1267,6 +1267,51 @@ fn a_lock_named_for_another_environment_file_is_left_out() {
     assert!(c["locations"].as_array().is_none_or(Vec::is_empty), "{c:#}");
 }
 
+/// With the environment file named (`--env-file`), and in a folder of several environment
+/// files with one explicit lock each (klay-music/klay-beam's `environment/`), a lock is the
+/// file's its name says: env.lock judges the named file's own, and env.exists creates from it
+/// only. A dev variant (`nac.dev.yml`) is never created from `nac.linux-64.lock`.
+#[test]
+fn a_lock_named_for_a_sibling_file_is_that_files() {
+    let (sb, root) = mm_sandbox(ENV_YML);
+    project_env(&root.join("envs/proj"), &[]);
+    fs::remove_file(sb.project.join("environment.yml")).unwrap();
+    let dir = sb.project.join("environment");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("nac.linux-64.yml"),
+        "name: nac\nchannels: [conda-forge]\ndependencies:\n  - python=3.10\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("nac.dev.yml"),
+        "name: nac-dev\nchannels: [conda-forge]\ndependencies:\n  - python=3.10\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("nac.linux-64.lock"),
+        "# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.10.14-hd12c33a_0_cpython.conda\n",
+    )
+    .unwrap();
+    let (r, _) = sb.json(&[
+        "--env-file",
+        "environment/nac.dev.yml",
+        "env.lock",
+        "env.exists",
+    ]);
+    let lock = check(&r, "env.lock");
+    assert_eq!(lock["status"], "warn", "{lock:#}");
+    assert!(
+        lock["details"].to_string().contains(
+            "left out environment/nac.linux-64.lock: by its name, the lock of environment/nac.linux-64.yml"
+        ),
+        "{lock:#}"
+    );
+    let create = check(&r, "env.exists")["fix"].to_string();
+    assert!(!create.contains("nac.linux-64.lock"), "{create}");
+    assert!(create.contains("\"environment/nac.dev.yml\""), "{create}");
+}
+
 /// conda-lock takes every `pip:` entry for a requirement and stops on pip's options
 /// (conda-lock issues 171 and 488): the lock step is an edit first, with its command after it,
 /// not a command `fix` would run into that error. Options are named, never their values.

@@ -45,11 +45,12 @@ pub(super) fn current_lock(ctx: &Context, flavour: Flavour) -> Option<PathBuf> {
         }
     };
     let locks = probe::locks(ctx);
-    let files = &locks.files;
+    let (files, _) = own_locks(ctx, &pf, &locks, &locks.files);
     files
         .iter()
+        .copied()
         .find_map(usable(false))
-        .or_else(|| files.iter().find_map(usable(true)))
+        .or_else(|| files.iter().copied().find_map(usable(true)))
 }
 
 fn current_platform() -> &'static str {
@@ -427,25 +428,7 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         platform,
         file_platforms: file_and_ci_platforms(ctx, &file),
     };
-    // A lock named for another environment file of the project (`minimal.conda-lock.yml`
-    // beside minimal.yml) is that file's, not a stale lock of this one.
-    let mut env_files: Vec<&Path> = vec![pf.path.as_path()];
-    env_files.extend(pf.others.iter().map(|(p, _, _)| p.as_path()));
-    let mut left_out: Vec<String> = Vec::new();
-    let found: Vec<_> = found
-        .iter()
-        .filter(|(path, _)| match lock_owner(path, &env_files) {
-            Some(owner) if owner != pf.path.as_path() => {
-                left_out.push(format!(
-                    "left out {}: by its name, the lock of {}",
-                    ctx.settings.display_path(path),
-                    ctx.settings.display_path(owner)
-                ));
-                false
-            }
-            _ => true,
-        })
-        .collect();
+    let (found, left_out) = own_locks(ctx, &pf, &locks, found);
     if found.is_empty() {
         // A pixi project locks its environments in pixi.lock (the environment file is its
         // conda export): a conda-lock file would be a second lock of the same thing.
@@ -511,6 +494,40 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
 /// followed by `.`, `-` or `_` (`minimal.conda-lock.yml`, `minimal-linux64.lock` for
 /// minimal.yml), the longest such stem when several do (`environment-dev` before
 /// `environment`); `None` for a lock named for none (`conda-lock.yml`).
+/// Of `found`, the locks of the project's environment file: a lock named for another
+/// environment file of the project, or of the lock's folder (`minimal.conda-lock.yml` beside
+/// minimal.yml, `py3.10.lock` beside py3.10.yml), is that file's, not a lock of this one. With
+/// a detail for each one left out.
+fn own_locks<'a>(
+    ctx: &Context,
+    pf: &probe::ProjectFile,
+    locks: &probe::Locks,
+    found: &'a [LoadedLock],
+) -> (Vec<&'a LoadedLock>, Vec<String>) {
+    let mut env_files: Vec<&Path> = vec![pf.path.as_path()];
+    env_files.extend(pf.others.iter().map(|(p, _, _)| p.as_path()));
+    env_files.extend(locks.siblings.iter().map(PathBuf::as_path));
+    let mut left_out: Vec<String> = Vec::new();
+    let own = found
+        .iter()
+        .filter(|(path, _)| match lock_owner(path, &env_files) {
+            Some(owner) if owner != pf.path.as_path() => {
+                left_out.push(format!(
+                    "left out {}: by its name, the lock of {}",
+                    ctx.settings.display_path(path),
+                    ctx.settings.display_path(owner)
+                ));
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    (own, left_out)
+}
+
+/// A lock file as the probe loaded it.
+type LoadedLock = (PathBuf, Result<lock::Lock, lock::LockError>);
+
 fn lock_owner<'a>(lock: &Path, env_files: &[&'a Path]) -> Option<&'a Path> {
     let name = lock.file_name()?.to_string_lossy();
     // conda-lock's own default names say nothing of their source (and would match conda.yml).

@@ -306,6 +306,9 @@ pub(crate) struct Locks {
     /// The folder they were looked for in.
     pub(crate) dir: PathBuf,
     pub(crate) files: Vec<(PathBuf, Result<lock::Lock, lock::LockError>)>,
+    /// The other environment files in that folder (`*.yml`/`*.yaml` that are no lock): a
+    /// lock named after one of them is its lock (`py3.10.lock` beside `py3.10.yml`).
+    pub(crate) siblings: Vec<PathBuf>,
 }
 
 pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
@@ -317,7 +320,27 @@ pub(crate) fn locks(ctx: &Context) -> Arc<Locks> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| ctx.settings.project_dir.clone());
         let files = lock::load_all(ctx, lock::find(&dir));
-        Locks { dir, files }
+        let mut siblings: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .take(10_000)
+            .map(|e| e.path())
+            .filter(|p| *p != pf.path && !files.iter().any(|(f, _)| f == p))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                name.is_some_and(|n| {
+                    (n.ends_with(".yml") || n.ends_with(".yaml")) && !lock::is_conda_lock_name(&n)
+                })
+            })
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+            .collect();
+        siblings.sort();
+        Locks {
+            dir,
+            files,
+            siblings,
+        }
     })
 }
 
