@@ -1967,3 +1967,28 @@ fn an_environment_file_a_run_bind_mounts_is_found() {
         "{c:#}"
     );
 }
+
+/// A pip entry that installs another folder of the same repository (klay-music/klay-beam's
+/// `job_nac/environment/nac.dev.yml`: `-e '../../klay_beam[pytorch]'`, run in job_nac/) is in
+/// every clone: neither "outside the project" nor a package to look up on conda-forge. Outside
+/// any repository, the same path is outside the project.
+#[test]
+fn a_pip_path_into_the_same_repository_is_no_finding() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/job/environment.yml",
+        "name: job\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - -e '../lib[torch]'\n",
+    );
+    sb.write("project/lib/pyproject.toml", "[project]\nname = \"lib\"\n");
+    let job = sb.project.join("job");
+    let file = |sb: &Sandbox| {
+        let (r, _) = sb.json(&["-C", job.to_str().unwrap(), "env.file"]);
+        support::check(&r, "env.file").to_string()
+    };
+    let outside = file(&sb);
+    assert!(outside.contains("outside the project"), "{outside}");
+    fs::create_dir_all(sb.project.join(".git")).unwrap();
+    let inside = file(&sb);
+    assert!(!inside.contains("outside the project"), "{inside}");
+    assert!(!inside.contains("../lib"), "{inside}");
+}

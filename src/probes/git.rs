@@ -26,6 +26,12 @@ fn repository(project: &Path) -> Option<(PathBuf, PathBuf)> {
     None
 }
 
+/// The work tree of the repository around `project` (found by its `.git`, without running
+/// git): a path of it outside the project is still in every clone.
+pub(crate) fn work_tree(project: &Path) -> Option<PathBuf> {
+    repository(project).map(|(top, _)| top)
+}
+
 /// The index (`ls-files`).
 pub(crate) fn index_files(ctx: &Context) -> Vec<PathBuf> {
     repository(&ctx.settings.project_dir)

@@ -997,14 +997,18 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
         let cmds = commands(ctx);
         let env_dir = file.path.parent().unwrap_or(Path::new(""));
         let own = probe::distribution_name(ctx);
-        // The project itself (`-e .`) is what devdoctor recommends there, not a last resort.
+        let repo = crate::probes::git::work_tree(&ctx.settings.project_dir);
+        // The project itself (`-e .`) is what devdoctor recommends there, not a last resort;
+        // so is another package of the same repository (`-e ../../klay_beam` from a subfolder).
         let entries = pip.entries.iter().filter(|e| {
             !crate::probes::env::envfile::is_project_entry(
                 &e.text,
                 env_dir,
                 &ctx.settings.project_dir,
                 own.as_deref(),
-            )
+            ) && !repo.as_deref().is_some_and(|r| {
+                crate::probes::env::envfile::local_path_within(&e.text, env_dir, r)
+            })
         });
         let channels = search_channels(file);
         let mut plain = Vec::new();

@@ -472,6 +472,17 @@ pub(crate) fn is_project_entry(
     crate::disk::lexical(&env_dir.join(path)) == crate::disk::lexical(project_dir)
 }
 
+/// Whether a pip entry installs a local folder inside `root` (a repository's work tree):
+/// `-e ../../klay_beam[pytorch]` from a subfolder of the repository it is in.
+pub(crate) fn local_path_within(text: &str, env_dir: &Path, root: &Path) -> bool {
+    let path = entry_target(text);
+    let path = path.split('[').next().unwrap_or(path);
+    (path.starts_with('.') || path.starts_with('/'))
+        && !path.contains("://")
+        && !path.contains('$')
+        && crate::disk::lexical(&env_dir.join(path)).starts_with(crate::disk::lexical(root))
+}
+
 /// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
 /// when it leads outside the project: another machine, or CI, has nothing there.
 pub(crate) fn path_outside_project(
