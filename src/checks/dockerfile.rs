@@ -105,6 +105,9 @@ pub(crate) struct FixInput<'a> {
     /// The ignore file line that leaves [`FixInput::env_file`] out of the build context, as
     /// "`.dockerignore:17` (`environment.yml`)": a fix that COPYs it must bring it back.
     pub env_file_ignored: Option<String>,
+    /// The environment file's first `pip:` entry that installs a local path (`-e .`): pip
+    /// resolves it from the file's folder, so a copy of the file alone in /tmp finds nothing.
+    pub env_local_pip: Option<String>,
     /// The first Dockerfile and its build context (a compose service's `build.context`, else
     /// the Dockerfile's folder) as the rebuild command names them: relative to the project
     /// when devdoctor runs there, absolute otherwise. `None`: as the report shows them.
@@ -239,6 +242,12 @@ impl FixInput<'_> {
         if let Some(ignored) = self.env_file_ignored.as_ref().filter(|_| asks.copy_env) {
             fix = fix.manual(format!(
                 "{ignored} leaves {} out of the build context: add `!{}` after that line, or the COPY finds nothing",
+                self.env_file, self.env_file
+            ));
+        }
+        if let Some(entry) = self.env_local_pip.as_ref().filter(|_| asks.copy_env) {
+            fix = fix.manual(format!(
+                "{}'s entry `{entry}` installs a local path, found from the environment file's folder: copy the project first (`COPY --chown=$MAMBA_USER:$MAMBA_USER . /app`) and install from `/app/{}` in place of /tmp/environment.yml",
                 self.env_file, self.env_file
             ));
         }
@@ -707,11 +716,21 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         && files
             .first()
             .is_some_and(|(df, lines)| lines.first().is_some_and(|l| stage_rebased(ctx, df, *l)));
+    let env_local_pip = crate::probes::env::project_file(ctx)
+        .parsed()
+        .and_then(|f| f.pip.as_ref())
+        .and_then(|pip| {
+            pip.entries
+                .iter()
+                .find(|e| crate::probes::env::envfile::is_local_path_entry(&e.text))
+                .map(|e| crate::policy::text::printable(e.text.trim()))
+        });
     let input = FixInput {
         python,
         env_file,
         env_file_shown,
         env_file_ignored,
+        env_local_pip,
         files,
         tag,
         build_paths,

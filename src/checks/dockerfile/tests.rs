@@ -995,6 +995,37 @@ fn a_fix_copying_an_ignored_environment_file_says_to_send_it() {
     assert!(!sudo.manual.iter().any(|m| m.contains(".dockerignore")));
 }
 
+/// A fix that copies the environment file alone into /tmp says to copy the project where the
+/// file's `pip:` block installs a local path (nickzren/opentargets-mcp's `-e .`), which pip
+/// resolves from the file's folder; fixes that copy nothing say nothing of it.
+#[test]
+fn a_local_pip_path_needs_the_project_copied() {
+    let df = fixture("policy_insecure.Dockerfile");
+    let mut input = fix_input(&df);
+    input.env_local_pip = Some("-e .".into());
+    let base = (rule("dockerfile.python_base").fix)(&input);
+    assert!(
+        base.manual
+            .iter()
+            .any(|m| m.contains("entry `-e .` installs a local path")
+                && m.contains("/app/environment.yml")),
+        "{:?}",
+        base.manual
+    );
+    let sudo = (rule("dockerfile.sudo").fix)(&input);
+    assert!(!sudo.manual.iter().any(|m| m.contains("local path")));
+    // No fix text names pip, this note included.
+    let word = regex::Regex::new(r"(?i)\bpip[0-9.]*\b").unwrap();
+    assert!(
+        base.manual.iter().all(|m| !word.is_match(m)),
+        "{:?}",
+        base.manual
+    );
+    input.env_local_pip = None;
+    let base = (rule("dockerfile.python_base").fix)(&input);
+    assert!(!base.manual.iter().any(|m| m.contains("local path")));
+}
+
 #[test]
 fn no_fix_ever_calls_pip() {
     let df = fixture("policy_insecure.Dockerfile");

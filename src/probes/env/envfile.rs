@@ -472,6 +472,13 @@ pub(crate) fn is_project_entry(
     crate::disk::lexical(&env_dir.join(path)) == crate::disk::lexical(project_dir)
 }
 
+/// Whether a pip entry installs from a local path (`-e .`, `../lib[dev]`, `/opt/pkg`), which
+/// pip resolves from where the environment file is.
+pub(crate) fn is_local_path_entry(text: &str) -> bool {
+    let path = entry_target(text).trim_matches(['"', '\'']);
+    (path.starts_with('.') || path.starts_with('/')) && !path.contains("://")
+}
+
 /// Whether a pip entry installs a local folder inside `root` (a repository's work tree):
 /// `-e ../../klay_beam[pytorch]` from a subfolder of the repository it is in.
 pub(crate) fn local_path_within(text: &str, env_dir: &Path, root: &Path) -> bool {
