@@ -329,6 +329,32 @@ fn fix_secrets(i: &FixInput) -> Fix {
 }
 
 fn fix_expose(i: &FixInput) -> Fix {
+    // SSH's port (an image that runs sshd): the remedy is no SSH server, not another port.
+    let ssh = i.files.iter().any(|(df, lines)| {
+        df.instructions
+            .iter()
+            .filter(|ins| ins.keyword == "EXPOSE" && lines.contains(&ins.line))
+            .any(|ins| {
+                ins.args.split_whitespace().any(|w| {
+                    let port = w.split('/').next().unwrap_or(w);
+                    port == "22"
+                        || port.split_once('-').is_some_and(|(a, b)| {
+                            a.parse::<u32>().is_ok_and(|a| a <= 22)
+                                && b.parse::<u32>().is_ok_and(|b| b >= 22)
+                        })
+                })
+            })
+    });
+    if ssh {
+        return i.fix(
+            "Run no SSH server in the container",
+            "An SSH server in a container is one more service to patch and a login to guard, often root's",
+            &[
+                format!("Edit {}: drop the EXPOSE of port 22 and the sshd install, its config (`PermitRootLogin`) and any password set for it; reach a running container with `docker exec -it CONTAINER sh` (or `docker compose exec SERVICE sh`) instead.", i.where_()),
+                "Where the reported EXPOSE also names a port up to 1024 for the app, expose an unprivileged one above 1024 (e.g. 8000) instead.".to_string(),
+            ],
+        );
+    }
     i.fix(
         "Expose a port above 1024",
         "Ports up to 1024 need root or extra capabilities inside the container",

@@ -761,6 +761,33 @@ fn expose_rule() {
     assert!(run("dockerfile.expose", "policy_secure.Dockerfile").is_empty());
 }
 
+/// An EXPOSE of SSH's port asks to run no SSH server (TOSTRING-Z/transmagent's `EXPOSE 22
+/// 3001` with a root password), not to move sshd to another port.
+#[test]
+fn exposing_ssh_asks_for_no_ssh_server() {
+    let text = "FROM ubuntu:22.04\nRUN apt-get install -y openssh-server\nEXPOSE 22 3001\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+    let mut input = fix_input(&df);
+    input.files = vec![(&df, vec![3])];
+    let fix = (rule("dockerfile.expose").fix)(&input);
+    assert!(
+        fix.why.starts_with("Run no SSH server in the container"),
+        "{}",
+        fix.why
+    );
+    assert!(fix.manual[0].contains("docker exec"), "{:?}", fix.manual);
+    let low = "FROM ubuntu:22.04\nEXPOSE 80\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), low);
+    let mut input = fix_input(&df);
+    input.files = vec![(&df, vec![2])];
+    let fix = (rule("dockerfile.expose").fix)(&input);
+    assert!(
+        fix.why.starts_with("Expose a port above 1024"),
+        "{}",
+        fix.why
+    );
+}
+
 #[test]
 fn remote_fetch_rule() {
     assert_eq!(
