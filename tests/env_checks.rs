@@ -1992,3 +1992,26 @@ fn a_pip_path_into_the_same_repository_is_no_finding() {
     assert!(!inside.contains("outside the project"), "{inside}");
     assert!(!inside.contains("../lib"), "{inside}");
 }
+
+/// A conda-lock source of extras (`category: dev`, CCRI-POPROX/poprox-recommender's
+/// dev/environment.yml) named with `--env-file` is linted as what it is: no name, Python or
+/// channels of its own are asked of it, and it has no lock of its own to judge.
+#[test]
+fn a_category_source_named_as_the_environment_file_is_an_overlay() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/dev/environment.yml",
+        "category: dev\ndependencies:\n  - dvc >=3.51,<4\n  - conda-lock >=2.5,<3\n",
+    );
+    let (r, _) = sb.json(&["--env-file", "dev/environment.yml", "env.file", "env.lock"]);
+    let file = support::check(&r, "env.file");
+    assert_eq!(file["status"], "ok", "{file:#}");
+    assert!(
+        file["details"]
+            .to_string()
+            .contains("a conda-lock source of the `dev` category"),
+        "{file:#}"
+    );
+    let lock = support::check(&r, "env.lock");
+    assert_eq!(lock["status"], "skip", "{lock:#}");
+}

@@ -157,6 +157,14 @@ fn check_picked(ctx: &Context, pf: &probe::ProjectFile) -> CheckResult {
                 // then updates it from this file (climada's `mamba env update -n climada_env
                 // -f requirements/env_climada.yml`).
                 _ if pf.script_updates => lint(ctx, file, &shown, lpath, Role::Overlay),
+                // A conda-lock source of extras (`category: dev`): conda-lock combines it with
+                // the main file, which names the environment and pins Python.
+                _ if file.category.as_ref().is_some_and(|c| c.text != "main") => {
+                    lint(ctx, file, &shown, lpath, Role::Overlay).detail(format!(
+                        "a conda-lock source of the `{}` category: conda-lock combines it with the project's main environment file",
+                        file.category.as_ref().map_or("", |c| c.text.as_str())
+                    ))
+                }
                 _ => lint(ctx, file, &shown, lpath, Role::Picked),
             }
         }
@@ -1180,7 +1188,10 @@ fn lint(ctx: &Context, file: &EnvFile, shown: &str, lpath: PathBuf, role: Role) 
     if role == Role::Picked {
         lint_platform(&mut f, file);
     }
-    lint_channels(&mut f, file);
+    // An overlay without `channels:` takes those of what it is combined with.
+    if role != Role::Overlay || file.channels.is_some() {
+        lint_channels(&mut f, file);
+    }
     lint_dependencies(ctx, &mut f, file, role);
     lint_pip(ctx, &mut f, file, role);
     if role != Role::Overlay {

@@ -419,6 +419,14 @@ fn file_and_ci_platforms(ctx: &Context, file: &EnvFile) -> Vec<String> {
 
 pub(super) fn check_lock(ctx: &Context) -> Outcome {
     let (pf, file) = parsed_file(ctx)?;
+    // A source of extras is locked together with the main file, in that file's lock.
+    if let Some(c) = file.category.as_ref().filter(|c| c.text != "main") {
+        return Err(crate::core::Early::skip(format!(
+            "{} is a conda-lock source of the `{}` category: it is locked together with the project's main environment file, in that file's lock",
+            ctx.settings.display_path(&pf.path),
+            c.text
+        )));
+    }
     let platform = current_platform();
     let locks = probe::locks(ctx);
     let (dir, found) = (&locks.dir, &locks.files);
