@@ -564,6 +564,15 @@ fn a_linked_env_file_counts_as_itself() {
     assert_eq!(status(&v, "dotenv.dockerignore"), "warn", "{v:#}");
 }
 
+/// dotenv.dockerignore warns, its summary starting with `summary` and its fix naming `fix`.
+fn dockerignore_warns(sb: &Sandbox, summary: &str, fix: &str) {
+    let (v, _) = sb.json(&["dotenv.dockerignore"]);
+    let c = check(&v, "dotenv.dockerignore");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(c["summary"].as_str().unwrap().starts_with(summary), "{c:#}");
+    assert!(c["fix"].to_string().contains(fix), "{c:#}");
+}
+
 #[test]
 fn dockerignore_is_judged_per_build_context() {
     // The Dockerfile builds from services/api: a .env at the root never reaches the engine.
@@ -584,19 +593,10 @@ fn dockerignore_is_judged_per_build_context() {
     // and a root .dockerignore does not help (the engine reads the context's own).
     sb.write("project/services/api/.env", "X=1\n");
     sb.write("project/.dockerignore", ".env\n");
-    let (v, _) = sb.json(&["dotenv.dockerignore"]);
-    let c = check(&v, "dotenv.dockerignore");
-    assert_eq!(c["status"], "warn", "{c:#}");
-    assert!(
-        c["summary"]
-            .as_str()
-            .unwrap()
-            .starts_with("services/api/.dockerignore"),
-        "{c:#}"
-    );
-    assert!(
-        c["fix"].to_string().contains("services/api/.dockerignore"),
-        "{c:#}"
+    dockerignore_warns(
+        &sb,
+        "services/api/.dockerignore",
+        "services/api/.dockerignore",
     );
     sb.write("project/services/api/.dockerignore", "/.env\n");
     let (v, _) = sb.json(&["dotenv.dockerignore"]);
@@ -621,21 +621,10 @@ fn a_dockerfiles_own_ignore_file_is_the_one_judged() {
     sb.write("project/app.Dockerfile", "FROM scratch\n");
     sb.write("project/app.Dockerfile.dockerignore", ".git\n");
     sb.write("project/.dockerignore", ".env\n");
-    let (v, _) = sb.json(&["dotenv.dockerignore"]);
-    let c = check(&v, "dotenv.dockerignore");
-    assert_eq!(c["status"], "warn", "{c:#}");
-    assert!(
-        c["summary"]
-            .as_str()
-            .unwrap()
-            .starts_with("./app.Dockerfile.dockerignore does not exclude .env"),
-        "{c:#}"
-    );
-    assert!(
-        c["fix"]
-            .to_string()
-            .contains("to ./app.Dockerfile.dockerignore"),
-        "{c:#}"
+    dockerignore_warns(
+        &sb,
+        "./app.Dockerfile.dockerignore does not exclude .env",
+        "to ./app.Dockerfile.dockerignore",
     );
     sb.write("project/app.Dockerfile.dockerignore", ".git\n.env\n");
     std::fs::remove_file(sb.project.join(".dockerignore")).unwrap();
