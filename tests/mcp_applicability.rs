@@ -346,3 +346,30 @@ fn a_start_gated_on_a_variable_sets_it() {
     let manual = check(&report, "mcp.port")["fix"]["manual"][0].to_string();
     assert!(!manual.contains("PORT="), "{manual}");
 }
+
+/// The start step runs the server in the project's environment; where that environment's
+/// file lists no MCP SDK (TOSTRING-Z/transmagent: the server's own pyproject.toml sits in
+/// its folder, the root environment.yml is for something else), the step says so first.
+#[test]
+fn a_start_in_an_environment_without_the_sdk_says_so() {
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write(
+        "project/biotools/server.py",
+        &format!("from fastmcp import FastMCP\nmcp = FastMCP('b')\nif __name__ == '__main__':\n    mcp.run(transport='streamable-http', port={port})\n"),
+    );
+    let env = |deps: &str| {
+        format!("name: train\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n{deps}")
+    };
+    sb.write("project/environment.yml", &env("  - pytorch\n"));
+    let (report, _) = sb.json(&["mcp.port"]);
+    let fix = check(&report, "mcp.port")["fix"]["manual"].to_string();
+    assert!(
+        fix.contains("environment.yml lists neither `mcp` nor `fastmcp`"),
+        "{fix}"
+    );
+    sb.write("project/environment.yml", &env("  - fastmcp\n"));
+    let (report, _) = sb.json(&["mcp.port"]);
+    let fix = check(&report, "mcp.port")["fix"]["manual"].to_string();
+    assert!(!fix.contains("lists neither"), "{fix}");
+}

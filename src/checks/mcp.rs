@@ -904,16 +904,45 @@ fn start_fix(ctx: &Context, p: &McpProject) -> Fix {
     } else {
         cmds.run_in(&env.name, &program)
     };
-    Fix::new(format!(
+    let mut fix = Fix::new(format!(
         "Start the MCP server ({}: the project's own code, review it first) inside the `{}` environment, from {dir} (it keeps running: use a second terminal or a service manager).{why_gate} {}.",
         start.from,
         env.name,
         activation(&env.name)
-    ))
+    ));
+    if let Some(note) = sdk_missing_note(ctx, p, &env.name) {
+        fix = fix.manual(note);
+    }
     // A server never exits: printed for a person (or a service manager), never run by
     // `devdoctor fix`, which waits for each command it runs.
-    .manual(format!("{gate}{}", crate::fix::quote_argv(&argv)))
-    .phase(Phase::Runtime)
+    fix.manual(format!("{gate}{}", crate::fix::quote_argv(&argv)))
+        .phase(Phase::Runtime)
+}
+
+/// Where the environment file the server is started with lists no MCP SDK (neither `mcp` nor
+/// `fastmcp`, in dependencies or `pip:`, and installs no local project that could bring one):
+/// the server stops at its import there (TOSTRING-Z/transmagent's server keeps its own
+/// pyproject.toml in biotools/mcp_server, beside a root environment.yml for something else).
+fn sdk_missing_note(ctx: &Context, p: &McpProject, env: &str) -> Option<String> {
+    // Only where the code itself serves MCP (an HTTP transport or the SDK's server API).
+    if p.transport_at.is_none() && p.sdk1_import.is_none() && p.sdk2_import.is_none() {
+        return None;
+    }
+    let pf = crate::probes::env::project_file(ctx);
+    let file = pf.parsed()?;
+    let sdks = ["mcp", "fastmcp"];
+    let pip = file.pip.as_ref();
+    let listed = sdks.iter().any(|n| file.dep(n).is_some())
+        || pip.is_some_and(|p| p.names().iter().any(|(n, _)| sdks.contains(&n.as_str())));
+    let local = pip.is_some_and(|p| {
+        p.entries
+            .iter()
+            .any(|e| crate::probes::env::envfile::is_local_path_entry(&e.text))
+    });
+    (!listed && !local).then(|| format!(
+        "first make sure `{env}` has the MCP SDK the server imports: {} lists neither `mcp` nor `fastmcp` (conda-forge has both); add the one the code imports under `dependencies:` and update the environment, or start the server in the environment its own project files describe",
+        ctx.settings.display_path(&pf.path)
+    ))
 }
 
 /// Where the code serves HTTP only when a variable is set (`if os.environ.get("PORT"):`), or
