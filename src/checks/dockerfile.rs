@@ -985,7 +985,7 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
             |u| u[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
         )
     } else if streamlit {
-        "/_stcore/health".to_string()
+        format!("{}/_stcore/health", streamlit_base_path(df, &words))
     } else if let (false, Some(route)) = (project.health_route, &project.app_health) {
         // A web app's own health route (`@app.get("/api/health")`).
         route.clone()
@@ -995,6 +995,26 @@ fn health_url(ctx: &Context, df: Option<&Dockerfile>) -> String {
             .map_or_else(|_| "/health".to_string(), |u| u.path().to_string())
     };
     format!("http://127.0.0.1:{port}{path}")
+}
+
+/// The URL prefix a Streamlit app serves under (`--server.baseUrlPath=/tsadar`, or the image's
+/// `STREAMLIT_SERVER_BASE_URL_PATH`), its health route too: `/tsadar`, or empty.
+fn streamlit_base_path(df: &Dockerfile, words: &[String]) -> String {
+    let flag = words.iter().enumerate().find_map(|(i, w)| {
+        w.strip_prefix("--server.baseUrlPath=")
+            .map(str::to_string)
+            .or_else(|| (w == "--server.baseUrlPath").then(|| words.get(i + 1).cloned())?)
+    });
+    let path = flag.or_else(|| {
+        df.final_env()
+            .into_iter()
+            .find(|(n, _, _)| n == "STREAMLIT_SERVER_BASE_URL_PATH")
+            .map(|(_, v, _)| v)
+    });
+    match path.as_deref().map(|p| p.trim_matches(['"', '\'', '/'])) {
+        Some(p) if !p.is_empty() && !p.contains('$') => format!("/{p}"),
+        _ => String::new(),
+    }
 }
 
 /// When the one thing said of every one of the `n` Dockerfiles is the same, that is the

@@ -1152,6 +1152,32 @@ fn a_known_app_server_is_asked_on_its_default_port() {
     assert!(told.contains("('127.0.0.1', 5100)"), "{told}");
 }
 
+/// A Streamlit app under a URL prefix serves its health route there too
+/// (linusseelinger/tsadar-app: `--server.baseUrlPath="/tsadar"`).
+#[test]
+fn a_streamlit_healthcheck_takes_the_url_prefix() {
+    use crate::core::{Context, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM mambaorg/micromamba:2.0.5\nCMD micromamba run -n base streamlit run /app/app.py --server.port=8501 --server.baseUrlPath=\"/tsadar\"\n",
+    )
+    .unwrap();
+    let ctx = Context::with_vars(
+        Settings {
+            project_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        },
+        [("DOCKER_HOST".into(), "unix:///nonexistent/d.sock".into())],
+    );
+    let r = super::lint(&ctx, rule("dockerfile.healthcheck")).unwrap();
+    let step = r.fix.expect("a fix").manual[0].clone();
+    assert!(
+        step.contains("urlopen('http://127.0.0.1:8501/tsadar/_stcore/health')"),
+        "{step}"
+    );
+}
+
 /// The suggested HEALTHCHECK asks the port the start command names, else the one the
 /// Dockerfile EXPOSEs (a Streamlit app's 8501, at Streamlit's health route), unless a health
 /// URL is configured; with neither, the default.
