@@ -83,6 +83,29 @@ fn binders_post_build_script_is_a_shell_script() {
     assert_eq!(c["locations"][0]["line"], 3, "{c:#}");
 }
 
+/// An environment file written for an image (`name: base`, linusseelinger/tsadar-app): a pack
+/// step that creates `{env}` creates the project's own environment, as env.exists proposes;
+/// `create -n base` is refused.
+#[test]
+fn a_base_environment_file_gives_packs_the_projects_own_name() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/mambaenv.yaml",
+        "name: base\nchannels: [conda-forge]\ndependencies: [python=3.11]\n",
+    );
+    sb.write(
+        "project/.github/workflows/ci.yml",
+        "jobs:\n  test:\n    steps:\n      - run: pip install pytest\n",
+    );
+    let (v, _) = bundled(&sb, &[]);
+    let fix = check(&v, "pip.ci")["fix"].to_string();
+    assert!(
+        fix.contains("micromamba create -y -n project -f mambaenv.yaml"),
+        "{fix}"
+    );
+    assert!(!fix.contains("-n base"), "{fix}");
+}
+
 #[test]
 fn pip_usage_is_found_in_makefiles_scripts_ci_and_readme() {
     let sb = Sandbox::new();

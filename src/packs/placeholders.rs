@@ -105,6 +105,12 @@ impl Vars {
         // name the same one.
         let (env, env_prefix) = match probe::env_name(ctx).or_else(|| probe::proposed_env(ctx)) {
             Some(n) if n.source == NameSource::Prefix => (Some(prefix_shown(ctx, &n.name)), true),
+            // A file written for an image (`name: base`): `create -n base` is refused, so the
+            // environment of the project's own that env.exists proposes stands in for it.
+            Some(n) if n.source == NameSource::FileName && n.name == "base" => (
+                Some(crate::policy::text::project_slug(&s.project_dir, "project")),
+                false,
+            ),
             Some(n) => (Some(n.name), false),
             None => (None, false),
         };
