@@ -355,6 +355,16 @@ fn sdk_1_run_with_an_address_fails() {
         "{texts}"
     );
     assert!(texts.contains("write `mcp>=1.8,<2`"), "{texts}");
+    assert!(!texts.contains("streamable-http"), "{texts}");
+    // The standalone fastmcp's transport name is one SDK 1 refuses too (marketing-miner-mcp).
+    let http = server.replace("\"streamable-http\"", "\"http\"");
+    let (sb2, _) = project(&http, "  - mcp>=1.8,<2\n", &[]);
+    let (r2, _) = sb2.json(&["mcp.sdk"]);
+    let texts2 = fix_texts(&r2).join("\n");
+    assert!(
+        texts2.contains("`transport=\"streamable-http\"` where it says `\"http\"`"),
+        "{texts2}"
+    );
     let fixed = server
         .replace(
             "FastMCP(\"oracle\")",

@@ -1043,6 +1043,7 @@ mod tests {
             sdk_either: None,
             sdk1_lowlevel: false,
             sdk1_run_address: None,
+            sdk1_run_http: false,
             unmanaged_mount: None,
             port_var: None,
         }

@@ -400,8 +400,9 @@ pub(super) fn check(ctx: &Context) -> Outcome {
         }
     };
     let declared = declared(ctx);
-    if let Some(at) = &mcp::project(ctx).sdk1_run_address {
-        return Ok(run_address(&need, at, declared.as_ref()));
+    let p = mcp::project(ctx);
+    if let Some(at) = &p.sdk1_run_address {
+        return Ok(run_address(&need, at, p.sdk1_run_http, declared.as_ref()));
     }
     let env = env_probe::project_env(ctx);
     let installed = env.installed_version("mcp");
@@ -444,10 +445,14 @@ pub(super) fn check(ctx: &Context) -> Outcome {
 /// host="0.0.0.0", port=8000)`, the standalone fastmcp package's form): SDK 1's `run()` takes
 /// only the transport and a mount path, so the server stops with a TypeError as it starts,
 /// whatever SDK 1 release is installed.
-fn run_address(need: &Need, at: &str, declared: Option<&Declared>) -> CheckResult {
+fn run_address(need: &Need, at: &str, http: bool, declared: Option<&Declared>) -> CheckResult {
     let mut fix = Fix::new("Give SDK 1's FastMCP its address where it takes one — its `run()` takes only the transport.")
         .manual(format!("at {at}: pass `host=` and `port=` to `FastMCP(…)` (or set `mcp.settings.host` and `mcp.settings.port`) and call `run(transport=…)` without them"))
         .phase(Phase::Configure);
+    if http {
+        // The standalone fastmcp's name: SDK 1's run() refuses it (`Unknown transport`).
+        fix = fix.manual("and name the transport as SDK 1 does: `transport=\"streamable-http\"` where it says `\"http\"` (a `path=` goes to `mcp.settings.streamable_http_path`)");
+    }
     if let Some(d) = declared.filter(|d| !need.spec_fits(d.spec.as_ref())) {
         fix = fix.manual(format!(
             "and, as SDK 2 has no FastMCP: {}",

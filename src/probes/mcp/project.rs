@@ -81,6 +81,9 @@ pub(crate) struct McpProject {
     pub(crate) sdk1_lowlevel: bool,
     /// Where SDK 1's FastMCP is run with a host or port, which its `run()` does not take.
     pub(crate) sdk1_run_address: Option<String>,
+    /// That run names the transport `"http"` (the standalone fastmcp's), which SDK 1 calls
+    /// `"streamable-http"`.
+    pub(crate) sdk1_run_http: bool,
     /// Where the code mounts `X.streamable_http_app()` in an app that sets no lifespan, and
     /// `X` (see `code::unmanaged_mount`).
     pub(crate) unmanaged_mount: Option<(String, String)>,
@@ -356,6 +359,7 @@ fn decide(ctx: &Context) -> McpProject {
         sdk_either: code.sdk_either.clone(),
         sdk1_lowlevel: code.sdk1_lowlevel,
         sdk1_run_address: code.sdk1_run_address.clone(),
+        sdk1_run_http: code.sdk1_run_http,
         unmanaged_mount: code.unmanaged_mount.clone(),
         port_var,
     }

@@ -32,7 +32,7 @@ const MAP: &str = "mcp-code.json";
 /// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it;
 /// 19: the path an app mounted under a prefix sets for itself; 20: SDK 1's `run()` given a
 /// host or port.
-const READING: u32 = 21;
+const READING: u32 = 23;
 
 /// What the Python sources say, the first file of each marker winning.
 #[derive(Debug, Default)]
@@ -51,6 +51,8 @@ pub(super) struct Code {
     /// Where SDK 1's FastMCP is run with a host or port (`mcp.run(transport=…, host=…)`),
     /// which its `run()` does not take.
     pub(super) sdk1_run_address: Option<String>,
+    /// That run names the standalone fastmcp's transport `"http"`, SDK 1's `"streamable-http"`.
+    pub(super) sdk1_run_http: bool,
     /// Where `X.streamable_http_app()` is mounted in an app with no lifespan, and `X`.
     pub(super) unmanaged_mount: Option<(String, String)>,
     /// Environment variables ending in `PORT` that the code reads (`GIS_MCP_PORT`).
@@ -120,6 +122,9 @@ pub(super) struct FileFacts {
     /// and not SDK 2's API.
     #[serde(default)]
     pub(super) sdk1_run_address: Option<usize>,
+    /// That `.run(` says `transport="http"`.
+    #[serde(default)]
+    pub(super) sdk1_run_http: bool,
     /// The line where `X.streamable_http_app()` is mounted in an app and the file sets no
     /// lifespan (nothing enters `X.session_manager.run()`), and `X`.
     #[serde(default)]
@@ -498,21 +503,41 @@ fn http_gate(text: &str, at: usize) -> Option<(String, Option<String>, usize)> {
         return None;
     }
     let value = COMPARED.captures(cond).map(|c| c[1].to_string());
-    let var = env_var(cond).or_else(|| {
-        // `if port:` / `if port is not None:` / `if transport == "http":`: the name's assignment.
-        let name: String = cond
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        let assigned = format!("{name} =");
-        lines[..n]
-            .iter()
-            .rev()
-            .find(|l| !name.is_empty() && l.trim_start().starts_with(&assigned))
-            .and_then(|l| env_var(l))
-    })?;
+    let (var, read) = match env_var(cond) {
+        Some(v) => (v, cond.to_string()),
+        None => {
+            // `if port:` / `if port is not None:` / `if transport == "http":`: the name's
+            // assignment.
+            let name: String = cond
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let assigned = format!("{name} =");
+            let line = lines[..n]
+                .iter()
+                .rev()
+                .find(|l| !name.is_empty() && l.trim_start().starts_with(&assigned))?;
+            (env_var(line)?, (*line).to_string())
+        }
+    };
+    // A read whose default is the value compared with (`os.getenv("MCP_TRANSPORT", "http")`
+    // then `== "http"`) serves HTTP without the variable: no gate.
+    let default = DEFAULT_OF_READ
+        .captures(&read)
+        .filter(|c| c[1] == var)
+        .map(|c| c[2].to_ascii_lowercase());
+    if value.is_some() && default == value.as_ref().map(|v| v.to_ascii_lowercase()) {
+        return None;
+    }
     Some((var, value, n + 1))
 }
+
+/// The default of an environment read: `getenv("VAR", "default")`, `environ.get("VAR",
+/// "default")`.
+static DEFAULT_OF_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:getenv|environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*,\s*["']([^"']*)["']"#)
+        .unwrap()
+});
 
 /// What the HTTP start at byte `at` of `text` is gated on: an environment variable, and a
 /// command-line flag.
@@ -632,13 +657,15 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
             .then(|| re.captures(text).map(|c| c[1].to_string()))
             .flatten()
     };
+    let sdk1_run = sdk1
+        .filter(|(_, low)| !low && !SDK2.is_match(text))
+        .and_then(|_| run_address_at(text));
     FileFacts {
         import: IMPORT.find(text).map(line),
         sdk1: sdk1.map(|(at, _)| at),
         sdk1_lowlevel: sdk1.is_some_and(|(_, low)| low),
-        sdk1_run_address: sdk1
-            .filter(|(_, low)| !low && !SDK2.is_match(text))
-            .and_then(|_| run_address_at(text)),
+        sdk1_run_address: sdk1_run.map(|(line, _)| line),
+        sdk1_run_http: sdk1_run.is_some_and(|(_, http)| http),
         sdk2: SDK2.find(text).map(line),
         unmanaged_mount: unmanaged_mount(text).map(|(at, var)| (line_of(text, at), var)),
         port_vars: port_vars(text),
@@ -757,12 +784,18 @@ fn unmanaged_mount(text: &str) -> Option<(usize, String)> {
 
 /// The line where the server variable's own `run()` is given a host or port (not uvicorn's
 /// `uvicorn.run(app, host=…)`).
-fn run_address_at(text: &str) -> Option<usize> {
+fn run_address_at(text: &str) -> Option<(usize, bool)> {
+    static HTTP_TRANSPORT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\btransport\s*=\s*["']http["']"#).unwrap());
     let server = SERVER_VAR.captures(text)?.get(1)?.as_str().to_string();
-    RUN_ADDRESS
+    let call = RUN_ADDRESS
         .captures_iter(text)
-        .find(|c| c[1] == server)
-        .and_then(|c| c.get(0).map(|m| line_of(text, m.start())))
+        .find(|c| c[1] == server)?
+        .get(0)?;
+    // The call's arguments, to its closing parenthesis.
+    let args = &text[call.start()..];
+    let args = &args[..args.find(')').unwrap_or(args.len())];
+    Some((line_of(text, call.start()), HTTP_TRANSPORT.is_match(args)))
 }
 
 /// The line of SDK 1's server API: a FastMCP import, else the low-level server's first
@@ -818,6 +851,9 @@ fn merge(code: &mut Code, name: &str, path: &Path, f: FileFacts) {
     }
     if code.sdk1.is_none() {
         code.sdk1_lowlevel = f.sdk1_lowlevel;
+    }
+    if code.sdk1_run_address.is_none() {
+        code.sdk1_run_http = f.sdk1_run_http;
     }
     code.sdk1_run_address = code.sdk1_run_address.take().or(f.sdk1_run_address.map(at));
     code.sdk1 = code.sdk1.take().or(f.sdk1.map(at));

@@ -818,6 +818,16 @@ fn an_http_start_gated_on_a_variable_names_it() {
         gate(&format!("if \"PORT\" in os.environ:\n    {run}\n")),
         at("PORT", None, "4")
     );
+    // A read whose default is the value compared with serves HTTP without the variable
+    // (lukaskostka99/marketing-miner-mcp); another default gates it.
+    assert_eq!(
+        gate("transport = os.getenv(\"MCP_TRANSPORT\", \"http\").lower()\nif transport == \"http\":\n    mcp.run(transport='http')\n"),
+        None
+    );
+    assert_eq!(
+        gate("transport = os.getenv(\"MCP_TRANSPORT\", \"stdio\").lower()\nif transport == \"http\":\n    mcp.run(transport='http')\n"),
+        at("MCP_TRANSPORT", Some("http"), "5")
+    );
     assert_eq!(
         gate(&format!("if not os.getenv(\"STDIO\"):\n    {run}\n")),
         None
