@@ -478,8 +478,10 @@ fn runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
 
 pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
     let mut out = Vec::new();
-    // An environment micromamba (or conda) made earlier in the build: a `pip install .` then
-    // finds the project's dependencies there instead of fetching them from PyPI.
+    // An environment micromamba (or conda) made from a file earlier in the build: a `pip
+    // install .` then finds the project's dependencies there instead of fetching them from
+    // PyPI. Packages installed by name do not say they are all there (FESOM/tripyview installs
+    // four, then its setup.py's thirty-odd come from PyPI).
     let mut env_made = false;
     // Where the stage put the whole build context (`COPY . /home/ops/app`, or `COPY . .`
     // under a WORKDIR): a pip install of that folder is the project's own code, like `.`.
@@ -503,16 +505,29 @@ pub(super) fn pip(df: &Dockerfile, _: &dyn Bases) -> Vec<Finding> {
             "RUN" => {
                 for cmd in shell::commands(&ins.command_text()) {
                     let cmd = as_dot(cmd, &project_dirs);
+                    let env_before = env_made;
                     let own_code =
                         installs_itself(&cmd) && (env_made || cmd.iter().any(|w| w == "--no-deps"));
-                    env_made |= shell::is_mamba_install(&cmd);
-                    if let Some(what) = shell::pip_install(&cmd).filter(|_| !own_code) {
-                        out.push(finding(
+                    env_made |= shell::is_mamba_install_from_file(&cmd);
+                    match shell::pip_install(&cmd) {
+                        Some(_) if own_code => out.push(finding(
                             ins.line,
-                            Status::Fail,
-                            format!("RUN uses `{what}`: Python packages must come from conda-forge through micromamba"),
-                        ));
-                        break;
+                            Status::Ok,
+                            if env_before {
+                                "installs only the project itself; its dependencies come from the environment made before it"
+                            } else {
+                                "installs only the project itself, with `--no-deps`"
+                            },
+                        )),
+                        Some(what) => {
+                            out.push(finding(
+                                ins.line,
+                                Status::Fail,
+                                format!("RUN uses `{what}`: Python packages must come from conda-forge through micromamba"),
+                            ));
+                            break;
+                        }
+                        None => {}
                     }
                 }
             }

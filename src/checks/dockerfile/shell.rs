@@ -307,6 +307,16 @@ pub(super) fn is_mamba_install(words: &[String]) -> bool {
     mamba_subcommand(words).is_some_and(|(_, s)| matches!(s, "install" | "create" | "update"))
 }
 
+/// Whether this command makes an environment from a file: an install, create or update with
+/// `-f`/`--file` (an environment or lock file), or `<tool> env create|update` (environment.yml
+/// by default). Packages named inline make no environment a project's dependencies are in.
+pub(super) fn is_mamba_install_from_file(words: &[String]) -> bool {
+    is_mamba_install(words)
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "-f" | "--file" | "env") || w.starts_with("--file="))
+}
+
 /// Whether this command is `<mamba> clean --all` (or `-a`, `-afy`, …).
 pub(super) fn is_mamba_clean_all(words: &[String]) -> bool {
     if mamba_subcommand(words).is_none_or(|(_, s)| s != "clean") {
