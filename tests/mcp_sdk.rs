@@ -321,6 +321,15 @@ fn a_low_level_server_with_decorators_needs_sdk_1() {
         "`mcp>=1.27.0` (environment.yml:7) lets a new environment get mcp 2, which lacks SDK 1's low-level decorators (`@server.list_tools()`) (server.py:6 uses them; SDK 2's `Server` takes its handlers as constructor arguments (`on_list_tools=`))"
     );
     assert!(fix_texts(&r).join("\n").contains("on_call_tool=…"), "{r:#}");
+    // With no requirement anywhere, the skip names the decorator's line as used, not imported
+    // (davidroman1914/vmware-mcp-server).
+    let (sb, _) = project(server, "", &[]);
+    let (r, _) = sb.json(&["mcp.sdk"]);
+    assert_eq!(status(&r, "mcp.sdk"), "skip", "{r:#}");
+    assert!(
+        summary(&r).ends_with("the `mcp` package that server.py:6 uses"),
+        "{r:#}"
+    );
 }
 
 /// oraclearmcp001's shape: SDK 1's FastMCP run the standalone fastmcp package's way,

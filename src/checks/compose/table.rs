@@ -36,10 +36,10 @@ fn steps_user(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: set `user: \"1000:1000\"` (on mambaorg/micromamba images the user is mambauser, `user: \"57439:57439\"` or the image's default).", list(n))]
 }
 fn steps_read_only(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: set `read_only: true`, and add `tmpfs: [/tmp]` (or volumes) for the paths the app must write.", list(n))]
+    vec![format!("For service {}: set `read_only: true`, and add `tmpfs: [/tmp]` (or volumes) for the paths the app must write; where a finding names other paths for its service (a database's socket folder), give those.", list(n))]
 }
 fn steps_caps(n: &[String]) -> Vec<String> {
-    vec![format!("For service {}: set `cap_drop: [ALL]` and add back only what the app needs (e.g. `cap_add: [NET_BIND_SERVICE]`); never SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL.", list(n))]
+    vec![format!("For service {}: set `cap_drop: [ALL]` and add back only what the app needs (e.g. `cap_add: [NET_BIND_SERVICE]`, or the capabilities a finding names for its service, such as a database entrypoint's `CHOWN, SETUID, SETGID`); never SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL.", list(n))]
 }
 fn steps_nnp(n: &[String]) -> Vec<String> {
     vec![format!("For service {}: add `security_opt: [\"no-new-privileges:true\"]` and remove any `seccomp:unconfined`, `apparmor:unconfined` or `label:disable`.", list(n))]

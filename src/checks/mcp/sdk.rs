@@ -429,8 +429,10 @@ pub(super) fn check(ctx: &Context) -> Outcome {
                 need.by()
             ))),
             None => Err(Early::skip(format!(
-                "no environment file, lock, requirements file or Dockerfile names the `mcp` package that {} imports",
-                need.at
+                "no environment file, lock, requirements file or Dockerfile names the `mcp` package that {} {}",
+                need.at,
+                // "imports", or "uses" for the low-level decorators (at the first one's line).
+                need.verb.split(' ').next().unwrap_or("uses")
             ))),
         };
     };
