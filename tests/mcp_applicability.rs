@@ -373,3 +373,32 @@ fn a_start_in_an_environment_without_the_sdk_says_so() {
     let fix = check(&report, "mcp.port")["fix"]["manual"].to_string();
     assert!(!fix.contains("lists neither"), "{fix}");
 }
+
+/// An image that serves the server with fastmcp's CLI (`fastmcp run server.py --transport
+/// streamable-http`, NimbleBrainInc/mcp-registry's servers) serves HTTP, whatever the
+/// `__main__` block (stdio) says: that block never runs there.
+#[test]
+fn fastmcps_cli_in_the_image_is_the_transport() {
+    let port = free_port();
+    let sb = Sandbox::new();
+    sb.write("project/requirements.txt", "fastmcp\n");
+    sb.write(
+        "project/server.py",
+        "from fastmcp import FastMCP\nmcp = FastMCP('asana')\nif __name__ == '__main__':\n    mcp.run()\n",
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    assert_eq!(status(&report, "mcp.port"), "skip", "{report:#}");
+    sb.write(
+        "project/Dockerfile",
+        &format!("FROM python:3.12-slim\nCOPY . /app\nEXPOSE {port}\nCMD [\"python\", \"-m\", \"fastmcp\", \"run\", \"server.py\", \"--transport\", \"streamable-http\", \"--port\", \"{port}\"]\n"),
+    );
+    let (report, _) = sb.json(&["mcp.port"]);
+    let c = check(&report, "mcp.port");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["details"]
+            .to_string()
+            .contains("`fastmcp run … --transport streamable-http` at Dockerfile:4"),
+        "{c:#}"
+    );
+}

@@ -108,7 +108,9 @@ compose file publishes or its Dockerfile exposes. A server whose transport optio
 variable defaults to stdio (`--transport` with `default=\"stdio\"`) counts as stdio unless a
 port is published for it; a variable (`os.getenv(\"MCP_TRANSPORT\", \"stdio\")`) that a
 Dockerfile's ENV or a compose service's environment sets to http, streamable-http or sse makes
-it an HTTP server, and the start command sets the variable too. A stdio server and a project without MCP skip, with the evidence. The address comes from the flags and config, else compose's published
+it an HTTP server, and the start command sets the variable too. A Dockerfile that serves the
+server with fastmcp's CLI (`fastmcp run server.py --transport streamable-http`) makes it one
+too, whatever its `__main__` block runs. A stdio server and a project without MCP skip, with the evidence. The address comes from the flags and config, else compose's published
 port, a port=/host= literal or a `--port` option's default in the server code, EXPOSE, and
 only then 127.0.0.1:8000; the path is /sse for a server whose transport is (or defaults to)
 SSE, else /mcp, and the health route is the one the code declares (`custom_route(\"/healthz\"`,

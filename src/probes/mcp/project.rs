@@ -387,6 +387,34 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
     out
 }
 
+/// An HTTP transport a Dockerfile gives fastmcp's CLI (`fastmcp run server.py --transport
+/// streamable-http --port 8000`, also `python -m fastmcp run` and `uv run fastmcp run`), and
+/// where ("Dockerfile:12").
+fn cli_transport(ctx: &Context) -> Option<(String, String)> {
+    dockerfile::dockerfiles(ctx).files.iter().find_map(|df| {
+        let words = df.start_words();
+        let cli = words
+            .windows(2)
+            .position(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")?;
+        let rest = &words[cli + 2..];
+        let transport = rest.iter().enumerate().find_map(|(i, w)| {
+            w.strip_prefix("--transport=")
+                .map(str::to_string)
+                .or_else(|| {
+                    matches!(w.as_str(), "--transport" | "-t").then(|| rest.get(i + 1).cloned())?
+                })
+        })?;
+        let http = matches!(transport.as_str(), "http" | "streamable-http" | "sse");
+        let line = df
+            .instructions
+            .iter()
+            .rev()
+            .find(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"))
+            .map_or(0, |i| i.line);
+        http.then(|| (transport, format!("{}:{line}", df.display)))
+    })
+}
+
 /// `set_transport`: the variable the code reads its stdio-by-default transport from, the HTTP
 /// value an image or compose service gives it, and where.
 fn applicability(
@@ -441,6 +469,14 @@ fn applicability(
     }
     if let Some((marker, at)) = &code.http {
         return (Serves::Http, format!("{uses}; {marker} at {at}"));
+    }
+    // The image serves the server with fastmcp's CLI, which imports the server object and
+    // runs it itself: the `__main__` block's stdio never runs there.
+    if let Some((transport, at)) = cli_transport(ctx) {
+        return (
+            Serves::Http,
+            format!("{uses}; `fastmcp run … --transport {transport}` at {at}"),
+        );
     }
     if let Some(at) = &code.stdio {
         return (Serves::Stdio, format!("{uses}; stdio transport at {at}"));
