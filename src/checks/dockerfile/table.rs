@@ -268,10 +268,34 @@ fn fix_base_eol(i: &FixInput) -> Fix {
     if reported.iter().any(on_hub) {
         successors.push_str(" For a Jupyter stack on Docker Hub (jupyter/NAME), quay.io/jupyter/NAME is the same image, still updated: pin one of its dated tags.");
     }
+    // Where Python is pinned: the environment file the image installs, else its own RUNs
+    // (FESOM/tripyview installs `python=3.7` by name, and never reads its environment file).
+    let file = i
+        .env_file
+        .rsplit('/')
+        .next()
+        .filter(|name| !name.is_empty())
+        .unwrap_or("environment.yml");
+    let installs_file = i.files.iter().any(|(df, _)| {
+        df.instructions
+            .iter()
+            .any(|ins| match ins.keyword.as_str() {
+                "COPY" | "ADD" => ins.args.contains(file),
+                "RUN" => super::shell::commands(&ins.command_text())
+                    .iter()
+                    .any(|c| super::shell::is_mamba_install_from_file(c)),
+                _ => false,
+            })
+    });
+    let pinned = if installs_file {
+        i.env_file_shown.clone()
+    } else {
+        "the RUN that installs it (the image reads no environment file)".to_string()
+    };
     i.fix(
         "Move the base image to a supported line",
         "An end-of-life base image gets no more security fixes",
-        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {}, or a current Debian or Ubuntu release.{successors}", i.where_(), super::eol::oldest_supported_python_today(), i.env_file_shown)],
+        &[format!("Edit {}: move each reported FROM to a supported line: mambaorg/micromamba:2.x with Python {} or newer pinned in {pinned}, or a current Debian or Ubuntu release.{successors}", i.where_(), super::eol::oldest_supported_python_today())],
     )
 }
 

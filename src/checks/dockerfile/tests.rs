@@ -773,6 +773,27 @@ fn expose_rule() {
     assert!(run("dockerfile.expose", "policy_secure.Dockerfile").is_empty());
 }
 
+/// The base_eol step pins Python where the image installs it: the environment file it
+/// installs, else its own RUN (FESOM/tripyview installs `python=3.7` by name).
+#[test]
+fn the_base_eol_step_pins_python_where_the_image_installs_it() {
+    let step = |text: &str| {
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+        let mut input = fix_input(&df);
+        input.files = vec![(&df, vec![1])];
+        (rule("dockerfile.base_eol").fix)(&input).manual[0].clone()
+    };
+    let inline = step(
+        "FROM mambaorg/micromamba:1.3.0\nRUN micromamba install -y -c conda-forge python=3.7\n",
+    );
+    assert!(
+        inline.contains("pinned in the RUN that installs it"),
+        "{inline}"
+    );
+    let file = step("FROM mambaorg/micromamba:1.3.0\nCOPY env.yaml /tmp/e.yaml\nRUN micromamba install -y -f /tmp/e.yaml\n");
+    assert!(file.contains("pinned in environment.yml"), "{file}");
+}
+
 /// An EXPOSE of SSH's port asks to run no SSH server (TOSTRING-Z/transmagent's `EXPOSE 22
 /// 3001` with a root password), not to move sshd to another port.
 #[test]
