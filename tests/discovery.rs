@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TREES: &[&str] = &[
+    "fastmcp-cli-worker",
     "miniconda-installer-cuda",
     "envyml-requirements",
     "exported-lock",

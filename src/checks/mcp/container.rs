@@ -96,8 +96,15 @@ pub(super) fn check(ctx: &Context) -> Outcome {
     {
         r = r.detail(format!("it serves HTTP ({t})"));
     }
-    let option = how.contains(OPTION_DEFAULT);
+    // fastmcp's CLI takes `--host` itself: the start command is where the address goes.
+    let option = how.contains(OPTION_DEFAULT) || fastmcp_cli(&start.argv);
     Ok(r.with_fix(fix(start, option)))
+}
+
+/// Whether the start command serves the server with fastmcp's CLI (`fastmcp run FILE`).
+fn fastmcp_cli(argv: &[String]) -> bool {
+    argv.windows(2)
+        .any(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")
 }
 
 /// The host the server in the image listens on, and how that is known; an early skip where
@@ -113,6 +120,15 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
         option,
     } = code;
     let run = &start.compose;
+    // fastmcp's CLI: its `--host` wins over what the code gives the server.
+    if fastmcp_cli(&start.argv) {
+        if let Some(host) = host_argument(&start.argv)? {
+            return Ok((
+                host.to_string(),
+                format!("its command passes --host {host} to fastmcp's CLI"),
+            ));
+        }
+    }
     if from.is_some() {
         if let Some((host, at)) = &run.host_flag {
             return Ok((
@@ -394,6 +410,30 @@ mod tests {
         let (status, summary) = judge("uvicorn.run('notes.app:app', host='0.0.0.0', port=8000)");
         assert_eq!(status, Status::Skip, "{summary}");
         assert!(summary.contains("src/notes/cli.py:3"), "{summary}");
+    }
+
+    /// An image that serves the server with fastmcp's CLI (`fastmcp run src/server.py
+    /// --transport streamable-http`) starts that file; with no `--host` it listens on the
+    /// code's host or loopback, and the step passes `--host 0.0.0.0` to the CLI.
+    #[test]
+    fn fastmcps_cli_starts_the_file_it_names() {
+        let code = "from fastmcp import FastMCP\nmcp = FastMCP('notes')\nif __name__ == '__main__':\n    mcp.run()\n";
+        let cli = |host: &str| {
+            format!("FROM python:3.12-slim\nCOPY src/ /app/src/\nEXPOSE 8000\nCMD [\"fastmcp\", \"run\", \"/app/src/server.py\", \"--transport\", \"streamable-http\"{host}]\n")
+        };
+        let r = run_in(&[("src/server.py", code), ("Dockerfile", &cli(""))]);
+        assert_eq!(r.status, Status::Warn, "{}", r.summary);
+        let step = &r.fix.expect("a fix").manual[0];
+        assert!(
+            step.contains("pass `--host 0.0.0.0` to the server"),
+            "{step}"
+        );
+        let (status, summary) = judge(code, &cli(", \"--host\", \"0.0.0.0\""));
+        assert_eq!(status, Status::Ok, "{summary}");
+        assert!(
+            summary.contains("passes --host 0.0.0.0 to fastmcp's CLI"),
+            "{summary}"
+        );
     }
 
     /// A host read from the environment is judged by what the image sets, else by the read's

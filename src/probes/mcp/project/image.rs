@@ -77,6 +77,16 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
                     .find(|f| parts(f).is_some_and(|p| modules.iter().any(|m| p.ends_with(m))))?;
                 (file.clone(), argv, true)
             }
+            None if fastmcp_cli_file(words).is_some() => {
+                // fastmcp's CLI imports the file's server and runs it itself.
+                let file = fastmcp_cli_file(words)?;
+                let target = [&main, &app].into_iter().flatten().find(|m| {
+                    parts(m).is_some_and(|m| {
+                        parts(file).is_some_and(|f| m.ends_with(&f) || f.ends_with(&m))
+                    })
+                })?;
+                (target.clone(), words.to_vec(), false)
+            }
             None => {
                 let main = main.as_ref()?;
                 match python_argv(words) {
@@ -110,6 +120,17 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
             compose: compose_run(ctx, &df.path),
         })
     })
+}
+
+/// The file fastmcp's CLI serves (`fastmcp run server.py …`, `python -m fastmcp run
+/// src/server.py:mcp`), from the words of a start command.
+fn fastmcp_cli_file(words: &[String]) -> Option<&str> {
+    let at = words
+        .windows(2)
+        .position(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")?;
+    let spec = words.get(at + 2).filter(|w| !w.starts_with('-'))?;
+    let file = spec.split(':').next()?;
+    file.ends_with(".py").then_some(file)
 }
 
 /// The module of the project's console script `program` (`[project.scripts]` or Poetry's

@@ -1,0 +1,6 @@
+import asyncio
+
+
+async def drain():
+    while True:
+        await asyncio.sleep(5)
