@@ -242,20 +242,10 @@ fn a_transport_variable_the_image_sets_to_http_is_http() {
         "project/main.py",
         &format!("import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('gis', port={port})\n\nif __name__ == '__main__':\n    transport = os.getenv('GIS_MCP_TRANSPORT', 'stdio').lower()\n    if transport == 'stdio':\n        mcp.run()\n    else:\n        mcp.run(transport=transport)\n"),
     );
-    let (report, _) = sb.json(&["mcp.port"]);
-    assert_eq!(status(&report, "mcp.port"), "skip", "{report:#}");
-    sb.write(
-        "project/Dockerfile",
+    let c = http_once_the_image_says(
+        &sb,
         &format!("FROM mambaorg/micromamba:2.0.5\nCOPY . /app\nENV GIS_MCP_TRANSPORT=http\nEXPOSE {port}\nCMD [\"python\", \"/app/main.py\"]\n"),
-    );
-    let (report, _) = sb.json(&["mcp.port"]);
-    let c = check(&report, "mcp.port");
-    assert_eq!(c["status"], "fail", "{c:#}");
-    assert!(
-        c["details"]
-            .to_string()
-            .contains("its transport defaults to stdio at main.py:6, and Dockerfile:3 sets GIS_MCP_TRANSPORT=http"),
-        "{c:#}"
+        "its transport defaults to stdio at main.py:6, and Dockerfile:3 sets GIS_MCP_TRANSPORT=http",
     );
     let manual = c["fix"]["manual"][0].as_str().unwrap();
     assert!(
@@ -386,19 +376,22 @@ fn fastmcps_cli_in_the_image_is_the_transport() {
         "project/server.py",
         "from fastmcp import FastMCP\nmcp = FastMCP('asana')\nif __name__ == '__main__':\n    mcp.run()\n",
     );
+    http_once_the_image_says(
+        &sb,
+        &format!("FROM python:3.12-slim\nCOPY . /app\nEXPOSE {port}\nCMD [\"python\", \"-m\", \"fastmcp\", \"run\", \"server.py\", \"--transport\", \"streamable-http\", \"--port\", \"{port}\"]\n"),
+        "`fastmcp run … --transport streamable-http` at Dockerfile:4",
+    );
+}
+
+/// mcp.port skips (the code speaks stdio); once `dockerfile` is written the project serves
+/// HTTP and mcp.port fails (nothing listens), its details holding `detail`. Gives the check.
+fn http_once_the_image_says(sb: &Sandbox, dockerfile: &str, detail: &str) -> serde_json::Value {
     let (report, _) = sb.json(&["mcp.port"]);
     assert_eq!(status(&report, "mcp.port"), "skip", "{report:#}");
-    sb.write(
-        "project/Dockerfile",
-        &format!("FROM python:3.12-slim\nCOPY . /app\nEXPOSE {port}\nCMD [\"python\", \"-m\", \"fastmcp\", \"run\", \"server.py\", \"--transport\", \"streamable-http\", \"--port\", \"{port}\"]\n"),
-    );
+    sb.write("project/Dockerfile", dockerfile);
     let (report, _) = sb.json(&["mcp.port"]);
-    let c = check(&report, "mcp.port");
+    let c = check(&report, "mcp.port").clone();
     assert_eq!(c["status"], "fail", "{c:#}");
-    assert!(
-        c["details"]
-            .to_string()
-            .contains("`fastmcp run … --transport streamable-http` at Dockerfile:4"),
-        "{c:#}"
-    );
+    assert!(c["details"].to_string().contains(detail), "{c:#}");
+    c
 }
