@@ -97,14 +97,8 @@ pub(super) fn check(ctx: &Context) -> Outcome {
         r = r.detail(format!("it serves HTTP ({t})"));
     }
     // fastmcp's CLI takes `--host` itself: the start command is where the address goes.
-    let option = how.contains(OPTION_DEFAULT) || fastmcp_cli(&start.argv);
+    let option = how.contains(OPTION_DEFAULT) || start.fastmcp_cli;
     Ok(r.with_fix(fix(start, option)))
-}
-
-/// Whether the start command serves the server with fastmcp's CLI (`fastmcp run FILE`).
-fn fastmcp_cli(argv: &[String]) -> bool {
-    argv.windows(2)
-        .any(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")
 }
 
 /// The host the server in the image listens on, and how that is known; an early skip where
@@ -121,7 +115,7 @@ fn chosen_host(start: &ImageStart, code: &CodeHost) -> Result<(String, String), 
     } = code;
     let run = &start.compose;
     // fastmcp's CLI: its `--host` wins over what the code gives the server.
-    if fastmcp_cli(&start.argv) {
+    if start.fastmcp_cli {
         if let Some(host) = host_argument(&start.argv)? {
             return Ok((
                 host.to_string(),

@@ -393,9 +393,7 @@ fn own_names(ctx: &Context, code: &Code) -> Vec<String> {
 fn cli_transport(ctx: &Context) -> Option<(String, String)> {
     dockerfile::dockerfiles(ctx).files.iter().find_map(|df| {
         let words = df.start_words();
-        let cli = words
-            .windows(2)
-            .position(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")?;
+        let cli = image::fastmcp_cli_at(&words)?;
         let rest = &words[cli + 2..];
         let transport = rest.iter().enumerate().find_map(|(i, w)| {
             w.strip_prefix("--transport=")

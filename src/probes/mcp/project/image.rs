@@ -21,6 +21,9 @@ pub(crate) struct ImageStart {
     /// The image starts uvicorn with the server's app (`uvicorn server:app`): its `--host`
     /// decides, not the code.
     pub(crate) uvicorn: bool,
+    /// The image serves the server with fastmcp's CLI (`fastmcp run server.py`), whose
+    /// `--host` takes the address.
+    pub(crate) fastmcp_cli: bool,
     /// The image's environment variables that name an address (`…HOST`): name, value and
     /// where it is set ("Dockerfile:18").
     pub(crate) env: Vec<(String, String, String)>,
@@ -77,8 +80,8 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
                     .find(|f| parts(f).is_some_and(|p| modules.iter().any(|m| p.ends_with(m))))?;
                 (file.clone(), argv, true)
             }
-            None if fastmcp_cli_file(words).is_some() => {
-                // fastmcp's CLI imports the file's server and runs it itself.
+            // fastmcp's CLI imports the file's server and runs it itself.
+            None if fastmcp_cli_at(words).is_some() => {
                 let file = fastmcp_cli_file(words)?;
                 let target = [&main, &app].into_iter().flatten().find(|m| {
                     parts(m).is_some_and(|m| {
@@ -109,6 +112,7 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
             dockerfile: df.display.clone(),
             line,
             script,
+            fastmcp_cli: fastmcp_cli_at(&argv).is_some(),
             argv,
             uvicorn,
             env: df
@@ -122,12 +126,18 @@ pub(super) fn image_start(ctx: &Context, code: &Code) -> Option<ImageStart> {
     })
 }
 
+/// Where a start command runs fastmcp's CLI (`fastmcp run …`, `python -m fastmcp run …`,
+/// `uv run fastmcp run …`): the index of its `fastmcp` word.
+pub(super) fn fastmcp_cli_at(words: &[String]) -> Option<usize> {
+    words
+        .windows(2)
+        .position(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")
+}
+
 /// The file fastmcp's CLI serves (`fastmcp run server.py …`, `python -m fastmcp run
 /// src/server.py:mcp`), from the words of a start command.
 fn fastmcp_cli_file(words: &[String]) -> Option<&str> {
-    let at = words
-        .windows(2)
-        .position(|w| w[0].rsplit('/').next() == Some("fastmcp") && w[1] == "run")?;
+    let at = fastmcp_cli_at(words)?;
     let spec = words.get(at + 2).filter(|w| !w.starts_with('-'))?;
     let file = spec.split(':').next()?;
     file.ends_with(".py").then_some(file)
