@@ -328,6 +328,16 @@ impl Bases for EngineBases<'_> {
                     .is_none_or(|s| s.dockerfile == shown))
     }
 
+    fn starts_stdio_server(&self, dockerfile: &Path) -> bool {
+        let mcp = crate::probes::mcp::project(self.0);
+        let shown = self.0.settings.display_path(dockerfile);
+        mcp.serves == crate::probes::mcp::Serves::Stdio
+            && mcp
+                .image_start
+                .as_ref()
+                .is_some_and(|s| s.dockerfile == shown)
+    }
+
     fn script_serves(&self, started: &str) -> Option<bool> {
         crate::probes::pyscript::script_serves(self.0, started)
     }

@@ -58,6 +58,11 @@ pub(crate) trait Bases {
     fn stdio_server(&self) -> bool {
         false
     }
+    /// Whether the image built from `dockerfile` starts that stdio server itself (its CMD runs
+    /// the server's script): a port it EXPOSEs is served by nothing.
+    fn starts_stdio_server(&self, _dockerfile: &std::path::Path) -> bool {
+        false
+    }
     /// Whether something besides its own EXPOSE says the image built from `dockerfile` runs
     /// as a long-lived service: a compose service builds it (a worker without ports can hang
     /// too), or the project serves MCP over HTTP. `true` when not known, so that only a sure
@@ -650,7 +655,8 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
                 })
             };
             let runs_nothing = !has(&["CMD", "ENTRYPOINT", "EXPOSE"]);
-            let stdio = !has(&["EXPOSE"]) && bases.stdio_server();
+            let stdio =
+                bases.stdio_server() && (!has(&["EXPOSE"]) || bases.starts_stdio_server(&df.path));
             // A batch job or a command-line tool: no port, and nothing that serves one.
             let batch = !has(&["EXPOSE"])
                 && !bases.runs_as_a_service(&df.path)

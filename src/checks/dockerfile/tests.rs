@@ -398,6 +398,35 @@ fn healthcheck_rule() {
 /// check`, esmvalcore's entrypoint script) is no service: when nothing says it is one (no
 /// EXPOSE, no compose service that runs it, no MCP server over HTTP) and its command starts no
 /// server, a HEALTHCHECK has nothing to watch.
+/// The image of a stdio MCP server needs no HEALTHCHECK even where it EXPOSEs a port "for
+/// debugging" (davidroman1914/vmware-mcp-server), when it starts that server itself; an image
+/// of the same project that starts something else still does.
+#[test]
+fn a_stdio_servers_image_with_an_expose_needs_no_healthcheck() {
+    struct Stdio(bool);
+    impl super::rules::Bases for Stdio {
+        fn local(&self, _: &str) -> Option<super::rules::BaseImage> {
+            None
+        }
+        fn stdio_server(&self) -> bool {
+            true
+        }
+        fn starts_stdio_server(&self, _: &std::path::Path) -> bool {
+            self.0
+        }
+    }
+    let text = "FROM python:3.11-slim\nCOPY *.py ./\nEXPOSE 8000\nCMD [\"uv\", \"run\", \"python\", \"server.py\"]\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+    assert_eq!(
+        super::rules::healthcheck(&df, &Stdio(true))[0].status,
+        Status::Ok
+    );
+    assert_eq!(
+        super::rules::healthcheck(&df, &Stdio(false))[0].status,
+        Warn
+    );
+}
+
 #[test]
 fn a_batch_image_needs_no_healthcheck() {
     struct NoPort;
