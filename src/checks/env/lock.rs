@@ -498,10 +498,6 @@ pub(super) fn check_lock(ctx: &Context) -> Outcome {
         .data("locks", names))
 }
 
-/// The environment file a lock is named for: the one whose file stem begins the lock's name
-/// followed by `.`, `-` or `_` (`minimal.conda-lock.yml`, `minimal-linux64.lock` for
-/// minimal.yml), the longest such stem when several do (`environment-dev` before
-/// `environment`); `None` for a lock named for none (`conda-lock.yml`).
 /// Of `found`, the locks of the project's environment file: a lock named for another
 /// environment file of the project, or of the lock's folder (`minimal.conda-lock.yml` beside
 /// minimal.yml, `py3.10.lock` beside py3.10.yml), is that file's, not a lock of this one. With
@@ -536,6 +532,10 @@ fn own_locks<'a>(
 /// A lock file as the probe loaded it.
 type LoadedLock = (PathBuf, Result<lock::Lock, lock::LockError>);
 
+/// The environment file a lock is named for: the one whose file stem begins the lock's name
+/// followed by `.`, `-` or `_` (`minimal.conda-lock.yml`, `minimal-linux64.lock` for
+/// minimal.yml), the longest such stem when several do (`environment-dev` before
+/// `environment`); `None` for a lock named for none (`conda-lock.yml`).
 fn lock_owner<'a>(lock: &Path, env_files: &[&'a Path]) -> Option<&'a Path> {
     let name = lock.file_name()?.to_string_lossy();
     // conda-lock's own default names say nothing of their source (and would match conda.yml).
