@@ -403,12 +403,7 @@ fn cli_transport(ctx: &Context) -> Option<(String, String)> {
                 })
         })?;
         let http = matches!(transport.as_str(), "http" | "streamable-http" | "sse");
-        let line = df
-            .instructions
-            .iter()
-            .rev()
-            .find(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"))
-            .map_or(0, |i| i.line);
+        let line = image::start_line(df)?;
         http.then(|| (transport, format!("{}:{line}", df.display)))
     })
 }

@@ -31,7 +31,9 @@ const MAP: &str = "mcp-code.json";
 /// variables it reads; 16: the low-level server's decorators of SDK 1; 17: a method named
 /// like an HTTP app is no HTTP start; 18: an import's line, not the blank line before it;
 /// 19: the path an app mounted under a prefix sets for itself; 20: SDK 1's `run()` given a
-/// host or port.
+/// host or port; 21: the argparse flag an HTTP start is gated on, and low-level decorators
+/// on an attribute; 22: a read whose default is the compared value is no gate; 23: SDK 1's
+/// `run()` given fastmcp's transport name `"http"`.
 const READING: u32 = 23;
 
 /// What the Python sources say, the first file of each marker winning.

@@ -380,7 +380,7 @@ fn started_script(argv: &[String]) -> Option<Vec<Vec<String>>> {
 
 /// The line of the final image's last CMD or ENTRYPOINT (the final stage or a stage it is
 /// built on).
-fn start_line(df: &dockerfile::Dockerfile) -> Option<usize> {
+pub(super) fn start_line(df: &dockerfile::Dockerfile) -> Option<usize> {
     let last = df.stages.len().checked_sub(1)?;
     df.lineage(last).iter().find_map(|stage| {
         stage
