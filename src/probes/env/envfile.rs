@@ -453,6 +453,14 @@ fn entry_target(text: &str) -> &str {
     target.trim_matches(|c| c == '"' || c == '\'')
 }
 
+/// The local folder or file a pip entry installs (`.`, `../lib` of `-e ../lib[dev]`,
+/// `/opt/pkg`), without extras; `None` for a name, a URL or a home-relative path.
+fn local_path(text: &str) -> Option<&str> {
+    let path = entry_target(text);
+    let path = path.split('[').next().unwrap_or(path);
+    ((path.starts_with('.') || path.starts_with('/')) && !path.contains("://")).then_some(path)
+}
+
 /// Whether one pip entry is the project itself (see [`PipBlock::installs_project`]): its folder,
 /// or the VCS URL of its own repository when its distribution name `own` is known.
 pub(crate) fn is_project_entry(
@@ -461,33 +469,28 @@ pub(crate) fn is_project_entry(
     project_dir: &Path,
     own: Option<&str>,
 ) -> bool {
-    let path = entry_target(text);
-    if own.is_some_and(|o| crate::policy::no_pip::is_own_repo(path, o)) {
+    if own.is_some_and(|o| crate::policy::no_pip::is_own_repo(entry_target(text), o)) {
         return true;
     }
-    let path = path.split('[').next().unwrap_or(path);
-    if !(path.starts_with('.') || path.starts_with('/')) || path.contains("://") {
-        return false;
-    }
-    crate::disk::lexical(&env_dir.join(path)) == crate::disk::lexical(project_dir)
+    local_path(text).is_some_and(|path| {
+        crate::disk::lexical(&env_dir.join(path)) == crate::disk::lexical(project_dir)
+    })
 }
 
 /// Whether a pip entry installs from a local path (`-e .`, `../lib[dev]`, `/opt/pkg`), which
 /// pip resolves from where the environment file is.
 pub(crate) fn is_local_path_entry(text: &str) -> bool {
-    let path = entry_target(text).trim_matches(['"', '\'']);
-    (path.starts_with('.') || path.starts_with('/')) && !path.contains("://")
+    local_path(text).is_some()
 }
 
 /// Whether a pip entry installs a local folder inside `root` (a repository's work tree):
 /// `-e ../../klay_beam[pytorch]` from a subfolder of the repository it is in.
 pub(crate) fn local_path_within(text: &str, env_dir: &Path, root: &Path) -> bool {
-    let path = entry_target(text);
-    let path = path.split('[').next().unwrap_or(path);
-    (path.starts_with('.') || path.starts_with('/'))
-        && !path.contains("://")
-        && !path.contains('$')
-        && crate::disk::lexical(&env_dir.join(path)).starts_with(crate::disk::lexical(root))
+    local_path(text)
+        .filter(|p| !p.contains('$'))
+        .is_some_and(|path| {
+            crate::disk::lexical(&env_dir.join(path)).starts_with(crate::disk::lexical(root))
+        })
 }
 
 /// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
@@ -499,22 +502,15 @@ pub(crate) fn path_outside_project(
 ) -> Option<String> {
     let path = entry_target(text);
     let path = path.split('[').next().unwrap_or(path);
-    if path.contains("://") {
-        return None;
-    }
     // The home folder, however spelled (`${HOME}/nta/nupic.torch`): another machine's differs.
     if ["~", "$HOME", "${HOME}"]
         .iter()
         .any(|h| path.starts_with(h))
+        && !path.contains("://")
     {
         return Some(path.to_string());
     }
-    if path.contains('$') {
-        return None;
-    }
-    if !(path.starts_with('.') || path.starts_with('/')) {
-        return None;
-    }
+    let path = local_path(text).filter(|p| !p.contains('$'))?;
     let resolved = crate::disk::lexical(&env_dir.join(path));
     (!resolved.starts_with(crate::disk::lexical(project_dir))).then(|| path.to_string())
 }
