@@ -342,7 +342,7 @@ fn a_one_shot_job_needs_no_healthcheck_and_a_fix_names_the_file_a_finding_is_in(
     let sb = project(&[
         (
             "compose.yml",
-            "services:\n  app:\n    image: example/app:1.0\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
+            "services:\n  app:\n    image: example/app:1.0\n    healthcheck:\n      test: [\"CMD\", \"/app/healthcheck\"]\n",
         ),
         (
             "compose.override.yml",

@@ -608,7 +608,7 @@ fn a_mixed_pass_of_healthchecks_says_so() {
     );
     sb.write(
         "project/svc/Dockerfile",
-        "FROM python:3.11-slim\nHEALTHCHECK CMD [\"true\"]\nCMD [\"python3\", \"job.py\"]\n",
+        "FROM python:3.11-slim\nHEALTHCHECK CMD [\"python3\", \"-c\", \"import os; os.stat('/tmp/alive')\"]\nCMD [\"python3\", \"job.py\"]\n",
     );
     let (report, _) = sb.json(&["dockerfile.healthcheck"]);
     let c = check(&report, "dockerfile.healthcheck");

@@ -4,7 +4,7 @@
 
 mod eol;
 mod health_tool;
-pub(crate) use health_tool::{verdicts_for_image, Of, Verdict};
+pub(crate) use health_tool::{lenient, verdicts_for_image, Of, Verdict};
 mod rules;
 mod secret_names;
 mod shell;
@@ -94,6 +94,9 @@ pub(crate) struct FixInput<'a> {
     /// How a Celery worker built from the first Dockerfile is asked whether it is alive
     /// (`celery -A APP inspect ping …`): it serves no HTTP for a health URL.
     pub worker_probe: Option<String>,
+    /// The first Dockerfile's HEALTHCHECK passes when the app is broken (`|| exit 0`, curl
+    /// without `-f`): the fix makes it fail, instead of adding one.
+    pub lenient_healthcheck: bool,
     /// The Python a suggested HEALTHCHECK of the first Dockerfile's image runs (`python`, or
     /// `/opt/conda/bin/python` on mambaorg/micromamba).
     pub python: String,
@@ -714,6 +717,9 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
     let app_without_route =
         socket_port.is_some() && first.is_some_and(|df| served_routes(ctx, df).is_none());
     let unserved_route = first.and_then(|df| unserved_route(ctx, df));
+    let lenient_healthcheck = first
+        .and_then(health_tool::final_healthcheck)
+        .is_some_and(|hc| lenient(&hc.args).is_some());
     let python = health_tool::image_python(first);
     let installs_env = files
         .first()
@@ -749,6 +755,7 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         socket_port,
         app_without_route,
         unserved_route,
+        lenient_healthcheck,
         installs_env,
         pip_packages,
         rebased,

@@ -450,7 +450,20 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
                 format!("service `{}` disables its healthcheck", s.name),
             )]
         }
-        Some(_) => return Vec::new(),
+        Some(h) => {
+            let lenient = h
+                .value
+                .test
+                .as_deref()
+                .and_then(crate::checks::dockerfile::lenient);
+            return lenient
+                .map(|l| {
+                    let who = format!("service `{}`'s healthcheck", s.name);
+                    finding(h.line, Status::Warn, l.message(&who))
+                })
+                .into_iter()
+                .collect();
+        }
         None => {}
     }
     if s.image_dockerfile().and_then(|d| look.built_healthcheck(d)) == Some(true) {

@@ -51,6 +51,7 @@ fn steps_health(n: &[String]) -> Vec<String> {
     vec![
         format!("For service {}: add a `healthcheck:` whose test exits 0 when the service is healthy, with `interval: 30s, timeout: 5s, retries: 3`, or a HEALTHCHECK in the Dockerfile it builds; do not set `disable: true`.", list(n)),
         "Tests that work without curl: an HTTP app on its own port and health route `[\"CMD\", \"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]`; redis `[\"CMD\", \"redis-cli\", \"ping\"]`; postgres `[\"CMD-SHELL\", \"pg_isready\"]`; mysql and mariadb `[\"CMD\", \"mysqladmin\", \"ping\"]`.".to_string(),
+        "Where the finding says a healthcheck passes when the app is broken: end its test in `|| exit 1`, not `|| exit 0` or `|| true`, and give curl `-f` (`curl -fsS URL || exit 1`).".to_string(),
     ]
 }
 fn steps_health_tool(n: &[String]) -> Vec<String> {
@@ -210,12 +211,12 @@ pub(crate) const RULES: &[Rule] = &[
         id: "compose.healthcheck",
         code: "DC010",
         title: "Services have a healthcheck",
-        explain: "Warns when a service has no `healthcheck:` (or `disable: true`, or test NONE), unless its image brings one: the HEALTHCHECK of the Dockerfile it builds, or a local image's Config.Healthcheck. A one-shot job (another service waits on it with `condition: service_completed_successfully`) and an interactive container (`tty` or `stdin_open`, no ports) need none. Without it `depends_on: condition: service_healthy` and restarts cannot tell a hung server from a healthy one. Equivalents: CIS Docker 4.6 and 5.27; KICS healthcheck_not_set. Fix: a `healthcheck:` whose test fits the service (an HTTP app's health route through the image's Python, `redis-cli ping`, `pg_isready`). A service that builds a Dockerfile which dockerfile.healthcheck already reports is not reported again: the rule points there (see dockerfile.healthcheck), and skips when no other service is left.",
+        explain: "Warns when a service has no `healthcheck:` (or `disable: true`, or test NONE), or a test that passes when the service is broken (it ends in `|| exit 0` or `|| true`, runs only `true`, or curl without `-f`, which exits 0 on a 500), unless its image brings one: the HEALTHCHECK of the Dockerfile it builds, or a local image's Config.Healthcheck. A one-shot job (another service waits on it with `condition: service_completed_successfully`) and an interactive container (`tty` or `stdin_open`, no ports) need none. Without it `depends_on: condition: service_healthy` and restarts cannot tell a hung server from a healthy one. Equivalents: CIS Docker 4.6 and 5.27; KICS healthcheck_not_set. Fix: a `healthcheck:` whose test fits the service (an HTTP app's health route through the image's Python, `redis-cli ping`, `pg_isready`). A service that builds a Dockerfile which dockerfile.healthcheck already reports is not reported again: the rule points there (see dockerfile.healthcheck), and skips when no other service is left.",
         ok: "every service has a healthcheck or needs none",
         judge: rules::healthcheck,
         steps: steps_health,
-        action: "Add a healthcheck to the service",
-        why: "Without a healthcheck a hung service looks healthy",
+        action: "Give the service a healthcheck that fails when it is broken",
+        why: "Without a healthcheck that can fail a hung service looks healthy",
         not_deployed: false,
         subject: None,
     },

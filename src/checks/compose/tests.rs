@@ -339,6 +339,31 @@ fn a_test_runs_compose_file_is_judged_only_by_the_host_rules() {
     );
 }
 
+/// A healthcheck that passes on a broken service warns (Docker takes exit 0 for healthy);
+/// one that fails when it should says nothing.
+#[test]
+fn a_healthcheck_that_cannot_fail_warns() {
+    let judge = |test: &str| {
+        let text =
+            format!("services:\n  web:\n    image: app\n    healthcheck:\n      test: {test}\n");
+        let (_, services) = parse_file(Path::new("/p/compose.yaml"), "compose.yaml", &text);
+        super::rules::healthcheck(&services[0], &Nothing)
+    };
+    let found = judge("[\"CMD-SHELL\", \"curl -f http://localhost:8000/ || exit 0\"]");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].line, found[0].status), (4, Warn));
+    assert!(
+        found[0].message.starts_with(
+            "service `web`'s healthcheck passes whatever the app does: it ends in `|| exit 0`"
+        ),
+        "{}",
+        found[0].message
+    );
+    let found = judge("curl http://localhost:8000/health");
+    assert!(found[0].message.contains("curl without `-f`"), "{found:?}");
+    assert!(judge("[\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]").is_empty());
+}
+
 #[test]
 fn the_healthcheck_step_fits_services_that_are_not_http_apps() {
     // A redis or postgres service is not asked for `curl …:8000/health`: the images have no

@@ -171,6 +171,131 @@ pub(crate) fn asked_route(args: &str) -> Option<(String, Option<u16>)> {
     fails.then(|| (url.path().to_string(), url.port_or_known_default()))
 }
 
+/// How a healthcheck passes when the app is broken: whatever the app does (`|| exit 0`,
+/// `true`, a Python that only exits), or on any HTTP answer (curl without `-f`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lenient {
+    /// It passes whatever the app does; else only an HTTP error gets past it.
+    pub whatever: bool,
+    /// Why, in words: "it ends in `|| exit 0`".
+    pub why: String,
+}
+
+impl Lenient {
+    /// `who` (the HEALTHCHECK, a service's healthcheck) in a sentence.
+    pub(crate) fn message(&self, who: &str) -> String {
+        let when = if self.whatever {
+            "whatever the app does"
+        } else {
+            "when the app answers an error (500, 404)"
+        };
+        format!(
+            "{who} passes {when}: {}, so Docker reports a broken app as healthy",
+            self.why
+        )
+    }
+}
+
+/// Whether a healthcheck (`args` as written: `--interval=30s CMD …`, or a compose test in
+/// that form) passes when the app is broken. Docker takes exit 0 for healthy, so a check
+/// that ends in `|| exit 0` or `|| true`, runs only `true`, or a Python that only exits,
+/// always passes; curl without `-f` exits 0 on a 500 (only a refused connection fails it),
+/// unless its output goes on to a pipe that judges it.
+pub(crate) fn lenient(args: &str) -> Option<Lenient> {
+    let rest = args.trim();
+    let rest = rest[rest.find("CMD")? + 3..].trim();
+    let script = if rest.starts_with('[') {
+        let argv: Vec<String> = serde_json::from_str(rest).ok()?;
+        let shell = argv
+            .first()
+            .is_some_and(|p| matches!(base_name(p), "sh" | "bash" | "dash" | "ash"))
+            && argv
+                .get(1)
+                .is_some_and(|f| f.starts_with('-') && f.contains('c'));
+        if shell {
+            argv.get(2)?.clone()
+        } else {
+            shlex::try_join(argv.iter().map(String::as_str)).ok()?
+        }
+    } else {
+        rest.to_string()
+    };
+    lenient_script(&script)
+}
+
+/// [`lenient`] of the shell text a healthcheck runs.
+fn lenient_script(script: &str) -> Option<Lenient> {
+    let always = |why: String| {
+        Some(Lenient {
+            whatever: true,
+            why,
+        })
+    };
+    let text = script.trim().trim_end_matches(';').trim();
+    let passes = |t: &str| {
+        let t = t.trim().trim_matches(['"', '\'']);
+        matches!(t, "true" | ":" | "/bin/true" | "exit" | "exit 0")
+    };
+    if passes(text) {
+        return always(format!("it runs only `{}`", text.trim_matches(['"', '\''])));
+    }
+    for sep in ["||", ";"] {
+        if let Some((_, last)) = text.rsplit_once(sep) {
+            if passes(last) {
+                let last = last.trim().trim_matches(['"', '\'']);
+                return always(format!(
+                    "it ends in `{sep} {last}`, which passes when the check before it fails"
+                ));
+            }
+        }
+    }
+    let pipelines = super::shell::pipelines(text);
+    let judged = |p: &Vec<Vec<String>>| !p.iter().all(|c| c.first().is_some_and(|w| w == "exit"));
+    let mut checks = pipelines.iter().filter(|p| judged(p));
+    let (Some(only), None) = (checks.next(), checks.next()) else {
+        return None;
+    };
+    let [words] = only.as_slice() else {
+        return None;
+    };
+    let program = base_name(words.first()?);
+    if program.starts_with("python") && only_exits(words) {
+        return always("its Python only exits".into());
+    }
+    let fails_on_error = words.iter().skip(1).any(|w| {
+        w == "--fail"
+            || w == "--fail-with-body"
+            || (w.starts_with('-') && !w.starts_with("--") && w.contains('f'))
+    });
+    (program == "curl" && !fails_on_error).then(|| Lenient {
+        whatever: false,
+        why: "curl without `-f` exits 0 on any HTTP answer".into(),
+    })
+}
+
+/// `python -c "import sys; sys.exit(0)"`: a script that does nothing but exit 0.
+fn only_exits(words: &[String]) -> bool {
+    let Some(code) = words
+        .iter()
+        .position(|w| w == "-c")
+        .and_then(|i| words.get(i + 1))
+    else {
+        return false;
+    };
+    code.split([';', '\n']).map(str::trim).all(|s| {
+        matches!(
+            s,
+            "" | "pass"
+                | "import sys"
+                | "sys.exit(0)"
+                | "sys.exit()"
+                | "exit(0)"
+                | "exit()"
+                | "quit()"
+        )
+    })
+}
+
 /// What a healthcheck's program and route come to in the final image of a Dockerfile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -514,5 +639,42 @@ mod tests {
             ),
             [(3, Status::Fail)]
         );
+    }
+
+    /// A healthcheck that passes whatever the app does, or on an HTTP error, is told apart
+    /// from one that fails when it should: Docker takes exit 0 for healthy.
+    #[test]
+    fn a_healthcheck_that_passes_on_a_broken_app_is_lenient() {
+        let whatever = |hc: &str| lenient(hc).map(|l| l.whatever);
+        for always in [
+            "CMD curl -f http://localhost:8000/health || exit 0",
+            "--interval=30s CMD curl -fsS http://localhost:8000/ || true",
+            "CMD [\"sh\", \"-c\", \"wget -qO- http://localhost/ || :\"]",
+            "CMD python -c \"import sys; sys.exit(0)\"",
+            "CMD [\"true\"]",
+            "CMD exit 0",
+            "CMD pg_isready; exit 0",
+        ] {
+            assert_eq!(whatever(always), Some(true), "{always}");
+        }
+        for on_error in [
+            "CMD curl http://localhost:8000/health || exit 1",
+            "CMD [\"curl\", \"http://localhost:8000/health\"]",
+            "CMD curl -s -o /dev/null -w '%{http_code}' http://localhost:8000/",
+        ] {
+            assert_eq!(whatever(on_error), Some(false), "{on_error}");
+        }
+        for strict in [
+            "CMD curl -f http://localhost:8000/health || exit 1",
+            "CMD curl --fail http://localhost:8000/health",
+            "CMD curl -s http://localhost:8000/health | grep -q ok",
+            "CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]",
+            "CMD python -c \"import sys, socket; socket.create_connection(('127.0.0.1', 8000)); sys.exit(0)\"",
+            "CMD wget -qO- http://localhost:8000/health || exit 1",
+            "CMD celery -A app inspect ping && curl http://localhost:5555/",
+            "NONE",
+        ] {
+            assert_eq!(lenient(strict), None, "{strict}");
+        }
     }
 }

@@ -637,11 +637,18 @@ pub(super) fn healthcheck(df: &Dockerfile, bases: &dyn Bases) -> Vec<Finding> {
             Status::Warn,
             "HEALTHCHECK NONE disables health checking of the final image",
         )),
-        Some(hc) => out.push(finding(
-            hc.line,
-            Status::Ok,
-            "the final stage declares a HEALTHCHECK",
-        )),
+        Some(hc) => out.push(match super::health_tool::lenient(&hc.args) {
+            Some(lenient) => finding(
+                hc.line,
+                Status::Warn,
+                lenient.message("the final stage's HEALTHCHECK"),
+            ),
+            None => finding(
+                hc.line,
+                Status::Ok,
+                "the final stage declares a HEALTHCHECK",
+            ),
+        }),
         None => {
             let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
             let inherited = !base.is_empty()

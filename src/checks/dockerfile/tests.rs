@@ -369,6 +369,25 @@ fn healthcheck_rule() {
     assert_eq!(found[0].status, Warn, "{found:?}");
     let found = judge(&format!("{tool}EXPOSE 8000\n"));
     assert_eq!(found[0].status, Warn, "{found:?}");
+    // A HEALTHCHECK that passes on a broken app is as good as none, and its fix makes it fail.
+    let lenient =
+        format!("{tool}EXPOSE 8000\nHEALTHCHECK CMD curl http://localhost:8000/health || exit 0\n");
+    let found = judge(&lenient);
+    assert_eq!((found[0].line, found[0].status), (5, Warn), "{found:?}");
+    assert!(
+        found[0].message.contains("passes whatever the app does"),
+        "{found:?}"
+    );
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &lenient);
+    let mut input = fix_input(&df);
+    input.lenient_healthcheck = true;
+    let fix = (rule("dockerfile.healthcheck").fix)(&input);
+    assert!(fix.why.starts_with("Make the HEALTHCHECK fail"), "{fix:?}");
+    assert!(fix.manual[0].contains("`|| exit 1`"), "{fix:?}");
+    let strict = lenient
+        .replace("curl http", "curl -f http")
+        .replace("exit 0", "exit 1");
+    assert_eq!(judge(&strict)[0].status, Status::Ok);
 
     // A stdio MCP server's image (mcp-server-fetch: an ENTRYPOINT, no EXPOSE) is started by
     // its client with `docker run -i` and serves no port: nothing for a HEALTHCHECK to probe.
