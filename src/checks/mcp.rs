@@ -114,7 +114,8 @@ too, whatever its `__main__` block runs. A stdio server and a project without MC
 port, a port=/host= literal or a `--port` option's default in the server code, EXPOSE, and
 only then 127.0.0.1:8000; the path is /sse for a server whose transport is (or defaults to)
 SSE, else /mcp, and the health route is the one the code declares (`custom_route(\"/healthz\"`,
-`Route(\"/health\"`, `@app.get(\"/api/health\")`), else /health.
+`Route(\"/health\"`, `@app.get(\"/api/health\")`, or a route whose handler is named for health:
+`@mcp.custom_route(\"/\")` over `async def health_check`), else /health.
 When nothing listens, mcp.port fails and the other two skip (see mcp.port)."
     };
 }

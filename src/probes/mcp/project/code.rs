@@ -271,6 +271,12 @@ static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(?:custom_route|route|get|api_route|add_route|Route)\(\s*["'](/(?:[\w\-]+/)*health[\w\-]*)["']"#)
         .unwrap()
 });
+/// A route whose handler names health, whatever its path: `@mcp.custom_route("/", …)` over
+/// `async def health_check(request)`, or `Route("/", endpoint=health)`.
+static HEALTH_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:custom_route|route|get|api_route)\(\s*["'](/[\w\-/]*)["'][^)]*\)[ \t]*\r?\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w*health\w*|\bRoute\(\s*["'](/[\w\-/]*)["']\s*,\s*(?:endpoint\s*=\s*)?\w*health\w*\b"#)
+        .unwrap()
+});
 static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bhost\s*=\s*["']([0-9A-Za-z.:\-]+)["']"#).unwrap());
 /// A host set from something other than a literal: `host=args.host`, `settings.host =
@@ -685,7 +691,11 @@ pub(super) fn file_facts(text: &str) -> FileFacts {
                     .or_else(|| port_option_default(text).map(|(p, at)| (p, line_of(text, at))))
             })
             .flatten(),
-        health: HEALTH.captures(text).map(|c| c[1].to_string()),
+        health: HEALTH
+            .captures(text)
+            .or_else(|| HEALTH_HANDLER.captures(text))
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().to_string()),
         host: address(&HOST),
         host_from: host_from(text, !configures),
         host_option: host_option_default(text).map(|(h, at)| (h, line_of(text, at))),

@@ -503,6 +503,17 @@ fn an_sse_default_a_port_option_and_a_health_route_shape_the_urls() {
         ("@app.get('/health')", Some("/health")),
         ("@app.get('/users')", None),
         ("url = \"/health\"", None),
+        // A handler named for health serves it, whatever its path.
+        (
+            "@mcp.custom_route(\"/\", methods=[\"GET\"])\nasync def health_check(request):\n    ...",
+            Some("/"),
+        ),
+        (
+            "@mcp.custom_route(\n    \"/status\", methods=[\"GET\"]\n)\nasync def health(request): ...",
+            Some("/status"),
+        ),
+        ("Route(\"/\", endpoint=health_check)", Some("/")),
+        ("@app.get(\"/\")\nasync def index(): ...", None),
     ] {
         let text = format!("from mcp.server.fastmcp import FastMCP\n{text}\n");
         assert_eq!(code::file_facts(&text).health.as_deref(), want, "{text}");
