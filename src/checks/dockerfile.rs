@@ -763,7 +763,9 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
     (rule.fix)(&input)
 }
 
-/// The packages the RUNs at `lines` of `df` pip-install, by name, each once.
+/// The packages the RUNs at `lines` of `df` pip-install, by name, each once. The installer's
+/// own tooling (`pip install --upgrade pip setuptools wheel`) is none to move: the
+/// environment's Python brings it.
 fn pip_packages_at(df: &Dockerfile, lines: &[usize]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for ins in df
@@ -773,7 +775,11 @@ fn pip_packages_at(df: &Dockerfile, lines: &[usize]) -> Vec<String> {
     {
         for cmd in shell::commands(&ins.command_text()) {
             for name in shell::pip_packages(&cmd) {
-                if !out.contains(&name) {
+                let tooling = matches!(
+                    name.to_ascii_lowercase().as_str(),
+                    "pip" | "setuptools" | "wheel"
+                );
+                if !tooling && !out.contains(&name) {
                     out.push(name);
                 }
             }

@@ -191,6 +191,22 @@ pub(crate) const VALUED_OPTIONS: &[&str] = &[
     "--python",
     // pip 25.1: a dependency group of pyproject.toml (`--group test`), not a package.
     "--group",
+    "--timeout",
+    "--default-timeout",
+    "--retries",
+    "--resume-retries",
+    "--root-user-action",
+    "--exists-action",
+    "-C",
+    "--config-settings",
+    "--global-option",
+    "--report",
+    "--keyring-provider",
+    "--use-feature",
+    "--use-deprecated",
+    "--log-file",
+    "--cert",
+    "--client-cert",
 ];
 
 /// A YAML line that names or describes a step rather than running it (`- name: Strip pip

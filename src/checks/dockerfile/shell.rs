@@ -775,6 +775,12 @@ mod tests {
             pip_packages(&commands("pip install --group test --group=lint requests")[0]),
             ["requests"]
         );
+        // Nor is the value of any other option that takes one (manasp21/PsiAnimator-MCP's
+        // `--timeout 300`).
+        assert_eq!(
+            pip_packages(&commands("pip install --timeout 300 --retries 5 --root-user-action ignore -C k=v --report r.json numpy")[0]),
+            ["numpy"]
+        );
         assert_eq!(runtime_of("libgl1-mesa-dev"), Some("libgl1"));
         assert_eq!(runtime_of("gcc"), None);
         // NVIDIA's packages named for a CUDA version; its runtime libraries are not tooling.

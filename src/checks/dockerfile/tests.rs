@@ -1071,6 +1071,20 @@ fn the_pip_step_names_the_packages_as_conda_forge_does() {
     assert!(step.starts_with("List the packages under"), "{step}");
 }
 
+/// Upgrading the installer is no package to move: the step lists the packages the RUNs
+/// install, not `pip` (whose name made the whole step read as a pip command, and the step
+/// was dropped: PsiAnimator-MCP's `RUN pip install --upgrade pip` before its installs).
+#[test]
+fn the_pip_step_leaves_the_installer_out() {
+    let text = "FROM python:3.12-slim\nRUN pip install --upgrade pip setuptools wheel\nRUN pip install --timeout 300 aaa pip-tools\n";
+    let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+    assert_eq!(super::pip_packages_at(&df, &[2, 3]), ["aaa", "pip-tools"]);
+    let mut input = fix_input(&df);
+    input.pip_packages = super::pip_packages_at(&df, &[2, 3]);
+    let step = (rule("dockerfile.pip").fix)(&input).manual[0].clone();
+    assert!(step.starts_with("List `aaa`, `pip-tools` under"), "{step}");
+}
+
 /// What a rule's fix is made from: `df` with findings at lines 1 and 4, built as `app`.
 fn fix_input(df: &Dockerfile) -> FixInput<'_> {
     FixInput {
