@@ -194,7 +194,16 @@ impl Dockerfile {
             match ins.keyword.as_str() {
                 "ARG" if stages.is_empty() => {
                     for (k, v) in key_values("ARG", &ins.args, self.escape) {
-                        self.global_args.insert(k, v.unwrap_or_default());
+                        // A default may use the ARGs declared before it, as BuildKit expands
+                        // it (`ARG BASE` then `ARG BASE=${BASE:-ubuntu:24.04}`); one that
+                        // names an unknown variable stays as written.
+                        let Some(v) = v else {
+                            self.global_args.entry(k).or_default();
+                            continue;
+                        };
+                        let (expanded, complete) = expand(&v, &self.global_args);
+                        self.global_args
+                            .insert(k, if complete { expanded } else { v });
                     }
                 }
                 "FROM" => {
@@ -215,6 +224,8 @@ impl Dockerfile {
                         _ => None,
                     };
                     let (base, complete) = expand(&base_raw, &self.global_args);
+                    // An ARG whose own default names an unknown variable leaves it in.
+                    let complete = complete && !base.contains('$');
                     if base.is_empty() {
                         self.problems.push(Problem {
                             line: ins.line,
@@ -875,6 +886,23 @@ mod tests {
             ),
             "{p:?}"
         );
+        // A default built from an earlier ARG is expanded as BuildKit does (CDCgov/Mira's
+        // `ARG UBUNTU_IMAGE` then `ARG UBUNTU_IMAGE=${UBUNTU_IMAGE:-ubuntu:24.04}`).
+        for text in [
+            "ARG BASE\nARG BASE=${BASE:-ubuntu:24.04}\nFROM ${BASE}\n",
+            "ARG TAG=24.04\nARG BASE=ubuntu:${TAG}\nFROM $BASE\n",
+        ] {
+            assert!(problems(text).is_empty(), "{text}");
+            let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), text);
+            assert_eq!(df.stages[0].base, "ubuntu:24.04", "{text}");
+            assert!(!df.stages[0].base_unresolved, "{text}");
+        }
+        let df = Dockerfile::from_text(
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            "ARG BASE=ubuntu:${TAG}\nFROM ${BASE}\n",
+        );
+        assert!(df.stages[0].base_unresolved, "{:?}", df.stages[0]);
         let p = problems("ARG BASE=python:3.12\nFROM BASE\n");
         assert!(p[0].1.ends_with("write `FROM ${BASE}`"), "{p:?}");
         assert!(problems("FROM Org/App:1\n")[0]
