@@ -469,9 +469,13 @@ pub(crate) fn freshness(env: &EnvFile, lock: &Lock, platform: &str) -> Freshness
     }
     if let Some(pip) = &env.pip {
         for (name, line) in pip.names() {
-            let present = on_platform
-                .iter()
-                .any(|p| p.manager == "pip" && normalize_dist_name(&p.name) == name);
+            // conda-lock takes a pip entry that a locked conda package already provides as
+            // installed, and locks no pip package for it (its `solve_pypi`): that is current.
+            let conda_name = super::requirements::conda_forge_name(&name);
+            let present = on_platform.iter().any(|p| {
+                let locked = normalize_dist_name(&p.name);
+                locked == name || (p.manager != "pip" && conda_name.is_some_and(|c| p.name == c))
+            });
             if !present {
                 drift.push(Drift {
                     line,
@@ -666,6 +670,19 @@ package:
             panic!()
         };
         assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), [3, 4]);
+        // A pip entry that a locked conda package provides gets no pip entry of its own from
+        // conda-lock (stoyq/heart-disease-predictor's `ucimlrepo`, also under dependencies).
+        let both = env("channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - zlib\n  - pip:\n    - zlib\n    - requests\n");
+        assert_eq!(
+            freshness(&both, &lock, "linux-64"),
+            Freshness::Compared(vec![])
+        );
+        let missing =
+            env("channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip:\n    - numpy\n");
+        let Freshness::Compared(d) = freshness(&missing, &lock, "linux-64") else {
+            panic!()
+        };
+        assert_eq!(d.len(), 1, "{d:?}");
     }
 
     #[test]
