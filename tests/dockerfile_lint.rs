@@ -556,6 +556,20 @@ fn the_rebuild_is_tagged_as_the_image_compose_runs_by_name() {
     let image = check(&report, "image.exists");
     assert!(image.to_string().contains("mercury:latest"), "{image}");
     assert!(!image.to_string().contains("mysql"), "{image}");
+    // A published image pinned by digest is no tag a build can take (`docker build -t`
+    // refuses it): the rebuild keeps the project's name (stoyq/heart-disease-predictor).
+    let digest = format!("mercury@sha256:{}", "a9".repeat(32));
+    sb.write(
+        "project/mercury/docker-compose.yml",
+        &format!("services:\n  mercury:\n    image: {digest}\n"),
+    );
+    let (report, _) = sb.json(&["-C", dir.to_str().unwrap(), "dockerfile.user"]);
+    let manual = check(&report, "dockerfile.user")["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("then rebuild: docker build -t mercury -f"),
+        "{manual}"
+    );
+    assert!(!manual.contains("sha256"), "{manual}");
 }
 
 /// ESGF/esgf-compute-wps: several Dockerfiles under docker/, and a compose service that runs

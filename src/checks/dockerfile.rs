@@ -587,7 +587,9 @@ fn tag(ctx: &Context) -> String {
         .unwrap_or_else(|| crate::policy::text::project_slug(&ctx.settings.project_dir, "app"))
 }
 
-/// The project's image that a compose service runs by name without building it.
+/// The project's image that a compose service runs by name without building it. One pinned
+/// by digest (`org/app@sha256:…`) is a published image, and no build can take its name
+/// (`docker build -t` refuses a digest).
 fn service_image(ctx: &Context) -> Option<String> {
     crate::checks::image::target_image(ctx)
         .filter(|t| {
@@ -596,6 +598,7 @@ fn service_image(ctx: &Context) -> Option<String> {
             })
         })
         .map(|t| t.name)
+        .filter(|name| !name.contains('@'))
 }
 
 /// What `rule` found over every Dockerfile: problems, notes of what passed, and how many
