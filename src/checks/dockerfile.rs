@@ -227,6 +227,17 @@ impl FixInput<'_> {
         })
     }
 
+    /// Whether the first reported Dockerfile's final stage is built on mambaorg/micromamba,
+    /// whose user (mambauser, `$MAMBA_USER`) exists already.
+    fn micromamba_base(&self) -> bool {
+        self.files.first().is_some_and(|(df, _)| {
+            df.final_stage()
+                .map(|fin| df.lineage(fin.index))
+                .and_then(|l| l.last().and_then(|s| s.image()))
+                .is_some_and(|i| i.repository.ends_with("mambaorg/micromamba"))
+        })
+    }
+
     fn fix(&self, action: &str, why: &str, steps: &[String]) -> Fix {
         self.fix_asking(action, why, steps, Asks::default())
     }

@@ -23,6 +23,15 @@ fn fix_user(i: &FixInput) -> Fix {
             &[format!("Edit {}: after the steps that need root, end the final stage with `USER ${{NB_UID}}` (jovyan: uid 1000, group 100), as the stacks' own Dockerfiles do, and copy files with `COPY --chown=${{NB_UID}}:${{NB_GID}} …`; jovyan exists already, so no useradd.", i.where_())],
         );
     }
+    if i.micromamba_base() {
+        // The base runs as mambauser already: a `USER root` for the steps that need it has
+        // to hand back (scbirlab/nf-sbrnaseq's image ends as root).
+        return i.fix(
+            "Run the final stage as a non-root USER",
+            "A container running as root turns any escape or app bug into root on the host's kernel",
+            &[format!("Edit {}: after the steps that need root, end the final stage with `USER $MAMBA_USER` (mambaorg/micromamba's own user, mambauser) before CMD, and copy files with `COPY --chown=$MAMBA_USER:$MAMBA_USER …`; the user exists already, so no useradd.", i.where_())],
+        );
+    }
     let mut asks = Asks::default();
     let steps = [
         format!("Edit {}: base the final stage on {}, which runs as mambauser, or create a user there: `RUN useradd --create-home --uid 1000 app` (Alpine: `RUN adduser -D -u 1000 app`).", i.where_(), i.micromamba(&mut asks)),

@@ -183,6 +183,29 @@ fn jupyter_stacks_are_known_to_run_as_jovyan() {
     }
 }
 
+/// A mambaorg/micromamba stage that switches to root for its installs and never back
+/// (scbirlab/nf-sbrnaseq) is told to hand back to `$MAMBA_USER`, not to move to the base it
+/// already uses or to create a user.
+#[test]
+fn a_micromamba_stage_left_as_root_hands_back_to_its_user() {
+    let df = Dockerfile::from_text(
+        "/p/Dockerfile".into(),
+        "Dockerfile".into(),
+        "FROM mambaorg/micromamba:2.0.5\nUSER root\nRUN apt-get update\nCMD [\"python\", \"-V\"]\n",
+    );
+    let user = (rule("dockerfile.user").judge)(&df, &NoBases);
+    assert_eq!(user[0].status, Fail, "{user:?}");
+    let steps = (rule("dockerfile.user").fix)(&fix_input(&df))
+        .manual
+        .join(" ");
+    assert!(
+        steps.contains("end the final stage with `USER $MAMBA_USER`"),
+        "{steps}"
+    );
+    assert!(!steps.contains("useradd --create-home"), "{steps}");
+    assert!(!steps.contains("base the final stage on"), "{steps}");
+}
+
 /// A Jupyter stack, as atlas-outreach-data-tools and Koverse build on it: its HEALTHCHECK is
 /// inherited (docker_healthcheck.py), a last `USER root` is a warning whose fix ends as
 /// `USER ${NB_UID}` (jovyan exists: no useradd), and the Docker Hub copy is frozen.
