@@ -104,13 +104,20 @@ fn sources(df: &Dockerfile, ins: &[&Instruction], file: &str) -> Vec<String> {
     candidates
 }
 
+/// Whether `cmd` creates an environment: `<mamba> create`, `<mamba> env create`, or
+/// `conda-lock install`.
+fn creates(cmd: &[String]) -> bool {
+    shell::mamba_subcommand(cmd).is_some_and(|(_, s)| s == "create")
+        || shell::is_conda_lock_install(cmd)
+}
+
 /// Whether the Dockerfile creates a named environment, for the rule to judge.
 pub(super) fn creates_an_environment(df: &Dockerfile) -> bool {
     body(df, &final_lineage(df)).iter().any(|i| {
         i.keyword == "RUN"
             && shell::commands(&i.command_text())
                 .iter()
-                .any(|c| shell::mamba_subcommand(c).is_some_and(|(_, s)| s == "create"))
+                .any(|c| creates(c))
     })
 }
 
@@ -120,7 +127,12 @@ fn created(df: &Dockerfile, ins: &[&Instruction], bases: &dyn Bases) -> Option<V
     let mut names = vec!["base".to_string()];
     for i in ins.iter().filter(|i| i.keyword == "RUN") {
         for cmd in shell::commands(&i.command_text()) {
-            if shell::mamba_subcommand(&cmd).is_none_or(|(_, s)| s != "create") {
+            if !creates(&cmd) {
+                continue;
+            }
+            if shell::is_conda_lock_install(&cmd) {
+                // Named by `-n` only (`-p PREFIX` makes no named environment to tell).
+                names.push(name_option(&cmd)?);
                 continue;
             }
             // `conda env create` with no `-f` reads environment.yml.
@@ -248,6 +260,14 @@ mod tests {
             judge(&shell.replace("activate api", "activate apx")),
             [(6, Status::Fail)]
         );
+        // `conda-lock install -n NAME` creates NAME (the UBC teaching template's image).
+        let lock = "FROM condaforge/miniforge3:24.11.3-0\nCOPY conda-lock.yml /tmp/conda-lock.yml\nRUN conda-lock install -n dockerlock /tmp/conda-lock.yml && conda clean --all --yes\nCMD [\"conda\", \"run\", \"-n\", \"dockrlock\", \"python\", \"-V\"]\n";
+        let df = Dockerfile::from_text("/p/Dockerfile".into(), "Dockerfile".into(), lock);
+        assert!(creates_an_environment(&df));
+        assert_eq!(judge(lock), [(4, Status::Fail)]);
+        assert!(judge(&lock.replace("dockrlock", "dockerlock")).is_empty());
+        // By prefix: no name to tell.
+        assert!(judge(&lock.replace("-n dockerlock", "-p /opt/env")).is_empty());
     }
 
     #[test]

@@ -302,6 +302,14 @@ pub(super) fn mamba_subcommand(words: &[String]) -> Option<(&str, &str)> {
     Some((program, sub))
 }
 
+/// `conda-lock install [-n NAME | -p PREFIX] LOCK`: an environment made from a lock file
+/// (the UBC teaching template's `conda-lock install -n dockerlock conda-lock.yml`).
+pub(super) fn is_conda_lock_install(words: &[String]) -> bool {
+    let words = strip_wrappers(words);
+    words.first().is_some_and(|w| basename(w) == "conda-lock")
+        && subcommand(words, 1) == Some("install")
+}
+
 /// Whether this command installs packages with the mamba family.
 pub(super) fn is_mamba_install(words: &[String]) -> bool {
     mamba_subcommand(words).is_some_and(|(_, s)| matches!(s, "install" | "create" | "update"))

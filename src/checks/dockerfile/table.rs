@@ -654,7 +654,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD016",
         title: "Commands run in an environment the image creates",
         hadolint: &[],
-        explain: "Fails when RUN, CMD, ENTRYPOINT or SHELL runs in a named environment (`conda run -n NAME`, `micromamba run -n NAME`, `conda activate NAME`) that the image never creates: the environments it creates are those of `create -n NAME` and of `env create -f FILE`, named by the `name:` of the file the Dockerfile COPYs (read from the build context), plus `base`. Judged only on mambaorg/micromamba, continuumio and condaforge bases, with no `COPY --from` (an environment may come from elsewhere), and only when every create can be told. Why: the container fails at start (`EnvironmentNameNotFound`). No hadolint or trivy equivalent. Fix: use one name in both places.",
+        explain: "Fails when RUN, CMD, ENTRYPOINT or SHELL runs in a named environment (`conda run -n NAME`, `micromamba run -n NAME`, `conda activate NAME`) that the image never creates: the environments it creates are those of `create -n NAME`, of `conda-lock install -n NAME LOCK` and of `env create -f FILE`, named by the `name:` of the file the Dockerfile COPYs (read from the build context), plus `base`. Judged only on mambaorg/micromamba, continuumio and condaforge bases, with no `COPY --from` (an environment may come from elsewhere), and only when every create can be told. Why: the container fails at start (`EnvironmentNameNotFound`). No hadolint or trivy equivalent. Fix: use one name in both places.",
         ok: "commands run in environments the image creates",
         judge: super::env_name::env_name,
         fix: fix_env_name,
