@@ -293,8 +293,11 @@ pub(super) fn code_blocks_only(text: &str, skip: Option<fn(&str) -> bool>) -> St
         let t = line.trim_start();
         let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
         let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        // A backtick fence's info string holds no backtick (CommonMark): "```pip install x```"
+        // on one line is an inline code span (ViriatoII/MindaGap's README), not a fence.
+        let opens = marker.is_some_and(|m| m == '~' || !t[run..].contains('`'));
         match (fence, marker) {
-            (None, Some(m)) if run >= 3 => {
+            (None, Some(m)) if run >= 3 && opens => {
                 flush(&mut out, &mut block);
                 fence = Some((m, run));
                 block.push_str(&blank(line));
@@ -358,16 +361,13 @@ fn inline_spans(line: &str) -> String {
         "no longer",
         "deprecated",
     ];
-    let mut parts = line.split('`');
-    let prose: String = parts.clone().step_by(2).collect::<Vec<_>>().join(" ");
+    let (spans, prose) = code_spans(line);
     let prose = prose.to_lowercase();
     let spans: Vec<&str> = if NOT.iter().any(|w| prose.contains(w)) {
         Vec::new()
     } else {
-        parts
-            .by_ref()
-            .skip(1)
-            .step_by(2)
+        spans
+            .into_iter()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             // A command named without what it acts on (`pip install` in "re-run the `pip
@@ -380,6 +380,50 @@ fn inline_spans(line: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A line's inline code spans and its prose around them, as CommonMark reads them: a run of
+/// backticks opens a span that the next run of the same length closes (``` ``a ` b`` ```
+/// is one span); a run that nothing closes is text.
+fn code_spans(line: &str) -> (Vec<&str>, String) {
+    let b = line.as_bytes();
+    let run_at = |from: usize| b[from..].iter().take_while(|&&c| c == b'`').count();
+    let (mut spans, mut prose) = (Vec::new(), String::new());
+    let (mut i, mut text_from) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let open_end = i + n;
+        let mut j = open_end;
+        let mut close = None;
+        while j < b.len() {
+            if b[j] == b'`' {
+                let m = run_at(j);
+                if m == n {
+                    close = Some(j);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(c) => {
+                prose.push_str(&line[text_from..i]);
+                prose.push(' ');
+                spans.push(&line[open_end..c]);
+                i = c + n;
+                text_from = i;
+            }
+            None => i = open_end,
+        }
+    }
+    prose.push_str(&line[text_from..]);
+    (spans, prose)
 }
 
 /// The line end of `line`, without its text.
@@ -770,6 +814,23 @@ mod tests {
             all.lines().nth(6),
             Some("python -m venv .venv ; source .venv/bin/activate ; pip install -r requirements.txt")
         );
+    }
+
+    /// Spans of two or three backticks on one line are inline code, not a fence
+    /// (ViriatoII/MindaGap: ```` ```pip3 install tifffile opencv-python``` ````); a span
+    /// may hold a shorter run of backticks, and a run nothing closes is text.
+    #[test]
+    fn longer_backtick_runs_are_inline_spans() {
+        let md = "Install:\n```pip3 install tifffile opencv-python```\nThen ``pip install a`b`` and a stray ` here.\n";
+        let only = code_blocks_only(md, None);
+        let lines: Vec<&str> = only.lines().collect();
+        assert_eq!(lines.len(), 3, "{only}");
+        assert_eq!(lines[1], "pip3 install tifffile opencv-python");
+        assert_eq!(lines[2], "pip install a`b");
+        assert_eq!(code_spans("a ` b").0, Vec::<&str>::new());
+        // A real fence still opens one.
+        let fenced = code_blocks_only("```bash\npip install x\n```\n", None);
+        assert_eq!(fenced.lines().nth(1), Some("pip install x"));
     }
 
     /// An indented code block (four spaces or a tab after a blank line, as older READMEs
