@@ -530,6 +530,36 @@ fn committed_env_file_with_secrets_fails_without_printing_them() {
     assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
 }
 
+/// A variant in a subfolder (Extralit's `.devcontainer/docker-compose/.env.dev`) is a .env
+/// file too, and the step untracks the files found, not a `.env` that is not there.
+#[test]
+fn a_committed_env_variant_in_a_subfolder_fails() {
+    let sb = Sandbox::new();
+    if git_repo(&sb).is_none() {
+        return;
+    }
+    sb.write(
+        "project/deploy/.env.dev",
+        "WCS_PASSWORD=LongDevPassword9
+",
+    );
+    sb.write(
+        "project/deploy/.env.dev.example",
+        "WCS_PASSWORD=LongDevPassword9
+",
+    );
+    git(&sb.project, &["add", "deploy"]);
+    let (v, _) = sb.json(&["dotenv.committed"]);
+    let c = check(&v, "dotenv.committed");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let locs = c["locations"].as_array().unwrap();
+    assert_eq!(locs.len(), 1, "{c:#}");
+    assert_eq!(locs[0]["path"], "deploy/.env.dev");
+    let manual = c["fix"]["manual"].to_string();
+    assert!(manual.contains("`git rm --cached -- FILE`"), "{manual}");
+    assert!(!manual.contains("-- .env "), "{manual}");
+}
+
 /// A repository's own `.git/config` may name an excludes file anywhere on the machine; git
 /// would read it and `check-ignore -v` would quote its matching line, which a failing check
 /// shows. devdoctor's git reads no excludes file but the repository's .gitignore files.
