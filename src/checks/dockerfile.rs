@@ -227,6 +227,15 @@ impl FixInput<'_> {
         })
     }
 
+    /// The call a suggested check makes to ask `url`, in the image's language.
+    fn http_call(&self, url: &str) -> String {
+        if self.python == "node" {
+            format!("require('http').get('{url}', …)")
+        } else {
+            format!("urllib.request.urlopen('{url}')")
+        }
+    }
+
     /// Whether the first reported Dockerfile's final stage is built on mambaorg/micromamba,
     /// whose user (mambauser, `$MAMBA_USER`) exists already.
     fn micromamba_base(&self) -> bool {
@@ -939,13 +948,21 @@ fn starts_streamlit(df: &Dockerfile) -> bool {
 }
 
 /// `HEALTHCHECK … CMD ["python", "-c", "…create_connection(…)"]`: the port accepts a
-/// connection. `python` is the image's (see [`health_tool::image_python`]).
+/// connection. `python` is the image's (see [`health_tool::image_python`]); `node` writes it
+/// for Node.
 pub(crate) fn socket_healthcheck(python: &str, port: u16) -> String {
+    if python == "node" {
+        return format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"node\", \"-e\", \"require('net').connect({port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))\"]");
+    }
     format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"{python}\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', {port}), 3)\"]")
 }
 
-/// `HEALTHCHECK … CMD ["python", "-c", "…urlopen('URL')"]`.
+/// `HEALTHCHECK … CMD ["python", "-c", "…urlopen('URL')"]` (for `node`, Node's `http.get`,
+/// failing on an error status as urlopen does).
 pub(crate) fn http_healthcheck(python: &str, url: &str) -> String {
+    if python == "node" {
+        return format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"node\", \"-e\", \"require('http').get('{url}', r => process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => process.exit(1))\"]");
+    }
     format!("HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD [\"{python}\", \"-c\", \"import urllib.request; urllib.request.urlopen('{url}')\"]")
 }
 

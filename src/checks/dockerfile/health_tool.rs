@@ -39,7 +39,18 @@ fn lacks(base: &str, program: &str) -> bool {
         || repo.starts_with("gcr.io/distroless/")
         || base == "scratch";
     let alpine = repo.ends_with("alpine") || tag.contains("alpine");
+    let node = repo == "node" || repo.ends_with("/node");
     match program {
+        // The full node image (buildpack-deps) has python3 for node-gyp; slim and alpine do
+        // not, nor Alpine itself, busybox, scratch or a distroless image but the python one.
+        "python" | "python3" => {
+            (node && (tag.contains("slim") || tag.contains("alpine")))
+                || repo == "alpine"
+                || repo.ends_with("/alpine")
+                || repo == "busybox"
+                || base == "scratch"
+                || (repo.starts_with("gcr.io/distroless/") && !repo.contains("python"))
+        }
         "curl" => no_http_client || alpine,
         // Alpine's busybox has a wget applet.
         "wget" => no_http_client,
@@ -71,10 +82,18 @@ fn micromamba_without_path(df: &Dockerfile, stage: usize) -> bool {
 /// mambaorg/micromamba and sets no PATH, the environment's by its full path
 /// (`/opt/conda/bin/python`; `/opt/conda/envs/NAME/bin/python` for an environment the image
 /// creates by name).
+///
+/// On the official node image (a Node front end beside the Python app, CDCgov/Mira's
+/// `node:22.11-slim` stage) it is `node`: the slim and alpine variants ship no Python, and the
+/// suggested checks are written for Node there (see [`crate::checks::dockerfile::http_healthcheck`]).
 pub(crate) fn image_python(df: Option<&Dockerfile>) -> String {
     let Some((df, fin)) = df.and_then(|df| Some((df, df.final_stage()?.index))) else {
         return "python".into();
     };
+    let base = df.lineage(fin).last().and_then(|s| s.image());
+    if base.is_some_and(|b| b.repository == "node" || b.repository.ends_with("/node")) {
+        return "node".into();
+    }
     if !micromamba_without_path(df, fin) {
         return "python".into();
     }
@@ -611,6 +630,22 @@ mod tests {
         let path = "ENV PATH=/opt/conda/bin:$PATH\n";
         assert!(judge(&format!("{MM}{path}{py}"), None, None).is_empty());
         assert!(judge(&format!("FROM python:3.12-slim\n{py}"), None, None).is_empty());
+        // node:*-slim ships no Python (CDCgov/Mira's front end): `python` fails there, the
+        // full node image has python3, and the suggestion is written for Node.
+        let node = "FROM node:22.11-slim\nUSER node\nEXPOSE 3000\n";
+        assert_eq!(
+            judge(&format!("{node}{py}"), None, None),
+            [(4, Status::Fail)]
+        );
+        assert!(judge(&format!("FROM node:22.11\n{py}"), None, None).is_empty());
+        let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), node);
+        assert_eq!(image_python(Some(&df)), "node");
+        let hc = crate::checks::dockerfile::http_healthcheck("node", "http://127.0.0.1:3000/");
+        assert!(
+            hc.contains("CMD [\"node\", \"-e\", \"require('http').get("),
+            "{hc}"
+        );
+        assert!(!hc.contains("urllib"), "{hc}");
         // The suggestion runs the environment's Python by its full path there.
         let named =
             "FROM mambaorg/micromamba:2.0.5\nRUN micromamba create -y -n app -f /tmp/env.yml\n";

@@ -135,9 +135,9 @@ fn fix_healthcheck(i: &FixInput) -> Fix {
             match &i.worker_probe {
                 Some(probe) => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD {probe}` (a Celery worker serves no HTTP; it answers the ping over its broker).", i.where_()),
                 None => match i.socket_port {
-                    Some(port) if i.app_without_route => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}`: no file of the project declares a route with `health` in its path, so a /health URL would be a guess; where the app serves one, ask it instead (`urllib.request.urlopen('http://127.0.0.1:{port}/ROUTE')`).", i.where_(), super::socket_healthcheck(&i.python, port)),
+                    Some(port) if i.app_without_route => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}`: no file of the project declares a route with `health` in its path, so a /health URL would be a guess; where the app serves one, ask it instead (`{}`).", i.where_(), super::socket_healthcheck(&i.python, port), i.http_call(&format!("http://127.0.0.1:{port}/ROUTE"))),
                     Some(port) => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}`: the MCP server's code declares no route with `health` in its path, so a /health URL would answer 404; a `/health` route (`@mcp.custom_route(\"/health\", methods=[\"GET\"])`) lets the check ask the app itself.", i.where_(), super::socket_healthcheck(&i.python, port)),
-                    None => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}` (slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there).", i.where_(), super::http_healthcheck(&i.python, &i.health_url)),
+                    None => format!("Edit {}: give the final stage exactly one HEALTHCHECK, e.g. `{}` ({}).", i.where_(), super::http_healthcheck(&i.python, &i.health_url), if i.python == "node" { "node:*-slim ships no curl; Node is there" } else { "slim images such as mambaorg/micromamba and python:*-slim ship no curl; Python is there" }),
                 },
             },
         ],
@@ -151,6 +151,17 @@ fn fix_healthcheck_tool(i: &FixInput) -> Fix {
             "Make the HEALTHCHECK ask a route the server serves",
             "A HEALTHCHECK that gets a 404 fails forever, so the container is never healthy",
             &[step],
+        );
+    }
+    if i.python == "node" {
+        return i.fix(
+            "Make the HEALTHCHECK run a program the image has",
+            "A HEALTHCHECK whose program is missing fails forever, so the container is never healthy",
+            &[format!("Edit {}: run Node, which the image has, e.g. `{}`.", i.where_(), match i.socket_port {
+                // No route of the project's is known: a connection, not a guessed URL.
+                Some(port) => super::socket_healthcheck("node", port),
+                None => super::http_healthcheck("node", &i.health_url),
+            })],
         );
     }
     i.fix(
