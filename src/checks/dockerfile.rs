@@ -97,6 +97,9 @@ pub(crate) struct FixInput<'a> {
     /// The first Dockerfile's HEALTHCHECK passes when the app is broken (`|| exit 0`, curl
     /// without `-f`): the fix makes it fail, instead of adding one.
     pub lenient_healthcheck: bool,
+    /// The first Dockerfile's image starts the project's stdio MCP server: a HEALTHCHECK that
+    /// asks a port is removed, not mended.
+    pub stdio_image: bool,
     /// The Python a suggested HEALTHCHECK of the first Dockerfile's image runs (`python`, or
     /// `/opt/conda/bin/python` on mambaorg/micromamba).
     pub python: String,
@@ -740,6 +743,7 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
     let app_without_route =
         socket_port.is_some() && first.is_some_and(|df| served_routes(ctx, df).is_none());
     let unserved_route = first.and_then(|df| unserved_route(ctx, df));
+    let stdio_image = first.is_some_and(|df| EngineBases(ctx).starts_stdio_server(&df.path));
     let lenient_healthcheck = first
         .and_then(health_tool::final_healthcheck)
         .is_some_and(|hc| lenient(&hc.args).is_some());
@@ -779,6 +783,7 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         app_without_route,
         unserved_route,
         lenient_healthcheck,
+        stdio_image,
         installs_env,
         pip_packages,
         rebased,

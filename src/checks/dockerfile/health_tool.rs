@@ -333,6 +333,9 @@ pub(crate) enum Verdict {
     /// A bare `python` on mambaorg/micromamba, whose environment is on PATH only through the
     /// entrypoint a healthcheck does not run; `full` is its full path.
     NotOnPath { program: String, full: String },
+    /// It asks a port of an image that starts the project's stdio MCP server, which listens
+    /// on none.
+    StdioServer,
 }
 
 impl Verdict {
@@ -373,6 +376,7 @@ impl Verdict {
             Verdict::Installed { program, line } => format!("`{program}` is installed at line {line}{at} for {who}"),
             Verdict::FromEnv { program } => format!("`{program}` comes from the environment file the image installs"),
             Verdict::NotShipped { program, base } => format!("{what} runs `{program}`, which {base} does not ship and nothing here installs: {never}"),
+            Verdict::StdioServer => format!("{what} asks a port, but the image starts the project's MCP server over stdio, which listens on none: {never} (its client starts the image with `docker run -i`, and a stdio image needs no HEALTHCHECK)"),
             Verdict::NotOnPath { program, full } => format!("{what} runs `{program}`, but mambaorg/micromamba puts its environment on PATH only in its entrypoint, which a healthcheck does not run: `{program}` is not found and {never}; run `{full}`"),
         }
     }
@@ -450,6 +454,14 @@ pub(crate) fn verdicts(df: &Dockerfile, args: &str, bases: &dyn Bases) -> Vec<Ve
     let (Some(fin), Some((prog, shell_form))) = (df.final_stage(), program(args)) else {
         return Vec::new();
     };
+    // A stdio server listens on nothing a check could reach (manasp21/PsiAnimator-MCP's
+    // MCP-Test-Run: `curl -f http://localhost:8000/…` of an image whose CMD runs `mcp.run()`).
+    let asks_network = ["://", "create_connection", "socket", "nc ", "netcat"]
+        .iter()
+        .any(|w| args.contains(w));
+    if asks_network && bases.starts_stdio_server(&df.path) {
+        return vec![Verdict::StdioServer];
+    }
     let lineage = df.lineage(fin.index);
     let base = lineage.last().map(|s| s.base.clone()).unwrap_or_default();
     let name = base_name(&prog).to_string();
@@ -673,6 +685,45 @@ mod tests {
                 None
             ),
             [(3, Status::Fail)]
+        );
+    }
+
+    /// The image of a stdio MCP server listens on no port: a HEALTHCHECK that asks one fails
+    /// (MCP-Test-Run's `curl -f http://localhost:8000/…` of `mcp.run()`); one that asks
+    /// nothing of the network is judged as any other.
+    #[test]
+    fn a_port_asked_of_a_stdio_server_image_fails() {
+        struct Stdio;
+        impl Bases for Stdio {
+            fn local(&self, _: &str) -> Option<BaseImage> {
+                None
+            }
+            fn image_has(&self, _: &str) -> Option<bool> {
+                Some(true)
+            }
+            fn starts_stdio_server(&self, _: &std::path::Path) -> bool {
+                true
+            }
+        }
+        let judge = |hc: &str| {
+            let text = format!("FROM python:3.12-slim\nEXPOSE 8000\nHEALTHCHECK {hc}\nCMD [\"python\", \"server.py\"]\n");
+            let df = Dockerfile::from_text("Dockerfile".into(), "Dockerfile".into(), &text);
+            verdicts(&df, hc, &Stdio)
+        };
+        assert_eq!(
+            judge("CMD curl -f http://localhost:8000/health || exit 1"),
+            [Verdict::StdioServer]
+        );
+        assert_eq!(
+            judge("CMD [\"python\", \"-c\", \"import socket; socket.create_connection(('127.0.0.1', 8000))\"]"),
+            [Verdict::StdioServer]
+        );
+        assert_eq!(
+            judge("CMD [\"python\", \"-c\", \"import server\"]"),
+            [Verdict::InImage {
+                program: "python".into(),
+                has: true
+            }]
         );
     }
 
