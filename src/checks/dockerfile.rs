@@ -100,6 +100,9 @@ pub(crate) struct FixInput<'a> {
     /// The first Dockerfile's image starts the project's stdio MCP server: a HEALTHCHECK that
     /// asks a port is removed, not mended.
     pub stdio_image: bool,
+    /// The project sets up a conda environment, so the mamba policy applies to its images
+    /// (see [`Rule::mamba_policy`]).
+    pub mamba_project: bool,
     /// The Python a suggested HEALTHCHECK of the first Dockerfile's image runs (`python`, or
     /// `/opt/conda/bin/python` on mambaorg/micromamba).
     pub python: String,
@@ -227,6 +230,35 @@ impl FixInput<'_> {
                 .map(|fin| df.lineage(fin.index))
                 .and_then(|l| l.last().and_then(|s| s.image()))
                 .is_some_and(|i| jupyter_stack(&i))
+        })
+    }
+
+    /// Whether the first reported Dockerfile gets its packages with conda: a conda or
+    /// micromamba base, or a RUN that installs with the mamba family. Another image's
+    /// choice of how it gets Python is its own (dockerfile.python_base says so), and a fix
+    /// keeps to that.
+    fn conda_image(&self) -> bool {
+        self.files.first().is_some_and(|(df, _)| {
+            let conda_base = df.stages.iter().any(|s| {
+                s.image().is_some_and(|i| {
+                    [
+                        "mambaorg/micromamba",
+                        "continuumio/miniconda3",
+                        "continuumio/anaconda3",
+                        "condaforge/miniforge3",
+                        "condaforge/mambaforge",
+                    ]
+                    .iter()
+                    .any(|c| i.repository.ends_with(c))
+                })
+            });
+            conda_base
+                || df.instructions.iter().any(|i| {
+                    i.keyword == "RUN"
+                        && shell::commands(&i.command_text())
+                            .iter()
+                            .any(|c| shell::is_mamba_install(c))
+                })
         })
     }
 
@@ -784,6 +816,7 @@ fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)
         unserved_route,
         lenient_healthcheck,
         stdio_image,
+        mamba_project: crate::probes::env::sets_up_an_environment(ctx),
         installs_env,
         pip_packages,
         rebased,

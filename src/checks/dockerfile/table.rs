@@ -348,6 +348,15 @@ fn fix_python_base(i: &FixInput) -> Fix {
 }
 
 fn fix_multistage(i: &FixInput) -> Fix {
+    if !i.conda_image() && !i.mamba_project {
+        // A python:slim image of a project without a conda environment has no /opt/conda to
+        // copy, and how it gets Python is its own choice (fastapi_mcp_template).
+        return i.fix(
+            "Build in a separate stage and copy only the result",
+            "Compilers and headers in the final image add size and attack surface",
+            &[format!("Edit {}: install the build tooling and build in a `FROM … AS build` stage, and start the final stage on the same base without the tooling, copying only what the build produced (`COPY --from=build SRC DEST` for the built files or the installed prefix).", i.where_())],
+        );
+    }
     let mut asks = Asks::default();
     let steps = [format!("Edit {}: install the build tooling in a `FROM … AS build` stage and start a final stage on {} that copies only the results (`COPY --from=build /opt/conda /opt/conda`).", i.where_(), i.micromamba(&mut asks))];
     i.fix_asking(
@@ -590,7 +599,7 @@ pub(crate) const RULES: &[Rule] = &[
         code: "DD007",
         title: "Build tooling stays out of the final image",
         hadolint: &[],
-        explain: "In a single-stage Dockerfile, or in the stages a multi-stage one's final stage is built on (`FROM base AS final`; what the final stage installs itself is its choice), warns when a RUN installs build tooling (build-essential, gcc, make, cmake, git, *-dev headers, conda compilers, …) with apt-get, apk, yum, dnf, zypper or the mamba family. Why: compilers and headers in the shipped image add size and attack surface; the policy asks for multi-stage builds. No hadolint or trivy equivalent. Fix: install and build in a `FROM … AS build` stage and copy only the results into a final micromamba stage.",
+        explain: "In a single-stage Dockerfile, or in the stages a multi-stage one's final stage is built on (`FROM base AS final`; what the final stage installs itself is its choice), warns when a RUN installs build tooling (build-essential, gcc, make, cmake, git, *-dev headers, conda compilers, …) with apt-get, apk, yum, dnf, zypper or the mamba family. Why: compilers and headers in the shipped image add size and attack surface; the policy asks for multi-stage builds. No hadolint or trivy equivalent. Fix: install and build in a `FROM … AS build` stage and copy only the results into a final micromamba stage (`COPY --from=build /opt/conda /opt/conda`); the image of a project without a conda environment that gets its packages otherwise (python:slim, debian) keeps its base for the final stage and copies what the build produced.",
         ok: "no build tooling in a single-stage image",
         judge: rules::multistage,
         fix: fix_multistage,

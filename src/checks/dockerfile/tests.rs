@@ -659,6 +659,32 @@ fn multistage_rule() {
     );
     assert!(run("dockerfile.multistage", "user_scratch.Dockerfile").is_empty());
     assert!(run("dockerfile.multistage", "policy_insecure.Dockerfile").is_empty());
+    // The step keeps to how the image gets its packages: no /opt/conda to copy from a
+    // debian or python:slim build stage; a conda image copies its prefix.
+    let tools = fixture("multistage_tools.Dockerfile");
+    let mut input = fix_input(&tools);
+    input.mamba_project = false;
+    let steps = (rule("dockerfile.multistage").fix)(&input).manual.join(" ");
+    assert!(
+        steps.contains("on the same base without the tooling"),
+        "{steps}"
+    );
+    assert!(
+        !steps.contains("/opt/conda") && !steps.contains("micromamba"),
+        "{steps}"
+    );
+    let conda = Dockerfile::from_text(
+        PathBuf::from("Dockerfile"),
+        "Dockerfile".into(),
+        "FROM condaforge/miniforge3:24.11.3-0\nRUN apt-get update && apt-get install -y build-essential\n",
+    );
+    let steps = (rule("dockerfile.multistage").fix)(&fix_input(&conda))
+        .manual
+        .join(" ");
+    assert!(
+        steps.contains("COPY --from=build /opt/conda /opt/conda"),
+        "{steps}"
+    );
     // A final stage built on the stage that installed the compilers ships them
     // (Ouranosinc/analogues_spatiaux); one built on a fresh image does not.
     let lines = |text: &str| {
@@ -1117,6 +1143,7 @@ fn fix_input(df: &Dockerfile) -> FixInput<'_> {
         worker_probe: None,
         env_file: "environment.yml".into(),
         env_file_shown: "environment.yml".into(),
+        mamba_project: true,
         ..FixInput::default()
     }
 }
