@@ -164,6 +164,35 @@ fn run_against(fake: &Fake, timeout: &str) -> (Value, i32, Duration) {
     (report, code, started.elapsed())
 }
 
+/// Another program holds the port: the step starts the server elsewhere through the
+/// variable its code reads the port from (denis-kornilov/mcp-rag's `MCP_PORT`), on a port
+/// nothing listens on, not through a guessed `PORT=8001`.
+#[test]
+fn a_held_port_is_moved_with_the_variable_the_code_reads() {
+    let fake = Fake::start(|_req, stream| respond(stream, "404 Not Found", &[], b"nope"));
+    let sb = Sandbox::new();
+    sb.write(
+        "project/environment.yml",
+        "name: gw\nchannels: [conda-forge]\ndependencies: [python=3.12, mcp]\n",
+    );
+    sb.write(
+        "project/server.py",
+        "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('gw', port=int(os.getenv('MCP_PORT', '8000')))\nif __name__ == '__main__':\n    mcp.run(transport='streamable-http')\n",
+    );
+    let (report, _) = sb.json(&[
+        "--mcp-url",
+        &fake.url("/mcp"),
+        "--health-url",
+        &fake.url("/health"),
+        "mcp.port",
+    ]);
+    let port = check(&report, "mcp.port");
+    assert_eq!(port["status"], "fail", "{port:#}");
+    let manual = port["fix"]["manual"].to_string();
+    assert!(manual.contains("with `MCP_PORT="), "{manual}");
+    assert!(!manual.contains("PORT=8001 or"), "{manual}");
+}
+
 fn summary<'a>(report: &'a Value, id: &str) -> &'a str {
     check(report, id)["summary"].as_str().unwrap_or_default()
 }

@@ -168,7 +168,9 @@ pid and command line are reported.
 Why: \"connection refused\" means the server is not running (or listens on another address or
 port); a port held by another program means the server could not bind it. A holder that
 answered `initialize` with its name is an MCP server that fails later in the exchange: a
-warning that points to mcp.handshake, never a step to stop it.
+warning that points to mcp.handshake, never a step to stop it. For a port held by another
+program, the step stops it, or starts the server on a port nothing listens on through the
+variable its code reads the port from (`MCP_PORT=8001`).
 Fix: start the server inside the project environment without activation:
   micromamba run -n ENV --cwd DIR COMMAND
 The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
@@ -694,7 +696,7 @@ fn port(ctx: &Context) -> Outcome {
             .with_fix(
                 Fix::new("Free the port for the MCP server, or run the server on another port.")
                     .manual(format!("stop the other program (pid {}) if it is yours, e.g. `kill {}`", o.pid, o.pid))
-                    .manual("or start the server on a free port (PORT=8001 or --port 8001) and pass --mcp-url/--health-url with that port")
+                    .manual(free_port_step(&p, t.port, &all))
                     .phase(Phase::Runtime),
             ),
         ),
@@ -707,6 +709,19 @@ fn port(ctx: &Context) -> Outcome {
             .detail(format!("as root, `ss -ltnp 'sport = :{}'` names it", t.port)),
         ),
     })
+}
+
+/// The step that starts the server on a port nothing listens on (the first above `taken`):
+/// through the variable the code reads its port from (mcp-rag's `MCP_PORT`), where it reads
+/// one, rather than a guessed `PORT`.
+fn free_port_step(p: &McpProject, taken: u16, all: &[sockets::Listener]) -> String {
+    let free = (taken.saturating_add(1)..u16::MAX)
+        .find(|port| !all.iter().any(|l| l.port == *port))
+        .unwrap_or(taken);
+    match p.port_vars.as_slice() {
+        [var, ..] => format!("or start the server on a free port with `{var}={free}` set (the variable its code reads the port from), and pass --mcp-url/--health-url with that port"),
+        [] => format!("or start the server on a free port ({free}: `PORT={free}` or `--port {free}`, as it takes one) and pass --mcp-url/--health-url with that port"),
+    }
 }
 
 /// The port answers MCP: ok when the server is this project's (by the name it announces, or
@@ -1049,6 +1064,7 @@ mod tests {
             sdk1_run_http: false,
             unmanaged_mount: None,
             port_var: None,
+            port_vars: Vec::new(),
         }
     }
 

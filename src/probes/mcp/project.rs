@@ -91,6 +91,9 @@ pub(crate) struct McpProject {
     /// variable the code reads (`ENV GIS_MCP_PORT=9010`): the variable, its value and where
     /// ("Dockerfile:57"). Run by hand, the server listens there only with it set.
     pub(crate) port_var: Option<(String, String, String)>,
+    /// Environment variables ending in `PORT` that the code reads (`MCP_PORT`): how it is
+    /// started on another port.
+    pub(crate) port_vars: Vec<String>,
 }
 
 impl McpProject {
@@ -362,6 +365,7 @@ fn decide(ctx: &Context) -> McpProject {
         sdk1_run_http: code.sdk1_run_http,
         unmanaged_mount: code.unmanaged_mount.clone(),
         port_var,
+        port_vars: code.port_vars.clone(),
     }
 }
 
