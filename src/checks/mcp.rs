@@ -174,8 +174,9 @@ variable its code reads the port from (`MCP_PORT=8001`).
 Fix: start the server inside the project environment without activation:
   micromamba run -n ENV --cwd DIR COMMAND
 The command is the project's own: [mcp] server_command, the Dockerfile's CMD when it names a
-file of the project, or the script with `if __name__ == \"__main__\"` that runs the server; when
-the project names none, the fix says so instead of guessing. Variables the server needs to
+file of the project, or the script with `if __name__ == \"__main__\"` that runs the server (as a
+module, `python -m gateway.server`, where a script in a subfolder imports a package only the
+project's root holds, which `python gateway/server.py` would not find); when the project names none, the fix says so instead of guessing. Variables the server needs to
 listen where devdoctor asks are set before the command: the one its code gates HTTP on, and the
 `…PORT` variable the code reads when the image that EXPOSEs the port sets it to that port
 (`ENV GIS_MCP_PORT=9010`). When the address is a port compose

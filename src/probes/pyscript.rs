@@ -79,6 +79,32 @@ pub(crate) fn script_serves(ctx: &Context, started: &str) -> Option<bool> {
     Some(false)
 }
 
+/// Whether `script` (a project file in a subfolder) imports a module that only the project's
+/// root holds (`from core.settings import PORT` in gateway/server.py, with core/ at the root).
+/// `python gateway/server.py` puts gateway/ on `sys.path`, not the root, so that import
+/// fails; `python -m gateway.server` from the root finds it.
+pub(crate) fn imports_from_root(ctx: &Context, script: &Path) -> bool {
+    let root = &ctx.settings.project_dir;
+    let Some(dir) = script.parent().filter(|d| *d != root.as_path()) else {
+        return false;
+    };
+    let Some(text) = read(script) else {
+        return false;
+    };
+    let files = crate::probes::files::project_files(ctx);
+    let holds = |base: &Path, top: &str| {
+        files
+            .python
+            .iter()
+            .any(|f| *f == base.join(format!("{top}.py")) || f.starts_with(base.join(top)))
+    };
+    IMPORTS
+        .captures_iter(&text)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+        .filter_map(|m| m.as_str().split('.').next().filter(|t| !t.is_empty()))
+        .any(|top| holds(root, top) && !holds(dir, top))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +148,31 @@ mod tests {
         assert_eq!(script_serves(&ctx, "gateway/main.py"), Some(true));
         assert_eq!(script_serves(&ctx, "/srv/run.py"), None);
         assert_eq!(script_serves(&ctx, "missing.py"), None);
+        // worker/main.py imports `shared`, which only the root holds; gateway/main.py's
+        // `gateway.app` is the root's too, and `worker.job` resolves from the root alike.
+        assert!(imports_from_root(&ctx, &p.join("worker/main.py")));
+        assert!(imports_from_root(&ctx, &p.join("gateway/main.py")));
+        // A script whose imports its own folder holds, or one at the root, needs nothing.
+        write(
+            "tools/run.py",
+            "from helpers import x
+",
+        );
+        write(
+            "tools/helpers.py",
+            "x = 1
+",
+        );
+        write(
+            "helpers.py",
+            "x = 2
+",
+        );
+        let ctx = Context::new(Settings {
+            project_dir: p.clone(),
+            ..Settings::default()
+        });
+        assert!(!imports_from_root(&ctx, &p.join("tools/run.py")));
+        assert!(!imports_from_root(&ctx, &p.join("helpers.py")));
     }
 }

@@ -621,6 +621,29 @@ fn authority_of(u: &url::Url) -> Option<String> {
     })
 }
 
+/// `gateway.server` for the project's gateway/server.py where it imports what only the root
+/// holds (see `pyscript::imports_from_root`), and every part of its path is a Python name.
+fn as_module(ctx: &Context, script: &Path) -> Option<String> {
+    if !crate::probes::pyscript::imports_from_root(ctx, script) {
+        return None;
+    }
+    let rel = script
+        .strip_prefix(&ctx.settings.project_dir)
+        .ok()?
+        .with_extension("");
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    let name = |p: &&str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    parts.iter().all(name).then(|| parts.join("."))
+}
+
 /// The server's start command: `[mcp] server_command`, the Dockerfile's CMD when it names a
 /// file of the project, a script with `if __name__ == "__main__"`, or `main.py` when it exists.
 fn start_command(ctx: &Context, code: &Code) -> Option<Start> {
@@ -640,6 +663,11 @@ fn start_command(ctx: &Context, code: &Code) -> Option<Start> {
         .clone()
         .or_else(|| Some(s.project_dir.join("main.py")).filter(|p| p.is_file()))?;
     let mut argv = vec!["python".into(), shown(ctx, &script)];
+    // A script in a subfolder that imports the root's modules runs as a module from the
+    // root, which puts the root on `sys.path` (denis-kornilov/mcp-rag's gateway).
+    if let Some(module) = as_module(ctx, &script) {
+        argv = vec!["python".into(), "-m".into(), module];
+    }
     // The flag the script serves HTTP with (`--http`); without it, it speaks stdio.
     if code.main_http {
         argv.extend(code.http_flag.clone());

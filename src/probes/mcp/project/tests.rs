@@ -1064,3 +1064,32 @@ fn the_http_server_script_starts_with_its_flag() {
         ["python", "servers/unified_server.py"]
     );
 }
+
+/// A server in a subfolder that imports a package only the root holds starts as a module from
+/// the root (denis-kornilov/mcp-rag's gateway imports `core.settings`): `python
+/// gateway/server.py` would put gateway/ on `sys.path` and stop at the import.
+#[test]
+fn a_subfolder_server_importing_the_root_starts_as_a_module() {
+    let server = "from mcp.server.fastmcp import FastMCP\nfrom core.settings import PORT\nmcp = FastMCP('gw', port=PORT)\nif __name__ == '__main__':\n    mcp.run(transport='streamable-http')\n";
+    let p = decide_in(
+        &[
+            ("environment.yml", ENV_MCP),
+            ("gateway/server.py", server),
+            ("core/__init__.py", ""),
+            ("core/settings.py", "PORT = 8000\n"),
+        ],
+        |_| {},
+    );
+    assert_eq!(
+        p.start.expect("the script").argv,
+        ["python", "-m", "gateway.server"]
+    );
+    let p = decide_in(
+        &[("environment.yml", ENV_MCP), ("gateway/server.py", server)],
+        |_| {},
+    );
+    assert_eq!(
+        p.start.expect("the script").argv,
+        ["python", "gateway/server.py"]
+    );
+}
