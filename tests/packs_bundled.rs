@@ -530,6 +530,22 @@ fn committed_env_file_with_secrets_fails_without_printing_them() {
     assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
 }
 
+/// A template named the other way round (fema-ffrd/stac-graph's `example.env`) says the
+/// project keeps a .env too: its .gitignore is asked.
+#[test]
+fn an_example_env_template_asks_for_the_ignore_rule() {
+    let sb = Sandbox::new();
+    if git_repo(&sb).is_none() {
+        return;
+    }
+    sb.write("project/example.env", "AWS_ACCESS_KEY_ID=\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "warn", "{v:#}");
+    sb.write("project/.gitignore", ".env\n");
+    let (v, _) = sb.json(&["dotenv.gitignore"]);
+    assert_eq!(status(&v, "dotenv.gitignore"), "ok", "{v:#}");
+}
+
 /// A variant in a subfolder (Extralit's `.devcontainer/docker-compose/.env.dev`) is a .env
 /// file too, and the step untracks the files found, not a `.env` that is not there.
 #[test]
