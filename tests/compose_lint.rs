@@ -750,3 +750,61 @@ fn a_tool_image_gives_its_service_no_healthcheck() {
     let c = check(&report, "compose.healthcheck");
     assert_eq!(c["status"], "ok", "{c:#}");
 }
+
+/// Services that build different stages of one Dockerfile (`build.target`, CDCgov/Mira's
+/// backend and frontend): each is judged by its own stage, and the rebuild of the final
+/// stage takes the tag of the service that runs it, not of the first service that builds the
+/// file.
+#[test]
+fn a_build_target_is_the_stage_a_service_runs() {
+    let sb = project(&[
+        (
+            "Dockerfile",
+            "FROM node:22.11-slim AS web\nUSER node\nEXPOSE 5173\nCMD [\"npm\", \"run\", \"dev\"]\n\nFROM condaforge/miniforge3:24.11.3-0 AS api\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"http.server\"]\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: myweb:1.0\n    build:\n      context: .\n      target: web\n  api:\n    image: myapi:1.0\n    build:\n      context: .\n      target: api\n",
+        ),
+    ]);
+    let (report, _) = sb.json(&["compose.user", "dockerfile.user"]);
+    let user = check(&report, "compose.user").to_string();
+    // `web`'s stage runs as node; `api` builds the final stage, which dockerfile.user reports.
+    assert!(
+        user.contains(
+            "service `web` has no `user:`, but the stage `web` it builds sets USER `node`"
+        ),
+        "{user}"
+    );
+    assert!(
+        user.contains("service `api` builds Dockerfile, which has no USER (base image condaforge/miniforge3:24.11.3-0) (see dockerfile.user)"),
+        "{user}"
+    );
+    // Built the other way round, `api`'s stage is not the final one: said here.
+    let sb = project(&[
+        (
+            "Dockerfile",
+            "FROM condaforge/miniforge3:24.11.3-0 AS api\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"http.server\"]\n\nFROM node:22.11-slim AS web\nUSER node\nEXPOSE 5173\nCMD [\"npm\", \"run\", \"dev\"]\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  api:\n    image: myapi:1.0\n    build:\n      context: .\n      target: api\n  web:\n    image: myweb:1.0\n    build:\n      context: .\n      target: web\n",
+        ),
+    ]);
+    let (other, _) = sb.json(&["compose.user", "dockerfile.user"]);
+    assert_eq!(status(&other, "dockerfile.user"), "ok", "{other:#}");
+    let user = check(&other, "compose.user");
+    assert_eq!(user["status"], "warn", "{user:#}");
+    assert!(
+        user["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the stage `api` it builds has no USER"),
+        "{user:#}"
+    );
+    let df = check(&report, "dockerfile.user");
+    assert_eq!(df["status"], "fail", "{df:#}");
+    let manual = df["fix"]["manual"].to_string();
+    assert!(manual.contains("docker build -t myapi:1.0 -f"), "{manual}");
+    assert!(!manual.contains("myweb"), "{manual}");
+}

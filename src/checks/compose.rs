@@ -51,11 +51,11 @@ pub(crate) struct Subject {
 /// Dockerfiles and local images through the other probes.
 struct Engine<'a>(&'a Context);
 impl Lookup for Engine<'_> {
-    fn built_user(&self, dockerfile: &Path) -> Option<(bool, String)> {
-        crate::checks::dockerfile::built_user(self.0, dockerfile)
+    fn built_user(&self, dockerfile: &Path, target: Option<&str>) -> Option<(bool, String)> {
+        crate::checks::dockerfile::built_user(self.0, dockerfile, target)
     }
-    fn built_healthcheck(&self, dockerfile: &Path) -> Option<bool> {
-        crate::checks::dockerfile::built_healthcheck(self.0, dockerfile)
+    fn built_healthcheck(&self, dockerfile: &Path, target: Option<&str>) -> Option<bool> {
+        crate::checks::dockerfile::built_healthcheck(self.0, dockerfile, target)
     }
     fn image(&self, image: &str) -> Option<(String, bool)> {
         crate::probes::docker::local_image(self.0, &crate::checks::dockerfile::with_tag(image))
@@ -63,6 +63,10 @@ impl Lookup for Engine<'_> {
     }
     fn flagged(&self, dockerfile: &Path, id: &str) -> Option<String> {
         crate::checks::dockerfile::flagged(self.0, dockerfile, id)
+    }
+    fn final_stage_name(&self, dockerfile: &Path) -> Option<String> {
+        let loaded = crate::probes::dockerfile::load_once(self.0, dockerfile);
+        loaded.as_ref().as_ref().ok()?.final_stage()?.name.clone()
     }
     fn healthcheck(&self, dockerfile: &Path, test: Option<&str>) -> Vec<Verdict> {
         crate::checks::dockerfile::healthcheck_verdicts(self.0, dockerfile, test)

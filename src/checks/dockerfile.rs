@@ -492,10 +492,14 @@ pub(crate) fn healthcheck_verdicts(ctx: &Context, path: &Path, test: Option<&str
 
 /// The final user of the Dockerfile at `path` (for compose services that build it):
 /// `(is_root, description)`; `None` when it cannot be read or has no stage.
-pub(crate) fn built_user(ctx: &Context, path: &Path) -> Option<(bool, String)> {
+pub(crate) fn built_user(
+    ctx: &Context,
+    path: &Path,
+    target: Option<&str>,
+) -> Option<(bool, String)> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
-    let df = loaded.as_ref().as_ref().ok()?;
-    let state = rules::final_user(df, &EngineBases(ctx))?;
+    let df = up_to(loaded.as_ref().as_ref().ok()?, target)?;
+    let state = rules::final_user(&df, &EngineBases(ctx))?;
     let what = match &state {
         FinalUser::Explicit { user, .. } => format!("sets USER `{user}`"),
         FinalUser::Base { image, user, .. } => format!(
@@ -556,11 +560,20 @@ fn stage_rebased(ctx: &Context, df: &Dockerfile, line: usize) -> bool {
 }
 
 /// Whether the Dockerfile at `path` gives its final image an active HEALTHCHECK.
-pub(crate) fn built_healthcheck(ctx: &Context, path: &Path) -> Option<bool> {
+pub(crate) fn built_healthcheck(ctx: &Context, path: &Path, target: Option<&str>) -> Option<bool> {
     let loaded = crate::probes::dockerfile::load_once(ctx, path);
-    let df = loaded.as_ref().as_ref().ok()?;
+    let df = up_to(loaded.as_ref().as_ref().ok()?, target)?;
     df.final_stage()?;
-    Some(rules::final_healthcheck(df, &EngineBases(ctx)))
+    Some(rules::final_healthcheck(&df, &EngineBases(ctx)))
+}
+
+/// `df` as a build with `--target` builds it (a compose service's `build.target`); `None`
+/// where no stage has that name.
+fn up_to<'a>(df: &'a Dockerfile, target: Option<&str>) -> Option<std::borrow::Cow<'a, Dockerfile>> {
+    match target {
+        Some(t) => df.up_to(t).map(std::borrow::Cow::Owned),
+        None => Some(std::borrow::Cow::Borrowed(df)),
+    }
 }
 
 use crate::policy::text::printable;
@@ -732,11 +745,20 @@ fn fix_for(ctx: &Context, rule: &Rule, problems: &[(&Dockerfile, Finding)]) -> F
 /// The fix of a rule for the Dockerfiles in `files` (one, or none): the edits, then a rebuild
 /// with the real build context and the tag compose will run when a compose service builds it.
 fn fix_for_file(ctx: &Context, rule: &Rule, files: Vec<(&Dockerfile, Vec<usize>)>) -> Fix {
+    // The service that builds this Dockerfile's final stage, which the rules judge: one that
+    // builds another stage with `build.target` runs another image (CDCgov/Mira's backend
+    // and frontend stages of one Dockerfile), whose tag the rebuild must not take.
     let service = files.first().and_then(|(df, _)| {
+        let last = df.final_stage().and_then(|s| s.name.clone());
         crate::probes::compose::compose(ctx)
             .services
             .iter()
-            .find(|s| s.dockerfile.as_deref() == Some(df.path.as_path()))
+            .find(|s| {
+                s.dockerfile.as_deref() == Some(df.path.as_path())
+                    && s.build_target
+                        .as_ref()
+                        .is_none_or(|t| Some(t.to_ascii_lowercase()) == last)
+            })
             .cloned()
     });
     let context = files

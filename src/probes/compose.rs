@@ -180,6 +180,9 @@ pub struct ComposeService {
     pub dockerfile_name: Option<String>,
     /// `build.dockerfile_inline`: the Dockerfile is written in the compose file itself.
     pub inline_dockerfile: bool,
+    /// `build.target`: the stage the image is built up to (`docker build --target NAME`),
+    /// which is its final stage.
+    pub build_target: Option<String>,
     /// What the service's local `build:` does not find in the project; `None` when all is
     /// there, or when it was not looked at (a variable, a path out of the project or through
     /// a linked folder).
@@ -573,6 +576,10 @@ fn set_build(s: &mut ComposeService, node: &Node, dir: &Path) {
     let build = node.get("build");
     s.build_line = node.entry("build").map(|(k, _)| k.line);
     s.inline_dockerfile = build.is_some_and(|b| b.get("dockerfile_inline").is_some());
+    s.build_target = build
+        .and_then(|b| b.get("target"))
+        .and_then(Node::text)
+        .filter(|t| !t.trim().is_empty() && !t.contains('$'));
     let (given, dockerfile_name) = match build.map(|b| &b.value) {
         Some(Value::Map(_)) => (
             build.and_then(|b| b.get("context")).and_then(Node::text),

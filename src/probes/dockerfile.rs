@@ -401,6 +401,21 @@ impl Dockerfile {
         self.stages.last()
     }
 
+    /// The Dockerfile as `docker build --target NAME` builds it: the stages up to the one
+    /// named NAME, which is then the final one (lines unchanged). `None` where no stage has
+    /// that name (the build stops there).
+    pub(crate) fn up_to(&self, target: &str) -> Option<Dockerfile> {
+        let target = target.to_ascii_lowercase();
+        let at = self
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(target.as_str()))?;
+        let mut df = self.clone();
+        df.instructions.truncate(df.stages[at].end);
+        df.stages.truncate(at + 1);
+        Some(df)
+    }
+
     /// Stages `stage` is built on, itself first (bounded, so a cycle cannot loop).
     pub fn lineage(&self, stage: usize) -> Vec<&Stage> {
         let mut out = Vec::new();

@@ -12,14 +12,19 @@ use crate::checks::{finding, Finding};
 /// What the service's image is known to do, from its Dockerfile or the local engine.
 pub(crate) trait Lookup {
     /// The built image's final user: `(is_root, description)`.
-    fn built_user(&self, dockerfile: &Path) -> Option<(bool, String)>;
+    fn built_user(&self, dockerfile: &Path, target: Option<&str>) -> Option<(bool, String)>;
     /// Whether the built image declares a HEALTHCHECK (and does not disable it).
-    fn built_healthcheck(&self, dockerfile: &Path) -> Option<bool>;
+    fn built_healthcheck(&self, dockerfile: &Path, target: Option<&str>) -> Option<bool>;
     /// `Config.User` and whether a healthcheck is set, for a local image.
     fn image(&self, image: &str) -> Option<(String, bool)>;
     /// The Dockerfile at `dockerfile` as the report shows it, when the dockerfile rule `id`
     /// reports a problem in it: a compose rule about the same thing then points there.
     fn flagged(&self, _dockerfile: &Path, _id: &str) -> Option<String> {
+        None
+    }
+    /// The name of the final stage of the Dockerfile at `dockerfile` (the one the
+    /// dockerfile rules judge), lower-cased; `None` when it has none or is not read.
+    fn final_stage_name(&self, _dockerfile: &Path) -> Option<String> {
         None
     }
     /// What a healthcheck comes to in the image the Dockerfile at `dockerfile` builds: `test`
@@ -32,7 +37,15 @@ pub(crate) trait Lookup {
 /// A service that builds a Dockerfile whose rule `id` already reports `what`: one cause, one
 /// finding; this one points to it (a skip, not a second problem).
 fn points_to(s: &ComposeService, look: &dyn Lookup, id: &str, what: &str) -> Option<Finding> {
-    let shown = look.flagged(s.image_dockerfile()?, id)?;
+    let dockerfile = s.image_dockerfile()?;
+    // A service that builds another stage (`build.target`) than the final one the rule
+    // judges runs another image: what the rule found is not about it.
+    if let Some(target) = &s.build_target {
+        if look.final_stage_name(dockerfile) != Some(target.to_ascii_lowercase()) {
+            return None;
+        }
+    }
+    let shown = look.flagged(dockerfile, id)?;
     Some(finding(
         s.line,
         Status::Skip,
@@ -156,17 +169,31 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
     }
     // Says what the Dockerfile does (`sets USER root`, `has no USER (base image …)`) rather
     // than "runs as root", which dockerfile.user may only be unable to rule out.
-    let built = s.image_dockerfile().and_then(|d| look.built_user(d));
+    let built = s
+        .image_dockerfile()
+        .and_then(|d| look.built_user(d, s.build_target.as_deref()));
     let what = built
         .as_ref()
         .map_or("runs as root", |(_, what)| what.as_str());
     if let Some(f) = points_to(s, look, "dockerfile.user", what) {
         return vec![f];
     }
+    if let (Some((true, what)), Some(target)) = (&built, &s.build_target) {
+        // The stage it builds is not the one dockerfile.user judges (the last): say it here.
+        return vec![finding(
+            s.line,
+            Status::Warn,
+            format!(
+                "service `{}` has no `user:`, and the stage `{target}` it builds {what}",
+                s.name
+            ),
+        )];
+    }
     if let Some((root, what)) = built {
         if !root {
-            let whose = match (&s.dockerfile, &s.image) {
-                (None, Some(image)) => format!("the Dockerfile {image} is built from"),
+            let whose = match (&s.dockerfile, &s.image, &s.build_target) {
+                (None, Some(image), _) => format!("the Dockerfile {image} is built from"),
+                (_, _, Some(target)) => format!("the stage `{target}` it builds"),
                 _ => "its Dockerfile".to_string(),
             };
             return vec![finding(
@@ -176,41 +203,12 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             )];
         }
     }
-    if let Some(image) = &s.image {
-        let parsed = crate::probes::dockerfile::ImageRef::parse(image);
-        if let Some(u) = crate::checks::dockerfile::known_non_root_base(&parsed) {
-            return vec![finding(
-                s.line,
-                Status::Ok,
-                format!(
-                    "service `{}` has no `user:`, but {image} runs as `{u}`",
-                    s.name
-                ),
-            )];
-        }
-        if let Some(server) = crate::checks::dockerfile::drops_root(&parsed) {
-            return vec![finding(
-                s.line,
-                Status::Ok,
-                format!(
-                    "service `{}` has no `user:`: {image}'s entrypoint starts as root only to run {server} as its own user (a `user:` would break its first start on a fresh volume)",
-                    s.name
-                ),
-            )];
-        }
-        if let Some((u, _)) = look.image(image) {
-            let name = u.split(':').next().unwrap_or("");
-            if !u.is_empty() && !root_name(name) && !name.is_empty() {
-                return vec![finding(
-                    s.line,
-                    Status::Ok,
-                    format!(
-                        "service `{}` has no `user:`, but the local image {image} runs as `{u}`",
-                        s.name
-                    ),
-                )];
-            }
-        }
+    if let Some(f) = s
+        .image
+        .as_deref()
+        .and_then(|i| image_runs_as_non_root(s, i, look))
+    {
+        return vec![f];
     }
     vec![finding(
         s.line,
@@ -220,6 +218,46 @@ pub(super) fn user(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding> {
             s.name
         ),
     )]
+}
+
+/// A service with no `user:` that runs `image` by name: an Ok finding where that image is
+/// known to run as non-root, or to drop root for its server itself.
+fn image_runs_as_non_root(s: &ComposeService, image: &str, look: &dyn Lookup) -> Option<Finding> {
+    let parsed = crate::probes::dockerfile::ImageRef::parse(image);
+    if let Some(u) = crate::checks::dockerfile::known_non_root_base(&parsed) {
+        return Some(finding(
+            s.line,
+            Status::Ok,
+            format!(
+                "service `{}` has no `user:`, but {image} runs as `{u}`",
+                s.name
+            ),
+        ));
+    }
+    if let Some(server) = crate::checks::dockerfile::drops_root(&parsed) {
+        return Some(finding(
+            s.line,
+            Status::Ok,
+            format!(
+                "service `{}` has no `user:`: {image}'s entrypoint starts as root only to run {server} as its own user (a `user:` would break its first start on a fresh volume)",
+                s.name
+            ),
+        ));
+    }
+    if let Some((u, _)) = look.image(image) {
+        let name = u.split(':').next().unwrap_or("");
+        if !u.is_empty() && !root_name(name) && !name.is_empty() {
+            return Some(finding(
+                s.line,
+                Status::Ok,
+                format!(
+                    "service `{}` has no `user:`, but the local image {image} runs as `{u}`",
+                    s.name
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// A user name or uid that is root (`root`, `0`, `00`); not a blank one.
@@ -466,7 +504,11 @@ pub(super) fn healthcheck(s: &ComposeService, look: &dyn Lookup) -> Vec<Finding>
         }
         None => {}
     }
-    if s.image_dockerfile().and_then(|d| look.built_healthcheck(d)) == Some(true) {
+    let target = s.build_target.as_deref();
+    if s.image_dockerfile()
+        .and_then(|d| look.built_healthcheck(d, target))
+        == Some(true)
+    {
         return vec![finding(
             s.line,
             Status::Ok,

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 struct Nothing;
 impl Lookup for Nothing {
-    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+    fn built_user(&self, _: &Path, _: Option<&str>) -> Option<(bool, String)> {
         None
     }
-    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+    fn built_healthcheck(&self, _: &Path, _: Option<&str>) -> Option<bool> {
         None
     }
     fn image(&self, _: &str) -> Option<(String, bool)> {
@@ -164,10 +164,10 @@ fn an_override_that_resets_a_service_is_not_a_malformed_service() {
 
 struct Built;
 impl Lookup for Built {
-    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+    fn built_user(&self, _: &Path, _: Option<&str>) -> Option<(bool, String)> {
         Some((false, "sets USER `1000`".into()))
     }
-    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+    fn built_healthcheck(&self, _: &Path, _: Option<&str>) -> Option<bool> {
         Some(true)
     }
     fn image(&self, _: &str) -> Option<(String, bool)> {
@@ -476,10 +476,10 @@ impl McpImage {
     }
 }
 impl Lookup for McpImage {
-    fn built_user(&self, _: &Path) -> Option<(bool, String)> {
+    fn built_user(&self, _: &Path, _: Option<&str>) -> Option<(bool, String)> {
         None
     }
-    fn built_healthcheck(&self, _: &Path) -> Option<bool> {
+    fn built_healthcheck(&self, _: &Path, _: Option<&str>) -> Option<bool> {
         Some(self.own.is_some())
     }
     fn image(&self, _: &str) -> Option<(String, bool)> {

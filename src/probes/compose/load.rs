@@ -291,6 +291,7 @@ pub(super) fn merge(base: ComposeService, mut over: ComposeService) -> ComposeSe
         build_context_text: over.build_context_text.or(base.build_context_text),
         dockerfile_name,
         inline_dockerfile: over.inline_dockerfile || base.inline_dockerfile,
+        build_target: over.build_target.or(base.build_target),
         build_missing: None,
         user_blanked: if over.user.is_some() {
             over.user_blanked
