@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TREES: &[&str] = &[
+    "compose-stage-targets",
     "fastmcp-cli-worker",
     "miniconda-installer-cuda",
     "envyml-requirements",
