@@ -2015,3 +2015,39 @@ fn a_category_source_named_as_the_environment_file_is_an_overlay() {
     let lock = support::check(&r, "env.lock");
     assert_eq!(lock["status"], "skip", "{lock:#}");
 }
+
+/// A pip entry that `dependencies:` lists too (stoyq/heart-disease-predictor's `ucimlrepo`,
+/// or `torch` beside conda-forge's `pytorch`) is installed by conda already: the step drops
+/// it, and the search example names an entry that is left.
+#[test]
+fn a_pip_entry_listed_under_dependencies_too_is_dropped() {
+    let yml = "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - ucimlrepo\n  - pytorch\n  - pip:\n    - ucimlrepo\n    - torch\n    - rare-pkg\n";
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let messages: Vec<&str> = c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0]
+            .starts_with("pip: `ucimlrepo` is listed under `dependencies:` too (as `ucimlrepo`)"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("(as `pytorch`)"), "{messages:?}");
+    assert!(
+        messages[2].ends_with("is it really missing from conda-forge?"),
+        "{messages:?}"
+    );
+    let manual = c["fix"]["manual"].to_string();
+    assert!(
+        manual.contains("drop the pip entries marked above"),
+        "{manual}"
+    );
+    assert!(
+        manual.contains("search -c conda-forge rare-pkg`"),
+        "{manual}"
+    );
+}

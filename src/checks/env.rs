@@ -128,7 +128,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   not entries;
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
-- every entry of a `pip:` block (warn: pip is the last resort — is it really missing from
+- a `pip:` entry that `dependencies:` lists too, by its name or conda-forge's (`torch` beside
+  `pytorch`) (warn: conda installs it already; drop the pip entry);
+- every other entry of a `pip:` block (warn: pip is the last resort — is it really missing from
   conda-forge?) but the project itself (`-e .`, relative to the file's folder, or its own
   repository's URL), one finding each up to five, and one for the block past that (an
   export's 130 entries would bury every other finding), and a `pip:` block without `pip`

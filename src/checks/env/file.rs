@@ -997,6 +997,49 @@ fn add_plain_pip(f: &mut Findings, plain: &[&crate::probes::env::envfile::Spanne
     );
 }
 
+/// The plain `pip:` entries that `dependencies:` lists too (stoyq/heart-disease-predictor's
+/// `ucimlrepo`), by their name or conda-forge's: conda installs them already, so each is told
+/// to be dropped, and taken out of `plain`.
+fn drop_listed_twice(
+    f: &mut Findings,
+    file: &EnvFile,
+    plain: &mut Vec<&crate::probes::env::envfile::Spanned>,
+) {
+    // An entry that `dependencies:` lists too is installed by conda already
+    // (stoyq/heart-disease-predictor's `ucimlrepo`): pip only installs it again.
+    let conda: Vec<String> = file
+        .dependencies
+        .iter()
+        .filter_map(|d| d.name().map(crate::policy::names::normalize_dist_name))
+        .collect();
+    let before = plain.len();
+    plain.retain(|e| {
+        let name = crate::probes::env::envfile::requirement_name(&e.text);
+        // The conda name it is listed under: its own, or conda-forge's (`pytorch`).
+        let listed = name.as_ref().and_then(|n| {
+            let renamed = crate::probes::env::requirements::conda_forge_name(n);
+            let as_conda = renamed.map(crate::policy::names::normalize_dist_name);
+            if conda.contains(n) {
+                Some(n.clone())
+            } else {
+                as_conda.filter(|c| conda.contains(c)).and(renamed.map(str::to_string))
+            }
+        });
+        if let Some(listed) = &listed {
+            f.add(
+                Status::Warn,
+                e.line,
+                "pip-entry",
+                format!("pip: `{}` is listed under `dependencies:` too (as `{listed}`), so conda installs it already: drop the pip entry", e.text.trim()),
+            );
+        }
+        listed.is_none()
+    });
+    if plain.len() < before {
+        f.step("drop the pip entries marked above that `dependencies:` lists too");
+    }
+}
+
 /// How many plain `pip:` entries get a finding each; more are told as one.
 const MAX_PIP_FINDINGS: usize = 5;
 
@@ -1064,13 +1107,14 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
             }
             plain.push(e);
         }
+        drop_listed_twice(f, file, &mut plain);
         add_plain_pip(f, &plain, &crate::policy::text::and_list(&channels));
         if !plain.is_empty() {
-            let example = pip
-                .names()
-                .first()
-                .map(|(n, _)| {
-                    crate::probes::env::requirements::conda_forge_name(n)
+            let example = plain
+                .iter()
+                .find_map(|e| crate::probes::env::envfile::requirement_name(&e.text))
+                .map(|n| {
+                    crate::probes::env::requirements::conda_forge_name(&n)
                         .map_or_else(|| n.clone(), str::to_string)
                 })
                 .unwrap_or_else(|| "NAME".into());
