@@ -278,6 +278,14 @@ const PACKAGING_TOOLS: &[&str] = &[
     "isort",
     "codespell",
     "pre-commit",
+    // Static checkers that parse the sources without importing them (PsiAnimator-MCP's lint
+    // job). mypy and pylint import the project's dependencies to judge it: not these.
+    "pydocstyle",
+    "vulture",
+    "bandit",
+    "pyflakes",
+    "pycodestyle",
+    "yamllint",
 ];
 
 /// `$(NAME)` and `${NAME}`: a make or shell variable, read as `$NAME`.
@@ -621,6 +629,7 @@ mod tests {
             " uv",
             " flake8",
             " -U ruff black",
+            " pydocstyle vulture bandit",
             " \"build>=1.0\" twine",
             " dist/my_lib-2.0-py3-none-any.whl",
             " dist/my-lib*.whl",
