@@ -2051,3 +2051,36 @@ fn a_pip_entry_listed_under_dependencies_too_is_dropped() {
         "{manual}"
     );
 }
+
+/// conda runs the pip step from the environment file's folder: `--editable ./` in envs/
+/// installs envs/, which holds no package, so the step fails (43ravens/NEMO_Nowcast), in a
+/// git repository or not; `..` names the project and passes.
+#[test]
+fn a_local_pip_path_to_a_folder_without_a_package_warns() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/pyproject.toml",
+        "[project]\nname = \"mylib\"\nversion = \"0.1\"\n",
+    );
+    sb.write(
+        "project/devdoctor.toml",
+        "[env]\nfile = \"envs/environment.yml\"\n",
+    );
+    let env = |path: &str| {
+        format!("name: mylib-dev\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - --editable {path}\n")
+    };
+    sb.write("project/envs/environment.yml", &env("./"));
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file");
+    let text = c["locations"].to_string();
+    assert!(
+        text.contains(
+            "`--editable ./` installs envs/, which holds no pyproject.toml, setup.py or setup.cfg"
+        ),
+        "{c:#}"
+    );
+    assert!(!text.contains("really missing"), "{c:#}");
+    sb.write("project/envs/environment.yml", &env(".."));
+    let (r, _) = sb.json(&["env.file"]);
+    assert_eq!(status(&r, "env.file"), "ok", "{r:#}");
+}

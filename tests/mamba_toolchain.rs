@@ -142,6 +142,27 @@ fn a_pixi_project_without_an_environment_file_needs_no_micromamba() {
         let (report, _) = mamba_json(&sb, &[]);
         assert_eq!(status(&report, "mamba.installed"), "fail", "{file}");
     }
+    // An environment file that is Binder's alone, for running the examples online, is not
+    // this machine's (Libensemble/libensemble): still no micromamba needed.
+    let sb = Sandbox::new();
+    sb.write(
+        "project/pyproject.toml",
+        "[project]\nname = \"mylib\"\n\n[tool.pixi.workspace]\nchannels = [\"conda-forge\"]\n",
+    );
+    sb.write(
+        "project/binder/environment.yml",
+        "name: mylib-binder\nchannels: [conda-forge]\ndependencies: [python=3.12, mylib]\n",
+    );
+    let (report, _) = mamba_json(&sb, &[]);
+    let c = check(&report, "mamba.installed");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no environment file but Binder's (binder/environment.yml)"),
+        "{c:#}"
+    );
     // A pyproject.toml without a pixi table is no pixi project.
     let sb = Sandbox::new();
     sb.write("project/pyproject.toml", "[project]\nname = \"p\"\n");

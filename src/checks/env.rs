@@ -128,6 +128,9 @@ Looks at the project's environment file (environment.yml, or the file named by -
   not entries;
 - a `pip:` entry pinned the conda way, `name=1.2` (fail: pip refuses it, so the create stops
   at the pip step; pip pins with `==`);
+- a local `pip:` path to a folder of the project that holds no pyproject.toml, setup.py or
+  setup.cfg (warn: conda runs the pip step from the file's folder, so `--editable ./` in
+  envs/ names envs/ and the step fails);
 - a `pip:` entry that `dependencies:` lists too, by its name or conda-forge's (`torch` beside
   `pytorch`) (warn: conda installs it already; drop the pip entry);
 - every other entry of a `pip:` block (warn: pip is the last resort — is it really missing from

@@ -97,7 +97,7 @@ pub(crate) fn checks() -> Vec<Arc<dyn Check>> {
             id: "mamba.installed",
             title: "micromamba / mamba installed",
             can_fix: true,
-            applies: "Always: every machine needs a conda-compatible package manager; except a pixi project (pixi.toml or [tool.pixi] in pyproject.toml) with no environment.yml, on a machine without one: pixi brings its own.",
+            applies: "Always: every machine needs a conda-compatible package manager; except a pixi project (pixi.toml or [tool.pixi] in pyproject.toml) with no environment.yml (or only Binder's, for running its examples online), on a machine without one: pixi brings its own.",
             explain: EXPLAIN_INSTALLED,
             run: |ctx| Ok(installed(ctx, &probe::toolchain(ctx), &probe::shell_init(ctx))),
         })),
@@ -151,9 +151,13 @@ fn hint_for(kind: ProblemKind) -> &'static str {
 /// pixi brings its own conda-forge solver, so asking for micromamba would be a false failure.
 fn pixi_project(ctx: &Context, tc: &Toolchain) -> Option<CheckResult> {
     let manifest = crate::probes::env::pixi_without_manager(ctx, tc)?;
+    let no_file = match crate::probes::env::binder_only_library(ctx) {
+        Some(binder) => format!("no environment file but Binder's ({binder})"),
+        None => "no environment.yml".to_string(),
+    };
     Some(
         CheckResult::skip(format!(
-            "not applicable: a pixi project ({manifest}) with no environment.yml: pixi manages its conda-forge environments"
+            "not applicable: a pixi project ({manifest}) with {no_file}: pixi manages its conda-forge environments"
         ))
         .detail("devdoctor's environment checks cover projects with an environment.yml; no micromamba, mamba or conda is installed")
         .data("flavour", serde_json::Value::Null),

@@ -1040,6 +1040,44 @@ fn drop_listed_twice(
     }
 }
 
+/// The `pip:` entries that install a folder of the project holding no package: conda runs
+/// the pip step from the environment file's folder, so `--editable ./` in envs/ names envs/.
+fn no_package_there(
+    ctx: &Context,
+    f: &mut Findings,
+    entries: &[crate::probes::env::envfile::Spanned],
+    env_dir: &Path,
+) -> Vec<usize> {
+    let project = &ctx.settings.project_dir;
+    let mut lines = Vec::new();
+    for e in entries {
+        let Some(folder) =
+            crate::probes::env::envfile::local_folder_without_package(&e.text, env_dir, project)
+        else {
+            continue;
+        };
+        let shown = match ctx.settings.display_path(&folder) {
+            d if d.is_empty() || d == "." => "the project's root".to_string(),
+            d => format!("{d}/"),
+        };
+        let from = ctx.settings.display_path(env_dir);
+        let from = if from.is_empty() || from == "." {
+            "the project's root".to_string()
+        } else {
+            format!("{from}/")
+        };
+        f.add(
+            Status::Warn,
+            e.line,
+            "pip-path",
+            format!("pip: `{}` installs {shown}, which holds no pyproject.toml, setup.py or setup.cfg: conda runs the pip step from the environment file's folder ({from}), so the step fails", e.text.trim()),
+        );
+        f.step("write each local pip path marked above from the environment file's folder, to the folder that holds the package's pyproject.toml or setup.py (`-e ..` from envs/)");
+        lines.push(e.line);
+    }
+    lines
+}
+
 /// How many plain `pip:` entries get a finding each; more are told as one.
 const MAX_PIP_FINDINGS: usize = 5;
 
@@ -1049,17 +1087,20 @@ fn lint_pip(ctx: &Context, f: &mut Findings, file: &EnvFile, role: Role) {
         let env_dir = file.path.parent().unwrap_or(Path::new(""));
         let own = probe::distribution_name(ctx);
         let repo = crate::probes::git::work_tree(&ctx.settings.project_dir);
+        let no_package = no_package_there(ctx, f, &pip.entries, env_dir);
         // The project itself (`-e .`) is what devdoctor recommends there, not a last resort;
         // so is another package of the same repository (`-e ../../klay_beam` from a subfolder).
         let entries = pip.entries.iter().filter(|e| {
-            !crate::probes::env::envfile::is_project_entry(
-                &e.text,
-                env_dir,
-                &ctx.settings.project_dir,
-                own.as_deref(),
-            ) && !repo.as_deref().is_some_and(|r| {
-                crate::probes::env::envfile::local_path_within(&e.text, env_dir, r)
-            })
+            !no_package.contains(&e.line)
+                && !crate::probes::env::envfile::is_project_entry(
+                    &e.text,
+                    env_dir,
+                    &ctx.settings.project_dir,
+                    own.as_deref(),
+                )
+                && !repo.as_deref().is_some_and(|r| {
+                    crate::probes::env::envfile::local_path_within(&e.text, env_dir, r)
+                })
         });
         let channels = search_channels(file);
         let mut plain = Vec::new();

@@ -493,6 +493,27 @@ pub(crate) fn local_path_within(text: &str, env_dir: &Path, root: &Path) -> bool
         })
 }
 
+/// The folder a pip entry installs from (`--editable ./`), resolved from the environment
+/// file's folder `env_dir` as conda runs the pip step there, when it is inside the project
+/// and holds no package to install (no pyproject.toml, setup.py or setup.cfg): pip's step
+/// then fails (43ravens/NEMO_Nowcast's envs/environment-test.yaml meant `..`).
+pub(crate) fn local_folder_without_package(
+    text: &str,
+    env_dir: &Path,
+    project_dir: &Path,
+) -> Option<PathBuf> {
+    let path = local_path(text).filter(|p| !p.contains('$'))?;
+    let archive = [".whl", ".tar.gz", ".zip", ".tgz"]
+        .iter()
+        .any(|x| path.ends_with(x));
+    let folder = crate::disk::lexical(&env_dir.join(path));
+    let inside = folder.starts_with(crate::disk::lexical(project_dir));
+    let package = ["pyproject.toml", "setup.py", "setup.cfg"]
+        .iter()
+        .any(|f| folder.join(f).is_file());
+    (!archive && inside && !package && !folder.is_file()).then_some(folder)
+}
+
 /// The local path a pip entry installs from (`-e ../sibling[dev]`, `~/src/pkg`, `/opt/x`)
 /// when it leads outside the project: another machine, or CI, has nothing there.
 pub(crate) fn path_outside_project(

@@ -976,7 +976,9 @@ pub(crate) fn pixi_without_manager(
     if !tc.tools.is_empty() || !tc.broken.is_empty() {
         return None;
     }
-    if !matches!(project_file(ctx).state, FileState::Absent) {
+    // An environment file that is Binder's alone is for running the examples online, not
+    // for this machine (Libensemble/libensemble: pixi, plus binder/environment.yml).
+    if !matches!(project_file(ctx).state, FileState::Absent) && binder_only_library(ctx).is_none() {
         return None;
     }
     pixi_manifest(ctx)
