@@ -217,6 +217,24 @@ pub(crate) fn names_a_step(line: &str) -> bool {
     ["name:", "description:", "title:", "summary:"]
         .iter()
         .any(|k| key.starts_with(k))
+        || prints_text(line)
+}
+
+/// A line that only prints text (`@echo '  pip install -e .   Install in editable mode'`, a
+/// Makefile's help target in gammapy/gammapy): it runs nothing it names. One that chains
+/// another command after the text (`echo x && pip install y`) is not text only.
+fn prints_text(line: &str) -> bool {
+    let cmd = line
+        .trim_start()
+        .trim_start_matches(['@', '-', '+'])
+        .trim_start();
+    let prints = ["echo ", "printf ", "@echo "]
+        .iter()
+        .any(|p| cmd.starts_with(p));
+    prints
+        && !["&&", "||", ";", "|", "`", "$("]
+            .iter()
+            .any(|op| cmd.contains(op))
 }
 
 /// `pip install -e .`, `pip install ".[dev]"`, a library's README telling its users
@@ -656,6 +674,13 @@ mod tests {
         ));
         assert!(names_a_step("    description: pip install the extras"));
         assert!(!names_a_step("        run: pip install requests"));
+        // A Makefile's help text prints the command; a chained install still runs one.
+        assert!(names_a_step(
+            "\t@echo '     pip install -e .   Install in editable mode'"
+        ));
+        assert!(names_a_step("\tprintf 'Run: pip install requests\\n'"));
+        assert!(!names_a_step("\t@echo installing && pip install requests"));
+        assert!(!names_a_step("\tpip install requests"));
         // Where the output goes says nothing of what is installed (ESMValCore's CI logs it).
         assert!(installs_only_the_project(
             " -e .[develop] 2>&1 | tee install.log",
