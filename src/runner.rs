@@ -257,6 +257,8 @@ pub(crate) fn run_all(
                     replace += 1;
                     false
                 });
+                // Past the run's bound nothing more starts (a replacement could take one).
+                let replace = if now < run_deadline { replace } else { 0 };
                 for _ in 0..replace {
                     start_worker(&mut retired);
                 }
