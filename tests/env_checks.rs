@@ -1479,15 +1479,7 @@ fn the_lock_step_covers_the_ci_runners_platforms() {
 #[test]
 fn a_pip_entry_conda_forge_spells_otherwise_is_named_so() {
     let yml = "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - redis==4.6.0\n    - opencv-python==4.8.0.74\n    - dash==2.11\n";
-    let (sb, _root) = mm_sandbox(yml);
-    let (r, _) = sb.json(&["env.file"]);
-    let c = check(&r, "env.file");
-    let messages: Vec<&str> = c["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["message"].as_str().unwrap())
-        .collect();
+    let (c, messages) = env_file_findings(yml);
     assert!(
         messages[0].ends_with("conda-forge has it as `redis-py`"),
         "{messages:?}"
@@ -2022,15 +2014,7 @@ fn a_category_source_named_as_the_environment_file_is_an_overlay() {
 #[test]
 fn a_pip_entry_listed_under_dependencies_too_is_dropped() {
     let yml = "name: app\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n  - ucimlrepo\n  - pytorch\n  - pip:\n    - ucimlrepo\n    - torch\n    - rare-pkg\n";
-    let (sb, _root) = mm_sandbox(yml);
-    let (r, _) = sb.json(&["env.file"]);
-    let c = check(&r, "env.file");
-    let messages: Vec<&str> = c["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["message"].as_str().unwrap())
-        .collect();
+    let (c, messages) = env_file_findings(yml);
     assert!(
         messages[0]
             .starts_with("pip: `ucimlrepo` is listed under `dependencies:` too (as `ucimlrepo`)"),
@@ -2083,4 +2067,18 @@ fn a_local_pip_path_to_a_folder_without_a_package_warns() {
     sb.write("project/envs/environment.yml", &env(".."));
     let (r, _) = sb.json(&["env.file"]);
     assert_eq!(status(&r, "env.file"), "ok", "{r:#}");
+}
+
+/// env.file's result on `yml` in a sandbox with micromamba, and its findings' messages.
+fn env_file_findings(yml: &str) -> (serde_json::Value, Vec<String>) {
+    let (sb, _root) = mm_sandbox(yml);
+    let (r, _) = sb.json(&["env.file"]);
+    let c = check(&r, "env.file").clone();
+    let messages = c["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap().to_string())
+        .collect();
+    (c, messages)
 }

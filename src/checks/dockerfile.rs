@@ -241,15 +241,9 @@ impl FixInput<'_> {
         self.files.first().is_some_and(|(df, _)| {
             let conda_base = df.stages.iter().any(|s| {
                 s.image().is_some_and(|i| {
-                    [
-                        "mambaorg/micromamba",
-                        "continuumio/miniconda3",
-                        "continuumio/anaconda3",
-                        "condaforge/miniforge3",
-                        "condaforge/mambaforge",
-                    ]
-                    .iter()
-                    .any(|c| i.repository.ends_with(c))
+                    env_name::CONDA_BASES
+                        .iter()
+                        .any(|c| i.repository.ends_with(c))
                 })
             });
             conda_base

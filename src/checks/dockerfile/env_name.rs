@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Base images whose environments are all visible in the Dockerfile: only `base` comes with
 /// them. On another base an environment may come from the base image itself.
-const CONDA_BASES: &[&str] = &[
+pub(super) const CONDA_BASES: &[&str] = &[
     "mambaorg/micromamba",
     "continuumio/miniconda3",
     "continuumio/anaconda3",

@@ -174,11 +174,7 @@ pub(crate) fn asked_route(args: &str) -> Option<(String, Option<u16>)> {
     let fails = match name {
         "curl" => args
             .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
-            .any(|w| {
-                w == "--fail"
-                    || w == "--fail-with-body"
-                    || (w.starts_with('-') && !w.starts_with("--") && w.contains('f'))
-            }),
+            .any(curl_fail_flag),
         "wget" => true,
         _ => name.starts_with("python") && args.contains("urlopen"),
     };
@@ -253,7 +249,8 @@ fn lenient_script(script: &str) -> Option<Lenient> {
     let text = script.trim().trim_end_matches(';').trim();
     let passes = |t: &str| {
         let t = t.trim().trim_matches(['"', '\'']);
-        matches!(t, "true" | ":" | "/bin/true" | "exit" | "exit 0")
+        // A bare `exit` keeps the status of the check before it: not here.
+        matches!(t, "true" | ":" | "/bin/true" | "exit 0")
     };
     if passes(text) {
         return always(format!("it runs only `{}`", text.trim_matches(['"', '\''])));
@@ -281,11 +278,7 @@ fn lenient_script(script: &str) -> Option<Lenient> {
     if program.starts_with("python") && only_exits(words) {
         return always("its Python only exits".into());
     }
-    let fails_on_error = words.iter().skip(1).any(|w| {
-        w == "--fail"
-            || w == "--fail-with-body"
-            || (w.starts_with('-') && !w.starts_with("--") && w.contains('f'))
-    });
+    let fails_on_error = words.iter().skip(1).any(|w| curl_fail_flag(w));
     (program == "curl" && !fails_on_error).then(|| Lenient {
         whatever: false,
         why: "curl without `-f` exits 0 on any HTTP answer".into(),
@@ -313,6 +306,14 @@ fn only_exits(words: &[String]) -> bool {
                 | "quit()"
         )
     })
+}
+
+/// A curl option that makes an HTTP error fail it: `--fail`, `--fail-with-body`, or `f` in a
+/// group of short options (`-fsS`).
+fn curl_fail_flag(w: &str) -> bool {
+    w == "--fail"
+        || w == "--fail-with-body"
+        || (w.starts_with('-') && !w.starts_with("--") && w.contains('f'))
 }
 
 /// What a healthcheck's program and route come to in the final image of a Dockerfile.
@@ -757,6 +758,7 @@ mod tests {
             "CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"]",
             "CMD python -c \"import sys, socket; socket.create_connection(('127.0.0.1', 8000)); sys.exit(0)\"",
             "CMD wget -qO- http://localhost:8000/health || exit 1",
+            "CMD wget -qO- http://localhost:8000/health || exit",
             "CMD celery -A app inspect ping && curl http://localhost:5555/",
             "NONE",
         ] {

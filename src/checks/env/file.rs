@@ -1056,16 +1056,11 @@ fn no_package_there(
         else {
             continue;
         };
-        let shown = match ctx.settings.display_path(&folder) {
+        let place = |dir: &Path| match ctx.settings.display_path(dir) {
             d if d.is_empty() || d == "." => "the project's root".to_string(),
             d => format!("{d}/"),
         };
-        let from = ctx.settings.display_path(env_dir);
-        let from = if from.is_empty() || from == "." {
-            "the project's root".to_string()
-        } else {
-            format!("{from}/")
-        };
+        let (shown, from) = (place(&folder), place(env_dir));
         f.add(
             Status::Warn,
             e.line,
